@@ -1,0 +1,164 @@
+"""Local accounts: Argon2 password hashes, sign-in with lockout, roles."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session
+
+from programme import audit
+from programme.errors import ProgrammeError
+from programme.models import User, UserRole
+from programme.models.base import utcnow
+
+_hasher = PasswordHasher()
+# Checked for unknown usernames so that a sign-in takes as long whether or not the account exists.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+# After this many failed sign-ins in a row the account is locked for LOCKOUT_PERIOD.
+MAX_FAILED_LOGINS = 5
+LOCKOUT_PERIOD = timedelta(minutes=15)
+# A password shorter than this is refused: these accounts guard sensitive personal data.
+MIN_PASSWORD_LENGTH = 10
+USERNAME_MAX = 80
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who is signed in: what pages and services need to decide what to show."""
+
+    user_id: int
+    username: str
+    role: UserRole
+
+    @property
+    def can_see_names(self) -> bool:
+        return self.role in (UserRole.ADMIN, UserRole.FACILITATOR)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (UserRole.ADMIN, UserRole.FACILITATOR)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == UserRole.ADMIN
+
+
+def hash_password(password: str) -> str:
+    """Return an Argon2id hash of password."""
+    return _hasher.hash(password)
+
+
+def check_new_password(password: str) -> None:
+    """Raise ProgrammeError when a new password is too weak to accept."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ProgrammeError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def count_users(session: Session) -> int:
+    """Return the number of accounts."""
+    return session.scalar(sa.select(sa.func.count()).select_from(User)) or 0
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: UserRole | str,
+    by: str | None,
+) -> User:
+    """Create an account and return it; refuse a taken username or a weak password."""
+    username = username.strip()
+    if not username or len(username) > USERNAME_MAX:
+        raise ProgrammeError(f"A username needs 1 to {USERNAME_MAX} characters.")
+    try:
+        role = UserRole(role)
+    except ValueError:
+        raise ProgrammeError("The role must be admin, facilitator or viewer.") from None
+    check_new_password(password)
+    if session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
+        raise ProgrammeError(f"An account named '{username}' already exists.")
+    user = User(username=username, password_hash=hash_password(password), role=role)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        username=by,
+        entity="user",
+        entity_id=user.id,
+        summary=f"account {username} ({role.value})",
+    )
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> SignedIn | None:
+    """Return who signed in, or None; counts failures, locks after MAX_FAILED_LOGINS."""
+    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+    now = utcnow()
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        audit.record(
+            session,
+            action="login_failed",
+            username=None,
+            entity="user",
+            summary="unknown or inactive account",
+        )
+        return None
+    if user.locked_until and user.locked_until > now:
+        _verify(_DUMMY_HASH, password)
+        audit.record(
+            session,
+            action="login_failed",
+            username=user.username,
+            entity="user",
+            entity_id=user.id,
+            summary="account locked",
+        )
+        return None
+    if not _verify(user.password_hash, password):
+        user.failed_logins += 1
+        if user.failed_logins >= MAX_FAILED_LOGINS:
+            user.locked_until = now + LOCKOUT_PERIOD
+            user.failed_logins = 0
+        audit.record(
+            session,
+            action="login_failed",
+            username=user.username,
+            entity="user",
+            entity_id=user.id,
+            summary="wrong password",
+        )
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.failed_logins = 0
+    user.locked_until = None
+    user.last_login_at = now
+    audit.record(
+        session,
+        action="login",
+        username=user.username,
+        entity="user",
+        entity_id=user.id,
+    )
+    return SignedIn(user_id=user.id, username=user.username, role=user.role)
+
+
+def is_locked(session: Session, username: str) -> bool:
+    """Return whether the account is locked out now."""
+    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+    return bool(user and user.locked_until and user.locked_until > utcnow())
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False

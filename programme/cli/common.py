@@ -1,0 +1,36 @@
+"""Helpers shared by the command modules: the database, dates, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from programme import schema
+from programme.db import make_engine
+
+
+def ready_engine() -> Engine:
+    """Return an engine on DATABASE_URL with the schema upgraded to the newest version."""
+    engine = make_engine()
+    if not schema.is_up_to_date(engine):
+        schema.upgrade(engine)
+    return engine
+
+
+def iso_date(text: str) -> date:
+    """argparse type: a YYYY-MM-DD date."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in the form YYYY-MM-DD") from None
+
+
+def print_json(payload: Any) -> None:
+    """Write one JSON object to stdout."""
+    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

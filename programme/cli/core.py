@@ -1,0 +1,148 @@
+"""Commands of the foundation: init, demo, course, module, stats, user."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from programme import accounts, schema
+from programme.cli.common import iso_date, print_json, ready_engine
+from programme.courses import add_course, add_module
+from programme.db import make_engine, session_scope
+from programme.demo import load_demo
+from programme.errors import ProgrammeError
+from programme.models import Scope, UserRole
+from programme.reach import stats
+
+PASSWORD_VARIABLE = "PROGRAMME_PASSWORD"
+# Who the audit trail names for changes made from the command line.
+CLI_USER = "command line"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    init = subparsers.add_parser("init", help="create or upgrade the database schema")
+    init.set_defaults(handler=run_init)
+
+    demo = subparsers.add_parser("demo", help="load the synthetic demo programme into an empty database")
+    demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
+    demo.set_defaults(handler=run_demo)
+
+    course = subparsers.add_parser("course", help="courses").add_subparsers(dest="action", required=True)
+    course_add = course.add_parser("add", help="add a course")
+    course_add.add_argument("--code", required=True)
+    course_add.add_argument("--title", required=True)
+    course_add.add_argument("--scope", default=Scope.REGIONAL.value, choices=[s.value for s in Scope])
+    course_add.add_argument("--country", help="host country: ISO code or name")
+    course_add.set_defaults(handler=run_course_add)
+
+    module = subparsers.add_parser("module", help="modules").add_subparsers(dest="action", required=True)
+    module_add = module.add_parser("add", help="add a module to a course")
+    module_add.add_argument("--course", required=True, help="course code")
+    module_add.add_argument("--number", required=True, type=int)
+    module_add.add_argument("--title", required=True)
+    module_add.add_argument("--start", required=True, type=iso_date)
+    module_add.add_argument("--end", required=True, type=iso_date)
+    module_add.add_argument("--city", required=True)
+    module_add.add_argument("--country", required=True, help="ISO alpha-2/alpha-3 code or a name")
+    module_add.set_defaults(handler=run_module_add)
+
+    stats_parser = subparsers.add_parser("stats", help="reach figures")
+    stats_parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    stats_parser.set_defaults(handler=run_stats)
+
+    user = subparsers.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
+    user_add = user.add_parser("add", help=f"add an account; password from ${PASSWORD_VARIABLE} or a prompt")
+    user_add.add_argument("name")
+    user_add.add_argument("--role", required=True, choices=[r.value for r in UserRole])
+    user_add.set_defaults(handler=run_user_add)
+
+
+def run_init(_args: argparse.Namespace) -> int:
+    engine = make_engine()
+    before = schema.current_revision(engine)
+    schema.upgrade(engine)
+    after = schema.current_revision(engine)
+    print("Database is up to date." if before == after else f"Database upgraded to {after}.")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    engine = ready_engine()
+    with session_scope(engine) as session:
+        counts = load_demo(session, **({"seed": args.seed} if args.seed is not None else {}))
+    print(
+        f"Demo loaded: {counts['course']} courses, {counts['module']} modules, {counts['person']} people, "
+        f"{counts['participation']} participations, {counts['evaluation_response']} evaluation responses."
+    )
+    return 0
+
+
+def run_course_add(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        course = add_course(
+            session,
+            code=args.code,
+            title=args.title,
+            scope=args.scope,
+            country=args.country,
+            by=CLI_USER,
+        )
+        print(f"Course {course.code} added.")
+    return 0
+
+
+def run_module_add(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        module = add_module(
+            session,
+            course_code=args.course,
+            number=args.number,
+            title=args.title,
+            start=args.start,
+            end=args.end,
+            city=args.city,
+            country=args.country,
+            by=CLI_USER,
+        )
+        print(
+            f"Module {module.number} of {args.course} added ({module.start_date} to {module.end_date}, "
+            f"{module.city}, {module.country})."
+        )
+    return 0
+
+
+def run_stats(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        figures = stats(session)
+    if args.json:
+        print_json(figures)
+        return 0
+    for key in (
+        "courses",
+        "modules",
+        "sessions",
+        "individuals",
+        "participations",
+        "countries",
+        "groups",
+        "evaluation_responses",
+        "alumni_networks",
+    ):
+        print(f"{key.replace('_', ' '):<22}{figures[key]:>8}")
+    return 0
+
+
+def run_user_add(args: argparse.Namespace) -> int:
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise ProgrammeError(f"Set {PASSWORD_VARIABLE} or run the command in a terminal to type the password.")
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            raise ProgrammeError("The two passwords differ; nothing was saved.")
+    with session_scope(ready_engine()) as session:
+        accounts.add_user(session, username=args.name, password=password, role=args.role, by=CLI_USER)
+    print(f"Account {args.name} ({args.role}) added.")
+    return 0

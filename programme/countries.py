@@ -1,0 +1,164 @@
+"""Countries as ISO 3166-1 alpha-3 codes, from names, codes, variants and misspellings."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pycountry
+from rapidfuzz import process
+from rapidfuzz.distance import JaroWinkler
+
+# Names people write that pycountry does not know, or knows under another name.
+ALIASES: dict[str, str] = {
+    "burma": "MMR",
+    "myanmar burma": "MMR",
+    "vietnam": "VNM",
+    "viet nam": "VNM",
+    "south korea": "KOR",
+    "korea": "KOR",
+    "republic of korea": "KOR",
+    "korea south": "KOR",
+    "north korea": "PRK",
+    "timor leste": "TLS",
+    "east timor": "TLS",
+    "laos": "LAO",
+    "lao pdr": "LAO",
+    "hong kong": "HKG",
+    "hong kong sar": "HKG",
+    "hong kong sar china": "HKG",
+    "hongkong": "HKG",
+    "macau": "MAC",
+    "macao sar china": "MAC",
+    "taiwan": "TWN",
+    "brunei": "BRN",
+    "iran": "IRN",
+    "syria": "SYR",
+    "russia": "RUS",
+    "uae": "ARE",
+    "emirates": "ARE",
+    "ksa": "SAU",
+    "saudi": "SAU",
+    "uk": "GBR",
+    "england": "GBR",
+    "great britain": "GBR",
+    "usa": "USA",
+    "us": "USA",
+    "united states of america": "USA",
+    "america": "USA",
+    "the philippines": "PHL",
+    "phillipines": "PHL",
+    "philipines": "PHL",
+    "filipino": "PHL",
+    "nepali": "NPL",
+    "nepalese": "NPL",
+    "bangladeshi": "BGD",
+    "indonesian": "IDN",
+    "malaysian": "MYS",
+    "cambodian": "KHM",
+    "kampuchea": "KHM",
+    "thai": "THA",
+    "vietnamese": "VNM",
+    "myanmar": "MMR",
+    "sri lankan": "LKA",
+    "srilanka": "LKA",
+    "indian": "IND",
+    "pakistani": "PAK",
+    "lebanese": "LBN",
+    "palestine": "PSE",
+    "bolivia": "BOL",
+    "venezuela": "VEN",
+    "tanzania": "TZA",
+    "moldova": "MDA",
+    "czech republic": "CZE",
+    "turkey": "TUR",
+    "ivory coast": "CIV",
+    "cote d ivoire": "CIV",
+    "swaziland": "SWZ",
+    "macedonia": "MKD",
+    "micronesia": "FSM",
+}
+
+# Below this Jaro-Winkler similarity a close name is not offered as a suggestion.
+SUGGESTION_CUTOFF = 0.85
+# At or above this similarity a misspelling is taken as the country without asking.
+ACCEPT_CUTOFF = 0.93
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    """The outcome of reading a country: a code, or a suggestion when only close."""
+
+    code: str | None
+    suggestion: str | None = None
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=1)
+def _name_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table[_fold(value)] = country.alpha_3
+    table.update(ALIASES)
+    return table
+
+
+@lru_cache(maxsize=4096)
+def match_country(value: object) -> CountryMatch:
+    """Return the alpha-3 code for a name, alpha-2/alpha-3 code, variant or near misspelling."""
+    if value is None:
+        return CountryMatch(None)
+    raw = str(value).strip()
+    if not raw:
+        return CountryMatch(None)
+    if raw.isalpha() and len(raw) in (2, 3):
+        found = pycountry.countries.get(**{"alpha_2" if len(raw) == 2 else "alpha_3": raw.upper()})
+        if found is not None:
+            return CountryMatch(found.alpha_3)
+    folded = _fold(raw)
+    table = _name_table()
+    if folded in table:
+        return CountryMatch(table[folded])
+    best = process.extractOne(folded, table.keys(), scorer=JaroWinkler.normalized_similarity)
+    if best is None:
+        return CountryMatch(None)
+    key, score, _ = best
+    if score >= ACCEPT_CUTOFF:
+        return CountryMatch(table[key])
+    if score >= SUGGESTION_CUTOFF:
+        return CountryMatch(None, suggestion=country_name(table[key]))
+    return CountryMatch(None)
+
+
+def to_alpha3(value: object) -> str | None:
+    """Return the alpha-3 code for value, or None when it is not recognisably a country."""
+    return match_country(value).code
+
+
+@lru_cache(maxsize=512)
+def country_name(code: str | None) -> str:
+    """Return the short English name for an alpha-3 code ('' for None, the code if unknown)."""
+    if not code:
+        return ""
+    found = pycountry.countries.get(alpha_3=code)
+    if found is None:
+        return code
+    return getattr(found, "common_name", None) or found.name
+
+
+def alpha2(code: str | None) -> str | None:
+    """Return the alpha-2 code for an alpha-3 code (phone numbers need it)."""
+    if not code:
+        return None
+    found = pycountry.countries.get(alpha_3=code)
+    return found.alpha_2 if found else None

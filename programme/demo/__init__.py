@@ -1,0 +1,88 @@
+"""The synthetic demo programme: built deterministically, loaded with bulk inserts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from programme.db import is_sqlite
+from programme.demo.generator import DEMO_SEED, build_demo
+from programme.errors import ProgrammeError
+from programme.models import Course, Person
+from programme.settings import DEMO_MARKER, set_setting
+
+# Parents before children, so that every foreign key points at a row already there.
+LOAD_ORDER = [
+    "organisation",
+    "course",
+    "course_partner",
+    "topic",
+    "session_design",
+    "module",
+    "person",
+    "participation",
+    "agenda_session",
+    "session_topic",
+    "session_facilitator",
+    "work_group",
+    "group_member",
+    "evaluation_form",
+    "evaluation_question",
+    "evaluation_response",
+    "evaluation_answer",
+    "action_item",
+    "action_focal_point",
+    "topic_suggestion",
+    "network",
+    "network_member",
+    "outcome",
+]
+# Rows sent to the database in one statement: large enough to be fast, small enough for PostgreSQL's
+# 65,535 bind-parameter limit at ~25 columns a row.
+CHUNK_ROWS = 2_000
+
+
+def holds_data(session: Session) -> bool:
+    """Return whether the database already has courses or people."""
+    return bool(session.scalar(sa.select(Course.id).limit(1)) or session.scalar(sa.select(Person.id).limit(1)))
+
+
+def load_demo(
+    session: Session,
+    *,
+    seed: int = DEMO_SEED,
+    progress: Callable[[float, str], None] | None = None,
+) -> dict[str, int]:
+    """Load the demo into an empty database; return rows written per table."""
+    if holds_data(session):
+        raise ProgrammeError("The database already holds data; the demo loads only into an empty database.")
+    plan = build_demo(seed)
+    tables = SQLModel.metadata.tables
+    counts: dict[str, int] = {}
+    for index, name in enumerate(LOAD_ORDER):
+        rows = [{k: v for k, v in row.items() if not k.startswith("_")} for row in plan.rows.get(name, [])]
+        for start in range(0, len(rows), CHUNK_ROWS):
+            session.execute(sa.insert(tables[name]), rows[start : start + CHUNK_ROWS])
+        counts[name] = len(rows)
+        if progress:
+            progress((index + 1) / len(LOAD_ORDER), name)
+    reset_sequences(session)
+    set_setting(session, DEMO_MARKER, "yes")
+    session.flush()
+    return counts
+
+
+def reset_sequences(session: Session) -> None:
+    """Move PostgreSQL's id sequences past rows inserted with explicit ids (SQLite needs nothing)."""
+    if is_sqlite(session.get_bind()):
+        return
+    for table in SQLModel.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.primary_key and isinstance(table.c.id.type, sa.Integer):
+            # Table names come from our own metadata, never from input.
+            statement = (
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
+                f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"
+            )
+            session.execute(sa.text(statement))

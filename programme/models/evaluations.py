@@ -1,0 +1,80 @@
+"""Evaluation forms, their questions, and the responses and answers collected."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import enum_field, utcnow
+from .enums import QuestionKind, ResponseSource
+
+# The usual 1-5 scale; a form may store its own labels in scale_labels (JSON list of 5).
+RATING_MIN = 1
+RATING_MAX = 5
+
+
+class EvaluationForm(SQLModel, table=True):
+    """The form filled at the end of a module."""
+
+    __tablename__ = "evaluation_form"
+
+    id: int | None = Field(default=None, primary_key=True)
+    module_id: int = Field(foreign_key="module.id", index=True, ondelete="CASCADE")
+    title: str = Field(max_length=300)
+    asks_name: bool = False
+    scale_labels: str | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Question(SQLModel, table=True):
+    """A rating (1-5) or open-text question, optionally about one session."""
+
+    __tablename__ = "evaluation_question"
+    __table_args__ = (sa.UniqueConstraint("form_id", "position", name="uq_question_form_position"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int = Field(foreign_key="evaluation_form.id", index=True, ondelete="CASCADE")
+    position: int
+    text: str = Field(max_length=500)
+    kind: QuestionKind = enum_field(QuestionKind, default=QuestionKind.RATING)
+    session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="SET NULL")
+    # Marks the standard question whose answers feed the topic backlog.
+    feeds_backlog: bool = False
+
+
+class Response(SQLModel, table=True):
+    """One filled-in form: anonymous unless the form asked for a name."""
+
+    __tablename__ = "evaluation_response"
+    __table_args__ = (sa.UniqueConstraint("form_id", "external_id", name="uq_response_form_external"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    form_id: int = Field(foreign_key="evaluation_form.id", index=True, ondelete="CASCADE")
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True, ondelete="SET NULL")
+    submitted_at: datetime | None = None
+    source: ResponseSource = enum_field(ResponseSource, default=ResponseSource.IMPORT)
+    # The survey tool's own id (e.g. _uuid): re-importing an export adds no duplicates.
+    external_id: str | None = Field(default=None, max_length=100)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+
+
+class Answer(SQLModel, table=True):
+    __tablename__ = "evaluation_answer"
+    __table_args__ = (
+        sa.CheckConstraint(
+            f"rating IS NULL OR rating BETWEEN {RATING_MIN} AND {RATING_MAX}",
+            name="ck_answer_rating",
+        ),
+    )
+
+    response_id: int = Field(foreign_key="evaluation_response.id", primary_key=True, ondelete="CASCADE")
+    question_id: int = Field(
+        foreign_key="evaluation_question.id",
+        primary_key=True,
+        index=True,
+        ondelete="CASCADE",
+    )
+    rating: int | None = None
+    text: str | None = None

@@ -1,0 +1,91 @@
+"""Organisations, people (one row per individual across all courses) and participations."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from .base import country_field, enum_field, utcnow
+from .enums import Gender, OrgType, ParticipationRole
+
+
+class Organisation(SQLModel, table=True):
+    """An organisation people work for, or a partner of a course."""
+
+    __table_args__ = (sa.UniqueConstraint("name_key", "country", name="uq_organisation_name_country"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=300)
+    # Lower-cased, accent- and punctuation-free name: the key used to avoid duplicates.
+    name_key: str = Field(max_length=300, index=True)
+    org_type: OrgType = enum_field(OrgType, default=OrgType.OTHER)
+    country: str | None = country_field()
+
+
+class Person(SQLModel, table=True):
+    """One individual, counted once however many modules they attended."""
+
+    __table_args__ = (sa.Index("ix_person_name_key_nationality", "name_key", "nationality"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    given_name: str | None = Field(default=None, max_length=150)
+    family_name: str | None = Field(default=None, max_length=150)
+    full_name: str = Field(max_length=300)
+    # Case-, accent-, punctuation- and order-insensitive form of the name, for de-duplication.
+    name_key: str = Field(max_length=300)
+    gender: Gender = enum_field(Gender, default=Gender.UNDISCLOSED)
+    nationality: str | None = country_field()
+    country_of_work: str | None = country_field()
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    position: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    phone: str | None = Field(default=None, max_length=40)
+    languages: str | None = Field(default=None, max_length=300)
+    expertise: str | None = None
+    notes: str | None = None
+    # Consent, per use: listed in the alumni directory, and each contact field shareable.
+    consent_listed: bool = Field(default=False, index=True)
+    consent_email: bool = False
+    consent_phone: bool = False
+    consent_organisation: bool = False
+    consent_photo: bool = False
+    consent_date: date | None = None
+    consent_source: str | None = Field(default=None, max_length=200)
+    # Set when the person asked to be forgotten: personal fields are cleared, aggregates kept.
+    erased_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+
+
+class Participation(SQLModel, table=True):
+    """A person in a module, with a role and attendance."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("person_id", "module_id", name="uq_participation_person_module"),
+        sa.CheckConstraint("days_attended IS NULL OR days_attended >= 0", name="ck_participation_days"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    module_id: int = Field(foreign_key="module.id", index=True, ondelete="CASCADE")
+    role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT)
+    attended: bool = True
+    completed: bool = Field(default=False, index=True)
+    days_attended: int | None = None
+    pre_test_score: float | None = None
+    post_test_score: float | None = None
+    import_batch_id: int | None = Field(default=None, foreign_key="import_batch.id", index=True)
+
+
+class AttendanceDay(SQLModel, table=True):
+    """Presence on one day of a module, where the attendance sheet has Day columns."""
+
+    __tablename__ = "attendance_day"
+    __table_args__ = (sa.CheckConstraint("day >= 1", name="ck_attendance_day"),)
+
+    participation_id: int = Field(foreign_key="participation.id", primary_key=True, ondelete="CASCADE")
+    day: int = Field(primary_key=True)
+    present: bool = True

@@ -1,0 +1,80 @@
+"""Reach figures: courses, modules, individuals counted once, participations, countries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.models import (
+    Course,
+    Group,
+    Module,
+    Network,
+    Organisation,
+    Participation,
+    Person,
+    Response,
+)
+from programme.models import Session as AgendaSession
+
+UNKNOWN = "unknown"
+
+
+def _count(session: Session, column: Any, *, distinct: bool = False) -> int:
+    expression = sa.func.count(sa.distinct(column)) if distinct else sa.func.count(column)
+    return int(session.scalar(sa.select(expression)) or 0)
+
+
+def headline(session: Session) -> dict[str, int]:
+    """Return the headline reach: courses, modules, individuals, participations, countries."""
+    individuals = sa.select(Participation.person_id).distinct().subquery()
+    countries = session.scalar(
+        sa.select(sa.func.count(sa.distinct(Person.nationality))).where(Person.id.in_(sa.select(individuals)))
+    )
+    return {
+        "courses": _count(session, Course.id),
+        "modules": _count(session, Module.id),
+        "individuals": _count(session, Participation.person_id, distinct=True),
+        "participations": _count(session, Participation.id),
+        "countries": int(countries or 0),
+    }
+
+
+def _individuals_by(session: Session, column: Any, *, join_org: bool = False) -> dict[str, int]:
+    query = sa.select(column, sa.func.count(sa.distinct(Person.id))).join(
+        Participation, Participation.person_id == Person.id
+    )
+    if join_org:
+        query = query.outerjoin(Organisation, Organisation.id == Person.organisation_id)
+    rows = session.execute(query.group_by(column)).all()
+    result: dict[str, int] = {}
+    for key, count in rows:
+        label = getattr(key, "value", key) if key is not None else UNKNOWN
+        result[str(label)] = result.get(str(label), 0) + int(count)
+    return dict(sorted(result.items()))
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """Return every figure of `python -m programme stats --json`."""
+    year = sa.extract("year", Module.start_date)
+    by_year_rows = session.execute(
+        sa.select(year, sa.func.count(Participation.id))
+        .join(Module, Module.id == Participation.module_id)
+        .group_by(year)
+        .order_by(year)
+    ).all()
+    by_country = _individuals_by(session, Person.nationality)
+    by_country.pop(UNKNOWN, None)  # keys are ISO codes; people without a nationality are counted elsewhere
+    return {
+        **headline(session),
+        "sessions": _count(session, AgendaSession.id),
+        "groups": _count(session, Group.id),
+        "evaluation_responses": _count(session, Response.id),
+        "alumni_networks": _count(session, Network.id),
+        "by_country": by_country,
+        "by_gender": _individuals_by(session, Person.gender),
+        "by_org_type": _individuals_by(session, Organisation.org_type, join_org=True),
+        "by_year": {str(int(y)): int(n) for y, n in by_year_rows},
+    }
