@@ -1,0 +1,52 @@
+"""The app's pages: file, title, icon, navigation group and the least role that may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from programme.models import UserRole
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title: str
+    icon: str
+    group: str
+    role: UserRole
+
+
+PAGES: list[PageSpec] = [
+    PageSpec("pages/home.py", "Home", ":material/home:", "", UserRole.VIEWER),
+    PageSpec("pages/courses.py", "Courses and modules", ":material/event:", "Plan", UserRole.FACILITATOR),
+    PageSpec("pages/agenda.py", "Agenda", ":material/view_agenda:", "Plan", UserRole.FACILITATOR),
+    PageSpec("pages/next_steps.py", "Next steps and topics", ":material/checklist:", "Plan", UserRole.FACILITATOR),
+    PageSpec("pages/groups.py", "Groups and role plays", ":material/groups:", "Plan", UserRole.FACILITATOR),
+    PageSpec("pages/participants.py", "Participants", ":material/badge:", "People", UserRole.FACILITATOR),
+    PageSpec(
+        "pages/import_participants.py", "Import participants", ":material/upload_file:", "People", UserRole.FACILITATOR
+    ),
+    PageSpec("pages/evaluations.py", "Evaluation dashboard", ":material/insights:", "Evaluate", UserRole.VIEWER),
+    PageSpec("pages/evaluation_entry.py", "Forms and entry", ":material/edit_note:", "Evaluate", UserRole.FACILITATOR),
+    PageSpec("pages/alumni.py", "Alumni directory", ":material/travel_explore:", "Alumni", UserRole.FACILITATOR),
+    PageSpec("pages/networks.py", "Networks", ":material/hub:", "Alumni", UserRole.FACILITATOR),
+    PageSpec("pages/reach.py", "Reach dashboard", ":material/public:", "Reports", UserRole.VIEWER),
+    PageSpec("pages/reports.py", "Reports and exports", ":material/description:", "Reports", UserRole.FACILITATOR),
+    PageSpec("pages/accounts.py", "Accounts", ":material/manage_accounts:", "Admin", UserRole.ADMIN),
+    PageSpec("pages/audit.py", "Audit trail", ":material/policy:", "Admin", UserRole.ADMIN),
+    PageSpec("pages/backup.py", "Backup and restore", ":material/backup:", "Admin", UserRole.ADMIN),
+]
+
+_RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}
+
+
+def pages_for(role: UserRole | None) -> list[PageSpec]:
+    """Return the pages a role may open (only Home before signing in)."""
+    if role is None:
+        return [PAGES[0]]
+    return [page for page in PAGES if _RANK[role] >= _RANK[page.role]]
+
+
+def role_for(path: str) -> UserRole:
+    """Return the least role a page needs."""
+    return next(page.role for page in PAGES if page.path == path)

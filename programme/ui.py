@@ -1,0 +1,151 @@
+"""The one Streamlit-aware module: engine cache, the sign-in guard every page calls, shared widgets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from programme import accounts, schema
+from programme.accounts import SignedIn
+from programme.db import database_url, make_engine, session_scope
+from programme.errors import ProgrammeError
+from programme.models import UserRole
+from programme.settings import is_demo
+
+# A signed-in session ends after this long without any interaction.
+INACTIVITY_TIMEOUT_SECONDS = 30 * 60
+_RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}
+_USER_KEY = "signed_in"
+_SEEN_KEY = "last_seen"
+
+
+@st.cache_resource(show_spinner="Opening the database…")
+def _engine(url: str) -> Engine:
+    engine = make_engine(url)
+    if not schema.is_up_to_date(engine):
+        schema.upgrade(engine)
+    return engine
+
+
+def engine() -> Engine:
+    """Return the app's engine, with the schema upgraded on first use."""
+    return _engine(database_url())
+
+
+@contextmanager
+def db() -> Iterator[Session]:
+    """Yield a database session that commits on success."""
+    with session_scope(engine()) as session:
+        yield session
+
+
+def current_user() -> SignedIn | None:
+    """Return who is signed in, ending the session after inactivity."""
+    user = st.session_state.get(_USER_KEY)
+    if user is None:
+        return None
+    if time.monotonic() - st.session_state.get(_SEEN_KEY, 0) > INACTIVITY_TIMEOUT_SECONDS:
+        sign_out(reason="You were signed out after 30 minutes without activity.")
+        return None
+    st.session_state[_SEEN_KEY] = time.monotonic()
+    return user
+
+
+def sign_out(reason: str | None = None) -> None:
+    """Forget the signed-in user."""
+    st.session_state.pop(_USER_KEY, None)
+    if reason:
+        st.session_state["signed_out_reason"] = reason
+
+
+def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
+    """Return the signed-in user, or show the sign-in form and stop the page.
+
+    Every page calls this first: a page's address opened directly must meet the sign-in form, not data.
+    """
+    user = current_user()
+    if user is None:
+        with db() as session:
+            has_accounts = accounts.count_users(session) > 0
+        if has_accounts:
+            _login_form()
+        else:
+            _first_admin_form()
+        st.stop()
+    if _RANK[user.role] < _RANK[minimum]:
+        st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
+        st.stop()
+    _sidebar(user)
+    return user
+
+
+def _login_form() -> None:
+    st.title("Programme Manager")
+    reason = st.session_state.pop("signed_out_reason", None)
+    if reason:
+        st.info(reason)
+    with st.form("login"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        with db() as session:
+            user = accounts.authenticate(session, username, password)
+            locked = user is None and accounts.is_locked(session, username)
+        if user is None:
+            st.error(
+                "This account is locked for a while after repeated failed attempts."
+                if locked
+                else "The username or password is not right."
+            )
+            return
+        st.session_state[_USER_KEY] = user
+        st.session_state[_SEEN_KEY] = time.monotonic()
+        st.rerun()
+
+
+def _first_admin_form() -> None:
+    st.title("Welcome to Programme Manager")
+    st.write("No account exists yet. Create the first administrator account to start.")
+    with st.form("first_admin"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password", help="At least 10 characters.")
+        repeat = st.text_input("Repeat the password", type="password")
+        submitted = st.form_submit_button("Create administrator", type="primary")
+    if not submitted:
+        return
+    if password != repeat:
+        st.error("The two passwords differ.")
+        return
+    try:
+        with db() as session:
+            if accounts.count_users(session) > 0:
+                st.error("An account was created meanwhile; please sign in.")
+                return
+            accounts.add_user(session, username=username, password=password, role=UserRole.ADMIN, by=username)
+    except ProgrammeError as error:
+        st.error(str(error))
+        return
+    st.success("Administrator created. Please sign in.")
+    st.rerun()
+
+
+def _sidebar(user: SignedIn) -> None:
+    with st.sidebar:
+        st.caption(f"Signed in as **{user.username}** ({user.role.value})")
+        if st.button("Log out", key="logout"):
+            sign_out()
+            st.rerun()
+        with db() as session:
+            if is_demo(session):
+                st.warning("Demo data: synthetic people, not real records.", icon=":material/science:")
+
+
+def show_error(error: Exception) -> None:
+    """Show a user's mistake as a clear message (never a traceback)."""
+    st.error(str(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")

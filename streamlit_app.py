@@ -1,0 +1,15 @@
+"""Programme Manager: the app's entry point builds the navigation; each page guards itself."""
+
+import streamlit as st
+
+from programme import ui
+from programme.navigation import pages_for
+
+st.set_page_config(page_title="Programme Manager", page_icon=":material/school:", layout="wide")
+
+user = ui.current_user()
+groups: dict[str, list] = {}
+for spec in pages_for(user.role if user else None):
+    page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
+    groups.setdefault(spec.group, []).append(page)
+st.navigation(groups).run()

@@ -1,0 +1,112 @@
+"""Shared fixtures: empty and demo databases on SQLite, and on PostgreSQL when TEST_DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel
+
+from programme import schema
+from programme.db import make_engine, normalise_url, session_scope
+from programme.demo import load_demo
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = [
+    "sqlite",
+    pytest.param(
+        "postgresql",
+        marks=pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped"),
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Return SQLite files at head, empty and with the demo, built once and copied per test."""
+    folder = tmp_path_factory.mktemp("templates")
+    empty, demo = folder / "empty.db", folder / "demo.db"
+    for path, with_demo in ((empty, False), (demo, True)):
+        engine = make_engine(f"sqlite:///{path}")
+        schema.upgrade(engine)
+        if with_demo:
+            with session_scope(engine) as session:
+                load_demo(session)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        engine.dispose()
+    return {"empty": empty, "demo": demo}
+
+
+@pytest.fixture(scope="session")
+def postgres_engine() -> Iterator[Engine]:
+    """Return an engine on TEST_DATABASE_URL with the schema at head."""
+    assert POSTGRES_URL
+    engine = make_engine(normalise_url(POSTGRES_URL))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+        connection.exec_driver_sql("CREATE SCHEMA public")
+    schema.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+def truncate_all(engine: Engine) -> None:
+    """Empty every table of a PostgreSQL test database and restart its ids."""
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+def _engine_for(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Engine:
+    if request.param == "sqlite":
+        templates = request.getfixturevalue("sqlite_templates")
+        path = tmp_path / f"{kind}.db"
+        shutil.copy(templates[kind], path)
+        return make_engine(f"sqlite:///{path}")
+    engine = request.getfixturevalue("postgres_engine")
+    truncate_all(engine)
+    if kind == "demo":
+        with session_scope(engine) as session:
+            load_demo(session)
+    return engine
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    """An empty database at head, on each backend."""
+    return _engine_for(request, tmp_path, "empty")
+
+
+@pytest.fixture(params=BACKENDS)
+def demo_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Engine:
+    """A database holding the demo programme, on each backend."""
+    return _engine_for(request, tmp_path, "demo")
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A session on the empty database; the test commits what it needs."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_templates: dict[str, Path]) -> str:
+    """A DATABASE_URL for an empty SQLite file at head (for CLI and app tests)."""
+    path = tmp_path / "cli.db"
+    shutil.copy(sqlite_templates["empty"], path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def demo_sqlite_url(tmp_path: Path, sqlite_templates: dict[str, Path]) -> str:
+    """A DATABASE_URL for a SQLite file holding the demo."""
+    path = tmp_path / "demo.db"
+    shutil.copy(sqlite_templates["demo"], path)
+    return f"sqlite:///{path}"

@@ -1,0 +1,257 @@
+"""The stable command line: outputs, JSON keys and exit codes that scripts depend on."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from programme.cli import main
+from programme.db import REPO_ROOT
+
+STATS_KEYS = {
+    "courses",
+    "modules",
+    "sessions",
+    "individuals",
+    "participations",
+    "countries",
+    "groups",
+    "evaluation_responses",
+    "alumni_networks",
+}
+
+
+@pytest.fixture
+def db_url(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "init")[0] == 0
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and "up to date" in out
+
+
+def test_stats_json_on_the_demo(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "demo")[0] == 0
+    code, out, _ = run(capsys, "stats", "--json")
+    figures = json.loads(out)
+    assert code == 0
+    assert STATS_KEYS <= figures.keys()
+    assert all(isinstance(figures[key], int) for key in STATS_KEYS)
+    assert figures["courses"] >= 28 and figures["individuals"] >= 650 and figures["countries"] >= 20
+    assert all(len(code) == 3 and code.isupper() for code in figures["by_country"])
+    assert sum(figures["by_country"].values()) <= figures["individuals"]
+    assert sum(figures["by_year"].values()) == figures["participations"]
+    assert {"by_gender", "by_org_type"} <= figures.keys()
+
+
+def test_demo_refuses_a_database_with_data(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "demo")
+    code, _, err = run(capsys, "demo")
+    assert code == 1
+    assert err.startswith("Error: ") and "already holds data" in err and "Traceback" not in err
+
+
+def test_course_and_module_add(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "course", "add", "--code", "MY-2026", "--title", "Migrant workers' rights")[0] == 0
+    code, out, _ = run(
+        capsys,
+        "module",
+        "add",
+        "--course",
+        "MY-2026",
+        "--number",
+        "1",
+        "--title",
+        "Module 1",
+        "--start",
+        "2026-03-02",
+        "--end",
+        "2026-03-05",
+        "--city",
+        "Kuala Lumpur",
+        "--country",
+        "MY",
+    )
+    assert code == 0 and "MYS" in out
+    code, out, _ = run(
+        capsys,
+        "module",
+        "add",
+        "--course",
+        "MY-2026",
+        "--number",
+        "2",
+        "--title",
+        "Module 2",
+        "--start",
+        "2026-06-01",
+        "--end",
+        "2026-06-04",
+        "--city",
+        "Manila",
+        "--country",
+        "Phillipines",
+    )
+    assert code == 0 and "PHL" in out
+    code, out, _ = run(capsys, "stats", "--json")
+    assert json.loads(out)["modules"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            [
+                "module",
+                "add",
+                "--course",
+                "NOPE",
+                "--number",
+                "1",
+                "--title",
+                "M",
+                "--start",
+                "2026-01-01",
+                "--end",
+                "2026-01-02",
+                "--city",
+                "X",
+                "--country",
+                "MYS",
+            ],
+            "no course",
+        ),
+        (
+            [
+                "module",
+                "add",
+                "--course",
+                "C1",
+                "--number",
+                "1",
+                "--title",
+                "M",
+                "--start",
+                "2026-01-05",
+                "--end",
+                "2026-01-02",
+                "--city",
+                "X",
+                "--country",
+                "MYS",
+            ],
+            "before its start",
+        ),
+        (
+            [
+                "module",
+                "add",
+                "--course",
+                "C1",
+                "--number",
+                "1",
+                "--title",
+                "M",
+                "--start",
+                "2026-01-01",
+                "--end",
+                "2026-01-02",
+                "--city",
+                "X",
+                "--country",
+                "Atlantis",
+            ],
+            "not a country",
+        ),
+        (["course", "add", "--code", "C1", "--title", "Again"], "already exists"),
+    ],
+)
+def test_user_mistakes_get_one_sentence_and_exit_1(
+    db_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    run(capsys, "course", "add", "--code", "C1", "--title", "Course one")
+    code, _, err = run(capsys, *argv)
+    assert code == 1
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_a_malformed_date_is_a_usage_error(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(
+            [
+                "module",
+                "add",
+                "--course",
+                "C",
+                "--number",
+                "1",
+                "--title",
+                "M",
+                "--start",
+                "2 Dec 2017",
+                "--end",
+                "2017-12-05",
+                "--city",
+                "KL",
+                "--country",
+                "MYS",
+            ]
+        )
+    assert stopped.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_user_add_takes_the_password_from_the_environment(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROGRAMME_PASSWORD", "a-long-password")
+    code, out, _ = run(capsys, "user", "add", "maria", "--role", "facilitator")
+    assert code == 0 and "maria" in out and "a-long-password" not in out
+    code, _, err = run(capsys, "user", "add", "maria", "--role", "viewer")
+    assert code == 1 and "already exists" in err
+
+
+def test_user_add_without_password_or_terminal_fails_clearly(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PROGRAMME_PASSWORD", raising=False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    code, _, err = run(capsys, "user", "add", "maria", "--role", "viewer")
+    assert code == 1 and "PROGRAMME_PASSWORD" in err
+
+
+def test_an_unreachable_database_is_one_sentence_without_the_address(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://someone:secret@127.0.0.1:1/nowhere")
+    code, _, err = run(capsys, "stats")
+    assert code == 1
+    assert "could not be reached" in err and "secret" not in err
+
+
+def test_python_dash_m_programme_runs_as_a_process(sqlite_url: str) -> None:
+    env = {**os.environ, "DATABASE_URL": sqlite_url}
+    done = subprocess.run(
+        [sys.executable, "-m", "programme", "stats", "--json"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["courses"] == 0

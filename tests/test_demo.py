@@ -1,0 +1,53 @@
+"""The demo programme: at the real organisation's scale, the same on every database."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from programme.db import session_scope
+from programme.demo import load_demo
+from programme.errors import ProgrammeError
+from programme.reach import stats
+
+
+def test_demo_reaches_the_organisations_scale(demo_engine) -> None:
+    with session_scope(demo_engine) as session:
+        figures = stats(session)
+    assert figures["courses"] >= 28
+    assert figures["individuals"] >= 650
+    assert figures["countries"] >= 20
+    assert figures["participations"] >= 800
+    assert figures["participations"] > figures["individuals"]  # many attended several modules
+    assert figures["sessions"] >= 150
+    assert figures["groups"] >= 10
+    assert figures["evaluation_responses"] >= 300
+    assert figures["alumni_networks"] >= 3
+    assert min(int(year) for year in figures["by_year"]) == 2004
+    assert max(int(year) for year in figures["by_year"]) == 2019
+    assert sum(figures["by_gender"].values()) == figures["individuals"]
+
+
+def test_demo_figures_are_identical_on_every_backend(demo_engine, sqlite_templates) -> None:
+    from programme.db import make_engine
+
+    reference = make_engine(f"sqlite:///{sqlite_templates['demo']}")
+    with session_scope(reference) as session:
+        expected = stats(session)
+    with session_scope(demo_engine) as session:
+        assert stats(session) == expected
+
+
+def test_demo_refuses_a_database_that_holds_data(demo_engine) -> None:
+    with Session(demo_engine) as session, pytest.raises(ProgrammeError, match="already holds data"):
+        load_demo(session)
+
+
+def test_demo_holds_the_seed_reports_module_4(demo_engine) -> None:
+    from programme.courses import get_module
+
+    with Session(demo_engine) as session:
+        module = get_module(session, "NP-MYS-2016", 4)
+        assert (module.start_date.isoformat(), module.end_date.isoformat()) == ("2017-12-02", "2017-12-05")
+        assert module.city == "Kuala Lumpur" and module.country == "MYS"
+        assert "CEDAW" in module.focus

@@ -1,0 +1,72 @@
+"""Every page runs without an exception, and guards itself against the wrong visitor."""
+
+from __future__ import annotations
+
+import pytest
+
+from programme.accounts import add_user
+from programme.db import make_engine, session_scope
+from programme.models import UserRole
+from programme.navigation import PAGES
+from tests.apptest_support import run_page
+
+PAGE_PATHS = [page.path for page in PAGES]
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    """The demo, with one account so that signed-out visitors meet the login form."""
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_user(session, username="admin", password="a-long-password", role=UserRole.ADMIN, by=None)
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_page_runs_for_an_admin(demo_db: str, path: str) -> None:
+    app = run_page(path, UserRole.ADMIN)
+    assert not app.exception, app.exception
+    assert app.title, f"{path} has no title"
+
+
+@pytest.mark.parametrize("path", PAGE_PATHS)
+def test_every_page_meets_a_signed_out_visitor_with_the_login_form(demo_db: str, path: str) -> None:
+    app = run_page(path, role=None)
+    assert not app.exception
+    labels = [widget.label for widget in app.text_input]
+    assert labels[:2] == ["Username", "Password"]
+    assert [button.label for button in app.button] == ["Log in"]
+    assert not app.metric and not app.dataframe  # no data before signing in
+
+
+@pytest.mark.parametrize("spec", [p for p in PAGES if p.role != UserRole.VIEWER], ids=lambda p: p.path)
+def test_pages_above_a_viewer_refuse_a_viewer(demo_db: str, spec) -> None:
+    app = run_page(spec.path, UserRole.VIEWER)
+    assert not app.exception
+    assert any("needs the" in error.value for error in app.error)
+    assert not app.dataframe
+
+
+def test_home_shows_the_demo_headline(demo_db: str) -> None:
+    app = run_page("pages/home.py", UserRole.VIEWER)
+    values = {metric.label: metric.value for metric in app.metric}
+    assert values["Courses"] == "30"
+    assert int(values["Individuals"].replace(",", "")) >= 650
+
+
+def test_home_on_an_empty_database_offers_the_demo(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/home.py", UserRole.ADMIN)
+    assert any("empty" in info.value for info in app.info)
+    load = next(button for button in app.button if button.label == "Load demo data")
+    app = load.click().run()
+    assert not app.exception
+    assert {metric.label for metric in app.metric} >= {"Courses", "Individuals"}
+
+
+def test_first_start_without_accounts_asks_for_an_administrator(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/home.py", role=None)
+    assert "Create administrator" in [button.label for button in app.button]
