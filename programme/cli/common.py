@@ -34,3 +34,15 @@ def print_json(payload: Any) -> None:
     """Write one JSON object to stdout."""
     json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+_GROUPS: dict[tuple[int, str], argparse._SubParsersAction] = {}
+
+
+def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
+    """Return the sub-commands of a verb shared by several areas (`import`, `export`), creating it once."""
+    key = (id(subparsers), name)
+    if key not in _GROUPS:
+        parser = subparsers.add_parser(name, help=help_text)
+        _GROUPS[key] = parser.add_subparsers(dest=f"{name}_what", required=True, metavar="WHAT")
+    return _GROUPS[key]

@@ -1,0 +1,72 @@
+"""Exports a spreadsheet program opens safely: no cell can start a formula (OWASP CSV injection)."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+
+# A cell starting with one of these can be run as a formula by Excel, LibreOffice or Sheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel's limit on a sheet name's length.
+SHEET_NAME_MAX = 31
+
+
+def safe_cell(value: object) -> object:
+    """Return value, with text that could start a formula prefixed by a single quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of frame whose text cells (and column names) cannot start a formula."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(safe_cell)
+    safe.columns = [safe_cell(str(column)) for column in safe.columns]
+    return safe
+
+
+def to_csv_bytes(frame: pd.DataFrame) -> bytes:
+    """Return frame as UTF-8 CSV with a BOM (so Excel reads accents), formula-safe."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """Return an .xlsx workbook with one sheet per frame; every cell is a value, never a formula."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, frame in sheets.items():
+        sheet = workbook.create_sheet(title=str(title)[:SHEET_NAME_MAX])
+        safe = safe_frame(frame)
+        sheet.append([str(column) for column in safe.columns])
+        for row in safe.itertuples(index=False):
+            sheet.append([_plain(value) for value in row])
+        for cell in sheet[1]:
+            cell.font = cell.font.copy(bold=True)
+        for index, column in enumerate(safe.columns, start=1):
+            width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(200)])
+            sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
+        # openpyxl would still treat a leading "=" as a formula; every text cell is typed as a string.
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _plain(value: object) -> object:
+    if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
+        return None
+    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
+        return value.value  # enums
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value
