@@ -1,11 +1,59 @@
-"""Accounts."""
+"""Accounts: create accounts, set roles, reset passwords, disable access."""
 
+import pandas as pd
 import streamlit as st
 
-from programme import ui
+from programme import accounts, ui
+from programme.errors import ProgrammeError
 from programme.models import UserRole
 
 user = ui.guard(UserRole.ADMIN)
 st.title("Accounts")
-st.caption("Create accounts and set roles.")
-st.info("This page is being built; its work is tracked in issue 3.")
+st.caption("Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only.")
+
+with ui.db() as session:
+    table = pd.DataFrame(accounts.users_table(session))
+st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+
+left, right = st.columns(2)
+with left, st.form("new_account", clear_on_submit=True):
+    st.subheader("New account")
+    username = st.text_input("Username", key="new_username")
+    role = st.selectbox("Role", [r.value for r in UserRole], index=1)
+    password = st.text_input("Initial password", type="password", help="At least 10 characters.")
+    if st.form_submit_button("Create account", type="primary"):
+        try:
+            with ui.db() as session:
+                accounts.add_user(session, username=username, password=password, role=role, by=user.username)
+            st.success(f"Account {username} created.")
+            st.rerun()
+        except ProgrammeError as error:
+            ui.show_error(error)
+
+with right, st.form("change_account"):
+    st.subheader("Change an account")
+    names = dict(zip(table["username"], table["id"], strict=True))
+    chosen = st.selectbox("Account", list(names))
+    current = table.set_index("username").loc[chosen] if chosen else None
+    new_role = st.selectbox(
+        "Role",
+        [r.value for r in UserRole],
+        index=[r.value for r in UserRole].index(current["role"]) if current is not None else 0,
+    )
+    active = st.checkbox("Active", value=bool(current["active"]) if current is not None else True)
+    new_password = st.text_input("New password (leave blank to keep)", type="password")
+    if st.form_submit_button("Save changes"):
+        try:
+            with ui.db() as session:
+                accounts.update_user(
+                    session,
+                    user_id=int(names[chosen]),
+                    by=user.username,
+                    role=new_role,
+                    active=active,
+                    password=new_password or None,
+                )
+            st.success(f"Account {chosen} updated.")
+            st.rerun()
+        except ProgrammeError as error:
+            ui.show_error(error)

@@ -1,11 +1,29 @@
-"""Audit trail."""
+"""Audit trail: who created, changed, deleted, imported, exported or signed in, and when."""
 
 import streamlit as st
 
-from programme import ui
+from programme import audit, ui
 from programme.models import UserRole
 
 user = ui.guard(UserRole.ADMIN)
 st.title("Audit trail")
-st.caption("Search who saw and changed what.")
-st.info("This page is being built; its work is tracked in issue 3.")
+st.caption("Every change, import, undo, export of personal data, sign-in and failed sign-in. Newest first.")
+
+ACTIONS = ["", "create", "update", "delete", "import", "undo", "export", "erase", "login", "login_failed"]
+text_col, action_col, user_col = st.columns([2, 1, 1])
+text = text_col.text_input("Search", placeholder="e.g. module, person, account")
+action = action_col.selectbox("Action", ACTIONS, format_func=lambda a: a or "any")
+username = user_col.text_input("By user")
+
+with ui.db() as session:
+    entries = audit.search(session, text=text or None, action=action or None, username=username or None)
+if entries.empty:
+    st.info("No entries match. Clear the filters to see the latest activity.")
+else:
+    st.dataframe(
+        entries.drop(columns=["id"]),
+        hide_index=True,
+        width="stretch",
+        column_config={"at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss")},
+    )
+    st.caption(f"{len(entries)} entries shown (at most 500).")

@@ -162,3 +162,60 @@ def _verify(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def users_table(session: Session) -> list[dict]:
+    """Return every account without its hash, for the admin page."""
+    rows = session.scalars(sa.select(User).order_by(User.username)).all()
+    return [
+        {
+            "id": u.id,
+            "username": u.username,
+            "role": u.role.value,
+            "active": u.active,
+            "locked": bool(u.locked_until and u.locked_until > utcnow()),
+            "last_login_at": u.last_login_at,
+        }
+        for u in rows
+    ]
+
+
+def update_user(
+    session: Session,
+    *,
+    user_id: int,
+    by: str,
+    role: UserRole | str | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Change an account's role, activity or password; the last active admin cannot be demoted or disabled."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise ProgrammeError("That account no longer exists.")
+    before = {"role": user.role.value, "active": user.active}
+    new_role = UserRole(role) if role is not None else user.role
+    new_active = user.active if active is None else active
+    if user.role == UserRole.ADMIN and (new_role != UserRole.ADMIN or not new_active):
+        admins = session.scalar(
+            sa.select(sa.func.count()).select_from(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
+        )
+        if (admins or 0) <= 1:
+            raise ProgrammeError("This is the last active administrator; make another admin first.")
+    user.role, user.active = new_role, new_active
+    if password is not None:
+        check_new_password(password)
+        user.password_hash = hash_password(password)
+        user.failed_logins, user.locked_until = 0, None
+    after = {"role": user.role.value, "active": user.active}
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="user",
+        entity_id=user.id,
+        summary=f"account {user.username}" + (" (password reset)" if password else ""),
+        before=before,
+        after=after,
+    )
+    return user

@@ -63,9 +63,11 @@ def make_engine(url: str | None = None) -> Engine:
             },
         )
         sa.event.listen(engine, "connect", _on_sqlite_connect)
-        # SQLite's own transaction handling is replaced by explicit BEGIN so that
-        # a write transaction takes its lock up front (no upgrade deadlocks).
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
+        # pysqlite's implicit transactions are replaced by BEGIN IMMEDIATE: a transaction takes the write
+        # lock up front and waits (busy timeout) behind another writer, instead of failing with
+        # "database is locked" when it later upgrades a read lock. WAL keeps readers of other
+        # processes unblocked.
+        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         sa.event.listen(engine, "connect", _disable_pysqlite_transactions, insert=True)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,9 +38,9 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
         if with_demo:
             with session_scope(engine) as session:
                 load_demo(session)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         engine.dispose()
+        with sqlite3.connect(path) as connection:  # fold the WAL into the file before it is copied
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return {"empty": empty, "demo": demo}
 
 

@@ -1,0 +1,46 @@
+"""Commands that protect the records: backup, restore, forget."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from programme.backup import backup, restore
+from programme.cli.common import ready_engine
+from programme.db import make_engine, session_scope
+from programme.erasure import forget_person
+
+CLI_USER = "command line"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    backup_parser = subparsers.add_parser("backup", help="write a consistent copy of the database to OUT")
+    backup_parser.add_argument("out", type=Path, metavar="OUT")
+    backup_parser.set_defaults(handler=run_backup)
+
+    restore_parser = subparsers.add_parser("restore", help="restore a backup into an empty database")
+    restore_parser.add_argument("source", type=Path, metavar="IN")
+    restore_parser.set_defaults(handler=run_restore)
+
+    forget = subparsers.add_parser("forget", help="erase a person's personal data, keeping aggregate figures")
+    forget.add_argument("--person", type=int, required=True, metavar="ID")
+    forget.set_defaults(handler=run_forget)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    out = backup(ready_engine(), args.out)
+    print(f"Backup written to {out}.")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    restore(make_engine(), args.source)
+    print("Backup restored; the database is at the newest schema.")
+    return 0
+
+
+def run_forget(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        forget_person(session, person_id=args.person, by=CLI_USER)
+    print(f"Person #{args.person}'s personal data was erased; aggregate figures are unchanged.")
+    return 0

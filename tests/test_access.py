@@ -1,0 +1,151 @@
+"""Accounts, erasure, the audit trail, backups and concurrent writers."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from sqlmodel import Session
+
+from programme import accounts
+from programme.backup import backup, restore
+from programme.db import is_sqlite, make_engine, session_scope
+from programme.erasure import forget_person
+from programme.errors import ProgrammeError
+from programme.models import AuditEntry, Participation, Person, User, UserRole
+from programme.reach import stats
+
+PASSWORD = "correct horse battery"
+
+
+def _audit_actions(session: Session) -> list[str]:
+    return list(session.scalars(sa.select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_passwords_are_argon2_hashes_and_sign_in_works(session: Session) -> None:
+    user = accounts.add_user(session, username="maria", password=PASSWORD, role="facilitator", by="admin")
+    assert user.password_hash.startswith("$argon2id$") and PASSWORD not in user.password_hash
+    signed = accounts.authenticate(session, "Maria", PASSWORD)
+    assert signed is not None and signed.role == UserRole.FACILITATOR and signed.can_see_names
+    assert accounts.authenticate(session, "maria", "wrong password") is None
+    assert _audit_actions(session) == ["create", "login", "login_failed"]
+
+
+def test_unknown_users_are_checked_against_a_dummy_hash(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    checked: list[str] = []
+    monkeypatch.setattr(accounts, "_verify", lambda password_hash, password: checked.append(password_hash) or False)
+    assert accounts.authenticate(session, "nobody", "whatever") is None
+    assert checked == [accounts._DUMMY_HASH]
+
+
+def test_lockout_after_repeated_failures(session: Session) -> None:
+    accounts.add_user(session, username="ana", password=PASSWORD, role="viewer", by=None)
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        assert accounts.authenticate(session, "ana", "nope") is None
+    assert accounts.is_locked(session, "ana")
+    assert accounts.authenticate(session, "ana", PASSWORD) is None  # even the right password waits
+
+
+def test_old_hash_parameters_are_upgraded_on_sign_in(session: Session) -> None:
+    weak = PasswordHasher(time_cost=1, memory_cost=8192, parallelism=1).hash(PASSWORD)
+    session.add(User(username="old", password_hash=weak, role=UserRole.ADMIN))
+    session.flush()
+    assert accounts.authenticate(session, "old", PASSWORD) is not None
+    upgraded = session.scalar(sa.select(User.password_hash).where(User.username == "old"))
+    assert upgraded != weak and not accounts._hasher.check_needs_rehash(upgraded)
+
+
+def test_weak_passwords_and_duplicate_names_are_refused(session: Session) -> None:
+    with pytest.raises(ProgrammeError, match="at least"):
+        accounts.add_user(session, username="x", password="short", role="viewer", by=None)
+    accounts.add_user(session, username="x", password=PASSWORD, role="viewer", by=None)
+    with pytest.raises(ProgrammeError, match="already exists"):
+        accounts.add_user(session, username="X", password=PASSWORD, role="viewer", by=None)
+
+
+def test_the_last_admin_cannot_be_demoted(session: Session) -> None:
+    admin = accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
+    with pytest.raises(ProgrammeError, match="last active administrator"):
+        accounts.update_user(session, user_id=admin.id, by="root", role="viewer")
+    accounts.add_user(session, username="second", password=PASSWORD, role="admin", by=None)
+    accounts.update_user(session, user_id=admin.id, by="second", role="viewer")
+    assert session.get(User, admin.id).role == UserRole.VIEWER
+
+
+def test_erasure_removes_personal_data_and_keeps_aggregates(demo_engine) -> None:
+    with session_scope(demo_engine) as session:
+        before = stats(session)
+        person_id = session.scalar(sa.select(Participation.person_id).limit(1))
+        original = session.get(Person, person_id)
+        name, email = original.full_name, original.email
+        forget_person(session, person_id=person_id, by="admin")
+    with session_scope(demo_engine) as session:
+        assert stats(session) == before
+        person = session.get(Person, person_id)
+        assert person.erased_at is not None and person.email is None and person.phone is None
+        assert name not in person.full_name and not person.consent_listed
+        dump = json.dumps([row._asdict() for row in session.execute(sa.select(AuditEntry)).all()], default=str)
+        assert email not in dump and name not in dump
+        assert session.scalar(sa.select(AuditEntry.action).order_by(AuditEntry.id.desc()).limit(1)) == "erase"
+
+
+def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
+    with session_scope(demo_engine) as session:
+        expected = stats(session)
+        people = session.scalar(sa.select(sa.func.count()).select_from(Person))
+    out = backup(demo_engine, tmp_path / "backup.bin")
+    with pytest.raises(ProgrammeError, match="already exists"):
+        backup(demo_engine, out)
+    if is_sqlite(demo_engine):
+        target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
+    else:
+        target = _fresh_postgres_database(demo_engine, "programme_restore_test")
+    restore(target, out)
+    with session_scope(target) as session:
+        assert stats(session) == expected
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people
+    with pytest.raises(ProgrammeError, match="already holds data"):
+        restore(target, out)
+
+
+def _fresh_postgres_database(engine, name: str):
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup(engine, tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.txt"
+    bogus.write_text("not a backup")
+    with pytest.raises(ProgrammeError, match="not a"):
+        restore(engine, bogus)
+
+
+WRITES_PER_PROCESS = 60
+
+
+def _writer(url: str, name: str) -> None:
+    engine = make_engine(url)
+    for index in range(WRITES_PER_PROCESS):
+        with session_scope(engine) as session:
+            # Read, then write: the pattern that fails with "database is locked" without care.
+            session.scalar(sa.select(sa.func.count()).select_from(Person))
+            session.add(Person(full_name=f"{name} {index}", name_key=f"{name} {index}"))
+
+
+def test_two_processes_writing_at_once_lose_nothing(engine) -> None:
+    url = engine.url.render_as_string(hide_password=False)
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_writer, args=(url, name)) for name in ("app", "import")]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    with session_scope(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 2 * WRITES_PER_PROCESS
