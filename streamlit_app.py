@@ -12,4 +12,5 @@ groups: dict[str, list] = {}
 for spec in pages_for(user.role if user else None):
     page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
     groups.setdefault(spec.group, []).append(page)
-st.navigation(groups).run()
+with ui.navigation_run():
+    st.navigation(groups, position="top").run()

@@ -219,3 +219,27 @@ def update_user(
         after=after,
     )
     return user
+
+
+def authenticate_external(session: Session, email: str | None) -> SignedIn | None:
+    """Return the local account whose username is the identity provider's e-mail, or None.
+
+    Single sign-on proves who someone is; the role still comes from an account an admin created.
+    """
+    if not email:
+        return None
+    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == email.strip().lower()))
+    if user is None or not user.active:
+        audit.record(
+            session,
+            action="login_failed",
+            username=None,
+            entity="user",
+            summary="single sign-on identity without an active account",
+        )
+        return None
+    user.last_login_at = utcnow()
+    audit.record(
+        session, action="login", username=user.username, entity="user", entity_id=user.id, summary="single sign-on"
+    )
+    return SignedIn(user_id=user.id, username=user.username, role=user.role)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +22,8 @@ from programme.settings import is_demo
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60
 _RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}
 _USER_KEY = "signed_in"
+_run = threading.local()  # each script run has its own thread: marks runs that came through the navigation
+ENTRY_SCRIPT = "streamlit_app.py"
 _SEEN_KEY = "last_seen"
 
 
@@ -63,12 +66,22 @@ def sign_out(reason: str | None = None) -> None:
         st.session_state["signed_out_reason"] = reason
 
 
+@contextmanager
+def navigation_run() -> Iterator[None]:
+    """Mark the current script run as started by streamlit_app.py (not a page address opened directly)."""
+    _run.via_navigation = True
+    try:
+        yield
+    finally:
+        _run.via_navigation = False
+
+
 def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
     """Return the signed-in user, or show the sign-in form and stop the page.
 
     Every page calls this first: a page's address opened directly must meet the sign-in form, not data.
     """
-    user = current_user()
+    user = current_user() or _single_sign_on_user()
     if user is None:
         with db() as session:
             has_accounts = accounts.count_users(session) > 0
@@ -77,6 +90,9 @@ def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
         else:
             _first_admin_form()
         st.stop()
+    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
+        # Opened by its address on a fresh session: continue through the app, with its navigation.
+        st.switch_page(ENTRY_SCRIPT)
     if _RANK[user.role] < _RANK[minimum]:
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
@@ -84,11 +100,40 @@ def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
     return user
 
 
+def single_sign_on_configured() -> bool:
+    """Return whether the deployment configured an OIDC identity provider ([auth] in secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all: the usual offline laptop
+        return False
+
+
+def _single_sign_on_user() -> SignedIn | None:
+    if not single_sign_on_configured() or not st.user.is_logged_in:
+        return None
+    with db() as session:
+        user = accounts.authenticate_external(session, st.user.get("email"))
+    if user is None:
+        st.error("Your organisation account has no Programme Manager account yet; ask an administrator.")
+        return None
+    st.session_state[_USER_KEY] = user
+    st.session_state[_SEEN_KEY] = time.monotonic()
+    return user
+
+
+def _running_in_a_server() -> bool:
+    # AppTest runs page files on their own on purpose; only a real server session is redirected.
+    return st.runtime.exists() and not st.session_state.get("_apptest", False)
+
+
 def _login_form() -> None:
     st.title("Programme Manager")
     reason = st.session_state.pop("signed_out_reason", None)
     if reason:
         st.info(reason)
+    if single_sign_on_configured():
+        st.button("Sign in with your organisation account", on_click=st.login)
+        st.caption("Or sign in with a local account:")
     with st.form("login"):
         username = st.text_input("Username")
         password = st.text_input("Password", type="password")
@@ -140,6 +185,8 @@ def _sidebar(user: SignedIn) -> None:
         st.caption(f"Signed in as **{user.username}** ({user.role.value})")
         if st.button("Log out", key="logout"):
             sign_out()
+            if single_sign_on_configured() and st.user.is_logged_in:
+                st.logout()
             st.rerun()
         with db() as session:
             if is_demo(session):

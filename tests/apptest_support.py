@@ -17,6 +17,7 @@ PAGE_TIMEOUT_SECONDS = 60
 def run_page(path: str, role: UserRole | None = UserRole.ADMIN, username: str = "tester") -> AppTest:
     """Return the AppTest after one run of the page, signed in with role (or signed out for None)."""
     app = AppTest.from_file(str(REPO_ROOT / path), default_timeout=PAGE_TIMEOUT_SECONDS)
+    app.session_state["_apptest"] = True  # run the page file itself, as the tests intend
     if role is not None:
         app.session_state["signed_in"] = SignedIn(user_id=1, username=username, role=role)
         app.session_state["last_seen"] = time.monotonic()

@@ -149,3 +149,11 @@ def test_two_processes_writing_at_once_lose_nothing(engine) -> None:
     assert [worker.exitcode for worker in workers] == [0, 0]
     with session_scope(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 2 * WRITES_PER_PROCESS
+
+
+def test_single_sign_on_maps_to_an_existing_active_account_only(session: Session) -> None:
+    accounts.add_user(session, username="ana@example.org", password=PASSWORD, role="facilitator", by=None)
+    signed = accounts.authenticate_external(session, "Ana@Example.org")
+    assert signed is not None and signed.role == UserRole.FACILITATOR
+    assert accounts.authenticate_external(session, "stranger@example.org") is None
+    assert accounts.authenticate_external(session, None) is None
