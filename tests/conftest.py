@@ -111,3 +111,43 @@ def demo_sqlite_url(tmp_path: Path, sqlite_templates: dict[str, Path]) -> str:
     path = tmp_path / "demo.db"
     shutil.copy(sqlite_templates["demo"], path)
     return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[str]:
+    """A running app on a copy of the demo with one admin account; yields its base URL."""
+    from programme.accounts import add_user
+    from programme.models import UserRole
+    from tests.browser_support import ADMIN, streamlit_server
+
+    path = tmp_path_factory.mktemp("live") / "demo.db"
+    shutil.copy(sqlite_templates["demo"], path)
+    url = f"sqlite:///{path}"
+    with session_scope(make_engine(url)) as session:
+        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
+        add_user(session, username="viewer", password=ADMIN[1], role=UserRole.VIEWER, by=None)
+    with streamlit_server(url) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Headless Chromium from Debian's package (no browser download: the network is closed)."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is not installed: browser tests skipped (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()

@@ -1,0 +1,103 @@
+"""A live Streamlit server on the demo data, and Chromium driven by Playwright, for browser tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from programme.db import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ADMIN = ("admin", "a-long-test-password")
+SERVER_START_SECONDS = 90
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+ARTEFACTS = REPO_ROOT / "test-artifacts" / "screenshots"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(database_url: str) -> Iterator[str]:
+    """Run `streamlit run streamlit_app.py` on a free port; yield its base URL once healthy."""
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": database_url}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "streamlit_app.py",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+    ]
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + SERVER_START_SECONDS
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {process.stderr.read().decode()[-2000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def wait_idle(page, timeout: int = 60_000) -> None:
+    """Wait until the app's script run has finished."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=timeout)
+
+
+def log_in(page, base: str, username: str = ADMIN[0], password: str = ADMIN[1]) -> None:
+    page.goto(base)
+    wait_idle(page)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for(timeout=60_000)
+    wait_idle(page)
+
+
+def screenshot(page, name: str) -> Path:
+    """Keep a screenshot of the page as a test artefact (git-ignored) and return its path."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def open_page(page, title: str, group: str) -> None:
+    """Open a page through the top navigation (same session), as a user would."""
+    if group:
+        page.get_by_text(group, exact=True).first.click()
+        page.locator("[data-testid='stTopNavDropdownLink']", has_text=title).first.click()
+    else:
+        page.locator("[data-testid='stTopNavLink']", has_text=title).first.click()
+    wait_idle(page)

@@ -1,0 +1,53 @@
+"""End-to-end in headless Chromium: a facilitator can sign in and open every page; strangers see nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from programme.navigation import PAGES
+from tests.browser_support import ADMIN, log_in, open_page, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+EXCEPTION = "[data-testid='stException']"
+
+
+def test_login_and_logout(page, live_app: str) -> None:
+    log_in(page, live_app)
+    assert page.get_by_text("Signed in as").is_visible()
+    screenshot(page, "home")
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+    assert page.get_by_label("Username").is_visible()
+
+
+def test_a_wrong_password_is_refused_with_a_message(page, live_app: str) -> None:
+    page.goto(live_app)
+    wait_idle(page)
+    page.get_by_label("Username").fill(ADMIN[0])
+    page.get_by_label("Password", exact=True).fill("not the password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_text("The username or password is not right.").wait_for(timeout=30_000)
+
+
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.path.split("/")[-1][:-3])
+def test_a_page_address_opened_without_logging_in_meets_the_login_form(page, live_app: str, spec) -> None:
+    slug = spec.path.split("/")[-1][:-3]
+    page.goto(f"{live_app}/{'' if slug == 'home' else slug}")
+    wait_idle(page)
+    assert page.get_by_role("button", name="Log in").is_visible()
+    assert (
+        page.locator("[data-testid='stMetric'], [data-testid='stDataFrame'], [data-testid='stPlotlyChart']").count()
+        == 0
+    )
+
+
+def test_every_page_of_the_navigation_opens_without_an_exception(page, live_app: str) -> None:
+    log_in(page, live_app)
+    for spec in PAGES:
+        open_page(page, spec.title, spec.group)
+        page.get_by_role("heading", name=spec.title if spec.group else "Programme Manager").first.wait_for(
+            timeout=30_000
+        )
+        screenshot(page, f"page-{spec.path.split('/')[-1][:-3]}")
+        assert page.locator(EXCEPTION).count() == 0, f"{spec.path} shows an exception"
+        assert page.get_by_text("Signed in as").is_visible(), f"{spec.path} lost the session"
