@@ -159,3 +159,18 @@ def test_single_sign_on_maps_to_an_existing_active_account_only(session: Session
     assert signed is not None and signed.role == UserRole.FACILITATOR
     assert accounts.authenticate_external(session, "stranger@example.org") is None
     assert accounts.authenticate_external(session, None) is None
+
+
+def test_no_personal_data_reaches_the_logs(demo_engine, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    with session_scope(demo_engine) as session:
+        person = session.scalar(sa.select(Person).where(Person.email.is_not(None)).limit(1))
+        email, name = person.email, person.full_name
+        accounts.add_user(session, username="logger", password=PASSWORD, role="viewer", by=None)
+        accounts.authenticate(session, "logger", "wrong password")
+        accounts.authenticate(session, "logger", PASSWORD)
+        forget_person(session, person_id=person.id, by="logger")
+    text = caplog.text
+    assert email not in text and name not in text and PASSWORD not in text
