@@ -44,11 +44,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if column in frame.columns:
             frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
     if "days_attended" in frame.columns:
-        frame["days_attended"] = pd.Series(
-            [None if pd.isna(value) else int(value) for value in frame["days_attended"]],
-            index=frame.index,
-            dtype=object,
-        )
+        frame["days_attended"] = pd.to_numeric(frame["days_attended"]).astype("Int64")
     for column in ("nationality", "country_of_work"):
         if column in frame.columns:
             frame[column] = frame[column].map(lambda code: country_name(code) if isinstance(code, str) else "")
