@@ -7,6 +7,7 @@ import io
 import pandas as pd
 import pycountry
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -67,7 +68,7 @@ def template() -> bytes:
     for index, column in enumerate(TEMPLATE_COLUMNS, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(14, len(column) + 4)
-        sheet[f"{letter}1"].font = sheet[f"{letter}1"].font.copy(bold=True)
+        sheet[f"{letter}1"].font = Font(bold=True)
         source = _DROPDOWNS.get(column)
         if source:
             last = len(values[source]) + 1
