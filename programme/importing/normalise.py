@@ -42,9 +42,22 @@ def clean(value: object) -> str:
     """Return value as NFC text, control characters removed, whitespace collapsed."""
     if value is None:
         return ""
+    if isinstance(value, str) and _already_clean(value):
+        return value  # the reader's cells nearly always are: skip the regexes
     text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def _already_clean(text: str) -> bool:
+    # isprintable() is False for control characters, tabs, newlines and non-breaking spaces.
+    return (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
 
 
 def is_blank(text: str) -> bool:

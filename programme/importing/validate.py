@@ -10,7 +10,7 @@ from programme.importing import normalise
 from programme.importing.columns import ColumnMapping
 from programme.importing.normalise import CellError, clean, is_blank
 from programme.models import Gender, OrgType, ParticipationRole
-from programme.names import display_name, fold, name_key, split_name
+from programme.names import display_name, fold, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).
@@ -56,6 +56,7 @@ class PersonRow:
     nationality: str | None = None
     country_of_work: str | None = None
     organisation: str | None = None
+    org_key: str = ""  # the organisation's name folded: how organisations are matched
     org_type: OrgType | None = None
     position: str | None = None
     email: str | None = None
@@ -76,11 +77,12 @@ def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
     columns = {name: table.frame[column].tolist() for name, column in mapping.fields.items()}
     day_cells = {day: (column, table.frame[column].tolist()) for column, day in mapping.days.items()}
     rows: list[PersonRow] = []
+    memo: dict[tuple[str, str], tuple[Any, str | None]] = {}
     for index, number in enumerate(table.row_numbers):
         cells = {name: clean(values[index]) for name, values in columns.items()}
         if all(is_blank(text) for text in cells.values()):
             continue  # only a timestamp, a running number or day marks: not a person
-        person = _person_row(index, number, cells, mapping)
+        person = _person_row(index, number, cells, mapping, memo)
         if person is None:
             continue
         if day_cells:
@@ -90,23 +92,45 @@ def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
     return rows
 
 
-def _person_row(index: int, number: int, cells: dict[str, str], mapping: ColumnMapping) -> PersonRow | None:
+# Fields whose few distinct values repeat down a column: each distinct value is read once per sheet.
+REPEATING_FIELDS: dict[str, Callable[[str], Any]] = {
+    "gender": normalise.gender,
+    "nationality": normalise.country,
+    "country_of_work": normalise.country,
+    "org_type": normalise.org_type,
+    "role": normalise.role,
+}
+
+
+def _person_row(
+    index: int,
+    number: int,
+    cells: dict[str, str],
+    mapping: ColumnMapping,
+    memo: dict[tuple[str, str], tuple[Any, str | None]],
+) -> PersonRow | None:
     person = PersonRow(index=index, row=number)
     _read_name(person, cells, mapping)
-    if fold(person.full_name) in SUMMARY_NAMES and not cells.get("email"):
+    if person.name_key in SUMMARY_NAMES and not cells.get("email"):
         return None
-    readers: dict[str, Callable[[str], Any]] = {
-        "gender": normalise.gender,
-        "nationality": normalise.country,
-        "country_of_work": normalise.country,
-        "org_type": normalise.org_type,
-        "email": normalise.email,
-        "role": normalise.role,
-    }
-    for name, reader in readers.items():
+    for name, reader in REPEATING_FIELDS.items():
         text = cells.get(name, "")
-        if text:
-            _try(person, mapping, name, lambda text=text, reader=reader: reader(text))
+        if not text:
+            continue
+        found = memo.get((name, text))
+        if found is None:
+            try:
+                found = (reader(text), None)
+            except CellError as error:
+                found = (None, str(error))
+            memo[(name, text)] = found
+        if found[1] is None:
+            setattr(person, name, found[0])
+        else:
+            person.errors.append(RowError(person.row, mapping.fields[name], found[1]))
+    email_text = cells.get("email", "")
+    if email_text:
+        _try(person, mapping, "email", lambda: normalise.email(email_text))
     phone_text = cells.get("phone", "")
     if phone_text:
         _try(
@@ -117,6 +141,7 @@ def _person_row(index: int, number: int, cells: dict[str, str], mapping: ColumnM
         )
     organisation = cells.get("organisation", "")
     person.organisation = None if is_blank(organisation) else organisation
+    person.org_key = fold(person.organisation) if person.organisation else ""
     for name in TEXT_FIELDS:
         text = cells.get(name, "")
         setattr(person, name, None if is_blank(text) else text)
@@ -140,7 +165,8 @@ def _read_name(person: PersonRow, cells: dict[str, str], mapping: ColumnMapping)
         )
         person.errors.append(RowError(person.row, column or "name", "The name is missing."))
         return
-    person.name_key = name_key(person.full_name)
+    # names.name_key without re-cleaning: the words of the name, folded and sorted.
+    person.name_key = " ".join(sorted(fold(person.full_name).split()))
     if not person.name_key:
         column = mapping.fields.get("full_name") or mapping.fields.get("family_name") or "name"
         person.errors.append(RowError(person.row, column, f"'{person.full_name}' is not a name (it has no letters)."))

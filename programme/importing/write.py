@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,7 +29,6 @@ from programme.models import (
     Person,
 )
 from programme.models.base import utcnow
-from programme.names import fold
 
 Progress = Callable[[float, str], None]
 # Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.
@@ -77,11 +77,26 @@ class _Target:
 
     rows: list[PersonRow]
     person_id: int | None = None
+    _merged: dict[str, Any] | None = field(default=None, repr=False)
 
     def first(self, name: str) -> Any:
-        return next((getattr(row, name) for row in self.rows if getattr(row, name) not in (None, "")), None)
+        """Return the field's value from the first of the person's rows that has one."""
+        return self.merged().get(name)
+
+    def merged(self) -> dict[str, Any]:
+        # Computed once: every field is read several times while writing.
+        if self._merged is None:
+            merged: dict[str, Any] = {}
+            for row in self.rows:
+                for name, value in vars(row).items():
+                    if value is not None and value != "" and name not in merged:
+                        merged[name] = value
+            self._merged = merged
+        return self._merged
 
     def days(self) -> dict[int, bool] | None:
+        if len(self.rows) == 1:
+            return self.rows[0].days or None
         marked = [row.days for row in self.rows if row.days]
         if not marked:
             return None
@@ -116,6 +131,7 @@ def apply_plan(
     )
     session.add(batch)
     session.flush()
+    _roomy_cache(session)
     used_emails = set(plan.index.by_email)
     _share_emails(new + existing, used_emails)
     report(0.1, "Organisations")
@@ -216,7 +232,7 @@ class _Organisations:
         name = target.first("organisation")
         if not name:
             return None
-        return self.ids.get((fold(name), _org_country(target)))
+        return self.ids.get((target.first("org_key"), _org_country(target)))
 
 
 def _org_country(target: _Target) -> str | None:
@@ -232,18 +248,16 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     }
     wanted: dict[tuple[str, str | None], dict[str, Any]] = {}
     for target in targets:
-        name = target.first("organisation")
-        if not name or not fold(name):
+        name, org_key = target.first("organisation"), target.first("org_key")
+        if not name or not org_key:
             continue
-        key = (fold(name), _org_country(target))
+        key = (org_key, _org_country(target))
         if key not in known and key not in wanted:
             org_type = target.first("org_type") or OrgType.OTHER
             wanted[key] = {"name": name, "name_key": key[0], "country": key[1], "org_type": org_type.value}
-    created: list[int] = []
-    rows = list(wanted.values())
-    for chunk in _chunks(rows):
-        ids = session.execute(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk).scalars()
-        created.extend(ids)
+    created = _reserve_ids(session, table, len(wanted))
+    rows = [{"id": org_id, **values} for org_id, values in zip(created, wanted.values(), strict=True)]
+    _bulk_insert(session, table, rows)
     known.update(zip(wanted, created, strict=True))
     return _Organisations(ids=known, created=created)
 
@@ -252,14 +266,10 @@ def _insert_people(
     session: Session, targets: list[_Target], organisations: _Organisations, batch_id: int, report: Progress
 ) -> int:
     now = utcnow()
+    for target, person_id in zip(targets, _reserve_ids(session, PERSON, len(targets)), strict=True):
+        target.person_id = person_id
     rows = [_person_values(target, organisations, batch_id, now) for target in targets]
-    done = 0
-    for chunk_targets, chunk in zip(_chunks(targets), _chunks(rows), strict=True):
-        ids = session.execute(sa.insert(PERSON).returning(PERSON.c.id, sort_by_parameter_order=True), chunk).scalars()
-        for target, person_id in zip(chunk_targets, ids, strict=True):
-            target.person_id = person_id
-        done += len(chunk)
-        report(0.2 + 0.4 * done / max(1, len(rows)), f"New people: {done:,} of {len(rows):,}")
+    _bulk_insert(session, PERSON, rows, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
     return len(rows)
 
 
@@ -267,6 +277,7 @@ def _person_values(target: _Target, organisations: _Organisations, batch_id: int
     first = target.rows[0]
     gender = target.first("gender") or Gender.UNDISCLOSED
     return {
+        "id": target.person_id,
         "given_name": first.given_name,
         "family_name": first.family_name,
         "full_name": first.full_name,
@@ -334,8 +345,7 @@ def _fill_blanks(
             )
             for chunk in _chunks(rows):
                 session.execute(statement, chunk)
-    for chunk in _chunks(updates):
-        session.execute(sa.insert(ImportUpdate.__table__), chunk)
+    _bulk_insert(session, ImportUpdate.__table__, updates)
     return len(updates)
 
 
@@ -362,14 +372,16 @@ def _participations(
     already = [t for t in targets if t.person_id in plan.index.in_module]
     fresh = [t for t in targets if t.person_id not in plan.index.in_module]
     rows = []
-    for target in fresh:
+    day_rows: list[dict[str, Any]] = []
+    for target, participation_id in zip(fresh, _reserve_ids(session, PARTICIPATION, len(fresh)), strict=True):
         days = target.days()
         attended, days_attended = _attendance(days)
         rows.append(
             {
+                "id": participation_id,
                 "person_id": target.person_id,
                 "module_id": plan.module_id,
-                "role": (target.first("role") or ParticipationRole.PARTICIPANT).value,
+                "role": target.first("role") or ParticipationRole.PARTICIPANT,
                 "attended": attended,
                 "completed": is_completed(
                     rule, attended=attended, days_attended=days_attended, module_days=plan.module_days
@@ -380,17 +392,10 @@ def _participations(
                 "import_batch_id": batch_id,
             }
         )
-    day_rows: list[dict[str, Any]] = []
-    done = 0
-    for chunk_targets, chunk in zip(_chunks(fresh), _chunks(rows), strict=True):
-        statement = sa.insert(PARTICIPATION).returning(PARTICIPATION.c.id, sort_by_parameter_order=True)
-        for target, participation_id in zip(chunk_targets, session.execute(statement, chunk).scalars(), strict=True):
-            day_rows.extend(_day_rows(participation_id, target.days()))
-        done += len(chunk)
-        report(0.7 + 0.2 * done / max(1, len(rows)), f"Participations: {done:,} of {len(rows):,}")
+        day_rows.extend(_day_rows(participation_id, days))
+    _bulk_insert(session, PARTICIPATION, rows, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
     day_rows.extend(_fill_attendance(session, plan, already, batch_id, rule))
-    for chunk in _chunks(day_rows):
-        session.execute(sa.insert(AttendanceDay.__table__), chunk)
+    _bulk_insert(session, AttendanceDay.__table__, day_rows)
     return len(rows), len(day_rows)
 
 
@@ -445,6 +450,75 @@ def _fill_attendance(
         )
         day_rows.extend(_day_rows(participation_id, days))
     return day_rows
+
+
+# SQLite's page cache for an import's connection (KiB, as a negative PRAGMA value): the default 2 MB makes a large
+# import spill index pages to disk mid-transaction.
+SQLITE_IMPORT_CACHE_KIB = 128 * 1024
+
+
+def _roomy_cache(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+
+
+def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
+    """Return count new ids for table's rows, so that rows can be inserted (and referred to) in bulk."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # Taken from the table's own sequence: safe alongside other writers.
+        statement = sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        return list(session.scalars(statement, {"table": table.name, "count": count}))
+    # SQLite: the import batch was written first, so this transaction holds the write lock; no one else adds rows.
+    start = session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+    return list(range(start + 1, start + count + 1))
+
+
+def _bulk_insert(
+    session: Session, table: sa.Table, rows: list[dict[str, Any]], progress: Callable[[float], None] | None = None
+) -> None:
+    """Insert rows with the driver's executemany (the SQL layer's per-row work costs more than the insert)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    # Enums, dates and datetimes need the column type's own conversion (as SQLAlchemy would do); text and
+    # numbers go as they are. Converted values are remembered: most rows share them (the same now, enums).
+    converters = {
+        index: (table.c[name].type.dialect_impl(dialect).bind_processor(dialect), {})
+        for index, name in enumerate(columns)
+        if _needs_conversion(table.c[name].type)
+    }
+    getter = itemgetter(*columns)
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{name}"' for name in columns)
+    # Table and column names come from our own metadata, never from input.
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'  # noqa: S608
+    done = 0
+    for chunk in _chunks(rows):
+        values = [list(getter(row)) for row in chunk] if len(columns) > 1 else [[row[columns[0]]] for row in chunk]
+        for index, (convert, seen) in converters.items():
+            if convert is None:
+                continue
+            for row in values:
+                value = row[index]
+                if value not in seen:
+                    seen[value] = convert(value)
+                row[index] = seen[value]
+        connection.exec_driver_sql(statement, [tuple(row) for row in values])
+        done += len(chunk)
+        if progress:
+            progress(done / len(rows))
+
+
+def _needs_conversion(column_type: sa.types.TypeEngine) -> bool:
+    kinds = (sa.Enum, sa.Date, sa.DateTime)
+    if isinstance(column_type, sa.types.TypeDecorator):
+        return True if not isinstance(column_type.impl, sa.String) else isinstance(column_type.impl, sa.Enum)
+    return isinstance(column_type, kinds)
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:
