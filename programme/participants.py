@@ -63,7 +63,7 @@ def people_table(
     user: SignedIn,
     *,
     search: str | None = None,
-    course_id: int | None = None,
+    course_code: str | None = None,
     module_id: int | None = None,
 ) -> pd.DataFrame:
     """Return one row per person (not erased) with the modules they took part in, masked for the user."""
@@ -75,8 +75,8 @@ def people_table(
         .join(Module, Module.id == Participation.module_id)
         .group_by(Participation.person_id)
     )
-    if course_id is not None:
-        modules = modules.where(Module.course_id == course_id)
+    if course_code is not None:
+        modules = modules.where(Module.course_id == get_course(session, course_code).id)
     if module_id is not None:
         modules = modules.where(Module.id == module_id)
     taken = modules.subquery()
@@ -87,7 +87,7 @@ def people_table(
         .where(Person.erased_at.is_(None))
         .order_by(Person.full_name)
     )
-    if course_id is not None or module_id is not None:
+    if course_code is not None or module_id is not None:
         query = query.where(taken.c.modules > 0)
     frame = pd.DataFrame(session.execute(_search(query, search)).mappings().all())
     if frame.empty:

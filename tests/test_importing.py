@@ -656,3 +656,90 @@ def test_cli_unreadable_file_exits_2_with_one_sentence(
 def test_read_refuses_files_that_are_not_lists() -> None:
     with pytest.raises(UnreadableFile):
         read_participant_sheet(b"just some words\nwithout a header\n", "notes.csv")
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+# AppTest cannot drive st.file_uploader: the page keeps the uploaded file in session state
+# ("import_upload"), so these tests put the file there and drive every step after the upload.
+
+
+def page_with_upload(name: str, data: bytes):
+    from streamlit.testing.v1 import AppTest
+
+    from programme.accounts import SignedIn
+    from programme.models import UserRole
+    from tests.apptest_support import PAGE_TIMEOUT_SECONDS
+
+    app = AppTest.from_file(str(REPO_ROOT / "pages/import_participants.py"), default_timeout=PAGE_TIMEOUT_SECONDS)
+    app.session_state["signed_in"] = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
+    import time
+
+    app.session_state["last_seen"] = time.monotonic()
+    app.session_state["import_upload"] = {"name": name, "data": data}
+    return app.run()
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@needs_samples
+def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
+    app = page_with_upload(REGISTRATIONS.name, REGISTRATIONS.read_bytes())
+    assert not app.exception, app.exception
+    assert metrics(app) == {
+        "Rows": "61",
+        "New people": "60",
+        "Matched": "0",
+        "Probable matches": "0",
+        "Repeated in file": "1",
+        "Rows with errors": "0",
+    }
+    assert any("header on row 1" in info.value for info in app.info)
+    button = next(b for b in app.button if b.label == "Import 61 rows")
+    assert not button.disabled
+    app = button.click().run()
+    assert not app.exception, app.exception
+    assert any("60 new people" in s.value for s in app.success)
+    engine = make_engine(cli_db)
+    assert count(engine, Person) == 60 and count(engine, Participation) == 60
+    # The past imports list offers Undo.
+    app.checkbox(key="undo_sure").check()
+    app = next(b for b in app.button if b.label == "Undo import").click().run()
+    assert not app.exception, app.exception
+    assert any("undone" in s.value for s in app.success)
+    assert count(engine, Person) == 0
+
+
+def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -> None:
+    data = xlsx(
+        [
+            ["Attendance list"],
+            ["Name", "Country", "E-mail"],
+            ["Ana Lim", "MY", "ana@x.org"],
+            ["Ram Rai", "Atlantis", ""],
+        ]
+    )
+    app = page_with_upload("list.xlsx", data)
+    assert not app.exception, app.exception
+    assert metrics(app)["Rows with errors"] == "1"
+    assert any("1 rows have errors" in e.value for e in app.error)
+    assert next(b for b in app.button if b.label == "Import 1 rows").disabled
+    app = app.checkbox(key="skip_invalid").check().run()
+    app = next(b for b in app.button if b.label == "Import 1 rows").click().run()
+    assert any("1 rows with errors skipped" in s.value for s in app.success)
+    assert count(make_engine(cli_db), Person) == 1
+
+
+def test_page_shows_probable_matches_side_by_side(cli_db: str) -> None:
+    run_import(make_engine(cli_db), csv_bytes("Name,Country\nJohn Smith,Nepal\n"), "a.csv")
+    app = page_with_upload("b.csv", csv_bytes("Name,Country\nJon Smith,Nepal\n"))
+    assert not app.exception, app.exception
+    assert metrics(app)["Probable matches"] == "1"
+    assert any(header.value == "Probable matches" for header in app.subheader)
+
+
+def test_page_says_what_to_do_for_an_unreadable_file(cli_db: str) -> None:
+    app = page_with_upload("list.xlsx", b"PK\x03\x04 broken")
+    assert not app.exception
+    assert any("could not be read" in e.value for e in app.error)
