@@ -51,12 +51,17 @@ st.caption(
 
 def remember_upload() -> None:
     """Keep the uploaded file's bytes in session state (and forget them when the file is removed)."""
-    uploaded = st.session_state.get("import_file_widget")
+    uploaded = st.session_state.get(uploader_key())
     if uploaded is None:
         st.session_state.pop(UPLOAD_KEY, None)
     else:
         st.session_state[UPLOAD_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
     st.session_state.pop(RESULT_KEY, None)
+
+
+def uploader_key() -> str:
+    # A new key after each import gives an empty uploader for the next list.
+    return f"import_file_widget_{st.session_state.get(GENERATION_KEY, 0)}"
 
 
 def choose_module() -> int | None:
@@ -66,7 +71,10 @@ def choose_module() -> int | None:
         st.info("There are no modules yet. Add a course and its modules on the Courses and modules page first.")
         return None
     labels = {
-        row.module_id: module_label(row.course, row.number, row.start_date, row.city) for row in modules.itertuples()
+        row.module_id: module_label(
+            row.course, row.number, row.start_date, row.city if isinstance(row.city, str) else None
+        )
+        for row in modules.itertuples()
     }
     return st.selectbox("Module the list belongs to", list(labels), format_func=labels.get, key="import_module")
 
@@ -258,7 +266,7 @@ def import_section() -> None:
     st.file_uploader(
         "Participant list",
         type=["xlsx", "xls", "ods", "csv"],
-        key="import_file_widget",
+        key=uploader_key(),
         on_change=remember_upload,
     )
     st.download_button(

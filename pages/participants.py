@@ -31,7 +31,8 @@ courses = [ALL, *sorted(modules["course"].unique())]
 course = middle.selectbox("Course", courses, key="people_course")
 in_course = modules if course == ALL else modules[modules["course"] == course]
 module_labels = {
-    row.module_id: module_label(row.course, row.number, row.start_date, row.city) for row in in_course.itertuples()
+    row.module_id: module_label(row.course, row.number, row.start_date, row.city if isinstance(row.city, str) else None)
+    for row in in_course.itertuples()
 }
 module_id = right.selectbox(
     "Module",
@@ -54,7 +55,7 @@ if people.empty:
 else:
     st.write(f"**{len(people):,}** people")
     shown = people.rename(
-        columns={"person_id": "id", "full_name": "name", "org_type": "organisation type", "modules": "modules"}
+        columns={"person_id": "id", "full_name": "name", "country_of_work": "works in", "org_type": "organisation type"}
     )
     st.dataframe(
         shown.drop(columns=[c for c in ("given_name", "family_name") if c in shown.columns]),
