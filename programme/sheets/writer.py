@@ -63,7 +63,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
 
 
 def _plain(value: object) -> object:
-    if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
         return None
     if hasattr(value, "value") and not isinstance(value, (int, float, str)):
         return value.value  # enums

@@ -1,0 +1,125 @@
+"""Commands for participant spreadsheets: `import participants` and `export participants`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from programme.accounts import SignedIn
+from programme.cli.common import command_group, print_json, ready_engine
+from programme.courses import get_module
+from programme.db import session_scope
+from programme.errors import UnreadableFile
+from programme.importing import ImportPlan, apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+from programme.models import UserRole
+from programme.participants import export_participants
+
+# Who the audit trail names for changes made from the command line.
+CLI_USER = "command line"
+# The command line runs with the database's own access: it exports as an administrator would.
+CLI_ACCOUNT = SignedIn(user_id=0, username=CLI_USER, role=UserRole.ADMIN)
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    imports = command_group(subparsers, "import", "import spreadsheets")
+    parser = imports.add_parser(
+        "participants", help="import a participant list (.xlsx, .xls, .ods, .csv) into a module"
+    )
+    parser.add_argument("file", help="the spreadsheet or CSV file")
+    parser.add_argument("--course", required=True, help="course code")
+    parser.add_argument("--module", required=True, type=int, help="module number")
+    parser.add_argument("--dry-run", action="store_true", help="check and show what would happen; write nothing")
+    parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows when some rows have errors")
+    parser.add_argument(
+        "--accept-probable", action="store_true", help="take probable matches as the same person (default: new people)"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    parser.set_defaults(handler=run_import)
+
+    exports = command_group(subparsers, "export", "export spreadsheets")
+    out = exports.add_parser("participants", help="export participants (consent-aware, formula-safe) to .xlsx or .csv")
+    out.add_argument("out", help="OUT.xlsx or OUT.csv")
+    out.add_argument("--course", help="only this course")
+    out.add_argument("--module", type=int, help="only this module of the course")
+    out.set_defaults(handler=run_export)
+
+
+def _read(path: str) -> bytes:
+    file = Path(path)
+    if not file.is_file():
+        raise UnreadableFile(f"The file {path} does not exist.")
+    try:
+        return file.read_bytes()
+    except OSError:
+        raise UnreadableFile(f"The file {path} could not be opened.") from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    data = _read(args.file)
+    name = Path(args.file).name
+    table = read_participant_sheet(data, name)
+    engine = ready_engine()
+    with session_scope(engine) as session:
+        module = get_module(session, args.course, args.module)
+        plan = build_plan(
+            session,
+            table=table,
+            mapping=detect_mapping(table.columns),
+            module=module,
+            file_name=name,
+            file_hash=file_hash(data),
+        )
+        accepted = {planned.row for planned in plan.probable} if args.accept_probable else set()
+        blocked = bool(plan.errors) and not args.skip_invalid
+        nothing_valid = plan.counts()["valid"] == 0
+        write = not (args.dry_run or blocked or nothing_valid)
+        result = (
+            apply_plan(session, plan=plan, username=CLI_USER, accepted=accepted, skip_invalid=args.skip_invalid)
+            if write
+            else None
+        )
+    report = plan.report(accepted, written=result is not None)
+    if result is not None:
+        report.update(
+            batch_id=result.batch_id, participations=result.participations, updated_fields=result.updated_fields
+        )
+    if args.json:
+        print_json(report)
+    else:
+        _print_summary(plan, report, dry_run=args.dry_run)
+    return 1 if blocked or nothing_valid else 0
+
+
+def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
+    print(f"{report['file']}: sheet '{report['sheet']}', header on row {report['header_row']}, {report['rows']} rows.")
+    print(
+        f"valid {report['valid']}, new people {report['created']}, matched {report['matched']}, "
+        f"repeated in the file {report['repeated']}, probable matches {len(report['probable'])}, "
+        f"errors {len(report['errors'])}."
+    )
+    for item in report["probable"]:
+        print(f"  row {item['row']}: {item['name']} may be {item['candidate']} (score {item['score']})")
+    for error in report["errors"]:
+        print(f"  row {error['row']}, column '{error['column']}': {error['message']}")
+    for warning in plan.warnings:
+        print(f"Note: {warning}")
+    if report["written"]:
+        print(f"Imported as batch {report['batch_id']}: {report['participations']} participations added.")
+    elif dry_run:
+        print("Dry run: nothing was written.")
+    else:
+        print("Nothing was written: correct the rows with errors, or use --skip-invalid to import the valid rows.")
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        data, count = export_participants(
+            session,
+            user=CLI_ACCOUNT,
+            file_name=args.out,
+            course_code=args.course,
+            module_number=args.module,
+        )
+    Path(args.out).write_bytes(data)
+    print(f"{count} participations exported to {args.out}.")
+    return 0

@@ -1,0 +1,100 @@
+"""Files the import hands back: the error report and the import template with dropdowns."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pycountry
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from programme.importing.plan import ImportPlan
+from programme.models import Gender, OrgType
+from programme.sheets import SheetTable, to_xlsx_bytes
+
+TEMPLATE_COLUMNS = [
+    "Full name",
+    "Gender",
+    "Nationality",
+    "Country where you work",
+    "Organisation",
+    "Type of organisation",
+    "Position",
+    "E-mail address",
+    "Mobile / WhatsApp",
+    "Languages",
+]
+# Rows of the template that carry the dropdowns.
+TEMPLATE_ROWS = 500
+_DROPDOWNS = {"Gender": "A", "Nationality": "B", "Country where you work": "B", "Type of organisation": "C"}
+
+
+def error_report(table: SheetTable, plan: ImportPlan) -> bytes:
+    """Return an .xlsx of the sheet's rows with a "row" and an "errors" column (errors first), formula-safe."""
+    messages: dict[int, list[str]] = {}
+    for error in plan.errors:
+        messages.setdefault(error.row, []).append(f"{error.column}: {error.message}")
+    frame = table.frame.copy()
+    frame.insert(0, "errors", ["; ".join(messages.get(number, [])) for number in table.row_numbers])
+    frame.insert(0, "row", table.row_numbers)
+    with_errors = frame[frame["errors"] != ""]
+    return to_xlsx_bytes({"Rows with errors": with_errors, "All rows": frame})
+
+
+def _countries() -> list[str]:
+    return sorted(getattr(country, "common_name", None) or country.name for country in pycountry.countries)
+
+
+def template() -> bytes:
+    """Return the import template: the expected columns, dropdowns for gender, countries and organisation type."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Participants"
+    sheet.append(TEMPLATE_COLUMNS)
+    lists = workbook.create_sheet("Lists")
+    values = {
+        "A": [gender.value for gender in Gender],
+        "B": _countries(),
+        "C": [org_type.value for org_type in OrgType],
+    }
+    lists.append(["Genders", "Countries", "Organisation types"])
+    for letter, items in values.items():
+        for offset, item in enumerate(items, start=2):
+            lists[f"{letter}{offset}"] = item
+    lists.sheet_state = "hidden"
+    for index, column in enumerate(TEMPLATE_COLUMNS, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(14, len(column) + 4)
+        sheet[f"{letter}1"].font = Font(bold=True)
+        source = _DROPDOWNS.get(column)
+        if source:
+            last = len(values[source]) + 1
+            rule = DataValidation(
+                type="list",
+                formula1=f"=Lists!${source}$2:${source}${last}",
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle="Not in the list",
+                error=f"Choose a value from the list for {column}.",
+            )
+            rule.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
+            sheet.add_data_validation(rule)
+    sheet.freeze_panes = "A2"
+    notes = workbook.create_sheet("How to fill")
+    for line in (
+        ["One row per participant. Leave a cell blank when you do not know the value."],
+        ["Gender, countries and the type of organisation have dropdown lists."],
+        ["Attendance: add columns named Day 1, Day 2, ... and put x on the days each person attended."],
+    ):
+        notes.append(line)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def template_frame() -> pd.DataFrame:
+    """Return the template's columns as an empty table (for showing what the template holds)."""
+    return pd.DataFrame(columns=TEMPLATE_COLUMNS)

@@ -1,0 +1,267 @@
+"""Normalisers for one cell each: gender, e-mail, phone, organisation type, attendance marks, free text.
+
+Each returns the normalised value, None for a blank, or raises CellError with a message a facilitator
+understands; validate.py turns those into errors named by row and column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import phonenumbers
+from rapidfuzz import fuzz, process
+
+from programme.countries import alpha2, match_country
+from programme.models import Gender, OrgType, ParticipationRole
+from programme.names import fold
+
+# Cells that people type to mean "nothing here".
+BLANK_MARKERS = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "nil", "null", "not applicable", "."})
+# Control characters (NUL above all: PostgreSQL refuses it in text) are replaced by spaces.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_SPACES = re.compile(r"\s+")
+# A practical e-mail check: one @, no spaces, a dot in the domain, a 2+ letter top-level domain.
+_EMAIL = re.compile(
+    r"^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.[a-z]{2,}$"
+)
+_EMAIL_SEPARATORS = re.compile(r"[;,/\s]+")
+# E.164 allows at most 15 digits; shorter than 7 is not a phone number anywhere.
+E164_MAX_DIGITS = 15
+PHONE_MIN_DIGITS = 7
+# A typed organisation type this close (rapidfuzz ratio) to a known one is taken as it (misspellings).
+ORG_TYPE_FUZZY_CUTOFF = 88
+
+
+class CellError(ValueError):
+    """A value present in a cell that cannot be used; the message says why."""
+
+
+def clean(value: object) -> str:
+    """Return value as NFC text, control characters removed, whitespace collapsed."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and _already_clean(value):
+        return value  # the reader's cells nearly always are: skip the regexes
+    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
+    text = _CONTROL.sub(" ", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def _already_clean(text: str) -> bool:
+    # isprintable() is False for control characters, tabs, newlines and non-breaking spaces.
+    return (
+        text.isprintable()
+        and "  " not in text
+        and text[:1] != " "
+        and text[-1:] != " "
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
+def is_blank(text: str) -> bool:
+    """Return whether a cleaned cell means "nothing" ('', '-', 'N/A'...)."""
+    return text.casefold() in BLANK_MARKERS
+
+
+GENDER_WORDS: dict[str, Gender] = {
+    **dict.fromkeys(
+        ["f", "female", "woman", "women", "w", "fem", "femme", "mujer", "perempuan", "p", "girl"], Gender.FEMALE
+    ),
+    **dict.fromkeys(["m", "male", "man", "men", "homme", "hombre", "laki laki", "l", "boy"], Gender.MALE),
+    **dict.fromkeys(
+        ["o", "other", "non binary", "nonbinary", "nb", "x", "third gender", "non binary other", "diverse"],
+        Gender.NON_BINARY_OTHER,
+    ),
+    **dict.fromkeys(
+        ["prefer not to say", "undisclosed", "not disclosed", "unknown", "rather not say", "u"], Gender.UNDISCLOSED
+    ),
+}
+
+
+@lru_cache(maxsize=256)
+def gender(text: str) -> Gender | None:
+    """Return the gender a cell means ("F", "female", "Male", "O"...), None when blank."""
+    if is_blank(text):
+        return None
+    found = GENDER_WORDS.get(fold(text))
+    if found is None:
+        raise CellError(f"'{text}' is not a gender we recognise; use female, male, non-binary/other or undisclosed.")
+    return found
+
+
+@lru_cache(maxsize=1024)
+def country(text: str) -> str | None:
+    """Return the ISO alpha-3 code of a country cell, None when blank; suggests a close name when unsure."""
+    if is_blank(text):
+        return None
+    found = match_country(text)
+    if found.code:
+        return found.code
+    hint = f" Did you mean {found.suggestion}?" if found.suggestion else ""
+    raise CellError(f"'{text}' is not a country we recognise.{hint}")
+
+
+def email(text: str) -> str | None:
+    """Return the e-mail address lower-cased (the first one when a cell lists several), None when blank."""
+    if is_blank(text):
+        return None
+    lowered = text.casefold().strip("<>").removeprefix("mailto:")
+    parts = [part.strip("<>()\"'") for part in _EMAIL_SEPARATORS.split(lowered) if part]
+    addresses = [part for part in parts if "@" in part]
+    if addresses and all(_EMAIL.match(address) for address in addresses):
+        return addresses[0]
+    raise CellError(f"'{text}' is not a valid e-mail address.")
+
+
+def phone(text: str, *countries: str | None) -> str | None:
+    """Return the number in E.164 ("+60123456789") when it can be read, else as typed; None when blank.
+
+    A number written with "+" is already international; others are read with the first country given.
+    """
+    if is_blank(text):
+        return None
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) < PHONE_MIN_DIGITS:
+        raise CellError(f"'{text}' is not a phone number.")
+    # Fast path (phonenumbers costs ~50 µs a number): "+94 201 071-364" is "+94201071364" in E.164.
+    if text.startswith("+") and "(" not in text and len(digits) <= E164_MAX_DIGITS and _only_phone_marks(text):
+        return "+" + digits
+    for code in countries:
+        region = alpha2(code) if code else None
+        try:
+            number = phonenumbers.parse(text, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_possible_number(number):
+            return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return text
+
+
+def _only_phone_marks(text: str) -> bool:
+    return all(ch.isdigit() or ch in "+ -./" for ch in text)
+
+
+ORG_TYPE_WORDS: dict[str, OrgType] = {
+    **{fold(member.value): member for member in OrgType},
+    **dict.fromkeys(
+        [
+            "ngo",
+            "ingo",
+            "international ngo",
+            "local ngo",
+            "national ngo",
+            "non governmental organisation",
+            "non governmental organization",
+            "cso",
+            "civil society",
+            "civil society organisation",
+            "civil society organization",
+            "csos",
+            "ngos",
+        ],
+        OrgType.NGO,
+    ),
+    **dict.fromkeys(
+        ["trade union", "union", "labour union", "labor union", "workers union", "tu", "trade unions"],
+        OrgType.TRADE_UNION,
+    ),
+    **dict.fromkeys(
+        [
+            "faith based",
+            "faith based organisation",
+            "faith based organization",
+            "fbo",
+            "church",
+            "religious organisation",
+            "religious organization",
+        ],
+        OrgType.FAITH_BASED,
+    ),
+    **dict.fromkeys(
+        [
+            "migrant association",
+            "migrant organisation",
+            "migrant organization",
+            "migrant community",
+            "migrant community organization",
+            "migrant workers association",
+            "migrant group",
+            "community based organisation",
+            "community based organization",
+            "cbo",
+        ],
+        OrgType.MIGRANT_COMMUNITY,
+    ),
+    **dict.fromkeys(
+        ["lawyer", "lawyers", "bar", "bar council", "bar association", "law firm", "legal aid", "lawyers bar"],
+        OrgType.LAWYERS,
+    ),
+    **dict.fromkeys(
+        ["nhri", "national human rights institution", "human rights commission", "national human rights commission"],
+        OrgType.NHRI,
+    ),
+    **dict.fromkeys(["government", "govt", "gov", "ministry", "public sector", "state agency"], OrgType.GOVERNMENT),
+    **dict.fromkeys(["embassy", "consulate", "diplomatic mission", "high commission"], OrgType.DIPLOMATIC_MISSION),
+    **dict.fromkeys(
+        ["un", "io", "un io", "un agency", "international organisation", "international organization", "un body"],
+        OrgType.UN_IO,
+    ),
+    **dict.fromkeys(["academic", "academia", "university", "research", "research institute"], OrgType.ACADEMIA),
+    **dict.fromkeys(["business", "private sector", "company", "employer", "corporate"], OrgType.BUSINESS),
+    **dict.fromkeys(["media", "journalist", "press"], OrgType.MEDIA),
+}
+
+
+@lru_cache(maxsize=256)
+def org_type(text: str) -> OrgType | None:
+    """Return the controlled organisation type a cell means ("INGO" is NGO...), None when blank."""
+    if is_blank(text):
+        return None
+    key = fold(text)
+    found = ORG_TYPE_WORDS.get(key)
+    if found is not None:
+        return found
+    best = process.extractOne(key, ORG_TYPE_WORDS.keys(), scorer=fuzz.ratio, score_cutoff=ORG_TYPE_FUZZY_CUTOFF)
+    if best is not None and len(key) > 3:
+        return ORG_TYPE_WORDS[best[0]]
+    allowed = ", ".join(member.value for member in OrgType)
+    raise CellError(f"'{text}' is not an organisation type we recognise; use one of: {allowed}.")
+
+
+ROLE_WORDS: dict[str, ParticipationRole] = {
+    **{fold(member.value): member for member in ParticipationRole},
+    "trainer": ParticipationRole.FACILITATOR,
+    "resource": ParticipationRole.RESOURCE_PERSON,
+    "speaker": ParticipationRole.RESOURCE_PERSON,
+    "trainee": ParticipationRole.PARTICIPANT,
+    "organizer": ParticipationRole.ORGANISER,
+}
+
+
+@lru_cache(maxsize=64)
+def role(text: str) -> ParticipationRole | None:
+    """Return the role in the module a cell means, None when blank."""
+    if is_blank(text):
+        return None
+    found = ROLE_WORDS.get(fold(text))
+    if found is None:
+        allowed = ", ".join(member.value for member in ParticipationRole)
+        raise CellError(f"'{text}' is not a role in a module; use one of: {allowed}.")
+    return found
+
+
+PRESENT_MARKS = frozenset({"x", "1", "yes", "y", "p", "present", "attended", "true", "v", "✓", "✔", "☑", "ok"})
+ABSENT_MARKS = frozenset({"", "0", "no", "n", "a", "absent", "-", "false", "—"})
+
+
+@lru_cache(maxsize=64)
+def day_mark(text: str) -> bool:
+    """Return whether an attendance cell marks the person present ("x", "1", "yes"...; blank is absent)."""
+    mark = text.strip().casefold()
+    if mark in PRESENT_MARKS:
+        return True
+    if mark in ABSENT_MARKS:
+        return False
+    raise CellError(f"'{text}' is not an attendance mark; use x (or 1, yes) for present and leave absent days blank.")

@@ -1,0 +1,221 @@
+"""The import plan: what a sheet would do (new, matched, probable, repeated, errors), worked out without writing."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.errors import ProgrammeError
+from programme.importing.columns import ColumnMapping
+from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
+from programme.importing.validate import PersonRow, RowError, validate_rows
+from programme.models import ImportBatch, ImportKind, Module
+from programme.sheets import SheetTable
+
+
+class RowStatus(StrEnum):
+    NEW = "new"
+    MATCHED = "matched"
+    PROBABLE = "probable"
+    REPEATED = "repeated in file"
+    ERROR = "error"
+
+
+@dataclass
+class PlannedRow:
+    """A row of the sheet and what importing it would do."""
+
+    person: PersonRow
+    status: RowStatus
+    person_id: int | None = None  # the matched person, or the probable candidate
+    score: float | None = None
+    reason: str = ""
+    same_as_row: int | None = None  # for a repeated row: the spreadsheet row it repeats
+
+    @property
+    def row(self) -> int:
+        return self.person.row
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would write, for one module, before anything is written."""
+
+    file_name: str
+    file_hash: str
+    sheet: str
+    header_row: int
+    mapping: ColumnMapping
+    module_id: int
+    module_days: int
+    rows: list[PlannedRow]
+    index: PeopleIndex
+    warnings: list[str] = field(default_factory=list)
+    previous_batches: list[int] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[RowError]:
+        return [error for planned in self.rows for error in planned.person.errors]
+
+    @property
+    def probable(self) -> list[PlannedRow]:
+        return [planned for planned in self.rows if planned.status == RowStatus.PROBABLE]
+
+    def counts(self, accepted: set[int] | frozenset[int] = frozenset()) -> dict[str, int]:
+        """Return rows, valid, created, matched, probable, repeated and errors, given the accepted probable rows."""
+        status = [planned.status for planned in self.rows]
+        accepted_here = sum(1 for planned in self.probable if planned.row in accepted)
+        probable = status.count(RowStatus.PROBABLE)
+        return {
+            "rows": len(self.rows),
+            "valid": len(self.rows) - status.count(RowStatus.ERROR),
+            "created": status.count(RowStatus.NEW) + probable - accepted_here,
+            "matched": status.count(RowStatus.MATCHED) + accepted_here,
+            "probable": probable,
+            "repeated": status.count(RowStatus.REPEATED),
+            "error_rows": status.count(RowStatus.ERROR),
+        }
+
+    def report(self, accepted: set[int] | frozenset[int] = frozenset(), *, written: bool = False) -> dict[str, Any]:
+        """Return the outcome as the command line's JSON object (rows, valid, created, matched, probable...)."""
+        counts = self.counts(accepted)
+        return {
+            "file": self.file_name,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": counts["rows"],
+            "valid": counts["valid"],
+            "created": counts["created"],
+            "matched": counts["matched"],
+            "repeated": counts["repeated"],
+            "probable": [
+                {
+                    "row": planned.row,
+                    "name": planned.person.full_name,
+                    "candidate": self.index.people[planned.person_id].full_name,
+                    "candidate_id": planned.person_id,
+                    "score": planned.score,
+                    "accepted": planned.row in accepted,
+                }
+                for planned in self.probable
+            ],
+            "errors": [error.as_dict() for error in self.errors],
+            "warnings": list(self.warnings),
+            "previous_batches": list(self.previous_batches),
+            "written": written,
+        }
+
+
+def file_hash(data: bytes) -> str:
+    """Return the SHA-256 of a file's bytes (how a re-imported file is recognised)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def build_plan(
+    session: Session,
+    *,
+    table: SheetTable,
+    mapping: ColumnMapping,
+    module: Module,
+    file_name: str,
+    file_hash: str,
+) -> ImportPlan:
+    """Return what importing the sheet into the module would do; writes nothing."""
+    if not mapping.has_name():
+        raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
+    people = validate_rows(table, mapping)
+    if not people:
+        raise ProgrammeError("The sheet holds no participant rows below its header.")
+    index = load_index(session, module.id)
+    rows = _classify(index, people)
+    module_days = (module.end_date - module.start_date).days + 1
+    plan = ImportPlan(
+        file_name=file_name,
+        file_hash=file_hash,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        mapping=mapping,
+        module_id=module.id,
+        module_days=module_days,
+        rows=rows,
+        index=index,
+    )
+    extra_days = sorted(day for day in mapping.days.values() if day > module_days)
+    if extra_days:
+        plan.warnings.append(
+            f"The sheet has attendance for day {extra_days[0]} but the module lasts {module_days} days; "
+            "completion is judged on the module's days."
+        )
+    plan.previous_batches = list(
+        session.scalars(
+            sa.select(ImportBatch.id).where(
+                ImportBatch.file_hash == file_hash,
+                ImportBatch.kind == ImportKind.PARTICIPANTS,
+                ImportBatch.undone_at.is_(None),
+            )
+        )
+    )
+    if plan.previous_batches:
+        plan.warnings.append(
+            f"This file was imported before (batch {plan.previous_batches[-1]}); "
+            "people already imported are matched, not added again."
+        )
+    return plan
+
+
+def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:
+    rows: list[PlannedRow] = []
+    by_email: dict[str, PlannedRow] = {}
+    by_name: dict[tuple[str, str], PlannedRow] = {}
+    unmatched: list[PlannedRow] = []
+    for person in people:
+        if not person.valid:
+            rows.append(PlannedRow(person, RowStatus.ERROR))
+            continue
+        planned = _in_file(index, person, by_email, by_name) or _in_database(index, person)
+        if planned is None:
+            planned = PlannedRow(person, RowStatus.NEW)
+            unmatched.append(planned)
+        rows.append(planned)
+        if planned.status != RowStatus.REPEATED:
+            if person.email:
+                by_email.setdefault(person.email, planned)
+            if person.nationality:
+                by_name.setdefault((person.name_key, person.nationality), planned)
+    probable = probable_matches(index, [planned.person for planned in unmatched])
+    for planned in unmatched:
+        match = probable.get(planned.person.index)
+        if match is not None:
+            planned.status, planned.person_id, planned.score, planned.reason = (
+                RowStatus.PROBABLE,
+                match.person_id,
+                match.score,
+                match.reason,
+            )
+    return rows
+
+
+def _in_file(
+    index: PeopleIndex, person: PersonRow, by_email: dict[str, PlannedRow], by_name: dict[tuple[str, str], PlannedRow]
+) -> PlannedRow | None:
+    """Return the row as a repeat of an earlier row, or as the database's person with its e-mail."""
+    earlier = by_email.get(person.email) if person.email else None
+    if earlier is None and person.email and person.email in index.by_email:
+        return None  # the e-mail names someone in the database: that decides, not a similar earlier row
+    if earlier is None and person.nationality:
+        earlier = by_name.get((person.name_key, person.nationality))
+    if earlier is None:
+        return None
+    return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier.row, reason="same person as an earlier row")
+
+
+def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
+    match = certain_match(index, person)
+    if match is None:
+        return None
+    return PlannedRow(person, RowStatus.MATCHED, person_id=match.person_id, score=match.score, reason=match.reason)

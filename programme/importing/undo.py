@@ -1,0 +1,165 @@
+"""Undoing an import batch: its new people and participations removed, the blanks it filled cleared."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from programme import audit
+from programme.errors import NotFound, ProgrammeError
+from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON
+from programme.models import AttendanceDay, Course, ImportBatch, ImportKind, ImportUpdate, Module, Organisation
+from programme.models.base import utcnow
+
+# Tables whose rows an undo itself removes or rewrites, so their references do not block it.
+_UNDONE_WITH_THE_BATCH = {"participation", "import_update", "attendance_day"}
+
+
+def batches_table(session: Session, *, limit: int = 200) -> pd.DataFrame:
+    """Return the newest participant import batches with their module and counts, as a table."""
+    query = (
+        sa.select(
+            ImportBatch.id,
+            ImportBatch.created_at,
+            ImportBatch.file_name,
+            Course.code.label("course"),
+            Module.number.label("module"),
+            ImportBatch.username,
+            ImportBatch.counts,
+            ImportBatch.undone_at,
+        )
+        .outerjoin(Module, Module.id == ImportBatch.module_id)
+        .outerjoin(Course, Course.id == Module.course_id)
+        .where(ImportBatch.kind == ImportKind.PARTICIPANTS)
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    )
+    rows = []
+    for row in session.execute(query):
+        counts = json.loads(row.counts) if row.counts else {}
+        rows.append(
+            {
+                "batch": row.id,
+                "imported at": row.created_at,
+                "file": row.file_name,
+                "course": row.course,
+                "module": row.module,
+                "by": row.username,
+                "new people": counts.get("created", 0),
+                "matched": counts.get("matched", 0),
+                "participations": counts.get("participations", 0),
+                "rows skipped": counts.get("skipped_rows", 0),
+                "undone at": row.undone_at,
+            }
+        )
+    columns = ["batch", "imported at", "file", "course", "module", "by", "new people", "matched", "participations"]
+    return pd.DataFrame(rows, columns=[*columns, "rows skipped", "undone at"])
+
+
+def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict[str, int]:
+    """Take back an import batch and return what was removed; refuse when later work depends on its people."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.kind != ImportKind.PARTICIPANTS:
+        raise NotFound(f"There is no participant import numbered {batch_id}.")
+    if batch.undone_at is not None:
+        raise ProgrammeError(f"Import {batch_id} was already undone.")
+    people = sa.select(PERSON.c.id).where(PERSON.c.import_batch_id == batch_id)
+    in_use = _people_in_use(session, people, batch_id)
+    if in_use:
+        raise ProgrammeError(
+            f"{in_use} people added by import {batch_id} have since been added to other modules, groups, "
+            "networks or forms; undo or remove those first."
+        )
+    reverted = _revert_updates(session, batch_id)
+    removed_participations = session.execute(
+        sa.delete(PARTICIPATION).where(PARTICIPATION.c.import_batch_id == batch_id)
+    ).rowcount
+    removed_people = session.execute(sa.delete(PERSON).where(PERSON.c.import_batch_id == batch_id)).rowcount
+    counts = json.loads(batch.counts) if batch.counts else {}
+    removed_orgs = _remove_unused_organisations(session, counts.get("organisation_ids", []))
+    batch.undone_at = utcnow()
+    result = {
+        "people_removed": removed_people,
+        "participations_removed": removed_participations,
+        "fields_reverted": reverted,
+        "organisations_removed": removed_orgs,
+    }
+    audit.record(
+        session,
+        action="undo",
+        username=username,
+        entity="import_batch",
+        entity_id=batch_id,
+        summary=(
+            f"undid participant import {batch_id}: {removed_people} people and {removed_participations} "
+            f"participations removed, {reverted} fields reverted"
+        ),
+        after=result,
+    )
+    session.flush()
+    return result
+
+
+def _people_in_use(session: Session, people: sa.Select, batch_id: int) -> int:
+    """Return how many of the batch's people other rows refer to (besides what the undo removes)."""
+    used: set[int] = set()
+    for table, column in _references_to("person"):
+        if table.name in _UNDONE_WITH_THE_BATCH and table.name != "participation":
+            continue
+        query = sa.select(column).where(column.in_(people)).distinct()
+        if table.name == "participation":
+            query = query.where(sa.or_(table.c.import_batch_id.is_(None), table.c.import_batch_id != batch_id))
+        used.update(session.scalars(query))
+    return len(used)
+
+
+def _references_to(target: str) -> list[tuple[sa.Table, sa.Column]]:
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            if any(key.column.table.name == target for key in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
+def _revert_updates(session: Session, batch_id: int) -> int:
+    updates = list(session.scalars(sa.select(ImportUpdate).where(ImportUpdate.batch_id == batch_id)))
+    for update in updates:
+        if update.field == ATTENDANCE_FIELD:
+            old = json.loads(update.old_value or "{}")
+            session.execute(sa.delete(AttendanceDay.__table__).where(AttendanceDay.participation_id == old["id"]))
+            session.execute(
+                sa.update(PARTICIPATION)
+                .where(PARTICIPATION.c.id == old["id"])
+                .values(attended=old["attended"], completed=old["completed"], days_attended=None)
+            )
+        else:
+            session.execute(
+                sa.update(PERSON)
+                .where(PERSON.c.id == update.person_id)
+                .values({update.field: _typed(update.field, update.old_value), "updated_at": utcnow()})
+            )
+    return len(updates)
+
+
+def _typed(field: str, value: str | None) -> Any:
+    if value is None:
+        return None
+    return int(value) if field == "organisation_id" else value
+
+
+def _remove_unused_organisations(session: Session, organisation_ids: list[int]) -> int:
+    """Remove the organisations the batch created that nothing refers to any more."""
+    if not organisation_ids:
+        return 0
+    used: set[int] = set()
+    for _table, column in _references_to("organisation"):
+        used.update(session.scalars(sa.select(column).where(column.in_(organisation_ids)).distinct()))
+    unused = [org_id for org_id in organisation_ids if org_id not in used]
+    if not unused:
+        return 0
+    return session.execute(sa.delete(Organisation.__table__).where(Organisation.__table__.c.id.in_(unused))).rowcount

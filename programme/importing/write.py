@@ -1,0 +1,526 @@
+"""Writing an import plan: one transaction, bulk inserts, an import batch that undo can take back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from operator import itemgetter
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.attendance import completion_rule, is_completed
+from programme.errors import ProgrammeError
+from programme.importing.plan import ImportPlan, PlannedRow, RowStatus
+from programme.importing.validate import PersonRow
+from programme.models import (
+    AttendanceDay,
+    Gender,
+    ImportBatch,
+    ImportKind,
+    ImportUpdate,
+    Organisation,
+    OrgType,
+    Participation,
+    ParticipationRole,
+    Person,
+)
+from programme.models.base import utcnow
+
+Progress = Callable[[float, str], None]
+# Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.
+CHUNK_ROWS = 2_000
+# A person's fields an import may fill when they are blank (never overwrite).
+FILLABLE = (
+    "given_name",
+    "family_name",
+    "gender",
+    "nationality",
+    "country_of_work",
+    "organisation_id",
+    "position",
+    "email",
+    "phone",
+    "languages",
+    "expertise",
+)
+# The ImportUpdate field that records a participation's attendance filled by the import.
+ATTENDANCE_FIELD = "participation.attendance"
+PERSON = Person.__table__
+PARTICIPATION = Participation.__table__
+
+
+class ImportHasErrors(ProgrammeError):
+    """Rows have errors and the user did not choose to import the valid rows only."""
+
+
+@dataclass
+class ImportResult:
+    """What an import wrote."""
+
+    batch_id: int
+    created: int
+    matched: int
+    participations: int
+    updated_fields: int
+    attendance_days: int
+    organisations: int
+    skipped_rows: int
+
+
+@dataclass
+class _Target:
+    """One person the import writes about: a new one (key = first row) or one already in the database."""
+
+    rows: list[PersonRow]
+    person_id: int | None = None
+    _merged: dict[str, Any] | None = field(default=None, repr=False)
+
+    def first(self, name: str) -> Any:
+        """Return the field's value from the first of the person's rows that has one."""
+        return self.merged().get(name)
+
+    def merged(self) -> dict[str, Any]:
+        # Computed once: every field is read several times while writing.
+        if self._merged is None:
+            merged: dict[str, Any] = {}
+            for row in self.rows:
+                for name, value in vars(row).items():
+                    if value is not None and value != "" and name not in merged:
+                        merged[name] = value
+            self._merged = merged
+        return self._merged
+
+    def days(self) -> dict[int, bool] | None:
+        if len(self.rows) == 1:
+            return self.rows[0].days or None
+        marked = [row.days for row in self.rows if row.days]
+        if not marked:
+            return None
+        return {day: any(days.get(day, False) for days in marked) for day in sorted({d for m in marked for d in m})}
+
+
+def apply_plan(
+    session: Session,
+    *,
+    plan: ImportPlan,
+    username: str | None,
+    accepted: Iterable[int] = (),
+    skip_invalid: bool = False,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Write the plan in the session's transaction and return what was written; raise if errors forbid it."""
+    report = progress or (lambda _fraction, _text: None)
+    counts = plan.counts(set(accepted))
+    if plan.errors and not skip_invalid:
+        raise ImportHasErrors(
+            f"{counts['error_rows']} rows have errors; correct them, or choose to import the valid rows only."
+        )
+    if counts["valid"] == 0:
+        raise ImportHasErrors("No row is valid, so nothing was imported.")
+    new, existing = _targets(plan, set(accepted))
+    batch = ImportBatch(
+        kind=ImportKind.PARTICIPANTS,
+        file_name=plan.file_name[:300],
+        file_hash=plan.file_hash,
+        module_id=plan.module_id,
+        username=username,
+    )
+    session.add(batch)
+    session.flush()
+    _roomy_cache(session)
+    used_emails = set(plan.index.by_email)
+    _share_emails(new + existing, used_emails)
+    report(0.1, "Organisations")
+    current = _current_people(session, [target.person_id for target in existing])  # type: ignore[misc]
+    # Organisations are created only for people who will point to them: new ones, and known ones without one.
+    without_org = [target for target in existing if current[target.person_id]["organisation_id"] is None]  # type: ignore[index]
+    organisations = _organisations(session, new + without_org)
+    report(0.2, "New people")
+    created = _insert_people(session, new, organisations, batch.id, report)
+    report(0.6, "Blank fields of known people")
+    updated = _fill_blanks(session, existing, current, organisations, batch.id)
+    report(0.7, "Participations")
+    participations, days = _participations(session, plan, new + existing, batch.id, report)
+    result = ImportResult(
+        batch_id=batch.id,
+        created=created,
+        matched=len(existing),
+        participations=participations,
+        updated_fields=updated,
+        attendance_days=days,
+        organisations=len(organisations.created),
+        skipped_rows=counts["error_rows"],
+    )
+    batch.counts = json.dumps({**asdict(result), "rows": counts["rows"], "organisation_ids": organisations.created})
+    audit.record(
+        session,
+        action="import",
+        username=username,
+        entity="import_batch",
+        entity_id=batch.id,
+        summary=(
+            f"participants into module {plan.module_id}: {created} new people, {len(existing)} matched, "
+            f"{participations} participations, {updated} blank fields filled, {result.skipped_rows} rows skipped"
+        ),
+        after={key: value for key, value in asdict(result).items()},
+    )
+    session.flush()
+    report(1.0, "Done")
+    return result
+
+
+def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[_Target]]:
+    """Return the new people and the known people the rows are about, repeated rows merged."""
+    by_row: dict[int, _Target] = {}
+    by_person: dict[int, _Target] = {}
+    new: list[_Target] = []
+    for planned in plan.rows:
+        target = _target_for(planned, accepted, by_row, by_person, new)
+        if target is not None:
+            by_row[planned.row] = target
+    return new, list(by_person.values())
+
+
+def _target_for(
+    planned: PlannedRow,
+    accepted: set[int],
+    by_row: dict[int, _Target],
+    by_person: dict[int, _Target],
+    new: list[_Target],
+) -> _Target | None:
+    if planned.status == RowStatus.ERROR:
+        return None
+    if planned.status == RowStatus.REPEATED:
+        target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
+        if target is not None:
+            target.rows.append(planned.person)
+        return target
+    known = planned.status == RowStatus.MATCHED or (planned.status == RowStatus.PROBABLE and planned.row in accepted)
+    if known:
+        target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
+        target.rows.append(planned.person)
+        return target
+    target = _Target([planned.person])
+    new.append(target)
+    return target
+
+
+def _share_emails(targets: list[_Target], used: set[str]) -> None:
+    """Keep each e-mail on one person: a repeated row's address already taken elsewhere is dropped."""
+    for target in targets:
+        own = target.rows[0].email
+        if own:
+            used.add(own)
+    for target in targets:
+        for row in target.rows[1:]:
+            if row.email and row.email in used and row.email != target.rows[0].email:
+                row.email = None
+            elif row.email:
+                used.add(row.email)
+
+
+@dataclass
+class _Organisations:
+    ids: dict[tuple[str, str | None], int]
+    created: list[int]
+
+    def id_for(self, target: _Target) -> int | None:
+        name = target.first("organisation")
+        if not name:
+            return None
+        return self.ids.get((target.first("org_key"), _org_country(target)))
+
+
+def _org_country(target: _Target) -> str | None:
+    return target.first("country_of_work") or target.first("nationality")
+
+
+def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
+    """Return organisation ids by (name key, country), creating the missing ones."""
+    table = Organisation.__table__
+    known = {
+        (key, country): org_id
+        for org_id, key, country in session.execute(sa.select(table.c.id, table.c.name_key, table.c.country))
+    }
+    wanted: dict[tuple[str, str | None], dict[str, Any]] = {}
+    for target in targets:
+        name, org_key = target.first("organisation"), target.first("org_key")
+        if not name or not org_key:
+            continue
+        key = (org_key, _org_country(target))
+        if key not in known and key not in wanted:
+            org_type = target.first("org_type") or OrgType.OTHER
+            wanted[key] = {"name": name, "name_key": key[0], "country": key[1], "org_type": org_type.value}
+    created = _reserve_ids(session, table, len(wanted))
+    rows = [{"id": org_id, **values} for org_id, values in zip(created, wanted.values(), strict=True)]
+    _bulk_insert(session, table, rows)
+    known.update(zip(wanted, created, strict=True))
+    return _Organisations(ids=known, created=created)
+
+
+def _insert_people(
+    session: Session, targets: list[_Target], organisations: _Organisations, batch_id: int, report: Progress
+) -> int:
+    now = utcnow()
+    for target, person_id in zip(targets, _reserve_ids(session, PERSON, len(targets)), strict=True):
+        target.person_id = person_id
+    rows = [_person_values(target, organisations, batch_id, now) for target in targets]
+    _bulk_insert(session, PERSON, rows, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
+    return len(rows)
+
+
+def _person_values(target: _Target, organisations: _Organisations, batch_id: int, now: Any) -> dict[str, Any]:
+    first = target.rows[0]
+    gender = target.first("gender") or Gender.UNDISCLOSED
+    return {
+        "id": target.person_id,
+        "given_name": first.given_name,
+        "family_name": first.family_name,
+        "full_name": first.full_name,
+        "name_key": first.name_key,
+        "gender": gender.value,
+        "nationality": target.first("nationality"),
+        "country_of_work": target.first("country_of_work"),
+        "organisation_id": organisations.id_for(target),
+        "position": target.first("position"),
+        "email": target.first("email"),
+        "phone": target.first("phone"),
+        "languages": target.first("languages"),
+        "expertise": target.first("expertise"),
+        "notes": None,
+        "consent_listed": False,
+        "consent_email": False,
+        "consent_phone": False,
+        "consent_organisation": False,
+        "consent_photo": False,
+        "consent_date": None,
+        "consent_source": None,
+        "erased_at": None,
+        "created_at": now,
+        "updated_at": now,
+        "import_batch_id": batch_id,
+    }
+
+
+def _fill_blanks(
+    session: Session,
+    targets: list[_Target],
+    current: dict[int, dict[str, Any]],
+    organisations: _Organisations,
+    batch_id: int,
+) -> int:
+    """Fill the blank fields of known people from the sheet; record each so that undo can clear it."""
+    changes: dict[str, list[dict[str, Any]]] = {name: [] for name in FILLABLE}
+    updates: list[dict[str, Any]] = []
+    for target in targets:
+        now_values = current[target.person_id]  # type: ignore[index]
+        offered = {name: target.first(name) for name in FILLABLE if name != "organisation_id"}
+        offered["organisation_id"] = organisations.id_for(target)
+        for name, value in offered.items():
+            if value is None or not _is_blank(name, now_values[name]):
+                continue
+            stored = value.value if hasattr(value, "value") else value
+            old = now_values[name]
+            if str(getattr(old, "value", old)) == str(stored):
+                continue
+            changes[name].append({"_id": target.person_id, "_value": stored})
+            updates.append(
+                {
+                    "batch_id": batch_id,
+                    "person_id": target.person_id,
+                    "field": name,
+                    "old_value": None if old is None else str(getattr(old, "value", old)),
+                }
+            )
+    for name, rows in changes.items():
+        if rows:
+            statement = (
+                sa.update(PERSON)
+                .where(PERSON.c.id == sa.bindparam("_id"))
+                .values({name: sa.bindparam("_value"), "updated_at": utcnow()})
+            )
+            for chunk in _chunks(rows):
+                session.execute(statement, chunk)
+    _bulk_insert(session, ImportUpdate.__table__, updates)
+    return len(updates)
+
+
+def _current_people(session: Session, person_ids: list[int]) -> dict[int, dict[str, Any]]:
+    columns = [PERSON.c[name] for name in FILLABLE]
+    current: dict[int, dict[str, Any]] = {}
+    for chunk in _chunks(person_ids):
+        for row in session.execute(sa.select(PERSON.c.id, *columns).where(PERSON.c.id.in_(chunk))):
+            current[row[0]] = dict(zip(FILLABLE, row[1:], strict=True))
+    return current
+
+
+def _is_blank(name: str, value: Any) -> bool:
+    if name == "gender":
+        return value in (None, Gender.UNDISCLOSED, Gender.UNDISCLOSED.value)
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _participations(
+    session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int, report: Progress
+) -> tuple[int, int]:
+    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows)."""
+    rule = completion_rule(session)
+    already = [t for t in targets if t.person_id in plan.index.in_module]
+    fresh = [t for t in targets if t.person_id not in plan.index.in_module]
+    rows = []
+    day_rows: list[dict[str, Any]] = []
+    for target, participation_id in zip(fresh, _reserve_ids(session, PARTICIPATION, len(fresh)), strict=True):
+        days = target.days()
+        attended, days_attended = _attendance(days)
+        rows.append(
+            {
+                "id": participation_id,
+                "person_id": target.person_id,
+                "module_id": plan.module_id,
+                "role": target.first("role") or ParticipationRole.PARTICIPANT,
+                "attended": attended,
+                "completed": is_completed(
+                    rule, attended=attended, days_attended=days_attended, module_days=plan.module_days
+                ),
+                "days_attended": days_attended,
+                "pre_test_score": None,
+                "post_test_score": None,
+                "import_batch_id": batch_id,
+            }
+        )
+        day_rows.extend(_day_rows(participation_id, days))
+    _bulk_insert(session, PARTICIPATION, rows, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
+    day_rows.extend(_fill_attendance(session, plan, already, batch_id, rule))
+    _bulk_insert(session, AttendanceDay.__table__, day_rows)
+    return len(rows), len(day_rows)
+
+
+def _attendance(days: dict[int, bool] | None) -> tuple[bool, int | None]:
+    if days is None:
+        return True, None
+    present = sum(days.values())
+    return present > 0, present
+
+
+def _day_rows(participation_id: int, days: dict[int, bool] | None) -> list[dict[str, Any]]:
+    return [
+        {"participation_id": participation_id, "day": day, "present": present} for day, present in (days or {}).items()
+    ]
+
+
+def _fill_attendance(
+    session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int, rule: Any
+) -> list[dict[str, Any]]:
+    """Record attendance on participations that had none (a registration list imported before the attendance sheet)."""
+    with_days = {t.person_id: t.days() for t in targets if t.days()}
+    if not with_days:
+        return []
+    query = sa.select(
+        PARTICIPATION.c.id, PARTICIPATION.c.person_id, PARTICIPATION.c.attended, PARTICIPATION.c.completed
+    ).where(
+        PARTICIPATION.c.module_id == plan.module_id,
+        PARTICIPATION.c.person_id.in_(list(with_days)),
+        PARTICIPATION.c.days_attended.is_(None),
+        ~sa.exists().where(AttendanceDay.__table__.c.participation_id == PARTICIPATION.c.id),
+    )
+    day_rows: list[dict[str, Any]] = []
+    for participation_id, person_id, attended, completed in session.execute(query).all():
+        days = with_days[person_id]
+        now_attended, days_attended = _attendance(days)
+        session.execute(
+            sa.update(PARTICIPATION)
+            .where(PARTICIPATION.c.id == participation_id)
+            .values(
+                attended=now_attended,
+                days_attended=days_attended,
+                completed=is_completed(
+                    rule, attended=now_attended, days_attended=days_attended, module_days=plan.module_days
+                ),
+            )
+        )
+        old = json.dumps({"id": participation_id, "attended": attended, "completed": completed})
+        session.execute(
+            sa.insert(ImportUpdate.__table__).values(
+                batch_id=batch_id, person_id=person_id, field=ATTENDANCE_FIELD, old_value=old
+            )
+        )
+        day_rows.extend(_day_rows(participation_id, days))
+    return day_rows
+
+
+# SQLite's page cache for an import's connection (KiB, as a negative PRAGMA value): the default 2 MB makes a large
+# import spill index pages to disk mid-transaction.
+SQLITE_IMPORT_CACHE_KIB = 128 * 1024
+
+
+def _roomy_cache(session: Session) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_IMPORT_CACHE_KIB}")
+
+
+def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
+    """Return count new ids for table's rows, so that rows can be inserted (and referred to) in bulk."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        # Taken from the table's own sequence: safe alongside other writers.
+        statement = sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
+        return list(session.scalars(statement, {"table": table.name, "count": count}))
+    # SQLite: the import batch was written first, so this transaction holds the write lock; no one else adds rows.
+    start = session.scalar(sa.select(sa.func.max(table.c.id))) or 0
+    return list(range(start + 1, start + count + 1))
+
+
+def _bulk_insert(
+    session: Session, table: sa.Table, rows: list[dict[str, Any]], progress: Callable[[float], None] | None = None
+) -> None:
+    """Insert rows with the driver's executemany (the SQL layer's per-row work costs more than the insert)."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    columns = list(rows[0])
+    # Enums, dates and datetimes need the column type's own conversion (as SQLAlchemy would do); text and
+    # numbers go as they are. Converted values are remembered: most rows share them (the same now, enums).
+    converters = {
+        index: (table.c[name].type.dialect_impl(dialect).bind_processor(dialect), {})
+        for index, name in enumerate(columns)
+        if _needs_conversion(table.c[name].type)
+    }
+    getter = itemgetter(*columns)
+    marker = "?" if dialect.paramstyle == "qmark" else "%s"
+    names = ", ".join(f'"{name}"' for name in columns)
+    # Table and column names come from our own metadata, never from input.
+    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'  # noqa: S608
+    done = 0
+    for chunk in _chunks(rows):
+        values = [list(getter(row)) for row in chunk] if len(columns) > 1 else [[row[columns[0]]] for row in chunk]
+        for index, (convert, seen) in converters.items():
+            if convert is None:
+                continue
+            for row in values:
+                value = row[index]
+                if value not in seen:
+                    seen[value] = convert(value)
+                row[index] = seen[value]
+        connection.exec_driver_sql(statement, [tuple(row) for row in values])
+        done += len(chunk)
+        if progress:
+            progress(done / len(rows))
+
+
+def _needs_conversion(column_type: sa.types.TypeEngine) -> bool:
+    kinds = (sa.Enum, sa.Date, sa.DateTime)
+    if isinstance(column_type, sa.types.TypeDecorator):
+        return True if not isinstance(column_type.impl, sa.String) else isinstance(column_type.impl, sa.Enum)
+    return isinstance(column_type, kinds)
+
+
+def _chunks(items: list[Any]) -> Iterator[list[Any]]:
+    for start in range(0, len(items), CHUNK_ROWS):
+        yield items[start : start + CHUNK_ROWS]

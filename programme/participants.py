@@ -1,0 +1,183 @@
+"""Participants out: the searchable list of people and the participant export, both consent-aware."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.accounts import SignedIn
+from programme.countries import country_name
+from programme.courses import get_course, get_module
+from programme.errors import ProgrammeError
+from programme.models import Course, Module, Organisation, Participation, Person
+from programme.names import fold
+from programme.privacy import mask_people
+from programme.sheets import to_csv_bytes, to_xlsx_bytes
+
+# The person columns every list and export reads (the consent flags are dropped by mask_people).
+_PERSON_COLUMNS = [
+    Person.id.label("person_id"),
+    Person.full_name,
+    Person.given_name,
+    Person.family_name,
+    Person.gender,
+    Person.nationality,
+    Person.country_of_work,
+    Organisation.name.label("organisation"),
+    Organisation.org_type,
+    Person.position,
+    Person.email,
+    Person.phone,
+    Person.consent_email,
+    Person.consent_phone,
+    Person.consent_organisation,
+]
+EXPORT_FORMATS = {".xlsx", ".csv"}
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in ("gender", "org_type", "role"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
+    if "days_attended" in frame.columns:
+        frame["days_attended"] = pd.to_numeric(frame["days_attended"]).astype("Int64")
+    for column in ("nationality", "country_of_work"):
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda code: country_name(code) if isinstance(code, str) else "")
+    return frame
+
+
+def _search(query: sa.Select, text: str | None) -> sa.Select:
+    """Every word of the search must appear in the name (any order, accents ignored) or the e-mail."""
+    for word in fold(text or "").split():
+        query = query.where(sa.or_(Person.name_key.contains(word), Person.email.contains(word)))
+    return query
+
+
+def people_table(
+    session: Session,
+    user: SignedIn,
+    *,
+    search: str | None = None,
+    course_code: str | None = None,
+    module_id: int | None = None,
+) -> pd.DataFrame:
+    """Return one row per person (not erased) with the modules they took part in, masked for the user."""
+    modules = (
+        sa.select(
+            Participation.person_id,
+            sa.func.count(Participation.id).label("modules"),
+        )
+        .join(Module, Module.id == Participation.module_id)
+        .group_by(Participation.person_id)
+    )
+    if course_code is not None:
+        modules = modules.where(Module.course_id == get_course(session, course_code).id)
+    if module_id is not None:
+        modules = modules.where(Module.id == module_id)
+    taken = modules.subquery()
+    query = (
+        sa.select(*_PERSON_COLUMNS, sa.func.coalesce(taken.c.modules, 0).label("modules"))
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .outerjoin(taken, taken.c.person_id == Person.id)
+        .where(Person.erased_at.is_(None))
+        .order_by(Person.full_name)
+    )
+    if course_code is not None or module_id is not None:
+        query = query.where(taken.c.modules > 0)
+    frame = pd.DataFrame(session.execute(_search(query, search)).mappings().all())
+    if frame.empty:
+        frame = pd.DataFrame(columns=[column.name for column in query.selected_columns])
+    return mask_people(_plain(frame), user)
+
+
+def person_participations(session: Session, person_id: int) -> pd.DataFrame:
+    """Return a person's participations, newest module first."""
+    query = (
+        sa.select(
+            Course.code.label("course"),
+            Module.number.label("module"),
+            Module.start_date.label("start"),
+            Module.city,
+            Participation.role,
+            Participation.attended,
+            Participation.days_attended,
+            Participation.completed,
+        )
+        .join(Module, Module.id == Participation.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Participation.person_id == person_id)
+        .order_by(Module.start_date.desc())
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    if frame.empty:
+        return pd.DataFrame(columns=[column.name for column in query.selected_columns])
+    return _plain(frame)
+
+
+def participations_table(
+    session: Session, user: SignedIn, *, course_code: str | None = None, module_number: int | None = None
+) -> pd.DataFrame:
+    """Return one row per participation (course, module, role, attendance) with the person, masked for the user."""
+    if module_number is not None and course_code is None:
+        raise ProgrammeError("Give the course as well as the module number.")
+    query = (
+        sa.select(
+            Course.code.label("course"),
+            Module.number.label("module"),
+            Module.start_date.label("module_start"),
+            *_PERSON_COLUMNS,
+            Participation.role,
+            Participation.attended,
+            Participation.days_attended,
+            Participation.completed,
+        )
+        .select_from(Participation)
+        .join(Person, Person.id == Participation.person_id)
+        .join(Module, Module.id == Participation.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.erased_at.is_(None))
+        .order_by(Module.start_date, Course.code, Module.number, Person.full_name)
+    )
+    if module_number is not None:
+        query = query.where(Module.id == get_module(session, course_code, module_number).id)  # type: ignore[arg-type]
+    elif course_code is not None:
+        query = query.where(Course.id == get_course(session, course_code).id)
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    if frame.empty:
+        frame = pd.DataFrame(columns=[column.name for column in query.selected_columns])
+    return mask_people(_plain(frame), user)
+
+
+def export_participants(
+    session: Session,
+    *,
+    user: SignedIn,
+    file_name: str,
+    course_code: str | None = None,
+    module_number: int | None = None,
+) -> tuple[bytes, int]:
+    """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited."""
+    suffix = PurePath(file_name).suffix.lower()
+    if suffix not in EXPORT_FORMATS:
+        raise ProgrammeError("The export file must end in .xlsx or .csv.")
+    if not user.can_see_names:
+        raise ProgrammeError("Exporting participants needs the facilitator or admin role.")
+    frame = participations_table(session, user, course_code=course_code, module_number=module_number)
+    data = to_csv_bytes(frame) if suffix == ".csv" else to_xlsx_bytes({"Participants": frame})
+    scope = f"course {course_code}" if course_code else "all courses"
+    if module_number is not None:
+        scope += f" module {module_number}"
+    audit.record(
+        session,
+        action="export",
+        username=user.username,
+        entity="person",
+        summary=f"participants export ({scope}): {len(frame)} rows as {suffix}",
+    )
+    return data, len(frame)

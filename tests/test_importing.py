@@ -1,0 +1,745 @@
+"""Participant import: normalisers, matching, the plan, writing, undo, atomicity, the command line."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+
+from programme.cli import main
+from programme.courses import add_course, add_module, get_module
+from programme.db import REPO_ROOT, make_engine, session_scope
+from programme.errors import ProgrammeError, UnreadableFile
+from programme.importing import (
+    ColumnMapping,
+    ImportHasErrors,
+    RowStatus,
+    apply_plan,
+    build_plan,
+    detect_mapping,
+    file_hash,
+    normalise,
+    read_participant_sheet,
+    undo_batch,
+    write,
+)
+from programme.importing.columns import day_number
+from programme.importing.files import error_report, template
+from programme.importing.normalise import CellError
+from programme.importing.validate import validate_rows
+from programme.models import (
+    AttendanceDay,
+    AuditEntry,
+    Gender,
+    ImportBatch,
+    ImportUpdate,
+    Organisation,
+    OrgType,
+    Participation,
+    Person,
+)
+from programme.sheets import SheetTable
+
+SAMPLES = REPO_ROOT.parent / "shared" / "samples"
+REGISTRATIONS = SAMPLES / "registrations_online_form.csv"
+ATTENDANCE = SAMPLES / "attendance_sheet.xlsx"
+needs_samples = pytest.mark.skipif(not REGISTRATIONS.exists(), reason="shared samples not present")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def xlsx(rows: list[list[object]], title: str = "Sheet1") -> bytes:
+    workbook = openpyxl.Workbook()
+    workbook.active.title = title
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.encode("utf-8")
+
+
+def with_module(engine: Engine, *, days: int = 3) -> None:
+    with session_scope(engine) as session:
+        add_course(session, code="BKK", title="Regional course")
+        add_module(
+            session,
+            course_code="BKK",
+            number=1,
+            title="Module 1",
+            start=date(2019, 3, 4),
+            end=date(2019, 3, 3 + days),
+            country="THA",
+        )
+
+
+def plan_for(session, data: bytes, name: str, mapping: ColumnMapping | None = None):
+    table = read_participant_sheet(data, name)
+    return build_plan(
+        session,
+        table=table,
+        mapping=mapping or detect_mapping(table.columns),
+        module=get_module(session, "BKK", 1),
+        file_name=name,
+        file_hash=file_hash(data),
+    )
+
+
+def run_import(engine: Engine, data: bytes, name: str, **options):
+    with session_scope(engine) as session:
+        plan = plan_for(session, data, name)
+        accepted = {p.row for p in plan.probable} if options.pop("accept_all", False) else set()
+        result = apply_plan(session, plan=plan, username="tester", accepted=accepted, **options)
+    return plan, result
+
+
+def count(engine: Engine, model) -> int:
+    with engine.connect() as connection:
+        return connection.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path, sqlite_templates: dict[str, Path]) -> Engine:
+    """An empty SQLite database at head with course BKK, module 1 (3 days)."""
+    path = tmp_path / "import.db"
+    shutil.copy(sqlite_templates["empty"], path)
+    engine = make_engine(f"sqlite:///{path}")
+    with_module(engine)
+    return engine
+
+
+@pytest.fixture
+def both_engine(engine: Engine) -> Engine:
+    """The empty database on each backend, with course BKK, module 1 (3 days)."""
+    with_module(engine)
+    return engine
+
+
+# ---------------------------------------------------------------- normalisers
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("F", Gender.FEMALE),
+        ("female", Gender.FEMALE),
+        ("Woman", Gender.FEMALE),
+        ("M", Gender.MALE),
+        ("Male", Gender.MALE),
+        ("O", Gender.NON_BINARY_OTHER),
+        ("Other", Gender.NON_BINARY_OTHER),
+        ("Non-binary", Gender.NON_BINARY_OTHER),
+        ("Prefer not to say", Gender.UNDISCLOSED),
+        ("", None),
+        ("N/A", None),
+    ],
+)
+def test_gender_variants(text: str, expected: Gender | None) -> None:
+    assert normalise.gender(text) == expected
+
+
+def test_unknown_gender_is_an_error() -> None:
+    with pytest.raises(CellError, match="not a gender"):
+        normalise.gender("banana")
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Phillipines", "PHL"),
+        ("the Philippines", "PHL"),
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("Burma", "MMR"),
+        ("Timor Leste", "TLS"),
+        ("Timor-Leste", "TLS"),
+        ("Hong Kong SAR, China", "HKG"),
+        ("South Korea", "KOR"),
+        ("Korea, Republic of", "KOR"),
+        ("NEPAL", "NPL"),
+        ("NP", "NPL"),
+        ("SriLanka", "LKA"),
+        ("MYS", "MYS"),
+        ("Indonesai", "IDN"),
+    ],
+)
+def test_country_variants(text: str, code: str) -> None:
+    assert normalise.country(text) == code
+
+
+def test_unrecognised_country_is_an_error_with_a_suggestion_when_close() -> None:
+    with pytest.raises(CellError, match="not a country we recognise"):
+        normalise.country("Atlantis")
+    with pytest.raises(CellError, match="Did you mean"):
+        normalise.country("Camboda Kingdm")
+
+
+def test_email_lower_cased_and_validated() -> None:
+    assert normalise.email("P0.MAIL@EXAMPLE.ORG") == "p0.mail@example.org"
+    assert normalise.email(" <Maria@Example.org> ") == "maria@example.org"
+    assert normalise.email("mailto:a@b.org") == "a@b.org"
+    assert normalise.email("a@b.org; c@d.org") == "a@b.org"
+    assert normalise.email("") is None
+    for bad in ("maria at example.org", "maria@", "@example.org", "maria@example", '=HYPERLINK("x")'):
+        with pytest.raises(CellError, match="not a valid e-mail"):
+            normalise.email(bad)
+
+
+def test_phone_to_e164() -> None:
+    assert normalise.phone("+94 201071364", None) == "+94201071364"
+    assert normalise.phone("+60 12-345 6789", None) == "+60123456789"
+    # A national number is read with the country where the person works, then the nationality.
+    assert normalise.phone("012-345 6789", "MYS") == "+60123456789"
+    assert normalise.phone("0917 123 4567", None, "PHL") == "+639171234567"
+    with pytest.raises(CellError, match="not a phone number"):
+        normalise.phone("call me", None)
+    assert normalise.phone("n/a", None) is None
+    # Without a country, a national number is kept as typed rather than guessed.
+    assert normalise.phone("012 345 6789", None) == "012 345 6789"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("INGO", OrgType.NGO),
+        ("NGO", OrgType.NGO),
+        ("Lawyer", OrgType.LAWYERS),
+        ("Bar Council", OrgType.LAWYERS),
+        ("Migrant association", OrgType.MIGRANT_COMMUNITY),
+        ("Trade Union", OrgType.TRADE_UNION),
+        ("trade union", OrgType.TRADE_UNION),
+        ("Trade Unoin", OrgType.TRADE_UNION),
+        ("Faith based organisation", OrgType.FAITH_BASED),
+        ("NHRI", OrgType.NHRI),
+        ("Academic", OrgType.ACADEMIA),
+        ("Government", OrgType.GOVERNMENT),
+        ("", None),
+    ],
+)
+def test_organisation_types_to_the_controlled_list(text: str, expected: OrgType | None) -> None:
+    assert normalise.org_type(text) == expected
+
+
+def test_unknown_organisation_type_is_an_error() -> None:
+    with pytest.raises(CellError, match="not an organisation type"):
+        normalise.org_type("Spaceship")
+
+
+def test_day_marks_and_day_columns() -> None:
+    assert [normalise.day_mark(m) for m in ("x", "X", "1", "yes", "✓", "", "0", "absent")] == [True] * 5 + [False] * 3
+    with pytest.raises(CellError, match="not an attendance mark"):
+        normalise.day_mark("maybe")
+    assert [day_number(c) for c in ("Day 1", "day 2 (3 Dec)", "D3", "Days", "Name")] == [1, 2, 3, None, None]
+
+
+# ---------------------------------------------------------------- columns and validation
+
+
+def test_synonyms_map_the_usual_headers() -> None:
+    mapping = detect_mapping(
+        ["Name of participant", "Sex", "Nationality", "Country where you work", "Organization", "Designation"]
+        + ["E-mail address", "Mobile / WhatsApp", "Timestamp"]
+    )
+    assert mapping.fields == {
+        "full_name": "Name of participant",
+        "gender": "Sex",
+        "nationality": "Nationality",
+        "country_of_work": "Country where you work",
+        "organisation": "Organization",
+        "position": "Designation",
+        "email": "E-mail address",
+        "phone": "Mobile / WhatsApp",
+    }
+    split = detect_mapping(["First name", "Last name", "M/F", "Country of origin", "Position"])
+    assert split.fields == {
+        "given_name": "First name",
+        "family_name": "Last name",
+        "gender": "M/F",
+        "nationality": "Country of origin",
+        "position": "Position",
+    }
+
+
+def test_errors_name_the_spreadsheet_row_and_column_below_title_rows() -> None:
+    data = xlsx(
+        [
+            ["Course attendance"],
+            [],
+            ["Full name", "Gender", "Country", "E-mail"],
+            ["Santos, Maria", "F", "Phillipines", "MARIA@example.org"],
+            ["", "M", "Nepal", "ram@example.org"],
+            ["Ram Gurung", "M", "Atlantis", "not-an-email"],
+            ["Lim Wei", "", "", ""],
+        ]
+    )
+    table = read_participant_sheet(data, "list.xlsx")
+    rows = validate_rows(table, detect_mapping(table.columns))
+    first = rows[0]
+    assert (first.full_name, first.given_name, first.family_name) == ("Maria Santos", "Maria", "Santos")
+    assert (first.gender, first.nationality, first.email) == (Gender.FEMALE, "PHL", "maria@example.org")
+    errors = [(e.row, e.column) for row in rows for e in row.errors]
+    assert errors == [(5, "Full name"), (6, "Country"), (6, "E-mail")]
+    assert rows[3].valid and rows[3].gender is None  # blank optional fields are not errors
+
+
+def test_same_email_on_two_different_people_is_an_error_on_the_later_row() -> None:
+    data = csv_bytes("Name,E-mail,Country\nMaria Santos,m@x.org,PH\nJuan Cruz,M@X.ORG,PH\nSantos Maria,m@x.org,PH\n")
+    table = read_participant_sheet(data, "a.csv")
+    rows = validate_rows(table, detect_mapping(table.columns))
+    assert [(e.row, e.column) for r in rows for e in r.errors] == [(3, "E-mail")]
+    assert "row 2" in rows[1].errors[0].message
+
+
+def test_totals_and_blank_rows_are_not_people() -> None:
+    data = xlsx([["Surname", "Given name", "Day 1"], ["Rose", "Debra", "x"], [None, None, "x"], ["Total", None, "1"]])
+    table = read_participant_sheet(data, "a.xlsx")
+    assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Debra Rose"]
+
+
+def test_formula_looking_text_is_kept_as_text() -> None:
+    data = csv_bytes('Name,Organisation,Position\nAna Reyes,"=HYPERLINK(""http://x"")",+1 lead\n')
+    table = read_participant_sheet(data, "a.csv")
+    (row,) = validate_rows(table, detect_mapping(table.columns))
+    assert row.organisation == '=HYPERLINK("http://x")' and row.position == "+1 lead"
+
+
+FIELDS = list(detect_mapping(["Name", "Surname", "Given name"]).fields) + [
+    "gender",
+    "nationality",
+    "country_of_work",
+    "organisation",
+    "org_type",
+    "position",
+    "email",
+    "phone",
+    "languages",
+    "expertise",
+    "role",
+]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.text(max_size=40), min_size=len(FIELDS) + 2, max_size=len(FIELDS) + 2), max_size=6))
+def test_no_row_can_crash_validation(cells: list[list[str]]) -> None:
+    columns = [f"c{i}" for i in range(len(FIELDS))] + ["Day 1", "Day 2"]
+    frame = pd.DataFrame(cells, columns=columns, dtype=object) if cells else pd.DataFrame(columns=columns)
+    table = SheetTable("S", 1, columns, frame, list(range(2, 2 + len(cells))))
+    mapping = ColumnMapping(fields=dict(zip(FIELDS, columns, strict=False)), days={"Day 1": 1, "Day 2": 2})
+    for row in validate_rows(table, mapping):
+        assert all(error.row == row.row and error.column in columns for error in row.errors)
+        if row.valid:
+            assert row.full_name and row.name_key
+            assert "\x00" not in row.full_name
+
+
+# ---------------------------------------------------------------- the sample files, writing, matching
+
+
+@needs_samples
+def test_samples_registrations_then_attendance(both_engine: Engine) -> None:
+    plan, result = run_import(both_engine, REGISTRATIONS.read_bytes(), REGISTRATIONS.name)
+    counts = plan.counts()
+    # 63 lines: the header, 60 people, a row with only a timestamp, and Margaret Martinez submitted twice.
+    assert counts == {
+        "rows": 61,
+        "valid": 61,
+        "created": 60,
+        "matched": 0,
+        "probable": 0,
+        "repeated": 1,
+        "error_rows": 0,
+    }
+    assert (result.created, result.participations) == (60, 60)
+    with session_scope(both_engine) as session:
+        mario = session.scalar(sa.select(Person).where(Person.email == "p0.mail@example.org"))
+        assert (mario.gender, mario.nationality, mario.country_of_work, mario.phone) == (
+            Gender.NON_BINARY_OTHER,
+            "LKA",
+            "LBN",
+            "+94201071364",
+        )
+        org_types = dict(session.execute(sa.select(Organisation.name, Organisation.org_type)).all())
+        assert org_types["Mccoy PLC Foundation"] == OrgType.NGO  # "INGO"
+        assert org_types["Hunt and Sons Union"] == OrgType.LAWYERS  # "Lawyer"
+
+    plan, result = run_import(both_engine, ATTENDANCE.read_bytes(), ATTENDANCE.name)
+    # Attendance rows 1-20 (p40..p59) registered online; "Total" is not a person.
+    assert (plan.sheet, plan.header_row) == ("Attendance", 4)
+    assert plan.counts()["rows"] == 60
+    assert (result.created, result.matched, result.participations) == (40, 20, 40)
+    with session_scope(both_engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 100
+        # Row 5: Claire Mccullough (registered as p40), present on days 1 and 3 of 3: not completed (all days).
+        claire = session.scalar(sa.select(Person).where(Person.email == "p40.post@example.org"))
+        taking = session.scalar(sa.select(Participation).where(Participation.person_id == claire.id))
+        assert (taking.days_attended, taking.completed) == (2, False)
+        days = session.scalars(
+            sa.select(AttendanceDay.present)
+            .where(AttendanceDay.participation_id == taking.id)
+            .order_by(AttendanceDay.day)
+        ).all()
+        assert days == [True, False, True]
+        # Row 6: present every day.
+        other = session.scalar(sa.select(Person).where(Person.email == "p41.post@example.org"))
+        assert session.scalar(sa.select(Participation.completed).where(Participation.person_id == other.id)) is True
+
+
+@needs_samples
+def test_reimporting_the_same_file_adds_no_duplicates(sqlite_engine: Engine) -> None:
+    for path in (REGISTRATIONS, ATTENDANCE):
+        run_import(sqlite_engine, path.read_bytes(), path.name)
+    people, takes, days = (
+        count(sqlite_engine, Person),
+        count(sqlite_engine, Participation),
+        count(sqlite_engine, AttendanceDay),
+    )
+    for path in (REGISTRATIONS, ATTENDANCE):
+        plan, result = run_import(sqlite_engine, path.read_bytes(), path.name)
+        assert plan.previous_batches and result.created == 0 and result.participations == 0
+    assert (count(sqlite_engine, Person), count(sqlite_engine, Participation)) == (people, takes)
+    assert count(sqlite_engine, AttendanceDay) == days
+
+
+def test_certain_and_probable_matches(sqlite_engine: Engine) -> None:
+    run_import(
+        sqlite_engine,
+        csv_bytes(
+            "Name,Nationality,E-mail\nMaría José Santos,Philippines,maria@x.org\nJohn Smith,Nepal,\nAna Lim,Malaysia,\n"
+        ),
+        "first.csv",
+    )
+    data = csv_bytes(
+        "Name,Nationality,E-mail\n"
+        "Somebody Else,Thailand,MARIA@X.ORG\n"  # same e-mail: certain
+        '"SANTOS, Maria Jose",PHL,\n'  # same name (order, case, accents) and nationality: certain
+        "Jon Smith,Nepal,\n"  # similar name, same nationality: probable
+        "Jon Smith,India,\n"  # similar name, other nationality: new
+        "Ana Lim,Singapore,\n"  # same name, other nationality: new
+    )
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "second.csv")
+        statuses = [(p.row, p.status) for p in plan.rows]
+        assert statuses == [
+            (2, RowStatus.MATCHED),
+            (3, RowStatus.MATCHED),  # the same person as row 2: both rows go to María José Santos
+            (4, RowStatus.PROBABLE),
+            (5, RowStatus.NEW),
+            (6, RowStatus.NEW),
+        ]
+        (probable,) = plan.report()["probable"]
+        assert (probable["row"], probable["name"], probable["candidate"]) == (4, "Jon Smith", "John Smith")
+        assert probable["score"] >= 90
+        assert plan.counts()["created"] == 3 and plan.counts({4})["created"] == 2
+
+
+def test_name_and_nationality_match_without_email(sqlite_engine: Engine) -> None:
+    run_import(sqlite_engine, csv_bytes("Name,Country\nNguyễn Văn An,Viet Nam\n"), "a.csv")
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, csv_bytes("Surname,Given name,Country\nNguyen,Van An,Vietnam\n"), "b.csv")
+        assert [p.status for p in plan.rows] == [RowStatus.MATCHED]
+
+
+def test_accepted_probable_match_fills_blanks_and_undo_reverts_them(sqlite_engine: Engine) -> None:
+    _, first = run_import(sqlite_engine, csv_bytes("Name,Country,Gender\nJohn Smith,Nepal,\n"), "a.csv")
+    data = csv_bytes("Name,Country,Gender,E-mail,Organisation\nJon Smith,Nepal,M,jon@x.org,GEFONT\n")
+    plan, result = run_import(sqlite_engine, data, "b.csv", accept_all=True)
+    assert (result.created, result.matched, result.updated_fields) == (0, 1, 3)
+    with session_scope(sqlite_engine) as session:
+        john = session.scalar(sa.select(Person))
+        assert (john.full_name, john.gender, john.email) == ("John Smith", Gender.MALE, "jon@x.org")
+        assert john.organisation_id is not None
+        assert session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 1  # same module
+        undo_batch(session, batch_id=result.batch_id, username="tester")
+    with session_scope(sqlite_engine) as session:
+        john = session.scalar(sa.select(Person))
+        assert (john.gender, john.email, john.organisation_id) == (Gender.UNDISCLOSED, None, None)
+        assert session.scalar(sa.select(sa.func.count()).select_from(Organisation)) == 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1
+
+
+def test_a_sheet_never_overwrites_a_known_value(sqlite_engine: Engine) -> None:
+    run_import(sqlite_engine, csv_bytes("Name,Country,E-mail,Position\nAna Lim,MY,ana@x.org,Director\n"), "a.csv")
+    _, result = run_import(
+        sqlite_engine, csv_bytes("Name,Country,E-mail,Position\nAna Lim,MY,ana@x.org,Intern\n"), "b.csv"
+    )
+    assert result.updated_fields == 0
+    with session_scope(sqlite_engine) as session:
+        assert session.scalar(sa.select(Person.position)) == "Director"
+
+
+def test_undo_removes_the_batch_and_is_audited(both_engine: Engine) -> None:
+    before = count(both_engine, Person)
+    _, first = run_import(both_engine, csv_bytes("Name,Country,Day 1,Day 2\nAna Lim,MY,x,x\nRam Rai,NP,x,\n"), "a.csv")
+    assert count(both_engine, Person) == before + 2 and count(both_engine, AttendanceDay) == 4
+    with session_scope(both_engine) as session:
+        undone = undo_batch(session, batch_id=first.batch_id, username="tester")
+    assert undone["people_removed"] == 2 and undone["participations_removed"] == 2
+    assert (count(both_engine, Person), count(both_engine, Participation), count(both_engine, AttendanceDay)) == (
+        before,
+        0,
+        0,
+    )
+    with session_scope(both_engine) as session:
+        assert session.get(ImportBatch, first.batch_id).undone_at is not None
+        actions = session.scalars(sa.select(AuditEntry.action).where(AuditEntry.entity == "import_batch")).all()
+        assert sorted(actions) == ["import", "undo"]
+        with pytest.raises(ProgrammeError, match="already undone"):
+            undo_batch(session, batch_id=first.batch_id, username="tester")
+
+
+def test_undo_is_refused_when_a_later_import_uses_its_people(sqlite_engine: Engine) -> None:
+    _, first = run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "a.csv")
+    with session_scope(sqlite_engine) as session:
+        add_module(
+            session, course_code="BKK", number=2, title="M2", start=date(2019, 6, 1), end=date(2019, 6, 2), country="TH"
+        )
+    with session_scope(sqlite_engine) as session:
+        table = read_participant_sheet(csv_bytes("Name,Country\nAna Lim,Malaysia\n"), "b.csv")
+        plan = build_plan(
+            session,
+            table=table,
+            mapping=detect_mapping(table.columns),
+            module=get_module(session, "BKK", 2),
+            file_name="b.csv",
+            file_hash="b",
+        )
+        apply_plan(session, plan=plan, username="tester")
+    with session_scope(sqlite_engine) as session, pytest.raises(ProgrammeError, match="other modules"):
+        undo_batch(session, batch_id=first.batch_id, username="tester")
+    assert count(sqlite_engine, Person) == 1
+
+
+def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sqlite_engine: Engine) -> None:
+    run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
+    _, attendance = run_import(sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,,x\n"), "att.csv")
+    assert attendance.attendance_days == 3
+    with session_scope(sqlite_engine) as session:
+        taking = session.scalar(sa.select(Participation))
+        assert (taking.days_attended, taking.completed) == (2, False)
+        undo_batch(session, batch_id=attendance.batch_id, username="tester")
+    with session_scope(sqlite_engine) as session:
+        taking = session.scalar(sa.select(Participation))
+        assert (taking.days_attended, taking.completed) == (None, True)
+        assert count(sqlite_engine, AttendanceDay) == 0 and count(sqlite_engine, ImportUpdate) == 1
+
+
+def test_errors_block_writing_unless_valid_rows_only_are_chosen(sqlite_engine: Engine) -> None:
+    data = csv_bytes("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nRam Rai,Atlantis,\n")
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "a.csv")
+        with pytest.raises(ImportHasErrors, match="1 rows have errors"):
+            apply_plan(session, plan=plan, username="tester")
+    assert count(sqlite_engine, Person) == 0 and count(sqlite_engine, ImportBatch) == 0
+    _, result = run_import(sqlite_engine, data, "a.csv", skip_invalid=True)
+    assert (result.created, result.skipped_rows) == (1, 1)
+
+
+def test_a_failure_mid_import_leaves_the_database_unchanged(
+    both_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,NP\n"), "a.csv")
+    tables = (Person, Participation, Organisation, ImportBatch, ImportUpdate, AuditEntry)
+    before = [count(both_engine, table) for table in tables]
+
+    def fail(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    # People, organisations and blank fills are written before participations: fail there.
+    monkeypatch.setattr(write, "_participations", fail)
+    data = csv_bytes("Name,Country,Organisation,E-mail\nJohn Smith,NP,GEFONT,j@x.org\nAna Lim,MY,Tenaganita,\n")
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(both_engine, data, "b.csv")
+    assert [count(both_engine, table) for table in tables] == before
+
+
+# ---------------------------------------------------------------- files out
+
+
+def test_error_report_lists_rows_with_their_errors() -> None:
+    data = xlsx([["List"], ["Name", "Country"], ["Ana Lim", "MY"], ["Ram Rai", "Atlantis"]])
+    table = read_participant_sheet(data, "a.xlsx")
+
+    class Plan:  # error_report needs only the errors
+        errors = [e for r in validate_rows(table, detect_mapping(table.columns)) for e in r.errors]
+
+    book = openpyxl.load_workbook(io.BytesIO(error_report(table, Plan())))
+    rows = list(book["Rows with errors"].values)
+    assert rows[0] == ("row", "errors", "Name", "Country")
+    assert rows[1][:2] == (4, "Country: 'Atlantis' is not a country we recognise.")
+    assert len(list(book["All rows"].values)) == 3
+
+
+def test_template_has_dropdowns_and_imports_cleanly(sqlite_engine: Engine) -> None:
+    data = template()
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book["Participants"]
+    validations = {str(v.sqref).split(":")[0]: v.formula1 for v in sheet.data_validations.dataValidation}
+    assert set(validations) == {"B2", "C2", "D2", "F2"}  # gender, nationality, country of work, org type
+    countries = [row[1] for row in book["Lists"].iter_rows(min_row=2, values_only=True) if row[1]]
+    assert all(normalise.country(name) for name in countries)  # every dropdown country reads back
+    sheet.append(
+        ["Ana Lim", "female", "Malaysia", "Thailand", "Tenaganita", "NGO", "Officer", "ana@x.org", "+60123456789"]
+    )
+    buffer = io.BytesIO()
+    book.save(buffer)
+    _, result = run_import(sqlite_engine, buffer.getvalue(), "template.xlsx")
+    assert result.created == 1
+
+
+# ---------------------------------------------------------------- command line
+
+
+def cli(*args: str) -> int:
+    return main(["import", "participants", *args])
+
+
+@pytest.fixture
+def cli_db(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with_module(make_engine(sqlite_url))
+    return sqlite_url
+
+
+def test_cli_json_contract_and_exit_codes(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nJohn Smith,NP,\n")
+    assert cli(str(good), "--course", "BKK", "--module", "1", "--dry-run", "--json") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert {"rows", "valid", "created", "matched", "probable", "errors", "written"} <= set(report)
+    assert (report["rows"], report["valid"], report["created"], report["written"]) == (2, 2, 2, False)
+    assert count(make_engine(cli_db), Person) == 0  # a dry run writes nothing
+
+    assert cli(str(good), "--course", "BKK", "--module", "1", "--json") == 0
+    assert json.loads(capsys.readouterr().out)["written"] is True
+
+    similar = tmp_path / "similar.csv"
+    similar.write_text("Name,Country\nJon Smith,Nepal\nRam Rai,Atlantis\n")
+    assert cli(str(similar), "--course", "BKK", "--module", "1", "--json") == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] is False
+    assert report["errors"] == [{"row": 3, "column": "Country", "message": "'Atlantis' is not a country we recognise."}]
+    assert [(p["row"], p["name"], p["candidate"]) for p in report["probable"]] == [(2, "Jon Smith", "John Smith")]
+    assert cli(str(similar), "--course", "BKK", "--module", "1", "--json", "--skip-invalid", "--accept-probable") == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["written"], report["created"], report["matched"]) == (True, 0, 1)
+    assert count(make_engine(cli_db), Person) == 2
+
+
+def test_cli_unreadable_file_exits_2_with_one_sentence(
+    cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corrupt = tmp_path / "list.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 not really a workbook")
+    assert cli(str(corrupt), "--course", "BKK", "--module", "1", "--json") == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("Error: ") and captured.err.count("\n") == 1
+    assert "Traceback" not in captured.err
+    assert cli(str(tmp_path / "missing.csv"), "--course", "BKK", "--module", "1") == 2
+    assert cli(str(REGISTRATIONS), "--course", "NOPE", "--module", "1") == 1
+    assert "no course" in capsys.readouterr().err
+
+
+def test_read_refuses_files_that_are_not_lists() -> None:
+    with pytest.raises(UnreadableFile):
+        read_participant_sheet(b"just some words\nwithout a header\n", "notes.csv")
+
+
+# ---------------------------------------------------------------- the page (AppTest)
+# AppTest cannot drive st.file_uploader: the page keeps the uploaded file in session state
+# ("import_upload"), so these tests put the file there and drive every step after the upload.
+
+
+def page_with_upload(name: str, data: bytes):
+    from streamlit.testing.v1 import AppTest
+
+    from programme.accounts import SignedIn
+    from programme.models import UserRole
+    from tests.apptest_support import PAGE_TIMEOUT_SECONDS
+
+    app = AppTest.from_file(str(REPO_ROOT / "pages/import_participants.py"), default_timeout=PAGE_TIMEOUT_SECONDS)
+    app.session_state["signed_in"] = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
+    import time
+
+    app.session_state["last_seen"] = time.monotonic()
+    app.session_state["import_upload"] = {"name": name, "data": data}
+    return app.run()
+
+
+def metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+@needs_samples
+def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
+    app = page_with_upload(REGISTRATIONS.name, REGISTRATIONS.read_bytes())
+    assert not app.exception, app.exception
+    assert metrics(app) == {
+        "Rows": "61",
+        "New people": "60",
+        "Matched": "0",
+        "Probable matches": "0",
+        "Repeated in file": "1",
+        "Rows with errors": "0",
+    }
+    assert any("header on row 1" in info.value for info in app.info)
+    button = next(b for b in app.button if b.label == "Import 61 rows")
+    assert not button.disabled
+    app = button.click().run()
+    assert not app.exception, app.exception
+    assert any("60 new people" in s.value for s in app.success)
+    engine = make_engine(cli_db)
+    assert count(engine, Person) == 60 and count(engine, Participation) == 60
+    # The past imports list offers Undo.
+    app.checkbox(key="undo_sure").check()
+    app = next(b for b in app.button if b.label == "Undo import").click().run()
+    assert not app.exception, app.exception
+    assert any("undone" in s.value for s in app.success)
+    assert count(engine, Person) == 0
+
+
+def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -> None:
+    data = xlsx(
+        [
+            ["Attendance list"],
+            ["Name", "Country", "E-mail"],
+            ["Ana Lim", "MY", "ana@x.org"],
+            ["Ram Rai", "Atlantis", ""],
+        ]
+    )
+    app = page_with_upload("list.xlsx", data)
+    assert not app.exception, app.exception
+    assert metrics(app)["Rows with errors"] == "1"
+    assert any("1 rows have errors" in e.value for e in app.error)
+    assert next(b for b in app.button if b.label == "Import 1 rows").disabled
+    app = app.checkbox(key="skip_invalid").check().run()
+    app = next(b for b in app.button if b.label == "Import 1 rows").click().run()
+    assert any("1 rows with errors skipped" in s.value for s in app.success)
+    assert count(make_engine(cli_db), Person) == 1
+
+
+def test_page_shows_probable_matches_side_by_side(cli_db: str) -> None:
+    run_import(make_engine(cli_db), csv_bytes("Name,Country\nJohn Smith,Nepal\n"), "a.csv")
+    app = page_with_upload("b.csv", csv_bytes("Name,Country\nJon Smith,Nepal\n"))
+    assert not app.exception, app.exception
+    assert metrics(app)["Probable matches"] == "1"
+    assert any(header.value == "Probable matches" for header in app.subheader)
+
+
+def test_page_says_what_to_do_for_an_unreadable_file(cli_db: str) -> None:
+    app = page_with_upload("list.xlsx", b"PK\x03\x04 broken")
+    assert not app.exception
+    assert any("could not be read" in e.value for e in app.error)

@@ -1,0 +1,102 @@
+"""The participant list and export: consent-aware, formula-safe, audited; the participants page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+import sqlalchemy as sa
+
+from programme.accounts import SignedIn
+from programme.cli import main
+from programme.db import make_engine, session_scope
+from programme.errors import ProgrammeError
+from programme.models import AuditEntry, Person, UserRole
+from programme.participants import export_participants, participations_table, people_table
+from tests.apptest_support import run_page
+from tests.test_importing import csv_bytes, run_import, with_module
+
+FACILITATOR = SignedIn(user_id=1, username="fac", role=UserRole.FACILITATOR)
+VIEWER = SignedIn(user_id=2, username="view", role=UserRole.VIEWER)
+SHEET = (
+    "Name,Country,E-mail,Mobile / WhatsApp,Organisation,Day 1,Day 2\n"
+    'Ana Lim,MY,ana@x.org,+60 12 345 6789,"=HYPERLINK(""http://evil"")",x,x\n'
+    "Ram Rai,NP,ram@x.org,+977 980 1234567,GEFONT,x,\n"
+    "-Sneaky Name,NP,,,,x,x\n"
+)
+
+
+@pytest.fixture
+def loaded(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    engine = make_engine(sqlite_url)
+    with_module(engine, days=2)
+    run_import(engine, csv_bytes(SHEET), "list.csv")
+    with session_scope(engine) as session:  # only Ana consented to share her e-mail and organisation
+        ana = session.scalar(sa.select(Person).where(Person.email == "ana@x.org"))
+        ana.consent_email = ana.consent_organisation = True
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def test_list_shows_contact_fields_only_with_consent(loaded: str) -> None:
+    with session_scope(make_engine(loaded)) as session:
+        people = people_table(session, FACILITATOR).set_index("full_name")
+        assert people.loc["Ana Lim", "email"] == "ana@x.org"
+        assert people.loc["Ram Rai", "email"] == "" and people.loc["Ram Rai", "phone"] == ""
+        assert people.loc["Ana Lim", "modules"] == 1
+        assert "consent_email" not in people.columns
+        assert list(people_table(session, FACILITATOR, search="rai RAM")["full_name"]) == ["Ram Rai"]
+        assert "full_name" not in people_table(session, VIEWER).columns  # viewers see no names
+
+
+def test_export_is_formula_safe_consent_aware_and_audited(loaded: str, tmp_path: Path) -> None:
+    out = tmp_path / "people.xlsx"
+    assert main(["export", "participants", str(out), "--course", "BKK", "--module", "1"]) == 0
+    sheet = openpyxl.load_workbook(out)["Participants"]
+    rows = [
+        dict(zip([c.value for c in sheet[1]], [c.value for c in row], strict=True))
+        for row in sheet.iter_rows(min_row=2)
+    ]
+    by_name = {row["full_name"]: row for row in rows}
+    assert by_name["Ana Lim"]["organisation"] == '\'=HYPERLINK("http://evil")'
+    assert "'-Sneaky Name" in by_name
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    assert by_name["Ram Rai"]["email"] in (None, "") and by_name["Ram Rai"]["days_attended"] == 1
+    assert by_name["Ram Rai"]["completed"] is False and by_name["Ana Lim"]["completed"] is True
+    csv_out = tmp_path / "people.csv"
+    assert main(["export", "participants", str(csv_out)]) == 0
+    text = csv_out.read_text(encoding="utf-8-sig")
+    assert "'=HYPERLINK" in text and ",'-Sneaky Name," in text
+    with session_scope(make_engine(loaded)) as session:
+        exports = session.scalars(sa.select(AuditEntry.summary).where(AuditEntry.action == "export")).all()
+        assert len(exports) == 2 and all("ana@x.org" not in s for s in exports)
+
+
+def test_export_refuses_other_formats_and_viewers(loaded: str) -> None:
+    with session_scope(make_engine(loaded)) as session:
+        with pytest.raises(ProgrammeError, match=".xlsx or .csv"):
+            export_participants(session, user=FACILITATOR, file_name="x.pdf")
+        with pytest.raises(ProgrammeError, match="facilitator or admin"):
+            export_participants(session, user=VIEWER, file_name="x.csv")
+        with pytest.raises(ProgrammeError, match="course as well"):
+            participations_table(session, FACILITATOR, module_number=1)
+
+
+def test_participants_page_lists_and_searches(loaded: str) -> None:
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    assert "**3** people" in [m.value for m in app.markdown]
+    app = app.text_input(key="people_search").input("ana").run()
+    assert "**1** people" in [m.value for m in app.markdown]
+    app = app.button(key="people_export").click().run()
+    assert not app.exception, app.exception
+
+
+def test_cli_json_is_one_object(loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "again.csv"
+    path.write_text(SHEET)
+    assert main(["import", "participants", str(path), "--course", "BKK", "--module", "1", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["created"], report["matched"], report["written"]) == (0, 3, True)
