@@ -534,7 +534,7 @@ def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sql
     with session_scope(sqlite_engine) as session:
         taking = session.scalar(sa.select(Participation))
         assert (taking.days_attended, taking.completed) == (None, True)
-        assert count(sqlite_engine, AttendanceDay) == 0 and count(sqlite_engine, ImportUpdate) == 1
+    assert count(sqlite_engine, AttendanceDay) == 0 and count(sqlite_engine, ImportUpdate) == 1
 
 
 def test_errors_block_writing_unless_valid_rows_only_are_chosen(sqlite_engine: Engine) -> None:
@@ -671,6 +671,7 @@ def page_with_upload(name: str, data: bytes):
     from tests.apptest_support import PAGE_TIMEOUT_SECONDS
 
     app = AppTest.from_file(str(REPO_ROOT / "pages/import_participants.py"), default_timeout=PAGE_TIMEOUT_SECONDS)
+    app.session_state["_apptest"] = True
     app.session_state["signed_in"] = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
     import time
 
