@@ -212,3 +212,20 @@ def _set_focal_points(session: Session, item: ActionItem, person_ids: Iterable[i
     for person_id in sorted(wanted):
         session.add(ActionFocalPoint(action_item_id=item.id, person_id=person_id))
     session.flush()
+
+
+def save_action_items(session: Session, *, frame: pd.DataFrame, by: str | None) -> int:
+    """Apply edited text, due dates and statuses from an action items table; return how many changed."""
+    changed = 0
+    for record in frame.to_dict("records"):
+        item = _get_item(session, int(record["id"]))
+        due = record.get("due_date")
+        due = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
+        text, status = clean_text(record.get("text")), _status(record.get("status"))
+        if (text, due, status) == (item.text, item.due_date, item.status):
+            continue
+        update_action_item(
+            session, item_id=item.id, text=text, due_date=due, clear_due_date=due is None, status=status, by=by
+        )
+        changed += 1
+    return changed
