@@ -163,8 +163,9 @@ def evaluation_suggestions(session: Session, module_id: int) -> pd.DataFrame:
     )
     spellings: dict[str, Counter] = {}
     for text in session.scalars(query):
-        for part in _ANSWER_SEPARATORS.split(clean_text(text)):
-            part = part.strip(" .")
+        # Split before cleaning: cleaning folds the new lines that separate topics into spaces.
+        for piece in _ANSWER_SEPARATORS.split(text):
+            part = clean_text(piece).strip(" .")
             if part:
                 spellings.setdefault(fold(part), Counter())[part] += 1
     rows = [
