@@ -132,11 +132,14 @@ def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport) ->
             report.skipped += 1
             continue
         if cell["day"]:
-            day = parse_day(cell["day"], module.start_date)
+            day = _read_day(cell["day"], module)
             if day is None:
                 report.errors.append(RowError(row_number, columns["day"], f"'{cell['day']}' is not a day or a date."))
                 continue
             current_day = day
+        if not cell["title"] and not cell["start"]:
+            report.skipped += 1  # a heading row such as "Day 2 – Sunday 3 December" in the day column
+            continue
         if is_break(cell["title"]):
             report.skipped += 1
             continue
@@ -144,6 +147,14 @@ def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport) ->
         if item is not None:
             planned.append(item)
     return planned
+
+
+def _read_day(text: str, module: Module) -> int | None:
+    day = parse_day(text, module.start_date)
+    if day is None:
+        heading = _DAY_HEADING.match(text)  # "Day 2 – Sunday 3 December"
+        day = int(heading.group(1)) if heading else None
+    return day
 
 
 def _read_session(
