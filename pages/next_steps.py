@@ -24,9 +24,12 @@ labels = {
     int(r.module_id): courses.module_label(r.course, r.number, r.start_date, r.city) for r in modules.itertuples()
 }
 ids = list(labels)
-wanted = st.query_params.get("module")
-start_index = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in labels else 0
-module_id = st.selectbox("Module", ids, index=start_index, format_func=labels.get)
+# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
+# stable across reruns.
+if st.session_state.get("next_steps_module") not in labels:
+    wanted = st.query_params.get("module", "")
+    st.session_state["next_steps_module"] = int(wanted) if wanted.isdigit() and int(wanted) in labels else ids[0]
+module_id = st.selectbox("Module", ids, format_func=labels.get, key="next_steps_module")
 st.query_params["module"] = str(module_id)
 version_key = f"next_steps_version_{module_id}"
 st.session_state.setdefault(version_key, 0)

@@ -358,5 +358,5 @@ def _renumber(session: Session, module: Module, number: int) -> None:
 
 def module_label(course_code: str, number: int, start: date, city: str | None) -> str:
     """Return "CODE · Module 4 · Dec 2017, Kuala Lumpur" for pickers."""
-    where = f", {city}" if city else ""
+    where = f", {city}" if isinstance(city, str) and city else ""  # pandas gives NaN for a missing city
     return f"{course_code} · Module {number} · {start:%b %Y}{where}"
