@@ -154,7 +154,18 @@ with library_tab:
     if designs.empty:
         st.info("The library is empty. Add a design below, or save a session of an agenda as a design.")
     else:
-        st.dataframe(designs.drop(columns=["id"]), hide_index=True, width="stretch")
+        st.dataframe(
+            designs.drop(columns=["id"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "title": "Design",
+                "method": "Method",
+                "duration_minutes": "Minutes",
+                "objectives": "Objectives",
+                "topics": "Topics",
+            },
+        )
         with st.form("drop_in"):
             names = dict(zip(designs["id"].astype(int), designs["title"], strict=True))
             design_id = st.selectbox("Design", list(names), format_func=names.get)
@@ -252,7 +263,14 @@ with attendance_tab:
             hide_index=True,
             width="stretch",
             disabled=[c for c in shown.columns if c not in ["attended", *day_cols]],
-            column_config={"participation_id": None, "full_name": "Name", "days_attended": "Days attended"},
+            column_config={
+                "participation_id": None,
+                "full_name": "Name",
+                "role": "Role",
+                "attended": "Attended",
+                "days_attended": "Days attended",
+                "completed": "Completed",
+            },
         )
         cols = st.columns(2)
         if cols[0].button("Save attendance", type="primary"):

@@ -58,9 +58,16 @@ with modules_tab:
             hide_index=True,
             width="stretch",
             column_config={
-                "course_title": "course title",
-                "start_date": st.column_config.DateColumn("start", format="D MMM YYYY"),
-                "end_date": st.column_config.DateColumn("end", format="D MMM YYYY"),
+                "course": "Course",
+                "course_title": "Course title",
+                "scope": "Scope",
+                "number": "Module",
+                "title": "Title",
+                "city": "City",
+                "country": "Country",
+                "status": "Status",
+                "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+                "end_date": st.column_config.DateColumn("End", format="D MMM YYYY"),
             },
         )
         labels = {
@@ -128,11 +135,15 @@ with courses_tab:
             hide_index=True,
             width="stretch",
             column_config={
-                "host_country": "host country",
-                "start_year": st.column_config.NumberColumn("first year", format="%d"),
-                "end_year": st.column_config.NumberColumn("last year", format="%d"),
-                "first_start": st.column_config.DateColumn("first module", format="D MMM YYYY"),
-                "last_end": st.column_config.DateColumn("last module ends", format="D MMM YYYY"),
+                "code": "Code",
+                "title": "Title",
+                "scope": "Scope",
+                "modules": "Modules",
+                "host_country": "Host country",
+                "start_year": st.column_config.NumberColumn("First year", format="%d"),
+                "end_year": st.column_config.NumberColumn("Last year", format="%d"),
+                "first_start": st.column_config.DateColumn("First module starts", format="D MMM YYYY"),
+                "last_end": st.column_config.DateColumn("Last module ends", format="D MMM YYYY"),
             },
         )
         code = st.selectbox(

@@ -140,6 +140,7 @@ with backlog_tab:
                 "text": "Topic",
                 "requested_by": "Asked by",
                 "times_asked": "Times asked",
+                "source": "Source",
                 "asked_at": "Asked at",
                 "planned_in": "Planned in",
             },
