@@ -1,11 +1,264 @@
 """Courses and modules."""
 
+from datetime import date
+
 import streamlit as st
 
-from programme import ui
-from programme.models import UserRole
+from programme import courses, ui
+from programme.charts.planning import programme_timeline
+from programme.countries import country_name
+from programme.errors import ProgrammeError
+from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope, UserRole
+from programme.planning import partners
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Courses and modules")
 st.caption("Create, edit and filter courses and modules, with partners and a timeline of the whole programme.")
-st.info("This page is being built; its work is tracked in issue 5.")
+
+ANY = "Any"
+
+with ui.db() as session:
+    all_modules = courses.modules_table(session)
+    all_courses = courses.courses_table(session)
+
+if all_courses.empty:
+    st.info("No course yet. Add the first one under **Add a course** below, then its modules.")
+
+years = sorted({d.year for d in all_modules["start_date"]} | {d.year for d in all_modules["end_date"]}, reverse=True)
+countries = sorted({c for c in all_modules["country"].dropna()})
+filters = st.columns(4)
+year = filters[0].selectbox("Year", [ANY, *years])
+country = filters[1].selectbox("Country", [ANY, *countries], format_func=lambda c: c if c == ANY else country_name(c))
+scope = filters[2].selectbox("Scope", [ANY, *[s.value for s in Scope]])
+status = filters[3].selectbox("Module status", [ANY, *[s.value for s in ModuleStatus]])
+
+
+def _pick(value):
+    return None if value == ANY else value
+
+
+with ui.db() as session:
+    modules = courses.modules_table(
+        session, year=_pick(year), country=_pick(country), scope=_pick(scope), status=_pick(status)
+    )
+    course_list = courses.courses_table(session, year=_pick(year), country=_pick(country), scope=_pick(scope))
+
+timeline_tab, modules_tab, courses_tab, add_tab = st.tabs(["Timeline", "Modules", "Courses", "Add a course or module"])
+
+with timeline_tab:
+    st.plotly_chart(programme_timeline(modules), width="stretch")
+    st.caption(f"{len(modules)} module(s) of {modules['course'].nunique()} course(s) match the filters.")
+
+with modules_tab:
+    if modules.empty:
+        st.info("No module matches these filters; choose Any to see all.")
+    else:
+        st.dataframe(
+            modules.drop(columns=["module_id"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "course": "Course",
+                "course_title": "Course title",
+                "scope": "Scope",
+                "number": "Module",
+                "title": "Title",
+                "city": "City",
+                "country": "Country",
+                "status": "Status",
+                "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
+                "end_date": st.column_config.DateColumn("End", format="D MMM YYYY"),
+            },
+        )
+        labels = {
+            row.module_id: courses.module_label(row.course, row.number, row.start_date, row.city)
+            for row in modules.itertuples()
+        }
+        chosen = st.selectbox(
+            "Edit a module", list(labels), format_func=labels.get, index=None, placeholder="Pick a module"
+        )
+        if chosen is not None:
+            row = modules.set_index("module_id").loc[chosen]
+            with ui.db() as session:
+                module = session.get(Module, int(chosen))
+            with st.form(f"edit_module_{chosen}"):
+                left, right = st.columns(2)
+                title = left.text_input("Title", module.title)
+                number = right.number_input("Number", min_value=1, value=module.number, step=1)
+                start = left.date_input("Start date", module.start_date)
+                end = right.date_input("End date", module.end_date)
+                city = left.text_input("City", module.city or "")
+                where = right.text_input("Country (code or name)", module.country or "")
+                venue = left.text_input("Venue", module.venue or "")
+                delivery = right.selectbox(
+                    "Delivery",
+                    [d.value for d in Delivery],
+                    index=[d.value for d in Delivery].index(module.delivery.value),
+                )
+                state = left.selectbox(
+                    "Status",
+                    [s.value for s in ModuleStatus],
+                    index=[s.value for s in ModuleStatus].index(module.status.value),
+                )
+                focus = st.text_input(
+                    "Focus", module.focus or "", help="e.g. CEDAW; lobbying; engagement with diplomatic missions"
+                )
+                objectives = st.text_area("Objectives", module.objectives or "")
+                if st.form_submit_button("Save module", type="primary"):
+                    changes = {
+                        "title": title,
+                        "number": number,
+                        "start_date": start,
+                        "end_date": end,
+                        "city": city,
+                        "country": where,
+                        "venue": venue,
+                        "delivery": delivery,
+                        "status": state,
+                        "focus": focus,
+                        "objectives": objectives,
+                    }
+                    try:
+                        with ui.db() as session:
+                            courses.update_module(session, module_id=int(chosen), changes=changes, by=user.username)
+                        st.toast("Module saved.")
+                        st.rerun()
+                    except ProgrammeError as error:
+                        ui.show_error(error)
+
+with courses_tab:
+    if course_list.empty:
+        st.info("No course matches these filters.")
+    else:
+        st.dataframe(
+            course_list.drop(columns=["course_id"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "code": "Code",
+                "title": "Title",
+                "scope": "Scope",
+                "modules": "Modules",
+                "host_country": "Host country",
+                "start_year": st.column_config.NumberColumn("First year", format="%d"),
+                "end_year": st.column_config.NumberColumn("Last year", format="%d"),
+                "first_start": st.column_config.DateColumn("First module starts", format="D MMM YYYY"),
+                "last_end": st.column_config.DateColumn("Last module ends", format="D MMM YYYY"),
+            },
+        )
+        code = st.selectbox(
+            "Course", course_list["code"].tolist(), index=None, placeholder="Pick a course to edit it or its partners"
+        )
+        if code:
+            with ui.db() as session:
+                course = courses.get_course(session, code)
+                partner_table = partners.partners_table(session, code)
+            edit, partner_col = st.columns(2)
+            with edit.form(f"edit_course_{code}"):
+                st.subheader(f"Course {code}")
+                title = st.text_input("Title", course.title)
+                scope_value = st.selectbox(
+                    "Scope", [s.value for s in Scope], index=[s.value for s in Scope].index(course.scope.value)
+                )
+                host = st.text_input("Host country (code or name)", course.host_country or "")
+                description = st.text_area("Description", course.description or "")
+                if st.form_submit_button("Save course", type="primary"):
+                    try:
+                        with ui.db() as session:
+                            courses.update_course(
+                                session,
+                                code=code,
+                                title=title,
+                                scope=scope_value,
+                                country=host,
+                                description=description,
+                                by=user.username,
+                            )
+                        st.toast("Course saved.")
+                        st.rerun()
+                    except ProgrammeError as error:
+                        ui.show_error(error)
+            with partner_col:
+                st.subheader("Partners")
+                if partner_table.empty:
+                    st.info("No partner yet: add the organiser, co-organisers, host and funders.")
+                else:
+                    st.dataframe(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
+                with st.form(f"add_partner_{code}", clear_on_submit=True):
+                    organisation = st.text_input("Organisation")
+                    cols = st.columns(2)
+                    role = cols[0].selectbox("Role", [r.value for r in PartnerRole])
+                    partner_country = cols[1].text_input("Country (code or name)")
+                    if st.form_submit_button("Add partner"):
+                        try:
+                            with ui.db() as session:
+                                partners.add_partner(
+                                    session,
+                                    course_code=code,
+                                    organisation=organisation,
+                                    role=role,
+                                    country=partner_country,
+                                    by=user.username,
+                                )
+                            st.rerun()
+                        except ProgrammeError as error:
+                            ui.show_error(error)
+                if not partner_table.empty:
+                    options = {
+                        (int(r.organisation_id), r.role): f"{r.name} ({r.role})" for r in partner_table.itertuples()
+                    }
+                    gone = st.selectbox("Remove a partner", list(options), format_func=options.get, index=None)
+                    if gone and st.button("Remove partner"):
+                        with ui.db() as session:
+                            partners.remove_partner(
+                                session, course_code=code, organisation_id=gone[0], role=gone[1], by=user.username
+                            )
+                        st.rerun()
+
+with add_tab:
+    new_course, new_module = st.columns(2)
+    with new_course.form("add_course", clear_on_submit=True):
+        st.subheader("Add a course")
+        code = st.text_input("Code", placeholder="NP-MYS-2019")
+        title = st.text_input("Title")
+        scope_value = st.selectbox("Scope", [s.value for s in Scope])
+        host = st.text_input("Host country (code or name)")
+        if st.form_submit_button("Add course", type="primary"):
+            try:
+                with ui.db() as session:
+                    courses.add_course(
+                        session, code=code, title=title, scope=scope_value, country=host, by=user.username
+                    )
+                st.toast(f"Course {code} added.")
+                st.rerun()
+            except ProgrammeError as error:
+                ui.show_error(error)
+    with new_module.form("add_module", clear_on_submit=True):
+        st.subheader("Add a module")
+        course_code = st.selectbox("Course", all_courses["code"].tolist(), index=None, placeholder="Pick a course")
+        number = st.number_input("Number", min_value=1, value=1, step=1)
+        title = st.text_input("Title", placeholder="Module 1")
+        start = st.date_input("Start date", date.today())
+        end = st.date_input("End date", date.today())
+        city = st.text_input("City")
+        where = st.text_input("Country (code or name)")
+        if st.form_submit_button("Add module", type="primary"):
+            try:
+                if not course_code:
+                    raise ProgrammeError("Pick the course the module belongs to.")
+                with ui.db() as session:
+                    courses.add_module(
+                        session,
+                        course_code=course_code,
+                        number=int(number),
+                        title=title,
+                        start=start,
+                        end=end,
+                        city=city or None,
+                        country=where or None,
+                        by=user.username,
+                    )
+                st.toast("Module added. Plan its agenda on the Agenda page.")
+                st.rerun()
+            except ProgrammeError as error:
+                ui.show_error(error)

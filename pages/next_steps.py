@@ -1,11 +1,216 @@
 """Next steps and topics."""
 
+from datetime import time
+
 import streamlit as st
 
-from programme import ui
-from programme.models import UserRole
+from programme import courses, ui
+from programme.errors import ProgrammeError
+from programme.models import ActionStatus, Method, UserRole
+from programme.planning import backlog, next_steps
+from programme.privacy import mask_people
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Next steps and topics")
 st.caption("Review next steps agreed at each module and the topics suggested for the next one.")
-st.info("This page is being built; its work is tracked in issue 5.")
+
+with ui.db() as session:
+    modules = courses.modules_table(session)
+if modules.empty:
+    st.info("There is no module yet. Add a course and its modules on the **Courses and modules** page first.")
+    st.stop()
+
+labels = {
+    int(r.module_id): courses.module_label(r.course, r.number, r.start_date, r.city) for r in modules.itertuples()
+}
+ids = list(labels)
+# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
+# stable across reruns.
+if st.session_state.get("next_steps_module") not in labels:
+    wanted = st.query_params.get("module", "")
+    st.session_state["next_steps_module"] = int(wanted) if wanted.isdigit() and int(wanted) in labels else ids[0]
+module_id = st.selectbox("Module", ids, format_func=labels.get, key="next_steps_module")
+st.query_params["module"] = str(module_id)
+version_key = f"next_steps_version_{module_id}"
+st.session_state.setdefault(version_key, 0)
+
+
+def _reload(message: str) -> None:
+    st.session_state[version_key] += 1
+    st.toast(message)
+    st.rerun()
+
+
+STATUS_COLUMN = st.column_config.SelectboxColumn("Status", options=[s.value for s in ActionStatus], required=True)
+ITEM_COLUMNS = {
+    "id": None,
+    "focal_point_ids": None,
+    "text": st.column_config.TextColumn("Next step", width="large", required=True),
+    "focal_points": st.column_config.TextColumn("Focal points", disabled=True),
+    "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
+    "status": STATUS_COLUMN,
+    "overdue": st.column_config.CheckboxColumn("Overdue", disabled=True),
+}
+
+
+def _items_editor(frame, key: str) -> None:
+    edited = st.data_editor(
+        mask_people(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
+    )
+    if st.button("Save changes", key=f"save_{key}"):
+        try:
+            with ui.db() as session:
+                count = next_steps.save_action_items(session, frame=edited, by=user.username)
+            _reload(f"{count} next step(s) updated.")
+        except ProgrammeError as error:
+            ui.show_error(error)
+
+
+with ui.db() as session:
+    before = next_steps.previous_module(session, module_id)
+    after = next_steps.next_module(session, module_id)
+    review = next_steps.open_items_for_review(session, module_id)
+    items = next_steps.action_items_table(session, module_id)
+    people = next_steps.module_people(session, module_id)
+    topics = backlog.backlog_for_module(session, module_id)
+    from_forms = backlog.evaluation_suggestions(session, module_id)
+
+review_tab, steps_tab, backlog_tab = st.tabs(["Review the previous module", "Next steps", "Topic backlog"])
+
+with review_tab:
+    if before is None:
+        st.info("This is the course's first module: there are no earlier next steps to review.")
+    elif review.empty:
+        st.success(f"Every next step agreed at Module {before.number} is done or dropped.")
+    else:
+        st.write(f"Open next steps agreed at **Module {before.number}**, to review at the start of this module:")
+        _items_editor(review, f"review_{module_id}_{st.session_state[version_key]}")
+
+with steps_tab:
+    if items.empty:
+        st.info("No next step recorded for this module yet. Add those agreed in the final session below.")
+    else:
+        _items_editor(items, f"items_{module_id}_{st.session_state[version_key]}")
+    with st.form("add_item", clear_on_submit=True):
+        st.subheader("Add a next step")
+        text = st.text_area(
+            "Next step", placeholder="Case submission to the UN Working Group on Business and Human Rights"
+        )
+        names = dict(zip(people["person_id"].astype(int), people["full_name"], strict=True))
+        focal = st.multiselect("Focal points", list(names), format_func=names.get, placeholder="People of this module")
+        cols = st.columns(2)
+        due = cols[0].date_input("Due date", value=None)
+        status = cols[1].selectbox("Status", [s.value for s in ActionStatus])
+        if st.form_submit_button("Add next step", type="primary"):
+            try:
+                with ui.db() as session:
+                    next_steps.add_action_item(
+                        session,
+                        module_id=module_id,
+                        text=text,
+                        focal_point_ids=focal,
+                        due_date=due,
+                        status=status,
+                        by=user.username,
+                    )
+                _reload("Next step added.")
+            except ProgrammeError as error:
+                ui.show_error(error)
+    if not items.empty:
+        options = dict(zip(items["id"].astype(int), items["text"], strict=True))
+        gone = st.selectbox("Delete a next step", list(options), format_func=options.get, index=None)
+        if gone is not None and st.button("Delete"):
+            with ui.db() as session:
+                next_steps.delete_action_item(session, item_id=gone, by=user.username)
+            _reload("Next step deleted.")
+
+with backlog_tab:
+    st.caption(
+        "Topics asked for at the previous module and at this one. Pull a topic into the next module's agenda "
+        "as a session; it is then marked as planned."
+    )
+    if topics.empty:
+        st.info("No topic suggested yet. Type in those the plenary asked for, or take them from the evaluation forms.")
+    else:
+        st.dataframe(
+            topics.drop(columns=["id", "planned_module_id"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "text": "Topic",
+                "requested_by": "Asked by",
+                "times_asked": "Times asked",
+                "source": "Source",
+                "asked_at": "Asked at",
+                "planned_in": "Planned in",
+            },
+        )
+    left, right = st.columns(2)
+    with left.form("add_topic", clear_on_submit=True):
+        st.subheader("Type in a topic")
+        text = st.text_input("Topic", placeholder="Recruitment reform initiatives")
+        who = st.text_input("Asked by", placeholder="plenary")
+        times = st.number_input("Times asked", min_value=1, value=1, step=1)
+        if st.form_submit_button("Add topic"):
+            try:
+                with ui.db() as session:
+                    backlog.add_suggestion(
+                        session,
+                        module_id=module_id,
+                        text=text,
+                        requested_by=who,
+                        times_asked=int(times),
+                        by=user.username,
+                    )
+                _reload("Topic added to the backlog.")
+            except ProgrammeError as error:
+                ui.show_error(error)
+    with right:
+        st.subheader("From the evaluation forms")
+        if from_forms.empty:
+            st.info("No suggestion in this module's evaluation forms.")
+        else:
+            st.dataframe(
+                from_forms,
+                hide_index=True,
+                width="stretch",
+                column_config={"text": "Suggestion", "times_asked": "Times written"},
+            )
+            if st.button("Add these to the backlog"):
+                with ui.db() as session:
+                    added, updated = backlog.take_in_evaluation_suggestions(
+                        session, module_id=module_id, by=user.username
+                    )
+                _reload(f"{added} topic(s) added, {updated} count(s) updated.")
+
+    open_topics = topics[topics["planned_module_id"].isna()] if not topics.empty else topics
+    st.subheader("Pull a topic into an agenda")
+    if open_topics.empty:
+        st.info("Every topic in the backlog is already planned, or the backlog is empty.")
+    else:
+        targets = {m: labels[m] for m in ([after.id] if after else []) + [module_id]}
+        with st.form("pull_topic"):
+            choices = dict(zip(open_topics["id"].astype(int), open_topics["text"], strict=True))
+            chosen = st.selectbox("Topic", list(choices), format_func=choices.get)
+            target = st.selectbox("Into the agenda of", list(targets), format_func=targets.get)
+            cols = st.columns(4)
+            day = cols[0].number_input("Day", min_value=1, value=1, step=1)
+            start = cols[1].time_input("Start", time(9, 0), step=300)
+            end = cols[2].time_input("End", time(10, 30), step=300)
+            method = cols[3].selectbox("Method", [m.value for m in Method])
+            if st.form_submit_button("Pull into the agenda", type="primary"):
+                try:
+                    with ui.db() as session:
+                        backlog.pull_into_agenda(
+                            session,
+                            suggestion_id=chosen,
+                            module_id=target,
+                            day=int(day),
+                            start=start,
+                            end=end,
+                            method=method,
+                            by=user.username,
+                        )
+                    _reload("Topic added to the agenda as a session.")
+                except ProgrammeError as error:
+                    ui.show_error(error)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import StrEnum
 
 import pandas as pd
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from sqlmodel import Session
 from programme import audit
 from programme.countries import match_country
 from programme.errors import NotFound, ProgrammeError
-from programme.models import Course, Module, ModuleStatus, Scope
+from programme.models import Course, Delivery, Module, ModuleStatus, Scope
 
 
 def read_country(value: str | None, *, what: str = "country") -> str | None:
@@ -139,8 +140,16 @@ def add_module(
     return module
 
 
-def modules_table(session: Session) -> pd.DataFrame:
-    """Return every module with its course, newest first, as a table."""
+def modules_table(
+    session: Session,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    status: str | None = None,
+    course_code: str | None = None,
+) -> pd.DataFrame:
+    """Return the modules matching the filters (all by default) with their course, newest first, as a table."""
     query = (
         sa.select(
             Module.id.label("module_id"),
@@ -158,6 +167,17 @@ def modules_table(session: Session) -> pd.DataFrame:
         .join(Course, Course.id == Module.course_id)
         .order_by(Module.start_date.desc(), Course.code, Module.number)
     )
+    if year is not None:
+        # A module counts in every year it touches (one may run over New Year).
+        query = query.where(Module.start_date <= date(year, 12, 31), Module.end_date >= date(year, 1, 1))
+    if country:
+        query = query.where(Module.country == read_country(country))
+    if scope:
+        query = query.where(Course.scope == _enum(Scope, scope, "scope"))
+    if status:
+        query = query.where(Module.status == _enum(ModuleStatus, status, "status"))
+    if course_code:
+        query = query.where(Course.id == get_course(session, course_code).id)
     frame = pd.DataFrame(session.execute(query).mappings().all())
     if frame.empty:
         return pd.DataFrame(columns=[c.name for c in query.selected_columns])
@@ -166,7 +186,177 @@ def modules_table(session: Session) -> pd.DataFrame:
     return frame
 
 
+def _enum(enum_cls: type[StrEnum], value: str, what: str) -> StrEnum:
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_cls)
+        raise ProgrammeError(f"The {what} must be one of: {allowed}.") from None
+
+
+def courses_table(
+    session: Session, *, year: int | None = None, country: str | None = None, scope: str | None = None
+) -> pd.DataFrame:
+    """Return the courses matching the filters with their number of modules and first/last dates, newest first."""
+    counts = (
+        sa.select(
+            Module.course_id,
+            sa.func.count(Module.id).label("modules"),
+            sa.func.min(Module.start_date).label("first_start"),
+            sa.func.max(Module.end_date).label("last_end"),
+        )
+        .group_by(Module.course_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Course.id.label("course_id"),
+            Course.code,
+            Course.title,
+            Course.scope,
+            Course.host_country,
+            Course.start_year,
+            Course.end_year,
+            sa.func.coalesce(counts.c.modules, 0).label("modules"),
+            counts.c.first_start,
+            counts.c.last_end,
+        )
+        .outerjoin(counts, counts.c.course_id == Course.id)
+        .order_by(Course.start_year.desc().nulls_last(), Course.code)
+    )
+    if year is not None:
+        last_year = sa.func.coalesce(Course.end_year, Course.start_year)
+        query = query.where(Course.start_year <= year, last_year >= year)
+    if country:
+        code = read_country(country)
+        in_module = sa.select(Module.id).where(Module.course_id == Course.id, Module.country == code).exists()
+        query = query.where(sa.or_(Course.host_country == code, in_module))
+    if scope:
+        query = query.where(Course.scope == _enum(Scope, scope, "scope"))
+    columns = [c.name for c in query.selected_columns]
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
+    frame["scope"] = frame["scope"].map(lambda value: getattr(value, "value", value))
+    return frame
+
+
+def update_course(
+    session: Session,
+    *,
+    code: str,
+    title: str | None = None,
+    scope: str | None = None,
+    country: str | None = None,
+    start_year: int | None = None,
+    end_year: int | None = None,
+    description: str | None = None,
+    by: str | None = None,
+) -> Course:
+    """Change a course's details (None leaves a field as it is) and return it."""
+    course = get_course(session, code)
+    before = _course_values(course)
+    if title is not None:
+        if not title.strip():
+            raise ProgrammeError("A course needs a title.")
+        course.title = title.strip()
+    if scope is not None:
+        course.scope = _enum(Scope, scope, "scope")
+    if country is not None:
+        course.host_country = read_country(country)
+    if start_year is not None:
+        course.start_year = start_year
+    if end_year is not None:
+        course.end_year = end_year
+    if description is not None:
+        course.description = description.strip() or None
+    if course.end_year is not None and course.start_year is not None and course.end_year < course.start_year:
+        raise ProgrammeError("The course's last year is before its first year.")
+    session.flush()
+    after = _course_values(course)
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="course",
+        entity_id=course.id,
+        summary=f"course {course.code}",
+        before=before,
+        after=after,
+    )
+    return course
+
+
+def _course_values(course: Course) -> dict:
+    return {
+        "title": course.title,
+        "scope": getattr(course.scope, "value", course.scope),
+        "host_country": course.host_country,
+        "start_year": course.start_year,
+        "end_year": course.end_year,
+        "description": course.description,
+    }
+
+
+# The module fields a planner may change, and how each is read from what they typed.
+MODULE_TEXT_FIELDS = ("title", "focus", "objectives", "venue", "city")
+
+
+def update_module(session: Session, *, module_id: int, changes: dict, by: str | None = None) -> Module:
+    """Apply changes ({field: value}) to a module and return it; dates stay in order, numbers unique."""
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("That module no longer exists.")
+    before = module.model_dump(mode="json")
+    for name, value in changes.items():
+        if name in MODULE_TEXT_FIELDS:
+            text = (value or "").strip()
+            if name == "title" and not text:
+                raise ProgrammeError("A module needs a title.")
+            setattr(module, name, text or None)
+        elif name in ("start_date", "end_date"):
+            setattr(module, name, value)
+        elif name == "country":
+            module.country = read_country(value)
+        elif name == "status":
+            module.status = _enum(ModuleStatus, value, "status")
+        elif name == "delivery":
+            module.delivery = _enum(Delivery, value, "delivery")
+        elif name == "number":
+            _renumber(session, module, int(value))
+        else:
+            raise ProgrammeError(f"A module has no field '{name}' that can be changed here.")
+    if module.end_date < module.start_date:
+        raise ProgrammeError("The module's end date is before its start date.")
+    session.flush()
+    course = session.get(Course, module.course_id)
+    course.start_year = min(course.start_year or module.start_date.year, module.start_date.year)
+    course.end_year = max(course.end_year or module.end_date.year, module.end_date.year)
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="module",
+        entity_id=module.id,
+        summary=f"module {module.number} of course {course.code}",
+        before=before,
+        after=module.model_dump(mode="json"),
+    )
+    return module
+
+
+def _renumber(session: Session, module: Module, number: int) -> None:
+    if number < 1:
+        raise ProgrammeError("A module number starts at 1.")
+    clash = session.scalar(
+        sa.select(Module.id).where(
+            Module.course_id == module.course_id, Module.number == number, Module.id != module.id
+        )
+    )
+    if clash:
+        raise ProgrammeError(f"This course already has a module {number}.")
+    module.number = number
+
+
 def module_label(course_code: str, number: int, start: date, city: str | None) -> str:
     """Return "CODE · Module 4 · Dec 2017, Kuala Lumpur" for pickers."""
-    where = f", {city}" if city else ""
+    where = f", {city}" if isinstance(city, str) and city else ""  # pandas gives NaN for a missing city
     return f"{course_code} · Module {number} · {start:%b %Y}{where}"

@@ -36,13 +36,12 @@ def print_json(payload: Any) -> None:
     sys.stdout.write("\n")
 
 
-_GROUPS: dict[tuple[int, str], argparse._SubParsersAction] = {}
-
-
 def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:
     """Return the sub-commands of a verb shared by several areas (`import`, `export`), creating it once."""
-    key = (id(subparsers), name)
-    if key not in _GROUPS:
-        parser = subparsers.add_parser(name, help=help_text)
-        _GROUPS[key] = parser.add_subparsers(dest=f"{name}_what", required=True, metavar="WHAT")
-    return _GROUPS[key]
+    # Looked up on the parser itself rather than cached by id(): a new parser can reuse a freed object's id,
+    # which returned the old parser's group and left the verb missing (or a sub-command registered twice).
+    existing = subparsers.choices.get(name)
+    if existing is None:
+        existing = subparsers.add_parser(name, help=help_text)
+        existing.add_subparsers(dest=f"{name}_what", required=True, metavar="WHAT")
+    return next(action for action in existing._actions if isinstance(action, argparse._SubParsersAction))

@@ -1,0 +1,135 @@
+"""Commands for planning: import an agenda from a spreadsheet; list courses and modules with filters."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from programme.cli.common import command_group, print_json, ready_engine
+from programme.courses import courses_table, get_module, modules_table
+from programme.db import session_scope
+from programme.errors import UnreadableFile
+from programme.models import ModuleStatus, Scope
+from programme.planning.agenda_import import AgendaImportReport, import_agenda
+
+# Who the audit trail names for changes made from the command line.
+CLI_USER = "command line"
+EXIT_ERRORS = 1
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    imports = command_group(subparsers, "import", "read spreadsheets into the database")
+    agenda = imports.add_parser("agenda", help="import a module's agenda from a spreadsheet (.xlsx, .ods, .csv)")
+    agenda.add_argument("file", metavar="FILE")
+    agenda.add_argument("--course", required=True, help="course code")
+    agenda.add_argument("--module", required=True, type=int, help="module number")
+    agenda.add_argument("--dry-run", action="store_true", help="check the sheet and report; write nothing")
+    agenda.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    agenda.set_defaults(handler=run_import_agenda)
+
+    course_list = _actions_of(subparsers, "course").add_parser("list", help="list courses, newest first")
+    _filters(course_list, status=False)
+    course_list.set_defaults(handler=run_course_list)
+
+    module_list = _actions_of(subparsers, "module").add_parser("list", help="list modules, newest first")
+    module_list.add_argument("--course", help="only this course's modules")
+    _filters(module_list, status=True)
+    module_list.set_defaults(handler=run_module_list)
+
+
+def _actions_of(subparsers: argparse._SubParsersAction, command: str) -> argparse._SubParsersAction:
+    """Return the sub-commands of an existing command (`course`, `module`) to add `list` next to `add`."""
+    parser = subparsers.choices[command]
+    return next(action for action in parser._actions if isinstance(action, argparse._SubParsersAction))
+
+
+def _filters(parser: argparse.ArgumentParser, *, status: bool) -> None:
+    parser.add_argument("--year", type=int, help="running in this year")
+    parser.add_argument("--country", help="ISO code or name")
+    parser.add_argument("--scope", choices=[s.value for s in Scope])
+    if status:
+        parser.add_argument("--status", choices=[s.value for s in ModuleStatus])
+    parser.add_argument("--json", action="store_true", help="a JSON list on stdout")
+
+
+def run_import_agenda(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        if not path.is_file():
+            raise UnreadableFile(f"The file '{args.file}' was not found.")
+        data = path.read_bytes()
+        with session_scope(ready_engine()) as session:
+            module = get_module(session, args.course, args.module)
+            report = import_agenda(
+                session, data=data, filename=path.name, module_id=module.id, dry_run=args.dry_run, by=CLI_USER
+            )
+    except UnreadableFile as error:
+        if args.json:
+            print_json(
+                {
+                    "rows": 0,
+                    "created": 0,
+                    "errors": [{"row": None, "column": None, "message": str(error)}],
+                    "written": False,
+                    "dry_run": args.dry_run,
+                }
+            )
+        raise
+    if args.json:
+        print_json(report.as_json())
+    else:
+        _print_report(report)
+    return EXIT_ERRORS if report.errors else 0
+
+
+def _print_report(report: AgendaImportReport) -> None:
+    print(
+        f"Read {report.rows} row(s) from '{report.sheet}': {report.sessions} session(s) "
+        f"({report.created} new, {report.updated} already on the agenda), {report.skipped} break or day row(s) skipped; "
+        f"facilitators: {report.people_matched} found, {report.people_created} new."
+    )
+    for warning in report.warnings:
+        print(f"Warning: {warning}")
+    for error in report.errors:
+        print(f"Row {error.row}, column '{error.column}': {error.message}", file=sys.stderr)
+    if report.errors:
+        print(f"Nothing was written: {len(report.errors)} problem(s) to fix in the sheet.", file=sys.stderr)
+    elif report.written:
+        print("The agenda was saved.")
+    else:
+        print("Dry run: nothing was written.")
+
+
+def run_course_list(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        frame = courses_table(session, year=args.year, country=args.country, scope=args.scope)
+    if args.json:
+        print_json(frame.drop(columns=["course_id"]).to_dict("records"))
+        return 0
+    if frame.empty:
+        print("No course matches.")
+    for row in frame.itertuples():
+        years = f"{row.start_year or '?'}–{row.end_year or '?'}"
+        print(
+            f"{row.code:<20} {row.scope:<13} {row.host_country or '':<4} {years:<10} {row.modules:>3} module(s)  {row.title}"
+        )
+    return 0
+
+
+def run_module_list(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        frame = modules_table(
+            session, year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
+        )
+    if args.json:
+        print_json(frame.to_dict("records"))
+        return 0
+    if frame.empty:
+        print("No module matches.")
+    for row in frame.itertuples():
+        print(
+            f"{row.course:<20} {row.number:>2}  {row.start_date} to {row.end_date}  {row.city or '':<16} "
+            f"{row.country or '':<4} {row.status}"
+        )
+    return 0

@@ -1,0 +1,273 @@
+"""An agenda from a spreadsheet: day or date, start, end, session, method, facilitators; all rows or none."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import time
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.models import ImportBatch, ImportKind, Method, Module
+from programme.models import Session as AgendaSession
+from programme.names import clean_text, fold, name_key
+from programme.planning.agenda import get_module_by_id, module_days, session_date, write_planned
+from programme.planning.checks import check_agenda
+from programme.planning.people import PeopleFinder, topic_names
+from programme.planning.planned import PlannedSession
+from programme.planning.validation import (
+    RowError,
+    is_break,
+    parse_day,
+    parse_method,
+    parse_time,
+    split_names,
+    split_time_range,
+)
+from programme.sheets import SheetTable, map_columns, read_table
+
+# Column names agenda sheets use for each field (compared without case, spaces or punctuation).
+AGENDA_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "day": ("Day", "Date", "Day/Date", "Day number", "Day no"),
+    "start": ("Start", "From", "Start time", "Time", "Begins"),
+    "end": ("End", "To", "End time", "Until", "Ends"),
+    "title": ("Session", "Title", "Session title", "Activity", "Item"),
+    "method": ("Type", "Method", "Format", "Session type"),
+    "facilitator": ("Facilitator", "Facilitators", "Trainer", "Trainers", "Facilitated by"),
+    "resource_person": ("Resource person", "Resource persons", "Speaker", "Speakers", "Presenter", "Presenters"),
+    "topics": ("Topics", "Topic", "Themes"),
+    "room": ("Room", "Venue", "Location"),
+    "notes": ("Notes", "Remarks", "Comments"),
+    "materials_url": ("Materials", "Materials link", "Link", "URL"),
+}
+# A row like "Day 2 – Sunday 3 December" in the session column starts a new day rather than a session.
+_DAY_HEADING = re.compile(r"^day\s*(\d{1,2})\b", re.IGNORECASE)
+
+
+@dataclass
+class AgendaImportReport:
+    """What an agenda import read, would write or wrote; `errors` name the spreadsheet row and column."""
+
+    rows: int = 0
+    sessions: int = 0
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+    people_created: int = 0
+    people_matched: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    sheet: str = ""
+
+    def as_json(self) -> dict:
+        """Return the report as the CLI's --json object."""
+        return {
+            "rows": self.rows,
+            "sessions": self.sessions,
+            "created": self.created,
+            "updated": self.updated,
+            "skipped": self.skipped,
+            "people_created": self.people_created,
+            "people_matched": self.people_matched,
+            "errors": [error.as_dict() for error in self.errors],
+            "warnings": self.warnings,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "sheet": self.sheet,
+        }
+
+
+def import_agenda(
+    session: Session, *, data: bytes, filename: str, module_id: int, dry_run: bool, by: str | None
+) -> AgendaImportReport:
+    """Read an agenda sheet into a module and return the report; write nothing on a dry run or any error.
+
+    Sessions already on the agenda with the same day, start and title are updated rather than repeated,
+    so importing a corrected sheet twice does not double the agenda.
+    """
+    module = get_module_by_id(session, module_id)
+    table = read_table(data, filename, AGENDA_SYNONYMS)  # raises UnreadableFile (exit 2)
+    report = AgendaImportReport(rows=len(table.frame), dry_run=dry_run, sheet=table.sheet)
+    planned = _read_rows(table, module, report)
+    report.sessions = len(planned)
+    finder = PeopleFinder(session)
+    names = {name_key(n): n for item in planned for n in item.people}
+    known = {key for key, name in names.items() if finder.find(name) is not None}
+    report.people_matched, report.people_created = len(known), len(names) - len(known)
+    existing = _existing_sessions(session, module.id)
+    report.updated = sum(1 for item in planned if _slot_key(item) in existing)
+    report.created = report.sessions - report.updated
+    if not report.errors:
+        report.warnings = [w.message for w in check_agenda(session, module_id=module.id, planned=planned)]
+    if report.errors or dry_run:
+        return report
+    _write(session, module, planned, existing, finder, report, filename=filename, data=data, by=by)
+    report.written = True
+    return report
+
+
+def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport) -> list[PlannedSession]:
+    columns = map_columns(table.columns, AGENDA_SYNONYMS)
+    missing = [field for field in ("title", "day", "start") if field not in columns]
+    if missing:
+        wanted = {"title": "Session or Title", "day": "Day or Date", "start": "Start or From"}
+        for field_name in missing:
+            report.errors.append(
+                RowError(table.header_row, wanted[field_name], "No column for this was found in the header row.")
+            )
+        return []
+    planned: list[PlannedSession] = []
+    current_day: int | None = None
+    for row_number, record in zip(table.row_numbers, table.frame.to_dict("records"), strict=True):
+        cell = {name: clean_text(record.get(column, "")) for name, column in columns.items()}
+        heading = _DAY_HEADING.match(cell["title"])
+        if heading and not cell["start"]:
+            current_day = int(heading.group(1))
+            report.skipped += 1
+            continue
+        if cell["day"]:
+            day = _read_day(cell["day"], module)
+            if day is None:
+                report.errors.append(RowError(row_number, columns["day"], f"'{cell['day']}' is not a day or a date."))
+                continue
+            current_day = day
+        if not cell["title"] and not cell["start"]:
+            report.skipped += 1  # a heading row such as "Day 2 – Sunday 3 December" in the day column
+            continue
+        if is_break(cell["title"]):
+            report.skipped += 1
+            continue
+        item = _read_session(row_number, cell, columns, current_day, module, report.errors)
+        if item is not None:
+            planned.append(item)
+    return planned
+
+
+def _read_day(text: str, module: Module) -> int | None:
+    day = parse_day(text, module.start_date)
+    if day is None:
+        heading = _DAY_HEADING.match(text)  # "Day 2 – Sunday 3 December"
+        day = int(heading.group(1)) if heading else None
+    return day
+
+
+def _read_session(
+    row: int, cell: dict[str, str], columns: dict[str, str], day: int | None, module: Module, errors: list[RowError]
+) -> PlannedSession | None:
+    before = len(errors)
+    start_text, end_text = cell["start"], cell.get("end", "")
+    if not end_text and split_time_range(start_text):
+        start_text, end_text = split_time_range(start_text)
+    start, end = parse_time(start_text), parse_time(end_text)
+    if day is None:
+        errors.append(RowError(row, columns["day"], "No day or date is given for this session."))
+    elif not 1 <= day <= module_days(module):
+        errors.append(RowError(row, columns["day"], _outside_message(cell["day"] or f"Day {day}", module)))
+    if start is None:
+        errors.append(
+            RowError(
+                row,
+                columns["start"],
+                f"'{start_text}' is not a time like 09:00." if start_text else "The start time is missing.",
+            )
+        )
+    end_column = columns.get("end", columns["start"])
+    if end is None:
+        errors.append(
+            RowError(
+                row, end_column, f"'{end_text}' is not a time like 10:30." if end_text else "The end time is missing."
+            )
+        )
+    elif start is not None and end <= start:
+        errors.append(RowError(row, end_column, f"The session ends ({end:%H:%M}) before it starts ({start:%H:%M})."))
+    if not cell["title"]:
+        errors.append(RowError(row, columns["title"], "The session has no title."))
+    method = parse_method(cell.get("method", ""))
+    if method is None:
+        allowed = ", ".join(m.value for m in Method)
+        errors.append(RowError(row, columns["method"], f"'{cell['method']}' is not a method we know ({allowed})."))
+    if len(errors) > before:
+        return None
+    return PlannedSession(
+        row=row,
+        day=day,
+        start=start,
+        end=end,
+        title=cell["title"][:300],
+        method=method,
+        room=cell.get("room") or None,
+        notes=cell.get("notes") or None,
+        materials_url=(cell.get("materials_url") or "")[:500] or None,
+        topics=topic_names(cell.get("topics", "")),
+        facilitators=split_names(cell.get("facilitator", "")),
+        resource_persons=split_names(cell.get("resource_person", "")),
+    )
+
+
+def _outside_message(given: str, module: Module) -> str:
+    last = session_date(module, module_days(module))
+    return (
+        f"'{given}' is outside the module's dates ({module.start_date:%d %b} to {last:%d %b %Y}, "
+        f"{module_days(module)} day(s))."
+    )
+
+
+def _slot_key(item: PlannedSession) -> tuple[int, time, str]:
+    return item.day, item.start, fold(item.title)
+
+
+def _existing_sessions(session: Session, module_id: int) -> dict[tuple[int, time, str], AgendaSession]:
+    sessions = session.scalars(sa.select(AgendaSession).where(AgendaSession.module_id == module_id))
+    return {(s.day, s.start_time.replace(second=0), fold(s.title)): s for s in sessions}
+
+
+def _write(
+    session: Session,
+    module: Module,
+    planned: list[PlannedSession],
+    existing: dict[tuple[int, time, str], AgendaSession],
+    finder: PeopleFinder,
+    report: AgendaImportReport,
+    *,
+    filename: str,
+    data: bytes,
+    by: str | None,
+) -> None:
+    batch = ImportBatch(
+        kind=ImportKind.AGENDA,
+        file_name=filename[:300],
+        file_hash=hashlib.sha256(data).hexdigest(),
+        module_id=module.id,
+        username=by,
+    )
+    session.add(batch)
+    session.flush()
+    start_position = len(existing)
+    for offset, item in enumerate(planned):
+        target = existing.get(_slot_key(item))
+        if target is None:
+            target = AgendaSession(module_id=module.id, start_time=item.start, end_time=item.end, title=item.title)
+            session.add(target)
+        write_planned(session, target, item, position=start_position + offset, finder=finder, import_batch_id=batch.id)
+    counts = {
+        "sessions": report.sessions,
+        "created": report.created,
+        "updated": report.updated,
+        "people_created": len(finder.created),
+    }
+    batch.counts = json.dumps(counts)
+    audit.record(
+        session,
+        action="import",
+        username=by,
+        entity="agenda",
+        entity_id=module.id,
+        summary=f"agenda of module {module.id}: {report.created} sessions added, {report.updated} updated, "
+        f"{len(finder.created)} new people (batch {batch.id})",
+    )

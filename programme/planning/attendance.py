@@ -1,0 +1,155 @@
+"""Who attended a module, day by day, and who completed it under the organisation's rule."""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.attendance import completion_rule, is_completed
+from programme.errors import NotFound, ProgrammeError
+from programme.models import AttendanceDay, Participation, ParticipationRole, Person
+from programme.planning.agenda import get_module_by_id, module_days
+
+DAY_COLUMN = "Day {}"
+
+
+def day_columns(days: int) -> list[str]:
+    """Return the grid's per-day column names: "Day 1", "Day 2", ..."""
+    return [DAY_COLUMN.format(day) for day in range(1, days + 1)]
+
+
+def attendance_table(session: Session, module_id: int) -> pd.DataFrame:
+    """Return one row per person in the module: role, attended, one column per day, days attended, completed.
+
+    Where no day-by-day record exists, every day shows what is known overall (attended or not).
+    """
+    module = get_module_by_id(session, module_id)
+    days = module_days(module)
+    query = (
+        sa.select(Participation, Person.full_name)
+        .join(Person, Person.id == Participation.person_id)
+        .where(Participation.module_id == module.id)
+        .order_by(Participation.role, Person.full_name)
+    )
+    rows = session.execute(query).all()
+    marks = _day_marks(session, [p.id for p, _ in rows])
+    records = []
+    for participation, full_name in rows:
+        present = marks.get(participation.id)
+        record = {
+            "participation_id": participation.id,
+            "full_name": full_name,
+            "role": participation.role.value,
+            "attended": participation.attended,
+        }
+        for day, column in enumerate(day_columns(days), start=1):
+            record[column] = present.get(day, False) if present is not None else participation.attended
+        record["days_attended"] = participation.days_attended
+        record["completed"] = participation.completed
+        records.append(record)
+    columns = ["participation_id", "full_name", "role", "attended", *day_columns(days), "days_attended", "completed"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _day_marks(session: Session, participation_ids: list[int]) -> dict[int, dict[int, bool]]:
+    marks: dict[int, dict[int, bool]] = {}
+    if participation_ids:
+        query = sa.select(AttendanceDay).where(AttendanceDay.participation_id.in_(participation_ids))
+        for mark in session.scalars(query):
+            marks.setdefault(mark.participation_id, {})[mark.day] = mark.present
+    return marks
+
+
+def mark_attendance(
+    session: Session, *, participation_id: int, days_present: dict[int, bool], by: str | None
+) -> Participation:
+    """Record presence on each day of the module, update attended, days attended and completed; return it."""
+    participation = session.get(Participation, participation_id)
+    if participation is None:
+        raise NotFound("That participation no longer exists; reload the list.")
+    module = get_module_by_id(session, participation.module_id)
+    total = module_days(module)
+    wrong = [day for day in days_present if not 1 <= day <= total]
+    if wrong:
+        raise ProgrammeError(f"Day {wrong[0]} is not a day of this module ({total} days).")
+    for day in range(1, total + 1):
+        mark = session.get(AttendanceDay, (participation.id, day))
+        present = bool(days_present.get(day, False))
+        if mark is None:
+            session.add(AttendanceDay(participation_id=participation.id, day=day, present=present))
+        else:
+            mark.present = present
+    participation.days_attended = sum(1 for day in range(1, total + 1) if days_present.get(day, False))
+    participation.attended = participation.days_attended > 0
+    _apply_rule(session, participation, total)
+    session.flush()
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="participation",
+        entity_id=participation.id,
+        summary=f"attendance: {participation.days_attended} of {total} days",
+    )
+    return participation
+
+
+def save_attendance_frame(session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None) -> int:
+    """Apply the edited attendance grid and return how many people's attendance changed.
+
+    Only rows whose attended flag or day ticks differ from what is stored are written, so opening and saving
+    the grid does not turn "7 of 10 days" (known without day detail) into ten ticked days.
+    """
+    module = get_module_by_id(session, module_id)
+    columns = day_columns(module_days(module))
+    current = attendance_table(session, module.id).set_index("participation_id")
+    changed = 0
+    for record in frame.to_dict("records"):
+        participation_id = int(record["participation_id"])
+        if participation_id not in current.index:
+            raise ProgrammeError("The list holds someone who is not in this module; reload the page.")
+        stored = current.loc[participation_id]
+        days = {day: bool(record[column]) for day, column in enumerate(columns, start=1)}
+        if all(days[day] == bool(stored[column]) for day, column in enumerate(columns, start=1)):
+            if bool(record["attended"]) == bool(stored["attended"]):
+                continue
+            # Only the overall flag changed: all days follow it.
+            days = dict.fromkeys(days, bool(record["attended"]))
+        mark_attendance(session, participation_id=participation_id, days_present=days, by=by)
+        changed += 1
+    return changed
+
+
+def _apply_rule(session: Session, participation: Participation, total_days: int) -> None:
+    if participation.role != ParticipationRole.PARTICIPANT:
+        return  # completion is counted for participants; facilitators and observers are not "completing"
+    participation.completed = is_completed(
+        completion_rule(session),
+        attended=participation.attended,
+        days_attended=participation.days_attended,
+        module_days=total_days,
+    )
+
+
+def recompute_completed(session: Session, *, module_id: int, by: str | None) -> int:
+    """Apply the organisation's completion rule to every participant of a module; return how many changed."""
+    module = get_module_by_id(session, module_id)
+    total = module_days(module)
+    changed = 0
+    for participation in session.scalars(sa.select(Participation).where(Participation.module_id == module.id)):
+        before = participation.completed
+        _apply_rule(session, participation, total)
+        changed += participation.completed != before
+    session.flush()
+    if changed:
+        audit.record(
+            session,
+            action="update",
+            username=by,
+            entity="module",
+            entity_id=module.id,
+            summary=f"completion recomputed: {changed} participation(s) changed",
+        )
+    return changed

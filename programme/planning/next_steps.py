@@ -1,0 +1,231 @@
+"""Next steps agreed at a module's end: action items with focal points, due dates and statuses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.errors import NotFound, ProgrammeError
+from programme.models import ActionFocalPoint, ActionItem, ActionStatus, Module, Participation, Person
+from programme.names import clean_text
+from programme.planning.agenda import get_module_by_id
+
+# Statuses that still need someone's attention at the next module.
+OPEN_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+ACTION_COLUMNS = ["id", "text", "focal_points", "focal_point_ids", "due_date", "status", "overdue"]
+
+
+def action_items_table(
+    session: Session, module_id: int, *, only_open: bool = False, today: date | None = None
+) -> pd.DataFrame:
+    """Return a module's action items with their focal points' names, oldest first."""
+    today = today or date.today()
+    query = sa.select(ActionItem).where(ActionItem.module_id == module_id).order_by(ActionItem.id)
+    if only_open:
+        query = query.where(ActionItem.status.in_(OPEN_STATUSES))
+    items = list(session.scalars(query))
+    people = _focal_points(session, [item.id for item in items])
+    rows = []
+    for item in items:
+        named = people.get(item.id, [])
+        rows.append(
+            {
+                "id": item.id,
+                "text": item.text,
+                "focal_points": "; ".join(name for _, name in named),
+                "focal_point_ids": [person_id for person_id, _ in named],
+                "due_date": item.due_date,
+                "status": item.status.value,
+                "overdue": bool(item.due_date and item.due_date < today and item.status in OPEN_STATUSES),
+            }
+        )
+    return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+
+
+def _focal_points(session: Session, item_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    if item_ids:
+        query = (
+            sa.select(ActionFocalPoint.action_item_id, Person.id, Person.full_name)
+            .join(Person, Person.id == ActionFocalPoint.person_id)
+            .where(ActionFocalPoint.action_item_id.in_(item_ids))
+            .order_by(Person.full_name)
+        )
+        for item_id, person_id, name in session.execute(query):
+            found.setdefault(item_id, []).append((person_id, name))
+    return found
+
+
+def module_people(session: Session, module_id: int) -> pd.DataFrame:
+    """Return the people of a module (participants, facilitators...) who can be focal points, by name."""
+    query = (
+        sa.select(Person.id.label("person_id"), Person.full_name, Participation.role)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.module_id == module_id, Person.erased_at.is_(None))
+        .order_by(Person.full_name)
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=["person_id", "full_name", "role"])
+    frame["role"] = frame["role"].map(lambda value: getattr(value, "value", value))
+    return frame
+
+
+def add_action_item(
+    session: Session,
+    *,
+    module_id: int,
+    text: str,
+    focal_point_ids: Iterable[int] = (),
+    due_date: date | None = None,
+    status: ActionStatus | str = ActionStatus.OPEN,
+    by: str | None,
+) -> ActionItem:
+    """Add a next step to a module, with its focal points, and return it."""
+    module = get_module_by_id(session, module_id)
+    text = clean_text(text)
+    if not text:
+        raise ProgrammeError("Describe the next step.")
+    item = ActionItem(module_id=module.id, text=text, due_date=due_date, status=_status(status))
+    session.add(item)
+    session.flush()
+    _set_focal_points(session, item, focal_point_ids)
+    audit.record(
+        session,
+        action="create",
+        username=by,
+        entity="action_item",
+        entity_id=item.id,
+        summary=f"next step of module {module.id}",
+    )
+    return item
+
+
+def update_action_item(
+    session: Session,
+    *,
+    item_id: int,
+    text: str | None = None,
+    focal_point_ids: Iterable[int] | None = None,
+    due_date: date | None = None,
+    clear_due_date: bool = False,
+    status: ActionStatus | str | None = None,
+    by: str | None,
+) -> ActionItem:
+    """Change a next step (None leaves a field as it is) and return it."""
+    item = _get_item(session, item_id)
+    before = {"status": item.status.value, "due_date": item.due_date, "text": item.text}
+    if text is not None:
+        if not clean_text(text):
+            raise ProgrammeError("Describe the next step.")
+        item.text = clean_text(text)
+    if due_date is not None or clear_due_date:
+        item.due_date = due_date
+    if status is not None:
+        item.status = _status(status)
+    if focal_point_ids is not None:
+        _set_focal_points(session, item, focal_point_ids)
+    session.flush()
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="action_item",
+        entity_id=item.id,
+        summary=f"next step of module {item.module_id}",
+        before=before,
+        after={"status": item.status.value, "due_date": item.due_date, "text": item.text},
+    )
+    return item
+
+
+def delete_action_item(session: Session, *, item_id: int, by: str | None) -> None:
+    """Remove a next step and its focal points."""
+    item = _get_item(session, item_id)
+    audit.record(
+        session,
+        action="delete",
+        username=by,
+        entity="action_item",
+        entity_id=item.id,
+        summary=f"next step of module {item.module_id}",
+        before={"text": item.text},
+    )
+    session.delete(item)
+    session.flush()
+
+
+def previous_module(session: Session, module_id: int) -> Module | None:
+    """Return the module of the same course that came just before this one, or None for a first module."""
+    module = get_module_by_id(session, module_id)
+    return session.scalar(
+        sa.select(Module)
+        .where(Module.course_id == module.course_id, Module.number < module.number)
+        .order_by(Module.number.desc())
+        .limit(1)
+    )
+
+
+def next_module(session: Session, module_id: int) -> Module | None:
+    """Return the module of the same course that comes just after this one, or None for the last."""
+    module = get_module_by_id(session, module_id)
+    return session.scalar(
+        sa.select(Module)
+        .where(Module.course_id == module.course_id, Module.number > module.number)
+        .order_by(Module.number)
+        .limit(1)
+    )
+
+
+def open_items_for_review(session: Session, module_id: int, *, today: date | None = None) -> pd.DataFrame:
+    """Return the previous module's next steps still open or in progress, to review at this module's start."""
+    before = previous_module(session, module_id)
+    if before is None:
+        return pd.DataFrame(columns=ACTION_COLUMNS)
+    return action_items_table(session, before.id, only_open=True, today=today)
+
+
+def _get_item(session: Session, item_id: int) -> ActionItem:
+    item = session.get(ActionItem, item_id)
+    if item is None:
+        raise NotFound("That next step no longer exists; reload the page.")
+    return item
+
+
+def _status(value: ActionStatus | str) -> ActionStatus:
+    try:
+        return ActionStatus(value)
+    except ValueError:
+        allowed = ", ".join(s.value for s in ActionStatus)
+        raise ProgrammeError(f"The status must be one of: {allowed}.") from None
+
+
+def _set_focal_points(session: Session, item: ActionItem, person_ids: Iterable[int]) -> None:
+    wanted = set(person_ids)
+    found = set(session.scalars(sa.select(Person.id).where(Person.id.in_(wanted)))) if wanted else set()
+    if wanted - found:
+        raise ProgrammeError("A focal point chosen is no longer in the registry; reload the page.")
+    session.execute(sa.delete(ActionFocalPoint).where(ActionFocalPoint.action_item_id == item.id))
+    for person_id in sorted(wanted):
+        session.add(ActionFocalPoint(action_item_id=item.id, person_id=person_id))
+    session.flush()
+
+
+def save_action_items(session: Session, *, frame: pd.DataFrame, by: str | None) -> int:
+    """Apply edited text, due dates and statuses from an action items table; return how many changed."""
+    changed = 0
+    for record in frame.to_dict("records"):
+        item = _get_item(session, int(record["id"]))
+        due = record.get("due_date")
+        due = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
+        text, status = clean_text(record.get("text")), _status(record.get("status"))
+        if (text, due, status) == (item.text, item.due_date, item.status):
+            continue
+        update_action_item(
+            session, item_id=item.id, text=text, due_date=due, clear_due_date=due is None, status=status, by=by
+        )
+        changed += 1
+    return changed

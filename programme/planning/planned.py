@@ -1,0 +1,124 @@
+"""Agenda rows before they are saved: what a grid or a spreadsheet holds, read and checked row by row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+import pandas as pd
+
+from programme.models import Method
+from programme.names import clean_text
+from programme.planning.people import topic_names
+from programme.planning.validation import RowError, parse_method, parse_time, split_names
+
+# The grid's columns, in order; "id" is empty for a session not saved yet.
+AGENDA_COLUMNS = [
+    "id",
+    "day",
+    "start",
+    "end",
+    "title",
+    "method",
+    "room",
+    "topics",
+    "facilitators",
+    "resource_persons",
+    "notes",
+    "materials_url",
+]
+
+
+@dataclass
+class PlannedSession:
+    """One agenda row as read from the grid, a spreadsheet or the database, before it is saved."""
+
+    row: int
+    day: int
+    start: time
+    end: time
+    title: str
+    method: Method = Method.PRESENTATION
+    session_id: int | None = None
+    room: str | None = None
+    notes: str | None = None
+    materials_url: str | None = None
+    topics: list[str] = field(default_factory=list)
+    facilitators: list[str] = field(default_factory=list)
+    resource_persons: list[str] = field(default_factory=list)
+
+    @property
+    def people(self) -> list[str]:
+        return self.facilitators + self.resource_persons
+
+
+def planned_from_frame(frame: pd.DataFrame) -> tuple[list[PlannedSession], list[RowError]]:
+    """Return the grid's rows as planned sessions, and the errors (row = 1-based grid row) that stop a save."""
+    planned, errors = [], []
+    for index, record in enumerate(frame.to_dict("records"), start=1):
+        if all(_blank(record.get(column)) for column in AGENDA_COLUMNS if column != "id"):
+            continue  # an empty row the editor added: nothing to save
+        row_errors: list[RowError] = []
+        day = _int_or_none(record.get("day"))
+        if day is None or day < 1:
+            row_errors.append(RowError(index, "day", "The day must be a whole number from 1."))
+        start, end = parse_time(_text(record.get("start"))), parse_time(_text(record.get("end")))
+        if start is None:
+            row_errors.append(RowError(index, "start", "The start time is missing or not a time like 09:00."))
+        if end is None:
+            row_errors.append(RowError(index, "end", "The end time is missing or not a time like 10:30."))
+        if start and end and end <= start:
+            row_errors.append(RowError(index, "end", "The session ends before it starts."))
+        title = clean_text(record.get("title"))
+        if not title:
+            row_errors.append(RowError(index, "title", "The session needs a title."))
+        method = parse_method(record.get("method"))
+        if method is None:
+            allowed = ", ".join(m.value for m in Method)
+            row_errors.append(RowError(index, "method", f"The method must be one of: {allowed}."))
+        errors.extend(row_errors)
+        if row_errors:
+            continue
+        planned.append(
+            PlannedSession(
+                row=index,
+                session_id=_int_or_none(record.get("id")),
+                day=day,
+                start=start,
+                end=end,
+                title=title[:300],
+                method=method,
+                room=clean_text(record.get("room")) or None,
+                notes=clean_text(record.get("notes")) or None,
+                materials_url=clean_text(record.get("materials_url"))[:500] or None,
+                topics=topic_names(record.get("topics")),
+                facilitators=split_names(record.get("facilitators")),
+                resource_persons=split_names(record.get("resource_persons")),
+            )
+        )
+    return planned, errors
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def _text(value: object) -> object:
+    return None if _blank(value) else value
+
+
+def _int_or_none(value: object) -> int | None:
+    if _blank(value):
+        return None
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        return None
+    return int(number) if number.is_integer() else None

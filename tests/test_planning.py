@@ -1,0 +1,656 @@
+"""Planning: the agenda grid, checks before saving, templates, attendance, next steps, backlog, exports."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, time
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from docx import Document
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from programme.attendance import CompletionRule, set_completion_rule
+from programme.charts.planning import day_timeline, hours_by, programme_timeline
+from programme.courses import add_course, add_module, courses_table, modules_table, update_course, update_module
+from programme.errors import ProgrammeError
+from programme.models import (
+    ActionStatus,
+    Answer,
+    AttendanceDay,
+    AuditEntry,
+    EvaluationForm,
+    Participation,
+    ParticipationRole,
+    Person,
+    Question,
+    QuestionKind,
+    Response,
+    SessionFacilitator,
+    TopicSuggestion,
+)
+from programme.models import Session as AgendaSession
+from programme.names import name_key
+from programme.planning import agenda, attendance, backlog, exports, next_steps, partners, templates
+from programme.planning.checks import check_agenda, long_days
+from programme.planning.planned import PlannedSession
+from programme.planning.validation import parse_day, parse_method, parse_time, split_names
+
+
+def _module(session: Session, code: str, number: int, start: date, end: date):
+    if not session.scalar(sa.text("SELECT count(*) FROM course WHERE code = :c").bindparams(c=code)):
+        add_course(session, code=code, title=f"Course {code}", scope="national", country="MYS")
+    return add_module(
+        session,
+        course_code=code,
+        number=number,
+        title=f"Module {number}",
+        start=start,
+        end=end,
+        city="Kuala Lumpur",
+        country="MYS",
+    )
+
+
+def _grid(*rows: dict) -> pd.DataFrame:
+    base = dict.fromkeys(agenda.AGENDA_COLUMNS, "")
+    base["id"] = None
+    return pd.DataFrame([{**base, **row} for row in rows], columns=agenda.AGENDA_COLUMNS)
+
+
+@pytest.fixture
+def kl(session: Session):
+    """Module 4 of the Malaysia course, 2–5 December 2017, with an empty agenda."""
+    module = _module(session, "NP-MYS", 4, date(2017, 12, 2), date(2017, 12, 5))
+    session.commit()
+    return module
+
+
+# ---- reading what planners type -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("9:00", time(9)),
+        ("09.30", time(9, 30)),
+        ("2pm", time(14)),
+        ("2:15 PM", time(14, 15)),
+        ("0930", time(9, 30)),
+        ("14h00", time(14)),
+        ("0.375", time(9)),
+        ("12am", time(0)),
+        ("25:00", None),
+        ("noon-ish", None),
+        ("", None),
+    ],
+)
+def test_times_are_read_as_planners_write_them(text: str, expected: time | None) -> None:
+    assert parse_time(text) == expected
+
+
+def test_days_methods_and_names_are_read_from_messy_cells() -> None:
+    start = date(2017, 12, 2)
+    assert [parse_day(v, start) for v in ("2", "Day 3", "2017-12-05", "04/12/2017", "Sunday")] == [2, 3, 4, 3, None]
+    assert [parse_method(v) for v in ("Group work", "LECTURE", "Role-play", "", "dance")] == [
+        "working group",
+        "presentation",
+        "role play",
+        "presentation",
+        None,
+    ]
+    assert split_names("Santos, Maria") == ["Santos, Maria"]
+    assert split_names("Ivy Josiah, Irene Lim; Adrian Pereira and Sumitha Shaanthinni") == [
+        "Ivy Josiah",
+        "Irene Lim",
+        "Adrian Pereira",
+        "Sumitha Shaanthinni",
+    ]
+
+
+# ---- the grid's write-back --------------------------------------------------------------------------------
+
+
+def test_saving_the_grid_creates_updates_and_deletes_in_one_go(session: Session, kl) -> None:
+    grid = _grid(
+        {
+            "day": 1,
+            "start": time(9),
+            "end": time(10, 30),
+            "title": "Introduction",
+            "method": "plenary",
+            "facilitators": "Santos, Maria",
+            "topics": "Programme overview",
+        },
+        {
+            "day": 1,
+            "start": "11:00",
+            "end": "12:30",
+            "title": "CEDAW and migrant workers",
+            "method": "presentation",
+            "resource_persons": "Ivy Josiah",
+            "topics": "CEDAW; Women's rights",
+        },
+    )
+    result = agenda.save_agenda_frame(session, module_id=kl.id, frame=grid, by="tester")
+    session.commit()
+    assert (result.created, result.updated, result.deleted, result.people_created) == (2, 0, 0, 2)
+    saved = agenda.agenda_table(session, kl.id)
+    assert saved["title"].tolist() == ["Introduction", "CEDAW and migrant workers"]
+    assert saved.loc[0, "facilitators"] == "Maria Santos"
+    assert saved.loc[1, "resource_persons"] == "Ivy Josiah"
+    assert saved.loc[1, "topics"] == "CEDAW; Women's rights"
+
+    edited = saved.copy()
+    edited.loc[0, "title"] = "Welcome and introduction"
+    edited = edited.drop(index=1)
+    edited = pd.concat(
+        [
+            edited,
+            _grid(
+                {
+                    "day": 2,
+                    "start": "9:00",
+                    "end": "17:00",
+                    "title": "Visit",
+                    "method": "visit",
+                    "facilitators": "Maria Santos",
+                }
+            ),
+        ]
+    )
+    result = agenda.save_agenda_frame(session, module_id=kl.id, frame=edited, by="tester")
+    session.commit()
+    assert (result.created, result.updated, result.deleted, result.people_created) == (1, 1, 1, 0)
+    assert agenda.agenda_table(session, kl.id)["title"].tolist() == ["Welcome and introduction", "Visit"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 2  # Maria matched, not duplicated
+
+
+def test_an_invalid_row_saves_nothing_and_names_row_and_column(session: Session, kl) -> None:
+    agenda.add_session(session, module_id=kl.id, day=1, start=time(9), end=time(10), title="Kept", by=None)
+    session.commit()
+    grid = pd.concat(
+        [
+            agenda.agenda_table(session, kl.id),
+            _grid(
+                {"day": 1, "start": "11:00", "end": "10:00", "title": "Backwards", "method": "panel"},
+                {"day": 0, "start": "9:00", "end": "10:00", "title": "", "method": "dance"},
+            ),
+        ]
+    )
+    planned, errors = agenda.planned_from_frame(grid)
+    assert [(e.row, e.column) for e in errors] == [(2, "end"), (3, "day"), (3, "title"), (3, "method")]
+    with pytest.raises(ProgrammeError, match="4 problem.*nothing was saved. Row 2, end"):
+        agenda.save_agenda_frame(session, module_id=kl.id, frame=grid, by=None)
+    session.rollback()
+    assert agenda.agenda_table(session, kl.id)["title"].tolist() == ["Kept"]
+
+
+def test_move_and_reorder_sessions(session: Session, kl) -> None:
+    first = agenda.add_session(session, module_id=kl.id, day=1, start=time(9), end=time(10, 30), title="A", by=None)
+    second = agenda.add_session(session, module_id=kl.id, day=1, start=time(11), end=time(11, 45), title="B", by=None)
+    agenda.reorder_day(session, module_id=kl.id, day=1, ordered_ids=[second.id, first.id], by=None)
+    # B takes the first slot, A the second: the day's time slots stay as they were.
+    assert (second.start_time, second.end_time) == (time(9), time(10, 30))
+    assert (first.start_time, first.end_time) == (time(11), time(11, 45))
+    agenda.move_session(session, session_id=first.id, day=3, by=None)
+    session.commit()
+    table = agenda.agenda_table(session, kl.id)
+    assert table[["day", "title"]].values.tolist() == [[1, "B"], [3, "A"]]
+    with pytest.raises(ProgrammeError, match="every session of day 1"):
+        agenda.reorder_day(session, module_id=kl.id, day=1, ordered_ids=[first.id], by=None)
+
+
+# ---- checks -----------------------------------------------------------------------------------------------
+
+
+def _planned(
+    row: int, day: int, start: str, end: str, title: str, room: str | None = "Hall", people=()
+) -> PlannedSession:
+    return PlannedSession(
+        row=row,
+        day=day,
+        start=parse_time(start),
+        end=parse_time(end),
+        title=title,
+        room=room,
+        facilitators=list(people),
+    )
+
+
+def test_overlaps_in_a_room_are_warned_but_back_to_back_sessions_are_not(session: Session, kl) -> None:
+    planned = [
+        _planned(1, 1, "9:00", "10:30", "Opening"),
+        _planned(2, 1, "10:30", "12:00", "Back to back"),
+        _planned(3, 1, "10:00", "11:00", "Clash", room="hall"),
+        _planned(4, 1, "10:00", "11:00", "Other room", room="Room B"),
+        _planned(5, 2, "9:00", "10:30", "Same time, other day"),
+    ]
+    warnings = check_agenda(session, module_id=kl.id, planned=planned)
+    assert [w.kind for w in warnings] == ["room clash", "room clash"]
+    assert "'Opening' (09:00–10:30) overlaps 'Clash' (10:00–11:00)" in warnings[0].message
+    assert "'Clash' (10:00–11:00) overlaps 'Back to back' (10:30–12:00)" in warnings[1].message
+
+
+def test_a_facilitator_in_two_places_is_warned_within_and_across_modules(session: Session, kl) -> None:
+    # Another course's module runs 4–6 December: its day 1 is 4 December, which is day 3 of Module 4.
+    other = _module(session, "RC2017", 1, date(2017, 12, 4), date(2017, 12, 6))
+    agenda.add_session(
+        session,
+        module_id=other.id,
+        day=1,
+        start=time(9),
+        end=time(10, 30),
+        title="ICRMW",
+        facilitators=["Maria Santos"],
+        by=None,
+    )
+    agenda.add_session(
+        session,
+        module_id=other.id,
+        day=2,
+        start=time(9),
+        end=time(10, 30),
+        title="ILO",
+        facilitators=["Maria Santos"],
+        by=None,
+    )
+    session.commit()
+    planned = [
+        _planned(1, 3, "10:00", "11:00", "Lobbying", people=["Santos, Maria"]),  # 4 Dec 10:00: clash
+        _planned(2, 2, "09:00", "10:30", "CEDAW", people=["Maria Santos"]),  # 3 Dec: free
+        _planned(3, 4, "11:00", "12:00", "Wrap-up", people=["Maria Santos"]),  # 5 Dec, after ILO ends: free
+        _planned(4, 2, "10:00", "11:00", "Panel", room="Room B", people=["maria santos"]),  # overlaps CEDAW
+    ]
+    warnings = [w for w in check_agenda(session, module_id=kl.id, planned=planned) if w.kind == "double booking"]
+    assert len(warnings) == 2
+    assert warnings[0].day == 2 and "leads both 'CEDAW'" in warnings[0].message
+    assert warnings[1].day == 3 and "also booked for 'ICRMW' in RC2017 · Module 1" in warnings[1].message
+
+
+def test_sessions_outside_the_dates_and_long_days_are_warned(session: Session, kl) -> None:
+    planned = [
+        _planned(1, 1, "8:00", "12:00", "Morning"),
+        _planned(2, 1, "13:00", "17:30", "Afternoon"),  # day 1 spans 9 h 30
+        _planned(3, 2, "9:00", "18:00", "Nine hours exactly"),
+        _planned(4, 5, "9:00", "10:00", "Day after the end"),
+    ]
+    warnings = check_agenda(session, module_id=kl.id, planned=planned)
+    assert [(w.kind, w.day) for w in warnings] == [("long day", 1), ("outside dates", 5)]
+    assert "runs 9 h 30 min (08:00–17:30)" in warnings[0].message
+    assert "the module runs 4 day(s), 02 Dec to 05 Dec 2017" in warnings[1].message
+    assert long_days(planned, limit_hours=8) and len(long_days(planned, limit_hours=8)) == 2
+
+
+# ---- templates --------------------------------------------------------------------------------------------
+
+
+def test_a_new_module_from_an_earlier_one_shifts_sessions_and_keeps_or_clears_facilitators(
+    session: Session, kl
+) -> None:
+    agenda.add_session(
+        session,
+        module_id=kl.id,
+        day=1,
+        start=time(9),
+        end=time(10),
+        title="Opening",
+        topics=["CEDAW"],
+        facilitators=["Maria Santos"],
+        by=None,
+    )
+    agenda.add_session(
+        session, module_id=kl.id, day=4, start=time(14), end=time(15), title="Evaluation", method="evaluation", by=None
+    )
+    module5 = templates.module_from_earlier(
+        session,
+        source_module_id=kl.id,
+        course_code="NP-MYS",
+        number=5,
+        start=date(2018, 4, 7),
+        keep_facilitators=True,
+        by=None,
+    )
+    assert (module5.end_date, module5.city) == (date(2018, 4, 10), "Kuala Lumpur")
+    copied = agenda.agenda_table(session, module5.id)
+    assert copied[["day", "title", "topics", "facilitators"]].values.tolist() == [
+        [1, "Opening", "CEDAW", "Maria Santos"],
+        [4, "Evaluation", "", ""],
+    ]
+    assert exports.printable_agenda(session, module5.id)["Day"].tolist() == [
+        "Day 1 · Sat 07 Apr 2018",
+        "Day 4 · Tue 10 Apr 2018",
+    ]
+    module6 = _module(session, "NP-MYS", 6, date(2018, 8, 1), date(2018, 8, 4))
+    assert (
+        templates.copy_agenda(
+            session, source_module_id=kl.id, target_module_id=module6.id, keep_facilitators=False, by=None
+        )
+        == 2
+    )
+    assert agenda.agenda_table(session, module6.id)["facilitators"].tolist() == ["", ""]
+    with pytest.raises(ProgrammeError, match="already has 2 session"):
+        templates.copy_agenda(
+            session, source_module_id=kl.id, target_module_id=module6.id, keep_facilitators=False, by=None
+        )
+
+
+def test_a_design_from_the_library_drops_in_with_its_duration_and_topics(session: Session, kl) -> None:
+    design = templates.add_design(
+        session,
+        title="Lobbying for rights",
+        method="working group",
+        duration_minutes=105,
+        topics="Lobbying, Diplomatic missions",
+        by=None,
+    )
+    added = templates.drop_in_design(session, design_id=design.id, module_id=kl.id, day=2, start=time(14), by=None)
+    assert (added.end_time, added.method.value) == (time(15, 45), "working group")
+    assert agenda.agenda_table(session, kl.id).loc[0, "topics"] == "Diplomatic missions; Lobbying"
+    with pytest.raises(ProgrammeError, match="already has a design"):
+        templates.add_design(session, title="lobbying for RIGHTS", method="panel", duration_minutes=60, by=None)
+    saved = templates.save_as_design(
+        session,
+        session_id=agenda.add_session(
+            session,
+            module_id=kl.id,
+            day=1,
+            start=time(9),
+            end=time(10, 15),
+            title="GCM update",
+            topics=["GCM"],
+            by=None,
+        ).id,
+        by=None,
+    )
+    assert (saved.duration_minutes, saved.topics) == (75, "GCM")
+
+
+# ---- attendance -------------------------------------------------------------------------------------------
+
+
+def _participant(session: Session, module_id: int, name: str, role=ParticipationRole.PARTICIPANT) -> Participation:
+    person = Person(full_name=name, name_key=name_key(name))
+    session.add(person)
+    session.flush()
+    participation = Participation(person_id=person.id, module_id=module_id, role=role)
+    session.add(participation)
+    session.flush()
+    return participation
+
+
+def test_attendance_by_day_sets_days_and_completed_by_the_rule(session: Session, kl) -> None:
+    anna = _participant(session, kl.id, "Anna Reyes")
+    budi = _participant(session, kl.id, "Budi Santoso")
+    trainer = _participant(session, kl.id, "Maria Santos", ParticipationRole.FACILITATOR)
+    attendance.mark_attendance(
+        session, participation_id=anna.id, days_present={1: True, 2: True, 3: True, 4: True}, by=None
+    )
+    attendance.mark_attendance(session, participation_id=budi.id, days_present={1: True, 2: True, 4: True}, by=None)
+    attendance.mark_attendance(session, participation_id=trainer.id, days_present={1: True}, by=None)
+    assert (anna.days_attended, anna.completed) == (4, True)
+    assert (budi.days_attended, budi.attended, budi.completed) == (3, True, False)  # default rule: all days
+    assert trainer.completed is False
+    set_completion_rule(session, CompletionRule.ANY_DAY)
+    assert attendance.recompute_completed(session, module_id=kl.id, by=None) == 1
+    assert budi.completed is True and trainer.completed is False  # facilitators never "complete"
+    set_completion_rule(session, CompletionRule.MOST_DAYS)  # 80% of 4 days = 3.2 days
+    attendance.recompute_completed(session, module_id=kl.id, by=None)
+    assert (anna.completed, budi.completed) == (True, False)
+    assert session.get(AttendanceDay, (budi.id, 3)).present is False
+    with pytest.raises(ProgrammeError, match="Day 7 is not a day"):
+        attendance.mark_attendance(session, participation_id=budi.id, days_present={7: True}, by=None)
+
+
+def test_saving_the_attendance_grid_writes_only_changed_rows(session: Session, kl) -> None:
+    known = _participant(session, kl.id, "Chandra Rai")
+    known.days_attended = 3  # known from an import without day columns
+    absent = _participant(session, kl.id, "Dewi Lestari")
+    session.commit()
+    grid = attendance.attendance_table(session, kl.id)
+    assert grid.columns.tolist()[3:9] == ["attended", "Day 1", "Day 2", "Day 3", "Day 4", "days_attended"]
+    grid.loc[grid["full_name"] == "Dewi Lestari", "attended"] = False
+    assert attendance.save_attendance_frame(session, module_id=kl.id, frame=grid, by=None) == 1
+    assert (absent.attended, absent.days_attended, absent.completed) == (False, 0, False)
+    assert known.days_attended == 3  # untouched: its row did not change
+
+
+# ---- next steps and backlog -------------------------------------------------------------------------------
+
+
+def test_open_next_steps_of_the_previous_module_come_up_for_review(session: Session, kl) -> None:
+    module5 = _module(session, "NP-MYS", 5, date(2018, 4, 7), date(2018, 4, 10))
+    irene = _participant(session, kl.id, "Irene Fernandez").person_id
+    samantha = _participant(session, kl.id, "Samantha Lee").person_id
+    case = next_steps.add_action_item(
+        session,
+        module_id=kl.id,
+        text="Case submission to the UNWG",
+        focal_point_ids=[irene],
+        due_date=date(2018, 3, 1),
+        by=None,
+    )
+    next_steps.add_action_item(session, module_id=kl.id, text="Dialogue with SUHAKAM", status="done", by=None)
+    aichr = next_steps.add_action_item(
+        session,
+        module_id=kl.id,
+        text="Cases to AICHR",
+        focal_point_ids=[samantha, irene],
+        status="in progress",
+        by=None,
+    )
+    review = next_steps.open_items_for_review(session, module5.id, today=date(2018, 4, 7))
+    assert review["text"].tolist() == ["Case submission to the UNWG", "Cases to AICHR"]
+    assert review["focal_points"].tolist() == ["Irene Fernandez", "Irene Fernandez; Samantha Lee"]
+    assert review["overdue"].tolist() == [True, False]
+    frame = review.copy()
+    frame.loc[0, "status"] = "done"
+    assert next_steps.save_action_items(session, frame=frame, by=None) == 1
+    assert case.status == ActionStatus.DONE and aichr.status == ActionStatus.IN_PROGRESS
+    assert next_steps.open_items_for_review(session, kl.id).empty  # module 4 has no module before it here
+    with pytest.raises(ProgrammeError, match="status must be one of"):
+        next_steps.update_action_item(session, item_id=case.id, status="finished", by=None)
+
+
+def test_backlog_counts_repeats_and_pulling_a_topic_plans_it(session: Session, kl) -> None:
+    module5 = _module(session, "NP-MYS", 5, date(2018, 4, 7), date(2018, 4, 10))
+    backlog.add_suggestion(
+        session, module_id=kl.id, text="Recruitment reform initiatives", requested_by="plenary", times_asked=3, by=None
+    )
+    again = backlog.add_suggestion(
+        session,
+        module_id=kl.id,
+        text="recruitment reform initiatives.".rstrip("."),
+        requested_by="Nepal group",
+        by=None,
+    )
+    backlog.add_suggestion(session, module_id=kl.id, text="More on CEDAW", by=None)
+    assert (again.times_asked, again.requested_by) == (4, "plenary; Nepal group")
+    table = backlog.backlog_for_module(session, module5.id)
+    assert table[["text", "times_asked", "asked_at"]].values.tolist() == [
+        ["Recruitment reform initiatives", 4, "NP-MYS · Module 4"],
+        ["More on CEDAW", 1, "NP-MYS · Module 4"],
+    ]
+    created = backlog.pull_into_agenda(
+        session, suggestion_id=again.id, module_id=module5.id, day=1, start=time(11), end=time(12, 30), by=None
+    )
+    assert created.title == "Recruitment reform initiatives" and again.planned_module_id == module5.id
+    assert backlog.backlog_for_module(session, module5.id).loc[0, "planned_in"].startswith("NP-MYS · Module 5")
+    with pytest.raises(ProgrammeError, match="already planned"):
+        backlog.pull_into_agenda(
+            session, suggestion_id=again.id, module_id=module5.id, day=2, start=time(9), end=time(10), by=None
+        )
+
+
+def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> None:
+    form = EvaluationForm(module_id=kl.id, title="End of module evaluation")
+    session.add(form)
+    session.flush()
+    rated = Question(form_id=form.id, position=1, text="Overall", kind=QuestionKind.RATING)
+    wish = Question(
+        form_id=form.id, position=2, text="Suggestions for the next module", kind=QuestionKind.TEXT, feeds_backlog=True
+    )
+    useful = Question(form_id=form.id, position=3, text="Most useful?", kind=QuestionKind.TEXT)
+    session.add_all([rated, wish, useful])
+    session.flush()
+    answers = ["Human trafficking", "human trafficking; More on CEDAW", "More on CEDAW.\nHuman Trafficking", None]
+    for index, text in enumerate(answers):
+        response = Response(form_id=form.id, external_id=str(index))
+        session.add(response)
+        session.flush()
+        session.add(Answer(response_id=response.id, question_id=wish.id, text=text))
+        session.add(Answer(response_id=response.id, question_id=useful.id, text="Case studies"))
+    backlog.add_suggestion(session, module_id=kl.id, text="More on CEDAW", requested_by="plenary", by=None)
+    found = backlog.evaluation_suggestions(session, kl.id)
+    assert found.values.tolist() == [["Human trafficking", 3], ["More on CEDAW", 2]]
+    assert backlog.take_in_evaluation_suggestions(session, module_id=kl.id, by=None) == (1, 0)
+    assert backlog.take_in_evaluation_suggestions(session, module_id=kl.id, by=None) == (0, 0)
+    rows = session.scalars(sa.select(TopicSuggestion).order_by(TopicSuggestion.text)).all()
+    assert [(r.text, r.times_asked, r.source) for r in rows] == [
+        ("Human trafficking", 3, "evaluation"),
+        ("More on CEDAW", 1, "typed"),
+    ]
+
+
+# ---- courses, modules, partners ---------------------------------------------------------------------------
+
+
+def test_courses_and_modules_are_edited_and_filtered(session: Session, kl) -> None:
+    _module(session, "RC2019", 1, date(2019, 12, 30), date(2020, 1, 3))
+    update_course(session, code="RC2019", scope="regional", country="Thailand", by=None)
+    update_module(session, module_id=kl.id, changes={"status": "confirmed", "focus": " CEDAW ", "number": 3}, by=None)
+    assert (kl.status.value, kl.focus, kl.number) == ("confirmed", "CEDAW", 3)
+    assert modules_table(session, year=2020)["course"].tolist() == ["RC2019"]  # runs over New Year
+    assert modules_table(session, year=2019)["course"].tolist() == ["RC2019"]
+    assert modules_table(session, status="confirmed")["number"].tolist() == [3]
+    assert modules_table(session, scope="national", country="Malaysia")["course"].tolist() == ["NP-MYS"]
+    assert courses_table(session, country="THA")["code"].tolist() == ["RC2019"]
+    assert courses_table(session, year=2020).loc[0, "modules"] == 1
+    with pytest.raises(ProgrammeError, match="status must be one of"):
+        modules_table(session, status="done")
+    with pytest.raises(ProgrammeError, match="end date is before"):
+        update_module(session, module_id=kl.id, changes={"end_date": date(2017, 11, 1)}, by=None)
+
+
+def test_partners_are_added_once_per_role_and_removed(session: Session, kl) -> None:
+    partners.add_partner(
+        session, course_code="NP-MYS", organisation="Bar Council Malaysia", role="co-organiser", country="MYS", by=None
+    )
+    partners.add_partner(
+        session,
+        course_code="NP-MYS",
+        organisation="Diplomacy Training Program",
+        role="organiser",
+        country="AUS",
+        by=None,
+    )
+    link = partners.add_partner(
+        session, course_code="np-mys", organisation="bar council  malaysia", role="host", country="Malaysia", by=None
+    )
+    table = partners.partners_table(session, "NP-MYS")
+    assert table[["name", "role"]].values.tolist() == [
+        ["Diplomacy Training Program", "organiser"],
+        ["Bar Council Malaysia", "co-organiser"],
+        ["Bar Council Malaysia", "host"],
+    ]
+    with pytest.raises(ProgrammeError, match="already a host"):
+        partners.add_partner(
+            session, course_code="NP-MYS", organisation="Bar Council Malaysia", role="host", country="MYS", by=None
+        )
+    partners.remove_partner(session, course_code="NP-MYS", organisation_id=link.organisation_id, role="host", by=None)
+    assert len(partners.partners_table(session, "NP-MYS")) == 2
+
+
+# ---- exports and charts -----------------------------------------------------------------------------------
+
+
+def test_exports_print_day_time_session_facilitator_and_are_audited(session: Session, kl) -> None:
+    agenda.add_session(
+        session,
+        module_id=kl.id,
+        day=1,
+        start=time(9),
+        end=time(10, 30),
+        title="=HYPERLINK(1)",
+        facilitators=["Ivy Josiah"],
+        resource_persons=["Adrian Pereira"],
+        by=None,
+    )
+    agenda.add_session(
+        session,
+        module_id=kl.id,
+        day=2,
+        start=time(9),
+        end=time(12),
+        title="Visit to the EU Delegation",
+        method="visit",
+        by=None,
+    )
+    sheet = load_workbook(io.BytesIO(exports.agenda_xlsx(session, module_id=kl.id, by="tester"))).active
+    rows = list(sheet.values)
+    assert rows[0] == ("Day", "Time", "Session", "Method", "Facilitator")
+    assert rows[1] == (
+        "Day 1 · Sat 02 Dec 2017",
+        "09:00–10:30",
+        "'=HYPERLINK(1)",
+        "presentation",
+        "Ivy Josiah; Adrian Pereira",
+    )
+    document = Document(io.BytesIO(exports.agenda_docx(session, module_id=kl.id, by="tester")))
+    assert [p.text for p in document.paragraphs if p.style.name.startswith("Heading 2")] == [
+        "Day 1 · Sat 02 Dec 2017",
+        "Day 2 · Sun 03 Dec 2017",
+    ]
+    assert document.tables[1].rows[1].cells[1].text == "Visit to the EU Delegation"
+    exported = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).all()
+    assert len(exported) == 2 and all("Ivy" not in (e.summary or "") for e in exported)
+
+
+def test_charts_total_hours_and_draw_timelines(session: Session, kl) -> None:
+    agenda.add_session(
+        session,
+        module_id=kl.id,
+        day=1,
+        start=time(9),
+        end=time(10, 30),
+        title="A",
+        topics=["CEDAW", "Lobbying"],
+        by=None,
+    )
+    agenda.add_session(
+        session,
+        module_id=kl.id,
+        day=1,
+        start=time(11),
+        end=time(12),
+        title="B",
+        method="panel",
+        topics=["CEDAW"],
+        by=None,
+    )
+    frame = agenda.agenda_table(session, kl.id)
+    assert hours_by(frame, "method").values.tolist() == [["presentation", 1.5], ["panel", 1.0]]
+    assert hours_by(frame, "topics").values.tolist() == [["CEDAW", 2.5], ["Lobbying", 1.5]]
+    assert len(day_timeline(frame, 1).data) == 2  # one trace per method
+    assert day_timeline(frame, 2).layout.annotations[0].text == "Nothing to show yet"
+    figure = programme_timeline(modules_table(session))
+    assert figure.data[0].y.tolist() == ["NP-MYS"]
+
+
+def test_demo_agendas_have_no_warnings_and_the_seed_module_has_its_next_steps(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        module = session.scalar(
+            sa.text(
+                "SELECT m.id FROM module m JOIN course c ON c.id = m.course_id WHERE c.code = 'NP-MYS-2016' AND m.number = 4"
+            )
+        )
+        planned = agenda.planned_from_database(session, module)
+        assert len(planned) == 16
+        assert [w.kind for w in check_agenda(session, module_id=module, planned=planned)] == []
+        assert len(next_steps.action_items_table(session, module)) == 3
+        texts = backlog.backlog_table(session, [module])["text"].str.lower().tolist()
+        assert any("recruitment" in t for t in texts)
+        assert session.scalar(sa.select(sa.func.count()).select_from(SessionFacilitator)) > 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(AgendaSession)) == 1164

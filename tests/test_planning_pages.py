@@ -1,0 +1,142 @@
+"""The planning pages as a facilitator uses them: courses and modules, the agenda, next steps and topics."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses import add_module, get_module
+from programme.db import make_engine, session_scope
+from programme.models import Course, TopicSuggestion, UserRole
+from programme.models import Session as AgendaSession
+from tests.apptest_support import run_page
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+def _module_id(url: str, code: str, number: int) -> int:
+    with Session(make_engine(url)) as session:
+        return get_module(session, code, number).id
+
+
+def test_courses_page_filters_modules_and_adds_a_course(demo_db: str) -> None:
+    app = run_page("pages/courses.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == ["Timeline", "Modules", "Courses", "Add a course or module"]
+    year = next(box for box in app.selectbox if box.label == "Year")
+    year.set_value(2017).run()
+    caption = next(c.value for c in app.caption if "module(s) of" in c.value)
+    assert (
+        caption == "4 module(s) of 2 course(s) match the filters."
+    )  # RC2017 and Malaysia's Modules 3, 4, 5... see below
+    form_code = next(box for box in app.text_input if box.label == "Code")
+    form_code.set_value("NP-MYS-2019")
+    next(box for box in app.text_input if box.label == "Title" and box.value == "").set_value("Advocating 2019")
+    next(button for button in app.button if button.label == "Add course").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        assert session.scalar(sa.select(Course.title).where(Course.code == "NP-MYS-2019")) == "Advocating 2019"
+
+
+def test_agenda_page_shows_the_seed_module_without_warnings_and_copies_an_agenda(demo_db: str) -> None:
+    seed = _module_id(demo_db, "NP-MYS-2016", 4)
+    with session_scope(make_engine(demo_db)) as session:
+        new = add_module(
+            session,
+            course_code="NP-MYS-2016",
+            number=6,
+            title="Module 6",
+            start=date(2018, 8, 4),
+            end=date(2018, 8, 7),
+            city="Kuala Lumpur",
+            country="MYS",
+        )
+        new_id = new.id
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR)
+    assert not app.exception
+    module_box = next(box for box in app.selectbox if box.label == "Module")
+    module_box.set_value(seed).run()
+    assert not app.exception
+    assert any("No clashes" in s.value for s in app.success)
+    assert any("Sat 02 Dec to Tue 05 Dec 2017 · 4 day(s)" in m.value for m in app.markdown)
+    next(box for box in app.selectbox if box.label == "Module").set_value(new_id).run()
+    assert any("No session yet" in info.value for info in app.info)
+    next(box for box in app.selectbox if box.label == "Copy from").set_value(seed)
+    next(button for button in app.button if button.label == "Copy the agenda").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        copied = session.scalar(sa.select(sa.func.count()).where(AgendaSession.module_id == new_id))
+    assert copied == 16
+
+
+def test_agenda_page_warns_about_a_double_booked_facilitator(demo_db: str) -> None:
+    seed = _module_id(demo_db, "NP-MYS-2016", 4)
+    with session_scope(make_engine(demo_db)) as session:
+        # Another module on the same dates, whose day 1 session has the seed module's first facilitator.
+        other = add_module(
+            session,
+            course_code="RC2017",
+            number=2,
+            title="Module 2",
+            start=date(2017, 12, 2),
+            end=date(2017, 12, 3),
+            city="Bangkok",
+            country="THA",
+        )
+        from programme.planning.agenda import add_session, agenda_table
+
+        first = agenda_table(session, seed).iloc[0]
+        person = (first["facilitators"] or first["resource_persons"]).split("; ")[0]
+        add_session(
+            session,
+            module_id=other.id,
+            day=1,
+            start=first["start"],
+            end=first["end"],
+            title="Elsewhere",
+            facilitators=[person],
+            by=None,
+        )
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR)
+    next(box for box in app.selectbox if box.label == "Module").set_value(seed).run()
+    warnings = [w.value for w in app.warning if "also booked" in w.value]
+    assert len(warnings) == 1 and person in warnings[0] and "RC2017 · Module 2" in warnings[0]
+
+
+def test_next_steps_page_reviews_the_previous_module_and_pulls_a_topic(demo_db: str) -> None:
+    module5 = _module_id(demo_db, "NP-MYS-2016", 5)
+    module4 = _module_id(demo_db, "NP-MYS-2016", 4)
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    next(box for box in app.selectbox if box.label == "Module").set_value(module5).run()
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == ["Review the previous module", "Next steps", "Topic backlog"]
+    next(box for box in app.text_input if box.label == "Topic").set_value("Racism and xenophobia in the media")
+    next(box for box in app.text_input if box.label == "Asked by").set_value("plenary")
+    next(button for button in app.button if button.label == "Add topic").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        added = session.scalar(sa.select(TopicSuggestion).where(TopicSuggestion.text.like("Racism and xenophobia in%")))
+        assert added.module_id == module5
+        pulled_from = session.scalar(sa.select(TopicSuggestion.id).where(TopicSuggestion.module_id == module4))
+    next(box for box in app.selectbox if box.label == "Topic").set_value(pulled_from)
+    next(button for button in app.button if button.label == "Pull into the agenda").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(TopicSuggestion, pulled_from).planned_module_id == module5
+
+
+def test_a_module_without_people_or_items_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    for path in ("pages/agenda.py", "pages/next_steps.py"):
+        app = run_page(path, UserRole.FACILITATOR)
+        assert not app.exception
+        assert any("Courses and modules" in info.value for info in app.info)
+    app = run_page("pages/courses.py", UserRole.FACILITATOR)
+    assert not app.exception and any("No course yet" in info.value for info in app.info)
