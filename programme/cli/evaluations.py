@@ -82,8 +82,7 @@ def _print_import(result) -> None:
         )
     else:
         print(
-            f"Imported {result.created} responses ({result.skipped} skipped, "
-            f"{result.questions_added} new questions)."
+            f"Imported {result.created} responses ({result.skipped} skipped, {result.questions_added} new questions)."
         )
 
 
