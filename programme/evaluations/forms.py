@@ -17,6 +17,8 @@ from programme.models import (
     EvaluationForm,
     Method,
     Module,
+    Participation,
+    Person,
     Question,
     QuestionKind,
     Response,
@@ -211,3 +213,14 @@ def add_paper_response(
         summary=f"paper evaluation form {form_id}: {len(rows)} answers",
     )
     return response
+
+
+def module_participants(session: Session, module_id: int) -> dict[int, str]:
+    """Return {person id: name} of a module's participants, for forms that ask who answered."""
+    query = (
+        sa.select(Person.id, Person.full_name)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.module_id == module_id)
+        .order_by(Person.full_name)
+    )
+    return dict(session.execute(query).tuples().all())
