@@ -60,7 +60,7 @@ with this_tab:
         st.dataframe(
             sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
         )
-    st.plotly_chart(charts.response_rate_chart(rates), width="stretch")
+    st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
     st.subheader("Suggestions for the next module")
     if backlog.empty:
         st.caption("No suggestions were written for this module.")
@@ -98,7 +98,7 @@ with facilitators_tab:
 with learning_tab, ui.db() as session:
     gains = q.learning_gains(session, course_id=module.course_id)
     st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
-    st.plotly_chart(charts.learning_gain_chart(gains), width="stretch")
+    st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
 
 with comments_tab:
     st.caption(
@@ -108,7 +108,7 @@ with comments_tab:
         questions = q.comment_questions(session)
     left, middle, right = st.columns([2, 2, 2])
     scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
-                           index=1 + list(labels).index(module_id), key="comments_module")  # fmt: skip
+                           index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
     question = middle.selectbox("Question", [None, *questions], format_func=lambda t: t or "All open questions")
     search = right.text_input("Search the comments", placeholder="e.g. CEDAW")
     with ui.db() as session:

@@ -20,11 +20,21 @@ MUTED_COLOUR = "#9e9e9e"
 ROW_HEIGHT = 30
 MIN_HEIGHT = 320
 LABEL_MAX = 70
+# The standard form's session questions share this opening; charts show only the session's title.
+SESSION_PREFIXES = ("How useful was the session: ",)
 RATING_RANGE = [RATING_MIN - 0.5, RATING_MAX + 0.2]
 
 
 def _shorten(text: str, limit: int = LABEL_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short_question(text: str) -> str:
+    """Return "Working with the media" for "How useful was the session: Working with the media?"."""
+    for prefix in SESSION_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix) :].rstrip("?").strip()
+    return text
 
 
 def _height(rows: int) -> int:
@@ -39,17 +49,20 @@ def empty_figure(message: str) -> go.Figure:
     return figure
 
 
-def response_rate_chart(rates: pd.DataFrame) -> go.Figure:
-    """Return bars of participants who attended and responses per module, labelled with the response rate."""
+def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure:
+    """Return bars of participants who attended and responses per module, labelled with the response rate.
+
+    label: the column naming modules ("short" when all are of one course).
+    """
     if rates.empty:
         return empty_figure("No module has attendance or evaluation responses yet.")
     text = [f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
     figure = go.Figure(
         [
-            go.Bar(name="Attended", x=rates["module"], y=rates["attended"], marker_color=MUTED_COLOUR),
+            go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),
             go.Bar(
                 name="Responses",
-                x=rates["module"],
+                x=rates[label],
                 y=rates["responses"],
                 marker_color=GOOD_COLOUR,
                 text=text,
@@ -84,7 +97,7 @@ def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LAB
         return empty_figure("No ratings yet for this module.")
     rows = _likert_rows(counts)
     names = [
-        f"{_shorten(q, 55)}<br><sub>mean {m:.2f} · n={int(n)}</sub>"
+        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> (n={int(n)})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
     middle = (RATING_MIN + RATING_MAX) // 2
@@ -101,6 +114,7 @@ def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LAB
             name=f"{rating} {labels[rating - RATING_MIN]}",
             marker_color=LIKERT_COLOURS[rating - RATING_MIN],
             legendgroup=str(rating),
+            legendrank=rating,
             showlegend=not (rating == middle and sign < 0),
             customdata=list(zip(rows[rating], rows[f"pct{rating}"], strict=True)),
             hovertemplate=f"{labels[rating - RATING_MIN]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)<extra></extra>",
@@ -134,11 +148,18 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
             orientation="h",
             marker_color=colours,
             text=_rating_bar_text(ranked["mean"], ranked["n"]),
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="end",
             hovertemplate="%{y}<br>mean %{x:.2f}<extra></extra>",
         )
     )  # fmt: skip
-    figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR, annotation_text=f"weak below {weak_mean}")
+    figure.add_vline(
+        x=weak_mean,
+        line_dash="dash",
+        line_color=WEAK_COLOUR,
+        annotation_text=f"weak below {weak_mean}",
+        annotation_position="top left",
+    )
     if "module_mean" in ranked and len(ranked):
         average = float(ranked["module_mean"].iloc[0])
         figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR, annotation_text=f"module {average:.2f}",
@@ -190,7 +211,8 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
             y=modules["mean"],
             marker_color=colours,
             text=_rating_bar_text(modules["mean"], modules["n"]),
-            textposition="outside",
+            textposition="inside",
+            insidetextanchor="end",
             hovertemplate="%{x}<br>mean %{y:.2f}<extra></extra>",
         )
     )
@@ -231,19 +253,19 @@ def trend_chart(trend: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def learning_gain_chart(gains: pd.DataFrame) -> go.Figure:
+def learning_gain_chart(gains: pd.DataFrame, label: str = "module") -> go.Figure:
     """Return pre- and post-test means per module joined by a line (the gain), Kirkpatrick level 2."""
     if gains.empty:
         return empty_figure("No pre- and post-test scores recorded yet.")
     figure = go.Figure()
-    for label, pre, post in zip(gains["module"], gains["pre"], gains["post"], strict=True):
-        figure.add_scatter(x=[pre, post], y=[label, label], mode="lines", line_color=MUTED_COLOUR,
+    for name, pre, post in zip(gains[label], gains["pre"], gains["post"], strict=True):
+        figure.add_scatter(x=[pre, post], y=[name, name], mode="lines", line_color=MUTED_COLOUR,
                            showlegend=False, hoverinfo="skip")  # fmt: skip
-    figure.add_scatter(x=gains["pre"], y=gains["module"], mode="markers", name="before (pre-test)",
+    figure.add_scatter(x=gains["pre"], y=gains[label], mode="markers", name="before (pre-test)",
                        marker={"color": LIKERT_COLOURS[1], "size": 10})  # fmt: skip
     figure.add_scatter(
         x=gains["post"],
-        y=gains["module"],
+        y=gains[label],
         mode="markers",
         name="after (post-test)",
         marker={"color": GOOD_COLOUR, "size": 10},
@@ -255,6 +277,6 @@ def learning_gain_chart(gains: pd.DataFrame) -> go.Figure:
         xaxis_title="mean score",
         yaxis={"autorange": "reversed"},
         height=_height(len(gains)),
-        legend_orientation="h",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
     )
     return figure

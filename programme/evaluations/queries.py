@@ -40,8 +40,11 @@ def _frame(session: Session, query: sa.Select) -> pd.DataFrame:
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add a "module" label column from course, number, start_date and city."""
+    """Add "module" ("CODE · Module 4 · Dec 2017, Kuala Lumpur") and "short" ("Module 4 · Dec 2017") labels."""
     frame = frame.copy()
+    frame["short"] = [
+        f"Module {number} · {start:%b %Y}" for number, start in zip(frame["number"], frame["start_date"], strict=True)
+    ]
     frame["module"] = [
         module_label(code, number, start, None if pd.isna(city) else city)
         for code, number, start, city in zip(
@@ -206,7 +209,7 @@ def facilitator_ratings(session: Session) -> pd.DataFrame:
 def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     """Return the module's mean rating beside its course's earlier modules and the organisation's average.
 
-    Columns: label, kind ("this module", "earlier module", "organisation"), n, mean; earlier modules in date order.
+    Columns: label ("Module 3 · Mar 2017", or ORGANISATION_AVERAGE), kind ("this module", "earlier module", "organisation"), n, mean; earlier modules in date order.
     """
     module = session.get(Module, module_id)
     if module is None:
@@ -230,7 +233,7 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     overall = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.avg(ratings.c.rating))).one()
     rows: list[dict[str, Any]] = [
         {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
-        for label, kind, n, mean in zip(frame["module"], frame["kind"], frame["n"], frame["mean"], strict=True)
+        for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)
     ]
     if overall[0]:
         rows.append(
