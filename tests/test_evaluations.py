@@ -41,7 +41,8 @@ from programme.models import (
 )
 from programme.models import Session as AgendaSession
 
-SAMPLE = Path("/work/shared/samples/evaluation_survey_export.csv")
+# A copy of the shared sample export (KoboToolbox-style), kept with the tests.
+SAMPLE = Path(__file__).parent / "data" / "evaluation_survey_export.csv"
 # The sample's sessions as a module's agenda would hold them (note the accent the export lacks).
 SAMPLE_SESSIONS = [
     "Opening and expectations",
@@ -189,6 +190,9 @@ def test_import_of_the_shared_sample(session: Session) -> None:
     assert {r.person_id for r in responses} == {None}
     assert {r.external_id for r in responses} == {f"uuid-{i:04d}" for i in range(38)}
     assert all(r.submitted_at is not None and r.submitted_at.hour == 8 for r in responses)
+    # The new form keeps the scale the export used, for paper entry and the charts' legends.
+    form = module_form(session, module.id)
+    assert json.loads(form.scale_labels)[::2] == ["Not at all useful", "Useful", "Extremely useful"]
     batch = session.scalars(sa.select(ImportBatch)).one()
     assert batch.module_id == module.id and json.loads(batch.counts)["created"] == 38
     assert session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "import")) == 1

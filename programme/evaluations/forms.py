@@ -162,6 +162,7 @@ def questions_table(session: Session, form_id: int) -> pd.DataFrame:
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
     frame["kind"] = frame["kind"].map(lambda kind: getattr(kind, "value", kind))
+    frame["session"] = frame["session"].fillna("")
     return frame
 
 

@@ -19,7 +19,7 @@ from programme import audit
 from programme.errors import NotFound, ProgrammeError
 from programme.evaluations.columns import META_SYNONYMS, ColumnPlan, looks_like_header, plan_columns, plans_table
 from programme.evaluations.forms import add_question, create_form, form_questions, module_form, module_sessions
-from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
+from programme.evaluations.scales import UnknownAnswer, detect_labels, form_labels, is_blank, parse_labels, read_rating
 from programme.models import (
     Answer,
     ImportBatch,
@@ -128,7 +128,11 @@ def import_evaluations(
     if result.errors or dry_run:
         return result
     if form is None:
-        form = create_form(session, module_id=module_id, scale_labels=custom, by=by)
+        # A new form keeps the labels the export's answers used, so that paper entry and charts speak alike.
+        labels_used = custom or detect_labels(
+            value for plan in plans if plan.kind == QuestionKind.RATING for value in table.frame[plan.column]
+        )
+        form = create_form(session, module_id=module_id, scale_labels=labels_used, by=by)
         result.form_id = form.id
     elif custom and not form.scale_labels:
         form.scale_labels = json.dumps(custom, ensure_ascii=False)

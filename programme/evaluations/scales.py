@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from programme.errors import ProgrammeError
 from programme.models.evaluations import RATING_MAX, RATING_MIN
@@ -55,6 +56,15 @@ STANDARD_LABELS = _standard_labels()
 # "4", "4.0", "4/5", "4 out of 5", "4 - Very good", "4 (Very good)", "Very good (4)", "Very good - 4".
 _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)(?:\s*(?:/|out of)\s*5)?(?:\s*[-–—:.)(]\s*|\s+|$)(.*)$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)\s*[-–—:(]\s*(\d+)\)?$")
+
+
+# Complete scales, as a form would print them: the importer keeps the one an export's answers use.
+NAMED_SCALES: tuple[tuple[str, ...], ...] = (
+    ("Not at all useful", "Slightly useful", "Useful", "Very useful", "Extremely useful"),
+    ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+    ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"),
+    DEFAULT_SCALE_LABELS,
+)
 
 
 class UnknownAnswer(ValueError):
@@ -126,6 +136,19 @@ def parse_labels(text: str | Sequence[str] | None) -> list[str] | None:
     if len(parts) != SCALE_SIZE:
         raise ProgrammeError(f"A scale needs {SCALE_SIZE} labels, lowest first; {len(parts)} were given.")
     return parts
+
+
+def detect_labels(answers: Iterable[object]) -> list[str] | None:
+    """Return the named scale most of the answers' labels belong to, or None when they are numbers only."""
+    hits = Counter()
+    for answer in answers:
+        folded = fold(clean_text(answer))
+        for index, scale in enumerate(NAMED_SCALES):
+            if folded in {fold(label) for label in scale}:
+                hits[index] += 1
+    if not hits:
+        return None
+    return list(NAMED_SCALES[hits.most_common(1)[0][0]])
 
 
 def form_labels(scale_labels: str | None) -> list[str]:
