@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from programme.evaluations.queries import WEAK_MEAN
+from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 
@@ -122,10 +122,10 @@ def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LAB
     figure.update_layout(
         barmode="relative",
         title="Ratings (share of answers; low to the left, high to the right)",
-        xaxis={"title": "% of answers", "range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
+        xaxis={"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
                "ticktext": ["100", "50", "0", "50", "100"]},
         yaxis={"autorange": "reversed"},
-        legend={"orientation": "h", "traceorder": "normal", "y": -0.15},
+        legend={"orientation": "h", "traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         height=_height(len(rows)) + 40,
     )  # fmt: skip
     return figure
@@ -153,19 +153,14 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
             hovertemplate="%{y}<br>mean %{x:.2f}<extra></extra>",
         )
     )  # fmt: skip
-    figure.add_vline(
-        x=weak_mean,
-        line_dash="dash",
-        line_color=WEAK_COLOUR,
-        annotation_text=f"weak below {weak_mean}",
-        annotation_position="top left",
-    )
+    figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR)
     if "module_mean" in ranked and len(ranked):
         average = float(ranked["module_mean"].iloc[0])
         figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR, annotation_text=f"module {average:.2f}",
                          annotation_position="bottom right")  # fmt: skip
     figure.update_layout(
-        title="Sessions ranked by mean rating (⚠ weak)",
+        title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
+        f"or {WEAK_GAP} below the module's average, the dotted line)",
         xaxis={"title": "mean rating (1-5)", "range": [RATING_MIN - 1, RATING_MAX + 0.8]},
         yaxis={"autorange": "reversed"},
         height=_height(len(ranked)),
