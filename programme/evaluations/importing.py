@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import PurePath
 from typing import Any
 
@@ -211,10 +211,20 @@ def _submitted_at(row: pd.Series, meta: dict[str, str]) -> datetime | None:
     for name in TIME_COLUMNS:
         text = clean_text(row[meta[name]]) if name in meta else ""
         if text:
-            moment = pd.to_datetime(text, utc=True, errors="coerce")
-            if not pd.isna(moment):
-                return moment.to_pydatetime()
+            moment = _parse_moment(text)
+            if moment is not None:
+                return moment
     return None
+
+
+def _parse_moment(text: str) -> datetime | None:
+    """Return a time in UTC from ISO 8601 (survey tools) or another common form; naive times are taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = pd.to_datetime(text, utc=True, errors="coerce", dayfirst=True)
+        return None if pd.isna(parsed) else parsed.to_pydatetime()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _new_rows(
@@ -310,12 +320,13 @@ def _write(
     session.add_all(responses)
     session.flush()
     answers = [
-        Answer(response_id=response.id, question_id=plans[index].question_id, rating=rating, text=text)
+        {"response_id": response.id, "question_id": plans[index].question_id, "rating": rating, "text": text}
         for response, row in zip(responses, rows, strict=True)
         for index, rating, text in row.answers
     ]
-    session.add_all(answers)
-    session.flush()
+    # One executemany instead of an object per answer: an export holds thousands of answers.
+    if answers:
+        session.execute(sa.insert(Answer), answers)
     audit.record(
         session,
         action="import",

@@ -6,6 +6,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from programme.errors import ProgrammeError
 from programme.models.evaluations import RATING_MAX, RATING_MIN
@@ -67,13 +68,25 @@ NAMED_SCALES: tuple[tuple[str, ...], ...] = (
 )
 
 
+_NAMED_FOLDED = tuple(frozenset(fold(label) for label in scale) for scale in NAMED_SCALES)
+
+
 class UnknownAnswer(ValueError):
     """An answer that is not a rating on the 1-5 scale; its message says what was expected."""
 
 
 def is_blank(value: object) -> bool:
     """Return whether an answer means "no answer" (blank, "-", "N/A")."""
-    return fold(clean_text(value)) in BLANK_ANSWERS
+    return _fold(clean_text(value)) in BLANK_ANSWERS
+
+
+@lru_cache(maxsize=64)
+def _custom_labels(labels: tuple[str, ...]) -> dict[str, int]:
+    return {fold(label): rating for rating, label in enumerate(labels, start=RATING_MIN) if fold(label)}
+
+
+# Exports repeat the same few answers thousands of times: fold each once.
+_fold = lru_cache(maxsize=4096)(fold)
 
 
 def read_rating(value: object, labels: Sequence[str] | None = None) -> int | None:
@@ -86,8 +99,8 @@ def read_rating(value: object, labels: Sequence[str] | None = None) -> int | Non
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _in_range(float(value), text)
-    custom = {fold(label): rating for rating, label in enumerate(labels or (), start=RATING_MIN) if fold(label)}
-    folded = fold(text)
+    custom = _custom_labels(tuple(labels or ()))
+    folded = _fold(text)
     if folded in custom:
         return custom[folded]
     if folded in STANDARD_LABELS:
@@ -140,11 +153,11 @@ def parse_labels(text: str | Sequence[str] | None) -> list[str] | None:
 
 def detect_labels(answers: Iterable[object]) -> list[str] | None:
     """Return the named scale most of the answers' labels belong to, or None when they are numbers only."""
-    hits = Counter()
+    hits: Counter[int] = Counter()
     for answer in answers:
-        folded = fold(clean_text(answer))
-        for index, scale in enumerate(NAMED_SCALES):
-            if folded in {fold(label) for label in scale}:
+        folded = _fold(clean_text(answer))
+        for index, scale in enumerate(_NAMED_FOLDED):
+            if folded in scale:
                 hits[index] += 1
     if not hits:
         return None
