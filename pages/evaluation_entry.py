@@ -1,11 +1,147 @@
-"""Forms and entry."""
+"""Forms and entry: a module's evaluation form, imports of survey exports, and typing in paper forms."""
 
 import streamlit as st
 
 from programme import ui
+from programme.courses import module_label, modules_table
+from programme.errors import ProgrammeError
+from programme.evaluations import (
+    add_paper_response,
+    create_standard_form,
+    import_evaluations,
+    module_form,
+    questions_table,
+)
+from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
+from programme.evaluations.scales import form_labels
+from programme.evaluations.summary import response_count
 from programme.models import UserRole
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Forms and entry")
-st.caption("Create evaluation forms, import survey exports and type paper forms.")
-st.info("This page is being built; its work is tracked in issue 6.")
+st.caption("Create a module's evaluation form, import a survey export, or type in paper forms one after another.")
+
+with ui.db() as session:
+    modules = modules_table(session)
+if modules.empty:
+    st.info("There are no modules yet. Add a course and its modules on **Courses and modules** first.")
+    st.stop()
+
+labels = {row.module_id: module_label(row.course, row.number, row.start_date, row.city) for row in modules.itertuples()}
+module_id = st.selectbox("Module", list(labels), format_func=labels.get)
+
+with ui.db() as session:
+    form = module_form(session, module_id)
+    form_id = form.id if form else None
+    asks_name = bool(form and form.asks_name)
+    scale = form_labels(form.scale_labels if form else None)
+    questions = questions_table(session, form_id) if form else None
+    responses = response_count(session, module_id)
+    agenda = [s.title for s in module_sessions(session, module_id) if s.method not in METHODS_NOT_RATED]
+
+form_tab, import_tab, paper_tab = st.tabs(["Form", "Import an export", "Type paper forms"])
+
+with form_tab:
+    if form is None:
+        st.info(
+            "This module has no evaluation form yet. The standard form asks how useful each session was "
+            f"({len(agenda)} sessions on the agenda), the module's relevance, facilitation and logistics, "
+            "what was most useful, and suggestions for the next module."
+        )
+        ask = st.checkbox("Ask for the respondent's name", help="Leave this off: evaluations are anonymous by default.")
+        if st.button("Create the standard form", type="primary"):
+            try:
+                with ui.db() as session:
+                    create_standard_form(session, module_id=module_id, asks_name=ask, by=user.username)
+            except ProgrammeError as error:
+                ui.show_error(error)
+            else:
+                st.success("Form created.")
+                st.rerun()
+        st.caption("Or import an export: its columns become the form's questions.")
+    else:
+        st.write(f"**{form.title}** · {len(questions)} questions · {responses} responses · "
+                 + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
+        st.dataframe(questions.drop(columns="id"), hide_index=True, width="stretch")
+
+with import_tab:
+    st.write(
+        "Upload the spreadsheet as the survey tool exported it (KoboToolbox, Google Forms, Microsoft Forms...). "
+        "Its own columns (`_uuid`, `start`, `end`, `_submission_time`...) are ignored; each other column becomes a "
+        "question, tied to the session whose title it contains. Importing the same export again adds no duplicates."
+    )
+    nonce = st.session_state.setdefault("evaluation_upload", 0)
+    upload = st.file_uploader("Evaluation export", type=["csv", "xlsx", "xls", "ods"], key=f"upload_{nonce}")
+    custom = st.text_input("Scale labels, if the form used its own (five, lowest first, separated by commas)",
+                           placeholder="e.g. Mauvais, Passable, Bien, Très bien, Excellent")  # fmt: skip
+    if upload is not None:
+        try:
+            with ui.db() as session:
+                preview = import_evaluations(session, data=upload.getvalue(), filename=upload.name,
+                                             module_id=module_id, dry_run=True, scale_labels=custom or None)  # fmt: skip
+        except ProgrammeError as error:
+            ui.show_error(error)
+        else:
+            counts = st.columns(4)
+            counts[0].metric("Rows", preview.rows)
+            counts[1].metric("New responses", preview.created)
+            counts[2].metric("Already imported or repeated", preview.skipped)
+            counts[3].metric("New questions", preview.questions_added)
+            st.dataframe(preview.columns_table(), hide_index=True, width="stretch")
+            for warning in preview.warnings:
+                st.warning(warning)
+            if preview.errors:
+                st.error(
+                    f"{len(preview.errors)} answers cannot be read; nothing will be imported until they are fixed."
+                )
+                st.dataframe([e.__dict__ for e in preview.errors], hide_index=True, width="stretch")
+            elif preview.created == 0:
+                st.info("Every response in this file is already imported.")
+            elif st.button(f"Import {preview.created} responses", type="primary"):
+                try:
+                    with ui.db() as session:
+                        done = import_evaluations(session, data=upload.getvalue(), filename=upload.name,
+                                                  module_id=module_id, scale_labels=custom or None, by=user.username)  # fmt: skip
+                except ProgrammeError as error:
+                    ui.show_error(error)
+                else:
+                    st.session_state["evaluation_upload"] = nonce + 1
+                    st.session_state["evaluation_imported"] = done.created
+                    st.rerun()
+    if "evaluation_imported" in st.session_state:
+        st.success(f"Imported {st.session_state.pop('evaluation_imported')} responses.")
+
+with paper_tab:
+    if form is None:
+        st.info("Create the form first (on the **Form** tab), then type the paper forms here.")
+    else:
+        typed = st.session_state.get("paper_typed", 0)
+        st.caption(f"Type one form, save, and the next blank form appears. Forms typed in this sitting: {typed}.")
+        options = list(range(1, len(scale) + 1))
+        with ui.db() as session:
+            people = module_participants(session, module_id) if asks_name else {}
+        with st.form("paper_form", clear_on_submit=True):
+            person = None
+            if asks_name:
+                person = st.selectbox(
+                    "Who filled it in", [None, *people], format_func=lambda p: people.get(p, "(no name)")
+                )
+            answers = {}
+            for row in questions.itertuples():
+                label = f"{row.position}. {row.text}"
+                if row.kind == "rating":
+                    answers[row.id] = st.radio(label, options, index=None, horizontal=True, key=f"q{row.id}",
+                                               format_func=lambda r: f"{r} {scale[r - 1]}")  # fmt: skip
+                else:
+                    answers[row.id] = st.text_area(label, key=f"q{row.id}", height=68)
+            saved = st.form_submit_button("Save and start the next form", type="primary")
+        if saved:
+            try:
+                with ui.db() as session:
+                    add_paper_response(session, form_id=form_id, answers={k: v for k, v in answers.items() if v is not None},
+                                       person_id=person, by=user.username)  # fmt: skip
+            except ProgrammeError as error:
+                ui.show_error(error)
+            else:
+                st.session_state["paper_typed"] = typed + 1
+                st.success(f"Saved. {typed + 1} forms typed in this sitting.")

@@ -1,11 +1,121 @@
-"""Evaluation dashboard."""
+"""Evaluation dashboard: which sessions worked, which facilitators, and how modules compare."""
 
+import pandas as pd
 import streamlit as st
 
 from programme import ui
-from programme.models import UserRole
+from programme.charts import evaluations as charts
+from programme.evaluations import module_summary, suggestions
+from programme.evaluations import queries as q
+from programme.evaluations.forms import module_form
+from programme.evaluations.scales import form_labels
+from programme.models import Module, UserRole
+from programme.sheets import to_csv_bytes
 
 user = ui.guard(UserRole.VIEWER)
 st.title("Evaluation dashboard")
-st.caption("Compare sessions, facilitators and modules from evaluation forms.")
-st.info("This page is being built; its work is tracked in issue 6.")
+st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
+
+with ui.db() as session:
+    modules = q.evaluated_modules(session)
+if modules.empty:
+    st.info("No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**.")
+    st.stop()
+
+labels = dict(zip(modules["module_id"], modules["module"], strict=True))
+module_id = st.selectbox("Module", list(labels), format_func=labels.get)
+
+with ui.db() as session:
+    module = session.get(Module, module_id)
+    summary = module_summary(session, module_id)
+    rates = q.response_rates(session, course_id=module.course_id)
+    sessions = q.session_ratings(session, module_id, with_facilitators=user.can_see_names)
+    counts = q.likert_counts(session, module_id)
+    form = module_form(session, module_id)
+    scale = form_labels(form.scale_labels if form else None)
+    backlog = suggestions(session, module_id)
+
+this_rate = rates[rates["module_id"] == module_id]
+rating_n = int(counts["count"].sum()) if not counts.empty else 0
+rating_mean = float((counts["rating"] * counts["count"]).sum() / rating_n) if rating_n else None
+columns = st.columns(4)
+columns[0].metric("Responses", summary["responses"])
+rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
+columns[1].metric("Response rate", f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "—",
+                  help="Responses divided by the participants who attended.")  # fmt: skip
+columns[2].metric("Mean rating", f"{rating_mean:.2f}" if rating_mean else "—", help="All ratings, on a 1-5 scale.")
+columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
+                  help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module's average, "
+                  f"with at least {q.MIN_RATINGS_TO_FLAG} ratings.")  # fmt: skip
+
+this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = st.tabs(
+    ["This module", "Compare modules", "Facilitators", "Learning", "Comments"]
+)
+
+with this_tab:
+    st.plotly_chart(charts.likert_chart(counts, scale), width="stretch")
+    st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
+    if not sessions.empty:
+        shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
+        st.dataframe(
+            sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
+        )
+    st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
+    st.subheader("Suggestions for the next module")
+    if backlog.empty:
+        st.caption("No suggestions were written for this module.")
+    else:
+        st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
+
+with compare_tab, ui.db() as session:
+    comparison = q.module_comparison(session, module_id)
+    trend = q.yearly_trend(session)
+    st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
+    st.plotly_chart(charts.trend_chart(trend), width="stretch")
+
+with facilitators_tab:
+    if not user.can_see_names:
+        st.info("Facilitator comparisons name people, so they are shown to facilitators and administrators only.")
+    else:
+        with ui.db() as session:
+            led = q.facilitator_ratings(session)
+            organisation = q.module_comparison(session, module_id)
+        average = organisation.loc[organisation["kind"] == "organisation", "mean"]
+        here = sorted(led.loc[led["module_id"] == module_id, "facilitator"].unique())
+        chosen = st.multiselect("Facilitators", sorted(led["facilitator"].unique()), default=here,
+                                help="Starts with those who led sessions of this module.")  # fmt: skip
+        picked = led[led["facilitator"].isin(chosen)]
+        st.plotly_chart(
+            charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
+        )
+        if not picked.empty:
+            totals = picked.assign(total=picked["mean"] * picked["n"]).groupby("facilitator", as_index=False)
+            overview = totals.agg(modules=("module_id", "nunique"), n=("n", "sum"), total=("total", "sum"))
+            overview["mean"] = overview["total"] / overview["n"]
+            st.dataframe(overview.drop(columns="total"), hide_index=True,
+                         column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+
+with learning_tab, ui.db() as session:
+    gains = q.learning_gains(session, course_id=module.course_id)
+    st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
+    st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
+
+with comments_tab:
+    st.caption(
+        "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
+    )
+    with ui.db() as session:
+        questions = q.comment_questions(session)
+    left, middle, right = st.columns([2, 2, 2])
+    scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
+                           index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
+    question = middle.selectbox("Question", [None, *questions], format_func=lambda t: t or "All open questions")
+    search = right.text_input("Search the comments", placeholder="e.g. CEDAW")
+    with ui.db() as session:
+        found = q.comments(session, module_id=scope, question=question, search=search)
+    st.write(f"{len(found)} comments")
+    if found.empty:
+        st.info("No comments match; try another module, question or word.")
+    else:
+        st.dataframe(found, hide_index=True, width="stretch")
+        st.download_button("Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv")

@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from programme.cli import access, core, participants, planning
+from programme.cli import access, core, evaluations, participants, planning
 from programme.errors import ProgrammeError
 
 log = logging.getLogger("programme")
 
 # Each area's module exposes register(subparsers); its handlers return an exit code.
-COMMAND_MODULES = [core, access, participants, planning]
+COMMAND_MODULES = [core, access, participants, planning, evaluations]
 
 
 def build_parser() -> argparse.ArgumentParser:

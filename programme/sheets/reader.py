@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
@@ -98,18 +98,30 @@ def _workbook_sheets(data: bytes) -> dict[str, list[list[str]]]:
         ) from error
 
 
-def _find_header(rows: list[list[str]], known: set[str]) -> tuple[int, int]:
+def _find_header(
+    rows: list[list[str]], known: set[str], header_cell: Callable[[str], bool] | None = None
+) -> tuple[int, int]:
     """Return (index of the header row, number of known names in it)."""
     best, best_score = -1, 0
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for cell in row if header_key(cell) in known)
+        score = sum(1 for cell in row if header_key(cell) in known or (header_cell is not None and header_cell(cell)))
         if score > best_score:
             best, best_score = index, score
     return best, best_score
 
 
-def read_table(data: bytes, filename: str, synonyms: Mapping[str, Sequence[str]]) -> SheetTable:
-    """Return the list in a file: the sheet and header row that best match the synonyms, blank rows dropped."""
+def read_table(
+    data: bytes,
+    filename: str,
+    synonyms: Mapping[str, Sequence[str]],
+    *,
+    header_cell: Callable[[str], bool] | None = None,
+) -> SheetTable:
+    """Return the list in a file: the sheet and header row that best match the synonyms, blank rows dropped.
+
+    header_cell, when given, also counts a cell as a column name (for lists whose columns are free-form
+    questions, such as evaluation exports); the first best-scoring row wins, so a header beats the rows below.
+    """
     suffix = PurePath(filename).suffix.lower()
     if not data:
         raise UnreadableFile("The file is empty.")
@@ -120,11 +132,11 @@ def read_table(data: bytes, filename: str, synonyms: Mapping[str, Sequence[str]]
     else:
         raise UnreadableFile(f"Files of type '{suffix or 'unknown'}' cannot be read; use .xlsx, .xls, .ods or .csv.")
     known = {header_key(name) for field, names in synonyms.items() for name in [field, *names]}
-    chosen = max(sheets.items(), key=lambda item: _find_header(item[1], known)[1], default=None)
+    chosen = max(sheets.items(), key=lambda item: _find_header(item[1], known, header_cell)[1], default=None)
     if chosen is None:
         raise UnreadableFile("The file holds no sheet.")
     name, rows = chosen
-    header_index, score = _find_header(rows, known)
+    header_index, score = _find_header(rows, known, header_cell)
     if score < MIN_HEADER_MATCHES:
         raise UnreadableFile("No header row with recognisable column names was found in the first 30 rows.")
     header = [cell or f"Column {i + 1}" for i, cell in enumerate(rows[header_index])]

@@ -1,0 +1,277 @@
+"""Evaluation charts: pure functions from the dashboards' tables (programme.evaluations.queries) to plotly figures."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
+from programme.evaluations.scales import DEFAULT_SCALE_LABELS
+from programme.models.evaluations import RATING_MAX, RATING_MIN
+
+# Red for the low end, grey for the middle, blue for the high end: readable by most colour-blind people.
+LIKERT_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
+WEAK_COLOUR = "#b2182b"
+GOOD_COLOUR = "#2166ac"
+MUTED_COLOUR = "#9e9e9e"
+# Height of one bar's row in horizontal charts, so that long lists stay legible.
+ROW_HEIGHT = 30
+MIN_HEIGHT = 320
+LABEL_MAX = 70
+# The standard form's session questions share this opening; charts show only the session's title.
+SESSION_PREFIXES = ("How useful was the session: ",)
+RATING_RANGE = [RATING_MIN - 0.5, RATING_MAX + 0.2]
+
+
+def _shorten(text: str, limit: int = LABEL_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short_question(text: str) -> str:
+    """Return "Working with the media" for "How useful was the session: Working with the media?"."""
+    for prefix in SESSION_PREFIXES:
+        if text.startswith(prefix):
+            return text[len(prefix) :].rstrip("?").strip()
+    return text
+
+
+def _height(rows: int) -> int:
+    return max(MIN_HEIGHT, 120 + ROW_HEIGHT * rows)
+
+
+def empty_figure(message: str) -> go.Figure:
+    """Return a blank figure that says why there is nothing to show."""
+    figure = go.Figure()
+    figure.add_annotation(text=message, showarrow=False, font={"size": 15}, x=0.5, y=0.5, xref="paper", yref="paper")
+    figure.update_layout(xaxis={"visible": False}, yaxis={"visible": False}, height=MIN_HEIGHT)
+    return figure
+
+
+def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure:
+    """Return bars of participants who attended and responses per module, labelled with the response rate.
+
+    label: the column naming modules ("short" when all are of one course).
+    """
+    if rates.empty:
+        return empty_figure("No module has attendance or evaluation responses yet.")
+    text = [f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
+    figure = go.Figure(
+        [
+            go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),
+            go.Bar(
+                name="Responses",
+                x=rates[label],
+                y=rates["responses"],
+                marker_color=GOOD_COLOUR,
+                text=text,
+                textposition="outside",
+                hovertemplate="%{x}<br>%{y} responses (%{text} of those who attended)<extra></extra>",
+            ),
+        ]
+    )
+    figure.update_layout(
+        barmode="group", title="Responses against attendance", yaxis_title="people", legend_orientation="h"
+    )
+    return figure
+
+
+def _likert_rows(counts: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per question with n, mean and the share (%) of each rating."""
+    wide = counts.pivot_table(index=["position", "question"], columns="rating", values="count", aggfunc="sum")
+    wide = wide.reindex(columns=range(RATING_MIN, RATING_MAX + 1), fill_value=0).fillna(0)
+    wide["n"] = wide.sum(axis=1)
+    wide["mean"] = sum(wide[r] * r for r in range(RATING_MIN, RATING_MAX + 1)) / wide["n"]
+    for rating in range(RATING_MIN, RATING_MAX + 1):
+        wide[f"pct{rating}"] = wide[rating] / wide["n"] * 100
+    return wide.reset_index().sort_values("position")
+
+
+def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS) -> go.Figure:
+    """Return the diverging stacked bar chart of rating questions, centred on the scale's middle, with mean and n.
+
+    counts: question_id/position, question, rating, count (programme.evaluations.queries.likert_counts).
+    """
+    if counts.empty:
+        return empty_figure("No ratings yet for this module.")
+    rows = _likert_rows(counts)
+    names = [
+        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> (n={int(n)})"
+        for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
+    ]
+    middle = (RATING_MIN + RATING_MAX) // 2
+    figure = go.Figure()
+    # Negative side first, from the centre outwards, so that the middle half touches zero.
+    order = [(middle, -0.5), *[(r, -1.0) for r in range(middle - 1, RATING_MIN - 1, -1)], (middle, 0.5),
+             *[(r, 1.0) for r in range(middle + 1, RATING_MAX + 1)]]  # fmt: skip
+    for rating, sign in order:
+        share = rows[f"pct{rating}"] * abs(sign)
+        figure.add_bar(
+            y=names,
+            x=share * (1 if sign > 0 else -1),
+            orientation="h",
+            name=f"{rating} {labels[rating - RATING_MIN]}",
+            marker_color=LIKERT_COLOURS[rating - RATING_MIN],
+            legendgroup=str(rating),
+            legendrank=rating,
+            showlegend=not (rating == middle and sign < 0),
+            customdata=list(zip(rows[rating], rows[f"pct{rating}"], strict=True)),
+            hovertemplate=f"{labels[rating - RATING_MIN]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)<extra></extra>",
+        )
+    figure.update_layout(
+        barmode="relative",
+        title="Ratings (share of answers; low to the left, high to the right)",
+        xaxis={"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
+               "ticktext": ["100", "50", "0", "50", "100"]},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "traceorder": "normal", "y": 1.0, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        height=_height(len(rows)) + 40,
+    )  # fmt: skip
+    return figure
+
+
+def _rating_bar_text(means: pd.Series, counts: pd.Series) -> list[str]:
+    return [f"{m:.2f} (n={int(n)})" for m, n in zip(means, counts, strict=True)]
+
+
+def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) -> go.Figure:
+    """Return the module's sessions ranked by mean rating, weak ones in red, with the weak line and module average."""
+    if sessions.empty:
+        return empty_figure("No session ratings yet: the form needs questions tied to sessions.")
+    ranked = sessions.sort_values("mean", ascending=False)
+    colours = [WEAK_COLOUR if weak else GOOD_COLOUR for weak in ranked["weak"]]
+    figure = go.Figure(
+        go.Bar(
+            y=[_shorten(title) + (" ⚠" if weak else "") for title, weak in zip(ranked["session"], ranked["weak"], strict=True)],
+            x=ranked["mean"],
+            orientation="h",
+            marker_color=colours,
+            text=_rating_bar_text(ranked["mean"], ranked["n"]),
+            textposition="inside",
+            insidetextanchor="end",
+            hovertemplate="%{y}<br>mean %{x:.2f}<extra></extra>",
+        )
+    )  # fmt: skip
+    figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR)
+    if "module_mean" in ranked and len(ranked):
+        average = float(ranked["module_mean"].iloc[0])
+        figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR, annotation_text=f"module {average:.2f}",
+                         annotation_position="bottom right")  # fmt: skip
+    figure.update_layout(
+        title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
+        f"or {WEAK_GAP} below the module's average, the dotted line)",
+        xaxis={"title": "mean rating (1-5)", "range": [RATING_MIN - 1, RATING_MAX + 0.8]},
+        yaxis={"autorange": "reversed"},
+        height=_height(len(ranked)),
+        showlegend=False,
+    )
+    return figure
+
+
+def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = None) -> go.Figure:
+    """Return each facilitator's mean session rating per module they led, over time (one line each)."""
+    if ratings.empty:
+        return empty_figure("No rated sessions with a facilitator yet.")
+    figure = go.Figure()
+    for name, rows in ratings.sort_values("start_date").groupby("facilitator", sort=True):
+        figure.add_scatter(
+            x=rows["start_date"],
+            y=rows["mean"],
+            mode="lines+markers",
+            name=name,
+            customdata=list(zip(rows["module"], rows["n"], strict=True)),
+            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (n=%{{customdata[1]}})<extra></extra>",
+        )
+    if organisation_mean is not None:
+        figure.add_hline(y=organisation_mean, line_dash="dot", line_color=MUTED_COLOUR,
+                         annotation_text=f"organisation {organisation_mean:.2f}")  # fmt: skip
+    figure.update_layout(
+        title="Facilitators: mean rating of the sessions they led, by module",
+        yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
+        xaxis_title="module start",
+    )
+    return figure
+
+
+def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
+    """Return the module's mean rating beside its course's earlier modules, with the organisation's average."""
+    modules = comparison[comparison["kind"] != "organisation"]
+    if modules.empty:
+        return empty_figure("This module has no ratings yet.")
+    colours = [GOOD_COLOUR if kind == "this module" else MUTED_COLOUR for kind in modules["kind"]]
+    figure = go.Figure(
+        go.Bar(
+            x=modules["label"],
+            y=modules["mean"],
+            marker_color=colours,
+            text=_rating_bar_text(modules["mean"], modules["n"]),
+            textposition="inside",
+            insidetextanchor="end",
+            hovertemplate="%{x}<br>mean %{y:.2f}<extra></extra>",
+        )
+    )
+    organisation = comparison[comparison["kind"] == "organisation"]
+    if not organisation.empty:
+        average = float(organisation["mean"].iloc[0])
+        figure.add_hline(y=average, line_dash="dash", line_color=WEAK_COLOUR,
+                         annotation_text=f"organisation average {average:.2f}")  # fmt: skip
+    figure.update_layout(
+        title="This module against earlier modules of the course",
+        yaxis={"title": "mean rating (1-5)", "range": [0, RATING_MAX + 0.6]},
+        showlegend=False,
+    )
+    return figure
+
+
+def trend_chart(trend: pd.DataFrame) -> go.Figure:
+    """Return the mean rating per year, with the number of responses in the hover and on the points."""
+    if trend.empty:
+        return empty_figure("No ratings yet.")
+    figure = go.Figure(
+        go.Scatter(
+            x=trend["year"],
+            y=trend["mean"],
+            mode="lines+markers+text",
+            text=[f"{m:.2f}" for m in trend["mean"]],
+            textposition="top center",
+            marker_color=GOOD_COLOUR,
+            customdata=list(zip(trend["modules"], trend["responses"], strict=True)),
+            hovertemplate="%{x}: mean %{y:.2f}<br>%{customdata[0]} modules, %{customdata[1]} responses<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        title="Mean rating by year",
+        yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
+        xaxis={"title": "year", "dtick": 1},
+    )
+    return figure
+
+
+def learning_gain_chart(gains: pd.DataFrame, label: str = "module") -> go.Figure:
+    """Return pre- and post-test means per module joined by a line (the gain), Kirkpatrick level 2."""
+    if gains.empty:
+        return empty_figure("No pre- and post-test scores recorded yet.")
+    figure = go.Figure()
+    for name, pre, post in zip(gains[label], gains["pre"], gains["post"], strict=True):
+        figure.add_scatter(x=[pre, post], y=[name, name], mode="lines", line_color=MUTED_COLOUR,
+                           showlegend=False, hoverinfo="skip")  # fmt: skip
+    figure.add_scatter(x=gains["pre"], y=gains[label], mode="markers", name="before (pre-test)",
+                       marker={"color": LIKERT_COLOURS[1], "size": 10})  # fmt: skip
+    figure.add_scatter(
+        x=gains["post"],
+        y=gains[label],
+        mode="markers",
+        name="after (post-test)",
+        marker={"color": GOOD_COLOUR, "size": 10},
+        customdata=list(zip(gains["gain"], gains["people"], strict=True)),
+        hovertemplate="%{y}<br>after %{x:.1f}, gain %{customdata[0]:+.1f} (%{customdata[1]} people)<extra></extra>",
+    )
+    figure.update_layout(
+        title="Learning: mean test score before and after, by module",
+        xaxis_title="mean score",
+        yaxis={"autorange": "reversed"},
+        height=_height(len(gains)),
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
+    )
+    return figure

@@ -1,0 +1,100 @@
+"""Evaluation commands: `import evaluations FILE` and `evaluation summary`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from programme.cli.common import command_group, print_json, ready_engine
+from programme.courses import get_module
+from programme.db import session_scope
+from programme.errors import UnreadableFile
+from programme.evaluations import import_evaluations, module_summary
+
+# Who the audit trail names for changes made from the command line.
+CLI_USER = "command line"
+# How many row errors the plain-text output lists before saying how many more there are.
+ERRORS_SHOWN = 30
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    imports = command_group(subparsers, "import", "import a spreadsheet")
+    evaluations = imports.add_parser("evaluations", help="import an evaluation export (survey tool, online form)")
+    evaluations.add_argument("file", help=".csv, .xlsx, .xls or .ods as exported")
+    evaluations.add_argument("--course", required=True, help="course code")
+    evaluations.add_argument("--module", required=True, type=int, help="module number")
+    evaluations.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    evaluations.add_argument("--labels", help='the scale\'s five labels, lowest first: "Poor, Fair, Good, ..."')
+    evaluations.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    evaluations.set_defaults(handler=run_import)
+
+    evaluation = subparsers.add_parser("evaluation", help="evaluation forms and results")
+    actions = evaluation.add_subparsers(dest="action", required=True)
+    summary = actions.add_parser("summary", help="responses and each question's n and mean for a module")
+    summary.add_argument("--course", required=True, help="course code")
+    summary.add_argument("--module", required=True, type=int, help="module number")
+    summary.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    summary.set_defaults(handler=run_summary)
+
+
+def _read_file(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"There is no file '{path}'.") from None
+    except OSError:
+        raise UnreadableFile(f"The file '{path}' could not be opened.") from None
+
+
+def run_import(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    with session_scope(ready_engine()) as session:
+        module = get_module(session, args.course, args.module)
+        result = import_evaluations(
+            session,
+            data=data,
+            filename=args.file,
+            module_id=module.id,
+            dry_run=args.dry_run,
+            scale_labels=args.labels,
+            by=CLI_USER,
+        )
+    if args.json:
+        print_json(result.to_json())
+    else:
+        _print_import(result)
+    return 1 if result.errors else 0
+
+
+def _print_import(result) -> None:
+    for error in result.errors[:ERRORS_SHOWN]:
+        print(f"Row {error.row}, column '{error.column}': {error.message}")
+    if len(result.errors) > ERRORS_SHOWN:
+        print(f"... and {len(result.errors) - ERRORS_SHOWN} more errors.")
+    for warning in result.warnings:
+        print(f"Note: {warning}")
+    if result.errors:
+        print(f"Nothing was imported: {len(result.errors)} errors in {result.rows} rows.")
+    elif result.dry_run:
+        print(
+            f"Dry run: {result.created} responses would be imported ({result.skipped} skipped, "
+            f"{result.questions_added} new questions); nothing was written."
+        )
+    else:
+        print(
+            f"Imported {result.created} responses ({result.skipped} skipped, {result.questions_added} new questions)."
+        )
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    with session_scope(ready_engine()) as session:
+        module = get_module(session, args.course, args.module)
+        summary = module_summary(session, module.id)
+    if args.json:
+        print_json(summary)
+        return 0
+    print(f"{summary['responses']} responses")
+    for question in summary["questions"]:
+        mean = f"{question['mean']:.2f}" if question["mean"] is not None else "   -"
+        print(f"{mean:>5}  n={question['n']:<4} {question['text']}")
+    return 0

@@ -1,0 +1,174 @@
+"""The columns of a survey export: meta columns, who answered, and which question each other column is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from programme.evaluations.scales import is_blank, is_rating
+from programme.models import Question, QuestionKind
+from programme.models import Session as AgendaSession
+from programme.names import clean_text, fold
+from programme.sheets import header_key
+
+# Survey tools' own columns (KoboToolbox/ODK, Google Forms, Microsoft Forms, SurveyMonkey): never questions.
+# The first name of each entry is the role the importer gives the column.
+META_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "_uuid": ("uuid", "instanceID", "Submission ID", "Response ID", "Respondent ID"),
+    "_submission_time": ("submission time", "Timestamp", "Completion time", "Submitted at", "Date submitted"),
+    "end": ("end time", "endtime"),
+    "start": ("start time", "starttime"),
+    "_id": ("id",),
+    "_index": ("index", "_parent_index"),
+    "_status": ("status",),
+    "_submitted_by": ("submitted by",),
+    "__version__": ("_version_", "version"),
+    "_validation_status": (),
+    "_notes": (),
+    "_tags": (),
+    "_geolocation": (),
+    "_attachments": (),
+    "_parent_table_name": (),
+    "today": (),
+    "deviceid": ("device id",),
+    "username": (),
+    "Last modified time": (),
+    "IP Address": (),
+}
+# Columns that say who answered: kept only when the form asks for a name (otherwise responses stay anonymous).
+IDENTITY_COLUMNS = ("Name", "Your name", "Full name", "Participant name", "Respondent name", "Email", "Email address")
+META_KEYS = {header_key(name): role for role, names in META_SYNONYMS.items() for name in (role, *names)}
+IDENTITY_KEYS = {header_key(name) for name in IDENTITY_COLUMNS}
+# A new column is a rating question when at least this share of its answers read as ratings.
+RATING_SHARE = 0.5
+# KoboToolbox/ODK prefix a question with the groups it sits in: "evaluation/session_1: ...".
+_GROUP_PATH = re.compile(r"^(?:[A-Za-z_][\w.-]*/)+")
+
+
+@dataclass
+class ColumnPlan:
+    """What the importer does with one column of the file."""
+
+    column: str  # as the file has it
+    role: str  # "meta", "identity" or "question"
+    text: str = ""  # the question's text (new or existing)
+    kind: QuestionKind = QuestionKind.TEXT
+    question_id: int | None = None  # an existing question of the form; None for a new one
+    session_id: int | None = None
+    session_title: str | None = None
+    meta: str | None = None  # which meta column ("_uuid", "_submission_time"...)
+
+    @property
+    def is_new(self) -> bool:
+        return self.role == "question" and self.question_id is None
+
+
+def strip_group_path(column: str) -> str:
+    """Return a column name without the survey's group path: "evaluation/overall" → "overall"."""
+    return _GROUP_PATH.sub("", clean_text(column))
+
+
+def question_text(column: str) -> str:
+    """Return the question text a column stands for: group path off, "_" as spaces, first letter capital."""
+    text = clean_text(strip_group_path(column).replace("_", " "))
+    return text[:1].upper() + text[1:]
+
+
+def looks_like_header(cell: str) -> bool:
+    """Return whether a cell may be a column name: words, not a number or a rating (finds the header row)."""
+    text = clean_text(cell)
+    return bool(text) and any(ch.isalpha() for ch in text) and not is_rating(text)
+
+
+def linked_session(text: str, sessions: Sequence[AgendaSession]) -> AgendaSession | None:
+    """Return the module's session whose title the text contains (ignoring case and accents), longest first."""
+    folded = f" {fold(text)} "
+    found = [s for s in sessions if fold(s.title) and f" {fold(s.title)} " in folded]
+    return max(found, key=lambda s: len(fold(s.title)), default=None)
+
+
+def plan_columns(
+    columns: Sequence[str],
+    frame: pd.DataFrame,
+    *,
+    questions: Sequence[Question],
+    sessions: Sequence[AgendaSession],
+    labels: Sequence[str] | None,
+) -> list[ColumnPlan]:
+    """Return a plan for each column: meta, identity, an existing question, or a new one."""
+    titles = {s.id: s.title for s in sessions}
+    by_text = {fold(q.text): q for q in questions}
+    by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
+    plans = []
+    for column in columns:
+        key = header_key(strip_group_path(column))
+        if key in META_KEYS:
+            plans.append(ColumnPlan(column=column, role="meta", meta=META_KEYS[key]))
+            continue
+        if key in IDENTITY_KEYS:
+            plans.append(ColumnPlan(column=column, role="identity"))
+            continue
+        text = question_text(column)
+        linked = linked_session(text, sessions)
+        kind = _kind_of(frame[column], labels, linked=linked is not None)
+        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column)))
+        if existing is None and linked is not None and kind == QuestionKind.RATING:
+            existing = by_session.get(linked.id)
+        if existing is not None:
+            session_id = existing.session_id
+            plans.append(
+                ColumnPlan(
+                    column=column,
+                    role="question",
+                    text=existing.text,
+                    kind=QuestionKind(existing.kind),
+                    question_id=existing.id,
+                    session_id=session_id,
+                    session_title=titles.get(session_id),
+                )
+            )
+            continue
+        plans.append(
+            ColumnPlan(
+                column=column,
+                role="question",
+                text=text,
+                kind=kind,
+                session_id=linked.id if linked else None,
+                session_title=linked.title if linked else None,
+            )
+        )
+    return plans
+
+
+def _kind_of(values: pd.Series, labels: Sequence[str] | None, *, linked: bool) -> QuestionKind:
+    """Return rating when most answers read as ratings (an unanswered session column is a rating too)."""
+    answered = [value for value in values if not is_blank(value)]
+    if not answered:
+        return QuestionKind.RATING if linked else QuestionKind.TEXT
+    ratings = sum(is_rating(value, labels) for value in answered)
+    return QuestionKind.RATING if ratings >= RATING_SHARE * len(answered) else QuestionKind.TEXT
+
+
+def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
+    """Return the plan as a table for the preview: column, what it becomes, kind, session."""
+    rows = []
+    for plan in plans:
+        if plan.role == "meta":
+            becomes = "survey tool's column (ignored)"
+        elif plan.role == "identity":
+            becomes = "who answered"
+        else:
+            becomes = ("new question: " if plan.is_new else "question: ") + plan.text
+        rows.append(
+            {
+                "column": plan.column,
+                "becomes": becomes,
+                "kind": plan.kind.value if plan.role == "question" else "",
+                "session": plan.session_title or "",
+            }
+        )
+    return pd.DataFrame(rows, columns=["column", "becomes", "kind", "session"])

@@ -1,0 +1,338 @@
+"""Import of an evaluation export as it comes (survey tool, online form, typed sheet): atomic, with a dry run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.errors import NotFound, ProgrammeError
+from programme.evaluations.columns import META_SYNONYMS, ColumnPlan, looks_like_header, plan_columns, plans_table
+from programme.evaluations.forms import add_question, create_form, form_questions, module_form, module_sessions
+from programme.evaluations.scales import UnknownAnswer, detect_labels, form_labels, is_blank, parse_labels, read_rating
+from programme.models import (
+    Answer,
+    ImportBatch,
+    ImportKind,
+    Module,
+    Participation,
+    Person,
+    QuestionKind,
+    Response,
+    ResponseSource,
+)
+from programme.names import clean_text, name_key
+from programme.sheets import read_table
+
+EXTERNAL_ID_MAX = 100
+# Where a response's time is read from, best first.
+TIME_COLUMNS = ("_submission_time", "end", "start")
+
+
+@dataclass
+class RowError:
+    row: int  # the spreadsheet's row number
+    column: str
+    message: str
+
+
+@dataclass
+class ParsedRow:
+    row: int
+    external_id: str
+    submitted_at: datetime | None
+    identity: str | None
+    answers: list[tuple[int, int | None, str | None]]  # (plan index, rating, text)
+
+
+@dataclass
+class EvaluationImport:
+    """What an import did (or would do, on a dry run)."""
+
+    rows: int = 0
+    created: int = 0
+    skipped: int = 0
+    questions_added: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    written: bool = False
+    dry_run: bool = False
+    form_id: int | None = None
+    columns: list[ColumnPlan] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run."""
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "skipped": self.skipped,
+            "questions_added": self.questions_added,
+            "errors": [asdict(error) for error in self.errors],
+            "warnings": self.warnings,
+            "written": self.written,
+            "dry_run": self.dry_run,
+            "form_id": self.form_id,
+        }
+
+    def columns_table(self) -> pd.DataFrame:
+        """Return the column plan for the preview."""
+        return plans_table(self.columns)
+
+
+def import_evaluations(
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    module_id: int,
+    dry_run: bool = False,
+    scale_labels: Sequence[str] | str | None = None,
+    by: str | None = None,
+) -> EvaluationImport:
+    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong."""
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("That module does not exist.")
+    table = read_table(data, filename, META_SYNONYMS, header_cell=looks_like_header)
+    form = module_form(session, module_id)
+    custom = parse_labels(scale_labels)
+    labels = custom or (form_labels(form.scale_labels) if form else None)
+    plans = plan_columns(
+        table.columns,
+        table.frame,
+        questions=form_questions(session, form.id) if form else [],
+        sessions=module_sessions(session, module_id),
+        labels=labels,
+    )
+    if not any(plan.role == "question" for plan in plans):
+        raise ProgrammeError("The file has no question columns, only the survey tool's own columns.")
+    result = EvaluationImport(rows=len(table.frame), dry_run=dry_run, form_id=form.id if form else None, columns=plans)
+    result.errors.extend(_duplicate_targets(plans, table.header_row))
+    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result)
+    fresh = _new_rows(session, parsed, form.id if form else None, result)
+    asks_name = bool(form and form.asks_name)
+    if any(plan.role == "identity" for plan in plans) and not asks_name:
+        result.warnings.append("The columns naming who answered were not imported: this form is anonymous.")
+    result.created = len(fresh)
+    result.questions_added = sum(plan.is_new for plan in plans)
+    if result.errors or dry_run:
+        return result
+    if form is None:
+        # A new form keeps the labels the export's answers used, so that paper entry and charts speak alike.
+        labels_used = custom or detect_labels(
+            value for plan in plans if plan.kind == QuestionKind.RATING for value in table.frame[plan.column]
+        )
+        form = create_form(session, module_id=module_id, scale_labels=labels_used, by=by)
+        result.form_id = form.id
+    elif custom and not form.scale_labels:
+        form.scale_labels = json.dumps(custom, ensure_ascii=False)
+    _add_new_questions(session, form.id, plans)
+    people = _participants_by_name(session, module_id) if asks_name else {}
+    _write(session, form_id=form.id, module_id=module_id, rows=fresh, plans=plans, people=people, result=result,
+           data=data, filename=filename, by=by)  # fmt: skip
+    result.written = True
+    return result
+
+
+def _duplicate_targets(plans: Sequence[ColumnPlan], header_row: int) -> list[RowError]:
+    seen: dict[int, str] = {}
+    errors = []
+    for plan in plans:
+        if plan.question_id is None:
+            continue
+        if plan.question_id in seen:
+            message = f"This column and '{seen[plan.question_id]}' are the same question of the form; remove one."
+            errors.append(RowError(row=header_row, column=plan.column, message=message))
+        seen.setdefault(plan.question_id, plan.column)
+    return errors
+
+
+def _parse_rows(
+    frame: pd.DataFrame,
+    numbers: Sequence[int],
+    plans: Sequence[ColumnPlan],
+    labels: Sequence[str] | None,
+    result: EvaluationImport,
+) -> list[ParsedRow]:
+    meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
+    identity = next((plan.column for plan in plans if plan.role == "identity"), None)
+    occurrences: Counter[str] = Counter()
+    parsed = []
+    for (_, row), number in zip(frame.iterrows(), numbers, strict=True):
+        answers = []
+        for index, plan in enumerate(plans):
+            value = row[plan.column]
+            if plan.role != "question" or is_blank(value):
+                continue
+            if plan.kind == QuestionKind.TEXT:
+                answers.append((index, None, clean_text(value)))
+                continue
+            try:
+                answers.append((index, read_rating(value, labels), None))
+            except UnknownAnswer as error:
+                result.errors.append(RowError(row=number, column=plan.column, message=str(error)))
+        if not answers:
+            result.warnings.append(f"Row {number} has no answers and was left out.")
+            continue
+        parsed.append(
+            ParsedRow(
+                row=number,
+                external_id=_external_id(row, meta, answers, occurrences),
+                submitted_at=_submitted_at(row, meta),
+                identity=clean_text(row[identity]) if identity else None,
+                answers=answers,
+            )
+        )
+    return parsed
+
+
+def _external_id(row: pd.Series, meta: dict[str, str], answers: list, occurrences: Counter[str]) -> str:
+    """Return the survey's own id (_uuid); without one, a fingerprint of the row that a re-import repeats."""
+    if "_uuid" in meta and clean_text(row[meta["_uuid"]]):
+        return clean_text(row[meta["_uuid"]])[:EXTERNAL_ID_MAX]
+    stamp = "|".join(clean_text(row[meta[name]]) for name in TIME_COLUMNS if name in meta)
+    digest = hashlib.sha256(json.dumps([stamp, answers], ensure_ascii=False).encode()).hexdigest()[:40]
+    # Identical rows in one file are different people (e.g. two paper forms typed alike): number them.
+    occurrences[digest] += 1
+    return f"row-{digest}-{occurrences[digest]}"
+
+
+def _submitted_at(row: pd.Series, meta: dict[str, str]) -> datetime | None:
+    for name in TIME_COLUMNS:
+        text = clean_text(row[meta[name]]) if name in meta else ""
+        if text:
+            moment = _parse_moment(text)
+            if moment is not None:
+                return moment
+    return None
+
+
+def _parse_moment(text: str) -> datetime | None:
+    """Return a time in UTC from ISO 8601 (survey tools) or another common form; naive times are taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        parsed = pd.to_datetime(text, utc=True, errors="coerce", dayfirst=True)
+        return None if pd.isna(parsed) else parsed.to_pydatetime()
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _new_rows(
+    session: Session, parsed: list[ParsedRow], form_id: int | None, result: EvaluationImport
+) -> list[ParsedRow]:
+    """Return the rows not yet in the form, skipping repeats in the file and earlier imports."""
+    known: set[str] = set()
+    if form_id is not None:
+        query = sa.select(Response.external_id).where(Response.form_id == form_id, Response.external_id.is_not(None))
+        known = set(session.scalars(query))
+    fresh: list[ParsedRow] = []
+    seen: dict[str, int] = {}
+    before = 0
+    for row in parsed:
+        if row.external_id in known:
+            before += 1
+        elif row.external_id in seen:
+            result.warnings.append(f"Row {row.row} repeats the submission in row {seen[row.external_id]}; left out.")
+        else:
+            seen[row.external_id] = row.row
+            fresh.append(row)
+    result.skipped = len(parsed) - len(fresh)
+    if before:
+        result.warnings.append(f"{before} responses were imported before and were left out.")
+    return fresh
+
+
+def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPlan]) -> None:
+    for plan in plans:
+        if plan.is_new:
+            question = add_question(
+                session, form_id=form_id, text=plan.text, kind=plan.kind, session_id=plan.session_id
+            )
+            plan.question_id = question.id
+
+
+def _participants_by_name(session: Session, module_id: int) -> dict[str, int]:
+    """Return {name key or e-mail: person id} for the module's participants (forms that ask for a name)."""
+    query = (
+        sa.select(Person.id, Person.full_name, Person.email)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.module_id == module_id)
+    )
+    people: dict[str, int] = {}
+    for person_id, full_name, email in session.execute(query):
+        people[name_key(full_name)] = person_id
+        if email:
+            people[email.strip().lower()] = person_id
+    return people
+
+
+def _write(
+    session: Session,
+    *,
+    form_id: int,
+    module_id: int,
+    rows: list[ParsedRow],
+    plans: Sequence[ColumnPlan],
+    people: dict[str, int],
+    result: EvaluationImport,
+    data: bytes,
+    filename: str,
+    by: str | None,
+) -> None:
+    counts = {"created": result.created, "skipped": result.skipped, "questions_added": result.questions_added}
+    batch = ImportBatch(
+        kind=ImportKind.EVALUATIONS,
+        file_name=PurePath(filename).name[:300],
+        file_hash=hashlib.sha256(data).hexdigest(),
+        module_id=module_id,
+        username=by,
+        counts=json.dumps(counts),
+    )
+    session.add(batch)
+    session.flush()
+    responses = []
+    for row in rows:
+        person_id = None
+        if people and row.identity:
+            person_id = people.get(row.identity.lower()) or people.get(name_key(row.identity))
+            if person_id is None:
+                result.warnings.append(f"Row {row.row}: the name matches no participant; the response has no name.")
+        responses.append(
+            Response(
+                form_id=form_id,
+                person_id=person_id,
+                submitted_at=row.submitted_at,
+                source=ResponseSource.IMPORT,
+                external_id=row.external_id,
+                import_batch_id=batch.id,
+            )
+        )
+    session.add_all(responses)
+    session.flush()
+    answers = [
+        {"response_id": response.id, "question_id": plans[index].question_id, "rating": rating, "text": text}
+        for response, row in zip(responses, rows, strict=True)
+        for index, rating, text in row.answers
+    ]
+    # One executemany instead of an object per answer: an export holds thousands of answers.
+    if answers:
+        session.execute(sa.insert(Answer), answers)
+    audit.record(
+        session,
+        action="import",
+        username=by,
+        entity="evaluation_form",
+        entity_id=form_id,
+        summary=f"evaluations import batch {batch.id}: {result.created} responses, {result.skipped} skipped",
+        after=counts,
+    )

@@ -1,0 +1,333 @@
+"""The evaluation dashboards' tables: response rates, Likert counts, sessions, facilitators, modules, years."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses import module_label
+from programme.models import (
+    Answer,
+    Course,
+    EvaluationForm,
+    Module,
+    Participation,
+    ParticipationRole,
+    Person,
+    Question,
+    QuestionKind,
+    Response,
+    SessionFacilitator,
+)
+from programme.models import Session as AgendaSession
+from programme.names import fold
+
+# A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...
+WEAK_MEAN = 3.5
+# ... or this far below the module's average for its sessions: weak for this group, even if fine overall.
+WEAK_GAP = 0.5
+# Fewer ratings than this say too little about a session to flag it.
+MIN_RATINGS_TO_FLAG = 3
+ORGANISATION_AVERAGE = "Organisation average"
+
+
+def _frame(session: Session, query: sa.Select) -> pd.DataFrame:
+    rows = session.execute(query).mappings().all()
+    return pd.DataFrame(rows, columns=[column.name for column in query.selected_columns])
+
+
+def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add "module" ("CODE · Module 4 · Dec 2017, Kuala Lumpur") and "short" ("Module 4 · Dec 2017") labels."""
+    frame = frame.copy()
+    frame["short"] = [
+        f"Module {number} · {start:%b %Y}" for number, start in zip(frame["number"], frame["start_date"], strict=True)
+    ]
+    frame["module"] = [
+        module_label(code, number, start, None if pd.isna(city) else city)
+        for code, number, start, city in zip(
+            frame["course"], frame["number"], frame["start_date"], frame["city"], strict=True
+        )
+    ]
+    return frame
+
+
+_MODULE_COLUMNS = (Course.code.label("course"), Module.number, Module.start_date, Module.city)
+
+
+def _ratings() -> sa.Select:
+    """Return a query of every rating answer with its question, form's module and (optional) session."""
+    return (
+        sa.select(Answer.rating, Question.id.label("question_id"), Question.session_id, EvaluationForm.module_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .where(Answer.rating.is_not(None))
+    )
+
+
+def evaluated_modules(session: Session) -> pd.DataFrame:
+    """Return the modules that have evaluation responses, newest first: module_id, module, course, responses."""
+    query = (
+        sa.select(Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, sa.func.count(Response.id).label("responses"))
+        .join(Course, Course.id == Module.course_id)
+        .join(EvaluationForm, EvaluationForm.module_id == Module.id)
+        .join(Response, Response.form_id == EvaluationForm.id)
+        .group_by(Module.id, Module.course_id, Course.code, Module.number, Module.start_date, Module.city)
+        .order_by(Module.start_date.desc(), Course.code)
+    )  # fmt: skip
+    return _with_labels(_frame(session, query))
+
+
+def response_rates(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
+    """Return per module: participants who attended, responses, and the response rate (0-1, None without attendance)."""
+    attended = (
+        sa.select(Participation.module_id, sa.func.count(Participation.id).label("attended"))
+        .where(Participation.attended.is_(True), Participation.role == ParticipationRole.PARTICIPANT)
+        .group_by(Participation.module_id)
+        .subquery()
+    )
+    responses = (
+        sa.select(EvaluationForm.module_id, sa.func.count(Response.id).label("responses"))
+        .join(Response, Response.form_id == EvaluationForm.id)
+        .group_by(EvaluationForm.module_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Module.id.label("module_id"),
+            *_MODULE_COLUMNS,
+            sa.func.coalesce(attended.c.attended, 0).label("attended"),
+            sa.func.coalesce(responses.c.responses, 0).label("responses"),
+        )
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(attended, attended.c.module_id == Module.id)
+        .outerjoin(responses, responses.c.module_id == Module.id)
+        .where(sa.or_(attended.c.attended > 0, responses.c.responses > 0))
+        .order_by(Module.start_date, Course.code, Module.number)
+    )
+    if course_id is not None:
+        query = query.where(Module.course_id == course_id)
+    frame = _with_labels(_frame(session, query))
+    frame["rate"] = [r / a if a else None for r, a in zip(frame["responses"], frame["attended"], strict=True)]
+    return frame
+
+
+def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
+    """Return how many answered each rating 1-5 for each rating question of a module: question, position, rating, count."""
+    query = (
+        sa.select(
+            Question.id.label("question_id"),
+            Question.position,
+            Question.text.label("question"),
+            Answer.rating,
+            sa.func.count().label("count"),
+        )
+        .join(Answer, Answer.question_id == Question.id)
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .where(EvaluationForm.module_id == module_id, Answer.rating.is_not(None))
+        .group_by(Question.id, Question.position, Question.text, Answer.rating, EvaluationForm.id)
+        .order_by(EvaluationForm.id, Question.position, Answer.rating)
+    )
+    return _frame(session, query)
+
+
+def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, str]:
+    query = (
+        sa.select(SessionFacilitator.session_id, Person.full_name)
+        .join(Person, Person.id == SessionFacilitator.person_id)
+        .where(SessionFacilitator.session_id.in_(session_ids))
+        .order_by(Person.full_name)
+    )
+    names: dict[int, list[str]] = {}
+    for session_id, name in session.execute(query):
+        names.setdefault(session_id, []).append(name)
+    return {session_id: ", ".join(people) for session_id, people in names.items()}
+
+
+def session_ratings(session: Session, module_id: int, *, with_facilitators: bool = False) -> pd.DataFrame:
+    """Return the module's sessions ranked by mean rating: session, day, n, mean, module_mean, weak.
+
+    weak: at least MIN_RATINGS_TO_FLAG ratings and a mean below WEAK_MEAN or WEAK_GAP below the module's
+    average for its sessions. With with_facilitators, a facilitators column names who led each session.
+    """
+    ratings = _ratings().where(EvaluationForm.module_id == module_id, Question.session_id.is_not(None)).subquery()
+    query = (
+        sa.select(
+            AgendaSession.id.label("session_id"),
+            AgendaSession.title.label("session"),
+            AgendaSession.day,
+            sa.func.count(ratings.c.rating).label("n"),
+            sa.func.avg(ratings.c.rating).label("mean"),
+            sa.func.sum(ratings.c.rating).label("total"),
+        )
+        .join(ratings, ratings.c.session_id == AgendaSession.id)
+        .group_by(AgendaSession.id, AgendaSession.title, AgendaSession.day)
+    )
+    frame = _frame(session, query)
+    if frame.empty:
+        return frame.assign(module_mean=pd.Series(dtype=float), weak=pd.Series(dtype=bool)).drop(columns="total")
+    frame["mean"] = frame["mean"].astype(float)
+    module_mean = float(frame["total"].sum()) / float(frame["n"].sum())
+    frame["module_mean"] = module_mean
+    frame["weak"] = (frame["n"] >= MIN_RATINGS_TO_FLAG) & (
+        (frame["mean"] < WEAK_MEAN) | (frame["mean"] <= module_mean - WEAK_GAP)
+    )
+    if with_facilitators:
+        names = _facilitator_names(session, frame["session_id"].tolist())
+        frame["facilitators"] = frame["session_id"].map(lambda sid: names.get(sid, ""))
+    frame = frame.drop(columns="total").sort_values(["mean", "n"], ascending=[False, False])
+    return frame.reset_index(drop=True)
+
+
+def facilitator_ratings(session: Session) -> pd.DataFrame:
+    """Return each facilitator's session ratings per module they led: person_id, facilitator, module, sessions, n, mean."""
+    ratings = _ratings().where(Question.session_id.is_not(None)).subquery()
+    query = (
+        sa.select(
+            Person.id.label("person_id"),
+            Person.full_name.label("facilitator"),
+            Module.id.label("module_id"),
+            *_MODULE_COLUMNS,
+            sa.func.count(sa.distinct(SessionFacilitator.session_id)).label("sessions"),
+            sa.func.count(ratings.c.rating).label("n"),
+            sa.func.avg(ratings.c.rating).label("mean"),
+        )
+        .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
+        .join(ratings, ratings.c.session_id == SessionFacilitator.session_id)
+        .join(Module, Module.id == ratings.c.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .group_by(Person.id, Person.full_name, Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .order_by(Person.full_name, Module.start_date)
+    )
+    frame = _with_labels(_frame(session, query))
+    frame["mean"] = frame["mean"].astype(float)
+    return frame
+
+
+def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
+    """Return the module's mean rating beside its course's earlier modules and the organisation's average.
+
+    Columns: label ("Module 3 · Mar 2017", or ORGANISATION_AVERAGE), kind ("this module", "earlier module", "organisation"), n, mean; earlier modules in date order.
+    """
+    module = session.get(Module, module_id)
+    if module is None:
+        return pd.DataFrame(columns=["label", "kind", "n", "mean"])
+    ratings = _ratings().subquery()
+    query = (
+        sa.select(
+            Module.id.label("module_id"),
+            *_MODULE_COLUMNS,
+            sa.func.count(ratings.c.rating).label("n"),
+            sa.func.avg(ratings.c.rating).label("mean"),
+        )
+        .join(ratings, ratings.c.module_id == Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Module.course_id == module.course_id, Module.start_date <= module.start_date)
+        .group_by(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .order_by(Module.start_date, Module.number)
+    )
+    frame = _with_labels(_frame(session, query))
+    frame["kind"] = ["this module" if mid == module_id else "earlier module" for mid in frame["module_id"]]
+    overall = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.avg(ratings.c.rating))).one()
+    rows: list[dict[str, Any]] = [
+        {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
+        for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)
+    ]
+    if overall[0]:
+        rows.append(
+            {"label": ORGANISATION_AVERAGE, "kind": "organisation", "n": int(overall[0]), "mean": float(overall[1])}
+        )
+    return pd.DataFrame(rows, columns=["label", "kind", "n", "mean"])
+
+
+def yearly_trend(session: Session) -> pd.DataFrame:
+    """Return per year: modules evaluated, responses, ratings (n) and their mean."""
+    year = sa.extract("year", Module.start_date)
+    ratings = _ratings().subquery()
+    per_year = (
+        sa.select(year.label("year"), sa.func.count(ratings.c.rating).label("n"), sa.func.avg(ratings.c.rating).label("mean"))
+        .join(ratings, ratings.c.module_id == Module.id)
+        .group_by(year)
+    )  # fmt: skip
+    counts = (
+        sa.select(
+            year.label("year"),
+            sa.func.count(sa.distinct(Module.id)).label("modules"),
+            sa.func.count(Response.id).label("responses"),
+        )
+        .join(EvaluationForm, EvaluationForm.module_id == Module.id)
+        .join(Response, Response.form_id == EvaluationForm.id)
+        .group_by(year)
+    )
+    frame = _frame(session, per_year).merge(_frame(session, counts), on="year", how="outer")
+    if frame.empty:
+        return pd.DataFrame(columns=["year", "modules", "responses", "n", "mean"])
+    frame["year"] = frame["year"].astype(int)
+    frame["mean"] = frame["mean"].astype(float)
+    frame[["modules", "responses", "n"]] = frame[["modules", "responses", "n"]].fillna(0).astype(int)
+    return frame[["year", "modules", "responses", "n", "mean"]].sort_values("year").reset_index(drop=True)
+
+
+def learning_gains(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
+    """Return per module the mean pre- and post-test scores of those with both, and the gain (Kirkpatrick level 2)."""
+    both = sa.and_(Participation.pre_test_score.is_not(None), Participation.post_test_score.is_not(None))
+    query = (
+        sa.select(
+            Module.id.label("module_id"),
+            *_MODULE_COLUMNS,
+            sa.func.count(Participation.id).label("people"),
+            sa.func.avg(Participation.pre_test_score).label("pre"),
+            sa.func.avg(Participation.post_test_score).label("post"),
+        )
+        .join(Participation, Participation.module_id == Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .where(both)
+        .group_by(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .order_by(Module.start_date, Course.code, Module.number)
+    )
+    if course_id is not None:
+        query = query.where(Module.course_id == course_id)
+    frame = _with_labels(_frame(session, query))
+    frame[["pre", "post"]] = frame[["pre", "post"]].astype(float)
+    frame["gain"] = frame["post"] - frame["pre"]
+    return frame
+
+
+def comment_questions(session: Session) -> list[str]:
+    """Return the distinct texts of open questions, for the comments filter."""
+    query = sa.select(Question.text).where(Question.kind == QuestionKind.TEXT).distinct().order_by(Question.text)
+    return list(session.scalars(query))
+
+
+def comments(
+    session: Session,
+    *,
+    module_id: int | None = None,
+    question: str | None = None,
+    search: str | None = None,
+) -> pd.DataFrame:
+    """Return open-text answers: module, question, comment; never who wrote them.
+
+    Sorted by module, question and comment text rather than by response, so that one person's answers
+    to several questions cannot be read side by side.
+    """
+    query = (
+        sa.select(*_MODULE_COLUMNS, Question.text.label("question"), Answer.text.label("comment"))
+        .join(Question, Question.id == Answer.question_id)
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .join(Module, Module.id == EvaluationForm.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(Answer.text.is_not(None), Answer.text != "")
+    )
+    if module_id is not None:
+        query = query.where(EvaluationForm.module_id == module_id)
+    if question:
+        query = query.where(Question.text == question)
+    frame = _with_labels(_frame(session, query))
+    if search and search.strip():
+        needle = fold(search)
+        frame = frame[frame["comment"].map(lambda text: needle in fold(text))]
+    frame = frame.sort_values(["start_date", "module", "question", "comment"], ascending=[False, True, True, True])
+    return frame[["module", "question", "comment"]].reset_index(drop=True)

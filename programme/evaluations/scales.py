@@ -1,0 +1,176 @@
+"""Rating scales: reading "4", "4 - Very good", "Very useful" or "Strongly agree" as a rating from 1 to 5."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+from programme.errors import ProgrammeError
+from programme.models.evaluations import RATING_MAX, RATING_MIN
+from programme.names import clean_text, fold
+
+# Shown on charts and on the paper-entry form when a form keeps no labels of its own.
+DEFAULT_SCALE_LABELS = ("Poor", "Fair", "Good", "Very good", "Excellent")
+SCALE_SIZE = RATING_MAX - RATING_MIN + 1
+
+# Answers that mean "no answer": left blank, crossed out, or not applicable.
+BLANK_ANSWERS = frozenset({"", "-", "--", ".", "n a", "na", "none", "nil", "not applicable", "no answer", "skip"})
+
+# The 5-point label families survey tools and paper forms use, folded (lower case, no accents or punctuation).
+_FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("poor", "fair", "good", "very good", "excellent"),
+    ("very poor", "", "average", "", ""),
+    ("strongly disagree", "disagree", "neither agree nor disagree", "agree", "strongly agree"),
+    ("", "", "neutral", "", ""),
+    ("very dissatisfied", "dissatisfied", "neither satisfied nor dissatisfied", "satisfied", "very satisfied"),
+    ("", "", "satisfactory", "", ""),
+    ("very bad", "bad", "ok", "", ""),
+)
+# "Not at all useful" .. "Extremely useful", and the same words for relevance, helpfulness...
+_ADJECTIVES = ("useful", "relevant", "helpful", "important", "effective", "interesting", "clear")
+_DEGREES: tuple[tuple[str, ...], ...] = (
+    ("not at all", "not"),
+    ("slightly", "a little", "not very"),
+    ("", "moderately", "somewhat", "fairly", "quite"),
+    ("very",),
+    ("extremely", "highly"),
+)
+
+
+def _standard_labels() -> dict[str, int]:
+    labels: dict[str, int] = {}
+    for family in _FAMILIES:
+        for rating, label in enumerate(family, start=RATING_MIN):
+            if label:
+                labels[label] = rating
+    for adjective in _ADJECTIVES:
+        for rating, degrees in enumerate(_DEGREES, start=RATING_MIN):
+            for degree in degrees:
+                labels[f"{degree} {adjective}".strip()] = rating
+    return labels
+
+
+STANDARD_LABELS = _standard_labels()
+# "4", "4.0", "4/5", "4 out of 5", "4 - Very good", "4 (Very good)", "Very good (4)", "Very good - 4".
+_LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)(?:\s*(?:/|out of)\s*5)?(?:\s*[-–—:.)(]\s*|\s+|$)(.*)$")
+_TRAILING_NUMBER = re.compile(r"^(.*?)\s*[-–—:(]\s*(\d+)\)?$")
+
+
+# Complete scales, as a form would print them: the importer keeps the one an export's answers use.
+NAMED_SCALES: tuple[tuple[str, ...], ...] = (
+    ("Not at all useful", "Slightly useful", "Useful", "Very useful", "Extremely useful"),
+    ("Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"),
+    ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"),
+    DEFAULT_SCALE_LABELS,
+)
+
+
+_NAMED_FOLDED = tuple(frozenset(fold(label) for label in scale) for scale in NAMED_SCALES)
+
+
+class UnknownAnswer(ValueError):
+    """An answer that is not a rating on the 1-5 scale; its message says what was expected."""
+
+
+def is_blank(value: object) -> bool:
+    """Return whether an answer means "no answer" (blank, "-", "N/A")."""
+    return _fold(clean_text(value)) in BLANK_ANSWERS
+
+
+@lru_cache(maxsize=64)
+def _custom_labels(labels: tuple[str, ...]) -> dict[str, int]:
+    return {fold(label): rating for rating, label in enumerate(labels, start=RATING_MIN) if fold(label)}
+
+
+# Exports repeat the same few answers thousands of times: fold each once.
+_fold = lru_cache(maxsize=4096)(fold)
+
+
+def read_rating(value: object, labels: Sequence[str] | None = None) -> int | None:
+    """Return the rating 1-5 an answer gives, None for a blank one; raise UnknownAnswer otherwise.
+
+    A form's own labels (five, lowest first) are tried before the standard families.
+    """
+    text = clean_text(value)
+    if is_blank(text):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return _in_range(float(value), text)
+    custom = _custom_labels(tuple(labels or ()))
+    folded = _fold(text)
+    if folded in custom:
+        return custom[folded]
+    if folded in STANDARD_LABELS:
+        return STANDARD_LABELS[folded]
+    leading = _LEADING_NUMBER.match(text)
+    if leading:
+        return _number_with_label(leading.group(1), leading.group(2), text, custom)
+    trailing = _TRAILING_NUMBER.match(text)
+    # "Day - 2" is not a rating: a number after the words counts only when the words are a label.
+    if trailing and fold(trailing.group(1)) in (custom.keys() | STANDARD_LABELS.keys()):
+        return _number_with_label(trailing.group(2), trailing.group(1), text, custom)
+    raise UnknownAnswer(f"'{text}' is not a rating from {RATING_MIN} to {RATING_MAX} or a label we know.")
+
+
+def _number_with_label(digits: str, words: str, text: str, custom: dict[str, int]) -> int:
+    rating = _in_range(float(digits.replace(",", ".")), text)
+    label = fold(words)
+    label_rating = custom.get(label, STANDARD_LABELS.get(label))
+    if label_rating is not None and label_rating != rating and not custom:
+        raise UnknownAnswer(f"'{text}' gives a number and a label that disagree.")
+    return rating
+
+
+def is_rating(value: object, labels: Sequence[str] | None = None) -> bool:
+    """Return whether an answer reads as a rating (blank answers do not count)."""
+    try:
+        return read_rating(value, labels) is not None
+    except UnknownAnswer:
+        return False
+
+
+def _in_range(number: float, text: str) -> int:
+    if not number.is_integer() or not RATING_MIN <= number <= RATING_MAX:
+        raise UnknownAnswer(f"'{text}' is not a whole number from {RATING_MIN} to {RATING_MAX}.")
+    return int(number)
+
+
+def parse_labels(text: str | Sequence[str] | None) -> list[str] | None:
+    """Return five scale labels from "Poor, Fair, Good, Very good, Excellent" (or a list); None when empty."""
+    if text is None:
+        return None
+    parts = [clean_text(part) for part in (text.split(",") if isinstance(text, str) else text)]
+    parts = [part for part in parts if part]
+    if not parts:
+        return None
+    if len(parts) != SCALE_SIZE:
+        raise ProgrammeError(f"A scale needs {SCALE_SIZE} labels, lowest first; {len(parts)} were given.")
+    return parts
+
+
+def detect_labels(answers: Iterable[object]) -> list[str] | None:
+    """Return the named scale most of the answers' labels belong to, or None when they are numbers only."""
+    hits: Counter[int] = Counter()
+    for answer in answers:
+        folded = _fold(clean_text(answer))
+        for index, scale in enumerate(_NAMED_FOLDED):
+            if folded in scale:
+                hits[index] += 1
+    if not hits:
+        return None
+    return list(NAMED_SCALES[hits.most_common(1)[0][0]])
+
+
+def form_labels(scale_labels: str | None) -> list[str]:
+    """Return a form's five labels from its stored JSON, or the default ones."""
+    if scale_labels:
+        try:
+            labels = json.loads(scale_labels)
+        except ValueError:
+            labels = None
+        if isinstance(labels, list) and len(labels) == SCALE_SIZE:
+            return [str(label) for label in labels]
+    return list(DEFAULT_SCALE_LABELS)

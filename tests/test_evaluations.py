@@ -1,0 +1,442 @@
+"""Evaluations: scales, the standard form, imports of survey exports, paper entry, summary and suggestions."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+from sqlmodel import Session
+
+from programme.cli import main
+from programme.errors import ProgrammeError, UnreadableFile
+from programme.evaluations import (
+    add_paper_response,
+    create_standard_form,
+    import_evaluations,
+    module_form,
+    module_summary,
+    read_rating,
+    suggestions,
+)
+from programme.evaluations.forms import form_questions
+from programme.evaluations.scales import UnknownAnswer, parse_labels
+from programme.models import (
+    Answer,
+    AuditEntry,
+    Course,
+    EvaluationForm,
+    ImportBatch,
+    Method,
+    Module,
+    Participation,
+    Person,
+    Question,
+    QuestionKind,
+    Response,
+)
+from programme.models import Session as AgendaSession
+
+# A copy of the shared sample export (KoboToolbox-style), kept with the tests.
+SAMPLE = Path(__file__).parent / "data" / "evaluation_survey_export.csv"
+# The sample's sessions as a module's agenda would hold them (note the accent the export lacks).
+SAMPLE_SESSIONS = [
+    "Opening and expectations",
+    "International human rights framework",
+    "ILO conventions and migrant workers",
+    "Treaty body reporting",
+    "Role play: lobbying a labour attaché",
+    "Working with the media",
+    "Evaluation and reflections",
+]
+
+
+def make_module(session: Session, code: str = "EV1", sessions: list[str] = SAMPLE_SESSIONS) -> Module:
+    """Return a module whose agenda holds the given sessions (the last one an evaluation session)."""
+    course = Course(code=code, title="Evaluation test course", start_year=2019)
+    session.add(course)
+    session.flush()
+    module = Module(course_id=course.id, number=1, title="Module 1", start_date=date(2019, 4, 8),
+                    end_date=date(2019, 4, 12), city="Bangkok")  # fmt: skip
+    session.add(module)
+    session.flush()
+    for index, title in enumerate(sessions):
+        method = Method.EVALUATION if title.startswith("Evaluation") else Method.PRESENTATION
+        session.add(AgendaSession(module_id=module.id, day=1 + index // 3, start_time=time(9 + 2 * (index % 3)),
+                                  end_time=time(10 + 2 * (index % 3)), title=title, method=method, position=index))  # fmt: skip
+    session.flush()
+    return module
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.strip().encode("utf-8") + b"\n"
+
+
+def answers_of(session: Session, question_text: str) -> list:
+    query = sa.select(Answer.rating, Answer.text).join(Question).where(Question.text == question_text)
+    return [rating if rating is not None else text for rating, text in session.execute(query)]
+
+
+# --- scales -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "rating"),
+    [
+        ("4", 4), (4, 4), (3.0, 3), ("4.0", 4), ("4 - Very good", 4), ("4 (Very good)", 4), ("Very good (4)", 4),
+        ("4/5", 4), ("Very useful", 4), ("Strongly agree", 5), ("Extremely useful", 5), ("Slightly useful", 2),
+        ("Not at all useful", 1), ("Useful", 3), ("poor", 1), ("Excellent", 5), ("NEUTRAL", 3), ("Très utile", None),
+    ],
+)  # fmt: skip
+def test_read_rating_knows_numbers_and_the_usual_labels(answer, rating) -> None:
+    if rating is None:
+        with pytest.raises(UnknownAnswer):
+            read_rating(answer)
+    else:
+        assert read_rating(answer) == rating
+
+
+@pytest.mark.parametrize("answer", ["", "  ", "-", "N/A", "n/a", None, float("nan")])
+def test_blank_answers_are_no_rating(answer) -> None:
+    assert read_rating(answer) is None
+
+
+@pytest.mark.parametrize("answer", ["6", "0", "3.5", "Great", "=1+1", "5 - Poor", "Day - 2"])
+def test_unknown_answers_raise_a_clear_message(answer) -> None:
+    with pytest.raises(UnknownAnswer, match=r"'"):
+        read_rating(answer)
+
+
+def test_a_forms_own_labels_are_read_first() -> None:
+    labels = parse_labels("Mauvais, Passable, Bien, Très bien, Excellent")
+    assert read_rating("très bien", labels) == 4
+    assert read_rating("Bien", labels) == 3
+    with pytest.raises(ProgrammeError, match="5 labels"):
+        parse_labels("Low, High")
+
+
+# --- standard form ------------------------------------------------------------------------------------
+
+
+def test_standard_form_has_a_question_per_session_and_the_standard_ones(session: Session) -> None:
+    module = make_module(session)
+    form = create_standard_form(session, module_id=module.id, by="tester")
+    questions = form_questions(session, form.id)
+    rated = [q for q in questions if q.session_id]
+    # Every session but the evaluation session itself, in agenda order.
+    assert [q.text for q in rated] == [f"How useful was the session: {t}?" for t in SAMPLE_SESSIONS[:-1]]
+    assert [q.text for q in questions[len(rated) :]] == [
+        "Overall relevance of the module to your work",
+        "Quality of facilitation",
+        "Logistics and venue",
+        "What was most useful?",
+        "Suggestions for the next module",
+    ]
+    assert [q.feeds_backlog for q in questions].count(True) == 1 and questions[-1].feeds_backlog
+    assert [q.position for q in questions] == list(range(1, len(questions) + 1))
+    assert not form.asks_name
+    with pytest.raises(ProgrammeError, match="already has"):
+        create_standard_form(session, module_id=module.id)
+
+
+# --- import of the shared sample ----------------------------------------------------------------------
+
+
+def test_import_of_the_shared_sample(session: Session) -> None:
+    module = make_module(session)
+    data = SAMPLE.read_bytes()
+    dry = import_evaluations(session, data=data, filename=SAMPLE.name, module_id=module.id, dry_run=True)
+    assert (dry.rows, dry.created, dry.questions_added, dry.errors, dry.written) == (38, 38, 9, [], False)
+    assert session.scalar(sa.select(sa.func.count(Response.id))) == 0
+    assert session.scalar(sa.select(sa.func.count(EvaluationForm.id))) == 0
+
+    result = import_evaluations(session, data=data, filename=SAMPLE.name, module_id=module.id, by="tester")
+    assert (result.created, result.skipped, result.written) == (38, 0, True)
+    summary = module_summary(session, module.id)
+    assert summary["responses"] == 38
+    by_text = {q["text"]: q for q in summary["questions"]}
+    # Group paths stripped; meta columns (start, end, _id, _uuid, _submission_time, _index) are not questions.
+    assert list(by_text) == [
+        "Respondent country",
+        "Session 1: International human rights framework",
+        "Session 2: ILO conventions and migrant workers",
+        "Session 3: Treaty body reporting",
+        "Session 4: Role play: lobbying a labour attache",
+        "Session 5: Working with the media",
+        "Overall rating (1-5)",
+        "Most useful",
+        "Improve",
+    ]
+    # Hand-computed from the file (Not at all=1 ... Extremely useful=5; blanks left out).
+    expected = {
+        "Session 1: International human rights framework": (37, 3.27, "International human rights framework"),
+        "Session 2: ILO conventions and migrant workers": (37, 3.59, "ILO conventions and migrant workers"),
+        "Session 3: Treaty body reporting": (35, 3.31, "Treaty body reporting"),
+        "Session 4: Role play: lobbying a labour attache": (35, 2.91, "Role play: lobbying a labour attaché"),
+        "Session 5: Working with the media": (37, 3.73, "Working with the media"),
+        "Overall rating (1-5)": (38, 4.26, None),
+    }
+    for text, (n, mean, linked) in expected.items():
+        assert (by_text[text]["n"], by_text[text]["mean"], by_text[text]["session"]) == (n, mean, linked)
+        assert by_text[text]["kind"] == "rating"
+    assert (by_text["Improve"]["kind"], by_text["Improve"]["n"], by_text["Improve"]["mean"]) == ("text", 25, None)
+    assert "Translation into Bahasa" in answers_of(session, "Improve")
+
+    responses = session.scalars(sa.select(Response)).all()
+    assert {r.person_id for r in responses} == {None}
+    assert {r.external_id for r in responses} == {f"uuid-{i:04d}" for i in range(38)}
+    assert all(r.submitted_at is not None and r.submitted_at.hour == 8 for r in responses)
+    # The new form keeps the scale the export used, for paper entry and the charts' legends.
+    form = module_form(session, module.id)
+    assert json.loads(form.scale_labels)[::2] == ["Not at all useful", "Useful", "Extremely useful"]
+    batch = session.scalars(sa.select(ImportBatch)).one()
+    assert batch.module_id == module.id and json.loads(batch.counts)["created"] == 38
+    assert session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "import")) == 1
+
+    again = import_evaluations(session, data=data, filename=SAMPLE.name, module_id=module.id)
+    assert (again.created, again.skipped, again.questions_added) == (0, 38, 0)
+    assert session.scalar(sa.select(sa.func.count(Response.id))) == 38
+
+
+def test_sample_columns_map_to_the_standard_forms_session_questions(session: Session) -> None:
+    module = make_module(session)
+    form = create_standard_form(session, module_id=module.id)
+    before = len(form_questions(session, form.id))
+    result = import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id)
+    # Session columns go to "How useful was the session: ...?"; the other four columns are new questions.
+    assert result.questions_added == 4
+    assert len(form_questions(session, form.id)) == before + 4
+    assert len(answers_of(session, "How useful was the session: Role play: lobbying a labour attaché?")) == 35
+
+
+# --- hand-made edge cases -----------------------------------------------------------------------------
+
+EDGE = """
+Module 1 evaluation - typed from the online form
+,,,,,,,
+_uuid,_submission_time,Treaty body reporting (1-5),Overall relevance,Comments,deviceid,_status,Venue
+a1,2019-04-12T08:10:00,4 - Very good,Strongly agree,=HYPERLINK("http://x.example"),d1,ok,
+a2,2019-04-12T08:11:00,5,Agree,-,d2,ok,
+a3,2019-04-12T08:12:00,N/A,Neutral,"Great, thanks",d3,ok,
+a2,2019-04-12T08:11:00,5,Agree,-,d2,ok,
+a4,2019-04-12T08:13:00,,,,d4,ok,
+"""
+
+
+def test_edge_cases_labels_blanks_extra_columns_duplicates_and_formula_text(session: Session) -> None:
+    module = make_module(session)
+    result = import_evaluations(session, data=csv_bytes(EDGE), filename="typed.csv", module_id=module.id)
+    assert result.errors == []
+    assert (result.rows, result.created, result.skipped) == (5, 3, 1)
+    assert any("Row 7 repeats the submission in row 5" in w for w in result.warnings)
+    assert any("Row 8 has no answers" in w for w in result.warnings)
+    summary = {q["text"]: q for q in module_summary(session, module.id)["questions"]}
+    # deviceid and _status are the survey tool's; the empty "Venue" column becomes no answers.
+    assert set(summary) == {"Treaty body reporting (1-5)", "Overall relevance", "Comments", "Venue"}
+    assert summary["Treaty body reporting (1-5)"] == {
+        "text": "Treaty body reporting (1-5)", "kind": "rating", "session": "Treaty body reporting", "n": 2, "mean": 4.5,
+    }  # fmt: skip
+    assert (summary["Overall relevance"]["n"], summary["Overall relevance"]["mean"]) == (3, 4.0)
+    # Formula-looking text is kept verbatim as text, never evaluated; "-" means no comment.
+    assert sorted(answers_of(session, "Comments")) == ['=HYPERLINK("http://x.example")', "Great, thanks"]
+    assert summary["Venue"]["n"] == 0
+
+
+def test_unknown_answers_are_errors_with_spreadsheet_row_and_column_and_nothing_is_written(session: Session) -> None:
+    module = make_module(session)
+    text = EDGE.replace("Strongly agree", "Quite nice").replace("5,Agree", "=1+5,Agree", 1)
+    result = import_evaluations(session, data=csv_bytes(text), filename="typed.csv", module_id=module.id)
+    assert not result.written
+    errors = {(e.row, e.column): e.message for e in result.errors}
+    # Row numbers are the spreadsheet's: a title row and a blank row come before the header (row 3).
+    assert set(errors) == {
+        (4, "Overall relevance"),
+        (5, "Treaty body reporting (1-5)"),
+    }
+    assert "'Quite nice'" in errors[(4, "Overall relevance")]
+    assert session.scalar(sa.select(sa.func.count(Response.id))) == 0
+    assert session.scalar(sa.select(sa.func.count(EvaluationForm.id))) == 0
+
+
+def test_without_a_survey_id_a_reimport_adds_nothing_but_identical_forms_both_count(session: Session) -> None:
+    module = make_module(session)
+    typed = "Working with the media,Most useful\n4,Case studies\n4,Case studies\n2,\n"
+    first = import_evaluations(session, data=typed.encode(), filename="paper.csv", module_id=module.id)
+    assert first.created == 3
+    second = import_evaluations(session, data=typed.encode(), filename="paper.csv", module_id=module.id)
+    assert (second.created, second.skipped) == (0, 3)
+    assert module_summary(session, module.id)["questions"][0]["mean"] == round(10 / 3, 2)
+
+
+def test_a_name_column_is_not_kept_on_an_anonymous_form(session: Session) -> None:
+    module = make_module(session)
+    data = csv_bytes("_uuid,Your name,Working with the media\nx1,Maria Santos,3\nx2,Ali Khan,5")
+    result = import_evaluations(session, data=data, filename="named.csv", module_id=module.id)
+    assert any("anonymous" in warning for warning in result.warnings)
+    assert {r.person_id for r in session.scalars(sa.select(Response))} == {None}
+    assert "Maria Santos" not in {q.text for q in session.scalars(sa.select(Question))}
+    assert session.scalar(sa.select(sa.func.count(Answer.response_id)).where(Answer.text.is_not(None))) == 0
+
+
+def test_a_form_that_asks_names_links_responses_to_participants(session: Session) -> None:
+    module = make_module(session)
+    person = Person(full_name="Maria Santos", name_key="maria santos")
+    session.add(person)
+    session.flush()
+    session.add(Participation(person_id=person.id, module_id=module.id))
+    create_standard_form(session, module_id=module.id, asks_name=True)
+    data = csv_bytes('_uuid,Your name,Working with the media\nx1,"Santos, Maria",3\nx2,Nobody Known,5')
+    result = import_evaluations(session, data=data, filename="named.csv", module_id=module.id)
+    linked = dict(session.execute(sa.select(Response.external_id, Response.person_id)).tuples().all())
+    assert linked == {"x1": person.id, "x2": None}
+    assert any("matches no participant" in warning for warning in result.warnings)
+
+
+def test_an_xlsx_export_with_title_rows_is_read(session: Session) -> None:
+    module = make_module(session)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Evaluation export"])
+    sheet.append(["_uuid", "end", "group/Treaty body reporting", "group/Suggestions"])
+    sheet.append(["k1", "2019-04-12T15:09:00.000+07:00", 5, "More on CEDAW"])
+    sheet.append(["k2", "2019-04-12T15:10:00.000+07:00", "Very good", "more on cedaw"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = import_evaluations(session, data=buffer.getvalue(), filename="export.xlsx", module_id=module.id)
+    assert (result.created, result.errors) == (2, [])
+    response = session.scalars(sa.select(Response).where(Response.external_id == "k1")).one()
+    assert response.submitted_at.hour == 8  # 15:09 at +07:00 is 08:09 UTC
+    assert module_summary(session, module.id)["questions"][0]["mean"] == 4.5
+
+
+def test_unreadable_and_questionless_files_are_refused(session: Session) -> None:
+    module = make_module(session)
+    with pytest.raises(UnreadableFile):
+        import_evaluations(session, data=b"", filename="empty.csv", module_id=module.id)
+    with pytest.raises(UnreadableFile):
+        import_evaluations(session, data=b"abc", filename="notes.pdf", module_id=module.id)
+    with pytest.raises(ProgrammeError, match="no question columns"):
+        import_evaluations(session, data=csv_bytes("_uuid,start,end\nu1,a,b"), filename="meta.csv", module_id=module.id)
+
+
+# --- paper entry, summary and suggestions ---------------------------------------------------------------
+
+
+def test_paper_entry_summary_and_suggestions_match_hand_computed_values(session: Session) -> None:
+    module = make_module(session)
+    form = create_standard_form(session, module_id=module.id, by="tester")
+    questions = {q.text: q.id for q in form_questions(session, form.id)}
+    media = questions["How useful was the session: Working with the media?"]
+    overall = questions["Overall relevance of the module to your work"]
+    suggest = questions["Suggestions for the next module"]
+    typed = [
+        {media: 2, overall: "Very good", suggest: "More on CEDAW"},
+        {media: "1 Poor", overall: "5", suggest: "more on  CEDAW "},
+        {media: "4", overall: "", suggest: "Human trafficking"},
+        {media: None, overall: "Fair", suggest: "More on CEDAW"},
+    ]
+    for answers in typed:
+        response = add_paper_response(session, form_id=form.id, answers=answers, by="tester")
+    assert response.source.value == "paper" and response.person_id is None
+    summary = module_summary(session, module.id)
+    assert summary["responses"] == 4
+    by_text = {q["text"]: q for q in summary["questions"]}
+    assert (by_text["How useful was the session: Working with the media?"]["n"],
+            by_text["How useful was the session: Working with the media?"]["mean"]) == (3, round(7 / 3, 2))  # fmt: skip
+    assert (by_text["Overall relevance of the module to your work"]["n"],
+            by_text["Overall relevance of the module to your work"]["mean"]) == (3, round(11 / 3, 2))  # fmt: skip
+    assert by_text["Quality of facilitation"] == {"text": "Quality of facilitation", "kind": "rating", "session": None,
+                                                  "n": 0, "mean": None}  # fmt: skip
+    assert by_text["Suggestions for the next module"]["n"] == 4
+    backlog = suggestions(session, module.id)
+    assert backlog.to_dict("records") == [
+        {"text": "More on CEDAW", "times": 3},
+        {"text": "Human trafficking", "times": 1},
+    ]
+
+
+def test_paper_entry_refuses_wrong_answers_and_names_on_anonymous_forms(session: Session) -> None:
+    module = make_module(session)
+    form = create_standard_form(session, module_id=module.id)
+    rating = form_questions(session, form.id)[0]
+    with pytest.raises(ProgrammeError, match="Question 1: '7'"):
+        add_paper_response(session, form_id=form.id, answers={rating.id: "7"})
+    with pytest.raises(ProgrammeError, match="empty"):
+        add_paper_response(session, form_id=form.id, answers={rating.id: ""})
+    with pytest.raises(ProgrammeError, match="anonymous"):
+        add_paper_response(session, form_id=form.id, answers={rating.id: 3}, person_id=1)
+    assert session.scalar(sa.select(sa.func.count(Response.id))) == 0
+
+
+def test_suggestions_of_a_module_without_a_form_are_empty(session: Session) -> None:
+    module = make_module(session)
+    assert list(suggestions(session, module.id).columns) == ["text", "times"]
+    assert suggestions(session, module.id).empty
+    assert module_summary(session, module.id) == {"responses": 0, "questions": []}
+    assert module_form(session, module.id) is None
+
+
+def test_demo_suggestions_come_from_the_backlog_question_only(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        module_id = session.scalar(sa.select(Module.id).order_by(Module.id))
+        backlog = suggestions(session, module_id)
+        query = (
+            sa.select(sa.func.count(Answer.text))
+            .join(Question)
+            .join(EvaluationForm)
+            .where(EvaluationForm.module_id == module_id, Question.feeds_backlog.is_(True))
+        )
+        assert int(backlog["times"].sum()) == session.scalar(query) > 0
+        assert backlog["times"].is_monotonic_decreasing
+        questions = module_summary(session, module_id)["questions"]
+        assert {q["kind"] for q in questions} == {"rating", "text"}
+        assert all(q["mean"] is None for q in questions if q["kind"] == QuestionKind.TEXT.value)
+
+
+# --- command line ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_module(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    from programme.db import make_engine, session_scope
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with session_scope(make_engine(sqlite_url)) as session:
+        make_module(session, code="EVT")
+    return sqlite_url
+
+
+def test_cli_import_dry_run_import_and_summary(cli_module: str, capsys: pytest.CaptureFixture) -> None:
+    args = ["import", "evaluations", str(SAMPLE), "--course", "EVT", "--module", "1", "--json"]
+    assert main([*args, "--dry-run"]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert (dry["rows"], dry["created"], dry["errors"], dry["written"]) == (38, 38, [], False)
+    assert main(args) == 0
+    done = json.loads(capsys.readouterr().out)
+    assert (done["created"], done["written"]) == (38, True)
+    assert main(["evaluation", "summary", "--course", "EVT", "--module", "1", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["responses"] == 38
+    assert set(summary["questions"][1]) == {"text", "kind", "session", "n", "mean"}
+    assert summary["questions"][1]["session"] == "International human rights framework"
+    assert main(["evaluation", "summary", "--course", "EVT", "--module", "1"]) == 0
+    assert "38 responses" in capsys.readouterr().out
+
+
+def test_cli_exit_codes(cli_module: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("_uuid,Treaty body reporting\nz1,4\nz2,Brilliant\n", encoding="utf-8")
+    assert main(["import", "evaluations", str(bad), "--course", "EVT", "--module", "1", "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["written"] is False
+    assert report["errors"] == [
+        {"row": 3, "column": "Treaty body reporting", "message": report["errors"][0]["message"]}
+    ]
+    assert "Brilliant" in report["errors"][0]["message"]
+    assert main(["import", "evaluations", str(tmp_path / "missing.csv"), "--course", "EVT", "--module", "1"]) == 2
+    assert main(["import", "evaluations", str(SAMPLE), "--course", "EVT", "--module", "9"]) == 1
+    assert "no module 9" in capsys.readouterr().err

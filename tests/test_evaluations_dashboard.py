@@ -1,0 +1,308 @@
+"""Evaluation dashboards: the queries against hand-computed figures, the chart builders, and both pages."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.accounts import add_user
+from programme.charts import evaluations as charts
+from programme.db import make_engine, session_scope
+from programme.evaluations import add_paper_response, create_standard_form, module_summary, suggestions
+from programme.evaluations import queries as q
+from programme.evaluations.forms import form_questions
+from programme.models import (
+    Course,
+    Module,
+    Participation,
+    ParticipationRole,
+    Person,
+    Response,
+    SessionFacilitator,
+    UserRole,
+)
+from programme.models import Session as AgendaSession
+from tests.apptest_support import run_page
+
+
+def add_module(session: Session, course: Course, number: int, start: date, titles: list[str]) -> Module:
+    module = Module(course_id=course.id, number=number, title=f"Module {number}", start_date=start, end_date=start,
+                    city="Bangkok")  # fmt: skip
+    session.add(module)
+    session.flush()
+    for index, title in enumerate(titles):
+        session.add(AgendaSession(module_id=module.id, start_time=time(9 + index), end_time=time(10 + index),
+                                  title=title, position=index))  # fmt: skip
+    session.flush()
+    return module
+
+
+def rate(session: Session, module: Module, ratings: dict[str, list[int]]) -> None:
+    """Type one paper form per rating: {session title or question text: [ratings]}."""
+    form = create_standard_form(session, module_id=module.id)
+    ids = {question.text: question.id for question in form_questions(session, form.id)}
+    for title, values in ratings.items():
+        question = ids.get(f"How useful was the session: {title}?", ids.get(title))
+        for value in values:
+            add_paper_response(session, form_id=form.id, answers={question: value})
+
+
+def person(session: Session, name: str) -> Person:
+    found = Person(full_name=name, name_key=name.lower())
+    session.add(found)
+    session.flush()
+    return found
+
+
+@pytest.fixture
+def course(session: Session) -> Course:
+    course = Course(code="EVQ", title="Queries course")
+    session.add(course)
+    session.flush()
+    return course
+
+
+def test_weak_sessions_below_the_threshold_with_enough_ratings(session: Session, course: Course) -> None:
+    module = add_module(session, course, 1, date(2018, 3, 1), ["Strong", "Good", "Weak", "Few"])
+    rate(session, module, {"Strong": [5, 5, 5, 5], "Good": [4, 4, 4, 4], "Weak": [3, 3, 4], "Few": [1, 1]})
+    ranked = q.session_ratings(session, module.id)
+    assert ranked["session"].tolist() == ["Strong", "Good", "Weak", "Few"]
+    assert ranked["n"].tolist() == [4, 4, 3, 2]
+    assert ranked["mean"].round(4).tolist() == [5.0, 4.0, 3.3333, 1.0]
+    assert ranked["module_mean"].iloc[0] == pytest.approx(48 / 13)
+    # "Weak": mean 3.33 < 3.5 with 3 ratings; "Few" has too few ratings to flag.
+    assert ranked["weak"].tolist() == [False, False, True, False]
+
+
+def test_weak_sessions_well_below_the_modules_average(session: Session, course: Course) -> None:
+    module = add_module(session, course, 1, date(2018, 3, 1), ["Best", "Fine"])
+    rate(session, module, {"Best": [5] * 6, "Fine": [4, 4, 4]})
+    ranked = q.session_ratings(session, module.id)
+    # 4.0 is above WEAK_MEAN but more than WEAK_GAP below the module's 42/9 = 4.67.
+    assert ranked.set_index("session")["weak"].to_dict() == {"Best": False, "Fine": True}
+
+
+def test_facilitators_comparison_and_trend(session: Session, course: Course) -> None:
+    first = add_module(session, course, 1, date(2017, 3, 1), ["Lobbying", "Media"])
+    second = add_module(session, course, 2, date(2018, 3, 1), ["Lobbying again"])
+    other = Course(code="OTHER", title="Other course")
+    session.add(other)
+    session.flush()
+    elsewhere = add_module(session, other, 1, date(2018, 6, 1), ["Elsewhere"])
+    rate(session, first, {"Lobbying": [5, 4], "Media": [2, 3], "Overall relevance of the module to your work": [4]})
+    rate(session, second, {"Lobbying again": [5, 5, 4]})
+    rate(session, elsewhere, {"Elsewhere": [1, 2]})
+    lead = person(session, "Aye Oo")
+    sessions = {s.title: s.id for s in session.scalars(sa.select(AgendaSession))}
+    for title in ("Lobbying", "Media", "Lobbying again"):
+        session.add(SessionFacilitator(session_id=sessions[title], person_id=lead.id))
+    session.flush()
+
+    led = q.facilitator_ratings(session)
+    assert led[["facilitator", "sessions", "n"]].values.tolist() == [["Aye Oo", 2, 4], ["Aye Oo", 1, 3]]
+    assert led["mean"].round(4).tolist() == [3.5, round(14 / 3, 4)]
+
+    comparison = q.module_comparison(session, second.id)
+    assert comparison["label"].tolist() == ["Module 1 · Mar 2017", "Module 2 · Mar 2018", q.ORGANISATION_AVERAGE]
+    assert comparison["kind"].tolist() == ["earlier module", "this module", "organisation"]
+    assert comparison["n"].tolist() == [5, 3, 10]
+    assert comparison["mean"].round(4).tolist() == [3.6, round(14 / 3, 4), 3.5]
+
+    trend = q.yearly_trend(session)
+    assert trend.to_dict("records") == [
+        {"year": 2017, "modules": 1, "responses": 5, "n": 5, "mean": 3.6},
+        {"year": 2018, "modules": 2, "responses": 5, "n": 5, "mean": pytest.approx(17 / 5)},
+    ]
+
+
+def test_response_rate_and_learning_gain(session: Session, course: Course) -> None:
+    module = add_module(session, course, 1, date(2018, 3, 1), ["Only session"])
+    scores = [(40, 60), (50, 80), (None, 70), (55, None)]
+    for index, (pre, post) in enumerate(scores):
+        someone = person(session, f"Participant {index}")
+        session.add(Participation(person_id=someone.id, module_id=module.id, pre_test_score=pre, post_test_score=post))
+    absent = person(session, "Absent one")
+    session.add(Participation(person_id=absent.id, module_id=module.id, attended=False))
+    trainer = person(session, "Trainer")
+    session.add(Participation(person_id=trainer.id, module_id=module.id, role=ParticipationRole.FACILITATOR))
+    session.flush()
+    rate(session, module, {"Only session": [4, 5, 3]})
+
+    rates = q.response_rates(session, course_id=course.id)
+    assert rates[["attended", "responses"]].values.tolist() == [[4, 3]]
+    assert rates["rate"].tolist() == [0.75]
+
+    gains = q.learning_gains(session)
+    assert gains[["people", "pre", "post", "gain"]].values.tolist() == [[2, 45.0, 70.0, 25.0]]
+
+
+def test_comments_are_anonymous_searchable_and_sorted_by_text(session: Session, course: Course) -> None:
+    module = add_module(session, course, 1, date(2018, 3, 1), ["Only session"])
+    form = create_standard_form(session, module_id=module.id)
+    ids = {question.text: question.id for question in form_questions(session, form.id)}
+    for useful, suggestion in [("Zeal of the trainers", "Más CEDAW"), ("Case studies", "Recruitment reform")]:
+        add_paper_response(session, form_id=form.id,
+                           answers={ids["What was most useful?"]: useful, ids["Suggestions for the next module"]: suggestion})  # fmt: skip
+    found = q.comments(session, module_id=module.id)
+    assert list(found.columns) == ["module", "question", "comment"]
+    assert found["comment"].tolist() == ["Más CEDAW", "Recruitment reform", "Case studies", "Zeal of the trainers"]
+    assert q.comments(session, search="mas cedaw")["comment"].tolist() == ["Más CEDAW"]
+    only = q.comments(session, question="What was most useful?")
+    assert set(only["question"]) == {"What was most useful?"} and len(only) == 2
+    assert q.comment_questions(session) == ["Suggestions for the next module", "What was most useful?"]
+
+
+# --- chart builders, without Streamlit ----------------------------------------------------------------
+
+
+def test_likert_chart_diverges_around_the_middle_with_mean_and_n() -> None:
+    counts = pd.DataFrame(
+        {
+            "question_id": [1, 1, 1, 2],
+            "position": [1, 1, 1, 2],
+            "question": ["How useful was the session: Media?"] * 3 + ["Logistics and venue"],
+            "rating": [1, 3, 5, 4],
+            "count": [1, 2, 1, 3],
+        }
+    )
+    figure = charts.likert_chart(counts)
+    assert isinstance(figure, go.Figure)
+    assert len(figure.data) == 6  # five ratings, the middle one split over both sides
+    assert figure.data[0].y[0] == "Media  <b>3.00</b> (n=4)"
+    left = sum(trace.x[0] for trace in figure.data if trace.x[0] < 0)
+    right = sum(trace.x[0] for trace in figure.data if trace.x[0] > 0)
+    assert (left, right) == (pytest.approx(-50), pytest.approx(50))
+    assert sum(abs(trace.x[1]) for trace in figure.data) == pytest.approx(100)
+    assert [trace.name for trace in figure.data if trace.showlegend] == [
+        "2 Fair", "1 Poor", "3 Good", "4 Very good", "5 Excellent",
+    ]  # fmt: skip
+
+
+def test_sessions_ranked_chart_flags_weak_sessions_in_red() -> None:
+    frame = pd.DataFrame({"session": ["A", "B"], "mean": [3.0, 4.5], "n": [10, 10], "weak": [True, False],
+                          "module_mean": [3.75, 3.75]})  # fmt: skip
+    figure = charts.sessions_ranked_chart(frame)
+    bars = figure.data[0]
+    assert list(bars.y) == ["B", "A ⚠"]
+    assert list(bars.marker.color) == [charts.GOOD_COLOUR, charts.WEAK_COLOUR]
+    assert [shape.x0 for shape in figure.layout.shapes] == [q.WEAK_MEAN, 3.75]
+
+
+def test_other_chart_builders_draw_their_tables() -> None:
+    rates = pd.DataFrame({"module": ["M1"], "short": ["Module 1"], "attended": [20], "responses": [15], "rate": [0.75]})
+    assert charts.response_rate_chart(rates, label="short").data[1].text == ("75%",)
+    comparison = pd.DataFrame({"label": ["Module 1", "Module 2", q.ORGANISATION_AVERAGE],
+                               "kind": ["earlier module", "this module", "organisation"], "n": [5, 3, 10],
+                               "mean": [3.6, 4.2, 3.9]})  # fmt: skip
+    figure = charts.module_comparison_chart(comparison)
+    assert list(figure.data[0].x) == ["Module 1", "Module 2"] and figure.layout.shapes[0].y0 == 3.9
+    trend = pd.DataFrame(
+        {"year": [2017, 2018], "modules": [1, 2], "responses": [5, 9], "n": [40, 70], "mean": [3.6, 4.1]}
+    )
+    assert list(charts.trend_chart(trend).data[0].y) == [3.6, 4.1]
+    led = pd.DataFrame({"facilitator": ["Aye Oo", "Aye Oo", "Ben"], "module": ["M1", "M2", "M1"], "n": [4, 3, 2],
+                        "start_date": [date(2017, 1, 1), date(2018, 1, 1), date(2017, 1, 1)], "mean": [3.5, 4.6, 4.0]})  # fmt: skip
+    assert [trace.name for trace in charts.facilitator_chart(led, 4.0).data] == ["Aye Oo", "Ben"]
+    gains = pd.DataFrame({"module": ["M1"], "people": [2], "pre": [45.0], "post": [70.0], "gain": [25.0]})
+    assert list(charts.learning_gain_chart(gains).data[0].x) == [45.0, 70.0]
+
+
+@pytest.mark.parametrize(
+    "builder",
+    [charts.response_rate_chart, charts.likert_chart, charts.sessions_ranked_chart, charts.facilitator_chart,
+     charts.trend_chart, charts.learning_gain_chart],
+)  # fmt: skip
+def test_chart_builders_say_when_there_is_nothing_to_show(builder) -> None:
+    figure = builder(pd.DataFrame())
+    assert not figure.data and "No" in figure.layout.annotations[0].text
+
+
+def test_module_comparison_chart_without_ratings() -> None:
+    figure = charts.module_comparison_chart(pd.DataFrame(columns=["label", "kind", "n", "mean"]))
+    assert "no ratings" in figure.layout.annotations[0].text
+
+
+# --- pages (AppTest) ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    """The demo, an account, and a new module without an evaluation form."""
+    engine = make_engine(demo_sqlite_url)
+    with session_scope(engine) as session:
+        add_user(session, username="admin", password="a-long-password", role=UserRole.ADMIN, by=None)
+        course = session.scalar(sa.select(Course).where(Course.code == "RC2019"))
+        add_module(session, course, 2, date(2030, 5, 6), ["Fresh session", "Second fresh session"])
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+def test_dashboard_for_a_viewer_shows_aggregates_and_no_names(demo_db: str) -> None:
+    app = run_page("pages/evaluations.py", UserRole.VIEWER)
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert set(metrics) >= {"Responses", "Response rate", "Mean rating", "Weak sessions"}
+    assert all("facilitators" not in frame.value.columns for frame in app.dataframe)
+    assert all("facilitator" not in frame.value.columns for frame in app.dataframe)
+    assert any("facilitators and administrators only" in info.value for info in app.info)
+    with session_scope(make_engine(demo_db)) as session:
+        names = set(session.scalars(sa.select(Person.full_name)))
+    shown = {str(cell) for frame in app.dataframe for cell in frame.value.to_numpy().ravel()}
+    assert not shown & names
+
+
+def test_dashboard_for_a_facilitator_names_who_led_sessions_and_filters_comments(demo_db: str) -> None:
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert any("facilitators" in frame.value.columns for frame in app.dataframe)
+    assert app.multiselect[0].value  # starts with this module's facilitators
+    search = next(box for box in app.text_input if box.label == "Search the comments")
+    comments = app.dataframe[-1].value
+    word = comments["comment"].iloc[0].split()[0]
+    app = search.set_value(word).run()
+    filtered = app.dataframe[-1].value
+    assert 0 < len(filtered) <= len(comments)
+    assert filtered["comment"].str.contains(word, case=False).all()
+
+
+def test_entry_page_creates_the_standard_form_and_types_a_paper_form(demo_db: str) -> None:
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    assert not app.exception
+    app = app.selectbox[0].set_value(_module_id(demo_db)).run()
+    assert any("no evaluation form yet" in info.value for info in app.info)
+    app = next(b for b in app.button if b.label == "Create the standard form").click().run()
+    assert not app.exception
+    questions = app.dataframe[0].value
+    assert questions["text"].tolist()[:2] == [
+        "How useful was the session: Fresh session?",
+        "How useful was the session: Second fresh session?",
+    ]
+    app.radio[0].set_value(4)
+    app.text_area[1].set_value("More on CEDAW")
+    app = next(b for b in app.button if b.label == "Save and start the next form").click().run()
+    assert not app.exception
+    assert any("Saved. 1 forms" in message.value for message in app.success)
+    module_id = _module_id(demo_db)
+    with session_scope(make_engine(demo_db)) as session:
+        summary = module_summary(session, module_id)
+        assert summary["responses"] == 1 and summary["questions"][0]["mean"] == 4.0
+        assert suggestions(session, module_id).to_dict("records") == [{"text": "More on CEDAW", "times": 1}]
+        newest = session.scalar(sa.select(Response).order_by(Response.id.desc()).limit(1))
+        assert newest.person_id is None and newest.source.value == "paper"
+
+
+def _module_id(url: str) -> int:
+    with session_scope(make_engine(url)) as session:
+        course = session.scalar(sa.select(Course.id).where(Course.code == "RC2019"))
+        return session.scalar(sa.select(Module.id).where(Module.course_id == course, Module.number == 2))
+
+
+def test_entry_page_refuses_a_viewer(demo_db: str) -> None:
+    app = run_page("pages/evaluation_entry.py", UserRole.VIEWER)
+    assert any("needs the facilitator role" in error.value for error in app.error)
+    assert not app.dataframe and not app.radio
