@@ -14,7 +14,17 @@ from programme import audit
 from programme.countries import country_name
 from programme.courses import get_course, get_module
 from programme.errors import ProgrammeError
-from programme.models import Course, Module, ModuleStatus, Participation, ParticipationRole, Person
+from programme.models import (
+    Course,
+    CoursePartner,
+    Module,
+    ModuleStatus,
+    Organisation,
+    Participation,
+    ParticipationRole,
+    PartnerRole,
+    Person,
+)
 from programme.reports.content import date_span
 
 # A Unicode font shipped with the app: names carry accents and letters the PDF core fonts lack.
@@ -30,6 +40,7 @@ class Certificate:
     course_title: str
     when: str
     place: str
+    organisers: str = ""
 
 
 def _participants(query: sa.Select) -> sa.Select:
@@ -50,9 +61,8 @@ def module_certificates(session: Session, course_code: str, number: int) -> list
     ).all()
     place = ", ".join(p for p in (module.city, country_name(module.country)) if p)
     what = f"Module {module.number}" + (f": {module.title}" if module.title != f"Module {module.number}" else "")
-    return [
-        Certificate(name, what, course.title, date_span(module.start_date, module.end_date), place) for name in names
-    ]
+    when, organisers = date_span(module.start_date, module.end_date), _organisers(session, course.id)
+    return [Certificate(name, what, course.title, when, place, organisers) for name in names]
 
 
 def _course_modules(session: Session, course: Course) -> list[Module]:
@@ -87,10 +97,22 @@ def course_certificates(session: Session, course_code: str) -> list[Certificate]
         .having(completed == len(modules))
         .order_by(Person.family_name, Person.full_name)
     ).all()
-    what = "the course" if len(modules) == 1 else f"all {len(modules)} modules of the course"
+    what = "the module" if len(modules) == 1 else f"all {len(modules)} modules"
     when = date_span(modules[0].start_date, modules[-1].end_date)
     places = list(dict.fromkeys(", ".join(p for p in (m.city, country_name(m.country)) if p) for m in modules))
-    return [Certificate(name, what, course.title, when, "; ".join(places)) for name in names]
+    organisers = _organisers(session, course.id)
+    return [Certificate(name, what, course.title, when, "; ".join(places), organisers) for name in names]
+
+
+def _organisers(session: Session, course_id: int) -> str:
+    """Return the course's organisers' names, signing the certificates."""
+    names = session.scalars(
+        sa.select(Organisation.name)
+        .join(CoursePartner, CoursePartner.organisation_id == Organisation.id)
+        .where(CoursePartner.course_id == course_id, CoursePartner.role == PartnerRole.ORGANISER)
+        .order_by(Organisation.name)
+    ).all()
+    return " and ".join(names)
 
 
 def render_certificates(certificates: list[Certificate], *, organisation: str = "") -> bytes:
@@ -128,7 +150,7 @@ def _page(pdf: FPDF, c: Certificate, organisation: str) -> None:
     pdf.set_y(pdf.h - 48)
     pdf.set_font(FONT, "", 11)
     pdf.cell(0, 6, "_" * 34, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 6, organisation or "For the organisers", align="C")
+    pdf.cell(0, 6, organisation or c.organisers or "For the organisers", align="C")
 
 
 def certificates_pdf(
