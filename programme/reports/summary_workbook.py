@@ -8,6 +8,7 @@ from datetime import date
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
@@ -35,7 +36,7 @@ def _write(sheet: Worksheet, frame: pd.DataFrame) -> None:
     for row in frame.itertuples(index=False):
         sheet.append([safe_cell(value.item() if hasattr(value, "item") else value) for value in row])
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     for index, column in enumerate(frame.columns, start=1):
         width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
         sheet.column_dimensions[get_column_letter(index)].width = min(50, max(10, width + 2))
