@@ -85,11 +85,11 @@ metrics = st.columns(7)
 for column, (label, value) in zip(
     metrics,
     [
-        ("Courses", f"{figures['courses']:,}"),
-        ("Modules", f"{figures['modules']:,}"),
-        ("Individuals", f"{figures['individuals']:,}"),
-        ("Participations", f"{figures['participations']:,}"),
-        ("Countries", f"{figures['countries']:,}"),
+        ("Courses", f"{int(figures['courses']):,}"),
+        ("Modules", f"{int(figures['modules']):,}"),
+        ("Individuals", f"{int(figures['individuals']):,}"),
+        ("Participations", f"{int(figures['participations']):,}"),
+        ("Countries", f"{int(figures['countries']):,}"),
         ("Women", f"{figures['women_share']:.0f}%"),
         ("Civil society", f"{figures['civil_society_share']:.0f}%"),
     ],

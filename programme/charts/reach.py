@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 TOPOJSON_URL = "app/static/topojson/"
 # The resolution shipped in ./static/topojson/ (world_110m.json); plotly's default for a world map.
 MAP_RESOLUTION = 110
+MAP_HEIGHT = 520
 # A Sankey with more links than this is unreadable; the rest are listed in its table.
 CORRIDORS_SHOWN = 25
 COLOURS = px.colors.qualitative.Safe
@@ -49,6 +50,8 @@ def world_map(frame: pd.DataFrame, *, measure: str = "individuals", title: str =
         hover_name="country",
         hover_data={"code": False, "individuals": True, "participations": True},
         color_continuous_scale="Blues",
+        # From zero, so that the countries with the fewest people still stand out from the land.
+        range_color=(0, int(known[measure].max())),
         labels=MEASURES,
         title=title,
     )
@@ -56,11 +59,13 @@ def world_map(frame: pd.DataFrame, *, measure: str = "individuals", title: str =
         resolution=MAP_RESOLUTION,
         showcountries=True,
         countrycolor="#999999",
+        showland=True,
+        landcolor="#f0f0f0",
         showframe=False,
         projection_type="natural earth",
         fitbounds="locations",
     )
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0})
+    figure.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=MAP_HEIGHT)
     return figure
 
 
