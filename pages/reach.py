@@ -133,4 +133,7 @@ with tabs[5]:
     chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
 with tabs[6]:
     chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
-    st.caption("People whose nationality or country of work is not on record are left out.")
+    st.caption(
+        "The chart shows people working outside their country of nationality; the table also lists those working "
+        "at home. People whose nationality or country of work is not on record are left out."
+    )

@@ -96,10 +96,20 @@ def test_sankey_keeps_both_sides_apart_and_caps_links() -> None:
             "individuals": [4, 2, 1],
         }
     )
-    sankey = charts.corridors_sankey(frame).data[0]
+    sankey = charts.corridors_sankey(frame, cross_border=False).data[0]
     assert list(sankey.node.label) == ["Nepal", "Philippines", "Malaysia", "Nepal"]
     assert list(sankey.link.source) == [0, 0, 1]
     assert list(sankey.link.target) == [2, 3, 2]  # Nepal → Nepal links two separate nodes
-    capped = charts.corridors_sankey(frame, shown=2)
+    capped = charts.corridors_sankey(frame, shown=2, cross_border=False)
     assert list(capped.data[0].link.value) == [4, 2]
     assert "largest 2 of 3" in capped.layout.title.text
+
+
+def test_sankey_shows_only_cross_border_corridors_by_default() -> None:
+    frame = pd.DataFrame(
+        {"nationality": ["Nepal", "Nepal"], "country_of_work": ["Malaysia", "Nepal"], "individuals": [4, 9]}
+    )
+    sankey = charts.corridors_sankey(frame).data[0]
+    assert list(sankey.node.label) == ["Nepal", "Malaysia"] and list(sankey.link.value) == [4]
+    at_home = frame[frame["country_of_work"] == "Nepal"]
+    assert not charts.corridors_sankey(at_home).data  # nobody works abroad: the empty-state figure

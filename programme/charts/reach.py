@@ -15,6 +15,8 @@ MAP_HEIGHT = 520
 # A Sankey with more links than this is unreadable; the rest are listed in its table.
 CORRIDORS_SHOWN = 25
 COLOURS = px.colors.qualitative.Safe
+# Axis length as a multiple of the largest bar, leaving room for its label.
+LABEL_ROOM = 1.25
 MEASURES = {"individuals": "Individuals", "participations": "Participations"}
 
 
@@ -97,6 +99,8 @@ def share_bar(frame: pd.DataFrame, category: str, *, title: str) -> go.Figure:
     )
     figure.update_traces(textposition="outside", cliponaxis=False)
     figure.update_layout(
+        # Room on the right for the longest "count (share%)" label.
+        xaxis={"range": [0, LABEL_ROOM * float(frame["individuals"].max())]},
         yaxis={"categoryorder": "total ascending", "title": None},
         height=max(260, 32 * len(frame) + 120),
     )
@@ -159,9 +163,16 @@ def repeat_bar(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
-def corridors_sankey(frame: pd.DataFrame, *, shown: int = CORRIDORS_SHOWN) -> go.Figure:
-    """Return a Sankey from nationality (left) to country of work (right) for the largest corridors."""
+def corridors_sankey(frame: pd.DataFrame, *, shown: int = CORRIDORS_SHOWN, cross_border: bool = True) -> go.Figure:
+    """Return a Sankey from nationality (left) to country of work (right) for the largest corridors.
+
+    With cross_border, people working in their own country are left out: they are most people and
+    would hide the migration corridors the chart is for (the table keeps them).
+    """
     title = "Corridors: nationality → country of work"
+    if cross_border and not frame.empty:
+        frame = frame[frame["nationality"] != frame["country_of_work"]]
+        title = "Corridors: nationality → another country of work"
     if frame.empty:
         return _empty(title)
     top = frame.sort_values("individuals", ascending=False).head(shown)
