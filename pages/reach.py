@@ -1,11 +1,139 @@
-"""Reach dashboard."""
+"""Reach dashboard: who we reached and where, under filters; aggregates only, never names."""
 
+import pandas as pd
 import streamlit as st
 
-from programme import ui
+from programme import reach, ui
+from programme.charts import reach as charts
 from programme.models import UserRole
+from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
 user = ui.guard(UserRole.VIEWER)
 st.title("Reach dashboard")
-st.caption("Who we reached, where: by country, gender, organisation type and year.")
-st.info("This page is being built; its work is tracked in issue 7.")
+st.caption("Who we reached, where: by country, gender, organisation type and year. Figures only, never names.")
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with column names in words."""
+    return frame.rename(columns=lambda c: LABELS.get(c, c).replace("_", " ").capitalize())
+
+
+def chart_with_table(figure, table: pd.DataFrame, name: str, *, config: dict | None = None) -> None:
+    """Show a chart with its table one click away, downloadable as .xlsx and .csv."""
+    st.plotly_chart(figure, config=config or {"displaylogo": False}, key=f"chart-{name}")
+    shown = readable(table)
+    with st.expander(f"Table: {name}"):
+        st.dataframe(shown, hide_index=True)
+        slug = name.lower().replace(" ", "-")
+        left, right = st.columns(2)
+        left.download_button(
+            "Download .xlsx", lambda: to_xlsx_bytes({name: shown}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
+        )
+        right.download_button(
+            "Download .csv", lambda: to_csv_bytes(shown), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
+        )
+
+
+with ui.db() as session:
+    options = reach.filter_options(session)
+if options["years"] is None:
+    st.info("No modules are recorded yet. Add courses and modules under **Plan** and import participants first.")
+    st.stop()
+
+with st.sidebar:
+    st.header("Filters")
+    courses = st.multiselect("Course", list(options["courses"]), format_func=options["courses"].get)
+    module_choices = [m for m, label in options["modules"].items() if not courses or label.split(" · ")[0] in courses]
+    module_ids = st.multiselect("Module", module_choices, format_func=options["modules"].get)
+    first, last = options["years"]
+    years = st.slider("Years", first, last, (first, last)) if first < last else (first, last)
+    scopes = st.multiselect("Scope", options["scopes"])
+    basis = st.radio("Count countries by", [b.value for b in reach.CountryBasis], horizontal=True)
+    countries = st.multiselect("Country", list(options["countries"]), format_func=options["countries"].get)
+    genders = st.multiselect("Gender", options["genders"])
+    org_types = st.multiselect("Organisation type", options["org_types"])
+    roles = st.multiselect("Role", options["roles"], help="Empty: every role (participants, facilitators, …).")
+
+reach_filter = reach.ReachFilter(
+    courses=tuple(courses),
+    module_ids=tuple(module_ids),
+    year_from=years[0],
+    year_to=years[1],
+    scopes=tuple(scopes),
+    countries=tuple(countries),
+    genders=tuple(genders),
+    org_types=tuple(org_types),
+    roles=tuple(roles),
+    country_basis=reach.CountryBasis(basis),
+)
+
+with ui.db() as session:
+    figures = reach.headline_figures(session, reach_filter).iloc[0]
+    by_country = reach.by_country(session, reach_filter)
+    by_gender = reach.by_gender(session, reach_filter)
+    by_org_type = reach.by_org_type(session, reach_filter)
+    growth = reach.growth(session, reach_filter)
+    repeat = reach.repeat_participation(session, reach_filter)
+    corridors = reach.corridors(session, reach_filter)
+    stack = st.session_state.get("stack", "gender")
+    by_year = reach.by_year(session, reach_filter, stack=stack)
+
+metrics = st.columns(7)
+for column, (label, value) in zip(
+    metrics,
+    [
+        ("Courses", f"{int(figures['courses']):,}"),
+        ("Modules", f"{int(figures['modules']):,}"),
+        ("Individuals", f"{int(figures['individuals']):,}"),
+        ("Participations", f"{int(figures['participations']):,}"),
+        ("Countries", f"{int(figures['countries']):,}"),
+        ("Women", f"{figures['women_share']:.0f}%"),
+        ("Civil society", f"{figures['civil_society_share']:.0f}%"),
+    ],
+    strict=True,
+):
+    column.metric(label, value)
+st.caption(
+    "Individuals are counted once however many modules they attended; courses and modules are those with "
+    f"someone in the selection; countries are by {basis}; civil society = NGOs, trade unions, faith-based and "
+    "migrant community organisations."
+)
+if figures["participations"] == 0:
+    st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
+    st.stop()
+
+tabs = st.tabs(["Map", "Gender", "Organisation type", "By year", "Growth", "Repeat participation", "Corridors"])
+with tabs[0]:
+    measure = st.radio("Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure")
+    chart_with_table(
+        charts.world_map(by_country, measure=measure, title=f"Reach by {basis}"),
+        by_country,
+        "By country",
+        config=charts.map_config(),
+    )
+    st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
+with tabs[1]:
+    chart_with_table(charts.share_bar(by_gender, "gender", title="Individuals by gender"), by_gender, "By gender")
+with tabs[2]:
+    chart_with_table(
+        charts.share_bar(by_org_type, "org_type", title="Individuals by organisation type"),
+        by_org_type,
+        "By organisation type",
+    )
+with tabs[3]:
+    st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
+    chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
+with tabs[4]:
+    chart_with_table(charts.growth_curve(growth), growth, "Growth")
+    st.caption("Each person counts in the year of their first module in the selection.")
+with tabs[5]:
+    chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
+with tabs[6]:
+    chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
+    st.caption(
+        "The chart shows people working outside their country of nationality; the table also lists those working "
+        "at home. People whose nationality or country of work is not on record are left out."
+    )

@@ -1,11 +1,116 @@
-"""Reports and exports."""
+"""Reports and exports: the module report, certificates of participation, the programme summary workbook."""
 
 import streamlit as st
 
-from programme import ui
+from programme import reports, ui
+from programme.courses import modules_table
 from programme.models import UserRole
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Reports and exports")
-st.caption("Module reports, the programme summary workbook and certificates.")
-st.info("This page is being built; its work is tracked in issue 7.")
+st.caption("Module reports for partners and funders, certificates of participation, and the summary workbook.")
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+with ui.db() as session:
+    modules = modules_table(session)
+if modules.empty:
+    st.info("No modules are recorded yet. Add a course and its modules under **Plan** first.")
+    st.stop()
+
+courses = list(dict.fromkeys(modules.sort_values("start_date", ascending=False)["course"]))
+titles = dict(zip(modules["course"], modules["course_title"], strict=False))
+
+st.subheader("A module")
+left, right = st.columns(2)
+course = left.selectbox("Course", courses, format_func=lambda code: f"{code} · {titles[code]}")
+numbers = sorted(modules.loc[modules["course"] == course, "number"])
+number = right.selectbox("Module", numbers, format_func=lambda n: f"Module {n}")
+slug = f"{course}-module-{number}"
+
+with ui.db() as session:
+    content = reports.module_report_content(
+        session, int(modules.loc[(modules["course"] == course) & (modules["number"] == number), "module_id"].iloc[0])
+    )
+    completed = reports.module_certificates(session, course, number)
+    course_completed = reports.course_certificates(session, course)
+
+st.write(
+    f"**{content.course_title}, Module {number}** — {reports.date_span(content.start, content.end)}"
+    f"{', ' + content.place if content.place else ''}: {int(content.figures['individuals'])} participants, "
+    f"{len(content.agenda)} sessions, {content.evaluation_responses} evaluation responses, "
+    f"{len(content.next_steps)} next steps."
+)
+
+
+def module_report_bytes() -> bytes:
+    with ui.db() as session:
+        return reports.module_report(session, course_code=course, number=number, by=user.username)
+
+
+def certificates_bytes(whole_course: bool) -> bytes:
+    with ui.db() as session:
+        return reports.certificates_pdf(
+            session, course_code=course, number=None if whole_course else number, by=user.username
+        )
+
+
+st.download_button(
+    "Download the module report (.docx)",
+    module_report_bytes,
+    f"{slug}-report.docx",
+    DOCX,
+    type="primary",
+    icon=":material/description:",
+)
+st.caption(
+    "Headings as in our module reports: summary, participants, program content, evaluation, next steps, topics "
+    f"for the next module. Participants are named only with their consent ({len(content.listed_participants)} of "
+    f"{len(content.listed_participants) + content.unlisted_participants}); edit the text in Word afterwards."
+)
+
+st.subheader("Certificates of participation")
+a, b = st.columns(2)
+with a:
+    st.write(f"Completed Module {number}: **{len(completed)}**")
+    st.download_button(
+        "Certificates for this module (PDF)",
+        lambda: certificates_bytes(False),
+        f"{slug}-certificates.pdf",
+        "application/pdf",
+        disabled=not completed,
+        key="certificates-module",
+    )
+with b:
+    st.write(f"Completed the whole course so far: **{len(course_completed)}**")
+    st.download_button(
+        "Certificates for the course (PDF)",
+        lambda: certificates_bytes(True),
+        f"{course}-certificates.pdf",
+        "application/pdf",
+        disabled=not course_completed,
+        key="certificates-course",
+    )
+if not completed:
+    st.info("Nobody is marked as having completed this module yet: record attendance under **People** first.")
+
+st.subheader("Programme summary workbook")
+scope = st.selectbox(
+    "For", [""] + courses, format_func=lambda code: "All courses" if not code else f"{code} · {titles[code]}"
+)
+
+
+def summary_bytes() -> bytes:
+    with ui.db() as session:
+        return reports.summary_workbook(session, course_code=scope or None)
+
+
+st.download_button(
+    "Download the summary workbook (.xlsx)",
+    summary_bytes,
+    f"programme-summary-{scope or 'all'}.xlsx",
+    XLSX,
+    icon=":material/table_view:",
+)
+st.caption("A sheet per dimension (country, gender, organisation type, year, growth, repeat, corridors) with charts.")

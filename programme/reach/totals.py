@@ -18,8 +18,7 @@ from programme.models import (
     Response,
 )
 from programme.models import Session as AgendaSession
-
-UNKNOWN = "unknown"
+from programme.reach.filters import UNKNOWN
 
 
 def _count(session: Session, column: Any, *, distinct: bool = False) -> int:

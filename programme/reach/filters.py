@@ -1,0 +1,150 @@
+"""The reach filter, and the one SQL selection of participations every reach figure aggregates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.countries import country_name
+from programme.courses import module_label
+from programme.models import (
+    Course,
+    Gender,
+    Module,
+    Organisation,
+    OrgType,
+    Participation,
+    ParticipationRole,
+    Person,
+    Scope,
+)
+
+# Shown for a person without a gender, nationality, country of work or organisation type on record.
+UNKNOWN = "unknown"
+
+
+class CountryBasis(StrEnum):
+    """Which of a person's countries the reach by country counts."""
+
+    NATIONALITY = "nationality"
+    COUNTRY_OF_WORK = "country of work"
+
+
+@dataclass(frozen=True)
+class ReachFilter:
+    """What the reach figures are restricted to; an empty tuple or None means no restriction.
+
+    `countries` are ISO alpha-3 codes compared with the person's nationality or country of work,
+    as `country_basis` says (the same basis the reach by country counts).
+    """
+
+    courses: tuple[str, ...] = ()
+    module_ids: tuple[int, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    scopes: tuple[str, ...] = ()
+    countries: tuple[str, ...] = ()
+    genders: tuple[str, ...] = ()
+    org_types: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    country_basis: CountryBasis = CountryBasis.NATIONALITY
+
+    def country_column(self) -> Any:
+        """Return the person column the country figures and filter use."""
+        if CountryBasis(self.country_basis) == CountryBasis.COUNTRY_OF_WORK:
+            return Person.country_of_work
+        return Person.nationality
+
+
+def participations(reach_filter: ReachFilter | None = None) -> sa.Subquery:
+    """Return the filtered participations, one row each, with the person's and module's attributes.
+
+    Every reach figure aggregates this subquery, so joins and filters live in one place.
+    """
+    f = reach_filter or ReachFilter()
+    year = sa.cast(sa.extract("year", Module.start_date), sa.Integer)
+    query = (
+        sa.select(
+            Participation.id.label("participation_id"),
+            Participation.person_id.label("person_id"),
+            Participation.module_id.label("module_id"),
+            Participation.role.label("role"),
+            Module.course_id.label("course_id"),
+            year.label("year"),
+            Course.scope.label("scope"),
+            Person.gender.label("gender"),
+            Person.nationality.label("nationality"),
+            Person.country_of_work.label("country_of_work"),
+            f.country_column().label("country"),
+            Organisation.org_type.label("org_type"),
+        )
+        .select_from(Participation)
+        .join(Person, Person.id == Participation.person_id)
+        .join(Module, Module.id == Participation.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+    )
+    return query.where(*_conditions(f, year)).subquery("reach")
+
+
+def _conditions(f: ReachFilter, year: Any) -> list[Any]:
+    conditions: list[Any] = []
+    if f.courses:
+        codes = [code.lower() for code in f.courses]
+        conditions.append(sa.func.lower(Course.code).in_(codes))
+    if f.module_ids:
+        conditions.append(Module.id.in_(f.module_ids))
+    if f.year_from is not None:
+        conditions.append(year >= f.year_from)
+    if f.year_to is not None:
+        conditions.append(year <= f.year_to)
+    if f.scopes:
+        conditions.append(Course.scope.in_([Scope(s) for s in f.scopes]))
+    if f.countries:
+        conditions.append(f.country_column().in_(f.countries))
+    if f.genders:
+        conditions.append(Person.gender.in_([Gender(g) for g in f.genders]))
+    if f.org_types:
+        conditions.append(_org_type_condition(f.org_types))
+    if f.roles:
+        conditions.append(Participation.role.in_([ParticipationRole(r) for r in f.roles]))
+    return conditions
+
+
+def _org_type_condition(org_types: tuple[str, ...]) -> Any:
+    known = [OrgType(value) for value in org_types if value != UNKNOWN]
+    condition = Organisation.org_type.in_(known) if known else sa.false()
+    if UNKNOWN in org_types:
+        condition = sa.or_(condition, Organisation.org_type.is_(None))
+    return condition
+
+
+def filter_options(session: Session) -> dict[str, Any]:
+    """Return what the filter widgets offer: courses, modules, years, scopes, countries, genders, org types, roles."""
+    courses = session.execute(sa.select(Course.code, Course.title).order_by(Course.start_year, Course.code)).all()
+    modules = session.execute(
+        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .join(Course, Course.id == Module.course_id)
+        .order_by(Module.start_date, Course.code, Module.number)
+    ).all()
+    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
+    countries = {
+        code
+        for column in (Person.nationality, Person.country_of_work)
+        for code in session.scalars(sa.select(column).distinct())
+        if code
+    }
+    return {
+        "courses": {code: f"{code} · {title}" for code, title in courses},
+        "modules": {mid: module_label(code, number, start, city) for mid, code, number, start, city in modules},
+        "years": (first.year, last.year) if first else None,
+        "scopes": [s.value for s in Scope],
+        "countries": dict(sorted(((code, country_name(code)) for code in countries), key=lambda item: item[1])),
+        "genders": [g.value for g in Gender],
+        "org_types": [o.value for o in OrgType] + [UNKNOWN],
+        "roles": [r.value for r in ParticipationRole],
+    }

@@ -1,0 +1,197 @@
+"""Reach figures under a filter, aggregated in SQL and returned as small DataFrames for charts and tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.countries import country_name
+from programme.models import CIVIL_SOCIETY, Gender
+from programme.reach.filters import UNKNOWN, ReachFilter, participations
+
+HEADLINE_COLUMNS = [
+    "courses",
+    "modules",
+    "individuals",
+    "participations",
+    "countries",
+    "women_share",
+    "civil_society_share",
+]
+# Dimensions the by-year chart can stack by, and their columns in the filtered participations.
+STACKS = {"gender": "gender", "organisation type": "org_type", "scope": "scope", "role": "role"}
+# People with more modules than this are counted together ("3+").
+REPEAT_TOP = 3
+
+
+def _label(value: Any) -> str:
+    """Return an enum's value, or UNKNOWN for a missing one."""
+    if value is None:
+        return UNKNOWN
+    return str(getattr(value, "value", value))
+
+
+def _share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
+
+
+def headline_figures(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return one row: courses, modules, individuals, participations, countries, women_share, civil_society_share.
+
+    Courses and modules are those with at least one participation in the selection; individuals are
+    distinct people; shares are percentages of individuals.
+    """
+    p = participations(reach_filter)
+    civil_society = sa.case((p.c.org_type.in_(list(CIVIL_SOCIETY)), p.c.person_id))
+    women = sa.case((p.c.gender == Gender.FEMALE, p.c.person_id))
+    row = session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(p.c.course_id)),
+            sa.func.count(sa.distinct(p.c.module_id)),
+            sa.func.count(sa.distinct(p.c.person_id)),
+            sa.func.count(p.c.participation_id),
+            sa.func.count(sa.distinct(p.c.country)),
+            sa.func.count(sa.distinct(women)),
+            sa.func.count(sa.distinct(civil_society)),
+        )
+    ).one()
+    courses, modules, individuals, participations_count, countries, women_count, civil_count = (int(v) for v in row)
+    return pd.DataFrame(
+        [
+            [
+                courses,
+                modules,
+                individuals,
+                participations_count,
+                countries,
+                _share(women_count, individuals),
+                _share(civil_count, individuals),
+            ]
+        ],
+        columns=HEADLINE_COLUMNS,
+    )
+
+
+def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
+    p = participations(reach_filter)
+    column = p.c[column_name]
+    rows = session.execute(
+        sa.select(column, sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)).group_by(
+            column
+        )
+    ).all()
+    frame = pd.DataFrame(
+        [(_label(key), int(people), int(count)) for key, people, count in rows],
+        columns=[column_name, "individuals", "participations"],
+    )
+    # Two enum values never map to one label, but None and "unknown" would: add them up.
+    frame = frame.groupby(column_name, as_index=False, sort=False).sum()
+    frame["share"] = [_share(n, int(frame["individuals"].sum())) for n in frame["individuals"]]
+    return frame.sort_values(["individuals", column_name], ascending=[False, True], ignore_index=True)
+
+
+def by_gender(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return gender, individuals, participations and share (% of individuals), largest first."""
+    return _by_dimension(session, reach_filter, "gender")
+
+
+def by_org_type(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return org_type, individuals, participations and share (% of individuals), largest first."""
+    return _by_dimension(session, reach_filter, "org_type")
+
+
+def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return code (ISO alpha-3), country, individuals, participations and share, largest first.
+
+    The country is the nationality or the country of work, as the filter's country_basis says.
+    """
+    frame = _by_dimension(session, reach_filter, "country").rename(columns={"country": "code"})
+    frame.insert(1, "country", [country_name(code) if code != UNKNOWN else UNKNOWN for code in frame["code"]])
+    return frame
+
+
+def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack: str = "gender") -> pd.DataFrame:
+    """Return year, the stack's category, individuals (distinct within the year) and participations."""
+    column_name = STACKS[stack]
+    p = participations(reach_filter)
+    rows = session.execute(
+        sa.select(
+            p.c.year, p.c[column_name], sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)
+        )
+        .group_by(p.c.year, p.c[column_name])
+        .order_by(p.c.year)
+    ).all()
+    frame = pd.DataFrame(
+        [(int(year), _label(key), int(people), int(count)) for year, key, people, count in rows],
+        columns=["year", stack, "individuals", "participations"],
+    )
+    return frame.groupby(["year", stack], as_index=False).sum()
+
+
+def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
+    p = participations(reach_filter)
+    first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
+    rows = session.execute(
+        sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
+    ).all()
+    if not rows:
+        return pd.DataFrame(columns=["year", "new_individuals", "cumulative_individuals"], dtype=int)
+    new = {int(year): int(count) for year, count in rows}
+    years = range(min(new), max(new) + 1)  # years without a new person stay on the curve, flat
+    frame = pd.DataFrame({"year": list(years), "new_individuals": [new.get(y, 0) for y in years]})
+    frame["cumulative_individuals"] = frame["new_individuals"].cumsum()
+    return frame
+
+
+def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
+    p = participations(reach_filter)
+    per_person = (
+        sa.select(p.c.person_id, sa.func.count(sa.distinct(p.c.module_id)).label("modules"))
+        .group_by(p.c.person_id)
+        .subquery()
+    )
+    bucket = sa.case((per_person.c.modules >= REPEAT_TOP, REPEAT_TOP), else_=per_person.c.modules)
+    rows = dict(session.execute(sa.select(bucket, sa.func.count()).group_by(bucket)).all())
+    labels = [str(n) for n in range(1, REPEAT_TOP)] + [f"{REPEAT_TOP}+"]
+    counts = [int(rows.get(n, 0)) for n in range(1, REPEAT_TOP + 1)]
+    total = sum(counts)
+    return pd.DataFrame({"modules": labels, "individuals": counts, "share": [_share(c, total) for c in counts]})
+
+
+def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return nationality, country_of_work (ISO codes and names) and individuals, largest first.
+
+    People whose nationality or country of work is not on record are left out.
+    """
+    p = participations(reach_filter)
+    rows = session.execute(
+        sa.select(p.c.nationality, p.c.country_of_work, sa.func.count(sa.distinct(p.c.person_id)))
+        .where(p.c.nationality.is_not(None), p.c.country_of_work.is_not(None))
+        .group_by(p.c.nationality, p.c.country_of_work)
+    ).all()
+    frame = pd.DataFrame(
+        [(a, country_name(a), b, country_name(b), int(n)) for a, b, n in rows],
+        columns=["nationality_code", "nationality", "country_of_work_code", "country_of_work", "individuals"],
+    )
+    return frame.sort_values(
+        ["individuals", "nationality", "country_of_work"], ascending=[False, True, True]
+    ).reset_index(drop=True)
+
+
+def all_tables(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, pd.DataFrame]:
+    """Return every reach table by name (the summary workbook's sheets, in order)."""
+    return {
+        "Headline": headline_figures(session, reach_filter),
+        "By country": by_country(session, reach_filter),
+        "By gender": by_gender(session, reach_filter),
+        "By organisation type": by_org_type(session, reach_filter),
+        "By year": by_year(session, reach_filter, stack="gender"),
+        "Growth": growth(session, reach_filter),
+        "Repeat participation": repeat_participation(session, reach_filter),
+        "Corridors": corridors(session, reach_filter),
+    }

@@ -1,0 +1,175 @@
+"""Certificates of participation (one PDF, a page per person) for those who completed a module or a course."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import sqlalchemy as sa
+from fpdf import FPDF
+from sqlmodel import Session
+
+from programme import audit
+from programme.countries import country_name
+from programme.courses import get_course, get_module
+from programme.errors import ProgrammeError
+from programme.models import (
+    Course,
+    CoursePartner,
+    Module,
+    ModuleStatus,
+    Organisation,
+    Participation,
+    ParticipationRole,
+    PartnerRole,
+    Person,
+)
+from programme.reports.content import date_span
+
+# A Unicode font shipped with the app: names carry accents and letters the PDF core fonts lack.
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+ACCENT = (31, 95, 139)  # the app's primary colour
+
+
+@dataclass(frozen=True)
+class Certificate:
+    name: str
+    what: str
+    course_title: str
+    when: str
+    place: str
+    organisers: str = ""
+
+
+def _participants(query: sa.Select) -> sa.Select:
+    # Erased people keep their participations for the figures, but have no name to print.
+    return query.where(Participation.role == ParticipationRole.PARTICIPANT, Person.erased_at.is_(None))
+
+
+def module_certificates(session: Session, course_code: str, number: int) -> list[Certificate]:
+    """Return a certificate for each participant who completed module N of a course, by name."""
+    module = get_module(session, course_code, number)
+    course = session.get(Course, module.course_id)
+    names = session.scalars(
+        _participants(
+            sa.select(Person.full_name)
+            .join(Participation, Participation.person_id == Person.id)
+            .where(Participation.module_id == module.id, Participation.completed.is_(True))
+        ).order_by(Person.family_name, Person.full_name)
+    ).all()
+    place = ", ".join(p for p in (module.city, country_name(module.country)) if p)
+    what = f"Module {module.number}" + (f": {module.title}" if module.title != f"Module {module.number}" else "")
+    when, organisers = date_span(module.start_date, module.end_date), _organisers(session, course.id)
+    return [Certificate(name, what, course.title, when, place, organisers) for name in names]
+
+
+def _course_modules(session: Session, course: Course) -> list[Module]:
+    """Return the course's modules that count for completing it: held already, not cancelled."""
+    return list(
+        session.scalars(
+            sa.select(Module)
+            .where(
+                Module.course_id == course.id,
+                Module.status != ModuleStatus.CANCELLED,
+                Module.end_date <= date.today(),
+            )
+            .order_by(Module.start_date)
+        )
+    )
+
+
+def course_certificates(session: Session, course_code: str) -> list[Certificate]:
+    """Return a certificate for each participant who completed every module of a course held so far."""
+    course = get_course(session, course_code)
+    modules = _course_modules(session, course)
+    if not modules:
+        return []
+    completed = sa.func.count(sa.distinct(Participation.module_id))
+    names = session.scalars(
+        _participants(
+            sa.select(Person.full_name)
+            .join(Participation, Participation.person_id == Person.id)
+            .where(Participation.module_id.in_([m.id for m in modules]), Participation.completed.is_(True))
+        )
+        .group_by(Person.id, Person.full_name, Person.family_name)
+        .having(completed == len(modules))
+        .order_by(Person.family_name, Person.full_name)
+    ).all()
+    what = "the module" if len(modules) == 1 else f"all {len(modules)} modules"
+    when = date_span(modules[0].start_date, modules[-1].end_date)
+    places = list(dict.fromkeys(", ".join(p for p in (m.city, country_name(m.country)) if p) for m in modules))
+    organisers = _organisers(session, course.id)
+    return [Certificate(name, what, course.title, when, "; ".join(places), organisers) for name in names]
+
+
+def _organisers(session: Session, course_id: int) -> str:
+    """Return the course's organisers' names, signing the certificates."""
+    names = session.scalars(
+        sa.select(Organisation.name)
+        .join(CoursePartner, CoursePartner.organisation_id == Organisation.id)
+        .where(CoursePartner.course_id == course_id, CoursePartner.role == PartnerRole.ORGANISER)
+        .order_by(Organisation.name)
+    ).all()
+    return " and ".join(names)
+
+
+def render_certificates(certificates: list[Certificate], *, organisation: str = "") -> bytes:
+    """Return a PDF with one A4 landscape certificate per page."""
+    pdf = FPDF(orientation="landscape", format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title("Certificates of participation")
+    for certificate in certificates:
+        _page(pdf, certificate, organisation)
+    return bytes(pdf.output())
+
+
+def _line(pdf: FPDF, text: str, *, size: int, bold: bool = False, gap: float = 4) -> None:
+    pdf.set_font(FONT, "B" if bold else "", size)
+    pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(gap)
+
+
+def _page(pdf: FPDF, c: Certificate, organisation: str) -> None:
+    pdf.add_page()
+    pdf.set_draw_color(*ACCENT)
+    pdf.set_line_width(1.2)
+    pdf.rect(10, 10, pdf.w - 20, pdf.h - 20)
+    pdf.set_y(32)
+    pdf.set_text_color(*ACCENT)
+    _line(pdf, "CERTIFICATE OF PARTICIPATION", size=28, bold=True, gap=10)
+    pdf.set_text_color(0, 0, 0)
+    _line(pdf, "This is to certify that", size=14)
+    _line(pdf, c.name, size=26, bold=True, gap=8)
+    _line(pdf, f"took part in and completed {c.what} of the capacity building program", size=14)
+    _line(pdf, c.course_title, size=17, bold=True)
+    _line(pdf, f"{c.when}{', ' + c.place if c.place else ''}", size=13, gap=20)
+    pdf.set_y(pdf.h - 48)
+    pdf.set_font(FONT, "", 11)
+    pdf.cell(0, 6, "_" * 34, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 6, organisation or c.organisers or "For the organisers", align="C")
+
+
+def certificates_pdf(
+    session: Session, *, course_code: str, number: int | None = None, by: str | None, organisation: str = ""
+) -> bytes:
+    """Return the certificates PDF for a module (number given) or a whole course; raise when nobody qualifies."""
+    if number is None:
+        certificates, what = course_certificates(session, course_code), f"course {course_code}"
+    else:
+        certificates, what = module_certificates(session, course_code, number), f"{course_code} module {number}"
+    if not certificates:
+        raise ProgrammeError(
+            f"Nobody has completed {what} yet: mark participations as completed under People, then try again."
+        )
+    audit.record(
+        session,
+        action="export",
+        username=by,
+        entity="certificates",
+        summary=f"{len(certificates)} certificates for {what}",
+    )
+    return render_certificates(certificates, organisation=organisation)

@@ -1,0 +1,258 @@
+"""What a module report says, gathered from the database: plain data, no document formatting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.countries import country_name
+from programme.models import (
+    ActionFocalPoint,
+    ActionItem,
+    Answer,
+    Course,
+    CoursePartner,
+    EvaluationForm,
+    Module,
+    Organisation,
+    Participation,
+    ParticipationRole,
+    Person,
+    Question,
+    QuestionKind,
+    Response,
+    SessionFacilitator,
+    TopicSuggestion,
+)
+from programme.models import Session as AgendaSession
+from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures
+
+
+@dataclass
+class AgendaItem:
+    day: int
+    start: time
+    end: time
+    title: str
+    method: str
+    facilitators: list[str]
+    unnamed_facilitators: int
+    notes: str | None
+
+
+@dataclass
+class NextStep:
+    text: str
+    due: date | None
+    status: str
+    focal_points: list[str]
+    unnamed_focal_points: int
+
+
+@dataclass
+class ModuleReportContent:
+    """Everything the module report shows, in the report's order."""
+
+    course_code: str
+    course_title: str
+    module_number: int
+    module_title: str
+    focus: str | None
+    objectives: str | None
+    start: date
+    end: date
+    place: str
+    partners: list[tuple[str, str]]
+    figures: dict[str, float]
+    roles: dict[str, int]
+    by_country: pd.DataFrame
+    by_org_type: pd.DataFrame
+    by_gender: pd.DataFrame
+    listed_participants: pd.DataFrame
+    unlisted_participants: int
+    agenda: list[AgendaItem] = field(default_factory=list)
+    evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evaluation_responses: int = 0
+    next_steps: list[NextStep] = field(default_factory=list)
+    topics: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+
+def date_span(start: date, end: date) -> str:
+    """Return "2–5 December 2017", "30 November – 3 December 2017" or "2 December 2017"."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+
+
+def public_name(person: Person) -> str | None:
+    """Return the person's name when they consented to being listed (and were not erased), else None."""
+    if person.consent_listed and person.erased_at is None and person.full_name:
+        return person.full_name
+    return None
+
+
+def _names(people: list[Person]) -> tuple[list[str], int]:
+    names = [name for name in (public_name(p) for p in people) if name]
+    return names, len(people) - len(names)
+
+
+def _partners(session: Session, course_id: int) -> list[tuple[str, str]]:
+    rows = session.execute(
+        sa.select(Organisation.name, CoursePartner.role)
+        .join(Organisation, Organisation.id == CoursePartner.organisation_id)
+        .where(CoursePartner.course_id == course_id)
+        .order_by(CoursePartner.role, Organisation.name)
+    ).all()
+    return [(name, getattr(role, "value", role)) for name, role in rows]
+
+
+def _roles(session: Session, module_id: int) -> dict[str, int]:
+    rows = session.execute(
+        sa.select(Participation.role, sa.func.count())
+        .where(Participation.module_id == module_id)
+        .group_by(Participation.role)
+    ).all()
+    return {getattr(role, "value", role): int(n) for role, n in rows}
+
+
+def _listed_participants(session: Session, module_id: int) -> tuple[pd.DataFrame, int]:
+    people = session.scalars(
+        sa.select(Person)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
+        .order_by(Person.family_name, Person.full_name)
+    ).all()
+    organisations = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
+    rows = [
+        {
+            "name": public_name(p),
+            "country": country_name(p.nationality),
+            # The organisation is shared only where that consent was given as well.
+            "organisation": organisations.get(p.organisation_id, "") if p.consent_organisation else "",
+        }
+        for p in people
+        if public_name(p)
+    ]
+    return pd.DataFrame(rows, columns=["name", "country", "organisation"]), len(people) - len(rows)
+
+
+def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
+    sessions = session.scalars(
+        sa.select(AgendaSession)
+        .where(AgendaSession.module_id == module_id)
+        .order_by(AgendaSession.day, AgendaSession.start_time, AgendaSession.position)
+    ).all()
+    items = []
+    for item in sessions:
+        people = session.scalars(
+            sa.select(Person)
+            .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
+            .where(SessionFacilitator.session_id == item.id)
+            .order_by(Person.full_name)
+        ).all()
+        names, unnamed = _names(list(people))
+        items.append(
+            AgendaItem(
+                item.day,
+                item.start_time,
+                item.end_time,
+                item.title,
+                getattr(item.method, "value", item.method),
+                names,
+                unnamed,
+                item.notes,
+            )
+        )
+    return items
+
+
+def evaluation_summary(session: Session, module_id: int) -> tuple[pd.DataFrame, int]:
+    """Return (question, responses, mean rating) per rating question of the module's forms, and the response count."""
+    responses = session.scalar(
+        sa.select(sa.func.count(Response.id))
+        .join(EvaluationForm, EvaluationForm.id == Response.form_id)
+        .where(EvaluationForm.module_id == module_id)
+    )
+    rows = session.execute(
+        sa.select(Question.text, sa.func.count(Answer.rating), sa.func.avg(Answer.rating))
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .join(Answer, Answer.question_id == Question.id)
+        .where(EvaluationForm.module_id == module_id, Question.kind == QuestionKind.RATING, Answer.rating.is_not(None))
+        .group_by(Question.id, Question.text, EvaluationForm.id, Question.position)
+        .order_by(EvaluationForm.id, Question.position)
+    ).all()
+    frame = pd.DataFrame(
+        [(text, int(n), round(float(mean), 2)) for text, n, mean in rows],
+        columns=["question", "responses", "mean rating"],
+    )
+    return frame, int(responses or 0)
+
+
+def _next_steps(session: Session, module_id: int) -> list[NextStep]:
+    actions = session.scalars(
+        sa.select(ActionItem).where(ActionItem.module_id == module_id).order_by(ActionItem.id)
+    ).all()
+    steps = []
+    for action in actions:
+        people = session.scalars(
+            sa.select(Person)
+            .join(ActionFocalPoint, ActionFocalPoint.person_id == Person.id)
+            .where(ActionFocalPoint.action_item_id == action.id)
+            .order_by(Person.full_name)
+        ).all()
+        names, unnamed = _names(list(people))
+        steps.append(
+            NextStep(action.text, action.due_date, getattr(action.status, "value", action.status), names, unnamed)
+        )
+    return steps
+
+
+def _topics(session: Session, module_id: int) -> pd.DataFrame:
+    rows = session.execute(
+        sa.select(TopicSuggestion.text, TopicSuggestion.times_asked)
+        .where(TopicSuggestion.module_id == module_id)
+        .order_by(TopicSuggestion.times_asked.desc(), TopicSuggestion.text)
+    ).all()
+    return pd.DataFrame([(t, int(n)) for t, n in rows], columns=["topic", "times asked"])
+
+
+def module_report_content(session: Session, module_id: int) -> ModuleReportContent:
+    """Return what the report of one module says."""
+    module = session.get(Module, module_id)
+    course = session.get(Course, module.course_id)
+    participants = ReachFilter(module_ids=(module_id,), roles=(ParticipationRole.PARTICIPANT.value,))
+    listed, unlisted = _listed_participants(session, module_id)
+    evaluation, responses = evaluation_summary(session, module_id)
+    place = ", ".join(part for part in (module.venue, module.city, country_name(module.country)) if part)
+    return ModuleReportContent(
+        course_code=course.code,
+        course_title=course.title,
+        module_number=module.number,
+        module_title=module.title,
+        focus=module.focus,
+        objectives=module.objectives,
+        start=module.start_date,
+        end=module.end_date,
+        place=place,
+        partners=_partners(session, course.id),
+        figures=headline_figures(session, participants).iloc[0].to_dict(),
+        roles=_roles(session, module_id),
+        by_country=by_country(session, participants),
+        by_org_type=by_org_type(session, participants),
+        by_gender=by_gender(session, participants),
+        listed_participants=listed,
+        unlisted_participants=unlisted,
+        agenda=_agenda(session, module_id),
+        evaluation=evaluation,
+        evaluation_responses=responses,
+        next_steps=_next_steps(session, module_id),
+        topics=_topics(session, module_id),
+    )

@@ -1,0 +1,198 @@
+"""The module report as an editable Word file, in the headings and order of the organisation's own reports."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from sqlmodel import Session
+
+from programme import audit
+from programme.courses import get_module
+from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
+
+# Headings, in order, as in the module reports the team writes (see the seed report).
+HEADINGS = [
+    "SUMMARY",
+    "PARTICIPANTS",
+    "PROGRAM CONTENT",
+    "EVALUATION",
+    "NEXT STEPS",
+    "TOPICS SUGGESTED FOR THE NEXT MODULE",
+]
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def people_phrase(names: list[str], unnamed: int) -> str:
+    """Return "A, B and 2 other people not named here": people without consent to be listed are only counted."""
+    parts = list(names)
+    if unnamed:
+        other = "other " if names else ""
+        parts.append(f"{unnamed} {other}{'person' if unnamed == 1 else 'people'} not named here")
+    return _and(parts) if parts else ""
+
+
+def _title(document: Document, c: ModuleReportContent) -> None:
+    for text, size, bold in (
+        (c.course_title, 18, True),
+        ("A Capacity Building Program", 13, False),
+        (f"Module {c.module_number}", 15, True),
+        (f"{date_span(c.start, c.end)}, {c.place}" if c.place else date_span(c.start, c.end), 12, False),
+        ("REPORT", 15, True),
+    ):
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+
+
+def _table(document: Document, frame: pd.DataFrame, headers: list[str] | None = None) -> None:
+    table = document.add_table(rows=1, cols=len(frame.columns))
+    table.style = "Light Grid Accent 1"
+    for cell, header in zip(table.rows[0].cells, headers or list(frame.columns), strict=True):
+        cell.text = str(header)
+    for row in frame.itertuples(index=False):
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.text = f"{value:,}" if isinstance(value, int) else str(value)
+    document.add_paragraph()
+
+
+def _summary(document: Document, c: ModuleReportContent) -> None:
+    document.add_heading(HEADINGS[0], level=1)
+    focus = f" It had a focus on {c.focus}." if c.focus else ""
+    document.add_paragraph(
+        f"Module {c.module_number} of the capacity building program {c.course_title} was held from "
+        f"{date_span(c.start, c.end)}{' in ' + c.place if c.place else ''}.{focus}"
+    )
+    if c.objectives:
+        document.add_paragraph(c.objectives)
+    if c.partners:
+        partners = _and([f"{name} ({role})" for name, role in c.partners])
+        document.add_paragraph(f"It is organised and facilitated as a partnership between {partners}.")
+    f = c.figures
+    others = {role: n for role, n in c.roles.items() if role != "participant"}
+    team = "; ".join(f"{n} {role}{'s' if n > 1 else ''}" for role, n in sorted(others.items()))
+    document.add_paragraph(
+        f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
+        f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
+        f"{f['civil_society_share']:.0f}% came from civil society organisations "
+        "(NGOs, trade unions, faith-based and migrant community organisations)."
+    )
+
+
+def _participants(document: Document, c: ModuleReportContent) -> None:
+    document.add_heading(HEADINGS[1], level=1)
+    if c.by_country.empty:
+        document.add_paragraph("No participants are recorded for this module yet.")
+        return
+    for title, frame, column in (
+        ("By country", c.by_country, "country"),
+        ("By organisation type", c.by_org_type, "org_type"),
+        ("By gender", c.by_gender, "gender"),
+    ):
+        document.add_heading(title, level=2)
+        shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(lambda s: f"{s:.1f}%"))
+        _table(document, shown, [title.removeprefix("By ").capitalize(), "Participants", "Share"])
+    document.add_heading("List of participants", level=2)
+    if not c.listed_participants.empty:
+        _table(document, c.listed_participants, ["Name", "Country", "Organisation"])
+    if c.unlisted_participants:
+        document.add_paragraph(
+            f"{c.unlisted_participants} participant{'s are' if c.unlisted_participants > 1 else ' is'} not "
+            "listed by name: they have not consented to being listed."
+        )
+
+
+def _agenda_line(item: AgendaItem) -> str:
+    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({item.method})"
+    people = people_phrase(item.facilitators, item.unnamed_facilitators)
+    return f"{line}. Facilitated by {people}." if people else f"{line}."
+
+
+def _program_content(document: Document, c: ModuleReportContent) -> None:
+    document.add_heading(HEADINGS[2], level=1)
+    if not c.agenda:
+        document.add_paragraph("The agenda of this module is not recorded yet.")
+    for item in c.agenda:
+        document.add_paragraph(_agenda_line(item), style="List Bullet")
+        if item.notes:
+            document.add_paragraph(item.notes)
+
+
+def _evaluation(document: Document, c: ModuleReportContent) -> None:
+    document.add_heading(HEADINGS[3], level=1)
+    if c.evaluation.empty:
+        document.add_paragraph("No evaluation forms are recorded for this module yet.")
+        return
+    document.add_paragraph(
+        f"Module {c.module_number} concluded with the completion of evaluation forms ({c.evaluation_responses} "
+        "responses). Mean ratings on a scale of 1 (poor) to 5 (excellent):"
+    )
+    shown = c.evaluation.assign(**{"mean rating": c.evaluation["mean rating"].map(lambda m: f"{m:.1f}")})
+    _table(document, shown, ["Question", "Responses", "Mean rating"])
+    document.add_paragraph("The evaluations are available on request.")
+
+
+def _step_line(step: NextStep) -> str:
+    line = step.text.rstrip(".")
+    people = people_phrase(step.focal_points, step.unnamed_focal_points)
+    if people:
+        line += f" (focal point{'s' if len(step.focal_points) + step.unnamed_focal_points > 1 else ''}: {people})"
+    if step.due:
+        line += f", by {step.due.day} {step.due:%B %Y}"
+    return line + "."
+
+
+def _next_steps(document: Document, c: ModuleReportContent) -> None:
+    document.add_heading(HEADINGS[4], level=1)
+    if not c.next_steps:
+        document.add_paragraph("No next steps are recorded for this module yet.")
+    for step in c.next_steps:
+        document.add_paragraph(_step_line(step), style="List Bullet")
+    document.add_heading(HEADINGS[5], level=1)
+    if c.topics.empty:
+        document.add_paragraph("No topics were suggested for the next module.")
+        return
+    document.add_paragraph(
+        f"Participants identified the following issues to be considered for inclusion in module {c.module_number + 1}:"
+    )
+    for topic, times in c.topics.itertuples(index=False):
+        document.add_paragraph(f"{topic}{f' (asked {times} times)' if times > 1 else ''}", style="List Bullet")
+
+
+def render_module_report(content: ModuleReportContent) -> bytes:
+    """Return the .docx bytes of a module report."""
+    document = Document()
+    document.core_properties.title = f"{content.course_code} Module {content.module_number} report"
+    _title(document, content)
+    _summary(document, content)
+    _participants(document, content)
+    _program_content(document, content)
+    _evaluation(document, content)
+    _next_steps(document, content)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def module_report(session: Session, *, course_code: str, number: int, by: str | None) -> bytes:
+    """Return the .docx report of module N of a course, and record the export in the audit trail."""
+    module = get_module(session, course_code, number)
+    content = module_report_content(session, module.id)
+    audit.record(
+        session,
+        action="export",
+        username=by,
+        entity="module",
+        entity_id=module.id,
+        summary=f"module report {content.course_code} module {number} "
+        f"({len(content.listed_participants)} names listed)",
+    )
+    return render_module_report(content)

@@ -1,0 +1,140 @@
+"""The programme summary workbook for funders: a sheet per dimension, each with a native Excel chart."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+from sqlmodel import Session
+
+from programme.courses import get_course
+from programme.reach import ReachFilter, all_tables
+from programme.sheets import safe_cell
+
+HEADLINE_LABELS = {
+    "courses": "Courses",
+    "modules": "Modules",
+    "individuals": "Individuals (each counted once)",
+    "participations": "Participations (a person in a module)",
+    "countries": "Countries (nationality)",
+    "women_share": "Women (% of individuals)",
+    "civil_society_share": "Civil society (% of individuals)",
+}
+# Bars beyond this many categories make an unreadable chart; the sheet still lists every row.
+CHART_ROWS_MAX = 25
+CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 10
+
+
+def _write(sheet: Worksheet, frame: pd.DataFrame) -> None:
+    sheet.append([str(column).replace("_", " ") for column in frame.columns])
+    for row in frame.itertuples(index=False):
+        sheet.append([safe_cell(value.item() if hasattr(value, "item") else value) for value in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, column in enumerate(frame.columns, start=1):
+        width = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200)])
+        sheet.column_dimensions[get_column_letter(index)].width = min(50, max(10, width + 2))
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a value, never a formula
+    sheet.freeze_panes = "A2"
+
+
+def _bar(sheet: Worksheet, *, title: str, label_col: int, value_cols: list[int], rows: int, stacked: bool = False):
+    chart = BarChart()
+    chart.type = "bar" if not stacked else "col"
+    chart.title, chart.width, chart.height = title, CHART_WIDTH_CM, CHART_HEIGHT_CM
+    shown = min(rows, CHART_ROWS_MAX)
+    for col in value_cols:
+        chart.add_data(Reference(sheet, min_col=col, min_row=1, max_row=shown + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=label_col, min_row=2, max_row=shown + 1))
+    if stacked:
+        chart.grouping, chart.overlap = "stacked", 100
+    elif len(value_cols) == 1:
+        chart.legend = None
+    return chart
+
+
+def _place(sheet: Worksheet, chart, frame: pd.DataFrame) -> None:
+    if not frame.empty:
+        sheet.add_chart(chart, f"{get_column_letter(len(frame.columns) + 2)}2")
+
+
+def _headline_sheet(workbook: Workbook, frame: pd.DataFrame, scope: str) -> None:
+    sheet = workbook.create_sheet("Headline")
+    row = frame.iloc[0]
+    long = pd.DataFrame({"figure": [HEADLINE_LABELS[k] for k in frame.columns], "value": [row[k] for k in frame]})
+    _write(sheet, long)
+    sheet.append([])
+    sheet.append(["Covers", safe_cell(scope)])
+    sheet.append(["Made on", date.today().isoformat()])
+
+
+def _by_year_wide(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=["year"])
+    wide = frame.pivot_table(index="year", columns="gender", values="participations", aggfunc="sum", fill_value=0)
+    return wide.reset_index().rename_axis(columns=None)
+
+
+def render_summary(tables: dict[str, pd.DataFrame], *, scope: str) -> bytes:
+    """Return the .xlsx bytes of the summary workbook for these reach tables."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    _headline_sheet(workbook, tables["Headline"], scope)
+    for name, label_col, value_col, title in (
+        ("By country", 2, 3, "Individuals by country (nationality)"),
+        ("By gender", 1, 2, "Individuals by gender"),
+        ("By organisation type", 1, 2, "Individuals by organisation type"),
+        ("Repeat participation", 1, 2, "Individuals by number of modules attended"),
+    ):
+        frame = tables[name]
+        sheet = workbook.create_sheet(name)
+        _write(sheet, frame)
+        _place(sheet, _bar(sheet, title=title, label_col=label_col, value_cols=[value_col], rows=len(frame)), frame)
+    wide = _by_year_wide(tables["By year"])
+    sheet = workbook.create_sheet("By year")
+    _write(sheet, wide)
+    chart = _bar(
+        sheet,
+        title="Participations by year and gender",
+        label_col=1,
+        value_cols=list(range(2, len(wide.columns) + 1)),
+        rows=len(wide),
+        stacked=True,
+    )
+    _place(sheet, chart, wide)
+    _growth_sheet(workbook, tables["Growth"])
+    _write(workbook.create_sheet("Corridors"), tables["Corridors"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _growth_sheet(workbook: Workbook, frame: pd.DataFrame) -> None:
+    sheet = workbook.create_sheet("Growth")
+    _write(sheet, frame)
+    chart = LineChart()
+    chart.title, chart.width, chart.height = "Individuals reached, cumulative", CHART_WIDTH_CM, CHART_HEIGHT_CM
+    chart.add_data(Reference(sheet, min_col=3, min_row=1, max_row=len(frame) + 1), titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(frame) + 1))
+    chart.legend = None
+    _place(sheet, chart, frame)
+
+
+def summary_workbook(session: Session, *, course_code: str | None = None) -> bytes:
+    """Return the programme summary workbook (.xlsx) for every course, or one course."""
+    if course_code:
+        course = get_course(session, course_code)
+        reach_filter, scope = ReachFilter(courses=(course.code,)), f"{course.code} · {course.title}"
+    else:
+        reach_filter, scope = ReachFilter(), "All courses"
+    # Aggregates only, no personal data: nothing to record in the audit trail.
+    return render_summary(all_tables(session, reach_filter), scope=scope)

@@ -1,0 +1,156 @@
+"""Reach figures against hand-computed ones on the small programme of tests/reach_fixture.py."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from programme import reach
+from programme.reach import CountryBasis, ReachFilter
+from tests import reach_fixture
+
+
+@pytest.fixture
+def small(session: Session) -> reach_fixture.Fixture:
+    return reach_fixture.build(session)
+
+
+def _rows(frame, key: str, *columns: str) -> dict:
+    return {row[key]: tuple(row[c] for c in columns) for row in frame.to_dict("records")}
+
+
+def test_headline_counts_individuals_once_and_participations_each(session: Session, small) -> None:
+    figures = reach.headline_figures(session).iloc[0].to_dict()
+    assert figures == {
+        "courses": 2,
+        "modules": 3,
+        "individuals": 4,  # Eve never took part
+        "participations": 8,
+        "countries": 3,  # NPL, PHL, IDN
+        "women_share": 50.0,  # Ana and Cia of 4
+        "civil_society_share": 50.0,  # Ana (NGO) and Cia (union); Ben is government, Dev has no organisation
+    }
+    # The CLI's contract is unchanged and agrees.
+    assert reach.headline(session) == {
+        "courses": 2,
+        "modules": 3,
+        "individuals": 4,
+        "participations": 8,
+        "countries": 3,
+    }
+
+
+def test_by_country_on_nationality_and_on_country_of_work(session: Session, small) -> None:
+    nationality = reach.by_country(session)
+    assert _rows(nationality, "code", "country", "individuals", "participations") == {
+        "NPL": ("Nepal", 2, 5),
+        "PHL": ("Philippines", 1, 2),
+        "IDN": ("Indonesia", 1, 1),
+    }
+    assert list(nationality["code"]) == ["NPL", "IDN", "PHL"]  # largest first, then by name
+    assert nationality["share"].tolist() == [50.0, 25.0, 25.0]
+    work = reach.by_country(session, ReachFilter(country_basis=CountryBasis.COUNTRY_OF_WORK))
+    assert _rows(work, "code", "individuals", "participations") == {"MYS": (2, 5), "NPL": (1, 2), "IDN": (1, 1)}
+
+
+def test_by_gender_and_organisation_type(session: Session, small) -> None:
+    assert _rows(reach.by_gender(session), "gender", "individuals", "participations", "share") == {
+        "female": (2, 5, 50.0),
+        "male": (2, 3, 50.0),
+    }
+    assert _rows(reach.by_org_type(session), "org_type", "individuals", "participations") == {
+        "NGO": (1, 3),
+        "government": (1, 2),
+        "trade union": (1, 2),
+        "unknown": (1, 1),
+    }
+
+
+def test_by_year_stacks_and_growth_counts_first_years(session: Session, small) -> None:
+    years = reach.by_year(session, stack="gender")
+    assert _rows(years.assign(key=list(zip(years.year, years.gender, strict=True))), "key", "participations") == {
+        (2010, "female"): (1,),
+        (2010, "male"): (1,),
+        (2012, "female"): (2,),
+        (2012, "male"): (1,),
+        (2013, "female"): (2,),
+        (2013, "male"): (1,),
+    }
+    growth = reach.growth(session)
+    assert growth.to_dict("list") == {
+        "year": [2010, 2011, 2012, 2013],
+        "new_individuals": [2, 0, 1, 1],  # Ana and Ben in 2010, Cia in 2012, Dev in 2013
+        "cumulative_individuals": [2, 2, 3, 4],
+    }
+
+
+def test_repeat_participation_and_corridors(session: Session, small) -> None:
+    repeat = reach.repeat_participation(session)
+    assert repeat.to_dict("list") == {
+        "modules": ["1", "2", "3+"],
+        "individuals": [1, 2, 1],
+        "share": [25.0, 50.0, 25.0],
+    }
+    corridors = reach.corridors(session)
+    assert _rows(
+        corridors.assign(key=corridors.nationality_code + ">" + corridors.country_of_work_code), "key", "individuals"
+    ) == {
+        "NPL>MYS": (1,),
+        "NPL>NPL": (1,),
+        "PHL>MYS": (1,),
+        "IDN>IDN": (1,),
+    }
+
+
+@pytest.mark.parametrize(
+    ("reach_filter", "individuals", "participations"),
+    [
+        (ReachFilter(courses=("b",)), 4, 6),  # course codes match case-insensitively
+        (ReachFilter(year_from=2012, year_to=2012), 3, 3),
+        (ReachFilter(scopes=("regional",)), 2, 2),
+        (ReachFilter(roles=("participant",)), 3, 6),
+        (ReachFilter(genders=("female",), countries=("MYS",), country_basis=CountryBasis.COUNTRY_OF_WORK), 2, 5),
+        (ReachFilter(countries=("MYS",)), 0, 0),  # nobody's nationality is Malaysian
+        (ReachFilter(org_types=("unknown",)), 1, 1),
+        (ReachFilter(org_types=("NGO", "unknown")), 2, 4),
+        (ReachFilter(year_from=2030), 0, 0),
+    ],
+)
+def test_filters_restrict_every_figure(session: Session, small, reach_filter, individuals, participations) -> None:
+    figures = reach.headline_figures(session, reach_filter).iloc[0]
+    assert (figures["individuals"], figures["participations"]) == (individuals, participations)
+    assert reach.by_gender(session, reach_filter)["individuals"].sum() == individuals
+    assert reach.growth(session, reach_filter)["new_individuals"].sum() == individuals
+    assert reach.repeat_participation(session, reach_filter)["individuals"].sum() == individuals
+
+
+def test_module_filter_and_repeat_among_participants_only(session: Session, small) -> None:
+    b2 = ReachFilter(module_ids=(small.modules["B2"],))
+    assert reach.headline_figures(session, b2).iloc[0][["courses", "modules", "participations"]].tolist() == [1, 1, 3]
+    repeat = reach.repeat_participation(session, ReachFilter(roles=("participant",)))
+    assert repeat["individuals"].tolist() == [1, 1, 1]  # Ben 1 (A1), Cia 2, Ana 3
+
+
+def test_empty_database_gives_zeros_and_empty_tables(session: Session) -> None:
+    assert reach.headline_figures(session).iloc[0].tolist() == [0, 0, 0, 0, 0, 0.0, 0.0]
+    for table in (reach.by_country, reach.by_gender, reach.growth, reach.corridors):
+        assert table(session).empty
+    assert reach.repeat_participation(session)["individuals"].tolist() == [0, 0, 0]
+
+
+def test_filter_options_list_what_exists(session: Session, small) -> None:
+    options = reach.filter_options(session)
+    assert list(options["courses"]) == ["A", "B"]
+    assert options["years"] == (2010, 2013)
+    assert set(options["countries"]) == {"NPL", "MYS", "PHL", "IDN"}
+    assert "unknown" in options["org_types"]
+
+
+def test_demo_figures_agree_with_the_cli_contract(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        figures = reach.headline_figures(session).iloc[0]
+        totals = reach.stats(session)
+        assert figures["individuals"] == totals["individuals"]
+        assert figures["participations"] == totals["participations"]
+        assert reach.by_gender(session).set_index("gender")["individuals"].to_dict() == totals["by_gender"]
+        assert reach.growth(session)["cumulative_individuals"].iloc[-1] == totals["individuals"]

@@ -1,0 +1,115 @@
+"""The Reach dashboard and Reports pages, run with AppTest on the demo and on the small fixture."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from programme.db import make_engine, session_scope
+from programme.models import Participation, Person, UserRole
+from tests import reach_fixture
+from tests.apptest_support import run_page
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+@pytest.fixture
+def small_db(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    with session_scope(make_engine(sqlite_url)) as session:
+        reach_fixture.build(session)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def _metrics(app) -> dict[str, str]:
+    return {metric.label: metric.value for metric in app.metric}
+
+
+def test_reach_page_shows_hand_computed_figures_and_every_table(small_db: str) -> None:
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    assert _metrics(app) == {
+        "Courses": "2",
+        "Modules": "3",
+        "Individuals": "4",
+        "Participations": "8",
+        "Countries": "3",
+        "Women": "50%",
+        "Civil society": "50%",
+    }
+    # A table behind each of the seven charts, each downloadable twice (.xlsx and .csv).
+    assert len(app.dataframe) == 7
+    assert len(app.get("download_button")) == 14
+
+
+def test_reach_filters_change_the_figures(small_db: str) -> None:
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app.sidebar.multiselect[0].select("B").run()  # course B
+    assert _metrics(app)["Participations"] == "6"
+    app.sidebar.multiselect[-1].select("participant").run()  # role
+    assert _metrics(app)["Individuals"] == "2"  # Ana and Cia in course B
+    app.sidebar.multiselect[3].select("IDN").run()  # nationality Indonesia: nobody left
+    assert any("Nobody matches these filters" in info.value for info in app.info)
+
+
+def test_reach_page_shows_no_names_to_a_viewer(demo_db: str) -> None:
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    with session_scope(make_engine(demo_db)) as session:
+        names = set(session.scalars(sa.select(Person.full_name)))
+    shown = set()
+    for frame in app.dataframe:
+        shown |= {str(value) for value in frame.value.to_numpy().ravel()}
+        assert not {"Name", "Full name", "Email"} & set(frame.value.columns)
+    assert not names & shown
+    assert int(_metrics(app)["Individuals"].replace(",", "")) == 816
+
+
+def test_reach_page_on_an_empty_database_says_what_to_do(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    assert any("No modules are recorded yet" in info.value for info in app.info)
+
+
+def test_reports_page_offers_report_certificates_and_workbook(small_db: str) -> None:
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    assert not app.exception
+    app.selectbox[0].select("B").run()
+    app.selectbox[1].select(2).run()
+    assert not app.exception
+    labels = [button.proto.label for button in app.get("download_button")]
+    assert labels == [
+        "Download the module report (.docx)",
+        "Certificates for this module (PDF)",
+        "Certificates for the course (PDF)",
+        "Download the summary workbook (.xlsx)",
+    ]
+    text = " ".join(block.value for block in app.markdown)
+    assert "Completed Module 2: **1**" in text  # Ana; Cia did not complete
+    assert "Completed the whole course so far: **1**" in text
+
+
+def test_reports_page_disables_certificates_when_nobody_completed(small_db: str) -> None:
+    with session_scope(make_engine(small_db)) as session:
+        session.execute(sa.update(Participation).values(completed=False))
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    app.selectbox[0].select("B").run()
+    app.selectbox[1].select(2).run()
+    assert not app.exception
+    buttons = {button.proto.label: button.proto.disabled for button in app.get("download_button")}
+    assert buttons["Certificates for this module (PDF)"] is True
+    assert buttons["Certificates for the course (PDF)"] is True
+    assert buttons["Download the module report (.docx)"] is False
+    assert any("Nobody is marked as having completed" in info.value for info in app.info)
+
+
+def test_reports_page_on_an_empty_database(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert any("No modules are recorded yet" in info.value for info in app.info)

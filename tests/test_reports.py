@@ -1,0 +1,184 @@
+"""Module report, summary workbook and certificates: written, opened again and read back."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from docx import Document
+from openpyxl import load_workbook
+from sqlmodel import Session
+
+from programme.cli import main
+from programme.errors import NotFound, ProgrammeError
+from programme.models import AuditEntry, Person
+from programme.reports import (
+    HEADINGS,
+    course_certificates,
+    date_span,
+    module_certificates,
+    module_report,
+    summary_workbook,
+)
+from programme.reports.certificates import render_certificates
+from tests import reach_fixture
+
+
+@pytest.fixture
+def small(session: Session) -> reach_fixture.Fixture:
+    return reach_fixture.build(session)
+
+
+def _read_docx(data: bytes) -> tuple[list[str], list[str], list[list[list[str]]]]:
+    document = Document(io.BytesIO(data))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    text = [p.text for p in document.paragraphs]
+    tables = [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+    return headings, text, tables
+
+
+def test_date_span_reads_like_the_reports() -> None:
+    from datetime import date
+
+    assert date_span(date(2017, 12, 2), date(2017, 12, 5)) == "2–5 December 2017"
+    assert date_span(date(2017, 11, 30), date(2017, 12, 3)) == "30 November – 3 December 2017"
+    assert date_span(date(2017, 12, 31), date(2018, 1, 2)) == "31 December 2017 – 2 January 2018"
+    assert date_span(date(2017, 12, 2), date(2017, 12, 2)) == "2 December 2017"
+
+
+def test_module_report_follows_the_seed_report_and_respects_consent(session: Session, small) -> None:
+    data = module_report(session, course_code="b", number=2, by="tester")
+    headings, text, tables = _read_docx(data)
+    assert headings == HEADINGS
+    assert text[:5] == ["National Course B", "A Capacity Building Program", "Module 2", text[3], "REPORT"]
+    assert text[3] == "2–5 February 2013, Kuala Lumpur, Malaysia"
+    body = "\n".join(text)
+    # Participants of B2: Ana and Cia (Dev is a resource person); women 100%, civil society 100%.
+    assert "2 participants from 2 countries took part (with 1 resource person)" in body
+    assert "100% were women and 100% came from civil society" in body
+    assert "Migrant Care (organiser)" in body
+    # Names only where consent allows: Ana and Ben consented; Cia and Dev did not.
+    participants_table = next(t for t in tables if t[0] == ["Name", "Country", "Organisation"])
+    assert participants_table[1:] == [["Ana Thapa", "Nepal", ""]]  # no consent to share the organisation
+    assert "1 participant is not listed by name" in body
+    assert "Cia Santos" not in body and "Dev Putra" not in body
+    assert (
+        "Day 1, 09:00–10:30: CEDAW (presentation). Facilitated by Ana Thapa and 1 other person not named here." in text
+    )
+    assert "Day 2, 14:00–16:00: Mission visit (presentation)." in text
+    step = next(line for line in text if line.startswith("Case submission"))
+    assert step == (
+        "Case submission to the UN Working Group (focal points: Ben Gurung and 1 other person not named here), "
+        "by 1 June 2013."
+    )
+    evaluation = next(t for t in tables if t[0] == ["Question", "Responses", "Mean rating"])
+    assert evaluation[1:] == [["Overall, the module was useful", "2", "4.5"], ["The CEDAW session", "1", "3.0"]]
+    assert "(2 responses)" in body
+    assert text[-2:] == ["Human trafficking (asked 3 times)", "Recruitment reform"]
+    by_country = next(t for t in tables if t[0] == ["Country", "Participants", "Share"])
+    assert sorted(by_country[1:]) == [["Nepal", "1", "50.0%"], ["Philippines", "1", "50.0%"]]
+    session.commit()
+    entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
+    assert entry.username == "tester" and "B module 2" in entry.summary and "Cia" not in entry.summary
+
+
+def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, small) -> None:
+    _, text, _ = _read_docx(module_report(session, course_code="A", number=1, by=None))
+    body = "\n".join(text)
+    assert "The agenda of this module is not recorded yet." in body
+    assert "No evaluation forms are recorded for this module yet." in body
+    assert "No next steps are recorded for this module yet." in body
+    with pytest.raises(NotFound, match="has no module 7"):
+        module_report(session, course_code="A", number=7, by=None)
+
+
+def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: Session, small) -> None:
+    workbook = load_workbook(io.BytesIO(summary_workbook(session)))
+    assert workbook.sheetnames == [
+        "Headline",
+        "By country",
+        "By gender",
+        "By organisation type",
+        "Repeat participation",
+        "By year",
+        "Growth",
+        "Corridors",
+    ]
+    headline = {row[0]: row[1] for row in workbook["Headline"].iter_rows(min_row=2, values_only=True) if row[0]}
+    assert headline["Individuals (each counted once)"] == 4
+    assert headline["Participations (a person in a module)"] == 8
+    assert headline["Covers"] == "All courses"
+    years = list(workbook["By year"].iter_rows(values_only=True))
+    assert years[0] == ("year", "female", "male")
+    assert years[1:] == [(2010, 1, 1), (2012, 2, 1), (2013, 2, 1)]
+    for name in ("By country", "By gender", "By organisation type", "Repeat participation", "By year", "Growth"):
+        assert len(workbook[name]._charts) == 1, name
+    one_course = load_workbook(io.BytesIO(summary_workbook(session, course_code="A")))
+    rows = {r[0]: r[1] for r in one_course["Headline"].iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rows["Participations (a person in a module)"] == 2
+    assert rows["Covers"] == "A · Regional Course A"
+
+
+def test_certificates_go_to_those_who_completed(session: Session, small) -> None:
+    assert [c.name for c in module_certificates(session, "B", 2)] == ["Ana Thapa"]  # Cia did not complete
+    assert [c.name for c in module_certificates(session, "B", 1)] == [
+        "Cia Santos",
+        "Ana Thapa",
+    ]  # by family name; Ben facilitated
+    course = course_certificates(session, "B")
+    assert [c.name for c in course] == ["Ana Thapa"]
+    assert course[0].what == "all 2 modules" and course[0].when == "1 May 2012 – 5 February 2013"
+    assert course[0].organisers == "Migrant Care"
+    pdf = render_certificates(course)
+    assert pdf.startswith(b"%PDF") and b"/Count 1" in pdf
+
+
+def test_certificates_skip_erased_people_and_say_when_nobody_qualifies(session: Session, small) -> None:
+    from programme.reports import certificates_pdf
+
+    ana = session.get(Person, small.people["Ana"])
+    ana.erased_at = datetime.now(UTC)
+    session.commit()
+    with pytest.raises(ProgrammeError, match="Nobody has completed B module 2 yet"):
+        certificates_pdf(session, course_code="B", number=2, by=None)
+
+
+def test_certificate_pdf_holds_one_page_per_person_with_accented_names(session: Session, small) -> None:
+    from programme.reports.certificates import Certificate
+
+    pdf = render_certificates(
+        [
+            Certificate("Nguyễn Thị Hồng", "Module 1", "Course", "1 May 2012", "Hanoi"),
+            Certificate("Ana", "x", "y", "z", ""),
+        ]
+    )
+    assert pdf.startswith(b"%PDF")
+    assert b"/Count 2" in pdf
+
+
+def test_export_commands_write_files(monkeypatch, demo_sqlite_url, tmp_path, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    report = tmp_path / "m4.docx"
+    assert main(["export", "report", str(report), "--course", "NP-MYS-2016", "--module", "4"]) == 0
+    headings, text, _ = _read_docx(report.read_bytes())
+    assert headings == HEADINGS and text[2] == "Module 4" and text[3].startswith("2–5 December 2017, Kuala Lumpur")
+    summary = tmp_path / "all.xlsx"
+    assert main(["export", "summary", str(summary)]) == 0
+    assert load_workbook(summary)["Headline"]["B4"].value == 816
+    certificates = tmp_path / "c.pdf"
+    assert main(["export", "certificates", str(certificates), "--course", "NP-MYS-2016", "--module", "4"]) == 0
+    assert certificates.read_bytes().startswith(b"%PDF")
+    assert "written to" in capsys.readouterr().out
+
+
+def test_export_commands_fail_with_one_clear_sentence(monkeypatch, demo_sqlite_url, tmp_path, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    assert main(["export", "report", str(tmp_path / "x.docx"), "--course", "NOPE", "--module", "1"]) == 1
+    assert capsys.readouterr().err.strip() == "Error: There is no course with the code 'NOPE'."
+    assert main(["export", "summary", str(tmp_path / "x.csv")]) == 1
+    assert "must end in .xlsx" in capsys.readouterr().err
+    assert main(["export", "summary", str(tmp_path / "missing" / "x.xlsx")]) == 1
+    assert "does not exist" in capsys.readouterr().err
+    assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("demo.db")) == []
