@@ -49,13 +49,25 @@ def assign_roles(
     return roles
 
 
+# Who gives up their role when a lead or note-taker is missing: members first, the official played last.
+_HANDED_OVER_FIRST = (
+    GroupRole.MEMBER,
+    GroupRole.TIMEKEEPER,
+    GroupRole.OBSERVER,
+    GroupRole.PRESENTER,
+    GroupRole.OFFICIAL,
+)
+
+
 def fill_required_roles(members: Sequence[int], roles: Mapping[int, GroupRole]) -> dict[int, GroupRole]:
-    """Return the roles with any missing lead or note-taker given to a member without a named role."""
+    """Return the roles with a missing lead or note-taker taken over by a member, else by a lesser role."""
     filled = {person: roles.get(person, GroupRole.MEMBER) for person in members}
     for role in REQUIRED_ROLES:
         if role in filled.values():
             continue
-        spare = [person for person in members if filled[person] == GroupRole.MEMBER]
-        if spare:
-            filled[spare[0]] = role
+        for giving_up in _HANDED_OVER_FIRST:
+            spare = [person for person in members if filled[person] == giving_up]
+            if spare:
+                filled[spare[0]] = role
+                break
     return filled

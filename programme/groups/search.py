@@ -50,6 +50,11 @@ class _Split:
                 self.link[first][second] = self.link[first].get(second, 0.0) + cost
                 self.link[second][first] = self.link[second].get(first, 0.0) + cost
         self.pair_sum = [[0.0] * len(problem.sizes) for _ in range(people)]
+        self.apart_of: list[set[int]] = [set() for _ in range(people)]
+        for pair in problem.keep_apart:
+            first, second = tuple(pair)
+            self.apart_of[first].add(second)
+            self.apart_of[second].add(first)
         self.group_of = [-1] * people
         self.members: list[set[int]] = [set() for _ in problem.sizes]
         self.counts = [[[0] * len(ideals[0]) for _ in problem.sizes] for _, ideals, _ in self.factors]
@@ -157,11 +162,23 @@ def _blocks(problem: GroupProblem, rng: random.Random) -> list[list[int]]:
 
 
 def _best_group(split: _Split, people: Sequence[int], rng: random.Random) -> int | None:
+    """Return the group to place people in: no keep-apart clash, then least added cost.
+
+    A block of several people goes where it fills the group most tightly (best fit), so that the
+    blocks still to come find room; the swaps that follow restore the balance around it.
+    """
     candidates = [group for group in range(len(split.members)) if split.free(group) >= len(people)]
     if not candidates:
         return None
     rng.shuffle(candidates)  # ties go to a seeded choice, not always the first group
-    return min(candidates, key=lambda group: sum(split.adding_cost(person, group) for person in people))
+
+    def preference(group: int) -> tuple[float, ...]:
+        clashes = sum(1 for person in people for other in split.apart_of[person] if split.group_of[other] == group)
+        cost = sum(split.adding_cost(person, group) for person in people)
+        tightness = split.free(group) - len(people) if len(people) > 1 else 0
+        return (clashes, tightness, cost)
+
+    return min(candidates, key=preference)
 
 
 def _seed(problem: GroupProblem, rng: random.Random) -> _Split:
