@@ -57,7 +57,12 @@ class _Split:
             self.apart_of[second].add(first)
         self.group_of = [-1] * people
         self.members: list[set[int]] = [set() for _ in problem.sizes]
-        self.counts = [[[0] * len(ideals[0]) for _ in problem.sizes] for _, ideals, _ in self.factors]
+        self.single = [
+            [row[0] for row in member_of] if all(len(row) == 1 for row in member_of) else None
+            for member_of, _, _ in self.factors
+        ]
+        # Per attribute, group and category: members counted minus the ideal count (0 is a perfect mix).
+        self.excess = [[[-ideal for ideal in row] for row in ideals] for _, ideals, _ in self.factors]
 
     # --- placing people -------------------------------------------------------------------------
     def place(self, person: int, group: int) -> None:
@@ -65,7 +70,7 @@ class _Split:
         self.members[group].add(person)
         for other, cost in self.link[person].items():
             self.pair_sum[other][group] += cost
-        for table, (member_of, _, _) in zip(self.counts, self.factors, strict=True):
+        for table, (member_of, _, _) in zip(self.excess, self.factors, strict=True):
             for category in member_of[person]:
                 table[group][category] += 1
 
@@ -75,7 +80,7 @@ class _Split:
         self.group_of[person] = -1
         for other, cost in self.link[person].items():
             self.pair_sum[other][group] -= cost
-        for table, (member_of, _, _) in zip(self.counts, self.factors, strict=True):
+        for table, (member_of, _, _) in zip(self.excess, self.factors, strict=True):
             for category in member_of[person]:
                 table[group][category] -= 1
 
@@ -93,32 +98,42 @@ class _Split:
     def adding_cost(self, person: int, group: int) -> float:
         """Return how much the cost grows when person joins group (used while seeding)."""
         cost = self._pair_cost(person, group)
-        for table, (member_of, ideals, factor) in zip(self.counts, self.factors, strict=True):
+        for table, (member_of, _, factor) in zip(self.excess, self.factors, strict=True):
             for category in member_of[person]:
-                cost += factor * (2 * (table[group][category] - ideals[group][category]) + 1)
+                cost += factor * (2 * table[group][category] + 1)
         return cost
 
     def swap_delta(self, first: int, second: int) -> float:
         """Return the change in cost if first and second (in different groups) changed places."""
         one, two = self.group_of[first], self.group_of[second]
+        with_first, with_second = self.pair_sum[first], self.pair_sum[second]
         delta = (
-            self._pair_cost(first, two, ignore=second)
-            - self._pair_cost(first, one)
-            + self._pair_cost(second, one, ignore=first)
-            - self._pair_cost(second, two)
+            with_first[two]
+            - with_first[one]
+            + with_second[one]
+            - with_second[two]
+            - 2 * self.link[first].get(second, 0.0)
         )
-        for table, (member_of, ideals, factor) in zip(self.counts, self.factors, strict=True):
+        # (x − i)² grows by 2(x − i) + 1 when x gains one and by −2(x − i) + 1 when it loses one.
+        for table, (member_of, _, factor), single in zip(self.excess, self.factors, self.single, strict=True):
+            from_one, from_two = table[one], table[two]
+            if single is not None:  # one value per person: the common case, kept quick
+                leaving, arriving = single[first], single[second]
+                if leaving != arriving:
+                    change = from_two[leaving] - from_one[leaving] + from_one[arriving] - from_two[arriving] + 2
+                    delta += 2 * factor * change
+                continue
             leaving, arriving = member_of[first], member_of[second]
             if leaving == arriving:
                 continue
+            change = 0.0
             for category in leaving:
                 if category not in arriving:
-                    delta += factor * (2 * (ideals[one][category] - table[one][category]) + 1)
-                    delta += factor * (2 * (table[two][category] - ideals[two][category]) + 1)
+                    change += from_two[category] - from_one[category] + 1
             for category in arriving:
                 if category not in leaving:
-                    delta += factor * (2 * (ideals[two][category] - table[two][category]) + 1)
-                    delta += factor * (2 * (table[one][category] - ideals[one][category]) + 1)
+                    change += from_one[category] - from_two[category] + 1
+            delta += 2 * factor * change
         return delta
 
     def swap(self, first: int, second: int) -> None:
@@ -131,9 +146,8 @@ class _Split:
     def total_cost(self) -> float:
         """Return the cost of the whole split (for comparing starts)."""
         cost = 0.0
-        for table, (_, ideals, factor) in zip(self.counts, self.factors, strict=True):
-            for row, ideal_row in zip(table, ideals, strict=True):
-                cost += factor * sum((count - ideal) ** 2 for count, ideal in zip(row, ideal_row, strict=True))
+        for table, (_, _, factor) in zip(self.excess, self.factors, strict=True):
+            cost += factor * sum(gap**2 for row in table for gap in row)
         for person in range(self.problem.people):
             # Each pair is seen from both sides; keep-together pairs count as split, not joined.
             cost += self._pair_cost(person, self.group_of[person]) / 2
