@@ -345,7 +345,7 @@ def test_module_groups_are_saved_loaded_replaced_and_shown_per_person(demo_engin
         plan = make_module_groups(session, course_code="NP-MYS-2016", module_number=4, groups=4, seed=7)
         repeated_when_avoiding = len(plan.explanation.repeated_pairs)
         careless = make_module_groups(
-            session, course_code="NP-MYS-2016", module_number=4, groups=4, seed=7, avoid_repeats=False
+            session, course_code="NP-MYS-2016", module_number=4, groups=4, seed=7, repeat_weight=0.0
         )
         assert repeated_when_avoiding <= len(careless.explanation.repeated_pairs)
         save_groups(session, module_id=module.id, plan=plan, by="tester")

@@ -25,7 +25,6 @@ JSON_MEMBER_FIELDS = [
     "role",
     "country_of_work",
     "side",
-    "organisation",
     "languages",
     "returning",
 ]

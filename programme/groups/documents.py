@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.shared import Pt
@@ -22,6 +23,10 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
+
+
+def _consented(flag: object) -> bool:
+    return isinstance(flag, (bool, np.bool_)) and bool(flag)
 
 
 def _country(code: object) -> str:
@@ -63,7 +68,8 @@ def group_lists_docx(plan: GroupPlan, *, title: str) -> bytes:
             cells = table.add_row().cells
             cells[0].text = _text(row.get("name"))
             cells[1].text = _country(row.get("nationality"))
-            cells[2].text = _text(row.get("organisation"))
+            # The organisation is printed only where the person agreed to share it.
+            cells[2].text = _text(row.get("organisation")) if _consented(row.get("consent_organisation")) else ""
             cells[3].text = _text(row.get("role"))
     return _save(document)
 

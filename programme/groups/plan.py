@@ -89,6 +89,16 @@ class GroupPlan:
         """Return the index of the person's group, or None."""
         return next((number for number, group in enumerate(self.groups) if person_id in group.members), None)
 
+    def person_labels(self) -> dict[int, str]:
+        """Return "Name (NPL)" for each participant, for pickers."""
+        frame = self.problem.participants
+        names = frame["name"] if "name" in frame.columns else frame["person_id"].map(lambda p: f"Person {p}")
+        countries = frame["nationality"] if "nationality" in frame.columns else [None] * len(frame)
+        return {
+            int(person): f"{name} ({country})" if isinstance(country, str) and country else str(name)
+            for person, name, country in zip(frame["person_id"], names, countries, strict=True)
+        }
+
     def members_table(self) -> pd.DataFrame:
         """Return one row per member: group, person_id, name, nationality, gender, org_type, role, …"""
         details = self.problem.participants.set_index("person_id")
@@ -173,6 +183,19 @@ def make_groups(
         members = tuple(sorted(members, key=lambda person: (order[roles[person]], person)))
         drafts.append(GroupDraft(name=f"{name} {number}", members=members, roles=roles))
     return GroupPlan(problem=problem, groups=tuple(drafts), seed=seed)
+
+
+def blank_plan(
+    participants: pd.DataFrame,
+    *,
+    groups: int,
+    previous_pairs: Iterable[Pair] = (),
+    name: str = "Group",
+) -> GroupPlan:
+    """Return empty groups for making them by hand: everyone waits in plan.unassigned until moved in."""
+    problem = build_problem(participants, groups=groups, previous_pairs=previous_pairs)
+    drafts = tuple(GroupDraft(name=f"{name} {number}", members=()) for number in range(1, groups + 1))
+    return GroupPlan(problem=problem, groups=drafts, seed=None)
 
 
 def _check_group(plan: GroupPlan, index: int) -> None:

@@ -40,6 +40,8 @@ PARTICIPANT_COLUMNS = [
     "organisation",
     "languages",
     "returning",
+    # Whether the organisation may be shown next to the name (see programme.privacy).
+    "consent_organisation",
 ]
 
 
@@ -65,6 +67,7 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
             Organisation.org_type,
             Organisation.name.label("organisation"),
             Person.languages,
+            Person.consent_organisation,
             Person.id.in_(earlier).label("came_before"),
         )
         .join(Participation, Participation.person_id == Person.id)
@@ -85,6 +88,16 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
         for nationality, work in zip(frame["nationality"], frame["country_of_work"], strict=True)
     ]
     return frame[PARTICIPANT_COLUMNS]
+
+
+def participant_counts(session: Session) -> dict[int, int]:
+    """Return the number of participants (role participant) of each module that has any."""
+    query = (
+        sa.select(Participation.module_id, sa.func.count())
+        .where(Participation.role == ParticipationRole.PARTICIPANT)
+        .group_by(Participation.module_id)
+    )
+    return {module_id: count for module_id, count in session.execute(query)}
 
 
 def _earlier_groups(session: Session, module: Module) -> list[tuple[int, int, GroupRole]]:
@@ -151,7 +164,7 @@ def make_module_groups(
     weights: Mapping[str, float] | None = None,
     keep_together: Iterable[Pair] = (),
     keep_apart: Iterable[Pair] = (),
-    avoid_repeats: bool = True,
+    repeat_weight: float = DEFAULT_REPEAT_WEIGHT,
 ) -> GroupPlan:
     """Return balanced groups for a module's participants, avoiding the course's earlier pairings."""
     module = get_module(session, course_code, module_number)
@@ -167,9 +180,9 @@ def make_module_groups(
         weights=weights,
         keep_together=keep_together,
         keep_apart=keep_apart,
-        # Earlier pairings are always counted in the explanation; avoiding them is the choice.
+        # Earlier pairings are always counted in the explanation; how much to avoid them is a weight.
         previous_pairs=previous_pairs(session, module.id),
-        repeat_weight=DEFAULT_REPEAT_WEIGHT if avoid_repeats else 0.0,
+        repeat_weight=repeat_weight,
         held_before=roles_held_before(session, module.id),
         seed=seed,
     )
@@ -290,6 +303,7 @@ def _people_frame(session: Session, person_ids: Iterable[int]) -> pd.DataFrame:
             Organisation.org_type,
             Organisation.name.label("organisation"),
             Person.languages,
+            Person.consent_organisation,
         )
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.id.in_(list(person_ids)))
