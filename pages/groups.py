@@ -320,7 +320,7 @@ downloads[1].download_button(
 )
 downloads[2].download_button(
     "Members (.csv)",
-    to_csv_bytes(members[[c for c in SHOWN_COLUMNS + ["group"] if c in members.columns]]),
+    to_csv_bytes(members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns]]),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click=record_export,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import json
+import os
 import random
 
 import pandas as pd
@@ -33,7 +34,8 @@ from programme.groups.store import (
     previous_pairs,
     save_groups,
 )
-from programme.models import AuditEntry, Group, GroupMember, GroupRole
+from programme.models import AuditEntry, Group, GroupMember, GroupRole, UserRole
+from tests.apptest_support import run_page
 
 COUNTRIES = ["NPL", "BGD", "PHL", "MYS", "THA", "IDN"]
 GENDERS = ["female", "male", "undisclosed"]
@@ -530,3 +532,102 @@ def test_cli_needs_groups_or_size(monkeypatch, capsys, demo_sqlite_url: str) -> 
     with pytest.raises(SystemExit) as stopped:
         run_cli(monkeypatch, demo_sqlite_url, capsys, "groups", "make", "--course", "X", "--module", "1")
     assert stopped.value.code == 2
+
+
+# --- the page --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def groups_page(monkeypatch, demo_sqlite_url: str):
+    """The groups page on the demo, on Module 4 of the Malaysia programme, signed in as a facilitator."""
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    app = run_page("pages/groups.py", UserRole.FACILITATOR, username="facilitator")
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module_id = get_module(session, "NP-MYS-2016", 4).id
+    app.selectbox(key="module").set_value(module_id).run()
+    return app, module_id, demo_sqlite_url
+
+
+def test_page_generates_adjusts_saves_and_prints(groups_page) -> None:
+    app, module_id, url = groups_page
+    assert not app.exception
+    assert any("Generate groups" in info.value for info in app.info)
+    app.number_input(key="amount").set_value(4).run()
+    app = app.button(key="generate").click().run()
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Groups"] == "4"
+    score = float(metrics["Balance score"])
+    assert 0 < score <= 1
+    tables = [frame.value for frame in app.dataframe]
+    assert len(tables) == 4 and sum(len(table) for table in tables) == 25
+    assert list(tables[0].columns[:2]) == ["Name", "Role"]
+    assert all("lead/introducer" in set(table["Role"]) for table in tables)
+
+    # Swap two people from different groups: the score is recomputed and shown with its change.
+    plan = app.session_state["groups_plan"]
+    one, two = plan.groups[0].members[-1], plan.groups[1].members[-1]
+    app.selectbox(key="swap_one").set_value(one)
+    app.selectbox(key="swap_two").set_value(two)
+    app = app.button(key="swap").click().run()
+    assert not app.exception
+    swapped = app.session_state["groups_plan"]
+    assert swapped.group_of(one) == 1 and swapped.group_of(two) == 0
+    assert app.metric[0].value == f"{swapped.balance_score:.2f}"
+    assert app.metric[0].delta == f"{swapped.balance_score - plan.balance_score:+.2f}"
+
+    app = app.button(key="save").click().run()
+    assert any("Saved 4 groups" in success.value for success in app.success)
+    with session_scope(make_engine(url)) as session:
+        loaded = load_groups(session, module_id=module_id)
+        assert [g.members for g in loaded.groups] == [g.members for g in swapped.groups]
+    labels = [button.label for button in app.get("download_button")]
+    assert labels == ["Group lists (.docx)", "Role cards (.docx)", "Members (.csv)"]
+
+
+def add_pair(app, first: int, second: int, kind: str):
+    """Add a pair of the first and second participants in the page's order (by name)."""
+    module_id = app.session_state["groups_scope"][0]
+    with session_scope(make_engine(os.environ["DATABASE_URL"])) as session:
+        ids = [int(person) for person in participants_frame(session, module_id)["person_id"]]
+    app.selectbox(key="pair_first").set_value(ids[first])
+    app.selectbox(key="pair_second").set_value(ids[second])
+    app.radio(key="pair_kind").set_value(kind)
+    return app.button(key="pair_add").click().run()
+
+
+def test_page_keeps_pairs_apart_as_asked(groups_page) -> None:
+    app, _, _ = groups_page
+    assert len(app.selectbox(key="pair_first").options) == 25
+    app = add_pair(app, 0, 1, "apart")
+    pairs = app.session_state["groups_pairs"]
+    assert len(pairs) == 1 and pairs[0][2] == "apart"
+    app.number_input(key="amount").set_value(2).run()
+    app = app.button(key="generate").click().run()
+    plan = app.session_state["groups_plan"]
+    first, second, _ = pairs[0]
+    assert plan.group_of(first) != plan.group_of(second)
+    assert {metric.label: metric.value for metric in app.metric}["Pairs not kept as asked"] == "0"
+
+
+def test_page_explains_a_contradictory_request(groups_page) -> None:
+    app, _, _ = groups_page
+    app = add_pair(add_pair(app, 0, 1, "together"), 1, 0, "apart")
+    app = app.button(key="generate").click().run()
+    assert not app.exception
+    assert any("both kept together and kept apart" in error.value for error in app.error)
+    assert "groups_plan" not in app.session_state
+
+
+def test_page_on_a_module_without_participants_says_what_to_do(monkeypatch, sqlite_url: str) -> None:
+    with session_scope(make_engine(sqlite_url)) as session:
+        from datetime import date
+
+        from programme.courses import add_course, add_module
+
+        add_course(session, code="T1", title="Test course", by=None)
+        add_module(session, course_code="T1", number=1, title="One", start=date(2024, 1, 1), end=date(2024, 1, 2))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/groups.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert any("no participants yet" in info.value for info in app.info)
