@@ -25,6 +25,7 @@ from programme.groups.balance import ATTRIBUTES, Scale, encode, scale, squared_g
 from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import describe_group, explain, make_groups, move_person, set_role, swap_people
 from programme.groups.problem import build_problem, group_sizes
+from programme.groups.roles import assign_roles, fill_required_roles
 from programme.groups.search import _seed
 from programme.groups.store import (
     load_groups,
@@ -631,3 +632,15 @@ def test_page_on_a_module_without_participants_says_what_to_do(monkeypatch, sqli
     app = run_page("pages/groups.py", UserRole.FACILITATOR)
     assert not app.exception
     assert any("no participants yet" in info.value for info in app.info)
+
+
+def test_roles_go_first_to_people_who_have_not_held_them() -> None:
+    held = {1: {GroupRole.LEAD}, 2: {GroupRole.NOTE_TAKER}}
+    for seed in range(5):
+        roles = assign_roles([1, 2, 3], random.Random(seed), held_before={**held, 3: {GroupRole.LEAD}})
+        assert roles[2] == GroupRole.LEAD  # 1 and 3 led before
+        assert roles[1] == GroupRole.NOTE_TAKER or roles[3] == GroupRole.NOTE_TAKER
+    assert fill_required_roles([5, 6], {5: GroupRole.PRESENTER, 6: GroupRole.OFFICIAL}) == {
+        5: GroupRole.LEAD,
+        6: GroupRole.NOTE_TAKER,
+    }
