@@ -2,36 +2,9 @@
 
 from __future__ import annotations
 
+# The corridor lists live in programme.corridors; the demo generator reads them from here too.
+from programme.corridors import DESTINATION_COUNTRIES, ORIGIN_COUNTRIES  # noqa: F401
 from programme.models import Method, OrgType
-
-# Countries of origin and of destination along the corridors these courses work on.
-ORIGIN_COUNTRIES = [
-    "NPL",
-    "BGD",
-    "PHL",
-    "IDN",
-    "KHM",
-    "MMR",
-    "VNM",
-    "LKA",
-    "IND",
-    "PAK",
-    "TLS",
-    "LAO",
-]
-DESTINATION_COUNTRIES = [
-    "MYS",
-    "THA",
-    "SGP",
-    "HKG",
-    "LBN",
-    "JOR",
-    "SAU",
-    "ARE",
-    "QAT",
-    "KOR",
-    "AUS",
-]
 
 # Where modules were held: (city, country).
 VENUES = [

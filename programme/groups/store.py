@@ -1,0 +1,342 @@
+"""Groups in the database: a module's participants, earlier pairings, saving and loading groups."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.corridors import corridor_side
+from programme.courses import get_module
+from programme.errors import NotFound, ProgrammeError
+from programme.groups.plan import GroupDraft, GroupPlan, make_groups
+from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
+from programme.models import (
+    Course,
+    Group,
+    GroupMember,
+    GroupRole,
+    Module,
+    Organisation,
+    Participation,
+    ParticipationRole,
+    Person,
+)
+from programme.models import Session as AgendaSession
+
+PARTICIPANT_COLUMNS = [
+    "person_id",
+    "name",
+    "gender",
+    "nationality",
+    "country_of_work",
+    "side",
+    "org_type",
+    "organisation",
+    "languages",
+    "returning",
+    # Whether the organisation may be shown next to the name (see programme.privacy).
+    "consent_organisation",
+]
+
+
+def _value(raw: object) -> object:
+    return getattr(raw, "value", raw)
+
+
+def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
+    """Return the module's participants (role participant), one row each, sorted by name."""
+    module = _module(session, module_id)
+    earlier = (
+        sa.select(Participation.person_id)
+        .join(Module, Module.id == Participation.module_id)
+        .where(Module.start_date < module.start_date)
+    )
+    query = (
+        sa.select(
+            Person.id.label("person_id"),
+            Person.full_name.label("name"),
+            Person.gender,
+            Person.nationality,
+            Person.country_of_work,
+            Organisation.org_type,
+            Organisation.name.label("organisation"),
+            Person.languages,
+            Person.consent_organisation,
+            Person.id.in_(earlier).label("came_before"),
+        )
+        .join(Participation, Participation.person_id == Person.id)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
+        .order_by(Person.full_name, Person.id)
+    )
+    rows = [dict(row) for row in session.execute(query).mappings()]
+    # "returning" is an SQL keyword, hence the other label in the query.
+    frame = pd.DataFrame(
+        rows, columns=[c for c in PARTICIPANT_COLUMNS if c not in ("side", "returning")] + ["came_before"]
+    )
+    for column in ("gender", "org_type"):
+        frame[column] = frame[column].map(_value)
+    frame["returning"] = frame["came_before"].map(lambda value: "returning" if value else "newcomer")
+    frame["side"] = [
+        corridor_side(nationality, work)
+        for nationality, work in zip(frame["nationality"], frame["country_of_work"], strict=True)
+    ]
+    return frame[PARTICIPANT_COLUMNS]
+
+
+def participant_counts(session: Session) -> dict[int, int]:
+    """Return the number of participants (role participant) of each module that has any."""
+    query = (
+        sa.select(Participation.module_id, sa.func.count())
+        .where(Participation.role == ParticipationRole.PARTICIPANT)
+        .group_by(Participation.module_id)
+    )
+    return {module_id: count for module_id, count in session.execute(query)}
+
+
+def _earlier_groups(session: Session, module: Module) -> list[tuple[int, int, GroupRole]]:
+    """Return (group id, person id, role) for the groups of the course's earlier modules."""
+    query = (
+        sa.select(GroupMember.group_id, GroupMember.person_id, GroupMember.role)
+        .join(Group, Group.id == GroupMember.group_id)
+        .join(Module, Module.id == Group.module_id)
+        .where(Module.course_id == module.course_id, Module.number < module.number)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _module(session: Session, module_id: int) -> Module:
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound(f"There is no module with id {module_id}.")
+    return module
+
+
+def previous_pairs(session: Session, module_id: int) -> list[Pair]:
+    """Return the pairs of people who shared a group in the course's earlier modules."""
+    module = _module(session, module_id)
+    members: dict[int, list[int]] = defaultdict(list)
+    for group_id, person_id, _ in _earlier_groups(session, module):
+        members[group_id].append(person_id)
+    pairs = {tuple(sorted(pair)) for people in members.values() for pair in itertools.combinations(people, 2)}
+    return sorted(pairs)
+
+
+def roles_held_before(session: Session, module_id: int) -> dict[int, set[GroupRole]]:
+    """Return, per person, the roles they held in the course's earlier modules."""
+    module = _module(session, module_id)
+    held: dict[int, set[GroupRole]] = defaultdict(set)
+    for _, person_id, role in _earlier_groups(session, module):
+        held[person_id].add(GroupRole(role))
+    return dict(held)
+
+
+def module_sessions(session: Session, module_id: int) -> pd.DataFrame:
+    """Return the module's agenda sessions (id, day, start time, title, method), in agenda order."""
+    query = (
+        sa.select(
+            AgendaSession.id, AgendaSession.day, AgendaSession.start_time, AgendaSession.title, AgendaSession.method
+        )
+        .where(AgendaSession.module_id == module_id)
+        .order_by(AgendaSession.day, AgendaSession.start_time, AgendaSession.position)
+    )
+    frame = pd.DataFrame(
+        session.execute(query).mappings().all(), columns=["id", "day", "start_time", "title", "method"]
+    )
+    frame["method"] = frame["method"].map(_value)
+    return frame
+
+
+def make_module_groups(
+    session: Session,
+    *,
+    course_code: str,
+    module_number: int,
+    groups: int | None = None,
+    size: int | None = None,
+    seed: int = 0,
+    weights: Mapping[str, float] | None = None,
+    keep_together: Iterable[Pair] = (),
+    keep_apart: Iterable[Pair] = (),
+    repeat_weight: float = DEFAULT_REPEAT_WEIGHT,
+) -> GroupPlan:
+    """Return balanced groups for a module's participants, avoiding the course's earlier pairings."""
+    module = get_module(session, course_code, module_number)
+    participants = participants_frame(session, module.id)
+    if participants.empty:
+        raise ProgrammeError(
+            f"Module {module_number} of {course_code} has no participants yet; import its participant list first."
+        )
+    return make_groups(
+        participants,
+        groups=groups,
+        size=size,
+        weights=weights,
+        keep_together=keep_together,
+        keep_apart=keep_apart,
+        # Earlier pairings are always counted in the explanation; how much to avoid them is a weight.
+        previous_pairs=previous_pairs(session, module.id),
+        repeat_weight=repeat_weight,
+        held_before=roles_held_before(session, module.id),
+        seed=seed,
+    )
+
+
+def _scope(module_id: int, session_id: int | None) -> sa.ColumnElement[bool]:
+    """Return which saved groups a save replaces: the session's, or all of the module's."""
+    condition = Group.module_id == module_id
+    return condition & (Group.session_id == session_id) if session_id is not None else condition
+
+
+def _check_session(session: Session, module_id: int, session_id: int | None) -> None:
+    if session_id is None:
+        return
+    agenda_session = session.get(AgendaSession, session_id)
+    if agenda_session is None or agenda_session.module_id != module_id:
+        raise ProgrammeError("That agenda session is not part of this module.")
+
+
+def saved_group_count(session: Session, *, module_id: int, session_id: int | None = None) -> int:
+    """Return how many saved groups a save for this module (and session) would replace."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Group).where(_scope(module_id, session_id))) or 0
+
+
+def save_groups(
+    session: Session, *, module_id: int, plan: GroupPlan, session_id: int | None = None, by: str | None
+) -> list[Group]:
+    """Save the plan's groups, replacing the session's saved groups (or all the module's without a session)."""
+    _check_session(session, module_id, session_id)
+    if not plan.groups or not any(group.members for group in plan.groups):
+        raise ProgrammeError("There are no groups with members to save.")
+    old_ids = list(session.scalars(sa.select(Group.id).where(_scope(module_id, session_id))))
+    if old_ids:
+        # Members first: SQLite enforces the cascade only when its foreign keys are on.
+        session.execute(sa.delete(GroupMember).where(GroupMember.group_id.in_(old_ids)))
+        session.execute(sa.delete(Group).where(Group.id.in_(old_ids)))
+    saved = []
+    for draft in plan.groups:
+        group = Group(
+            module_id=module_id,
+            session_id=session_id,
+            name=draft.name,
+            exercise=draft.exercise,
+            target=draft.target,
+            briefing=draft.briefing,
+            seed=plan.seed,
+        )
+        session.add(group)
+        session.flush()
+        session.add_all(
+            GroupMember(group_id=group.id, person_id=person, role=draft.roles.get(person, GroupRole.MEMBER))
+            for person in draft.members
+        )
+        saved.append(group)
+    session.flush()
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="module",
+        entity_id=module_id,
+        summary=f"groups of module {module_id}: {len(saved)} groups with "
+        f"{sum(len(d.members) for d in plan.groups)} members saved, {len(old_ids)} replaced",
+        before={"group_ids": old_ids},
+        after={"group_ids": [group.id for group in saved], "seed": plan.seed, "balance_score": plan.balance_score},
+    )
+    return saved
+
+
+def load_groups(session: Session, *, module_id: int, session_id: int | None = None) -> GroupPlan | None:
+    """Return the module's saved groups (the session's, or all) as a plan to adjust, or None."""
+    _check_session(session, module_id, session_id)
+    groups = list(session.scalars(sa.select(Group).where(_scope(module_id, session_id)).order_by(Group.id)))
+    if not groups:
+        return None
+    members = session.execute(
+        sa.select(GroupMember.group_id, GroupMember.person_id, GroupMember.role).where(
+            GroupMember.group_id.in_([group.id for group in groups])
+        )
+    ).all()
+    participants = participants_frame(session, module_id)
+    # Someone saved in a group but no longer a participant (role changed) still shows in it.
+    missing = {person for _, person, _ in members} - set(participants["person_id"])
+    if missing:
+        participants = pd.concat([participants, _people_frame(session, missing)], ignore_index=True)
+    # The sizes asked for do not matter here: the balance is measured on the groups as saved.
+    problem = build_problem(
+        participants, groups=min(len(groups), len(participants)), previous_pairs=previous_pairs(session, module_id)
+    )
+    order = {role: rank for rank, role in enumerate(GroupRole)}
+    drafts = []
+    for group in groups:
+        rows = sorted(
+            ((person, GroupRole(role)) for gid, person, role in members if gid == group.id),
+            key=lambda item: (order[item[1]], item[0]),
+        )
+        drafts.append(
+            GroupDraft(
+                name=group.name,
+                members=tuple(person for person, _ in rows),
+                roles=dict(rows),
+                exercise=group.exercise,
+                target=group.target,
+                briefing=group.briefing,
+            )
+        )
+    return GroupPlan(problem=problem, groups=tuple(drafts), seed=groups[0].seed)
+
+
+def _people_frame(session: Session, person_ids: Iterable[int]) -> pd.DataFrame:
+    query = (
+        sa.select(
+            Person.id.label("person_id"),
+            Person.full_name.label("name"),
+            Person.gender,
+            Person.nationality,
+            Person.country_of_work,
+            Organisation.org_type,
+            Organisation.name.label("organisation"),
+            Person.languages,
+            Person.consent_organisation,
+        )
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.id.in_(list(person_ids)))
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    for column in ("gender", "org_type"):
+        frame[column] = frame[column].map(_value)
+    frame["side"] = [corridor_side(n, w) for n, w in zip(frame["nationality"], frame["country_of_work"], strict=True)]
+    frame["returning"] = "returning"
+    return frame[PARTICIPANT_COLUMNS]
+
+
+def person_groups(session: Session, person_id: int) -> pd.DataFrame:
+    """Return the groups a person was in: course, module, start date, session, group, exercise, target, role."""
+    query = (
+        sa.select(
+            Course.code.label("course"),
+            Module.number.label("module"),
+            Module.start_date.label("module_start"),
+            AgendaSession.title.label("session"),
+            Group.name.label("group"),
+            Group.exercise,
+            Group.target,
+            GroupMember.role,
+        )
+        .join(Group, Group.id == GroupMember.group_id)
+        .join(Module, Module.id == Group.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(AgendaSession, AgendaSession.id == Group.session_id)
+        .where(GroupMember.person_id == person_id)
+        .order_by(Module.start_date, Course.code, Group.name)
+    )
+    columns = ["course", "module", "module_start", "session", "group", "exercise", "target", "role"]
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
+    frame["role"] = frame["role"].map(_value)
+    return frame
