@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from programme.cli import core
+from programme.cli import alumni, core
 from programme.errors import ProgrammeError
 
 log = logging.getLogger("programme")
 
 # Each area's module exposes register(subparsers); its handlers return an exit code.
-COMMAND_MODULES = [core]
+COMMAND_MODULES = [core, alumni]
 
 
 def build_parser() -> argparse.ArgumentParser:
