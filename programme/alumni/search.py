@@ -159,6 +159,8 @@ def search_directory(
     offset: int = 0,
 ) -> DirectoryResult:
     """Return the listed alumni matching query, by name, with contact fields only where consented."""
+    # Queries on tables (not ORM entities) do not autoflush: pending edits must reach the index first.
+    session.flush()
     conditions = directory_conditions(session, query)
     total = session.scalar(sa.select(sa.func.count()).select_from(person).where(*conditions)) or 0
     ids_query = sa.select(person.c.id).where(*conditions).order_by(person.c.full_name, person.c.id).offset(offset)
