@@ -403,3 +403,19 @@ def test_a_populated_database_upgrades_from_0001_and_search_works(backend: str, 
         assert indexed == stored == 5
     finally:
         schema.upgrade(engine)
+
+
+@pytest.mark.parametrize("user", [FACILITATOR, VIEWER, None], ids=["facilitator", "viewer", "signed-out"])
+def test_the_fast_mask_applies_the_shared_privacy_rule(user: SignedIn | None) -> None:
+    from programme.alumni.common import masked_records
+    from programme.privacy import mask_people
+
+    records = [
+        {"person_id": 1, "name": "A", "email": "a@x", "phone": "1", "organisation": "O", "nationality": "NPL"}
+        | {"consent_email": True, "consent_phone": False, "consent_organisation": False},
+        {"person_id": 2, "name": "B", "email": "b@x", "phone": "2", "organisation": "P", "nationality": "PHL"}
+        | {"consent_email": False, "consent_phone": True, "consent_organisation": True},
+    ]
+    shared = mask_people(pd.DataFrame(records), user).to_dict(orient="records")
+    shared = [{key: (None if value == "" else value) for key, value in row.items()} for row in shared]
+    assert masked_records(records, user) == shared

@@ -8,7 +8,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from programme.accounts import SignedIn
 from programme.models import Organisation, Participation, ParticipationRole, Person
-from programme.privacy import mask_people
+from programme.privacy import CONTACT_CONSENT, PERSONAL_COLUMNS, mask_people
 
 person = Person.__table__
 organisation = Organisation.__table__
@@ -20,8 +20,12 @@ IS_ALUMNUS: ColumnElement[bool] = sa.exists().where(
     participation.c.role == ParticipationRole.PARTICIPANT,
     participation.c.completed.is_(True),
 )
-# Shown in the directory: agreed to be listed, and not erased.
-IS_LISTED: ColumnElement[bool] = sa.and_(person.c.consent_listed.is_(True), person.c.erased_at.is_(None))
+# Shown in the directory: agreed to be listed, and not erased. Written as a CASE so that no database
+# starts a search from the consent index: most people agree, so that index narrows nothing (without
+# statistics SQLite would assume it does, and scan 80% of the people for a search by network).
+IS_LISTED: ColumnElement[bool] = sa.and_(
+    sa.case((person.c.consent_listed.is_(True), 1), else_=0) == 1, person.c.erased_at.is_(None)
+)
 
 
 def _consented(flag: sa.Column, value: ColumnElement) -> ColumnElement:
@@ -60,7 +64,31 @@ def masked(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
     shown = mask_people(frame, user)
     for column in ("email", "phone", "organisation"):
         if column in shown.columns:
-            shown[column] = shown[column].replace({"": None})
+            # A list comprehension: DataFrame.replace costs milliseconds on every search.
+            shown[column] = [None if value == "" else value for value in shown[column]]
     if "org_type" in shown.columns and "organisation" not in shown.columns:
         shown = shown.drop(columns=["org_type"])
     return shown
+
+
+def masked_records(records: list[dict], user: SignedIn | None) -> list[dict]:
+    """Return records under mask_people's rule, without building DataFrames (a search must be fast).
+
+    The same rule as programme.privacy.mask_people (tests check they agree): viewers get no personal or
+    contact fields; a contact field is None unless its consent flag is set; the flags are dropped.
+    """
+    see_names = user is not None and user.can_see_names
+    hidden = set() if see_names else set(PERSONAL_COLUMNS) | set(CONTACT_CONSENT) | {"org_type"}
+    shown = []
+    for record in records:
+        row = {key: value for key, value in record.items() if key not in hidden and key not in _FLAGS}
+        for column, flag in CONTACT_CONSENT.items():
+            if column in row and not record.get(flag):
+                row[column] = None
+        if "org_type" in row and not record.get("consent_organisation"):
+            row["org_type"] = None
+        shown.append(row)
+    return shown
+
+
+_FLAGS = frozenset(CONTACT_CONSENT.values())

@@ -15,7 +15,7 @@ from programme.accounts import SignedIn
 from programme.alumni.common import (
     IS_ALUMNUS,
     IS_LISTED,
-    masked,
+    masked_records,
     organisation,
     participation,
     people_from,
@@ -34,6 +34,13 @@ PAGE_SIZE = 50
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
+# The directory's columns, in order; a viewer's results lack the personal ones.
+DIRECTORY_COLUMNS = [c.name for c in person_columns() if not c.name.startswith("consent_")] + [
+    "courses",
+    "years",
+    "roles",
+    "networks",
+]
 
 
 @dataclass(frozen=True)
@@ -100,12 +107,11 @@ def _participation_condition(query: DirectoryQuery) -> ColumnElement[bool] | Non
         conditions.append(participation.c.role.in_(query.roles))
     if not conditions:
         return None
-    return (
-        sa.select(participation.c.person_id)
-        .join(module, module.c.id == participation.c.module_id)
-        .where(participation.c.person_id == person.c.id, *conditions)
-        .exists()
-    )
+    # IN (list of ids) rather than a correlated EXISTS: the database can start from the few matching ids.
+    taken_part = sa.select(participation.c.person_id).where(*conditions)
+    if query.course_ids or query.year_from is not None or query.year_to is not None:
+        taken_part = taken_part.join(module, module.c.id == participation.c.module_id)
+    return person.c.id.in_(taken_part)
 
 
 def directory_conditions(session: Session, query: DirectoryQuery) -> list[ColumnElement[bool]]:
@@ -140,9 +146,9 @@ def directory_conditions(session: Session, query: DirectoryQuery) -> list[Column
         )
     if query.network_ids:
         conditions.append(
-            sa.select(network_member.c.person_id)
-            .where(network_member.c.person_id == person.c.id, network_member.c.network_id.in_(query.network_ids))
-            .exists()
+            person.c.id.in_(
+                sa.select(network_member.c.person_id).where(network_member.c.network_id.in_(query.network_ids))
+            )
         )
     taken_part = _participation_condition(query)
     if taken_part is not None:
@@ -167,14 +173,19 @@ def search_directory(
     if limit is not None:
         ids_query = ids_query.limit(limit)
     ids = list(session.scalars(ids_query))
-    return DirectoryResult(total=total, results=masked(directory_rows(session, ids), user))
+    return DirectoryResult(total=total, results=directory_frame(masked_records(directory_records(session, ids), user)))
 
 
-def directory_rows(session: Session, person_ids: list[int]) -> pd.DataFrame:
-    """Return directory rows (unmasked by role, but consent-filtered) for person_ids, in that order."""
-    columns = [c.name for c in person_columns()] + ["courses", "years", "roles", "networks"]
+def directory_frame(records: list[dict]) -> pd.DataFrame:
+    """Return records as a table with the directory's columns (those the role may see)."""
+    columns = [c for c in DIRECTORY_COLUMNS if not records or c in records[0]]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def directory_records(session: Session, person_ids: list[int]) -> list[dict]:
+    """Return directory rows (consent-filtered, not yet masked by role) for person_ids, in that order."""
     if not person_ids:
-        return pd.DataFrame(columns=columns)
+        return []
     rows: dict[int, dict] = {}
     for chunk in _chunks(person_ids):
         statement = sa.select(*person_columns()).select_from(people_from()).where(person.c.id.in_(chunk))
@@ -193,7 +204,7 @@ def directory_rows(session: Session, person_ids: list[int]) -> pd.DataFrame:
         row["roles"] = ", ".join(roles)
         row["networks"] = ", ".join(networks.get(person_id, []))
         records.append(row)
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records
 
 
 def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
