@@ -31,6 +31,9 @@ network_member = NetworkMember.__table__
 
 # Results shown at once in the app; the CLI and exports ask for all.
 PAGE_SIZE = 50
+# A page counts matches up to this many: counting and sorting 10,000s of people for a screen that shows
+# 50 would cost hundreds of milliseconds on a large database. The CLI and exports (no limit) count all.
+COUNT_CAP = 1_000
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
@@ -64,10 +67,15 @@ class DirectoryQuery:
 
 @dataclass
 class DirectoryResult:
-    """One page of the directory: how many match in all, and the rows shown."""
+    """One page of the directory: how many match in all, and the rows shown.
+
+    When a page is asked for and more than COUNT_CAP people match, total is COUNT_CAP + 1 and capped is
+    True: the page shows "more than 1,000" and the first 1,000 found, by name (add words or filters).
+    """
 
     total: int
     results: pd.DataFrame = field(default_factory=pd.DataFrame)
+    capped: bool = False
 
 
 def query_words(text: str) -> list[str]:
@@ -107,17 +115,25 @@ def _participation_condition(query: DirectoryQuery) -> ColumnElement[bool] | Non
         conditions.append(participation.c.role.in_(query.roles))
     if not conditions:
         return None
-    # IN (list of ids) rather than a correlated EXISTS: the database can start from the few matching ids.
     taken_part = sa.select(participation.c.person_id).where(*conditions)
-    if query.course_ids or query.year_from is not None or query.year_to is not None:
+    by_module = bool(query.course_ids) or query.year_from is not None or query.year_to is not None
+    if by_module:
         taken_part = taken_part.join(module, module.c.id == participation.c.module_id)
+    # Which side should drive: alone, the (short) list of people who took part; next to words, countries or
+    # a network (which narrow faster), a per-person check, so that a course's or years' 100,000s of
+    # participations are never listed in full.
+    narrower = query.text.strip() or query.network_ids or query.countries or query.nationalities
+    if by_module and (narrower or query.countries_of_work):
+        return taken_part.where(participation.c.person_id == person.c.id).exists()
     return person.c.id.in_(taken_part)
 
 
-def directory_conditions(session: Session, query: DirectoryQuery) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions for query: listed alumni, then each facet given."""
+def directory_conditions(
+    session: Session, query: DirectoryQuery, *, with_text: bool = True
+) -> list[ColumnElement[bool]]:
+    """Return the WHERE conditions for query: listed alumni, the words (unless with_text is False), each facet."""
     conditions = [IS_LISTED, IS_ALUMNUS]
-    text = text_condition(session, query.text)
+    text = text_condition(session, query.text) if with_text else None
     if text is not None:
         conditions.append(text)
     if query.nationalities:
@@ -167,13 +183,34 @@ def search_directory(
     """Return the listed alumni matching query, by name, with contact fields only where consented."""
     # Queries on tables (not ORM entities) do not autoflush: pending edits must reach the index first.
     session.flush()
-    conditions = directory_conditions(session, query)
-    total = session.scalar(sa.select(sa.func.count()).select_from(person).where(*conditions)) or 0
-    ids_query = sa.select(person.c.id).where(*conditions).order_by(person.c.full_name, person.c.id).offset(offset)
-    if limit is not None:
-        ids_query = ids_query.limit(limit)
-    ids = list(session.scalars(ids_query))
-    return DirectoryResult(total=total, results=directory_frame(masked_records(directory_records(session, ids), user)))
+    cap = None if limit is None else COUNT_CAP
+    found = matching_people(session, query, cap=None if cap is None else cap + 1)
+    capped = cap is not None and len(found) > cap
+    total = len(found)
+    # Sorted here, not in SQL: without ORDER BY the database stops as soon as it has cap + 1 people.
+    found = sorted(found[:cap] if capped else found, key=lambda match: (match[1].casefold(), match[0]))
+    page = found[offset:] if limit is None else found[offset : offset + limit]
+    records = directory_records(session, [person_id for person_id, _name in page])
+    return DirectoryResult(total=total, results=directory_frame(masked_records(records, user)), capped=capped)
+
+
+def matching_people(session: Session, query: DirectoryQuery, *, cap: int | None = None) -> list[tuple[int, str]]:
+    """Return (person_id, name) of listed alumni matching query, at most cap of them, in no order."""
+    statement = sa.select(person.c.id, person.c.full_name).where(*directory_conditions(session, query, with_text=False))
+    words = query_words(query.text)
+    if words:
+        # The full-text index drives the search (a join, not IN): it streams matches, so a cap stops it early.
+        dialect = session.get_bind().dialect.name
+        if dialect == "sqlite":
+            index = sa.table("person_search", sa.column("rowid"))
+            statement = statement.select_from(index.join(person, person.c.id == index.c.rowid)).where(
+                sa.text("person_search MATCH :words").bindparams(words=" ".join(f'"{word}"*' for word in words))
+            )
+        else:
+            statement = statement.where(text_condition(session, query.text))
+    if cap is not None:
+        statement = statement.limit(cap)
+    return [(person_id, name) for person_id, name in session.execute(statement)]
 
 
 def directory_frame(records: list[dict]) -> pd.DataFrame:
