@@ -8,7 +8,7 @@ import streamlit as st
 from programme import ui
 from programme.alumni import corridors, facets, outcomes, profile, trainers
 from programme.alumni.export import export_directory
-from programme.alumni.search import PAGE_SIZE, DirectoryQuery, search_directory
+from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.charts.alumni import MAP_CONFIG, alumni_map, outcomes_by_year_chart
 from programme.countries import country_name
 from programme.errors import ProgrammeError
@@ -151,9 +151,12 @@ def directory_tab() -> None:
             "No listed alumni match. Try fewer words or filters; people who did not agree to be listed never appear."
         )
         return
-    pages = (found.total + PAGE_SIZE - 1) // PAGE_SIZE
+    pages = (min(found.total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE
     left, middle, right = st.columns([3, 2, 2])
-    left.markdown(f"**{found.total:,} listed alumni** match.")
+    if found.capped:
+        left.markdown(f"**More than {COUNT_CAP:,} listed alumni** match; add words or filters to narrow them.")
+    else:
+        left.markdown(f"**{found.total:,} listed alumni** match.")
     view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
     if pages > 1:
         right.number_input("Page", 1, pages, key="directory_page")
@@ -161,7 +164,7 @@ def directory_tab() -> None:
         show_cards(found.results)
     else:
         st.dataframe(found.results.drop(columns=["person_id"]), hide_index=True)
-    export_buttons(query, found.total)
+    export_buttons(query, "all" if found.capped else f"these {found.total:,}")
     names = dict(zip(found.results["person_id"], found.results["name"], strict=True))
     person_id = st.selectbox(
         "Open a profile", list(names), index=None, format_func=names.get, placeholder="Choose a person above"
@@ -170,8 +173,8 @@ def directory_tab() -> None:
         show_profile(int(person_id))
 
 
-def export_buttons(query: DirectoryQuery, total: int) -> None:
-    with st.expander(f"Export these {total:,} results"):
+def export_buttons(query: DirectoryQuery, how_many: str) -> None:
+    with st.expander(f"Export {how_many} results"):
         st.caption("Only consented fields are exported; the export is recorded in the audit trail.")
         file_format = st.radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
         if st.button("Prepare the file"):

@@ -419,3 +419,14 @@ def test_the_fast_mask_applies_the_shared_privacy_rule(user: SignedIn | None) ->
     shared = mask_people(pd.DataFrame(records), user).to_dict(orient="records")
     shared = [{key: (None if value == "" else value) for key, value in row.items()} for row in shared]
     assert masked_records(records, user) == shared
+
+
+def test_a_page_counts_up_to_the_cap_and_the_cli_counts_all(engine: Engine, people: People, monkeypatch) -> None:
+    from programme.alumni import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    with session_scope(engine) as session:
+        page = search_directory(session, DirectoryQuery(), user=FACILITATOR)
+        every = search_directory(session, DirectoryQuery(), user=FACILITATOR, limit=None)
+    assert page.capped and page.total == 2 and len(page.results) == 1
+    assert not every.capped and every.total == 2 and len(every.results) == 2
