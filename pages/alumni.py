@@ -1,11 +1,342 @@
-"""Alumni directory."""
+"""Alumni directory: search with facets, profiles and consent, map, corridors, trainer pool, outcomes."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from programme import ui
-from programme.models import UserRole
+from programme.alumni import corridors, facets, outcomes, profile, trainers
+from programme.alumni.export import export_directory
+from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
+from programme.charts.alumni import MAP_CONFIG, alumni_map, outcomes_by_year_chart
+from programme.countries import country_name
+from programme.errors import ProgrammeError
+from programme.models import OutcomeKind, UserRole
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Alumni directory")
-st.caption("Search the alumni directory, respecting consent.")
-st.info("This page is being built; its work is tracked in issue 9.")
+st.caption(
+    "Everyone who completed a module as a participant and agreed to be listed. E-mail, phone and organisation "
+    "show only where the person agreed to share them."
+)
+
+FACET_LABELS = {
+    "nationalities": "Nationality",
+    "countries_of_work": "Country of work",
+    "org_types": "Organisation type",
+    "course_ids": "Course",
+    "languages": "Language",
+    "network_ids": "Network",
+    "genders": "Gender",
+    "roles": "Role",
+}
+CARD_COLUMNS = 3
+
+
+def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQuery:
+    """Draw the search box and facets; return what they ask."""
+    text = st.text_input(
+        "Search",
+        placeholder="Name, organisation, position, expertise or notes — e.g. domestic workers",
+        help="Accents and capitals do not matter; the start of a word is enough (jos finds José).",
+    )
+    chosen: dict[str, tuple] = {}
+    year_range = None
+    with st.expander("Filters", expanded=False):
+        columns = st.columns(4)
+        for index, (facet, label) in enumerate(FACET_LABELS.items()):
+            values = options[facet]
+            with columns[index % 4]:
+                picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet)
+            chosen[facet] = tuple(picked)
+        if years and years[0] < years[1]:
+            picked_years = st.slider("Years of their modules", years[0], years[1], years, key="years")
+            year_range = picked_years if picked_years != years else None
+    return DirectoryQuery(
+        text=text,
+        year_from=year_range[0] if year_range else None,
+        year_to=year_range[1] if year_range else None,
+        **chosen,
+    )
+
+
+def show_cards(results: pd.DataFrame) -> None:
+    columns = st.columns(CARD_COLUMNS)
+    for index, row in enumerate(results.itertuples(index=False)):
+        with columns[index % CARD_COLUMNS], st.container(border=True):
+            st.markdown(f"**{row.name}**")
+            where = " · ".join(
+                part
+                for part in (
+                    country_name(row.nationality) if row.nationality else "",
+                    f"works in {country_name(row.country_of_work)}" if row.country_of_work else "",
+                )
+                if part
+            )
+            st.caption(where)
+            lines = [row.position, row.organisation, row.expertise, row.email, row.phone]
+            st.write("  \n".join(str(line) for line in lines if pd.notna(line) and line))
+            st.caption(f"{row.courses} ({row.years}) · {row.roles}")
+
+
+def show_profile(person_id: int) -> None:
+    with ui.db() as session:
+        found = profile.alumni_profile(session, person_id, user=user)
+        consent = profile.consent_of(session, person_id)
+    who = found.person
+    st.subheader(who["name"])
+    facts = {
+        "Nationality": country_name(who.get("nationality")),
+        "Works in": country_name(who.get("country_of_work")),
+        "Organisation": who.get("organisation") or "not shared",
+        "Position": who.get("position"),
+        "E-mail": who.get("email") or "not shared",
+        "Phone": who.get("phone") or "not shared",
+        "Languages": who.get("languages"),
+        "Expertise": who.get("expertise"),
+    }
+    st.write("  \n".join(f"**{label}:** {value}" for label, value in facts.items() if value))
+    st.markdown("**Roles over time**")
+    st.dataframe(found.roles, hide_index=True)
+    st.markdown("**Courses and modules**")
+    st.dataframe(found.history, hide_index=True)
+    for title, frame, empty in (
+        ("Groups and role plays", found.groups, "No groups recorded."),
+        ("Networks", found.networks, "Not a member of any network."),
+        ("Outcomes reported", found.outcomes, "No outcomes recorded yet (add one in the Outcomes tab)."),
+    ):
+        st.markdown(f"**{title}**")
+        st.dataframe(frame, hide_index=True) if not frame.empty else st.caption(empty)
+    consent_form(person_id, consent, key="profile")
+
+
+def consent_form(person_id: int, consent: dict, *, key: str) -> None:
+    """The consent editor: flags, source and date; saving is audited."""
+    with st.expander("Consent", expanded=False):
+        st.caption(
+            f"Recorded {consent['consent_date'] or 'on no date'} from {consent['consent_source'] or 'no source'}."
+        )
+        with st.form(f"consent-{key}-{person_id}"):
+            flags = {
+                flag: st.checkbox(label.capitalize(), value=consent[flag], key=f"{key}-{flag}-{person_id}")
+                for flag, label in profile.CONSENT_FLAGS.items()
+            }
+            source = st.text_input("Where the consent comes from", placeholder="e.g. signed form, Module 4")
+            given_on = st.date_input("Date given", value=date.today(), max_value=date.today())
+            if st.form_submit_button("Save consent", type="primary"):
+                try:
+                    with ui.db() as session:
+                        profile.set_consent(
+                            session, person_id=person_id, flags=flags, source=source, on=given_on, by=user
+                        )
+                    st.success("Consent saved and recorded in the audit trail.")
+                except ProgrammeError as error:
+                    ui.show_error(error)
+
+
+def directory_tab() -> None:
+    with ui.db() as session:
+        options = facets.facet_options(session)
+        years = facets.year_bounds(session)
+    query = directory_query(options, years)
+    page = st.session_state.get("directory_page", 1)
+    with ui.db() as session:
+        found = search_directory(session, query, user=user, offset=(page - 1) * PAGE_SIZE)
+        if found.total and found.results.empty:  # a new search has fewer pages than the page shown
+            st.session_state["directory_page"] = 1
+            found = search_directory(session, query, user=user)
+    if found.total == 0:
+        st.info(
+            "No listed alumni match. Try fewer words or filters; people who did not agree to be listed never appear."
+        )
+        return
+    pages = (min(found.total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE
+    left, middle, right = st.columns([3, 2, 2])
+    if found.capped:
+        left.markdown(f"**More than {COUNT_CAP:,} listed alumni** match; add words or filters to narrow them.")
+    else:
+        left.markdown(f"**{found.total:,} listed alumni** match.")
+    view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
+    if pages > 1:
+        right.number_input("Page", 1, pages, key="directory_page")
+    if view == "Cards":
+        show_cards(found.results)
+    else:
+        st.dataframe(found.results.drop(columns=["person_id"]), hide_index=True)
+    export_buttons(query, "all" if found.capped else f"these {found.total:,}")
+    names = dict(zip(found.results["person_id"], found.results["name"], strict=True))
+    person_id = st.selectbox(
+        "Open a profile", list(names), index=None, format_func=names.get, placeholder="Choose a person above"
+    )
+    if person_id is not None:
+        show_profile(int(person_id))
+
+
+def export_buttons(query: DirectoryQuery, how_many: str) -> None:
+    with st.expander(f"Export {how_many} results"):
+        st.caption("Only consented fields are exported; the export is recorded in the audit trail.")
+        file_format = st.radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
+        if st.button("Prepare the file"):
+            with ui.db() as session:
+                st.session_state["directory_export"] = (
+                    file_format,
+                    export_directory(session, query, user=user, file_format=file_format),
+                )
+        prepared = st.session_state.get("directory_export")
+        if prepared:
+            st.download_button(
+                f"Download alumni.{prepared[0]}",
+                prepared[1],
+                file_name=f"alumni.{prepared[0]}",
+                mime="text/csv" if prepared[0] == "csv" else "application/vnd.ms-excel",
+            )
+
+
+def map_tab() -> None:
+    by = st.radio(
+        "Count alumni by",
+        ["country_of_work", "nationality"],
+        format_func={"country_of_work": "country of work", "nationality": "nationality"}.get,
+        horizontal=True,
+    )
+    with ui.db() as session:
+        frame = corridors.alumni_by_country(session, by=by)
+    if frame.empty:
+        st.info("No alumni yet: the map fills in once participants complete a module.")
+        return
+    st.caption("Counts include every alum (listed or not); no names are shown.")
+    st.plotly_chart(alumni_map(frame), config=MAP_CONFIG)
+    st.dataframe(frame[["country_name", "alumni"]], hide_index=True)
+
+
+def corridors_tab() -> None:
+    with ui.db() as session:
+        seen = corridors.corridors(session)
+    st.caption(
+        "A corridor joins a country of origin and a country of destination. Connect listed alumni working at "
+        "each end for case work."
+    )
+    if seen.empty:
+        st.info("No corridor yet: none of the alumni works outside their country of nationality.")
+        return
+    st.dataframe(seen.drop(columns=["origin", "destination"]), hide_index=True)
+    picked = st.selectbox("Corridor", range(len(seen)), format_func=lambda i: seen.loc[i, "corridor"])
+    words = st.text_input("Only alumni whose profile mentions", placeholder="e.g. domestic workers")
+    origin, destination = seen.loc[picked, "origin"], seen.loc[picked, "destination"]
+    with ui.db() as session:
+        at_origin, at_destination = corridors.corridor_alumni(
+            session, origin=origin, destination=destination, user=user, text=words
+        )
+    for column, frame, country in zip(st.columns(2), (at_origin, at_destination), (origin, destination), strict=True):
+        with column:
+            st.markdown(f"**Working in {country_name(country)}** ({len(frame)})")
+            shown = ["name", "organisation", "expertise", "email", "phone", "languages"]
+            if frame.empty:
+                st.caption("No listed alumni there yet.")
+            else:
+                st.dataframe(frame[[c for c in shown if c in frame.columns]], hide_index=True)
+
+
+def trainers_tab() -> None:
+    only_alumni = st.checkbox("Only alumni (trained in our courses)", value=True)
+    with ui.db() as session:
+        pool = trainers.trainer_pool(session, user=user, alumni_only=only_alumni)
+    if pool.empty:
+        st.info("No listed trainers yet: facilitators and resource persons appear here once they lead sessions.")
+        return
+    st.caption("Mean rating: all 1–5 ratings of the sessions they led (a session led by two counts for both).")
+    columns = ["name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served", "nationality"]
+    columns += [c for c in ("organisation", "email", "languages", "expertise") if c in pool.columns]
+    st.dataframe(pool[columns], hide_index=True)
+    names = dict(zip(pool["person_id"], pool["name"], strict=True))
+    person_id = st.selectbox("Sessions led by", list(names), index=None, format_func=names.get, key="trainer")
+    if person_id is not None:
+        with ui.db() as session:
+            led = trainers.sessions_led(session, [int(person_id)])
+        st.dataframe(led.drop(columns=["person_id"]), hide_index=True) if not led.empty else st.caption(
+            "Not named on any session of an agenda yet."
+        )
+
+
+def outcomes_tab() -> None:
+    with ui.db() as session:
+        counts = outcomes.outcome_counts(session)
+        by_year = outcomes.outcomes_by_year(session)
+        table = outcomes.outcomes_table(session, user=user)
+        courses = facets.facet_options(session)["course_ids"]
+    for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
+        column.metric(kind.capitalize(), count)
+    if by_year.empty:
+        st.info("No outcomes recorded yet. Record the first one below.")
+    else:
+        st.plotly_chart(outcomes_by_year_chart(by_year))
+        st.dataframe(table.drop(columns=["id"]), hide_index=True)
+    record_outcome_form(courses)
+
+
+def person_picker(key: str) -> int | None:
+    """A name search over everyone (listed or not), for facilitators recording consent or outcomes."""
+    text = st.text_input("Find the person", placeholder="Type part of a name", key=f"{key}-find")
+    if not text.strip():
+        return None
+    with ui.db() as session:
+        found = profile.people_for_consent(session, text, user=user)
+    if found.empty:
+        st.caption("Nobody of that name.")
+        return None
+    labels = {
+        row.person_id: f"{row.name} ({row.nationality or '—'}){'' if row.consent_listed else ' · not listed'}"
+        for row in found.itertuples()
+    }
+    return st.selectbox("Person", list(labels), format_func=labels.get, key=f"{key}-person")
+
+
+def record_outcome_form(courses: dict) -> None:
+    st.subheader("Record an outcome")
+    person_id = person_picker("outcome")
+    if person_id is None:
+        return
+    with st.form("outcome"):
+        kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind])
+        description = st.text_area("What happened", placeholder="e.g. Shadow report submitted to CEDAW, 2019")
+        reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today())
+        course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get)
+        if st.form_submit_button("Record outcome", type="primary"):
+            try:
+                with ui.db() as session:
+                    outcomes.record_outcome(
+                        session,
+                        person_id=int(person_id),
+                        kind=kind,
+                        description=description,
+                        reported_on=reported_on,
+                        course_id=course_id,
+                        by=user,
+                    )
+                st.success("Outcome recorded.")
+            except ProgrammeError as error:
+                ui.show_error(error)
+
+
+def consent_tab() -> None:
+    st.caption(
+        "Record a person's consent, e.g. after a signed form. Anyone not erased can be found here, listed or not; "
+        "every change is dated and kept in the audit trail."
+    )
+    person_id = person_picker("consent")
+    if person_id is not None:
+        with ui.db() as session:
+            consent = profile.consent_of(session, int(person_id))
+        consent_form(int(person_id), consent, key="tab")
+
+
+tabs = st.tabs(["Directory", "Map", "Corridors", "Trainer pool", "Outcomes", "Consent"])
+for tab, draw in zip(
+    tabs, (directory_tab, map_tab, corridors_tab, trainers_tab, outcomes_tab, consent_tab), strict=True
+):
+    with tab:
+        try:
+            draw()
+        except ProgrammeError as error:
+            ui.show_error(error)

@@ -1,11 +1,177 @@
-"""Networks."""
+"""Networks: national alumni associations and platforms as records, with their officers and members."""
 
+from datetime import date
+
+import pandas as pd
 import streamlit as st
 
 from programme import ui
-from programme.models import UserRole
+from programme.alumni import networks, profile
+from programme.countries import country_name
+from programme.errors import ProgrammeError
+from programme.models import NetworkKind, NetworkRole, UserRole
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Networks")
-st.caption("National alumni associations and platforms and their members.")
-st.info("This page is being built; its work is tracked in issue 9.")
+st.caption(
+    "National alumni associations and sub-regional platforms. Members appear by name only if they agreed to be "
+    "listed in the alumni directory."
+)
+
+THIS_YEAR = date.today().year
+
+
+def network_form(key: str, current: dict | None = None) -> None:
+    """The form that creates a network (current None) or edits one."""
+    current = current or {}
+    with st.form(key):
+        name = st.text_input("Name", value=current.get("name", ""))
+        kinds = [kind.value for kind in NetworkKind]
+        kind = st.selectbox("Kind", kinds, index=kinds.index(current.get("kind", kinds[0])))
+        country = st.text_input("Country", value=current.get("country") or "", help="A name or an ISO code.")
+        founded = st.number_input(
+            "Founded (year)",
+            min_value=networks.EARLIEST_FOUNDED,
+            max_value=THIS_YEAR + 1,
+            value=int(current["founded"]) if current.get("founded") else None,
+        )
+        description = st.text_area("Description", value=current.get("description") or "")
+        activities = st.text_area("Activities", value=current.get("activities") or "")
+        if st.form_submit_button("Save network", type="primary"):
+            try:
+                with ui.db() as session:
+                    saved = networks.save_network(
+                        session,
+                        network_id=current.get("id"),
+                        name=name,
+                        kind=kind,
+                        country=country,
+                        founded=int(founded) if founded else None,
+                        description=description,
+                        activities=activities,
+                        by=user,
+                    )
+                st.session_state["network"] = saved.id
+                st.success(f"Saved {saved.name}.")
+                st.rerun()
+            except ProgrammeError as error:
+                ui.show_error(error)
+
+
+def show_record(record: dict) -> None:
+    st.subheader(record["name"])
+    facts = {
+        "Kind": record["kind"],
+        "Country": country_name(record["country"]) if record["country"] else None,
+        "Founded": record["founded"],
+        "Members": record["members"],
+    }
+    st.write(" · ".join(f"**{label}:** {value}" for label, value in facts.items() if value not in (None, "")))
+    if record["description"]:
+        st.write(record["description"])
+    if record["activities"]:
+        st.markdown(f"**Activities:** {record['activities']}")
+
+
+def show_members(network_id: int) -> None:
+    with ui.db() as session:
+        members, not_listed = networks.network_members(session, network_id, user=user)
+    officers = members[members["network_role"] != NetworkRole.MEMBER.value]
+    st.markdown("**Officers and focal points**")
+    if officers.empty:
+        st.caption("None recorded (or none agreed to be listed).")
+    else:
+        st.dataframe(_member_columns(officers), hide_index=True)
+    st.markdown(f"**Members** ({len(members)} listed)")
+    if not_listed:
+        st.caption(f"{not_listed} more member(s) did not agree to be listed and are not shown.")
+    if members.empty:
+        st.info("No listed members yet. Add members below.")
+    else:
+        st.dataframe(_member_columns(members), hide_index=True)
+    member_changes(network_id, members)
+
+
+def _member_columns(frame):  # type: ignore[no-untyped-def]
+    wanted = ["name", "network_role", "joined_on", "nationality", "country_of_work", "organisation", "email", "phone"]
+    return frame[[column for column in wanted if column in frame.columns]]
+
+
+def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped-def]
+    left, right = st.columns(2)
+    with left, st.expander("Add a member or change a role"):
+        text = st.text_input("Find the person", placeholder="Type part of a name", key="member-find")
+        if text.strip():
+            with ui.db() as session:
+                found = profile.people_for_consent(session, text, user=user)
+            if found.empty:
+                st.caption("Nobody of that name.")
+                return
+            labels = {
+                int(row.person_id): f"{row.name} ({row.nationality or '—'})"
+                + ("" if row.consent_listed else " · not listed")
+                for row in found.itertuples()
+            }
+            with st.form("add-member"):
+                person_id = st.selectbox("Person", list(labels), format_func=labels.get)
+                role = st.selectbox("Role in the network", [role.value for role in NetworkRole])
+                joined_on = st.date_input("Joined on", value=None, max_value=date.today())
+                if st.form_submit_button("Save member", type="primary"):
+                    _run(
+                        lambda session: networks.add_member(
+                            session, network_id=network_id, person_id=person_id, role=role, joined_on=joined_on, by=user
+                        ),
+                        "Member saved.",
+                    )
+    with right, st.expander("Remove a member"):
+        if members.empty:
+            st.caption("No listed members to remove.")
+            return
+        names = dict(zip(members["person_id"].astype(int), members["name"], strict=True))
+        person_id = st.selectbox("Member", list(names), format_func=names.get, key="remove-member")
+        if st.button("Remove from the network"):
+            _run(
+                lambda session: networks.remove_member(session, network_id=network_id, person_id=person_id, by=user),
+                "Member removed.",
+            )
+
+
+def _run(change, message: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with ui.db() as session:
+            change(session)
+        st.toast(message)
+        st.rerun()
+    except ProgrammeError as error:
+        ui.show_error(error)
+
+
+with ui.db() as session:
+    table = networks.list_networks(session)
+
+with st.expander("New network", expanded=table.empty):
+    network_form("new-network")
+
+if table.empty:
+    st.info("No networks recorded yet. Add the first one above.")
+    st.stop()
+
+st.dataframe(table.drop(columns=["id", "description", "activities"]), hide_index=True)
+# Missing values come back from the table as NaN; the forms want None.
+records = {
+    int(row["id"]): {key: None if pd.isna(value) else value for key, value in row.items()}
+    for row in table.to_dict(orient="records")
+}
+chosen = st.session_state.get("network")
+network_id = st.selectbox(
+    "Open a network",
+    list(records),
+    index=list(records).index(chosen) if chosen in records else 0,
+    format_func=lambda i: records[i]["name"],
+)
+st.session_state["network"] = network_id
+record = records[network_id]
+show_record(record)
+with st.expander("Edit this network"):
+    network_form(f"edit-network-{network_id}", record)
+show_members(network_id)

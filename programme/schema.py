@@ -39,3 +39,19 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 def is_up_to_date(engine: Engine) -> bool:
     return current_revision(engine) == head_revision()
+
+
+# Database objects that are not SQLModel tables: the alumni full-text index (migration 0002) and, on
+# SQLite, the shadow tables FTS5 keeps for it. Autogenerate must neither drop nor compare them.
+SEARCH_INDEX_TABLE = "person_search"
+_SEARCH_TABLES = frozenset(
+    [SEARCH_INDEX_TABLE]
+    + [f"{SEARCH_INDEX_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")]
+)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+    """Return False for objects made by raw SQL in migrations, which the models do not describe."""
+    # Excluding the table also keeps its indexes (the GIN index on PostgreSQL) out of the comparison.
+    is_search_table = type_ == "table" and name is not None and name in _SEARCH_TABLES
+    return not is_search_table

@@ -1,0 +1,217 @@
+"""Benchmark: p95 of alumni directory searches on a database of 500,000 people (SQLite by default).
+
+    python benchmarks/alumni_search.py [--people 500000] [--db /tmp/alumni_bench.db] [--queries 300]
+
+With DATABASE_URL set, that database is used as it is (e.g. one made by a scale generator); otherwise a
+SQLite file is built once with simple synthetic rows (kept for the next run). A benchmark, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlmodel import SQLModel
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from programme import schema
+from programme.accounts import SignedIn
+from programme.alumni.search import DirectoryQuery, search_directory
+from programme.db import make_engine, session_scope
+from programme.models import Person, UserRole
+
+CHUNK = 5_000
+CREATED = datetime(2024, 1, 1, tzinfo=UTC)
+GIVEN = ["José", "María", "Nguyễn Thị", "Siti", "Ramesh", "Aye", "Fatima", "Ana", "Rahul", "Dewi", "Mohammed", "Lan"]
+FAMILY = ["Martínez", "Santos", "Rahman", "Tamang", "Gurung", "Hossain", "Wijaya", "Tran", "Dela Cruz", "Haddad"]
+FAMILY += [f"Family{n}" for n in range(2_000)]  # a long tail, as real surnames have
+COUNTRIES = ["NPL", "BGD", "PHL", "IDN", "MYS", "THA", "KHM", "MMR", "LKA", "IND", "LBN", "ARE", "SGP", "VNM"]
+EXPERTISE = ["domestic workers", "recruitment", "trafficking", "labour law", "CEDAW", "case management", "detention"]
+POSITIONS = ["Programme Officer", "Coordinator", "Case Worker", "Lawyer", "Organiser", "Director", "Researcher"]
+LANGUAGES = ["English, Nepali", "English, Bengali", "English, Tagalog, Arabic", "Bahasa, English", "English, Khmer"]
+ORG_TYPES = ["NGO", "trade union", "faith-based", "migrant community organisation", "lawyers/bar", "academia"]
+GENDERS = ["female", "male", "female", "male", "undisclosed"]
+
+
+def build(engine: sa.Engine, people: int, rng: random.Random) -> None:
+    """Fill an empty database with people, organisations, courses, modules, participations, networks."""
+    tables = SQLModel.metadata.tables
+    with session_scope(engine) as session:
+        orgs = [
+            {
+                "id": i,
+                "name": f"{rng.choice(['Centre', 'Union', 'Network', 'Ministry'])} {i} for Migrant Rights",
+                "name_key": f"org {i}",
+                "org_type": rng.choice(ORG_TYPES),
+                "country": rng.choice(COUNTRIES),
+            }
+            for i in range(1, 20_001)
+        ]
+        session.execute(sa.insert(tables["organisation"]), orgs)
+        courses = [
+            {"id": i, "code": f"C{i}", "title": f"Course {i}", "scope": "regional", "start_year": 2004 + i % 20}
+            for i in range(1, 41)
+        ]
+        session.execute(sa.insert(tables["course"]), courses)
+        modules = [
+            {
+                "id": i,
+                "course_id": 1 + (i - 1) // 2,
+                "number": 1 + (i - 1) % 2,
+                "title": "Module",
+                "start_date": date(2004 + (i // 4) % 20, 1 + i % 12, 1),
+                "end_date": date(2004 + (i // 4) % 20, 1 + i % 12, 10),
+                "delivery": "in-person",
+                "status": "delivered",
+            }
+            for i in range(1, 81)
+        ]
+        session.execute(sa.insert(tables["module"]), modules)
+        nets = [{"id": i, "name": f"Network {i}", "kind": "other"} for i in range(1, 11)]
+        session.execute(sa.insert(tables["network"]), nets)
+    participation_id = 0
+    for start in range(1, people + 1, CHUNK):
+        rows, parts, members = [], [], []
+        for pid in range(start, min(start + CHUNK, people + 1)):
+            given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+            listed = rng.random() < 0.8
+            rows.append(
+                {
+                    "id": pid,
+                    "full_name": f"{given} {family}",
+                    "name_key": f"{family} {given}".lower(),
+                    "gender": rng.choice(GENDERS),
+                    "nationality": rng.choice(COUNTRIES),
+                    "country_of_work": rng.choice(COUNTRIES),
+                    "organisation_id": rng.randint(1, 20_000),
+                    "position": rng.choice(POSITIONS),
+                    "email": f"p{pid}@example.org",
+                    "languages": rng.choice(LANGUAGES),
+                    "expertise": rng.choice(EXPERTISE),
+                    "consent_listed": listed,
+                    "consent_email": listed and rng.random() < 0.7,
+                    "consent_phone": False,
+                    "consent_organisation": listed and rng.random() < 0.9,
+                    "consent_photo": False,
+                    "created_at": CREATED,
+                    "updated_at": CREATED,
+                }
+            )
+            for module_id in rng.sample(range(1, 81), rng.choice([1, 1, 2])):
+                participation_id += 1
+                role = "resource person" if rng.random() < 0.03 else "participant"
+                parts.append(
+                    {
+                        "id": participation_id,
+                        "person_id": pid,
+                        "module_id": module_id,
+                        "role": role,
+                        "attended": True,
+                        "completed": rng.random() < 0.85,
+                    }
+                )
+            if rng.random() < 0.05:
+                members.append({"network_id": rng.randint(1, 10), "person_id": pid, "role": "member"})
+        with engine.begin() as connection:
+            # Through the triggers, as the app writes people: the index is built the way it is kept.
+            connection.execute(sa.insert(tables["person"]), rows)
+            connection.execute(sa.insert(tables["participation"]), parts)
+            if members:
+                connection.execute(sa.insert(tables["network_member"]), members)
+        print(f"  {min(start + CHUNK - 1, people):,} people", end="\r", flush=True)
+    print()
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ANALYZE") if engine.dialect.name == "sqlite" else None
+
+
+def query_mix(rng: random.Random, count: int) -> list[tuple[str, DirectoryQuery]]:
+    """Return (kind, query) pairs: words, prefixes, facets alone and combined, as facilitators ask."""
+    makers = [
+        ("name", lambda: DirectoryQuery(text=f"{rng.choice(GIVEN).split()[0]} {rng.choice(FAMILY[10:])}")),
+        ("surname", lambda: DirectoryQuery(text=rng.choice(FAMILY[10:]))),
+        ("prefix", lambda: DirectoryQuery(text=rng.choice(["jos", "mart", "tama", "rahm", "haddad", "wija"]))),
+        ("words+country", lambda: DirectoryQuery(text="domestic workers", countries_of_work=(rng.choice(COUNTRIES),))),
+        (
+            "words+language",
+            lambda: DirectoryQuery(text=rng.choice(EXPERTISE), languages=("Arabic",), countries=("LBN",)),
+        ),
+        ("country+gender", lambda: DirectoryQuery(nationalities=(rng.choice(COUNTRIES),), genders=("female",))),
+        ("network", lambda: DirectoryQuery(network_ids=(rng.randint(1, 10),))),
+        ("course", lambda: DirectoryQuery(course_ids=(rng.randint(1, 40),))),
+        ("years+country", lambda: DirectoryQuery(year_from=2010, year_to=2012, countries=(rng.choice(COUNTRIES),))),
+        ("role", lambda: DirectoryQuery(roles=("resource person",), countries=(rng.choice(COUNTRIES),))),
+        ("org name", lambda: DirectoryQuery(text=f"centre {rng.randint(1, 20_000)}")),
+    ]
+    return [(kind, make()) for kind, make in (rng.choice(makers) for _ in range(count))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=500_000)
+    parser.add_argument("--db", default="/tmp/alumni_bench.db")
+    parser.add_argument("--queries", type=int, default=300)
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{args.db}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    rng = random.Random(9)
+    with session_scope(engine) as session:
+        existing = session.scalar(sa.select(sa.func.count()).select_from(Person)) or 0
+    if existing == 0:
+        started = time.perf_counter()
+        print(f"Building {args.people:,} people in {url} …")
+        build(engine, args.people, rng)
+        print(f"Built in {time.perf_counter() - started:.0f} s.")
+        existing = args.people
+    user = SignedIn(user_id=0, username="benchmark", role=UserRole.FACILITATOR)
+    timings: dict[str, list[float]] = {}
+    cpu: list[float] = []
+    totals: dict[str, list[int]] = {}
+    load_before = os.getloadavg()[0]
+    with session_scope(engine) as session:
+        for _kind, query in query_mix(rng, 20):  # warm the page cache
+            search_directory(session, query, user=user)
+        for kind, query in query_mix(rng, args.queries):
+            started, cpu_started = time.perf_counter(), time.process_time()
+            found = search_directory(session, query, user=user)
+            timings.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
+            totals.setdefault(kind, []).append(found.total)
+    every = sorted(t for values in timings.values() for t in values)
+    print(f"{existing:,} people; {len(every)} searches (first page of 50 and the count, capped at 1,001, each)")
+    print(f"{'kind':<16}{'n':>5}{'median ms':>11}{'p95 ms':>9}{'median hits':>13}")
+    for kind in sorted(timings):
+        values = sorted(timings[kind])
+        print(
+            f"{kind:<16}{len(values):>5}{statistics.median(values):>11.1f}{_p95(values):>9.1f}"
+            f"{statistics.median(totals[kind]):>13,.0f}"
+        )
+    print(
+        f"ALL (wall clock): median {statistics.median(every):.1f} ms, p95 {_p95(every):.1f} ms, max {every[-1]:.1f} ms"
+    )
+    # CPU time of this process (SQLite runs in it): what a search costs when the machine is not shared.
+    cpu.sort()
+    print(f"ALL (CPU time):   median {statistics.median(cpu):.1f} ms, p95 {_p95(cpu):.1f} ms, max {cpu[-1]:.1f} ms")
+    print(f"Load average (1 min) before/after: {load_before:.1f} / {os.getloadavg()[0]:.1f}")
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, {engine.dialect.name}"
+    )
+
+
+def _p95(values: list[float]) -> float:
+    return values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+
+
+if __name__ == "__main__":
+    main()

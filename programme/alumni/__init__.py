@@ -1,0 +1,1 @@
+"""The alumni area: directory search, profiles and consent, networks, trainers, outcomes, corridors."""

@@ -1,0 +1,56 @@
+"""The choices each directory facet offers: only values that listed alumni actually have."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
+from programme.countries import country_name
+from programme.models import Course, Gender, Module, Network, OrgType, ParticipationRole
+
+# Languages are typed as a list: "English, Nepali / Hindi; Arabic".
+_LANGUAGE_SEPARATORS = re.compile(r"[,;/]| and ")
+
+
+def facet_options(session: Session) -> dict[str, dict]:
+    """Return, per facet, {value: label} in display order."""
+    return {
+        "nationalities": _countries(session, person.c.nationality),
+        "countries_of_work": _countries(session, person.c.country_of_work),
+        "org_types": {kind.value: kind.value for kind in OrgType},
+        "course_ids": {
+            course_id: f"{code} · {title}"
+            for course_id, code, title in session.execute(
+                sa.select(Course.id, Course.code, Course.title).order_by(Course.start_year, Course.code)
+            )
+        },
+        "languages": {language: language for language in languages(session)},
+        "network_ids": dict(session.execute(sa.select(Network.id, Network.name).order_by(Network.name)).all()),
+        "genders": {gender.value: gender.value for gender in Gender},
+        "roles": {role.value: role.value for role in ParticipationRole},
+    }
+
+
+def _countries(session: Session, column: sa.Column) -> dict[str, str]:
+    codes = session.scalars(sa.select(column).where(IS_LISTED, IS_ALUMNUS, column.is_not(None)).distinct()).all()
+    return dict(sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1]))
+
+
+def languages(session: Session) -> list[str]:
+    """Return the languages listed alumni speak, as written (first spelling wins), alphabetically."""
+    found: dict[str, str] = {}
+    for text in session.scalars(sa.select(person.c.languages).where(IS_LISTED, IS_ALUMNUS).distinct()):
+        for part in _LANGUAGE_SEPARATORS.split(text or ""):
+            name = part.strip()
+            if name:
+                found.setdefault(name.casefold(), name)
+    return sorted(found.values(), key=str.casefold)
+
+
+def year_bounds(session: Session) -> tuple[int, int] | None:
+    """Return the first and last year of any module, or None without modules."""
+    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
+    return (first.year, last.year) if first and last else None

@@ -1,0 +1,204 @@
+"""Alumni networks as records: national associations and platforms, their officers and members."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.accounts import SignedIn
+from programme.alumni.common import IS_LISTED, masked, people_from, person, person_columns
+from programme.courses import read_country
+from programme.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.models import Network, NetworkKind, NetworkMember, NetworkRole, Person
+from programme.names import clean_text
+
+network_member = NetworkMember.__table__
+# A founding year before the first course or after next year is a typing mistake.
+EARLIEST_FOUNDED = 1950
+# Officers and focal points are listed first on a network's page.
+_ROLE_ORDER = {NetworkRole.FOCAL_POINT.value: 0, NetworkRole.OFFICER.value: 1, NetworkRole.MEMBER.value: 2}
+
+
+def list_networks(session: Session) -> pd.DataFrame:
+    """Return every network with its member count, by name."""
+    members = (
+        sa.select(network_member.c.network_id, sa.func.count().label("members"))
+        .group_by(network_member.c.network_id)
+        .subquery()
+    )
+    statement = (
+        sa.select(
+            Network.id,
+            Network.name,
+            Network.kind,
+            Network.country,
+            Network.founded,
+            sa.func.coalesce(members.c.members, 0).label("members"),
+            Network.description,
+            Network.activities,
+        )
+        .outerjoin(members, members.c.network_id == Network.id)
+        .order_by(Network.name)
+    )
+    frame = pd.DataFrame(session.execute(statement).mappings().all())
+    if frame.empty:
+        return pd.DataFrame(
+            columns=["id", "name", "kind", "country", "founded", "members", "description", "activities"]
+        )
+    frame["kind"] = frame["kind"].map(lambda kind: getattr(kind, "value", kind))
+    return frame
+
+
+def get_network(session: Session, network_id: int) -> Network:
+    """Return the network, or NotFound."""
+    found = session.get(Network, network_id)
+    if found is None:
+        raise NotFound("No such network.")
+    return found
+
+
+def find_network(session: Session, name: str) -> Network:
+    """Return the network named name (case-insensitive, or the only one whose name contains it)."""
+    text = clean_text(name).lower()
+    exact = session.scalars(sa.select(Network).where(sa.func.lower(Network.name) == text)).all()
+    if exact:
+        return exact[0]
+    close = session.scalars(sa.select(Network).where(sa.func.lower(Network.name).contains(text, autoescape=True))).all()
+    if len(close) == 1:
+        return close[0]
+    known = session.scalars(sa.select(Network.name).order_by(Network.name)).all()
+    if not close:
+        raise NotFound(f"No network named '{name}'. Known networks: {', '.join(known) or 'none yet'}.")
+    raise ProgrammeError(f"'{name}' matches several networks: {', '.join(n.name for n in close)}. Be more precise.")
+
+
+def save_network(
+    session: Session,
+    *,
+    name: str,
+    kind: NetworkKind | str = NetworkKind.ALUMNI_ASSOCIATION,
+    country: str | None = None,
+    founded: int | None = None,
+    description: str | None = None,
+    activities: str | None = None,
+    network_id: int | None = None,
+    by: SignedIn,
+) -> Network:
+    """Create a network (network_id None) or change one; audited; return it."""
+    _check_can_edit(by)
+    name = clean_text(name)
+    if not name:
+        raise ProgrammeError("A network needs a name.")
+    if founded is not None and not EARLIEST_FOUNDED <= founded <= date.today().year + 1:
+        raise ProgrammeError(f"The founding year {founded} does not look right.")
+    clash = session.scalar(sa.select(Network.id).where(sa.func.lower(Network.name) == name.lower()))
+    if clash is not None and clash != network_id:
+        raise ProgrammeError(f"A network named '{name}' already exists.")
+    network = Network() if network_id is None else get_network(session, network_id)
+    before = None if network_id is None else network.model_dump(exclude={"id"})
+    network.name = name
+    network.kind = NetworkKind(kind)
+    network.country = read_country(country) if country else None
+    network.founded = founded
+    network.description = clean_text(description) or None
+    network.activities = (activities or "").strip() or None
+    session.add(network)
+    session.flush()
+    audit.record(
+        session,
+        action="create" if network_id is None else "update",
+        username=by.username,
+        entity="network",
+        entity_id=network.id,
+        summary=f"network {network.id}",
+        before=before,
+        after=network.model_dump(exclude={"id"}),
+    )
+    return network
+
+
+def add_member(
+    session: Session,
+    *,
+    network_id: int,
+    person_id: int,
+    role: NetworkRole | str = NetworkRole.MEMBER,
+    joined_on: date | None = None,
+    by: SignedIn,
+) -> NetworkMember:
+    """Add a person to a network, or change their role and joining date there; audited."""
+    _check_can_edit(by)
+    get_network(session, network_id)
+    member = session.get(Person, person_id)
+    if member is None or member.erased_at is not None:
+        raise NotFound("No such person (or their record was erased).")
+    row = session.get(NetworkMember, (network_id, person_id))
+    before = None if row is None else {"role": row.role, "joined_on": row.joined_on}
+    row = row or NetworkMember(network_id=network_id, person_id=person_id)
+    row.role = NetworkRole(role)
+    row.joined_on = joined_on
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        action="create" if before is None else "update",
+        username=by.username,
+        entity="network_member",
+        entity_id=network_id,
+        summary=f"person {person_id} in network {network_id} as {row.role.value}",
+        before=before,
+        after={"role": row.role, "joined_on": row.joined_on},
+    )
+    return row
+
+
+def remove_member(session: Session, *, network_id: int, person_id: int, by: SignedIn) -> None:
+    """Take a person out of a network; audited."""
+    _check_can_edit(by)
+    row = session.get(NetworkMember, (network_id, person_id))
+    if row is None:
+        raise NotFound("This person is not a member of that network.")
+    before = {"role": row.role, "joined_on": row.joined_on}
+    session.delete(row)
+    session.flush()
+    audit.record(
+        session,
+        action="delete",
+        username=by.username,
+        entity="network_member",
+        entity_id=network_id,
+        summary=f"person {person_id} removed from network {network_id}",
+        before=before,
+    )
+
+
+def network_members(session: Session, network_id: int, *, user: SignedIn | None) -> tuple[pd.DataFrame, int]:
+    """Return (listed members, officers first, consent-masked; how many more members are not listed)."""
+    get_network(session, network_id)
+    statement = (
+        sa.select(*person_columns(), network_member.c.role.label("network_role"), network_member.c.joined_on)
+        .select_from(people_from().join(network_member, network_member.c.person_id == person.c.id))
+        .where(network_member.c.network_id == network_id, IS_LISTED)
+        .order_by(person.c.full_name)
+    )
+    frame = pd.DataFrame(session.execute(statement).mappings().all())
+    total = session.scalar(
+        sa.select(sa.func.count()).select_from(network_member).where(network_member.c.network_id == network_id)
+    )
+    if frame.empty:
+        return pd.DataFrame(columns=["person_id", "name", "network_role", "joined_on"]), int(total or 0)
+    for column in ("network_role", "gender", "org_type"):
+        frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
+    frame = frame.sort_values("network_role", key=lambda roles: roles.map(_ROLE_ORDER), kind="stable")
+    front = ["person_id", "name", "network_role", "joined_on"]
+    frame = frame[front + [c for c in frame.columns if c not in front]].reset_index(drop=True)
+    return masked(frame, user), int(total or 0) - len(frame)
+
+
+def _check_can_edit(user: SignedIn) -> None:
+    if not user.can_edit:
+        raise PermissionDenied("Only facilitators and administrators can change networks.")

@@ -1,0 +1,134 @@
+"""The trainer pool: alumni who served as facilitator or resource person, their sessions and ratings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.accounts import SignedIn
+from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
+from programme.models import (
+    Answer,
+    Course,
+    Module,
+    ParticipationRole,
+    Question,
+    SessionFacilitator,
+)
+from programme.models import Session as AgendaSession
+
+TRAINER_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
+session_facilitator = SessionFacilitator.__table__
+
+# Served as a trainer: a trainer's role in a module, or named on a session of an agenda.
+SERVED_AS_TRAINER = sa.or_(
+    sa.exists().where(participation.c.person_id == person.c.id, participation.c.role.in_(TRAINER_ROLES)),
+    sa.exists().where(session_facilitator.c.person_id == person.c.id),
+)
+
+
+def _session_ratings() -> sa.Subquery:
+    # Rating answers to questions about a session; a session led by two people counts for both.
+    return (
+        sa.select(
+            Question.session_id.label("session_id"),
+            sa.func.avg(Answer.rating).label("mean_rating"),
+            sa.func.count(Answer.rating).label("ratings"),
+        )
+        .join(Answer, Answer.question_id == Question.id)
+        .where(Question.session_id.is_not(None), Answer.rating.is_not(None))
+        .group_by(Question.session_id)
+        .subquery()
+    )
+
+
+def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.DataFrame:
+    """Return the sessions each person led (all, or person_ids'), with mean rating and number of ratings."""
+    ratings = _session_ratings()
+    statement = (
+        sa.select(
+            session_facilitator.c.person_id,
+            Course.code.label("course"),
+            Module.number.label("module"),
+            Module.start_date.label("module_start"),
+            AgendaSession.day,
+            AgendaSession.title,
+            session_facilitator.c.role,
+            ratings.c.mean_rating,
+            sa.func.coalesce(ratings.c.ratings, 0).label("ratings"),
+        )
+        .join(AgendaSession, AgendaSession.id == session_facilitator.c.session_id)
+        .join(Module, Module.id == AgendaSession.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(ratings, ratings.c.session_id == session_facilitator.c.session_id)
+        .order_by(session_facilitator.c.person_id, Module.start_date, AgendaSession.day, AgendaSession.start_time)
+    )
+    if person_ids is not None:
+        statement = statement.where(session_facilitator.c.person_id.in_(person_ids))
+    frame = pd.DataFrame(session.execute(statement).mappings().all())
+    if frame.empty:
+        return pd.DataFrame(
+            columns=["person_id", "course", "module", "module_start", "day", "title", "role", "mean_rating", "ratings"]
+        )
+    frame["role"] = frame["role"].map(lambda role: getattr(role, "value", role))
+    frame["mean_rating"] = frame["mean_rating"].astype(float).round(2)
+    return frame
+
+
+def _trainer_ratings(session: Session) -> pd.DataFrame:
+    # Mean over every rating of every session a person led (not a mean of session means).
+    statement = (
+        sa.select(
+            session_facilitator.c.person_id,
+            sa.func.count(sa.distinct(session_facilitator.c.session_id)).label("sessions_led"),
+            sa.func.avg(Answer.rating).label("mean_rating"),
+            sa.func.count(Answer.rating).label("ratings"),
+        )
+        .outerjoin(Question, Question.session_id == session_facilitator.c.session_id)
+        .outerjoin(Answer, sa.and_(Answer.question_id == Question.id, Answer.rating.is_not(None)))
+        .group_by(session_facilitator.c.person_id)
+    )
+    return pd.DataFrame(
+        session.execute(statement).mappings().all(), columns=["person_id", "sessions_led", "mean_rating", "ratings"]
+    )
+
+
+def _trainer_roles(session: Session) -> pd.DataFrame:
+    statement = (
+        sa.select(participation.c.person_id, participation.c.role, sa.func.max(Module.start_date).label("last"))
+        .join(Module, Module.id == participation.c.module_id)
+        .where(participation.c.role.in_(TRAINER_ROLES))
+        .group_by(participation.c.person_id, participation.c.role)
+    )
+    rows = session.execute(statement).all()
+    found: dict[int, dict] = {}
+    for person_id, role, last in rows:
+        entry = found.setdefault(person_id, {"person_id": person_id, "trainer_roles": [], "last_served": last})
+        entry["trainer_roles"].append(getattr(role, "value", role))
+        entry["last_served"] = max(entry["last_served"], last)
+    frame = pd.DataFrame(list(found.values()), columns=["person_id", "trainer_roles", "last_served"])
+    frame["trainer_roles"] = frame["trainer_roles"].map(lambda roles: ", ".join(sorted(roles)))
+    return frame
+
+
+def trainer_pool(session: Session, *, user: SignedIn | None, alumni_only: bool = True) -> pd.DataFrame:
+    """Return listed people who served as trainers (alumni only by default), best rated first."""
+    conditions = [IS_LISTED, SERVED_AS_TRAINER] + ([IS_ALUMNUS] if alumni_only else [])
+    statement = sa.select(*person_columns()).select_from(people_from()).where(*conditions)
+    people = pd.DataFrame(session.execute(statement).mappings().all())
+    if people.empty:
+        return pd.DataFrame(columns=["person_id", "name", "trainer_roles", "sessions_led", "mean_rating", "ratings"])
+    for column in ("gender", "org_type"):
+        people[column] = people[column].map(lambda value: getattr(value, "value", value))
+    pool = people.merge(_trainer_roles(session), on="person_id", how="left").merge(
+        _trainer_ratings(session), on="person_id", how="left"
+    )
+    pool["trainer_roles"] = pool["trainer_roles"].fillna("named on sessions")
+    pool["sessions_led"] = pool["sessions_led"].fillna(0).astype(int)
+    pool["ratings"] = pool["ratings"].fillna(0).astype(int)
+    pool["mean_rating"] = pool["mean_rating"].astype(float).round(2)
+    pool = pool.sort_values(["mean_rating", "sessions_led", "name"], ascending=[False, False, True], na_position="last")
+    front = ["person_id", "name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served"]
+    pool = pool[front + [c for c in pool.columns if c not in front]].reset_index(drop=True)
+    return masked(pool, user)

@@ -1,0 +1,432 @@
+"""Alumni directory: search (accents, partial words, facets), consent, profiles, networks, trainers, outcomes."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from programme import schema
+from programme.accounts import SignedIn
+from programme.alumni import corridors, networks, outcomes, profile, trainers
+from programme.alumni.export import export_directory
+from programme.alumni.search import DirectoryQuery, search_directory
+from programme.cli import main
+from programme.db import make_engine, session_scope
+from programme.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.models import (
+    Answer,
+    AuditEntry,
+    Course,
+    EvaluationForm,
+    Module,
+    NetworkRole,
+    Organisation,
+    OrgType,
+    OutcomeKind,
+    Participation,
+    Person,
+    Question,
+    Response,
+    SessionFacilitator,
+    UserRole,
+)
+from programme.models import Session as AgendaSession
+from tests.conftest import BACKENDS, truncate_all
+
+FACILITATOR = SignedIn(user_id=1, username="fac", role=UserRole.FACILITATOR)
+VIEWER = SignedIn(user_id=2, username="viewer", role=UserRole.VIEWER)
+
+
+@dataclass
+class People:
+    jose: int  # listed, every consent; participant 2015 then resource person 2018
+    amina: int  # listed, but organisation and e-mail not shared
+    hidden: int  # an alum who did not agree to be listed
+    erased: int  # asked to be forgotten (listed flag left on by mistake)
+    dropout: int  # listed, but never completed a module
+    course1: int
+    course2: int
+    session_id: int
+
+
+def _person(session, name: str, **values) -> Person:
+    row = Person(full_name=name, name_key=name.lower(), **values)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _build(engine: Engine) -> People:
+    with session_scope(engine) as session:
+        shelter = Organisation(name="Secret Shelter Foundation", name_key="secret shelter", org_type=OrgType.NGO)
+        union = Organisation(
+            name="Migrant Workers Union", name_key="migrant workers union", org_type=OrgType.TRADE_UNION
+        )
+        c1 = Course(code="RC2015", title="Regional course 2015", start_year=2015)
+        c2 = Course(code="NP-MYS", title="Malaysia programme", start_year=2018)
+        session.add_all([shelter, union, c1, c2])
+        session.flush()
+        m1 = Module(course_id=c1.id, number=1, title="M1", start_date=date(2015, 5, 4), end_date=date(2015, 5, 13))
+        m2 = Module(course_id=c2.id, number=1, title="M1", start_date=date(2018, 3, 1), end_date=date(2018, 3, 4))
+        session.add_all([m1, m2])
+        session.flush()
+        listed = {"consent_listed": True, "consent_email": True, "consent_phone": True, "consent_organisation": True}
+        jose = _person(
+            session,
+            "José Martínez",
+            gender="male",
+            nationality="PHL",
+            country_of_work="LBN",
+            organisation_id=union.id,
+            position="Case Worker",
+            email="jose@example.org",
+            phone="+9611234567",
+            languages="English, Tagalog, Arabic",
+            expertise="domestic workers",
+            **listed,
+        )
+        amina = _person(
+            session,
+            "Amina Rahman",
+            gender="female",
+            nationality="BGD",
+            country_of_work="BGD",
+            organisation_id=shelter.id,
+            email="amina@example.org",
+            phone="+8801711111111",
+            languages="Bengali, English",
+            expertise="recruitment fees",
+            consent_listed=True,
+            consent_phone=True,
+        )
+        hidden = _person(
+            session, "Hidden Person", nationality="PHL", country_of_work="LBN", expertise="domestic workers"
+        )
+        erased = _person(
+            session, "Erased Person", nationality="PHL", erased_at=datetime(2020, 1, 1, tzinfo=UTC), **listed
+        )
+        dropout = _person(session, "Dropout Jones", nationality="PHL", **listed)
+        for who in (jose, amina, hidden, erased):
+            session.add(Participation(person_id=who.id, module_id=m1.id, role="participant", completed=True))
+        session.add(Participation(person_id=dropout.id, module_id=m1.id, role="participant", completed=False))
+        session.add(Participation(person_id=jose.id, module_id=m2.id, role="resource person"))
+        agenda = AgendaSession(module_id=m2.id, day=1, start_time=time(9), end_time=time(10), title="Recruitment")
+        session.add(agenda)
+        session.flush()
+        session.add(SessionFacilitator(session_id=agenda.id, person_id=jose.id, role="resource person"))
+        form = EvaluationForm(module_id=m2.id, title="Evaluation")
+        session.add(form)
+        session.flush()
+        question = Question(form_id=form.id, position=1, text="Recruitment session", session_id=agenda.id)
+        session.add(question)
+        session.flush()
+        for rating in (4, 5, 3):
+            response = Response(form_id=form.id)
+            session.add(response)
+            session.flush()
+            session.add(Answer(response_id=response.id, question_id=question.id, rating=rating))
+        return People(jose.id, amina.id, hidden.id, erased.id, dropout.id, c1.id, c2.id, agenda.id)
+
+
+@pytest.fixture
+def people(engine: Engine) -> People:
+    return _build(engine)
+
+
+def _ids(engine: Engine, user: SignedIn = FACILITATOR, **query) -> list[int]:
+    with session_scope(engine) as session:
+        return search_directory(session, DirectoryQuery(**query), user=user).results["person_id"].tolist()
+
+
+def test_only_listed_alumni_appear_and_accents_and_case_do_not_matter(engine: Engine, people: People) -> None:
+    assert sorted(_ids(engine)) == sorted([people.jose, people.amina])
+    for text in ("jose", "JOSE", "José", "martinez", "MARTÍNEZ"):
+        assert _ids(engine, text=text) == [people.jose], text
+
+
+def test_partial_words_match_as_prefixes_and_all_words_must_match(engine: Engine, people: People) -> None:
+    assert _ids(engine, text="mart") == [people.jose]
+    assert _ids(engine, text="dom work") == [people.jose]  # expertise "domestic workers"
+    assert _ids(engine, text="case") == [people.jose]  # position
+    assert _ids(engine, text="union") == [people.jose]  # organisation
+    assert _ids(engine, text="domestic amina") == []
+    assert _ids(engine, text="tinez") == []  # a prefix, not any substring
+    assert _ids(engine, text="  ,;!  ") == _ids(engine)  # no words: no text filter
+
+
+def test_facets(engine: Engine, people: People) -> None:
+    assert _ids(engine, nationalities=("BGD",)) == [people.amina]
+    assert _ids(engine, countries_of_work=("LBN",)) == [people.jose]
+    assert _ids(engine, countries=("PHL",)) == [people.jose]
+    assert _ids(engine, genders=("female",)) == [people.amina]
+    assert _ids(engine, languages=("arabic",)) == [people.jose]
+    assert _ids(engine, languages=("arabic", "bengali")) == [people.amina, people.jose]  # either language
+    assert _ids(engine, course_ids=(people.course2,)) == [people.jose]
+    assert _ids(engine, year_from=2016, year_to=2019) == [people.jose]
+    assert _ids(engine, year_from=2014, year_to=2015) == [people.amina, people.jose]
+    assert _ids(engine, roles=("resource person",)) == [people.jose]
+    # Course, years and role describe the same participation.
+    assert _ids(engine, roles=("resource person",), course_ids=(people.course1,)) == []
+    assert _ids(engine, org_types=(OrgType.TRADE_UNION.value,)) == [people.jose]
+
+
+def test_a_hidden_organisation_is_neither_shown_nor_searchable(engine: Engine, people: People) -> None:
+    assert _ids(engine, text="secret shelter") == []
+    assert _ids(engine, org_types=(OrgType.NGO.value,)) == []
+    with session_scope(engine) as session:
+        rows = search_directory(session, DirectoryQuery(text="amina"), user=FACILITATOR).results
+    row = rows.iloc[0]
+    assert row["organisation"] is None and row["org_type"] is None and row["email"] is None
+    assert row["phone"] == "+8801711111111"
+    assert "Secret" not in rows.to_csv() and "amina@example.org" not in rows.to_csv()
+
+
+def test_non_consenting_erased_and_non_alumni_never_appear(engine: Engine, people: People) -> None:
+    for text in ("hidden", "erased", "dropout", "domestic"):
+        ids = _ids(engine, text=text)
+        assert people.hidden not in ids and people.erased not in ids and people.dropout not in ids
+    with session_scope(engine) as session, pytest.raises(NotFound):
+        profile.alumni_profile(session, people.hidden, user=FACILITATOR)
+
+
+def test_viewers_see_no_names_or_contacts(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        rows = search_directory(session, DirectoryQuery(), user=VIEWER).results
+    assert not {"name", "email", "phone", "organisation", "position"} & set(rows.columns)
+
+
+def test_the_index_follows_edits_made_anywhere(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        session.get(Person, people.amina).consent_organisation = True
+    assert _ids(engine, text="secret") == [people.amina]
+    with session_scope(engine) as session:
+        org = session.scalar(sa.select(Organisation).where(Organisation.name.like("Secret%")))
+        org.name = "Rainbow Refuge"
+    assert _ids(engine, text="secret") == [] and _ids(engine, text="rainb") == [people.amina]
+    with session_scope(engine) as session:
+        session.get(Person, people.jose).full_name = "Joséphine Ng"
+    assert _ids(engine, text="martinez") == [] and _ids(engine, text="josephine") == [people.jose]
+    with session_scope(engine) as session:
+        session.execute(sa.delete(Participation).where(Participation.person_id == people.amina))
+        session.delete(session.get(Person, people.amina))
+    assert _ids(engine, text="rainbow") == []
+
+
+def test_profile_shows_roles_over_time(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        found = profile.alumni_profile(session, people.jose, user=FACILITATOR)
+    assert found.person["name"] == "José Martínez"
+    assert found.roles[["role", "first_year"]].values.tolist() == [["participant", 2015], ["resource person", 2018]]
+    assert found.history["course"].tolist() == ["RC2015", "NP-MYS"]
+
+
+def test_consent_change_is_dated_and_audited(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        profile.set_consent(
+            session,
+            person_id=people.hidden,
+            flags={"consent_listed": True},
+            source="signed form, Module 2",
+            on=date(2024, 2, 1),
+            by=FACILITATOR,
+        )
+    assert people.hidden in _ids(engine, text="hidden")
+    with session_scope(engine) as session:
+        entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.entity == "person"))
+        assert entry.username == "fac" and entry.entity_id == people.hidden
+        assert json.loads(entry.before)["consent_listed"] is False
+        after = json.loads(entry.after)
+        assert after["consent_listed"] is True and after["consent_date"] == "2024-02-01"
+        assert after["consent_source"] == "signed form, Module 2"
+        assert "Hidden" not in (entry.summary or "")
+        with pytest.raises(PermissionDenied):
+            profile.set_consent(session, person_id=people.jose, flags={}, source="x", by=VIEWER)
+        with pytest.raises(ProgrammeError, match="where the consent comes from"):
+            profile.set_consent(session, person_id=people.jose, flags={}, source=" ", by=FACILITATOR)
+
+
+def test_networks_list_members_consent_aware(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        network = networks.save_network(
+            session, name="Lebanon Alumni Forum", country="Lebanon", founded=2016, by=FACILITATOR
+        )
+        for who, role in ((people.jose, NetworkRole.FOCAL_POINT), (people.hidden, NetworkRole.OFFICER)):
+            networks.add_member(session, network_id=network.id, person_id=who, role=role, by=FACILITATOR)
+        networks.add_member(session, network_id=network.id, person_id=people.amina, by=FACILITATOR)
+        with pytest.raises(ProgrammeError, match="already exists"):
+            networks.save_network(session, name="lebanon alumni forum", by=FACILITATOR)
+        members, not_listed = networks.network_members(session, network.id, user=FACILITATOR)
+        assert network.country == "LBN"
+        assert members["name"].tolist() == ["José Martínez", "Amina Rahman"]  # focal point first
+        assert not_listed == 1 and "Hidden Person" not in members.to_csv()
+        assert networks.list_networks(session).set_index("name").loc["Lebanon Alumni Forum", "members"] == 3
+        networks.remove_member(session, network_id=network.id, person_id=people.amina, by=FACILITATOR)
+        members, _ = networks.network_members(session, network.id, user=FACILITATOR)
+        assert members["name"].tolist() == ["José Martínez"]
+        assert networks.find_network(session, "lebanon").id == network.id
+        network_id = network.id
+    assert _ids(engine, network_ids=(network_id,)) == [people.jose]
+
+
+def test_trainer_pool_with_sessions_and_mean_ratings(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        pool = trainers.trainer_pool(session, user=FACILITATOR)
+        led = trainers.sessions_led(session, [people.jose])
+    assert pool["person_id"].tolist() == [people.jose]
+    row = pool.iloc[0]
+    assert row["trainer_roles"] == "resource person" and row["sessions_led"] == 1
+    assert row["mean_rating"] == pytest.approx(4.0) and row["ratings"] == 3
+    assert led[["title", "mean_rating", "ratings"]].values.tolist() == [["Recruitment", 4.0, 3]]
+
+
+def test_outcomes_are_recorded_and_counted(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        outcomes.record_outcome(
+            session,
+            person_id=people.jose,
+            kind=OutcomeKind.UN_CASE,
+            description="Case to the Special Rapporteur",
+            reported_on=date(2019, 6, 1),
+            course_id=people.course1,
+            by=FACILITATOR,
+        )
+        outcomes.record_outcome(
+            session,
+            person_id=people.hidden,
+            kind=OutcomeKind.UN_CASE,
+            description="Another case",
+            reported_on=date(2020, 6, 1),
+            by=FACILITATOR,
+        )
+        with pytest.raises(ProgrammeError, match="future"):
+            outcomes.record_outcome(
+                session,
+                person_id=people.jose,
+                kind="other",
+                description="x",
+                reported_on=date(2999, 1, 1),
+                by=FACILITATOR,
+            )
+        counts = outcomes.outcome_counts(session)
+        table = outcomes.outcomes_table(session, user=FACILITATOR)
+    assert counts[OutcomeKind.UN_CASE.value] == 2 and counts[OutcomeKind.POLICY_CHANGE.value] == 0
+    assert table["alum"].tolist() == [outcomes.NOT_LISTED, "José Martínez"]
+
+
+def test_corridors_connect_both_ends(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        seen = corridors.corridors(session)
+        origin, destination = corridors.corridor_alumni(session, origin="PHL", destination="LBN", user=FACILITATOR)
+        by_country = corridors.alumni_by_country(session)
+    # José and the hidden alum are Filipinos working in Lebanon; only José is listed (at the destination).
+    row = seen.set_index(["origin", "destination"]).loc[("PHL", "LBN")]
+    assert row["migrant_alumni"] == 2 and row["alumni_in_destination"] == 1 and row["alumni_in_origin"] == 0
+    assert origin.empty and destination["person_id"].tolist() == [people.jose]
+    assert by_country.set_index("country").loc["LBN", "alumni"] == 2  # a count includes everyone
+
+
+def test_export_is_consent_aware_formula_safe_and_audited(engine: Engine, people: People) -> None:
+    with session_scope(engine) as session:
+        session.get(Person, people.jose).expertise = "=HYPERLINK(1)"
+        csv = export_directory(session, DirectoryQuery(), user=FACILITATOR, file_format="csv").decode("utf-8-sig")
+        xlsx = export_directory(session, DirectoryQuery(), user=FACILITATOR, file_format="xlsx")
+        with pytest.raises(PermissionDenied):
+            export_directory(session, DirectoryQuery(), user=VIEWER, file_format="csv")
+    frame = pd.read_csv(io.StringIO(csv))
+    assert sorted(frame["Name"]) == ["Amina Rahman", "José Martínez"]
+    assert "amina@example.org" not in csv and "Secret" not in csv and "Hidden" not in csv
+    assert "'=HYPERLINK(1)" in csv
+    sheet = pd.read_excel(io.BytesIO(xlsx))
+    assert "amina@example.org" not in sheet.to_csv() and len(sheet) == 2
+    with session_scope(engine) as session:
+        exports = session.scalars(sa.select(AuditEntry.summary).where(AuditEntry.action == "export")).all()
+    assert len(exports) == 2 and all("2 people" in summary for summary in exports)
+
+
+def test_cli_search_json_as_a_facilitator_sees_it(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    people = _build(make_engine(sqlite_url))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    assert main(["alumni", "search", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["total"] == 2
+    by_id = {row["person_id"]: row for row in payload["results"]}
+    assert set(by_id) == {people.jose, people.amina}
+    assert by_id[people.amina]["organisation"] is None and by_id[people.amina]["email"] is None
+    assert by_id[people.jose]["courses"] == ["RC2015", "NP-MYS"] and by_id[people.jose]["nationality"] == "PHL"
+    assert main(["alumni", "search", "jose", "--country", "Lebanon", "--json"]) == 0
+    assert [row["name"] for row in json.loads(capsys.readouterr().out)["results"]] == ["José Martínez"]
+    assert main(["alumni", "search", "hidden"]) == 0
+    out = capsys.readouterr().out
+    assert "Hidden" not in out and "No listed alumni match." in out
+    assert main(["alumni", "search", "--network", "nowhere"]) == 1
+    assert "No network named 'nowhere'" in capsys.readouterr().err
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
+    config = schema.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_populated_database_upgrades_from_0001_and_search_works(backend: str, request, tmp_path) -> None:
+    if backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        schema.upgrade(engine, "0001_initial")
+    else:
+        engine = request.getfixturevalue("postgres_engine")
+        truncate_all(engine)
+        _downgrade(engine, "0001_initial")
+    try:
+        assert schema.current_revision(engine) == "0001_initial"
+        people = _build(engine)  # written before the index exists
+        schema.upgrade(engine)
+        assert schema.current_revision(engine) == "0002_alumni_search"
+        assert _ids(engine, text="jose") == [people.jose]
+        assert _ids(engine, text="dom work") == [people.jose]
+        assert _ids(engine, text="secret") == []  # organisation not shared: not indexed either
+        with engine.connect() as connection:
+            indexed = connection.exec_driver_sql("SELECT count(*) FROM person_search").scalar()
+            stored = connection.exec_driver_sql("SELECT count(*) FROM person").scalar()
+        assert indexed == stored == 5
+    finally:
+        schema.upgrade(engine)
+
+
+@pytest.mark.parametrize("user", [FACILITATOR, VIEWER, None], ids=["facilitator", "viewer", "signed-out"])
+def test_the_fast_mask_applies_the_shared_privacy_rule(user: SignedIn | None) -> None:
+    from programme.alumni.common import masked_records
+    from programme.privacy import mask_people
+
+    records = [
+        {"person_id": 1, "name": "A", "email": "a@x", "phone": "1", "organisation": "O", "nationality": "NPL"}
+        | {"consent_email": True, "consent_phone": False, "consent_organisation": False},
+        {"person_id": 2, "name": "B", "email": "b@x", "phone": "2", "organisation": "P", "nationality": "PHL"}
+        | {"consent_email": False, "consent_phone": True, "consent_organisation": True},
+    ]
+    shared = mask_people(pd.DataFrame(records), user).to_dict(orient="records")
+    shared = [{key: (None if value == "" else value) for key, value in row.items()} for row in shared]
+    assert masked_records(records, user) == shared
+
+
+def test_a_page_counts_up_to_the_cap_and_the_cli_counts_all(engine: Engine, people: People, monkeypatch) -> None:
+    from programme.alumni import search
+
+    monkeypatch.setattr(search, "COUNT_CAP", 1)
+    with session_scope(engine) as session:
+        page = search_directory(session, DirectoryQuery(), user=FACILITATOR)
+        every = search_directory(session, DirectoryQuery(), user=FACILITATOR, limit=None)
+    assert page.capped and page.total == 2 and len(page.results) == 1
+    assert not every.capped and every.total == 2 and len(every.results) == 2

@@ -1,0 +1,110 @@
+"""AppTest runs of the alumni directory and networks pages on the demo: consent holds on screen too."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from programme.db import make_engine, session_scope
+from programme.models import AuditEntry, Network, NetworkMember, Participation, Person, UserRole
+from tests.apptest_support import run_page
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+def _page_text(app) -> str:  # type: ignore[no-untyped-def]
+    parts = [element.value for kind in ("markdown", "caption", "subheader", "info") for element in getattr(app, kind)]
+    parts += [frame.value.to_csv() for frame in app.dataframe]
+    return "\n".join(str(part) for part in parts)
+
+
+def _alum(url: str, **where) -> Person:  # type: ignore[no-untyped-def]
+    alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+    with session_scope(make_engine(url)) as session:
+        query = sa.select(Person).where(Person.id.in_(alumni), Person.erased_at.is_(None))
+        for column, value in where.items():
+            query = query.where(getattr(Person, column) == value)
+        return session.scalars(query.order_by(Person.id)).first()
+
+
+def _search(app, text: str):  # type: ignore[no-untyped-def]
+    next(box for box in app.text_input if box.label == "Search").input(text).run()
+    return app
+
+
+def test_directory_finds_a_listed_alum_and_opens_their_profile(demo_db: str) -> None:
+    alum = _alum(demo_db, consent_listed=True, consent_email=True)
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), alum.full_name)
+    assert not app.exception
+    assert any("listed alumni** match" in m.value for m in app.markdown)
+    assert alum.email in _page_text(app)
+    next(box for box in app.selectbox if box.label == "Open a profile").set_value(alum.id).run()
+    assert not app.exception
+    assert alum.full_name in [header.value for header in app.subheader]
+    assert any("Roles over time" in m.value for m in app.markdown)
+
+
+def test_directory_never_shows_an_unlisted_alum_or_a_hidden_field(demo_db: str) -> None:
+    unlisted = _alum(demo_db, consent_listed=False)
+    app = _search(run_page("pages/alumni.py", UserRole.ADMIN), unlisted.full_name)
+    assert unlisted.full_name not in _page_text(app)
+    private = _alum(demo_db, consent_listed=True, consent_email=False, consent_phone=False)
+    app = _search(app, private.full_name)
+    text = _page_text(app)
+    assert private.full_name in text and private.email not in text
+    assert not private.phone or private.phone not in text
+    next(control for control in app.segmented_control if control.label == "Show as").set_value("Table").run()
+    assert not app.exception and private.email not in _page_text(app)
+
+
+def test_consent_saved_on_the_profile_is_audited(demo_db: str) -> None:
+    alum = _alum(demo_db, consent_listed=True, consent_phone=False)
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), alum.full_name)
+    next(box for box in app.selectbox if box.label == "Open a profile").set_value(alum.id).run()
+    next(box for box in app.checkbox if box.key == f"profile-consent_phone-{alum.id}").check()
+    next(box for box in app.text_input if box.label == "Where the consent comes from").input("e-mail of 3 May")
+    next(button for button in app.button if button.label == "Save consent").click().run()
+    assert not app.exception
+    assert any("Consent saved" in message.value for message in app.success)
+    with session_scope(make_engine(demo_db)) as session:
+        assert session.get(Person, alum.id).consent_phone is True
+        entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "person")).one()
+        assert entry.username == "tester" and "consent_phone" in entry.summary
+
+
+def test_every_tab_renders_for_a_facilitator(demo_db: str) -> None:
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert [tab.label for tab in app.tabs] == ["Directory", "Map", "Corridors", "Trainer pool", "Outcomes", "Consent"]
+    assert len(app.metric) == 5  # one per outcome kind
+    assert not app.error
+
+
+def test_networks_page_lists_only_listed_members(demo_db: str) -> None:
+    with session_scope(make_engine(demo_db)) as session:
+        network = session.scalars(sa.select(Network).order_by(Network.name)).first()
+        unlisted = session.scalars(
+            sa.select(Person)
+            .join(NetworkMember, NetworkMember.person_id == Person.id)
+            .where(NetworkMember.network_id == network.id, Person.consent_listed.is_(False))
+        ).first()
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert network.name in [header.value for header in app.subheader]
+    assert unlisted is not None and unlisted.full_name not in _page_text(app)
+    assert any("did not agree to be listed" in caption.value for caption in app.caption)
+
+
+def test_a_network_is_created_from_the_page(demo_db: str) -> None:
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    next(box for box in app.text_input if box.label == "Name").input("Lebanon Alumni Forum")
+    next(box for box in app.text_input if box.label == "Country").input("Lebanon")
+    next(button for button in app.button if button.label == "Save network").click().run()
+    assert not app.exception
+    with session_scope(make_engine(demo_db)) as session:
+        created = session.scalars(sa.select(Network).where(Network.name == "Lebanon Alumni Forum")).one()
+        assert created.country == "LBN"
