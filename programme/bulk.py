@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,6 +13,8 @@ from sqlmodel import Session, SQLModel
 # Rows handed to one executemany call on SQLite: large enough to amortise the call, small enough that
 # the converted tuples of one batch stay a few megabytes.
 SQLITE_BATCH_ROWS = 50_000
+# Page cache while SQLite builds indexes after a bulk load (KiB): bounded, and returned afterwards.
+SQLITE_INDEX_CACHE_KIB = 256 * 1024
 
 
 class Constant:
@@ -75,3 +78,40 @@ def _copy(raw: Any, table_name: str, names: list[str], rows: Iterable[tuple]) ->
     with raw.cursor() as cursor, cursor.copy(f'COPY "{table_name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row(row)
+
+
+@contextmanager
+def deferred_indexes(session: Session, tables: Sequence[str]) -> Iterator[None]:
+    """Drop the secondary indexes of tables for a bulk load and build them again after it.
+
+    Building an index once over the loaded rows is faster than updating it row by row. The indexes are
+    read from the database itself, so that any index a migration added comes back as it was; indexes
+    behind primary keys and unique constraints stay, as they check the rows. On both backends the drop
+    and the rebuild are part of the load's transaction: a failed load leaves the indexes as they were.
+    """
+    connection = session.connection()
+    definitions = [_index_definitions(connection, table) for table in tables]
+    for name, _ in itertools.chain.from_iterable(definitions):
+        connection.exec_driver_sql(f'DROP INDEX "{name}"')
+    yield
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:  # sorting millions of keys in memory, not through temporary files
+        previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{SQLITE_INDEX_CACHE_KIB}")
+    for _, sql in itertools.chain.from_iterable(definitions):
+        connection.exec_driver_sql(sql)
+    if sqlite:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")
+
+
+def _index_definitions(connection: sa.Connection, table: str) -> list[tuple[str, str]]:
+    if connection.dialect.name == "sqlite":
+        # Automatic indexes (primary keys, unique constraints) have no SQL and cannot be dropped.
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :table AND sql IS NOT NULL"
+    else:
+        query = (
+            "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+            "AND i.tablename = :table AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+            "WHERE c.conname = i.indexname AND c.conrelid = (quote_ident(i.tablename))::regclass)"
+        )
+    return [(name, sql) for name, sql in connection.execute(sa.text(query), {"table": table})]

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlmodel import Session
 
-from programme.bulk import Constant, write_columns
+from programme.bulk import Constant, deferred_indexes, write_columns
 from programme.demo import catalogue
 from programme.demo.scale_evaluations import Facilitators, ModuleRange
 from programme.demo.scale_modules import (
@@ -39,6 +39,8 @@ from programme.models import NetworkKind, NetworkRole, OutcomeKind
 from programme.settings import DEMO_MARKER, set_setting
 
 PEOPLE_CHUNK = 50_000
+# The tables of millions of rows: their secondary indexes are built once, after the load.
+BIG_TABLES = ["participation", "agenda_session", "evaluation_question", "evaluation_response", "evaluation_answer"]
 # Modules generated and written together: about 35,000 participations and 350,000 answers.
 MODULE_CHUNK = 1_000
 MAX_PEOPLE = 5_000_000
@@ -92,7 +94,9 @@ def load_scale(session: Session, *, people: int, seed: int, progress: Progress |
     write("module", module_columns(module_plan, rng))
     report(0.11, f"courses: {counts['course']:,}, modules: {counts['module']:,}")
 
-    _write_modules(write, module_plan, seed, people, report, counts)
+    with deferred_indexes(session, BIG_TABLES):
+        _write_modules(write, module_plan, seed, people, report, counts)
+        report(0.98, "building the indexes")
     _write_networks(write, rng, person_plan, module_plan, first_seen)
     report(1.0, f"networks: {counts['network']:,}, members: {counts['network_member']:,}")
     reset_sequences(session)
