@@ -58,7 +58,7 @@ def start_server(url: str) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
-def browser_run(url: str) -> None:
+def browser_run(url: str, screenshots: Path | None) -> None:
     from playwright.sync_api import sync_playwright
 
     ensure_account(url)
@@ -75,6 +75,9 @@ def browser_run(url: str) -> None:
                 open_page(page, spec.title, spec.group)
                 wait_idle(page, timeout=PAGE_TIMEOUT_MS)
                 errors = page.locator("[data-testid='stException']").count()
+                if screenshots:
+                    screenshots.mkdir(parents=True, exist_ok=True)
+                    page.screenshot(path=str(screenshots / f"{Path(spec.path).stem}.png"), full_page=True)
                 print(
                     f"{spec.path:<34} shown in {time.perf_counter() - started:6.1f} s, "
                     f"server now {megabytes(process.pid, 'VmRSS'):5.0f} MB"
@@ -112,13 +115,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="SQLite file or database URL")
     parser.add_argument("--apptest", action="store_true", help="measure AppTest runs instead of a browser")
+    parser.add_argument("--screenshots", type=Path, help="keep a screenshot of each page in this folder")
     args = parser.parse_args()
     print(machine())
     url = database_url(args.db)
     if args.apptest or not os.path.exists(CHROMIUM):
         apptest_run(url)
     else:
-        browser_run(url)
+        browser_run(url, args.screenshots)
 
 
 if __name__ == "__main__":
