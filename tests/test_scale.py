@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 from programme import schema
 from programme.cli import main
 from programme.db import make_engine, session_scope
-from programme.demo.scale import load_scale
+from programme.demo.scale import BIG_TABLES, load_scale
 from programme.errors import ProgrammeError
 
 PEOPLE = 2_000
@@ -124,9 +124,17 @@ def test_scale_demo_holds_its_proportions_on_each_backend(engine: Engine, tmp_pa
     assert fingerprint(engine) == fingerprint(reference)
 
 
-def test_ids_continue_after_the_scale_demo(engine: Engine) -> None:
-    """PostgreSQL's sequences were moved past the explicit ids: a new row gets a fresh id."""
+def index_names(engine: Engine) -> dict[str, set[str]]:
+    inspector = sa.inspect(engine)
+    return {table: {index["name"] for index in inspector.get_indexes(table)} for table in BIG_TABLES}
+
+
+def test_ids_continue_and_indexes_return_after_the_scale_demo(engine: Engine) -> None:
+    """The indexes dropped for the load are back; PostgreSQL's sequences moved past the explicit ids."""
+    before = index_names(engine)
+    assert before["evaluation_answer"] and before["participation"]
     counts = load(engine, people=50)
+    assert index_names(engine) == before
     with engine.begin() as connection:
         new_id = connection.execute(
             sa.text("INSERT INTO course (code, title, scope) VALUES ('NEW', 'New course', 'regional') RETURNING id")
