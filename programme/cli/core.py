@@ -6,12 +6,15 @@ import argparse
 import getpass
 import os
 import sys
+import time
 
 from programme import accounts, schema
 from programme.cli.common import iso_date, print_json, ready_engine
 from programme.courses import add_course, add_module
 from programme.db import make_engine, session_scope
 from programme.demo import load_demo
+from programme.demo.generator import DEMO_SEED
+from programme.demo.scale import load_scale
 from programme.errors import ProgrammeError
 from programme.models import Scope, UserRole
 from programme.reach import stats
@@ -27,6 +30,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     demo = subparsers.add_parser("demo", help="load the synthetic demo programme into an empty database")
     demo.add_argument("--seed", type=int, default=None, help="random seed (default: the demo's own)")
+    demo.add_argument(
+        "--people",
+        type=int,
+        default=None,
+        metavar="N",
+        help="build a synthetic programme of N people instead, for trying the app at scale",
+    )
     demo.set_defaults(handler=run_demo)
 
     course = subparsers.add_parser("course", help="courses").add_subparsers(dest="action", required=True)
@@ -69,12 +79,38 @@ def run_init(_args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    if args.people is not None:
+        return run_scale_demo(args)
     engine = ready_engine()
     with session_scope(engine) as session:
         counts = load_demo(session, **({"seed": args.seed} if args.seed is not None else {}))
     print(
         f"Demo loaded: {counts['course']} courses, {counts['module']} modules, {counts['person']} people, "
         f"{counts['participation']} participations, {counts['evaluation_response']} evaluation responses."
+    )
+    return 0
+
+
+def run_scale_demo(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    shown = [-1.0]
+
+    def show(share: float, label: str) -> None:
+        # A line every five per cent: enough to see it move, few enough to read.
+        if share - shown[0] >= 0.05 or share >= 1.0:
+            shown[0] = share
+            print(f"{share:4.0%}  {label}  ({time.perf_counter() - started:.0f} s)", flush=True)
+
+    with session_scope(ready_engine()) as session:
+        counts = load_scale(
+            session, people=args.people, seed=DEMO_SEED if args.seed is None else args.seed, progress=show
+        )
+        print("Saving…", flush=True)
+    print(
+        f"Scale demo loaded in {time.perf_counter() - started:.0f} s: {counts['course']:,} courses, "
+        f"{counts['module']:,} modules, {counts['agenda_session']:,} sessions, {counts['person']:,} people, "
+        f"{counts['participation']:,} participations, {counts['evaluation_response']:,} evaluation responses, "
+        f"{counts['evaluation_answer']:,} answers."
     )
     return 0
 

@@ -1,0 +1,79 @@
+"""Each page's script time via Streamlit's AppTest at scale, cold and with caches warm (goal: under 1 s warm).
+
+    python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3]
+
+Pages run signed in as an administrator, in one process: the first run of a page finds its caches
+empty (cold; the database engine and Python's imports are already warm), the next runs find them filled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from streamlit.testing.v1 import AppTest
+
+from benchmarks.common import database_url, ensure_account, machine, quiet_streamlit
+from programme.accounts import SignedIn
+from programme.db import REPO_ROOT
+from programme.models import UserRole
+from programme.navigation import PAGES
+
+GOAL_SECONDS = 1.0
+# A cold page at scale may scan millions of rows on a busy machine.
+TIMEOUT_SECONDS = 600
+
+
+def run_once(path: str) -> tuple[float, AppTest]:
+    """Return the wall time of one run of the page as a signed-in administrator, and the AppTest."""
+    app = AppTest.from_file(str(REPO_ROOT / path), default_timeout=TIMEOUT_SECONDS)
+    return _timed(app)
+
+
+def floor() -> float:
+    """Return AppTest's own time for a page that only writes a title (what no page can go below)."""
+    script = "import streamlit as st\nst.title('Empty page')"
+    times = [_timed(AppTest.from_string(script, default_timeout=TIMEOUT_SECONDS))[0] for _ in range(6)]
+    return statistics.median(times[1:])
+
+
+def _timed(app: AppTest) -> tuple[float, AppTest]:
+    app.session_state["_apptest"] = True
+    app.session_state["signed_in"] = SignedIn(user_id=1, username="benchmark", role=UserRole.ADMIN)
+    app.session_state["last_seen"] = time.monotonic()
+    started = time.perf_counter()
+    app.run()
+    return time.perf_counter() - started, app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="SQLite file or database URL")
+    parser.add_argument("--warm-runs", type=int, default=3)
+    args = parser.parse_args()
+    os.environ["DATABASE_URL"] = database_url(args.db)
+    ensure_account(os.environ["DATABASE_URL"])  # pages such as Accounts expect at least one account
+    quiet_streamlit()
+    print(machine())
+    run_once("pages/home.py")  # open the engine and import plotly and friends once, outside the figures
+    empty = floor()
+    print(f"AppTest's own time for a page that only writes a title: {empty:.2f} s (included in cold and warm)")
+    print(f"warm: median of {args.warm_runs} runs; net: warm minus that floor; goal: warm under {GOAL_SECONDS:.0f} s\n")
+    print(f"{'page':<34}{'cold':>9}{'warm':>9}{'net':>9}")
+    for spec in PAGES:
+        cold, app = run_once(spec.path)
+        warm = statistics.median(run_once(spec.path)[0] for _ in range(args.warm_runs))
+        problem = f"exception: {app.exception[0].value}" if app.exception else ""
+        verdict = "ok" if warm < GOAL_SECONDS and not problem else "SLOW" if not problem else ""
+        net = max(0.0, warm - empty)
+        print(f"{spec.path:<34}{cold:>8.2f}s{warm:>8.2f}s{net:>8.2f}s  {verdict} {problem}".rstrip(), flush=True)
+
+
+if __name__ == "__main__":
+    main()
