@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 # A cell starting with one of these can be run as a formula by Excel, LibreOffice or Sheets.
@@ -47,7 +48,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
         for row in safe.itertuples(index=False):
             sheet.append([_plain(value) for value in row])
         for cell in sheet[1]:
-            cell.font = cell.font.copy(bold=True)
+            cell.font = Font(bold=True)
         for index, column in enumerate(safe.columns, start=1):
             width = max([len(str(column))] + [len(str(v)) for v in safe[column].head(200)])
             sheet.column_dimensions[get_column_letter(index)].width = min(60, max(8, width + 2))
