@@ -216,7 +216,10 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors
     if errors:
-        st.error(f"{len({e.row for e in errors}):,} rows have errors. Correct them in the file, or import the rest.")
+        bad = len({e.row for e in errors})
+        st.error(
+            f"{bad:,} {'row has' if bad == 1 else 'rows have'} errors. Correct them in the file, or import the rest."
+        )
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, use_container_width=True, height=220)
         st.download_button(
             "Download the error report (.xlsx)",

@@ -541,7 +541,7 @@ def test_errors_block_writing_unless_valid_rows_only_are_chosen(sqlite_engine: E
     data = csv_bytes("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nRam Rai,Atlantis,\n")
     with session_scope(sqlite_engine) as session:
         plan = plan_for(session, data, "a.csv")
-        with pytest.raises(ImportHasErrors, match="1 rows have errors"):
+        with pytest.raises(ImportHasErrors, match="1 row has errors"):
             apply_plan(session, plan=plan, username="tester")
     assert count(sqlite_engine, Person) == 0 and count(sqlite_engine, ImportBatch) == 0
     _, result = run_import(sqlite_engine, data, "a.csv", skip_invalid=True)
@@ -724,7 +724,7 @@ def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -
     app = page_with_upload("list.xlsx", data)
     assert not app.exception, app.exception
     assert metrics(app)["Rows with errors"] == "1"
-    assert any("1 rows have errors" in e.value for e in app.error)
+    assert any("1 row has errors" in e.value for e in app.error)
     assert next(b for b in app.button if b.label == "Import 1 rows").disabled
     app = app.checkbox(key="skip_invalid").check().run()
     app = next(b for b in app.button if b.label == "Import 1 rows").click().run()

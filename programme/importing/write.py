@@ -117,7 +117,8 @@ def apply_plan(
     counts = plan.counts(set(accepted))
     if plan.errors and not skip_invalid:
         raise ImportHasErrors(
-            f"{counts['error_rows']} rows have errors; correct them, or choose to import the valid rows only."
+            f"{counts['error_rows']} {'row has' if counts['error_rows'] == 1 else 'rows have'} errors; "
+            "correct them, or choose to import the valid rows only."
         )
     if counts["valid"] == 0:
         raise ImportHasErrors("No row is valid, so nothing was imported.")
