@@ -12,8 +12,13 @@ st.title("Accounts")
 st.caption("Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only.")
 
 with ui.db() as session:
-    table = pd.DataFrame(accounts.users_table(session))
-st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+    table = pd.DataFrame(
+        accounts.users_table(session), columns=["id", "username", "role", "active", "locked", "last_login_at"]
+    )
+if table.empty:
+    st.info("No local accounts yet (you are signed in through single sign-on). Create one below.")
+else:
+    st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
 
 left, right = st.columns(2)
 with left, st.form("new_account", clear_on_submit=True):
@@ -33,7 +38,7 @@ with left, st.form("new_account", clear_on_submit=True):
 with right, st.form("change_account"):
     st.subheader("Change an account")
     names = dict(zip(table["username"], table["id"], strict=True))
-    chosen = st.selectbox("Account", list(names))
+    chosen = st.selectbox("Account", list(names), placeholder="No accounts yet")
     current = table.set_index("username").loc[chosen] if chosen else None
     new_role = st.selectbox(
         "Role",
@@ -42,7 +47,10 @@ with right, st.form("change_account"):
     )
     active = st.checkbox("Active", value=bool(current["active"]) if current is not None else True)
     new_password = st.text_input("New password (leave blank to keep)", type="password")
-    if st.form_submit_button("Save changes"):
+    submitted = st.form_submit_button("Save changes")
+    if submitted and chosen is None:
+        st.warning("Create an account first.")
+    elif submitted:
         try:
             with ui.db() as session:
                 accounts.update_user(

@@ -70,3 +70,15 @@ def test_first_start_without_accounts_asks_for_an_administrator(
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/home.py", role=None)
     assert "Create administrator" in [button.label for button in app.button]
+
+
+def test_accounts_page_for_an_admin_signed_in_by_single_sign_on_with_no_local_accounts(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/accounts.py", UserRole.ADMIN)
+    assert not app.exception, app.exception
+    assert any("No local accounts yet" in info.value for info in app.info)
+    app = app.button(key="FormSubmitter:change_account-Save changes").click().run()
+    assert not app.exception
+    assert any("Create an account first" in warning.value for warning in app.warning)
