@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.db import session_scope
@@ -51,3 +52,13 @@ def test_demo_holds_the_seed_reports_module_4(demo_engine) -> None:
         assert (module.start_date.isoformat(), module.end_date.isoformat()) == ("2017-12-02", "2017-12-05")
         assert module.city == "Kuala Lumpur" and module.country == "MYS"
         assert "CEDAW" in module.focus
+
+
+def test_demo_modules_of_a_course_follow_one_another(demo_engine) -> None:
+    from programme.models import Module
+
+    with Session(demo_engine) as session:
+        modules = session.scalars(sa.select(Module).order_by(Module.course_id, Module.number)).all()
+    for earlier, later in zip(modules, modules[1:], strict=False):
+        if earlier.course_id == later.course_id:
+            assert earlier.end_date < later.start_date, (earlier.course_id, later.number)

@@ -232,10 +232,12 @@ class _Builder:
         )
         cohort: list[dict] = []
         previous = None
+        start = spec["start"]
         for number in range(1, spec["modules"] + 1):
-            start = spec["start"] + timedelta(days=(number - 1) * 120)
+            if number > 1:
+                start += timedelta(days=120)  # a module about every four months
             if spec["code"] == "NP-MYS-2016" and number == 4:
-                start = date(2017, 12, 2)  # the seed report's Module 4
+                start = date(2017, 12, 2)  # the seed report's Module 4; later modules follow it
             module = self._module(course, spec, number, start)
             cohort = self._cohort(spec, cohort, start)
             self._participations(module, cohort, spec)
