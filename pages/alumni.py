@@ -9,7 +9,8 @@ from programme import ui
 from programme.alumni import corridors, facets, outcomes, profile, trainers
 from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
-from programme.charts.alumni import MAP_CONFIG, alumni_map, outcomes_by_year_chart
+from programme.charts.alumni import alumni_map, outcomes_by_year_chart
+from programme.charts.maps import map_config
 from programme.countries import country_name
 from programme.errors import ProgrammeError
 from programme.models import OutcomeKind, UserRole
@@ -206,7 +207,7 @@ def map_tab() -> None:
         st.info("No alumni yet: the map fills in once participants complete a module.")
         return
     st.caption("Counts include every alum (listed or not); no names are shown.")
-    st.plotly_chart(alumni_map(frame), config=MAP_CONFIG)
+    st.plotly_chart(alumni_map(frame), config=map_config())
     st.dataframe(frame[["country_name", "alumni"]], hide_index=True)
 
 

@@ -5,6 +5,7 @@ import streamlit as st
 
 from programme import reach, ui
 from programme.charts import reach as charts
+from programme.charts.maps import map_config
 from programme.models import UserRole
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
@@ -112,7 +113,7 @@ with tabs[0]:
         charts.world_map(by_country, measure=measure, title=f"Reach by {basis}"),
         by_country,
         "By country",
-        config=charts.map_config(),
+        config=map_config(),
     )
     st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
 with tabs[1]:

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import plotly.graph_objects as go
 
+from programme.charts import maps
 from programme.charts import reach as charts
 from programme.db import REPO_ROOT
 
@@ -22,10 +23,10 @@ COUNTRIES = pd.DataFrame(
 
 
 def test_map_config_points_plotly_at_the_shipped_topojson() -> None:
-    config = charts.map_config()
+    config = maps.map_config()
     assert config["topojsonURL"] == "app/static/topojson/"
     # Streamlit serves ./static at app/static/; plotly asks for <url>world_<resolution>m.json.
-    local = REPO_ROOT / "static" / "topojson" / f"world_{charts.MAP_RESOLUTION}m.json"
+    local = REPO_ROOT / "static" / "topojson" / f"world_{maps.MAP_RESOLUTION}m.json"
     shapes = json.loads(local.read_text())
     ids = {geometry.get("id") for geometry in shapes["objects"]["countries"]["geometries"]}
     assert {"NPL", "PHL", "IDN", "MYS"} <= ids  # ISO-3 ids, as locationmode="ISO-3" needs
@@ -39,7 +40,7 @@ def test_world_map_is_an_iso3_choropleth_at_the_shipped_resolution() -> None:
     assert list(trace.locations) == ["NPL", "PHL", "IDN"]
     assert list(trace.z) == [2, 1, 1]
     assert trace.locationmode == "ISO-3"
-    assert figure.layout.geo.resolution == charts.MAP_RESOLUTION
+    assert figure.layout.geo.resolution == maps.MAP_RESOLUTION
     by_participations = charts.world_map(COUNTRIES, measure="participations")
     assert list(by_participations.data[0].z) == [5, 2, 1]
 
@@ -113,3 +114,11 @@ def test_sankey_shows_only_cross_border_corridors_by_default() -> None:
     assert list(sankey.node.label) == ["Nepal", "Malaysia"] and list(sankey.link.value) == [4]
     at_home = frame[frame["country_of_work"] == "Nepal"]
     assert not charts.corridors_sankey(at_home).data  # nobody works abroad: the empty-state figure
+
+
+def test_the_alumni_map_is_drawn_like_the_reach_map() -> None:
+    from programme.charts.alumni import alumni_map
+
+    frame = pd.DataFrame({"country": ["PHL", "MYS"], "country_name": ["Philippines", "Malaysia"], "alumni": [3, 1]})
+    geo = alumni_map(frame).layout.geo
+    assert (geo.resolution, geo.projection.type, geo.fitbounds) == (maps.MAP_RESOLUTION, "natural earth", "locations")

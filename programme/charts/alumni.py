@@ -6,9 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-# The offline world map of the reach dashboard (issue 7 ships the files under ./static/topojson/).
-# Pass as st.plotly_chart(..., config=MAP_CONFIG) so that plotly never fetches a map from the internet.
-MAP_CONFIG = {"topojsonURL": "app/static/topojson/"}
+from programme.charts.maps import style_world_map
 
 
 def alumni_map(frame: pd.DataFrame) -> go.Figure:
@@ -22,7 +20,7 @@ def alumni_map(frame: pd.DataFrame) -> go.Figure:
         color_continuous_scale="Blues",
         labels={"alumni": "Alumni"},
     )
-    figure.update_geos(fitbounds="locations", showcountries=True, showframe=False)
+    style_world_map(figure)
     figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=460)
     return figure
 

@@ -6,11 +6,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-# Where Streamlit serves ./static/topojson/ (server.enableStaticServing). Relative on purpose: it resolves
-# against the page's address, so it also works when the app runs under a baseUrlPath.
-TOPOJSON_URL = "app/static/topojson/"
-# The resolution shipped in ./static/topojson/ (world_110m.json); plotly's default for a world map.
-MAP_RESOLUTION = 110
+from programme.charts.maps import style_world_map
+
 MAP_HEIGHT = 520
 # A Sankey with more links than this is unreadable; the rest are listed in its table.
 CORRIDORS_SHOWN = 25
@@ -18,14 +15,6 @@ COLOURS = px.colors.qualitative.Safe
 # Axis length as a multiple of the largest bar, leaving room for its label.
 LABEL_ROOM = 1.25
 MEASURES = {"individuals": "Individuals", "participations": "Participations"}
-
-
-def map_config(topojson_url: str = TOPOJSON_URL) -> dict[str, object]:
-    """Return the plotly config for st.plotly_chart that draws maps from the app's own topojson files.
-
-    plotly.js otherwise fetches world shapes from a CDN at render time, and the map stays blank offline.
-    """
-    return {"topojsonURL": topojson_url, "displaylogo": False}
 
 
 def _empty(title: str) -> go.Figure:
@@ -57,16 +46,7 @@ def world_map(frame: pd.DataFrame, *, measure: str = "individuals", title: str =
         labels=MEASURES,
         title=title,
     )
-    figure.update_geos(
-        resolution=MAP_RESOLUTION,
-        showcountries=True,
-        countrycolor="#999999",
-        showland=True,
-        landcolor="#f0f0f0",
-        showframe=False,
-        projection_type="natural earth",
-        fitbounds="locations",
-    )
+    style_world_map(figure)
     figure.update_layout(margin={"l": 0, "r": 0, "t": 50, "b": 0}, height=MAP_HEIGHT)
     return figure
 
