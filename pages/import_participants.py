@@ -199,7 +199,7 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
         hide_index=True,
         disabled=[column for column in frame.columns if column != "same person"],
         key=f"probable_{digest[:12]}",
-        use_container_width=True,
+        width="stretch",
     )
     return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
 
@@ -211,7 +211,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     frame = rows_frame(plan)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
-    st.dataframe(styled, hide_index=True, use_container_width=True)
+    st.dataframe(styled, hide_index=True, width="stretch")
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors
@@ -220,7 +220,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
         st.error(
             f"{bad:,} {'row has' if bad == 1 else 'rows have'} errors. Correct them in the file, or import the rest."
         )
-        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, use_container_width=True, height=220)
+        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, width="stretch", height=220)
         st.download_button(
             "Download the error report (.xlsx)",
             error_report(table, plan),
@@ -313,7 +313,7 @@ def past_imports() -> None:
     if batches.empty:
         st.caption("No participant list has been imported yet.")
         return
-    st.dataframe(batches, hide_index=True, use_container_width=True)
+    st.dataframe(batches, hide_index=True, width="stretch")
     open_batches = batches.loc[batches["undone at"].isna(), "batch"].tolist()
     if not open_batches:
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from programme import ui
+from programme.erasure import forget_person
 from programme.courses import module_label, modules_table
 from programme.errors import ProgrammeError
 from programme.models import UserRole
@@ -17,6 +18,9 @@ st.title("Participants")
 st.caption(
     "Everyone who took part, counted once across all courses. Contact details show only where the person consented."
 )
+
+if flash := st.session_state.pop("people_flash", None):
+    st.success(flash)
 
 with ui.db() as session:
     modules = modules_table(session)
@@ -53,14 +57,14 @@ with ui.db() as session:
 if people.empty:
     st.info("Nobody matches. Clear the search or the filters, or import a participant list.")
 else:
-    st.write(f"**{len(people):,}** people")
+    st.write(f"**{len(people):,}** {'person' if len(people) == 1 else 'people'}")
     shown = people.rename(
         columns={"person_id": "id", "full_name": "name", "country_of_work": "works in", "org_type": "organisation type"}
     )
     st.dataframe(
         shown.drop(columns=[c for c in ("given_name", "family_name") if c in shown.columns]),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     labels = dict(zip(people["person_id"], people.get("full_name", people["person_id"]), strict=True))
     chosen = st.selectbox(
@@ -71,7 +75,30 @@ else:
     )
     if chosen is not None:
         with ui.db() as session:
-            st.dataframe(person_participations(session, int(chosen)), hide_index=True, use_container_width=True)
+            st.dataframe(person_participations(session, int(chosen)), hide_index=True, width="stretch")
+        if user.role == UserRole.ADMIN:
+            with st.expander("Forget this person (request to be forgotten)"):
+                st.write(
+                    "Removes their name, contacts, notes and consent for good and keeps an anonymous record, so "
+                    "that counts by country, gender and organisation type stay right. This cannot be undone."
+                )
+                with st.form("forget_person"):
+                    sure = st.checkbox(f"Yes, erase {labels[chosen]}'s personal data")
+                    if st.form_submit_button("Forget this person", type="primary"):
+                        if not sure:
+                            st.warning("Tick the box to confirm first.")
+                        else:
+                            try:
+                                with ui.db() as session:
+                                    forget_person(session, person_id=int(chosen), by=user.username)
+                            except ProgrammeError as error:
+                                ui.show_error(error)
+                            else:
+                                st.session_state.pop("people_person", None)
+                                st.session_state["people_flash"] = (
+                                    "Erased. Their record is now anonymous; the audit trail keeps who did it."
+                                )
+                                st.rerun()
 
 st.subheader("Export")
 st.caption("One row per participation in the chosen course or module. Formula-safe; contact fields by consent.")

@@ -89,9 +89,32 @@ def test_participants_page_lists_and_searches(loaded: str) -> None:
     assert not app.exception, app.exception
     assert "**3** people" in [m.value for m in app.markdown]
     app = app.text_input(key="people_search").input("ana").run()
-    assert "**1** people" in [m.value for m in app.markdown]
+    assert "**1** person" in [m.value for m in app.markdown]
     app = app.button(key="people_export").click().run()
     assert not app.exception, app.exception
+
+
+def test_an_admin_forgets_a_person_from_the_page_and_a_facilitator_cannot(loaded: str) -> None:
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="people_person").select_index(1).run()
+    assert not [e for e in app.expander if "Forget" in e.label]
+
+    app = run_page("pages/participants.py", UserRole.ADMIN)
+    app = app.text_input(key="people_search").input("ram").run()
+    app = app.selectbox(key="people_person").select_index(1).run()
+    submit = app.button(key="FormSubmitter:forget_person-Forget this person")
+    app = submit.click().run()
+    assert any("Tick the box" in w.value for w in app.warning)
+    with session_scope(make_engine(loaded)) as session:
+        assert session.scalar(sa.select(Person).where(Person.email == "ram@x.org")) is not None
+
+    app.checkbox[0].check()
+    app = app.button(key="FormSubmitter:forget_person-Forget this person").click().run()
+    assert not app.exception, app.exception
+    assert any("Erased" in s.value for s in app.success)
+    with session_scope(make_engine(loaded)) as session:
+        assert session.scalar(sa.select(Person).where(Person.email == "ram@x.org")) is None
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.erased_at.is_not(None))) == 1
 
 
 def test_cli_json_is_one_object(loaded: str, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
