@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from programme import ui
-from programme.erasure import forget_person
 from programme.courses import module_label, modules_table
+from programme.erasure import forget_person
 from programme.errors import ProgrammeError
 from programme.models import UserRole
 from programme.participants import export_participants, people_table, person_participations

@@ -35,6 +35,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/accounts.py", "Accounts", ":material/manage_accounts:", "Admin", UserRole.ADMIN),
     PageSpec("pages/audit.py", "Audit trail", ":material/policy:", "Admin", UserRole.ADMIN),
     PageSpec("pages/backup.py", "Backup and restore", ":material/backup:", "Admin", UserRole.ADMIN),
+    PageSpec("pages/settings.py", "Settings", ":material/settings:", "Admin", UserRole.ADMIN),
 ]
 
 _RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}

@@ -82,3 +82,17 @@ def test_accounts_page_for_an_admin_signed_in_by_single_sign_on_with_no_local_ac
     app = app.button(key="FormSubmitter:change_account-Save changes").click().run()
     assert not app.exception
     assert any("Create an account first" in warning.value for warning in app.warning)
+
+
+def test_settings_page_changes_the_completion_rule_for_every_module(demo_db: str) -> None:
+    from programme.attendance import CompletionRule, completion_rule
+
+    app = run_page("pages/settings.py", UserRole.ADMIN)
+    assert not app.exception, app.exception
+    assert app.radio[0].value == CompletionRule.ALL_DAYS
+    app.radio[0].set_value(CompletionRule.ANY_DAY)
+    app = app.button(key="FormSubmitter:completion_rule-Save and apply to every module").click().run()
+    assert not app.exception, app.exception
+    assert any("participations changed" in s.value for s in app.success)
+    with session_scope(make_engine(demo_db)) as session:
+        assert completion_rule(session) == CompletionRule.ANY_DAY

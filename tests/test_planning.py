@@ -404,6 +404,21 @@ def test_attendance_by_day_sets_days_and_completed_by_the_rule(session: Session,
         attendance.mark_attendance(session, participation_id=budi.id, days_present={7: True}, by=None)
 
 
+def test_changing_the_rule_applies_it_to_every_module_with_one_audit_entry(session: Session, kl) -> None:
+    from programme.attendance import completion_rule
+    from programme.models import AuditEntry
+
+    budi = _participant(session, kl.id, "Budi Santoso")
+    attendance.mark_attendance(session, participation_id=budi.id, days_present={1: True, 2: True, 4: True}, by=None)
+    assert budi.completed is False
+    entries = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    assert attendance.change_completion_rule(session, rule="attended at least one day", by="admin") == 1
+    assert budi.completed is True and completion_rule(session) == CompletionRule.ANY_DAY
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == entries + 1
+    assert attendance.change_completion_rule(session, rule=CompletionRule.ALL_DAYS, by="admin") == 1
+    assert budi.completed is False
+
+
 def test_saving_the_attendance_grid_writes_only_changed_rows(session: Session, kl) -> None:
     known = _participant(session, kl.id, "Chandra Rai")
     known.days_attended = 3  # known from an import without day columns

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme import audit
-from programme.attendance import completion_rule, is_completed
+from programme.attendance import CompletionRule, completion_rule, is_completed, set_completion_rule
 from programme.errors import NotFound, ProgrammeError
-from programme.models import AttendanceDay, Participation, ParticipationRole, Person
+from programme.models import AttendanceDay, Module, Participation, ParticipationRole, Person
 from programme.planning.agenda import get_module_by_id, module_days
 
 DAY_COLUMN = "Day {}"
@@ -133,9 +133,7 @@ def _apply_rule(session: Session, participation: Participation, total_days: int)
     )
 
 
-def recompute_completed(session: Session, *, module_id: int, by: str | None) -> int:
-    """Apply the organisation's completion rule to every participant of a module; return how many changed."""
-    module = get_module_by_id(session, module_id)
+def _recompute(session: Session, module: Module) -> int:
     total = module_days(module)
     changed = 0
     for participation in session.scalars(sa.select(Participation).where(Participation.module_id == module.id)):
@@ -143,6 +141,13 @@ def recompute_completed(session: Session, *, module_id: int, by: str | None) -> 
         _apply_rule(session, participation, total)
         changed += participation.completed != before
     session.flush()
+    return changed
+
+
+def recompute_completed(session: Session, *, module_id: int, by: str | None) -> int:
+    """Apply the organisation's completion rule to every participant of a module; return how many changed."""
+    module = get_module_by_id(session, module_id)
+    changed = _recompute(session, module)
     if changed:
         audit.record(
             session,
@@ -152,4 +157,22 @@ def recompute_completed(session: Session, *, module_id: int, by: str | None) -> 
             entity_id=module.id,
             summary=f"completion recomputed: {changed} participation(s) changed",
         )
+    return changed
+
+
+def change_completion_rule(session: Session, *, rule: CompletionRule | str, by: str | None) -> int:
+    """Set the organisation's completion rule and apply it to every module; return participations changed."""
+    rule = CompletionRule(rule)
+    before = completion_rule(session)
+    set_completion_rule(session, rule)
+    session.flush()
+    changed = sum(_recompute(session, module) for module in session.scalars(sa.select(Module).order_by(Module.id)))
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="setting",
+        entity_id=None,
+        summary=f"completion rule: '{before.value}' → '{rule.value}'; {changed} participation(s) changed",
+    )
     return changed

@@ -1,0 +1,40 @@
+"""Settings of the organisation: when a participant counts as having completed a module."""
+
+import streamlit as st
+
+from programme import ui
+from programme.attendance import CompletionRule, completion_rule
+from programme.errors import ProgrammeError
+from programme.models import UserRole
+from programme.planning.attendance import change_completion_rule
+
+user = ui.guard(UserRole.ADMIN)
+st.title("Settings")
+
+if flash := st.session_state.pop("settings_flash", None):
+    st.success(flash)
+
+st.subheader("Completing a module")
+st.caption(
+    "Who counts as having completed a module decides who is an alum, who gets a certificate and the completion "
+    "figures. Where a list has no day-by-day attendance, attending counts as attending every day."
+)
+with ui.db() as session:
+    current = completion_rule(session)
+rules = list(CompletionRule)
+with st.form("completion_rule"):
+    chosen = st.radio("A participant completed a module when they", rules, index=rules.index(current))
+    if st.form_submit_button("Save and apply to every module", type="primary"):
+        if chosen == current:
+            st.info("That is already the rule; nothing changed.")
+        else:
+            try:
+                with st.spinner("Applying the rule to every module…"), ui.db() as session:
+                    changed = change_completion_rule(session, rule=chosen, by=user.username)
+            except ProgrammeError as error:
+                ui.show_error(error)
+            else:
+                st.session_state["settings_flash"] = (
+                    f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion."
+                )
+                st.rerun()
