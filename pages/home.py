@@ -5,7 +5,6 @@ import streamlit as st
 from programme import ui
 from programme.demo import holds_data, load_demo
 from programme.errors import ProgrammeError
-from programme.reach import headline
 
 user = ui.guard()
 st.title("Programme Manager")
@@ -13,7 +12,7 @@ st.caption("Courses, modules, participants, evaluations and alumni of the capaci
 
 with ui.db() as session:
     empty = not holds_data(session)
-    figures = headline(session)
+figures = ui.cached_headline()
 
 if empty:
     st.info(

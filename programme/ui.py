@@ -15,7 +15,9 @@ from programme import accounts, schema
 from programme.accounts import SignedIn
 from programme.db import database_url, make_engine, session_scope
 from programme.errors import ProgrammeError
+from programme.freshness import data_version
 from programme.models import UserRole
+from programme.reach import headline
 from programme.settings import is_demo
 
 # A signed-in session ends after this long without any interaction.
@@ -45,6 +47,23 @@ def db() -> Iterator[Session]:
     """Yield a database session that commits on success."""
     with session_scope(engine()) as session:
         yield session
+
+
+# Cached figures are also dropped after this long, in case a change came from outside the app.
+FIGURES_TTL_SECONDS = 300
+
+
+@st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner=False)
+def _headline(url: str, version: tuple[int, ...]) -> dict[str, int]:
+    with session_scope(_engine(url)) as session:
+        return headline(session)
+
+
+def cached_headline() -> dict[str, int]:
+    """Return the headline figures, recomputed only when the data changed (they scan every participation)."""
+    with db() as session:
+        version = data_version(session)
+    return _headline(database_url(), version)
 
 
 def current_user() -> SignedIn | None:
