@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import Any
 
 import pandas as pd
@@ -58,11 +60,16 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
     return {"responses": response_count(session, module_id), "questions": questions}
 
 
+# Several topics in one answer: "CEDAW; lobbying" or one per line.
+_ANSWER_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
+
+
 def suggestions(session: Session, module_id: int) -> pd.DataFrame:
     """Return the module's suggestions for the next module with how often each was made: [text, times].
 
-    Answers to questions marked feeds_backlog; the same words in another case or spacing count as one
-    suggestion, shown as most people wrote it. Most frequent first.
+    Answers to questions marked feeds_backlog, split on semicolons and new lines (one answer often lists
+    several topics); the same words in another case, accents or spacing count as one suggestion, shown as
+    most people wrote it. Most frequent first. The planning area's topic backlog takes them from here.
     """
     query = (
         sa.select(Answer.text)
@@ -70,10 +77,13 @@ def suggestions(session: Session, module_id: int) -> pd.DataFrame:
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .where(EvaluationForm.module_id == module_id, Question.feeds_backlog.is_(True), Answer.text.is_not(None))
     )
-    texts = [clean_text(text) for text in session.scalars(query)]
-    frame = pd.DataFrame({"text": [t for t in texts if t]}, dtype=object)
-    if frame.empty:
-        return pd.DataFrame({"text": pd.Series(dtype=object), "times": pd.Series(dtype=int)})
-    frame["key"] = frame["text"].map(fold)
-    grouped = frame.groupby("key").agg(text=("text", lambda s: s.value_counts().index[0]), times=("text", "size"))
-    return grouped.sort_values(["times", "text"], ascending=[False, True]).reset_index(drop=True)
+    spellings: dict[str, Counter] = {}
+    for text in session.scalars(query):
+        # Split before cleaning: cleaning folds the new lines that separate topics into spaces.
+        for piece in _ANSWER_SEPARATORS.split(text):
+            part = clean_text(piece).strip(" .")
+            if part:
+                spellings.setdefault(fold(part), Counter())[part] += 1
+    rows = [{"text": counter.most_common(1)[0][0], "times": sum(counter.values())} for counter in spellings.values()]
+    frame = pd.DataFrame(rows, columns=["text", "times"]).astype({"text": object, "times": int})
+    return frame.sort_values(["times", "text"], ascending=[False, True]).reset_index(drop=True)

@@ -4,7 +4,6 @@ later agenda by planners."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import time
 
 import pandas as pd
@@ -15,7 +14,8 @@ from sqlmodel import Session
 from programme import audit
 from programme.courses import module_label
 from programme.errors import NotFound, ProgrammeError
-from programme.models import Answer, Course, EvaluationForm, Method, Module, Question, TopicSuggestion
+from programme.evaluations.summary import suggestions
+from programme.models import Course, Method, Module, TopicSuggestion
 from programme.models import Session as AgendaSession
 from programme.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id
@@ -150,29 +150,8 @@ def pull_into_agenda(
 
 
 def evaluation_suggestions(session: Session, module_id: int) -> pd.DataFrame:
-    """Return the topics written in a module's evaluation forms under the backlog question, with how often.
-
-    Answers are split on semicolons and new lines and counted without case or accents; the most
-    common spelling is shown.
-    """
-    query = (
-        sa.select(Answer.text)
-        .join(Question, Question.id == Answer.question_id)
-        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .where(EvaluationForm.module_id == module_id, Question.feeds_backlog.is_(True), Answer.text.is_not(None))
-    )
-    spellings: dict[str, Counter] = {}
-    for text in session.scalars(query):
-        # Split before cleaning: cleaning folds the new lines that separate topics into spaces.
-        for piece in _ANSWER_SEPARATORS.split(text):
-            part = clean_text(piece).strip(" .")
-            if part:
-                spellings.setdefault(fold(part), Counter())[part] += 1
-    rows = [
-        {"text": counter.most_common(1)[0][0], "times_asked": sum(counter.values())} for counter in spellings.values()
-    ]
-    frame = pd.DataFrame(rows, columns=["text", "times_asked"])
-    return frame.sort_values(["times_asked", "text"], ascending=[False, True]).reset_index(drop=True)
+    """Return the topics written in a module's evaluation forms under the backlog question: [text, times_asked]."""
+    return suggestions(session, module_id).rename(columns={"times": "times_asked"})
 
 
 def take_in_evaluation_suggestions(session: Session, *, module_id: int, by: str | None) -> tuple[int, int]:
