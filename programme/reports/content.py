@@ -10,21 +10,17 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.countries import country_name
+from programme.evaluations.summary import module_summary
 from programme.models import (
     ActionFocalPoint,
     ActionItem,
-    Answer,
     Course,
     CoursePartner,
-    EvaluationForm,
     Module,
     Organisation,
     Participation,
     ParticipationRole,
     Person,
-    Question,
-    QuestionKind,
-    Response,
     SessionFacilitator,
     TopicSuggestion,
 )
@@ -175,25 +171,14 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
 
 
 def evaluation_summary(session: Session, module_id: int) -> tuple[pd.DataFrame, int]:
-    """Return (question, responses, mean rating) per rating question of the module's forms, and the response count."""
-    responses = session.scalar(
-        sa.select(sa.func.count(Response.id))
-        .join(EvaluationForm, EvaluationForm.id == Response.form_id)
-        .where(EvaluationForm.module_id == module_id)
-    )
-    rows = session.execute(
-        sa.select(Question.text, sa.func.count(Answer.rating), sa.func.avg(Answer.rating))
-        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .join(Answer, Answer.question_id == Question.id)
-        .where(EvaluationForm.module_id == module_id, Question.kind == QuestionKind.RATING, Answer.rating.is_not(None))
-        .group_by(Question.id, Question.text, EvaluationForm.id, Question.position)
-        .order_by(EvaluationForm.id, Question.position)
-    ).all()
-    frame = pd.DataFrame(
-        [(text, int(n), round(float(mean), 2)) for text, n, mean in rows],
-        columns=["question", "responses", "mean rating"],
-    )
-    return frame, int(responses or 0)
+    """Return (question, responses, mean rating) per rating question of the module's forms, and the response count.
+
+    The figures are the evaluation area's own summary (the same as `evaluation summary --json`).
+    """
+    summary = module_summary(session, module_id)
+    rows = [(q["text"], q["n"], q["mean"]) for q in summary["questions"] if q["kind"] == "rating" and q["n"]]
+    frame = pd.DataFrame(rows, columns=["question", "responses", "mean rating"])
+    return frame, int(summary["responses"])
 
 
 def _next_steps(session: Session, module_id: int) -> list[NextStep]:
