@@ -74,7 +74,7 @@ def test_the_alumni_search_finds_advocates_by_expertise(page, live_app: str) -> 
     everyone.first.wait_for(timeout=TIMEOUT_MS)
     before = page.locator("[data-testid='stMarkdown']", has_text="listed alumni").first.inner_text()
 
-    search = page.get_by_label("Search", exact=True)
+    search = page.get_by_role("textbox", name="Search", exact=True)
     search.fill("domestic workers")
     search.press("Enter")
     wait_idle(page)
