@@ -56,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", required=True, help="SQLite file or database URL")
     parser.add_argument("--warm-runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="*", help="only these page files (e.g. pages/courses.py)")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = database_url(args.db)
     ensure_account(os.environ["DATABASE_URL"])  # pages such as Accounts expect at least one account
@@ -66,7 +67,7 @@ def main() -> None:
     print(f"AppTest's own time for a page that only writes a title: {empty:.2f} s (included in cold and warm)")
     print(f"warm: median of {args.warm_runs} runs; net: warm minus that floor; goal: warm under {GOAL_SECONDS:.0f} s\n")
     print(f"{'page':<34}{'cold':>9}{'warm':>9}{'net':>9}")
-    for spec in PAGES:
+    for spec in [spec for spec in PAGES if not args.pages or spec.path in args.pages]:
         cold, app = run_once(spec.path)
         warm = statistics.median(run_once(spec.path)[0] for _ in range(args.warm_runs))
         problem = f"exception: {app.exception[0].value}" if app.exception else ""

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy.engine import Engine
@@ -49,21 +51,34 @@ def db() -> Iterator[Session]:
         yield session
 
 
+T = TypeVar("T")
 # Cached figures are also dropped after this long, in case a change came from outside the app.
 FIGURES_TTL_SECONDS = 300
 
 
-@st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner=False)
-def _headline(url: str, version: tuple[int, ...]) -> dict[str, int]:
+@st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner=False, max_entries=512)
+def _cached_call(url: str, version: tuple[int, ...], module: str, name: str, args: tuple, kwargs: tuple) -> Any:
+    function = getattr(importlib.import_module(module), name)
     with session_scope(_engine(url)) as session:
-        return headline(session)
+        return function(session, *args, **dict(kwargs))
+
+
+def cached_query(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Return function(session, *args, **kwargs), kept until the data changes (see freshness.data_version).
+
+    For read-only query functions of programme/ whose arguments are hashable (ids, filters, the signed-in
+    user): a page's option lists and aggregates are computed once, not on every rerun of the script.
+    """
+    with db() as session:
+        version = data_version(session)
+    return _cached_call(
+        database_url(), version, function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items()))
+    )
 
 
 def cached_headline() -> dict[str, int]:
     """Return the headline figures, recomputed only when the data changed (they scan every participation)."""
-    with db() as session:
-        version = data_version(session)
-    return _headline(database_url(), version)
+    return cached_query(headline)
 
 
 def current_user() -> SignedIn | None:

@@ -27,3 +27,24 @@ def test_data_version_moves_on_new_rows_and_audited_changes(engine) -> None:
         audit.record(session, action="update", username="admin", summary="something else")
         session.commit()
         assert data_version(session) != before
+
+
+def test_a_cached_query_is_recomputed_after_the_data_changes(monkeypatch, sqlite_url: str) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from programme.db import make_engine, session_scope
+    from programme.models import Course
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    script = (
+        "import streamlit as st\n"
+        "from programme import ui\n"
+        "from programme.reach import headline\n"
+        "st.markdown(f\"courses={ui.cached_query(headline)['courses']}\")\n"
+    )
+    app = AppTest.from_string(script, default_timeout=60).run()
+    assert app.markdown[0].value == "courses=0"
+    assert app.run().markdown[0].value == "courses=0"
+    with session_scope(make_engine(sqlite_url)) as session:
+        session.add(Course(code="RC2020", title="Regional course 2020"))
+    assert app.run().markdown[0].value == "courses=1"
