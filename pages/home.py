@@ -1,10 +1,15 @@
 """Home: headline reach, and on an empty database an offer to load the demo."""
 
+from datetime import date
+
 import streamlit as st
 
 from programme import ui
+from programme.charts.reach import growth_curve
 from programme.demo import holds_data, load_demo
 from programme.errors import ProgrammeError
+from programme.overview import latest_modules, open_next_steps
+from programme.reach import growth
 
 user = ui.guard()
 st.title("Programme Manager")
@@ -40,3 +45,36 @@ else:
     for column, (key, label) in zip(columns, labels.items(), strict=True):
         column.metric(label, f"{figures[key]:,}")
     st.caption("Individuals are counted once however many modules they attended; countries are nationalities.")
+
+    today = date.today()
+    left, right = st.columns([3, 1], gap="large")
+    with left:
+        modules = ui.cached_query(latest_modules, today=today)
+        upcoming = (modules["when"] == "next").any()
+        st.subheader("Next and latest modules" if upcoming else "Latest modules")
+        if modules.empty:
+            st.info("No modules yet: add one under **Plan → Courses and modules**.")
+        else:
+            shown = modules.assign(
+                module=modules["course"] + " · Module " + modules["module"].astype(str),
+                dates=modules["start_date"].map(lambda d: d.strftime("%d %b %Y"))
+                + " – "
+                + modules["end_date"].map(lambda d: d.strftime("%d %b %Y")),
+                city=modules["city"].fillna("—"),
+            )
+            columns = (
+                ["when", "module", "title", "dates", "city", "status"]
+                if upcoming
+                else ["module", "title", "dates", "city", "status"]
+            )
+            st.dataframe(shown[columns], hide_index=True, width="stretch")
+    with right:
+        steps = ui.cached_query(open_next_steps, today=today)
+        st.subheader("Next steps")
+        st.metric(
+            "Still open",
+            f"{steps['open']:,}",
+            help="Agreed at the end of modules, with focal points; review them under Plan → Next steps and topics.",
+        )
+        st.metric("Past their due date", f"{steps['overdue']:,}")
+    st.plotly_chart(growth_curve(ui.cached_query(growth)), config={"displaylogo": False})

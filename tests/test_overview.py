@@ -1,0 +1,35 @@
+"""Home's overview: the latest modules around a date and the next steps still open."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.models import ActionItem, ActionStatus
+from programme.overview import latest_modules, open_next_steps
+
+
+def test_latest_modules_are_the_next_ones_then_the_most_recent(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        frame = latest_modules(session, today=date(2017, 11, 1), limit=4)
+    assert len(frame) == 4
+    upcoming = frame[frame["when"] == "next"]
+    past = frame[frame["when"] == "past"]
+    assert not upcoming.empty and not past.empty
+    assert list(upcoming["start_date"]) == sorted(upcoming["start_date"])
+    assert all(d >= date(2017, 11, 1) for d in upcoming["start_date"])
+    assert all(d < date(2017, 11, 1) for d in past["start_date"])
+    # The seed report's Module 4 (2 December 2017) is among the next ones.
+    assert ((upcoming["course"] == "NP-MYS-2016") & (upcoming["module"] == 4)).any()
+
+
+def test_open_next_steps_count_open_and_overdue_items(demo_engine) -> None:
+    with Session(demo_engine) as session:
+        items = session.scalars(sa.select(ActionItem)).all()
+        still_open = [i for i in items if i.status in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)]
+        overdue = [i for i in still_open if i.due_date is not None and i.due_date < date(2015, 1, 1)]
+        figures = open_next_steps(session, today=date(2015, 1, 1))
+    assert figures == {"open": len(still_open), "overdue": len(overdue)}
+    assert figures["open"] > 0
