@@ -67,7 +67,15 @@ def make_engine(url: str | None = None) -> Engine:
         # lock up front and waits (busy timeout) behind another writer, instead of failing with
         # "database is locked" when it later upgrades a read lock. WAL keeps readers of other
         # processes unblocked.
-        sa.event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # Sessions opened by read_scope() say so and start a plain (deferred) transaction: reading
+        # dashboards then never queue behind a writer or hold others back.
+        sa.event.listen(
+            engine,
+            "begin",
+            lambda conn: conn.exec_driver_sql(
+                "BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE"
+            ),
+        )
         sa.event.listen(engine, "connect", _disable_pysqlite_transactions, insert=True)
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -75,6 +83,20 @@ def make_engine(url: str | None = None) -> Engine:
 
 def _disable_pysqlite_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     dbapi_connection.isolation_level = None
+
+
+READ_ONLY = "programme_read_only"
+
+
+@contextmanager
+def read_scope(engine: Engine) -> Iterator[Session]:
+    """Yield a session for reading only: on SQLite it does not take the write lock (rolled back at the end)."""
+    session = Session(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.rollback()
+        session.close()
 
 
 @contextmanager

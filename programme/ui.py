@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from programme import accounts, schema
 from programme.accounts import SignedIn
-from programme.db import database_url, make_engine, session_scope
+from programme.db import database_url, make_engine, read_scope, session_scope
 from programme.errors import ProgrammeError
 from programme.freshness import data_version
 from programme.models import UserRole
@@ -59,7 +59,7 @@ FIGURES_TTL_SECONDS = 300
 @st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner=False, max_entries=512)
 def _cached_call(url: str, version: tuple[int, ...], module: str, name: str, args: tuple, kwargs: tuple) -> Any:
     function = getattr(importlib.import_module(module), name)
-    with session_scope(_engine(url)) as session:
+    with read_scope(_engine(url)) as session:
         return function(session, *args, **dict(kwargs))
 
 
@@ -69,7 +69,7 @@ def cached_query(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     For read-only query functions of programme/ whose arguments are hashable (ids, filters, the signed-in
     user): a page's option lists and aggregates are computed once, not on every rerun of the script.
     """
-    with db() as session:
+    with read_scope(engine()) as session:
         version = data_version(session)
     return _cached_call(
         database_url(), version, function.__module__, function.__qualname__, args, tuple(sorted(kwargs.items()))

@@ -48,3 +48,20 @@ def test_a_cached_query_is_recomputed_after_the_data_changes(monkeypatch, sqlite
     with session_scope(make_engine(sqlite_url)) as session:
         session.add(Course(code="RC2020", title="Regional course 2020"))
     assert app.run().markdown[0].value == "courses=1"
+
+
+def test_a_read_scope_reads_while_a_writer_holds_the_lock(sqlite_url: str) -> None:
+    import sqlalchemy as sa
+
+    from programme.db import make_engine, read_scope, session_scope
+    from programme.models import Course
+
+    engine = make_engine(sqlite_url)
+    with session_scope(engine) as writer:
+        writer.add(Course(code="RC2020", title="Regional course 2020"))
+        writer.flush()  # the writer's transaction (BEGIN IMMEDIATE) holds the write lock from here
+        reader_engine = make_engine(sqlite_url)
+        with read_scope(reader_engine) as reader:  # would wait and fail with "database is locked" if it locked
+            assert reader.scalar(sa.select(sa.func.count()).select_from(Course)) == 0  # not yet committed
+    with read_scope(engine) as reader:
+        assert reader.scalar(sa.select(sa.func.count()).select_from(Course)) == 1
