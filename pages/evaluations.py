@@ -10,30 +10,42 @@ from programme.evaluations import queries as q
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
 from programme.models import Module, UserRole
+from programme.module_search import PICKER_LIMIT, module_choices
 from programme.sheets import to_csv_bytes
+
+# Comments shown at once; a module, a question or a word narrows the rest.
+COMMENTS_SHOWN = 2_000
 
 user = ui.guard(UserRole.VIEWER)
 st.title("Evaluation dashboard")
 st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
 
-with ui.db() as session:
-    modules = q.evaluated_modules(session)
-if modules.empty:
+total, labels = ui.cached_query(module_choices, evaluated=True)
+if not total:
     st.info("No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**.")
     st.stop()
-
-labels = dict(zip(modules["module_id"], modules["module"], strict=True))
+if total > PICKER_LIMIT:
+    find = st.text_input("Find a module", placeholder="course code or title, city or year", key="evaluations_find")
+    if find.strip():
+        total, labels = ui.cached_query(module_choices, find.strip(), evaluated=True)
+    if not labels:
+        st.info("No evaluated module matches; try a course code, a city or a year.")
+        st.stop()
 module_id = st.selectbox("Module", list(labels), format_func=labels.get)
+if total > len(labels):
+    st.caption(
+        f"The newest {len(labels):,} of {total:,} evaluated modules are listed; type in **Find a module** to narrow."
+    )
 
 with ui.db() as session:
     module = session.get(Module, module_id)
-    summary = module_summary(session, module_id)
-    rates = q.response_rates(session, course_id=module.course_id)
-    sessions = q.session_ratings(session, module_id, with_facilitators=user.can_see_names)
-    counts = q.likert_counts(session, module_id)
     form = module_form(session, module_id)
     scale = form_labels(form.scale_labels if form else None)
-    backlog = suggestions(session, module_id)
+summary = ui.cached_query(module_summary, module_id)
+rates = ui.cached_query(q.response_rates, course_id=module.course_id)
+sessions = ui.cached_query(q.session_ratings, module_id, with_facilitators=user.can_see_names)
+counts = ui.cached_query(q.likert_counts, module_id)
+backlog = ui.cached_query(suggestions, module_id)
 
 this_rate = rates[rates["module_id"] == module_id]
 rating_n = int(counts["count"].sum()) if not counts.empty else 0
@@ -67,9 +79,9 @@ with this_tab:
     else:
         st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
 
-with compare_tab, ui.db() as session:
-    comparison = q.module_comparison(session, module_id)
-    trend = q.yearly_trend(session)
+with compare_tab:
+    comparison = ui.cached_query(q.module_comparison, module_id)
+    trend = ui.cached_query(q.yearly_trend)
     st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
     st.plotly_chart(charts.trend_chart(trend), width="stretch")
 
@@ -77,14 +89,12 @@ with facilitators_tab:
     if not user.can_see_names:
         st.info("Facilitator comparisons name people, so they are shown to facilitators and administrators only.")
     else:
-        with ui.db() as session:
-            led = q.facilitator_ratings(session)
-            organisation = q.module_comparison(session, module_id)
+        organisation = ui.cached_query(q.module_comparison, module_id)
         average = organisation.loc[organisation["kind"] == "organisation", "mean"]
-        here = sorted(led.loc[led["module_id"] == module_id, "facilitator"].unique())
-        chosen = st.multiselect("Facilitators", sorted(led["facilitator"].unique()), default=here,
+        here = sorted(ui.cached_query(q.facilitator_ratings, module_id=module_id)["facilitator"].unique())
+        chosen = st.multiselect("Facilitators", ui.cached_query(q.facilitator_names), default=here,
                                 help="Starts with those who led sessions of this module.")  # fmt: skip
-        picked = led[led["facilitator"].isin(chosen)]
+        picked = ui.cached_query(q.facilitator_ratings, facilitators=tuple(sorted(chosen)))
         st.plotly_chart(
             charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
         )
@@ -95,8 +105,8 @@ with facilitators_tab:
             st.dataframe(overview.drop(columns="total"), hide_index=True,
                          column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
-with learning_tab, ui.db() as session:
-    gains = q.learning_gains(session, course_id=module.course_id)
+with learning_tab:
+    gains = ui.cached_query(q.learning_gains, course_id=module.course_id)
     st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
     st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
 
@@ -104,16 +114,18 @@ with comments_tab:
     st.caption(
         "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
     )
-    with ui.db() as session:
-        questions = q.comment_questions(session)
+    questions = ui.cached_query(q.comment_questions)
     left, middle, right = st.columns([2, 2, 2])
     scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
                            index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
     question = middle.selectbox("Question", [None, *questions], format_func=lambda t: t or "All open questions")
     search = right.text_input("Search the comments", placeholder="e.g. CEDAW")
-    with ui.db() as session:
-        found = q.comments(session, module_id=scope, question=question, search=search)
-    st.write(f"{len(found)} comments")
+    found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1)
+    if len(found) > COMMENTS_SHOWN:
+        found = found.head(COMMENTS_SHOWN)
+        st.write(f"The first {COMMENTS_SHOWN:,} comments; choose a module or a question, or search, to narrow.")
+    else:
+        st.write(f"{len(found)} comments")
     if found.empty:
         st.info("No comments match; try another module, question or word.")
     else:

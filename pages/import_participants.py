@@ -6,7 +6,6 @@ import pandas as pd
 import streamlit as st
 
 from programme import ui
-from programme.courses import module_label, modules_table
 from programme.errors import ProgrammeError
 from programme.importing import (
     FIELD_LABELS,
@@ -24,6 +23,7 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
 from programme.models import Module, UserRole
+from programme.module_search import PICKER_LIMIT, module_choices
 from programme.sheets import SheetTable
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
@@ -65,18 +65,23 @@ def uploader_key() -> str:
 
 
 def choose_module() -> int | None:
-    with ui.db() as session:
-        modules = modules_table(session)
-    if modules.empty:
+    total, labels = ui.cached_query(module_choices)
+    if not total:
         st.info("There are no modules yet. Add a course and its modules on the Courses and modules page first.")
         return None
-    labels = {
-        row.module_id: module_label(
-            row.course, row.number, row.start_date, row.city if isinstance(row.city, str) else None
+    if total > PICKER_LIMIT:
+        find = st.text_input("Find the module", placeholder="course code or title, city or year", key="import_find")
+        if find.strip():
+            total, labels = ui.cached_query(module_choices, find.strip())
+        if not labels:
+            st.info("No module matches; try a course code, a city or a year.")
+            return None
+    module_id = st.selectbox("Module the list belongs to", list(labels), format_func=labels.get, key="import_module")
+    if total > len(labels):
+        st.caption(
+            f"The newest {len(labels):,} of {total:,} modules are listed; type in **Find the module** to narrow."
         )
-        for row in modules.itertuples()
-    }
-    return st.selectbox("Module the list belongs to", list(labels), format_func=labels.get, key="import_module")
+    return module_id
 
 
 def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
@@ -274,7 +279,7 @@ def import_section() -> None:
     )
     st.download_button(
         "Download the import template (.xlsx)",
-        template(),
+        template,  # built when clicked, not on every rerun
         file_name="participant_import_template.xlsx",
         icon=":material/table_view:",
         help="Columns the import reads, with dropdowns for gender, countries and organisation type.",

@@ -5,13 +5,15 @@ from __future__ import annotations
 import streamlit as st
 
 from programme import ui
-from programme.courses import module_label, modules_table
 from programme.erasure import forget_person
 from programme.errors import ProgrammeError
-from programme.models import UserRole
-from programme.participants import export_participants, people_table, person_participations
+from programme.models import Module, UserRole
+from programme.module_search import PICKER_LIMIT, course_choices, module_choices
+from programme.participants import export_participants, people_count, people_page, person_participations
 
 ALL = "All"
+# People listed at once; the count covers everyone who matches.
+PAGE_ROWS = 100
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Participants")
@@ -22,22 +24,21 @@ st.caption(
 if flash := st.session_state.pop("people_flash", None):
     st.success(flash)
 
-with ui.db() as session:
-    modules = modules_table(session)
-
-if modules.empty:
+courses_total, course_codes = ui.cached_query(course_choices)
+if not courses_total:
     st.info("No courses yet. Add courses and modules, then import participant lists on Import participants.")
     st.stop()
 
 left, middle, right = st.columns([2, 1, 2])
 search = left.text_input("Search by name or e-mail", key="people_search", placeholder="e.g. santos maria")
-courses = [ALL, *sorted(modules["course"].unique())]
-course = middle.selectbox("Course", courses, key="people_course")
-in_course = modules if course == ALL else modules[modules["course"] == course]
-module_labels = {
-    row.module_id: module_label(row.course, row.number, row.start_date, row.city if isinstance(row.city, str) else None)
-    for row in in_course.itertuples()
-}
+if courses_total > PICKER_LIMIT:
+    find = middle.text_input("Find a course", key="people_course_find", placeholder="code or title")
+    if find.strip():
+        courses_total, course_codes = ui.cached_query(course_choices, find.strip())
+course = middle.selectbox("Course", [ALL, *course_codes], key="people_course")
+if courses_total > len(course_codes):
+    middle.caption(f"The newest {len(course_codes):,} of {courses_total:,} courses; find one by code or title.")
+module_labels = {} if course == ALL else ui.cached_query(module_choices, course_code=course)[1]
 module_id = right.selectbox(
     "Module",
     [None, *module_labels],
@@ -45,19 +46,25 @@ module_id = right.selectbox(
     key="people_module",
     disabled=course == ALL,
 )
-with ui.db() as session:
-    people = people_table(
-        session,
-        user,
-        search=search or None,
-        course_code=None if course == ALL else course,
-        module_id=module_id,
-    )
+scope = {"search": search or None, "course_code": None if course == ALL else course, "module_id": module_id}
+found = ui.cached_query(people_count, **scope)
 
-if people.empty:
+if not found:
     st.info("Nobody matches. Clear the search or the filters, or import a participant list.")
 else:
-    st.write(f"**{len(people):,}** {'person' if len(people) == 1 else 'people'}")
+    st.write(f"**{found:,}** {'person' if found == 1 else 'people'}")
+    pages = -(-found // PAGE_ROWS)
+    page = 1
+    if pages > 1:
+        if st.session_state.get("people_page", 1) > pages:
+            st.session_state["people_page"] = 1
+        page = int(st.number_input("Page", min_value=1, max_value=pages, key="people_page"))
+        first = (page - 1) * PAGE_ROWS
+        st.caption(
+            f"Page {page:,} of {pages:,}: rows {first + 1:,} to {min(found, first + PAGE_ROWS):,}, by name. "
+            "Search or filter to narrow the list."
+        )
+    people = ui.cached_query(people_page, user, **scope, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     shown = people.rename(
         columns={"person_id": "id", "full_name": "name", "country_of_work": "works in", "org_type": "organisation type"}
     )
@@ -106,7 +113,8 @@ export_format = st.radio("Format", [".xlsx", ".csv"], horizontal=True, key="peop
 if st.button("Prepare the export", key="people_export"):
     module_number = None
     if module_id is not None:
-        module_number = int(modules.loc[modules["module_id"] == module_id, "number"].iloc[0])
+        with ui.db() as session:
+            module_number = session.get(Module, module_id).number
     try:
         with ui.db() as session:
             data, count = export_participants(

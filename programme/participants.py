@@ -95,6 +95,61 @@ def people_table(
     return mask_people(_plain(frame), user)
 
 
+def _in_scope(session: Session, query: sa.Select, course_code: str | None, module_id: int | None) -> sa.Select:
+    """Restrict participations (already joined to Module) to the course and module, when given."""
+    if course_code is not None:
+        query = query.where(Module.course_id == get_course(session, course_code).id)
+    if module_id is not None:
+        query = query.where(Module.id == module_id)
+    return query
+
+
+def _people_matching(
+    session: Session, query: sa.Select, search: str | None, course_code: str | None, module_id: int | None
+) -> sa.Select:
+    """The people (not erased) of the search who took part in the course or module, when given."""
+    query = _search(query.where(Person.erased_at.is_(None)), search)
+    if course_code is not None or module_id is not None:
+        took = sa.select(Participation.id).join(Module, Module.id == Participation.module_id)
+        took = _in_scope(session, took.where(Participation.person_id == Person.id), course_code, module_id)
+        query = query.where(took.exists())
+    return query
+
+
+def people_count(
+    session: Session, *, search: str | None = None, course_code: str | None = None, module_id: int | None = None
+) -> int:
+    """Return how many people people_table would list."""
+    query = _people_matching(session, sa.select(sa.func.count(Person.id)), search, course_code, module_id)
+    return int(session.scalar(query) or 0)
+
+
+def people_page(
+    session: Session,
+    user: SignedIn,
+    *,
+    search: str | None = None,
+    course_code: str | None = None,
+    module_id: int | None = None,
+    offset: int = 0,
+    limit: int = 100,
+) -> pd.DataFrame:
+    """Return the rows offset to offset + limit of people_table (same columns and order), read with SQL's LIMIT."""
+    ids = _people_matching(session, sa.select(Person.id), search, course_code, module_id)
+    ids = ids.order_by(Person.full_name, Person.id).offset(offset).limit(limit)
+    page = [int(person_id) for person_id in session.scalars(ids)]
+    taken = sa.select(sa.func.count(Participation.id)).join(Module, Module.id == Participation.module_id)
+    taken = _in_scope(session, taken.where(Participation.person_id == Person.id), course_code, module_id)
+    query = (
+        sa.select(*_PERSON_COLUMNS, taken.scalar_subquery().label("modules"))
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.id.in_(page))
+        .order_by(Person.full_name, Person.id)
+    )
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
+    return mask_people(_plain(frame), user)
+
+
 def person_participations(session: Session, person_id: int) -> pd.DataFrame:
     """Return a person's participations, newest module first."""
     query = (

@@ -181,9 +181,17 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
     return frame.reset_index(drop=True)
 
 
-def facilitator_ratings(session: Session) -> pd.DataFrame:
-    """Return each facilitator's session ratings per module they led: person_id, facilitator, module, sessions, n, mean."""
-    ratings = _ratings().where(Question.session_id.is_not(None)).subquery()
+def facilitator_ratings(
+    session: Session, *, facilitators: tuple[str, ...] | None = None, module_id: int | None = None
+) -> pd.DataFrame:
+    """Return each facilitator's session ratings per module they led: person_id, facilitator, module, sessions, n, mean.
+
+    facilitators: only these people (by name); module_id: only that module's rows.
+    """
+    ratings = _ratings().where(Question.session_id.is_not(None))
+    if module_id is not None:
+        ratings = ratings.where(EvaluationForm.module_id == module_id)
+    ratings = ratings.subquery()
     query = (
         sa.select(
             Person.id.label("person_id"),
@@ -201,6 +209,8 @@ def facilitator_ratings(session: Session) -> pd.DataFrame:
         .group_by(Person.id, Person.full_name, Module.id, Course.code, Module.number, Module.start_date, Module.city)
         .order_by(Person.full_name, Module.start_date)
     )
+    if facilitators is not None:
+        query = query.where(Person.full_name.in_(facilitators))
     frame = _with_labels(_frame(session, query))
     frame["mean"] = frame["mean"].astype(float)
     return frame
@@ -295,6 +305,17 @@ def learning_gains(session: Session, *, course_id: int | None = None) -> pd.Data
     return frame
 
 
+def facilitator_names(session: Session) -> list[str]:
+    """Return the names of everyone who led a session, for the facilitator filter."""
+    query = (
+        sa.select(Person.full_name)
+        .where(Person.id.in_(sa.select(SessionFacilitator.person_id)))
+        .distinct()
+        .order_by(Person.full_name)
+    )
+    return list(session.scalars(query))
+
+
 def comment_questions(session: Session) -> list[str]:
     """Return the distinct texts of open questions, for the comments filter."""
     query = sa.select(Question.text).where(Question.kind == QuestionKind.TEXT).distinct().order_by(Question.text)
@@ -307,11 +328,12 @@ def comments(
     module_id: int | None = None,
     question: str | None = None,
     search: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
     """Return open-text answers: module, question, comment; never who wrote them.
 
     Sorted by module, question and comment text rather than by response, so that one person's answers
-    to several questions cannot be read side by side.
+    to several questions cannot be read side by side. limit: at most that many (the first in that order).
     """
     query = (
         sa.select(*_MODULE_COLUMNS, Question.text.label("question"), Answer.text.label("comment"))
@@ -325,9 +347,16 @@ def comments(
         query = query.where(EvaluationForm.module_id == module_id)
     if question:
         query = query.where(Question.text == question)
-    frame = _with_labels(_frame(session, query))
-    if search and search.strip():
-        needle = fold(search)
-        frame = frame[frame["comment"].map(lambda text: needle in fold(text))]
-    frame = frame.sort_values(["start_date", "module", "question", "comment"], ascending=[False, True, True, True])
+    query = query.order_by(Module.start_date.desc(), Course.code, Module.number, Module.id, Question.text, Answer.text)
+    needle = fold(search) if search and search.strip() else None
+    rows = []
+    for row in session.execute(query.execution_options(yield_per=5_000)).mappings():
+        if needle is None or needle in fold(row["comment"]):
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+    frame = pd.DataFrame(rows, columns=[column.name for column in query.selected_columns])
+    frame = _with_labels(frame).sort_values(
+        ["start_date", "module", "question", "comment"], ascending=[False, True, True, True], kind="stable"
+    )
     return frame[["module", "question", "comment"]].reset_index(drop=True)

@@ -1,0 +1,68 @@
+"""Pickers' options at scale: the newest courses or modules matching a few words, and how many match in all.
+
+A database may hold tens of thousands of modules: a page lists the newest few hundred that match what was
+typed (course code or title, city, year) rather than every module on every rerun.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses import module_label
+from programme.models import Course, EvaluationForm, Module, Response
+
+# A picker lists at most this many options; a find box narrows the rest.
+PICKER_LIMIT = 200
+
+
+def _words(query: sa.Select, search: str | None, *columns: sa.ColumnElement) -> sa.Select:
+    """Every word must appear in one of the columns (case-insensitive); a four-digit word may also be a year."""
+    for word in (search or "").split():
+        matches = [column.ilike(f"%{word}%") for column in columns]
+        if word.isdigit() and len(word) == 4:
+            matches.append(sa.extract("year", Module.start_date) == int(word))
+        query = query.where(sa.or_(*matches))
+    return query
+
+
+def module_choices(
+    session: Session,
+    search: str | None = None,
+    *,
+    course_code: str | None = None,
+    evaluated: bool = False,
+    limit: int = PICKER_LIMIT,
+) -> tuple[int, dict[int, str]]:
+    """Return how many modules match and the newest `limit` of them as {module id: "CODE · Module 4 · Dec 2017, City"}.
+
+    search: words found in the course code or title, the city or the year; course_code: that course's modules
+    only; evaluated: only modules whose evaluation form has responses.
+    """
+    query = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
+        Course, Course.id == Module.course_id
+    )
+    query = _words(query, search, Course.code, Course.title, Module.city)
+    if course_code is not None:
+        query = query.where(Course.code == course_code)
+    if evaluated:
+        answered = (
+            sa.select(Response.id)
+            .join(EvaluationForm, EvaluationForm.id == Response.form_id)
+            .where(EvaluationForm.module_id == Module.id)
+            .exists()
+        )
+        query = query.where(answered)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    rows = session.execute(query.order_by(Module.start_date.desc(), Course.code, Module.number).limit(limit))
+    return total, {row.id: module_label(row.code, row.number, row.start_date, row.city) for row in rows}
+
+
+def course_choices(session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT) -> tuple[int, list[str]]:
+    """Return how many courses match (code or title) and the codes of the newest `limit` of them."""
+    query = sa.select(Course.code)
+    for word in (search or "").split():
+        query = query.where(sa.or_(Course.code.ilike(f"%{word}%"), Course.title.ilike(f"%{word}%")))
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    codes = session.scalars(query.order_by(Course.start_year.desc().nulls_last(), Course.code).limit(limit))
+    return total, list(codes)
