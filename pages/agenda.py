@@ -63,6 +63,17 @@ version_key = f"agenda_version_{module_id}"
 st.session_state.setdefault(version_key, 0)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _charts(agenda_frame: pd.DataFrame) -> tuple:
+    """Return the hours by method and by topic and each day's timeline: built once per agenda (plotly is slow)."""
+    days_shown = sorted(int(day) for day in agenda_frame["day"].unique())
+    return (
+        hours_chart(agenda_frame, "method"),
+        hours_chart(agenda_frame, "topics"),
+        {day: day_timeline(agenda_frame, day) for day in days_shown},
+    )
+
+
 def _reload(message: str) -> None:
     st.session_state[version_key] += 1  # a fresh editor shows the saved agenda
     st.toast(message)
@@ -151,11 +162,12 @@ with timeline_tab:
     if frame.empty:
         st.info("The timeline and hours appear once the agenda has sessions.")
     else:
+        by_method, by_topic, day_charts = _charts(frame)
         left, right = st.columns(2)
-        left.plotly_chart(hours_chart(frame, "method"), width="stretch")
-        right.plotly_chart(hours_chart(frame, "topics"), width="stretch")
-        for day in sorted(frame["day"].unique()):
-            st.plotly_chart(day_timeline(frame, int(day)), width="stretch", key=f"day_{day}")
+        left.plotly_chart(by_method, width="stretch")
+        right.plotly_chart(by_topic, width="stretch")
+        for day, figure in day_charts.items():
+            st.plotly_chart(figure, width="stretch", key=f"day_{day}")
 
 with library_tab:
     with ui.db() as session:
