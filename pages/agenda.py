@@ -15,26 +15,37 @@ from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.privacy import mask_people
 
 user = ui.guard(UserRole.FACILITATOR)
+# The newest agendas offered to copy from.
+COPY_SOURCES = 200
 st.title("Agenda")
 st.caption("Build a module's day-by-day agenda: sessions, methods, topics, facilitators.")
 
-with ui.db() as session:
-    modules = courses.modules_table(session)
-if modules.empty:
+# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
+# stable across reruns. The picker lists the newest modules; a search narrows them.
+find, pick = st.columns([1, 2])
+search = find.text_input("Find a module", key="agenda_find", placeholder="Course code or title, city")
+chosen = st.session_state.get("agenda_module")
+if chosen is None:
+    wanted = st.query_params.get("module", "")
+    chosen = int(wanted) if wanted.isdigit() else None
+choices = ui.cached_query(courses.module_choices, search, include=chosen)
+labels = choices.labels
+if not labels:
     st.info("There is no module yet. Add a course and its modules on the **Courses and modules** page first.")
     st.stop()
-
-labels = {
-    int(r.module_id): courses.module_label(r.course, r.number, r.start_date, r.city) for r in modules.itertuples()
-}
 ids = list(labels)
-# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
-# stable across reruns.
 if st.session_state.get("agenda_module") not in labels:
-    wanted = st.query_params.get("module", "")
-    st.session_state["agenda_module"] = int(wanted) if wanted.isdigit() and int(wanted) in labels else ids[0]
-module_id = st.selectbox("Module", ids, format_func=labels.get, key="agenda_module")
+    st.session_state["agenda_module"] = chosen if chosen in labels else ids[0]
+module_id = pick.selectbox("Module", ids, format_func=labels.get, key="agenda_module")
 st.query_params["module"] = str(module_id)
+if search and not choices.matching:
+    find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
+elif choices.matching > courses.MODULE_CHOICES_LIMIT:
+    pick.caption(
+        f"The list shows the newest {courses.MODULE_CHOICES_LIMIT} of {choices.matching:,} modules"
+        + (" matching the search" if search else "")
+        + "; type in **Find a module** to narrow it."
+    )
 
 with ui.db() as session:
     module = agenda.get_module_by_id(session, module_id)
@@ -50,6 +61,17 @@ grid_tab, timeline_tab, library_tab, attendance_tab, export_tab = st.tabs(
 )
 version_key = f"agenda_version_{module_id}"
 st.session_state.setdefault(version_key, 0)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _charts(agenda_frame: pd.DataFrame) -> tuple:
+    """Return the hours by method and by topic and each day's timeline: built once per agenda (plotly is slow)."""
+    days_shown = sorted(int(day) for day in agenda_frame["day"].unique())
+    return (
+        hours_chart(agenda_frame, "method"),
+        hours_chart(agenda_frame, "topics"),
+        {day: day_timeline(agenda_frame, day) for day in days_shown},
+    )
 
 
 def _reload(message: str) -> None:
@@ -140,16 +162,18 @@ with timeline_tab:
     if frame.empty:
         st.info("The timeline and hours appear once the agenda has sessions.")
     else:
+        by_method, by_topic, day_charts = _charts(frame)
         left, right = st.columns(2)
-        left.plotly_chart(hours_chart(frame, "method"), width="stretch")
-        right.plotly_chart(hours_chart(frame, "topics"), width="stretch")
-        for day in sorted(frame["day"].unique()):
-            st.plotly_chart(day_timeline(frame, int(day)), width="stretch", key=f"day_{day}")
+        left.plotly_chart(by_method, width="stretch")
+        right.plotly_chart(by_topic, width="stretch")
+        for day, figure in day_charts.items():
+            st.plotly_chart(figure, width="stretch", key=f"day_{day}")
 
 with library_tab:
     with ui.db() as session:
         designs = templates.designs_table(session)
-        earlier = templates.earlier_modules(session, module_id)
+    # Copying works into an empty agenda only; the newest agendas are listed.
+    earlier = ui.cached_query(templates.earlier_modules, module_id, limit=COPY_SOURCES) if frame.empty else None
     st.subheader("Add a session from the library")
     if designs.empty:
         st.info("The library is empty. Add a design below, or save a session of an agenda as a design.")

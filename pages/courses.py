@@ -16,43 +16,48 @@ st.title("Courses and modules")
 st.caption("Create, edit and filter courses and modules, with partners and a timeline of the whole programme.")
 
 ANY = "Any"
+# The tables list at most this many rows (the newest), the timeline this many modules; filters narrow them.
+SHOWN_ROWS = 500
+TIMELINE_MODULES = 100
 
-with ui.db() as session:
-    all_modules = courses.modules_table(session)
-    all_courses = courses.courses_table(session)
-
-if all_courses.empty:
+if ui.cached_query(courses.count_courses) == 0:
     st.info("No course yet. Add the first one under **Add a course** below, then its modules.")
 
-years = sorted({d.year for d in all_modules["start_date"]} | {d.year for d in all_modules["end_date"]}, reverse=True)
-countries = sorted({c for c in all_modules["country"].dropna()})
-filters = st.columns(4)
-year = filters[0].selectbox("Year", [ANY, *years])
-country = filters[1].selectbox("Country", [ANY, *countries], format_func=lambda c: c if c == ANY else country_name(c))
-scope = filters[2].selectbox("Scope", [ANY, *[s.value for s in Scope]])
-status = filters[3].selectbox("Module status", [ANY, *[s.value for s in ModuleStatus]])
+years, countries = ui.cached_query(courses.module_filter_options)
+filters = st.columns(5)
+search = filters[0].text_input("Find", placeholder="Course code or title, module title, city").strip() or None
+year = filters[1].selectbox("Year", [ANY, *years])
+country = filters[2].selectbox("Country", [ANY, *countries], format_func=lambda c: c if c == ANY else country_name(c))
+scope = filters[3].selectbox("Scope", [ANY, *[s.value for s in Scope]])
+status = filters[4].selectbox("Module status", [ANY, *[s.value for s in ModuleStatus]])
 
 
 def _pick(value):
     return None if value == ANY else value
 
 
-with ui.db() as session:
-    modules = courses.modules_table(
-        session, year=_pick(year), country=_pick(country), scope=_pick(scope), status=_pick(status)
-    )
-    course_list = courses.courses_table(session, year=_pick(year), country=_pick(country), scope=_pick(scope))
+chosen_filters = {"year": _pick(year), "country": _pick(country), "scope": _pick(scope), "search": search}
+module_count, course_count = ui.cached_query(courses.count_modules, status=_pick(status), **chosen_filters)
+modules = ui.cached_query(courses.modules_table, status=_pick(status), limit=SHOWN_ROWS, **chosen_filters)
+courses_matching = ui.cached_query(courses.count_courses, **chosen_filters)
+course_list = ui.cached_query(courses.courses_table, limit=SHOWN_ROWS, **chosen_filters)
+NARROW = "narrow them with the filters or **Find**"
 
 timeline_tab, modules_tab, courses_tab, add_tab = st.tabs(["Timeline", "Modules", "Courses", "Add a course or module"])
 
 with timeline_tab:
-    st.plotly_chart(programme_timeline(modules), width="stretch")
-    st.caption(f"{len(modules)} module(s) of {modules['course'].nunique()} course(s) match the filters.")
+    st.plotly_chart(programme_timeline(modules.head(TIMELINE_MODULES)), width="stretch")
+    st.caption(
+        f"{module_count} module(s) of {course_count} course(s) match the filters."
+        + (f" The timeline shows the newest {TIMELINE_MODULES}; {NARROW}." if module_count > TIMELINE_MODULES else "")
+    )
 
 with modules_tab:
     if modules.empty:
-        st.info("No module matches these filters; choose Any to see all.")
+        st.info("No module matches these filters; choose Any and clear **Find** to see all.")
     else:
+        if module_count > len(modules):
+            st.caption(f"Showing the newest {len(modules)} of {module_count:,} modules; {NARROW}.")
         st.dataframe(
             modules.drop(columns=["module_id"]),
             hide_index=True,
@@ -130,6 +135,8 @@ with courses_tab:
     if course_list.empty:
         st.info("No course matches these filters.")
     else:
+        if courses_matching > len(course_list):
+            st.caption(f"Showing the newest {len(course_list)} of {courses_matching:,} courses; {NARROW}.")
         st.dataframe(
             course_list.drop(columns=["course_id"]),
             hide_index=True,
@@ -235,7 +242,13 @@ with add_tab:
                 ui.show_error(error)
     with new_module.form("add_module", clear_on_submit=True):
         st.subheader("Add a module")
-        course_code = st.selectbox("Course", all_courses["code"].tolist(), index=None, placeholder="Pick a course")
+        course_code = st.selectbox(
+            "Course",
+            course_list["code"].tolist(),
+            index=None,
+            placeholder="Pick a course",
+            help=f"The courses matching the filters above (the newest {SHOWN_ROWS}); {NARROW}.",
+        )
         number = st.number_input("Number", min_value=1, value=1, step=1)
         title = st.text_input("Title", placeholder="Module 1")
         start = st.date_input("Start date", date.today())

@@ -4,14 +4,14 @@ import streamlit as st
 
 from programme import audit, ui
 from programme.charts.groups import scores_chart, spread_chart
-from programme.courses import module_label, modules_table
+from programme.courses import MODULE_CHOICES_LIMIT, module_choices
 from programme.errors import ProgrammeError
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
 from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_person, set_role, swap_people
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
-from programme.models import GroupRole, UserRole
+from programme.models import Course, GroupRole, Module, UserRole
 from programme.privacy import mask_people
 from programme.sheets import to_csv_bytes
 
@@ -31,23 +31,31 @@ SHOWN_COLUMNS = {
     "org_type": "Organisation type",
 }
 
-with ui.db() as db:
-    modules = modules_table(db)
-    counts = store.participant_counts(db)
-if modules.empty:
+# The picker lists the newest modules; a search narrows them.
+find, left, right = st.columns([1, 2, 2])
+search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city")
+choices = ui.cached_query(module_choices, search, include=st.session_state.get("module"))
+if not choices.labels:
     st.info("There are no modules yet. Add a course and its modules under **Courses and modules** first.")
     st.stop()
-
+counts = ui.cached_query(store.participant_counts, module_ids=tuple(choices.labels))
 labels = {
-    row.module_id: f"{module_label(row.course, row.number, row.start_date, row.city)} · "
-    f"{counts.get(row.module_id, 0)} participants"
-    for row in modules.itertuples()
+    module_id: f"{label} · {counts.get(module_id, 0)} participants" for module_id, label in choices.labels.items()
 }
 module_ids = list(labels)
 first_with_people = next((i for i, m in enumerate(module_ids) if counts.get(m)), 0)
-left, right = st.columns([3, 2])
 module_id = left.selectbox("Module", module_ids, index=first_with_people, format_func=labels.get, key="module")
-module = modules.set_index("module_id").loc[module_id]
+if search and not choices.matching:
+    find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
+elif choices.matching > MODULE_CHOICES_LIMIT:
+    left.caption(
+        f"The list shows the newest {MODULE_CHOICES_LIMIT} of {choices.matching:,} modules"
+        + (" matching the search" if search else "")
+        + "; type in **Find a module** to narrow it."
+    )
+with ui.db() as db:
+    chosen = db.get(Module, module_id)
+    module = {"course": db.get(Course, chosen.course_id).code, "number": chosen.number}
 with ui.db() as db:
     agenda = store.module_sessions(db, module_id)
     participants = store.participants_frame(db, module_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -148,8 +149,14 @@ def modules_table(
     scope: str | None = None,
     status: str | None = None,
     course_code: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Return the modules matching the filters (all by default) with their course, newest first, as a table."""
+    """Return the modules matching the filters (all by default) with their course, newest first, as a table.
+
+    search keeps the modules whose course code or title, module title or city contains it; limit keeps
+    the newest that many (see count_modules for how many match).
+    """
     query = (
         sa.select(
             Module.id.label("module_id"),
@@ -167,6 +174,49 @@ def modules_table(
         .join(Course, Course.id == Module.course_id)
         .order_by(Module.start_date.desc(), Course.code, Module.number)
     )
+    query = _module_filters(
+        session, query, year=year, country=country, scope=scope, status=status, course_code=course_code, search=search
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    frame = pd.DataFrame(session.execute(query).mappings().all())
+    if frame.empty:
+        return pd.DataFrame(columns=[c.name for c in query.selected_columns])
+    for column in ("scope", "status"):
+        frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
+    return frame
+
+
+def count_modules(
+    session: Session,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    status: str | None = None,
+    search: str | None = None,
+) -> tuple[int, int]:
+    """Return how many modules match modules_table's filters, and of how many courses."""
+    query = sa.select(sa.func.count(Module.id), sa.func.count(sa.distinct(Module.course_id))).join(
+        Course, Course.id == Module.course_id
+    )
+    query = _module_filters(session, query, year=year, country=country, scope=scope, status=status, search=search)
+    modules, course_count = session.execute(query).one()
+    return int(modules), int(course_count)
+
+
+def _module_filters(
+    session: Session,
+    query: sa.Select,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    status: str | None = None,
+    course_code: str | None = None,
+    search: str | None = None,
+) -> sa.Select:
+    """Return query (over Module joined to Course) narrowed to the modules matching the filters."""
     if year is not None:
         # A module counts in every year it touches (one may run over New Year).
         query = query.where(Module.start_date <= date(year, 12, 31), Module.end_date >= date(year, 1, 1))
@@ -178,12 +228,19 @@ def modules_table(
         query = query.where(Module.status == _enum(ModuleStatus, status, "status"))
     if course_code:
         query = query.where(Course.id == get_course(session, course_code).id)
-    frame = pd.DataFrame(session.execute(query).mappings().all())
-    if frame.empty:
-        return pd.DataFrame(columns=[c.name for c in query.selected_columns])
-    for column in ("scope", "status"):
-        frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
-    return frame
+    if search and search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        columns = (Course.code, Course.title, Module.title, Module.city)
+        query = query.where(sa.or_(*(sa.func.lower(column).like(pattern) for column in columns)))
+    return query
+
+
+def module_filter_options(session: Session) -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """Return the years the modules touch (newest first) and their countries' codes, for filter lists."""
+    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.end_date))).one()
+    years = tuple(range(last.year, first.year - 1, -1)) if first and last else ()
+    found = session.scalars(sa.select(Module.country).where(Module.country.is_not(None)).distinct())
+    return years, tuple(sorted(found))
 
 
 def _enum(enum_cls: type[StrEnum], value: str, what: str) -> StrEnum:
@@ -195,35 +252,66 @@ def _enum(enum_cls: type[StrEnum], value: str, what: str) -> StrEnum:
 
 
 def courses_table(
-    session: Session, *, year: int | None = None, country: str | None = None, scope: str | None = None
+    session: Session,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    search: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Return the courses matching the filters with their number of modules and first/last dates, newest first."""
-    counts = (
-        sa.select(
-            Module.course_id,
-            sa.func.count(Module.id).label("modules"),
-            sa.func.min(Module.start_date).label("first_start"),
-            sa.func.max(Module.end_date).label("last_end"),
-        )
-        .group_by(Module.course_id)
-        .subquery()
-    )
-    query = (
-        sa.select(
-            Course.id.label("course_id"),
-            Course.code,
-            Course.title,
-            Course.scope,
-            Course.host_country,
-            Course.start_year,
-            Course.end_year,
-            sa.func.coalesce(counts.c.modules, 0).label("modules"),
-            counts.c.first_start,
-            counts.c.last_end,
-        )
-        .outerjoin(counts, counts.c.course_id == Course.id)
-        .order_by(Course.start_year.desc().nulls_last(), Course.code)
-    )
+    """Return the courses matching the filters with their number of modules and first/last dates, newest first.
+
+    search keeps the courses whose code or title contains it; limit keeps the newest that many (see
+    count_courses for how many match).
+    """
+
+    def of_course(value: sa.ColumnElement) -> sa.ScalarSelect:
+        # Per course (an index look-up), so that a page of courses does not aggregate every module.
+        return sa.select(value).where(Module.course_id == Course.id).correlate(Course).scalar_subquery()
+
+    query = sa.select(
+        Course.id.label("course_id"),
+        Course.code,
+        Course.title,
+        Course.scope,
+        Course.host_country,
+        Course.start_year,
+        Course.end_year,
+        of_course(sa.func.count(Module.id)).label("modules"),
+        of_course(sa.func.min(Module.start_date)).label("first_start"),
+        of_course(sa.func.max(Module.end_date)).label("last_end"),
+    ).order_by(Course.start_year.desc().nulls_last(), Course.code)
+    query = _course_filters(query, year=year, country=country, scope=scope, search=search)
+    if limit is not None:
+        query = query.limit(limit)
+    columns = [c.name for c in query.selected_columns]
+    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
+    frame["scope"] = frame["scope"].map(lambda value: getattr(value, "value", value))
+    return frame
+
+
+def count_courses(
+    session: Session,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    search: str | None = None,
+) -> int:
+    """Return how many courses match courses_table's filters."""
+    query = _course_filters(sa.select(sa.func.count(Course.id)), year=year, country=country, scope=scope, search=search)
+    return int(session.scalar(query))
+
+
+def _course_filters(
+    query: sa.Select,
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    scope: str | None = None,
+    search: str | None = None,
+) -> sa.Select:
     if year is not None:
         last_year = sa.func.coalesce(Course.end_year, Course.start_year)
         query = query.where(Course.start_year <= year, last_year >= year)
@@ -233,10 +321,10 @@ def courses_table(
         query = query.where(sa.or_(Course.host_country == code, in_module))
     if scope:
         query = query.where(Course.scope == _enum(Scope, scope, "scope"))
-    columns = [c.name for c in query.selected_columns]
-    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
-    frame["scope"] = frame["scope"].map(lambda value: getattr(value, "value", value))
-    return frame
+    if search and search.strip():
+        pattern = f"%{search.strip().lower()}%"
+        query = query.where(sa.or_(sa.func.lower(Course.code).like(pattern), sa.func.lower(Course.title).like(pattern)))
+    return query
 
 
 def update_course(
@@ -360,3 +448,35 @@ def module_label(course_code: str, number: int, start: date, city: str | None) -
     """Return "CODE · Module 4 · Dec 2017, Kuala Lumpur" for pickers."""
     where = f", {city}" if isinstance(city, str) and city else ""  # pandas gives NaN for a missing city
     return f"{course_code} · Module {number} · {start:%b %Y}{where}"
+
+
+# A module picker lists at most this many modules (the newest); a search narrows the list first.
+MODULE_CHOICES_LIMIT = 200
+
+
+class ModuleChoices(NamedTuple):
+    """A module picker's options: {module id: label}, newest first, and how many modules match the search."""
+
+    labels: dict[int, str]
+    matching: int
+
+
+def module_choices(
+    session: Session, search: str = "", *, include: int | None = None, limit: int = MODULE_CHOICES_LIMIT
+) -> ModuleChoices:
+    """Return the labels of the newest modules matching search (course code or title, module title, city).
+
+    include (a module already chosen, or asked for in the address) is listed too, first, if it exists.
+    """
+    query = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
+        Course, Course.id == Module.course_id
+    )
+    newest = _module_filters(session, query, search=search).order_by(
+        Module.start_date.desc(), Course.code, Module.number
+    )
+    rows = list(session.execute(newest.limit(limit)))
+    matching = count_modules(session, search=search)[0] if len(rows) >= limit else len(rows)
+    if include is not None and all(row.id != include for row in rows):
+        rows = list(session.execute(query.where(Module.id == include))) + rows
+    labels = {int(row.id): module_label(row.code, row.number, row.start_date, row.city) for row in rows}
+    return ModuleChoices(labels, matching)

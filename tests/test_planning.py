@@ -532,6 +532,33 @@ def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> N
 # ---- courses, modules, partners ---------------------------------------------------------------------------
 
 
+def test_module_pickers_and_tables_narrow_in_sql_with_counts(session: Session, kl) -> None:
+    from programme.courses import count_courses, count_modules, module_choices, module_filter_options
+    from programme.planning.agenda import add_session
+
+    for number in range(1, 4):
+        _module(session, "RC2019", number, date(2019, 3 * number, 1), date(2019, 3 * number, 3))
+    newest = _module(session, "RC2019", 4, date(2020, 1, 6), date(2020, 1, 8))
+    choices = module_choices(session, "", limit=3)
+    assert list(choices.labels) == [newest.id, *list(choices.labels)[1:]] and len(choices.labels) == 3
+    assert choices.matching == 5  # more than the list shows: the page says so
+    assert module_choices(session, "np-mys").labels == {kl.id: "NP-MYS · Module 4 · Dec 2017, Kuala Lumpur"}
+    assert module_choices(session, "np-mys").matching == 1
+    # The module already chosen stays listed, first, whatever the search; a search matching nothing says 0.
+    missing = module_choices(session, "no such course", include=kl.id)
+    assert list(missing.labels) == [kl.id] and missing.matching == 0
+    assert count_modules(session, year=2019) == (3, 1)
+    assert count_courses(session, search="rc20") == 1
+    assert len(modules_table(session, limit=2)) == 2 and modules_table(session, search="np-")["module_id"].tolist() == [
+        kl.id
+    ]
+    assert courses_table(session, limit=1)["code"].tolist() == ["RC2019"]
+    assert courses_table(session).set_index("code").loc["RC2019", "modules"] == 4
+    assert module_filter_options(session) == ((2020, 2019, 2018, 2017), ("MYS",))
+    add_session(session, module_id=newest.id, day=1, start=time(9), end=time(10), title="Opening", by=None)
+    assert templates.earlier_modules(session, kl.id, limit=5)[["id", "sessions"]].values.tolist() == [[newest.id, 1]]
+
+
 def test_courses_and_modules_are_edited_and_filtered(session: Session, kl) -> None:
     _module(session, "RC2019", 1, date(2019, 12, 30), date(2020, 1, 3))
     update_course(session, code="RC2019", scope="regional", country="Thailand", by=None)

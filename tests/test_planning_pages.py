@@ -139,3 +139,16 @@ def test_a_module_without_people_or_items_says_what_to_do(monkeypatch: pytest.Mo
         assert any("Courses and modules" in info.value for info in app.info)
     app = run_page("pages/courses.py", UserRole.FACILITATOR)
     assert not app.exception and any("No course yet" in info.value for info in app.info)
+
+
+@pytest.mark.parametrize("path", ["pages/agenda.py", "pages/next_steps.py", "pages/groups.py"])
+def test_a_search_narrows_the_module_picker(demo_db: str, path: str) -> None:
+    app = run_page(path, UserRole.FACILITATOR)
+    every = next(box for box in app.selectbox if box.label == "Module").options
+    next(box for box in app.text_input if box.label == "Find a module").set_value("rc2017").run()
+    assert not app.exception
+    found = next(box for box in app.selectbox if box.label == "Module").options
+    # The module on show stays listed first; the others are the search's.
+    assert len(found) < len(every) and all(option.startswith("RC2017") for option in found[1:])
+    next(box for box in app.text_input if box.label == "Find a module").set_value("no such module").run()
+    assert any("No module matches 'no such module'" in warning.value for warning in app.warning)

@@ -52,10 +52,13 @@ def _value(raw: object) -> object:
 def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
     """Return the module's participants (role participant), one row each, sorted by name."""
     module = _module(session, module_id)
+    # Looked up per participant listed (an index look-up), not as the set of everyone who came before.
     earlier = (
-        sa.select(Participation.person_id)
+        sa.select(Participation.id)
         .join(Module, Module.id == Participation.module_id)
-        .where(Module.start_date < module.start_date)
+        .where(Participation.person_id == Person.id, Module.start_date < module.start_date)
+        .correlate(Person)
+        .exists()
     )
     query = (
         sa.select(
@@ -68,7 +71,7 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
             Organisation.name.label("organisation"),
             Person.languages,
             Person.consent_organisation,
-            Person.id.in_(earlier).label("came_before"),
+            earlier.label("came_before"),
         )
         .join(Participation, Participation.person_id == Person.id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
@@ -90,13 +93,15 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
     return frame[PARTICIPANT_COLUMNS]
 
 
-def participant_counts(session: Session) -> dict[int, int]:
-    """Return the number of participants (role participant) of each module that has any."""
+def participant_counts(session: Session, module_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Return the number of participants (role participant) of each module that has any (of module_ids if given)."""
     query = (
         sa.select(Participation.module_id, sa.func.count())
         .where(Participation.role == ParticipationRole.PARTICIPANT)
         .group_by(Participation.module_id)
     )
+    if module_ids is not None:
+        query = query.where(Participation.module_id.in_(list(module_ids)))
     return {module_id: count for module_id, count in session.execute(query)}
 
 

@@ -118,20 +118,24 @@ def module_from_earlier(
     return module
 
 
-def earlier_modules(session: Session, module_id: int) -> pd.DataFrame:
-    """Return the modules that have an agenda to copy, newest first (excluding this one)."""
-    counts = (
-        sa.select(AgendaSession.module_id, sa.func.count().label("sessions"))
-        .group_by(AgendaSession.module_id)
-        .subquery()
+def earlier_modules(session: Session, module_id: int, *, limit: int | None = None) -> pd.DataFrame:
+    """Return the modules that have an agenda to copy, newest first (excluding this one); limit keeps that many."""
+    has_agenda = sa.select(AgendaSession.id).where(AgendaSession.module_id == Module.id).exists()
+    # Counted per module listed (an index look-up), so that the newest few do not count every agenda.
+    sessions = (
+        sa.select(sa.func.count(AgendaSession.id))
+        .where(AgendaSession.module_id == Module.id)
+        .correlate(Module)
+        .scalar_subquery()
     )
     query = (
-        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city, counts.c.sessions)
+        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city, sessions.label("sessions"))
         .join(Course, Course.id == Module.course_id)
-        .join(counts, counts.c.module_id == Module.id)
-        .where(Module.id != module_id)
-        .order_by(Module.start_date.desc())
+        .where(Module.id != module_id, has_agenda)
+        .order_by(Module.start_date.desc(), Module.id.desc())
     )
+    if limit is not None:
+        query = query.limit(limit)
     return pd.DataFrame(
         session.execute(query).mappings().all(), columns=["id", "code", "number", "start_date", "city", "sessions"]
     )
