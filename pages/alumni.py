@@ -137,16 +137,14 @@ def consent_form(person_id: int, consent: dict, *, key: str) -> None:
 
 
 def directory_tab() -> None:
-    with ui.db() as session:
-        options = facets.facet_options(session)
-        years = facets.year_bounds(session)
+    options = ui.cached_query(facets.facet_options)
+    years = ui.cached_query(facets.year_bounds)
     query = directory_query(options, years)
     page = st.session_state.get("directory_page", 1)
-    with ui.db() as session:
-        found = search_directory(session, query, user=user, offset=(page - 1) * PAGE_SIZE)
-        if found.total and found.results.empty:  # a new search has fewer pages than the page shown
-            st.session_state["directory_page"] = 1
-            found = search_directory(session, query, user=user)
+    found = ui.cached_query(search_directory, query, user=user, offset=(page - 1) * PAGE_SIZE)
+    if found.total and found.results.empty:  # a new search has fewer pages than the page shown
+        st.session_state["directory_page"] = 1
+        found = ui.cached_query(search_directory, query, user=user)
     if found.total == 0:
         st.info(
             "No listed alumni match. Try fewer words or filters; people who did not agree to be listed never appear."
@@ -201,8 +199,7 @@ def map_tab() -> None:
         format_func={"country_of_work": "country of work", "nationality": "nationality"}.get,
         horizontal=True,
     )
-    with ui.db() as session:
-        frame = corridors.alumni_by_country(session, by=by)
+    frame = ui.cached_query(corridors.alumni_by_country, by=by)
     if frame.empty:
         st.info("No alumni yet: the map fills in once participants complete a module.")
         return
@@ -212,8 +209,7 @@ def map_tab() -> None:
 
 
 def corridors_tab() -> None:
-    with ui.db() as session:
-        seen = corridors.corridors(session)
+    seen = ui.cached_query(corridors.corridors)
     st.caption(
         "A corridor joins a country of origin and a country of destination. Connect listed alumni working at "
         "each end for case work."
@@ -225,10 +221,9 @@ def corridors_tab() -> None:
     picked = st.selectbox("Corridor", range(len(seen)), format_func=lambda i: seen.loc[i, "corridor"])
     words = st.text_input("Only alumni whose profile mentions", placeholder="e.g. domestic workers")
     origin, destination = seen.loc[picked, "origin"], seen.loc[picked, "destination"]
-    with ui.db() as session:
-        at_origin, at_destination = corridors.corridor_alumni(
-            session, origin=origin, destination=destination, user=user, text=words
-        )
+    at_origin, at_destination = ui.cached_query(
+        corridors.corridor_alumni, origin=origin, destination=destination, user=user, text=words
+    )
     for column, frame, country in zip(st.columns(2), (at_origin, at_destination), (origin, destination), strict=True):
         with column:
             st.markdown(f"**Working in {country_name(country)}** ({len(frame)})")
@@ -241,8 +236,7 @@ def corridors_tab() -> None:
 
 def trainers_tab() -> None:
     only_alumni = st.checkbox("Only alumni (trained in our courses)", value=True)
-    with ui.db() as session:
-        pool = trainers.trainer_pool(session, user=user, alumni_only=only_alumni)
+    pool = ui.cached_query(trainers.trainer_pool, user=user, alumni_only=only_alumni)
     if pool.empty:
         st.info("No listed trainers yet: facilitators and resource persons appear here once they lead sessions.")
         return
@@ -261,11 +255,10 @@ def trainers_tab() -> None:
 
 
 def outcomes_tab() -> None:
-    with ui.db() as session:
-        counts = outcomes.outcome_counts(session)
-        by_year = outcomes.outcomes_by_year(session)
-        table = outcomes.outcomes_table(session, user=user)
-        courses = facets.facet_options(session)["course_ids"]
+    counts = ui.cached_query(outcomes.outcome_counts)
+    by_year = ui.cached_query(outcomes.outcomes_by_year)
+    table = ui.cached_query(outcomes.outcomes_table, user=user)
+    courses = ui.cached_query(facets.facet_options)["course_ids"]
     for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.metric(kind.capitalize(), count)
     if by_year.empty:

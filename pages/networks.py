@@ -74,8 +74,7 @@ def show_record(record: dict) -> None:
 
 
 def show_members(network_id: int) -> None:
-    with ui.db() as session:
-        members, not_listed = networks.network_members(session, network_id, user=user)
+    members, not_listed = ui.cached_query(networks.network_members, network_id, user=user)
     officers = members[members["network_role"] != NetworkRole.MEMBER.value]
     st.markdown("**Officers and focal points**")
     if officers.empty:
@@ -146,8 +145,7 @@ def _run(change, message: str) -> None:  # type: ignore[no-untyped-def]
         ui.show_error(error)
 
 
-with ui.db() as session:
-    table = networks.list_networks(session)
+table = ui.cached_query(networks.list_networks)
 
 with st.expander("New network", expanded=table.empty):
     network_form("new-network")

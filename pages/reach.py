@@ -14,6 +14,8 @@ st.title("Reach dashboard")
 st.caption("Who we reached, where: by country, gender, organisation type and year. Figures only, never names.")
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Without a course chosen, the module filter offers every module only up to this many.
+MODULE_CHOICES_CAP = 500
 LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
 
 
@@ -38,8 +40,7 @@ def chart_with_table(figure, table: pd.DataFrame, name: str, *, config: dict | N
         )
 
 
-with ui.db() as session:
-    options = reach.filter_options(session)
+options = ui.cached_query(reach.filter_options)
 if options["years"] is None:
     st.info("No modules are recorded yet. Add courses and modules under **Plan** and import participants first.")
     st.stop()
@@ -47,8 +48,21 @@ if options["years"] is None:
 with st.sidebar:
     st.header("Filters")
     courses = st.multiselect("Course", list(options["courses"]), format_func=options["courses"].get)
-    module_choices = [m for m, label in options["modules"].items() if not courses or label.split(" · ")[0] in courses]
-    module_ids = st.multiselect("Module", module_choices, format_func=options["modules"].get)
+    chosen_courses = set(courses)
+    module_choices = [
+        m for m, label in options["modules"].items() if not courses or label.split(" · ")[0] in chosen_courses
+    ]
+    too_many = len(module_choices) > MODULE_CHOICES_CAP
+    module_ids = st.multiselect(
+        "Module",
+        [] if too_many else module_choices,
+        format_func=options["modules"].get,
+        disabled=too_many,
+        placeholder=("Choose a course first" if not courses else "Choose fewer courses first") if too_many else None,
+        help=f"Over {MODULE_CHOICES_CAP:,} modules: choose a course above to pick among its modules."
+        if too_many
+        else None,
+    )
     first, last = options["years"]
     years = st.slider("Years", first, last, (first, last)) if first < last else (first, last)
     scopes = st.multiselect("Scope", options["scopes"])
@@ -71,16 +85,15 @@ reach_filter = reach.ReachFilter(
     country_basis=reach.CountryBasis(basis),
 )
 
-with ui.db() as session:
-    figures = reach.headline_figures(session, reach_filter).iloc[0]
-    by_country = reach.by_country(session, reach_filter)
-    by_gender = reach.by_gender(session, reach_filter)
-    by_org_type = reach.by_org_type(session, reach_filter)
-    growth = reach.growth(session, reach_filter)
-    repeat = reach.repeat_participation(session, reach_filter)
-    corridors = reach.corridors(session, reach_filter)
-    stack = st.session_state.get("stack", "gender")
-    by_year = reach.by_year(session, reach_filter, stack=stack)
+figures = ui.cached_query(reach.headline_figures, reach_filter).iloc[0]
+by_country = ui.cached_query(reach.by_country, reach_filter)
+by_gender = ui.cached_query(reach.by_gender, reach_filter)
+by_org_type = ui.cached_query(reach.by_org_type, reach_filter)
+growth = ui.cached_query(reach.growth, reach_filter)
+repeat = ui.cached_query(reach.repeat_participation, reach_filter)
+corridors = ui.cached_query(reach.corridors, reach_filter)
+stack = st.session_state.get("stack", "gender")
+by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
 
 metrics = st.columns(7)
 for column, (label, value) in zip(

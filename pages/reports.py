@@ -13,8 +13,7 @@ st.caption("Module reports for partners and funders, certificates of participati
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-with ui.db() as session:
-    modules = modules_table(session)
+modules = ui.cached_query(modules_table)
 if modules.empty:
     st.info("No modules are recorded yet. Add a course and its modules under **Plan** first.")
     st.stop()
@@ -29,12 +28,10 @@ numbers = sorted(modules.loc[modules["course"] == course, "number"])
 number = right.selectbox("Module", numbers, format_func=lambda n: f"Module {n}")
 slug = f"{course}-module-{number}"
 
-with ui.db() as session:
-    content = reports.module_report_content(
-        session, int(modules.loc[(modules["course"] == course) & (modules["number"] == number), "module_id"].iloc[0])
-    )
-    completed = reports.module_certificates(session, course, number)
-    course_completed = reports.course_certificates(session, course)
+module_id = int(modules.loc[(modules["course"] == course) & (modules["number"] == number), "module_id"].iloc[0])
+content = ui.cached_query(reports.module_report_content, module_id)
+completed = ui.cached_query(reports.module_certificates, course, number)
+course_completed = ui.cached_query(reports.course_certificates, course)
 
 st.write(
     f"**{content.course_title}, Module {number}** — {reports.date_span(content.start, content.end)}"
