@@ -10,6 +10,9 @@ import statistics
 import time
 from collections.abc import Callable
 
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
 # The account the benchmarks sign in with; added to the benchmark database when missing.
 ACCOUNT = ("benchmark-admin", "a-long-benchmark-password")
 
@@ -43,6 +46,22 @@ def best_of(function: Callable[[], object], repeat: int) -> tuple[float, float]:
 def database_url(value: str) -> str:
     """Return a database URL for a SQLite file path or a URL."""
     return value if "://" in value else f"sqlite:///{os.path.abspath(value)}"
+
+
+def read_only_engine(value: str) -> Engine:
+    """Return an engine on a SQLite file opened read-only, or make_engine's for a database URL.
+
+    For benchmarks that only read a shared scale database: the app's SQLite engine starts every
+    transaction with BEGIN IMMEDIATE, so a long query would hold the write lock and make other
+    processes on the same file wait, then fail. Reads cost the same either way.
+    """
+    from programme.db import make_engine
+
+    url = database_url(value)
+    if not url.startswith("sqlite:///"):
+        return make_engine(url)
+    path = url.removeprefix("sqlite:///")
+    return sa.create_engine(f"sqlite:///file:{path}?mode=ro&uri=true", connect_args={"check_same_thread": False})
 
 
 def ensure_account(url: str) -> None:

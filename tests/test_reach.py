@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme import reach
@@ -154,3 +155,16 @@ def test_demo_figures_agree_with_the_cli_contract(demo_engine) -> None:
         assert figures["participations"] == totals["participations"]
         assert reach.by_gender(session).set_index("gender")["individuals"].to_dict() == totals["by_gender"]
         assert reach.growth(session)["cumulative_individuals"].iloc[-1] == totals["individuals"]
+
+
+def test_a_figure_joins_only_the_tables_its_columns_and_filter_use() -> None:
+    def joined(reach_filter: ReachFilter | None, columns: list[str]) -> set[str]:
+        sql = str(sa.select(reach.participations(reach_filter, columns)))
+        return {name for name in ("person", "module", "course", "organisation") if f"JOIN {name} " in sql}
+
+    assert joined(None, ["person_id", "module_id"]) == set()
+    assert joined(None, ["nationality", "person_id"]) == {"person"}
+    assert joined(None, ["org_type"]) == {"person", "organisation"}
+    assert joined(ReachFilter(scopes=("regional",)), ["person_id"]) == {"module", "course"}
+    assert joined(ReachFilter(year_from=2012, genders=("female",)), ["person_id"]) == {"person", "module"}
+    assert joined(None, []) == joined(None, None) == {"person", "module", "course", "organisation"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -60,35 +61,44 @@ class ReachFilter:
         return Person.nationality
 
 
-def participations(reach_filter: ReachFilter | None = None) -> sa.Subquery:
+def participations(reach_filter: ReachFilter | None = None, columns: Iterable[str] | None = None) -> sa.Subquery:
     """Return the filtered participations, one row each, with the person's and module's attributes.
 
-    Every reach figure aggregates this subquery, so joins and filters live in one place.
+    Every reach figure aggregates this subquery, so joins and filters live in one place. `columns` names
+    the columns a figure needs (default: all of them); only the tables those columns and the filter use
+    are joined, since a join costs a lookup per participation. Every participation has its person, module
+    and course (foreign keys), so leaving an unused one out never changes which participations count.
     """
     f = reach_filter or ReachFilter()
     year = sa.cast(sa.extract("year", Module.start_date), sa.Integer)
-    query = (
-        sa.select(
-            Participation.id.label("participation_id"),
-            Participation.person_id.label("person_id"),
-            Participation.module_id.label("module_id"),
-            Participation.role.label("role"),
-            Module.course_id.label("course_id"),
-            year.label("year"),
-            Course.scope.label("scope"),
-            Person.gender.label("gender"),
-            Person.nationality.label("nationality"),
-            Person.country_of_work.label("country_of_work"),
-            f.country_column().label("country"),
-            Organisation.org_type.label("org_type"),
-        )
-        .select_from(Participation)
-        .join(Person, Person.id == Participation.person_id)
-        .join(Module, Module.id == Participation.module_id)
-        .join(Course, Course.id == Module.course_id)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-    )
-    return query.where(*_conditions(f, year)).subquery("reach")
+    available = {
+        "participation_id": Participation.id,
+        "person_id": Participation.person_id,
+        "module_id": Participation.module_id,
+        "role": Participation.role,
+        "course_id": Module.course_id,
+        "year": year,
+        "scope": Course.scope,
+        "gender": Person.gender,
+        "nationality": Person.nationality,
+        "country_of_work": Person.country_of_work,
+        "country": f.country_column(),
+        "org_type": Organisation.org_type,
+    }
+    selected = [available[name].label(name) for name in (columns or available)]
+    conditions = _conditions(f, year)
+    used = set(sa.select(*selected).where(*conditions).get_final_froms())
+    person, module, course, organisation = (model.__table__ for model in (Person, Module, Course, Organisation))
+    joined: Any = Participation.__table__
+    if used & {person, organisation}:
+        joined = joined.join(person, Person.id == Participation.person_id)
+    if used & {module, course}:
+        joined = joined.join(module, Module.id == Participation.module_id)
+    if course in used:
+        joined = joined.join(course, Course.id == Module.course_id)
+    if organisation in used:
+        joined = joined.outerjoin(organisation, Organisation.id == Person.organisation_id)
+    return sa.select(*selected).select_from(joined).where(*conditions).subquery("reach")
 
 
 def _conditions(f: ReachFilter, year: Any) -> list[Any]:

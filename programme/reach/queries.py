@@ -44,7 +44,9 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
     Courses and modules are those with at least one participation in the selection; individuals are
     distinct people; shares are percentages of individuals.
     """
-    p = participations(reach_filter)
+    p = participations(
+        reach_filter, ["course_id", "module_id", "person_id", "participation_id", "country", "gender", "org_type"]
+    )
     civil_society = sa.case((p.c.org_type.in_(list(CIVIL_SOCIETY)), p.c.person_id))
     women = sa.case((p.c.gender == Gender.FEMALE, p.c.person_id))
     row = session.execute(
@@ -76,7 +78,7 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
 
 
 def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
-    p = participations(reach_filter)
+    p = participations(reach_filter, [column_name, "person_id", "participation_id"])
     column = p.c[column_name]
     rows = session.execute(
         sa.select(column, sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)).group_by(
@@ -116,7 +118,7 @@ def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.
 def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack: str = "gender") -> pd.DataFrame:
     """Return year, the stack's category, individuals (distinct within the year) and participations."""
     column_name = STACKS[stack]
-    p = participations(reach_filter)
+    p = participations(reach_filter, ["year", column_name, "person_id", "participation_id"])
     rows = session.execute(
         sa.select(
             p.c.year, p.c[column_name], sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)
@@ -133,7 +135,7 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
 
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
-    p = participations(reach_filter)
+    p = participations(reach_filter, ["person_id", "year"])
     first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
     rows = session.execute(
         sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
@@ -149,7 +151,7 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 
 def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
-    p = participations(reach_filter)
+    p = participations(reach_filter, ["person_id", "module_id"])
     per_person = (
         sa.select(p.c.person_id, sa.func.count(sa.distinct(p.c.module_id)).label("modules"))
         .group_by(p.c.person_id)
@@ -168,7 +170,7 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
 
     People whose nationality or country of work is not on record are left out.
     """
-    p = participations(reach_filter)
+    p = participations(reach_filter, ["nationality", "country_of_work", "person_id"])
     rows = session.execute(
         sa.select(p.c.nationality, p.c.country_of_work, sa.func.count(sa.distinct(p.c.person_id)))
         .where(p.c.nationality.is_not(None), p.c.country_of_work.is_not(None))
