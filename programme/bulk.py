@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import itertools
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -81,21 +82,25 @@ def _prepare(
 
 def _converted(values: Sequence[Any], process: Any) -> list[Any]:
     """Return process(value) for each value (None stays None), each distinct value converted once."""
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # unhashable values: each converted
+        return [None if value is None else process(value) for value in values]
+    kinds = {value.__class__ for value in distinct if value is not None}
+    # Within one of these types equal values are the same value (1 == True == 1.0 mixes types).
+    if len(kinds) <= 1 and all(kind in (str, bool, int) or issubclass(kind, enum.Enum) for kind in kinds):
+        table = {value: None if value is None else process(value) for value in distinct}
+        return list(map(table.__getitem__, values))
     seen: dict[tuple[type, Any], Any] = {}
     result = []
     for value in values:
         if value is None:
             result.append(None)
             continue
-        key = (value.__class__, value)  # the type too: 1 and True are equal keys, not equal values
-        try:
-            converted = seen.get(key, _VARYING)
-        except TypeError:  # unhashable: converted each time
-            result.append(process(value))
-            continue
-        if converted is _VARYING:
-            converted = seen[key] = process(value)
-        result.append(converted)
+        key = (value.__class__, value)
+        if key not in seen:
+            seen[key] = process(value)
+        result.append(seen[key])
     return result
 
 
