@@ -48,6 +48,7 @@ from programme.models import (
     Participation,
     Person,
 )
+from programme.search_index import EXPECTED_TRIGGER, indexed_together, replaceable_trigger
 from programme.sheets import SheetTable
 
 # Copies of ../shared/samples/ (realistic messy files from the users), so that a clean clone tests them.
@@ -562,6 +563,36 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(both_engine, data, "b.csv")
     assert [count(both_engine, table) for table in tables] == before
+
+
+SEARCH_ENTRIES = """
+    SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes
+    FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id ORDER BY p.id
+"""
+
+
+def test_imported_people_are_in_the_search_index_as_the_trigger_would_put_them(sqlite_engine: Engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        assert replaceable_trigger(session) is not None  # at head, imports index new people together
+    run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "a.csv")  # the next import starts at id 2
+    run_import(sqlite_engine, REGISTRATIONS.read_bytes(), REGISTRATIONS.name)
+    with sqlite_engine.connect() as connection:
+        indexed = connection.exec_driver_sql(
+            "SELECT rowid, name, organisation, position, expertise, notes FROM person_search ORDER BY rowid"
+        ).all()
+        assert indexed == connection.exec_driver_sql(SEARCH_ENTRIES).all() and len(indexed) == 61
+        found = connection.exec_driver_sql("SELECT rowid FROM person_search WHERE person_search MATCH 'ana'").all()
+        assert len(found) == 1
+        trigger = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'person_search_ai'").scalar()
+    assert " ".join(trigger.split()) == EXPECTED_TRIGGER
+
+
+def test_the_search_trigger_is_back_after_a_bulk_write_fails(sqlite_engine: Engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        with pytest.raises(RuntimeError, match="disk full"), indexed_together(session, [1, 2, 3]):
+            assert replaceable_trigger(session) is None  # set aside inside the block
+            raise RuntimeError("disk full")
+        assert replaceable_trigger(session) is not None
 
 
 # ---------------------------------------------------------------- files out
