@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -229,6 +230,31 @@ class _Organisations:
             return None
         return self.ids.get((target.first("org_key"), target.organisation_country()))
 
+    def ids_for(self, targets: list[_Target]) -> list[int | None]:
+        """Return id_for(target) for each target."""
+        names, keys = _offered(targets, "organisation"), _offered(targets, "org_key")
+        return [
+            self.ids.get((key, country)) if name else None
+            for name, key, country in zip(names, keys, _countries(targets), strict=True)
+        ]
+
+
+def _offered(targets: list[_Target], name: str) -> list[Any]:
+    """Return target.first(name) for each target, reading a one-row person's row directly."""
+    read = attrgetter(name)
+    values = [read(target.rows[0]) if len(target.rows) == 1 else target.first(name) for target in targets]
+    return [None if value == "" else value for value in values]
+
+
+def _countries(targets: list[_Target]) -> list[str | None]:
+    """Return target.organisation_country() for each target."""
+    return [
+        work or nationality
+        for work, nationality in zip(
+            _offered(targets, "country_of_work"), _offered(targets, "nationality"), strict=True
+        )
+    ]
+
 
 def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     """Return organisation ids by (name key, country), creating the missing ones."""
@@ -238,13 +264,19 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
         for org_id, key, country in session.execute(sa.select(table.c.id, table.c.name_key, table.c.country))
     }
     wanted: dict[tuple[str, str | None], tuple[str, str]] = {}
-    for target in targets:
-        name, org_key = target.first("organisation"), target.first("org_key")
+    columns = zip(
+        _offered(targets, "organisation"),
+        _offered(targets, "org_key"),
+        _countries(targets),
+        _offered(targets, "org_type"),
+        strict=True,
+    )
+    for name, org_key, country, org_type in columns:
         if not name or not org_key:
             continue
-        key = (org_key, target.organisation_country())
+        key = (org_key, country)
         if key not in known and key not in wanted:
-            wanted[key] = (name, (target.first("org_type") or OrgType.OTHER).value)
+            wanted[key] = (name, (org_type or OrgType.OTHER).value)
     created = _reserve_ids(session, table, len(wanted))
     _write(
         session,
@@ -271,7 +303,7 @@ def _insert_people(
     now = utcnow()
 
     def offered(name: str) -> list[Any]:
-        return [target.first(name) for target in targets]
+        return _offered(targets, name)
 
     columns = {
         "id": ids,
@@ -282,7 +314,7 @@ def _insert_people(
         "gender": [(gender or Gender.UNDISCLOSED).value for gender in offered("gender")],
         "nationality": offered("nationality"),
         "country_of_work": offered("country_of_work"),
-        "organisation_id": [organisations.id_for(target) for target in targets],
+        "organisation_id": organisations.ids_for(targets),
         "position": offered("position"),
         "email": offered("email"),
         "phone": offered("phone"),
@@ -395,7 +427,7 @@ def _participations(
         "id": ids,
         "person_id": [target.person_id for target in fresh],
         "module_id": Constant(plan.module_id),
-        "role": [target.first("role") or ParticipationRole.PARTICIPANT for target in fresh],
+        "role": [role or ParticipationRole.PARTICIPANT for role in _offered(fresh, "role")],
         "attended": attended,
         "completed": completed,
         "days_attended": days_attended,
