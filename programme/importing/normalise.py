@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from functools import lru_cache
 
 import phonenumbers
@@ -57,6 +58,21 @@ def _already_clean(text: str) -> bool:
         and text[:1] != " "
         and text[-1:] != " "
         and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
+def all_clean(texts: Collection[str]) -> bool:
+    """Return whether clean() returns each of the texts as it is: _already_clean for all at once."""
+    # A newline between texts: not printable itself, it keeps each text's spaces and accents apart.
+    joined = "\n".join(texts)
+    return (
+        "".join(texts).isprintable()
+        and "  " not in joined
+        and not joined.startswith(" ")
+        and not joined.endswith(" ")
+        and "\n " not in joined
+        and " \n" not in joined
+        and (joined.isascii() or unicodedata.is_normalized("NFC", joined))
     )
 
 

@@ -82,9 +82,7 @@ def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
     it cell by cell would give.
     """
     count = len(table.row_numbers)
-    cells = {
-        name: _each_distinct(table.frame[column].tolist()[:count], clean) for name, column in mapping.fields.items()
-    }
+    cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
     people = _people(table, mapping, cells)
     if not people:
         return []
@@ -138,6 +136,14 @@ def _each_distinct(values: list[Any], function: Callable[[Any], Any]) -> list[An
         return [function(value) for value in values]
     results = {value: function(value) for value in distinct}
     return list(map(results.__getitem__, values))
+
+
+def _cleaned(values: list[Any]) -> list[str]:
+    """Return clean(value) for each value: the values themselves when they are text that clean() keeps."""
+    distinct = dict.fromkeys(values)
+    if all(value.__class__ is str for value in distinct) and normalise.all_clean(distinct):
+        return values
+    return _each_distinct(values, clean)
 
 
 def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
@@ -263,6 +269,10 @@ def _read_days(people: list[PersonRow], day_cells: dict[int, tuple[str, list[obj
     order = sorted(day_cells)
     read = _reading(lambda value: normalise.day_mark(clean(value)))
     marks = [_each_distinct([day_cells[day][1][person.index] for person in people], read) for day in order]
+    if all(message is None for column in marks for _, message in set(column)):  # every cell a mark
+        for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
+            person.days = {day: present for day, (present, _) in zip(order, row_marks, strict=True)}
+        return
     for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
         days: dict[int, bool] = {}
         for day, (present, message) in zip(order, row_marks, strict=True):

@@ -92,7 +92,11 @@ def _workbook_sheets(data: bytes) -> dict[str, list[list[str]]]:
         sheets = {}
         for name in workbook.sheet_names:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets[name] = [[_cell_text(cell) for cell in row] for row in rows]
+            sheets[name] = [
+                # _cell_text, with its commonest case (ASCII text) spelt out: the same text, sooner
+                [cell.strip() if type(cell) is str and cell.isascii() else _cell_text(cell) for cell in row]
+                for row in rows
+            ]
         return sheets
     except Exception as error:
         raise UnreadableFile(
