@@ -1,8 +1,10 @@
-"""Bulk writes of many rows through the DB-API: executemany on SQLite, COPY on PostgreSQL."""
+"""Bulk writes of many rows through the DB-API: multi-row INSERTs on SQLite, COPY on PostgreSQL."""
 
 from __future__ import annotations
 
+import enum
 import itertools
+import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -10,9 +12,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-# Rows handed to one executemany call on SQLite: large enough to amortise the call, small enough that
-# the converted tuples of one batch stay a few megabytes.
-SQLITE_BATCH_ROWS = 50_000
+# Rows in one multi-row INSERT on SQLite (fewer when the bind-parameter limit requires): each statement
+# costs one savepoint, which makes FTS5 write out its pending index data, so a statement per row (as
+# executemany does) makes a table with a full-text trigger (person) several times slower to fill.
+SQLITE_STATEMENT_ROWS = 2_000
 # Page cache while SQLite builds indexes after a bulk load (KiB): bounded, and returned afterwards.
 SQLITE_INDEX_CACHE_KIB = 256 * 1024
 
@@ -40,17 +43,32 @@ def write_columns(session: Session, table_name: str, columns: Mapping[str, Seque
     count = lengths.pop() if lengths else 0
     if count == 0:
         return 0
-    prepared = [_prepare(table.c[name], values, dialect, count) for name, values in columns.items()]
-    rows = zip(*prepared, strict=True)
     raw = connection.connection.driver_connection
     if dialect.name == "sqlite":
-        _executemany(raw, table_name, list(columns), rows)
+        constants = {name: _constant(table.c[name], values, dialect) for name, values in columns.items()}
+        constants = {name: value for name, value in constants.items() if value is not _VARYING}
+        varying = {
+            name: _prepare(table.c[name], values, dialect) for name, values in columns.items() if name not in constants
+        }
+        _insert_values(raw, table_name, list(columns), constants, varying, count)
     else:
-        _copy(raw, table_name, list(columns), rows)
+        prepared = [_prepare(table.c[name], values, dialect, count) for name, values in columns.items()]
+        _copy(raw, table_name, list(columns), zip(*prepared, strict=True))
     return count
 
 
-def _prepare(column: sa.Column, values: Sequence[Any] | Constant, dialect: sa.Dialect, count: int) -> Iterable[Any]:
+_VARYING = object()
+
+
+def _constant(column: sa.Column, values: Sequence[Any] | Constant, dialect: sa.Dialect) -> Any:
+    if not isinstance(values, Constant):
+        return _VARYING
+    return next(iter(_prepare(column, values, dialect, 1)))
+
+
+def _prepare(
+    column: sa.Column, values: Sequence[Any] | Constant, dialect: sa.Dialect, count: int = 0
+) -> Sequence[Any] | Iterable[Any]:
     # The dialect's own form of the type (sqlite's TIME, DATE...) holds the conversion an insert would apply.
     process = column.type.dialect_impl(dialect).bind_processor(dialect)
     if isinstance(values, Constant):
@@ -59,16 +77,60 @@ def _prepare(column: sa.Column, values: Sequence[Any] | Constant, dialect: sa.Di
     plain = values.tolist() if hasattr(values, "tolist") else values
     if process is None:
         return plain
-    return [None if value is None else process(value) for value in plain]
+    return _converted(plain, process)
 
 
-def _executemany(raw: Any, table_name: str, names: list[str], rows: Iterable[tuple]) -> None:
+def _converted(values: Sequence[Any], process: Any) -> list[Any]:
+    """Return process(value) for each value (None stays None), each distinct value converted once."""
+    try:
+        distinct = dict.fromkeys(values)
+    except TypeError:  # unhashable values: each converted
+        return [None if value is None else process(value) for value in values]
+    kinds = {value.__class__ for value in distinct if value is not None}
+    # Within one of these types equal values are the same value (1 == True == 1.0 mixes types).
+    if len(kinds) <= 1 and all(kind in (str, bool, int) or issubclass(kind, enum.Enum) for kind in kinds):
+        table = {value: None if value is None else process(value) for value in distinct}
+        return list(map(table.__getitem__, values))
+    seen: dict[tuple[type, Any], Any] = {}
+    result = []
+    for value in values:
+        if value is None:
+            result.append(None)
+            continue
+        key = (value.__class__, value)
+        if key not in seen:
+            seen[key] = process(value)
+        result.append(seen[key])
+    return result
+
+
+def _insert_values(
+    raw: sqlite3.Connection,
+    table_name: str,
+    names: list[str],
+    constants: dict[str, Any],
+    varying: dict[str, Sequence[Any]],
+    count: int,
+) -> None:
+    """INSERT ... SELECT from multi-row VALUES: constants bound once a statement, the rest once a cell."""
+    positions = iter(range(1, len(varying) + 1))
+    selected = ", ".join("?" if name in constants else f"column{next(positions)}" for name in names)
+    columns = list(varying.values())
+    width = len(columns)
+    limit = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) - len(constants)
+    per_statement = max(1, min(SQLITE_STATEMENT_ROWS, limit // width))
+    prefix = list(constants.values())
+    row = f"({', '.join('?' * width)})"
     # Table and column names come from our own metadata, never from input.
-    statement = f"INSERT INTO {table_name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"  # noqa: S608
+    head = f"INSERT INTO {table_name} ({', '.join(names)}) SELECT {selected} FROM (VALUES "  # noqa: S608
+    full = head + ", ".join([row] * per_statement) + ")"
     cursor = raw.cursor()
     try:
-        while batch := list(itertools.islice(rows, SQLITE_BATCH_ROWS)):
-            cursor.executemany(statement, batch)
+        for start in range(0, count, per_statement):
+            stop = min(count, start + per_statement)
+            statement = full if stop - start == per_statement else head + ", ".join([row] * (stop - start)) + ")"
+            cells = itertools.chain.from_iterable(zip(*(column[start:stop] for column in columns), strict=True))
+            cursor.execute(statement, [*prefix, *cells])
     finally:
         cursor.close()
 

@@ -22,11 +22,16 @@ def clean_text(value: object) -> str:
 
 def fold(text: str) -> str:
     """Return text lower-cased, without accents and punctuation, words single-spaced."""
+    return " ".join(fold_words(text))
+
+
+def fold_words(text: str) -> list[str]:
+    """Return the words of fold(text)."""
     if not text.isascii():
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
     # [\W_] is exactly "not str.isalnum()": the same result as a per-character test, ~5x faster.
-    return " ".join(_NOT_ALNUM.sub(" ", text.casefold()).split())
+    return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
 
 def display_name(value: object) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import shutil
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
 from programme.cli import main
@@ -28,6 +30,7 @@ from programme.importing import (
     build_plan,
     detect_mapping,
     file_hash,
+    matching,
     normalise,
     read_participant_sheet,
     undo_batch,
@@ -36,7 +39,7 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
 from programme.importing.normalise import CellError
-from programme.importing.validate import validate_rows
+from programme.importing.validate import PersonRow, validate_rows
 from programme.models import (
     AttendanceDay,
     AuditEntry,
@@ -48,6 +51,7 @@ from programme.models import (
     Participation,
     Person,
 )
+from programme.search_index import EXPECTED_TRIGGER, indexed_together, replaceable_trigger
 from programme.sheets import SheetTable
 
 # Copies of ../shared/samples/ (realistic messy files from the users), so that a clean clone tests them.
@@ -562,6 +566,107 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(both_engine, data, "b.csv")
     assert [count(both_engine, table) for table in tables] == before
+
+
+SEARCH_ENTRIES = """
+    SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes
+    FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id ORDER BY p.id
+"""
+
+
+def test_imported_people_are_in_the_search_index_as_the_trigger_would_put_them(sqlite_engine: Engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        assert replaceable_trigger(session) is not None  # at head, imports index new people together
+    run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "a.csv")  # the next import starts at id 2
+    run_import(sqlite_engine, REGISTRATIONS.read_bytes(), REGISTRATIONS.name)
+    with sqlite_engine.connect() as connection:
+        indexed = connection.exec_driver_sql(
+            "SELECT rowid, name, organisation, position, expertise, notes FROM person_search ORDER BY rowid"
+        ).all()
+        assert indexed == connection.exec_driver_sql(SEARCH_ENTRIES).all() and len(indexed) == 61
+        found = connection.exec_driver_sql("SELECT rowid FROM person_search WHERE person_search MATCH 'ana'").all()
+        assert len(found) == 1
+        trigger = connection.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'person_search_ai'").scalar()
+    assert " ".join(trigger.split()) == EXPECTED_TRIGGER
+
+
+def test_the_search_trigger_is_back_after_a_bulk_write_fails(sqlite_engine: Engine) -> None:
+    with session_scope(sqlite_engine) as session:
+        with pytest.raises(RuntimeError, match="disk full"), indexed_together(session, [1, 2, 3]):
+            assert replaceable_trigger(session) is None  # set aside inside the block
+            raise RuntimeError("disk full")
+        assert replaceable_trigger(session) is not None
+
+
+def _reference_match(key: str, pool: list[tuple[str, int]]) -> tuple[int, float] | None:
+    """Probable matching as one extractOne per row does it: by ratio, then by words for several words."""
+    names = [name for name, _ in pool]
+    hit = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=matching.PROBABLE_CUTOFF)
+    if hit is None and len(key.split()) >= 2:
+        hit = process.extractOne(
+            key,
+            names,
+            scorer=lambda left, right, **_: fuzz.token_set_ratio(left, right) if len(right.split()) >= 2 else 0,
+            score_cutoff=matching.PROBABLE_CUTOFF,
+        )
+    return None if hit is None else (pool[hit[2]][1], round(float(hit[1]), 1))
+
+
+def test_probable_matches_choose_what_extract_one_on_each_row_chooses() -> None:
+    rng = random.Random(3)
+    words = ["maria", "ana", "santos", "dos", "rai", "ram", "lim", "win", "nguyen", "van", "an", "李", "şen", "12"]
+
+    def name() -> str:
+        chosen = [rng.choice(words) for _ in range(rng.choice([1, 2, 3, 4]))]
+        if rng.random() < 0.3:  # a misspelling
+            word = rng.randrange(len(chosen))
+            chosen[word] = chosen[word][:-1] + rng.choice("aeiou")
+        form = rng.random()  # mostly name keys; some names stored otherwise (unsorted, punctuation)
+        return " ".join(sorted(chosen)) if form < 0.8 else " ".join(chosen) if form < 0.9 else "-".join(chosen)
+
+    index = matching.PeopleIndex()
+    for person_id in range(1, 400):
+        index.add(matching.KnownPerson(person_id, "x", name(), rng.choice(["NPL", "PHL", None]), None, None))
+    rows = [
+        PersonRow(index=i, row=i + 2, name_key=name(), nationality=rng.choice(["NPL", "PHL", None])) for i in range(300)
+    ]
+    groups: dict[str | None, list[tuple[str, int]]] = {}
+    for known in index.people.values():
+        groups.setdefault(known.nationality, []).append((known.name_key, known.id))
+    expected = {}
+    for row in rows:
+        # The pool's order decides between equal scores: the nationality's people, then those without one.
+        everyone = [entry for entries in groups.values() for entry in entries]
+        pool = everyone if row.nationality is None else groups.get(row.nationality, []) + groups.get(None, [])
+        found = _reference_match(row.name_key, pool)
+        if found is not None:
+            expected[row.index] = found
+    got = {i: (match.person_id, match.score) for i, match in matching.probable_matches(index, rows).items()}
+    assert got == expected and len(got) > 100
+
+
+def test_a_name_stored_with_a_repeated_word_is_compared_by_words() -> None:
+    # No word in common, ratio 69: by words (each once) "dosa santos" and "dos santose" score 90.9.
+    index = matching.PeopleIndex()
+    index.add(matching.KnownPerson(1, "Dosa Santos Santos", "dosa santos santos", "PHL", None, None))
+    index.add(matching.KnownPerson(2, "Ana Lim", "ana lim", "PHL", None, None))
+    rows = [PersonRow(index=0, row=2, name_key="dos santose", nationality="PHL")]
+    (match,) = matching.probable_matches(index, rows).values()
+    assert (match.person_id, match.score) == (1, 90.9)
+
+
+def test_word_scores_equal_ratios_between_name_keys_without_a_common_word() -> None:
+    # matching._WordIndex leaves such names out of the comparison by words: their ratio already decided.
+    rng = random.Random(5)
+    letters = "abcdefghij0123456789éñøçğ李王अ"
+    for _ in range(5_000):
+        left, right = (
+            {"".join(rng.sample(letters, rng.randint(1, 6))) for _ in range(rng.randint(2, 4))} for _ in "lr"
+        )
+        if left & right:
+            continue
+        first, second = " ".join(sorted(left)), " ".join(sorted(right))
+        assert abs(fuzz.token_set_ratio(first, second) - fuzz.ratio(first, second)) < 1e-9
 
 
 # ---------------------------------------------------------------- files out

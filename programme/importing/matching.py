@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import sqlalchemy as sa
 from rapidfuzz import fuzz, process
 from sqlmodel import Session
@@ -102,31 +103,92 @@ def probable_matches(index: PeopleIndex, rows: list[PersonRow]) -> dict[int, Mat
     for known in index.people.values():
         groups[known.nationality].append((known.name_key, known.id))
     everyone = [entry for entries in groups.values() for entry in entries]
-    found: dict[int, Match] = {}
+    # Rows of one nationality are compared with the same people: all of them at once.
+    by_nationality: dict[str | None, list[PersonRow]] = defaultdict(list)
     for person in rows:
+        by_nationality[person.nationality].append(person)
+    best: dict[int, Match] = {}
+    for nationality, people in by_nationality.items():
         # Same nationality, or a side without one: a nationality on both sides that differs rules it out.
-        pool = everyone if person.nationality is None else groups.get(person.nationality, []) + groups.get(None, [])
-        if not pool:
-            continue
-        best = _best(person.name_key, pool)
-        if best is not None:
-            found[person.index] = best
+        pool = everyone if nationality is None else groups.get(nationality, []) + groups.get(None, [])
+        if pool:
+            best.update(_best([person.index for person in people], [person.name_key for person in people], pool))
+    return {person.index: best[person.index] for person in rows if person.index in best}
+
+
+# Scores computed at once, at most (rows x people); larger sets are compared a slice of rows at a time.
+MATRIX_CELLS = 4_000_000
+# Names scoring this close to the cutoff by ratio are compared by words too, whatever words they share
+# (a margin far wider than the rounding that separates the two scorers' arithmetic).
+_NEAR_CUTOFF = PROBABLE_CUTOFF - 1
+
+
+def _best(indexes: list[int], keys: list[str], pool: list[tuple[str, int]]) -> dict[int, Match]:
+    """Return {row index: the pool's first best-scoring person} for keys scoring at least PROBABLE_CUTOFF.
+
+    The same choice as process.extractOne on each key (the first of equal best scores) by ratio, and
+    for a key of two words or more with no such name, by token_set_ratio among names of two words or
+    more. Ratios are scored by rapidfuzz's cdist, many keys at once in compiled code.
+    """
+    names = [entry[0] for entry in pool]
+    found: dict[int, Match] = {}
+    by_words: _WordIndex | None = None  # built when a key first needs it
+    step = max(1, MATRIX_CELLS // len(names))
+    for start in range(0, len(keys), step):
+        chunk = keys[start : start + step]
+        matrix = process.cdist(chunk, names, scorer=fuzz.ratio, score_cutoff=_NEAR_CUTOFF, dtype=np.float64)
+        positions = matrix.argmax(axis=1)  # the first of equal maxima, as extractOne keeps the first
+        for i, (key, position) in enumerate(zip(chunk, positions.tolist(), strict=True)):
+            score, person_id = float(matrix[i, position]), pool[position][1]
+            if score < PROBABLE_CUTOFF:
+                if len(key.split()) < 2:
+                    continue
+                by_words = by_words or _WordIndex(names)
+                near = np.flatnonzero(matrix[i]).tolist()  # ratios within _NEAR_CUTOFF of the cutoff
+                candidates = by_words.candidates(key, near)
+                hit = process.extractOne(
+                    key, [names[c] for c in candidates], scorer=fuzz.token_set_ratio, score_cutoff=PROBABLE_CUTOFF
+                )
+                if hit is None:
+                    continue
+                score, person_id = hit[1], pool[candidates[hit[2]]][1]
+            found[indexes[start + i]] = Match(person_id, False, round(float(score), 1), "similar name")
     return found
 
 
-def _best(key: str, pool: list[tuple[str, int]]) -> Match | None:
-    keys = [entry[0] for entry in pool]
-    hit = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=PROBABLE_CUTOFF)
-    if hit is None and len(key.split()) >= 2:
-        # "Maria Santos" and "Maria dos Santos": one name's words all in the other's.
-        hit = process.extractOne(key, keys, scorer=_token_subset, score_cutoff=PROBABLE_CUTOFF)
-    if hit is None:
-        return None
-    _, score, position = hit
-    return Match(pool[position][1], False, round(float(score), 1), "similar name")
+class _WordIndex:
+    """Names of two words or more by word: a key is compared by words only with names that can reach the cutoff.
+
+    ("Maria Santos" and "Maria dos Santos": one name's words all in the other's.) token_set_ratio compares two names by the words they share; between two names that share none,
+    each already single-spaced distinct words in sorted order (as name keys are), it is their ratio. For a
+    key scoring below the cutoff by ratio with every name, only names that share a word with it, names
+    not in that form, and names whose ratio came near the cutoff can reach the cutoff by words: the
+    others are left out, and the pool's order (which decides between equal scores) is kept.
+    """
+
+    def __init__(self, names: list[str]) -> None:
+        self.several = [len(name.split()) >= 2 for name in names]
+        self.positions: dict[str, list[int]] = defaultdict(list)
+        self.unusual: list[int] = []  # of several words, not in name-key form: always compared
+        for position, name in enumerate(names):
+            if not self.several[position]:
+                continue
+            words = name.split()
+            if not _is_key_form(name, words):
+                self.unusual.append(position)
+            for word in set(words):
+                self.positions[word].append(position)
+
+    def candidates(self, key: str, near: list[int]) -> list[int]:
+        """Return the positions (ascending) of the names of several words the key could reach the cutoff with."""
+        words = key.split()
+        if not _is_key_form(key, words):
+            return [position for position, several in enumerate(self.several) if several]
+        chosen = set(self.unusual).union(*(self.positions.get(word, ()) for word in words))
+        chosen.update(position for position in near if self.several[position])
+        return sorted(chosen)
 
 
-def _token_subset(left: str, right: str, **_: object) -> float:
-    if len(right.split()) < 2:
-        return 0.0
-    return fuzz.token_set_ratio(left, right)
+def _is_key_form(name: str, words: list[str]) -> bool:
+    # Distinct words of letters and digits (no scorer can split them differently), single-spaced, sorted.
+    return all(word.isalnum() for word in words) and name == " ".join(sorted(set(words)))

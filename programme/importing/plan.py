@@ -173,11 +173,12 @@ def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:
     by_email: dict[str, PlannedRow] = {}
     by_name: dict[tuple[str, str], PlannedRow] = {}
     unmatched: list[PlannedRow] = []
+    anyone = bool(index.people)  # an empty database matches nobody: no need to ask it row by row
     for person in people:
         if not person.valid:
             rows.append(PlannedRow(person, RowStatus.ERROR))
             continue
-        planned = _in_file(index, person, by_email, by_name) or _in_database(index, person)
+        planned = _in_file(index, person, by_email, by_name) or (_in_database(index, person) if anyone else None)
         if planned is None:
             planned = PlannedRow(person, RowStatus.NEW)
             unmatched.append(planned)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from programme.importing import normalise
 from programme.importing.columns import ColumnMapping
 from programme.importing.normalise import CellError, clean, is_blank
 from programme.models import Gender, OrgType, ParticipationRole
-from programme.names import display_name, fold, split_name
+from programme.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).
@@ -73,23 +74,49 @@ class PersonRow:
 
 
 def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
-    """Return the sheet's person rows normalised, blank and totals rows left out, errors attached."""
-    columns = {name: table.frame[column].tolist() for name, column in mapping.fields.items()}
+    """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
+
+    The work goes column by column, and each distinct text of a column is read once: in a sheet of
+    thousands of rows, genders, countries and organisations repeat, and names and e-mails are read
+    with a few operations each. Every row gets the values and errors (in the same order) that reading
+    it cell by cell would give.
+    """
+    count = len(table.row_numbers)
+    cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
+    people = _people(table, mapping, cells)
+    if not people:
+        return []
+    indexes = [person.index for person in people]
+
+    def kept(name: str) -> list[str]:  # the column's texts on the person rows
+        return [cells[name][index] for index in indexes]
+
+    for name, reader in REPEATING_FIELDS.items():
+        if name in cells:
+            _read_column(people, mapping, name, kept(name), reader)
+    if "email" in cells:
+        _read_column(people, mapping, "email", kept("email"), normalise.email)
+    if "phone" in cells:
+        _read_phones(people, mapping, kept("phone"))
+    # A field without a column keeps PersonRow's default: None (organisation key: "").
+    if "organisation" in cells:
+        organisations = kept("organisation")
+        blank = _each_distinct(organisations, is_blank)
+        keys = _each_distinct(organisations, fold)
+        for person, text, is_blank_text, key in zip(people, organisations, blank, keys, strict=True):
+            person.organisation = None if is_blank_text else text
+            person.org_key = key if person.organisation else ""
+    for name in TEXT_FIELDS:
+        if name in cells:
+            texts = kept(name)
+            for person, text, is_blank_text in zip(people, texts, _each_distinct(texts, is_blank), strict=True):
+                setattr(person, name, None if is_blank_text else text)
+    _check_lengths(people, mapping)
     day_cells = {day: (column, table.frame[column].tolist()) for column, day in mapping.days.items()}
-    rows: list[PersonRow] = []
-    memo: dict[tuple[str, str], tuple[Any, str | None]] = {}
-    for index, number in enumerate(table.row_numbers):
-        cells = {name: clean(values[index]) for name, values in columns.items()}
-        if all(is_blank(text) for text in cells.values()):
-            continue  # only a timestamp, a running number or day marks: not a person
-        person = _person_row(index, number, cells, mapping, memo)
-        if person is None:
-            continue
-        if day_cells:
-            person.days = _days(person, {day: (column, values[index]) for day, (column, values) in day_cells.items()})
-        rows.append(person)
-    _check_shared_emails(rows, mapping)
-    return rows
+    if day_cells:
+        _read_days(people, day_cells)
+    _check_shared_emails(people, mapping)
+    return people
 
 
 # Fields whose few distinct values repeat down a column: each distinct value is read once per sheet.
@@ -102,104 +129,158 @@ REPEATING_FIELDS: dict[str, Callable[[str], Any]] = {
 }
 
 
-def _person_row(
-    index: int,
-    number: int,
-    cells: dict[str, str],
-    mapping: ColumnMapping,
-    memo: dict[tuple[str, str], tuple[Any, str | None]],
-) -> PersonRow | None:
-    person = PersonRow(index=index, row=number)
-    _read_name(person, cells, mapping)
-    if person.name_key in SUMMARY_NAMES and not cells.get("email"):
-        return None
-    for name, reader in REPEATING_FIELDS.items():
-        text = cells.get(name, "")
-        if not text:
-            continue
-        found = memo.get((name, text))
-        if found is None:
-            try:
-                found = (reader(text), None)
-            except CellError as error:
-                found = (None, str(error))
-            memo[(name, text)] = found
-        if found[1] is None:
-            setattr(person, name, found[0])
-        else:
-            person.errors.append(RowError(person.row, mapping.fields[name], found[1]))
-    email_text = cells.get("email", "")
-    if email_text:
-        _try(person, mapping, "email", lambda: normalise.email(email_text))
-    phone_text = cells.get("phone", "")
-    if phone_text:
-        _try(
-            person,
-            mapping,
-            "phone",
-            lambda: normalise.phone(phone_text, person.country_of_work, person.nationality),
+def _each_distinct(values: list[Any], function: Callable[[Any], Any]) -> list[Any]:
+    """Return [function(value) for value in values], calling function once for each distinct text."""
+    distinct = dict.fromkeys(values)
+    if not all(value.__class__ is str for value in distinct):  # 1, 1.0 and True are one key: not memoised
+        return [function(value) for value in values]
+    results = {value: function(value) for value in distinct}
+    return list(map(results.__getitem__, values))
+
+
+def _cleaned(values: list[Any]) -> list[str]:
+    """Return clean(value) for each value: the values themselves when they are text that clean() keeps."""
+    distinct = dict.fromkeys(values)
+    if all(value.__class__ is str for value in distinct) and normalise.all_clean(distinct):
+        return values
+    return _each_distinct(values, clean)
+
+
+def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
+    """Return reader as a function giving (value, None), or (None, the error's message)."""
+
+    def read(text: str) -> tuple[Any, str | None]:
+        try:
+            return reader(text), None
+        except CellError as error:
+            return None, str(error)
+
+    return read
+
+
+def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str]]) -> list[PersonRow]:
+    """Return a PersonRow, its name read, for each row that is a person: not blank, not a totals line."""
+    if not cells:
+        return []
+    blank = {name: _each_distinct(values, is_blank) for name, values in cells.items()}
+    count = len(table.row_numbers)
+    empty, none_blank = [""] * count, [True] * count
+    fulls, emails = cells.get("full_name", empty), cells.get("email", empty)
+    full_blank = blank.get("full_name", none_blank)
+    # A blank given or family name counts as none.
+    givens, families = (
+        [text if not is_blank_text else "" for text, is_blank_text in zip(cells[name], blank[name], strict=True)]
+        if name in cells
+        else empty
+        for name in ("given_name", "family_name")
+    )
+    people: list[PersonRow] = []
+    for index, row_blank in enumerate(zip(*blank.values(), strict=True)):
+        if all(row_blank):
+            continue  # only a timestamp, a running number or day marks: not a person
+        number = table.row_numbers[index]
+        full_name, given, family, name_key, error = _name(
+            fulls[index], full_blank[index], givens[index], families[index], mapping
         )
-    organisation = cells.get("organisation", "")
-    person.organisation = None if is_blank(organisation) else organisation
-    person.org_key = fold(person.organisation) if person.organisation else ""
-    for name in TEXT_FIELDS:
-        text = cells.get(name, "")
-        setattr(person, name, None if is_blank(text) else text)
-    _check_lengths(person, mapping)
-    return person
+        if name_key in SUMMARY_NAMES and not emails[index]:
+            continue
+        person = PersonRow(index, number, full_name, given, family, name_key)
+        if error is not None:
+            person.errors.append(RowError(number, *error))
+        people.append(person)
+    return people
 
 
-def _read_name(person: PersonRow, cells: dict[str, str], mapping: ColumnMapping) -> None:
-    full = cells.get("full_name", "")
-    given, family = cells.get("given_name", ""), cells.get("family_name", "")
-    given, family = ("" if is_blank(given) else given), ("" if is_blank(family) else family)
-    if not is_blank(full):
-        person.full_name = display_name(full)
-        if full.count(",") == 1 and not (given or family):
-            family, given = (part.strip() for part in full.split(","))
+def _name(
+    full: str, full_is_blank: bool, given: str, family: str, mapping: ColumnMapping
+) -> tuple[str, str | None, str | None, str, tuple[str, str] | None]:
+    """Return (full name, given, family, name key, error as (column, message) or None) from the name cells."""
+    if not full_is_blank:
+        # full is clean()'s output, which names.clean_text leaves as it is: only display_name's comma rule applies.
+        if full.count(",") == 1:
+            full_name = display_name(full)
+            if not (given or family):
+                family, given = (part.strip() for part in full.split(","))
+        else:
+            full_name = full
     else:
-        person.full_name = f"{given} {family}".strip()
-    if not person.full_name:
+        full_name = f"{given} {family}".strip()
+    if not full_name:
         column = (
             mapping.fields.get("full_name") or mapping.fields.get("given_name") or mapping.fields.get("family_name")
         )
-        person.errors.append(RowError(person.row, column or "name", "The name is missing."))
-        return
+        return "", None, None, "", (column or "name", "The name is missing.")
     # names.name_key without re-cleaning: the words of the name, folded and sorted.
-    person.name_key = " ".join(sorted(fold(person.full_name).split()))
-    if not person.name_key:
+    name_key = " ".join(sorted(fold_words(full_name)))
+    if not name_key:
         column = mapping.fields.get("full_name") or mapping.fields.get("family_name") or "name"
-        person.errors.append(RowError(person.row, column, f"'{person.full_name}' is not a name (it has no letters)."))
-        return
+        return full_name, None, None, "", (column, f"'{full_name}' is not a name (it has no letters).")
     if not (given or family):
-        given, family = split_name(person.full_name)
-    person.given_name, person.family_name = (given or None), (family or None)
+        given, family = split_name(full_name)
+    return full_name, (given or None), (family or None), name_key, None
 
 
-def _try(person: PersonRow, mapping: ColumnMapping, name: str, read: Callable[[], Any]) -> None:
-    try:
-        setattr(person, name, read())
-    except CellError as error:
-        person.errors.append(RowError(person.row, mapping.fields[name], str(error)))
+def _read_column(
+    people: list[PersonRow], mapping: ColumnMapping, name: str, texts: list[str], reader: Callable[[str], Any]
+) -> None:
+    """Set the field from each non-empty text; a text the reader refuses is an error on the row."""
+    for person, text, (value, message) in zip(people, texts, _each_distinct(texts, _reading(reader)), strict=True):
+        if not text:
+            continue
+        if message is None:
+            setattr(person, name, value)
+        else:
+            person.errors.append(RowError(person.row, mapping.fields[name], message))
 
 
-def _check_lengths(person: PersonRow, mapping: ColumnMapping) -> None:
+def _read_phones(people: list[PersonRow], mapping: ColumnMapping, texts: list[str]) -> None:
+    """Set each phone number: international ones read once per text, national ones once per text and countries."""
+    in_region: dict[tuple[str, str | None, str | None], str] = {}
+    readings = _each_distinct(texts, _reading(normalise.phone_reading))
+    for person, text, (value, message) in zip(people, texts, readings, strict=True):
+        if not text:
+            continue
+        if message is not None:
+            person.errors.append(RowError(person.row, mapping.fields["phone"], message))
+            continue
+        if value is normalise.NEEDS_REGION:
+            key = (text, person.country_of_work, person.nationality)
+            if key not in in_region:
+                in_region[key] = normalise.phone_in_region(text, key[1:])
+            value = in_region[key]
+        person.phone = value
+
+
+def _check_lengths(people: list[PersonRow], mapping: ColumnMapping) -> None:
+    """A value longer than its column holds is an error, and is cut to fit (fields in MAX_LENGTH's order)."""
     for name, limit in MAX_LENGTH.items():
-        value = getattr(person, name)
-        if value and len(value) > limit:
-            column = mapping.fields.get(name) or mapping.fields.get("full_name") or name
-            person.errors.append(RowError(person.row, column, f"The text is longer than {limit} characters."))
-            setattr(person, name, value[:limit])
+        values = list(map(attrgetter(name), people))
+        if max(map(len, filter(None, values)), default=0) <= limit:
+            continue  # nothing too long (nearly always): no row to look at
+        for person, value in zip(people, values, strict=True):
+            if value and len(value) > limit:
+                column = mapping.fields.get(name) or mapping.fields.get("full_name") or name
+                person.errors.append(RowError(person.row, column, f"The text is longer than {limit} characters."))
+                setattr(person, name, value[:limit])
 
 
-def _days(person: PersonRow, cells: dict[int, tuple[str, object]]) -> dict[int, bool]:
-    days: dict[int, bool] = {}
-    for day, (column, value) in sorted(cells.items()):
-        try:
-            days[day] = normalise.day_mark(clean(value))
-        except CellError as error:
-            person.errors.append(RowError(person.row, column, str(error)))
-    return days
+def _read_days(people: list[PersonRow], day_cells: dict[int, tuple[str, list[object]]]) -> None:
+    """Set each person's attendance by day; a mark that is not one is an error on the row (days in order)."""
+    order = sorted(day_cells)
+    read = _reading(lambda value: normalise.day_mark(clean(value)))
+    marks = [_each_distinct([day_cells[day][1][person.index] for person in people], read) for day in order]
+    if all(message is None for column in marks for _, message in set(column)):  # every cell a mark
+        for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
+            person.days = {day: present for day, (present, _) in zip(order, row_marks, strict=True)}
+        return
+    for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
+        days: dict[int, bool] = {}
+        for day, (present, message) in zip(order, row_marks, strict=True):
+            if message is None:
+                days[day] = present
+            else:
+                person.errors.append(RowError(person.row, day_cells[day][0], message))
+        person.days = days
 
 
 def _check_shared_emails(rows: list[PersonRow], mapping: ColumnMapping) -> None:

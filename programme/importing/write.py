@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -13,8 +13,9 @@ from sqlmodel import Session
 
 from programme import audit
 from programme.attendance import completion_rule, is_completed
+from programme.bulk import Constant, write_columns
 from programme.errors import ProgrammeError
-from programme.importing.plan import ImportPlan, PlannedRow, RowStatus
+from programme.importing.plan import ImportPlan, RowStatus
 from programme.importing.validate import PersonRow
 from programme.models import (
     AttendanceDay,
@@ -29,6 +30,7 @@ from programme.models import (
     Person,
 )
 from programme.models.base import utcnow
+from programme.search_index import indexed_together
 
 Progress = Callable[[float, str], None]
 # Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.
@@ -81,6 +83,9 @@ class _Target:
 
     def first(self, name: str) -> Any:
         """Return the field's value from the first of the person's rows that has one."""
+        if len(self.rows) == 1:  # nearly every person: read the row itself
+            value = getattr(self.rows[0], name)
+            return None if value is None or value == "" else value
         return self.merged().get(name)
 
     def merged(self) -> dict[str, Any]:
@@ -93,6 +98,9 @@ class _Target:
                         merged[name] = value
             self._merged = merged
         return self._merged
+
+    def organisation_country(self) -> str | None:
+        return self.first("country_of_work") or self.first("nationality")
 
     def days(self) -> dict[int, bool] | None:
         if len(self.rows) == 1:
@@ -180,34 +188,22 @@ def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[
     by_person: dict[int, _Target] = {}
     new: list[_Target] = []
     for planned in plan.rows:
-        target = _target_for(planned, accepted, by_row, by_person, new)
-        if target is not None:
-            by_row[planned.row] = target
-    return new, list(by_person.values())
-
-
-def _target_for(
-    planned: PlannedRow,
-    accepted: set[int],
-    by_row: dict[int, _Target],
-    by_person: dict[int, _Target],
-    new: list[_Target],
-) -> _Target | None:
-    if planned.status == RowStatus.ERROR:
-        return None
-    if planned.status == RowStatus.REPEATED:
-        target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
-        if target is not None:
+        status = planned.status
+        if status == RowStatus.ERROR:
+            continue
+        if status == RowStatus.REPEATED:
+            target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
+            if target is None:
+                continue
             target.rows.append(planned.person)
-        return target
-    known = planned.status == RowStatus.MATCHED or (planned.status == RowStatus.PROBABLE and planned.row in accepted)
-    if known:
-        target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
-        target.rows.append(planned.person)
-        return target
-    target = _Target([planned.person])
-    new.append(target)
-    return target
+        elif status == RowStatus.MATCHED or (status == RowStatus.PROBABLE and planned.row in accepted):
+            target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
+            target.rows.append(planned.person)
+        else:
+            target = _Target([planned.person])
+            new.append(target)
+        by_row[planned.row] = target
+    return new, list(by_person.values())
 
 
 def _share_emails(targets: list[_Target], used: set[str]) -> None:
@@ -230,14 +226,34 @@ class _Organisations:
     created: list[int]
 
     def id_for(self, target: _Target) -> int | None:
-        name = target.first("organisation")
-        if not name:
+        if not target.first("organisation"):
             return None
-        return self.ids.get((target.first("org_key"), _org_country(target)))
+        return self.ids.get((target.first("org_key"), target.organisation_country()))
+
+    def ids_for(self, targets: list[_Target]) -> list[int | None]:
+        """Return id_for(target) for each target."""
+        names, keys = _offered(targets, "organisation"), _offered(targets, "org_key")
+        return [
+            self.ids.get((key, country)) if name else None
+            for name, key, country in zip(names, keys, _countries(targets), strict=True)
+        ]
 
 
-def _org_country(target: _Target) -> str | None:
-    return target.first("country_of_work") or target.first("nationality")
+def _offered(targets: list[_Target], name: str) -> list[Any]:
+    """Return target.first(name) for each target, reading a one-row person's row directly."""
+    read = attrgetter(name)
+    values = [read(target.rows[0]) if len(target.rows) == 1 else target.first(name) for target in targets]
+    return [None if value == "" else value for value in values]
+
+
+def _countries(targets: list[_Target]) -> list[str | None]:
+    """Return target.organisation_country() for each target."""
+    return [
+        work or nationality
+        for work, nationality in zip(
+            _offered(targets, "country_of_work"), _offered(targets, "nationality"), strict=True
+        )
+    ]
 
 
 def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
@@ -247,18 +263,32 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
         (key, country): org_id
         for org_id, key, country in session.execute(sa.select(table.c.id, table.c.name_key, table.c.country))
     }
-    wanted: dict[tuple[str, str | None], dict[str, Any]] = {}
-    for target in targets:
-        name, org_key = target.first("organisation"), target.first("org_key")
+    wanted: dict[tuple[str, str | None], tuple[str, str]] = {}
+    columns = zip(
+        _offered(targets, "organisation"),
+        _offered(targets, "org_key"),
+        _countries(targets),
+        _offered(targets, "org_type"),
+        strict=True,
+    )
+    for name, org_key, country, org_type in columns:
         if not name or not org_key:
             continue
-        key = (org_key, _org_country(target))
+        key = (org_key, country)
         if key not in known and key not in wanted:
-            org_type = target.first("org_type") or OrgType.OTHER
-            wanted[key] = {"name": name, "name_key": key[0], "country": key[1], "org_type": org_type.value}
+            wanted[key] = (name, (org_type or OrgType.OTHER).value)
     created = _reserve_ids(session, table, len(wanted))
-    rows = [{"id": org_id, **values} for org_id, values in zip(created, wanted.values(), strict=True)]
-    _bulk_insert(session, table, rows)
+    _write(
+        session,
+        table,
+        {
+            "id": created,
+            "name": [name for name, _ in wanted.values()],
+            "name_key": [key for key, _ in wanted],
+            "country": [country for _, country in wanted],
+            "org_type": [org_type for _, org_type in wanted.values()],
+        },
+    )
     known.update(zip(wanted, created, strict=True))
     return _Organisations(ids=known, created=created)
 
@@ -266,45 +296,47 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
 def _insert_people(
     session: Session, targets: list[_Target], organisations: _Organisations, batch_id: int, report: Progress
 ) -> int:
-    now = utcnow()
-    for target, person_id in zip(targets, _reserve_ids(session, PERSON, len(targets)), strict=True):
+    ids = _reserve_ids(session, PERSON, len(targets))
+    for target, person_id in zip(targets, ids, strict=True):
         target.person_id = person_id
-    rows = [_person_values(target, organisations, batch_id, now) for target in targets]
-    _bulk_insert(session, PERSON, rows, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
-    return len(rows)
+    firsts = [target.rows[0] for target in targets]
+    now = utcnow()
 
+    def offered(name: str) -> list[Any]:
+        return _offered(targets, name)
 
-def _person_values(target: _Target, organisations: _Organisations, batch_id: int, now: Any) -> dict[str, Any]:
-    first = target.rows[0]
-    gender = target.first("gender") or Gender.UNDISCLOSED
-    return {
-        "id": target.person_id,
-        "given_name": first.given_name,
-        "family_name": first.family_name,
-        "full_name": first.full_name,
-        "name_key": first.name_key,
-        "gender": gender.value,
-        "nationality": target.first("nationality"),
-        "country_of_work": target.first("country_of_work"),
-        "organisation_id": organisations.id_for(target),
-        "position": target.first("position"),
-        "email": target.first("email"),
-        "phone": target.first("phone"),
-        "languages": target.first("languages"),
-        "expertise": target.first("expertise"),
-        "notes": None,
-        "consent_listed": False,
-        "consent_email": False,
-        "consent_phone": False,
-        "consent_organisation": False,
-        "consent_photo": False,
-        "consent_date": None,
-        "consent_source": None,
-        "erased_at": None,
-        "created_at": now,
-        "updated_at": now,
-        "import_batch_id": batch_id,
+    columns = {
+        "id": ids,
+        "given_name": [first.given_name for first in firsts],
+        "family_name": [first.family_name for first in firsts],
+        "full_name": [first.full_name for first in firsts],
+        "name_key": [first.name_key for first in firsts],
+        "gender": [(gender or Gender.UNDISCLOSED).value for gender in offered("gender")],
+        "nationality": offered("nationality"),
+        "country_of_work": offered("country_of_work"),
+        "organisation_id": organisations.ids_for(targets),
+        "position": offered("position"),
+        "email": offered("email"),
+        "phone": offered("phone"),
+        "languages": offered("languages"),
+        "expertise": offered("expertise"),
+        "notes": Constant(None),
+        "consent_listed": Constant(False),
+        "consent_email": Constant(False),
+        "consent_phone": Constant(False),
+        "consent_organisation": Constant(False),
+        "consent_photo": Constant(False),
+        "consent_date": Constant(None),
+        "consent_source": Constant(None),
+        "erased_at": Constant(None),
+        "created_at": Constant(now),
+        "updated_at": Constant(now),
+        "import_batch_id": Constant(batch_id),
     }
+    # On SQLite the search index's trigger would index the people one by one: they are indexed together.
+    with indexed_together(session, ids):
+        _write(session, PERSON, columns, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
+    return len(targets)
 
 
 def _fill_blanks(
@@ -346,7 +378,7 @@ def _fill_blanks(
             )
             for chunk in _chunks(rows):
                 session.execute(statement, chunk)
-    _bulk_insert(session, ImportUpdate.__table__, updates)
+    _write(session, ImportUpdate.__table__, _as_columns(updates))
     return len(updates)
 
 
@@ -372,32 +404,42 @@ def _participations(
     rule = completion_rule(session)
     already = [t for t in targets if t.person_id in plan.index.in_module]
     fresh = [t for t in targets if t.person_id not in plan.index.in_module]
-    rows = []
-    day_rows: list[dict[str, Any]] = []
-    for target, participation_id in zip(fresh, _reserve_ids(session, PARTICIPATION, len(fresh)), strict=True):
-        days = target.days()
-        attended, days_attended = _attendance(days)
-        rows.append(
-            {
-                "id": participation_id,
-                "person_id": target.person_id,
-                "module_id": plan.module_id,
-                "role": target.first("role") or ParticipationRole.PARTICIPANT,
-                "attended": attended,
-                "completed": is_completed(
-                    rule, attended=attended, days_attended=days_attended, module_days=plan.module_days
-                ),
-                "days_attended": days_attended,
-                "pre_test_score": None,
-                "post_test_score": None,
-                "import_batch_id": batch_id,
-            }
-        )
-        day_rows.extend(_day_rows(participation_id, days))
-    _bulk_insert(session, PARTICIPATION, rows, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
-    day_rows.extend(_fill_attendance(session, plan, already, batch_id, rule))
-    _bulk_insert(session, AttendanceDay.__table__, day_rows)
-    return len(rows), len(day_rows)
+    ids = _reserve_ids(session, PARTICIPATION, len(fresh))
+    attended, days_attended, completed = [], [], []
+    days: dict[str, list[Any]] = {"participation_id": [], "day": [], "present": []}
+    # Completion depends only on (attended, days attended): judged once for each pair.
+    judged: dict[tuple[bool, int | None], bool] = {}
+    for target, participation_id in zip(fresh, ids, strict=True):
+        marks = target.days()
+        outcome = _attendance(marks)
+        if outcome not in judged:
+            judged[outcome] = is_completed(
+                rule, attended=outcome[0], days_attended=outcome[1], module_days=plan.module_days
+            )
+        attended.append(outcome[0])
+        days_attended.append(outcome[1])
+        completed.append(judged[outcome])
+        if marks:
+            days["participation_id"].extend([participation_id] * len(marks))
+            days["day"].extend(marks)
+            days["present"].extend(marks.values())
+    columns = {
+        "id": ids,
+        "person_id": [target.person_id for target in fresh],
+        "module_id": Constant(plan.module_id),
+        "role": [role or ParticipationRole.PARTICIPANT for role in _offered(fresh, "role")],
+        "attended": attended,
+        "completed": completed,
+        "days_attended": days_attended,
+        "pre_test_score": Constant(None),
+        "post_test_score": Constant(None),
+        "import_batch_id": Constant(batch_id),
+    }
+    _write(session, PARTICIPATION, columns, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
+    for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
+        days[name].extend(values)
+    _write(session, AttendanceDay.__table__, days)
+    return len(fresh), len(days["day"])
 
 
 def _attendance(days: dict[int, bool] | None) -> tuple[bool, int | None]:
@@ -477,49 +519,34 @@ def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
     return list(range(start + 1, start + count + 1))
 
 
-def _bulk_insert(
-    session: Session, table: sa.Table, rows: list[dict[str, Any]], progress: Callable[[float], None] | None = None
+# Rows written between two progress reports.
+PROGRESS_ROWS = 10_000
+
+
+def _write(
+    session: Session,
+    table: sa.Table,
+    columns: dict[str, list[Any] | Constant],
+    progress: Callable[[float], None] | None = None,
 ) -> None:
-    """Insert rows with the driver's executemany (the SQL layer's per-row work costs more than the insert)."""
-    if not rows:
-        return
-    connection = session.connection()
-    dialect = connection.dialect
-    columns = list(rows[0])
-    # Enums, dates and datetimes need the column type's own conversion (as SQLAlchemy would do); text and
-    # numbers go as they are. Converted values are remembered: most rows share them (the same now, enums).
-    converters = {
-        index: (table.c[name].type.dialect_impl(dialect).bind_processor(dialect), {})
-        for index, name in enumerate(columns)
-        if _needs_conversion(table.c[name].type)
-    }
-    getter = itemgetter(*columns)
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    names = ", ".join(f'"{name}"' for name in columns)
-    # Table and column names come from our own metadata, never from input.
-    statement = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join([marker] * len(columns))})'  # noqa: S608
-    done = 0
-    for chunk in _chunks(rows):
-        values = [list(getter(row)) for row in chunk] if len(columns) > 1 else [[row[columns[0]]] for row in chunk]
-        for index, (convert, seen) in converters.items():
-            if convert is None:
-                continue
-            for row in values:
-                value = row[index]
-                if value not in seen:
-                    seen[value] = convert(value)
-                row[index] = seen[value]
-        connection.exec_driver_sql(statement, [tuple(row) for row in values])
-        done += len(chunk)
+    """Write the rows given as columns (one list a column, or a Constant) in bulk (programme.bulk)."""
+    lengths = {len(values) for values in columns.values() if not isinstance(values, Constant)}
+    total = max(lengths, default=0)
+    for start in range(0, total, PROGRESS_ROWS):
+        stop = min(total, start + PROGRESS_ROWS)
+        chunk = {
+            name: values if isinstance(values, Constant) else values[start:stop] for name, values in columns.items()
+        }
+        write_columns(session, table.name, chunk)
         if progress:
-            progress(done / len(rows))
+            progress(stop / total)
 
 
-def _needs_conversion(column_type: sa.types.TypeEngine) -> bool:
-    kinds = (sa.Enum, sa.Date, sa.DateTime)
-    if isinstance(column_type, sa.types.TypeDecorator):
-        return True if not isinstance(column_type.impl, sa.String) else isinstance(column_type.impl, sa.Enum)
-    return isinstance(column_type, kinds)
+def _as_columns(rows: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Return rows (dicts with the same keys) as one list a column."""
+    if not rows:
+        return {}
+    return {name: [row[name] for row in rows] for name in rows[0]}
 
 
 def _chunks(items: list[Any]) -> Iterator[list[Any]]:

@@ -55,6 +55,8 @@ def map_columns(columns: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -
 
 
 def _cell_text(value: object) -> str:
+    if type(value) is str:  # most cells: text, and ASCII text is already NFC
+        return value.strip() if value.isascii() else unicodedata.normalize("NFC", value).strip()
     if value is None:
         return ""
     if isinstance(value, float):
@@ -90,7 +92,11 @@ def _workbook_sheets(data: bytes) -> dict[str, list[list[str]]]:
         sheets = {}
         for name in workbook.sheet_names:
             rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets[name] = [[_cell_text(cell) for cell in row] for row in rows]
+            sheets[name] = [
+                # _cell_text, with its commonest case (ASCII text) spelt out: the same text, sooner
+                [cell.strip() if type(cell) is str and cell.isascii() else _cell_text(cell) for cell in row]
+                for row in rows
+            ]
         return sheets
     except Exception as error:
         raise UnreadableFile(
@@ -144,7 +150,7 @@ def read_table(
     body, numbers = [], []
     for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
         if any(row):
-            body.append((row + [""] * width)[:width])
+            body.append(row if len(row) == width else (row + [""] * width)[:width])
             numbers.append(offset)
     frame = pd.DataFrame(body, columns=_unique(header), dtype=object)
     return SheetTable(

@@ -1,0 +1,68 @@
+"""The alumni search index (migration 0002) kept current for many new people at once, on SQLite.
+
+SQLite's trigger indexes each new person by itself: for an import of thousands of people that is most
+of the time spent writing them. While a block writes a known range of new people, the trigger is set
+aside and, after the block, the same entries are written for the whole range in one statement. This
+is done only when the trigger is exactly the one this module replays; any other trigger (a later
+migration's) stays in place and does the work itself. The drop, the entries and the re-creation are
+part of the caller's transaction; the trigger is re-created even when the block fails.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+TRIGGER = "person_search_ai"
+# The trigger as migration 0002 creates it, whitespace aside.
+EXPECTED_TRIGGER = (
+    "CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN "
+    "DELETE FROM person_search WHERE rowid = new.id; "
+    "INSERT INTO person_search(rowid, name, organisation, position, expertise, notes) "
+    "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
+    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
+    "WHERE p.id = new.id; END"
+)
+# What the trigger does for each person of the range, for all of them at once.
+_REMOVE = "DELETE FROM person_search WHERE rowid BETWEEN :first AND :last"
+_ENTRIES = (
+    "INSERT INTO person_search(rowid, name, organisation, position, expertise, notes) "
+    "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
+    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
+    "WHERE p.id BETWEEN :first AND :last ORDER BY p.id"
+)
+
+
+def replaceable_trigger(session: Session) -> str | None:
+    """Return the SQL of the insert trigger when this module can do its work in bulk, else None."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return None
+    sql = connection.execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"), {"name": TRIGGER}
+    ).scalar()
+    if sql is None or " ".join(sql.split()) != EXPECTED_TRIGGER:
+        return None
+    return sql
+
+
+@contextmanager
+def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[None]:
+    """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it."""
+    consecutive = bool(person_ids) and list(person_ids) == list(range(person_ids[0], person_ids[-1] + 1))
+    sql = replaceable_trigger(session) if consecutive else None
+    if sql is None:
+        yield
+        return
+    connection = session.connection()
+    connection.exec_driver_sql(f'DROP TRIGGER "{TRIGGER}"')
+    try:
+        yield
+        bounds = {"first": person_ids[0], "last": person_ids[-1]}
+        connection.execute(sa.text(_REMOVE), bounds)
+        connection.execute(sa.text(_ENTRIES), bounds)
+    finally:
+        connection.exec_driver_sql(sql)
