@@ -122,7 +122,8 @@ def _insert_values(
     prefix = list(constants.values())
     row = f"({', '.join('?' * width)})"
     # Table and column names come from our own metadata, never from input.
-    head = f"INSERT INTO {table_name} ({', '.join(names)}) SELECT {selected} FROM (VALUES "  # noqa: S608
+    quoted = ", ".join(f'"{name}"' for name in names)
+    head = f'INSERT INTO "{table_name}" ({quoted}) SELECT {selected} FROM (VALUES '  # noqa: S608
     full = head + ", ".join([row] * per_statement) + ")"
     cursor = raw.cursor()
     try:
