@@ -35,22 +35,27 @@ ORGANISATION_AVERAGE = "Organisation average"
 
 
 def _frame(session: Session, query: sa.Select) -> pd.DataFrame:
-    rows = session.execute(query).mappings().all()
-    return pd.DataFrame(rows, columns=[column.name for column in query.selected_columns])
+    columns = [column.name for column in query.selected_columns]
+    # Through the connection (these queries select columns, never ORM entities) and built column by column:
+    # at hundreds of thousands of rows, the ORM's row handling and pandas reading row mappings cost seconds.
+    rows = session.connection().execute(query).all()
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else [], columns=columns)
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Add "module" ("CODE · Module 4 · Dec 2017, Kuala Lumpur") and "short" ("Module 4 · Dec 2017") labels."""
     frame = frame.copy()
-    frame["short"] = [
-        f"Module {number} · {start:%b %Y}" for number, start in zip(frame["number"], frame["start_date"], strict=True)
-    ]
-    frame["module"] = [
-        module_label(code, number, start, None if pd.isna(city) else city)
-        for code, number, start, city in zip(
-            frame["course"], frame["number"], frame["start_date"], frame["city"], strict=True
-        )
-    ]
+    # Labelled once per module, not per row: the comments of every module run to hundreds of thousands of rows.
+    cities = [city if isinstance(city, str) else None for city in frame["city"].tolist()]  # NaN for a missing one
+    modules = list(
+        zip(frame["course"].tolist(), frame["number"].tolist(), frame["start_date"].tolist(), cities, strict=True)
+    )
+    labels = {
+        (code, number, start, city): (f"Module {number} · {start:%b %Y}", module_label(code, number, start, city))
+        for code, number, start, city in set(modules)
+    }
+    frame["short"] = [labels[module][0] for module in modules]
+    frame["module"] = [labels[module][1] for module in modules]
     return frame
 
 
