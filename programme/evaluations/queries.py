@@ -243,7 +243,8 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     )
     frame = _with_labels(_frame(session, query))
     frame["kind"] = ["this module" if mid == module_id else "earlier module" for mid in frame["module_id"]]
-    overall = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.avg(ratings.c.rating))).one()
+    # Every answer belongs to a question of a form (foreign keys): the organisation's ratings need no join.
+    overall = session.execute(sa.select(sa.func.count(Answer.rating), sa.func.avg(Answer.rating))).one()
     rows: list[dict[str, Any]] = [
         {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
         for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)
