@@ -85,8 +85,8 @@ def canonical(value: Any) -> Any:
 
 
 def _sort_key(row: tuple) -> list[str]:
-    # Floats stay out of the key: the same mean summed in another order may differ in its last digit.
-    return [repr(value) for value in row if not isinstance(value, float)]
+    # Floats rounded: the same mean summed in another order may differ in its last digit.
+    return [repr(round(value, 6) if isinstance(value, float) else value) for value in row]
 
 
 def table(rows: Any) -> Rows:
