@@ -40,6 +40,7 @@ from sqlmodel import Session
 from benchmarks.common import machine, read_only_engine
 from programme import reach
 from programme.alumni import facets
+from programme.courses import module_label
 from programme.evaluations import module_summary
 from programme.evaluations import queries as evaluations
 from programme.models import CIVIL_SOCIETY
@@ -84,8 +85,8 @@ def canonical(value: Any) -> Any:
 
 
 def _sort_key(row: tuple) -> list[str]:
-    # Floats stay out of the key: the same mean summed in another order may differ in its last digit.
-    return [repr(value) for value in row if not isinstance(value, float)]
+    # Floats rounded: the same mean summed in another order may differ in its last digit.
+    return [repr(round(value, 6) if isinstance(value, float) else value) for value in row]
 
 
 def table(rows: Any) -> Rows:
@@ -416,7 +417,8 @@ REACH_QUERIES = [
 
 # --- The Evaluation dashboard (programme/evaluations/queries.py, and the module summary) ----------------
 
-RATINGS = (
+# Answers with their question and form.
+ANSWERS = (
     " FROM evaluation_answer"
     " JOIN evaluation_question ON evaluation_question.id = evaluation_answer.question_id"
     " JOIN evaluation_form ON evaluation_form.id = evaluation_question.form_id"
@@ -454,6 +456,22 @@ def _yearly_trend_from_sql(results: list[Rows]) -> Rows:
     for year, modules, responses in counts:
         years.setdefault(int(year), [0, 0, 0, None])[:2] = [modules, responses]
     return table((year, *figures) for year, figures in years.items())
+
+
+COMMENTS_SQL = (
+    "SELECT course.code, module.number, module.start_date, module.city, evaluation_question.text, "
+    "evaluation_answer.text" + ANSWERS + " "
+    "JOIN module ON module.id = evaluation_form.module_id JOIN course ON course.id = module.course_id "
+    "WHERE evaluation_answer.text IS NOT NULL AND evaluation_answer.text <> ''"
+)
+
+
+def _comments_from_sql(results: list[Rows]) -> Rows:
+    # The module as the dashboard names it ("CODE · Module 4 · Dec 2017, Kuala Lumpur").
+    return table(
+        (module_label(code, number, date.fromisoformat(canonical(start)), city), question, comment)
+        for code, number, start, city, question, comment in results[0]
+    )
 
 
 EVALUATION_QUERIES = [
@@ -507,7 +525,7 @@ EVALUATION_QUERIES = [
         lambda session, subject: evaluations.likert_counts(session, subject.module_id),
         [
             "SELECT evaluation_question.id, evaluation_question.position, evaluation_question.text, "
-            "evaluation_answer.rating, COUNT(*)" + RATINGS + " "
+            "evaluation_answer.rating, COUNT(*)" + ANSWERS + " "
             "WHERE evaluation_form.module_id = :module_id AND evaluation_answer.rating IS NOT NULL "
             "GROUP BY evaluation_question.id, evaluation_answer.rating, evaluation_form.id "
             "ORDER BY evaluation_form.id, evaluation_question.position, evaluation_answer.rating"
@@ -519,7 +537,7 @@ EVALUATION_QUERIES = [
         lambda session, subject: evaluations.session_ratings(session, subject.module_id, with_facilitators=True),
         [
             "SELECT agenda_session.id, agenda_session.title, agenda_session.day, COUNT(*), "
-            "AVG(evaluation_answer.rating)" + RATINGS + " "
+            "AVG(evaluation_answer.rating)" + ANSWERS + " "
             "JOIN agenda_session ON agenda_session.id = evaluation_question.session_id "
             "WHERE evaluation_form.module_id = :module_id AND evaluation_answer.rating IS NOT NULL "
             "GROUP BY agenda_session.id",
@@ -536,7 +554,7 @@ EVALUATION_QUERIES = [
         lambda session, subject: evaluations.module_comparison(session, subject.module_id),
         [
             "SELECT CASE WHEN module.id = :module_id THEN 'this module' ELSE 'earlier module' END, COUNT(*), "
-            "AVG(evaluation_answer.rating)" + RATINGS + " JOIN module ON module.id = evaluation_form.module_id "
+            "AVG(evaluation_answer.rating)" + ANSWERS + " JOIN module ON module.id = evaluation_form.module_id "
             "WHERE module.course_id = :course_id "
             "AND module.start_date <= (SELECT start_date FROM module WHERE id = :module_id) "
             "AND evaluation_answer.rating IS NOT NULL GROUP BY module.id",
@@ -550,7 +568,7 @@ EVALUATION_QUERIES = [
         lambda session, _: evaluations.yearly_trend(session),
         [],
         per_dialect(
-            "SELECT {year}, COUNT(*), AVG(evaluation_answer.rating)" + RATINGS + " "
+            "SELECT {year}, COUNT(*), AVG(evaluation_answer.rating)" + ANSWERS + " "
             "JOIN module ON module.id = evaluation_form.module_id "
             "WHERE evaluation_answer.rating IS NOT NULL GROUP BY 1",
             "SELECT {year}, COUNT(DISTINCT module.id), COUNT(*) FROM evaluation_response "
@@ -567,7 +585,7 @@ EVALUATION_QUERIES = [
         [
             "SELECT person.id, person.full_name, module.id, course.code, module.number, module.start_date, "
             "module.city, COUNT(DISTINCT session_facilitator.session_id), COUNT(*), AVG(evaluation_answer.rating)"
-            + RATINGS
+            + ANSWERS
             + " JOIN session_facilitator ON session_facilitator.session_id = evaluation_question.session_id "
             "JOIN person ON person.id = session_facilitator.person_id "
             "JOIN module ON module.id = evaluation_form.module_id JOIN course ON course.id = module.course_id "
@@ -599,15 +617,16 @@ EVALUATION_QUERIES = [
     DashboardQuery(
         "evaluations.comments",
         lambda session, subject: evaluations.comments(session, module_id=subject.module_id),
-        [
-            "SELECT course.code, module.number, module.start_date, module.city, evaluation_question.text, "
-            "evaluation_answer.text" + RATINGS + " "
-            "JOIN module ON module.id = evaluation_form.module_id JOIN course ON course.id = module.course_id "
-            "WHERE evaluation_form.module_id = :module_id "
-            "AND evaluation_answer.text IS NOT NULL AND evaluation_answer.text <> ''"
-        ],
-        figures=frame("question", "comment"),
-        sql_figures=lambda results: table(row[-2:] for row in results[0]),
+        [COMMENTS_SQL + " AND evaluation_form.module_id = :module_id"],
+        figures=frame("module", "question", "comment"),
+        sql_figures=_comments_from_sql,
+    ),
+    DashboardQuery(
+        "evaluations.comments (all modules)",
+        lambda session, _: evaluations.comments(session),
+        [COMMENTS_SQL],
+        figures=frame("module", "question", "comment"),
+        sql_figures=_comments_from_sql,
     ),
 ]
 

@@ -35,22 +35,27 @@ ORGANISATION_AVERAGE = "Organisation average"
 
 
 def _frame(session: Session, query: sa.Select) -> pd.DataFrame:
-    rows = session.execute(query).mappings().all()
-    return pd.DataFrame(rows, columns=[column.name for column in query.selected_columns])
+    columns = [column.name for column in query.selected_columns]
+    # Through the connection (these queries select columns, never ORM entities) and built column by column:
+    # at hundreds of thousands of rows, the ORM's row handling and pandas reading row mappings cost seconds.
+    rows = session.connection().execute(query).all()
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)) if rows else [], columns=columns)
 
 
 def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """Add "module" ("CODE · Module 4 · Dec 2017, Kuala Lumpur") and "short" ("Module 4 · Dec 2017") labels."""
     frame = frame.copy()
-    frame["short"] = [
-        f"Module {number} · {start:%b %Y}" for number, start in zip(frame["number"], frame["start_date"], strict=True)
-    ]
-    frame["module"] = [
-        module_label(code, number, start, None if pd.isna(city) else city)
-        for code, number, start, city in zip(
-            frame["course"], frame["number"], frame["start_date"], frame["city"], strict=True
-        )
-    ]
+    # Labelled once per module, not per row: the comments of every module run to hundreds of thousands of rows.
+    cities = [city if isinstance(city, str) else None for city in frame["city"].tolist()]  # NaN for a missing one
+    modules = list(
+        zip(frame["course"].tolist(), frame["number"].tolist(), frame["start_date"].tolist(), cities, strict=True)
+    )
+    labels = {
+        (code, number, start, city): (f"Module {number} · {start:%b %Y}", module_label(code, number, start, city))
+        for code, number, start, city in set(modules)
+    }
+    frame["short"] = [labels[module][0] for module in modules]
+    frame["module"] = [labels[module][1] for module in modules]
     return frame
 
 
@@ -74,7 +79,7 @@ def evaluated_modules(session: Session) -> pd.DataFrame:
         .join(Course, Course.id == Module.course_id)
         .join(EvaluationForm, EvaluationForm.module_id == Module.id)
         .join(Response, Response.form_id == EvaluationForm.id)
-        .group_by(Module.id, Module.course_id, Course.code, Module.number, Module.start_date, Module.city)
+        .group_by(Module.id, Course.id)  # the other columns follow from the keys; wide keys slow the sort
         .order_by(Module.start_date.desc(), Course.code)
     )  # fmt: skip
     return _with_labels(_frame(session, query))
@@ -212,7 +217,9 @@ def facilitator_ratings(
         .join(ratings, ratings.c.session_id == SessionFacilitator.session_id)
         .join(Module, Module.id == ratings.c.module_id)
         .join(Course, Course.id == Module.course_id)
-        .group_by(Person.id, Person.full_name, Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        # Grouped by the keys alone (the names, dates and cities follow from them): sorting every rating by
+        # wide text keys took most of the time.
+        .group_by(Person.id, Module.id, Course.id)
         .order_by(Person.full_name, Module.start_date)
     )
     if facilitators is not None:
@@ -246,7 +253,8 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     )
     frame = _with_labels(_frame(session, query))
     frame["kind"] = ["this module" if mid == module_id else "earlier module" for mid in frame["module_id"]]
-    overall = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.avg(ratings.c.rating))).one()
+    # Every answer belongs to a question of a form (foreign keys): the organisation's ratings need no join.
+    overall = session.execute(sa.select(sa.func.count(Answer.rating), sa.func.avg(Answer.rating))).one()
     rows: list[dict[str, Any]] = [
         {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
         for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)
