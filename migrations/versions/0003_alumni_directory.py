@@ -17,10 +17,14 @@ triggers on person and participation; on PostgreSQL statement triggers with tran
 bulk load (COPY of millions of participations) updates it in one statement per load, not per row. The
 upgrade fills it from the rows already there.
 
+On SQLite, `person_search_vocab` (an fts5vocab table, no storage of its own) lists the terms of the
+full-text index, so that a search can write a long word as the terms it is a prefix of (see
+programme.alumni.search).
+
 The index `ix_participation_person_role` (person, role, completed, module) answers "is this person an
 alum" and "which modules, in which role" from the index alone; it is a model index (Participation).
 
-The table is not a SQLModel table: programme.schema.include_object keeps it out of autogenerate.
+These tables are not SQLModel tables: programme.schema.include_object keeps them out of autogenerate.
 """
 
 from __future__ import annotations
@@ -86,6 +90,7 @@ def downgrade() -> None:
     if dialect == "sqlite":
         for trigger in _SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS person_search_vocab")
     elif dialect == "postgresql":
         for trigger, table in _PG_TRIGGERS.items():
             op.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
@@ -133,6 +138,7 @@ def _upgrade_sqlite() -> None:
     # INTEGER PRIMARY KEY: the row id itself, so a lookup by person is one B-tree search. No foreign key,
     # as for the full-text index: the triggers below remove the row of a deleted person.
     _create_table("INTEGER PRIMARY KEY")
+    op.execute("CREATE VIRTUAL TABLE person_search_vocab USING fts5vocab(person_search, 'row')")
     op.execute(f"CREATE TRIGGER alumni_directory_person_ai AFTER INSERT ON person BEGIN {_sqlite_refresh('new.id')}END")
     op.execute(
         f"CREATE TRIGGER alumni_directory_person_au AFTER UPDATE OF {_WATCHED} ON person BEGIN "

@@ -40,6 +40,9 @@ SHORT_LIST = 2_000
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+# A longer word is searched as the index terms it is a prefix of, when there are at most this many.
+MAX_EXTENSIONS = 16
 # The directory's columns, in order; a viewer's results lack the personal ones.
 DIRECTORY_COLUMNS = [c.name for c in person_columns() if not c.name.startswith("consent_")] + [
     "courses",
@@ -104,13 +107,43 @@ def _text_ids(session: Session, words: list[str]) -> sa.TextClause:
         )
     else:
         raise ProgrammeError(f"Directory search is not available on {dialect} databases.")
-    return found.bindparams(words=_match_words(dialect, words)).columns(sa.column("id", sa.Integer))
+    match = _sqlite_match(session, words) if dialect == "sqlite" else " & ".join(f"{word}:*" for word in words)
+    return found.bindparams(words=match).columns(sa.column("id", sa.Integer))
 
 
-def _match_words(dialect: str, words: list[str]) -> str:
-    if dialect == "sqlite":
-        return " ".join(f'"{word}"*' for word in words)
-    return " & ".join(f"{word}:*" for word in words)
+def _sqlite_match(session: Session, words: list[str]) -> str:
+    """Return the FTS5 query for words, every word a prefix ("jos" finds José), all of them required.
+
+    FTS5 answers a prefix of two or three letters from its prefix indexes, as a stream. A longer prefix
+    ("domestic"*) it first merges into one list of every matching row, 10 ms and more for a common word,
+    before the first row comes out; an exact term streams, so that a capped search stops early. So a
+    longer plain word is written as the terms it is a prefix of, from the index's vocabulary (migration
+    0003): "domestic" alone when no longer term starts with it, or ("wija" OR "wijaya" OR "wijayanti").
+    Words hold letters and digits only, and so do the index's terms, so quoting them is safe.
+    """
+    terms = []
+    for word in words:
+        longer = _longer_terms(session, word)
+        if longer is None:
+            terms.append(f'"{word}"*')
+        else:
+            terms.append("(" + " OR ".join(f'"{term}"' for term in [word, *longer]) + ")")
+    return " AND ".join(terms)
+
+
+def _longer_terms(session: Session, word: str) -> list[str] | None:
+    """Return the index's terms that start with word and are longer, or None to search word as a prefix."""
+    # Only plain ASCII words are their own index term (others are folded by the tokenizer: é is e).
+    if len(word) <= 3 or not _ASCII_WORD.fullmatch(word):
+        return None
+    # Terms hold letters and digits: every longer term starting with word sorts from word + "0" up to the
+    # word with its last letter incremented ("domestid"), excluded.
+    bounds = {"low": word + "0", "high": word[:-1] + chr(ord(word[-1]) + 1), "limit": MAX_EXTENSIONS + 1}
+    longer = session.execute(_LONGER_TERMS, bounds).scalars().all()
+    return None if len(longer) > MAX_EXTENSIONS else list(longer)
+
+
+_LONGER_TERMS = sa.text("SELECT term FROM person_search_vocab WHERE term >= :low AND term < :high LIMIT :limit")
 
 
 @dataclass
@@ -229,28 +262,30 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
     sqlite = session.get_bind().dialect.name == "sqlite"
     words = query_words(query.text)
     facets = _facets(query, sqlite=sqlite)
-    statement = sa.select(directory.c.person_id, directory.c.full_name).where(*facets.checks)
+    statement = sa.select(directory.c.person_id, directory.c.full_name)
+
+    def where(first: list, countries: list, exists: list) -> sa.Select:
+        # SQLite checks conditions in the order written: the cheap and narrowing ones before the pattern
+        # matching of languages and the lookups of EXISTS.
+        return statement.where(*first, *countries, *facets.checks, *exists)
+
     if not sqlite:
-        if words:
-            statement = statement.where(directory.c.person_id.in_(_text_ids(session, words)))
-        lists = [directory.c.person_id.in_(people) for people in facets.lists]
-        return statement.where(*facets.countries, *lists)
+        text = [directory.c.person_id.in_(_text_ids(session, words))] if words else []
+        return where(text, facets.countries, [directory.c.person_id.in_(people) for people in facets.lists])
     if words:
         index = sa.table("person_search", sa.column("rowid", sa.Integer))
-        match = sa.text("person_search MATCH :words").bindparams(words=_match_words("sqlite", words))
-        return statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid)).where(
-            match, *facets.unindexed_countries, *facets.exists
-        )
+        match = sa.text("person_search MATCH :words").bindparams(words=_sqlite_match(session, words))
+        statement = statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid))
+        return where([match], facets.unindexed_countries, facets.exists)
     short = next((i for i, people in enumerate(facets.lists) if _is_short(session, people)), None)
     if short is not None:
-        driver = directory.c.person_id.in_(facets.lists[short])
         others = [check for i, check in enumerate(facets.exists) if i != short]
-        return statement.where(driver, *facets.unindexed_countries, *others)
+        return where([directory.c.person_id.in_(facets.lists[short])], facets.unindexed_countries, others)
     if facets.countries:
-        return statement.where(*facets.countries, *facets.exists)
+        return where([], facets.countries, facets.exists)
     if query.network_ids:  # a long list of members still narrows faster than the whole table
-        return statement.where(directory.c.person_id.in_(facets.lists[0]), *facets.exists[1:])
-    return statement.where(*facets.exists)
+        return where([directory.c.person_id.in_(facets.lists[0])], [], facets.exists[1:])
+    return where([], [], facets.exists)
 
 
 def search_directory(
