@@ -100,7 +100,6 @@ def downgrade() -> None:
             "alumni_directory_participation_inserted()",
             "alumni_directory_participation_updated()",
             "alumni_directory_participation_deleted()",
-            "alumni_directory_refresh(integer[])",
         ):
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.execute(f"DROP TABLE IF EXISTS {TABLE}")
@@ -174,26 +173,31 @@ def _pg_trigger_function(name: str, body: str) -> None:
     op.execute(f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NULL; END $$")
 
 
+def _pg_refresh(people: str) -> str:
+    """Return statements that make the rows of people (a SELECT of person ids) match person and participation."""
+    # Semi-joins on the transition tables, not arrays: "= ANY(array)" of a bulk load's 50,000 ids would
+    # compare every person with every id.
+    return (
+        f"DELETE FROM {TABLE} WHERE person_id IN ({people}); "
+        f"INSERT INTO {TABLE} ({_COLUMNS}) {_ENTRY} AND p.id IN ({people}) AND {_ALUMNUS}; "
+    )
+
+
 def _upgrade_postgresql() -> None:
     # The foreign key removes the row of a deleted person (and empties the table with TRUNCATE ... CASCADE).
     _create_table("integer PRIMARY KEY REFERENCES person(id) ON DELETE CASCADE")
-    op.execute(
-        "CREATE FUNCTION alumni_directory_refresh(ids integer[]) RETURNS void LANGUAGE sql AS $$ "
-        f"DELETE FROM {TABLE} WHERE person_id = ANY(ids); "
-        f"INSERT INTO {TABLE} ({_COLUMNS}) {_ENTRY} AND p.id = ANY(ids) AND {_ALUMNUS}; $$"
-    )
     # Statement triggers: one refresh per statement, whatever the number of rows (COPY loads millions).
-    _pg_trigger_function(
-        "alumni_directory_person_inserted", "PERFORM alumni_directory_refresh(ARRAY(SELECT id FROM new_rows));"
-    )
+    _pg_trigger_function("alumni_directory_person_inserted", _pg_refresh("SELECT id FROM new_rows"))
     columns = [column.strip() for column in _WATCHED.split(",")]
     changed = f"({', '.join(f'o.{c}' for c in columns)}) IS DISTINCT FROM ({', '.join(f'n.{c}' for c in columns)})"
     _pg_trigger_function(
         "alumni_directory_person_updated",
-        "PERFORM alumni_directory_refresh(ARRAY("
-        f"SELECT n.id FROM new_rows AS n LEFT JOIN old_rows AS o ON o.id = n.id WHERE o.id IS NULL OR {changed} "
-        "UNION SELECT o.id FROM old_rows AS o LEFT JOIN new_rows AS n ON n.id = o.id WHERE n.id IS NULL));",
+        _pg_refresh(
+            f"SELECT n.id FROM new_rows AS n LEFT JOIN old_rows AS o ON o.id = n.id WHERE o.id IS NULL OR {changed} "
+            "UNION SELECT o.id FROM old_rows AS o LEFT JOIN new_rows AS n ON n.id = o.id WHERE n.id IS NULL"
+        ),
     )
+    # A completed participation can only add its person.
     _pg_trigger_function(
         "alumni_directory_participation_inserted",
         f"INSERT INTO {TABLE} ({_COLUMNS}) {_ENTRY} AND p.id IN (SELECT person_id FROM new_rows "
@@ -201,14 +205,14 @@ def _upgrade_postgresql() -> None:
     )
     _pg_trigger_function(
         "alumni_directory_participation_updated",
-        "PERFORM alumni_directory_refresh(ARRAY("
-        "SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id "
-        "WHERE (o.person_id, o.role, o.completed) IS DISTINCT FROM (n.person_id, n.role, n.completed)));",
+        _pg_refresh(
+            "SELECT unnest(ARRAY[o.person_id, n.person_id]) FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id "
+            "WHERE (o.person_id, o.role, o.completed) IS DISTINCT FROM (n.person_id, n.role, n.completed)"
+        ),
     )
     _pg_trigger_function(
         "alumni_directory_participation_deleted",
-        "PERFORM alumni_directory_refresh(ARRAY("
-        "SELECT DISTINCT person_id FROM old_rows WHERE role = 'participant' AND completed));",
+        _pg_refresh("SELECT person_id FROM old_rows WHERE role = 'participant' AND completed"),
     )
     # Deleting a person needs no trigger: the foreign key cascades.
     for trigger, table, event, tables, function in (
