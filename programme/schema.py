@@ -42,10 +42,12 @@ def is_up_to_date(engine: Engine) -> bool:
 
 
 # Database objects that are not SQLModel tables: the alumni full-text index (migration 0002) and, on
-# SQLite, the shadow tables FTS5 keeps for it. Autogenerate must neither drop nor compare them.
+# SQLite, the shadow tables FTS5 keeps for it and its vocabulary; the alumni directory table kept by
+# triggers (migration 0003). Autogenerate must neither drop nor compare them.
 SEARCH_INDEX_TABLE = "person_search"
+DIRECTORY_TABLE = "alumni_directory"
 _SEARCH_TABLES = frozenset(
-    [SEARCH_INDEX_TABLE]
+    [SEARCH_INDEX_TABLE, f"{SEARCH_INDEX_TABLE}_vocab", DIRECTORY_TABLE]
     + [f"{SEARCH_INDEX_TABLE}_{shadow}" for shadow in ("data", "idx", "content", "docsize", "config")]
 )
 

@@ -19,6 +19,7 @@ from programme.alumni.export import export_directory
 from programme.alumni.search import DirectoryQuery, search_directory
 from programme.cli import main
 from programme.db import make_engine, session_scope
+from programme.erasure import forget_person
 from programme.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.models import (
     Answer,
@@ -158,7 +159,17 @@ def test_partial_words_match_as_prefixes_and_all_words_must_match(engine: Engine
     assert _ids(engine, text="union") == [people.jose]  # organisation
     assert _ids(engine, text="domestic amina") == []
     assert _ids(engine, text="tinez") == []  # a prefix, not any substring
+    assert _ids(engine, text="recruit") == [people.amina]  # "recruitment fees": a longer term from the index
+    assert _ids(engine, text="domestic workers") == [people.jose]  # whole words, and prefixes of nothing longer
     assert _ids(engine, text="  ,;!  ") == _ids(engine)  # no words: no text filter
+
+
+def test_a_word_with_many_longer_terms_is_searched_as_a_prefix(engine: Engine, people: People, monkeypatch) -> None:
+    from programme.alumni import search
+
+    expected = {text: _ids(engine, text=text) for text in ("mart", "recruit", "domestic work", "union")}
+    monkeypatch.setattr(search, "MAX_EXTENSIONS", 0)
+    assert {text: _ids(engine, text=text) for text in expected} == expected
 
 
 def test_facets(engine: Engine, people: People) -> None:
@@ -393,7 +404,8 @@ def test_a_populated_database_upgrades_from_0001_and_search_works(backend: str, 
         assert schema.current_revision(engine) == "0001_initial"
         people = _build(engine)  # written before the index exists
         schema.upgrade(engine)
-        assert schema.current_revision(engine) == "0002_alumni_search"
+        assert schema.current_revision(engine) == schema.head_revision()
+        assert _directory(engine) == _listed_alumni(engine) == {people.jose, people.amina}
         assert _ids(engine, text="jose") == [people.jose]
         assert _ids(engine, text="dom work") == [people.jose]
         assert _ids(engine, text="secret") == []  # organisation not shared: not indexed either
@@ -403,6 +415,67 @@ def test_a_populated_database_upgrades_from_0001_and_search_works(backend: str, 
         assert indexed == stored == 5
     finally:
         schema.upgrade(engine)
+
+
+def _directory(engine: Engine) -> set[int]:
+    """Return the people in the alumni directory table (migration 0003)."""
+    with engine.connect() as connection:
+        return set(connection.exec_driver_sql("SELECT person_id FROM alumni_directory").scalars())
+
+
+def _listed_alumni(engine: Engine) -> set[int]:
+    """Return the people the directory's rule admits, computed from people and participations."""
+    from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
+
+    with engine.connect() as connection:
+        return set(connection.execute(sa.select(person.c.id).where(IS_LISTED, IS_ALUMNUS)).scalars())
+
+
+def test_the_directory_table_follows_people_and_participations(engine: Engine, people: People) -> None:
+    def check() -> None:
+        assert _directory(engine) == _listed_alumni(engine)
+
+    assert _directory(engine) == {people.jose, people.amina}
+    check()
+    with session_scope(engine) as session:  # consent withdrawn, then given again
+        session.get(Person, people.amina).consent_listed = False
+    assert people.amina not in _directory(engine)
+    check()
+    with session_scope(engine) as session:
+        session.get(Person, people.amina).consent_listed = True
+        session.get(Person, people.hidden).consent_listed = True
+    assert {people.amina, people.hidden} <= _directory(engine)
+    check()
+    with session_scope(engine) as session:  # the drop-out completes; a completion is undone
+        session.execute(
+            sa.update(Participation).where(Participation.person_id == people.dropout).values(completed=True)
+        )
+        session.execute(
+            sa.update(Participation).where(Participation.person_id == people.hidden).values(completed=False)
+        )
+    assert people.dropout in _directory(engine) and people.hidden not in _directory(engine)
+    check()
+    with session_scope(engine) as session:  # a new alum, written row by row as an import does
+        new = _person(session, "Nadia Haddad", nationality="LBN", consent_listed=True)
+        module_id = session.scalar(sa.select(Participation.module_id).where(Participation.person_id == people.jose))
+        session.add(Participation(person_id=new.id, module_id=module_id, role="participant", completed=True))
+    assert new.id in _directory(engine) and _ids(engine, text="nadia") == [new.id]
+    check()
+    with session_scope(engine) as session:  # a participation deleted; facets copied into the table follow edits
+        session.execute(sa.delete(Participation).where(Participation.person_id == new.id))
+        session.get(Person, people.jose).nationality = "NPL"
+    assert new.id not in _directory(engine) and _ids(engine, nationalities=("NPL",)) == [people.jose]
+    check()
+    with session_scope(engine) as session:  # the organisation's type filters only where it is shared
+        session.get(Person, people.jose).consent_organisation = False
+    assert _ids(engine, org_types=(OrgType.TRADE_UNION.value,)) == []
+    check()
+    with session_scope(engine) as session:  # forgotten, then deleted
+        forget_person(session, person_id=people.amina, by="admin")
+        session.execute(sa.delete(Participation).where(Participation.person_id == people.jose))
+        session.delete(session.get(Person, people.jose))
+    assert _directory(engine) == {people.dropout}
+    check()
 
 
 @pytest.mark.parametrize("user", [FACILITATOR, VIEWER, None], ids=["facilitator", "viewer", "signed-out"])

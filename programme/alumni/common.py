@@ -20,6 +20,18 @@ IS_ALUMNUS: ColumnElement[bool] = sa.exists().where(
     participation.c.role == ParticipationRole.PARTICIPANT,
     participation.c.completed.is_(True),
 )
+# The people in the directory (listed, not erased, alumni), one row each with the columns its facets filter
+# on; organisation_id only where the organisation is shared. Kept by triggers (migration 0003), not a model.
+directory = sa.table(
+    "alumni_directory",
+    sa.column("person_id", sa.Integer),
+    sa.column("full_name", sa.String),
+    sa.column("gender", sa.String),
+    sa.column("nationality", sa.String),
+    sa.column("country_of_work", sa.String),
+    sa.column("languages", sa.String),
+    sa.column("organisation_id", sa.Integer),
+)
 # Shown in the directory: agreed to be listed, and not erased. Written as a CASE so that no database
 # starts a search from the consent index: most people agree, so that index narrows nothing (without
 # statistics SQLite would assume it does, and scan 80% of the people for a search by network).

@@ -7,7 +7,7 @@ import re
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
+from programme.alumni.common import directory
 from programme.countries import country_name
 from programme.models import Course, Gender, Module, Network, OrgType, ParticipationRole
 
@@ -18,8 +18,8 @@ _LANGUAGE_SEPARATORS = re.compile(r"[,;/]| and ")
 def facet_options(session: Session) -> dict[str, dict]:
     """Return, per facet, {value: label} in display order."""
     return {
-        "nationalities": _countries(session, person.c.nationality),
-        "countries_of_work": _countries(session, person.c.country_of_work),
+        "nationalities": _countries(session, directory.c.nationality),
+        "countries_of_work": _countries(session, directory.c.country_of_work),
         "org_types": {kind.value: kind.value for kind in OrgType},
         "course_ids": {
             course_id: f"{code} · {title}"
@@ -34,15 +34,16 @@ def facet_options(session: Session) -> dict[str, dict]:
     }
 
 
-def _countries(session: Session, column: sa.Column) -> dict[str, str]:
-    codes = session.scalars(sa.select(column).where(IS_LISTED, IS_ALUMNUS, column.is_not(None)).distinct()).all()
+def _countries(session: Session, column: sa.ColumnClause) -> dict[str, str]:
+    # The directory table (listed alumni only) has an index on each country column: its distinct values.
+    codes = session.scalars(sa.select(column).where(column.is_not(None)).distinct()).all()
     return dict(sorted(((code, country_name(code)) for code in codes), key=lambda item: item[1]))
 
 
 def languages(session: Session) -> list[str]:
     """Return the languages listed alumni speak, as written (first spelling wins), alphabetically."""
     found: dict[str, str] = {}
-    for text in session.scalars(sa.select(person.c.languages).where(IS_LISTED, IS_ALUMNUS).distinct()):
+    for text in session.scalars(sa.select(directory.c.languages).distinct()):
         for part in _LANGUAGE_SEPARATORS.split(text or ""):
             name = part.strip()
             if name:

@@ -8,13 +8,13 @@ from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session
 
 from programme.accounts import SignedIn
 from programme.alumni.common import (
-    IS_ALUMNUS,
-    IS_LISTED,
+    directory,
     masked_records,
     organisation,
     participation,
@@ -34,9 +34,15 @@ PAGE_SIZE = 50
 # A page counts matches up to this many: counting and sorting 10,000s of people for a screen that shows
 # 50 would cost hundreds of milliseconds on a large database. The CLI and exports (no limit) count all.
 COUNT_CAP = 1_000
+# A list of people (a network's members, who took part in a course) at most this long drives a search on
+# SQLite: it is read once and its people looked up. A longer one is checked candidate by candidate.
+SHORT_LIST = 2_000
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
 _WORD = re.compile(r"[^\W_]+")
+_ASCII_WORD = re.compile(r"[a-z0-9]+")
+# A longer word is searched as the index terms it is a prefix of, when there are at most this many.
+MAX_EXTENSIONS = 16
 # The directory's columns, in order; a viewer's results lack the personal ones.
 DIRECTORY_COLUMNS = [c.name for c in person_columns() if not c.name.startswith("consent_")] + [
     "courses",
@@ -84,25 +90,134 @@ def query_words(text: str) -> list[str]:
 
 
 def text_condition(session: Session, text: str) -> ColumnElement[bool] | None:
+    """Return "the person's indexed fields hold every word of text" (None for no words), for person rows."""
     words = query_words(text)
-    if not words:
-        return None
+    return None if not words else person.c.id.in_(_text_ids(session, words))
+
+
+def _text_ids(session: Session, words: list[str]) -> sa.TextClause:
+    """Return a SELECT of the ids of people whose indexed fields hold every word (as a prefix)."""
     dialect = session.get_bind().dialect.name
     # Every word is a prefix ("jos" finds José); words hold letters and digits only, so they are safe.
     if dialect == "sqlite":
-        match = " ".join(f'"{word}"*' for word in words)
         found = sa.text("SELECT rowid FROM person_search WHERE person_search MATCH :words")
     elif dialect == "postgresql":
-        match = " & ".join(f"{word}:*" for word in words)
         found = sa.text(
             "SELECT person_id FROM person_search WHERE document @@ to_tsquery('simple', programme_fold(:words))"
         )
     else:
         raise ProgrammeError(f"Directory search is not available on {dialect} databases.")
-    return person.c.id.in_(found.bindparams(words=match).columns(sa.column("id", sa.Integer)))
+    match = _sqlite_match(session, words) if dialect == "sqlite" else " & ".join(f"{word}:*" for word in words)
+    return found.bindparams(words=match).columns(sa.column("id", sa.Integer))
 
 
-def _participation_condition(query: DirectoryQuery) -> ColumnElement[bool] | None:
+def _sqlite_match(session: Session, words: list[str]) -> str:
+    """Return the FTS5 query for words, every word a prefix ("jos" finds José), all of them required.
+
+    FTS5 answers a prefix of two or three letters from its prefix indexes, as a stream. A longer prefix
+    ("domestic"*) it first merges into one list of every matching row, 10 ms and more for a common word,
+    before the first row comes out; an exact term streams, so that a capped search stops early. So a
+    longer plain word is written as the terms it is a prefix of, from the index's vocabulary (migration
+    0003): "domestic" alone when no longer term starts with it, or ("wija" OR "wijaya" OR "wijayanti").
+    Words hold letters and digits only, and so do the index's terms, so quoting them is safe.
+    """
+    terms = []
+    for word in words:
+        longer = _longer_terms(session, word)
+        if longer is None:
+            terms.append(f'"{word}"*')
+        else:
+            terms.append("(" + " OR ".join(f'"{term}"' for term in [word, *longer]) + ")")
+    return " AND ".join(terms)
+
+
+def _longer_terms(session: Session, word: str) -> list[str] | None:
+    """Return the index's terms that start with word and are longer, or None to search word as a prefix."""
+    # Only plain ASCII words are their own index term (others are folded by the tokenizer: é is e).
+    if len(word) <= 3 or not _ASCII_WORD.fullmatch(word):
+        return None
+    # Terms hold letters and digits: every longer term starting with word sorts from word + "0" up to the
+    # word with its last letter incremented ("domestid"), excluded.
+    bounds = {"low": word + "0", "high": word[:-1] + chr(ord(word[-1]) + 1), "limit": MAX_EXTENSIONS + 1}
+    longer = session.execute(_LONGER_TERMS, bounds).scalars().all()
+    return None if len(longer) > MAX_EXTENSIONS else list(longer)
+
+
+_LONGER_TERMS = sa.text("SELECT term FROM person_search_vocab WHERE term >= :low AND term < :high LIMIT :limit")
+
+
+@dataclass
+class _Facets:
+    """A query's conditions on the directory table, sorted by what they can do in a search plan."""
+
+    # Nationality and country of work, as they are (the table's indexes list their people) and, on SQLite,
+    # behind a unary + (no index may serve them: another side drives).
+    countries: list[ColumnElement[bool]] = field(default_factory=list)
+    unindexed_countries: list[ColumnElement[bool]] = field(default_factory=list)
+    # Gender, languages, type of organisation: checked on each candidate's row.
+    checks: list[ColumnElement[bool]] = field(default_factory=list)
+    # SELECTs of person ids (a network's members; who took part in a course, years or role) and the same
+    # as a check of one candidate (a correlated EXISTS), for when another side drives.
+    lists: list[sa.Select] = field(default_factory=list)
+    exists: list[ColumnElement[bool]] = field(default_factory=list)
+
+
+def _country_conditions(query: DirectoryQuery, nationality: ColumnElement, work: ColumnElement) -> list:
+    conditions: list[ColumnElement[bool]] = []
+    if query.nationalities:
+        conditions.append(nationality.in_(query.nationalities))
+    if query.countries_of_work:
+        conditions.append(work.in_(query.countries_of_work))
+    if query.countries:
+        conditions.append(sa.or_(nationality.in_(query.countries), work.in_(query.countries)))
+    return conditions
+
+
+def _unindexed(column: ColumnElement) -> ColumnElement:
+    # SQLite's documented way to keep an index from serving a condition: a unary + on the column.
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
+
+def _facets(query: DirectoryQuery, *, sqlite: bool) -> _Facets:
+    nationality, work = directory.c.nationality, directory.c.country_of_work
+    facets = _Facets(countries=_country_conditions(query, nationality, work))
+    facets.unindexed_countries = (
+        _country_conditions(query, _unindexed(nationality), _unindexed(work)) if sqlite else facets.countries
+    )
+    if query.org_types:
+        # The type of organisation is part of the organisation: the table has it only where that is shared.
+        facets.checks.append(
+            directory.c.organisation_id.in_(
+                sa.select(organisation.c.id).where(organisation.c.org_type.in_(query.org_types))
+            )
+        )
+    if query.genders:
+        facets.checks.append(directory.c.gender.in_(query.genders))
+    if query.languages:
+        languages = sa.func.lower(directory.c.languages)
+        facets.checks.append(
+            sa.or_(*(languages.contains(language.lower(), autoescape=True) for language in query.languages))
+        )
+    if query.network_ids:
+        members = sa.select(network_member.c.person_id).where(network_member.c.network_id.in_(query.network_ids))
+        facets.lists.append(members)
+        facets.exists.append(members.where(network_member.c.person_id == directory.c.person_id).exists())
+    taken_part = _took_part(query, sqlite=sqlite)
+    if taken_part is not None:
+        people, check = taken_part
+        facets.lists.append(people)
+        facets.exists.append(check.where(participation.c.person_id == directory.c.person_id).exists())
+    return facets
+
+
+def _took_part(query: DirectoryQuery, *, sqlite: bool) -> tuple[sa.Select, sa.Select] | None:
+    """Return the people with one participation matching course, years and role (None without them).
+
+    Two forms: the list (a SELECT of person ids) and the check of one candidate (the same, for a correlated
+    EXISTS). Modules are chosen first, once per search (a few thousand ids at most), so that a check reads
+    only the candidate's participations in the index (person, role, completed, module); on SQLite the
+    check's module condition sits behind a unary +, or SQLite would look up every chosen module in turn.
+    """
     # Course, years and role describe one participation: "facilitated in course X between 2012 and 2015".
     conditions: list[ColumnElement[bool]] = []
     if query.course_ids:
@@ -111,65 +226,66 @@ def _participation_condition(query: DirectoryQuery) -> ColumnElement[bool] | Non
         conditions.append(module.c.start_date >= date(query.year_from, 1, 1))
     if query.year_to is not None:
         conditions.append(module.c.start_date <= date(query.year_to, 12, 31))
-    if query.roles:
-        conditions.append(participation.c.role.in_(query.roles))
-    if not conditions:
+    roles = [participation.c.role.in_(query.roles)] if query.roles else []
+    if not conditions and not roles:
         return None
-    taken_part = sa.select(participation.c.person_id).where(*conditions)
-    by_module = bool(query.course_ids) or query.year_from is not None or query.year_to is not None
-    if by_module:
-        taken_part = taken_part.join(module, module.c.id == participation.c.module_id)
-    # Which side should drive: alone, the (short) list of people who took part; next to words, countries or
-    # a network (which narrow faster), a per-person check, so that a course's or years' 100,000s of
-    # participations are never listed in full.
-    narrower = query.text.strip() or query.network_ids or query.countries or query.nationalities
-    if by_module and (narrower or query.countries_of_work):
-        return taken_part.where(participation.c.person_id == person.c.id).exists()
-    return person.c.id.in_(taken_part)
+    modules = sa.select(module.c.id).where(*conditions)
+    module_id = participation.c.module_id
+    people = sa.select(participation.c.person_id).where(*roles)
+    if not conditions:
+        return people, people
+    # The list starts from the chosen modules, not from everyone in a role (most are participants).
+    listed = sa.select(participation.c.person_id).where(module_id.in_(modules))
+    if query.roles:
+        role = _unindexed(participation.c.role) if sqlite else participation.c.role
+        listed = listed.where(role.in_(query.roles))
+    checked = _unindexed(module_id) if sqlite else module_id
+    return listed, people.where(checked.in_(modules))
 
 
-def directory_conditions(
-    session: Session, query: DirectoryQuery, *, with_text: bool = True
-) -> list[ColumnElement[bool]]:
-    """Return the WHERE conditions for query: listed alumni, the words (unless with_text is False), each facet."""
-    conditions = [IS_LISTED, IS_ALUMNUS]
-    text = text_condition(session, query.text) if with_text else None
-    if text is not None:
-        conditions.append(text)
-    if query.nationalities:
-        conditions.append(person.c.nationality.in_(query.nationalities))
-    if query.countries_of_work:
-        conditions.append(person.c.country_of_work.in_(query.countries_of_work))
-    if query.countries:
-        conditions.append(
-            sa.or_(person.c.nationality.in_(query.countries), person.c.country_of_work.in_(query.countries))
-        )
-    if query.org_types:
-        # The type of organisation is part of the organisation: it filters only where that is shared.
-        conditions.append(person.c.consent_organisation.is_(True))
-        conditions.append(
-            person.c.organisation_id.in_(
-                sa.select(organisation.c.id).where(organisation.c.org_type.in_(query.org_types))
-            )
-        )
-    if query.genders:
-        conditions.append(person.c.gender.in_(query.genders))
-    if query.languages:
-        conditions.append(
-            sa.or_(
-                *(sa.func.lower(person.c.languages).contains(lang.lower(), autoescape=True) for lang in query.languages)
-            )
-        )
-    if query.network_ids:
-        conditions.append(
-            person.c.id.in_(
-                sa.select(network_member.c.person_id).where(network_member.c.network_id.in_(query.network_ids))
-            )
-        )
-    taken_part = _participation_condition(query)
-    if taken_part is not None:
-        conditions.append(taken_part)
-    return conditions
+def _is_short(session: Session, people: sa.Select) -> bool:
+    """Return whether people (a SELECT of person ids) holds at most SHORT_LIST rows, reading no more."""
+    probe = people.with_only_columns(sa.literal(1)).limit(SHORT_LIST + 1).subquery()
+    return session.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() <= SHORT_LIST
+
+
+def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
+    """Return the SELECT of (person_id, name) of listed alumni matching query, in no particular order.
+
+    The listed alumni are the rows of the table `alumni_directory` (migration 0003), which triggers keep in
+    step with people and participations. On SQLite, which has no statistics to plan with, the statement
+    says which side drives, in this order: the full-text index (it streams matches, so that a cap stops it
+    early; looking words up person by person would cost milliseconds each), a short list of people (a
+    network or course of at most SHORT_LIST), the countries (an index of the table), a long list, and
+    otherwise the table itself in order. Every other condition is checked on each candidate.
+    """
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    words = query_words(query.text)
+    facets = _facets(query, sqlite=sqlite)
+    statement = sa.select(directory.c.person_id, directory.c.full_name)
+
+    def where(first: list, countries: list, exists: list) -> sa.Select:
+        # SQLite checks conditions in the order written: the cheap and narrowing ones before the pattern
+        # matching of languages and the lookups of EXISTS.
+        return statement.where(*first, *countries, *facets.checks, *exists)
+
+    if not sqlite:
+        text = [directory.c.person_id.in_(_text_ids(session, words))] if words else []
+        return where(text, facets.countries, [directory.c.person_id.in_(people) for people in facets.lists])
+    if words:
+        index = sa.table("person_search", sa.column("rowid", sa.Integer))
+        match = sa.text("person_search MATCH :words").bindparams(words=_sqlite_match(session, words))
+        statement = statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid))
+        return where([match], facets.unindexed_countries, facets.exists)
+    short = next((i for i, people in enumerate(facets.lists) if _is_short(session, people)), None)
+    if short is not None:
+        others = [check for i, check in enumerate(facets.exists) if i != short]
+        return where([directory.c.person_id.in_(facets.lists[short])], facets.unindexed_countries, others)
+    if facets.countries:
+        return where([], facets.countries, facets.exists)
+    if query.network_ids:  # a long list of members still narrows faster than the whole table
+        return where([directory.c.person_id.in_(facets.lists[0])], [], facets.exists[1:])
+    return where([], [], facets.exists)
 
 
 def search_directory(
@@ -196,18 +312,7 @@ def search_directory(
 
 def matching_people(session: Session, query: DirectoryQuery, *, cap: int | None = None) -> list[tuple[int, str]]:
     """Return (person_id, name) of listed alumni matching query, at most cap of them, in no order."""
-    statement = sa.select(person.c.id, person.c.full_name).where(*directory_conditions(session, query, with_text=False))
-    words = query_words(query.text)
-    if words:
-        # The full-text index drives the search (a join, not IN): it streams matches, so a cap stops it early.
-        dialect = session.get_bind().dialect.name
-        if dialect == "sqlite":
-            index = sa.table("person_search", sa.column("rowid"))
-            statement = statement.select_from(index.join(person, person.c.id == index.c.rowid)).where(
-                sa.text("person_search MATCH :words").bindparams(words=" ".join(f'"{word}"*' for word in words))
-            )
-        else:
-            statement = statement.where(text_condition(session, query.text))
+    statement = matching_statement(session, query)
     if cap is not None:
         statement = statement.limit(cap)
     return [(person_id, name) for person_id, name in session.execute(statement)]
@@ -225,8 +330,7 @@ def directory_records(session: Session, person_ids: list[int]) -> list[dict]:
         return []
     rows: dict[int, dict] = {}
     for chunk in _chunks(person_ids):
-        statement = sa.select(*person_columns()).select_from(people_from()).where(person.c.id.in_(chunk))
-        for row in session.execute(statement).mappings():
+        for row in session.execute(_PEOPLE, {"ids": chunk}).mappings():
             rows[row["person_id"]] = dict(row)
     history = _history(session, person_ids)
     networks = _networks(session, person_ids)
@@ -249,36 +353,46 @@ def _chunks(ids: list[int], size: int = 900) -> list[list[int]]:
     return [ids[start : start + size] for start in range(0, len(ids), size)]
 
 
+# The statements a page of results runs, built once: building them anew costs more than running them.
+_IDS = sa.bindparam("ids", expanding=True)
+_PEOPLE = sa.select(*person_columns()).select_from(people_from()).where(person.c.id.in_(_IDS))
+_HISTORY = (
+    # The year and the role's value as the database holds them: no date or enum conversion per row.
+    sa.select(
+        participation.c.person_id,
+        course.c.code,
+        sa.cast(sa.extract("year", module.c.start_date), sa.Integer),
+        sa.type_coerce(participation.c.role, sa.String),
+    )
+    .join(module, module.c.id == participation.c.module_id)
+    .join(course, course.c.id == module.c.course_id)
+    .where(participation.c.person_id.in_(_IDS))
+    .order_by(participation.c.person_id, module.c.start_date)
+)
+_NETWORKS = (
+    sa.select(network_member.c.person_id, Network.name)
+    .join(Network, Network.id == network_member.c.network_id)
+    .where(network_member.c.person_id.in_(_IDS))
+    .order_by(Network.name)
+)
+
+
 def _history(session: Session, person_ids: list[int]) -> dict[int, tuple[list[str], list[int], list[str]]]:
     found: dict[int, tuple[list[str], list[int], list[str]]] = {}
     for chunk in _chunks(person_ids):
-        statement = (
-            sa.select(participation.c.person_id, course.c.code, module.c.start_date, participation.c.role)
-            .join(module, module.c.id == participation.c.module_id)
-            .join(course, course.c.id == module.c.course_id)
-            .where(participation.c.person_id.in_(chunk))
-            .order_by(participation.c.person_id, module.c.start_date)
-        )
-        for person_id, code, start, role in session.execute(statement):
+        for person_id, code, year, role in session.execute(_HISTORY, {"ids": chunk}):
             courses, years, roles = found.setdefault(person_id, ([], [], []))
             if code not in courses:
                 courses.append(code)
-            years.append(start.year)
-            role_name = getattr(role, "value", role)
-            if role_name not in roles:
-                roles.append(role_name)
+            years.append(year)
+            if role not in roles:
+                roles.append(role)
     return found
 
 
 def _networks(session: Session, person_ids: list[int]) -> dict[int, list[str]]:
     found: dict[int, list[str]] = {}
     for chunk in _chunks(person_ids):
-        statement = (
-            sa.select(network_member.c.person_id, Network.name)
-            .join(Network, Network.id == network_member.c.network_id)
-            .where(network_member.c.person_id.in_(chunk))
-            .order_by(Network.name)
-        )
-        for person_id, name in session.execute(statement):
+        for person_id, name in session.execute(_NETWORKS, {"ids": chunk}):
             found.setdefault(person_id, []).append(name)
     return found

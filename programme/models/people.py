@@ -66,6 +66,8 @@ class Participation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "module_id", name="uq_participation_person_module"),
         sa.CheckConstraint("days_attended IS NULL OR days_attended >= 0", name="ck_participation_days"),
+        # "Is this person an alum" and "which modules, in which role" from the index alone (migration 0003).
+        sa.Index("ix_participation_person_role", "person_id", "role", "completed", "module_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
