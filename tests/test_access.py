@@ -103,7 +103,8 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
     if is_sqlite(demo_engine):
         target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
     else:
-        target = _fresh_postgres_database(demo_engine, "programme_restore_test")
+        # Named after the test database, so that two test runs on one server (CI and a local run) never share it.
+        target = _fresh_postgres_database(demo_engine, f"{demo_engine.url.database}_restore")
     restore(target, out)
     with session_scope(target) as session:
         assert stats(session) == expected
