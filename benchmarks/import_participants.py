@@ -18,6 +18,7 @@ from openpyxl import Workbook
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a clone without installing
 
 
+from benchmarks.common import machine
 from programme import schema
 from programme.courses import add_course, add_module, get_module
 from programme.db import make_engine, session_scope
@@ -82,6 +83,7 @@ def import_once(url: str, path: Path) -> dict[str, int]:
 
 def main() -> None:
     rows = int(sys.argv[1]) if len(sys.argv) > 1 else ROWS
+    print(machine())
     with tempfile.TemporaryDirectory() as folder:
         sheet, db = Path(folder) / "participants.xlsx", Path(folder) / "bench.db"
         started = time.perf_counter()
