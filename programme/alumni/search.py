@@ -161,6 +161,9 @@ class _Facets:
     # another side drives.
     lists: list[sa.Select] = field(default_factory=list)
     per_person: list[ColumnElement[bool]] = field(default_factory=list)
+    # Whether each list may be short enough to drive (a network, a course, a role other than participant);
+    # the people of some years, or of the participant role, are not worth counting.
+    may_be_short: list[bool] = field(default_factory=list)
 
 
 def _country_conditions(query: DirectoryQuery, nationality: ColumnElement, work: ColumnElement) -> list:
@@ -203,11 +206,16 @@ def _facets(query: DirectoryQuery, *, sqlite: bool) -> _Facets:
         members = sa.select(network_member.c.person_id).where(network_member.c.network_id.in_(query.network_ids))
         facets.lists.append(members)
         facets.per_person.append(members.where(network_member.c.person_id == directory.c.person_id).exists())
+        facets.may_be_short.append(True)
     taken_part = _took_part(query, sqlite=sqlite)
     if taken_part is not None:
         people, check = taken_part
         facets.lists.append(people)
         facets.per_person.append(check)
+        by_role = (
+            query.year_from is None and query.year_to is None and ParticipationRole.PARTICIPANT.value not in query.roles
+        )
+        facets.may_be_short.append(bool(query.course_ids) or by_role)
     return facets
 
 
@@ -284,7 +292,9 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
         match = sa.text("person_search MATCH :words").bindparams(words=_sqlite_match(session, words))
         statement = statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid))
         return where([match], facets.unindexed_countries, facets.per_person)
-    short = next((i for i, people in enumerate(facets.lists) if _is_short(session, people)), None)
+    short = next(
+        (i for i, people in enumerate(facets.lists) if facets.may_be_short[i] and _is_short(session, people)), None
+    )
     if short is not None:
         others = [check for i, check in enumerate(facets.per_person) if i != short]
         return where([directory.c.person_id.in_(facets.lists[short])], facets.unindexed_countries, others)
