@@ -23,7 +23,7 @@ from programme.alumni.common import (
     person_columns,
 )
 from programme.errors import ProgrammeError
-from programme.models import Course, Module, Network, NetworkMember
+from programme.models import Course, Module, Network, NetworkMember, ParticipationRole
 
 course = Course.__table__
 module = Module.__table__
@@ -34,8 +34,8 @@ PAGE_SIZE = 50
 # A page counts matches up to this many: counting and sorting 10,000s of people for a screen that shows
 # 50 would cost hundreds of milliseconds on a large database. The CLI and exports (no limit) count all.
 COUNT_CAP = 1_000
-# A list of people (a network's members, who took part in a course) at most this long drives a search on
-# SQLite: it is read once and its people looked up. A longer one is checked candidate by candidate.
+# Of several lists of people that may drive a search on SQLite (a network's members, a course's
+# participants), one at most this long is preferred: counting that far costs little.
 SHORT_LIST = 2_000
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
@@ -157,9 +157,13 @@ class _Facets:
     # Gender, languages, type of organisation: checked on each candidate's row.
     checks: list[ColumnElement[bool]] = field(default_factory=list)
     # SELECTs of person ids (a network's members; who took part in a course, years or role) and the same
-    # as a check of one candidate (a correlated EXISTS), for when another side drives.
+    # as a check of one candidate (a correlated EXISTS, or a look-up in the list read once), for when
+    # another side drives.
     lists: list[sa.Select] = field(default_factory=list)
-    exists: list[ColumnElement[bool]] = field(default_factory=list)
+    per_person: list[ColumnElement[bool]] = field(default_factory=list)
+    # Whether each list may drive (a network, a course, a role other than participant); the people of some
+    # years, or of the participant role, can be most of the table.
+    may_be_short: list[bool] = field(default_factory=list)
 
 
 def _country_conditions(query: DirectoryQuery, nationality: ColumnElement, work: ColumnElement) -> list:
@@ -201,22 +205,29 @@ def _facets(query: DirectoryQuery, *, sqlite: bool) -> _Facets:
     if query.network_ids:
         members = sa.select(network_member.c.person_id).where(network_member.c.network_id.in_(query.network_ids))
         facets.lists.append(members)
-        facets.exists.append(members.where(network_member.c.person_id == directory.c.person_id).exists())
+        facets.per_person.append(members.where(network_member.c.person_id == directory.c.person_id).exists())
+        facets.may_be_short.append(True)
     taken_part = _took_part(query, sqlite=sqlite)
     if taken_part is not None:
         people, check = taken_part
         facets.lists.append(people)
-        facets.exists.append(check.where(participation.c.person_id == directory.c.person_id).exists())
+        facets.per_person.append(check)
+        by_role = (
+            query.year_from is None and query.year_to is None and ParticipationRole.PARTICIPANT.value not in query.roles
+        )
+        facets.may_be_short.append(bool(query.course_ids) or by_role)
     return facets
 
 
-def _took_part(query: DirectoryQuery, *, sqlite: bool) -> tuple[sa.Select, sa.Select] | None:
+def _took_part(query: DirectoryQuery, *, sqlite: bool) -> tuple[sa.Select, ColumnElement[bool]] | None:
     """Return the people with one participation matching course, years and role (None without them).
 
-    Two forms: the list (a SELECT of person ids) and the check of one candidate (the same, for a correlated
-    EXISTS). Modules are chosen first, once per search (a few thousand ids at most), so that a check reads
-    only the candidate's participations in the index (person, role, completed, module); on SQLite the
-    check's module condition sits behind a unary +, or SQLite would look up every chosen module in turn.
+    Two forms: the list (a SELECT of person ids, read from the indexes on (module, person) and (role,
+    person)) and the check of one candidate of the directory table. Modules are chosen first, once per
+    search (a few thousand ids at most), so that a check reads only the candidate's participations in the
+    index on (person, role, completed, module); on SQLite the check's module condition sits behind a unary
+    +, or SQLite would look up every chosen module in turn. A role alone other than participant (the many)
+    is checked in its list, read once: facilitators and resource persons are a small share.
     """
     # Course, years and role describe one participation: "facilitated in course X between 2012 and 2015".
     conditions: list[ColumnElement[bool]] = []
@@ -229,18 +240,21 @@ def _took_part(query: DirectoryQuery, *, sqlite: bool) -> tuple[sa.Select, sa.Se
     roles = [participation.c.role.in_(query.roles)] if query.roles else []
     if not conditions and not roles:
         return None
-    modules = sa.select(module.c.id).where(*conditions)
-    module_id = participation.c.module_id
+    candidate = participation.c.person_id == directory.c.person_id
     people = sa.select(participation.c.person_id).where(*roles)
     if not conditions:
-        return people, people
+        if ParticipationRole.PARTICIPANT.value in query.roles:
+            return people, people.where(candidate).exists()
+        return people, (_unindexed(directory.c.person_id) if sqlite else directory.c.person_id).in_(people)
+    modules = sa.select(module.c.id).where(*conditions)
+    module_id = participation.c.module_id
     # The list starts from the chosen modules, not from everyone in a role (most are participants).
     listed = sa.select(participation.c.person_id).where(module_id.in_(modules))
     if query.roles:
         role = _unindexed(participation.c.role) if sqlite else participation.c.role
         listed = listed.where(role.in_(query.roles))
     checked = _unindexed(module_id) if sqlite else module_id
-    return listed, people.where(checked.in_(modules))
+    return listed, people.where(checked.in_(modules), candidate).exists()
 
 
 def _is_short(session: Session, people: sa.Select) -> bool:
@@ -255,19 +269,19 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
     The listed alumni are the rows of the table `alumni_directory` (migration 0003), which triggers keep in
     step with people and participations. On SQLite, which has no statistics to plan with, the statement
     says which side drives, in this order: the full-text index (it streams matches, so that a cap stops it
-    early; looking words up person by person would cost milliseconds each), a short list of people (a
-    network or course of at most SHORT_LIST), the countries (an index of the table), a long list, and
-    otherwise the table itself in order. Every other condition is checked on each candidate.
+    early; looking words up person by person would cost milliseconds each), a list of people (a network,
+    a course, a role other than participant), the countries (indexes of the table), and otherwise the
+    table itself in order. Every other condition is checked on each candidate.
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
     words = query_words(query.text)
     facets = _facets(query, sqlite=sqlite)
     statement = sa.select(directory.c.person_id, directory.c.full_name)
 
-    def where(first: list, countries: list, exists: list) -> sa.Select:
+    def where(first: list, countries: list, per_person: list) -> sa.Select:
         # SQLite checks conditions in the order written: the cheap and narrowing ones before the pattern
         # matching of languages and the lookups of EXISTS.
-        return statement.where(*first, *countries, *facets.checks, *exists)
+        return statement.where(*first, *countries, *facets.checks, *per_person)
 
     if not sqlite:
         text = [directory.c.person_id.in_(_text_ids(session, words))] if words else []
@@ -276,16 +290,21 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
         index = sa.table("person_search", sa.column("rowid", sa.Integer))
         match = sa.text("person_search MATCH :words").bindparams(words=_sqlite_match(session, words))
         statement = statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid))
-        return where([match], facets.unindexed_countries, facets.exists)
-    short = next((i for i, people in enumerate(facets.lists) if _is_short(session, people)), None)
-    if short is not None:
-        others = [check for i, check in enumerate(facets.exists) if i != short]
-        return where([directory.c.person_id.in_(facets.lists[short])], facets.unindexed_countries, others)
+        return where([match], facets.unindexed_countries, facets.per_person)
+    # A network's members, a course's participants or the holders of a role other than participant drive
+    # before the countries, even when long: at the benchmark's own 500,000 people, a role's 60,000
+    # participations looked up one by one cost 24 ms, the 57,000 people of a country (nationality or work)
+    # checked against them 34 ms. With more than one such list, a short one (counted up to SHORT_LIST) wins.
+    lists = [i for i, may_be_short in enumerate(facets.may_be_short) if may_be_short]
+    if len(lists) > 1:
+        lists.sort(key=lambda i: not _is_short(session, facets.lists[i]))
+    if lists:
+        others = [check for i, check in enumerate(facets.per_person) if i != lists[0]]
+        return where([directory.c.person_id.in_(facets.lists[lists[0]])], facets.unindexed_countries, others)
     if facets.countries:
-        return where([], facets.countries, facets.exists)
-    if query.network_ids:  # a long list of members still narrows faster than the whole table
-        return where([directory.c.person_id.in_(facets.lists[0])], [], facets.exists[1:])
-    return where([], [], facets.exists)
+        return where([], facets.countries, facets.per_person)
+    # People of some years, or of the participant role, can be most of the table: it drives, in order.
+    return where([], [], facets.per_person)
 
 
 def search_directory(

@@ -15,7 +15,7 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def enum_field(enum_cls: type[enum.Enum], *, default: Any = None, nullable: bool = False) -> Any:
+def enum_field(enum_cls: type[enum.Enum], *, default: Any = None, nullable: bool = False, index: bool = True) -> Any:
     """Return a Field stored as VARCHAR with a CHECK constraint on the enum's values.
 
     Native PostgreSQL enums are avoided on purpose: adding a value to a controlled list
@@ -32,7 +32,7 @@ def enum_field(enum_cls: type[enum.Enum], *, default: Any = None, nullable: bool
             name=f"ck_{enum_cls.__name__.lower()}",
         ),
         nullable=nullable,
-        index=True,
+        index=index,
     )
     return Field(default=default, sa_column=column)
 

@@ -66,14 +66,17 @@ class Participation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "module_id", name="uq_participation_person_module"),
         sa.CheckConstraint("days_attended IS NULL OR days_attended >= 0", name="ck_participation_days"),
-        # "Is this person an alum" and "which modules, in which role" from the index alone (migration 0003).
+        # Indexes that answer from the index alone (migration 0003): "is this person an alum", "which modules,
+        # in which role"; "who took part in these modules"; "who served in this role".
         sa.Index("ix_participation_person_role", "person_id", "role", "completed", "module_id"),
+        sa.Index("ix_participation_module_person", "module_id", "person_id"),
+        sa.Index("ix_participation_role_person", "role", "person_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
-    module_id: int = Field(foreign_key="module.id", index=True, ondelete="CASCADE")
-    role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT)
+    module_id: int = Field(foreign_key="module.id", ondelete="CASCADE")
+    role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT, index=False)
     attended: bool = True
     completed: bool = Field(default=False, index=True)
     days_attended: int | None = None
