@@ -21,10 +21,8 @@ On SQLite, `person_search_vocab` (an fts5vocab table, no storage of its own) lis
 full-text index, so that a search can write a long word as the terms it is a prefix of (see
 programme.alumni.search).
 
-Three participation indexes answer from the index alone: (person, role, completed, module) "is this
-person an alum" and "which modules, in which role"; (module, person) "who took part in these modules" and
-(role, person) "who served in this role", replacing the one-column indexes on module and role. They are
-model indexes (Participation).
+The index `ix_participation_person_role` (person, role, completed, module) answers "is this person an
+alum" and "which modules, in which role" from the index alone; it is a model index (Participation).
 
 These tables are not SQLModel tables: programme.schema.include_object keeps them out of autogenerate.
 """
@@ -74,19 +72,10 @@ _PG_TRIGGERS = {
 }
 
 
-# Participation indexes that answer from the index alone: (name, columns, the one-column index it replaces).
-_INDEXES = (
-    ("ix_participation_person_role", ["person_id", "role", "completed", "module_id"], None),
-    ("ix_participation_module_person", ["module_id", "person_id"], ("ix_participation_module_id", ["module_id"])),
-    ("ix_participation_role_person", ["role", "person_id"], ("ix_participation_role", ["role"])),
-)
-
-
 def upgrade() -> None:
-    for name, columns, replaced in _INDEXES:
-        op.create_index(name, "participation", columns, unique=False)
-        if replaced:
-            op.drop_index(replaced[0], table_name="participation")
+    op.create_index(
+        "ix_participation_person_role", "participation", ["person_id", "role", "completed", "module_id"], unique=False
+    )
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         _upgrade_sqlite()
@@ -114,10 +103,7 @@ def downgrade() -> None:
         ):
             op.execute(f"DROP FUNCTION IF EXISTS {function}")
     op.execute(f"DROP TABLE IF EXISTS {TABLE}")
-    for name, _columns, replaced in _INDEXES:
-        if replaced:
-            op.create_index(replaced[0], "participation", replaced[1], unique=False)
-        op.drop_index(name, table_name="participation")
+    op.drop_index("ix_participation_person_role", table_name="participation")
 
 
 def _create_table(person_id: str) -> None:

@@ -66,7 +66,7 @@ class Participation(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("person_id", "module_id", name="uq_participation_person_module"),
         sa.CheckConstraint("days_attended IS NULL OR days_attended >= 0", name="ck_participation_days"),
-        # Indexes that answer from the index alone (migration 0003): "is this person an alum", "which modules,
+        # Indexes that answer from the index alone (migrations 0003, 0004): "is this person an alum", "which modules,
         # in which role"; "who took part in these modules"; "who served in this role".
         sa.Index("ix_participation_person_role", "person_id", "role", "completed", "module_id"),
         sa.Index("ix_participation_module_person", "module_id", "person_id"),
