@@ -686,6 +686,19 @@ def test_error_report_lists_rows_with_their_errors() -> None:
     assert len(list(book["All rows"].values)) == 3
 
 
+def test_error_report_of_a_csv_with_control_characters() -> None:
+    """A CSV cell may hold characters an .xlsx cannot (a form's stray \\x01): the report drops them."""
+    data = b"Name,Country,Position\nAna Lim,MY,Officer\x01\nRam Rai,Atlantis,Lead\x1f\x00er\n"
+    table = read_participant_sheet(data, "a.csv")
+
+    class Plan:  # error_report needs only the errors
+        errors = [e for r in validate_rows(table, detect_mapping(table.columns)) for e in r.errors]
+
+    book = openpyxl.load_workbook(io.BytesIO(error_report(table, Plan())))
+    assert list(book["Rows with errors"].values)[1][:2] == (3, "Country: 'Atlantis' is not a country we recognise.")
+    assert [row[-1] for row in book["All rows"].values] == ["Position", "Officer", "Leader"]
+
+
 def test_template_has_dropdowns_and_imports_cleanly(sqlite_engine: Engine) -> None:
     data = template()
     book = openpyxl.load_workbook(io.BytesIO(data))

@@ -89,6 +89,13 @@ def test_formula_triggers_are_neutralised(text: str) -> None:
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'")
 
 
+def test_control_characters_a_workbook_cannot_hold_are_removed() -> None:
+    frame = pd.DataFrame({"name\x02": ["Ana\x00 Lim", '\x01=HYPERLINK("http://x")', "two\nlines\tkept"]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))["s"]
+    assert [cell.value for cell in sheet["A"]] == ["name", "Ana Lim", '\'=HYPERLINK("http://x")', "two\nlines\tkept"]
+    assert to_csv_bytes(frame).decode("utf-8-sig").splitlines()[2].lstrip('"').startswith("'=HYPERLINK")
+
+
 def test_ordinary_values_are_untouched() -> None:
     assert safe_cell("Maria Santos") == "Maria Santos"
     assert safe_cell(-3) == -3

@@ -6,6 +6,7 @@ import io
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -16,8 +17,12 @@ SHEET_NAME_MAX = 31
 
 
 def safe_cell(value: object) -> object:
-    """Return value, with text that could start a formula prefixed by a single quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Return value, with control characters a workbook cannot hold removed (tab, line feed and carriage
+    return stay) and text that could start a formula prefixed by a single quote."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
 
