@@ -39,6 +39,7 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
     """Draw the search box and facets; return what they ask."""
     text = st.text_input(
         "Search",
+        key="search",
         placeholder="Name, organisation, position, expertise or notes — e.g. domestic workers",
         help="Accents and capitals do not matter; the start of a word is enough (jos finds José).",
     )
@@ -325,12 +326,20 @@ def consent_tab() -> None:
         consent_form(int(person_id), consent, key="tab")
 
 
-tabs = st.tabs(["Directory", "Map", "Corridors", "Trainer pool", "Outcomes", "Consent"])
-for tab, draw in zip(
-    tabs, (directory_tab, map_tab, corridors_tab, trainers_tab, outcomes_tab, consent_tab), strict=True
-):
-    with tab:
-        try:
-            draw()
-        except ProgrammeError as error:
-            ui.show_error(error)
+TABS = {
+    "Directory": directory_tab,
+    "Map": map_tab,
+    "Corridors": corridors_tab,
+    "Trainer pool": trainers_tab,
+    "Outcomes": outcomes_tab,
+    "Consent": consent_tab,
+}
+# Only the open tab runs: at 500,000 people each tab's figures cost a query of their own.
+tabs = ui.lazy_tabs(list(TABS), key="alumni_tab", keep=("search", *FACET_LABELS, "years", "view", "directory_page"))
+for tab, draw in zip(tabs, TABS.values(), strict=True):
+    if tab.open:
+        with tab:
+            try:
+                draw()
+            except ProgrammeError as error:
+                ui.show_error(error)

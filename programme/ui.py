@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -225,6 +225,18 @@ def _sidebar(user: SignedIn) -> None:
         with db() as session:
             if is_demo(session):
                 st.warning("Demo data: synthetic people, not real records.", icon=":material/science:")
+
+
+def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> Sequence[Any]:
+    """Draw tabs that rerun when the user switches, so that a page runs only the open one (`tab.open`).
+
+    A widget not drawn in a run loses its value; `keep` names the keys of widgets in the tabs whose values
+    must survive while their tab is hidden (a search typed in one tab is still there on coming back).
+    """
+    for name in keep:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 def show_error(error: Exception) -> None:
