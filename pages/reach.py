@@ -86,14 +86,6 @@ reach_filter = reach.ReachFilter(
 )
 
 figures = ui.cached_query(reach.headline_figures, reach_filter).iloc[0]
-by_country = ui.cached_query(reach.by_country, reach_filter)
-by_gender = ui.cached_query(reach.by_gender, reach_filter)
-by_org_type = ui.cached_query(reach.by_org_type, reach_filter)
-growth = ui.cached_query(reach.growth, reach_filter)
-repeat = ui.cached_query(reach.repeat_participation, reach_filter)
-corridors = ui.cached_query(reach.corridors, reach_filter)
-stack = st.session_state.get("stack", "gender")
-by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
 
 metrics = st.columns(7)
 for column, (label, value) in zip(
@@ -119,35 +111,56 @@ if figures["participations"] == 0:
     st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
     st.stop()
 
-tabs = st.tabs(["Map", "Gender", "Organisation type", "By year", "Growth", "Repeat participation", "Corridors"])
-with tabs[0]:
-    measure = st.radio("Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure")
-    chart_with_table(
-        charts.world_map(by_country, measure=measure, title=f"Reach by {basis}"),
-        by_country,
-        "By country",
-        config=map_config(),
-    )
-    st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
-with tabs[1]:
-    chart_with_table(charts.share_bar(by_gender, "gender", title="Individuals by gender"), by_gender, "By gender")
-with tabs[2]:
-    chart_with_table(
-        charts.share_bar(by_org_type, "org_type", title="Individuals by organisation type"),
-        by_org_type,
-        "By organisation type",
-    )
-with tabs[3]:
-    st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
-    chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
-with tabs[4]:
-    chart_with_table(charts.growth_curve(growth), growth, "Growth")
-    st.caption("Each person counts in the year of their first module in the selection.")
-with tabs[5]:
-    chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
-with tabs[6]:
-    chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
-    st.caption(
-        "The chart shows people working outside their country of nationality; the table also lists those working "
-        "at home. People whose nationality or country of work is not on record are left out."
-    )
+# Only the open tab runs its query: at 500,000 people a filter change costs one chart's figures, not seven.
+tabs = ui.lazy_tabs(
+    ["Map", "Gender", "Organisation type", "By year", "Growth", "Repeat participation", "Corridors"],
+    key="reach_tab",
+    keep=("measure", "stack"),
+)
+if tabs[0].open:
+    with tabs[0]:
+        by_country = ui.cached_query(reach.by_country, reach_filter)
+        measure = st.radio(
+            "Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure"
+        )
+        chart_with_table(
+            charts.world_map(by_country, measure=measure, title=f"Reach by {basis}"),
+            by_country,
+            "By country",
+            config=map_config(),
+        )
+        st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
+if tabs[1].open:
+    with tabs[1]:
+        by_gender = ui.cached_query(reach.by_gender, reach_filter)
+        chart_with_table(charts.share_bar(by_gender, "gender", title="Individuals by gender"), by_gender, "By gender")
+if tabs[2].open:
+    with tabs[2]:
+        by_org_type = ui.cached_query(reach.by_org_type, reach_filter)
+        chart_with_table(
+            charts.share_bar(by_org_type, "org_type", title="Individuals by organisation type"),
+            by_org_type,
+            "By organisation type",
+        )
+if tabs[3].open:
+    with tabs[3]:
+        stack = st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
+        by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
+        chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
+if tabs[4].open:
+    with tabs[4]:
+        growth = ui.cached_query(reach.growth, reach_filter)
+        chart_with_table(charts.growth_curve(growth), growth, "Growth")
+        st.caption("Each person counts in the year of their first module in the selection.")
+if tabs[5].open:
+    with tabs[5]:
+        repeat = ui.cached_query(reach.repeat_participation, reach_filter)
+        chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
+if tabs[6].open:
+    with tabs[6]:
+        corridors = ui.cached_query(reach.corridors, reach_filter)
+        chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
+        st.caption(
+            "The chart shows people working outside their country of nationality; the table also lists those "
+            "working at home. People whose nationality or country of work is not on record are left out."
+        )
