@@ -60,74 +60,86 @@ columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.e
                   help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module's average, "
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings.")  # fmt: skip
 
-this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = st.tabs(
-    ["This module", "Compare modules", "Facilitators", "Learning", "Comments"]
+# Only the open tab runs: comparisons and trends aggregate every module's answers.
+this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(
+    ["This module", "Compare modules", "Facilitators", "Learning", "Comments"],
+    key="evaluations_tab",
+    keep=("comments_question", "comments_search"),
 )
 
-with this_tab:
-    st.plotly_chart(charts.likert_chart(counts, scale), width="stretch")
-    st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
-    if not sessions.empty:
-        shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
-        st.dataframe(
-            sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
+if this_tab.open:
+    with this_tab:
+        st.plotly_chart(charts.likert_chart(counts, scale), width="stretch")
+        st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
+        if not sessions.empty:
+            shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
+            st.dataframe(
+                sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
+            )
+        st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
+        st.subheader("Suggestions for the next module")
+        if backlog.empty:
+            st.caption("No suggestions were written for this module.")
+        else:
+            st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
+
+if compare_tab.open:
+    with compare_tab:
+        comparison = ui.cached_query(q.module_comparison, module_id)
+        trend = ui.cached_query(q.yearly_trend)
+        st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
+        st.plotly_chart(charts.trend_chart(trend), width="stretch")
+
+if facilitators_tab.open:
+    with facilitators_tab:
+        if not user.can_see_names:
+            st.info("Facilitator comparisons name people, so they are shown to facilitators and administrators only.")
+        else:
+            organisation = ui.cached_query(q.module_comparison, module_id)
+            average = organisation.loc[organisation["kind"] == "organisation", "mean"]
+            here = sorted(ui.cached_query(q.facilitator_ratings, module_id=module_id)["facilitator"].unique())
+            chosen = st.multiselect("Facilitators", ui.cached_query(q.facilitator_names), default=here,
+                                    help="Starts with those who led sessions of this module.")  # fmt: skip
+            picked = ui.cached_query(q.facilitator_ratings, facilitators=tuple(sorted(chosen)))
+            st.plotly_chart(
+                charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
+            )
+            if not picked.empty:
+                totals = picked.assign(total=picked["mean"] * picked["n"]).groupby("facilitator", as_index=False)
+                overview = totals.agg(modules=("module_id", "nunique"), n=("n", "sum"), total=("total", "sum"))
+                overview["mean"] = overview["total"] / overview["n"]
+                st.dataframe(overview.drop(columns="total"), hide_index=True,
+                             column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+
+if learning_tab.open:
+    with learning_tab:
+        gains = ui.cached_query(q.learning_gains, course_id=module.course_id)
+        st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
+        st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
+
+if comments_tab.open:
+    with comments_tab:
+        st.caption(
+            "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
         )
-    st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
-    st.subheader("Suggestions for the next module")
-    if backlog.empty:
-        st.caption("No suggestions were written for this module.")
-    else:
-        st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
-
-with compare_tab:
-    comparison = ui.cached_query(q.module_comparison, module_id)
-    trend = ui.cached_query(q.yearly_trend)
-    st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
-    st.plotly_chart(charts.trend_chart(trend), width="stretch")
-
-with facilitators_tab:
-    if not user.can_see_names:
-        st.info("Facilitator comparisons name people, so they are shown to facilitators and administrators only.")
-    else:
-        organisation = ui.cached_query(q.module_comparison, module_id)
-        average = organisation.loc[organisation["kind"] == "organisation", "mean"]
-        here = sorted(ui.cached_query(q.facilitator_ratings, module_id=module_id)["facilitator"].unique())
-        chosen = st.multiselect("Facilitators", ui.cached_query(q.facilitator_names), default=here,
-                                help="Starts with those who led sessions of this module.")  # fmt: skip
-        picked = ui.cached_query(q.facilitator_ratings, facilitators=tuple(sorted(chosen)))
-        st.plotly_chart(
-            charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
+        questions = ui.cached_query(q.comment_questions)
+        left, middle, right = st.columns([2, 2, 2])
+        scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
+                               index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
+        question = middle.selectbox(
+            "Question", [None, *questions], format_func=lambda t: t or "All open questions", key="comments_question"
         )
-        if not picked.empty:
-            totals = picked.assign(total=picked["mean"] * picked["n"]).groupby("facilitator", as_index=False)
-            overview = totals.agg(modules=("module_id", "nunique"), n=("n", "sum"), total=("total", "sum"))
-            overview["mean"] = overview["total"] / overview["n"]
-            st.dataframe(overview.drop(columns="total"), hide_index=True,
-                         column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
-
-with learning_tab:
-    gains = ui.cached_query(q.learning_gains, course_id=module.course_id)
-    st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
-    st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
-
-with comments_tab:
-    st.caption(
-        "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
-    )
-    questions = ui.cached_query(q.comment_questions)
-    left, middle, right = st.columns([2, 2, 2])
-    scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
-                           index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
-    question = middle.selectbox("Question", [None, *questions], format_func=lambda t: t or "All open questions")
-    search = right.text_input("Search the comments", placeholder="e.g. CEDAW")
-    found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1)
-    if len(found) > COMMENTS_SHOWN:
-        found = found.head(COMMENTS_SHOWN)
-        st.write(f"The first {COMMENTS_SHOWN:,} comments; choose a module or a question, or search, to narrow.")
-    else:
-        st.write(f"{len(found)} comments")
-    if found.empty:
-        st.info("No comments match; try another module, question or word.")
-    else:
-        st.dataframe(found, hide_index=True, width="stretch")
-        st.download_button("Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv")
+        search = right.text_input("Search the comments", placeholder="e.g. CEDAW", key="comments_search")
+        found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1)
+        if len(found) > COMMENTS_SHOWN:
+            found = found.head(COMMENTS_SHOWN)
+            st.write(f"The first {COMMENTS_SHOWN:,} comments; choose a module or a question, or search, to narrow.")
+        else:
+            st.write(f"{len(found)} comments")
+        if found.empty:
+            st.info("No comments match; try another module, question or word.")
+        else:
+            st.dataframe(found, hide_index=True, width="stretch")
+            st.download_button(
+                "Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv"
+            )
