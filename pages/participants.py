@@ -35,7 +35,12 @@ if courses_total > PICKER_LIMIT:
     find = middle.text_input("Find a course", key="people_course_find", placeholder="code or title")
     if find.strip():
         courses_total, course_codes = ui.cached_query(course_choices, find.strip())
-course = middle.selectbox("Course", [ALL, *course_codes], key="people_course")
+course = middle.selectbox(
+    "Course",
+    [ALL, *course_codes],
+    format_func=lambda code: code if code == ALL else f"{code} · {course_codes[code]}",
+    key="people_course",
+)
 if courses_total > len(course_codes):
     middle.caption(f"The newest {len(course_codes):,} of {courses_total:,} courses; find one by code or title.")
 module_labels = {} if course == ALL else ui.cached_query(module_choices, course_code=course)[1]

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from programme import reports, ui
-from programme.courses import modules_table
-from programme.models import UserRole
+from programme.models import Module, UserRole
+from programme.module_search import PICKER_LIMIT, course_choices, module_choices
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Reports and exports")
@@ -13,22 +13,33 @@ st.caption("Module reports for partners and funders, certificates of participati
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-modules = ui.cached_query(modules_table)
-if modules.empty:
+courses_total, course_titles = ui.cached_query(course_choices)
+if not courses_total:
     st.info("No modules are recorded yet. Add a course and its modules under **Plan** first.")
     st.stop()
 
-courses = list(dict.fromkeys(modules.sort_values("start_date", ascending=False)["course"]))
-titles = dict(zip(modules["course"], modules["course_title"], strict=False))
-
 st.subheader("A module")
-left, right = st.columns(2)
-course = left.selectbox("Course", courses, format_func=lambda code: f"{code} · {titles[code]}")
-numbers = sorted(modules.loc[modules["course"] == course, "number"])
-number = right.selectbox("Module", numbers, format_func=lambda n: f"Module {n}")
+find, left, right = st.columns([1, 2, 2])
+if courses_total > PICKER_LIMIT:
+    words = find.text_input("Find a course", key="reports_course_find", placeholder="code or title")
+    if words.strip():
+        courses_total, course_titles = ui.cached_query(course_choices, words.strip())
+    if not course_titles:
+        st.info("No course matches; try part of its code or title.")
+        st.stop()
+course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}")
+if courses_total > len(course_titles):
+    left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")
+module_labels = ui.cached_query(module_choices, course_code=course)[1]
+if not module_labels:
+    st.info(f"{course} has no modules yet. Add them under **Plan**.")
+    st.stop()
+# Oldest first, as a course's modules are numbered.
+module_id = right.selectbox("Module", list(reversed(module_labels)), format_func=module_labels.get)
+with ui.db() as session:
+    number = session.get(Module, module_id).number
 slug = f"{course}-module-{number}"
 
-module_id = int(modules.loc[(modules["course"] == course) & (modules["number"] == number), "module_id"].iloc[0])
 content = ui.cached_query(reports.module_report_content, module_id)
 completed = ui.cached_query(reports.module_certificates, course, number)
 course_completed = ui.cached_query(reports.course_certificates, course)
@@ -94,7 +105,9 @@ if not completed:
 
 st.subheader("Programme summary workbook")
 scope = st.selectbox(
-    "For", [""] + courses, format_func=lambda code: "All courses" if not code else f"{code} · {titles[code]}"
+    "For",
+    ["", *course_titles],
+    format_func=lambda code: "All courses" if not code else f"{code} · {course_titles[code]}",
 )
 
 

@@ -58,11 +58,13 @@ def module_choices(
     return total, {row.id: module_label(row.code, row.number, row.start_date, row.city) for row in rows}
 
 
-def course_choices(session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT) -> tuple[int, list[str]]:
-    """Return how many courses match (code or title) and the codes of the newest `limit` of them."""
-    query = sa.select(Course.code)
+def course_choices(
+    session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT
+) -> tuple[int, dict[str, str]]:
+    """Return how many courses match (code or title) and the newest `limit` of them as {code: title}."""
+    query = sa.select(Course.code, Course.title)
     for word in (search or "").split():
         query = query.where(sa.or_(Course.code.ilike(f"%{word}%"), Course.title.ilike(f"%{word}%")))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    codes = session.scalars(query.order_by(Course.start_year.desc().nulls_last(), Course.code).limit(limit))
-    return total, list(codes)
+    rows = session.execute(query.order_by(Course.start_year.desc().nulls_last(), Course.code).limit(limit))
+    return total, {row.code: row.title for row in rows}
