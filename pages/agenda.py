@@ -20,32 +20,10 @@ COPY_SOURCES = 200
 st.title("Agenda")
 st.caption("Build a module's day-by-day agenda: sessions, methods, topics, facilitators.")
 
-# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
-# stable across reruns. The picker lists the newest modules; a search narrows them.
-find, pick = st.columns([1, 2])
-search = find.text_input("Find a module", key="agenda_find", placeholder="Course code or title, city")
-chosen = st.session_state.get("agenda_module")
-if chosen is None:
-    wanted = st.query_params.get("module", "")
-    chosen = int(wanted) if wanted.isdigit() else None
-choices = ui.cached_query(courses.module_choices, search, include=chosen)
-labels = choices.labels
-if not labels:
-    st.info("There is no module yet. Add a course and its modules on the **Courses and modules** page first.")
+# The module comes from the address (?module=ID) on first load, then from the picker.
+module_id = ui.module_picker("agenda_module", from_address=True)
+if module_id is None:
     st.stop()
-ids = list(labels)
-if st.session_state.get("agenda_module") not in labels:
-    st.session_state["agenda_module"] = chosen if chosen in labels else ids[0]
-module_id = pick.selectbox("Module", ids, format_func=labels.get, key="agenda_module")
-st.query_params["module"] = str(module_id)
-if search and not choices.matching:
-    find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
-elif choices.matching > courses.MODULE_CHOICES_LIMIT:
-    pick.caption(
-        f"The list shows the newest {courses.MODULE_CHOICES_LIMIT} of {choices.matching:,} modules"
-        + (" matching the search" if search else "")
-        + "; type in **Find a module** to narrow it."
-    )
 
 with ui.db() as session:
     module = agenda.get_module_by_id(session, module_id)

@@ -15,26 +15,14 @@ from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, 
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
 from programme.models import UserRole
-from programme.module_search import PICKER_LIMIT, module_choices
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Forms and entry")
 st.caption("Create a module's evaluation form, import a survey export, or type in paper forms one after another.")
 
-total, labels = ui.cached_query(module_choices)
-if not total:
-    st.info("There are no modules yet. Add a course and its modules on **Courses and modules** first.")
+module_id = ui.module_picker("entry_module")
+if module_id is None:
     st.stop()
-if total > PICKER_LIMIT:
-    find = st.text_input("Find a module", placeholder="course code or title, city or year", key="entry_find")
-    if find.strip():
-        total, labels = ui.cached_query(module_choices, find.strip())
-    if not labels:
-        st.info("No module matches; try a course code, a city or a year.")
-        st.stop()
-module_id = st.selectbox("Module", list(labels), format_func=labels.get)
-if total > len(labels):
-    st.caption(f"The newest {len(labels):,} of {total:,} modules are listed; type in **Find a module** to narrow.")
 
 with ui.db() as session:
     form = module_form(session, module_id)

@@ -10,7 +10,7 @@ from programme.evaluations import queries as q
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
 from programme.models import Module, UserRole
-from programme.module_search import PICKER_LIMIT, module_choices
+from programme.module_search import module_choices
 from programme.sheets import to_csv_bytes
 
 # Comments shown at once; a module, a question or a word narrows the rest.
@@ -20,22 +20,13 @@ user = ui.guard(UserRole.VIEWER)
 st.title("Evaluation dashboard")
 st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
 
-total, labels = ui.cached_query(module_choices, evaluated=True)
-if not total:
-    st.info("No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**.")
+module_id = ui.module_picker(
+    "evaluations_module",
+    evaluated=True,
+    empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**.",
+)
+if module_id is None:
     st.stop()
-if total > PICKER_LIMIT:
-    find = st.text_input("Find a module", placeholder="course code or title, city or year", key="evaluations_find")
-    if find.strip():
-        total, labels = ui.cached_query(module_choices, find.strip(), evaluated=True)
-    if not labels:
-        st.info("No evaluated module matches; try a course code, a city or a year.")
-        st.stop()
-module_id = st.selectbox("Module", list(labels), format_func=labels.get)
-if total > len(labels):
-    st.caption(
-        f"The newest {len(labels):,} of {total:,} evaluated modules are listed; type in **Find a module** to narrow."
-    )
 
 with ui.db() as session:
     module = session.get(Module, module_id)
@@ -124,6 +115,7 @@ if comments_tab.open:
         )
         questions = ui.cached_query(q.comment_questions)
         left, middle, right = st.columns([2, 2, 2])
+        labels = ui.cached_query(module_choices, evaluated=True, include=module_id).labels
         scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
                                index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
         question = middle.selectbox(

@@ -4,7 +4,6 @@ import streamlit as st
 
 from programme import audit, ui
 from programme.charts.groups import scores_chart, spread_chart
-from programme.courses import MODULE_CHOICES_LIMIT, module_choices
 from programme.errors import ProgrammeError
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
@@ -12,6 +11,7 @@ from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_person, set_role, swap_people
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
 from programme.models import Course, GroupRole, Module, UserRole
+from programme.module_search import PICKER_LIMIT, module_choices
 from programme.privacy import mask_people
 from programme.sheets import to_csv_bytes
 
@@ -33,7 +33,7 @@ SHOWN_COLUMNS = {
 
 # The picker lists the newest modules; a search narrows them.
 find, left, right = st.columns([1, 2, 2])
-search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city")
+search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city or year")
 choices = ui.cached_query(module_choices, search, include=st.session_state.get("module"))
 if not choices.labels:
     st.info("There are no modules yet. Add a course and its modules under **Courses and modules** first.")
@@ -47,9 +47,9 @@ first_with_people = next((i for i, m in enumerate(module_ids) if counts.get(m)),
 module_id = left.selectbox("Module", module_ids, index=first_with_people, format_func=labels.get, key="module")
 if search and not choices.matching:
     find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
-elif choices.matching > MODULE_CHOICES_LIMIT:
+elif choices.matching > PICKER_LIMIT:
     left.caption(
-        f"The list shows the newest {MODULE_CHOICES_LIMIT} of {choices.matching:,} modules"
+        f"The list shows the newest {PICKER_LIMIT} of {choices.matching:,} modules"
         + (" matching the search" if search else "")
         + "; type in **Find a module** to narrow it."
     )

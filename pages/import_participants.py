@@ -23,7 +23,6 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
 from programme.models import Module, UserRole
-from programme.module_search import PICKER_LIMIT, module_choices
 from programme.sheets import SheetTable
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
@@ -65,23 +64,11 @@ def uploader_key() -> str:
 
 
 def choose_module() -> int | None:
-    total, labels = ui.cached_query(module_choices)
-    if not total:
-        st.info("There are no modules yet. Add a course and its modules on the Courses and modules page first.")
-        return None
-    if total > PICKER_LIMIT:
-        find = st.text_input("Find the module", placeholder="course code or title, city or year", key="import_find")
-        if find.strip():
-            total, labels = ui.cached_query(module_choices, find.strip())
-        if not labels:
-            st.info("No module matches; try a course code, a city or a year.")
-            return None
-    module_id = st.selectbox("Module the list belongs to", list(labels), format_func=labels.get, key="import_module")
-    if total > len(labels):
-        st.caption(
-            f"The newest {len(labels):,} of {total:,} modules are listed; type in **Find the module** to narrow."
-        )
-    return module_id
+    return ui.module_picker(
+        "import_module",
+        label="Module the list belongs to",
+        empty="There are no modules yet. Add a course and its modules on the Courses and modules page first.",
+    )
 
 
 def read_upload(upload: dict) -> tuple[SheetTable, str] | None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from programme import courses, ui
 from programme.errors import ProgrammeError
-from programme.models import ActionStatus, Course, Method, UserRole
+from programme.models import ActionStatus, Course, Method, Module, UserRole
 from programme.planning import backlog, next_steps
 from programme.privacy import mask_people
 
@@ -14,32 +14,10 @@ user = ui.guard(UserRole.FACILITATOR)
 st.title("Next steps and topics")
 st.caption("Review next steps agreed at each module and the topics suggested for the next one.")
 
-# The module comes from the address (?module=ID) on first load, then from the picker; a key keeps the choice
-# stable across reruns. The picker lists the newest modules; a search narrows them.
-find, pick = st.columns([1, 2])
-search = find.text_input("Find a module", key="next_steps_find", placeholder="Course code or title, city")
-chosen = st.session_state.get("next_steps_module")
-if chosen is None:
-    wanted = st.query_params.get("module", "")
-    chosen = int(wanted) if wanted.isdigit() else None
-choices = ui.cached_query(courses.module_choices, search, include=chosen)
-labels = choices.labels
-if not labels:
-    st.info("There is no module yet. Add a course and its modules on the **Courses and modules** page first.")
+# The module comes from the address (?module=ID) on first load, then from the picker.
+module_id = ui.module_picker("next_steps_module", from_address=True)
+if module_id is None:
     st.stop()
-ids = list(labels)
-if st.session_state.get("next_steps_module") not in labels:
-    st.session_state["next_steps_module"] = chosen if chosen in labels else ids[0]
-module_id = pick.selectbox("Module", ids, format_func=labels.get, key="next_steps_module")
-st.query_params["module"] = str(module_id)
-if search and not choices.matching:
-    find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
-elif choices.matching > courses.MODULE_CHOICES_LIMIT:
-    pick.caption(
-        f"The list shows the newest {courses.MODULE_CHOICES_LIMIT} of {choices.matching:,} modules"
-        + (" matching the search" if search else "")
-        + "; type in **Find a module** to narrow it."
-    )
 version_key = f"next_steps_version_{module_id}"
 st.session_state.setdefault(version_key, 0)
 
@@ -78,9 +56,12 @@ def _items_editor(frame, key: str) -> None:
 with ui.db() as session:
     before = next_steps.previous_module(session, module_id)
     after = next_steps.next_module(session, module_id)
-    if after is not None:
-        code = session.get(Course, after.course_id).code
-        labels = {after.id: courses.module_label(code, after.number, after.start_date, after.city), **labels}
+    # The modules a suggested topic can go to: the next one (if planned) and this one.
+    labels = {}
+    for target in (after, session.get(Module, module_id)):
+        if target is not None:
+            code = session.get(Course, target.course_id).code
+            labels[target.id] = courses.module_label(code, target.number, target.start_date, target.city)
     review = next_steps.open_items_for_review(session, module_id)
     items = next_steps.action_items_table(session, module_id)
     people = next_steps.module_people(session, module_id)

@@ -43,7 +43,7 @@ course = middle.selectbox(
 )
 if courses_total > len(course_codes):
     middle.caption(f"The newest {len(course_codes):,} of {courses_total:,} courses; find one by code or title.")
-module_labels = {} if course == ALL else ui.cached_query(module_choices, course_code=course)[1]
+module_labels = {} if course == ALL else ui.cached_query(module_choices, course_code=course).labels
 module_id = right.selectbox(
     "Module",
     [None, *module_labels],

@@ -30,7 +30,7 @@ if courses_total > PICKER_LIMIT:
 course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}")
 if courses_total > len(course_titles):
     left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")
-module_labels = ui.cached_query(module_choices, course_code=course)[1]
+module_labels = ui.cached_query(module_choices, course_code=course).labels
 if not module_labels:
     st.info(f"{course} has no modules yet. Add them under **Plan**.")
     st.stop()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple
 
 import pandas as pd
 import sqlalchemy as sa
@@ -448,35 +447,3 @@ def module_label(course_code: str, number: int, start: date, city: str | None) -
     """Return "CODE · Module 4 · Dec 2017, Kuala Lumpur" for pickers."""
     where = f", {city}" if isinstance(city, str) and city else ""  # pandas gives NaN for a missing city
     return f"{course_code} · Module {number} · {start:%b %Y}{where}"
-
-
-# A module picker lists at most this many modules (the newest); a search narrows the list first.
-MODULE_CHOICES_LIMIT = 200
-
-
-class ModuleChoices(NamedTuple):
-    """A module picker's options: {module id: label}, newest first, and how many modules match the search."""
-
-    labels: dict[int, str]
-    matching: int
-
-
-def module_choices(
-    session: Session, search: str = "", *, include: int | None = None, limit: int = MODULE_CHOICES_LIMIT
-) -> ModuleChoices:
-    """Return the labels of the newest modules matching search (course code or title, module title, city).
-
-    include (a module already chosen, or asked for in the address) is listed too, first, if it exists.
-    """
-    query = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
-        Course, Course.id == Module.course_id
-    )
-    newest = _module_filters(session, query, search=search).order_by(
-        Module.start_date.desc(), Course.code, Module.number
-    )
-    rows = list(session.execute(newest.limit(limit)))
-    matching = count_modules(session, search=search)[0] if len(rows) >= limit else len(rows)
-    if include is not None and all(row.id != include for row in rows):
-        rows = list(session.execute(query.where(Module.id == include))) + rows
-    labels = {int(row.id): module_label(row.code, row.number, row.start_date, row.city) for row in rows}
-    return ModuleChoices(labels, matching)

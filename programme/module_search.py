@@ -6,6 +6,8 @@ typed (course code or title, city, year) rather than every module on every rerun
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -14,6 +16,13 @@ from programme.models import Course, EvaluationForm, Module, Response
 
 # A picker lists at most this many options; a find box narrows the rest.
 PICKER_LIMIT = 200
+
+
+class ModuleChoices(NamedTuple):
+    """A module picker's options: {module id: label}, newest first, and how many modules match the search."""
+
+    labels: dict[int, str]
+    matching: int
 
 
 def _words(query: sa.Select, search: str | None, *columns: sa.ColumnElement) -> sa.Select:
@@ -32,17 +41,20 @@ def module_choices(
     *,
     course_code: str | None = None,
     evaluated: bool = False,
+    include: int | None = None,
     limit: int = PICKER_LIMIT,
-) -> tuple[int, dict[int, str]]:
-    """Return how many modules match and the newest `limit` of them as {module id: "CODE · Module 4 · Dec 2017, City"}.
+) -> ModuleChoices:
+    """Return the newest `limit` modules matching as {module id: "CODE · Module 4 · Dec 2017, City"}, and how
+    many match in all.
 
-    search: words found in the course code or title, the city or the year; course_code: that course's modules
-    only; evaluated: only modules whose evaluation form has responses.
+    search: words each found in the course code or title, the module title, the city or the year;
+    course_code: that course's modules only; evaluated: only modules whose evaluation form has responses;
+    include (a module already chosen, or asked for in the address) is listed too, first, if it exists.
     """
-    query = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
+    columns = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
         Course, Course.id == Module.course_id
     )
-    query = _words(query, search, Course.code, Course.title, Module.city)
+    query = _words(columns, search, Course.code, Course.title, Module.title, Module.city)
     if course_code is not None:
         query = query.where(Course.code == course_code)
     if evaluated:
@@ -53,9 +65,15 @@ def module_choices(
             .exists()
         )
         query = query.where(answered)
-    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(Module.start_date.desc(), Course.code, Module.number).limit(limit))
-    return total, {row.id: module_label(row.code, row.number, row.start_date, row.city) for row in rows}
+    rows = list(session.execute(query.order_by(Module.start_date.desc(), Course.code, Module.number).limit(limit)))
+    # Counting every match is needed only when the list is full.
+    matching = len(rows)
+    if matching >= limit:
+        matching = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    if include is not None and all(row.id != include for row in rows):
+        rows = list(session.execute(columns.where(Module.id == include))) + rows
+    labels = {int(row.id): module_label(row.code, row.number, row.start_date, row.city) for row in rows}
+    return ModuleChoices(labels, matching)
 
 
 def course_choices(

@@ -13,7 +13,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from programme import accounts, schema
+from programme import accounts, module_search, schema
 from programme.accounts import SignedIn
 from programme.db import database_url, make_engine, read_scope, session_scope
 from programme.errors import ProgrammeError
@@ -225,6 +225,52 @@ def _sidebar(user: SignedIn) -> None:
         with db() as session:
             if is_demo(session):
                 st.warning("Demo data: synthetic people, not real records.", icon=":material/science:")
+
+
+def module_picker(
+    key: str,
+    *,
+    label: str = "Module",
+    evaluated: bool = False,
+    from_address: bool = False,
+    empty: str = "There is no module yet. Add a course and its modules on **Courses and modules** first.",
+) -> int | None:
+    """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
+
+    It lists the newest modules (module_search.PICKER_LIMIT) with a find box beside it (course code or title,
+    module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
+    comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
+    evaluation responses. empty: what to say when there is no module at all.
+    """
+    find, pick = st.columns([1, 2])
+    search = find.text_input(
+        "Find a module", key=f"{key}_find", placeholder="Course code or title, city or year"
+    ).strip()
+    chosen = st.session_state.get(key)
+    if chosen is None and from_address:
+        wanted = st.query_params.get("module", "")
+        chosen = int(wanted) if wanted.isdigit() else None
+    choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
+    if not choices.labels:
+        if search:
+            find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
+        else:
+            st.info(empty)
+        return None
+    ids = list(choices.labels)
+    if st.session_state.get(key) not in choices.labels:
+        st.session_state[key] = chosen if chosen in choices.labels else ids[0]
+    module_id = pick.selectbox(label, ids, format_func=choices.labels.get, key=key)
+    if from_address:
+        st.query_params["module"] = str(module_id)
+    if search and not choices.matching:
+        find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
+    elif choices.matching > len(ids):
+        pick.caption(
+            f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
+            "type in **Find a module** to narrow."
+        )
+    return module_id
 
 
 def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> Sequence[Any]:

@@ -18,6 +18,7 @@ from programme.evaluations import queries as q
 from programme.evaluations.forms import form_questions
 from programme.models import (
     Course,
+    EvaluationForm,
     Module,
     Participation,
     ParticipationRole,
@@ -318,3 +319,30 @@ def test_entry_page_refuses_a_viewer(demo_db: str) -> None:
     app = run_page("pages/evaluation_entry.py", UserRole.VIEWER)
     assert any("needs the facilitator role" in error.value for error in app.error)
     assert not app.dataframe and not app.radio
+
+
+def test_module_picker_options_on_the_demo(demo_engine) -> None:
+    """One picker for every page: evaluated modules only, a course's modules, words and a year narrow."""
+    from programme.courses import add_module as new_module
+    from programme.module_search import module_choices
+
+    with session_scope(demo_engine) as session:
+        course = session.scalars(sa.select(Course).order_by(Course.code)).first()
+        fresh = new_module(session, course_code=course.code, number=9, title="M9", start=date(2031, 1, 6),
+                           end=date(2031, 1, 8))  # fmt: skip
+        answered = set(
+            session.scalars(
+                sa.select(EvaluationForm.module_id).join(Response, Response.form_id == EvaluationForm.id).distinct()
+            )
+        )
+        every = module_choices(session, limit=1_000)
+        evaluated = module_choices(session, evaluated=True, limit=1_000)
+        assert answered and set(evaluated.labels) == answered and fresh.id not in answered
+        assert list(every.labels)[0] == fresh.id and evaluated.matching == len(answered)
+        own = module_choices(session, course_code=course.code)
+        assert own.labels and all(label.startswith(f"{course.code} · ") for label in own.labels.values())
+        dated = module_choices(session, "2017", limit=1_000)
+        in_2017 = {label for label in every.labels.values() if " 2017" in label.split(" · ")[2]}
+        assert in_2017 and in_2017 <= set(dated.labels.values()) < set(every.labels.values())
+        first = module_choices(session, limit=2)
+        assert len(first.labels) == 2 and first.matching == every.matching  # a full list counts every match

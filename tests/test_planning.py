@@ -533,7 +533,8 @@ def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> N
 
 
 def test_module_pickers_and_tables_narrow_in_sql_with_counts(session: Session, kl) -> None:
-    from programme.courses import count_courses, count_modules, module_choices, module_filter_options
+    from programme.courses import count_courses, count_modules, module_filter_options
+    from programme.module_search import module_choices
     from programme.planning.agenda import add_session
 
     for number in range(1, 4):
