@@ -4,7 +4,7 @@ import streamlit as st
 
 from programme import reports, ui
 from programme.models import Module, UserRole
-from programme.module_search import PICKER_LIMIT, course_choices, module_choices
+from programme.module_search import course_choices, module_choices
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Reports and exports")
@@ -20,13 +20,12 @@ if not courses_total:
 
 st.subheader("A module")
 find, left, right = st.columns([1, 2, 2])
-if courses_total > PICKER_LIMIT:
-    words = find.text_input("Find a course", key="reports_course_find", placeholder="code or title")
-    if words.strip():
-        courses_total, course_titles = ui.cached_query(course_choices, words.strip())
-    if not course_titles:
-        st.info("No course matches; try part of its code or title.")
-        st.stop()
+words = find.text_input("Find a course", key="reports_course_find", placeholder="Code or title").strip()
+if words:
+    courses_total, course_titles = ui.cached_query(course_choices, words)
+if not course_titles:
+    find.warning(f"No course matches '{words}': try part of its code or title.")
+    st.stop()
 course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}")
 if courses_total > len(course_titles):
     left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")

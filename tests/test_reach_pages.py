@@ -137,3 +137,13 @@ def test_reports_page_on_an_empty_database(monkeypatch: pytest.MonkeyPatch, sqli
     app = run_page("pages/reports.py", UserRole.FACILITATOR)
     assert not app.exception
     assert any("No modules are recorded yet" in info.value for info in app.info)
+
+
+def test_reports_page_finds_a_course_by_words(small_db: str) -> None:
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    assert len(app.selectbox[0].options) == 2
+    app.text_input(key="reports_course_find").set_value("b").run()
+    assert [option.split(" · ")[0] for option in app.selectbox[0].options] == ["B"]
+    app.text_input(key="reports_course_find").set_value("no such course").run()
+    assert not app.exception
+    assert any("No course matches 'no such course'" in warning.value for warning in app.warning)
