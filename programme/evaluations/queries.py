@@ -363,14 +363,19 @@ def comments(
         query = query.where(Question.text == question)
     query = query.order_by(Module.start_date.desc(), Course.code, Module.number, Module.id, Question.text, Answer.text)
     needle = fold(search) if search and search.strip() else None
-    rows = []
-    for row in session.execute(query.execution_options(yield_per=5_000)).mappings():
-        if needle is None or needle in fold(row["comment"]):
-            rows.append(row)
-            if limit is not None and len(rows) >= limit:
-                break
-    frame = pd.DataFrame(rows, columns=[column.name for column in query.selected_columns])
-    frame = _with_labels(frame).sort_values(
-        ["start_date", "module", "question", "comment"], ascending=[False, True, True, True], kind="stable"
-    )
+    if needle is None:
+        # SQL limits and orders; the frame is built column by column (_frame), not from row mappings.
+        frame = _frame(session, query if limit is None else query.limit(limit))
+    else:
+        columns = [column.name for column in query.selected_columns]
+        at = columns.index("comment")
+        rows = []
+        for row in session.connection().execute(query.execution_options(yield_per=5_000)):
+            if needle in fold(row[at]):
+                rows.append(tuple(row))
+                if limit is not None and len(rows) >= limit:
+                    break
+        frame = pd.DataFrame(rows, columns=columns)
+    # The SQL order (newest module first, then question and comment text) is kept.
+    frame = _with_labels(frame)
     return frame[["module", "question", "comment"]].reset_index(drop=True)
