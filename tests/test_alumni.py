@@ -503,3 +503,28 @@ def test_a_page_counts_up_to_the_cap_and_the_cli_counts_all(engine: Engine, peop
         every = search_directory(session, DirectoryQuery(), user=FACILITATOR, limit=None)
     assert page.capped and page.total == 2 and len(page.results) == 1
     assert not every.capped and every.total == 2 and len(every.results) == 2
+
+
+def test_people_written_in_one_statement_are_all_indexed_and_folded_as_python_folds(engine: Engine) -> None:
+    """PostgreSQL indexes new people once a statement (migration 0005); its fold matches names.fold."""
+    from programme.bulk import Constant, write_columns
+    from programme.names import fold
+
+    names = ["Zoë Ångström", "Nguyễn Thị Đặng", "ﬁona Łukasz", "Ana Lim"]
+    with session_scope(engine) as session:
+        start = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Person.id), 0)))
+        ids = list(range(start + 1, start + 1 + len(names)))
+        flags = ("consent_listed", "consent_email", "consent_phone", "consent_organisation", "consent_photo")
+        now = datetime.now(UTC)
+        columns = {"id": ids, "full_name": names, "name_key": [fold(name) for name in names],
+                   "gender": Constant("undisclosed"), "position": Constant("Case worker"),
+                   "created_at": Constant(now), "updated_at": Constant(now)}  # fmt: skip
+        write_columns(session, "person", columns | {flag: Constant(False) for flag in flags})
+    key = "rowid" if engine.dialect.name == "sqlite" else "person_id"
+    with engine.connect() as connection:
+        indexed = connection.exec_driver_sql(f"SELECT count(*) FROM person_search WHERE {key} >= {ids[0]}").scalar()
+        assert indexed == len(names)
+        if engine.dialect.name == "postgresql":
+            for name in names:
+                folded = connection.exec_driver_sql("SELECT programme_fold(%(name)s)", {"name": name}).scalar()
+                assert folded == fold(name), name
