@@ -56,7 +56,9 @@ T = TypeVar("T")
 FIGURES_TTL_SECONDS = 300
 
 
-@st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner=False, max_entries=512)
+# The spinner shows only while a figure is computed (a cache miss): at 500,000 people the first run after a
+# change can take tens of seconds.
+@st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner="Computing the figures…", max_entries=512)
 def _cached_call(url: str, version: tuple[int, ...], module: str, name: str, args: tuple, kwargs: tuple) -> Any:
     function = getattr(importlib.import_module(module), name)
     with read_scope(_engine(url)) as session:
