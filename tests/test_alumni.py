@@ -524,7 +524,11 @@ def test_people_written_in_one_statement_are_all_indexed_and_folded_as_python_fo
     with engine.connect() as connection:
         indexed = connection.exec_driver_sql(f"SELECT count(*) FROM person_search WHERE {key} >= {ids[0]}").scalar()
         assert indexed == len(names)
-        if engine.dialect.name == "postgresql":
+        # normalize() needs a UTF8 database; another keeps 0002's translate() (migration 0005).
+        if (
+            engine.dialect.name == "postgresql"
+            and connection.exec_driver_sql("SHOW server_encoding").scalar() == "UTF8"
+        ):
             for name in names:
                 folded = connection.exec_driver_sql("SELECT programme_fold(%(name)s)", {"name": name}).scalar()
                 assert folded == fold(name), name
