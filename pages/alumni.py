@@ -244,7 +244,26 @@ def trainers_tab() -> None:
     st.caption("Mean rating: all 1–5 ratings of the sessions they led (a session led by two counts for both).")
     columns = ["name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served", "nationality"]
     columns += [c for c in ("organisation", "email", "languages", "expertise") if c in pool.columns]
-    st.dataframe(pool[columns], hide_index=True)
+    shown = pool[columns].copy()
+    text = [c for c in ("organisation", "email", "languages", "expertise") if c in shown.columns]
+    shown[text] = shown[text].astype(object).where(shown[text].notna(), "—")  # not shared, or not recorded
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config={
+            "name": "Name",
+            "trainer_roles": "Roles",
+            "sessions_led": "Sessions led",
+            "mean_rating": st.column_config.NumberColumn("Mean rating", format="%.2f"),
+            "ratings": "Ratings",
+            "last_served": st.column_config.DateColumn("Last served"),
+            "nationality": "Nationality",
+            "organisation": "Organisation",
+            "email": "E-mail",
+            "languages": "Languages",
+            "expertise": "Expertise",
+        },
+    )
     names = dict(zip(pool["person_id"], pool["name"], strict=True))
     person_id = st.selectbox("Sessions led by", list(names), index=None, format_func=names.get, key="trainer")
     if person_id is not None:

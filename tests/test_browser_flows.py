@@ -90,3 +90,28 @@ def test_the_alumni_search_finds_advocates_by_expertise(page, live_app: str) -> 
     assert 0 < found < 200
     assert page.get_by_text("domestic workers").first.is_visible()
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_tabs_run_when_opened_and_keep_the_search(page, live_app: str) -> None:
+    """The alumni directory's tabs run only when opened (ui.lazy_tabs): switching draws the tab, and a
+    search typed in the Directory tab is still there on coming back."""
+    log_in(page, live_app)
+    open_page(page, "Alumni directory", "Alumni")
+    search = page.get_by_role("textbox", name="Search", exact=True)
+    search.fill("domestic workers")
+    search.press("Enter")
+    wait_idle(page)
+
+    page.get_by_role("tab", name="Trainer pool").click()
+    wait_idle(page)
+    page.get_by_text("Only alumni (trained in our courses)").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Mean rating: all 1–5 ratings").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_role("textbox", name="Search", exact=True).count() == 0  # the Directory tab did not run
+    screenshot(page, "flow-alumni-trainer-pool")
+
+    page.get_by_role("tab", name="Directory").click()
+    wait_idle(page)
+    search = page.get_by_role("textbox", name="Search", exact=True)
+    search.wait_for(timeout=TIMEOUT_MS)
+    assert search.input_value() == "domestic workers"
+    assert page.locator(EXCEPTION).count() == 0
