@@ -253,11 +253,11 @@ def module_picker(
         wanted = st.query_params.get("module", "")
         chosen = int(wanted) if wanted.isdigit() else None
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
+    if search and not choices.matching:
+        find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
+    elif not choices.labels:
+        st.info(empty)
     if not choices.labels:
-        if search:
-            find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
-        else:
-            st.info(empty)
         return None
     ids = list(choices.labels)
     if st.session_state.get(key) not in choices.labels:
@@ -265,9 +265,7 @@ def module_picker(
     module_id = pick.selectbox(label, ids, format_func=choices.labels.get, key=key)
     if from_address:
         st.query_params["module"] = str(module_id)
-    if search and not choices.matching:
-        find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
-    elif choices.matching > len(ids):
+    if choices.matching > len(ids):
         pick.caption(
             f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
             "type in **Find a module** to narrow."
