@@ -27,8 +27,8 @@ EXPECTED_TRIGGER = (
     "WHERE p.id = new.id; END"
 )
 # What the trigger does for each person of the range, for all of them at once.
-_REMOVE = "DELETE FROM person_search WHERE rowid BETWEEN :first AND :last"
-_ENTRIES = (
+REMOVE_RANGE = "DELETE FROM person_search WHERE rowid BETWEEN :first AND :last"
+ENTRIES_RANGE = (
     "INSERT INTO person_search(rowid, name, organisation, position, expertise, notes) "
     "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
     "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
@@ -62,7 +62,7 @@ def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[No
     try:
         yield
         bounds = {"first": person_ids[0], "last": person_ids[-1]}
-        connection.execute(sa.text(_REMOVE), bounds)
-        connection.execute(sa.text(_ENTRIES), bounds)
+        connection.execute(sa.text(REMOVE_RANGE), bounds)
+        connection.execute(sa.text(ENTRIES_RANGE), bounds)
     finally:
         connection.exec_driver_sql(sql)

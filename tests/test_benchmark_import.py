@@ -1,0 +1,47 @@
+"""The import benchmark's floor copies exactly what the import wrote, so that it times the same database work."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from benchmarks import import_participants as benchmark
+from programme.search_index import TRIGGER
+
+COUNTED = (*benchmark.WRITTEN, "person_search")
+
+
+def _contents(path: Path) -> dict[str, list[tuple]]:
+    connection = sqlite3.connect(path)
+    try:
+        contents = {
+            table: connection.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall() for table in COUNTED
+        }
+        contents["trigger"] = connection.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (TRIGGER,)
+        ).fetchall()
+        return contents
+    finally:
+        connection.close()
+
+
+def test_the_floor_copies_every_row_the_import_wrote_and_indexes_it_alike(tmp_path: Path) -> None:
+    sheet, imported, fresh = tmp_path / "sheet.xlsx", tmp_path / "imported.db", tmp_path / "fresh.db"
+    benchmark.write_sheet(sheet, 120)
+    benchmark.new_database(f"sqlite:///{imported}")
+    counts = benchmark.import_once(f"sqlite:///{imported}", sheet)
+    assert counts == {"rows": 120, "created": 120, "participations": 120}
+
+    seconds = benchmark.database_seconds(imported, fresh)
+
+    assert list(seconds) == [*benchmark.WRITTEN, "search index", "commit"]
+    assert all(value >= 0 for value in seconds.values())
+    before, after = _contents(imported), _contents(fresh)
+    assert len(after["person"]) == 120 and len(after["person_search"]) == 120 and len(after["trigger"]) == 1
+    assert after == before
+
+
+def test_the_parse_is_timed_on_the_same_workbook(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.xlsx"
+    benchmark.write_sheet(sheet, 50)
+    assert benchmark.parse_seconds(sheet) > 0
