@@ -14,6 +14,7 @@ from programme.evaluations import (
 from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
+from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.models import UserRole
 
 user = ui.guard(UserRole.FACILITATOR)
@@ -32,6 +33,47 @@ with ui.db() as session:
     questions = questions_table(session, form_id) if form else None
     responses = response_count(session, module_id)
     agenda = [s.title for s in module_sessions(session, module_id) if s.method not in METHODS_NOT_RATED]
+
+
+def past_imports() -> None:
+    """This module's evaluation imports, and undo for one of them."""
+    with ui.db() as session:
+        imports = evaluation_imports(session, module_id=module_id)
+    st.subheader("Past imports of this module")
+    if imports.empty:
+        st.caption("No evaluation export has been imported into this module yet.")
+        return
+    st.dataframe(imports.drop(columns=["course", "module"]), hide_index=True, width="stretch")
+    open_batches = imports.loc[imports["undone at"].isna(), "batch"].tolist()
+    if not open_batches:
+        return
+    with st.form("undo_evaluation_import"):
+        batch_id = st.selectbox("Import to undo", open_batches, key="undo_evaluation_batch")
+        st.caption(
+            "Undo removes the responses the import added, and the questions it added unless paper forms use them."
+        )
+        sure = st.checkbox("Yes, undo this import", key="undo_evaluation_sure")
+        if not st.form_submit_button("Undo import"):
+            return
+    if not sure:
+        st.warning("Tick the box to confirm.")
+        return
+    try:
+        with ui.db() as session:
+            undone = undo_evaluation_import(session, batch_id=int(batch_id), username=user.username)
+    except ProgrammeError as error:
+        ui.show_error(error)
+        return
+    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
+    if undone["questions_removed"]:
+        removed += f", {undone['questions_removed']} questions removed"
+    if undone["questions_kept"]:
+        removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
+    if undone["form_removed"]:
+        removed += ", and the form it created"
+    st.session_state["evaluation_undone"] = removed + "."
+    st.rerun()
+
 
 form_tab, import_tab, paper_tab = st.tabs(["Form", "Import an export", "Type paper forms"])
 
@@ -104,6 +146,9 @@ with import_tab:
                     st.rerun()
     if "evaluation_imported" in st.session_state:
         st.success(f"Imported {st.session_state.pop('evaluation_imported')} responses.")
+    if "evaluation_undone" in st.session_state:
+        st.success(st.session_state.pop("evaluation_undone"))
+    past_imports()
 
 with paper_tab:
     if form is None:

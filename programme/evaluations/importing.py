@@ -127,6 +127,8 @@ def import_evaluations(
     result.questions_added = sum(plan.is_new for plan in plans)
     if result.errors or dry_run:
         return result
+    # What undo needs to take back besides the responses: the form or labels this import set, its new questions.
+    undo: dict[str, Any] = {"form_created": form is None, "labels_set": None}
     if form is None:
         # A new form keeps the labels the export's answers used, so that paper entry and charts speak alike.
         labels_used = custom or detect_labels(
@@ -135,11 +137,13 @@ def import_evaluations(
         form = create_form(session, module_id=module_id, scale_labels=labels_used, by=by)
         result.form_id = form.id
     elif custom and not form.scale_labels:
-        form.scale_labels = json.dumps(custom, ensure_ascii=False)
-    _add_new_questions(session, form.id, plans)
+        form.scale_labels = undo["labels_set"] = json.dumps(custom, ensure_ascii=False)
+    new_questions = [plan for plan in plans if plan.is_new]
+    _add_new_questions(session, form.id, new_questions)
+    undo["question_ids"] = [plan.question_id for plan in new_questions]
     people = _participants_by_name(session, module_id) if asks_name else {}
     _write(session, form_id=form.id, module_id=module_id, rows=fresh, plans=plans, people=people, result=result,
-           data=data, filename=filename, by=by)  # fmt: skip
+           data=data, filename=filename, by=by, undo=undo)  # fmt: skip
     result.written = True
     return result
 
@@ -288,15 +292,17 @@ def _write(
     data: bytes,
     filename: str,
     by: str | None,
+    undo: dict[str, Any],
 ) -> None:
     counts = {"created": result.created, "skipped": result.skipped, "questions_added": result.questions_added}
+    counts_and_undo = {**counts, "form_id": form_id, **undo}
     batch = ImportBatch(
         kind=ImportKind.EVALUATIONS,
         file_name=PurePath(filename).name[:300],
         file_hash=hashlib.sha256(data).hexdigest(),
         module_id=module_id,
         username=by,
-        counts=json.dumps(counts),
+        counts=json.dumps(counts_and_undo),
     )
     session.add(batch)
     session.flush()

@@ -1,0 +1,120 @@
+"""Undoing an evaluation import: its responses removed, and the questions or form it added when nothing else uses them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme import audit
+from programme.errors import NotFound, ProgrammeError
+from programme.models import Answer, Course, EvaluationForm, ImportBatch, ImportKind, Module, Question, Response
+from programme.models.base import utcnow
+
+COLUMNS = ["batch", "imported at", "file", "course", "module", "by", "responses", "questions added", "undone at"]
+
+
+def evaluation_imports(session: Session, *, module_id: int | None = None, limit: int = 200) -> pd.DataFrame:
+    """Return the newest evaluation imports (of one module, when given) with their counts, as a table."""
+    query = (
+        sa.select(
+            ImportBatch.id,
+            ImportBatch.created_at,
+            ImportBatch.file_name,
+            Course.code,
+            Module.number,
+            ImportBatch.username,
+            ImportBatch.counts,
+            ImportBatch.undone_at,
+        )
+        .outerjoin(Module, Module.id == ImportBatch.module_id)
+        .outerjoin(Course, Course.id == Module.course_id)
+        .where(ImportBatch.kind == ImportKind.EVALUATIONS)
+        .order_by(ImportBatch.id.desc())
+        .limit(limit)
+    )
+    if module_id is not None:
+        query = query.where(ImportBatch.module_id == module_id)
+    rows = []
+    for batch_id, created_at, file_name, course, module, username, counts, undone_at in session.execute(query):
+        numbers = json.loads(counts) if counts else {}
+        rows.append(
+            [
+                batch_id,
+                created_at,
+                file_name,
+                course,
+                module,
+                username,
+                numbers.get("created", 0),
+                numbers.get("questions_added", 0),
+                undone_at,
+            ]
+        )
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def undo_evaluation_import(session: Session, *, batch_id: int, username: str | None) -> dict[str, int]:
+    """Take back an evaluation import and return what was removed.
+
+    Its responses (with their answers) go. The questions it added go unless answers from elsewhere (paper
+    forms, another import) now use them; the form it created goes when nothing is left in it; labels it set
+    on an existing form are cleared unless someone has changed them since.
+    """
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.kind != ImportKind.EVALUATIONS:
+        raise NotFound(f"There is no evaluation import numbered {batch_id}.")
+    if batch.undone_at is not None:
+        raise ProgrammeError(f"Import {batch_id} was already undone.")
+    recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
+    responses = sa.select(Response.id).where(Response.import_batch_id == batch_id)
+    answers_removed = session.execute(sa.delete(Answer).where(Answer.response_id.in_(responses))).rowcount
+    responses_removed = session.execute(sa.delete(Response).where(Response.import_batch_id == batch_id)).rowcount
+    added = recorded.get("question_ids")
+    answered = sa.exists().where(Answer.question_id == Question.id)
+    questions_removed = 0
+    if added:
+        questions_removed = session.execute(sa.delete(Question).where(Question.id.in_(added), ~answered)).rowcount
+    # Imports recorded before undo existed did not list their questions: those stay.
+    questions_kept = int(recorded.get("questions_added", 0)) - questions_removed
+    form_removed = labels_cleared = 0
+    form = session.get(EvaluationForm, recorded["form_id"]) if recorded.get("form_id") else None
+    if form is not None and recorded.get("form_created") and _is_empty(session, form.id):
+        session.delete(form)
+        form_removed = 1
+    elif form is not None and recorded.get("labels_set") and form.scale_labels == recorded["labels_set"]:
+        form.scale_labels = None
+        labels_cleared = 1
+    batch.undone_at = utcnow()
+    result = {
+        "responses_removed": responses_removed,
+        "answers_removed": answers_removed,
+        "questions_removed": questions_removed,
+        "questions_kept": questions_kept,
+        "form_removed": form_removed,
+        "labels_cleared": labels_cleared,
+    }
+    audit.record(
+        session,
+        action="undo",
+        username=username,
+        entity="import_batch",
+        entity_id=batch_id,
+        summary=(
+            f"undid evaluation import {batch_id}: {responses_removed} responses and {questions_removed} questions "
+            f"removed{', the form removed' if form_removed else ''}"
+        ),
+        after=result,
+    )
+    session.flush()
+    return result
+
+
+def _is_empty(session: Session, form_id: int) -> bool:
+    """Whether the form has no questions and no responses left."""
+    questions = sa.select(Question.id).where(Question.form_id == form_id).limit(1)
+    responses = sa.select(Response.id).where(Response.form_id == form_id).limit(1)
+    return session.scalar(questions) is None and session.scalar(responses) is None
