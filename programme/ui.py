@@ -252,6 +252,12 @@ def module_picker(
     if chosen is None and from_address:
         wanted = st.query_params.get("module", "")
         chosen = int(wanted) if wanted.isdigit() else None
+    if search != st.session_state.get(f"{key}_searched", ""):
+        # A new search chooses its first match, unless the module already chosen matches it.
+        st.session_state[f"{key}_searched"] = search
+        found = cached_query(module_search.module_choices, search, evaluated=evaluated) if search else None
+        if found and found.labels and chosen not in found.labels:
+            chosen = st.session_state[key] = next(iter(found.labels))
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
     if search and not choices.matching:
         find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from programme.accounts import add_user
 from programme.db import make_engine, session_scope
-from programme.models import UserRole
+from programme.models import Course, Module, UserRole
 from programme.navigation import PAGES
 from tests.apptest_support import run_page
 
@@ -96,3 +97,26 @@ def test_settings_page_changes_the_completion_rule_for_every_module(demo_db: str
     assert any("participations changed" in s.value for s in app.success)
     with session_scope(make_engine(demo_db)) as session:
         assert completion_rule(session) == CompletionRule.ANY_DAY
+
+
+def test_finding_a_module_chooses_its_first_match_unless_the_chosen_one_matches(demo_db: str) -> None:
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    picker = app.selectbox(key="next_steps_module")
+    first = picker.value
+    assert not picker.format_func(first).startswith("NP-LBN")  # the newest module is another course's
+    app = app.text_input(key="next_steps_module_find").set_value("NP-LBN").run()
+    chosen = app.selectbox(key="next_steps_module")
+    assert chosen.format_func(chosen.value).startswith("NP-LBN")
+    assert all(option.startswith("NP-LBN") for option in chosen.options)  # the options as shown
+    # Another module of the course, picked by hand, stays chosen while the search is unchanged...
+    with session_scope(make_engine(demo_db)) as session:
+        course = session.scalar(sa.select(Course.id).where(Course.code.startswith("NP-LBN")))
+        modules = set(session.scalars(sa.select(Module.id).where(Module.course_id == course)))
+    other = min(modules - {chosen.value})
+    app = chosen.set_value(other).run()
+    app = app.run()
+    assert app.selectbox(key="next_steps_module").value == other
+    # ...and when a new search matches it too.
+    app = app.text_input(key="next_steps_module_find").set_value("NP-LBN 2018").run()
+    assert app.selectbox(key="next_steps_module").value == other
+    assert not app.exception
