@@ -859,3 +859,25 @@ def test_page_says_what_to_do_for_an_unreadable_file(cli_db: str) -> None:
     app = page_with_upload("list.xlsx", b"PK\x03\x04 broken")
     assert not app.exception
     assert any("could not be read" in e.value for e in app.error)
+
+
+@pytest.mark.parametrize(
+    ("days", "warned"),
+    [
+        ("Day 1,Day 2", "The sheet has attendance for 2 days but the module lasts 3 days: day 3 will count as absent"),
+        ("Day 1", "The sheet has attendance for 1 day but the module lasts 3 days: days 2 and 3 will count as absent"),
+        ("Day 1,Day 3", "for 2 days but the module lasts 3 days: day 2 will count as absent"),
+        ("Day 1,Day 2,Day 3", None),
+        ("Day 1,Day 2,Day 3,Day 4", None),  # the other warning: more days than the module
+        ("", None),  # a registration list: no attendance at all
+    ],
+)
+def test_a_sheet_with_fewer_days_than_the_module_is_warned_about(sqlite_engine: Engine, days: str, warned) -> None:
+    marks = ",x" * len(days.split(",")) if days else ""
+    data = csv_bytes(f"Name,Country{',' if days else ''}{days}\nAna Lim,MY{marks}\n")
+    with session_scope(sqlite_engine) as session:
+        warnings = [w for w in plan_for(session, data, "att.csv").warnings if "count as absent" in w]
+    if warned is None:
+        assert warnings == []
+    else:
+        assert len(warnings) == 1 and warned in warnings[0] and "right module" in warnings[0]

@@ -151,6 +151,14 @@ def build_plan(
             f"The sheet has attendance for day {extra_days[0]} but the module lasts {module_days} days; "
             "completion is judged on the module's days."
         )
+    missing_days = [day for day in range(1, module_days + 1) if mapping.days and day not in mapping.days.values()]
+    if missing_days:
+        plan.warnings.append(
+            f"The sheet has attendance for {_counted(len(mapping.days), 'day')} but the module lasts {module_days} "
+            f"days: {_days(missing_days)} will count as absent for everyone on it, so nobody will have attended "
+            "every day. Check that this is the right module, or correct the module's dates on "
+            "Courses and modules before importing."
+        )
     plan.previous_batches = list(
         session.scalars(
             sa.select(ImportBatch.id).where(
@@ -220,3 +228,14 @@ def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
     if match is None:
         return None
     return PlannedRow(person, RowStatus.MATCHED, person_id=match.person_id, score=match.score, reason=match.reason)
+
+
+def _counted(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _days(days: list[int]) -> str:
+    """Return the days as "day 4", "days 4 and 5" or "days 2, 4 and 5"."""
+    if len(days) == 1:
+        return f"day {days[0]}"
+    return "days " + ", ".join(str(day) for day in days[:-1]) + f" and {days[-1]}"
