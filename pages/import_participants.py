@@ -22,7 +22,7 @@ from programme.importing import (
 )
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
-from programme.models import Module, UserRole
+from programme.models import Course, Module, UserRole
 from programme.sheets import SheetTable
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
@@ -159,6 +159,12 @@ def show_counts(plan: ImportPlan, accepted: set[int]) -> None:
     cells[3].metric("Probable matches", f"{counts['probable']:,}")
     cells[4].metric("Repeated in file", f"{counts['repeated']:,}")
     cells[5].metric("Rows with errors", f"{counts['error_rows']:,}")
+    if counts["probable"]:
+        unticked = counts["probable"] - len(accepted & {planned.row for planned in plan.probable})
+        st.caption(
+            f"Probable matches are counted among the new people until ticked as the same person "
+            f"({unticked:,} not ticked), or among the matched once ticked."
+        )
 
 
 def review_probable(plan: ImportPlan, digest: str) -> set[int]:
@@ -173,15 +179,15 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
     frame = pd.DataFrame(
         [
             {
+                "same person": False,
+                "similarity": planned.score,
                 "row": planned.row,
                 "name in the sheet": planned.person.full_name,
-                "nationality": planned.person.nationality or "",
-                "organisation in the sheet": planned.person.organisation or "",
                 "name recorded": plan.index.people[planned.person_id].full_name,
+                "nationality in the sheet": planned.person.nationality or "",
                 "nationality recorded": plan.index.people[planned.person_id].nationality or "",
+                "organisation in the sheet": planned.person.organisation or "",
                 "organisation recorded": plan.index.people[planned.person_id].organisation or "",
-                "similarity": planned.score,
-                "same person": False,
             }
             for planned in plan.probable
         ]
@@ -254,6 +260,13 @@ def show_result() -> None:
     )
 
 
+def module_name(module_id: int) -> str:
+    """Return "CODE · Module N": the import's button says where the list goes."""
+    with ui.db() as session:
+        module = session.get(Module, module_id)
+        return f"{session.get(Course, module.course_id).code} · Module {module.number}"
+
+
 def import_section() -> None:
     module_id = choose_module()
     if module_id is None:
@@ -294,7 +307,9 @@ def import_section() -> None:
         skip_invalid = st.checkbox("Import the valid rows only (rows with errors are skipped)", key="skip_invalid")
     valid = plan.counts()["valid"]
     blocked = bool(plan.errors) and not skip_invalid
-    if st.button(f"Import {valid:,} rows", type="primary", disabled=blocked or valid == 0, key="import_button"):
+    target = module_name(module_id)
+    if st.button(f"Import {valid:,} rows into {target}", type="primary", disabled=blocked or valid == 0,
+                 key="import_button"):  # fmt: skip
         run_import(plan, accepted, skip_invalid)
 
 

@@ -812,7 +812,8 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
         "Rows with errors": "0",
     }
     assert any("header on row 1" in info.value for info in app.info)
-    button = next(b for b in app.button if b.label == "Import 61 rows")
+    button = next(b for b in app.button if b.label.startswith("Import 61 rows into "))
+    assert button.label == "Import 61 rows into BKK · Module 1"  # the button says where the list goes
     assert not button.disabled
     app = button.click().run()
     assert not app.exception, app.exception
@@ -840,9 +841,9 @@ def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -
     assert not app.exception, app.exception
     assert metrics(app)["Rows with errors"] == "1"
     assert any("1 row has errors" in e.value for e in app.error)
-    assert next(b for b in app.button if b.label == "Import 1 rows").disabled
+    assert next(b for b in app.button if b.label.startswith("Import 1 rows")).disabled
     app = app.checkbox(key="skip_invalid").check().run()
-    app = next(b for b in app.button if b.label == "Import 1 rows").click().run()
+    app = next(b for b in app.button if b.label.startswith("Import 1 rows")).click().run()
     assert any("1 rows with errors skipped" in s.value for s in app.success)
     assert count(make_engine(cli_db), Person) == 1
 
@@ -853,6 +854,12 @@ def test_page_shows_probable_matches_side_by_side(cli_db: str) -> None:
     assert not app.exception, app.exception
     assert metrics(app)["Probable matches"] == "1"
     assert any(header.value == "Probable matches" for header in app.subheader)
+    # The tick and the similarity come first, the sheet's and the record's values side by side.
+    review = next(frame.value for frame in app.dataframe if "same person" in frame.value.columns)
+    assert list(review.columns[:5]) == ["same person", "similarity", "row", "name in the sheet", "name recorded"]
+    assert review[["name in the sheet", "name recorded"]].values.tolist() == [["Jon Smith", "John Smith"]]
+    assert metrics(app)["New people"] == "1"
+    assert any("counted among the new people until ticked" in caption.value for caption in app.caption)
 
 
 def test_page_says_what_to_do_for_an_unreadable_file(cli_db: str) -> None:
