@@ -440,3 +440,20 @@ def test_cli_exit_codes(cli_module: str, tmp_path: Path, capsys: pytest.CaptureF
     assert main(["import", "evaluations", str(tmp_path / "missing.csv"), "--course", "EVT", "--module", "1"]) == 2
     assert main(["import", "evaluations", str(SAMPLE), "--course", "EVT", "--module", "9"]) == 1
     assert "no module 9" in capsys.readouterr().err
+
+
+def test_an_export_submitted_outside_the_modules_dates_is_warned_about(session: Session) -> None:
+    module = make_module(session)  # 8-12 April 2019, as the sample's submissions (12 April)
+    preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)
+    assert not any("belongs to this module" in warning for warning in preview.warnings)
+    module.start_date, module.end_date = date(2019, 6, 10), date(2019, 6, 14)
+    preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)
+    warned = [warning for warning in preview.warnings if "belongs to this module" in warning]
+    assert warned == [
+        f"{preview.created} of {preview.created} responses were submitted between 12 Apr 2019 and 12 Apr 2019, "
+        "but this module ran 10 Jun 2019 – 14 Jun 2019. Check that this export belongs to this module."
+    ]
+    # Late online submissions, within weeks of the module, are usual: no warning.
+    module.start_date, module.end_date = date(2019, 3, 11), date(2019, 3, 15)
+    preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)
+    assert not any("belongs to this module" in warning for warning in preview.warnings)

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -120,6 +120,7 @@ def import_evaluations(
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result)
     fresh = _new_rows(session, parsed, form.id if form else None, result)
+    result.warnings.extend(_other_module_signs(module, parsed))
     asks_name = bool(form and form.asks_name)
     if any(plan.role == "identity" for plan in plans) and not asks_name:
         result.warnings.append("The columns naming who answered were not imported: this form is anonymous.")
@@ -198,6 +199,30 @@ def _parse_rows(
             )
         )
     return parsed
+
+
+# Evaluation forms are filled from the module's first day to a few weeks after it (late online submissions).
+DAYS_BEFORE_MODULE = 3
+DAYS_AFTER_MODULE = 60
+
+
+def _other_module_signs(module: Module, rows: list[ParsedRow]) -> list[str]:
+    """Return a warning when most responses were submitted well outside the module's dates (the wrong module?)."""
+    dates = sorted(row.submitted_at.date() for row in rows if row.submitted_at is not None)
+    if not dates:
+        return []
+    earliest, latest = (
+        module.start_date - timedelta(days=DAYS_BEFORE_MODULE),
+        module.end_date + timedelta(days=DAYS_AFTER_MODULE),
+    )
+    outside = sum(1 for day in dates if not earliest <= day <= latest)
+    if outside * 2 <= len(dates):
+        return []
+    return [
+        f"{outside} of {len(dates)} responses were submitted between {dates[0]:%d %b %Y} and {dates[-1]:%d %b %Y}, "
+        f"but this module ran {module.start_date:%d %b %Y} – {module.end_date:%d %b %Y}. "
+        "Check that this export belongs to this module."
+    ]
 
 
 def _external_id(row: pd.Series, meta: dict[str, str], answers: list, occurrences: Counter[str]) -> str:
