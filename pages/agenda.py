@@ -279,7 +279,11 @@ with attendance_tab:
             with ui.db() as session:
                 count = attendance.save_attendance_frame(session, module_id=module_id, frame=marked, by=user.username)
             _reload(f"Attendance saved for {count} person(s).")
-        if cols[1].button("Recompute completed with the rule"):
+        if cols[1].button(
+            "Mark completion from attendance",
+            help="Ticks Completed for the participants whose attendance meets the completion rule (set on Settings), "
+            "and clears it for the others. Completion counts for participants only.",
+        ):
             with ui.db() as session:
                 count = attendance.recompute_completed(session, module_id=module_id, by=user.username)
             _reload(f"Completion updated for {count} participation(s).")

@@ -94,12 +94,12 @@ amount = number.number_input(
     key="amount",
 )
 seed = seed_column.number_input(
-    "Seed",
+    "Mix number",
     min_value=0,
     value=1,
     step=1,
     key="seed",
-    help="The same seed and settings give the same groups; change it for another mix.",
+    help="Each number gives another mix of people; the same number and settings give the same groups again.",
 )
 
 with st.expander("Balance weights"):
@@ -208,7 +208,7 @@ metrics[3].metric("Pairs not kept as asked", len(explanation.split_together) + l
 if explanation.split_together or explanation.joined_apart:
     unmet = [f"{names.get(a, a)} and {names.get(b, b)} (together)" for a, b in explanation.split_together]
     unmet += [f"{names.get(a, a)} and {names.get(b, b)} (apart)" for a, b in explanation.joined_apart]
-    st.warning("Not kept as asked: " + "; ".join(unmet) + ". Try another seed or fewer pairs.")
+    st.warning("Not kept as asked: " + "; ".join(unmet) + ". Try another mix number or fewer pairs.")
 if plan.unassigned:
     st.info(f"{len(plan.unassigned)} participants are in no group yet: move them in below.")
 

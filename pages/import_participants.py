@@ -203,7 +203,8 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
 
 
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
-    st.info(f"Sheet '{plan.sheet}', header on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
+    st.info(f"{where}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
     for warning in plan.warnings:
         st.warning(warning)
     frame = rows_frame(plan)

@@ -71,14 +71,24 @@ else:
         )
     people = ui.cached_query(people_page, user, **scope, offset=(page - 1) * PAGE_ROWS, limit=PAGE_ROWS)
     shown = people.rename(
-        columns={"person_id": "id", "full_name": "name", "country_of_work": "works in", "org_type": "organisation type"}
+        columns={
+            "person_id": "record",
+            "full_name": "name",
+            "country_of_work": "works in",
+            "org_type": "organisation type",
+        }
     )
     st.dataframe(
         shown.drop(columns=[c for c in ("given_name", "family_name") if c in shown.columns]),
         hide_index=True,
         width="stretch",
     )
-    labels = dict(zip(people["person_id"], people.get("full_name", people["person_id"]), strict=True))
+    # Name, nationality and organisation: two people of the same name can be told apart.
+    details = [people[c] for c in ("full_name", "nationality", "organisation") if c in people.columns]
+    labels = {
+        person_id: " · ".join(str(part) for part in parts if isinstance(part, str) and part) or f"Record {person_id}"
+        for person_id, *parts in zip(people["person_id"], *details, strict=True)
+    }
     chosen = st.selectbox(
         "Show one person's participations",
         [None, *labels],
@@ -113,7 +123,10 @@ else:
                                 st.rerun()
 
 st.subheader("Export")
-st.caption("One row per participation in the chosen course or module. Formula-safe; contact fields by consent.")
+st.caption(
+    "One row per participation in the chosen course or module. Text that looks like a spreadsheet formula is "
+    "saved as plain text; e-mail and phone are included only for people who consented."
+)
 export_format = st.radio("Format", [".xlsx", ".csv"], horizontal=True, key="people_format")
 if st.button("Prepare the export", key="people_export"):
     module_number = None

@@ -811,7 +811,7 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
         "Repeated in file": "1",
         "Rows with errors": "0",
     }
-    assert any("header on row 1" in info.value for info in app.info)
+    assert any(info.value.startswith("CSV file, column names on row 1") for info in app.info)
     button = next(b for b in app.button if b.label.startswith("Import 61 rows into "))
     assert button.label == "Import 61 rows into BKK · Module 1"  # the button says where the list goes
     assert not button.disabled

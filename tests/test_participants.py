@@ -123,3 +123,18 @@ def test_cli_json_is_one_object(loaded: str, capsys: pytest.CaptureFixture[str],
     assert main(["import", "participants", str(path), "--course", "BKK", "--module", "1", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["created"], report["matched"], report["written"]) == (0, 3, True)
+
+
+def test_the_person_picker_tells_people_apart_by_nationality_and_organisation(loaded: str) -> None:
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    options = app.selectbox(key="people_person").options
+    ana = next(option for option in options if option.startswith("Ana Lim"))
+    people = {row.full_name: row for row in _people(loaded)}
+    assert ana == f"Ana Lim · {people['Ana Lim'].nationality} · {people['Ana Lim'].organisation}"
+    ram = next(option for option in options if option.startswith("Ram Rai"))
+    assert ram == f"Ram Rai · {people['Ram Rai'].nationality}"  # no organisation shown without consent
+
+
+def _people(url: str) -> list:
+    with session_scope(make_engine(url)) as session:
+        return list(people_table(session, FACILITATOR).itertuples())
