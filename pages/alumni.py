@@ -11,7 +11,7 @@ from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
-from programme.countries import country_name
+from programme.countries import country_name, country_named
 from programme.errors import ProgrammeError
 from programme.models import OutcomeKind, UserRole
 
@@ -55,12 +55,39 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
         if years and years[0] < years[1]:
             picked_years = st.slider("Years of their modules", years[0], years[1], years, key="years")
             year_range = picked_years if picked_years != years else None
+    offer_country_filters(text, options, chosen)
     return DirectoryQuery(
         text=text,
         year_from=year_range[0] if year_range else None,
         year_to=year_range[1] if year_range else None,
         **chosen,
     )
+
+
+def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) -> None:
+    """A search that is a country's name finds it only in profiles' words: offer the country filters instead."""
+    code = country_named(text)
+    if code is None:
+        return
+    offers = {
+        facet: words
+        for facet, words in (("nationalities", "from"), ("countries_of_work", "working in"))
+        if code in options[facet] and code not in chosen[facet]
+    }
+    if not offers:
+        return
+    name = country_name(code)
+    st.info(
+        f"**{text.strip()}** is a country: the search finds it only where it is written in names, organisations, "
+        "positions, expertise or notes. To find alumni by country, use a filter:"
+    )
+    for column, (facet, words) in zip(st.columns(len(offers) + 2), offers.items(), strict=False):
+        column.button(f"Alumni {words} {name}", key=f"filter_{facet}", on_click=use_country_filter, args=(facet, code))
+
+
+def use_country_filter(facet: str, code: str) -> None:
+    st.session_state[facet] = [*st.session_state.get(facet, []), code]
+    st.session_state["search"] = ""
 
 
 def show_cards(results: pd.DataFrame) -> None:

@@ -140,6 +140,12 @@ def match_country(value: object) -> CountryMatch:
     return CountryMatch(None)
 
 
+def country_named(text: str) -> str | None:
+    """Return the alpha-3 code when text is a country's name or a common variant of it, as typed (no codes or
+    guesses: "and" is not Andorra, "Malaysi" is not Malaysia); else None."""
+    return _name_table().get(_fold(text)) if text and text.strip() else None
+
+
 def to_alpha3(value: object) -> str | None:
     """Return the alpha-3 code for value, or None when it is not recognisably a country."""
     return match_country(value).code

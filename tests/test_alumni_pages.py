@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from programme.countries import country_named
 from programme.db import make_engine, session_scope
 from programme.models import AuditEntry, Network, NetworkMember, Participation, Person, UserRole
 from tests.apptest_support import run_page
@@ -117,3 +118,49 @@ def test_a_network_is_created_from_the_page(demo_db: str) -> None:
     with session_scope(make_engine(demo_db)) as session:
         created = session.scalars(sa.select(Network).where(Network.name == "Lebanon Alumni Forum")).one()
         assert created.country == "LBN"
+
+
+def test_a_search_for_a_country_offers_the_country_filters(demo_db: str) -> None:
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "malaysia")
+    assert any(info.value.startswith("**malaysia** is a country") for info in app.info)
+    offered = [button.label for button in app.button if button.label.startswith("Alumni ")]
+    assert offered == ["Alumni from Malaysia", "Alumni working in Malaysia"]
+    app = next(button for button in app.button if button.label == "Alumni working in Malaysia").click().run()
+    assert not app.exception
+    assert app.session_state["countries_of_work"] == ["MYS"] and app.session_state["search"] == ""
+    assert not any("is a country" in info.value for info in app.info)
+    with session_scope(make_engine(demo_db)) as session:
+        alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+        working_in = session.scalar(
+            sa.select(sa.func.count(Person.id)).where(
+                Person.id.in_(alumni),
+                Person.consent_listed,
+                Person.erased_at.is_(None),
+                Person.country_of_work == "MYS",
+            )
+        )
+    assert working_in > 0
+    assert any(m.value.startswith(f"**{working_in} listed alumni**") for m in app.markdown)
+    # Words that are not a country's name offer nothing.
+    app = _search(app, "domestic workers")
+    assert not [button for button in app.button if button.label.startswith("Alumni ")]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Malaysia", "MYS"),
+        ("  malaysia ", "MYS"),
+        ("Viet Nam", "VNM"),
+        ("Vietnam", "VNM"),
+        ("Burma", "MMR"),
+        ("South Korea", "KOR"),
+        ("and", None),  # Andorra's code, and a word
+        ("NPL", None),  # codes are not names
+        ("Malaysi", None),  # no guessing in a search box
+        ("domestic workers", None),
+        ("", None),
+    ],
+)
+def test_country_named_knows_names_and_variants_as_typed(text: str, code: str | None) -> None:
+    assert country_named(text) == code
