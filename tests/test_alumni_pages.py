@@ -205,3 +205,17 @@ def test_empty_directory_says_who_gets_listed(monkeypatch: pytest.MonkeyPatch, s
     _search(app, "domestic")
     (message,) = [info.value for info in app.info]
     assert "No listed alumni match" in message
+
+
+def test_networks_tables_have_plain_headers_country_names_and_dashes(demo_db: str) -> None:
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    assert not app.exception
+    networks, officers, members = app.dataframe
+    assert _headers(networks) == ["Name", "Kind", "Country", "Founded", "Members"]
+    assert "Bangladesh" in set(networks.value["country"]) and "BGD" not in set(networks.value["country"])
+    for table in (officers, members):
+        _assert_readable(table)
+        assert _headers(table)[:5] == ["Name", "Role in network", "Joined", "Nationality", "Works in"]
+    assert set(members.value["nationality"]) == {"Bangladesh"}  # the first network, the Bangladesh Alumni Forum
+    assert (members.value["joined_on"] == "—").all()  # the demo records no joining dates
+    assert "Alumni of the courses from Bangladesh." in _page_text(app)
