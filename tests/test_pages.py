@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from programme import audit
 from programme.accounts import add_user
 from programme.db import make_engine, session_scope
 from programme.models import UserRole
@@ -96,3 +99,34 @@ def test_settings_page_changes_the_completion_rule_for_every_module(demo_db: str
     assert any("participations changed" in s.value for s in app.success)
     with session_scope(make_engine(demo_db)) as session:
         assert completion_rule(session) == CompletionRule.ANY_DAY
+
+
+def _headers(frame) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return a table's headers as shown: the column_config label, else the column's name."""
+    config = json.loads(frame.proto.columns or "{}")
+    return [config.get(str(column), {}).get("label", str(column)) for column in frame.value.columns]
+
+
+def test_accounts_table_has_plain_headers_and_a_dash_for_never_signed_in(demo_db: str) -> None:
+    app = run_page("pages/accounts.py", UserRole.ADMIN)
+    assert not app.exception
+    (table,) = app.dataframe
+    assert _headers(table) == ["Username", "Role", "Active", "Locked", "Last sign-in (UTC)"]
+    row = table.value.set_index("username").loc["admin"]
+    assert row["last_login_at"] == "—"  # the account was made, never used
+
+
+def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo_db: str) -> None:
+    with session_scope(make_engine(demo_db)) as session:
+        audit.record(session, action="login_failed", username="somebody")
+        audit.record(session, action="update", username="admin", entity="person", entity_id=42, summary="edited")
+    app = run_page("pages/audit.py", UserRole.ADMIN)
+    assert not app.exception
+    (table,) = app.dataframe
+    headers = _headers(table)
+    assert "Record" in headers and not [header for header in headers if "_" in header], headers
+    shown = table.value
+    failed = shown[shown["action"] == "login_failed"].iloc[0]
+    assert failed["entity_id"] == failed["entity"] == failed["summary"] == "—"
+    assert "42" in set(shown["entity_id"])
+    assert not (shown.drop(columns=["at"]).isna()).any().any()
