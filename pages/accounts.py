@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import accounts, ui
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.models import UserRole
 
@@ -18,7 +19,18 @@ with ui.db() as session:
 if table.empty:
     st.info("No local accounts yet (you are signed in through single sign-on). Create one below.")
 else:
-    st.dataframe(table.drop(columns=["id"]), hide_index=True, width="stretch")
+    st.dataframe(
+        readable(table.drop(columns=["id"]), times=["last_login_at"]),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "username": "Username",
+            "role": "Role",
+            "active": "Active",
+            "locked": "Locked",
+            "last_login_at": "Last sign-in (UTC)",
+        },
+    )
 
 left, right = st.columns(2)
 with left, st.form("new_account", clear_on_submit=True):

@@ -1,5 +1,6 @@
 """Alumni directory: search with facets, profiles and consent, map, corridors, trainer pool, outcomes."""
 
+import dataclasses
 from datetime import date
 
 import pandas as pd
@@ -12,6 +13,7 @@ from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
 from programme.countries import country_name, country_named
+from programme.display import MISSING, PERSON_HEADERS, country_names, readable, readable_people, sentence_case
 from programme.errors import ProgrammeError
 from programme.models import OutcomeKind, UserRole
 
@@ -33,6 +35,28 @@ FACET_LABELS = {
     "roles": "Role",
 }
 CARD_COLUMNS = 3
+# Plain headers for the tables of a profile (programme.alumni.profile's columns).
+PROFILE_HEADERS = {
+    "role": "Role",
+    "first_year": st.column_config.NumberColumn("First year", format="%d"),
+    "last_year": st.column_config.NumberColumn("Last year", format="%d"),
+    "modules": "Modules",
+    "course": "Course",
+    "module": "Module",
+    "title": "Title",
+    "start": st.column_config.DateColumn("Start"),
+    "end": st.column_config.DateColumn("End"),
+    "city": "City",
+    "country": "Country",
+    "completed": "Completed",
+    "group": "Group",
+    "exercise": "Exercise",
+    "network": "Network",
+    "joined_on": "Joined",
+    "reported_on": st.column_config.DateColumn("Reported on"),
+    "kind": "Kind",
+    "description": "What happened",
+}
 
 
 def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQuery:
@@ -127,16 +151,23 @@ def show_profile(person_id: int) -> None:
     }
     st.write("  \n".join(f"**{label}:** {value}" for label, value in facts.items() if value))
     st.markdown("**Roles over time**")
-    st.dataframe(found.roles, hide_index=True)
+    st.dataframe(found.roles, hide_index=True, column_config=PROFILE_HEADERS)
     st.markdown("**Courses and modules**")
-    st.dataframe(found.history, hide_index=True)
+    history = readable(found.history, countries=["country"], text=["title", "city"])
+    st.dataframe(history, hide_index=True, column_config=PROFILE_HEADERS)
+    outcomes_seen = readable(found.outcomes, text=["course"])
+    if not outcomes_seen.empty:
+        outcomes_seen["kind"] = outcomes_seen["kind"].map(sentence_case)
     for title, frame, empty in (
-        ("Groups and role plays", found.groups, "No groups recorded."),
-        ("Networks", found.networks, "Not a member of any network."),
-        ("Outcomes reported", found.outcomes, "No outcomes recorded yet (add one in the Outcomes tab)."),
+        ("Groups and role plays", readable(found.groups, text=["exercise"]), "No groups recorded."),
+        ("Networks", readable(found.networks, dates=["joined_on"]), "Not a member of any network."),
+        ("Outcomes reported", outcomes_seen, "No outcomes recorded yet (add one in the Outcomes tab)."),
     ):
         st.markdown(f"**{title}**")
-        st.dataframe(frame, hide_index=True) if not frame.empty else st.caption(empty)
+        if frame.empty:
+            st.caption(empty)
+        else:
+            st.dataframe(frame, hide_index=True, column_config=PROFILE_HEADERS)
     consent_form(person_id, consent, key="profile")
 
 
@@ -174,9 +205,16 @@ def directory_tab() -> None:
         st.session_state["directory_page"] = 1
         found = ui.cached_query(search_directory, query, user=user)
     if found.total == 0:
-        st.info(
-            "No listed alumni match. Try fewer words or filters; people who did not agree to be listed never appear."
-        )
+        if dataclasses.replace(query, text=query.text.strip()) == DirectoryQuery():  # nothing asked
+            st.info(
+                "No alumni are listed yet. Someone is listed once they have completed a module as a participant "
+                "and agreed to be listed in the directory (record their consent in the **Consent** tab)."
+            )
+        else:
+            st.info(
+                "No listed alumni match. Try fewer words or filters; people who did not agree to be listed "
+                "never appear."
+            )
         return
     pages = (min(found.total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE
     left, middle, right = st.columns([3, 2, 2])
@@ -190,7 +228,9 @@ def directory_tab() -> None:
     if view == "Cards":
         show_cards(found.results)
     else:
-        st.dataframe(found.results.drop(columns=["person_id"]), hide_index=True)
+        st.dataframe(
+            readable_people(found.results.drop(columns=["person_id"])), hide_index=True, column_config=PERSON_HEADERS
+        )
     export_buttons(query, "all" if found.capped else f"these {found.total:,}")
     names = dict(zip(found.results["person_id"], found.results["name"], strict=True))
     person_id = st.selectbox(
@@ -233,7 +273,11 @@ def map_tab() -> None:
         return
     st.caption("Counts include every alum (listed or not); no names are shown.")
     st.plotly_chart(alumni_map(frame), config=map_config())
-    st.dataframe(frame[["country_name", "alumni"]], hide_index=True)
+    st.dataframe(
+        frame[["country_name", "alumni"]],
+        hide_index=True,
+        column_config={"country_name": "Country", "alumni": "Alumni"},
+    )
 
 
 def corridors_tab() -> None:
@@ -245,7 +289,16 @@ def corridors_tab() -> None:
     if seen.empty:
         st.info("No corridor yet: none of the alumni works outside their country of nationality.")
         return
-    st.dataframe(seen.drop(columns=["origin", "destination"]), hide_index=True)
+    st.dataframe(
+        seen.drop(columns=["origin", "destination"]),
+        hide_index=True,
+        column_config={
+            "corridor": "Corridor",
+            "migrant_alumni": "Migrant alumni",
+            "alumni_in_origin": "Alumni in country of origin",
+            "alumni_in_destination": "Alumni in country of destination",
+        },
+    )
     picked = st.selectbox("Corridor", range(len(seen)), format_func=lambda i: seen.loc[i, "corridor"])
     words = st.text_input("Only alumni whose profile mentions", placeholder="e.g. domestic workers")
     origin, destination = seen.loc[picked, "origin"], seen.loc[picked, "destination"]
@@ -259,7 +312,11 @@ def corridors_tab() -> None:
             if frame.empty:
                 st.caption("No listed alumni there yet.")
             else:
-                st.dataframe(frame[[c for c in shown if c in frame.columns]], hide_index=True)
+                st.dataframe(
+                    readable_people(frame[[c for c in shown if c in frame.columns]]),
+                    hide_index=True,
+                    column_config=PERSON_HEADERS,
+                )
 
 
 def trainers_tab() -> None:
@@ -271,9 +328,15 @@ def trainers_tab() -> None:
     st.caption("Mean rating: all 1–5 ratings of the sessions they led (a session led by two counts for both).")
     columns = ["name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served", "nationality"]
     columns += [c for c in ("organisation", "email", "languages", "expertise") if c in pool.columns]
-    shown = pool[columns].copy()
-    text = [c for c in ("organisation", "email", "languages", "expertise") if c in shown.columns]
-    shown[text] = shown[text].astype(object).where(shown[text].notna(), "—")  # not shared, or not recorded
+    # Nationality by name; a dash where nothing is shared or recorded.
+    shown = readable(
+        pool[columns],
+        countries=["nationality"],
+        text=["organisation", "email", "languages", "expertise"],
+        dates=["last_served"],
+    )
+    # Someone whose sessions were never rated has no mean: a dash, not an empty "None".
+    shown["mean_rating"] = [MISSING if pd.isna(mean) else f"{mean:.2f}" for mean in shown["mean_rating"]]
     st.dataframe(
         shown,
         hide_index=True,
@@ -281,9 +344,9 @@ def trainers_tab() -> None:
             "name": "Name",
             "trainer_roles": "Roles",
             "sessions_led": "Sessions led",
-            "mean_rating": st.column_config.NumberColumn("Mean rating", format="%.2f"),
+            "mean_rating": "Mean rating",
             "ratings": "Ratings",
-            "last_served": st.column_config.DateColumn("Last served"),
+            "last_served": "Last served",
             "nationality": "Nationality",
             "organisation": "Organisation",
             "email": "E-mail",
@@ -307,12 +370,24 @@ def outcomes_tab() -> None:
     table = ui.cached_query(outcomes.outcomes_table, user=user)
     courses = ui.cached_query(facets.facet_options)["course_ids"]
     for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-        column.metric(kind.capitalize(), count)
+        column.metric(sentence_case(kind), count, help=sentence_case(kind))
     if by_year.empty:
         st.info("No outcomes recorded yet. Record the first one below.")
     else:
         st.plotly_chart(outcomes_by_year_chart(by_year))
-        st.dataframe(table.drop(columns=["id"]), hide_index=True)
+        shown = readable(table.drop(columns=["id"]), text=["course"])
+        shown["kind"] = shown["kind"].map(sentence_case)
+        st.dataframe(
+            shown,
+            hide_index=True,
+            column_config={
+                "reported_on": st.column_config.DateColumn("Reported on"),
+                "kind": "Kind",
+                "description": "What happened",
+                "course": "After the course",
+                "alum": "Alum",
+            },
+        )
     record_outcome_form(courses)
 
 
@@ -327,7 +402,7 @@ def person_picker(key: str) -> int | None:
         st.caption("Nobody of that name.")
         return None
     labels = {
-        row.person_id: f"{row.name} ({row.nationality or '—'}){'' if row.consent_listed else ' · not listed'}"
+        row.person_id: f"{row.name} ({country_names(row.nationality)}){'' if row.consent_listed else ' · not listed'}"
         for row in found.itertuples()
     }
     return st.selectbox("Person", list(labels), format_func=labels.get, key=f"{key}-person")
@@ -339,7 +414,7 @@ def record_outcome_form(courses: dict) -> None:
     if person_id is None:
         return
     with st.form("outcome"):
-        kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind])
+        kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind], format_func=sentence_case)
         description = st.text_area("What happened", placeholder="e.g. Shadow report submitted to CEDAW, 2019")
         reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today())
         course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get)

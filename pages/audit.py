@@ -1,8 +1,10 @@
 """Audit trail: who created, changed, deleted, imported, exported or signed in, and when."""
 
+import pandas as pd
 import streamlit as st
 
 from programme import audit, ui
+from programme.display import readable
 from programme.models import UserRole
 
 user = ui.guard(UserRole.ADMIN)
@@ -20,10 +22,22 @@ with ui.db() as session:
 if entries.empty:
     st.info("No entries match. Clear the filters to see the latest activity.")
 else:
+    shown = readable(entries.drop(columns=["id"]), text=["username", "entity", "summary", "before", "after"])
+    # A sign-in concerns no record: a dash, not "None"; record numbers without a decimal point.
+    shown["entity_id"] = ["—" if pd.isna(number) else str(int(number)) for number in shown["entity_id"]]
     st.dataframe(
-        entries.drop(columns=["id"]),
+        shown,
         hide_index=True,
         width="stretch",
-        column_config={"at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss")},
+        column_config={
+            "at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+            "username": "By",
+            "action": "Action",
+            "entity": "What",
+            "entity_id": "Record",
+            "summary": "Summary",
+            "before": "Before",
+            "after": "After",
+        },
     )
     st.caption(f"{len(entries)} entries shown (at most 500).")

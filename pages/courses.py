@@ -7,6 +7,7 @@ import streamlit as st
 from programme import courses, ui
 from programme.charts.planning import programme_timeline
 from programme.countries import country_name
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope, UserRole
 from programme.planning import partners
@@ -21,7 +22,7 @@ SHOWN_ROWS = 500
 TIMELINE_MODULES = 100
 
 if ui.cached_query(courses.count_courses) == 0:
-    st.info("No course yet. Add the first one under **Add a course** below, then its modules.")
+    st.info("No course yet. Open the **Add a course or module** tab to add the first one, then its modules.")
 
 years, countries = ui.cached_query(courses.module_filter_options)
 filters = st.columns(5)
@@ -42,6 +43,8 @@ modules = ui.cached_query(courses.modules_table, status=_pick(status), limit=SHO
 courses_matching = ui.cached_query(courses.count_courses, **chosen_filters)
 course_list = ui.cached_query(courses.courses_table, limit=SHOWN_ROWS, **chosen_filters)
 NARROW = "narrow them with the filters or **Find**"
+# Whether any filter or search is set: with none, an empty list means nothing was added yet.
+FILTERED = any(value is not None for value in chosen_filters.values()) or _pick(status) is not None
 
 timeline_tab, modules_tab, courses_tab, add_tab = st.tabs(["Timeline", "Modules", "Courses", "Add a course or module"])
 
@@ -54,12 +57,15 @@ with timeline_tab:
 
 with modules_tab:
     if modules.empty:
-        st.info("No module matches these filters; choose Any and clear **Find** to see all.")
+        if FILTERED:
+            st.info("No module matches these filters; choose Any and clear **Find** to see all.")
+        else:
+            st.info("There are no modules yet. Add one in the **Add a course or module** tab.")
     else:
         if module_count > len(modules):
             st.caption(f"Showing the newest {len(modules)} of {module_count:,} modules; {NARROW}.")
         st.dataframe(
-            modules.drop(columns=["module_id"]),
+            readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
             hide_index=True,
             width="stretch",
             column_config={
@@ -132,13 +138,15 @@ with modules_tab:
                         ui.show_error(error)
 
 with courses_tab:
-    if course_list.empty:
-        st.info("No course matches these filters.")
+    if course_list.empty and not FILTERED:
+        st.info("There are no courses yet. Add one in the **Add a course or module** tab.")
+    elif course_list.empty:
+        st.info("No course matches these filters; choose Any and clear **Find** to see all.")
     else:
         if courses_matching > len(course_list):
             st.caption(f"Showing the newest {len(course_list)} of {courses_matching:,} courses; {NARROW}.")
         st.dataframe(
-            course_list.drop(columns=["course_id"]),
+            readable(course_list.drop(columns=["course_id"]), countries=["host_country"]),
             hide_index=True,
             width="stretch",
             column_config={

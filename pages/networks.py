@@ -8,6 +8,7 @@ import streamlit as st
 from programme import ui
 from programme.alumni import networks, profile
 from programme.countries import country_name
+from programme.display import PERSON_HEADERS, country_names, readable, readable_people
 from programme.errors import ProgrammeError
 from programme.models import NetworkKind, NetworkRole, UserRole
 
@@ -80,20 +81,24 @@ def show_members(network_id: int) -> None:
     if officers.empty:
         st.caption("None recorded (or none agreed to be listed).")
     else:
-        st.dataframe(_member_columns(officers), hide_index=True)
+        st.dataframe(_member_columns(officers), hide_index=True, column_config=MEMBER_HEADERS)
     st.markdown(f"**Members** ({len(members)} listed)")
     if not_listed:
         st.caption(f"{not_listed} more member(s) did not agree to be listed and are not shown.")
     if members.empty:
         st.info("No listed members yet. Add members below.")
     else:
-        st.dataframe(_member_columns(members), hide_index=True)
+        st.dataframe(_member_columns(members), hide_index=True, column_config=MEMBER_HEADERS)
     member_changes(network_id, members)
+
+
+MEMBER_HEADERS = {**PERSON_HEADERS, "network_role": "Role in network", "joined_on": "Joined"}
 
 
 def _member_columns(frame):  # type: ignore[no-untyped-def]
     wanted = ["name", "network_role", "joined_on", "nationality", "country_of_work", "organisation", "email", "phone"]
-    return frame[[column for column in wanted if column in frame.columns]]
+    shown = readable_people(frame[[column for column in wanted if column in frame.columns]])
+    return readable(shown, dates=["joined_on"])
 
 
 def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped-def]
@@ -107,7 +112,7 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
                 st.caption("Nobody of that name.")
                 return
             labels = {
-                int(row.person_id): f"{row.name} ({row.nationality or '—'})"
+                int(row.person_id): f"{row.name} ({country_names(row.nationality)})"
                 + ("" if row.consent_listed else " · not listed")
                 for row in found.itertuples()
             }
@@ -154,7 +159,19 @@ if table.empty:
     st.info("No networks recorded yet. Add the first one above.")
     st.stop()
 
-st.dataframe(table.drop(columns=["id", "description", "activities"]), hide_index=True)
+networks_shown = readable(table.drop(columns=["id", "description", "activities"]), countries=["country"])
+networks_shown["founded"] = ["—" if pd.isna(year) else str(int(year)) for year in networks_shown["founded"]]
+st.dataframe(
+    networks_shown,
+    hide_index=True,
+    column_config={
+        "name": "Name",
+        "kind": "Kind",
+        "country": "Country",
+        "founded": "Founded",
+        "members": "Members",
+    },
+)
 # Missing values come back from the table as NaN; the forms want None.
 records = {
     int(row["id"]): {key: None if pd.isna(value) else value for key, value in row.items()}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
-from programme.countries import country_named
+from programme.countries import country_name, country_named
 from programme.db import make_engine, session_scope
 from programme.models import AuditEntry, Network, NetworkMember, Participation, Person, UserRole
 from tests.apptest_support import run_page
@@ -21,6 +23,27 @@ def _page_text(app) -> str:  # type: ignore[no-untyped-def]
     parts = [element.value for kind in ("markdown", "caption", "subheader", "info") for element in getattr(app, kind)]
     parts += [frame.value.to_csv() for frame in app.dataframe]
     return "\n".join(str(part) for part in parts)
+
+
+def _headers(frame) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return a table's headers as shown: the column_config label, else the column's name."""
+    config = json.loads(frame.proto.columns or "{}")
+    return [config.get(str(column), {}).get("label", str(column)) for column in frame.value.columns]
+
+
+def _assert_readable(frame) -> None:  # type: ignore[no-untyped-def]
+    """No database column name as a header, and no empty cell (shown as "None") in the table."""
+    headers = _headers(frame)
+    assert not [header for header in headers if "_" in header or header != header.strip()], headers
+    assert not frame.value.isna().any().any(), frame.value[frame.value.isna().any(axis=1)].head()
+    assert not (frame.value.astype(str) == "None").any().any()
+
+
+def _open_tab(app, label: str):  # type: ignore[no-untyped-def]
+    app.session_state["alumni_tab"] = label
+    app.run()
+    assert not app.exception and not app.error, label
+    return app
 
 
 def _alum(url: str, **where) -> Person:  # type: ignore[no-untyped-def]
@@ -164,3 +187,81 @@ def test_a_search_for_a_country_offers_the_country_filters(demo_db: str) -> None
 )
 def test_country_named_knows_names_and_variants_as_typed(text: str, code: str | None) -> None:
     assert country_named(text) == code
+
+
+def test_directory_table_view_has_plain_headers_country_names_and_dashes(demo_db: str) -> None:
+    private = _alum(demo_db, consent_listed=True, consent_organisation=False)
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), private.full_name)
+    next(control for control in app.segmented_control if control.label == "Show as").set_value("Table").run()
+    table = app.dataframe[0]
+    _assert_readable(table)
+    headers = _headers(table)
+    assert {"Name", "Nationality", "Works in", "Organisation", "Type of organisation"} <= set(headers)
+    row = table.value[table.value["name"] == private.full_name].iloc[0]
+    assert row["nationality"] == country_name(private.nationality) != private.nationality
+    assert row["organisation"] == "—" and row["org_type"] == "—"
+
+
+def test_map_and_corridor_tables_have_plain_headers_and_names(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Map")
+    assert _headers(app.dataframe[0]) == ["Country", "Alumni"]
+    _open_tab(app, "Corridors")
+    corridors, *ends = app.dataframe
+    assert _headers(corridors) == [
+        "Corridor",
+        "Migrant alumni",
+        "Alumni in country of origin",
+        "Alumni in country of destination",
+    ]
+    assert len(ends) == 2
+    for end in ends:
+        _assert_readable(end)
+        assert _headers(end)[:2] == ["Name", "Organisation"]
+    # The demo has listed alumni who keep their organisation to themselves: a dash, not "None".
+    assert any((end.value["organisation"] == "—").any() for end in ends)
+
+
+def test_trainer_pool_shows_nationalities_by_name(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Trainer pool")
+    pool = app.dataframe[0]
+    _assert_readable(pool)
+    nationalities = set(pool.value["nationality"])
+    assert "Thailand" in nationalities or "Nepal" in nationalities
+    assert not [value for value in nationalities if len(value) == 3 and value.isupper()], nationalities
+
+
+def test_outcomes_show_plain_headers_and_kinds_as_written(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    assert "Case taken to a UN mechanism" in [metric.label for metric in app.metric]
+    table = app.dataframe[0]
+    _assert_readable(table)
+    assert _headers(table) == ["Reported on", "Kind", "What happened", "After the course", "Alum"]
+    assert "Case taken to a UN mechanism" in set(table.value["kind"])
+    assert (table.value["course"] == "—").any()
+
+
+def test_empty_directory_says_who_gets_listed(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR)
+    assert not app.exception
+    (message,) = [info.value for info in app.info]
+    assert "No alumni are listed yet" in message
+    assert "completed a module as a participant" in message and "agreed to be listed" in message
+    # Once something is typed, the message is about the search.
+    _search(app, "domestic")
+    (message,) = [info.value for info in app.info]
+    assert "No listed alumni match" in message
+
+
+def test_networks_tables_have_plain_headers_country_names_and_dashes(demo_db: str) -> None:
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    assert not app.exception
+    networks, officers, members = app.dataframe
+    assert _headers(networks) == ["Name", "Kind", "Country", "Founded", "Members"]
+    assert "Bangladesh" in set(networks.value["country"]) and "BGD" not in set(networks.value["country"])
+    for table in (officers, members):
+        _assert_readable(table)
+        assert _headers(table)[:5] == ["Name", "Role in network", "Joined", "Nationality", "Works in"]
+    assert set(members.value["nationality"]) == {"Bangladesh"}  # the first network, the Bangladesh Alumni Forum
+    assert (members.value["joined_on"] == "—").all()  # the demo records no joining dates
+    assert "Alumni of the courses from Bangladesh." in _page_text(app)

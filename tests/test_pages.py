@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
+from programme import audit
 from programme.accounts import add_user
 from programme.db import make_engine, session_scope
 from programme.models import Course, Module, UserRole
@@ -120,3 +123,34 @@ def test_finding_a_module_chooses_its_first_match_unless_the_chosen_one_matches(
     app = app.text_input(key="next_steps_module_find").set_value("NP-LBN 2018").run()
     assert app.selectbox(key="next_steps_module").value == other
     assert not app.exception
+
+
+def _headers(frame) -> list[str]:  # type: ignore[no-untyped-def]
+    """Return a table's headers as shown: the column_config label, else the column's name."""
+    config = json.loads(frame.proto.columns or "{}")
+    return [config.get(str(column), {}).get("label", str(column)) for column in frame.value.columns]
+
+
+def test_accounts_table_has_plain_headers_and_a_dash_for_never_signed_in(demo_db: str) -> None:
+    app = run_page("pages/accounts.py", UserRole.ADMIN)
+    assert not app.exception
+    (table,) = app.dataframe
+    assert _headers(table) == ["Username", "Role", "Active", "Locked", "Last sign-in (UTC)"]
+    row = table.value.set_index("username").loc["admin"]
+    assert row["last_login_at"] == "—"  # the account was made, never used
+
+
+def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo_db: str) -> None:
+    with session_scope(make_engine(demo_db)) as session:
+        audit.record(session, action="login_failed", username="somebody")
+        audit.record(session, action="update", username="admin", entity="person", entity_id=42, summary="edited")
+    app = run_page("pages/audit.py", UserRole.ADMIN)
+    assert not app.exception
+    (table,) = app.dataframe
+    headers = _headers(table)
+    assert "Record" in headers and not [header for header in headers if "_" in header], headers
+    shown = table.value
+    failed = shown[shown["action"] == "login_failed"].iloc[0]
+    assert failed["entity_id"] == failed["entity"] == failed["summary"] == "—"
+    assert "42" in set(shown["entity_id"])
+    assert not (shown.drop(columns=["at"]).isna()).any().any()

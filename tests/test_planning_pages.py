@@ -138,7 +138,15 @@ def test_a_module_without_people_or_items_says_what_to_do(monkeypatch: pytest.Mo
         assert not app.exception
         assert any("Courses and modules" in info.value for info in app.info)
     app = run_page("pages/courses.py", UserRole.FACILITATOR)
-    assert not app.exception and any("No course yet" in info.value for info in app.info)
+    assert not app.exception
+    infos = [info.value for info in app.info]
+    # The way to add one is a tab, not something "below"; with no filter set, nothing is "filtered out".
+    assert any("No course yet" in info and "**Add a course or module** tab" in info for info in infos), infos
+    assert not [info for info in infos if "below" in info or "match" in info], infos
+    assert "There are no modules yet. Add one in the **Add a course or module** tab." in infos
+    assert "There are no courses yet. Add one in the **Add a course or module** tab." in infos
+    next(box for box in app.text_input if box.label == "Find").set_value("zzqx").run()
+    assert any("No module matches these filters" in info.value for info in app.info)
 
 
 @pytest.mark.parametrize("path", ["pages/agenda.py", "pages/next_steps.py", "pages/groups.py"])
@@ -152,3 +160,13 @@ def test_a_search_narrows_the_module_picker(demo_db: str, path: str) -> None:
     assert len(found) < len(every) and all(option.startswith("RC2017") for option in found[1:])
     next(box for box in app.text_input if box.label == "Find a module").set_value("no such module").run()
     assert any("No module matches 'no such module'" in warning.value for warning in app.warning)
+
+
+def test_courses_and_modules_tables_show_countries_by_name(demo_db: str) -> None:
+    app = run_page("pages/courses.py", UserRole.FACILITATOR)
+    assert not app.exception
+    modules, courses = app.dataframe
+    assert "Malaysia" in set(modules.value["country"]) and "MYS" not in set(modules.value["country"])
+    hosts = set(courses.value["host_country"])
+    assert "Nepal" in hosts and not [host for host in hosts if len(host) == 3 and host.isupper()], hosts
+    assert not courses.value["host_country"].isna().any()

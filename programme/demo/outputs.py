@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from programme.countries import country_name
 from programme.demo import catalogue
 from programme.models import (
     ActionStatus,
@@ -240,7 +241,9 @@ def add_networks(rng: random.Random, plan: DemoPlan, alumni: list[dict]) -> None
                 "kind": kind,
                 "country": country,
                 "founded": founded,
-                "description": f"Alumni of the courses from {', '.join(sorted(nationalities))}.",
+                "description": "Alumni of the courses from "
+                + ", ".join(sorted(country_name(code) for code in nationalities))
+                + ".",
                 "activities": "Annual meeting; joint shadow reports; case referrals.",
             },
         )

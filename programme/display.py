@@ -1,0 +1,103 @@
+"""Tables as people read them: country names for ISO codes and a dash where nothing is recorded.
+
+For the pages only. The programme's functions keep ISO codes, raw keys and missing values as they are:
+exports and the CLI's JSON rely on them. Pages pass a copy through `readable` and give the columns plain
+headers with st.dataframe's column_config.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+import pandas as pd
+
+from programme.countries import country_name
+
+# Shown in a cell where nothing is recorded (or the person did not agree to share it).
+MISSING = "—"
+
+
+def is_missing(value: object) -> bool:
+    """Return True for None, NaN, NaT and blank text."""
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or an array is a value, not a missing one
+        return False
+
+
+def country_names(value: object) -> str:
+    """Return 'Thailand' for 'THA', 'Thailand, Lebanon' for 'THA, LBN', and the dash for nothing."""
+    if is_missing(value):
+        return MISSING
+    return ", ".join(country_name(code.strip()) for code in str(value).split(",") if code.strip())
+
+
+def sentence_case(text: str) -> str:
+    """Capitalise the first letter only: 'case taken to a UN mechanism' keeps its 'UN'."""
+    return text[:1].upper() + text[1:]
+
+
+def _day(value: object, with_time: bool) -> str:
+    if is_missing(value):
+        return MISSING
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def readable(
+    frame: pd.DataFrame,
+    *,
+    countries: Iterable[str] = (),
+    text: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    times: Iterable[str] = (),
+) -> pd.DataFrame:
+    """Return a copy of frame to show: country codes as names, dates as YYYY-MM-DD (times to the minute),
+    and the dash for anything missing in those columns and in text. Columns not in frame are skipped."""
+    shown = frame.copy()
+    for column in countries:
+        if column in shown.columns:
+            shown[column] = shown[column].map(country_names).astype(object)
+    for column in text:
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda value: MISSING if is_missing(value) else value).astype(object)
+    for columns, with_time in ((dates, False), (times, True)):
+        for column in columns:
+            if column in shown.columns:
+                shown[column] = shown[column].map(lambda value, t=with_time: _day(value, t)).astype(object)
+    return shown
+
+
+# Plain headers for the columns of a person (the alumni directory, corridors, networks, profiles).
+PERSON_HEADERS = {
+    "name": "Name",
+    "gender": "Gender",
+    "nationality": "Nationality",
+    "country_of_work": "Works in",
+    "organisation": "Organisation",
+    "org_type": "Type of organisation",
+    "position": "Position",
+    "email": "E-mail",
+    "phone": "Phone",
+    "languages": "Languages",
+    "expertise": "Expertise",
+    "courses": "Courses",
+    "years": "Years",
+    "roles": "Roles",
+    "networks": "Networks",
+}
+PERSON_COUNTRIES = ("nationality", "country_of_work")
+PERSON_TEXT = tuple(column for column in PERSON_HEADERS if column not in ("name", *PERSON_COUNTRIES))
+
+
+def readable_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return people to show: countries by name and the dash for what is not recorded or not shared."""
+    return readable(frame, countries=PERSON_COUNTRIES, text=PERSON_TEXT)
