@@ -128,7 +128,8 @@ def show_cards(results: pd.DataFrame) -> None:
                 if part
             )
             st.caption(where)
-            lines = [row.position, row.organisation, row.expertise, row.email, row.phone]
+            expertise = f"Expertise: {row.expertise}" if pd.notna(row.expertise) and row.expertise else None
+            lines = [row.position, row.organisation, expertise, row.email, row.phone]
             st.write("  \n".join(str(line) for line in lines if pd.notna(line) and line))
             st.caption(f"{row.courses} ({row.years}) · {row.roles}")
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from programme import audit, ui
 from programme.charts.groups import scores_chart, spread_chart
+from programme.display import country_names
 from programme.errors import ProgrammeError
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
@@ -76,7 +77,7 @@ if st.session_state.get("groups_scope") != scope:
     st.session_state.pop("groups_plan", None)
     st.session_state["groups_pairs"] = []
 names = {
-    int(p): f"{n} ({c})" if isinstance(c, str) else n
+    int(p): f"{n} ({country_names(c)})" if isinstance(c, str) and c else n
     for p, n, c in participants[["person_id", "name", "nationality"]].itertuples(index=False)
 }
 
@@ -215,7 +216,10 @@ if plan.unassigned:
 chart_left, chart_right = st.columns(2)
 chart_left.plotly_chart(scores_chart(explanation.scores_table()), key="scores_chart")
 attribute = chart_right.selectbox("Spread over the groups of", [a.label for a in ATTRIBUTES], key="spread_of")
-chart_right.plotly_chart(spread_chart(explanation.spread, attribute), key="spread_chart")
+spread = explanation.spread.copy()
+nationalities = spread["attribute"] == "Nationality"
+spread.loc[nationalities, "value"] = spread.loc[nationalities, "value"].map(country_names)
+chart_right.plotly_chart(spread_chart(spread, attribute), key="spread_chart")
 
 members = mask_people(plan.members_table(), user)
 for start in range(0, len(plan.groups), GROUPS_PER_ROW):
@@ -226,6 +230,8 @@ for start in range(0, len(plan.groups), GROUPS_PER_ROW):
             st.caption(" · ".join(details))
             rows = members[members["group"] == group.name]
             shown = rows[[c for c in SHOWN_COLUMNS if c in rows.columns]].rename(columns=SHOWN_COLUMNS)
+            if "Nationality" in shown.columns:
+                shown = shown.assign(Nationality=shown["Nationality"].map(country_names))
             st.dataframe(shown, hide_index=True)
 
 # --- adjusting by hand --------------------------------------------------------------------------

@@ -265,3 +265,13 @@ def test_networks_tables_have_plain_headers_country_names_and_dashes(demo_db: st
     assert set(members.value["nationality"]) == {"Bangladesh"}  # the first network, the Bangladesh Alumni Forum
     assert (members.value["joined_on"] == "—").all()  # the demo records no joining dates
     assert "Alumni of the courses from Bangladesh." in _page_text(app)
+
+
+def test_a_card_labels_the_expertise(demo_db: str) -> None:
+    alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+    with session_scope(make_engine(demo_db)) as session:
+        alum = session.scalars(
+            sa.select(Person).where(Person.id.in_(alumni), Person.consent_listed, Person.expertise.is_not(None))
+        ).first()
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), alum.full_name)
+    assert f"Expertise: {alum.expertise}" in _page_text(app)

@@ -564,6 +564,11 @@ def test_page_generates_adjusts_saves_and_prints(groups_page) -> None:
     assert len(tables) == 4 and sum(len(table) for table in tables) == 25
     assert list(tables[0].columns[:2]) == ["Name", "Role"]
     assert all("lead/introducer" in set(table["Role"]) for table in tables)
+    # Nationalities read as country names, in the tables and in the spread chart's legend.
+    nationalities = {value for table in tables for value in table["Nationality"]}
+    assert nationalities and not any(len(value) == 3 and value.isupper() for value in nationalities)
+    legend = {trace["name"] for trace in json.loads(app.get("plotly_chart")[-1].proto.spec)["data"]}
+    assert app.selectbox(key="spread_of").value == "Nationality" and legend <= nationalities and len(legend) > 1
 
     # Swap two people from different groups: the score is recomputed and shown with its change.
     plan = app.session_state["groups_plan"]
