@@ -125,8 +125,11 @@ with backlog_tab:
     if topics.empty:
         st.info("No topic suggested yet. Type in those the plenary asked for, or take them from the evaluation forms.")
     else:
+        sources = {backlog.TYPED: "typed in", backlog.FROM_EVALUATION: "evaluation forms"}
         st.dataframe(
-            topics.drop(columns=["id", "planned_module_id"]),
+            topics.drop(columns=["id", "planned_module_id"]).assign(
+                source=lambda frame: frame["source"].map(lambda value: sources.get(value, value))
+            ),
             hide_index=True,
             width="stretch",
             column_config={

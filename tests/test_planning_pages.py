@@ -120,6 +120,8 @@ def test_next_steps_page_reviews_the_previous_module_and_pulls_a_topic(demo_db: 
     next(box for box in app.text_input if box.label == "Asked by").set_value("plenary")
     next(button for button in app.button if button.label == "Add topic").click().run()
     assert not app.exception
+    backlog_table = next(frame.value for frame in app.dataframe if "times_asked" in frame.value.columns)
+    assert "typed in" in set(backlog_table["source"]) and "typed" not in set(backlog_table["source"])
     with Session(make_engine(demo_db)) as session:
         added = session.scalar(sa.select(TopicSuggestion).where(TopicSuggestion.text.like("Racism and xenophobia in%")))
         assert added.module_id == module5
