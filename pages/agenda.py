@@ -253,7 +253,10 @@ with attendance_tab:
     with ui.db() as session:
         sheet = attendance.attendance_table(session, module_id)
         rule = completion_rule(session)
-    st.caption(f"Completion rule of the organisation: **{rule.value}**.")
+    st.caption(
+        f"Completion rule of the organisation: **{rule.value}** (changed on Settings). The rule is applied to "
+        "participants only; a facilitator's or resource person's Completed box is left as it is."
+    )
     if sheet.empty:
         st.info("Nobody is registered for this module yet; import the participant list first.")
     else:
@@ -282,7 +285,7 @@ with attendance_tab:
         if cols[1].button(
             "Mark completion from attendance",
             help="Ticks Completed for the participants whose attendance meets the completion rule (set on Settings), "
-            "and clears it for the others. Completion counts for participants only.",
+            "and clears it for the other participants (facilitators and resource persons are left as they are).",
         ):
             with ui.db() as session:
                 count = attendance.recompute_completed(session, module_id=module_id, by=user.username)
