@@ -78,7 +78,11 @@ if compare_tab.open:
     with compare_tab:
         comparison = ui.cached_query(q.module_comparison, module_id)
         trend = ui.cached_query(q.yearly_trend)
-        st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
+        note = charts.comparison_note(comparison)
+        if note:
+            st.info(note)
+        else:
+            st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
         st.plotly_chart(charts.trend_chart(trend), width="stretch")
 
 if facilitators_tab.open:
