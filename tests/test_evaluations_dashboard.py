@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.accounts import add_user
 from programme.charts import evaluations as charts
+from programme.charts.colours import STRONG
 from programme.db import make_engine, session_scope
 from programme.evaluations import add_paper_response, create_standard_form, module_summary, suggestions
 from programme.evaluations import queries as q
@@ -383,6 +384,27 @@ def test_the_first_module_of_a_course_is_not_compared_with_nothing() -> None:
     assert charts.comparison_note(pd.DataFrame(columns=["label", "kind", "n", "mean"])) is None
 
 
+def test_facilitators_are_strong_distinct_markers_clear_of_the_axis_ends() -> None:
+    led = pd.DataFrame({"facilitator": ["Aye Oo", "Aye Oo", "Ben", "Cy"], "module": ["M1", "M2", "M2", "M2"],
+                        "n": [4, 3, 2, 5], "mean": [3.5, 4.6, 4.0, 4.1],
+                        "start_date": [date(2017, 1, 1), date(2019, 6, 1), date(2019, 6, 1), date(2019, 6, 1)]})  # fmt: skip
+    figure = charts.facilitator_chart(led, 4.0)
+    colours = [trace.marker.color for trace in figure.data]
+    assert len(set(colours)) == 3 and set(colours) <= set(STRONG)
+    assert all(trace.line.color == trace.marker.color for trace in figure.data)
+    assert all(trace.mode == "lines+markers" and trace.marker.size >= 8 for trace in figure.data)
+    # One-module facilitators drawn last (on top), the legend still alphabetical.
+    assert [trace.name for trace in figure.data][0] == "Aye Oo"
+    assert sorted(figure.data, key=lambda trace: trace.legendrank)[1].name == "Ben"
+    # The three points of the June 2019 module stand side by side, centred on its date, not on one another.
+    june = sorted(pd.Timestamp(trace.x[-1]) for trace in figure.data)
+    assert len(set(june)) == 3 and june[1] == pd.Timestamp(2019, 6, 1)
+    assert june[2] - june[1] >= pd.Timedelta(days=charts.DODGE_MIN_DAYS)
+    start, end = (pd.Timestamp(value) for value in figure.layout.xaxis.range)
+    assert start < pd.Timestamp(2017, 1, 1) - pd.Timedelta(days=90)
+    assert end > pd.Timestamp(2019, 6, 1) + pd.Timedelta(days=90)
+
+
 def test_compare_tab_says_plainly_when_there_is_no_earlier_module(demo_db: str) -> None:
     app = _open_tab(run_page("pages/evaluations.py", UserRole.VIEWER), "Compare modules")
     picker = next(box for box in app.selectbox if box.key == "evaluations_module")
@@ -399,3 +421,11 @@ def test_compare_tab_says_plainly_when_there_is_no_earlier_module(demo_db: str) 
     app = picker.set_value(later).run()
     assert not app.exception and not app.info
     assert len(app.get("plotly_chart")) == 2
+
+
+def test_facilitators_table_counts_ratings(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/evaluations.py", UserRole.FACILITATOR), "Facilitators")
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert list(table.columns) == ["facilitator", "modules", "ratings", "mean"]
+    assert (table["ratings"] >= table["modules"]).all()

@@ -12,16 +12,18 @@ from programme.models.enums import Method
 # and teal: strong colours, each visible as a thin line or a small marker.
 STRONG = (
     "#0072B2",  # blue
-    "#E69F00",  # orange
-    "#009E73",  # bluish green
     "#D55E00",  # vermillion
-    "#CC79A7",  # reddish purple
-    "#56B4E9",  # sky blue
+    "#009E73",  # bluish green
     "#000000",  # black
+    "#E69F00",  # orange
     "#882255",  # wine
+    "#56B4E9",  # sky blue
+    "#CC79A7",  # reddish purple
     "#332288",  # indigo
     "#117733",  # green
 )
+# Marker shapes to go with STRONG: two series of near colours still differ in shape.
+SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star", "pentagon", "hexagram", "cross", "triangle-down")
 
 # One colour per method, the same on every day's timeline and in the hours by method.
 METHOD_COLOURS: dict[str, str] = {

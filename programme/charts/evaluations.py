@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from programme.charts.colours import STRONG, SYMBOLS
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
 from programme.models.evaluations import RATING_MAX, RATING_MIN
@@ -28,6 +29,12 @@ RATING_RANGE = [RATING_MIN - 0.5, RATING_MAX + 0.2]
 LABEL_AT = RATING_MAX + 0.08
 # The value axis runs this far past RATING_MAX, to hold the labels.
 LABEL_ROOM = 1.7
+MARKER_SIZE = 10
+# A single module's point on the facilitators' chart sits this far (days) from the axis' ends.
+DATE_PADDING_DAYS = 180
+# Points of one module, side by side: this share of the years shown apart (at least DODGE_MIN_DAYS).
+DODGE_SHARE = 0.012
+DODGE_MIN_DAYS = 20
 FIRST_MODULE_NOTE = "This is the course's first evaluated module: there is nothing earlier to compare with."
 
 
@@ -203,22 +210,46 @@ def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = N
     if ratings.empty:
         return empty_figure("No rated sessions with a facilitator yet.")
     figure = go.Figure()
-    for name, rows in ratings.sort_values("start_date").groupby("facilitator", sort=True):
+    frame = ratings.assign(start_date=pd.to_datetime(ratings["start_date"])).sort_values(["start_date", "facilitator"])
+    # Facilitators of one module side by side, a little apart, rather than one point hiding another.
+    span = frame["start_date"].max() - frame["start_date"].min()
+    step = max(span * DODGE_SHARE, pd.Timedelta(days=DODGE_MIN_DAYS))
+    place = frame.groupby("start_date").cumcount()
+    size = frame.groupby("start_date")["facilitator"].transform("size")
+    frame["shown_at"] = frame["start_date"] + (place - (size - 1) / 2) * step
+    people = list(frame.groupby("facilitator", sort=True))
+    colours = {name: STRONG[index % len(STRONG)] for index, (name, _) in enumerate(people)}
+    ranks = {name: index for index, (name, _) in enumerate(people)}
+    # Those with fewest modules drawn last, on top: a single point is not hidden under a long line.
+    for name, rows in sorted(people, key=lambda person: -len(person[1])):
         figure.add_scatter(
-            x=rows["start_date"],
+            x=rows["shown_at"],
             y=rows["mean"],
             mode="lines+markers",
             name=name,
+            legendrank=ranks[name],
+            line={"color": colours[name], "width": 2.5},
+            marker={
+                "color": colours[name],
+                "symbol": SYMBOLS[ranks[name] % len(SYMBOLS)],
+                "size": MARKER_SIZE,
+                "line": {"color": "white", "width": 1},
+            },
             customdata=list(zip(rows["module"], rows["n"], strict=True)),
-            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (n=%{{customdata[1]}})<extra></extra>",
+            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (%{{customdata[1]}} ratings)<extra></extra>",
         )
+    padding = pd.Timedelta(days=DATE_PADDING_DAYS)
     if organisation_mean is not None:
         figure.add_hline(y=organisation_mean, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"organisation {organisation_mean:.2f}")  # fmt: skip
+                         annotation_text=f"organisation {organisation_mean:.2f}", annotation_position="top left")  # fmt: skip
     figure.update_layout(
         title="Facilitators: mean rating of the sessions they led, by module",
         yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
-        xaxis_title="module start",
+        # Padded, so that a point on the first or last module stands clear of the edge.
+        xaxis={
+            "title": "module start",
+            "range": [frame["shown_at"].min() - padding, frame["shown_at"].max() + padding],
+        },
     )
     return figure
 
