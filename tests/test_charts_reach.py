@@ -137,6 +137,7 @@ def test_bar_values_are_horizontal_beside_the_bars_with_room_for_them() -> None:
         assert (bars.textposition, bars.textangle, bars.constraintext, bars.cliponaxis) == (
             "outside", 0, "none", False,
         ), name  # fmt: skip
+        assert bars.textfont.size >= 12, name
     assert list(figures["country"].data[0].text) == [1, 1, 2]
     # The value axis runs past the largest bar, so that its label fits in the plot.
     assert figures["country"].layout.xaxis.range[1] > 2

@@ -14,6 +14,8 @@ CORRIDORS_SHOWN = 25
 COLOURS = px.colors.qualitative.Safe
 # Axis length as a multiple of the largest bar, leaving room for its label.
 LABEL_ROOM = 1.25
+# The bars' labels, in pixels: the theme's default is smaller than the axis' labels.
+LABEL_SIZE = 13
 MEASURES = {"individuals": "Individuals", "participations": "Participations"}
 
 
@@ -30,7 +32,9 @@ def _empty(title: str) -> go.Figure:
 
 def _label_outside(figure: go.Figure) -> None:
     """Put the bars' labels beside them, horizontal and at full size, never clipped by the plot area."""
-    figure.update_traces(textposition="outside", textangle=0, constraintext="none", cliponaxis=False)
+    figure.update_traces(
+        textposition="outside", textangle=0, constraintext="none", cliponaxis=False, textfont_size=LABEL_SIZE
+    )
 
 
 def world_map(frame: pd.DataFrame, *, measure: str = "individuals", title: str = "Reach by country") -> go.Figure:
