@@ -78,7 +78,11 @@ if compare_tab.open:
     with compare_tab:
         comparison = ui.cached_query(q.module_comparison, module_id)
         trend = ui.cached_query(q.yearly_trend)
-        st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
+        note = charts.comparison_note(comparison)
+        if note:
+            st.info(note)
+        else:
+            st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
         st.plotly_chart(charts.trend_chart(trend), width="stretch")
 
 if facilitators_tab.open:
@@ -97,8 +101,9 @@ if facilitators_tab.open:
             )
             if not picked.empty:
                 totals = picked.assign(total=picked["mean"] * picked["n"]).groupby("facilitator", as_index=False)
-                overview = totals.agg(modules=("module_id", "nunique"), n=("n", "sum"), total=("total", "sum"))
-                overview["mean"] = overview["total"] / overview["n"]
+                # "ratings": every rating of a session they led (a response rates many sessions).
+                overview = totals.agg(modules=("module_id", "nunique"), ratings=("n", "sum"), total=("total", "sum"))
+                overview["mean"] = overview["total"] / overview["ratings"]
                 st.dataframe(overview.drop(columns="total"), hide_index=True,
                              column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 

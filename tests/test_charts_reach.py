@@ -122,3 +122,24 @@ def test_the_alumni_map_is_drawn_like_the_reach_map() -> None:
     frame = pd.DataFrame({"country": ["PHL", "MYS"], "country_name": ["Philippines", "Malaysia"], "alumni": [3, 1]})
     geo = alumni_map(frame).layout.geo
     assert (geo.resolution, geo.projection.type, geo.fitbounds) == (maps.MAP_RESOLUTION, "natural earth", "locations")
+
+
+def test_bar_values_are_horizontal_beside_the_bars_with_room_for_them() -> None:
+    repeat = pd.DataFrame({"modules": ["1", "2", "3+"], "individuals": [5, 3, 2], "share": [50.0, 30.0, 20.0]})
+    figures = {
+        "country": charts.country_bar(COUNTRIES),
+        "share": charts.share_bar(COUNTRIES.rename(columns={"country": "gender"}), "gender", title="Gender"),
+        "repeat": charts.repeat_bar(repeat),
+    }
+    for name, figure in figures.items():
+        bars = figure.data[0]
+        # Inside a thin bar plotly turns a label 90° and shrinks it; outside, level and full size.
+        assert (bars.textposition, bars.textangle, bars.constraintext, bars.cliponaxis) == (
+            "outside", 0, "none", False,
+        ), name  # fmt: skip
+        assert bars.textfont.size >= 12, name
+    assert list(figures["country"].data[0].text) == [1, 1, 2]
+    # The value axis runs past the largest bar, so that its label fits in the plot.
+    assert figures["country"].layout.xaxis.range[1] > 2
+    assert figures["share"].layout.xaxis.range[1] > 2
+    assert figures["repeat"].layout.yaxis.range[1] > 5

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.accounts import add_user
 from programme.charts import evaluations as charts
+from programme.charts.colours import STRONG
 from programme.db import make_engine, session_scope
 from programme.evaluations import add_paper_response, create_standard_form, module_summary, suggestions
 from programme.evaluations import queries as q
@@ -28,6 +29,7 @@ from programme.models import (
     UserRole,
 )
 from programme.models import Session as AgendaSession
+from programme.module_search import module_choices
 from tests.apptest_support import run_page
 
 
@@ -346,3 +348,84 @@ def test_module_picker_options_on_the_demo(demo_engine) -> None:
         assert in_2017 and in_2017 <= set(dated.labels.values()) < set(every.labels.values())
         first = module_choices(session, limit=2)
         assert len(first.labels) == 2 and first.matching == every.matching  # a full list counts every match
+
+
+def test_value_labels_count_ratings_and_stand_clear_of_the_reference_lines() -> None:
+    sessions = pd.DataFrame({"session": ["A", "B", "C"], "mean": [4.63, 4.0, 3.2], "n": [19, 1, 17],
+                             "weak": [False, False, True], "module_mean": [4.3] * 3})  # fmt: skip
+    ranked = charts.sessions_ranked_chart(sessions)
+    bars, labels = ranked.data
+    assert not bars.text  # no label inside a bar, where the lines cross it
+    assert list(labels.text) == ["4.63 (19 ratings)", "4.00 (1 rating)", "3.20 (17 ratings)"]
+    assert list(labels.y) == list(bars.y) and labels.textposition == "middle right"
+    lines = [shape.x0 for shape in ranked.layout.shapes]
+    # The labels start past the scale's end, right of every line, and the axis leaves them room.
+    assert min(labels.x) > max(lines) and min(labels.x) > 5 and ranked.layout.xaxis.range[1] >= 6
+    assert all(note.y == 1 and note.yanchor == "bottom" for note in ranked.layout.annotations)  # above the plot
+    comparison = pd.DataFrame({"label": ["Module 1", "Module 2", q.ORGANISATION_AVERAGE],
+                               "kind": ["earlier module", "this module", "organisation"], "n": [40, 417, 9000],
+                               "mean": [3.9, 4.25, 4.06]})  # fmt: skip
+    compared = charts.module_comparison_chart(comparison)
+    bars, labels = compared.data
+    assert not bars.text and list(labels.text) == ["3.90 (40 ratings)", "4.25 (417 ratings)"]
+    assert list(labels.x) == ["Module 1", "Module 2"] and min(labels.y) > 4.06
+    (average,) = compared.layout.annotations
+    assert average.x == 1 and average.xanchor == "left"  # in the right margin, beside the line's end
+    assert compared.layout.margin.r >= 100
+
+
+def test_the_first_module_of_a_course_is_not_compared_with_nothing() -> None:
+    first = pd.DataFrame({"label": ["Module 1", q.ORGANISATION_AVERAGE], "kind": ["this module", "organisation"],
+                          "n": [417, 9000], "mean": [4.25, 4.06]})  # fmt: skip
+    assert charts.comparison_note(first) == charts.FIRST_MODULE_NOTE
+    second = pd.concat([pd.DataFrame([{"label": "Module 0", "kind": "earlier module", "n": 5, "mean": 3.0}]), first])
+    assert charts.comparison_note(second) is None
+    # Without ratings the chart itself says so.
+    assert charts.comparison_note(pd.DataFrame(columns=["label", "kind", "n", "mean"])) is None
+
+
+def test_facilitators_are_strong_distinct_markers_clear_of_the_axis_ends() -> None:
+    led = pd.DataFrame({"facilitator": ["Aye Oo", "Aye Oo", "Ben", "Cy"], "module": ["M1", "M2", "M2", "M2"],
+                        "n": [4, 3, 2, 5], "mean": [3.5, 4.6, 4.0, 4.1],
+                        "start_date": [date(2017, 1, 1), date(2019, 6, 1), date(2019, 6, 1), date(2019, 6, 1)]})  # fmt: skip
+    figure = charts.facilitator_chart(led, 4.0)
+    colours = [trace.marker.color for trace in figure.data]
+    assert len(set(colours)) == 3 and set(colours) <= set(STRONG)
+    assert all(trace.line.color == trace.marker.color for trace in figure.data)
+    assert all(trace.mode == "lines+markers" and trace.marker.size >= 8 for trace in figure.data)
+    # One-module facilitators drawn last (on top), the legend still alphabetical.
+    assert [trace.name for trace in figure.data][0] == "Aye Oo"
+    assert sorted(figure.data, key=lambda trace: trace.legendrank)[1].name == "Ben"
+    # The three points of the June 2019 module stand side by side, centred on its date, not on one another.
+    june = sorted(pd.Timestamp(trace.x[-1]) for trace in figure.data)
+    assert len(set(june)) == 3 and june[1] == pd.Timestamp(2019, 6, 1)
+    assert june[2] - june[1] >= pd.Timedelta(days=charts.DODGE_MIN_DAYS)
+    start, end = (pd.Timestamp(value) for value in figure.layout.xaxis.range)
+    assert start < pd.Timestamp(2017, 1, 1) - pd.Timedelta(days=90)
+    assert end > pd.Timestamp(2019, 6, 1) + pd.Timedelta(days=90)
+
+
+def test_compare_tab_says_plainly_when_there_is_no_earlier_module(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/evaluations.py", UserRole.VIEWER), "Compare modules")
+    picker = next(box for box in app.selectbox if box.key == "evaluations_module")
+    with session_scope(make_engine(demo_db)) as session:
+        listed = module_choices(session, evaluated=True).labels
+        kinds = {mid: set(q.module_comparison(session, mid)["kind"]) for mid in listed}
+    first = next(mid for mid, found in kinds.items() if "this module" in found and "earlier module" not in found)
+    later = next(mid for mid, found in kinds.items() if "earlier module" in found)
+    app = picker.set_value(first).run()
+    assert not app.exception
+    assert [info.value for info in app.info] == [charts.FIRST_MODULE_NOTE]
+    assert len(app.get("plotly_chart")) == 1  # the yearly trend only
+    picker = next(box for box in app.selectbox if box.key == "evaluations_module")
+    app = picker.set_value(later).run()
+    assert not app.exception and not app.info
+    assert len(app.get("plotly_chart")) == 2
+
+
+def test_facilitators_table_counts_ratings(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/evaluations.py", UserRole.FACILITATOR), "Facilitators")
+    assert not app.exception
+    table = app.dataframe[-1].value
+    assert list(table.columns) == ["facilitator", "modules", "ratings", "mean"]
+    assert (table["ratings"] >= table["modules"]).all()

@@ -697,3 +697,67 @@ def test_demo_agendas_have_no_warnings_and_the_seed_module_has_its_next_steps(de
         assert any("recruitment" in t for t in texts)
         assert session.scalar(sa.select(sa.func.count()).select_from(SessionFacilitator)) > 0
         assert session.scalar(sa.select(sa.func.count()).select_from(AgendaSession)) == 1164
+
+
+def _day_sessions(*rows: tuple[int, time, time, str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"day": d, "start": s, "end": e, "title": t, "method": m, "facilitators": "", "topics": ""}
+            for d, s, e, t, m in rows
+        ]
+    )
+
+
+def test_a_method_has_one_colour_on_every_day_and_in_the_hours() -> None:
+    from programme.charts.colours import METHOD_COLOURS
+    from programme.charts.planning import hours_chart
+    from programme.models import Method
+
+    assert set(METHOD_COLOURS) == set(Method) and len(set(METHOD_COLOURS.values())) == len(Method)
+    # Day 1 has a plenary before the presentation, day 2 only presentations: plotly's default colours
+    # would give "presentation" a different colour on each day.
+    frame = _day_sessions(
+        (1, time(9), time(10), "Opening", "plenary"),
+        (1, time(11), time(12), "Treaties", "presentation"),
+        (2, time(9), time(10), "Media", "presentation"),
+        (2, time(11), time(12), "Role play", "role play"),
+    )
+    for day in (1, 2):
+        colours = {trace.name: trace.marker.color for trace in day_timeline(frame, day).data}
+        assert colours == {method: METHOD_COLOURS[method] for method in colours}
+    by_method = hours_chart(frame, "method").data[0]
+    assert list(by_method.marker.color) == [METHOD_COLOURS[m] for m in by_method.y]
+
+
+def test_day_timeline_rows_follow_the_clock_and_the_legend_sits_above() -> None:
+    frame = _day_sessions(
+        (3, time(9), time(10, 30), "ILO conventions", "presentation"),
+        (3, time(14), time(15, 30), "Trafficking", "presentation"),
+        (3, time(16), time(17), "Shadow reports", "presentation"),
+        (3, time(11), time(12, 30), "The ASEAN Consensus", "working group"),
+    )
+    figure = day_timeline(frame, 3)
+    # autorange reversed: the first category of the array is drawn at the top.
+    assert list(figure.layout.yaxis.categoryarray) == [
+        "09:00 ILO conventions",
+        "11:00 The ASEAN Consensus",
+        "14:00 Trafficking",
+        "16:00 Shadow reports",
+    ]
+    assert figure.layout.yaxis.categoryorder == "array" and figure.layout.yaxis.autorange == "reversed"
+    legend = figure.layout.legend
+    assert (legend.orientation, legend.yanchor) == ("h", "bottom") and legend.y >= 1
+    assert figure.layout.margin.t >= 80
+
+
+def test_hours_are_labelled_beside_the_bars_with_room_for_the_label() -> None:
+    from programme.charts.planning import hours_chart
+
+    frame = _day_sessions((1, time(9), time(12), "Long", "presentation"), (1, time(13), time(14), "Short", "panel"))
+    for column in ("method", "topics"):
+        bars = hours_chart(frame, column).data[0]
+        assert (bars.textposition, bars.textangle, bars.cliponaxis) == ("outside", 0, False)
+        assert bars.textfont.size >= 12 and bars.constraintext == "none"
+    figure = hours_chart(frame, "method")
+    assert list(figure.data[0].text) == ["3.0 h", "1.0 h"]
+    assert figure.layout.xaxis.range[1] > 3.0

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from programme.charts.colours import STRONG, SYMBOLS
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
 from programme.models.evaluations import RATING_MAX, RATING_MIN
@@ -23,6 +24,18 @@ LABEL_MAX = 70
 # The standard form's session questions share this opening; charts show only the session's title.
 SESSION_PREFIXES = ("How useful was the session: ",)
 RATING_RANGE = [RATING_MIN - 0.5, RATING_MAX + 0.2]
+# Value labels stand in a column (or a row) just past the scale's end, RATING_MAX: the reference lines
+# (the weak threshold, the averages) are means, never above RATING_MAX, so they never cross a label.
+LABEL_AT = RATING_MAX + 0.08
+# The value axis runs this far past RATING_MAX, to hold the labels.
+LABEL_ROOM = 1.7
+MARKER_SIZE = 10
+# A single module's point on the facilitators' chart sits this far (days) from the axis' ends.
+DATE_PADDING_DAYS = 180
+# Points of one module, side by side: this share of the years shown apart (at least DODGE_MIN_DAYS).
+DODGE_SHARE = 0.012
+DODGE_MIN_DAYS = 20
+FIRST_MODULE_NOTE = "This is the course's first evaluated module: there is nothing earlier to compare with."
 
 
 def _shorten(text: str, limit: int = LABEL_MAX) -> str:
@@ -132,7 +145,24 @@ def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LAB
 
 
 def _rating_bar_text(means: pd.Series, counts: pd.Series) -> list[str]:
-    return [f"{m:.2f} (n={int(n)})" for m, n in zip(means, counts, strict=True)]
+    """Return "4.25 (417 ratings)": n counts ratings (a response rates many sessions), not responses."""
+    return [f"{m:.2f} ({int(n):,} rating{'' if int(n) == 1 else 's'})" for m, n in zip(means, counts, strict=True)]
+
+
+def _value_labels(labels: Sequence[str], where: Sequence[str], *, horizontal: bool) -> go.Scatter:
+    """Return text only, at LABEL_AT on the value axis beside (or above) each bar, clear of the reference lines."""
+    at = [LABEL_AT] * len(labels)
+    return go.Scatter(
+        x=at if horizontal else list(where),
+        y=list(where) if horizontal else at,
+        mode="text",
+        text=list(labels),
+        textposition="middle right" if horizontal else "top center",
+        textfont={"size": 13},
+        cliponaxis=False,
+        hoverinfo="skip",
+        showlegend=False,
+    )
 
 
 def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) -> go.Figure:
@@ -141,31 +171,37 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
         return empty_figure("No session ratings yet: the form needs questions tied to sessions.")
     ranked = sessions.sort_values("mean", ascending=False)
     colours = [WEAK_COLOUR if weak else GOOD_COLOUR for weak in ranked["weak"]]
+    names = [
+        _shorten(title) + (" ⚠" if weak else "") for title, weak in zip(ranked["session"], ranked["weak"], strict=True)
+    ]
     figure = go.Figure(
         go.Bar(
-            y=[_shorten(title) + (" ⚠" if weak else "") for title, weak in zip(ranked["session"], ranked["weak"], strict=True)],
+            y=names,
             x=ranked["mean"],
             orientation="h",
             marker_color=colours,
-            text=_rating_bar_text(ranked["mean"], ranked["n"]),
-            textposition="inside",
-            insidetextanchor="end",
-            hovertemplate="%{y}<br>mean %{x:.2f}<extra></extra>",
+            customdata=ranked["n"],
+            hovertemplate="%{y}<br>mean %{x:.2f} (%{customdata} ratings)<extra></extra>",
         )
     )  # fmt: skip
-    figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR)
+    figure.add_trace(_value_labels(_rating_bar_text(ranked["mean"], ranked["n"]), names, horizontal=True))
+    # The lines' names above the plot, where no bar or label is.
+    figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR, annotation_text=f"weak {weak_mean}",
+                     annotation_position="top left", annotation_yanchor="bottom", annotation_font_color=WEAK_COLOUR)  # fmt: skip
     if "module_mean" in ranked and len(ranked):
         average = float(ranked["module_mean"].iloc[0])
         figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR, annotation_text=f"module {average:.2f}",
-                         annotation_position="bottom right")  # fmt: skip
+                         annotation_position="top right", annotation_yanchor="bottom")  # fmt: skip
     figure.update_layout(
         title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
         f"or {WEAK_GAP} below the module's average, the dotted line)",
-        xaxis={"title": "mean rating (1-5)", "range": [RATING_MIN - 1, RATING_MAX + 0.8]},
+        xaxis={"title": "mean rating (1-5)", "range": [RATING_MIN - 1, RATING_MAX + LABEL_ROOM],
+               "tickvals": list(range(RATING_MIN - 1, RATING_MAX + 1))},
         yaxis={"autorange": "reversed"},
-        height=_height(len(ranked)),
+        height=_height(len(ranked)) + 30,
+        margin={"t": 110},
         showlegend=False,
-    )
+    )  # fmt: skip
     return figure
 
 
@@ -174,22 +210,46 @@ def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = N
     if ratings.empty:
         return empty_figure("No rated sessions with a facilitator yet.")
     figure = go.Figure()
-    for name, rows in ratings.sort_values("start_date").groupby("facilitator", sort=True):
+    frame = ratings.assign(start_date=pd.to_datetime(ratings["start_date"])).sort_values(["start_date", "facilitator"])
+    # Facilitators of one module side by side, a little apart, rather than one point hiding another.
+    span = frame["start_date"].max() - frame["start_date"].min()
+    step = max(span * DODGE_SHARE, pd.Timedelta(days=DODGE_MIN_DAYS))
+    place = frame.groupby("start_date").cumcount()
+    size = frame.groupby("start_date")["facilitator"].transform("size")
+    frame["shown_at"] = frame["start_date"] + (place - (size - 1) / 2) * step
+    people = list(frame.groupby("facilitator", sort=True))
+    colours = {name: STRONG[index % len(STRONG)] for index, (name, _) in enumerate(people)}
+    ranks = {name: index for index, (name, _) in enumerate(people)}
+    # Those with fewest modules drawn last, on top: a single point is not hidden under a long line.
+    for name, rows in sorted(people, key=lambda person: -len(person[1])):
         figure.add_scatter(
-            x=rows["start_date"],
+            x=rows["shown_at"],
             y=rows["mean"],
             mode="lines+markers",
             name=name,
+            legendrank=ranks[name],
+            line={"color": colours[name], "width": 2.5},
+            marker={
+                "color": colours[name],
+                "symbol": SYMBOLS[ranks[name] % len(SYMBOLS)],
+                "size": MARKER_SIZE,
+                "line": {"color": "white", "width": 1},
+            },
             customdata=list(zip(rows["module"], rows["n"], strict=True)),
-            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (n=%{{customdata[1]}})<extra></extra>",
+            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (%{{customdata[1]}} ratings)<extra></extra>",
         )
+    padding = pd.Timedelta(days=DATE_PADDING_DAYS)
     if organisation_mean is not None:
         figure.add_hline(y=organisation_mean, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"organisation {organisation_mean:.2f}")  # fmt: skip
+                         annotation_text=f"organisation {organisation_mean:.2f}", annotation_position="top left")  # fmt: skip
     figure.update_layout(
         title="Facilitators: mean rating of the sessions they led, by module",
         yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
-        xaxis_title="module start",
+        # Padded, so that a point on the first or last module stands clear of the edge.
+        xaxis={
+            "title": "module start",
+            "range": [frame["shown_at"].min() - padding, frame["shown_at"].max() + padding],
+        },
     )
     return figure
 
@@ -205,23 +265,37 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
             x=modules["label"],
             y=modules["mean"],
             marker_color=colours,
-            text=_rating_bar_text(modules["mean"], modules["n"]),
-            textposition="inside",
-            insidetextanchor="end",
-            hovertemplate="%{x}<br>mean %{y:.2f}<extra></extra>",
+            customdata=modules["n"],
+            hovertemplate="%{x}<br>mean %{y:.2f} (%{customdata} ratings)<extra></extra>",
         )
     )
+    figure.add_trace(_value_labels(_rating_bar_text(modules["mean"], modules["n"]), modules["label"], horizontal=False))
     organisation = comparison[comparison["kind"] == "organisation"]
+    right = 20
     if not organisation.empty:
         average = float(organisation["mean"].iloc[0])
-        figure.add_hline(y=average, line_dash="dash", line_color=WEAK_COLOUR,
-                         annotation_text=f"organisation average {average:.2f}")  # fmt: skip
+        # Its name in the right margin, beside the line's end: never over a bar or a label.
+        figure.add_hline(y=average, line_dash="dash", line_color=WEAK_COLOUR, annotation_position="right",
+                         annotation_text=f"organisation<br>average {average:.2f}", annotation_font_color=WEAK_COLOUR)  # fmt: skip
+        right = 110
     figure.update_layout(
         title="This module against earlier modules of the course",
-        yaxis={"title": "mean rating (1-5)", "range": [0, RATING_MAX + 0.6]},
+        yaxis={"title": "mean rating (1-5)", "range": [0, RATING_MAX + 0.6],
+               "tickvals": list(range(0, RATING_MAX + 1))},
+        margin={"r": right},
+        # Narrow bars: one or two modules should not fill the width.
+        bargap=0.5 if len(modules) > 2 else 0.7,
         showlegend=False,
-    )
+    )  # fmt: skip
     return figure
+
+
+def comparison_note(comparison: pd.DataFrame) -> str | None:
+    """Return what to say instead of the comparison chart when the course has no earlier rated module, else None."""
+    rated = comparison[comparison["kind"] != "organisation"] if not comparison.empty else comparison
+    if rated.empty or (rated["kind"] == "earlier module").any():
+        return None  # no ratings: the chart says so; earlier modules: the chart compares
+    return FIRST_MODULE_NOTE
 
 
 def trend_chart(trend: pd.DataFrame) -> go.Figure:

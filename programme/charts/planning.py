@@ -8,8 +8,12 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from programme.charts.colours import METHOD_COLOURS
+
 # A chart with no rows still renders, with this note in place of bars.
 EMPTY_NOTE = "Nothing to show yet"
+# Axis length as a multiple of the largest bar, leaving room for its label.
+LABEL_ROOM = 1.2
 
 
 def _empty(title: str) -> go.Figure:
@@ -67,18 +71,37 @@ def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:
     frame["from"] = [datetime.combine(anchor, t) for t in frame["start"]]
     frame["to"] = [datetime.combine(anchor, t) for t in frame["end"]]
     frame["label"] = [f"{t:%H:%M} {name}" for t, name in zip(frame["start"], frame["title"], strict=True)]
+    # Rows in time order: plotly would otherwise group them by method, the order of its traces.
+    rows = frame.sort_values(["start", "end", "title"], kind="stable")["label"].drop_duplicates().tolist()
+    methods = [m for m in METHOD_COLOURS if m in set(frame["method"])]
+    methods += sorted(set(frame["method"]) - set(methods))
     figure = px.timeline(
         frame,
         x_start="from",
         x_end="to",
         y="label",
         color="method",
+        color_discrete_map=METHOD_COLOURS,
+        category_orders={"method": methods},
         hover_data={"from": "|%H:%M", "to": "|%H:%M", "label": False, "facilitators": True},
         title=title,
     )
-    figure.update_yaxes(autorange="reversed", title=None)
+    # The earliest session at the top.
+    figure.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed", title=None)
     figure.update_xaxes(tickformat="%H:%M", title=None)
-    figure.update_layout(height=max(260, 36 * len(frame) + 120), legend_title_text="Method")
+    figure.update_layout(
+        height=max(300, 36 * len(frame) + 170),
+        # Above the plot, in a row of its own: a legend at the side is cut off when the labels are long.
+        legend={
+            "orientation": "h",
+            "title": {"text": "Method", "side": "left"},
+            "x": 0,
+            "xanchor": "left",
+            "y": 1.0,
+            "yanchor": "bottom",
+        },
+        margin={"t": 90},
+    )
     return figure
 
 
@@ -112,8 +135,32 @@ def hours_chart(agenda: pd.DataFrame, column: str) -> go.Figure:
     totals = hours_by(agenda, column)
     if totals.empty:
         return _empty(title)
-    figure = px.bar(totals, x="hours", y=column, orientation="h", title=title, text="hours")
-    figure.update_traces(texttemplate="%{text:.1f} h")
+    if column == "method":
+        colours = [METHOD_COLOURS.get(method, METHOD_COLOURS["other"]) for method in totals["method"]]
+    else:
+        colours = METHOD_COLOURS["presentation"]
+    figure = go.Figure(
+        go.Bar(
+            x=totals["hours"],
+            y=totals[column],
+            orientation="h",
+            marker_color=colours,
+            text=[f"{hours:.1f} h" for hours in totals["hours"]],
+            # Beside the bar at the axis' size: inside, plotly shrank "19.5 h" to fit the thinnest bars.
+            textposition="outside",
+            textangle=0,
+            textfont_size=13,
+            constraintext="none",  # else plotly shrinks the label to the bar's thickness
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f} h<extra></extra>",
+        )
+    )
     figure.update_yaxes(autorange="reversed", title=None)
-    figure.update_layout(xaxis_title="hours", height=max(260, 28 * len(totals) + 120))
+    figure.update_layout(
+        title=title,
+        # Room on the right of the longest bar for its label.
+        xaxis={"title": "hours", "range": [0, LABEL_ROOM * float(totals["hours"].max())]},
+        height=max(260, 32 * len(totals) + 120),
+        showlegend=False,
+    )
     return figure

@@ -14,6 +14,8 @@ CORRIDORS_SHOWN = 25
 COLOURS = px.colors.qualitative.Safe
 # Axis length as a multiple of the largest bar, leaving room for its label.
 LABEL_ROOM = 1.25
+# The bars' labels, in pixels: the theme's default is smaller than the axis' labels.
+LABEL_SIZE = 13
 MEASURES = {"individuals": "Individuals", "participations": "Participations"}
 
 
@@ -26,6 +28,13 @@ def _empty(title: str) -> go.Figure:
         yaxis={"visible": False},
     )
     return figure
+
+
+def _label_outside(figure: go.Figure) -> None:
+    """Put the bars' labels beside them, horizontal and at full size, never clipped by the plot area."""
+    figure.update_traces(
+        textposition="outside", textangle=0, constraintext="none", cliponaxis=False, textfont_size=LABEL_SIZE
+    )
 
 
 def world_map(frame: pd.DataFrame, *, measure: str = "individuals", title: str = "Reach by country") -> go.Figure:
@@ -58,7 +67,13 @@ def country_bar(frame: pd.DataFrame, *, measure: str = "individuals", top: int =
         return _empty(title)
     ranked = frame.sort_values(measure, ascending=False).head(top).iloc[::-1]
     figure = px.bar(ranked, x=measure, y="country", orientation="h", text=measure, labels=MEASURES, title=title)
-    figure.update_layout(yaxis_title=None, height=max(300, 24 * len(ranked) + 100))
+    # Horizontal, beside the bar: inside, plotly turned the numbers 90° to fit them in the thin bars.
+    _label_outside(figure)
+    figure.update_layout(
+        xaxis={"range": [0, LABEL_ROOM * float(ranked[measure].max())]},
+        yaxis_title=None,
+        height=max(300, 24 * len(ranked) + 100),
+    )
     return figure
 
 
@@ -77,7 +92,7 @@ def share_bar(frame: pd.DataFrame, category: str, *, title: str) -> go.Figure:
         title=title,
         color_discrete_sequence=COLOURS,
     )
-    figure.update_traces(textposition="outside", cliponaxis=False)
+    _label_outside(figure)
     figure.update_layout(
         # Room on the right for the longest "count (share%)" label.
         xaxis={"range": [0, LABEL_ROOM * float(frame["individuals"].max())]},
@@ -138,8 +153,10 @@ def repeat_bar(frame: pd.DataFrame) -> go.Figure:
         title=title,
         color_discrete_sequence=COLOURS,
     )
-    figure.update_traces(textposition="outside", cliponaxis=False)
+    _label_outside(figure)
     figure.update_xaxes(type="category")
+    # Room above the tallest bar for its label.
+    figure.update_yaxes(range=[0, LABEL_ROOM * float(frame["individuals"].max())])
     return figure
 
 
