@@ -110,7 +110,11 @@ if facilitators_tab.open:
 if learning_tab.open:
     with learning_tab:
         gains = ui.cached_query(q.learning_gains, course_id=module.course_id)
-        st.caption("Kirkpatrick level 2: the mean pre- and post-test scores of participants who took both.")
+        st.caption(
+            "What participants learnt: the average score of the test taken at the start of each module (before) "
+            "and of the test at its end (after), counting only participants who took both. Scores are as "
+            "recorded on the participations, usually out of 100."
+        )
         st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
 
 if comments_tab.open:

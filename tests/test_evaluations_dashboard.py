@@ -176,7 +176,7 @@ def test_likert_chart_diverges_around_the_middle_with_mean_and_n() -> None:
     figure = charts.likert_chart(counts)
     assert isinstance(figure, go.Figure)
     assert len(figure.data) == 6  # five ratings, the middle one split over both sides
-    assert figure.data[0].y[0] == "Media  <b>3.00</b> (n=4)"
+    assert figure.data[0].y[0] == "Media  <b>3.00</b> (4 ratings)"
     left = sum(trace.x[0] for trace in figure.data if trace.x[0] < 0)
     right = sum(trace.x[0] for trace in figure.data if trace.x[0] > 0)
     assert (left, right) == (pytest.approx(-50), pytest.approx(50))

@@ -110,7 +110,7 @@ def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LAB
         return empty_figure("No ratings yet for this module.")
     rows = _likert_rows(counts)
     names = [
-        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> (n={int(n)})"
+        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
     middle = (RATING_MIN + RATING_MAX) // 2
@@ -343,7 +343,7 @@ def learning_gain_chart(gains: pd.DataFrame, label: str = "module") -> go.Figure
     )
     figure.update_layout(
         title="Learning: mean test score before and after, by module",
-        xaxis_title="mean score",
+        xaxis_title="average test score",
         yaxis={"autorange": "reversed"},
         height=_height(len(gains)),
         legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 1, "xanchor": "right"},
