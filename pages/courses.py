@@ -49,11 +49,18 @@ FILTERED = any(value is not None for value in chosen_filters.values()) or _pick(
 timeline_tab, modules_tab, courses_tab, add_tab = st.tabs(["Timeline", "Modules", "Courses", "Add a course or module"])
 
 with timeline_tab:
-    st.plotly_chart(programme_timeline(modules.head(TIMELINE_MODULES)), width="stretch")
-    st.caption(
-        f"{module_count} module(s) of {course_count} course(s) match the filters."
-        + (f" The timeline shows the newest {TIMELINE_MODULES}; {NARROW}." if module_count > TIMELINE_MODULES else "")
-    )
+    if modules.empty and not FILTERED:
+        st.caption("The timeline of the whole programme appears here once modules are added.")
+    else:
+        st.plotly_chart(programme_timeline(modules.head(TIMELINE_MODULES)), width="stretch")
+        st.caption(
+            f"{module_count} module(s) of {course_count} course(s) match the filters."
+            + (
+                f" The timeline shows the newest {TIMELINE_MODULES}; {NARROW}."
+                if module_count > TIMELINE_MODULES
+                else ""
+            )
+        )
 
 with modules_tab:
     if modules.empty:

@@ -34,8 +34,10 @@ SHOWN_COLUMNS = {
 
 # The picker lists the newest modules; a search narrows them.
 find, left, right = st.columns([1, 2, 2])
-search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city or year")
-choices = ui.cached_query(module_choices, search, include=st.session_state.get("module"))
+search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city or year").strip()
+choices = ui.cached_query(
+    module_choices, search, include=ui.follow_search("module", search, st.session_state.get("module"))
+)
 if not choices.labels:
     st.info("There are no modules yet. Add a course and its modules under **Courses and modules** first.")
     st.stop()
@@ -45,7 +47,9 @@ labels = {
 }
 module_ids = list(labels)
 first_with_people = next((i for i, m in enumerate(module_ids) if counts.get(m)), 0)
-module_id = left.selectbox("Module", module_ids, index=first_with_people, format_func=labels.get, key="module")
+# The first module with people is the default; a choice (or a search's first match) is kept in the session.
+start = {} if "module" in st.session_state else {"index": first_with_people}
+module_id = left.selectbox("Module", module_ids, format_func=labels.get, key="module", **start)
 if search and not choices.matching:
     find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
 elif choices.matching > PICKER_LIMIT:

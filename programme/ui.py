@@ -252,12 +252,7 @@ def module_picker(
     if chosen is None and from_address:
         wanted = st.query_params.get("module", "")
         chosen = int(wanted) if wanted.isdigit() else None
-    if search != st.session_state.get(f"{key}_searched", ""):
-        # A new search chooses its first match, unless the module already chosen matches it.
-        st.session_state[f"{key}_searched"] = search
-        found = cached_query(module_search.module_choices, search, evaluated=evaluated) if search else None
-        if found and found.labels and chosen not in found.labels:
-            chosen = st.session_state[key] = next(iter(found.labels))
+    chosen = follow_search(key, search, chosen, evaluated=evaluated)
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
     if search and not choices.matching:
         find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
@@ -277,6 +272,21 @@ def module_picker(
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+def follow_search(key: str, search: str, chosen: int | None, *, evaluated: bool = False) -> int | None:
+    """Return the module to choose under `key`: a new search chooses its first match, unless `chosen` matches it.
+
+    Without this, typing a course code in "Find a module" narrows the list but leaves another course's module
+    selected, and the page goes on showing it.
+    """
+    if search == st.session_state.get(f"{key}_searched", ""):
+        return chosen
+    st.session_state[f"{key}_searched"] = search
+    found = cached_query(module_search.module_choices, search, evaluated=evaluated) if search else None
+    if found and found.labels and chosen not in found.labels:
+        chosen = st.session_state[key] = next(iter(found.labels))
+    return chosen
 
 
 def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> Sequence[Any]:

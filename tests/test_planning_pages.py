@@ -147,6 +147,8 @@ def test_a_module_without_people_or_items_says_what_to_do(monkeypatch: pytest.Mo
     assert not [info for info in infos if "below" in info or "match" in info], infos
     assert "There are no modules yet. Add one in the **Add a course or module** tab." in infos
     assert "There are no courses yet. Add one in the **Add a course or module** tab." in infos
+    assert not app.get("plotly_chart")  # no empty timeline, but a word on what will appear
+    assert any("timeline of the whole programme appears here" in caption.value for caption in app.caption)
     next(box for box in app.text_input if box.label == "Find").set_value("zzqx").run()
     assert any("No module matches these filters" in info.value for info in app.info)
 
@@ -158,8 +160,8 @@ def test_a_search_narrows_the_module_picker(demo_db: str, path: str) -> None:
     next(box for box in app.text_input if box.label == "Find a module").set_value("rc2017").run()
     assert not app.exception
     found = next(box for box in app.selectbox if box.label == "Module").options
-    # The module on show stays listed first; the others are the search's.
-    assert len(found) < len(every) and all(option.startswith("RC2017") for option in found[1:])
+    # The search chooses its first match: every module listed is the search's.
+    assert len(found) < len(every) and all(option.startswith("RC2017") for option in found)
     next(box for box in app.text_input if box.label == "Find a module").set_value("no such module").run()
     assert any("No module matches 'no such module'" in warning.value for warning in app.warning)
 
