@@ -602,11 +602,11 @@ def _reference_match(key: str, pool: list[tuple[str, int]]) -> tuple[int, float]
     """Probable matching as one extractOne per row does it: by ratio, then by words for several words."""
     names = [name for name, _ in pool]
     hit = process.extractOne(key, names, scorer=fuzz.ratio, score_cutoff=matching.PROBABLE_CUTOFF)
-    if hit is None and len(key.split()) >= 2:
+    if hit is None and len(set(key.split())) >= 2:
         hit = process.extractOne(
             key,
             names,
-            scorer=lambda left, right, **_: fuzz.token_set_ratio(left, right) if len(right.split()) >= 2 else 0,
+            scorer=lambda left, right, **_: fuzz.token_set_ratio(left, right) if len(set(right.split())) >= 2 else 0,
             score_cutoff=matching.PROBABLE_CUTOFF,
         )
     return None if hit is None else (pool[hit[2]][1], round(float(hit[1]), 1))
@@ -888,3 +888,16 @@ def test_a_sheet_with_fewer_days_than_the_module_is_warned_about(sqlite_engine: 
         assert warnings == []
     else:
         assert len(warnings) == 1 and warned in warnings[0] and "right module" in warnings[0]
+
+
+def test_one_shared_word_is_not_a_probable_match_but_a_name_within_another_is() -> None:
+    index = matching.PeopleIndex()
+    for person_id, key in ((1, "duyen vu"), (2, "dos maria santos"), (3, "lan lan")):
+        index.add(matching.KnownPerson(person_id, key.title(), key, "VNM", None, None))
+    rows = [
+        PersonRow(index=0, row=2, name_key="vu vu", nationality="VNM"),  # one word, twice: a different person
+        PersonRow(index=1, row=3, name_key="maria santos", nationality="VNM"),  # every word within "Maria dos Santos"
+        PersonRow(index=2, row=4, name_key="lan nguyen", nationality="VNM"),  # "Lan Lan" has one word
+    ]
+    found = matching.probable_matches(index, rows)
+    assert {row: (match.person_id, match.score) for row, match in found.items()} == {1: (2, 100.0)}

@@ -127,8 +127,8 @@ def _best(indexes: list[int], keys: list[str], pool: list[tuple[str, int]]) -> d
     """Return {row index: the pool's first best-scoring person} for keys scoring at least PROBABLE_CUTOFF.
 
     The same choice as process.extractOne on each key (the first of equal best scores) by ratio, and
-    for a key of two words or more with no such name, by token_set_ratio among names of two words or
-    more. Ratios are scored by rapidfuzz's cdist, many keys at once in compiled code.
+    for a key of two different words or more with no such name, by token_set_ratio among names of two
+    different words or more (one word shared is not enough: "Vu Vu" is not "Duyen Vu"). Ratios are scored by rapidfuzz's cdist, many keys at once in compiled code.
     """
     names = [entry[0] for entry in pool]
     found: dict[int, Match] = {}
@@ -141,7 +141,7 @@ def _best(indexes: list[int], keys: list[str], pool: list[tuple[str, int]]) -> d
         for i, (key, position) in enumerate(zip(chunk, positions.tolist(), strict=True)):
             score, person_id = float(matrix[i, position]), pool[position][1]
             if score < PROBABLE_CUTOFF:
-                if len(key.split()) < 2:
+                if len(set(key.split())) < 2:  # one word (even twice, as in "Vu Vu") is too little
                     continue
                 by_words = by_words or _WordIndex(names)
                 near = np.flatnonzero(matrix[i]).tolist()  # ratios within _NEAR_CUTOFF of the cutoff
@@ -157,7 +157,7 @@ def _best(indexes: list[int], keys: list[str], pool: list[tuple[str, int]]) -> d
 
 
 class _WordIndex:
-    """Names of two words or more by word: a key is compared by words only with names that can reach the cutoff.
+    """Names of two different words or more by word: a key is compared by words only with names that can reach the cutoff.
 
     ("Maria Santos" and "Maria dos Santos": one name's words all in the other's.) token_set_ratio compares two names by the words they share; between two names that share none,
     each already single-spaced distinct words in sorted order (as name keys are), it is their ratio. For a
@@ -167,7 +167,7 @@ class _WordIndex:
     """
 
     def __init__(self, names: list[str]) -> None:
-        self.several = [len(name.split()) >= 2 for name in names]
+        self.several = [len(set(name.split())) >= 2 for name in names]
         self.positions: dict[str, list[int]] = defaultdict(list)
         self.unusual: list[int] = []  # of several words, not in name-key form: always compared
         for position, name in enumerate(names):
