@@ -3,6 +3,7 @@
 import streamlit as st
 
 from programme import ui
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.evaluations import (
     add_paper_response,
@@ -43,12 +44,21 @@ def past_imports() -> None:
     if imports.empty:
         st.caption("No evaluation export has been imported into this module yet.")
         return
-    st.dataframe(imports.drop(columns=["course", "module"]), hide_index=True, width="stretch")
-    open_batches = imports.loc[imports["undone at"].isna(), "batch"].tolist()
-    if not open_batches:
+    shown = readable(imports.drop(columns=["course", "module"]), text=["by"], times=["imported at", "undone at"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
+    still = imports[imports["undone at"].isna()]
+    if still.empty:
         return
+    described = {
+        int(batch): f"Import {batch}: {file}, {responses} responses ({when:%d %b %Y})"
+        for batch, file, responses, when in zip(
+            still["batch"], still["file"], still["responses"], still["imported at"], strict=True
+        )
+    }
     with st.form("undo_evaluation_import"):
-        batch_id = st.selectbox("Import to undo", open_batches, key="undo_evaluation_batch")
+        batch_id = st.selectbox(
+            "Import to undo", list(described), format_func=described.get, key="undo_evaluation_batch"
+        )
         st.caption(
             "Undo removes the responses the import added, and the questions it added unless paper forms use them."
         )

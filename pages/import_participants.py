@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import ui
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.importing import (
     FIELD_LABELS,
@@ -321,12 +322,19 @@ def past_imports() -> None:
     if batches.empty:
         st.caption("No participant list has been imported yet.")
         return
-    st.dataframe(batches, hide_index=True, width="stretch")
-    open_batches = batches.loc[batches["undone at"].isna(), "batch"].tolist()
-    if not open_batches:
+    shown = readable(batches, text=["by", "course", "module"], times=["imported at", "undone at"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
+    still = batches[batches["undone at"].isna()]
+    if still.empty:
         return
+    described = {
+        int(batch): f"Import {batch}: {file}, {new:,} new people ({when:%d %b %Y})"
+        for batch, file, new, when in zip(
+            still["batch"], still["file"], still["new people"], still["imported at"], strict=True
+        )
+    }
     with st.form("undo_import"):
-        batch_id = st.selectbox("Import to undo", open_batches, key="undo_batch")
+        batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key="undo_batch")
         st.caption("Undo removes the people and participations the import added and clears the blanks it filled.")
         sure = st.checkbox("Yes, undo this import", key="undo_sure")
         if st.form_submit_button("Undo import"):

@@ -820,7 +820,12 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     assert any("60 new people" in s.value for s in app.success)
     engine = make_engine(cli_db)
     assert count(engine, Person) == 60 and count(engine, Participation) == 60
-    # The past imports list offers Undo.
+    # The past imports list offers Undo, naming the import by its file.
+    assert (
+        app.selectbox(key="undo_batch")
+        .options[0]
+        .endswith(f"{REGISTRATIONS.name}, 60 new people ({date.today():%d %b %Y})")
+    )
     app.checkbox(key="undo_sure").check()
     app = next(b for b in app.button if b.label == "Undo import").click().run()
     assert not app.exception, app.exception
