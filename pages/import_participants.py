@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import ui
+from programme.countries import country_name
 from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.importing import (
@@ -141,7 +142,7 @@ def rows_frame(plan: ImportPlan) -> pd.DataFrame:
                 "row": planned.row,
                 "status": planned.status.value,
                 "name": person.full_name,
-                "nationality": person.nationality or "",
+                "nationality": country_name(person.nationality),
                 "e-mail": person.email or "",
                 "organisation": person.organisation or "",
                 "match": match,
@@ -185,8 +186,8 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
                 "row": planned.row,
                 "name in the sheet": planned.person.full_name,
                 "name recorded": plan.index.people[planned.person_id].full_name,
-                "nationality in the sheet": planned.person.nationality or "",
-                "nationality recorded": plan.index.people[planned.person_id].nationality or "",
+                "nationality in the sheet": country_name(planned.person.nationality),
+                "nationality recorded": country_name(plan.index.people[planned.person_id].nationality),
                 "organisation in the sheet": planned.person.organisation or "",
                 "organisation recorded": plan.index.people[planned.person_id].organisation or "",
             }
