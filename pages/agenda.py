@@ -8,6 +8,7 @@ import streamlit as st
 from programme import courses, ui
 from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.models import Method, UserRole
 from programme.planning import agenda, attendance, exports, templates
@@ -260,7 +261,7 @@ with attendance_tab:
     if sheet.empty:
         st.info("Nobody is registered for this module yet; import the participant list first.")
     else:
-        shown = mask_people(sheet, user)
+        shown = readable(mask_people(sheet, user), countries=["nationality"])
         day_cols = attendance.day_columns(days)
         marked = st.data_editor(
             shown,
@@ -271,6 +272,7 @@ with attendance_tab:
             column_config={
                 "participation_id": None,
                 "full_name": "Name",
+                "nationality": "Nationality",
                 "role": "Role",
                 "attended": "Attended",
                 "days_attended": "Days attended",

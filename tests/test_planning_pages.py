@@ -174,3 +174,12 @@ def test_courses_and_modules_tables_show_countries_by_name(demo_db: str) -> None
     hosts = set(courses.value["host_country"])
     assert "Nepal" in hosts and not [host for host in hosts if len(host) == 3 and host.isupper()], hosts
     assert not courses.value["host_country"].isna().any()
+
+
+def test_the_attendance_grid_names_each_persons_country(demo_db: str) -> None:
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR)
+    assert not app.exception
+    grids = [frame.value for frame in app.dataframe if "full_name" in frame.value.columns]
+    assert grids, "no attendance grid"
+    nationalities = set(grids[0]["nationality"])
+    assert nationalities and not any(len(value) == 3 and value.isupper() for value in nationalities)

@@ -21,26 +21,28 @@ def day_columns(days: int) -> list[str]:
 
 
 def attendance_table(session: Session, module_id: int) -> pd.DataFrame:
-    """Return one row per person in the module: role, attended, one column per day, days attended, completed.
+    """Return one row per person in the module: name, nationality (to tell namesakes apart), role, attended,
+    one column per day, days attended, completed.
 
     Where no day-by-day record exists, every day shows what is known overall (attended or not).
     """
     module = get_module_by_id(session, module_id)
     days = module_days(module)
     query = (
-        sa.select(Participation, Person.full_name)
+        sa.select(Participation, Person.full_name, Person.nationality)
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module.id)
         .order_by(Participation.role, Person.full_name)
     )
     rows = session.execute(query).all()
-    marks = _day_marks(session, [p.id for p, _ in rows])
+    marks = _day_marks(session, [p.id for p, _, _ in rows])
     records = []
-    for participation, full_name in rows:
+    for participation, full_name, nationality in rows:
         present = marks.get(participation.id)
         record = {
             "participation_id": participation.id,
             "full_name": full_name,
+            "nationality": nationality,
             "role": participation.role.value,
             "attended": participation.attended,
         }
@@ -49,7 +51,16 @@ def attendance_table(session: Session, module_id: int) -> pd.DataFrame:
         record["days_attended"] = participation.days_attended
         record["completed"] = participation.completed
         records.append(record)
-    columns = ["participation_id", "full_name", "role", "attended", *day_columns(days), "days_attended", "completed"]
+    columns = [
+        "participation_id",
+        "full_name",
+        "nationality",
+        "role",
+        "attended",
+        *day_columns(days),
+        "days_attended",
+        "completed",
+    ]
     return pd.DataFrame(records, columns=columns)
 
 
