@@ -876,8 +876,16 @@ def test_page_says_what_to_do_for_an_unreadable_file(cli_db: str) -> None:
 @pytest.mark.parametrize(
     ("days", "warned"),
     [
-        ("Day 1,Day 2", "The sheet has attendance for 2 days but the module lasts 3 days: day 3 will count as absent"),
-        ("Day 1", "The sheet has attendance for 1 day but the module lasts 3 days: days 2 and 3 will count as absent"),
+        (
+            "Day 1,Day 2",
+            "for 2 days but the module lasts 3 days: day 3 will count as absent for everyone on it whose "
+            "attendance on that day is not already recorded",
+        ),
+        (
+            "Day 1",
+            "for 1 day but the module lasts 3 days: days 2 and 3 will count as absent for everyone on it whose "
+            "attendance on those days is not already recorded",
+        ),
         ("Day 1,Day 3", "for 2 days but the module lasts 3 days: day 2 will count as absent"),
         ("Day 1,Day 2,Day 3", None),
         ("Day 1,Day 2,Day 3,Day 4", None),  # the other warning: more days than the module
@@ -906,3 +914,38 @@ def test_one_shared_word_is_not_a_probable_match_but_a_name_within_another_is() 
     ]
     found = matching.probable_matches(index, rows)
     assert {row: (match.person_id, match.score) for row, match in found.items()} == {1: (2, 100.0)}
+
+
+def _attendance_of(engine: Engine, name: str) -> tuple[int | None, bool, dict[int, bool]]:
+    with session_scope(engine) as session:
+        taking = session.scalar(sa.select(Participation).join(Person).where(Person.full_name == name))
+        marks = session.execute(
+            sa.select(AttendanceDay.day, AttendanceDay.present).where(AttendanceDay.participation_id == taking.id)
+        ).all()
+        return taking.days_attended, taking.completed, dict(marks)
+
+
+def test_a_later_days_sheet_adds_its_days_and_undo_takes_back_only_those(both_engine: Engine) -> None:
+    """Day-by-day sign-in sheets: the days already recorded stay, the new ones are added, completion follows."""
+    run_import(both_engine, csv_bytes("Name,Country,Day 1,Day 2\nAna Lim,MY,x,x\nRam Rai,NP,x,\n"), "days12.csv")
+    assert _attendance_of(both_engine, "Ana Lim") == (2, False, {1: True, 2: True})
+    # The third day's sheet also marks Ram present on day 2: a recorded day is never overwritten.
+    _, third = run_import(
+        both_engine, csv_bytes("Name,Country,Day 2,Day 3\nAna Lim,MY,x,x\nRam Rai,NP,x,x\n"), "days23.csv"
+    )
+    assert third.created == 0 and third.attendance_days == 2
+    assert _attendance_of(both_engine, "Ana Lim") == (3, True, {1: True, 2: True, 3: True})
+    assert _attendance_of(both_engine, "Ram Rai") == (2, False, {1: True, 2: False, 3: True})
+    with session_scope(both_engine) as session:
+        undo_batch(session, batch_id=third.batch_id, username="tester")
+    assert _attendance_of(both_engine, "Ana Lim") == (2, False, {1: True, 2: True})
+    assert _attendance_of(both_engine, "Ram Rai") == (1, False, {1: True, 2: False})
+
+
+def test_attendance_known_only_as_a_number_of_days_is_left_alone(sqlite_engine: Engine) -> None:
+    run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
+    with session_scope(sqlite_engine) as session:
+        session.scalar(sa.select(Participation)).days_attended = 2  # typed in, without the days
+    _, sheet = run_import(sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,x,x\n"), "att.csv")
+    assert sheet.attendance_days == 0
+    assert _attendance_of(sqlite_engine, "Ana Lim") == (2, True, {})

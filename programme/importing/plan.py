@@ -155,9 +155,10 @@ def build_plan(
     if missing_days:
         plan.warnings.append(
             f"The sheet has attendance for {_counted(len(mapping.days), 'day')} but the module lasts {module_days} "
-            f"days: {_days(missing_days)} will count as absent for everyone on it, so nobody will have attended "
-            "every day. Check that this is the right module, or correct the module's dates on "
-            "Courses and modules before importing."
+            f"days: {_days(missing_days)} will count as absent for everyone on it whose attendance on "
+            f"{'that day' if len(missing_days) == 1 else 'those days'} is not already recorded, so they will not "
+            "have attended every day. Check that this is the right module, or correct the module's dates on "
+            "Courses and modules before importing. (A sheet of later days adds them to the days already recorded.)"
         )
     plan.previous_batches = list(
         session.scalars(

@@ -131,11 +131,15 @@ def _revert_updates(session: Session, batch_id: int) -> int:
     for update in updates:
         if update.field == ATTENDANCE_FIELD:
             old = json.loads(update.old_value or "{}")
-            session.execute(sa.delete(AttendanceDay.__table__).where(AttendanceDay.participation_id == old["id"]))
+            # The days the import added: all of them, or (for days added to recorded ones) those it lists.
+            days = sa.delete(AttendanceDay.__table__).where(AttendanceDay.participation_id == old["id"])
+            if "added_days" in old:
+                days = days.where(AttendanceDay.day.in_(old["added_days"]))
+            session.execute(days)
             session.execute(
                 sa.update(PARTICIPATION)
                 .where(PARTICIPATION.c.id == old["id"])
-                .values(attended=old["attended"], completed=old["completed"], days_attended=None)
+                .values(attended=old["attended"], completed=old["completed"], days_attended=old.get("days_attended"))
             )
         else:
             session.execute(

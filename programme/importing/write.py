@@ -458,41 +458,68 @@ def _day_rows(participation_id: int, days: dict[int, bool] | None) -> list[dict[
 def _fill_attendance(
     session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int, rule: Any
 ) -> list[dict[str, Any]]:
-    """Record attendance on participations that had none (a registration list imported before the attendance sheet)."""
+    """Record the sheet's days on participations already in the module, never overwriting a recorded day.
+
+    A participation with no attendance at all (a registration list imported before the attendance sheet)
+    takes the sheet's days. One with days recorded (yesterday's sheet) gains the days it lacks (today's
+    sheet). One whose attendance is known only as a number of days is left as it is. Each change is kept
+    as an ImportUpdate, so that undo takes back exactly the days added.
+    """
     with_days = {t.person_id: t.days() for t in targets if t.days()}
     if not with_days:
         return []
     query = sa.select(
-        PARTICIPATION.c.id, PARTICIPATION.c.person_id, PARTICIPATION.c.attended, PARTICIPATION.c.completed
-    ).where(
-        PARTICIPATION.c.module_id == plan.module_id,
-        PARTICIPATION.c.person_id.in_(list(with_days)),
-        PARTICIPATION.c.days_attended.is_(None),
-        ~sa.exists().where(AttendanceDay.__table__.c.participation_id == PARTICIPATION.c.id),
-    )
+        PARTICIPATION.c.id,
+        PARTICIPATION.c.person_id,
+        PARTICIPATION.c.attended,
+        PARTICIPATION.c.completed,
+        PARTICIPATION.c.days_attended,
+    ).where(PARTICIPATION.c.module_id == plan.module_id, PARTICIPATION.c.person_id.in_(list(with_days)))
+    rows = session.execute(query).all()
+    recorded = _recorded_days([row.id for row in rows], session)
     day_rows: list[dict[str, Any]] = []
-    for participation_id, person_id, attended, completed in session.execute(query).all():
-        days = with_days[person_id]
-        now_attended, days_attended = _attendance(days)
+    for participation_id, person_id, attended, completed, days_attended in rows:
+        known = recorded.get(participation_id, {})
+        if not known and days_attended is not None:
+            continue  # a number of days without the days themselves: nothing to add them to
+        added = {day: present for day, present in with_days[person_id].items() if day not in known}
+        if not added:
+            continue
+        now_attended, now_days = _attendance({**known, **added})
         session.execute(
             sa.update(PARTICIPATION)
             .where(PARTICIPATION.c.id == participation_id)
             .values(
                 attended=now_attended,
-                days_attended=days_attended,
+                days_attended=now_days,
                 completed=is_completed(
-                    rule, attended=now_attended, days_attended=days_attended, module_days=plan.module_days
+                    rule, attended=now_attended, days_attended=now_days, module_days=plan.module_days
                 ),
             )
         )
-        old = json.dumps({"id": participation_id, "attended": attended, "completed": completed})
+        old: dict[str, Any] = {"id": participation_id, "attended": attended, "completed": completed}
+        if known:
+            old.update(days_attended=days_attended, added_days=sorted(added))
         session.execute(
             sa.insert(ImportUpdate.__table__).values(
-                batch_id=batch_id, person_id=person_id, field=ATTENDANCE_FIELD, old_value=old
+                batch_id=batch_id, person_id=person_id, field=ATTENDANCE_FIELD, old_value=json.dumps(old)
             )
         )
-        day_rows.extend(_day_rows(participation_id, days))
+        day_rows.extend(_day_rows(participation_id, added))
     return day_rows
+
+
+def _recorded_days(participation_ids: list[int], session: Session) -> dict[int, dict[int, bool]]:
+    """Return {participation id: {day: present}} for the days already recorded."""
+    table = AttendanceDay.__table__
+    recorded: dict[int, dict[int, bool]] = {}
+    for chunk in _chunks(participation_ids):
+        query = sa.select(table.c.participation_id, table.c.day, table.c.present).where(
+            table.c.participation_id.in_(chunk)
+        )
+        for participation_id, day, present in session.execute(query):
+            recorded.setdefault(participation_id, {})[day] = present
+    return recorded
 
 
 # SQLite's page cache for an import's connection (KiB, as a negative PRAGMA value): the default 2 MB makes a large
