@@ -79,10 +79,14 @@ def module_choices(
 def course_choices(
     session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT
 ) -> tuple[int, dict[str, str]]:
-    """Return how many courses match (code or title) and the newest `limit` of them as {code: title}."""
+    """Return how many courses match (code or title) and the newest `limit` of them as {code: title}: the
+    course with the latest module first, as module pickers list the latest module first."""
     query = sa.select(Course.code, Course.title)
     for word in (search or "").split():
         query = query.where(sa.or_(Course.code.ilike(f"%{word}%"), Course.title.ilike(f"%{word}%")))
     total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
-    rows = session.execute(query.order_by(Course.start_year.desc().nulls_last(), Course.code).limit(limit))
+    # Newest first, as the module pickers list modules: by the course's latest module, then its start year.
+    latest = sa.select(sa.func.max(Module.start_date)).where(Module.course_id == Course.id).scalar_subquery()
+    newest = query.order_by(latest.desc().nulls_last(), Course.start_year.desc().nulls_last(), Course.code)
+    rows = session.execute(newest.limit(limit))
     return total, {row.code: row.title for row in rows}

@@ -154,3 +154,15 @@ def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo
     assert failed["entity_id"] == failed["entity"] == failed["summary"] == "—"
     assert "42" in set(shown["entity_id"])
     assert not (shown.drop(columns=["at"]).isna()).any().any()
+
+
+def test_course_and_module_pickers_start_on_the_same_newest_module(demo_db: str) -> None:
+    from programme.module_search import course_choices, module_choices
+
+    with session_scope(make_engine(demo_db)) as session:
+        newest_module = next(iter(module_choices(session).labels))
+        course_of_newest = session.scalar(
+            sa.select(Course.code).join(Module, Module.course_id == Course.id).where(Module.id == newest_module)
+        )
+        _, courses = course_choices(session)
+    assert next(iter(courses)) == course_of_newest
