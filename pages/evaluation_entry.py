@@ -3,7 +3,6 @@
 import streamlit as st
 
 from programme import ui
-from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.evaluations import (
     add_paper_response,
@@ -44,33 +43,19 @@ def past_imports() -> None:
     if imports.empty:
         st.caption("No evaluation export has been imported into this module yet.")
         return
-    shown = readable(imports.drop(columns=["course", "module"]), text=["by"], times=["imported at", "undone at"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
-    still = imports[imports["undone at"].isna()]
-    if still.empty:
-        return
-    described = {
-        int(batch): f"Import {batch}: {file}, {responses} responses ({when:%d %b %Y})"
-        for batch, file, responses, when in zip(
-            still["batch"], still["file"], still["responses"], still["imported at"], strict=True
-        )
-    }
-    with st.form("undo_evaluation_import"):
-        batch_id = st.selectbox(
-            "Import to undo", list(described), format_func=described.get, key="undo_evaluation_batch"
-        )
-        st.caption(
-            "Undo removes the responses the import added, and the questions it added unless paper forms use them."
-        )
-        sure = st.checkbox("Yes, undo this import", key="undo_evaluation_sure")
-        if not st.form_submit_button("Undo import"):
-            return
-    if not sure:
-        st.warning("Tick the box to confirm.")
+    batch_id = ui.import_to_undo(
+        imports.drop(columns=["course", "module"]),
+        key="undo_evaluation",
+        describe=lambda row: (
+            f"Import {row['batch']}: {row['file']}, {row['responses']} responses ({row['imported at']:%d %b %Y})"
+        ),
+        effect="Undo removes the responses the import added, and the questions it added unless paper forms use them.",
+    )
+    if batch_id is None:
         return
     try:
         with ui.db() as session:
-            undone = undo_evaluation_import(session, batch_id=int(batch_id), username=user.username)
+            undone = undo_evaluation_import(session, batch_id=batch_id, username=user.username)
     except ProgrammeError as error:
         ui.show_error(error)
         return

@@ -7,7 +7,6 @@ import streamlit as st
 
 from programme import ui
 from programme.countries import country_name
-from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.importing import (
     FIELD_LABELS,
@@ -323,38 +322,29 @@ def past_imports() -> None:
     if batches.empty:
         st.caption("No participant list has been imported yet.")
         return
-    shown = readable(batches, text=["by", "course", "module"], times=["imported at", "undone at"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
-    still = batches[batches["undone at"].isna()]
-    if still.empty:
+    batch_id = ui.import_to_undo(
+        batches,
+        key="undo",
+        describe=lambda row: (
+            f"Import {row['batch']}: {row['file']}, {row['new people']:,} new people ({row['imported at']:%d %b %Y})"
+        ),
+        effect="Undo removes the people and participations the import added and clears the blanks it filled.",
+    )
+    if batch_id is None:
         return
-    described = {
-        int(batch): f"Import {batch}: {file}, {new:,} new people ({when:%d %b %Y})"
-        for batch, file, new, when in zip(
-            still["batch"], still["file"], still["new people"], still["imported at"], strict=True
-        )
-    }
-    with st.form("undo_import"):
-        batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key="undo_batch")
-        st.caption("Undo removes the people and participations the import added and clears the blanks it filled.")
-        sure = st.checkbox("Yes, undo this import", key="undo_sure")
-        if st.form_submit_button("Undo import"):
-            if not sure:
-                st.warning("Tick the box to confirm.")
-                return
-            try:
-                with ui.db() as session:
-                    undone = undo_batch(session, batch_id=int(batch_id), username=user.username)
-            except ProgrammeError as error:
-                ui.show_error(error)
-                return
-            st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
-            st.session_state.pop(RESULT_KEY, None)
-            st.success(
-                f"Import {batch_id} undone: {undone['people_removed']} people and "
-                f"{undone['participations_removed']} participations removed, "
-                f"{undone['fields_reverted']} fields reverted."
-            )
+    try:
+        with ui.db() as session:
+            undone = undo_batch(session, batch_id=batch_id, username=user.username)
+    except ProgrammeError as error:
+        ui.show_error(error)
+        return
+    st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+    st.session_state.pop(RESULT_KEY, None)
+    st.success(
+        f"Import {batch_id} undone: {undone['people_removed']} people and "
+        f"{undone['participations_removed']} participations removed, "
+        f"{undone['fields_reverted']} fields reverted."
+    )
 
 
 import_section()

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -16,6 +17,7 @@ from sqlmodel import Session
 from programme import accounts, module_search, schema
 from programme.accounts import SignedIn
 from programme.db import database_url, make_engine, read_scope, session_scope
+from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.freshness import data_version
 from programme.models import UserRole
@@ -299,6 +301,28 @@ def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> S
         if name in st.session_state:
             st.session_state[name] = st.session_state[name]
     return st.tabs(list(labels), key=key, on_change="rerun")
+
+
+def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Series], str], effect: str) -> int | None:
+    """Show past imports (a "batch" column, "imported at", "undone at") and a confirmed undo form for the ones
+    not yet undone; return the import to undo once the user confirmed it, else None."""
+    shown = readable(imports, text=["by", "course", "module"], times=["imported at", "undone at"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
+    still = imports[imports["undone at"].isna()]
+    if still.empty:
+        return None
+    described = {int(row["batch"]): describe(row) for _, row in still.iterrows()}
+    with st.form(key):
+        batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key=f"{key}_batch")
+        st.caption(effect)
+        sure = st.checkbox("Yes, undo this import", key=f"{key}_sure")
+        submitted = st.form_submit_button("Undo import")
+    if not submitted:
+        return None
+    if not sure:
+        st.warning("Tick the box to confirm.")
+        return None
+    return int(batch_id)
 
 
 def show_error(error: Exception) -> None:

@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from programme import audit
 from programme.errors import NotFound, ProgrammeError
-from programme.models import Answer, Course, EvaluationForm, ImportBatch, ImportKind, Module, Question, Response
+from programme.import_batches import newest_batches
+from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, Response
 from programme.models.base import utcnow
 
 COLUMNS = ["batch", "imported at", "file", "course", "module", "by", "responses", "questions added", "undone at"]
@@ -19,41 +20,14 @@ COLUMNS = ["batch", "imported at", "file", "course", "module", "by", "responses"
 
 def evaluation_imports(session: Session, *, module_id: int | None = None, limit: int = 200) -> pd.DataFrame:
     """Return the newest evaluation imports (of one module, when given) with their counts, as a table."""
-    query = (
-        sa.select(
-            ImportBatch.id,
-            ImportBatch.created_at,
-            ImportBatch.file_name,
-            Course.code,
-            Module.number,
-            ImportBatch.username,
-            ImportBatch.counts,
-            ImportBatch.undone_at,
-        )
-        .outerjoin(Module, Module.id == ImportBatch.module_id)
-        .outerjoin(Course, Course.id == Module.course_id)
-        .where(ImportBatch.kind == ImportKind.EVALUATIONS)
-        .order_by(ImportBatch.id.desc())
-        .limit(limit)
-    )
-    if module_id is not None:
-        query = query.where(ImportBatch.module_id == module_id)
-    rows = []
-    for batch_id, created_at, file_name, course, module, username, counts, undone_at in session.execute(query):
-        numbers = json.loads(counts) if counts else {}
-        rows.append(
-            [
-                batch_id,
-                created_at,
-                file_name,
-                course,
-                module,
-                username,
-                numbers.get("created", 0),
-                numbers.get("questions_added", 0),
-                undone_at,
-            ]
-        )
+    rows = [
+        [
+            *(batch.id, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
+            *(batch.counts.get(name, 0) for name in ("created", "questions_added")),
+            batch.undone_at,
+        ]
+        for batch in newest_batches(session, ImportKind.EVALUATIONS, module_id=module_id, limit=limit)
+    ]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

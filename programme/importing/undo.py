@@ -11,8 +11,9 @@ from sqlmodel import Session, SQLModel
 
 from programme import audit
 from programme.errors import NotFound, ProgrammeError
+from programme.import_batches import newest_batches
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON
-from programme.models import AttendanceDay, Course, ImportBatch, ImportKind, ImportUpdate, Module, Organisation
+from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow
 
 # Tables whose rows an undo itself removes or rewrites, so their references do not block it.
@@ -21,42 +22,15 @@ _UNDONE_WITH_THE_BATCH = {"participation", "import_update", "attendance_day"}
 
 def batches_table(session: Session, *, limit: int = 200) -> pd.DataFrame:
     """Return the newest participant import batches with their module and counts, as a table."""
-    query = (
-        sa.select(
-            ImportBatch.id,
-            ImportBatch.created_at,
-            ImportBatch.file_name,
-            Course.code.label("course"),
-            Module.number.label("module"),
-            ImportBatch.username,
-            ImportBatch.counts,
-            ImportBatch.undone_at,
-        )
-        .outerjoin(Module, Module.id == ImportBatch.module_id)
-        .outerjoin(Course, Course.id == Module.course_id)
-        .where(ImportBatch.kind == ImportKind.PARTICIPANTS)
-        .order_by(ImportBatch.id.desc())
-        .limit(limit)
-    )
-    rows = []
-    for row in session.execute(query):
-        counts = json.loads(row.counts) if row.counts else {}
-        rows.append(
-            {
-                "batch": row.id,
-                "imported at": row.created_at,
-                "file": row.file_name,
-                "course": row.course,
-                "module": row.module,
-                "by": row.username,
-                "new people": counts.get("created", 0),
-                "matched": counts.get("matched", 0),
-                "participations": counts.get("participations", 0),
-                "rows skipped": counts.get("skipped_rows", 0),
-                "undone at": row.undone_at,
-            }
-        )
     columns = ["batch", "imported at", "file", "course", "module", "by", "new people", "matched", "participations"]
+    rows = [
+        [
+            *(batch.id, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
+            *(batch.counts.get(name, 0) for name in ("created", "matched", "participations", "skipped_rows")),
+            batch.undone_at,
+        ]
+        for batch in newest_batches(session, ImportKind.PARTICIPANTS, limit=limit)
+    ]
     return pd.DataFrame(rows, columns=[*columns, "rows skipped", "undone at"])
 
 
