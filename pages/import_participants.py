@@ -30,6 +30,7 @@ from programme.sheets import SheetTable
 UPLOAD_KEY = "import_upload"
 RESULT_KEY = "import_result"
 GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached plans are then stale
+UNDONE_KEY = "import_undone"  # the message of an undo, shown after the rerun that follows it
 NOT_USED = "— not used —"
 # Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
 PREVIEW_ROWS = 2_000
@@ -317,6 +318,8 @@ def import_section() -> None:
 
 def past_imports() -> None:
     st.subheader("Past imports")
+    if UNDONE_KEY in st.session_state:
+        st.success(st.session_state.pop(UNDONE_KEY))
     with ui.db() as session:
         batches = batches_table(session)
     if batches.empty:
@@ -340,11 +343,13 @@ def past_imports() -> None:
         return
     st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
     st.session_state.pop(RESULT_KEY, None)
-    st.success(
+    # Shown after a rerun, so that the list above shows the import as undone and the last result is gone.
+    st.session_state[UNDONE_KEY] = (
         f"Import {batch_id} undone: {undone['people_removed']} people and "
         f"{undone['participations_removed']} participations removed, "
         f"{undone['fields_reverted']} fields reverted."
     )
+    st.rerun()
 
 
 import_section()

@@ -831,6 +831,9 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     assert not app.exception, app.exception
     assert any("undone" in s.value for s in app.success)
     assert count(engine, Person) == 0
+    # The list shows the import as undone, with nothing left to undo, and the import's result is gone.
+    assert not any(button.label == "Undo import" for button in app.button)
+    assert not any("60 new people" in s.value and "Imported" in s.value for s in app.success)
 
 
 def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -> None:
