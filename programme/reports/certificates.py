@@ -163,7 +163,8 @@ def certificates_pdf(
         certificates, what = module_certificates(session, course_code, number), f"{course_code} module {number}"
     if not certificates:
         raise ProgrammeError(
-            f"Nobody has completed {what} yet: mark participations as completed under People, then try again."
+            f"Nobody has completed {what} yet: mark attendance on the Agenda page's Attendance tab (completion "
+            "follows the rule on Settings), then try again."
         )
     audit.record(
         session,
