@@ -39,7 +39,7 @@ choices = ui.cached_query(
     module_choices, search, include=ui.follow_search("module", search, st.session_state.get("module"))
 )
 if not choices.labels:
-    st.info("There are no modules yet. Add a course and its modules under **Courses and modules** first.")
+    st.info("There are no modules yet. Add a course and its modules on **Courses and modules** first.")
     st.stop()
 counts = ui.cached_query(store.participant_counts, module_ids=tuple(choices.labels))
 labels = {

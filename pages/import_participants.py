@@ -69,7 +69,7 @@ def choose_module() -> int | None:
     return ui.module_picker(
         "import_module",
         label="Module the list belongs to",
-        empty="There are no modules yet. Add a course and its modules on the Courses and modules page first.",
+        empty="There are no modules yet. Add a course and its modules on **Courses and modules** first.",
     )
 
 

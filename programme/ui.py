@@ -237,7 +237,7 @@ def module_picker(
     label: str = "Module",
     evaluated: bool = False,
     from_address: bool = False,
-    empty: str = "There is no module yet. Add a course and its modules on **Courses and modules** first.",
+    empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
 ) -> int | None:
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
