@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from programme.alumni.export import EXPORT_HEADINGS
 from programme.countries import country_name
 
 # Shown in a cell where nothing is recorded (or the person did not agree to share it).
@@ -78,21 +79,9 @@ def readable(
 
 # Plain headers for the columns of a person (the alumni directory, corridors, networks, profiles).
 PERSON_HEADERS = {
-    "name": "Name",
-    "gender": "Gender",
-    "nationality": "Nationality",
+    **EXPORT_HEADINGS,  # the directory export's headings, with two shorter ones for narrow tables
     "country_of_work": "Works in",
-    "organisation": "Organisation",
     "org_type": "Type of organisation",
-    "position": "Position",
-    "email": "E-mail",
-    "phone": "Phone",
-    "languages": "Languages",
-    "expertise": "Expertise",
-    "courses": "Courses",
-    "years": "Years",
-    "roles": "Roles",
-    "networks": "Networks",
 }
 PERSON_COUNTRIES = ("nationality", "country_of_work")
 PERSON_TEXT = tuple(column for column in PERSON_HEADERS if column not in ("name", *PERSON_COUNTRIES))
