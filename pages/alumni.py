@@ -122,8 +122,8 @@ def show_cards(results: pd.DataFrame) -> None:
             where = " · ".join(
                 part
                 for part in (
-                    country_name(row.nationality) if row.nationality else "",
-                    f"works in {country_name(row.country_of_work)}" if row.country_of_work else "",
+                    country_name(row.nationality),
+                    f"works in {country_name(row.country_of_work)}" if country_name(row.country_of_work) else "",
                 )
                 if part
             )

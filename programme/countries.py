@@ -152,9 +152,11 @@ def to_alpha3(value: object) -> str | None:
 
 
 @lru_cache(maxsize=512)
-def country_name(code: str | None) -> str:
-    """Return the short English name for an alpha-3 code ('' for None, the code if unknown)."""
-    if not code:
+def country_name(code: object) -> str:
+    """Return the short English name for an alpha-3 code ('' for any missing value, the code if unknown).
+
+    pandas 3 gives NaN (or pd.NA) for a missing country in a column that has others: both are missing here."""
+    if not isinstance(code, str) or not code:
         return ""
     found = pycountry.countries.get(alpha_3=code)
     if found is None:

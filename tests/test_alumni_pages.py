@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -275,3 +276,29 @@ def test_a_card_labels_the_expertise(demo_db: str) -> None:
         ).first()
     app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), alum.full_name)
     assert f"Expertise: {alum.expertise}" in _page_text(app)
+
+
+def test_a_listed_alum_with_no_country_of_work_or_nationality_does_not_crash_the_directory(demo_db: str) -> None:
+    """pandas 3 gives NaN for a missing country when other rows have one: cards and profile treat it as missing."""
+    alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+    with session_scope(make_engine(demo_db)) as session:
+        query = sa.select(Person).where(Person.id.in_(alumni), Person.consent_listed, Person.country_of_work.is_not(None))
+        first, second = session.scalars(query.order_by(Person.id).limit(2)).all()
+        for person in (first, second):
+            person.expertise = "Quokkaology"
+        first.country_of_work = None
+        first.nationality = None
+        first.position = None
+        name, person_id = first.full_name, first.id
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "Quokkaology")
+    assert not app.exception, app.exception
+    assert name in _page_text(app)
+    assert "nan" not in _page_text(app).lower().split()
+    next(box for box in app.selectbox if box.label == "Open a profile").set_value(person_id).run()
+    assert not app.exception, app.exception
+    assert name in [header.value for header in app.subheader]
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, ""])
+def test_country_name_of_a_missing_value_is_empty(missing: object) -> None:
+    assert country_name(missing) == ""
