@@ -282,7 +282,9 @@ def test_a_listed_alum_with_no_country_of_work_or_nationality_does_not_crash_the
     """pandas 3 gives NaN for a missing country when other rows have one: cards and profile treat it as missing."""
     alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
     with session_scope(make_engine(demo_db)) as session:
-        query = sa.select(Person).where(Person.id.in_(alumni), Person.consent_listed, Person.country_of_work.is_not(None))
+        query = sa.select(Person).where(
+            Person.id.in_(alumni), Person.consent_listed, Person.country_of_work.is_not(None)
+        )
         first, second = session.scalars(query.order_by(Person.id).limit(2)).all()
         for person in (first, second):
             person.expertise = "Quokkaology"
