@@ -44,12 +44,37 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
     return {"empty": empty, "demo": demo}
 
 
+# A schema the suite makes in its PostgreSQL database, so that it knows the database for a throwaway one next time.
+SUITE_MARKER = "programme_test_suite"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop before emptying a database that holds tables but was never the suite's (a real one named by mistake)."""
+    if not POSTGRES_URL:
+        return
+    engine = make_engine(normalise_url(POSTGRES_URL))
+    with engine.connect() as connection:
+        schemas = set(connection.exec_driver_sql("SELECT nspname FROM pg_namespace").scalars())
+        tables = connection.exec_driver_sql(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+        ).scalar_one()
+    if tables and SUITE_MARKER not in schemas:
+        pytest.exit(
+            f"TEST_DATABASE_URL names the database '{engine.url.database}', which holds tables the test suite did "
+            "not make. The suite empties its database: point TEST_DATABASE_URL at an empty throwaway database "
+            "(for example: createdb programme_test).",
+            returncode=2,
+        )
+    engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """Return an engine on TEST_DATABASE_URL with the schema at head."""
     assert POSTGRES_URL
     engine = make_engine(normalise_url(POSTGRES_URL))
     with engine.begin() as connection:
+        connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SUITE_MARKER}")
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
         connection.exec_driver_sql("CREATE SCHEMA public")
     schema.upgrade(engine)

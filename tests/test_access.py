@@ -111,6 +111,14 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people
     with pytest.raises(ProgrammeError, match="already holds data"):
         restore(target, out)
+    target.dispose()
+    if not is_sqlite(demo_engine):
+        _drop_postgres_database(demo_engine, target.url.database)
+
+
+def _drop_postgres_database(engine, name: str) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _fresh_postgres_database(engine, name: str):
