@@ -8,7 +8,7 @@ from programme.display import readable
 from programme.errors import ProgrammeError
 from programme.models import UserRole
 
-user = ui.guard(UserRole.ADMIN)
+user = ui.guard(__file__)
 st.title("Accounts")
 st.caption("Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only.")
 

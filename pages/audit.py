@@ -5,9 +5,8 @@ import streamlit as st
 
 from programme import audit, ui
 from programme.display import readable
-from programme.models import UserRole
 
-user = ui.guard(UserRole.ADMIN)
+user = ui.guard(__file__)
 st.title("Audit trail")
 st.caption("Every change, import, undo, export of personal data, sign-in and failed sign-in. Newest first.")
 

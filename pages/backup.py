@@ -10,9 +10,8 @@ from programme import audit, ui
 from programme.backup import backup, restore
 from programme.db import is_sqlite
 from programme.errors import ProgrammeError
-from programme.models import UserRole
 
-user = ui.guard(UserRole.ADMIN)
+user = ui.guard(__file__)
 st.title("Backup and restore")
 engine = ui.engine()
 kind = "SQLite file" if is_sqlite(engine) else "PostgreSQL dump (pg_dump custom format)"

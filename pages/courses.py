@@ -9,10 +9,10 @@ from programme.charts.planning import programme_timeline
 from programme.countries import country_name
 from programme.display import readable
 from programme.errors import ProgrammeError
-from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope, UserRole
+from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
 from programme.planning import partners
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Courses and modules")
 st.caption("Create, edit and filter courses and modules, with partners and a timeline of the whole programme.")
 

@@ -15,9 +15,8 @@ from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, 
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
-from programme.models import UserRole
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Forms and entry")
 st.caption("Create a module's evaluation form, import a survey export, or type in paper forms one after another.")
 

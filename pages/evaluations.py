@@ -9,14 +9,14 @@ from programme.evaluations import module_summary, suggestions
 from programme.evaluations import queries as q
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
-from programme.models import Module, UserRole
+from programme.models import Module
 from programme.module_search import module_choices
 from programme.sheets import to_csv_bytes
 
 # Comments shown at once; a module, a question or a word narrows the rest.
 COMMENTS_SHOWN = 2_000
 
-user = ui.guard(UserRole.VIEWER)
+user = ui.guard(__file__)
 st.title("Evaluation dashboard")
 st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
 

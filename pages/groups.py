@@ -11,12 +11,12 @@ from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
 from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_person, set_role, swap_people
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
-from programme.models import Course, GroupRole, Module, UserRole
+from programme.models import Course, GroupRole, Module
 from programme.module_search import PICKER_LIMIT, module_choices
 from programme.privacy import mask_people
 from programme.sheets import to_csv_bytes
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Groups and role plays")
 st.caption(
     "Mix countries of origin and destination, organisation types and genders into delegations and working "

@@ -11,7 +11,7 @@ from programme.errors import ProgrammeError
 from programme.overview import latest_modules, open_next_steps
 from programme.reach import growth
 
-user = ui.guard()
+user = ui.guard(__file__)
 st.title("Programme Manager")
 st.caption("Courses, modules, participants, evaluations and alumni of the capacity-building programme.")
 

@@ -23,7 +23,7 @@ from programme.importing import (
 )
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
-from programme.models import Course, Module, UserRole
+from programme.models import Course, Module
 from programme.sheets import SheetTable
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
@@ -42,7 +42,7 @@ STATUS_COLOURS = {
     RowStatus.ERROR.value: "#fce8e6",
 }
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Import participants")
 st.caption(
     "Bring in a registration export, an attendance sheet or a partner's list (.xlsx, .xls, .ods, .csv). "

@@ -10,9 +10,9 @@ from programme.alumni import networks, profile
 from programme.countries import country_name
 from programme.display import PERSON_HEADERS, country_names, readable, readable_people
 from programme.errors import ProgrammeError
-from programme.models import NetworkKind, NetworkRole, UserRole
+from programme.models import NetworkKind, NetworkRole
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Networks")
 st.caption(
     "National alumni associations and sub-regional platforms. Members appear by name only if they agreed to be "

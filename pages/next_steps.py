@@ -6,11 +6,11 @@ import streamlit as st
 
 from programme import courses, ui
 from programme.errors import ProgrammeError
-from programme.models import ActionStatus, Course, Method, Module, UserRole
+from programme.models import ActionStatus, Course, Method, Module
 from programme.planning import backlog, next_steps
 from programme.privacy import mask_people
 
-user = ui.guard(UserRole.FACILITATOR)
+user = ui.guard(__file__)
 st.title("Next steps and topics")
 st.caption("Review next steps agreed at each module and the topics suggested for the next one.")
 

@@ -6,10 +6,9 @@ import streamlit as st
 from programme import reach, ui
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
-from programme.models import UserRole
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
-user = ui.guard(UserRole.VIEWER)
+user = ui.guard(__file__)
 st.title("Reach dashboard")
 st.caption("Who we reached, where: by country, gender, organisation type and year. Figures only, never names.")
 

@@ -5,10 +5,9 @@ import streamlit as st
 from programme import ui
 from programme.attendance import CompletionRule, completion_rule
 from programme.errors import ProgrammeError
-from programme.models import UserRole
 from programme.planning.attendance import change_completion_rule
 
-user = ui.guard(UserRole.ADMIN)
+user = ui.guard(__file__)
 st.title("Settings")
 
 if flash := st.session_state.pop("settings_flash", None):

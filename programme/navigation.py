@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from programme.models import UserRole
 
@@ -38,16 +39,25 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/settings.py", "Settings", ":material/settings:", "Admin", UserRole.ADMIN),
 ]
 
-_RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def pages_for(role: UserRole | None) -> list[PageSpec]:
     """Return the pages a role may open (only Home before signing in)."""
     if role is None:
         return [PAGES[0]]
-    return [page for page in PAGES if _RANK[role] >= _RANK[page.role]]
+    return [page for page in PAGES if role.at_least(page.role)]
+
+
+def page_for(path: str) -> PageSpec:
+    """Return the registry's entry for a page, given as "pages/x.py" or as the page's own __file__."""
+    relative = Path(path).resolve().relative_to(PROJECT_ROOT).as_posix() if Path(path).is_absolute() else path
+    found = next((page for page in PAGES if page.path == relative), None)
+    if found is None:
+        raise LookupError(f"{relative} is not in programme/navigation.py's PAGES: declare it there, with its role.")
+    return found
 
 
 def role_for(path: str) -> UserRole:
     """Return the least role a page needs."""
-    return next(page.role for page in PAGES if page.path == path)
+    return page_for(path).role

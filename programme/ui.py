@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from programme import accounts, module_search, schema
+from programme import accounts, module_search, navigation, schema
 from programme.accounts import SignedIn
 from programme.db import database_url, make_engine, read_scope, session_scope
 from programme.display import readable
@@ -26,7 +26,6 @@ from programme.settings import is_demo
 
 # A signed-in session ends after this long without any interaction.
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60
-_RANK = {UserRole.VIEWER: 0, UserRole.FACILITATOR: 1, UserRole.ADMIN: 2}
 _USER_KEY = "signed_in"
 _run = threading.local()  # each script run has its own thread: marks runs that came through the navigation
 ENTRY_SCRIPT = "streamlit_app.py"
@@ -114,11 +113,13 @@ def navigation_run() -> Iterator[None]:
         _run.via_navigation = False
 
 
-def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
+def guard(page_file: str) -> SignedIn:
     """Return the signed-in user, or show the sign-in form and stop the page.
 
-    Every page calls this first: a page's address opened directly must meet the sign-in form, not data.
+    Every page calls this first, as ui.guard(__file__): a page's address opened directly must meet the sign-in
+    form, not data. The role it needs is the one navigation.PAGES declares for it, so it is declared once.
     """
+    minimum = navigation.role_for(page_file)
     user = current_user() or _single_sign_on_user()
     if user is None:
         with db() as session:
@@ -131,7 +132,7 @@ def guard(minimum: UserRole = UserRole.VIEWER) -> SignedIn:
     if not getattr(_run, "via_navigation", False) and _running_in_a_server():
         # Opened by its address on a fresh session: continue through the app, with its navigation.
         st.switch_page(ENTRY_SCRIPT)
-    if _RANK[user.role] < _RANK[minimum]:
+    if not user.role.at_least(minimum):
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
     _sidebar(user)

@@ -51,6 +51,23 @@ def test_pages_above_a_viewer_refuse_a_viewer(demo_db: str, spec) -> None:
     assert not app.dataframe
 
 
+def test_every_page_file_is_declared_once_and_guards_itself_from_the_registry() -> None:
+    """Roles are declared once, in navigation.PAGES: each page passes only its own file to ui.guard."""
+    from pathlib import Path
+
+    files = sorted(path.as_posix() for path in Path("pages").glob("*.py"))
+    assert sorted(PAGE_PATHS) == files
+    for path in files:
+        assert "ui.guard(__file__)" in Path(path).read_text(encoding="utf-8"), path
+
+
+def test_a_page_missing_from_the_registry_is_named_in_the_error() -> None:
+    from programme.navigation import role_for
+
+    with pytest.raises(LookupError, match="pages/unlisted.py is not in"):
+        role_for("pages/unlisted.py")
+
+
 def test_home_shows_the_demo_headline(demo_db: str) -> None:
     app = run_page("pages/home.py", UserRole.VIEWER)
     values = {metric.label: metric.value for metric in app.metric}

@@ -135,6 +135,11 @@ class UserRole(enum.StrEnum):
     FACILITATOR = "facilitator"
     VIEWER = "viewer"
 
+    def at_least(self, minimum: UserRole) -> bool:
+        """Return whether this role may do what minimum may (viewer < facilitator < admin)."""
+        order = [UserRole.VIEWER, UserRole.FACILITATOR, UserRole.ADMIN]
+        return order.index(self) >= order.index(minimum)
+
 
 class ImportKind(enum.StrEnum):
     PARTICIPANTS = "participants"
