@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from programme import ui
-from programme.navigation import pages_for
+from programme.web import ui
+from programme.web.navigation import pages_for
 
 st.set_page_config(page_title="Programme Manager", page_icon=":material/school:", layout="wide")
 

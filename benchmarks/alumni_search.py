@@ -27,10 +27,10 @@ from sqlmodel import Session, SQLModel
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from programme import schema
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.alumni.search import DirectoryQuery, search_directory
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
 from programme.models import Person, UserRole
 
 CHUNK = 5_000

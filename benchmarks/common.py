@@ -55,7 +55,7 @@ def read_only_engine(value: str) -> Engine:
     transaction with BEGIN IMMEDIATE, so a long query would hold the write lock and make other
     processes on the same file wait, then fail. Reads cost the same either way.
     """
-    from programme.db import make_engine
+    from programme.core.db import make_engine
 
     url = database_url(value)
     if not url.startswith("sqlite:///"):
@@ -66,8 +66,8 @@ def read_only_engine(value: str) -> Engine:
 
 def ensure_account(url: str) -> None:
     """Add the benchmarks' administrator account to the database unless it is there."""
-    from programme.accounts import add_user
-    from programme.db import make_engine, session_scope
+    from programme.access.accounts import add_user
+    from programme.core.db import make_engine, session_scope
     from programme.models import User, UserRole
 
     engine = make_engine(url)

@@ -40,7 +40,7 @@ from sqlmodel import Session
 from benchmarks.common import machine, read_only_engine
 from programme import reach
 from programme.alumni import facets
-from programme.courses import module_label
+from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
 from programme.evaluations import queries as evaluations
 from programme.models import CIVIL_SOCIETY
@@ -768,8 +768,8 @@ def benchmark(engine: Engine, queries: list[DashboardQuery], repeat: int, budget
 
 def check_on_demo() -> list[str]:
     """Run check() on the demo programme, loaded into a SQLite file in a temporary directory."""
-    from programme import schema
-    from programme.db import make_engine, session_scope
+    from programme.core import schema
+    from programme.core.db import make_engine, session_scope
     from programme.demo import load_demo
 
     with tempfile.TemporaryDirectory() as folder:

@@ -14,8 +14,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from programme.corridors import DESTINATION_COUNTRIES, ORIGIN_COUNTRIES, corridor_side
 from programme.groups.plan import make_groups
+from programme.people.corridors import DESTINATION_COUNTRIES, ORIGIN_COUNTRIES, corridor_side
 
 PARTICIPANTS = 60
 GROUPS = 8

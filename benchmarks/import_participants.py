@@ -31,11 +31,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a cl
 
 
 from benchmarks.common import machine
-from programme import schema
-from programme.courses import add_course, add_module, get_module
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.core.search_index import ENTRIES_RANGE, EXPECTED_TRIGGER, REMOVE_RANGE, TRIGGER
+from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
-from programme.search_index import ENTRIES_RANGE, EXPECTED_TRIGGER, REMOVE_RANGE, TRIGGER
 
 ROWS = 50_000
 SEED = 50

@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import machine
-from programme import schema
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
 from programme.demo.generator import DEMO_SEED
 from programme.demo.scale import load_scale
 

@@ -23,8 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ACCOUNT, database_url, ensure_account, machine
-from programme.db import REPO_ROOT
-from programme.navigation import PAGES
+from programme.core.db import REPO_ROOT
+from programme.web.navigation import PAGES
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, free_port, log_in, open_page, wait_idle
 
 GOAL_MB = 600

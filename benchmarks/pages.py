@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.common import database_url, ensure_account, machine, quiet_streamlit
-from programme.accounts import SignedIn
-from programme.db import REPO_ROOT
+from programme.access.accounts import SignedIn
+from programme.core.db import REPO_ROOT
 from programme.models import UserRole
-from programme.navigation import PAGES
+from programme.web.navigation import PAGES
 
 GOAL_SECONDS = 1.0
 # A cold page at scale may scan millions of rows on a busy machine.

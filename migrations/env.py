@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection programme.schema hands over, or on DATABASE_URL."""
+"""Alembic environment: runs on the connection programme.core.schema hands over, or on DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from programme import models  # noqa: F401 - registers every table
-from programme.db import make_engine
-from programme.schema import include_object
+from programme.core.db import make_engine
+from programme.core.schema import include_object
 
 config = context.config
 target_metadata = SQLModel.metadata

@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from programme import accounts, ui
-from programme.display import readable
-from programme.errors import ProgrammeError
+from programme.access import accounts
+from programme.core.errors import ProgrammeError
 from programme.models import UserRole
+from programme.web import ui
+from programme.web.display import readable
 
 user = ui.guard(__file__)
 st.title("Accounts")

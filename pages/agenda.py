@@ -5,15 +5,16 @@ from datetime import time
 import pandas as pd
 import streamlit as st
 
-from programme import courses, ui
+from programme.access.privacy import mask_people
 from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
-from programme.display import readable
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
+from programme.courses import catalogue as courses
 from programme.models import Method
 from programme.planning import agenda, attendance, exports, templates
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
-from programme.privacy import mask_people
+from programme.web import ui
+from programme.web.display import readable
 
 user = ui.guard(__file__)
 # The newest agendas offered to copy from.

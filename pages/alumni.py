@@ -6,16 +6,16 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from programme import ui
 from programme.alumni import corridors, facets, outcomes, profile, trainers
 from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
-from programme.countries import country_name, country_named
-from programme.display import MISSING, PERSON_HEADERS, country_names, readable, readable_people, sentence_case
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.models import OutcomeKind
+from programme.people.countries import country_name, country_named
+from programme.web import ui
+from programme.web.display import MISSING, PERSON_HEADERS, country_names, readable, readable_people, sentence_case
 
 user = ui.guard(__file__)
 st.title("Alumni directory")

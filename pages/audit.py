@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from programme import audit, ui
-from programme.display import readable
+from programme.access import audit
+from programme.web import ui
+from programme.web.display import readable
 
 user = ui.guard(__file__)
 st.title("Audit trail")

@@ -6,10 +6,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from programme import audit, ui
-from programme.backup import backup, restore
-from programme.db import is_sqlite
-from programme.errors import ProgrammeError
+from programme.access import audit
+from programme.access.backup import backup, restore
+from programme.core.db import is_sqlite
+from programme.core.errors import ProgrammeError
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Backup and restore")

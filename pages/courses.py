@@ -4,13 +4,14 @@ from datetime import date
 
 import streamlit as st
 
-from programme import courses, ui
 from programme.charts.planning import programme_timeline
-from programme.countries import country_name
-from programme.display import readable
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
+from programme.courses import catalogue as courses
 from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
+from programme.people.countries import country_name
 from programme.planning import partners
+from programme.web import ui
+from programme.web.display import readable
 
 user = ui.guard(__file__)
 st.title("Courses and modules")

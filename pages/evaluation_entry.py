@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from programme import ui
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.evaluations import (
     add_paper_response,
     create_standard_form,
@@ -15,6 +14,7 @@ from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, 
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Forms and entry")

@@ -3,15 +3,15 @@
 import pandas as pd
 import streamlit as st
 
-from programme import ui
 from programme.charts import evaluations as charts
+from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
 from programme.evaluations import queries as q
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
 from programme.models import Module
-from programme.module_search import module_choices
 from programme.sheets import to_csv_bytes
+from programme.web import ui
 
 # Comments shown at once; a module, a question or a word narrows the rest.
 COMMENTS_SHOWN = 2_000

@@ -2,19 +2,20 @@
 
 import streamlit as st
 
-from programme import audit, ui
+from programme.access import audit
+from programme.access.privacy import mask_people
 from programme.charts.groups import scores_chart, spread_chart
-from programme.display import country_names
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
+from programme.courses.search import PICKER_LIMIT, module_choices
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
 from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_person, set_role, swap_people
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
 from programme.models import Course, GroupRole, Module
-from programme.module_search import PICKER_LIMIT, module_choices
-from programme.privacy import mask_people
 from programme.sheets import to_csv_bytes
+from programme.web import ui
+from programme.web.display import country_names
 
 user = ui.guard(__file__)
 st.title("Groups and role plays")

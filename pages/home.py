@@ -4,12 +4,12 @@ from datetime import date
 
 import streamlit as st
 
-from programme import ui
 from programme.charts.reach import growth_curve
+from programme.core.errors import ProgrammeError
+from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo
-from programme.errors import ProgrammeError
-from programme.overview import latest_modules, open_next_steps
 from programme.reach import growth
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Programme Manager")

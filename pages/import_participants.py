@@ -5,9 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from programme import ui
-from programme.countries import country_name
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.importing import (
     FIELD_LABELS,
     ColumnMapping,
@@ -24,7 +22,9 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
 from programme.models import Course, Module
+from programme.people.countries import country_name
 from programme.sheets import SheetTable
+from programme.web import ui
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
 UPLOAD_KEY = "import_upload"

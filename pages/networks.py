@@ -5,12 +5,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from programme import ui
 from programme.alumni import networks, profile
-from programme.countries import country_name
-from programme.display import PERSON_HEADERS, country_names, readable, readable_people
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.models import NetworkKind, NetworkRole
+from programme.people.countries import country_name
+from programme.web import ui
+from programme.web.display import PERSON_HEADERS, country_names, readable, readable_people
 
 user = ui.guard(__file__)
 st.title("Networks")

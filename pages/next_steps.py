@@ -4,11 +4,12 @@ from datetime import time
 
 import streamlit as st
 
-from programme import courses, ui
-from programme.errors import ProgrammeError
+from programme.access.privacy import mask_people
+from programme.core.errors import ProgrammeError
+from programme.courses import catalogue as courses
 from programme.models import ActionStatus, Course, Method, Module
 from programme.planning import backlog, next_steps
-from programme.privacy import mask_people
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Next steps and topics")

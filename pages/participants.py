@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from programme import ui
-from programme.erasure import forget_person
-from programme.errors import ProgrammeError
+from programme.access.erasure import forget_person
+from programme.core.errors import ProgrammeError
+from programme.courses.search import PICKER_LIMIT, course_choices, module_choices
 from programme.models import Module, UserRole
-from programme.module_search import PICKER_LIMIT, course_choices, module_choices
-from programme.participants import export_participants, people_count, people_page, person_participations
+from programme.people.participants import export_participants, people_count, people_page, person_participations
+from programme.web import ui
 
 ALL = "All"
 # People listed at once; the count covers everyone who matches.

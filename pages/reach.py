@@ -3,10 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from programme import reach, ui
+from programme import reach
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Reach dashboard")

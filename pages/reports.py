@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from programme import reports, ui
+from programme import reports
+from programme.courses.search import course_choices, module_choices
 from programme.models import Module
-from programme.module_search import course_choices, module_choices
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Reports and exports")

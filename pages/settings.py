@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from programme import ui
 from programme.attendance import CompletionRule, completion_rule
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.planning.attendance import change_completion_rule
+from programme.web import ui
 
 user = ui.guard(__file__)
 st.title("Settings")

@@ -6,7 +6,7 @@ from enum import StrEnum
 
 from sqlmodel import Session
 
-from programme.settings import get_setting, set_setting
+from programme.core.settings import get_setting, set_setting
 
 COMPLETION_RULE_KEY = "completion_rule"
 

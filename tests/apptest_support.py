@@ -6,8 +6,8 @@ import time
 
 from streamlit.testing.v1 import AppTest
 
-from programme.accounts import SignedIn
-from programme.db import REPO_ROOT
+from programme.access.accounts import SignedIn
+from programme.core.db import REPO_ROOT
 from programme.models import UserRole
 
 # A page's first run builds caches and imports plotly; allow for a slow CI machine.

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
-from programme import schema
-from programme.db import make_engine, normalise_url, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, normalise_url, session_scope
 from programme.demo import load_demo
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -141,7 +141,7 @@ def demo_sqlite_url(tmp_path: Path, sqlite_templates: dict[str, Path]) -> str:
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[str]:
     """A running app on a copy of the demo with one admin account; yields its base URL."""
-    from programme.accounts import add_user
+    from programme.access.accounts import add_user
     from programme.models import UserRole
     from tests.browser_support import ADMIN, streamlit_server
 

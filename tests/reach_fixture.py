@@ -42,7 +42,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.models import Session as AgendaSession
-from programme.names import name_key
+from programme.people.names import name_key
 
 
 @dataclass

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from sqlmodel import Session
 
-from programme import accounts
-from programme.backup import backup, restore
-from programme.db import is_sqlite, make_engine, session_scope
-from programme.erasure import forget_person
-from programme.errors import ProgrammeError
+from programme.access import accounts
+from programme.access.backup import backup, restore
+from programme.access.erasure import forget_person
+from programme.core.db import is_sqlite, make_engine, session_scope
+from programme.core.errors import ProgrammeError
 from programme.models import AuditEntry, Participation, Person, User, UserRole
 from programme.reach import stats
 

@@ -12,15 +12,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from programme import schema
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
+from programme.access.erasure import forget_person
 from programme.alumni import corridors, networks, outcomes, profile, trainers
 from programme.alumni.export import export_directory
 from programme.alumni.search import DirectoryQuery, search_directory
 from programme.cli import main
-from programme.db import make_engine, session_scope
-from programme.erasure import forget_person
-from programme.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.models import (
     Answer,
     AuditEntry,
@@ -480,8 +480,8 @@ def test_the_directory_table_follows_people_and_participations(engine: Engine, p
 
 @pytest.mark.parametrize("user", [FACILITATOR, VIEWER, None], ids=["facilitator", "viewer", "signed-out"])
 def test_the_fast_mask_applies_the_shared_privacy_rule(user: SignedIn | None) -> None:
+    from programme.access.privacy import mask_people
     from programme.alumni.common import masked_records
-    from programme.privacy import mask_people
 
     records = [
         {"person_id": 1, "name": "A", "email": "a@x", "phone": "1", "organisation": "O", "nationality": "NPL"}
@@ -507,8 +507,8 @@ def test_a_page_counts_up_to_the_cap_and_the_cli_counts_all(engine: Engine, peop
 
 def test_people_written_in_one_statement_are_all_indexed_and_folded_as_python_folds(engine: Engine) -> None:
     """PostgreSQL indexes new people once a statement (migration 0005); its fold matches names.fold."""
-    from programme.bulk import Constant, write_columns
-    from programme.names import fold
+    from programme.core.bulk import Constant, write_columns
+    from programme.people.names import fold
 
     names = ["Zoë Ångström", "Nguyễn Thị Đặng", "ﬁona Łukasz", "Ana Lim"]
     with session_scope(engine) as session:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from programme.countries import country_name, country_named
-from programme.db import make_engine, session_scope
+from programme.core.db import make_engine, session_scope
 from programme.models import AuditEntry, Network, NetworkMember, Participation, Person, UserRole
+from programme.people.countries import country_name, country_named
 from tests.apptest_support import run_page
 
 

@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
+from programme.access.privacy import mask_people
 from programme.attendance import CompletionRule, completion_rule, is_completed, set_completion_rule
 from programme.models import UserRole
-from programme.privacy import mask_people
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from benchmarks import import_participants as benchmark
-from programme.search_index import TRIGGER
+from programme.core.search_index import TRIGGER
 
 COUNTED = (*benchmark.WRITTEN, "person_search")
 

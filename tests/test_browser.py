@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from programme.navigation import PAGES
+from programme.web.navigation import PAGES
 from tests.browser_support import ADMIN, log_in, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 
 from programme.charts import maps
 from programme.charts import reach as charts
-from programme.db import REPO_ROOT
+from programme.core.db import REPO_ROOT
 
 COUNTRIES = pd.DataFrame(
     {

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from programme.cli import main
-from programme.db import REPO_ROOT
+from programme.core.db import REPO_ROOT
 
 STATS_KEYS = {
     "courses",

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.db import session_scope
+from programme.core.db import session_scope
+from programme.core.errors import ProgrammeError
 from programme.demo import load_demo
-from programme.errors import ProgrammeError
 from programme.reach import stats
 
 
@@ -30,7 +30,7 @@ def test_demo_reaches_the_organisations_scale(demo_engine) -> None:
 
 
 def test_demo_figures_are_identical_on_every_backend(demo_engine, sqlite_templates) -> None:
-    from programme.db import make_engine
+    from programme.core.db import make_engine
 
     reference = make_engine(f"sqlite:///{sqlite_templates['demo']}")
     with session_scope(reference) as session:
@@ -45,7 +45,7 @@ def test_demo_refuses_a_database_that_holds_data(demo_engine) -> None:
 
 
 def test_demo_holds_the_seed_reports_module_4(demo_engine) -> None:
-    from programme.courses import get_module
+    from programme.courses.catalogue import get_module
 
     with Session(demo_engine) as session:
         module = get_module(session, "NP-MYS-2016", 4)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from programme.display import MISSING, country_names, readable, readable_people, sentence_case
+from programme.web.display import MISSING, country_names, readable, readable_people, sentence_case
 
 
 def test_country_names_reads_one_code_or_a_list_and_a_dash_for_nothing() -> None:

@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.db import make_engine, session_scope
-from programme.errors import NotFound, ProgrammeError
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations import add_paper_response, create_standard_form, import_evaluations, module_form
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.models import (

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from programme.cli import main
-from programme.errors import ProgrammeError, UnreadableFile
+from programme.core.errors import ProgrammeError, UnreadableFile
 from programme.evaluations import (
     add_paper_response,
     create_standard_form,
@@ -402,7 +402,7 @@ def test_demo_suggestions_come_from_the_backlog_question_only(demo_engine) -> No
 
 @pytest.fixture
 def cli_module(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
-    from programme.db import make_engine, session_scope
+    from programme.core.db import make_engine, session_scope
 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     with session_scope(make_engine(sqlite_url)) as session:

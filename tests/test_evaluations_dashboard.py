@@ -10,10 +10,11 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.accounts import add_user
+from programme.access.accounts import add_user
 from programme.charts import evaluations as charts
 from programme.charts.colours import STRONG
-from programme.db import make_engine, session_scope
+from programme.core.db import make_engine, session_scope
+from programme.courses.search import module_choices
 from programme.evaluations import add_paper_response, create_standard_form, module_summary, suggestions
 from programme.evaluations import queries as q
 from programme.evaluations.forms import form_questions
@@ -29,7 +30,6 @@ from programme.models import (
     UserRole,
 )
 from programme.models import Session as AgendaSession
-from programme.module_search import module_choices
 from tests.apptest_support import run_page
 
 
@@ -325,8 +325,8 @@ def test_entry_page_refuses_a_viewer(demo_db: str) -> None:
 
 def test_module_picker_options_on_the_demo(demo_engine) -> None:
     """One picker for every page: evaluated modules only, a course's modules, words and a year narrow."""
-    from programme.courses import add_module as new_module
-    from programme.module_search import module_choices
+    from programme.courses.catalogue import add_module as new_module
+    from programme.courses.search import module_choices
 
     with session_scope(demo_engine) as session:
         course = session.scalars(sa.select(Course).order_by(Course.code)).first()

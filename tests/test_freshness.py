@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from programme import audit
-from programme.erasure import forget_person
-from programme.freshness import data_version
+from programme.access import audit
+from programme.access.erasure import forget_person
+from programme.core.freshness import data_version
 from programme.models import Person
 
 
@@ -32,7 +32,7 @@ def test_data_version_moves_on_new_rows_and_audited_changes(engine) -> None:
 def test_a_cached_query_is_recomputed_after_the_data_changes(monkeypatch, sqlite_url: str) -> None:
     from streamlit.testing.v1 import AppTest
 
-    from programme.db import make_engine, session_scope
+    from programme.core.db import make_engine, session_scope
     from programme.models import Course
 
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
@@ -53,7 +53,7 @@ def test_a_cached_query_is_recomputed_after_the_data_changes(monkeypatch, sqlite
 def test_a_read_scope_reads_while_a_writer_holds_the_lock(sqlite_url: str) -> None:
     import sqlalchemy as sa
 
-    from programme.db import make_engine, read_scope, session_scope
+    from programme.core.db import make_engine, read_scope, session_scope
     from programme.models import Course
 
     engine = make_engine(sqlite_url)

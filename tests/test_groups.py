@@ -17,10 +17,9 @@ from hypothesis import strategies as st
 
 from programme.charts.groups import scores_chart, spread_chart
 from programme.cli import main
-from programme.corridors import corridor_side
-from programme.courses import get_module
-from programme.db import make_engine, session_scope
-from programme.errors import ProgrammeError
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import get_module
 from programme.groups.balance import ATTRIBUTES, Scale, encode, scale, squared_gap
 from programme.groups.documents import group_lists_docx, role_cards_docx
 from programme.groups.plan import describe_group, explain, make_groups, move_person, set_role, swap_people
@@ -36,6 +35,7 @@ from programme.groups.store import (
     save_groups,
 )
 from programme.models import AuditEntry, Group, GroupMember, GroupRole, UserRole
+from programme.people.corridors import corridor_side
 from tests.apptest_support import run_page
 
 COUNTRIES = ["NPL", "BGD", "PHL", "MYS", "THA", "IDN"]
@@ -630,7 +630,7 @@ def test_page_on_a_module_without_participants_says_what_to_do(monkeypatch, sqli
     with session_scope(make_engine(sqlite_url)) as session:
         from datetime import date
 
-        from programme.courses import add_course, add_module
+        from programme.courses.catalogue import add_course, add_module
 
         add_course(session, code="T1", title="Test course", by=None)
         add_module(session, course_code="T1", number=1, title="One", start=date(2024, 1, 1), end=date(2024, 1, 2))

@@ -19,9 +19,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
 
 from programme.cli import main
-from programme.courses import add_course, add_module, get_module
-from programme.db import REPO_ROOT, make_engine, session_scope
-from programme.errors import ProgrammeError, UnreadableFile
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.core.errors import ProgrammeError, UnreadableFile
+from programme.core.search_index import EXPECTED_TRIGGER, indexed_together, replaceable_trigger
+from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import (
     ColumnMapping,
     ImportHasErrors,
@@ -51,7 +52,6 @@ from programme.models import (
     Participation,
     Person,
 )
-from programme.search_index import EXPECTED_TRIGGER, indexed_together, replaceable_trigger
 from programme.sheets import SheetTable
 
 # Copies of ../shared/samples/ (realistic messy files from the users), so that a clean clone tests them.
@@ -782,7 +782,7 @@ def test_read_refuses_files_that_are_not_lists() -> None:
 def page_with_upload(name: str, data: bytes):
     from streamlit.testing.v1 import AppTest
 
-    from programme.accounts import SignedIn
+    from programme.access.accounts import SignedIn
     from programme.models import UserRole
     from tests.apptest_support import PAGE_TIMEOUT_SECONDS
 

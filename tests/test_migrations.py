@@ -8,8 +8,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from programme import schema
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
 from programme.demo import load_demo
 from programme.reach import stats
 

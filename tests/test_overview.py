@@ -7,8 +7,8 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.courses.overview import latest_modules, open_next_steps
 from programme.models import ActionItem, ActionStatus
-from programme.overview import latest_modules, open_next_steps
 
 
 def test_latest_modules_are_the_next_ones_then_the_most_recent(demo_engine) -> None:

@@ -7,11 +7,11 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from programme import audit
-from programme.accounts import add_user
-from programme.db import make_engine, session_scope
+from programme.access import audit
+from programme.access.accounts import add_user
+from programme.core.db import make_engine, session_scope
 from programme.models import Course, Module, UserRole
-from programme.navigation import PAGES
+from programme.web.navigation import PAGES
 from tests.apptest_support import run_page
 
 PAGE_PATHS = [page.path for page in PAGES]
@@ -62,7 +62,7 @@ def test_every_page_file_is_declared_once_and_guards_itself_from_the_registry() 
 
 
 def test_a_page_missing_from_the_registry_is_named_in_the_error() -> None:
-    from programme.navigation import role_for
+    from programme.web.navigation import role_for
 
     with pytest.raises(LookupError, match="pages/unlisted.py is not in"):
         role_for("pages/unlisted.py")
@@ -174,7 +174,7 @@ def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo
 
 
 def test_course_and_module_pickers_start_on_the_same_newest_module(demo_db: str) -> None:
-    from programme.module_search import course_choices, module_choices
+    from programme.courses.search import course_choices, module_choices
 
     with session_scope(make_engine(demo_db)) as session:
         newest_module = next(iter(module_choices(session).labels))

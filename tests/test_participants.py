@@ -9,12 +9,12 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.cli import main
-from programme.db import make_engine, session_scope
-from programme.errors import ProgrammeError
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
 from programme.models import AuditEntry, Person, UserRole
-from programme.participants import export_participants, participations_table, people_table
+from programme.people.participants import export_participants, participations_table, people_table
 from tests.apptest_support import run_page
 from tests.test_importing import csv_bytes, run_import, with_module
 

@@ -14,8 +14,15 @@ from sqlmodel import Session
 
 from programme.attendance import CompletionRule, set_completion_rule
 from programme.charts.planning import day_timeline, hours_by, programme_timeline
-from programme.courses import add_course, add_module, courses_table, modules_table, update_course, update_module
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import (
+    add_course,
+    add_module,
+    courses_table,
+    modules_table,
+    update_course,
+    update_module,
+)
 from programme.models import (
     ActionStatus,
     Answer,
@@ -32,7 +39,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.models import Session as AgendaSession
-from programme.names import name_key
+from programme.people.names import name_key
 from programme.planning import agenda, attendance, backlog, exports, next_steps, partners, templates
 from programme.planning.checks import check_agenda, long_days
 from programme.planning.planned import PlannedSession
@@ -535,8 +542,8 @@ def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> N
 
 
 def test_module_pickers_and_tables_narrow_in_sql_with_counts(session: Session, kl) -> None:
-    from programme.courses import count_courses, count_modules, module_filter_options
-    from programme.module_search import module_choices
+    from programme.courses.catalogue import count_courses, count_modules, module_filter_options
+    from programme.courses.search import module_choices
     from programme.planning.agenda import add_session
 
     for number in range(1, 4):

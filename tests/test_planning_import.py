@@ -12,10 +12,10 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from programme.cli import main
-from programme.db import make_engine
+from programme.core.db import make_engine
 from programme.models import ImportBatch, Person, SessionFacilitator
 from programme.models import Session as AgendaSession
-from programme.names import name_key
+from programme.people.names import name_key
 from programme.planning import agenda_import
 from programme.planning.agenda import agenda_table
 

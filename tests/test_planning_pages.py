@@ -8,8 +8,8 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.courses import add_module, get_module
-from programme.db import make_engine, session_scope
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_module, get_module
 from programme.models import Course, TopicSuggestion, UserRole
 from programme.models import Session as AgendaSession
 from tests.apptest_support import run_page

@@ -7,7 +7,7 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from programme.db import make_engine, session_scope
+from programme.core.db import make_engine, session_scope
 from programme.models import Course, Module, Participation, Person, UserRole
 from tests import reach_fixture
 from tests.apptest_support import run_page

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session
 
 from programme.cli import main
-from programme.errors import NotFound, ProgrammeError
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import AuditEntry, Person
 from programme.reports import (
     HEADINGS,

@@ -8,11 +8,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from programme import schema
 from programme.cli import main
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
 from programme.demo.scale import BIG_TABLES, load_scale
-from programme.errors import ProgrammeError
 
 PEOPLE = 2_000
 SEED = 11

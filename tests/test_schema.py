@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.models import Course, Module, Participation, Person
 from programme.models import Session as AgendaSession
-from programme.names import name_key
+from programme.people.names import name_key
 
 
 def _course_and_module(session: Session) -> Module:

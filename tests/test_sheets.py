@@ -8,8 +8,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from programme.db import REPO_ROOT
-from programme.errors import UnreadableFile
+from programme.core.db import REPO_ROOT
+from programme.core.errors import UnreadableFile
 from programme.sheets import map_columns, read_table, safe_cell, to_csv_bytes, to_xlsx_bytes
 
 SAMPLES = REPO_ROOT / "tests" / "data"  # copies of ../shared/samples/

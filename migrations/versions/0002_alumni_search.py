@@ -15,7 +15,7 @@ edits, the demo, erasure), and the upgrade fills it from the rows already there.
 is indexed only where the person agreed to share their organisation, so that searching for an
 organisation never reveals who works there without consent.
 
-These objects are not SQLModel tables: programme.schema.include_object keeps them out of autogenerate.
+These objects are not SQLModel tables: programme.core.schema.include_object keeps them out of autogenerate.
 """
 
 from __future__ import annotations

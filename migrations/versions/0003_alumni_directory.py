@@ -24,7 +24,7 @@ programme.alumni.search).
 The index `ix_participation_person_role` (person, role, completed, module) answers "is this person an
 alum" and "which modules, in which role" from the index alone; it is a model index (Participation).
 
-These tables are not SQLModel tables: programme.schema.include_object keeps them out of autogenerate.
+These tables are not SQLModel tables: programme.core.schema.include_object keeps them out of autogenerate.
 """
 
 from __future__ import annotations

@@ -11,12 +11,12 @@ INSERT ... SELECT per statement. Updates keep their row trigger (PostgreSQL allo
 trigger with a column list, and updates come a few rows at a time).
 
 `programme_fold` (accents off, lower case) becomes normalize(NFKD) without combining marks, as
-programme.names.fold does in Python: 0002's translate() over several hundred accented letters cost 46 µs a
+programme.people.names.fold does in Python: 0002's translate() over several hundred accented letters cost 46 µs a
 call (2.3 s of a 50,000-person import), this 3 µs. normalize() needs a UTF8 database; any other keeps
 translate(). Every document is rebuilt with the new fold.
 
 SQLite is unchanged: there the import sets the FTS5 trigger aside and indexes its people together
-(programme/search_index.py), and FTS5's unicode61 tokenizer folds accents.
+(programme/core/search_index.py), and FTS5's unicode61 tokenizer folds accents.
 """
 
 from __future__ import annotations

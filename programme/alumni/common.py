@@ -6,9 +6,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
+from programme.access.privacy import CONTACT_CONSENT, PERSONAL_COLUMNS, mask_people
 from programme.models import Organisation, Participation, ParticipationRole, Person
-from programme.privacy import CONTACT_CONSENT, PERSONAL_COLUMNS, mask_people
 
 person = Person.__table__
 organisation = Organisation.__table__
@@ -72,7 +72,7 @@ def people_from() -> sa.FromClause:
 
 
 def masked(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
-    """Return frame through programme.privacy.mask_people, hidden contact fields as None (not "")."""
+    """Return frame through programme.access.privacy.mask_people, hidden contact fields as None (not "")."""
     shown = mask_people(frame, user)
     for column in ("email", "phone", "organisation"):
         if column in shown.columns:
@@ -86,7 +86,7 @@ def masked(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
 def masked_records(records: list[dict], user: SignedIn | None) -> list[dict]:
     """Return records under mask_people's rule, without building DataFrames (a search must be fast).
 
-    The same rule as programme.privacy.mask_people (tests check they agree): viewers get no personal or
+    The same rule as programme.access.privacy.mask_people (tests check they agree): viewers get no personal or
     contact fields; a contact field is None unless its consent flag is set; the flags are dropped.
     """
     see_names = user is not None and user.can_see_names

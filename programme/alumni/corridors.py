@@ -6,11 +6,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
 from programme.alumni.search import DirectoryQuery, search_directory
-from programme.countries import country_name
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
+from programme.people.countries import country_name
 
 
 def corridors(session: Session) -> pd.DataFrame:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlmodel import Session
 
-from programme import audit
-from programme.accounts import SignedIn
+from programme.access import audit
+from programme.access.accounts import SignedIn
 from programme.alumni.search import DirectoryQuery, search_directory
-from programme.errors import PermissionDenied, ProgrammeError
+from programme.core.errors import PermissionDenied, ProgrammeError
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
 FORMATS = ("xlsx", "csv")

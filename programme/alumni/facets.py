@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.alumni.common import directory
-from programme.countries import country_name
 from programme.models import Course, Gender, Module, Network, OrgType, ParticipationRole
+from programme.people.countries import country_name
 
 # Languages are typed as a list: "English, Nepali / Hindi; Arabic".
 _LANGUAGE_SEPARATORS = re.compile(r"[,;/]| and ")

@@ -8,13 +8,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.accounts import SignedIn
+from programme.access import audit
+from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_LISTED, masked, people_from, person, person_columns
-from programme.courses import read_country
-from programme.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.courses.catalogue import read_country
 from programme.models import Network, NetworkKind, NetworkMember, NetworkRole, Person
-from programme.names import clean_text
+from programme.people.names import clean_text
 
 network_member = NetworkMember.__table__
 # A founding year before the first course or after next year is a typing mistake.

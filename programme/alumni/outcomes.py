@@ -8,12 +8,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.accounts import SignedIn
+from programme.access import audit
+from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_LISTED, person
-from programme.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.models import Course, Outcome, OutcomeKind, Person
-from programme.names import clean_text
+from programme.people.names import clean_text
 
 # Shown instead of the name of someone who did not agree to be listed.
 NOT_LISTED = "(not listed)"

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
 from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.alumni.common import (
     directory,
     masked_records,
@@ -22,7 +22,7 @@ from programme.alumni.common import (
     person,
     person_columns,
 )
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.models import Course, Module, Network, NetworkMember, ParticipationRole
 
 course = Course.__table__

@@ -6,7 +6,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
 from programme.models import (
     Answer,

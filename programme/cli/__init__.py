@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 
 from programme.cli import access, alumni, core, evaluations, groups, participants, planning, reports
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 
 log = logging.getLogger("programme")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from programme.backup import backup, restore
+from programme.access.backup import backup, restore
+from programme.access.erasure import forget_person
 from programme.cli.common import ready_engine
-from programme.db import make_engine, session_scope
-from programme.erasure import forget_person
+from programme.core.db import make_engine, session_scope
 
 CLI_USER = "command line"
 

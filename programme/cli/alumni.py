@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from programme import audit
-from programme.accounts import SignedIn
+from programme.access import audit
+from programme.access.accounts import SignedIn
 from programme.alumni.networks import find_network
 from programme.alumni.search import DirectoryQuery, search_directory
 from programme.cli.common import print_json, ready_engine
-from programme.courses import read_country
-from programme.db import session_scope
+from programme.core.db import session_scope
+from programme.courses.catalogue import read_country
 from programme.models import UserRole
 
 CLI_USER = "command line"

@@ -10,8 +10,8 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 
-from programme import schema
-from programme.db import make_engine
+from programme.core import schema
+from programme.core.db import make_engine
 
 
 def ready_engine() -> Engine:

@@ -8,14 +8,15 @@ import os
 import sys
 import time
 
-from programme import accounts, schema
+from programme.access import accounts
 from programme.cli.common import iso_date, print_json, ready_engine
-from programme.courses import add_course, add_module
-from programme.db import make_engine, session_scope
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import add_course, add_module
 from programme.demo import load_demo
 from programme.demo.generator import DEMO_SEED
 from programme.demo.scale import load_scale
-from programme.errors import ProgrammeError
 from programme.models import Scope, UserRole
 from programme.reach import stats
 

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from programme.cli.common import command_group, print_json, ready_engine
-from programme.courses import get_module
-from programme.db import session_scope
-from programme.errors import UnreadableFile
+from programme.core.db import session_scope
+from programme.core.errors import UnreadableFile
+from programme.courses.catalogue import get_module
 from programme.evaluations import import_evaluations, module_summary
 
 # Who the audit trail names for changes made from the command line.

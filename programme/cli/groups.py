@@ -6,8 +6,8 @@ import argparse
 import math
 
 from programme.cli.common import print_json, ready_engine
-from programme.courses import get_module
-from programme.db import session_scope
+from programme.core.db import session_scope
+from programme.courses.catalogue import get_module
 from programme.groups.plan import GroupPlan
 from programme.groups.store import make_module_groups, save_groups
 

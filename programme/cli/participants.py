@@ -5,14 +5,14 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 from programme.cli.common import command_group, print_json, ready_engine
-from programme.courses import get_module
-from programme.db import session_scope
-from programme.errors import UnreadableFile
+from programme.core.db import session_scope
+from programme.core.errors import UnreadableFile
+from programme.courses.catalogue import get_module
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
 from programme.models import UserRole
-from programme.participants import export_participants
+from programme.people.participants import export_participants
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from programme.cli.common import command_group, print_json, ready_engine
-from programme.courses import courses_table, get_module, modules_table
-from programme.db import session_scope
-from programme.errors import UnreadableFile
+from programme.core.db import session_scope
+from programme.core.errors import UnreadableFile
+from programme.courses.catalogue import courses_table, get_module, modules_table
 from programme.models import ModuleStatus, Scope
 from programme.planning.agenda_import import AgendaImportReport, import_agenda
 

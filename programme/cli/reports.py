@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 
 from programme.cli.common import command_group, ready_engine
-from programme.db import session_scope
-from programme.errors import ProgrammeError
+from programme.core.db import session_scope
+from programme.core.errors import ProgrammeError
 from programme.reports import certificates_pdf, module_report, summary_workbook
 
 # Who the audit trail names for exports made from the command line.

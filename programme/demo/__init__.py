@@ -7,11 +7,11 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from programme.db import is_sqlite
+from programme.core.db import is_sqlite
+from programme.core.errors import ProgrammeError
+from programme.core.settings import DEMO_MARKER, set_setting
 from programme.demo.generator import DEMO_SEED, build_demo
-from programme.errors import ProgrammeError
 from programme.models import Course, Person
-from programme.settings import DEMO_MARKER, set_setting
 
 # Parents before children, so that every foreign key points at a row already there.
 LOAD_ORDER = [

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-# The corridor lists live in programme.corridors; the demo generator reads them from here too.
-from programme.corridors import DESTINATION_COUNTRIES, ORIGIN_COUNTRIES  # noqa: F401
 from programme.models import Method, OrgType
+
+# The corridor lists live in programme.people.corridors; the demo generator reads them from here too.
+from programme.people.corridors import DESTINATION_COUNTRIES, ORIGIN_COUNTRIES  # noqa: F401
 
 # Where modules were held: (city, country).
 VENUES = [

@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from programme.countries import country_name
 from programme.demo import catalogue, outputs
 from programme.demo.people_factory import PeopleFactory
 from programme.models import (
@@ -19,6 +18,7 @@ from programme.models import (
     Scope,
     SessionPersonRole,
 )
+from programme.people.countries import country_name
 
 DEMO_SEED = 2004
 # The agenda's four daily slots.

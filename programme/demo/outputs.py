@@ -6,7 +6,6 @@ import random
 from datetime import UTC, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from programme.countries import country_name
 from programme.demo import catalogue
 from programme.models import (
     ActionStatus,
@@ -18,6 +17,7 @@ from programme.models import (
     QuestionKind,
     ResponseSource,
 )
+from programme.people.countries import country_name
 
 if TYPE_CHECKING:
     from programme.demo.generator import DemoPlan, _Builder

@@ -10,10 +10,10 @@ from datetime import date
 import phonenumbers
 from faker import Faker
 
-from programme.countries import alpha2, country_name
 from programme.demo import catalogue
 from programme.models import Gender, OrgType
-from programme.names import fold, name_key
+from programme.people.countries import alpha2, country_name
+from programme.people.names import fold, name_key
 
 GENDER_WEIGHTS = {
     Gender.FEMALE: 55,

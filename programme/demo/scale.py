@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 import numpy as np
 from sqlmodel import Session
 
-from programme.bulk import Constant, deferred_indexes, write_columns
+from programme.core.bulk import Constant, deferred_indexes, write_columns
+from programme.core.errors import ProgrammeError
+from programme.core.settings import DEMO_MARKER, set_setting
 from programme.demo import catalogue
 from programme.demo.scale_evaluations import Facilitators, ModuleRange
 from programme.demo.scale_modules import (
@@ -34,9 +36,7 @@ from programme.demo.scale_people import (
     people_columns,
     plan_people,
 )
-from programme.errors import ProgrammeError
 from programme.models import NetworkKind, NetworkRole, OutcomeKind
-from programme.settings import DEMO_MARKER, set_setting
 
 PEOPLE_CHUNK = 50_000
 # The tables of millions of rows: their secondary indexes are built once, after the load.

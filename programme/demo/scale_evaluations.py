@@ -7,7 +7,7 @@ from datetime import UTC, datetime, time
 
 import numpy as np
 
-from programme.bulk import Constant
+from programme.core.bulk import Constant
 from programme.demo import catalogue
 from programme.demo.generator import SLOTS
 from programme.demo.scale_modules import SESSIONS_PER_DAY, ModulePlan

@@ -7,7 +7,7 @@ from datetime import date
 
 import numpy as np
 
-from programme.bulk import Constant
+from programme.core.bulk import Constant
 from programme.demo import catalogue
 from programme.demo.scale_people import COUNTRIES
 from programme.models import Delivery, ModuleStatus, PartnerRole, Scope

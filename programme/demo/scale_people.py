@@ -10,12 +10,12 @@ import numpy as np
 import phonenumbers
 from faker import Faker
 
-from programme.bulk import Constant
-from programme.countries import alpha2, country_name
+from programme.core.bulk import Constant
 from programme.demo import catalogue
 from programme.demo.people_factory import GENDER_WEIGHTS
 from programme.models import Gender, OrgType
-from programme.names import fold, name_key
+from programme.people.countries import alpha2, country_name
+from programme.people.names import fold, name_key
 
 COUNTRIES = catalogue.ORIGIN_COUNTRIES + catalogue.DESTINATION_COUNTRIES
 # Most participants come from countries of origin.

@@ -11,7 +11,7 @@ import pandas as pd
 from programme.evaluations.scales import is_blank, is_rating
 from programme.models import Question, QuestionKind
 from programme.models import Session as AgendaSession
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 from programme.sheets import header_key
 
 # Survey tools' own columns (KoboToolbox/ODK, Google Forms, Microsoft Forms, SurveyMonkey): never questions.

@@ -9,8 +9,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
 from programme.models import (
     Answer,
@@ -25,7 +25,7 @@ from programme.models import (
     ResponseSource,
 )
 from programme.models import Session as AgendaSession
-from programme.names import clean_text
+from programme.people.names import clean_text
 
 STANDARD_TITLE = "End of module evaluation"
 SESSION_QUESTION = "How useful was the session: {title}?"

@@ -15,8 +15,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.columns import META_SYNONYMS, ColumnPlan, looks_like_header, plan_columns, plans_table
 from programme.evaluations.forms import add_question, create_form, form_questions, module_form, module_sessions
 from programme.evaluations.scales import UnknownAnswer, detect_labels, form_labels, is_blank, parse_labels, read_rating
@@ -31,7 +31,7 @@ from programme.models import (
     Response,
     ResponseSource,
 )
-from programme.names import clean_text, name_key
+from programme.people.names import clean_text, name_key
 from programme.sheets import read_table
 
 EXTERNAL_ID_MAX = 100

@@ -8,7 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.courses import module_label
+from programme.courses.catalogue import module_label
 from programme.models import (
     Answer,
     Course,
@@ -23,7 +23,7 @@ from programme.models import (
     SessionFacilitator,
 )
 from programme.models import Session as AgendaSession
-from programme.names import fold
+from programme.people.names import fold
 
 # A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...
 WEAK_MEAN = 3.5

@@ -8,9 +8,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.models.evaluations import RATING_MAX, RATING_MIN
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 
 # Shown on charts and on the paper-entry form when a form keeps no labels of its own.
 DEFAULT_SCALE_LABELS = ("Poor", "Fair", "Good", "Very good", "Excellent")

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.models import Answer, EvaluationForm, Question, QuestionKind, Response
 from programme.models import Session as AgendaSession
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 
 MEAN_DECIMALS = 2
 

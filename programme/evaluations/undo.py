@@ -9,9 +9,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
-from programme.import_batches import newest_batches
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.importing.batches import newest_batches
 from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, Response
 from programme.models.base import utcnow
 

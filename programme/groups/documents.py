@@ -10,10 +10,10 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.shared import Pt
 
-from programme.countries import country_name
 from programme.groups.plan import GroupDraft, GroupPlan
 from programme.groups.roles import ROLE_DUTIES
 from programme.models import GroupRole
+from programme.people.countries import country_name
 
 # Bordered tables: group lists print as grids, role cards as boxes to cut apart.
 CARD_STYLE = "Table Grid"

@@ -10,7 +10,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.groups.balance import (
     ATTRIBUTE_LABELS,
     ATTRIBUTES,

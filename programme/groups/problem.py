@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS, Encoded, Scale, encode, scale
 
 Pair = tuple[int, int]

@@ -10,10 +10,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.corridors import corridor_side
-from programme.courses import get_module
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.courses.catalogue import get_module
 from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
 from programme.models import (
@@ -28,6 +27,7 @@ from programme.models import (
     Person,
 )
 from programme.models import Session as AgendaSession
+from programme.people.corridors import corridor_side
 
 PARTICIPANT_COLUMNS = [
     "person_id",
@@ -40,7 +40,7 @@ PARTICIPANT_COLUMNS = [
     "organisation",
     "languages",
     "returning",
-    # Whether the organisation may be shown next to the name (see programme.privacy).
+    # Whether the organisation may be shown next to the name (see programme.access.privacy).
     "consent_organisation",
 ]
 

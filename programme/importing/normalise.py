@@ -14,9 +14,9 @@ from functools import lru_cache
 import phonenumbers
 from rapidfuzz import fuzz, process
 
-from programme.countries import alpha2, match_country
 from programme.models import Gender, OrgType, ParticipationRole
-from programme.names import fold
+from programme.people.countries import alpha2, match_country
+from programme.people.names import fold
 
 # Cells that people type to mean "nothing here".
 BLANK_MARKERS = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "nil", "null", "not applicable", "."})

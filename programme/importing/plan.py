@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.errors import ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
 from programme.importing.validate import PersonRow, RowError, validate_rows

@@ -9,9 +9,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
-from programme.import_batches import newest_batches
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.importing.batches import newest_batches
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON
 from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow

@@ -11,7 +11,7 @@ from programme.importing import normalise
 from programme.importing.columns import ColumnMapping
 from programme.importing.normalise import CellError, clean, is_blank
 from programme.models import Gender, OrgType, ParticipationRole
-from programme.names import display_name, fold, fold_words, split_name
+from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).

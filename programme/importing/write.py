@@ -11,10 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
+from programme.access import audit
 from programme.attendance import completion_rule, is_completed
-from programme.bulk import Constant, write_columns
-from programme.errors import ProgrammeError
+from programme.core.bulk import Constant, write_columns
+from programme.core.errors import ProgrammeError
+from programme.core.search_index import indexed_together
 from programme.importing.plan import ImportPlan, RowStatus
 from programme.importing.validate import PersonRow
 from programme.models import (
@@ -30,7 +31,6 @@ from programme.models import (
     Person,
 )
 from programme.models.base import utcnow
-from programme.search_index import indexed_together
 
 Progress = Callable[[float, str], None]
 # Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.
@@ -556,7 +556,7 @@ def _write(
     columns: dict[str, list[Any] | Constant],
     progress: Callable[[float], None] | None = None,
 ) -> None:
-    """Write the rows given as columns (one list a column, or a Constant) in bulk (programme.bulk)."""
+    """Write the rows given as columns (one list a column, or a Constant) in bulk (programme.core.bulk)."""
     lengths = {len(values) for values in columns.values() if not isinstance(values, Constant)}
     total = max(lengths, default=0)
     for start in range(0, total, PROGRESS_ROWS):

@@ -10,11 +10,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Method, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
 from programme.models import Session as AgendaSession
-from programme.names import clean_text
+from programme.people.names import clean_text
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, planned_from_frame
 

@@ -6,9 +6,9 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
+from programme.access import audit
 from programme.attendance import CompletionRule, completion_rule, is_completed, set_completion_rule
-from programme.errors import NotFound, ProgrammeError
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import AttendanceDay, Module, Participation, ParticipationRole, Person
 from programme.planning.agenda import get_module_by_id, module_days
 

@@ -8,10 +8,10 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.courses import module_label
+from programme.courses.catalogue import module_label
 from programme.models import Course, Module, Person, SessionFacilitator
 from programme.models import Session as AgendaSession
-from programme.names import fold, name_key
+from programme.people.names import fold, name_key
 from programme.planning.agenda import get_module_by_id, minutes, module_days, session_date
 from programme.planning.people import PeopleFinder
 from programme.planning.planned import PlannedSession

@@ -10,7 +10,7 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Pt
 from sqlmodel import Session
 
-from programme import audit
+from programme.access import audit
 from programme.models import Course
 from programme.planning.agenda import agenda_table, get_module_by_id, session_date
 from programme.sheets import to_xlsx_bytes

@@ -9,10 +9,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import ActionFocalPoint, ActionItem, ActionStatus, Module, Participation, Person
-from programme.names import clean_text
+from programme.people.names import clean_text
 from programme.planning.agenda import get_module_by_id
 
 # Statuses that still need someone's attention at the next module.

@@ -6,11 +6,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.courses import get_course, read_country
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.courses.catalogue import get_course, read_country
 from programme.models import CoursePartner, Organisation, PartnerRole
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 
 
 def partners_table(session: Session, course_code: str) -> pd.DataFrame:

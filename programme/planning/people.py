@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.models import Person, SessionFacilitator, Topic
-from programme.names import clean_text, display_name, fold, name_key, split_name
+from programme.people.names import clean_text, display_name, fold, name_key, split_name
 
 
 @dataclass

@@ -8,7 +8,7 @@ from datetime import time
 import pandas as pd
 
 from programme.models import Method
-from programme.names import clean_text
+from programme.people.names import clean_text
 from programme.planning.people import topic_names
 from programme.planning.validation import RowError, parse_method, parse_time, split_names
 

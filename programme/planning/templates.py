@@ -8,12 +8,12 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.courses import add_module
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.courses.catalogue import add_module
 from programme.models import Course, Method, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
 from programme.models import Session as AgendaSession
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id, minutes, module_days
 from programme.planning.people import topic_names
 

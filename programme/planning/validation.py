@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 
 from programme.models import Method
-from programme.names import clean_text, fold
+from programme.people.names import clean_text, fold
 
 
 @dataclass(frozen=True)

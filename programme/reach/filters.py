@@ -10,8 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.countries import country_name
-from programme.courses import module_label
+from programme.courses.catalogue import module_label
 from programme.models import (
     Course,
     Gender,
@@ -23,6 +22,7 @@ from programme.models import (
     Person,
     Scope,
 )
+from programme.people.countries import country_name
 
 # Shown for a person without a gender, nationality, country of work or organisation type on record.
 UNKNOWN = "unknown"

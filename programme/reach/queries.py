@@ -8,8 +8,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.countries import country_name
 from programme.models import CIVIL_SOCIETY, Gender
+from programme.people.countries import country_name
 from programme.reach.filters import UNKNOWN, ReachFilter, participations
 
 HEADLINE_COLUMNS = [

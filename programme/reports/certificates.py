@@ -10,10 +10,9 @@ import sqlalchemy as sa
 from fpdf import FPDF
 from sqlmodel import Session
 
-from programme import audit
-from programme.countries import country_name
-from programme.courses import get_course, get_module
-from programme.errors import ProgrammeError
+from programme.access import audit
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import get_course, get_module
 from programme.models import (
     Course,
     CoursePartner,
@@ -25,6 +24,7 @@ from programme.models import (
     PartnerRole,
     Person,
 )
+from programme.people.countries import country_name
 from programme.reports.content import date_span
 
 # A Unicode font shipped with the app: names carry accents and letters the PDF core fonts lack.

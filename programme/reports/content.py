@@ -9,7 +9,6 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.countries import country_name
 from programme.evaluations.summary import module_summary
 from programme.models import (
     ActionFocalPoint,
@@ -25,6 +24,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.models import Session as AgendaSession
+from programme.people.countries import country_name
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures
 
 

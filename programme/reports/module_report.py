@@ -10,8 +10,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from sqlmodel import Session
 
-from programme import audit
-from programme.courses import get_module
+from programme.access import audit
+from programme.courses.catalogue import get_module
 from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
 
 # Headings, in order, as in the module reports the team writes (see the seed report).

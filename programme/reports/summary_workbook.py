@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
-from programme.courses import get_course
+from programme.courses.catalogue import get_course
 from programme.reach import ReachFilter, all_tables
 from programme.sheets import safe_cell
 

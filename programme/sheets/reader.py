@@ -13,7 +13,7 @@ from pathlib import PurePath
 import pandas as pd
 import python_calamine
 
-from programme.errors import UnreadableFile
+from programme.core.errors import UnreadableFile
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The header is looked for in this many rows from the top (title rows come first).

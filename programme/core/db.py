@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from programme import models  # noqa: F401 - registers every table on the metadata
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = REPO_ROOT / "data" / "programme.db"
 # How long a writer waits for another writer's lock before SQLite gives up (milliseconds).
 SQLITE_BUSY_TIMEOUT_MS = 15_000

@@ -14,15 +14,18 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from programme import accounts, module_search, navigation, schema
-from programme.accounts import SignedIn
-from programme.db import database_url, make_engine, read_scope, session_scope
-from programme.display import readable
-from programme.errors import ProgrammeError
-from programme.freshness import data_version
+from programme.access import accounts
+from programme.access.accounts import SignedIn
+from programme.core import schema
+from programme.core.db import database_url, make_engine, read_scope, session_scope
+from programme.core.errors import ProgrammeError
+from programme.core.freshness import data_version
+from programme.core.settings import is_demo
+from programme.courses import search as module_search
 from programme.models import UserRole
 from programme.reach import headline
-from programme.settings import is_demo
+from programme.web import navigation
+from programme.web.display import readable
 
 # A signed-in session ends after this long without any interaction.
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60

@@ -8,14 +8,14 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.accounts import SignedIn
-from programme.countries import country_name
-from programme.courses import get_course, get_module
-from programme.errors import ProgrammeError
+from programme.access import audit
+from programme.access.accounts import SignedIn
+from programme.access.privacy import mask_people
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import get_course, get_module
 from programme.models import Course, Module, Organisation, Participation, Person
-from programme.names import fold
-from programme.privacy import mask_people
+from programme.people.countries import country_name
+from programme.people.names import fold
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
 # The person columns every list and export reads (the consent flags are dropped by mask_people).

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
-from programme import schema
-from programme.db import is_sqlite, session_scope
+from programme.core import schema
+from programme.core.db import is_sqlite, session_scope
+from programme.core.errors import ProgrammeError
 from programme.demo import holds_data
-from programme.errors import ProgrammeError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"

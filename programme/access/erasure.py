@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
     AuditEntry,
     ImportUpdate,
@@ -17,7 +17,7 @@ from programme.models import (
     Response,
 )
 from programme.models.base import utcnow
-from programme.names import fold
+from programme.people.names import fold
 
 # Kept: gender, nationality, country of work and the organisation's type, so that counts by country,
 # gender, organisation type and year stay right. Everything else that could identify the person goes.

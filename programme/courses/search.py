@@ -11,7 +11,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.courses import module_label
+from programme.courses.catalogue import module_label
 from programme.models import Course, EvaluationForm, Module, Response
 
 # A picker lists at most this many options; a find box narrows the rest.

@@ -10,8 +10,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session
 
-from programme import audit
-from programme.errors import ProgrammeError
+from programme.access import audit
+from programme.core.errors import ProgrammeError
 from programme.models import User, UserRole
 from programme.models.base import utcnow
 

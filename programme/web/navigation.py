@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from programme.core.db import REPO_ROOT as PROJECT_ROOT
 from programme.models import UserRole
 
 
@@ -39,8 +40,6 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/settings.py", "Settings", ":material/settings:", "Admin", UserRole.ADMIN),
 ]
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
 
 def pages_for(role: UserRole | None) -> list[PageSpec]:
     """Return the pages a role may open (only Home before signing in)."""
@@ -54,7 +53,7 @@ def page_for(path: str) -> PageSpec:
     relative = Path(path).resolve().relative_to(PROJECT_ROOT).as_posix() if Path(path).is_absolute() else path
     found = next((page for page in PAGES if page.path == relative), None)
     if found is None:
-        raise LookupError(f"{relative} is not in programme/navigation.py's PAGES: declare it there, with its role.")
+        raise LookupError(f"{relative} is not in programme/web/navigation.py's PAGES: declare it there, with its role.")
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from programme.accounts import SignedIn
+from programme.access.accounts import SignedIn
 
 # Each contact column and the consent flag that allows showing it.
 CONTACT_CONSENT = {"email": "consent_email", "phone": "consent_phone", "organisation": "consent_organisation"}

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 
 from programme.alumni.export import EXPORT_HEADINGS
-from programme.countries import country_name
+from programme.people.countries import country_name
 
 # Shown in a cell where nothing is recorded (or the person did not agree to share it).
 MISSING = "—"

@@ -9,10 +9,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme import audit
-from programme.countries import match_country
-from programme.errors import NotFound, ProgrammeError
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, Delivery, Module, ModuleStatus, Scope
+from programme.people.countries import match_country
 
 
 def read_country(value: str | None, *, what: str = "country") -> str | None:

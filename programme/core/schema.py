@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from programme.db import REPO_ROOT
+from programme.core.db import REPO_ROOT
 
 
 def alembic_config() -> Config:
