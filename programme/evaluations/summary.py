@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import Answer, EvaluationForm, Question, QuestionKind, Response
+from programme.models import Answer, EvaluationForm, Question, QuestionKind, RespondentAttribute, Response
 from programme.models import Session as AgendaSession
 from programme.names import clean_text, fold
 
@@ -87,3 +87,21 @@ def suggestions(session: Session, module_id: int) -> pd.DataFrame:
     rows = [{"text": counter.most_common(1)[0][0], "times": sum(counter.values())} for counter in spellings.values()]
     frame = pd.DataFrame(rows, columns=["text", "times"]).astype({"text": object, "times": int})
     return frame.sort_values(["times", "text"], ascending=[False, True]).reset_index(drop=True)
+
+
+def respondent_profile(session: Session, module_id: int) -> pd.DataFrame:
+    """Return who answered, in counts: [attribute, value, responses], as the export gave each value.
+
+    From the export's columns about the respondent (country, organisation type, gender...): counts only,
+    never one response's facts beside its answers.
+    """
+    query = (
+        sa.select(RespondentAttribute.attribute, RespondentAttribute.value, sa.func.count().label("responses"))
+        .join(Response, Response.id == RespondentAttribute.response_id)
+        .join(EvaluationForm, EvaluationForm.id == Response.form_id)
+        .where(EvaluationForm.module_id == module_id)
+        .group_by(RespondentAttribute.attribute, RespondentAttribute.value)
+    )
+    rows = [(getattr(kind, "value", kind), value, int(n)) for kind, value, n in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=["attribute", "value", "responses"])
+    return frame.sort_values(["attribute", "responses", "value"], ascending=[True, False, True]).reset_index(drop=True)
