@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.evaluations.means import module_mean
 from programme.models import Answer, EvaluationForm, Question, QuestionKind, RespondentAttribute, Response
 from programme.models import Session as AgendaSession
 from programme.names import clean_text, fold
@@ -28,7 +29,10 @@ def response_count(session: Session, module_id: int) -> int:
 
 
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
-    """Return {responses, questions: [{text, kind, session, n, mean}]} for a module's evaluation forms."""
+    """Return {responses, ratings, mean, questions: [{text, kind, session, n, mean}]} for a module's evaluation forms.
+
+    ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows.
+    """
     answered = sa.func.count(sa.case((Answer.rating.is_not(None), 1), (Answer.text.is_not(None), 1)))
     query = (
         sa.select(
@@ -57,7 +61,13 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
                 "mean": round(float(mean), MEAN_DECIMALS) if is_rating and mean is not None else None,
             }
         )
-    return {"responses": response_count(session, module_id), "questions": questions}
+    average = module_mean(session, module_id)
+    return {
+        "responses": response_count(session, module_id),
+        "ratings": average.n,
+        "mean": round(average.mean, MEAN_DECIMALS) if average.mean is not None else None,
+        "questions": questions,
+    }
 
 
 # Several topics in one answer: "CEDAW; lobbying" or one per line.
