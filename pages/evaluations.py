@@ -84,7 +84,7 @@ if this_tab.open:
             st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
         profile = ui.cached_query(respondent_profile, module_id)
         if not profile.empty:
-            with st.expander("Who answered (country, organisation type, gender... as the form asked)"):
+            with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
                 st.dataframe(profile, hide_index=True, width="stretch")
 
