@@ -7,8 +7,11 @@ from programme.charts import evaluations as charts
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
 from programme.evaluations import queries as q
+from programme.evaluations.comments import grouped_comments
 from programme.evaluations.forms import module_form
+from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
 from programme.evaluations.scales import form_labels
+from programme.evaluations.summary import respondent_profile
 from programme.models import Module
 from programme.sheets import to_csv_bytes
 from programme.web import ui
@@ -38,18 +41,20 @@ sessions = ui.cached_query(q.session_ratings, module_id, with_facilitators=user.
 counts = ui.cached_query(q.likert_counts, module_id)
 backlog = ui.cached_query(suggestions, module_id)
 
+average = ui.cached_query(module_mean, module_id)
+
 this_rate = rates[rates["module_id"] == module_id]
-rating_n = int(counts["count"].sum()) if not counts.empty else 0
-rating_mean = float((counts["rating"] * counts["count"]).sum() / rating_n) if rating_n else None
 columns = st.columns(4)
 columns[0].metric("Responses", summary["responses"])
 rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
 columns[1].metric("Response rate", f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "—",
                   help="Responses divided by the participants who attended.")  # fmt: skip
-columns[2].metric("Mean rating", f"{rating_mean:.2f}" if rating_mean else "—", help="All ratings, on a 1-5 scale.")
+columns[2].metric("Mean rating", f"{average.mean:.2f}" if average.mean is not None else "—",
+                  help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip
 columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
-                  help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module's average, "
+                  help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings.")  # fmt: skip
+st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.
 this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(
@@ -72,7 +77,16 @@ if this_tab.open:
         if backlog.empty:
             st.caption("No suggestions were written for this module.")
         else:
+            st.caption(
+                "Answers to the questions asking what to improve, suggest or cover next; the same words in another "
+                "case or spacing count once. They feed the topic backlog on **Next steps and topics**."
+            )
             st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
+        profile = ui.cached_query(respondent_profile, module_id)
+        if not profile.empty:
+            with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
+                st.caption("Counts of responses, from the form's questions about the respondent; never names.")
+                st.dataframe(profile, hide_index=True, width="stretch")
 
 if compare_tab.open:
     with compare_tab:
@@ -120,7 +134,8 @@ if learning_tab.open:
 if comments_tab.open:
     with comments_tab:
         st.caption(
-            "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
+            "Open answers, without who wrote them. The same comment (ignoring case and spacing) is shown once, with "
+            "how many wrote it; most written first, so that one person's answers are not side by side."
         )
         questions = ui.cached_query(q.comment_questions)
         left, middle, right = st.columns([2, 2, 2])
@@ -131,16 +146,23 @@ if comments_tab.open:
             "Question", [None, *questions], format_func=lambda t: t or "All open questions", key="comments_question"
         )
         search = right.text_input("Search the comments", placeholder="e.g. CEDAW", key="comments_search")
-        found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1)
+        found = ui.cached_query(
+            grouped_comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1
+        )
         if len(found) > COMMENTS_SHOWN:
             found = found.head(COMMENTS_SHOWN)
-            st.write(f"The first {COMMENTS_SHOWN:,} comments; choose a module or a question, or search, to narrow.")
+            st.write(
+                f"The first {COMMENTS_SHOWN:,} different comments; choose a module or a question, or search, to narrow."
+            )
         else:
-            st.write(f"{len(found)} comments")
+            written = int(found["times"].sum())
+            st.write(
+                f"{written:,} comments, {len(found):,} different" if written != len(found) else f"{written:,} comments"
+            )
         if found.empty:
             st.info("No comments match; try another module, question or word.")
         else:
-            st.dataframe(found, hide_index=True, width="stretch")
+            st.dataframe(found, hide_index=True, width="stretch", column_config={"times": "times written"})
             st.download_button(
                 "Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv"
             )

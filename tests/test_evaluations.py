@@ -150,7 +150,7 @@ def test_import_of_the_shared_sample(session: Session) -> None:
     module = make_module(session)
     data = SAMPLE.read_bytes()
     dry = import_evaluations(session, data=data, filename=SAMPLE.name, module_id=module.id, dry_run=True)
-    assert (dry.rows, dry.created, dry.questions_added, dry.errors, dry.written) == (38, 38, 9, [], False)
+    assert (dry.rows, dry.created, dry.questions_added, dry.errors, dry.written) == (38, 38, 8, [], False)
     assert session.scalar(sa.select(sa.func.count(Response.id))) == 0
     assert session.scalar(sa.select(sa.func.count(EvaluationForm.id))) == 0
 
@@ -159,9 +159,9 @@ def test_import_of_the_shared_sample(session: Session) -> None:
     summary = module_summary(session, module.id)
     assert summary["responses"] == 38
     by_text = {q["text"]: q for q in summary["questions"]}
-    # Group paths stripped; meta columns (start, end, _id, _uuid, _submission_time, _index) are not questions.
+    # Group paths stripped; meta columns (start, end, _id, _uuid, _submission_time, _index) are not questions,
+    # nor is the respondent's country (a fact about who answered: see test_evaluations_sample.py).
     assert list(by_text) == [
-        "Respondent country",
         "Session 1: International human rights framework",
         "Session 2: ILO conventions and migrant workers",
         "Session 3: Treaty body reporting",
@@ -207,9 +207,10 @@ def test_sample_columns_map_to_the_standard_forms_session_questions(session: Ses
     form = create_standard_form(session, module_id=module.id)
     before = len(form_questions(session, form.id))
     result = import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id)
-    # Session columns go to "How useful was the session: ...?"; the other four columns are new questions.
-    assert result.questions_added == 4
-    assert len(form_questions(session, form.id)) == before + 4
+    # Session columns go to "How useful was the session: ...?"; overall rating, most useful and improve are new
+    # questions (the respondent's country is a respondent attribute, not a question).
+    assert result.questions_added == 3
+    assert len(form_questions(session, form.id)) == before + 3
     assert len(answers_of(session, "How useful was the session: Role play: lobbying a labour attaché?")) == 35
 
 
@@ -376,7 +377,7 @@ def test_suggestions_of_a_module_without_a_form_are_empty(session: Session) -> N
     module = make_module(session)
     assert list(suggestions(session, module.id).columns) == ["text", "times"]
     assert suggestions(session, module.id).empty
-    assert module_summary(session, module.id) == {"responses": 0, "questions": []}
+    assert module_summary(session, module.id) == {"responses": 0, "ratings": 0, "mean": None, "questions": []}
     assert module_form(session, module.id) is None
 
 
@@ -421,8 +422,8 @@ def test_cli_import_dry_run_import_and_summary(cli_module: str, capsys: pytest.C
     assert main(["evaluation", "summary", "--course", "EVT", "--module", "1", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["responses"] == 38
-    assert set(summary["questions"][1]) == {"text", "kind", "session", "n", "mean"}
-    assert summary["questions"][1]["session"] == "International human rights framework"
+    assert set(summary["questions"][0]) == {"text", "kind", "session", "n", "mean"}
+    assert summary["questions"][0]["session"] == "International human rights framework"
     assert main(["evaluation", "summary", "--course", "EVT", "--module", "1"]) == 0
     assert "38 responses" in capsys.readouterr().out
 

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG, SYMBOLS
+from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
 from programme.models.evaluations import RATING_MAX, RATING_MIN
@@ -189,12 +190,14 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
     figure.add_vline(x=weak_mean, line_dash="dash", line_color=WEAK_COLOUR, annotation_text=f"weak {weak_mean}",
                      annotation_position="top left", annotation_yanchor="bottom", annotation_font_color=WEAK_COLOUR)  # fmt: skip
     if "module_mean" in ranked and len(ranked):
+        # The module's average as the dashboard's header gives it (evaluations.means.module_mean).
         average = float(ranked["module_mean"].iloc[0])
-        figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR, annotation_text=f"module {average:.2f}",
+        figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR,
+                         annotation_text=f"{MODULE_MEAN_LABEL} {average:.2f}",
                          annotation_position="top right", annotation_yanchor="bottom")  # fmt: skip
     figure.update_layout(
         title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
-        f"or {WEAK_GAP} below the module's average, the dotted line)",
+        f"or {WEAK_GAP} below the {MODULE_MEAN_LABEL} of all ratings, the dotted line)",
         xaxis={"title": "mean rating (1-5)", "range": [RATING_MIN - 1, RATING_MAX + LABEL_ROOM],
                "tickvals": list(range(RATING_MIN - 1, RATING_MAX + 1))},
         yaxis={"autorange": "reversed"},

@@ -93,7 +93,8 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary)
         return 0
-    print(f"{summary['responses']} responses")
+    average = f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings" if summary["mean"] else ""
+    print(f"{summary['responses']} responses{average}")
     for question in summary["questions"]:
         mean = f"{question['mean']:.2f}" if question["mean"] is not None else "   -"
         print(f"{mean:>5}  n={question['n']:<4} {question['text']}")

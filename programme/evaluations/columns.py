@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from programme.evaluations.scales import is_blank, is_rating
-from programme.models import Question, QuestionKind
+from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.models import Question, QuestionKind, RespondentAttributeKind
 from programme.models import Session as AgendaSession
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
@@ -53,13 +54,15 @@ class ColumnPlan:
     """What the importer does with one column of the file."""
 
     column: str  # as the file has it
-    role: str  # "meta", "identity" or "question"
+    role: str  # "meta", "identity", "respondent" (a fact about who answered) or "question"
     text: str = ""  # the question's text (new or existing)
     kind: QuestionKind = QuestionKind.TEXT
     question_id: int | None = None  # an existing question of the form; None for a new one
     session_id: int | None = None
     session_title: str | None = None
     meta: str | None = None  # which meta column ("_uuid", "_submission_time"...)
+    attribute: RespondentAttributeKind | None = None  # which fact about the respondent ("respondent" columns)
+    feeds_backlog: bool = False  # a question whose answers are suggestions for the next module
 
     @property
     def is_new(self) -> bool:
@@ -98,7 +101,12 @@ def plan_columns(
     sessions: Sequence[AgendaSession],
     labels: Sequence[str] | None,
 ) -> list[ColumnPlan]:
-    """Return a plan for each column: meta, identity, an existing question, or a new one."""
+    """Return a plan for each column: meta, identity, a fact about the respondent, an existing question, or a new one.
+
+    A column named like a fact about who answered ("Respondent country", "Type of organisation", "Gender")
+    is that, not a question, unless it names one of the module's sessions. A new open question worded as a
+    request for suggestions ("What should be improved?", "Topics for the next module") feeds the backlog.
+    """
     titles = {s.id: s.title for s in sessions}
     by_text = {fold(q.text): q for q in questions}
     by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
@@ -113,6 +121,10 @@ def plan_columns(
             continue
         text = question_text(column)
         linked = linked_session(text, sessions)
+        attribute = respondent_attribute(text)
+        if attribute is not None and linked is None:
+            plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
+            continue
         kind = _kind_of(frame[column], labels, linked=linked is not None)
         existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column)))
         if existing is None and linked is not None and kind == QuestionKind.RATING:
@@ -128,6 +140,7 @@ def plan_columns(
                     question_id=existing.id,
                     session_id=session_id,
                     session_title=titles.get(session_id),
+                    feeds_backlog=bool(existing.feeds_backlog),
                 )
             )
             continue
@@ -139,6 +152,7 @@ def plan_columns(
                 kind=kind,
                 session_id=linked.id if linked else None,
                 session_title=linked.title if linked else None,
+                feeds_backlog=kind == QuestionKind.TEXT and is_suggestion_question(text, frame[column]),
             )
         )
     return plans
@@ -161,8 +175,12 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
             becomes = "survey tool's column (ignored)"
         elif plan.role == "identity":
             becomes = "who answered"
+        elif plan.role == "respondent":
+            becomes = f"about the respondent: {plan.attribute.value} (not a comment)"
         else:
             becomes = ("new question: " if plan.is_new else "question: ") + plan.text
+            if plan.feeds_backlog:
+                becomes += " (suggestions for the next module)"
         rows.append(
             {
                 "column": plan.column,

@@ -28,6 +28,8 @@ from programme.models import (
     Participation,
     Person,
     QuestionKind,
+    RespondentAttribute,
+    RespondentAttributeKind,
     Response,
     ResponseSource,
 )
@@ -35,6 +37,7 @@ from programme.people.names import clean_text, name_key
 from programme.sheets import read_table
 
 EXTERNAL_ID_MAX = 100
+ATTRIBUTE_VALUE_MAX = 200
 # Where a response's time is read from, best first.
 TIME_COLUMNS = ("_submission_time", "end", "start")
 
@@ -53,6 +56,7 @@ class ParsedRow:
     submitted_at: datetime | None
     identity: str | None
     answers: list[tuple[int, int | None, str | None]]  # (plan index, rating, text)
+    attributes: dict[RespondentAttributeKind, str] = field(default_factory=dict)  # facts about who answered
 
 
 @dataclass
@@ -152,7 +156,16 @@ def import_evaluations(
 def _duplicate_targets(plans: Sequence[ColumnPlan], header_row: int) -> list[RowError]:
     seen: dict[int, str] = {}
     errors = []
+    about: dict[RespondentAttributeKind, str] = {}
     for plan in plans:
+        if plan.attribute is not None:
+            if plan.attribute in about:
+                message = (
+                    f"This column and '{about[plan.attribute]}' both give the respondent's {plan.attribute.value}; "
+                    "remove one."
+                )
+                errors.append(RowError(row=header_row, column=plan.column, message=message))
+            about.setdefault(plan.attribute, plan.column)
         if plan.question_id is None:
             continue
         if plan.question_id in seen:
@@ -175,8 +188,13 @@ def _parse_rows(
     parsed = []
     for (_, row), number in zip(frame.iterrows(), numbers, strict=True):
         answers = []
+        attributes: dict[RespondentAttributeKind, str] = {}
+        about: list[tuple[int, None, str]] = []  # the facts as answers were fingerprinted before they had a role
         for index, plan in enumerate(plans):
             value = row[plan.column]
+            if plan.role == "respondent" and not is_blank(value):
+                attributes[plan.attribute] = clean_text(value)[:ATTRIBUTE_VALUE_MAX]
+                about.append((index, None, clean_text(value)))
             if plan.role != "question" or is_blank(value):
                 continue
             if plan.kind == QuestionKind.TEXT:
@@ -192,10 +210,11 @@ def _parse_rows(
         parsed.append(
             ParsedRow(
                 row=number,
-                external_id=_external_id(row, meta, answers, occurrences),
+                external_id=_external_id(row, meta, sorted(answers + about), occurrences),
                 submitted_at=_submitted_at(row, meta),
                 identity=clean_text(row[identity]) if identity else None,
                 answers=answers,
+                attributes=attributes,
             )
         )
     return parsed
@@ -285,7 +304,12 @@ def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPla
     for plan in plans:
         if plan.is_new:
             question = add_question(
-                session, form_id=form_id, text=plan.text, kind=plan.kind, session_id=plan.session_id
+                session,
+                form_id=form_id,
+                text=plan.text,
+                kind=plan.kind,
+                session_id=plan.session_id,
+                feeds_backlog=plan.feeds_backlog,
             )
             plan.question_id = question.id
 
@@ -358,6 +382,14 @@ def _write(
     # One executemany instead of an object per answer: an export holds thousands of answers.
     if answers:
         session.execute(sa.insert(Answer), answers)
+    # Facts about who answered, apart from the answers: never counted as comments.
+    attributes = [
+        {"response_id": response.id, "attribute": attribute, "value": value}
+        for response, row in zip(responses, rows, strict=True)
+        for attribute, value in row.attributes.items()
+    ]
+    if attributes:
+        session.execute(sa.insert(RespondentAttribute), attributes)
     audit.record(
         session,
         action="import",

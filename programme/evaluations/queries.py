@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
+from programme.evaluations.means import module_mean, module_ratings
 from programme.models import (
     Answer,
     Course,
@@ -27,7 +28,7 @@ from programme.people.names import fold
 
 # A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...
 WEAK_MEAN = 3.5
-# ... or this far below the module's average for its sessions: weak for this group, even if fine overall.
+# ... or this far below the module's average (means.module_mean): weak for this group, even if fine overall.
 WEAK_GAP = 0.5
 # Fewer ratings than this say too little about a session to flag it.
 MIN_RATINGS_TO_FLAG = 3
@@ -160,8 +161,9 @@ def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, st
 def session_ratings(session: Session, module_id: int, *, with_facilitators: bool = False) -> pd.DataFrame:
     """Return the module's sessions ranked by mean rating: session, day, n, mean, module_mean, weak.
 
-    weak: at least MIN_RATINGS_TO_FLAG ratings and a mean below WEAK_MEAN or WEAK_GAP below the module's
-    average for its sessions. With with_facilitators, a facilitators column names who led each session.
+    module_mean: the module's average, means.module_mean (the header's figure and the chart's dotted line).
+    weak: at least MIN_RATINGS_TO_FLAG ratings and a mean below WEAK_MEAN or WEAK_GAP below module_mean.
+    With with_facilitators, a facilitators column names who led each session.
     """
     ratings = _ratings().where(EvaluationForm.module_id == module_id, Question.session_id.is_not(None)).subquery()
     query = (
@@ -171,24 +173,23 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
             AgendaSession.day,
             sa.func.count(ratings.c.rating).label("n"),
             sa.func.avg(ratings.c.rating).label("mean"),
-            sa.func.sum(ratings.c.rating).label("total"),
         )
         .join(ratings, ratings.c.session_id == AgendaSession.id)
         .group_by(AgendaSession.id, AgendaSession.title, AgendaSession.day)
     )
     frame = _frame(session, query)
     if frame.empty:
-        return frame.assign(module_mean=pd.Series(dtype=float), weak=pd.Series(dtype=bool)).drop(columns="total")
+        return frame.assign(module_mean=pd.Series(dtype=float), weak=pd.Series(dtype=bool))
     frame["mean"] = frame["mean"].astype(float)
-    module_mean = float(frame["total"].sum()) / float(frame["n"].sum())
-    frame["module_mean"] = module_mean
+    average = module_mean(session, module_id).mean
+    frame["module_mean"] = average
     frame["weak"] = (frame["n"] >= MIN_RATINGS_TO_FLAG) & (
-        (frame["mean"] < WEAK_MEAN) | (frame["mean"] <= module_mean - WEAK_GAP)
+        (frame["mean"] < WEAK_MEAN) | (frame["mean"] <= average - WEAK_GAP)
     )
     if with_facilitators:
         names = _facilitator_names(session, frame["session_id"].tolist())
         frame["facilitators"] = frame["session_id"].map(lambda sid: names.get(sid, ""))
-    frame = frame.drop(columns="total").sort_values(["mean", "n"], ascending=[False, False])
+    frame = frame.sort_values(["mean", "n"], ascending=[False, False])
     return frame.reset_index(drop=True)
 
 
@@ -237,7 +238,7 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     module = session.get(Module, module_id)
     if module is None:
         return pd.DataFrame(columns=["label", "kind", "n", "mean"])
-    ratings = _ratings().subquery()
+    ratings = module_ratings().subquery()  # each module's mean as means.module_mean defines it
     query = (
         sa.select(
             Module.id.label("module_id"),

@@ -10,7 +10,8 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import Answer, EvaluationForm, Question, QuestionKind, Response
+from programme.evaluations.means import module_mean
+from programme.models import Answer, EvaluationForm, Question, QuestionKind, RespondentAttribute, Response
 from programme.models import Session as AgendaSession
 from programme.people.names import clean_text, fold
 
@@ -28,7 +29,10 @@ def response_count(session: Session, module_id: int) -> int:
 
 
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
-    """Return {responses, questions: [{text, kind, session, n, mean}]} for a module's evaluation forms."""
+    """Return {responses, ratings, mean, questions: [{text, kind, session, n, mean}]} for a module's evaluation forms.
+
+    ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows.
+    """
     answered = sa.func.count(sa.case((Answer.rating.is_not(None), 1), (Answer.text.is_not(None), 1)))
     query = (
         sa.select(
@@ -57,7 +61,13 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
                 "mean": round(float(mean), MEAN_DECIMALS) if is_rating and mean is not None else None,
             }
         )
-    return {"responses": response_count(session, module_id), "questions": questions}
+    average = module_mean(session, module_id)
+    return {
+        "responses": response_count(session, module_id),
+        "ratings": average.n,
+        "mean": round(average.mean, MEAN_DECIMALS) if average.mean is not None else None,
+        "questions": questions,
+    }
 
 
 # Several topics in one answer: "CEDAW; lobbying" or one per line.
@@ -87,3 +97,21 @@ def suggestions(session: Session, module_id: int) -> pd.DataFrame:
     rows = [{"text": counter.most_common(1)[0][0], "times": sum(counter.values())} for counter in spellings.values()]
     frame = pd.DataFrame(rows, columns=["text", "times"]).astype({"text": object, "times": int})
     return frame.sort_values(["times", "text"], ascending=[False, True]).reset_index(drop=True)
+
+
+def respondent_profile(session: Session, module_id: int) -> pd.DataFrame:
+    """Return who answered, in counts: [attribute, value, responses], as the export gave each value.
+
+    From the export's columns about the respondent (country, organisation type, gender...): counts only,
+    never one response's facts beside its answers.
+    """
+    query = (
+        sa.select(RespondentAttribute.attribute, RespondentAttribute.value, sa.func.count().label("responses"))
+        .join(Response, Response.id == RespondentAttribute.response_id)
+        .join(EvaluationForm, EvaluationForm.id == Response.form_id)
+        .where(EvaluationForm.module_id == module_id)
+        .group_by(RespondentAttribute.attribute, RespondentAttribute.value)
+    )
+    rows = [(getattr(kind, "value", kind), value, int(n)) for kind, value, n in session.execute(query)]
+    frame = pd.DataFrame(rows, columns=["attribute", "value", "responses"])
+    return frame.sort_values(["attribute", "responses", "value"], ascending=[True, False, True]).reset_index(drop=True)

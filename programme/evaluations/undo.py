@@ -12,7 +12,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.batches import newest_batches
-from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, Response
+from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, RespondentAttribute, Response
 from programme.models.base import utcnow
 
 COLUMNS = ["batch", "imported at", "file", "course", "module", "by", "responses", "questions added", "undone at"]
@@ -46,6 +46,7 @@ def undo_evaluation_import(session: Session, *, batch_id: int, username: str | N
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     responses = sa.select(Response.id).where(Response.import_batch_id == batch_id)
     answers_removed = session.execute(sa.delete(Answer).where(Answer.response_id.in_(responses))).rowcount
+    session.execute(sa.delete(RespondentAttribute).where(RespondentAttribute.response_id.in_(responses)))
     responses_removed = session.execute(sa.delete(Response).where(Response.import_batch_id == batch_id)).rowcount
     added = recorded.get("question_ids")
     answered = sa.exists().where(Answer.question_id == Question.id)

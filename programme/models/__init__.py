@@ -28,12 +28,13 @@ from .enums import (
     ParticipationRole,
     PartnerRole,
     QuestionKind,
+    RespondentAttributeKind,
     ResponseSource,
     Scope,
     SessionPersonRole,
     UserRole,
 )
-from .evaluations import Answer, EvaluationForm, Question, Response
+from .evaluations import Answer, EvaluationForm, Question, RespondentAttribute, Response
 from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
@@ -52,6 +53,7 @@ __all__ = [
     "GroupRole",
     "QuestionKind",
     "ResponseSource",
+    "RespondentAttributeKind",
     "ActionStatus",
     "NetworkKind",
     "NetworkRole",
@@ -79,6 +81,7 @@ __all__ = [
     "Person",
     "Question",
     "Response",
+    "RespondentAttribute",
     "Session",
     "SessionDesign",
     "SessionFacilitator",

@@ -103,6 +103,17 @@ class ResponseSource(enum.StrEnum):
     ONLINE = "online"
 
 
+class RespondentAttributeKind(enum.StrEnum):
+    """Facts about who answered an evaluation form, read from an export's columns (never names or e-mails)."""
+
+    COUNTRY = "country"
+    NATIONALITY = "nationality"
+    ORGANISATION_TYPE = "organisation type"
+    GENDER = "gender"
+    AGE = "age"
+    ROLE = "role"
+
+
 class ActionStatus(enum.StrEnum):
     OPEN = "open"
     IN_PROGRESS = "in progress"

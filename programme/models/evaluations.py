@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .base import enum_field, utcnow
-from .enums import QuestionKind, ResponseSource
+from .enums import QuestionKind, RespondentAttributeKind, ResponseSource
 
 # The usual 1-5 scale; a form may store its own labels in scale_labels (JSON list of 5).
 RATING_MIN = 1
@@ -78,3 +78,29 @@ class Answer(SQLModel, table=True):
     )
     rating: int | None = None
     text: str | None = None
+
+
+class RespondentAttribute(SQLModel, table=True):
+    """A fact about who answered (country, organisation type, gender...), as the export gave it: not a comment.
+
+    Names and e-mails are never stored here: an anonymous form stays anonymous.
+    """
+
+    __tablename__ = "evaluation_respondent_attribute"
+
+    response_id: int = Field(foreign_key="evaluation_response.id", primary_key=True, ondelete="CASCADE")
+    attribute: RespondentAttributeKind = Field(
+        sa_column=sa.Column(
+            sa.Enum(
+                RespondentAttributeKind,
+                native_enum=False,
+                create_constraint=True,
+                length=40,
+                values_callable=lambda members: [m.value for m in members],
+                validate_strings=True,
+                name="ck_respondentattributekind",
+            ),
+            primary_key=True,
+        )
+    )
+    value: str = Field(max_length=200)

@@ -1,0 +1,78 @@
+"""What a question's wording says it is: a suggestion for the next module, or a fact about who answered.
+
+An export names its columns as the form asked them ("What should be improved?", "evaluation/improve",
+"Topics for the next module", "Respondent country", "What is your gender?"): these rules read that wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from programme.evaluations.scales import is_blank
+from programme.models import RespondentAttributeKind
+from programme.people.names import clean_text, fold
+
+# Wording of a question whose answers are suggestions for later modules (feeds the topic backlog), folded.
+_SUGGESTION = re.compile(
+    r"\b(?:improv\w*|suggest\w*|recommend\w*)\b|\b(?:do|done|be|made|make|work) (?:\w+ )?(?:better|differently)\b"
+    r"|\bnext (?:module|modules|training|trainings|course|courses|workshop|workshops|session|sessions|time|year)\b"
+    r"|\b(?:future|further|new|other|more|additional|next) (?:topics?|modules?|trainings?|courses?|subjects?|themes?)\b"
+    r"|\btopics?\b.*\b(?:next|future|would like|want|wish|learn|cover|covered|include|included|add|added)\b"
+    r"|\bwhat (?:else )?would you like to (?:learn|see|add|discuss)\b"
+    r"|\bwhat would you change\b"
+)
+# "Would you recommend this course to a colleague?" asks for a yes or no, not for suggestions.
+_RECOMMEND_THIS = re.compile(
+    r"\brecommend (?:this|the|our) (?:course|module|training|workshop|programme|program|event)\b"
+    r"(?! (?:content|topics?|subjects?))"
+)
+# Answers that say yes or no: a question answered so is not asking for suggestions.
+_YES_NO = frozenset({"yes", "no", "maybe", "y", "n", "not sure", "definitely", "probably", "yes definitely"})
+
+# A column about the respondent is named by one of these phrases once filler words are set aside.
+_FILLER = frozenset(
+    "respondent respondents participant participants your you what whats is are the of in which do does please "
+    "select state give current currently main my at for a an s and where".split()
+)
+_ATTRIBUTE_PHRASES: dict[RespondentAttributeKind, tuple[str, ...]] = {
+    RespondentAttributeKind.COUNTRY: (
+        "country", "country work", "work country", "country residence", "country based", "country organisation",
+        "country organization",
+    ),
+    RespondentAttributeKind.NATIONALITY: ("nationality", "citizenship", "country origin", "country citizenship"),
+    RespondentAttributeKind.ORGANISATION_TYPE: (
+        "organisation type", "organization type", "type organisation", "type organization", "org type",
+        "type org", "sector", "organisation category", "organization category", "kind organisation",
+        "kind organization", "type institution", "institution type",
+    ),
+    RespondentAttributeKind.GENDER: ("gender", "sex", "gender identity", "sex gender", "gender sex"),
+    RespondentAttributeKind.AGE: ("age", "age group", "age range", "how old", "age years", "age bracket"),
+    RespondentAttributeKind.ROLE: (
+        "role", "position", "job title", "job", "role organisation", "role organization", "function",
+        "position organisation", "position organization", "occupation", "profession",
+    ),
+}  # fmt: skip
+_ATTRIBUTES = {phrase: kind for kind, phrases in _ATTRIBUTE_PHRASES.items() for phrase in phrases}
+# "Gender (M/F)", "Age [years]": what stands in brackets qualifies the column's name.
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+
+
+def is_suggestion_question(text: str, answers: Iterable[object] = ()) -> bool:
+    """Return whether an open question asks for suggestions (improvements, next topics, recommendations).
+
+    Read from the wording ("What should be improved?", "Topics for the next module", "Any suggestions?",
+    "Would you recommend other topics?") and, when answers are given, from their kind: a question mostly
+    answered "yes" or "no" ("Would you recommend this course to a colleague?") is not one.
+    """
+    folded = fold(text.replace("_", " "))
+    if not _SUGGESTION.search(folded) or _RECOMMEND_THIS.search(folded):
+        return False
+    given = [fold(clean_text(answer)) for answer in answers if not is_blank(answer)]
+    return not given or sum(answer in _YES_NO for answer in given) * 2 < len(given)
+
+
+def respondent_attribute(text: str) -> RespondentAttributeKind | None:
+    """Return which fact about the respondent a column holds ("Respondent country" → country), or None."""
+    words = [word for word in fold(_BRACKETS.sub(" ", text.replace("_", " "))).split() if word not in _FILLER]
+    return _ATTRIBUTES.get(" ".join(words))
