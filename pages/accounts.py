@@ -34,17 +34,18 @@ else:
     )
 
 left, right = st.columns(2)
-with left, st.form("new_account", clear_on_submit=True):
+# Kept as typed after an error (a weak password, a name in use); cleared once the account exists.
+NEW_ACCOUNT = ("new_username", "new_role", "new_password")
+with left, st.form("new_account"):
     st.subheader("New account")
-    username = st.text_input("Username", key="new_username")
-    role = st.selectbox("Role", [r.value for r in UserRole], index=1)
-    password = st.text_input("Initial password", type="password", help="At least 10 characters.")
+    username = st.text_input("Username", key=NEW_ACCOUNT[0])
+    role = st.selectbox("Role", [r.value for r in UserRole], index=1, key=NEW_ACCOUNT[1])
+    password = st.text_input("Initial password", type="password", help="At least 10 characters.", key=NEW_ACCOUNT[2])
     if st.form_submit_button("Create account", type="primary"):
         try:
             with ui.db() as session:
                 accounts.add_user(session, username=username, password=password, role=role, by=user.username)
-            st.success(f"Account {username} created.")
-            st.rerun()
+            ui.done(f"Account {username} created.", clear=NEW_ACCOUNT)
         except ProgrammeError as error:
             ui.show_error(error)
 
@@ -74,7 +75,6 @@ with right, st.form("change_account"):
                     active=active,
                     password=new_password or None,
                 )
-            st.success(f"Account {chosen} updated.")
-            st.rerun()
+            ui.done(f"Account {chosen} updated.")
         except ProgrammeError as error:
             ui.show_error(error)

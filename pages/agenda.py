@@ -36,8 +36,8 @@ st.markdown(
     + (f" · focus: {module.focus}" if module.focus else "")
 )
 
-grid_tab, timeline_tab, library_tab, attendance_tab, export_tab = st.tabs(
-    ["Agenda", "Timeline and hours", "Library and copying", "Attendance", "Export"]
+grid_tab, timeline_tab, library_tab, attendance_tab, export_tab = ui.tabs(
+    ["Agenda", "Timeline and hours", "Library and copying", "Attendance", "Export"], key="agenda_tab"
 )
 version_key = f"agenda_version_{module_id}"
 st.session_state.setdefault(version_key, 0)
@@ -54,10 +54,9 @@ def _charts(agenda_frame: pd.DataFrame) -> tuple:
     )
 
 
-def _reload(message: str) -> None:
+def _reload(message: str, clear: tuple[str, ...] = ()) -> None:
     st.session_state[version_key] += 1  # a fresh editor shows the saved agenda
-    st.toast(message)
-    st.rerun()
+    ui.done(message, clear=clear)
 
 
 with grid_tab:
@@ -191,13 +190,14 @@ with library_tab:
                 except ProgrammeError as error:
                     ui.show_error(error)
     with st.expander("Add a design to the library"):
-        with st.form("new_design", clear_on_submit=True):
-            title = st.text_input("Title")
+        new_design = ("design_title", "design_method", "design_minutes", "design_objectives", "design_topics")
+        with st.form("new_design"):  # kept as typed after an error, cleared once added
+            title = st.text_input("Title", key=new_design[0])
             cols = st.columns(2)
-            method = cols[0].selectbox("Method", [m.value for m in Method])
-            duration = cols[1].number_input("Duration (minutes)", min_value=15, value=90, step=15)
-            objectives = st.text_area("Objectives")
-            topics = st.text_input("Topics", help="Separate with semicolons")
+            method = cols[0].selectbox("Method", [m.value for m in Method], key=new_design[1])
+            duration = cols[1].number_input("Duration (minutes)", min_value=15, value=90, step=15, key=new_design[2])
+            objectives = st.text_area("Objectives", key=new_design[3])
+            topics = st.text_input("Topics", help="Separate with semicolons", key=new_design[4])
             if st.form_submit_button("Add design"):
                 try:
                     with ui.db() as session:
@@ -210,7 +210,7 @@ with library_tab:
                             topics=topics,
                             by=user.username,
                         )
-                    _reload("Design added to the library.")
+                    _reload("Design added to the library.", clear=new_design)
                 except ProgrammeError as error:
                     ui.show_error(error)
         if not frame.empty:

@@ -414,11 +414,14 @@ def record_outcome_form(courses: dict) -> None:
     person_id = person_picker("outcome")
     if person_id is None:
         return
+    fields = ("outcome_kind", "outcome_text", "outcome_on", "outcome_course")  # kept after an error, cleared once saved
     with st.form("outcome"):
-        kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind], format_func=sentence_case)
-        description = st.text_area("What happened", placeholder="e.g. Shadow report submitted to CEDAW, 2019")
-        reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today())
-        course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get)
+        kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind], format_func=sentence_case, key=fields[0])
+        description = st.text_area(
+            "What happened", placeholder="e.g. Shadow report submitted to CEDAW, 2019", key=fields[1]
+        )
+        reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today(), key=fields[2])
+        course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get, key=fields[3])
         if st.form_submit_button("Record outcome", type="primary"):
             try:
                 with ui.db() as session:
@@ -431,7 +434,7 @@ def record_outcome_form(courses: dict) -> None:
                         course_id=course_id,
                         by=user,
                     )
-                st.success("Outcome recorded.")
+                ui.done("Outcome recorded.", clear=fields)
             except ProgrammeError as error:
                 ui.show_error(error)
 

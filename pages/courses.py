@@ -47,7 +47,20 @@ NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
 FILTERED = any(value is not None for value in chosen_filters.values()) or _pick(status) is not None
 
-timeline_tab, modules_tab, courses_tab, add_tab = st.tabs(["Timeline", "Modules", "Courses", "Add a course or module"])
+timeline_tab, modules_tab, courses_tab, add_tab = ui.tabs(
+    ["Timeline", "Modules", "Courses", "Add a course or module"], key="courses_tab"
+)
+# Form fields keep what was typed after an error; they are cleared only once the record is saved.
+ADD_COURSE = ("add_course_code", "add_course_title", "add_course_scope", "add_course_host")
+ADD_MODULE = (
+    "add_module_course",
+    "add_module_number",
+    "add_module_title",
+    "add_module_start",
+    "add_module_end",
+    "add_module_city",
+    "add_module_country",
+)
 
 with timeline_tab:
     if modules.empty and not FILTERED:
@@ -140,8 +153,7 @@ with modules_tab:
                     try:
                         with ui.db() as session:
                             courses.update_module(session, module_id=int(chosen), changes=changes, by=user.username)
-                        st.toast("Module saved.")
-                        st.rerun()
+                        ui.done("Module saved.")
                     except ProgrammeError as error:
                         ui.show_error(error)
 
@@ -197,8 +209,7 @@ with courses_tab:
                                 description=description,
                                 by=user.username,
                             )
-                        st.toast("Course saved.")
-                        st.rerun()
+                        ui.done("Course saved.")
                     except ProgrammeError as error:
                         ui.show_error(error)
             with partner_col:
@@ -207,11 +218,12 @@ with courses_tab:
                     st.info("No partner yet: add the organiser, co-organisers, host and funders.")
                 else:
                     st.dataframe(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
-                with st.form(f"add_partner_{code}", clear_on_submit=True):
-                    organisation = st.text_input("Organisation")
+                partner_keys = (f"partner_name_{code}", f"partner_role_{code}", f"partner_country_{code}")
+                with st.form(f"add_partner_{code}"):
+                    organisation = st.text_input("Organisation", key=partner_keys[0])
                     cols = st.columns(2)
-                    role = cols[0].selectbox("Role", [r.value for r in PartnerRole])
-                    partner_country = cols[1].text_input("Country (code or name)")
+                    role = cols[0].selectbox("Role", [r.value for r in PartnerRole], key=partner_keys[1])
+                    partner_country = cols[1].text_input("Country (code or name)", key=partner_keys[2])
                     if st.form_submit_button("Add partner"):
                         try:
                             with ui.db() as session:
@@ -223,7 +235,7 @@ with courses_tab:
                                     country=partner_country,
                                     by=user.username,
                                 )
-                            st.rerun()
+                            ui.done(f"{organisation} added as {role}.", clear=partner_keys)
                         except ProgrammeError as error:
                             ui.show_error(error)
                 if not partner_table.empty:
@@ -240,23 +252,22 @@ with courses_tab:
 
 with add_tab:
     new_course, new_module = st.columns(2)
-    with new_course.form("add_course", clear_on_submit=True):
+    with new_course.form("add_course"):
         st.subheader("Add a course")
-        code = st.text_input("Code", placeholder="NP-MYS-2019")
-        title = st.text_input("Title")
-        scope_value = st.selectbox("Scope", [s.value for s in Scope])
-        host = st.text_input("Host country (code or name)")
+        code = st.text_input("Code", placeholder="NP-MYS-2019", key=ADD_COURSE[0])
+        title = st.text_input("Title", key=ADD_COURSE[1])
+        scope_value = st.selectbox("Scope", [s.value for s in Scope], key=ADD_COURSE[2])
+        host = st.text_input("Host country (code or name)", key=ADD_COURSE[3])
         if st.form_submit_button("Add course", type="primary"):
             try:
                 with ui.db() as session:
                     courses.add_course(
                         session, code=code, title=title, scope=scope_value, country=host, by=user.username
                     )
-                st.toast(f"Course {code} added.")
-                st.rerun()
+                ui.done(f"Course {code} added. Add its modules beside it.", clear=ADD_COURSE)
             except ProgrammeError as error:
                 ui.show_error(error)
-    with new_module.form("add_module", clear_on_submit=True):
+    with new_module.form("add_module"):
         st.subheader("Add a module")
         course_code = st.selectbox(
             "Course",
@@ -264,13 +275,14 @@ with add_tab:
             index=None,
             placeholder="Pick a course",
             help=f"The courses matching the filters above (the newest {SHOWN_ROWS}); {NARROW}.",
+            key=ADD_MODULE[0],
         )
-        number = st.number_input("Number", min_value=1, value=1, step=1)
-        title = st.text_input("Title", placeholder="Module 1")
-        start = st.date_input("Start date", date.today())
-        end = st.date_input("End date", date.today())
-        city = st.text_input("City")
-        where = st.text_input("Country (code or name)")
+        number = st.number_input("Number", min_value=1, value=1, step=1, key=ADD_MODULE[1])
+        title = st.text_input("Title", placeholder="Module 1", key=ADD_MODULE[2])
+        start = st.date_input("Start date", date.today(), key=ADD_MODULE[3])
+        end = st.date_input("End date", date.today(), key=ADD_MODULE[4])
+        city = st.text_input("City", key=ADD_MODULE[5])
+        where = st.text_input("Country (code or name)", key=ADD_MODULE[6])
         if st.form_submit_button("Add module", type="primary"):
             try:
                 if not course_code:
@@ -287,7 +299,9 @@ with add_tab:
                         country=where or None,
                         by=user.username,
                     )
-                st.toast("Module added. Plan its agenda on the Agenda page.")
-                st.rerun()
+                ui.done(
+                    f"Module {int(number)} of {course_code} added. Plan its agenda on the Agenda page.",
+                    clear=ADD_MODULE,
+                )
             except ProgrammeError as error:
                 ui.show_error(error)

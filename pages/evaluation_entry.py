@@ -69,7 +69,7 @@ def past_imports() -> None:
     st.rerun()
 
 
-form_tab, import_tab, paper_tab = st.tabs(["Form", "Import an export", "Type paper forms"])
+form_tab, import_tab, paper_tab = ui.tabs(["Form", "Import an export", "Type paper forms"], key="evaluation_entry_tab")
 
 with form_tab:
     if form is None:
@@ -86,8 +86,7 @@ with form_tab:
             except ProgrammeError as error:
                 ui.show_error(error)
             else:
-                st.success("Form created.")
-                st.rerun()
+                ui.done("Form created.")
         st.caption("Or import an export: its columns become the form's questions.")
     else:
         st.write(f"**{form.title}** · {len(questions)} questions · {responses} responses · "
@@ -153,11 +152,16 @@ with paper_tab:
         options = list(range(1, len(scale) + 1))
         with ui.db() as session:
             people = module_participants(session, module_id) if asks_name else {}
-        with st.form("paper_form", clear_on_submit=True):
+        # A form kept as typed after an error; cleared for the next one once saved.
+        paper_keys = ("paper_person", *(f"q{row.id}" for row in questions.itertuples()))
+        with st.form("paper_form"):
             person = None
             if asks_name:
                 person = st.selectbox(
-                    "Who filled it in", [None, *people], format_func=lambda p: people.get(p, "(no name)")
+                    "Who filled it in",
+                    [None, *people],
+                    format_func=lambda p: people.get(p, "(no name)"),
+                    key="paper_person",
                 )
             answers = {}
             for row in questions.itertuples():
@@ -177,4 +181,4 @@ with paper_tab:
                 ui.show_error(error)
             else:
                 st.session_state["paper_typed"] = typed + 1
-                st.success(f"Saved. {typed + 1} forms typed in this sitting.")
+                ui.done(f"Saved. {typed + 1} forms typed in this sitting.", clear=paper_keys)

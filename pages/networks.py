@@ -53,8 +53,7 @@ def network_form(key: str, current: dict | None = None) -> None:
                         by=user,
                     )
                 st.session_state["network"] = saved.id
-                st.success(f"Saved {saved.name}.")
-                st.rerun()
+                ui.done(f"Saved {saved.name}.")
             except ProgrammeError as error:
                 ui.show_error(error)
 
@@ -144,8 +143,7 @@ def _run(change, message: str) -> None:  # type: ignore[no-untyped-def]
     try:
         with ui.db() as session:
             change(session)
-        st.toast(message)
-        st.rerun()
+        ui.done(message)
     except ProgrammeError as error:
         ui.show_error(error)
 

@@ -23,10 +23,9 @@ version_key = f"next_steps_version_{module_id}"
 st.session_state.setdefault(version_key, 0)
 
 
-def _reload(message: str) -> None:
+def _reload(message: str, clear: tuple[str, ...] = ()) -> None:
     st.session_state[version_key] += 1
-    st.toast(message)
-    st.rerun()
+    ui.done(message, clear=clear)
 
 
 STATUS_COLUMN = st.column_config.SelectboxColumn("Status", options=[s.value for s in ActionStatus], required=True)
@@ -69,7 +68,12 @@ with ui.db() as session:
     topics = backlog.backlog_for_module(session, module_id)
     from_forms = backlog.evaluation_suggestions(session, module_id)
 
-review_tab, steps_tab, backlog_tab = st.tabs(["Review the previous module", "Next steps", "Topic backlog"])
+review_tab, steps_tab, backlog_tab = ui.tabs(
+    ["Review the previous module", "Next steps", "Topic backlog"], key="next_steps_tab"
+)
+# The add forms keep what was typed after an error; they are cleared once saved.
+ADD_ITEM = ("item_text", "item_focal", "item_due", "item_status")
+ADD_TOPIC = ("topic_text", "topic_who", "topic_times")
 
 with review_tab:
     if before is None:
@@ -85,16 +89,20 @@ with steps_tab:
         st.info("No next step recorded for this module yet. Add those agreed in the final session below.")
     else:
         _items_editor(items, f"items_{module_id}_{st.session_state[version_key]}")
-    with st.form("add_item", clear_on_submit=True):
+    with st.form("add_item"):
         st.subheader("Add a next step")
         text = st.text_area(
-            "Next step", placeholder="Case submission to the UN Working Group on Business and Human Rights"
+            "Next step",
+            placeholder="Case submission to the UN Working Group on Business and Human Rights",
+            key=ADD_ITEM[0],
         )
         names = dict(zip(people["person_id"].astype(int), people["full_name"], strict=True))
-        focal = st.multiselect("Focal points", list(names), format_func=names.get, placeholder="People of this module")
+        focal = st.multiselect(
+            "Focal points", list(names), format_func=names.get, placeholder="People of this module", key=ADD_ITEM[1]
+        )
         cols = st.columns(2)
-        due = cols[0].date_input("Due date", value=None)
-        status = cols[1].selectbox("Status", [s.value for s in ActionStatus])
+        due = cols[0].date_input("Due date", value=None, key=ADD_ITEM[2])
+        status = cols[1].selectbox("Status", [s.value for s in ActionStatus], key=ADD_ITEM[3])
         if st.form_submit_button("Add next step", type="primary"):
             try:
                 with ui.db() as session:
@@ -107,7 +115,7 @@ with steps_tab:
                         status=status,
                         by=user.username,
                     )
-                _reload("Next step added.")
+                _reload("Next step added.", clear=ADD_ITEM)
             except ProgrammeError as error:
                 ui.show_error(error)
     if not items.empty:
@@ -143,11 +151,11 @@ with backlog_tab:
             },
         )
     left, right = st.columns(2)
-    with left.form("add_topic", clear_on_submit=True):
+    with left.form("add_topic"):
         st.subheader("Type in a topic")
-        text = st.text_input("Topic", placeholder="Recruitment reform initiatives")
-        who = st.text_input("Asked by", placeholder="plenary")
-        times = st.number_input("Times asked", min_value=1, value=1, step=1)
+        text = st.text_input("Topic", placeholder="Recruitment reform initiatives", key=ADD_TOPIC[0])
+        who = st.text_input("Asked by", placeholder="plenary", key=ADD_TOPIC[1])
+        times = st.number_input("Times asked", min_value=1, value=1, step=1, key=ADD_TOPIC[2])
         if st.form_submit_button("Add topic"):
             try:
                 with ui.db() as session:
@@ -159,7 +167,7 @@ with backlog_tab:
                         times_asked=int(times),
                         by=user.username,
                     )
-                _reload("Topic added to the backlog.")
+                _reload("Topic added to the backlog.", clear=ADD_TOPIC)
             except ProgrammeError as error:
                 ui.show_error(error)
     with right:

@@ -21,9 +21,6 @@ st.caption(
     "Everyone who took part, counted once across all courses. Contact details show only where the person consented."
 )
 
-if flash := st.session_state.pop("people_flash", None):
-    st.success(flash)
-
 courses_total, course_codes = ui.cached_query(course_choices)
 if not courses_total:
     st.info("No courses yet. Add courses and modules, then import participant lists on Import participants.")
@@ -117,10 +114,7 @@ else:
                                 ui.show_error(error)
                             else:
                                 st.session_state.pop("people_person", None)
-                                st.session_state["people_flash"] = (
-                                    "Erased. Their record is now anonymous; the audit trail keeps who did it."
-                                )
-                                st.rerun()
+                                ui.done("Erased. Their record is now anonymous; the audit trail keeps who did it.")
 
 st.subheader("Export")
 st.caption(

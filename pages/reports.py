@@ -102,6 +102,14 @@ with b:
     )
 if not completed:
     st.info("Nobody is marked as having completed this module yet: record attendance under **People** first.")
+unprintable = reports.unprintable_names([*completed, *course_completed])
+if unprintable:
+    # Names are user text: shown as code, never as Markdown.
+    listed = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items())
+    st.warning(
+        f"The certificates would leave out characters no font of the app has: {listed}. Check how these names "
+        "are spelled, or print those certificates by hand."
+    )
 
 st.subheader("Programme summary workbook")
 scope = st.selectbox(

@@ -10,9 +10,6 @@ from programme.web import ui
 user = ui.guard(__file__)
 st.title("Settings")
 
-if flash := st.session_state.pop("settings_flash", None):
-    st.success(flash)
-
 st.subheader("Completing a module")
 st.caption(
     "Who counts as having completed a module decides who is an alum, who gets a certificate and the completion "
@@ -33,7 +30,4 @@ with st.form("completion_rule"):
             except ProgrammeError as error:
                 ui.show_error(error)
             else:
-                st.session_state["settings_flash"] = (
-                    f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion."
-                )
-                st.rerun()
+                ui.done(f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion.")

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from programme.cli.common import command_group, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import ProgrammeError
-from programme.reports import certificates_pdf, module_report, summary_workbook
+from programme.reports import (
+    certificates_pdf,
+    course_certificates,
+    module_certificates,
+    module_report,
+    summary_workbook,
+    unprintable_names,
+)
 
 # Who the audit trail names for exports made from the command line.
 CLI_USER = "command line"
@@ -68,5 +76,11 @@ def run_certificates(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
         data = certificates_pdf(session, course_code=args.course, number=args.module, by=CLI_USER)
         args.out.write_bytes(data)
+        if args.module is None:
+            chosen = course_certificates(session, args.course)
+        else:
+            chosen = module_certificates(session, args.course, args.module)
+    for name, characters in unprintable_names(chosen).items():
+        print(f"Warning: no font of the app has the characters {characters} of {name}'s certificate.", file=sys.stderr)
     print(f"Certificates written to {args.out}.")
     return 0

@@ -1,6 +1,11 @@
 """Reports for partners and funders: the module report (.docx), the summary workbook (.xlsx), certificates (PDF)."""
 
-from programme.reports.certificates import certificates_pdf, course_certificates, module_certificates
+from programme.reports.certificates import (
+    certificates_pdf,
+    course_certificates,
+    module_certificates,
+    unprintable_names,
+)
 from programme.reports.content import ModuleReportContent, date_span, module_report_content
 from programme.reports.module_report import HEADINGS, module_report, render_module_report
 from programme.reports.summary_workbook import render_summary, summary_workbook
@@ -17,4 +22,5 @@ __all__ = [
     "render_module_report",
     "render_summary",
     "summary_workbook",
+    "unprintable_names",
 ]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 from fpdf import FPDF
@@ -26,10 +26,8 @@ from programme.models import (
 )
 from programme.people.countries import country_name
 from programme.reports.content import date_span
+from programme.reports.typefaces import MAIN, add_fonts, missing_characters, set_font_for
 
-# A Unicode font shipped with the app: names carry accents and letters the PDF core fonts lack.
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
 ACCENT = (31, 95, 139)  # the app's primary colour
 
 
@@ -119,16 +117,27 @@ def render_certificates(certificates: list[Certificate], *, organisation: str = 
     """Return a PDF with one A4 landscape certificate per page."""
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_auto_page_break(False)
-    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    # Fonts for every script the names, titles and places are written in (Arabic, Devanagari, CJK, ...).
+    add_fonts(pdf, [organisation, *(text for c in certificates for text in _texts(c))])
     pdf.set_title("Certificates of participation")
     for certificate in certificates:
         _page(pdf, certificate, organisation)
     return bytes(pdf.output())
 
 
+def _texts(c: Certificate) -> tuple[str, ...]:
+    return (c.name, c.what, c.course_title, c.when, c.place, c.organisers)
+
+
+def unprintable_names(certificates: list[Certificate]) -> dict[str, str]:
+    """Return, by name, the characters of a certificate's text that no shipped font has (they would be left out)."""
+    found = {c.name: missing_characters("".join(_texts(c))) for c in certificates}
+    return {name: characters for name, characters in found.items() if characters}
+
+
 def _line(pdf: FPDF, text: str, *, size: int, bold: bool = False, gap: float = 4) -> None:
-    pdf.set_font(FONT, "B" if bold else "", size)
+    text = unicodedata.normalize("NFC", text)  # accents typed as separate marks, printed as one letter
+    set_font_for(pdf, text, bold=bold, size=size)
     pdf.multi_cell(0, size * 0.5, text, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(gap)
 
@@ -148,9 +157,11 @@ def _page(pdf: FPDF, c: Certificate, organisation: str) -> None:
     _line(pdf, c.course_title, size=17, bold=True)
     _line(pdf, f"{c.when}{', ' + c.place if c.place else ''}", size=13, gap=20)
     pdf.set_y(pdf.h - 48)
-    pdf.set_font(FONT, "", 11)
+    pdf.set_font(MAIN, "", 11)
     pdf.cell(0, 6, "_" * 34, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.cell(0, 6, organisation or c.organisers or "For the organisers", align="C")
+    signature = unicodedata.normalize("NFC", organisation or c.organisers or "For the organisers")
+    set_font_for(pdf, signature, bold=False, size=11)
+    pdf.cell(0, 6, signature, align="C")
 
 
 def certificates_pdf(

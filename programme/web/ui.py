@@ -33,6 +33,7 @@ _USER_KEY = "signed_in"
 _run = threading.local()  # each script run has its own thread: marks runs that came through the navigation
 ENTRY_SCRIPT = "streamlit_app.py"
 _SEEN_KEY = "last_seen"
+_FLASH_KEY = "flash_messages"
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -139,7 +140,43 @@ def guard(page_file: str) -> SignedIn:
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
     _sidebar(user)
+    show_flash()
     return user
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Keep a message to show at the top of the page after the rerun that follows (st.rerun would wipe it).
+
+    kind: success, info or warning. ui.guard (every page) and the sign-in form show the messages, once.
+    """
+    st.session_state.setdefault(_FLASH_KEY, []).append((kind, message))
+
+
+def show_flash() -> None:
+    """Show the messages kept by flash() and forget them."""
+    for kind, message in st.session_state.pop(_FLASH_KEY, []):
+        {"info": st.info, "warning": st.warning}.get(kind, st.success)(message)
+
+
+def forget(*keys: str) -> None:
+    """Clear widgets (by key) to their defaults on the next run: a form kept as typed until it was saved."""
+    for name in keys:
+        st.session_state.pop(name, None)
+
+
+def done(message: str, *, clear: Sequence[str] = ()) -> None:
+    """After a successful save: clear the form's widgets, keep the message for the next run, and rerun."""
+    forget(*clear)
+    flash(message)
+    st.rerun()
+
+
+def tabs(labels: Sequence[str], *, key: str) -> Sequence[Any]:
+    """Draw tabs that stay where the user was across reruns (a save, a message above them), unlike plain tabs.
+
+    Every tab's content still runs on each run; use lazy_tabs for tabs whose content is costly.
+    """
+    return st.tabs(list(labels), key=key, on_change="rerun")
 
 
 def single_sign_on_configured() -> bool:
@@ -170,6 +207,7 @@ def _running_in_a_server() -> bool:
 
 def _login_form() -> None:
     st.title("Programme Manager")
+    show_flash()
     reason = st.session_state.pop("signed_out_reason", None)
     if reason:
         st.info(reason)
@@ -218,7 +256,7 @@ def _first_admin_form() -> None:
     except ProgrammeError as error:
         st.error(str(error))
         return
-    st.success("Administrator created. Please sign in.")
+    flash(f"Administrator account {username} created. Sign in with it to start.")
     st.rerun()
 
 
