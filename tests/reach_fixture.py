@@ -21,6 +21,7 @@ from sqlmodel import Session
 from programme.models import (
     ActionFocalPoint,
     ActionItem,
+    AgendaSession,
     Answer,
     Course,
     CoursePartner,
@@ -41,7 +42,6 @@ from programme.models import (
     SessionFacilitator,
     TopicSuggestion,
 )
-from programme.models import Session as AgendaSession
 from programme.people.names import name_key
 
 

@@ -22,6 +22,7 @@ from programme.core import schema
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.models import (
+    AgendaSession,
     Answer,
     AuditEntry,
     Course,
@@ -38,7 +39,6 @@ from programme.models import (
     SessionFacilitator,
     UserRole,
 )
-from programme.models import Session as AgendaSession
 from tests.conftest import BACKENDS, truncate_all
 
 FACILITATOR = SignedIn(user_id=1, username="fac", role=UserRole.FACILITATOR)

@@ -26,6 +26,7 @@ from programme.evaluations import (
 from programme.evaluations.forms import form_questions
 from programme.evaluations.scales import UnknownAnswer, parse_labels
 from programme.models import (
+    AgendaSession,
     Answer,
     AuditEntry,
     Course,
@@ -39,7 +40,6 @@ from programme.models import (
     QuestionKind,
     Response,
 )
-from programme.models import Session as AgendaSession
 
 # A copy of the shared sample export (KoboToolbox-style), kept with the tests.
 SAMPLE = Path(__file__).parent / "data" / "evaluation_survey_export.csv"

@@ -19,6 +19,7 @@ from programme.evaluations import add_paper_response, create_standard_form, modu
 from programme.evaluations import queries as q
 from programme.evaluations.forms import form_questions
 from programme.models import (
+    AgendaSession,
     Course,
     EvaluationForm,
     Module,
@@ -29,7 +30,6 @@ from programme.models import (
     SessionFacilitator,
     UserRole,
 )
-from programme.models import Session as AgendaSession
 from tests.apptest_support import run_page
 
 

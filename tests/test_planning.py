@@ -25,6 +25,7 @@ from programme.courses.catalogue import (
 )
 from programme.models import (
     ActionStatus,
+    AgendaSession,
     Answer,
     AttendanceDay,
     AuditEntry,
@@ -38,7 +39,6 @@ from programme.models import (
     SessionFacilitator,
     TopicSuggestion,
 )
-from programme.models import Session as AgendaSession
 from programme.people.names import name_key
 from programme.planning import agenda, attendance, backlog, exports, next_steps, partners, templates
 from programme.planning.checks import check_agenda, long_days

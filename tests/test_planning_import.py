@@ -13,8 +13,7 @@ from sqlmodel import Session
 
 from programme.cli import main
 from programme.core.db import make_engine
-from programme.models import ImportBatch, Person, SessionFacilitator
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, ImportBatch, Person, SessionFacilitator
 from programme.people.names import name_key
 from programme.planning import agenda_import
 from programme.planning.agenda import agenda_table

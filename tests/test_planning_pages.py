@@ -10,8 +10,7 @@ from sqlmodel import Session
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
-from programme.models import Course, TopicSuggestion, UserRole
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Course, TopicSuggestion, UserRole
 from tests.apptest_support import run_page
 
 

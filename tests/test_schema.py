@@ -8,8 +8,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import Course, Module, Participation, Person
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Course, Module, Participation, Person
 from programme.people.names import name_key
 
 

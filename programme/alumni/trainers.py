@@ -9,6 +9,7 @@ from sqlmodel import Session
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
 from programme.models import (
+    AgendaSession,
     Answer,
     Course,
     Module,
@@ -16,7 +17,6 @@ from programme.models import (
     Question,
     SessionFacilitator,
 )
-from programme.models import Session as AgendaSession
 
 TRAINER_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
 session_facilitator = SessionFacilitator.__table__

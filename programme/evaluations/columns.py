@@ -10,8 +10,7 @@ import pandas as pd
 
 from programme.evaluations.scales import is_blank, is_rating
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
-from programme.models import Question, QuestionKind, RespondentAttributeKind
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
 

@@ -13,6 +13,7 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
 from programme.models import (
+    AgendaSession,
     Answer,
     EvaluationForm,
     Method,
@@ -24,7 +25,6 @@ from programme.models import (
     Response,
     ResponseSource,
 )
-from programme.models import Session as AgendaSession
 from programme.people.names import clean_text
 
 STANDARD_TITLE = "End of module evaluation"

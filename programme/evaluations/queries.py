@@ -11,6 +11,7 @@ from sqlmodel import Session
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean, module_ratings
 from programme.models import (
+    AgendaSession,
     Answer,
     Course,
     EvaluationForm,
@@ -23,7 +24,6 @@ from programme.models import (
     Response,
     SessionFacilitator,
 )
-from programme.models import Session as AgendaSession
 from programme.people.names import fold
 
 # A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...

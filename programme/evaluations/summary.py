@@ -11,8 +11,15 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.evaluations.means import module_mean
-from programme.models import Answer, EvaluationForm, Question, QuestionKind, RespondentAttribute, Response
-from programme.models import Session as AgendaSession
+from programme.models import (
+    AgendaSession,
+    Answer,
+    EvaluationForm,
+    Question,
+    QuestionKind,
+    RespondentAttribute,
+    Response,
+)
 from programme.people.names import clean_text, fold
 
 MEAN_DECIMALS = 2

@@ -16,6 +16,7 @@ from programme.courses.catalogue import get_module
 from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
 from programme.models import (
+    AgendaSession,
     Course,
     Group,
     GroupMember,
@@ -26,7 +27,6 @@ from programme.models import (
     ParticipationRole,
     Person,
 )
-from programme.models import Session as AgendaSession
 from programme.people.corridors import corridor_side
 
 PARTICIPANT_COLUMNS = [

@@ -3,10 +3,10 @@
 from .access import AuditEntry, ImportBatch, ImportUpdate, Setting, User
 from .alumni import Network, NetworkMember, Outcome
 from .courses import (
+    AgendaSession,
     Course,
     CoursePartner,
     Module,
-    Session,
     SessionDesign,
     SessionFacilitator,
     SessionTopic,
@@ -82,7 +82,7 @@ __all__ = [
     "Question",
     "Response",
     "RespondentAttribute",
-    "Session",
+    "AgendaSession",
     "SessionDesign",
     "SessionFacilitator",
     "SessionTopic",

@@ -79,7 +79,7 @@ class Topic(SQLModel, table=True):
     name: str = Field(max_length=120, unique=True)
 
 
-class Session(SQLModel, table=True):
+class AgendaSession(SQLModel, table=True):
     """An item on a module's agenda: a day, a time slot, a title and a method."""
 
     __tablename__ = "agenda_session"

@@ -12,8 +12,16 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.models import Method, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
-from programme.models import Session as AgendaSession
+from programme.models import (
+    AgendaSession,
+    Method,
+    Module,
+    Person,
+    SessionFacilitator,
+    SessionPersonRole,
+    SessionTopic,
+    Topic,
+)
 from programme.people.names import clean_text
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, planned_from_frame

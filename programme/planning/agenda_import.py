@@ -12,8 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.models import ImportBatch, ImportKind, Method, Module
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, ImportBatch, ImportKind, Method, Module
 from programme.people.names import clean_text, fold, name_key
 from programme.planning.agenda import get_module_by_id, module_days, session_date, write_planned
 from programme.planning.checks import check_agenda

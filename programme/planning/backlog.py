@@ -15,8 +15,7 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import module_label
 from programme.evaluations.summary import suggestions
-from programme.models import Course, Method, Module, TopicSuggestion
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Course, Method, Module, TopicSuggestion
 from programme.people.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id
 from programme.planning.next_steps import previous_module

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
-from programme.models import Course, Module, Person, SessionFacilitator
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Course, Module, Person, SessionFacilitator
 from programme.people.names import fold, name_key
 from programme.planning.agenda import get_module_by_id, minutes, module_days, session_date
 from programme.planning.people import PeopleFinder

@@ -11,8 +11,16 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import add_module
-from programme.models import Course, Method, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
-from programme.models import Session as AgendaSession
+from programme.models import (
+    AgendaSession,
+    Course,
+    Method,
+    Module,
+    SessionDesign,
+    SessionFacilitator,
+    SessionTopic,
+    Topic,
+)
 from programme.people.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id, minutes, module_days
 from programme.planning.people import topic_names

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.models import (
+    AgendaSession,
     Course,
     Group,
     Module,
@@ -17,7 +18,6 @@ from programme.models import (
     Person,
     Response,
 )
-from programme.models import Session as AgendaSession
 from programme.reach.filters import UNKNOWN
 
 

@@ -13,6 +13,7 @@ from programme.evaluations.summary import module_summary
 from programme.models import (
     ActionFocalPoint,
     ActionItem,
+    AgendaSession,
     Course,
     CoursePartner,
     Module,
@@ -23,7 +24,6 @@ from programme.models import (
     SessionFacilitator,
     TopicSuggestion,
 )
-from programme.models import Session as AgendaSession
 from programme.people.countries import country_name
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures
 
