@@ -7,6 +7,12 @@ machine's /usr/bin/chromium) logs in and opens every page once through the top n
 is the server process's peak resident set (VmHWM in /proc). It adds an account "benchmark-admin" to the
 database if missing. With --apptest it instead measures this process's own peak while AppTest runs
 every page (no browser needed; the output says which was measured).
+
+    python benchmarks/memory.py --csv-import 1000000
+
+Instead writes a CSV of that many participants (the columns of import_participants.py) and runs
+`python -m programme import participants FILE --dry-run` on a fresh SQLite file with one module; the figure
+is that command's peak resident set (ru_maxrss of the child). Goal: under 1 GB for a million rows.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from programme.web.navigation import PAGES
 from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS, free_port, log_in, open_page, wait_idle
 
 GOAL_MB = 600
+CSV_GOAL_MB = 1024
 PAGE_TIMEOUT_MS = 600_000
 START_SECONDS = 120
 
@@ -111,13 +118,68 @@ def apptest_run(url: str) -> None:
     print(f"goal under {GOAL_MB} MB: {verdict}")
 
 
+def csv_import_run(rows: int) -> None:
+    import csv
+    import random
+    import tempfile
+    from datetime import date
+
+    from benchmarks.import_participants import COUNTRIES, FAMILY, GENDERS, GIVEN, HEADER, ORG_TYPES, SEED
+    from programme.core import schema
+    from programme.core.db import make_engine, session_scope
+    from programme.courses.catalogue import add_course, add_module
+
+    with tempfile.TemporaryDirectory(prefix="programme-benchmark-") as folder:
+        path, database = Path(folder) / "participants.csv", Path(folder) / "benchmark.db"
+        rng = random.Random(SEED)
+        with path.open("w", newline="", encoding="utf-8") as file:
+            writer = csv.writer(file)
+            writer.writerow(HEADER)
+            for number in range(1, rows + 1):
+                given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+                writer.writerow(
+                    [number, f"{given} {family} {number}", rng.choice(GENDERS), rng.choice(COUNTRIES)]
+                    + [rng.choice(COUNTRIES), f"{rng.choice(FAMILY)} Workers Centre {number % 900}"]
+                    + [rng.choice(ORG_TYPES), f"p{number}@example.org", f"+{rng.randint(60, 99)} 5{number:08d}"]
+                    + ["x", rng.choice(["x", ""]), "x"]
+                )
+        url = f"sqlite:///{database}"
+        engine = make_engine(url)
+        schema.upgrade(engine)
+        with session_scope(engine) as session:
+            add_course(session, code="BENCH", title="Benchmark course")
+            day = date(2024, 5, 1)
+            add_module(session, course_code="BENCH", number=1, title="Module 1", start=day, end=day)
+        engine.dispose()
+        print(f"{rows:,} rows, {path.stat().st_size / 2**20:.0f} MB of CSV", flush=True)
+        command = [sys.executable, "-m", "programme", "import", "participants", str(path)]
+        command += ["--course", "BENCH", "--module", "1", "--dry-run", "--json"]
+        started = time.perf_counter()
+        done = subprocess.run(
+            command, cwd=REPO_ROOT, env={**os.environ, "DATABASE_URL": url}, capture_output=True, text=True
+        )
+        seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"exit {done.returncode} in {seconds:.0f} s; {done.stderr.strip()[:300]}")
+    verdict = "ok" if peak < CSV_GOAL_MB else "OVER"
+    print(
+        f"peak RSS of the dry-run import (ru_maxrss of the command): {peak:.0f} MB; goal under {CSV_GOAL_MB} MB: {verdict}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", required=True, help="SQLite file or database URL")
+    parser.add_argument("--db", help="SQLite file or database URL (page measurements)")
+    parser.add_argument("--csv-import", type=int, metavar="ROWS", help="measure a dry-run import of a ROWS-row CSV")
     parser.add_argument("--apptest", action="store_true", help="measure AppTest runs instead of a browser")
     parser.add_argument("--screenshots", type=Path, help="keep a screenshot of each page in this folder")
     args = parser.parse_args()
     print(machine())
+    if args.csv_import:
+        csv_import_run(args.csv_import)
+        return
+    if not args.db:
+        parser.error("--db is required unless --csv-import is given")
     url = database_url(args.db)
     if args.apptest or not os.path.exists(CHROMIUM):
         apptest_run(url)

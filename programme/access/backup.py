@@ -1,4 +1,4 @@
-"""Backups that never lose a record: SQLite's online backup API, pg_dump/pg_restore on PostgreSQL."""
+"""Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
-from programme.core import schema
-from programme.core.db import is_sqlite, session_scope
+from programme.core.db import is_sqlite
 from programme.core.errors import ProgrammeError
-from programme.demo import holds_data
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 PG_DUMP_MAGIC = b"PGDMP"
@@ -27,36 +25,15 @@ def backup(engine: Engine, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         raise ProgrammeError(f"{out.name} already exists; choose a new file name so no backup is overwritten.")
-    if is_sqlite(engine):
-        _sqlite_backup(engine, out)
-    else:
-        _run_pg(["pg_dump", "--format=custom", "--no-owner", "--file", str(out)], engine)
+    try:
+        if is_sqlite(engine):
+            _sqlite_backup(engine, out)
+        else:
+            run_pg(["pg_dump", "--format=custom", "--no-owner", "--file", str(out)], engine)
+    except BaseException:
+        out.unlink(missing_ok=True)  # never leave half a backup that looks like a whole one
+        raise
     return out
-
-
-def restore(engine: Engine, source: Path) -> None:
-    """Restore a backup into an empty database, then upgrade it to the newest schema."""
-    source = Path(source)
-    if not source.is_file():
-        raise ProgrammeError(f"There is no backup file at {source}.")
-    with session_scope(engine) as session:
-        if schema.current_revision(engine) is not None and holds_data(session):
-            raise ProgrammeError("The database already holds data; restore only into an empty database.")
-    head = source.read_bytes()[:16]
-    if is_sqlite(engine):
-        if head != SQLITE_MAGIC:
-            raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
-        _sqlite_restore(engine, source)
-    else:
-        if not head.startswith(PG_DUMP_MAGIC):
-            raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
-        _reset_pg_schema(engine)
-        _run_pg(
-            ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", str(source)],
-            engine,
-            database_flag=True,
-        )
-    schema.upgrade(engine)
 
 
 def _sqlite_backup(engine: Engine, out: Path) -> None:
@@ -71,34 +48,35 @@ def _sqlite_backup(engine: Engine, out: Path) -> None:
         raw.close()
 
 
-def _sqlite_restore(engine: Engine, source: Path) -> None:
-    engine.dispose()
-    origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    raw = engine.raw_connection()
-    try:
-        origin.backup(raw.driver_connection)
-    finally:
-        raw.close()
-        origin.close()
-    engine.dispose()
+def run_pg(
+    command: list[str],
+    engine: Engine | None,
+    *,
+    database_flag: bool = False,
+    failure: str | None = None,
+) -> None:
+    """Run a PostgreSQL client tool on engine's database (none: a tool reading only a file).
 
-
-def _reset_pg_schema(engine: Engine) -> None:
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-
-
-def _run_pg(command: list[str], engine: Engine, *, database_flag: bool = False) -> None:
+    failure is the sentence raised when it fails; the tools' own messages can hold connection details.
+    """
     if shutil.which(command[0]) is None:
         raise ProgrammeError(f"{command[0]} is not installed; install the PostgreSQL client tools.")
-    url = make_url(engine.url)
-    env = {**os.environ, "PGPASSWORD": url.password or ""}
-    target = ["--host", url.host or "localhost", "--port", str(url.port or 5432), "--username", url.username or ""]
-    database = url.database or ""
-    args = [*command[:1], *target, *command[1:]]
-    args += ["--dbname", database] if database_flag else [database]
+    env = dict(os.environ)
+    args = list(command)
+    if engine is not None:
+        url = make_url(engine.url)
+        env["PGPASSWORD"] = url.password or ""
+        target = ["--host", url.host or "localhost", "--port", str(url.port or 5432), "--username", url.username or ""]
+        database = url.database or ""
+        args = [*command[:1], *target, *command[1:]]
+        args += ["--dbname", database] if database_flag else [database]
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        # pg tools' messages can hold connection details: say what failed, not the raw output.
-        raise ProgrammeError(f"{command[0]} failed (exit {done.returncode}); check the database and the file.")
+        raise ProgrammeError(
+            failure or f"{command[0]} failed (exit {done.returncode}); check the database and the file."
+        )
+
+
+from programme.access.restore import restore  # noqa: E402 - restore builds on run_pg above
+
+__all__ = ["backup", "restore", "run_pg"]

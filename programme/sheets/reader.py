@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import PurePath
@@ -14,12 +16,15 @@ import pandas as pd
 import python_calamine
 
 from programme.core.errors import UnreadableFile
+from programme.sheets import limits
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The header is looked for in this many rows from the top (title rows come first).
 HEADER_SEARCH_ROWS = 30
 # A row is taken as the header only when at least this many of its cells are known column names.
 MIN_HEADER_MATCHES = 2
+# Rows turned into a frame at a time: the rows' lists are freed chunk by chunk (limits.py bounds the file).
+ROWS_PER_CHUNK = 50_000
 
 
 @dataclass
@@ -70,38 +75,72 @@ def _cell_text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def _csv_rows(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly anything
-        raise UnreadableFile("The CSV file's text encoding is not UTF-8 or Windows-1252.")
+def _csv_encoding(data: bytes) -> str:
+    """Return "utf-8-sig" when the whole file decodes as UTF-8, else "cp1252"; checked a chunk at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    view = memoryview(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+        for start in range(0, len(view), limits.CHUNK_BYTES):
+            decoder.decode(view[start : start + limits.CHUNK_BYTES])
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        return "cp1252"  # cp1252 decodes nearly anything; undefined bytes are replaced below
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    """Yield a CSV's rows as stripped text, decoding as it goes: memory follows one row, not the file."""
+    limits.check_size(data)
+    encoding = _csv_encoding(data)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
+    try:
+        dialect = csv.Sniffer().sniff(text.read(4096), delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    return [[_cell_text(cell) for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    text.seek(0)
+    try:
+        for row in csv.reader(text, dialect):
+            yield [_cell_text(cell) for cell in row]
+    except csv.Error as error:
+        raise UnreadableFile(f"The CSV file could not be read ({error}); check its quotes and separators.") from None
 
 
-def _workbook_sheets(data: bytes) -> dict[str, list[list[str]]]:
+def _reading_failed(error: BaseException) -> UnreadableFile:
+    if isinstance(error, UnreadableFile):
+        return error
+    return UnreadableFile("The file could not be read as a spreadsheet; it may be damaged or password-protected.")
+
+
+def _workbook_sources(data: bytes) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """Yield (sheet name, its rows) for each sheet; calamine holds one sheet's grid at a time."""
+    limits.check_workbook(data)  # before calamine: a grid it cannot allocate aborts the process
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {}
-        for name in workbook.sheet_names:
-            rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)
-            sheets[name] = [
-                # _cell_text, with its commonest case (ASCII text) spelt out: the same text, sooner
-                [cell.strip() if type(cell) is str and cell.isascii() else _cell_text(cell) for cell in row]
-                for row in rows
-            ]
-        return sheets
-    except Exception as error:
-        raise UnreadableFile(
-            "The file could not be read as a spreadsheet; it may be damaged or password-protected."
-        ) from error
+        names = list(workbook.sheet_names)
+    except BaseException as error:  # calamine panics are BaseException (pyo3 PanicException)
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        raise _reading_failed(error) from None
+    for name in names:
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+            limits.check_extent(limits.Extent(rows=sheet.height, columns=sheet.width), name)
+        except BaseException as error:  # a calamine panic, as above
+            if isinstance(error, (KeyboardInterrupt, SystemExit)):
+                raise
+            raise _reading_failed(error) from None
+        yield name, _sheet_rows(sheet)
+
+
+def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[str]]:
+    try:
+        for row in sheet.iter_rows():
+            # _cell_text, with its commonest case (ASCII text) spelt out: the same text, sooner
+            yield [cell.strip() if type(cell) is str and cell.isascii() else _cell_text(cell) for cell in row]
+    except BaseException as error:  # a calamine panic, as above
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        raise _reading_failed(error) from None
 
 
 def _find_header(
@@ -132,30 +171,52 @@ def read_table(
     if not data:
         raise UnreadableFile("The file is empty.")
     if suffix == ".csv" or suffix == ".txt":
-        sheets = {"CSV": _csv_rows(data)}
+        sources: Iterator[tuple[str, Iterator[list[str]]]] = iter([("CSV", _csv_rows(data))])
     elif suffix in SPREADSHEET_SUFFIXES:
-        sheets = _workbook_sheets(data)
+        sources = _workbook_sources(data)
     else:
         raise UnreadableFile(f"Files of type '{suffix or 'unknown'}' cannot be read; use .xlsx, .xls, .ods or .csv.")
     known = {header_key(name) for field, names in synonyms.items() for name in [field, *names]}
-    chosen = max(sheets.items(), key=lambda item: _find_header(item[1], known, header_cell)[1], default=None)
+    chosen: tuple[str, list[list[str]], Iterator[list[str]]] | None = None
+    best_score = -1
+    for name, rows in sources:
+        top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
+        score = _find_header(top, known, header_cell)[1]
+        if score > best_score:  # the first sheet wins a tie, as max() did
+            chosen, best_score = (name, top, rows), score
     if chosen is None:
         raise UnreadableFile("The file holds no sheet.")
-    name, rows = chosen
-    header_index, score = _find_header(rows, known, header_cell)
+    name, top, rows = chosen
+    header_index, score = _find_header(top, known, header_cell)
     if score < MIN_HEADER_MATCHES:
         raise UnreadableFile("No header row with recognisable column names was found in the first 30 rows.")
-    header = [cell or f"Column {i + 1}" for i, cell in enumerate(rows[header_index])]
-    width = len(header)
-    body, numbers = [], []
-    for offset, row in enumerate(rows[header_index + 1 :], start=header_index + 2):
-        if any(row):
-            body.append(row if len(row) == width else (row + [""] * width)[:width])
-            numbers.append(offset)
-    frame = pd.DataFrame(body, columns=_unique(header), dtype=object)
+    header = _unique([cell or f"Column {i + 1}" for i, cell in enumerate(top[header_index])])
+    frame, numbers = _body(itertools.chain(top[header_index + 1 :], rows), header, first=header_index + 2)
     return SheetTable(
         sheet=name, header_row=header_index + 1, columns=list(frame.columns), frame=frame, row_numbers=numbers
     )
+
+
+def _body(rows: Iterator[list[str]], header: list[str], first: int) -> tuple[pd.DataFrame, list[int]]:
+    """Return the non-blank rows as a frame of text, built ROWS_PER_CHUNK rows at a time, and their numbers."""
+    width = len(header)
+    if width > limits.MAX_COLUMNS:
+        limits.check_extent(limits.Extent(rows=first - 1, columns=width))
+    chunks: list[pd.DataFrame] = []
+    body: list[list[str]] = []
+    numbers: list[int] = []
+    for offset, row in enumerate(rows, start=first):
+        if offset > limits.MAX_ROWS or len(numbers) * width > limits.MAX_CELLS:
+            limits.check_extent(limits.Extent(rows=offset, columns=width, cells=(len(numbers) + 1) * width))
+        if any(row):
+            body.append(row if len(row) == width else (row + [""] * width)[:width])
+            numbers.append(offset)
+            if len(body) == ROWS_PER_CHUNK:
+                chunks.append(pd.DataFrame(body, columns=header, dtype=object))
+                body = []
+    chunks.append(pd.DataFrame(body, columns=header, dtype=object))
+    frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
+    return frame, numbers
 
 
 def _unique(names: list[str]) -> list[str]:

@@ -1,0 +1,229 @@
+"""Restores that cannot destroy: the backup is checked and upgraded apart, and replaces the database only whole.
+
+SQLite: the backup is copied into a new file next to the database (programme-restore-*.db), checked
+(integrity, Programme Manager's tables, a schema revision this version knows) and upgraded there; only then
+does it replace the database file in one atomic rename. PostgreSQL: the dump is restored into a scratch
+database, checked and upgraded there, dumped again, and loaded into the database in one transaction that
+also clears the old schema, so a failure rolls everything back. Until that last step the database is not
+touched; on any failure it is exactly as it was. Temporary files and the scratch database are removed
+whatever happens.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy.engine import Engine, make_url
+
+from programme.access.backup import PG_DUMP_MAGIC, SQLITE_MAGIC, run_pg
+from programme.core import schema
+from programme.core.db import is_sqlite, make_engine, session_scope
+from programme.core.errors import ProgrammeError
+from programme.demo import holds_data
+
+# The tables of the first migration, which a Programme Manager database has at every schema revision: a
+# SQLite file without them is some other program's, and restoring it would wipe every account.
+CORE_TABLES = frozenset(
+    ["alembic_version", "app_setting", "app_user", "audit_entry", "course", "module", "person", "participation"]
+    + ["organisation", "agenda_session", "evaluation_form", "evaluation_response", "import_batch"]
+)
+UNCHANGED = "the database was left as it was"
+TEMP_PREFIX = "programme-restore-"
+
+
+def restore(engine: Engine, source: Path) -> None:
+    """Restore a backup into an empty database at the newest schema; on any failure change nothing."""
+    source = Path(source)
+    if not source.is_file():
+        raise ProgrammeError(f"There is no backup file at {source}.")
+    with session_scope(engine) as session:
+        if schema.current_revision(engine) is not None and holds_data(session):
+            raise ProgrammeError("The database already holds data; restore only into an empty database.")
+    with source.open("rb") as file:
+        head = file.read(16)
+    if is_sqlite(engine):
+        if head != SQLITE_MAGIC:
+            raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
+        _sqlite_restore(engine, source)
+    else:
+        if not head.startswith(PG_DUMP_MAGIC):
+            raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
+        _postgres_restore(engine, source)
+
+
+def check_backup(engine: Engine) -> None:
+    """Refuse a restored copy that is not Programme Manager's or comes from a newer version."""
+    tables = set(sa.inspect(engine).get_table_names())
+    missing = sorted(CORE_TABLES - tables)
+    if missing:
+        raise ProgrammeError(
+            f"This file is not a backup of Programme Manager (it has no table {missing[0]}); {UNCHANGED}."
+        )
+    with engine.connect() as connection:
+        revisions = list(connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+    if len(revisions) != 1:
+        raise ProgrammeError(f"The backup does not say which schema version it has; {UNCHANGED}.")
+    try:
+        known = ScriptDirectory.from_config(schema.alembic_config()).get_revision(revisions[0])
+    except CommandError:
+        known = None
+    if known is None:
+        raise ProgrammeError(
+            f"The backup comes from a newer version of Programme Manager (schema {revisions[0]}); "
+            f"update the app before restoring it; {UNCHANGED}."
+        )
+
+
+def _upgrade(engine: Engine) -> None:
+    try:
+        schema.upgrade(engine)
+    except Exception:  # noqa: BLE001 - any failure of the migrations: the original is untouched
+        raise ProgrammeError(f"The backup could not be upgraded to this version's schema; {UNCHANGED}.") from None
+
+
+def _remove(*paths: Path) -> None:
+    for path in paths:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _disposing(engine: Engine) -> Iterator[Engine]:
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def _sqlite_restore(engine: Engine, source: Path) -> None:
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise ProgrammeError("Restore needs a database file; an in-memory database cannot be replaced.")
+    target = Path(database).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".db", dir=target.parent)
+    os.close(handle)
+    copy = Path(name)
+    try:
+        _sqlite_copy(source, copy)
+        with _disposing(make_engine(f"sqlite:///{copy}")) as restored:
+            check_backup(restored)
+            _upgrade(restored)
+        _sqlite_check_integrity(copy)
+        _sqlite_switch(engine, copy, target)
+    finally:
+        _remove(copy)
+
+
+def _sqlite_copy(source: Path, copy: Path) -> None:
+    """Copy the backup page by page into copy, then refuse it unless SQLite finds it whole."""
+    try:
+        origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(copy)
+            try:
+                origin.backup(target)
+            finally:
+                target.close()
+        finally:
+            origin.close()
+    except sqlite3.Error:
+        raise ProgrammeError(f"The backup is damaged: SQLite cannot read it; {UNCHANGED}.") from None
+    _sqlite_check_integrity(copy)
+
+
+def _sqlite_check_integrity(path: Path) -> None:
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            verdict = [row[0] for row in connection.execute("PRAGMA integrity_check")]
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        verdict = []
+    if verdict != ["ok"]:
+        raise ProgrammeError(f"The backup is damaged: it fails SQLite's integrity check; {UNCHANGED}.")
+
+
+def _sqlite_switch(engine: Engine, copy: Path, target: Path) -> None:
+    """Replace target by copy in one rename, once no one has the database open mid-transaction."""
+    engine.dispose()
+    if target.exists():
+        connection = sqlite3.connect(target)
+        try:
+            busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            connection.close()
+        if busy:
+            raise ProgrammeError(f"The database is in use by another program; close it and try again; {UNCHANGED}.")
+    # Nothing is left in the old write-ahead log (checkpointed above), so no page of it can reach the new file.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(copy, target)
+
+
+def _postgres_restore(engine: Engine, source: Path) -> None:
+    run_pg(["pg_restore", "--list", str(source)], None, failure=f"The backup is damaged or not a dump; {UNCHANGED}.")
+    url = make_url(engine.url)
+    scratch_name = f"{url.database}_restore_{secrets.token_hex(4)}"[-63:]
+    scratch_url = url.set(database=scratch_name).render_as_string(hide_password=False)
+    _create_database(engine, scratch_name)
+    handle, dump_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".dump")
+    os.close(handle)
+    dump = Path(dump_name)
+    try:
+        with _disposing(make_engine(scratch_url)) as scratch:
+            run_pg(
+                ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", str(source)],
+                scratch,
+                database_flag=True,
+                failure=f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.",
+            )
+            check_backup(scratch)
+            _upgrade(scratch)
+            dump.unlink()
+            run_pg(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump)], scratch)
+        engine.dispose()
+        script = _restore_script(dump)
+        run_pg(
+            ["psql", "--quiet", "--no-psqlrc", "--single-transaction", "--set", "ON_ERROR_STOP=1"]
+            + ["--command", "DROP SCHEMA public CASCADE", "--command", "CREATE SCHEMA public", "--file", str(script)],
+            engine,
+            database_flag=True,
+            failure=f"The backup could not be loaded into the database; {UNCHANGED}.",
+        )
+    finally:
+        _remove(dump, Path(f"{dump}.sql"))
+        _drop_database(engine, scratch_name)
+    engine.dispose()
+
+
+def _restore_script(dump: Path) -> Path:
+    script = Path(f"{dump}.sql")
+    run_pg(["pg_restore", "--no-owner", "--file", str(script), str(dump)], None)
+    return script
+
+
+def _create_database(engine: Engine, name: str) -> None:
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except sa.exc.DBAPIError:
+        raise ProgrammeError(
+            "Restore checks the backup in a scratch database first, and this account may not create one "
+            f"(grant it CREATEDB); {UNCHANGED}."
+        ) from None
+
+
+def _drop_database(engine: Engine, name: str) -> None:
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,0 +1,196 @@
+"""Restores that cannot destroy: a bad backup leaves the database exactly as it was, on both databases."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from programme.access import accounts
+from programme.access.backup import backup
+from programme.cli import main
+from programme.core import schema
+from programme.core.db import is_sqlite, make_engine, session_scope
+from programme.models import Person
+
+PASSWORD = "correct horse battery"
+OLDER_REVISION = "0004_participation_lists"
+FUTURE_REVISION = "9999_from_a_newer_version"
+
+
+def _snapshot(engine: Engine) -> dict:
+    """What a failed restore must not change: accounts, settings, the schema revision and the tables."""
+    with engine.connect() as connection:
+        rows = {
+            "users": connection.execute(
+                sa.text("SELECT username, role, password_hash FROM app_user ORDER BY id")
+            ).all(),
+            "settings": connection.execute(sa.text("SELECT key, value FROM app_setting ORDER BY key")).all(),
+            "audit": connection.execute(sa.text("SELECT count(*) FROM audit_entry")).scalar(),
+        }
+    return {**rows, "revision": schema.current_revision(engine), "tables": sorted(sa.inspect(engine).get_table_names())}
+
+
+def _target_with_an_account(engine: Engine) -> dict:
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
+    return _snapshot(engine)
+
+
+def _source_engine(engine: Engine, tmp_path: Path) -> Engine:
+    """An empty database beside the target, on the same backend, for making backups to restore."""
+    if is_sqlite(engine):
+        return make_engine(f"sqlite:///{tmp_path / 'source.db'}")
+    name = f"{engine.url.database}_source"
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
+
+
+def _drop_source(engine: Engine, source: Engine) -> None:
+    source.dispose()
+    if not is_sqlite(engine):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{source.url.database}" WITH (FORCE)')
+
+
+def _backup_of(engine: Engine, tmp_path: Path, prepare: Callable[[Engine], None]) -> Path:
+    source = _source_engine(engine, tmp_path)
+    try:
+        prepare(source)
+        return backup(source, tmp_path / ("backup.db" if is_sqlite(engine) else "backup.dump"))
+    finally:
+        _drop_source(engine, source)
+
+
+def _with_people(revision: str = "head") -> Callable[[Engine], None]:
+    def prepare(source: Engine) -> None:
+        schema.upgrade(source, revision)
+        with source.begin() as connection:
+            now = {"now": datetime(2024, 5, 1, tzinfo=UTC)}
+            connection.execute(
+                sa.text(
+                    "INSERT INTO person (full_name, name_key, gender, consent_listed, consent_email, consent_phone, "
+                    "consent_organisation, consent_photo, created_at, updated_at) "
+                    "VALUES ('Ana Tan', 'ana tan', 'female', false, false, false, false, false, :now, :now)"
+                ),
+                now,
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO app_user (username, password_hash, role, active, failed_logins, created_at) "
+                    "VALUES ('keeper', 'x', 'admin', true, 0, :now)"
+                ),
+                now,
+            )
+
+    return prepare
+
+
+def _newer_schema(source: Engine) -> None:
+    _with_people()(source)
+    with source.begin() as connection:
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = :v"), {"v": FUTURE_REVISION})
+
+
+def _foreign(source: Engine) -> None:
+    with source.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE notes (id integer primary key, body text)"))
+        connection.execute(sa.text("INSERT INTO notes (id, body) VALUES (1, 'shopping list')"))
+
+
+def _damage(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    if data.startswith(b"SQLite format 3"):
+        page = int.from_bytes(data[16:18], "big")
+        for start in range(page, len(data), page):  # every page after the first: headers and cells garbled
+            data[start : start + 64] = b"\xa5" * 64
+    else:
+        del data[len(data) * 2 // 3 :]  # a dump cut off in transfer
+    path.write_bytes(data)
+
+
+def _restore_with_cli(engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    return main(["restore", str(path)])
+
+
+@pytest.fixture
+def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The temporary folder restores write to, empty and this test's own."""
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _leftovers(engine: Engine, temp: Path) -> list[str]:
+    places = [temp] + ([Path(engine.url.database).parent] if is_sqlite(engine) else [])
+    return sorted(path.name for place in places for path in place.glob("programme-*"))
+
+
+@pytest.mark.parametrize(
+    ("case", "prepare", "message"),
+    [
+        ("damaged", _with_people(), "damaged"),
+        ("foreign", _foreign, "not a backup of Programme Manager"),
+        ("newer schema", _newer_schema, "newer version"),
+    ],
+)
+def test_a_bad_backup_changes_nothing(
+    engine: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    case: str,
+    prepare: Callable[[Engine], None],
+    message: str,
+) -> None:
+    before = _target_with_an_account(engine)
+    path = _backup_of(engine, tmp_path, prepare)
+    if case == "damaged":
+        _damage(path)
+    code = _restore_with_cli(engine, path, monkeypatch)
+    error = capsys.readouterr().err
+    assert code != 0
+    assert message in error and "left as it was" in error and len(error.strip().splitlines()) == 1
+    engine.dispose()
+    assert _snapshot(engine) == before
+    assert [user[0] for user in before["users"]] == ["root"]  # the account survived: no "Create administrator"
+    assert _leftovers(engine, private_temp) == []
+    if is_sqlite(engine):
+        with sqlite3.connect(engine.url.database) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_an_older_backup_is_restored_upgraded_and_leaves_no_temporary_files(
+    engine: Engine, tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _target_with_an_account(engine)
+    path = _backup_of(engine, tmp_path, _with_people(OLDER_REVISION))
+    assert _restore_with_cli(engine, path, monkeypatch) == 0
+    engine.dispose()
+    assert schema.current_revision(engine) == schema.head_revision()
+    with session_scope(engine) as session:
+        assert session.scalars(sa.select(Person.full_name)).all() == ["Ana Tan"]
+        assert session.scalars(sa.text("SELECT username FROM app_user")).all() == ["keeper"]  # the backup's
+    assert _leftovers(engine, private_temp) == []
+    if is_sqlite(engine):
+        assert not Path(f"{engine.url.database}-wal").exists() or Path(f"{engine.url.database}-wal").stat().st_size == 0
+        with sqlite3.connect(engine.url.database) as connection:
+            assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    else:
+        with engine.connect() as connection:
+            scratch = connection.execute(
+                sa.text("SELECT datname FROM pg_database WHERE datname LIKE :pattern"),
+                {"pattern": f"{engine.url.database}_restore_%"},
+            ).all()
+        assert scratch == []
