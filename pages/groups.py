@@ -13,7 +13,7 @@ from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_pe
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
 from programme.models import Course, GroupRole, Module, UserRole
 from programme.module_search import PICKER_LIMIT, module_choices
-from programme.privacy import mask_people
+from programme.privacy import team_view
 from programme.sheets import to_csv_bytes
 
 user = ui.guard(UserRole.FACILITATOR)
@@ -30,6 +30,10 @@ SHOWN_COLUMNS = {
     "nationality": "Nationality",
     "gender": "Gender",
     "org_type": "Organisation type",
+    "organisation": "Organisation",
+    "position": "Position",
+    "email": "E-mail",
+    "phone": "Phone",
 }
 
 # The picker lists the newest modules; a search narrows them.
@@ -225,7 +229,7 @@ nationalities = spread["attribute"] == "Nationality"
 spread.loc[nationalities, "value"] = spread.loc[nationalities, "value"].map(country_names)
 chart_right.plotly_chart(spread_chart(spread, attribute), key="spread_chart")
 
-members = mask_people(plan.members_table(), user)
+members = team_view(plan.members_table(), user)
 for start in range(0, len(plan.groups), GROUPS_PER_ROW):
     for column, group in zip(st.columns(GROUPS_PER_ROW), plan.groups[start : start + GROUPS_PER_ROW], strict=False):
         with column:
@@ -338,7 +342,10 @@ downloads[1].download_button(
 )
 downloads[2].download_button(
     "Members (.csv)",
-    to_csv_bytes(members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns]]),
+    # Names, roles and organisations for the exercise; e-mail and phone stay on the page.
+    to_csv_bytes(
+        members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+    ),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click=record_export,

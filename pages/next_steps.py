@@ -8,7 +8,7 @@ from programme import courses, ui
 from programme.errors import ProgrammeError
 from programme.models import ActionStatus, Course, Method, Module, UserRole
 from programme.planning import backlog, next_steps
-from programme.privacy import mask_people
+from programme.privacy import team_view
 
 user = ui.guard(UserRole.FACILITATOR)
 st.title("Next steps and topics")
@@ -42,7 +42,7 @@ ITEM_COLUMNS = {
 
 def _items_editor(frame, key: str) -> None:
     edited = st.data_editor(
-        mask_people(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
+        team_view(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
     )
     if st.button("Save changes", key=f"save_{key}"):
         try:
