@@ -95,7 +95,7 @@ def merge_section(person_id: int, record: dict) -> None:
     if found.empty:
         st.caption("No other record has a similar name and a nationality that does not differ.")
     else:
-        shown = readable(found, countries=["nationality"])
+        shown = readable(found, countries=["nationality"], text=["organisation", "email"])
         st.dataframe(
             shown,
             hide_index=True,
@@ -137,11 +137,18 @@ def merge_section(person_id: int, record: dict) -> None:
     except ProgrammeError as error:
         ui.show_error(error)
         return
-    st.info(
-        f"Merging moves everything of record {remove} to record {keep} and removes record {remove}: "
-        + preview.summary().split("; ", 1)[1]
-        + ". The kept record's name stays; its blank fields are filled from the other."
-    )
+    lines = [
+        f"Merging keeps record {keep} (its name stays) and removes record {remove}.",
+        f"Moves to record {keep}: {preview.moved_words()}.",
+    ]
+    if preview.combined_modules:
+        lines.append(
+            f"{len(preview.combined_modules)} module(s) are in both records: one participation stays, with the "
+            "attendance days of both."
+        )
+    if preview.filled:
+        lines.append(f"Blank fields filled from record {remove}: {', '.join(preview.filled)}.")
+    st.info("  \n".join(lines))
     if preview.role_differs:
         st.warning("In some modules the two records have different roles: the kept record's role stays.")
     with st.form(f"merge_{person_id}"):
@@ -342,7 +349,8 @@ if opened is not None:
 st.subheader("Export")
 st.caption(
     "One row per participation in the chosen course or module. Text that looks like a spreadsheet formula is "
-    "saved as plain text; e-mail and phone are included only for people who consented."
+    "saved as plain text; organisation, e-mail and phone are included only for people who consented (the file "
+    "may leave the team)."
 )
 export_format = st.radio("Format", [".xlsx", ".csv"], horizontal=True, key="people_format")
 if st.button("Prepare the export", key="people_export"):

@@ -54,6 +54,19 @@ CONSENT = (
 )
 
 
+# What each table's rows are, in the users' words (the page's preview and the audit summary).
+ROW_WORDS = {
+    "participation": "participations",
+    "group_member": "group memberships",
+    "session_facilitator": "sessions led",
+    "action_focal_point": "next steps as focal point",
+    "network_member": "network memberships",
+    "outcome": "outcomes",
+    "evaluation_response": "evaluation responses",
+    "import_update": "import records",
+}
+
+
 @dataclass
 class MergeResult:
     """What a merge moved: rows by table, the modules both records took part in, the fields filled."""
@@ -66,10 +79,14 @@ class MergeResult:
     filled: list[str] = field(default_factory=list)
     consent_from_removed: bool = False
 
+    def moved_words(self) -> str:
+        """Return "2 participations, 1 outcome" (what moves, in the users' words), or "nothing"."""
+        moved = [f"{n} {ROW_WORDS.get(table, table.replace('_', ' '))}" for table, n in sorted(self.moved.items()) if n]
+        return ", ".join(moved) or "nothing"
+
     def summary(self) -> str:
         """One sentence, without names, for the audit trail and the page."""
-        moved = ", ".join(f"{n} {table.replace('_', ' ')}" for table, n in sorted(self.moved.items()) if n)
-        parts = [f"person #{self.removed} merged into #{self.kept}", f"moved: {moved or 'nothing'}"]
+        parts = [f"person #{self.removed} merged into #{self.kept}", f"moved: {self.moved_words()}"]
         if self.combined_modules:
             parts.append(f"{len(self.combined_modules)} module(s) in both records: attendance combined")
         if self.role_differs:
