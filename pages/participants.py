@@ -232,7 +232,9 @@ def bulk_consent(ticked: list[int], module_id: int | None) -> None:
             "The audit trail keeps one entry: how many people, the module and what was set (no names)."
         )
         with st.form("bulk_consent"):
-            who = st.radio("For", list(whom), format_func=whom.get, key="bulk_who")
+            # With nobody ticked and a module chosen, its whole list is what is meant.
+            start = 1 if module_id is not None and not ticked else 0
+            who = st.radio("For", list(whom), index=start, format_func=whom.get, key="bulk_who")
             choices = {
                 flag: st.selectbox(
                     label.capitalize(), list(FLAG_CHOICES), format_func=FLAG_CHOICES.get, key=f"bulk_{flag}"
