@@ -5,12 +5,13 @@ from datetime import time
 import pandas as pd
 import streamlit as st
 
-from programme.access.privacy import mask_people
+from programme.access.privacy import team_view
 from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
 from programme.models import Method
+from programme.people.contacts import module_contacts, with_contacts
 from programme.planning import agenda, attendance, exports, templates
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.web import ui
@@ -254,6 +255,7 @@ with library_tab:
 with attendance_tab:
     with ui.db() as session:
         sheet = attendance.attendance_table(session, module_id)
+        contacts = module_contacts(session, module_id)
         rule = completion_rule(session)
     st.caption(
         f"Completion rule of the organisation: **{rule.value}** (changed on Settings). The rule is applied to "
@@ -262,7 +264,8 @@ with attendance_tab:
     if sheet.empty:
         st.info("Nobody is registered for this module yet; import the participant list first.")
     else:
-        shown = readable(mask_people(sheet, user), countries=["nationality"])
+        # The team's own list: organisation and contacts whatever the consent (it governs publication).
+        shown = readable(team_view(with_contacts(sheet, contacts), user), countries=["nationality"])
         day_cols = attendance.day_columns(days)
         marked = st.data_editor(
             shown,
@@ -274,6 +277,10 @@ with attendance_tab:
                 "participation_id": None,
                 "full_name": "Name",
                 "nationality": "Nationality",
+                "organisation": "Organisation",
+                "position": "Position",
+                "email": "E-mail",
+                "phone": "Phone",
                 "role": "Role",
                 "attended": "Attended",
                 "days_attended": "Days attended",

@@ -170,6 +170,9 @@ def show_profile(person_id: int) -> None:
         else:
             st.dataframe(frame, hide_index=True, column_config=PROFILE_HEADERS)
     consent_form(person_id, consent, key="profile")
+    if user.can_edit and st.button("Correct or merge this record", key=f"open_person_{person_id}"):
+        st.session_state["people_open"] = person_id  # Participants opens this person's page
+        st.switch_page("pages/participants.py")
 
 
 def consent_form(person_id: int, consent: dict, *, key: str) -> None:

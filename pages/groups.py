@@ -3,7 +3,7 @@
 import streamlit as st
 
 from programme.access import audit
-from programme.access.privacy import mask_people
+from programme.access.privacy import team_view
 from programme.charts.groups import scores_chart, spread_chart
 from programme.core.errors import ProgrammeError
 from programme.courses.search import PICKER_LIMIT, module_choices
@@ -29,8 +29,12 @@ SHOWN_COLUMNS = {
     "name": "Name",
     "role": "Role",
     "nationality": "Nationality",
+    "organisation": "Organisation",
     "gender": "Gender",
     "org_type": "Organisation type",
+    "position": "Position",
+    "email": "E-mail",
+    "phone": "Phone",
 }
 
 # The picker lists the newest modules; a search narrows them.
@@ -226,7 +230,7 @@ nationalities = spread["attribute"] == "Nationality"
 spread.loc[nationalities, "value"] = spread.loc[nationalities, "value"].map(country_names)
 chart_right.plotly_chart(spread_chart(spread, attribute), key="spread_chart")
 
-members = mask_people(plan.members_table(), user)
+members = team_view(plan.members_table(), user)
 for start in range(0, len(plan.groups), GROUPS_PER_ROW):
     for column, group in zip(st.columns(GROUPS_PER_ROW), plan.groups[start : start + GROUPS_PER_ROW], strict=False):
         with column:
@@ -339,7 +343,10 @@ downloads[1].download_button(
 )
 downloads[2].download_button(
     "Members (.csv)",
-    to_csv_bytes(members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns]]),
+    # Names, roles and organisations for the exercise; e-mail and phone stay on the page.
+    to_csv_bytes(
+        members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+    ),
     file_name=f"{stem}.csv",
     mime="text/csv",
     on_click=record_export,

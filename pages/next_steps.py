@@ -4,7 +4,7 @@ from datetime import time
 
 import streamlit as st
 
-from programme.access.privacy import mask_people
+from programme.access.privacy import team_view
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
 from programme.models import ActionStatus, Course, Method, Module
@@ -42,7 +42,7 @@ ITEM_COLUMNS = {
 
 def _items_editor(frame, key: str) -> None:
     edited = st.data_editor(
-        mask_people(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
+        team_view(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
     )
     if st.button("Save changes", key=f"save_{key}"):
         try:

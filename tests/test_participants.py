@@ -40,11 +40,16 @@ def loaded(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
     return sqlite_url
 
 
-def test_list_shows_contact_fields_only_with_consent(loaded: str) -> None:
+def test_the_team_sees_contacts_without_consent_and_the_export_does_not(loaded: str) -> None:
     with session_scope(make_engine(loaded)) as session:
         people = people_table(session, FACILITATOR).set_index("full_name")
         assert people.loc["Ana Lim", "email"] == "ana@x.org"
-        assert people.loc["Ram Rai", "email"] == "" and people.loc["Ram Rai", "phone"] == ""
+        # Consent governs publication, not the team's own list: Ram's organisation and contacts show.
+        assert people.loc["Ram Rai", "email"] == "ram@x.org" and people.loc["Ram Rai", "phone"] == "+9779801234567"
+        assert people.loc["Ram Rai", "organisation"] == "GEFONT"
+        exported = participations_table(session, FACILITATOR, publication=True).set_index("full_name")
+        assert exported.loc["Ram Rai", "email"] == "" and exported.loc["Ram Rai", "organisation"] == ""
+        assert exported.loc["Ana Lim", "email"] == "ana@x.org"
         assert people.loc["Ana Lim", "modules"] == 1
         assert "consent_email" not in people.columns
         assert list(people_table(session, FACILITATOR, search="rai RAM")["full_name"]) == ["Ram Rai"]
@@ -132,7 +137,7 @@ def test_the_person_picker_tells_people_apart_by_nationality_and_organisation(lo
     people = {row.full_name: row for row in _people(loaded)}
     assert ana == f"Ana Lim · {people['Ana Lim'].nationality} · {people['Ana Lim'].organisation}"
     ram = next(option for option in options if option.startswith("Ram Rai"))
-    assert ram == f"Ram Rai · {people['Ram Rai'].nationality}"  # no organisation shown without consent
+    assert ram == f"Ram Rai · {people['Ram Rai'].nationality} · GEFONT"  # the team sees it without consent
 
 
 def _people(url: str) -> list:

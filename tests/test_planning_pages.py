@@ -186,3 +186,6 @@ def test_the_attendance_grid_names_each_persons_country(demo_db: str) -> None:
     assert grids, "no attendance grid"
     nationalities = set(grids[0]["nationality"])
     assert nationalities and not any(len(value) == 3 and value.isupper() for value in nationalities)
+    # The team's own list: organisation and contacts shown whatever the consent (consent governs publication).
+    assert {"organisation", "position", "email", "phone"} <= set(grids[0].columns)
+    assert grids[0]["organisation"].notna().any()

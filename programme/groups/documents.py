@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import math
 
-import numpy as np
 from docx import Document
 from docx.document import Document as WordDocument
 from docx.shared import Pt
@@ -23,10 +22,6 @@ def _text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     return str(value)
-
-
-def _consented(flag: object) -> bool:
-    return isinstance(flag, (bool, np.bool_)) and bool(flag)
 
 
 def _country(code: object) -> str:
@@ -68,8 +63,8 @@ def group_lists_docx(plan: GroupPlan, *, title: str) -> bytes:
             cells = table.add_row().cells
             cells[0].text = _text(row.get("name"))
             cells[1].text = _country(row.get("nationality"))
-            # The organisation is printed only where the person agreed to share it.
-            cells[2].text = _text(row.get("organisation")) if _consented(row.get("consent_organisation")) else ""
+            # Group lists are the team's own papers: the organisation is printed whatever the consent to publish it.
+            cells[2].text = _text(row.get("organisation"))
             cells[3].text = _text(row.get("role"))
     return _save(document)
 
@@ -81,7 +76,11 @@ def role_cards_docx(plan: GroupPlan, *, title: str) -> bytes:
     table_rows = plan.members_table()
     for group in plan.groups:
         rows = table_rows[table_rows["group"] == group.name].to_dict("records")
-        team = "; ".join(f"{_text(r.get('name'))} ({_text(r.get('role'))})" for r in rows)
+        # Each member with their role and organisation (the team's own papers: consent governs publication).
+        team = "; ".join(
+            f"{_text(r.get('name'))} ({', '.join(p for p in (_text(r.get('role')), _text(r.get('organisation'))) if p)})"
+            for r in rows
+        )
         for row in rows:
             role = GroupRole(row["role"])
             card = document.add_table(rows=1, cols=1)
@@ -90,6 +89,9 @@ def role_cards_docx(plan: GroupPlan, *, title: str) -> bytes:
             heading = cell.paragraphs[0].add_run(f"{_text(row.get('name'))} · {group.name}")
             heading.bold = True
             heading.font.size = Pt(13)
+            works = " · ".join(part for part in (_text(row.get("position")), _text(row.get("organisation"))) if part)
+            if works:
+                cell.add_paragraph(works)
             role_line = cell.add_paragraph()
             role_line.add_run("Your role: ").bold = True
             role_line.add_run(f"{role.value}. {ROLE_DUTIES[role]}")

@@ -40,7 +40,10 @@ PARTICIPANT_COLUMNS = [
     "organisation",
     "languages",
     "returning",
-    # Whether the organisation may be shown next to the name (see programme.access.privacy).
+    # For the team's group lists and role cards (consent governs publication, not these: programme.access.privacy).
+    "position",
+    "email",
+    "phone",
     "consent_organisation",
 ]
 
@@ -70,6 +73,9 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
             Organisation.org_type,
             Organisation.name.label("organisation"),
             Person.languages,
+            Person.position,
+            Person.email,
+            Person.phone,
             Person.consent_organisation,
             earlier.label("came_before"),
         )
@@ -308,6 +314,9 @@ def _people_frame(session: Session, person_ids: Iterable[int]) -> pd.DataFrame:
             Organisation.org_type,
             Organisation.name.label("organisation"),
             Person.languages,
+            Person.position,
+            Person.email,
+            Person.phone,
             Person.consent_organisation,
         )
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)

@@ -1,4 +1,4 @@
-"""Participants out: the searchable list of people and the participant export, both consent-aware."""
+"""Participants out: the searchable list of people (the team's view) and the participant export (consent-aware)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.access.accounts import SignedIn
-from programme.access.privacy import mask_people
+from programme.access.privacy import mask_people, team_view
 from programme.core.errors import ProgrammeError
 from programme.courses.catalogue import get_course, get_module
 from programme.models import Course, Module, Organisation, Participation, Person
@@ -18,7 +18,7 @@ from programme.people.countries import country_name
 from programme.people.names import fold
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
-# The person columns every list and export reads (the consent flags are dropped by mask_people).
+# The person columns every list and export reads (the consent flags are dropped by team_view and mask_people).
 _PERSON_COLUMNS = [
     Person.id.label("person_id"),
     Person.full_name,
@@ -66,7 +66,11 @@ def people_table(
     course_code: str | None = None,
     module_id: int | None = None,
 ) -> pd.DataFrame:
-    """Return one row per person (not erased) with the modules they took part in, masked for the user."""
+    """Return one row per person (not erased) with the modules they took part in, as the team sees them.
+
+    Facilitators and admins see organisation and contacts whatever the consent (it governs publication);
+    viewers see no names or contacts (programme.access.privacy.team_view).
+    """
     modules = (
         sa.select(
             Participation.person_id,
@@ -92,7 +96,7 @@ def people_table(
     frame = pd.DataFrame(session.execute(_search(query, search)).mappings().all())
     if frame.empty:
         frame = pd.DataFrame(columns=[column.name for column in query.selected_columns])
-    return mask_people(_plain(frame), user)
+    return team_view(_plain(frame), user)
 
 
 def _in_scope(session: Session, query: sa.Select, course_code: str | None, module_id: int | None) -> sa.Select:
@@ -147,7 +151,7 @@ def people_page(
         .order_by(Person.full_name, Person.id)
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
-    return mask_people(_plain(frame), user)
+    return team_view(_plain(frame), user)
 
 
 def person_participations(session: Session, person_id: int) -> pd.DataFrame:
@@ -175,9 +179,18 @@ def person_participations(session: Session, person_id: int) -> pd.DataFrame:
 
 
 def participations_table(
-    session: Session, user: SignedIn, *, course_code: str | None = None, module_number: int | None = None
+    session: Session,
+    user: SignedIn,
+    *,
+    course_code: str | None = None,
+    module_number: int | None = None,
+    publication: bool = False,
 ) -> pd.DataFrame:
-    """Return one row per participation (course, module, role, attendance) with the person, masked for the user."""
+    """Return one row per participation (course, module, role, attendance) with the person, masked for the user.
+
+    publication: the table leaves the team (an export for partners), so contact fields follow each person's
+    consent (programme.access.privacy.mask_people); otherwise the team's view (programme.access.privacy.team_view).
+    """
     if module_number is not None and course_code is None:
         raise ProgrammeError("Give the course as well as the module number.")
     query = (
@@ -206,7 +219,7 @@ def participations_table(
     frame = pd.DataFrame(session.execute(query).mappings().all())
     if frame.empty:
         frame = pd.DataFrame(columns=[column.name for column in query.selected_columns])
-    return mask_people(_plain(frame), user)
+    return (mask_people if publication else team_view)(_plain(frame), user)
 
 
 def export_participants(
@@ -217,13 +230,16 @@ def export_participants(
     course_code: str | None = None,
     module_number: int | None = None,
 ) -> tuple[bytes, int]:
-    """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited."""
+    """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited.
+
+    An export leaves the app (it may go to partners), so organisation, e-mail and phone follow each person's consent.
+    """
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in EXPORT_FORMATS:
         raise ProgrammeError("The export file must end in .xlsx or .csv.")
     if not user.can_see_names:
         raise ProgrammeError("Exporting participants needs the facilitator or admin role.")
-    frame = participations_table(session, user, course_code=course_code, module_number=module_number)
+    frame = participations_table(session, user, course_code=course_code, module_number=module_number, publication=True)
     data = to_csv_bytes(frame) if suffix == ".csv" else to_xlsx_bytes({"Participants": frame})
     scope = f"course {course_code}" if course_code else "all courses"
     if module_number is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -75,6 +76,8 @@ class ModuleReportContent:
     evaluation_responses: int = 0
     next_steps: list[NextStep] = field(default_factory=list)
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The module's facilitators and resource persons by role, named: their role is public in the programme.
+    team: dict[str, list[str]] = field(default_factory=dict)
 
 
 def date_span(start: date, end: date) -> str:
@@ -95,9 +98,33 @@ def public_name(person: Person) -> str | None:
     return None
 
 
-def _names(people: list[Person]) -> tuple[list[str], int]:
-    names = [name for name in (public_name(p) for p in people) if name]
+def staff_name(person: Person) -> str | None:
+    """Return the name of someone who led sessions or facilitated (a public role), unless they were erased."""
+    return person.full_name if person.erased_at is None and person.full_name else None
+
+
+def _names(people: list[Person], *, named: Callable[[Person], str | None] = public_name) -> tuple[list[str], int]:
+    names = [name for name in (named(p) for p in people) if name]
     return names, len(people) - len(names)
+
+
+TEAM_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
+
+
+def _team(session: Session, module_id: int) -> dict[str, list[str]]:
+    """Return the names of the module's facilitators and resource persons, by role (erased people left out)."""
+    rows = session.execute(
+        sa.select(Participation.role, Person)
+        .join(Person, Person.id == Participation.person_id)
+        .where(Participation.module_id == module_id, Participation.role.in_(TEAM_ROLES))
+        .order_by(Person.full_name)
+    ).all()
+    team: dict[str, list[str]] = {}
+    for role, person in rows:
+        name = staff_name(person)
+        if name:
+            team.setdefault(getattr(role, "value", role), []).append(name)
+    return team
 
 
 def _partners(session: Session, course_id: int) -> list[tuple[str, str]]:
@@ -154,7 +181,7 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
             .where(SessionFacilitator.session_id == item.id)
             .order_by(Person.full_name)
         ).all()
-        names, unnamed = _names(list(people))
+        names, unnamed = _names(list(people), named=staff_name)
         items.append(
             AgendaItem(
                 item.day,
@@ -240,4 +267,5 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         evaluation_responses=responses,
         next_steps=_next_steps(session, module_id),
         topics=_topics(session, module_id),
+        team=_team(session, module_id),
     )

@@ -85,6 +85,18 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
         f"{f['civil_society_share']:.0f}% came from civil society organisations "
         "(NGOs, trade unions, faith-based and migrant community organisations)."
     )
+    if c.team:
+        document.add_paragraph(team_sentence(c.team))
+
+
+def team_sentence(team: dict[str, list[str]]) -> str:
+    """Return "Facilitators: A and B. Resource person: C." (facilitators first)."""
+    parts = []
+    for role in sorted(team, key=lambda r: (r != "facilitator", r)):
+        names = team[role]
+        label = role if len(names) == 1 else f"{role}s"
+        parts.append(f"{label[0].upper()}{label[1:]}: {_and(names)}.")
+    return " ".join(parts)
 
 
 def _participants(document: Document, c: ModuleReportContent) -> None:

@@ -1,0 +1,80 @@
+"""The person's page on Participants: correct the record, merge a duplicate, consent for a module's list."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from programme.core.db import make_engine, session_scope
+from programme.models import AuditEntry, Participation, Person, UserRole
+from programme.people.names import name_key
+from tests.apptest_support import run_page
+from tests.test_participants import loaded  # noqa: F401 - the fixture: Ana Lim, Ram Rai, -Sneaky Name in BKK 1
+
+
+def _open(app, name: str):
+    option = next(index for index, label in enumerate(app.selectbox(key="people_person").options) if name in label)
+    return app.selectbox(key="people_person").select_index(option).run()
+
+
+def _person(url: str, email: str) -> Person:
+    with session_scope(make_engine(url)) as session:
+        found = session.scalar(sa.select(Person).where(Person.email == email))
+        session.expunge_all()
+        return found
+
+
+def test_a_facilitator_corrects_a_record_and_a_wrong_value_keeps_what_was_typed(loaded: str) -> None:  # noqa: F811
+    app = _open(run_page("pages/participants.py", UserRole.FACILITATOR), "Ram Rai")
+    ram = _person(loaded, "ram@x.org")
+    key = f"edit_{{}}_{ram.id}"
+    app.text_input(key=key.format("nationality")).input("Narnia")
+    app.text_input(key=key.format("position")).input("Organiser")
+    app = app.button(key=f"FormSubmitter:edit_person_{ram.id}-Save the corrections").click().run()
+    assert not app.exception, app.exception
+    assert any("Nationality" in e.value and "Narnia" in e.value for e in app.error)
+    assert app.text_input(key=key.format("position")).value == "Organiser"  # what was typed is kept
+    app.text_input(key=key.format("nationality")).input("Nepal")
+    app = app.button(key=f"FormSubmitter:edit_person_{ram.id}-Save the corrections").click().run()
+    assert not app.exception, app.exception
+    assert any("Saved: position" in s.value for s in app.success)
+    assert _person(loaded, "ram@x.org").position == "Organiser"
+
+
+def test_a_duplicate_is_offered_and_merged_from_the_page(loaded: str) -> None:  # noqa: F811
+    engine = make_engine(loaded)
+    with session_scope(engine) as session:  # a second Ram Rai, as an import turned down as "new person" makes
+        ram = session.scalar(sa.select(Person).where(Person.email == "ram@x.org"))
+        twin = Person(full_name="Ram Rai", name_key=name_key("Ram Rai"), nationality="NPL", position="Lawyer")
+        session.add(twin)
+        session.flush()
+        ram_id, twin_id = ram.id, twin.id
+    app = _open(run_page("pages/participants.py", UserRole.FACILITATOR), "Ram Rai · Nepal · GEFONT")
+    app = app.selectbox(key=f"merge_with_{ram_id}").select(twin_id).run()
+    assert any(f"removes record {twin_id}" in info.value for info in app.info)
+    submit = f"FormSubmitter:merge_{ram_id}-Merge the two records"
+    app = app.button(key=submit).click().run()
+    assert any("Tick the box" in w.value for w in app.warning)
+    next(box for box in app.checkbox if "same person" in box.label).check()
+    app = app.button(key=submit).click().run()
+    assert not app.exception, app.exception
+    assert any(f"record {twin_id} is now part of record {ram_id}" in s.value for s in app.success)
+    with session_scope(engine) as session:
+        assert session.get(Person, twin_id) is None and session.get(Person, ram_id).position == "Lawyer"
+        assert session.scalar(sa.select(AuditEntry.username).where(AuditEntry.action == "merge")) == "tester"
+
+
+@pytest.mark.parametrize("role", [UserRole.FACILITATOR])
+def test_consent_for_everyone_in_a_module_from_the_page(loaded: str, role: UserRole) -> None:  # noqa: F811
+    app = run_page("pages/participants.py", role)
+    app = app.selectbox(key="people_course").select("BKK").run()
+    app = app.selectbox(key="people_module").select_index(1).run()
+    app.radio(key="bulk_who").set_value("module")
+    app.selectbox(key="bulk_consent_listed").set_value("yes")
+    next(t for t in app.text_input if t.label == "Where the consent comes from").input("signed forms")
+    app = app.button(key="FormSubmitter:bulk_consent-Set consent").click().run()
+    assert not app.exception, app.exception
+    assert any("Consent set for 3 people" in s.value for s in app.success)
+    with session_scope(make_engine(loaded)) as session:
+        listed = session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.consent_listed.is_(True)))
+        assert listed == session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 3
