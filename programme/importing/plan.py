@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
+from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
 from programme.importing.validate import PersonRow, RowError, validate_rows
 from programme.models import ImportBatch, ImportKind, Module
@@ -57,6 +58,8 @@ class ImportPlan:
     index: PeopleIndex
     warnings: list[str] = field(default_factory=list)
     previous_batches: list[int] = field(default_factory=list)
+    list_kind: ListKind = ListKind.PARTICIPANTS
+    detected_kind: ListKind = ListKind.PARTICIPANTS
 
     @property
     def errors(self) -> list[RowError]:
@@ -86,6 +89,7 @@ class ImportPlan:
         counts = self.counts(accepted)
         return {
             "file": self.file_name,
+            "list": self.list_kind.value,
             "sheet": self.sheet,
             "header_row": self.header_row,
             "rows": counts["rows"],
@@ -124,10 +128,29 @@ def build_plan(
     module: Module,
     file_name: str,
     file_hash: str,
+    list_kind: ListKind | str | None = None,
 ) -> ImportPlan:
-    """Return what importing the sheet into the module would do; writes nothing."""
+    """Return what importing the sheet into the module would do; writes nothing.
+
+    list_kind says what the list is (registration, participants, attendance); None takes the kind detected
+    from the columns. A registration list's day columns are not read; an attendance sheet needs them.
+    """
     if not mapping.has_name():
         raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
+    detected = detect_list_kind(table.columns, mapping)
+    kind = ListKind(list_kind) if list_kind else detected
+    kind_warnings = []
+    if kind == ListKind.ATTENDANCE and not mapping.days:
+        raise ProgrammeError(
+            "An attendance sheet needs columns of days (Day 1, Day 2...) and this list has none; choose the day "
+            "columns, or import it as a participant list (people who took part) or a registration list."
+        )
+    if kind == ListKind.REGISTRATION and mapping.days:
+        kind_warnings.append(
+            f"The day columns ({', '.join(mapping.days)}) are not read: a registration list records who "
+            "registered, not who came. Import the list as an attendance sheet to record the days."
+        )
+        mapping = ColumnMapping(fields=dict(mapping.fields), days={})
     people = validate_rows(table, mapping)
     if not people:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
@@ -144,7 +167,15 @@ def build_plan(
         module_days=module_days,
         rows=rows,
         index=index,
+        list_kind=kind,
+        detected_kind=detected,
     )
+    plan.warnings.extend(kind_warnings)
+    if kind != detected:
+        plan.warnings.append(
+            f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
+            f"{LIST_KIND_LABELS[kind].lower()}, as chosen."
+        )
     extra_days = sorted(day for day in mapping.days.values() if day > module_days)
     if extra_days:
         plan.warnings.append(

@@ -12,7 +12,7 @@ from sqlmodel import Session, SQLModel
 from programme import audit
 from programme.errors import NotFound, ProgrammeError
 from programme.import_batches import newest_batches
-from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON
+from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
 from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow
 
@@ -115,6 +115,9 @@ def _revert_updates(session: Session, batch_id: int) -> int:
                 .where(PARTICIPATION.c.id == old["id"])
                 .values(attended=old["attended"], completed=old["completed"], days_attended=old.get("days_attended"))
             )
+        elif update.field == REGISTERED_FIELD:
+            old = json.loads(update.old_value or "{}")
+            session.execute(sa.update(PARTICIPATION).where(PARTICIPATION.c.id == old["id"]).values(registered=False))
         else:
             session.execute(
                 sa.update(PERSON)

@@ -15,6 +15,7 @@ from programme import audit
 from programme.attendance import completion_rule, is_completed
 from programme.bulk import Constant, write_columns
 from programme.errors import ProgrammeError
+from programme.importing.lists import ListKind
 from programme.importing.plan import ImportPlan, RowStatus
 from programme.importing.validate import PersonRow
 from programme.models import (
@@ -24,7 +25,6 @@ from programme.models import (
     ImportKind,
     ImportUpdate,
     Organisation,
-    OrgType,
     Participation,
     ParticipationRole,
     Person,
@@ -51,6 +51,8 @@ FILLABLE = (
 )
 # The ImportUpdate field that records a participation's attendance filled by the import.
 ATTENDANCE_FIELD = "participation.attendance"
+# The ImportUpdate field that records a participation marked registered by a registration list.
+REGISTERED_FIELD = "participation.registered"
 PERSON = Person.__table__
 PARTICIPATION = Participation.__table__
 
@@ -71,6 +73,7 @@ class ImportResult:
     attendance_days: int
     organisations: int
     skipped_rows: int
+    list_kind: str = ListKind.PARTICIPANTS.value
 
 
 @dataclass
@@ -163,6 +166,7 @@ def apply_plan(
         attendance_days=days,
         organisations=len(organisations.created),
         skipped_rows=counts["error_rows"],
+        list_kind=plan.list_kind.value,
     )
     batch.counts = json.dumps({**asdict(result), "rows": counts["rows"], "organisation_ids": organisations.created})
     audit.record(
@@ -172,7 +176,7 @@ def apply_plan(
         entity="import_batch",
         entity_id=batch.id,
         summary=(
-            f"participants into module {plan.module_id}: {created} new people, {len(existing)} matched, "
+            f"{plan.list_kind.value} list into module {plan.module_id}: {created} new people, {len(existing)} matched, "
             f"{participations} participations, {updated} blank fields filled, {result.skipped_rows} rows skipped"
         ),
         after={key: value for key, value in asdict(result).items()},
@@ -276,7 +280,7 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
             continue
         key = (org_key, country)
         if key not in known and key not in wanted:
-            wanted[key] = (name, (org_type or OrgType.OTHER).value)
+            wanted[key] = (name, org_type.value if org_type else None)
     created = _reserve_ids(session, table, len(wanted))
     _write(
         session,
@@ -400,8 +404,12 @@ def _is_blank(name: str, value: Any) -> bool:
 def _participations(
     session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int, report: Progress
 ) -> tuple[int, int]:
-    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows)."""
+    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows).
+
+    A registration list adds people as registered with attendance not recorded (attended NULL, not completed).
+    """
     rule = completion_rule(session)
+    registration = plan.list_kind == ListKind.REGISTRATION
     already = [t for t in targets if t.person_id in plan.index.in_module]
     fresh = [t for t in targets if t.person_id not in plan.index.in_module]
     ids = _reserve_ids(session, PARTICIPATION, len(fresh))
@@ -410,8 +418,8 @@ def _participations(
     # Completion depends only on (attended, days attended): judged once for each pair.
     judged: dict[tuple[bool, int | None], bool] = {}
     for target, participation_id in zip(fresh, ids, strict=True):
-        marks = target.days()
-        outcome = _attendance(marks)
+        marks = None if registration else target.days()
+        outcome = (None, None) if registration else _attendance(marks)
         if outcome not in judged:
             judged[outcome] = is_completed(
                 rule, attended=outcome[0], days_attended=outcome[1], module_days=plan.module_days
@@ -431,15 +439,46 @@ def _participations(
         "attended": attended,
         "completed": completed,
         "days_attended": days_attended,
+        "registered": Constant(registration),
         "pre_test_score": Constant(None),
         "post_test_score": Constant(None),
         "import_batch_id": Constant(batch_id),
     }
     _write(session, PARTICIPATION, columns, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
-    for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
-        days[name].extend(values)
+    if registration:
+        _mark_registered(session, plan, already, batch_id)
+    else:
+        for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
+            days[name].extend(values)
     _write(session, AttendanceDay.__table__, days)
     return len(fresh), len(days["day"])
+
+
+def _mark_registered(session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int) -> None:
+    """Mark the participations already in the module as registered (kept as ImportUpdates, for undo)."""
+    person_ids = [target.person_id for target in targets]
+    for chunk in _chunks(person_ids):
+        rows = session.execute(
+            sa.select(PARTICIPATION.c.id, PARTICIPATION.c.person_id).where(
+                PARTICIPATION.c.module_id == plan.module_id,
+                PARTICIPATION.c.person_id.in_(chunk),
+                PARTICIPATION.c.registered.is_(False),
+            )
+        ).all()
+        if not rows:
+            continue
+        ids = [row.id for row in rows]
+        session.execute(sa.update(PARTICIPATION).where(PARTICIPATION.c.id.in_(ids)).values(registered=True))
+        _write(
+            session,
+            ImportUpdate.__table__,
+            {
+                "batch_id": Constant(batch_id),
+                "person_id": [row.person_id for row in rows],
+                "field": Constant(REGISTERED_FIELD),
+                "old_value": [json.dumps({"id": row.id}) for row in rows],
+            },
+        )
 
 
 def _attendance(days: dict[int, bool] | None) -> tuple[bool, int | None]:
@@ -462,10 +501,11 @@ def _fill_attendance(
 
     A participation with no attendance at all (a registration list imported before the attendance sheet)
     takes the sheet's days. One with days recorded (yesterday's sheet) gains the days it lacks (today's
-    sheet). One whose attendance is known only as a number of days is left as it is. Each change is kept
-    as an ImportUpdate, so that undo takes back exactly the days added.
+    sheet). One whose attendance is known only as a number of days is left as it is. A person on a participant
+    list (no days) who was only registered is recorded as having taken part. Each change is kept as an
+    ImportUpdate, so that undo takes back exactly the days added.
     """
-    with_days = {t.person_id: t.days() for t in targets if t.days()}
+    with_days: dict[int, dict[int, bool] | None] = {t.person_id: t.days() for t in targets}  # type: ignore[misc]
     if not with_days:
         return []
     query = sa.select(
@@ -480,6 +520,10 @@ def _fill_attendance(
     day_rows: list[dict[str, Any]] = []
     for participation_id, person_id, attended, completed, days_attended in rows:
         known = recorded.get(participation_id, {})
+        if with_days[person_id] is None:
+            if attended is None:  # only registered: a participant list says they took part
+                _took_part(session, plan, rule, participation_id, person_id, batch_id)
+            continue
         if not known and days_attended is not None:
             continue  # a number of days without the days themselves: nothing to add them to
         added = {day: present for day, present in with_days[person_id].items() if day not in known}
@@ -507,6 +551,26 @@ def _fill_attendance(
         )
         day_rows.extend(_day_rows(participation_id, added))
     return day_rows
+
+
+def _took_part(
+    session: Session, plan: ImportPlan, rule: Any, participation_id: int, person_id: int, batch_id: int
+) -> None:
+    """Record a registered person as having taken part (days not known), keeping the old state for undo."""
+    session.execute(
+        sa.update(PARTICIPATION)
+        .where(PARTICIPATION.c.id == participation_id)
+        .values(
+            attended=True,
+            completed=is_completed(rule, attended=True, days_attended=None, module_days=plan.module_days),
+        )
+    )
+    old = {"id": participation_id, "attended": None, "completed": False, "added_days": []}
+    session.execute(
+        sa.insert(ImportUpdate.__table__).values(
+            batch_id=batch_id, person_id=person_id, field=ATTENDANCE_FIELD, old_value=json.dumps(old)
+        )
+    )
 
 
 def _recorded_days(participation_ids: list[int], session: Session) -> dict[int, dict[int, bool]]:

@@ -25,7 +25,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.models import Session as AgendaSession
-from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures
+from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
 @dataclass
@@ -75,6 +75,8 @@ class ModuleReportContent:
     evaluation_responses: int = 0
     next_steps: list[NextStep] = field(default_factory=list)
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # How the registration list compares (reach.registrations): registered, registered_took_part, ...
+    registrations: dict[str, int] = field(default_factory=dict)
 
 
 def date_span(start: date, end: date) -> str:
@@ -240,4 +242,5 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         evaluation_responses=responses,
         next_steps=_next_steps(session, module_id),
         topics=_topics(session, module_id),
+        registrations=registrations(session, participants),
     )
