@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from programme.cli import main
 from programme.courses import get_module
-from programme.db import REPO_ROOT, session_scope
+from programme.db import REPO_ROOT, make_engine, session_scope
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet, undo_batch
 from programme.importing.lists import ListKind
 from programme.models import Participation, Person
@@ -195,3 +195,24 @@ def test_registration_list_over_people_already_in_the_module_marks_them_register
     # 40 only on the sheet; 20 on both (attendance kept); 40 only registered (not recorded).
     counts = {(registered, attended): n for registered, attended, n in rows}
     assert counts == {(False, True): 40, (True, True): 20, (True, None): 40}
+
+
+def test_the_import_page_asks_what_the_list_is(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_importing import page_with_upload, with_module
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    engine = make_engine(sqlite_url)
+    with_module(engine)
+    app = page_with_upload(REGISTRATIONS.name, REGISTRATIONS.read_bytes())
+    assert not app.exception, app.exception
+    radio = app.radio[0]
+    assert radio.label == "What is this list?" and radio.value == ListKind.REGISTRATION  # detected
+    assert any("because it has a column 'Timestamp'" in caption.value for caption in app.caption)
+    # Chosen as a list of people who took part: the import records them as attended.
+    app = radio.set_value(ListKind.PARTICIPANTS).run()
+    assert any("looks like a registration list" in warning.value for warning in app.warning)
+    app = next(b for b in app.button if b.label.startswith("Import 61 rows")).click().run()
+    assert not app.exception, app.exception
+    assert any("(participant list)" in success.value for success in app.success)
+    with session_scope(engine) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Participation.attended.is_(True))) == 60
