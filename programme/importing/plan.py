@@ -171,6 +171,7 @@ def build_plan(
         detected_kind=detected,
     )
     plan.warnings.extend(kind_warnings)
+    plan.warnings.extend(_consent_warnings(people))
     if kind != detected:
         plan.warnings.append(
             f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
@@ -206,6 +207,19 @@ def build_plan(
             "people already imported are matched, not added again."
         )
     return plan
+
+
+# Unclear consent answers named one by one; more are counted.
+CONSENT_WARNINGS_SHOWN = 5
+
+
+def _consent_warnings(people: list[PersonRow]) -> list[str]:
+    """Return the unclear consent answers as warnings naming row and column (the first few, then a count)."""
+    notes = [note for person in people for note in person.warnings]
+    shown = [f"Row {note.row}, column '{note.column}': {note.message}" for note in notes[:CONSENT_WARNINGS_SHOWN]]
+    if len(notes) > CONSENT_WARNINGS_SHOWN:
+        shown.append(f"{len(notes) - CONSENT_WARNINGS_SHOWN} more consent answers are unclear and were not set.")
+    return shown
 
 
 def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:

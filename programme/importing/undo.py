@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -12,6 +13,7 @@ from sqlmodel import Session, SQLModel
 from programme import audit
 from programme.errors import NotFound, ProgrammeError
 from programme.import_batches import newest_batches
+from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
 from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow
@@ -128,8 +130,12 @@ def _revert_updates(session: Session, batch_id: int) -> int:
 
 
 def _typed(field: str, value: str | None) -> Any:
+    if field in CONSENT_FIELDS:
+        return value == "True"  # the consent flags are never NULL: a missing old value was False
     if value is None:
         return None
+    if field == "consent_date":
+        return date.fromisoformat(value)
     return int(value) if field == "organisation_id" else value
 
 

@@ -15,6 +15,7 @@ from programme import audit
 from programme.attendance import completion_rule, is_completed
 from programme.bulk import Constant, write_columns
 from programme.errors import ProgrammeError
+from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.lists import ListKind
 from programme.importing.plan import ImportPlan, RowStatus
 from programme.importing.validate import PersonRow
@@ -74,6 +75,7 @@ class ImportResult:
     organisations: int
     skipped_rows: int
     list_kind: str = ListKind.PARTICIPANTS.value
+    consents: int = 0  # people whose consent the list recorded
 
 
 @dataclass
@@ -152,9 +154,11 @@ def apply_plan(
     without_org = [target for target in existing if current[target.person_id]["organisation_id"] is None]  # type: ignore[index]
     organisations = _organisations(session, new + without_org)
     report(0.2, "New people")
-    created = _insert_people(session, new, organisations, batch.id, report)
+    consent = _ConsentColumns(plan)
+    created = _insert_people(session, new, organisations, batch.id, report, consent)
     report(0.6, "Blank fields of known people")
     updated = _fill_blanks(session, existing, current, organisations, batch.id)
+    consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
     report(0.7, "Participations")
     participations, days = _participations(session, plan, new + existing, batch.id, report)
     result = ImportResult(
@@ -167,6 +171,7 @@ def apply_plan(
         organisations=len(organisations.created),
         skipped_rows=counts["error_rows"],
         list_kind=plan.list_kind.value,
+        consents=consents,
     )
     batch.counts = json.dumps({**asdict(result), "rows": counts["rows"], "organisation_ids": organisations.created})
     audit.record(
@@ -177,7 +182,8 @@ def apply_plan(
         entity_id=batch.id,
         summary=(
             f"{plan.list_kind.value} list into module {plan.module_id}: {created} new people, {len(existing)} matched, "
-            f"{participations} participations, {updated} blank fields filled, {result.skipped_rows} rows skipped"
+            f"{participations} participations, {updated} blank fields filled, {consents} people's consent recorded, "
+            f"{result.skipped_rows} rows skipped"
         ),
         after={key: value for key, value in asdict(result).items()},
     )
@@ -297,8 +303,36 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     return _Organisations(ids=known, created=created)
 
 
+@dataclass
+class _ConsentColumns:
+    """The sheet's consent columns: what each person's answers give, and the form's wording as the source."""
+
+    plan: ImportPlan
+    recorded_new: int = 0
+
+    @property
+    def fields(self) -> list[str]:
+        return [name for name in CONSENT_FIELDS if name in self.plan.mapping.fields]
+
+    def answers(self, target: _Target) -> dict[str, bool]:
+        """Return the consents the person's rows answer clearly (none for blank or unclear answers)."""
+        given = {name: target.first(name) for name in self.fields}
+        return {name: bool(value) for name, value in given.items() if value is not None}
+
+    def source(self, answered: dict[str, bool]) -> str:
+        """Return "FILE: 'wording'; 'wording'": where the consent comes from, cut to the column's 200 characters."""
+        headers = dict.fromkeys(self.plan.mapping.fields[name] for name in answered)
+        text = f"{self.plan.file_name}: " + "; ".join(f"'{header}'" for header in headers)
+        return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _insert_people(
-    session: Session, targets: list[_Target], organisations: _Organisations, batch_id: int, report: Progress
+    session: Session,
+    targets: list[_Target],
+    organisations: _Organisations,
+    batch_id: int,
+    report: Progress,
+    consent: _ConsentColumns | None = None,
 ) -> int:
     ids = _reserve_ids(session, PERSON, len(targets))
     for target, person_id in zip(targets, ids, strict=True):
@@ -325,13 +359,7 @@ def _insert_people(
         "languages": offered("languages"),
         "expertise": offered("expertise"),
         "notes": Constant(None),
-        "consent_listed": Constant(False),
-        "consent_email": Constant(False),
-        "consent_phone": Constant(False),
-        "consent_organisation": Constant(False),
-        "consent_photo": Constant(False),
-        "consent_date": Constant(None),
-        "consent_source": Constant(None),
+        **_new_consents(targets, consent),
         "erased_at": Constant(None),
         "created_at": Constant(now),
         "updated_at": Constant(now),
@@ -341,6 +369,62 @@ def _insert_people(
     with indexed_together(session, ids):
         _write(session, PERSON, columns, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
     return len(targets)
+
+
+def _new_consents(targets: list[_Target], consent: _ConsentColumns | None) -> dict[str, list[Any] | Constant]:
+    """Return the consent columns of new people: what the list answered clearly, otherwise not given (False)."""
+    if consent is None or not consent.fields:
+        return {
+            **{name: Constant(False) for name in CONSENT_FIELDS},
+            "consent_date": Constant(None),
+            "consent_source": Constant(None),
+        }
+    answers = [consent.answers(target) for target in targets]
+    consent.recorded_new = sum(1 for answered in answers if answered)
+    today = utcnow().date()
+    return {
+        **{name: [answered.get(name, False) for answered in answers] for name in CONSENT_FIELDS},
+        "consent_date": [today if answered else None for answered in answers],
+        "consent_source": [consent.source(answered) if answered else None for answered in answers],
+    }
+
+
+def _fill_consent(session: Session, targets: list[_Target], consent: _ConsentColumns, batch_id: int) -> int:
+    """Record the list's consents for known people whose consent was never recorded (no source); return how many.
+
+    A consent already recorded (typed on the person's page, or from an earlier list) is left as it is. Each
+    field changed is kept as an ImportUpdate, so that undo puts the person's consent back.
+    """
+    answers = {target.person_id: consent.answers(target) for target in targets} if consent.fields else {}
+    answers = {person_id: answered for person_id, answered in answers.items() if answered}
+    if not answers:
+        return 0
+    columns = [PERSON.c[name] for name in (*CONSENT_FIELDS, "consent_date", "consent_source")]
+    updates: list[dict[str, Any]] = []
+    recorded = 0
+    for chunk in _chunks(list(answers)):
+        query = sa.select(PERSON.c.id, *columns).where(PERSON.c.id.in_(chunk), PERSON.c.consent_source.is_(None))
+        for row in session.execute(query).mappings():
+            answered = answers[row["id"]]
+            values = {
+                **{name: answered.get(name, False) for name in CONSENT_FIELDS},
+                "consent_date": utcnow().date(),
+                "consent_source": consent.source(answered),
+            }
+            session.execute(sa.update(PERSON).where(PERSON.c.id == row["id"]).values(**values, updated_at=utcnow()))
+            recorded += 1
+            updates.extend(
+                {
+                    "batch_id": batch_id,
+                    "person_id": row["id"],
+                    "field": name,
+                    "old_value": None if row[name] is None else str(row[name]),
+                }
+                for name in values
+                if row[name] != values[name]
+            )
+    _write(session, ImportUpdate.__table__, _as_columns(updates))
+    return recorded
 
 
 def _fill_blanks(
