@@ -81,7 +81,8 @@ class Participation(SQLModel, table=True):
     # None: not recorded (only a registration is known). True: took part, at least one day. False: did not come.
     attended: bool | None = Field(default=True, nullable=True)
     # On a registration list for the module (whether or not they then took part).
-    registered: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # (No column default of its own: rows written without it, such as the demo's, take the database's.)
+    registered: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     completed: bool = Field(default=False, index=True)
     days_attended: int | None = None
     pre_test_score: float | None = None

@@ -23,7 +23,7 @@ from programme.reach.queries import (
     registrations,
     repeat_participation,
 )
-from programme.reach.totals import headline, stats
+from programme.reach.totals import headline, registration_totals, stats
 
 __all__ = [
     "NOT_RECORDED",
@@ -44,6 +44,7 @@ __all__ = [
     "headline",
     "headline_figures",
     "participations",
+    "registration_totals",
     "registrations",
     "repeat_participation",
     "stats",

@@ -85,13 +85,16 @@ def stats(session: Session) -> dict[str, Any]:
         "by_gender": _individuals_by(session, Person.gender),
         "by_org_type": _individuals_by(session, Organisation.org_type, join_org=True),
         "by_year": {str(int(y)): int(n) for y, n in by_year_rows},
-        # How registration lists compare: people on one, and of them those who took part in a module they
-        # registered for.
-        "registered": _count(session, Participation.person_id, distinct=True, where=Participation.registered.is_(True)),
+    }
+
+
+def registration_totals(session: Session) -> dict[str, int]:
+    """Return how registration lists compare with participation, over everything: registered (people on a
+    registration list) and registered_took_part (of them, people who took part in a module they registered for)."""
+    registered = Participation.registered.is_(True)
+    return {
+        "registered": _count(session, Participation.person_id, distinct=True, where=registered),
         "registered_took_part": _count(
-            session,
-            Participation.person_id,
-            distinct=True,
-            where=sa.and_(Participation.registered.is_(True), TOOK_PART),
+            session, Participation.person_id, distinct=True, where=sa.and_(registered, TOOK_PART)
         ),
     }
