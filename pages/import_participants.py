@@ -280,10 +280,10 @@ def show_result() -> None:
     if result is None:
         return
     st.success(
-        f"Imported as import {result.batch_id} ({LIST_KIND_LABELS[ListKind(result.list_kind)].lower()}): "
-        f"{result.created:,} new people, {result.matched:,} matched, "
+        f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
         f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
         + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
+        + f" The list was taken as a {LIST_KIND_LABELS[ListKind(result.list_kind)].lower()}."
     )
 
 

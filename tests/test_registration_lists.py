@@ -215,6 +215,6 @@ def test_the_import_page_asks_what_the_list_is(sqlite_url: str, monkeypatch: pyt
     assert any("looks like a registration list" in warning.value for warning in app.warning)
     app = next(b for b in app.button if b.label.startswith("Import 61 rows")).click().run()
     assert not app.exception, app.exception
-    assert any("(participant list)" in success.value for success in app.success)
+    assert any("taken as a participant list" in success.value for success in app.success)
     with session_scope(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).where(Participation.attended.is_(True))) == 60

@@ -79,7 +79,8 @@ class Participation(SQLModel, table=True):
     module_id: int = Field(foreign_key="module.id", ondelete="CASCADE")
     role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT, index=False)
     # None: not recorded (only a registration is known). True: took part, at least one day. False: did not come.
-    attended: bool | None = Field(default=True, nullable=True)
+    # No column default: the ORM would write a default in place of an explicit None (not recorded).
+    attended: bool | None = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=True))
     # On a registration list for the module (whether or not they then took part).
     # (No column default of its own: rows written without it, such as the demo's, take the database's.)
     registered: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))

@@ -89,7 +89,8 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     registered = c.registrations
     if registered.get("registered"):
         document.add_paragraph(
-            f"{registered['registered']} people registered; {registered['registered_took_part']} of them took part"
+            f"{registered['registered']} {'person' if registered['registered'] == 1 else 'people'} registered; "
+            f"{registered['registered_took_part']} of them took part"
             + (
                 f", and {registered['took_part_unregistered']} took part without having registered"
                 if registered.get("took_part_unregistered")
