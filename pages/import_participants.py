@@ -21,6 +21,7 @@ from programme.importing import (
 )
 from programme.importing.columns import day_number
 from programme.importing.files import error_report, template
+from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
 from programme.models import Course, Module
 from programme.people.countries import country_name
 from programme.sheets import SheetTable
@@ -109,8 +110,29 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
     return ColumnMapping(fields=fields, days=numbered)
 
 
-def make_plan(table: SheetTable, mapping: ColumnMapping, module_id: int, upload: dict, digest: str) -> ImportPlan:
-    key = (digest, repr(mapping), module_id, st.session_state.get(GENERATION_KEY, 0))
+def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> ListKind:
+    """Ask what the list is, the detected kind chosen; one sentence says what each kind does."""
+    detected = detect_list_kind(table.columns, mapping)
+    kinds = list(ListKind)
+    kind = st.radio(
+        "What is this list?",
+        kinds,
+        index=kinds.index(detected),
+        format_func=lambda k: LIST_KIND_LABELS[k] + (" (detected)" if k == detected else ""),
+        horizontal=True,
+        key=f"list_kind_{digest[:12]}_{detected.value}",
+    )
+    st.caption(
+        f"Detected as a {LIST_KIND_LABELS[detected].lower()} because {why_detected(detected, table.columns, mapping)}. "
+        f"A {LIST_KIND_LABELS[kind].lower()} holds {LIST_KIND_EFFECTS[kind]}."
+    )
+    return kind
+
+
+def make_plan(
+    table: SheetTable, mapping: ColumnMapping, module_id: int, upload: dict, digest: str, kind: ListKind
+) -> ImportPlan:
+    key = (digest, repr(mapping), module_id, kind.value, st.session_state.get(GENERATION_KEY, 0))
     cache = st.session_state.setdefault("import_plans", {})
     if key not in cache:
         with ui.db() as session, st.spinner("Checking every row…"):
@@ -121,6 +143,7 @@ def make_plan(table: SheetTable, mapping: ColumnMapping, module_id: int, upload:
                 module=session.get(Module, module_id),
                 file_name=upload["name"],
                 file_hash=digest,
+                list_kind=kind,
             )
         cache.clear()
         cache[key] = plan
@@ -260,6 +283,7 @@ def show_result() -> None:
         f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
         f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
         + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
+        + f" The list was taken as a {LIST_KIND_LABELS[ListKind(result.list_kind)].lower()}."
     )
 
 
@@ -297,8 +321,9 @@ def import_section() -> None:
         return
     table, digest = read
     mapping = edit_mapping(table, digest)
+    kind = choose_list_kind(table, mapping, digest)
     try:
-        plan = make_plan(table, mapping, module_id, upload, digest)
+        plan = make_plan(table, mapping, module_id, upload, digest, kind)
     except ProgrammeError as error:
         ui.show_error(error)
         return

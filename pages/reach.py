@@ -86,27 +86,40 @@ reach_filter = reach.ReachFilter(
 )
 
 figures = ui.cached_query(reach.headline_figures, reach_filter).iloc[0]
+registered = ui.cached_query(reach.registrations, reach_filter)
 
-metrics = st.columns(7)
-for column, (label, value) in zip(
-    metrics,
-    [
-        ("Courses", f"{int(figures['courses']):,}"),
-        ("Modules", f"{int(figures['modules']):,}"),
-        ("Individuals", f"{int(figures['individuals']):,}"),
-        ("Participations", f"{int(figures['participations']):,}"),
-        ("Countries", f"{int(figures['countries']):,}"),
-        ("Women", f"{figures['women_share']:.0f}%"),
-        ("Civil society", f"{figures['civil_society_share']:.0f}%"),
-    ],
-    strict=True,
-):
+shown_metrics = [
+    ("Courses", f"{int(figures['courses']):,}"),
+    ("Modules", f"{int(figures['modules']):,}"),
+    ("Individuals", f"{int(figures['individuals']):,}"),
+    ("Participations", f"{int(figures['participations']):,}"),
+    ("Countries", f"{int(figures['countries']):,}"),
+    ("Women", f"{figures['women_share']:.0f}%"),
+    ("Civil society", f"{figures['civil_society_share']:.0f}%"),
+]
+if registered["registered"]:
+    shown_metrics.insert(3, ("Registered", f"{registered['registered']:,}"))
+for column, (label, value) in zip(st.columns(len(shown_metrics)), shown_metrics, strict=True):
     column.metric(label, value)
+typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
-    "Individuals are counted once however many modules they attended; courses and modules are those with "
-    f"someone in the selection; countries are by {basis}; civil society = NGOs, trade unions, faith-based and "
-    "migrant community organisations."
+    "Individuals are the people who took part, counted once however many modules they attended; courses and "
+    f"modules are those with someone in the selection; countries are by {basis}; civil society = NGOs, trade "
+    "unions, faith-based and migrant community organisations, as a share of the "
+    + (
+        "individuals whose organisation type is recorded."
+        if typed == individuals
+        else f"{typed:,} of the {individuals:,} individuals whose organisation type is recorded (the other "
+        f"{individuals - typed:,} are left out of the share)."
+    )
 )
+if registered["registered"]:
+    st.caption(
+        f"Registration lists: {registered['registered']:,} people registered, {registered['registered_took_part']:,} "
+        f"of them took part, {registered['registered_only']:,} have no attendance recorded (not counted as "
+        f"individuals above); {registered['took_part_unregistered']:,} took part without being on a registration "
+        "list."
+    )
 if figures["participations"] == 0:
     st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
     st.stop()
@@ -142,6 +155,7 @@ if tabs[2].open:
             by_org_type,
             "By organisation type",
         )
+        st.caption(reach.ORG_TYPE_SHARE_NOTE)
 if tabs[3].open:
     with tabs[3]:
         stack = st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")

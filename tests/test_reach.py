@@ -29,7 +29,10 @@ def test_headline_counts_individuals_once_and_participations_each(session: Sessi
         "participations": 8,
         "countries": 3,  # NPL, PHL, IDN
         "women_share": 50.0,  # Ana and Cia of 4
-        "civil_society_share": 50.0,  # Ana (NGO) and Cia (union); Ben is government, Dev has no organisation
+        # Ana (NGO) and Cia (union) of the 3 whose organisation type is recorded (Ben is government); Dev has no
+        # organisation, so no type on record: left out of the share, not counted against civil society.
+        "civil_society_share": 66.7,
+        "org_type_recorded": 3,
     }
     # The CLI's contract is unchanged and agrees.
     assert reach.headline(session) == {
@@ -63,8 +66,18 @@ def test_by_gender_and_organisation_type(session: Session, small) -> None:
         "NGO": (1, 3),
         "government": (1, 2),
         "trade union": (1, 2),
-        "unknown": (1, 1),
+        "not recorded": (1, 1),
     }
+
+
+def test_organisation_type_not_recorded_is_left_out_of_the_shares(session: Session, small) -> None:
+    # Of the 4 individuals, Dev has no organisation (type not recorded): the 3 others, one each of NGO,
+    # government and trade union, are a third each (100/3 = 33.3); "not recorded" has no share, and comes last.
+    frame = reach.by_org_type(session)
+    assert frame["org_type"].iloc[-1] == "not recorded"
+    shares = dict(zip(frame["org_type"], frame["share"], strict=True))
+    assert shares["NGO"] == shares["government"] == shares["trade union"] == 33.3
+    assert shares["not recorded"] is None or shares["not recorded"] != shares["not recorded"]  # None or NaN
 
 
 def test_by_year_stacks_and_growth_counts_first_years(session: Session, small) -> None:
@@ -114,6 +127,7 @@ def test_repeat_participation_and_corridors(session: Session, small) -> None:
         (ReachFilter(countries=("MYS",)), 0, 0),  # nobody's nationality is Malaysian
         (ReachFilter(org_types=("unknown",)), 1, 1),
         (ReachFilter(org_types=("NGO", "unknown")), 2, 4),
+        (ReachFilter(org_types=("not recorded",)), 1, 1),  # the option the page now offers
         (ReachFilter(year_from=2030), 0, 0),
     ],
 )
@@ -133,7 +147,7 @@ def test_module_filter_and_repeat_among_participants_only(session: Session, smal
 
 
 def test_empty_database_gives_zeros_and_empty_tables(session: Session) -> None:
-    assert reach.headline_figures(session).iloc[0].tolist() == [0, 0, 0, 0, 0, 0.0, 0.0]
+    assert reach.headline_figures(session).iloc[0].tolist() == [0, 0, 0, 0, 0, 0.0, 0.0, 0]
     for table in (reach.by_country, reach.by_gender, reach.growth, reach.corridors):
         assert table(session).empty
     assert reach.repeat_participation(session)["individuals"].tolist() == [0, 0, 0]
@@ -144,7 +158,7 @@ def test_filter_options_list_what_exists(session: Session, small) -> None:
     assert list(options["courses"]) == ["A", "B"]
     assert options["years"] == (2010, 2013)
     assert set(options["countries"]) == {"NPL", "MYS", "PHL", "IDN"}
-    assert "unknown" in options["org_types"]
+    assert "not recorded" in options["org_types"]
 
 
 def test_demo_figures_agree_with_the_cli_contract(demo_engine) -> None:

@@ -182,3 +182,31 @@ def test_export_commands_fail_with_one_clear_sentence(monkeypatch, demo_sqlite_u
     assert main(["export", "summary", str(tmp_path / "missing" / "x.xlsx")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("demo.db")) == []
+
+
+def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_shares(session: Session, small) -> None:
+    from programme.models import Organisation, Participation
+
+    # Cia's union has no type on record; Eve registered for B2 but her attendance is not recorded.
+    union = session.scalar(sa.select(Organisation).where(Organisation.name == "Workers Union"))
+    union.org_type = None
+    session.add(Participation(person_id=small.people["Eve"], module_id=small.modules["B2"], attended=None,
+                              registered=True, completed=False))  # fmt: skip
+    session.commit()
+    _, text, tables = _read_docx(module_report(session, course_code="b", number=2, by="tester"))
+    body = "\n".join(text)
+    # B2's participants who took part: Ana (NGO) and Cia (type not recorded); Eve only registered, not counted.
+    # Civil society: Ana, 1 of the 1 whose type is recorded = 100%; Cia left out of the share (not 50%).
+    assert "2 participants from 2 countries took part" in body
+    assert "100% came from civil society organisations" in body
+    assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in body
+    assert "1 person registered; 0 of them took part, and 2 took part without having registered." in body
+    by_type = next(table for table in tables if table[0][0] == "Organisation type")
+    assert by_type[1:] == [["NGO", "1", "100.0%"], ["not recorded", "1", "not in the shares"]]
+    assert "left out of the shares" in body
+    workbook = load_workbook(io.BytesIO(summary_workbook(session, course_code="B")))
+    rows = list(workbook["By organisation type"].iter_rows(values_only=True))
+    shares = {row[0]: row[3] for row in rows[1:] if row[1] is not None}
+    # Course B took part: Ana (NGO), Ben (government, facilitator), Cia (not recorded): 50% and 50% of the 2 typed.
+    assert shares == {"NGO": 50.0, "government": 50.0, "not recorded": None}
+    assert any(row[0] and "left out of the shares" in str(row[0]) for row in rows)

@@ -19,7 +19,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0009_respondent_attributes"
-down_revision: str | None = "0005_person_search_statement"
+down_revision: str | None = "0007_registration_lists"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

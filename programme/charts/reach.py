@@ -78,10 +78,16 @@ def country_bar(frame: pd.DataFrame, *, measure: str = "individuals", top: int =
 
 
 def share_bar(frame: pd.DataFrame, category: str, *, title: str) -> go.Figure:
-    """Return bars of individuals per category, each labelled with its count and percentage."""
+    """Return bars of individuals per category, each labelled with its count and percentage.
+
+    A category without a share (organisation type "not recorded", left out of the shares) says so instead.
+    """
     if frame.empty:
         return _empty(title)
-    labels = [f"{n:,} ({share:.1f}%)" for n, share in zip(frame["individuals"], frame["share"], strict=True)]
+    labels = [
+        f"{n:,} ({share:.1f}%)" if pd.notna(share) else f"{n:,} (not in the shares)"
+        for n, share in zip(frame["individuals"], frame["share"], strict=True)
+    ]
     figure = px.bar(
         frame,
         x="individuals",

@@ -18,7 +18,7 @@ from programme.demo import load_demo
 from programme.demo.generator import DEMO_SEED
 from programme.demo.scale import load_scale
 from programme.models import Scope, UserRole
-from programme.reach import stats
+from programme.reach import registration_totals, stats
 
 PASSWORD_VARIABLE = "PROGRAMME_PASSWORD"
 # Who the audit trail names for changes made from the command line.
@@ -152,7 +152,7 @@ def run_module_add(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        figures = stats(session)
+        figures = {**stats(session), **registration_totals(session)}
     if args.json:
         print_json(figures)
         return 0
@@ -168,6 +168,8 @@ def run_stats(args: argparse.Namespace) -> int:
         "alumni_networks",
     ):
         print(f"{key.replace('_', ' '):<22}{figures[key]:>8}")
+    if figures["registered"]:
+        print(f"{'registered':<22}{figures['registered']:>8}  ({figures['registered_took_part']} of them took part)")
     return 0
 
 

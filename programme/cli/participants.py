@@ -11,6 +11,7 @@ from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.courses.catalogue import get_module
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.models import UserRole
 from programme.people.participants import export_participants
 
@@ -32,6 +33,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--skip-invalid", action="store_true", help="import the valid rows when some rows have errors")
     parser.add_argument(
         "--accept-probable", action="store_true", help="take probable matches as the same person (default: new people)"
+    )
+    parser.add_argument(
+        "--list",
+        choices=[kind.value for kind in ListKind],
+        default=None,
+        help="what the list is: "
+        + "; ".join(f"{kind.value}: {LIST_KIND_EFFECTS[kind]}" for kind in ListKind)
+        + " (default: detected from the columns)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run_import)
@@ -68,6 +77,7 @@ def run_import(args: argparse.Namespace) -> int:
             module=module,
             file_name=name,
             file_hash=file_hash(data),
+            list_kind=args.list,
         )
         accepted = {planned.row for planned in plan.probable} if args.accept_probable else set()
         blocked = bool(plan.errors) and not args.skip_invalid
@@ -92,6 +102,9 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
     print(f"{report['file']}: sheet '{report['sheet']}', header on row {report['header_row']}, {report['rows']} rows.")
+    kind = plan.list_kind
+    detected = "" if kind != plan.detected_kind else " (detected; choose another with --list)"
+    print(f"{LIST_KIND_LABELS[kind]}{detected}: {LIST_KIND_EFFECTS[kind]}.")
     print(
         f"valid {report['valid']}, new people {report['created']}, matched {report['matched']}, "
         f"repeated in the file {report['repeated']}, probable matches {len(report['probable'])}, "

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from programme.sheets import SheetTable, map_columns, read_table
+from programme.sheets import SheetTable, header_key, map_columns, read_table
 
 # Each field of a participant row and the column names that mean it, compared without case, spaces or
 # punctuation. The order matters where two fields could claim one column: the first field wins.
@@ -97,6 +97,23 @@ FIELD_LABELS: dict[str, str] = {
     "languages": "Languages",
     "expertise": "Expertise",
     "role": "Role in the module",
+    "consent_listed": "Consent: listed in the alumni directory",
+    "consent_email": "Consent: e-mail shareable",
+    "consent_phone": "Consent: phone shareable",
+    "consent_organisation": "Consent: organisation shareable",
+    "consent_photo": "Consent: photos",
+}
+# The consent fields, each read as yes or no from a column whose header asks for it.
+CONSENT_FIELDS = ("consent_listed", "consent_email", "consent_phone", "consent_organisation", "consent_photo")
+# A header asks for consent when it holds one of these words (compared without case, spaces or punctuation) ...
+_CONSENT_WORDS = ("consent", "agree", "permission", "share", "publish", "maywe", "allow", "happyfor", "okto")
+# ... and names what the consent is for (the first field whose word it holds; a header may name several).
+_CONSENT_TOPICS: dict[str, tuple[str, ...]] = {
+    "consent_photo": ("photo", "picture", "image"),
+    "consent_email": ("email",),
+    "consent_phone": ("phone", "mobile", "whatsapp", "telephone"),
+    "consent_organisation": ("organisation", "organization", "employer"),
+    "consent_listed": ("directory", "listed", "alumnilist", "alumninetwork", "myname", "yourname", "profile"),
 }
 
 # "Day 1", "day 2 (3 Dec)", "D3": a column of day-by-day attendance.
@@ -123,9 +140,26 @@ def day_number(column: str) -> int | None:
     return number if number >= 1 else None
 
 
+def consent_columns(columns: Sequence[str], taken: Sequence[str] = ()) -> dict[str, str]:
+    """Return {consent field: column} for the columns whose header asks for a consent ("I agree to be listed in
+    the alumni directory", "May we share your e-mail and phone?"); one column may give several consents."""
+    found: dict[str, str] = {}
+    for column in columns:
+        if column in taken:
+            continue
+        key = header_key(column)
+        if not any(word in key for word in _CONSENT_WORDS):
+            continue
+        for name, words in _CONSENT_TOPICS.items():
+            if name not in found and any(word in key for word in words):
+                found[name] = column
+    return found
+
+
 def detect_mapping(columns: Sequence[str]) -> ColumnMapping:
-    """Return the mapping guessed from the column names (fields by synonym, days by "Day N")."""
+    """Return the mapping guessed from the column names (fields by synonym, consents by wording, days by "Day N")."""
     fields = map_columns(list(columns), PARTICIPANT_SYNONYMS)
+    fields.update(consent_columns(columns, list(fields.values())))
     days: dict[str, int] = {}
     for column in columns:
         number = day_number(column)

@@ -306,3 +306,33 @@ def day_mark(text: str) -> bool:
     if mark in ABSENT_MARKS:
         return False
     raise CellError(f"'{text}' is not an attendance mark; use x (or 1, yes) for present and leave absent days blank.")
+
+
+# Answers to a consent question, folded: yes, no. Anything else is unclear, and consent is then not set.
+CONSENT_YES = frozenset(
+    {"yes", "y", "true", "1", "x", "ok", "agree", "i agree", "agreed", "i consent", "consent", "yes i agree",
+     "yes i consent", "yes please", "oui", "si", "ya", "✓", "✔", "☑"}
+)  # fmt: skip
+CONSENT_NO = frozenset(
+    {"no", "n", "false", "0", "i do not agree", "i dont agree", "i disagree", "disagree", "do not agree",
+     "i do not consent", "no i do not agree", "no thanks", "no thank you", "non", "tidak"}
+)  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def consent(text: str) -> bool | None:
+    """Return the consent an answer gives (yes/no/true/false/1/0/"I agree"...), None when blank.
+
+    An answer that is neither a clear yes nor a clear no ("maybe", "only my name") raises CellError: the caller
+    warns and leaves the consent not set, never guessing it.
+    """
+    if is_blank(text):
+        return None
+    key = " ".join(fold(text).replace("'", "").split())
+    key = "".join(ch if ch.isalnum() or ch in " ✓✔☑" else " " for ch in key)
+    key = " ".join(key.split())
+    if key in CONSENT_YES:
+        return True
+    if key in CONSENT_NO:
+        return False
+    raise CellError(f"'{text}' is not a clear yes or no")

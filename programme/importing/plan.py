@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
+from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
 from programme.importing.validate import PersonRow, RowError, validate_rows
 from programme.models import ImportBatch, ImportKind, Module
@@ -57,6 +58,8 @@ class ImportPlan:
     index: PeopleIndex
     warnings: list[str] = field(default_factory=list)
     previous_batches: list[int] = field(default_factory=list)
+    list_kind: ListKind = ListKind.PARTICIPANTS
+    detected_kind: ListKind = ListKind.PARTICIPANTS
 
     @property
     def errors(self) -> list[RowError]:
@@ -86,6 +89,7 @@ class ImportPlan:
         counts = self.counts(accepted)
         return {
             "file": self.file_name,
+            "list": self.list_kind.value,
             "sheet": self.sheet,
             "header_row": self.header_row,
             "rows": counts["rows"],
@@ -124,10 +128,29 @@ def build_plan(
     module: Module,
     file_name: str,
     file_hash: str,
+    list_kind: ListKind | str | None = None,
 ) -> ImportPlan:
-    """Return what importing the sheet into the module would do; writes nothing."""
+    """Return what importing the sheet into the module would do; writes nothing.
+
+    list_kind says what the list is (registration, participants, attendance); None takes the kind detected
+    from the columns. A registration list's day columns are not read; an attendance sheet needs them.
+    """
     if not mapping.has_name():
         raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
+    detected = detect_list_kind(table.columns, mapping)
+    kind = ListKind(list_kind) if list_kind else detected
+    kind_warnings = []
+    if kind == ListKind.ATTENDANCE and not mapping.days:
+        raise ProgrammeError(
+            "An attendance sheet needs columns of days (Day 1, Day 2...) and this list has none; choose the day "
+            "columns, or import it as a participant list (people who took part) or a registration list."
+        )
+    if kind == ListKind.REGISTRATION and mapping.days:
+        kind_warnings.append(
+            f"The day columns ({', '.join(mapping.days)}) are not read: a registration list records who "
+            "registered, not who came. Import the list as an attendance sheet to record the days."
+        )
+        mapping = ColumnMapping(fields=dict(mapping.fields), days={})
     people = validate_rows(table, mapping)
     if not people:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
@@ -144,7 +167,16 @@ def build_plan(
         module_days=module_days,
         rows=rows,
         index=index,
+        list_kind=kind,
+        detected_kind=detected,
     )
+    plan.warnings.extend(kind_warnings)
+    plan.warnings.extend(_consent_warnings(people))
+    if kind != detected:
+        plan.warnings.append(
+            f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
+            f"{LIST_KIND_LABELS[kind].lower()}, as chosen."
+        )
     extra_days = sorted(day for day in mapping.days.values() if day > module_days)
     if extra_days:
         plan.warnings.append(
@@ -175,6 +207,19 @@ def build_plan(
             "people already imported are matched, not added again."
         )
     return plan
+
+
+# Unclear consent answers named one by one; more are counted.
+CONSENT_WARNINGS_SHOWN = 5
+
+
+def _consent_warnings(people: list[PersonRow]) -> list[str]:
+    """Return the unclear consent answers as warnings naming row and column (the first few, then a count)."""
+    notes = [note for person in people for note in person.warnings]
+    shown = [f"Row {note.row}, column '{note.column}': {note.message}" for note in notes[:CONSENT_WARNINGS_SHOWN]]
+    if len(notes) > CONSENT_WARNINGS_SHOWN:
+        shown.append(f"{len(notes) - CONSENT_WARNINGS_SHOWN} more consent answers are unclear and were not set.")
+    return shown
 
 
 def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:

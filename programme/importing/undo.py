@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -12,7 +13,8 @@ from sqlmodel import Session, SQLModel
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.batches import newest_batches
-from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON
+from programme.importing.columns import CONSENT_FIELDS
+from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
 from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow
 
@@ -115,6 +117,9 @@ def _revert_updates(session: Session, batch_id: int) -> int:
                 .where(PARTICIPATION.c.id == old["id"])
                 .values(attended=old["attended"], completed=old["completed"], days_attended=old.get("days_attended"))
             )
+        elif update.field == REGISTERED_FIELD:
+            old = json.loads(update.old_value or "{}")
+            session.execute(sa.update(PARTICIPATION).where(PARTICIPATION.c.id == old["id"]).values(registered=False))
         else:
             session.execute(
                 sa.update(PERSON)
@@ -125,8 +130,12 @@ def _revert_updates(session: Session, batch_id: int) -> int:
 
 
 def _typed(field: str, value: str | None) -> Any:
+    if field in CONSENT_FIELDS:
+        return value == "True"  # the consent flags are never NULL: a missing old value was False
     if value is None:
         return None
+    if field == "consent_date":
+        return date.fromisoformat(value)
     return int(value) if field == "organisation_id" else value
 
 

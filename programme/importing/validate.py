@@ -8,7 +8,7 @@ from operator import attrgetter
 from typing import Any
 
 from programme.importing import normalise
-from programme.importing.columns import ColumnMapping
+from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, clean, is_blank
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.names import display_name, fold, fold_words, split_name
@@ -66,7 +66,15 @@ class PersonRow:
     expertise: str | None = None
     role: ParticipationRole | None = None
     days: dict[int, bool] | None = None
+    # Consent read from the sheet's consent columns: True, False, or None (no column, blank, or unclear).
+    consent_listed: bool | None = None
+    consent_email: bool | None = None
+    consent_phone: bool | None = None
+    consent_organisation: bool | None = None
+    consent_photo: bool | None = None
     errors: list[RowError] = field(default_factory=list)
+    # Values that were not used but do not stop the row (an unclear consent answer).
+    warnings: list[RowError] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -111,6 +119,9 @@ def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
             texts = kept(name)
             for person, text, is_blank_text in zip(people, texts, _each_distinct(texts, is_blank), strict=True):
                 setattr(person, name, None if is_blank_text else text)
+    for name in CONSENT_FIELDS:
+        if name in cells:
+            _read_consent(people, mapping, name, kept(name))
     _check_lengths(people, mapping)
     day_cells = {day: (column, table.frame[column].tolist()) for column, day in mapping.days.items()}
     if day_cells:
@@ -231,6 +242,20 @@ def _read_column(
             setattr(person, name, value)
         else:
             person.errors.append(RowError(person.row, mapping.fields[name], message))
+
+
+def _read_consent(people: list[PersonRow], mapping: ColumnMapping, name: str, texts: list[str]) -> None:
+    """Set a consent from each answer; an unclear answer is a warning on the row and the consent stays not set."""
+    what = FIELD_LABELS[name].removeprefix("Consent: ")
+    readings = _each_distinct(texts, _reading(normalise.consent))
+    for person, text, (value, message) in zip(people, texts, readings, strict=True):
+        if not text:
+            continue
+        if message is None:
+            setattr(person, name, value)
+        else:
+            note = f"{message}: consent ({what}) is not set for this person."
+            person.warnings.append(RowError(person.row, mapping.fields[name], note))
 
 
 def _read_phones(people: list[PersonRow], mapping: ColumnMapping, texts: list[str]) -> None:

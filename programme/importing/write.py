@@ -16,6 +16,8 @@ from programme.attendance import completion_rule, is_completed
 from programme.core.bulk import Constant, write_columns
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
+from programme.importing.columns import CONSENT_FIELDS
+from programme.importing.lists import ListKind
 from programme.importing.plan import ImportPlan, RowStatus
 from programme.importing.validate import PersonRow
 from programme.models import (
@@ -25,7 +27,6 @@ from programme.models import (
     ImportKind,
     ImportUpdate,
     Organisation,
-    OrgType,
     Participation,
     ParticipationRole,
     Person,
@@ -51,6 +52,8 @@ FILLABLE = (
 )
 # The ImportUpdate field that records a participation's attendance filled by the import.
 ATTENDANCE_FIELD = "participation.attendance"
+# The ImportUpdate field that records a participation marked registered by a registration list.
+REGISTERED_FIELD = "participation.registered"
 PERSON = Person.__table__
 PARTICIPATION = Participation.__table__
 
@@ -71,6 +74,8 @@ class ImportResult:
     attendance_days: int
     organisations: int
     skipped_rows: int
+    list_kind: str = ListKind.PARTICIPANTS.value
+    consents: int = 0  # people whose consent the list recorded
 
 
 @dataclass
@@ -149,9 +154,11 @@ def apply_plan(
     without_org = [target for target in existing if current[target.person_id]["organisation_id"] is None]  # type: ignore[index]
     organisations = _organisations(session, new + without_org)
     report(0.2, "New people")
-    created = _insert_people(session, new, organisations, batch.id, report)
+    consent = _ConsentColumns(plan)
+    created = _insert_people(session, new, organisations, batch.id, report, consent)
     report(0.6, "Blank fields of known people")
     updated = _fill_blanks(session, existing, current, organisations, batch.id)
+    consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
     report(0.7, "Participations")
     participations, days = _participations(session, plan, new + existing, batch.id, report)
     result = ImportResult(
@@ -163,6 +170,8 @@ def apply_plan(
         attendance_days=days,
         organisations=len(organisations.created),
         skipped_rows=counts["error_rows"],
+        list_kind=plan.list_kind.value,
+        consents=consents,
     )
     batch.counts = json.dumps({**asdict(result), "rows": counts["rows"], "organisation_ids": organisations.created})
     audit.record(
@@ -172,8 +181,9 @@ def apply_plan(
         entity="import_batch",
         entity_id=batch.id,
         summary=(
-            f"participants into module {plan.module_id}: {created} new people, {len(existing)} matched, "
-            f"{participations} participations, {updated} blank fields filled, {result.skipped_rows} rows skipped"
+            f"{plan.list_kind.value} list into module {plan.module_id}: {created} new people, {len(existing)} matched, "
+            f"{participations} participations, {updated} blank fields filled, {consents} people's consent recorded, "
+            f"{result.skipped_rows} rows skipped"
         ),
         after={key: value for key, value in asdict(result).items()},
     )
@@ -276,7 +286,7 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
             continue
         key = (org_key, country)
         if key not in known and key not in wanted:
-            wanted[key] = (name, (org_type or OrgType.OTHER).value)
+            wanted[key] = (name, org_type.value if org_type else None)
     created = _reserve_ids(session, table, len(wanted))
     _write(
         session,
@@ -293,8 +303,36 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     return _Organisations(ids=known, created=created)
 
 
+@dataclass
+class _ConsentColumns:
+    """The sheet's consent columns: what each person's answers give, and the form's wording as the source."""
+
+    plan: ImportPlan
+    recorded_new: int = 0
+
+    @property
+    def fields(self) -> list[str]:
+        return [name for name in CONSENT_FIELDS if name in self.plan.mapping.fields]
+
+    def answers(self, target: _Target) -> dict[str, bool]:
+        """Return the consents the person's rows answer clearly (none for blank or unclear answers)."""
+        given = {name: target.first(name) for name in self.fields}
+        return {name: bool(value) for name, value in given.items() if value is not None}
+
+    def source(self, answered: dict[str, bool]) -> str:
+        """Return "FILE: 'wording'; 'wording'": where the consent comes from, cut to the column's 200 characters."""
+        headers = dict.fromkeys(self.plan.mapping.fields[name] for name in answered)
+        text = f"{self.plan.file_name}: " + "; ".join(f"'{header}'" for header in headers)
+        return text if len(text) <= 200 else text[:199] + "…"
+
+
 def _insert_people(
-    session: Session, targets: list[_Target], organisations: _Organisations, batch_id: int, report: Progress
+    session: Session,
+    targets: list[_Target],
+    organisations: _Organisations,
+    batch_id: int,
+    report: Progress,
+    consent: _ConsentColumns | None = None,
 ) -> int:
     ids = _reserve_ids(session, PERSON, len(targets))
     for target, person_id in zip(targets, ids, strict=True):
@@ -321,13 +359,7 @@ def _insert_people(
         "languages": offered("languages"),
         "expertise": offered("expertise"),
         "notes": Constant(None),
-        "consent_listed": Constant(False),
-        "consent_email": Constant(False),
-        "consent_phone": Constant(False),
-        "consent_organisation": Constant(False),
-        "consent_photo": Constant(False),
-        "consent_date": Constant(None),
-        "consent_source": Constant(None),
+        **_new_consents(targets, consent),
         "erased_at": Constant(None),
         "created_at": Constant(now),
         "updated_at": Constant(now),
@@ -337,6 +369,62 @@ def _insert_people(
     with indexed_together(session, ids):
         _write(session, PERSON, columns, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
     return len(targets)
+
+
+def _new_consents(targets: list[_Target], consent: _ConsentColumns | None) -> dict[str, list[Any] | Constant]:
+    """Return the consent columns of new people: what the list answered clearly, otherwise not given (False)."""
+    if consent is None or not consent.fields:
+        return {
+            **{name: Constant(False) for name in CONSENT_FIELDS},
+            "consent_date": Constant(None),
+            "consent_source": Constant(None),
+        }
+    answers = [consent.answers(target) for target in targets]
+    consent.recorded_new = sum(1 for answered in answers if answered)
+    today = utcnow().date()
+    return {
+        **{name: [answered.get(name, False) for answered in answers] for name in CONSENT_FIELDS},
+        "consent_date": [today if answered else None for answered in answers],
+        "consent_source": [consent.source(answered) if answered else None for answered in answers],
+    }
+
+
+def _fill_consent(session: Session, targets: list[_Target], consent: _ConsentColumns, batch_id: int) -> int:
+    """Record the list's consents for known people whose consent was never recorded (no source); return how many.
+
+    A consent already recorded (typed on the person's page, or from an earlier list) is left as it is. Each
+    field changed is kept as an ImportUpdate, so that undo puts the person's consent back.
+    """
+    answers = {target.person_id: consent.answers(target) for target in targets} if consent.fields else {}
+    answers = {person_id: answered for person_id, answered in answers.items() if answered}
+    if not answers:
+        return 0
+    columns = [PERSON.c[name] for name in (*CONSENT_FIELDS, "consent_date", "consent_source")]
+    updates: list[dict[str, Any]] = []
+    recorded = 0
+    for chunk in _chunks(list(answers)):
+        query = sa.select(PERSON.c.id, *columns).where(PERSON.c.id.in_(chunk), PERSON.c.consent_source.is_(None))
+        for row in session.execute(query).mappings():
+            answered = answers[row["id"]]
+            values = {
+                **{name: answered.get(name, False) for name in CONSENT_FIELDS},
+                "consent_date": utcnow().date(),
+                "consent_source": consent.source(answered),
+            }
+            session.execute(sa.update(PERSON).where(PERSON.c.id == row["id"]).values(**values, updated_at=utcnow()))
+            recorded += 1
+            updates.extend(
+                {
+                    "batch_id": batch_id,
+                    "person_id": row["id"],
+                    "field": name,
+                    "old_value": None if row[name] is None else str(row[name]),
+                }
+                for name in values
+                if row[name] != values[name]
+            )
+    _write(session, ImportUpdate.__table__, _as_columns(updates))
+    return recorded
 
 
 def _fill_blanks(
@@ -400,8 +488,12 @@ def _is_blank(name: str, value: Any) -> bool:
 def _participations(
     session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int, report: Progress
 ) -> tuple[int, int]:
-    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows)."""
+    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows).
+
+    A registration list adds people as registered with attendance not recorded (attended NULL, not completed).
+    """
     rule = completion_rule(session)
+    registration = plan.list_kind == ListKind.REGISTRATION
     already = [t for t in targets if t.person_id in plan.index.in_module]
     fresh = [t for t in targets if t.person_id not in plan.index.in_module]
     ids = _reserve_ids(session, PARTICIPATION, len(fresh))
@@ -410,8 +502,8 @@ def _participations(
     # Completion depends only on (attended, days attended): judged once for each pair.
     judged: dict[tuple[bool, int | None], bool] = {}
     for target, participation_id in zip(fresh, ids, strict=True):
-        marks = target.days()
-        outcome = _attendance(marks)
+        marks = None if registration else target.days()
+        outcome = (None, None) if registration else _attendance(marks)
         if outcome not in judged:
             judged[outcome] = is_completed(
                 rule, attended=outcome[0], days_attended=outcome[1], module_days=plan.module_days
@@ -431,15 +523,46 @@ def _participations(
         "attended": attended,
         "completed": completed,
         "days_attended": days_attended,
+        "registered": Constant(registration),
         "pre_test_score": Constant(None),
         "post_test_score": Constant(None),
         "import_batch_id": Constant(batch_id),
     }
     _write(session, PARTICIPATION, columns, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
-    for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
-        days[name].extend(values)
+    if registration:
+        _mark_registered(session, plan, already, batch_id)
+    else:
+        for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
+            days[name].extend(values)
     _write(session, AttendanceDay.__table__, days)
     return len(fresh), len(days["day"])
+
+
+def _mark_registered(session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int) -> None:
+    """Mark the participations already in the module as registered (kept as ImportUpdates, for undo)."""
+    person_ids = [target.person_id for target in targets]
+    for chunk in _chunks(person_ids):
+        rows = session.execute(
+            sa.select(PARTICIPATION.c.id, PARTICIPATION.c.person_id).where(
+                PARTICIPATION.c.module_id == plan.module_id,
+                PARTICIPATION.c.person_id.in_(chunk),
+                PARTICIPATION.c.registered.is_(False),
+            )
+        ).all()
+        if not rows:
+            continue
+        ids = [row.id for row in rows]
+        session.execute(sa.update(PARTICIPATION).where(PARTICIPATION.c.id.in_(ids)).values(registered=True))
+        _write(
+            session,
+            ImportUpdate.__table__,
+            {
+                "batch_id": Constant(batch_id),
+                "person_id": [row.person_id for row in rows],
+                "field": Constant(REGISTERED_FIELD),
+                "old_value": [json.dumps({"id": row.id}) for row in rows],
+            },
+        )
 
 
 def _attendance(days: dict[int, bool] | None) -> tuple[bool, int | None]:
@@ -462,10 +585,11 @@ def _fill_attendance(
 
     A participation with no attendance at all (a registration list imported before the attendance sheet)
     takes the sheet's days. One with days recorded (yesterday's sheet) gains the days it lacks (today's
-    sheet). One whose attendance is known only as a number of days is left as it is. Each change is kept
-    as an ImportUpdate, so that undo takes back exactly the days added.
+    sheet). One whose attendance is known only as a number of days is left as it is. A person on a participant
+    list (no days) who was only registered is recorded as having taken part. Each change is kept as an
+    ImportUpdate, so that undo takes back exactly the days added.
     """
-    with_days = {t.person_id: t.days() for t in targets if t.days()}
+    with_days: dict[int, dict[int, bool] | None] = {t.person_id: t.days() for t in targets}  # type: ignore[misc]
     if not with_days:
         return []
     query = sa.select(
@@ -480,6 +604,10 @@ def _fill_attendance(
     day_rows: list[dict[str, Any]] = []
     for participation_id, person_id, attended, completed, days_attended in rows:
         known = recorded.get(participation_id, {})
+        if with_days[person_id] is None:
+            if attended is None:  # only registered: a participant list says they took part
+                _took_part(session, plan, rule, participation_id, person_id, batch_id)
+            continue
         if not known and days_attended is not None:
             continue  # a number of days without the days themselves: nothing to add them to
         added = {day: present for day, present in with_days[person_id].items() if day not in known}
@@ -507,6 +635,26 @@ def _fill_attendance(
         )
         day_rows.extend(_day_rows(participation_id, added))
     return day_rows
+
+
+def _took_part(
+    session: Session, plan: ImportPlan, rule: Any, participation_id: int, person_id: int, batch_id: int
+) -> None:
+    """Record a registered person as having taken part (days not known), keeping the old state for undo."""
+    session.execute(
+        sa.update(PARTICIPATION)
+        .where(PARTICIPATION.c.id == participation_id)
+        .values(
+            attended=True,
+            completed=is_completed(rule, attended=True, days_attended=None, module_days=plan.module_days),
+        )
+    )
+    old = {"id": participation_id, "attended": None, "completed": False, "added_days": []}
+    session.execute(
+        sa.insert(ImportUpdate.__table__).values(
+            batch_id=batch_id, person_id=person_id, field=ATTENDANCE_FIELD, old_value=json.dumps(old)
+        )
+    )
 
 
 def _recorded_days(participation_ids: list[int], session: Session) -> dict[int, dict[int, bool]]:

@@ -20,7 +20,8 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=300)
     # Lower-cased, accent- and punctuation-free name: the key used to avoid duplicates.
     name_key: str = Field(max_length=300, index=True)
-    org_type: OrgType = enum_field(OrgType, default=OrgType.OTHER)
+    # None: the type is not recorded (a list without a type column); counted apart, never as "other".
+    org_type: OrgType | None = enum_field(OrgType, default=None, nullable=True)
     country: str | None = country_field()
 
 
@@ -77,7 +78,12 @@ class Participation(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     module_id: int = Field(foreign_key="module.id", ondelete="CASCADE")
     role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT, index=False)
-    attended: bool = True
+    # None: not recorded (only a registration is known). True: took part, at least one day. False: did not come.
+    # No column default: the ORM would write a default in place of an explicit None (not recorded).
+    attended: bool | None = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=True))
+    # On a registration list for the module (whether or not they then took part).
+    # (No column default of its own: rows written without it, such as the demo's, take the database's.)
+    registered: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
     completed: bool = Field(default=False, index=True)
     days_attended: int | None = None
     pre_test_score: float | None = None

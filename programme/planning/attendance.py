@@ -24,7 +24,8 @@ def attendance_table(session: Session, module_id: int) -> pd.DataFrame:
     """Return one row per person in the module: name, nationality (to tell namesakes apart), role, attended,
     one column per day, days attended, completed.
 
-    Where no day-by-day record exists, every day shows what is known overall (attended or not).
+    Where no day-by-day record exists, every day shows what is known overall (attended or not); for someone only
+    registered (attendance not recorded) attended and the days are empty (None), not unticked.
     """
     module = get_module_by_id(session, module_id)
     days = module_days(module)
@@ -122,15 +123,20 @@ def save_attendance_frame(session: Session, *, module_id: int, frame: pd.DataFra
         if participation_id not in current.index:
             raise ProgrammeError("The list holds someone who is not in this module; reload the page.")
         stored = current.loc[participation_id]
-        days = {day: bool(record[column]) for day, column in enumerate(columns, start=1)}
-        if all(days[day] == bool(stored[column]) for day, column in enumerate(columns, start=1)):
-            if bool(record["attended"]) == bool(stored["attended"]):
+        days = {day: _ticked(record[column]) for day, column in enumerate(columns, start=1)}
+        if all(days[day] == _ticked(stored[column]) for day, column in enumerate(columns, start=1)):
+            if _ticked(record["attended"]) == _ticked(stored["attended"]):
                 continue
             # Only the overall flag changed: all days follow it.
-            days = dict.fromkeys(days, bool(record["attended"]))
+            days = dict.fromkeys(days, _ticked(record["attended"]))
         mark_attendance(session, participation_id=participation_id, days_present=days, by=by)
         changed += 1
     return changed
+
+
+def _ticked(value: object) -> bool:
+    """Return whether a grid cell is ticked; a cell of someone whose attendance is not recorded is empty."""
+    return bool(pd.notna(value) and value)
 
 
 def _apply_rule(session: Session, participation: Participation, total_days: int) -> None:
@@ -187,3 +193,20 @@ def change_completion_rule(session: Session, *, rule: CompletionRule | str, by: 
         summary=f"completion rule: '{before.value}' → '{rule.value}'; {changed} participation(s) changed",
     )
     return changed
+
+
+SUMMARY_KEYS = ("listed", "registered_only", "attended", "completed")
+
+
+def attendance_summary(session: Session, module_id: int) -> dict[str, int]:
+    """Return the module's lists in four figures: people listed (every role), registered only (attendance not
+    recorded), attended (at least one day, or on a participant list) and completed (under the rule)."""
+    row = session.execute(
+        sa.select(
+            sa.func.count(Participation.id),
+            sa.func.count(sa.case((Participation.attended.is_(None), Participation.id))),
+            sa.func.count(sa.case((Participation.attended.is_(True), Participation.id))),
+            sa.func.count(sa.case((Participation.completed.is_(True), Participation.id))),
+        ).where(Participation.module_id == module_id)
+    ).one()
+    return dict(zip(SUMMARY_KEYS, (int(value) for value in row), strict=True))

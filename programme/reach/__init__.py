@@ -1,7 +1,16 @@
 """Reach: who we reached and where — headline totals, and figures under a filter for dashboards and reports."""
 
-from programme.reach.filters import UNKNOWN, CountryBasis, ReachFilter, filter_options, participations
+from programme.reach.filters import (
+    NOT_RECORDED,
+    TOOK_PART,
+    UNKNOWN,
+    CountryBasis,
+    ReachFilter,
+    filter_options,
+    participations,
+)
 from programme.reach.queries import (
+    ORG_TYPE_SHARE_NOTE,
     STACKS,
     all_tables,
     by_country,
@@ -11,12 +20,16 @@ from programme.reach.queries import (
     corridors,
     growth,
     headline_figures,
+    registrations,
     repeat_participation,
 )
-from programme.reach.totals import headline, stats
+from programme.reach.totals import headline, registration_totals, stats
 
 __all__ = [
+    "NOT_RECORDED",
+    "ORG_TYPE_SHARE_NOTE",
     "STACKS",
+    "TOOK_PART",
     "UNKNOWN",
     "CountryBasis",
     "ReachFilter",
@@ -31,6 +44,8 @@ __all__ = [
     "headline",
     "headline_figures",
     "participations",
+    "registration_totals",
+    "registrations",
     "repeat_participation",
     "stats",
 ]

@@ -24,8 +24,13 @@ from programme.models import (
 )
 from programme.people.countries import country_name
 
-# Shown for a person without a gender, nationality, country of work or organisation type on record.
+# A participation counted in reach: the person took part (at least one day, or on a participant list).
+TOOK_PART = Participation.attended.is_(True)
+# Shown for a person without a gender, nationality or country of work on record.
 UNKNOWN = "unknown"
+# Shown for a person whose organisation's type is not recorded (or who has no organisation on record): a category
+# of its own, left out of the shares' denominators, never counted as "other".
+NOT_RECORDED = "not recorded"
 
 
 class CountryBasis(StrEnum):
@@ -61,8 +66,13 @@ class ReachFilter:
         return Person.nationality
 
 
-def participations(reach_filter: ReachFilter | None = None, columns: Iterable[str] | None = None) -> sa.Subquery:
+def participations(
+    reach_filter: ReachFilter | None = None, columns: Iterable[str] | None = None, *, took_part: bool = True
+) -> sa.Subquery:
     """Return the filtered participations, one row each, with the person's and module's attributes.
+
+    Only participations of people who took part count (took_part=False adds the registered who did not, and
+    those recorded absent: for comparing registrations with participation).
 
     Every reach figure aggregates this subquery, so joins and filters live in one place. `columns` names
     the columns a figure needs (default: all of them); only the tables those columns and the filter use
@@ -84,9 +94,11 @@ def participations(reach_filter: ReachFilter | None = None, columns: Iterable[st
         "country_of_work": Person.country_of_work,
         "country": f.country_column(),
         "org_type": Organisation.org_type,
+        "attended": Participation.attended,
+        "registered": Participation.registered,
     }
     selected = [available[name].label(name) for name in (columns or available)]
-    conditions = _conditions(f, year)
+    conditions = _conditions(f, year, took_part=took_part)
     used = set(sa.select(*selected).where(*conditions).get_final_froms())
     person, module, course, organisation = (model.__table__ for model in (Person, Module, Course, Organisation))
     joined: Any = Participation.__table__
@@ -101,8 +113,9 @@ def participations(reach_filter: ReachFilter | None = None, columns: Iterable[st
     return sa.select(*selected).select_from(joined).where(*conditions).subquery("reach")
 
 
-def _conditions(f: ReachFilter, year: Any) -> list[Any]:
-    conditions: list[Any] = []
+def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[Any]:
+    # Reach counts people who took part: not those only registered (attendance not recorded) or recorded absent.
+    conditions: list[Any] = [TOOK_PART] if took_part else []
     if f.courses:
         codes = [code.lower() for code in f.courses]
         conditions.append(sa.func.lower(Course.code).in_(codes))
@@ -126,9 +139,10 @@ def _conditions(f: ReachFilter, year: Any) -> list[Any]:
 
 
 def _org_type_condition(org_types: tuple[str, ...]) -> Any:
-    known = [OrgType(value) for value in org_types if value != UNKNOWN]
+    missing = {UNKNOWN, NOT_RECORDED}
+    known = [OrgType(value) for value in org_types if value not in missing]
     condition = Organisation.org_type.in_(known) if known else sa.false()
-    if UNKNOWN in org_types:
+    if missing & set(org_types):
         condition = sa.or_(condition, Organisation.org_type.is_(None))
     return condition
 
@@ -155,6 +169,6 @@ def filter_options(session: Session) -> dict[str, Any]:
         "scopes": [s.value for s in Scope],
         "countries": dict(sorted(((code, country_name(code)) for code in countries), key=lambda item: item[1])),
         "genders": [g.value for g in Gender],
-        "org_types": [o.value for o in OrgType] + [UNKNOWN],
+        "org_types": [o.value for o in OrgType] + [NOT_RECORDED],
         "roles": [r.value for r in ParticipationRole],
     }

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.models import CIVIL_SOCIETY, Gender
 from programme.people.countries import country_name
-from programme.reach.filters import UNKNOWN, ReachFilter, participations
+from programme.reach.filters import NOT_RECORDED, UNKNOWN, ReachFilter, participations
 
 HEADLINE_COLUMNS = [
     "courses",
@@ -20,17 +20,23 @@ HEADLINE_COLUMNS = [
     "countries",
     "women_share",
     "civil_society_share",
+    "org_type_recorded",
 ]
+# What the civil-society share and the shares by organisation type are of (captions say it).
+ORG_TYPE_SHARE_NOTE = (
+    "Shares by organisation type are of the people whose organisation type is recorded; "
+    "those whose type is not recorded are shown apart and left out of the shares."
+)
 # Dimensions the by-year chart can stack by, and their columns in the filtered participations.
 STACKS = {"gender": "gender", "organisation type": "org_type", "scope": "scope", "role": "role"}
 # People with more modules than this are counted together ("3+").
 REPEAT_TOP = 3
 
 
-def _label(value: Any) -> str:
-    """Return an enum's value, or UNKNOWN for a missing one."""
+def _label(value: Any, missing: str = UNKNOWN) -> str:
+    """Return an enum's value, or `missing` (UNKNOWN) for a missing one."""
     if value is None:
-        return UNKNOWN
+        return missing
     return str(getattr(value, "value", value))
 
 
@@ -38,17 +44,24 @@ def _share(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+# The label of a missing value, per column: an organisation type not recorded is a category of its own.
+_MISSING = {"org_type": NOT_RECORDED}
+
+
 def headline_figures(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
-    """Return one row: courses, modules, individuals, participations, countries, women_share, civil_society_share.
+    """Return one row: courses, modules, individuals, participations, countries, women_share, civil_society_share,
+    org_type_recorded.
 
     Courses and modules are those with at least one participation in the selection; individuals are
-    distinct people; shares are percentages of individuals.
+    distinct people who took part; women_share is a percentage of individuals; civil_society_share a percentage
+    of the org_type_recorded individuals (those whose organisation type is recorded).
     """
     p = participations(
         reach_filter, ["course_id", "module_id", "person_id", "participation_id", "country", "gender", "org_type"]
     )
     civil_society = sa.case((p.c.org_type.in_(list(CIVIL_SOCIETY)), p.c.person_id))
     women = sa.case((p.c.gender == Gender.FEMALE, p.c.person_id))
+    typed = sa.case((p.c.org_type.is_not(None), p.c.person_id))
     row = session.execute(
         sa.select(
             sa.func.count(sa.distinct(p.c.course_id)),
@@ -58,9 +71,12 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
             sa.func.count(sa.distinct(p.c.country)),
             sa.func.count(sa.distinct(women)),
             sa.func.count(sa.distinct(civil_society)),
+            sa.func.count(sa.distinct(typed)),
         )
     ).one()
-    courses, modules, individuals, participations_count, countries, women_count, civil_count = (int(v) for v in row)
+    courses, modules, individuals, participations_count, countries, women_count, civil_count, typed_count = (
+        int(v) for v in row
+    )
     return pd.DataFrame(
         [
             [
@@ -70,7 +86,8 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
                 participations_count,
                 countries,
                 _share(women_count, individuals),
-                _share(civil_count, individuals),
+                _share(civil_count, typed_count),
+                typed_count,
             ]
         ],
         columns=HEADLINE_COLUMNS,
@@ -85,12 +102,25 @@ def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_nam
             column
         )
     ).all()
+    missing = _MISSING.get(column_name, UNKNOWN)
     frame = pd.DataFrame(
-        [(_label(key), int(people), int(count)) for key, people, count in rows],
+        [(_label(key, missing), int(people), int(count)) for key, people, count in rows],
         columns=[column_name, "individuals", "participations"],
     )
     # Two enum values never map to one label, but None and "unknown" would: add them up.
     frame = frame.groupby(column_name, as_index=False, sort=False).sum()
+    if column_name in _MISSING:
+        # Not recorded is shown, but left out of the shares: its share is empty, the others' add up to 100.
+        recorded = frame[column_name] != missing
+        whole = int(frame.loc[recorded, "individuals"].sum())
+        frame["share"] = [
+            _share(int(n), whole) if known else None for n, known in zip(frame["individuals"], recorded, strict=True)
+        ]
+        frame = frame.sort_values(["individuals", column_name], ascending=[False, True], ignore_index=True)
+        # Not recorded last: it is not a type.
+        return pd.concat(
+            [frame[frame[column_name] != missing], frame[frame[column_name] == missing]], ignore_index=True
+        )
     frame["share"] = [_share(n, int(frame["individuals"].sum())) for n in frame["individuals"]]
     return frame.sort_values(["individuals", column_name], ascending=[False, True], ignore_index=True)
 
@@ -101,7 +131,11 @@ def by_gender(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
 
 
 def by_org_type(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
-    """Return org_type, individuals, participations and share (% of individuals), largest first."""
+    """Return org_type, individuals, participations and share, largest first, "not recorded" last.
+
+    Shares are percentages of the individuals whose organisation type is recorded; the "not recorded" row
+    (no type, or no organisation, on record) has no share.
+    """
     return _by_dimension(session, reach_filter, "org_type")
 
 
@@ -127,7 +161,10 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
         .order_by(p.c.year)
     ).all()
     frame = pd.DataFrame(
-        [(int(year), _label(key), int(people), int(count)) for year, key, people, count in rows],
+        [
+            (int(year), _label(key, _MISSING.get(column_name, UNKNOWN)), int(people), int(count))
+            for year, key, people, count in rows
+        ],
         columns=["year", stack, "individuals", "participations"],
     )
     return frame.groupby(["year", stack], as_index=False).sum()
@@ -183,6 +220,28 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
     return frame.sort_values(
         ["individuals", "nationality", "country_of_work"], ascending=[False, True, True]
     ).reset_index(drop=True)
+
+
+def registrations(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:
+    """Return how registration lists compare with participation: registered (people on a registration list),
+    registered_took_part (of them, people who took part in a module they registered for), registered_only
+    (registered, attendance not recorded yet), took_part_unregistered (took part without being on a registration
+    list: walk-ins, or modules without a registration list). People are counted once.
+    """
+    p = participations(reach_filter, ["person_id", "registered", "attended"], took_part=False)
+    took_part = p.c.attended.is_(True)
+    registered = p.c.registered.is_(True)
+    cases = (
+        registered,
+        sa.and_(registered, took_part),
+        sa.and_(registered, p.c.attended.is_(None)),
+        sa.and_(sa.not_(registered), took_part),
+    )
+    row = session.execute(
+        sa.select(*(sa.func.count(sa.distinct(sa.case((case, p.c.person_id)))) for case in cases))
+    ).one()
+    keys = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
+    return dict(zip(keys, (int(value) for value in row), strict=True))
 
 
 def all_tables(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, pd.DataFrame]:

@@ -18,32 +18,40 @@ from programme.models import (
     Person,
     Response,
 )
-from programme.reach.filters import UNKNOWN
+from programme.reach.filters import TOOK_PART, UNKNOWN
 
 
-def _count(session: Session, column: Any, *, distinct: bool = False) -> int:
+def _count(session: Session, column: Any, *, distinct: bool = False, where: Any = None) -> int:
     expression = sa.func.count(sa.distinct(column)) if distinct else sa.func.count(column)
-    return int(session.scalar(sa.select(expression)) or 0)
+    query = sa.select(expression)
+    if where is not None:
+        query = query.where(where)
+    return int(session.scalar(query) or 0)
 
 
 def headline(session: Session) -> dict[str, int]:
-    """Return the headline reach: courses, modules, individuals, participations, countries."""
-    individuals = sa.select(Participation.person_id).distinct().subquery()
+    """Return the headline reach: courses, modules, individuals, participations, countries.
+
+    Individuals and participations are of people who took part (not those only registered).
+    """
+    individuals = sa.select(Participation.person_id).where(TOOK_PART).distinct().subquery()
     countries = session.scalar(
         sa.select(sa.func.count(sa.distinct(Person.nationality))).where(Person.id.in_(sa.select(individuals)))
     )
     return {
         "courses": _count(session, Course.id),
         "modules": _count(session, Module.id),
-        "individuals": _count(session, Participation.person_id, distinct=True),
-        "participations": _count(session, Participation.id),
+        "individuals": _count(session, Participation.person_id, distinct=True, where=TOOK_PART),
+        "participations": _count(session, Participation.id, where=TOOK_PART),
         "countries": int(countries or 0),
     }
 
 
 def _individuals_by(session: Session, column: Any, *, join_org: bool = False) -> dict[str, int]:
-    query = sa.select(column, sa.func.count(sa.distinct(Person.id))).join(
-        Participation, Participation.person_id == Person.id
+    query = (
+        sa.select(column, sa.func.count(sa.distinct(Person.id)))
+        .join(Participation, Participation.person_id == Person.id)
+        .where(TOOK_PART)
     )
     if join_org:
         query = query.outerjoin(Organisation, Organisation.id == Person.organisation_id)
@@ -61,6 +69,7 @@ def stats(session: Session) -> dict[str, Any]:
     by_year_rows = session.execute(
         sa.select(year, sa.func.count(Participation.id))
         .join(Module, Module.id == Participation.module_id)
+        .where(TOOK_PART)
         .group_by(year)
         .order_by(year)
     ).all()
@@ -76,4 +85,16 @@ def stats(session: Session) -> dict[str, Any]:
         "by_gender": _individuals_by(session, Person.gender),
         "by_org_type": _individuals_by(session, Organisation.org_type, join_org=True),
         "by_year": {str(int(y)): int(n) for y, n in by_year_rows},
+    }
+
+
+def registration_totals(session: Session) -> dict[str, int]:
+    """Return how registration lists compare with participation, over everything: registered (people on a
+    registration list) and registered_took_part (of them, people who took part in a module they registered for)."""
+    registered = Participation.registered.is_(True)
+    return {
+        "registered": _count(session, Participation.person_id, distinct=True, where=registered),
+        "registered_took_part": _count(
+            session, Participation.person_id, distinct=True, where=sa.and_(registered, TOOK_PART)
+        ),
     }

@@ -26,7 +26,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.people.countries import country_name
-from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures
+from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
 @dataclass
@@ -78,6 +78,8 @@ class ModuleReportContent:
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
     # The module's facilitators and resource persons by role, named: their role is public in the programme.
     team: dict[str, list[str]] = field(default_factory=dict)
+    # How the registration list compares (reach.registrations): registered, registered_took_part, ...
+    registrations: dict[str, int] = field(default_factory=dict)
 
 
 def date_span(start: date, end: date) -> str:
@@ -268,4 +270,5 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         next_steps=_next_steps(session, module_id),
         topics=_topics(session, module_id),
         team=_team(session, module_id),
+        registrations=registrations(session, participants),
     )

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.courses.catalogue import get_module
+from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
 from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
 
 # Headings, in order, as in the module reports the team writes (see the seed report).
@@ -83,10 +84,33 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
         f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
         f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
         f"{f['civil_society_share']:.0f}% came from civil society organisations "
-        "(NGOs, trade unions, faith-based and migrant community organisations)."
+        f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}."
     )
+    registered = c.registrations
+    if registered.get("registered"):
+        document.add_paragraph(
+            f"{registered['registered']} {'person' if registered['registered'] == 1 else 'people'} registered; "
+            f"{registered['registered_took_part']} of them took part"
+            + (
+                f", and {registered['took_part_unregistered']} took part without having registered"
+                if registered.get("took_part_unregistered")
+                else ""
+            )
+            + "."
+        )
     if c.team:
         document.add_paragraph(team_sentence(c.team))
+
+
+def _typed_phrase(f: dict[str, float]) -> str:
+    """Return what the civil-society share is of, where some organisation types are not recorded."""
+    typed, individuals = int(f.get("org_type_recorded", f["individuals"])), int(f["individuals"])
+    if typed == individuals:
+        return ""
+    return (
+        f", of the {typed} whose organisation type is recorded ({individuals - typed} not recorded, "
+        "left out of the share)"
+    )
 
 
 def team_sentence(team: dict[str, list[str]]) -> str:
@@ -110,8 +134,11 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
         ("By gender", c.by_gender, "gender"),
     ):
         document.add_heading(title, level=2)
-        shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(lambda s: f"{s:.1f}%"))
+        shares = frame["share"].map(lambda s: f"{s:.1f}%" if pd.notna(s) else "not in the shares")
+        shown = frame[[column, "individuals", "share"]].assign(share=shares)
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Participants", "Share"])
+        if column == "org_type" and (frame[column] == NOT_RECORDED).any():
+            document.add_paragraph(ORG_TYPE_SHARE_NOTE)
     document.add_heading("List of participants", level=2)
     if not c.listed_participants.empty:
         _table(document, c.listed_participants, ["Name", "Country", "Organisation"])

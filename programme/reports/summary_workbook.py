@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
 from programme.courses.catalogue import get_course
-from programme.reach import ReachFilter, all_tables
+from programme.reach import ORG_TYPE_SHARE_NOTE, ReachFilter, all_tables
 from programme.sheets import safe_cell
 
 HEADLINE_LABELS = {
@@ -24,7 +24,8 @@ HEADLINE_LABELS = {
     "participations": "Participations (a person in a module)",
     "countries": "Countries (nationality)",
     "women_share": "Women (% of individuals)",
-    "civil_society_share": "Civil society (% of individuals)",
+    "civil_society_share": "Civil society (% of individuals whose organisation type is recorded)",
+    "org_type_recorded": "Individuals whose organisation type is recorded",
 }
 # Bars beyond this many categories make an unreadable chart; the sheet still lists every row.
 CHART_ROWS_MAX = 25
@@ -34,7 +35,8 @@ CHART_WIDTH_CM, CHART_HEIGHT_CM = 18, 10
 def _write(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.append([str(column).replace("_", " ") for column in frame.columns])
     for row in frame.itertuples(index=False):
-        sheet.append([safe_cell(value.item() if hasattr(value, "item") else value) for value in row])
+        sheet.append([safe_cell(None if _missing(value) else value.item() if hasattr(value, "item") else value)
+                      for value in row])  # fmt: skip
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(frame.columns, start=1):
@@ -45,6 +47,11 @@ def _write(sheet: Worksheet, frame: pd.DataFrame) -> None:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # a value, never a formula
     sheet.freeze_panes = "A2"
+
+
+def _missing(value: object) -> bool:
+    """Return whether a cell is a missing value (None, NaN, pd.NA): written as an empty cell."""
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _bar(sheet: Worksheet, *, title: str, label_col: int, value_cols: list[int], rows: int, stacked: bool = False):
@@ -99,6 +106,9 @@ def render_summary(tables: dict[str, pd.DataFrame], *, scope: str) -> bytes:
         sheet = workbook.create_sheet(name)
         _write(sheet, frame)
         _place(sheet, _bar(sheet, title=title, label_col=label_col, value_cols=[value_col], rows=len(frame)), frame)
+        if name == "By organisation type":
+            sheet.append([])
+            sheet.append([ORG_TYPE_SHARE_NOTE])
     wide = _by_year_wide(tables["By year"])
     sheet = workbook.create_sheet("By year")
     _write(sheet, wide)

@@ -1,0 +1,87 @@
+"""What kind of list a sheet is: who registered, who took part, or who attended which day.
+
+A registration list (an online form's export) says who signed up: its people become registered for the module,
+with attendance not recorded, and so never completed. A participant list says who took part. An attendance sheet
+records each day. The kind is detected from the columns and confirmed by the user before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import StrEnum
+
+from programme.importing.columns import ColumnMapping
+from programme.sheets import header_key
+
+
+class ListKind(StrEnum):
+    REGISTRATION = "registration"
+    PARTICIPANTS = "participants"
+    ATTENDANCE = "attendance"
+
+
+# What each kind does, in one sentence each (the page and the command line's help say it).
+LIST_KIND_LABELS: dict[ListKind, str] = {
+    ListKind.REGISTRATION: "Registration list",
+    ListKind.PARTICIPANTS: "Participant list",
+    ListKind.ATTENDANCE: "Attendance sheet",
+}
+LIST_KIND_EFFECTS: dict[ListKind, str] = {
+    ListKind.REGISTRATION: (
+        "people who signed up: they become registered for the module, with attendance not recorded "
+        "(not completed) until a participant list or an attendance sheet says they came"
+    ),
+    ListKind.PARTICIPANTS: "people who took part in the module (completion follows the rule on Settings)",
+    ListKind.ATTENDANCE: "who was present on each day (Day 1, Day 2... columns); completion follows the days",
+}
+
+# Headers that an online form's export has (Google Forms, Microsoft Forms, Kobo, SurveyMonkey...): the time the
+# form was sent. Compared without case, spaces or punctuation.
+FORM_COLUMNS = frozenset(
+    header_key(name)
+    for name in (
+        "Timestamp",
+        "Submitted at",
+        "Submission date",
+        "Submission time",
+        "Date submitted",
+        "Start time",
+        "Completion time",
+        "Submitted on",
+        "_submission_time",
+        "Response ID",
+        "Respondent ID",
+    )
+)
+# Words in a header that only a registration or application form asks.
+REGISTRATION_WORDS = ("register", "registration", "apply", "application", "wanttojoin", "whydoyouwant", "motivation")
+
+
+def registration_hints(columns: Sequence[str]) -> list[str]:
+    """Return the columns that show the sheet is a registration form's export."""
+    hints = []
+    for column in columns:
+        key = header_key(column)
+        if key in FORM_COLUMNS or any(word in key for word in REGISTRATION_WORDS):
+            hints.append(str(column))
+    return hints
+
+
+def detect_list_kind(columns: Sequence[str], mapping: ColumnMapping) -> ListKind:
+    """Return the kind of list the columns suggest: Day columns → attendance; a form's export → registration."""
+    if mapping.days:
+        return ListKind.ATTENDANCE
+    if registration_hints(columns):
+        return ListKind.REGISTRATION
+    return ListKind.PARTICIPANTS
+
+
+def why_detected(kind: ListKind, columns: Sequence[str], mapping: ColumnMapping) -> str:
+    """Return the reason for the detected kind, in a few words ("it has a Timestamp column")."""
+    if kind == ListKind.ATTENDANCE and mapping.days:
+        names = list(mapping.days)
+        return f"it has day columns ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
+    hints = registration_hints(columns)
+    if kind == ListKind.REGISTRATION and hints:
+        return f"it has a column '{hints[0]}', as a registration form's export does"
+    return "it has neither day columns nor a registration form's columns"
