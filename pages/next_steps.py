@@ -6,8 +6,8 @@ import streamlit as st
 
 from programme import courses, ui
 from programme.errors import ProgrammeError
-from programme.models import ActionStatus, Course, Method, Module, UserRole
-from programme.planning import backlog, next_steps
+from programme.models import ActionStatus, Course, Module, UserRole
+from programme.planning import backlog, methods, next_steps
 from programme.privacy import mask_people
 
 user = ui.guard(UserRole.FACILITATOR)
@@ -185,6 +185,9 @@ with backlog_tab:
         st.info("Every topic in the backlog is already planned, or the backlog is empty.")
     else:
         targets = {m: labels[m] for m in ([after.id] if after else []) + [module_id]}
+        with ui.db() as session:
+            # A topic becomes a training session: the methods but breaks and meals.
+            method_choices = [m for m in methods.method_options(methods.own_methods(session)) if methods.is_training(m)]
         with st.form("pull_topic"):
             choices = dict(zip(open_topics["id"].astype(int), open_topics["text"], strict=True))
             chosen = st.selectbox("Topic", list(choices), format_func=choices.get)
@@ -193,7 +196,7 @@ with backlog_tab:
             day = cols[0].number_input("Day", min_value=1, value=1, step=1)
             start = cols[1].time_input("Start", time(9, 0), step=300)
             end = cols[2].time_input("End", time(10, 30), step=300)
-            method = cols[3].selectbox("Method", [m.value for m in Method])
+            method = cols[3].selectbox("Method", method_choices)
             if st.form_submit_button("Pull into the agenda", type="primary"):
                 try:
                     with ui.db() as session:

@@ -3,6 +3,7 @@
 from .access import AuditEntry, ImportBatch, ImportUpdate, Setting, User
 from .alumni import Network, NetworkMember, Outcome
 from .courses import (
+    AgendaMethod,
     Course,
     CoursePartner,
     Module,
@@ -59,6 +60,7 @@ __all__ = [
     "UserRole",
     "ImportKind",
     "ActionFocalPoint",
+    "AgendaMethod",
     "ActionItem",
     "Answer",
     "AttendanceDay",

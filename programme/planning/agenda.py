@@ -12,9 +12,10 @@ from sqlmodel import Session
 
 from programme import audit
 from programme.errors import NotFound, ProgrammeError
-from programme.models import Method, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
+from programme.models import Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
 from programme.models import Session as AgendaSession
 from programme.names import clean_text
+from programme.planning.methods import checked_method, own_methods
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, planned_from_frame
 
@@ -74,7 +75,7 @@ def agenda_table(session: Session, module_id: int) -> pd.DataFrame:
             "start": s.start_time,
             "end": s.end_time,
             "title": s.title,
-            "method": s.method.value,
+            "method": s.method,
             "room": s.room or "",
             "topics": "; ".join(topics.get(s.id, [])),
             "facilitators": NAME_JOIN.join(people.get((s.id, SessionPersonRole.FACILITATOR), [])),
@@ -124,6 +125,12 @@ def planned_from_database(session: Session, module_id: int) -> list[PlannedSessi
     return planned
 
 
+def known_methods(session: Session, module_id: int) -> list[str]:
+    """Return the methods a grid of this module may hold: the organisation's own and any already on its agenda."""
+    used = session.scalars(sa.select(AgendaSession.method).where(AgendaSession.module_id == module_id).distinct())
+    return list(dict.fromkeys([*own_methods(session), *used]))
+
+
 def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None) -> SaveResult:
     """Apply the edited grid to the module's agenda in one go and return the counts; refuse any invalid row.
 
@@ -131,7 +138,7 @@ def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, 
     grid are deleted. Nothing is written when a row has an error (the caller's transaction rolls back).
     """
     module = get_module_by_id(session, module_id)
-    planned, errors = planned_from_frame(frame)
+    planned, errors = planned_from_frame(frame, known_methods(session, module_id))
     if errors:
         first = errors[0]
         raise ProgrammeError(
@@ -210,7 +217,7 @@ def add_session(
     start: time,
     end: time,
     title: str,
-    method: Method | str = Method.PRESENTATION,
+    method: str = "",
     room: str | None = None,
     notes: str | None = None,
     topics: Iterable[str] = (),
@@ -218,7 +225,7 @@ def add_session(
     resource_persons: Iterable[str] = (),
     by: str | None,
 ) -> AgendaSession:
-    """Add one session to a module's agenda and return it."""
+    """Add one session to a module's agenda and return it; no method gives the default (see methods.default_method)."""
     module = get_module_by_id(session, module_id)
     if day < 1:
         raise ProgrammeError("The day must be 1 or later.")
@@ -232,7 +239,7 @@ def add_session(
         start=start,
         end=end,
         title=clean_text(title)[:300],
-        method=Method(method),
+        method=checked_method(session, method, title=title),
         room=clean_text(room) or None,
         notes=clean_text(notes) or None,
         topics=list(topics),

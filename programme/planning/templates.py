@@ -11,10 +11,11 @@ from sqlmodel import Session
 from programme import audit
 from programme.courses import add_module
 from programme.errors import NotFound, ProgrammeError
-from programme.models import Course, Method, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
+from programme.models import Course, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
 from programme.models import Session as AgendaSession
 from programme.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id, minutes, module_days
+from programme.planning.methods import checked_method
 from programme.planning.people import topic_names
 
 
@@ -147,7 +148,7 @@ def designs_table(session: Session) -> pd.DataFrame:
         {
             "id": d.id,
             "title": d.title,
-            "method": d.method.value,
+            "method": d.method,
             "duration_minutes": d.duration_minutes,
             "objectives": d.objectives or "",
             "topics": d.topics or "",
@@ -161,7 +162,7 @@ def add_design(
     session: Session,
     *,
     title: str,
-    method: Method | str,
+    method: str,
     duration_minutes: int,
     objectives: str | None = None,
     topics: str | None = None,
@@ -178,7 +179,7 @@ def add_design(
         raise ProgrammeError(f"The library already has a design called '{taken[0]}'.")
     design = SessionDesign(
         title=title[:300],
-        method=Method(method),
+        method=checked_method(session, method, title=title),
         duration_minutes=duration_minutes,
         objectives=clean_text(objectives) or None,
         topics="; ".join(topic_names(topics)) or None,

@@ -111,7 +111,8 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
 
 
 def _agenda_line(item: AgendaItem) -> str:
-    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({item.method})"
+    details = ", ".join(filter(None, [item.method, item.room]))
+    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({details})"
     people = people_phrase(item.facilitators, item.unnamed_facilitators)
     return f"{line}. Facilitated by {people}." if people else f"{line}."
 
