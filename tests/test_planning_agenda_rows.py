@@ -398,3 +398,26 @@ def test_a_method_added_on_the_page_is_offered_in_the_grid(new_module_url: tuple
     editor = next(grid for grid in app.data_editor if grid.key == f"grid_{module_id}_1")
     options = json.loads(editor.proto.columns)["method"]["type_config"]["options"]
     assert options[-3:] == ["break", "meal", "field visit"]
+
+
+def test_the_module_report_lists_sessions_with_their_room_but_not_the_breaks(session: Session) -> None:
+    import io
+
+    from docx import Document
+
+    from programme.reports.module_report import module_report
+
+    module = _new_module(session)
+    grid = _typed(
+        {"day": 1, "start": "09:00", "end": "10:30", "title": "Opening", "room": "Main hall"},
+        {"day": 1, "start": "10:30", "end": "11:00", "title": "Coffee break", "room": "Terrace"},
+        {"day": 1, "start": "11:00", "end": "12:30", "title": "CEDAW", "method": "panel"},
+    )
+    agenda.save_agenda_frame(session, module_id=module.id, frame=grid, by="ana")
+    session.commit()
+    text = [
+        p.text for p in Document(io.BytesIO(module_report(session, course_code="NEW", number=1, by="t"))).paragraphs
+    ]
+    assert "Day 1, 09:00–10:30: Opening (presentation, Main hall)." in text
+    assert "Day 1, 11:00–12:30: CEDAW (panel)." in text
+    assert not [line for line in text if "Coffee break" in line]

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme import audit
 from programme.courses import get_module
+from programme.planning.methods import is_training
 from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
 
 # Headings, in order, as in the module reports the team writes (see the seed report).
@@ -121,7 +122,8 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
     document.add_heading(HEADINGS[2], level=1)
     if not c.agenda:
         document.add_paragraph("The agenda of this module is not recorded yet.")
-    for item in c.agenda:
+    # The programme's sessions: breaks and meals are on the printed agenda, not in a report's programme.
+    for item in (item for item in c.agenda if is_training(item.method)):
         document.add_paragraph(_agenda_line(item), style="List Bullet")
         if item.notes:
             document.add_paragraph(item.notes)
