@@ -421,3 +421,37 @@ def test_the_module_report_lists_sessions_with_their_room_but_not_the_breaks(ses
     assert "Day 1, 09:00–10:30: Opening (presentation, Main hall)." in text
     assert "Day 1, 11:00–12:30: CEDAW (panel)." in text
     assert not [line for line in text if "Coffee break" in line]
+
+
+def test_an_imported_agenda_keeps_the_organisations_methods_and_its_breaks(session: Session) -> None:
+    from programme.planning.agenda_import import import_agenda
+
+    module = _new_module(session)
+    sheet = (
+        b"Day,Start,End,Title,Type,Room\n"
+        b"1,9:00 AM,10:30 AM,Opening,Lecture,Main hall\n"
+        b"1,10.30,11.00,Coffee break,,Terrace\n"
+        b"1,1100,1230,Shelter visit,Field visit,\n"
+    )
+    before = import_agenda(session, data=sheet, filename="agenda.csv", module_id=module.id, dry_run=True, by="ana")
+    assert before.errors == [] and before.sessions == 3
+    methods.remember_method(session, "lecture", by="ana")
+    report = import_agenda(session, data=sheet, filename="agenda.csv", module_id=module.id, dry_run=False, by="ana")
+    assert report.errors == [] and report.written
+    saved = agenda.agenda_table(session, module.id)
+    # "Lecture" is the organisation's own now; "Field visit" is not, so it is the standard "visit".
+    assert saved[["title", "method", "room"]].values.tolist() == [
+        ["Opening", "lecture", "Main hall"],
+        ["Coffee break", "break", "Terrace"],
+        ["Shelter visit", "visit", ""],
+    ]
+    bad = import_agenda(
+        session,
+        data=b"Day,Start,End,Title,Type\n1,09:00,10:00,X,Dance\n",
+        filename="a.csv",
+        module_id=module.id,
+        dry_run=True,
+        by="ana",
+    )
+    assert [(e.row, e.column) for e in bad.errors] == [(2, "Type")]
+    assert "'Dance' is not a method we know" in bad.errors[0].message and "lecture" in bad.errors[0].message
