@@ -455,3 +455,13 @@ def test_an_imported_agenda_keeps_the_organisations_methods_and_its_breaks(sessi
     )
     assert [(e.row, e.column) for e in bad.errors] == [(2, "Type")]
     assert "'Dance' is not a method we know" in bad.errors[0].message and "lecture" in bad.errors[0].message
+
+
+def test_saved_sessions_with_an_own_method_are_checked_like_the_others(session: Session) -> None:
+    module = _new_module(session)
+    methods.remember_method(session, "field visit", by="ana")
+    grid = _typed({"day": 9, "start": "09:00", "end": "12:00", "title": "Shelter", "method": "field visit"})
+    agenda.save_agenda_frame(session, module_id=module.id, frame=grid, by="ana")
+    methods.forget_method(session, "field visit", by="ana")
+    planned = agenda.planned_from_database(session, module.id)
+    assert [(p.title, p.method) for p in planned] == [("Shelter", "field visit")]

@@ -121,7 +121,8 @@ def _people_of(session: Session, ids: Sequence[int]) -> dict[tuple[int, SessionP
 
 def planned_from_database(session: Session, module_id: int) -> list[PlannedSession]:
     """Return the module's saved sessions as planned sessions (for checks)."""
-    planned, _ = planned_from_frame(agenda_table(session, module_id))
+    saved = agenda_table(session, module_id)
+    planned, _ = planned_from_frame(saved, saved["method"].unique())  # every saved method, the own ones too
     return planned
 
 
