@@ -10,9 +10,8 @@ from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
-from programme.models import Method
 from programme.people.contacts import module_contacts, with_contacts
-from programme.planning import agenda, attendance, exports, templates
+from programme.planning import agenda, attendance, exports, methods, templates
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.web import ui
 from programme.web.display import readable
@@ -32,6 +31,8 @@ with ui.db() as session:
     module = agenda.get_module_by_id(session, module_id)
     days = agenda.module_days(module)
     frame = agenda.agenda_table(session, module_id)
+    own = methods.own_methods(session)
+    known = agenda.known_methods(session, module_id)
 st.markdown(
     f"**{module.title}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
     + (f" · focus: {module.focus}" if module.focus else "")
@@ -69,8 +70,11 @@ with grid_tab:
         )
     st.caption(
         "Separate several topics or people with a semicolon. People are matched to the registry by name; "
-        "new names are added as new people when you save."
+        "new names are added as new people when you save. A row without a method is saved as a presentation "
+        "(a lunch or coffee break as a meal or break); times can be typed as 09:00, 9.30 or 2:30 PM."
     )
+    # No column is required: the grid would hold back a row with an empty required cell without a word, so
+    # every typed row reaches the checks below, which name what is missing.
     edited = st.data_editor(
         frame,
         key=f"grid_{module_id}_{st.session_state[version_key]}",
@@ -79,11 +83,16 @@ with grid_tab:
         width="stretch",
         column_order=[c for c in agenda.AGENDA_COLUMNS if c != "id"],
         column_config={
-            "day": st.column_config.NumberColumn("Day", min_value=1, step=1, required=True),
-            "start": st.column_config.TimeColumn("Start", format="HH:mm", step=300, required=True),
-            "end": st.column_config.TimeColumn("End", format="HH:mm", step=300, required=True),
-            "title": st.column_config.TextColumn("Session", required=True, width="large"),
-            "method": st.column_config.SelectboxColumn("Method", options=[m.value for m in Method], required=True),
+            "day": st.column_config.NumberColumn("Day", min_value=1, step=1),
+            "start": st.column_config.TimeColumn("Start", format="HH:mm", step=300),
+            "end": st.column_config.TimeColumn("End", format="HH:mm", step=300),
+            "title": st.column_config.TextColumn("Session", width="large"),
+            "method": st.column_config.SelectboxColumn(
+                "Method",
+                options=methods.method_options(own, frame["method"]),
+                help="The standard methods, then your organisation's own (added below). Breaks and meals show on "
+                "the timeline but are not counted in training hours.",
+            ),
             "room": "Room",
             "topics": st.column_config.TextColumn("Topics", help="e.g. CEDAW; Lobbying"),
             "facilitators": st.column_config.TextColumn("Facilitators"),
@@ -92,7 +101,7 @@ with grid_tab:
             "materials_url": st.column_config.LinkColumn("Materials"),
         },
     )
-    planned, errors = agenda.planned_from_frame(edited)
+    planned, errors = agenda.planned_from_frame(edited, known)
     if errors:
         st.error(f"{len(errors)} problem(s) to fix before saving:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
@@ -113,6 +122,28 @@ with grid_tab:
             ui.show_error(error)
     if changed and not errors:
         st.caption("You have unsaved changes.")
+
+    with st.expander("Your organisation's methods"):
+        st.caption(
+            "Methods of your own (lecture, field visit...) are offered in the Method column of every agenda after "
+            "the standard ones. Taking one off the list leaves the sessions that use it as they are."
+        )
+        with st.form("own_method", clear_on_submit=True):
+            new_method = st.text_input("New method", max_chars=60, placeholder="e.g. lecture")
+            if st.form_submit_button("Add to the list"):
+                try:
+                    with ui.db() as session:
+                        added = methods.remember_method(session, new_method, by=user.username)
+                    _reload(f"'{added}' is now on the list of methods.")
+                except ProgrammeError as error:
+                    ui.show_error(error)
+        if own:
+            cols = st.columns([3, 1], vertical_alignment="bottom")
+            dropped = cols[0].selectbox("Your methods", own)
+            if cols[1].button("Take off the list"):
+                with ui.db() as session:
+                    methods.forget_method(session, dropped, by=user.username)
+                _reload(f"'{dropped}' is no longer offered.")
 
     if not frame.empty:
         with st.expander("Move a session to another day or reorder a day"):
@@ -143,6 +174,11 @@ with timeline_tab:
         st.info("The timeline and hours appear once the agenda has sessions.")
     else:
         by_method, by_topic, day_charts = _charts(frame)
+        training, pauses = methods.training_minutes(zip(frame["start"], frame["end"], frame["method"], strict=True))
+        st.caption(
+            f"Training time: **{training / 60:.1f} h**"
+            + (f"; breaks and meals ({pauses / 60:.1f} h) are on the timeline but not counted." if pauses else ".")
+        )
         left, right = st.columns(2)
         left.plotly_chart(by_method, width="stretch")
         right.plotly_chart(by_topic, width="stretch")
@@ -195,7 +231,7 @@ with library_tab:
         with st.form("new_design"):  # kept as typed after an error, cleared once added
             title = st.text_input("Title", key=new_design[0])
             cols = st.columns(2)
-            method = cols[0].selectbox("Method", [m.value for m in Method], key=new_design[1])
+            method = cols[0].selectbox("Method", methods.method_options(own), key=new_design[1])
             duration = cols[1].number_input("Duration (minutes)", min_value=15, value=90, step=15, key=new_design[2])
             objectives = st.text_area("Objectives", key=new_design[3])
             topics = st.text_input("Topics", help="Separate with semicolons", key=new_design[4])
@@ -302,7 +338,7 @@ with attendance_tab:
             _reload(f"Completion updated for {count} participation(s).")
 
 with export_tab:
-    st.write("A printable agenda in the usual shape: day, time, session, facilitator.")
+    st.write("A printable agenda in the usual shape: day, time, session, method, room, facilitator.")
     if frame.empty:
         st.info("Add sessions first; an empty agenda has nothing to print.")
     elif st.button("Prepare the agenda files"):

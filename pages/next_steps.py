@@ -7,8 +7,8 @@ import streamlit as st
 from programme.access.privacy import team_view
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
-from programme.models import ActionStatus, Course, Method, Module
-from programme.planning import backlog, next_steps
+from programme.models import ActionStatus, Course, Module
+from programme.planning import backlog, methods, next_steps
 from programme.web import ui
 
 user = ui.guard(__file__)
@@ -194,6 +194,9 @@ with backlog_tab:
         st.info("Every topic in the backlog is already planned, or the backlog is empty.")
     else:
         targets = {m: labels[m] for m in ([after.id] if after else []) + [module_id]}
+        with ui.db() as session:
+            # A topic becomes a training session: the methods but breaks and meals.
+            method_choices = [m for m in methods.method_options(methods.own_methods(session)) if methods.is_training(m)]
         with st.form("pull_topic"):
             choices = dict(zip(open_topics["id"].astype(int), open_topics["text"], strict=True))
             chosen = st.selectbox("Topic", list(choices), format_func=choices.get)
@@ -202,7 +205,7 @@ with backlog_tab:
             day = cols[0].number_input("Day", min_value=1, value=1, step=1)
             start = cols[1].time_input("Start", time(9, 0), step=300)
             end = cols[2].time_input("End", time(10, 30), step=300)
-            method = cols[3].selectbox("Method", [m.value for m in Method])
+            method = cols[3].selectbox("Method", method_choices)
             if st.form_submit_button("Pull into the agenda", type="primary"):
                 try:
                     with ui.db() as session:

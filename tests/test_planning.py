@@ -354,7 +354,7 @@ def test_a_design_from_the_library_drops_in_with_its_duration_and_topics(session
         by=None,
     )
     added = templates.drop_in_design(session, design_id=design.id, module_id=kl.id, day=2, start=time(14), by=None)
-    assert (added.end_time, added.method.value) == (time(15, 45), "working group")
+    assert (added.end_time, added.method) == (time(15, 45), "working group")
     assert agenda.agenda_table(session, kl.id).loc[0, "topics"] == "Diplomatic missions; Lobbying"
     with pytest.raises(ProgrammeError, match="already has a design"):
         templates.add_design(session, title="lobbying for RIGHTS", method="panel", duration_minutes=60, by=None)
@@ -626,6 +626,7 @@ def test_exports_print_day_time_session_facilitator_and_are_audited(session: Ses
         start=time(9),
         end=time(10, 30),
         title="=HYPERLINK(1)",
+        room="Main hall",
         facilitators=["Ivy Josiah"],
         resource_persons=["Adrian Pereira"],
         by=None,
@@ -642,12 +643,13 @@ def test_exports_print_day_time_session_facilitator_and_are_audited(session: Ses
     )
     sheet = load_workbook(io.BytesIO(exports.agenda_xlsx(session, module_id=kl.id, by="tester"))).active
     rows = list(sheet.values)
-    assert rows[0] == ("Day", "Time", "Session", "Method", "Facilitator")
+    assert rows[0] == ("Day", "Time", "Session", "Method", "Room", "Facilitator")
     assert rows[1] == (
         "Day 1 · Sat 02 Dec 2017",
         "09:00–10:30",
         "'=HYPERLINK(1)",
         "presentation",
+        "Main hall",
         "Ivy Josiah; Adrian Pereira",
     )
     document = Document(io.BytesIO(exports.agenda_docx(session, module_id=kl.id, by="tester")))
@@ -655,6 +657,8 @@ def test_exports_print_day_time_session_facilitator_and_are_audited(session: Ses
         "Day 1 · Sat 02 Dec 2017",
         "Day 2 · Sun 03 Dec 2017",
     ]
+    header, first = ([cell.text for cell in row.cells] for row in document.tables[0].rows[:2])
+    assert (header, first[3]) == (["Time", "Session", "Method", "Room", "Facilitator"], "Main hall")
     assert document.tables[1].rows[1].cells[1].text == "Visit to the EU Delegation"
     exported = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).all()
     assert len(exported) == 2 and all("Ivy" not in (e.summary or "") for e in exported)

@@ -30,7 +30,8 @@ def _xlsx(rows: list[list[object]]) -> bytes:
     return buffer.getvalue()
 
 
-# As partners send it: two title rows, a blank row, "Day 2" headings, breaks, time ranges and dates.
+# As partners send it: two title rows, a blank row, "Day 2" headings, breaks, time ranges and dates. The
+# coffee break is an agenda row of its own (method "break"), the "Day 2" heading is skipped.
 MESSY_AGENDA = [
     ["Advocating for the Rights of Migrant Workers — Module 4"],
     ["2–5 December 2017, Kuala Lumpur"],
@@ -104,10 +105,10 @@ def test_a_messy_agenda_imports_with_people_matched_or_created(cli_db: str, tmp_
     assert code == 0
     assert {key: report[key] for key in ("rows", "sessions", "created", "updated", "skipped", "written")} == {
         "rows": 7,
-        "sessions": 5,
-        "created": 5,
+        "sessions": 6,
+        "created": 6,
         "updated": 0,
-        "skipped": 2,
+        "skipped": 1,
         "written": True,
     }
     assert (report["people_matched"], report["people_created"], report["errors"]) == (1, 2, [])
@@ -115,18 +116,19 @@ def test_a_messy_agenda_imports_with_people_matched_or_created(cli_db: str, tmp_
         table = agenda_table(session, 1)
         assert table[["day", "title", "method", "room"]].values.tolist() == [
             [1, "Introduction and overview", "plenary", "Main hall"],
+            [1, "Coffee break", "break", ""],
             [1, "CEDAW, women's rights and migrant workers", "presentation", "Main hall"],
             [1, "Lobbying for rights", "working group", "Room B"],
             [2, "Role play: preparing the visit", "role play", "Main hall"],
             [2, "Visit to the Australian High Commission", "visit", ""],
         ]
-        assert [f"{t:%H:%M}" for t in table["end"]] == ["10:30", "12:30", "15:30", "10:30", "17:30"]
-        assert table.loc[1, "resource_persons"] == "Irene Lim; Ivy Josiah"
+        assert [f"{t:%H:%M}" for t in table["end"]] == ["10:30", "11:00", "12:30", "15:30", "10:30", "17:30"]
+        assert table.loc[2, "resource_persons"] == "Irene Lim; Ivy Josiah"
         maria = session.scalar(sa.select(Person).where(Person.full_name == "Maria Santos"))
         led = session.scalars(sa.select(SessionFacilitator.role).where(SessionFacilitator.person_id == maria.id)).all()
         assert [role.value for role in led] == ["resource person", "resource person"]
         batch = session.scalar(sa.select(ImportBatch))
-        assert (batch.kind.value, batch.module_id, json.loads(batch.counts)["created"]) == ("agenda", 1, 5)
+        assert (batch.kind.value, batch.module_id, json.loads(batch.counts)["created"]) == ("agenda", 1, 6)
 
 
 def test_importing_the_same_sheet_again_updates_instead_of_doubling(cli_db: str, tmp_path: Path, capsys) -> None:
@@ -134,8 +136,8 @@ def test_importing_the_same_sheet_again_updates_instead_of_doubling(cli_db: str,
     path.write_bytes(_xlsx(MESSY_AGENDA))
     assert _run(capsys, path)[0] == 0
     code, report = _run(capsys, path)
-    assert (code, report["created"], report["updated"], report["people_created"]) == (0, 0, 5, 0)
-    assert _counts(cli_db)[:2] == (5, 3)
+    assert (code, report["created"], report["updated"], report["people_created"]) == (0, 0, 6, 0)
+    assert _counts(cli_db)[:2] == (6, 3)
 
 
 def test_errors_name_row_and_column_and_nothing_is_written(cli_db: str, tmp_path: Path, capsys) -> None:
@@ -166,7 +168,7 @@ def test_a_dry_run_reports_but_writes_nothing(cli_db: str, tmp_path: Path, capsy
     path = tmp_path / "agenda.xlsx"
     path.write_bytes(_xlsx(MESSY_AGENDA))
     code, report = _run(capsys, path, "--dry-run")
-    assert (code, report["created"], report["written"], report["dry_run"]) == (0, 5, False, True)
+    assert (code, report["created"], report["written"], report["dry_run"]) == (0, 6, False, True)
     assert _counts(cli_db) == (0, 1, 0)
     assert main(["import", "agenda", str(path), "--course", "NP-MYS", "--module", "4", "--dry-run"]) == 0
     assert "Dry run: nothing was written." in capsys.readouterr().out

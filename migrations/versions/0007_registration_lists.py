@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0007_registration_lists"
-down_revision: str | None = "0005_person_search_statement"
+down_revision: str | None = "0006_agenda_methods"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,6 +6,8 @@ entries (light blue, pink); charts that tell series apart name their colours fro
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from programme.models.enums import Method
 
 # Okabe-Ito's colour-blind-safe palette without its yellow (too pale on white), then Tol's wine, indigo
@@ -35,4 +37,21 @@ METHOD_COLOURS: dict[str, str] = {
     Method.PLENARY: "#D55E00",  # vermillion
     Method.EVALUATION: "#882255",  # wine
     Method.OTHER: "#7f7f7f",  # grey
+    # Pauses in quiet colours: a light grey and a brown, set apart from the training methods.
+    Method.BREAK: "#BBBBBB",  # light grey
+    Method.MEAL: "#A6761D",  # brown
 }
+# For the organisation's own methods, in turn: strong colours no standard method has (Tol's muted palette).
+OWN_METHOD_COLOURS = ("#332288", "#117733", "#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#000000")
+
+
+def method_colours(methods: Iterable[object]) -> dict[str, str]:
+    """Return a colour for each method: the standard ones' own, then the organisation's in alphabetical order.
+
+    Given every method of an agenda, each chart of that agenda colours a method the same way.
+    """
+    colours = {str(method): colour for method, colour in METHOD_COLOURS.items()}
+    own = sorted({str(m) for m in methods if str(m) not in colours}, key=str.lower)
+    for index, method in enumerate(own):
+        colours[method] = OWN_METHOD_COLOURS[index % len(OWN_METHOD_COLOURS)]
+    return colours

@@ -8,7 +8,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-from programme.charts.colours import METHOD_COLOURS
+from programme.charts.colours import METHOD_COLOURS, method_colours
+from programme.planning.methods import is_training
 
 # A chart with no rows still renders, with this note in place of bars.
 EMPTY_NOTE = "Nothing to show yet"
@@ -60,9 +61,12 @@ def programme_timeline(modules: pd.DataFrame) -> go.Figure:
 def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:
     """Return one day's sessions as bars from start to end time, a line per session, coloured by method.
 
+    Breaks and meals are drawn like sessions (in their quiet colours): the day as participants live it.
+
     Expects agenda_table's columns: day, start, end, title, method.
     """
     title = f"Day {day}"
+    colours = method_colours(agenda["method"]) if not agenda.empty else {}
     sessions = agenda[agenda["day"] == day] if not agenda.empty else agenda
     if sessions.empty:
         return _empty(title)
@@ -81,7 +85,7 @@ def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:
         x_end="to",
         y="label",
         color="method",
-        color_discrete_map=METHOD_COLOURS,
+        color_discrete_map=colours,
         category_orders={"method": methods},
         hover_data={"from": "|%H:%M", "to": "|%H:%M", "label": False, "facilitators": True},
         title=title,
@@ -116,8 +120,19 @@ def _hours(agenda: pd.DataFrame) -> pd.Series:
     )
 
 
+def training_sessions(agenda: pd.DataFrame) -> pd.DataFrame:
+    """Return the agenda's training sessions: every row but breaks and meals (see planning.methods.PAUSES)."""
+    if agenda.empty:
+        return agenda
+    return agenda[[is_training(method) for method in agenda["method"]]]
+
+
 def hours_by(agenda: pd.DataFrame, column: str) -> pd.DataFrame:
-    """Return total session hours per value of column ("method", or "topics" split on ';'), largest first."""
+    """Return total training hours per value of column ("method", or "topics" split on ';'), largest first.
+
+    Breaks and meals are not training and are left out.
+    """
+    agenda = training_sessions(agenda)
     if agenda.empty:
         return pd.DataFrame(columns=[column, "hours"])
     frame = agenda.assign(hours=_hours(agenda))
@@ -130,13 +145,14 @@ def hours_by(agenda: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def hours_chart(agenda: pd.DataFrame, column: str) -> go.Figure:
-    """Return a horizontal bar chart of session hours by method or by topic."""
-    title = f"Hours by {'topic' if column == 'topics' else column}"
+    """Return a horizontal bar chart of training hours (breaks and meals left out) by method or by topic."""
+    title = f"Training hours by {'topic' if column == 'topics' else column}"
     totals = hours_by(agenda, column)
     if totals.empty:
         return _empty(title)
     if column == "method":
-        colours = [METHOD_COLOURS.get(method, METHOD_COLOURS["other"]) for method in totals["method"]]
+        palette = method_colours(agenda["method"])
+        colours = [palette[method] for method in totals["method"]]
     else:
         colours = METHOD_COLOURS["presentation"]
     figure = go.Figure(

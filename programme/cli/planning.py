@@ -86,7 +86,7 @@ def run_import_agenda(args: argparse.Namespace) -> int:
 def _print_report(report: AgendaImportReport) -> None:
     print(
         f"Read {report.rows} row(s) from '{report.sheet}': {report.sessions} session(s) "
-        f"({report.created} new, {report.updated} already on the agenda), {report.skipped} break or day row(s) skipped; "
+        f"({report.created} new, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) skipped; "
         f"facilitators: {report.people_matched} found, {report.people_created} new."
     )
     for warning in report.warnings:

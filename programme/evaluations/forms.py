@@ -37,8 +37,9 @@ STANDARD_QUESTIONS: tuple[tuple[str, QuestionKind, bool], ...] = (
     ("What was most useful?", QuestionKind.TEXT, False),
     ("Suggestions for the next module", QuestionKind.TEXT, True),
 )
-# The evaluation session itself is where the form is filled in; rating it on the form says little.
-METHODS_NOT_RATED = frozenset({Method.EVALUATION})
+# The evaluation session itself is where the form is filled in; rating it on the form says little. Breaks
+# and meals are not sessions to rate.
+METHODS_NOT_RATED = frozenset({Method.EVALUATION, Method.BREAK, Method.MEAL})
 QUESTION_TEXT_MAX = 500
 
 

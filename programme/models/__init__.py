@@ -3,6 +3,7 @@
 from .access import AuditEntry, ImportBatch, ImportUpdate, Setting, User
 from .alumni import Network, NetworkMember, Outcome
 from .courses import (
+    AgendaMethod,
     AgendaSession,
     Course,
     CoursePartner,
@@ -61,6 +62,7 @@ __all__ = [
     "UserRole",
     "ImportKind",
     "ActionFocalPoint",
+    "AgendaMethod",
     "ActionItem",
     "Answer",
     "AttendanceDay",

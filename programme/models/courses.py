@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from .base import country_field, enum_field
+from .base import country_field, enum_field, utcnow
 from .enums import Delivery, Method, ModuleStatus, PartnerRole, Scope, SessionPersonRole
+
+# The longest method name: a standard method (Method) or one of the organisation's own.
+METHOD_LENGTH = 60
 
 
 class Course(SQLModel, table=True):
@@ -95,7 +98,8 @@ class AgendaSession(SQLModel, table=True):
     start_time: time
     end_time: time
     title: str = Field(max_length=300)
-    method: Method = enum_field(Method, default=Method.PRESENTATION)
+    # A standard method (Method's values) or one of the organisation's own (AgendaMethod): free text.
+    method: str = Field(default=Method.PRESENTATION.value, max_length=METHOD_LENGTH, index=True)
     room: str | None = Field(default=None, max_length=120)
     notes: str | None = None
     materials_url: str | None = Field(default=None, max_length=500)
@@ -126,7 +130,16 @@ class SessionDesign(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=300, unique=True)
-    method: Method = enum_field(Method, default=Method.PRESENTATION)
+    method: str = Field(default=Method.PRESENTATION.value, max_length=METHOD_LENGTH, index=True)
     duration_minutes: int = 90
     objectives: str | None = None
     topics: str | None = None
+
+
+class AgendaMethod(SQLModel, table=True):
+    """A method of the organisation's own ("lecture", "field visit"), offered on every agenda after the standard ones."""
+
+    __tablename__ = "agenda_method"
+
+    name: str = Field(primary_key=True, max_length=METHOD_LENGTH)
+    added_at: datetime = Field(default_factory=utcnow)

@@ -32,6 +32,8 @@ class ModuleStatus(enum.StrEnum):
 
 
 class Method(enum.StrEnum):
+    """The standard session methods. A session's method may also be one of the organisation's own (free text)."""
+
     PRESENTATION = "presentation"
     PANEL = "panel"
     WORKING_GROUP = "working group"
@@ -40,6 +42,9 @@ class Method(enum.StrEnum):
     PLENARY = "plenary"
     EVALUATION = "evaluation"
     OTHER = "other"
+    # Pauses: on the agenda and its timeline, never in the training hours.
+    BREAK = "break"
+    MEAL = "meal"
 
 
 class OrgType(enum.StrEnum):

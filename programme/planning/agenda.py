@@ -12,17 +12,9 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.models import (
-    AgendaSession,
-    Method,
-    Module,
-    Person,
-    SessionFacilitator,
-    SessionPersonRole,
-    SessionTopic,
-    Topic,
-)
+from programme.models import AgendaSession, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
 from programme.people.names import clean_text
+from programme.planning.methods import checked_method, own_methods
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, planned_from_frame
 
@@ -82,7 +74,7 @@ def agenda_table(session: Session, module_id: int) -> pd.DataFrame:
             "start": s.start_time,
             "end": s.end_time,
             "title": s.title,
-            "method": s.method.value,
+            "method": s.method,
             "room": s.room or "",
             "topics": "; ".join(topics.get(s.id, [])),
             "facilitators": NAME_JOIN.join(people.get((s.id, SessionPersonRole.FACILITATOR), [])),
@@ -128,8 +120,15 @@ def _people_of(session: Session, ids: Sequence[int]) -> dict[tuple[int, SessionP
 
 def planned_from_database(session: Session, module_id: int) -> list[PlannedSession]:
     """Return the module's saved sessions as planned sessions (for checks)."""
-    planned, _ = planned_from_frame(agenda_table(session, module_id))
+    saved = agenda_table(session, module_id)
+    planned, _ = planned_from_frame(saved, saved["method"].unique())  # every saved method, the own ones too
     return planned
+
+
+def known_methods(session: Session, module_id: int) -> list[str]:
+    """Return the methods a grid of this module may hold: the organisation's own and any already on its agenda."""
+    used = session.scalars(sa.select(AgendaSession.method).where(AgendaSession.module_id == module_id).distinct())
+    return list(dict.fromkeys([*own_methods(session), *used]))
 
 
 def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None) -> SaveResult:
@@ -139,7 +138,7 @@ def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, 
     grid are deleted. Nothing is written when a row has an error (the caller's transaction rolls back).
     """
     module = get_module_by_id(session, module_id)
-    planned, errors = planned_from_frame(frame)
+    planned, errors = planned_from_frame(frame, known_methods(session, module_id))
     if errors:
         first = errors[0]
         raise ProgrammeError(
@@ -218,7 +217,7 @@ def add_session(
     start: time,
     end: time,
     title: str,
-    method: Method | str = Method.PRESENTATION,
+    method: str = "",
     room: str | None = None,
     notes: str | None = None,
     topics: Iterable[str] = (),
@@ -226,7 +225,7 @@ def add_session(
     resource_persons: Iterable[str] = (),
     by: str | None,
 ) -> AgendaSession:
-    """Add one session to a module's agenda and return it."""
+    """Add one session to a module's agenda and return it; no method gives the default (see methods.default_method)."""
     module = get_module_by_id(session, module_id)
     if day < 1:
         raise ProgrammeError("The day must be 1 or later.")
@@ -240,7 +239,7 @@ def add_session(
         start=start,
         end=end,
         title=clean_text(title)[:300],
-        method=Method(method),
+        method=checked_method(session, method, title=title),
         room=clean_text(room) or None,
         notes=clean_text(notes) or None,
         topics=list(topics),

@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.models import AgendaSession, ImportBatch, ImportKind, Method, Module
+from programme.models import AgendaSession, ImportBatch, ImportKind, Module
 from programme.people.names import clean_text, fold, name_key
 from programme.planning.agenda import get_module_by_id, module_days, session_date, write_planned
 from programme.planning.checks import check_agenda
+from programme.planning.methods import method_options, own_methods
 from programme.planning.people import PeopleFinder, topic_names
 from programme.planning.planned import PlannedSession
 from programme.planning.validation import (
     RowError,
-    is_break,
     parse_day,
     parse_method,
     parse_time,
@@ -93,7 +93,7 @@ def import_agenda(
     module = get_module_by_id(session, module_id)
     table = read_table(data, filename, AGENDA_SYNONYMS)  # raises UnreadableFile (exit 2)
     report = AgendaImportReport(rows=len(table.frame), dry_run=dry_run, sheet=table.sheet)
-    planned = _read_rows(table, module, report)
+    planned = _read_rows(table, module, report, own_methods(session))
     report.sessions = len(planned)
     finder = PeopleFinder(session)
     names = {name_key(n): n for item in planned for n in item.people}
@@ -111,7 +111,7 @@ def import_agenda(
     return report
 
 
-def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport) -> list[PlannedSession]:
+def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport, own: list[str]) -> list[PlannedSession]:
     columns = map_columns(table.columns, AGENDA_SYNONYMS)
     missing = [field for field in ("title", "day", "start") if field not in columns]
     if missing:
@@ -139,10 +139,9 @@ def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport) ->
         if not cell["title"] and not cell["start"]:
             report.skipped += 1  # a heading row such as "Day 2 – Sunday 3 December" in the day column
             continue
-        if is_break(cell["title"]):
-            report.skipped += 1
-            continue
-        item = _read_session(row_number, cell, columns, current_day, module, report.errors)
+        # A coffee break or lunch is an agenda row of its own (method break or meal): on the timeline,
+        # not in the training hours.
+        item = _read_session(row_number, cell, columns, current_day, module, report.errors, own)
         if item is not None:
             planned.append(item)
     return planned
@@ -157,7 +156,13 @@ def _read_day(text: str, module: Module) -> int | None:
 
 
 def _read_session(
-    row: int, cell: dict[str, str], columns: dict[str, str], day: int | None, module: Module, errors: list[RowError]
+    row: int,
+    cell: dict[str, str],
+    columns: dict[str, str],
+    day: int | None,
+    module: Module,
+    errors: list[RowError],
+    own: list[str],
 ) -> PlannedSession | None:
     before = len(errors)
     start_text, end_text = cell["start"], cell.get("end", "")
@@ -187,10 +192,17 @@ def _read_session(
         errors.append(RowError(row, end_column, f"The session ends ({end:%H:%M}) before it starts ({start:%H:%M})."))
     if not cell["title"]:
         errors.append(RowError(row, columns["title"], "The session has no title."))
-    method = parse_method(cell.get("method", ""))
+    method = parse_method(cell.get("method", ""), own, title=cell["title"])
     if method is None:
-        allowed = ", ".join(m.value for m in Method)
-        errors.append(RowError(row, columns["method"], f"'{cell['method']}' is not a method we know ({allowed})."))
+        allowed = ", ".join(method_options(own))
+        errors.append(
+            RowError(
+                row,
+                columns["method"],
+                f"'{cell['method']}' is not a method we know ({allowed}); add it to your organisation's methods on "
+                "the Agenda page to keep it.",
+            )
+        )
     if len(errors) > before:
         return None
     return PlannedSession(

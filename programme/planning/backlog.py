@@ -123,7 +123,7 @@ def pull_into_agenda(
     day: int,
     start: time,
     end: time,
-    method: Method | str = Method.PRESENTATION,
+    method: str = Method.PRESENTATION.value,
     by: str | None,
 ) -> AgendaSession:
     """Add a session on a suggested topic to a module's agenda, mark the topic as planned there, and return it."""

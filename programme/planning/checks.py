@@ -12,6 +12,7 @@ from programme.courses.catalogue import module_label
 from programme.models import AgendaSession, Course, Module, Person, SessionFacilitator
 from programme.people.names import fold, name_key
 from programme.planning.agenda import get_module_by_id, minutes, module_days, session_date
+from programme.planning.methods import is_training
 from programme.planning.people import PeopleFinder
 from programme.planning.planned import PlannedSession
 
@@ -190,10 +191,14 @@ def outside_dates(module: Module, planned: list[PlannedSession]) -> list[AgendaW
 
 
 def long_days(planned: list[PlannedSession], limit_hours: float = LONG_DAY_HOURS) -> list[AgendaWarning]:
-    """Return a warning for each day whose sessions span more than limit_hours from first start to last end."""
+    """Return a warning for each day whose sessions span more than limit_hours from first start to last end.
+
+    Breaks and meals do not lengthen a day: a welcome dinner after the last session is not a training day's end.
+    """
     warnings = []
-    for day in sorted({p.day for p in planned}):
-        items = [p for p in planned if p.day == day]
+    training = [p for p in planned if is_training(p.method)]
+    for day in sorted({p.day for p in training}):
+        items = [p for p in training if p.day == day]
         first, last = min(p.start for p in items), max(p.end for p in items)
         span = minutes(first, last)
         if span > limit_hours * 60:

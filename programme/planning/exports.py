@@ -15,11 +15,16 @@ from programme.models import Course
 from programme.planning.agenda import agenda_table, get_module_by_id, session_date
 from programme.sheets import to_xlsx_bytes
 
-PRINT_COLUMNS = ["Day", "Time", "Session", "Method", "Facilitator"]
+PRINT_COLUMNS = ["Day", "Time", "Session", "Method", "Room", "Facilitator"]
+# A day's table in the Word document: the printed columns but the day, which heads the table.
+DAY_COLUMNS = PRINT_COLUMNS[1:]
 
 
 def printable_agenda(session: Session, module_id: int) -> pd.DataFrame:
-    """Return the agenda as printed: day (with its date), time, session, method, facilitators and resource persons."""
+    """Return the agenda as printed: day (with its date), time, session, method, room, facilitators and resource persons.
+
+    Breaks and meals are printed too, as the rows of the day they are.
+    """
     module = get_module_by_id(session, module_id)
     agenda = agenda_table(session, module.id)
     rows = []
@@ -31,6 +36,7 @@ def printable_agenda(session: Session, module_id: int) -> pd.DataFrame:
                 "Time": f"{row.start:%H:%M}–{row.end:%H:%M}",
                 "Session": row.title,
                 "Method": row.method,
+                "Room": row.room,
                 "Facilitator": people,
             }
         )
@@ -67,13 +73,13 @@ def agenda_docx(session: Session, *, module_id: int, by: str | None) -> bytes:
         document.add_paragraph("No sessions are planned yet.")
     for day, sessions in frame.groupby("Day", sort=False):
         document.add_heading(day, level=2)
-        table = document.add_table(rows=1, cols=4)
+        table = document.add_table(rows=1, cols=len(DAY_COLUMNS))
         table.style = "Light Grid Accent 1"
-        for cell, label in zip(table.rows[0].cells, ["Time", "Session", "Method", "Facilitator"], strict=True):
+        for cell, label in zip(table.rows[0].cells, DAY_COLUMNS, strict=True):
             cell.text = label
-        for item in sessions.itertuples():
+        for item in sessions[DAY_COLUMNS].itertuples(index=False):
             cells = table.add_row().cells
-            for cell, value in zip(cells, [item.Time, item.Session, item.Method, item.Facilitator], strict=True):
+            for cell, value in zip(cells, item, strict=True):
                 cell.text = value
                 for paragraph in cell.paragraphs:
                     for run in paragraph.runs:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import time
 
 import pandas as pd
 
-from programme.models import Method
 from programme.people.names import clean_text
+from programme.planning.methods import DEFAULT_METHOD, resolve_method
 from programme.planning.people import topic_names
-from programme.planning.validation import RowError, parse_method, parse_time, split_names
+from programme.planning.times import time_problem
+from programme.planning.validation import RowError, split_names
 
 # The grid's columns, in order; "id" is empty for a session not saved yet.
 AGENDA_COLUMNS = [
@@ -38,7 +40,8 @@ class PlannedSession:
     start: time
     end: time
     title: str
-    method: Method = Method.PRESENTATION
+    # A standard method (Method's value) or one of the organisation's own.
+    method: str = DEFAULT_METHOD
     session_id: int | None = None
     room: str | None = None
     notes: str | None = None
@@ -52,8 +55,16 @@ class PlannedSession:
         return self.facilitators + self.resource_persons
 
 
-def planned_from_frame(frame: pd.DataFrame) -> tuple[list[PlannedSession], list[RowError]]:
-    """Return the grid's rows as planned sessions, and the errors (row = 1-based grid row) that stop a save."""
+def planned_from_frame(
+    frame: pd.DataFrame, own_methods: Iterable[str] = ()
+) -> tuple[list[PlannedSession], list[RowError]]:
+    """Return the grid's rows as planned sessions, and the errors (row = 1-based grid row) that stop a save.
+
+    Times are read as the grid returns them ("09:00:00.000", time objects) and as people type them
+    (see times.read_time). A row without a method gets the default (presentation; break or meal for a
+    row titled like one). own_methods are the organisation's methods (and any already on the agenda).
+    """
+    own_methods = list(own_methods)
     planned, errors = [], []
     for index, record in enumerate(frame.to_dict("records"), start=1):
         if all(_blank(record.get(column)) for column in AGENDA_COLUMNS if column != "id"):
@@ -62,20 +73,27 @@ def planned_from_frame(frame: pd.DataFrame) -> tuple[list[PlannedSession], list[
         day = _int_or_none(record.get("day"))
         if day is None or day < 1:
             row_errors.append(RowError(index, "day", "The day must be a whole number from 1."))
-        start, end = parse_time(_text(record.get("start"))), parse_time(_text(record.get("end")))
-        if start is None:
-            row_errors.append(RowError(index, "start", "The start time is missing or not a time like 09:00."))
-        if end is None:
-            row_errors.append(RowError(index, "end", "The end time is missing or not a time like 10:30."))
+        start, start_problem = time_problem(_text(record.get("start")), "start time", "09:00")
+        end, end_problem = time_problem(_text(record.get("end")), "end time", "10:30")
+        if start_problem:
+            row_errors.append(RowError(index, "start", start_problem))
+        if end_problem:
+            row_errors.append(RowError(index, "end", end_problem))
         if start and end and end <= start:
             row_errors.append(RowError(index, "end", "The session ends before it starts."))
         title = clean_text(record.get("title"))
         if not title:
             row_errors.append(RowError(index, "title", "The session needs a title."))
-        method = parse_method(record.get("method"))
+        method = resolve_method(_text(record.get("method")), own_methods, title=title)
         if method is None:
-            allowed = ", ".join(m.value for m in Method)
-            row_errors.append(RowError(index, "method", f"The method must be one of: {allowed}."))
+            row_errors.append(
+                RowError(
+                    index,
+                    "method",
+                    f"'{clean_text(record.get('method'))}' is not on the list of methods; pick one, or add it to "
+                    "your organisation's methods first.",
+                )
+            )
         errors.extend(row_errors)
         if row_errors:
             continue

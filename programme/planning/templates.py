@@ -11,18 +11,10 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import add_module
-from programme.models import (
-    AgendaSession,
-    Course,
-    Method,
-    Module,
-    SessionDesign,
-    SessionFacilitator,
-    SessionTopic,
-    Topic,
-)
+from programme.models import AgendaSession, Course, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
 from programme.people.names import clean_text, fold
 from programme.planning.agenda import add_session, get_module_by_id, minutes, module_days
+from programme.planning.methods import checked_method
 from programme.planning.people import topic_names
 
 
@@ -155,7 +147,7 @@ def designs_table(session: Session) -> pd.DataFrame:
         {
             "id": d.id,
             "title": d.title,
-            "method": d.method.value,
+            "method": d.method,
             "duration_minutes": d.duration_minutes,
             "objectives": d.objectives or "",
             "topics": d.topics or "",
@@ -169,7 +161,7 @@ def add_design(
     session: Session,
     *,
     title: str,
-    method: Method | str,
+    method: str,
     duration_minutes: int,
     objectives: str | None = None,
     topics: str | None = None,
@@ -186,7 +178,7 @@ def add_design(
         raise ProgrammeError(f"The library already has a design called '{taken[0]}'.")
     design = SessionDesign(
         title=title[:300],
-        method=Method(method),
+        method=checked_method(session, method, title=title),
         duration_minutes=duration_minutes,
         objectives=clean_text(objectives) or None,
         topics="; ".join(topic_names(topics)) or None,

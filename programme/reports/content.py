@@ -39,6 +39,7 @@ class AgendaItem:
     facilitators: list[str]
     unnamed_facilitators: int
     notes: str | None
+    room: str | None = None
 
 
 @dataclass
@@ -194,6 +195,7 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
                 names,
                 unnamed,
                 item.notes,
+                room=item.room,
             )
         )
     return items

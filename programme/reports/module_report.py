@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.courses.catalogue import get_module
+from programme.planning.methods import is_training
 from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
 from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
 
@@ -150,7 +151,8 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
 
 
 def _agenda_line(item: AgendaItem) -> str:
-    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({item.method})"
+    details = ", ".join(filter(None, [item.method, item.room]))
+    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({details})"
     people = people_phrase(item.facilitators, item.unnamed_facilitators)
     return f"{line}. Facilitated by {people}." if people else f"{line}."
 
@@ -159,7 +161,8 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
     document.add_heading(HEADINGS[2], level=1)
     if not c.agenda:
         document.add_paragraph("The agenda of this module is not recorded yet.")
-    for item in c.agenda:
+    # The programme's sessions: breaks and meals are on the printed agenda, not in a report's programme.
+    for item in (item for item in c.agenda if is_training(item.method)):
         document.add_paragraph(_agenda_line(item), style="List Bullet")
         if item.notes:
             document.add_paragraph(item.notes)

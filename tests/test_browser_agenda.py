@@ -1,0 +1,94 @@
+"""The agenda grid in headless Chromium: rows typed on a new module with the grid's own time picker are saved."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+
+from programme.access.accounts import add_user
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.models import UserRole
+from programme.planning.agenda import agenda_table
+from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+# The grid's geometry in Streamlit 1.67: rows (and the header) 35 px high, then the row-marker column.
+ROW_PX = 35
+FIRST_CELL_X = 60
+# Columns after Day, in the grid's order.
+COLUMNS = ["day", "start", "end", "title", "method", "room"]
+
+
+@pytest.fixture
+def new_module_app(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    """A running app on an empty database with an administrator, a course and its Module 1 (no agenda)."""
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    engine = make_engine(url)
+    schema.upgrade(engine)
+    with session_scope(engine) as session:
+        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
+        add_course(session, code="MW-2025", title="Migrant workers' rights", scope="national", country="MYS")
+        add_module(
+            session,
+            course_code="MW-2025",
+            number=1,
+            title="Module 1",
+            start=date(2025, 3, 3),
+            end=date(2025, 3, 6),
+            city="Kuala Lumpur",
+            country="MYS",
+        )
+    with streamlit_server(url) as base:
+        yield base, url
+
+
+def _type_cell(page, grid, row: int, column: str, value: str) -> None:
+    """Select a cell, open its editor (Enter), fill it as a user would, and commit it (Enter)."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + FIRST_CELL_X, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
+    for _ in range(COLUMNS.index(column)):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.locator(":focus").fill(value)  # the time picker's <input type=time> takes "09:00"
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(700)
+    wait_idle(page)
+
+
+def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_module_app: tuple[str, str]) -> None:
+    base, url = new_module_app
+    log_in(page, base)
+    open_page(page, "Agenda", "Plan")
+    grid = page.locator("[data-testid='stDataFrame']").first
+    rows = [("1", "09:00", "10:30", "Opening", "Main hall"), ("1", "10:30", "11:00", "Coffee break", "Terrace")]
+    for index, (day, start, end, title, room) in enumerate(rows):
+        grid.hover()
+        page.get_by_role("button", name="Add row").click()
+        page.wait_for_timeout(500)
+        wait_idle(page)
+        for column, value in zip(["day", "start", "end", "title", "room"], [day, start, end, title, room], strict=True):
+            _type_cell(page, grid, index, column, value)
+    save = page.get_by_role("button", name="Save agenda")
+    assert save.is_enabled(), "the typed rows were not taken"
+    assert page.get_by_text("problem(s) to fix before saving").count() == 0
+    save.click()
+    page.get_by_text("Saved: 2 added").wait_for(timeout=60_000)
+    wait_idle(page)
+    screenshot(page, "agenda-typed-rows-saved")
+    with Session(make_engine(url)) as session:
+        saved = agenda_table(session, 1)
+    assert saved[["day", "title", "method", "room"]].values.tolist() == [
+        [1, "Opening", "presentation", "Main hall"],
+        [1, "Coffee break", "break", "Terrace"],
+    ]
+    assert [(f"{s:%H:%M}", f"{e:%H:%M}") for s, e in zip(saved["start"], saved["end"], strict=True)] == [
+        ("09:00", "10:30"),
+        ("10:30", "11:00"),
+    ]
