@@ -191,9 +191,10 @@ def _login_form() -> None:
 def _client_address() -> str | None:
     """Return the address the browser connects from (None on this machine): sign-in waits are counted per client."""
     try:
-        return st.context.ip_address
+        address = st.context.ip_address
     except Exception:  # noqa: BLE001 - no connection context (a bare script run): the local client
         return None
+    return address if isinstance(address, str) else None  # AppTest hands a stand-in object
 
 
 def _first_admin_form() -> None:
