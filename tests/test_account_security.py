@@ -390,3 +390,17 @@ def test_bidi_controls_are_removed_at_entry(session: Session) -> None:
     kept = PeopleFinder(session).find_or_create("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 Karimi")
     assert "\u200c" in kept.full_name
     assert session.get(User, user.id).role == UserRole.VIEWER
+
+
+def test_the_migration_removes_bidi_controls_from_names_already_stored(tmp_path) -> None:
+    from programme import schema
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    schema.upgrade(engine, "0005_person_search_statement")
+    with session_scope(engine) as session:  # the person table is the same at 0005 and at head
+        from programme.models import Person
+
+        session.add(Person(full_name=RLO_NAME, name_key="ana lim tnat"))
+    schema.upgrade(engine)
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT full_name FROM person")) == "Ana tnaT Lim"

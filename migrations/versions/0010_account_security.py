@@ -8,6 +8,10 @@ The fixed 15-minute lock (app_user.failed_logins, app_user.locked_until) told wh
 anyone who knew a username keep that account locked. `login_throttle` counts failed sign-ins per (username,
 client) and per client, each row with the time before which the next attempt is refused; usernames and
 client addresses are stored as SHA-256 digests. See programme/throttle.py.
+
+Bidirectional controls (programme/names.py BIDI_CONTROLS) are now removed from single-line text at import
+and entry; this migration removes them from the names and one-line fields already stored. Unique columns
+(course codes, e-mails, usernames) are left as they are: two values could become equal.
 """
 
 from __future__ import annotations
@@ -22,6 +26,16 @@ revision: str = "0010_account_security"
 down_revision: str | None = "0005_person_search_statement"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+# The same characters as programme.names.BIDI_CONTROLS, spelled out: a migration must not change with the code.
+_BIDI = ("\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c")
+_ONE_LINE = {
+    "person": ("full_name", "given_name", "family_name", "position", "languages"),
+    "organisation": ("name",),
+    "course": ("title",),
+    "module": ("title", "venue", "city"),
+    "agenda_session": ("title", "room"),
+}
 
 
 def upgrade() -> None:
@@ -41,6 +55,12 @@ def upgrade() -> None:
     with op.batch_alter_table("app_user", schema=None) as batch_op:
         batch_op.drop_column("locked_until")
         batch_op.drop_column("failed_logins")
+    for table, columns in _ONE_LINE.items():
+        for column in columns:
+            stripped = column
+            for char in _BIDI:
+                stripped = f"replace({stripped}, '{char}', '')"
+            op.execute(f"UPDATE {table} SET {column} = {stripped} WHERE {column} <> {stripped}")
 
 
 def downgrade() -> None:
