@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from zxcvbn import zxcvbn
-from zxcvbn.frequency_lists import FREQUENCY_LISTS
-
 from programme.errors import ProgrammeError
 
 MIN_PASSWORD_LENGTH = 12
@@ -38,6 +35,8 @@ class WeakPassword(ProgrammeError):
 @lru_cache(maxsize=1)
 def common_passwords() -> frozenset[str]:
     """Return zxcvbn's list of common passwords (lower-case), read once."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # 70 ms to import: only when a password is set
+
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
@@ -55,6 +54,8 @@ def password_problem(password: str, username: str = "") -> str | None:
         return "The password must not contain the username."
     if lowered in common_passwords():
         return "This password is in a list of common passwords that attackers try first; choose another."
+    from zxcvbn import zxcvbn
+
     estimate = zxcvbn(password, user_inputs=sorted(names))
     if estimate["score"] < MIN_SCORE:
         warning = (estimate["feedback"].get("warning") or "").strip().rstrip(".")
