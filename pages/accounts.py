@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from programme.access import accounts
+from programme.access import accounts, passwords
 from programme.core.errors import ProgrammeError
 from programme.models import UserRole
 from programme.web import ui
@@ -15,20 +15,26 @@ st.caption("Admins manage everything; facilitators plan, import and evaluate; vi
 
 with ui.db() as session:
     table = pd.DataFrame(
-        accounts.users_table(session), columns=["id", "username", "role", "active", "locked", "last_login_at"]
+        accounts.users_table(session),
+        columns=["id", "username", "role", "active", "throttled_until", "failed_sign_ins", "last_login_at"],
     )
 if table.empty:
     st.info("No local accounts yet (you are signed in through single sign-on). Create one below.")
 else:
     st.dataframe(
-        readable(table.drop(columns=["id"]), times=["last_login_at"]),
+        readable(table.drop(columns=["id"]), times=["throttled_until", "last_login_at"]),
         hide_index=True,
         width="stretch",
         column_config={
             "username": "Username",
             "role": "Role",
             "active": "Active",
-            "locked": "Locked",
+            "throttled_until": st.column_config.Column(
+                "Sign-in waits until (UTC)",
+                help="After repeated failed sign-ins, each new attempt for this username from the same address "
+                "waits longer; `python -m programme user unlock NAME` clears it.",
+            ),
+            "failed_sign_ins": "Failed sign-ins (24 h)",
             "last_login_at": "Last sign-in (UTC)",
         },
     )
@@ -40,7 +46,7 @@ with left, st.form("new_account"):
     st.subheader("New account")
     username = st.text_input("Username", key=NEW_ACCOUNT[0])
     role = st.selectbox("Role", [r.value for r in UserRole], index=1, key=NEW_ACCOUNT[1])
-    password = st.text_input("Initial password", type="password", help="At least 10 characters.", key=NEW_ACCOUNT[2])
+    password = st.text_input("Initial password", type="password", help=passwords.POLICY, key=NEW_ACCOUNT[2])
     if st.form_submit_button("Create account", type="primary"):
         try:
             with ui.db() as session:
@@ -60,7 +66,10 @@ with right, st.form("change_account"):
         index=[r.value for r in UserRole].index(current["role"]) if current is not None else 0,
     )
     active = st.checkbox("Active", value=bool(current["active"]) if current is not None else True)
-    new_password = st.text_input("New password (leave blank to keep)", type="password")
+    clear_waits = st.checkbox(
+        "Clear sign-in waits", help="Let this account sign in again at once from any address after failed attempts."
+    )
+    new_password = st.text_input("New password (leave blank to keep)", type="password", help=passwords.POLICY)
     submitted = st.form_submit_button("Save changes")
     if submitted and chosen is None:
         st.warning("Create an account first.")
@@ -75,6 +84,8 @@ with right, st.form("change_account"):
                     active=active,
                     password=new_password or None,
                 )
+                if clear_waits:
+                    accounts.unlock_user(session, chosen, by=user.username)
             ui.done(f"Account {chosen} updated.")
         except ProgrammeError as error:
             ui.show_error(error)

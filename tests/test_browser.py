@@ -26,7 +26,7 @@ def test_a_wrong_password_is_refused_with_a_message(page, live_app: str) -> None
     page.get_by_label("Username").fill(ADMIN[0])
     page.get_by_label("Password", exact=True).fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    page.get_by_text("The username or password is not right.").wait_for(timeout=30_000)
+    page.get_by_text("The username or password is not right").wait_for(timeout=30_000)
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.path.split("/")[-1][:-3])

@@ -152,7 +152,14 @@ def test_accounts_table_has_plain_headers_and_a_dash_for_never_signed_in(demo_db
     app = run_page("pages/accounts.py", UserRole.ADMIN)
     assert not app.exception
     (table,) = app.dataframe
-    assert _headers(table) == ["Username", "Role", "Active", "Locked", "Last sign-in (UTC)"]
+    assert _headers(table) == [
+        "Username",
+        "Role",
+        "Active",
+        "Sign-in waits until (UTC)",
+        "Failed sign-ins (24 h)",
+        "Last sign-in (UTC)",
+    ]
     row = table.value.set_index("username").loc["admin"]
     assert row["last_login_at"] == "—"  # the account was made, never used
 

@@ -1,30 +1,38 @@
-"""Local accounts: Argon2 password hashes, sign-in with lockout, roles."""
+"""Local accounts: Argon2 password hashes, sign-in with growing waits after failures, roles."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session
 
-from programme.access import audit
-from programme.core.errors import ProgrammeError
+from programme.access import audit, throttle
+from programme.access.passwords import check_password
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import User, UserRole
 from programme.models.base import utcnow
+from programme.people.names import clean_text
 
 _hasher = PasswordHasher()
 # Checked for unknown usernames so that a sign-in takes as long whether or not the account exists.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
-# After this many failed sign-ins in a row the account is locked for LOCKOUT_PERIOD.
-MAX_FAILED_LOGINS = 5
-LOCKOUT_PERIOD = timedelta(minutes=15)
-# A password shorter than this is refused: these accounts guard sensitive personal data.
-MIN_PASSWORD_LENGTH = 10
 USERNAME_MAX = 80
+# What every refused sign-in shows, whatever the reason (unknown, disabled, wrong password, waiting):
+# a different message would tell which usernames exist.
+SIGN_IN_REFUSED = (
+    "The username or password is not right, or there were too many failed attempts: wait a minute before trying again."
+)
+
+
+class UnknownAccount(NotFound):
+    """The command line named an account that does not exist."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -53,10 +61,9 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_new_password(password: str) -> None:
-    """Raise ProgrammeError when a new password is too weak to accept."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise ProgrammeError(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+def check_new_password(password: str, username: str = "") -> None:
+    """Raise WeakPassword (a ProgrammeError) with the reason when a new password is too weak to accept."""
+    check_password(password, username)
 
 
 def count_users(session: Session) -> int:
@@ -73,14 +80,14 @@ def add_user(
     by: str | None,
 ) -> User:
     """Create an account and return it; refuse a taken username or a weak password."""
-    username = username.strip()
+    username = clean_text(username)
     if not username or len(username) > USERNAME_MAX:
         raise ProgrammeError(f"A username needs 1 to {USERNAME_MAX} characters.")
     try:
         role = UserRole(role)
     except ValueError:
         raise ProgrammeError("The role must be admin, facilitator or viewer.") from None
-    check_new_password(password)
+    check_new_password(password, username)
     if session.scalar(sa.select(User.id).where(sa.func.lower(User.username) == username.lower())):
         raise ProgrammeError(f"An account named '{username}' already exists.")
     user = User(username=username, password_hash=hash_password(password), role=role)
@@ -97,49 +104,39 @@ def add_user(
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> SignedIn | None:
-    """Return who signed in, or None; counts failures, locks after MAX_FAILED_LOGINS."""
-    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
-    now = utcnow()
+def authenticate(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    client: str | None = None,
+    now: datetime | None = None,
+) -> SignedIn | None:
+    """Return who signed in, or None; every refusal looks the same (SIGN_IN_REFUSED) and takes as long.
+
+    client is where the attempt comes from (an IP address; None: this machine). Failures are counted per
+    (username, client) and per client (programme/access/throttle.py); an attempt while one of them must wait is
+    refused without checking the password, and is not counted.
+    """
+    now = now or utcnow()
+    typed = username.strip()
+    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == typed.lower()))
+    if throttle.waiting_until(session, typed, client, now) is not None:
+        _verify(_DUMMY_HASH, password)
+        _audit_failure(session, user, "attempt during a sign-in wait")
+        return None
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
-        audit.record(
-            session,
-            action="login_failed",
-            username=None,
-            entity="user",
-            summary="unknown or inactive account",
-        )
-        return None
-    if user.locked_until and user.locked_until > now:
-        _verify(_DUMMY_HASH, password)
-        audit.record(
-            session,
-            action="login_failed",
-            username=user.username,
-            entity="user",
-            entity_id=user.id,
-            summary="account locked",
-        )
+        throttle.record_failure(session, typed, client, now)
+        _audit_failure(session, None, "unknown or disabled account")
         return None
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT_PERIOD
-            user.failed_logins = 0
-        audit.record(
-            session,
-            action="login_failed",
-            username=user.username,
-            entity="user",
-            entity_id=user.id,
-            summary="wrong password",
-        )
+        throttle.record_failure(session, typed, client, now)
+        _audit_failure(session, user, "wrong password")
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    throttle.record_success(session, typed, client)
     user.last_login_at = now
     audit.record(
         session,
@@ -151,10 +148,17 @@ def authenticate(session: Session, username: str, password: str) -> SignedIn | N
     return SignedIn(user_id=user.id, username=user.username, role=user.role)
 
 
-def is_locked(session: Session, username: str) -> bool:
-    """Return whether the account is locked out now."""
-    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
-    return bool(user and user.locked_until and user.locked_until > utcnow())
+def _audit_failure(session: Session, user: User | None, summary: str) -> None:
+    # Only an existing, active account is named: the trail keeps no username someone merely typed.
+    named = user if user is not None and user.active else None
+    audit.record(
+        session,
+        action="login_failed",
+        username=named.username if named else None,
+        entity="user",
+        entity_id=named.id if named else None,
+        summary=summary,
+    )
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -165,19 +169,47 @@ def _verify(password_hash: str, password: str) -> bool:
 
 
 def users_table(session: Session) -> list[dict]:
-    """Return every account without its hash, for the admin page."""
+    """Return every account without password data: role, whether disabled or waiting, last sign-in."""
     rows = session.scalars(sa.select(User).order_by(User.username)).all()
+    waits = throttle.account_waits(session, [u.username for u in rows])
     return [
         {
             "id": u.id,
             "username": u.username,
             "role": u.role.value,
             "active": u.active,
-            "locked": bool(u.locked_until and u.locked_until > utcnow()),
+            "disabled": not u.active,
+            "throttled": waits[u.username].wait_until is not None,
+            "throttled_until": waits[u.username].wait_until,
+            "failed_sign_ins": waits[u.username].failures,
             "last_login_at": u.last_login_at,
+            "created_at": u.created_at,
         }
         for u in rows
     ]
+
+
+def get_user(session: Session, username: str) -> User:
+    """Return the account named username (case-insensitive), or raise UnknownAccount."""
+    user = session.scalar(sa.select(User).where(sa.func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise UnknownAccount(f"There is no account named '{clean_text(username)}'.")
+    return user
+
+
+def unlock_user(session: Session, username: str, *, by: str) -> int:
+    """Clear the sign-in waits of an account from every client; return how many counts were cleared."""
+    user = get_user(session, username)
+    cleared = throttle.clear_account(session, user.username)
+    audit.record(
+        session,
+        action="unlock",
+        username=by,
+        entity="user",
+        entity_id=user.id,
+        summary=f"account {user.username}: sign-in waits cleared",
+    )
+    return cleared
 
 
 def update_user(
@@ -204,9 +236,9 @@ def update_user(
             raise ProgrammeError("This is the last active administrator; make another admin first.")
     user.role, user.active = new_role, new_active
     if password is not None:
-        check_new_password(password)
+        check_new_password(password, user.username)
         user.password_hash = hash_password(password)
-        user.failed_logins, user.locked_until = 0, None
+        throttle.clear_account(session, user.username)
     after = {"role": user.role.value, "active": user.active}
     audit.record(
         session,

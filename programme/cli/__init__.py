@@ -9,13 +9,37 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from programme.cli import access, alumni, attendance, core, evaluations, groups, participants, people, planning, reports
+from programme.cli import (
+    access,
+    alumni,
+    attendance,
+    core,
+    evaluations,
+    groups,
+    participants,
+    people,
+    planning,
+    reports,
+    users,
+)
 from programme.core.errors import ProgrammeError
 
 log = logging.getLogger("programme")
 
 # Each area's module exposes register(subparsers); its handlers return an exit code.
-COMMAND_MODULES = [core, access, participants, people, attendance, planning, evaluations, reports, groups, alumni]
+COMMAND_MODULES = [
+    core,
+    users,
+    access,
+    participants,
+    people,
+    attendance,
+    planning,
+    evaluations,
+    reports,
+    groups,
+    alumni,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

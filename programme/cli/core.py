@@ -1,26 +1,20 @@
-"""Commands of the foundation: init, demo, course, module, stats, user."""
+"""Commands of the foundation: init, demo, course, module, stats (accounts: programme/cli/users.py)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 import time
 
-from programme.access import accounts
 from programme.cli.common import iso_date, print_json, ready_engine
 from programme.core import schema
 from programme.core.db import make_engine, session_scope
-from programme.core.errors import ProgrammeError
 from programme.courses.catalogue import add_course, add_module
 from programme.demo import load_demo
 from programme.demo.generator import DEMO_SEED
 from programme.demo.scale import load_scale
-from programme.models import Scope, UserRole
+from programme.models import Scope
 from programme.reach import registration_totals, stats
 
-PASSWORD_VARIABLE = "PROGRAMME_PASSWORD"
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
 
@@ -62,12 +56,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     stats_parser = subparsers.add_parser("stats", help="reach figures")
     stats_parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     stats_parser.set_defaults(handler=run_stats)
-
-    user = subparsers.add_parser("user", help="accounts").add_subparsers(dest="action", required=True)
-    user_add = user.add_parser("add", help=f"add an account; password from ${PASSWORD_VARIABLE} or a prompt")
-    user_add.add_argument("name")
-    user_add.add_argument("--role", required=True, choices=[r.value for r in UserRole])
-    user_add.set_defaults(handler=run_user_add)
 
 
 def run_init(_args: argparse.Namespace) -> int:
@@ -170,18 +158,4 @@ def run_stats(args: argparse.Namespace) -> int:
         print(f"{key.replace('_', ' '):<22}{figures[key]:>8}")
     if figures["registered"]:
         print(f"{'registered':<22}{figures['registered']:>8}  ({figures['registered_took_part']} of them took part)")
-    return 0
-
-
-def run_user_add(args: argparse.Namespace) -> int:
-    password = os.environ.get(PASSWORD_VARIABLE)
-    if password is None:
-        if not sys.stdin.isatty():
-            raise ProgrammeError(f"Set {PASSWORD_VARIABLE} or run the command in a terminal to type the password.")
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat the password: ") != password:
-            raise ProgrammeError("The two passwords differ; nothing was saved.")
-    with session_scope(ready_engine()) as session:
-        accounts.add_user(session, username=args.name, password=password, role=args.role, by=CLI_USER)
-    print(f"Account {args.name} ({args.role}) added.")
     return 0

@@ -13,6 +13,7 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, Delivery, Module, ModuleStatus, Scope
 from programme.people.countries import match_country
+from programme.people.names import clean_text, without_bidi_controls
 
 
 def read_country(value: str | None, *, what: str = "country") -> str | None:
@@ -56,7 +57,7 @@ def add_course(
     by: str | None = None,
 ) -> Course:
     """Create a course and return it; refuse a code already in use."""
-    code, title = code.strip(), title.strip()
+    code, title = clean_text(code), clean_text(title)
     if not code or not title:
         raise ProgrammeError("A course needs a code and a title.")
     try:
@@ -73,7 +74,7 @@ def add_course(
         host_country=read_country(country),
         start_year=start_year,
         end_year=end_year,
-        description=description,
+        description=without_bidi_controls(description) if description else description,
     )
     session.add(course)
     session.flush()
@@ -114,13 +115,13 @@ def add_module(
     module = Module(
         course_id=course.id,
         number=number,
-        title=title.strip() or f"Module {number}",
+        title=clean_text(title) or f"Module {number}",
         start_date=start,
         end_date=end,
-        city=city,
+        city=clean_text(city) or None,
         country=read_country(country),
-        venue=venue,
-        focus=focus,
+        venue=clean_text(venue) or None,
+        focus=without_bidi_controls(focus) if focus else focus,
         status=ModuleStatus.PLANNED if start > date.today() else ModuleStatus.DELIVERED,
     )
     session.add(module)
@@ -342,9 +343,9 @@ def update_course(
     course = get_course(session, code)
     before = _course_values(course)
     if title is not None:
-        if not title.strip():
+        if not clean_text(title):
             raise ProgrammeError("A course needs a title.")
-        course.title = title.strip()
+        course.title = clean_text(title)
     if scope is not None:
         course.scope = _enum(Scope, scope, "scope")
     if country is not None:
@@ -354,7 +355,7 @@ def update_course(
     if end_year is not None:
         course.end_year = end_year
     if description is not None:
-        course.description = description.strip() or None
+        course.description = without_bidi_controls(description).strip() or None
     if course.end_year is not None and course.start_year is not None and course.end_year < course.start_year:
         raise ProgrammeError("The course's last year is before its first year.")
     session.flush()
@@ -395,7 +396,9 @@ def update_module(session: Session, *, module_id: int, changes: dict, by: str | 
     before = module.model_dump(mode="json")
     for name, value in changes.items():
         if name in MODULE_TEXT_FIELDS:
-            text = (value or "").strip()
+            # Title, venue and city are one line; focus and objectives keep their line breaks.
+            one_line = name in ("title", "venue", "city")
+            text = clean_text(value) if one_line else without_bidi_controls(value or "").strip()
             if name == "title" and not text:
                 raise ProgrammeError("A module needs a title.")
             setattr(module, name, text or None)

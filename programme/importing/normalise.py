@@ -16,7 +16,7 @@ from rapidfuzz import fuzz, process
 
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import alpha2, match_country
-from programme.people.names import fold
+from programme.people.names import fold, without_bidi_controls
 
 # Cells that people type to mean "nothing here".
 BLANK_MARKERS = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "nil", "null", "not applicable", "."})
@@ -40,12 +40,12 @@ class CellError(ValueError):
 
 
 def clean(value: object) -> str:
-    """Return value as NFC text, control characters removed, whitespace collapsed."""
+    """Return value as NFC text, control and bidirectional control characters removed, whitespace collapsed."""
     if value is None:
         return ""
     if isinstance(value, str) and _already_clean(value):
         return value  # the reader's cells nearly always are: skip the regexes
-    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
+    text = without_bidi_controls(unicodedata.normalize("NFC", str(value)).replace("\u00a0", " "))
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -1,6 +1,6 @@
 """All tables of Programme Manager; importing this module registers them on SQLModel.metadata."""
 
-from .access import AuditEntry, ImportBatch, ImportUpdate, Setting, User
+from .access import AuditEntry, ImportBatch, ImportUpdate, LoginThrottle, Setting, User
 from .alumni import Network, NetworkMember, Outcome
 from .courses import (
     AgendaMethod,
@@ -92,4 +92,5 @@ __all__ = [
     "Topic",
     "TopicSuggestion",
     "User",
+    "LoginThrottle",
 ]

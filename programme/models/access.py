@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 from .base import enum_field, utcnow
@@ -20,10 +21,26 @@ class User(SQLModel, table=True):
     password_hash: str = Field(max_length=300)
     role: UserRole = enum_field(UserRole, default=UserRole.VIEWER)
     active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = None
     last_login_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins of one username from one client (or of any username, account_key ""), and the wait.
+
+    Usernames and client addresses are kept as SHA-256 digests: a password typed into the username box, or
+    a visitor's address, is never stored as typed.
+    """
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (sa.UniqueConstraint("account_key", "client_key", name="uq_login_throttle_account_client"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_key: str = Field(max_length=64, index=True)
+    client_key: str = Field(max_length=64)
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow)
+    wait_until: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -8,15 +8,27 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069), and the
+# invisible direction marks (U+200E, U+200F, U+061C). An override ("\u202e") shows "Ana gpj.exe" as
+# "Ana exe.jpg": in a name or any single-line field they only deceive, and the marks make two names that
+# look the same differ. Joiners (U+200C, U+200D) and the zero-width space stay: Persian, Indic and Khmer
+# writing needs them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+_NO_BIDI = dict.fromkeys(map(ord, BIDI_CONTROLS))
+
+
+def without_bidi_controls(text: str) -> str:
+    """Return text without bidirectional control characters (BIDI_CONTROLS)."""
+    return text if text.isascii() else text.translate(_NO_BIDI)
 
 
 def clean_text(value: object) -> str:
-    """Return value as NFC text with whitespace collapsed ('' for None/NaN)."""
+    """Return value as NFC text on one line: whitespace collapsed, bidi controls removed ('' for None/NaN)."""
     if value is None:
         return ""
     if isinstance(value, float) and math.isnan(value):  # NaN from pandas
         return ""
-    text = unicodedata.normalize("NFC", str(value)).replace("\u00a0", " ")
+    text = without_bidi_controls(unicodedata.normalize("NFC", str(value)).replace("\u00a0", " "))
     return _SPACES.sub(" ", text).strip()
 
 

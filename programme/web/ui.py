@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from programme.access import accounts
+from programme.access import accounts, passwords
 from programme.access.accounts import SignedIn
 from programme.core import schema
 from programme.core.db import database_url, make_engine, read_scope, session_scope
@@ -220,18 +220,23 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
         with db() as session:
-            user = accounts.authenticate(session, username, password)
-            locked = user is None and accounts.is_locked(session, username)
+            user = accounts.authenticate(session, username, password, client=_client_address())
         if user is None:
-            st.error(
-                "This account is locked for a while after repeated failed attempts."
-                if locked
-                else "The username or password is not right."
-            )
+            # One message for every refusal: unknown, disabled, wrong password or waiting after failures.
+            st.error(accounts.SIGN_IN_REFUSED)
             return
         st.session_state[_USER_KEY] = user
         st.session_state[_SEEN_KEY] = time.monotonic()
         st.rerun()
+
+
+def _client_address() -> str | None:
+    """Return the address the browser connects from (None on this machine): sign-in waits are counted per client."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no connection context (a bare script run): the local client
+        return None
+    return address if isinstance(address, str) else None  # AppTest hands a stand-in object
 
 
 def _first_admin_form() -> None:
@@ -239,7 +244,7 @@ def _first_admin_form() -> None:
     st.write("No account exists yet. Create the first administrator account to start.")
     with st.form("first_admin"):
         username = st.text_input("Username")
-        password = st.text_input("Password", type="password", help="At least 10 characters.")
+        password = st.text_input("Password", type="password", help=passwords.POLICY)
         repeat = st.text_input("Repeat the password", type="password")
         submitted = st.form_submit_button("Create administrator", type="primary")
     if not submitted:
