@@ -156,13 +156,14 @@ def show_cards(results: pd.DataFrame) -> None:
 
 def open_profile(person_id: int) -> None:
     st.session_state[PROFILE_KEY] = person_id
+    st.session_state["profile_scroll"] = True
 
 
 def pick_profile() -> None:
     """The "Open a profile" box opens the profile it names, and is empty again on coming back."""
     chosen = st.session_state.get("open_profile")
     if chosen is not None:
-        st.session_state[PROFILE_KEY] = int(chosen)
+        open_profile(int(chosen))
         st.session_state["open_profile"] = None
 
 
@@ -235,6 +236,8 @@ def consent_form(person_id: int, consent: dict, *, key: str) -> None:
 def directory_tab() -> None:
     opened = st.session_state.get(PROFILE_KEY)
     if opened is not None:
+        if st.session_state.pop("profile_scroll", False):
+            ui.scroll_to_top()
         # The search's words, filters, view and page stay in the session (lazy_tabs' keep) while hidden.
         st.button("Back to results", icon=":material/arrow_back:", on_click=close_profile, key="back_to_results")
         show_profile(int(opened))
