@@ -57,6 +57,8 @@ class Term:
 def search_terms(session: Session, words: list[str]) -> list[Term]:
     """Return the terms of a query's words: a country's name (of one or more words) is one term, each other
     word its own; each with the modules whose agenda holds it."""
+    if not words:
+        return []
     grouped: list[tuple[tuple[str, ...], str | None]] = []
     index = 0
     while index < len(words):
