@@ -20,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from datetime import time as clock
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from programme.alumni.search import DirectoryQuery, search_directory
 from programme.core import schema
 from programme.core.db import make_engine, session_scope
 from programme.models import Person, UserRole
+from programme.people.countries import country_name
 
 CHUNK = 5_000
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
@@ -44,6 +46,8 @@ POSITIONS = ["Programme Officer", "Coordinator", "Case Worker", "Lawyer", "Organ
 LANGUAGES = ["English, Nepali", "English, Bengali", "English, Tagalog, Arabic", "Bahasa, English", "English, Khmer"]
 ORG_TYPES = ["NGO", "trade union", "faith-based", "migrant community organisation", "lawyers/bar", "academia"]
 GENDERS = ["female", "male", "female", "male", "undisclosed"]
+TOPICS = ["Lobbying", "CEDAW", "UN treaty bodies", "ILO standards", "Access to justice", "Human trafficking"]
+TOPICS += ["Media and communication", "Recruitment", "Data protection", "ASEAN", "Case documentation", "SDGs"]
 
 
 def build(engine: sa.Engine, people: int, rng: random.Random) -> None:
@@ -80,6 +84,27 @@ def build(engine: sa.Engine, people: int, rng: random.Random) -> None:
             for i in range(1, 81)
         ]
         session.execute(sa.insert(tables["module"]), modules)
+        # Each module's agenda: a few sessions, each with a topic (what "lobbying" or "CEDAW" finds).
+        session.execute(sa.insert(tables["topic"]), [{"id": i, "name": name} for i, name in enumerate(TOPICS, 1)])
+        agenda = [
+            {
+                "id": module_id * 10 + slot,
+                "module_id": module_id,
+                "day": 1 + slot // 3,
+                "start_time": clock(9 + 2 * (slot % 3)),
+                "end_time": clock(10 + 2 * (slot % 3)),
+                "title": f"{TOPICS[topic_index]} in practice",
+                "method": "presentation",
+                "position": slot,
+            }
+            for module_id in range(1, 81)
+            for slot, topic_index in enumerate(rng.sample(range(len(TOPICS)), 6))
+        ]
+        session.execute(sa.insert(tables["agenda_session"]), agenda)
+        session.execute(
+            sa.insert(tables["session_topic"]),
+            [{"session_id": row["id"], "topic_id": 1 + TOPICS.index(row["title"][:-12])} for row in agenda],
+        )
         nets = [{"id": i, "name": f"Network {i}", "kind": "other"} for i in range(1, 11)]
         session.execute(sa.insert(tables["network"]), nets)
     participation_id = 0
@@ -149,6 +174,7 @@ class Vocabulary:
     countries: list[str]
     network_ids: list[int]
     course_ids: list[int]
+    topics: list[str]
 
 
 def vocabulary(session: Session, rng: random.Random) -> Vocabulary:
@@ -171,6 +197,10 @@ def vocabulary(session: Session, rng: random.Random) -> Vocabulary:
     ).all()
     networks = session.scalars(sa.text("SELECT id FROM network")).all()
     courses = session.scalars(sa.text("SELECT id FROM course")).all()
+    # Topics of sessions, as typed: "lobbying", "cedaw" (the first word: a search for the topic).
+    topics = session.scalars(
+        sa.text("SELECT DISTINCT t.name FROM topic AS t JOIN session_topic AS st ON st.topic_id = t.id")
+    ).all()
     return Vocabulary(
         names=names or ["nobody"],
         surnames=surnames or ["nobody"],
@@ -180,6 +210,7 @@ def vocabulary(session: Session, rng: random.Random) -> Vocabulary:
         countries=list(countries) or COUNTRIES,
         network_ids=list(networks) or [1],
         course_ids=rng.sample(list(courses), min(len(courses), 200)) or [1],
+        topics=sorted({topic.split()[0].lower() for topic in topics}) or ["lobbying"],
     )
 
 
@@ -206,6 +237,9 @@ def query_mix(rng: random.Random, count: int, words: Vocabulary) -> list[tuple[s
         ),
         ("role", lambda: DirectoryQuery(roles=("resource person",), countries=(rng.choice(words.countries),))),
         ("org name", lambda: DirectoryQuery(text=rng.choice(words.organisations))),
+        # A topic of the agendas of the modules people attended, and a country's name typed as a word.
+        ("topic", lambda: DirectoryQuery(text=rng.choice(words.topics))),
+        ("country name", lambda: DirectoryQuery(text=country_name(rng.choice(words.countries)))),
     ]
     return [(kind, make()) for kind, make in (rng.choice(makers) for _ in range(count))]
 

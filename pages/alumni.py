@@ -15,7 +15,15 @@ from programme.core.errors import ProgrammeError
 from programme.models import OutcomeKind
 from programme.people.countries import country_name, country_named
 from programme.web import ui
-from programme.web.display import MISSING, PERSON_HEADERS, country_names, readable, readable_people, sentence_case
+from programme.web.display import (
+    MISSING,
+    PERSON_HEADERS,
+    country_names,
+    is_missing,
+    readable,
+    readable_people,
+    sentence_case,
+)
 
 user = ui.guard(__file__)
 st.title("Alumni directory")
@@ -35,6 +43,8 @@ FACET_LABELS = {
     "roles": "Role",
 }
 CARD_COLUMNS = 3
+# The person whose profile is open in the Directory tab (in place of the results, which "Back" brings back).
+PROFILE_KEY = "alumni_profile"
 # Plain headers for the tables of a profile (programme.alumni.profile's columns).
 PROFILE_HEADERS = {
     "role": "Role",
@@ -64,8 +74,12 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
     text = st.text_input(
         "Search",
         key="search",
-        placeholder="Name, organisation, position, expertise or notes — e.g. domestic workers",
-        help="Accents and capitals do not matter; the start of a word is enough (jos finds José).",
+        placeholder="Name, organisation, expertise, a topic of their training or a country — e.g. lobbying",
+        help=(
+            "Finds words in names, organisations, positions, expertise and notes, and in the agenda of the modules "
+            "people attended (session titles and topics); a country's name also finds the alumni from or working "
+            "in it. Accents and capitals do not matter; the start of a word is enough (jos finds José)."
+        ),
     )
     chosen: dict[str, tuple] = {}
     year_range = None
@@ -89,7 +103,7 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
 
 
 def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) -> None:
-    """A search that is a country's name finds it only in profiles' words: offer the country filters instead."""
+    """A search that is a country's name also finds the alumni from or working in it: offer each as a filter."""
     code = country_named(text)
     if code is None:
         return
@@ -102,8 +116,8 @@ def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) ->
         return
     name = country_name(code)
     st.info(
-        f"**{text.strip()}** is a country: the search finds it only where it is written in names, organisations, "
-        "positions, expertise or notes. To find alumni by country, use a filter:"
+        f"**{text.strip()}** is a country: the results are the alumni from {name} or working there, and those "
+        "whose profile or training mentions it. To see only one of these groups, use a filter:"
     )
     for column, (facet, words) in zip(st.columns(len(offers) + 2), offers.items(), strict=False):
         column.button(f"Alumni {words} {name}", key=f"filter_{facet}", on_click=use_country_filter, args=(facet, code))
@@ -119,19 +133,42 @@ def show_cards(results: pd.DataFrame) -> None:
     for index, row in enumerate(results.itertuples(index=False)):
         with columns[index % CARD_COLUMNS], st.container(border=True):
             st.markdown(f"**{row.name}**")
+            works_in = country_name(row.country_of_work)
             where = " · ".join(
-                part
-                for part in (
-                    country_name(row.nationality),
-                    f"works in {country_name(row.country_of_work)}" if country_name(row.country_of_work) else "",
-                )
-                if part
+                part for part in (country_name(row.nationality), works_in and f"works in {works_in}") if part
             )
-            st.caption(where)
-            expertise = f"Expertise: {row.expertise}" if pd.notna(row.expertise) and row.expertise else None
+            if where:
+                st.caption(where)
+            expertise = None if is_missing(row.expertise) else f"Expertise: {row.expertise}"
             lines = [row.position, row.organisation, expertise, row.email, row.phone]
-            st.write("  \n".join(str(line) for line in lines if pd.notna(line) and line))
-            st.caption(f"{row.courses} ({row.years}) · {row.roles}")
+            shown = "  \n".join(str(line) for line in lines if not is_missing(line))
+            if shown:
+                st.write(shown)
+            st.caption(" · ".join(part for part in (f"{row.courses} ({row.years})", row.roles) if not is_missing(part)))
+            st.button(
+                "Open profile",
+                key=f"open-{row.person_id}",
+                icon=":material/person:",
+                on_click=open_profile,
+                args=(int(row.person_id),),
+            )
+
+
+def open_profile(person_id: int) -> None:
+    st.session_state[PROFILE_KEY] = person_id
+    st.session_state["profile_scroll"] = True
+
+
+def pick_profile() -> None:
+    """The "Open a profile" box opens the profile it names, and is empty again on coming back."""
+    chosen = st.session_state.get("open_profile")
+    if chosen is not None:
+        open_profile(int(chosen))
+        st.session_state["open_profile"] = None
+
+
+def close_profile() -> None:
+    st.session_state.pop(PROFILE_KEY, None)
 
 
 def show_profile(person_id: int) -> None:
@@ -200,6 +237,14 @@ def consent_form(person_id: int, consent: dict, *, key: str) -> None:
 
 
 def directory_tab() -> None:
+    opened = st.session_state.get(PROFILE_KEY)
+    if opened is not None:
+        if st.session_state.pop("profile_scroll", False):
+            ui.scroll_to_top()
+        # The search's words, filters, view and page stay in the session (lazy_tabs' keep) while hidden.
+        st.button("Back to results", icon=":material/arrow_back:", on_click=close_profile, key="back_to_results")
+        show_profile(int(opened))
+        return
     options = ui.cached_query(facets.facet_options)
     years = ui.cached_query(facets.year_bounds)
     query = directory_query(options, years)
@@ -226,6 +271,16 @@ def directory_tab() -> None:
         left.markdown(f"**More than {COUNT_CAP:,} listed alumni** match; add words or filters to narrow them.")
     else:
         left.markdown(f"**{found.total:,} listed alumni** match.")
+    reached = [term for term in found.terms if term.modules]
+    if reached:
+        left.caption(
+            "Also found in what people were trained on: "
+            + "; ".join(
+                f"“{' '.join(term.words)}” in the agenda of {len(term.modules)} module{'s' * (len(term.modules) > 1)}"
+                for term in reached
+            )
+            + "."
+        )
     view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
     if pages > 1:
         right.number_input("Page", 1, pages, key="directory_page")
@@ -237,11 +292,15 @@ def directory_tab() -> None:
         )
     export_buttons(query, "all" if found.capped else f"these {found.total:,}")
     names = dict(zip(found.results["person_id"], found.results["name"], strict=True))
-    person_id = st.selectbox(
-        "Open a profile", list(names), index=None, format_func=names.get, placeholder="Choose a person above"
+    st.selectbox(
+        "Open a profile",
+        list(names),
+        index=None,
+        format_func=names.get,
+        placeholder="Choose a person above",
+        key="open_profile",
+        on_change=pick_profile,
     )
-    if person_id is not None:
-        show_profile(int(person_id))
 
 
 def export_buttons(query: DirectoryQuery, how_many: str) -> None:

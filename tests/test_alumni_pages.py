@@ -304,3 +304,50 @@ def test_a_listed_alum_with_no_country_of_work_or_nationality_does_not_crash_the
 @pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, ""])
 def test_country_name_of_a_missing_value_is_empty(missing: object) -> None:
     assert country_name(missing) == ""
+
+
+def _count_line(app) -> str:  # type: ignore[no-untyped-def]
+    return next(m.value for m in app.markdown if "listed alumni" in m.value)
+
+
+def test_a_card_opens_the_profile_and_back_returns_to_the_search_and_filters(demo_db: str) -> None:
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "lobbying")
+    assert not app.exception
+    # The demo's agendas have sessions on lobbying: their participants are found, though no profile says it.
+    assert any("in the agenda of" in caption.value for caption in app.caption)
+    next(box for box in app.multiselect if box.label == "Gender").select("female").run()
+    before = _count_line(app)
+    assert int(before.split("**")[1].split()[0]) > 0
+    opened = next(button for button in app.button if button.label == "Open profile")
+    person_id = int(opened.key.removeprefix("open-"))
+    with session_scope(make_engine(demo_db)) as session:
+        name = session.get(Person, person_id).full_name
+    opened.click().run()
+    assert not app.exception
+    assert [header.value for header in app.subheader] == [name]
+    assert not [box for box in app.text_input if box.label == "Search"]  # the profile, in place of the results
+    next(button for button in app.button if button.label == "Back to results").click().run()
+    assert not app.exception
+    assert next(box for box in app.text_input if box.label == "Search").value == "lobbying"
+    assert next(box for box in app.multiselect if box.label == "Gender").value == ["female"]
+    assert _count_line(app) == before
+    assert not app.subheader
+
+
+def test_a_country_name_typed_in_the_search_lists_its_alumni(demo_db: str) -> None:
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "Cambodia")
+    assert any(info.value.startswith("**Cambodia** is a country") for info in app.info)
+    with session_scope(make_engine(demo_db)) as session:
+        alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+        from_or_in = session.scalars(
+            sa.select(Person.full_name).where(
+                Person.id.in_(alumni),
+                Person.consent_listed,
+                Person.erased_at.is_(None),
+                sa.or_(Person.nationality == "KHM", Person.country_of_work == "KHM"),
+            )
+        ).all()
+    assert from_or_in
+    text = _page_text(app)
+    # Everyone from or working in Cambodia is on the page (fewer than one page of results in the demo).
+    assert len(from_or_in) <= 50 and all(name in text for name in from_or_in)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
-from programme.alumni.search import text_condition
+from programme.alumni.fulltext import text_condition
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.models import Course, Group, GroupMember, Module, Network, NetworkMember, Outcome, Person
 from programme.models.base import utcnow

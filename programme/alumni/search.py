@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,7 +21,8 @@ from programme.alumni.common import (
     person,
     person_columns,
 )
-from programme.core.errors import ProgrammeError
+from programme.alumni.fulltext import query_words, sqlite_match, text_ids
+from programme.alumni.terms import Term, search_terms
 from programme.models import Course, Module, Network, NetworkMember, ParticipationRole
 
 course = Course.__table__
@@ -37,12 +37,11 @@ COUNT_CAP = 1_000
 # Of several lists of people that may drive a search on SQLite (a network's members, a course's
 # participants), one at most this long is preferred: counting that far costs little.
 SHORT_LIST = 2_000
-# More words than this in a query are ignored: nobody types them, and each costs an index lookup.
-MAX_QUERY_WORDS = 8
-_WORD = re.compile(r"[^\W_]+")
-_ASCII_WORD = re.compile(r"[a-z0-9]+")
-# A longer word is searched as the index terms it is a prefix of, when there are at most this many.
-MAX_EXTENSIONS = 16
+# A word that reaches modules' agendas or a country (a list of people) drives a search on SQLite when its
+# list holds at most this many: reading a list costs about as much per person as checking a candidate, and
+# the table read in order finds COUNT_CAP matches of a longer list (one person in 25 at 500,000) in no
+# more rows than that.
+TERM_LIST_DRIVES = 20_000
 # The directory's columns, in order; a viewer's results lack the personal ones.
 DIRECTORY_COLUMNS = [c.name for c in person_columns() if not c.name.startswith("consent_")] + [
     "courses",
@@ -82,68 +81,8 @@ class DirectoryResult:
     total: int
     results: pd.DataFrame = field(default_factory=pd.DataFrame)
     capped: bool = False
-
-
-def query_words(text: str) -> list[str]:
-    """Return the words of a query, lower-cased; accents are folded by the database's index."""
-    return _WORD.findall(text.lower())[:MAX_QUERY_WORDS]
-
-
-def text_condition(session: Session, text: str) -> ColumnElement[bool] | None:
-    """Return "the person's indexed fields hold every word of text" (None for no words), for person rows."""
-    words = query_words(text)
-    return None if not words else person.c.id.in_(_text_ids(session, words))
-
-
-def _text_ids(session: Session, words: list[str]) -> sa.TextClause:
-    """Return a SELECT of the ids of people whose indexed fields hold every word (as a prefix)."""
-    dialect = session.get_bind().dialect.name
-    # Every word is a prefix ("jos" finds José); words hold letters and digits only, so they are safe.
-    if dialect == "sqlite":
-        found = sa.text("SELECT rowid FROM person_search WHERE person_search MATCH :words")
-    elif dialect == "postgresql":
-        found = sa.text(
-            "SELECT person_id FROM person_search WHERE document @@ to_tsquery('simple', programme_fold(:words))"
-        )
-    else:
-        raise ProgrammeError(f"Directory search is not available on {dialect} databases.")
-    match = _sqlite_match(session, words) if dialect == "sqlite" else " & ".join(f"{word}:*" for word in words)
-    return found.bindparams(words=match).columns(sa.column("id", sa.Integer))
-
-
-def _sqlite_match(session: Session, words: list[str]) -> str:
-    """Return the FTS5 query for words, every word a prefix ("jos" finds José), all of them required.
-
-    FTS5 answers a prefix of two or three letters from its prefix indexes, as a stream. A longer prefix
-    ("domestic"*) it first merges into one list of every matching row, 10 ms and more for a common word,
-    before the first row comes out; an exact term streams, so that a capped search stops early. So a
-    longer plain word is written as the terms it is a prefix of, from the index's vocabulary (migration
-    0003): "domestic" alone when no longer term starts with it, or ("wija" OR "wijaya" OR "wijayanti").
-    Words hold letters and digits only, and so do the index's terms, so quoting them is safe.
-    """
-    terms = []
-    for word in words:
-        longer = _longer_terms(session, word)
-        if longer is None:
-            terms.append(f'"{word}"*')
-        else:
-            terms.append("(" + " OR ".join(f'"{term}"' for term in [word, *longer]) + ")")
-    return " AND ".join(terms)
-
-
-def _longer_terms(session: Session, word: str) -> list[str] | None:
-    """Return the index's terms that start with word and are longer, or None to search word as a prefix."""
-    # Only plain ASCII words are their own index term (others are folded by the tokenizer: é is e).
-    if len(word) <= 3 or not _ASCII_WORD.fullmatch(word):
-        return None
-    # Terms hold letters and digits: every longer term starting with word sorts from word + "0" up to the
-    # word with its last letter incremented ("domestid"), excluded.
-    bounds = {"low": word + "0", "high": word[:-1] + chr(ord(word[-1]) + 1), "limit": MAX_EXTENSIONS + 1}
-    longer = session.execute(_LONGER_TERMS, bounds).scalars().all()
-    return None if len(longer) > MAX_EXTENSIONS else list(longer)
-
-
-_LONGER_TERMS = sa.text("SELECT term FROM person_search_vocab WHERE term >= :low AND term < :high LIMIT :limit")
+    # The search's words, with the modules' agendas and the country they also reached.
+    terms: tuple[Term, ...] = ()
 
 
 @dataclass
@@ -263,7 +202,49 @@ def _is_short(session: Session, people: sa.Select) -> bool:
     return session.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() <= SHORT_LIST
 
 
-def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
+def _term_people(session: Session, term: Term) -> sa.Select:
+    """Return a SELECT of the ids of people a term finds (with repeats): its words in their profile, in the
+    agenda of a module they attended, or the country it names as their nationality or country of work."""
+    parts: list[sa.Select] = [sa.select(text_ids(session, list(term.words)).subquery().c.id)]
+    if term.modules:
+        parts.append(
+            sa.select(participation.c.person_id).where(
+                participation.c.module_id.in_(term.modules), participation.c.attended.is_(True)
+            )
+        )
+    if term.country:
+        # Two lists, each read from one of the table's indexes.
+        parts.append(sa.select(directory.c.person_id).where(directory.c.nationality == term.country))
+        parts.append(sa.select(directory.c.person_id).where(directory.c.country_of_work == term.country))
+    return sa.union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+def _term_check(session: Session, term: Term) -> ColumnElement[bool]:
+    """Return the check of one candidate of the directory table against a term, no index driving (SQLite)."""
+    # The profile's matches are read once (an IN list), the candidate's participations from its index.
+    found = [_unindexed(directory.c.person_id).in_(text_ids(session, list(term.words)))]
+    if term.modules:
+        found.append(
+            sa.select(participation.c.person_id)
+            .where(
+                participation.c.person_id == directory.c.person_id,
+                _unindexed(participation.c.module_id).in_(term.modules),
+                participation.c.attended.is_(True),
+            )
+            .exists()
+        )
+    if term.country:
+        found += [_unindexed(directory.c.nationality) == term.country]
+        found += [_unindexed(directory.c.country_of_work) == term.country]
+    return sa.or_(*found)
+
+
+def _is_shorter_than(session: Session, people: sa.Select, most: int) -> bool:
+    probe = sa.select(sa.literal(1)).select_from(people.subquery()).limit(most + 1).subquery()
+    return session.execute(sa.select(sa.func.count()).select_from(probe)).scalar_one() <= most
+
+
+def matching_statement(session: Session, query: DirectoryQuery, terms: list[Term] | None = None) -> sa.Select:
     """Return the SELECT of (person_id, name) of listed alumni matching query, in no particular order.
 
     The listed alumni are the rows of the table `alumni_directory` (migration 0003), which triggers keep in
@@ -272,9 +253,15 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
     early; looking words up person by person would cost milliseconds each), a list of people (a network,
     a course, a role other than participant), the countries (indexes of the table), and otherwise the
     table itself in order. Every other condition is checked on each candidate.
+
+    Words that also reach the agenda of modules or a country (programme.alumni.terms) are each a list of
+    people (profile, attendees, country); on SQLite the full-text index of the other words drives, else
+    the shortest such list when it is short (TERM_LIST_DRIVES), else the rest of the query as without them.
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
-    words = query_words(query.text)
+    terms = search_terms(session, query_words(query.text)) if terms is None else terms
+    words = [word for term in terms if term.plain for word in term.words]
+    wider = [term for term in terms if not term.plain]
     facets = _facets(query, sqlite=sqlite)
     statement = sa.select(directory.c.person_id, directory.c.full_name)
 
@@ -284,13 +271,20 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
         return statement.where(*first, *countries, *facets.checks, *per_person)
 
     if not sqlite:
-        text = [directory.c.person_id.in_(_text_ids(session, words))] if words else []
+        text = [directory.c.person_id.in_(text_ids(session, words))] if words else []
+        text += [directory.c.person_id.in_(_term_people(session, term)) for term in wider]
         return where(text, facets.countries, [directory.c.person_id.in_(people) for people in facets.lists])
+    checks = [_term_check(session, term) for term in wider]
     if words:
         index = sa.table("person_search", sa.column("rowid", sa.Integer))
-        match = sa.text("person_search MATCH :words").bindparams(words=_sqlite_match(session, words))
+        match = sa.text("person_search MATCH :words").bindparams(words=sqlite_match(session, words))
         statement = statement.select_from(index.join(directory, directory.c.person_id == index.c.rowid))
-        return where([match], facets.unindexed_countries, facets.per_person)
+        return where([match], facets.unindexed_countries, facets.per_person + checks)
+    for index, term in enumerate(wider):
+        people = _term_people(session, term)
+        if _is_shorter_than(session, people, TERM_LIST_DRIVES):
+            others = checks[:index] + checks[index + 1 :]
+            return where([directory.c.person_id.in_(people)], facets.unindexed_countries, facets.per_person + others)
     # A network's members, a course's participants or the holders of a role other than participant drive
     # before the countries, even when long: at the benchmark's own 500,000 people, a role's 60,000
     # participations looked up one by one cost 24 ms, the 57,000 people of a country (nationality or work)
@@ -300,11 +294,11 @@ def matching_statement(session: Session, query: DirectoryQuery) -> sa.Select:
         lists.sort(key=lambda i: not _is_short(session, facets.lists[i]))
     if lists:
         others = [check for i, check in enumerate(facets.per_person) if i != lists[0]]
-        return where([directory.c.person_id.in_(facets.lists[lists[0]])], facets.unindexed_countries, others)
+        return where([directory.c.person_id.in_(facets.lists[lists[0]])], facets.unindexed_countries, others + checks)
     if facets.countries:
-        return where([], facets.countries, facets.per_person)
+        return where([], facets.countries, facets.per_person + checks)
     # People of some years, or of the participant role, can be most of the table: it drives, in order.
-    return where([], [], facets.per_person)
+    return where([], [], facets.per_person + checks)
 
 
 def search_directory(
@@ -319,19 +313,23 @@ def search_directory(
     # Queries on tables (not ORM entities) do not autoflush: pending edits must reach the index first.
     session.flush()
     cap = None if limit is None else COUNT_CAP
-    found = matching_people(session, query, cap=None if cap is None else cap + 1)
+    terms = search_terms(session, query_words(query.text))
+    found = matching_people(session, query, cap=None if cap is None else cap + 1, terms=terms)
     capped = cap is not None and len(found) > cap
     total = len(found)
     # Sorted here, not in SQL: without ORDER BY the database stops as soon as it has cap + 1 people.
     found = sorted(found[:cap] if capped else found, key=lambda match: (match[1].casefold(), match[0]))
     page = found[offset:] if limit is None else found[offset : offset + limit]
     records = directory_records(session, [person_id for person_id, _name in page])
-    return DirectoryResult(total=total, results=directory_frame(masked_records(records, user)), capped=capped)
+    frame = directory_frame(masked_records(records, user))
+    return DirectoryResult(total=total, results=frame, capped=capped, terms=tuple(terms))
 
 
-def matching_people(session: Session, query: DirectoryQuery, *, cap: int | None = None) -> list[tuple[int, str]]:
+def matching_people(
+    session: Session, query: DirectoryQuery, *, cap: int | None = None, terms: list[Term] | None = None
+) -> list[tuple[int, str]]:
     """Return (person_id, name) of listed alumni matching query, at most cap of them, in no order."""
-    statement = matching_statement(session, query)
+    statement = matching_statement(session, query, terms)
     if cap is not None:
         statement = statement.limit(cap)
     return [(person_id, name) for person_id, name in session.execute(statement)]

@@ -375,3 +375,17 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
 def show_error(error: Exception) -> None:
     """Show a user's mistake as a clear message (never a traceback)."""
     st.error(str(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
+
+
+# Scrolls the app's main area (and the window) to the top: Streamlit keeps the scroll position across reruns.
+_SCROLL_TO_TOP = """<script>
+for (const area of [window.parent.document.querySelector('[data-testid="stMain"]'),
+                    window.parent.document.scrollingElement]) { if (area) { area.scrollTo(0, 0); } }
+</script>"""
+
+
+def scroll_to_top() -> None:
+    """Show what replaced the content at the top of the page (a profile opened from a card far down the list)."""
+    import streamlit.components.v1 as components
+
+    components.html(_SCROLL_TO_TOP, height=0)

@@ -1,0 +1,114 @@
+"""What the words of a directory search reach besides a profile's own words.
+
+A word of a search finds a person when it is in their profile (name, organisation where shared, position,
+expertise, notes: the full-text index of migration 0002), and also:
+
+- when it is in the agenda of a module they took part in (attended): a session's title, a topic of one of
+  its sessions, or the module's title or focus. "lobbying" finds the alumni of every module with a session
+  on lobbying. Agendas are few (a module has tens of sessions, a programme some hundreds of modules, however
+  many people it trains), so the words are matched against the distinct agenda texts in Python, with the
+  index's rules (accents and capitals aside, every word a prefix), and become a list of module ids;
+- when the words are a country's name ("Cambodia", "Viet Nam", "Sri Lanka"): the people whose nationality
+  or country of work is that country.
+
+Topics are matched at search time, not written into the full-text index: a person's document would change
+with every participation and every edit of an agenda (thousands of people for one topic added to a
+module), and on SQLite each of those re-indexings is a delete and an insert in the full-text table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.models import Module, SessionTopic, Topic
+from programme.models import Session as AgendaSession
+from programme.people.countries import country_named
+from programme.people.names import fold_words
+
+agenda_session = AgendaSession.__table__
+session_topic = SessionTopic.__table__
+topic = Topic.__table__
+module = Module.__table__
+
+# The longest country name a search looks for, in words ("Saint Vincent and the Grenadines" is five).
+LONGEST_COUNTRY_NAME = 5
+
+
+@dataclass(frozen=True)
+class Term:
+    """One part of a search: words that must all be in the profile, or what else they stand for."""
+
+    # The query's words (lower case), all required in the profile's indexed text.
+    words: tuple[str, ...]
+    # The alpha-3 code when the words are a country's name.
+    country: str | None = None
+    # The modules whose agenda holds every word (sessions' titles and topics, the module's title and focus).
+    modules: tuple[int, ...] = ()
+
+    @property
+    def plain(self) -> bool:
+        """Whether the term reaches only the profile's words."""
+        return self.country is None and not self.modules
+
+
+def search_terms(session: Session, words: list[str]) -> list[Term]:
+    """Return the terms of a query's words: a country's name (of one or more words) is one term, each other
+    word its own; each with the modules whose agenda holds it."""
+    if not words:
+        return []
+    grouped: list[tuple[tuple[str, ...], str | None]] = []
+    index = 0
+    while index < len(words):
+        for length in range(min(LONGEST_COUNTRY_NAME, len(words) - index), 0, -1):
+            code = country_named(" ".join(words[index : index + length]))
+            if code is not None:
+                grouped.append((tuple(words[index : index + length]), code))
+                index += length
+                break
+        else:
+            grouped.append(((words[index],), None))
+            index += 1
+    texts = agenda_texts(session)
+    return [Term(words=group, country=code, modules=modules_teaching(session, group, texts)) for group, code in grouped]
+
+
+def agenda_texts(session: Session) -> list[str]:
+    """Return the distinct texts of every agenda: sessions' titles, topics used in sessions, modules' titles
+    and focus."""
+    used_topics = sa.select(topic.c.name).where(topic.c.id.in_(sa.select(session_topic.c.topic_id)))
+    statement = sa.union(
+        sa.select(agenda_session.c.title),
+        used_topics,
+        sa.select(module.c.title),
+        sa.select(module.c.focus).where(module.c.focus.is_not(None)),
+    )
+    return [text for text in session.scalars(statement) if text]
+
+
+def matches(words: tuple[str, ...], text: str) -> bool:
+    """Return whether every word starts a word of text, accents and capitals aside (as the index matches)."""
+    tokens = fold_words(text)
+    return all(any(token.startswith(word) for token in tokens) for word in _folded(words))
+
+
+def _folded(words: tuple[str, ...]) -> list[str]:
+    return [" ".join(fold_words(word)) for word in words]
+
+
+def modules_teaching(session: Session, words: tuple[str, ...], texts: list[str] | None = None) -> tuple[int, ...]:
+    """Return the ids of the modules whose agenda holds every word in one text, ascending."""
+    found = [text for text in (agenda_texts(session) if texts is None else texts) if matches(words, text)]
+    if not found:
+        return ()
+    statement = sa.union(
+        sa.select(agenda_session.c.module_id).where(agenda_session.c.title.in_(found)),
+        sa.select(agenda_session.c.module_id)
+        .join(session_topic, session_topic.c.session_id == agenda_session.c.id)
+        .join(topic, topic.c.id == session_topic.c.topic_id)
+        .where(topic.c.name.in_(found)),
+        sa.select(module.c.id).where(sa.or_(module.c.title.in_(found), module.c.focus.in_(found))),
+    )
+    return tuple(sorted(session.scalars(statement)))
