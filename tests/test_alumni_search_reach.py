@@ -10,8 +10,7 @@ from sqlalchemy.engine import Engine
 
 from programme.alumni.terms import matches
 from programme.core.db import session_scope
-from programme.models import Module, Participation, Person, SessionTopic, Topic
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Module, Participation, Person, SessionTopic, Topic
 from tests.test_alumni import People, _build, _ids, _person
 
 

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import Module, SessionTopic, Topic
-from programme.models import Session as AgendaSession
+from programme.models import AgendaSession, Module, SessionTopic, Topic
 from programme.people.countries import country_named
 from programme.people.names import fold_words
 
