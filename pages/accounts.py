@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import accounts, ui
-from programme.display import readable
+from programme.display import md_text, readable
 from programme.errors import ProgrammeError
 from programme.models import UserRole
 
@@ -42,7 +42,7 @@ with left, st.form("new_account", clear_on_submit=True):
         try:
             with ui.db() as session:
                 accounts.add_user(session, username=username, password=password, role=role, by=user.username)
-            st.success(f"Account {username} created.")
+            st.success(f"Account {md_text(username)} created.")
             st.rerun()
         except ProgrammeError as error:
             ui.show_error(error)
@@ -73,7 +73,7 @@ with right, st.form("change_account"):
                     active=active,
                     password=new_password or None,
                 )
-            st.success(f"Account {chosen} updated.")
+            st.success(f"Account {md_text(chosen)} updated.")
             st.rerun()
         except ProgrammeError as error:
             ui.show_error(error)

@@ -8,7 +8,7 @@ import streamlit as st
 from programme import courses, ui
 from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
-from programme.display import readable
+from programme.display import md_text, readable
 from programme.errors import ProgrammeError
 from programme.models import Method, UserRole
 from programme.planning import agenda, attendance, exports, templates
@@ -31,8 +31,8 @@ with ui.db() as session:
     days = agenda.module_days(module)
     frame = agenda.agenda_table(session, module_id)
 st.markdown(
-    f"**{module.title}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
-    + (f" · focus: {module.focus}" if module.focus else "")
+    f"**{md_text(module.title)}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
+    + (f" · focus: {md_text(module.focus)}" if module.focus else "")
 )
 
 grid_tab, timeline_tab, library_tab, attendance_tab, export_tab = st.tabs(
@@ -99,7 +99,7 @@ with grid_tab:
         with ui.db() as session:
             warnings = check_agenda(session, module_id=module_id, planned=planned)
         for warning in warnings:
-            st.warning(warning.message, icon=":material/warning:")
+            st.warning(md_text(warning.message), icon=":material/warning:")
         if not warnings and planned:
             st.success(f"No clashes, every session within the module's dates, no day over {LONG_DAY_HOURS} hours.")
     changed = not edited.reset_index(drop=True).equals(frame.reset_index(drop=True))

@@ -13,7 +13,7 @@ from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
 from programme.countries import country_name, country_named
-from programme.display import MISSING, PERSON_HEADERS, country_names, readable, readable_people, sentence_case
+from programme.display import MISSING, PERSON_HEADERS, country_names, md_text, readable, readable_people, sentence_case
 from programme.errors import ProgrammeError
 from programme.models import OutcomeKind, UserRole
 
@@ -102,7 +102,7 @@ def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) ->
         return
     name = country_name(code)
     st.info(
-        f"**{text.strip()}** is a country: the search finds it only where it is written in names, organisations, "
+        f"**{md_text(text.strip())}** is a country: the search finds it only where it is written in names, organisations, "
         "positions, expertise or notes. To find alumni by country, use a filter:"
     )
     for column, (facet, words) in zip(st.columns(len(offers) + 2), offers.items(), strict=False):
@@ -118,7 +118,7 @@ def show_cards(results: pd.DataFrame) -> None:
     columns = st.columns(CARD_COLUMNS)
     for index, row in enumerate(results.itertuples(index=False)):
         with columns[index % CARD_COLUMNS], st.container(border=True):
-            st.markdown(f"**{row.name}**")
+            st.markdown(f"**{md_text(row.name)}**")
             where = " · ".join(
                 part
                 for part in (
@@ -130,8 +130,8 @@ def show_cards(results: pd.DataFrame) -> None:
             st.caption(where)
             expertise = f"Expertise: {row.expertise}" if pd.notna(row.expertise) and row.expertise else None
             lines = [row.position, row.organisation, expertise, row.email, row.phone]
-            st.write("  \n".join(str(line) for line in lines if pd.notna(line) and line))
-            st.caption(f"{row.courses} ({row.years}) · {row.roles}")
+            st.write("  \n".join(md_text(line) for line in lines if pd.notna(line) and line))
+            st.caption(md_text(f"{row.courses} ({row.years}) · {row.roles}"))
 
 
 def show_profile(person_id: int) -> None:
@@ -139,7 +139,7 @@ def show_profile(person_id: int) -> None:
         found = profile.alumni_profile(session, person_id, user=user)
         consent = profile.consent_of(session, person_id)
     who = found.person
-    st.subheader(who["name"])
+    st.subheader(md_text(who["name"]))
     facts = {
         "Nationality": country_name(who.get("nationality")),
         "Works in": country_name(who.get("country_of_work")),
@@ -150,7 +150,7 @@ def show_profile(person_id: int) -> None:
         "Languages": who.get("languages"),
         "Expertise": who.get("expertise"),
     }
-    st.write("  \n".join(f"**{label}:** {value}" for label, value in facts.items() if value))
+    st.write("  \n".join(f"**{label}:** {md_text(value)}" for label, value in facts.items() if value))
     st.markdown("**Roles over time**")
     st.dataframe(found.roles, hide_index=True, column_config=PROFILE_HEADERS)
     st.markdown("**Courses and modules**")
@@ -176,7 +176,7 @@ def consent_form(person_id: int, consent: dict, *, key: str) -> None:
     """The consent editor: flags, source and date; saving is audited."""
     with st.expander("Consent", expanded=False):
         st.caption(
-            f"Recorded {consent['consent_date'] or 'on no date'} from {consent['consent_source'] or 'no source'}."
+            f"Recorded {consent['consent_date'] or 'on no date'} from {md_text(consent['consent_source'] or 'no source')}."
         )
         with st.form(f"consent-{key}-{person_id}"):
             flags = {

@@ -7,7 +7,7 @@ import streamlit as st
 from programme import courses, ui
 from programme.charts.planning import programme_timeline
 from programme.countries import country_name
-from programme.display import readable
+from programme.display import md_text, readable
 from programme.errors import ProgrammeError
 from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope, UserRole
 from programme.planning import partners
@@ -177,7 +177,7 @@ with courses_tab:
                 partner_table = partners.partners_table(session, code)
             edit, partner_col = st.columns(2)
             with edit.form(f"edit_course_{code}"):
-                st.subheader(f"Course {code}")
+                st.subheader(f"Course {md_text(code)}")
                 title = st.text_input("Title", course.title)
                 scope_value = st.selectbox(
                     "Scope", [s.value for s in Scope], index=[s.value for s in Scope].index(course.scope.value)
@@ -251,7 +251,7 @@ with add_tab:
                     courses.add_course(
                         session, code=code, title=title, scope=scope_value, country=host, by=user.username
                     )
-                st.toast(f"Course {code} added.")
+                st.toast(f"Course {md_text(code)} added.")
                 st.rerun()
             except ProgrammeError as error:
                 ui.show_error(error)

@@ -7,6 +7,7 @@ import streamlit as st
 
 from programme import ui
 from programme.countries import country_name
+from programme.display import md_text
 from programme.errors import ProgrammeError
 from programme.importing import (
     FIELD_LABELS,
@@ -206,9 +207,9 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
 
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
-    st.info(f"{where}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    st.info(f"{md_text(where)}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
     for warning in plan.warnings:
-        st.warning(warning)
+        st.warning(md_text(warning))
     frame = rows_frame(plan)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
@@ -311,7 +312,7 @@ def import_section() -> None:
     valid = plan.counts()["valid"]
     blocked = bool(plan.errors) and not skip_invalid
     target = module_name(module_id)
-    if st.button(f"Import {valid:,} rows into {target}", type="primary", disabled=blocked or valid == 0,
+    if st.button(f"Import {valid:,} rows into {md_text(target)}", type="primary", disabled=blocked or valid == 0,
                  key="import_button"):  # fmt: skip
         run_import(plan, accepted, skip_invalid)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from programme import ui
+from programme.display import md_text
 from programme.erasure import forget_person
 from programme.errors import ProgrammeError
 from programme.models import Module, UserRole
@@ -105,7 +106,7 @@ else:
                     "that counts by country, gender and organisation type stay right. This cannot be undone."
                 )
                 with st.form("forget_person"):
-                    sure = st.checkbox(f"Yes, erase {labels[chosen]}'s personal data")
+                    sure = st.checkbox(f"Yes, erase {md_text(labels[chosen])}'s personal data")
                     if st.form_submit_button("Forget this person", type="primary"):
                         if not sure:
                             st.warning("Tick the box to confirm first.")

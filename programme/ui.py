@@ -17,7 +17,7 @@ from sqlmodel import Session
 from programme import accounts, module_search, schema
 from programme.accounts import SignedIn
 from programme.db import database_url, make_engine, read_scope, session_scope
-from programme.display import readable
+from programme.display import md_text, readable
 from programme.errors import ProgrammeError
 from programme.freshness import data_version
 from programme.models import UserRole
@@ -212,7 +212,7 @@ def _first_admin_form() -> None:
                 return
             accounts.add_user(session, username=username, password=password, role=UserRole.ADMIN, by=username)
     except ProgrammeError as error:
-        st.error(str(error))
+        st.error(md_text(error))
         return
     st.success("Administrator created. Please sign in.")
     st.rerun()
@@ -220,7 +220,7 @@ def _first_admin_form() -> None:
 
 def _sidebar(user: SignedIn) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.username}** ({user.role.value})")
+        st.caption(f"Signed in as **{md_text(user.username)}** ({user.role.value})")
         if st.button("Log out", key="logout"):
             sign_out()
             if single_sign_on_configured() and st.user.is_logged_in:
@@ -257,7 +257,7 @@ def module_picker(
     chosen = follow_search(key, search, chosen, evaluated=evaluated)
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
     if search and not choices.matching:
-        find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
+        find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title, a city or a year.")
     elif not choices.labels:
         st.info(empty)
     if not choices.labels:
@@ -327,4 +327,4 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
 
 def show_error(error: Exception) -> None:
     """Show a user's mistake as a clear message (never a traceback)."""
-    st.error(str(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
+    st.error(md_text(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
