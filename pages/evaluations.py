@@ -36,7 +36,7 @@ summary = ui.cached_query(module_summary, module_id)
 rates = ui.cached_query(q.response_rates, course_id=module.course_id)
 sessions = ui.cached_query(q.session_ratings, module_id, with_facilitators=user.can_see_names)
 counts = ui.cached_query(q.likert_counts, module_id)
-backlog = ui.cached_query(suggestions, module_id)
+backlog = ui.cached_query(suggestions, module_id, without_personal_data=not user.can_see_names)
 
 this_rate = rates[rates["module_id"] == module_id]
 rating_n = int(counts["count"].sum()) if not counts.empty else 0
@@ -121,6 +121,11 @@ if comments_tab.open:
     with comments_tab:
         st.caption(
             "Open answers, without who wrote them; sorted by text so that one person's answers are not side by side."
+            + (
+                ""
+                if user.can_see_names
+                else " Names, e-mail addresses and phone numbers in them show as [name], [e-mail], [phone]."
+            )
         )
         questions = ui.cached_query(q.comment_questions)
         left, middle, right = st.columns([2, 2, 2])
@@ -131,7 +136,8 @@ if comments_tab.open:
             "Question", [None, *questions], format_func=lambda t: t or "All open questions", key="comments_question"
         )
         search = right.text_input("Search the comments", placeholder="e.g. CEDAW", key="comments_search")
-        found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1)
+        found = ui.cached_query(q.comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1,
+                                without_personal_data=not user.can_see_names)  # fmt: skip
         if len(found) > COMMENTS_SHOWN:
             found = found.head(COMMENTS_SHOWN)
             st.write(f"The first {COMMENTS_SHOWN:,} comments; choose a module or a question, or search, to narrow.")

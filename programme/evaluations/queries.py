@@ -24,6 +24,7 @@ from programme.models import (
 )
 from programme.models import Session as AgendaSession
 from programme.names import fold
+from programme.privacy import CourseRedactor
 
 # A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...
 WEAK_MEAN = 3.5
@@ -343,14 +344,17 @@ def comments(
     question: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    without_personal_data: bool = False,
 ) -> pd.DataFrame:
     """Return open-text answers: module, question, comment; never who wrote them.
 
     Sorted by module, question and comment text rather than by response, so that one person's answers
     to several questions cannot be read side by side. limit: at most that many (the first in that order).
+    without_personal_data: comments as viewers read them (privacy.redact: names of the course's people, e-mail
+    addresses and phone numbers replaced); the search then looks in what they read.
     """
     query = (
-        sa.select(*_MODULE_COLUMNS, Question.text.label("question"), Answer.text.label("comment"))
+        sa.select(*_MODULE_COLUMNS, Module.course_id, Question.text.label("question"), Answer.text.label("comment"))
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .join(Module, Module.id == EvaluationForm.module_id)
@@ -363,16 +367,22 @@ def comments(
         query = query.where(Question.text == question)
     query = query.order_by(Module.start_date.desc(), Course.code, Module.number, Module.id, Question.text, Answer.text)
     needle = fold(search) if search and search.strip() else None
+    hide = CourseRedactor(session) if without_personal_data else None
     if needle is None:
         # SQL limits and orders; the frame is built column by column (_frame), not from row mappings.
         frame = _frame(session, query if limit is None else query.limit(limit))
+        if hide is not None:
+            frame["comment"] = hide.column(frame["course_id"], frame["comment"])
     else:
         columns = [column.name for column in query.selected_columns]
-        at = columns.index("comment")
+        at, course_at = columns.index("comment"), columns.index("course_id")
         rows = []
         for row in session.connection().execute(query.execution_options(yield_per=5_000)):
+            row = tuple(row)
+            if hide is not None:
+                row = (*row[:at], hide(row[course_at], row[at]), *row[at + 1 :])
             if needle in fold(row[at]):
-                rows.append(tuple(row))
+                rows.append(row)
                 if limit is not None and len(rows) >= limit:
                     break
         frame = pd.DataFrame(rows, columns=columns)
