@@ -70,10 +70,13 @@ class PeopleToHide:
     full_names: tuple[str, ...] = ()
     parts: tuple[str, ...] = ()
     phones: frozenset[str] = frozenset()
+    emails: frozenset[str] = frozenset()  # lower-cased; any e-mail address goes anyway unless any_contact=False
 
     @classmethod
-    def of(cls, people: Iterable[tuple[str | None, str | None, str | None, str | None]]) -> PeopleToHide:
-        """Return the set for people given as (full name, given name, family name, phone)."""
+    def of(
+        cls, people: Iterable[tuple[str | None, str | None, str | None, str | None]], emails: Iterable[str] = ()
+    ) -> PeopleToHide:
+        """Return the set for people given as (full name, given name, family name, phone), and their e-mails."""
         full_names, parts, phones = set(), set(), set()
         for full_name, given, family, phone in people:
             words = fold_words(full_name or "")
@@ -90,6 +93,7 @@ class PeopleToHide:
             tuple(sorted(full_names, key=lambda n: (-len(n), n))),
             tuple(sorted(parts, key=lambda n: (-len(n), n))),
             frozenset(phones),
+            frozenset(email.strip().lower() for email in emails if email and email.strip()),
         )
 
     @cached_property
@@ -123,10 +127,12 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     return "".join(chars), origin
 
 
-def _is_phone(candidate: str, known: frozenset[str]) -> bool:
+def _is_phone(candidate: str, known: frozenset[str], *, any_contact: bool = True) -> bool:
     digits = re.sub(r"\D", "", candidate)
     if len(digits) >= 7 and digits[-PHONE_DIGITS_COMPARED:] in known:
         return True
+    if not any_contact:
+        return False
     if _DATE_LIKE.fullmatch(candidate.strip()) or all(
         _YEAR.fullmatch(group) for group in re.findall(r"\d+", candidate)
     ):
@@ -153,13 +159,19 @@ def _name_spans(text: str, people: PeopleToHide) -> list[tuple[int, int]]:
     return merged
 
 
-def redact(text: str | None, people: PeopleToHide = NOBODY) -> str | None:
+def redact(text: str | None, people: PeopleToHide = NOBODY, *, any_contact: bool = True) -> str | None:
     """Return text with e-mail addresses, phone numbers and the names of people replaced by [e-mail], [phone]
-    and [name]. None stays None."""
+    and [name]. None stays None. any_contact=False: only the e-mails and phone numbers of these people (erasure
+    cleans one person's traces, not everyone's)."""
     if text is None or not isinstance(text, str) or not text:
         return text
-    text = _EMAIL.sub(EMAIL, text)
-    text = _PHONE_CANDIDATE.sub(lambda m: PHONE if _is_phone(m.group(), people.phones) else m.group(), text)
+    if any_contact:
+        text = _EMAIL.sub(EMAIL, text)
+    else:
+        text = _EMAIL.sub(lambda m: EMAIL if m.group().lower() in people.emails else m.group(), text)
+    text = _PHONE_CANDIDATE.sub(
+        lambda m: PHONE if _is_phone(m.group(), people.phones, any_contact=any_contact) else m.group(), text
+    )
     spans = _name_spans(text, people)
     for start, end in reversed(spans):
         text = text[:start] + NAME + text[end:]
