@@ -212,7 +212,7 @@ def _first_admin_form() -> None:
                 return
             accounts.add_user(session, username=username, password=password, role=UserRole.ADMIN, by=username)
     except ProgrammeError as error:
-        st.error(md_text(error))
+        st.error(str(error))
         return
     st.success("Administrator created. Please sign in.")
     st.rerun()
