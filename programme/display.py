@@ -44,9 +44,10 @@ def country_names(value: object) -> str:
 # (strikethrough), <...> (HTML, shown as text anyway while unsafe_allow_html stays False), "www." and
 # "user@host" (autolinks), "&lt;" (character references), "===" (setext headings).
 _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-# Emoji shortcodes (":smile:") and icons (":material/science:") are found in the text after the escapes are
-# read, so an escaped colon is not enough: a word joiner (invisible, zero width) after it breaks the code.
-_SHORTCODE_START = re.compile(r"\\:(?=[\w+-])")
+# Emoji shortcodes (":smile:", ":+1:") are found in the text after the escapes are read, so an escaped colon is
+# not enough: a word joiner (invisible, zero width) after the colon that opens one breaks the code. (Icons,
+# ":material/science:", are found before: the escaped slash already stops them.)
+_SHORTCODE_START = re.compile(r"\\:(?=(?:\w|\\[+-])+\\:)")
 WORD_JOINER = "\u2060"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from streamlit.testing.v1 import AppTest
 
 from programme.accounts import SignedIn
 from programme.db import REPO_ROOT
+from programme.display import WORD_JOINER
 from programme.models import UserRole
 
 # A page's first run builds caches and imports plotly; allow for a slow CI machine.
@@ -22,3 +24,11 @@ def run_page(path: str, role: UserRole | None = UserRole.ADMIN, username: str = 
         app.session_state["signed_in"] = SignedIn(user_id=1, username=username, role=role)
         app.session_state["last_seen"] = time.monotonic()
     return app.run()
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown_text(markdown: str) -> str:
+    """Return Markdown source as its words read on screen: without the escapes of display.md_text."""
+    return _ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")
