@@ -49,6 +49,9 @@ _MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
 # ":material/science:", are found before: the escaped slash already stops them.)
 _SHORTCODE_START = re.compile(r"\\:(?=(?:\w|\\[+-])+\\:)")
 WORD_JOINER = "\u2060"
+# GitHub-flavoured autolinks ("https://...", "www....", "user@host.org") are found in the text after the escapes
+# are read as well: a word joiner after "https:", "www" and "@" breaks them, and the words read the same.
+_AUTOLINK_BREAKS = re.compile(r"(\\:(?=\\/\\/)|(?<![\w])www(?=\\\.)|\\@)", re.IGNORECASE)
 
 
 def md_text(value: object) -> str:
@@ -62,6 +65,7 @@ def md_text(value: object) -> str:
     if value is None or (not isinstance(value, str) and is_missing(value)):
         return ""
     escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    escaped = _AUTOLINK_BREAKS.sub(lambda match: match.group() + WORD_JOINER, escaped)
     return _SHORTCODE_START.sub("\\\\:" + WORD_JOINER, escaped)
 
 

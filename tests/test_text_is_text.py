@@ -12,6 +12,7 @@ not scanned.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -30,8 +31,11 @@ IMAGE, LINK, BOLD, ITALIC, HTML, HEADING = "IMGX", "LINKX", "BOLDX", "EMX", "HTM
 # One payload of each kind in front of the real value; "# " makes a heading only where the value starts a line.
 PAYLOAD = (
     f"# {HEADING} ![{IMAGE}](http://beacon.invalid/{IMAGE}.png) [{LINK}](https://phish.invalid/{LINK}) "
-    f"**{BOLD}** _{ITALIC}_ <img src='{HTML}.png'> "
+    f"**{BOLD}** _{ITALIC}_ <img src='{HTML}.png'> https://autolink.invalid/{LINK} mail.{LINK}@phish.invalid "
 )
+# GitHub-flavoured Markdown, as Streamlit renders it, makes links of bare addresses found in the text (after the
+# escapes are read); CommonMark's parser leaves them as text, so the scan looks for them there.
+AUTOLINKS = re.compile(rf"(?:https?://|www\.)\S*{LINK}|[\w.+-]*{LINK}[\w.+-]*@[\w-]+\.\w", re.IGNORECASE)
 # Every free-text column a user or an import fills, and that a page may show.
 TEXT_COLUMNS = {
     "person": ["given_name", "family_name", "full_name", "position", "languages", "expertise", "notes"],
@@ -140,12 +144,15 @@ def rendered_from_data(markdown: str) -> list[str]:
                 found.append("italics")
             elif token.type == "html_inline" and HTML in token.content:
                 found.append(f"HTML {token.content}")
+            elif token.type == "text":
+                found += [f"autolink {address}" for address in AUTOLINKS.findall(token.content)]
     return found
 
 
 def test_the_scan_finds_each_payload_rendered_and_none_once_escaped() -> None:
     found = rendered_from_data(PAYLOAD + "Org")
-    assert {kind.split()[0] for kind in found} == {"image", "link", "bold", "italics", "HTML", "heading"}
+    assert {kind.split()[0] for kind in found} == {"image", "link", "bold", "italics", "HTML", "heading", "autolink"}
+    assert len([kind for kind in found if kind.startswith("autolink")]) == 2
     assert rendered_from_data(md_text(PAYLOAD + "Org")) == []
     assert rendered_from_data(f"**{md_text(PAYLOAD)}** and _{md_text(PAYLOAD)}_") == []
 
@@ -156,7 +163,16 @@ def test_md_text_escapes_markdown_and_streamlit_additions_and_keeps_the_words() 
     # A word joiner after the colon that opens an emoji code breaks the code; other colons are only escaped.
     assert md_text(":smile: :+1:") == "\\:" + WORD_JOINER + "smile\\: \\:" + WORD_JOINER + "\\+1\\:"
     assert md_text("09:00–10:30") == r"09\:00–10\:30"
-    assert md_text("ana@example.org www.example.org") == r"ana\@example\.org www\.example\.org"
+    # A word joiner after "https:", "www" and "@": no autolink, the same words on screen.
+    assert md_text("ana@example.org www.example.org https://example.org") == (
+        "ana\\@"
+        + WORD_JOINER
+        + "example\\.org www"
+        + WORD_JOINER
+        + "\\.example\\.org https\\:"
+        + WORD_JOINER
+        + "\\/\\/example\\.org"
+    )
     assert md_text("Maria Santos") == "Maria Santos"
     assert md_text(None) == ""
     assert md_text(12) == "12"
