@@ -7,7 +7,7 @@ from programme.access import accounts, passwords
 from programme.core.errors import ProgrammeError
 from programme.models import UserRole
 from programme.web import ui
-from programme.web.display import readable
+from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
 st.title("Accounts")
@@ -51,7 +51,7 @@ with left, st.form("new_account"):
         try:
             with ui.db() as session:
                 accounts.add_user(session, username=username, password=password, role=role, by=user.username)
-            ui.done(f"Account {username} created.", clear=NEW_ACCOUNT)
+            ui.done(f"Account {md_text(username)} created.", clear=NEW_ACCOUNT)
         except ProgrammeError as error:
             ui.show_error(error)
 
@@ -86,6 +86,6 @@ with right, st.form("change_account"):
                 )
                 if clear_waits:
                     accounts.unlock_user(session, chosen, by=user.username)
-            ui.done(f"Account {chosen} updated.")
+            ui.done(f"Account {md_text(chosen)} updated.")
         except ProgrammeError as error:
             ui.show_error(error)

@@ -14,7 +14,7 @@ from programme.people.contacts import module_contacts, with_contacts
 from programme.planning import agenda, attendance, exports, methods, templates
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.web import ui
-from programme.web.display import readable
+from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
 # The newest agendas offered to copy from.
@@ -34,8 +34,8 @@ with ui.db() as session:
     own = methods.own_methods(session)
     known = agenda.known_methods(session, module_id)
 st.markdown(
-    f"**{module.title}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
-    + (f" · focus: {module.focus}" if module.focus else "")
+    f"**{md_text(module.title)}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
+    + (f" · focus: {md_text(module.focus)}" if module.focus else "")
 )
 
 grid_tab, timeline_tab, library_tab, attendance_tab, export_tab = ui.tabs(
@@ -109,7 +109,7 @@ with grid_tab:
         with ui.db() as session:
             warnings = check_agenda(session, module_id=module_id, planned=planned)
         for warning in warnings:
-            st.warning(warning.message, icon=":material/warning:")
+            st.warning(md_text(warning.message), icon=":material/warning:")
         if not warnings and planned:
             st.success(f"No clashes, every session within the module's dates, no day over {LONG_DAY_HOURS} hours.")
     changed = not edited.reset_index(drop=True).equals(frame.reset_index(drop=True))

@@ -20,6 +20,7 @@ from programme.web.display import (
     PERSON_HEADERS,
     country_names,
     is_missing,
+    md_text,
     readable,
     readable_people,
     sentence_case,
@@ -116,7 +117,7 @@ def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) ->
         return
     name = country_name(code)
     st.info(
-        f"**{text.strip()}** is a country: the results are the alumni from {name} or working there, and those "
+        f"**{md_text(text.strip())}** is a country: the results are the alumni from {name} or working there, and those "
         "whose profile or training mentions it. To see only one of these groups, use a filter:"
     )
     for column, (facet, words) in zip(st.columns(len(offers) + 2), offers.items(), strict=False):
@@ -132,7 +133,7 @@ def show_cards(results: pd.DataFrame) -> None:
     columns = st.columns(CARD_COLUMNS)
     for index, row in enumerate(results.itertuples(index=False)):
         with columns[index % CARD_COLUMNS], st.container(border=True):
-            st.markdown(f"**{row.name}**")
+            st.markdown(f"**{md_text(row.name)}**")
             works_in = country_name(row.country_of_work)
             where = " · ".join(
                 part for part in (country_name(row.nationality), works_in and f"works in {works_in}") if part
@@ -141,10 +142,14 @@ def show_cards(results: pd.DataFrame) -> None:
                 st.caption(where)
             expertise = None if is_missing(row.expertise) else f"Expertise: {row.expertise}"
             lines = [row.position, row.organisation, expertise, row.email, row.phone]
-            shown = "  \n".join(str(line) for line in lines if not is_missing(line))
+            shown = "  \n".join(md_text(line) for line in lines if not is_missing(line))
             if shown:
                 st.write(shown)
-            st.caption(" · ".join(part for part in (f"{row.courses} ({row.years})", row.roles) if not is_missing(part)))
+            st.caption(
+                md_text(
+                    " · ".join(part for part in (f"{row.courses} ({row.years})", row.roles) if not is_missing(part))
+                )
+            )
             st.button(
                 "Open profile",
                 key=f"open-{row.person_id}",
@@ -176,7 +181,7 @@ def show_profile(person_id: int) -> None:
         found = profile.alumni_profile(session, person_id, user=user)
         consent = profile.consent_of(session, person_id)
     who = found.person
-    st.subheader(who["name"])
+    st.subheader(md_text(who["name"]))
     facts = {
         "Nationality": country_name(who.get("nationality")),
         "Works in": country_name(who.get("country_of_work")),
@@ -187,7 +192,7 @@ def show_profile(person_id: int) -> None:
         "Languages": who.get("languages"),
         "Expertise": who.get("expertise"),
     }
-    st.write("  \n".join(f"**{label}:** {value}" for label, value in facts.items() if value))
+    st.write("  \n".join(f"**{label}:** {md_text(value)}" for label, value in facts.items() if value))
     st.markdown("**Roles over time**")
     st.dataframe(found.roles, hide_index=True, column_config=PROFILE_HEADERS)
     st.markdown("**Courses and modules**")
@@ -216,7 +221,7 @@ def consent_form(person_id: int, consent: dict, *, key: str) -> None:
     """The consent editor: flags, source and date; saving is audited."""
     with st.expander("Consent", expanded=False):
         st.caption(
-            f"Recorded {consent['consent_date'] or 'on no date'} from {consent['consent_source'] or 'no source'}."
+            f"Recorded {consent['consent_date'] or 'on no date'} from {md_text(consent['consent_source'] or 'no source')}."
         )
         with st.form(f"consent-{key}-{person_id}"):
             flags = {

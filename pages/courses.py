@@ -11,7 +11,7 @@ from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
 from programme.people.countries import country_name
 from programme.planning import partners
 from programme.web import ui
-from programme.web.display import readable
+from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
 st.title("Courses and modules")
@@ -190,7 +190,7 @@ with courses_tab:
                 partner_table = partners.partners_table(session, code)
             edit, partner_col = st.columns(2)
             with edit.form(f"edit_course_{code}"):
-                st.subheader(f"Course {code}")
+                st.subheader(f"Course {md_text(code)}")
                 title = st.text_input("Title", course.title)
                 scope_value = st.selectbox(
                     "Scope", [s.value for s in Scope], index=[s.value for s in Scope].index(course.scope.value)
@@ -264,7 +264,7 @@ with add_tab:
                     courses.add_course(
                         session, code=code, title=title, scope=scope_value, country=host, by=user.username
                     )
-                ui.done(f"Course {code} added. Add its modules beside it.", clear=ADD_COURSE)
+                ui.done(f"Course {md_text(code)} added. Add its modules beside it.", clear=ADD_COURSE)
             except ProgrammeError as error:
                 ui.show_error(error)
     with new_module.form("add_module"):

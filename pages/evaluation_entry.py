@@ -15,6 +15,7 @@ from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.web import ui
+from programme.web.display import md_text
 
 user = ui.guard(__file__)
 st.title("Forms and entry")
@@ -89,7 +90,7 @@ with form_tab:
                 ui.done("Form created.")
         st.caption("Or import an export: its columns become the form's questions.")
     else:
-        st.write(f"**{form.title}** · {len(questions)} questions · {responses} responses · "
+        st.write(f"**{md_text(form.title)}** · {len(questions)} questions · {responses} responses · "
                  + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
         st.dataframe(questions.drop(columns="id"), hide_index=True, width="stretch")
 
@@ -118,7 +119,7 @@ with import_tab:
             counts[3].metric("New questions", preview.questions_added)
             st.dataframe(preview.columns_table(), hide_index=True, width="stretch")
             for warning in preview.warnings:
-                st.warning(warning)
+                st.warning(md_text(warning))
             if preview.errors:
                 st.error(
                     f"{len(preview.errors)} answers cannot be read; nothing will be imported until they are fixed."
@@ -165,10 +166,10 @@ with paper_tab:
                 )
             answers = {}
             for row in questions.itertuples():
-                label = f"{row.position}. {row.text}"
+                label = md_text(f"{row.position}. {row.text}")
                 if row.kind == "rating":
                     answers[row.id] = st.radio(label, options, index=None, horizontal=True, key=f"q{row.id}",
-                                               format_func=lambda r: f"{r} {scale[r - 1]}")  # fmt: skip
+                                               format_func=lambda r: md_text(f"{r} {scale[r - 1]}"))  # fmt: skip
                 else:
                     answers[row.id] = st.text_area(label, key=f"q{row.id}", height=68)
             saved = st.form_submit_button("Save and start the next form", type="primary")

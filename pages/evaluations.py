@@ -39,7 +39,7 @@ summary = ui.cached_query(module_summary, module_id)
 rates = ui.cached_query(q.response_rates, course_id=module.course_id)
 sessions = ui.cached_query(q.session_ratings, module_id, with_facilitators=user.can_see_names)
 counts = ui.cached_query(q.likert_counts, module_id)
-backlog = ui.cached_query(suggestions, module_id)
+backlog = ui.cached_query(suggestions, module_id, without_personal_data=not user.can_see_names)
 
 average = ui.cached_query(module_mean, module_id)
 
@@ -136,6 +136,11 @@ if comments_tab.open:
         st.caption(
             "Open answers, without who wrote them. The same comment (ignoring case and spacing) is shown once, with "
             "how many wrote it; most written first, so that one person's answers are not side by side."
+            + (
+                ""
+                if user.can_see_names
+                else " Names, e-mail addresses and phone numbers in them show as [name], [e-mail], [phone]."
+            )
         )
         questions = ui.cached_query(q.comment_questions)
         left, middle, right = st.columns([2, 2, 2])
@@ -147,7 +152,12 @@ if comments_tab.open:
         )
         search = right.text_input("Search the comments", placeholder="e.g. CEDAW", key="comments_search")
         found = ui.cached_query(
-            grouped_comments, module_id=scope, question=question, search=search, limit=COMMENTS_SHOWN + 1
+            grouped_comments,
+            module_id=scope,
+            question=question,
+            search=search,
+            limit=COMMENTS_SHOWN + 1,
+            without_personal_data=not user.can_see_names,
         )
         if len(found) > COMMENTS_SHOWN:
             found = found.head(COMMENTS_SHOWN)

@@ -15,7 +15,7 @@ from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
 from programme.models import Course, GroupRole, Module
 from programme.sheets import to_csv_bytes
 from programme.web import ui
-from programme.web.display import country_names
+from programme.web.display import country_names, md_text
 
 user = ui.guard(__file__)
 st.title("Groups and role plays")
@@ -56,7 +56,7 @@ first_with_people = next((i for i, m in enumerate(module_ids) if counts.get(m)),
 start = {} if "module" in st.session_state else {"index": first_with_people}
 module_id = left.selectbox("Module", module_ids, format_func=labels.get, key="module", **start)
 if search and not choices.matching:
-    find.warning(f"No module matches '{search}': try part of a course code, a title or a city.")
+    find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title or a city.")
 elif choices.matching > PICKER_LIMIT:
     left.caption(
         f"The list shows the newest {PICKER_LIMIT} of {choices.matching:,} modules"
@@ -145,7 +145,7 @@ with st.expander("Keep together or apart"):
             pairs.append((int(first), int(second), kind))
     for index, (a, b, pair_kind) in enumerate(list(pairs)):
         text_column, remove_column = st.columns([6, 1])
-        text_column.write(f"Keep **{names.get(a, a)}** and **{names.get(b, b)}** {pair_kind}")
+        text_column.write(f"Keep **{md_text(names.get(a, a))}** and **{md_text(names.get(b, b))}** {pair_kind}")
         if remove_column.button("Remove", key=f"pair_remove_{index}"):
             pairs.pop(index)
             st.rerun()
@@ -218,7 +218,7 @@ metrics[3].metric("Pairs not kept as asked", len(explanation.split_together) + l
 if explanation.split_together or explanation.joined_apart:
     unmet = [f"{names.get(a, a)} and {names.get(b, b)} (together)" for a, b in explanation.split_together]
     unmet += [f"{names.get(a, a)} and {names.get(b, b)} (apart)" for a, b in explanation.joined_apart]
-    st.warning("Not kept as asked: " + "; ".join(unmet) + ". Try another mix number or fewer pairs.")
+    st.warning("Not kept as asked: " + md_text("; ".join(unmet)) + ". Try another mix number or fewer pairs.")
 if plan.unassigned:
     st.info(f"{len(plan.unassigned)} participants are in no group yet: move them in below.")
 
@@ -234,9 +234,9 @@ members = team_view(plan.members_table(), user)
 for start in range(0, len(plan.groups), GROUPS_PER_ROW):
     for column, group in zip(st.columns(GROUPS_PER_ROW), plan.groups[start : start + GROUPS_PER_ROW], strict=False):
         with column:
-            st.subheader(group.name)
+            st.subheader(md_text(group.name))
             details = [f"{len(group.members)} members"] + [v for v in (group.exercise, group.target) if v]
-            st.caption(" · ".join(details))
+            st.caption(md_text(" · ".join(details)))
             rows = members[members["group"] == group.name]
             shown = rows[[c for c in SHOWN_COLUMNS if c in rows.columns]].rename(columns=SHOWN_COLUMNS)
             if "Nationality" in shown.columns:
@@ -298,7 +298,11 @@ with st.expander("Names, exercises and briefings"):
 # --- saving and printing ------------------------------------------------------------------------
 st.subheader("Save and print")
 where = session_labels[session_id] if session_id is not None else "this module (all its sessions)"
-st.caption(f"Saving replaces the {saved} groups saved for {where}." if saved else f"Nothing is saved yet for {where}.")
+st.caption(
+    f"Saving replaces the {saved} groups saved for {md_text(where)}."
+    if saved
+    else f"Nothing is saved yet for {md_text(where)}."
+)
 if st.button("Save groups", type="primary", key="save"):
     try:
         with ui.db() as db:

@@ -26,6 +26,7 @@ from programme.models import Course, Module
 from programme.people.countries import country_name
 from programme.sheets import SheetTable
 from programme.web import ui
+from programme.web.display import md_text
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
 UPLOAD_KEY = "import_upload"
@@ -229,9 +230,9 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
 
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
-    st.info(f"{where}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    st.info(f"{md_text(where)}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
     for warning in plan.warnings:
-        st.warning(warning)
+        st.warning(md_text(warning))
     frame = rows_frame(plan)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
@@ -336,7 +337,7 @@ def import_section() -> None:
     valid = plan.counts()["valid"]
     blocked = bool(plan.errors) and not skip_invalid
     target = module_name(module_id)
-    if st.button(f"Import {valid:,} rows into {target}", type="primary", disabled=blocked or valid == 0,
+    if st.button(f"Import {valid:,} rows into {md_text(target)}", type="primary", disabled=blocked or valid == 0,
                  key="import_button"):  # fmt: skip
         run_import(plan, accepted, skip_invalid)
 

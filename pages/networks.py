@@ -10,7 +10,7 @@ from programme.core.errors import ProgrammeError
 from programme.models import NetworkKind, NetworkRole
 from programme.people.countries import country_name
 from programme.web import ui
-from programme.web.display import PERSON_HEADERS, country_names, readable, readable_people
+from programme.web.display import PERSON_HEADERS, country_names, md_text, readable, readable_people
 
 user = ui.guard(__file__)
 st.title("Networks")
@@ -53,24 +53,24 @@ def network_form(key: str, current: dict | None = None) -> None:
                         by=user,
                     )
                 st.session_state["network"] = saved.id
-                ui.done(f"Saved {saved.name}.")
+                ui.done(f"Saved {md_text(saved.name)}.")
             except ProgrammeError as error:
                 ui.show_error(error)
 
 
 def show_record(record: dict) -> None:
-    st.subheader(record["name"])
+    st.subheader(md_text(record["name"]))
     facts = {
         "Kind": record["kind"],
         "Country": country_name(record["country"]) if record["country"] else None,
         "Founded": record["founded"],
         "Members": record["members"],
     }
-    st.write(" · ".join(f"**{label}:** {value}" for label, value in facts.items() if value not in (None, "")))
+    st.write(" · ".join(f"**{label}:** {md_text(value)}" for label, value in facts.items() if value not in (None, "")))
     if record["description"]:
-        st.write(record["description"])
+        st.write(md_text(record["description"]))
     if record["activities"]:
-        st.markdown(f"**Activities:** {record['activities']}")
+        st.markdown(f"**Activities:** {md_text(record['activities'])}")
 
 
 def show_members(network_id: int) -> None:

@@ -6,6 +6,7 @@ from programme import reports
 from programme.courses.search import course_choices, module_choices
 from programme.models import Module
 from programme.web import ui
+from programme.web.display import md_text
 
 user = ui.guard(__file__)
 st.title("Reports and exports")
@@ -25,14 +26,14 @@ words = find.text_input("Find a course", key="reports_course_find", placeholder=
 if words:
     courses_total, course_titles = ui.cached_query(course_choices, words)
 if not course_titles:
-    find.warning(f"No course matches '{words}': try part of its code or title.")
+    find.warning(f"No course matches '{md_text(words)}': try part of its code or title.")
     st.stop()
 course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}")
 if courses_total > len(course_titles):
     left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")
 module_labels = ui.cached_query(module_choices, course_code=course).labels
 if not module_labels:
-    st.info(f"{course} has no modules yet. Add them under **Plan**.")
+    st.info(f"{md_text(course)} has no modules yet. Add them under **Plan**.")
     st.stop()
 # Oldest first, as a course's modules are numbered.
 module_id = right.selectbox("Module", list(reversed(module_labels)), format_func=module_labels.get)
@@ -45,8 +46,8 @@ completed = ui.cached_query(reports.module_certificates, course, number)
 course_completed = ui.cached_query(reports.course_certificates, course)
 
 st.write(
-    f"**{content.course_title}, Module {number}** — {reports.date_span(content.start, content.end)}"
-    f"{', ' + content.place if content.place else ''}: {int(content.figures['individuals'])} participants, "
+    f"**{md_text(content.course_title)}, Module {number}** — {reports.date_span(content.start, content.end)}"
+    f"{', ' + md_text(content.place) if content.place else ''}: {int(content.figures['individuals'])} participants, "
     f"{len(content.agenda)} sessions, {content.evaluation_responses} evaluation responses, "
     f"{len(content.next_steps)} next steps."
 )

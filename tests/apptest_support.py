@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from streamlit.testing.v1 import AppTest
@@ -9,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from programme.access.accounts import SignedIn
 from programme.core.db import REPO_ROOT
 from programme.models import UserRole
+from programme.web.display import WORD_JOINER
 
 # A page's first run builds caches and imports plotly; allow for a slow CI machine.
 PAGE_TIMEOUT_SECONDS = 60
@@ -42,3 +44,11 @@ def edit_grid(app: AppTest, key: str, *, added_rows: list[dict] = (), edited_row
     widgets = app._tree.get_widget_states()  # the other widgets' values, as AppTest.run would send them
     widgets.widgets.append(WidgetState(id=editor.proto.id, string_value=json.dumps(state)))
     return app._run(widgets)
+
+
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown_text(markdown: str) -> str:
+    """Return Markdown source as its words read on screen: without the escapes of display.md_text."""
+    return _ESCAPED.sub(r"\1", markdown).replace(WORD_JOINER, "")

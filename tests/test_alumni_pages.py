@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from programme.core.db import make_engine, session_scope
 from programme.models import AuditEntry, Network, NetworkMember, Participation, Person, UserRole
 from programme.people.countries import country_name, country_named
-from tests.apptest_support import run_page
+from tests.apptest_support import run_page, shown_text
 
 
 @pytest.fixture
@@ -21,7 +21,11 @@ def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
 
 
 def _page_text(app) -> str:  # type: ignore[no-untyped-def]
-    parts = [element.value for kind in ("markdown", "caption", "subheader", "info") for element in getattr(app, kind)]
+    parts = [
+        shown_text(element.value)
+        for kind in ("markdown", "caption", "subheader", "info")
+        for element in getattr(app, kind)
+    ]
     parts += [frame.value.to_csv() for frame in app.dataframe]
     return "\n".join(str(part) for part in parts)
 

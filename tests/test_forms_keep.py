@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from programme.core.db import make_engine
 from programme.models import Course, Module, User, UserRole
-from tests.apptest_support import run_page
+from tests.apptest_support import run_page, shown_text
 
 
 @pytest.fixture
@@ -54,7 +54,7 @@ def test_add_course_stays_on_its_tab_and_says_it_was_added(empty_db: str) -> Non
     _add_course(app, "NP-MYS-2019", "Advocating 2019")
     assert not app.exception
     assert _open_tab(app) == "Add a course or module"
-    assert [s.value for s in app.success] == ["Course NP-MYS-2019 added. Add its modules beside it."]
+    assert [shown_text(s.value) for s in app.success] == ["Course NP-MYS-2019 added. Add its modules beside it."]
     # Saved, so the form is empty again for the next course.
     assert _widget(app, "text_input", "Code").value == ""
     with Session(make_engine(empty_db)) as session:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
 from programme.models import AgendaSession, Course, TopicSuggestion, UserRole
-from tests.apptest_support import run_page
+from tests.apptest_support import run_page, shown_text
 
 
 @pytest.fixture
@@ -104,7 +104,7 @@ def test_agenda_page_warns_about_a_double_booked_facilitator(demo_db: str) -> No
         )
     app = run_page("pages/agenda.py", UserRole.FACILITATOR)
     next(box for box in app.selectbox if box.label == "Module").set_value(seed).run()
-    warnings = [w.value for w in app.warning if "also booked" in w.value]
+    warnings = [shown_text(w.value) for w in app.warning if "also booked" in w.value]
     assert len(warnings) == 1 and person in warnings[0] and "RC2017 · Module 2" in warnings[0]
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.privacy import CourseRedactor
 from programme.evaluations.queries import _MODULE_COLUMNS, _with_labels
 from programme.models import Answer, Course, EvaluationForm, Module, Question
 from programme.people.names import fold
@@ -47,6 +48,7 @@ def grouped_comments(
     question: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    without_personal_data: bool = False,
 ) -> pd.DataFrame:
     """Return open answers grouped: module, question, comment, times (how many wrote it); never who wrote them.
 
@@ -54,16 +56,26 @@ def grouped_comments(
     as most people wrote it. Ordered by module (newest first) and question, then most written first and by
     text, so that one person's answers to several questions cannot be read side by side. search: only
     comments containing those words (accents and case ignored). limit: at most that many rows (the first
-    in that order).
+    in that order). without_personal_data: comments as viewers read them (privacy.redact: names of the course's
+    people, e-mail addresses and phone numbers replaced), grouped and searched as they read them.
     """
     query = (
-        sa.select(Module.id, *_MODULE_COLUMNS, Question.text, Answer.text, sa.func.count())
+        sa.select(Module.id, *_MODULE_COLUMNS, Question.text, Module.course_id, Answer.text, sa.func.count())
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .join(Module, Module.id == EvaluationForm.module_id)
         .join(Course, Course.id == Module.course_id)
         .where(Answer.text.is_not(None), Answer.text != "")
-        .group_by(Module.id, Course.code, Module.number, Module.start_date, Module.city, Question.text, Answer.text)
+        .group_by(
+            Module.id,
+            Course.code,
+            Module.number,
+            Module.start_date,
+            Module.city,
+            Question.text,
+            Module.course_id,
+            Answer.text,
+        )
         .order_by(Module.start_date.desc(), Course.code, Module.number, Module.id, Question.text)
     )
     if module_id is not None:
@@ -73,7 +85,12 @@ def grouped_comments(
     needle = fold(search) if search and search.strip() else None
     rows: list[tuple] = []
     block: _Block | None = None
-    for *head_cells, text, times in session.connection().execute(query.execution_options(yield_per=BATCH_ROWS)):
+    hide = CourseRedactor(session) if without_personal_data else None
+    for *head_cells, course_id, text, times in session.connection().execute(
+        query.execution_options(yield_per=BATCH_ROWS)
+    ):
+        if hide is not None:
+            text = hide(course_id, text)
         head = tuple(head_cells)  # module id, course code, number, start date, city, question
         if block is None or block.head != head:
             if block is not None:

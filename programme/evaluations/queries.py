@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.privacy import CourseRedactor
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean, module_ratings
 from programme.models import (
@@ -344,14 +345,17 @@ def comments(
     question: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    without_personal_data: bool = False,
 ) -> pd.DataFrame:
     """Return open-text answers: module, question, comment; never who wrote them.
 
     Sorted by module, question and comment text rather than by response, so that one person's answers
     to several questions cannot be read side by side. limit: at most that many (the first in that order).
+    without_personal_data: comments as viewers read them (privacy.redact: names of the course's people, e-mail
+    addresses and phone numbers replaced); the search then looks in what they read.
     """
     query = (
-        sa.select(*_MODULE_COLUMNS, Question.text.label("question"), Answer.text.label("comment"))
+        sa.select(*_MODULE_COLUMNS, Module.course_id, Question.text.label("question"), Answer.text.label("comment"))
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .join(Module, Module.id == EvaluationForm.module_id)
@@ -364,16 +368,22 @@ def comments(
         query = query.where(Question.text == question)
     query = query.order_by(Module.start_date.desc(), Course.code, Module.number, Module.id, Question.text, Answer.text)
     needle = fold(search) if search and search.strip() else None
+    hide = CourseRedactor(session) if without_personal_data else None
     if needle is None:
         # SQL limits and orders; the frame is built column by column (_frame), not from row mappings.
         frame = _frame(session, query if limit is None else query.limit(limit))
+        if hide is not None:
+            frame["comment"] = hide.column(frame["course_id"], frame["comment"])
     else:
         columns = [column.name for column in query.selected_columns]
-        at = columns.index("comment")
+        at, course_at = columns.index("comment"), columns.index("course_id")
         rows = []
         for row in session.connection().execute(query.execution_options(yield_per=5_000)):
+            row = tuple(row)
+            if hide is not None:
+                row = (*row[:at], hide(row[course_at], row[at]), *row[at + 1 :])
             if needle in fold(row[at]):
-                rows.append(tuple(row))
+                rows.append(row)
                 if limit is not None and len(rows) >= limit:
                     break
         frame = pd.DataFrame(rows, columns=columns)

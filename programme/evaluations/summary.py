@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.privacy import module_course, people_of_courses, redact
 from programme.evaluations.means import module_mean
 from programme.models import (
     AgendaSession,
@@ -81,12 +82,13 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
 _ANSWER_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
 
-def suggestions(session: Session, module_id: int) -> pd.DataFrame:
+def suggestions(session: Session, module_id: int, without_personal_data: bool = False) -> pd.DataFrame:
     """Return the module's suggestions for the next module with how often each was made: [text, times].
 
     Answers to questions marked feeds_backlog, split on semicolons and new lines (one answer often lists
     several topics); the same words in another case, accents or spacing count as one suggestion, shown as
     most people wrote it. Most frequent first. The planning area's topic backlog takes them from here.
+    without_personal_data: as viewers read them (privacy.redact, with the names of the module's course).
     """
     query = (
         sa.select(Answer.text)
@@ -95,7 +97,11 @@ def suggestions(session: Session, module_id: int) -> pd.DataFrame:
         .where(EvaluationForm.module_id == module_id, Question.feeds_backlog.is_(True), Answer.text.is_not(None))
     )
     spellings: dict[str, Counter] = {}
-    for text in session.scalars(query):
+    texts = session.scalars(query).all()
+    if without_personal_data and texts:
+        people = people_of_courses(session, [module_course(session, module_id)])
+        texts = [redact(text, next(iter(people.values()))) for text in texts]
+    for text in texts:
         # Split before cleaning: cleaning folds the new lines that separate topics into spaces.
         for piece in _ANSWER_SEPARATORS.split(text):
             part = clean_text(piece).strip(" .")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, time
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.privacy import people_of_courses, redact
 from programme.evaluations.summary import module_summary
 from programme.models import (
     ActionFocalPoint,
@@ -241,9 +242,16 @@ def _topics(session: Session, module_id: int) -> pd.DataFrame:
 
 
 def module_report_content(session: Session, module_id: int) -> ModuleReportContent:
-    """Return what the report of one module says."""
+    """Return what the report of one module says.
+
+    The report goes to funders: the free text in it (agenda notes, next steps, the topics participants asked
+    for, which come from evaluation comments) has the names and phone numbers of the course's people and any
+    e-mail address or phone number replaced (privacy.redact). People are named only in the lists that follow
+    their consent.
+    """
     module = session.get(Module, module_id)
     course = session.get(Course, module.course_id)
+    people = people_of_courses(session, [course.id])[course.id]
     participants = ReachFilter(module_ids=(module_id,), roles=(ParticipationRole.PARTICIPANT.value,))
     listed, unlisted = _listed_participants(session, module_id)
     evaluation, responses = evaluation_summary(session, module_id)
@@ -266,11 +274,11 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         by_gender=by_gender(session, participants),
         listed_participants=listed,
         unlisted_participants=unlisted,
-        agenda=_agenda(session, module_id),
+        agenda=[replace(item, notes=redact(item.notes, people)) for item in _agenda(session, module_id)],
         evaluation=evaluation,
         evaluation_responses=responses,
-        next_steps=_next_steps(session, module_id),
-        topics=_topics(session, module_id),
+        next_steps=[replace(step, text=redact(step.text, people)) for step in _next_steps(session, module_id)],
+        topics=_topics(session, module_id).assign(topic=lambda frame: frame["topic"].map(lambda t: redact(t, people))),
         team=_team(session, module_id),
         registrations=registrations(session, participants),
     )

@@ -7,6 +7,7 @@ headers with st.dataframe's column_config.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -36,6 +37,36 @@ def country_names(value: object) -> str:
     if is_missing(value):
         return MISSING
     return ", ".join(country_name(code.strip()) for code in str(value).split(",") if code.strip())
+
+
+# Every ASCII punctuation character may be backslash-escaped in (GitHub-flavoured) Markdown, and escaping all
+# of them covers what Streamlit adds on top: $ (LaTeX), :name[...] (coloured text and other directives), ~
+# (strikethrough), <...> (HTML, shown as text anyway while unsafe_allow_html stays False), "www." and
+# "user@host" (autolinks), "&lt;" (character references), "===" (setext headings).
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+# Emoji shortcodes (":smile:", ":+1:") are found in the text after the escapes are read, so an escaped colon is
+# not enough: a word joiner (invisible, zero width) after the colon that opens one breaks the code. (Icons,
+# ":material/science:", are found before: the escaped slash already stops them.)
+_SHORTCODE_START = re.compile(r"\\:(?=(?:\w|\\[+-])+\\:)")
+WORD_JOINER = "\u2060"
+# GitHub-flavoured autolinks ("https://...", "www....", "user@host.org") are found in the text after the escapes
+# are read as well: a word joiner after "https:", "www" and "@" breaks them, and the words read the same.
+_AUTOLINK_BREAKS = re.compile(r"(\\:(?=\\/\\/)|(?<![\w])www(?=\\\.)|\\@)", re.IGNORECASE)
+
+
+def md_text(value: object) -> str:
+    """Return value as Markdown that shows it literally: no image, link, emphasis, heading, HTML or emoji from data.
+
+    For every user-supplied string shown through Streamlit's Markdown: st.markdown, st.write, st.caption,
+    st.info and the other alerts, st.toast, headers, and the labels of widgets, tabs, expanders and metrics
+    (which render Markdown too). Not for what Streamlit shows as plain text (selectbox and multiselect
+    options, text inputs, dataframes): there the backslashes would show. None and NaN give "".
+    """
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        return ""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(value))
+    escaped = _AUTOLINK_BREAKS.sub(lambda match: match.group() + WORD_JOINER, escaped)
+    return _SHORTCODE_START.sub("\\\\:" + WORD_JOINER, escaped)
 
 
 def sentence_case(text: str) -> str:

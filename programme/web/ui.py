@@ -25,7 +25,7 @@ from programme.courses import search as module_search
 from programme.models import UserRole
 from programme.reach import headline
 from programme.web import navigation
-from programme.web.display import readable
+from programme.web.display import md_text, readable
 
 # A signed-in session ends after this long without any interaction.
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60
@@ -267,7 +267,7 @@ def _first_admin_form() -> None:
 
 def _sidebar(user: SignedIn) -> None:
     with st.sidebar:
-        st.caption(f"Signed in as **{user.username}** ({user.role.value})")
+        st.caption(f"Signed in as **{md_text(user.username)}** ({user.role.value})")
         if st.button("Log out", key="logout"):
             sign_out()
             if single_sign_on_configured() and st.user.is_logged_in:
@@ -304,7 +304,7 @@ def module_picker(
     chosen = follow_search(key, search, chosen, evaluated=evaluated)
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
     if search and not choices.matching:
-        find.warning(f"No module matches '{search}': try part of a course code, a title, a city or a year.")
+        find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title, a city or a year.")
     elif not choices.labels:
         st.info(empty)
     if not choices.labels:
@@ -374,7 +374,7 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
 
 def show_error(error: Exception) -> None:
     """Show a user's mistake as a clear message (never a traceback)."""
-    st.error(str(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
+    st.error(md_text(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
 
 
 # Scrolls the app's main area (and the window) to the top: Streamlit keeps the scroll position across reruns.
