@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.evaluations.queries import _MODULE_COLUMNS, _with_labels
+from programme.funding.queries import funded_module_ids
 from programme.models import Answer, Course, EvaluationForm, Module, Question
 from programme.people.names import fold
 
@@ -47,6 +48,8 @@ def grouped_comments(
     question: str | None = None,
     search: str | None = None,
     limit: int | None = None,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Return open answers grouped: module, question, comment, times (how many wrote it); never who wrote them.
 
@@ -54,7 +57,7 @@ def grouped_comments(
     as most people wrote it. Ordered by module (newest first) and question, then most written first and by
     text, so that one person's answers to several questions cannot be read side by side. search: only
     comments containing those words (accents and case ignored). limit: at most that many rows (the first
-    in that order).
+    in that order). funders, grants: only the modules their grants fund.
     """
     query = (
         sa.select(Module.id, *_MODULE_COLUMNS, Question.text, Answer.text, sa.func.count())
@@ -68,6 +71,8 @@ def grouped_comments(
     )
     if module_id is not None:
         query = query.where(EvaluationForm.module_id == module_id)
+    if funders or grants:
+        query = query.where(EvaluationForm.module_id.in_(funded_module_ids(funders, grants)))
     if question:
         query = query.where(Question.text == question)
     needle = fold(search) if search and search.strip() else None
