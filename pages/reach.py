@@ -112,8 +112,8 @@ for column, (label, value) in zip(
     column.metric(label, value)
 st.caption(
     "Individuals are counted once however many modules they attended; courses and modules are those with "
-    f"someone in the selection; countries are by {basis}; civil society = NGOs, trade unions, faith-based and "
-    "migrant community organisations."
+    f"someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
+    "once; civil society = NGOs, trade unions, faith-based and migrant community organisations."
 )
 if figures["participations"] == 0:
     st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")

@@ -9,6 +9,8 @@ from programme.charts.colours import STRONG
 from programme.charts.reach import LABEL_ROOM, LABEL_SIZE, _empty, _label_outside
 
 STAGE_COLOURS = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
+# Text on each stage's bar: dark on the pale sky blue, white on the strong blue and green.
+STAGE_TEXT = {"registered": "#000000", "attended": "#FFFFFF", "completed": "#FFFFFF"}
 # Modules shown at once in the per-module chart; its table lists every one.
 MODULES_SHOWN = 40
 
@@ -23,7 +25,8 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
             y=[stage.capitalize() for stage in frame["stage"]],
             x=frame[measure].tolist(),
             textinfo="value+percent initial",
-            textfont={"size": LABEL_SIZE},
+            textposition="inside",
+            textfont={"size": LABEL_SIZE, "color": [STAGE_TEXT.get(stage, "#000000") for stage in frame["stage"]]},
             marker={"color": [STAGE_COLOURS.get(stage, STRONG[0]) for stage in frame["stage"]]},
             connector={"line": {"color": "#999999", "width": 1}},
         )

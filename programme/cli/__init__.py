@@ -9,13 +9,13 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 
-from programme.cli import access, alumni, core, evaluations, groups, participants, planning, reports
+from programme.cli import access, alumni, core, evaluations, funding, groups, participants, planning, reports
 from programme.core.errors import ProgrammeError
 
 log = logging.getLogger("programme")
 
 # Each area's module exposes register(subparsers); its handlers return an exit code.
-COMMAND_MODULES = [core, access, participants, planning, evaluations, reports, groups, alumni]
+COMMAND_MODULES = [core, access, participants, planning, evaluations, reports, groups, alumni, funding]
 
 
 def build_parser() -> argparse.ArgumentParser:
