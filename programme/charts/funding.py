@@ -28,7 +28,7 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
             textposition="inside",
             textfont={"size": LABEL_SIZE, "color": [STAGE_TEXT.get(stage, "#000000") for stage in frame["stage"]]},
             marker={"color": [STAGE_COLOURS.get(stage, STRONG[0]) for stage in frame["stage"]]},
-            connector={"line": {"color": "#999999", "width": 1}},
+            connector={"fillcolor": "#E5E5E5", "line": {"color": "#BBBBBB", "width": 1}},
         )
     )
     figure.update_layout(title=title, height=320, margin={"l": 110})
@@ -81,9 +81,11 @@ def organisations_chart(frame: pd.DataFrame) -> go.Figure:
 
 
 def grants_chart(frame: pd.DataFrame) -> go.Figure:
-    """Return bars of individuals reached per grant (ref, funder, individuals)."""
+    """Return bars of individuals reached per grant (ref, funder, individuals); grants reaching nobody in the
+    selection are left out (their table keeps them)."""
     title = "Individuals reached per grant"
-    if frame.empty or frame["individuals"].sum() == 0:
+    frame = frame[frame["individuals"] > 0]
+    if frame.empty:
         return _empty(title)
     ordered = frame.sort_values("individuals")
     figure = go.Figure(
