@@ -6,12 +6,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from programme import funding, reach
 from programme.alumni import corridors, facets, outcomes, profile, trainers
 from programme.alumni.export import export_directory
+from programme.alumni.outcome_queries import OutcomeFilter, filtered_by_year, filtered_outcomes, outcome_kind_counts
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
 from programme.core.errors import ProgrammeError
+from programme.courses.search import module_choices
 from programme.models import OutcomeKind
 from programme.people.countries import country_name, country_named
 from programme.web import ui
@@ -198,7 +201,7 @@ def show_profile(person_id: int) -> None:
     st.markdown("**Courses and modules**")
     history = readable(found.history, countries=["country"], text=["title", "city"])
     st.dataframe(history, hide_index=True, column_config=PROFILE_HEADERS)
-    outcomes_seen = readable(found.outcomes, text=["course"])
+    outcomes_seen = readable(found.outcomes, text=["course", "module"])
     if not outcomes_seen.empty:
         outcomes_seen["kind"] = outcomes_seen["kind"].map(sentence_case)
     for title, frame, empty in (
@@ -432,18 +435,49 @@ def trainers_tab() -> None:
         )
 
 
+def outcome_filter_widgets(courses: dict) -> OutcomeFilter:
+    """The Outcomes tab's filters: course, module, years reported, country of work, kind, funder and grant."""
+    options = ui.cached_query(funding.funding_options)
+    countries = ui.cached_query(reach.filter_options)["countries"]
+    first, second, third = st.columns(3)
+    chosen_courses = first.multiselect(
+        "After the course", list(courses), format_func=courses.get, key="outcomes_courses"
+    )
+    codes = tuple(courses[c].split(" · ")[0] for c in chosen_courses)
+    module_labels = {}
+    for code in codes:
+        module_labels.update(ui.cached_query(module_choices, course_code=code).labels)
+    module_ids = second.multiselect("After the module", list(module_labels), format_func=module_labels.get,
+                                    key="outcomes_modules", disabled=not codes,
+                                    placeholder="Choose a course first" if not codes else None)  # fmt: skip
+    this_year = date.today().year
+    years = third.slider("Reported in", 2000, this_year, (2000, this_year), key="outcomes_years")
+    fourth, fifth, sixth, seventh = st.columns(4)
+    country = fourth.multiselect(
+        "Country of work", list(countries), format_func=countries.get, key="outcomes_countries"
+    )
+    kinds = fifth.multiselect("Kind", [k.value for k in OutcomeKind], format_func=sentence_case, key="outcomes_kinds")
+    funders = sixth.multiselect("Funder", options["funders"], key="outcomes_funders")
+    grant_choices = funding.grants_for_funders(options, funders)
+    grants = seventh.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key="outcomes_grants")
+    return OutcomeFilter(
+        courses=codes, module_ids=tuple(module_ids), year_from=years[0], year_to=years[1], countries=tuple(country),
+        kinds=tuple(kinds), funders=tuple(funders), grants=tuple(grants),
+    )  # fmt: skip
+
+
 def outcomes_tab() -> None:
-    counts = ui.cached_query(outcomes.outcome_counts)
-    by_year = ui.cached_query(outcomes.outcomes_by_year)
-    table = ui.cached_query(outcomes.outcomes_table, user=user)
     courses = ui.cached_query(facets.facet_options)["course_ids"]
+    chosen = outcome_filter_widgets(courses)
+    counts = ui.cached_query(outcome_kind_counts, chosen)
+    table = ui.cached_query(filtered_outcomes, chosen, user=user)
     for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.metric(sentence_case(kind), count, help=sentence_case(kind))
-    if by_year.empty:
-        st.info("No outcomes recorded yet. Record the first one below.")
+    if table.empty:
+        st.info("No outcomes match. Widen the filters, or record an outcome below.")
     else:
-        st.plotly_chart(outcomes_by_year_chart(by_year))
-        shown = readable(table.drop(columns=["id"]), text=["course"])
+        st.plotly_chart(outcomes_by_year_chart(filtered_by_year(table)))
+        shown = readable(table.drop(columns=["id"]), text=["course", "module"], countries=["country"])
         shown["kind"] = shown["kind"].map(sentence_case)
         st.dataframe(
             shown,
@@ -453,8 +487,14 @@ def outcomes_tab() -> None:
                 "kind": "Kind",
                 "description": "What happened",
                 "course": "After the course",
+                "module": "After the module",
+                "country": "Works in",
                 "alum": "Alum",
             },
+        )
+        st.caption(
+            "Each outcome follows the module recorded with it, or the alum's last module of the course before the "
+            "outcome's date. Funder and grant: outcomes after the modules their grants fund. Years: when reported."
         )
     record_outcome_form(courses)
 
@@ -481,14 +521,20 @@ def record_outcome_form(courses: dict) -> None:
     person_id = person_picker("outcome")
     if person_id is None:
         return
-    fields = ("outcome_kind", "outcome_text", "outcome_on", "outcome_course")  # kept after an error, cleared once saved
+    # Kept after an error, cleared once saved.
+    fields = ("outcome_kind", "outcome_text", "outcome_on", "outcome_course", "outcome_module")
+    with ui.db() as session:
+        taken = outcomes.person_modules(session, int(person_id))
     with st.form("outcome"):
         kind = st.selectbox("Kind", [kind.value for kind in OutcomeKind], format_func=sentence_case, key=fields[0])
         description = st.text_area(
             "What happened", placeholder="e.g. Shadow report submitted to CEDAW, 2019", key=fields[1]
         )
         reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today(), key=fields[2])
-        course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get, key=fields[3])
+        course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get, key=fields[3],
+                                 help="Without a module, the outcome follows the person's last module of the course.")  # fmt: skip
+        module_id = st.selectbox("After the module", list(taken), index=None, format_func=taken.get, key=fields[4],
+                                 help="The modules this person took part in, newest first.")  # fmt: skip
         if st.form_submit_button("Record outcome", type="primary"):
             try:
                 with ui.db() as session:
@@ -499,6 +545,7 @@ def record_outcome_form(courses: dict) -> None:
                         description=description,
                         reported_on=reported_on,
                         course_id=course_id,
+                        module_id=module_id,
                         by=user,
                     )
                 ui.done("Outcome recorded.", clear=fields)

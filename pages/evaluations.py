@@ -3,12 +3,15 @@
 import pandas as pd
 import streamlit as st
 
+from programme import funding
 from programme.charts import evaluations as charts
+from programme.charts.learning import gain_interval_chart
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
 from programme.evaluations import queries as q
 from programme.evaluations.comments import grouped_comments
 from programme.evaluations.forms import module_form
+from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import respondent_profile
@@ -23,10 +26,24 @@ user = ui.guard(__file__)
 st.title("Evaluation dashboard")
 st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
 
+funding_options = ui.cached_query(funding.funding_options)
+with st.sidebar:
+    st.header("Filters")
+    funders = tuple(st.multiselect("Funder", funding_options["funders"], key="evaluations_funders",
+                                   help="Only the modules its grants fund: the module list, trends, learning, comments."))  # fmt: skip
+    grant_choices = funding.grants_for_funders(funding_options, funders)
+    grants = tuple(
+        st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key="evaluations_grants")
+    )
+funded = {"funders": funders, "grants": grants}
+
 module_id = ui.module_picker(
     "evaluations_module",
     evaluated=True,
-    empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**.",
+    empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
+    if not (funders or grants)
+    else "No evaluated module is funded by the chosen funder or grant. Clear the filter in the sidebar.",
+    **funded,
 )
 if module_id is None:
     st.stop()
@@ -60,7 +77,7 @@ st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this aver
 this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(
     ["This module", "Compare modules", "Facilitators", "Learning", "Comments"],
     key="evaluations_tab",
-    keep=("comments_question", "comments_search"),
+    keep=("comments_question", "comments_search", "learning_by"),
 )
 
 if this_tab.open:
@@ -91,13 +108,15 @@ if this_tab.open:
 if compare_tab.open:
     with compare_tab:
         comparison = ui.cached_query(q.module_comparison, module_id)
-        trend = ui.cached_query(q.yearly_trend)
+        trend = ui.cached_query(q.yearly_trend, **funded)
         note = charts.comparison_note(comparison)
         if note:
             st.info(note)
         else:
             st.plotly_chart(charts.module_comparison_chart(comparison), width="stretch")
         st.plotly_chart(charts.trend_chart(trend), width="stretch")
+        if funders or grants:
+            st.caption("The trend covers only the modules the chosen funders' grants fund.")
 
 if facilitators_tab.open:
     with facilitators_tab:
@@ -130,6 +149,26 @@ if learning_tab.open:
             "recorded on the participations, usually out of 100."
         )
         st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
+        st.subheader("Across the programme")
+        by = st.radio("Learning gain by", GROUPINGS, index=1, horizontal=True, key="learning_by")
+        across = ui.cached_query(learning_gain, by=by, **funded)
+        st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
+        st.dataframe(
+            across,
+            hide_index=True,
+            column_config={
+                "group": by.capitalize(),
+                "n": st.column_config.NumberColumn("People (n)", format="%d"),
+                **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
+                "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
+                "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
+            },
+        )
+        st.caption(
+            "n: participations with both scores. The interval is where the mean gain would lie in 95 of 100 such "
+            "groups (t distribution over each person's gain); a narrow one means the figure is solid."
+            + (" Only the modules the chosen funders' grants fund." if funders or grants else "")
+        )
 
 if comments_tab.open:
     with comments_tab:
@@ -144,7 +183,7 @@ if comments_tab.open:
         )
         questions = ui.cached_query(q.comment_questions)
         left, middle, right = st.columns([2, 2, 2])
-        labels = ui.cached_query(module_choices, evaluated=True, include=module_id).labels
+        labels = ui.cached_query(module_choices, evaluated=True, include=module_id, **funded).labels
         scope = left.selectbox("Module", [None, *labels], format_func=lambda m: "All modules" if m is None else labels[m],
                                index=1 + list(labels).index(module_id), key=f"comments_module_{module_id}")  # fmt: skip
         question = middle.selectbox(
@@ -158,6 +197,7 @@ if comments_tab.open:
             search=search,
             limit=COMMENTS_SHOWN + 1,
             without_personal_data=not user.can_see_names,
+            **funded,
         )
         if len(found) > COMMENTS_SHOWN:
             found = found.head(COMMENTS_SHOWN)

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from programme import reach
+from programme import funding, reach
+from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
@@ -71,6 +72,9 @@ with st.sidebar:
     genders = st.multiselect("Gender", options["genders"])
     org_types = st.multiselect("Organisation type", options["org_types"])
     roles = st.multiselect("Role", options["roles"], help="Empty: every role (participants, facilitators, …).")
+    funders = st.multiselect("Funder", options["funders"], help="The courses and modules its grants fund.")
+    grant_choices = funding.grants_for_funders(options, funders)
+    grants = st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get)
 
 reach_filter = reach.ReachFilter(
     courses=tuple(courses),
@@ -83,10 +87,13 @@ reach_filter = reach.ReachFilter(
     org_types=tuple(org_types),
     roles=tuple(roles),
     country_basis=reach.CountryBasis(basis),
+    funders=tuple(funders),
+    grants=tuple(grants),
 )
 
 figures = ui.cached_query(reach.headline_figures, reach_filter).iloc[0]
 registered = ui.cached_query(reach.registrations, reach_filter)
+organisation_count = ui.cached_query(reach.organisation_count, reach_filter)
 
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),
@@ -94,6 +101,7 @@ shown_metrics = [
     ("Individuals", f"{int(figures['individuals']):,}"),
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
+    ("Organisations", f"{organisation_count:,}"),
     ("Women", f"{figures['women_share']:.0f}%"),
     ("Civil society", f"{figures['civil_society_share']:.0f}%"),
 ]
@@ -104,7 +112,8 @@ for column, (label, value) in zip(st.columns(len(shown_metrics)), shown_metrics,
 typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "
-    f"modules are those with someone in the selection; countries are by {basis}; civil society = NGOs, trade "
+    f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
+    "once; civil society = NGOs, trade "
     "unions, faith-based and migrant community organisations, as a share of the "
     + (
         "individuals whose organisation type is recorded."
@@ -126,9 +135,20 @@ if figures["participations"] == 0:
 
 # Only the open tab runs its query: at 500,000 people a filter change costs one chart's figures, not seven.
 tabs = ui.lazy_tabs(
-    ["Map", "Gender", "Organisation type", "By year", "Growth", "Repeat participation", "Corridors"],
+    [
+        "Map",
+        "Gender",
+        "Organisation type",
+        "By year",
+        "Growth",
+        "Repeat participation",
+        "Corridors",
+        "Organisations",
+        "Completion",
+        "Funding",
+    ],
     key="reach_tab",
-    keep=("measure", "stack"),
+    keep=("measure", "stack", "funnel_measure"),
 )
 if tabs[0].open:
     with tabs[0]:
@@ -178,3 +198,48 @@ if tabs[6].open:
             "The chart shows people working outside their country of nationality; the table also lists those "
             "working at home. People whose nationality or country of work is not on record are left out."
         )
+if tabs[7].open:
+    with tabs[7]:
+        reached = ui.cached_query(reach.organisations, reach_filter)
+        by_type = reach.organisations_by_type(reached)
+        chart_with_table(funding_charts.organisations_chart(by_type), by_type, "Organisations by type")
+        with st.expander("Table: Organisations by type and country"):
+            st.dataframe(readable(reached.drop(columns=["code"])), hide_index=True)
+        st.caption(
+            "Distinct organisations the people in the selection work for (each counted once, whatever how many of "
+            "its staff came); the country is the organisation's. People without an organisation are not counted."
+        )
+if tabs[8].open:
+    with tabs[8]:
+        steps = ui.cached_query(reach.funnel, reach_filter)
+        shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
+        chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
+        per_module = ui.cached_query(reach.funnel_by_module, reach_filter)
+        chart_with_table(funding_charts.module_funnel_chart(per_module), per_module.drop(columns=["module_id"]),
+                         "Completion per module")  # fmt: skip
+        st.caption(
+            "Registered: everyone on a module's list; attended: came to the module; completed: met the completion "
+            "rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, a "
+            "person counts once at each stage they reached in any module."
+        )
+if tabs[9].open:
+    with tabs[9]:
+        per_grant = ui.cached_query(funding.individuals_by_grant, reach_filter)
+        if per_grant.empty:
+            st.info("No grants are recorded yet: add them on **Funders and grants**.")
+        else:
+            chart_with_table(funding_charts.grants_chart(per_grant), per_grant, "Individuals per grant")
+            costs = ui.cached_query(funding.cost_per_person, reach_filter)
+            st.subheader("Cost per person reached")
+            if costs.empty:
+                st.caption("No grant in the selection records an amount.")
+            else:
+                st.dataframe(readable(costs), hide_index=True,
+                             column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
+                                            "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
+            st.caption(
+                "Individuals per grant follow every filter. Cost per person divides the amounts of the chosen grants "
+                "(every grant without a funder or grant filter) by everyone those grants reached, per currency: "
+                "amounts in different currencies are never added up, and an amount is never split by country or "
+                "gender, so the other filters do not change it."
+            )

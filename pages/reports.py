@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from programme import reports
+from programme import funding, reports
 from programme.courses.search import course_choices, module_choices
 from programme.models import Module
 from programme.web import ui
@@ -133,3 +133,27 @@ st.download_button(
     icon=":material/table_view:",
 )
 st.caption("A sheet per dimension (country, gender, organisation type, year, growth, repeat, corridors) with charts.")
+
+st.subheader("A funder's report")
+grant_options = ui.cached_query(funding.funding_options)["grants"]
+if not grant_options:
+    st.caption("No grants recorded yet: add funders and grants on **Funders and grants**.")
+else:
+    grant = st.selectbox("Grant", list(grant_options), format_func=grant_options.get, key="reports_grant")
+
+    def funder_report_bytes() -> bytes:
+        with ui.db() as session:
+            return reports.funder_report(session, reference=grant, by=user.username)
+
+    st.download_button(
+        "Download the funder's report (.docx)",
+        funder_report_bytes,
+        f"grant-{grant}-report.docx",
+        DOCX,
+        icon=":material/volunteer_activism:",
+    )
+    st.caption(
+        "The grant's courses and modules; reach by country, gender and organisation type; completion; learning; "
+        "evaluation highlights without names, e-mails or phone numbers; outcomes. The figures are the Reach "
+        "dashboard's with this grant as its filter."
+    )

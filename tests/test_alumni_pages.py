@@ -240,9 +240,13 @@ def test_outcomes_show_plain_headers_and_kinds_as_written(demo_db: str) -> None:
     assert "Case taken to a UN mechanism" in [metric.label for metric in app.metric]
     table = app.dataframe[0]
     _assert_readable(table)
-    assert _headers(table) == ["Reported on", "Kind", "What happened", "After the course", "Alum"]
+    assert _headers(table) == [
+        "Reported on", "Kind", "What happened", "After the course", "After the module", "Works in", "Alum",
+    ]  # fmt: skip
     assert "Case taken to a UN mechanism" in set(table.value["kind"])
-    assert (table.value["course"] == "—").any()
+    # Every demo outcome follows a module (issue 20: the column was a dash on every row).
+    assert not (table.value["course"] == "—").any()
+    assert table.value["module"].str.contains(" · Module ").all()
 
 
 def test_empty_directory_says_who_gets_listed(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

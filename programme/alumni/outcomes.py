@@ -12,7 +12,8 @@ from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_LISTED, person
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
-from programme.models import Course, Outcome, OutcomeKind, Person
+from programme.courses.catalogue import module_label
+from programme.models import Course, Module, Outcome, OutcomeKind, Participation, Person
 from programme.people.names import clean_text
 
 # Shown instead of the name of someone who did not agree to be listed.
@@ -27,14 +28,27 @@ def record_outcome(
     description: str,
     reported_on: date,
     course_id: int | None = None,
+    module_id: int | None = None,
     by: SignedIn,
 ) -> Outcome:
-    """Record an outcome an alum reported, dated and linked to the person and course; audited."""
+    """Record an outcome an alum reported, dated and linked to the person, course and module; audited.
+
+    module_id: the module it followed (its course is then the outcome's course). With a course and no module,
+    the module is the person's last module of that course that started on or before the date (none if they
+    took part in none). With neither, the outcome is tied to nothing.
+    """
     if not by.can_edit:
         raise PermissionDenied("Only facilitators and administrators can record outcomes.")
     alum = session.get(Person, person_id)
     if alum is None or alum.erased_at is not None:
         raise NotFound("No such person (or their record was erased).")
+    if module_id is not None:
+        module = session.get(Module, module_id)
+        if module is None:
+            raise NotFound("No such module.")
+        if course_id is not None and module.course_id != course_id:
+            raise ProgrammeError("That module belongs to another course; choose the module or the course again.")
+        course_id = module.course_id
     if course_id is not None and session.get(Course, course_id) is None:
         raise NotFound("No such course.")
     description = clean_text(description)
@@ -42,9 +56,12 @@ def record_outcome(
         raise ProgrammeError("Describe the outcome in a few words (what was done, where).")
     if reported_on > date.today():
         raise ProgrammeError("An outcome cannot be reported in the future; check the date.")
+    if module_id is None and course_id is not None:
+        module_id = preceding_module(session, person_id=person_id, course_id=course_id, on=reported_on)
     outcome = Outcome(
         person_id=person_id,
         course_id=course_id,
+        module_id=module_id,
         kind=OutcomeKind(kind),
         description=description,
         reported_on=reported_on,
@@ -60,6 +77,29 @@ def record_outcome(
         summary=f"outcome '{outcome.kind.value}' for person {person_id}",
     )
     return outcome
+
+
+def preceding_module(session: Session, *, person_id: int, course_id: int, on: date) -> int | None:
+    """Return the person's last module of the course that started on or before a date (None if none)."""
+    return session.scalar(
+        sa.select(Module.id)
+        .join(Participation, Participation.module_id == Module.id)
+        .where(Participation.person_id == person_id, Module.course_id == course_id, Module.start_date <= on)
+        .order_by(Module.start_date.desc(), Module.number.desc())
+        .limit(1)
+    )
+
+
+def person_modules(session: Session, person_id: int) -> dict[int, str]:
+    """Return the modules a person took part in, newest first, as {module id: label} (the outcome form's choices)."""
+    rows = session.execute(
+        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .join(Course, Course.id == Module.course_id)
+        .join(Participation, Participation.module_id == Module.id)
+        .where(Participation.person_id == person_id)
+        .order_by(Module.start_date.desc())
+    ).all()
+    return {mid: module_label(code, number, start, city) for mid, code, number, start, city in rows}
 
 
 def outcome_counts(session: Session) -> dict[str, int]:

@@ -14,6 +14,7 @@ from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
 from programme.alumni.fulltext import text_condition
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.courses.catalogue import module_label
 from programme.models import Course, Group, GroupMember, Module, Network, NetworkMember, Outcome, Person
 from programme.models.base import utcnow
 
@@ -141,16 +142,28 @@ def _networks(session: Session, person_id: int) -> pd.DataFrame:
 
 
 def _outcomes(session: Session, person_id: int) -> pd.DataFrame:
+    """Return the person's outcomes, oldest first: reported_on, kind, description, course and module (the one it
+    followed, migration 0012)."""
+    module_course = Course.__table__.alias("module_course")
     statement = (
-        sa.select(Outcome.reported_on, Outcome.kind, Outcome.description, Course.code.label("course"))
+        sa.select(
+            Outcome.reported_on, Outcome.kind, Outcome.description, Course.code, module_course.c.code,
+            Module.number, Module.start_date, Module.city,
+        )
         .outerjoin(Course, Course.id == Outcome.course_id)
+        .outerjoin(Module, Module.id == Outcome.module_id)
+        .outerjoin(module_course, module_course.c.id == Module.course_id)
         .where(Outcome.person_id == person_id)
         .order_by(Outcome.reported_on)
-    )
-    frame = pd.DataFrame(session.execute(statement).mappings().all())
-    if not frame.empty:
-        frame["kind"] = frame["kind"].map(lambda kind: getattr(kind, "value", kind))
-    return frame
+    )  # fmt: skip
+    rows = [
+        (on, getattr(kind, "value", kind), text, course or of_module,
+         module_label(of_module, number, start, city) if number is not None else None)
+        for on, kind, text, course, of_module, number, start, city in session.execute(statement)
+    ]  # fmt: skip
+    if not rows:
+        return pd.DataFrame()
+    return pd.DataFrame(rows, columns=["reported_on", "kind", "description", "course", "module"])
 
 
 # --- Consent ---------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from programme.cli import (
     attendance,
     core,
     evaluations,
+    funding,
     groups,
     participants,
     people,
@@ -39,6 +40,7 @@ COMMAND_MODULES = [
     reports,
     groups,
     alumni,
+    funding,
 ]
 
 

@@ -140,7 +140,14 @@ def run_module_add(args: argparse.Namespace) -> int:
 
 def run_stats(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        figures = {**stats(session), **registration_totals(session)}
+        lists = registration_totals(session)
+        # registered (stats): everyone listed for a module, the funnel's top; on_registration_lists: those on a
+        # registration list, and registered_took_part: of them, those who took part in a module they registered for.
+        figures = {
+            **stats(session),
+            "on_registration_lists": lists["registered"],
+            "registered_took_part": lists["registered_took_part"],
+        }
     if args.json:
         print_json(figures)
         return 0
@@ -157,5 +164,8 @@ def run_stats(args: argparse.Namespace) -> int:
     ):
         print(f"{key.replace('_', ' '):<22}{figures[key]:>8}")
     if figures["registered"]:
-        print(f"{'registered':<22}{figures['registered']:>8}  ({figures['registered_took_part']} of them took part)")
+        print(
+            f"{'on registration lists':<22}{figures['on_registration_lists']:>8}  "
+            f"({figures['registered_took_part']} of them took part)"
+        )
     return 0

@@ -12,6 +12,7 @@ from programme.core.errors import ProgrammeError
 from programme.reports import (
     certificates_pdf,
     course_certificates,
+    funder_report,
     module_certificates,
     module_report,
     summary_workbook,
@@ -43,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     certificates.add_argument("--course", required=True, help="course code")
     certificates.add_argument("--module", type=int, help="module number (default: the whole course)")
     certificates.set_defaults(handler=run_certificates)
+
+    funder = exports.add_parser("funder-report", help="a funder's report on one grant as a Word file (.docx)")
+    funder.add_argument("out", metavar="OUT.docx", type=Path)
+    funder.add_argument("--grant", required=True, help="the grant's reference")
+    funder.set_defaults(handler=run_funder_report)
 
 
 def _check(path: Path, suffix: str) -> None:
@@ -83,4 +89,13 @@ def run_certificates(args: argparse.Namespace) -> int:
     for name, characters in unprintable_names(chosen).items():
         print(f"Warning: no font of the app has the characters {characters} of {name}'s certificate.", file=sys.stderr)
     print(f"Certificates written to {args.out}.")
+    return 0
+
+
+def run_funder_report(args: argparse.Namespace) -> int:
+    _check(args.out, ".docx")
+    with session_scope(ready_engine()) as session:
+        data = funder_report(session, reference=args.grant, by=CLI_USER)
+        args.out.write_bytes(data)
+    print(f"Funder's report on grant {args.grant} written to {args.out}.")
     return 0

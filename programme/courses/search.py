@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
+from programme.funding.queries import funded_module_ids
 from programme.models import Course, EvaluationForm, Module, Response
 
 # A picker lists at most this many options; a find box narrows the rest.
@@ -43,13 +44,16 @@ def module_choices(
     evaluated: bool = False,
     include: int | None = None,
     limit: int = PICKER_LIMIT,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
 ) -> ModuleChoices:
     """Return the newest `limit` modules matching as {module id: "CODE · Module 4 · Dec 2017, City"}, and how
     many match in all.
 
     search: words each found in the course code or title, the module title, the city or the year;
     course_code: that course's modules only; evaluated: only modules whose evaluation form has responses;
-    include (a module already chosen, or asked for in the address) is listed too, first, if it exists.
+    include (a module already chosen, or asked for in the address) is listed too, first, if it exists;
+    funders, grants: only the modules their grants fund.
     """
     columns = sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city).join(
         Course, Course.id == Module.course_id
@@ -57,6 +61,8 @@ def module_choices(
     query = _words(columns, search, Course.code, Course.title, Module.title, Module.city)
     if course_code is not None:
         query = query.where(Course.code == course_code)
+    if funders or grants:
+        query = query.where(Module.id.in_(funded_module_ids(funders, grants)))
     if evaluated:
         answered = (
             sa.select(Response.id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from programme.demo import catalogue, outputs
+from programme.demo.funding import add_funding
 from programme.demo.people_factory import PeopleFactory
 from programme.models import (
     Delivery,
@@ -97,6 +98,8 @@ _TABLES_WITH_ID = {
     "network",
     "outcome",
     "session_design",
+    "funder",
+    "funding_grant",
 }
 
 
@@ -117,6 +120,8 @@ class _Builder:
         self.rng, self.plan, self.factory = rng, plan, factory
         self.topic_ids = {name: plan.add("topic", {"name": name})["id"] for name in catalogue.TOPICS}
         self.alumni: list[dict] = []  # people who completed a module, in order
+        # Person id → (start date, course id, module id) of each module they took part in as a participant.
+        self.history: dict[int, list[tuple[date, int, int]]] = {}
         self.trainers = [
             factory.person(nat, nat, date(2004, 1, 1), OrgType.NGO)
             for nat in ["AUS", "PHL", "MYS", "NPL", "IDN", "LBN"]
@@ -141,7 +146,8 @@ class _Builder:
         for spec in sorted(courses, key=lambda s: s["start"]):
             self._course(spec)
         outputs.add_networks(self.rng, self.plan, self.alumni)
-        outputs.add_outcomes(self.rng, self.plan, self.alumni)
+        outputs.add_outcomes(self.rng, self.plan, self.alumni, self.history)
+        add_funding(self.plan)
 
     def _course_specs(self) -> list[dict]:
         rng, specs = self.rng, []
@@ -321,6 +327,7 @@ class _Builder:
                     "post_test_score": round(rng.uniform(55, 95), 1),
                 },
             )
+            self.history.setdefault(person["id"], []).append((module["start_date"], module["course_id"], module["id"]))
             if completed and person not in self.alumni:
                 self.alumni.append(person)
         leads = rng.sample(self.trainers, 2)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from programme.demo import catalogue
@@ -267,8 +267,10 @@ def add_networks(rng: random.Random, plan: DemoPlan, alumni: list[dict]) -> None
             )
 
 
-def add_outcomes(rng: random.Random, plan: DemoPlan, alumni: list[dict]) -> None:
-    """Add outcomes a sample of alumni reported after their course."""
+def add_outcomes(
+    rng: random.Random, plan: DemoPlan, alumni: list[dict], history: dict[int, list[tuple[date, int, int]]]
+) -> None:
+    """Add outcomes a sample of alumni reported, each after the last module they took part in before it."""
     kinds = [
         OutcomeKind.SHADOW_REPORT,
         OutcomeKind.UN_CASE,
@@ -278,13 +280,17 @@ def add_outcomes(rng: random.Random, plan: DemoPlan, alumni: list[dict]) -> None
     ]
     for person in rng.sample(alumni, min(60, len(alumni))):
         index = rng.randrange(len(kinds))
+        reported_on = person["consent_date"] + timedelta(days=rng.randint(120, 900))
+        before = [entry for entry in history.get(person["id"], []) if entry[0] <= reported_on]
+        _, course_id, module_id = max(before) if before else (None, None, None)
         plan.add(
             "outcome",
             {
                 "person_id": person["id"],
-                "course_id": None,
+                "course_id": course_id,
+                "module_id": module_id,
                 "kind": kinds[index],
                 "description": catalogue.OUTCOME_TEXTS[index],
-                "reported_on": person["consent_date"] + timedelta(days=rng.randint(120, 900)),
+                "reported_on": reported_on,
             },
         )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
 from programme.evaluations.queries import _MODULE_COLUMNS, _with_labels
+from programme.funding.queries import funded_module_ids
 from programme.models import Answer, Course, EvaluationForm, Module, Question
 from programme.people.names import fold
 
@@ -49,6 +50,8 @@ def grouped_comments(
     search: str | None = None,
     limit: int | None = None,
     without_personal_data: bool = False,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
 ) -> pd.DataFrame:
     """Return open answers grouped: module, question, comment, times (how many wrote it); never who wrote them.
 
@@ -58,6 +61,7 @@ def grouped_comments(
     comments containing those words (accents and case ignored). limit: at most that many rows (the first
     in that order). without_personal_data: comments as viewers read them (privacy.redact: names of the course's
     people, e-mail addresses and phone numbers replaced), grouped and searched as they read them.
+    funders, grants: only the modules their grants fund.
     """
     query = (
         sa.select(Module.id, *_MODULE_COLUMNS, Question.text, Module.course_id, Answer.text, sa.func.count())
@@ -80,6 +84,8 @@ def grouped_comments(
     )
     if module_id is not None:
         query = query.where(EvaluationForm.module_id == module_id)
+    if funders or grants:
+        query = query.where(EvaluationForm.module_id.in_(funded_module_ids(funders, grants)))
     if question:
         query = query.where(Question.text == question)
     needle = fold(search) if search and search.strip() else None

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from programme.access.privacy import CourseRedactor
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean, module_ratings
+from programme.funding.queries import funded_module_ids
 from programme.models import (
     AgendaSession,
     Answer,
@@ -268,10 +269,13 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "kind", "n", "mean"])
 
 
-def yearly_trend(session: Session) -> pd.DataFrame:
-    """Return per year: modules evaluated, responses, ratings (n) and their mean."""
+def yearly_trend(session: Session, *, funders: tuple[str, ...] = (), grants: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return per year: modules evaluated, responses, ratings (n) and their mean; funders, grants: their modules only."""
     year = sa.extract("year", Module.start_date)
-    ratings = _ratings().subquery()
+    ratings = _ratings()
+    if funders or grants:
+        ratings = ratings.where(EvaluationForm.module_id.in_(funded_module_ids(funders, grants)))
+    ratings = ratings.subquery()
     per_year = (
         sa.select(year.label("year"), sa.func.count(ratings.c.rating).label("n"), sa.func.avg(ratings.c.rating).label("mean"))
         .join(ratings, ratings.c.module_id == Module.id)
@@ -287,6 +291,8 @@ def yearly_trend(session: Session) -> pd.DataFrame:
         .join(Response, Response.form_id == EvaluationForm.id)
         .group_by(year)
     )
+    if funders or grants:
+        counts = counts.where(Module.id.in_(funded_module_ids(funders, grants)))
     frame = _frame(session, per_year).merge(_frame(session, counts), on="year", how="outer")
     if frame.empty:
         return pd.DataFrame(columns=["year", "modules", "responses", "n", "mean"])

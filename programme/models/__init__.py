@@ -36,6 +36,7 @@ from .enums import (
     UserRole,
 )
 from .evaluations import Answer, EvaluationForm, Question, RespondentAttribute, Response
+from .funding import Funder, Grant, GrantCourse, GrantModule
 from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
@@ -70,6 +71,10 @@ __all__ = [
     "Course",
     "CoursePartner",
     "EvaluationForm",
+    "Funder",
+    "Grant",
+    "GrantCourse",
+    "GrantModule",
     "Group",
     "GroupMember",
     "ImportBatch",

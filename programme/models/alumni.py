@@ -37,6 +37,8 @@ class Outcome(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
     course_id: int | None = Field(default=None, foreign_key="course.id", index=True, ondelete="SET NULL")
+    # The module that preceded the outcome (migration 0012): the person's last module of the course before it.
+    module_id: int | None = Field(default=None, foreign_key="module.id", index=True, ondelete="SET NULL")
     kind: OutcomeKind = enum_field(OutcomeKind, default=OutcomeKind.OTHER)
     description: str
     reported_on: date = Field(index=True)

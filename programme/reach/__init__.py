@@ -9,6 +9,14 @@ from programme.reach.filters import (
     filter_options,
     participations,
 )
+from programme.reach.funnel import (
+    STAGES,
+    funnel,
+    funnel_by_module,
+    organisation_count,
+    organisations,
+    organisations_by_type,
+)
 from programme.reach.queries import (
     ORG_TYPE_SHARE_NOTE,
     STACKS,
@@ -23,13 +31,14 @@ from programme.reach.queries import (
     registrations,
     repeat_participation,
 )
-from programme.reach.totals import headline, registration_totals, stats
+from programme.reach.totals import headline, reach_stats, registration_totals, stats
 
 __all__ = [
     "NOT_RECORDED",
     "ORG_TYPE_SHARE_NOTE",
     "STACKS",
     "TOOK_PART",
+    "STAGES",
     "UNKNOWN",
     "CountryBasis",
     "ReachFilter",
@@ -40,12 +49,18 @@ __all__ = [
     "by_year",
     "corridors",
     "filter_options",
+    "funnel",
+    "funnel_by_module",
     "growth",
     "headline",
     "headline_figures",
+    "organisation_count",
+    "organisations",
+    "organisations_by_type",
     "participations",
     "registration_totals",
     "registrations",
+    "reach_stats",
     "repeat_participation",
     "stats",
 ]

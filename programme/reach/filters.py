@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
+from programme.funding.queries import funded_module_ids, funding_options
 from programme.models import (
     Course,
     Gender,
@@ -58,6 +59,9 @@ class ReachFilter:
     org_types: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
     country_basis: CountryBasis = CountryBasis.NATIONALITY
+    # Funders by name and grants by reference: the modules their grants fund (a course's grant funds all of its).
+    funders: tuple[str, ...] = ()
+    grants: tuple[str, ...] = ()
 
     def country_column(self) -> Any:
         """Return the person column the country figures and filter use."""
@@ -94,8 +98,11 @@ def participations(
         "country_of_work": Person.country_of_work,
         "country": f.country_column(),
         "org_type": Organisation.org_type,
+        "organisation_id": Person.organisation_id,
+        "org_country": Organisation.country,
         "attended": Participation.attended,
         "registered": Participation.registered,
+        "completed": Participation.completed,
     }
     selected = [available[name].label(name) for name in (columns or available)]
     conditions = _conditions(f, year, took_part=took_part)
@@ -135,6 +142,8 @@ def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[An
         conditions.append(_org_type_condition(f.org_types))
     if f.roles:
         conditions.append(Participation.role.in_([ParticipationRole(r) for r in f.roles]))
+    if f.funders or f.grants:
+        conditions.append(Participation.module_id.in_(funded_module_ids(f.funders, f.grants)))
     return conditions
 
 
@@ -148,7 +157,8 @@ def _org_type_condition(org_types: tuple[str, ...]) -> Any:
 
 
 def filter_options(session: Session) -> dict[str, Any]:
-    """Return what the filter widgets offer: courses, modules, years, scopes, countries, genders, org types, roles."""
+    """Return what the filter widgets offer: courses, modules, years, scopes, countries, genders, org types, roles,
+    funders and grants."""
     courses = session.execute(sa.select(Course.code, Course.title).order_by(Course.start_year, Course.code)).all()
     modules = session.execute(
         sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city)
@@ -171,4 +181,5 @@ def filter_options(session: Session) -> dict[str, Any]:
         "genders": [g.value for g in Gender],
         "org_types": [o.value for o in OrgType] + [NOT_RECORDED],
         "roles": [r.value for r in ParticipationRole],
+        **funding_options(session),
     }

@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.funding.queries import individuals_by_funder
 from programme.models import (
     AgendaSession,
     Course,
@@ -19,6 +20,7 @@ from programme.models import (
     Response,
 )
 from programme.reach.filters import TOOK_PART, UNKNOWN
+from programme.reach.funnel import funnel, organisation_count
 
 
 def _count(session: Session, column: Any, *, distinct: bool = False, where: Any = None) -> int:
@@ -63,8 +65,8 @@ def _individuals_by(session: Session, column: Any, *, join_org: bool = False) ->
     return dict(sorted(result.items()))
 
 
-def stats(session: Session) -> dict[str, Any]:
-    """Return every figure of `python -m programme stats --json`."""
+def reach_stats(session: Session) -> dict[str, Any]:
+    """Return the figures of `stats --json` that need no funding tables (a database at any migration has them)."""
     year = sa.extract("year", Module.start_date)
     by_year_rows = session.execute(
         sa.select(year, sa.func.count(Participation.id))
@@ -73,6 +75,7 @@ def stats(session: Session) -> dict[str, Any]:
         .group_by(year)
         .order_by(year)
     ).all()
+    steps = funnel(session)
     by_country = _individuals_by(session, Person.nationality)
     by_country.pop(UNKNOWN, None)  # keys are ISO codes; people without a nationality are counted elsewhere
     return {
@@ -85,6 +88,9 @@ def stats(session: Session) -> dict[str, Any]:
         "by_gender": _individuals_by(session, Person.gender),
         "by_org_type": _individuals_by(session, Organisation.org_type, join_org=True),
         "by_year": {str(int(y)): int(n) for y, n in by_year_rows},
+        "organisations": organisation_count(session),
+        # Participants registered (every participation row) and those who completed at least one module.
+        **{stage: int(n) for stage, n in zip(steps["stage"], steps["individuals"], strict=True) if stage != "attended"},
     }
 
 
@@ -98,3 +104,8 @@ def registration_totals(session: Session) -> dict[str, int]:
             session, Participation.person_id, distinct=True, where=sa.and_(registered, TOOK_PART)
         ),
     }
+
+
+def stats(session: Session) -> dict[str, Any]:
+    """Return every figure of `python -m programme stats --json`, by_funder (funder → individuals) included."""
+    return {**reach_stats(session), "by_funder": individuals_by_funder(session)}

@@ -24,6 +24,7 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/agenda.py", "Agenda", ":material/view_agenda:", "Plan", UserRole.FACILITATOR),
     PageSpec("pages/next_steps.py", "Next steps and topics", ":material/checklist:", "Plan", UserRole.FACILITATOR),
     PageSpec("pages/groups.py", "Groups and role plays", ":material/groups:", "Plan", UserRole.FACILITATOR),
+    PageSpec("pages/funding.py", "Funders and grants", ":material/volunteer_activism:", "Plan", UserRole.FACILITATOR),
     PageSpec("pages/participants.py", "Participants", ":material/badge:", "People", UserRole.FACILITATOR),
     PageSpec(
         "pages/import_participants.py", "Import participants", ":material/upload_file:", "People", UserRole.FACILITATOR

@@ -285,13 +285,16 @@ def module_picker(
     evaluated: bool = False,
     from_address: bool = False,
     empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
 ) -> int | None:
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
     It lists the newest modules (module_search.PICKER_LIMIT) with a find box beside it (course code or title,
     module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
     comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
-    evaluation responses. empty: what to say when there is no module at all.
+    evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
+    their grants fund (the module chosen before is then dropped if they do not fund it).
     """
     find, pick = st.columns([1, 2])
     search = find.text_input(
@@ -301,8 +304,10 @@ def module_picker(
     if chosen is None and from_address:
         wanted = st.query_params.get("module", "")
         chosen = int(wanted) if wanted.isdigit() else None
-    chosen = follow_search(key, search, chosen, evaluated=evaluated)
-    choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=chosen)
+    funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    chosen = follow_search(key, search, chosen, evaluated=evaluated, **funding)
+    include = None if funding else chosen
+    choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
     if search and not choices.matching:
         find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title, a city or a year.")
     elif not choices.labels:
@@ -323,7 +328,15 @@ def module_picker(
     return module_id
 
 
-def follow_search(key: str, search: str, chosen: int | None, *, evaluated: bool = False) -> int | None:
+def follow_search(
+    key: str,
+    search: str,
+    chosen: int | None,
+    *,
+    evaluated: bool = False,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
+) -> int | None:
     """Return the module to choose under `key`: a new search chooses its first match, unless `chosen` matches it.
 
     Without this, typing a course code in "Find a module" narrows the list but leaves another course's module
@@ -332,7 +345,8 @@ def follow_search(key: str, search: str, chosen: int | None, *, evaluated: bool 
     if search == st.session_state.get(f"{key}_searched", ""):
         return chosen
     st.session_state[f"{key}_searched"] = search
-    found = cached_query(module_search.module_choices, search, evaluated=evaluated) if search else None
+    funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    found = cached_query(module_search.module_choices, search, evaluated=evaluated, **funding) if search else None
     if found and found.labels and chosen not in found.labels:
         chosen = st.session_state[key] = next(iter(found.labels))
     return chosen

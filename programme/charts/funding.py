@@ -1,0 +1,106 @@
+"""Completion and funding charts: the registered → attended → completed funnel, organisations, grants."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from programme.charts.colours import STRONG
+from programme.charts.reach import LABEL_ROOM, LABEL_SIZE, _empty, _label_outside
+
+STAGE_COLOURS = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
+# Text on each stage's bar: dark on the pale sky blue, white on the strong blue and green.
+STAGE_TEXT = {"registered": "#000000", "attended": "#FFFFFF", "completed": "#FFFFFF"}
+# Modules shown at once in the per-module chart; its table lists every one.
+MODULES_SHOWN = 40
+
+
+def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Figure:
+    """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first."""
+    title = f"Registered → attended → completed ({measure})"
+    if frame.empty or int(frame[measure].iloc[0]) == 0:
+        return _empty(title)
+    figure = go.Figure(
+        go.Funnel(
+            y=[stage.capitalize() for stage in frame["stage"]],
+            x=frame[measure].tolist(),
+            textinfo="value+percent initial",
+            textposition="inside",
+            textfont={"size": LABEL_SIZE, "color": [STAGE_TEXT.get(stage, "#000000") for stage in frame["stage"]]},
+            marker={"color": [STAGE_COLOURS.get(stage, STRONG[0]) for stage in frame["stage"]]},
+            connector={"fillcolor": "#E5E5E5", "line": {"color": "#BBBBBB", "width": 1}},
+        )
+    )
+    figure.update_layout(title=title, height=320, margin={"l": 110})
+    return figure
+
+
+def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN) -> go.Figure:
+    """Return grouped bars per module (the latest `shown`): registered, attended and completed."""
+    title = "Registered, attended and completed per module"
+    if frame.empty:
+        return _empty(title)
+    latest = frame.tail(shown)
+    figure = go.Figure()
+    for stage in ("registered", "attended", "completed"):
+        figure.add_bar(x=latest["module"], y=latest[stage], name=stage.capitalize(), marker_color=STAGE_COLOURS[stage])
+    subtitle = f" (latest {shown} of {len(frame)})" if len(frame) > shown else ""
+    figure.update_layout(
+        title=title + subtitle,
+        barmode="group",
+        xaxis={"tickangle": -45, "title": None},
+        yaxis_title="People",
+        height=460,
+        legend={"orientation": "h", "y": 1.08},
+    )
+    return figure
+
+
+def organisations_chart(frame: pd.DataFrame) -> go.Figure:
+    """Return bars of distinct organisations per type (org_type, organisations, share), with percentages."""
+    title = "Organisations reached, by type"
+    if frame.empty:
+        return _empty(title)
+    ordered = frame.sort_values("organisations")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["organisations"],
+            y=ordered["org_type"],
+            orientation="h",
+            text=[f"{n:,} ({s:.1f}%)" for n, s in zip(ordered["organisations"], ordered["share"], strict=True)],
+            marker_color=STRONG[0],
+        )
+    )
+    _label_outside(figure)
+    figure.update_layout(
+        title=title,
+        xaxis={"range": [0, LABEL_ROOM * float(ordered["organisations"].max())], "title": "Organisations"},
+        height=max(260, 32 * len(ordered) + 120),
+    )
+    return figure
+
+
+def grants_chart(frame: pd.DataFrame) -> go.Figure:
+    """Return bars of individuals reached per grant (ref, funder, individuals); grants reaching nobody in the
+    selection are left out (their table keeps them)."""
+    title = "Individuals reached per grant"
+    frame = frame[frame["individuals"] > 0]
+    if frame.empty:
+        return _empty(title)
+    ordered = frame.sort_values("individuals")
+    figure = go.Figure(
+        go.Bar(
+            x=ordered["individuals"],
+            y=[f"{ref} · {funder}" for ref, funder in zip(ordered["ref"], ordered["funder"], strict=True)],
+            orientation="h",
+            text=[f"{n:,}" for n in ordered["individuals"]],
+            marker_color=STRONG[2],
+        )
+    )
+    _label_outside(figure)
+    figure.update_layout(
+        title=title,
+        xaxis={"range": [0, LABEL_ROOM * float(ordered["individuals"].max())], "title": "Individuals"},
+        height=max(260, 32 * len(ordered) + 120),
+    )
+    return figure

@@ -1,0 +1,134 @@
+"""Registered → attended → completed, and the organisations reached: under a reach filter, aggregated in SQL.
+
+Registration: every participation row is a registration, with attendance (`attended`) and completion
+(`completed`, set by the organisation's completion rule, see programme/attendance.py) as its flags. Registration
+lists being added elsewhere may record people as registered who never came (a row with `attended` false, or a
+`registered` role or status): such rows count here as registered and nothing more, with no change to this code
+beyond, at most, adding that role to FUNNEL_ROLES.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses.catalogue import module_label
+from programme.models import Course, Module, ParticipationRole
+from programme.people.countries import country_name
+from programme.reach.filters import UNKNOWN, ReachFilter, participations
+
+STAGES = ["registered", "attended", "completed"]
+# Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
+# persons are not there to complete a module).
+FUNNEL_ROLES = (ParticipationRole.PARTICIPANT.value,)
+
+
+def _funnel_filter(reach_filter: ReachFilter | None) -> ReachFilter:
+    f = reach_filter or ReachFilter()
+    if f.roles:
+        return f
+    return ReachFilter(**{**f.__dict__, "roles": FUNNEL_ROLES})
+
+
+def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return stage (registered, attended, completed), individuals and participations over the selection.
+
+    individuals: distinct people with at least one participation at that stage (registered: any; attended:
+    attended at least one module; completed: completed at least one). Participants only unless the filter
+    names roles.
+    """
+    # Everyone listed for a module is the top of the funnel, those who took part or not.
+    p = participations(
+        _funnel_filter(reach_filter), ["person_id", "participation_id", "attended", "completed"], took_part=False
+    )
+    attended = sa.case((p.c.attended.is_(True), p.c.person_id))
+    completed = sa.case((p.c.completed.is_(True), p.c.person_id))
+    row = session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(p.c.person_id)),
+            sa.func.count(sa.distinct(attended)),
+            sa.func.count(sa.distinct(completed)),
+            sa.func.count(p.c.participation_id),
+            sa.func.count(sa.case((p.c.attended.is_(True), 1))),
+            sa.func.count(sa.case((p.c.completed.is_(True), 1))),
+        )
+    ).one()
+    people, rows = [int(v) for v in row[:3]], [int(v) for v in row[3:]]
+    return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})
+
+
+def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return per module (by date): module_id, module, registered, attended, completed, completion (% of registered)."""
+    p = participations(
+        _funnel_filter(reach_filter), ["module_id", "participation_id", "attended", "completed"], took_part=False
+    )
+    counts = (
+        sa.select(
+            p.c.module_id,
+            sa.func.count(p.c.participation_id).label("registered"),
+            sa.func.count(sa.case((p.c.attended.is_(True), 1))).label("attended"),
+            sa.func.count(sa.case((p.c.completed.is_(True), 1))).label("completed"),
+        )
+        .group_by(p.c.module_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(
+            Module.id, Course.code, Module.number, Module.start_date, Module.city,
+            counts.c.registered, counts.c.attended, counts.c.completed,
+        )
+        .join(counts, counts.c.module_id == Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .order_by(Module.start_date, Course.code, Module.number)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(
+        [
+            (mid, module_label(code, number, start, city), int(r), int(a), int(c))
+            for mid, code, number, start, city, r, a, c in rows
+        ],
+        columns=["module_id", "module", "registered", "attended", "completed"],
+    )
+    frame["completion"] = [round(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
+                                                                              strict=True)]  # fmt: skip
+    return frame
+
+
+def organisations(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
+    """Return org_type, code (the organisation's country, ISO alpha-3), country, organisations and individuals.
+
+    Organisations are the distinct organisations of the people in the selection (each has one type and one
+    country, so the rows add up to organisation_count); people without an organisation are not counted.
+    """
+    p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
+    rows = session.execute(
+        sa.select(
+            p.c.org_type, p.c.org_country, sa.func.count(sa.distinct(p.c.organisation_id)),
+            sa.func.count(sa.distinct(p.c.person_id)),
+        )
+        .where(p.c.organisation_id.is_not(None))
+        .group_by(p.c.org_type, p.c.org_country)
+    ).all()  # fmt: skip
+    frame = pd.DataFrame(
+        [
+            (getattr(kind, "value", kind) or UNKNOWN, code or UNKNOWN, country_name(code) if code else UNKNOWN,
+             int(n), int(people))
+            for kind, code, n, people in rows
+        ],
+        columns=["org_type", "code", "country", "organisations", "individuals"],
+    )  # fmt: skip
+    return frame.sort_values(["organisations", "org_type", "country"], ascending=[False, True, True], ignore_index=True)
+
+
+def organisations_by_type(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return org_type, organisations and share (%) from the organisations table, largest first."""
+    totals = frame.groupby("org_type", as_index=False)["organisations"].sum()
+    whole = int(totals["organisations"].sum())
+    totals["share"] = [round(100 * n / whole, 1) if whole else 0.0 for n in totals["organisations"]]
+    return totals.sort_values(["organisations", "org_type"], ascending=[False, True], ignore_index=True)
+
+
+def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
+    """Return how many distinct organisations the people in the selection work for."""
+    p = participations(reach_filter, ["organisation_id"])
+    return int(session.scalar(sa.select(sa.func.count(sa.distinct(p.c.organisation_id)))) or 0)

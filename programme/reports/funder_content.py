@@ -1,0 +1,160 @@
+"""What a funder's report says about one grant, read from the same functions as the dashboards: plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.access.privacy import PeopleToHide, redact
+from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
+from programme.courses.catalogue import module_label
+from programme.evaluations.comments import grouped_comments
+from programme.evaluations.learning import learning_gain
+from programme.evaluations.means import module_mean
+from programme.funding import funded_modules, get_grant, grants_table, individuals_by_grant
+from programme.models import Course, EvaluationForm, Funder, Module, Participation, Person, Response
+from programme.reach import (
+    ReachFilter,
+    by_country,
+    by_gender,
+    by_org_type,
+    funnel,
+    funnel_by_module,
+    headline_figures,
+    organisation_count,
+    organisations,
+    organisations_by_type,
+)
+
+# Evaluation comments quoted in the report: the most written first.
+HIGHLIGHTS_SHOWN = 12
+
+
+@dataclass
+class FunderReportContent:
+    """Everything the funder's report shows, in the report's order."""
+
+    reference: str
+    funder: str
+    title: str | None
+    start: date | None
+    end: date | None
+    amount: float | None
+    currency: str | None
+    cost_per_person: float | None
+    modules: pd.DataFrame  # module, dates, place, registered, completed, responses, mean rating
+    figures: dict[str, float]  # the Reach dashboard's headline under the grant filter, with organisations
+    by_country: pd.DataFrame
+    by_gender: pd.DataFrame
+    by_org_type: pd.DataFrame
+    organisations_by_type: pd.DataFrame
+    funnel: pd.DataFrame
+    funnel_by_module: pd.DataFrame
+    learning: pd.DataFrame  # whole grant, then by module
+    highlights: pd.DataFrame  # module, question, comment (redacted), times
+    outcome_counts: dict[str, int]
+    outcomes: pd.DataFrame  # reported_on, kind, description (redacted), module
+
+
+def grant_filter(reference: str) -> ReachFilter:
+    """Return the reach filter the funder's report uses: the grant, every other dimension open."""
+    return ReachFilter(grants=(reference,))
+
+
+def _modules(session: Session, module_ids: list[int], reach_filter: ReachFilter) -> pd.DataFrame:
+    columns = ["module", "dates", "place", "registered", "completed", "responses", "mean_rating"]
+    if not module_ids:
+        return pd.DataFrame(columns=columns)
+    completion = funnel_by_module(session, reach_filter).set_index("module_id")
+    responses = dict(
+        session.execute(
+            sa.select(EvaluationForm.module_id, sa.func.count(Response.id))
+            .join(Response, Response.form_id == EvaluationForm.id)
+            .where(EvaluationForm.module_id.in_(module_ids))
+            .group_by(EvaluationForm.module_id)
+        ).all()
+    )
+    rows = []
+    for module, code in session.execute(
+        sa.select(Module, Course.code).join(Course, Course.id == Module.course_id).where(Module.id.in_(module_ids))
+        .order_by(Module.start_date, Module.id)
+    ).all():  # fmt: skip
+        mean = module_mean(session, module.id).mean
+        registered = int(completion["registered"].get(module.id, 0))
+        completed = int(completion["completed"].get(module.id, 0))
+        rows.append(
+            (
+                module_label(code, module.number, module.start_date, module.city),
+                f"{module.start_date:%d %b %Y} – {module.end_date:%d %b %Y}",
+                ", ".join(part for part in (module.city, module.country) if part),
+                registered,
+                completed,
+                int(responses.get(module.id, 0)),
+                round(mean, 2) if mean is not None else None,
+            )
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def people_of(session: Session, module_ids: list[int]) -> PeopleToHide:
+    """Return everyone on the registry linked to these modules, to redact them from comments (privacy.redact)."""
+    if not module_ids:
+        return PeopleToHide()
+    query = (
+        sa.select(Person.full_name, Person.given_name, Person.family_name, Person.phone, Person.email)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(Participation.module_id.in_(module_ids))
+        .distinct()
+    )
+    rows = session.execute(query).all()
+    return PeopleToHide.of([row[:4] for row in rows], emails=[row[4] for row in rows if row[4]])
+
+
+def funder_report_content(session: Session, reference: str) -> FunderReportContent:
+    """Gather the funder's report for a grant (NotFound for an unknown reference)."""
+    grant = get_grant(session, reference)
+    reference = grant.reference
+    reach_filter = grant_filter(reference)
+    module_ids = funded_modules(session, reference)
+    headline = headline_figures(session, reach_filter).iloc[0].to_dict()
+    headline["organisations"] = organisation_count(session, reach_filter)
+    costs = individuals_by_grant(session).set_index("ref")
+    names = people_of(session, module_ids)
+    comments = grouped_comments(session, grants=(reference,))
+    comments = comments.sort_values(["times"], ascending=False, kind="stable").head(HIGHLIGHTS_SHOWN)
+    comments = comments.assign(comment=[redact(text, names) for text in comments["comment"]])
+    outcome_filter = OutcomeFilter(grants=(reference,))
+    outcomes = filtered_outcomes(session, outcome_filter, user=None)
+    outcomes = outcomes.assign(description=[redact(text, names) for text in outcomes["description"]])
+    learning = pd.concat(
+        [learning_gain(session, by="programme", grants=(reference,)), learning_gain(session, by="module", grants=(reference,))],
+        ignore_index=True,
+    )  # fmt: skip
+    table = grants_table(session, reference=reference).iloc[0]
+    cost = costs["cost_per_person"].get(reference)
+    return FunderReportContent(
+        reference=reference,
+        funder=session.get(Funder, grant.funder_id).name,
+        title=table["title"],
+        start=grant.start_date,
+        end=grant.end_date,
+        amount=float(grant.amount) if grant.amount is not None else None,
+        currency=grant.currency,
+        cost_per_person=None if cost is None or pd.isna(cost) else float(cost),
+        modules=_modules(session, module_ids, reach_filter),
+        figures=headline,
+        by_country=by_country(session, reach_filter),
+        by_gender=by_gender(session, reach_filter),
+        by_org_type=by_org_type(session, reach_filter),
+        organisations_by_type=organisations_by_type(organisations(session, reach_filter)),
+        funnel=funnel(session, reach_filter),
+        funnel_by_module=funnel_by_module(session, reach_filter),
+        learning=learning,
+        highlights=comments.reset_index(drop=True),
+        outcome_counts=outcome_kind_counts(session, outcome_filter),
+        outcomes=outcomes[["reported_on", "kind", "description", "module"]].reset_index(drop=True),
+    )

@@ -1,0 +1,206 @@
+"""The funder's report for one grant as an editable Word file, in the module report's style, with bar charts."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from sqlmodel import Session
+
+from programme.access import audit
+from programme.charts.colours import STRONG
+from programme.reports.bar_images import bar_png
+from programme.reports.content import date_span
+from programme.reports.funder_content import FunderReportContent, funder_report_content
+from programme.reports.module_report import _table
+
+HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
+CHART_WIDTH = Cm(16)
+
+
+def _money(amount: float | None, currency: str | None) -> str:
+    return f"{currency} {amount:,.2f}" if amount is not None else "not recorded"
+
+
+def _chart(document: Document, png: bytes) -> None:
+    document.add_picture(io.BytesIO(png), width=CHART_WIDTH)
+    document.add_paragraph()
+
+
+def _title(document: Document, c: FunderReportContent) -> None:
+    for text, size, bold in (
+        (c.funder, 18, True),
+        (f"Grant {c.reference}", 15, True),
+        (c.title or "", 13, False),
+        (date_span(c.start, c.end) if c.start and c.end else "", 12, False),
+        ("REPORT TO THE FUNDER", 15, True),
+    ):
+        if not text:
+            continue
+        paragraph = document.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = paragraph.add_run(text)
+        run.bold, run.font.size = bold, Pt(size)
+
+
+def _summary(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[0], level=1)
+    f = c.figures
+    document.add_paragraph(
+        f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
+        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {int(f['individuals'])} "
+        f"individuals (each counted once) from {int(f['countries'])} countries and {int(f['organisations'])} "
+        f"organisations; {f['women_share']:.0f}% were women and {f['civil_society_share']:.0f}% came from civil "
+        "society organisations (NGOs, trade unions, faith-based and migrant community organisations)."
+    )
+    figures = pd.DataFrame(
+        [
+            ("Courses", int(f["courses"])),
+            ("Modules", int(f["modules"])),
+            ("Individuals (each counted once)", int(f["individuals"])),
+            ("Participations (a person in a module)", int(f["participations"])),
+            ("Countries (nationality)", int(f["countries"])),
+            ("Organisations", int(f["organisations"])),
+            ("Women (% of individuals)", f"{f['women_share']:.1f}%"),
+            ("Civil society (% of individuals)", f"{f['civil_society_share']:.1f}%"),
+            ("Grant amount", _money(c.amount, c.currency)),
+            ("Cost per person reached", _money(c.cost_per_person, c.currency)),
+        ],
+        columns=["figure", "value"],
+    )
+    _table(document, figures, ["Figure", "Value"])
+
+
+def _modules(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[1], level=1)
+    if c.modules.empty:
+        document.add_paragraph("This grant is not linked to any course or module yet.")
+        return
+    shown = c.modules.assign(
+        mean_rating=[("—" if m is None or pd.isna(m) else f"{m:.2f}") for m in c.modules["mean_rating"]]
+    )
+    _table(document, shown, ["Module", "Dates", "Place", "Registered", "Completed", "Evaluations", "Mean rating"])
+
+
+def _reach(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[2], level=1)
+    if c.by_country.empty:
+        document.add_paragraph("Nobody is recorded in the modules of this grant yet.")
+        return
+    for title, frame, column, colour in (
+        ("By country (nationality)", c.by_country, "country", STRONG[0]),
+        ("By gender", c.by_gender, "gender", STRONG[1]),
+        ("By organisation type", c.by_org_type, "org_type", STRONG[2]),
+    ):
+        document.add_heading(title, level=2)
+        texts = [f"{n:,} ({s:.1f}%)" for n, s in zip(frame["individuals"], frame["share"], strict=True)]
+        _chart(document, bar_png(f"Individuals {title[0].lower()}{title[1:]}", frame[column], frame["individuals"],
+                                 texts=texts, colours=[colour]))  # fmt: skip
+        shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(lambda s: f"{s:.1f}%"))
+        _table(document, shown, [title.removeprefix("By ").capitalize(), "Individuals", "Share"])
+    document.add_heading("Organisations reached", level=2)
+    orgs = c.organisations_by_type
+    shown = orgs.assign(share=orgs["share"].map(lambda s: f"{s:.1f}%"))
+    _table(document, shown, ["Organisation type", "Organisations", "Share"])
+
+
+def _completion(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[3], level=1)
+    steps = c.funnel
+    first = int(steps["individuals"].iloc[0]) if not steps.empty else 0
+    if not first:
+        document.add_paragraph("No participants are recorded in the modules of this grant yet.")
+        return
+    texts = [f"{n:,} ({100 * n / first:.0f}%)" for n in steps["individuals"]]
+    _chart(document, bar_png("Participants: registered → attended → completed", [s.capitalize() for s in steps["stage"]],
+                             steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
+    document.add_paragraph(
+        f"Of {first} participants registered, {int(steps['individuals'].iloc[1])} attended and "
+        f"{int(steps['individuals'].iloc[2])} completed at least one module (the completion rule is the "
+        "organisation's own, set in the app's settings)."
+    )
+    per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
+    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{s:.0f}%")),
+           ["Module", "Registered", "Attended", "Completed", "Completion"])  # fmt: skip
+
+
+def _learning(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[4], level=1)
+    if c.learning.empty:
+        document.add_paragraph("No pre- and post-test scores are recorded for these modules.")
+        return
+    document.add_paragraph(
+        "Mean test scores at the start (before) and end (after) of each module, for participants who took both "
+        "tests; the gain with its 95% confidence interval."
+    )
+
+    def cell(value: float | None) -> str:
+        return "—" if value is None or pd.isna(value) else f"{value:.1f}"
+
+    shown = pd.DataFrame(
+        {
+            "group": ["All modules of the grant" if g == "Whole programme" else g for g in c.learning["group"]],
+            "n": c.learning["n"].astype(int),
+            "pre": c.learning["pre"].map(cell),
+            "post": c.learning["post"].map(cell),
+            "gain": c.learning["gain"].map(cell),
+            "ci": [
+                f"{cell(lo)} to {cell(hi)}" for lo, hi in zip(c.learning["ci_low"], c.learning["ci_high"], strict=True)
+            ],
+        }
+    )
+    _table(document, shown, ["", "n", "Before", "After", "Gain", "95% CI"])
+
+
+def _evaluation(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[5], level=1)
+    if c.highlights.empty:
+        document.add_paragraph("No written comments were recorded in the evaluations of these modules.")
+        return
+    document.add_paragraph(
+        "Comments participants wrote most often in the evaluation forms (names, e-mail addresses and phone numbers "
+        "removed):"
+    )
+    for module, question, comment, times in c.highlights[["module", "question", "comment", "times"]].itertuples(
+        index=False
+    ):
+        line = f"“{comment}” — {question}, {module}{f' ({times} times)' if times > 1 else ''}"
+        document.add_paragraph(line, style="List Bullet")
+
+
+def _outcomes(document: Document, c: FunderReportContent) -> None:
+    document.add_heading(HEADINGS[6], level=1)
+    total = sum(c.outcome_counts.values())
+    if not total:
+        document.add_paragraph("No follow-up outcomes are recorded yet for alumni of these modules.")
+        return
+    counts = pd.DataFrame([(kind.capitalize(), n) for kind, n in c.outcome_counts.items() if n], columns=["kind", "n"])
+    document.add_paragraph(f"Alumni of these modules reported {total} outcome{'s' if total > 1 else ''} afterwards:")
+    _table(document, counts, ["Outcome", "Reported"])
+    for on, kind, text, module in c.outcomes.itertuples(index=False):
+        document.add_paragraph(f"{on:%B %Y}, {kind}: {text} (after {module})", style="List Bullet")
+
+
+def render_funder_report(content: FunderReportContent) -> bytes:
+    """Return the .docx bytes of a funder's report."""
+    document = Document()
+    document.core_properties.title = f"Report on grant {content.reference} to {content.funder}"
+    _title(document, content)
+    for part in (_summary, _modules, _reach, _completion, _learning, _evaluation, _outcomes):
+        part(document, content)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def funder_report(session: Session, *, reference: str, by: str | None) -> bytes:
+    """Return the funder's report (.docx) for a grant, and record the export in the audit trail (no names in it)."""
+    content = funder_report_content(session, reference)
+    audit.record(
+        session, action="export", username=by, entity="grant", entity_id=None,
+        summary=f"funder report for grant {content.reference}",
+    )  # fmt: skip
+    return render_funder_report(content)

@@ -1,0 +1,288 @@
+"""Funders and grants: filters, funnel, organisations, cost per person, outcomes, learning gain and the funder's
+report, against figures computed by hand on a small programme built here (not the demo), on both databases.
+
+The programme: course A1 (modules M1 March 2016, M2 July 2016) and course B1 (module M1 May 2018).
+  M1 of A1: Pia (completed, pre 40 → post 60), Raj (attended, not completed, 50 → 55), Sri (registered, absent)
+  M2 of A1: Pia (completed, 60 → 80), Sri (completed, 30 → 50)
+  M1 of B1: Tan (completed), Uma (facilitator)
+Organisations: Pia and Raj work for "Kathmandu Rights" (NGO, Nepal), Sri for "Klang Workers" (trade union,
+Malaysia), Uma for "Dhaka Voice" (NGO, Malaysia); Tan has none.
+Grants: G-1 of Nordic Test Fund funds course A1, 9,000 EUR; G-2 of Pacific Test Trust funds B1's module 1 only,
+3,000 USD; G-3 of Pacific Test Trust funds A1's module 2 only, no amount.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+from docx import Document
+from sqlmodel import Session
+
+from programme import funding, reach
+from programme.access.accounts import SignedIn
+from programme.access.privacy import PeopleToHide, redact
+from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
+from programme.alumni.outcomes import record_outcome
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import add_course, add_module
+from programme.evaluations.comments import grouped_comments
+from programme.evaluations.learning import learning_gain
+from programme.models import (
+    Answer,
+    EvaluationForm,
+    Gender,
+    Organisation,
+    OrgType,
+    Participation,
+    ParticipationRole,
+    Person,
+    Question,
+    QuestionKind,
+    Response,
+    UserRole,
+)
+from programme.reach import ReachFilter
+from programme.reports import funder_report, funder_report_content
+
+EDITOR = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
+# t(0.975, 3), from a printed table of Student's t distribution (not from the code under test).
+T_975_3 = 3.182446
+
+
+def _person(session: Session, name: str, gender: Gender, nationality: str, org: Organisation | None) -> Person:
+    person = Person(full_name=name, name_key=name.lower(), gender=gender, nationality=nationality,
+                    country_of_work=org.country if org else nationality, organisation_id=org.id if org else None,
+                    given_name=name.split()[0], family_name=name.split()[-1])  # fmt: skip
+    session.add(person)
+    return person
+
+
+@pytest.fixture
+def small(session: Session) -> dict:
+    add_course(session, code="A1", title="Course A", by="t")
+    add_course(session, code="B1", title="Course B", by="t")
+    m1 = add_module(session, course_code="A1", number=1, title="M1", start=date(2016, 3, 1), end=date(2016, 3, 4),
+                    city="Kathmandu", country="NPL", by="t")  # fmt: skip
+    m2 = add_module(session, course_code="A1", number=2, title="M2", start=date(2016, 7, 1), end=date(2016, 7, 4),
+                    city="Kathmandu", country="NPL", by="t")  # fmt: skip
+    b1 = add_module(session, course_code="B1", number=1, title="M1", start=date(2018, 5, 1), end=date(2018, 5, 3),
+                    city="Kuala Lumpur", country="MYS", by="t")  # fmt: skip
+    ngo = Organisation(name="Kathmandu Rights", name_key="kathmandu rights", org_type=OrgType.NGO, country="NPL")
+    union = Organisation(name="Klang Workers", name_key="klang workers", org_type=OrgType.TRADE_UNION, country="MYS")
+    voice = Organisation(name="Dhaka Voice", name_key="dhaka voice", org_type=OrgType.NGO, country="MYS")
+    session.add_all([ngo, union, voice])
+    session.flush()
+    pia = _person(session, "Pia Gurung", Gender.FEMALE, "NPL", ngo)
+    raj = _person(session, "Raj Thapa", Gender.MALE, "NPL", ngo)
+    sri = _person(session, "Sri Wahyuni", Gender.FEMALE, "IDN", union)
+    tan = _person(session, "Tan Sok", Gender.MALE, "KHM", None)
+    uma = _person(session, "Uma Begum", Gender.FEMALE, "BGD", voice)
+    session.flush()
+
+    def took_part(person, module, *, attended=True, completed=False, pre=None, post=None, role="participant"):  # type: ignore[no-untyped-def]
+        session.add(Participation(person_id=person.id, module_id=module.id, role=ParticipationRole(role),
+                                  attended=attended, completed=completed, pre_test_score=pre, post_test_score=post))  # fmt: skip
+
+    took_part(pia, m1, completed=True, pre=40, post=60)
+    took_part(raj, m1, pre=50, post=55)
+    took_part(sri, m1, attended=False)
+    took_part(pia, m2, completed=True, pre=60, post=80)
+    took_part(sri, m2, completed=True, pre=30, post=50)
+    took_part(tan, b1, completed=True)
+    took_part(uma, b1, role="facilitator")
+    funding.add_funder(session, name="Nordic Test Fund", country="NOR", by="t")
+    funding.add_funder(session, name="Pacific Test Trust", by="t")
+    funding.add_grant(session, funder="Nordic Test Fund", reference="G-1", amount="9000", currency="eur", by="t")
+    funding.add_grant(session, funder="Pacific Test Trust", reference="G-2", amount=3000, currency="USD", by="t")
+    funding.add_grant(session, funder="pacific test trust", reference="G-3", by="t")
+    funding.link_course(session, reference="G-1", course_code="A1", by="t")
+    funding.link_module(session, reference="G-2", course_code="B1", number=1, by="t")
+    funding.link_module(session, reference="g-3", course_code="A1", number=2, by="t")
+    # An evaluation comment of M2 naming a participant and giving contacts.
+    form = EvaluationForm(module_id=m2.id, title="M2 evaluation")
+    session.add(form)
+    session.flush()
+    question = Question(form_id=form.id, position=1, text="Comments", kind=QuestionKind.TEXT)
+    response = Response(form_id=form.id)
+    session.add_all([question, response])
+    session.flush()
+    session.add(Answer(response_id=response.id, question_id=question.id,
+                       text="Pia Gurung helped a lot, write to pia@example.org or +977 98 1234 5678"))  # fmt: skip
+    session.commit()
+    record_outcome(session, person_id=pia.id, kind="policy change", description="Pia's union won a rule change",
+                   reported_on=date(2016, 9, 1), course_id=m1.course_id, by=EDITOR)  # fmt: skip
+    record_outcome(session, person_id=tan.id, kind="other", description="Started a hotline",
+                   reported_on=date(2018, 8, 1), module_id=b1.id, by=EDITOR)  # fmt: skip
+    session.commit()
+    return {"m1": m1.id, "m2": m2.id, "b1": b1.id, "pia": pia.id}
+
+
+def test_grant_and_funder_filters_select_the_funded_modules(session: Session, small: dict) -> None:
+    g1 = reach.headline_figures(session, ReachFilter(grants=("G-1",))).iloc[0]
+    # Five participations are listed in the grant's two modules; Sri did not attend Module 1, and reach counts
+    # those who took part: 4.
+    assert (g1["courses"], g1["modules"], g1["individuals"], g1["participations"]) == (1, 2, 3, 4)
+    pacific = reach.headline_figures(session, ReachFilter(funders=("Pacific Test Trust",))).iloc[0]
+    # B1's module (Tan, Uma) and A1's module 2 (Pia, Sri): two courses, two modules, four people.
+    assert (pacific["courses"], pacific["modules"], pacific["individuals"], pacific["participations"]) == (2, 2, 4, 4)
+    # A funder and a grant of another funder together select nothing.
+    nothing = reach.headline_figures(session, ReachFilter(funders=("Nordic Test Fund",), grants=("G-2",))).iloc[0]
+    assert nothing["participations"] == 0
+
+
+def test_funnel_over_the_programme_and_per_module(session: Session, small: dict) -> None:
+    steps = reach.funnel(session, ReachFilter(grants=("G-1",)))
+    assert steps.set_index("stage").to_dict("index") == {
+        "registered": {"individuals": 3, "participations": 5},
+        "attended": {"individuals": 3, "participations": 4},  # Sri missed M1 but came to M2
+        "completed": {"individuals": 2, "participations": 3},
+    }
+    per_module = reach.funnel_by_module(session, ReachFilter(grants=("G-1",)))
+    assert per_module[["registered", "attended", "completed"]].values.tolist() == [[3, 2, 1], [2, 2, 2]]
+    assert per_module["completion"].tolist() == [33.3, 100.0]
+    # Facilitators are not in the funnel unless the Role filter asks for them.
+    assert reach.funnel(session, ReachFilter(grants=("G-2",)))["individuals"].tolist() == [1, 1, 1]
+    with_role = reach.funnel(session, ReachFilter(grants=("G-2",), roles=("facilitator",)))
+    assert with_role["individuals"].tolist() == [1, 1, 0]
+
+
+def test_organisations_by_type_and_country(session: Session, small: dict) -> None:
+    table = reach.organisations(session)
+    rows = {(r["org_type"], r["code"]): (r["organisations"], r["individuals"]) for r in table.to_dict("records")}
+    assert rows == {("NGO", "NPL"): (1, 2), ("trade union", "MYS"): (1, 1), ("NGO", "MYS"): (1, 1)}
+    assert reach.organisation_count(session) == 3  # Tan has no organisation
+    by_type = reach.organisations_by_type(table)
+    assert by_type[["org_type", "organisations"]].values.tolist() == [["NGO", 2], ["trade union", 1]]
+    assert reach.organisation_count(session, ReachFilter(grants=("G-1",))) == 2
+
+
+def test_individuals_and_cost_per_person_never_mix_currencies(session: Session, small: dict) -> None:
+    per_grant = funding.individuals_by_grant(session).set_index("ref")
+    assert per_grant["individuals"].to_dict() == {"G-1": 3, "G-2": 2, "G-3": 2}
+    assert per_grant.loc["G-1", "cost_per_person"] == 3000.0  # 9,000 EUR / 3
+    assert per_grant.loc["G-2", "cost_per_person"] == 1500.0  # 3,000 USD / 2
+    assert per_grant["cost_per_person"].isna()["G-3"]  # no amount
+    costs = funding.cost_per_person(session).set_index("currency")
+    assert costs.to_dict("index") == {
+        "EUR": {"grants": 1, "amount": 9000.0, "individuals": 3, "cost_per_person": 3000.0},
+        "USD": {"grants": 1, "amount": 3000.0, "individuals": 2, "cost_per_person": 1500.0},
+    }
+    # A country filter narrows who is counted per grant but not a grant's cost per person.
+    nepal = funding.individuals_by_grant(session, ReachFilter(countries=("NPL",))).set_index("ref")
+    assert nepal.loc["G-1", "individuals"] == 2 and nepal.loc["G-1", "cost_per_person"] == 3000.0
+    assert funding.individuals_by_funder(session) == {"Nordic Test Fund": 3, "Pacific Test Trust": 4}
+
+
+def test_grant_operations_refuse_bad_input(session: Session, small: dict) -> None:
+    with pytest.raises(ProgrammeError, match="currency"):
+        funding.add_grant(session, funder="Nordic Test Fund", reference="G-9", amount="100", by="t")
+    with pytest.raises(ProgrammeError, match="already exists"):
+        funding.add_grant(session, funder="Nordic Test Fund", reference="g-1", by="t")
+    with pytest.raises(ProgrammeError, match="already funds"):
+        funding.link_course(session, reference="G-1", course_code="a1", by="t")
+    with pytest.raises(ProgrammeError, match="not an amount"):
+        funding.read_amount("lots", "EUR")
+
+
+def test_learning_gain_with_n_and_confidence_interval(session: Session, small: dict) -> None:
+    whole = learning_gain(session, by="programme", grants=("G-1",)).iloc[0]
+    # Gains 20, 5, 20, 20: mean 16.25, sample sd 7.5, standard error 3.75.
+    assert whole["n"] == 4 and whole["gain"] == pytest.approx(16.25)
+    assert (whole["pre"], whole["post"]) == (pytest.approx(45.0), pytest.approx(61.25))
+    assert whole["ci_low"] == pytest.approx(16.25 - T_975_3 * 3.75, abs=1e-4)
+    assert whole["ci_high"] == pytest.approx(16.25 + T_975_3 * 3.75, abs=1e-4)
+    by_module = learning_gain(session, by="module")
+    assert by_module["n"].tolist() == [2, 2] and by_module["gain"].tolist() == [12.5, 20.0]
+    # Two gains of 20: no spread, so the interval is the point itself.
+    assert (by_module["ci_low"].iloc[1], by_module["ci_high"].iloc[1]) == (20.0, 20.0)
+    assert learning_gain(session, by="year")["group"].tolist() == ["2016"]
+
+
+def test_outcomes_are_tied_to_the_module_before_them_and_filter(session: Session, small: dict) -> None:
+    table = filtered_outcomes(session, user=EDITOR).set_index("description")
+    # Pia's outcome named the course only: tied to her last module of A1 before 1 September 2016, module 2.
+    assert table.loc["Pia's union won a rule change", "module"].startswith("A1 · Module 2")
+    assert table.loc["Pia's union won a rule change", "course"] == "A1"
+    assert table.loc["Started a hotline", "course"] == "B1"  # from the module given
+    assert set(filtered_outcomes(session, OutcomeFilter(grants=("G-3",)), user=None)["description"]) == {
+        "Pia's union won a rule change"
+    }
+    assert len(filtered_outcomes(session, OutcomeFilter(year_from=2017), user=None)) == 1
+    assert len(filtered_outcomes(session, OutcomeFilter(countries=("NPL",)), user=None)) == 1
+    assert outcome_kind_counts(session, OutcomeFilter(kinds=("other",)))["other"] == 1
+    assert outcome_kind_counts(session, OutcomeFilter(kinds=("other",)))["policy change"] == 0
+
+
+def test_redact_removes_names_emails_and_phones() -> None:
+    text = "Pia Gurung helped, mail pia@example.org or call +977 98 1234 5678; GURUNG again. Module 2 of 2016."
+    assert (
+        redact(text, PeopleToHide.of([("Pia Gurung", "Pia", "Gurung", None)]))
+        == "[name] helped, mail [e-mail] or call [phone]; [name] again. Module 2 of 2016."
+    )
+
+
+def _docx_tables(data: bytes) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in Document(io.BytesIO(data)).tables]
+
+
+def test_the_funders_report_shows_the_dashboards_figures(session: Session, small: dict) -> None:
+    grant_filter = ReachFilter(grants=("G-1",))
+    content = funder_report_content(session, "g-1")
+    # The report's frames are the dashboard functions' under the same filter.
+    for mine, theirs in (
+        (content.by_country, reach.by_country(session, grant_filter)),
+        (content.by_gender, reach.by_gender(session, grant_filter)),
+        (content.by_org_type, reach.by_org_type(session, grant_filter)),
+        (content.funnel, reach.funnel(session, grant_filter)),
+        (content.funnel_by_module, reach.funnel_by_module(session, grant_filter)),
+    ):
+        assert mine.equals(theirs)
+    data = funder_report(session, reference="G-1", by="tester")
+    tables = _docx_tables(data)
+    summary = dict(tables[0][1:])
+    headline = reach.headline_figures(session, grant_filter).iloc[0]
+    assert summary["Individuals (each counted once)"] == str(int(headline["individuals"])) == "3"
+    # Five listed in the grant's modules; Sri did not attend Module 1 and reach counts those who took part.
+    assert summary["Participations (a person in a module)"] == "4"
+    assert summary["Organisations"] == "2"
+    assert summary["Cost per person reached"] == "EUR 3,000.00"
+    modules = tables[1]
+    assert [row[3:5] for row in modules[1:]] == [["3", "1"], ["2", "2"]]  # registered, completed per module
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "pia@example.org" not in text and "Pia Gurung" not in text and "5678" not in text
+    assert "[name] helped a lot" in text
+    assert "rule change" in text  # the outcome after module 2
+    assert len(Document(io.BytesIO(data)).inline_shapes) == 4  # country, gender, organisation type, funnel
+
+
+def test_stats_and_grants_list_on_the_command_line(
+    small: dict, session: Session, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    from programme.cli import main
+
+    url = session.get_bind().url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert main(["stats", "--json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert figures["organisations"] == 3 and figures["registered"] == 4 and figures["completed"] == 3
+    assert figures["by_funder"] == {"Nordic Test Fund": 3, "Pacific Test Trust": 4}
+    assert {"courses", "individuals", "by_country", "by_year"} <= set(figures)
+    assert main(["grants", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"ref": "G-1", "funder": "Nordic Test Fund", "courses": ["A1"], "individuals": 3},
+        {"ref": "G-2", "funder": "Pacific Test Trust", "courses": ["B1"], "individuals": 2},
+        {"ref": "G-3", "funder": "Pacific Test Trust", "courses": ["A1"], "individuals": 2},
+    ]
+    out = tmp_path / "g1.docx"
+    assert main(["export", "funder-report", str(out), "--grant", "G-1"]) == 0
+    assert _docx_tables(out.read_bytes())[0][3] == ["Individuals (each counted once)", "3"]
+    assert main(["export", "funder-report", str(out), "--grant", "NOPE"]) != 0
+    assert "No grant has the reference 'NOPE'" in capsys.readouterr().err
+
+
+def test_evaluation_comments_follow_the_grant_filter(session: Session, small: dict) -> None:
+    assert len(grouped_comments(session, grants=("G-1",))) == 1
+    assert grouped_comments(session, grants=("G-2",)).empty
