@@ -8,10 +8,10 @@ from pathlib import Path
 from programme.access.accounts import SignedIn
 from programme.cli.common import command_group, print_json, ready_engine
 from programme.core.db import session_scope
-from programme.core.errors import ProgrammeError, UnreadableFile
+from programme.core.errors import UnreadableFile
 from programme.courses.catalogue import get_module
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
-from programme.importing.columns import FIELD_LABELS
+from programme.importing.columns import FIELD_LABELS, MappingError
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.importing.profiles import PROFILES
 from programme.models import UserRole
@@ -86,9 +86,7 @@ def _overrides(pairs: list[str]) -> dict[str, str | None]:
     for pair in pairs:
         name, sep, header = pair.partition("=")
         if not sep:
-            raise ProgrammeError(
-                f"--column '{pair}' is not FIELD=HEADER (for example --column email=\"Email address\")."
-            )
+            raise MappingError(f"--column '{pair}' is not FIELD=HEADER (for example --column email=\"Email address\").")
         overrides[name.strip()] = header.strip() or None
     return overrides
 

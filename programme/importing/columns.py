@@ -136,6 +136,12 @@ _CONSENT_TOPICS: dict[str, tuple[str, ...]] = {
 _DAY_COLUMN = re.compile(r"^\s*(?:day|d)\s*[-#.]?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
+class MappingError(ProgrammeError):
+    """A column or tool the user named (--column, --tool) that the list does not have."""
+
+    exit_code = 2
+
+
 @dataclass
 class ColumnMapping:
     """Which column holds each field, and which columns are attendance days (column -> day number)."""
@@ -233,7 +239,7 @@ def _profile(columns: Sequence[str], tool: str | None) -> ToolProfile | None:
     profile = profile_named(tool)
     if profile is None:
         names = ", ".join(known.name for known in PROFILES)
-        raise ProgrammeError(f"'{tool}' is not a tool we know; use one of: {names} (or none).")
+        raise MappingError(f"'{tool}' is not a tool we know; use one of: {names} (or none).")
     return profile
 
 
@@ -270,13 +276,13 @@ def _tool_mapping(table: SheetTable, profile: ToolProfile) -> ColumnMapping:
 def _override(mapping: ColumnMapping, columns: Sequence[str], name: str, header: str | None) -> None:
     """Make the field read from the header (None: from no column); the header leaves any other role."""
     if name not in FIELD_LABELS:
-        raise ProgrammeError(f"'{name}' is not a field of a participant list; use one of: {', '.join(FIELD_LABELS)}.")
+        raise MappingError(f"'{name}' is not a field of a participant list; use one of: {', '.join(FIELD_LABELS)}.")
     if header is None or not header.strip():
         mapping.fields.pop(name, None)
         return
     column = header if header in columns else column_named(columns, header)
     if column is None:
-        raise ProgrammeError(f"The list has no column '{header}'; its columns are: {', '.join(columns)}.")
+        raise MappingError(f"The list has no column '{header}'; its columns are: {', '.join(columns)}.")
     for other, taken in list(mapping.fields.items()):
         if taken == column:
             del mapping.fields[other]
