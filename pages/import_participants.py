@@ -14,7 +14,7 @@ from programme.importing import (
     apply_plan,
     batches_table,
     build_plan,
-    detect_mapping,
+    detect_columns,
     file_hash,
     read_participant_sheet,
     undo_batch,
@@ -89,7 +89,13 @@ def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
 
 
 def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
-    detected = detect_mapping(table.columns)
+    detected = detect_columns(table)
+    if detected.tool:
+        st.info(f"This looks like a {detected.tool} export.")
+        if detected.ignored:
+            st.caption("The tool's own columns, not read: " + ", ".join(detected.ignored) + ".")
+    for note in detected.notes:
+        st.caption(note)
     options = [NOT_USED, *table.columns]
     with st.expander("Columns: which column holds what (detected; change if wrong)", expanded=not detected.has_name()):
         fields: dict[str, str] = {}
@@ -108,7 +114,9 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
             key=f"map_{digest[:12]}_days",
         )
     numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
-    return ColumnMapping(fields=fields, days=numbered)
+    return ColumnMapping(
+        fields=fields, days=numbered, tool=detected.tool, ignored=list(detected.ignored), notes=list(detected.notes)
+    )
 
 
 def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> ListKind:

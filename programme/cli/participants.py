@@ -10,8 +10,10 @@ from programme.cli.common import command_group, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.courses.catalogue import get_module
-from programme.importing import ImportPlan, apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
+from programme.importing.columns import FIELD_LABELS, MappingError
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
+from programme.importing.profiles import PROFILES
 from programme.models import UserRole
 from programme.people.participants import export_participants
 
@@ -42,6 +44,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         + "; ".join(f"{kind.value}: {LIST_KIND_EFFECTS[kind]}" for kind in ListKind)
         + " (default: detected from the columns)",
     )
+    parser.add_argument(
+        "--tool",
+        default=None,
+        help="the tool the list comes from, instead of the one detected: "
+        + ", ".join(profile.name for profile in PROFILES)
+        + ", or none",
+    )
+    parser.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="read FIELD from the column HEADER instead of the one detected (FIELD= reads it from no column); "
+        "repeatable. Fields: " + ", ".join(FIELD_LABELS),
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run_import)
 
@@ -63,17 +80,30 @@ def _read(path: str) -> bytes:
         raise UnreadableFile(f"The file {path} could not be opened.") from None
 
 
+def _overrides(pairs: list[str]) -> dict[str, str | None]:
+    """Return {field: header or None} from the --column FIELD=HEADER options."""
+    overrides: dict[str, str | None] = {}
+    for pair in pairs:
+        name, sep, header = pair.partition("=")
+        if not sep:
+            raise MappingError(f"--column '{pair}' is not FIELD=HEADER (for example --column email=\"Email address\").")
+        overrides[name.strip()] = header.strip() or None
+    return overrides
+
+
 def run_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     name = Path(args.file).name
+    overrides = _overrides(args.column)
     table = read_participant_sheet(data, name)
+    mapping = detect_columns(table, tool=args.tool, overrides=overrides)
     engine = ready_engine()
     with session_scope(engine) as session:
         module = get_module(session, args.course, args.module)
         plan = build_plan(
             session,
             table=table,
-            mapping=detect_mapping(table.columns),
+            mapping=mapping,
             module=module,
             file_name=name,
             file_hash=file_hash(data),
@@ -102,6 +132,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
     print(f"{report['file']}: sheet '{report['sheet']}', header on row {report['header_row']}, {report['rows']} rows.")
+    if plan.mapping.tool:
+        print(f"This looks like a {plan.mapping.tool} export (choose another with --tool).")
     kind = plan.list_kind
     detected = "" if kind != plan.detected_kind else " (detected; choose another with --list)"
     print(f"{LIST_KIND_LABELS[kind]}{detected}: {LIST_KIND_EFFECTS[kind]}.")

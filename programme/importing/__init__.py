@@ -9,6 +9,7 @@ from programme.importing.columns import (
     FIELD_LABELS,
     PARTICIPANT_SYNONYMS,
     ColumnMapping,
+    detect_columns,
     detect_mapping,
     read_participant_sheet,
 )
@@ -28,6 +29,7 @@ __all__ = [
     "apply_plan",
     "batches_table",
     "build_plan",
+    "detect_columns",
     "detect_mapping",
     "file_hash",
     "read_participant_sheet",

@@ -6,6 +6,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from programme.core.errors import ProgrammeError
+from programme.importing.profiles import (
+    PROFILES,
+    ToolProfile,
+    all_anonymous,
+    column_named,
+    detect_profile,
+    people_section,
+    profile_named,
+)
 from programme.sheets import SheetTable, header_key, map_columns, read_table
 
 # Each field of a participant row and the column names that mean it, compared without case, spaces or
@@ -22,6 +32,7 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Name and surname",
         "Names",
         "Nama",
+        "User Name (Original Name)",
     ],
     "given_name": ["Given name", "Given names", "First name", "First names", "Forename", "Other names"],
     "family_name": ["Surname", "Last name", "Family name", "Last names"],
@@ -53,6 +64,8 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Institution",
         "Affiliation",
         "Agency",
+        "Company",
+        "Organisation / Company",
     ],
     "org_type": [
         "Type of organisation",
@@ -79,6 +92,8 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
     "languages": ["Languages", "Language", "Languages spoken"],
     "expertise": ["Expertise", "Areas of expertise", "Area of expertise"],
     "role": ["Participation role", "Role in the course", "Role in the module", "Participant type"],
+    # Whether the person came (Zoom's "Attended: Yes/No", a check-in column): No means registered, not attended.
+    "attended": ["Attended", "Checked in", "Checked-in", "Check-in status"],
 }
 
 # What the page calls each field.
@@ -97,6 +112,7 @@ FIELD_LABELS: dict[str, str] = {
     "languages": "Languages",
     "expertise": "Expertise",
     "role": "Role in the module",
+    "attended": "Attended (Yes/No)",
     "consent_listed": "Consent: listed in the alumni directory",
     "consent_email": "Consent: e-mail shareable",
     "consent_phone": "Consent: phone shareable",
@@ -120,15 +136,38 @@ _CONSENT_TOPICS: dict[str, tuple[str, ...]] = {
 _DAY_COLUMN = re.compile(r"^\s*(?:day|d)\s*[-#.]?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
+class MappingError(ProgrammeError):
+    """A column or tool the user named (--column, --tool) that the list does not have."""
+
+    exit_code = 2
+
+
 @dataclass
 class ColumnMapping:
     """Which column holds each field, and which columns are attendance days (column -> day number)."""
 
     fields: dict[str, str] = field(default_factory=dict)
     days: dict[str, int] = field(default_factory=dict)
+    tool: str | None = None  # the tool the list was recognised as coming from ("Microsoft Forms"), or None
+    ignored: list[str] = field(default_factory=list)  # the tool's own columns, not read
+    notes: list[str] = field(default_factory=list)  # what the user should know about how the columns are read
 
     def has_name(self) -> bool:
         return "full_name" in self.fields or "given_name" in self.fields or "family_name" in self.fields
+
+    def role(self, column: str) -> str:
+        """Return what a column is read as: a field's name, "day N", "meta" (the tool's own) or "not used"."""
+        for name, taken in self.fields.items():
+            if taken == column:
+                return name
+        if column in self.days:
+            return f"day {self.days[column]}"
+        return "meta" if column in self.ignored else "not used"
+
+    def roles(self, columns: Sequence[str] | None = None) -> list[dict[str, str]]:
+        """Return [{"header", "role"}] for each column (the mapped ones when columns is None)."""
+        headers = list(columns) if columns is not None else [*self.fields.values(), *self.days, *self.ignored]
+        return [{"header": column, "role": self.role(column)} for column in headers]
 
 
 def day_number(column: str) -> int | None:
@@ -169,5 +208,85 @@ def detect_mapping(columns: Sequence[str]) -> ColumnMapping:
 
 
 def read_participant_sheet(data: bytes, file_name: str) -> SheetTable:
-    """Return the participant list found in a spreadsheet or CSV file (raises UnreadableFile)."""
-    return read_table(data, file_name, PARTICIPANT_SYNONYMS)
+    """Return the participant list found in a spreadsheet or CSV file (raises UnreadableFile).
+
+    A tool's report with sections (Zoom's Host, Panelist and Attendee Details) is cut to its people's section.
+    """
+    table = read_table(data, file_name, PARTICIPANT_SYNONYMS)
+    return people_section(table, detect_profile(table.columns))
+
+
+def detect_columns(
+    table: SheetTable, *, tool: str | None = None, overrides: dict[str, str | None] | None = None
+) -> ColumnMapping:
+    """Return the mapping for a list: its tool recognised (or the one named), the tool's own columns set aside,
+    then each field by synonym, and the user's overrides ({field: header, or None for not used}) last."""
+    profile = _profile(table.columns, tool)
+    if profile is None:
+        mapping = detect_mapping(table.columns)
+    else:
+        mapping = _tool_mapping(table, profile)
+    for name, header in (overrides or {}).items():
+        _override(mapping, table.columns, name, header)
+    return mapping
+
+
+def _profile(columns: Sequence[str], tool: str | None) -> ToolProfile | None:
+    if tool is None:
+        return detect_profile(columns)
+    if header_key(tool) in ("", "none", "generic"):
+        return None
+    profile = profile_named(tool)
+    if profile is None:
+        names = ", ".join(known.name for known in PROFILES)
+        raise MappingError(f"'{tool}' is not a tool we know; use one of: {names} (or none).")
+    return profile
+
+
+def _tool_mapping(table: SheetTable, profile: ToolProfile) -> ColumnMapping:
+    """Return the mapping of a tool's export: its meta columns left out of the synonyms' reach."""
+    columns = list(table.columns)
+    ignored = [column for name in profile.meta if (column := column_named(columns, name)) is not None]
+    fields: dict[str, str] = {}
+    for name, target in profile.fields.items():
+        column = column_named(columns, name)
+        if column is not None and target not in fields:
+            fields[target] = column
+    notes = [profile.note] if profile.note and table.row_numbers else []
+    # The form's own identity columns (Microsoft Forms' Email and Name): meta when a question asks the same,
+    # or when the form was anonymous ("anonymous" in every row).
+    own = {column: target for name, target in profile.own_identity.items() if (column := column_named(columns, name))}
+    questions = [column for column in columns if column not in ignored and column not in own]
+    asked = detect_mapping(questions).fields
+    for column, target in own.items():
+        if target in asked or (target == "full_name" and {"given_name", "family_name"} & set(asked)):
+            ignored.append(column)
+            question = asked.get(target) or " and ".join(asked[n] for n in ("given_name", "family_name") if n in asked)
+            notes.append(f"The form's own '{column}' column is not read: the question '{question}' is.")
+        elif all_anonymous(table.frame, column):
+            ignored.append(column)
+            notes.append(f"The form's own '{column}' column is not read: the form was anonymous.")
+    rest = [column for column in columns if column not in ignored and column not in fields.values()]
+    found = detect_mapping(rest)
+    for name, column in found.fields.items():
+        fields.setdefault(name, column)
+    return ColumnMapping(fields=fields, days=found.days, tool=profile.name, ignored=ignored, notes=notes)
+
+
+def _override(mapping: ColumnMapping, columns: Sequence[str], name: str, header: str | None) -> None:
+    """Make the field read from the header (None: from no column); the header leaves any other role."""
+    if name not in FIELD_LABELS:
+        raise MappingError(f"'{name}' is not a field of a participant list; use one of: {', '.join(FIELD_LABELS)}.")
+    if header is None or not header.strip():
+        mapping.fields.pop(name, None)
+        return
+    column = header if header in columns else column_named(columns, header)
+    if column is None:
+        raise MappingError(f"The list has no column '{header}'; its columns are: {', '.join(columns)}.")
+    for other, taken in list(mapping.fields.items()):
+        if taken == column:
+            del mapping.fields[other]
+    mapping.days.pop(column, None)
+    if column in mapping.ignored:
+        mapping.ignored.remove(column)
+    mapping.fields[name] = column

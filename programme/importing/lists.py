@@ -68,9 +68,12 @@ def registration_hints(columns: Sequence[str]) -> list[str]:
 
 
 def detect_list_kind(columns: Sequence[str], mapping: ColumnMapping) -> ListKind:
-    """Return the kind of list the columns suggest: Day columns → attendance; a form's export → registration."""
+    """Return the kind of list the columns suggest: Day columns → attendance; a column saying who attended (Zoom's
+    Attended, a check-in column) → participants, each row's answer deciding; a form's export → registration."""
     if mapping.days:
         return ListKind.ATTENDANCE
+    if "attended" in mapping.fields:
+        return ListKind.PARTICIPANTS
     if registration_hints(columns):
         return ListKind.REGISTRATION
     return ListKind.PARTICIPANTS
@@ -81,6 +84,11 @@ def why_detected(kind: ListKind, columns: Sequence[str], mapping: ColumnMapping)
     if kind == ListKind.ATTENDANCE and mapping.days:
         names = list(mapping.days)
         return f"it has day columns ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
+    if kind == ListKind.PARTICIPANTS and "attended" in mapping.fields:
+        return (
+            f"its column '{mapping.fields['attended']}' says who attended: those marked No are recorded as "
+            "registered, not as having attended"
+        )
     hints = registration_hints(columns)
     if kind == ListKind.REGISTRATION and hints:
         return f"it has a column '{hints[0]}', as a registration form's export does"

@@ -12,8 +12,8 @@ from collections.abc import Collection
 from functools import lru_cache
 
 import phonenumbers
-from rapidfuzz import fuzz, process
 
+from programme.importing.vocabulary import Vocabulary
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import alpha2, match_country
 from programme.people.names import fold, without_bidi_controls
@@ -31,12 +31,17 @@ _EMAIL_SEPARATORS = re.compile(r"[;,/\s]+")
 # E.164 allows at most 15 digits; shorter than 7 is not a phone number anywhere.
 E164_MAX_DIGITS = 15
 PHONE_MIN_DIGITS = 7
-# A typed organisation type this close (rapidfuzz ratio) to a known one is taken as it (misspellings).
-ORG_TYPE_FUZZY_CUTOFF = 88
 
 
 class CellError(ValueError):
     """A value present in a cell that cannot be used; the message says why."""
+
+
+class UnknownValue(CellError):
+    """A value of a controlled field that none of the field's words, rules or close spellings explains.
+
+    In an optional descriptive field (gender, organisation type) an import stores it as not recorded and warns.
+    """
 
 
 def clean(value: object) -> str:
@@ -96,14 +101,26 @@ GENDER_WORDS: dict[str, Gender] = {
 }
 
 
+GENDERS: Vocabulary[Gender] = Vocabulary.of(
+    {**{member.value: member for member in Gender}, **GENDER_WORDS},
+    [
+        (["female", "woman", "women", "feminine"], Gender.FEMALE),
+        (["male", "man", "men", "masculine"], Gender.MALE),
+        (["nonbinary", "binary", "genderqueer", "agender"], Gender.NON_BINARY_OTHER),
+        (["prefer", "disclose", "undisclosed"], Gender.UNDISCLOSED),
+    ],
+    fuzzy=True,
+)
+
+
 @lru_cache(maxsize=256)
 def gender(text: str) -> Gender | None:
-    """Return the gender a cell means ("F", "female", "Male", "O"...), None when blank."""
+    """Return the gender a cell means ("F", "female", "Male", "O"...), None when blank; UnknownValue if unknown."""
     if is_blank(text):
         return None
-    found = GENDER_WORDS.get(fold(text))
+    found = GENDERS.read(text).value
     if found is None:
-        raise CellError(f"'{text}' is not a gender we recognise; use female, male, non-binary/other or undisclosed.")
+        raise UnknownValue(f"'{text}' is not a gender we recognise; use female, male, non-binary/other or undisclosed.")
     return found
 
 
@@ -255,20 +272,41 @@ ORG_TYPE_WORDS: dict[str, OrgType] = {
 }
 
 
+# Words that, inside a longer text ("Lawyers network", "Faith-based group"), name one organisation type. A text
+# whose words point to two types ("migrant workers union") is unknown: nothing is guessed.
+ORG_TYPE_RULES: list[tuple[list[str], OrgType]] = [
+    (["ngo", "ngos", "ingo", "cso", "csos", "nongovernmental", "non-governmental"], OrgType.NGO),
+    (["union", "unions", "unionist", "unionists"], OrgType.TRADE_UNION),
+    (["faith", "church", "churches", "religious", "mosque", "parish", "diocese", "interfaith"], OrgType.FAITH_BASED),
+    (["migrant", "migrants", "diaspora"], OrgType.MIGRANT_COMMUNITY),
+    (
+        ["lawyer", "lawyers", "bar", "legal", "law", "advocates", "attorneys", "paralegal", "paralegals"],
+        OrgType.LAWYERS,
+    ),
+    (["nhri", "ombudsman", "ombudsperson"], OrgType.NHRI),
+    (["government", "governmental", "ministry", "govt", "municipal", "municipality"], OrgType.GOVERNMENT),
+    (["embassy", "consulate", "consular"], OrgType.DIPLOMATIC_MISSION),
+    (["unicef", "ilo", "iom", "unhcr", "ohchr", "undp", "unwomen", "intergovernmental"], OrgType.UN_IO),
+    (["university", "academic", "academia", "college", "institute", "researcher", "researchers"], OrgType.ACADEMIA),
+    (["company", "business", "corporate", "enterprise", "firm"], OrgType.BUSINESS),
+    (["media", "journalist", "journalists", "newspaper", "radio", "television", "press"], OrgType.MEDIA),
+]
+ORG_TYPES: Vocabulary[OrgType] = Vocabulary.of(ORG_TYPE_WORDS, ORG_TYPE_RULES)
+
+
 @lru_cache(maxsize=256)
 def org_type(text: str) -> OrgType | None:
-    """Return the controlled organisation type a cell means ("INGO" is NGO...), None when blank."""
+    """Return the controlled organisation type a cell means ("INGO" is NGO...), None when blank.
+
+    Raises UnknownValue when neither the words, the rules nor a close spelling say which type it is.
+    """
     if is_blank(text):
         return None
-    key = fold(text)
-    found = ORG_TYPE_WORDS.get(key)
-    if found is not None:
-        return found
-    best = process.extractOne(key, ORG_TYPE_WORDS.keys(), scorer=fuzz.ratio, score_cutoff=ORG_TYPE_FUZZY_CUTOFF)
-    if best is not None and len(key) > 3:
-        return ORG_TYPE_WORDS[best[0]]
-    allowed = ", ".join(member.value for member in OrgType)
-    raise CellError(f"'{text}' is not an organisation type we recognise; use one of: {allowed}.")
+    found = ORG_TYPES.read(text).value
+    if found is None:
+        allowed = ", ".join(member.value for member in OrgType)
+        raise UnknownValue(f"'{text}' is not an organisation type we recognise; use one of: {allowed}.")
+    return found
 
 
 ROLE_WORDS: dict[str, ParticipationRole] = {
@@ -281,12 +319,25 @@ ROLE_WORDS: dict[str, ParticipationRole] = {
 }
 
 
+ROLES: Vocabulary[ParticipationRole] = Vocabulary.of(
+    ROLE_WORDS,
+    [
+        (["participant", "participants", "trainee", "trainees", "delegate", "learner"], ParticipationRole.PARTICIPANT),
+        (["facilitator", "facilitators", "trainer", "trainers", "moderator"], ParticipationRole.FACILITATOR),
+        (["resource", "speaker", "speakers", "panelist", "panellist", "expert", "presenter"],
+         ParticipationRole.RESOURCE_PERSON),
+        (["observer", "observers"], ParticipationRole.OBSERVER),
+        (["organiser", "organizer", "organisers", "organizers", "secretariat"], ParticipationRole.ORGANISER),
+    ],
+)  # fmt: skip
+
+
 @lru_cache(maxsize=64)
 def role(text: str) -> ParticipationRole | None:
     """Return the role in the module a cell means, None when blank."""
     if is_blank(text):
         return None
-    found = ROLE_WORDS.get(fold(text))
+    found = ROLES.read(text).value
     if found is None:
         allowed = ", ".join(member.value for member in ParticipationRole)
         raise CellError(f"'{text}' is not a role in a module; use one of: {allowed}.")
@@ -306,6 +357,24 @@ def day_mark(text: str) -> bool:
     if mark in ABSENT_MARKS:
         return False
     raise CellError(f"'{text}' is not an attendance mark; use x (or 1, yes) for present and leave absent days blank.")
+
+
+ATTENDED_WORDS: dict[str, bool] = {
+    **dict.fromkeys(["yes", "y", "true", "1", "attended", "present", "checked in", "x", "joined"], True),
+    **dict.fromkeys(["no", "n", "false", "0", "absent", "not attended", "did not attend", "not checked in"], False),
+}
+ATTENDED: Vocabulary[bool] = Vocabulary.of(ATTENDED_WORDS, fuzzy=False)
+
+
+@lru_cache(maxsize=64)
+def attended(text: str) -> bool | None:
+    """Return whether an "Attended" / "Checked in" cell says the person came (Zoom's Yes/No), None when blank."""
+    if is_blank(text) and text.strip().casefold() not in ("n", "no"):
+        return None
+    found = ATTENDED.read(text).value
+    if found is None:
+        raise CellError(f"'{text}' does not say whether the person attended; use Yes or No.")
+    return found
 
 
 # Answers to a consent question, folded: yes, no. Anything else is unclear, and consent is then not set.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,7 @@ from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
 from programme.importing.validate import PersonRow, RowError, validate_rows
+from programme.importing.vocabulary import UnknownValues
 from programme.models import ImportBatch, ImportKind, Module
 from programme.sheets import SheetTable
 
@@ -60,6 +61,16 @@ class ImportPlan:
     previous_batches: list[int] = field(default_factory=list)
     list_kind: ListKind = ListKind.PARTICIPANTS
     detected_kind: ListKind = ListKind.PARTICIPANTS
+    # The warnings that concern one column, as (column, message); each is also in warnings, as text.
+    column_warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    def warning_details(self) -> list[dict[str, Any]]:
+        """Return every warning as {column, message}; column is None for a warning about the whole list."""
+        by_text = {f"Column '{column}': {message}": column for column, message in self.column_warnings}
+        return [
+            {"column": by_text.get(text), "message": text.split(": ", 1)[1] if text in by_text else text}
+            for text in self.warnings
+        ]
 
     @property
     def errors(self) -> list[RowError]:
@@ -110,6 +121,9 @@ class ImportPlan:
             ],
             "errors": [error.as_dict() for error in self.errors],
             "warnings": list(self.warnings),
+            "warning_details": self.warning_details(),
+            "tool": self.mapping.tool,
+            "columns": self.mapping.roles(),
             "previous_batches": list(self.previous_batches),
             "written": written,
         }
@@ -150,8 +164,9 @@ def build_plan(
             f"The day columns ({', '.join(mapping.days)}) are not read: a registration list records who "
             "registered, not who came. Import the list as an attendance sheet to record the days."
         )
-        mapping = ColumnMapping(fields=dict(mapping.fields), days={})
-    people = validate_rows(table, mapping)
+        mapping = replace(mapping, fields=dict(mapping.fields), days={})
+    unknown: list[UnknownValues] = []
+    people = validate_rows(table, mapping, unknown)
     if not people:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
     index = load_index(session, module.id)
@@ -171,6 +186,10 @@ def build_plan(
         detected_kind=detected,
     )
     plan.warnings.extend(kind_warnings)
+    plan.warnings.extend(mapping.notes)
+    for found in unknown:
+        plan.column_warnings.append((found.column, found.message()))
+        plan.warnings.append(f"Column '{found.column}': {found.message()}")
     plan.warnings.extend(_consent_warnings(people))
     if kind != detected:
         plan.warnings.append(

@@ -9,7 +9,8 @@ from typing import Any
 
 from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
-from programme.importing.normalise import CellError, clean, is_blank
+from programme.importing.normalise import CellError, UnknownValue, clean, is_blank
+from programme.importing.vocabulary import UnknownValues
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
@@ -65,6 +66,9 @@ class PersonRow:
     languages: str | None = None
     expertise: str | None = None
     role: ParticipationRole | None = None
+    # What an "Attended" / "Checked in" column says (Zoom, Eventbrite): True, False (registered, did not come),
+    # or None (no such column, or blank).
+    attended: bool | None = None
     days: dict[int, bool] | None = None
     # Consent read from the sheet's consent columns: True, False, or None (no column, blank, or unclear).
     consent_listed: bool | None = None
@@ -81,13 +85,18 @@ class PersonRow:
         return not self.errors
 
 
-def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
+def validate_rows(
+    table: SheetTable, mapping: ColumnMapping, unknown: list[UnknownValues] | None = None
+) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
     The work goes column by column, and each distinct text of a column is read once: in a sheet of
     thousands of rows, genders, countries and organisations repeat, and names and e-mails are read
     with a few operations each. Every row gets the values and errors (in the same order) that reading
     it cell by cell would give.
+
+    An unknown value in an optional descriptive field (gender, organisation type) does not stop the row: the
+    field stays not recorded, and the distinct values are added, with their counts, to unknown (one per column).
     """
     count = len(table.row_numbers)
     cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
@@ -101,7 +110,9 @@ def validate_rows(table: SheetTable, mapping: ColumnMapping) -> list[PersonRow]:
 
     for name, reader in REPEATING_FIELDS.items():
         if name in cells:
-            _read_column(people, mapping, name, kept(name), reader)
+            found = _read_column(people, mapping, name, kept(name), reader)
+            if found is not None and found.counts and unknown is not None:
+                unknown.append(found)
     if "email" in cells:
         _read_column(people, mapping, "email", kept("email"), normalise.email)
     if "phone" in cells:
@@ -137,7 +148,10 @@ REPEATING_FIELDS: dict[str, Callable[[str], Any]] = {
     "country_of_work": normalise.country,
     "org_type": normalise.org_type,
     "role": normalise.role,
+    "attended": normalise.attended,
 }
+# Optional descriptive fields: an unknown value is stored as not recorded, with a warning (never a refusal).
+OPTIONAL_CONTROLLED = {"gender": "gender", "org_type": "organisation type"}
 
 
 def _each_distinct(values: list[Any], function: Callable[[Any], Any]) -> list[Any]:
@@ -158,15 +172,24 @@ def _cleaned(values: list[Any]) -> list[str]:
 
 
 def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
-    """Return reader as a function giving (value, None), or (None, the error's message)."""
+    """Return reader as a function giving (value, None), or (None, the error's message).
+
+    An unknown controlled value gives (UNKNOWN, its message).
+    """
 
     def read(text: str) -> tuple[Any, str | None]:
         try:
             return reader(text), None
+        except UnknownValue as error:
+            return UNKNOWN, str(error)
         except CellError as error:
             return None, str(error)
 
     return read
+
+
+# What _reading gives for a controlled value none of the field's words explain.
+UNKNOWN = object()
 
 
 def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str]]) -> list[PersonRow]:
@@ -233,15 +256,24 @@ def _name(
 
 def _read_column(
     people: list[PersonRow], mapping: ColumnMapping, name: str, texts: list[str], reader: Callable[[str], Any]
-) -> None:
-    """Set the field from each non-empty text; a text the reader refuses is an error on the row."""
+) -> UnknownValues | None:
+    """Set the field from each non-empty text; a text the reader refuses is an error on the row.
+
+    For an optional descriptive field, an unknown value leaves the field not recorded and is counted in the
+    UnknownValues returned (None for the other fields).
+    """
+    column = mapping.fields[name]
+    unknown = UnknownValues(column, OPTIONAL_CONTROLLED[name]) if name in OPTIONAL_CONTROLLED else None
     for person, text, (value, message) in zip(people, texts, _each_distinct(texts, _reading(reader)), strict=True):
         if not text:
             continue
         if message is None:
             setattr(person, name, value)
+        elif value is UNKNOWN and unknown is not None:
+            unknown.add(text)
         else:
-            person.errors.append(RowError(person.row, mapping.fields[name], message))
+            person.errors.append(RowError(person.row, column, message))
+    return unknown
 
 
 def _read_consent(people: list[PersonRow], mapping: ColumnMapping, name: str, texts: list[str]) -> None:

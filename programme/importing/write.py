@@ -501,9 +501,13 @@ def _participations(
     days: dict[str, list[Any]] = {"participation_id": [], "day": [], "present": []}
     # Completion depends only on (attended, days attended): judged once for each pair.
     judged: dict[tuple[bool, int | None], bool] = {}
-    for target, participation_id in zip(fresh, ids, strict=True):
-        marks = None if registration else target.days()
-        outcome = (None, None) if registration else _attendance(marks)
+    # A row whose "Attended" column says No (Zoom, a check-in list) is registered, not attended.
+    said = [target.first("attended") for target in fresh]
+    registered = [registration or came is not None for came in said]
+    for target, participation_id, came in zip(fresh, ids, said, strict=True):
+        only_registered = registration or came is False
+        marks = None if only_registered else target.days()
+        outcome = (None, None) if only_registered else _attendance(marks)
         if outcome not in judged:
             judged[outcome] = is_completed(
                 rule, attended=outcome[0], days_attended=outcome[1], module_days=plan.module_days
@@ -523,16 +527,18 @@ def _participations(
         "attended": attended,
         "completed": completed,
         "days_attended": days_attended,
-        "registered": Constant(registration),
+        "registered": registered,
         "pre_test_score": Constant(None),
         "post_test_score": Constant(None),
         "import_batch_id": Constant(batch_id),
     }
     _write(session, PARTICIPATION, columns, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
-    if registration:
-        _mark_registered(session, plan, already, batch_id)
-    else:
-        for name, values in _as_columns(_fill_attendance(session, plan, already, batch_id, rule)).items():
+    signed_up = [target for target in already if registration or target.first("attended") is not None]
+    if signed_up:
+        _mark_registered(session, plan, signed_up, batch_id)
+    came = [target for target in already if not registration and target.first("attended") is not False]
+    if came:
+        for name, values in _as_columns(_fill_attendance(session, plan, came, batch_id, rule)).items():
             days[name].extend(values)
     _write(session, AttendanceDay.__table__, days)
     return len(fresh), len(days["day"])

@@ -1,0 +1,188 @@
+"""Participant lists as the tools export them (tests/data/tools/participants/, layouts in its README): each is
+recognised, its own columns set aside, and its people imported with the right fields; an organisation type
+nobody knows imports the person with the type not recorded and one warning; Zoom's "Attended: No" registers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from programme.cli import main
+from programme.core.db import REPO_ROOT, session_scope
+from programme.importing import normalise
+from programme.importing.normalise import UnknownValue
+from programme.models import Gender, Organisation, OrgType, Participation, Person
+
+TOOLS = REPO_ROOT / "tests" / "data" / "tools" / "participants"
+
+
+def cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def module_cli(engine: Engine, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Engine:
+    """Course RC with module 1 (one day), on each backend, reached by the command line."""
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    assert cli(capsys, "course", "add", "--code", "RC", "--title", "Regional course")[0] == 0
+    module = ["--course", "RC", "--number", "1", "--title", "Module 1", "--start", "2026-03-13", "--end", "2026-03-13"]
+    assert cli(capsys, "module", "add", *module, "--city", "Bangkok", "--country", "TH")[0] == 0
+    return engine
+
+
+def import_json(capsys: pytest.CaptureFixture[str], name: str, *extra: str, code: int = 0) -> dict:
+    status, out, err = cli(
+        capsys, "import", "participants", str(TOOLS / name), "--course", "RC", "--module", "1", "--json", *extra
+    )
+    assert status == code, err
+    return json.loads(out)
+
+
+def people(engine: Engine) -> dict[str, tuple]:
+    """{e-mail: (full name, gender, organisation, its type, position, registered, attended)}."""
+    with session_scope(engine) as session:
+        rows = session.execute(
+            sa.select(
+                Person.email,
+                Person.full_name,
+                Person.gender,
+                Organisation.name,
+                Organisation.org_type,
+                Person.position,
+                Participation.registered,
+                Participation.attended,
+            )
+            .join(Participation, Participation.person_id == Person.id)
+            .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        ).all()
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def test_word_rules_read_partner_wording_and_refuse_to_guess_the_rest() -> None:
+    assert normalise.org_type("Lawyers network") == OrgType.LAWYERS
+    assert normalise.org_type("Faith-based group") == OrgType.FAITH_BASED
+    assert normalise.org_type("Migrant Workers Association") == OrgType.MIGRANT_COMMUNITY
+    assert normalise.org_type("Union") == OrgType.TRADE_UNION
+    assert normalise.org_type("Bar Concil") == OrgType.LAWYERS  # a misspelling, read by the fuzzy step
+    with pytest.raises(UnknownValue):
+        normalise.org_type("migrant workers union")  # two types' words: nothing guessed
+    with pytest.raises(UnknownValue):
+        normalise.org_type("Sports club")
+    assert normalise.gender("Woman") == Gender.FEMALE
+    assert normalise.attended("No") is False and normalise.attended("Yes") is True
+
+
+def test_microsoft_forms_anonymous_export(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "microsoft_forms_anonymous.csv")
+    assert report["tool"] == "Microsoft Forms" and report["written"] is True
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert roles["Email"] == "meta" and roles["Name"] == "meta" and roles["Start time"] == "meta"
+    assert roles["Email address"] == "email" and roles["Full name"] == "full_name"
+    assert (report["rows"], report["created"], report["errors"]) == (3, 3, [])
+    found = people(module_cli)
+    assert set(found) == {"siti.r@example.org", "rajan.thapa@example.org", "maria.santos@example.org"}
+    assert found["maria.santos@example.org"][:4] == (
+        "Maria Santos",
+        Gender.FEMALE,
+        "Lawyers for Migrants",
+        OrgType.LAWYERS,  # "Lawyers network": read by the word rule, not refused
+    )
+    assert found["rajan.thapa@example.org"][3] == OrgType.TRADE_UNION
+
+
+def test_column_option_overrides_one_mapping(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    # Taking the form's own Email column by choice: every row says "anonymous", so every row is refused.
+    report = import_json(capsys, "microsoft_forms_anonymous.csv", "--column", "email=Email", "--dry-run", code=1)
+    assert {item["header"]: item["role"] for item in report["columns"]}["Email"] == "email"
+    assert [error["row"] for error in report["errors"]] == [2, 3, 4]
+    status, _, err = cli(
+        capsys, "import", "participants", str(TOOLS / "microsoft_forms_anonymous.csv"), "--course", "RC",
+        "--module", "1", "--column", "email=No such column",
+    )  # fmt: skip
+    assert status == 2 and "No such column" in err and "Traceback" not in err
+    with session_scope(module_cli) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 0
+
+
+def test_zoom_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "zoom_webinar_attendee_report.csv")
+    assert report["tool"] == "Zoom" and report["list"] == "participants"
+    # The Attendee Details section: 4 rows, Nur Aisyah twice (she joined twice); host and panelist left out.
+    assert (report["rows"], report["created"], report["repeated"]) == (4, 3, 1)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert roles["Join Time"] == "meta" and roles["Attended"] == "attended" and roles["Organization"] == "organisation"
+    found = people(module_cli)
+    assert set(found) == {"nur.aisyah@example.org", "bikash.g@example.org", "lina.haddad@example.org"}
+    assert found["nur.aisyah@example.org"][2:] == ("Tenaganita", None, "Case worker", True, True)
+    # Attended: No → registered, not attended.
+    assert found["lina.haddad@example.org"][-2:] == (True, None)
+
+
+def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "eventbrite_attendee_report.csv")
+    assert report["tool"] == "Eventbrite" and (report["rows"], report["created"]) == (3, 3)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Company"], roles["Job Title"], roles["Order #"]) == ("organisation", "position", "meta")
+    found = people(module_cli)
+    assert found["thida.win@example.org"] == (
+        "Thida Win",
+        Gender.UNDISCLOSED,
+        "Foundation for Education and Development",
+        None,
+        "Field coordinator",
+        True,
+        True,
+    )
+    assert found["somchai.p@example.org"][-2:] == (True, None)  # not checked in: registered only
+
+
+def test_indico_registrants(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "indico_registrants.csv", "--list", "registration")
+    assert report["tool"] == "Indico" and (report["rows"], report["created"]) == (2, 2)
+    found = people(module_cli)
+    assert found["priya.nair@example.org"][2:] == ("Centre for Migration Studies", None, "Researcher", True, None)
+    with session_scope(module_cli) as session:
+        assert session.scalar(sa.select(Person.nationality).where(Person.email == "ahmad.karimi@example.org")) == "AFG"
+
+
+def test_unknown_org_types_import_with_one_warning(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "partner_list_unknown_types.csv")
+    assert report["tool"] is None
+    assert (report["rows"], report["valid"], report["created"], report["errors"]) == (5, 5, 5, [])
+    about_types = [item for item in report["warning_details"] if item["column"] == "Type of organisation"]
+    assert len(about_types) == 1
+    message = about_types[0]["message"]
+    assert "'Sports club' (2 rows)" in message and "'migrant workers union' (1 row)" in message
+    assert "Lawyers network" not in message and "Faith-based group" not in message
+    assert any(text.endswith(message) for text in report["warnings"])  # the text list keeps every warning
+    found = people(module_cli)
+    assert found["arif.h@example.org"][3] == OrgType.LAWYERS
+    assert found["grace.o@example.org"][3] == OrgType.FAITH_BASED
+    # Nothing guessed: the unknown ones are stored as not recorded.
+    assert [found[email][3] for email in ("tomas.r@example.org", "chen.w@example.org", "kamal.s@example.org")] == [
+        None,
+        None,
+        None,
+    ]
+
+
+def test_tool_option(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "eventbrite_attendee_report.csv", "--tool", "none", "--dry-run")
+    assert report["tool"] is None
+    status, _, err = cli(
+        capsys, "import", "participants", str(TOOLS / "indico_registrants.csv"), "--course", "RC", "--module", "1",
+        "--tool", "Spreadsheet Wizard",
+    )  # fmt: skip
+    assert status == 2 and "Spreadsheet Wizard" in err
+
+
+def test_fixture_readme_names_each_file() -> None:
+    readme = (TOOLS / "README.md").read_text(encoding="utf-8")
+    for path in sorted(Path(TOOLS).glob("*.csv")):
+        assert path.name in readme
