@@ -39,18 +39,24 @@ STANDARD_SCALES: tuple[Scale, ...] = (
         ("Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"),
     ),
     Scale("satisfaction", ("Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied")),
-    Scale("usefulness", ("Not at all useful", "Slightly useful", "Moderately useful", "Very useful", "Extremely useful")),
+    Scale(
+        "usefulness", ("Not at all useful", "Slightly useful", "Moderately useful", "Very useful", "Extremely useful")
+    ),
     Scale("usefulness", ("Not at all useful", "Slightly useful", "Useful", "Very useful", "Extremely useful")),
     Scale("usefulness", ("Not at all useful", "Slightly useful", "Somewhat useful", "Very useful", "Extremely useful")),
-    Scale("relevance", ("Not at all relevant", "Slightly relevant", "Moderately relevant", "Very relevant",
-                        "Extremely relevant")),  # fmt: skip
+    Scale(
+        "relevance",
+        ("Not at all relevant", "Slightly relevant", "Moderately relevant", "Very relevant", "Extremely relevant"),
+    ),  # fmt: skip
     Scale("quality", ("Very poor", "Poor", "Average", "Good", "Excellent")),
     Scale("quality", ("Very poor", "Poor", "Fair", "Good", "Excellent")),
     Scale("quality", ("Poor", "Fair", "Good", "Very good", "Excellent")),
 )
 _FOLDED = tuple((scale, scale.folded()) for scale in STANDARD_SCALES)
 # "4", "4 - Very good", "Very good (4)", "4/5", "4 stars", "★★★★": the number is the rating, whatever the words.
-_NUMBERED = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:(?:/|out of)\s*\d+)?\s*(?:stars?)?(?:\s*[-–—:.)(]\s*.*)?$|^.*[-–—:(]\s*\d+\)?$")
+_NUMBERED = re.compile(
+    r"^\s*\d+(?:[.,]\d+)?\s*(?:(?:/|out of)\s*\d+)?\s*(?:stars?)?(?:\s*[-–—:.)(]\s*.*)?$|^.*[-–—:(]\s*\d+\)?$"
+)
 _STARS = re.compile(r"^[★⭐☆]+$")
 
 
@@ -88,6 +94,11 @@ def wrong_scale(column: str, values: Iterable[object]) -> str | None:
     )
 
 
+def has_numbers(values: Iterable[object]) -> bool:
+    """Return whether some answer is a number ("4", "4 - Good", "4 stars", "★★★★")."""
+    return any(_NUMBERED.match(clean_text(value)) or star_rating(clean_text(value)) is not None for value in values)
+
+
 def column_labels(values: Iterable[object]) -> list[str]:
     """Return the distinct word labels of a column's answers, in first-seen order (numbers, N/A, stars left out)."""
     seen: dict[str, str] = {}
@@ -113,19 +124,31 @@ def knows_label(text: str) -> bool:
 
 
 def resolve_scale(
-    column: str, labels: Sequence[str], *, custom: Sequence[str] | None, file_labels: Sequence[str] = ()
+    column: str,
+    labels: Sequence[str],
+    *,
+    custom: Sequence[str] | None,
+    file_labels: Sequence[str] = (),
+    numbers: bool = False,
 ) -> list[str] | None:
     """Return the five labels (lowest first) a column's labels are read by, None for a column of numbers only.
 
     The labels given by the user or stored with the form come first when they hold every label; then the one
     standard scale that does, or, when several do but rate some label differently, the one that also holds
-    every label of the file's other rating columns. Otherwise raise ScaleProblem naming the labels.
+    every label of the file's other rating columns. Otherwise raise ScaleProblem naming the labels. One stray
+    answer among numbers (numbers=True) or known labels is left to the row errors.
     """
     if not labels:
         return None
     folded = {fold(label) for label in labels}
     if custom and folded <= {fold(label) for label in custom}:
         return list(custom)
+    known = [label for label in labels if knows_label(label)]
+    if len(labels) - len(known) == 1 and not known and numbers:
+        return None  # numbers and one stray answer ("=1+5"): the rows that hold it are errors
+    if len(known) >= 2 and len(labels) - len(known) == 1:
+        # One stray answer among a known scale's labels ("Quite nice"): the rows that hold it are errors.
+        labels, folded = known, {fold(label) for label in known}
     fits = fitting_scales(labels)
     if fits and _agree(fits, folded):
         return list(fits[0].labels)

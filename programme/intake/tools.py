@@ -39,8 +39,19 @@ PROFILES: tuple[ToolProfile, ...] = (
     ToolProfile(
         name="SurveyMonkey",
         signature=_keys("Respondent ID", "Collector ID"),
-        meta=_keys("Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
-                   "First Name", "Last Name", "Custom Data 1", "Custom Data 2", "Custom Data 3"),  # fmt: skip
+        meta=_keys(
+            "Respondent ID",
+            "Collector ID",
+            "Start Date",
+            "End Date",
+            "IP Address",
+            "Email Address",
+            "First Name",
+            "Last Name",
+            "Custom Data 1",
+            "Custom Data 2",
+            "Custom Data 3",
+        ),  # fmt: skip
         submitted=_keys("End Date", "Start Date"),
         response_id=header_key("Respondent ID"),
         two_row_header=True,
@@ -56,8 +67,16 @@ PROFILES: tuple[ToolProfile, ...] = (
     ToolProfile(
         name="Typeform",
         signature=_keys("Submit Date (UTC)", "Network ID"),
-        meta=_keys("#", "Response Type", "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID",
-                   "Ending", "Tags"),  # fmt: skip
+        meta=_keys(
+            "#",
+            "Response Type",
+            "Start Date (UTC)",
+            "Stage Date (UTC)",
+            "Submit Date (UTC)",
+            "Network ID",
+            "Ending",
+            "Tags",
+        ),  # fmt: skip
         submitted=_keys("Submit Date (UTC)"),
         response_id=header_key("#"),
     ),

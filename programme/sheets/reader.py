@@ -191,6 +191,8 @@ def read_table(
     header_index, score = _find_header(top, known, header_cell)
     if score < MIN_HEADER_MATCHES:
         raise UnreadableFile("No header row with recognisable column names was found in the first 30 rows.")
+    if sub_header and header_index > 0 and sub_header(top[header_index - 1], top[header_index]) is not None:
+        header_index -= 1  # the sub-labels row scored best (a wide matrix): the header is the row above it
     cells = top[header_index]
     merged = sub_header(cells, top[header_index + 1]) if sub_header and header_index + 1 < len(top) else None
     body_start = header_index + (2 if merged else 1)
