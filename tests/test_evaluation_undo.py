@@ -110,7 +110,7 @@ def test_undo_removes_unanswered_new_questions_and_clears_only_the_labels_it_set
     form.scale_labels = None
     standard = _count(session, Question)
     labels = "Mauvais, Passable, Bien, Très bien, Excellent"
-    data = csv_bytes("_uuid,Working with the media,Venue and food\nu1,Bien,Good\n")
+    data = csv_bytes("_uuid,Working with the media,Venue and food\nu1,Bien,4\n")
     import_evaluations(session, data=data, filename="fr.csv", module_id=module.id, scale_labels=labels)
     session.commit()
     assert json.loads(module_form(session, module.id).scale_labels)[0] == "Mauvais"

@@ -25,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluations.add_argument("--module", required=True, type=int, help="module number")
     evaluations.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
     evaluations.add_argument("--labels", help='the scale\'s five labels, lowest first: "Poor, Fair, Good, ..."')
+    evaluations.add_argument(
+        "--tool", help="the survey tool that made the export, when not recognised (SurveyMonkey, KoboToolbox, ...)"
+    )
     evaluations.add_argument("--json", action="store_true", help="one JSON object on stdout")
     evaluations.set_defaults(handler=run_import)
 
@@ -58,6 +61,7 @@ def run_import(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             scale_labels=args.labels,
             by=CLI_USER,
+            tool_name=args.tool,
         )
     if args.json:
         print_json(result.to_json())
@@ -67,6 +71,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def _print_import(result) -> None:
+    if result.tool:
+        print(f"This looks like a {result.tool} export.")
     for error in result.errors[:ERRORS_SHOWN]:
         print(f"Row {error.row}, column '{error.column}': {error.message}")
     if len(result.errors) > ERRORS_SHOWN:

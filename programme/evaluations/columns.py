@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from programme.evaluations.scales import is_blank, is_rating
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.intake.scales import knows_label
+from programme.intake.tools import ToolProfile, choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
@@ -44,6 +46,9 @@ META_KEYS = {header_key(name): role for role, names in META_SYNONYMS.items() for
 IDENTITY_KEYS = {header_key(name) for name in IDENTITY_COLUMNS}
 # A new column is a rating question when at least this share of its answers read as ratings.
 RATING_SHARE = 0.5
+# A column of at most this many distinct short answers, one a known scale label, is a scale.
+SCALE_LABELS_MAX = 7
+SCALE_LABEL_MAX = 40
 # KoboToolbox/ODK prefix a question with the groups it sits in: "evaluation/session_1: ...".
 _GROUP_PATH = re.compile(r"^(?:[A-Za-z_][\w.-]*/)+")
 
@@ -62,6 +67,8 @@ class ColumnPlan:
     meta: str | None = None  # which meta column ("_uuid", "_submission_time"...)
     attribute: RespondentAttributeKind | None = None  # which fact about the respondent ("respondent" columns)
     feeds_backlog: bool = False  # a question whose answers are suggestions for the next module
+    labels: list[str] | None = None  # the scale its word labels are read by (rating questions), lowest first
+    choices: list[tuple[str, str]] = field(default_factory=list)  # (1/0 column, choice) of a multiple-choice question
 
     @property
     def is_new(self) -> bool:
@@ -99,6 +106,7 @@ def plan_columns(
     questions: Sequence[Question],
     sessions: Sequence[AgendaSession],
     labels: Sequence[str] | None,
+    tool: ToolProfile | None = None,
 ) -> list[ColumnPlan]:
     """Return a plan for each column: meta, identity, a fact about the respondent, an existing question, or a new one.
 
@@ -110,8 +118,24 @@ def plan_columns(
     by_text = {fold(q.text): q for q in questions}
     by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
     plans = []
+    choices = choice_columns(columns, {column: list(frame[column]) for column in columns}) if tool else {}
+    carried: set[str] = set()
     for column in columns:
         key = header_key(strip_group_path(column))
+        if tool is not None and header_key(column) in tool.meta:
+            plans.append(ColumnPlan(column=column, role="meta", meta=header_key(column)))
+            continue
+        if column in choices:
+            question, _ = choices[column]
+            if question in columns or question in carried:
+                # The question's own column holds the answer (or an earlier choice column carries it).
+                plans.append(ColumnPlan(column=column, role="choice", text=question_text(question), meta=question))
+                continue
+            carried.add(question)
+            members = [(other, choice) for other, (parent, choice) in choices.items() if parent == question]
+            text = question_text(question)
+            plans.append(ColumnPlan(column=column, role="question", text=text, kind=QuestionKind.TEXT, choices=members))
+            continue
         if key in META_KEYS:
             plans.append(ColumnPlan(column=column, role="meta", meta=META_KEYS[key]))
             continue
@@ -163,7 +187,15 @@ def _kind_of(values: pd.Series, labels: Sequence[str] | None, *, linked: bool) -
     if not answered:
         return QuestionKind.RATING if linked else QuestionKind.TEXT
     ratings = sum(is_rating(value, labels) for value in answered)
-    return QuestionKind.RATING if ratings >= RATING_SHARE * len(answered) else QuestionKind.TEXT
+    if ratings >= RATING_SHARE * len(answered):
+        return QuestionKind.RATING
+    # A few short labels, some of them a scale's ("Very weak", "Weak", "Average"...): a scale whose order
+    # must be known before anything is read, never comments.
+    distinct = {fold(clean_text(value)) for value in answered}
+    short = all(len(clean_text(value)) <= SCALE_LABEL_MAX for value in answered)
+    if short and len(distinct) <= SCALE_LABELS_MAX and any(knows_label(clean_text(value)) for value in answered):
+        return QuestionKind.RATING
+    return QuestionKind.TEXT
 
 
 def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
@@ -172,6 +204,8 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
     for plan in plans:
         if plan.role == "meta":
             becomes = "survey tool's column (ignored)"
+        elif plan.role == "choice":
+            becomes = f"a choice of '{plan.text}' (read with the question)"
         elif plan.role == "identity":
             becomes = "who answered"
         elif plan.role == "respondent":
@@ -180,6 +214,10 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
             becomes = ("new question: " if plan.is_new else "question: ") + plan.text
             if plan.feeds_backlog:
                 becomes += " (suggestions for the next module)"
+            if plan.choices:
+                becomes += f" (multiple choice: {len(plan.choices)} choice columns)"
+            if plan.labels:
+                becomes += f" (scale: {', '.join(plan.labels)})"
         rows.append(
             {
                 "column": plan.column,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import PurePath
 from typing import Any
 
@@ -19,7 +20,11 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.columns import META_SYNONYMS, ColumnPlan, looks_like_header, plan_columns, plans_table
 from programme.evaluations.forms import add_question, create_form, form_questions, module_form, module_sessions
-from programme.evaluations.scales import UnknownAnswer, detect_labels, form_labels, is_blank, parse_labels, read_rating
+from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
+from programme.intake.headers import merge_sub_header
+from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
+from programme.intake.times import read_times
+from programme.intake.tools import ToolProfile, detect_tool, is_chosen, profile_named
 from programme.models import (
     Answer,
     ImportBatch,
@@ -73,6 +78,7 @@ class EvaluationImport:
     dry_run: bool = False
     form_id: int | None = None
     columns: list[ColumnPlan] = field(default_factory=list)
+    tool: str | None = None  # the survey tool the export was recognised as
 
     def to_json(self) -> dict[str, Any]:
         """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run."""
@@ -86,6 +92,7 @@ class EvaluationImport:
             "written": self.written,
             "dry_run": self.dry_run,
             "form_id": self.form_id,
+            "tool": self.tool,
         }
 
     def columns_table(self) -> pd.DataFrame:
@@ -102,27 +109,38 @@ def import_evaluations(
     dry_run: bool = False,
     scale_labels: Sequence[str] | str | None = None,
     by: str | None = None,
+    tool_name: str | None = None,
 ) -> EvaluationImport:
-    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong."""
+    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong.
+
+    A rating column's word labels are read only by a scale that holds them all, in order (the labels given,
+    the form's own, or one standard scale); otherwise the import stops naming the labels.
+    """
     module = session.get(Module, module_id)
     if module is None:
         raise NotFound("That module does not exist.")
-    table = read_table(data, filename, META_SYNONYMS, header_cell=looks_like_header)
+    table = read_table(data, filename, META_SYNONYMS, header_cell=looks_like_header, sub_header=merge_sub_header)
+    tool = _tool(tool_name, table.columns)
     form = module_form(session, module_id)
     custom = parse_labels(scale_labels)
-    labels = custom or (form_labels(form.scale_labels) if form else None)
+    # The form's labels count only when it stored its own (the default labels are no statement about a file).
+    labels = custom or (form_labels(form.scale_labels) if form and form.scale_labels else None)
     plans = plan_columns(
         table.columns,
         table.frame,
         questions=form_questions(session, form.id) if form else [],
         sessions=module_sessions(session, module_id),
         labels=labels,
+        tool=tool,
     )
     if not any(plan.role == "question" for plan in plans):
         raise ProgrammeError("The file has no question columns, only the survey tool's own columns.")
     result = EvaluationImport(rows=len(table.frame), dry_run=dry_run, form_id=form.id if form else None, columns=plans)
+    result.tool = tool.name if tool else None
     result.errors.extend(_duplicate_targets(plans, table.header_row))
-    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result)
+    unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
+    times = _times(table.frame, plans, tool, result)
+    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result, unreadable, times, tool)
     fresh = _new_rows(session, parsed, form.id if form else None, result)
     result.warnings.extend(_other_module_signs(module, parsed))
     asks_name = bool(form and form.asks_name)
@@ -136,9 +154,8 @@ def import_evaluations(
     undo: dict[str, Any] = {"form_created": form is None, "labels_set": None}
     if form is None:
         # A new form keeps the labels the export's answers used, so that paper entry and charts speak alike.
-        labels_used = custom or detect_labels(
-            value for plan in plans if plan.kind == QuestionKind.RATING for value in table.frame[plan.column]
-        )
+        scales = Counter(tuple(plan.labels) for plan in plans if plan.labels)
+        labels_used = custom or (list(scales.most_common(1)[0][0]) if scales else None)
         form = create_form(session, module_id=module_id, scale_labels=labels_used, by=by)
         result.form_id = form.id
     elif custom and not form.scale_labels:
@@ -151,6 +168,66 @@ def import_evaluations(
            data=data, filename=filename, by=by, undo=undo)  # fmt: skip
     result.written = True
     return result
+
+
+def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
+    """Return the tool named by the user (--tool) or recognised from the export's own columns."""
+    if not name:
+        return detect_tool(columns)
+    tool = profile_named(name)
+    if tool is None:
+        raise ProgrammeError(f"'{name}' is not a survey tool we know.")
+    return tool
+
+
+# A header naming a scale: a column of numbers 0-10 under it is a 0-10 question, not text.
+_SCALE_HINT = re.compile(r"0\s*(?:-|–|to)\s*10|likely|recommend|rate|rating|scale|score", re.IGNORECASE)
+
+
+def _resolve_scales(
+    plans: Sequence[ColumnPlan], frame: pd.DataFrame, custom: Sequence[str] | None, header_row: int,
+    result: EvaluationImport,
+) -> set[int]:  # fmt: skip
+    """Give each rating column the scale its labels are read by; return the plans that cannot be read."""
+    rating = [index for index, plan in enumerate(plans) if plan.role == "question" and plan.kind == QuestionKind.RATING]
+    labels = {index: column_labels(frame[plans[index].column]) for index in rating}
+    everything = [label for found in labels.values() for label in found]
+    unreadable: set[int] = set()
+    for index, plan in enumerate(plans):
+        if plan.role != "question" or plan.choices:
+            continue
+        hinted = plan.kind == QuestionKind.RATING or plan.session_id is not None or _SCALE_HINT.search(plan.column)
+        problem = wrong_scale(plan.column, frame[plan.column]) if hinted else None
+        if problem:
+            result.errors.append(RowError(row=header_row, column=plan.column, message=problem))
+            unreadable.add(index)
+            continue
+        if index not in labels:
+            continue
+        try:
+            plan.labels = resolve_scale(
+                plan.column,
+                labels[index],
+                custom=custom,
+                file_labels=everything,
+                numbers=has_numbers(frame[plan.column]),
+            )
+        except ScaleProblem as problem:
+            result.errors.append(RowError(row=header_row, column=plan.column, message=str(problem)))
+            unreadable.add(index)
+    return unreadable
+
+
+def _times(frame: pd.DataFrame, plans: Sequence[ColumnPlan], tool: ToolProfile | None, result: EvaluationImport):
+    """Return each row's submission time in UTC, read from the tool's time column (or the usual ones)."""
+    meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
+    names = (tool.submitted if tool else ()) + TIME_COLUMNS
+    column = next((meta[name] for name in names if name in meta), None)
+    if column is None:
+        return [None] * len(frame)
+    times = read_times(column, list(frame[column]))
+    result.warnings.extend(times.warnings)
+    return times.moments
 
 
 def _duplicate_targets(plans: Sequence[ColumnPlan], header_row: int) -> list[RowError]:
@@ -181,27 +258,33 @@ def _parse_rows(
     plans: Sequence[ColumnPlan],
     labels: Sequence[str] | None,
     result: EvaluationImport,
+    unreadable: set[int],
+    times: Sequence[datetime | None],
+    tool: ToolProfile | None,
 ) -> list[ParsedRow]:
     meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
+    id_column = meta.get(tool.response_id) if tool and tool.response_id else meta.get("_uuid")
     identity = next((plan.column for plan in plans if plan.role == "identity"), None)
     occurrences: Counter[str] = Counter()
     parsed = []
-    for (_, row), number in zip(frame.iterrows(), numbers, strict=True):
+    for (_, row), number, moment in zip(frame.iterrows(), numbers, times, strict=True):
         answers = []
         attributes: dict[RespondentAttributeKind, str] = {}
         about: list[tuple[int, None, str]] = []  # the facts as answers were fingerprinted before they had a role
         for index, plan in enumerate(plans):
             value = row[plan.column]
+            if plan.choices:
+                value = "; ".join(choice for column, choice in plan.choices if is_chosen(row[column]))
             if plan.role == "respondent" and not is_blank(value):
                 attributes[plan.attribute] = clean_text(value)[:ATTRIBUTE_VALUE_MAX]
                 about.append((index, None, clean_text(value)))
-            if plan.role != "question" or is_blank(value):
+            if plan.role != "question" or is_blank(value) or index in unreadable:
                 continue
             if plan.kind == QuestionKind.TEXT:
                 answers.append((index, None, clean_text(value)))
                 continue
             try:
-                answers.append((index, read_rating(value, labels), None))
+                answers.append((index, read_rating(value, plan.labels or labels, only_labels=bool(plan.labels)), None))
             except UnknownAnswer as error:
                 result.errors.append(RowError(row=number, column=plan.column, message=str(error)))
         if not answers:
@@ -210,8 +293,8 @@ def _parse_rows(
         parsed.append(
             ParsedRow(
                 row=number,
-                external_id=_external_id(row, meta, sorted(answers + about), occurrences),
-                submitted_at=_submitted_at(row, meta),
+                external_id=_external_id(row, id_column, meta, sorted(answers + about), occurrences),
+                submitted_at=moment,
                 identity=clean_text(row[identity]) if identity else None,
                 answers=answers,
                 attributes=attributes,
@@ -244,35 +327,17 @@ def _other_module_signs(module: Module, rows: list[ParsedRow]) -> list[str]:
     ]
 
 
-def _external_id(row: pd.Series, meta: dict[str, str], answers: list, occurrences: Counter[str]) -> str:
-    """Return the survey's own id (_uuid); without one, a fingerprint of the row that a re-import repeats."""
-    if "_uuid" in meta and clean_text(row[meta["_uuid"]]):
-        return clean_text(row[meta["_uuid"]])[:EXTERNAL_ID_MAX]
+def _external_id(
+    row: pd.Series, id_column: str | None, meta: dict[str, str], answers: list, occurrences: Counter[str]
+) -> str:
+    """Return the survey's own id (_uuid, Respondent ID...); without one, a fingerprint that a re-import repeats."""
+    if id_column and clean_text(row[id_column]):
+        return clean_text(row[id_column])[:EXTERNAL_ID_MAX]
     stamp = "|".join(clean_text(row[meta[name]]) for name in TIME_COLUMNS if name in meta)
     digest = hashlib.sha256(json.dumps([stamp, answers], ensure_ascii=False).encode()).hexdigest()[:40]
     # Identical rows in one file are different people (e.g. two paper forms typed alike): number them.
     occurrences[digest] += 1
     return f"row-{digest}-{occurrences[digest]}"
-
-
-def _submitted_at(row: pd.Series, meta: dict[str, str]) -> datetime | None:
-    for name in TIME_COLUMNS:
-        text = clean_text(row[meta[name]]) if name in meta else ""
-        if text:
-            moment = _parse_moment(text)
-            if moment is not None:
-                return moment
-    return None
-
-
-def _parse_moment(text: str) -> datetime | None:
-    """Return a time in UTC from ISO 8601 (survey tools) or another common form; naive times are taken as UTC."""
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = pd.to_datetime(text, utc=True, errors="coerce", dayfirst=True)
-        return None if pd.isna(parsed) else parsed.to_pydatetime()
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _new_rows(

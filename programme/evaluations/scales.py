@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from programme.core.errors import ProgrammeError
+from programme.intake.scales import NOT_APPLICABLE, star_rating
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 from programme.people.names import clean_text, fold
 
@@ -17,7 +18,8 @@ DEFAULT_SCALE_LABELS = ("Poor", "Fair", "Good", "Very good", "Excellent")
 SCALE_SIZE = RATING_MAX - RATING_MIN + 1
 
 # Answers that mean "no answer": left blank, crossed out, or not applicable.
-BLANK_ANSWERS = frozenset({"", "-", "--", ".", "n a", "na", "none", "nil", "not applicable", "no answer", "skip"})
+# N/A, "Don't know" (NOT_APPLICABLE) are no rating either: kept out of n and the mean.
+BLANK_ANSWERS = frozenset({"", "-", "--", ".", "none", "nil", "no answer", "skip"}) | NOT_APPLICABLE
 
 # The 5-point label families survey tools and paper forms use, folded (lower case, no accents or punctuation).
 _FAMILIES: tuple[tuple[str, ...], ...] = (
@@ -89,28 +91,33 @@ def _custom_labels(labels: tuple[str, ...]) -> dict[str, int]:
 _fold = lru_cache(maxsize=4096)(fold)
 
 
-def read_rating(value: object, labels: Sequence[str] | None = None) -> int | None:
+def read_rating(value: object, labels: Sequence[str] | None = None, *, only_labels: bool = False) -> int | None:
     """Return the rating 1-5 an answer gives, None for a blank one; raise UnknownAnswer otherwise.
 
-    A form's own labels (five, lowest first) are tried before the standard families.
+    A form's own labels (five, lowest first) are tried before the standard families; with only_labels (the
+    scale an import decided for the column) no other family's label is read.
     """
     text = clean_text(value)
     if is_blank(text):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _in_range(float(value), text)
+    stars = star_rating(text)
+    if stars is not None:
+        return _in_range(float(stars), text)
     custom = _custom_labels(tuple(labels or ()))
     folded = _fold(text)
     if folded in custom:
         return custom[folded]
-    if folded in STANDARD_LABELS:
+    if folded in STANDARD_LABELS and not only_labels:
         return STANDARD_LABELS[folded]
     leading = _LEADING_NUMBER.match(text)
     if leading:
         return _number_with_label(leading.group(1), leading.group(2), text, custom)
     trailing = _TRAILING_NUMBER.match(text)
     # "Day - 2" is not a rating: a number after the words counts only when the words are a label.
-    if trailing and fold(trailing.group(1)) in (custom.keys() | STANDARD_LABELS.keys()):
+    known = custom.keys() if only_labels else custom.keys() | STANDARD_LABELS.keys()
+    if trailing and fold(trailing.group(1)) in known:
         return _number_with_label(trailing.group(2), trailing.group(1), text, custom)
     raise UnknownAnswer(f"'{text}' is not a rating from {RATING_MIN} to {RATING_MAX} or a label we know.")
 

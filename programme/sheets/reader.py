@@ -161,6 +161,7 @@ def read_table(
     synonyms: Mapping[str, Sequence[str]],
     *,
     header_cell: Callable[[str], bool] | None = None,
+    sub_header: Callable[[list[str], list[str]], list[str] | None] | None = None,
 ) -> SheetTable:
     """Return the list in a file: the sheet and header row that best match the synonyms, blank rows dropped.
 
@@ -190,8 +191,13 @@ def read_table(
     header_index, score = _find_header(top, known, header_cell)
     if score < MIN_HEADER_MATCHES:
         raise UnreadableFile("No header row with recognisable column names was found in the first 30 rows.")
-    header = _unique([cell or f"Column {i + 1}" for i, cell in enumerate(top[header_index])])
-    frame, numbers = _body(itertools.chain(top[header_index + 1 :], rows), header, first=header_index + 2)
+    if sub_header and header_index > 0 and sub_header(top[header_index - 1], top[header_index]) is not None:
+        header_index -= 1  # the sub-labels row scored best (a wide matrix): the header is the row above it
+    cells = top[header_index]
+    merged = sub_header(cells, top[header_index + 1]) if sub_header and header_index + 1 < len(top) else None
+    body_start = header_index + (2 if merged else 1)
+    header = _unique([cell or f"Column {i + 1}" for i, cell in enumerate(merged or cells)])
+    frame, numbers = _body(itertools.chain(top[body_start:], rows), header, first=body_start + 1)
     return SheetTable(
         sheet=name, header_row=header_index + 1, columns=list(frame.columns), frame=frame, row_numbers=numbers
     )
