@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
-from programme.models import Course, Module, ParticipationRole
+from programme.models import Course, Module, Organisation, ParticipationRole
 from programme.people.countries import country_name
 from programme.reach.filters import UNKNOWN, ReachFilter, participations
 
@@ -128,7 +128,12 @@ def organisations_by_type(frame: pd.DataFrame) -> pd.DataFrame:
     return totals.sort_values(["organisations", "org_type"], ascending=[False, True], ignore_index=True)
 
 
+# The placeholders erasure links an erased person to ("(erased) NGO", access/erasure.py) are no organisation reached.
+_ERASED = sa.select(Organisation.id).where(Organisation.name.like("(erased) %")).scalar_subquery()
+
+
 def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
     """Return how many distinct organisations the people in the selection work for."""
     p = participations(reach_filter, ["organisation_id"])
-    return int(session.scalar(sa.select(sa.func.count(sa.distinct(p.c.organisation_id)))) or 0)
+    real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
+    return int(session.scalar(sa.select(sa.func.count(sa.distinct(real)))) or 0)
