@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from programme.cli.common import command_group, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
-from programme.courses.catalogue import courses_table, get_module, modules_table
+from programme.courses.catalogue import courses_table, modules_table
 from programme.models import ModuleStatus, Scope
 from programme.planning.agenda_import import AgendaImportReport, import_agenda
 
@@ -60,9 +60,9 @@ def run_import_agenda(args: argparse.Namespace) -> int:
             raise UnreadableFile(f"The file '{args.file}' was not found.")
         data = path.read_bytes()
         with session_scope(ready_engine()) as session:
-            module = get_module(session, args.course, args.module)
+            module = module_id(session, args.course, args.module)
             report = import_agenda(
-                session, data=data, filename=path.name, module_id=module.id, dry_run=args.dry_run, by=CLI_USER
+                session, data=data, filename=path.name, module_id=module, dry_run=args.dry_run, by=CLI_USER
             )
     except UnreadableFile as error:
         if args.json:

@@ -44,6 +44,19 @@ def get_module(session: Session, course_code: str, number: int) -> Module:
     return module
 
 
+def get_module_by_id(session: Session, module_id: int) -> Module:
+    """Return the module with this id, or raise NotFound."""
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("That module no longer exists; pick another one.")
+    return module
+
+
+def course_code_of(session: Session, module: Module) -> str:
+    """Return the code of the module's course (for messages that name a module as users do)."""
+    return session.scalar(sa.select(Course.code).where(Course.id == module.course_id))
+
+
 def add_course(
     session: Session,
     *,
