@@ -12,7 +12,6 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from programme.attendance import CompletionRule, set_completion_rule
 from programme.charts.planning import day_timeline, hours_by, programme_timeline
 from programme.core.errors import ProgrammeError
 from programme.courses.catalogue import (
@@ -41,6 +40,7 @@ from programme.models import (
 )
 from programme.people.names import name_key
 from programme.planning import agenda, attendance, backlog, exports, next_steps, partners, templates
+from programme.planning.attendance import CompletionRule, set_completion_rule
 from programme.planning.checks import check_agenda, long_days
 from programme.planning.planned import PlannedSession
 from programme.planning.validation import parse_day, parse_method, parse_time, split_names
@@ -412,8 +412,8 @@ def test_attendance_by_day_sets_days_and_completed_by_the_rule(session: Session,
 
 
 def test_changing_the_rule_applies_it_to_every_module_with_one_audit_entry(session: Session, kl) -> None:
-    from programme.attendance import completion_rule
     from programme.models import AuditEntry
+    from programme.planning.attendance import completion_rule
 
     budi = _participant(session, kl.id, "Budi Santoso")
     attendance.mark_attendance(session, participation_id=budi.id, days_present={1: True, 2: True, 4: True}, by=None)
