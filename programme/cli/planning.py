@@ -9,7 +9,7 @@ from pathlib import Path
 from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
-from programme.courses.catalogue import courses_table, modules_table
+from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
 from programme.models import ModuleStatus, Scope
 from programme.planning.agenda_import import AgendaImportReport, import_agenda
 
@@ -103,7 +103,7 @@ def _print_report(report: AgendaImportReport) -> None:
 
 def run_course_list(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        frame = courses_table(session, year=args.year, country=args.country, scope=args.scope)
+        frame = courses_table(session, CourseFilter(year=args.year, country=args.country, scope=args.scope))
     if args.json:
         print_json(frame.drop(columns=["course_id"]).to_dict("records"))
         return 0
@@ -119,9 +119,10 @@ def run_course_list(args: argparse.Namespace) -> int:
 
 def run_module_list(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        frame = modules_table(
-            session, year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
+        chosen = ModuleFilter(
+            year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
         )
+        frame = modules_table(session, chosen)
     if args.json:
         print_json(frame.to_dict("records"))
         return 0
