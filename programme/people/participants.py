@@ -188,6 +188,7 @@ def participations_table(
 ) -> pd.DataFrame:
     """Return one row per participation (course, module, role, attendance) with the person, masked for the user.
 
+    module_id keeps one module's participations, else course_code one course's (default: every course).
     publication: the table leaves the team (an export for partners), so contact fields follow each person's
     consent (programme.access.privacy.mask_people); otherwise the team's view (programme.access.privacy.team_view).
     """
