@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from programme.access.privacy import team_view
-from programme.attendance import completion_rule
 from programme.charts.planning import day_timeline, hours_chart
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
 from programme.people.contacts import module_contacts, with_contacts
 from programme.planning import agenda, attendance, exports, methods, templates
+from programme.planning.attendance import completion_rule
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.web import ui
 from programme.web.display import md_text, readable

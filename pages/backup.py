@@ -7,7 +7,6 @@ from pathlib import Path
 
 import streamlit as st
 
-from programme.access import audit
 from programme.access.backup import backup, restore
 from programme.core.db import is_sqlite
 from programme.core.errors import ProgrammeError
@@ -26,12 +25,8 @@ if st.button("Prepare backup", type="primary"):
     folder = Path(tempfile.mkdtemp(prefix="programme-backup-"))
     try:
         with st.spinner("Copying the database…"):
-            path = backup(engine, folder / f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}")
-            data, name = path.read_bytes(), path.name
-        with ui.db() as session:
-            audit.record(
-                session, action="export", username=user.username, entity="backup", summary="database backup downloaded"
-            )
+            name = f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}"
+            data = backup(engine, folder / name, by=user.username).read_bytes()
         st.download_button("Download backup", data, file_name=name, mime="application/octet-stream")
     except ProgrammeError as error:
         ui.show_error(error)

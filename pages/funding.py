@@ -6,7 +6,6 @@ import streamlit as st
 from programme import funding
 from programme.core.errors import ProgrammeError
 from programme.courses.search import course_choices, module_choices
-from programme.models import Module
 from programme.web import ui
 from programme.web.display import readable
 
@@ -118,8 +117,7 @@ def link_form(grants: dict[str, str]) -> None:
                 if module_id is None:
                     funding.link_course(session, reference=reference, course_code=code, by=user.username)
                 else:
-                    number = session.get(Module, module_id).number
-                    funding.link_module(session, reference=reference, course_code=code, number=number, by=user.username)
+                    funding.link_module(session, reference=reference, module_id=module_id, by=user.username)
             ui.done(f"Grant {reference} now funds {code if module_id is None else modules[module_id]}.")
         except ProgrammeError as error:
             ui.show_error(error)

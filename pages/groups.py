@@ -158,8 +158,7 @@ if generate.button("Generate groups", type="primary", key="generate"):
         with st.spinner("Mixing the groups…"), ui.db() as db:
             plan = store.make_module_groups(
                 db,
-                course_code=module["course"],
-                module_number=int(module["number"]),
+                module_id=module_id,
                 groups=None if by_size else int(amount),
                 size=int(amount) if by_size else None,
                 seed=int(seed),

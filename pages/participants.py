@@ -11,7 +11,7 @@ from programme.access.erasure import forget_person
 from programme.alumni.profile import CONSENT_FLAGS
 from programme.core.errors import ProgrammeError
 from programme.courses.search import PICKER_LIMIT, course_choices, module_choices
-from programme.models import Gender, Module, OrgType, UserRole
+from programme.models import Gender, OrgType, UserRole
 from programme.people.consent import module_people, set_consent_many
 from programme.people.countries import country_name
 from programme.people.duplicates import possible_duplicates
@@ -351,10 +351,6 @@ st.caption(
 )
 export_format = st.radio("Format", [".xlsx", ".csv"], horizontal=True, key="people_format")
 if st.button("Prepare the export", key="people_export"):
-    module_number = None
-    if module_id is not None:
-        with ui.db() as session:
-            module_number = session.get(Module, module_id).number
     try:
         with ui.db() as session:
             data, count = export_participants(
@@ -362,7 +358,7 @@ if st.button("Prepare the export", key="people_export"):
                 user=user,
                 file_name=f"participants{export_format}",
                 course_code=None if course == ALL else course,
-                module_number=module_number,
+                module_id=module_id,
             )
     except ProgrammeError as error:
         ui.show_error(error)

@@ -1,4 +1,8 @@
-"""Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py)."""
+"""Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py).
+
+Every backup is audited wherever it is made (the Backup page, `python -m programme backup`): a backup is a copy
+of every person's data leaving the database.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
-from programme.core.db import is_sqlite
+from programme.access import audit
+from programme.core.db import is_sqlite, session_scope
 from programme.core.errors import ProgrammeError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -19,8 +24,29 @@ PG_DUMP_MAGIC = b"PGDMP"
 BACKUP_PAGES_PER_STEP = 1024
 
 
-def backup(engine: Engine, out: Path) -> Path:
-    """Write a consistent copy of the database to out, while the app may be running; return out."""
+def backup(engine: Engine, out: Path, *, by: str | None) -> Path:
+    """Write a consistent copy of the database to out, while the app may be running, audited; return out.
+
+    The audit entry (action export, entity backup, naming `by`) is written once the copy is whole; if it cannot be
+    written, the copy is removed, so no backup exists that the audit trail does not show.
+    """
+    out = copy_database(engine, out)
+    try:
+        with session_scope(engine) as session:
+            audit.record(
+                session, action="export", username=by, entity="backup", summary=f"database backup made ({out.name})"
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def copy_database(engine: Engine, out: Path) -> Path:
+    """Write a consistent copy of the database to out, unaudited (backup() audits it); return out.
+
+    For backup() and for copying databases that are not the app's (restore's checks and their tests).
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
@@ -79,4 +105,4 @@ def run_pg(
 
 from programme.access.restore import restore  # noqa: E402 - restore builds on run_pg above
 
-__all__ = ["backup", "restore", "run_pg"]
+__all__ = ["backup", "copy_database", "restore", "run_pg"]
