@@ -232,3 +232,21 @@ def test_course_and_module_lists_filter(cli_db: str, capsys) -> None:
     assert json.loads(capsys.readouterr().out) == []
     assert main(["course", "list", "--scope", "national"]) == 0
     assert "NP-MYS" in capsys.readouterr().out
+
+
+def test_the_json_has_the_shared_intake_keys(cli_db: str, tmp_path: Path, capsys) -> None:
+    """Agenda, participant and evaluation imports report in one shape: tool, columns, warning_details."""
+    path = tmp_path / "agenda.xlsx"
+    path.write_bytes(_xlsx(MESSY_AGENDA))
+    code, report = _run(capsys, path, "--dry-run")
+    assert code == 0 and report["tool"] is None
+    assert report["columns"] == [
+        {"header": "Date", "role": "day"},
+        {"header": "Time", "role": "start"},
+        {"header": "Session", "role": "title"},
+        {"header": "Format", "role": "method"},
+        {"header": "Resource person", "role": "resource_person"},
+        {"header": "Room", "role": "room"},
+    ]
+    assert [item["message"] for item in report["warning_details"]] == report["warnings"]
+    assert all(item["column"] is None for item in report["warning_details"])

@@ -11,6 +11,7 @@ from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, UnknownValue, clean, is_blank
 from programme.importing.vocabulary import UnknownValues
+from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
@@ -30,18 +31,6 @@ MAX_LENGTH = {
 SUMMARY_NAMES = frozenset({"total", "totals", "grand total", "sum", "subtotal", "count"})
 # Fields whose text is kept as written (after cleaning).
 TEXT_FIELDS = ("position", "languages", "expertise")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """An unusable value: the spreadsheet row (1-based, as shown), the column's header, and why."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
