@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -15,6 +16,7 @@ from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
 from programme.importing.validate import PersonRow, validate_rows
+from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_mappings
 from programme.importing.vocabulary import UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
@@ -59,6 +61,8 @@ class ImportPlan:
     rows: list[PlannedRow]
     index: PeopleIndex
     notes: list[ImportWarning] = field(default_factory=list)
+    # The distinct values of gender or organisation type that nothing recognised, per column (for the page).
+    unknown: list[UnknownValues] = field(default_factory=list)
     previous_batches: list[int] = field(default_factory=list)
     list_kind: ListKind = ListKind.PARTICIPANTS
     detected_kind: ListKind = ListKind.PARTICIPANTS
@@ -143,11 +147,14 @@ def build_plan(
     file_name: str,
     file_hash: str,
     list_kind: ListKind | str | None = None,
+    value_mappings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ImportPlan:
     """Return what importing the sheet into the module would do; writes nothing.
 
     list_kind says what the list is (registration, participants, attendance); None takes the kind detected
     from the columns. A registration list's day columns are not read; an attendance sheet needs them.
+    value_mappings ({field: {folded text: value}}) are the organisation's own mappings of values the vocabulary
+    does not know; None reads the ones saved (value_mappings.saved_mappings).
     """
     if not mapping.has_name():
         raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
@@ -166,7 +173,9 @@ def build_plan(
         )
         mapping = replace(mapping, fields=dict(mapping.fields), days={})
     unknown: list[UnknownValues] = []
-    people = validate_rows(table, mapping, unknown)
+    mappings = saved_mappings(session) if value_mappings is None else value_mappings
+    own = {name: mapped_values(mappings, name) for name in MAPPABLE}
+    people = validate_rows(table, mapping, unknown, own)
     if not people:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
     index = load_index(session, module.id)
@@ -185,6 +194,7 @@ def build_plan(
         list_kind=kind,
         detected_kind=detected,
     )
+    plan.unknown = unknown
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)
