@@ -3,6 +3,7 @@ column's role (CLI and plan). Figures computed here by hand from the small files
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from programme.core.errors import ProgrammeError
 from programme.evaluations import apply_evaluations, module_summary, plan_evaluations
 from programme.models import Answer, ImportBatch, Response
 from tests.test_evaluations import csv_bytes, make_module
-from tests.test_intake_tools import TOOLS
+from tests.test_intake_tools import TOOLS, rows_of
 
 # A sheet typed by hand: "Overall" holds 1-5 ratings, but "Day attended" (1, 2, 3) is no rating at all.
 TYPED = "_uuid,Overall,Day attended,Comments\nu1,4,1,Thank you\nu2,5,2,\nu3,3,3,Long days\n"
@@ -95,3 +96,61 @@ def test_cli_column_option(cli_module: str, tmp_path: Path, capsys: pytest.Captu
     assert "not a column role" in err and "Traceback" not in err
     assert main([*args, "--column", "rating=Missing"]) == 2
     assert "no column 'Missing'" in capsys.readouterr().err
+
+
+# --- the page: Forms and entry › Import an export (AppTest; the upload is put where the uploader keeps it) ---
+
+
+def _entry_page(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, name: str, data: bytes):
+    from programme.core.db import make_engine, session_scope
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        module_id = make_module(session, code="EVP").id
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    app.session_state["evaluation_export"] = {"name": name, "data": data}
+    app = app.selectbox(key="entry_module").set_value(module_id).run()
+    assert not app.exception, app.exception
+    return app, hashlib.sha256(data).hexdigest()[:12]
+
+
+def test_entry_page_shows_the_tool_and_a_column_role_can_be_changed(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from programme.core.db import make_engine
+
+    data = (TOOLS / "typeform.csv").read_bytes()
+    app, digest = _entry_page(sqlite_url, monkeypatch, "typeform.csv", data)
+    assert any(info.value == "This looks like a Typeform export." for info in app.info)
+    assert {metric.label: metric.value for metric in app.metric}["New questions"] == "2"
+    app = app.selectbox(key=f"role_column_{digest}").set_value("What was most useful?").run()
+    app = app.selectbox(key=f"role_{digest}_What was most useful?").set_value("meta").run()
+    assert not app.exception, app.exception
+    assert {metric.label: metric.value for metric in app.metric}["New questions"] == "1"
+    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    assert not app.exception, app.exception
+    responses = len(rows_of("typeform.csv"))
+    assert any(f"Imported {responses} responses" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        texts = session.scalars(sa.select(Answer.text).where(Answer.text.is_not(None))).all()
+        assert texts == []  # the text column was set aside: no answer of it imported
+        assert _counts(session)[0] == responses
+
+
+def test_entry_page_asks_the_order_of_unknown_labels(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from programme.core.db import make_engine
+
+    data = csv_bytes("_uuid,Overall quality\nu1,Very weak\nu2,Strong\nu3,Average\nu4,Weak\nu5,Very strong\n")
+    app, digest = _entry_page(sqlite_url, monkeypatch, "f.csv", data)
+    assert any("are not a scale we know" in warning.value for warning in app.warning)
+    assert not any(button.key == "import_evaluations" for button in app.button)
+    for place, label in enumerate(["Very weak", "Weak", "Average", "Strong", "Very strong"]):
+        app = app.selectbox(key=f"label_{digest}_{place}").set_value(label).run()
+    assert not app.exception, app.exception
+    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    assert any("Imported 5 responses" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        # By hand: Very weak 1, Strong 4, Average 3, Weak 2, Very strong 5.
+        assert session.scalar(sa.select(sa.func.avg(Answer.rating))) == pytest.approx((1 + 4 + 3 + 2 + 5) / 5)

@@ -38,7 +38,7 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text
-from programme.sheets import read_table
+from programme.sheets import header_key, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -143,6 +143,8 @@ def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
     """Return the tool named by the user (--tool) or recognised from the export's own columns."""
     if not name:
         return detect_tool(columns)
+    if header_key(name) in ("none", "generic"):
+        return None  # a sheet typed by hand: no tool's columns set aside
     tool = profile_named(name)
     if tool is None:
         raise ProgrammeError(f"'{name}' is not a survey tool we know.")
