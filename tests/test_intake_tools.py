@@ -168,3 +168,28 @@ def test_the_json_has_the_shared_intake_keys(session: Session) -> None:
     assert found["tool"] == "Google Forms" and found["written"] is False and found["dry_run"] is True
     assert [item["message"] if item["column"] is None else f"Column '{item['column']}': {item['message']}"
             for item in found["warning_details"]] == found["warnings"]  # fmt: skip
+
+
+def test_odk_central_group_paths_meta_and_utc_submission_dates(session: Session) -> None:
+    module = make_module(session)
+    body = rows_of("odk_central.csv")
+    result, summary = imported(session, "odk_central.csv", module.id)
+    assert result.tool == "ODK Central" and result.created == len(body) == 4
+    roles = {item["header"]: item["role"] for item in result.to_json()["columns"]}
+    for meta in ("start", "end", "meta-instanceID", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+                 "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"):  # fmt: skip
+        assert roles[meta] == "meta", meta
+    assert (roles["SubmissionDate"], roles["KEY"]) == ("submitted", "response id")
+    assert {roles[f"evaluation-topics/{choice}"] for choice in ("lobbying", "cedaw", "media")} == {"choice"}
+    # The group path "evaluation-" is off; the session's question is tied to the agenda's session.
+    assert summary["Treaty body reporting"]["session"] == "Treaty body reporting"
+    assert n_mean(summary["Treaty body reporting"]) == expected([row[3] for row in body]) == (3, 4.0)
+    # Choice names as Central exports them ("very_poor"): Very poor, Poor, Average, Good, Excellent.
+    overall = [row[4].replace("_", " ").capitalize() for row in body]
+    assert n_mean(summary["Overall"]) == expected(overall, QUALITY) == (4, 3.25)
+    assert summary["Topics"]["kind"] == "text" and summary["Comments"]["n"] == 2
+    stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
+    # By hand: SubmissionDate is UTC ("Z"); the milliseconds are dropped.
+    assert stored == [datetime.fromisoformat(row[0][:19]).replace(tzinfo=UTC) for row in body]
+    external = sorted(session.scalars(sa.select(Response.external_id)))
+    assert external == sorted(row[11] for row in body)

@@ -76,14 +76,21 @@ class ColumnPlan:
         return self.role == "question" and self.question_id is None
 
 
-def strip_group_path(column: str) -> str:
-    """Return a column name without the survey's group path: "evaluation/overall" → "overall"."""
-    return _GROUP_PATH.sub("", clean_text(column))
+def strip_group_path(column: str, separator: str = "/") -> str:
+    """Return a column name without the survey's group path: "evaluation/overall" → "overall".
+
+    ODK Central joins groups with "-" ("evaluation-overall"): with separator "-", an XML name (no spaces) loses
+    what stands before its last "-".
+    """
+    text = _GROUP_PATH.sub("", clean_text(column))
+    if separator != "/" and separator in text and not any(ch.isspace() for ch in text):
+        text = text.rsplit(separator, 1)[1] or text
+    return text
 
 
-def question_text(column: str) -> str:
+def question_text(column: str, separator: str = "/") -> str:
     """Return the question text a column stands for: group path off, "_" as spaces, first letter capital."""
-    text = clean_text(strip_group_path(column).replace("_", " "))
+    text = clean_text(strip_group_path(column, separator).replace("_", " "))
     return text[:1].upper() + text[1:]
 
 
@@ -121,8 +128,9 @@ def plan_columns(
     plans = []
     choices = choice_columns(columns, {column: list(frame[column]) for column in columns}) if tool else {}
     carried: set[str] = set()
+    separator = tool.group_separator if tool else "/"
     for column in columns:
-        key = header_key(strip_group_path(column))
+        key = header_key(strip_group_path(column, separator))
         if tool is not None and header_key(column) in tool.meta:
             plans.append(ColumnPlan(column=column, role="meta", meta=header_key(column)))
             continue
@@ -130,11 +138,12 @@ def plan_columns(
             question, _ = choices[column]
             if question in columns or question in carried:
                 # The question's own column holds the answer (or an earlier choice column carries it).
-                plans.append(ColumnPlan(column=column, role="choice", text=question_text(question), meta=question))
+                text = question_text(question, separator)
+                plans.append(ColumnPlan(column=column, role="choice", text=text, meta=question))
                 continue
             carried.add(question)
             members = [(other, choice) for other, (parent, choice) in choices.items() if parent == question]
-            text = question_text(question)
+            text = question_text(question, separator)
             plans.append(ColumnPlan(column=column, role="question", text=text, kind=QuestionKind.TEXT, choices=members))
             continue
         if key in META_KEYS:
@@ -143,14 +152,14 @@ def plan_columns(
         if key in IDENTITY_KEYS:
             plans.append(ColumnPlan(column=column, role="identity"))
             continue
-        text = question_text(column)
+        text = question_text(column, separator)
         linked = linked_session(text, sessions)
         attribute = respondent_attribute(text)
         if attribute is not None and linked is None:
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
         kind = _kind_of(frame[column], labels, linked=linked is not None)
-        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column)))
+        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column, separator)))
         if existing is None and linked is not None and kind == QuestionKind.RATING:
             existing = by_session.get(linked.id)
         if existing is not None:
