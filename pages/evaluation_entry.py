@@ -75,13 +75,12 @@ def choose_tool(detected: str | None, digest: str) -> str | None:
 
 
 def choose_roles(preview, digest: str) -> dict[str, str]:
-    """Show what each column is read as; the user may give one column another role. Return {header: role}."""
-    st.dataframe(preview.columns_table(), hide_index=True, width="stretch")
+    """Let the user give a column another role than the one detected. Return {header: role}."""
     headers = [item["header"] for item in preview.columns]
     with st.expander("Change what a column is read as"):
         column = st.selectbox("Column", headers, key=f"role_column_{digest}")
         current = next(item["role"] for item in preview.columns if item["header"] == column)
-        st.selectbox(f"Read as (now: {current})", [AS_DETECTED, *COLUMN_ROLES], key=f"role_{digest}_{column}",
+        st.selectbox(f"Read as (detected: {current})", [AS_DETECTED, *COLUMN_ROLES], key=f"role_{digest}_{column}",
                      format_func=lambda role: ROLE_WORDS.get(role, role))  # fmt: skip
     roles = {header: st.session_state.get(f"role_{digest}_{header}", AS_DETECTED) for header in headers}
     return {header: role for header, role in roles.items() if role != AS_DETECTED}
@@ -115,12 +114,14 @@ def import_export(upload: dict, custom: str) -> None:
             if tool is not None:
                 plan_args["tool_name"] = tool
                 preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
+            table = st.empty()  # what each column is read as, once the user's choices are applied
             roles = choose_roles(preview, digest)
             labels = custom or None
             if preview.unknown_labels:
                 labels = order_labels(preview.unknown_labels, digest) or labels
             if roles or labels != (custom or None):
                 preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
+            table.dataframe(preview.columns_table(), hide_index=True, width="stretch")
     except ProgrammeError as error:
         ui.show_error(error)
         return

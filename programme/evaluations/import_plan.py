@@ -58,5 +58,10 @@ class EvaluationImport(IntakeReport):
         }
 
     def columns_table(self) -> pd.DataFrame:
-        """Return the column plan for the preview."""
-        return plans_table(self.plans)
+        """Return the column plan for the preview (the submission time and the response's id named as such)."""
+        table = plans_table(self.plans)
+        kept = {"submitted": "the submission time (kept, in UTC)", "response id": "the response's id (kept)"}
+        roles = {item["header"]: kept[item["role"]] for item in self.columns if item["role"] in kept}
+        pairs = zip(table["column"], table["becomes"], strict=True)
+        table["becomes"] = [roles.get(column, becomes) for column, becomes in pairs]
+        return table
