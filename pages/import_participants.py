@@ -178,11 +178,12 @@ def map_unknown_values(plan: ImportPlan, digest: str) -> None:
     chosen: dict[str, dict[str, str]] = {}
     for found in unknown:
         values = [member.value for member in MAPPABLE[found.field_name]]
-        for position, (text, count) in enumerate(found.counts.items()):
+        for text, count in found.counts.items():
             picked = st.selectbox(
                 md_text(f"{found.column}: '{text}' ({count} {'row' if count == 1 else 'rows'})"),
                 [LEAVE_UNKNOWN, *values],
-                key=f"value_{digest[:12]}_{found.field_name}_{position}",
+                # Keyed by the value itself: once one is remembered, the others keep their own choices.
+                key=f"value_{digest[:12]}_{found.field_name}_{text}",
             )
             if picked != LEAVE_UNKNOWN:
                 chosen.setdefault(found.field_name, {})[text] = picked

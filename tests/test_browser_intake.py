@@ -22,6 +22,7 @@ def choose(page, selectbox_label: str, option: str) -> None:
     """Pick an option in the st.selectbox with this label, as a user would."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=selectbox_label).first
     box.locator("input").click()
+    box.locator("input").fill(option)  # the list shows only a few options at a time: type to find it
     page.get_by_role("option", name=option, exact=True).click()
     wait_idle(page)
 
@@ -76,3 +77,39 @@ def test_evaluation_export_from_typeform_with_one_column_changed(page, live_app:
     page.get_by_text(re.compile(r"Imported \d+ responses")).wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0
+
+
+def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_app: str, live_db_url: str) -> None:
+    from programme.importing.value_mappings import saved_mappings
+    from programme.models import Organisation, OrgType
+
+    log_in(page, live_app)
+    open_page(page, "Import participants", "People")
+    upload(page, TOOLS / "participants" / "partner_list_unknown_types.csv")
+    page.get_by_text("Values not recognised").wait_for(timeout=TIMEOUT_MS)
+    choose(page, "'Sports club' (2 rows)", "other")
+    page.get_by_role("button", name="Remember these values and check the list again").click()
+    page.get_by_text("1 value(s) remembered").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    screenshot(page, "intake-participants-value-mapped")
+    left = page.locator("[data-testid='stSelectbox']").filter(has_text="'migrant workers union' (1 row)").first
+    shown = left.evaluate("box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "leave not recorded" in shown and "other" not in shown, shown  # its own choice, not the one before
+    button = page.get_by_role("button", name=re.compile(r"^Import 5 rows into"))
+    button.wait_for(timeout=TIMEOUT_MS)
+    button.click()
+    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new people")).wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(EXCEPTION).count() == 0
+    with session_scope(make_engine(live_db_url)) as session:
+        assert saved_mappings(session)["org_type"]["sports club"] == "other"
+        kinds = session.execute(
+            sa.select(Organisation.name, Organisation.org_type).where(
+                Organisation.name.in_(["Seafarers Circle", "Harbour Circle", "Workers Voice"])
+            )
+        ).all()
+        # By hand from the file: the two "Sports club" rows are now "other"; "migrant workers union" not recorded.
+        assert dict(kinds) == {
+            "Seafarers Circle": OrgType.OTHER,
+            "Harbour Circle": OrgType.OTHER,
+            "Workers Voice": None,
+        }

@@ -978,6 +978,8 @@ def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str)
     assert any("1 value(s) remembered" in s.value for s in app.success)
     labels = [box.label for box in app.selectbox if box.key and box.key.startswith("value_")]
     assert labels == [md_text("Type of organisation: 'migrant workers union' (1 row)")]
+    left = next(box for box in app.selectbox if box.key and box.key.startswith("value_"))
+    assert left.value == "— leave not recorded —"  # not the choice made for the value remembered
     with Session(make_engine(cli_db)) as session:
         assert saved_mappings(session) == {"org_type": {"sports club": "other"}}
     # A Zoom report is recognised and said so; the tool can be changed.
