@@ -139,11 +139,11 @@ def demo_sqlite_url(tmp_path: Path, sqlite_templates: dict[str, Path]) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[str]:
-    """A running app on a copy of the demo with one admin account; yields its base URL."""
+def live_db_url(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> str:
+    """The DATABASE_URL of the live app's database: a copy of the demo with an admin and a viewer account."""
     from programme.access.accounts import add_user
     from programme.models import UserRole
-    from tests.browser_support import ADMIN, streamlit_server
+    from tests.browser_support import ADMIN
 
     path = tmp_path_factory.mktemp("live") / "demo.db"
     shutil.copy(sqlite_templates["demo"], path)
@@ -151,7 +151,15 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[st
     with session_scope(make_engine(url)) as session:
         add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
         add_user(session, username="viewer", password=ADMIN[1], role=UserRole.VIEWER, by=None)
-    with streamlit_server(url) as base:
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_app(live_db_url: str) -> Iterator[str]:
+    """A running app on a copy of the demo with one admin account; yields its base URL."""
+    from tests.browser_support import streamlit_server
+
+    with streamlit_server(live_db_url) as base:
         yield base
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from programme.cli import main
 from programme.core.db import REPO_ROOT, session_scope
+from programme.core.errors import ProgrammeError
 from programme.importing import normalise
 from programme.importing.normalise import UnknownValue
 from programme.models import Gender, Organisation, OrgType, Participation, Person
@@ -186,3 +187,27 @@ def test_fixture_readme_names_each_file() -> None:
     readme = (TOOLS / "README.md").read_text(encoding="utf-8")
     for path in sorted(Path(TOOLS).glob("*.csv")):
         assert path.name in readme
+
+
+def test_a_mapping_remembered_reads_the_value_in_later_imports(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from programme.importing.value_mappings import remember_mappings, saved_mappings
+    from programme.models import AuditEntry
+
+    with session_scope(module_cli) as session:
+        assert remember_mappings(session, "org_type", {"Sports club": "other"}, by="tester") == 1
+        assert remember_mappings(session, "org_type", {"sports  CLUB": "other"}, by="tester") == 0
+        with pytest.raises(ProgrammeError):
+            remember_mappings(session, "org_type", {"Chess club": "chess"}, by="tester")
+    with session_scope(module_cli) as session:
+        assert saved_mappings(session) == {"org_type": {"sports club": "other"}}
+        audited = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "value_mappings")).all()
+        assert [entry.username for entry in audited] == ["tester"]
+    report = import_json(capsys, "partner_list_unknown_types.csv")
+    message = next(item["message"] for item in report["warning_details"] if item["column"] == "Type of organisation")
+    assert "Sports club" not in message and "'migrant workers union' (1 row)" in message
+    found = people(module_cli)
+    assert [found[email][3] for email in ("tomas.r@example.org", "chen.w@example.org", "kamal.s@example.org")].count(
+        OrgType.OTHER
+    ) == 2

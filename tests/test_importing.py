@@ -952,3 +952,39 @@ def test_attendance_known_only_as_a_number_of_days_is_left_alone(sqlite_engine: 
     _, sheet = run_import(sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,x,x\n"), "att.csv")
     assert sheet.attendance_days == 0
     assert _attendance_of(sqlite_engine, "Ana Lim") == (2, True, {})
+
+
+def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str) -> None:
+    from sqlmodel import Session
+
+    from programme.importing.value_mappings import saved_mappings
+    from programme.web.display import md_text
+
+    partner = REPO_ROOT / "tests/data/tools/participants/partner_list_unknown_types.csv"
+    app = page_with_upload("partner.csv", partner.read_bytes())
+    assert not app.exception, app.exception
+    roles = next(frame.value for frame in app.dataframe if list(frame.value.columns) == ["header", "role"])
+    assert dict(zip(roles["header"], roles["role"], strict=True))["Type of organisation"] == "org_type"
+    assert any(header.value == "Values not recognised" for header in app.subheader)
+    labels = [box.label for box in app.selectbox if box.key and box.key.startswith("value_")]
+    assert labels == [
+        md_text("Type of organisation: 'Sports club' (2 rows)"),
+        md_text("Type of organisation: 'migrant workers union' (1 row)"),
+    ]
+    sports = next(box for box in app.selectbox if box.label == labels[0])
+    app = sports.select("other").run()
+    app = next(b for b in app.button if b.key == "remember_values").click().run()
+    assert not app.exception, app.exception
+    assert any("1 value(s) remembered" in s.value for s in app.success)
+    labels = [box.label for box in app.selectbox if box.key and box.key.startswith("value_")]
+    assert labels == [md_text("Type of organisation: 'migrant workers union' (1 row)")]
+    left = next(box for box in app.selectbox if box.key and box.key.startswith("value_"))
+    assert left.value == "— leave not recorded —"  # not the choice made for the value remembered
+    with Session(make_engine(cli_db)) as session:
+        assert saved_mappings(session) == {"org_type": {"sports club": "other"}}
+    # A Zoom report is recognised and said so; the tool can be changed.
+    zoom = REPO_ROOT / "tests/data/tools/participants/zoom_webinar_attendee_report.csv"
+    app = page_with_upload("zoom.csv", zoom.read_bytes())
+    assert any(info.value == "This looks like a Zoom export." for info in app.info)
+    tool = next(box for box in app.selectbox if box.key and box.key.startswith("tool_"))
+    assert tool.value == "Zoom" and "none (a list typed by hand)" in tool.options

@@ -48,7 +48,7 @@ def test_surveymonkey_two_row_header_matrix_and_meta(session: Session) -> None:
     result, summary = imported(session, "surveymonkey.csv", module.id)
     assert result.tool == "SurveyMonkey" and result.to_json()["tool"] == "SurveyMonkey"
     assert result.created == len(body) == 5  # the sub-label row is no respondent
-    roles = {plan.column: plan.role for plan in result.columns}
+    roles = {plan.column: plan.role for plan in result.plans}
     for meta in ("Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address",
                  "First Name", "Last Name", "Custom Data 1"):  # fmt: skip
         assert roles[meta] == "meta"
@@ -68,7 +68,7 @@ def test_kobotoolbox_choice_columns_are_one_multiple_choice_question(session: Se
     body = rows_of("kobotoolbox.csv")
     result, summary = imported(session, "kobotoolbox.csv", module.id)
     assert result.tool == "KoboToolbox" and result.created == len(body)
-    roles = {plan.column: plan.role for plan in result.columns}
+    roles = {plan.column: plan.role for plan in result.plans}
     assert {roles[c] for c in ("Topics/lobbying", "Topics/cedaw", "Topics/media")} == {"choice"}
     for meta in ("start", "end", "_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"):
         assert roles[meta] == "meta"
@@ -96,7 +96,7 @@ def test_typeform_own_columns_are_meta_and_submit_date_kept(session: Session) ->
     body = rows_of("typeform.csv")
     result, summary = imported(session, "typeform.csv", module.id)
     assert result.tool == "Typeform" and result.created == len(body)
-    roles = {plan.column: plan.role for plan in result.columns}
+    roles = {plan.column: plan.role for plan in result.plans}
     for meta in ("#", "Response Type", "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID",
                  "Ending", "Tags"):  # fmt: skip
         assert roles[meta] == "meta"
@@ -153,3 +153,43 @@ def test_labels_of_two_scales_that_disagree_are_asked(session: Session) -> None:
     result = import_evaluations(session, data=data, filename="f.csv", module_id=module.id)
     assert any("several scales" in error.message for error in result.errors)
     _nothing_written(session)
+
+
+def test_the_json_has_the_shared_intake_keys(session: Session) -> None:
+    """The evaluation import's --json: tool, every column with its role, and warnings with their column."""
+    module = make_module(session)
+    data = (TOOLS / "google_forms.csv").read_bytes()
+    report = import_evaluations(session, data=data, filename="google_forms.csv", module_id=module.id, dry_run=True)
+    found = report.to_json()
+    header = next(csv.reader((TOOLS / "google_forms.csv").read_text(encoding="utf-8").splitlines()))
+    assert [item["header"] for item in found["columns"]] == header
+    assert found["columns"][0] == {"header": "Timestamp", "role": "submitted"}
+    assert {item["role"] for item in found["columns"][1:]} <= {"rating", "text", "identity", "meta"}
+    assert found["tool"] == "Google Forms" and found["written"] is False and found["dry_run"] is True
+    assert [item["message"] if item["column"] is None else f"Column '{item['column']}': {item['message']}"
+            for item in found["warning_details"]] == found["warnings"]  # fmt: skip
+
+
+def test_odk_central_group_paths_meta_and_utc_submission_dates(session: Session) -> None:
+    module = make_module(session)
+    body = rows_of("odk_central.csv")
+    result, summary = imported(session, "odk_central.csv", module.id)
+    assert result.tool == "ODK Central" and result.created == len(body) == 4
+    roles = {item["header"]: item["role"] for item in result.to_json()["columns"]}
+    for meta in ("start", "end", "meta-instanceID", "SubmitterID", "SubmitterName", "AttachmentsPresent",
+                 "AttachmentsExpected", "Status", "ReviewState", "DeviceID", "Edits", "FormVersion"):  # fmt: skip
+        assert roles[meta] == "meta", meta
+    assert (roles["SubmissionDate"], roles["KEY"]) == ("submitted", "response id")
+    assert {roles[f"evaluation-topics/{choice}"] for choice in ("lobbying", "cedaw", "media")} == {"choice"}
+    # The group path "evaluation-" is off; the session's question is tied to the agenda's session.
+    assert summary["Treaty body reporting"]["session"] == "Treaty body reporting"
+    assert n_mean(summary["Treaty body reporting"]) == expected([row[3] for row in body]) == (3, 4.0)
+    # Choice names as Central exports them ("very_poor"): Very poor, Poor, Average, Good, Excellent.
+    overall = [row[4].replace("_", " ").capitalize() for row in body]
+    assert n_mean(summary["Overall"]) == expected(overall, QUALITY) == (4, 3.25)
+    assert summary["Topics"]["kind"] == "text" and summary["Comments"]["n"] == 2
+    stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
+    # By hand: SubmissionDate is UTC ("Z"); the milliseconds are dropped.
+    assert stored == [datetime.fromisoformat(row[0][:19]).replace(tzinfo=UTC) for row in body]
+    external = sorted(session.scalars(sa.select(Response.external_id)))
+    assert external == sorted(row[11] for row in body)

@@ -237,3 +237,21 @@ def test_course_and_module_lists_filter(cli_db: str, capsys) -> None:
     assert [(m["course"], m["number"]) for m in json.loads(capsys.readouterr().out)] == [("NP-MYS", 4)]
     assert main(["module", "list", "--course", "NOPE", "--json"]) == 1
     assert "There is no course with the code 'NOPE'." in capsys.readouterr().err
+
+
+def test_the_json_has_the_shared_intake_keys(cli_db: str, tmp_path: Path, capsys) -> None:
+    """Agenda, participant and evaluation imports report in one shape: tool, columns, warning_details."""
+    path = tmp_path / "agenda.xlsx"
+    path.write_bytes(_xlsx(MESSY_AGENDA))
+    code, report = _run(capsys, path, "--dry-run")
+    assert code == 0 and report["tool"] is None
+    assert report["columns"] == [
+        {"header": "Date", "role": "day"},
+        {"header": "Time", "role": "start"},
+        {"header": "Session", "role": "title"},
+        {"header": "Format", "role": "method"},
+        {"header": "Resource person", "role": "resource_person"},
+        {"header": "Room", "role": "room"},
+    ]
+    assert [item["message"] for item in report["warning_details"]] == report["warnings"]
+    assert all(item["column"] is None for item in report["warning_details"])

@@ -9,6 +9,7 @@ from programme.cli.common import command_group, module_id, print_json, ready_eng
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.evaluations import import_evaluations, module_summary
+from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
@@ -26,6 +27,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluations.add_argument("--labels", help='the scale\'s five labels, lowest first: "Poor, Fair, Good, ..."')
     evaluations.add_argument(
         "--tool", help="the survey tool that made the export, when not recognised (SurveyMonkey, KoboToolbox, ...)"
+    )
+    evaluations.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="ROLE=HEADER",
+        help="read the column HEADER as ROLE instead of what was detected; repeatable. Roles: "
+        + ", ".join(COLUMN_ROLES)
+        + " (meta: the tool's own column, not imported)",
     )
     evaluations.add_argument("--json", action="store_true", help="one JSON object on stdout")
     evaluations.set_defaults(handler=run_import)
@@ -50,6 +60,7 @@ def _read_file(path: str) -> bytes:
 
 def run_import(args: argparse.Namespace) -> int:
     data = _read_file(args.file)
+    roles = parse_column_roles(args.column)
     with session_scope(ready_engine()) as session:
         result = import_evaluations(
             session,
@@ -60,6 +71,7 @@ def run_import(args: argparse.Namespace) -> int:
             scale_labels=args.labels,
             by=CLI_USER,
             tool_name=args.tool,
+            columns=roles,
         )
     if args.json:
         print_json(result.to_json())

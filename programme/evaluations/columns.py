@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import is_blank, is_rating
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
 from programme.intake.scales import knows_label
@@ -75,14 +76,21 @@ class ColumnPlan:
         return self.role == "question" and self.question_id is None
 
 
-def strip_group_path(column: str) -> str:
-    """Return a column name without the survey's group path: "evaluation/overall" → "overall"."""
-    return _GROUP_PATH.sub("", clean_text(column))
+def strip_group_path(column: str, separator: str = "/") -> str:
+    """Return a column name without the survey's group path: "evaluation/overall" → "overall".
+
+    ODK Central joins groups with "-" ("evaluation-overall"): with separator "-", an XML name (no spaces) loses
+    what stands before its last "-".
+    """
+    text = _GROUP_PATH.sub("", clean_text(column))
+    if separator != "/" and separator in text and not any(ch.isspace() for ch in text):
+        text = text.rsplit(separator, 1)[1] or text
+    return text
 
 
-def question_text(column: str) -> str:
+def question_text(column: str, separator: str = "/") -> str:
     """Return the question text a column stands for: group path off, "_" as spaces, first letter capital."""
-    text = clean_text(strip_group_path(column).replace("_", " "))
+    text = clean_text(strip_group_path(column, separator).replace("_", " "))
     return text[:1].upper() + text[1:]
 
 
@@ -120,8 +128,9 @@ def plan_columns(
     plans = []
     choices = choice_columns(columns, {column: list(frame[column]) for column in columns}) if tool else {}
     carried: set[str] = set()
+    separator = tool.group_separator if tool else "/"
     for column in columns:
-        key = header_key(strip_group_path(column))
+        key = header_key(strip_group_path(column, separator))
         if tool is not None and header_key(column) in tool.meta:
             plans.append(ColumnPlan(column=column, role="meta", meta=header_key(column)))
             continue
@@ -129,11 +138,12 @@ def plan_columns(
             question, _ = choices[column]
             if question in columns or question in carried:
                 # The question's own column holds the answer (or an earlier choice column carries it).
-                plans.append(ColumnPlan(column=column, role="choice", text=question_text(question), meta=question))
+                text = question_text(question, separator)
+                plans.append(ColumnPlan(column=column, role="choice", text=text, meta=question))
                 continue
             carried.add(question)
             members = [(other, choice) for other, (parent, choice) in choices.items() if parent == question]
-            text = question_text(question)
+            text = question_text(question, separator)
             plans.append(ColumnPlan(column=column, role="question", text=text, kind=QuestionKind.TEXT, choices=members))
             continue
         if key in META_KEYS:
@@ -142,14 +152,14 @@ def plan_columns(
         if key in IDENTITY_KEYS:
             plans.append(ColumnPlan(column=column, role="identity"))
             continue
-        text = question_text(column)
+        text = question_text(column, separator)
         linked = linked_session(text, sessions)
         attribute = respondent_attribute(text)
         if attribute is not None and linked is None:
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
         kind = _kind_of(frame[column], labels, linked=linked is not None)
-        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column)))
+        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column, separator)))
         if existing is None and linked is not None and kind == QuestionKind.RATING:
             existing = by_session.get(linked.id)
         if existing is not None:
@@ -227,3 +237,77 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=["column", "becomes", "kind", "session"])
+
+
+def column_role(plan: ColumnPlan, submitted: str | None = None, response_id: str | None = None) -> str:
+    """Return what a column is read as, in the words --column takes: "rating", "text", "meta", "identity"..."""
+    if plan.role == "question":
+        return plan.kind.value
+    if plan.role == "respondent":
+        return f"respondent: {plan.attribute.value}"
+    if plan.column == submitted:
+        return "submitted"
+    if plan.column == response_id:
+        return "response id"
+    return plan.role
+
+
+def column_roles(
+    plans: Sequence[ColumnPlan], submitted: str | None = None, response_id: str | None = None
+) -> list[dict[str, str]]:
+    """Return [{"header", "role"}] for every column of the file (the --json key "columns")."""
+    return [{"header": plan.column, "role": column_role(plan, submitted, response_id)} for plan in plans]
+
+
+class ColumnChoiceError(ProgrammeError):
+    """A column or role the user named (--column ROLE=HEADER) that the file or the importer does not have."""
+
+    exit_code = 2
+
+
+# The roles a user may give a column (--column ROLE=HEADER, the page's role picker); "ignore" is "meta".
+COLUMN_ROLES = ("rating", "text", "meta", "identity", "submitted", "response id")
+
+
+def parse_column_roles(items: Sequence[str]) -> dict[str, str]:
+    """Return {header: role} from ["rating=Overall", "meta=Score"] (--column ROLE=HEADER), roles checked."""
+    found: dict[str, str] = {}
+    for item in items:
+        role, sep, header = item.partition("=")
+        role = clean_text(role).lower().replace("_", " ")
+        role = "meta" if role in ("ignore", "ignored") else role
+        if not sep or not clean_text(header):
+            raise ColumnChoiceError(f"'{item}' is not ROLE=HEADER (for example: rating=Overall rating).")
+        if role not in COLUMN_ROLES:
+            raise ColumnChoiceError(f"'{role}' is not a column role; use one of: {', '.join(COLUMN_ROLES)}.")
+        found[clean_text(header)] = role
+    return found
+
+
+def override_columns(plans: Sequence[ColumnPlan], roles: dict[str, str]) -> None:
+    """Give the columns the roles the user chose ({header: role}); a header the file lacks is an error."""
+    by_column = {plan.column: plan for plan in plans}
+    by_key = {header_key(plan.column): plan for plan in plans}
+    for header, role in list(roles.items()):
+        plan = by_column.get(header) or by_key.get(header_key(header))
+        if plan is None:
+            raise ColumnChoiceError(f"The file has no column '{header}'.")
+        if role not in COLUMN_ROLES:
+            raise ColumnChoiceError(f"'{role}' is not a column role; use one of: {', '.join(COLUMN_ROLES)}.")
+        plan.choices = [] if role != plan.kind.value else plan.choices
+        if role in ("meta", "submitted", "response id"):
+            plan.role, plan.question_id, plan.labels = "meta", None, None
+            plan.meta = {"submitted": "_submission_time", "response id": "_uuid"}.get(role, header_key(plan.column))
+        elif role == "identity":
+            plan.role, plan.question_id = "identity", None
+        else:
+            kind = QuestionKind(role)
+            if plan.role == "question" and plan.question_id is not None and plan.kind != kind:
+                raise ProgrammeError(
+                    f"Column '{plan.column}' is the form's {plan.kind.value} question '{plan.text}'; it cannot be "
+                    f"read as {role} answers."
+                )
+            plan.text = plan.text if plan.role == "question" else question_text(plan.column)
+            plan.role, plan.kind, plan.attribute = "question", kind, None
+        if header != plan.column:
+            roles[plan.column] = roles.pop(header)

@@ -6,40 +6,39 @@ import hashlib
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from pathlib import PurePath
-from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.evaluations.columns import META_SYNONYMS, ColumnPlan, looks_like_header, plan_columns, plans_table
-from programme.evaluations.forms import add_question, create_form, form_questions, module_form, module_sessions
+from programme.evaluations.apply import apply_evaluations
+from programme.evaluations.columns import (
+    META_SYNONYMS,
+    ColumnPlan,
+    column_roles,
+    looks_like_header,
+    override_columns,
+    plan_columns,
+)
+from programme.evaluations.forms import form_questions, module_form, module_sessions
+from programme.evaluations.import_plan import EvaluationImport, ParsedRow
 from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
 from programme.intake.headers import merge_sub_header
+from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
 from programme.intake.tools import ToolProfile, detect_tool, is_chosen, profile_named
 from programme.models import (
-    Answer,
-    ImportBatch,
-    ImportKind,
     Module,
-    Participation,
-    Person,
     QuestionKind,
-    RespondentAttribute,
     RespondentAttributeKind,
     Response,
-    ResponseSource,
 )
-from programme.people.names import clean_text, name_key
-from programme.sheets import read_table
+from programme.people.names import clean_text
+from programme.sheets import header_key, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -47,74 +46,22 @@ ATTRIBUTE_VALUE_MAX = 200
 TIME_COLUMNS = ("_submission_time", "end", "start")
 
 
-@dataclass
-class RowError:
-    row: int  # the spreadsheet's row number
-    column: str
-    message: str
-
-
-@dataclass
-class ParsedRow:
-    row: int
-    external_id: str
-    submitted_at: datetime | None
-    identity: str | None
-    answers: list[tuple[int, int | None, str | None]]  # (plan index, rating, text)
-    attributes: dict[RespondentAttributeKind, str] = field(default_factory=dict)  # facts about who answered
-
-
-@dataclass
-class EvaluationImport:
-    """What an import did (or would do, on a dry run)."""
-
-    rows: int = 0
-    created: int = 0
-    skipped: int = 0
-    questions_added: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
-    form_id: int | None = None
-    columns: list[ColumnPlan] = field(default_factory=list)
-    tool: str | None = None  # the survey tool the export was recognised as
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run."""
-        return {
-            "rows": self.rows,
-            "created": self.created,
-            "skipped": self.skipped,
-            "questions_added": self.questions_added,
-            "errors": [asdict(error) for error in self.errors],
-            "warnings": self.warnings,
-            "written": self.written,
-            "dry_run": self.dry_run,
-            "form_id": self.form_id,
-            "tool": self.tool,
-        }
-
-    def columns_table(self) -> pd.DataFrame:
-        """Return the column plan for the preview."""
-        return plans_table(self.columns)
-
-
-def import_evaluations(
+def plan_evaluations(
     session: Session,
     *,
     data: bytes,
     filename: str,
     module_id: int,
-    dry_run: bool = False,
     scale_labels: Sequence[str] | str | None = None,
-    by: str | None = None,
     tool_name: str | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> EvaluationImport:
-    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong.
+    """Return what importing an evaluation export would do; writes nothing (apply_evaluations writes the plan).
 
     A rating column's word labels are read only by a scale that holds them all, in order (the labels given,
-    the form's own, or one standard scale); otherwise the import stops naming the labels.
+    the form's own, or one standard scale); otherwise the plan has an error naming the labels. columns maps
+    a header to the role the user gives it (--column ROLE=HEADER: rating, text, meta, identity, submitted,
+    response id).
     """
     module = session.get(Module, module_id)
     if module is None:
@@ -133,47 +80,71 @@ def import_evaluations(
         labels=labels,
         tool=tool,
     )
+    overrides = dict(columns or {})
+    override_columns(plans, overrides)
     if not any(plan.role == "question" for plan in plans):
         raise ProgrammeError("The file has no question columns, only the survey tool's own columns.")
-    result = EvaluationImport(rows=len(table.frame), dry_run=dry_run, form_id=form.id if form else None, columns=plans)
+    result = EvaluationImport(rows=len(table.frame), form_id=form.id if form else None, plans=plans)
+    result.module_id, result.file_name, result.file_hash = module_id, filename, hashlib.sha256(data).hexdigest()
+    result.custom_labels = custom
     result.tool = tool.name if tool else None
+    submitted = _chosen(plans, overrides, "submitted", (tool.submitted if tool else ()) + TIME_COLUMNS)
+    response_id = _chosen(
+        plans, overrides, "response id", ((tool.response_id,) if tool and tool.response_id else ("_uuid",))
+    )
+    result.columns = column_roles(plans, submitted, response_id)
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
-    times = _times(table.frame, plans, tool, result)
-    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result, unreadable, times, tool)
-    fresh = _new_rows(session, parsed, form.id if form else None, result)
-    result.warnings.extend(_other_module_signs(module, parsed))
-    asks_name = bool(form and form.asks_name)
-    if any(plan.role == "identity" for plan in plans) and not asks_name:
-        result.warnings.append("The columns naming who answered were not imported: this form is anonymous.")
-    result.created = len(fresh)
+    times = _times(table.frame, submitted, result)
+    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id)
+    result.fresh = _new_rows(session, parsed, form.id if form else None, result)
+    result.warn_all(_other_module_signs(module, parsed))
+    result.asks_name = bool(form and form.asks_name)
+    if any(plan.role == "identity" for plan in plans) and not result.asks_name:
+        result.warn("The columns naming who answered were not imported: this form is anonymous.")
+    result.created = len(result.fresh)
     result.questions_added = sum(plan.is_new for plan in plans)
-    if result.errors or dry_run:
-        return result
-    # What undo needs to take back besides the responses: the form or labels this import set, its new questions.
-    undo: dict[str, Any] = {"form_created": form is None, "labels_set": None}
-    if form is None:
-        # A new form keeps the labels the export's answers used, so that paper entry and charts speak alike.
-        scales = Counter(tuple(plan.labels) for plan in plans if plan.labels)
-        labels_used = custom or (list(scales.most_common(1)[0][0]) if scales else None)
-        form = create_form(session, module_id=module_id, scale_labels=labels_used, by=by)
-        result.form_id = form.id
-    elif custom and not form.scale_labels:
-        form.scale_labels = undo["labels_set"] = json.dumps(custom, ensure_ascii=False)
-    new_questions = [plan for plan in plans if plan.is_new]
-    _add_new_questions(session, form.id, new_questions)
-    undo["question_ids"] = [plan.question_id for plan in new_questions]
-    people = _participants_by_name(session, module_id) if asks_name else {}
-    _write(session, form_id=form.id, module_id=module_id, rows=fresh, plans=plans, people=people, result=result,
-           data=data, filename=filename, by=by, undo=undo)  # fmt: skip
-    result.written = True
     return result
+
+
+def import_evaluations(
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    module_id: int,
+    dry_run: bool = False,
+    scale_labels: Sequence[str] | str | None = None,
+    by: str | None = None,
+    tool_name: str | None = None,
+    columns: Mapping[str, str] | None = None,
+) -> EvaluationImport:
+    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong."""
+    plan = plan_evaluations(
+        session, data=data, filename=filename, module_id=module_id, scale_labels=scale_labels, tool_name=tool_name,
+        columns=columns,
+    )  # fmt: skip
+    plan.dry_run = dry_run
+    if plan.errors or dry_run:
+        return plan
+    return apply_evaluations(session, plan, by=by)
+
+
+def _chosen(plans: Sequence[ColumnPlan], overrides: Mapping[str, str], role: str, names: Sequence[str]) -> str | None:
+    """Return the column the user gave the role, else the first of the tool's (or the usual) meta columns."""
+    chosen = next((header for header, given in overrides.items() if given == role), None)
+    if chosen is not None:
+        return chosen
+    meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
+    return next((meta[name] for name in names if name in meta), None)
 
 
 def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
     """Return the tool named by the user (--tool) or recognised from the export's own columns."""
     if not name:
         return detect_tool(columns)
+    if header_key(name) in ("none", "generic"):
+        return None  # a sheet typed by hand: no tool's columns set aside
     tool = profile_named(name)
     if tool is None:
         raise ProgrammeError(f"'{name}' is not a survey tool we know.")
@@ -214,19 +185,18 @@ def _resolve_scales(
             )
         except ScaleProblem as problem:
             result.errors.append(RowError(row=header_row, column=plan.column, message=str(problem)))
+            result.unknown_labels[plan.column] = list(labels[index])
             unreadable.add(index)
     return unreadable
 
 
-def _times(frame: pd.DataFrame, plans: Sequence[ColumnPlan], tool: ToolProfile | None, result: EvaluationImport):
-    """Return each row's submission time in UTC, read from the tool's time column (or the usual ones)."""
-    meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
-    names = (tool.submitted if tool else ()) + TIME_COLUMNS
-    column = next((meta[name] for name in names if name in meta), None)
+def _times(frame: pd.DataFrame, column: str | None, result: EvaluationImport) -> list[datetime | None]:
+    """Return each row's submission time in UTC, read from the submission time column."""
     if column is None:
         return [None] * len(frame)
     times = read_times(column, list(frame[column]))
-    result.warnings.extend(times.warnings)
+    for warning in times.warnings:
+        result.warn(warning.removeprefix(f"Column '{column}': "), column)
     return times.moments
 
 
@@ -260,10 +230,9 @@ def _parse_rows(
     result: EvaluationImport,
     unreadable: set[int],
     times: Sequence[datetime | None],
-    tool: ToolProfile | None,
+    id_column: str | None,
 ) -> list[ParsedRow]:
     meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
-    id_column = meta.get(tool.response_id) if tool and tool.response_id else meta.get("_uuid")
     identity = next((plan.column for plan in plans if plan.role == "identity"), None)
     occurrences: Counter[str] = Counter()
     parsed = []
@@ -288,7 +257,7 @@ def _parse_rows(
             except UnknownAnswer as error:
                 result.errors.append(RowError(row=number, column=plan.column, message=str(error)))
         if not answers:
-            result.warnings.append(f"Row {number} has no answers and was left out.")
+            result.warn(f"Row {number} has no answers and was left out.")
             continue
         parsed.append(
             ParsedRow(
@@ -355,112 +324,11 @@ def _new_rows(
         if row.external_id in known:
             before += 1
         elif row.external_id in seen:
-            result.warnings.append(f"Row {row.row} repeats the submission in row {seen[row.external_id]}; left out.")
+            result.warn(f"Row {row.row} repeats the submission in row {seen[row.external_id]}; left out.")
         else:
             seen[row.external_id] = row.row
             fresh.append(row)
     result.skipped = len(parsed) - len(fresh)
     if before:
-        result.warnings.append(f"{before} responses were imported before and were left out.")
+        result.warn(f"{before} responses were imported before and were left out.")
     return fresh
-
-
-def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPlan]) -> None:
-    for plan in plans:
-        if plan.is_new:
-            question = add_question(
-                session,
-                form_id=form_id,
-                text=plan.text,
-                kind=plan.kind,
-                session_id=plan.session_id,
-                feeds_backlog=plan.feeds_backlog,
-            )
-            plan.question_id = question.id
-
-
-def _participants_by_name(session: Session, module_id: int) -> dict[str, int]:
-    """Return {name key or e-mail: person id} for the module's participants (forms that ask for a name)."""
-    query = (
-        sa.select(Person.id, Person.full_name, Person.email)
-        .join(Participation, Participation.person_id == Person.id)
-        .where(Participation.module_id == module_id)
-    )
-    people: dict[str, int] = {}
-    for person_id, full_name, email in session.execute(query):
-        people[name_key(full_name)] = person_id
-        if email:
-            people[email.strip().lower()] = person_id
-    return people
-
-
-def _write(
-    session: Session,
-    *,
-    form_id: int,
-    module_id: int,
-    rows: list[ParsedRow],
-    plans: Sequence[ColumnPlan],
-    people: dict[str, int],
-    result: EvaluationImport,
-    data: bytes,
-    filename: str,
-    by: str | None,
-    undo: dict[str, Any],
-) -> None:
-    counts = {"created": result.created, "skipped": result.skipped, "questions_added": result.questions_added}
-    counts_and_undo = {**counts, "form_id": form_id, **undo}
-    batch = ImportBatch(
-        kind=ImportKind.EVALUATIONS,
-        file_name=PurePath(filename).name[:300],
-        file_hash=hashlib.sha256(data).hexdigest(),
-        module_id=module_id,
-        username=by,
-        counts=json.dumps(counts_and_undo),
-    )
-    session.add(batch)
-    session.flush()
-    responses = []
-    for row in rows:
-        person_id = None
-        if people and row.identity:
-            person_id = people.get(row.identity.lower()) or people.get(name_key(row.identity))
-            if person_id is None:
-                result.warnings.append(f"Row {row.row}: the name matches no participant; the response has no name.")
-        responses.append(
-            Response(
-                form_id=form_id,
-                person_id=person_id,
-                submitted_at=row.submitted_at,
-                source=ResponseSource.IMPORT,
-                external_id=row.external_id,
-                import_batch_id=batch.id,
-            )
-        )
-    session.add_all(responses)
-    session.flush()
-    answers = [
-        {"response_id": response.id, "question_id": plans[index].question_id, "rating": rating, "text": text}
-        for response, row in zip(responses, rows, strict=True)
-        for index, rating, text in row.answers
-    ]
-    # One executemany instead of an object per answer: an export holds thousands of answers.
-    if answers:
-        session.execute(sa.insert(Answer), answers)
-    # Facts about who answered, apart from the answers: never counted as comments.
-    attributes = [
-        {"response_id": response.id, "attribute": attribute, "value": value}
-        for response, row in zip(responses, rows, strict=True)
-        for attribute, value in row.attributes.items()
-    ]
-    if attributes:
-        session.execute(sa.insert(RespondentAttribute), attributes)
-    audit.record(
-        session,
-        action="import",
-        username=by,
-        entity="evaluation_form",
-        entity_id=form_id,
-        summary=f"evaluations import batch {batch.id}: {result.created} responses, {result.skipped} skipped",
-        after=counts,
-    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -14,8 +15,10 @@ from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
-from programme.importing.validate import PersonRow, RowError, validate_rows
+from programme.importing.validate import PersonRow, validate_rows
+from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_mappings
 from programme.importing.vocabulary import UnknownValues
+from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
 from programme.sheets import SheetTable
 
@@ -57,20 +60,24 @@ class ImportPlan:
     module_days: int
     rows: list[PlannedRow]
     index: PeopleIndex
-    warnings: list[str] = field(default_factory=list)
+    notes: list[ImportWarning] = field(default_factory=list)
+    # The distinct values of gender or organisation type that nothing recognised, per column (for the page).
+    unknown: list[UnknownValues] = field(default_factory=list)
     previous_batches: list[int] = field(default_factory=list)
     list_kind: ListKind = ListKind.PARTICIPANTS
     detected_kind: ListKind = ListKind.PARTICIPANTS
-    # The warnings that concern one column, as (column, message); each is also in warnings, as text.
-    column_warnings: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Return the warnings as sentences (a column's warning names the column)."""
+        return [note.text for note in self.notes]
+
+    def warn(self, message: str, column: str | None = None) -> None:
+        self.notes.append(ImportWarning(message, column))
 
     def warning_details(self) -> list[dict[str, Any]]:
         """Return every warning as {column, message}; column is None for a warning about the whole list."""
-        by_text = {f"Column '{column}': {message}": column for column, message in self.column_warnings}
-        return [
-            {"column": by_text.get(text), "message": text.split(": ", 1)[1] if text in by_text else text}
-            for text in self.warnings
-        ]
+        return [note.as_dict() for note in self.notes]
 
     @property
     def errors(self) -> list[RowError]:
@@ -119,13 +126,10 @@ class ImportPlan:
                 }
                 for planned in self.probable
             ],
-            "errors": [error.as_dict() for error in self.errors],
-            "warnings": list(self.warnings),
-            "warning_details": self.warning_details(),
-            "tool": self.mapping.tool,
-            "columns": self.mapping.roles(),
+            **intake_json(
+                self.errors, self.notes, tool=self.mapping.tool, columns=self.mapping.roles(), written=written
+            ),
             "previous_batches": list(self.previous_batches),
-            "written": written,
         }
 
 
@@ -143,11 +147,14 @@ def build_plan(
     file_name: str,
     file_hash: str,
     list_kind: ListKind | str | None = None,
+    value_mappings: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ImportPlan:
     """Return what importing the sheet into the module would do; writes nothing.
 
     list_kind says what the list is (registration, participants, attendance); None takes the kind detected
     from the columns. A registration list's day columns are not read; an attendance sheet needs them.
+    value_mappings ({field: {folded text: value}}) are the organisation's own mappings of values the vocabulary
+    does not know; None reads the ones saved (value_mappings.saved_mappings).
     """
     if not mapping.has_name():
         raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
@@ -166,7 +173,9 @@ def build_plan(
         )
         mapping = replace(mapping, fields=dict(mapping.fields), days={})
     unknown: list[UnknownValues] = []
-    people = validate_rows(table, mapping, unknown)
+    mappings = saved_mappings(session) if value_mappings is None else value_mappings
+    own = {name: mapped_values(mappings, name) for name in MAPPABLE}
+    people = validate_rows(table, mapping, unknown, own)
     if not people:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
     index = load_index(session, module.id)
@@ -185,26 +194,25 @@ def build_plan(
         list_kind=kind,
         detected_kind=detected,
     )
-    plan.warnings.extend(kind_warnings)
-    plan.warnings.extend(mapping.notes)
+    plan.unknown = unknown
+    plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
-        plan.column_warnings.append((found.column, found.message()))
-        plan.warnings.append(f"Column '{found.column}': {found.message()}")
-    plan.warnings.extend(_consent_warnings(people))
+        plan.warn(found.message(), found.column)
+    plan.notes.extend(ImportWarning(text) for text in _consent_warnings(people))
     if kind != detected:
-        plan.warnings.append(
+        plan.warn(
             f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
             f"{LIST_KIND_LABELS[kind].lower()}, as chosen."
         )
     extra_days = sorted(day for day in mapping.days.values() if day > module_days)
     if extra_days:
-        plan.warnings.append(
+        plan.warn(
             f"The sheet has attendance for day {extra_days[0]} but the module lasts {module_days} days; "
             "completion is judged on the module's days."
         )
     missing_days = [day for day in range(1, module_days + 1) if mapping.days and day not in mapping.days.values()]
     if missing_days:
-        plan.warnings.append(
+        plan.warn(
             f"The sheet has attendance for {_counted(len(mapping.days), 'day')} but the module lasts {module_days} "
             f"days: {_days(missing_days)} will count as absent for everyone on it whose attendance on "
             f"{'that day' if len(missing_days) == 1 else 'those days'} is not already recorded, so they will not "
@@ -221,7 +229,7 @@ def build_plan(
         )
     )
     if plan.previous_batches:
-        plan.warnings.append(
+        plan.warn(
             f"This file was imported before (batch {plan.previous_batches[-1]}); "
             "people already imported are matched, not added again."
         )

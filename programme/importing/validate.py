@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -11,6 +11,7 @@ from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, UnknownValue, clean, is_blank
 from programme.importing.vocabulary import UnknownValues
+from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
@@ -30,18 +31,6 @@ MAX_LENGTH = {
 SUMMARY_NAMES = frozenset({"total", "totals", "grand total", "sum", "subtotal", "count"})
 # Fields whose text is kept as written (after cleaning).
 TEXT_FIELDS = ("position", "languages", "expertise")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """An unusable value: the spreadsheet row (1-based, as shown), the column's header, and why."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
@@ -86,7 +75,10 @@ class PersonRow:
 
 
 def validate_rows(
-    table: SheetTable, mapping: ColumnMapping, unknown: list[UnknownValues] | None = None
+    table: SheetTable,
+    mapping: ColumnMapping,
+    unknown: list[UnknownValues] | None = None,
+    own: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
@@ -97,6 +89,7 @@ def validate_rows(
 
     An unknown value in an optional descriptive field (gender, organisation type) does not stop the row: the
     field stays not recorded, and the distinct values are added, with their counts, to unknown (one per column).
+    own holds the organisation's mappings of such values ({field: {folded text: value}}), read before the words.
     """
     count = len(table.row_numbers)
     cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
@@ -110,7 +103,7 @@ def validate_rows(
 
     for name, reader in REPEATING_FIELDS.items():
         if name in cells:
-            found = _read_column(people, mapping, name, kept(name), reader)
+            found = _read_column(people, mapping, name, kept(name), _own_first(reader, (own or {}).get(name)))
             if found is not None and found.counts and unknown is not None:
                 unknown.append(found)
     if "email" in cells:
@@ -169,6 +162,13 @@ def _cleaned(values: list[Any]) -> list[str]:
     if all(value.__class__ is str for value in distinct) and normalise.all_clean(distinct):
         return values
     return _each_distinct(values, clean)
+
+
+def _own_first(reader: Callable[[str], Any], own: Mapping[str, Any] | None) -> Callable[[str], Any]:
+    """Return reader, reading the organisation's own mappings (folded text → value) first."""
+    if not own:
+        return reader
+    return lambda text: own[fold(text)] if fold(text) in own else reader(text)
 
 
 def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:
@@ -263,7 +263,7 @@ def _read_column(
     UnknownValues returned (None for the other fields).
     """
     column = mapping.fields[name]
-    unknown = UnknownValues(column, OPTIONAL_CONTROLLED[name]) if name in OPTIONAL_CONTROLLED else None
+    unknown = UnknownValues(column, OPTIONAL_CONTROLLED[name], field_name=name) if name in OPTIONAL_CONTROLLED else None
     for person, text, (value, message) in zip(people, texts, _each_distinct(texts, _reading(reader)), strict=True):
         if not text:
             continue

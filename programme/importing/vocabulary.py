@@ -93,6 +93,7 @@ class UnknownValues:
     column: str
     what: str  # "organisation type"
     counts: dict[str, int] = field(default_factory=dict)
+    field_name: str = ""  # the field it is read into ("org_type")
 
     def add(self, text: str) -> None:
         self.counts[text] = self.counts.get(text, 0) + 1

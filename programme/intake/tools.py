@@ -22,6 +22,7 @@ class ToolProfile:
     response_id: str | None = None  # the tool's id of a response (header_key)
     two_row_header: bool = False  # the question on one row over its sub-labels on the next
     choice_columns: bool = False  # a 1/0 column per choice of a multiple-choice question ("Topics/lobbying")
+    group_separator: str = "/"  # joins a question's XML name to its groups' ("evaluation/overall")
 
 
 def _keys(*names: str) -> tuple[str, ...]:
@@ -86,6 +87,39 @@ PROFILES: tuple[ToolProfile, ...] = (
         meta=_keys("ID", "Start time", "Completion time", "Email", "Name", "Last modified time"),
         submitted=_keys("Completion time"),
         response_id=header_key("ID"),
+    ),
+    ToolProfile(
+        name="ODK Central",
+        signature=_keys("SubmissionDate", "KEY", "SubmitterID"),
+        meta=_keys(
+            "SubmissionDate",
+            "meta-instanceID",
+            "meta-instanceName",
+            "meta-deprecatedID",
+            "KEY",
+            "SubmitterID",
+            "SubmitterName",
+            "AttachmentsPresent",
+            "AttachmentsExpected",
+            "Status",
+            "ReviewState",
+            "DeviceID",
+            "Edits",
+            "FormVersion",
+            "start",
+            "end",
+            "today",
+            "deviceid",
+            "subscriberid",
+            "simserial",
+            "phonenumber",
+            "username",
+            "audit",
+        ),  # fmt: skip
+        submitted=_keys("SubmissionDate", "end", "start"),
+        response_id=header_key("KEY"),
+        choice_columns=True,
+        group_separator="-",
     ),
     ToolProfile(
         name="Google Forms",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import time
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.intake.report import IntakeReport
 from programme.models import AgendaSession, ImportBatch, ImportKind, Module
 from programme.people.names import clean_text, fold, name_key
 from programme.planning.agenda import get_module_by_id, module_days, session_date, write_planned
@@ -48,20 +49,15 @@ _DAY_HEADING = re.compile(r"^day\s*(\d{1,2})\b", re.IGNORECASE)
 
 
 @dataclass
-class AgendaImportReport:
+class AgendaImportReport(IntakeReport):
     """What an agenda import read, would write or wrote; `errors` name the spreadsheet row and column."""
 
-    rows: int = 0
     sessions: int = 0
     created: int = 0
     updated: int = 0
     skipped: int = 0
     people_created: int = 0
     people_matched: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    written: bool = False
-    dry_run: bool = False
     sheet: str = ""
 
     def as_json(self) -> dict:
@@ -74,9 +70,7 @@ class AgendaImportReport:
             "skipped": self.skipped,
             "people_created": self.people_created,
             "people_matched": self.people_matched,
-            "errors": [error.as_dict() for error in self.errors],
-            "warnings": self.warnings,
-            "written": self.written,
+            **self.intake_json(),
             "dry_run": self.dry_run,
             "sheet": self.sheet,
         }
@@ -93,6 +87,8 @@ def import_agenda(
     module = get_module_by_id(session, module_id)
     table = read_table(data, filename, AGENDA_SYNONYMS)  # raises UnreadableFile (exit 2)
     report = AgendaImportReport(rows=len(table.frame), dry_run=dry_run, sheet=table.sheet)
+    fields = {column: name for name, column in map_columns(table.columns, AGENDA_SYNONYMS).items()}
+    report.columns = [{"header": column, "role": fields.get(column, "not used")} for column in table.columns]
     planned = _read_rows(table, module, report, own_methods(session))
     report.sessions = len(planned)
     finder = PeopleFinder(session)
@@ -103,7 +99,7 @@ def import_agenda(
     report.updated = sum(1 for item in planned if _slot_key(item) in existing)
     report.created = report.sessions - report.updated
     if not report.errors:
-        report.warnings = [w.message for w in check_agenda(session, module_id=module.id, planned=planned)]
+        report.warn_all(w.message for w in check_agenda(session, module_id=module.id, planned=planned))
     if report.errors or dry_run:
         return report
     _write(session, module, planned, existing, finder, report, filename=filename, data=data, by=by)

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
+from programme.intake.report import RowError as RowError  # one row error for every import
 from programme.people.names import clean_text
 from programme.planning.methods import resolve_method
 from programme.planning.times import parse_time as parse_time  # read once, in times.py
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A value that cannot be used: the row as the user sees it, the column, and what is wrong."""
-
-    row: int
-    column: str
-    message: str
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 _RANGE = re.compile(r"\s*(?:-|–|—|to|until)\s*", re.IGNORECASE)
 _DAY = re.compile(r"^(?:day\s*)?(\d{1,2})$", re.IGNORECASE)

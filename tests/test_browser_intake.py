@@ -1,0 +1,115 @@
+"""Tool exports uploaded in headless Chromium: the page says which tool it recognised, the user changes one
+column's mapping, and the import writes what was chosen (Import participants; Forms and entry)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.models import Person
+from tests.browser_support import log_in, open_page, screenshot, wait_idle
+
+pytestmark = pytest.mark.browser
+EXCEPTION = "[data-testid='stException']"
+TIMEOUT_MS = 60_000
+TOOLS = REPO_ROOT / "tests" / "data" / "tools"
+
+
+def choose(page, selectbox_label: str, option: str) -> None:
+    """Pick an option in the st.selectbox with this label, as a user would."""
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=selectbox_label).first
+    box.locator("input").click()
+    box.locator("input").fill(option)  # the list shows only a few options at a time: type to find it
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
+
+
+def upload(page, path, mime: str = "text/csv") -> None:
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": path.name, "mimeType": mime, "buffer": path.read_bytes()}
+    )
+    wait_idle(page)
+    screenshot(page, f"intake-upload-{path.stem}")
+
+
+def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app: str, live_db_url: str) -> None:
+    log_in(page, live_app)
+    open_page(page, "Import participants", "People")
+    upload(page, TOOLS / "participants" / "eventbrite_attendee_report.csv")
+    screenshot(page, "intake-participants-uploaded")
+    page.get_by_text("This looks like a Eventbrite export.").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Columns: which column holds what").click()
+    wait_idle(page)
+    choose(page, "Position", "— not used —")
+    screenshot(page, "intake-participants-eventbrite")
+    button = page.get_by_role("button", name=re.compile(r"^Import \d+ rows into"))
+    button.wait_for(timeout=TIMEOUT_MS)
+    button.click()
+    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new people")).wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0
+    with session_scope(make_engine(live_db_url)) as session:
+        thida = session.scalar(sa.select(Person).where(Person.email == "thida.win@example.org"))
+        assert thida is not None and thida.position is None  # Job Title was set to "not used" on the page
+
+
+def test_evaluation_export_from_typeform_with_one_column_changed(page, live_app: str) -> None:
+    log_in(page, live_app)
+    open_page(page, "Forms and entry", "Evaluate")
+    page.get_by_role("tab", name="Import an export").click()
+    wait_idle(page)
+    upload(page, TOOLS / "typeform.csv")
+    page.get_by_text("This looks like a Typeform export.").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Change what a column is read as").click()
+    wait_idle(page)
+    choose(page, "Column", "What was most useful?")
+    choose(page, "Read as", "not imported (the tool's own column)")
+    page.get_by_text(re.compile(r"Read as you chose: What was most useful\?: not imported")).wait_for(
+        timeout=TIMEOUT_MS
+    )
+    screenshot(page, "intake-evaluations-typeform")
+    button = page.get_by_role("button", name=re.compile(r"^Import \d+ responses"))
+    button.wait_for(timeout=TIMEOUT_MS)
+    button.click()
+    page.get_by_text(re.compile(r"Imported \d+ responses")).wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0
+
+
+def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_app: str, live_db_url: str) -> None:
+    from programme.importing.value_mappings import saved_mappings
+    from programme.models import Organisation, OrgType
+
+    log_in(page, live_app)
+    open_page(page, "Import participants", "People")
+    upload(page, TOOLS / "participants" / "partner_list_unknown_types.csv")
+    page.get_by_text("Values not recognised").wait_for(timeout=TIMEOUT_MS)
+    choose(page, "'Sports club' (2 rows)", "other")
+    page.get_by_role("button", name="Remember these values and check the list again").click()
+    page.get_by_text("1 value(s) remembered").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    screenshot(page, "intake-participants-value-mapped")
+    left = page.locator("[data-testid='stSelectbox']").filter(has_text="'migrant workers union' (1 row)").first
+    shown = left.evaluate("box => box.innerText + ' ' + [...box.querySelectorAll('input')].map(i => i.value).join(' ')")
+    assert "leave not recorded" in shown and "other" not in shown, shown  # its own choice, not the one before
+    button = page.get_by_role("button", name=re.compile(r"^Import 5 rows into"))
+    button.wait_for(timeout=TIMEOUT_MS)
+    button.click()
+    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new people")).wait_for(timeout=TIMEOUT_MS)
+    assert page.locator(EXCEPTION).count() == 0
+    with session_scope(make_engine(live_db_url)) as session:
+        assert saved_mappings(session)["org_type"]["sports club"] == "other"
+        kinds = session.execute(
+            sa.select(Organisation.name, Organisation.org_type).where(
+                Organisation.name.in_(["Seafarers Circle", "Harbour Circle", "Workers Voice"])
+            )
+        ).all()
+        # By hand from the file: the two "Sports club" rows are now "other"; "migrant workers union" not recorded.
+        assert dict(kinds) == {
+            "Seafarers Circle": OrgType.OTHER,
+            "Harbour Circle": OrgType.OTHER,
+            "Workers Voice": None,
+        }

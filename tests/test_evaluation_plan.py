@@ -1,0 +1,156 @@
+"""The evaluation import is plan-then-apply: a plan writes nothing, apply writes it in one go; --column changes a
+column's role (CLI and plan). Figures computed here by hand from the small files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.cli import main
+from programme.core.errors import ProgrammeError
+from programme.evaluations import apply_evaluations, module_summary, plan_evaluations
+from programme.models import Answer, ImportBatch, Response
+from tests.test_evaluations import csv_bytes, make_module
+from tests.test_intake_tools import TOOLS, rows_of
+
+# A sheet typed by hand: "Overall" holds 1-5 ratings, but "Day attended" (1, 2, 3) is no rating at all.
+TYPED = "_uuid,Overall,Day attended,Comments\nu1,4,1,Thank you\nu2,5,2,\nu3,3,3,Long days\n"
+
+
+def _counts(session: Session) -> tuple[int, int, int]:
+    return tuple(
+        session.scalar(sa.select(sa.func.count()).select_from(table)) for table in (Response, Answer, ImportBatch)
+    )
+
+
+def test_a_plan_writes_nothing_and_apply_writes_it(session: Session) -> None:
+    module = make_module(session)
+    data = (TOOLS / "typeform.csv").read_bytes()
+    plan = plan_evaluations(session, data=data, filename="typeform.csv", module_id=module.id)
+    assert (plan.created, plan.written, plan.errors) == (len(plan.fresh), False, [])
+    assert _counts(session) == (0, 0, 0)
+    done = apply_evaluations(session, plan, by="tester")
+    assert done.written and done.form_id is not None
+    assert _counts(session)[0] == plan.created and _counts(session)[2] == 1
+
+
+def test_apply_refuses_a_plan_with_errors(session: Session) -> None:
+    module = make_module(session)
+    data = csv_bytes("_uuid,Overall quality\nu1,Very weak\nu2,Strong\nu3,Average\nu4,Weak\n")
+    plan = plan_evaluations(session, data=data, filename="f.csv", module_id=module.id)
+    assert plan.unknown_labels == {"Overall quality": ["Very weak", "Strong", "Average", "Weak"]}
+    with pytest.raises(ProgrammeError, match="errors to fix"):
+        apply_evaluations(session, plan)
+    assert _counts(session) == (0, 0, 0)
+
+
+def test_column_roles_change_what_is_read(session: Session) -> None:
+    module = make_module(session)
+    data = csv_bytes(TYPED)
+    plan = plan_evaluations(session, data=data, filename="f.csv", module_id=module.id)
+    roles = {item["header"]: item["role"] for item in plan.columns}
+    assert roles == {"_uuid": "response id", "Overall": "rating", "Day attended": "rating", "Comments": "text"}
+    chosen = plan_evaluations(
+        session, data=data, filename="f.csv", module_id=module.id, columns={"Day attended": "meta"}
+    )
+    assert {item["header"]: item["role"] for item in chosen.columns}["Day attended"] == "meta"
+    apply_evaluations(session, chosen)
+    summary = {q["text"]: q for q in module_summary(session, module.id)["questions"]}
+    assert "Day attended" not in summary
+    assert (summary["Overall"]["n"], summary["Overall"]["mean"]) == (3, pytest.approx((4 + 5 + 3) / 3))
+
+
+def test_a_role_for_a_column_the_file_lacks_is_refused(session: Session) -> None:
+    module = make_module(session)
+    with pytest.raises(ProgrammeError, match="no column 'Nope'"):
+        plan_evaluations(
+            session, data=csv_bytes(TYPED), filename="f.csv", module_id=module.id, columns={"Nope": "meta"}
+        )
+
+
+@pytest.fixture
+def cli_module(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    from programme.core.db import make_engine, session_scope
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with session_scope(make_engine(sqlite_url)) as session:
+        make_module(session, code="EVC")
+    return sqlite_url
+
+
+def test_cli_column_option(cli_module: str, tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    path = tmp_path / "typed.csv"
+    path.write_text(TYPED, encoding="utf-8")
+    args = ["import", "evaluations", str(path), "--course", "EVC", "--module", "1", "--json", "--dry-run"]
+    assert main([*args, "--column", "ignore=Day attended", "--column", "text=Overall"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Day attended"], roles["Overall"]) == ("meta", "text")
+    assert main([*args, "--column", "colour=Overall"]) == 2
+    err = capsys.readouterr().err
+    assert "not a column role" in err and "Traceback" not in err
+    assert main([*args, "--column", "rating=Missing"]) == 2
+    assert "no column 'Missing'" in capsys.readouterr().err
+
+
+# --- the page: Forms and entry › Import an export (AppTest; the upload is put where the uploader keeps it) ---
+
+
+def _entry_page(sqlite_url: str, monkeypatch: pytest.MonkeyPatch, name: str, data: bytes):
+    from programme.core.db import make_engine, session_scope
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        module_id = make_module(session, code="EVP").id
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    app.session_state["evaluation_export"] = {"name": name, "data": data}
+    app = app.selectbox(key="entry_module").set_value(module_id).run()
+    assert not app.exception, app.exception
+    return app, hashlib.sha256(data).hexdigest()[:12]
+
+
+def test_entry_page_shows_the_tool_and_a_column_role_can_be_changed(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from programme.core.db import make_engine
+
+    data = (TOOLS / "typeform.csv").read_bytes()
+    app, digest = _entry_page(sqlite_url, monkeypatch, "typeform.csv", data)
+    assert any(info.value == "This looks like a Typeform export." for info in app.info)
+    assert {metric.label: metric.value for metric in app.metric}["New questions"] == "2"
+    app = app.selectbox(key=f"role_column_{digest}").set_value("What was most useful?").run()
+    app = app.selectbox(key=f"role_{digest}_What was most useful?").set_value("meta").run()
+    assert not app.exception, app.exception
+    assert {metric.label: metric.value for metric in app.metric}["New questions"] == "1"
+    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    assert not app.exception, app.exception
+    responses = len(rows_of("typeform.csv"))
+    assert any(f"Imported {responses} responses" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        texts = session.scalars(sa.select(Answer.text).where(Answer.text.is_not(None))).all()
+        assert texts == []  # the text column was set aside: no answer of it imported
+        assert _counts(session)[0] == responses
+
+
+def test_entry_page_asks_the_order_of_unknown_labels(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from programme.core.db import make_engine
+
+    data = csv_bytes("_uuid,Overall quality\nu1,Very weak\nu2,Strong\nu3,Average\nu4,Weak\nu5,Very strong\n")
+    app, digest = _entry_page(sqlite_url, monkeypatch, "f.csv", data)
+    assert any("are not a scale we know" in warning.value for warning in app.warning)
+    assert not any(button.key == "import_evaluations" for button in app.button)
+    for place, label in enumerate(["Very weak", "Weak", "Average", "Strong", "Very strong"]):
+        app = app.selectbox(key=f"label_{digest}_{place}").set_value(label).run()
+    assert not app.exception, app.exception
+    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    assert any("Imported 5 responses" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        # By hand: Very weak 1, Strong 4, Average 3, Weak 2, Very strong 5.
+        assert session.scalar(sa.select(sa.func.avg(Answer.rating))) == pytest.approx((1 + 4 + 3 + 2 + 5) / 5)
