@@ -86,7 +86,11 @@ class PersonRow:
 
 
 def validate_rows(
-    table: SheetTable, mapping: ColumnMapping, unknown: list[UnknownValues] | None = None
+    table: SheetTable,
+    mapping: ColumnMapping,
+    unknown: list[UnknownValues] | None = None,
+    *,
+    emails: dict[str, EarlierEmail] | None = None,
 ) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
@@ -97,6 +101,10 @@ def validate_rows(
 
     An unknown value in an optional descriptive field (gender, organisation type) does not stop the row: the
     field stays not recorded, and the distinct values are added, with their counts, to unknown (one per column).
+
+    emails holds the first person given each e-mail, as (row, name key, full name); passing the same dict
+    for consecutive parts of one sheet (build_plan reads a large sheet a chunk of rows at a time) finds an
+    e-mail shared by two people in different parts.
     """
     count = len(table.row_numbers)
     cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
@@ -137,7 +145,7 @@ def validate_rows(
     day_cells = {day: (column, table.frame[column].tolist()) for column, day in mapping.days.items()}
     if day_cells:
         _read_days(people, day_cells)
-    _check_shared_emails(people, mapping)
+    _check_shared_emails(people, mapping, {} if emails is None else emails)
     return people
 
 
@@ -340,18 +348,23 @@ def _read_days(people: list[PersonRow], day_cells: dict[int, tuple[str, list[obj
         person.days = days
 
 
-def _check_shared_emails(rows: list[PersonRow], mapping: ColumnMapping) -> None:
+# The first person given an e-mail in a sheet: (spreadsheet row, name key, full name).
+EarlierEmail = tuple[int, str, str]
+
+
+def _check_shared_emails(rows: list[PersonRow], mapping: ColumnMapping, first: dict[str, EarlierEmail]) -> None:
     """The same e-mail on two different people in one file is an error on the later row."""
-    first: dict[str, PersonRow] = {}
     for person in rows:
         if not person.email or not person.name_key:
             continue
-        earlier = first.setdefault(person.email, person)
-        if earlier is not person and earlier.name_key != person.name_key:
+        earlier = first.get(person.email)
+        if earlier is None:
+            first[person.email] = (person.row, person.name_key, person.full_name)
+        elif earlier[1] != person.name_key:
             person.errors.append(
                 RowError(
                     person.row,
                     mapping.fields["email"],
-                    f"The e-mail {person.email} is also given for {earlier.full_name} on row {earlier.row}.",
+                    f"The e-mail {person.email} is also given for {earlier[2]} on row {earlier[0]}.",
                 )
             )

@@ -204,13 +204,23 @@ def read_table(
 
 
 def _body(rows: Iterator[list[str]], header: list[str], first: int) -> tuple[pd.DataFrame, list[int]]:
-    """Return the non-blank rows as a frame of text, built ROWS_PER_CHUNK rows at a time, and their numbers."""
+    """Return the non-blank rows as a frame of text, built ROWS_PER_CHUNK rows at a time, and their numbers.
+
+    A table of one chunk keeps its text as Python strings (object columns). A larger one is held as Arrow
+    strings (pandas' "str" dtype), chunk by chunk as it is read: a quarter of the memory, the same text.
+    """
     width = len(header)
     if width > limits.MAX_COLUMNS:
         limits.check_extent(limits.Extent(rows=first - 1, columns=width))
     chunks: list[pd.DataFrame] = []
     body: list[list[str]] = []
     numbers: list[int] = []
+
+    def add_chunk() -> None:
+        if len(chunks) == 1:  # a second chunk: the table is large
+            chunks[0] = chunks[0].astype("str")
+        chunks.append(pd.DataFrame(body, columns=header, dtype="str" if chunks else object))
+
     for offset, row in enumerate(rows, start=first):
         if offset > limits.MAX_ROWS or len(numbers) * width > limits.MAX_CELLS:
             limits.check_extent(limits.Extent(rows=offset, columns=width, cells=(len(numbers) + 1) * width))
@@ -218,9 +228,10 @@ def _body(rows: Iterator[list[str]], header: list[str], first: int) -> tuple[pd.
             body.append(row if len(row) == width else (row + [""] * width)[:width])
             numbers.append(offset)
             if len(body) == ROWS_PER_CHUNK:
-                chunks.append(pd.DataFrame(body, columns=header, dtype=object))
+                add_chunk()
                 body = []
-    chunks.append(pd.DataFrame(body, columns=header, dtype=object))
+    if body or not chunks:
+        add_chunk()
     frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
     return frame, numbers
 
