@@ -272,7 +272,7 @@ def _plan_rows(
     consent = _ConsentNotes()
     emails: dict[str, EarlierEmail] = {}
     by_email: dict[str, int] = {}
-    by_name: dict[tuple[str, str], int] = {}
+    by_name: dict[str, dict[str, int]] = {}  # {nationality: {name key: row}}: no (key, nationality) pair per row
     people_count = 0
     for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
         found: list[UnknownValues] = []
@@ -326,7 +326,7 @@ class _ConsentNotes:
 
 
 def _classify(
-    index: PeopleIndex, people: list[PersonRow], by_email: dict[str, int], by_name: dict[tuple[str, str], int]
+    index: PeopleIndex, people: list[PersonRow], by_email: dict[str, int], by_name: dict[str, dict[str, int]]
 ) -> list[PlannedRow]:
     """Return each person's planned row; by_email and by_name hold the earlier rows (of earlier chunks too)."""
     rows: list[PlannedRow] = []
@@ -345,7 +345,7 @@ def _classify(
             if person.email:
                 by_email.setdefault(person.email, person.row)
             if person.nationality:
-                by_name.setdefault((person.name_key, person.nationality), person.row)
+                by_name.setdefault(person.nationality, {}).setdefault(person.name_key, person.row)
     probable = probable_matches(index, [planned.person for planned in unmatched])
     for planned in unmatched:
         match = probable.get(planned.person.index)
@@ -360,14 +360,14 @@ def _classify(
 
 
 def _in_file(
-    index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: dict[tuple[str, str], int]
+    index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: dict[str, dict[str, int]]
 ) -> PlannedRow | None:
     """Return the row as a repeat of an earlier row, or as the database's person with its e-mail."""
     earlier = by_email.get(person.email) if person.email else None
     if earlier is None and person.email and person.email in index.by_email:
         return None  # the e-mail names someone in the database: that decides, not a similar earlier row
     if earlier is None and person.nationality:
-        earlier = by_name.get((person.name_key, person.nationality))
+        earlier = by_name.get(person.nationality, {}).get(person.name_key)
     if earlier is None:
         return None
     return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier, reason="same person as an earlier row")
