@@ -16,7 +16,14 @@ from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
-from programme.importing.validate import REPEATING_FIELDS, EarlierEmail, PersonRow, RowError, validate_rows
+from programme.importing.validate import (
+    REPEATING_FIELDS,
+    PersonRow,
+    RowError,
+    SharedEmails,
+    shared_email_error,
+    validate_rows,
+)
 from programme.importing.vocabulary import UnknownValues
 from programme.models import ImportBatch, ImportKind, Module
 from programme.sheets import SheetTable
@@ -270,7 +277,7 @@ def _plan_rows(
     omitted: Counter[RowStatus] = Counter()
     unknown: dict[str, UnknownValues] = {}
     consent = _ConsentNotes()
-    emails: dict[str, EarlierEmail] = {}
+    emails = SharedEmails()
     by_email: dict[str, int] = {}
     by_name: dict[str, dict[str, int]] = {}  # {nationality: {name key: row}}: no (key, nationality) pair per row
     people_count = 0
@@ -296,8 +303,21 @@ def _plan_rows(
                 omitted[row.status] += 1
     if not people_count:
         raise ProgrammeError("The sheet holds no participant rows below its header.")
+    if emails.unnamed:
+        _name_earlier_rows(table, mapping, emails.unnamed)
     order = [mapping.fields[name] for name in REPEATING_FIELDS if name in mapping.fields]
     return rows, dict(omitted), sorted(unknown.values(), key=lambda values: order.index(values.column)), consent
+
+
+def _name_earlier_rows(table: SheetTable, mapping: ColumnMapping, unnamed: list[tuple[PersonRow, int, int]]) -> None:
+    """Put the names of the earlier rows into the errors of e-mails shared across chunks (rows read again)."""
+    wanted = {row for _, _, row in unnamed}
+    positions = [position for position, row in enumerate(table.row_numbers) if row in wanted]
+    rows = table.frame.iloc[positions].reset_index(drop=True)
+    again = replace(table, frame=rows, row_numbers=[table.row_numbers[position] for position in positions])
+    names = {person.row: person.full_name for person in validate_rows(again, mapping)}
+    for person, position, row in unnamed:
+        person.errors[position] = shared_email_error(person, mapping.fields["email"], names[row], row)
 
 
 # Unclear consent answers named one by one; more are counted.
