@@ -95,7 +95,9 @@ def run_import(args: argparse.Namespace) -> int:
     data = _read(args.file)
     name = Path(args.file).name
     overrides = _overrides(args.column)
+    digest = file_hash(data)
     table = read_participant_sheet(data, name)
+    del data  # the file's bytes are not needed once read (a large CSV's bytes are a tenth of its table)
     mapping = detect_columns(table, tool=args.tool, overrides=overrides)
     engine = ready_engine()
     with session_scope(engine) as session:
@@ -106,8 +108,9 @@ def run_import(args: argparse.Namespace) -> int:
             mapping=mapping,
             module=module,
             file_name=name,
-            file_hash=file_hash(data),
+            file_hash=digest,
             list_kind=args.list,
+            keep_rows=not args.dry_run,  # a dry run reports; its plan need not hold every row
         )
         accepted = {planned.row for planned in plan.probable} if args.accept_probable else set()
         blocked = bool(plan.errors) and not args.skip_invalid

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -15,7 +16,13 @@ from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
-from programme.importing.validate import PersonRow, validate_rows
+from programme.importing.validate import (
+    REPEATING_FIELDS,
+    PersonRow,
+    SharedEmails,
+    shared_email_error,
+    validate_rows,
+)
 from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_mappings
 from programme.importing.vocabulary import UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
@@ -66,6 +73,9 @@ class ImportPlan:
     previous_batches: list[int] = field(default_factory=list)
     list_kind: ListKind = ListKind.PARTICIPANTS
     detected_kind: ListKind = ListKind.PARTICIPANTS
+    # A summary plan (build_plan's keep_rows=False) keeps in rows only the rows with errors and the probable
+    # matches, and counts the others here by status; it cannot be written. Empty for a full plan.
+    omitted: dict[RowStatus, int] = field(default_factory=dict)
 
     @property
     def warnings(self) -> list[str]:
@@ -89,17 +99,22 @@ class ImportPlan:
 
     def counts(self, accepted: set[int] | frozenset[int] = frozenset()) -> dict[str, int]:
         """Return rows, valid, created, matched, probable, repeated and errors, given the accepted probable rows."""
-        status = [planned.status for planned in self.rows]
+        statuses = [planned.status for planned in self.rows]
+
+        def count(status: RowStatus) -> int:
+            return statuses.count(status) + self.omitted.get(status, 0)
+
         accepted_here = sum(1 for planned in self.probable if planned.row in accepted)
-        probable = status.count(RowStatus.PROBABLE)
+        probable = count(RowStatus.PROBABLE)
+        rows = len(self.rows) + sum(self.omitted.values())
         return {
-            "rows": len(self.rows),
-            "valid": len(self.rows) - status.count(RowStatus.ERROR),
-            "created": status.count(RowStatus.NEW) + probable - accepted_here,
-            "matched": status.count(RowStatus.MATCHED) + accepted_here,
+            "rows": rows,
+            "valid": rows - count(RowStatus.ERROR),
+            "created": count(RowStatus.NEW) + probable - accepted_here,
+            "matched": count(RowStatus.MATCHED) + accepted_here,
             "probable": probable,
-            "repeated": status.count(RowStatus.REPEATED),
-            "error_rows": status.count(RowStatus.ERROR),
+            "repeated": count(RowStatus.REPEATED),
+            "error_rows": count(RowStatus.ERROR),
         }
 
     def report(self, accepted: set[int] | frozenset[int] = frozenset(), *, written: bool = False) -> dict[str, Any]:
@@ -148,6 +163,7 @@ def build_plan(
     file_hash: str,
     list_kind: ListKind | str | None = None,
     value_mappings: Mapping[str, Mapping[str, str]] | None = None,
+    keep_rows: bool = True,
 ) -> ImportPlan:
     """Return what importing the sheet into the module would do; writes nothing.
 
@@ -155,6 +171,11 @@ def build_plan(
     from the columns. A registration list's day columns are not read; an attendance sheet needs them.
     value_mappings ({field: {folded text: value}}) are the organisation's own mappings of values the vocabulary
     does not know; None reads the ones saved (value_mappings.saved_mappings).
+
+    The rows are validated and classified PLAN_ROWS_PER_CHUNK at a time, with the same outcome as all at
+    once. keep_rows=False gives a summary plan for a dry run: the same counts, errors, probable matches and
+    warnings, without a PlannedRow for each new, matched or repeated row (a million-row sheet's rows
+    as Python objects would take more than a gigabyte); it cannot be written.
     """
     if not mapping.has_name():
         raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
@@ -172,14 +193,10 @@ def build_plan(
             "registered, not who came. Import the list as an attendance sheet to record the days."
         )
         mapping = replace(mapping, fields=dict(mapping.fields), days={})
-    unknown: list[UnknownValues] = []
     mappings = saved_mappings(session) if value_mappings is None else value_mappings
     own = {name: mapped_values(mappings, name) for name in MAPPABLE}
-    people = validate_rows(table, mapping, unknown, own)
-    if not people:
-        raise ProgrammeError("The sheet holds no participant rows below its header.")
     index = load_index(session, module.id)
-    rows = _classify(index, people)
+    rows, omitted, unknown, consent = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=own)
     module_days = (module.end_date - module.start_date).days + 1
     plan = ImportPlan(
         file_name=file_name,
@@ -193,12 +210,13 @@ def build_plan(
         index=index,
         list_kind=kind,
         detected_kind=detected,
+        omitted=omitted,
     )
     plan.unknown = unknown
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)
-    plan.notes.extend(ImportWarning(text) for text in _consent_warnings(people))
+    plan.notes.extend(ImportWarning(text) for text in consent.warnings())
     if kind != detected:
         plan.warn(
             f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
@@ -236,23 +254,115 @@ def build_plan(
     return plan
 
 
+# Rows validated and classified at a time: the rows as Python objects exist a chunk at a time (with keep_rows=False).
+PLAN_ROWS_PER_CHUNK = 50_000
+# The chunk of a summary plan: smaller, as its rows are dropped once classified.
+SUMMARY_ROWS_PER_CHUNK = 10_000
+# What a summary plan keeps of its rows: the ones the report lists.
+KEPT_IN_SUMMARY = frozenset({RowStatus.ERROR, RowStatus.PROBABLE})
+
+
+def _chunks(table: SheetTable, size: int) -> Iterator[tuple[int, SheetTable]]:
+    """Yield (offset of the first row, the rows as a table) for each size rows of the table."""
+    count = len(table.row_numbers)
+    if count <= size:
+        yield 0, table
+        return
+    for start in range(0, count, size):
+        stop = start + size
+        rows = table.frame.iloc[start:stop].reset_index(drop=True)
+        yield start, replace(table, frame=rows, row_numbers=table.row_numbers[start:stop])
+
+
+def _plan_rows(
+    table: SheetTable,
+    mapping: ColumnMapping,
+    index: PeopleIndex,
+    *,
+    keep_rows: bool,
+    own: Mapping[str, Mapping[str, Any]] | None = None,
+) -> tuple[list[PlannedRow], dict[RowStatus, int], list[UnknownValues], _ConsentNotes]:
+    """Return the planned rows (all, or those a summary keeps), the others counted by status, the unknown
+    values by column and the unclear consent answers, validating and classifying a chunk of rows at a time."""
+    rows: list[PlannedRow] = []
+    omitted: Counter[RowStatus] = Counter()
+    unknown: dict[str, UnknownValues] = {}
+    consent = _ConsentNotes()
+    emails = SharedEmails()
+    by_email: dict[str, int] = {}
+    by_name: dict[str, dict[str, int]] = {}  # {nationality: {name key: row}}: no (key, nationality) pair per row
+    people_count = 0
+    for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
+        found: list[UnknownValues] = []
+        people = validate_rows(chunk, mapping, found, own, emails=emails)
+        people_count += len(people)
+        for person in people:
+            person.index += start
+        for values in found:
+            merged = unknown.setdefault(
+                values.column, UnknownValues(values.column, values.what, field_name=values.field_name)
+            )
+            for text, count in values.counts.items():
+                merged.counts[text] = merged.counts.get(text, 0) + count
+        consent.add(people)
+        planned = _classify(index, people, by_email, by_name)
+        if keep_rows:
+            rows.extend(planned)
+            continue
+        for row in planned:
+            if row.status in KEPT_IN_SUMMARY:
+                rows.append(row)
+            else:
+                omitted[row.status] += 1
+    if not people_count:
+        raise ProgrammeError("The sheet holds no participant rows below its header.")
+    if emails.unnamed:
+        _name_earlier_rows(table, mapping, emails.unnamed)
+    order = [mapping.fields[name] for name in REPEATING_FIELDS if name in mapping.fields]
+    return rows, dict(omitted), sorted(unknown.values(), key=lambda values: order.index(values.column)), consent
+
+
+def _name_earlier_rows(table: SheetTable, mapping: ColumnMapping, unnamed: list[tuple[PersonRow, int, int]]) -> None:
+    """Put the names of the earlier rows into the errors of e-mails shared across chunks (rows read again)."""
+    wanted = {row for _, _, row in unnamed}
+    positions = [position for position, row in enumerate(table.row_numbers) if row in wanted]
+    rows = table.frame.iloc[positions].reset_index(drop=True)
+    again = replace(table, frame=rows, row_numbers=[table.row_numbers[position] for position in positions])
+    names = {person.row: person.full_name for person in validate_rows(again, mapping)}
+    for person, position, row in unnamed:
+        person.errors[position] = shared_email_error(person, mapping.fields["email"], names[row], row)
+
+
 # Unclear consent answers named one by one; more are counted.
 CONSENT_WARNINGS_SHOWN = 5
 
 
-def _consent_warnings(people: list[PersonRow]) -> list[str]:
-    """Return the unclear consent answers as warnings naming row and column (the first few, then a count)."""
-    notes = [note for person in people for note in person.warnings]
-    shown = [f"Row {note.row}, column '{note.column}': {note.message}" for note in notes[:CONSENT_WARNINGS_SHOWN]]
-    if len(notes) > CONSENT_WARNINGS_SHOWN:
-        shown.append(f"{len(notes) - CONSENT_WARNINGS_SHOWN} more consent answers are unclear and were not set.")
-    return shown
+@dataclass
+class _ConsentNotes:
+    """The unclear consent answers of a sheet: the first few, and how many there are."""
+
+    first: list[RowError] = field(default_factory=list)
+    count: int = 0
+
+    def add(self, people: list[PersonRow]) -> None:
+        for person in people:
+            if person.warnings:
+                self.count += len(person.warnings)
+                self.first.extend(person.warnings[: CONSENT_WARNINGS_SHOWN - len(self.first)])
+
+    def warnings(self) -> list[str]:
+        """Return the unclear consent answers as warnings naming row and column (the first few, then a count)."""
+        shown = [f"Row {note.row}, column '{note.column}': {note.message}" for note in self.first]
+        if self.count > CONSENT_WARNINGS_SHOWN:
+            shown.append(f"{self.count - CONSENT_WARNINGS_SHOWN} more consent answers are unclear and were not set.")
+        return shown
 
 
-def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:
+def _classify(
+    index: PeopleIndex, people: list[PersonRow], by_email: dict[str, int], by_name: dict[str, dict[str, int]]
+) -> list[PlannedRow]:
+    """Return each person's planned row; by_email and by_name hold the earlier rows (of earlier chunks too)."""
     rows: list[PlannedRow] = []
-    by_email: dict[str, PlannedRow] = {}
-    by_name: dict[tuple[str, str], PlannedRow] = {}
     unmatched: list[PlannedRow] = []
     anyone = bool(index.people)  # an empty database matches nobody: no need to ask it row by row
     for person in people:
@@ -266,9 +376,9 @@ def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:
         rows.append(planned)
         if planned.status != RowStatus.REPEATED:
             if person.email:
-                by_email.setdefault(person.email, planned)
+                by_email.setdefault(person.email, person.row)
             if person.nationality:
-                by_name.setdefault((person.name_key, person.nationality), planned)
+                by_name.setdefault(person.nationality, {}).setdefault(person.name_key, person.row)
     probable = probable_matches(index, [planned.person for planned in unmatched])
     for planned in unmatched:
         match = probable.get(planned.person.index)
@@ -283,17 +393,17 @@ def _classify(index: PeopleIndex, people: list[PersonRow]) -> list[PlannedRow]:
 
 
 def _in_file(
-    index: PeopleIndex, person: PersonRow, by_email: dict[str, PlannedRow], by_name: dict[tuple[str, str], PlannedRow]
+    index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: dict[str, dict[str, int]]
 ) -> PlannedRow | None:
     """Return the row as a repeat of an earlier row, or as the database's person with its e-mail."""
     earlier = by_email.get(person.email) if person.email else None
     if earlier is None and person.email and person.email in index.by_email:
         return None  # the e-mail names someone in the database: that decides, not a similar earlier row
     if earlier is None and person.nationality:
-        earlier = by_name.get((person.name_key, person.nationality))
+        earlier = by_name.get(person.nationality, {}).get(person.name_key)
     if earlier is None:
         return None
-    return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier.row, reason="same person as an earlier row")
+    return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier, reason="same person as an earlier row")
 
 
 def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:

@@ -79,6 +79,8 @@ def validate_rows(
     mapping: ColumnMapping,
     unknown: list[UnknownValues] | None = None,
     own: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    emails: SharedEmails | None = None,
 ) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
@@ -90,6 +92,10 @@ def validate_rows(
     An unknown value in an optional descriptive field (gender, organisation type) does not stop the row: the
     field stays not recorded, and the distinct values are added, with their counts, to unknown (one per column).
     own holds the organisation's mappings of such values ({field: {folded text: value}}), read before the words.
+
+    emails holds the first row given each e-mail; passing the same SharedEmails for consecutive parts of one
+    sheet (build_plan reads a large sheet a chunk of rows at a time) finds an e-mail shared by two people in
+    different parts. Such an error names the earlier row; its person's name is put in by the caller (emails.unnamed).
     """
     count = len(table.row_numbers)
     cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
@@ -130,7 +136,7 @@ def validate_rows(
     day_cells = {day: (column, table.frame[column].tolist()) for column, day in mapping.days.items()}
     if day_cells:
         _read_days(people, day_cells)
-    _check_shared_emails(people, mapping)
+    _check_shared_emails(people, mapping, SharedEmails() if emails is None else emails)
     return people
 
 
@@ -340,18 +346,34 @@ def _read_days(people: list[PersonRow], day_cells: dict[int, tuple[str, list[obj
         person.days = days
 
 
-def _check_shared_emails(rows: list[PersonRow], mapping: ColumnMapping) -> None:
+@dataclass
+class SharedEmails:
+    """The first person given each e-mail in a sheet, kept across the parts of it validated one after another."""
+
+    first: dict[str, tuple[int, str]] = field(default_factory=dict)  # e-mail: (its first row, that row's name key)
+    # The errors naming an earlier part's row, whose name is not at hand: (person, position in its errors, row).
+    # The caller, which has the whole sheet, puts the name in with shared_email_error.
+    unnamed: list[tuple[PersonRow, int, int]] = field(default_factory=list)
+
+
+def shared_email_error(person: PersonRow, column: str, earlier_name: str | None, earlier_row: int) -> RowError:
+    """Return the error of a person whose e-mail an earlier row gives to someone else."""
+    whom = earlier_name if earlier_name is not None else "another person"
+    return RowError(person.row, column, f"The e-mail {person.email} is also given for {whom} on row {earlier_row}.")
+
+
+def _check_shared_emails(rows: list[PersonRow], mapping: ColumnMapping, shared: SharedEmails) -> None:
     """The same e-mail on two different people in one file is an error on the later row."""
-    first: dict[str, PersonRow] = {}
+    names: dict[int, str] = {}  # the full names of this part's first rows of an e-mail
     for person in rows:
         if not person.email or not person.name_key:
             continue
-        earlier = first.setdefault(person.email, person)
-        if earlier is not person and earlier.name_key != person.name_key:
-            person.errors.append(
-                RowError(
-                    person.row,
-                    mapping.fields["email"],
-                    f"The e-mail {person.email} is also given for {earlier.full_name} on row {earlier.row}.",
-                )
-            )
+        earlier = shared.first.get(person.email)
+        if earlier is None:
+            shared.first[person.email] = (person.row, person.name_key)
+            names[person.row] = person.full_name
+        elif earlier[1] != person.name_key:
+            name = names.get(earlier[0])
+            person.errors.append(shared_email_error(person, mapping.fields["email"], name, earlier[0]))
+            if name is None:
+                shared.unnamed.append((person, len(person.errors) - 1, earlier[0]))

@@ -126,6 +126,8 @@ def apply_plan(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Write the plan in the session's transaction and return what was written; raise if errors forbid it."""
+    if plan.omitted:
+        raise ValueError("A summary plan (build_plan with keep_rows=False) cannot be written.")
     report = progress or (lambda _fraction, _text: None)
     counts = plan.counts(set(accepted))
     if plan.errors and not skip_invalid:

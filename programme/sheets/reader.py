@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import codecs
 import csv
 import io
@@ -13,6 +14,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 
 import pandas as pd
+import pyarrow as pa
 import python_calamine
 
 from programme.core.errors import UnreadableFile
@@ -204,13 +206,25 @@ def read_table(
 
 
 def _body(rows: Iterator[list[str]], header: list[str], first: int) -> tuple[pd.DataFrame, list[int]]:
-    """Return the non-blank rows as a frame of text, built ROWS_PER_CHUNK rows at a time, and their numbers."""
+    """Return the non-blank rows as a frame of text, built ROWS_PER_CHUNK rows at a time, and their numbers.
+
+    A table of one chunk keeps its text as Python strings (object columns). A larger one is held as Arrow
+    strings (pandas' "str" dtype), chunk by chunk as it is read: a quarter of the memory, the same text.
+    """
     width = len(header)
     if width > limits.MAX_COLUMNS:
         limits.check_extent(limits.Extent(rows=first - 1, columns=width))
     chunks: list[pd.DataFrame] = []
     body: list[list[str]] = []
-    numbers: list[int] = []
+    # The row numbers as machine integers while the rows come: Python ints made among each chunk's short-lived
+    # strings would keep the memory of those strings from being reused (made at the end, they lie together).
+    numbers = array.array("q")
+
+    def add_chunk() -> None:
+        if len(chunks) == 1:  # a second chunk: the table is large
+            chunks[0] = chunks[0].astype("str")
+        chunks.append(pd.DataFrame(body, columns=header, dtype="str" if chunks else object))
+
     for offset, row in enumerate(rows, start=first):
         if offset > limits.MAX_ROWS or len(numbers) * width > limits.MAX_CELLS:
             limits.check_extent(limits.Extent(rows=offset, columns=width, cells=(len(numbers) + 1) * width))
@@ -218,11 +232,23 @@ def _body(rows: Iterator[list[str]], header: list[str], first: int) -> tuple[pd.
             body.append(row if len(row) == width else (row + [""] * width)[:width])
             numbers.append(offset)
             if len(body) == ROWS_PER_CHUNK:
-                chunks.append(pd.DataFrame(body, columns=header, dtype=object))
+                add_chunk()
                 body = []
-    chunks.append(pd.DataFrame(body, columns=header, dtype=object))
-    frame = chunks[0] if len(chunks) == 1 else pd.concat(chunks, ignore_index=True)
-    return frame, numbers
+    if body or not chunks:
+        add_chunk()
+    frame = chunks[0] if len(chunks) == 1 else _joined(chunks)
+    return frame, numbers.tolist()
+
+
+def _joined(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """Return the chunks' rows as one frame, each column's Arrow chunks kept as they are (pd.concat copies them)."""
+    columns = {}
+    for position in range(chunks[0].shape[1]):
+        parts = pa.chunked_array([pa.array(chunk.iloc[:, position]) for chunk in chunks], type=pa.large_string())
+        columns[position] = pd.arrays.ArrowStringArray(parts, dtype=chunks[0].dtypes.iloc[position])
+    frame = pd.DataFrame(columns, copy=False)
+    frame.columns = chunks[0].columns
+    return frame
 
 
 def _unique(names: list[str]) -> list[str]:
