@@ -1,0 +1,113 @@
+"""The public form page (issue 22): a valid link shows the form and only the module's title, dates and (for an
+evaluation) the session titles; a wrong, missing or closed link shows one sentence and no data; submitting from
+the page stores the registration or the evaluation. Also: the app's entry routes a form link to this page only."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.models import ConsentRecord, Person, Response
+from programme.planning.agenda import add_session
+from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+
+PAGE = str(REPO_ROOT / "public" / "form.py")
+
+
+@pytest.fixture
+def forms_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> dict[str, str]:
+    """The demo (so that there is data a wrong link must not show) and a test module with both forms open."""
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_course(session, code="PUB1", title="Public form course", by=None)
+        module = add_module(session, course_code="PUB1", number=1, title="Advocacy with embassies",
+                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+        add_session(
+            session, module_id=module.id, day=1, start=time(9), end=time(10), title="Visiting a mission", by=None
+        )
+        tokens = {
+            kind: open_form(session, module_id=module.id, kind=kind).token for kind in ("registration", "evaluation")
+        }
+        tokens["module_id"] = module.id
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return tokens
+
+
+def _run(token: str | None) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    if token is not None:
+        app.query_params["form"] = token
+    return app.run()
+
+
+def _everything_shown(app: AppTest) -> str:
+    parts = [e.value for e in (*app.title, *app.subheader, *app.caption, *app.markdown, *app.success, *app.error)]
+    parts += [w.label for w in (*app.text_input, *app.radio, *app.checkbox, *app.text_area, *app.selectbox)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-token", "A" * 32])
+def test_a_wrong_or_missing_link_shows_one_sentence_and_no_data(forms_db: dict, token: str | None) -> None:
+    app = _run(token)
+    assert not app.exception
+    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert not app.text_input and not app.radio and not app.dataframe and not app.metric and not app.title
+
+
+def test_a_closed_link_shows_the_same_sentence(forms_db: dict, demo_sqlite_url: str) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        close_forms(session, module_id=forms_db["module_id"], by="t")
+    app = _run(forms_db["registration"])
+    assert [m.value for m in app.markdown] == [UNAVAILABLE] and not app.text_input
+
+
+def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite_url: str) -> None:
+    app = _run(forms_db["registration"])
+    assert not app.exception
+    assert app.title[0].value == "Registration" and app.subheader[0].value == "Advocacy with embassies"
+    shown = _everything_shown(app)
+    assert "2026-12-02" in shown and "Visiting a mission" not in shown  # sessions belong to the evaluation only
+    labels = [w.label for w in app.text_input]
+    assert labels[0] == "Full name (required)" and "Nationality" in labels
+    assert len(app.checkbox) == 5
+    app.text_input[0].input("Somchai Prasert")
+    app.text_input[labels.index("Nationality")].input("Thailand")
+    app.checkbox[0].check()
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert app.success[0].value == "Thank you: your registration was received."
+    assert not app.text_input  # sent: the form is gone for this browser session
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        person = session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert"))
+        assert person.nationality == "THA" and person.consent_listed and not person.consent_email
+        assert session.scalar(sa.select(sa.func.count()).where(ConsentRecord.person_id == person.id)) == 5
+
+
+def test_the_evaluation_form_renders_one_tap_ratings_and_stores_the_answers(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    app = _run(forms_db["evaluation"])
+    assert not app.exception
+    assert app.title[0].value == "Evaluation"
+    assert app.radio[0].label == "How useful was this session: Visiting a mission?"
+    assert app.radio[0].options == ["Poor", "Fair", "Good", "Very good", "Excellent"]
+    assert app.radio[0].value is None  # nothing chosen for the participant
+    assert not app.text_input  # anonymous: no name asked
+    app.radio[0].set_value(4)
+    app.button[0].click().run()
+    assert app.success[0].value == "Thank you: your answers were received."
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Response.source == "online")) == 1
+
+
+def test_the_app_routes_a_form_link_to_the_public_page_only(forms_db: dict) -> None:
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    app.query_params["form"] = "wrong-token-of-some-length"
+    app.run()
+    assert not app.exception
+    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert not app.text_input  # neither the form nor the sign-in form
