@@ -111,3 +111,43 @@ def test_the_app_routes_a_form_link_to_the_public_page_only(forms_db: dict) -> N
     assert not app.exception
     assert [m.value for m in app.markdown] == [UNAVAILABLE]
     assert not app.text_input  # neither the form nor the sign-in form
+
+
+def test_the_facilitators_page_opens_a_form_and_shows_its_link_and_qr_code(forms_db: dict) -> None:
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    assert not app.exception
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    codes = [c.value for c in app.code]
+    assert any(code.endswith(f"?form={forms_db['registration']}") for code in codes)
+    assert any(code.endswith(f"?form={forms_db['evaluation']}") for code in codes)
+    assert len(app.get("image")) == 2  # one QR code per open form
+    next(b for b in app.button if b.label == "Show full screen").click().run()
+    assert not app.exception
+    assert len(app.code) == 1 and len(app.get("image")) == 1 and not app.selectbox  # the code alone, full-screen
+
+
+def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_url: str) -> None:
+    from programme.models import ConsentKind, UserRole
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        known = session.scalar(sa.select(Person).where(Person.nationality.is_not(None), Person.erased_at.is_(None)))
+        typo = known.full_name[:-1] + ("x" if known.full_name[-1] != "x" else "y")
+        nationality = known.nationality
+        people_before = session.scalar(sa.select(sa.func.count()).select_from(Person))
+        result = submit_registration(session, forms_db["registration"], {"full_name": typo, "nationality": nationality},
+                                     {ConsentKind.LISTED: True}, browser="b", client=None)  # fmt: skip
+    assert result.outcome == "queued"
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    assert any(typo in m.value for m in app.markdown)
+    next(b for b in app.button if b.label == "Same person: update the record").click().run()
+    assert not app.exception
+    assert any("No registration is waiting" in i.value for i in app.info)
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
+        assert session.get(Person, known.id).consent_listed

@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import secrets
+import socket
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -145,22 +146,28 @@ def is_open(link: FormLink, on: date | None = None) -> bool:
 
 def close_forms(session: Session, *, module_id: int, kind: FormKind | str | None = None, by: str | None = None) -> int:
     """Close a module's open forms (of one kind, or all); return how many were closed."""
-    closed = 0
-    for link in module_links(session, module_id, kind):
-        if link.closed_at is None:
-            link.closed_at = utcnow()
-            session.add(link)
-            closed += 1
-            audit.record(
-                session,
-                action="update",
-                username=by,
-                entity="form_link",
-                entity_id=link.id,
-                summary=f"{link.kind.value} form closed for module {module_id}",
-            )
+    return sum(close_link(session, link.id, by=by) for link in module_links(session, module_id, kind))
+
+
+def close_link(session: Session, link_id: int, *, by: str | None = None) -> bool:
+    """Close one form link; return whether it was open (closed by hand before: nothing changes)."""
+    link = session.get(FormLink, link_id)
+    if link is None:
+        raise NotFound("That form does not exist.")
+    if link.closed_at is not None:
+        return False
+    link.closed_at = utcnow()
+    session.add(link)
     session.flush()
-    return closed
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="form_link",
+        entity_id=link.id,
+        summary=f"{link.kind.value} form closed for module {link.module_id}",
+    )
+    return True
 
 
 def list_forms(session: Session, module_id: int) -> list[dict]:
@@ -245,3 +252,19 @@ def public_form(session: Session, token: object) -> PublicForm:
         questions=tuple(questions),
         scale_labels=labels,
     )
+
+
+def lan_base_url(port: int = 8501) -> str | None:
+    """Return http://<this machine's address on the local network>:port, or None when it has none.
+
+    A UDP socket "connected" to an outside address sends nothing; it only makes the system choose the interface
+    (the venue's Wi-Fi) whose address participants' phones can reach.
+    """
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never reached
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else f"http://{address}:{port}"

@@ -258,3 +258,28 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
     audit.record(session, action="update", username=by, entity="registration_review", entity_id=review.id,
                  summary=f"self-service registration {decision}")  # fmt: skip
     return target
+
+
+def review_queue(session: Session, module_id: int) -> list[dict[str, Any]]:
+    """Return a module's registrations waiting for review: what was typed beside the record it may be."""
+    queue = []
+    for review in submissions.pending_reviews(session, module_id):
+        candidate = session.get(Person, review.candidate_id) if review.candidate_id else None
+        queue.append(
+            {
+                "id": review.id,
+                "typed": review_values(review),
+                "candidate_id": candidate.id if candidate else None,
+                "candidate": {
+                    "full_name": candidate.full_name,
+                    "email": candidate.email,
+                    "nationality": candidate.nationality,
+                    "position": candidate.position,
+                }
+                if candidate
+                else None,
+                "score": review.score,
+                "reason": review.reason,
+            }
+        )
+    return queue
