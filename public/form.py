@@ -44,7 +44,12 @@ st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(
 
 if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
-    st.stop()
+    # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
+    if not form.allow_multiple or not st.button(say["another"], type="primary"):
+        st.stop()
+    for key in [key for key in st.session_state if key[:1] == "q" and key[1:].isdigit()] + [sent_key]:
+        st.session_state.pop(key, None)
+    st.rerun()
 
 
 def registration_form() -> None:

@@ -151,3 +151,17 @@ def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_u
     with session_scope(make_engine(demo_sqlite_url)) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
         assert session.get(Person, known.id).consent_listed
+
+
+def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict, demo_sqlite_url: str) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        token = open_form(session, module_id=forms_db["module_id"], kind="evaluation", allow_multiple=True).token
+    app = _run(token)
+    for choice in (5, 3):
+        app.radio[0].set_value(choice)
+        app.button[0].click().run()
+        assert app.success and not app.radio
+        next(b for b in app.button if b.label == "Next person: a new form").click().run()
+        assert app.radio and app.radio[0].value is None
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Response.source == "online")) == 2

@@ -223,6 +223,7 @@ class PublicForm:
     # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number).
     questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
     scale_labels: tuple[str, ...] | None = None
+    allow_multiple: bool = False
 
 
 def public_form(session: Session, token: object) -> PublicForm:
@@ -251,6 +252,7 @@ def public_form(session: Session, token: object) -> PublicForm:
         end_date=module.end_date,
         questions=tuple(questions),
         scale_labels=labels,
+        allow_multiple=link.allow_multiple,
     )
 
 
