@@ -165,3 +165,19 @@ def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict,
         assert app.radio and app.radio[0].value is None
     with session_scope(make_engine(demo_sqlite_url)) as session:
         assert session.scalar(sa.select(sa.func.count()).where(Response.source == "online")) == 2
+
+
+def test_stored_titles_are_shown_as_text_not_markdown(forms_db: dict, demo_sqlite_url: str) -> None:
+    from tests.apptest_support import shown_text
+
+    title = "**Rights** [click here](http://evil.test) <b>x</b>"
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_module(session, course_code="PUB1", number=2, title=title, start=date(2026, 12, 5), end=date(2026, 12, 6),
+                   by=None)  # fmt: skip
+        module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 2 AND title LIKE '**Rights%'"))
+        add_session(session, module_id=module_id, day=1, start=time(9), end=time(10), title="*Starred* `code`", by=None)
+        token = open_form(session, module_id=module_id, kind="evaluation").token
+    app = _run(token)
+    heading = app.subheader[0].value
+    assert heading != title and shown_text(heading) == title  # escaped: read on screen as typed
+    assert shown_text(app.radio[0].label) == "How useful was this session: *Starred* `code`?"
