@@ -181,3 +181,23 @@ def test_stored_titles_are_shown_as_text_not_markdown(forms_db: dict, demo_sqlit
     heading = app.subheader[0].value
     assert heading != title and shown_text(heading) == title  # escaped: read on screen as typed
     assert shown_text(app.radio[0].label) == "How useful was this session: *Starred* `code`?"
+
+
+def test_the_app_without_a_form_link_still_meets_visitors_with_the_sign_in_form(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    from programme.access.accounts import add_user
+    from programme.models import UserRole
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_user(session, username="admin", password="correct-horse-battery-staple-42", role=UserRole.ADMIN, by=None)
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert [w.label for w in app.text_input][:2] == ["Username", "Password"]
+    assert not app.metric and not app.dataframe
+    # With a valid link, the form and nothing else: no sign-in form, no figures.
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    app.query_params["form"] = forms_db["registration"]
+    app.run()
+    assert app.title[0].value == "Registration" and "Username" not in [w.label for w in app.text_input]
+    assert not app.metric and not app.dataframe
