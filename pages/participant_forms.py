@@ -15,6 +15,7 @@ from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
 FULL_SCREEN = "forms_full_screen"
+KIND_LABELS = {"registration": "Registration", "evaluation": "Evaluation", "checkin": "Daily check-in"}
 
 shown = st.session_state.get(FULL_SCREEN)
 if shown:
@@ -23,7 +24,7 @@ if shown:
     st.html(
         "<style>header, [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}</style>"
     )
-    st.markdown(f"## {md_text(kind.capitalize())}")
+    st.markdown(f"## {KIND_LABELS[kind]}")
     st.image(qr_png(url, scale=16), use_container_width=True)
     st.code(url, language=None)
     if st.button("Back", key="forms_back"):
@@ -47,7 +48,7 @@ open_tab, sent_tab, review_tab = ui.tabs(
 
 with open_tab:
     with st.form("open-form"):
-        kind = st.radio("Form", ["registration", "evaluation"], horizontal=True, format_func=str.capitalize)
+        kind = st.radio("Form", list(KIND_LABELS), horizontal=True, format_func=KIND_LABELS.get)
         language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
         closes = st.date_input("Closes after", value=links.today() + timedelta(days=7), min_value=links.today())
         base_url = st.text_input(
@@ -75,7 +76,7 @@ with open_tab:
             state = "open" if form["open"] else "closed"
             until = f" until {form['closes']}" if form["closes"] else ""
             st.markdown(
-                f"**{form['kind'].capitalize()}** · {LANGUAGES.get(form['language'], form['language'])} · {state}{until}"
+                f"**{KIND_LABELS[form['kind']]}** · {LANGUAGES.get(form['language'], form['language'])} · {state}{until}"
                 f" · {form['submissions']} sent"
             )
             if not form["open"]:

@@ -11,8 +11,8 @@ import streamlit as st
 
 from programme.core.errors import ProgrammeError
 from programme.models import ConsentKind, FormKind, Gender, OrgType
+from programme.selfservice import checkin, registration
 from programme.selfservice import labels as words
-from programme.selfservice import registration
 from programme.selfservice.evaluation import submit_evaluation
 from programme.selfservice.links import QUERY_PARAMETER, UNAVAILABLE, FormUnavailable, public_form
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
@@ -37,7 +37,11 @@ if language in words.RIGHT_TO_LEFT:
 browser = st.session_state.setdefault("form_browser", secrets.token_hex(16))
 sent_key = f"form_sent_{form.link_id}"
 
-kind_title = say["registration_title"] if form.kind == FormKind.REGISTRATION else say["evaluation_title"]
+kind_title = {
+    FormKind.REGISTRATION: say["registration_title"],
+    FormKind.EVALUATION: say["evaluation_title"],
+    FormKind.CHECKIN: say["checkin_title"],
+}[form.kind]
 st.title(kind_title)
 st.subheader(md_text(form.module_title))
 st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(), end=form.end_date.isoformat()))
@@ -86,12 +90,15 @@ def registration_form() -> None:
     typed = {name: (value or "") for name, value in values.items()}
     try:
         with ui.db() as session:
-            registration.submit_registration(session, token, typed, consents, browser=browser,
-                                             client=ui._client_address())  # fmt: skip
+            result = registration.submit_registration(session, token, typed, consents, browser=browser,
+                                                      client=ui._client_address())  # fmt: skip
     except ProgrammeError as error:
         st.error(str(error))
         return
-    st.session_state[sent_key] = say["thanks_registration"]
+    thanks = say["thanks_registration"]
+    if result.checkin_code:
+        thanks += " " + words.text(language, "your_code", code=f"**{result.checkin_code}**")
+    st.session_state[sent_key] = thanks
     st.rerun()
 
 
@@ -128,7 +135,25 @@ def evaluation_form() -> None:
     st.rerun()
 
 
-if form.kind == FormKind.REGISTRATION:
-    registration_form()
-else:
-    evaluation_form()
+def checkin_form() -> None:
+    with st.form("checkin"):
+        code = st.text_input(say["checkin_code"], max_chars=12)
+        sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
+    if not sent:
+        return
+    try:
+        with ui.db() as session:
+            day = checkin.submit_checkin(session, token, code, browser=browser, client=ui._client_address())
+    except ProgrammeError as error:
+        st.error(str(error))
+        return
+    if day is None:
+        st.error(say["checkin_unknown"])
+        return
+    st.session_state[sent_key] = words.text(language, "checkin_done", day=day)
+    st.rerun()
+
+
+{FormKind.REGISTRATION: registration_form, FormKind.EVALUATION: evaluation_form, FormKind.CHECKIN: checkin_form}[
+    form.kind
+]()

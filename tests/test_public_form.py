@@ -79,7 +79,8 @@ def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite
     app.checkbox[0].check()
     app.button[0].click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    assert app.success[0].value == "Thank you: your registration was received."
+    thanks = app.success[0].value
+    assert thanks.startswith("Thank you: your registration was received. Your personal check-in code: **")
     assert not app.text_input  # sent: the form is gone for this browser session
     with session_scope(make_engine(demo_sqlite_url)) as session:
         person = session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert"))
@@ -201,3 +202,35 @@ def test_the_app_without_a_form_link_still_meets_visitors_with_the_sign_in_form(
     app.run()
     assert app.title[0].value == "Registration" and "Username" not in [w.label for w in app.text_input]
     assert not app.metric and not app.dataframe
+
+
+def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, demo_sqlite_url: str) -> None:
+    import re
+
+    from programme.models import Module
+    from programme.selfservice.links import today
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        module.start_date, module.end_date = today(), today()  # a one-day module, today
+        checkin_token = open_form(session, module_id=module.id, kind="checkin", allow_multiple=True).token
+    app = _run(forms_db["registration"])
+    app.text_input[0].input("Lina Checkin")
+    app.button[0].click().run()
+    code = re.search(r"\*\*([A-Z0-9]{6})\*\*", app.success[0].value).group(1)
+    app = _run(checkin_token)
+    assert app.title[0].value == "Daily check-in" and [w.label for w in app.text_input] == [
+        "Your personal check-in code"
+    ]
+    app.text_input[0].input("AAAAAA")
+    app.button[0].click().run()
+    assert app.error[0].value.startswith("This code is not known")
+    app.text_input[0].input(code.lower())
+    app.button[0].click().run()
+    assert app.success[0].value == "Thank you: your attendance on day 1 is recorded."
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        person = session.scalar(sa.select(Person).where(Person.full_name == "Lina Checkin"))
+        from programme.models import Participation
+
+        participation = session.scalar(sa.select(Participation).where(Participation.person_id == person.id))
+        assert participation.attended is True and participation.days_attended == 1

@@ -24,6 +24,7 @@ from programme.models import (
     ConsentKind,
     ConsentRecord,
     FormLink,
+    FormSubmission,
     Organisation,
     Participation,
     Person,
@@ -253,3 +254,35 @@ def test_every_shipped_language_has_every_label() -> None:
         own = json.loads(open(links.__file__.rsplit("/", 1)[0] + f"/labels/{language}.json", encoding="utf-8").read())
         assert set(english) - set(own) <= {"not_read"}, language
         assert len(own["scale"]) == 5 and len(own["standard"]) == 5
+
+
+def test_the_daily_check_in_marks_the_day_with_the_code_given_at_registration(session: Session, module_id: int) -> None:
+    from programme.models import AttendanceDay, Module
+    from programme.selfservice.checkin import submit_checkin
+
+    # The module runs from yesterday to tomorrow: today is its day 2 of 3.
+    module = session.get(Module, module_id)
+    module.start_date, module.end_date = links.today() - timedelta(days=1), links.today() + timedelta(days=1)
+    session.commit()
+    registration_token = _open(session, module_id, "registration")
+    result = _register(session, registration_token, {"full_name": "Dewi Check"})
+    assert result.checkin_code and len(result.checkin_code) == 6
+    token = _open(session, module_id, "checkin", allow_multiple=True)
+    assert submit_checkin(session, token, "WRONG1", browser="c1", client="10.0.0.9") is None
+    typed = f" {result.checkin_code[:3].lower()}-{result.checkin_code[3:]} "  # as someone may type it
+    assert submit_checkin(session, token, typed, browser="c1", client="10.0.0.9") == 2
+    session.commit()
+    participation = session.scalar(sa.select(Participation).where(Participation.person_id == result.person_id))
+    assert participation.attended is True and participation.days_attended == 1
+    marks = dict(session.execute(sa.select(AttendanceDay.day, AttendanceDay.present)
+                                 .where(AttendanceDay.participation_id == participation.id)).tuples().all())  # fmt: skip
+    assert marks == {1: False, 2: True, 3: False}
+    # The refused guess is kept (void) and counts in the client's rate; the check-in is the one live submission.
+    outcomes = session.execute(sa.select(FormSubmission.outcome, FormSubmission.voided)
+                               .join(FormLink).where(FormLink.kind == "checkin")).tuples().all()  # fmt: skip
+    assert sorted(outcomes) == [("day 2", False), ("unknown code", True)]
+    # Not a day of the module: refused.
+    module.start_date, module.end_date = links.today() + timedelta(days=5), links.today() + timedelta(days=6)
+    session.commit()
+    with pytest.raises(submissions.SubmissionRefused, match="only on the days"):
+        submit_checkin(session, token, result.checkin_code, browser="c2", client="10.0.0.9")

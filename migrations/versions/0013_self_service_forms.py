@@ -8,7 +8,8 @@ Create Date: 2026-12-04 15:48:13
 one or several submissions per browser session). `form_submission`: each form sent (when, from which
 browser session and client, as digests; voided by a facilitator). `consent_record`: each consent given or
 refused with the exact wording shown, its version and language. `registration_review`: registrations that
-probably match someone already recorded, waiting for a facilitator. See programme/selfservice/.
+probably match someone already recorded, waiting for a facilitator. `checkin_code`: each registered
+participant's personal code for the optional daily check-in (a digest), given at registration. See programme/selfservice/.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ def upgrade() -> None:
         sa.Column(
             "kind",
             sa.Enum(
-                "registration", "evaluation", name="ck_formkind", native_enum=False, create_constraint=True, length=40
+                "registration", "evaluation", "checkin", name="ck_formkind", native_enum=False, create_constraint=True, length=40
             ),
             nullable=False,
         ),
@@ -152,7 +153,25 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_registration_review_status"), ["status"], unique=False)
 
 
+    op.create_table(
+        "checkin_code",
+        sa.Column("participation_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.Integer(), nullable=False),
+        sa.Column("code_digest", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+        sa.Column("created_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["module_id"], ["module.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["participation_id"], ["participation.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("participation_id"),
+        sa.UniqueConstraint("module_id", "code_digest", name="uq_checkin_code_module_code"),
+    )
+    with op.batch_alter_table("checkin_code", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_checkin_code_module_id"), ["module_id"], unique=False)
+
+
 def downgrade() -> None:
+    with op.batch_alter_table("checkin_code", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_checkin_code_module_id"))
+    op.drop_table("checkin_code")
     with op.batch_alter_table("registration_review", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_registration_review_status"))
         batch_op.drop_index(batch_op.f("ix_registration_review_candidate_id"))

@@ -11,7 +11,7 @@ from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.links import close_forms, list_forms, open_form
 
 CLI_USER = "command line"
-KINDS = ("registration", "evaluation")
+KINDS = ("registration", "evaluation", "checkin")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -43,7 +43,7 @@ from .funding import Funder, Grant, GrantCourse, GrantModule
 from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
-from .selfservice import ConsentRecord, FormLink, FormSubmission, RegistrationReview
+from .selfservice import CheckinCode, ConsentRecord, FormLink, FormSubmission, RegistrationReview
 
 __all__ = [
     "CIVIL_SOCIETY",
@@ -70,6 +70,7 @@ __all__ = [
     "ConsentKind",
     "ReviewStatus",
     "FormLink",
+    "CheckinCode",
     "FormSubmission",
     "ConsentRecord",
     "RegistrationReview",

@@ -168,6 +168,7 @@ class FormKind(enum.StrEnum):
 
     REGISTRATION = "registration"
     EVALUATION = "evaluation"
+    CHECKIN = "checkin"
 
 
 class ConsentKind(enum.StrEnum):

@@ -89,3 +89,15 @@ class RegistrationReview(SQLModel, table=True):
     status: ReviewStatus = enum_field(ReviewStatus, default=ReviewStatus.PENDING)
     decided_at: datetime | None = None
     decided_by: str | None = Field(default=None, max_length=80)
+
+
+class CheckinCode(SQLModel, table=True):
+    """A participant's personal code for the daily check-in, given at registration; stored as a digest only."""
+
+    __tablename__ = "checkin_code"
+    __table_args__ = (sa.UniqueConstraint("module_id", "code_digest", name="uq_checkin_code_module_code"),)
+
+    participation_id: int = Field(foreign_key="participation.id", primary_key=True, ondelete="CASCADE")
+    module_id: int = Field(foreign_key="module.id", index=True, ondelete="CASCADE")
+    code_digest: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)

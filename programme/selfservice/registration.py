@@ -34,7 +34,7 @@ from programme.models import (
 from programme.models.base import utcnow
 from programme.people import edit
 from programme.people.names import name_key, split_name
-from programme.selfservice import submissions
+from programme.selfservice import checkin, submissions
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
 
@@ -68,6 +68,8 @@ class RegistrationResult:
     outcome: str
     submission_id: int
     person_id: int | None
+    # The personal code for the daily check-in (shown once on the thank-you page); None while queued for review.
+    checkin_code: str | None = None
 
 
 def consent_wording(language: str, kind: ConsentKind) -> str:
@@ -191,7 +193,10 @@ def submit_registration(
     outcome = "created" if created else "updated"
     submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
     _consent_records(session, submission, link, consents, person.id)
-    return RegistrationResult(outcome, submission.id, person.id)
+    participation = session.scalar(
+        sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
+    )
+    return RegistrationResult(outcome, submission.id, person.id, checkin.issue_code(session, participation))
 
 
 def _consent_records(session: Session, submission: FormSubmission, link: FormLink,
