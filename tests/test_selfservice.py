@@ -281,6 +281,12 @@ def test_the_daily_check_in_marks_the_day_with_the_code_given_at_registration(se
     outcomes = session.execute(sa.select(FormSubmission.outcome, FormSubmission.voided)
                                .join(FormLink).where(FormLink.kind == "checkin")).tuples().all()  # fmt: skip
     assert sorted(outcomes) == [("day 2", False), ("unknown code", True)]
+    # Voided by a facilitator: the day is no longer marked present.
+    checked = session.scalar(sa.select(FormSubmission.id).where(FormSubmission.outcome == "day 2"))
+    assert submissions.void_submission(session, checked, by="facilitator") == "day 2 is no longer marked present"
+    session.commit()
+    session.refresh(participation)
+    assert participation.days_attended == 0 and participation.attended is False
     # Not a day of the module: refused.
     module.start_date, module.end_date = links.today() + timedelta(days=5), links.today() + timedelta(days=6)
     session.commit()

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
+    AttendanceDay,
     ConsentRecord,
     FormKind,
     FormLink,
@@ -146,6 +147,8 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
     if link.kind == FormKind.EVALUATION and submission.response_id is not None:
         session.execute(sa.delete(Response).where(Response.id == submission.response_id))
         effect = "its answers were removed from the evaluation"
+    elif link.kind == FormKind.CHECKIN and submission.outcome.startswith("day ") and submission.person_id is not None:
+        effect = _undo_checkin(session, link.module_id, submission.person_id, int(submission.outcome.split()[1]), by)
     elif submission.outcome == "queued":
         session.execute(sa.delete(RegistrationReview).where(RegistrationReview.submission_id == submission.id))
         session.execute(sa.delete(ConsentRecord).where(ConsentRecord.submission_id == submission.id))
@@ -177,6 +180,28 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
         summary=f"form submission voided: {effect}",
     )
     return effect
+
+
+def _undo_checkin(session: Session, module_id: int, person_id: int, day: int, by: str | None) -> str:
+    from programme.planning.attendance import mark_attendance
+
+    participation_id = session.scalar(
+        sa.select(Participation.id).where(Participation.person_id == person_id, Participation.module_id == module_id)
+    )
+    if participation_id is None:
+        return "the participation it marked no longer exists"
+    days = dict(
+        session.execute(
+            sa.select(AttendanceDay.day, AttendanceDay.present).where(
+                AttendanceDay.participation_id == participation_id
+            )
+        )
+        .tuples()
+        .all()
+    )
+    days[day] = False
+    mark_attendance(session, participation_id=participation_id, days_present=days, by=by)
+    return f"day {day} is no longer marked present"
 
 
 def pending_reviews(session: Session, module_id: int | None = None) -> list[RegistrationReview]:
