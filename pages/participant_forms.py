@@ -25,8 +25,10 @@ if shown:
         "<style>header, [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}</style>"
     )
     st.markdown(f"## {KIND_LABELS[kind]}")
-    st.image(qr_png(url, scale=16), use_container_width=True)
-    st.code(url, language=None)
+    # A square that fits a projected screen's height, centred, with the address under it.
+    _, middle, _ = st.columns([1, 2, 1])
+    middle.image(qr_png(url, scale=16), width=560)
+    middle.code(url, language=None)
     if st.button("Back", key="forms_back"):
         st.session_state.pop(FULL_SCREEN, None)
         st.rerun()
