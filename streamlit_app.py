@@ -2,8 +2,15 @@
 
 import streamlit as st
 
+from programme.selfservice.links import QUERY_PARAMETER
 from programme.web import ui
 from programme.web.navigation import pages_for
+
+if QUERY_PARAMETER in st.query_params:
+    # A participant's form link: the public form page only, whoever is signed in, with no navigation to anything else.
+    st.set_page_config(page_title="Form", page_icon=":material/edit_note:", layout="centered")
+    st.navigation([st.Page("public/form.py", title="Form", default=True)], position="hidden").run()
+    st.stop()
 
 st.set_page_config(page_title="Programme Manager", page_icon=":material/school:", layout="wide")
 

@@ -7,7 +7,7 @@ import streamlit as st
 from programme.charts.planning import programme_timeline
 from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
-from programme.courses.catalogue import queries
+from programme.courses import queries
 from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
 from programme.people.countries import country_name
 from programme.planning import partners

@@ -25,6 +25,11 @@ from programme.models import (
     AgendaSession,
     AttendanceDay,
     AuditEntry,
+    ConsentKind,
+    ConsentRecord,
+    FormKind,
+    FormLink,
+    FormSubmission,
     Gender,
     Group,
     GroupMember,
@@ -37,6 +42,7 @@ from programme.models import (
     Outcome,
     Participation,
     Person,
+    RegistrationReview,
     Response,
     SessionFacilitator,
     UserRole,
@@ -103,6 +109,23 @@ def pair(session: Session) -> dict[str, int]:
             ImportUpdate(batch_id=batch.id, person_id=dup.id, field="phone", old_value=None),
         ]
     )  # fmt: skip
+    # A self-service registration (issue 22) that updated the duplicate, its consent, and one waiting for review.
+    link = FormLink(module_id=b2, kind=FormKind.REGISTRATION, token="t" * 32, token_digest="d" * 64,
+                    opens_on=date(2014, 1, 1))  # fmt: skip
+    session.add(link)
+    session.flush()
+    sent = FormSubmission(link_id=link.id, browser_key="b" * 64, client_key="c" * 64, outcome="updated",
+                          person_id=dup.id)  # fmt: skip
+    queued = FormSubmission(link_id=link.id, browser_key="e" * 64, client_key="c" * 64, outcome="queued")
+    session.add_all([sent, queued])
+    session.flush()
+    session.add_all(
+        [
+            ConsentRecord(submission_id=sent.id, person_id=dup.id, consent=ConsentKind.LISTED, given=True,
+                          wording="I agree", wording_version="v1", language="en", recorded_on=date(2014, 1, 1)),
+            RegistrationReview(submission_id=queued.id, candidate_id=dup.id, score=92.0, reason="similar name"),
+        ]
+    )  # fmt: skip
     session.commit()
     return {"ana": ana, "dup": dup.id, "b2": b2, "b3": b3.id, "together": together.id, "network": first_network.id}
 
@@ -160,10 +183,12 @@ def test_a_dry_run_says_what_would_move_and_writes_nothing(session: Session, pai
     session.commit()
     assert session.get(Person, pair["dup"]).email == "ana.t@example.org"
     assert _count(session, Participation, person_id=pair["dup"]) == 2
-    # By hand: 1 participation, 1 group, 1 session, 1 focal point, 1 network, 1 outcome, 1 response, 1 update.
+    # By hand: 1 participation, 1 group, 1 session, 1 focal point, 1 network, 1 outcome, 1 response, 1 update,
+    # and the self-service forms' rows: 1 submission, 1 consent record, 1 registration waiting for review.
     assert result.moved == {
         "participation": 1, "group_member": 1, "session_facilitator": 1, "action_focal_point": 1,
         "network_member": 1, "outcome": 1, "evaluation_response": 1, "import_update": 1,
+        "form_submission": 1, "consent_record": 1, "registration_review": 1,
     }  # fmt: skip
     assert result.filled == ["email", "phone"] and not session.scalar(sa.select(AuditEntry.id))
 

@@ -15,6 +15,7 @@ from programme.cli import (
     attendance,
     core,
     evaluations,
+    forms,
     funding,
     groups,
     participants,
@@ -41,6 +42,7 @@ COMMAND_MODULES = [
     groups,
     alumni,
     funding,
+    forms,
 ]
 
 

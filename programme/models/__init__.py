@@ -16,7 +16,9 @@ from .courses import (
 from .enums import (
     CIVIL_SOCIETY,
     ActionStatus,
+    ConsentKind,
     Delivery,
+    FormKind,
     Gender,
     GroupRole,
     ImportKind,
@@ -31,6 +33,7 @@ from .enums import (
     QuestionKind,
     RespondentAttributeKind,
     ResponseSource,
+    ReviewStatus,
     Scope,
     SessionPersonRole,
     UserRole,
@@ -40,6 +43,7 @@ from .funding import Funder, Grant, GrantCourse, GrantModule
 from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
+from .selfservice import CheckinCode, ConsentRecord, FormLink, FormSubmission, RegistrationReview
 
 __all__ = [
     "CIVIL_SOCIETY",
@@ -62,6 +66,14 @@ __all__ = [
     "OutcomeKind",
     "UserRole",
     "ImportKind",
+    "FormKind",
+    "ConsentKind",
+    "ReviewStatus",
+    "FormLink",
+    "CheckinCode",
+    "FormSubmission",
+    "ConsentRecord",
+    "RegistrationReview",
     "ActionFocalPoint",
     "AgendaMethod",
     "ActionItem",

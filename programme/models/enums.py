@@ -161,3 +161,30 @@ class ImportKind(enum.StrEnum):
     PARTICIPANTS = "participants"
     AGENDA = "agenda"
     EVALUATIONS = "evaluations"
+
+
+class FormKind(enum.StrEnum):
+    """What a participant form link collects (programme/selfservice/)."""
+
+    REGISTRATION = "registration"
+    EVALUATION = "evaluation"
+    CHECKIN = "checkin"
+
+
+class ConsentKind(enum.StrEnum):
+    """One use of a person's data a participant consents to on the registration form."""
+
+    LISTED = "listed"
+    EMAIL = "email"
+    PHONE = "phone"
+    ORGANISATION = "organisation"
+    PHOTO = "photo"
+
+
+class ReviewStatus(enum.StrEnum):
+    """A self-service registration probably matching someone already recorded, waiting for a facilitator."""
+
+    PENDING = "pending"
+    MERGED = "merged"
+    CREATED = "created"
+    DISCARDED = "discarded"

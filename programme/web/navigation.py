@@ -29,6 +29,9 @@ PAGES: list[PageSpec] = [
     PageSpec(
         "pages/import_participants.py", "Import participants", ":material/upload_file:", "People", UserRole.FACILITATOR
     ),
+    PageSpec(
+        "pages/participant_forms.py", "Forms for participants", ":material/qr_code_2:", "People", UserRole.FACILITATOR
+    ),
     PageSpec("pages/evaluations.py", "Evaluation dashboard", ":material/insights:", "Evaluate", UserRole.VIEWER),
     PageSpec("pages/evaluation_entry.py", "Forms and entry", ":material/edit_note:", "Evaluate", UserRole.FACILITATOR),
     PageSpec("pages/alumni.py", "Alumni directory", ":material/travel_explore:", "Alumni", UserRole.FACILITATOR),

@@ -1,0 +1,164 @@
+"""Forms for participants: open a module's registration or evaluation form, show its link and QR code full-screen
+in the room, follow what arrives, void a submission, and settle registrations that may be someone recorded."""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from programme.core.errors import ProgrammeError
+from programme.selfservice import links, registration, submissions
+from programme.selfservice.labels import LANGUAGES
+from programme.selfservice.qr import qr_png
+from programme.web import ui
+from programme.web.display import md_text, readable
+
+user = ui.guard(__file__)
+FULL_SCREEN = "forms_full_screen"
+KIND_LABELS = {"registration": "Registration", "evaluation": "Evaluation", "checkin": "Daily check-in"}
+
+shown = st.session_state.get(FULL_SCREEN)
+if shown:
+    # Full screen for the room: the code and the address, nothing else.
+    url, kind = shown
+    st.html(
+        "<style>header, [data-testid='stSidebar'], [data-testid='stSidebarCollapsedControl'] {display:none}</style>"
+    )
+    st.markdown(f"## {KIND_LABELS[kind]}")
+    # A square that fits a projected screen's height, centred, with the address under it.
+    _, middle, _ = st.columns([1, 2, 1])
+    middle.image(qr_png(url, scale=16), width=560)
+    middle.code(url, language=None)
+    if st.button("Back", key="forms_back"):
+        st.session_state.pop(FULL_SCREEN, None)
+        st.rerun()
+    st.stop()
+
+st.title("Forms for participants")
+st.caption(
+    "Participants register and evaluate on their own phones, through a link or a QR code, without an account. "
+    "The forms run on this server: on a venue's network, start the app with `--server.address 0.0.0.0` and "
+    "use this laptop's address on that network as the link's address (see the README)."
+)
+module_id = ui.module_picker("forms_module")
+if module_id is None:
+    st.stop()
+
+open_tab, sent_tab, review_tab = ui.tabs(
+    ["Links and QR codes", "Submissions", "Registrations to review"], key="forms_tab"
+)
+
+with open_tab:
+    with st.form("open-form"):
+        kind = st.radio("Form", list(KIND_LABELS), horizontal=True, format_func=KIND_LABELS.get)
+        language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
+        closes = st.date_input("Closes after", value=links.today() + timedelta(days=7), min_value=links.today())
+        base_url = st.text_input(
+            "Address participants reach",
+            value=links.lan_base_url() or links.DEFAULT_BASE_URL,
+            help="This laptop's address on the venue's network (found for you when it has one), or the team's server.",
+        )
+        several = st.checkbox("Allow several submissions from one browser (a shared tablet)")
+        opened = st.form_submit_button("Open the form", type="primary")
+    if opened:
+        try:
+            with ui.db() as session:
+                links.open_form(session, module_id=module_id, kind=kind, closes_on=closes, base_url=base_url.strip(),
+                                language=language, allow_multiple=several, by=user.username)  # fmt: skip
+        except ProgrammeError as error:
+            st.error(str(error))
+        else:
+            ui.done(f"The {kind} form is open until {closes.isoformat()}.")
+    with ui.db() as session:
+        forms = links.list_forms(session, module_id)
+    if not forms:
+        st.info("No form opened for this module yet.")
+    for form in forms:
+        with st.container(border=True):
+            state = "open" if form["open"] else "closed"
+            until = f" until {form['closes']}" if form["closes"] else ""
+            st.markdown(
+                f"**{KIND_LABELS[form['kind']]}** · {LANGUAGES.get(form['language'], form['language'])} · {state}{until}"
+                f" · {form['submissions']} sent"
+            )
+            if not form["open"]:
+                continue
+            st.code(form["url"], language=None)
+            left, right = st.columns([1, 2])
+            left.image(qr_png(form["url"], scale=6), width=180)
+            if right.button("Show full screen", key=f"full_{form['id']}", icon=":material/fullscreen:"):
+                st.session_state[FULL_SCREEN] = (form["url"], form["kind"])
+                st.rerun()
+            if right.button("Close this form", key=f"close_{form['id']}"):
+                with ui.db() as session:
+                    links.close_link(session, form["id"], by=user.username)
+                ui.done(f"The {form['kind']} form is closed.")
+
+with sent_tab:
+    with ui.db() as session:
+        table = submissions.submissions_table(session, module_id)
+    if table.empty:
+        st.info("Nothing sent through this module's forms yet.")
+    else:
+        st.dataframe(
+            readable(table, text=["kind", "outcome"], times=["submitted_at"]),
+            hide_index=True,
+            column_config={
+                "id": "Number",
+                "kind": "Form",
+                "submitted_at": "Sent",
+                "outcome": "Result",
+                "voided": "Void",
+            },
+        )
+        st.caption(
+            "Result: created or updated a person, queued for review, or answered (an evaluation). Names are not shown "
+            "here; an evaluation is anonymous."
+        )
+        live = [int(i) for i in table.loc[~table["voided"].astype(bool), "id"]]
+        with st.form("void"):
+            chosen = st.selectbox("Submission to void", live, index=None, placeholder="Choose a number")
+            void = st.form_submit_button("Void it")
+        if void and chosen is not None:
+            try:
+                with ui.db() as session:
+                    effect = submissions.void_submission(session, chosen, by=user.username)
+            except ProgrammeError as error:
+                st.error(str(error))
+            else:
+                ui.done(f"Submission {chosen} is void: {effect}.")
+
+with review_tab:
+    with ui.db() as session:
+        queue = registration.review_queue(session, module_id)
+    if not queue:
+        st.info("No registration is waiting: each matched a record for certain, or was new.")
+    for item in queue:
+        with st.container(border=True):
+            typed, candidate = item["typed"], item["candidate"] or {}
+            st.markdown(f"**{md_text(typed.get('full_name', ''))}** may be a person already recorded ({item['reason']}, "
+                        f"score {item['score']:.0f}).")  # fmt: skip
+            compare = pd.DataFrame(
+                {
+                    "field": ["Name", "E-mail", "Nationality", "Position"],
+                    "typed": [typed.get(k) for k in ("full_name", "email", "nationality", "position")],
+                    "recorded": [candidate.get(k) for k in ("full_name", "email", "nationality", "position")],
+                }
+            )
+            st.dataframe(readable(compare, text=["typed", "recorded"]), hide_index=True)
+            merge, create, discard = st.columns(3)
+            decision = None
+            if merge.button("Same person: update the record", key=f"merge_{item['id']}", disabled=not candidate):
+                decision = "merge"
+            if create.button("Someone else: create a person", key=f"create_{item['id']}"):
+                decision = "create"
+            if discard.button("Discard", key=f"discard_{item['id']}"):
+                decision = "discard"
+            if decision:
+                try:
+                    with ui.db() as session:
+                        registration.decide_review(session, item["id"], decision=decision, by=user.username)
+                except ProgrammeError as error:
+                    st.error(str(error))
+                else:
+                    ui.done("Registration settled.")

@@ -1,0 +1,93 @@
+"""The optional daily check-in: a participant types the personal code given at registration on the day's form link,
+and that day of the module is marked present (attendance days, attended and completion, as the attendance grid
+records them)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.models import AttendanceDay, CheckinCode, FormKind, Module, Participation
+from programme.planning.agenda import module_days
+from programme.planning.attendance import mark_attendance
+from programme.selfservice import submissions
+from programme.selfservice.labels import text
+from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
+
+# Six characters without look-alikes (no 0/O, 1/I/L): 31**6, about 890 million codes per module.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def _digest(module_id: int, code: str) -> str:
+    return hashlib.sha256(f"programme-checkin:{module_id}:{code}".encode()).hexdigest()
+
+
+def normalise_code(code: object) -> str:
+    """Return a typed code as stored: capitals, no spaces or dashes."""
+    return "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+
+
+def issue_code(session: Session, participation: Participation) -> str:
+    """Give a participation a new personal check-in code and return it (only its digest is kept: a lost code is
+    replaced by registering again, or by a facilitator)."""
+    while True:
+        code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+        digest = _digest(participation.module_id, code)
+        taken = session.scalar(
+            sa.select(CheckinCode.participation_id).where(
+                CheckinCode.module_id == participation.module_id, CheckinCode.code_digest == digest
+            )
+        )
+        if taken is None:
+            break
+    found = session.get(CheckinCode, participation.id)
+    if found is None:
+        found = CheckinCode(participation_id=participation.id, module_id=participation.module_id, code_digest=digest)
+    found.code_digest = digest
+    session.add(found)
+    session.flush()
+    return code
+
+
+def submit_checkin(session: Session, token: object, code: object, *, browser: str, client: str | None) -> int | None:
+    """Mark today present for the participant whose code this is; return the day of the module, or None for a code
+    nobody in the module has (kept as a void submission, so that guessing codes meets the rate per client)."""
+    link = find_open_link(session, token)
+    if link.kind != FormKind.CHECKIN:
+        raise FormUnavailable(UNAVAILABLE)
+    keys = submissions.check_allowed(session, link, browser=browser, client=client)
+    module = session.get(Module, link.module_id)
+    day = (today() - module.start_date).days + 1
+    if not 1 <= day <= module_days(module):
+        raise submissions.SubmissionRefused(text(link.language, "checkin_not_today"))
+    typed = normalise_code(code)
+    participation_id = session.scalar(
+        sa.select(CheckinCode.participation_id).where(
+            CheckinCode.module_id == module.id, CheckinCode.code_digest == _digest(module.id, typed)
+        )
+    )
+    if len(typed) != CODE_LENGTH or participation_id is None:
+        refused = submissions.record(session, link, keys, outcome="unknown code")
+        refused.voided = True  # not this browser's one submission; still counted in the client's rate
+        session.add(refused)
+        session.flush()
+        return None
+    days = dict(
+        session.execute(
+            sa.select(AttendanceDay.day, AttendanceDay.present).where(
+                AttendanceDay.participation_id == participation_id
+            )
+        )
+        .tuples()
+        .all()
+    )
+    days[day] = True
+    participation = mark_attendance(
+        session, participation_id=participation_id, days_present=days, by=submissions.PUBLIC_USER
+    )
+    submissions.record(session, link, keys, outcome=f"day {day}", person_id=participation.person_id)
+    return day

@@ -1,0 +1,272 @@
+"""A module's forms opened for participants: open, close, list, and find one by the token in its link."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import socket
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.evaluations import forms as evaluation_forms
+from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module
+from programme.models.base import utcnow
+from programme.selfservice.labels import LANGUAGES
+
+DEFAULT_BASE_URL = "http://localhost:8501"
+# The query parameter of a form's link: streamlit_app.py shows the public form page when it is present.
+QUERY_PARAMETER = "form"
+TOKEN_BYTES = 24
+
+
+class FormSettingRefused(ProgrammeError):
+    """A form opened with a setting that cannot work (a past closing date, an address that is not one)."""
+
+    exit_code = 2
+
+
+class FormUnavailable(ProgrammeError):
+    """A link that is not (or no longer) a form: the public page says one sentence and shows nothing else."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class OpenedForm:
+    """A form just opened, as `forms open --json` prints it."""
+
+    kind: str
+    token: str
+    url: str
+    closes: str | None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {"kind": self.kind, "token": self.token, "url": self.url, "closes": self.closes}
+
+
+def token_digest(token: str) -> str:
+    """Return the SHA-256 digest under which a token is looked up."""
+    return hashlib.sha256(f"programme-form:{token}".encode()).hexdigest()
+
+
+def form_url(link: FormLink, base_url: str | None = None) -> str:
+    """Return the link participants open: the app's address with ?form=TOKEN."""
+    base = (base_url or link.base_url or DEFAULT_BASE_URL).rstrip("/")
+    return f"{base}/?{QUERY_PARAMETER}={link.token}"
+
+
+def today() -> date:
+    """Return today's date in UTC (the dates a form opens and closes on)."""
+    return datetime.now(UTC).date()
+
+
+def open_form(
+    session: Session,
+    *,
+    module_id: int,
+    kind: FormKind | str,
+    closes_on: date | None = None,
+    base_url: str | None = None,
+    language: str = "en",
+    allow_multiple: bool = False,
+    by: str | None = None,
+) -> OpenedForm:
+    """Open a registration or evaluation form for a module; an evaluation uses the module's form (the standard one
+    is created from the agenda when the module has none yet)."""
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("That module does not exist.")
+    kind = FormKind(kind)
+    if language not in LANGUAGES:
+        raise FormSettingRefused(
+            f"'{language}' is not a language the forms ship; choose one of {', '.join(LANGUAGES)}."
+        )
+    opens_on = today()
+    if closes_on is not None and closes_on < opens_on:
+        raise FormSettingRefused(f"The closing date {closes_on.isoformat()} is already past.")
+    if base_url is not None and not base_url.startswith(("http://", "https://")):
+        raise FormSettingRefused(f"'{base_url}' is not an address starting with http:// or https://.")
+    evaluation_form_id = None
+    if kind == FormKind.EVALUATION:
+        form = evaluation_forms.module_form(session, module_id)
+        if form is None:
+            form = evaluation_forms.create_standard_form(session, module_id=module_id, by=by)
+        if not evaluation_forms.form_questions(session, form.id):
+            raise ProgrammeError("The module's evaluation form has no questions yet.")
+        evaluation_form_id = form.id
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    link = FormLink(
+        module_id=module_id,
+        kind=kind,
+        token=token,
+        token_digest=token_digest(token),
+        evaluation_form_id=evaluation_form_id,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        allow_multiple=allow_multiple,
+        language=language,
+        base_url=base_url,
+        created_by=by,
+    )
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        action="create",
+        username=by,
+        entity="form_link",
+        entity_id=link.id,
+        summary=f"{kind.value} form opened for module {module_id}",
+    )
+    return OpenedForm(kind.value, token, form_url(link), closes_on.isoformat() if closes_on else None)
+
+
+def module_links(session: Session, module_id: int, kind: FormKind | str | None = None) -> list[FormLink]:
+    """Return a module's form links, newest first (optionally of one kind)."""
+    query = sa.select(FormLink).where(FormLink.module_id == module_id)
+    if kind is not None:
+        query = query.where(FormLink.kind == FormKind(kind))
+    return list(session.scalars(query.order_by(FormLink.id.desc())))
+
+
+def is_open(link: FormLink, on: date | None = None) -> bool:
+    """Return whether a link takes submissions on a day (not closed by hand, within its dates)."""
+    day = on or today()
+    if link.closed_at is not None or day < link.opens_on:
+        return False
+    return link.closes_on is None or day <= link.closes_on
+
+
+def close_forms(session: Session, *, module_id: int, kind: FormKind | str | None = None, by: str | None = None) -> int:
+    """Close a module's open forms (of one kind, or all); return how many were closed."""
+    return sum(close_link(session, link.id, by=by) for link in module_links(session, module_id, kind))
+
+
+def close_link(session: Session, link_id: int, *, by: str | None = None) -> bool:
+    """Close one form link; return whether it was open (closed by hand before: nothing changes)."""
+    link = session.get(FormLink, link_id)
+    if link is None:
+        raise NotFound("That form does not exist.")
+    if link.closed_at is not None:
+        return False
+    link.closed_at = utcnow()
+    session.add(link)
+    session.flush()
+    audit.record(
+        session,
+        action="update",
+        username=by,
+        entity="form_link",
+        entity_id=link.id,
+        summary=f"{link.kind.value} form closed for module {link.module_id}",
+    )
+    return True
+
+
+def list_forms(session: Session, module_id: int) -> list[dict]:
+    """Return a module's forms as `forms list --json` prints them: kind, token, url, opens, closes, open, counts."""
+    query = (
+        sa.select(FormSubmission.link_id, sa.func.count().label("n"))
+        .join(FormLink, FormLink.id == FormSubmission.link_id)
+        .where(FormLink.module_id == module_id, FormSubmission.voided.is_(False))
+        .group_by(FormSubmission.link_id)
+    )
+    counts = {row.link_id: row.n for row in session.execute(query)}
+    return [
+        {
+            "id": link.id,
+            "kind": link.kind.value,
+            "token": link.token,
+            "url": form_url(link),
+            "opens": link.opens_on.isoformat(),
+            "closes": link.closes_on.isoformat() if link.closes_on else None,
+            "closed": link.closed_at is not None,
+            "open": is_open(link),
+            "language": link.language,
+            "allow_multiple": link.allow_multiple,
+            "submissions": int(counts.get(link.id, 0)),
+        }
+        for link in module_links(session, module_id)
+    ]
+
+
+UNAVAILABLE = "This form link is not valid, or the form is closed."
+
+
+def find_open_link(session: Session, token: object) -> FormLink:
+    """Return the open form a token belongs to, or raise FormUnavailable (one sentence, whatever the reason)."""
+    if not isinstance(token, str) or not 16 <= len(token) <= 64:
+        raise FormUnavailable(UNAVAILABLE)
+    link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(token)))
+    if link is None or not hmac.compare_digest(link.token.encode(), token.encode()) or not is_open(link):
+        raise FormUnavailable(UNAVAILABLE)
+    return link
+
+
+@dataclass(frozen=True)
+class PublicForm:
+    """All the database shows on a public form page: the module's title and dates, and the form's questions."""
+
+    link_id: int
+    kind: FormKind
+    language: str
+    module_title: str
+    start_date: date
+    end_date: date
+    # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number).
+    questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
+    scale_labels: tuple[str, ...] | None = None
+    allow_multiple: bool = False
+
+
+def public_form(session: Session, token: object) -> PublicForm:
+    """Return what a public page may show for a token, or raise FormUnavailable."""
+    link = find_open_link(session, token)
+    module = session.get(Module, link.module_id)
+    questions: list[tuple[int, str, str, str | None, int | None]] = []
+    labels = None
+    if link.kind == FormKind.EVALUATION and link.evaluation_form_id is not None:
+        form = session.get(EvaluationForm, link.evaluation_form_id)
+        labels = tuple(json.loads(form.scale_labels)) if form and form.scale_labels else None
+        standard = [text for text, _kind, _feeds in evaluation_forms.STANDARD_QUESTIONS]
+        for question in evaluation_forms.form_questions(session, link.evaluation_form_id):
+            title = None
+            if question.session_id is not None:
+                agenda_session = session.get(AgendaSession, question.session_id)
+                title = agenda_session.title if agenda_session else None
+            number = standard.index(question.text) if question.text in standard else None
+            questions.append((question.id, question.kind.value, question.text, title, number))
+    return PublicForm(
+        link_id=link.id,
+        kind=link.kind,
+        language=link.language,
+        module_title=module.title,
+        start_date=module.start_date,
+        end_date=module.end_date,
+        questions=tuple(questions),
+        scale_labels=labels,
+        allow_multiple=link.allow_multiple,
+    )
+
+
+def lan_base_url(port: int = 8501) -> str | None:
+    """Return http://<this machine's address on the local network>:port, or None when it has none.
+
+    A UDP socket "connected" to an outside address sends nothing; it only makes the system choose the interface
+    (the venue's Wi-Fi) whose address participants' phones can reach.
+    """
+
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: never routed, never reached
+            address = probe.getsockname()[0]
+    except OSError:
+        return None
+    return None if address.startswith("127.") else f"http://{address}:{port}"

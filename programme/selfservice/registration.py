@@ -1,0 +1,290 @@
+"""A participant's own registration: read with the import's normalisers, matched as imports match, with consent.
+
+A certain match (same e-mail; same name and nationality) updates the person; a probable one (a similar name)
+waits in the review queue for a facilitator; no match creates the person. Either way the person is registered
+for the module, and each consent given or refused is kept with the exact wording shown and its version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.importing.matching import KnownPerson, Match, PeopleIndex, certain_match, probable_matches
+from programme.importing.validate import MAX_LENGTH, PersonRow
+from programme.models import (
+    ConsentKind,
+    ConsentRecord,
+    FormKind,
+    FormLink,
+    FormSubmission,
+    Organisation,
+    Participation,
+    Person,
+    RegistrationReview,
+    ReviewStatus,
+)
+from programme.models.base import utcnow
+from programme.people import edit
+from programme.people.names import name_key, split_name
+from programme.selfservice import checkin, submissions
+from programme.selfservice.labels import text
+from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
+
+# The fields of the registration form, in the order it shows them (the keys of people/edit.py's EDITABLE).
+FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "nationality",
+    "country_of_work",
+    "organisation",
+    "org_type",
+    "position",
+    "gender",
+    "languages",
+)
+FIELD_LIMITS = {**MAX_LENGTH, "nationality": 100, "country_of_work": 100, "org_type": 100, "gender": 40}
+CONSENT_FIELDS = {
+    ConsentKind.LISTED: "consent_listed",
+    ConsentKind.EMAIL: "consent_email",
+    ConsentKind.PHONE: "consent_phone",
+    ConsentKind.ORGANISATION: "consent_organisation",
+    ConsentKind.PHOTO: "consent_photo",
+}
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    """What a registration did: created, updated or queued, and the submission's id."""
+
+    outcome: str
+    submission_id: int
+    person_id: int | None
+    # The personal code for the daily check-in (shown once on the thank-you page); None while queued for review.
+    checkin_code: str | None = None
+
+
+def consent_wording(language: str, kind: ConsentKind) -> str:
+    """Return the exact sentence the form shows for a consent."""
+    return text(language, f"consent_{kind.value}")
+
+
+def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the typed values read as an import reads a sheet's cells, or raise SubmissionRefused naming the field."""
+    unknown = set(values) - set(FIELDS)
+    if unknown:
+        raise ProgrammeError(f"'{sorted(unknown)[0]}' is not a field of the registration form.")
+    for name, value in values.items():
+        submissions.check_length(language, text(language, name), value if isinstance(value, str) else None,
+                                 FIELD_LIMITS[name])  # fmt: skip
+    if not name_key(values.get("full_name") or ""):
+        raise submissions.SubmissionRefused(text(language, "name_required"))
+    read, problems = edit._read(dict(values), {})  # the same reading as a correction on the Participants page
+    if problems:
+        name, message = next(iter(problems.items()))
+        raise submissions.SubmissionRefused(f"{text(language, name)}: {message}")
+    return read
+
+
+def _index(session: Session, row: PersonRow, module_id: int) -> PeopleIndex:
+    """Return the people a registration could be: same e-mail, same name, or the nationality's (or none's) people."""
+    could_be = [Person.name_key == row.name_key]
+    if row.email:
+        could_be.append(Person.email == row.email)
+    if row.nationality:
+        could_be.append(sa.or_(Person.nationality == row.nationality, Person.nationality.is_(None)))
+    else:
+        could_be.append(sa.true())
+    query = (
+        sa.select(Person.id, Person.full_name, Person.name_key, Person.nationality, Person.email, Organisation.name)
+        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
+        .where(Person.erased_at.is_(None), sa.or_(*could_be))
+    )
+    index = PeopleIndex()
+    for found in session.execute(query):
+        index.add(KnownPerson(*found))
+    index.in_module = set(
+        session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id))
+    )
+    return index
+
+
+def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | None:
+    """Return the certain or probable match of a registration, as an import would find it (None: a new person)."""
+    row = PersonRow(index=0, row=1, full_name=read["full_name"], name_key=name_key(read["full_name"]),
+                    nationality=read["nationality"], email=read["email"])  # fmt: skip
+    index = _index(session, row, module_id)
+    found = certain_match(index, row)
+    if found is None:
+        found = probable_matches(index, [row]).get(0)
+    if found is not None and found.certain and read["email"]:
+        owner = session.scalar(sa.select(Person.id).where(Person.email == read["email"]))
+        if owner is not None and owner != found.person_id:  # the e-mail is someone else's: a facilitator decides
+            return Match(found.person_id, False, found.score, "e-mail already on another record")
+    return found
+
+
+def apply(session: Session, person: Person | None, read: Mapping[str, Any], consents: Mapping[ConsentKind, bool],
+          link: FormLink) -> tuple[Person, bool]:  # fmt: skip
+    """Create or update the person from a registration, register them for the module; return (person, created)."""
+    created = person is None
+    if person is None:
+        given, family = split_name(read["full_name"])
+        person = Person(full_name=read["full_name"], name_key=name_key(read["full_name"]),
+                        given_name=given or None, family_name=family or None)  # fmt: skip
+    for name in ("nationality", "country_of_work", "email", "phone", "position", "languages"):
+        if read.get(name):  # a blank answer keeps what is recorded
+            setattr(person, name, read[name])
+    if read.get("gender") and (created or read["gender"].value != "undisclosed"):
+        person.gender = read["gender"]
+    if read.get("organisation"):
+        person.organisation_id = edit._organisation_id(session, person.organisation_id, dict(read))
+    for kind, attribute in CONSENT_FIELDS.items():
+        setattr(person, attribute, bool(consents.get(kind, False)))
+    person.consent_date = today()
+    person.consent_source = f"registration form {link.id}"
+    person.updated_at = utcnow()
+    session.add(person)
+    session.flush()
+    participation = session.scalar(
+        sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
+    )
+    if participation is None:
+        participation = Participation(person_id=person.id, module_id=link.module_id, attended=None)
+    participation.registered = True
+    session.add(participation)
+    session.flush()
+    return person, created
+
+
+def submit_registration(
+    session: Session,
+    token: object,
+    values: Mapping[str, Any],
+    consents: Mapping[ConsentKind, bool],
+    *,
+    browser: str,
+    client: str | None,
+) -> RegistrationResult:
+    """Take a participant's registration through a form link; return what it did."""
+    link = find_open_link(session, token)
+    if link.kind != FormKind.REGISTRATION:
+        raise FormUnavailable(UNAVAILABLE)
+    keys = submissions.check_allowed(session, link, browser=browser, client=client)
+    read = read_values(link.language, values)
+    found = match(session, read, link.module_id)
+    if found is not None and not found.certain:
+        submission = submissions.record(session, link, keys, outcome="queued")
+        session.add(RegistrationReview(submission_id=submission.id, candidate_id=found.person_id,
+                                       score=found.score, reason=found.reason,
+                                       values=json.dumps(dict(values), ensure_ascii=False)))  # fmt: skip
+        _consent_records(session, submission, link, consents, None)
+        session.flush()
+        return RegistrationResult("queued", submission.id, None)
+    person, created = apply(session, session.get(Person, found.person_id) if found else None, read, consents, link)
+    outcome = "created" if created else "updated"
+    submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
+    _consent_records(session, submission, link, consents, person.id)
+    participation = session.scalar(
+        sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
+    )
+    return RegistrationResult(outcome, submission.id, person.id, checkin.issue_code(session, participation))
+
+
+def _consent_records(session: Session, submission: FormSubmission, link: FormLink,
+                     consents: Mapping[ConsentKind, bool], person_id: int | None) -> None:  # fmt: skip
+    version = text(link.language, "consent_version")
+    for kind in CONSENT_FIELDS:
+        session.add(ConsentRecord(submission_id=submission.id, person_id=person_id, consent=kind,
+                                  given=bool(consents.get(kind, False)), wording=consent_wording(link.language, kind),
+                                  wording_version=version, language=link.language, recorded_on=today()))  # fmt: skip
+    session.flush()
+
+
+def review_values(review: RegistrationReview) -> dict[str, Any]:
+    """Return the values a queued registration holds, as typed."""
+    return json.loads(review.values) if review.values else {}
+
+
+def decide_review(session: Session, review_id: int, *, decision: str, by: str | None,
+                  person_id: int | None = None) -> int | None:  # fmt: skip
+    """Settle a queued registration: "merge" into the candidate (or person_id), "create" a new person, or "discard".
+
+    Returns the person's id (None when discarded). The submitted values are cleared from the queue once decided.
+    """
+    review = session.get(RegistrationReview, review_id)
+    if review is None or review.status != ReviewStatus.PENDING:
+        raise NotFound("That registration is no longer waiting for review.")
+    submission = session.get(FormSubmission, review.submission_id)
+    link = session.get(FormLink, submission.link_id)
+    records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
+    target: int | None = None
+    if decision == "discard":
+        review.status = ReviewStatus.DISCARDED
+        for record in records:
+            session.delete(record)
+        submission.outcome = "discarded"
+    elif decision in ("merge", "create"):
+        read = edit._read(review_values(review), {})[0]
+        consents = {record.consent: record.given for record in records}
+        person = None
+        if decision == "merge":
+            person = session.get(Person, person_id or review.candidate_id)
+            if person is None or person.erased_at is not None:
+                raise NotFound("The person to merge this registration into no longer exists.")
+            if read.get("email") and session.scalar(
+                sa.select(Person.id).where(Person.email == read["email"], Person.id != person.id)
+            ):
+                read = {**read, "email": None}  # the e-mail is another record's: kept off this one
+        elif read.get("email") and session.scalar(sa.select(Person.id).where(Person.email == read["email"])):
+            raise ProgrammeError("Another record has this e-mail: merge the registration into it instead.")
+        person, created = apply(session, person, read, consents, link)
+        target = person.id
+        for record in records:
+            record.person_id = person.id
+            session.add(record)
+        review.status = ReviewStatus.MERGED if decision == "merge" else ReviewStatus.CREATED
+        submission.person_id, submission.person_created = person.id, created
+        submission.outcome = "merged" if decision == "merge" else "created"
+    else:
+        raise ProgrammeError(f"'{decision}' is not a decision: merge, create or discard.")
+    review.values = None
+    review.decided_at, review.decided_by = utcnow(), by
+    session.add_all([review, submission])
+    session.flush()
+    audit.record(session, action="update", username=by, entity="registration_review", entity_id=review.id,
+                 summary=f"self-service registration {decision}")  # fmt: skip
+    return target
+
+
+def review_queue(session: Session, module_id: int) -> list[dict[str, Any]]:
+    """Return a module's registrations waiting for review: what was typed beside the record it may be."""
+    queue = []
+    for review in submissions.pending_reviews(session, module_id):
+        candidate = session.get(Person, review.candidate_id) if review.candidate_id else None
+        queue.append(
+            {
+                "id": review.id,
+                "typed": review_values(review),
+                "candidate_id": candidate.id if candidate else None,
+                "candidate": {
+                    "full_name": candidate.full_name,
+                    "email": candidate.email,
+                    "nationality": candidate.nationality,
+                    "position": candidate.position,
+                }
+                if candidate
+                else None,
+                "score": review.score,
+                "reason": review.reason,
+            }
+        )
+    return queue

@@ -1,0 +1,159 @@
+"""The public form page: reached only with a form link (?form=TOKEN), without signing in.
+
+It shows the form and nothing else from the database (the module's title and dates; for an evaluation, the
+session titles). An invalid, closed or expired link gets one sentence. streamlit_app.py routes here, and only
+here, when the address holds a form token; every other page keeps its sign-in guard.
+"""
+
+import secrets
+
+import streamlit as st
+
+from programme.core.errors import ProgrammeError
+from programme.models import ConsentKind, FormKind, Gender, OrgType
+from programme.selfservice import checkin, registration
+from programme.selfservice import labels as words
+from programme.selfservice.evaluation import submit_evaluation
+from programme.selfservice.links import QUERY_PARAMETER, UNAVAILABLE, FormUnavailable, public_form
+from programme.selfservice.submissions import TEXT_ANSWER_MAX
+from programme.web import ui
+from programme.web.display import md_text
+
+token = st.query_params.get(QUERY_PARAMETER)
+try:
+    with ui.db() as session:
+        form = public_form(session, token)
+except FormUnavailable:
+    st.write(UNAVAILABLE)
+    st.stop()
+
+language = form.language
+say = words.labels(language)
+if language in words.RIGHT_TO_LEFT:
+    st.html(
+        "<style>.stMain .block-container, .stMain .block-container * { direction: rtl; text-align: right; }</style>"
+    )
+# One browser session: a key of its own, kept while the tab stays open (one submission per session and form).
+browser = st.session_state.setdefault("form_browser", secrets.token_hex(16))
+sent_key = f"form_sent_{form.link_id}"
+
+kind_title = {
+    FormKind.REGISTRATION: say["registration_title"],
+    FormKind.EVALUATION: say["evaluation_title"],
+    FormKind.CHECKIN: say["checkin_title"],
+}[form.kind]
+st.title(kind_title)
+st.subheader(md_text(form.module_title))
+st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(), end=form.end_date.isoformat()))
+
+if sent_key in st.session_state:
+    st.success(st.session_state[sent_key])
+    # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
+    if not form.allow_multiple or not st.button(say["another"], type="primary"):
+        st.stop()
+    for key in [key for key in st.session_state if key[:1] == "q" and key[1:].isdigit()] + [sent_key]:
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def registration_form() -> None:
+    org_types = say["org_types"]
+    genders = say["genders"]
+    with st.form("registration"):
+        st.markdown(f"**{md_text(say['about_you'])}**")
+        values = {
+            "full_name": st.text_input(say["full_name"], max_chars=300),
+            "email": st.text_input(say["email"], max_chars=254),
+            "phone": st.text_input(say["phone"], max_chars=40),
+            "nationality": st.text_input(say["nationality"], max_chars=100),
+            "country_of_work": st.text_input(say["country_of_work"], max_chars=100),
+            "organisation": st.text_input(say["organisation"], max_chars=300),
+            "org_type": st.selectbox(
+                say["org_type"],
+                [t.value for t in OrgType],
+                index=None,
+                format_func=lambda v: org_types.get(v, v),
+                placeholder=say["choose"],
+            ),  # fmt: skip
+            "position": st.text_input(say["position"], max_chars=200),
+            "gender": st.radio(
+                say["gender"], [g.value for g in Gender], index=None, format_func=lambda v: genders.get(v, v)
+            ),  # fmt: skip
+            "languages": st.text_input(say["languages"], max_chars=300),
+        }
+        st.markdown(f"**{md_text(say['consent_heading'])}**")
+        st.caption(say["consent_intro"])
+        consents = {kind: st.checkbox(md_text(registration.consent_wording(language, kind))) for kind in ConsentKind}
+        sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
+    if not sent:
+        return
+    typed = {name: (value or "") for name, value in values.items()}
+    try:
+        with ui.db() as session:
+            result = registration.submit_registration(session, token, typed, consents, browser=browser,
+                                                      client=ui._client_address())  # fmt: skip
+    except ProgrammeError as error:
+        st.error(str(error))
+        return
+    thanks = say["thanks_registration"]
+    if result.checkin_code:
+        thanks += " " + words.text(language, "your_code", code=f"**{result.checkin_code}**")
+    st.session_state[sent_key] = thanks
+    st.rerun()
+
+
+def question_label(kind_text: str, stored: str, title: str | None, number: int | None) -> str:
+    if title is not None:
+        return words.text(language, "session_question", title=md_text(title))
+    if number is not None:
+        return md_text(say["standard"][number])
+    return md_text(stored)
+
+
+def evaluation_form() -> None:
+    scale = list(form.scale_labels or say["scale"])
+    st.caption(say["anonymous_note"])
+    answers: dict[int, object] = {}
+    with st.form("evaluation"):
+        for question_id, kind, stored, title, number in form.questions:
+            label = question_label(kind, stored, title, number)
+            if kind == "rating":
+                answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
+                                                format_func=lambda r: scale[r - 1], key=f"q{question_id}")  # fmt: skip
+            else:
+                answers[question_id] = st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=f"q{question_id}")
+        sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
+    if not sent:
+        return
+    try:
+        with ui.db() as session:
+            submit_evaluation(session, token, answers, browser=browser, client=ui._client_address())
+    except ProgrammeError as error:
+        st.error(str(error))
+        return
+    st.session_state[sent_key] = say["thanks_evaluation"]
+    st.rerun()
+
+
+def checkin_form() -> None:
+    with st.form("checkin"):
+        code = st.text_input(say["checkin_code"], max_chars=12)
+        sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
+    if not sent:
+        return
+    try:
+        with ui.db() as session:
+            day = checkin.submit_checkin(session, token, code, browser=browser, client=ui._client_address())
+    except ProgrammeError as error:
+        st.error(str(error))
+        return
+    if day is None:
+        st.error(say["checkin_unknown"])
+        return
+    st.session_state[sent_key] = words.text(language, "checkin_done", day=day)
+    st.rerun()
+
+
+{FormKind.REGISTRATION: registration_form, FormKind.EVALUATION: evaluation_form, FormKind.CHECKIN: checkin_form}[
+    form.kind
+]()

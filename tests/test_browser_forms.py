@@ -1,0 +1,106 @@
+"""Participants' forms in headless Chromium on a phone-sized screen (issue 22): a fresh browser with the link
+registers and evaluates; the person appears with their consent and the response on the dashboard's query; a fresh
+browser without a link, with a wrong one, or after the form closed sees no form and no data."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.evaluations.queries import evaluated_modules
+from programme.models import ConsentKind, ConsentRecord, Person
+from programme.planning.agenda import add_session
+from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+from tests.browser_support import screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def forms_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[dict]:
+    path = tmp_path_factory.mktemp("forms") / "demo.db"
+    shutil.copy(sqlite_templates["demo"], path)
+    url = f"sqlite:///{path}"
+    with session_scope(make_engine(url)) as session:
+        from programme.access.accounts import add_user
+        from programme.models import UserRole
+
+        add_user(session, username="admin", password="correct-horse-battery-staple-42", role=UserRole.ADMIN, by=None)
+        add_course(session, code="PHN1", title="Phone forms course", by=None)
+        module = add_module(session, course_code="PHN1", number=1, title="Engaging diplomatic missions",
+                            start=date(2026, 12, 2), end=date(2026, 12, 4), by=None)  # fmt: skip
+        add_session(session, module_id=module.id, day=1, start=time(9), end=time(10), title="Role play: the visit",
+                    by=None)  # fmt: skip
+        tokens = {
+            kind: open_form(session, module_id=module.id, kind=kind).token for kind in ("registration", "evaluation")
+        }
+        module_id = module.id
+    with streamlit_server(url) as base:
+        yield {"base": base, "url": url, "module_id": module_id, **tokens}
+
+
+@pytest.fixture
+def phone(browser) -> Iterator[object]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_a_phone_registers_with_consent(phone, forms_app: dict) -> None:
+    phone.goto(f"{forms_app['base']}/?form={forms_app['registration']}")
+    wait_idle(phone)
+    phone.get_by_label("Full name (required)").fill("Ayu Lestari Phone")
+    phone.get_by_label("E-mail").fill("ayu.phone@example.org")
+    phone.get_by_label("Nationality").fill("Indonesia")
+    phone.get_by_text("I agree to be listed in the alumni directory", exact=False).click()
+    phone.get_by_text("My e-mail address may be shared", exact=False).click()
+    screenshot(phone, "forms-phone-registration")
+    phone.get_by_role("button", name="Send").click()
+    phone.get_by_text("your registration was received").wait_for(timeout=TIMEOUT_MS)
+    with session_scope(make_engine(forms_app["url"])) as session:
+        person = session.scalar(sa.select(Person).where(Person.email == "ayu.phone@example.org"))
+        assert person.full_name == "Ayu Lestari Phone" and person.nationality == "IDN"
+        assert person.consent_listed and person.consent_email and not person.consent_phone
+        given = dict(session.execute(sa.select(ConsentRecord.consent, ConsentRecord.given)
+                                     .where(ConsentRecord.person_id == person.id)).tuples().all())  # fmt: skip
+        assert given[ConsentKind.LISTED] and not given[ConsentKind.PHOTO]
+
+
+def test_a_phone_evaluates_with_one_tap_per_rating(phone, forms_app: dict) -> None:
+    phone.goto(f"{forms_app['base']}/?form={forms_app['evaluation']}")
+    wait_idle(phone)
+    phone.get_by_text("How useful was this session: Role play: the visit?").wait_for(timeout=TIMEOUT_MS)
+    phone.locator("[data-testid='stRadio']").first.get_by_text("Very good", exact=True).click()
+    screenshot(phone, "forms-phone-evaluation")
+    phone.get_by_role("button", name="Send").click()
+    phone.get_by_text("your answers were received").wait_for(timeout=TIMEOUT_MS)
+    with session_scope(make_engine(forms_app["url"])) as session:
+        modules = evaluated_modules(session).set_index("module_id")
+        assert modules.loc[forms_app["module_id"], "responses"] == 1
+
+
+def test_no_link_a_wrong_one_or_a_closed_form_shows_nothing(phone, forms_app: dict) -> None:
+    phone.goto(forms_app["base"])
+    wait_idle(phone)
+    assert phone.get_by_label("Username").count() == 1  # the sign-in form, and no data
+    assert phone.locator("[data-testid='stMetric']").count() == 0
+    phone.goto(f"{forms_app['base']}/?form=not-a-valid-form-token")
+    wait_idle(phone)
+    phone.get_by_text(UNAVAILABLE).wait_for(timeout=TIMEOUT_MS)
+    assert phone.locator("input").count() == 0
+    with session_scope(make_engine(forms_app["url"])) as session:
+        close_forms(session, module_id=forms_app["module_id"], kind="registration", by="test")
+    phone.goto(f"{forms_app['base']}/?form={forms_app['registration']}")
+    wait_idle(phone)
+    phone.get_by_text(UNAVAILABLE).wait_for(timeout=TIMEOUT_MS)
+    assert phone.locator("input").count() == 0
+    assert phone.get_by_text("Engaging diplomatic missions").count() == 0

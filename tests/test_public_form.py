@@ -1,0 +1,236 @@
+"""The public form page (issue 22): a valid link shows the form and only the module's title, dates and (for an
+evaluation) the session titles; a wrong, missing or closed link shows one sentence and no data; submitting from
+the page stores the registration or the evaluation. Also: the app's entry routes a form link to this page only."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import sqlalchemy as sa
+from streamlit.testing.v1 import AppTest
+
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.models import ConsentRecord, Person, Response
+from programme.planning.agenda import add_session
+from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+
+PAGE = str(REPO_ROOT / "public" / "form.py")
+
+
+@pytest.fixture
+def forms_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> dict[str, str]:
+    """The demo (so that there is data a wrong link must not show) and a test module with both forms open."""
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_course(session, code="PUB1", title="Public form course", by=None)
+        module = add_module(session, course_code="PUB1", number=1, title="Advocacy with embassies",
+                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+        add_session(
+            session, module_id=module.id, day=1, start=time(9), end=time(10), title="Visiting a mission", by=None
+        )
+        tokens = {
+            kind: open_form(session, module_id=module.id, kind=kind).token for kind in ("registration", "evaluation")
+        }
+        tokens["module_id"] = module.id
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return tokens
+
+
+def _run(token: str | None) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    if token is not None:
+        app.query_params["form"] = token
+    return app.run()
+
+
+def _everything_shown(app: AppTest) -> str:
+    parts = [e.value for e in (*app.title, *app.subheader, *app.caption, *app.markdown, *app.success, *app.error)]
+    parts += [w.label for w in (*app.text_input, *app.radio, *app.checkbox, *app.text_area, *app.selectbox)]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("token", [None, "", "not-a-token", "A" * 32])
+def test_a_wrong_or_missing_link_shows_one_sentence_and_no_data(forms_db: dict, token: str | None) -> None:
+    app = _run(token)
+    assert not app.exception
+    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert not app.text_input and not app.radio and not app.dataframe and not app.metric and not app.title
+
+
+def test_a_closed_link_shows_the_same_sentence(forms_db: dict, demo_sqlite_url: str) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        close_forms(session, module_id=forms_db["module_id"], by="t")
+    app = _run(forms_db["registration"])
+    assert [m.value for m in app.markdown] == [UNAVAILABLE] and not app.text_input
+
+
+def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite_url: str) -> None:
+    app = _run(forms_db["registration"])
+    assert not app.exception
+    assert app.title[0].value == "Registration" and app.subheader[0].value == "Advocacy with embassies"
+    shown = _everything_shown(app)
+    assert "2026-12-02" in shown and "Visiting a mission" not in shown  # sessions belong to the evaluation only
+    labels = [w.label for w in app.text_input]
+    assert labels[0] == "Full name (required)" and "Nationality" in labels
+    assert len(app.checkbox) == 5
+    app.text_input[0].input("Somchai Prasert")
+    app.text_input[labels.index("Nationality")].input("Thailand")
+    app.checkbox[0].check()
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    thanks = app.success[0].value
+    assert thanks.startswith("Thank you: your registration was received. Your personal check-in code: **")
+    assert not app.text_input  # sent: the form is gone for this browser session
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        person = session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert"))
+        assert person.nationality == "THA" and person.consent_listed and not person.consent_email
+        assert session.scalar(sa.select(sa.func.count()).where(ConsentRecord.person_id == person.id)) == 5
+
+
+def test_the_evaluation_form_renders_one_tap_ratings_and_stores_the_answers(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    app = _run(forms_db["evaluation"])
+    assert not app.exception
+    assert app.title[0].value == "Evaluation"
+    assert app.radio[0].label == "How useful was this session: Visiting a mission?"
+    assert app.radio[0].options == ["Poor", "Fair", "Good", "Very good", "Excellent"]
+    assert app.radio[0].value is None  # nothing chosen for the participant
+    assert not app.text_input  # anonymous: no name asked
+    app.radio[0].set_value(4)
+    app.button[0].click().run()
+    assert app.success[0].value == "Thank you: your answers were received."
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Response.source == "online")) == 1
+
+
+def test_the_app_routes_a_form_link_to_the_public_page_only(forms_db: dict) -> None:
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    app.query_params["form"] = "wrong-token-of-some-length"
+    app.run()
+    assert not app.exception
+    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert not app.text_input  # neither the form nor the sign-in form
+
+
+def test_the_facilitators_page_opens_a_form_and_shows_its_link_and_qr_code(forms_db: dict) -> None:
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    assert not app.exception
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    codes = [c.value for c in app.code]
+    assert any(code.endswith(f"?form={forms_db['registration']}") for code in codes)
+    assert any(code.endswith(f"?form={forms_db['evaluation']}") for code in codes)
+    assert len(app.get("image")) == 2  # one QR code per open form
+    next(b for b in app.button if b.label == "Show full screen").click().run()
+    assert not app.exception
+    assert len(app.code) == 1 and len(app.get("image")) == 1 and not app.selectbox  # the code alone, full-screen
+
+
+def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_url: str) -> None:
+    from programme.models import ConsentKind, UserRole
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        known = session.scalar(sa.select(Person).where(Person.nationality.is_not(None), Person.erased_at.is_(None)))
+        typo = known.full_name[:-1] + ("x" if known.full_name[-1] != "x" else "y")
+        nationality = known.nationality
+        people_before = session.scalar(sa.select(sa.func.count()).select_from(Person))
+        result = submit_registration(session, forms_db["registration"], {"full_name": typo, "nationality": nationality},
+                                     {ConsentKind.LISTED: True}, browser="b", client=None)  # fmt: skip
+    assert result.outcome == "queued"
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    assert any(typo in m.value for m in app.markdown)
+    next(b for b in app.button if b.label == "Same person: update the record").click().run()
+    assert not app.exception
+    assert any("No registration is waiting" in i.value for i in app.info)
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people_before
+        assert session.get(Person, known.id).consent_listed
+
+
+def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict, demo_sqlite_url: str) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        token = open_form(session, module_id=forms_db["module_id"], kind="evaluation", allow_multiple=True).token
+    app = _run(token)
+    for choice in (5, 3):
+        app.radio[0].set_value(choice)
+        app.button[0].click().run()
+        assert app.success and not app.radio
+        next(b for b in app.button if b.label == "Next person: a new form").click().run()
+        assert app.radio and app.radio[0].value is None
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Response.source == "online")) == 2
+
+
+def test_stored_titles_are_shown_as_text_not_markdown(forms_db: dict, demo_sqlite_url: str) -> None:
+    from tests.apptest_support import shown_text
+
+    title = "**Rights** [click here](http://evil.test) <b>x</b>"
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_module(session, course_code="PUB1", number=2, title=title, start=date(2026, 12, 5), end=date(2026, 12, 6),
+                   by=None)  # fmt: skip
+        module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 2 AND title LIKE '**Rights%'"))
+        add_session(session, module_id=module_id, day=1, start=time(9), end=time(10), title="*Starred* `code`", by=None)
+        token = open_form(session, module_id=module_id, kind="evaluation").token
+    app = _run(token)
+    heading = app.subheader[0].value
+    assert heading != title and shown_text(heading) == title  # escaped: read on screen as typed
+    assert shown_text(app.radio[0].label) == "How useful was this session: *Starred* `code`?"
+
+
+def test_the_app_without_a_form_link_still_meets_visitors_with_the_sign_in_form(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    from programme.access.accounts import add_user
+    from programme.models import UserRole
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_user(session, username="admin", password="correct-horse-battery-staple-42", role=UserRole.ADMIN, by=None)
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60).run()
+    assert not app.exception
+    assert [w.label for w in app.text_input][:2] == ["Username", "Password"]
+    assert not app.metric and not app.dataframe
+    # With a valid link, the form and nothing else: no sign-in form, no figures.
+    app = AppTest.from_file(str(REPO_ROOT / "streamlit_app.py"), default_timeout=60)
+    app.query_params["form"] = forms_db["registration"]
+    app.run()
+    assert app.title[0].value == "Registration" and "Username" not in [w.label for w in app.text_input]
+    assert not app.metric and not app.dataframe
+
+
+def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, demo_sqlite_url: str) -> None:
+    import re
+
+    from programme.models import Module
+    from programme.selfservice.links import today
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        module.start_date, module.end_date = today(), today()  # a one-day module, today
+        checkin_token = open_form(session, module_id=module.id, kind="checkin", allow_multiple=True).token
+    app = _run(forms_db["registration"])
+    app.text_input[0].input("Lina Checkin")
+    app.button[0].click().run()
+    code = re.search(r"\*\*([A-Z0-9]{6})\*\*", app.success[0].value).group(1)
+    app = _run(checkin_token)
+    assert app.title[0].value == "Daily check-in" and [w.label for w in app.text_input] == [
+        "Your personal check-in code"
+    ]
+    app.text_input[0].input("AAAAAA")
+    app.button[0].click().run()
+    assert app.error[0].value.startswith("This code is not known")
+    app.text_input[0].input(code.lower())
+    app.button[0].click().run()
+    assert app.success[0].value == "Thank you: your attendance on day 1 is recorded."
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        person = session.scalar(sa.select(Person).where(Person.full_name == "Lina Checkin"))
+        from programme.models import Participation
+
+        participation = session.scalar(sa.select(Participation).where(Participation.person_id == person.id))
+        assert participation.attended is True and participation.days_attended == 1
