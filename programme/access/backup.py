@@ -6,11 +6,14 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
 
-from programme.core.db import is_sqlite
+from programme.access import audit
+from programme.core.db import is_sqlite, session_scope
 from programme.core.errors import ProgrammeError
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -19,8 +22,12 @@ PG_DUMP_MAGIC = b"PGDMP"
 BACKUP_PAGES_PER_STEP = 1024
 
 
-def backup(engine: Engine, out: Path) -> Path:
-    """Write a consistent copy of the database to out, while the app may be running; return out."""
+def backup(engine: Engine, out: Path, *, by: str | None = None) -> Path:
+    """Write a consistent copy of the database to out, while the app may be running; return out.
+
+    by: who made it (the app's user, or the command line); the backup is then recorded in the audit trail, after
+    the copy. Without it (a copy of a database not at the app's schema) nothing is recorded.
+    """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
@@ -33,7 +40,21 @@ def backup(engine: Engine, out: Path) -> Path:
     except BaseException:
         out.unlink(missing_ok=True)  # never leave half a backup that looks like a whole one
         raise
+    if by is not None:
+        with session_scope(engine) as session:
+            audit.record(session, action="export", username=by, entity="backup", summary="database backup made")
     return out
+
+
+def backup_file(engine: Engine, *, by: str) -> tuple[bytes, str]:
+    """Return a backup's bytes and a file name stamped with the time, for a download; no copy stays on disk."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(tempfile.mkdtemp(prefix="programme-backup-"))
+    try:
+        path = backup(engine, folder / f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}", by=by)
+        return path.read_bytes(), path.name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sqlite_backup(engine: Engine, out: Path) -> None:
@@ -77,6 +98,6 @@ def run_pg(
         )
 
 
-from programme.access.restore import restore  # noqa: E402 - restore builds on run_pg above
+from programme.access.restore import restore, restore_bytes  # noqa: E402 - restore builds on run_pg above
 
-__all__ = ["backup", "restore", "run_pg"]
+__all__ = ["backup", "backup_file", "restore", "restore_bytes", "run_pg"]

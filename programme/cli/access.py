@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    out = backup(ready_engine(), args.out)
+    out = backup(ready_engine(), args.out, by=CLI_USER)
     print(f"Backup written to {out}.")
     return 0
 

@@ -49,6 +49,15 @@ def show_error(error: Exception) -> None:
     st.error(md_text(error) if isinstance(error, ProgrammeError) else "Something went wrong; nothing was saved.")
 
 
+def attempt(call: Callable[[], T]) -> T | None:
+    """Return call() (no database: a change to a plan kept in the session); a ProgrammeError is shown, giving None."""
+    try:
+        return call()
+    except ProgrammeError as error:
+        show_error(error)
+        return None
+
+
 def action(
     call: Callable[[Session], T],
     success: str | Callable[[T], str | None] | None = None,

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from programme.courses import search as module_search
+from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable
 from programme.web.engine import cached_query
 
@@ -21,6 +22,7 @@ def module_picker(
     empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
     funders: tuple[str, ...] = (),
     grants: tuple[str, ...] = (),
+    people: bool = False,
 ) -> int | None:
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
@@ -28,7 +30,8 @@ def module_picker(
     module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
     comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
     evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
-    their grants fund (the module chosen before is then dropped if they do not fund it).
+    their grants fund (the module chosen before is then dropped if they do not fund it). people: each module's
+    label says how many participants it has, and the first module with participants is chosen first.
     """
     find, pick = st.columns([1, 2])
     search = find.text_input(
@@ -48,10 +51,16 @@ def module_picker(
         st.info(empty)
     if not choices.labels:
         return None
-    ids = list(choices.labels)
-    if st.session_state.get(key) not in choices.labels:
-        st.session_state[key] = chosen if chosen in choices.labels else ids[0]
-    module_id = pick.selectbox(label, ids, format_func=choices.labels.get, key=key)
+    labels = dict(choices.labels)
+    ids = list(labels)
+    first = ids[0]
+    if people:
+        counts = cached_query(participant_counts, module_ids=tuple(ids))
+        labels = {module: f"{text} · {counts.get(module, 0)} participants" for module, text in labels.items()}
+        first = next((module for module in ids if counts.get(module)), first)
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = chosen if chosen in labels else first
+    module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
     if from_address:
         st.query_params["module"] = str(module_id)
     if choices.matching > len(ids):

@@ -6,7 +6,7 @@ as sentences, action()), pickers (module picker, import to undo), people_picker,
 """
 
 from programme.web.engine import cached_headline, cached_query, db, engine
-from programme.web.messages import action, done, flash, forget, show_error, show_flash
+from programme.web.messages import action, attempt, done, flash, forget, show_error, show_flash
 from programme.web.pickers import follow_search, import_to_undo, module_picker
 from programme.web.signin import (
     current_user,
@@ -19,6 +19,7 @@ from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
 
 __all__ = [
     "action",
+    "attempt",
     "cached_headline",
     "cached_query",
     "current_user",
