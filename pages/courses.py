@@ -5,7 +5,6 @@ from datetime import date
 import streamlit as st
 
 from programme.charts.planning import programme_timeline
-from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
 from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
 from programme.people.countries import country_name
@@ -150,12 +149,12 @@ with modules_tab:
                         "focus": focus,
                         "objectives": objectives,
                     }
-                    try:
-                        with ui.db() as session:
-                            courses.update_module(session, module_id=int(chosen), changes=changes, by=user.username)
-                        ui.done("Module saved.")
-                    except ProgrammeError as error:
-                        ui.show_error(error)
+                    ui.action(
+                        lambda session: courses.update_module(
+                            session, module_id=int(chosen), changes=changes, by=user.username
+                        ),
+                        "Module saved.",
+                    )
 
 with courses_tab:
     if course_list.empty and not FILTERED:
@@ -198,20 +197,18 @@ with courses_tab:
                 host = st.text_input("Host country (code or name)", course.host_country or "")
                 description = st.text_area("Description", course.description or "")
                 if st.form_submit_button("Save course", type="primary"):
-                    try:
-                        with ui.db() as session:
-                            courses.update_course(
-                                session,
-                                code=code,
-                                title=title,
-                                scope=scope_value,
-                                country=host,
-                                description=description,
-                                by=user.username,
-                            )
-                        ui.done("Course saved.")
-                    except ProgrammeError as error:
-                        ui.show_error(error)
+                    ui.action(
+                        lambda session: courses.update_course(
+                            session,
+                            code=code,
+                            title=title,
+                            scope=scope_value,
+                            country=host,
+                            description=description,
+                            by=user.username,
+                        ),
+                        "Course saved.",
+                    )
             with partner_col:
                 st.subheader("Partners")
                 if partner_table.empty:
@@ -225,19 +222,18 @@ with courses_tab:
                     role = cols[0].selectbox("Role", [r.value for r in PartnerRole], key=partner_keys[1])
                     partner_country = cols[1].text_input("Country (code or name)", key=partner_keys[2])
                     if st.form_submit_button("Add partner"):
-                        try:
-                            with ui.db() as session:
-                                partners.add_partner(
-                                    session,
-                                    course_code=code,
-                                    organisation=organisation,
-                                    role=role,
-                                    country=partner_country,
-                                    by=user.username,
-                                )
-                            ui.done(f"{organisation} added as {role}.", clear=partner_keys)
-                        except ProgrammeError as error:
-                            ui.show_error(error)
+                        ui.action(
+                            lambda session: partners.add_partner(
+                                session,
+                                course_code=code,
+                                organisation=organisation,
+                                role=role,
+                                country=partner_country,
+                                by=user.username,
+                            ),
+                            f"{organisation} added as {role}.",
+                            clear=partner_keys,
+                        )
                 if not partner_table.empty:
                     options = {
                         (int(r.organisation_id), r.role): f"{r.name} ({r.role})" for r in partner_table.itertuples()
@@ -259,14 +255,13 @@ with add_tab:
         scope_value = st.selectbox("Scope", [s.value for s in Scope], key=ADD_COURSE[2])
         host = st.text_input("Host country (code or name)", key=ADD_COURSE[3])
         if st.form_submit_button("Add course", type="primary"):
-            try:
-                with ui.db() as session:
-                    courses.add_course(
-                        session, code=code, title=title, scope=scope_value, country=host, by=user.username
-                    )
-                ui.done(f"Course {md_text(code)} added. Add its modules beside it.", clear=ADD_COURSE)
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: courses.add_course(
+                    session, code=code, title=title, scope=scope_value, country=host, by=user.username
+                ),
+                f"Course {md_text(code)} added. Add its modules beside it.",
+                clear=ADD_COURSE,
+            )
     with new_module.form("add_module"):
         st.subheader("Add a module")
         course_code = st.selectbox(
@@ -284,11 +279,11 @@ with add_tab:
         city = st.text_input("City", key=ADD_MODULE[5])
         where = st.text_input("Country (code or name)", key=ADD_MODULE[6])
         if st.form_submit_button("Add module", type="primary"):
-            try:
-                if not course_code:
-                    raise ProgrammeError("Pick the course the module belongs to.")
-                with ui.db() as session:
-                    courses.add_module(
+            if not course_code:
+                st.error("Pick the course the module belongs to.")
+            else:
+                ui.action(
+                    lambda session: courses.add_module(
                         session,
                         course_code=course_code,
                         number=int(number),
@@ -298,10 +293,7 @@ with add_tab:
                         city=city or None,
                         country=where or None,
                         by=user.username,
-                    )
-                ui.done(
+                    ),
                     f"Module {int(number)} of {course_code} added. Plan its agenda on the Agenda page.",
                     clear=ADD_MODULE,
                 )
-            except ProgrammeError as error:
-                ui.show_error(error)
