@@ -6,10 +6,10 @@ import streamlit as st
 
 from programme.charts.planning import programme_timeline
 from programme.courses import catalogue as courses
-from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
+from programme.models import ModuleStatus, Scope
 from programme.people.countries import country_name
 from programme.planning import partners
-from programme.web import ui
+from programme.web import course_forms, ui
 from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
@@ -110,51 +110,7 @@ with modules_tab:
         )
         if chosen is not None:
             row = modules.set_index("module_id").loc[chosen]
-            with ui.db() as session:
-                module = session.get(Module, int(chosen))
-            with st.form(f"edit_module_{chosen}"):
-                left, right = st.columns(2)
-                title = left.text_input("Title", module.title)
-                number = right.number_input("Number", min_value=1, value=module.number, step=1)
-                start = left.date_input("Start date", module.start_date)
-                end = right.date_input("End date", module.end_date)
-                city = left.text_input("City", module.city or "")
-                where = right.text_input("Country (code or name)", module.country or "")
-                venue = left.text_input("Venue", module.venue or "")
-                delivery = right.selectbox(
-                    "Delivery",
-                    [d.value for d in Delivery],
-                    index=[d.value for d in Delivery].index(module.delivery.value),
-                )
-                state = left.selectbox(
-                    "Status",
-                    [s.value for s in ModuleStatus],
-                    index=[s.value for s in ModuleStatus].index(module.status.value),
-                )
-                focus = st.text_input(
-                    "Focus", module.focus or "", help="e.g. CEDAW; lobbying; engagement with diplomatic missions"
-                )
-                objectives = st.text_area("Objectives", module.objectives or "")
-                if st.form_submit_button("Save module", type="primary"):
-                    changes = {
-                        "title": title,
-                        "number": number,
-                        "start_date": start,
-                        "end_date": end,
-                        "city": city,
-                        "country": where,
-                        "venue": venue,
-                        "delivery": delivery,
-                        "status": state,
-                        "focus": focus,
-                        "objectives": objectives,
-                    }
-                    ui.action(
-                        lambda session: courses.update_module(
-                            session, module_id=int(chosen), changes=changes, by=user.username
-                        ),
-                        "Module saved.",
-                    )
+            course_forms.module_form(user, int(chosen))
 
 with courses_tab:
     if course_list.empty and not FILTERED:
@@ -210,41 +166,7 @@ with courses_tab:
                         "Course saved.",
                     )
             with partner_col:
-                st.subheader("Partners")
-                if partner_table.empty:
-                    st.info("No partner yet: add the organiser, co-organisers, host and funders.")
-                else:
-                    st.dataframe(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
-                partner_keys = (f"partner_name_{code}", f"partner_role_{code}", f"partner_country_{code}")
-                with st.form(f"add_partner_{code}"):
-                    organisation = st.text_input("Organisation", key=partner_keys[0])
-                    cols = st.columns(2)
-                    role = cols[0].selectbox("Role", [r.value for r in PartnerRole], key=partner_keys[1])
-                    partner_country = cols[1].text_input("Country (code or name)", key=partner_keys[2])
-                    if st.form_submit_button("Add partner"):
-                        ui.action(
-                            lambda session: partners.add_partner(
-                                session,
-                                course_code=code,
-                                organisation=organisation,
-                                role=role,
-                                country=partner_country,
-                                by=user.username,
-                            ),
-                            f"{organisation} added as {role}.",
-                            clear=partner_keys,
-                        )
-                if not partner_table.empty:
-                    options = {
-                        (int(r.organisation_id), r.role): f"{r.name} ({r.role})" for r in partner_table.itertuples()
-                    }
-                    gone = st.selectbox("Remove a partner", list(options), format_func=options.get, index=None)
-                    if gone and st.button("Remove partner"):
-                        with ui.db() as session:
-                            partners.remove_partner(
-                                session, course_code=code, organisation_id=gone[0], role=gone[1], by=user.username
-                            )
-                        st.rerun()
+                course_forms.partners_panel(user, code, partner_table)
 
 with add_tab:
     new_course, new_module = st.columns(2)
