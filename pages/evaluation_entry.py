@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from programme.core.errors import ProgrammeError
 from programme.evaluations import (
     add_paper_response,
     create_standard_form,
@@ -13,7 +12,7 @@ from programme.evaluations import (
 from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
-from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
+from programme.evaluations.undo import evaluation_imports, undo_evaluation_import, undo_summary
 from programme.web import ui
 from programme.web.display import md_text
 
@@ -53,21 +52,10 @@ def past_imports() -> None:
     )
     if batch_id is None:
         return
-    try:
-        with ui.db() as session:
-            undone = undo_evaluation_import(session, batch_id=batch_id, username=user.username)
-    except ProgrammeError as error:
-        ui.show_error(error)
-        return
-    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
-    if undone["questions_removed"]:
-        removed += f", {undone['questions_removed']} questions removed"
-    if undone["questions_kept"]:
-        removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
-    if undone["form_removed"]:
-        removed += ", and the form it created"
-    st.session_state["evaluation_undone"] = removed + "."
-    st.rerun()
+    ui.action(
+        lambda session: undo_evaluation_import(session, batch_id=batch_id, username=user.username),
+        lambda undone: undo_summary(batch_id, undone),
+    )
 
 
 form_tab, import_tab, paper_tab = ui.tabs(["Form", "Import an export", "Type paper forms"], key="evaluation_entry_tab")
@@ -81,13 +69,10 @@ with form_tab:
         )
         ask = st.checkbox("Ask for the respondent's name", help="Leave this off: evaluations are anonymous by default.")
         if st.button("Create the standard form", type="primary"):
-            try:
-                with ui.db() as session:
-                    create_standard_form(session, module_id=module_id, asks_name=ask, by=user.username)
-            except ProgrammeError as error:
-                ui.show_error(error)
-            else:
-                ui.done("Form created.")
+            ui.action(
+                lambda session: create_standard_form(session, module_id=module_id, asks_name=ask, by=user.username),
+                "Form created.",
+            )
         st.caption("Or import an export: its columns become the form's questions.")
     else:
         st.write(f"**{md_text(form.title)}** · {len(questions)} questions · {responses} responses · "
@@ -105,13 +90,9 @@ with import_tab:
     custom = st.text_input("Scale labels, if the form used its own (five, lowest first, separated by commas)",
                            placeholder="e.g. Mauvais, Passable, Bien, Très bien, Excellent")  # fmt: skip
     if upload is not None:
-        try:
-            with ui.db() as session:
-                preview = import_evaluations(session, data=upload.getvalue(), filename=upload.name,
-                                             module_id=module_id, dry_run=True, scale_labels=custom or None)  # fmt: skip
-        except ProgrammeError as error:
-            ui.show_error(error)
-        else:
+        preview = ui.action(lambda session: import_evaluations(session, data=upload.getvalue(), filename=upload.name,
+                            module_id=module_id, dry_run=True, scale_labels=custom or None))  # fmt: skip
+        if preview is not None:
             counts = st.columns(4)
             counts[0].metric("Rows", preview.rows)
             counts[1].metric("New responses", preview.created)
@@ -128,20 +109,12 @@ with import_tab:
             elif preview.created == 0:
                 st.info("Every response in this file is already imported.")
             elif st.button(f"Import {preview.created} responses", type="primary"):
-                try:
-                    with ui.db() as session:
-                        done = import_evaluations(session, data=upload.getvalue(), filename=upload.name,
-                                                  module_id=module_id, scale_labels=custom or None, by=user.username)  # fmt: skip
-                except ProgrammeError as error:
-                    ui.show_error(error)
-                else:
-                    st.session_state["evaluation_upload"] = nonce + 1
-                    st.session_state["evaluation_imported"] = done.created
-                    st.rerun()
-    if "evaluation_imported" in st.session_state:
-        st.success(f"Imported {st.session_state.pop('evaluation_imported')} responses.")
-    if "evaluation_undone" in st.session_state:
-        st.success(st.session_state.pop("evaluation_undone"))
+                ui.action(
+                    lambda session: import_evaluations(session, data=upload.getvalue(), filename=upload.name,
+                                                       module_id=module_id, scale_labels=custom or None, by=user.username),
+                    lambda done: f"Imported {done.created} responses.",
+                    then=lambda _: st.session_state.update(evaluation_upload=nonce + 1),
+                )  # fmt: skip
     past_imports()
 
 with paper_tab:
@@ -174,12 +147,10 @@ with paper_tab:
                     answers[row.id] = st.text_area(label, key=f"q{row.id}", height=68)
             saved = st.form_submit_button("Save and start the next form", type="primary")
         if saved:
-            try:
-                with ui.db() as session:
-                    add_paper_response(session, form_id=form_id, answers={k: v for k, v in answers.items() if v is not None},
-                                       person_id=person, by=user.username)  # fmt: skip
-            except ProgrammeError as error:
-                ui.show_error(error)
-            else:
-                st.session_state["paper_typed"] = typed + 1
-                ui.done(f"Saved. {typed + 1} forms typed in this sitting.", clear=paper_keys)
+            ui.action(
+                lambda session: add_paper_response(session, form_id=form_id, person_id=person, by=user.username,
+                                                   answers={k: v for k, v in answers.items() if v is not None}),
+                f"Saved. {typed + 1} forms typed in this sitting.",
+                clear=paper_keys,
+                then=lambda _: st.session_state.update(paper_typed=typed + 1),
+            )  # fmt: skip

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from programme import funding, reports
+from programme.courses.lookup import module_ref
 from programme.courses.search import course_choices, module_choices
-from programme.models import Module
 from programme.web import ui
 from programme.web.display import md_text
 
@@ -38,7 +38,7 @@ if not module_labels:
 # Oldest first, as a course's modules are numbered.
 module_id = right.selectbox("Module", list(reversed(module_labels)), format_func=module_labels.get)
 with ui.db() as session:
-    number = session.get(Module, module_id).number
+    number = module_ref(session, module_id).number
 slug = f"{course}-module-{number}"
 
 content = ui.cached_query(reports.module_report_content, module_id)
