@@ -9,8 +9,9 @@ from programme.web import ui
 from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
-st.title("Accounts")
-st.caption("Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only.")
+ui.heading(
+    "Accounts", "Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only."
+)
 
 with ui.db() as session:
     table = pd.DataFrame(

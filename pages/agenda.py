@@ -10,13 +10,10 @@ from programme.web import agenda_library, attendance_sheet, editors, ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
-st.title("Agenda")
-st.caption("Build a module's day-by-day agenda: sessions, methods, topics, facilitators.")
+ui.heading("Agenda", "Build a module's day-by-day agenda: sessions, methods, topics, facilitators.")
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_picker("agenda_module", from_address=True)
-if module_id is None:
-    st.stop()
+module_id = ui.module_or_stop("agenda_module", from_address=True)
 
 with ui.db() as session:
     module = agenda.get_module_by_id(session, module_id)

@@ -1,16 +1,14 @@
 """Alumni directory: search with facets, profiles and consent, map, corridors, trainer pool, outcomes."""
 
-import streamlit as st
-
 from programme.web import ui
 from programme.web.alumni_directory import FACET_LABELS, directory_tab
 from programme.web.alumni_tabs import consent_tab, corridors_tab, map_tab, outcomes_tab, trainers_tab
 
 user = ui.guard(__file__)
-st.title("Alumni directory")
-st.caption(
+ui.heading(
+    "Alumni directory",
     "Everyone who completed a module as a participant and agreed to be listed. E-mail, phone and organisation "
-    "show only where the person agreed to share them."
+    "show only where the person agreed to share them.",
 )
 
 TABS = {

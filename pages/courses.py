@@ -13,8 +13,10 @@ from programme.web import course_forms, ui
 from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
-st.title("Courses and modules")
-st.caption("Create, edit and filter courses and modules, with partners and a timeline of the whole programme.")
+ui.heading(
+    "Courses and modules",
+    "Create, edit and filter courses and modules, with partners and a timeline of the whole programme.",
+)
 
 ANY = "Any"
 # The tables list at most this many rows (the newest), the timeline this many modules; filters narrow them.

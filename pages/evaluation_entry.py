@@ -17,12 +17,12 @@ from programme.web import ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
-st.title("Forms and entry")
-st.caption("Create a module's evaluation form, import a survey export, or type in paper forms one after another.")
+ui.heading(
+    "Forms and entry",
+    "Create a module's evaluation form, import a survey export, or type in paper forms one after another.",
+)
 
-module_id = ui.module_picker("entry_module")
-if module_id is None:
-    st.stop()
+module_id = ui.module_or_stop("entry_module")
 
 with ui.db() as session:
     form = module_form(session, module_id)
@@ -42,19 +42,15 @@ def past_imports() -> None:
     if imports.empty:
         st.caption("No evaluation export has been imported into this module yet.")
         return
-    batch_id = ui.import_to_undo(
+    ui.undo_import(
         imports.drop(columns=["course", "module"]),
         key="undo_evaluation",
         describe=lambda row: (
             f"Import {row['batch']}: {row['file']}, {row['responses']} responses ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the responses the import added, and the questions it added unless paper forms use them.",
-    )
-    if batch_id is None:
-        return
-    ui.action(
-        lambda session: undo_evaluation_import(session, batch_id=batch_id, username=user.username),
-        lambda undone: undo_summary(batch_id, undone),
+        undo=lambda session, batch_id: undo_evaluation_import(session, batch_id=batch_id, username=user.username),
+        message=undo_summary,
     )
 
 

@@ -23,8 +23,10 @@ from programme.web import ui
 COMMENTS_SHOWN = 2_000
 
 user = ui.guard(__file__)
-st.title("Evaluation dashboard")
-st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
+ui.heading(
+    "Evaluation dashboard",
+    "Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.",
+)
 
 funding_options = ui.cached_query(funding.funding_options)
 with st.sidebar:
@@ -37,7 +39,7 @@ with st.sidebar:
     )
 funded = {"funders": funders, "grants": grants}
 
-module_id = ui.module_picker(
+module_id = ui.module_or_stop(
     "evaluations_module",
     evaluated=True,
     empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
@@ -45,8 +47,6 @@ module_id = ui.module_picker(
     else "No evaluated module is funded by the chosen funder or grant. Clear the filter in the sidebar.",
     **funded,
 )
-if module_id is None:
-    st.stop()
 
 with ui.db() as session:
     module = module_ref(session, module_id)

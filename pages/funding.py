@@ -10,10 +10,10 @@ from programme.web import ui
 from programme.web.display import readable
 
 user = ui.guard(__file__)
-st.title("Funders and grants")
-st.caption(
+ui.heading(
+    "Funders and grants",
     "A grant funds whole courses (every module) or single modules. Reach and evaluation figures filter by funder "
-    "and grant; the funder's report is on **Reports and exports**."
+    "and grant; the funder's report is on **Reports and exports**.",
 )
 
 

@@ -16,10 +16,10 @@ from programme.web import group_forms, ui
 from programme.web.display import country_names, md_text
 
 user = ui.guard(__file__)
-st.title("Groups and role plays")
-st.caption(
+ui.heading(
+    "Groups and role plays",
     "Mix countries of origin and destination, organisation types and genders into delegations and working "
-    "groups, each member with a role; adjust by hand, save, and print lists and role cards."
+    "groups, each member with a role; adjust by hand, save, and print lists and role cards.",
 )
 GROUPS_PER_ROW = 3
 # The role next to the name: it is what a facilitator reads out.
@@ -35,9 +35,7 @@ SHOWN_COLUMNS = {
     "phone": "Phone",
 }
 
-module_id = ui.module_picker("module", people=True)
-if module_id is None:
-    st.stop()
+module_id = ui.module_or_stop("module", people=True)
 with ui.db() as db:
     module = module_ref(db, module_id)
     agenda = store.module_sessions(db, module_id)

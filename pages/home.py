@@ -11,8 +11,9 @@ from programme.reach import growth
 from programme.web import ui
 
 user = ui.guard(__file__)
-st.title("Programme Manager")
-st.caption("Courses, modules, participants, evaluations and alumni of the capacity-building programme.")
+ui.heading(
+    "Programme Manager", "Courses, modules, participants, evaluations and alumni of the capacity-building programme."
+)
 
 with ui.db() as session:
     empty = not holds_data(session)

@@ -9,61 +9,20 @@ from programme.importing import (
     ImportPlan,
     apply_plan,
     batches_table,
-    file_hash,
-    read_participant_sheet,
     undo_batch,
 )
 from programme.importing.files import template
 from programme.importing.lists import LIST_KIND_LABELS, ListKind
-from programme.sheets import SheetTable
 from programme.web import import_steps, ui
 from programme.web.display import md_text
-from programme.web.import_steps import GENERATION_KEY
+from programme.web.import_steps import GENERATION_KEY, RESULT_KEY, UPLOAD_KEY
 
-# The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
-UPLOAD_KEY = "import_upload"
-RESULT_KEY = "import_result"
 user = ui.guard(__file__)
-st.title("Import participants")
-st.caption(
+ui.heading(
+    "Import participants",
     "Bring in a registration export, an attendance sheet or a partner's list (.xlsx, .xls, .ods, .csv). "
-    "Nothing is saved until you press Import."
+    "Nothing is saved until you press Import.",
 )
-
-
-def remember_upload() -> None:
-    """Keep the uploaded file's bytes in session state (and forget them when the file is removed)."""
-    uploaded = st.session_state.get(uploader_key())
-    if uploaded is None:
-        st.session_state.pop(UPLOAD_KEY, None)
-    else:
-        st.session_state[UPLOAD_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
-    st.session_state.pop(RESULT_KEY, None)
-
-
-def uploader_key() -> str:
-    # A new key after each import gives an empty uploader for the next list.
-    return f"import_file_widget_{st.session_state.get(GENERATION_KEY, 0)}"
-
-
-def choose_module() -> int | None:
-    return ui.module_picker(
-        "import_module",
-        label="Module the list belongs to",
-        empty="There are no modules yet. Add a course and its modules on **Courses and modules** first.",
-    )
-
-
-def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
-    digest = file_hash(upload["data"])
-    cache = st.session_state.setdefault("import_tables", {})
-    if digest not in cache:
-        cache.clear()
-        table = ui.attempt(lambda: read_participant_sheet(upload["data"], upload["name"]))
-        if table is None:
-            return None
-        cache[digest] = table
-    return cache[digest], digest
 
 
 def run_import(plan: ImportPlan, accepted: set[int], skip_invalid: bool) -> None:
@@ -99,14 +58,14 @@ def show_result() -> None:
 
 
 def import_section() -> None:
-    module_id = choose_module()
+    module_id = import_steps.choose_module()
     if module_id is None:
         return
     st.file_uploader(
         "Participant list",
         type=["xlsx", "xls", "ods", "csv"],
-        key=uploader_key(),
-        on_change=remember_upload,
+        key=import_steps.uploader_key(),
+        on_change=import_steps.remember_upload,
     )
     st.download_button(
         "Download the import template (.xlsx)",
@@ -120,7 +79,7 @@ def import_section() -> None:
     if upload is None:
         st.info("Choose the module, then upload the list. Or download the template to fill in.")
         return
-    read = read_upload(upload)
+    read = import_steps.read_upload(upload)
     if read is None:
         return
     table, digest = read
@@ -151,25 +110,22 @@ def past_imports() -> None:
     if batches.empty:
         st.caption("No participant list has been imported yet.")
         return
-    batch_id = ui.import_to_undo(
+    # The message follows a rerun, so that the list above shows the import as undone and the last result is gone.
+    ui.undo_import(
         batches,
         key="undo",
         describe=lambda row: (
             f"Import {row['batch']}: {row['file']}, {row['new people']:,} new people ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the people and participations the import added and clears the blanks it filled.",
-    )
-    if batch_id is None:
-        return
-    # Shown after a rerun, so that the list above shows the import as undone and the last result is gone.
-    ui.action(
-        lambda session: undo_batch(session, batch_id=batch_id, username=user.username),
-        lambda undone: (
+        undo=lambda session, batch_id: undo_batch(session, batch_id=batch_id, username=user.username),
+        message=lambda batch_id, undone: (
             f"Import {batch_id} undone: {undone['people_removed']} people and "
             f"{undone['participations_removed']} participations removed, {undone['fields_reverted']} fields reverted."
         ),
-        clear=(RESULT_KEY,),
-        then=lambda _: st.session_state.update({GENERATION_KEY: st.session_state.get(GENERATION_KEY, 0) + 1}),
+        then=lambda _: st.session_state.update(
+            {RESULT_KEY: None, GENERATION_KEY: st.session_state.get(GENERATION_KEY, 0) + 1}
+        ),
     )
 
 

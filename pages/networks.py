@@ -13,10 +13,10 @@ from programme.web.display import PERSON_HEADERS, md_text, readable, readable_pe
 from programme.web.people_picker import people_found
 
 user = ui.guard(__file__)
-st.title("Networks")
-st.caption(
+ui.heading(
+    "Networks",
     "National alumni associations and sub-regional platforms. Members appear by name only if they agreed to be "
-    "listed in the alumni directory."
+    "listed in the alumni directory.",
 )
 
 THIS_YEAR = date.today().year

@@ -11,13 +11,12 @@ from programme.planning import backlog, methods, next_steps
 from programme.web import editors, ui
 
 user = ui.guard(__file__)
-st.title("Next steps and topics")
-st.caption("Review next steps agreed at each module and the topics suggested for the next one.")
+ui.heading(
+    "Next steps and topics", "Review next steps agreed at each module and the topics suggested for the next one."
+)
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_picker("next_steps_module", from_address=True)
-if module_id is None:
-    st.stop()
+module_id = ui.module_or_stop("next_steps_module", from_address=True)
 version_key = f"next_steps_version_{module_id}"
 version, renew = editors.version(version_key), editors.renew(version_key)  # a fresh grid shows what was saved
 
@@ -93,16 +92,9 @@ with steps_tab:
         due = cols[0].date_input("Due date", value=None, key=ADD_ITEM[2])
         status = cols[1].selectbox("Status", [s.value for s in ActionStatus], key=ADD_ITEM[3])
         if st.form_submit_button("Add next step", type="primary"):
+            item = {"text": text, "focal_point_ids": focal, "due_date": due, "status": status}
             ui.action(
-                lambda session: next_steps.add_action_item(
-                    session,
-                    module_id=module_id,
-                    text=text,
-                    focal_point_ids=focal,
-                    due_date=due,
-                    status=status,
-                    by=user.username,
-                ),
+                lambda session: next_steps.add_action_item(session, module_id=module_id, by=user.username, **item),
                 "Next step added.",
                 clear=ADD_ITEM,
                 then=renew,
@@ -150,12 +142,7 @@ with backlog_tab:
         if st.form_submit_button("Add topic"):
             ui.action(
                 lambda session: backlog.add_suggestion(
-                    session,
-                    module_id=module_id,
-                    text=text,
-                    requested_by=who,
-                    times_asked=int(times),
-                    by=user.username,
+                    session, module_id=module_id, text=text, requested_by=who, times_asked=int(times), by=user.username
                 ),
                 "Topic added to the backlog.",
                 clear=ADD_TOPIC,
@@ -200,16 +187,10 @@ with backlog_tab:
             end = cols[2].time_input("End", time(10, 30), step=300)
             method = cols[3].selectbox("Method", method_choices)
             if st.form_submit_button("Pull into the agenda", type="primary"):
+                slot = {"day": int(day), "start": start, "end": end, "method": method}
                 ui.action(
                     lambda session: backlog.pull_into_agenda(
-                        session,
-                        suggestion_id=chosen,
-                        module_id=target,
-                        day=int(day),
-                        start=start,
-                        end=end,
-                        method=method,
-                        by=user.username,
+                        session, suggestion_id=chosen, module_id=target, by=user.username, **slot
                     ),
                     "Topic added to the agenda as a session.",
                     then=renew,

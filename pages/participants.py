@@ -15,10 +15,10 @@ ALL = "All"
 PAGE_ROWS = 100
 
 user = ui.guard(__file__)
-st.title("Participants")
-st.caption(
+ui.heading(
+    "Participants",
     "Everyone who took part, counted once across all courses. The team sees organisation and contacts here; the "
-    "export, the alumni directory and reports show them only where the person consented."
+    "export, the alumni directory and reports show them only where the person consented.",
 )
 
 

@@ -9,8 +9,10 @@ from programme.web import ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
-st.title("Reports and exports")
-st.caption("Module reports for partners and funders, certificates of participation, and the summary workbook.")
+ui.heading(
+    "Reports and exports",
+    "Module reports for partners and funders, certificates of participation, and the summary workbook.",
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -6,7 +6,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from programme.importing import FIELD_LABELS, ColumnMapping, ImportPlan, RowStatus, build_plan, detect_columns
+from programme.importing import (
+    FIELD_LABELS,
+    ColumnMapping,
+    ImportPlan,
+    RowStatus,
+    build_plan,
+    detect_columns,
+    file_hash,
+    read_participant_sheet,
+)
 from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
@@ -16,6 +25,9 @@ from programme.sheets import SheetTable
 from programme.web import ui
 from programme.web.display import md_text
 
+# The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
+UPLOAD_KEY = "import_upload"
+RESULT_KEY = "import_result"
 GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached plans are then stale
 NOT_USED = "— not used —"
 # Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
@@ -27,6 +39,41 @@ STATUS_COLOURS = {
     RowStatus.REPEATED.value: "#f1f3f4",
     RowStatus.ERROR.value: "#fce8e6",
 }
+
+
+def remember_upload() -> None:
+    """Keep the uploaded file's bytes in session state (and forget them when the file is removed)."""
+    uploaded = st.session_state.get(uploader_key())
+    if uploaded is None:
+        st.session_state.pop(UPLOAD_KEY, None)
+    else:
+        st.session_state[UPLOAD_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
+    st.session_state.pop(RESULT_KEY, None)
+
+
+def uploader_key() -> str:
+    # A new key after each import gives an empty uploader for the next list.
+    return f"import_file_widget_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def choose_module() -> int | None:
+    return ui.module_picker(
+        "import_module",
+        label="Module the list belongs to",
+        empty="There are no modules yet. Add a course and its modules on **Courses and modules** first.",
+    )
+
+
+def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
+    digest = file_hash(upload["data"])
+    cache = st.session_state.setdefault("import_tables", {})
+    if digest not in cache:
+        cache.clear()
+        table = ui.attempt(lambda: read_participant_sheet(upload["data"], upload["name"]))
+        if table is None:
+            return None
+        cache[digest] = table
+    return cache[digest], digest
 
 
 def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:

@@ -89,3 +89,9 @@ def action(
         flash(message)
     st.rerun()
     return result  # not reached: st.rerun stops this run
+
+
+def heading(title: str, caption: str) -> None:
+    """Draw a page's title and the sentence under it that says what the page is for."""
+    st.title(title)
+    st.caption(caption)

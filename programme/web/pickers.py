@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from programme.courses import search as module_search
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable
 from programme.web.engine import cached_query
+from programme.web.messages import action
+
+T = TypeVar("T")
 
 
 def module_picker(
@@ -71,6 +76,15 @@ def module_picker(
     return module_id
 
 
+def module_or_stop(key: str, **options: Any) -> int:
+    """Draw module_picker(key, **options) and return the chosen module; with none to choose the page stops there
+    (module_picker has said why)."""
+    module_id = module_picker(key, **options)
+    if module_id is None:
+        st.stop()
+    return module_id
+
+
 def follow_search(
     key: str,
     search: str,
@@ -115,3 +129,20 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
         st.warning("Tick the box to confirm.")
         return None
     return int(batch_id)
+
+
+def undo_import(
+    imports: pd.DataFrame,
+    *,
+    key: str,
+    describe: Callable[[pd.Series], str],
+    effect: str,
+    undo: Callable[[Session, int], T],
+    message: Callable[[int, T], str],
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """Show past imports with the confirmed undo form (import_to_undo); once confirmed, run undo(session, batch)
+    through action(): its refusal is shown, or message(batch, result) after the rerun."""
+    batch_id = import_to_undo(imports, key=key, describe=describe, effect=effect)
+    if batch_id is not None:
+        action(lambda session: undo(session, batch_id), lambda result: message(batch_id, result), then=then)

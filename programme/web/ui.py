@@ -6,8 +6,8 @@ as sentences, action()), pickers (module picker, import to undo), people_picker,
 """
 
 from programme.web.engine import cached_headline, cached_query, db, engine
-from programme.web.messages import action, attempt, done, flash, forget, show_error, show_flash
-from programme.web.pickers import follow_search, import_to_undo, module_picker
+from programme.web.messages import action, attempt, done, flash, forget, heading, show_error, show_flash
+from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
 from programme.web.signin import (
     current_user,
     guard,
@@ -30,8 +30,10 @@ __all__ = [
     "follow_search",
     "forget",
     "guard",
+    "heading",
     "import_to_undo",
     "lazy_tabs",
+    "module_or_stop",
     "module_picker",
     "navigation_run",
     "scroll_to_top",
@@ -40,4 +42,5 @@ __all__ = [
     "sign_out",
     "single_sign_on_configured",
     "tabs",
+    "undo_import",
 ]
