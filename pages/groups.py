@@ -204,33 +204,22 @@ def record_export(what: str) -> None:
         record_download(db, module_id=module_id, what=what, plan=plan, by=user.username)
 
 
-downloads = st.columns(3)
 stem = f"groups-{module.course_code}-module-{module.number}"
-downloads[0].download_button(
-    "Group lists (.docx)",
-    group_lists_docx(plan, title=heading),
-    file_name=f"{stem}.docx",
-    on_click=record_export,
-    args=("group lists",),
-    key="download_lists",
-)
-downloads[1].download_button(
-    "Role cards (.docx)",
-    role_cards_docx(plan, title=heading),
-    file_name=f"{stem}-role-cards.docx",
-    on_click=record_export,
-    args=("role cards",),
-    key="download_cards",
-)
-downloads[2].download_button(
-    "Members (.csv)",
-    # Names, roles and organisations for the exercise; e-mail and phone stay on the page.
-    to_csv_bytes(
-        members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+# Names, roles and organisations for the exercise; e-mail and phone stay on the page.
+shared = members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+files = [
+    ("Group lists (.docx)", group_lists_docx(plan, title=heading), f"{stem}.docx", None, "group lists", "lists"),
+    (
+        "Role cards (.docx)",
+        role_cards_docx(plan, title=heading),
+        f"{stem}-role-cards.docx",
+        None,
+        "role cards",
+        "cards",
     ),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    on_click=record_export,
-    args=("group members",),
-    key="download_csv",
-)
+    ("Members (.csv)", to_csv_bytes(shared), f"{stem}.csv", "text/csv", "group members", "csv"),
+]
+for column, (label, data, name, mime, what, key) in zip(st.columns(3), files, strict=True):
+    column.download_button(
+        label, data, file_name=name, mime=mime, on_click=record_export, args=(what,), key=f"download_{key}"
+    )
