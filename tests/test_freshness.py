@@ -38,7 +38,7 @@ def test_a_cached_query_is_recomputed_after_the_data_changes(monkeypatch, sqlite
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     script = (
         "import streamlit as st\n"
-        "from programme import ui\n"
+        "from programme.web import ui\n"
         "from programme.reach import headline\n"
         "st.markdown(f\"courses={ui.cached_query(headline)['courses']}\")\n"
     )
