@@ -70,7 +70,8 @@ def action(
 
     With a success message (text, or a function of the result): after the call succeeded, `then(result)` runs
     (e.g. to open another record), the widgets in `clear` are cleared, the message is kept for the next run and
-    the page reruns. Without one, the result is returned for the page to show (a read that may refuse).
+    the page reruns (an empty text: rerun without a message, when what follows shows it). Without one (None), the
+    result is returned for the page to show (a read that may refuse).
     on_error: shows the error instead of the plain message (e.g. one message per field).
     """
     try:
