@@ -17,7 +17,7 @@ from programme.models import UserRole
 from programme.web import navigation
 from programme.web.display import md_text
 from programme.web.engine import db
-from programme.web.messages import flash, show_error, show_flash
+from programme.web.messages import flash, show_flash
 
 # A signed-in session ends after this long without any interaction.
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60
@@ -163,7 +163,7 @@ def _first_admin_form() -> None:
                 return
             accounts.add_user(session, username=username, password=password, role=UserRole.ADMIN, by=username)
     except ProgrammeError as error:
-        show_error(error)
+        st.error(str(error))  # the password policy's own sentence, as written
         return
     flash(f"Administrator account {username} created. Sign in with it to start.")
     st.rerun()
