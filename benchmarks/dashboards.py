@@ -181,6 +181,22 @@ STATS_SQL = HEADLINE_SQL + [
         column="organisation.org_type", join="LEFT JOIN organisation ON organisation.id = person.organisation_id"
     ),
 ]
+# stats' figures from issue 20: organisations reached (erasure's placeholders left out), the funnel's
+# registered and completed (participants, each counted once), individuals per funder (through grants).
+STATS_SQL += [
+    "SELECT COUNT(DISTINCT person.organisation_id) FROM participation JOIN person ON person.id = participation.person_id "
+    "LEFT JOIN organisation ON organisation.id = person.organisation_id "
+    "WHERE participation.attended AND (organisation.name IS NULL OR organisation.name NOT LIKE '(erased) %')",
+    "SELECT COUNT(DISTINCT person_id) FROM participation WHERE role = 'participant'",
+    "SELECT COUNT(DISTINCT person_id) FROM participation WHERE role = 'participant' AND completed",
+    "SELECT funder.name, COUNT(DISTINCT participation.person_id) FROM participation "
+    "JOIN module ON module.id = participation.module_id "
+    "JOIN funding_grant ON funding_grant.id IN ("
+    " SELECT grant_id FROM grant_course WHERE grant_course.course_id = module.course_id"
+    " UNION SELECT grant_id FROM grant_module WHERE grant_module.module_id = module.id) "
+    "JOIN funder ON funder.id = funding_grant.funder_id "
+    "WHERE participation.attended GROUP BY funder.name",
+]
 BY_YEAR = (
     "SELECT {year}, COUNT(participation.id) FROM participation "
     "JOIN module ON module.id = participation.module_id GROUP BY 1 ORDER BY 1"
@@ -217,7 +233,11 @@ def _stats_from_sql(results: list[Rows]) -> dict:
         "by_country": by_country,
         "by_gender": individuals(results[10]),
         "by_org_type": individuals(results[11]),
-        "by_year": {str(int(year)): count for year, count in results[12]},
+        "organisations": results[12][0][0],
+        "registered": results[13][0][0],
+        "completed": results[14][0][0],
+        "by_funder": dict(sorted((name, count) for name, count in results[15])),
+        "by_year": {str(int(year)): count for year, count in results[16]},
     }
 
 
@@ -266,7 +286,7 @@ def _share(part: int, whole: int) -> float:
 
 
 def _headline_figures_from_sql(results: list[Rows]) -> list:
-    courses, modules, individuals, participations, countries, women, civil_society = results[0][0]
+    courses, modules, individuals, participations, countries, women, civil_society, typed = results[0][0]
     return [
         courses,
         modules,
@@ -274,7 +294,8 @@ def _headline_figures_from_sql(results: list[Rows]) -> list:
         participations,
         countries,
         _share(women, individuals),
-        _share(civil_society, individuals),
+        _share(civil_society, typed),  # of the individuals whose organisation type is recorded
+        typed,
     ]
 
 
@@ -305,7 +326,8 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
                 "SELECT COUNT(DISTINCT module.course_id), COUNT(DISTINCT participation.module_id), "
                 "COUNT(DISTINCT participation.person_id), COUNT(*), COUNT(DISTINCT person.nationality), "
                 "COUNT(DISTINCT CASE WHEN person.gender = 'female' THEN person.id END), "
-                f"COUNT(DISTINCT CASE WHEN organisation.org_type IN ({CIVIL_SOCIETY_SQL}) THEN person.id END) "
+                f"COUNT(DISTINCT CASE WHEN organisation.org_type IN ({CIVIL_SOCIETY_SQL}) THEN person.id END), "
+                "COUNT(DISTINCT CASE WHEN organisation.org_type IS NOT NULL THEN person.id END) "
                 "FROM participation" + JOIN_PERSON + JOIN_MODULE + JOIN_ORGANISATION + case["where"]
             ],
             figures=lambda result: [canonical(value) for value in result.iloc[0]],

@@ -6,6 +6,7 @@ import streamlit as st
 
 from programme.charts.planning import programme_timeline
 from programme.courses import catalogue as courses
+from programme.courses import queries
 from programme.models import ModuleStatus, Scope
 from programme.people.countries import country_name
 from programme.planning import partners
@@ -23,10 +24,10 @@ ANY = "Any"
 SHOWN_ROWS = 500
 TIMELINE_MODULES = 100
 
-if ui.cached_query(courses.count_courses) == 0:
+if ui.cached_query(queries.count_courses) == 0:
     st.info("No course yet. Open the **Add a course or module** tab to add the first one, then its modules.")
 
-years, countries = ui.cached_query(courses.module_filter_options)
+years, countries = ui.cached_query(queries.module_filter_options)
 filters = st.columns(5)
 search = filters[0].text_input("Find", placeholder="Course code or title, module title, city").strip() or None
 year = filters[1].selectbox("Year", [ANY, *years])
@@ -39,14 +40,16 @@ def _pick(value):
     return None if value == ANY else value
 
 
-chosen_filters = {"year": _pick(year), "country": _pick(country), "scope": _pick(scope), "search": search}
-module_count, course_count = ui.cached_query(courses.count_modules, status=_pick(status), **chosen_filters)
-modules = ui.cached_query(courses.modules_table, status=_pick(status), limit=SHOWN_ROWS, **chosen_filters)
-courses_matching = ui.cached_query(courses.count_courses, **chosen_filters)
-course_list = ui.cached_query(courses.courses_table, limit=SHOWN_ROWS, **chosen_filters)
+shown = queries.ModuleFilter(
+    year=_pick(year), country=_pick(country), scope=_pick(scope), status=_pick(status), search=search
+)
+module_count, course_count = ui.cached_query(queries.count_modules, shown)
+modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS)
+courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
+course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
-FILTERED = any(value is not None for value in chosen_filters.values()) or _pick(status) is not None
+FILTERED = shown.is_set()
 
 timeline_tab, modules_tab, courses_tab, add_tab = ui.tabs(
     ["Timeline", "Modules", "Courses", "Add a course or module"], key="courses_tab"

@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding
-from programme.courses.lookup import module_ref
 from programme.courses.search import course_choices, module_choices
 from programme.web import ui
 from programme.web.display import readable
@@ -114,13 +113,7 @@ def link_form(grants: dict[str, str]) -> None:
             lambda session: (
                 funding.link_course(session, reference=reference, course_code=code, by=user.username)
                 if module_id is None
-                else funding.link_module(
-                    session,
-                    reference=reference,
-                    course_code=code,
-                    number=module_ref(session, module_id).number,
-                    by=user.username,
-                )
+                else funding.link_module(session, reference=reference, module_id=module_id, by=user.username)
             ),
             f"Grant {reference} now funds {code if module_id is None else modules[module_id]}.",
         )

@@ -76,8 +76,7 @@ if generate.button("Generate groups", type="primary", key="generate"):
         made = ui.action(
             lambda db: store.make_module_groups(
                 db,
-                course_code=module.course_code,
-                module_number=module.number,
+                module_id=module_id,
                 groups=None if settings.by_size else settings.amount,
                 size=settings.amount if settings.by_size else None,
                 seed=settings.seed,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-from programme.courses.lookup import module_ref
 from programme.courses.search import PICKER_LIMIT, course_choices, module_choices
 from programme.people.participants import export_participants, people_count, people_page
 from programme.web import people_forms, ui
@@ -120,7 +119,7 @@ if st.button("Prepare the export", key="people_export"):
             user=user,
             file_name=f"participants{export_format}",
             course_code=None if course == ALL else course,
-            module_number=None if module_id is None else module_ref(session, module_id).number,
+            module_id=module_id,
         )
     )
     if made is not None:

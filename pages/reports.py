@@ -44,7 +44,7 @@ with ui.db() as session:
 slug = f"{course}-module-{number}"
 
 content = ui.cached_query(reports.module_report_content, module_id)
-completed = ui.cached_query(reports.module_certificates, course, number)
+completed = ui.cached_query(reports.module_certificates, module_id)
 course_completed = ui.cached_query(reports.course_certificates, course)
 
 st.write(
@@ -57,13 +57,13 @@ st.write(
 
 def module_report_bytes() -> bytes:
     with ui.db() as session:
-        return reports.module_report(session, course_code=course, number=number, by=user.username)
+        return reports.module_report(session, module_id=module_id, by=user.username)
 
 
 def certificates_bytes(whole_course: bool) -> bytes:
     with ui.db() as session:
         return reports.certificates_pdf(
-            session, course_code=course, number=None if whole_course else number, by=user.username
+            session, course_code=course, module_id=None if whole_course else module_id, by=user.username
         )
 
 

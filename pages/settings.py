@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from programme.attendance import CompletionRule, completion_rule
-from programme.planning.attendance import change_completion_rule
+from programme.planning.attendance import CompletionRule, change_completion_rule, completion_rule
 from programme.web import ui
 
 user = ui.guard(__file__)

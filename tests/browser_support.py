@@ -101,3 +101,23 @@ def open_page(page, title: str, group: str) -> None:
     else:
         page.locator("[data-testid='stTopNavLink']", has_text=title).first.click()
     wait_idle(page)
+
+
+# The data grid's geometry in Streamlit 1.67: rows (and the header) 35 px high, then the row-marker column.
+GRID_ROW_PX = 35
+GRID_FIRST_CELL_X = 60
+
+
+def type_cell(page, grid, row: int, column_index: int, value: str) -> None:
+    """Select a grid cell (column_index columns right of the first), open its editor (Enter), fill it as a user
+    would, and commit it (Enter). The time picker's <input type=time> takes "09:00"."""
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + GRID_FIRST_CELL_X, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
+    for _ in range(column_index):
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+    page.locator(":focus").fill(value)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(700)
+    wait_idle(page)

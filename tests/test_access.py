@@ -16,10 +16,12 @@ from sqlmodel import Session
 from programme.access import accounts, throttle
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
+from programme.cli import main
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
 from programme.models import AuditEntry, Participation, Person, User, UserRole
 from programme.reach import stats
+from tests.apptest_support import run_page
 
 PASSWORD = "correct horse battery"
 
@@ -99,9 +101,9 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
     with session_scope(demo_engine) as session:
         expected = stats(session)
         people = session.scalar(sa.select(sa.func.count()).select_from(Person))
-    out = backup(demo_engine, tmp_path / "backup.bin")
+    out = backup(demo_engine, tmp_path / "backup.bin", by="tester")
     with pytest.raises(ProgrammeError, match="already exists"):
-        backup(demo_engine, out)
+        backup(demo_engine, out, by="tester")
     if is_sqlite(demo_engine):
         target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
     else:
@@ -116,6 +118,52 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
     target.dispose()
     if not is_sqlite(demo_engine):
         _drop_postgres_database(demo_engine, target.url.database)
+
+
+def _backup_entries(engine) -> list[tuple]:
+    with session_scope(engine) as session:
+        query = sa.select(AuditEntry.action, AuditEntry.username, AuditEntry.summary).where(
+            AuditEntry.entity == "backup"
+        )
+        return [tuple(row) for row in session.execute(query.order_by(AuditEntry.id))]
+
+
+def test_the_command_line_backup_is_audited(
+    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    out = tmp_path / ("copy.db" if is_sqlite(engine) else "copy.dump")
+    assert main(["backup", str(out)]) == 0
+    assert out.stat().st_size > 0 and f"Backup written to {out}." in capsys.readouterr().out
+    assert _backup_entries(engine) == [("export", "command line", f"database backup made ({out.name})")]
+    # A refused backup (the file is there already: nothing is overwritten) is not recorded as one.
+    assert main(["backup", str(out)]) == 1
+    assert "already exists" in capsys.readouterr().err
+    assert len(_backup_entries(engine)) == 1
+
+
+def test_a_backup_whose_audit_cannot_be_written_is_removed(
+    engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args, **kwargs):
+        raise ProgrammeError("the audit trail cannot be written")
+
+    monkeypatch.setattr("programme.access.audit.record", refuse)
+    out = tmp_path / "copy.bin"
+    with pytest.raises(ProgrammeError, match="audit trail"):
+        backup(engine, out, by="tester")
+    assert not out.exists()  # no copy of everyone's data that the audit trail does not show
+
+
+def test_the_backup_page_audits_each_backup_once(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/backup.py", UserRole.ADMIN, username="keeper")
+    app = app.button[0].click().run()
+    assert not app.exception, app.exception
+    assert [button.label for button in app.get("download_button")] == ["Download backup"]
+    entries = _backup_entries(make_engine(sqlite_url))
+    assert len(entries) == 1 and entries[0][:2] == ("export", "keeper")
+    assert entries[0][2].startswith("database backup made (programme-") and entries[0][2].endswith(".db)")
 
 
 def _drop_postgres_database(engine, name: str) -> None:

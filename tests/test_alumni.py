@@ -57,6 +57,12 @@ class People:
     session_id: int
 
 
+def _participation(session, **values: object) -> None:
+    """Write a participation with the columns of the first migration only: _build also writes at revision 0001,
+    before later migrations added columns (registered) that the model now has."""
+    session.execute(sa.insert(Participation.__table__).values(attended=True, **values))
+
+
 def _person(session, name: str, **values) -> Person:
     row = Person(full_name=name, name_key=name.lower(), **values)
     session.add(row)
@@ -115,9 +121,9 @@ def _build(engine: Engine) -> People:
         )
         dropout = _person(session, "Dropout Jones", nationality="PHL", **listed)
         for who in (jose, amina, hidden, erased):
-            session.add(Participation(person_id=who.id, module_id=m1.id, role="participant", completed=True))
-        session.add(Participation(person_id=dropout.id, module_id=m1.id, role="participant", completed=False))
-        session.add(Participation(person_id=jose.id, module_id=m2.id, role="resource person"))
+            _participation(session, person_id=who.id, module_id=m1.id, role="participant", completed=True)
+        _participation(session, person_id=dropout.id, module_id=m1.id, role="participant", completed=False)
+        _participation(session, person_id=jose.id, module_id=m2.id, role="resource person", completed=False)
         agenda = AgendaSession(module_id=m2.id, day=1, start_time=time(9), end_time=time(10), title="Recruitment")
         session.add(agenda)
         session.flush()

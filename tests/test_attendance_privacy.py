@@ -8,8 +8,8 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.access.privacy import mask_people
-from programme.attendance import CompletionRule, completion_rule, is_completed, set_completion_rule
 from programme.models import UserRole
+from programme.planning.attendance import CompletionRule, completion_rule, is_completed, set_completion_rule
 
 
 @pytest.mark.parametrize(

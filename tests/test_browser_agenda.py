@@ -15,12 +15,9 @@ from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
 from programme.models import UserRole
 from programme.planning.agenda import agenda_table
-from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, wait_idle
+from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, type_cell, wait_idle
 
 pytestmark = pytest.mark.browser
-# The grid's geometry in Streamlit 1.67: rows (and the header) 35 px high, then the row-marker column.
-ROW_PX = 35
-FIRST_CELL_X = 60
 # Columns after Day, in the grid's order.
 COLUMNS = ["day", "start", "end", "title", "method", "room"]
 
@@ -48,20 +45,6 @@ def new_module_app(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield base, url
 
 
-def _type_cell(page, grid, row: int, column: str, value: str) -> None:
-    """Select a cell, open its editor (Enter), fill it as a user would, and commit it (Enter)."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + FIRST_CELL_X, box["y"] + ROW_PX * (row + 1) + ROW_PX / 2)
-    for _ in range(COLUMNS.index(column)):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
-    page.locator(":focus").fill(value)  # the time picker's <input type=time> takes "09:00"
-    page.keyboard.press("Enter")
-    page.wait_for_timeout(700)
-    wait_idle(page)
-
-
 def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_module_app: tuple[str, str]) -> None:
     base, url = new_module_app
     log_in(page, base)
@@ -74,7 +57,7 @@ def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_mod
         page.wait_for_timeout(500)
         wait_idle(page)
         for column, value in zip(["day", "start", "end", "title", "room"], [day, start, end, title, room], strict=True):
-            _type_cell(page, grid, index, column, value)
+            type_cell(page, grid, index, COLUMNS.index(column), value)
     save = page.get_by_role("button", name="Save agenda")
     assert save.is_enabled(), "the typed rows were not taken"
     assert page.get_by_text("problem(s) to fix before saving").count() == 0

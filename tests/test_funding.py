@@ -27,7 +27,7 @@ from programme.access.privacy import PeopleToHide, redact
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
 from programme.alumni.outcomes import record_outcome
 from programme.core.errors import ProgrammeError
-from programme.courses.catalogue import add_course, add_module
+from programme.courses.catalogue import add_course, add_module, get_module
 from programme.evaluations.comments import grouped_comments
 from programme.evaluations.learning import learning_gain
 from programme.models import (
@@ -99,8 +99,8 @@ def small(session: Session) -> dict:
     funding.add_grant(session, funder="Pacific Test Trust", reference="G-2", amount=3000, currency="USD", by="t")
     funding.add_grant(session, funder="pacific test trust", reference="G-3", by="t")
     funding.link_course(session, reference="G-1", course_code="A1", by="t")
-    funding.link_module(session, reference="G-2", course_code="B1", number=1, by="t")
-    funding.link_module(session, reference="g-3", course_code="A1", number=2, by="t")
+    funding.link_module(session, reference="G-2", module_id=get_module(session, "B1", 1).id, by="t")
+    funding.link_module(session, reference="g-3", module_id=get_module(session, "A1", 2).id, by="t")
     # An evaluation comment of M2 naming a participant and giving contacts.
     form = EvaluationForm(module_id=m2.id, title="M2 evaluation")
     session.add(form)

@@ -345,10 +345,10 @@ def test_module_groups_are_saved_loaded_replaced_and_shown_per_person(demo_engin
         assert participants["nationality"].str.len().eq(3).all()
         earlier = previous_pairs(session, module.id)
         assert earlier and all(a < b for a, b in earlier)
-        plan = make_module_groups(session, course_code="NP-MYS-2016", module_number=4, groups=4, seed=7)
+        plan = make_module_groups(session, module_id=get_module(session, "NP-MYS-2016", 4).id, groups=4, seed=7)
         repeated_when_avoiding = len(plan.explanation.repeated_pairs)
         careless = make_module_groups(
-            session, course_code="NP-MYS-2016", module_number=4, groups=4, seed=7, repeat_weight=0.0
+            session, module_id=get_module(session, "NP-MYS-2016", 4).id, groups=4, seed=7, repeat_weight=0.0
         )
         assert repeated_when_avoiding <= len(careless.explanation.repeated_pairs)
         save_groups(session, module_id=module.id, plan=plan, by="tester")

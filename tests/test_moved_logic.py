@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from programme.access.backup import backup, backup_file
+from programme.access.backup import backup_file, copy_database
 from programme.alumni.profile import profile_facts
 from programme.cli import main
 from programme.core.db import is_sqlite, make_engine, session_scope
@@ -158,7 +158,7 @@ def test_a_backup_is_audited_by_the_app_and_the_command_line(
     data, name = backup_file(engine, by="admin")
     assert data and name.startswith("programme-") and name.endswith(".db" if is_sqlite(engine) else ".dump")
     assert [(e.username, e.entity) for e in _exports(engine)] == [("admin", "backup")]
-    backup(engine, tmp_path / "quiet.bin")  # no one named: a copy of a database, nothing recorded
+    copy_database(engine, tmp_path / "quiet.bin")  # a copy of a database, not a backup: nothing recorded
     assert len(_exports(engine)) == 1
     if is_sqlite(engine):  # the command line (one backend is enough for the command's wiring)
         monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))

@@ -106,7 +106,7 @@ def test_accounts_page_for_an_admin_signed_in_by_single_sign_on_with_no_local_ac
 
 
 def test_settings_page_changes_the_completion_rule_for_every_module(demo_db: str) -> None:
-    from programme.attendance import CompletionRule, completion_rule
+    from programme.planning.attendance import CompletionRule, completion_rule
 
     app = run_page("pages/settings.py", UserRole.ADMIN)
     assert not app.exception, app.exception

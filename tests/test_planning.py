@@ -12,16 +12,16 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlmodel import Session
 
-from programme.attendance import CompletionRule, set_completion_rule
 from programme.charts.planning import day_timeline, hours_by, programme_timeline
 from programme.core.errors import ProgrammeError
-from programme.courses.catalogue import (
-    add_course,
-    add_module,
+from programme.courses.catalogue import add_course, add_module, update_course, update_module
+from programme.courses.queries import (
+    CourseFilter,
+    ModuleFilter,
+    count_courses,
+    count_modules,
     courses_table,
     modules_table,
-    update_course,
-    update_module,
 )
 from programme.models import (
     ActionStatus,
@@ -41,6 +41,7 @@ from programme.models import (
 )
 from programme.people.names import name_key
 from programme.planning import agenda, attendance, backlog, exports, next_steps, partners, templates
+from programme.planning.attendance import CompletionRule, set_completion_rule
 from programme.planning.checks import check_agenda, long_days
 from programme.planning.planned import PlannedSession
 from programme.planning.validation import parse_day, parse_method, parse_time, split_names
@@ -412,8 +413,8 @@ def test_attendance_by_day_sets_days_and_completed_by_the_rule(session: Session,
 
 
 def test_changing_the_rule_applies_it_to_every_module_with_one_audit_entry(session: Session, kl) -> None:
-    from programme.attendance import completion_rule
     from programme.models import AuditEntry
+    from programme.planning.attendance import completion_rule
 
     budi = _participant(session, kl.id, "Budi Santoso")
     attendance.mark_attendance(session, participation_id=budi.id, days_present={1: True, 2: True, 4: True}, by=None)
@@ -542,7 +543,7 @@ def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> N
 
 
 def test_module_pickers_and_tables_narrow_in_sql_with_counts(session: Session, kl) -> None:
-    from programme.courses.catalogue import count_courses, count_modules, module_filter_options
+    from programme.courses.queries import module_filter_options
     from programme.courses.search import module_choices
     from programme.planning.agenda import add_session
 
@@ -557,11 +558,11 @@ def test_module_pickers_and_tables_narrow_in_sql_with_counts(session: Session, k
     # The module already chosen stays listed, first, whatever the search; a search matching nothing says 0.
     missing = module_choices(session, "no such course", include=kl.id)
     assert list(missing.labels) == [kl.id] and missing.matching == 0
-    assert count_modules(session, year=2019) == (3, 1)
-    assert count_courses(session, search="rc20") == 1
-    assert len(modules_table(session, limit=2)) == 2 and modules_table(session, search="np-")["module_id"].tolist() == [
-        kl.id
-    ]
+    assert count_modules(session, ModuleFilter(year=2019)) == (3, 1)
+    assert count_courses(session, CourseFilter(search="rc20")) == 1
+    assert len(modules_table(session, limit=2)) == 2 and modules_table(session, ModuleFilter(search="np-"))[
+        "module_id"
+    ].tolist() == [kl.id]
     assert courses_table(session, limit=1)["code"].tolist() == ["RC2019"]
     assert courses_table(session).set_index("code").loc["RC2019", "modules"] == 4
     assert module_filter_options(session) == ((2020, 2019, 2018, 2017), ("MYS",))
@@ -574,16 +575,43 @@ def test_courses_and_modules_are_edited_and_filtered(session: Session, kl) -> No
     update_course(session, code="RC2019", scope="regional", country="Thailand", by=None)
     update_module(session, module_id=kl.id, changes={"status": "confirmed", "focus": " CEDAW ", "number": 3}, by=None)
     assert (kl.status.value, kl.focus, kl.number) == ("confirmed", "CEDAW", 3)
-    assert modules_table(session, year=2020)["course"].tolist() == ["RC2019"]  # runs over New Year
-    assert modules_table(session, year=2019)["course"].tolist() == ["RC2019"]
-    assert modules_table(session, status="confirmed")["number"].tolist() == [3]
-    assert modules_table(session, scope="national", country="Malaysia")["course"].tolist() == ["NP-MYS"]
-    assert courses_table(session, country="THA")["code"].tolist() == ["RC2019"]
-    assert courses_table(session, year=2020).loc[0, "modules"] == 1
+    assert modules_table(session, ModuleFilter(year=2020))["course"].tolist() == ["RC2019"]  # runs over New Year
+    assert modules_table(session, ModuleFilter(year=2019))["course"].tolist() == ["RC2019"]
+    assert modules_table(session, ModuleFilter(status="confirmed"))["number"].tolist() == [3]
+    assert modules_table(session, ModuleFilter(scope="national", country="Malaysia"))["course"].tolist() == ["NP-MYS"]
+    assert courses_table(session, CourseFilter(country="THA"))["code"].tolist() == ["RC2019"]
+    assert courses_table(session, CourseFilter(year=2020)).loc[0, "modules"] == 1
     with pytest.raises(ProgrammeError, match="status must be one of"):
-        modules_table(session, status="done")
+        modules_table(session, ModuleFilter(status="done"))
     with pytest.raises(ProgrammeError, match="end date is before"):
         update_module(session, module_id=kl.id, changes={"end_date": date(2017, 11, 1)}, by=None)
+
+
+def test_a_module_filter_is_one_value_the_lists_and_counts_share(session: Session, kl) -> None:
+    _module(session, "RC2019", 1, date(2019, 3, 4), date(2019, 3, 8))
+    _module(session, "RC2019", 2, date(2019, 9, 2), date(2019, 9, 6))
+    # A frozen value: equal filters are one cache key for the page's cached queries, and none can be changed.
+    assert ModuleFilter(year=2019, search="rc") == ModuleFilter(year=2019, search="rc")
+    assert hash(ModuleFilter(year=2019)) == hash(ModuleFilter(year=2019))
+    with pytest.raises(AttributeError):
+        ModuleFilter().year = 2019  # type: ignore[misc]
+    assert not ModuleFilter().is_set() and not ModuleFilter(search="  ").is_set()
+    assert ModuleFilter(status="planned").is_set() and CourseFilter(scope="national").is_set()
+    # The courses list reads the same year, country, scope and search; status and course are a module's alone.
+    module_filter = ModuleFilter(
+        year=2019, country="MYS", scope="national", status="planned", course_code="X", search="r"
+    )
+    assert module_filter.for_courses() == CourseFilter(year=2019, country="MYS", scope="national", search="r")
+    # One course's modules: the table and the count agree (NP-MYS 4 in 2017; RC2019 1 and 2 in 2019).
+    one_course = ModuleFilter(course_code="rc2019")
+    assert sorted(modules_table(session, one_course)["number"].tolist()) == [1, 2]
+    assert count_modules(session, one_course) == (2, 1)
+    assert count_modules(session, ModuleFilter(course_code="rc2019", year=2017)) == (0, 0)
+    # Blank text restricts nothing: all three modules of the two courses.
+    assert count_modules(session, ModuleFilter(search="  ")) == (3, 2) == count_modules(session)
+    assert count_courses(session, CourseFilter(search=" ")) == 2 == len(courses_table(session))
+    with pytest.raises(ProgrammeError, match="no course with the code 'NOPE'"):
+        count_modules(session, ModuleFilter(course_code="NOPE"))
 
 
 def test_partners_are_added_once_per_role_and_removed(session: Session, kl) -> None:

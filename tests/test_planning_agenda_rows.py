@@ -13,7 +13,7 @@ from sqlmodel import Session
 from programme.charts.planning import day_timeline, hours_by, hours_chart
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
-from programme.courses.catalogue import add_course, add_module
+from programme.courses.catalogue import add_course, add_module, get_module
 from programme.evaluations.forms import create_standard_form
 from programme.models import AgendaMethod, AgendaSession, AuditEntry, Question, UserRole
 from programme.planning import agenda, exports, methods
@@ -415,7 +415,10 @@ def test_the_module_report_lists_sessions_with_their_room_but_not_the_breaks(ses
     agenda.save_agenda_frame(session, module_id=module.id, frame=grid, by="ana")
     session.commit()
     text = [
-        p.text for p in Document(io.BytesIO(module_report(session, course_code="NEW", number=1, by="t"))).paragraphs
+        p.text
+        for p in Document(
+            io.BytesIO(module_report(session, module_id=get_module(session, "NEW", 1).id, by="t"))
+        ).paragraphs
     ]
     assert "Day 1, 09:00–10:30: Opening (presentation, Main hall)." in text
     assert "Day 1, 11:00–12:30: CEDAW (panel)." in text

@@ -232,3 +232,8 @@ def test_course_and_module_lists_filter(cli_db: str, capsys) -> None:
     assert json.loads(capsys.readouterr().out) == []
     assert main(["course", "list", "--scope", "national"]) == 0
     assert "NP-MYS" in capsys.readouterr().out
+    # --course keeps one course's modules; a course that does not exist is named (a ProgrammeError: exit 1).
+    assert main(["module", "list", "--course", "np-mys", "--json"]) == 0
+    assert [(m["course"], m["number"]) for m in json.loads(capsys.readouterr().out)] == [("NP-MYS", 4)]
+    assert main(["module", "list", "--course", "NOPE", "--json"]) == 1
+    assert "There is no course with the code 'NOPE'." in capsys.readouterr().err

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from programme.cli import main
 from programme.core.errors import NotFound, ProgrammeError
+from programme.courses.catalogue import get_module
 from programme.models import AuditEntry, Person
 from programme.reports import (
     HEADINGS,
@@ -49,7 +50,7 @@ def test_date_span_reads_like_the_reports() -> None:
 
 
 def test_module_report_follows_the_seed_report_and_respects_consent(session: Session, small) -> None:
-    data = module_report(session, course_code="b", number=2, by="tester")
+    data = module_report(session, module_id=get_module(session, "b", 2).id, by="tester")
     headings, text, tables = _read_docx(data)
     assert headings == HEADINGS
     assert text[:5] == ["National Course B", "A Capacity Building Program", "Module 2", text[3], "REPORT"]
@@ -85,13 +86,13 @@ def test_module_report_follows_the_seed_report_and_respects_consent(session: Ses
 
 
 def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, small) -> None:
-    _, text, _ = _read_docx(module_report(session, course_code="A", number=1, by=None))
+    _, text, _ = _read_docx(module_report(session, module_id=get_module(session, "A", 1).id, by=None))
     body = "\n".join(text)
     assert "The agenda of this module is not recorded yet." in body
     assert "No evaluation forms are recorded for this module yet." in body
     assert "No next steps are recorded for this module yet." in body
     with pytest.raises(NotFound, match="has no module 7"):
-        module_report(session, course_code="A", number=7, by=None)
+        module_report(session, module_id=get_module(session, "A", 7).id, by=None)
 
 
 def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: Session, small) -> None:
@@ -122,8 +123,10 @@ def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: 
 
 
 def test_certificates_go_to_those_who_completed(session: Session, small) -> None:
-    assert [c.name for c in module_certificates(session, "B", 2)] == ["Ana Thapa"]  # Cia did not complete
-    assert [c.name for c in module_certificates(session, "B", 1)] == [
+    assert [c.name for c in module_certificates(session, get_module(session, "B", 2).id)] == [
+        "Ana Thapa"
+    ]  # Cia did not complete
+    assert [c.name for c in module_certificates(session, get_module(session, "B", 1).id)] == [
         "Cia Santos",
         "Ana Thapa",
     ]  # by family name; Ben facilitated
@@ -142,7 +145,7 @@ def test_certificates_skip_erased_people_and_say_when_nobody_qualifies(session: 
     ana.erased_at = datetime.now(UTC)
     session.commit()
     with pytest.raises(ProgrammeError, match="Nobody has completed B module 2 yet: mark attendance on the Agenda"):
-        certificates_pdf(session, course_code="B", number=2, by=None)
+        certificates_pdf(session, module_id=get_module(session, "B", 2).id, by=None)
 
 
 def test_certificate_pdf_holds_one_page_per_person_with_accented_names(session: Session, small) -> None:
@@ -193,7 +196,7 @@ def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_sha
     session.add(Participation(person_id=small.people["Eve"], module_id=small.modules["B2"], attended=None,
                               registered=True, completed=False))  # fmt: skip
     session.commit()
-    _, text, tables = _read_docx(module_report(session, course_code="b", number=2, by="tester"))
+    _, text, tables = _read_docx(module_report(session, module_id=get_module(session, "b", 2).id, by="tester"))
     body = "\n".join(text)
     # B2's participants who took part: Ana (NGO) and Cia (type not recorded); Eve only registered, not counted.
     # Civil society: Ana, 1 of the 1 whose type is recorded = 100%; Cia left out of the share (not 50%).

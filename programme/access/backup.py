@@ -1,4 +1,8 @@
-"""Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py)."""
+"""Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py).
+
+Every backup is audited wherever it is made (the Backup page, `python -m programme backup`): a backup is a copy
+of every person's data leaving the database.
+"""
 
 from __future__ import annotations
 
@@ -22,11 +26,39 @@ PG_DUMP_MAGIC = b"PGDMP"
 BACKUP_PAGES_PER_STEP = 1024
 
 
-def backup(engine: Engine, out: Path, *, by: str | None = None) -> Path:
-    """Write a consistent copy of the database to out, while the app may be running; return out.
+def backup(engine: Engine, out: Path, *, by: str | None) -> Path:
+    """Write a consistent copy of the database to out, while the app may be running, audited; return out.
 
-    by: who made it (the app's user, or the command line); the backup is then recorded in the audit trail, after
-    the copy. Without it (a copy of a database not at the app's schema) nothing is recorded.
+    The audit entry (action export, entity backup, naming `by`) is written once the copy is whole; if it cannot be
+    written, the copy is removed, so no backup exists that the audit trail does not show.
+    """
+    out = copy_database(engine, out)
+    try:
+        with session_scope(engine) as session:
+            audit.record(
+                session, action="export", username=by, entity="backup", summary=f"database backup made ({out.name})"
+            )
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out
+
+
+def backup_file(engine: Engine, *, by: str) -> tuple[bytes, str]:
+    """Return a backup's bytes and a file name stamped with the time, for a download; no copy stays on disk."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(tempfile.mkdtemp(prefix="programme-backup-"))
+    try:
+        path = backup(engine, folder / f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}", by=by)
+        return path.read_bytes(), path.name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def copy_database(engine: Engine, out: Path) -> Path:
+    """Write a consistent copy of the database to out, unaudited (backup() audits it); return out.
+
+    For backup() and for copying databases that are not the app's (restore's checks and their tests).
     """
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -40,21 +72,7 @@ def backup(engine: Engine, out: Path, *, by: str | None = None) -> Path:
     except BaseException:
         out.unlink(missing_ok=True)  # never leave half a backup that looks like a whole one
         raise
-    if by is not None:
-        with session_scope(engine) as session:
-            audit.record(session, action="export", username=by, entity="backup", summary="database backup made")
     return out
-
-
-def backup_file(engine: Engine, *, by: str) -> tuple[bytes, str]:
-    """Return a backup's bytes and a file name stamped with the time, for a download; no copy stays on disk."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    folder = Path(tempfile.mkdtemp(prefix="programme-backup-"))
-    try:
-        path = backup(engine, folder / f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}", by=by)
-        return path.read_bytes(), path.name
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sqlite_backup(engine: Engine, out: Path) -> None:
@@ -100,4 +118,4 @@ def run_pg(
 
 from programme.access.restore import restore, restore_bytes  # noqa: E402 - restore builds on run_pg above
 
-__all__ = ["backup", "backup_file", "restore", "restore_bytes", "run_pg"]
+__all__ = ["backup", "backup_file", "copy_database", "restore", "restore_bytes", "run_pg"]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from programme.cli.common import command_group, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
-from programme.courses.catalogue import get_module
 from programme.planning.attendance import attendance_summary
 
 
@@ -23,8 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_summary(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        module = get_module(session, args.course, args.module)
-        figures = attendance_summary(session, module.id)
+        figures = attendance_summary(session, module_id(session, args.course, args.module))
     if args.json:
         print_json(figures)
         return 0

@@ -1,4 +1,4 @@
-"""Helpers shared by the command modules: the database, dates, JSON output."""
+"""Helpers shared by the command modules: the database, a module named by course and number, dates, JSON output."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from programme.core import schema
 from programme.core.db import make_engine
+from programme.core.errors import ProgrammeError
+from programme.courses.catalogue import get_module
 
 
 def ready_engine() -> Engine:
@@ -20,6 +23,19 @@ def ready_engine() -> Engine:
     if not schema.is_up_to_date(engine):
         schema.upgrade(engine)
     return engine
+
+
+def module_id(session: Session, course: str | None, number: int | None) -> int | None:
+    """Return the id of module NUMBER of course COURSE (the --course and --module options), None without a number.
+
+    The one place where the command line turns the (course code, module number) users type into the module's
+    id, which every domain function takes; raise NotFound for an unknown course or module.
+    """
+    if number is None:
+        return None
+    if course is None:
+        raise ProgrammeError("Give the course as well as the module number.")
+    return get_module(session, course, number).id
 
 
 def iso_date(text: str) -> date:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from programme.cli.common import command_group, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
-from programme.courses.catalogue import get_module
 from programme.evaluations import import_evaluations, module_summary
 
 # Who the audit trail names for changes made from the command line.
@@ -52,12 +51,11 @@ def _read_file(path: str) -> bytes:
 def run_import(args: argparse.Namespace) -> int:
     data = _read_file(args.file)
     with session_scope(ready_engine()) as session:
-        module = get_module(session, args.course, args.module)
         result = import_evaluations(
             session,
             data=data,
             filename=args.file,
-            module_id=module.id,
+            module_id=module_id(session, args.course, args.module),
             dry_run=args.dry_run,
             scale_labels=args.labels,
             by=CLI_USER,
@@ -94,8 +92,7 @@ def _print_import(result) -> None:
 
 def run_summary(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        module = get_module(session, args.course, args.module)
-        summary = module_summary(session, module.id)
+        summary = module_summary(session, module_id(session, args.course, args.module))
     if args.json:
         print_json(summary)
         return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from programme.cli.common import iso_date, print_json, ready_engine
+from programme.cli.common import iso_date, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.funding import add_funder, add_grant, grants_table, individuals_by_grant, link_course, link_module
 
@@ -94,6 +94,8 @@ def run_grant_link(args: argparse.Namespace) -> int:
             link_course(session, reference=args.ref, course_code=args.course, by=CLI_USER)
             print(f"Grant {args.ref} now funds {args.course}.")
         else:
-            link_module(session, reference=args.ref, course_code=args.course, number=args.module, by=CLI_USER)
+            link_module(
+                session, reference=args.ref, module_id=module_id(session, args.course, args.module), by=CLI_USER
+            )
             print(f"Grant {args.ref} now funds module {args.module} of {args.course}.")
     return 0

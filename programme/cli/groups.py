@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 import math
 
-from programme.cli.common import print_json, ready_engine
+from programme.cli.common import module_id, print_json, ready_engine
 from programme.core.db import session_scope
-from programme.courses.catalogue import get_module
 from programme.groups.plan import GroupPlan
 from programme.groups.store import make_module_groups, save_groups
 
@@ -90,17 +89,16 @@ def _print_plan(plan: GroupPlan) -> None:
 
 def run_make(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
+        module = module_id(session, args.course, args.module)
         plan = make_module_groups(
             session,
-            course_code=args.course,
-            module_number=args.module,
+            module_id=module,
             groups=args.groups,
             size=args.size,
             seed=args.seed,
         )
         if args.save:
-            module = get_module(session, args.course, args.module)
-            save_groups(session, module_id=module.id, plan=plan, by=CLI_USER)
+            save_groups(session, module_id=module, plan=plan, by=CLI_USER)
     if args.json:
         print_json({**groups_payload(plan), "saved": bool(args.save)})
         return 0

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from programme.access.accounts import SignedIn
-from programme.cli.common import command_group, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
-from programme.courses.catalogue import get_module
+from programme.courses.catalogue import get_module_by_id
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
 from programme.importing.columns import FIELD_LABELS, MappingError
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
@@ -99,7 +99,7 @@ def run_import(args: argparse.Namespace) -> int:
     mapping = detect_columns(table, tool=args.tool, overrides=overrides)
     engine = ready_engine()
     with session_scope(engine) as session:
-        module = get_module(session, args.course, args.module)
+        module = get_module_by_id(session, module_id(session, args.course, args.module))
         plan = build_plan(
             session,
             table=table,
@@ -163,7 +163,7 @@ def run_export(args: argparse.Namespace) -> int:
             user=CLI_ACCOUNT,
             file_name=args.out,
             course_code=args.course,
-            module_number=args.module,
+            module_id=module_id(session, args.course, args.module),
         )
     Path(args.out).write_bytes(data)
     print(f"{count} participations exported to {args.out}.")

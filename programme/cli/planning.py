@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from programme.cli.common import command_group, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
-from programme.courses.catalogue import courses_table, get_module, modules_table
+from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
 from programme.models import ModuleStatus, Scope
 from programme.planning.agenda_import import AgendaImportReport, import_agenda
 
@@ -60,9 +60,9 @@ def run_import_agenda(args: argparse.Namespace) -> int:
             raise UnreadableFile(f"The file '{args.file}' was not found.")
         data = path.read_bytes()
         with session_scope(ready_engine()) as session:
-            module = get_module(session, args.course, args.module)
+            module = module_id(session, args.course, args.module)
             report = import_agenda(
-                session, data=data, filename=path.name, module_id=module.id, dry_run=args.dry_run, by=CLI_USER
+                session, data=data, filename=path.name, module_id=module, dry_run=args.dry_run, by=CLI_USER
             )
     except UnreadableFile as error:
         if args.json:
@@ -103,7 +103,7 @@ def _print_report(report: AgendaImportReport) -> None:
 
 def run_course_list(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        frame = courses_table(session, year=args.year, country=args.country, scope=args.scope)
+        frame = courses_table(session, CourseFilter(year=args.year, country=args.country, scope=args.scope))
     if args.json:
         print_json(frame.drop(columns=["course_id"]).to_dict("records"))
         return 0
@@ -119,9 +119,10 @@ def run_course_list(args: argparse.Namespace) -> int:
 
 def run_module_list(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
-        frame = modules_table(
-            session, year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
+        chosen = ModuleFilter(
+            year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
         )
+        frame = modules_table(session, chosen)
     if args.json:
         print_json(frame.to_dict("records"))
         return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from programme.cli.common import command_group, ready_engine
+from programme.cli.common import command_group, module_id, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import ProgrammeError
 from programme.reports import (
@@ -62,7 +62,7 @@ def _check(path: Path, suffix: str) -> None:
 def run_report(args: argparse.Namespace) -> int:
     _check(args.out, ".docx")
     with session_scope(ready_engine()) as session:
-        data = module_report(session, course_code=args.course, number=args.module, by=CLI_USER)
+        data = module_report(session, module_id=module_id(session, args.course, args.module), by=CLI_USER)
         args.out.write_bytes(data)
     print(f"Module report written to {args.out}.")
     return 0
@@ -80,12 +80,13 @@ def run_summary(args: argparse.Namespace) -> int:
 def run_certificates(args: argparse.Namespace) -> int:
     _check(args.out, ".pdf")
     with session_scope(ready_engine()) as session:
-        data = certificates_pdf(session, course_code=args.course, number=args.module, by=CLI_USER)
+        module = module_id(session, args.course, args.module)
+        data = certificates_pdf(session, course_code=args.course, module_id=module, by=CLI_USER)
         args.out.write_bytes(data)
-        if args.module is None:
+        if module is None:
             chosen = course_certificates(session, args.course)
         else:
-            chosen = module_certificates(session, args.course, args.module)
+            chosen = module_certificates(session, module)
     for name, characters in unprintable_names(chosen).items():
         print(f"Warning: no font of the app has the characters {characters} of {name}'s certificate.", file=sys.stderr)
     print(f"Certificates written to {args.out}.")

@@ -1,11 +1,10 @@
-"""Courses and modules: look-ups and the operations that create and change them."""
+"""Courses and modules: look-ups and the operations that create and change them (lists: courses/queries.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -42,6 +41,19 @@ def get_module(session: Session, course_code: str, number: int) -> Module:
     if module is None:
         raise NotFound(f"Course '{course.code}' has no module {number}.")
     return module
+
+
+def get_module_by_id(session: Session, module_id: int) -> Module:
+    """Return the module with this id, or raise NotFound."""
+    module = session.get(Module, module_id)
+    if module is None:
+        raise NotFound("That module no longer exists; pick another one.")
+    return module
+
+
+def course_code_of(session: Session, module: Module) -> str:
+    """Return the code of the module's course (for messages that name a module as users do)."""
+    return session.scalar(sa.select(Course.code).where(Course.id == module.course_id))
 
 
 def add_course(
@@ -141,190 +153,13 @@ def add_module(
     return module
 
 
-def modules_table(
-    session: Session,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    status: str | None = None,
-    course_code: str | None = None,
-    search: str | None = None,
-    limit: int | None = None,
-) -> pd.DataFrame:
-    """Return the modules matching the filters (all by default) with their course, newest first, as a table.
-
-    search keeps the modules whose course code or title, module title or city contains it; limit keeps
-    the newest that many (see count_modules for how many match).
-    """
-    query = (
-        sa.select(
-            Module.id.label("module_id"),
-            Course.code.label("course"),
-            Course.title.label("course_title"),
-            Course.scope,
-            Module.number,
-            Module.title,
-            Module.start_date,
-            Module.end_date,
-            Module.city,
-            Module.country,
-            Module.status,
-        )
-        .join(Course, Course.id == Module.course_id)
-        .order_by(Module.start_date.desc(), Course.code, Module.number)
-    )
-    query = _module_filters(
-        session, query, year=year, country=country, scope=scope, status=status, course_code=course_code, search=search
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    frame = pd.DataFrame(session.execute(query).mappings().all())
-    if frame.empty:
-        return pd.DataFrame(columns=[c.name for c in query.selected_columns])
-    for column in ("scope", "status"):
-        frame[column] = frame[column].map(lambda value: getattr(value, "value", value))
-    return frame
-
-
-def count_modules(
-    session: Session,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    status: str | None = None,
-    search: str | None = None,
-) -> tuple[int, int]:
-    """Return how many modules match modules_table's filters, and of how many courses."""
-    query = sa.select(sa.func.count(Module.id), sa.func.count(sa.distinct(Module.course_id))).join(
-        Course, Course.id == Module.course_id
-    )
-    query = _module_filters(session, query, year=year, country=country, scope=scope, status=status, search=search)
-    modules, course_count = session.execute(query).one()
-    return int(modules), int(course_count)
-
-
-def _module_filters(
-    session: Session,
-    query: sa.Select,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    status: str | None = None,
-    course_code: str | None = None,
-    search: str | None = None,
-) -> sa.Select:
-    """Return query (over Module joined to Course) narrowed to the modules matching the filters."""
-    if year is not None:
-        # A module counts in every year it touches (one may run over New Year).
-        query = query.where(Module.start_date <= date(year, 12, 31), Module.end_date >= date(year, 1, 1))
-    if country:
-        query = query.where(Module.country == read_country(country))
-    if scope:
-        query = query.where(Course.scope == _enum(Scope, scope, "scope"))
-    if status:
-        query = query.where(Module.status == _enum(ModuleStatus, status, "status"))
-    if course_code:
-        query = query.where(Course.id == get_course(session, course_code).id)
-    if search and search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        columns = (Course.code, Course.title, Module.title, Module.city)
-        query = query.where(sa.or_(*(sa.func.lower(column).like(pattern) for column in columns)))
-    return query
-
-
-def module_filter_options(session: Session) -> tuple[tuple[int, ...], tuple[str, ...]]:
-    """Return the years the modules touch (newest first) and their countries' codes, for filter lists."""
-    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.end_date))).one()
-    years = tuple(range(last.year, first.year - 1, -1)) if first and last else ()
-    found = session.scalars(sa.select(Module.country).where(Module.country.is_not(None)).distinct())
-    return years, tuple(sorted(found))
-
-
-def _enum(enum_cls: type[StrEnum], value: str, what: str) -> StrEnum:
+def checked_enum(enum_cls: type[StrEnum], value: str, what: str) -> StrEnum:
+    """Return value as a member of enum_cls, or raise an error listing the values allowed."""
     try:
         return enum_cls(value)
     except ValueError:
         allowed = ", ".join(member.value for member in enum_cls)
         raise ProgrammeError(f"The {what} must be one of: {allowed}.") from None
-
-
-def courses_table(
-    session: Session,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    search: str | None = None,
-    limit: int | None = None,
-) -> pd.DataFrame:
-    """Return the courses matching the filters with their number of modules and first/last dates, newest first.
-
-    search keeps the courses whose code or title contains it; limit keeps the newest that many (see
-    count_courses for how many match).
-    """
-
-    def of_course(value: sa.ColumnElement) -> sa.ScalarSelect:
-        # Per course (an index look-up), so that a page of courses does not aggregate every module.
-        return sa.select(value).where(Module.course_id == Course.id).correlate(Course).scalar_subquery()
-
-    query = sa.select(
-        Course.id.label("course_id"),
-        Course.code,
-        Course.title,
-        Course.scope,
-        Course.host_country,
-        Course.start_year,
-        Course.end_year,
-        of_course(sa.func.count(Module.id)).label("modules"),
-        of_course(sa.func.min(Module.start_date)).label("first_start"),
-        of_course(sa.func.max(Module.end_date)).label("last_end"),
-    ).order_by(Course.start_year.desc().nulls_last(), Course.code)
-    query = _course_filters(query, year=year, country=country, scope=scope, search=search)
-    if limit is not None:
-        query = query.limit(limit)
-    columns = [c.name for c in query.selected_columns]
-    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=columns)
-    frame["scope"] = frame["scope"].map(lambda value: getattr(value, "value", value))
-    return frame
-
-
-def count_courses(
-    session: Session,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    search: str | None = None,
-) -> int:
-    """Return how many courses match courses_table's filters."""
-    query = _course_filters(sa.select(sa.func.count(Course.id)), year=year, country=country, scope=scope, search=search)
-    return int(session.scalar(query))
-
-
-def _course_filters(
-    query: sa.Select,
-    *,
-    year: int | None = None,
-    country: str | None = None,
-    scope: str | None = None,
-    search: str | None = None,
-) -> sa.Select:
-    if year is not None:
-        last_year = sa.func.coalesce(Course.end_year, Course.start_year)
-        query = query.where(Course.start_year <= year, last_year >= year)
-    if country:
-        code = read_country(country)
-        in_module = sa.select(Module.id).where(Module.course_id == Course.id, Module.country == code).exists()
-        query = query.where(sa.or_(Course.host_country == code, in_module))
-    if scope:
-        query = query.where(Course.scope == _enum(Scope, scope, "scope"))
-    if search and search.strip():
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(sa.or_(sa.func.lower(Course.code).like(pattern), sa.func.lower(Course.title).like(pattern)))
-    return query
 
 
 def update_course(
@@ -347,7 +182,7 @@ def update_course(
             raise ProgrammeError("A course needs a title.")
         course.title = clean_text(title)
     if scope is not None:
-        course.scope = _enum(Scope, scope, "scope")
+        course.scope = checked_enum(Scope, scope, "scope")
     if country is not None:
         course.host_country = read_country(country)
     if start_year is not None:
@@ -407,9 +242,9 @@ def update_module(session: Session, *, module_id: int, changes: dict, by: str | 
         elif name == "country":
             module.country = read_country(value)
         elif name == "status":
-            module.status = _enum(ModuleStatus, value, "status")
+            module.status = checked_enum(ModuleStatus, value, "status")
         elif name == "delivery":
-            module.delivery = _enum(Delivery, value, "delivery")
+            module.delivery = checked_enum(Delivery, value, "delivery")
         elif name == "number":
             _renumber(session, module, int(value))
         else:

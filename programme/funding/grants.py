@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.courses.catalogue import get_course, get_module, read_country
+from programme.courses.catalogue import course_code_of, get_course, get_module_by_id, read_country
 from programme.models import Funder, Grant, GrantCourse, GrantModule
 from programme.people.names import clean_text
 
@@ -130,9 +130,10 @@ def link_course(session: Session, *, reference: str, course_code: str, by: str |
     return link
 
 
-def link_module(session: Session, *, reference: str, course_code: str, number: int, by: str | None) -> GrantModule:
+def link_module(session: Session, *, reference: str, module_id: int, by: str | None) -> GrantModule:
     """Record that a grant funds one module of a course; refuse a link already there."""
-    grant, module = get_grant(session, reference), get_module(session, course_code, number)
+    grant, module = get_grant(session, reference), get_module_by_id(session, module_id)
+    number, course_code = module.number, course_code_of(session, module)
     if session.get(GrantModule, (grant.id, module.id)) is not None:
         raise ProgrammeError(f"Grant {grant.reference} already funds module {number} of {course_code}.")
     link = GrantModule(grant_id=grant.id, module_id=module.id)

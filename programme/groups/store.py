@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.courses.catalogue import get_module
+from programme.courses.catalogue import course_code_of, get_module_by_id
 from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
 from programme.models import (
@@ -167,8 +167,7 @@ def module_sessions(session: Session, module_id: int) -> pd.DataFrame:
 def make_module_groups(
     session: Session,
     *,
-    course_code: str,
-    module_number: int,
+    module_id: int,
     groups: int | None = None,
     size: int | None = None,
     seed: int = 0,
@@ -178,11 +177,12 @@ def make_module_groups(
     repeat_weight: float = DEFAULT_REPEAT_WEIGHT,
 ) -> GroupPlan:
     """Return balanced groups for a module's participants, avoiding the course's earlier pairings."""
-    module = get_module(session, course_code, module_number)
+    module = get_module_by_id(session, module_id)
     participants = participants_frame(session, module.id)
     if participants.empty:
         raise ProgrammeError(
-            f"Module {module_number} of {course_code} has no participants yet; import its participant list first."
+            f"Module {module.number} of {course_code_of(session, module)} has no participants yet; "
+            "import its participant list first."
         )
     return make_groups(
         participants,

@@ -12,7 +12,6 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.attendance import completion_rule, is_completed
 from programme.core.bulk import Constant, write_columns
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
@@ -32,6 +31,7 @@ from programme.models import (
     Person,
 )
 from programme.models.base import utcnow
+from programme.planning.attendance import completion_rule, is_completed
 
 Progress = Callable[[float, str], None]
 # Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.

@@ -17,12 +17,12 @@ from sqlmodel import Session, SQLModel
 
 from programme.access import audit
 from programme.access.accounts import SignedIn
-from programme.attendance import completion_rule, is_completed
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.importing.write import ATTENDANCE_FIELD
 from programme.models import AttendanceDay, AuditEntry, ImportUpdate, Module, Participation, ParticipationRole, Person
 from programme.models.base import utcnow
 from programme.planning.agenda import module_days
+from programme.planning.attendance import completion_rule, is_completed
 
 # Tables keyed by (something, person_id): a row the kept record already has is not doubled.
 _PAIRED = {

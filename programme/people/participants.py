@@ -12,7 +12,7 @@ from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.access.privacy import mask_people, team_view
 from programme.core.errors import ProgrammeError
-from programme.courses.catalogue import get_course, get_module
+from programme.courses.catalogue import course_code_of, get_course, get_module_by_id
 from programme.models import Course, Module, Organisation, Participation, Person
 from programme.people.countries import country_name
 from programme.people.names import fold
@@ -183,16 +183,15 @@ def participations_table(
     user: SignedIn,
     *,
     course_code: str | None = None,
-    module_number: int | None = None,
+    module_id: int | None = None,
     publication: bool = False,
 ) -> pd.DataFrame:
     """Return one row per participation (course, module, role, attendance) with the person, masked for the user.
 
+    module_id keeps one module's participations, else course_code one course's (default: every course).
     publication: the table leaves the team (an export for partners), so contact fields follow each person's
     consent (programme.access.privacy.mask_people); otherwise the team's view (programme.access.privacy.team_view).
     """
-    if module_number is not None and course_code is None:
-        raise ProgrammeError("Give the course as well as the module number.")
     query = (
         sa.select(
             Course.code.label("course"),
@@ -212,8 +211,8 @@ def participations_table(
         .where(Person.erased_at.is_(None))
         .order_by(Module.start_date, Course.code, Module.number, Person.full_name)
     )
-    if module_number is not None:
-        query = query.where(Module.id == get_module(session, course_code, module_number).id)  # type: ignore[arg-type]
+    if module_id is not None:
+        query = query.where(Module.id == get_module_by_id(session, module_id).id)
     elif course_code is not None:
         query = query.where(Course.id == get_course(session, course_code).id)
     frame = pd.DataFrame(session.execute(query).mappings().all())
@@ -228,7 +227,7 @@ def export_participants(
     user: SignedIn,
     file_name: str,
     course_code: str | None = None,
-    module_number: int | None = None,
+    module_id: int | None = None,
 ) -> tuple[bytes, int]:
     """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited.
 
@@ -239,11 +238,12 @@ def export_participants(
         raise ProgrammeError("The export file must end in .xlsx or .csv.")
     if not user.can_see_names:
         raise ProgrammeError("Exporting participants needs the facilitator or admin role.")
-    frame = participations_table(session, user, course_code=course_code, module_number=module_number, publication=True)
+    frame = participations_table(session, user, course_code=course_code, module_id=module_id, publication=True)
     data = to_csv_bytes(frame) if suffix == ".csv" else to_xlsx_bytes({"Participants": frame})
     scope = f"course {course_code}" if course_code else "all courses"
-    if module_number is not None:
-        scope += f" module {module_number}"
+    if module_id is not None:
+        module = get_module_by_id(session, module_id)
+        scope = f"course {course_code_of(session, module)} module {module.number}"
     audit.record(
         session,
         action="export",

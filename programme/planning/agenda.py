@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.courses.catalogue import get_module_by_id
 from programme.models import AgendaSession, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
 from programme.people.names import clean_text
 from programme.planning.methods import checked_method, own_methods
@@ -30,14 +31,6 @@ class SaveResult:
     updated: int = 0
     deleted: int = 0
     people_created: int = 0
-
-
-def get_module_by_id(session: Session, module_id: int) -> Module:
-    """Return the module with this id, or raise NotFound."""
-    module = session.get(Module, module_id)
-    if module is None:
-        raise NotFound("That module no longer exists; pick another one.")
-    return module
 
 
 def module_days(module: Module) -> int:

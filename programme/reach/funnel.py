@@ -1,7 +1,7 @@
 """Registered → attended → completed, and the organisations reached: under a reach filter, aggregated in SQL.
 
 Registration: every participation row is a registration, with attendance (`attended`) and completion
-(`completed`, set by the organisation's completion rule, see programme/attendance.py) as its flags. Registration
+(`completed`, set by the organisation's completion rule, see programme/planning/attendance.py) as its flags. Registration
 lists being added elsewhere may record people as registered who never came (a row with `attended` false, or a
 `registered` role or status): such rows count here as registered and nothing more, with no change to this code
 beyond, at most, adding that role to FUNNEL_ROLES.

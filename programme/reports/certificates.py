@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import ProgrammeError
-from programme.courses.catalogue import get_course, get_module
+from programme.courses.catalogue import course_code_of, get_course, get_module_by_id
 from programme.models import (
     Course,
     CoursePartner,
@@ -46,9 +46,9 @@ def _participants(query: sa.Select) -> sa.Select:
     return query.where(Participation.role == ParticipationRole.PARTICIPANT, Person.erased_at.is_(None))
 
 
-def module_certificates(session: Session, course_code: str, number: int) -> list[Certificate]:
-    """Return a certificate for each participant who completed module N of a course, by name."""
-    module = get_module(session, course_code, number)
+def module_certificates(session: Session, module_id: int) -> list[Certificate]:
+    """Return a certificate for each participant who completed a module, by name."""
+    module = get_module_by_id(session, module_id)
     course = session.get(Course, module.course_id)
     names = session.scalars(
         _participants(
@@ -165,13 +165,22 @@ def _page(pdf: FPDF, c: Certificate, organisation: str) -> None:
 
 
 def certificates_pdf(
-    session: Session, *, course_code: str, number: int | None = None, by: str | None, organisation: str = ""
+    session: Session,
+    *,
+    course_code: str | None = None,
+    module_id: int | None = None,
+    by: str | None,
+    organisation: str = "",
 ) -> bytes:
-    """Return the certificates PDF for a module (number given) or a whole course; raise when nobody qualifies."""
-    if number is None:
+    """Return the certificates PDF for a module (module_id given) or a whole course; raise when nobody qualifies."""
+    if module_id is not None:
+        module = get_module_by_id(session, module_id)
+        what = f"{course_code_of(session, module)} module {module.number}"
+        certificates = module_certificates(session, module_id)
+    elif course_code is not None:
         certificates, what = course_certificates(session, course_code), f"course {course_code}"
     else:
-        certificates, what = module_certificates(session, course_code, number), f"{course_code} module {number}"
+        raise ProgrammeError("Choose a course or one of its modules for the certificates.")
     if not certificates:
         raise ProgrammeError(
             f"Nobody has completed {what} yet: mark attendance on the Agenda page's Attendance tab (completion "

@@ -11,7 +11,7 @@ from docx.shared import Pt
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.courses.catalogue import get_module
+from programme.courses.catalogue import get_module_by_id
 from programme.planning.methods import is_training
 from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
 from programme.reports.content import AgendaItem, ModuleReportContent, NextStep, date_span, module_report_content
@@ -224,9 +224,9 @@ def render_module_report(content: ModuleReportContent) -> bytes:
     return buffer.getvalue()
 
 
-def module_report(session: Session, *, course_code: str, number: int, by: str | None) -> bytes:
-    """Return the .docx report of module N of a course, and record the export in the audit trail."""
-    module = get_module(session, course_code, number)
+def module_report(session: Session, *, module_id: int, by: str | None) -> bytes:
+    """Return the .docx report of a module, and record the export in the audit trail."""
+    module = get_module_by_id(session, module_id)
     content = module_report_content(session, module.id)
     audit.record(
         session,
@@ -234,7 +234,7 @@ def module_report(session: Session, *, course_code: str, number: int, by: str | 
         username=by,
         entity="module",
         entity_id=module.id,
-        summary=f"module report {content.course_code} module {number} "
+        summary=f"module report {content.course_code} module {module.number} "
         f"({len(content.listed_participants)} names listed)",
     )
     return render_module_report(content)

@@ -8,9 +8,9 @@ import streamlit as st
 
 from programme.access.accounts import SignedIn
 from programme.access.privacy import team_view
-from programme.attendance import completion_rule
 from programme.people.contacts import module_contacts, with_contacts
 from programme.planning import attendance
+from programme.planning.attendance import completion_rule
 from programme.web import ui
 from programme.web.display import readable
 
