@@ -4,14 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from programme.access import accounts, passwords
-from programme.core.errors import ProgrammeError
 from programme.models import UserRole
 from programme.web import ui
 from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
-st.title("Accounts")
-st.caption("Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only.")
+ui.heading(
+    "Accounts", "Admins manage everything; facilitators plan, import and evaluate; viewers see aggregate figures only."
+)
 
 with ui.db() as session:
     table = pd.DataFrame(
@@ -48,12 +48,13 @@ with left, st.form("new_account"):
     role = st.selectbox("Role", [r.value for r in UserRole], index=1, key=NEW_ACCOUNT[1])
     password = st.text_input("Initial password", type="password", help=passwords.POLICY, key=NEW_ACCOUNT[2])
     if st.form_submit_button("Create account", type="primary"):
-        try:
-            with ui.db() as session:
-                accounts.add_user(session, username=username, password=password, role=role, by=user.username)
-            ui.done(f"Account {md_text(username)} created.", clear=NEW_ACCOUNT)
-        except ProgrammeError as error:
-            ui.show_error(error)
+        ui.action(
+            lambda session: accounts.add_user(
+                session, username=username, password=password, role=role, by=user.username
+            ),
+            f"Account {md_text(username)} created.",
+            clear=NEW_ACCOUNT,
+        )
 
 with right, st.form("change_account"):
     st.subheader("Change an account")
@@ -74,18 +75,17 @@ with right, st.form("change_account"):
     if submitted and chosen is None:
         st.warning("Create an account first.")
     elif submitted:
-        try:
-            with ui.db() as session:
-                accounts.update_user(
-                    session,
-                    user_id=int(names[chosen]),
-                    by=user.username,
-                    role=new_role,
-                    active=active,
-                    password=new_password or None,
-                )
-                if clear_waits:
-                    accounts.unlock_user(session, chosen, by=user.username)
-            ui.done(f"Account {md_text(chosen)} updated.")
-        except ProgrammeError as error:
-            ui.show_error(error)
+
+        def change(session) -> None:
+            accounts.update_user(
+                session,
+                user_id=int(names[chosen]),
+                by=user.username,
+                role=new_role,
+                active=active,
+                password=new_password or None,
+            )
+            if clear_waits:
+                accounts.unlock_user(session, chosen, by=user.username)
+
+        ui.action(change, f"Account {md_text(chosen)} updated.")

@@ -8,8 +8,9 @@ from programme.web import ui
 from programme.web.display import readable
 
 user = ui.guard(__file__)
-st.title("Audit trail")
-st.caption("Every change, import, undo, export of personal data, sign-in and failed sign-in. Newest first.")
+ui.heading(
+    "Audit trail", "Every change, import, undo, export of personal data, sign-in and failed sign-in. Newest first."
+)
 
 ACTIONS = ["", "create", "update", "delete", "import", "undo", "export", "erase", "login", "login_failed"]
 text_col, action_col, user_col = st.columns([2, 1, 1])

@@ -5,18 +5,19 @@ from datetime import date
 import streamlit as st
 
 from programme.charts.planning import programme_timeline
-from programme.core.errors import ProgrammeError
 from programme.courses import catalogue as courses
 from programme.courses import queries
-from programme.models import Delivery, Module, ModuleStatus, PartnerRole, Scope
+from programme.models import ModuleStatus, Scope
 from programme.people.countries import country_name
 from programme.planning import partners
-from programme.web import ui
+from programme.web import course_forms, ui
 from programme.web.display import md_text, readable
 
 user = ui.guard(__file__)
-st.title("Courses and modules")
-st.caption("Create, edit and filter courses and modules, with partners and a timeline of the whole programme.")
+ui.heading(
+    "Courses and modules",
+    "Create, edit and filter courses and modules, with partners and a timeline of the whole programme.",
+)
 
 ANY = "Any"
 # The tables list at most this many rows (the newest), the timeline this many modules; filters narrow them.
@@ -114,51 +115,7 @@ with modules_tab:
         )
         if chosen is not None:
             row = modules.set_index("module_id").loc[chosen]
-            with ui.db() as session:
-                module = session.get(Module, int(chosen))
-            with st.form(f"edit_module_{chosen}"):
-                left, right = st.columns(2)
-                title = left.text_input("Title", module.title)
-                number = right.number_input("Number", min_value=1, value=module.number, step=1)
-                start = left.date_input("Start date", module.start_date)
-                end = right.date_input("End date", module.end_date)
-                city = left.text_input("City", module.city or "")
-                where = right.text_input("Country (code or name)", module.country or "")
-                venue = left.text_input("Venue", module.venue or "")
-                delivery = right.selectbox(
-                    "Delivery",
-                    [d.value for d in Delivery],
-                    index=[d.value for d in Delivery].index(module.delivery.value),
-                )
-                state = left.selectbox(
-                    "Status",
-                    [s.value for s in ModuleStatus],
-                    index=[s.value for s in ModuleStatus].index(module.status.value),
-                )
-                focus = st.text_input(
-                    "Focus", module.focus or "", help="e.g. CEDAW; lobbying; engagement with diplomatic missions"
-                )
-                objectives = st.text_area("Objectives", module.objectives or "")
-                if st.form_submit_button("Save module", type="primary"):
-                    changes = {
-                        "title": title,
-                        "number": number,
-                        "start_date": start,
-                        "end_date": end,
-                        "city": city,
-                        "country": where,
-                        "venue": venue,
-                        "delivery": delivery,
-                        "status": state,
-                        "focus": focus,
-                        "objectives": objectives,
-                    }
-                    try:
-                        with ui.db() as session:
-                            courses.update_module(session, module_id=int(chosen), changes=changes, by=user.username)
-                        ui.done("Module saved.")
-                    except ProgrammeError as error:
-                        ui.show_error(error)
+            course_forms.module_form(user, int(chosen))
 
 with courses_tab:
     if course_list.empty and not FILTERED:
@@ -201,57 +158,20 @@ with courses_tab:
                 host = st.text_input("Host country (code or name)", course.host_country or "")
                 description = st.text_area("Description", course.description or "")
                 if st.form_submit_button("Save course", type="primary"):
-                    try:
-                        with ui.db() as session:
-                            courses.update_course(
-                                session,
-                                code=code,
-                                title=title,
-                                scope=scope_value,
-                                country=host,
-                                description=description,
-                                by=user.username,
-                            )
-                        ui.done("Course saved.")
-                    except ProgrammeError as error:
-                        ui.show_error(error)
+                    ui.action(
+                        lambda session: courses.update_course(
+                            session,
+                            code=code,
+                            title=title,
+                            scope=scope_value,
+                            country=host,
+                            description=description,
+                            by=user.username,
+                        ),
+                        "Course saved.",
+                    )
             with partner_col:
-                st.subheader("Partners")
-                if partner_table.empty:
-                    st.info("No partner yet: add the organiser, co-organisers, host and funders.")
-                else:
-                    st.dataframe(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
-                partner_keys = (f"partner_name_{code}", f"partner_role_{code}", f"partner_country_{code}")
-                with st.form(f"add_partner_{code}"):
-                    organisation = st.text_input("Organisation", key=partner_keys[0])
-                    cols = st.columns(2)
-                    role = cols[0].selectbox("Role", [r.value for r in PartnerRole], key=partner_keys[1])
-                    partner_country = cols[1].text_input("Country (code or name)", key=partner_keys[2])
-                    if st.form_submit_button("Add partner"):
-                        try:
-                            with ui.db() as session:
-                                partners.add_partner(
-                                    session,
-                                    course_code=code,
-                                    organisation=organisation,
-                                    role=role,
-                                    country=partner_country,
-                                    by=user.username,
-                                )
-                            ui.done(f"{organisation} added as {role}.", clear=partner_keys)
-                        except ProgrammeError as error:
-                            ui.show_error(error)
-                if not partner_table.empty:
-                    options = {
-                        (int(r.organisation_id), r.role): f"{r.name} ({r.role})" for r in partner_table.itertuples()
-                    }
-                    gone = st.selectbox("Remove a partner", list(options), format_func=options.get, index=None)
-                    if gone and st.button("Remove partner"):
-                        with ui.db() as session:
-                            partners.remove_partner(
-                                session, course_code=code, organisation_id=gone[0], role=gone[1], by=user.username
-                            )
-                        st.rerun()
+                course_forms.partners_panel(user, code, partner_table)
 
 with add_tab:
     new_course, new_module = st.columns(2)
@@ -262,14 +182,13 @@ with add_tab:
         scope_value = st.selectbox("Scope", [s.value for s in Scope], key=ADD_COURSE[2])
         host = st.text_input("Host country (code or name)", key=ADD_COURSE[3])
         if st.form_submit_button("Add course", type="primary"):
-            try:
-                with ui.db() as session:
-                    courses.add_course(
-                        session, code=code, title=title, scope=scope_value, country=host, by=user.username
-                    )
-                ui.done(f"Course {md_text(code)} added. Add its modules beside it.", clear=ADD_COURSE)
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: courses.add_course(
+                    session, code=code, title=title, scope=scope_value, country=host, by=user.username
+                ),
+                f"Course {md_text(code)} added. Add its modules beside it.",
+                clear=ADD_COURSE,
+            )
     with new_module.form("add_module"):
         st.subheader("Add a module")
         course_code = st.selectbox(
@@ -287,11 +206,11 @@ with add_tab:
         city = st.text_input("City", key=ADD_MODULE[5])
         where = st.text_input("Country (code or name)", key=ADD_MODULE[6])
         if st.form_submit_button("Add module", type="primary"):
-            try:
-                if not course_code:
-                    raise ProgrammeError("Pick the course the module belongs to.")
-                with ui.db() as session:
-                    courses.add_module(
+            if not course_code:
+                st.error("Pick the course the module belongs to.")
+            else:
+                ui.action(
+                    lambda session: courses.add_module(
                         session,
                         course_code=course_code,
                         number=int(number),
@@ -301,10 +220,7 @@ with add_tab:
                         city=city or None,
                         country=where or None,
                         by=user.username,
-                    )
-                ui.done(
+                    ),
                     f"Module {int(number)} of {course_code} added. Plan its agenda on the Agenda page.",
                     clear=ADD_MODULE,
                 )
-            except ProgrammeError as error:
-                ui.show_error(error)

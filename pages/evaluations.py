@@ -6,16 +6,16 @@ import streamlit as st
 from programme import funding
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
+from programme.courses.lookup import module_ref
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
 from programme.evaluations import queries as q
 from programme.evaluations.comments import grouped_comments
 from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
-from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
+from programme.evaluations.means import MODULE_MEAN_CAPTION, facilitator_overview, module_mean
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import respondent_profile
-from programme.models import Module
 from programme.sheets import to_csv_bytes
 from programme.web import ui
 
@@ -23,8 +23,10 @@ from programme.web import ui
 COMMENTS_SHOWN = 2_000
 
 user = ui.guard(__file__)
-st.title("Evaluation dashboard")
-st.caption("Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.")
+ui.heading(
+    "Evaluation dashboard",
+    "Which sessions worked, which facilitators, and how modules compare. Every figure is anonymous.",
+)
 
 funding_options = ui.cached_query(funding.funding_options)
 with st.sidebar:
@@ -37,7 +39,7 @@ with st.sidebar:
     )
 funded = {"funders": funders, "grants": grants}
 
-module_id = ui.module_picker(
+module_id = ui.module_or_stop(
     "evaluations_module",
     evaluated=True,
     empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
@@ -45,11 +47,9 @@ module_id = ui.module_picker(
     else "No evaluated module is funded by the chosen funder or grant. Clear the filter in the sidebar.",
     **funded,
 )
-if module_id is None:
-    st.stop()
 
 with ui.db() as session:
-    module = session.get(Module, module_id)
+    module = module_ref(session, module_id)
     form = module_form(session, module_id)
     scale = form_labels(form.scale_labels if form else None)
 summary = ui.cached_query(module_summary, module_id)
@@ -133,11 +133,8 @@ if facilitators_tab.open:
                 charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
             )
             if not picked.empty:
-                totals = picked.assign(total=picked["mean"] * picked["n"]).groupby("facilitator", as_index=False)
                 # "ratings": every rating of a session they led (a response rates many sessions).
-                overview = totals.agg(modules=("module_id", "nunique"), ratings=("n", "sum"), total=("total", "sum"))
-                overview["mean"] = overview["total"] / overview["ratings"]
-                st.dataframe(overview.drop(columns="total"), hide_index=True,
+                st.dataframe(facilitator_overview(picked), hide_index=True,
                              column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
 if learning_tab.open:

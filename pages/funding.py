@@ -4,16 +4,15 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding
-from programme.core.errors import ProgrammeError
 from programme.courses.search import course_choices, module_choices
 from programme.web import ui
 from programme.web.display import readable
 
 user = ui.guard(__file__)
-st.title("Funders and grants")
-st.caption(
+ui.heading(
+    "Funders and grants",
     "A grant funds whole courses (every module) or single modules. Reach and evaluation figures filter by funder "
-    "and grant; the funder's report is on **Reports and exports**."
+    "and grant; the funder's report is on **Reports and exports**.",
 )
 
 
@@ -61,12 +60,11 @@ def funder_form() -> None:
         country = st.text_input("Country", key=fields[1], help="A name or an ISO code; optional.")
         notes = st.text_area("Notes", key=fields[2])
         if st.form_submit_button("Add funder", type="primary"):
-            try:
-                with ui.db() as session:
-                    funding.add_funder(session, name=name, country=country, notes=notes, by=user.username)
-                ui.done(f"Funder {name.strip()} added.", clear=fields)
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: funding.add_funder(session, name=name, country=country, notes=notes, by=user.username),
+                f"Funder {name.strip()} added.",
+                clear=fields,
+            )
 
 
 def grant_form(funders: list[str]) -> None:
@@ -84,15 +82,14 @@ def grant_form(funders: list[str]) -> None:
         amount = left.text_input("Amount", key=fields[5], help="Optional, e.g. 120000 or 95000.50.")
         currency = right.text_input("Currency", key=fields[6], max_chars=3, help="Three letters: EUR, USD, AUD…")
         if st.form_submit_button("Add grant", type="primary"):
-            try:
-                with ui.db() as session:
-                    funding.add_grant(
-                        session, funder=funder, reference=reference, title=title, start=start, end=end,
-                        amount=amount, currency=currency, by=user.username,
-                    )  # fmt: skip
-                ui.done(f"Grant {reference.strip()} added.", clear=fields[1:])
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: funding.add_grant(
+                    session, funder=funder, reference=reference, title=title, start=start, end=end,
+                    amount=amount, currency=currency, by=user.username,
+                ),
+                f"Grant {reference.strip()} added.",
+                clear=fields[1:],
+            )  # fmt: skip
 
 
 def link_form(grants: dict[str, str]) -> None:
@@ -112,15 +109,14 @@ def link_form(grants: dict[str, str]) -> None:
     if whole == "one module":
         module_id = st.selectbox("Module", list(reversed(modules)), format_func=modules.get, key="link_module")
     if st.button("Link", type="primary"):
-        try:
-            with ui.db() as session:
-                if module_id is None:
-                    funding.link_course(session, reference=reference, course_code=code, by=user.username)
-                else:
-                    funding.link_module(session, reference=reference, module_id=module_id, by=user.username)
-            ui.done(f"Grant {reference} now funds {code if module_id is None else modules[module_id]}.")
-        except ProgrammeError as error:
-            ui.show_error(error)
+        ui.action(
+            lambda session: (
+                funding.link_course(session, reference=reference, course_code=code, by=user.username)
+                if module_id is None
+                else funding.link_module(session, reference=reference, module_id=module_id, by=user.username)
+            ),
+            f"Grant {reference} now funds {code if module_id is None else modules[module_id]}.",
+        )
 
 
 options = ui.cached_query(funding.funding_options)

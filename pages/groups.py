@@ -2,26 +2,24 @@
 
 import streamlit as st
 
-from programme.access import audit
 from programme.access.privacy import team_view
 from programme.charts.groups import scores_chart, spread_chart
-from programme.core.errors import ProgrammeError
-from programme.courses.search import PICKER_LIMIT, module_choices
+from programme.courses.lookup import module_ref
 from programme.groups import store
-from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
+from programme.groups.balance import ATTRIBUTES
 from programme.groups.documents import group_lists_docx, role_cards_docx
-from programme.groups.plan import GroupPlan, blank_plan, describe_group, move_person, set_role, swap_people
-from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
-from programme.models import Course, GroupRole, Module
+from programme.groups.exports import record_download
+from programme.groups.plan import GroupPlan, blank_plan, move_person, set_role, swap_people
+from programme.models import GroupRole
 from programme.sheets import to_csv_bytes
-from programme.web import ui
+from programme.web import group_forms, ui
 from programme.web.display import country_names, md_text
 
 user = ui.guard(__file__)
-st.title("Groups and role plays")
-st.caption(
+ui.heading(
+    "Groups and role plays",
     "Mix countries of origin and destination, organisation types and genders into delegations and working "
-    "groups, each member with a role; adjust by hand, save, and print lists and role cards."
+    "groups, each member with a role; adjust by hand, save, and print lists and role cards.",
 )
 GROUPS_PER_ROW = 3
 # The role next to the name: it is what a facilitator reads out.
@@ -37,42 +35,15 @@ SHOWN_COLUMNS = {
     "phone": "Phone",
 }
 
-# The picker lists the newest modules; a search narrows them.
-find, left, right = st.columns([1, 2, 2])
-search = find.text_input("Find a module", key="groups_find", placeholder="Course code or title, city or year").strip()
-choices = ui.cached_query(
-    module_choices, search, include=ui.follow_search("module", search, st.session_state.get("module"))
-)
-if not choices.labels:
-    st.info("There are no modules yet. Add a course and its modules on **Courses and modules** first.")
-    st.stop()
-counts = ui.cached_query(store.participant_counts, module_ids=tuple(choices.labels))
-labels = {
-    module_id: f"{label} · {counts.get(module_id, 0)} participants" for module_id, label in choices.labels.items()
-}
-module_ids = list(labels)
-first_with_people = next((i for i, m in enumerate(module_ids) if counts.get(m)), 0)
-# The first module with people is the default; a choice (or a search's first match) is kept in the session.
-start = {} if "module" in st.session_state else {"index": first_with_people}
-module_id = left.selectbox("Module", module_ids, format_func=labels.get, key="module", **start)
-if search and not choices.matching:
-    find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title or a city.")
-elif choices.matching > PICKER_LIMIT:
-    left.caption(
-        f"The list shows the newest {PICKER_LIMIT} of {choices.matching:,} modules"
-        + (" matching the search" if search else "")
-        + "; type in **Find a module** to narrow it."
-    )
+module_id = ui.module_or_stop("module", people=True)
 with ui.db() as db:
-    chosen = db.get(Module, module_id)
-    module = {"course": db.get(Course, chosen.course_id).code, "number": chosen.number}
-with ui.db() as db:
+    module = module_ref(db, module_id)
     agenda = store.module_sessions(db, module_id)
     participants = store.participants_frame(db, module_id)
 session_labels = {None: "Whole module (no particular session)"} | {
     row.id: f"Day {row.day}, {row.start_time:%H:%M} · {row.title}" for row in agenda.itertuples()
 }
-session_id = right.selectbox(
+session_id = st.selectbox(
     "Agenda session (optional)", list(session_labels), format_func=session_labels.get, key="agenda_session"
 )
 if participants.empty:
@@ -91,98 +62,39 @@ names = {
 }
 
 # --- settings -----------------------------------------------------------------------------------
-how, number, seed_column = st.columns(3)
-by_size = (
-    how.radio("Make", ["a number of groups", "groups of a size"], horizontal=True, key="by") != "a number of groups"
-)
-amount = number.number_input(
-    "Group size" if by_size else "Number of groups",
-    min_value=1,
-    max_value=len(participants),
-    value=min(3, len(participants)),
-    step=1,
-    key="amount",
-)
-seed = seed_column.number_input(
-    "Mix number",
-    min_value=0,
-    value=1,
-    step=1,
-    key="seed",
-    help="Each number gives another mix of people; the same number and settings give the same groups again.",
-)
-
-with st.expander("Balance weights"):
-    st.caption("0 ignores an attribute; higher values weigh it more against the others.")
-    weight_columns = st.columns(len(ATTRIBUTES) + 1)
-    weights = {
-        attribute.key: column.slider(
-            attribute.label, 0.0, 3.0, DEFAULT_WEIGHTS[attribute.key], 0.5, key=f"w_{attribute.key}"
-        )
-        for column, attribute in zip(weight_columns, ATTRIBUTES, strict=False)
-    }
-    repeat_weight = weight_columns[-1].slider(
-        "New faces",
-        0.0,
-        3.0,
-        DEFAULT_REPEAT_WEIGHT,
-        0.5,
-        key="w_repeats",
-        help="Avoid putting together people who shared a group in the course's earlier modules.",
-    )
-
-with st.expander("Keep together or apart"):
-    pairs = st.session_state["groups_pairs"]
-    first_column, second_column, kind_column, add_column = st.columns([3, 3, 2, 1])
-    ids = list(names)
-    first = first_column.selectbox("Person", ids, format_func=names.get, key="pair_first")
-    second = second_column.selectbox("and", ids, index=min(1, len(ids) - 1), format_func=names.get, key="pair_second")
-    kind = kind_column.radio("Keep", ["together", "apart"], horizontal=True, key="pair_kind")
-    if add_column.button("Add", key="pair_add"):
-        if first == second:
-            st.warning("Choose two different people.")
-        else:
-            pairs.append((int(first), int(second), kind))
-    for index, (a, b, pair_kind) in enumerate(list(pairs)):
-        text_column, remove_column = st.columns([6, 1])
-        text_column.write(f"Keep **{md_text(names.get(a, a))}** and **{md_text(names.get(b, b))}** {pair_kind}")
-        if remove_column.button("Remove", key=f"pair_remove_{index}"):
-            pairs.pop(index)
-            st.rerun()
+settings = group_forms.settings(len(participants))
+ids = list(names)
+group_forms.pairs(names)
 
 generate, empty, load = st.columns(3)
 with ui.db() as db:
     saved = store.saved_group_count(db, module_id=module_id, session_id=session_id)
+pairs = st.session_state["groups_pairs"]
+made = None
 if generate.button("Generate groups", type="primary", key="generate"):
-    try:
-        with st.spinner("Mixing the groups…"), ui.db() as db:
-            plan = store.make_module_groups(
+    with st.spinner("Mixing the groups…"):
+        made = ui.action(
+            lambda db: store.make_module_groups(
                 db,
                 module_id=module_id,
-                groups=None if by_size else int(amount),
-                size=int(amount) if by_size else None,
-                seed=int(seed),
-                weights=weights,
-                keep_together=[(a, b) for a, b, k in st.session_state["groups_pairs"] if k == "together"],
-                keep_apart=[(a, b) for a, b, k in st.session_state["groups_pairs"] if k == "apart"],
-                repeat_weight=repeat_weight,
+                groups=None if settings.by_size else settings.amount,
+                size=settings.amount if settings.by_size else None,
+                seed=settings.seed,
+                weights=settings.weights,
+                keep_together=[(a, b) for a, b, k in pairs if k == "together"],
+                keep_apart=[(a, b) for a, b, k in pairs if k == "apart"],
+                repeat_weight=settings.repeat_weight,
             )
-        st.session_state["groups_plan"] = plan
-        st.session_state["groups_previous_score"] = None
-    except ProgrammeError as error:
-        ui.show_error(error)
+        )
 if empty.button("Start empty groups", key="empty", help="Make the groups by hand: move each person in."):
-    try:
-        with ui.db() as db:
-            earlier = store.previous_pairs(db, module_id)
-        count = max(1, round(len(participants) / amount)) if by_size else int(amount)
-        st.session_state["groups_plan"] = blank_plan(participants, groups=count, previous_pairs=earlier)
-        st.session_state["groups_previous_score"] = None
-    except ProgrammeError as error:
-        ui.show_error(error)
+    count = max(1, round(len(participants) / settings.amount)) if settings.by_size else settings.amount
+    made = ui.action(
+        lambda db: blank_plan(participants, groups=count, previous_pairs=store.previous_pairs(db, module_id))
+    )
 if saved and load.button(f"Load the {saved} saved groups", key="load"):
-    with ui.db() as db:
-        st.session_state["groups_plan"] = store.load_groups(db, module_id=module_id, session_id=session_id)
+    made = ui.action(lambda db: store.load_groups(db, module_id=module_id, session_id=session_id))
+if made is not None:
+    st.session_state["groups_plan"] = made
     st.session_state["groups_previous_score"] = None
 
 plan: GroupPlan | None = st.session_state.get("groups_plan")
@@ -257,42 +169,16 @@ with swap:
     one = st.selectbox("Swap", placed, format_func=names.get, key="swap_one")
     two = st.selectbox("with", placed, index=min(1, len(placed) - 1), format_func=names.get, key="swap_two")
     if st.button("Swap", key="swap"):
-        try:
-            update(swap_people(plan, first=one, second=two))
-        except ProgrammeError as error:
-            ui.show_error(error)
+        ui.attempt(lambda: update(swap_people(plan, first=one, second=two)))
 with role:
     member = st.selectbox("Role of", placed, format_func=names.get, key="role_who")
     new_role = st.selectbox("becomes", [r.value for r in GroupRole], key="role_new")
     if st.button("Set role", key="set_role"):
         update(set_role(plan, person_id=member, role=new_role))
 
-with st.expander("Names, exercises and briefings"):
-    with st.form("describe"):
-        fields = {}
-        for number, group in enumerate(plan.groups):
-            name_column, exercise_column, target_column = st.columns([1, 2, 2])
-            fields[number] = {
-                "name": name_column.text_input("Name", group.name, key=f"name_{number}"),
-                "exercise": exercise_column.text_input(
-                    "Exercise or scenario",
-                    group.exercise or "",
-                    key=f"exercise_{number}",
-                    placeholder="Delegation to the EU Delegation: labour rights in palm oil",
-                ),
-                "target": target_column.text_input(
-                    "Target (official or mission played)", group.target or "", key=f"target_{number}"
-                ),
-                "briefing": st.text_area("Briefing notes", group.briefing or "", key=f"briefing_{number}", height=68),
-            }
-        if st.form_submit_button("Update groups"):
-            try:
-                changed = plan
-                for number, values in fields.items():
-                    changed = describe_group(changed, number, **values)
-                update(changed)
-            except ProgrammeError as error:
-                ui.show_error(error)
+changed = group_forms.describe(plan)
+if changed is not None:
+    update(changed)
 
 # --- saving and printing ------------------------------------------------------------------------
 st.subheader("Save and print")
@@ -303,56 +189,36 @@ st.caption(
     else f"Nothing is saved yet for {md_text(where)}."
 )
 if st.button("Save groups", type="primary", key="save"):
-    try:
-        with ui.db() as db:
-            store.save_groups(db, module_id=module_id, plan=plan, session_id=session_id, by=user.username)
-        st.success(f"Saved {len(plan.groups)} groups.")
-    except ProgrammeError as error:
-        ui.show_error(error)
+    ui.action(
+        lambda db: store.save_groups(db, module_id=module_id, plan=plan, session_id=session_id, by=user.username),
+        f"Saved {len(plan.groups)} groups.",
+    )
 
-heading = f"{module['course']} · Module {module['number']}" + (f" · {session_labels[session_id]}" if session_id else "")
+heading = module.heading + (f" · {session_labels[session_id]}" if session_id else "")
 
 
 def record_export(what: str) -> None:
     """Record the download in the audit trail: these files name people."""
     with ui.db() as db:
-        audit.record(
-            db,
-            action="export",
-            username=user.username,
-            entity="module",
-            entity_id=int(module_id),
-            summary=f"{what} of module {module_id}, {sum(len(g.members) for g in plan.groups)} people",
-        )
+        record_download(db, module_id=module_id, what=what, plan=plan, by=user.username)
 
 
-downloads = st.columns(3)
-stem = f"groups-{module['course']}-module-{module['number']}"
-downloads[0].download_button(
-    "Group lists (.docx)",
-    group_lists_docx(plan, title=heading),
-    file_name=f"{stem}.docx",
-    on_click=record_export,
-    args=("group lists",),
-    key="download_lists",
-)
-downloads[1].download_button(
-    "Role cards (.docx)",
-    role_cards_docx(plan, title=heading),
-    file_name=f"{stem}-role-cards.docx",
-    on_click=record_export,
-    args=("role cards",),
-    key="download_cards",
-)
-downloads[2].download_button(
-    "Members (.csv)",
-    # Names, roles and organisations for the exercise; e-mail and phone stay on the page.
-    to_csv_bytes(
-        members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+stem = f"groups-{module.course_code}-module-{module.number}"
+# Names, roles and organisations for the exercise; e-mail and phone stay on the page.
+shared = members[[c for c in ["group", *SHOWN_COLUMNS] if c in members.columns and c not in ("email", "phone")]]
+files = [
+    ("Group lists (.docx)", group_lists_docx(plan, title=heading), f"{stem}.docx", None, "group lists", "lists"),
+    (
+        "Role cards (.docx)",
+        role_cards_docx(plan, title=heading),
+        f"{stem}-role-cards.docx",
+        None,
+        "role cards",
+        "cards",
     ),
-    file_name=f"{stem}.csv",
-    mime="text/csv",
-    on_click=record_export,
-    args=("group members",),
-    key="download_csv",
-)
+    ("Members (.csv)", to_csv_bytes(shared), f"{stem}.csv", "text/csv", "group members", "csv"),
+]
+for column, (label, data, name, mime, what, key) in zip(st.columns(3), files, strict=True):
+    column.download_button(
+        label, data, file_name=name, mime=mime, on_click=record_export, args=(what,), key=f"download_{key}"
+    )

@@ -5,15 +5,15 @@ from datetime import date
 import streamlit as st
 
 from programme.charts.reach import growth_curve
-from programme.core.errors import ProgrammeError
 from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo
 from programme.reach import growth
 from programme.web import ui
 
 user = ui.guard(__file__)
-st.title("Programme Manager")
-st.caption("Courses, modules, participants, evaluations and alumni of the capacity-building programme.")
+ui.heading(
+    "Programme Manager", "Courses, modules, participants, evaluations and alumni of the capacity-building programme."
+)
 
 with ui.db() as session:
     empty = not holds_data(session)
@@ -26,13 +26,12 @@ if empty:
     )
     if user.can_edit and st.button("Load demo data", type="primary"):
         bar = st.progress(0.0, text="Loading the demo…")
-        try:
-            with ui.db() as session:
-                load_demo(session, progress=lambda share, table: bar.progress(share, text=f"Loading {table}…"))
-        except ProgrammeError as error:
-            ui.show_error(error)
-        else:
-            st.rerun()
+        ui.action(
+            lambda session: load_demo(
+                session, progress=lambda share, table: bar.progress(share, text=f"Loading {table}…")
+            ),
+            "",  # the figures that follow say it all
+        )
 else:
     columns = st.columns(5)
     labels = {

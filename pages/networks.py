@@ -5,18 +5,18 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from programme.alumni import networks, profile
-from programme.core.errors import ProgrammeError
+from programme.alumni import networks
 from programme.models import NetworkKind, NetworkRole
 from programme.people.countries import country_name
 from programme.web import ui
-from programme.web.display import PERSON_HEADERS, country_names, md_text, readable, readable_people
+from programme.web.display import PERSON_HEADERS, md_text, readable, readable_people
+from programme.web.people_picker import people_found
 
 user = ui.guard(__file__)
-st.title("Networks")
-st.caption(
+ui.heading(
+    "Networks",
     "National alumni associations and sub-regional platforms. Members appear by name only if they agreed to be "
-    "listed in the alumni directory."
+    "listed in the alumni directory.",
 )
 
 THIS_YEAR = date.today().year
@@ -39,23 +39,21 @@ def network_form(key: str, current: dict | None = None) -> None:
         description = st.text_area("Description", value=current.get("description") or "")
         activities = st.text_area("Activities", value=current.get("activities") or "")
         if st.form_submit_button("Save network", type="primary"):
-            try:
-                with ui.db() as session:
-                    saved = networks.save_network(
-                        session,
-                        network_id=current.get("id"),
-                        name=name,
-                        kind=kind,
-                        country=country,
-                        founded=int(founded) if founded else None,
-                        description=description,
-                        activities=activities,
-                        by=user,
-                    )
-                st.session_state["network"] = saved.id
-                ui.done(f"Saved {md_text(saved.name)}.")
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: networks.save_network(
+                    session,
+                    network_id=current.get("id"),
+                    name=name,
+                    kind=kind,
+                    country=country,
+                    founded=int(founded) if founded else None,
+                    description=description,
+                    activities=activities,
+                    by=user,
+                ),
+                lambda saved: f"Saved {md_text(saved.name)}.",
+                then=lambda saved: st.session_state.update(network=saved.id),
+            )
 
 
 def show_record(record: dict) -> None:
@@ -103,24 +101,14 @@ def _member_columns(frame):  # type: ignore[no-untyped-def]
 def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped-def]
     left, right = st.columns(2)
     with left, st.expander("Add a member or change a role"):
-        text = st.text_input("Find the person", placeholder="Type part of a name", key="member-find")
-        if text.strip():
-            with ui.db() as session:
-                found = profile.people_for_consent(session, text, user=user)
-            if found.empty:
-                st.caption("Nobody of that name.")
-                return
-            labels = {
-                int(row.person_id): f"{row.name} ({country_names(row.nationality)})"
-                + ("" if row.consent_listed else " · not listed")
-                for row in found.itertuples()
-            }
+        labels = people_found(user, key="member")
+        if labels:
             with st.form("add-member"):
                 person_id = st.selectbox("Person", list(labels), format_func=labels.get)
                 role = st.selectbox("Role in the network", [role.value for role in NetworkRole])
                 joined_on = st.date_input("Joined on", value=None, max_value=date.today())
                 if st.form_submit_button("Save member", type="primary"):
-                    _run(
+                    ui.action(
                         lambda session: networks.add_member(
                             session, network_id=network_id, person_id=person_id, role=role, joined_on=joined_on, by=user
                         ),
@@ -133,19 +121,10 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
         names = dict(zip(members["person_id"].astype(int), members["name"], strict=True))
         person_id = st.selectbox("Member", list(names), format_func=names.get, key="remove-member")
         if st.button("Remove from the network"):
-            _run(
+            ui.action(
                 lambda session: networks.remove_member(session, network_id=network_id, person_id=person_id, by=user),
                 "Member removed.",
             )
-
-
-def _run(change, message: str) -> None:  # type: ignore[no-untyped-def]
-    try:
-        with ui.db() as session:
-            change(session)
-        ui.done(message)
-    except ProgrammeError as error:
-        ui.show_error(error)
 
 
 table = ui.cached_query(networks.list_networks)

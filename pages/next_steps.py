@@ -5,27 +5,20 @@ from datetime import time
 import streamlit as st
 
 from programme.access.privacy import team_view
-from programme.core.errors import ProgrammeError
-from programme.courses import catalogue as courses
-from programme.models import ActionStatus, Course, Module
+from programme.courses.lookup import module_ref
+from programme.models import ActionStatus
 from programme.planning import backlog, methods, next_steps
-from programme.web import ui
+from programme.web import editors, ui
 
 user = ui.guard(__file__)
-st.title("Next steps and topics")
-st.caption("Review next steps agreed at each module and the topics suggested for the next one.")
+ui.heading(
+    "Next steps and topics", "Review next steps agreed at each module and the topics suggested for the next one."
+)
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_picker("next_steps_module", from_address=True)
-if module_id is None:
-    st.stop()
+module_id = ui.module_or_stop("next_steps_module", from_address=True)
 version_key = f"next_steps_version_{module_id}"
-st.session_state.setdefault(version_key, 0)
-
-
-def _reload(message: str, clear: tuple[str, ...] = ()) -> None:
-    st.session_state[version_key] += 1
-    ui.done(message, clear=clear)
+version, renew = editors.version(version_key), editors.renew(version_key)  # a fresh grid shows what was saved
 
 
 STATUS_COLUMN = st.column_config.SelectboxColumn("Status", options=[s.value for s in ActionStatus], required=True)
@@ -45,23 +38,18 @@ def _items_editor(frame, key: str) -> None:
         team_view(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
     )
     if st.button("Save changes", key=f"save_{key}"):
-        try:
-            with ui.db() as session:
-                count = next_steps.save_action_items(session, frame=edited, by=user.username)
-            _reload(f"{count} next step(s) updated.")
-        except ProgrammeError as error:
-            ui.show_error(error)
+        ui.action(
+            lambda session: next_steps.save_action_items(session, frame=edited, by=user.username),
+            lambda count: f"{count} next step(s) updated.",
+            then=renew,
+        )
 
 
 with ui.db() as session:
     before = next_steps.previous_module(session, module_id)
     after = next_steps.next_module(session, module_id)
     # The modules a suggested topic can go to: the next one (if planned) and this one.
-    labels = {}
-    for target in (after, session.get(Module, module_id)):
-        if target is not None:
-            code = session.get(Course, target.course_id).code
-            labels[target.id] = courses.module_label(code, target.number, target.start_date, target.city)
+    labels = {m: module_ref(session, m).label for m in ([after.id] if after else []) + [module_id]}
     review = next_steps.open_items_for_review(session, module_id)
     items = next_steps.action_items_table(session, module_id)
     people = next_steps.module_people(session, module_id)
@@ -82,13 +70,13 @@ with review_tab:
         st.success(f"Every next step agreed at Module {before.number} is done or dropped.")
     else:
         st.write(f"Open next steps agreed at **Module {before.number}**, to review at the start of this module:")
-        _items_editor(review, f"review_{module_id}_{st.session_state[version_key]}")
+        _items_editor(review, f"review_{module_id}_{version}")
 
 with steps_tab:
     if items.empty:
         st.info("No next step recorded for this module yet. Add those agreed in the final session below.")
     else:
-        _items_editor(items, f"items_{module_id}_{st.session_state[version_key]}")
+        _items_editor(items, f"items_{module_id}_{version}")
     with st.form("add_item"):
         st.subheader("Add a next step")
         text = st.text_area(
@@ -104,27 +92,22 @@ with steps_tab:
         due = cols[0].date_input("Due date", value=None, key=ADD_ITEM[2])
         status = cols[1].selectbox("Status", [s.value for s in ActionStatus], key=ADD_ITEM[3])
         if st.form_submit_button("Add next step", type="primary"):
-            try:
-                with ui.db() as session:
-                    next_steps.add_action_item(
-                        session,
-                        module_id=module_id,
-                        text=text,
-                        focal_point_ids=focal,
-                        due_date=due,
-                        status=status,
-                        by=user.username,
-                    )
-                _reload("Next step added.", clear=ADD_ITEM)
-            except ProgrammeError as error:
-                ui.show_error(error)
+            item = {"text": text, "focal_point_ids": focal, "due_date": due, "status": status}
+            ui.action(
+                lambda session: next_steps.add_action_item(session, module_id=module_id, by=user.username, **item),
+                "Next step added.",
+                clear=ADD_ITEM,
+                then=renew,
+            )
     if not items.empty:
         options = dict(zip(items["id"].astype(int), items["text"], strict=True))
         gone = st.selectbox("Delete a next step", list(options), format_func=options.get, index=None)
         if gone is not None and st.button("Delete"):
-            with ui.db() as session:
-                next_steps.delete_action_item(session, item_id=gone, by=user.username)
-            _reload("Next step deleted.")
+            ui.action(
+                lambda session: next_steps.delete_action_item(session, item_id=gone, by=user.username),
+                "Next step deleted.",
+                then=renew,
+            )
 
 with backlog_tab:
     st.caption(
@@ -157,19 +140,14 @@ with backlog_tab:
         who = st.text_input("Asked by", placeholder="plenary", key=ADD_TOPIC[1])
         times = st.number_input("Times asked", min_value=1, value=1, step=1, key=ADD_TOPIC[2])
         if st.form_submit_button("Add topic"):
-            try:
-                with ui.db() as session:
-                    backlog.add_suggestion(
-                        session,
-                        module_id=module_id,
-                        text=text,
-                        requested_by=who,
-                        times_asked=int(times),
-                        by=user.username,
-                    )
-                _reload("Topic added to the backlog.", clear=ADD_TOPIC)
-            except ProgrammeError as error:
-                ui.show_error(error)
+            ui.action(
+                lambda session: backlog.add_suggestion(
+                    session, module_id=module_id, text=text, requested_by=who, times_asked=int(times), by=user.username
+                ),
+                "Topic added to the backlog.",
+                clear=ADD_TOPIC,
+                then=renew,
+            )
     with right:
         st.subheader("From the evaluation forms")
         if from_forms.empty:
@@ -182,11 +160,13 @@ with backlog_tab:
                 column_config={"text": "Suggestion", "times_asked": "Times written"},
             )
             if st.button("Add these to the backlog"):
-                with ui.db() as session:
-                    added, updated = backlog.take_in_evaluation_suggestions(
+                ui.action(
+                    lambda session: backlog.take_in_evaluation_suggestions(
                         session, module_id=module_id, by=user.username
-                    )
-                _reload(f"{added} topic(s) added, {updated} count(s) updated.")
+                    ),
+                    lambda counts: f"{counts[0]} topic(s) added, {counts[1]} count(s) updated.",
+                    then=renew,
+                )
 
     open_topics = topics[topics["planned_module_id"].isna()] if not topics.empty else topics
     st.subheader("Pull a topic into an agenda")
@@ -207,18 +187,11 @@ with backlog_tab:
             end = cols[2].time_input("End", time(10, 30), step=300)
             method = cols[3].selectbox("Method", method_choices)
             if st.form_submit_button("Pull into the agenda", type="primary"):
-                try:
-                    with ui.db() as session:
-                        backlog.pull_into_agenda(
-                            session,
-                            suggestion_id=chosen,
-                            module_id=target,
-                            day=int(day),
-                            start=start,
-                            end=end,
-                            method=method,
-                            by=user.username,
-                        )
-                    _reload("Topic added to the agenda as a session.")
-                except ProgrammeError as error:
-                    ui.show_error(error)
+                slot = {"day": int(day), "start": start, "end": end, "method": method}
+                ui.action(
+                    lambda session: backlog.pull_into_agenda(
+                        session, suggestion_id=chosen, module_id=target, by=user.username, **slot
+                    ),
+                    "Topic added to the agenda as a session.",
+                    then=renew,
+                )

@@ -11,8 +11,10 @@ from programme.sheets import to_csv_bytes, to_xlsx_bytes
 from programme.web import ui
 
 user = ui.guard(__file__)
-st.title("Reach dashboard")
-st.caption("Who we reached, where: by country, gender, organisation type and year. Figures only, never names.")
+ui.heading(
+    "Reach dashboard",
+    "Who we reached, where: by country, gender, organisation type and year. Figures only, never names.",
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Without a course chosen, the module filter offers every module only up to this many.

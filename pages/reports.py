@@ -3,14 +3,16 @@
 import streamlit as st
 
 from programme import funding, reports
+from programme.courses.lookup import module_ref
 from programme.courses.search import course_choices, module_choices
-from programme.models import Module
 from programme.web import ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
-st.title("Reports and exports")
-st.caption("Module reports for partners and funders, certificates of participation, and the summary workbook.")
+ui.heading(
+    "Reports and exports",
+    "Module reports for partners and funders, certificates of participation, and the summary workbook.",
+)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -38,7 +40,7 @@ if not module_labels:
 # Oldest first, as a course's modules are numbered.
 module_id = right.selectbox("Module", list(reversed(module_labels)), format_func=module_labels.get)
 with ui.db() as session:
-    number = session.get(Module, module_id).number
+    number = module_ref(session, module_id).number
 slug = f"{course}-module-{number}"
 
 content = ui.cached_query(reports.module_report_content, module_id)

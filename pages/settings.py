@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from programme.core.errors import ProgrammeError
 from programme.planning.attendance import CompletionRule, change_completion_rule, completion_rule
 from programme.web import ui
 
@@ -23,10 +22,10 @@ with st.form("completion_rule"):
         if chosen == current:
             st.info("That is already the rule; nothing changed.")
         else:
-            try:
-                with st.spinner("Applying the rule to every module…"), ui.db() as session:
-                    changed = change_completion_rule(session, rule=chosen, by=user.username)
-            except ProgrammeError as error:
-                ui.show_error(error)
-            else:
-                ui.done(f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion.")
+            with st.spinner("Applying the rule to every module…"):
+                ui.action(
+                    lambda session: change_completion_rule(session, rule=chosen, by=user.username),
+                    lambda changed: (
+                        f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion."
+                    ),
+                )

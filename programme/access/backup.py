@@ -10,6 +10,8 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine, make_url
@@ -40,6 +42,17 @@ def backup(engine: Engine, out: Path, *, by: str | None) -> Path:
         out.unlink(missing_ok=True)
         raise
     return out
+
+
+def backup_file(engine: Engine, *, by: str) -> tuple[bytes, str]:
+    """Return a backup's bytes and a file name stamped with the time, for a download; no copy stays on disk."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    folder = Path(tempfile.mkdtemp(prefix="programme-backup-"))
+    try:
+        path = backup(engine, folder / f"programme-{stamp}.{'db' if is_sqlite(engine) else 'dump'}", by=by)
+        return path.read_bytes(), path.name
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def copy_database(engine: Engine, out: Path) -> Path:
@@ -103,6 +116,6 @@ def run_pg(
         )
 
 
-from programme.access.restore import restore  # noqa: E402 - restore builds on run_pg above
+from programme.access.restore import restore, restore_bytes  # noqa: E402 - restore builds on run_pg above
 
-__all__ = ["backup", "copy_database", "restore", "run_pg"]
+__all__ = ["backup", "backup_file", "copy_database", "restore", "restore_bytes", "run_pg"]

@@ -60,6 +60,14 @@ def restore(engine: Engine, source: Path) -> None:
         _postgres_restore(engine, source)
 
 
+def restore_bytes(engine: Engine, data: bytes) -> None:
+    """Restore a backup handed over as bytes (an upload), through a temporary file removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="programme-restore-") as folder:
+        source = Path(folder) / "backup"
+        source.write_bytes(data)
+        restore(engine, source)
+
+
 def check_backup(engine: Engine) -> None:
     """Refuse a restored copy that is not Programme Manager's or comes from a newer version."""
     tables = set(sa.inspect(engine).get_table_names())

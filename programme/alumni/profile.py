@@ -17,6 +17,7 @@ from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.courses.catalogue import module_label
 from programme.models import Course, Group, GroupMember, Module, Network, NetworkMember, Outcome, Person
 from programme.models.base import utcnow
+from programme.people.countries import country_name
 
 # The consent flags a facilitator can change, in the order the page shows them.
 CONSENT_FLAGS = {
@@ -40,6 +41,22 @@ class AlumProfile:
     groups: pd.DataFrame
     networks: pd.DataFrame
     outcomes: pd.DataFrame
+
+
+def profile_facts(person: dict) -> dict[str, str]:
+    """Return the facts a profile lists first, by label, leaving out what is not recorded; what the person did not
+    agree to share reads "not shared" (masked fields come as None)."""
+    facts = {
+        "Nationality": country_name(person.get("nationality")),
+        "Works in": country_name(person.get("country_of_work")),
+        "Organisation": person.get("organisation") or "not shared",
+        "Position": person.get("position"),
+        "E-mail": person.get("email") or "not shared",
+        "Phone": person.get("phone") or "not shared",
+        "Languages": person.get("languages"),
+        "Expertise": person.get("expertise"),
+    }
+    return {label: value for label, value in facts.items() if value}
 
 
 def alumni_profile(session: Session, person_id: int, *, user: SignedIn) -> AlumProfile:

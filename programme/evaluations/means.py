@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -45,3 +46,15 @@ def module_mean(session: Session, module_id: int) -> ModuleMean:
     ratings = module_ratings().where(EvaluationForm.module_id == module_id).subquery()
     n, total = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.sum(ratings.c.rating))).one()
     return ModuleMean(n=int(n or 0), mean=float(total) / int(n) if n else None)
+
+
+def facilitator_overview(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per facilitator from their ratings per module (columns facilitator, module_id, n, mean):
+    the modules they led sessions in, every rating of those sessions, and the mean over all of them (each module's
+    mean weighed by its ratings, so that it equals the mean of the ratings themselves)."""
+    if ratings.empty:
+        return pd.DataFrame(columns=["facilitator", "modules", "ratings", "mean"])
+    totals = ratings.assign(total=ratings["mean"] * ratings["n"]).groupby("facilitator", as_index=False)
+    overview = totals.agg(modules=("module_id", "nunique"), ratings=("n", "sum"), total=("total", "sum"))
+    overview["mean"] = overview["total"] / overview["ratings"]
+    return overview.drop(columns="total")

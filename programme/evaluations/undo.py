@@ -93,3 +93,15 @@ def _is_empty(session: Session, form_id: int) -> bool:
     questions = sa.select(Question.id).where(Question.form_id == form_id).limit(1)
     responses = sa.select(Response.id).where(Response.form_id == form_id).limit(1)
     return session.scalar(questions) is None and session.scalar(responses) is None
+
+
+def undo_summary(batch_id: int, undone: dict[str, int]) -> str:
+    """Return the sentence that says what undoing an import removed and kept (undone: undo_evaluation_import's)."""
+    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
+    if undone["questions_removed"]:
+        removed += f", {undone['questions_removed']} questions removed"
+    if undone["questions_kept"]:
+        removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
+    if undone["form_removed"]:
+        removed += ", and the form it created"
+    return removed + "."

@@ -263,3 +263,10 @@ def describe_group(plan: GroupPlan, index: int, **fields: str | None) -> GroupPl
     groups = list(plan.groups)
     groups[index] = dataclasses.replace(groups[index], **cleaned)
     return dataclasses.replace(plan, groups=tuple(groups))
+
+
+def describe_groups(plan: GroupPlan, fields: dict[int, dict[str, str | None]]) -> GroupPlan:
+    """Return the plan with several groups described at once (group index → its fields), as a form gives them."""
+    for index, values in fields.items():
+        plan = describe_group(plan, index, **values)
+    return plan

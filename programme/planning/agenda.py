@@ -324,3 +324,21 @@ def reorder_day(session: Session, *, module_id: int, day: int, ordered_ids: Sequ
         entity_id=module_id,
         summary=f"day {day} reordered ({len(ordered_ids)} sessions)",
     )
+
+
+def day_order(frame: pd.DataFrame, session_id: int) -> list[int]:
+    """Return the ids of the sessions on the same day as session_id, in the order the agenda table lists them."""
+    day = frame.loc[frame["id"] == session_id, "day"].iloc[0]
+    return frame.loc[frame["day"] == day, "id"].astype(int).tolist()
+
+
+def swap_places(order: Sequence[int], session_id: int, step: int) -> list[int] | None:
+    """Return the order with session_id swapped with its neighbour `step` places away (-1 earlier, +1 later);
+    None when there is no such neighbour (the first session cannot move earlier)."""
+    position = list(order).index(session_id)
+    target = position + step
+    if not 0 <= target < len(order):
+        return None
+    swapped = list(order)
+    swapped[position], swapped[target] = swapped[target], swapped[position]
+    return swapped

@@ -1,0 +1,72 @@
+"""The Agenda page's attendance tab: who came on which day, and completion from the organisation's rule."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from programme.access.accounts import SignedIn
+from programme.access.privacy import team_view
+from programme.people.contacts import module_contacts, with_contacts
+from programme.planning import attendance
+from programme.planning.attendance import completion_rule
+from programme.web import ui
+from programme.web.display import readable
+
+
+def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Callable[[object], None]) -> None:
+    """Draw the attendance sheet of a module of `days` days; version keys the grid, renew runs after a save."""
+    with ui.db() as session:
+        sheet = attendance.attendance_table(session, module_id)
+        contacts = module_contacts(session, module_id)
+        rule = completion_rule(session)
+    st.caption(
+        f"Completion rule of the organisation: **{rule.value}** (changed on Settings). The rule is applied to "
+        "participants only; a facilitator's or resource person's Completed box is left as it is."
+    )
+    if sheet.empty:
+        st.info("Nobody is registered for this module yet; import the participant list first.")
+    else:
+        # The team's own list: organisation and contacts whatever the consent (it governs publication).
+        shown = readable(team_view(with_contacts(sheet, contacts), user), countries=["nationality"])
+        day_cols = attendance.day_columns(days)
+        marked = st.data_editor(
+            shown,
+            key=f"attendance_{module_id}_{version}",
+            hide_index=True,
+            width="stretch",
+            disabled=[c for c in shown.columns if c not in ["attended", *day_cols]],
+            column_config={
+                "participation_id": None,
+                "full_name": "Name",
+                "nationality": "Nationality",
+                "organisation": "Organisation",
+                "position": "Position",
+                "email": "E-mail",
+                "phone": "Phone",
+                "role": "Role",
+                "attended": "Attended",
+                "days_attended": "Days attended",
+                "completed": "Completed",
+            },
+        )
+        cols = st.columns(2)
+        if cols[0].button("Save attendance", type="primary"):
+            ui.action(
+                lambda session: attendance.save_attendance_frame(
+                    session, module_id=module_id, frame=marked, by=user.username
+                ),
+                lambda count: f"Attendance saved for {count} person(s).",
+                then=renew,
+            )
+        if cols[1].button(
+            "Mark completion from attendance",
+            help="Ticks Completed for the participants whose attendance meets the completion rule (set on Settings), "
+            "and clears it for the other participants (facilitators and resource persons are left as they are).",
+        ):
+            ui.action(
+                lambda session: attendance.recompute_completed(session, module_id=module_id, by=user.username),
+                lambda count: f"Completion updated for {count} participation(s).",
+                then=renew,
+            )

@@ -1,0 +1,210 @@
+"""The Import participants page's steps between the upload and the import: columns, the kind of list, the plan,
+its preview, its probable matches and its counts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from programme.importing import (
+    FIELD_LABELS,
+    ColumnMapping,
+    ImportPlan,
+    RowStatus,
+    build_plan,
+    detect_columns,
+    file_hash,
+    read_participant_sheet,
+)
+from programme.importing.columns import day_number
+from programme.importing.files import error_report
+from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
+from programme.importing.preview import preview_rows, probable_pairs
+from programme.planning.agenda import get_module_by_id
+from programme.sheets import SheetTable
+from programme.web import ui
+from programme.web.display import md_text
+
+# The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
+UPLOAD_KEY = "import_upload"
+RESULT_KEY = "import_result"
+GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached plans are then stale
+NOT_USED = "— not used —"
+# Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
+PREVIEW_ROWS = 2_000
+STATUS_COLOURS = {
+    RowStatus.NEW.value: "#e6f4ea",
+    RowStatus.MATCHED.value: "#e8f0fe",
+    RowStatus.PROBABLE.value: "#fef7e0",
+    RowStatus.REPEATED.value: "#f1f3f4",
+    RowStatus.ERROR.value: "#fce8e6",
+}
+
+
+def remember_upload() -> None:
+    """Keep the uploaded file's bytes in session state (and forget them when the file is removed)."""
+    uploaded = st.session_state.get(uploader_key())
+    if uploaded is None:
+        st.session_state.pop(UPLOAD_KEY, None)
+    else:
+        st.session_state[UPLOAD_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
+    st.session_state.pop(RESULT_KEY, None)
+
+
+def uploader_key() -> str:
+    # A new key after each import gives an empty uploader for the next list.
+    return f"import_file_widget_{st.session_state.get(GENERATION_KEY, 0)}"
+
+
+def choose_module() -> int | None:
+    return ui.module_picker(
+        "import_module",
+        label="Module the list belongs to",
+        empty="There are no modules yet. Add a course and its modules on **Courses and modules** first.",
+    )
+
+
+def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
+    digest = file_hash(upload["data"])
+    cache = st.session_state.setdefault("import_tables", {})
+    if digest not in cache:
+        cache.clear()
+        table = ui.attempt(lambda: read_participant_sheet(upload["data"], upload["name"]))
+        if table is None:
+            return None
+        cache[digest] = table
+    return cache[digest], digest
+
+
+def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
+    detected = detect_columns(table)
+    if detected.tool:
+        st.info(f"This looks like a {detected.tool} export.")
+        if detected.ignored:
+            st.caption("The tool's own columns, not read: " + ", ".join(detected.ignored) + ".")
+    for note in detected.notes:
+        st.caption(note)
+    options = [NOT_USED, *table.columns]
+    with st.expander("Columns: which column holds what (detected; change if wrong)", expanded=not detected.has_name()):
+        fields: dict[str, str] = {}
+        grid = st.columns(3)
+        for position, (name, label) in enumerate(FIELD_LABELS.items()):
+            current = detected.fields.get(name, NOT_USED)
+            chosen = grid[position % 3].selectbox(
+                label, options, index=options.index(current), key=f"map_{digest[:12]}_{name}"
+            )
+            if chosen != NOT_USED:
+                fields[name] = chosen
+        days = st.multiselect(
+            "Attendance day columns (Day 1, Day 2...)",
+            table.columns,
+            default=list(detected.days),
+            key=f"map_{digest[:12]}_days",
+        )
+    numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
+    return ColumnMapping(
+        fields=fields, days=numbered, tool=detected.tool, ignored=list(detected.ignored), notes=list(detected.notes)
+    )
+
+
+def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> ListKind:
+    """Ask what the list is, the detected kind chosen; one sentence says what each kind does."""
+    detected = detect_list_kind(table.columns, mapping)
+    kinds = list(ListKind)
+    kind = st.radio(
+        "What is this list?",
+        kinds,
+        index=kinds.index(detected),
+        format_func=lambda k: LIST_KIND_LABELS[k] + (" (detected)" if k == detected else ""),
+        horizontal=True,
+        key=f"list_kind_{digest[:12]}_{detected.value}",
+    )
+    st.caption(
+        f"Detected as a {LIST_KIND_LABELS[detected].lower()} because {why_detected(detected, table.columns, mapping)}. "
+        f"A {LIST_KIND_LABELS[kind].lower()} holds {LIST_KIND_EFFECTS[kind]}."
+    )
+    return kind
+
+
+def make_plan(
+    table: SheetTable, mapping: ColumnMapping, module_id: int, upload: dict, digest: str, kind: ListKind
+) -> ImportPlan:
+    key = (digest, repr(mapping), module_id, kind.value, st.session_state.get(GENERATION_KEY, 0))
+    cache = st.session_state.setdefault("import_plans", {})
+    if key not in cache:
+        with ui.db() as session, st.spinner("Checking every row…"):
+            plan = build_plan(
+                session,
+                table=table,
+                mapping=mapping,
+                module=get_module_by_id(session, module_id),
+                file_name=upload["name"],
+                file_hash=digest,
+                list_kind=kind,
+            )
+        cache.clear()
+        cache[key] = plan
+    return cache[key]
+
+
+def show_counts(plan: ImportPlan, accepted: set[int]) -> None:
+    counts = plan.counts(accepted)
+    cells = st.columns(6)
+    cells[0].metric("Rows", f"{counts['rows']:,}")
+    cells[1].metric("New people", f"{counts['created']:,}")
+    cells[2].metric("Matched", f"{counts['matched']:,}")
+    cells[3].metric("Probable matches", f"{counts['probable']:,}")
+    cells[4].metric("Repeated in file", f"{counts['repeated']:,}")
+    cells[5].metric("Rows with errors", f"{counts['error_rows']:,}")
+    if counts["probable"]:
+        unticked = counts["probable"] - len(accepted & {planned.row for planned in plan.probable})
+        st.caption(
+            f"Probable matches are counted among the new people until ticked as the same person "
+            f"({unticked:,} not ticked), or among the matched once ticked."
+        )
+
+
+def review_probable(plan: ImportPlan, digest: str) -> set[int]:
+    """Side by side: the sheet's row and the person it may be; ticked rows are taken as the same person."""
+    if not plan.probable:
+        return set()
+    st.subheader("Probable matches")
+    st.write(
+        "These rows look like people already recorded. Tick **Same person** to add the participation to the "
+        "existing record; unticked rows become new people."
+    )
+    frame = probable_pairs(plan)
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        disabled=[column for column in frame.columns if column != "same person"],
+        key=f"probable_{digest[:12]}",
+        width="stretch",
+    )
+    return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
+
+
+def show_preview(plan: ImportPlan, table: SheetTable) -> None:
+    where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
+    st.info(f"{md_text(where)}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    for warning in plan.warnings:
+        st.warning(md_text(warning))
+    frame = preview_rows(plan, limit=PREVIEW_ROWS)
+    colours = frame["status"].map(STATUS_COLOURS)
+    styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
+    st.dataframe(styled, hide_index=True, width="stretch")
+    if len(plan.rows) > PREVIEW_ROWS:
+        st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
+    errors = plan.errors
+    if errors:
+        bad = len({e.row for e in errors})
+        st.error(
+            f"{bad:,} {'row has' if bad == 1 else 'rows have'} errors. Correct them in the file, or import the rest."
+        )
+        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, width="stretch", height=220)
+        st.download_button(
+            "Download the error report (.xlsx)",
+            error_report(table, plan),
+            file_name="import_errors.xlsx",
+            icon=":material/download:",
+        )

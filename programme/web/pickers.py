@@ -1,0 +1,148 @@
+"""Shared widgets: the module picker every page uses, and the choice of a past import to undo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from programme.courses import search as module_search
+from programme.groups.store import participant_counts
+from programme.web.display import md_text, readable
+from programme.web.engine import cached_query
+from programme.web.messages import action
+
+T = TypeVar("T")
+
+
+def module_picker(
+    key: str,
+    *,
+    label: str = "Module",
+    evaluated: bool = False,
+    from_address: bool = False,
+    empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
+    people: bool = False,
+) -> int | None:
+    """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
+
+    It lists the newest modules (module_search.PICKER_LIMIT) with a find box beside it (course code or title,
+    module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
+    comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
+    evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
+    their grants fund (the module chosen before is then dropped if they do not fund it). people: each module's
+    label says how many participants it has, and the first module with participants is chosen first.
+    """
+    find, pick = st.columns([1, 2])
+    search = find.text_input(
+        "Find a module", key=f"{key}_find", placeholder="Course code or title, city or year"
+    ).strip()
+    chosen = st.session_state.get(key)
+    if chosen is None and from_address:
+        wanted = st.query_params.get("module", "")
+        chosen = int(wanted) if wanted.isdigit() else None
+    funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    chosen = follow_search(key, search, chosen, evaluated=evaluated, **funding)
+    include = None if funding else chosen
+    choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
+    if search and not choices.matching:
+        find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title, a city or a year.")
+    elif not choices.labels:
+        st.info(empty)
+    if not choices.labels:
+        return None
+    labels = dict(choices.labels)
+    ids = list(labels)
+    first = ids[0]
+    if people:
+        counts = cached_query(participant_counts, module_ids=tuple(ids))
+        labels = {module: f"{text} · {counts.get(module, 0)} participants" for module, text in labels.items()}
+        first = next((module for module in ids if counts.get(module)), first)
+    if st.session_state.get(key) not in labels:
+        st.session_state[key] = chosen if chosen in labels else first
+    module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
+    if from_address:
+        st.query_params["module"] = str(module_id)
+    if choices.matching > len(ids):
+        pick.caption(
+            f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
+            "type in **Find a module** to narrow."
+        )
+    return module_id
+
+
+def module_or_stop(key: str, **options: Any) -> int:
+    """Draw module_picker(key, **options) and return the chosen module; with none to choose the page stops there
+    (module_picker has said why)."""
+    module_id = module_picker(key, **options)
+    if module_id is None:
+        st.stop()
+    return module_id
+
+
+def follow_search(
+    key: str,
+    search: str,
+    chosen: int | None,
+    *,
+    evaluated: bool = False,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
+) -> int | None:
+    """Return the module to choose under `key`: a new search chooses its first match, unless `chosen` matches it.
+
+    Without this, typing a course code in "Find a module" narrows the list but leaves another course's module
+    selected, and the page goes on showing it.
+    """
+    if search == st.session_state.get(f"{key}_searched", ""):
+        return chosen
+    st.session_state[f"{key}_searched"] = search
+    funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    found = cached_query(module_search.module_choices, search, evaluated=evaluated, **funding) if search else None
+    if found and found.labels and chosen not in found.labels:
+        chosen = st.session_state[key] = next(iter(found.labels))
+    return chosen
+
+
+def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Series], str], effect: str) -> int | None:
+    """Show past imports (a "batch" column, "imported at", "undone at") and a confirmed undo form for the ones
+    not yet undone; return the import to undo once the user confirmed it, else None."""
+    shown = readable(imports, text=["by", "course", "module"], times=["imported at", "undone at"])
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
+    still = imports[imports["undone at"].isna()]
+    if still.empty:
+        return None
+    described = {int(row["batch"]): describe(row) for _, row in still.iterrows()}
+    with st.form(key):
+        batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key=f"{key}_batch")
+        st.caption(effect)
+        sure = st.checkbox("Yes, undo this import", key=f"{key}_sure")
+        submitted = st.form_submit_button("Undo import")
+    if not submitted:
+        return None
+    if not sure:
+        st.warning("Tick the box to confirm.")
+        return None
+    return int(batch_id)
+
+
+def undo_import(
+    imports: pd.DataFrame,
+    *,
+    key: str,
+    describe: Callable[[pd.Series], str],
+    effect: str,
+    undo: Callable[[Session, int], T],
+    message: Callable[[int, T], str],
+    then: Callable[[T], None] | None = None,
+) -> None:
+    """Show past imports with the confirmed undo form (import_to_undo); once confirmed, run undo(session, batch)
+    through action(): its refusal is shown, or message(batch, result) after the rerun."""
+    batch_id = import_to_undo(imports, key=key, describe=describe, effect=effect)
+    if batch_id is not None:
+        action(lambda session: undo(session, batch_id), lambda result: message(batch_id, result), then=then)

@@ -1,0 +1,182 @@
+"""Sign-in: the guard every page calls first, the sign-in and first-administrator forms, the sidebar."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import streamlit as st
+
+from programme.access import accounts, passwords
+from programme.access.accounts import SignedIn
+from programme.core.errors import ProgrammeError
+from programme.core.settings import is_demo
+from programme.models import UserRole
+from programme.web import navigation
+from programme.web.display import md_text
+from programme.web.engine import db
+from programme.web.messages import flash, show_flash
+
+# A signed-in session ends after this long without any interaction.
+INACTIVITY_TIMEOUT_SECONDS = 30 * 60
+_USER_KEY = "signed_in"
+_run = threading.local()  # each script run has its own thread: marks runs that came through the navigation
+ENTRY_SCRIPT = "streamlit_app.py"
+_SEEN_KEY = "last_seen"
+
+
+def current_user() -> SignedIn | None:
+    """Return who is signed in, ending the session after inactivity."""
+    user = st.session_state.get(_USER_KEY)
+    if user is None:
+        return None
+    if time.monotonic() - st.session_state.get(_SEEN_KEY, 0) > INACTIVITY_TIMEOUT_SECONDS:
+        sign_out(reason="You were signed out after 30 minutes without activity.")
+        return None
+    st.session_state[_SEEN_KEY] = time.monotonic()
+    return user
+
+
+def sign_out(reason: str | None = None) -> None:
+    """Forget the signed-in user."""
+    st.session_state.pop(_USER_KEY, None)
+    if reason:
+        st.session_state["signed_out_reason"] = reason
+
+
+@contextmanager
+def navigation_run() -> Iterator[None]:
+    """Mark the current script run as started by streamlit_app.py (not a page address opened directly)."""
+    _run.via_navigation = True
+    try:
+        yield
+    finally:
+        _run.via_navigation = False
+
+
+def guard(page_file: str) -> SignedIn:
+    """Return the signed-in user, or show the sign-in form and stop the page.
+
+    Every page calls this first, as ui.guard(__file__): a page's address opened directly must meet the sign-in
+    form, not data. The role it needs is the one navigation.PAGES declares for it, so it is declared once.
+    """
+    minimum = navigation.role_for(page_file)
+    user = current_user() or _single_sign_on_user()
+    if user is None:
+        with db() as session:
+            has_accounts = accounts.count_users(session) > 0
+        if has_accounts:
+            _login_form()
+        else:
+            _first_admin_form()
+        st.stop()
+    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
+        # Opened by its address on a fresh session: continue through the app, with its navigation.
+        st.switch_page(ENTRY_SCRIPT)
+    if not user.role.at_least(minimum):
+        st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
+        st.stop()
+    _sidebar(user)
+    show_flash()
+    return user
+
+
+def single_sign_on_configured() -> bool:
+    """Return whether the deployment configured an OIDC identity provider ([auth] in secrets)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # noqa: BLE001 - no secrets file at all: the usual offline laptop
+        return False
+
+
+def _single_sign_on_user() -> SignedIn | None:
+    if not single_sign_on_configured() or not st.user.is_logged_in:
+        return None
+    with db() as session:
+        user = accounts.authenticate_external(session, st.user.get("email"))
+    if user is None:
+        st.error("Your organisation account has no Programme Manager account yet; ask an administrator.")
+        return None
+    st.session_state[_USER_KEY] = user
+    st.session_state[_SEEN_KEY] = time.monotonic()
+    return user
+
+
+def _running_in_a_server() -> bool:
+    # AppTest runs page files on their own on purpose; only a real server session is redirected.
+    return st.runtime.exists() and not st.session_state.get("_apptest", False)
+
+
+def _login_form() -> None:
+    st.title("Programme Manager")
+    show_flash()
+    reason = st.session_state.pop("signed_out_reason", None)
+    if reason:
+        st.info(reason)
+    if single_sign_on_configured():
+        st.button("Sign in with your organisation account", on_click=st.login)
+        st.caption("Or sign in with a local account:")
+    with st.form("login"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password")
+        submitted = st.form_submit_button("Log in", type="primary")
+    if submitted:
+        with db() as session:
+            user = accounts.authenticate(session, username, password, client=_client_address())
+        if user is None:
+            # One message for every refusal: unknown, disabled, wrong password or waiting after failures.
+            st.error(accounts.SIGN_IN_REFUSED)
+            return
+        st.session_state[_USER_KEY] = user
+        st.session_state[_SEEN_KEY] = time.monotonic()
+        st.rerun()
+
+
+def _client_address() -> str | None:
+    """Return the address the browser connects from (None on this machine): sign-in waits are counted per client."""
+    try:
+        address = st.context.ip_address
+    except Exception:  # noqa: BLE001 - no connection context (a bare script run): the local client
+        return None
+    return address if isinstance(address, str) else None  # AppTest hands a stand-in object
+
+
+def _first_admin_form() -> None:
+    st.title("Welcome to Programme Manager")
+    st.write("No account exists yet. Create the first administrator account to start.")
+    with st.form("first_admin"):
+        username = st.text_input("Username")
+        password = st.text_input("Password", type="password", help=passwords.POLICY)
+        repeat = st.text_input("Repeat the password", type="password")
+        submitted = st.form_submit_button("Create administrator", type="primary")
+    if not submitted:
+        return
+    if password != repeat:
+        st.error("The two passwords differ.")
+        return
+    try:
+        with db() as session:
+            if accounts.count_users(session) > 0:
+                st.error("An account was created meanwhile; please sign in.")
+                return
+            accounts.add_user(session, username=username, password=password, role=UserRole.ADMIN, by=username)
+    except ProgrammeError as error:
+        st.error(str(error))  # the password policy's own sentence, as written
+        return
+    flash(f"Administrator account {username} created. Sign in with it to start.")
+    st.rerun()
+
+
+def _sidebar(user: SignedIn) -> None:
+    with st.sidebar:
+        st.caption(f"Signed in as **{md_text(user.username)}** ({user.role.value})")
+        if st.button("Log out", key="logout"):
+            sign_out()
+            if single_sign_on_configured() and st.user.is_logged_in:
+                st.logout()
+            st.rerun()
+        with db() as session:
+            if is_demo(session):
+                st.warning("Demo data: synthetic people, not real records.", icon=":material/science:")

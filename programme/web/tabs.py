@@ -1,0 +1,42 @@
+"""Tabs that keep where the user was across reruns, and tabs that run only the open one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import streamlit as st
+
+
+def tabs(labels: Sequence[str], *, key: str) -> Sequence[Any]:
+    """Draw tabs that stay where the user was across reruns (a save, a message above them), unlike plain tabs.
+
+    Every tab's content still runs on each run; use lazy_tabs for tabs whose content is costly.
+    """
+    return st.tabs(list(labels), key=key, on_change="rerun")
+
+
+def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> Sequence[Any]:
+    """Draw tabs that rerun when the user switches, so that a page runs only the open one (`tab.open`).
+
+    A widget not drawn in a run loses its value; `keep` names the keys of widgets in the tabs whose values
+    must survive while their tab is hidden (a search typed in one tab is still there on coming back).
+    """
+    for name in keep:
+        if name in st.session_state:
+            st.session_state[name] = st.session_state[name]
+    return st.tabs(list(labels), key=key, on_change="rerun")
+
+
+# Scrolls the app's main area (and the window) to the top: Streamlit keeps the scroll position across reruns.
+_SCROLL_TO_TOP = """<script>
+for (const area of [window.parent.document.querySelector('[data-testid="stMain"]'),
+                    window.parent.document.scrollingElement]) { if (area) { area.scrollTo(0, 0); } }
+</script>"""
+
+
+def scroll_to_top() -> None:
+    """Show what replaced the content at the top of the page (a profile opened from a card far down the list)."""
+    import streamlit.components.v1 as components
+
+    components.html(_SCROLL_TO_TOP, height=0)
