@@ -108,6 +108,22 @@ GRID_ROW_PX = 35
 GRID_FIRST_CELL_X = 60
 
 
+# How long a loaded machine may take to open a grid cell's editor after Enter.
+CELL_EDITOR_TIMEOUT_MS = 15_000
+_EDITOR_FOCUSED = "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement && document.activeElement.tagName)"
+
+
+def _wait_for_cell_editor(page) -> None:
+    """Wait until the cell's editor (an input) has the focus; press Enter once more if the first was lost."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(_EDITOR_FOCUSED, timeout=CELL_EDITOR_TIMEOUT_MS)
+    except PlaywrightTimeout:
+        page.keyboard.press("Enter")
+        page.wait_for_function(_EDITOR_FOCUSED, timeout=CELL_EDITOR_TIMEOUT_MS)
+
+
 def type_cell(page, grid, row: int, column_index: int, value: str) -> None:
     """Select a grid cell (column_index columns right of the first), open its editor (Enter), fill it as a user
     would, and commit it (Enter). The time picker's <input type=time> takes "09:00"."""
@@ -116,7 +132,7 @@ def type_cell(page, grid, row: int, column_index: int, value: str) -> None:
     for _ in range(column_index):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
-    page.wait_for_timeout(300)
+    _wait_for_cell_editor(page)
     page.locator(":focus").fill(value)
     page.keyboard.press("Enter")
     page.wait_for_timeout(700)
