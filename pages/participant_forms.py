@@ -6,7 +6,6 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from programme.core.errors import ProgrammeError
 from programme.selfservice import links, registration, submissions
 from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.qr import qr_png
@@ -61,14 +60,12 @@ with open_tab:
         several = st.checkbox("Allow several submissions from one browser (a shared tablet)")
         opened = st.form_submit_button("Open the form", type="primary")
     if opened:
-        try:
-            with ui.db() as session:
-                links.open_form(session, module_id=module_id, kind=kind, closes_on=closes, base_url=base_url.strip(),
-                                language=language, allow_multiple=several, by=user.username)  # fmt: skip
-        except ProgrammeError as error:
-            st.error(str(error))
-        else:
-            ui.done(f"The {kind} form is open until {closes.isoformat()}.")
+        ui.action(
+            lambda session: links.open_form(session, module_id=module_id, kind=kind, closes_on=closes,
+                                            base_url=base_url.strip(), language=language, allow_multiple=several,
+                                            by=user.username),
+            f"The {kind} form is open until {closes.isoformat()}.",
+        )  # fmt: skip
     with ui.db() as session:
         forms = links.list_forms(session, module_id)
     if not forms:
@@ -120,13 +117,10 @@ with sent_tab:
             chosen = st.selectbox("Submission to void", live, index=None, placeholder="Choose a number")
             void = st.form_submit_button("Void it")
         if void and chosen is not None:
-            try:
-                with ui.db() as session:
-                    effect = submissions.void_submission(session, chosen, by=user.username)
-            except ProgrammeError as error:
-                st.error(str(error))
-            else:
-                ui.done(f"Submission {chosen} is void: {effect}.")
+            ui.action(
+                lambda session: submissions.void_submission(session, chosen, by=user.username),
+                lambda effect: f"Submission {chosen} is void: {effect}.",
+            )
 
 with review_tab:
     with ui.db() as session:
@@ -155,10 +149,9 @@ with review_tab:
             if discard.button("Discard", key=f"discard_{item['id']}"):
                 decision = "discard"
             if decision:
-                try:
-                    with ui.db() as session:
-                        registration.decide_review(session, item["id"], decision=decision, by=user.username)
-                except ProgrammeError as error:
-                    st.error(str(error))
-                else:
-                    ui.done("Registration settled.")
+                ui.action(
+                    lambda session, number=item["id"], choice=decision: registration.decide_review(
+                        session, number, decision=choice, by=user.username
+                    ),
+                    "Registration settled.",
+                )

@@ -91,7 +91,7 @@ def registration_form() -> None:
     try:
         with ui.db() as session:
             result = registration.submit_registration(session, token, typed, consents, browser=browser,
-                                                      client=ui._client_address())  # fmt: skip
+                                                      client=ui.client_address())  # fmt: skip
     except ProgrammeError as error:
         st.error(str(error))
         return
@@ -127,7 +127,7 @@ def evaluation_form() -> None:
         return
     try:
         with ui.db() as session:
-            submit_evaluation(session, token, answers, browser=browser, client=ui._client_address())
+            submit_evaluation(session, token, answers, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
         st.error(str(error))
         return
@@ -143,7 +143,7 @@ def checkin_form() -> None:
         return
     try:
         with ui.db() as session:
-            day = checkin.submit_checkin(session, token, code, browser=browser, client=ui._client_address())
+            day = checkin.submit_checkin(session, token, code, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
         st.error(str(error))
         return

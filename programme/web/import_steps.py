@@ -1,16 +1,19 @@
-"""The Import participants page's steps between the upload and the import: columns, the kind of list, the plan,
-its preview, its probable matches and its counts."""
+"""The Import participants page's steps between the upload and the import: the tool, the columns, the kind of
+list, the values not recognised (remembered), the plan, its preview, its probable matches, its counts, the import."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from programme.courses.lookup import module_ref
 from programme.importing import (
     FIELD_LABELS,
     ColumnMapping,
     ImportPlan,
+    ImportResult,
     RowStatus,
+    apply_plan,
     build_plan,
     detect_columns,
     file_hash,
@@ -20,6 +23,8 @@ from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
 from programme.importing.preview import preview_rows, probable_pairs
+from programme.importing.profiles import PROFILES
+from programme.importing.value_mappings import MAPPABLE, remember_mappings
 from programme.planning.agenda import get_module_by_id
 from programme.sheets import SheetTable
 from programme.web import ui
@@ -30,6 +35,9 @@ UPLOAD_KEY = "import_upload"
 RESULT_KEY = "import_result"
 GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached plans are then stale
 NOT_USED = "— not used —"
+NONE_TOOL = "none (a list typed by hand)"
+LEAVE_UNKNOWN = "— leave not recorded —"
+TOOL_NAMES = [profile.name for profile in PROFILES]
 # Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
 PREVIEW_ROWS = 2_000
 STATUS_COLOURS = {
@@ -76,12 +84,30 @@ def read_upload(upload: dict) -> tuple[SheetTable, str] | None:
     return cache[digest], digest
 
 
+def choose_tool(table: SheetTable, digest: str) -> str | None:
+    """Show the tool recognised and let the user name another (or none); return the tool to read the list as."""
+    detected = detect_columns(table).tool
+    if detected:
+        st.info(f"This looks like a {detected} export.")
+    options = [detected or NONE_TOOL, *[name for name in TOOL_NAMES if name != detected]]
+    if detected:
+        options.append(NONE_TOOL)
+    chosen = st.selectbox(
+        "The tool the list comes from",
+        options,
+        format_func=lambda name: f"{name} (detected)" if name == detected else name,
+        key=f"tool_{digest[:12]}",
+        help="The tool's own columns are set aside and its columns read as it writes them. Change it when the "
+        "list was recognised wrongly.",
+    )
+    return "none" if chosen == NONE_TOOL else chosen
+
+
 def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
-    detected = detect_columns(table)
-    if detected.tool:
-        st.info(f"This looks like a {detected.tool} export.")
-        if detected.ignored:
-            st.caption("The tool's own columns, not read: " + ", ".join(detected.ignored) + ".")
+    tool = choose_tool(table, digest)
+    detected = detect_columns(table, tool=tool)
+    if detected.tool and detected.ignored:
+        st.caption("The tool's own columns, not read: " + ", ".join(detected.ignored) + ".")
     for note in detected.notes:
         st.caption(note)
     options = [NOT_USED, *table.columns]
@@ -91,7 +117,7 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
         for position, (name, label) in enumerate(FIELD_LABELS.items()):
             current = detected.fields.get(name, NOT_USED)
             chosen = grid[position % 3].selectbox(
-                label, options, index=options.index(current), key=f"map_{digest[:12]}_{name}"
+                label, options, index=options.index(current), key=f"map_{digest[:12]}_{tool}_{name}"
             )
             if chosen != NOT_USED:
                 fields[name] = chosen
@@ -99,9 +125,12 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
             "Attendance day columns (Day 1, Day 2...)",
             table.columns,
             default=list(detected.days),
-            key=f"map_{digest[:12]}_days",
+            key=f"map_{digest[:12]}_{tool}_days",
         )
-    numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
+        numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
+        roles = ColumnMapping(fields=fields, days=numbered, ignored=list(detected.ignored))
+        st.caption("What each column of the list is read as:")
+        st.dataframe(pd.DataFrame(roles.roles(table.columns)), hide_index=True, width="stretch")
     return ColumnMapping(
         fields=fields, days=numbered, tool=detected.tool, ignored=list(detected.ignored), notes=list(detected.notes)
     )
@@ -124,6 +153,37 @@ def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> 
         f"A {LIST_KIND_LABELS[kind].lower()} holds {LIST_KIND_EFFECTS[kind]}."
     )
     return kind
+
+
+def map_unknown_values(plan: ImportPlan, digest: str, *, by: str) -> None:
+    """The values of gender or organisation type nothing recognised: the user maps each once, and the
+    organisation remembers it for later imports (saved, audited, then the list is checked again)."""
+    unknown = [found for found in plan.unknown if found.field_name in MAPPABLE and found.counts]
+    if not unknown:
+        return
+    st.subheader("Values not recognised")
+    st.write(
+        "These values are imported as not recorded unless you say what they mean. What you choose is remembered "
+        "for later imports."
+    )
+    chosen: dict[str, dict[str, str]] = {}
+    for found in unknown:
+        values = [member.value for member in MAPPABLE[found.field_name]]
+        for text, count in found.counts.items():
+            picked = st.selectbox(
+                md_text(f"{found.column}: '{text}' ({count} {'row' if count == 1 else 'rows'})"),
+                [LEAVE_UNKNOWN, *values],
+                # Keyed by the value itself: once one is remembered, the others keep their own choices.
+                key=f"value_{digest[:12]}_{found.field_name}_{text}",
+            )
+            if picked != LEAVE_UNKNOWN:
+                chosen.setdefault(found.field_name, {})[text] = picked
+    if st.button("Remember these values and check the list again", disabled=not chosen, key="remember_values"):
+        ui.action(
+            lambda session: sum(remember_mappings(session, name, texts, by=by) for name, texts in chosen.items()),
+            lambda saved: f"{saved} value(s) remembered; the list was checked again.",
+            then=lambda _: st.session_state.pop("import_plans", None),
+        )
 
 
 def make_plan(
@@ -208,3 +268,45 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
             file_name="import_errors.xlsx",
             icon=":material/download:",
         )
+
+
+def run_import(plan: ImportPlan, accepted: set[int], skip_invalid: bool, *, by: str) -> None:
+    """Import the plan with a progress bar; the result is shown after the rerun (show_result)."""
+    bar = st.progress(0.0, text="Importing…")
+
+    def keep(result: ImportResult) -> None:
+        st.session_state[RESULT_KEY] = result
+        st.session_state[GENERATION_KEY] = st.session_state.get(GENERATION_KEY, 0) + 1
+        st.session_state.pop(UPLOAD_KEY, None)
+
+    ui.action(
+        lambda session: apply_plan(
+            session,
+            plan=plan,
+            username=by,
+            accepted=accepted,
+            skip_invalid=skip_invalid,
+            progress=lambda share, text: bar.progress(min(1.0, share), text=text),
+        ),
+        "",
+        then=keep,
+    )
+    bar.empty()  # reached only when the import was refused (the message is shown)
+
+
+def show_result() -> None:
+    result = st.session_state.get(RESULT_KEY)
+    if result is None:
+        return
+    st.success(
+        f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
+        f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
+        + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
+        + f" The list was taken as a {LIST_KIND_LABELS[ListKind(result.list_kind)].lower()}."
+    )
+
+
+def module_name(module_id: int) -> str:
+    """Return "CODE · Module N": the import's button says where the list goes."""
+    with ui.db() as session:
+        return module_ref(session, module_id).heading

@@ -124,7 +124,7 @@ def _login_form() -> None:
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
         with db() as session:
-            user = accounts.authenticate(session, username, password, client=_client_address())
+            user = accounts.authenticate(session, username, password, client=client_address())
         if user is None:
             # One message for every refusal: unknown, disabled, wrong password or waiting after failures.
             st.error(accounts.SIGN_IN_REFUSED)
@@ -134,7 +134,7 @@ def _login_form() -> None:
         st.rerun()
 
 
-def _client_address() -> str | None:
+def client_address() -> str | None:
     """Return the address the browser connects from (None on this machine): sign-in waits are counted per client."""
     try:
         address = st.context.ip_address

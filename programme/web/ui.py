@@ -9,6 +9,7 @@ from programme.web.engine import cached_headline, cached_query, db, engine
 from programme.web.messages import action, attempt, done, flash, forget, heading, show_error, show_flash
 from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
 from programme.web.signin import (
+    client_address,
     current_user,
     guard,
     navigation_run,
@@ -22,6 +23,7 @@ __all__ = [
     "attempt",
     "cached_headline",
     "cached_query",
+    "client_address",
     "current_user",
     "db",
     "done",

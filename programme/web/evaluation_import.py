@@ -1,0 +1,169 @@
+"""The Forms and entry page's import of a survey export: the upload kept, the tool, each column's role, the rating
+labels' order, the preview and the import; the module's past imports with undo."""
+
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from programme.evaluations import EvaluationImport, apply_evaluations, plan_evaluations
+from programme.evaluations.columns import COLUMN_ROLES
+from programme.evaluations.scales import SCALE_SIZE
+from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
+from programme.intake.tools import PROFILES as TOOL_PROFILES
+from programme.web import ui
+from programme.web.display import md_text
+
+EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): every step after the upload reads it
+AS_DETECTED = "as detected"
+NO_TOOL = "none (a sheet typed by hand)"
+ROLE_WORDS = {
+    "rating": "a rating question",
+    "text": "a text question",
+    "meta": "not imported (the tool's own column)",
+    "identity": "who answered",
+    "submitted": "the submission time",
+    "response id": "the response's id",
+}
+
+
+def remember_export(key: str) -> None:
+    """Keep the uploaded export's bytes in session state (and forget them when the file is removed)."""
+    uploaded = st.session_state.get(key)
+    if uploaded is None:
+        st.session_state.pop(EXPORT_KEY, None)
+    else:
+        st.session_state[EXPORT_KEY] = {"name": uploaded.name, "data": uploaded.getvalue()}
+
+
+def choose_tool(detected: str | None, digest: str) -> str | None:
+    """Say which tool the export looks like and let the user name another; return the --tool equivalent."""
+    if detected:
+        st.info(f"This looks like a {detected} export.")
+    options = [detected or NO_TOOL, *[tool.name for tool in TOOL_PROFILES if tool.name != detected]]
+    if detected:
+        options.append(NO_TOOL)
+    chosen = st.selectbox("The survey tool", options, key=f"evaluation_tool_{digest}",
+                          format_func=lambda name: f"{name} (detected)" if name == detected else name)  # fmt: skip
+    return None if chosen == detected else ("none" if chosen == NO_TOOL else chosen)
+
+
+def choose_roles(preview, digest: str) -> dict[str, str]:
+    """Let the user give a column another role than the one detected. Return {header: role}."""
+    headers = [item["header"] for item in preview.columns]
+    with st.expander("Change what a column is read as"):
+        column = st.selectbox("Column", headers, key=f"role_column_{digest}")
+        current = next(item["role"] for item in preview.columns if item["header"] == column)
+        st.selectbox(f"Read as (detected: {current})", [AS_DETECTED, *COLUMN_ROLES], key=f"role_{digest}_{column}",
+                     format_func=lambda role: ROLE_WORDS.get(role, role))  # fmt: skip
+    roles = {header: st.session_state.get(f"role_{digest}_{header}", AS_DETECTED) for header in headers}
+    return {header: role for header, role in roles.items() if role != AS_DETECTED}
+
+
+def order_labels(unknown: dict[str, list[str]], digest: str) -> list[str] | None:
+    """The order picker for rating labels no scale we know holds: five places, lowest first."""
+    labels = list(dict.fromkeys(label for found in unknown.values() for label in found))
+    st.warning(md_text(
+        f"The rating labels {', '.join(repr(label) for label in labels)} are not a scale we know. Put them in order, "
+        "lowest first (type a label the file does not use in its place)."
+    ))  # fmt: skip
+    places = st.columns(SCALE_SIZE)
+    picked = [
+        places[place].selectbox(f"{place + 1}" + (" (lowest)" if place == 0 else " (highest)" if place == SCALE_SIZE - 1
+                                else ""), labels, index=None, accept_new_options=True,
+                                key=f"label_{digest}_{place}")
+        for place in range(SCALE_SIZE)
+    ]  # fmt: skip
+    return picked if all(picked) and len(set(picked)) == SCALE_SIZE else None
+
+
+def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImport, dict[str, str], list[str] | None]:
+    """Plan the import with the user's choices (the tool, each column's role, the labels' order), showing them;
+    return the plan, the roles chosen and the labels used."""
+    with ui.db() as session:
+        preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
+        tool = choose_tool(preview.tool, digest)
+        if tool is not None:
+            plan_args["tool_name"] = tool
+            preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
+        table = st.empty()  # what each column is read as, once the user's choices are applied
+        roles = choose_roles(preview, digest)
+        labels = custom or None
+        if preview.unknown_labels:
+            labels = order_labels(preview.unknown_labels, digest) or labels
+        if roles or labels != (custom or None):
+            preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
+        table.dataframe(preview.columns_table(), hide_index=True, width="stretch")
+    return preview, roles, labels
+
+
+def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None:
+    """Preview the export (the tool, each column's role, the labels' order), then import it."""
+    digest = hashlib.sha256(upload["data"]).hexdigest()[:12]
+    plan_args = {"data": upload["data"], "filename": upload["name"], "module_id": module_id}
+    planned = ui.attempt(lambda: _preview(plan_args, custom, digest))
+    if planned is None:
+        return
+    preview, roles, labels = planned
+    counts = st.columns(4)
+    counts[0].metric("Rows", preview.rows)
+    counts[1].metric("New responses", preview.created)
+    counts[2].metric("Already imported or repeated", preview.skipped)
+    counts[3].metric("New questions", preview.questions_added)
+    if roles:
+        st.caption("Read as you chose: " + ", ".join(f"{header}: {ROLE_WORDS[role]}" for header, role in roles.items()))
+    for warning in preview.warnings:
+        st.warning(md_text(warning))
+    if preview.errors:
+        st.error(f"{len(preview.errors)} answers cannot be read; nothing will be imported until they are fixed.")
+        st.dataframe([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
+    elif preview.created == 0:
+        st.info("Every response in this file is already imported.")
+    elif st.button(f"Import {preview.created} responses", type="primary", key="import_evaluations"):
+        ui.action(
+            lambda session: apply_evaluations(
+                session, plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles), by=by
+            ),
+            "",  # the count is shown under the uploader after the rerun
+            then=_imported,
+        )
+
+
+def _imported(done: EvaluationImport) -> None:
+    """After an import: an empty uploader, and the count of responses imported to show."""
+    st.session_state["evaluation_upload"] = st.session_state["evaluation_upload"] + 1
+    st.session_state.pop(EXPORT_KEY, None)
+    st.session_state["evaluation_imported"] = done.created
+
+
+def past_imports(module_id: int, *, by: str) -> None:
+    """This module's evaluation imports, and undo for one of them."""
+    with ui.db() as session:
+        imports = evaluation_imports(session, module_id=module_id)
+    st.subheader("Past imports of this module")
+    if imports.empty:
+        st.caption("No evaluation export has been imported into this module yet.")
+        return
+    ui.undo_import(
+        imports.drop(columns=["course", "module"]),
+        key="undo_evaluation",
+        describe=lambda row: (
+            f"Import {row['batch']}: {row['file']}, {row['responses']} responses ({row['imported at']:%d %b %Y})"
+        ),
+        effect="Undo removes the responses the import added, and the questions it added unless paper forms use them.",
+        undo=lambda session, batch_id: undo_evaluation_import(session, batch_id=batch_id, username=by),
+        message=undone_message,
+    )
+
+
+def undone_message(batch_id: int, undone: dict) -> str:
+    """What an undo removed, in one sentence."""
+    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
+    if undone["questions_removed"]:
+        removed += f", {undone['questions_removed']} questions removed"
+    if undone["questions_kept"]:
+        removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
+    if undone["form_removed"]:
+        removed += ", and the form it created"
+    return removed + "."
