@@ -108,31 +108,37 @@ GRID_ROW_PX = 35
 GRID_FIRST_CELL_X = 60
 
 
-# How long a loaded machine may take to open a grid cell's editor after Enter.
-CELL_EDITOR_TIMEOUT_MS = 15_000
+# How long a loaded machine may take to open a grid cell's editor after Enter, and how often the cell is chosen
+# again when it did not open (a rerun that redraws the grid can swallow the click or the key).
+CELL_EDITOR_TIMEOUT_MS = 5_000
+CELL_EDITOR_TRIES = 4
 _EDITOR_FOCUSED = "() => ['INPUT', 'TEXTAREA'].includes(document.activeElement && document.activeElement.tagName)"
 
 
-def _wait_for_cell_editor(page) -> None:
-    """Wait until the cell's editor (an input) has the focus; press Enter once more if the first was lost."""
+def _open_cell_editor(page, grid, row: int, column_index: int) -> None:
+    """Select the cell, open its editor with Enter and wait until its input has the focus; choose it again if not."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    try:
-        page.wait_for_function(_EDITOR_FOCUSED, timeout=CELL_EDITOR_TIMEOUT_MS)
-    except PlaywrightTimeout:
+    for attempt in range(CELL_EDITOR_TRIES):
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + GRID_FIRST_CELL_X, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
+        for _ in range(column_index):
+            page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")
-        page.wait_for_function(_EDITOR_FOCUSED, timeout=CELL_EDITOR_TIMEOUT_MS)
+        try:
+            page.wait_for_function(_EDITOR_FOCUSED, timeout=CELL_EDITOR_TIMEOUT_MS)
+            return
+        except PlaywrightTimeout:
+            if attempt == CELL_EDITOR_TRIES - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
 
 
 def type_cell(page, grid, row: int, column_index: int, value: str) -> None:
     """Select a grid cell (column_index columns right of the first), open its editor (Enter), fill it as a user
     would, and commit it (Enter). The time picker's <input type=time> takes "09:00"."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + GRID_FIRST_CELL_X, box["y"] + GRID_ROW_PX * (row + 1) + GRID_ROW_PX / 2)
-    for _ in range(column_index):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    _wait_for_cell_editor(page)
+    _open_cell_editor(page, grid, row, column_index)
     page.locator(":focus").fill(value)
     page.keyboard.press("Enter")
     page.wait_for_timeout(700)

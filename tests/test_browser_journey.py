@@ -86,10 +86,25 @@ def metric(page, label: str) -> str:
     return box.locator("[data-testid='stMetricValue']").inner_text()
 
 
+# A download button whose file is made on the click: a rerun that redraws the page as the click lands can
+# swallow it, as a person would see nothing happen and click again; the test does the same, a few times.
+DOWNLOAD_TRIES = 3
+DOWNLOAD_WAIT_MS = 30_000
+
+
 def download(page, name: str) -> bytes:
-    with page.expect_download(timeout=TIMEOUT_MS) as started:
-        page.get_by_role("button", name=name).click()
-    return Path(started.value.path()).read_bytes()
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(DOWNLOAD_TRIES):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=DOWNLOAD_WAIT_MS) as started:
+                page.get_by_role("button", name=name).click()
+            return Path(started.value.path()).read_bytes()
+        except PlaywrightTimeout:
+            if attempt == DOWNLOAD_TRIES - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def no_exception(page) -> None:
