@@ -91,6 +91,7 @@ def test_a_phone_evaluates_with_one_tap_per_rating(phone, forms_app: dict) -> No
 def test_no_link_a_wrong_one_or_a_closed_form_shows_nothing(phone, forms_app: dict) -> None:
     phone.goto(forms_app["base"])
     wait_idle(phone)
+    phone.get_by_label("Username").wait_for(timeout=TIMEOUT_MS)  # drawn after the script's first run
     assert phone.get_by_label("Username").count() == 1  # the sign-in form, and no data
     assert phone.locator("[data-testid='stMetric']").count() == 0
     phone.goto(f"{forms_app['base']}/?form=not-a-valid-form-token")
