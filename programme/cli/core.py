@@ -1,10 +1,11 @@
-"""Commands of the foundation: init, demo, course, module, stats (accounts: programme/cli/users.py)."""
+"""Commands of the foundation: init, demo, course, module, stats, rebuild-summaries (accounts: programme/cli/users.py)."""
 
 from __future__ import annotations
 
 import argparse
 import time
 
+from programme import summaries
 from programme.cli.common import iso_date, print_json, ready_engine
 from programme.core import schema
 from programme.core.db import make_engine, session_scope
@@ -14,6 +15,7 @@ from programme.demo.generator import DEMO_SEED
 from programme.demo.scale import load_scale
 from programme.models import Scope
 from programme.reach import registration_totals, stats
+from programme.summaries import Changes
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
@@ -52,6 +54,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     module_add.add_argument("--city", required=True)
     module_add.add_argument("--country", required=True, help="ISO alpha-2/alpha-3 code or a name")
     module_add.set_defaults(handler=run_module_add)
+
+    rebuild = subparsers.add_parser(
+        "rebuild-summaries",
+        help="recompute the dashboards' summary tables from the raw rows (after a restore, to repair)",
+    )
+    rebuild.add_argument(
+        "--check", action="store_true", help="only compare the summaries with the raw rows (exit 1 if they differ)"
+    )
+    rebuild.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    rebuild.set_defaults(handler=run_rebuild_summaries)
 
     stats_parser = subparsers.add_parser("stats", help="reach figures")
     stats_parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -102,6 +114,40 @@ def run_scale_demo(args: argparse.Namespace) -> int:
         f"{counts['evaluation_answer']:,} answers."
     )
     return 0
+
+
+def run_rebuild_summaries(args: argparse.Namespace) -> int:
+    engine = ready_engine()
+    started = time.perf_counter()
+    rebuilt: Changes | None = None
+    if not args.check:
+        with session_scope(engine) as session:
+            rebuilt = summaries.rebuild(session)
+    with session_scope(engine) as session:
+        differences = summaries.check(session)
+    seconds = round(time.perf_counter() - started, 2)
+    wrong = {name: lines for name, lines in differences.items() if lines}
+    if args.json:
+        print_json(
+            {
+                "rebuilt": rebuilt is not None,
+                "modules": len(rebuilt.modules) if rebuilt else None,
+                "summaries": summaries.registered(),
+                "differences": wrong,
+                "seconds": seconds,
+            }
+        )
+    else:
+        if rebuilt is not None:
+            print(f"Summaries rebuilt for {len(rebuilt.modules):,} modules in {seconds} s.")
+        for name, lines in wrong.items():
+            for line in lines[:20]:
+                print(f"{name}: {line}")
+            if len(lines) > 20:
+                print(f"{name}: … and {len(lines) - 20} more differences")
+        if not wrong:
+            print("Every summary equals the figures computed from the raw rows.")
+    return 1 if wrong else 0
 
 
 def run_course_add(args: argparse.Namespace) -> int:

@@ -51,6 +51,10 @@ def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-un
 def make_engine(url: str | None = None) -> Engine:
     """Return an engine for url (default: database_url()), configured for safe concurrent use."""
     url = normalise_url(url) if url else database_url()
+    # Every session's writes keep the summary tables true (the one upward import of core: the listeners must be
+    # in place wherever an engine is made, whichever area then writes).
+    import programme.summaries  # noqa: F401
+
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

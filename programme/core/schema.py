@@ -35,6 +35,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+    if revision == "head":
+        # Summary tables made or changed by this upgrade are filled from the raw rows (programme/summaries/).
+        from programme.summaries.upkeep import ensure_current
+
+        ensure_current(engine)
 
 
 def is_up_to_date(engine: Engine) -> bool:

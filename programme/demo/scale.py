@@ -37,6 +37,7 @@ from programme.demo.scale_people import (
     plan_people,
 )
 from programme.models import NetworkKind, NetworkRole, OutcomeKind
+from programme.summaries import touch_everything
 
 PEOPLE_CHUNK = 50_000
 # The tables of millions of rows: their secondary indexes are built once, after the load.
@@ -102,6 +103,7 @@ def load_scale(session: Session, *, people: int, seed: int, progress: Progress |
     reset_sequences(session)
     set_setting(session, DEMO_MARKER, "yes")
     session.flush()
+    touch_everything(session)  # the summaries are computed once, at the commit
     return counts
 
 

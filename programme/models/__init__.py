@@ -44,8 +44,10 @@ from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
 from .selfservice import CheckinCode, ConsentRecord, FormLink, FormSubmission, RegistrationReview
+from .summaries import DataVersion
 
 __all__ = [
+    "DataVersion",
     "CIVIL_SOCIETY",
     "Scope",
     "PartnerRole",

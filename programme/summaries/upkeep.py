@@ -1,0 +1,331 @@
+"""Figures kept as the data changes: what a write touched is refreshed in the same transaction, at commit.
+
+A write says what it changed with `touch(session, modules=..., people=...)`; ORM objects added, changed or
+deleted through the session are noticed on their own (participations, responses, answers, people, organisations,
+agenda sessions, modules). At commit, every registered refresher recomputes its summary rows for the touched
+modules and people from their raw rows, and each touched scope's `data_version` moves, so that only the cached
+figures about what changed are recomputed. A rollback forgets the touches with the rest of the transaction.
+
+Bulk writes (Core `insert`/`update`/`delete` executed on the session) are not noticed: they must call touch().
+`python -m programme rebuild-summaries` recomputes everything from raw rows.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session
+
+from programme.models import (
+    AgendaSession,
+    Answer,
+    DataVersion,
+    EvaluationForm,
+    Module,
+    Organisation,
+    Participation,
+    Person,
+    Question,
+    Response,
+    SessionFacilitator,
+)
+
+_PENDING = "programme.summaries.pending"
+PEOPLE_SCOPE = "people"
+CATALOGUE_SCOPE = "catalogue"
+
+
+@dataclass
+class Changes:
+    """What a transaction touched: the modules whose figures and the people whose person-level rows may move."""
+
+    modules: set[int] = field(default_factory=set)
+    people: set[int] = field(default_factory=set)
+    forms: set[int] = field(default_factory=set)
+    responses: set[int] = field(default_factory=set)
+    organisations: set[int] = field(default_factory=set)
+    agenda_sessions: set[int] = field(default_factory=set)
+    catalogue: bool = False
+    everything: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.modules
+            or self.people
+            or self.forms
+            or self.responses
+            or self.organisations
+            or self.agenda_sessions
+            or self.catalogue
+            or self.everything
+        )
+
+
+Refresher = Callable[[Session, Changes], None]
+# A check compares every figure its summary tables hold with the same figure computed from the raw rows and returns
+# one line per difference (empty: they agree).
+Checker = Callable[[Session], list[str]]
+_REFRESHERS: dict[str, Refresher] = {}
+_CHECKERS: dict[str, Checker] = {}
+
+
+def register(name: str, refresher: Refresher, checker: Checker) -> None:
+    """Add (or replace) a summary: its refresher is called at commit with the resolved Changes (modules and people
+    complete; `everything` set for a rebuild), its checker by `check()`."""
+    _REFRESHERS[name] = refresher
+    _CHECKERS[name] = checker
+
+
+def registered() -> list[str]:
+    """The names of the summaries kept."""
+    return sorted(_REFRESHERS)
+
+
+def check(session: Session) -> dict[str, list[str]]:
+    """Every summary's differences from its raw rows, by summary name (all lists empty: the summaries are true)."""
+    return {name: checker(session) for name, checker in sorted(_CHECKERS.items())}
+
+
+def pending(session: Session) -> Changes:
+    """The changes noted so far in this session's transaction."""
+    changes = session.info.get(_PENDING)
+    if changes is None:
+        changes = session.info[_PENDING] = Changes()
+    return changes
+
+
+def touch(
+    session: Session,
+    modules: Iterable[int] = (),
+    people: Iterable[int] = (),
+    *,
+    forms: Iterable[int] = (),
+    catalogue: bool = False,
+) -> None:
+    """Note that this transaction changed these modules' figures / these people's rows (refreshed at commit)."""
+    session.connection()  # begin the transaction now, so that its rollback forgets the touch
+    changes = pending(session)
+    changes.modules.update(int(m) for m in modules if m is not None)
+    changes.people.update(int(p) for p in people if p is not None)
+    changes.forms.update(int(f) for f in forms if f is not None)
+    changes.catalogue = changes.catalogue or catalogue
+
+
+def touch_everything(session: Session) -> None:
+    """Note that every figure may have moved (a restore, the demo, a rebuild)."""
+    session.connection()
+    pending(session).everything = True
+
+
+def _note_object(changes: Changes, obj: object) -> None:
+    if isinstance(obj, Participation):
+        changes.modules.add(obj.module_id)
+        changes.people.add(obj.person_id)
+    elif isinstance(obj, Person):
+        if obj.id is not None:
+            changes.people.add(obj.id)
+    elif isinstance(obj, Response):
+        changes.forms.add(obj.form_id)
+        if obj.person_id is not None:
+            changes.people.add(obj.person_id)
+    elif isinstance(obj, Answer):
+        changes.responses.add(obj.response_id)
+    elif isinstance(obj, (Question, EvaluationForm)):
+        changes.forms.add(obj.id if isinstance(obj, EvaluationForm) else obj.form_id)
+    elif isinstance(obj, Organisation):
+        if obj.id is not None:
+            changes.organisations.add(obj.id)
+    elif isinstance(obj, AgendaSession):
+        changes.modules.add(obj.module_id)
+    elif isinstance(obj, SessionFacilitator):
+        changes.agenda_sessions.add(obj.session_id)
+        changes.people.add(obj.person_id)
+    elif isinstance(obj, Module):
+        changes.catalogue = True
+        if obj.id is not None:
+            changes.modules.add(obj.id)
+
+
+def _before_flush(session: Session, _context: object, _instances: object) -> None:
+    objects = [*session.new, *session.dirty, *session.deleted]
+    if not objects:
+        return
+    changes = pending(session)
+    for obj in objects:
+        if obj in session.dirty and not session.is_modified(obj, include_collections=False):
+            continue
+        _note_object(changes, obj)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    # New people and modules have their ids only after the flush.
+    changes = session.info.get(_PENDING)
+    if changes is None:
+        return
+    for obj in session.new:
+        if isinstance(obj, Person) and obj.id is not None:
+            changes.people.add(obj.id)
+        elif isinstance(obj, Module) and obj.id is not None:
+            changes.modules.add(obj.id)
+
+
+_CHUNK = 5000
+
+
+def _in_chunks(session: Session, select: Callable[[list[int]], sa.Select], ids: set[int]) -> set:
+    """Run a look-up over many ids in chunks (SQLite and PostgreSQL bound the number of parameters)."""
+    found: set = set()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        found.update(session.execute(select(ordered[start : start + _CHUNK])).all())
+    return found
+
+
+def resolve(session: Session, changes: Changes) -> Changes:
+    """Complete the touched modules and people: forms, responses, sessions and organisations lead to modules;
+    people lead to the modules they took part in (their attributes feed those modules' figures)."""
+    modules, people = set(changes.modules), set(changes.people)
+    if changes.everything:
+        modules.update(session.scalars(sa.select(Module.id)))
+    forms = set(changes.forms)
+    if changes.responses:
+        rows = _in_chunks(
+            session,
+            lambda ids: sa.select(Response.form_id, Response.person_id).where(Response.id.in_(ids)),
+            changes.responses,
+        )
+        forms.update(row[0] for row in rows)
+        people.update(row[1] for row in rows if row[1] is not None)
+    if forms:
+        rows = _in_chunks(
+            session, lambda ids: sa.select(EvaluationForm.module_id).where(EvaluationForm.id.in_(ids)), forms
+        )
+        modules.update(row[0] for row in rows)
+    if changes.agenda_sessions:
+        rows = _in_chunks(
+            session,
+            lambda ids: sa.select(AgendaSession.module_id).where(AgendaSession.id.in_(ids)),
+            changes.agenda_sessions,
+        )
+        modules.update(row[0] for row in rows)
+    if changes.organisations:
+        rows = _in_chunks(
+            session, lambda ids: sa.select(Person.id).where(Person.organisation_id.in_(ids)), changes.organisations
+        )
+        people.update(row[0] for row in rows)
+    if people:
+        rows = _in_chunks(
+            session,
+            lambda ids: sa.select(Participation.module_id).where(Participation.person_id.in_(ids)).distinct(),
+            people,
+        )
+        modules.update(row[0] for row in rows)
+    return Changes(
+        modules=modules,
+        people=people,
+        forms=forms,
+        responses=set(changes.responses),
+        organisations=set(changes.organisations),
+        agenda_sessions=set(changes.agenda_sessions),
+        catalogue=changes.catalogue,
+        everything=changes.everything,
+    )
+
+
+def apply(session: Session, changes: Changes) -> Changes:
+    """Refresh every summary for these changes and move their data versions (inside the caller's transaction)."""
+    resolved = resolve(session, changes)
+    for refresher in _REFRESHERS.values():
+        refresher(session, resolved)
+    scopes = [f"module:{m}" for m in sorted(resolved.modules)]
+    if resolved.people or resolved.everything:
+        scopes.append(PEOPLE_SCOPE)
+    if resolved.catalogue or resolved.everything:
+        scopes.append(CATALOGUE_SCOPE)
+    if resolved.everything:
+        scopes.append("everything")
+    bump(session, scopes)
+    return resolved
+
+
+def bump(session: Session, scopes: Iterable[str]) -> None:
+    """Move each scope's data version by one (made at its first change)."""
+    scopes = sorted(set(scopes))
+    if not scopes:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = DataVersion.__table__
+    for start in range(0, len(scopes), 500):
+        chunk = scopes[start : start + 500]
+        statement = insert(table).values([{"scope": scope, "version": 1} for scope in chunk])
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.scope], set_={"version": table.c.version + 1}
+        )
+        session.execute(statement)
+
+
+def _before_commit(session: Session) -> None:
+    # The commit flushes after this hook: flush first, so that what is still pending is noted too.
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    changes = session.info.pop(_PENDING, None)
+    if changes:
+        with session.no_autoflush:
+            apply(session, changes)
+        session.flush()
+        session.info.pop(_PENDING, None)
+
+
+def _after_soft_rollback(session: Session, _previous_transaction: object) -> None:
+    session.info.pop(_PENDING, None)
+
+
+_LISTENERS = (
+    ("before_flush", _before_flush),
+    ("after_flush", _after_flush),
+    ("before_commit", _before_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+)
+
+
+def install() -> None:
+    """Listen on every ORM session (idempotent)."""
+    for name, listener in _LISTENERS:
+        if not sa.event.contains(OrmSession, name, listener):
+            sa.event.listen(OrmSession, name, listener)
+
+
+FORMAT_SCOPE = "summaries-format"
+
+
+def format_version() -> int:
+    """A number that changes whenever the set of kept summaries changes (a release adding one)."""
+    return zlib.crc32(",".join(registered()).encode()) & 0x7FFFFFFF
+
+
+def ensure_current(engine: Engine) -> bool:
+    """Rebuild every summary when the database's were made by a release keeping other ones (or none: an upgrade
+    from before summaries existed); return whether it rebuilt. Called after each upgrade to the newest schema."""
+    with Session(engine, expire_on_commit=False) as session:
+        stored = session.get(DataVersion, FORMAT_SCOPE)
+        if stored is not None and stored.version == format_version():
+            return False
+        rebuild(session)
+        stored = session.get(DataVersion, FORMAT_SCOPE) or DataVersion(scope=FORMAT_SCOPE)
+        stored.version = format_version()
+        session.add(stored)
+        session.commit()
+    return True
+
+
+def rebuild(session: Session) -> Changes:
+    """Recompute every summary from the raw rows (after a restore, or to repair); returns what was refreshed."""
+    session.info.pop(_PENDING, None)
+    return apply(session, Changes(everything=True))
