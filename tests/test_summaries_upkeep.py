@@ -27,7 +27,11 @@ def two_modules(engine: Engine) -> tuple[int, int, int]:
         person = session.scalars(
             sa.select(Participation.person_id)
             .where(Participation.module_id == first)
-            .where(~Participation.person_id.in_(sa.select(Participation.person_id).where(Participation.module_id == second)))
+            .where(
+                ~Participation.person_id.in_(
+                    sa.select(Participation.person_id).where(Participation.module_id == second)
+                )
+            )
             .limit(1)
         ).one()
     return first, second, person
