@@ -164,15 +164,12 @@ def _before_flush(session: Session, _context: object, _instances: object) -> Non
 
 
 def _after_flush(session: Session, _context: object) -> None:
-    # New people and modules have their ids only after the flush.
+    # New rows have their ids (and their foreign keys, when set through a relationship) only after the flush.
     changes = session.info.get(_PENDING)
     if changes is None:
         return
     for obj in session.new:
-        if isinstance(obj, Person) and obj.id is not None:
-            changes.people.add(obj.id)
-        elif isinstance(obj, Module) and obj.id is not None:
-            changes.modules.add(obj.id)
+        _note_object(changes, obj)
 
 
 _CHUNK = 5000
@@ -181,7 +178,7 @@ _CHUNK = 5000
 def _in_chunks(session: Session, select: Callable[[list[int]], sa.Select], ids: set[int]) -> set:
     """Run a look-up over many ids in chunks (SQLite and PostgreSQL bound the number of parameters)."""
     found: set = set()
-    ordered = sorted(ids)
+    ordered = sorted(i for i in ids if i is not None)
     for start in range(0, len(ordered), _CHUNK):
         found.update(session.execute(select(ordered[start : start + _CHUNK])).all())
     return found
@@ -226,6 +223,9 @@ def resolve(session: Session, changes: Changes) -> Changes:
             people,
         )
         modules.update(row[0] for row in rows)
+    modules.discard(None)
+    people.discard(None)
+    forms.discard(None)
     return Changes(
         modules=modules,
         people=people,
