@@ -18,6 +18,9 @@ from programme.core.db import make_engine, normalise_url, session_scope
 from programme.demo import load_demo
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+# With pytest-xdist (the README's command runs the suite on every core), each worker empties a database of its own:
+# TEST_DATABASE_URL's name with the worker's id after it, made on first use.
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
 BACKENDS = [
     "sqlite",
     pytest.param(
@@ -25,6 +28,13 @@ BACKENDS = [
         marks=pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped"),
     ),
 ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under xdist, the browser tests all run in one worker (one app server, one Chromium), one after another."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.xdist_group("browser"))
 
 
 @pytest.fixture(scope="session")
@@ -48,11 +58,30 @@ def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path
 SUITE_MARKER = "programme_test_suite"
 
 
+def worker_database_url() -> str:
+    """The PostgreSQL database this process empties: TEST_DATABASE_URL's, or its worker's own under xdist."""
+    assert POSTGRES_URL
+    url = sa.engine.make_url(normalise_url(POSTGRES_URL))
+    if not WORKER:
+        return url.render_as_string(hide_password=False)
+    own = url.set(database=f"{url.database}_{WORKER}")
+    server = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": own.database}
+        ).first()
+        if not exists:
+            # The name is TEST_DATABASE_URL's own plus the worker's id (gw0, gw1...): no user input beyond it.
+            connection.exec_driver_sql(f'CREATE DATABASE "{own.database}"')
+    server.dispose()
+    return own.render_as_string(hide_password=False)
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Stop before emptying a database that holds tables but was never the suite's (a real one named by mistake)."""
     if not POSTGRES_URL:
         return
-    engine = make_engine(normalise_url(POSTGRES_URL))
+    engine = make_engine(worker_database_url())
     with engine.connect() as connection:
         schemas = set(connection.exec_driver_sql("SELECT nspname FROM pg_namespace").scalars())
         tables = connection.exec_driver_sql(
@@ -68,11 +97,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     engine.dispose()
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """A worker's own database goes with the worker: nothing is left behind on the server."""
+    if not (POSTGRES_URL and WORKER):
+        return
+    url = sa.engine.make_url(worker_database_url())
+    server = make_engine(url.set(database="postgres").render_as_string(hide_password=False))
+    with server.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    server.dispose()
+
+
 @pytest.fixture(scope="session")
 def postgres_engine() -> Iterator[Engine]:
     """Return an engine on TEST_DATABASE_URL with the schema at head."""
-    assert POSTGRES_URL
-    engine = make_engine(normalise_url(POSTGRES_URL))
+    engine = make_engine(worker_database_url())
     with engine.begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SUITE_MARKER}")
         connection.exec_driver_sql("DROP SCHEMA public CASCADE")
