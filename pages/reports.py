@@ -104,7 +104,9 @@ with b:
         key="certificates-course",
     )
 if not completed:
-    st.info("Nobody is marked as having completed this module yet: record attendance under **People** first.")
+    st.info(
+        "Nobody is marked as having completed this module yet: record attendance first (**Agenda**, tab **Attendance**)."
+    )
 unprintable = reports.unprintable_names([*completed, *course_completed])
 if unprintable:
     # Names are user text: shown as code, never as Markdown.

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from programme.cli import main
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import get_module
-from programme.models import AuditEntry, Person
+from programme.models import AuditEntry, Gender, Person
 from programme.reports import (
     HEADINGS,
     course_certificates,
@@ -213,3 +213,23 @@ def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_sha
     # Course B took part: Ana (NGO), Ben (government, facilitator), Cia (not recorded): 50% and 50% of the 2 typed.
     assert shares == {"NGO": 50.0, "government": 50.0, "not recorded": None}
     assert any(row[0] and "left out of the shares" in str(row[0]) for row in rows)
+
+
+def test_module_report_names_only_who_took_part_not_registrations_or_no_shows(session: Session, small) -> None:
+    from programme.models import Participation
+
+    module_id = get_module(session, "b", 2).id
+    for name, attended, registered in (("Eva Registered", None, True), ("Fay Noshow", False, True)):
+        person = reach_fixture._person(name, Gender.FEMALE, "NP", "MY", None, listed=True)
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module_id, attended=attended, registered=registered))
+    session.commit()
+    _, text, tables = _read_docx(module_report(session, module_id=module_id, by=None))
+    body = "\n".join(text)
+    participants_table = next(t for t in tables if t[0] == ["Name", "Country", "Organisation"])
+    # As before they registered: Ana listed, Cia not (no consent); the two who did not take part nowhere.
+    assert participants_table[1:] == [["Ana Thapa", "Nepal", ""]]
+    assert "1 participant is not listed by name" in body
+    assert "Eva Registered" not in body and "Fay Noshow" not in body
+    assert "2 participants from 2 countries took part" in body

@@ -155,6 +155,8 @@ def _listed_participants(session: Session, module_id: int) -> tuple[pd.DataFrame
         sa.select(Person)
         .join(Participation, Participation.person_id == Person.id)
         .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
+        # Who took part: a registration alone, or a no-show, is not a participant of the module.
+        .where(Participation.attended.is_(True))
         .order_by(Person.family_name, Person.full_name)
     ).all()
     organisations = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
