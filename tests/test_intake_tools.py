@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.evaluations import import_evaluations, module_summary
-from programme.models import Answer, Response
+from programme.models import Answer, Question, Response
 from tests.test_evaluations import csv_bytes, make_module
 
 TOOLS = Path(__file__).parent / "data" / "tools"
@@ -21,9 +21,23 @@ AGREE = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree",
 SATISFIED = ["Very dissatisfied", "Dissatisfied", "Neither satisfied nor dissatisfied", "Satisfied", "Very satisfied"]
 
 
-def rows_of(name: str, skip: int = 1) -> list[list[str]]:
+def rows_of(name: str, skip: int = 1, delimiter: str = ",") -> list[list[str]]:
     with (TOOLS / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.reader(handle))[skip:]
+        return list(csv.reader(handle, delimiter=delimiter))[skip:]
+
+
+def answer_texts(session: Session, question: str) -> list[str]:
+    """Return the stored text answers of one question, sorted."""
+    query = sa.select(Answer.text).join(Question, Question.id == Answer.question_id).where(Question.text == question)
+    return sorted(session.scalars(query))
+
+
+def ticked(header: list[str], row: list[str], question: str) -> str:
+    """Return the choices ticked in a KoboToolbox row, read by hand from its 1/0 columns "question/choice"."""
+    return "; ".join(
+        column[len(question) + 1 :] for column, cell in zip(header, row, strict=True)
+        if column.startswith(f"{question}/") and cell == "1"
+    )  # fmt: skip
 
 
 def expected(values: list[str], scale: list[str] | None = None) -> tuple[int, float | None]:
@@ -63,32 +77,76 @@ def test_surveymonkey_two_row_header_matrix_and_meta(session: Session) -> None:
     assert summary["What should be improved?"]["kind"] == "text"
 
 
-def test_kobotoolbox_choice_columns_are_one_multiple_choice_question(session: Session) -> None:
+KOBO_META = ("start", "end", "__version__", "_id", "_uuid", "_submission_time", "_validation_status", "_notes",
+             "_status", "_submitted_by", "_tags", "_index")  # fmt: skip
+TOPICS = "Which topics were most useful?"
+RELEVANT = "The module was relevant to my work"
+
+
+def test_kobotoolbox_default_export_labels_and_choice_columns(session: Session) -> None:
+    """KoboToolbox's default CSV: ";"-separated, every cell quoted, labels, one 1/0 column per choice."""
     module = make_module(session)
-    body = rows_of("kobotoolbox.csv")
+    header, *body = rows_of("kobotoolbox.csv", skip=0, delimiter=";")
     result, summary = imported(session, "kobotoolbox.csv", module.id)
-    assert result.tool == "KoboToolbox" and result.created == len(body)
+    assert result.tool == "KoboToolbox" and result.created == len(body) == 4
     roles = {plan.column: plan.role for plan in result.plans}
-    assert {roles[c] for c in ("Topics/lobbying", "Topics/cedaw", "Topics/media")} == {"choice"}
-    for meta in ("start", "end", "_id", "_uuid", "_submission_time", "_validation_status", "__version__", "_index"):
-        assert roles[meta] == "meta"
-    assert summary["Topics"]["kind"] == "text"
-    assert n_mean(summary["The module was relevant to my work"]) == expected([row[6] for row in body], AGREE)
-    times = sorted(session.scalars(sa.select(Response.submitted_at)))
-    assert times[0].replace(tzinfo=UTC) == datetime(2019, 4, 12, 8, 10, tzinfo=UTC)
+    assert {roles[f"{TOPICS}/{choice}"] for choice in ("Lobbying", "CEDAW", "Media")} == {"choice"}
+    for meta in KOBO_META:
+        assert roles[meta] == "meta", meta
+    # The question's own column joins labels with spaces; the 1/0 columns name each choice whole.
+    assert summary[TOPICS]["kind"] == "text"
+    expected_topics = [ticked(header, row, TOPICS) for row in body]
+    assert answer_texts(session, TOPICS) == sorted(text for text in expected_topics if text)
+    assert "Lobbying; CEDAW" in expected_topics  # by hand: the first respondent ticked Lobbying and CEDAW
+    relevant = header.index(RELEVANT)
+    assert n_mean(summary[RELEVANT]) == expected([row[relevant] for row in body], AGREE) == (4, 4.25)
+    # _submission_time is UTC without a zone ("2019-04-12T08:10:02"); start/end are the phone's time (+07:00).
+    stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
+    column = header.index("_submission_time")
+    assert stored == sorted(datetime.fromisoformat(row[column]).replace(tzinfo=UTC) for row in body)
+    assert stored[0] == datetime(2019, 4, 12, 8, 10, 2, tzinfo=UTC)
+    external = sorted(session.scalars(sa.select(Response.external_id)))
+    assert external == sorted(row[header.index("_uuid")] for row in body)
 
 
 def test_kobotoolbox_choice_columns_without_their_question_become_one(session: Session) -> None:
+    """The export option "separate columns" for select_multiple: only the 1/0 columns, no question column."""
     module = make_module(session)
-    body = rows_of("kobotoolbox_choices_only.csv")
+    header, *body = rows_of("kobotoolbox_choices_only.csv", skip=0, delimiter=";")
     result, summary = imported(session, "kobotoolbox_choices_only.csv", module.id)
     assert result.created == len(body)
-    assert summary["Topics"]["kind"] == "text" and summary["Topics"]["n"] == len(body)
-    texts = sorted(session.scalars(sa.select(Answer.text).where(Answer.text.is_not(None))))
-    assert texts == sorted(["lobbying; cedaw", "media", "lobbying; media"])
+    assert summary[TOPICS]["kind"] == "text" and summary[TOPICS]["n"] == len(body)
+    assert answer_texts(session, TOPICS) == sorted(ticked(header, row, TOPICS) for row in body)
     # "Don't know" is no rating: out of n and the mean.
-    relevant = [row[3] for row in body if row[3] != "Don't know"]
-    assert n_mean(summary["The module was relevant to my work"]) == expected(relevant, AGREE)
+    relevant = header.index(RELEVANT)
+    kept = [row[relevant] for row in body if row[relevant] != "Don't know"]
+    assert n_mean(summary[RELEVANT]) == expected(kept, AGREE) == (2, 3.0)
+
+
+def test_kobotoolbox_xml_values_with_group_names(session: Session) -> None:
+    """"XML values and headers" with groups in headers: "evaluation/relevant", choice names "strongly_agree"."""
+    module = make_module(session)
+    header, *body = rows_of("kobotoolbox_xml_groups.csv", skip=0, delimiter=";")
+    result, summary = imported(session, "kobotoolbox_xml_groups.csv", module.id)
+    assert result.tool == "KoboToolbox" and result.created == len(body) == 3
+    assert set(summary) == {"Topics", "Relevant", "Comments"}  # group path off, "_" as spaces
+    assert answer_texts(session, "Topics") == sorted(ticked(header, row, "evaluation/topics") for row in body)
+    # Choice names read as their labels by hand: strongly_agree → Strongly agree.
+    relevant = [row[header.index("evaluation/relevant")].replace("_", " ").capitalize() for row in body]
+    assert n_mean(summary["Relevant"]) == expected(relevant, AGREE) == (3, round(11 / 3, 2))
+
+
+def test_kobotoolbox_labels_with_group_names(session: Session) -> None:
+    """Labels with "Include groups in headers": the group's label and "/" before each question's label."""
+    module = make_module(session)
+    group = "Module evaluation"
+    header, *body = rows_of("kobotoolbox_labels_groups.csv", skip=0, delimiter=";")
+    result, summary = imported(session, "kobotoolbox_labels_groups.csv", module.id)
+    assert result.created == len(body) == 3
+    assert set(summary) == {TOPICS, RELEVANT, "Comments"}
+    assert answer_texts(session, TOPICS) == sorted(ticked(header, row, f"{group}/{TOPICS}") for row in body)
+    relevant = header.index(f"{group}/{RELEVANT}")
+    assert n_mean(summary[RELEVANT]) == expected([row[relevant] for row in body], AGREE) == (3, round(11 / 3, 2))
 
 
 def test_typeform_own_columns_are_meta_and_submit_date_kept(session: Session) -> None:

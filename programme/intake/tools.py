@@ -23,6 +23,7 @@ class ToolProfile:
     two_row_header: bool = False  # the question on one row over its sub-labels on the next
     choice_columns: bool = False  # a 1/0 column per choice of a multiple-choice question ("Topics/lobbying")
     group_separator: str = "/"  # joins a question's XML name to its groups' ("evaluation/overall")
+    label_groups: bool = False  # headers may hold group labels before the question's ("Module evaluation/...")
 
 
 def _keys(*names: str) -> tuple[str, ...]:
@@ -64,6 +65,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         submitted=_keys("_submission_time", "end", "start"),
         response_id=header_key("_uuid"),
         choice_columns=True,
+        label_groups=True,
     ),
     ToolProfile(
         name="Typeform",
@@ -154,9 +156,16 @@ def choice_columns(columns: Sequence[str], values: dict[str, list[str]]) -> dict
     the prefix and all of them hold only 1, 0 or blanks.
     """
     groups: dict[str, list[tuple[str, str]]] = {}
+    names = set(columns)
     for column in columns:
-        match = _CHOICE_COLUMN.match(column)
-        if match and all(str(value).strip().lower() in _CHOICE_VALUES for value in values[column]):
+        if not all(str(value).strip().lower() in _CHOICE_VALUES for value in values[column]):
+            continue
+        # The question's own column names the split when it is there: a choice label may hold a "/" itself.
+        parents = [name for name in names if name != column and column.startswith(f"{name}/")]
+        if parents:
+            question = max(parents, key=len)
+            groups.setdefault(question, []).append((column, column[len(question) + 1 :]))
+        elif match := _CHOICE_COLUMN.match(column):
             groups.setdefault(match["question"], []).append((column, match["choice"]))
     found: dict[str, tuple[str, str]] = {}
     for question, members in groups.items():
