@@ -124,7 +124,7 @@ def test_kobotoolbox_choice_columns_without_their_question_become_one(session: S
 
 
 def test_kobotoolbox_xml_values_with_group_names(session: Session) -> None:
-    """"XML values and headers" with groups in headers: "evaluation/relevant", choice names "strongly_agree"."""
+    """The "XML values and headers" option with groups in headers: "evaluation/relevant", choice names "strongly_agree"."""
     module = make_module(session)
     header, *body = rows_of("kobotoolbox_xml_groups.csv", skip=0, delimiter=";")
     result, summary = imported(session, "kobotoolbox_xml_groups.csv", module.id)
