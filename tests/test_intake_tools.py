@@ -56,9 +56,9 @@ def n_mean(question: dict) -> tuple[int, float | None]:
     return question["n"], (round(question["mean"], 2) if question["mean"] is not None else None)
 
 
-def test_surveymonkey_two_row_header_matrix_and_meta(session: Session) -> None:
+def test_surveymonkey_two_row_header_matrix_checkboxes_and_meta(session: Session) -> None:
     module = make_module(session)
-    body = rows_of("surveymonkey.csv", skip=2)
+    top, sub, *body = rows_of("surveymonkey.csv", skip=0)
     result, summary = imported(session, "surveymonkey.csv", module.id)
     assert result.tool == "SurveyMonkey" and result.to_json()["tool"] == "SurveyMonkey"
     assert result.created == len(body) == 5  # the sub-label row is no respondent
@@ -67,14 +67,30 @@ def test_surveymonkey_two_row_header_matrix_and_meta(session: Session) -> None:
                  "First Name", "Last Name", "Custom Data 1"):  # fmt: skip
         assert roles[meta] == "meta"
     assert not any(column.startswith("Column ") for column in roles)
+    matrix = top.index("How useful was each session?")  # the matrix's text stands above its first row only
     first = summary["How useful was each session? - International human rights framework"]
     second = summary["How useful was each session? - Treaty body reporting"]
-    assert n_mean(first) == expected([row[9] for row in body], USEFUL)
-    assert n_mean(second) == expected([row[10] for row in body], USEFUL)
+    assert (sub[matrix], sub[matrix + 1]) == ("International human rights framework", "Treaty body reporting")
+    assert n_mean(first) == expected([row[matrix] for row in body], USEFUL)
+    assert n_mean(second) == expected([row[matrix + 1] for row in body], USEFUL)
     overall = summary["Overall, how would you rate the module?"]
     # Very poor, Poor, Average, Good, Excellent: 1..5, never 1, 1, 3, 3, 5.
-    assert n_mean(overall) == expected([row[11] for row in body], QUALITY) == (5, 3.0)
+    assert n_mean(overall) == expected([row[top.index("Overall, how would you rate the module?")] for row in body],
+                                       QUALITY) == (5, 3.0)  # fmt: skip
     assert summary["What should be improved?"]["kind"] == "text"
+    # A checkbox question: one column per choice, a ticked cell holds the choice's label, "Other (please
+    # specify)" the text written. By hand, from the rows: one question, four respondents ticked something.
+    checkbox = top.index("Which sessions will you use in your work?")
+    assert summary["Which sessions will you use in your work?"]["n"] == 4
+    assert answer_texts(session, "Which sessions will you use in your work?") == sorted(
+        ["Treaty body reporting", "Treaty body reporting; Working with the media",
+         "Other (please specify): Briefing my ministry", "Working with the media"]
+    )  # fmt: skip
+    assert sub[checkbox : checkbox + 3] == ["Treaty body reporting", "Working with the media", "Other (please specify)"]
+    # Dates are mm/dd/yyyy (SurveyMonkey's own order): 04/12/2019 is 12 April, though no day above 12 says so.
+    stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
+    assert stored[0] == datetime(2019, 4, 12, 15, 9, 40, tzinfo=UTC)  # End Date 03:09:40 PM, taken as UTC
+    assert not any("day first" in warning for warning in result.warnings)
 
 
 KOBO_META = ("start", "end", "__version__", "_id", "_uuid", "_submission_time", "_validation_status", "_notes",
@@ -151,17 +167,37 @@ def test_kobotoolbox_labels_with_group_names(session: Session) -> None:
 
 def test_typeform_own_columns_are_meta_and_submit_date_kept(session: Session) -> None:
     module = make_module(session)
-    body = rows_of("typeform.csv")
+    header, *body = rows_of("typeform.csv", skip=0)
     result, summary = imported(session, "typeform.csv", module.id)
     assert result.tool == "Typeform" and result.created == len(body)
     roles = {plan.column: plan.role for plan in result.plans}
     for meta in ("#", "Response Type", "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID",
-                 "Ending", "Tags"):  # fmt: skip
+                 "Tags"):  # fmt: skip
         assert roles[meta] == "meta"
     assert set(summary) == {"How would you rate the module overall?", "What was most useful?"}
     assert n_mean(summary["How would you rate the module overall?"]) == expected([row[1] for row in body])
     stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
-    assert stored == sorted(datetime.fromisoformat(row[6]).replace(tzinfo=UTC) for row in body)
+    submit = header.index("Submit Date (UTC)")
+    assert stored == sorted(datetime.fromisoformat(row[submit]).replace(tzinfo=UTC) for row in body)
+    assert sorted(session.scalars(sa.select(Response.external_id))) == sorted(row[0] for row in body)
+
+
+def test_typeform_multiple_selection_columns_are_one_question(session: Session) -> None:
+    """Typeform writes a multiple-selection question one column per choice, headed by the choice's label only."""
+    module = make_module(session)
+    header, *body = rows_of("typeform_multiple_selection.csv", skip=0)
+    result, summary = imported(session, "typeform_multiple_selection.csv", module.id)
+    assert result.created == len(body) == 3
+    choices = header[header.index("Treaty body reporting") : header.index("Other") + 1]
+    name = f"Multiple choice ({' / '.join(choices)})"
+    assert set(summary) == {"How would you rate the module overall?", name, "What was most useful?"}
+    assert not any(summary[text]["session"] for text in summary)  # no choice became a session's question
+    # By hand from the rows: a ticked cell holds the choice's label; "Other" holds what was written.
+    assert answer_texts(session, name) == sorted(
+        ["Treaty body reporting; Lobbying a labour attaché", "Lobbying a labour attaché",
+         "Treaty body reporting; Other: Peer exchange"]
+    )  # fmt: skip
+    assert any("does not hold" in warning and "'Working with the media'" in warning for warning in result.warnings)
 
 
 def test_google_forms_timestamps_in_utc_and_satisfaction_scale(session: Session) -> None:

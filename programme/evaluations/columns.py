@@ -11,8 +11,9 @@ import pandas as pd
 from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import is_blank, is_rating
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.intake.headers import MATRIX_JOIN
 from programme.intake.scales import knows_label
-from programme.intake.tools import ToolProfile, choice_columns
+from programme.intake.tools import LabelChoices, ToolProfile, choice_columns, label_choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
@@ -70,6 +71,7 @@ class ColumnPlan:
     feeds_backlog: bool = False  # a question whose answers are suggestions for the next module
     labels: list[str] | None = None  # the scale its word labels are read by (rating questions), lowest first
     choices: list[tuple[str, str]] = field(default_factory=list)  # (1/0 column, choice) of a multiple-choice question
+    untitled: bool = False  # a multiple-choice question named after its choices: the export lacks its text
 
     @property
     def is_new(self) -> bool:
@@ -126,7 +128,8 @@ def plan_columns(
     by_text = {fold(q.text): q for q in questions}
     by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
     plans = []
-    choices = choice_columns(columns, {column: list(frame[column]) for column in columns}) if tool else {}
+    values = {column: list(frame[column]) for column in columns}
+    choices = choice_columns(columns, values) if tool else {}
     members_of: dict[str, list[tuple[str, str]]] = {}
     for choice_column, (question, choice) in choices.items():
         members_of.setdefault(question, []).append((choice_column, choice))
@@ -138,11 +141,20 @@ def plan_columns(
         if tool and tool.label_groups
         else ()
     )
+    runs = (
+        label_choice_columns([c for c in columns if header_key(c) not in meta_keys], values, MATRIX_JOIN)
+        if tool and tool.label_choices
+        else []
+    )
+    run_of = {column: run for run in runs for column, _ in run.members}
     for column in columns:
         bare = strip_label_groups(column, groups)
         key = header_key(strip_group_path(bare, separator))
         if tool is not None and header_key(column) in tool.meta:
             plans.append(ColumnPlan(column=column, role="meta", meta=header_key(column)))
+            continue
+        if column in run_of:
+            plans.append(_label_choice_plan(column, run_of[column], by_text))
             continue
         if column in choices:
             question, _ = choices[column]
@@ -201,6 +213,27 @@ def plan_columns(
             )
         )
     return plans
+
+
+# The longest text given to a multiple-choice question named after its choices (its own text not exported).
+UNTITLED_TEXT_MAX = 300
+
+
+def _label_choice_plan(column: str, run: LabelChoices, by_text: dict[str, Question]) -> ColumnPlan:
+    """Return the plan of one column of a multiple-choice question written one column per choice."""
+    first = run.members[0][0]
+    if run.question:
+        text = question_text(run.question)
+    else:  # Typeform exports the choices' labels only: the question is named after them
+        text = f"Multiple choice ({' / '.join(choice for _, choice in run.members)})"
+        text = text if len(text) <= UNTITLED_TEXT_MAX else text[: UNTITLED_TEXT_MAX - 2] + "…)"
+    if column != first:
+        return ColumnPlan(column=column, role="choice", text=text, meta=first)
+    existing = by_text.get(fold(text))
+    if existing is not None and existing.kind == QuestionKind.TEXT:
+        return ColumnPlan(column=column, role="question", text=existing.text, question_id=existing.id,
+                          session_id=existing.session_id, choices=list(run.members))  # fmt: skip
+    return ColumnPlan(column=column, role="question", text=text, choices=list(run.members), untitled=not run.question)
 
 
 def label_group_prefixes(columns: Sequence[str]) -> tuple[str, ...]:

@@ -35,11 +35,12 @@ def _zone(text: str | None) -> timedelta:
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
-def read_times(column: str, values: Sequence[object]) -> Times:
+def read_times(column: str, values: Sequence[object], *, month_first: bool | None = None) -> Times:
     """Return each value as a UTC time; "GMT+7" means local time 7 hours ahead of UTC (UTC = local − 7h).
 
     Day and month order is decided from the whole column: a first number above 12 anywhere makes it day
-    first, a second one above 12 month first; when no row decides, day first is taken and a warning says so.
+    first, a second one above 12 month first. When no row decides, the tool's own order is taken when it has
+    one (month_first: SurveyMonkey writes mm/dd/yyyy); otherwise day first, and a warning says so.
     """
     texts = [clean_text(value) for value in values]
     matches = [_STAMP.match(text) if text else None for text in texts]
@@ -51,6 +52,8 @@ def read_times(column: str, values: Sequence[object]) -> Times:
         seconds = {int(m["b"]) for m in year_last}
         if any(n > 12 for n in seconds) and not any(n > 12 for n in firsts):
             day_first = False
+        elif not any(n > 12 for n in firsts) and month_first is not None:
+            day_first = not month_first
         elif not any(n > 12 for n in firsts):
             warnings.append(
                 f"Column '{column}': no date in it has a day above 12, so day and month cannot be told apart; "
