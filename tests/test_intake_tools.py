@@ -200,13 +200,24 @@ def test_typeform_multiple_selection_columns_are_one_question(session: Session) 
     assert any("does not hold" in warning and "'Working with the media'" in warning for warning in result.warnings)
 
 
-def test_google_forms_timestamps_in_utc_and_satisfaction_scale(session: Session) -> None:
+def test_google_forms_timestamps_grid_and_satisfaction_scale(session: Session) -> None:
     module = make_module(session)
-    body = rows_of("google_forms.csv")
+    header, *body = rows_of("google_forms.csv", skip=0)
     result, summary = imported(session, "google_forms.csv", module.id)
     assert result.tool == "Google Forms" and result.created == len(body)
-    assert n_mean(summary["How satisfied are you with the module?"]) == expected([row[1] for row in body], SATISFIED)
-    assert n_mean(summary["How useful was Treaty body reporting?"]) == expected([row[2] for row in body])
+    column = {name: header.index(name) for name in header}
+    satisfied = "How satisfied are you with the module?"
+    assert n_mean(summary[satisfied]) == expected([row[column[satisfied]] for row in body], SATISFIED) == (4, 3.25)
+    linear = "How useful was Treaty body reporting?"
+    assert n_mean(summary[linear]) == expected([row[column[linear]] for row in body]) == (3, round(11 / 3, 2))
+    # A multiple choice grid: one column per row, "Question [Row]", each a question of its own.
+    for row_label in ("International human rights framework", "Treaty body reporting"):
+        grid = f"How useful was each session? [{row_label}]"
+        assert n_mean(summary[grid]) == expected([row[column[grid]] for row in body], USEFUL)
+        assert summary[grid]["session"] == row_label
+    # Checkboxes: the ticked choices in one cell, ", " between them.
+    topics = "Which topics would you like next time?"
+    assert answer_texts(session, topics) == sorted(row[column[topics]] for row in body if row[column[topics]])
     stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
     # By hand: 2019/04/13 12:49:22 AM at GMT+7 is 2019-04-12 17:49:22 UTC; 3:10:05 PM is 08:10:05 UTC.
     assert datetime(2019, 4, 12, 17, 49, 22, tzinfo=UTC) in stored
