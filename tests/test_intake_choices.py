@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from programme.evaluations.columns import label_group_prefixes, strip_label_groups
 from programme.intake.times import read_times
-from programme.intake.tools import choice_columns, chosen_text, label_choice_columns
+from programme.intake.tools import choice_columns, chosen_text, label_choice_columns, split_choices
 
 
 def test_a_group_path_is_a_prefix_two_labels_share() -> None:
@@ -59,3 +59,11 @@ def test_a_tools_date_order_is_used_only_when_no_date_decides() -> None:
     assert unknown.moments[0] == datetime(2019, 12, 4, 15, 9, 40, tzinfo=UTC) and unknown.warnings
     decided = read_times("End Date", ["13/04/2019 10:00:00", "04/12/2019 10:00:00"], month_first=True)
     assert decided.moments[1] == datetime(2019, 12, 4, 10, 0, tzinfo=UTC)  # the column says day first
+
+
+def test_a_microsoft_forms_multiple_choice_cell_is_split_and_other_text_kept() -> None:
+    assert split_choices("Treaty body reporting;Working with the media;", ";") == (
+        "Treaty body reporting; Working with the media"
+    )
+    assert split_choices("Good; but too long", ";") == "Good; but too long"  # no trailing ";": a comment
+    assert split_choices("A;B;", None) == "A;B;"

@@ -298,3 +298,35 @@ def test_odk_central_group_paths_meta_and_utc_submission_dates(session: Session)
     assert stored == [datetime.fromisoformat(row[0][:19]).replace(tzinfo=UTC) for row in body]
     external = sorted(session.scalars(sa.select(Response.external_id)))
     assert external == sorted(row[11] for row in body)
+
+
+def test_microsoft_forms_workbook_anonymous_with_rating_choice_and_multiple_choice(session: Session) -> None:
+    """Microsoft Forms' own .xlsx ("Open results in Excel"): form columns first, times as date cells."""
+    import openpyxl
+
+    module = make_module(session)
+    sheet = openpyxl.load_workbook(TOOLS / "microsoft_forms.xlsx").active
+    header, *body = [list(row) for row in sheet.iter_rows(values_only=True)]
+    result, summary = imported(session, "microsoft_forms.xlsx", module.id)
+    assert result.tool == "Microsoft Forms" and result.created == len(body) == 4
+    roles = {item["header"]: item["role"] for item in result.to_json()["columns"]}
+    assert [roles[name] for name in header[:6]] == ["response id", "meta", "submitted", "meta", "meta", "meta"]
+    column = {name: header.index(name) for name in header}
+    overall = "How would you rate the module overall?"
+    assert n_mean(summary[overall]) == expected([str(row[column[overall]]) for row in body]) == (4, 4.0)
+    assert n_mean(summary[RELEVANT]) == expected([row[column[RELEVANT]] for row in body], AGREE) == (4, 3.75)
+    # A multiple-choice answer is "A;B;" in one cell: stored as "A; B".
+    chosen = "Which sessions will you use in your work?"
+    assert answer_texts(session, chosen) == sorted(
+        "; ".join(part for part in row[column[chosen]].split(";") if part) for row in body if row[column[chosen]]
+    )
+    assert "Treaty body reporting; Working with the media" in answer_texts(session, chosen)
+    stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
+    assert stored == sorted(row[column["Completion time"]].replace(tzinfo=UTC) for row in body)  # no zone: UTC
+    assert sorted(session.scalars(sa.select(Response.external_id))) == sorted(str(row[0]) for row in body)
+
+
+def test_the_readme_names_each_fixture() -> None:
+    readme = (TOOLS / "README.md").read_text(encoding="utf-8")
+    for path in sorted([*TOOLS.glob("*.csv"), *TOOLS.glob("*.xlsx")]):
+        assert f"`{path.name}`" in readme, path.name

@@ -30,7 +30,7 @@ from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
-from programme.intake.tools import ToolProfile, chosen_text, detect_tool, profile_named
+from programme.intake.tools import ToolProfile, chosen_text, detect_tool, profile_named, split_choices
 from programme.models import (
     Module,
     QuestionKind,
@@ -104,7 +104,10 @@ def plan_evaluations(
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
     times = _times(table.frame, submitted, result, tool.month_first if tool else None)
-    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id)
+    ends_choices = tool.ends_choices if tool else None
+    parsed = _parse_rows(
+        table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id, ends_choices
+    )
     result.fresh = _new_rows(session, parsed, form.id if form else None, result)
     result.warn_all(_other_module_signs(module, parsed))
     result.asks_name = bool(form and form.asks_name)
@@ -241,6 +244,7 @@ def _parse_rows(
     unreadable: set[int],
     times: Sequence[datetime | None],
     id_column: str | None,
+    ends_choices: str | None = None,
 ) -> list[ParsedRow]:
     meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
     identity = next((plan.column for plan in plans if plan.role == "identity"), None)
@@ -260,7 +264,7 @@ def _parse_rows(
             if plan.role != "question" or is_blank(value) or index in unreadable:
                 continue
             if plan.kind == QuestionKind.TEXT:
-                answers.append((index, None, clean_text(value)))
+                answers.append((index, None, split_choices(clean_text(value), ends_choices)))
                 continue
             try:
                 answers.append((index, read_rating(value, plan.labels or labels, only_labels=bool(plan.labels)), None))

@@ -27,6 +27,7 @@ class ToolProfile:
     label_groups: bool = False  # headers may hold group labels before the question's ("Module evaluation/...")
     label_choices: bool = False  # a multiple-choice question as one column per choice, ticked = the choice's label
     month_first: bool | None = None  # the order of day and month in its dates when no date decides (None: ask)
+    ends_choices: str | None = None  # ends each choice of a multiple-choice answer in one cell ("A;B;")
 
 
 def _keys(*names: str) -> tuple[str, ...]:
@@ -95,6 +96,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         meta=_keys("ID", "Start time", "Completion time", "Email", "Name", "Last modified time"),
         submitted=_keys("Completion time"),
         response_id=header_key("ID"),
+        ends_choices=";",  # "Treaty body reporting;Working with the media;"
     ),
     ToolProfile(
         name="ODK Central",
@@ -281,3 +283,10 @@ def _choice_run(columns: Sequence[str], values: dict[str, list[str]], join: str,
     if question:
         end += pending
     return (question, end) if labelled >= 2 or (question and end - start >= 2) else None
+
+
+def split_choices(text: str, ends: str | None) -> str:
+    """Return a multiple-choice answer written "A;B;" (each choice ended by ";") as "A; B"; other text as it is."""
+    if not ends or not text.endswith(ends):
+        return text
+    return "; ".join(part.strip() for part in text.split(ends) if part.strip())
