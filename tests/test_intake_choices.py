@@ -67,3 +67,9 @@ def test_a_microsoft_forms_multiple_choice_cell_is_split_and_other_text_kept() -
     )
     assert split_choices("Good; but too long", ";") == "Good; but too long"  # no trailing ";": a comment
     assert split_choices("A;B;", None) == "A;B;"
+
+
+def test_times_without_a_zone_are_counted() -> None:
+    times = read_times("t", ["2019/04/12 3:10:05 PM GMT+7", "2019-04-12T08:10:02", "2019-04-12T08:10:02Z", "", "x"])
+    assert times.without_zone == 1
+    assert read_times("t", ["2019-04-12 08:01:10 UTC", "2019-04-12T15:00:04.512+07:00"]).without_zone == 0

@@ -91,6 +91,7 @@ def test_surveymonkey_two_row_header_matrix_checkboxes_and_meta(session: Session
     stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
     assert stored[0] == datetime(2019, 4, 12, 15, 9, 40, tzinfo=UTC)  # End Date 03:09:40 PM, taken as UTC
     assert not any("day first" in warning for warning in result.warnings)
+    assert any("5 submission times have no time zone" in warning for warning in result.warnings)
 
 
 KOBO_META = ("start", "end", "__version__", "_id", "_uuid", "_submission_time", "_validation_status", "_notes",
@@ -121,6 +122,7 @@ def test_kobotoolbox_default_export_labels_and_choice_columns(session: Session) 
     column = header.index("_submission_time")
     assert stored == sorted(datetime.fromisoformat(row[column]).replace(tzinfo=UTC) for row in body)
     assert stored[0] == datetime(2019, 4, 12, 8, 10, 2, tzinfo=UTC)
+    assert not any("time zone" in warning for warning in result.warnings)  # KoboToolbox's is UTC, documented
     external = sorted(session.scalars(sa.select(Response.external_id)))
     assert external == sorted(row[header.index("_uuid")] for row in body)
 
@@ -222,6 +224,7 @@ def test_google_forms_timestamps_grid_and_satisfaction_scale(session: Session) -
     # By hand: 2019/04/13 12:49:22 AM at GMT+7 is 2019-04-12 17:49:22 UTC; 3:10:05 PM is 08:10:05 UTC.
     assert datetime(2019, 4, 12, 17, 49, 22, tzinfo=UTC) in stored
     assert datetime(2019, 4, 12, 8, 10, 5, tzinfo=UTC) in stored
+    assert not any("time zone" in warning for warning in result.warnings)
 
 
 def _nothing_written(session: Session) -> None:
@@ -323,6 +326,7 @@ def test_microsoft_forms_workbook_anonymous_with_rating_choice_and_multiple_choi
     assert "Treaty body reporting; Working with the media" in answer_texts(session, chosen)
     stored = sorted(moment.replace(tzinfo=UTC) for moment in session.scalars(sa.select(Response.submitted_at)))
     assert stored == sorted(row[column["Completion time"]].replace(tzinfo=UTC) for row in body)  # no zone: UTC
+    assert any("4 submission times have no time zone" in warning for warning in result.warnings)
     assert sorted(session.scalars(sa.select(Response.external_id))) == sorted(str(row[0]) for row in body)
 
 

@@ -103,7 +103,7 @@ def plan_evaluations(
             )
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
-    times = _times(table.frame, submitted, result, tool.month_first if tool else None)
+    times = _times(table.frame, submitted, result, tool)
     ends_choices = tool.ends_choices if tool else None
     parsed = _parse_rows(
         table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id, ends_choices
@@ -202,14 +202,20 @@ def _resolve_scales(
 
 
 def _times(
-    frame: pd.DataFrame, column: str | None, result: EvaluationImport, month_first: bool | None = None
+    frame: pd.DataFrame, column: str | None, result: EvaluationImport, tool: ToolProfile | None
 ) -> list[datetime | None]:
     """Return each row's submission time in UTC, read from the submission time column."""
     if column is None:
         return [None] * len(frame)
-    times = read_times(column, list(frame[column]), month_first=month_first)
+    times = read_times(column, list(frame[column]), month_first=tool.month_first if tool else None)
     for warning in times.warnings:
         result.warn(warning.removeprefix(f"Column '{column}': "), column)
+    if times.without_zone and not (tool and tool.utc_without_zone):
+        result.warn(
+            f"{times.without_zone} submission times have no time zone and were stored as UTC; if the tool wrote "
+            "them in local time, they are off by the zone's difference (the answers are not affected).",
+            column,
+        )
     return times.moments
 
 

@@ -14,8 +14,12 @@ from programme.people.names import clean_text
 # "2026/03/13 12:49:22 AM GMT+7", "13/03/2026 00:49:22", "3/13/2026 0:49", "2026-03-13 05:49:22" (+ zone).
 _STAMP = re.compile(
     r"^(?P<a>\d{1,4})[/.-](?P<b>\d{1,2})[/.-](?P<c>\d{1,4})[ T]+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?:\(?(?:GMT|UTC|Z)\)?)?\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?)?\s*\)?$"
+    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?P<utc>\(?(?:GMT|UTC|Z)\)?)?\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?)?\s*\)?$"
 )
+
+
+# A zone at the end of an ISO 8601 time: "Z", "+07:00", "-0400".
+_ISO_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Times:
 
     moments: list[datetime | None]
     warnings: list[str] = field(default_factory=list)
+    without_zone: int = 0  # how many times were written with no zone (taken as UTC)
 
 
 def _zone(text: str | None) -> timedelta:
@@ -60,14 +65,18 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
                 "the dates were read day first (13/03 style). Check the submission dates."
             )
     moments: list[datetime | None] = []
+    without_zone = 0
     for text, match in zip(texts, matches, strict=True):
         if not text:
             moments.append(None)
-        elif match is None:
+            continue
+        if match is None:
             moments.append(_other(text))
+            without_zone += moments[-1] is not None and not _ISO_ZONE.search(text)
         else:
             moments.append(_from_match(match, day_first))
-    return Times(moments=moments, warnings=warnings)
+            without_zone += moments[-1] is not None and not (match["utc"] or match["zone"])
+    return Times(moments=moments, warnings=warnings, without_zone=without_zone)
 
 
 def _from_match(match: re.Match[str], day_first: bool) -> datetime | None:

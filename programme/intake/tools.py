@@ -28,6 +28,7 @@ class ToolProfile:
     label_choices: bool = False  # a multiple-choice question as one column per choice, ticked = the choice's label
     month_first: bool | None = None  # the order of day and month in its dates when no date decides (None: ask)
     ends_choices: str | None = None  # ends each choice of a multiple-choice answer in one cell ("A;B;")
+    utc_without_zone: bool = False  # its submission time is UTC though written without a zone
 
 
 def _keys(*names: str) -> tuple[str, ...]:
@@ -70,6 +71,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         meta=KOBO_META,
         submitted=_keys("_submission_time", "end", "start"),
         response_id=header_key("_uuid"),
+        utc_without_zone=True,  # _submission_time: "2019-04-12T08:10:02", UTC (kpi's export code says so)
         choice_columns=True,
         label_groups=True,
     ),
@@ -88,6 +90,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         ),  # fmt: skip
         submitted=_keys("Submit Date (UTC)"),
         response_id=header_key("#"),
+        utc_without_zone=True,  # the header says (UTC)
         label_choices=True,
     ),
     ToolProfile(
