@@ -73,3 +73,10 @@ def test_times_without_a_zone_are_counted() -> None:
     times = read_times("t", ["2019/04/12 3:10:05 PM GMT+7", "2019-04-12T08:10:02", "2019-04-12T08:10:02Z", "", "x"])
     assert times.without_zone == 1
     assert read_times("t", ["2019-04-12 08:01:10 UTC", "2019-04-12T15:00:04.512+07:00"]).without_zone == 0
+
+
+def test_a_google_forms_download_with_utc_offset_is_read_in_utc() -> None:
+    # As a public parser quotes the form's CSV download: "2025/09/01 10:09:52 AM UTC+3" is 07:09:52 UTC.
+    times = read_times("Timestamp", ["2025/09/01 10:09:52 AM UTC+3", "2025/09/01 11:30:00 PM UTC+3"])
+    assert times.moments == [datetime(2025, 9, 1, 7, 9, 52, tzinfo=UTC), datetime(2025, 9, 1, 20, 30, tzinfo=UTC)]
+    assert times.without_zone == 0 and times.warnings == []
