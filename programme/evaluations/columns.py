@@ -11,8 +11,9 @@ import pandas as pd
 from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import is_blank, is_rating
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.intake.headers import MATRIX_JOIN
 from programme.intake.scales import knows_label
-from programme.intake.tools import ToolProfile, choice_columns
+from programme.intake.tools import LabelChoices, ToolProfile, choice_columns, label_choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
@@ -70,6 +71,7 @@ class ColumnPlan:
     feeds_backlog: bool = False  # a question whose answers are suggestions for the next module
     labels: list[str] | None = None  # the scale its word labels are read by (rating questions), lowest first
     choices: list[tuple[str, str]] = field(default_factory=list)  # (1/0 column, choice) of a multiple-choice question
+    untitled: bool = False  # a multiple-choice question named after its choices: the export lacks its text
 
     @property
     def is_new(self) -> bool:
@@ -126,24 +128,43 @@ def plan_columns(
     by_text = {fold(q.text): q for q in questions}
     by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
     plans = []
-    choices = choice_columns(columns, {column: list(frame[column]) for column in columns}) if tool else {}
+    values = {column: list(frame[column]) for column in columns}
+    choices = choice_columns(columns, values) if tool else {}
+    members_of: dict[str, list[tuple[str, str]]] = {}
+    for choice_column, (question, choice) in choices.items():
+        members_of.setdefault(question, []).append((choice_column, choice))
     carried: set[str] = set()
     separator = tool.group_separator if tool else "/"
+    meta_keys = set(tool.meta) if tool else set()
+    groups = (
+        label_group_prefixes([c for c in columns if c not in choices and header_key(c) not in meta_keys])
+        if tool and tool.label_groups
+        else ()
+    )
+    runs = (
+        label_choice_columns([c for c in columns if header_key(c) not in meta_keys], values, MATRIX_JOIN)
+        if tool and tool.label_choices
+        else []
+    )
+    run_of = {column: run for run in runs for column, _ in run.members}
     for column in columns:
-        key = header_key(strip_group_path(column, separator))
+        bare = strip_label_groups(column, groups)
+        key = header_key(strip_group_path(bare, separator))
         if tool is not None and header_key(column) in tool.meta:
             plans.append(ColumnPlan(column=column, role="meta", meta=header_key(column)))
             continue
+        if column in run_of:
+            plans.append(_label_choice_plan(column, run_of[column], by_text))
+            continue
         if column in choices:
             question, _ = choices[column]
+            text = question_text(strip_label_groups(question, groups), separator)
             if question in columns or question in carried:
-                # The question's own column holds the answer (or an earlier choice column carries it).
-                text = question_text(question, separator)
+                # The question's own column carries the answer (or an earlier choice column does).
                 plans.append(ColumnPlan(column=column, role="choice", text=text, meta=question))
                 continue
             carried.add(question)
-            members = [(other, choice) for other, (parent, choice) in choices.items() if parent == question]
-            text = question_text(question, separator)
+            members = members_of[question]
             plans.append(ColumnPlan(column=column, role="question", text=text, kind=QuestionKind.TEXT, choices=members))
             continue
         if key in META_KEYS:
@@ -152,14 +173,14 @@ def plan_columns(
         if key in IDENTITY_KEYS:
             plans.append(ColumnPlan(column=column, role="identity"))
             continue
-        text = question_text(column, separator)
+        text = question_text(bare, separator)
         linked = linked_session(text, sessions)
         attribute = respondent_attribute(text)
         if attribute is not None and linked is None:
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
         kind = _kind_of(frame[column], labels, linked=linked is not None)
-        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(column, separator)))
+        existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(bare, separator)))
         if existing is None and linked is not None and kind == QuestionKind.RATING:
             existing = by_session.get(linked.id)
         if existing is not None:
@@ -186,9 +207,52 @@ def plan_columns(
                 session_id=linked.id if linked else None,
                 session_title=linked.title if linked else None,
                 feeds_backlog=kind == QuestionKind.TEXT and is_suggestion_question(text, frame[column]),
+                # A multiple-choice question's own column ("lobbying cedaw", labels joined by spaces) is read
+                # from its 1/0 columns, which name each choice whole.
+                choices=members_of.get(column, []) if kind == QuestionKind.TEXT else [],
             )
         )
     return plans
+
+
+# The longest text given to a multiple-choice question named after its choices (its own text not exported).
+UNTITLED_TEXT_MAX = 300
+
+
+def _label_choice_plan(column: str, run: LabelChoices, by_text: dict[str, Question]) -> ColumnPlan:
+    """Return the plan of one column of a multiple-choice question written one column per choice."""
+    first = run.members[0][0]
+    if run.question:
+        text = question_text(run.question)
+    else:  # Typeform exports the choices' labels only: the question is named after them
+        text = f"Multiple choice ({' / '.join(choice for _, choice in run.members)})"
+        text = text if len(text) <= UNTITLED_TEXT_MAX else text[: UNTITLED_TEXT_MAX - 2] + "…)"
+    if column != first:
+        return ColumnPlan(column=column, role="choice", text=text, meta=first)
+    existing = by_text.get(fold(text))
+    if existing is not None and existing.kind == QuestionKind.TEXT:
+        return ColumnPlan(column=column, role="question", text=existing.text, question_id=existing.id,
+                          session_id=existing.session_id, choices=list(run.members))  # fmt: skip
+    return ColumnPlan(column=column, role="question", text=text, choices=list(run.members), untitled=not run.question)
+
+
+def label_group_prefixes(columns: Sequence[str]) -> tuple[str, ...]:
+    """Return the group paths KoboToolbox writes before question labels ("Module evaluation/"), longest first.
+
+    A label may hold a "/" itself ("Lobbying/advocacy"), so a prefix counts as a group only when at least two
+    columns share it.
+    """
+    counts: dict[str, int] = {}
+    for column in columns:
+        for index, char in enumerate(column):
+            if char == "/" and 0 < index < len(column) - 1:
+                counts[column[: index + 1]] = counts.get(column[: index + 1], 0) + 1
+    return tuple(sorted((prefix for prefix, count in counts.items() if count >= 2), key=len, reverse=True))
+
+
+def strip_label_groups(column: str, prefixes: Sequence[str]) -> str:
+    """Return a header without the longest group path it starts with ("Module evaluation/Comments" → "Comments")."""
+    return next((column[len(prefix) :] for prefix in prefixes if column.startswith(prefix)), column)
 
 
 def _kind_of(values: pd.Series, labels: Sequence[str] | None, *, linked: bool) -> QuestionKind:

@@ -30,7 +30,7 @@ from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
-from programme.intake.tools import ToolProfile, detect_tool, is_chosen, profile_named
+from programme.intake.tools import ToolProfile, chosen_text, detect_tool, profile_named, split_choices
 from programme.models import (
     Module,
     QuestionKind,
@@ -90,13 +90,24 @@ def plan_evaluations(
     result.tool = tool.name if tool else None
     submitted = _chosen(plans, overrides, "submitted", (tool.submitted if tool else ()) + TIME_COLUMNS)
     response_id = _chosen(
-        plans, overrides, "response id", ((tool.response_id,) if tool and tool.response_id else ("_uuid",))
+        plans, overrides, "response id", ((tool.response_id,) if tool and tool.response_id is not None else ("_uuid",))
     )
     result.columns = column_roles(plans, submitted, response_id)
+    for plan in plans:
+        if plan.untitled and plan.role == "question":
+            names = ", ".join(f"'{column}'" for column, _ in plan.choices)
+            result.warn(
+                f"The columns {names} are one choice each of a multiple-choice question whose text the export "
+                f"does not hold; they were read as one question named '{plan.text}'.",
+                plan.column,
+            )
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
-    times = _times(table.frame, submitted, result)
-    parsed = _parse_rows(table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id)
+    times = _times(table.frame, submitted, result, tool)
+    ends_choices = tool.ends_choices if tool else None
+    parsed = _parse_rows(
+        table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id, ends_choices
+    )
     result.fresh = _new_rows(session, parsed, form.id if form else None, result)
     result.warn_all(_other_module_signs(module, parsed))
     result.asks_name = bool(form and form.asks_name)
@@ -190,13 +201,21 @@ def _resolve_scales(
     return unreadable
 
 
-def _times(frame: pd.DataFrame, column: str | None, result: EvaluationImport) -> list[datetime | None]:
+def _times(
+    frame: pd.DataFrame, column: str | None, result: EvaluationImport, tool: ToolProfile | None
+) -> list[datetime | None]:
     """Return each row's submission time in UTC, read from the submission time column."""
     if column is None:
         return [None] * len(frame)
-    times = read_times(column, list(frame[column]))
+    times = read_times(column, list(frame[column]), month_first=tool.month_first if tool else None)
     for warning in times.warnings:
         result.warn(warning.removeprefix(f"Column '{column}': "), column)
+    if times.without_zone and not (tool and tool.utc_without_zone):
+        result.warn(
+            f"{times.without_zone} submission times have no time zone and were stored as UTC; if the tool wrote "
+            "them in local time, they are off by the zone's difference (the answers are not affected).",
+            column,
+        )
     return times.moments
 
 
@@ -231,6 +250,7 @@ def _parse_rows(
     unreadable: set[int],
     times: Sequence[datetime | None],
     id_column: str | None,
+    ends_choices: str | None = None,
 ) -> list[ParsedRow]:
     meta = {plan.meta: plan.column for plan in plans if plan.role == "meta"}
     identity = next((plan.column for plan in plans if plan.role == "identity"), None)
@@ -243,14 +263,14 @@ def _parse_rows(
         for index, plan in enumerate(plans):
             value = row[plan.column]
             if plan.choices:
-                value = "; ".join(choice for column, choice in plan.choices if is_chosen(row[column]))
+                value = "; ".join(text for column, choice in plan.choices if (text := chosen_text(choice, row[column])))
             if plan.role == "respondent" and not is_blank(value):
                 attributes[plan.attribute] = clean_text(value)[:ATTRIBUTE_VALUE_MAX]
                 about.append((index, None, clean_text(value)))
             if plan.role != "question" or is_blank(value) or index in unreadable:
                 continue
             if plan.kind == QuestionKind.TEXT:
-                answers.append((index, None, clean_text(value)))
+                answers.append((index, None, split_choices(clean_text(value), ends_choices)))
                 continue
             try:
                 answers.append((index, read_rating(value, plan.labels or labels, only_labels=bool(plan.labels)), None))

@@ -14,8 +14,12 @@ from programme.people.names import clean_text
 # "2026/03/13 12:49:22 AM GMT+7", "13/03/2026 00:49:22", "3/13/2026 0:49", "2026-03-13 05:49:22" (+ zone).
 _STAMP = re.compile(
     r"^(?P<a>\d{1,4})[/.-](?P<b>\d{1,2})[/.-](?P<c>\d{1,4})[ T]+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:\.\d+)?)?"
-    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?:\(?(?:GMT|UTC|Z)\)?)?\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?)?\s*\)?$"
+    r"\s*(?P<ampm>[AaPp]\.?[Mm]\.?)?\s*(?P<utc>\(?(?:GMT|UTC|Z)\)?)?\s*(?P<zone>[+-]\d{1,2}(?::?\d{2})?)?\s*\)?$"
 )
+
+
+# A zone at the end of an ISO 8601 time: "Z", "+07:00", "-0400".
+_ISO_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
 
 
 @dataclass
@@ -24,6 +28,7 @@ class Times:
 
     moments: list[datetime | None]
     warnings: list[str] = field(default_factory=list)
+    without_zone: int = 0  # how many times were written with no zone (taken as UTC)
 
 
 def _zone(text: str | None) -> timedelta:
@@ -35,11 +40,12 @@ def _zone(text: str | None) -> timedelta:
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
-def read_times(column: str, values: Sequence[object]) -> Times:
+def read_times(column: str, values: Sequence[object], *, month_first: bool | None = None) -> Times:
     """Return each value as a UTC time; "GMT+7" means local time 7 hours ahead of UTC (UTC = local − 7h).
 
     Day and month order is decided from the whole column: a first number above 12 anywhere makes it day
-    first, a second one above 12 month first; when no row decides, day first is taken and a warning says so.
+    first, a second one above 12 month first. When no row decides, the tool's own order is taken when it has
+    one (month_first: SurveyMonkey writes mm/dd/yyyy); otherwise day first, and a warning says so.
     """
     texts = [clean_text(value) for value in values]
     matches = [_STAMP.match(text) if text else None for text in texts]
@@ -51,20 +57,26 @@ def read_times(column: str, values: Sequence[object]) -> Times:
         seconds = {int(m["b"]) for m in year_last}
         if any(n > 12 for n in seconds) and not any(n > 12 for n in firsts):
             day_first = False
+        elif not any(n > 12 for n in firsts) and month_first is not None:
+            day_first = not month_first
         elif not any(n > 12 for n in firsts):
             warnings.append(
                 f"Column '{column}': no date in it has a day above 12, so day and month cannot be told apart; "
                 "the dates were read day first (13/03 style). Check the submission dates."
             )
     moments: list[datetime | None] = []
+    without_zone = 0
     for text, match in zip(texts, matches, strict=True):
         if not text:
             moments.append(None)
-        elif match is None:
+            continue
+        if match is None:
             moments.append(_other(text))
+            without_zone += moments[-1] is not None and not _ISO_ZONE.search(text)
         else:
             moments.append(_from_match(match, day_first))
-    return Times(moments=moments, warnings=warnings)
+            without_zone += moments[-1] is not None and not (match["utc"] or match["zone"])
+    return Times(moments=moments, warnings=warnings, without_zone=without_zone)
 
 
 def _from_match(match: re.Match[str], day_first: bool) -> datetime | None:
