@@ -233,6 +233,28 @@ def test_indico_registrants(module_cli: Engine, capsys: pytest.CaptureFixture[st
         assert session.scalar(sa.select(Person.nationality).where(Person.email == "ahmad.karimi@example.org")) == "AFG"
 
 
+def test_indico_export_with_check_in_columns(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The same export with "Checked in" and "Check-in date" chosen: Indico writes them after the registration state
+    # (generate_spreadsheet_from_registrations), the flag as Yes/No and the date empty when not checked in.
+    lines = (TOOLS / "indico_registrants.csv").read_text(encoding="utf-8-sig").splitlines()
+    added = [",Checked in,Check-in date", ",Yes,2026-03-13 01:02:03.000004+00:00", ",No,"]
+    path = tmp_path / "registrations.csv"
+    path.write_text("\r\n".join(line + extra for line, extra in zip(lines, added, strict=True)) + "\r\n", "utf-8-sig")
+    status, out, err = cli(
+        capsys, "import", "participants", str(path), "--course", "RC", "--module", "1", "--json"
+    )  # fmt: skip
+    assert status == 0, err
+    report = json.loads(out)
+    assert report["tool"] == "Indico" and report["list"] == "participants"
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Checked in"], roles["Check-in date"]) == ("attended", "meta")
+    found = people(module_cli)
+    assert found["ahmad.karimi@example.org"][-2:] == (True, True)
+    assert found["priya.nair@example.org"][-2:] == (True, None)  # registered, not checked in
+
+
 def test_unknown_org_types_import_with_one_warning(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     report = import_json(capsys, "partner_list_unknown_types.csv")
     assert report["tool"] is None

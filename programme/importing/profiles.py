@@ -131,10 +131,26 @@ PROFILES: tuple[ToolProfile, ...] = (
     ),
     ToolProfile(
         name="Indico",
-        signature=("Registration state", "Registration date", "Affiliation", "Registration ID", "Checked in"),
+        signature=("Registration state", "Registration date", "Modification date", "Affiliation", "Checked in"),
         needed=2,
-        meta=("ID", "Registration ID", "Registration state", "Registration date", "Price", "Paid", "Checked in date"),
-        fields={"Affiliation": "organisation", "Position": "position", "Checked in": "attended"},
+        # The registration columns Indico's export can add (indico/modules/events/registration/util.py).
+        meta=(
+            "ID",
+            "Registration date",
+            "Modification date",
+            "Registration state",
+            "Created by",
+            "Price",
+            "Check-in date",
+            "Payment date",
+            "Tags",
+        ),
+        fields={
+            "Affiliation": "organisation",
+            "Position": "position",
+            "Email Address": "email",
+            "Checked in": "attended",
+        },
     ),
     ToolProfile(
         name="Google Forms",
