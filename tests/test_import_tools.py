@@ -1,6 +1,8 @@
-"""Participant lists as the tools export them (tests/data/tools/participants/, layouts in its README): each is
-recognised, its own columns set aside, and its people imported with the right fields; an organisation type
-nobody knows imports the person with the type not recorded and one warning; Zoom's "Attended: No" registers."""
+"""Participant lists as the tools export them (tests/data/tools/participants/, layouts and sources in its README):
+each is recognised, its own columns set aside, and its people imported with the right fields; an organisation type
+nobody knows imports the person with the type not recorded and one warning; Zoom's "Attended: No" and Eventbrite's
+"Attending" register without attendance, "Checked In" attends; a Zoom meeting's waiting-room rows are left out.
+Expected figures are read from the fixtures with the csv module, not with the code under test."""
 
 from __future__ import annotations
 

@@ -128,6 +128,10 @@ PROFILES: tuple[ToolProfile, ...] = (
         # The Attendee Summary report's statuses: a checked-in attendee came; "Attending" has a ticket and was not
         # checked in. Any other status (an order cancelled, refunded, transferred) is not read as either.
         values={"attended": {"checked in": True, "attending": False}},
+        note=(
+            "Attendee Status is read as attendance: Checked In attended, Attending registered only; any other status "
+            "(Not Attending, Refunded...) stops its row."
+        ),
     ),
     ToolProfile(
         name="Indico",
@@ -185,8 +189,9 @@ def all_anonymous(frame: pd.DataFrame, column: str) -> bool:
 
 
 def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable:
-    """Return the table cut to its people: rows from a later section ("Other Attended") or repeating the header
-    left out. The header found is the people section's (it has the most known column names)."""
+    """Return the table cut to its people: rows from a later section ("Other Attended"), repeating the header, or
+    marked by the tool as no presence (Zoom's "In Waiting Room": Yes) left out. The header found is the people
+    section's (it has the most known column names)."""
     if profile is None or not (profile.sections or profile.leave_out) or table.frame.empty:
         return table
     markers = {header_key(name) for name in profile.sections}
