@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from programme.core.db import REPO_ROOT, make_engine, session_scope
-from programme.models import Person
+from programme.models import Participation, Person
 from tests.browser_support import log_in, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -54,6 +54,14 @@ def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app
     with session_scope(make_engine(live_db_url)) as session:
         thida = session.scalar(sa.select(Person).where(Person.email == "thida.win@example.org"))
         assert thida is not None and thida.position is None  # Job Title was set to "not used" on the page
+        # Attendee Status, kept as the tool writes it: "Checked In" came, "Attending" only registered.
+        expected = {"thida.win@example.org": True, "somchai.p@example.org": None, "dewi.lestari@example.org": True}
+        attended = session.execute(
+            sa.select(Person.email, Participation.attended)
+            .join(Participation, Participation.person_id == Person.id)
+            .where(Person.email.in_(expected))
+        ).all()
+        assert dict(attended) == expected
 
 
 def test_evaluation_export_from_typeform_with_one_column_changed(page, live_app: str) -> None:

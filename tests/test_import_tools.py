@@ -1,9 +1,13 @@
-"""Participant lists as the tools export them (tests/data/tools/participants/, layouts in its README): each is
-recognised, its own columns set aside, and its people imported with the right fields; an organisation type
-nobody knows imports the person with the type not recorded and one warning; Zoom's "Attended: No" registers."""
+"""Participant lists as the tools export them (tests/data/tools/participants/, layouts and sources in its README):
+each is recognised, its own columns set aside, and its people imported with the right fields; an organisation type
+nobody knows imports the person with the type not recorded and one warning; Zoom's "Attended: No" and Eventbrite's
+"Attending" register without attendance, "Checked In" attends; a Zoom meeting's waiting-room rows are left out.
+Expected figures are read from the fixtures with the csv module, not with the code under test."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -111,25 +115,77 @@ def test_column_option_overrides_one_mapping(module_cli: Engine, capsys: pytest.
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 0
 
 
+def csv_rows(name: str, after: str | None = None) -> list[dict[str, str]]:
+    """The fixture's rows as {header: cell}, read with the csv module (not the code under test); after names the
+    section marker row (Zoom's "Attendee Details") whose next row is the header."""
+    lines = list(csv.reader(io.StringIO((TOOLS / name).read_text(encoding="utf-8-sig"))))
+    start = 0 if after is None else next(i for i, line in enumerate(lines) if line[0] == after) + 1
+    header = lines[start]
+    return [dict(zip(header, line, strict=True)) for line in lines[start + 1 :]]
+
+
 def test_zoom_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     report = import_json(capsys, "zoom_webinar_attendee_report.csv")
     assert report["tool"] == "Zoom" and report["list"] == "participants"
-    # The Attendee Details section: 4 rows, Nur Aisyah twice (she joined twice); host and panelist left out.
-    assert (report["rows"], report["created"], report["repeated"]) == (4, 3, 1)
+    # The Attendee Details section only (host and panelist left out), computed from the file's cells.
+    section = csv_rows("zoom_webinar_attendee_report.csv", after="Attendee Details")
+    emails = {row["Email"] for row in section}
+    came = {row["Email"] for row in section if row["Attended"] == "Yes"}
+    assert (report["rows"], report["created"], report["repeated"]) == (len(section), len(emails), 1) == (4, 3, 1)
     roles = {item["header"]: item["role"] for item in report["columns"]}
     assert roles["Join Time"] == "meta" and roles["Attended"] == "attended" and roles["Organization"] == "organisation"
+    assert roles["Type of organisation"] == "org_type"  # a registration question, after Is Guest
+    assert report["errors"] == [] and report["warnings"] == [
+        "Only the Attendee Details section is imported: the host and panelists are not participants."
+    ]
     found = people(module_cli)
-    assert set(found) == {"nur.aisyah@example.org", "bikash.g@example.org", "lina.haddad@example.org"}
-    assert found["nur.aisyah@example.org"][2:] == ("Tenaganita", None, "Case worker", True, True)
-    # Attended: No → registered, not attended.
-    assert found["lina.haddad@example.org"][-2:] == (True, None)
+    assert set(found) == emails and "host@example.org" not in found and "ana.resource@example.org" not in found
+    assert found["nur.aisyah@example.org"][2:] == ("Tenaganita", OrgType.NGO, "Case worker", True, True)
+    assert (
+        {email for email, person in found.items() if person[-1]}
+        == came
+        == {
+            "nur.aisyah@example.org",
+            "bikash.g@example.org",
+        }
+    )
+    # Attended: No → registered, not attended; "--" in the session columns is the tool's own (meta), not read.
+    assert found["lina.haddad@example.org"][3:] == (OrgType.LAWYERS, "Lawyer", True, None)
+
+
+def test_zoom_meeting_participants_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, "zoom_meeting_participants.csv")
+    assert report["tool"] == "Zoom meeting" and report["list"] == "participants"
+    rows = csv_rows("zoom_meeting_participants.csv")
+    in_meeting = [row for row in rows if row["In Waiting Room"] == "No"]
+    names = {row["Name (Original Name)"] for row in in_meeting}
+    assert (report["rows"], report["created"], report["repeated"]) == (len(in_meeting), len(names), 1) == (5, 4, 1)
+    assert any("waiting room" in note and "host" in note for note in report["warnings"])
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Name (Original Name)"], roles["User Email"], roles["In Waiting Room"]) == (
+        "full_name",
+        "email",
+        "meta",
+    )
+    with session_scope(module_cli) as session:
+        listed = dict(
+            session.execute(
+                sa.select(Person.full_name, Participation.attended).join(
+                    Participation, Participation.person_id == Person.id
+                )
+            ).all()
+        )
+    # Lina Haddad was only ever in the waiting room: not a participant. Everyone else joined and attended.
+    assert listed == dict.fromkeys(names, True) and "Lina Haddad" not in listed
 
 
 def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     report = import_json(capsys, "eventbrite_attendee_report.csv")
-    assert report["tool"] == "Eventbrite" and (report["rows"], report["created"]) == (3, 3)
+    rows = csv_rows("eventbrite_attendee_report.csv")
+    assert report["tool"] == "Eventbrite" and (report["rows"], report["created"]) == (len(rows), len(rows)) == (3, 3)
     roles = {item["header"]: item["role"] for item in report["columns"]}
     assert (roles["Company"], roles["Job Title"], roles["Order #"]) == ("organisation", "position", "meta")
+    assert (roles["Attendee Status"], roles["Price Tier"]) == ("attended", "meta")
     found = people(module_cli)
     assert found["thida.win@example.org"] == (
         "Thida Win",
@@ -140,16 +196,65 @@ def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFi
         True,
         True,
     )
-    assert found["somchai.p@example.org"][-2:] == (True, None)  # not checked in: registered only
+    # "Checked In" came; "Attending" holds a ticket and was not checked in: registered only.
+    checked_in = {row["Email"] for row in rows if row["Attendee Status"] == "Checked In"}
+    assert {email for email, person in found.items() if person[-1]} == checked_in
+    assert found["somchai.p@example.org"][-2:] == (True, None)
+    assert {email: person[2] for email, person in found.items()} == {row["Email"]: row["Company"] for row in rows}
+
+
+def test_eventbrite_status_neither_checked_in_nor_attending_is_refused(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = (TOOLS / "eventbrite_attendee_report.csv").read_text(encoding="utf-8")
+    changed = tmp_path / "eventbrite_refunded.csv"
+    changed.write_text(text.replace(",Attending,", ",Refunded,"), encoding="utf-8")
+    status, out, _ = cli(
+        capsys, "import", "participants", str(changed), "--course", "RC", "--module", "1", "--json"
+    )  # fmt: skip
+    report = json.loads(out)
+    assert status == 1 and report["written"] is False
+    assert [(error["row"], error["column"]) for error in report["errors"]] == [(3, "Attendee Status")]
+    assert "Refunded" in report["errors"][0]["message"]
+    with session_scope(module_cli) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 0
 
 
 def test_indico_registrants(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     report = import_json(capsys, "indico_registrants.csv", "--list", "registration")
     assert report["tool"] == "Indico" and (report["rows"], report["created"]) == (2, 2)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Email Address"], roles["Affiliation"], roles["Registration date"]) == (
+        "email",
+        "organisation",
+        "meta",
+    )
     found = people(module_cli)
     assert found["priya.nair@example.org"][2:] == ("Centre for Migration Studies", None, "Researcher", True, None)
     with session_scope(module_cli) as session:
         assert session.scalar(sa.select(Person.nationality).where(Person.email == "ahmad.karimi@example.org")) == "AFG"
+
+
+def test_indico_export_with_check_in_columns(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The same export with "Checked in" and "Check-in date" chosen: Indico writes them after the registration state
+    # (generate_spreadsheet_from_registrations), the flag as Yes/No and the date empty when not checked in.
+    lines = (TOOLS / "indico_registrants.csv").read_text(encoding="utf-8-sig").splitlines()
+    added = [",Checked in,Check-in date", ",Yes,2026-03-13 01:02:03.000004+00:00", ",No,"]
+    path = tmp_path / "registrations.csv"
+    path.write_text("\r\n".join(line + extra for line, extra in zip(lines, added, strict=True)) + "\r\n", "utf-8-sig")
+    status, out, err = cli(
+        capsys, "import", "participants", str(path), "--course", "RC", "--module", "1", "--json"
+    )  # fmt: skip
+    assert status == 0, err
+    report = json.loads(out)
+    assert report["tool"] == "Indico" and report["list"] == "participants"
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Checked in"], roles["Check-in date"]) == ("attended", "meta")
+    found = people(module_cli)
+    assert found["ahmad.karimi@example.org"][-2:] == (True, True)
+    assert found["priya.nair@example.org"][-2:] == (True, None)  # registered, not checked in
 
 
 def test_unknown_org_types_import_with_one_warning(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:

@@ -33,6 +33,7 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Names",
         "Nama",
         "User Name (Original Name)",
+        "Name (Original Name)",
     ],
     "given_name": ["Given name", "Given names", "First name", "First names", "Forename", "Other names"],
     "family_name": ["Surname", "Last name", "Family name", "Last names"],
@@ -76,7 +77,7 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Sector",
     ],
     "position": ["Position", "Designation", "Job title", "Function", "Position in organisation"],
-    "email": ["E-mail", "Email", "E-mail address", "Email address", "Email id", "Mail"],
+    "email": ["E-mail", "Email", "E-mail address", "Email address", "Email id", "Mail", "User Email"],
     "phone": [
         "Mobile / WhatsApp",
         "Phone",
@@ -151,6 +152,8 @@ class ColumnMapping:
     tool: str | None = None  # the tool the list was recognised as coming from ("Microsoft Forms"), or None
     ignored: list[str] = field(default_factory=list)  # the tool's own columns, not read
     notes: list[str] = field(default_factory=list)  # what the user should know about how the columns are read
+    # The tool's own words for a field's values ({field: {folded text: value}}), read before the vocabulary.
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
 
     def has_name(self) -> bool:
         return "full_name" in self.fields or "given_name" in self.fields or "family_name" in self.fields
@@ -270,7 +273,8 @@ def _tool_mapping(table: SheetTable, profile: ToolProfile) -> ColumnMapping:
     found = detect_mapping(rest)
     for name, column in found.fields.items():
         fields.setdefault(name, column)
-    return ColumnMapping(fields=fields, days=found.days, tool=profile.name, ignored=ignored, notes=notes)
+    values = {name: dict(words) for name, words in profile.values.items() if name in fields}
+    return ColumnMapping(fields=fields, days=found.days, tool=profile.name, ignored=ignored, notes=notes, values=values)
 
 
 def _override(mapping: ColumnMapping, columns: Sequence[str], name: str, header: str | None) -> None:

@@ -194,7 +194,9 @@ def build_plan(
         )
         mapping = replace(mapping, fields=dict(mapping.fields), days={})
     mappings = saved_mappings(session) if value_mappings is None else value_mappings
-    own = {name: mapped_values(mappings, name) for name in MAPPABLE}
+    own: dict[str, dict[str, Any]] = {name: mapped_values(mappings, name) for name in MAPPABLE}
+    for name, words in mapping.values.items():  # the tool's own words (Eventbrite's "Checked In"), then the user's
+        own[name] = {**words, **own.get(name, {})}
     index = load_index(session, module.id)
     rows, omitted, unknown, consent = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=own)
     module_days = (module.end_date - module.start_date).days + 1

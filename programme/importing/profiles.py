@@ -31,6 +31,11 @@ class ToolProfile:
     own_identity: dict[str, str] = field(default_factory=dict)  # column -> field
     fields: dict[str, str] = field(default_factory=dict)  # column -> field, before the general synonyms
     sections: tuple[str, ...] = ()  # rows that start a section ("Attendee Details"); the last one is the people
+    # The tool's own words in a field's column, read before the general vocabulary: {field: {folded text: value}}
+    # (Eventbrite's Attendee Status: "Checked In" came, "Attending" registered and not checked in).
+    values: dict[str, dict[str, object]] = field(default_factory=dict)
+    # Rows that are not a person's presence, left out: {column: answers (header_key) that leave the row out}.
+    leave_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
     note: str = ""
 
     def matches(self, keys: set[str]) -> bool:
@@ -73,6 +78,27 @@ PROFILES: tuple[ToolProfile, ...] = (
         note="Only the Attendee Details section is imported: the host and panelists are not participants.",
     ),
     ToolProfile(
+        name="Zoom meeting",
+        signature=(
+            "Name (Original Name)",
+            "User Email",
+            "Join Time",
+            "Leave Time",
+            "Duration (Minutes)",
+            "Guest",
+            "In Waiting Room",
+        ),
+        needed=4,
+        meta=("Join Time", "Leave Time", "Duration (Minutes)", "Guest", "Recording Consent", "In Waiting Room"),
+        fields={"Name (Original Name)": "full_name", "User Email": "email"},
+        leave_out={"In Waiting Room": ("yes",)},
+        note=(
+            "A meeting's participants report: rows of time in the waiting room (In Waiting Room: Yes) are left out, "
+            "and everyone else who joined is a participant. The host is listed too: remove their row, or their "
+            "participation after the import, when they are not a participant."
+        ),
+    ),
+    ToolProfile(
         name="Eventbrite",
         signature=("Order #", "Order Date", "Attendee #", "Ticket Type", "Attendee Status", "Order Type"),
         needed=3,
@@ -89,18 +115,46 @@ PROFILES: tuple[ToolProfile, ...] = (
             "Fees Paid",
             "Eventbrite Fees",
             "Eventbrite Payment Processing",
-            "Attendee Status",
+            "Price Tier",
             "Barcode #",
             "Check-In Date",
         ),
-        fields={"Company": "organisation", "Job Title": "position", "Checked In": "attended"},
+        fields={
+            "Company": "organisation",
+            "Job Title": "position",
+            "Checked In": "attended",
+            "Attendee Status": "attended",
+        },
+        # The Attendee Summary report's statuses: a checked-in attendee came; "Attending" has a ticket and was not
+        # checked in. Any other status (an order cancelled, refunded, transferred) is not read as either.
+        values={"attended": {"checked in": True, "attending": False}},
+        note=(
+            "Attendee Status is read as attendance: Checked In attended, Attending registered only; any other status "
+            "(Not Attending, Refunded...) stops its row."
+        ),
     ),
     ToolProfile(
         name="Indico",
-        signature=("Registration state", "Registration date", "Affiliation", "Registration ID", "Checked in"),
+        signature=("Registration state", "Registration date", "Modification date", "Affiliation", "Checked in"),
         needed=2,
-        meta=("ID", "Registration ID", "Registration state", "Registration date", "Price", "Paid", "Checked in date"),
-        fields={"Affiliation": "organisation", "Position": "position", "Checked in": "attended"},
+        # The registration columns Indico's export can add (indico/modules/events/registration/util.py).
+        meta=(
+            "ID",
+            "Registration date",
+            "Modification date",
+            "Registration state",
+            "Created by",
+            "Price",
+            "Check-in date",
+            "Payment date",
+            "Tags",
+        ),
+        fields={
+            "Affiliation": "organisation",
+            "Position": "position",
+            "Email Address": "email",
+            "Checked in": "attended",
+        },
     ),
     ToolProfile(
         name="Google Forms",
@@ -135,17 +189,26 @@ def all_anonymous(frame: pd.DataFrame, column: str) -> bool:
 
 
 def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable:
-    """Return the table cut to its people: rows from a later section ("Other Attended") or repeating the header
-    left out. The header found is the people section's (it has the most known column names)."""
-    if profile is None or not profile.sections or table.frame.empty:
+    """Return the table cut to its people: rows from a later section ("Other Attended"), repeating the header, or
+    marked by the tool as no presence (Zoom's "In Waiting Room": Yes) left out. The header found is the people
+    section's (it has the most known column names)."""
+    if profile is None or not (profile.sections or profile.leave_out) or table.frame.empty:
         return table
     markers = {header_key(name) for name in profile.sections}
     header = [header_key(column) for column in table.columns]
+    # Positions of the columns whose answers leave a row out (Zoom's "In Waiting Room": Yes).
+    leave_out = {
+        table.columns.index(column): {header_key(answer) for answer in answers}
+        for name, answers in profile.leave_out.items()
+        if (column := column_named(table.columns, name)) is not None
+    }
     keep: list[int] = []
     for position, row in enumerate(table.frame.itertuples(index=False, name=None)):
-        if header_key(row[0]) in markers and not any(str(cell).strip() for cell in row[1:]):
+        if markers and header_key(row[0]) in markers and not any(str(cell).strip() for cell in row[1:]):
             break  # the next section starts
         if [header_key(cell) for cell in row] == header:
+            continue
+        if any(header_key(row[at]) in answers for at, answers in leave_out.items()):
             continue
         keep.append(position)
     if len(keep) == len(table.row_numbers):

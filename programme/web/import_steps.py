@@ -131,8 +131,15 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
         roles = ColumnMapping(fields=fields, days=numbered, ignored=list(detected.ignored))
         st.caption("What each column of the list is read as:")
         st.dataframe(pd.DataFrame(roles.roles(table.columns)), hide_index=True, width="stretch")
+    # The tool's own words for a field's values (Eventbrite's "Checked In") stay with the tool's column.
+    values = {name: words for name, words in detected.values.items() if fields.get(name) == detected.fields.get(name)}
     return ColumnMapping(
-        fields=fields, days=numbered, tool=detected.tool, ignored=list(detected.ignored), notes=list(detected.notes)
+        fields=fields,
+        days=numbered,
+        tool=detected.tool,
+        ignored=list(detected.ignored),
+        notes=list(detected.notes),
+        values=values,
     )
 
 
