@@ -108,9 +108,15 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary)
         return 0
-    average = f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings" if summary["mean"] else ""
+    average = (
+        f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings ({summary['mean_scale']} questions)"
+        if summary["mean"]
+        else ""
+    )
     print(f"{summary['responses']} responses{average}")
     for question in summary["questions"]:
         mean = f"{question['mean']:.2f}" if question["mean"] is not None else "   -"
-        print(f"{mean:>5}  n={question['n']:<4} {question['text']}")
+        # A 0-10 question's mean is on its own scale, named beside it and left out of the module average.
+        scale = f" (scale {question['scale']})" if question["scale"] not in (None, summary["mean_scale"]) else ""
+        print(f"{mean:>5}  n={question['n']:<4} {question['text']}{scale}")
     return 0
