@@ -11,6 +11,7 @@ import pandas as pd
 from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.intake.columns import ColumnChoiceError
 from programme.intake.scales import ZERO_TO_TEN_ROLE, is_zero_to_ten_question, knows_label
 from programme.intake.tools import ToolProfile, choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
@@ -268,12 +269,6 @@ def column_roles(
 ) -> list[dict[str, str]]:
     """Return [{"header", "role"}] for every column of the file (the --json key "columns")."""
     return [{"header": plan.column, "role": column_role(plan, submitted, response_id)} for plan in plans]
-
-
-class ColumnChoiceError(ProgrammeError):
-    """A column or role the user named (--column ROLE=HEADER) that the file or the importer does not have."""
-
-    exit_code = 2
 
 
 # The roles a user may give a column (--column ROLE=HEADER, the page's role picker); "ignore" is "meta".
