@@ -92,7 +92,7 @@ def test_a_two_row_header_reads_time_over_start_and_end(session: Session) -> Non
 
 def test_column_choices_override_the_detected_ones_and_wrong_ones_are_refused(session: Session) -> None:
     module = make_module(session, code="AG3", sessions=[])
-    data = "Day,Time,What,Who,Topic\n1,9:00 AM - 10:30 AM,Opening,Ana Thapa,Introductions\n".encode()
+    data = b"Day,Time,What,Who,Topic\n1,9:00 AM - 10:30 AM,Opening,Ana Thapa,Introductions\n"
     missing = import_agenda(session, data=data, filename="a.csv", module_id=module.id, dry_run=False, by=None)
     assert not missing.written and [error.column for error in missing.errors] == ["Session or Title"]
     chosen = {"title": "What", "facilitator": "who", "topics": None}  # a header matched without case; Topic unread
@@ -112,7 +112,9 @@ def test_column_choices_override_the_detected_ones_and_wrong_ones_are_refused(se
 
 def test_cli_column_option_and_its_errors(cli_db: str, tmp_path: Path, capsys) -> None:  # noqa: F811
     path = tmp_path / "agenda.csv"
-    path.write_text("Date,Time,Item title,Led by\n2017-12-02,9:00 AM - 10:30 AM,Opening,Maria Santos\n", encoding="utf-8")
+    path.write_text(
+        "Date,Time,Item title,Led by\n2017-12-02,9:00 AM - 10:30 AM,Opening,Maria Santos\n", encoding="utf-8"
+    )
     code, report = _run(capsys, path, "--column", "title=Item title", "--column", "facilitator=Led by")
     assert code == 0 and report["written"] and report["sessions"] == 1 and report["people_matched"] == 1
     assert {item["header"]: item["role"] for item in report["columns"]}["Item title"] == "title"
