@@ -10,6 +10,7 @@ from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
+from programme.intake.tools import PROFILES
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
@@ -26,7 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluations.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
     evaluations.add_argument("--labels", help='the scale\'s five labels, lowest first: "Poor, Fair, Good, ..."')
     evaluations.add_argument(
-        "--tool", help="the survey tool that made the export, when not recognised (SurveyMonkey, KoboToolbox, ...)"
+        "--tool",
+        help="the survey tool that made the export, when not recognised: "
+        + ", ".join(profile.name for profile in PROFILES)
+        + ", or none (an unknown name: exit 2)",
     )
     evaluations.add_argument(
         "--column",

@@ -33,11 +33,12 @@ from programme.evaluations.scales import (
     parse_labels,
     read_rating,
 )
+from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
-from programme.intake.tools import ToolProfile, detect_tool, is_chosen, profile_named
+from programme.intake.tools import PROFILES, ToolProfile, detect_tool, is_chosen, profile_named
 from programme.models import (
     Module,
     QuestionKind,
@@ -155,7 +156,8 @@ def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
         return None  # a sheet typed by hand: no tool's columns set aside
     tool = profile_named(name)
     if tool is None:
-        raise ProgrammeError(f"'{name}' is not a survey tool we know.")
+        known = ", ".join(profile.name for profile in PROFILES)
+        raise ColumnChoiceError(f"'{name}' is not a survey tool we know; use one of: {known} (or none).")
     return tool
 
 
