@@ -175,3 +175,22 @@ def test_answers_outside_a_question_s_range_are_refused(session: Session) -> Non
     again = csv_bytes(f'Timestamp,"{RECOMMEND}"\n2019/04/12 3:10:05 PM GMT+7,12\n')
     result = import_evaluations(session, data=again, filename="g.csv", module_id=module.id)
     assert not result.written and any("from 0 to 10" in error.message for error in result.errors)
+
+
+def test_the_dashboard_averages_1_to_5_only_says_so_and_charts_0_to_10_apart(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    from programme.core.db import make_engine, session_scope
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        _import(session, make_module(session).id)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluations.py")
+    assert not app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Mean rating"] == f"{50 / 13:.2f}"  # by hand above: the 1-5 answers only
+    assert any("0–10" in caption.value and "never averaged in" in caption.value for caption in app.caption)
+    titles = [chart.proto.spec for chart in app.get("plotly_chart")]
+    assert sum("Questions on a 0–10 scale" in spec for spec in titles) == 1
+    assert sum("Ratings (share of answers" in spec for spec in titles) == 1
