@@ -100,6 +100,8 @@ def _print_report(report: AgendaImportReport) -> None:
         f"({report.created} new, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) skipped; "
         f"facilitators: {report.people_matched} found, {report.people_created} new."
     )
+    if report.columns:  # what each column was read as (--column FIELD=HEADER changes one)
+        print("Columns: " + "; ".join(f"{item['header']} → {item['role']}" for item in report.columns) + ".")
     for warning in report.warnings:
         print(f"Warning: {warning}")
     for error in report.errors:
