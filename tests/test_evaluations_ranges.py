@@ -194,3 +194,23 @@ def test_the_dashboard_averages_1_to_5_only_says_so_and_charts_0_to_10_apart(
     titles = [chart.proto.spec for chart in app.get("plotly_chart")]
     assert sum("Questions on a 0–10 scale" in spec for spec in titles) == 1
     assert sum("Ratings (share of answers" in spec for spec in titles) == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "zero_to_ten"),
+    [
+        ("How likely are you to recommend this course to a colleague?", True),
+        ("Overall (0-10)", True),
+        ("Overall score, 0 to 10", True),
+        ("Rate the module out of 10", True),
+        ("Score /10", True),
+        ("How likely are you to recommend us (1-5)?", False),
+        ("Evaluation 2019/10/12, overall", False),
+        ("Overall score", False),
+    ],
+)
+def test_which_headers_name_a_0_to_10_question(header: str, zero_to_ten: bool) -> None:
+    from programme.intake.scales import is_zero_to_ten_question
+
+    assert is_zero_to_ten_question(header, ["3", "9", "", "N/A"]) is zero_to_ten
+    assert not is_zero_to_ten_question(header, ["3", "Very good"])  # not numbers only: never 0-10

@@ -79,7 +79,8 @@ def star_rating(text: str) -> int | None:
 # "Net Promoter Score" (SurveyMonkey's NPS question, Typeform's NPS and opinion scale, Google Forms' 0-10 linear
 # scale). A header naming 1-5 ("(1-5)", "out of 5") is not one, whatever else it says.
 _ZERO_TO_TEN_HEADER = re.compile(
-    r"(?<!\d)0\s*(?:-|–|to)\s*10\b|\bout of 10\b|/\s*10\b|\blikely\b.*\brecommend|\bnet promoter\b|\bnps\b",
+    r"(?<!\d)0\s*(?:-|–|to)\s*10\b|\bout of 10\b|(?<![\d/])/\s*10\b(?![/\d])|\blikely\b.*\brecommend|\bnet promoter\b"
+    r"|\bnps\b",
     re.IGNORECASE,
 )
 _ONE_TO_FIVE_HEADER = re.compile(r"(?<!\d)1\s*(?:-|–|to)\s*5\b|\bout of 5\b|/\s*5\b", re.IGNORECASE)
