@@ -6,7 +6,7 @@ import streamlit as st
 from programme.charts.planning import day_timeline, hours_chart
 from programme.planning import agenda, exports, methods
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
-from programme.web import agenda_library, attendance_sheet, editors, ui
+from programme.web import agenda_import, agenda_library, attendance_sheet, editors, ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
@@ -48,8 +48,8 @@ with grid_tab:
     if frame.empty:
         st.info(
             "No session yet. Type sessions in the grid (a row per session), add designs from the library, "
-            "copy an earlier module's agenda under **Library and copying**, or import a sheet with "
-            "`python -m programme import agenda FILE --course CODE --module N`."
+            "copy an earlier module's agenda or import a sheet under **Library and copying** (or with "
+            "`python -m programme import agenda FILE --course CODE --module N`)."
         )
     st.caption(
         "Separate several topics or people with a semicolon. People are matched to the registry by name; "
@@ -173,6 +173,7 @@ with timeline_tab:
 
 with library_tab:
     agenda_library.library(module_id, frame, days=days, own=own, user=user, renew=renew)
+    agenda_import.import_sheet(module_id, user=user, renew=renew)
 
 with attendance_tab:
     attendance_sheet.sheet(module_id, days=days, user=user, version=version, renew=renew)

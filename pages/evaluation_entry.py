@@ -90,7 +90,10 @@ with paper_tab:
             answers = {}
             for row in questions.itertuples():
                 label = md_text(f"{row.position}. {row.text}")
-                if row.kind == "rating":
+                if row.kind == "rating" and (row.scale_min, row.scale_max) != (1, len(scale)):  # a 0-10 question
+                    answers[row.id] = st.radio(label, list(range(row.scale_min, row.scale_max + 1)), index=None,
+                                               horizontal=True, key=f"q{row.id}")  # fmt: skip
+                elif row.kind == "rating":
                     answers[row.id] = st.radio(label, options, index=None, horizontal=True, key=f"q{row.id}",
                                                format_func=lambda r: md_text(f"{r} {scale[r - 1]}"))  # fmt: skip
                 else:

@@ -117,7 +117,11 @@ def evaluation_form() -> None:
     with st.form("evaluation"):
         for question_id, kind, stored, title, number in form.questions:
             label = question_label(kind, stored, title, number)
-            if kind == "rating":
+            if kind == "rating 0-10":
+                answers[question_id] = st.radio(
+                    label, list(range(11)), index=None, horizontal=True, key=f"q{question_id}"
+                )
+            elif kind == "rating":
                 answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
                                                 format_func=lambda r: scale[r - 1], key=f"q{question_id}")  # fmt: skip
             else:

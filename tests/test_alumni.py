@@ -131,14 +131,16 @@ def _build(engine: Engine) -> People:
         form = EvaluationForm(module_id=m2.id, title="Evaluation")
         session.add(form)
         session.flush()
-        question = Question(form_id=form.id, position=1, text="Recruitment session", session_id=agenda.id)
-        session.add(question)
-        session.flush()
+        # The columns of the first migration only, as _participation (scale_min and scale_max came with 0015).
+        values = {"form_id": form.id, "position": 1, "text": "Recruitment session", "kind": "rating"}
+        question_id = session.execute(
+            sa.insert(Question.__table__).values(**values, session_id=agenda.id, feeds_backlog=False)
+        ).inserted_primary_key[0]
         for rating in (4, 5, 3):
             response = Response(form_id=form.id)
             session.add(response)
             session.flush()
-            session.add(Answer(response_id=response.id, question_id=question.id, rating=rating))
+            session.add(Answer(response_id=response.id, question_id=question_id, rating=rating))
         return People(jose.id, amina.id, hidden.id, erased.id, dropout.id, c1.id, c2.id, agenda.id)
 
 

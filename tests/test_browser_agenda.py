@@ -75,3 +75,48 @@ def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_mod
         ("09:00", "10:30"),
         ("10:30", "11:00"),
     ]
+
+
+def test_an_agenda_sheet_is_previewed_with_its_columns_and_imported(
+    page, new_module_app: tuple[str, str], tmp_path: Path
+) -> None:
+    """Title rows above the header, typed times; the page shows each column's role; Room set to not used is not read."""
+    base, url = new_module_app
+    sheet = tmp_path / "programme.csv"
+    sheet.write_text(
+        "Migrant workers' rights — Module 1,,,,,\n"
+        "Kuala Lumpur, 3–6 March 2025,,,,\n"
+        ",,,,,\n"
+        "Day,Time,Session,Facilitator,Method,Room\n"
+        "1,9:00 AM - 10:30 AM,Opening and expectations,Ana Thapa,Plenary,Main hall\n"
+        "1,14h30 - 16h00,Role play: lobbying a labour attaché,Dev Putra,Role play,Room B\n",
+        encoding="utf-8",
+    )
+    log_in(page, base)
+    open_page(page, "Agenda", "Plan")
+    page.get_by_role("tab", name="Library and copying").click()
+    wait_idle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": sheet.name, "mimeType": "text/csv", "buffer": sheet.read_bytes()}
+    )
+    wait_idle(page)
+    page.get_by_text("each column and what it is read as").wait_for(timeout=60_000)
+    page.get_by_text("Change what a column is read as").click()
+    wait_idle(page)
+    for label, option in (("Column", "Room"), ("Read as", "not used")):
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+        box.locator("input").click()
+        box.locator("input").fill(option)
+        page.get_by_role("option", name=option, exact=True).click()
+        wait_idle(page)
+    screenshot(page, "agenda-import-preview")
+    page.get_by_role("button", name="Import 2 sessions").click()
+    page.get_by_text("Imported 2 sessions (2 new, 0 updated).").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.locator("[data-testid='stException']").count() == 0
+    with Session(make_engine(url)) as session:
+        table = agenda_table(session, 1)
+    assert [(row.title, f"{row.start:%H:%M}", f"{row.end:%H:%M}", row.room) for row in table.itertuples()] == [
+        ("Opening and expectations", "09:00", "10:30", ""),
+        ("Role play: lobbying a labour attaché", "14:30", "16:00", ""),
+    ]

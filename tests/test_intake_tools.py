@@ -246,13 +246,21 @@ def test_unknown_label_set_stops_naming_the_labels_then_labels_fix_it(session: S
     assert session.scalar(sa.select(sa.func.avg(Answer.rating))) == (1 + 4 + 3 + 2) / 4
 
 
-def test_a_0_to_10_question_stops_the_import(session: Session) -> None:
+def test_a_0_to_10_question_keeps_its_range_and_an_unnamed_one_stops_the_import(session: Session) -> None:
     module = make_module(session)
     data = csv_bytes("_uuid,How likely are you to recommend the course (0-10)?,Overall\nu1,9,4\nu2,10,5\nu3,6,3\n")
     result = import_evaluations(session, data=data, filename="f.csv", module_id=module.id)
+    assert result.written and result.errors == []
+    summary = {q["text"]: q for q in module_summary(session, module.id)["questions"]}
+    assert n_mean(summary["How likely are you to recommend the course (0-10)?"]) == (3, round(25 / 3, 2))
+    assert summary["How likely are you to recommend the course (0-10)?"]["scale"] == "0-10"
+    assert module_summary(session, module.id)["mean"] == 4.0  # (4 + 5 + 3) / 3: the 0-10 answers left out
+    other = make_module(session, code="EV2")
+    data = csv_bytes("_uuid,Rate the trainers,Overall\nu1,9,4\nu2,10,5\nu3,6,3\n")
+    result = import_evaluations(session, data=data, filename="f.csv", module_id=other.id)
     assert not result.written
-    assert any("0-10" in error.message and "never averaged" in error.message for error in result.errors)
-    _nothing_written(session)
+    assert any("from 6 to 10" in error.message and "never averaged" in error.message for error in result.errors)
+    assert module_summary(session, other.id)["responses"] == 0
 
 
 def test_labels_of_two_scales_that_disagree_are_asked(session: Session) -> None:

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
+from programme.evaluations.means import ON_STANDARD_SCALE
 from programme.models import (
     AgendaSession,
     Answer,
@@ -37,7 +38,7 @@ def _session_ratings() -> sa.Subquery:
             sa.func.count(Answer.rating).label("ratings"),
         )
         .join(Answer, Answer.question_id == Question.id)
-        .where(Question.session_id.is_not(None), Answer.rating.is_not(None))
+        .where(Question.session_id.is_not(None), Answer.rating.is_not(None), ON_STANDARD_SCALE)
         .group_by(Question.session_id)
         .subquery()
     )
@@ -85,7 +86,7 @@ def _trainer_ratings(session: Session) -> pd.DataFrame:
             sa.func.avg(Answer.rating).label("mean_rating"),
             sa.func.count(Answer.rating).label("ratings"),
         )
-        .outerjoin(Question, Question.session_id == session_facilitator.c.session_id)
+        .outerjoin(Question, sa.and_(Question.session_id == session_facilitator.c.session_id, ON_STANDARD_SCALE))
         .outerjoin(Answer, sa.and_(Answer.question_id == Question.id, Answer.rating.is_not(None)))
         .group_by(session_facilitator.c.person_id)
     )

@@ -15,6 +15,10 @@ from programme.models.evaluations import RATING_MAX, RATING_MIN
 
 # Red for the low end, grey for the middle, blue for the high end: readable by most colour-blind people.
 LIKERT_COLOURS = ("#b2182b", "#ef8a62", "#bababa", "#67a9cf", "#2166ac")
+# A 0-10 question's eleven answers in the same diverging order (ColorBrewer RdBu, grey in the middle).
+LIKERT_COLOURS_11 = ("#67001f", "#b2182b", "#d6604d", "#f4a582", "#fddbc7", "#bababa", "#d1e5f0", "#92c5de",
+                     "#4393c3", "#2166ac", "#053061")  # fmt: skip
+STANDARD_SCALE = (RATING_MIN, RATING_MAX)
 WEAK_COLOUR = "#b2182b"
 GOOD_COLOUR = "#2166ac"
 MUTED_COLOUR = "#9e9e9e"
@@ -91,51 +95,81 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
     return figure
 
 
-def _likert_rows(counts: pd.DataFrame) -> pd.DataFrame:
-    """Return one row per question with n, mean and the share (%) of each rating."""
+def likert_scales(counts: pd.DataFrame) -> list[tuple[int, int]]:
+    """Return the rating ranges the module's questions use, 1-5 first: one Likert chart each (never mixed)."""
+    if counts.empty or "scale_min" not in counts:
+        return [STANDARD_SCALE] if not counts.empty else []
+    found = {(int(low), int(high)) for low, high in zip(counts["scale_min"], counts["scale_max"], strict=True)}
+    return sorted(found, key=lambda scale: (scale != STANDARD_SCALE, scale))
+
+
+def _on_scale(counts: pd.DataFrame, scale: tuple[int, int]) -> pd.DataFrame:
+    if "scale_min" not in counts:
+        return counts if scale == STANDARD_SCALE else counts.iloc[0:0]
+    return counts[(counts["scale_min"] == scale[0]) & (counts["scale_max"] == scale[1])]
+
+
+def _likert_rows(counts: pd.DataFrame, scale: tuple[int, int] = STANDARD_SCALE) -> pd.DataFrame:
+    """Return one row per question with n, mean and the share (%) of each rating of its scale."""
+    ratings = range(scale[0], scale[1] + 1)
     wide = counts.pivot_table(index=["position", "question"], columns="rating", values="count", aggfunc="sum")
-    wide = wide.reindex(columns=range(RATING_MIN, RATING_MAX + 1), fill_value=0).fillna(0)
+    wide = wide.reindex(columns=ratings, fill_value=0).fillna(0)
     wide["n"] = wide.sum(axis=1)
-    wide["mean"] = sum(wide[r] * r for r in range(RATING_MIN, RATING_MAX + 1)) / wide["n"]
-    for rating in range(RATING_MIN, RATING_MAX + 1):
+    wide["mean"] = sum(wide[r] * r for r in ratings) / wide["n"]
+    for rating in ratings:
         wide[f"pct{rating}"] = wide[rating] / wide["n"] * 100
     return wide.reset_index().sort_values("position")
 
 
-def likert_chart(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS) -> go.Figure:
-    """Return the diverging stacked bar chart of rating questions, centred on the scale's middle, with mean and n.
+def likert_chart(
+    counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS, scale: tuple[int, int] = STANDARD_SCALE
+) -> go.Figure:
+    """Return the diverging stacked bar chart of one scale's rating questions, centred on its middle, with mean and n.
 
-    counts: question_id/position, question, rating, count (programme.evaluations.queries.likert_counts).
+    counts: question_id/position, question, scale_min, scale_max, rating, count (queries.likert_counts); only the
+    questions on scale are drawn (1-5 with the form's five labels, or 0-10 with eleven numbered answers), so that
+    no chart puts a 0-10 question beside 1-5 ones as if they were alike.
     """
+    counts = _on_scale(counts, scale) if not counts.empty else counts
     if counts.empty:
         return empty_figure("No ratings yet for this module.")
-    rows = _likert_rows(counts)
+    low, high = scale
+    standard = scale == STANDARD_SCALE
+    rows = _likert_rows(counts, scale)
     names = [
         f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
-    middle = (RATING_MIN + RATING_MAX) // 2
+    colours = LIKERT_COLOURS if standard else LIKERT_COLOURS_11
+    words = {r: labels[r - low] if standard else str(r) for r in range(low, high + 1)}
+    middle = (low + high) // 2
     figure = go.Figure()
     # Negative side first, from the centre outwards, so that the middle half touches zero.
-    order = [(middle, -0.5), *[(r, -1.0) for r in range(middle - 1, RATING_MIN - 1, -1)], (middle, 0.5),
-             *[(r, 1.0) for r in range(middle + 1, RATING_MAX + 1)]]  # fmt: skip
+    order = [(middle, -0.5), *[(r, -1.0) for r in range(middle - 1, low - 1, -1)], (middle, 0.5),
+             *[(r, 1.0) for r in range(middle + 1, high + 1)]]  # fmt: skip
     for rating, sign in order:
         share = rows[f"pct{rating}"] * abs(sign)
         figure.add_bar(
             y=names,
             x=share * (1 if sign > 0 else -1),
             orientation="h",
-            name=f"{rating} {labels[rating - RATING_MIN]}",
-            marker_color=LIKERT_COLOURS[rating - RATING_MIN],
+            name=f"{rating} {words[rating]}" if standard else words[rating],
+            marker_color=colours[rating - low],
             legendgroup=str(rating),
             legendrank=rating,
             showlegend=not (rating == middle and sign < 0),
             customdata=list(zip(rows[rating], rows[f"pct{rating}"], strict=True)),
-            hovertemplate=f"{labels[rating - RATING_MIN]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)<extra></extra>",
+            hovertemplate=f"{words[rating]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)<extra></extra>",
         )
+    title = (
+        "Ratings (share of answers; low to the left, high to the right)"
+        if standard
+        else f"Questions on a {low}–{high} scale, apart from the 1–5 ratings (share of answers; {low} to the left, "
+        f"{high} to the right)"
+    )
     figure.update_layout(
         barmode="relative",
-        title="Ratings (share of answers; low to the left, high to the right)",
+        title=title,
         xaxis={"range": [-100, 100], "tickvals": [-100, -50, 0, 50, 100],
                "ticktext": ["100", "50", "0", "50", "100"]},
         yaxis={"autorange": "reversed"},

@@ -10,6 +10,7 @@ from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
+from programme.intake.tools import PROFILES
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
@@ -26,7 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     evaluations.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
     evaluations.add_argument("--labels", help='the scale\'s five labels, lowest first: "Poor, Fair, Good, ..."')
     evaluations.add_argument(
-        "--tool", help="the survey tool that made the export, when not recognised (SurveyMonkey, KoboToolbox, ...)"
+        "--tool",
+        help="the survey tool that made the export, when not recognised: "
+        + ", ".join(profile.name for profile in PROFILES)
+        + ", or none (an unknown name: exit 2)",
     )
     evaluations.add_argument(
         "--column",
@@ -108,9 +112,15 @@ def run_summary(args: argparse.Namespace) -> int:
     if args.json:
         print_json(summary)
         return 0
-    average = f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings" if summary["mean"] else ""
+    average = (
+        f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings ({summary['mean_scale']} questions)"
+        if summary["mean"]
+        else ""
+    )
     print(f"{summary['responses']} responses{average}")
     for question in summary["questions"]:
         mean = f"{question['mean']:.2f}" if question["mean"] is not None else "   -"
-        print(f"{mean:>5}  n={question['n']:<4} {question['text']}")
+        # A 0-10 question's mean is on its own scale, named beside it and left out of the module average.
+        scale = f" (scale {question['scale']})" if question["scale"] not in (None, summary["mean_scale"]) else ""
+        print(f"{mean:>5}  n={question['n']:<4} {question['text']}{scale}")
     return 0

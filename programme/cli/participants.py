@@ -11,9 +11,10 @@ from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
-from programme.importing.columns import FIELD_LABELS, MappingError
+from programme.importing.columns import FIELD_LABELS
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.importing.profiles import PROFILES
+from programme.intake.columns import parse_column_options
 from programme.models import UserRole
 from programme.people.participants import export_participants
 
@@ -82,13 +83,7 @@ def _read(path: str) -> bytes:
 
 def _overrides(pairs: list[str]) -> dict[str, str | None]:
     """Return {field: header or None} from the --column FIELD=HEADER options."""
-    overrides: dict[str, str | None] = {}
-    for pair in pairs:
-        name, sep, header = pair.partition("=")
-        if not sep:
-            raise MappingError(f"--column '{pair}' is not FIELD=HEADER (for example --column email=\"Email address\").")
-        overrides[name.strip()] = header.strip() or None
-    return overrides
+    return parse_column_options(pairs, example='email="Email address"')
 
 
 def run_import(args: argparse.Namespace) -> int:

@@ -10,8 +10,9 @@ from programme.cli.common import command_group, module_id, print_json, ready_eng
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
+from programme.intake.columns import parse_column_options
 from programme.models import ModuleStatus, Scope
-from programme.planning.agenda_import import AgendaImportReport, import_agenda
+from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
 
 # Who the audit trail names for changes made from the command line.
 CLI_USER = "command line"
@@ -25,6 +26,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     agenda.add_argument("--course", required=True, help="course code")
     agenda.add_argument("--module", required=True, type=int, help="module number")
     agenda.add_argument("--dry-run", action="store_true", help="check the sheet and report; write nothing")
+    agenda.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="FIELD=HEADER",
+        help="read FIELD from the column HEADER instead of the one detected (FIELD= reads it from no column); "
+        "repeatable. Fields: " + ", ".join(AGENDA_SYNONYMS),
+    )
     agenda.add_argument("--json", action="store_true", help="one JSON object on stdout")
     agenda.set_defaults(handler=run_import_agenda)
 
@@ -59,11 +68,13 @@ def run_import_agenda(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise UnreadableFile(f"The file '{args.file}' was not found.")
         data = path.read_bytes()
+        chosen = parse_column_options(args.column, example='title="Session title"')
         with session_scope(ready_engine()) as session:
             module = module_id(session, args.course, args.module)
             report = import_agenda(
-                session, data=data, filename=path.name, module_id=module, dry_run=args.dry_run, by=CLI_USER
-            )
+                session, data=data, filename=path.name, module_id=module, dry_run=args.dry_run, by=CLI_USER,
+                columns=chosen,
+            )  # fmt: skip
     except UnreadableFile as error:
         if args.json:
             print_json(
@@ -89,6 +100,8 @@ def _print_report(report: AgendaImportReport) -> None:
         f"({report.created} new, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) skipped; "
         f"facilitators: {report.people_matched} found, {report.people_created} new."
     )
+    if report.columns:  # what each column was read as (--column FIELD=HEADER changes one)
+        print("Columns: " + "; ".join(f"{item['header']} → {item['role']}" for item in report.columns) + ".")
     for warning in report.warnings:
         print(f"Warning: {warning}")
     for error in report.errors:

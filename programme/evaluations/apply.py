@@ -70,6 +70,7 @@ def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPla
                 kind=plan.kind,
                 session_id=plan.session_id,
                 feeds_backlog=plan.feeds_backlog,
+                scale=plan.scale,
             )
             plan.question_id = question.id
 

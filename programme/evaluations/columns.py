@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from programme.core.errors import ProgrammeError
-from programme.evaluations.scales import is_blank, is_rating
+from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import MATRIX_JOIN
-from programme.intake.scales import knows_label
+from programme.intake.scales import ZERO_TO_TEN_ROLE, is_zero_to_ten_question, knows_label
 from programme.intake.tools import LabelChoices, ToolProfile, choice_columns, label_choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
+from programme.models.evaluations import ZERO_TO_TEN
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
 
@@ -72,6 +74,7 @@ class ColumnPlan:
     labels: list[str] | None = None  # the scale its word labels are read by (rating questions), lowest first
     choices: list[tuple[str, str]] = field(default_factory=list)  # (1/0 column, choice) of a multiple-choice question
     untitled: bool = False  # a multiple-choice question named after its choices: the export lacks its text
+    scale: tuple[int, int] = STANDARD_RANGE  # the range of its ratings: 1-5, or 0-10 (never averaged with 1-5)
 
     @property
     def is_new(self) -> bool:
@@ -180,8 +183,11 @@ def plan_columns(
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
         kind = _kind_of(frame[column], labels, linked=linked is not None)
+        scale = STANDARD_RANGE
+        if is_zero_to_ten_question(column, frame[column]):
+            kind, scale = QuestionKind.RATING, ZERO_TO_TEN  # "How likely are you to recommend... (0-10)"
         existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(bare, separator)))
-        if existing is None and linked is not None and kind == QuestionKind.RATING:
+        if existing is None and linked is not None and kind == QuestionKind.RATING and scale == STANDARD_RANGE:
             existing = by_session.get(linked.id)
         if existing is not None:
             session_id = existing.session_id
@@ -195,6 +201,7 @@ def plan_columns(
                     session_id=session_id,
                     session_title=titles.get(session_id),
                     feeds_backlog=bool(existing.feeds_backlog),
+                    scale=(existing.scale_min, existing.scale_max),
                 )
             )
             continue
@@ -210,6 +217,7 @@ def plan_columns(
                 # A multiple-choice question's own column ("lobbying cedaw", labels joined by spaces) is read
                 # from its 1/0 columns, which name each choice whole.
                 choices=members_of.get(column, []) if kind == QuestionKind.TEXT else [],
+                scale=scale,
             )
         )
     return plans
@@ -292,6 +300,8 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
                 becomes += f" (multiple choice: {len(plan.choices)} choice columns)"
             if plan.labels:
                 becomes += f" (scale: {', '.join(plan.labels)})"
+            if plan.kind == QuestionKind.RATING and is_zero_to_ten(plan.scale):
+                becomes += " (scale: 0-10, kept apart from the 1-5 ratings)"
         rows.append(
             {
                 "column": plan.column,
@@ -306,6 +316,8 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
 def column_role(plan: ColumnPlan, submitted: str | None = None, response_id: str | None = None) -> str:
     """Return what a column is read as, in the words --column takes: "rating", "text", "meta", "identity"..."""
     if plan.role == "question":
+        if plan.kind == QuestionKind.RATING and plan.scale != STANDARD_RANGE:
+            return f"{plan.kind.value} {scale_text(plan.scale)}"  # "rating 0-10"
         return plan.kind.value
     if plan.role == "respondent":
         return f"respondent: {plan.attribute.value}"
@@ -323,14 +335,9 @@ def column_roles(
     return [{"header": plan.column, "role": column_role(plan, submitted, response_id)} for plan in plans]
 
 
-class ColumnChoiceError(ProgrammeError):
-    """A column or role the user named (--column ROLE=HEADER) that the file or the importer does not have."""
-
-    exit_code = 2
-
-
 # The roles a user may give a column (--column ROLE=HEADER, the page's role picker); "ignore" is "meta".
-COLUMN_ROLES = ("rating", "text", "meta", "identity", "submitted", "response id")
+# "rating 0-10": a 0-10 question ("How likely are you to recommend..."), kept apart from the 1-5 ratings.
+COLUMN_ROLES = ("rating", ZERO_TO_TEN_ROLE, "text", "meta", "identity", "submitted", "response id")
 
 
 def parse_column_roles(items: Sequence[str]) -> dict[str, str]:
@@ -358,20 +365,24 @@ def override_columns(plans: Sequence[ColumnPlan], roles: dict[str, str]) -> None
             raise ColumnChoiceError(f"The file has no column '{header}'.")
         if role not in COLUMN_ROLES:
             raise ColumnChoiceError(f"'{role}' is not a column role; use one of: {', '.join(COLUMN_ROLES)}.")
-        plan.choices = [] if role != plan.kind.value else plan.choices
+        plan.choices = [] if role != column_role(plan) else plan.choices
         if role in ("meta", "submitted", "response id"):
             plan.role, plan.question_id, plan.labels = "meta", None, None
             plan.meta = {"submitted": "_submission_time", "response id": "_uuid"}.get(role, header_key(plan.column))
         elif role == "identity":
             plan.role, plan.question_id = "identity", None
         else:
-            kind = QuestionKind(role)
-            if plan.role == "question" and plan.question_id is not None and plan.kind != kind:
+            kind = QuestionKind.RATING if role == ZERO_TO_TEN_ROLE else QuestionKind(role)
+            scale = ZERO_TO_TEN if role == ZERO_TO_TEN_ROLE else STANDARD_RANGE
+            existing = plan.role == "question" and plan.question_id is not None
+            if existing and (plan.kind != kind or (kind == QuestionKind.RATING and plan.scale != scale)):
                 raise ProgrammeError(
-                    f"Column '{plan.column}' is the form's {plan.kind.value} question '{plan.text}'; it cannot be "
+                    f"Column '{plan.column}' is the form's {column_role(plan)} question '{plan.text}'; it cannot be "
                     f"read as {role} answers."
                 )
             plan.text = plan.text if plan.role == "question" else question_text(plan.column)
-            plan.role, plan.kind, plan.attribute = "question", kind, None
+            plan.role, plan.kind, plan.attribute, plan.scale = "question", kind, None, scale
+            if scale != STANDARD_RANGE:
+                plan.labels, plan.feeds_backlog = None, False
         if header != plan.column:
             roles[plan.column] = roles.pop(header)

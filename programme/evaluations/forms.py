@@ -11,7 +11,15 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
+from programme.evaluations.scales import (
+    STANDARD_RANGE,
+    UnknownAnswer,
+    form_labels,
+    is_blank,
+    parse_labels,
+    read_rating,
+    scale_text,
+)
 from programme.models import (
     AgendaSession,
     Answer,
@@ -25,6 +33,7 @@ from programme.models import (
     Response,
     ResponseSource,
 )
+from programme.models.evaluations import SCALE_RANGES
 from programme.people.names import clean_text
 
 STANDARD_TITLE = "End of module evaluation"
@@ -103,11 +112,14 @@ def add_question(
     kind: QuestionKind | str = QuestionKind.RATING,
     session_id: int | None = None,
     feeds_backlog: bool = False,
+    scale: tuple[int, int] = STANDARD_RANGE,
 ) -> Question:
-    """Add a question at the end of a form and return it."""
+    """Add a question at the end of a form and return it; scale: its ratings' range, (1, 5) or (0, 10)."""
     text = clean_text(text)[:QUESTION_TEXT_MAX]
     if not text:
         raise ProgrammeError("A question needs some text.")
+    if tuple(scale) not in SCALE_RANGES:
+        raise ProgrammeError(f"A rating question is on a scale from 1 to 5 or from 0 to 10, not {scale_text(scale)}.")
     last = session.scalar(sa.select(sa.func.max(Question.position)).where(Question.form_id == form_id)) or 0
     question = Question(
         form_id=form_id,
@@ -116,6 +128,8 @@ def add_question(
         kind=QuestionKind(kind),
         session_id=session_id,
         feeds_backlog=feeds_backlog,
+        scale_min=scale[0],
+        scale_max=scale[1],
     )
     session.add(question)
     session.flush()
@@ -147,7 +161,7 @@ def create_standard_form(
 
 
 def questions_table(session: Session, form_id: int) -> pd.DataFrame:
-    """Return a form's questions as a table: position, text, kind, session, feeds backlog."""
+    """Return a form's questions as a table: position, text, kind, session, feeds backlog, scale_min, scale_max."""
     query = (
         sa.select(
             Question.id,
@@ -156,6 +170,8 @@ def questions_table(session: Session, form_id: int) -> pd.DataFrame:
             Question.kind,
             AgendaSession.title.label("session"),
             Question.feeds_backlog,
+            Question.scale_min,
+            Question.scale_max,
         )
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
         .where(Question.form_id == form_id)
@@ -192,7 +208,9 @@ def add_paper_response(
             continue
         if question.kind == QuestionKind.RATING:
             try:
-                rows.append(Answer(question_id=question_id, rating=read_rating(value, labels)))
+                scale = (question.scale_min, question.scale_max)
+                rating = read_rating(value, labels if scale == STANDARD_RANGE else None, scale=scale)
+                rows.append(Answer(question_id=question_id, rating=rating))
             except UnknownAnswer as error:
                 raise ProgrammeError(f"Question {question.position}: {error}") from None
         else:

@@ -25,12 +25,27 @@ from programme.evaluations.columns import (
 )
 from programme.evaluations.forms import form_questions, module_form, module_sessions
 from programme.evaluations.import_plan import EvaluationImport, ParsedRow
-from programme.evaluations.scales import UnknownAnswer, form_labels, is_blank, parse_labels, read_rating
+from programme.evaluations.scales import (
+    STANDARD_RANGE,
+    UnknownAnswer,
+    form_labels,
+    is_blank,
+    parse_labels,
+    read_rating,
+)
+from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
-from programme.intake.tools import ToolProfile, chosen_text, detect_tool, profile_named, split_choices
+from programme.intake.tools import (
+    PROFILES,
+    ToolProfile,
+    chosen_text,
+    detect_tool,
+    profile_named,
+    split_choices,
+)
 from programme.models import (
     Module,
     QuestionKind,
@@ -60,8 +75,9 @@ def plan_evaluations(
 
     A rating column's word labels are read only by a scale that holds them all, in order (the labels given,
     the form's own, or one standard scale); otherwise the plan has an error naming the labels. columns maps
-    a header to the role the user gives it (--column ROLE=HEADER: rating, text, meta, identity, submitted,
-    response id).
+    a header to the role the user gives it (--column ROLE=HEADER: rating, rating 0-10, text, meta, identity,
+    submitted, response id). A 0-10 question (its header names the range or asks how likely one is to recommend,
+    or the user says so) keeps its own range: it is never averaged with the 1-5 ratings.
     """
     module = session.get(Module, module_id)
     if module is None:
@@ -158,7 +174,8 @@ def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
         return None  # a sheet typed by hand: no tool's columns set aside
     tool = profile_named(name)
     if tool is None:
-        raise ProgrammeError(f"'{name}' is not a survey tool we know.")
+        known = ", ".join(profile.name for profile in PROFILES)
+        raise ColumnChoiceError(f"'{name}' is not a survey tool we know; use one of: {known} (or none).")
     return tool
 
 
@@ -176,8 +193,8 @@ def _resolve_scales(
     everything = [label for found in labels.values() for label in found]
     unreadable: set[int] = set()
     for index, plan in enumerate(plans):
-        if plan.role != "question" or plan.choices:
-            continue
+        if plan.role != "question" or plan.choices or plan.scale != STANDARD_RANGE:
+            continue  # a 0-10 question reads numbers only: no labels to decide
         hinted = plan.kind == QuestionKind.RATING or plan.session_id is not None or _SCALE_HINT.search(plan.column)
         problem = wrong_scale(plan.column, frame[plan.column]) if hinted else None
         if problem:
@@ -273,7 +290,11 @@ def _parse_rows(
                 answers.append((index, None, split_choices(clean_text(value), ends_choices)))
                 continue
             try:
-                answers.append((index, read_rating(value, plan.labels or labels, only_labels=bool(plan.labels)), None))
+                if plan.scale != STANDARD_RANGE:
+                    answers.append((index, read_rating(value, scale=plan.scale), None))
+                else:
+                    rating = read_rating(value, plan.labels or labels, only_labels=bool(plan.labels))
+                    answers.append((index, rating, None))
             except UnknownAnswer as error:
                 result.errors.append(RowError(row=number, column=plan.column, message=str(error)))
         if not answers:

@@ -13,8 +13,10 @@ from programme.models.evaluations import RATING_MAX, RATING_MIN
 
 # What "the module's mean" is, in the words every place that shows it uses.
 MODULE_MEAN_CAPTION = (
-    f"Module average: the average of all ratings given in the module's evaluation ({RATING_MIN}–{RATING_MAX}), "
-    "every rating question counted alike (sessions and overall questions); N/A and blank answers not counted."
+    f"Module average: the average of all {RATING_MIN}–{RATING_MAX} ratings given in the module's evaluation, every "
+    f"{RATING_MIN}–{RATING_MAX} question counted alike (sessions and overall questions); N/A and blank answers not "
+    'counted. Questions on a 0–10 scale (such as "How likely are you to recommend...") keep their own range: '
+    "they are shown apart and never averaged in."
 )
 MODULE_MEAN_LABEL = "module average"
 
@@ -27,17 +29,23 @@ class ModuleMean:
     mean: float | None
 
 
+# The questions whose ratings are averaged together: those on the 1-5 scale. A 0-10 question (migration 0015)
+# keeps its own range; its n and mean are its own (summary.module_summary, the 0-10 Likert chart).
+ON_STANDARD_SCALE = sa.and_(Question.scale_min == RATING_MIN, Question.scale_max == RATING_MAX)
+
+
 def module_ratings() -> sa.Select:
     """Return the query of every rating answer with the module its form belongs to: module_id, rating.
 
-    The one set of ratings a module's mean averages: every answer with a rating (1-5) to any rating question
-    of any of the module's forms. N/A and blank answers are stored without a rating, so they are not in it.
+    The one set of ratings a module's mean averages: every answer with a rating to any 1-5 rating question
+    of any of the module's forms. N/A and blank answers are stored without a rating, so they are not in it;
+    0-10 questions are not in it either (ON_STANDARD_SCALE).
     """
     return (
         sa.select(EvaluationForm.module_id, Answer.rating)
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .where(Answer.rating.is_not(None))
+        .where(Answer.rating.is_not(None), ON_STANDARD_SCALE)
     )
 
 

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
 from programme.courses.catalogue import module_label
-from programme.evaluations.means import module_mean, module_ratings
+from programme.evaluations.means import ON_STANDARD_SCALE, module_mean, module_ratings
 from programme.funding.queries import funded_module_ids
 from programme.models import (
     AgendaSession,
@@ -66,12 +66,15 @@ _MODULE_COLUMNS = (Course.code.label("course"), Module.number, Module.start_date
 
 
 def _ratings() -> sa.Select:
-    """Return a query of every rating answer with its question, form's module and (optional) session."""
+    """Return a query of every 1-5 rating answer with its question, form's module and (optional) session.
+
+    Sessions, facilitators, the comparison and the trend average 1-5 ratings only: a 0-10 question keeps its range.
+    """
     return (
         sa.select(Answer.rating, Question.id.label("question_id"), Question.session_id, EvaluationForm.module_id)
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .where(Answer.rating.is_not(None))
+        .where(Answer.rating.is_not(None), ON_STANDARD_SCALE)
     )
 
 
@@ -129,19 +132,32 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
 
 
 def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
-    """Return how many answered each rating 1-5 for each rating question of a module: question, position, rating, count."""
+    """Return how many gave each rating to each rating question of a module.
+
+    Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10), rating, count.
+    """
     query = (
         sa.select(
             Question.id.label("question_id"),
             Question.position,
             Question.text.label("question"),
+            Question.scale_min,
+            Question.scale_max,
             Answer.rating,
             sa.func.count().label("count"),
         )
         .join(Answer, Answer.question_id == Question.id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .where(EvaluationForm.module_id == module_id, Answer.rating.is_not(None))
-        .group_by(Question.id, Question.position, Question.text, Answer.rating, EvaluationForm.id)
+        .group_by(
+            Question.id,
+            Question.position,
+            Question.text,
+            Question.scale_min,
+            Question.scale_max,
+            Answer.rating,
+            EvaluationForm.id,
+        )  # fmt: skip
         .order_by(EvaluationForm.id, Question.position, Answer.rating)
     )
     return _frame(session, query)
@@ -256,8 +272,12 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     )
     frame = _with_labels(_frame(session, query))
     frame["kind"] = ["this module" if mid == module_id else "earlier module" for mid in frame["module_id"]]
-    # Every answer belongs to a question of a form (foreign keys): the organisation's ratings need no join.
-    overall = session.execute(sa.select(sa.func.count(Answer.rating), sa.func.avg(Answer.rating))).one()
+    # The organisation's 1-5 ratings: every answer to a 1-5 question (0-10 questions keep their own range).
+    overall = session.execute(
+        sa.select(sa.func.count(Answer.rating), sa.func.avg(Answer.rating))
+        .join(Question, Question.id == Answer.question_id)
+        .where(ON_STANDARD_SCALE)
+    ).one()
     rows: list[dict[str, Any]] = [
         {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
         for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)

@@ -10,12 +10,13 @@ from functools import lru_cache
 
 from programme.core.errors import ProgrammeError
 from programme.intake.scales import NOT_APPLICABLE, star_rating
-from programme.models.evaluations import RATING_MAX, RATING_MIN
+from programme.models.evaluations import RATING_MAX, RATING_MIN, ZERO_TO_TEN
 from programme.people.names import clean_text, fold
 
 # Shown on charts and on the paper-entry form when a form keeps no labels of its own.
 DEFAULT_SCALE_LABELS = ("Poor", "Fair", "Good", "Very good", "Excellent")
 SCALE_SIZE = RATING_MAX - RATING_MIN + 1
+STANDARD_RANGE = (RATING_MIN, RATING_MAX)
 
 # Answers that mean "no answer": left blank, crossed out, or not applicable.
 # N/A, "Don't know" (NOT_APPLICABLE) are no rating either: kept out of n and the mean.
@@ -57,7 +58,7 @@ def _standard_labels() -> dict[str, int]:
 
 STANDARD_LABELS = _standard_labels()
 # "4", "4.0", "4/5", "4 out of 5", "4 - Very good", "4 (Very good)", "Very good (4)", "Very good - 4".
-_LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)(?:\s*(?:/|out of)\s*5)?(?:\s*[-–—:.)(]\s*|\s+|$)(.*)$")
+_LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)(?:\s*(?:/|out of)\s*(?:5|10))?(?:\s*[-–—:.)(]\s*|\s+|$)(.*)$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)\s*[-–—:(]\s*(\d+)\)?$")
 
 
@@ -74,7 +75,17 @@ _NAMED_FOLDED = tuple(frozenset(fold(label) for label in scale) for scale in NAM
 
 
 class UnknownAnswer(ValueError):
-    """An answer that is not a rating on the 1-5 scale; its message says what was expected."""
+    """An answer that is not a rating on its question's scale (1-5 or 0-10); its message says what was expected."""
+
+
+def scale_text(scale: tuple[int, int]) -> str:
+    """Return "1-5" or "0-10": how a question's range is named in tables, JSON and on the dashboard."""
+    return f"{scale[0]}-{scale[1]}"
+
+
+def is_zero_to_ten(scale: tuple[int, int] | None) -> bool:
+    """Return whether a question's range is 0-10 (its answers are never averaged with 1-5 ones)."""
+    return tuple(scale or ()) == ZERO_TO_TEN
 
 
 def is_blank(value: object) -> bool:
@@ -91,17 +102,29 @@ def _custom_labels(labels: tuple[str, ...]) -> dict[str, int]:
 _fold = lru_cache(maxsize=4096)(fold)
 
 
-def read_rating(value: object, labels: Sequence[str] | None = None, *, only_labels: bool = False) -> int | None:
-    """Return the rating 1-5 an answer gives, None for a blank one; raise UnknownAnswer otherwise.
+def read_rating(
+    value: object,
+    labels: Sequence[str] | None = None,
+    *,
+    only_labels: bool = False,
+    scale: tuple[int, int] = STANDARD_RANGE,
+) -> int | None:
+    """Return the rating an answer gives on its question's scale, None for a blank one; raise UnknownAnswer otherwise.
 
     A form's own labels (five, lowest first) are tried before the standard families; with only_labels (the
-    scale an import decided for the column) no other family's label is read.
+    scale an import decided for the column) no other family's label is read. A 0-10 question (scale=(0, 10))
+    reads numbers only ("9", "10 - Extremely likely"): word labels are the 1-5 scales'.
     """
     text = clean_text(value)
     if is_blank(text):
         return None
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return _in_range(float(value), text)
+        return _in_range(float(value), text, scale)
+    if tuple(scale) != STANDARD_RANGE:
+        leading = _LEADING_NUMBER.match(text)
+        if leading:
+            return _in_range(float(leading.group(1).replace(",", ".")), text, scale)
+        raise UnknownAnswer(f"'{text}' is not a whole number from {scale[0]} to {scale[1]}.")
     stars = star_rating(text)
     if stars is not None:
         return _in_range(float(stars), text)
@@ -131,17 +154,18 @@ def _number_with_label(digits: str, words: str, text: str, custom: dict[str, int
     return rating
 
 
-def is_rating(value: object, labels: Sequence[str] | None = None) -> bool:
+def is_rating(value: object, labels: Sequence[str] | None = None, scale: tuple[int, int] = STANDARD_RANGE) -> bool:
     """Return whether an answer reads as a rating (blank answers do not count)."""
     try:
-        return read_rating(value, labels) is not None
+        return read_rating(value, labels, scale=scale) is not None
     except UnknownAnswer:
         return False
 
 
-def _in_range(number: float, text: str) -> int:
-    if not number.is_integer() or not RATING_MIN <= number <= RATING_MAX:
-        raise UnknownAnswer(f"'{text}' is not a whole number from {RATING_MIN} to {RATING_MAX}.")
+def _in_range(number: float, text: str, scale: tuple[int, int] = STANDARD_RANGE) -> int:
+    low, high = scale
+    if not number.is_integer() or not low <= number <= high:
+        raise UnknownAnswer(f"'{text}' is not a whole number from {low} to {high}.")
     return int(number)
 
 

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import module_course, people_of_courses, redact
 from programme.evaluations.means import module_mean
+from programme.evaluations.scales import STANDARD_RANGE, scale_text
 from programme.models import (
     AgendaSession,
     Answer,
@@ -37,15 +38,20 @@ def response_count(session: Session, module_id: int) -> int:
 
 
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
-    """Return {responses, ratings, mean, questions: [{text, kind, session, n, mean}]} for a module's evaluation forms.
+    """Return {responses, ratings, mean, mean_scale, questions: [{text, kind, session, n, mean, scale}]} for a
+    module's evaluation forms.
 
-    ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows.
+    ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows: over the
+    1-5 questions only (mean_scale "1-5"). Each rating question has its own n and mean on its own scale ("1-5" or
+    "0-10"); a 0-10 question's mean is never part of the module's.
     """
     answered = sa.func.count(sa.case((Answer.rating.is_not(None), 1), (Answer.text.is_not(None), 1)))
     query = (
         sa.select(
             Question.text,
             Question.kind,
+            Question.scale_min,
+            Question.scale_max,
             AgendaSession.title.label("session"),
             answered.label("n"),
             sa.func.avg(Answer.rating).label("mean"),
@@ -54,11 +60,20 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
         .outerjoin(Answer, Answer.question_id == Question.id)
         .where(EvaluationForm.module_id == module_id)
-        .group_by(Question.id, Question.text, Question.kind, AgendaSession.title, EvaluationForm.id, Question.position)
+        .group_by(
+            Question.id,
+            Question.text,
+            Question.kind,
+            Question.scale_min,
+            Question.scale_max,
+            AgendaSession.title,
+            EvaluationForm.id,
+            Question.position,
+        )  # fmt: skip
         .order_by(EvaluationForm.id, Question.position)
     )
     questions = []
-    for text, kind, title, n, mean in session.execute(query):
+    for text, kind, low, high, title, n, mean in session.execute(query):
         is_rating = QuestionKind(kind) == QuestionKind.RATING
         questions.append(
             {
@@ -67,6 +82,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
                 "session": title,
                 "n": int(n),
                 "mean": round(float(mean), MEAN_DECIMALS) if is_rating and mean is not None else None,
+                "scale": scale_text((low, high)) if is_rating else None,
             }
         )
     average = module_mean(session, module_id)
@@ -74,6 +90,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
         "responses": response_count(session, module_id),
         "ratings": average.n,
         "mean": round(average.mean, MEAN_DECIMALS) if average.mean is not None else None,
+        "mean_scale": scale_text(STANDARD_RANGE),
         "questions": questions,
     }
 

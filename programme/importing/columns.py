@@ -6,7 +6,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from programme.core.errors import ProgrammeError
 from programme.importing.profiles import (
     PROFILES,
     ToolProfile,
@@ -16,6 +15,7 @@ from programme.importing.profiles import (
     people_section,
     profile_named,
 )
+from programme.intake.columns import ColumnChoiceError, choose_field
 from programme.sheets import SheetTable, header_key, map_columns, read_table
 
 # Each field of a participant row and the column names that mean it, compared without case, spaces or
@@ -137,10 +137,9 @@ _CONSENT_TOPICS: dict[str, tuple[str, ...]] = {
 _DAY_COLUMN = re.compile(r"^\s*(?:day|d)\s*[-#.]?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
-class MappingError(ProgrammeError):
-    """A column or tool the user named (--column, --tool) that the list does not have."""
-
-    exit_code = 2
+# The one error for a column, field or tool the user named that the list does not have (exit 2), shared with the
+# agenda and evaluation imports.
+MappingError = ColumnChoiceError
 
 
 @dataclass
@@ -279,18 +278,9 @@ def _tool_mapping(table: SheetTable, profile: ToolProfile) -> ColumnMapping:
 
 def _override(mapping: ColumnMapping, columns: Sequence[str], name: str, header: str | None) -> None:
     """Make the field read from the header (None: from no column); the header leaves any other role."""
-    if name not in FIELD_LABELS:
-        raise MappingError(f"'{name}' is not a field of a participant list; use one of: {', '.join(FIELD_LABELS)}.")
-    if header is None or not header.strip():
-        mapping.fields.pop(name, None)
-        return
-    column = header if header in columns else column_named(columns, header)
+    column = choose_field(mapping.fields, columns, name, header, known=list(FIELD_LABELS), what="a participant list")
     if column is None:
-        raise MappingError(f"The list has no column '{header}'; its columns are: {', '.join(columns)}.")
-    for other, taken in list(mapping.fields.items()):
-        if taken == column:
-            del mapping.fields[other]
+        return
     mapping.days.pop(column, None)
     if column in mapping.ignored:
         mapping.ignored.remove(column)
-    mapping.fields[name] = column

@@ -75,8 +75,20 @@ def star_rating(text: str) -> int | None:
     return text.count("★") + text.count("⭐") if _STARS.match(text) else None
 
 
-def wrong_scale(column: str, values: Iterable[object]) -> str | None:
-    """Return why a column of whole numbers from 0 to 10 (some outside 1-5) cannot be read as 1-5 ratings."""
+# A header that names a 0-10 question: "(0-10)", "0 to 10", "out of 10", "How likely are you to recommend...",
+# "Net Promoter Score" (SurveyMonkey's NPS question, Typeform's NPS and opinion scale, Google Forms' 0-10 linear
+# scale). A header naming 1-5 ("(1-5)", "out of 5") is not one, whatever else it says.
+_ZERO_TO_TEN_HEADER = re.compile(
+    r"(?<!\d)0\s*(?:-|–|to)\s*10\b|\bout of 10\b|(?<![\d/])/\s*10\b(?![/\d])|\blikely\b.*\brecommend|\bnet promoter\b"
+    r"|\bnps\b",
+    re.IGNORECASE,
+)
+_ONE_TO_FIVE_HEADER = re.compile(r"(?<!\d)1\s*(?:-|–|to)\s*5\b|\bout of 5\b|/\s*5\b", re.IGNORECASE)
+ZERO_TO_TEN_ROLE = "rating 0-10"
+
+
+def number_range(values: Iterable[object]) -> tuple[int, int] | None:
+    """Return (lowest, highest) of a column answered with whole numbers only (blanks and N/A left out), else None."""
     numbers = []
     for value in values:
         text = clean_text(value)
@@ -85,12 +97,33 @@ def wrong_scale(column: str, values: Iterable[object]) -> str | None:
         if not re.fullmatch(r"\d+(?:\.0)?", text):
             return None
         numbers.append(int(float(text)))
-    if not numbers or all(1 <= n <= 5 for n in numbers) or not all(0 <= n <= 10 for n in numbers):
+    return (min(numbers), max(numbers)) if numbers else None
+
+
+def is_zero_to_ten_question(header: str, values: Iterable[object]) -> bool:
+    """Return whether a column is a 0-10 question: its header names the range or asks how likely one is to
+    recommend (NPS), and every answer is a whole number from 0 to 10."""
+    text = clean_text(header)
+    if not _ZERO_TO_TEN_HEADER.search(text) or _ONE_TO_FIVE_HEADER.search(text):
+        return False
+    found = number_range(values)
+    return found is not None and 0 <= found[0] and found[1] <= 10
+
+
+def wrong_scale(column: str, values: Iterable[object]) -> str | None:
+    """Return why a column of whole numbers from 0 to 10 (some outside 1-5) is not read until the user says its scale.
+
+    A header that names the 0-10 range or asks how likely one is to recommend is read as 0-10 without asking
+    (is_zero_to_ten_question); any other column answered outside 1-5 might be a 1-5 question with typing slips.
+    """
+    found = number_range(values)
+    if found is None or (1 <= found[0] and found[1] <= 5) or not (0 <= found[0] and found[1] <= 10):
         return None
+    low, high = found
     return (
-        f"Column '{column}' is answered from {min(numbers)} to {max(numbers)}: a 0-10 question keeps its own range "
-        "and is never averaged with 1-5 ratings, and 0-10 questions cannot be stored yet. Nothing was imported: "
-        "remove the column from the file to import the rest."
+        f"Column '{column}' is answered from {low} to {high}, outside 1-5. If it is a 0-10 question, say so "
+        f'(--column "{ZERO_TO_TEN_ROLE}={column}", or the role "{ZERO_TO_TEN_ROLE}" on the page): a 0-10 question '
+        "keeps its own range and is never averaged with 1-5 ratings. Nothing was imported."
     )
 
 

@@ -13,6 +13,13 @@ from .enums import QuestionKind, RespondentAttributeKind, ResponseSource
 # The usual 1-5 scale; a form may store its own labels in scale_labels (JSON list of 5).
 RATING_MIN = 1
 RATING_MAX = 5
+# A question keeps its own range (scale_min, scale_max): the usual 1-5, or 0-10 ("How likely are you to
+# recommend...", the survey tools' NPS and 0-10 linear scales). Answers of different ranges are never averaged
+# together: the module's average and every comparison read 1-5 questions only (evaluations/means.py).
+ZERO_TO_TEN = (0, 10)
+SCALE_RANGES = ((RATING_MIN, RATING_MAX), ZERO_TO_TEN)
+ANSWER_MIN = min(low for low, _ in SCALE_RANGES)
+ANSWER_MAX = max(high for _, high in SCALE_RANGES)
 
 
 class EvaluationForm(SQLModel, table=True):
@@ -29,10 +36,16 @@ class EvaluationForm(SQLModel, table=True):
 
 
 class Question(SQLModel, table=True):
-    """A rating (1-5) or open-text question, optionally about one session."""
+    """A rating (1-5, or 0-10) or open-text question, optionally about one session."""
 
     __tablename__ = "evaluation_question"
-    __table_args__ = (sa.UniqueConstraint("form_id", "position", name="uq_question_form_position"),)
+    __table_args__ = (
+        sa.UniqueConstraint("form_id", "position", name="uq_question_form_position"),
+        sa.CheckConstraint(
+            " OR ".join(f"(scale_min = {low} AND scale_max = {high})" for low, high in SCALE_RANGES),
+            name="ck_question_scale",
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     form_id: int = Field(foreign_key="evaluation_form.id", index=True, ondelete="CASCADE")
@@ -42,6 +55,9 @@ class Question(SQLModel, table=True):
     session_id: int | None = Field(default=None, foreign_key="agenda_session.id", index=True, ondelete="SET NULL")
     # Marks the standard question whose answers feed the topic backlog.
     feeds_backlog: bool = False
+    # The range of its ratings (migration 0015): 1-5, or 0-10; the answers' range is checked when they are read.
+    scale_min: int = Field(default=RATING_MIN, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
+    scale_max: int = Field(default=RATING_MAX, sa_column=sa.Column(sa.Integer, nullable=False, server_default="5"))
 
 
 class Response(SQLModel, table=True):
@@ -64,7 +80,7 @@ class Answer(SQLModel, table=True):
     __tablename__ = "evaluation_answer"
     __table_args__ = (
         sa.CheckConstraint(
-            f"rating IS NULL OR rating BETWEEN {RATING_MIN} AND {RATING_MAX}",
+            f"rating IS NULL OR rating BETWEEN {ANSWER_MIN} AND {ANSWER_MAX}",
             name="ck_answer_rating",
         ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
 
@@ -12,6 +13,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.intake.columns import choose_field
+from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
 from programme.models import AgendaSession, ImportBatch, ImportKind, Module
 from programme.people.names import clean_text, fold, name_key
@@ -76,20 +79,42 @@ class AgendaImportReport(IntakeReport):
         }
 
 
+def agenda_columns(table: SheetTable, chosen: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """Return {field: column} for an agenda sheet: each field by its synonyms, then the user's choices
+    ({field: header, or None for no column}: --column FIELD=HEADER); ColumnChoiceError (exit 2) for a field or
+    header the importer or the sheet does not have."""
+    fields = map_columns(table.columns, AGENDA_SYNONYMS)
+    for name, header in (chosen or {}).items():
+        choose_field(fields, table.columns, name, header, known=list(AGENDA_SYNONYMS), what="an agenda")
+    return fields
+
+
 def import_agenda(
-    session: Session, *, data: bytes, filename: str, module_id: int, dry_run: bool, by: str | None
+    session: Session,
+    *,
+    data: bytes,
+    filename: str,
+    module_id: int,
+    dry_run: bool,
+    by: str | None,
+    columns: Mapping[str, str | None] | None = None,
 ) -> AgendaImportReport:
     """Read an agenda sheet into a module and return the report; write nothing on a dry run or any error.
 
-    Sessions already on the agenda with the same day, start and title are updated rather than repeated,
-    so importing a corrected sheet twice does not double the agenda.
+    The sheet goes through the intake's steps: the header row found below any title rows, a two-row header
+    ("Time" over "Start" and "End") read as one, each column's role reported, the user's choices (columns:
+    {field: header or None}, --column FIELD=HEADER) applied last. Sessions already on the agenda with the same
+    day, start and title are updated rather than repeated, so importing a corrected sheet twice does not double
+    the agenda.
     """
     module = get_module_by_id(session, module_id)
-    table = read_table(data, filename, AGENDA_SYNONYMS)  # raises UnreadableFile (exit 2)
+    # raises UnreadableFile (exit 2)
+    table = read_table(data, filename, AGENDA_SYNONYMS, sub_header=field_sub_header(AGENDA_SYNONYMS))
     report = AgendaImportReport(rows=len(table.frame), dry_run=dry_run, sheet=table.sheet)
-    fields = {column: name for name, column in map_columns(table.columns, AGENDA_SYNONYMS).items()}
+    mapping = agenda_columns(table, columns)
+    fields = {column: name for name, column in mapping.items()}
     report.columns = [{"header": column, "role": fields.get(column, "not used")} for column in table.columns]
-    planned = _read_rows(table, module, report, own_methods(session))
+    planned = _read_rows(table, mapping, module, report, own_methods(session))
     report.sessions = len(planned)
     finder = PeopleFinder(session)
     names = {name_key(n): n for item in planned for n in item.people}
@@ -107,8 +132,9 @@ def import_agenda(
     return report
 
 
-def _read_rows(table: SheetTable, module: Module, report: AgendaImportReport, own: list[str]) -> list[PlannedSession]:
-    columns = map_columns(table.columns, AGENDA_SYNONYMS)
+def _read_rows(
+    table: SheetTable, columns: dict[str, str], module: Module, report: AgendaImportReport, own: list[str]
+) -> list[PlannedSession]:
     missing = [field for field in ("title", "day", "start") if field not in columns]
     if missing:
         wanted = {"title": "Session or Title", "day": "Day or Date", "start": "Start or From"}

@@ -205,13 +205,16 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
 
 
 def evaluation_summary(session: Session, module_id: int) -> tuple[pd.DataFrame, int]:
-    """Return (question, responses, mean rating) per rating question of the module's forms, and the response count.
+    """Return (question, responses, mean rating, scale) per rating question of the module's forms, and the response
+    count. scale: "1-5", or "0-10" for a question on its own range (its mean is out of 10).
 
     The figures are the evaluation area's own summary (the same as `evaluation summary --json`).
     """
     summary = module_summary(session, module_id)
-    rows = [(q["text"], q["n"], q["mean"]) for q in summary["questions"] if q["kind"] == "rating" and q["n"]]
-    frame = pd.DataFrame(rows, columns=["question", "responses", "mean rating"])
+    rows = [
+        (q["text"], q["n"], q["mean"], q["scale"]) for q in summary["questions"] if q["kind"] == "rating" and q["n"]
+    ]
+    frame = pd.DataFrame(rows, columns=["question", "responses", "mean rating", "scale"])
     return frame, int(summary["responses"])
 
 

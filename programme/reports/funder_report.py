@@ -83,6 +83,10 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         mean_rating=[("—" if m is None or pd.isna(m) else f"{m:.2f}") for m in c.modules["mean_rating"]]
     )
     _table(document, shown, ["Module", "Dates", "Place", "Registered", "Completed", "Evaluations", "Mean rating"])
+    document.add_paragraph(
+        "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
+        "keep their own range and are not averaged in."
+    )
 
 
 def _reach(document: Document, c: FunderReportContent) -> None:

@@ -173,11 +173,16 @@ def _evaluation(document: Document, c: ModuleReportContent) -> None:
     if c.evaluation.empty:
         document.add_paragraph("No evaluation forms are recorded for this module yet.")
         return
+    # A 0-10 question ("How likely are you to recommend...") keeps its own range: its mean is said out of 10.
+    out_of_ten = [scale == "0-10" for scale in c.evaluation["scale"]]
     document.add_paragraph(
         f"Module {c.module_number} concluded with the completion of evaluation forms ({c.evaluation_responses} "
-        "responses). Mean ratings on a scale of 1 (poor) to 5 (excellent):"
+        "responses). Mean ratings on a scale of 1 (poor) to 5 (excellent)"
+        + ("; a mean “out of 10” is on its question's own scale from 0 to 10:" if any(out_of_ten) else ":")
     )
-    shown = c.evaluation.assign(**{"mean rating": c.evaluation["mean rating"].map(lambda m: f"{m:.1f}")})
+    pairs = zip(c.evaluation["mean rating"], out_of_ten, strict=True)
+    means = [f"{mean:.1f} out of 10" if ten else f"{mean:.1f}" for mean, ten in pairs]
+    shown = c.evaluation[["question", "responses"]].assign(**{"mean rating": means})
     _table(document, shown, ["Question", "Responses", "Mean rating"])
     document.add_paragraph("The evaluations are available on request.")
 

@@ -10,7 +10,6 @@ from sqlmodel import Session
 from programme.evaluations.forms import form_questions
 from programme.models import Answer, FormKind, QuestionKind, Response, ResponseSource
 from programme.models.base import utcnow
-from programme.models.evaluations import RATING_MAX, RATING_MIN
 from programme.people.names import without_bidi_controls
 from programme.selfservice import submissions
 from programme.selfservice.labels import text
@@ -25,7 +24,8 @@ def submit_evaluation(
     browser: str,
     client: str | None,
 ) -> int:
-    """Store one evaluation ({question id: rating 1-5 or text}, blanks left out); return the submission's id."""
+    """Store one evaluation ({question id: rating on its question's scale, or text}, blanks left out); return the
+    submission's id."""
     link = find_open_link(session, token)
     if link.kind != FormKind.EVALUATION or link.evaluation_form_id is None:
         raise FormUnavailable(UNAVAILABLE)
@@ -39,8 +39,9 @@ def submit_evaluation(
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if question.kind == QuestionKind.RATING:
-            if isinstance(value, bool) or not isinstance(value, int) or not RATING_MIN <= value <= RATING_MAX:
-                raise submissions.SubmissionRefused(f"{question.position}: {RATING_MIN}-{RATING_MAX}.")
+            low, high = question.scale_min, question.scale_max  # 1-5, or 0-10
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise submissions.SubmissionRefused(f"{question.position}: {low}-{high}.")
             rows.append(Answer(question_id=question_id, rating=value))
         else:
             answer = without_bidi_controls(str(value)).strip()

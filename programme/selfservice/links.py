@@ -16,8 +16,9 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations import forms as evaluation_forms
-from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module
+from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module, QuestionKind
 from programme.models.base import utcnow
+from programme.models.evaluations import ZERO_TO_TEN
 from programme.selfservice.labels import LANGUAGES
 
 DEFAULT_BASE_URL = "http://localhost:8501"
@@ -210,6 +211,9 @@ def find_open_link(session: Session, token: object) -> FormLink:
     return link
 
 
+ZERO_TO_TEN_KIND = "rating 0-10"
+
+
 @dataclass(frozen=True)
 class PublicForm:
     """All the database shows on a public form page: the module's title and dates, and the form's questions."""
@@ -220,7 +224,8 @@ class PublicForm:
     module_title: str
     start_date: date
     end_date: date
-    # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number).
+    # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number);
+    # kind "rating", "rating 0-10" (ZERO_TO_TEN_KIND) or "text".
     questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
     scale_labels: tuple[str, ...] | None = None
     allow_multiple: bool = False
@@ -242,7 +247,10 @@ def public_form(session: Session, token: object) -> PublicForm:
                 agenda_session = session.get(AgendaSession, question.session_id)
                 title = agenda_session.title if agenda_session else None
             number = standard.index(question.text) if question.text in standard else None
-            questions.append((question.id, question.kind.value, question.text, title, number))
+            kind = question.kind.value
+            if question.kind == QuestionKind.RATING and (question.scale_min, question.scale_max) == ZERO_TO_TEN:
+                kind = ZERO_TO_TEN_KIND  # numbers 0-10 on the page, not the five labels
+            questions.append((question.id, kind, question.text, title, number))
     return PublicForm(
         link_id=link.id,
         kind=link.kind,

@@ -19,7 +19,8 @@ EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): ever
 AS_DETECTED = "as detected"
 NO_TOOL = "none (a sheet typed by hand)"
 ROLE_WORDS = {
-    "rating": "a rating question",
+    "rating": "a rating question (1-5)",
+    "rating 0-10": "a 0-10 question (kept apart from the 1-5 ratings)",
     "text": "a text question",
     "meta": "not imported (the tool's own column)",
     "identity": "who answered",

@@ -1,0 +1,76 @@
+"""The Agenda page's import of an agenda sheet, through the intake's steps: the header found below any title rows
+(two-row headers read as one), each column's role shown and changeable, the rows' errors and the warnings, then the
+import (all rows or none)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from programme.access.accounts import SignedIn
+from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
+from programme.web import ui
+from programme.web.display import md_text
+
+AS_DETECTED = "as detected"
+NOT_USED = "not used"
+
+
+def _roles(preview: AgendaImportReport, digest: str) -> dict[str, str | None]:
+    """Let the user read a field from another column (or from none). Return {field: header or None}."""
+    headers = [item["header"] for item in preview.columns]
+    with st.expander("Change what a column is read as"):
+        column = st.selectbox("Column", headers, key=f"agenda_role_column_{digest}")
+        current = next(item["role"] for item in preview.columns if item["header"] == column)
+        st.selectbox(f"Read as (detected: {current})", [AS_DETECTED, *AGENDA_SYNONYMS, NOT_USED],
+                     key=f"agenda_role_{digest}_{column}")  # fmt: skip
+    chosen: dict[str, str | None] = {}
+    detected = {item["header"]: item["role"] for item in preview.columns}
+    for header in headers:
+        role = st.session_state.get(f"agenda_role_{digest}_{header}", AS_DETECTED)
+        if role == NOT_USED and detected[header] in AGENDA_SYNONYMS:
+            chosen[detected[header]] = None
+        elif role not in (AS_DETECTED, NOT_USED):
+            chosen[role] = header
+    return chosen
+
+
+def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], None]) -> None:
+    """Upload an agenda sheet, preview what it would add (nothing written), then import it."""
+    st.subheader("Import an agenda sheet")
+    nonce = st.session_state.get("agenda_sheet_nonce", 0)  # a new key empties the uploader after an import
+    upload = st.file_uploader("Agenda sheet (.xlsx, .xls, .ods or .csv)", type=["xlsx", "xls", "ods", "csv"],
+                              key=f"agenda_sheet_{nonce}")  # fmt: skip
+    if upload is None:
+        return
+    data, name = upload.getvalue(), upload.name
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    args = {"data": data, "filename": name, "module_id": module_id, "by": user.username}
+    preview = ui.action(lambda session: import_agenda(session, **args, dry_run=True))
+    if preview is None:
+        return
+    chosen = _roles(preview, digest)
+    if chosen:
+        preview = ui.action(lambda session: import_agenda(session, **args, dry_run=True, columns=chosen))
+        if preview is None:
+            return
+    counts = st.columns(3)
+    counts[0].metric("Sessions", preview.sessions)
+    counts[1].metric("New", preview.created)
+    counts[2].metric("Already on the agenda (updated)", preview.updated)
+    st.caption(f"Sheet '{preview.sheet}': each column and what it is read as.")
+    st.dataframe(pd.DataFrame(preview.columns, columns=["header", "role"]), hide_index=True)
+    for warning in preview.warnings:
+        st.warning(md_text(warning))
+    if preview.errors:
+        st.error(f"{len(preview.errors)} problems in the sheet; nothing will be imported until they are fixed.")
+        st.dataframe([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
+    elif preview.sessions and st.button(f"Import {preview.sessions} sessions", type="primary", key="import_agenda"):
+        ui.action(
+            lambda session: import_agenda(session, **args, dry_run=False, columns=chosen),
+            lambda done: f"Imported {done.sessions} sessions ({done.created} new, {done.updated} updated).",
+            then=lambda done: (renew(done), st.session_state.__setitem__("agenda_sheet_nonce", nonce + 1)),
+        )
