@@ -210,9 +210,13 @@ def submit_registration(
     _consent_records(session, submission, link, consents, person.id)
     participation = session.get(Participation, changes["participation"]["id"])
     replaced = session.get(CheckinCode, participation.id)
-    undo.store(submission, changes, code_given=True, code_before=replaced.code_digest if replaced else None)
+    code_before = replaced.code_digest if replaced else None
+    code = checkin.issue_code(session, participation)
+    undo.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
+               code_before=code_before)  # fmt: skip
     session.add(submission)
-    return RegistrationResult(outcome, submission.id, person.id, checkin.issue_code(session, participation))
+    session.flush()
+    return RegistrationResult(outcome, submission.id, person.id, code)
 
 
 def _consent_records(session: Session, submission: FormSubmission, link: FormLink,

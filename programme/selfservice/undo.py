@@ -85,8 +85,8 @@ def _typed(name: str, value: Any) -> Any:
 
 def person_before(person: Person | None) -> dict[str, Any]:
     """Return the fields a registration may write, as they are before it (a new person: nothing recorded)."""
-    if person is None:
-        return dict.fromkeys(LABELS)
+    if person is None:  # as a new record starts: nothing recorded, no consent, gender undisclosed
+        return {**dict.fromkeys(LABELS), **dict.fromkeys(CONSENT[:5], False), "gender": Gender.UNDISCLOSED.value}
     return {name: _plain(getattr(person, name)) for name in LABELS}
 
 
@@ -132,17 +132,22 @@ def describe(
     return changes
 
 
-def store(submission: FormSubmission, changes: dict[str, Any], *, code_given: bool = False,
+def store(submission: FormSubmission, changes: dict[str, Any], *, code_given: str | None = None,
           code_before: str | None = None) -> None:  # fmt: skip
-    """Keep what the registration changed with its submission; code_given: it gave the participation a check-in
-    code, replacing code_before (a digest; None: the participation had none)."""
+    """Keep what the registration changed with its submission; code_given: the digest of the check-in code it gave
+    the participation, replacing code_before (None: the participation had none)."""
     if code_given:
-        changes = {**changes, "checkin": {"before": code_before}}
+        changes = {**changes, "checkin": {"given": code_given, "before": code_before}}
     submission.changes = json.dumps(changes, ensure_ascii=False, sort_keys=True)
 
 
 def void_registration(session: Session, submission: FormSubmission, link: FormLink, by: str | None) -> str:
-    """Undo what a registration that created or updated a person did; return what was undone, for the facilitator."""
+    """Undo what a registration that created or updated a person did; return what was undone, for the facilitator.
+
+    What a later registration of the same person, still live, built on (a field it wrote again, the participation
+    it found, the check-in code it replaced) is handed over to it, so that voiding that one too restores the
+    record as it was before both.
+    """
     said: list[str] = []
     records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
     for record in records:
@@ -158,7 +163,8 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
             "they are (correct them on the Participants page)"
         )
     else:
-        participation_said, participation_gone = _undo_participation(session, submission, link, person, changes)
+        later = _later(session, submission)
+        participation_said, participation_gone = _undo_participation(session, submission, link, changes, later)
         if submission.person_created and participation_gone and not _other_modules(session, person.id, link):
             session.delete(person)
             session.flush()
@@ -168,15 +174,46 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
         else:
             said.append(participation_said)
             if person.erased_at is not None:
-                said.append("the person's record was erased since: nothing to restore")
+                said.append("the person's record was erased since: nothing of it to put back")
             else:
                 fields = CONSENT if submission.person_created else tuple(changes["person"])
-                said.extend(_undo_fields(session, submission, person, changes, fields, by))
-                if submission.person_created:
-                    said.append("the person it created was kept with their other details")
+                said.extend(_undo_fields(session, submission, person, changes, fields, later, by))
+            made = changes.get("organisation") or {}
+            heir = next(
+                (done for _, done, _ in later if done.get("organisation", {}).get("id") == made.get("id")), None
+            )
+            if made.get("created") and heir is not None:  # still theirs: voiding that one too removes it
+                heir["organisation"]["created"] = True
+            if submission.person_created:
+                heir = next(iter(later), None)
+                if heir is not None:
+                    heir[0].person_created = True  # voiding that one too removes the person
+                said.append("the person it created was kept")
+        for heir, heir_changes, _ in later:
+            heir.changes = json.dumps(heir_changes, ensure_ascii=False, sort_keys=True)
+            session.add(heir)
     if records:
         said.append(f"its {len(records)} consent records were withdrawn")
     return "; ".join(part for part in said if part)
+
+
+Later = list[tuple[FormSubmission, dict[str, Any], int]]
+
+
+def _later(session: Session, submission: FormSubmission) -> Later:
+    """Return the later registrations of the same person still live, oldest first: (submission, changes, module)."""
+    rows = session.execute(
+        sa.select(FormSubmission, FormLink.module_id)
+        .join(FormLink, FormLink.id == FormSubmission.link_id)
+        .where(
+            FormSubmission.person_id == submission.person_id,
+            FormSubmission.id > submission.id,
+            FormSubmission.voided.is_(False),
+            FormSubmission.changes.is_not(None),
+        )
+        .order_by(FormSubmission.id)
+    ).all()
+    return [(row[0], json.loads(row[0].changes), row[1]) for row in rows]
 
 
 def _other_modules(session: Session, person_id: int, link: FormLink) -> int:
@@ -242,30 +279,40 @@ def _in_use(session: Session, submission: FormSubmission, participation: Partici
 
 
 def _undo_participation(
-    session: Session, submission: FormSubmission, link: FormLink, person: Person, changes: dict[str, Any]
+    session: Session, submission: FormSubmission, link: FormLink, changes: dict[str, Any], later: Later
 ) -> tuple[str, bool]:
-    """Remove the participation the registration created, or unmark it registered; return (what was done, gone)."""
+    """Remove the participation the registration created, or unmark it registered; put back the check-in code it
+    replaced; return (what was done, whether the participation is gone)."""
     made = changes["participation"]
     participation = session.scalar(
-        sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
+        sa.select(Participation).where(
+            Participation.person_id == submission.person_id, Participation.module_id == link.module_id
+        )
     )
     if participation is None:
         return "its participation in this module was already removed", True
+    heir = next((done for _, done, module_id in later if module_id == link.module_id), None)
+    given = changes.get("checkin", {}).get("given")
+    if heir is not None:  # the next registration in this module found what this one left: it inherits the rest
+        if not heir["participation"]["created"]:
+            heir["participation"].update(created=made["created"], registered=made["registered"])
+        if given and heir.get("checkin", {}).get("before") == given:
+            heir["checkin"]["before"] = changes["checkin"]["before"]
     why = _in_use(session, submission, participation)
-    if why:
-        return f"its participation in this module was kept ({', '.join(why)})", False
-    if made["created"]:
+    if made["created"] and not why:
         session.execute(sa.delete(CheckinCode).where(CheckinCode.participation_id == participation.id))
         session.delete(participation)
         session.flush()
         return "its participation in this module was removed", True
     done = []
-    if not made["registered"] and participation.registered:
+    if why:
+        done.append(f"its participation in this module was kept ({', '.join(why)})")
+    elif not made["registered"] and participation.registered:
         participation.registered = False
         session.add(participation)
         done.append("the participation in this module is no longer marked registered")
     code = session.get(CheckinCode, participation.id)
-    if code is not None and "checkin" in changes:
+    if code is not None and given and code.code_digest == given:  # not replaced since
         if changes["checkin"]["before"]:
             code.code_digest = changes["checkin"]["before"]
             session.add(code)
@@ -277,44 +324,36 @@ def _undo_participation(
     return "; ".join(done) or "the participation in this module was already registered and stays", False
 
 
-def _rewritten_since(session: Session, submission: FormSubmission) -> set[str]:
-    """Return the fields later registrations of the same person, still live, wrote again."""
-    later = session.scalars(
-        sa.select(FormSubmission.changes).where(
-            FormSubmission.person_id == submission.person_id,
-            FormSubmission.id > submission.id,
-            FormSubmission.voided.is_(False),
-            FormSubmission.changes.is_not(None),
-        )
-    )
-    return {name for changes in later for name in json.loads(changes).get("written", [])}
-
-
 def _undo_fields(
     session: Session,
     submission: FormSubmission,
     person: Person,
     changes: dict[str, Any],
     fields: tuple[str, ...],
+    later: Later,
     by: str | None,
 ) -> list[str]:
-    """Put back each field the registration changed whose value is still its; return what the message says."""
-    rewritten = _rewritten_since(session, submission)
+    """Put back each field the registration changed whose value is still its, unless a later registration still
+    live wrote it again (that one inherits the value from before this one); return what the message says."""
     restored: dict[str, list[Any]] = {}
     kept = []
-    for name in fields:
-        if name not in changes["person"]:
-            continue
+    for name in (name for name in LABELS if name in fields and name in changes["person"]):
         before, after = changes["person"][name]
-        if _plain(getattr(person, name)) != after or name in rewritten:
+        heir = next((done for _, done, _ in later if name in done["written"]), None)
+        if heir is not None:
             kept.append(name)
-            continue
-        setattr(person, name, _typed(name, before))
-        restored[name] = [after, before]
+            heir_before, heir_after = heir["person"].get(name, [after, after])
+            if heir_before == after:  # it wrote over this one's value: it now changed what was there before this
+                if before == heir_after:
+                    heir["person"].pop(name, None)
+                else:
+                    heir["person"][name] = [before, heir_after]
+        elif _plain(getattr(person, name)) != after:
+            kept.append(name)
+        else:
+            setattr(person, name, _typed(name, before))
+            restored[name] = [after, before]
     said = []
-    organisation = changes.get("organisation")
-    if organisation is not None:
-        said.extend(_undo_organisation(session, organisation, person.organisation_id, by))
     if restored:
         session.add(person)
         session.flush()
@@ -331,6 +370,8 @@ def _undo_fields(
         said.append("put back as before: " + ", ".join(LABELS[name] for name in restored))
     if kept:
         said.append("kept as changed since: " + ", ".join(LABELS[name] for name in kept))
+    if changes.get("organisation") is not None:
+        said.extend(_undo_organisation(session, changes["organisation"], person.organisation_id, by))
     return said
 
 
