@@ -281,3 +281,25 @@ def test_a_created_person_only_here_is_removed_unless_they_attended(
         f"put back as before: {CONSENT_WORDS}; the person it created was kept; its 5 consent records were withdrawn"
     )
     assert session.get(Person, came.person_id) is not None
+
+
+def test_voiding_after_the_person_was_erased_restores_nothing_personal(
+    session: Session, module_ids: tuple[int, int]
+) -> None:
+    from programme.access.erasure import forget_person
+
+    module_id = module_ids[0]
+    result = _register(session, _open(session, module_id), MARIA)
+    maria_id = result.person_id
+    forget_person(session, person_id=maria_id, by="admin")
+    session.commit()
+
+    assert _void(session, result.submission_id) == (
+        "its participation in this module was removed; the person's record was erased since: nothing of it to put "
+        "back; its 5 consent records were withdrawn"
+    )
+    erased = session.get(Person, maria_id)
+    session.refresh(erased)
+    assert (erased.full_name, erased.email, erased.phone, erased.position) == (f"Erased person #{maria_id}", None,
+                                                                               None, None)  # fmt: skip
+    assert _participation(session, maria_id, module_id) is None
