@@ -303,3 +303,42 @@ def test_voiding_after_the_person_was_erased_restores_nothing_personal(
     assert (erased.full_name, erased.email, erased.phone, erased.position) == (f"Erased person #{maria_id}", None,
                                                                                None, None)  # fmt: skip
     assert _participation(session, maria_id, module_id) is None
+
+
+def test_a_registration_merged_from_the_review_queue_is_undone_too(
+    session: Session, module_ids: tuple[int, int]
+) -> None:
+    module_id = module_ids[0]
+    queued = _register(session, _open(session, module_id), {"full_name": "Maria Santoz", "nationality": "PHL",
+                                                             "email": "ms@example.org", "position": "Organiser"})  # fmt: skip
+    assert queued.outcome == "queued"
+    review = submissions.pending_reviews(session, module_id)[0]
+    registration.decide_review(session, review.id, decision="merge", by="facilitator")
+    session.commit()
+    maria = _maria(session)
+    assert (maria.email, maria.position) == ("ms@example.org", "Organiser")
+
+    assert _void(session, queued.submission_id) == (
+        f"its participation in this module was removed; put back as before: e-mail, position, {CONSENT_WORDS}; "
+        "its 5 consent records were withdrawn"
+    )
+    maria = _maria(session)
+    assert (maria.email, maria.position, maria.consent_listed) == ("maria@example.org", None, False)
+    assert _participation(session, maria.id, module_id) is None
+
+
+def test_a_registration_sent_before_changes_were_kept_is_voided_without_guessing(
+    session: Session, module_ids: tuple[int, int]
+) -> None:
+    module_id = module_ids[0]
+    result = _register(session, _open(session, module_id), MARIA)
+    session.execute(sa.update(FormSubmission).values(changes=None))  # as a submission stored before migration 0018
+    session.commit()
+
+    assert _void(session, result.submission_id) == (
+        "it was sent before voids kept what a registration changed: the record (its consents included) and the "
+        "participation stay as they are (correct them on the Participants page); its 5 consent records were withdrawn"
+    )
+    maria = _maria(session)
+    assert (maria.position, maria.consent_listed) == ("Coordinator", True)
+    assert _participation(session, maria.id, module_id) is not None

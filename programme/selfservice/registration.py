@@ -35,7 +35,8 @@ from programme.models import (
 from programme.models.base import utcnow
 from programme.people import edit
 from programme.people.names import fold, name_key, split_name
-from programme.selfservice import checkin, submissions, undo
+from programme.selfservice import changes as recorded
+from programme.selfservice import checkin, submissions
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
 
@@ -136,11 +137,11 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
 def apply(session: Session, person: Person | None, read: Mapping[str, Any], consents: Mapping[ConsentKind, bool],
           link: FormLink) -> tuple[Person, bool, dict[str, Any]]:  # fmt: skip
     """Create or update the person from a registration, register them for the module; return (person, created,
-    what it changed: undo.describe's record, kept with the submission so that voiding it undoes exactly that)."""
+    what it changed: recorded.describe's record, kept with the submission so that voiding it undoes exactly that)."""
     created = person is None
-    before = undo.person_before(person)
-    organisations = undo.organisations_before(session, person, fold(read["organisation"]) if read.get("organisation")
-                                              else None)  # fmt: skip
+    before = recorded.person_before(person)
+    organisation_key = fold(read["organisation"]) if read.get("organisation") else None
+    organisations = recorded.organisations_before(session, person, organisation_key)
     written = []
     if person is None:
         given, family = split_name(read["full_name"])
@@ -174,8 +175,9 @@ def apply(session: Session, person: Person | None, read: Mapping[str, Any], cons
     participation.registered = True
     session.add(participation)
     session.flush()
-    changes = undo.describe(session, person, before, written, organisations, participation, participation_created,
-                            registered_before)  # fmt: skip
+    changes = recorded.describe(session, person, before, written, organisations, participation,
+                                person_created=created, participation_created=participation_created,
+                                registered_before=registered_before)  # fmt: skip
     return person, created, changes
 
 
@@ -212,7 +214,7 @@ def submit_registration(
     replaced = session.get(CheckinCode, participation.id)
     code_before = replaced.code_digest if replaced else None
     code = checkin.issue_code(session, participation)
-    undo.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
+    recorded.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
                code_before=code_before)  # fmt: skip
     session.add(submission)
     session.flush()
@@ -267,7 +269,7 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
         elif read.get("email") and session.scalar(sa.select(Person.id).where(Person.email == read["email"])):
             raise ProgrammeError("Another record has this e-mail: merge the registration into it instead.")
         person, created, changes = apply(session, person, read, consents, link)
-        undo.store(submission, changes)
+        recorded.store(submission, changes)
         target = person.id
         for record in records:
             record.person_id = person.id

@@ -1,19 +1,16 @@
-"""What a self-service registration changed, kept with its submission, and undone exactly when a facilitator voids it.
+"""Voiding a self-service registration undoes exactly what it did (changes.py keeps what that was).
 
-A registration that created or updated a person records, as JSON on its submission (`form_submission.changes`): each
-field of the person it changed (before and after), every field it wrote, the organisation it created or whose
-spelling or type it changed, whether it created the participation or marked it registered, and the check-in code it
-replaced. Voiding puts back each field whose value is still the one the registration wrote (a field changed since,
-or written again by a later registration still live, keeps its newer value and is named), removes the participation
-unless the person has since been recorded as taking part (attendance, completion, a group, an evaluation, another
-live registration: kept, and the message says why), and withdraws the consent records and flags it gave.
+Each field of the person it changed goes back, unless changed since (or written again by a later registration still
+live): then the newer value stays and the message names the field. The participation it created is removed unless
+the person has since been recorded as taking part (attendance, completion, test scores, a group, an evaluation,
+another live registration: kept, and the message says why); one it found is no longer marked registered. The
+check-in code it gave is withdrawn (or the one it replaced works again), and the consent records and flags it
+recorded are withdrawn. A person it created is removed when this module was their only one.
 """
 
 from __future__ import annotations
 
-import enum
 import json
-from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -29,7 +26,6 @@ from programme.models import (
     FormKind,
     FormLink,
     FormSubmission,
-    Gender,
     Group,
     GroupMember,
     Organisation,
@@ -39,106 +35,10 @@ from programme.models import (
     Person,
     Response,
 )
+from programme.selfservice.changes import CONSENT, LABELS, plain, typed
 
-# The person's fields a registration may write, with the words the void's message names them by.
-LABELS = {
-    "nationality": "nationality",
-    "country_of_work": "country of work",
-    "email": "e-mail",
-    "phone": "phone",
-    "position": "position",
-    "languages": "languages",
-    "gender": "gender",
-    "organisation_id": "organisation",
-    "consent_listed": "consent to be listed",
-    "consent_email": "consent to share the e-mail",
-    "consent_phone": "consent to share the phone",
-    "consent_organisation": "consent to share the organisation",
-    "consent_photo": "consent to photos",
-    "consent_date": "consent date",
-    "consent_source": "consent source",
-}
-CONSENT = tuple(name for name in LABELS if name.startswith("consent_"))
 # Outcomes of a registration that wrote a person (queued and discarded ones wrote nobody).
 WROTE_PERSON = ("created", "updated", "merged")
-
-
-def _plain(value: Any) -> Any:
-    """Return a value as JSON keeps it: enums by value, dates as ISO text."""
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _typed(name: str, value: Any) -> Any:
-    """Return a value read back from JSON as the person's field holds it."""
-    if value is None:
-        return None
-    if name == "gender":
-        return Gender(value)
-    if name == "consent_date":
-        return date.fromisoformat(value)
-    return value
-
-
-def person_before(person: Person | None) -> dict[str, Any]:
-    """Return the fields a registration may write, as they are before it (a new person: nothing recorded)."""
-    if person is None:  # as a new record starts: nothing recorded, no consent, gender undisclosed
-        return {**dict.fromkeys(LABELS), **dict.fromkeys(CONSENT[:5], False), "gender": Gender.UNDISCLOSED.value}
-    return {name: _plain(getattr(person, name)) for name in LABELS}
-
-
-def organisations_before(session: Session, person: Person | None, name_key: str | None) -> dict[int, list[Any]]:
-    """Return (name, type) of every organisation the registration's organisation answer may rename or retype: the
-    person's own and those of that name, in any country."""
-    wanted = [Organisation.name_key == name_key] if name_key else []
-    if person is not None and person.organisation_id is not None:
-        wanted.append(Organisation.id == person.organisation_id)
-    if not wanted:
-        return {}
-    rows = session.execute(sa.select(Organisation.id, Organisation.name, Organisation.org_type).where(sa.or_(*wanted)))
-    return {row.id: [row.name, _plain(row.org_type)] for row in rows}
-
-
-def describe(
-    session: Session,
-    person: Person,
-    before: dict[str, Any],
-    written: list[str],
-    organisations: dict[int, list[Any]],
-    participation: Participation,
-    participation_created: bool,
-    registered_before: bool,
-) -> dict[str, Any]:
-    """Return what a registration just did to the person, their organisation and their participation."""
-    after = person_before(person)
-    changes: dict[str, Any] = {
-        "person": {name: [before[name], after[name]] for name in LABELS if before[name] != after[name]},
-        "written": written,
-        "participation": {"id": participation.id, "created": participation_created, "registered": registered_before},
-    }
-    if person.organisation_id is not None and "organisation_id" in written:
-        organisation = session.get(Organisation, person.organisation_id)
-        now = [organisation.name, _plain(organisation.org_type)]
-        was = organisations.get(organisation.id)
-        changes["organisation"] = {
-            "id": organisation.id,
-            "created": was is None,
-            "name": None if was is None or was[0] == now[0] else [was[0], now[0]],
-            "org_type": None if was is None or was[1] == now[1] else [was[1], now[1]],
-        }
-    return changes
-
-
-def store(submission: FormSubmission, changes: dict[str, Any], *, code_given: str | None = None,
-          code_before: str | None = None) -> None:  # fmt: skip
-    """Keep what the registration changed with its submission; code_given: the digest of the check-in code it gave
-    the participation, replacing code_before (None: the participation had none)."""
-    if code_given:
-        changes = {**changes, "checkin": {"given": code_given, "before": code_before}}
-    submission.changes = json.dumps(changes, ensure_ascii=False, sort_keys=True)
 
 
 def void_registration(session: Session, submission: FormSubmission, link: FormLink, by: str | None) -> str:
@@ -159,8 +59,8 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
         said.append("the person it registered no longer exists")
     elif changes is None:
         said.append(
-            "it was sent before voids kept what a registration changed: the record and the participation stay as "
-            "they are (correct them on the Participants page)"
+            "it was sent before voids kept what a registration changed: the record (its consents included) and the "
+            "participation stay as they are (correct them on the Participants page)"
         )
     else:
         later = _later(session, submission)
@@ -348,10 +248,10 @@ def _undo_fields(
                     heir["person"].pop(name, None)
                 else:
                     heir["person"][name] = [before, heir_after]
-        elif _plain(getattr(person, name)) != after:
+        elif plain(getattr(person, name)) != after:
             kept.append(name)
         else:
-            setattr(person, name, _typed(name, before))
+            setattr(person, name, typed(name, before))
             restored[name] = [after, before]
     said = []
     if restored:
@@ -394,7 +294,7 @@ def _undo_organisation(session: Session, made: dict[str, Any], now_id: int | Non
         return ["the organisation it created was removed"]
     before, after = {}, {}
     for name in ("name", "org_type"):
-        if made.get(name) and _plain(getattr(organisation, name)) == made[name][1]:
+        if made.get(name) and plain(getattr(organisation, name)) == made[name][1]:
             was = made[name][0]
             setattr(organisation, name, was if name == "name" or was is None else OrgType(was))
             before[name], after[name] = made[name][1], made[name][0]
