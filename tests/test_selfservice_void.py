@@ -36,10 +36,7 @@ ALL_CONSENTS = dict.fromkeys(ConsentKind, True)
 MARIA = {"full_name": "Maria Santos", "email": "maria@example.org", "nationality": "Philippines",
          "phone": "+63 917 123 4567", "position": "Coordinator", "organisation": "Migrante Philippines",
          "org_type": "NGO"}  # fmt: skip
-CONSENT_WORDS = (
-    "consent to be listed, consent to share the e-mail, consent to share the phone, consent to share the "
-    "organisation, consent to photos, consent date, consent source"
-)
+CONSENT_WORDS = "consent (listed, sharing e-mail, sharing phone, sharing organisation, photos, date, source)"
 FACILITATOR = SignedIn(user_id=1, username="fac", role=UserRole.FACILITATOR)
 
 

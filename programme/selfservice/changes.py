@@ -17,7 +17,8 @@ from sqlmodel import Session
 
 from programme.models import FormSubmission, Gender, Organisation, Participation, Person
 
-# The person's fields a registration may write, with the words the void's message names them by.
+# The person's fields a registration may write, with the words the void's message names them by (the consents'
+# within "consent (...)": named()).
 LABELS = {
     "nationality": "nationality",
     "country_of_work": "country of work",
@@ -27,15 +28,22 @@ LABELS = {
     "languages": "languages",
     "gender": "gender",
     "organisation_id": "organisation",
-    "consent_listed": "consent to be listed",
-    "consent_email": "consent to share the e-mail",
-    "consent_phone": "consent to share the phone",
-    "consent_organisation": "consent to share the organisation",
-    "consent_photo": "consent to photos",
-    "consent_date": "consent date",
-    "consent_source": "consent source",
+    "consent_listed": "listed",
+    "consent_email": "sharing e-mail",
+    "consent_phone": "sharing phone",
+    "consent_organisation": "sharing organisation",
+    "consent_photo": "photos",
+    "consent_date": "date",
+    "consent_source": "source",
 }
 CONSENT = tuple(name for name in LABELS if name.startswith("consent_"))
+
+
+def named(names: list[str]) -> str:
+    """Return the fields as the void's message names them: "phone, position, consent (listed, photos, date)"."""
+    words = [LABELS[name] for name in names if name not in CONSENT]
+    consent = [LABELS[name] for name in names if name in CONSENT]
+    return ", ".join(words + ([f"consent ({', '.join(consent)})"] if consent else []))
 
 
 def plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ from programme.models import (
     Person,
     Response,
 )
-from programme.selfservice.changes import CONSENT, LABELS, plain, typed
+from programme.selfservice.changes import CONSENT, LABELS, named, plain, typed
 
 # Outcomes of a registration that wrote a person (queued and discarded ones wrote nobody).
 WROTE_PERSON = ("created", "updated", "merged")
@@ -267,9 +267,9 @@ def _undo_fields(
             before={name: values[0] for name, values in restored.items()},
             after={name: values[1] for name, values in restored.items()},
         )
-        said.append("put back as before: " + ", ".join(LABELS[name] for name in restored))
+        said.append("put back as before: " + named(list(restored)))
     if kept:
-        said.append("kept as changed since: " + ", ".join(LABELS[name] for name in kept))
+        said.append("kept as changed since: " + named(kept))
     if changes.get("organisation") is not None:
         said.extend(_undo_organisation(session, changes["organisation"], person.organisation_id, by))
     return said
