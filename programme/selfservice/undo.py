@@ -85,13 +85,13 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
             if made.get("created") and heir is not None:  # still theirs: voiding that one too removes it
                 heir["organisation"]["created"] = True
             if submission.person_created:
-                heir = next(iter(later), None)
-                if heir is not None:
-                    heir[0].person_created = True  # voiding that one too removes the person
+                successor = next(iter(later), None)
+                if successor is not None:
+                    successor[0].person_created = True  # voiding that one too removes the person
                 said.append("the person it created was kept")
-        for heir, heir_changes, _ in later:
-            heir.changes = json.dumps(heir_changes, ensure_ascii=False, sort_keys=True)
-            session.add(heir)
+        for successor, successor_changes, _ in later:
+            successor.changes = json.dumps(successor_changes, ensure_ascii=False, sort_keys=True)
+            session.add(successor)
     if records:
         said.append(f"its {len(records)} consent records were withdrawn")
     return "; ".join(part for part in said if part)
