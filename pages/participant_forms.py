@@ -109,8 +109,10 @@ with sent_tab:
             },
         )
         st.caption(
-            "Result: created or updated a person, queued for review, or answered (an evaluation). Names are not shown "
-            "here; an evaluation is anonymous."
+            "Result: created or updated a person, queued for review (then merged, created or discarded), or answered "
+            "(an evaluation). Names are not shown here; an evaluation is anonymous. Voiding undoes what a submission "
+            "did and says what: a registration's participation (unless the person has since taken part), the fields "
+            "it changed (unless changed since) and its consents."
         )
         live = [int(i) for i in table.loc[~table["voided"].astype(bool), "id"]]
         with st.form("void"):

@@ -234,3 +234,30 @@ def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, 
 
         participation = session.scalar(sa.select(Participation).where(Participation.person_id == person.id))
         assert participation.attended is True and participation.days_attended == 1
+
+
+def test_voiding_on_the_facilitators_page_says_what_was_undone(forms_db: dict, demo_sqlite_url: str) -> None:
+    from programme.models import ConsentKind, UserRole
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        result = submit_registration(session, forms_db["registration"],
+                                     {"full_name": "Zuberi Okonkwo-Lindqvist", "email": "zuberi.ol@example.org"},
+                                     {ConsentKind.LISTED: True}, browser="b", client=None)  # fmt: skip
+    assert result.outcome == "created"
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    next(s for s in app.selectbox if s.label == "Submission to void").set_value(result.submission_id)
+    next(b for b in app.button if b.label == "Void it").click().run()
+    assert not app.exception
+    # One registration, five consents (one given, four refused), a person in no other module: all undone.
+    assert [s.value for s in app.success] == [
+        f"Submission {result.submission_id} is void: the person it created was removed; its 5 consent records "
+        "were withdrawn."
+    ]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.get(Person, result.person_id) is None
+        assert (
+            session.scalar(sa.select(sa.func.count()).where(ConsentRecord.submission_id == result.submission_id)) == 0
+        )

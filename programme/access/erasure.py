@@ -22,6 +22,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.people.names import fold
+from programme.selfservice.forget import forget_registrations
 
 # Kept: gender, nationality, country of work and the organisation's type, so that counts by country,
 # gender, organisation type and year stay right. Everything else that could identify the person goes.
@@ -52,6 +53,7 @@ def forget_person(session: Session, *, person_id: int, by: str | None) -> Person
         raise NotFound(f"There is no person with id {person_id}.")
     if person.erased_at is not None:
         raise ProgrammeError("This person's data was already erased.")
+    email = person.email
     traces = PeopleToHide.of(
         [(person.full_name, person.given_name, person.family_name, person.phone)],
         [person.email] if person.email else [],
@@ -72,6 +74,8 @@ def forget_person(session: Session, *, person_id: int, by: str | None) -> Person
     session.execute(sa.update(Response).where(Response.person_id == person_id).values(person_id=None))
     session.execute(sa.update(Outcome).where(Outcome.person_id == person_id).values(description="(erased)"))
     session.execute(sa.delete(ImportUpdate).where(ImportUpdate.person_id == person_id))
+    # Their own forms: the values registrations kept, a registration waiting that may be theirs, check-in codes.
+    discarded = forget_registrations(session, person_id, email, by)
     # Earlier audit entries about this person may hold their old values: keep who/when/what, drop the values.
     session.execute(
         sa.update(AuditEntry)
@@ -86,7 +90,8 @@ def forget_person(session: Session, *, person_id: int, by: str | None) -> Person
         entity="person",
         entity_id=person_id,
         summary="personal data erased; anonymous record kept for aggregate figures"
-        + (f"; their name or contacts removed from {cleaned} other texts" if cleaned else ""),
+        + (f"; their name or contacts removed from {cleaned} other texts" if cleaned else "")
+        + (f"; {discarded} registration(s) waiting for review that may be theirs discarded" if discarded else ""),
     )
     session.flush()
     _compact_search_index(session)

@@ -55,6 +55,9 @@ class FormSubmission(SQLModel, table=True):
     voided: bool = False
     voided_at: datetime | None = None
     voided_by: str | None = Field(default=None, max_length=80)
+    # What a registration changed, as JSON (programme/selfservice/undo.py): personal data, cleared when the
+    # submission is voided or the person erased (migration 0018).
+    changes: str | None = None
 
 
 class ConsentRecord(SQLModel, table=True):

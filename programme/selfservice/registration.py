@@ -20,6 +20,7 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.matching import KnownPerson, Match, PeopleIndex, certain_match, probable_matches
 from programme.importing.validate import MAX_LENGTH, PersonRow
 from programme.models import (
+    CheckinCode,
     ConsentKind,
     ConsentRecord,
     FormKind,
@@ -33,7 +34,8 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.people import edit
-from programme.people.names import name_key, split_name
+from programme.people.names import fold, name_key, split_name
+from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
@@ -133,9 +135,14 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
 
 
 def apply(session: Session, person: Person | None, read: Mapping[str, Any], consents: Mapping[ConsentKind, bool],
-          link: FormLink) -> tuple[Person, bool]:  # fmt: skip
-    """Create or update the person from a registration, register them for the module; return (person, created)."""
+          link: FormLink) -> tuple[Person, bool, dict[str, Any]]:  # fmt: skip
+    """Create or update the person from a registration, register them for the module; return (person, created,
+    what it changed: recorded.describe's record, kept with the submission so that voiding it undoes exactly that)."""
     created = person is None
+    before = recorded.person_before(person)
+    organisation_key = fold(read["organisation"]) if read.get("organisation") else None
+    organisations = recorded.organisations_before(session, person, organisation_key)
+    written = []
     if person is None:
         given, family = split_name(read["full_name"])
         person = Person(full_name=read["full_name"], name_key=name_key(read["full_name"]),
@@ -143,12 +150,16 @@ def apply(session: Session, person: Person | None, read: Mapping[str, Any], cons
     for name in ("nationality", "country_of_work", "email", "phone", "position", "languages"):
         if read.get(name):  # a blank answer keeps what is recorded
             setattr(person, name, read[name])
+            written.append(name)
     if read.get("gender") and (created or read["gender"].value != "undisclosed"):
         person.gender = read["gender"]
+        written.append("gender")
     if read.get("organisation"):
         person.organisation_id = edit._organisation_id(session, person.organisation_id, dict(read))
+        written.append("organisation_id")
     for kind, attribute in CONSENT_FIELDS.items():
         setattr(person, attribute, bool(consents.get(kind, False)))
+    written += [*CONSENT_FIELDS.values(), "consent_date", "consent_source"]
     person.consent_date = today()
     person.consent_source = f"registration form {link.id}"
     person.updated_at = utcnow()
@@ -157,12 +168,17 @@ def apply(session: Session, person: Person | None, read: Mapping[str, Any], cons
     participation = session.scalar(
         sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
     )
+    participation_created = participation is None
     if participation is None:
         participation = Participation(person_id=person.id, module_id=link.module_id, attended=None)
+    registered_before = participation.registered
     participation.registered = True
     session.add(participation)
     session.flush()
-    return person, created
+    changes = recorded.describe(session, person, before, written, organisations, participation,
+                                person_created=created, participation_created=participation_created,
+                                registered_before=registered_before)  # fmt: skip
+    return person, created, changes
 
 
 def submit_registration(
@@ -189,14 +205,20 @@ def submit_registration(
         _consent_records(session, submission, link, consents, None)
         session.flush()
         return RegistrationResult("queued", submission.id, None)
-    person, created = apply(session, session.get(Person, found.person_id) if found else None, read, consents, link)
+    person, created, changes = apply(session, session.get(Person, found.person_id) if found else None, read, consents,
+                                     link)  # fmt: skip
     outcome = "created" if created else "updated"
     submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
     _consent_records(session, submission, link, consents, person.id)
-    participation = session.scalar(
-        sa.select(Participation).where(Participation.person_id == person.id, Participation.module_id == link.module_id)
-    )
-    return RegistrationResult(outcome, submission.id, person.id, checkin.issue_code(session, participation))
+    participation = session.get(Participation, changes["participation"]["id"])
+    replaced = session.get(CheckinCode, participation.id)
+    code_before = replaced.code_digest if replaced else None
+    code = checkin.issue_code(session, participation)
+    recorded.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
+               code_before=code_before)  # fmt: skip
+    session.add(submission)
+    session.flush()
+    return RegistrationResult(outcome, submission.id, person.id, code)
 
 
 def _consent_records(session: Session, submission: FormSubmission, link: FormLink,
@@ -246,7 +268,8 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
                 read = {**read, "email": None}  # the e-mail is another record's: kept off this one
         elif read.get("email") and session.scalar(sa.select(Person.id).where(Person.email == read["email"])):
             raise ProgrammeError("Another record has this e-mail: merge the registration into it instead.")
-        person, created = apply(session, person, read, consents, link)
+        person, created, changes = apply(session, person, read, consents, link)
+        recorded.store(submission, changes)
         target = person.id
         for record in records:
             record.person_id = person.id

@@ -19,13 +19,13 @@ from programme.models import (
     FormLink,
     FormSubmission,
     Participation,
-    Person,
     RegistrationReview,
     Response,
     ReviewStatus,
 )
 from programme.models.base import utcnow
 from programme.selfservice.labels import text
+from programme.summaries import touch
 
 # Submissions from one client (address) in RATE_WINDOW, whatever the form: a venue's phones on one Wi-Fi come from
 # their own addresses on the LAN, but through a team server they may share one address, so the limit is generous.
@@ -131,11 +131,12 @@ def submissions_table(session: Session, module_id: int) -> pd.DataFrame:
 
 
 def void_submission(session: Session, submission_id: int, *, by: str | None = None) -> str:
-    """Void a submission and return what it undid.
+    """Void a submission and return what it undid, in one transaction with its audit entries.
 
     An evaluation's response is deleted (it leaves the dashboard); a registration waiting for review leaves the
-    queue; a person the registration created is deleted when this module is their only one. A registration that
-    updated someone already recorded keeps the record as it is now (correct it on the Participants page).
+    queue; a registration that created or updated a person is undone (undo.void_registration): its participation
+    removed unless the person has since taken part, the fields it changed put back unless changed since, its
+    consents withdrawn, and a person it created removed when this module was their only one.
     """
     submission = session.get(FormSubmission, submission_id)
     if submission is None:
@@ -153,19 +154,13 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
         session.execute(sa.delete(RegistrationReview).where(RegistrationReview.submission_id == submission.id))
         session.execute(sa.delete(ConsentRecord).where(ConsentRecord.submission_id == submission.id))
         effect = "it left the review queue"
-    elif submission.person_created and submission.person_id is not None:
-        others = session.scalar(
-            sa.select(sa.func.count()).where(
-                Participation.person_id == submission.person_id, Participation.module_id != link.module_id
-            )
-        )
-        if not others:
-            session.execute(sa.delete(Person).where(Person.id == submission.person_id))
-            effect = "the person it created was removed"
-        else:
-            effect = "the person it created takes part in other modules and was kept"
-    elif submission.person_id is not None:
-        effect = "the person's record keeps what it changed; correct it on the Participants page"
+    elif link.kind == FormKind.REGISTRATION and submission.person_id is not None:
+        from programme.selfservice.undo import void_registration
+
+        effect = void_registration(session, submission, link, by)
+    # Core deletes are not noticed by the summaries' upkeep: say what moved.
+    touch(session, modules=[link.module_id], people=[submission.person_id] if submission.person_id else [],
+          forms=[link.evaluation_form_id] if link.evaluation_form_id else [])  # fmt: skip
     submission.voided = True
     submission.voided_at = utcnow()
     submission.voided_by = by
