@@ -1,7 +1,7 @@
 """submission changes: what a self-service registration changed, so that voiding it undoes exactly that
 
 Revision ID: 0018_submission_changes
-Revises: 0014_summaries
+Revises: 0015_rating_ranges
 Create Date: 2026-12-04 18:20:00
 
 `form_submission.changes`: JSON written with a registration that created or updated a person: each field of the
@@ -19,7 +19,7 @@ import sqlmodel.sql.sqltypes
 from alembic import op
 
 revision: str = "0018_submission_changes"
-down_revision: str | None = "0014_summaries"
+down_revision: str | None = "0015_rating_ranges"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
