@@ -8,15 +8,9 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
-from programme.models import (
-    AgendaSession,
-    Answer,
-    Course,
-    Module,
-    ParticipationRole,
-    Question,
-    SessionFacilitator,
-)
+from programme.models import AgendaSession, Course, Module, ParticipationRole, SessionFacilitator
+from programme.summaries import settle
+from programme.summaries.evaluations import FACILITATORS, SESSIONS
 
 TRAINER_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
 session_facilitator = SessionFacilitator.__table__
@@ -29,16 +23,15 @@ SERVED_AS_TRAINER = sa.or_(
 
 
 def _session_ratings() -> sa.Subquery:
-    # Rating answers to questions about a session; a session led by two people counts for both.
+    # Rating answers to questions about a session (kept per session and form's module in summary_eval_session); a
+    # session led by two people counts for both.
     return (
         sa.select(
-            Question.session_id.label("session_id"),
-            sa.func.avg(Answer.rating).label("mean_rating"),
-            sa.func.count(Answer.rating).label("ratings"),
+            SESSIONS.c.session_id,
+            (sa.func.sum(SESSIONS.c.rating_total) * 1.0 / sa.func.sum(SESSIONS.c.ratings)).label("mean_rating"),
+            sa.func.sum(SESSIONS.c.ratings).label("ratings"),
         )
-        .join(Answer, Answer.question_id == Question.id)
-        .where(Question.session_id.is_not(None), Answer.rating.is_not(None))
-        .group_by(Question.session_id)
+        .group_by(SESSIONS.c.session_id)
         .subquery()
     )
 
@@ -66,6 +59,7 @@ def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.Da
     )
     if person_ids is not None:
         statement = statement.where(session_facilitator.c.person_id.in_(person_ids))
+    settle(session)
     frame = pd.DataFrame(session.execute(statement).mappings().all())
     if frame.empty:
         return pd.DataFrame(
@@ -77,21 +71,33 @@ def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.Da
 
 
 def _trainer_ratings(session: Session) -> pd.DataFrame:
-    # Mean over every rating of every session a person led (not a mean of session means).
-    statement = (
+    # Mean over every rating of every session a person led (not a mean of session means): their sessions from
+    # session_facilitator, their ratings summed from summary_eval_facilitator.
+    settle(session)
+    led = (
         sa.select(
-            session_facilitator.c.person_id,
-            sa.func.count(sa.distinct(session_facilitator.c.session_id)).label("sessions_led"),
-            sa.func.avg(Answer.rating).label("mean_rating"),
-            sa.func.count(Answer.rating).label("ratings"),
+            session_facilitator.c.person_id, sa.func.count(session_facilitator.c.session_id).label("sessions_led")
         )
-        .outerjoin(Question, Question.session_id == session_facilitator.c.session_id)
-        .outerjoin(Answer, sa.and_(Answer.question_id == Question.id, Answer.rating.is_not(None)))
         .group_by(session_facilitator.c.person_id)
+        .subquery()
     )
-    return pd.DataFrame(
-        session.execute(statement).mappings().all(), columns=["person_id", "sessions_led", "mean_rating", "ratings"]
+    rated = (
+        sa.select(
+            FACILITATORS.c.person_id,
+            sa.func.sum(FACILITATORS.c.ratings).label("ratings"),
+            sa.func.sum(FACILITATORS.c.rating_total).label("total"),
+        )
+        .group_by(FACILITATORS.c.person_id)
+        .subquery()
     )
+    statement = sa.select(led.c.person_id, led.c.sessions_led, rated.c.ratings, rated.c.total).outerjoin(
+        rated, rated.c.person_id == led.c.person_id
+    )
+    rows = [
+        (person_id, int(sessions), int(total) / int(n) if n else None, int(n or 0))
+        for person_id, sessions, n, total in session.execute(statement)
+    ]
+    return pd.DataFrame(rows, columns=["person_id", "sessions_led", "mean_rating", "ratings"])
 
 
 def _trainer_roles(session: Session) -> pd.DataFrame:

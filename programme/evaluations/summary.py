@@ -22,6 +22,8 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text, fold
+from programme.summaries import settle
+from programme.summaries.evaluations import QUESTIONS
 
 MEAN_DECIMALS = 2
 
@@ -41,25 +43,27 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
 
     ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows.
     """
-    answered = sa.func.count(sa.case((Answer.rating.is_not(None), 1), (Answer.text.is_not(None), 1)))
+    # Each question's answers are kept in summary_eval_question (programme/summaries/evaluations.py).
+    settle(session)
     query = (
         sa.select(
             Question.text,
             Question.kind,
             AgendaSession.title.label("session"),
-            answered.label("n"),
-            sa.func.avg(Answer.rating).label("mean"),
+            sa.func.coalesce(QUESTIONS.c.answered, 0).label("n"),
+            QUESTIONS.c.ratings,
+            QUESTIONS.c.rating_total,
         )
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
-        .outerjoin(Answer, Answer.question_id == Question.id)
+        .outerjoin(QUESTIONS, QUESTIONS.c.question_id == Question.id)
         .where(EvaluationForm.module_id == module_id)
-        .group_by(Question.id, Question.text, Question.kind, AgendaSession.title, EvaluationForm.id, Question.position)
         .order_by(EvaluationForm.id, Question.position)
     )
     questions = []
-    for text, kind, title, n, mean in session.execute(query):
+    for text, kind, title, n, ratings, total in session.execute(query):
         is_rating = QuestionKind(kind) == QuestionKind.RATING
+        mean = int(total) / int(ratings) if ratings else None
         questions.append(
             {
                 "text": text,
