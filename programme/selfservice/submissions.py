@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
@@ -145,6 +146,7 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
     link = session.get(FormLink, submission.link_id)
     effect = "marked void"
     if link.kind == FormKind.EVALUATION and submission.response_id is not None:
+        summaries.touch(session, forms=[link.evaluation_form_id], modules=[link.module_id])  # a bulk delete
         session.execute(sa.delete(Response).where(Response.id == submission.response_id))
         effect = "its answers were removed from the evaluation"
     elif link.kind == FormKind.CHECKIN and submission.outcome.startswith("day ") and submission.person_id is not None:
@@ -160,6 +162,8 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
             )
         )
         if not others:
+            # A bulk delete (its participations and sessions go with it): the module's figures and the person's.
+            summaries.touch(session, modules=[link.module_id], people=[submission.person_id])
             session.execute(sa.delete(Person).where(Person.id == submission.person_id))
             effect = "the person it created was removed"
         else:
