@@ -8,38 +8,33 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
-from programme.evaluations.means import ON_STANDARD_SCALE
-from programme.models import (
-    AgendaSession,
-    Answer,
-    Course,
-    Module,
-    ParticipationRole,
-    Question,
-    SessionFacilitator,
-)
+from programme.models import AgendaSession, Course, Module, ParticipationRole, SessionFacilitator
+from programme.summaries import settle
+from programme.summaries.evaluations import FACILITATORS, SESSIONS
 
 TRAINER_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
 session_facilitator = SessionFacilitator.__table__
 
-# Served as a trainer: a trainer's role in a module, or named on a session of an agenda.
-SERVED_AS_TRAINER = sa.or_(
-    sa.exists().where(participation.c.person_id == person.c.id, participation.c.role.in_(TRAINER_ROLES)),
-    sa.exists().where(session_facilitator.c.person_id == person.c.id),
+# Served as a trainer: a trainer's role in a module, or named on a session of an agenda. A set of ids (a few
+# thousand) rather than two look-ups for every person in the database.
+SERVED_AS_TRAINER = person.c.id.in_(
+    sa.union(
+        sa.select(participation.c.person_id).where(participation.c.role.in_(TRAINER_ROLES)),
+        sa.select(session_facilitator.c.person_id),
+    )
 )
 
 
 def _session_ratings() -> sa.Subquery:
-    # Rating answers to questions about a session; a session led by two people counts for both.
+    # Rating answers to questions about a session (kept per session and form's module in summary_eval_session); a
+    # session led by two people counts for both.
     return (
         sa.select(
-            Question.session_id.label("session_id"),
-            sa.func.avg(Answer.rating).label("mean_rating"),
-            sa.func.count(Answer.rating).label("ratings"),
+            SESSIONS.c.session_id,
+            (sa.func.sum(SESSIONS.c.rating_total) * 1.0 / sa.func.sum(SESSIONS.c.ratings)).label("mean_rating"),
+            sa.func.sum(SESSIONS.c.ratings).label("ratings"),
         )
-        .join(Answer, Answer.question_id == Question.id)
-        .where(Question.session_id.is_not(None), Answer.rating.is_not(None), ON_STANDARD_SCALE)
-        .group_by(Question.session_id)
+        .group_by(SESSIONS.c.session_id)
         .subquery()
     )
 
@@ -67,6 +62,7 @@ def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.Da
     )
     if person_ids is not None:
         statement = statement.where(session_facilitator.c.person_id.in_(person_ids))
+    settle(session)
     frame = pd.DataFrame(session.execute(statement).mappings().all())
     if frame.empty:
         return pd.DataFrame(
@@ -78,21 +74,32 @@ def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.Da
 
 
 def _trainer_ratings(session: Session) -> pd.DataFrame:
-    # Mean over every rating of every session a person led (not a mean of session means).
-    statement = (
-        sa.select(
-            session_facilitator.c.person_id,
-            sa.func.count(sa.distinct(session_facilitator.c.session_id)).label("sessions_led"),
-            sa.func.avg(Answer.rating).label("mean_rating"),
-            sa.func.count(Answer.rating).label("ratings"),
-        )
-        .outerjoin(Question, sa.and_(Question.session_id == session_facilitator.c.session_id, ON_STANDARD_SCALE))
-        .outerjoin(Answer, sa.and_(Answer.question_id == Question.id, Answer.rating.is_not(None)))
+    # Mean over every rating of every session a person led (not a mean of session means): their sessions from
+    # session_facilitator, their ratings summed from summary_eval_facilitator.
+    settle(session)
+    led = (
+        # count(*), not count(session_id): the person index alone answers it, without reading the table's rows.
+        sa.select(session_facilitator.c.person_id, sa.func.count().label("sessions_led"))
         .group_by(session_facilitator.c.person_id)
+        .subquery()
     )
-    return pd.DataFrame(
-        session.execute(statement).mappings().all(), columns=["person_id", "sessions_led", "mean_rating", "ratings"]
+    rated = (
+        sa.select(
+            FACILITATORS.c.person_id,
+            sa.func.sum(FACILITATORS.c.ratings).label("ratings"),
+            sa.func.sum(FACILITATORS.c.rating_total).label("total"),
+        )
+        .group_by(FACILITATORS.c.person_id)
+        .subquery()
     )
+    statement = sa.select(led.c.person_id, led.c.sessions_led, rated.c.ratings, rated.c.total).outerjoin(
+        rated, rated.c.person_id == led.c.person_id
+    )
+    rows = [
+        (person_id, int(sessions), int(total) / int(n) if n else None, int(n or 0))
+        for person_id, sessions, n, total in session.execute(statement)
+    ]
+    return pd.DataFrame(rows, columns=["person_id", "sessions_led", "mean_rating", "ratings"])
 
 
 def _trainer_roles(session: Session) -> pd.DataFrame:

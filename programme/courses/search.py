@@ -13,7 +13,9 @@ from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
-from programme.models import Course, EvaluationForm, Module, Response
+from programme.models import Course, Module
+from programme.summaries import settle
+from programme.summaries.evaluations import MODULES
 
 # A picker lists at most this many options; a find box narrows the rest.
 PICKER_LIMIT = 200
@@ -64,13 +66,9 @@ def module_choices(
     if funders or grants:
         query = query.where(Module.id.in_(funded_module_ids(funders, grants)))
     if evaluated:
-        answered = (
-            sa.select(Response.id)
-            .join(EvaluationForm, EvaluationForm.id == Response.form_id)
-            .where(EvaluationForm.module_id == Module.id)
-            .exists()
-        )
-        query = query.where(answered)
+        # The modules' response counts are kept (summary_eval_module): no look into every module's responses.
+        settle(session)
+        query = query.where(Module.id.in_(sa.select(MODULES.c.module_id).where(MODULES.c.responses > 0)))
     rows = list(session.execute(query.order_by(Module.start_date.desc(), Course.code, Module.number).limit(limit)))
     # Counting every match is needed only when the list is full.
     matching = len(rows)

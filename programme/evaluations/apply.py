@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import ProgrammeError
 from programme.evaluations.columns import ColumnPlan
@@ -140,6 +141,7 @@ def _write(
     # One executemany instead of an object per answer: an export holds thousands of answers.
     if answers:
         session.execute(sa.insert(Answer), answers)
+    summaries.touch(session, modules=[result.module_id], forms=[form_id])  # bulk inserts are not noticed
     # Facts about who answered, apart from the answers: never counted as comments.
     attributes = [
         {"response_id": response.id, "attribute": attribute, "value": value}

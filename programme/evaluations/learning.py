@@ -16,7 +16,9 @@ from sqlmodel import Session
 
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
-from programme.models import Course, Module, Participation
+from programme.models import Course, Module
+from programme.summaries import settle
+from programme.summaries.evaluations import MODULES
 
 GROUPINGS = ("programme", "year", "course", "module")
 COLUMNS = ["group", "n", "pre", "post", "gain", "ci_low", "ci_high"]
@@ -60,7 +62,6 @@ def learning_gain(
     """
     if by not in GROUPINGS:
         raise ValueError(f"by must be one of {GROUPINGS}")
-    gain = Participation.post_test_score - Participation.pre_test_score
     year = sa.cast(sa.extract("year", Module.start_date), sa.Integer)
     keys = {
         "programme": [],
@@ -68,19 +69,22 @@ def learning_gain(
         "course": [Course.code.label("course")],
         "module": [Module.id.label("module_id"), Course.code, Module.number, Module.start_date, Module.city],
     }[by]
+    # Summed over the modules' kept sums of the scores of those with both (summary_eval_module).
+    settle(session)
     query = (
         sa.select(
             *keys,
-            sa.func.count(Participation.id),
-            sa.func.avg(Participation.pre_test_score),
-            sa.func.avg(Participation.post_test_score),
-            sa.func.sum(gain),
-            sa.func.sum(gain * gain),
+            sa.func.sum(MODULES.c.tested),
+            sa.func.sum(MODULES.c.pre_total),
+            sa.func.sum(MODULES.c.post_total),
+            sa.func.sum(MODULES.c.gain_total),
+            sa.func.sum(MODULES.c.gain_squares),
             sa.func.min(Module.start_date),
         )
-        .join(Module, Module.id == Participation.module_id)
+        .select_from(MODULES)
+        .join(Module, Module.id == MODULES.c.module_id)
         .join(Course, Course.id == Module.course_id)
-        .where(Participation.pre_test_score.is_not(None), Participation.post_test_score.is_not(None))
+        .where(MODULES.c.tested > 0)
     )
     if keys:
         query = query.group_by(*keys)
@@ -97,9 +101,10 @@ def learning_gain(
     rows = []
     for row in session.execute(query).all():
         *key, n, pre, post, total, squares, first = row
-        n = int(n)
+        n = int(n or 0)
         if n == 0:
             continue
+        pre, post = float(pre) / n, float(post) / n
         label = _label(by, key)
         low, high = interval(n, float(total), float(squares))
         rows.append((first, label, n, float(pre), float(post), float(total) / n, low, high))

@@ -8,8 +8,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import Answer, EvaluationForm, Question
+from programme.models import Answer, EvaluationForm, EvaluationModuleSummary, Question
 from programme.models.evaluations import RATING_MAX, RATING_MIN
+from programme.summaries import settle
+
+MODULE_SUMMARY = EvaluationModuleSummary.__table__
 
 # What "the module's mean" is, in the words every place that shows it uses.
 MODULE_MEAN_CAPTION = (
@@ -31,7 +34,7 @@ class ModuleMean:
 
 # The questions whose ratings are averaged together: those on the 1-5 scale. A 0-10 question (migration 0015)
 # keeps its own range; its n and mean are its own (summary.module_summary, the 0-10 Likert chart).
-ON_STANDARD_SCALE = sa.and_(Question.scale_min == RATING_MIN, Question.scale_max == RATING_MAX)
+ON_STANDARD_SCALE: sa.ColumnElement[bool] = sa.and_(Question.scale_min == RATING_MIN, Question.scale_max == RATING_MAX)
 
 
 def module_ratings() -> sa.Select:
@@ -51,9 +54,15 @@ def module_ratings() -> sa.Select:
 
 def module_mean(session: Session, module_id: int) -> ModuleMean:
     """Return the module's mean rating (MODULE_MEAN_CAPTION says what it is) and the number of ratings."""
-    ratings = module_ratings().where(EvaluationForm.module_id == module_id).subquery()
-    n, total = session.execute(sa.select(sa.func.count(ratings.c.rating), sa.func.sum(ratings.c.rating))).one()
-    return ModuleMean(n=int(n or 0), mean=float(total) / int(n) if n else None)
+    # Read from the module's summary row (programme/summaries/evaluations.py), kept equal to module_ratings().
+    settle(session)
+    row = session.execute(
+        sa.select(MODULE_SUMMARY.c.ratings, MODULE_SUMMARY.c.rating_total).where(
+            MODULE_SUMMARY.c.module_id == module_id
+        )
+    ).first()
+    n, total = (int(row[0]), int(row[1])) if row else (0, 0)
+    return ModuleMean(n=n, mean=total / n if n else None)
 
 
 def facilitator_overview(ratings: pd.DataFrame) -> pd.DataFrame:

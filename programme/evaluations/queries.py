@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
 from programme.courses.catalogue import module_label
-from programme.evaluations.means import ON_STANDARD_SCALE, module_mean, module_ratings
+from programme.evaluations.means import module_mean
 from programme.funding.queries import funded_module_ids
 from programme.models import (
     AgendaSession,
@@ -18,15 +18,14 @@ from programme.models import (
     Course,
     EvaluationForm,
     Module,
-    Participation,
-    ParticipationRole,
     Person,
     Question,
     QuestionKind,
-    Response,
     SessionFacilitator,
 )
 from programme.people.names import fold
+from programme.summaries import settle
+from programme.summaries.evaluations import FACILITATORS, MODULES, RATINGS, SESSIONS
 
 # A session is "weak" when its mean is below this on the 1-5 scale ("useful" is 3, "very useful" 4) ...
 WEAK_MEAN = 3.5
@@ -38,6 +37,7 @@ ORGANISATION_AVERAGE = "Organisation average"
 
 
 def _frame(session: Session, query: sa.Select) -> pd.DataFrame:
+    settle(session)  # the summary tables include what this transaction wrote
     columns = [column.name for column in query.selected_columns]
     # Through the connection (these queries select columns, never ORM entities) and built column by column:
     # at hundreds of thousands of rows, the ORM's row handling and pandas reading row mappings cost seconds.
@@ -65,27 +65,14 @@ def _with_labels(frame: pd.DataFrame) -> pd.DataFrame:
 _MODULE_COLUMNS = (Course.code.label("course"), Module.number, Module.start_date, Module.city)
 
 
-def _ratings() -> sa.Select:
-    """Return a query of every 1-5 rating answer with its question, form's module and (optional) session.
-
-    Sessions, facilitators, the comparison and the trend average 1-5 ratings only: a 0-10 question keeps its range.
-    """
-    return (
-        sa.select(Answer.rating, Question.id.label("question_id"), Question.session_id, EvaluationForm.module_id)
-        .join(Question, Question.id == Answer.question_id)
-        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .where(Answer.rating.is_not(None), ON_STANDARD_SCALE)
-    )
-
-
 def evaluated_modules(session: Session) -> pd.DataFrame:
     """Return the modules that have evaluation responses, newest first: module_id, module, course, responses."""
+    # Read from the module summaries (programme/summaries/evaluations.py), not counted over every response.
     query = (
-        sa.select(Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, sa.func.count(Response.id).label("responses"))
+        sa.select(Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, MODULES.c.responses)
+        .join(MODULES, MODULES.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
-        .join(EvaluationForm, EvaluationForm.module_id == Module.id)
-        .join(Response, Response.form_id == EvaluationForm.id)
-        .group_by(Module.id, Course.id)  # the other columns follow from the keys; wide keys slow the sort
+        .where(MODULES.c.responses > 0)
         .order_by(Module.start_date.desc(), Course.code)
     )  # fmt: skip
     return _with_labels(_frame(session, query))
@@ -93,35 +80,12 @@ def evaluated_modules(session: Session) -> pd.DataFrame:
 
 def response_rates(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
     """Return per module: participants who attended, responses, and the response rate (0-1, None without attendance)."""
-    # Counted with a CASE rather than filtered by a WHERE: nearly every participation is a participant's, yet
-    # SQLite (without statistics) would start from the role index and read them all, whatever the course.
-    participant_attended = sa.and_(
-        Participation.attended.is_(True), Participation.role == ParticipationRole.PARTICIPANT
-    )
-    attended_query = sa.select(
-        Participation.module_id, sa.func.count(sa.case((participant_attended, Participation.id))).label("attended")
-    )
-    responses_query = sa.select(EvaluationForm.module_id, sa.func.count(Response.id).label("responses")).join(
-        Response, Response.form_id == EvaluationForm.id
-    )
-    if course_id is not None:
-        # Count only the course's modules: otherwise both counts run over every module before the join picks a few.
-        modules = sa.select(Module.id).where(Module.course_id == course_id)
-        attended_query = attended_query.where(Participation.module_id.in_(modules))
-        responses_query = responses_query.where(EvaluationForm.module_id.in_(modules))
-    attended = attended_query.group_by(Participation.module_id).subquery()
-    responses = responses_query.group_by(EvaluationForm.module_id).subquery()
+    # Both counts are kept per module (summary_eval_module: participants who attended, responses).
     query = (
-        sa.select(
-            Module.id.label("module_id"),
-            *_MODULE_COLUMNS,
-            sa.func.coalesce(attended.c.attended, 0).label("attended"),
-            sa.func.coalesce(responses.c.responses, 0).label("responses"),
-        )
+        sa.select(Module.id.label("module_id"), *_MODULE_COLUMNS, MODULES.c.attended, MODULES.c.responses)
+        .join(MODULES, MODULES.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
-        .outerjoin(attended, attended.c.module_id == Module.id)
-        .outerjoin(responses, responses.c.module_id == Module.id)
-        .where(sa.or_(attended.c.attended > 0, responses.c.responses > 0))
+        .where(sa.or_(MODULES.c.attended > 0, MODULES.c.responses > 0))
         .order_by(Module.start_date, Course.code, Module.number)
     )
     if course_id is not None:
@@ -143,22 +107,13 @@ def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
             Question.text.label("question"),
             Question.scale_min,
             Question.scale_max,
-            Answer.rating,
-            sa.func.count().label("count"),
+            RATINGS.c.rating,
+            RATINGS.c.count,
         )
-        .join(Answer, Answer.question_id == Question.id)
+        .join(RATINGS, RATINGS.c.question_id == Question.id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-        .where(EvaluationForm.module_id == module_id, Answer.rating.is_not(None))
-        .group_by(
-            Question.id,
-            Question.position,
-            Question.text,
-            Question.scale_min,
-            Question.scale_max,
-            Answer.rating,
-            EvaluationForm.id,
-        )  # fmt: skip
-        .order_by(EvaluationForm.id, Question.position, Answer.rating)
+        .where(RATINGS.c.module_id == module_id)
+        .order_by(EvaluationForm.id, Question.position, RATINGS.c.rating)
     )
     return _frame(session, query)
 
@@ -183,22 +138,22 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
     weak: at least MIN_RATINGS_TO_FLAG ratings and a mean below WEAK_MEAN or WEAK_GAP below module_mean.
     With with_facilitators, a facilitators column names who led each session.
     """
-    ratings = _ratings().where(EvaluationForm.module_id == module_id, Question.session_id.is_not(None)).subquery()
     query = (
         sa.select(
             AgendaSession.id.label("session_id"),
             AgendaSession.title.label("session"),
             AgendaSession.day,
-            sa.func.count(ratings.c.rating).label("n"),
-            sa.func.avg(ratings.c.rating).label("mean"),
+            SESSIONS.c.ratings.label("n"),
+            SESSIONS.c.rating_total,
         )
-        .join(ratings, ratings.c.session_id == AgendaSession.id)
-        .group_by(AgendaSession.id, AgendaSession.title, AgendaSession.day)
+        .join(SESSIONS, SESSIONS.c.session_id == AgendaSession.id)
+        .where(SESSIONS.c.module_id == module_id)
     )
     frame = _frame(session, query)
     if frame.empty:
+        frame = frame.drop(columns="rating_total").assign(mean=pd.Series(dtype=float))
         return frame.assign(module_mean=pd.Series(dtype=float), weak=pd.Series(dtype=bool))
-    frame["mean"] = frame["mean"].astype(float)
+    frame["mean"] = [total / n for total, n in zip(frame.pop("rating_total"), frame["n"], strict=True)]
     average = module_mean(session, module_id).mean
     frame["module_mean"] = average
     frame["weak"] = (frame["n"] >= MIN_RATINGS_TO_FLAG) & (
@@ -218,33 +173,32 @@ def facilitator_ratings(
 
     facilitators: only these people (by name); module_id: only that module's rows.
     """
-    ratings = _ratings().where(Question.session_id.is_not(None))
-    if module_id is not None:
-        ratings = ratings.where(EvaluationForm.module_id == module_id)
-    ratings = ratings.subquery()
+    # Kept per (person, module) in summary_eval_facilitator: the rated sessions they led and those ratings.
     query = (
         sa.select(
             Person.id.label("person_id"),
             Person.full_name.label("facilitator"),
             Module.id.label("module_id"),
             *_MODULE_COLUMNS,
-            sa.func.count(sa.distinct(SessionFacilitator.session_id)).label("sessions"),
-            sa.func.count(ratings.c.rating).label("n"),
-            sa.func.avg(ratings.c.rating).label("mean"),
+            FACILITATORS.c.sessions,
+            FACILITATORS.c.ratings.label("n"),
+            FACILITATORS.c.rating_total,
         )
-        .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
-        .join(ratings, ratings.c.session_id == SessionFacilitator.session_id)
-        .join(Module, Module.id == ratings.c.module_id)
+        .join(FACILITATORS, FACILITATORS.c.person_id == Person.id)
+        .join(Module, Module.id == FACILITATORS.c.module_id)
         .join(Course, Course.id == Module.course_id)
-        # Grouped by the keys alone (the names, dates and cities follow from them): sorting every rating by
-        # wide text keys took most of the time.
-        .group_by(Person.id, Module.id, Course.id)
         .order_by(Person.full_name, Module.start_date)
     )
+    if module_id is not None:
+        query = query.where(FACILITATORS.c.module_id == module_id)
     if facilitators is not None:
         query = query.where(Person.full_name.in_(facilitators))
     frame = _with_labels(_frame(session, query))
-    frame["mean"] = frame["mean"].astype(float)
+    frame["mean"] = pd.Series(
+        [total / n for total, n in zip(frame.pop("rating_total"), frame["n"], strict=True)],
+        index=frame.index,
+        dtype=float,
+    )
     return frame
 
 
@@ -256,28 +210,20 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     module = session.get(Module, module_id)
     if module is None:
         return pd.DataFrame(columns=["label", "kind", "n", "mean"])
-    ratings = module_ratings().subquery()  # each module's mean as means.module_mean defines it
+    # Each module's mean as means.module_mean defines it, kept in summary_eval_module.
     query = (
-        sa.select(
-            Module.id.label("module_id"),
-            *_MODULE_COLUMNS,
-            sa.func.count(ratings.c.rating).label("n"),
-            sa.func.avg(ratings.c.rating).label("mean"),
-        )
-        .join(ratings, ratings.c.module_id == Module.id)
+        sa.select(Module.id.label("module_id"), *_MODULE_COLUMNS, MODULES.c.ratings.label("n"), MODULES.c.rating_total)
+        .join(MODULES, MODULES.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
-        .where(Module.course_id == module.course_id, Module.start_date <= module.start_date)
-        .group_by(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .where(Module.course_id == module.course_id, Module.start_date <= module.start_date, MODULES.c.ratings > 0)
         .order_by(Module.start_date, Module.number)
     )
     frame = _with_labels(_frame(session, query))
+    frame["mean"] = [total / n for total, n in zip(frame["rating_total"], frame["n"], strict=True)]
     frame["kind"] = ["this module" if mid == module_id else "earlier module" for mid in frame["module_id"]]
-    # The organisation's 1-5 ratings: every answer to a 1-5 question (0-10 questions keep their own range).
-    overall = session.execute(
-        sa.select(sa.func.count(Answer.rating), sa.func.avg(Answer.rating))
-        .join(Question, Question.id == Answer.question_id)
-        .where(ON_STANDARD_SCALE)
-    ).one()
+    # The organisation's ratings: the sum over the modules' kept counts.
+    n, total = session.execute(sa.select(sa.func.sum(MODULES.c.ratings), sa.func.sum(MODULES.c.rating_total))).one()
+    overall = (int(n or 0), int(total) / int(n) if n else None)
     rows: list[dict[str, Any]] = [
         {"label": label, "kind": kind, "n": int(n), "mean": float(mean)}
         for label, kind, n, mean in zip(frame["short"], frame["kind"], frame["n"], frame["mean"], strict=True)
@@ -292,31 +238,26 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
 def yearly_trend(session: Session, *, funders: tuple[str, ...] = (), grants: tuple[str, ...] = ()) -> pd.DataFrame:
     """Return per year: modules evaluated, responses, ratings (n) and their mean; funders, grants: their modules only."""
     year = sa.extract("year", Module.start_date)
-    ratings = _ratings()
-    if funders or grants:
-        ratings = ratings.where(EvaluationForm.module_id.in_(funded_module_ids(funders, grants)))
-    ratings = ratings.subquery()
-    per_year = (
-        sa.select(year.label("year"), sa.func.count(ratings.c.rating).label("n"), sa.func.avg(ratings.c.rating).label("mean"))
-        .join(ratings, ratings.c.module_id == Module.id)
-        .group_by(year)
-    )  # fmt: skip
-    counts = (
+    # Sums over the modules' kept figures (summary_eval_module).
+    query = (
         sa.select(
             year.label("year"),
-            sa.func.count(sa.distinct(Module.id)).label("modules"),
-            sa.func.count(Response.id).label("responses"),
+            sa.func.count(sa.case((MODULES.c.responses > 0, Module.id))).label("modules"),
+            sa.func.sum(MODULES.c.responses).label("responses"),
+            sa.func.sum(MODULES.c.ratings).label("n"),
+            sa.func.sum(MODULES.c.rating_total).label("total"),
         )
-        .join(EvaluationForm, EvaluationForm.module_id == Module.id)
-        .join(Response, Response.form_id == EvaluationForm.id)
+        .join(MODULES, MODULES.c.module_id == Module.id)
+        .where(sa.or_(MODULES.c.responses > 0, MODULES.c.ratings > 0))
         .group_by(year)
     )
     if funders or grants:
-        counts = counts.where(Module.id.in_(funded_module_ids(funders, grants)))
-    frame = _frame(session, per_year).merge(_frame(session, counts), on="year", how="outer")
+        query = query.where(Module.id.in_(funded_module_ids(funders, grants)))
+    frame = _frame(session, query)
     if frame.empty:
         return pd.DataFrame(columns=["year", "modules", "responses", "n", "mean"])
     frame["year"] = frame["year"].astype(int)
+    frame["mean"] = [int(total) / int(n) if n else None for total, n in zip(frame["total"], frame["n"], strict=True)]
     frame["mean"] = frame["mean"].astype(float)
     frame[["modules", "responses", "n"]] = frame[["modules", "responses", "n"]].fillna(0).astype(int)
     return frame[["year", "modules", "responses", "n", "mean"]].sort_values("year").reset_index(drop=True)
@@ -324,25 +265,25 @@ def yearly_trend(session: Session, *, funders: tuple[str, ...] = (), grants: tup
 
 def learning_gains(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
     """Return per module the mean pre- and post-test scores of those with both, and the gain (Kirkpatrick level 2)."""
-    both = sa.and_(Participation.pre_test_score.is_not(None), Participation.post_test_score.is_not(None))
+    # The sums of the scores of those with both are kept per module (summary_eval_module).
     query = (
         sa.select(
             Module.id.label("module_id"),
             *_MODULE_COLUMNS,
-            sa.func.count(Participation.id).label("people"),
-            sa.func.avg(Participation.pre_test_score).label("pre"),
-            sa.func.avg(Participation.post_test_score).label("post"),
+            MODULES.c.tested.label("people"),
+            MODULES.c.pre_total,
+            MODULES.c.post_total,
         )
-        .join(Participation, Participation.module_id == Module.id)
+        .join(MODULES, MODULES.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
-        .where(both)
-        .group_by(Module.id, Course.code, Module.number, Module.start_date, Module.city)
+        .where(MODULES.c.tested > 0)
         .order_by(Module.start_date, Course.code, Module.number)
     )
     if course_id is not None:
         query = query.where(Module.course_id == course_id)
     frame = _with_labels(_frame(session, query))
-    frame[["pre", "post"]] = frame[["pre", "post"]].astype(float)
+    frame["pre"] = (frame.pop("pre_total").astype(float) / frame["people"]).astype(float)
+    frame["post"] = (frame.pop("post_total").astype(float) / frame["people"]).astype(float)
     frame["gain"] = frame["post"] - frame["pre"]
     return frame
 

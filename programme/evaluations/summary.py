@@ -23,6 +23,8 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text, fold
+from programme.summaries import settle
+from programme.summaries.evaluations import QUESTIONS
 
 MEAN_DECIMALS = 2
 
@@ -45,7 +47,8 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
     1-5 questions only (mean_scale "1-5"). Each rating question has its own n and mean on its own scale ("1-5" or
     "0-10"); a 0-10 question's mean is never part of the module's.
     """
-    answered = sa.func.count(sa.case((Answer.rating.is_not(None), 1), (Answer.text.is_not(None), 1)))
+    # Each question's answers are kept in summary_eval_question (programme/summaries/evaluations.py).
+    settle(session)
     query = (
         sa.select(
             Question.text,
@@ -53,28 +56,20 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
             Question.scale_min,
             Question.scale_max,
             AgendaSession.title.label("session"),
-            answered.label("n"),
-            sa.func.avg(Answer.rating).label("mean"),
+            sa.func.coalesce(QUESTIONS.c.answered, 0).label("n"),
+            QUESTIONS.c.ratings,
+            QUESTIONS.c.rating_total,
         )
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
-        .outerjoin(Answer, Answer.question_id == Question.id)
+        .outerjoin(QUESTIONS, QUESTIONS.c.question_id == Question.id)
         .where(EvaluationForm.module_id == module_id)
-        .group_by(
-            Question.id,
-            Question.text,
-            Question.kind,
-            Question.scale_min,
-            Question.scale_max,
-            AgendaSession.title,
-            EvaluationForm.id,
-            Question.position,
-        )  # fmt: skip
         .order_by(EvaluationForm.id, Question.position)
     )
     questions = []
-    for text, kind, low, high, title, n, mean in session.execute(query):
+    for text, kind, low, high, title, n, ratings, total in session.execute(query):
         is_rating = QuestionKind(kind) == QuestionKind.RATING
+        mean = int(total) / int(ratings) if ratings else None
         questions.append(
             {
                 "text": text,

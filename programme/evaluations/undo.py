@@ -9,6 +9,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.batches import newest_batches
@@ -45,6 +46,11 @@ def undo_evaluation_import(session: Session, *, batch_id: int, username: str | N
         raise ProgrammeError(f"Import {batch_id} was already undone.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     responses = sa.select(Response.id).where(Response.import_batch_id == batch_id)
+    # The deletes below are bulk statements, not noticed by the summaries' upkeep: say which module they change.
+    form_module = session.scalar(
+        sa.select(EvaluationForm.module_id).where(EvaluationForm.id == recorded.get("form_id"))
+    )
+    summaries.touch(session, modules=[batch.module_id, form_module])
     answers_removed = session.execute(sa.delete(Answer).where(Answer.response_id.in_(responses))).rowcount
     session.execute(sa.delete(RespondentAttribute).where(RespondentAttribute.response_id.in_(responses)))
     responses_removed = session.execute(sa.delete(Response).where(Response.import_batch_id == batch_id)).rowcount

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.bulk import Constant, write_columns
 from programme.core.errors import ProgrammeError
@@ -147,6 +148,8 @@ def apply_plan(
     )
     session.add(batch)
     session.flush()
+    # Participations and people are written in bulk (not noticed): the module's figures are refreshed at commit.
+    summaries.touch(session, modules=[plan.module_id])
     _roomy_cache(session)
     used_emails = set(plan.index.by_email)
     _share_emails(new + existing, used_emails)

@@ -44,10 +44,22 @@ from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
 from .selfservice import CheckinCode, ConsentRecord, FormLink, FormSubmission, RegistrationReview
-from .summaries import DataVersion
+from .summaries import (
+    DataVersion,
+    EvaluationFacilitatorSummary,
+    EvaluationModuleSummary,
+    EvaluationQuestionSummary,
+    EvaluationRatingCount,
+    EvaluationSessionSummary,
+)
 
 __all__ = [
     "DataVersion",
+    "EvaluationFacilitatorSummary",
+    "EvaluationModuleSummary",
+    "EvaluationQuestionSummary",
+    "EvaluationRatingCount",
+    "EvaluationSessionSummary",
     "CIVIL_SOCIETY",
     "Scope",
     "PartnerRole",

@@ -16,3 +16,71 @@ class DataVersion(SQLModel, table=True):
 
     scope: str = Field(primary_key=True, max_length=40)
     version: int = 0
+
+
+# Evaluation summaries (programme/summaries/evaluations.py): kept per module, read by the evaluation dashboards and
+# the trainer pool. No foreign keys: a refresh replaces a module's rows as a whole (or every row on a rebuild).
+
+
+class EvaluationQuestionSummary(SQLModel, table=True):
+    """One question's answers: how many answered (a rating or a text), how many ratings and their sum."""
+
+    __tablename__ = "summary_eval_question"
+
+    question_id: int = Field(primary_key=True)
+    module_id: int = Field(index=True)  # the module of the question's form
+    answered: int = 0
+    ratings: int = 0
+    rating_total: int = 0
+
+
+class EvaluationRatingCount(SQLModel, table=True):
+    """How many gave one rating value to one question: a row per (question, value), whatever the question's range."""
+
+    __tablename__ = "summary_eval_rating"
+
+    question_id: int = Field(primary_key=True)
+    rating: int = Field(primary_key=True)
+    module_id: int = Field(index=True)
+    count: int = 0
+
+
+class EvaluationModuleSummary(SQLModel, table=True):
+    """One module's evaluation figures: responses, the ratings its mean averages (means.module_ratings), participants
+    who attended (response rates), and the test scores of those with both (learning gains)."""
+
+    __tablename__ = "summary_eval_module"
+
+    module_id: int = Field(primary_key=True)
+    responses: int = 0
+    ratings: int = 0
+    rating_total: int = 0
+    attended: int = 0
+    tested: int = 0
+    pre_total: float = 0.0
+    post_total: float = 0.0
+    gain_total: float = 0.0
+    gain_squares: float = 0.0
+
+
+class EvaluationSessionSummary(SQLModel, table=True):
+    """The ratings of the questions about one agenda session, per module of the forms that asked them."""
+
+    __tablename__ = "summary_eval_session"
+
+    session_id: int = Field(primary_key=True)
+    module_id: int = Field(primary_key=True, index=True)
+    ratings: int = 0
+    rating_total: int = 0
+
+
+class EvaluationFacilitatorSummary(SQLModel, table=True):
+    """One person's session ratings per module: the rated sessions they led, every rating of them and their sum."""
+
+    __tablename__ = "summary_eval_facilitator"
+
+    person_id: int = Field(primary_key=True)
+    module_id: int = Field(primary_key=True, index=True)
+    sessions: int = 0
+    ratings: int = 0
+    rating_total: int = 0

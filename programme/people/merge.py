@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from programme import summaries
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
@@ -280,6 +281,8 @@ def _paired(session: Session, table: sa.Table, other_key: str, result: MergeResu
                 session.execute(
                     sa.update(table).where(person == result.kept, key == network_id).values(joined_on=earlier)
                 )
+    # Bulk statements: both people's figures (sessions led, groups...) are refreshed at commit.
+    summaries.touch(session, people=[result.kept, result.removed])
     session.execute(sa.delete(table).where(doubled))
     session.execute(sa.update(table).where(moving).values(person_id=result.kept))
 

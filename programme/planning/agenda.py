@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import get_module_by_id
@@ -188,6 +189,8 @@ def write_planned(
     session.execute(sa.delete(SessionTopic).where(SessionTopic.session_id == target.id))
     for topic in topics_by_name(session, item.topics):
         session.add(SessionTopic(session_id=target.id, topic_id=topic.id))
+    # A bulk delete: the module's session and facilitator figures move with it.
+    summaries.touch(session, modules=[target.module_id])
     session.execute(sa.delete(SessionFacilitator).where(SessionFacilitator.session_id == target.id))
     seen: set[int] = set()
     for names, role in (

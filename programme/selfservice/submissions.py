@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
@@ -146,6 +147,7 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
     link = session.get(FormLink, submission.link_id)
     effect = "marked void"
     if link.kind == FormKind.EVALUATION and submission.response_id is not None:
+        summaries.touch(session, forms=[link.evaluation_form_id], modules=[link.module_id])  # a bulk delete
         session.execute(sa.delete(Response).where(Response.id == submission.response_id))
         effect = "its answers were removed from the evaluation"
     elif link.kind == FormKind.CHECKIN and submission.outcome.startswith("day ") and submission.person_id is not None:

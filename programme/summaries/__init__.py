@@ -16,6 +16,7 @@ from programme.summaries.upkeep import (
     rebuild,
     register,
     registered,
+    settle,
     touch,
     touch_everything,
 )
@@ -32,6 +33,9 @@ __all__ = [
     "rebuild",
     "register",
     "registered",
+    "settle",
     "touch",
     "touch_everything",
 ]
+
+from programme.summaries import evaluations  # noqa: E402,F401  (registers the evaluation summaries)

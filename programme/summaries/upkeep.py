@@ -350,6 +350,18 @@ def ensure_current(engine: Engine) -> bool:
     return True
 
 
+def settle(session: Session) -> None:
+    """Bring the summaries up to this transaction's changes so far: a read of summary tables inside a transaction
+    that wrote (a test, an import that shows its result) sees what it wrote, as a read of the raw rows would."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    changes = session.info.pop(_PENDING, None)
+    if changes and _at_head(session):
+        with session.no_autoflush:
+            apply(session, changes)
+        session.flush()
+
+
 def rebuild(session: Session) -> Changes:
     """Recompute every summary from the raw rows (after a restore, or to repair); returns what was refreshed."""
     session.info.pop(_PENDING, None)
