@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.models import Answer, EvaluationForm, Question
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 
@@ -41,6 +42,7 @@ def module_ratings() -> sa.Select:
     )
 
 
+@depends_on(module="module_id")
 def module_mean(session: Session, module_id: int) -> ModuleMean:
     """Return the module's mean rating (MODULE_MEAN_CAPTION says what it is) and the number of ratings."""
     ratings = module_ratings().where(EvaluationForm.module_id == module_id).subquery()

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import course_code_of, get_module_by_id
 from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
@@ -99,6 +100,7 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
     return frame[PARTICIPANT_COLUMNS]
 
 
+@depends_on(modules="module_ids")
 def participant_counts(session: Session, module_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Return the number of participants (role participant) of each module that has any (of module_ids if given)."""
     query = (
