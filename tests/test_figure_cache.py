@@ -183,3 +183,49 @@ def test_every_declaration_names_parameters_of_its_function() -> None:
         names = [depends.module, depends.modules, depends.course, *(name for name, _ in depends.when)]
         for name in filter(None, names):
             assert name.split(".")[0] in parameters, f"{function.__module__}.{function.__name__}: {name}"
+
+
+CSV = (
+    "Full Name,Gender,Country of Nationality,Country where you work,Name of your organisation,"
+    "Type of organisation,Email Address\n"
+    "Dara Keo,Male,Cambodia,Thailand,Mekong Migrant Network,NGO,dara.keo@example.org\n"
+    "Sokha Chan,Female,Cambodia,Cambodia,Mekong Migrant Network,NGO,sokha.chan@example.org\n"
+)
+
+
+def test_an_import_and_its_undo_recompute_the_imported_modules_figures_only(cached: Engine) -> None:
+    from programme.core.db import session_scope
+    from programme.importing import (
+        apply_plan,
+        build_plan,
+        detect_mapping,
+        file_hash,
+        read_participant_sheet,
+        undo_batch,
+    )
+
+    a, b, course_a, course_b = _two_courses(cached)
+    before = _warm(a, b, course_a, course_b)
+    data = CSV.encode()
+    with session_scope(cached) as session:
+        table = read_participant_sheet(data, "list.csv")
+        plan = build_plan(
+            session,
+            table=table,
+            mapping=detect_mapping(table.columns),
+            module=session.get(Module, a),
+            file_name="list.csv",
+            file_hash=file_hash(data),
+        )
+        batch = apply_plan(session, plan=plan, username="tester").batch_id
+    imported = _warm(a, b, course_a, course_b)
+    assert imported["a"] == before["a"] + 2
+    assert imported["programme"] == before["programme"] + 2
+    assert probes.CALLS["module", a] == probes.CALLS["programme"] == 2
+    assert probes.CALLS["module", b] == probes.CALLS["course", course_b] == 1
+
+    with session_scope(cached) as session:
+        undo_batch(session, batch_id=batch, username="tester")
+    assert _warm(a, b, course_a, course_b) == before
+    assert probes.CALLS["module", a] == probes.CALLS["programme"] == 3
+    assert probes.CALLS["module", b] == probes.CALLS["course", course_b] == 1
