@@ -229,3 +229,50 @@ def test_an_import_and_its_undo_recompute_the_imported_modules_figures_only(cach
     assert _warm(a, b, course_a, course_b) == before
     assert probes.CALLS["module", a] == probes.CALLS["programme"] == 3
     assert probes.CALLS["module", b] == probes.CALLS["course", course_b] == 1
+
+
+def test_a_whole_course_figure_moves_with_a_sibling_module_not_with_another_course(demo_engine: Engine) -> None:
+    @depends_on(module="module_id", when={"redacted": "whole_course"})
+    def figure(session: Session, module_id: int, *, redacted: bool = False) -> None: ...
+
+    with Session(demo_engine) as session:
+        first, sibling, course = session.execute(
+            sa.select(sa.func.min(Module.id), sa.func.max(Module.id), Module.course_id)
+            .group_by(Module.course_id)
+            .having(sa.func.count() > 1)
+            .limit(1)
+        ).one()
+        other = session.scalars(sa.select(Module.id).where(Module.course_id != course).limit(1)).one()
+        args = [((first,), {"redacted": True}), ((first,), {})]
+        before = [figures_version(session, figure, *call) for call in args]
+    _add_participation(demo_engine, other)
+    with Session(demo_engine) as session:
+        assert [figures_version(session, figure, *call) for call in args] == before
+    _add_participation(demo_engine, sibling)
+    with Session(demo_engine) as session:
+        redacted, plain = (figures_version(session, figure, *call) for call in args)
+    assert redacted != before[0]  # the sibling's people are redacted in this module's texts
+    assert plain == before[1]
+
+
+def test_renaming_someone_who_only_led_sessions_moves_the_modules_they_led(demo_engine: Engine) -> None:
+    from programme.models import AgendaSession, DataVersion, SessionFacilitator
+
+    with Session(demo_engine) as session:
+        agenda_session, module = session.execute(sa.select(AgendaSession.id, AgendaSession.module_id).limit(1)).one()
+        outsider = session.scalars(  # someone who never took part in any module
+            sa.select(Person.id).where(~sa.exists().where(Participation.person_id == Person.id)).limit(1)
+        ).first()
+        if outsider is None:
+            stranger = Person(full_name="Visiting Expert", name_key="visiting expert")
+            session.add(stranger)
+            session.flush()
+            outsider = stranger.id
+        session.add(SessionFacilitator(session_id=agenda_session, person_id=outsider))
+        session.commit()
+        scope = f"module:{module}"
+        before = session.get(DataVersion, scope).version
+        session.get(Person, outsider).full_name += " Jr"
+        session.commit()
+        session.expire_all()
+        assert session.get(DataVersion, scope).version == before + 1

@@ -49,7 +49,8 @@ def module_scope(module_id: int) -> str:
 class Depends:
     """What a query function's figures depend on; the names are those of its parameters.
 
-    module: the parameter holding one module id (None as its value: every module); modules: one holding several;
+    module: the parameter holding one module id (None as its value: every module); whole_course: the module's
+    whole course counts (e.g. texts redacted with the names of the course's people); modules: one holding several;
     course: one holding a course id (its modules' versions); every_module: figures over all modules; people: over
     individuals (also those in no module, and facilitators' names); general: anything (the general version);
     when: {parameter (or "parameter.attribute"): "every_module" | "people" | "general", or several}, what the
@@ -58,6 +59,7 @@ class Depends:
     """
 
     module: str | None = None
+    whole_course: bool = False
     modules: str | None = None
     course: str | None = None
     every_module: bool = False
@@ -66,12 +68,13 @@ class Depends:
     when: tuple[tuple[str, str], ...] = ()
 
 
-WIDER = ("every_module", "people", "general")
+WIDER = ("whole_course", "every_module", "people", "general")
 
 
 def depends_on(
     *,
     module: str | None = None,
+    whole_course: bool = False,
     modules: str | None = None,
     course: str | None = None,
     every_module: bool = False,
@@ -88,7 +91,7 @@ def depends_on(
     )
     if any(kind not in WIDER for _, kind in wider):
         raise ValueError(f"when: each value is one of {', '.join(WIDER)}")
-    depends = Depends(module, modules, course, every_module, people, general, wider)
+    depends = Depends(module, whole_course, modules, course, every_module, people, general, wider)
 
     def declare(function: F) -> F:
         setattr(function, _DEPENDS, depends)
@@ -121,13 +124,13 @@ def _sum_of(scopes: list[str]) -> sa.ScalarSelect:
     )
 
 
-def _course_sum(course_id: int) -> sa.ScalarSelect:
+def _course_sum(course_id: int | sa.ScalarSelect) -> sa.ScalarSelect:
     scope = sa.literal("module:") + sa.cast(Module.id, sa.String)
     return (
         sa.select(sa.func.coalesce(sa.func.sum(DataVersion.version), 0))
         .select_from(Module)
         .join(DataVersion, DataVersion.scope == scope)
-        .where(Module.course_id == int(course_id))
+        .where(Module.course_id == (course_id if isinstance(course_id, sa.ScalarSelect) else int(course_id)))
         .scalar_subquery()
     )
 
@@ -166,7 +169,9 @@ def figures_version(
     if depends.module is not None:
         chosen = given.get(depends.module)
         every_module = every_module or chosen is None
-        if chosen is not None:
+        if chosen is not None and (depends.whole_course or "whole_course" in wider):
+            parts.append(_course_sum(sa.select(Module.course_id).where(Module.id == int(chosen)).scalar_subquery()))
+        elif chosen is not None:
             scopes.append(module_scope(chosen))
     if depends.modules is not None:
         chosen = given.get(depends.modules)

@@ -45,7 +45,7 @@ class _Block:
 
 @depends_on(
     module="module_id",
-    when={"without_personal_data": ("every_module", "people"), "funders": "general", "grants": "general"},
+    when={"without_personal_data": "whole_course", "funders": "general", "grants": "general"},
 )
 def grouped_comments(
     session: Session,

@@ -163,7 +163,7 @@ def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, st
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
-@depends_on(module="module_id", when={"with_facilitators": "people"})
+@depends_on(module="module_id")
 def session_ratings(session: Session, module_id: int, *, with_facilitators: bool = False) -> pd.DataFrame:
     """Return the module's sessions ranked by mean rating: session, day, n, mean, module_mean, weak.
 
@@ -199,7 +199,7 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
     return frame.reset_index(drop=True)
 
 
-@depends_on(module="module_id", people=True)
+@depends_on(module="module_id")
 def facilitator_ratings(
     session: Session, *, facilitators: tuple[str, ...] | None = None, module_id: int | None = None
 ) -> pd.DataFrame:
@@ -335,7 +335,7 @@ def learning_gains(session: Session, *, course_id: int | None = None) -> pd.Data
     return frame
 
 
-@depends_on(every_module=True, people=True)
+@depends_on(every_module=True)
 def facilitator_names(session: Session) -> list[str]:
     """Return the names of everyone who led a session, for the facilitator filter."""
     query = (

@@ -84,7 +84,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
 _ANSWER_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
 
-@depends_on(module="module_id", when={"without_personal_data": ("every_module", "people")})
+@depends_on(module="module_id", when={"without_personal_data": "whole_course"})
 def suggestions(session: Session, module_id: int, without_personal_data: bool = False) -> pd.DataFrame:
     """Return the module's suggestions for the next module with how often each was made: [text, times].
 

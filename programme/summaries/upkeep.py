@@ -203,7 +203,8 @@ def _in_chunks(session: Session, select: Callable[[list[int]], sa.Select], ids: 
 
 def resolve(session: Session, changes: Changes) -> Changes:
     """Complete the touched modules and people: forms, responses, sessions and organisations lead to modules;
-    people lead to the modules they took part in (their attributes feed those modules' figures); participants
+    people lead to the modules they took part in or led sessions of (their attributes and names feed those modules'
+    figures); participants
     (people whose taking part changed) only to their person-level rows: they are added to `people`."""
     modules, people, participants = set(changes.modules), set(changes.people), set(changes.participants)
     if changes.everything:
@@ -238,6 +239,18 @@ def resolve(session: Session, changes: Changes) -> Changes:
         rows = _in_chunks(
             session,
             lambda ids: sa.select(Participation.module_id).where(Participation.person_id.in_(ids)).distinct(),
+            people,
+        )
+        modules.update(row[0] for row in rows)
+        # Facilitators' names show on the modules whose sessions they led, with or without a participation there.
+        rows = _in_chunks(
+            session,
+            lambda ids: (
+                sa.select(AgendaSession.module_id)
+                .join(SessionFacilitator, SessionFacilitator.session_id == AgendaSession.id)
+                .where(SessionFacilitator.person_id.in_(ids))
+                .distinct()
+            ),
             people,
         )
         modules.update(row[0] for row in rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -19,6 +20,8 @@ from programme.reach import headline
 T = TypeVar("T")
 # Cached figures are also dropped after this long, in case a change came from outside the app.
 FIGURES_TTL_SECONDS = 300
+# How often each function ("module.name") was computed rather than read from the cache, in this process.
+COMPUTED: Counter[str] = Counter()
 
 
 @st.cache_resource(show_spinner="Opening the database…")
@@ -46,6 +49,7 @@ def db() -> Iterator[Session]:
 @st.cache_data(ttl=FIGURES_TTL_SECONDS, show_spinner="Computing the figures…", max_entries=512)
 def _cached_call(url: str, version: tuple, module: str, name: str, args: tuple, kwargs: tuple) -> Any:
     function = getattr(importlib.import_module(module), name)
+    COMPUTED[f"{module}.{name}"] += 1
     with read_scope(_engine(url)) as session:
         return function(session, *args, **dict(kwargs))
 
