@@ -18,8 +18,10 @@ from programme.core.freshness import figures_version
 from programme.reach import headline
 
 T = TypeVar("T")
-# Cached figures are also dropped after this long, in case a change came from outside the app.
-FIGURES_TTL_SECONDS = 300
+# Cached figures are also dropped after this long, in case the data was changed behind the app's back (SQL typed
+# by hand). Every change made through programme/ (pages, the command line) moves the versions they are kept under,
+# so a short limit would only make visits cold: a figure about a module stays as long as that module is unchanged.
+FIGURES_TTL_SECONDS = 24 * 3600
 # How often each function ("module.name") was computed rather than read from the cache, in this process.
 COMPUTED: Counter[str] = Counter()
 
