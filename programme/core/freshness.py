@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import AuditEntry, Course, DataVersion, Module, Participation, Person
+from programme.models import AuditEntry, Course, Module, Participation, Person
 
 # Every change the app makes leaves an audit entry or a new row (deletions, such as an undone import or an
 # erasure, are audited), so the newest id of each of these tables moves whenever the figures could.
@@ -107,32 +107,28 @@ def declared(function: Callable[..., Any]) -> Depends | None:
 
 def data_version(session: Session) -> tuple[int, ...]:
     """Return the general version: the newest id of the audit trail and the tables behind the headline figures."""
-    row = session.execute(sa.select(*_general_parts())).one()
+    row = session.execute(_GENERAL).one()
     return tuple(int(value) for value in row)
 
 
-def _general_parts() -> list[sa.ScalarSelect]:
-    return [sa.select(sa.func.coalesce(sa.func.max(table.id), 0)).scalar_subquery() for table in _TABLES]
-
-
-def _sum_of(scopes: list[str]) -> sa.ScalarSelect:
-    # Versions only grow, so the sum of several moves whenever one of them does.
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(DataVersion.version), 0))
-        .where(DataVersion.scope.in_(sorted(set(scopes))))
-        .scalar_subquery()
-    )
-
-
-def _course_sum(course_id: int | sa.ScalarSelect) -> sa.ScalarSelect:
-    scope = sa.literal("module:") + sa.cast(Module.id, sa.String)
-    return (
-        sa.select(sa.func.coalesce(sa.func.sum(DataVersion.version), 0))
-        .select_from(Module)
-        .join(DataVersion, DataVersion.scope == scope)
-        .where(Module.course_id == (course_id if isinstance(course_id, sa.ScalarSelect) else int(course_id)))
-        .scalar_subquery()
-    )
+# Plain SQL, the same on SQLite and PostgreSQL, built once: it is read on every cached call, so SQLAlchemy's building
+# of a statement would cost more than the database's few index look-ups.
+_MAX_IDS = ", ".join(f"(SELECT coalesce(max(id), 0) FROM {table.__tablename__})" for table in _TABLES)  # noqa: S608
+_GENERAL = sa.text(f"SELECT {_MAX_IDS}")
+# Versions only grow, so the sum of several moves whenever one of them does.
+_SCOPES = "SELECT (SELECT coalesce(sum(version), 0) FROM data_version WHERE scope IN :scopes)"
+_COURSE = (
+    ", (SELECT coalesce(sum(v.version), 0) FROM module AS m JOIN data_version AS v"
+    " ON v.scope = 'module:' || CAST(m.id AS VARCHAR(20)) WHERE m.course_id = {course})"
+)
+_EXPANDING = sa.bindparam("scopes", expanding=True)
+_VERSIONS = {
+    None: sa.text(_SCOPES).bindparams(_EXPANDING),
+    "course": sa.text(_SCOPES + _COURSE.format(course=":course")).bindparams(_EXPANDING),
+    "module": sa.text(_SCOPES + _COURSE.format(course="(SELECT course_id FROM module WHERE id = :module)")).bindparams(
+        _EXPANDING
+    ),
+}
 
 
 def _arguments(function: Callable[..., Any], args: tuple, kwargs: Mapping[str, Any]) -> dict[str, Any]:
@@ -164,13 +160,13 @@ def figures_version(
     if depends is None or depends.general or "general" in wider:
         return ("general", *data_version(session))
     scopes = [CATALOGUE_SCOPE, EVERYTHING_SCOPE]
-    parts: list[sa.ScalarSelect] = []
+    course: dict[str, int] = {}
     every_module = depends.every_module or "every_module" in wider
     if depends.module is not None:
         chosen = given.get(depends.module)
         every_module = every_module or chosen is None
         if chosen is not None and (depends.whole_course or "whole_course" in wider):
-            parts.append(_course_sum(sa.select(Module.course_id).where(Module.id == int(chosen)).scalar_subquery()))
+            course["module"] = int(chosen)
         elif chosen is not None:
             scopes.append(module_scope(chosen))
     if depends.modules is not None:
@@ -180,12 +176,14 @@ def figures_version(
     if depends.course is not None:
         chosen = given.get(depends.course)
         every_module = every_module or chosen is None
-        if chosen is not None:
-            parts.append(_course_sum(chosen))
+        if chosen is not None and not course:
+            course["course"] = int(chosen)
+        elif chosen is not None:  # one course per statement: two are answered by every module's version
+            every_module = True
     if every_module:
         scopes.append(ANY_MODULE_SCOPE)
     if depends.people or "people" in wider:
         scopes.append(PEOPLE_SCOPE)
-    parts.insert(0, _sum_of(scopes))
-    row = session.execute(sa.select(*parts)).one()
+    statement = _VERSIONS[next(iter(course), None)]
+    row = session.execute(statement, {"scopes": sorted(set(scopes)), **course}).one()
     return ("scoped", *(int(value) for value in row))
