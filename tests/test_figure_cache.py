@@ -276,3 +276,25 @@ def test_renaming_someone_who_only_led_sessions_moves_the_modules_they_led(demo_
         session.commit()
         session.expire_all()
         assert session.get(DataVersion, scope).version == before + 1
+
+
+def test_the_evaluation_page_keeps_its_modules_figures_after_another_module_changes(cached: Engine) -> None:
+    from tests.apptest_support import run_page
+
+    app = run_page("pages/evaluations.py")
+    assert not app.exception
+    shown = app.session_state["evaluations_module"]
+    first = web_engine.COMPUTED.copy()
+    assert {"module_summary", "likert_counts", "session_ratings"} <= {name.rsplit(".", 1)[-1] for name in first}
+    with Session(cached) as session:
+        other = session.scalars(sa.select(Module.id).where(Module.id != shown).order_by(Module.start_date)).first()
+    _add_participation(cached, other)
+    app.run()
+    assert not app.exception
+    again = {name.rsplit(".", 1)[-1] for name in web_engine.COMPUTED - first}
+    # Only the picker of evaluated modules (every module) and the funding options (undeclared) are read again.
+    assert again <= {"module_choices", "funding_options"}, again
+    _add_participation(cached, shown)
+    before = web_engine.COMPUTED.copy()
+    app.run()
+    assert {"module_summary", "likert_counts"} <= {name.rsplit(".", 1)[-1] for name in web_engine.COMPUTED - before}
