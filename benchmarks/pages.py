@@ -1,9 +1,12 @@
 """Each page's script time via Streamlit's AppTest at scale, cold and with caches warm (goal: under 1 s warm).
 
-    python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3]
+    python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3] [--after-import 30]
 
 Pages run signed in as an administrator, in one process: the first run of a page finds its caches
 empty (cold; the database engine and Python's imports are already warm), the next runs find them filled.
+--after-import N then imports a list of N new people into the oldest module (the pages show the newest
+ones: WRITES to the database, give it a copy) and runs every page once more: the time, and which cached
+figures were computed again (none, for a page that does not show that module).
 """
 
 from __future__ import annotations
@@ -15,14 +18,17 @@ import sys
 import time
 from pathlib import Path
 
+import sqlalchemy as sa
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streamlit.testing.v1 import AppTest
 
 from benchmarks.common import database_url, ensure_account, machine, quiet_streamlit
 from programme.access.accounts import SignedIn
-from programme.core.db import REPO_ROOT
-from programme.models import UserRole
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.models import Module, UserRole
+from programme.web import engine as web_engine
 from programme.web.navigation import PAGES
 
 GOAL_SECONDS = 1.0
@@ -63,6 +69,9 @@ def main() -> None:
     parser.add_argument("--db", required=True, help="SQLite file or database URL")
     parser.add_argument("--warm-runs", type=int, default=3)
     parser.add_argument("--pages", nargs="*", help="only these page files (e.g. pages/courses.py)")
+    parser.add_argument(
+        "--after-import", type=int, metavar="ROWS", help="then import ROWS people into the oldest module"
+    )
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = database_url(args.db)
     ensure_account(os.environ["DATABASE_URL"])  # pages such as Accounts expect at least one account
@@ -77,11 +86,44 @@ def main() -> None:
     print(f"AppTest's own time for a page that only writes a title: {empty:.2f} s (included in cold and warm)")
     print(f"warm: median of {args.warm_runs} runs; net: warm minus that floor; goal: warm under {GOAL_SECONDS:.0f} s\n")
     print(f"{'page':<46}{'cold':>9}{'warm':>9}{'net':>9}")
+    views: list[tuple[str, str | None]] = []
     for spec in [spec for spec in PAGES if not args.pages or spec.path in args.pages]:
         app = _report(spec.path, None, args.warm_runs, empty)
+        views.append((spec.path, None))
         # Each further tab of a page that runs only the open one is a view of its own.
         for tab in [tab.label for tab in app.tabs][1:] if spec.path in LAZY_TABS else []:
             _report(spec.path, tab, args.warm_runs, empty)
+            views.append((spec.path, tab))
+    if args.after_import:
+        _after_import(os.environ["DATABASE_URL"], args.after_import, views)
+
+
+def _after_import(url: str, rows: int, views: list[tuple[str, str | None]]) -> None:
+    """Import `rows` new people into the oldest module, then run each view once: time and figures recomputed."""
+    from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+
+    stamp = int(time.time())
+    lines = ["Full Name,Gender,Country of Nationality,Country where you work,Email Address"]
+    lines += [f"Bench Person {stamp} {i},Female,Kenya,Uganda,bench.{stamp}.{i}@example.org" for i in range(rows)]
+    data = "\n".join(lines).encode()
+    started = time.perf_counter()
+    with session_scope(make_engine(url)) as session:
+        module = session.scalars(sa.select(Module).order_by(Module.start_date, Module.id).limit(1)).one()
+        table = read_participant_sheet(data, "bench.csv")
+        mapping = detect_mapping(table.columns)
+        plan = build_plan(session, table=table, mapping=mapping, module=module, file_name="bench.csv",
+                          file_hash=file_hash(data))  # fmt: skip
+        result = apply_plan(session, plan=plan, username="benchmark")
+    print(f"\nimported {result.created} new people into module {module.id} (the oldest) "
+          f"in {time.perf_counter() - started:.1f} s; each page once more:")  # fmt: skip
+    print(f"{'page':<46}{'after':>9}  figures computed again")
+    for path, tab in views:
+        before = web_engine.COMPUTED.copy()
+        seconds, app = run_once(path, tab)
+        again = sorted(name.rsplit(".", 1)[-1] for name in (web_engine.COMPUTED - before))
+        problem = f" exception: {app.exception[0].value}" if app.exception else ""
+        name = f"{path} > {tab}" if tab else path
+        print(f"{name:<46}{seconds:>8.2f}s  {', '.join(again) or 'none (warm)'}{problem}", flush=True)
 
 
 def _report(path: str, tab: str | None, warm_runs: int, empty: float) -> AppTest:

@@ -10,9 +10,11 @@ from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
 from programme.alumni.search import DirectoryQuery, search_directory
 from programme.core.errors import ProgrammeError
+from programme.core.freshness import depends_on
 from programme.people.countries import country_name
 
 
+@depends_on(every_module=True, people=True)
 def corridors(session: Session) -> pd.DataFrame:
     """Return the corridors seen among alumni (nationality -> country of work), with listed alumni at each end.
 
@@ -72,6 +74,7 @@ def corridor_alumni(
     return ends[0], ends[1]
 
 
+@depends_on(every_module=True, people=True)
 def alumni_by_country(session: Session, *, by: str = "country_of_work") -> pd.DataFrame:
     """Return alumni (everyone who completed a module, erased or not listed included: a count, not a list)
     by country of work or nationality, with country names."""

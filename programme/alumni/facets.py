@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.alumni.common import directory
+from programme.core.freshness import depends_on
 from programme.models import Course, Gender, Module, Network, OrgType, ParticipationRole
 from programme.people.countries import country_name
 
@@ -51,6 +52,7 @@ def languages(session: Session) -> list[str]:
     return sorted(found.values(), key=str.casefold)
 
 
+@depends_on()
 def year_bounds(session: Session) -> tuple[int, int] | None:
     """Return the first and last year of any module, or None without modules."""
     first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()

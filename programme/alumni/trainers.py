@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
+from programme.core.freshness import depends_on
 from programme.models import AgendaSession, Course, Module, ParticipationRole, SessionFacilitator
 from programme.summaries import settle
 from programme.summaries.evaluations import FACILITATORS, SESSIONS
@@ -120,6 +121,7 @@ def _trainer_roles(session: Session) -> pd.DataFrame:
     return frame
 
 
+@depends_on(every_module=True, people=True)
 def trainer_pool(session: Session, *, user: SignedIn | None, alumni_only: bool = True) -> pd.DataFrame:
     """Return listed people who served as trainers (alumni only by default), best rated first."""
     conditions = [IS_LISTED, SERVED_AS_TRAINER] + ([IS_ALUMNUS] if alumni_only else [])

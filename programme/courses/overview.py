@@ -8,11 +8,13 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.models import ActionItem, ActionStatus, Course, Module
 
 LATEST_MODULES = 6
 
 
+@depends_on()
 def latest_modules(session: Session, *, today: date, limit: int = LATEST_MODULES) -> pd.DataFrame:
     """Return up to limit modules: the next ones to start (at most half), then the most recent ones.
 

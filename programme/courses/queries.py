@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import checked_enum, get_course, read_country
 from programme.models import Course, Module, ModuleStatus, Scope
 
@@ -64,6 +65,7 @@ def _given(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
+@depends_on()
 def modules_table(session: Session, filters: ModuleFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
     """Return the modules matching the filter (all by default) with their course, newest first, as a table.
 
@@ -97,6 +99,7 @@ def modules_table(session: Session, filters: ModuleFilter | None = None, *, limi
     return frame
 
 
+@depends_on()
 def count_modules(session: Session, filters: ModuleFilter | None = None) -> tuple[int, int]:
     """Return how many modules match the filter (as modules_table lists them), and of how many courses."""
     query = sa.select(sa.func.count(Module.id), sa.func.count(sa.distinct(Module.course_id))).join(
@@ -127,6 +130,7 @@ def _narrow_modules(session: Session, query: sa.Select, filters: ModuleFilter) -
     return query
 
 
+@depends_on()
 def module_filter_options(session: Session) -> tuple[tuple[int, ...], tuple[str, ...]]:
     """Return the years the modules touch (newest first) and their countries' codes, for filter lists."""
     first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.end_date))).one()
@@ -135,6 +139,7 @@ def module_filter_options(session: Session) -> tuple[tuple[int, ...], tuple[str,
     return years, tuple(sorted(found))
 
 
+@depends_on()
 def courses_table(session: Session, filters: CourseFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
     """Return the courses matching the filter with their number of modules and first/last dates, newest first.
 
@@ -166,6 +171,7 @@ def courses_table(session: Session, filters: CourseFilter | None = None, *, limi
     return frame
 
 
+@depends_on()
 def count_courses(session: Session, filters: CourseFilter | None = None) -> int:
     """Return how many courses match the filter (as courses_table lists them)."""
     return int(session.scalar(_narrow_courses(sa.select(sa.func.count(Course.id)), filters or CourseFilter())))

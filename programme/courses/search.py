@@ -11,6 +11,7 @@ from typing import NamedTuple
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
 from programme.models import Course, Module
@@ -38,6 +39,7 @@ def _words(query: sa.Select, search: str | None, *columns: sa.ColumnElement) -> 
     return query
 
 
+@depends_on(when={"evaluated": "every_module", "funders": "general", "grants": "general"})
 def module_choices(
     session: Session,
     search: str | None = None,
@@ -80,6 +82,7 @@ def module_choices(
     return ModuleChoices(labels, matching)
 
 
+@depends_on()
 def course_choices(
     session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT
 ) -> tuple[int, dict[str, str]]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
+from programme.core.freshness import depends_on
 from programme.evaluations.queries import _MODULE_COLUMNS, _with_labels
 from programme.funding.queries import funded_module_ids
 from programme.models import Answer, Course, EvaluationForm, Module, Question
@@ -42,6 +43,10 @@ class _Block:
         return [(*self.head[1:], text, times) for text, times in grouped]
 
 
+@depends_on(
+    module="module_id",
+    when={"without_personal_data": "whole_course", "funders": "general", "grants": "general"},
+)
 def grouped_comments(
     session: Session,
     *,

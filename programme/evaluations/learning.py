@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from scipy import stats as scipy_stats
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
 from programme.models import Course, Module
@@ -45,6 +46,7 @@ def _label(by: str, key: list) -> str:
     return module_label(key[1], key[2], key[3], key[4])
 
 
+@depends_on(every_module=True, when={"funders": "general", "grants": "general"})
 def learning_gain(
     session: Session,
     *,

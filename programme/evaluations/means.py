@@ -8,6 +8,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.models import Answer, EvaluationForm, EvaluationModuleSummary, Question
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 from programme.summaries import settle
@@ -52,6 +53,7 @@ def module_ratings() -> sa.Select:
     )
 
 
+@depends_on(module="module_id")
 def module_mean(session: Session, module_id: int) -> ModuleMean:
     """Return the module's mean rating (MODULE_MEAN_CAPTION says what it is) and the number of ratings."""
     # Read from the module's summary row (programme/summaries/evaluations.py), kept equal to module_ratings().

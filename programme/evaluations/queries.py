@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean
 from programme.funding.queries import funded_module_ids
@@ -78,6 +79,7 @@ def evaluated_modules(session: Session) -> pd.DataFrame:
     return _with_labels(_frame(session, query))
 
 
+@depends_on(course="course_id")
 def response_rates(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
     """Return per module: participants who attended, responses, and the response rate (0-1, None without attendance)."""
     # Both counts are kept per module (summary_eval_module: participants who attended, responses).
@@ -95,6 +97,7 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
     return frame
 
 
+@depends_on(module="module_id")
 def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
     """Return how many gave each rating to each rating question of a module.
 
@@ -131,6 +134,7 @@ def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, st
     return {session_id: ", ".join(people) for session_id, people in names.items()}
 
 
+@depends_on(module="module_id")
 def session_ratings(session: Session, module_id: int, *, with_facilitators: bool = False) -> pd.DataFrame:
     """Return the module's sessions ranked by mean rating: session, day, n, mean, module_mean, weak.
 
@@ -166,6 +170,7 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
     return frame.reset_index(drop=True)
 
 
+@depends_on(module="module_id")
 def facilitator_ratings(
     session: Session, *, facilitators: tuple[str, ...] | None = None, module_id: int | None = None
 ) -> pd.DataFrame:
@@ -202,6 +207,7 @@ def facilitator_ratings(
     return frame
 
 
+@depends_on(every_module=True)
 def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     """Return the module's mean rating beside its course's earlier modules and the organisation's average.
 
@@ -235,6 +241,7 @@ def module_comparison(session: Session, module_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["label", "kind", "n", "mean"])
 
 
+@depends_on(every_module=True, when={"funders": "general", "grants": "general"})
 def yearly_trend(session: Session, *, funders: tuple[str, ...] = (), grants: tuple[str, ...] = ()) -> pd.DataFrame:
     """Return per year: modules evaluated, responses, ratings (n) and their mean; funders, grants: their modules only."""
     year = sa.extract("year", Module.start_date)
@@ -263,6 +270,7 @@ def yearly_trend(session: Session, *, funders: tuple[str, ...] = (), grants: tup
     return frame[["year", "modules", "responses", "n", "mean"]].sort_values("year").reset_index(drop=True)
 
 
+@depends_on(course="course_id")
 def learning_gains(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
     """Return per module the mean pre- and post-test scores of those with both, and the gain (Kirkpatrick level 2)."""
     # The sums of the scores of those with both are kept per module (summary_eval_module).
@@ -288,6 +296,7 @@ def learning_gains(session: Session, *, course_id: int | None = None) -> pd.Data
     return frame
 
 
+@depends_on(every_module=True)
 def facilitator_names(session: Session) -> list[str]:
     """Return the names of everyone who led a session, for the facilitator filter."""
     query = (
@@ -299,6 +308,7 @@ def facilitator_names(session: Session) -> list[str]:
     return list(session.scalars(query))
 
 
+@depends_on(every_module=True)
 def comment_questions(session: Session) -> list[str]:
     """Return the distinct texts of open questions, for the comments filter."""
     query = sa.select(Question.text).where(Question.kind == QuestionKind.TEXT).distinct().order_by(Question.text)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import module_course, people_of_courses, redact
+from programme.core.freshness import depends_on
 from programme.evaluations.means import module_mean
 from programme.evaluations.scales import STANDARD_RANGE, scale_text
 from programme.models import (
@@ -39,6 +40,7 @@ def response_count(session: Session, module_id: int) -> int:
     return int(session.scalar(query) or 0)
 
 
+@depends_on(module="module_id")
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
     """Return {responses, ratings, mean, mean_scale, questions: [{text, kind, session, n, mean, scale}]} for a
     module's evaluation forms.
@@ -94,6 +96,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
 _ANSWER_SEPARATORS = re.compile(r"\s*(?:;|\n)\s*")
 
 
+@depends_on(module="module_id", when={"without_personal_data": "whole_course"})
 def suggestions(session: Session, module_id: int, without_personal_data: bool = False) -> pd.DataFrame:
     """Return the module's suggestions for the next module with how often each was made: [text, times].
 
@@ -124,6 +127,7 @@ def suggestions(session: Session, module_id: int, without_personal_data: bool = 
     return frame.sort_values(["times", "text"], ascending=[False, True]).reset_index(drop=True)
 
 
+@depends_on(module="module_id")
 def respondent_profile(session: Session, module_id: int) -> pd.DataFrame:
     """Return who answered, in counts: [attribute, value, responses], as the export gave each value.
 

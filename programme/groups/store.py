@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import course_code_of, get_module_by_id
 from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
@@ -99,16 +100,16 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
     return frame[PARTICIPANT_COLUMNS]
 
 
+@depends_on(modules="module_ids")
 def participant_counts(session: Session, module_ids: Iterable[int] | None = None) -> dict[int, int]:
     """Return the number of participants (role participant) of each module that has any (of module_ids if given)."""
-    query = (
-        sa.select(Participation.module_id, sa.func.count())
-        .where(Participation.role == ParticipationRole.PARTICIPANT)
-        .group_by(Participation.module_id)
-    )
+    # Counted with a CASE rather than filtered by a WHERE on the role: nearly every participation is a participant's,
+    # yet SQLite would start from the role index and read two million of them for the 200 modules a picker lists.
+    participants = sa.func.sum(sa.case((Participation.role == ParticipationRole.PARTICIPANT, 1), else_=0))
+    query = sa.select(Participation.module_id, participants).group_by(Participation.module_id).having(participants > 0)
     if module_ids is not None:
         query = query.where(Participation.module_id.in_(list(module_ids)))
-    return {module_id: count for module_id, count in session.execute(query)}
+    return {module_id: int(count) for module_id, count in session.execute(query)}
 
 
 def _earlier_groups(session: Session, module: Module) -> list[tuple[int, int, GroupRole]]:

@@ -51,7 +51,18 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
             f"{in_use} people added by import {batch_id} have since been added to other modules, groups, "
             "networks or forms; undo or remove those first."
         )
-    summaries.touch(session, modules=[batch.module_id])  # bulk deletes and updates below: refreshed at commit
+    # The summaries (and cached figures): the module; people whose fields are reverted in every module they took part
+    # in; those whose participation goes only here.
+    filled = sa.select(ImportUpdate.person_id).where(
+        ImportUpdate.batch_id == batch_id, ImportUpdate.field.not_in([ATTENDANCE_FIELD, REGISTERED_FIELD])
+    )
+    leaving = sa.select(PARTICIPATION.c.person_id).where(PARTICIPATION.c.import_batch_id == batch_id)
+    summaries.touch(
+        session,
+        modules=[batch.module_id],
+        people=session.scalars(filled.distinct()),
+        participants=session.scalars(leaving),
+    )
     reverted = _revert_updates(session, batch_id)
     removed_participations = session.execute(
         sa.delete(PARTICIPATION).where(PARTICIPATION.c.import_batch_id == batch_id)

@@ -166,6 +166,7 @@ def apply_plan(
     consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
     report(0.7, "Participations")
     participations, days = _participations(session, plan, new + existing, batch.id, report)
+    _touch(session, plan.module_id, batch.id, new + existing)
     result = ImportResult(
         batch_id=batch.id,
         created=created,
@@ -195,6 +196,17 @@ def apply_plan(
     session.flush()
     report(1.0, "Done")
     return result
+
+
+def _touch(session: Session, module_id: int, batch_id: int, targets: list[_Target]) -> None:
+    """Tell the summaries (and cached figures) what the bulk writes changed: the module; people whose blank fields
+    were filled in every module they took part in; the others only took part here."""
+    filled = session.scalars(
+        sa.select(ImportUpdate.person_id)
+        .where(ImportUpdate.batch_id == batch_id, ImportUpdate.field.not_in([ATTENDANCE_FIELD, REGISTERED_FIELD]))
+        .distinct()
+    )
+    summaries.touch(session, modules=[module_id], people=filled, participants=[target.person_id for target in targets])
 
 
 def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[_Target]]:

@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.alumni.profile import CONSENT_FLAGS
@@ -61,6 +62,7 @@ def set_consent_many(
     if missing:
         raise ProgrammeError(f"There is no person with id {missing[0]} (or their record was erased).")
     values = {name: bool(value) for name, value in flags.items()}
+    summaries.touch(session, participants=ids)  # consent moves who is listed (person-level figures), not modules
     changed = 0
     for start in range(0, len(ids), 1000):  # IN lists of a bounded size on every database
         chunk = ids[start : start + 1000]

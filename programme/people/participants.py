@@ -12,6 +12,7 @@ from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.access.privacy import mask_people, team_view
 from programme.core.errors import ProgrammeError
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import course_code_of, get_course, get_module_by_id
 from programme.models import Course, Module, Organisation, Participation, Person
 from programme.people.countries import country_name
@@ -120,6 +121,7 @@ def _people_matching(
     return query
 
 
+@depends_on(every_module=True, people=True)
 def people_count(
     session: Session, *, search: str | None = None, course_code: str | None = None, module_id: int | None = None
 ) -> int:
@@ -128,6 +130,7 @@ def people_count(
     return int(session.scalar(query) or 0)
 
 
+@depends_on(every_module=True, people=True)
 def people_page(
     session: Session,
     user: SignedIn,

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids, funding_options
 from programme.models import (
@@ -39,6 +40,11 @@ class CountryBasis(StrEnum):
 
     NATIONALITY = "nationality"
     COUNTRY_OF_WORK = "country of work"
+
+
+# A funder or grant filter reads the funding tables, which the summaries' upkeep does not notice: figures under
+# it are kept only until anything changes (programme/core/freshness.py).
+REACH_FILTER_WIDER = {"reach_filter.funders": "general", "reach_filter.grants": "general"}
 
 
 @dataclass(frozen=True)
@@ -156,6 +162,7 @@ def _org_type_condition(org_types: tuple[str, ...]) -> Any:
     return condition
 
 
+@depends_on(every_module=True, people=True)
 def filter_options(session: Session) -> dict[str, Any]:
     """Return what the filter widgets offer: courses, modules, years, scopes, countries, genders, org types, roles,
     funders and grants."""

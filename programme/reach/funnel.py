@@ -13,10 +13,11 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.models import Course, Module, Organisation, ParticipationRole
 from programme.people.countries import country_name
-from programme.reach.filters import UNKNOWN, ReachFilter, participations
+from programme.reach.filters import REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 STAGES = ["registered", "attended", "completed"]
 # Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
@@ -31,6 +32,7 @@ def _funnel_filter(reach_filter: ReachFilter | None) -> ReachFilter:
     return ReachFilter(**{**f.__dict__, "roles": FUNNEL_ROLES})
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return stage (registered, attended, completed), individuals and participations over the selection.
 
@@ -58,6 +60,7 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return per module (by date): module_id, module, registered, attended, completed, completion (% of registered)."""
     p = participations(
@@ -94,6 +97,7 @@ def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) 
     return frame
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def organisations(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return org_type, code (the organisation's country, ISO alpha-3), country, organisations and individuals.
 
@@ -132,6 +136,7 @@ def organisations_by_type(frame: pd.DataFrame) -> pd.DataFrame:
 _ERASED = sa.select(Organisation.id).where(Organisation.name.like("(erased) %")).scalar_subquery()
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
     """Return how many distinct organisations the people in the selection work for."""
     p = participations(reach_filter, ["organisation_id"])

@@ -8,9 +8,10 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.models import CIVIL_SOCIETY, Gender
 from programme.people.countries import country_name
-from programme.reach.filters import NOT_RECORDED, UNKNOWN, ReachFilter, participations
+from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 HEADLINE_COLUMNS = [
     "courses",
@@ -48,6 +49,7 @@ def _share(part: int, whole: int) -> float:
 _MISSING = {"org_type": NOT_RECORDED}
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def headline_figures(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return one row: courses, modules, individuals, participations, countries, women_share, civil_society_share,
     org_type_recorded.
@@ -125,11 +127,13 @@ def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_nam
     return frame.sort_values(["individuals", column_name], ascending=[False, True], ignore_index=True)
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def by_gender(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return gender, individuals, participations and share (% of individuals), largest first."""
     return _by_dimension(session, reach_filter, "gender")
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def by_org_type(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return org_type, individuals, participations and share, largest first, "not recorded" last.
 
@@ -139,6 +143,7 @@ def by_org_type(session: Session, reach_filter: ReachFilter | None = None) -> pd
     return _by_dimension(session, reach_filter, "org_type")
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return code (ISO alpha-3), country, individuals, participations and share, largest first.
 
@@ -149,6 +154,7 @@ def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.
     return frame
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack: str = "gender") -> pd.DataFrame:
     """Return year, the stack's category, individuals (distinct within the year) and participations."""
     column_name = STACKS[stack]
@@ -170,6 +176,7 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
     return frame.groupby(["year", stack], as_index=False).sum()
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
     p = participations(reach_filter, ["person_id", "year"])
@@ -186,6 +193,7 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     return frame
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
     p = participations(reach_filter, ["person_id", "module_id"])
@@ -202,6 +210,7 @@ def repeat_participation(session: Session, reach_filter: ReachFilter | None = No
     return pd.DataFrame({"modules": labels, "individuals": counts, "share": [_share(c, total) for c in counts]})
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return nationality, country_of_work (ISO codes and names) and individuals, largest first.
 
@@ -222,6 +231,7 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
     ).reset_index(drop=True)
 
 
+@depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def registrations(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:
     """Return how registration lists compare with participation: registered (people on a registration list),
     registered_took_part (of them, people who took part in a module they registered for), registered_only

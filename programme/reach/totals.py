@@ -7,6 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.freshness import depends_on
 from programme.funding.queries import individuals_by_funder
 from programme.models import (
     AgendaSession,
@@ -31,6 +32,7 @@ def _count(session: Session, column: Any, *, distinct: bool = False, where: Any 
     return int(session.scalar(query) or 0)
 
 
+@depends_on(every_module=True, people=True)
 def headline(session: Session) -> dict[str, int]:
     """Return the headline reach: courses, modules, individuals, participations, countries.
 

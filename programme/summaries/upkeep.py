@@ -23,9 +23,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+from programme.core.freshness import ANY_MODULE_SCOPE, CATALOGUE_SCOPE, EVERYTHING_SCOPE, PEOPLE_SCOPE, module_scope
 from programme.models import (
     AgendaSession,
     Answer,
+    Course,
     DataVersion,
     EvaluationForm,
     Module,
@@ -38,16 +40,22 @@ from programme.models import (
 )
 
 _PENDING = "programme.summaries.pending"
-PEOPLE_SCOPE = "people"
-CATALOGUE_SCOPE = "catalogue"
+# The scopes cached figures are keyed on (programme/core/freshness.py); "any-module" moves with every module's, so
+# that a figure over all modules reads one version, not one per module.
 
 
 @dataclass
 class Changes:
-    """What a transaction touched: the modules whose figures and the people whose person-level rows may move."""
+    """What a transaction touched: the modules whose figures and the people whose person-level rows may move.
+
+    people: people whose own attributes changed (every module they took part in moves); participants: people
+    whose participation, response or facilitation changed (their person-level rows move, their other modules
+    not). Resolved, `people` holds both.
+    """
 
     modules: set[int] = field(default_factory=set)
     people: set[int] = field(default_factory=set)
+    participants: set[int] = field(default_factory=set)
     forms: set[int] = field(default_factory=set)
     responses: set[int] = field(default_factory=set)
     organisations: set[int] = field(default_factory=set)
@@ -59,6 +67,7 @@ class Changes:
         return bool(
             self.modules
             or self.people
+            or self.participants
             or self.forms
             or self.responses
             or self.organisations
@@ -108,12 +117,18 @@ def touch(
     *,
     forms: Iterable[int] = (),
     catalogue: bool = False,
+    participants: Iterable[int] = (),
 ) -> None:
-    """Note that this transaction changed these modules' figures / these people's rows (refreshed at commit)."""
+    """Note that this transaction changed these modules' figures / these people's rows (refreshed at commit).
+
+    people: their attributes changed (every module they took part in moves); participants: only their taking part
+    in the modules touched (a new participation, a response), so their other modules keep their figures.
+    """
     session.connection()  # begin the transaction now, so that its rollback forgets the touch
     changes = pending(session)
     changes.modules.update(int(m) for m in modules if m is not None)
     changes.people.update(int(p) for p in people if p is not None)
+    changes.participants.update(int(p) for p in participants if p is not None)
     changes.forms.update(int(f) for f in forms if f is not None)
     changes.catalogue = changes.catalogue or catalogue
 
@@ -127,14 +142,14 @@ def touch_everything(session: Session) -> None:
 def _note_object(changes: Changes, obj: object) -> None:
     if isinstance(obj, Participation):
         changes.modules.add(obj.module_id)
-        changes.people.add(obj.person_id)
+        changes.participants.add(obj.person_id)
     elif isinstance(obj, Person):
         if obj.id is not None:
             changes.people.add(obj.id)
     elif isinstance(obj, Response):
         changes.forms.add(obj.form_id)
         if obj.person_id is not None:
-            changes.people.add(obj.person_id)
+            changes.participants.add(obj.person_id)
     elif isinstance(obj, Answer):
         changes.responses.add(obj.response_id)
     elif isinstance(obj, (Question, EvaluationForm)):
@@ -146,11 +161,13 @@ def _note_object(changes: Changes, obj: object) -> None:
         changes.modules.add(obj.module_id)
     elif isinstance(obj, SessionFacilitator):
         changes.agenda_sessions.add(obj.session_id)
-        changes.people.add(obj.person_id)
+        changes.participants.add(obj.person_id)
     elif isinstance(obj, Module):
         changes.catalogue = True
         if obj.id is not None:
             changes.modules.add(obj.id)
+    elif isinstance(obj, Course):
+        changes.catalogue = True
 
 
 def _before_flush(session: Session, _context: object, _instances: object) -> None:
@@ -187,8 +204,10 @@ def _in_chunks(session: Session, select: Callable[[list[int]], sa.Select], ids: 
 
 def resolve(session: Session, changes: Changes) -> Changes:
     """Complete the touched modules and people: forms, responses, sessions and organisations lead to modules;
-    people lead to the modules they took part in (their attributes feed those modules' figures)."""
-    modules, people = set(changes.modules), set(changes.people)
+    people lead to the modules they took part in or led sessions of (their attributes and names feed those modules'
+    figures); participants
+    (people whose taking part changed) only to their person-level rows: they are added to `people`."""
+    modules, people, participants = set(changes.modules), set(changes.people), set(changes.participants)
     if changes.everything:
         modules.update(session.scalars(sa.select(Module.id)))
     forms = set(changes.forms)
@@ -199,7 +218,7 @@ def resolve(session: Session, changes: Changes) -> Changes:
             changes.responses,
         )
         forms.update(row[0] for row in rows)
-        people.update(row[1] for row in rows if row[1] is not None)
+        participants.update(row[1] for row in rows if row[1] is not None)
     if forms:
         rows = _in_chunks(
             session, lambda ids: sa.select(EvaluationForm.module_id).where(EvaluationForm.id.in_(ids)), forms
@@ -224,12 +243,27 @@ def resolve(session: Session, changes: Changes) -> Changes:
             people,
         )
         modules.update(row[0] for row in rows)
+        # Facilitators' names show on the modules whose sessions they led, with or without a participation there.
+        rows = _in_chunks(
+            session,
+            lambda ids: (
+                sa.select(AgendaSession.module_id)
+                .join(SessionFacilitator, SessionFacilitator.session_id == AgendaSession.id)
+                .where(SessionFacilitator.person_id.in_(ids))
+                .distinct()
+            ),
+            people,
+        )
+        modules.update(row[0] for row in rows)
+    participants.discard(None)
+    people.update(participants)
     modules.discard(None)
     people.discard(None)
     forms.discard(None)
     return Changes(
         modules=modules,
         people=people,
+        participants=participants,
         forms=forms,
         responses=set(changes.responses),
         organisations=set(changes.organisations),
@@ -244,13 +278,15 @@ def apply(session: Session, changes: Changes) -> Changes:
     resolved = resolve(session, changes)
     for refresher in _REFRESHERS.values():
         refresher(session, resolved)
-    scopes = [f"module:{m}" for m in sorted(resolved.modules)]
+    scopes = [module_scope(m) for m in sorted(resolved.modules)]
+    if scopes:
+        scopes.append(ANY_MODULE_SCOPE)
     if resolved.people or resolved.everything:
         scopes.append(PEOPLE_SCOPE)
     if resolved.catalogue or resolved.everything:
         scopes.append(CATALOGUE_SCOPE)
     if resolved.everything:
-        scopes.append("everything")
+        scopes.append(EVERYTHING_SCOPE)
     bump(session, scopes)
     return resolved
 

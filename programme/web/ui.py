@@ -5,7 +5,7 @@ data changes), signin (the guard, the sign-in forms, the sidebar), messages (fla
 as sentences, action()), pickers (module picker, import to undo), people_picker, tabs.
 """
 
-from programme.web.engine import cached_headline, cached_query, db, engine
+from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
 from programme.web.messages import action, attempt, done, flash, forget, heading, show_error, show_flash
 from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
 from programme.web.signin import (
@@ -31,6 +31,7 @@ __all__ = [
     "flash",
     "follow_search",
     "forget",
+    "forget_figures",
     "guard",
     "heading",
     "import_to_undo",
