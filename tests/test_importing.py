@@ -988,3 +988,23 @@ def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str)
     assert any(info.value == "This looks like a Zoom export." for info in app.info)
     tool = next(box for box in app.selectbox if box.key and box.key.startswith("tool_"))
     assert tool.value == "Zoom" and "none (a list typed by hand)" in tool.options
+
+
+def test_page_says_the_tools_note_once_and_an_before_a_vowel(cli_db: str) -> None:
+    """Seen as a first user: the Zoom note on who counts as attended was shown twice (a caption under the tool and
+    a warning over the preview), and "a Eventbrite export", "a organisation type" read wrongly."""
+    from tests.apptest_support import shown_text
+
+    tools = REPO_ROOT / "tests/data/tools/participants"
+    app = page_with_upload("zoom.csv", (tools / "zoom_meeting_participants.csv").read_bytes())
+    assert not app.exception, app.exception
+    shown = [shown_text(element.value) for element in [*app.caption, *app.warning, *app.info]]
+    assert sum("In Waiting Room: Yes" in text for text in shown) == 1, shown
+    app = page_with_upload("eventbrite.csv", (tools / "eventbrite_attendee_report.csv").read_bytes())
+    assert [info.value for info in app.info if "looks like" in info.value] == ["This looks like an Eventbrite export."]
+    shown = [shown_text(element.value) for element in [*app.caption, *app.warning]]
+    assert sum("Attendee Status is read as attendance" in text for text in shown) == 1, shown
+    app = page_with_upload("partner.csv", (tools / "partner_list_unknown_types.csv").read_bytes())
+    warnings = [shown_text(warning.value) for warning in app.warning]
+    assert any("Not recognised as an organisation type" in warning for warning in warnings), warnings
+    assert not any("as a organisation" in warning for warning in warnings)

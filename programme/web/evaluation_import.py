@@ -7,6 +7,7 @@ import hashlib
 
 import streamlit as st
 
+from programme.core.words import a_or_an
 from programme.evaluations import EvaluationImport, apply_evaluations, plan_evaluations
 from programme.evaluations.columns import COLUMN_ROLES
 from programme.evaluations.scales import SCALE_SIZE
@@ -41,7 +42,7 @@ def remember_export(key: str) -> None:
 def choose_tool(detected: str | None, digest: str) -> str | None:
     """Say which tool the export looks like and let the user name another; return the --tool equivalent."""
     if detected:
-        st.info(f"This looks like a {detected} export.")
+        st.info(f"This looks like {a_or_an(detected)} export.")
     options = [detected or NO_TOOL, *[tool.name for tool in TOOL_PROFILES if tool.name != detected]]
     if detected:
         options.append(NO_TOOL)
