@@ -1008,3 +1008,32 @@ def test_page_says_the_tools_note_once_and_an_before_a_vowel(cli_db: str) -> Non
     warnings = [shown_text(warning.value) for warning in app.warning]
     assert any("Not recognised as an organisation type" in warning for warning in warnings), warnings
     assert not any("as a organisation" in warning for warning in warnings)
+
+
+def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_stored(cli_db: str) -> None:
+    """Seen as a first user: the preview showed neither how a partner's organisation types were read ("Lawyers
+    network") nor who counts as attended (Eventbrite's Attendee Status), so neither could be checked before
+    importing. Expected values by hand from the fixtures."""
+    tools = REPO_ROOT / "tests/data/tools/participants"
+
+    def preview(app) -> pd.DataFrame:
+        return next(frame.value for frame in app.dataframe if "status" in frame.value.columns)
+
+    app = page_with_upload("partner.csv", (tools / "partner_list_unknown_types.csv").read_bytes())
+    assert not app.exception, app.exception
+    rows = preview(app)
+    assert dict(zip(rows["name"], rows["organisation type"], strict=True)) == {
+        "Arif Hossain": "lawyers/bar",  # "Lawyers network"
+        "Grace Ofori": "faith-based",  # "Faith-based group"
+        "Tomas Reyes": "not recorded",  # "Sports club"
+        "Chen Wei": "not recorded",  # "Sports club"
+        "Kamal Silva": "not recorded",  # "migrant workers union", until the user maps it
+    }
+    assert "attended" not in rows.columns  # a partner's list says nothing of attendance
+    app = page_with_upload("eventbrite.csv", (tools / "eventbrite_attendee_report.csv").read_bytes())
+    rows = preview(app)
+    assert dict(zip(rows["name"], rows["attended"], strict=True)) == {
+        "Thida Win": "attended",  # Checked In
+        "Somchai Prasert": "registered, did not attend",  # Attending
+        "Dewi Lestari": "attended",  # Checked In
+    }
