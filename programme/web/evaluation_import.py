@@ -30,6 +30,15 @@ ROLE_WORDS = {
 }
 
 
+# Every column of the export shown (not ten and a scroll bar), and the kind and session beside the long "becomes".
+COLUMNS_TABLE_WIDTHS = {
+    "column": st.column_config.TextColumn("column", width="medium"),
+    "becomes": st.column_config.TextColumn("becomes", width="large"),
+    "kind": st.column_config.TextColumn("kind", width="small"),
+    "session": st.column_config.TextColumn("session", width="medium"),
+}
+
+
 def remember_export(key: str) -> None:
     """Keep the uploaded export's bytes in session state (and forget them when the file is removed)."""
     uploaded = st.session_state.get(key)
@@ -96,7 +105,8 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
             labels = order_labels(preview.unknown_labels, digest) or labels
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
-        table.dataframe(preview.columns_table(), hide_index=True, width="stretch")
+        table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
+                        column_config=COLUMNS_TABLE_WIDTHS)  # fmt: skip
     return preview, roles, labels
 
 
