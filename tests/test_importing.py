@@ -412,6 +412,9 @@ def test_reimporting_the_same_file_adds_no_duplicates(sqlite_engine: Engine) -> 
     for path in (REGISTRATIONS, ATTENDANCE):
         plan, result = run_import(sqlite_engine, path.read_bytes(), path.name)
         assert plan.previous_batches and result.created == 0 and result.participations == 0
+        # Named as the page's Past imports names it ("Import N"), not by the table's word "batch".
+        said = f"This file was imported before (import {plan.previous_batches[-1]} under Past imports)"
+        assert any(warning.startswith(said) for warning in plan.warnings), plan.warnings
     assert (count(sqlite_engine, Person), count(sqlite_engine, Participation)) == (people, takes)
     assert count(sqlite_engine, AttendanceDay) == days
 
@@ -1037,3 +1040,21 @@ def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_st
         "Somchai Prasert": "registered, did not attend",  # Attending
         "Dewi Lestari": "attended",  # Checked In
     }
+
+
+def test_page_words_for_eventbrite_statuses(cli_db: str) -> None:
+    """Seen as a first user: Eventbrite's list was "detected because ... those marked No are recorded as registered",
+    but Eventbrite writes Checked In / Attending, never No; and "stops its row" did not say what happens."""
+    from tests.apptest_support import shown_text
+
+    eventbrite = (REPO_ROOT / "tests/data/tools/participants/eventbrite_attendee_report.csv").read_bytes()
+    app = page_with_upload("eventbrite.csv", eventbrite)
+    captions = [shown_text(caption.value) for caption in app.caption]
+    detected = next(text for text in captions if text.startswith("Detected as a participant list"))
+    assert "those it does not mark as attended are recorded as registered" in detected and "marked No" not in detected
+    # A cancelled ticket ("Not Attending") is an error on its row, as the note says; the other two rows are valid.
+    cancelled = eventbrite.replace(b"USD,0,0,0,0,Attending,", b"USD,0,0,0,0,Not Attending,")
+    assert cancelled != eventbrite
+    app = page_with_upload("eventbrite.csv", cancelled)
+    assert any("is an error on its row, to correct before importing" in shown_text(w.value) for w in app.warning)
+    assert metrics(app)["Rows with errors"] == "1" and metrics(app)["New people"] == "2"
