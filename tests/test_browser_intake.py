@@ -40,7 +40,7 @@ def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app
     open_page(page, "Import participants", "People")
     upload(page, TOOLS / "participants" / "eventbrite_attendee_report.csv")
     screenshot(page, "intake-participants-uploaded")
-    page.get_by_text("This looks like a Eventbrite export.").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("This looks like an Eventbrite export.").wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Columns: which column holds what").click()
     wait_idle(page)
     choose(page, "Position", "— not used —")

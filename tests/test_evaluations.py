@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from programme.cli import main
+from programme.core.db import REPO_ROOT
 from programme.core.errors import ProgrammeError, UnreadableFile
 from programme.evaluations import (
     add_paper_response,
@@ -454,9 +455,14 @@ def test_an_export_submitted_outside_the_modules_dates_is_warned_about(session: 
     preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)
     warned = [warning for warning in preview.warnings if "belongs to this module" in warning]
     assert warned == [
-        f"{preview.created} of {preview.created} responses were submitted between 12 Apr 2019 and 12 Apr 2019, "
+        f"{preview.created} of {preview.created} responses were submitted on 12 Apr 2019, "  # one day: not "between"
         "but this module ran 10 Jun 2019 – 14 Jun 2019. Check that this export belongs to this module."
     ]
+    # Submissions over two days (the Google Forms fixture's timestamps: 12 and 13 April 2019, read by hand).
+    nps = REPO_ROOT / "tests/data/tools/google_forms_nps.csv"
+    preview = import_evaluations(session, data=nps.read_bytes(), filename="g.csv", module_id=module.id, dry_run=True)
+    warned = [warning for warning in preview.warnings if "belongs to this module" in warning]
+    assert len(warned) == 1 and "submitted between 12 Apr 2019 and 13 Apr 2019, but" in warned[0], warned
     # Late online submissions, within weeks of the module, are usual: no warning.
     module.start_date, module.end_date = date(2019, 3, 11), date(2019, 3, 15)
     preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)

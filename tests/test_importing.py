@@ -412,6 +412,9 @@ def test_reimporting_the_same_file_adds_no_duplicates(sqlite_engine: Engine) -> 
     for path in (REGISTRATIONS, ATTENDANCE):
         plan, result = run_import(sqlite_engine, path.read_bytes(), path.name)
         assert plan.previous_batches and result.created == 0 and result.participations == 0
+        # Named as the page's Past imports names it ("Import N"), not by the table's word "batch".
+        said = f"This file was imported before (import {plan.previous_batches[-1]} under Past imports)"
+        assert any(warning.startswith(said) for warning in plan.warnings), plan.warnings
     assert (count(sqlite_engine, Person), count(sqlite_engine, Participation)) == (people, takes)
     assert count(sqlite_engine, AttendanceDay) == days
 
@@ -988,3 +991,70 @@ def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str)
     assert any(info.value == "This looks like a Zoom export." for info in app.info)
     tool = next(box for box in app.selectbox if box.key and box.key.startswith("tool_"))
     assert tool.value == "Zoom" and "none (a list typed by hand)" in tool.options
+
+
+def test_page_says_the_tools_note_once_and_an_before_a_vowel(cli_db: str) -> None:
+    """Seen as a first user: the Zoom note on who counts as attended was shown twice (a caption under the tool and
+    a warning over the preview), and "a Eventbrite export", "a organisation type" read wrongly."""
+    from tests.apptest_support import shown_text
+
+    tools = REPO_ROOT / "tests/data/tools/participants"
+    app = page_with_upload("zoom.csv", (tools / "zoom_meeting_participants.csv").read_bytes())
+    assert not app.exception, app.exception
+    shown = [shown_text(element.value) for element in [*app.caption, *app.warning, *app.info]]
+    assert sum("In Waiting Room: Yes" in text for text in shown) == 1, shown
+    app = page_with_upload("eventbrite.csv", (tools / "eventbrite_attendee_report.csv").read_bytes())
+    assert [info.value for info in app.info if "looks like" in info.value] == ["This looks like an Eventbrite export."]
+    shown = [shown_text(element.value) for element in [*app.caption, *app.warning]]
+    assert sum("Attendee Status is read as attendance" in text for text in shown) == 1, shown
+    app = page_with_upload("partner.csv", (tools / "partner_list_unknown_types.csv").read_bytes())
+    warnings = [shown_text(warning.value) for warning in app.warning]
+    assert any("Not recognised as an organisation type" in warning for warning in warnings), warnings
+    assert not any("as a organisation" in warning for warning in warnings)
+
+
+def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_stored(cli_db: str) -> None:
+    """Seen as a first user: the preview showed neither how a partner's organisation types were read ("Lawyers
+    network") nor who counts as attended (Eventbrite's Attendee Status), so neither could be checked before
+    importing. Expected values by hand from the fixtures."""
+    tools = REPO_ROOT / "tests/data/tools/participants"
+
+    def preview(app) -> pd.DataFrame:
+        return next(frame.value for frame in app.dataframe if "status" in frame.value.columns)
+
+    app = page_with_upload("partner.csv", (tools / "partner_list_unknown_types.csv").read_bytes())
+    assert not app.exception, app.exception
+    rows = preview(app)
+    assert dict(zip(rows["name"], rows["organisation type"], strict=True)) == {
+        "Arif Hossain": "lawyers/bar",  # "Lawyers network"
+        "Grace Ofori": "faith-based",  # "Faith-based group"
+        "Tomas Reyes": "not recorded",  # "Sports club"
+        "Chen Wei": "not recorded",  # "Sports club"
+        "Kamal Silva": "not recorded",  # "migrant workers union", until the user maps it
+    }
+    assert "attended" not in rows.columns  # a partner's list says nothing of attendance
+    app = page_with_upload("eventbrite.csv", (tools / "eventbrite_attendee_report.csv").read_bytes())
+    rows = preview(app)
+    assert dict(zip(rows["name"], rows["attended"], strict=True)) == {
+        "Thida Win": "attended",  # Checked In
+        "Somchai Prasert": "registered, did not attend",  # Attending
+        "Dewi Lestari": "attended",  # Checked In
+    }
+
+
+def test_page_words_for_eventbrite_statuses(cli_db: str) -> None:
+    """Seen as a first user: Eventbrite's list was "detected because ... those marked No are recorded as registered",
+    but Eventbrite writes Checked In / Attending, never No; and "stops its row" did not say what happens."""
+    from tests.apptest_support import shown_text
+
+    eventbrite = (REPO_ROOT / "tests/data/tools/participants/eventbrite_attendee_report.csv").read_bytes()
+    app = page_with_upload("eventbrite.csv", eventbrite)
+    captions = [shown_text(caption.value) for caption in app.caption]
+    detected = next(text for text in captions if text.startswith("Detected as a participant list"))
+    assert "those it does not mark as attended are recorded as registered" in detected and "marked No" not in detected
+    # A cancelled ticket ("Not Attending") is an error on its row, as the note says; the other two rows are valid.
+    cancelled = eventbrite.replace(b"USD,0,0,0,0,Attending,", b"USD,0,0,0,0,Not Attending,")
+    assert cancelled != eventbrite
+    app = page_with_upload("eventbrite.csv", cancelled)
+    assert any("is an error on its row, to correct before importing" in shown_text(w.value) for w in app.warning)
+    assert metrics(app)["Rows with errors"] == "1" and metrics(app)["New people"] == "2"

@@ -129,3 +129,33 @@ def test_cli_column_option_and_its_errors(cli_db: str, tmp_path: Path, capsys) -
         error = capsys.readouterr().err
         assert code == 2 and message in error and error.count("\n") == 1
     assert _counts(cli_db) == before
+
+
+def test_the_preview_shows_the_sessions_as_read_and_each_column_in_words(session: Session) -> None:
+    """Seen as a first user: the Agenda page's preview gave only counts and field names ("start" for a Time column
+    of ranges), so whether "14h30 - 16h00" was read as 14:30-16:00 could not be checked before importing."""
+    from programme.web.agenda_import import RANGE_WORDS, role_words
+
+    module = make_module(session, code="AG4", sessions=[])
+    data = _xlsx(REAL_AGENDA)
+    report = import_agenda(session, data=data, filename="programme.xlsx", module_id=module.id, dry_run=True, by=None)
+    assert not report.written and _agenda(session, module.id) == []
+    table = report.sessions_table()
+    # By hand from REAL_AGENDA (EXPECTED): the times as read, as HH:MM.
+    assert table[["day", "start", "end", "session"]].values.tolist() == [
+        [1, "09:00", "10:30", "Opening and expectations"],
+        [1, "10:30", "10:45", "Coffee break"],
+        [1, "10:45", "12:30", "The UN treaty bodies"],
+        [1, "12:30", "13:30", "Lunch"],
+        [1, "14:30", "16:00", "Role play: lobbying a labour attaché"],
+        [2, "09:00", "10:30", "Working with the media"],
+        [2, "14:00", "17:00", "Visit to the EU Delegation"],
+    ]
+    assert table["row"].tolist() == [6, 7, 8, 9, 10, 12, 13]  # the spreadsheet's rows, below 3 title rows + header
+    assert table["facilitators"].tolist()[2] == "Ana Thapa; Dev Putra"
+    words = dict(role_words(report.columns).values.tolist())
+    assert words["Time"] == RANGE_WORDS and "9:00 AM - 10:30 AM" in RANGE_WORDS
+    assert words["Session"] == "the session's title" and words["Facilitator"] == "the facilitators"
+    # With an End column beside it, the start column is just the start.
+    separate = [{"header": "From", "role": "start"}, {"header": "To", "role": "end"}]
+    assert role_words(separate)["read as"].tolist() == ["the start time", "the end time"]

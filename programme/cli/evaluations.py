@@ -8,6 +8,7 @@ from pathlib import Path
 from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
+from programme.core.words import a_or_an
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
 from programme.intake.tools import PROFILES
@@ -86,7 +87,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 def _print_import(result) -> None:
     if result.tool:
-        print(f"This looks like a {result.tool} export.")
+        print(f"This looks like {a_or_an(result.tool)} export.")
     for error in result.errors[:ERRORS_SHOWN]:
         print(f"Row {error.row}, column '{error.column}': {error.message}")
     if len(result.errors) > ERRORS_SHOWN:

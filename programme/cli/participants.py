@@ -9,6 +9,7 @@ from programme.access.accounts import SignedIn
 from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
+from programme.core.words import a_or_an
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
 from programme.importing.columns import FIELD_LABELS
@@ -131,7 +132,7 @@ def run_import(args: argparse.Namespace) -> int:
 def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
     print(f"{report['file']}: sheet '{report['sheet']}', header on row {report['header_row']}, {report['rows']} rows.")
     if plan.mapping.tool:
-        print(f"This looks like a {plan.mapping.tool} export (choose another with --tool).")
+        print(f"This looks like {a_or_an(plan.mapping.tool)} export (choose another with --tool).")
     kind = plan.list_kind
     detected = "" if kind != plan.detected_kind else " (detected; choose another with --list)"
     print(f"{LIST_KIND_LABELS[kind]}{detected}: {LIST_KIND_EFFECTS[kind]}.")

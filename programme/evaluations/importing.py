@@ -330,8 +330,11 @@ def _other_module_signs(module: Module, rows: list[ParsedRow]) -> list[str]:
     outside = sum(1 for day in dates if not earliest <= day <= latest)
     if outside * 2 <= len(dates):
         return []
+    when = (
+        f"on {dates[0]:%d %b %Y}" if dates[0] == dates[-1] else f"between {dates[0]:%d %b %Y} and {dates[-1]:%d %b %Y}"
+    )
     return [
-        f"{outside} of {len(dates)} responses were submitted between {dates[0]:%d %b %Y} and {dates[-1]:%d %b %Y}, "
+        f"{outside} of {len(dates)} responses were submitted {when}, "
         f"but this module ran {module.start_date:%d %b %Y} – {module.end_date:%d %b %Y}. "
         "Check that this export belongs to this module."
     ]

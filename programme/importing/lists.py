@@ -86,8 +86,8 @@ def why_detected(kind: ListKind, columns: Sequence[str], mapping: ColumnMapping)
         return f"it has day columns ({', '.join(names[:3])}{'…' if len(names) > 3 else ''})"
     if kind == ListKind.PARTICIPANTS and "attended" in mapping.fields:
         return (
-            f"its column '{mapping.fields['attended']}' says who attended: those marked No are recorded as "
-            "registered, not as having attended"
+            f"its column '{mapping.fields['attended']}' says who attended: those it does not mark as "
+            "attended are recorded as registered, not as having attended"
         )
     hints = registration_hints(columns)
     if kind == ListKind.REGISTRATION and hints:

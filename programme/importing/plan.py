@@ -250,7 +250,7 @@ def build_plan(
     )
     if plan.previous_batches:
         plan.warn(
-            f"This file was imported before (batch {plan.previous_batches[-1]}); "
+            f"This file was imported before (import {plan.previous_batches[-1]} under Past imports); "
             "people already imported are matched, not added again."
         )
     return plan

@@ -8,13 +8,24 @@ from programme.importing.plan import ImportPlan
 from programme.people.countries import country_name
 
 PREVIEW_COLUMNS = ["row", "status", "name", "nationality", "e-mail", "organisation", "match", "errors"]
+ATTENDED_WORDS = {True: "attended", False: "registered, did not attend"}
 
 
 def preview_rows(plan: ImportPlan, *, limit: int | None = None) -> pd.DataFrame:
     """Return the plan's first `limit` rows (all when None): status, what the sheet says, whom it matches, errors.
 
     Nationality by country name; "match" names the person recorded and why, or the earlier row of the same person.
+    When the list has them, "organisation type" shows each value as it will be stored (a partner's "Lawyers network"
+    as lawyers/bar, an unknown one as not recorded) and "attended" what the tool's column says (Zoom's Attended,
+    Eventbrite's Attendee Status).
     """
+    with_type = "org_type" in plan.mapping.fields
+    with_attended = any(planned.person.attended is not None for planned in plan.rows)
+    columns = list(PREVIEW_COLUMNS)
+    if with_type:
+        columns.insert(columns.index("organisation") + 1, "organisation type")
+    if with_attended:
+        columns.insert(columns.index("match"), "attended")
     records = []
     for planned in plan.rows[:limit]:
         person = planned.person
@@ -33,9 +44,11 @@ def preview_rows(plan: ImportPlan, *, limit: int | None = None) -> pd.DataFrame:
                 "organisation": person.organisation or "",
                 "match": match,
                 "errors": "; ".join(f"{e.column}: {e.message}" for e in person.errors),
+                "organisation type": person.org_type.value if person.org_type else "not recorded",
+                "attended": ATTENDED_WORDS.get(person.attended, ""),
             }
         )
-    return pd.DataFrame(records, columns=PREVIEW_COLUMNS)
+    return pd.DataFrame(records, columns=columns)
 
 
 def probable_pairs(plan: ImportPlan) -> pd.DataFrame:

@@ -130,7 +130,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         values={"attended": {"checked in": True, "attending": False}},
         note=(
             "Attendee Status is read as attendance: Checked In attended, Attending registered only; any other status "
-            "(Not Attending, Refunded...) stops its row."
+            "(Not Attending, Refunded...) is an error on its row, to correct before importing."
         ),
     ),
     ToolProfile(

@@ -15,6 +15,7 @@ from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
 
+from programme.core.words import a_or_an
 from programme.people.names import fold
 
 T = TypeVar("T")
@@ -103,6 +104,6 @@ class UnknownValues:
             f"'{text}' ({count} {'row' if count == 1 else 'rows'})" for text, count in self.counts.items()
         )
         return (
-            f"Not recognised as a {self.what}, so stored as not recorded (the people are imported): {listed}. "
+            f"Not recognised as {a_or_an(self.what)}, so stored as not recorded (the people are imported): {listed}. "
             f"Correct the {self.what} in the sheet, or on the person's page after importing."
         )

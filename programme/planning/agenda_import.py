@@ -6,9 +6,10 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
@@ -62,6 +63,27 @@ class AgendaImportReport(IntakeReport):
     people_created: int = 0
     people_matched: int = 0
     sheet: str = ""
+    planned: list[PlannedSession] = field(default_factory=list)  # the sessions read, for the preview
+
+    def sessions_table(self) -> pd.DataFrame:
+        """Return the sessions read from the sheet as the preview shows them: the sheet's row, the day, the times
+        as read (so "2:30 PM" or "14h30" can be checked before importing), the title, the method and the people."""
+        return pd.DataFrame(
+            [
+                {
+                    "row": item.row,
+                    "day": item.day,
+                    "start": f"{item.start:%H:%M}",
+                    "end": f"{item.end:%H:%M}",
+                    "session": item.title,
+                    "method": item.method,
+                    "facilitators": "; ".join(item.facilitators),
+                    "topics": "; ".join(item.topics),
+                }
+                for item in self.planned
+            ],
+            columns=["row", "day", "start", "end", "session", "method", "facilitators", "topics"],
+        )
 
     def as_json(self) -> dict:
         """Return the report as the CLI's --json object."""
@@ -115,7 +137,7 @@ def import_agenda(
     fields = {column: name for name, column in mapping.items()}
     report.columns = [{"header": column, "role": fields.get(column, "not used")} for column in table.columns]
     planned = _read_rows(table, mapping, module, report, own_methods(session))
-    report.sessions = len(planned)
+    report.sessions, report.planned = len(planned), planned
     finder = PeopleFinder(session)
     names = {name_key(n): n for item in planned for n in item.people}
     known = {key for key, name in names.items() if finder.find(name) is not None}

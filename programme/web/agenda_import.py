@@ -17,6 +17,41 @@ from programme.web.display import md_text
 
 AS_DETECTED = "as detected"
 NOT_USED = "not used"
+# Each field in the user's words (the CLI's --json keeps the field names).
+ROLE_WORDS = {
+    "day": "the day (a number or a date)",
+    "start": "the start time",
+    "end": "the end time",
+    "title": "the session's title",
+    "method": "the method (plenary, group work...)",
+    "facilitator": "the facilitators",
+    "resource_person": "the resource persons",
+    "topics": "the topics",
+    "room": "the room",
+    "notes": "notes",
+    "materials_url": "a link to the materials",
+    NOT_USED: "not used",
+    AS_DETECTED: "as detected",
+}
+RANGE_WORDS = "the start and end times (a range such as 9:00 AM - 10:30 AM)"
+
+
+def role_words(columns: list[dict[str, str]]) -> pd.DataFrame:
+    """Return each column and what it is read as, in words; a start column with no end column beside it holds
+    time ranges ("9:00 AM - 10:30 AM", "14h30 - 16h00") and says so."""
+    has_end = any(item["role"] == "end" for item in columns)
+    return pd.DataFrame(
+        [
+            {
+                "column": item["header"],
+                "read as": RANGE_WORDS
+                if item["role"] == "start" and not has_end
+                else ROLE_WORDS.get(item["role"], item["role"]),
+            }
+            for item in columns
+        ],
+        columns=["column", "read as"],
+    )
 
 
 def _roles(preview: AgendaImportReport, digest: str) -> dict[str, str | None]:
@@ -25,8 +60,8 @@ def _roles(preview: AgendaImportReport, digest: str) -> dict[str, str | None]:
     with st.expander("Change what a column is read as"):
         column = st.selectbox("Column", headers, key=f"agenda_role_column_{digest}")
         current = next(item["role"] for item in preview.columns if item["header"] == column)
-        st.selectbox(f"Read as (detected: {current})", [AS_DETECTED, *AGENDA_SYNONYMS, NOT_USED],
-                     key=f"agenda_role_{digest}_{column}")  # fmt: skip
+        st.selectbox(f"Read as (detected: {ROLE_WORDS.get(current, current)})", [AS_DETECTED, *AGENDA_SYNONYMS, NOT_USED],
+                     format_func=lambda role: ROLE_WORDS.get(role, role), key=f"agenda_role_{digest}_{column}")  # fmt: skip
     chosen: dict[str, str | None] = {}
     detected = {item["header"]: item["role"] for item in preview.columns}
     for header in headers:
@@ -61,8 +96,11 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
     counts[0].metric("Sessions", preview.sessions)
     counts[1].metric("New", preview.created)
     counts[2].metric("Already on the agenda (updated)", preview.updated)
-    st.caption(f"Sheet '{preview.sheet}': each column and what it is read as.")
-    st.dataframe(pd.DataFrame(preview.columns, columns=["header", "role"]), hide_index=True)
+    st.caption(md_text(f"Sheet '{preview.sheet}': each column and what it is read as."))
+    st.dataframe(role_words(preview.columns), hide_index=True)
+    if preview.planned:
+        st.caption("The sessions as read (check the times before importing):")
+        st.dataframe(preview.sessions_table(), hide_index=True, width="stretch")
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:

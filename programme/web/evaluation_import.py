@@ -7,6 +7,7 @@ import hashlib
 
 import streamlit as st
 
+from programme.core.words import a_or_an
 from programme.evaluations import EvaluationImport, apply_evaluations, plan_evaluations
 from programme.evaluations.columns import COLUMN_ROLES
 from programme.evaluations.scales import SCALE_SIZE
@@ -29,6 +30,15 @@ ROLE_WORDS = {
 }
 
 
+# Every column of the export shown (not ten and a scroll bar), and the kind and session beside the long "becomes".
+COLUMNS_TABLE_WIDTHS = {
+    "column": st.column_config.TextColumn("column", width="medium"),
+    "becomes": st.column_config.TextColumn("becomes", width="large"),
+    "kind": st.column_config.TextColumn("kind", width="small"),
+    "session": st.column_config.TextColumn("session", width="medium"),
+}
+
+
 def remember_export(key: str) -> None:
     """Keep the uploaded export's bytes in session state (and forget them when the file is removed)."""
     uploaded = st.session_state.get(key)
@@ -41,7 +51,7 @@ def remember_export(key: str) -> None:
 def choose_tool(detected: str | None, digest: str) -> str | None:
     """Say which tool the export looks like and let the user name another; return the --tool equivalent."""
     if detected:
-        st.info(f"This looks like a {detected} export.")
+        st.info(f"This looks like {a_or_an(detected)} export.")
     options = [detected or NO_TOOL, *[tool.name for tool in TOOL_PROFILES if tool.name != detected]]
     if detected:
         options.append(NO_TOOL)
@@ -95,7 +105,8 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
             labels = order_labels(preview.unknown_labels, digest) or labels
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
-        table.dataframe(preview.columns_table(), hide_index=True, width="stretch")
+        table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
+                        column_config=COLUMNS_TABLE_WIDTHS)  # fmt: skip
     return preview, roles, labels
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from programme.core.words import a_or_an
 from programme.courses.lookup import module_ref
 from programme.importing import (
     FIELD_LABELS,
@@ -88,7 +89,7 @@ def choose_tool(table: SheetTable, digest: str) -> str | None:
     """Show the tool recognised and let the user name another (or none); return the tool to read the list as."""
     detected = detect_columns(table).tool
     if detected:
-        st.info(f"This looks like a {detected} export.")
+        st.info(f"This looks like {a_or_an(detected)} export.")
     options = [detected or NONE_TOOL, *[name for name in TOOL_NAMES if name != detected]]
     if detected:
         options.append(NONE_TOOL)
@@ -108,8 +109,7 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
     detected = detect_columns(table, tool=tool)
     if detected.tool and detected.ignored:
         st.caption("The tool's own columns, not read: " + ", ".join(detected.ignored) + ".")
-    for note in detected.notes:
-        st.caption(note)
+    # The tool's notes (who counts as attended...) are among the plan's warnings, shown once with the preview.
     options = [NOT_USED, *table.columns]
     with st.expander("Columns: which column holds what (detected; change if wrong)", expanded=not detected.has_name()):
         fields: dict[str, str] = {}
