@@ -44,6 +44,7 @@ from programme.importing.validate import PersonRow, validate_rows
 from programme.models import (
     AttendanceDay,
     AuditEntry,
+    DataVersion,
     Gender,
     ImportBatch,
     ImportUpdate,
@@ -53,6 +54,7 @@ from programme.models import (
     Person,
 )
 from programme.sheets import SheetTable
+from programme.summaries import PEOPLE_SCOPE
 
 # Copies of ../shared/samples/ (realistic messy files from the users), so that a clean clone tests them.
 SAMPLES = REPO_ROOT / "tests" / "data"
@@ -566,6 +568,22 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(both_engine, data, "b.csv")
     assert [count(both_engine, table) for table in tables] == before
+
+
+def test_an_import_moves_its_modules_figures_and_the_peoples_at_its_commit(both_engine: Engine) -> None:
+    # The import writes with Core statements, which the summaries' upkeep cannot see: it says what it touched.
+    with session_scope(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+    before = versions(both_engine)
+    run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,NP\nAna Lim,MY\n"), "a.csv")
+    after = versions(both_engine)
+    assert after.get(f"module:{module_id}", 0) == before.get(f"module:{module_id}", 0) + 1
+    assert after.get(PEOPLE_SCOPE, 0) == before.get(PEOPLE_SCOPE, 0) + 1
+
+
+def versions(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(sa.select(DataVersion.scope, DataVersion.version)).all())
 
 
 SEARCH_ENTRIES = """
