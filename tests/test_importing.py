@@ -1006,3 +1006,30 @@ def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str)
     assert any(info.value == "This looks like a Zoom export." for info in app.info)
     tool = next(box for box in app.selectbox if box.key and box.key.startswith("tool_"))
     assert tool.value == "Zoom" and "none (a list typed by hand)" in tool.options
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="aZ0.+-/ @;,'<>()é:", max_size=20),
+            st.from_regex(r"\+[0-9 ./-]{5,20}", fullmatch=True),
+            st.from_regex(r"[A-Za-z0-9.'_-]{1,8}@[a-z0-9-]{1,8}\.[A-Za-z]{1,4}", fullmatch=True),
+        ),
+        max_size=30,
+    )
+)
+def test_a_column_read_at_once_gives_what_each_cell_read_alone_gives(texts: list[str]) -> None:
+    # The whole-column readings (Arrow) answer only for the cells they are sure of: the same value as cell by cell.
+    for text, plain, international in zip(
+        texts, normalise.plain_emails(texts), normalise.international_phones(texts), strict=True
+    ):
+        if plain is not None:
+            assert plain == normalise.email(text)
+        if international is not None:
+            assert international == normalise.phone_reading(text)
+    assert normalise.blanks(texts) == [normalise.is_blank(text) for text in texts]
+    plain_cases = ["p1@example.org", "ANA.LIM.7@EXAMPLE.ORG", "a/b@x.org", "<a@b.org>", "'a@b.org'", "x"]
+    assert normalise.plain_emails(plain_cases) == ["p1@example.org", "ana.lim.7@example.org", None, None, None, None]
+    phone_cases = ["+60 123 456 789", "+60 (1) 234 5678", "+1 23", "0123456789", "+60.123-456/789"]
+    assert normalise.international_phones(phone_cases) == ["+60123456789", None, None, None, "+60123456789"]

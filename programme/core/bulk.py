@@ -84,6 +84,8 @@ def execute_in_order(session: Session, sql: str, parameters: Mapping[str, Any] |
 
 
 _WRITER = "programme.bulk.writer"
+# Writes queued at most before the caller waits for the thread.
+WRITES_AHEAD = 8
 
 
 class _Writer:
@@ -95,7 +97,8 @@ class _Writer:
     """
 
     def __init__(self) -> None:
-        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue()
+        # Bounded: a caller preparing rows faster than the database writes them waits, rather than holding them all.
+        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=WRITES_AHEAD)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, name="bulk-writes", daemon=True)
         self.thread.start()
