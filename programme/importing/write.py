@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -273,8 +273,11 @@ class _Organisations:
 
 def _offered(targets: list[_Target], name: str) -> list[Any]:
     """Return target.first(name) for each target, reading a one-row person's row directly."""
-    read = attrgetter(name)
-    values = [read(target.rows[0]) if len(target.rows) == 1 else target.first(name) for target in targets]
+    rows = list(map(attrgetter("rows"), targets))
+    values = list(map(attrgetter(name), map(itemgetter(0), rows)))  # each person's first row, at C speed
+    for position, count in enumerate(map(len, rows)):
+        if count > 1:  # a person on several rows: the first of them that gives the field
+            values[position] = targets[position].first(name)
     return [None if value == "" else value for value in values]
 
 
