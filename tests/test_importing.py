@@ -581,6 +581,18 @@ def test_an_import_moves_its_modules_figures_and_the_peoples_at_its_commit(both_
     assert after.get(PEOPLE_SCOPE, 0) == before.get(PEOPLE_SCOPE, 0) + 1
 
 
+def test_undoing_an_import_moves_its_modules_figures_and_the_peoples_at_its_commit(both_engine: Engine) -> None:
+    _, result = run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,NP\nAna Lim,MY\n"), "a.csv")
+    with session_scope(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+    before = versions(both_engine)
+    with session_scope(both_engine) as session:
+        assert undo_batch(session, batch_id=result.batch_id, username="tester")["people_removed"] == 2
+    after = versions(both_engine)
+    assert after.get(f"module:{module_id}", 0) == before.get(f"module:{module_id}", 0) + 1
+    assert after.get(PEOPLE_SCOPE, 0) == before.get(PEOPLE_SCOPE, 0) + 1
+
+
 def versions(engine: Engine) -> dict[str, int]:
     with engine.connect() as connection:
         return dict(connection.execute(sa.select(DataVersion.scope, DataVersion.version)).all())
