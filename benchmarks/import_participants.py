@@ -1,8 +1,8 @@
 """Benchmark: end-to-end import of a generated 50,000-row sheet vs a bare pandas + calamine read of it.
 
 python benchmarks/import_participants.py [ROWS] [--url postgresql://.../EMPTY_DB]
-    (prints both times and their ratio; goal: at most 2.0). Imports into a fresh SQLite file, or into the
-    empty database at --url.
+    (prints both times and their ratio; goal: at most 3.0 on SQLite, 4.0 on PostgreSQL). Imports into a fresh
+    SQLite file, or into the empty database at --url.
 
 On SQLite it then measures the floor no import of this sheet can go below: the workbook's parse alone
 (calamine, which every later step needs) plus the database's work alone for the rows the import wrote
@@ -38,6 +38,8 @@ from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
 
 ROWS = 50_000
+# The import's time at most this many times the bare read's (issue 19), by database.
+GOALS = {"sqlite": 3.0, "postgresql": 4.0}
 SEED = 50
 GIVEN = ["Maria", "Ana", "Ram", "Sita", "Nguyen", "Siti", "Kamal", "Joy", "Aung", "Dewi", "Rina", "Jose", "Lina"]
 FAMILY = ["Santos", "Rai", "Gurung", "Tran", "Rahman", "Lim", "Reyes", "Perera", "Hossain", "Win", "Sari"]
@@ -181,7 +183,8 @@ def main() -> None:
             f"end-to-end import into a fresh {dialect} database: {import_seconds:.2f} s, "
             f"cpu of this process {import_cpu:.2f} s {counts}"
         )
-        print(f"ratio: {import_seconds / read_seconds:.2f}, cpu {import_cpu / read_cpu:.2f} (goal: at most 2.0)")
+        goal = GOALS.get(dialect, GOALS["sqlite"])
+        print(f"ratio: {import_seconds / read_seconds:.2f}, cpu {import_cpu / read_cpu:.2f} (goal: at most {goal:.1f})")
         if args.url:
             return
         parse = parse_seconds(sheet)

@@ -44,6 +44,7 @@ from programme.importing.validate import PersonRow, validate_rows
 from programme.models import (
     AttendanceDay,
     AuditEntry,
+    DataVersion,
     Gender,
     ImportBatch,
     ImportUpdate,
@@ -53,6 +54,7 @@ from programme.models import (
     Person,
 )
 from programme.sheets import SheetTable
+from programme.summaries import PEOPLE_SCOPE
 
 # Copies of ../shared/samples/ (realistic messy files from the users), so that a clean clone tests them.
 SAMPLES = REPO_ROOT / "tests" / "data"
@@ -571,6 +573,34 @@ def test_a_failure_mid_import_leaves_the_database_unchanged(
     assert [count(both_engine, table) for table in tables] == before
 
 
+def test_an_import_moves_its_modules_figures_and_the_peoples_at_its_commit(both_engine: Engine) -> None:
+    # The import writes with Core statements, which the summaries' upkeep cannot see: it says what it touched.
+    with session_scope(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+    before = versions(both_engine)
+    run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,NP\nAna Lim,MY\n"), "a.csv")
+    after = versions(both_engine)
+    assert after.get(f"module:{module_id}", 0) == before.get(f"module:{module_id}", 0) + 1
+    assert after.get(PEOPLE_SCOPE, 0) == before.get(PEOPLE_SCOPE, 0) + 1
+
+
+def test_undoing_an_import_moves_its_modules_figures_and_the_peoples_at_its_commit(both_engine: Engine) -> None:
+    _, result = run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,NP\nAna Lim,MY\n"), "a.csv")
+    with session_scope(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+    before = versions(both_engine)
+    with session_scope(both_engine) as session:
+        assert undo_batch(session, batch_id=result.batch_id, username="tester")["people_removed"] == 2
+    after = versions(both_engine)
+    assert after.get(f"module:{module_id}", 0) == before.get(f"module:{module_id}", 0) + 1
+    assert after.get(PEOPLE_SCOPE, 0) == before.get(PEOPLE_SCOPE, 0) + 1
+
+
+def versions(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return dict(connection.execute(sa.select(DataVersion.scope, DataVersion.version)).all())
+
+
 SEARCH_ENTRIES = """
     SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes
     FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id ORDER BY p.id
@@ -1058,3 +1088,30 @@ def test_page_words_for_eventbrite_statuses(cli_db: str) -> None:
     app = page_with_upload("eventbrite.csv", cancelled)
     assert any("is an error on its row, to correct before importing" in shown_text(w.value) for w in app.warning)
     assert metrics(app)["Rows with errors"] == "1" and metrics(app)["New people"] == "2"
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet="aZ0.+-/ @;,'<>()é:", max_size=20),
+            st.from_regex(r"\+[0-9 ./-]{5,20}", fullmatch=True),
+            st.from_regex(r"[A-Za-z0-9.'_-]{1,8}@[a-z0-9-]{1,8}\.[A-Za-z]{1,4}", fullmatch=True),
+        ),
+        max_size=30,
+    )
+)
+def test_a_column_read_at_once_gives_what_each_cell_read_alone_gives(texts: list[str]) -> None:
+    # The whole-column readings (Arrow) answer only for the cells they are sure of: the same value as cell by cell.
+    for text, plain, international in zip(
+        texts, normalise.plain_emails(texts), normalise.international_phones(texts), strict=True
+    ):
+        if plain is not None:
+            assert plain == normalise.email(text)
+        if international is not None:
+            assert international == normalise.phone_reading(text)
+    assert normalise.blanks(texts) == [normalise.is_blank(text) for text in texts]
+    plain_cases = ["p1@example.org", "ANA.LIM.7@EXAMPLE.ORG", "a/b@x.org", "<a@b.org>", "'a@b.org'", "x"]
+    assert normalise.plain_emails(plain_cases) == ["p1@example.org", "ana.lim.7@example.org", None, None, None, None]
+    phone_cases = ["+60 123 456 789", "+60 (1) 234 5678", "+1 23", "0123456789", "+60.123-456/789"]
+    assert normalise.international_phones(phone_cases) == ["+60123456789", None, None, None, "+60123456789"]

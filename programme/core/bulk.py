@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 import itertools
+import queue
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -50,11 +52,120 @@ def write_columns(session: Session, table_name: str, columns: Mapping[str, Seque
         varying = {
             name: _prepare(table.c[name], values, dialect) for name, values in columns.items() if name not in constants
         }
-        _insert_values(raw, table_name, list(columns), constants, varying, count)
+        _run(session, lambda: _insert_values(raw, table_name, list(columns), constants, varying, count))
     else:
         prepared = [_prepare(table.c[name], values, dialect, count) for name, values in columns.items()]
-        _copy(raw, table_name, list(columns), zip(*prepared, strict=True))
+        _run(session, lambda: _copy(raw, table_name, list(columns), zip(*prepared, strict=True)))
     return count
+
+
+def execute_in_order(session: Session, sql: str, parameters: Mapping[str, Any] | None = None) -> None:
+    """Execute a statement of our own (no input in its text) after the bulk writes sent before it.
+
+    Within background_writes it joins the queue of writes (the caller does not wait for it); otherwise it runs now.
+    """
+    connection = session.connection()
+    if _WRITER not in session.info:
+        connection.execute(sa.text(sql), dict(parameters or {}))
+        return
+    raw = connection.connection.driver_connection
+
+    def run() -> None:
+        cursor = raw.cursor()
+        try:
+            if connection.dialect.name == "sqlite":
+                cursor.execute(sql, dict(parameters or {}))
+            else:  # psycopg's named parameters
+                cursor.execute(sa.text(sql).compile(dialect=connection.dialect).string, dict(parameters or {}))
+        finally:
+            cursor.close()
+
+    _run(session, run)
+
+
+_WRITER = "programme.bulk.writer"
+# Writes queued at most before the caller waits for the thread.
+WRITES_AHEAD = 8
+
+
+class _Writer:
+    """A second thread running a transaction's bulk writes in order, while the caller prepares the next rows.
+
+    The database does its work (SQLite's inserts and index updates, PostgreSQL's COPY and its triggers) without
+    holding Python's lock, so on two cores it overlaps the caller's Python. The connection is used by one thread at
+    a time: every other statement of the session waits until the queued writes are done (see background_writes).
+    """
+
+    def __init__(self) -> None:
+        # Bounded: a caller preparing rows faster than the database writes them waits, rather than holding them all.
+        self.jobs: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=WRITES_AHEAD)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="bulk-writes", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while True:
+            job = self.jobs.get()
+            try:
+                if job is None:
+                    return
+                if self.error is None:  # after a failure the rest is skipped; the caller rolls back
+                    job()
+            except BaseException as error:  # noqa: BLE001 - handed to the caller's thread by wait()
+                self.error = error
+            finally:
+                self.jobs.task_done()
+
+    def wait(self) -> None:
+        """Return when every queued write is done; raise the first write's error in the caller's thread."""
+        self.jobs.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+
+def _run(session: Session, job: Callable[[], None]) -> None:
+    writer = session.info.get(_WRITER)
+    if writer is None:
+        job()
+    else:
+        writer.jobs.put(job)
+
+
+@contextmanager
+def background_writes(session: Session) -> Iterator[None]:
+    """Run write_columns (and execute_in_order) on a second thread inside the block; wait for them at its end.
+
+    Any other statement the session sends in the block first waits for the writes queued before it, so reads see
+    them and the connection is never used by two threads at once. A failed write raises its error at that wait (or
+    at the block's end), and the writes queued after it are not run: the caller's transaction is to be rolled back.
+    Values handed to write_columns must not change afterwards (they are read by the other thread).
+    """
+    connection = session.connection()
+    if _WRITER in session.info:  # already inside one
+        yield
+        return
+    writer = _Writer()
+
+    def wait_first(*_args: Any) -> None:
+        writer.wait()
+
+    session.info[_WRITER] = writer
+    sa.event.listen(connection, "before_cursor_execute", wait_first)
+    try:
+        yield
+        writer.wait()
+    finally:
+        sa.event.remove(connection, "before_cursor_execute", wait_first)
+        session.info.pop(_WRITER, None)
+        try:
+            writer.wait()  # after a failure in the block: let the thread finish before the rollback
+        except BaseException:  # noqa: BLE001 - the block's own error is the one raised
+            pass
+        writer.stop()
 
 
 _VARYING = object()

@@ -16,6 +16,8 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.bulk import execute_in_order
+
 TRIGGER = "person_search_ai"
 # The trigger as migration 0002 creates it, whitespace aside.
 EXPECTED_TRIGGER = (
@@ -62,7 +64,8 @@ def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[No
     try:
         yield
         bounds = {"first": person_ids[0], "last": person_ids[-1]}
-        connection.execute(sa.text(REMOVE_RANGE), bounds)
-        connection.execute(sa.text(ENTRIES_RANGE), bounds)
+        # In order after the people's writes (which may still be running: programme.core.bulk.background_writes).
+        execute_in_order(session, REMOVE_RANGE, bounds)
+        execute_in_order(session, ENTRIES_RANGE, bounds)
     finally:
-        connection.exec_driver_sql(sql)
+        execute_in_order(session, sql)

@@ -9,7 +9,7 @@ from typing import Any
 
 from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
-from programme.importing.normalise import CellError, UnknownValue, clean, is_blank
+from programme.importing.normalise import CellError, UnknownValue, blanks, clean
 from programme.importing.vocabulary import UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
@@ -113,13 +113,13 @@ def validate_rows(
             if found is not None and found.counts and unknown is not None:
                 unknown.append(found)
     if "email" in cells:
-        _read_column(people, mapping, "email", kept("email"), normalise.email)
+        _read_emails(people, mapping, kept("email"))
     if "phone" in cells:
         _read_phones(people, mapping, kept("phone"))
     # A field without a column keeps PersonRow's default: None (organisation key: "").
     if "organisation" in cells:
         organisations = kept("organisation")
-        blank = _each_distinct(organisations, is_blank)
+        blank = blanks(organisations)
         keys = _each_distinct(organisations, fold)
         for person, text, is_blank_text, key in zip(people, organisations, blank, keys, strict=True):
             person.organisation = None if is_blank_text else text
@@ -127,7 +127,7 @@ def validate_rows(
     for name in TEXT_FIELDS:
         if name in cells:
             texts = kept(name)
-            for person, text, is_blank_text in zip(people, texts, _each_distinct(texts, is_blank), strict=True):
+            for person, text, is_blank_text in zip(people, texts, blanks(texts), strict=True):
                 setattr(person, name, None if is_blank_text else text)
     for name in CONSENT_FIELDS:
         if name in cells:
@@ -202,7 +202,7 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
     """Return a PersonRow, its name read, for each row that is a person: not blank, not a totals line."""
     if not cells:
         return []
-    blank = {name: _each_distinct(values, is_blank) for name, values in cells.items()}
+    blank = {name: blanks(values) for name, values in cells.items()}
     count = len(table.row_numbers)
     empty, none_blank = [""] * count, [True] * count
     fulls, emails = cells.get("full_name", empty), cells.get("email", empty)
@@ -296,11 +296,33 @@ def _read_consent(people: list[PersonRow], mapping: ColumnMapping, name: str, te
             person.warnings.append(RowError(person.row, mapping.fields[name], note))
 
 
+def _read_emails(people: list[PersonRow], mapping: ColumnMapping, texts: list[str]) -> None:
+    """Set each e-mail as _read_column with normalise.email would: the plain addresses read for the whole column at
+    once (normalise.plain_emails), the others one by one; a text that is not an address is an error on the row."""
+    column = mapping.fields["email"]
+    read = _reading(normalise.email)
+    for person, text, plain in zip(people, texts, normalise.plain_emails(texts), strict=True):
+        if plain is not None:
+            person.email = plain
+        elif text:
+            value, message = read(text)
+            if message is None:
+                person.email = value
+            else:
+                person.errors.append(RowError(person.row, column, message))
+
+
 def _read_phones(people: list[PersonRow], mapping: ColumnMapping, texts: list[str]) -> None:
-    """Set each phone number: international ones read once per text, national ones once per text and countries."""
+    """Set each phone number: international ones read for the whole column at once, other texts once per text,
+    national ones once per text and countries."""
     in_region: dict[tuple[str, str | None, str | None], str] = {}
-    readings = _each_distinct(texts, _reading(normalise.phone_reading))
-    for person, text, (value, message) in zip(people, texts, readings, strict=True):
+    international = normalise.international_phones(texts)
+    others = [text if number is None else "" for text, number in zip(texts, international, strict=True)]
+    readings = _each_distinct(others, _reading(normalise.phone_reading))
+    for person, text, number, (value, message) in zip(people, texts, international, readings, strict=True):
+        if number is not None:
+            person.phone = number
+            continue
         if not text:
             continue
         if message is not None:
@@ -333,8 +355,13 @@ def _read_days(people: list[PersonRow], day_cells: dict[int, tuple[str, list[obj
     read = _reading(lambda value: normalise.day_mark(clean(value)))
     marks = [_each_distinct([day_cells[day][1][person.index] for person in people], read) for day in order]
     if all(message is None for column in marks for _, message in set(column)):  # every cell a mark
+        # Rows share a few patterns of marks: each pattern's days made once, and copied for each row.
+        patterns: dict[tuple, dict[int, bool]] = {}
         for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
-            person.days = {day: present for day, (present, _) in zip(order, row_marks, strict=True)}
+            days = patterns.get(row_marks)
+            if days is None:
+                days = patterns[row_marks] = {day: present for day, (present, _) in zip(order, row_marks, strict=True)}
+            person.days = days.copy()
         return
     for person, row_marks in zip(people, zip(*marks, strict=True), strict=True):
         days: dict[int, bool] = {}

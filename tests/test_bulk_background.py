@@ -1,0 +1,52 @@
+"""Bulk writes on a second thread (programme.core.bulk.background_writes): in order, seen by the reads that follow,
+and a failed write fails the block and writes nothing, on each backend."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from programme.core.bulk import background_writes, execute_in_order, write_columns
+from programme.core.db import session_scope
+from programme.models import Topic
+
+
+def topics(engine: Engine) -> list[tuple[int, str]]:
+    with engine.connect() as connection:
+        return [tuple(row) for row in connection.execute(sa.select(Topic.id, Topic.name).order_by(Topic.id))]
+
+
+def test_writes_run_in_order_and_a_read_in_the_block_sees_them(engine: Engine) -> None:
+    with session_scope(engine) as session, background_writes(session):
+        write_columns(session, "topic", {"id": list(range(1, 3001)), "name": [f"t{i}" for i in range(1, 3001)]})
+        execute_in_order(session, "UPDATE topic SET name = 'renamed' WHERE id = :id", {"id": 2})
+        write_columns(session, "topic", {"id": [3001], "name": ["last"]})
+        # A read waits for the writes queued before it.
+        assert session.scalar(sa.select(sa.func.count()).select_from(Topic)) == 3001
+        assert session.scalar(sa.select(Topic.name).where(Topic.id == 2)) == "renamed"
+    stored = topics(engine)
+    assert (
+        len(stored) == 3001 and stored[0] == (1, "t1") and stored[1] == (2, "renamed") and stored[-1] == (3001, "last")
+    )
+
+
+def test_a_failed_write_fails_the_block_skips_the_later_writes_and_the_transaction_writes_nothing(
+    engine: Engine,
+) -> None:
+    with pytest.raises(Exception) as raised, session_scope(engine) as session, background_writes(session):
+        write_columns(session, "topic", {"id": [1, 2], "name": ["a", "b"]})
+        write_columns(session, "topic", {"id": [2], "name": ["the same id again"]})  # fails on the other thread
+        write_columns(session, "topic", {"id": [3], "name": ["after the failure"]})
+    assert "unique" in str(raised.value).lower() or "duplicate" in str(raised.value).lower()
+    assert topics(engine) == []
+
+
+def test_a_failed_write_is_raised_by_the_next_read_in_the_block(engine: Engine) -> None:
+    with session_scope(engine) as session:
+        with pytest.raises(Exception, match="(?i)unique|duplicate"), background_writes(session):
+            write_columns(session, "topic", {"id": [1, 1], "name": ["a", "b"]})
+            session.scalar(sa.select(sa.func.count()).select_from(Topic))
+            pytest.fail("the read ran after a failed write")  # pragma: no cover
+        session.rollback()
+    assert topics(engine) == []
