@@ -44,10 +44,13 @@ from .groups import Group, GroupMember
 from .people import AttendanceDay, Organisation, Participation, Person
 from .planning import ActionFocalPoint, ActionItem, TopicSuggestion
 from .selfservice import CheckinCode, ConsentRecord, FormLink, FormSubmission, RegistrationReview
-from .summaries import DataVersion
+from .summaries import DataVersion, ReachModule, ReachPerson, ReachYear
 
 __all__ = [
     "DataVersion",
+    "ReachModule",
+    "ReachPerson",
+    "ReachYear",
     "CIVIL_SOCIETY",
     "Scope",
     "PartnerRole",

@@ -35,3 +35,6 @@ __all__ = [
     "touch",
     "touch_everything",
 ]
+
+# Summary areas register their refresher and check at import (after install(), so wherever an engine is made).
+from programme.summaries import reach  # noqa: E402,F401
