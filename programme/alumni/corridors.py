@@ -11,6 +11,7 @@ from programme.alumni.common import IS_ALUMNUS, IS_LISTED, person
 from programme.alumni.search import DirectoryQuery, search_directory
 from programme.core.errors import ProgrammeError
 from programme.people.countries import country_name
+from programme.reach import kept
 
 
 def corridors(session: Session) -> pd.DataFrame:
@@ -34,7 +35,8 @@ def corridors(session: Session) -> pd.DataFrame:
         )
         .group_by(person.c.nationality, person.c.country_of_work)
     )
-    frame = pd.DataFrame(session.execute(seen).mappings().all())
+    rows = kept.alumni_corridor_rows(session) if kept.ready(session) else session.execute(seen).mappings().all()
+    frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(
             columns=["origin", "destination", "corridor", "migrant_alumni", "alumni_in_origin", "alumni_in_destination"]
@@ -51,6 +53,8 @@ def corridors(session: Session) -> pd.DataFrame:
 
 def listed_alumni_by_country(session: Session) -> dict[str, int]:
     """Return listed alumni counted by the country where they work."""
+    if kept.ready(session):
+        return kept.listed_alumni_by_country(session)
     statement = (
         sa.select(person.c.country_of_work, sa.func.count())
         .where(IS_LISTED, IS_ALUMNUS, person.c.country_of_work.is_not(None))

@@ -9,11 +9,13 @@ counted once in the year) are recomputed only when a module of that year or one 
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from programme.models import (
@@ -223,8 +225,25 @@ def _replace(
     return changed
 
 
+# Engines whose database holds the summaries' tables (a database at an older migration answers from its raw rows).
+_READY: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def ready(session: Session) -> bool:
+    """Whether the database holds the reach summaries (from migration 0016_reach_summaries on)."""
+    engine = session.get_bind()
+    if engine in _READY:
+        return True
+    if not sa.inspect(session.connection()).has_table(REACH_PERSON.name):
+        return False
+    _READY.add(engine)
+    return True
+
+
 def refresh(session: Session, changes: Changes) -> None:
     """Bring the reach summaries up to date with what the transaction touched."""
+    if not ready(session):
+        return  # a database at an older migration: filled when it is upgraded (upkeep.ensure_current)
     if changes.everything:
         for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR):
             session.execute(sa.delete(table))
