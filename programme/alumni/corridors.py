@@ -35,7 +35,7 @@ def corridors(session: Session) -> pd.DataFrame:
         )
         .group_by(person.c.nationality, person.c.country_of_work)
     )
-    rows = kept.alumni_corridor_rows(session) if kept.ready(session) else session.execute(seen).mappings().all()
+    rows = kept.alumni_corridor_rows(session) if kept.current(session) else session.execute(seen).mappings().all()
     frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(
@@ -53,7 +53,7 @@ def corridors(session: Session) -> pd.DataFrame:
 
 def listed_alumni_by_country(session: Session) -> dict[str, int]:
     """Return listed alumni counted by the country where they work."""
-    if kept.ready(session):
+    if kept.current(session):
         return kept.listed_alumni_by_country(session)
     statement = (
         sa.select(person.c.country_of_work, sa.func.count())

@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.batches import newest_batches
@@ -50,6 +51,12 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
             f"{in_use} people added by import {batch_id} have since been added to other modules, groups, "
             "networks or forms; undo or remove those first."
         )
+    # Bulk writes: the reach summaries of the module and of everyone the batch wrote about are refreshed at commit.
+    touched = set(
+        session.scalars(sa.select(PARTICIPATION.c.person_id).where(PARTICIPATION.c.import_batch_id == batch_id))
+    )
+    touched.update(session.scalars(sa.select(ImportUpdate.person_id).where(ImportUpdate.batch_id == batch_id)))
+    summaries.touch(session, modules=[batch.module_id], people=touched)
     reverted = _revert_updates(session, batch_id)
     removed_participations = session.execute(
         sa.delete(PARTICIPATION).where(PARTICIPATION.c.import_batch_id == batch_id)

@@ -11,6 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.bulk import Constant, write_columns
 from programme.core.errors import ProgrammeError
@@ -163,6 +164,8 @@ def apply_plan(
     consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
     report(0.7, "Participations")
     participations, days = _participations(session, plan, new + existing, batch.id, report)
+    # Bulk writes: the reach summaries of the module and of its people (new and known) are refreshed at commit.
+    summaries.touch(session, modules=[plan.module_id], people=[target.person_id for target in existing])
     result = ImportResult(
         batch_id=batch.id,
         created=created,

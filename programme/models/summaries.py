@@ -53,7 +53,7 @@ class ReachPerson(SQLModel, table=True):
 
 class ReachModule(SQLModel, table=True):
     """People who took part in one module, by one dimension (gender, nationality, country_of_work, org_type,
-    role; "all" for everyone), and its participants by stage (dimension "stage": registered, attended,
+    role, scope; "all" for everyone), and its participants by stage (dimension "stage": registered, attended,
     completed). value "" stands for not recorded. One participation per person and module: people = rows.
     """
 

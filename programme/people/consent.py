@@ -8,6 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.alumni.profile import CONSENT_FLAGS
@@ -69,6 +70,7 @@ def set_consent_many(
             .where(Person.id.in_(chunk))
             .values(**values, consent_date=on or date.today(), consent_source=source[:200], updated_at=utcnow())
         ).rowcount
+    summaries.touch(session, people=ids)  # a bulk update: who is listed in the alumni figures
     where = ""
     if module_id is not None:
         module = get_module_by_id(session, module_id)

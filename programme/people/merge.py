@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from programme import summaries
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
@@ -146,6 +147,8 @@ def merge_people(
             result.moved[table.name] = int(session.scalar(rows) or 0)
             if not dry_run:
                 session.execute(sa.update(table).where(column == remove_id).values({column.name: keep_id}))
+    if not dry_run:
+        summaries.touch(session, people=[keep_id, remove_id])  # rows moved in bulk above
     before = {"kept": _fields(keep), "removed": _fields(remove)}
     _fill(keep, remove, result)
     if dry_run:

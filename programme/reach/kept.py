@@ -22,7 +22,7 @@ from programme.models import (
     ReachYear,
 )
 from programme.reach.filters import CountryBasis, ReachFilter
-from programme.summaries.reach import ready
+from programme.summaries.reach import current
 
 PERSON = ReachPerson.__table__
 MODULE = ReachModule.__table__
@@ -35,7 +35,7 @@ _NARROWING = ("courses", "module_ids", "scopes", "countries", "genders", "org_ty
 def covers_everything(session: Session, reach_filter: ReachFilter | None) -> bool:
     """Whether the filter selects every participation (then the kept summaries answer it)."""
     f = reach_filter or ReachFilter()
-    if not ready(session):
+    if not current(session):
         return False
     if any(getattr(f, name) for name in _NARROWING):
         return False

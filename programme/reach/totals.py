@@ -37,7 +37,7 @@ def headline(session: Session) -> dict[str, int]:
 
     Individuals and participations are of people who took part (not those only registered).
     """
-    if kept.ready(session):
+    if kept.current(session):
         return kept.headline(session)
     individuals = sa.select(Participation.person_id).where(TOOK_PART).distinct().subquery()
     countries = session.scalar(
@@ -53,7 +53,7 @@ def headline(session: Session) -> dict[str, int]:
 
 
 def _individuals_by(session: Session, column: Any, *, join_org: bool = False) -> dict[str, int]:
-    if kept.ready(session):
+    if kept.current(session):
         return kept.individuals_by(session, column.key, UNKNOWN)
     query = (
         sa.select(column, sa.func.count(sa.distinct(Person.id)))
@@ -72,7 +72,7 @@ def _individuals_by(session: Session, column: Any, *, join_org: bool = False) ->
 
 def reach_stats(session: Session) -> dict[str, Any]:
     """Return the figures of `stats --json` that need no funding tables (a database at any migration has them)."""
-    if kept.ready(session):
+    if kept.current(session):
         by_year = kept.participations_by_year(session)
     else:
         year = sa.extract("year", Module.start_date)
@@ -106,7 +106,7 @@ def reach_stats(session: Session) -> dict[str, Any]:
 def registration_totals(session: Session) -> dict[str, int]:
     """Return how registration lists compare with participation, over everything: registered (people on a
     registration list) and registered_took_part (of them, people who took part in a module they registered for)."""
-    if kept.ready(session):
+    if kept.current(session):
         counts = kept.registration_counts(session)
         return {key: counts[key] for key in ("registered", "registered_took_part")}
     registered = Participation.registered.is_(True)

@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
@@ -160,6 +161,8 @@ def void_submission(session: Session, submission_id: int, *, by: str | None = No
             )
         )
         if not others:
+            # A bulk delete (its participation goes with it): the module's and the person's reach are refreshed.
+            summaries.touch(session, modules=[link.module_id], people=[submission.person_id])
             session.execute(sa.delete(Person).where(Person.id == submission.person_id))
             effect = "the person it created was removed"
         else:

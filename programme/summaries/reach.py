@@ -9,13 +9,11 @@ counted once in the year) are recomputed only when a module of that year or one 
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from programme.models import (
@@ -29,7 +27,7 @@ from programme.models import (
     ReachPerson,
     ReachYear,
 )
-from programme.summaries.upkeep import Changes, register
+from programme.summaries.upkeep import _PENDING, Changes, register
 
 NAME = "reach"
 _CHUNK = 5000
@@ -57,6 +55,7 @@ MODULE_DIMENSIONS: dict[str, Any] = {
     "country_of_work": PERSON.c.country_of_work,
     "org_type": ORGANISATION.c.org_type,
     "role": PARTICIPATION.c.role,
+    "scope": COURSE.c.scope,
 }
 YEAR_DIMENSIONS: dict[str, Any] = {
     "all": None,
@@ -225,19 +224,18 @@ def _replace(
     return changed
 
 
-# Engines whose database holds the summaries' tables (a database at an older migration answers from its raw rows).
-_READY: weakref.WeakSet[Engine] = weakref.WeakSet()
-
-
 def ready(session: Session) -> bool:
-    """Whether the database holds the reach summaries (from migration 0016_reach_summaries on)."""
-    engine = session.get_bind()
-    if engine in _READY:
-        return True
-    if not sa.inspect(session.connection()).has_table(REACH_PERSON.name):
+    """Whether the database holds the reach summaries (from migration 0016_reach_summaries on; a database at an
+    older migration answers from its raw rows). Asked each time: a test or a restore may move the schema back."""
+    return sa.inspect(session.connection()).has_table(REACH_PERSON.name)
+
+
+def current(session: Session) -> bool:
+    """Whether the reach summaries answer for this session: the database holds them and the session has no change
+    of its own still waiting for its commit (its figures are read from the raw rows until then)."""
+    if session.info.get(_PENDING) or session.new or session.dirty or session.deleted:
         return False
-    _READY.add(engine)
-    return True
+    return ready(session)
 
 
 def refresh(session: Session, changes: Changes) -> None:
@@ -262,11 +260,28 @@ def refresh(session: Session, changes: Changes) -> None:
     # A year's people counted once move when one of its modules' rows moved (its year before and after the change
     # are in the rows) or when a person of its modules changed (their gender or organisation, say).
     years = {int(row[3]) for row in module_changes}
-    years |= _years_of(session, {int(row[0]) for row in person_changes})
+    years |= _years_of(session, _counted_differently(person_changes))
     if years:
         session.execute(sa.delete(REACH_YEAR).where(REACH_YEAR.c.year.in_(sorted(years))))
         for select in year_rows(sorted(years)):
             _insert(session, REACH_YEAR, select)
+
+
+# What of a reach_person row the years' figures depend on: gender, org_type, modules, first_year.
+_YEAR_COLUMNS = (1, 5, 7, 8)
+
+
+def _counted_differently(changed_rows: set[tuple]) -> set[int]:
+    """The people whose rows changed in what the years count (a consent or a country alone moves no year)."""
+    rows_by_person: dict[int, list[tuple]] = {}
+    for row in changed_rows:
+        rows_by_person.setdefault(int(row[0]), []).append(row)
+    return {
+        person
+        for person, rows in rows_by_person.items()
+        # One row: the person was added or removed; two: their row as it was and as it is.
+        if len(rows) == 1 or len({tuple(row[i] for i in _YEAR_COLUMNS) for row in rows}) > 1
+    }
 
 
 def _years_of(session: Session, people: set[int]) -> set[int]:
