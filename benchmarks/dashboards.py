@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from benchmarks.common import machine, read_only_engine
-from programme import reach
+from programme import reach, summaries
 from programme.alumni import facets
 from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
@@ -741,6 +741,11 @@ def check(engine: Engine, queries: list[DashboardQuery] = QUERIES) -> list[str]:
         elif not size(got):
             failures.append(f"{query.name}: no figures on this database, so nothing was compared")
         print(f"{query.name:<40}{'same' if same(got, want) else 'DIFFERENT'} ({size(got):,} values)")
+    # Every summary table's figures against the same figures computed from the raw rows.
+    with Session(engine) as session:
+        for name, differences in summaries.check(session).items():
+            failures += [f"summary {name}: {line}" for line in differences]
+            print(f"{'summary ' + name:<40}{'same' if not differences else 'DIFFERENT'}")
     return failures
 
 
