@@ -15,7 +15,7 @@ from sqlmodel import Session
 from programme import reach, summaries
 from programme.access.accounts import SignedIn
 from programme.access.erasure import forget_person
-from programme.alumni.corridors import listed_alumni_by_country
+from programme.alumni.corridors import corridor_alumni, corridors, listed_alumni_by_country
 from programme.core.db import session_scope
 from programme.courses.catalogue import update_course
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet, undo_batch
@@ -222,3 +222,16 @@ def test_erasure_merge_consent_attendance_and_a_course_scope_keep_the_summaries_
     with session_scope(demo_engine) as session:
         update_course(session, code=code, scope=other.value, by="tester")
     assert differences(demo_engine) == []
+
+
+def test_a_corridor_lists_at_most_the_limit_at_each_end_the_first_by_name(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        seen = corridors(session)
+        origin, destination = seen.loc[0, "origin"], seen.loc[0, "destination"]
+        everyone = corridor_alumni(session, origin=origin, destination=destination, user=ADMIN)
+        first = corridor_alumni(session, origin=origin, destination=destination, user=ADMIN, limit=1)
+    assert len(everyone[0]) == seen.loc[0, "alumni_in_origin"] and len(everyone[0]) > 1
+    for full, limited in zip(everyone, first, strict=True):
+        assert len(limited) == min(1, len(full))
+        names = sorted(full["name"], key=str.casefold)
+        assert list(limited["name"]) == names[:1]

@@ -64,15 +64,22 @@ def listed_alumni_by_country(session: Session) -> dict[str, int]:
 
 
 def corridor_alumni(
-    session: Session, *, origin: str, destination: str, user: SignedIn | None, text: str = ""
+    session: Session,
+    *,
+    origin: str,
+    destination: str,
+    user: SignedIn | None,
+    text: str = "",
+    limit: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (listed alumni working in origin, listed alumni working in destination), consent-masked."""
+    """Return (listed alumni working in origin, listed alumni working in destination), consent-masked; with a
+    limit, at most that many at each end, the first by name (tens of thousands may work in one country)."""
     if origin == destination:
         raise ProgrammeError("A corridor joins two different countries: pick another destination.")
     ends = []
     for country in (origin, destination):
         query = DirectoryQuery(text=text, countries_of_work=(country,))
-        ends.append(search_directory(session, query, user=user, limit=None).results)
+        ends.append(search_directory(session, query, user=user, limit=limit).results)
     return ends[0], ends[1]
 
 
