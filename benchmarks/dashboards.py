@@ -38,7 +38,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from benchmarks.common import machine, read_only_engine
-from programme import reach
+from programme import reach, summaries
 from programme.alumni import facets
 from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
@@ -456,8 +456,15 @@ def _module_summary_from_sql(results: list[Rows]) -> list:
     return [
         responses[0][0],
         [
-            (text, kind, title, n, round(float(mean), 2) if kind == "rating" and mean is not None else None)
-            for text, kind, title, n, mean in questions
+            (
+                text,
+                kind,
+                title,
+                n,
+                round(float(mean), 2) if kind == "rating" and mean is not None else None,
+                f"{low}-{high}" if kind == "rating" else None,  # each question's own range: "1-5" or "0-10"
+            )
+            for text, kind, title, n, low, high, mean in questions
         ],
     ]
 
@@ -516,6 +523,7 @@ EVALUATION_QUERIES = [
             "ON evaluation_form.id = evaluation_response.form_id WHERE evaluation_form.module_id = :module_id",
             "SELECT evaluation_question.text, evaluation_question.kind, agenda_session.title, "
             "COUNT(CASE WHEN evaluation_answer.rating IS NOT NULL OR evaluation_answer.text IS NOT NULL THEN 1 END), "
+            "evaluation_question.scale_min, evaluation_question.scale_max, "
             "AVG(evaluation_answer.rating) FROM evaluation_question "
             "JOIN evaluation_form ON evaluation_form.id = evaluation_question.form_id "
             "LEFT JOIN agenda_session ON agenda_session.id = evaluation_question.session_id "
@@ -741,6 +749,11 @@ def check(engine: Engine, queries: list[DashboardQuery] = QUERIES) -> list[str]:
         elif not size(got):
             failures.append(f"{query.name}: no figures on this database, so nothing was compared")
         print(f"{query.name:<40}{'same' if same(got, want) else 'DIFFERENT'} ({size(got):,} values)")
+    # Every summary table's figures against the same figures computed from the raw rows.
+    with Session(engine) as session:
+        for name, differences in summaries.check(session).items():
+            failures += [f"summary {name}: {line}" for line in differences]
+            print(f"{'summary ' + name:<40}{'same' if not differences else 'DIFFERENT'}")
     return failures
 
 

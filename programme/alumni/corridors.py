@@ -12,6 +12,7 @@ from programme.alumni.search import DirectoryQuery, search_directory
 from programme.core.errors import ProgrammeError
 from programme.core.freshness import depends_on
 from programme.people.countries import country_name
+from programme.reach import kept
 
 
 @depends_on(every_module=True, people=True)
@@ -36,7 +37,8 @@ def corridors(session: Session) -> pd.DataFrame:
         )
         .group_by(person.c.nationality, person.c.country_of_work)
     )
-    frame = pd.DataFrame(session.execute(seen).mappings().all())
+    rows = kept.alumni_corridor_rows(session) if kept.current(session) else session.execute(seen).mappings().all()
+    frame = pd.DataFrame(rows)
     if frame.empty:
         return pd.DataFrame(
             columns=["origin", "destination", "corridor", "migrant_alumni", "alumni_in_origin", "alumni_in_destination"]
@@ -53,6 +55,8 @@ def corridors(session: Session) -> pd.DataFrame:
 
 def listed_alumni_by_country(session: Session) -> dict[str, int]:
     """Return listed alumni counted by the country where they work."""
+    if kept.current(session):
+        return kept.listed_alumni_by_country(session)
     statement = (
         sa.select(person.c.country_of_work, sa.func.count())
         .where(IS_LISTED, IS_ALUMNUS, person.c.country_of_work.is_not(None))
@@ -62,15 +66,22 @@ def listed_alumni_by_country(session: Session) -> dict[str, int]:
 
 
 def corridor_alumni(
-    session: Session, *, origin: str, destination: str, user: SignedIn | None, text: str = ""
+    session: Session,
+    *,
+    origin: str,
+    destination: str,
+    user: SignedIn | None,
+    text: str = "",
+    limit: int | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Return (listed alumni working in origin, listed alumni working in destination), consent-masked."""
+    """Return (listed alumni working in origin, listed alumni working in destination), consent-masked; with a
+    limit, at most that many at each end, the first by name (tens of thousands may work in one country)."""
     if origin == destination:
         raise ProgrammeError("A corridor joins two different countries: pick another destination.")
     ends = []
     for country in (origin, destination):
         query = DirectoryQuery(text=text, countries_of_work=(country,))
-        ends.append(search_directory(session, query, user=user, limit=None).results)
+        ends.append(search_directory(session, query, user=user, limit=limit).results)
     return ends[0], ends[1]
 
 

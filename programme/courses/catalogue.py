@@ -8,6 +8,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, Delivery, Module, ModuleStatus, Scope
@@ -183,6 +184,9 @@ def update_course(
         course.title = clean_text(title)
     if scope is not None:
         course.scope = checked_enum(Scope, scope, "scope")
+        # Courses are not summarised themselves: their modules' figures by scope move.
+        modules = session.scalars(sa.select(Module.id).where(Module.course_id == course.id))
+        summaries.touch(session, modules=modules, catalogue=True)
     if country is not None:
         course.host_country = read_country(country)
     if start_year is not None:

@@ -51,6 +51,9 @@ from .summaries import (
     EvaluationQuestionSummary,
     EvaluationRatingCount,
     EvaluationSessionSummary,
+    ReachModule,
+    ReachPerson,
+    ReachYear,
 )
 
 __all__ = [
@@ -60,6 +63,9 @@ __all__ = [
     "EvaluationQuestionSummary",
     "EvaluationRatingCount",
     "EvaluationSessionSummary",
+    "ReachModule",
+    "ReachPerson",
+    "ReachYear",
     "CIVIL_SOCIETY",
     "Scope",
     "PartnerRole",

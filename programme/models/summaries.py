@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
 
@@ -84,3 +85,64 @@ class EvaluationFacilitatorSummary(SQLModel, table=True):
     sessions: int = 0
     ratings: int = 0
     rating_total: int = 0
+
+
+class ReachPerson(SQLModel, table=True):
+    """One row per person with at least one participation: what the reach figures count about individuals.
+
+    Kept by programme/summaries/reach.py from the raw rows (person, organisation, participation, module). The
+    person's attributes are copied (values as stored, None when not recorded); `modules` counts the modules the
+    person took part in (attended: one participation per module), `first_year` the year of the first of them.
+    The flags say whether the person has at least one participation of that kind (participant: in the role
+    participant; alumnus: completed a module as a participant; listed: in the directory, consent and not erased).
+    """
+
+    __tablename__ = "reach_person"
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    gender: str | None = Field(default=None, max_length=40)
+    nationality: str | None = Field(default=None, max_length=3)
+    country_of_work: str | None = Field(default=None, max_length=3)
+    organisation_id: int | None = None
+    org_type: str | None = Field(default=None, max_length=40)
+    org_country: str | None = Field(default=None, max_length=3)
+    modules: int = 0
+    first_year: int | None = None
+    registered: bool = False
+    registered_took_part: bool = False
+    registered_only: bool = False
+    took_part_unregistered: bool = False
+    participant: bool = False
+    participant_attended: bool = False
+    alumnus: bool = False
+    listed: bool = False
+    erased: bool = False
+
+
+class ReachModule(SQLModel, table=True):
+    """People who took part in one module, by one dimension (gender, nationality, country_of_work, org_type,
+    role, scope; "all" for everyone), and its participants by stage (dimension "stage": registered, attended,
+    completed). value "" stands for not recorded. One participation per person and module: people = rows.
+    """
+
+    __tablename__ = "reach_module"
+    __table_args__ = (sa.Index("ix_reach_module_dimension", "dimension", "module_id", "value", "people"),)
+
+    module_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dimension: str = Field(primary_key=True, max_length=20)
+    value: str = Field(primary_key=True, max_length=40)
+    year: int
+    people: int = 0
+
+
+class ReachYear(SQLModel, table=True):
+    """People who took part in a year's modules (counted once in the year) and their participations, by one
+    dimension (gender, org_type, scope, role; "all" for everyone). value "" stands for not recorded."""
+
+    __tablename__ = "reach_year"
+
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dimension: str = Field(primary_key=True, max_length=20)
+    value: str = Field(primary_key=True, max_length=40)
+    individuals: int = 0
+    participations: int = 0

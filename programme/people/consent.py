@@ -71,6 +71,7 @@ def set_consent_many(
             .where(Person.id.in_(chunk))
             .values(**values, consent_date=on or date.today(), consent_source=source[:200], updated_at=utcnow())
         ).rowcount
+    summaries.touch(session, people=ids)  # a bulk update: who is listed in the alumni figures
     where = ""
     if module_id is not None:
         module = get_module_by_id(session, module_id)

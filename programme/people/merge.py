@@ -147,6 +147,8 @@ def merge_people(
             result.moved[table.name] = int(session.scalar(rows) or 0)
             if not dry_run:
                 session.execute(sa.update(table).where(column == remove_id).values({column.name: keep_id}))
+    if not dry_run:
+        summaries.touch(session, people=[keep_id, remove_id])  # rows moved in bulk above
     before = {"kept": _fields(keep), "removed": _fields(remove)}
     _fill(keep, remove, result)
     if dry_run:

@@ -17,6 +17,7 @@ from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.models import Course, Module, Organisation, ParticipationRole
 from programme.people.countries import country_name
+from programme.reach import kept
 from programme.reach.filters import REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 STAGES = ["registered", "attended", "completed"]
@@ -40,6 +41,9 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     attended at least one module; completed: completed at least one). Participants only unless the filter
     names roles.
     """
+    if kept.covers_everything(session, reach_filter):
+        people, rows = kept.funnel_counts(session)
+        return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})
     # Everyone listed for a module is the top of the funnel, those who took part or not.
     p = participations(
         _funnel_filter(reach_filter), ["person_id", "participation_id", "attended", "completed"], took_part=False
@@ -63,6 +67,23 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return per module (by date): module_id, module, registered, attended, completed, completion (% of registered)."""
+    if kept.covers_everything(session, reach_filter):
+        rows = kept.funnel_module_rows(session)
+    else:
+        rows = _funnel_module_rows(session, reach_filter)
+    frame = pd.DataFrame(
+        [
+            (mid, module_label(code, number, start, city), int(r), int(a), int(c))
+            for mid, code, number, start, city, r, a, c in rows
+        ],
+        columns=["module_id", "module", "registered", "attended", "completed"],
+    )
+    frame["completion"] = [round(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
+                                                                              strict=True)]  # fmt: skip
+    return frame
+
+
+def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None) -> list:
     p = participations(
         _funnel_filter(reach_filter), ["module_id", "participation_id", "attended", "completed"], took_part=False
     )
@@ -76,7 +97,7 @@ def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) 
         .group_by(p.c.module_id)
         .subquery()
     )
-    rows = session.execute(
+    return session.execute(
         sa.select(
             Module.id, Course.code, Module.number, Module.start_date, Module.city,
             counts.c.registered, counts.c.attended, counts.c.completed,
@@ -85,16 +106,6 @@ def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) 
         .join(Course, Course.id == Module.course_id)
         .order_by(Module.start_date, Course.code, Module.number)
     ).all()  # fmt: skip
-    frame = pd.DataFrame(
-        [
-            (mid, module_label(code, number, start, city), int(r), int(a), int(c))
-            for mid, code, number, start, city, r, a, c in rows
-        ],
-        columns=["module_id", "module", "registered", "attended", "completed"],
-    )
-    frame["completion"] = [round(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
-                                                                              strict=True)]  # fmt: skip
-    return frame
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
@@ -104,15 +115,18 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
     Organisations are the distinct organisations of the people in the selection (each has one type and one
     country, so the rows add up to organisation_count); people without an organisation are not counted.
     """
-    p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
-    rows = session.execute(
-        sa.select(
-            p.c.org_type, p.c.org_country, sa.func.count(sa.distinct(p.c.organisation_id)),
-            sa.func.count(sa.distinct(p.c.person_id)),
-        )
-        .where(p.c.organisation_id.is_not(None))
-        .group_by(p.c.org_type, p.c.org_country)
-    ).all()  # fmt: skip
+    if kept.covers_everything(session, reach_filter):
+        rows = kept.organisation_rows(session)
+    else:
+        p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
+        rows = session.execute(
+            sa.select(
+                p.c.org_type, p.c.org_country, sa.func.count(sa.distinct(p.c.organisation_id)),
+                sa.func.count(sa.distinct(p.c.person_id)),
+            )
+            .where(p.c.organisation_id.is_not(None))
+            .group_by(p.c.org_type, p.c.org_country)
+        ).all()  # fmt: skip
     frame = pd.DataFrame(
         [
             (getattr(kind, "value", kind) or UNKNOWN, code or UNKNOWN, country_name(code) if code else UNKNOWN,
@@ -139,6 +153,8 @@ _ERASED = sa.select(Organisation.id).where(Organisation.name.like("(erased) %"))
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
     """Return how many distinct organisations the people in the selection work for."""
+    if kept.covers_everything(session, reach_filter):
+        return kept.organisation_count(session, _ERASED)
     p = participations(reach_filter, ["organisation_id"])
     real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
     return int(session.scalar(sa.select(sa.func.count(sa.distinct(real)))) or 0)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from programme.core.freshness import depends_on
 from programme.models import CIVIL_SOCIETY, Gender
 from programme.people.countries import country_name
+from programme.reach import kept
 from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 HEADLINE_COLUMNS = [
@@ -58,24 +59,10 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
     distinct people who took part; women_share is a percentage of individuals; civil_society_share a percentage
     of the org_type_recorded individuals (those whose organisation type is recorded).
     """
-    p = participations(
-        reach_filter, ["course_id", "module_id", "person_id", "participation_id", "country", "gender", "org_type"]
-    )
-    civil_society = sa.case((p.c.org_type.in_(list(CIVIL_SOCIETY)), p.c.person_id))
-    women = sa.case((p.c.gender == Gender.FEMALE, p.c.person_id))
-    typed = sa.case((p.c.org_type.is_not(None), p.c.person_id))
-    row = session.execute(
-        sa.select(
-            sa.func.count(sa.distinct(p.c.course_id)),
-            sa.func.count(sa.distinct(p.c.module_id)),
-            sa.func.count(sa.distinct(p.c.person_id)),
-            sa.func.count(p.c.participation_id),
-            sa.func.count(sa.distinct(p.c.country)),
-            sa.func.count(sa.distinct(women)),
-            sa.func.count(sa.distinct(civil_society)),
-            sa.func.count(sa.distinct(typed)),
-        )
-    ).one()
+    if kept.covers_everything(session, reach_filter):
+        row = kept.headline_row(session, (reach_filter or ReachFilter()).country_basis)
+    else:
+        row = _headline_row(session, reach_filter)
     courses, modules, individuals, participations_count, countries, women_count, civil_count, typed_count = (
         int(v) for v in row
     )
@@ -96,14 +83,41 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
     )
 
 
-def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
+def _headline_row(session: Session, reach_filter: ReachFilter | None) -> Any:
+    p = participations(
+        reach_filter, ["course_id", "module_id", "person_id", "participation_id", "country", "gender", "org_type"]
+    )
+    civil_society = sa.case((p.c.org_type.in_(list(CIVIL_SOCIETY)), p.c.person_id))
+    women = sa.case((p.c.gender == Gender.FEMALE, p.c.person_id))
+    typed = sa.case((p.c.org_type.is_not(None), p.c.person_id))
+    return session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(p.c.course_id)),
+            sa.func.count(sa.distinct(p.c.module_id)),
+            sa.func.count(sa.distinct(p.c.person_id)),
+            sa.func.count(p.c.participation_id),
+            sa.func.count(sa.distinct(p.c.country)),
+            sa.func.count(sa.distinct(women)),
+            sa.func.count(sa.distinct(civil_society)),
+            sa.func.count(sa.distinct(typed)),
+        )
+    ).one()
+
+
+def _dimension_rows(session: Session, reach_filter: ReachFilter | None, column_name: str) -> list[Any]:
+    if kept.covers_everything(session, reach_filter):
+        return kept.dimension_rows(session, column_name, (reach_filter or ReachFilter()).country_basis)
     p = participations(reach_filter, [column_name, "person_id", "participation_id"])
     column = p.c[column_name]
-    rows = session.execute(
+    return session.execute(
         sa.select(column, sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)).group_by(
             column
         )
     ).all()
+
+
+def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
+    rows = _dimension_rows(session, reach_filter, column_name)
     missing = _MISSING.get(column_name, UNKNOWN)
     frame = pd.DataFrame(
         [(_label(key, missing), int(people), int(count)) for key, people, count in rows],
@@ -158,14 +172,20 @@ def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.
 def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack: str = "gender") -> pd.DataFrame:
     """Return year, the stack's category, individuals (distinct within the year) and participations."""
     column_name = STACKS[stack]
-    p = participations(reach_filter, ["year", column_name, "person_id", "participation_id"])
-    rows = session.execute(
-        sa.select(
-            p.c.year, p.c[column_name], sa.func.count(sa.distinct(p.c.person_id)), sa.func.count(p.c.participation_id)
-        )
-        .group_by(p.c.year, p.c[column_name])
-        .order_by(p.c.year)
-    ).all()
+    if kept.covers_everything(session, reach_filter):
+        rows: list[Any] = kept.year_rows(session, column_name)
+    else:
+        p = participations(reach_filter, ["year", column_name, "person_id", "participation_id"])
+        rows = session.execute(
+            sa.select(
+                p.c.year,
+                p.c[column_name],
+                sa.func.count(sa.distinct(p.c.person_id)),
+                sa.func.count(p.c.participation_id),
+            )
+            .group_by(p.c.year, p.c[column_name])
+            .order_by(p.c.year)
+        ).all()
     frame = pd.DataFrame(
         [
             (int(year), _label(key, _MISSING.get(column_name, UNKNOWN)), int(people), int(count))
@@ -179,11 +199,14 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
-    p = participations(reach_filter, ["person_id", "year"])
-    first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
-    rows = session.execute(
-        sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
-    ).all()
+    if kept.covers_everything(session, reach_filter):
+        rows: list[Any] = kept.first_years(session)
+    else:
+        p = participations(reach_filter, ["person_id", "year"])
+        first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
+        rows = session.execute(
+            sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
+        ).all()
     if not rows:
         return pd.DataFrame(columns=["year", "new_individuals", "cumulative_individuals"], dtype=int)
     new = {int(year): int(count) for year, count in rows}
@@ -196,14 +219,17 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
-    p = participations(reach_filter, ["person_id", "module_id"])
-    per_person = (
-        sa.select(p.c.person_id, sa.func.count(sa.distinct(p.c.module_id)).label("modules"))
-        .group_by(p.c.person_id)
-        .subquery()
-    )
-    bucket = sa.case((per_person.c.modules >= REPEAT_TOP, REPEAT_TOP), else_=per_person.c.modules)
-    rows = dict(session.execute(sa.select(bucket, sa.func.count()).group_by(bucket)).all())
+    if kept.covers_everything(session, reach_filter):
+        rows = kept.modules_per_person(session, REPEAT_TOP)
+    else:
+        p = participations(reach_filter, ["person_id", "module_id"])
+        per_person = (
+            sa.select(p.c.person_id, sa.func.count(sa.distinct(p.c.module_id)).label("modules"))
+            .group_by(p.c.person_id)
+            .subquery()
+        )
+        bucket = sa.case((per_person.c.modules >= REPEAT_TOP, REPEAT_TOP), else_=per_person.c.modules)
+        rows = dict(session.execute(sa.select(bucket, sa.func.count()).group_by(bucket)).all())
     labels = [str(n) for n in range(1, REPEAT_TOP)] + [f"{REPEAT_TOP}+"]
     counts = [int(rows.get(n, 0)) for n in range(1, REPEAT_TOP + 1)]
     total = sum(counts)
@@ -216,12 +242,15 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
 
     People whose nationality or country of work is not on record are left out.
     """
-    p = participations(reach_filter, ["nationality", "country_of_work", "person_id"])
-    rows = session.execute(
-        sa.select(p.c.nationality, p.c.country_of_work, sa.func.count(sa.distinct(p.c.person_id)))
-        .where(p.c.nationality.is_not(None), p.c.country_of_work.is_not(None))
-        .group_by(p.c.nationality, p.c.country_of_work)
-    ).all()
+    if kept.covers_everything(session, reach_filter):
+        rows: list[Any] = kept.corridor_rows(session)
+    else:
+        p = participations(reach_filter, ["nationality", "country_of_work", "person_id"])
+        rows = session.execute(
+            sa.select(p.c.nationality, p.c.country_of_work, sa.func.count(sa.distinct(p.c.person_id)))
+            .where(p.c.nationality.is_not(None), p.c.country_of_work.is_not(None))
+            .group_by(p.c.nationality, p.c.country_of_work)
+        ).all()
     frame = pd.DataFrame(
         [(a, country_name(a), b, country_name(b), int(n)) for a, b, n in rows],
         columns=["nationality_code", "nationality", "country_of_work_code", "country_of_work", "individuals"],
@@ -238,6 +267,8 @@ def registrations(session: Session, reach_filter: ReachFilter | None = None) -> 
     (registered, attendance not recorded yet), took_part_unregistered (took part without being on a registration
     list: walk-ins, or modules without a registration list). People are counted once.
     """
+    if kept.covers_everything(session, reach_filter):
+        return kept.registration_counts(session)
     p = participations(reach_filter, ["person_id", "registered", "attended"], took_part=False)
     took_part = p.c.attended.is_(True)
     registered = p.c.registered.is_(True)

@@ -20,6 +20,7 @@ from programme.models import (
     Person,
     Response,
 )
+from programme.reach import kept
 from programme.reach.filters import TOOK_PART, UNKNOWN
 from programme.reach.funnel import funnel, organisation_count
 
@@ -38,6 +39,8 @@ def headline(session: Session) -> dict[str, int]:
 
     Individuals and participations are of people who took part (not those only registered).
     """
+    if kept.current(session):
+        return kept.headline(session)
     individuals = sa.select(Participation.person_id).where(TOOK_PART).distinct().subquery()
     countries = session.scalar(
         sa.select(sa.func.count(sa.distinct(Person.nationality))).where(Person.id.in_(sa.select(individuals)))
@@ -52,6 +55,8 @@ def headline(session: Session) -> dict[str, int]:
 
 
 def _individuals_by(session: Session, column: Any, *, join_org: bool = False) -> dict[str, int]:
+    if kept.current(session):
+        return kept.individuals_by(session, column.key, UNKNOWN)
     query = (
         sa.select(column, sa.func.count(sa.distinct(Person.id)))
         .join(Participation, Participation.person_id == Person.id)
@@ -69,14 +74,18 @@ def _individuals_by(session: Session, column: Any, *, join_org: bool = False) ->
 
 def reach_stats(session: Session) -> dict[str, Any]:
     """Return the figures of `stats --json` that need no funding tables (a database at any migration has them)."""
-    year = sa.extract("year", Module.start_date)
-    by_year_rows = session.execute(
-        sa.select(year, sa.func.count(Participation.id))
-        .join(Module, Module.id == Participation.module_id)
-        .where(TOOK_PART)
-        .group_by(year)
-        .order_by(year)
-    ).all()
+    if kept.current(session):
+        by_year = kept.participations_by_year(session)
+    else:
+        year = sa.extract("year", Module.start_date)
+        rows = session.execute(
+            sa.select(year, sa.func.count(Participation.id))
+            .join(Module, Module.id == Participation.module_id)
+            .where(TOOK_PART)
+            .group_by(year)
+            .order_by(year)
+        ).all()
+        by_year = {str(int(y)): int(n) for y, n in rows}
     steps = funnel(session)
     by_country = _individuals_by(session, Person.nationality)
     by_country.pop(UNKNOWN, None)  # keys are ISO codes; people without a nationality are counted elsewhere
@@ -89,7 +98,7 @@ def reach_stats(session: Session) -> dict[str, Any]:
         "by_country": by_country,
         "by_gender": _individuals_by(session, Person.gender),
         "by_org_type": _individuals_by(session, Organisation.org_type, join_org=True),
-        "by_year": {str(int(y)): int(n) for y, n in by_year_rows},
+        "by_year": by_year,
         "organisations": organisation_count(session),
         # Participants registered (every participation row) and those who completed at least one module.
         **{stage: int(n) for stage, n in zip(steps["stage"], steps["individuals"], strict=True) if stage != "attended"},
@@ -99,6 +108,9 @@ def reach_stats(session: Session) -> dict[str, Any]:
 def registration_totals(session: Session) -> dict[str, int]:
     """Return how registration lists compare with participation, over everything: registered (people on a
     registration list) and registered_took_part (of them, people who took part in a module they registered for)."""
+    if kept.current(session):
+        counts = kept.registration_counts(session)
+        return {key: counts[key] for key in ("registered", "registered_took_part")}
     registered = Participation.registered.is_(True)
     return {
         "registered": _count(session, Participation.person_id, distinct=True, where=registered),

@@ -38,4 +38,5 @@ __all__ = [
     "touch_everything",
 ]
 
-from programme.summaries import evaluations  # noqa: E402,F401  (registers the evaluation summaries)
+# Summary areas register their refresher and check at import (after install(), so wherever an engine is made).
+from programme.summaries import evaluations, reach  # noqa: E402,F401

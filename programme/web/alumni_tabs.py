@@ -42,6 +42,10 @@ def map_tab(_user: SignedIn) -> None:
     )
 
 
+# Listed alumni shown at each end of a corridor (the first by name; add words to narrow them).
+CORRIDOR_SHOWN = 200
+
+
 def corridors_tab(user: SignedIn) -> None:
     seen = ui.cached_query(corridors.corridors)
     st.caption(
@@ -65,11 +69,16 @@ def corridors_tab(user: SignedIn) -> None:
     words = st.text_input("Only alumni whose profile mentions", placeholder="e.g. domestic workers")
     origin, destination = seen.loc[picked, "origin"], seen.loc[picked, "destination"]
     at_origin, at_destination = ui.cached_query(
-        corridors.corridor_alumni, origin=origin, destination=destination, user=user, text=words
+        corridors.corridor_alumni, origin=origin, destination=destination, user=user, text=words, limit=CORRIDOR_SHOWN
     )
-    for column, frame, country in zip(st.columns(2), (at_origin, at_destination), (origin, destination), strict=True):
+    totals = (seen.loc[picked, "alumni_in_origin"], seen.loc[picked, "alumni_in_destination"])
+    ends = zip(st.columns(2), (at_origin, at_destination), (origin, destination), totals, strict=True)
+    for column, frame, country, total in ends:
         with column:
-            st.markdown(f"**Working in {country_name(country)}** ({len(frame)})")
+            shown_count = f"{len(frame):,}"
+            if len(frame) >= CORRIDOR_SHOWN:  # the first ones by name: say of how many
+                shown_count = f"the first {len(frame):,} by name" + ("" if words else f" of {int(total):,}")
+            st.markdown(f"**Working in {country_name(country)}** ({shown_count})")
             shown = ["name", "organisation", "expertise", "email", "phone", "languages"]
             if frame.empty:
                 st.caption("No listed alumni there yet.")

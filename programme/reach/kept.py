@@ -1,0 +1,250 @@
+"""Reach figures over the whole programme, read from the kept summaries (programme/summaries/reach.py).
+
+The summaries hold the programme as a whole: they answer exactly when the reach filter selects everything (no
+filter, or a year range covering every module's year; the country basis only chooses a column). Any narrower
+filter is answered from the raw rows (programme/reach/queries.py), exact as before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.models import (
+    CIVIL_SOCIETY,
+    Course,
+    Gender,
+    Module,
+    ReachModule,
+    ReachPerson,
+    ReachYear,
+)
+from programme.reach.filters import CountryBasis, ReachFilter
+from programme.summaries.reach import current
+
+PERSON = ReachPerson.__table__
+MODULE = ReachModule.__table__
+YEAR = ReachYear.__table__
+# People who took part in at least one module: those reach counts.
+TOOK_PART = PERSON.c.modules > 0
+_NARROWING = ("courses", "module_ids", "scopes", "countries", "genders", "org_types", "roles", "funders", "grants")
+
+
+def covers_everything(session: Session, reach_filter: ReachFilter | None) -> bool:
+    """Whether the filter selects every participation (then the kept summaries answer it)."""
+    f = reach_filter or ReachFilter()
+    if not current(session):
+        return False
+    if any(getattr(f, name) for name in _NARROWING):
+        return False
+    if f.year_from is None and f.year_to is None:
+        return True
+    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
+    if first is None:
+        return True
+    return (f.year_from is None or f.year_from <= first.year) and (f.year_to is None or f.year_to >= last.year)
+
+
+def _value(value: Any) -> Any:
+    return None if value == "" else value
+
+
+def _country(basis: CountryBasis | str) -> Any:
+    return PERSON.c.country_of_work if CountryBasis(basis) == CountryBasis.COUNTRY_OF_WORK else PERSON.c.nationality
+
+
+def headline_row(session: Session, basis: CountryBasis | str) -> tuple[int, ...]:
+    """courses, modules, individuals, participations, countries, women, civil society, org type recorded."""
+    modules = MODULE.c.dimension == "all"
+    courses = session.scalar(
+        sa.select(sa.func.count(sa.distinct(Module.course_id))).where(
+            Module.id.in_(sa.select(MODULE.c.module_id).where(modules))
+        )
+    )
+    module_count = session.scalar(sa.select(sa.func.count()).where(modules))
+    row = session.execute(
+        sa.select(
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(PERSON.c.modules), 0),
+            sa.func.count(sa.distinct(_country(basis))),
+            sa.func.count(sa.case((PERSON.c.gender == Gender.FEMALE.value, 1))),
+            sa.func.count(sa.case((PERSON.c.org_type.in_([o.value for o in CIVIL_SOCIETY]), 1))),
+            sa.func.count(PERSON.c.org_type),
+        ).where(TOOK_PART)
+    ).one()
+    return (int(courses or 0), int(module_count or 0), *(int(v) for v in row))
+
+
+def dimension_rows(session: Session, column_name: str, basis: CountryBasis | str) -> list[tuple[Any, int, int]]:
+    """(value, individuals, participations) by gender, org_type or country (of the basis)."""
+    column = _country(basis) if column_name == "country" else PERSON.c[column_name]
+    rows = session.execute(
+        sa.select(column, sa.func.count(), sa.func.sum(PERSON.c.modules)).where(TOOK_PART).group_by(column)
+    ).all()
+    return [(key, int(people), int(count)) for key, people, count in rows]
+
+
+def year_rows(session: Session, dimension: str) -> list[tuple[int, Any, int, int]]:
+    """(year, value, individuals counted once in the year, participations) by a dimension ("all": everyone)."""
+    rows = session.execute(
+        sa.select(YEAR.c.year, YEAR.c.value, YEAR.c.individuals, YEAR.c.participations)
+        .where(YEAR.c.dimension == dimension)
+        .order_by(YEAR.c.year)
+    ).all()
+    return [(int(year), _value(value), int(people), int(count)) for year, value, people, count in rows]
+
+
+def first_years(session: Session) -> list[tuple[int, int]]:
+    """(year, people whose first module was that year), by year."""
+    rows = session.execute(
+        sa.select(PERSON.c.first_year, sa.func.count())
+        .where(TOOK_PART)
+        .group_by(PERSON.c.first_year)
+        .order_by(PERSON.c.first_year)
+    ).all()
+    return [(int(year), int(count)) for year, count in rows]
+
+
+def modules_per_person(session: Session, top: int) -> dict[int, int]:
+    """How many people took part in 1, 2, ... modules (top and more together, under top)."""
+    bucket = sa.case((PERSON.c.modules >= top, top), else_=PERSON.c.modules)
+    return {
+        int(k): int(n) for k, n in session.execute(sa.select(bucket, sa.func.count()).where(TOOK_PART).group_by(bucket))
+    }
+
+
+def corridor_rows(session: Session) -> list[tuple[str, str, int]]:
+    """(nationality, country of work, individuals) of people who took part, both countries on record."""
+    nationality, work = PERSON.c.nationality, PERSON.c.country_of_work
+    statement = (
+        sa.select(nationality, work, sa.func.count())
+        .where(TOOK_PART, nationality.is_not(None), work.is_not(None))
+        .group_by(nationality, work)
+    )
+    return [(a, b, int(n)) for a, b, n in session.execute(statement)]
+
+
+def registration_counts(session: Session) -> dict[str, int]:
+    """registered, registered_took_part, registered_only, took_part_unregistered: people counted once."""
+    keys = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
+    row = session.execute(sa.select(*(sa.func.count(sa.case((PERSON.c[key].is_(True), 1))) for key in keys))).one()
+    return dict(zip(keys, (int(value) for value in row), strict=True))
+
+
+def funnel_counts(session: Session) -> tuple[list[int], list[int]]:
+    """Participants' funnel: (people registered, attended, completed), (participations at each stage)."""
+    flags = (PERSON.c.participant, PERSON.c.participant_attended, PERSON.c.alumnus)
+    people = session.execute(sa.select(*(sa.func.count(sa.case((flag.is_(True), 1))) for flag in flags))).one()
+    stages = dict(
+        session.execute(
+            sa.select(MODULE.c.value, sa.func.sum(MODULE.c.people))
+            .where(MODULE.c.dimension == "stage")
+            .group_by(MODULE.c.value)
+        ).all()
+    )
+    rows = [int(stages.get(stage) or 0) for stage in ("registered", "attended", "completed")]
+    return [int(v) for v in people], rows
+
+
+def funnel_module_rows(session: Session) -> list[tuple]:
+    """(module id, code, number, start, city, registered, attended, completed) per module with participants."""
+    stage = MODULE.c.dimension == "stage"
+    counts = (
+        sa.select(
+            MODULE.c.module_id,
+            *(
+                sa.func.sum(sa.case((MODULE.c.value == name, MODULE.c.people), else_=0)).label(name)
+                for name in ("registered", "attended", "completed")
+            ),
+        )
+        .where(stage)
+        .group_by(MODULE.c.module_id)
+        .subquery()
+    )
+    return session.execute(
+        sa.select(
+            Module.id, Course.code, Module.number, Module.start_date, Module.city,
+            counts.c.registered, counts.c.attended, counts.c.completed,
+        )
+        .join(counts, counts.c.module_id == Module.id)
+        .join(Course, Course.id == Module.course_id)
+        .order_by(Module.start_date, Course.code, Module.number)
+    ).all()  # fmt: skip
+
+
+def organisation_rows(session: Session) -> list[tuple]:
+    """(org type, organisation country, organisations, individuals) of the people who took part."""
+    statement = (
+        sa.select(
+            PERSON.c.org_type, PERSON.c.org_country, sa.func.count(sa.distinct(PERSON.c.organisation_id)),
+            sa.func.count(),
+        )
+        .where(TOOK_PART, PERSON.c.organisation_id.is_not(None))
+        .group_by(PERSON.c.org_type, PERSON.c.org_country)
+    )  # fmt: skip
+    return list(session.execute(statement).all())
+
+
+def organisation_count(session: Session, erased: Any) -> int:
+    """Distinct organisations of the people who took part, the erasure placeholders (`erased`) left out."""
+    real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
+    return int(session.scalar(sa.select(sa.func.count(sa.distinct(real))).where(TOOK_PART)) or 0)
+
+
+def headline(session: Session) -> dict[str, int]:
+    """The headline reach (programme/reach/totals.headline) from the summaries."""
+    row = session.execute(
+        sa.select(
+            sa.func.count(), sa.func.coalesce(sa.func.sum(PERSON.c.modules), 0),
+            sa.func.count(sa.distinct(PERSON.c.nationality)),
+        ).where(TOOK_PART)
+    ).one()  # fmt: skip
+    return {
+        "courses": int(session.scalar(sa.select(sa.func.count(Course.id))) or 0),
+        "modules": int(session.scalar(sa.select(sa.func.count(Module.id))) or 0),
+        "individuals": int(row[0]),
+        "participations": int(row[1]),
+        "countries": int(row[2]),
+    }
+
+
+def individuals_by(session: Session, column_name: str, unknown: str) -> dict[str, int]:
+    """People who took part by nationality, gender or org_type (missing as `unknown`), sorted by label."""
+    column = PERSON.c[column_name]
+    result: dict[str, int] = {}
+    for key, count in session.execute(sa.select(column, sa.func.count()).where(TOOK_PART).group_by(column)):
+        label = unknown if key is None else str(key)
+        result[label] = result.get(label, 0) + int(count)
+    return dict(sorted(result.items()))
+
+
+def participations_by_year(session: Session) -> dict[str, int]:
+    """Participations (of people who took part) by the module's year."""
+    return {str(year): count for year, _, _, count in year_rows(session, "all")}
+
+
+def alumni_corridor_rows(session: Session) -> list[dict[str, Any]]:
+    """Alumni (not erased) by nationality -> country of work where the two differ: origin, destination, count."""
+    nationality, work = PERSON.c.nationality, PERSON.c.country_of_work
+    statement = (
+        sa.select(nationality.label("origin"), work.label("destination"), sa.func.count().label("migrant_alumni"))
+        .where(
+            PERSON.c.alumnus.is_(True), PERSON.c.erased.is_(False), nationality.is_not(None), work.is_not(None),
+            nationality != work,
+        )
+        .group_by(nationality, work)
+    )  # fmt: skip
+    return [dict(row) for row in session.execute(statement).mappings()]
+
+
+def listed_alumni_by_country(session: Session) -> dict[str, int]:
+    """Listed alumni (consent, not erased) counted by the country where they work."""
+    work = PERSON.c.country_of_work
+    statement = (
+        sa.select(work, sa.func.count())
+        .where(PERSON.c.alumnus.is_(True), PERSON.c.listed.is_(True), work.is_not(None))
+        .group_by(work)
+    )
+    return {country: int(count) for country, count in session.execute(statement).all()}
