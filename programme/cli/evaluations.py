@@ -19,6 +19,9 @@ CLI_USER = "command line"
 ERRORS_SHOWN = 30
 
 
+DATE_ORDERS = ("day-first", "month-first")
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     imports = command_group(subparsers, "import", "import a spreadsheet")
     evaluations = imports.add_parser("evaluations", help="import an evaluation export (survey tool, online form)")
@@ -41,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read the column HEADER as ROLE instead of what was detected; repeatable. Roles: "
         + ", ".join(COLUMN_ROLES)
         + " (meta: the tool's own column, not imported)",
+    )
+    evaluations.add_argument(
+        "--date-order",
+        choices=DATE_ORDERS,
+        help="day and month order of the submission times when no date tells (04/05): without it such dates are "
+        "not stored",
     )
     evaluations.add_argument("--json", action="store_true", help="one JSON object on stdout")
     evaluations.set_defaults(handler=run_import)
@@ -77,6 +86,7 @@ def run_import(args: argparse.Namespace) -> int:
             by=CLI_USER,
             tool_name=args.tool,
             columns=roles,
+            month_first=None if args.date_order is None else args.date_order == "month-first",
         )
     if args.json:
         print_json(result.to_json())

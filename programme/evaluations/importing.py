@@ -70,6 +70,7 @@ def plan_evaluations(
     scale_labels: Sequence[str] | str | None = None,
     tool_name: str | None = None,
     columns: Mapping[str, str] | None = None,
+    month_first: bool | None = None,
 ) -> EvaluationImport:
     """Return what importing an evaluation export would do; writes nothing (apply_evaluations writes the plan).
 
@@ -119,7 +120,7 @@ def plan_evaluations(
             )
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
-    times = _times(table.frame, submitted, result, tool)
+    times = _times(table.frame, submitted, result, tool, month_first)
     ends_choices = tool.ends_choices if tool else None
     parsed = _parse_rows(
         table.frame, table.row_numbers, plans, labels, result, unreadable, times, response_id, ends_choices
@@ -145,11 +146,15 @@ def import_evaluations(
     by: str | None = None,
     tool_name: str | None = None,
     columns: Mapping[str, str] | None = None,
+    month_first: bool | None = None,
 ) -> EvaluationImport:
-    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong."""
+    """Return what importing an evaluation export did; writes nothing on a dry run or when any row is wrong.
+
+    month_first: the order of day and month in the submission times, when the column does not tell (None: a date
+    that reads two ways is not stored, with a warning)."""
     plan = plan_evaluations(
         session, data=data, filename=filename, module_id=module_id, scale_labels=scale_labels, tool_name=tool_name,
-        columns=columns,
+        columns=columns, month_first=month_first,
     )  # fmt: skip
     plan.dry_run = dry_run
     if plan.errors or dry_run:
@@ -219,12 +224,18 @@ def _resolve_scales(
 
 
 def _times(
-    frame: pd.DataFrame, column: str | None, result: EvaluationImport, tool: ToolProfile | None
+    frame: pd.DataFrame,
+    column: str | None,
+    result: EvaluationImport,
+    tool: ToolProfile | None,
+    month_first: bool | None = None,
 ) -> list[datetime | None]:
-    """Return each row's submission time in UTC, read from the submission time column."""
+    """Return each row's submission time in UTC, read from the submission time column (month_first: the user's
+    order of day and month, when the column itself does not tell; else the tool's own)."""
     if column is None:
         return [None] * len(frame)
-    times = read_times(column, list(frame[column]), month_first=tool.month_first if tool else None)
+    order = month_first if month_first is not None else (tool.month_first if tool else None)
+    times = read_times(column, list(frame[column]), month_first=order)
     for warning in times.warnings:
         result.warn(warning.removeprefix(f"Column '{column}': "), column)
     if times.without_zone and not (tool and tool.utc_without_zone):

@@ -44,14 +44,16 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
     """Return each value as a UTC time; "GMT+7" means local time 7 hours ahead of UTC (UTC = local − 7h).
 
     Day and month order is decided from the whole column: a first number above 12 anywhere makes it day
-    first, a second one above 12 month first. When no row decides, the tool's own order is taken when it has
-    one (month_first: SurveyMonkey writes mm/dd/yyyy); otherwise day first, and a warning says so.
+    first, a second one above 12 month first. When no row decides, the order given is taken (month_first: the
+    tool's own, as SurveyMonkey writes mm/dd/yyyy, or the user's); otherwise nothing is guessed: a date that
+    reads two ways (04/05) is not stored (None), and a warning says so and how to give the order.
     """
     texts = [clean_text(value) for value in values]
     matches = [_STAMP.match(text) if text else None for text in texts]
     warnings: list[str] = []
     year_last = [m for m in matches if m and len(m["a"]) <= 2]
     day_first = True
+    undecided = False
     if year_last:
         firsts = {int(m["a"]) for m in year_last}
         seconds = {int(m["b"]) for m in year_last}
@@ -60,10 +62,8 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
         elif not any(n > 12 for n in firsts) and month_first is not None:
             day_first = not month_first
         elif not any(n > 12 for n in firsts):
-            warnings.append(
-                f"Column '{column}': no date in it has a day above 12, so day and month cannot be told apart; "
-                "the dates were read day first (13/03 style). Check the submission dates."
-            )
+            undecided = True
+    two_ways = 0
     moments: list[datetime | None] = []
     without_zone = 0
     for text, match in zip(texts, matches, strict=True):
@@ -73,9 +73,18 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
         if match is None:
             moments.append(_other(text))
             without_zone += moments[-1] is not None and not _ISO_ZONE.search(text)
+        elif undecided and len(match["a"]) <= 2 and int(match["a"]) != int(match["b"]):
+            moments.append(None)  # 04/05: 4 May or 5 April; never guessed
+            two_ways += 1
         else:
             moments.append(_from_match(match, day_first))
             without_zone += moments[-1] is not None and not (match["utc"] or match["zone"])
+    if two_ways:
+        warnings.append(
+            f"Column '{column}': no date in it has a day above 12, so day and month cannot be told apart: "
+            f"{two_ways} dates that read two ways (such as 04/05) were not stored. Give the order to keep them "
+            "(--date-order day-first or month-first)."
+        )
     return Times(moments=moments, warnings=warnings, without_zone=without_zone)
 
 
