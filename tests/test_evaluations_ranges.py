@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -191,7 +192,8 @@ def test_the_dashboard_averages_1_to_5_only_says_so_and_charts_0_to_10_apart(
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Mean rating"] == f"{50 / 13:.2f}"  # by hand above: the 1-5 answers only
     assert any("0–10" in caption.value and "never averaged in" in caption.value for caption in app.caption)
-    titles = [chart.proto.spec for chart in app.get("plotly_chart")]
+    # The figures' titles, read from their JSON (written escaped or not, as plotly's encoder does it).
+    titles = [str(json.loads(chart.proto.spec)["layout"].get("title")) for chart in app.get("plotly_chart")]
     assert sum("Questions on a 0–10 scale" in spec for spec in titles) == 1
     assert sum("Ratings (share of answers" in spec for spec in titles) == 1
 

@@ -100,7 +100,7 @@ def first_years(session: Session) -> list[tuple[int, int]]:
     """(year, people whose first module was that year), by year."""
     rows = session.execute(
         sa.select(PERSON.c.first_year, sa.func.count())
-        .where(TOOK_PART)
+        .where(TOOK_PART, PERSON.c.first_year.is_not(None))  # no year: none of their modules has a start date
         .group_by(PERSON.c.first_year)
         .order_by(PERSON.c.first_year)
     ).all()

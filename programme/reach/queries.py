@@ -207,9 +207,9 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
         rows = session.execute(
             sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
         ).all()
-    if not rows:
+    new = {int(year): int(count) for year, count in rows if year is not None}  # no year: no module start date
+    if not new:
         return pd.DataFrame(columns=["year", "new_individuals", "cumulative_individuals"], dtype=int)
-    new = {int(year): int(count) for year, count in rows}
     years = range(min(new), max(new) + 1)  # years without a new person stay on the curve, flat
     frame = pd.DataFrame({"year": list(years), "new_individuals": [new.get(y, 0) for y in years]})
     frame["cumulative_individuals"] = frame["new_individuals"].cumsum()
