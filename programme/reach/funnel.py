@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
-from programme.models import Course, Module, Organisation, ParticipationRole
+from programme.models import Organisation, ParticipationRole
 from programme.people.countries import country_name
 from programme.reach import kept
 from programme.reach.filters import REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
@@ -97,15 +97,7 @@ def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None) -> l
         .group_by(p.c.module_id)
         .subquery()
     )
-    return session.execute(
-        sa.select(
-            Module.id, Course.code, Module.number, Module.start_date, Module.city,
-            counts.c.registered, counts.c.attended, counts.c.completed,
-        )
-        .join(counts, counts.c.module_id == Module.id)
-        .join(Course, Course.id == Module.course_id)
-        .order_by(Module.start_date, Course.code, Module.number)
-    ).all()  # fmt: skip
+    return kept.stages_by_module(session, counts)
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)

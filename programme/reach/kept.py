@@ -163,6 +163,11 @@ def funnel_module_rows(session: Session) -> list[tuple]:
         .group_by(MODULE.c.module_id)
         .subquery()
     )
+    return stages_by_module(session, counts)
+
+
+def stages_by_module(session: Session, counts: sa.Subquery) -> list[tuple]:
+    """Each module's label columns with its registered, attended and completed counts (a subquery by module_id)."""
     return session.execute(
         sa.select(
             Module.id, Course.code, Module.number, Module.start_date, Module.city,
