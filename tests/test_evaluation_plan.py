@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -171,3 +172,24 @@ def test_entry_page_columns_table_shows_every_column_with_kind_and_session_in_vi
     # The long "becomes" text gets the room; the kind and session stay in view beside it (without a config,
     # "becomes" took the page's width and pushed them out of sight). The height is looked at in a screenshot.
     assert widths["becomes"] == "large" and widths["kind"] == "small" and widths["session"] == "medium"
+
+
+def test_entry_page_asks_the_order_of_dates_that_read_two_ways(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No date has a day above 12: the page offers the order; chosen month first, 04/05 is stored as 5 April."""
+    from programme.core.db import make_engine
+    from programme.models import Response
+
+    data = csv_bytes("Submitted at,Overall quality\n04/05/2026 10:00:00,4\n02/06/2026 09:15:00,5\n")
+    app, digest = _entry_page(sqlite_url, monkeypatch, "f.csv", data)
+    assert any("read two ways" in warning.value for warning in app.warning)
+    order = app.radio(key=f"date_order_{digest}")
+    app = order.set_value("Month first (4/5 = April 5)").run()
+    assert not app.exception, app.exception
+    assert not any("read two ways" in warning.value for warning in app.warning)
+    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    assert any("Imported 2 responses" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        stored = sorted(t.replace(tzinfo=None) for t in session.scalars(sa.select(Response.submitted_at)))
+    assert stored == [datetime(2026, 2, 6, 9, 15), datetime(2026, 4, 5, 10, 0)]  # by hand: month first

@@ -37,6 +37,8 @@ class EvaluationImport(IntakeReport):
     plans: list[ColumnPlan] = field(default_factory=list)
     # Rating columns whose labels fit no scale we know: {column: its labels}, for the page's order picker.
     unknown_labels: dict[str, list[str]] = field(default_factory=dict)
+    # Submission dates that read two ways (04/05) and are not stored unless the order is given: for the page's picker.
+    two_way_dates: int = 0
     # What apply_evaluations needs: the rows not yet imported, the file, the labels given, the module.
     fresh: list[ParsedRow] = field(default_factory=list, repr=False)
     module_id: int | None = None

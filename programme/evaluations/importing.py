@@ -236,6 +236,7 @@ def _times(
         return [None] * len(frame)
     order = month_first if month_first is not None else (tool.month_first if tool else None)
     times = read_times(column, list(frame[column]), month_first=order)
+    result.two_way_dates = times.two_ways
     for warning in times.warnings:
         result.warn(warning.removeprefix(f"Column '{column}': "), column)
     if times.without_zone and not (tool and tool.utc_without_zone):

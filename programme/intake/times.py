@@ -29,6 +29,7 @@ class Times:
     moments: list[datetime | None]
     warnings: list[str] = field(default_factory=list)
     without_zone: int = 0  # how many times were written with no zone (taken as UTC)
+    two_ways: int = 0  # how many dates read two ways (04/05) and were not stored: the order was not known
 
 
 def _zone(text: str | None) -> timedelta:
@@ -85,7 +86,7 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
             f"{two_ways} dates that read two ways (such as 04/05) were not stored. Give the order to keep them "
             "(--date-order day-first or month-first)."
         )
-    return Times(moments=moments, warnings=warnings, without_zone=without_zone)
+    return Times(moments=moments, warnings=warnings, without_zone=without_zone, two_ways=two_ways)
 
 
 def _from_match(match: re.Match[str], day_first: bool) -> datetime | None:

@@ -72,6 +72,11 @@ def choose_roles(preview, digest: str) -> dict[str, str]:
     return {header: role for header, role in roles.items() if role != AS_DETECTED}
 
 
+# The page's choice for dates that read two ways: month_first as import_evaluations takes it (None: not stored).
+DATE_ORDERS = {"Not known: leave those dates out": None, "Day first (4/5 = 4 May)": False,
+               "Month first (4/5 = April 5)": True}  # fmt: skip
+
+
 def order_labels(unknown: dict[str, list[str]], digest: str) -> list[str] | None:
     """The order picker for rating labels no scale we know holds: five places, lowest first."""
     labels = list(dict.fromkeys(label for found in unknown.values() for label in found))
@@ -103,6 +108,14 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
         labels = custom or None
         if preview.unknown_labels:
             labels = order_labels(preview.unknown_labels, digest) or labels
+        if preview.two_way_dates or f"date_order_{digest}" in st.session_state:
+            order = st.radio(
+                "Day and month order of the submission dates (no date in the file has a day above 12)",
+                list(DATE_ORDERS), key=f"date_order_{digest}", horizontal=True,
+            )  # fmt: skip
+            if DATE_ORDERS[order] is not None:
+                plan_args["month_first"] = DATE_ORDERS[order]
+                preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
         table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
