@@ -56,8 +56,11 @@ with import_tab:
         "question, tied to the session whose title it contains. Importing the same export again adds no duplicates."
     )
     nonce = st.session_state.setdefault("evaluation_upload", 0)
-    st.file_uploader("Evaluation export", type=["csv", "xlsx", "xls", "ods"], key=f"upload_{nonce}",
-                     on_change=importer.remember_export, args=(f"upload_{nonce}",))  # fmt: skip
+    uploaded = st.file_uploader("Evaluation export", type=["csv", "xlsx", "xls", "ods"], key=f"upload_{nonce}",
+                                on_change=importer.remember_export, args=(f"upload_{nonce}",))  # fmt: skip
+    if uploaded is not None and importer.EXPORT_KEY not in st.session_state:
+        # A file that arrived while another run was drawing the page (its callback did not run): kept all the same.
+        importer.remember_export(f"upload_{nonce}")
     custom = st.text_input("Scale labels, if the form used its own (five, lowest first, separated by commas)",
                            placeholder="e.g. Mauvais, Passable, Bien, Très bien, Excellent")  # fmt: skip
     upload = st.session_state.get(importer.EXPORT_KEY)

@@ -59,7 +59,10 @@ def downgrade() -> None:
         batch_op.drop_column("scale_min")
 
 
-_SQLITE_CONSTRAINT = f", CONSTRAINT ck_question_scale CHECK ({QUESTION_SCALE})"
+# On its own line, as SQLAlchemy writes constraints: SQLAlchemy 2.0.36's SQLite reflection reads two CHECKs on one
+# line as one (the kind's check then goes unseen). The one-line form is still recognised on the way down.
+_SQLITE_CONSTRAINT = f",\n\tCONSTRAINT ck_question_scale CHECK ({QUESTION_SCALE})"
+_SQLITE_CONSTRAINT_ONE_LINE = f", CONSTRAINT ck_question_scale CHECK ({QUESTION_SCALE})"
 
 
 def _sqlite_constraint(*, add: bool) -> None:
@@ -71,13 +74,14 @@ def _sqlite_constraint(*, add: bool) -> None:
     ).scalar()
     head, tail = sql.rstrip()[:-1].rstrip(), ")"
     if add:
-        if _SQLITE_CONSTRAINT in sql or not sql.rstrip().endswith(")"):
+        if "ck_question_scale" in sql or not sql.rstrip().endswith(")"):
             raise RuntimeError("The definition of evaluation_question is not the one this migration expects.")
         new = head + _SQLITE_CONSTRAINT + tail
     else:
-        if _SQLITE_CONSTRAINT not in sql:
+        written = next((form for form in (_SQLITE_CONSTRAINT, _SQLITE_CONSTRAINT_ONE_LINE) if form in sql), None)
+        if written is None:
             raise RuntimeError("The definition of evaluation_question is not the one this migration expects.")
-        new = sql.replace(_SQLITE_CONSTRAINT, "", 1)
+        new = sql.replace(written, "", 1)
     connection.exec_driver_sql("PRAGMA writable_schema=ON")
     connection.exec_driver_sql(
         "UPDATE sqlite_master SET sql = ? WHERE type = 'table' AND name = 'evaluation_question'", (new,)
