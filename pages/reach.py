@@ -19,6 +19,8 @@ ui.heading(
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Without a course chosen, the module filter offers every module only up to this many.
 MODULE_CHOICES_CAP = 500
+# Completion per module: the table on the page shows the latest this many modules (downloads hold them all).
+MODULES_IN_TABLE = 500
 LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
 
 
@@ -27,23 +29,25 @@ def readable(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=lambda c: LABELS.get(c, c).replace("_", " ").capitalize())
 
 
-def chart_with_table(figure, table: pd.DataFrame, name: str, *, config: dict | None = None) -> None:
-    """Show a chart with its table one click away, downloadable as .xlsx and .csv."""
+def chart_with_table(figure, table: pd.DataFrame, name: str, *, config: dict | None = None, whole=None) -> None:
+    """Show a chart with its table one click away, downloadable as .xlsx and .csv. whole: for a table shown in part,
+    what makes the whole table (called on the click of a download)."""
     st.plotly_chart(figure, config=config or {"displaylogo": False}, key=f"chart-{name}")
     shown = readable(table)
+    everything = (lambda: readable(whole())) if whole else (lambda: shown)
     with st.expander(f"Table: {name}"):
         st.dataframe(shown, hide_index=True)
         slug = name.lower().replace(" ", "-")
         left, right = st.columns(2)
         left.download_button(
-            "Download .xlsx", lambda: to_xlsx_bytes({name: shown}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
+            "Download .xlsx", lambda: to_xlsx_bytes({name: everything()}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
         )
         right.download_button(
-            "Download .csv", lambda: to_csv_bytes(shown), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
+            "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
         )
 
 
-options = ui.cached_query(reach.filter_options)
+options = ui.cached_query(reach.filter_options, modules=False)
 if options["years"] is None:
     st.info("No modules are recorded yet. Add courses and modules under **Plan** and import participants first.")
     st.stop()
@@ -51,15 +55,12 @@ if options["years"] is None:
 with st.sidebar:
     st.header("Filters")
     courses = st.multiselect("Course", list(options["courses"]), format_func=options["courses"].get)
-    chosen_courses = set(courses)
-    module_choices = [
-        m for m, label in options["modules"].items() if not courses or label.split(" · ")[0] in chosen_courses
-    ]
-    too_many = len(module_choices) > MODULE_CHOICES_CAP
+    module_labels = ui.cached_query(reach.module_choices, tuple(courses), cap=MODULE_CHOICES_CAP)
+    too_many = module_labels is None
     module_ids = st.multiselect(
         "Module",
-        [] if too_many else module_choices,
-        format_func=options["modules"].get,
+        [] if too_many else list(module_labels),
+        format_func=(module_labels or {}).get,
         disabled=too_many,
         placeholder=("Choose a course first" if not courses else "Choose fewer courses first") if too_many else None,
         help=f"Over {MODULE_CHOICES_CAP:,} modules: choose a course above to pick among its modules."
@@ -216,9 +217,19 @@ if tabs[8].open:
         steps = ui.cached_query(reach.funnel, reach_filter)
         shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
         chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
-        per_module = ui.cached_query(reach.funnel_by_module, reach_filter)
-        chart_with_table(funding_charts.module_funnel_chart(per_module), per_module.drop(columns=["module_id"]),
-                         "Completion per module")  # fmt: skip
+        per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
+        modules_in_all = per_module.attrs.get("modules", len(per_module))
+
+        def every_module() -> pd.DataFrame:
+            with ui.db() as session:
+                return reach.funnel_by_module(session, reach_filter).drop(columns=["module_id"])
+
+        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all),
+                         per_module.drop(columns=["module_id"]), "Completion per module",
+                         whole=every_module if modules_in_all > len(per_module) else None)  # fmt: skip
+        if modules_in_all > len(per_module):
+            st.caption(f"The table shows the latest {len(per_module):,} of {modules_in_all:,} modules; its downloads "
+                       "hold them all.")  # fmt: skip
         st.caption(
             "Registered: everyone on a module's list; attended: came to the module; completed: met the completion "
             "rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, a "

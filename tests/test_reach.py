@@ -161,6 +161,21 @@ def test_filter_options_list_what_exists(session: Session, small) -> None:
     assert "not recorded" in options["org_types"]
 
 
+def test_module_choices_by_course_and_none_past_the_cap(session: Session, small) -> None:
+    # The fixture's modules: A1 (2010, Bangkok), B1 (2012) and B2 (2013, both Kuala Lumpur), by date.
+    every = reach.module_choices(session, cap=10)
+    assert list(every.values()) == [
+        "A · Module 1 · Mar 2010, Bangkok",
+        "B · Module 1 · May 2012, Kuala Lumpur",
+        "B · Module 2 · Feb 2013, Kuala Lumpur",
+    ]
+    assert list(reach.module_choices(session, ("B",), cap=2)) == list(every)[1:]
+    assert reach.module_choices(session, cap=2) is None
+    assert reach.module_choices(session, ("A", "B"), cap=2) is None
+    assert reach.filter_options(session)["modules"] == every
+    assert reach.filter_options(session, modules=False)["modules"] == {}
+
+
 def test_demo_figures_agree_with_the_cli_contract(demo_engine) -> None:
     with Session(demo_engine) as session:
         figures = reach.headline_figures(session).iloc[0]

@@ -90,6 +90,13 @@ def test_the_dashboards_read_from_the_summaries_give_the_raw_rows_figures(demo_e
         participants = reach.ReachFilter(roles=(ParticipationRole.PARTICIPANT.value,))
         pd.testing.assert_frame_equal(reach.funnel(session), reach.funnel(session, participants))
         pd.testing.assert_frame_equal(reach.funnel_by_module(session), reach.funnel_by_module(session, participants))
+        # The latest modules only (the page's table at scale): the whole table's last rows, and its length in attrs.
+        whole = reach.funnel_by_module(session)
+        assert len(whole) > 3
+        for reach_filter in (None, participants):
+            latest = reach.funnel_by_module(session, reach_filter, latest=3)
+            pd.testing.assert_frame_equal(latest, whole.tail(3).reset_index(drop=True))
+            assert latest.attrs["modules"] == whole.attrs["modules"] == len(whole)
 
 
 def test_a_write_that_forgets_to_touch_fails_the_check_and_a_rebuild_repairs_it(demo_engine: Engine) -> None:

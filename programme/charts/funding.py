@@ -35,8 +35,9 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
     return figure
 
 
-def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN) -> go.Figure:
-    """Return grouped bars per module (the latest `shown`): registered, attended and completed."""
+def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, total: int | None = None) -> go.Figure:
+    """Return grouped bars per module (the latest `shown`): registered, attended and completed. total: how many
+    modules there are when the frame holds only the latest of them."""
     title = "Registered, attended and completed per module"
     if frame.empty:
         return _empty(title)
@@ -44,7 +45,8 @@ def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN) -> g
     figure = go.Figure()
     for stage in ("registered", "attended", "completed"):
         figure.add_bar(x=latest["module"], y=latest[stage], name=stage.capitalize(), marker_color=STAGE_COLOURS[stage])
-    subtitle = f" (latest {shown} of {len(frame)})" if len(frame) > shown else ""
+    total = max(total or 0, len(frame))
+    subtitle = f" (latest {min(shown, len(frame))} of {total:,})" if total > len(latest) else ""
     figure.update_layout(
         title=title + subtitle,
         barmode="group",

@@ -7,6 +7,7 @@ from programme.reach.filters import (
     CountryBasis,
     ReachFilter,
     filter_options,
+    module_choices,
     participations,
 )
 from programme.reach.funnel import (
@@ -51,6 +52,7 @@ __all__ = [
     "filter_options",
     "funnel",
     "funnel_by_module",
+    "module_choices",
     "growth",
     "headline",
     "headline_figures",

@@ -65,12 +65,18 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
-def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
-    """Return per module (by date): module_id, module, registered, attended, completed, completion (% of registered)."""
+def funnel_by_module(
+    session: Session, reach_filter: ReachFilter | None = None, *, latest: int | None = None
+) -> pd.DataFrame:
+    """Return per module (by date): module_id, module, registered, attended, completed, completion (% of registered).
+
+    latest: only the latest that many modules (still by date); `frame.attrs["modules"]` then says how many there
+    are in all (a page shows the latest and offers the whole table as a download).
+    """
     if kept.covers_everything(session, reach_filter):
-        rows = kept.funnel_module_rows(session)
+        rows, total = kept.funnel_module_rows(session, latest=latest)
     else:
-        rows = _funnel_module_rows(session, reach_filter)
+        rows, total = _funnel_module_rows(session, reach_filter, latest=latest)
     frame = pd.DataFrame(
         [
             (mid, module_label(code, number, start, city), int(r), int(a), int(c))
@@ -80,10 +86,11 @@ def funnel_by_module(session: Session, reach_filter: ReachFilter | None = None) 
     )
     frame["completion"] = [round(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
                                                                               strict=True)]  # fmt: skip
+    frame.attrs["modules"] = total
     return frame
 
 
-def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None) -> list:
+def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, latest: int | None) -> tuple[list, int]:
     p = participations(
         _funnel_filter(reach_filter), ["module_id", "participation_id", "attended", "completed"], took_part=False
     )
@@ -97,7 +104,7 @@ def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None) -> l
         .group_by(p.c.module_id)
         .subquery()
     )
-    return kept.stages_by_module(session, counts)
+    return kept.stages_by_module(session, counts, latest=latest)
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)

@@ -148,8 +148,9 @@ def funnel_counts(session: Session) -> tuple[list[int], list[int]]:
     return [int(v) for v in people], rows
 
 
-def funnel_module_rows(session: Session) -> list[tuple]:
-    """(module id, code, number, start, city, registered, attended, completed) per module with participants."""
+def funnel_module_rows(session: Session, *, latest: int | None = None) -> tuple[list[tuple], int]:
+    """(module id, code, number, start, city, registered, attended, completed) per module with participants (the
+    latest `latest` of them, by date), and how many modules have participants."""
     stage = MODULE.c.dimension == "stage"
     counts = (
         sa.select(
@@ -163,20 +164,27 @@ def funnel_module_rows(session: Session) -> list[tuple]:
         .group_by(MODULE.c.module_id)
         .subquery()
     )
-    return stages_by_module(session, counts)
+    return stages_by_module(session, counts, latest=latest)
 
 
-def stages_by_module(session: Session, counts: sa.Subquery) -> list[tuple]:
-    """Each module's label columns with its registered, attended and completed counts (a subquery by module_id)."""
-    return session.execute(
+def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | None = None) -> tuple[list[tuple], int]:
+    """Each module's label columns with its registered, attended and completed counts (a subquery by module_id), by
+    date (only the latest `latest` modules), and how many modules the counts hold."""
+    order = (Module.start_date, Course.code, Module.number)
+    statement = (
         sa.select(
             Module.id, Course.code, Module.number, Module.start_date, Module.city,
             counts.c.registered, counts.c.attended, counts.c.completed,
         )
         .join(counts, counts.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
-        .order_by(Module.start_date, Course.code, Module.number)
-    ).all()  # fmt: skip
+    )  # fmt: skip
+    if latest is None:
+        rows = session.execute(statement.order_by(*order)).all()
+        return rows, len(rows)
+    rows = session.execute(statement.order_by(*(column.desc() for column in order)).limit(latest)).all()
+    total = session.scalar(sa.select(sa.func.count()).select_from(counts))
+    return rows[::-1], int(total or 0)
 
 
 def organisation_rows(session: Session) -> list[tuple]:
