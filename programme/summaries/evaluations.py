@@ -16,7 +16,7 @@ rating on their own scale.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -36,6 +36,7 @@ from programme.models import (
     Response,
     SessionFacilitator,
 )
+from programme.summaries.ids import chunks
 from programme.summaries.upkeep import Changes, register
 
 NAME = "evaluations"
@@ -44,7 +45,6 @@ RATINGS = EvaluationRatingCount.__table__
 MODULES = EvaluationModuleSummary.__table__
 SESSIONS = EvaluationSessionSummary.__table__
 FACILITATORS = EvaluationFacilitatorSummary.__table__
-_CHUNK = 5000
 # Beyond this many differences in one table, the check says how many more there are.
 _SHOWN = 20
 
@@ -53,11 +53,6 @@ def _standard_scale() -> sa.ColumnElement[bool]:
     from programme.evaluations.means import ON_STANDARD_SCALE  # imported late: evaluations imports summaries
 
     return ON_STANDARD_SCALE
-
-
-def _chunks(ids: Iterable[int]) -> list[list[int]]:
-    ordered = sorted(set(ids))
-    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
 
 
 Scope = Callable[[sa.ColumnElement], sa.ColumnElement[bool]]
@@ -274,14 +269,14 @@ def refresh(session: Session, changes: Changes) -> None:
             session.execute(sa.delete(table))
         _fill(session, _everywhere)
         return
-    for chunk in _chunks(changes.modules):
+    for chunk in chunks(changes.modules):
         for table in _TABLES:
-            session.execute(sa.delete(table).where(table.c.module_id.in_(chunk)))
-        _fill(session, lambda column, chunk=chunk: column.in_(chunk))
+            session.execute(sa.delete(table).where(chunk.where(table.c.module_id)))
+        _fill(session, lambda column, chunk=chunk: chunk.where(column))
     # A person's sessions may be in modules they took no part in (a merge moves them): their rows, everywhere.
-    for chunk in _chunks(changes.people):
-        session.execute(sa.delete(FACILITATORS).where(FACILITATORS.c.person_id.in_(chunk)))
-        _insert(session, FACILITATORS, _facilitators_from_sessions(SessionFacilitator.person_id.in_(chunk)))
+    for chunk in chunks(changes.people):
+        session.execute(sa.delete(FACILITATORS).where(chunk.where(FACILITATORS.c.person_id)))
+        _insert(session, FACILITATORS, _facilitators_from_sessions(chunk.where(SessionFacilitator.person_id)))
 
 
 def _differences(session: Session, label: str, keys: tuple[str, ...], summary: sa.Select, raw: sa.Select) -> list[str]:

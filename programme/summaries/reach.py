@@ -27,10 +27,12 @@ from programme.models import (
     ReachPerson,
     ReachYear,
 )
+from programme.summaries.ids import Chunk, chunks
 from programme.summaries.upkeep import _PENDING, Changes, register
 
 NAME = "reach"
-_CHUNK = 5000
+# Rows inserted per statement.
+_BATCH = 5000
 
 PARTICIPATION = Participation.__table__
 PERSON = Person.__table__
@@ -83,7 +85,7 @@ def _any(condition: Any) -> Any:
     return sa.func.max(sa.case((condition, 1), else_=0)) == 1
 
 
-def person_rows(people: list[int] | None = None) -> sa.Select:
+def person_rows(people: Chunk | list[int] | None = None) -> sa.Select:
     """The reach_person rows computed from the raw rows (of these people only, when given)."""
     per_person = sa.select(
         PARTICIPATION.c.person_id.label("person_id"),
@@ -98,7 +100,7 @@ def person_rows(people: list[int] | None = None) -> sa.Select:
         _any(sa.and_(_PARTICIPANT, PARTICIPATION.c.completed.is_(True))).label("alumnus"),
     ).select_from(PARTICIPATION.join(MODULE, MODULE.c.id == PARTICIPATION.c.module_id))
     if people is not None:
-        per_person = per_person.where(PARTICIPATION.c.person_id.in_(people))
+        per_person = per_person.where(_among(PARTICIPATION.c.person_id, people))
     agg = per_person.group_by(PARTICIPATION.c.person_id).subquery()
     return sa.select(
         agg.c.person_id,
@@ -139,7 +141,7 @@ def _joined(columns: Iterable[Any]) -> Any:
     return joined
 
 
-def module_rows(modules: list[int] | None = None) -> list[sa.Select]:
+def module_rows(modules: Chunk | list[int] | None = None) -> list[sa.Select]:
     """The reach_module rows computed from the raw rows (of these modules only, when given), one query each."""
     selects = []
     for dimension, column in MODULE_DIMENSIONS.items():
@@ -154,7 +156,7 @@ def module_rows(modules: list[int] | None = None) -> list[sa.Select]:
         value = _text(column) if dimension != "stage" else column
         where = list(conditions)
         if modules is not None:
-            where.append(PARTICIPATION.c.module_id.in_(modules))
+            where.append(_among(PARTICIPATION.c.module_id, modules))
         used = column if dimension != "stage" else None
         queries.append(
             sa.select(
@@ -204,23 +206,22 @@ def _insert(session: Session, table: sa.Table, select: sa.Select) -> None:
     session.execute(sa.insert(table).from_select([c.name for c in select.selected_columns], select))
 
 
-def _chunks(ids: Iterable[int]) -> list[list[int]]:
-    ordered = sorted(set(ids))
-    return [ordered[start : start + _CHUNK] for start in range(0, len(ordered), _CHUNK)]
+def _among(column: Any, ids: Chunk | list[int]) -> Any:
+    return ids.where(column) if isinstance(ids, Chunk) else column.in_(ids)
 
 
-def _stored(session: Session, table: sa.Table, key: Any, ids: list[int]) -> set[tuple]:
-    return {tuple(row) for row in session.execute(sa.select(table).where(key.in_(ids)))}
+def _stored(session: Session, table: sa.Table, key: Any, ids: Chunk) -> set[tuple]:
+    return {tuple(row) for row in session.execute(sa.select(table).where(ids.where(key)))}
 
 
 def _replace(
-    session: Session, table: sa.Table, key: Any, ids: set[int], selects: Callable[[list[int]], list[sa.Select]]
+    session: Session, table: sa.Table, key: Any, ids: set[int], selects: Callable[[Chunk], list[sa.Select]]
 ) -> set[tuple]:
     """Recompute the rows of these ids (in chunks); return the rows that changed (as they were, and as they are)."""
     changed: set[tuple] = set()
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         before = _stored(session, table, key, chunk)
-        session.execute(sa.delete(table).where(key.in_(chunk)))
+        session.execute(sa.delete(table).where(chunk.where(key)))
         for select in selects(chunk):
             _insert(session, table, select)
         changed |= before ^ _stored(session, table, key, chunk)
@@ -255,8 +256,8 @@ def refresh(session: Session, changes: Changes) -> None:
             _insert(session, REACH_YEAR, select)
         return
     people = set(changes.people)
-    for chunk in _chunks(changes.modules):
-        query = sa.select(PARTICIPATION.c.person_id).where(PARTICIPATION.c.module_id.in_(chunk))
+    for chunk in chunks(changes.modules):
+        query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.scalars(query))
     module_changes = _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
     person_changes = _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
@@ -267,8 +268,8 @@ def refresh(session: Session, changes: Changes) -> None:
     if years:
         session.execute(sa.delete(REACH_YEAR).where(REACH_YEAR.c.year.in_(sorted(years))))
         rows = _counted_years(session, sorted(years))
-        for start in range(0, len(rows), _CHUNK):
-            session.execute(sa.insert(REACH_YEAR), rows[start : start + _CHUNK])
+        for start in range(0, len(rows), _BATCH):
+            session.execute(sa.insert(REACH_YEAR), rows[start : start + _BATCH])
 
 
 def _counted_years(session: Session, years: list[int]) -> list[dict[str, Any]]:
@@ -316,11 +317,11 @@ def _counted_differently(changed_rows: set[tuple]) -> set[int]:
 def _years_of(session: Session, people: set[int]) -> set[int]:
     """The years of the modules these people took part in."""
     years: set[int] = set()
-    for chunk in _chunks(people):
+    for chunk in chunks(people):
         query = (
             sa.select(YEAR)
             .select_from(PARTICIPATION.join(MODULE, MODULE.c.id == PARTICIPATION.c.module_id))
-            .where(PARTICIPATION.c.person_id.in_(chunk), TOOK_PART)
+            .where(chunk.where(PARTICIPATION.c.person_id), TOOK_PART)
             .distinct()
         )
         years.update(int(y) for y in session.scalars(query))

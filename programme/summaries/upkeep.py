@@ -38,6 +38,7 @@ from programme.models import (
     Response,
     SessionFacilitator,
 )
+from programme.summaries.ids import Chunk, chunks
 
 _PENDING = "programme.summaries.pending"
 # The scopes cached figures are keyed on (programme/core/freshness.py); "any-module" moves with every module's, so
@@ -190,15 +191,11 @@ def _after_flush(session: Session, _context: object) -> None:
         _note_object(changes, obj)
 
 
-_CHUNK = 5000
-
-
-def _in_chunks(session: Session, select: Callable[[list[int]], sa.Select], ids: set[int]) -> set:
+def _in_chunks(session: Session, select: Callable[[Chunk], sa.Select], ids: set[int]) -> set:
     """Run a look-up over many ids in chunks (SQLite and PostgreSQL bound the number of parameters)."""
     found: set = set()
-    ordered = sorted(i for i in ids if i is not None)
-    for start in range(0, len(ordered), _CHUNK):
-        found.update(session.execute(select(ordered[start : start + _CHUNK])).all())
+    for chunk in chunks(i for i in ids if i is not None):
+        found.update(session.execute(select(chunk)).all())
     return found
 
 
@@ -214,32 +211,32 @@ def resolve(session: Session, changes: Changes) -> Changes:
     if changes.responses:
         rows = _in_chunks(
             session,
-            lambda ids: sa.select(Response.form_id, Response.person_id).where(Response.id.in_(ids)),
+            lambda ids: sa.select(Response.form_id, Response.person_id).where(ids.where(Response.id)),
             changes.responses,
         )
         forms.update(row[0] for row in rows)
         participants.update(row[1] for row in rows if row[1] is not None)
     if forms:
         rows = _in_chunks(
-            session, lambda ids: sa.select(EvaluationForm.module_id).where(EvaluationForm.id.in_(ids)), forms
+            session, lambda ids: sa.select(EvaluationForm.module_id).where(ids.where(EvaluationForm.id)), forms
         )
         modules.update(row[0] for row in rows)
     if changes.agenda_sessions:
         rows = _in_chunks(
             session,
-            lambda ids: sa.select(AgendaSession.module_id).where(AgendaSession.id.in_(ids)),
+            lambda ids: sa.select(AgendaSession.module_id).where(ids.where(AgendaSession.id)),
             changes.agenda_sessions,
         )
         modules.update(row[0] for row in rows)
     if changes.organisations:
         rows = _in_chunks(
-            session, lambda ids: sa.select(Person.id).where(Person.organisation_id.in_(ids)), changes.organisations
+            session, lambda ids: sa.select(Person.id).where(ids.where(Person.organisation_id)), changes.organisations
         )
         people.update(row[0] for row in rows)
     if people:
         rows = _in_chunks(
             session,
-            lambda ids: sa.select(Participation.module_id).where(Participation.person_id.in_(ids)).distinct(),
+            lambda ids: sa.select(Participation.module_id).where(ids.where(Participation.person_id)).distinct(),
             people,
         )
         modules.update(row[0] for row in rows)
@@ -249,7 +246,7 @@ def resolve(session: Session, changes: Changes) -> Changes:
             lambda ids: (
                 sa.select(AgendaSession.module_id)
                 .join(SessionFacilitator, SessionFacilitator.session_id == AgendaSession.id)
-                .where(SessionFacilitator.person_id.in_(ids))
+                .where(ids.where(SessionFacilitator.person_id))
                 .distinct()
             ),
             people,
