@@ -99,6 +99,44 @@ def test_the_dashboards_read_from_the_summaries_give_the_raw_rows_figures(demo_e
             assert latest.attrs["modules"] == whole.attrs["modules"] == len(whole)
 
 
+# Filters on the person's own attributes: the figures about people are read from reach_person (the headline's
+# modules and courses from reach_module when one attribute narrows); the same filter with every role named is
+# answered from the raw rows, the same selection.
+PERSON_FILTERS = [
+    {"genders": ("female",)},
+    {"genders": ("male", "non-binary/other")},
+    {"org_types": ("NGO", "not recorded")},
+    {"org_types": ("trade union",)},
+    {"countries": "most common"},
+    {"countries": "most common", "country_basis": reach.CountryBasis.COUNTRY_OF_WORK},
+    {"genders": ("female",), "org_types": ("NGO",)},
+    {"genders": ("female",), "countries": "most common", "year_from": 1990},
+]
+
+
+@pytest.mark.parametrize("narrowing", PERSON_FILTERS, ids=lambda n: "-".join(sorted(n)))
+def test_filters_on_people_read_from_the_summaries_give_the_raw_rows_figures(demo_engine: Engine, narrowing) -> None:
+    with Session(demo_engine) as session:
+        basis = narrowing.get("country_basis", reach.CountryBasis.NATIONALITY)
+        chosen = dict(narrowing)
+        if chosen.get("countries") == "most common":
+            by_country = reach.by_country(session, reach.ReachFilter(country_basis=basis))
+            chosen["countries"] = tuple(by_country.sort_values("individuals")["code"].tail(2))
+        kept_filter = reach.ReachFilter(**chosen)
+        raw_filter = replace(kept_filter, roles=EVERY_ROLE)
+        assert kept.people_filter(session, kept_filter) and kept.people_filter(session, raw_filter) is None
+        for function in (
+            reach.headline_figures, reach.by_country, reach.by_gender, reach.by_org_type, reach.growth,
+            reach.repeat_participation, reach.corridors, reach.organisations,
+        ):  # fmt: skip
+            pd.testing.assert_frame_equal(function(session, kept_filter), function(session, raw_filter))
+        assert reach.registrations(session, kept_filter) == reach.registrations(session, raw_filter)
+        assert reach.organisation_count(session, kept_filter) == reach.organisation_count(session, raw_filter)
+        # The filter narrows: fewer people than the whole programme, and some.
+        everyone = reach.headline_figures(session).iloc[0]["individuals"]
+        assert 0 < reach.headline_figures(session, kept_filter).iloc[0]["individuals"] < everyone
+
+
 def test_a_write_that_forgets_to_touch_fails_the_check_and_a_rebuild_repairs_it(demo_engine: Engine) -> None:
     with Session(demo_engine) as session:
         participation = session.scalars(sa.select(Participation).where(Participation.attended.is_(True))).first()

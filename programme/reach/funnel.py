@@ -114,8 +114,8 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
     Organisations are the distinct organisations of the people in the selection (each has one type and one
     country, so the rows add up to organisation_count); people without an organisation are not counted.
     """
-    if kept.covers_everything(session, reach_filter):
-        rows = kept.organisation_rows(session)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        rows = kept.organisation_rows(session, where)
     else:
         p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
         rows = session.execute(
@@ -152,8 +152,8 @@ _ERASED = sa.select(Organisation.id).where(Organisation.name.like("(erased) %"))
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
     """Return how many distinct organisations the people in the selection work for."""
-    if kept.covers_everything(session, reach_filter):
-        return kept.organisation_count(session, _ERASED)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        return kept.organisation_count(session, _ERASED, where)
     p = participations(reach_filter, ["organisation_id"])
     real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
     return int(session.scalar(sa.select(sa.func.count(sa.distinct(real)))) or 0)

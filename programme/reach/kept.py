@@ -17,34 +17,72 @@ from programme.models import (
     Course,
     Gender,
     Module,
+    OrgType,
     ReachModule,
     ReachPerson,
     ReachYear,
 )
-from programme.reach.filters import CountryBasis, ReachFilter
+from programme.reach.filters import NOT_RECORDED, UNKNOWN, CountryBasis, ReachFilter
 from programme.summaries.reach import current
 
+# The organisation type filter's words for "no type on record" (programme/reach/filters._org_type_condition).
+_MISSING = {UNKNOWN, NOT_RECORDED}
 PERSON = ReachPerson.__table__
 MODULE = ReachModule.__table__
 YEAR = ReachYear.__table__
 # People who took part in at least one module: those reach counts.
 TOOK_PART = PERSON.c.modules > 0
-_NARROWING = ("courses", "module_ids", "scopes", "countries", "genders", "org_types", "roles", "funders", "grants")
+# Filters on the modules (or on the participation's role): the summaries hold every module, so the raw rows answer.
+_MODULE_FILTERS = ("courses", "module_ids", "scopes", "roles", "funders", "grants")
+# Filters on the person's own attributes, which reach_person holds: the summaries answer the figures about people.
+_PERSON_FILTERS = ("countries", "genders", "org_types")
 
 
 def covers_everything(session: Session, reach_filter: ReachFilter | None) -> bool:
     """Whether the filter selects every participation (then the kept summaries answer it)."""
+    return people_filter(session, reach_filter) == []
+
+
+def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[Any] | None:
+    """The conditions on reach_person that select the filter's people, when the kept summaries answer the figures
+    about people under it: every module selected (no course, module, scope, role, funder or grant, and a year range
+    covering every module's year) and, if narrowed at all, by the person's own country, gender or organisation type.
+    [] for no narrowing; None when the raw rows answer."""
     f = reach_filter or ReachFilter()
-    if not current(session):
-        return False
-    if any(getattr(f, name) for name in _NARROWING):
-        return False
-    if f.year_from is None and f.year_to is None:
-        return True
-    first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
-    if first is None:
-        return True
-    return (f.year_from is None or f.year_from <= first.year) and (f.year_to is None or f.year_to >= last.year)
+    if any(getattr(f, name) for name in _MODULE_FILTERS) or not current(session):
+        return None
+    if f.year_from is not None or f.year_to is not None:
+        first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
+        if first is not None and not (
+            (f.year_from is None or f.year_from <= first.year) and (f.year_to is None or f.year_to >= last.year)
+        ):
+            return None
+    conditions: list[Any] = []
+    if f.countries:
+        conditions.append(_country(f.country_basis).in_(list(f.countries)))
+    if f.genders:
+        conditions.append(PERSON.c.gender.in_([Gender(g).value for g in f.genders]))
+    if f.org_types:
+        known = [OrgType(value).value for value in f.org_types if value not in _MISSING]
+        condition = PERSON.c.org_type.in_(known) if known else sa.false()
+        conditions.append(sa.or_(condition, PERSON.c.org_type.is_(None)) if _MISSING & set(f.org_types) else condition)
+    return conditions
+
+
+def _module_dimension(f: ReachFilter) -> tuple[str, list[str]] | None:
+    """The reach_module dimension and values that select the modules of the filter's people, when the filter narrows
+    by one person attribute only (modules with someone of two attributes at once are not kept); None otherwise."""
+    narrowing = [name for name in _PERSON_FILTERS if getattr(f, name)]
+    if len(narrowing) != 1:
+        return None
+    if f.countries:
+        dimension = (
+            "country_of_work" if CountryBasis(f.country_basis) == CountryBasis.COUNTRY_OF_WORK else "nationality"
+        )
+        return dimension, list(f.countries)
+    if f.genders:
+        return "gender", [Gender(g).value for g in f.genders]
+    return "org_type", [("" if value in _MISSING else OrgType(value).value) for value in f.org_types]
 
 
 def _value(value: Any) -> Any:
@@ -55,15 +93,23 @@ def _country(basis: CountryBasis | str) -> Any:
     return PERSON.c.country_of_work if CountryBasis(basis) == CountryBasis.COUNTRY_OF_WORK else PERSON.c.nationality
 
 
-def headline_row(session: Session, basis: CountryBasis | str) -> tuple[int, ...]:
-    """courses, modules, individuals, participations, countries, women, civil society, org type recorded."""
-    modules = MODULE.c.dimension == "all"
-    courses = session.scalar(
-        sa.select(sa.func.count(sa.distinct(Module.course_id))).where(
-            Module.id.in_(sa.select(MODULE.c.module_id).where(modules))
-        )
-    )
-    module_count = session.scalar(sa.select(sa.func.count()).where(modules))
+def headline_row(
+    session: Session, basis: CountryBasis | str, where: list[Any] = (), reach_filter: ReachFilter | None = None
+) -> tuple[int, ...] | None:
+    """courses, modules, individuals, participations, countries, women, civil society, org type recorded (of the
+    people `where` selects, by the filter's one person attribute); None when the modules of the filter's people are
+    not kept (two person attributes at once)."""
+    if where:
+        dimension = _module_dimension(reach_filter or ReachFilter())
+        if dimension is None:
+            return None
+        name, values = dimension
+        modules = sa.and_(MODULE.c.dimension == name, MODULE.c.value.in_(values), MODULE.c.people > 0)
+    else:
+        modules = MODULE.c.dimension == "all"
+    chosen = sa.select(MODULE.c.module_id).where(modules).distinct()
+    courses = session.scalar(sa.select(sa.func.count(sa.distinct(Module.course_id))).where(Module.id.in_(chosen)))
+    module_count = session.scalar(sa.select(sa.func.count()).select_from(chosen.subquery()))
     row = session.execute(
         sa.select(
             sa.func.count(),
@@ -72,16 +118,18 @@ def headline_row(session: Session, basis: CountryBasis | str) -> tuple[int, ...]
             sa.func.count(sa.case((PERSON.c.gender == Gender.FEMALE.value, 1))),
             sa.func.count(sa.case((PERSON.c.org_type.in_([o.value for o in CIVIL_SOCIETY]), 1))),
             sa.func.count(PERSON.c.org_type),
-        ).where(TOOK_PART)
+        ).where(TOOK_PART, *where)
     ).one()
     return (int(courses or 0), int(module_count or 0), *(int(v) for v in row))
 
 
-def dimension_rows(session: Session, column_name: str, basis: CountryBasis | str) -> list[tuple[Any, int, int]]:
+def dimension_rows(
+    session: Session, column_name: str, basis: CountryBasis | str, where: list[Any] = ()
+) -> list[tuple[Any, int, int]]:
     """(value, individuals, participations) by gender, org_type or country (of the basis)."""
     column = _country(basis) if column_name == "country" else PERSON.c[column_name]
     rows = session.execute(
-        sa.select(column, sa.func.count(), sa.func.sum(PERSON.c.modules)).where(TOOK_PART).group_by(column)
+        sa.select(column, sa.func.count(), sa.func.sum(PERSON.c.modules)).where(TOOK_PART, *where).group_by(column)
     ).all()
     return [(key, int(people), int(count)) for key, people, count in rows]
 
@@ -96,40 +144,42 @@ def year_rows(session: Session, dimension: str) -> list[tuple[int, Any, int, int
     return [(int(year), _value(value), int(people), int(count)) for year, value, people, count in rows]
 
 
-def first_years(session: Session) -> list[tuple[int, int]]:
+def first_years(session: Session, where: list[Any] = ()) -> list[tuple[int, int]]:
     """(year, people whose first module was that year), by year."""
     rows = session.execute(
         sa.select(PERSON.c.first_year, sa.func.count())
-        .where(TOOK_PART, PERSON.c.first_year.is_not(None))  # no year: none of their modules has a start date
+        .where(TOOK_PART, PERSON.c.first_year.is_not(None), *where)  # no year: none of their modules has a start date
         .group_by(PERSON.c.first_year)
         .order_by(PERSON.c.first_year)
     ).all()
     return [(int(year), int(count)) for year, count in rows]
 
 
-def modules_per_person(session: Session, top: int) -> dict[int, int]:
+def modules_per_person(session: Session, top: int, where: list[Any] = ()) -> dict[int, int]:
     """How many people took part in 1, 2, ... modules (top and more together, under top)."""
     bucket = sa.case((PERSON.c.modules >= top, top), else_=PERSON.c.modules)
     return {
-        int(k): int(n) for k, n in session.execute(sa.select(bucket, sa.func.count()).where(TOOK_PART).group_by(bucket))
+        int(k): int(n)
+        for k, n in session.execute(sa.select(bucket, sa.func.count()).where(TOOK_PART, *where).group_by(bucket))
     }
 
 
-def corridor_rows(session: Session) -> list[tuple[str, str, int]]:
+def corridor_rows(session: Session, where: list[Any] = ()) -> list[tuple[str, str, int]]:
     """(nationality, country of work, individuals) of people who took part, both countries on record."""
     nationality, work = PERSON.c.nationality, PERSON.c.country_of_work
     statement = (
         sa.select(nationality, work, sa.func.count())
-        .where(TOOK_PART, nationality.is_not(None), work.is_not(None))
+        .where(TOOK_PART, nationality.is_not(None), work.is_not(None), *where)
         .group_by(nationality, work)
     )
     return [(a, b, int(n)) for a, b, n in session.execute(statement)]
 
 
-def registration_counts(session: Session) -> dict[str, int]:
+def registration_counts(session: Session, where: list[Any] = ()) -> dict[str, int]:
     """registered, registered_took_part, registered_only, took_part_unregistered: people counted once."""
     keys = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
-    row = session.execute(sa.select(*(sa.func.count(sa.case((PERSON.c[key].is_(True), 1))) for key in keys))).one()
+    counts = (sa.func.count(sa.case((PERSON.c[key].is_(True), 1))) for key in keys)
+    row = session.execute(sa.select(*counts).where(*where)).one()
     return dict(zip(keys, (int(value) for value in row), strict=True))
 
 
@@ -187,23 +237,23 @@ def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | Non
     return rows[::-1], int(total or 0)
 
 
-def organisation_rows(session: Session) -> list[tuple]:
+def organisation_rows(session: Session, where: list[Any] = ()) -> list[tuple]:
     """(org type, organisation country, organisations, individuals) of the people who took part."""
     statement = (
         sa.select(
             PERSON.c.org_type, PERSON.c.org_country, sa.func.count(sa.distinct(PERSON.c.organisation_id)),
             sa.func.count(),
         )
-        .where(TOOK_PART, PERSON.c.organisation_id.is_not(None))
+        .where(TOOK_PART, PERSON.c.organisation_id.is_not(None), *where)
         .group_by(PERSON.c.org_type, PERSON.c.org_country)
     )  # fmt: skip
     return list(session.execute(statement).all())
 
 
-def organisation_count(session: Session, erased: Any) -> int:
+def organisation_count(session: Session, erased: Any, where: list[Any] = ()) -> int:
     """Distinct organisations of the people who took part, the erasure placeholders (`erased`) left out."""
     real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
-    return int(session.scalar(sa.select(sa.func.count(sa.distinct(real))).where(TOOK_PART)) or 0)
+    return int(session.scalar(sa.select(sa.func.count(sa.distinct(real))).where(TOOK_PART, *where)) or 0)
 
 
 def headline(session: Session) -> dict[str, int]:

@@ -59,9 +59,11 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
     distinct people who took part; women_share is a percentage of individuals; civil_society_share a percentage
     of the org_type_recorded individuals (those whose organisation type is recorded).
     """
-    if kept.covers_everything(session, reach_filter):
-        row = kept.headline_row(session, (reach_filter or ReachFilter()).country_basis)
-    else:
+    where = kept.people_filter(session, reach_filter)
+    row = None
+    if where is not None:
+        row = kept.headline_row(session, (reach_filter or ReachFilter()).country_basis, where, reach_filter)
+    if row is None:
         row = _headline_row(session, reach_filter)
     courses, modules, individuals, participations_count, countries, women_count, civil_count, typed_count = (
         int(v) for v in row
@@ -105,8 +107,8 @@ def _headline_row(session: Session, reach_filter: ReachFilter | None) -> Any:
 
 
 def _dimension_rows(session: Session, reach_filter: ReachFilter | None, column_name: str) -> list[Any]:
-    if kept.covers_everything(session, reach_filter):
-        return kept.dimension_rows(session, column_name, (reach_filter or ReachFilter()).country_basis)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        return kept.dimension_rows(session, column_name, (reach_filter or ReachFilter()).country_basis, where)
     p = participations(reach_filter, [column_name, "person_id", "participation_id"])
     column = p.c[column_name]
     return session.execute(
@@ -199,8 +201,8 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
-    if kept.covers_everything(session, reach_filter):
-        rows: list[Any] = kept.first_years(session)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        rows: list[Any] = kept.first_years(session, where)
     else:
         p = participations(reach_filter, ["person_id", "year"])
         first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
@@ -219,8 +221,8 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
-    if kept.covers_everything(session, reach_filter):
-        rows = kept.modules_per_person(session, REPEAT_TOP)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        rows = kept.modules_per_person(session, REPEAT_TOP, where)
     else:
         p = participations(reach_filter, ["person_id", "module_id"])
         per_person = (
@@ -242,8 +244,8 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
 
     People whose nationality or country of work is not on record are left out.
     """
-    if kept.covers_everything(session, reach_filter):
-        rows: list[Any] = kept.corridor_rows(session)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        rows: list[Any] = kept.corridor_rows(session, where)
     else:
         p = participations(reach_filter, ["nationality", "country_of_work", "person_id"])
         rows = session.execute(
@@ -267,8 +269,8 @@ def registrations(session: Session, reach_filter: ReachFilter | None = None) -> 
     (registered, attendance not recorded yet), took_part_unregistered (took part without being on a registration
     list: walk-ins, or modules without a registration list). People are counted once.
     """
-    if kept.covers_everything(session, reach_filter):
-        return kept.registration_counts(session)
+    if (where := kept.people_filter(session, reach_filter)) is not None:
+        return kept.registration_counts(session, where)
     p = participations(reach_filter, ["person_id", "registered", "attended"], took_part=False)
     took_part = p.c.attended.is_(True)
     registered = p.c.registered.is_(True)
