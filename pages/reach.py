@@ -7,8 +7,8 @@ from programme import funding, reach
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
-from programme.sheets import to_csv_bytes, to_xlsx_bytes
 from programme.web import ui
+from programme.web.reach_tables import chart_with_table, readable
 
 user = ui.guard(__file__)
 ui.heading(
@@ -16,35 +16,10 @@ ui.heading(
     "Who we reached, where: by country, gender, organisation type and year. Figures only, never names.",
 )
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Without a course chosen, the module filter offers every module only up to this many.
 MODULE_CHOICES_CAP = 500
 # Completion per module: the table on the page shows the latest this many modules (downloads hold them all).
 MODULES_IN_TABLE = 500
-LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
-
-
-def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the table with column names in words."""
-    return frame.rename(columns=lambda c: LABELS.get(c, c).replace("_", " ").capitalize())
-
-
-def chart_with_table(figure, table: pd.DataFrame, name: str, *, config: dict | None = None, whole=None) -> None:
-    """Show a chart with its table one click away, downloadable as .xlsx and .csv. whole: for a table shown in part,
-    what makes the whole table (called on the click of a download)."""
-    st.plotly_chart(figure, config=config or {"displaylogo": False}, key=f"chart-{name}")
-    shown = readable(table)
-    everything = (lambda: readable(whole())) if whole else (lambda: shown)
-    with st.expander(f"Table: {name}"):
-        st.dataframe(shown, hide_index=True)
-        slug = name.lower().replace(" ", "-")
-        left, right = st.columns(2)
-        left.download_button(
-            "Download .xlsx", lambda: to_xlsx_bytes({name: everything()}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
-        )
-        right.download_button(
-            "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
-        )
 
 
 options = ui.cached_query(reach.filter_options, modules=False)

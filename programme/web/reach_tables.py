@@ -1,0 +1,39 @@
+"""The Reach dashboard's charts with their tables one click away, downloadable as .xlsx and .csv."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from programme.sheets import to_csv_bytes, to_xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the table with column names in words."""
+    return frame.rename(columns=lambda c: LABELS.get(c, c).replace("_", " ").capitalize())
+
+
+def chart_with_table(
+    figure, table: pd.DataFrame, name: str, *, config: dict | None = None,
+    whole: Callable[[], pd.DataFrame] | None = None,
+) -> None:  # fmt: skip
+    """Show a chart with its table one click away, downloadable as .xlsx and .csv. whole: for a table shown in part,
+    what makes the whole table (called on the click of a download)."""
+    st.plotly_chart(figure, config=config or {"displaylogo": False}, key=f"chart-{name}")
+    shown = readable(table)
+    everything = (lambda: readable(whole())) if whole else (lambda: shown)
+    with st.expander(f"Table: {name}"):
+        st.dataframe(shown, hide_index=True)
+        slug = name.lower().replace(" ", "-")
+        left, right = st.columns(2)
+        left.download_button(
+            "Download .xlsx", lambda: to_xlsx_bytes({name: everything()}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
+        )
+        right.download_button(
+            "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
+        )
