@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,21 +30,44 @@ class KnownPerson:
     organisation: str | None
 
 
+class KnownPeople(Mapping[int, KnownPerson]):
+    """The known people by id, held as the database's rows (id, full name, name key, nationality, e-mail,
+    organisation): a KnownPerson is made when one is asked for, not for each of 500,000 people loaded."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, tuple] = {}
+
+    def __getitem__(self, person_id: int) -> KnownPerson:
+        return KnownPerson(*self.rows[person_id])
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
 @dataclass
 class PeopleIndex:
     """The database's people, indexed by e-mail, by name key (and nationality), for one module."""
 
-    people: dict[int, KnownPerson] = field(default_factory=dict)
+    people: KnownPeople = field(default_factory=KnownPeople)
     by_email: dict[str, int] = field(default_factory=dict)
     by_key: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     in_module: set[int] = field(default_factory=set)
 
     def add(self, person: KnownPerson) -> None:
-        self.people[person.id] = person
-        if person.email:
-            self.by_email[person.email.casefold()] = person.id
-        if person.name_key:
-            self.by_key[person.name_key].append(person.id)
+        self.add_row((person.id, person.full_name, person.name_key, person.nationality, person.email,
+                      person.organisation))  # fmt: skip
+
+    def add_row(self, row: tuple) -> None:
+        """Add a person as (id, full name, name key, nationality, e-mail, organisation)."""
+        person_id, _, name_key, _, email, _ = row
+        self.people.rows[person_id] = row
+        if email:
+            self.by_email[email.casefold()] = person_id
+        if name_key:
+            self.by_key[name_key].append(person_id)
 
 
 @dataclass(frozen=True)
@@ -71,8 +95,11 @@ def load_index(session: Session, module_id: int | None) -> PeopleIndex:
         .where(Person.erased_at.is_(None))
     )
     index = PeopleIndex()
-    for row in session.execute(query):
-        index.add(KnownPerson(*row))
+    # Through the connection: plain rows, without the ORM's handling of each (half the time at 500,000 people);
+    # what the session holds unwritten is written first, as the session's own query would.
+    session.flush()
+    for row in session.connection().execute(query):
+        index.add_row(tuple(row))
     if module_id is not None:
         index.in_module = set(
             session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id))
@@ -100,8 +127,8 @@ def certain_match(index: PeopleIndex, person: PersonRow) -> Match | None:
 def probable_matches(index: PeopleIndex, rows: list[PersonRow]) -> dict[int, Match]:
     """Return {row index: best probable match} for rows whose name is close to someone of their nationality."""
     groups: dict[str | None, list[tuple[str, int]]] = defaultdict(list)
-    for known in index.people.values():
-        groups[known.nationality].append((known.name_key, known.id))
+    for person_id, _, name_key, nationality, _, _ in index.people.rows.values():
+        groups[nationality].append((name_key, person_id))
     everyone = [entry for entries in groups.values() for entry in entries]
     # Rows of one nationality are compared with the same people: all of them at once.
     by_nationality: dict[str | None, list[PersonRow]] = defaultdict(list)
