@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
-from programme.core.db import REPO_ROOT
+from programme.core.db import REPO_ROOT, keep_statistics
 
 
 def alembic_config() -> Config:
@@ -35,6 +35,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+        keep_statistics(connection, if_missing=True)
     if revision == "head":
         # Summary tables made or changed by this upgrade are filled from the raw rows (programme/summaries/).
         from programme.summaries.upkeep import ensure_current

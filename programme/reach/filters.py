@@ -78,7 +78,7 @@ class ReachFilter:
 
 def participations(
     reach_filter: ReachFilter | None = None, columns: Iterable[str] | None = None, *, took_part: bool = True
-) -> sa.Subquery:
+) -> sa.CTE:
     """Return the filtered participations, one row each, with the person's and module's attributes.
 
     Only participations of people who took part count (took_part=False adds the registered who did not, and
@@ -123,7 +123,12 @@ def participations(
         joined = joined.join(course, Course.id == Module.course_id)
     if organisation in used:
         joined = joined.outerjoin(organisation, Organisation.id == Person.organisation_id)
-    return sa.select(*selected).select_from(joined).where(*conditions).subquery("reach")
+    # A CTE that SQLite computes first (MATERIALIZED): otherwise it may fold the selection into the figure's query and,
+    # to group without sorting, walk every person by nationality before it meets the filter's few modules (a
+    # course's reach at 500,000 people: 6 s against 0.01 s). Elsewhere a plain CTE, which PostgreSQL folds in.
+    return sa.select(*selected).select_from(joined).where(*conditions).cte("reach").prefix_with(
+        "MATERIALIZED", dialect="sqlite"
+    )
 
 
 def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[Any]:
@@ -147,7 +152,10 @@ def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[An
     if f.org_types:
         conditions.append(_org_type_condition(f.org_types))
     if f.roles:
-        conditions.append(Participation.role.in_([ParticipationRole(r) for r in f.roles]))
+        # As CASE: no database starts from the role index (most rows are participants; SQLite's sampled statistics
+        # do not show it), which would read every participant's row to find a course's few.
+        roles = [ParticipationRole(r) for r in f.roles]
+        conditions.append(sa.case((Participation.role.in_(roles), 1), else_=0) == 1)
     if f.funders or f.grants:
         conditions.append(Participation.module_id.in_(funded_module_ids(f.funders, f.grants)))
     return conditions
