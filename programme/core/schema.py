@@ -35,7 +35,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
-        keep_statistics(connection, if_missing=True)
+        keep_statistics(connection)
     if revision == "head":
         # Summary tables made or changed by this upgrade are filled from the raw rows (programme/summaries/).
         from programme.summaries.upkeep import ensure_current

@@ -101,7 +101,8 @@ def _reached(session: Session, reach_filter: ReachFilter | None, key: Any) -> di
     """Return distinct individuals in the filtered participations per key of the grant (grant id or funder id)."""
     from programme.reach.filters import participations
 
-    p = participations(reach_filter, ["person_id", "module_id"])
+    # Not materialized: the grants' modules (joined below) are what narrows it.
+    p = participations(reach_filter, ["person_id", "module_id"], materialized=False)
     links = grant_modules()
     query = (
         sa.select(key, sa.func.count(sa.distinct(p.c.person_id)))

@@ -23,7 +23,6 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
-from programme.core.db import keep_statistics
 from programme.core.freshness import ANY_MODULE_SCOPE, CATALOGUE_SCOPE, EVERYTHING_SCOPE, PEOPLE_SCOPE, module_scope
 from programme.models import (
     AgendaSession,
@@ -340,9 +339,6 @@ def _before_commit(session: Session) -> None:
             apply(session, changes)
         session.flush()
         session.info.pop(_PENDING, None)
-        # The writes may have grown a table many times over (the first import, a large one): SQLite's planner
-        # statistics follow, in the same transaction.
-        keep_statistics(session.connection())
 
 
 def _after_soft_rollback(session: Session, _previous_transaction: object) -> None:
