@@ -7,6 +7,7 @@ filter is answered from the raw rows (programme/reach/queries.py), exact as befo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -94,7 +95,7 @@ def _country(basis: CountryBasis | str) -> Any:
 
 
 def headline_row(
-    session: Session, basis: CountryBasis | str, where: list[Any] = (), reach_filter: ReachFilter | None = None
+    session: Session, basis: CountryBasis | str, where: Sequence[Any] = (), reach_filter: ReachFilter | None = None
 ) -> tuple[int, ...] | None:
     """courses, modules, individuals, participations, countries, women, civil society, org type recorded (of the
     people `where` selects, by the filter's one person attribute); None when the modules of the filter's people are
@@ -124,7 +125,7 @@ def headline_row(
 
 
 def dimension_rows(
-    session: Session, column_name: str, basis: CountryBasis | str, where: list[Any] = ()
+    session: Session, column_name: str, basis: CountryBasis | str, where: Sequence[Any] = ()
 ) -> list[tuple[Any, int, int]]:
     """(value, individuals, participations) by gender, org_type or country (of the basis)."""
     column = _country(basis) if column_name == "country" else PERSON.c[column_name]
@@ -144,7 +145,7 @@ def year_rows(session: Session, dimension: str) -> list[tuple[int, Any, int, int
     return [(int(year), _value(value), int(people), int(count)) for year, value, people, count in rows]
 
 
-def first_years(session: Session, where: list[Any] = ()) -> list[tuple[int, int]]:
+def first_years(session: Session, where: Sequence[Any] = ()) -> list[tuple[int, int]]:
     """(year, people whose first module was that year), by year."""
     rows = session.execute(
         sa.select(PERSON.c.first_year, sa.func.count())
@@ -155,7 +156,7 @@ def first_years(session: Session, where: list[Any] = ()) -> list[tuple[int, int]
     return [(int(year), int(count)) for year, count in rows]
 
 
-def modules_per_person(session: Session, top: int, where: list[Any] = ()) -> dict[int, int]:
+def modules_per_person(session: Session, top: int, where: Sequence[Any] = ()) -> dict[int, int]:
     """How many people took part in 1, 2, ... modules (top and more together, under top)."""
     bucket = sa.case((PERSON.c.modules >= top, top), else_=PERSON.c.modules)
     return {
@@ -164,7 +165,7 @@ def modules_per_person(session: Session, top: int, where: list[Any] = ()) -> dic
     }
 
 
-def corridor_rows(session: Session, where: list[Any] = ()) -> list[tuple[str, str, int]]:
+def corridor_rows(session: Session, where: Sequence[Any] = ()) -> list[tuple[str, str, int]]:
     """(nationality, country of work, individuals) of people who took part, both countries on record."""
     nationality, work = PERSON.c.nationality, PERSON.c.country_of_work
     statement = (
@@ -175,7 +176,7 @@ def corridor_rows(session: Session, where: list[Any] = ()) -> list[tuple[str, st
     return [(a, b, int(n)) for a, b, n in session.execute(statement)]
 
 
-def registration_counts(session: Session, where: list[Any] = ()) -> dict[str, int]:
+def registration_counts(session: Session, where: Sequence[Any] = ()) -> dict[str, int]:
     """registered, registered_took_part, registered_only, took_part_unregistered: people counted once."""
     keys = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
     counts = (sa.func.count(sa.case((PERSON.c[key].is_(True), 1))) for key in keys)
@@ -237,7 +238,7 @@ def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | Non
     return rows[::-1], int(total or 0)
 
 
-def organisation_rows(session: Session, where: list[Any] = ()) -> list[tuple]:
+def organisation_rows(session: Session, where: Sequence[Any] = ()) -> list[tuple]:
     """(org type, organisation country, organisations, individuals) of the people who took part."""
     statement = (
         sa.select(
@@ -250,7 +251,7 @@ def organisation_rows(session: Session, where: list[Any] = ()) -> list[tuple]:
     return list(session.execute(statement).all())
 
 
-def organisation_count(session: Session, erased: Any, where: list[Any] = ()) -> int:
+def organisation_count(session: Session, erased: Any, where: Sequence[Any] = ()) -> int:
     """Distinct organisations of the people who took part, the erasure placeholders (`erased`) left out."""
     real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
     return int(session.scalar(sa.select(sa.func.count(sa.distinct(real))).where(TOOK_PART, *where)) or 0)
