@@ -85,8 +85,7 @@ shown_metrics = [
 ]
 if registered["registered"]:
     shown_metrics.insert(3, ("Registered", f"{registered['registered']:,}"))
-for column, (label, value) in zip(st.columns(len(shown_metrics)), shown_metrics, strict=True):
-    column.metric(label, value)
+ui.metric_rows(shown_metrics)
 typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "

@@ -7,6 +7,7 @@ as sentences, action()), pickers (module picker, import to undo), people_picker,
 
 from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
 from programme.web.messages import action, attempt, done, flash, forget, heading, show_error, show_flash
+from programme.web.metrics import metric_rows
 from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
 from programme.web.signin import (
     client_address,
@@ -19,6 +20,7 @@ from programme.web.signin import (
 from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
 
 __all__ = [
+    "metric_rows",
     "action",
     "attempt",
     "cached_headline",
