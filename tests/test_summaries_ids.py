@@ -17,6 +17,8 @@ def test_chunks_hold_every_id_once_within_their_limits(chosen: set[int]) -> None
     chunks = id_sets.chunks(chosen)
     held = [i for chunk in chunks for i in chunk]
     assert held == sorted(chosen)
+    assert all(chunk.holds(i) for chunk in chunks for i in chunk)
+    assert not any(chunk.holds(i) for chunk in chunks for i in (0, 30_001, *(set(range(1, 200)) - chosen)))
     for chunk in chunks:
         spans = [run for run in chunk.runs if run[0] != run[1]]
         assert len(spans) <= id_sets._SPANS

@@ -25,6 +25,10 @@ class Chunk:
     def __iter__(self) -> Iterator[int]:
         return (i for first, last in self.runs for i in range(first, last + 1))
 
+    def holds(self, value: int) -> bool:
+        """Whether the id is one of the chunk's."""
+        return any(first <= value <= last for first, last in self.runs)
+
     def where(self, column: Any) -> Any:
         """The condition that the column holds one of the ids."""
         singles = [first for first, last in self.runs if first == last]

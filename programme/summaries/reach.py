@@ -215,16 +215,29 @@ def _stored(session: Session, table: sa.Table, key: Any, ids: Chunk) -> set[tupl
 
 
 def _replace(
-    session: Session, table: sa.Table, key: Any, ids: set[int], selects: Callable[[Chunk], list[sa.Select]]
+    session: Session,
+    table: sa.Table,
+    key: Any,
+    ids: set[int],
+    selects: Callable[[Chunk], list[sa.Select]],
+    *,
+    new_rows: bool = True,
 ) -> set[tuple]:
-    """Recompute the rows of these ids (in chunks); return the rows that changed (as they were, and as they are)."""
+    """Recompute the rows of these ids (in chunks); return the rows that changed (as they were, and as they are).
+
+    new_rows=False: rows of ids that had none before are not returned (nor read back): for people, a row that
+    appears is someone's first participation, whose module's rows changed with it (and say its year)."""
     changed: set[tuple] = set()
     for chunk in chunks(ids):
         before = _stored(session, table, key, chunk)
         session.execute(sa.delete(table).where(chunk.where(key)))
         for select in selects(chunk):
             _insert(session, table, select)
-        changed |= before ^ _stored(session, table, key, chunk)
+        if new_rows:
+            changed |= before ^ _stored(session, table, key, chunk)
+            continue
+        for had in chunks({row[0] for row in before}):
+            changed |= {row for row in before if had.holds(row[0])} ^ _stored(session, table, key, had)
     return changed
 
 
@@ -260,7 +273,9 @@ def refresh(session: Session, changes: Changes) -> None:
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.scalars(query))
     module_changes = _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
-    person_changes = _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
+    person_changes = _replace(
+        session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)], new_rows=False
+    )
     # A year's people counted once move when one of its modules' rows moved (its year before and after the change
     # are in the rows) or when a person of its modules changed (their gender or organisation, say).
     years = {int(row[3]) for row in module_changes}
