@@ -138,8 +138,20 @@ def _open_cell_editor(page, grid, row: int, column_index: int) -> None:
 def type_cell(page, grid, row: int, column_index: int, value: str) -> None:
     """Select a grid cell (column_index columns right of the first), open its editor (Enter), fill it as a user
     would, and commit it (Enter). The time picker's <input type=time> takes "09:00"."""
-    _open_cell_editor(page, grid, row, column_index)
-    page.locator(":focus").fill(value)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(CELL_EDITOR_TRIES):
+        _open_cell_editor(page, grid, row, column_index)
+        try:
+            # A rerun that redraws the grid as the value goes in takes the editor away (seen on a loaded machine):
+            # the cell is chosen and filled again, as a person would.
+            page.locator(":focus").fill(value, timeout=CELL_EDITOR_TIMEOUT_MS)
+            break
+        except PlaywrightTimeout:
+            if attempt == CELL_EDITOR_TRIES - 1:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
     page.keyboard.press("Enter")
     page.wait_for_timeout(700)
     wait_idle(page)
