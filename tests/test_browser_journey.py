@@ -148,9 +148,8 @@ def no_exception(page) -> None:
 
 def import_list(page, path: Path, kind: str, shot: str) -> None:
     open_page(page, "Import participants", "People")
-    upload(page, path)
     # The list's kind is detected and shown for the user to confirm.
-    page.get_by_text(f"{kind} (detected)").wait_for(timeout=TIMEOUT_MS)
+    upload_until(page, path, page.get_by_text(f"{kind} (detected)"))
     screenshot(page, shot)
     page.get_by_role("button", name=re.compile(rf"Import [\d,]+ rows into {COURSE} · Module 1")).click()
     page.get_by_text(re.compile(r"Imported as import \d+")).first.wait_for(timeout=TIMEOUT_MS)
