@@ -93,14 +93,38 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
+# How often a navigation click is tried, and how long the page's address may take to change after it.
+NAVIGATION_TRIES = 3
+NAVIGATION_WAIT_MS = 20_000
+
+
 def open_page(page, title: str, group: str) -> None:
-    """Open a page through the top navigation (same session), as a user would."""
-    if group:
-        page.get_by_text(group, exact=True).first.click()
-        page.locator("[data-testid='stTopNavDropdownLink']", has_text=title).first.click()
-    else:
-        page.locator("[data-testid='stTopNavLink']", has_text=title).first.click()
-    wait_idle(page)
+    """Open a page through the top navigation (same session), as a user would; on a loaded machine a rerun that
+    redraws the page can swallow the click (the journey once stayed on Groups), so the page's address is awaited
+    and the link clicked again if it did not come."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(NAVIGATION_TRIES):
+        try:
+            if group:
+                page.get_by_text(group, exact=True).first.click()
+                link = page.locator("[data-testid='stTopNavDropdownLink']", has_text=title).first
+            else:
+                link = page.locator("[data-testid='stTopNavLink']", has_text=title).first
+            href = link.get_attribute("href", timeout=NAVIGATION_WAIT_MS)
+            link.click(timeout=NAVIGATION_WAIT_MS)
+            if href:
+                target = href.split("?")[0].rstrip("/")
+                page.wait_for_url(
+                    lambda url, target=target: url.split("?")[0].rstrip("/") == target, timeout=NAVIGATION_WAIT_MS
+                )
+            wait_idle(page)
+            return
+        except PlaywrightTimeout:
+            if attempt == NAVIGATION_TRIES - 1:
+                raise
+            page.keyboard.press("Escape")  # a dropdown left open
+            wait_idle(page)
 
 
 # The data grid's geometry in Streamlit 1.67: rows (and the header) 35 px high, then the row-marker column.
