@@ -21,12 +21,16 @@ from programme.courses.catalogue import update_course
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet, undo_batch
 from programme.models import (
     Course,
+    DataVersion,
+    EvaluationModuleSummary,
     Gender,
     Module,
     Participation,
     ParticipationRole,
     Person,
     ReachPerson,
+    ReachPersonYear,
+    ReachYear,
     Scope,
     UserRole,
 )
@@ -34,6 +38,7 @@ from programme.people.consent import set_consent_many
 from programme.people.merge import merge_people
 from programme.planning.attendance import mark_attendance
 from programme.reach import kept
+from programme.summaries import upkeep
 
 EVERY_ROLE = tuple(role.value for role in ParticipationRole)
 ADMIN = SignedIn(user_id=1, username="admin", role=UserRole.ADMIN)
@@ -280,3 +285,58 @@ def test_a_corridor_lists_at_most_the_limit_at_each_end_the_first_by_name(demo_e
         assert len(limited) == min(1, len(full))
         names = sorted(full["name"], key=str.casefold)
         assert list(limited["name"]) == names[:1]
+
+
+def took_part_in_year(engine: Engine, year: int) -> int:
+    """People who took part in a module of the year, counted once, from the raw rows (a plain Python count)."""
+    with Session(engine) as session:
+        rows = session.execute(
+            sa.select(Participation.person_id, Participation.attended, Module.start_date).join(Module)
+        ).all()
+    return len({person for person, attended, start in rows if attended is True and start.year == year})
+
+
+def test_a_change_moves_its_year_by_the_difference_without_recounting_the_year(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        participation_id, year = session.execute(
+            sa.select(Participation.id, Module.start_date)
+            .join(Module)
+            .where(Participation.attended.is_(True))
+            .order_by(Participation.id)
+        ).first()
+        year = year.year
+    before = took_part_in_year(demo_engine, year)
+    row = (ReachYear.year == year) & (ReachYear.dimension == "all") & (ReachYear.value == "")
+    with Session(demo_engine) as session:
+        # The year's stored count made wrong on purpose: a recount of the year would put it right.
+        session.execute(sa.update(ReachYear).where(row).values(individuals=ReachYear.individuals + 1000))
+        session.commit()
+    with Session(demo_engine) as session:
+        session.get(Participation, participation_id).attended = False
+        session.commit()
+    after = took_part_in_year(demo_engine, year)
+    assert after <= before
+    with Session(demo_engine) as session:
+        # Moved by the change's own difference (one person fewer, unless they took part in another module that year).
+        assert session.scalar(sa.select(ReachYear.individuals).where(row)) == after + 1000
+    # Every other figure is true: the check finds the deliberate error only.
+    assert [line.split(":")[0] for line in differences(demo_engine)] == [f"reach_year ({year}, 'all', '')"]
+
+
+def test_an_upgrade_rebuilds_only_the_summaries_whose_format_changed(demo_engine: Engine) -> None:
+    with Session(demo_engine) as session:
+        assert upkeep.stale(session) == []
+        # As a database kept before reach_person_year: the set's format only (each summary at format 1), no rows.
+        session.execute(sa.delete(DataVersion).where(DataVersion.scope.startswith(f"{upkeep.FORMAT_SCOPE}:")))
+        session.execute(sa.delete(ReachPersonYear))
+        # An evaluation figure made wrong on purpose: a rebuild of every summary would put it right.
+        session.execute(sa.update(EvaluationModuleSummary).values(responses=EvaluationModuleSummary.responses + 7))
+        session.commit()
+        assert upkeep.stale(session) == ["reach"]
+    assert any(line.startswith("reach_person_year") for line in differences(demo_engine))
+    assert upkeep.ensure_current(demo_engine) is True
+    assert differences(demo_engine) == []
+    with Session(demo_engine) as session:
+        assert summaries.check(session)["evaluations"] != []  # not rebuilt
+        assert upkeep.stale(session) == []
+    assert upkeep.ensure_current(demo_engine) is False

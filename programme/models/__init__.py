@@ -53,6 +53,7 @@ from .summaries import (
     EvaluationSessionSummary,
     ReachModule,
     ReachPerson,
+    ReachPersonYear,
     ReachYear,
 )
 
@@ -65,6 +66,7 @@ __all__ = [
     "EvaluationSessionSummary",
     "ReachModule",
     "ReachPerson",
+    "ReachPersonYear",
     "ReachYear",
     "CIVIL_SOCIETY",
     "Scope",

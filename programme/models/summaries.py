@@ -146,3 +146,22 @@ class ReachYear(SQLModel, table=True):
     value: str = Field(primary_key=True, max_length=40)
     individuals: int = 0
     participations: int = 0
+
+
+class ReachPersonYear(SQLModel, table=True):
+    """A person's participations (took part) in one year's modules, by role and course scope, with the person's
+    gender and organisation type (value "" for not recorded): what reach_year counts, kept per person.
+
+    A change to a few people moves the year's counts by the difference between their rows before and after (no
+    recount of the year's participations: a year holds hundreds of thousands at scale).
+    """
+
+    __tablename__ = "reach_person_year"
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    role: str = Field(primary_key=True, max_length=40)
+    scope: str = Field(primary_key=True, max_length=40)
+    gender: str = Field(default="", max_length=40)
+    org_type: str = Field(default="", max_length=40)
+    participations: int = 0

@@ -3,8 +3,9 @@
 rows (participation, person, organisation, module, course).
 
 Rebuild (`changes.everything`): one INSERT ... SELECT per table and dimension. Otherwise the touched modules' rows
-and the rows of the touched people and of everyone in the touched modules are recomputed; a year's rows (people
-counted once in the year) are recomputed only when a module of that year or one of its people's rows changed.
+and the rows of the touched people and of everyone in the touched modules are recomputed; the years' rows (people
+counted once in a year) move by the difference between those people's reach_person_year rows before and after: no
+year is recounted.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from programme.models import (
@@ -25,14 +27,13 @@ from programme.models import (
     Person,
     ReachModule,
     ReachPerson,
+    ReachPersonYear,
     ReachYear,
 )
 from programme.summaries.ids import Chunk, chunks
 from programme.summaries.upkeep import _PENDING, Changes, register
 
 NAME = "reach"
-# Rows inserted per statement.
-_BATCH = 5000
 
 PARTICIPATION = Participation.__table__
 PERSON = Person.__table__
@@ -42,6 +43,7 @@ COURSE = Course.__table__
 REACH_PERSON = ReachPerson.__table__
 REACH_MODULE = ReachModule.__table__
 REACH_YEAR = ReachYear.__table__
+REACH_PERSON_YEAR = ReachPersonYear.__table__
 
 YEAR = sa.cast(sa.extract("year", MODULE.c.start_date), sa.Integer)
 # As reach counts it (programme/reach/filters.TOOK_PART): at least one day, or on a participant list.
@@ -215,30 +217,13 @@ def _stored(session: Session, table: sa.Table, key: Any, ids: Chunk) -> set[tupl
 
 
 def _replace(
-    session: Session,
-    table: sa.Table,
-    key: Any,
-    ids: set[int],
-    selects: Callable[[Chunk], list[sa.Select]],
-    *,
-    new_rows: bool = True,
-) -> set[tuple]:
-    """Recompute the rows of these ids (in chunks); return the rows that changed (as they were, and as they are).
-
-    new_rows=False: rows of ids that had none before are not returned (nor read back): for people, a row that
-    appears is someone's first participation, whose module's rows changed with it (and say its year)."""
-    changed: set[tuple] = set()
+    session: Session, table: sa.Table, key: Any, ids: set[int], selects: Callable[[Chunk], list[sa.Select]]
+) -> None:
+    """Recompute the rows of these ids from the raw rows, in chunks."""
     for chunk in chunks(ids):
-        before = _stored(session, table, key, chunk)
         session.execute(sa.delete(table).where(chunk.where(key)))
         for select in selects(chunk):
             _insert(session, table, select)
-        if new_rows:
-            changed |= before ^ _stored(session, table, key, chunk)
-            continue
-        for had in chunks({row[0] for row in before}):
-            changed |= {row for row in before if had.holds(row[0])} ^ _stored(session, table, key, had)
-    return changed
 
 
 def ready(session: Session) -> bool:
@@ -260,9 +245,10 @@ def refresh(session: Session, changes: Changes) -> None:
     if not ready(session):
         return  # a database at an older migration: filled when it is upgraded (upkeep.ensure_current)
     if changes.everything:
-        for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR):
+        for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR):
             session.execute(sa.delete(table))
         _insert(session, REACH_PERSON, person_rows())
+        _insert(session, REACH_PERSON_YEAR, person_year_rows())
         for select in module_rows():
             _insert(session, REACH_MODULE, select)
         for select in year_rows():
@@ -272,75 +258,101 @@ def refresh(session: Session, changes: Changes) -> None:
     for chunk in chunks(changes.modules):
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.scalars(query))
-    module_changes = _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
-    person_changes = _replace(
-        session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)], new_rows=False
-    )
-    # A year's people counted once move when one of its modules' rows moved (its year before and after the change
-    # are in the rows) or when a person of its modules changed (their gender or organisation, say).
-    years = {int(row[3]) for row in module_changes}
-    years |= _years_of(session, _counted_differently(person_changes))
-    if years:
-        session.execute(sa.delete(REACH_YEAR).where(REACH_YEAR.c.year.in_(sorted(years))))
-        rows = _counted_years(session, sorted(years))
-        for start in range(0, len(rows), _BATCH):
-            session.execute(sa.insert(REACH_YEAR), rows[start : start + _BATCH])
+    _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
+    _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
+    # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
+    # (upkeep.resolve): the years move by their rows' difference.
+    _move_years(session, _person_years(session, people))
 
 
-def _counted_years(session: Session, years: list[int]) -> list[dict[str, Any]]:
-    """The reach_year rows of these years, counted in one pass over their participations (year_rows, the same
-    figures per dimension in SQL, is what a rebuild and the check use)."""
-    # The people's gender and organisation type from reach_person (refreshed first): a small table, read faster.
-    kept = {"gender": REACH_PERSON.c.gender, "org_type": REACH_PERSON.c.org_type}
-    dimensions = [name for name in YEAR_DIMENSIONS if name != "all"]
-    columns = [kept.get(name, YEAR_DIMENSIONS[name]) for name in dimensions]
+def person_year_rows(people: Chunk | list[int] | None = None) -> sa.Select:
+    """The reach_person_year rows computed from the raw rows (of these people only, when given)."""
+    role, scope = _text(PARTICIPATION.c.role), _text(COURSE.c.scope)
+    gender, org_type = _text(PERSON.c.gender), _text(ORGANISATION.c.org_type)
     query = (
-        sa.select(YEAR, PARTICIPATION.c.person_id, *(_text(column) for column in columns))
-        .select_from(_joined(columns).join(REACH_PERSON, REACH_PERSON.c.person_id == PARTICIPATION.c.person_id))
-        .where(TOOK_PART, _in_years(years))
-    )
-    people: dict[tuple, set[int]] = {}
-    participations: dict[tuple, int] = {}
-    for year, person, *values in session.execute(query):
-        for key in [(int(year), "all", ""), *((int(year), d, v) for d, v in zip(dimensions, values, strict=True))]:
-            people.setdefault(key, set()).add(person)
-            participations[key] = participations.get(key, 0) + 1
-    return [
-        {"year": year, "dimension": dimension, "value": value, "individuals": len(found),
-         "participations": participations[(year, dimension, value)]}
-        for (year, dimension, value), found in people.items()
-    ]  # fmt: skip
-
-
-# What of a reach_person row the years' figures depend on: gender, org_type, modules, first_year.
-_YEAR_COLUMNS = (1, 5, 7, 8)
-
-
-def _counted_differently(changed_rows: set[tuple]) -> set[int]:
-    """The people whose rows changed in what the years count (a consent or a country alone moves no year)."""
-    rows_by_person: dict[int, list[tuple]] = {}
-    for row in changed_rows:
-        rows_by_person.setdefault(int(row[0]), []).append(row)
-    return {
-        person
-        for person, rows in rows_by_person.items()
-        # One row: the person was added or removed; two: their row as it was and as it is.
-        if len(rows) == 1 or len({tuple(row[i] for i in _YEAR_COLUMNS) for row in rows}) > 1
-    }
-
-
-def _years_of(session: Session, people: set[int]) -> set[int]:
-    """The years of the modules these people took part in."""
-    years: set[int] = set()
-    for chunk in chunks(people):
-        query = (
-            sa.select(YEAR)
-            .select_from(PARTICIPATION.join(MODULE, MODULE.c.id == PARTICIPATION.c.module_id))
-            .where(chunk.where(PARTICIPATION.c.person_id), TOOK_PART)
-            .distinct()
+        sa.select(
+            PARTICIPATION.c.person_id.label("person_id"),
+            YEAR.label("year"),
+            role.label("role"),
+            scope.label("scope"),
+            gender.label("gender"),
+            org_type.label("org_type"),
+            sa.func.count().label("participations"),
         )
-        years.update(int(y) for y in session.scalars(query))
-    return years
+        .select_from(_joined([PERSON.c.gender, ORGANISATION.c.org_type, COURSE.c.scope]))
+        .where(TOOK_PART)
+        .group_by(PARTICIPATION.c.person_id, YEAR, role, scope, gender, org_type)
+    )
+    return query if people is None else query.where(_among(PARTICIPATION.c.person_id, people))
+
+
+Key = tuple[int, str, str]  # (year, dimension, value): a reach_year row
+
+
+def _person_years(session: Session, people: set[int]) -> dict[Key, list[int]]:
+    """Recompute these people's reach_person_year rows; return how each reach_year row moves with them:
+    {(year, dimension, value): [individuals, participations]}."""
+    moves: dict[Key, list[int]] = {}
+    for chunk in chunks(people):
+        before = _stored(session, REACH_PERSON_YEAR, REACH_PERSON_YEAR.c.person_id, chunk)
+        session.execute(sa.delete(REACH_PERSON_YEAR).where(chunk.where(REACH_PERSON_YEAR.c.person_id)))
+        _insert(session, REACH_PERSON_YEAR, person_year_rows(chunk))
+        after = _stored(session, REACH_PERSON_YEAR, REACH_PERSON_YEAR.c.person_id, chunk)
+        changed = {row[0] for row in before ^ after}
+        if not changed:
+            continue
+        was, now = _by_person(before, changed), _by_person(after, changed)
+        for person in changed:
+            old, new = _counted(was.get(person, [])), _counted(now.get(person, []))
+            for key in old.keys() | new.keys():
+                move = moves.setdefault(key, [0, 0])
+                move[0] += (key in new) - (key in old)
+                move[1] += new.get(key, 0) - old.get(key, 0)
+    return moves
+
+
+def _by_person(rows: set[tuple], people: set[int]) -> dict[int, list[tuple]]:
+    found: dict[int, list[tuple]] = {}
+    for row in rows:
+        if row[0] in people:
+            found.setdefault(row[0], []).append(row)
+    return found
+
+
+def _counted(rows: list[tuple]) -> dict[Key, int]:
+    """What one person's reach_person_year rows count in reach_year: {(year, dimension, value): participations}
+    (they count once as an individual in each)."""
+    counted: dict[Key, int] = {}
+    for _person, year, role, scope, gender, org_type, participations in rows:
+        for key in ((year, "all", ""), (year, "gender", gender), (year, "org_type", org_type),
+                    (year, "role", role), (year, "scope", scope)):  # fmt: skip
+            counted[key] = counted.get(key, 0) + participations
+    return counted
+
+
+def _move_years(session: Session, moves: dict[Key, list[int]]) -> None:
+    """Add the moves to the reach_year rows (made when new); drop the rows nobody is counted in any more."""
+    rows = [
+        {"year": year, "dimension": dimension, "value": value, "individuals": people, "participations": count}
+        for (year, dimension, value), (people, count) in sorted(moves.items())
+        if people or count
+    ]
+    if not rows:
+        return
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for start in range(0, len(rows), 1000):
+        statement = insert(REACH_YEAR).values(rows[start : start + 1000])
+        statement = statement.on_conflict_do_update(
+            index_elements=[REACH_YEAR.c.year, REACH_YEAR.c.dimension, REACH_YEAR.c.value],
+            set_={
+                "individuals": REACH_YEAR.c.individuals + statement.excluded.individuals,
+                "participations": REACH_YEAR.c.participations + statement.excluded.participations,
+            },
+        )
+        session.execute(statement)
+    years = sorted({row["year"] for row in rows})
+    session.execute(sa.delete(REACH_YEAR).where(REACH_YEAR.c.year.in_(years), REACH_YEAR.c.individuals == 0))
 
 
 # At most this many differing rows are listed per table (then how many more).
@@ -367,6 +379,7 @@ def check(session: Session) -> list[str]:
         ("reach_person", REACH_PERSON, [person_rows()], 1),
         ("reach_module", REACH_MODULE, module_rows(), 3),
         ("reach_year", REACH_YEAR, year_rows(), 3),
+        ("reach_person_year", REACH_PERSON_YEAR, [person_year_rows()], 4),
     )
     lines: list[str] = []
     for name, table, selects, key_width in tables:
@@ -381,4 +394,5 @@ def _normal(row: Iterable[Any]) -> tuple:
     return tuple(bool(v) if isinstance(v, bool) else (int(v) if isinstance(v, int) else v) for v in row)
 
 
-register(NAME, refresh, check)
+# Format 2: reach_person_year, from which the years move (format 1 recounted a year's participations).
+register(NAME, refresh, check, form=2)

@@ -84,13 +84,16 @@ Refresher = Callable[[Session, Changes], None]
 Checker = Callable[[Session], list[str]]
 _REFRESHERS: dict[str, Refresher] = {}
 _CHECKERS: dict[str, Checker] = {}
+_FORMATS: dict[str, int] = {}
 
 
-def register(name: str, refresher: Refresher, checker: Checker) -> None:
+def register(name: str, refresher: Refresher, checker: Checker, *, form: int = 1) -> None:
     """Add (or replace) a summary: its refresher is called at commit with the resolved Changes (modules and people
-    complete; `everything` set for a rebuild), its checker by `check()`."""
+    complete; `everything` set for a rebuild), its checker by `check()`. form: the number of the summary's tables'
+    format, raised by a release that changes what they hold (ensure_current then rebuilds that summary)."""
     _REFRESHERS[name] = refresher
     _CHECKERS[name] = checker
+    _FORMATS[name] = form
 
 
 def registered() -> list[str]:
@@ -270,11 +273,14 @@ def resolve(session: Session, changes: Changes) -> Changes:
     )
 
 
-def apply(session: Session, changes: Changes) -> Changes:
-    """Refresh every summary for these changes and move their data versions (inside the caller's transaction)."""
+def apply(session: Session, changes: Changes, names: Iterable[str] | None = None) -> Changes:
+    """Refresh every summary (or those named) for these changes and move their data versions (inside the caller's
+    transaction)."""
     resolved = resolve(session, changes)
-    for refresher in _REFRESHERS.values():
-        refresher(session, resolved)
+    chosen = set(_REFRESHERS if names is None else names)
+    for name, refresher in _REFRESHERS.items():
+        if name in chosen:
+            refresher(session, resolved)
     scopes = [module_scope(m) for m in sorted(resolved.modules)]
     if scopes:
         scopes.append(ANY_MODULE_SCOPE)
@@ -360,6 +366,8 @@ def install() -> None:
             sa.event.listen(OrmSession, name, listener)
 
 
+# The set of kept summaries (its format_version), and each one's format ("summaries-format:<name>"). A database from
+# before the formats were kept per summary holds the first only: its summaries are at format 1.
 FORMAT_SCOPE = "summaries-format"
 
 
@@ -368,17 +376,34 @@ def format_version() -> int:
     return zlib.crc32(",".join(registered()).encode()) & 0x7FFFFFFF
 
 
+def _format_scope(name: str) -> str:
+    return f"{FORMAT_SCOPE}:{name}"
+
+
+def stale(session: Session) -> list[str]:
+    """The summaries whose tables were filled by a release keeping them otherwise (or not at all)."""
+    stored = {
+        row.scope: row.version
+        for row in session.scalars(sa.select(DataVersion).where(DataVersion.scope.startswith(FORMAT_SCOPE)))
+    }
+    same_set = stored.get(FORMAT_SCOPE) == format_version()
+    return [name for name in registered() if stored.get(_format_scope(name), 1 if same_set else None) != _FORMATS[name]]
+
+
 def ensure_current(engine: Engine) -> bool:
-    """Rebuild every summary when the database's were made by a release keeping other ones (or none: an upgrade
-    from before summaries existed); return whether it rebuilt. Called after each upgrade to the newest schema."""
+    """Rebuild the summaries whose format changed since the database's were made (every one when the set of kept
+    summaries changed, or on an upgrade from before summaries existed); return whether it rebuilt. Called after each
+    upgrade to the newest schema."""
     with Session(engine, expire_on_commit=False) as session:
-        stored = session.get(DataVersion, FORMAT_SCOPE)
-        if stored is not None and stored.version == format_version():
+        names = stale(session)
+        if not names:
             return False
-        rebuild(session)
-        stored = session.get(DataVersion, FORMAT_SCOPE) or DataVersion(scope=FORMAT_SCOPE)
-        stored.version = format_version()
-        session.add(stored)
+        rebuild(session, names)
+        formats = {FORMAT_SCOPE: format_version(), **{_format_scope(name): _FORMATS[name] for name in registered()}}
+        for scope, version in formats.items():
+            stored = session.get(DataVersion, scope) or DataVersion(scope=scope)
+            stored.version = version
+            session.add(stored)
         session.commit()
     return True
 
@@ -395,7 +420,8 @@ def settle(session: Session) -> None:
         session.flush()
 
 
-def rebuild(session: Session) -> Changes:
-    """Recompute every summary from the raw rows (after a restore, or to repair); returns what was refreshed."""
+def rebuild(session: Session, names: Iterable[str] | None = None) -> Changes:
+    """Recompute every summary (or those named) from the raw rows (after a restore, or to repair); returns what was
+    refreshed."""
     session.info.pop(_PENDING, None)
-    return apply(session, Changes(everything=True))
+    return apply(session, Changes(everything=True), names)
