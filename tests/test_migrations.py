@@ -68,3 +68,23 @@ def test_every_enum_matches_its_check_constraint_in_the_database(engine) -> None
             assert allowed == set(column.type.enums), (table.name, column.name, allowed ^ set(column.type.enums))
             checked += 1
     assert checked >= 10  # the test saw the enum columns (gender, role, method, organisation type, ...)
+
+
+def test_a_downgrade_and_upgrade_again_fills_the_reach_per_person_and_year(demo_engine) -> None:
+    """The table 0019 makes is filled after the upgrade, also when a downgrade dropped it from a database whose
+    summaries were current (the format kept for reach is forgotten both ways)."""
+    from alembic import command
+
+    from programme import summaries
+    from programme.summaries import upkeep
+
+    config = schema.alembic_config()
+    with demo_engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0016_reach_summaries")
+    assert "reach_person_year" not in sa.inspect(demo_engine).get_table_names()
+    schema.upgrade(demo_engine)
+    with session_scope(demo_engine) as session:
+        assert upkeep.stale(session) == []
+        assert summaries.check(session)["reach"] == []
+        assert session.scalar(sa.text("SELECT count(*) FROM reach_person_year")) > 0

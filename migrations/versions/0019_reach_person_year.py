@@ -28,7 +28,13 @@ def _text(length: int) -> sqlmodel.sql.sqltypes.AutoString:
     return sqlmodel.sql.sqltypes.AutoString(length=length)
 
 
+# The reach summary's format as ensure_current keeps it: forgotten here, so that the table made (or dropped) is
+# filled by a rebuild of the reach summary after the upgrade (or after a later upgrade again).
+FORGET_FORMAT = "DELETE FROM data_version WHERE scope = 'summaries-format:reach'"
+
+
 def upgrade() -> None:
+    op.execute(FORGET_FORMAT)
     op.create_table(
         "reach_person_year",
         sa.Column("person_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -44,3 +50,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("reach_person_year")
+    op.execute(FORGET_FORMAT)
