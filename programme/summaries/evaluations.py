@@ -334,4 +334,4 @@ def check(session: Session) -> list[str]:
     ]
 
 
-register(NAME, refresh, check)
+register(NAME, refresh, check, tables=[table.name for table in _TABLES])

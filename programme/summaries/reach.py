@@ -395,4 +395,6 @@ def _normal(row: Iterable[Any]) -> tuple:
 
 
 # Format 2: reach_person_year, from which the years move (format 1 recounted a year's participations).
-register(NAME, refresh, check, form=2)
+register(
+    NAME, refresh, check, form=2, tables=[t.name for t in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR)]
+)

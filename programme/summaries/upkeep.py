@@ -85,15 +85,18 @@ Checker = Callable[[Session], list[str]]
 _REFRESHERS: dict[str, Refresher] = {}
 _CHECKERS: dict[str, Checker] = {}
 _FORMATS: dict[str, int] = {}
+_TABLES: dict[str, tuple[str, ...]] = {}
 
 
-def register(name: str, refresher: Refresher, checker: Checker, *, form: int = 1) -> None:
+def register(name: str, refresher: Refresher, checker: Checker, *, form: int = 1, tables: Iterable[str] = ()) -> None:
     """Add (or replace) a summary: its refresher is called at commit with the resolved Changes (modules and people
     complete; `everything` set for a rebuild), its checker by `check()`. form: the number of the summary's tables'
-    format, raised by a release that changes what they hold (ensure_current then rebuilds that summary)."""
+    format, raised by a release that changes what they hold (ensure_current then rebuilds that summary); tables: the
+    tables it keeps (their planner statistics are renewed after a rebuild)."""
     _REFRESHERS[name] = refresher
     _CHECKERS[name] = checker
     _FORMATS[name] = form
+    _TABLES[name] = tuple(tables)
 
 
 def registered() -> list[str]:
@@ -424,4 +427,12 @@ def rebuild(session: Session, names: Iterable[str] | None = None) -> Changes:
     """Recompute every summary (or those named) from the raw rows (after a restore, or to repair); returns what was
     refreshed."""
     session.info.pop(_PENDING, None)
-    return apply(session, Changes(everything=True), names)
+    changes = apply(session, Changes(everything=True), names)
+    if session.get_bind().dialect.name == "postgresql":
+        # Every row of these tables is new: PostgreSQL's planner would otherwise guess at them until autovacuum's
+        # next visit (seconds to minutes), and the next commits' upkeep with them.
+        session.flush()
+        for name in _REFRESHERS if names is None else names:
+            for table in _TABLES[name]:
+                session.execute(sa.text(f'ANALYZE "{table}"'))  # our own table names, no input
+    return changes
