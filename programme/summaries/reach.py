@@ -291,43 +291,48 @@ Key = tuple[int, str, str]  # (year, dimension, value): a reach_year row
 
 def _person_years(session: Session, people: set[int]) -> dict[Key, list[int]]:
     """Recompute these people's reach_person_year rows; return how each reach_year row moves with them:
-    {(year, dimension, value): [individuals, participations]}."""
+    {(year, dimension, value): [individuals, participations]}.
+
+    The same people before and after: a year's row moves by how many of them it counts after, less how many before
+    (and their participations likewise), whatever the rest of the year holds."""
     moves: dict[Key, list[int]] = {}
     for chunk in chunks(people):
-        before = _stored(session, REACH_PERSON_YEAR, REACH_PERSON_YEAR.c.person_id, chunk)
+        for key, (individuals, participations) in _counts(session, chunk).items():
+            moves.setdefault(key, [0, 0])
+            moves[key][0] -= individuals
+            moves[key][1] -= participations
         session.execute(sa.delete(REACH_PERSON_YEAR).where(chunk.where(REACH_PERSON_YEAR.c.person_id)))
         _insert(session, REACH_PERSON_YEAR, person_year_rows(chunk))
-        after = _stored(session, REACH_PERSON_YEAR, REACH_PERSON_YEAR.c.person_id, chunk)
-        changed = {row[0] for row in before ^ after}
-        if not changed:
-            continue
-        was, now = _by_person(before, changed), _by_person(after, changed)
-        for person in changed:
-            old, new = _counted(was.get(person, [])), _counted(now.get(person, []))
-            for key in old.keys() | new.keys():
-                move = moves.setdefault(key, [0, 0])
-                move[0] += (key in new) - (key in old)
-                move[1] += new.get(key, 0) - old.get(key, 0)
+        for key, (individuals, participations) in _counts(session, chunk).items():
+            moves.setdefault(key, [0, 0])
+            moves[key][0] += individuals
+            moves[key][1] += participations
     return moves
 
 
-def _by_person(rows: set[tuple], people: set[int]) -> dict[int, list[tuple]]:
-    found: dict[int, list[tuple]] = {}
-    for row in rows:
-        if row[0] in people:
-            found.setdefault(row[0], []).append(row)
-    return found
-
-
-def _counted(rows: list[tuple]) -> dict[Key, int]:
-    """What one person's reach_person_year rows count in reach_year: {(year, dimension, value): participations}
-    (they count once as an individual in each)."""
-    counted: dict[Key, int] = {}
-    for _person, year, role, scope, gender, org_type, participations in rows:
-        for key in ((year, "all", ""), (year, "gender", gender), (year, "org_type", org_type),
-                    (year, "role", role), (year, "scope", scope)):  # fmt: skip
-            counted[key] = counted.get(key, 0) + participations
-    return counted
+def _counts(session: Session, people: Chunk) -> dict[Key, tuple[int, int]]:
+    """What these people's reach_person_year rows count in reach_year: {key: (individuals, participations)}."""
+    table = REACH_PERSON_YEAR
+    selects = [
+        sa.select(
+            table.c.year,
+            sa.literal(dimension).label("dimension"),
+            (sa.literal("") if column is None else column).label("value"),
+            sa.func.count(sa.distinct(table.c.person_id)),
+            sa.func.sum(table.c.participations),
+        )
+        .where(people.where(table.c.person_id))
+        .group_by(table.c.year, *([] if column is None else [column]))
+        for dimension, column in (
+            ("all", None),
+            ("gender", table.c.gender),
+            ("org_type", table.c.org_type),
+            ("role", table.c.role),
+            ("scope", table.c.scope),
+        )
+    ]
+    rows = session.execute(sa.union_all(*selects))
+    return {(int(year), dimension, value): (int(found), int(count)) for year, dimension, value, found, count in rows}
 
 
 def _move_years(session: Session, moves: dict[Key, list[int]]) -> None:
