@@ -18,12 +18,26 @@ TIMEOUT_MS = 60_000
 TOOLS = REPO_ROOT / "tests" / "data" / "tools"
 
 
-def choose(page, selectbox_label: str, option: str) -> None:
-    """Pick an option in the st.selectbox with this label, as a user would."""
+def choose(page, selectbox_label: str, option: str, attempts: int = 3) -> None:
+    """Pick an option in the st.selectbox with this label, as a user would: when a rerun redrew the box as it was
+    clicked (its list closed, or never opened, on a loaded machine), click it and type again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=selectbox_label).first
-    box.locator("input").click()
-    box.locator("input").fill(option)  # the list shows only a few options at a time: type to find it
-    page.get_by_role("option", name=option, exact=True).click()
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for attempt in range(attempts):
+        wait_idle(page)
+        box.locator("input").click()
+        box.locator("input").fill(option)  # the list shows only a few options at a time: type to find it
+        try:
+            wanted.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        wanted.click()
+        break
     wait_idle(page)
 
 
