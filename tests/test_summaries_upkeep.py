@@ -4,6 +4,8 @@ modules it touched (programme/summaries/upkeep.py). The figures themselves are c
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -12,7 +14,7 @@ from sqlmodel import Session
 
 from programme.cli import main
 from programme.models import DataVersion, Module, Participation, Person
-from programme.summaries import PEOPLE_SCOPE, touch
+from programme.summaries import PEOPLE_SCOPE, check, settle, touch
 
 
 def versions(engine: Engine) -> dict[str, int]:
@@ -104,3 +106,50 @@ def test_rebuild_summaries_on_an_empty_database(sqlite_url: str, monkeypatch, ca
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     assert main(["rebuild-summaries", *flag]) == 0
     assert "Every summary equals" in capsys.readouterr().out
+
+
+def test_two_saves_in_one_module_at_once_both_commit_and_keep_the_summaries_true(demo_engine: Engine) -> None:
+    """Two facilitators saving attendance in the same module at the same moment: the second's upkeep waits for the
+    first's commit (PostgreSQL; SQLite lets one writer at a time in), then both changes are kept and the summaries
+    agree with the raw rows."""
+    if demo_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite admits one writing transaction at a time")
+    first, _second, _person = two_modules(demo_engine)
+    with Session(demo_engine) as session:
+        a, b = session.scalars(sa.select(Participation.id).where(Participation.module_id == first).limit(2)).all()
+        was = {pid: session.get(Participation, pid).attended for pid in (a, b)}
+    failures: list[BaseException] = []
+
+    def save_b() -> None:
+        try:
+            with Session(demo_engine) as other:
+                other.get(Participation, b).attended = not was[b]
+                other.commit()
+        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    with Session(demo_engine) as session:
+        session.get(Participation, a).attended = not was[a]
+        session.flush()
+        settle(session)  # this transaction's upkeep is done, not committed
+        worker = threading.Thread(target=save_b)
+        worker.start()
+        # The other save is waiting on this transaction (its upkeep, or its rows) before this one commits.
+        deadline = time.monotonic() + 30
+        waiting = 0
+        while not waiting and time.monotonic() < deadline and worker.is_alive():
+            with demo_engine.connect() as probe:
+                waiting = probe.scalar(
+                    sa.text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+                    )
+                )
+            time.sleep(0.05)
+        assert waiting, "the other save never waited"
+        session.commit()
+    worker.join(timeout=60)
+    assert failures == []
+    with Session(demo_engine) as session:
+        assert {pid: session.get(Participation, pid).attended for pid in (a, b)} == {a: not was[a], b: not was[b]}
+        assert check(session) == {"evaluations": [], "reach": []}

@@ -279,6 +279,7 @@ def resolve(session: Session, changes: Changes) -> Changes:
 def apply(session: Session, changes: Changes, names: Iterable[str] | None = None) -> Changes:
     """Refresh every summary (or those named) for these changes and move their data versions (inside the caller's
     transaction)."""
+    _one_at_a_time(session)
     resolved = resolve(session, changes)
     chosen = set(_REFRESHERS if names is None else names)
     for name, refresher in _REFRESHERS.items():
@@ -295,6 +296,23 @@ def apply(session: Session, changes: Changes, names: Iterable[str] | None = None
         scopes.append(EVERYTHING_SCOPE)
     bump(session, scopes)
     return resolved
+
+
+# PostgreSQL advisory lock taken by every transaction's upkeep until its commit ("SUMM").
+UPKEEP_LOCK = 0x53554D4D
+
+
+def _one_at_a_time(session: Session) -> None:
+    """On PostgreSQL, wait for any other transaction's upkeep to commit before this one's starts.
+
+    Two transactions touching the same module (two facilitators saving attendance, a registration arriving) would
+    otherwise each delete and insert its summary rows: the second's insert met the first's committed rows (a
+    duplicate key: the save failed), and its years' moves would be counted from rows the first was replacing.
+    Waiting, the second reads what the first committed (each statement sees the latest commits). SQLite has one
+    writer at a time already: a transaction that wrote holds the database until its commit.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": UPKEEP_LOCK})
 
 
 def bump(session: Session, scopes: Iterable[str]) -> None:
