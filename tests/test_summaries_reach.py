@@ -137,6 +137,15 @@ def test_filters_on_people_read_from_the_summaries_give_the_raw_rows_figures(dem
             pd.testing.assert_frame_equal(function(session, kept_filter), function(session, raw_filter))
         assert reach.registrations(session, kept_filter) == reach.registrations(session, raw_filter)
         assert reach.organisation_count(session, kept_filter) == reach.organisation_count(session, raw_filter)
+        # Completion counts participants: the same filter naming that role is answered from the raw rows.
+        participants = replace(kept_filter, roles=(ParticipationRole.PARTICIPANT.value,))
+        pd.testing.assert_frame_equal(reach.funnel(session, kept_filter), reach.funnel(session, participants))
+        whole = reach.funnel_by_module(session, participants)
+        assert len(whole) > 3
+        pd.testing.assert_frame_equal(reach.funnel_by_module(session, kept_filter), whole)
+        latest = reach.funnel_by_module(session, kept_filter, latest=3)
+        pd.testing.assert_frame_equal(latest, whole.tail(3).reset_index(drop=True))
+        assert latest.attrs["modules"] == whole.attrs["modules"] == len(whole)
         # The filter narrows: fewer people than the whole programme, and some.
         everyone = reach.headline_figures(session).iloc[0]["individuals"]
         assert 0 < reach.headline_figures(session, kept_filter).iloc[0]["individuals"] < everyone

@@ -165,3 +165,19 @@ class ReachPersonYear(SQLModel, table=True):
     gender: str = Field(default="", max_length=40)
     org_type: str = Field(default="", max_length=40)
     participations: int = 0
+
+
+class ReachModuleStage(SQLModel, table=True):
+    """A module's participants (role participant) at each stage of the funnel (registered: listed; attended: took
+    part; completed), by one attribute of theirs (gender, nationality, country_of_work, org_type; value "" for not
+    recorded): the Completion figures under a filter on one person attribute, without reading participations."""
+
+    __tablename__ = "reach_module_stage"
+    __table_args__ = (sa.Index("ix_reach_module_stage_dimension", "dimension", "value", "module_id"),)
+
+    module_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    dimension: str = Field(primary_key=True, max_length=20)
+    value: str = Field(primary_key=True, max_length=40)
+    registered: int = 0
+    attended: int = 0
+    completed: int = 0

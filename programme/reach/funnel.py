@@ -41,8 +41,10 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     attended at least one module; completed: completed at least one). Participants only unless the filter
     names roles.
     """
-    if kept.covers_everything(session, reach_filter):
-        people, rows = kept.funnel_counts(session)
+    if (where := kept.people_filter(session, reach_filter)) is not None and (
+        found := kept.funnel_counts(session, where, reach_filter)
+    ) is not None:
+        people, rows = found
         return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})
     # Everyone listed for a module is the top of the funnel, those who took part or not.
     p = participations(
@@ -73,10 +75,10 @@ def funnel_by_module(
     latest: only the latest that many modules (still by date); `frame.attrs["modules"]` then says how many there
     are in all (a page shows the latest and offers the whole table as a download).
     """
-    if kept.covers_everything(session, reach_filter):
-        rows, total = kept.funnel_module_rows(session, latest=latest)
-    else:
-        rows, total = _funnel_module_rows(session, reach_filter, latest=latest)
+    found = None
+    if kept.people_filter(session, reach_filter) is not None:
+        found = kept.funnel_module_rows(session, latest=latest, reach_filter=reach_filter)
+    rows, total = found if found is not None else _funnel_module_rows(session, reach_filter, latest=latest)
     frame = pd.DataFrame(
         [
             (mid, module_label(code, number, start, city), int(r), int(a), int(c))

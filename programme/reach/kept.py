@@ -20,6 +20,7 @@ from programme.models import (
     Module,
     OrgType,
     ReachModule,
+    ReachModuleStage,
     ReachPerson,
     ReachYear,
 )
@@ -31,6 +32,7 @@ _MISSING = {UNKNOWN, NOT_RECORDED}
 PERSON = ReachPerson.__table__
 MODULE = ReachModule.__table__
 YEAR = ReachYear.__table__
+STAGE = ReachModuleStage.__table__
 # People who took part in at least one module: those reach counts.
 TOOK_PART = PERSON.c.modules > 0
 # Filters on the modules (or on the participation's role): the summaries hold every module, so the raw rows answer.
@@ -184,10 +186,27 @@ def registration_counts(session: Session, where: Sequence[Any] = ()) -> dict[str
     return dict(zip(keys, (int(value) for value in row), strict=True))
 
 
-def funnel_counts(session: Session) -> tuple[list[int], list[int]]:
-    """Participants' funnel: (people registered, attended, completed), (participations at each stage)."""
+def funnel_counts(
+    session: Session, where: Sequence[Any] = (), reach_filter: ReachFilter | None = None
+) -> tuple[list[int], list[int]] | None:
+    """Participants' funnel: (people registered, attended, completed), (participations at each stage), of the
+    people `where` selects (by the filter's one person attribute); None when their participations are not kept by
+    stage (two person attributes at once)."""
     flags = (PERSON.c.participant, PERSON.c.participant_attended, PERSON.c.alumnus)
-    people = session.execute(sa.select(*(sa.func.count(sa.case((flag.is_(True), 1))) for flag in flags))).one()
+    people = session.execute(
+        sa.select(*(sa.func.count(sa.case((flag.is_(True), 1))) for flag in flags)).where(*where)
+    ).one()
+    if where:
+        dimension = _module_dimension(reach_filter or ReachFilter())
+        if dimension is None:
+            return None
+        name, values = dimension
+        row = session.execute(
+            sa.select(*(sa.func.sum(STAGE.c[stage]) for stage in _STAGES)).where(
+                STAGE.c.dimension == name, STAGE.c.value.in_(values)
+            )
+        ).one()
+        return [int(v) for v in people], [int(v or 0) for v in row]
     stages = dict(
         session.execute(
             sa.select(MODULE.c.value, sa.func.sum(MODULE.c.people))
@@ -195,21 +214,37 @@ def funnel_counts(session: Session) -> tuple[list[int], list[int]]:
             .group_by(MODULE.c.value)
         ).all()
     )
-    rows = [int(stages.get(stage) or 0) for stage in ("registered", "attended", "completed")]
+    rows = [int(stages.get(stage) or 0) for stage in _STAGES]
     return [int(v) for v in people], rows
 
 
-def funnel_module_rows(session: Session, *, latest: int | None = None) -> tuple[list[tuple], int]:
+_STAGES = ("registered", "attended", "completed")
+
+
+def funnel_module_rows(
+    session: Session, *, latest: int | None = None, reach_filter: ReachFilter | None = None
+) -> tuple[list[tuple], int] | None:
     """(module id, code, number, start, city, registered, attended, completed) per module with participants (the
-    latest `latest` of them, by date), and how many modules have participants."""
+    latest `latest` of them, by date), and how many modules have participants; of the people of the filter's one
+    person attribute when it narrows by one (None when it narrows by two at once: not kept)."""
+    f = reach_filter or ReachFilter()
+    if any(getattr(f, name) for name in _PERSON_FILTERS):
+        dimension = _module_dimension(f)
+        if dimension is None:
+            return None
+        name, values = dimension
+        counts = (
+            sa.select(STAGE.c.module_id, *(sa.func.sum(STAGE.c[stage]).label(stage) for stage in _STAGES))
+            .where(STAGE.c.dimension == name, STAGE.c.value.in_(values))
+            .group_by(STAGE.c.module_id)
+            .subquery()
+        )
+        return stages_by_module(session, counts, latest=latest)
     stage = MODULE.c.dimension == "stage"
     counts = (
         sa.select(
             MODULE.c.module_id,
-            *(
-                sa.func.sum(sa.case((MODULE.c.value == name, MODULE.c.people), else_=0)).label(name)
-                for name in ("registered", "attended", "completed")
-            ),
+            *(sa.func.sum(sa.case((MODULE.c.value == name, MODULE.c.people), else_=0)).label(name) for name in _STAGES),
         )
         .where(stage)
         .group_by(MODULE.c.module_id)

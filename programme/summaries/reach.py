@@ -26,6 +26,7 @@ from programme.models import (
     ParticipationRole,
     Person,
     ReachModule,
+    ReachModuleStage,
     ReachPerson,
     ReachPersonYear,
     ReachYear,
@@ -44,6 +45,7 @@ REACH_PERSON = ReachPerson.__table__
 REACH_MODULE = ReachModule.__table__
 REACH_YEAR = ReachYear.__table__
 REACH_PERSON_YEAR = ReachPersonYear.__table__
+REACH_MODULE_STAGE = ReachModuleStage.__table__
 
 YEAR = sa.cast(sa.extract("year", MODULE.c.start_date), sa.Integer)
 # As reach counts it (programme/reach/filters.TOOK_PART): at least one day, or on a participant list.
@@ -175,6 +177,42 @@ def module_rows(modules: Chunk | list[int] | None = None) -> list[sa.Select]:
     return queries
 
 
+# The person attributes a module's funnel is kept by (reach_module_stage), and the column of each.
+STAGE_DIMENSIONS: dict[str, Any] = {
+    "gender": PERSON.c.gender,
+    "nationality": PERSON.c.nationality,
+    "country_of_work": PERSON.c.country_of_work,
+    "org_type": ORGANISATION.c.org_type,
+}
+
+
+def stage_rows(modules: Chunk | list[int] | None = None) -> list[sa.Select]:
+    """The reach_module_stage rows computed from the raw rows (of these modules only, when given), one query per
+    attribute: participants registered (every row), attended (took part) and completed, by the attribute's value."""
+    queries = []
+    for dimension, column in STAGE_DIMENSIONS.items():
+        value = _text(column)
+        # The role as CASE, as in module_rows: no database starts from the role index to refresh a few modules.
+        participant = sa.case((_PARTICIPANT, 1), else_=0) == 1
+        query = (
+            sa.select(
+                PARTICIPATION.c.module_id.label("module_id"),
+                sa.literal(dimension).label("dimension"),
+                value.label("value"),
+                sa.func.count().label("registered"),
+                sa.func.count(sa.case((TOOK_PART, 1))).label("attended"),
+                sa.func.count(sa.case((PARTICIPATION.c.completed.is_(True), 1))).label("completed"),
+            )
+            .select_from(_joined([column]))
+            .where(participant)
+            .group_by(PARTICIPATION.c.module_id, value)
+        )
+        if modules is not None:
+            query = query.where(_among(PARTICIPATION.c.module_id, modules))
+        queries.append(query)
+    return queries
+
+
 def _in_years(years: Iterable[int]) -> Any:
     return sa.or_(
         *(sa.and_(MODULE.c.start_date >= date(y, 1, 1), MODULE.c.start_date < date(y + 1, 1, 1)) for y in years)
@@ -245,8 +283,10 @@ def refresh(session: Session, changes: Changes) -> None:
     if not ready(session):
         return  # a database at an older migration: filled when it is upgraded (upkeep.ensure_current)
     if changes.everything:
-        for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR):
+        for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR, REACH_MODULE_STAGE):
             session.execute(sa.delete(table))
+        for select in stage_rows():
+            _insert(session, REACH_MODULE_STAGE, select)
         _insert(session, REACH_PERSON, person_rows())
         _insert(session, REACH_PERSON_YEAR, person_year_rows())
         for select in module_rows():
@@ -259,6 +299,7 @@ def refresh(session: Session, changes: Changes) -> None:
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.scalars(query))
     _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
+    _replace(session, REACH_MODULE_STAGE, REACH_MODULE_STAGE.c.module_id, changes.modules, stage_rows)
     _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
     # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
     # (upkeep.resolve): the years move by their rows' difference.
@@ -385,6 +426,7 @@ def check(session: Session) -> list[str]:
         ("reach_module", REACH_MODULE, module_rows(), 3),
         ("reach_year", REACH_YEAR, year_rows(), 3),
         ("reach_person_year", REACH_PERSON_YEAR, [person_year_rows()], 4),
+        ("reach_module_stage", REACH_MODULE_STAGE, stage_rows(), 3),
     )
     lines: list[str] = []
     for name, table, selects, key_width in tables:
@@ -399,7 +441,12 @@ def _normal(row: Iterable[Any]) -> tuple:
     return tuple(bool(v) if isinstance(v, bool) else (int(v) if isinstance(v, int) else v) for v in row)
 
 
-# Format 2: reach_person_year, from which the years move (format 1 recounted a year's participations).
+# Format 2: reach_person_year, from which the years move (format 1 recounted a year's participations); 3:
+# reach_module_stage.
 register(
-    NAME, refresh, check, form=2, tables=[t.name for t in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR)]
+    NAME,
+    refresh,
+    check,
+    form=3,
+    tables=[t.name for t in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR, REACH_MODULE_STAGE)],
 )
