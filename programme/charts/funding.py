@@ -24,7 +24,8 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
         go.Funnel(
             y=[stage.capitalize() for stage in frame["stage"]],
             x=frame[measure].tolist(),
-            textinfo="value+percent initial",
+            # The whole number with thousands separators (plotly's default writes 275,369 as "275.369k").
+            texttemplate="%{value:,}<br>%{percentInitial:.0%}",
             textposition="inside",
             textfont={"size": LABEL_SIZE, "color": [STAGE_TEXT.get(stage, "#000000") for stage in frame["stage"]]},
             marker={"color": [STAGE_COLOURS.get(stage, STRONG[0]) for stage in frame["stage"]]},
