@@ -80,28 +80,57 @@ class Match:
     reason: str
 
 
-# Every person not erased, as the index holds them (our own statement, no input in it; the same on both databases).
+# Every person not erased, as the index holds them (our own statement, no input in it; the same on both databases),
+# by id: the order decides between equal similarity scores (the first in it wins), the same on every database.
 _PEOPLE_SQL = (
     "SELECT person.id, person.full_name, person.name_key, person.nationality, person.email, organisation.name "
     "FROM person LEFT OUTER JOIN organisation ON organisation.id = person.organisation_id "
     "WHERE person.erased_at IS NULL"
 )
+# Lists of at most this many rows are matched against the people they could be only (load_index_for).
+TARGETED_ROWS = 2_000
 
 
 def load_index(session: Session, module_id: int | None) -> PeopleIndex:
     """Return every person not erased, in one query, and who already takes part in the module."""
+    return _index(session, module_id, _PEOPLE_SQL + " ORDER BY person.id", {})
+
+
+def load_index_for(session: Session, module_id: int | None, rows: list[PersonRow]) -> PeopleIndex | None:
+    """Return the people these (validated) rows could be, as load_index would hold them for matching the rows: the
+    same e-mail, the same name key, or the same nationality or none (whom a similar name is compared with). None
+    when a valid row has no nationality (it is compared with everyone): load_index then.
+
+    E-mails are compared as stored: every way a person's e-mail is written (import, the person's page, a
+    self-service form) keeps it in lower case, as the rows' are read (normalise.email).
+    """
+    valid = [row for row in rows if row.valid]
+    if any(not row.nationality for row in valid):
+        return None
+    keys = sorted({row.name_key for row in valid if row.name_key})
+    emails = sorted({row.email for row in valid if row.email})
+    nationalities = sorted({row.nationality for row in valid if row.nationality})
+    could_be = ["person.nationality IS NULL"]
+    parameters: dict[str, str] = {}
+    for column, values in (("name_key", keys), ("email", emails), ("nationality", nationalities)):
+        if values:
+            names = [f"{column}_{i}" for i in range(len(values))]
+            parameters.update(zip(names, values, strict=True))
+            could_be.append(f"person.{column} IN ({', '.join(':' + name for name in names)})")
+    sql = f"{_PEOPLE_SQL} AND ({' OR '.join(could_be)}) ORDER BY person.id"
+    return _index(session, module_id, sql, parameters)
+
+
+def _index(session: Session, module_id: int | None, sql: str, parameters: dict[str, str]) -> PeopleIndex:
     index = PeopleIndex()
-    # What the session holds unwritten is written first, as the session's own query would. Then the driver's own
-    # cursor: its rows are plain tuples, fetched at once (SQLAlchemy's handling of each of 500,000 rows, and a call
-    # per row to add it, were most of an import's time at scale).
+    # What the session holds unwritten is written first, as the session's own query would. Then the rows as plain
+    # tuples, fetched at once (SQLAlchemy's handling of each of 500,000 rows, and a call per row to add it, were
+    # most of an import's time at scale).
     session.flush()
-    cursor = session.connection().connection.cursor()
-    try:
-        cursor.execute(_PEOPLE_SQL)
-        rows = cursor.fetchall()
-    finally:
-        cursor.close()
-    index.people.rows = {row[0]: tuple(row) for row in rows}
+    result = session.connection().execute(sa.text(sql), parameters)
+    rows = [tuple(row) for row in result.cursor.fetchall()] if result.cursor is not None else []
+    result.close()
+    index.people.rows = {row[0]: row for row in rows}
     # As add_row, row by row: a later person with the same e-mail (case aside) takes its place.
     index.by_email.update((row[4].casefold(), row[0]) for row in rows if row[4])
     by_key = index.by_key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -15,7 +15,14 @@ from sqlmodel import Session
 from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
-from programme.importing.matching import PeopleIndex, certain_match, load_index, probable_matches
+from programme.importing.matching import (
+    TARGETED_ROWS,
+    PeopleIndex,
+    certain_match,
+    load_index,
+    load_index_for,
+    probable_matches,
+)
 from programme.importing.validate import (
     REPEATING_FIELDS,
     PersonRow,
@@ -197,8 +204,14 @@ def build_plan(
     own: dict[str, dict[str, Any]] = {name: mapped_values(mappings, name) for name in MAPPABLE}
     for name, words in mapping.values.items():  # the tool's own words (Eventbrite's "Checked In"), then the user's
         own[name] = {**words, **own.get(name, {})}
-    index = load_index(session, module.id)
-    rows, omitted, unknown, consent = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=own)
+    # A short list is matched against the people its rows could be (found once they are read); a long one
+    # against everyone, loaded at once.
+    index: PeopleIndex | IndexFor = (
+        (lambda people: load_index_for(session, module.id, people) or load_index(session, module.id))
+        if len(table.row_numbers) <= TARGETED_ROWS
+        else load_index(session, module.id)
+    )
+    rows, omitted, unknown, consent, index = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=own)
     module_days = (module.end_date - module.start_date).days + 1
     plan = ImportPlan(
         file_name=file_name,
@@ -276,16 +289,22 @@ def _chunks(table: SheetTable, size: int) -> Iterator[tuple[int, SheetTable]]:
         yield start, replace(table, frame=rows, row_numbers=table.row_numbers[start:stop])
 
 
+# Makes the people index for the rows of a list read in one chunk (matching.load_index_for).
+IndexFor = Callable[[list[PersonRow]], PeopleIndex]
+
+
 def _plan_rows(
     table: SheetTable,
     mapping: ColumnMapping,
-    index: PeopleIndex,
+    index: PeopleIndex | IndexFor,
     *,
     keep_rows: bool,
     own: Mapping[str, Mapping[str, Any]] | None = None,
-) -> tuple[list[PlannedRow], dict[RowStatus, int], list[UnknownValues], _ConsentNotes]:
+) -> tuple[list[PlannedRow], dict[RowStatus, int], list[UnknownValues], _ConsentNotes, PeopleIndex]:
     """Return the planned rows (all, or those a summary keeps), the others counted by status, the unknown
-    values by column and the unclear consent answers, validating and classifying a chunk of rows at a time."""
+    values by column, the unclear consent answers and the people index they were matched against, validating and
+    classifying a chunk of rows at a time. index may be a function making it from the rows, for a list of one
+    chunk."""
     rows: list[PlannedRow] = []
     omitted: Counter[RowStatus] = Counter()
     unknown: dict[str, UnknownValues] = {}
@@ -307,6 +326,8 @@ def _plan_rows(
             for text, count in values.counts.items():
                 merged.counts[text] = merged.counts.get(text, 0) + count
         consent.add(people)
+        if not isinstance(index, PeopleIndex):
+            index = index(people)  # the list's only chunk: its rows are all read
         planned = _classify(index, people, by_email, by_name)
         if keep_rows:
             rows.extend(planned)
@@ -321,7 +342,9 @@ def _plan_rows(
     if emails.unnamed:
         _name_earlier_rows(table, mapping, emails.unnamed)
     order = [mapping.fields[name] for name in REPEATING_FIELDS if name in mapping.fields]
-    return rows, dict(omitted), sorted(unknown.values(), key=lambda values: order.index(values.column)), consent
+    assert isinstance(index, PeopleIndex)  # a list with rows made it in its first chunk
+    unknown_values = sorted(unknown.values(), key=lambda values: order.index(values.column))
+    return rows, dict(omitted), unknown_values, consent, index
 
 
 def _name_earlier_rows(table: SheetTable, mapping: ColumnMapping, unnamed: list[tuple[PersonRow, int, int]]) -> None:
