@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.importing.matching import KnownPerson, Match, PeopleIndex, certain_match, probable_matches
+from programme.importing.matching import Match, certain_match, load_index, load_index_for, probable_matches
 from programme.importing.validate import MAX_LENGTH, PersonRow
 from programme.models import (
     CheckinCode,
@@ -26,7 +26,6 @@ from programme.models import (
     FormKind,
     FormLink,
     FormSubmission,
-    Organisation,
     Participation,
     Person,
     RegistrationReview,
@@ -96,34 +95,13 @@ def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
     return read
 
 
-def _index(session: Session, row: PersonRow, module_id: int) -> PeopleIndex:
-    """Return the people a registration could be: same e-mail, same name, or the nationality's (or none's) people."""
-    could_be = [Person.name_key == row.name_key]
-    if row.email:
-        could_be.append(Person.email == row.email)
-    if row.nationality:
-        could_be.append(sa.or_(Person.nationality == row.nationality, Person.nationality.is_(None)))
-    else:
-        could_be.append(sa.true())
-    query = (
-        sa.select(Person.id, Person.full_name, Person.name_key, Person.nationality, Person.email, Organisation.name)
-        .outerjoin(Organisation, Organisation.id == Person.organisation_id)
-        .where(Person.erased_at.is_(None), sa.or_(*could_be))
-    )
-    index = PeopleIndex()
-    for found in session.execute(query):
-        index.add(KnownPerson(*found))
-    index.in_module = set(
-        session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id))
-    )
-    return index
-
-
 def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | None:
     """Return the certain or probable match of a registration, as an import would find it (None: a new person)."""
     row = PersonRow(index=0, row=1, full_name=read["full_name"], name_key=name_key(read["full_name"]),
                     nationality=read["nationality"], email=read["email"])  # fmt: skip
-    index = _index(session, row, module_id)
+    # The people the registration could be (same e-mail, same name, the nationality's or none's), as a short list's
+    # import reads them; everyone when no nationality is given.
+    index = load_index_for(session, module_id, [row]) or load_index(session, module_id)
     found = certain_match(index, row)
     if found is None:
         found = probable_matches(index, [row]).get(0)
