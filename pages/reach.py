@@ -107,7 +107,20 @@ if registered["registered"]:
         "list."
     )
 if figures["participations"] == 0:
-    st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
+    narrowed = any([courses, module_ids, scopes, countries, genders, org_types, roles, funders, grants])
+    narrowed = narrowed or tuple(years) != (first, last)
+    if registered["registered"]:
+        st.info(
+            f"{registered['registered']:,} people registered in this selection, and nobody's attendance is recorded "
+            "yet: the charts count the people who took part. Import the attendance sheet or a participant list under "
+            "**People › Import participants**, or tick attendance under **Plan › Agenda › Attendance**."
+        )
+    elif narrowed:
+        st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
+    else:
+        st.info(
+            "Nobody has taken part in a module yet. Import a participant list under **People › Import participants**."
+        )
     st.stop()
 
 # Only the open tab runs its query: at 500,000 people a filter change costs one chart's figures, not seven.

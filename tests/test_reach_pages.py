@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 
 import pytest
 import sqlalchemy as sa
@@ -70,6 +71,52 @@ def test_reach_filters_change_the_figures(small_db: str) -> None:
     assert _metrics(app)["Individuals"] == "2"  # Ana and Cia in course B
     app.sidebar.multiselect[3].select("IDN").run()  # nationality Indonesia: nobody left
     assert any("Nobody matches these filters" in info.value for info in app.info)
+
+
+def _registered_only(url: str) -> None:
+    """A course and module with two people registered (a registration list) and nobody's attendance recorded."""
+    with session_scope(make_engine(url)) as session:
+        course = Course(code="R", title="Registered only")
+        session.add(course)
+        session.flush()
+        module = Module(
+            course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1), end_date=date(2024, 3, 3)
+        )
+        people = [Person(full_name=name, name_key=name.lower()) for name in ("Ana Thapa", "Ben Gurung")]
+        session.add_all([module, *people])
+        session.flush()
+        for person in people:
+            session.add(Participation(person_id=person.id, module_id=module.id, registered=True, attended=None))
+
+
+def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    _registered_only(sqlite_url)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    said = [info.value for info in app.info]
+    assert len(said) == 1 and said[0].startswith("2 people registered in this selection"), said
+    assert "Agenda › Attendance" in said[0]
+
+
+def test_reach_page_on_a_module_nobody_took_part_in_says_what_to_import(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    with session_scope(make_engine(sqlite_url)) as session:
+        course = Course(code="E", title="Empty")
+        session.add(course)
+        session.flush()
+        session.add(
+            Module(course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1), end_date=date(2024, 3, 2))
+        )
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    assert [info.value for info in app.info] == [
+        "Nobody has taken part in a module yet. Import a participant list under **People › Import participants**."
+    ]
 
 
 def test_reach_page_shows_no_names_to_a_viewer(demo_db: str) -> None:
