@@ -15,6 +15,9 @@ from programme.web.display import md_text, readable
 user = ui.guard(__file__)
 FULL_SCREEN = "forms_full_screen"
 KIND_LABELS = {"registration": "Registration", "evaluation": "Evaluation", "checkin": "Daily check-in"}
+# The registration form's fields as the review queue compares them, typed beside recorded.
+FIELD_LABELS = {"full_name": "Name", **{name: words.capitalize() for name, words in registration.CHANGE_WORDS.items()}}
+FIELD_LABELS.pop("consent")
 
 shown = st.session_state.get(FULL_SCREEN)
 if shown:
@@ -132,13 +135,20 @@ with review_tab:
     for item in queue:
         with st.container(border=True):
             typed, candidate = item["typed"], item["candidate"] or {}
-            st.markdown(f"**{md_text(typed.get('full_name', ''))}** may be a person already recorded ({item['reason']}, "
-                        f"score {item['score']:.0f}).")  # fmt: skip
+            name = md_text(typed.get("full_name", ""))
+            if item["reason"].startswith("would change"):
+                st.markdown(f"**{name}** matches a person already recorded, and {item['reason']}: update the record "
+                            "only if the person is who they say they are.")  # fmt: skip
+            else:
+                st.markdown(f"**{name}** may be a person already recorded ({item['reason']}, "
+                            f"score {item['score']:.0f}).")  # fmt: skip
+            # Every field typed or recorded, so the facilitator sees what "update the record" would change.
+            compared = [name for name in FIELD_LABELS if typed.get(name) or candidate.get(name)]
             compare = pd.DataFrame(
                 {
-                    "field": ["Name", "E-mail", "Nationality", "Position"],
-                    "typed": [typed.get(k) for k in ("full_name", "email", "nationality", "position")],
-                    "recorded": [candidate.get(k) for k in ("full_name", "email", "nationality", "position")],
+                    "field": [FIELD_LABELS[name] for name in compared],
+                    "typed": [typed.get(name) for name in compared],
+                    "recorded": [candidate.get(name) for name in compared],
                 }
             )
             st.dataframe(readable(compare, text=["typed", "recorded"]), hide_index=True)

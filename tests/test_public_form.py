@@ -154,6 +154,33 @@ def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_u
         assert session.get(Person, known.id).consent_listed
 
 
+def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    from programme.models import ConsentKind, UserRole
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        known = session.scalar(
+            sa.select(Person).where(Person.email.is_not(None), Person.phone.is_not(None), Person.erased_at.is_(None))
+        )
+        typed = {"full_name": known.full_name, "email": known.email, "phone": "+44 20 7946 0000"}
+        result = submit_registration(session, forms_db["registration"], typed, {ConsentKind.LISTED: True},
+                                     browser="b", client=None)  # fmt: skip
+        recorded_phone = known.phone
+    assert result.outcome == "queued"
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    assert not app.exception
+    said = [m.value for m in app.markdown if "matches a person already recorded" in m.value]
+    assert len(said) == 1 and "would change the recorded phone" in said[0], said
+    compared = next(frame.value for frame in app.dataframe if "field" in frame.value.columns).set_index("field")
+    assert compared.loc["Phone"].tolist() == ["+44 20 7946 0000", recorded_phone]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.get(Person, known.id).phone == recorded_phone  # not written before the facilitator decides
+
+
 def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict, demo_sqlite_url: str) -> None:
     with session_scope(make_engine(demo_sqlite_url)) as session:
         token = open_form(session, module_id=forms_db["module_id"], kind="evaluation", allow_multiple=True).token

@@ -25,7 +25,9 @@ from programme.models import (
     ConsentRecord,
     FormLink,
     FormSubmission,
+    Gender,
     Organisation,
+    OrgType,
     Participation,
     Person,
     RegistrationReview,
@@ -117,6 +119,56 @@ def test_a_certain_match_updates_the_person_and_a_probable_one_waits(session: Se
     assert submissions.pending_reviews(session) == []
     assert session.get(RegistrationReview, review.id).values is None
     assert session.scalar(sa.select(sa.func.count()).where(ConsentRecord.person_id == person_id)) == len(ConsentKind)
+
+
+def test_a_certain_match_that_would_change_the_record_waits_for_a_facilitator(session: Session, module_id: int) -> None:
+    """Anyone with the link who knows Maria's e-mail (or name and nationality) must not rewrite her record: a blank is
+    filled at once, a recorded value changed only when a facilitator says the registration is hers."""
+    maria = session.scalar(sa.select(Person).where(Person.email == "maria@example.org"))
+    union = Organisation(name="Migrante Union", name_key="migrante union", org_type=OrgType.TRADE_UNION, country="PHL")
+    session.add(union)
+    session.flush()
+    maria.phone, maria.gender, maria.position, maria.organisation_id = "+639171234567", Gender.FEMALE, None, union.id
+    maria.consent_listed, maria.consent_source = True, "typed on the Participants page"
+    session.commit()
+    token = _open(session, module_id, "registration", allow_multiple=True)
+    # Same values written differently, and a blank filled: applied at once.
+    same = {"full_name": "maria santos", "email": "Maria@Example.org", "phone": "+63 917 123 4567",
+            "gender": "F", "organisation": "MIGRANTE union", "position": "Paralegal"}  # fmt: skip
+    consents = {**dict.fromkeys(ConsentKind, False), ConsentKind.LISTED: True}
+    result = _register(session, token, same, consents=consents)
+    assert result.outcome == "updated", result
+    session.refresh(maria)
+    assert (maria.position, maria.phone, maria.organisation_id) == ("Paralegal", "+639171234567", union.id)
+
+    # Another phone, gender, organisation, and every consent: none of it written, the registration queued.
+    changed = {"full_name": "Maria Santos", "email": "maria@example.org", "phone": "+63 999 000 1111",
+               "gender": "male", "organisation": "Tenaganita", "position": "Paralegal"}  # fmt: skip
+    queued = _register(session, token, changed, browser="b2")
+    assert queued.outcome == "queued" and queued.person_id is None and queued.checkin_code is None
+    session.refresh(maria)
+    assert (maria.phone, maria.gender, maria.organisation_id) == ("+639171234567", Gender.FEMALE, union.id)
+    assert maria.consent_email is False
+    review = submissions.pending_reviews(session, module_id)[0]
+    assert review.candidate_id == maria.id
+    assert review.reason == "would change the recorded phone, gender, organisation and consent"
+    item = registration.review_queue(session, module_id)[0]
+    assert (item["typed"]["phone"], item["candidate"]["phone"]) == ("+63 999 000 1111", "+639171234567")
+    assert item["candidate"]["organisation"] == "Migrante Union"
+
+    # Retyping her organisation would retype it for everyone in it.
+    retype = {"full_name": "Maria Santos", "email": "maria@example.org", "organisation": "Migrante Union",
+              "org_type": "NGO"}  # fmt: skip
+    assert _register(session, token, retype, browser="b3", consents=consents).outcome == "queued"
+    assert submissions.pending_reviews(session, module_id)[-1].reason == "would change the recorded organisation type"
+    session.refresh(union)
+    assert union.org_type == OrgType.TRADE_UNION
+
+    # The facilitator says the first queued one is hers: now the record changes.
+    registration.decide_review(session, review.id, decision="merge", by="facilitator")
+    session.commit()
+    session.refresh(maria)
+    assert (maria.phone, maria.gender) == ("+639990001111", Gender.MALE)
 
 
 def test_a_queued_registration_merged_into_the_candidate(session: Session, module_id: int) -> None:

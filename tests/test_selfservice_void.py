@@ -185,27 +185,36 @@ def test_two_registrations_of_one_person_voided_in_either_order_leave_the_record
     module_id = module_ids[0]
     token = _open(session, module_id)
     first = _register(session, token, {**MARIA, "position": "Coordinator"})
+    # Another position: it would change the record, so it waits for a facilitator, who says it is the same person.
     second = _register(session, token, {**MARIA, "position": "Director", "phone": ""}, browser="b2")
+    assert second.outcome == "queued" and _maria(session).position == "Coordinator"
+    review = submissions.pending_reviews(session, module_id)[0]
+    assert review.reason == "would change the recorded position"
+    registration.decide_review(session, review.id, decision="merge", by="fac")
+    session.commit()
     maria = _maria(session)
     assert (maria.position, maria.phone) == ("Director", "+639171234567")
     participation_id = _participation(session, maria.id, module_id).id
 
-    # The first, while the second is live: the second wrote position and consents again; phone only the first.
+    # The first, while the second is live: the second wrote position and consents again (its organisation, the one
+    # recorded, was left as it was); phone and organisation only the first.
     effect = _void(session, first.submission_id)
     assert effect == (
         "its participation in this module was kept (another registration of theirs is still live); "
-        f"put back as before: phone; kept as changed since: position, organisation, {CONSENT_WORDS}; "
-        "its 5 consent records were withdrawn"
+        "the check-in code it gave was withdrawn; "
+        f"put back as before: phone, organisation; kept as changed since: position, {CONSENT_WORDS}; "
+        "the organisation it created was removed; its 5 consent records were withdrawn"
     )
     maria = _maria(session)
     assert (maria.position, maria.phone, maria.consent_listed) == ("Director", None, True)
-    assert _count(session, CheckinCode.participation_id == participation_id) == 1  # the second's code works
+    # A registration settled by a facilitator gives no code (the participant saw only the thank-you page).
+    assert _count(session, CheckinCode.participation_id == participation_id) == 0
 
     # Then the second: the record is as before both, the participation gone.
     effect = _void(session, second.submission_id)
     assert effect == (
-        f"its participation in this module was removed; put back as before: position, organisation, {CONSENT_WORDS}; "
-        "the organisation it created was removed; its 5 consent records were withdrawn"
+        f"its participation in this module was removed; put back as before: position, {CONSENT_WORDS}; "
+        "its 5 consent records were withdrawn"
     )
     maria = _maria(session)
     assert (maria.position, maria.phone, maria.organisation_id, maria.consent_listed, maria.consent_date) == (

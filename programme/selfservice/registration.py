@@ -1,7 +1,9 @@
 """A participant's own registration: read with the import's normalisers, matched as imports match, with consent.
 
-A certain match (same e-mail; same name and nationality) updates the person; a probable one (a similar name)
-waits in the review queue for a facilitator; no match creates the person. Either way the person is registered
+A certain match (same e-mail; same name and nationality) fills the person's blank fields, as an import does; one that
+would change what is recorded (another phone, organisation, gender, consent...) waits in the review queue for a
+facilitator, as a probable one (a similar name) does: anyone with the link who knows a person's name or e-mail could
+otherwise rewrite their record. No match creates the person. Either way the person is registered
 for the module, and each consent given or refused is kept with the exact wording shown and its version.
 """
 
@@ -26,6 +28,9 @@ from programme.models import (
     FormKind,
     FormLink,
     FormSubmission,
+    Gender,
+    Organisation,
+    OrgType,
     Participation,
     Person,
     RegistrationReview,
@@ -112,6 +117,68 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
     return found
 
 
+# What a registration would change on a record, in the words the review queue shows.
+CHANGE_WORDS = {
+    "email": "e-mail",
+    "phone": "phone",
+    "nationality": "nationality",
+    "country_of_work": "country of work",
+    "position": "position",
+    "languages": "languages",
+    "gender": "gender",
+    "organisation": "organisation",
+    "org_type": "organisation type",
+    "consent": "consent",
+}
+
+
+def would_change(session: Session, person: Person, read: Mapping[str, Any],
+                 consents: Mapping[ConsentKind, bool]) -> list[str]:  # fmt: skip
+    """Return the recorded values (CHANGE_WORDS' keys) a registration would replace with others; a blank is filled,
+    not changed, and a difference of capitals, accents or spacing is not a change."""
+    changed = []
+    for name in ("email", "phone", "nationality", "country_of_work", "position", "languages"):
+        new, old = read.get(name), getattr(person, name)
+        if new and old and fold(str(new)) != fold(str(old)):
+            changed.append(name)
+    undisclosed = (None, Gender.UNDISCLOSED)
+    if read.get("gender") not in undisclosed and person.gender not in undisclosed and read["gender"] != person.gender:
+        changed.append("gender")
+    if read.get("organisation"):
+        key = fold(read["organisation"])
+        own = session.get(Organisation, person.organisation_id) if person.organisation_id is not None else None
+        if own is not None and own.name_key != key:
+            changed.append("organisation")
+        # The organisation the answer files them under (edit._organisation_id): retyping it retypes it for everyone.
+        country = read.get("country_of_work") or read.get("nationality")
+        target = own if own is not None and own.name_key == key else session.scalar(
+            sa.select(Organisation).where(Organisation.name_key == key,
+                                          Organisation.country.is_(None) if country is None
+                                          else Organisation.country == country))  # fmt: skip
+        recorded_type = target.org_type if target is not None else None
+        if read.get("org_type") and recorded_type not in (None, OrgType.OTHER) and read["org_type"] != recorded_type:
+            changed.append("org_type")
+    if person.consent_source is not None and any(
+        bool(consents.get(kind, False)) != bool(getattr(person, attribute))
+        for kind, attribute in CONSENT_FIELDS.items()
+    ):
+        changed.append("consent")
+    return changed
+
+
+def _same_organisation(session: Session, person: Person, read: Mapping[str, Any]) -> bool:
+    """Whether the answer names the person's recorded organisation (written otherwise: "MIGRANTE union") and adds
+    nothing to it: then it is left as recorded, not renamed for everyone in it after one person's spelling."""
+    own = session.get(Organisation, person.organisation_id) if person.organisation_id is not None else None
+    if own is None or own.name_key != fold(read["organisation"]):
+        return False
+    return not read.get("org_type") or read["org_type"] == own.org_type
+
+
+def _listed(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def apply(session: Session, person: Person | None, read: Mapping[str, Any], consents: Mapping[ConsentKind, bool],
           link: FormLink) -> tuple[Person, bool, dict[str, Any]]:  # fmt: skip
     """Create or update the person from a registration, register them for the module; return (person, created,
@@ -132,7 +199,7 @@ def apply(session: Session, person: Person | None, read: Mapping[str, Any], cons
     if read.get("gender") and (created or read["gender"].value != "undisclosed"):
         person.gender = read["gender"]
         written.append("gender")
-    if read.get("organisation"):
+    if read.get("organisation") and not _same_organisation(session, person, read):
         person.organisation_id = edit._organisation_id(session, person.organisation_id, dict(read))
         written.append("organisation_id")
     for kind, attribute in CONSENT_FIELDS.items():
@@ -175,6 +242,11 @@ def submit_registration(
     keys = submissions.check_allowed(session, link, browser=browser, client=client)
     read = read_values(link.language, values)
     found = match(session, read, link.module_id)
+    if found is not None and found.certain:
+        changed = would_change(session, session.get(Person, found.person_id), read, consents)
+        if changed:
+            reason = "would change the recorded " + _listed([CHANGE_WORDS[name] for name in changed])
+            found = Match(found.person_id, False, found.score, reason)
     if found is not None and not found.certain:
         submission = submissions.record(session, link, keys, outcome="queued")
         session.add(RegistrationReview(submission_id=submission.id, candidate_id=found.person_id,
@@ -266,6 +338,15 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
     return target
 
 
+def _recorded(session: Session, person: Person) -> dict[str, Any]:
+    """Return the person's recorded values under the registration form's field names, as text."""
+    organisation = session.get(Organisation, person.organisation_id) if person.organisation_id is not None else None
+    values = {name: getattr(person, name, None) for name in FIELDS if hasattr(person, name)}
+    values["organisation"] = organisation.name if organisation else None
+    values["org_type"] = organisation.org_type if organisation else None
+    return {name: getattr(value, "value", value) for name, value in values.items()}
+
+
 def review_queue(session: Session, module_id: int) -> list[dict[str, Any]]:
     """Return a module's registrations waiting for review: what was typed beside the record it may be."""
     queue = []
@@ -276,14 +357,7 @@ def review_queue(session: Session, module_id: int) -> list[dict[str, Any]]:
                 "id": review.id,
                 "typed": review_values(review),
                 "candidate_id": candidate.id if candidate else None,
-                "candidate": {
-                    "full_name": candidate.full_name,
-                    "email": candidate.email,
-                    "nationality": candidate.nationality,
-                    "position": candidate.position,
-                }
-                if candidate
-                else None,
+                "candidate": _recorded(session, candidate) if candidate else None,
                 "score": review.score,
                 "reason": review.reason,
             }
