@@ -84,7 +84,9 @@ shown_metrics = [
     ("Civil society", f"{figures['civil_society_share']:.0f}%"),
 ]
 if registered["registered"]:
-    shown_metrics.insert(3, ("Registered", f"{registered['registered']:,}"))
+    # "On registration lists", not "Registered": the Completion funnel's first stage (everyone on a module's
+    # list) is called Registered.
+    shown_metrics.insert(3, ("On registration lists", f"{registered['registered']:,}"))
 ui.metric_rows(shown_metrics)
 typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(

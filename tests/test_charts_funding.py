@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from programme.charts.funding import funnel_chart
+from programme.charts.funding import FEW_MODULES, funnel_chart, module_funnel_chart
 
 
 def test_the_funnel_writes_each_stage_as_a_whole_number_with_its_share_of_the_first() -> None:
@@ -18,3 +18,28 @@ def test_the_funnel_writes_each_stage_as_a_whole_number_with_its_share_of_the_fi
     assert trace.texttemplate == "%{value:,}<br>%{percentInitial:.0%}"
     assert trace.textinfo is None
     assert list(funnel_chart(frame, measure="participations").data[0].x) == [1_100_565, 1_100_565, 1_090_000]
+
+
+def _modules(count: int) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "module": [f"NP-MYS-2025 · Module {n} · Mar 2025, Kuala Lumpur" for n in range(1, count + 1)],
+            "registered": [100] * count,
+            "attended": [60] * count,
+            "completed": [0] * count,
+        }
+    )
+
+
+def test_a_few_modules_are_labelled_level_on_lines_of_their_own_and_the_legend_stays_off_the_bars() -> None:
+    figure = module_funnel_chart(_modules(1))
+    assert [list(bar.x) for bar in figure.data] == [["NP-MYS-2025<br>Module 1<br>Mar 2025, Kuala Lumpur"]] * 3
+    assert figure.layout.xaxis.tickangle == 0
+    # The legend sits on top of the plotting area (anchored by its bottom at the area's top), not inside it.
+    assert (figure.layout.legend.y, figure.layout.legend.yanchor) == (1.0, "bottom")
+
+
+def test_many_modules_keep_their_one_line_labels_slanted() -> None:
+    figure = module_funnel_chart(_modules(FEW_MODULES + 1))
+    assert list(figure.data[0].x) == _modules(FEW_MODULES + 1)["module"].tolist()
+    assert figure.layout.xaxis.tickangle == -45

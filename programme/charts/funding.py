@@ -13,6 +13,8 @@ STAGE_COLOURS = {"registered": STRONG[6], "attended": STRONG[0], "completed": ST
 STAGE_TEXT = {"registered": "#000000", "attended": "#FFFFFF", "completed": "#FFFFFF"}
 # Modules shown at once in the per-module chart; its table lists every one.
 MODULES_SHOWN = 40
+# Up to this many modules, the per-module chart writes their labels level, on several lines.
+FEW_MODULES = 6
 
 
 def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Figure:
@@ -43,18 +45,23 @@ def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, tota
     if frame.empty:
         return _empty(title)
     latest = frame.tail(shown)
+    # A few modules: each label level, on lines of its own ("CODE · Module 1 · Mar 2025, City"); many: slanted.
+    few = len(latest) <= FEW_MODULES
+    labels = [str(label).replace(" · ", "<br>") for label in latest["module"]] if few else latest["module"].tolist()
     figure = go.Figure()
     for stage in ("registered", "attended", "completed"):
-        figure.add_bar(x=latest["module"], y=latest[stage], name=stage.capitalize(), marker_color=STAGE_COLOURS[stage])
+        figure.add_bar(x=labels, y=latest[stage], name=stage.capitalize(), marker_color=STAGE_COLOURS[stage])
     total = max(total or 0, len(frame))
     subtitle = f" (latest {min(shown, len(frame))} of {total:,})" if total > len(latest) else ""
     figure.update_layout(
         title=title + subtitle,
         barmode="group",
-        xaxis={"tickangle": -45, "title": None},
+        xaxis={"tickangle": 0 if few else -45, "title": None, "automargin": True},
         yaxis_title="People",
         height=460,
-        legend={"orientation": "h", "y": 1.08},
+        # Above the plotting area, under the title: never over the bars.
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        margin={"t": 90},
     )
     return figure
 
