@@ -39,19 +39,35 @@ module_id = ui.module_or_stop("module", people=True)
 with ui.db() as db:
     module = module_ref(db, module_id)
     agenda = store.module_sessions(db, module_id)
-    participants = store.participants_frame(db, module_id)
+    listed = store.participants_frame(db, module_id, everyone=True)
+    came = store.participants_frame(db, module_id, everyone=False) if store.attendance_recorded(db, module_id) else None
 session_labels = {None: "Whole module (no particular session)"} | {
     row.id: f"Day {row.day}, {row.start_time:%H:%M} · {row.title}" for row in agenda.itertuples()
 }
 session_id = st.selectbox(
     "Agenda session (optional)", list(session_labels), format_func=session_labels.get, key="agenda_session"
 )
-if participants.empty:
+if listed.empty:
     st.info("This module has no participants yet. Import its participant list under **Import participants**.")
     st.stop()
+# Once attendance is recorded, the people who came are grouped; a registered person who did not come is not.
+everyone = came is None or len(came) == len(listed)
+if not everyone:
+    who = st.radio(
+        "Who is grouped",
+        ["came", "everyone"],
+        format_func={
+            "came": f"Those who came ({len(came):,})",
+            "everyone": f"Everyone on the module's lists ({len(listed):,}, with those not recorded as coming)",
+        }.get,
+        horizontal=True,
+        key="groups_who",
+    )
+    everyone = who == "everyone"
+participants = listed if everyone else came
 
-# The plan being worked on belongs to one module and session; choosing another starts afresh.
-scope = (int(module_id), session_id)
+# The plan being worked on belongs to one module, session and set of people; choosing another starts afresh.
+scope = (int(module_id), session_id, everyone)
 if st.session_state.get("groups_scope") != scope:
     st.session_state["groups_scope"] = scope
     st.session_state.pop("groups_plan", None)
@@ -84,6 +100,7 @@ if generate.button("Generate groups", type="primary", key="generate"):
                 keep_together=[(a, b) for a, b, k in pairs if k == "together"],
                 keep_apart=[(a, b) for a, b, k in pairs if k == "apart"],
                 repeat_weight=settings.repeat_weight,
+                everyone=everyone,
             )
         )
 if empty.button("Start empty groups", key="empty", help="Make the groups by hand: move each person in."):

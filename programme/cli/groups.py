@@ -40,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     how.add_argument("--groups", type=int, help="number of groups")
     how.add_argument("--size", type=int, help="group size (sizes differ by at most one)")
     make.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"random seed (default {DEFAULT_SEED})")
+    make.add_argument(
+        "--everyone",
+        action="store_true",
+        help="group everyone on the module's lists (default: once attendance is recorded, only those who came)",
+    )
     make.add_argument("--save", action="store_true", help="save the groups, replacing the module's saved groups")
     make.add_argument("--json", action="store_true", help="one JSON object on stdout")
     make.set_defaults(handler=run_make)
@@ -96,6 +101,7 @@ def run_make(args: argparse.Namespace) -> int:
             groups=args.groups,
             size=args.size,
             seed=args.seed,
+            everyone=True if args.everyone else None,
         )
         if args.save:
             save_groups(session, module_id=module, plan=plan, by=CLI_USER)

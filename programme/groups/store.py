@@ -53,8 +53,21 @@ def _value(raw: object) -> object:
     return getattr(raw, "value", raw)
 
 
-def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
-    """Return the module's participants (role participant), one row each, sorted by name."""
+def attendance_recorded(session: Session, module_id: int) -> bool:
+    """Whether anyone's attendance is recorded in the module (someone marked as having come)."""
+    query = sa.select(Participation.id).where(Participation.module_id == module_id, Participation.attended.is_(True))
+    return session.scalar(query.limit(1)) is not None
+
+
+def participants_frame(session: Session, module_id: int, *, everyone: bool | None = None) -> pd.DataFrame:
+    """Return the module's participants (role participant), one row each, sorted by name.
+
+    everyone: True, everyone on the module's lists; False, only those recorded as having come; None (the default),
+    those who came once anyone's attendance is recorded, else everyone (groups made before the module, from the
+    registrations): a registered person who did not come is not put in a group by default.
+    """
+    if everyone is None:
+        everyone = not attendance_recorded(session, module_id)
     module = _module(session, module_id)
     # Looked up per participant listed (an index look-up), not as the set of everyone who came before.
     earlier = (
@@ -85,6 +98,8 @@ def participants_frame(session: Session, module_id: int) -> pd.DataFrame:
         .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
         .order_by(Person.full_name, Person.id)
     )
+    if not everyone:
+        query = query.where(Participation.attended.is_(True))
     rows = [dict(row) for row in session.execute(query).mappings()]
     # "returning" is an SQL keyword, hence the other label in the query.
     frame = pd.DataFrame(
@@ -176,10 +191,12 @@ def make_module_groups(
     keep_together: Iterable[Pair] = (),
     keep_apart: Iterable[Pair] = (),
     repeat_weight: float = DEFAULT_REPEAT_WEIGHT,
+    everyone: bool | None = None,
 ) -> GroupPlan:
-    """Return balanced groups for a module's participants, avoiding the course's earlier pairings."""
+    """Return balanced groups for a module's participants (participants_frame's `everyone`), avoiding the course's
+    earlier pairings."""
     module = get_module_by_id(session, module_id)
-    participants = participants_frame(session, module.id)
+    participants = participants_frame(session, module.id, everyone=everyone)
     if participants.empty:
         raise ProgrammeError(
             f"Module {module.number} of {course_code_of(session, module)} has no participants yet; "
