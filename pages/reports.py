@@ -5,6 +5,7 @@ import streamlit as st
 from programme import funding, reports
 from programme.courses.lookup import module_ref
 from programme.courses.search import course_choices, module_choices
+from programme.planning.attendance import completion_rule
 from programme.web import ui
 from programme.web.display import md_text
 
@@ -51,7 +52,7 @@ st.write(
     f"**{md_text(content.course_title)}, Module {number}** — {reports.date_span(content.start, content.end)}"
     f"{', ' + md_text(content.place) if content.place else ''}: {int(content.figures['individuals'])} participants, "
     f"{len(content.agenda)} sessions, {content.evaluation_responses} evaluation responses, "
-    f"{len(content.next_steps)} next steps."
+    f"{len(content.next_steps)} next step{'' if len(content.next_steps) == 1 else 's'}."
 )
 
 
@@ -103,9 +104,19 @@ with b:
         disabled=not course_completed,
         key="certificates-course",
     )
-if not completed:
+took_part = int(content.figures["individuals"])
+if not completed and not took_part:
     st.info(
         "Nobody is marked as having completed this module yet: record attendance first (**Agenda**, tab **Attendance**)."
+    )
+elif not completed:
+    with ui.db() as session:
+        rule = completion_rule(session)
+    days = (content.end - content.start).days + 1
+    st.info(
+        f"{took_part:,} took part, and nobody meets the completion rule ('{rule.value}' of the module's {days} days). "
+        "Check the days recorded under **Agenda**, tab **Attendance** (a sheet may cover fewer days than the module), "
+        "or the rule under **Settings**."
     )
 unprintable = reports.unprintable_names([*completed, *course_completed])
 if unprintable:

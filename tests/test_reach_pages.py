@@ -182,7 +182,24 @@ def test_reports_page_disables_certificates_when_nobody_completed(small_db: str)
     assert buttons["Certificates for this module (PDF)"] is True
     assert buttons["Certificates for the course (PDF)"] is True
     assert buttons["Download the module report (.docx)"] is False
-    assert any("Nobody is marked as having completed" in info.value for info in app.info)
+    # Ana and Cia took part in B2 (2 to 5 February 2013: 4 days); Dev was a resource person. The hint names the rule
+    # that nobody met, not attendance that was recorded.
+    assert [info.value for info in app.info] == [
+        "2 took part, and nobody meets the completion rule ('attended all days' of the module's 4 days). Check the "
+        "days recorded under **Agenda**, tab **Attendance** (a sheet may cover fewer days than the module), or the "
+        "rule under **Settings**."
+    ]
+
+
+def test_reports_page_says_to_record_attendance_when_nobody_took_part(small_db: str) -> None:
+    with session_scope(make_engine(small_db)) as session:
+        session.execute(sa.update(Participation).values(completed=False, attended=None, registered=True))
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    app.selectbox[0].select("B").run()
+    _choose_module(app, 2)
+    assert not app.exception
+    assert any("Nobody is marked as having completed this module yet: record attendance first" in info.value
+               for info in app.info)  # fmt: skip
 
 
 def test_reports_page_on_an_empty_database(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
