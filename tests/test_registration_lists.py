@@ -222,3 +222,15 @@ def test_the_import_page_asks_what_the_list_is(sqlite_url: str, monkeypatch: pyt
     assert any("taken as a participant list" in success.value for success in app.success)
     with session_scope(engine) as session:
         assert session.scalar(sa.select(sa.func.count()).where(Participation.attended.is_(True))) == 60
+
+
+def test_the_list_kinds_are_named_with_their_article() -> None:
+    from programme.importing.lists import LIST_KIND_LABELS
+    from programme.web.import_steps import with_article
+
+    named = {kind.value: with_article(label.lower()) for kind, label in LIST_KIND_LABELS.items()}
+    assert named == {
+        "registration": "a registration list",
+        "participants": "a participant list",
+        "attendance": "an attendance sheet",  # was "a attendance sheet" on the import page
+    }

@@ -156,10 +156,16 @@ def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> 
         key=f"list_kind_{digest[:12]}_{detected.value}",
     )
     st.caption(
-        f"Detected as a {LIST_KIND_LABELS[detected].lower()} because {why_detected(detected, table.columns, mapping)}. "
-        f"A {LIST_KIND_LABELS[kind].lower()} holds {LIST_KIND_EFFECTS[kind]}."
+        f"Detected as {with_article(LIST_KIND_LABELS[detected].lower())} because "
+        f"{why_detected(detected, table.columns, mapping)}. "
+        f"{with_article(LIST_KIND_LABELS[kind].lower()).capitalize()} holds {LIST_KIND_EFFECTS[kind]}."
     )
     return kind
+
+
+def with_article(words: str) -> str:
+    """Return words with their article: "an attendance sheet", "a registration list"."""
+    return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
 
 
 def map_unknown_values(plan: ImportPlan, digest: str, *, by: str) -> None:
@@ -309,7 +315,7 @@ def show_result() -> None:
         f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
         f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
         + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
-        + f" The list was taken as a {LIST_KIND_LABELS[ListKind(result.list_kind)].lower()}."
+        + f" The list was taken as {with_article(LIST_KIND_LABELS[ListKind(result.list_kind)].lower())}."
     )
 
 
