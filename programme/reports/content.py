@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import people_of_courses, redact
-from programme.evaluations.summary import module_summary
+from programme.evaluations.summary import module_summary, suggestions
 from programme.models import (
     ActionFocalPoint,
     ActionItem,
@@ -27,6 +27,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.people.countries import country_name
+from programme.people.names import fold
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -238,12 +239,22 @@ def _next_steps(session: Session, module_id: int) -> list[NextStep]:
 
 
 def _topics(session: Session, module_id: int) -> pd.DataFrame:
-    rows = session.execute(
-        sa.select(TopicSuggestion.text, TopicSuggestion.times_asked)
-        .where(TopicSuggestion.module_id == module_id)
-        .order_by(TopicSuggestion.times_asked.desc(), TopicSuggestion.text)
-    ).all()
-    return pd.DataFrame([(t, int(n)) for t, n in rows], columns=["topic", "times asked"])
+    """The topics suggested for the next module: the module's backlog, and the evaluation forms' suggestions not
+    yet taken into it (the report does not wait for a planner to take them in)."""
+    rows = [
+        (text, int(times))
+        for text, times in session.execute(
+            sa.select(TopicSuggestion.text, TopicSuggestion.times_asked).where(TopicSuggestion.module_id == module_id)
+        )
+    ]
+    in_backlog = {fold(text) for text, _ in rows}
+    rows += [
+        (text, int(times))
+        for text, times in suggestions(session, module_id).itertuples(index=False)
+        if fold(text) not in in_backlog
+    ]
+    rows.sort(key=lambda row: (-row[1], row[0]))
+    return pd.DataFrame(rows, columns=["topic", "times asked"])
 
 
 def module_report_content(session: Session, module_id: int) -> ModuleReportContent:
