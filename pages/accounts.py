@@ -41,7 +41,7 @@ else:
 
 left, right = st.columns(2)
 # Kept as typed after an error (a weak password, a name in use); cleared once the account exists.
-NEW_ACCOUNT = ("new_username", "new_role", "new_password")
+NEW_ACCOUNT = ui.form_keys("new_username", "new_role", "new_password")
 with left, st.form("new_account"):
     st.subheader("New account")
     username = st.text_input("Username", key=NEW_ACCOUNT[0])

@@ -55,8 +55,8 @@ timeline_tab, modules_tab, courses_tab, add_tab = ui.tabs(
     ["Timeline", "Modules", "Courses", "Add a course or module"], key="courses_tab"
 )
 # Form fields keep what was typed after an error; they are cleared only once the record is saved.
-ADD_COURSE = ("add_course_code", "add_course_title", "add_course_scope", "add_course_host")
-ADD_MODULE = (
+ADD_COURSE = ui.form_keys("add_course_code", "add_course_title", "add_course_scope", "add_course_host")
+ADD_MODULE = ui.form_keys(
     "add_module_course",
     "add_module_number",
     "add_module_title",
@@ -222,5 +222,5 @@ with add_tab:
                         by=user.username,
                     ),
                     f"Module {int(number)} of {course_code} added. Plan its agenda on the Agenda page.",
-                    clear=ADD_MODULE,
+                    clear=ADD_MODULE[1:],  # the course stays chosen, for its next module
                 )

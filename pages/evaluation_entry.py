@@ -80,7 +80,8 @@ with paper_tab:
         with ui.db() as session:
             people = module_participants(session, module_id) if asks_name else {}
         # A form kept as typed after an error; cleared for the next one once saved.
-        paper_keys = ("paper_person", *(f"q{row.id}" for row in questions.itertuples()))
+        paper_keys = ui.form_keys("paper_person", *(f"q{row.id}" for row in questions.itertuples()))
+        question_keys = dict(zip(questions["id"], paper_keys[1:], strict=True))
         with st.form("paper_form"):
             person = None
             if asks_name:
@@ -88,19 +89,19 @@ with paper_tab:
                     "Who filled it in",
                     [None, *people],
                     format_func=lambda p: people.get(p, "(no name)"),
-                    key="paper_person",
+                    key=paper_keys[0],
                 )
             answers = {}
             for row in questions.itertuples():
                 label = md_text(f"{row.position}. {row.text}")
                 if row.kind == "rating" and (row.scale_min, row.scale_max) != (1, len(scale)):  # a 0-10 question
                     answers[row.id] = st.radio(label, list(range(row.scale_min, row.scale_max + 1)), index=None,
-                                               horizontal=True, key=f"q{row.id}")  # fmt: skip
+                                               horizontal=True, key=question_keys[row.id])  # fmt: skip
                 elif row.kind == "rating":
-                    answers[row.id] = st.radio(label, options, index=None, horizontal=True, key=f"q{row.id}",
+                    answers[row.id] = st.radio(label, options, index=None, horizontal=True, key=question_keys[row.id],
                                                format_func=lambda r: md_text(f"{r} {scale[r - 1]}"))  # fmt: skip
                 else:
-                    answers[row.id] = st.text_area(label, key=f"q{row.id}", height=68)
+                    answers[row.id] = st.text_area(label, key=question_keys[row.id], height=68)
             saved = st.form_submit_button("Save and start the next form", type="primary")
         if saved:
             ui.action(

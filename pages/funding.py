@@ -54,7 +54,7 @@ def grants_overview() -> None:
 
 
 def funder_form() -> None:
-    fields = ("funder_name", "funder_country", "funder_notes")
+    fields = ui.form_keys("funder_name", "funder_country", "funder_notes")
     with st.form("add-funder"):
         name = st.text_input("Name", key=fields[0], placeholder="e.g. Nordic Rights Fund")
         country = st.text_input("Country", key=fields[1], help="A name or an ISO code; optional.")
@@ -71,7 +71,9 @@ def grant_form(funders: list[str]) -> None:
     if not funders:
         st.info("Add a funder first.")
         return
-    fields = ("grant_funder", "grant_ref", "grant_title", "grant_start", "grant_end", "grant_amount", "grant_currency")
+    fields = ui.form_keys(
+        "grant_funder", "grant_ref", "grant_title", "grant_start", "grant_end", "grant_amount", "grant_currency"
+    )
     with st.form("add-grant"):
         funder = st.selectbox("Funder", funders, key=fields[0])
         reference = st.text_input("Grant reference", key=fields[1], placeholder="e.g. NRF-2016-014")

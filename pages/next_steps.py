@@ -60,8 +60,8 @@ review_tab, steps_tab, backlog_tab = ui.tabs(
     ["Review the previous module", "Next steps", "Topic backlog"], key="next_steps_tab"
 )
 # The add forms keep what was typed after an error; they are cleared once saved.
-ADD_ITEM = ("item_text", "item_focal", "item_due", "item_status")
-ADD_TOPIC = ("topic_text", "topic_who", "topic_times")
+ADD_ITEM = ui.form_keys("item_text", "item_focal", "item_due", "item_status")
+ADD_TOPIC = ui.form_keys("topic_text", "topic_who", "topic_times")
 
 with review_tab:
     if before is None:

@@ -200,6 +200,9 @@ def journey(page, base: str) -> None:
     page.get_by_text(f"Course {COURSE} added").wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     screenshot(page, "journey-03-course-added")
+    # Saved, so the browser shows the form empty for the next course (it used to keep what was typed).
+    assert course_form.get_by_label("Code", exact=True).input_value() == ""
+    assert course_form.get_by_label("Title", exact=True).input_value() == ""
     module_form = page.locator("[data-testid='stForm']").filter(has_text="Add a module").first
     module_form.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name=re.compile(COURSE)).click()
@@ -213,6 +216,7 @@ def journey(page, base: str) -> None:
     page.get_by_text(f"Module 1 of {COURSE} added").first.wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     no_exception(page)
+    assert module_form.get_by_label("City", exact=True).input_value() == ""  # cleared; the course stays chosen
 
     # The registration export, then the attendance sheet, into Module 1.
     import_list(page, SAMPLES / "registrations_online_form.csv", "Registration list", "journey-04-import-registrations")

@@ -62,7 +62,9 @@ def library(
                     then=renew,
                 )
     with st.expander("Add a design to the library"):
-        new_design = ("design_title", "design_method", "design_minutes", "design_objectives", "design_topics")
+        new_design = ui.form_keys(
+            "design_title", "design_method", "design_minutes", "design_objectives", "design_topics"
+        )
         with st.form("new_design"):  # kept as typed after an error, cleared once added
             title = st.text_input("Title", key=new_design[0])
             cols = st.columns(2)

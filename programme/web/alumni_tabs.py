@@ -205,7 +205,7 @@ def record_outcome_form(user: SignedIn, courses: dict) -> None:
     if person_id is None:
         return
     # Kept after an error, cleared once saved.
-    fields = ("outcome_kind", "outcome_text", "outcome_on", "outcome_course", "outcome_module")
+    fields = ui.form_keys("outcome_kind", "outcome_text", "outcome_on", "outcome_course", "outcome_module")
     with ui.db() as session:
         taken = outcomes.person_modules(session, int(person_id))
     with st.form("outcome"):

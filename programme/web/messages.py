@@ -31,10 +31,35 @@ def show_flash() -> None:
         {"info": st.info, "warning": st.warning}.get(kind, st.success)(message)
 
 
+# The session's generation of each form field cleared after a save (form_keys, forget).
+_GENERATIONS = "programme.form_generations"
+# Between a field's name and its generation in the widget's key.
+_GENERATION_MARK = "~"
+
+
+def form_keys(*names: str) -> tuple[str, ...]:
+    """Return the widget keys of a form's fields (by name) in this run: a field cleared by forget gets a new key.
+
+    Removing a widget's state clears it on the server only: the browser kept drawing (and a form sent again) what
+    was typed, so a saved course's code stayed in the form, and a paper evaluation's ratings would have been sent
+    again with the next form. A widget under a new key is drawn afresh, with its default.
+    """
+    generations: dict[str, int] = st.session_state.get(_GENERATIONS, {})
+    return tuple(
+        name if not generations.get(name) else f"{name}{_GENERATION_MARK}{generations[name]}" for name in names
+    )
+
+
 def forget(*keys: str) -> None:
-    """Clear widgets (by key) to their defaults on the next run: a form kept as typed until it was saved."""
-    for name in keys:
-        st.session_state.pop(name, None)
+    """Clear widgets (by key) to their defaults on the next run: a form kept as typed until it was saved.
+
+    Keys made by form_keys are drawn afresh under their next generation's key (in the browser too); others are
+    cleared on the server only."""
+    generations: dict[str, int] = st.session_state.setdefault(_GENERATIONS, {})
+    for key in keys:
+        st.session_state.pop(key, None)
+        name = key.split(_GENERATION_MARK, 1)[0]
+        generations[name] = generations.get(name, 0) + 1
 
 
 def done(message: str, *, clear: Sequence[str] = ()) -> None:

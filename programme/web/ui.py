@@ -6,7 +6,17 @@ as sentences, action()), pickers (module picker, import to undo), people_picker,
 """
 
 from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
-from programme.web.messages import action, attempt, done, flash, forget, heading, show_error, show_flash
+from programme.web.messages import (
+    action,
+    attempt,
+    done,
+    flash,
+    forget,
+    form_keys,
+    heading,
+    show_error,
+    show_flash,
+)
 from programme.web.metrics import metric_rows
 from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
 from programme.web.signin import (
@@ -33,6 +43,7 @@ __all__ = [
     "flash",
     "follow_search",
     "forget",
+    "form_keys",
     "forget_figures",
     "guard",
     "heading",
