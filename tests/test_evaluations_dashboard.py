@@ -208,6 +208,9 @@ def test_other_chart_builders_draw_their_tables() -> None:
         {"year": [2017, 2018], "modules": [1, 2], "responses": [5, 9], "n": [40, 70], "mean": [3.6, 4.1]}
     )
     assert list(charts.trend_chart(trend).data[0].y) == [3.6, 4.1]
+    # Ticks at the rated years only: one year is not drawn between two empty years' ticks.
+    assert list(charts.trend_chart(trend).layout.xaxis.tickvals) == [2017, 2018]
+    assert list(charts.trend_chart(trend.tail(1)).layout.xaxis.tickvals) == [2018]
     led = pd.DataFrame({"facilitator": ["Aye Oo", "Aye Oo", "Ben"], "module": ["M1", "M2", "M1"], "n": [4, 3, 2],
                         "start_date": [date(2017, 1, 1), date(2018, 1, 1), date(2017, 1, 1)], "mean": [3.5, 4.6, 4.0]})  # fmt: skip
     assert [trace.name for trace in charts.facilitator_chart(led, 4.0).data] == ["Aye Oo", "Ben"]

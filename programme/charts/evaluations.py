@@ -354,7 +354,8 @@ def trend_chart(trend: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         title="Mean rating by year",
         yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
-        xaxis={"title": "year", "dtick": 1},
+        # Ticks at the years rated only: one year alone was drawn between two empty years' ticks.
+        xaxis={"title": "year", "tickvals": trend["year"].tolist(), "tickformat": "d"},
     )
     return figure
 
