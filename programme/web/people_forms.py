@@ -33,13 +33,14 @@ def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
         "The organisation type belongs to the organisation: changing it changes it for everyone there. "
         "Every change is kept in the audit trail with the values before and after."
     )
+    keys = dict(zip(EDITABLE, ui.form_keys(*(f"edit_{name}_{person_id}" for name in EDITABLE)), strict=True))
     with st.form(f"edit_person_{person_id}"):
         values: dict[str, str] = {}
         left, right = st.columns(2)
         for index, (name, label) in enumerate(EDITABLE.items()):
             column = left if index % 2 == 0 else right
             current = record[name] or ""
-            key = f"edit_{name}_{person_id}"
+            key = keys[name]
             if name == "gender":
                 genders = [g.value for g in Gender]
                 values[name] = column.selectbox(label, genders, index=genders.index(current), key=key)
@@ -67,8 +68,7 @@ def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
                 if result.changed:
                     changed = ", ".join(EDITABLE[name].lower() for name in result.changed)
                     ui.flash(f"Saved: {changed}. The audit trail keeps the old values.")
-                    for name in EDITABLE:  # the form shows the stored values again
-                        st.session_state.pop(f"edit_{name}_{person_id}", None)
+                    ui.forget(*keys.values())  # the form shows the stored values again (as read: "+639171234567")
                     st.rerun()
                 st.info("Nothing changed.")
 
