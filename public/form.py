@@ -17,7 +17,7 @@ from programme.selfservice.evaluation import submit_evaluation
 from programme.selfservice.links import QUERY_PARAMETER, UNAVAILABLE, FormUnavailable, public_form
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
 from programme.web import ui
-from programme.web.display import md_text
+from programme.web.display import md_label, md_text
 
 token = st.query_params.get(QUERY_PARAMETER)
 try:
@@ -83,7 +83,7 @@ def registration_form() -> None:
         }
         st.markdown(f"**{md_text(say['consent_heading'])}**")
         st.caption(say["consent_intro"])
-        consents = {kind: st.checkbox(md_text(registration.consent_wording(language, kind))) for kind in ConsentKind}
+        consents = {kind: st.checkbox(md_label(registration.consent_wording(language, kind))) for kind in ConsentKind}
         sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
     if not sent:
         return
@@ -103,11 +103,12 @@ def registration_form() -> None:
 
 
 def question_label(kind_text: str, stored: str, title: str | None, number: int | None) -> str:
+    # Widget labels: read out by screen readers as written (md_label leaves commas and hyphens unescaped).
     if title is not None:
-        return words.text(language, "session_question", title=md_text(title))
+        return words.text(language, "session_question", title=md_label(title))
     if number is not None:
-        return md_text(say["standard"][number])
-    return md_text(stored)
+        return md_label(say["standard"][number])
+    return md_label(stored)
 
 
 def evaluation_form() -> None:

@@ -23,7 +23,8 @@ from markdown_it.token import Token
 from programme.access.accounts import add_user
 from programme.core.db import make_engine, session_scope
 from programme.models import Person, UserRole
-from programme.web.display import WORD_JOINER, md_text
+from programme.selfservice.labels import labels
+from programme.web.display import WORD_JOINER, md_label, md_text
 from programme.web.navigation import PAGES
 from tests.apptest_support import run_page
 
@@ -176,6 +177,22 @@ def test_md_text_escapes_markdown_and_streamlit_additions_and_keeps_the_words() 
     assert md_text("Maria Santos") == "Maria Santos"
     assert md_text(None) == ""
     assert md_text(12) == "12"
+
+
+def test_md_label_shows_the_payload_as_text_with_few_backslashes() -> None:
+    assert rendered_from_data(md_label(PAYLOAD + "Org")) == []
+    assert rendered_from_data(f"**{md_label(PAYLOAD)}**") == []
+    for line_start in ("# HEADX", "> quoted", "- item", "+ item", "1. item", "2) item"):
+        assert _parser.parse(md_label(line_start))[0].type == "paragraph_open", line_start
+    # What a screen reader reads out: the consent sentences as written, not "e\\-mail" or "programme\\, seen".
+    for name in ("consent_listed", "consent_email", "consent_photo"):
+        wording = labels("en")[name]
+        assert md_label(wording) == wording
+    assert (
+        md_label(":smile: https://example.org")
+        == "\\:" + WORD_JOINER + "smile\\: https\\:" + WORD_JOINER + "//example.org"
+    )
+    assert md_label(None) == ""
 
 
 def _pages_and_tabs(path: str) -> Iterator:  # type: ignore[no-untyped-def]

@@ -69,6 +69,34 @@ def md_text(value: object) -> str:
     return _SHORTCODE_START.sub("\\\\:" + WORD_JOINER, escaped)
 
 
+# md_label: what inline Markdown (and Streamlit's additions) can start, with a line's block markers. The rest of
+# the punctuation (commas, hyphens, full stops, apostrophes) is left as it is.
+_LABEL_SPECIAL = re.compile(r"([\\`*_~\[\]<>$:!&@|{}=^])")
+_LABEL_LINE_START = re.compile(r"^(\s*)([#>+-]|\d+(?=[.)]))", re.MULTILINE)
+_LABEL_AUTOLINK_BREAKS = re.compile(r"(\\:(?=//)|(?<![\w])www(?=\.)|\\@)", re.IGNORECASE)
+_LABEL_SHORTCODE_START = re.compile(r"\\:(?=[\w+-]+\\:)")
+
+
+def _escape_line_start(match: re.Match[str]) -> str:
+    space, marker = match.group(1), match.group(2)
+    return space + (marker + "\\" if marker[0].isdigit() else "\\" + marker)
+
+
+def md_label(value: object) -> str:
+    """Return value as Markdown that shows it literally, escaping only the characters that can start Markdown.
+
+    For the labels of the participants' own forms (a consent's wording, a question), which screen readers read
+    out as written, backslashes included: md_text's escape of every punctuation mark made "e-mail" "e\\-mail".
+    """
+    if value is None or (not isinstance(value, str) and is_missing(value)):
+        return ""
+    escaped = _LABEL_SPECIAL.sub(r"\\\1", str(value))
+    # A heading, quote or list marker at a line's start: escaped ("\\#", "\\-"; a number's full stop: "1\\.").
+    escaped = _LABEL_LINE_START.sub(_escape_line_start, escaped)
+    escaped = _LABEL_AUTOLINK_BREAKS.sub(lambda match: match.group() + WORD_JOINER, escaped)
+    return _LABEL_SHORTCODE_START.sub("\\\\:" + WORD_JOINER, escaped)
+
+
 def sentence_case(text: str) -> str:
     """Capitalise the first letter only: 'case taken to a UN mechanism' keeps its 'UN'."""
     return text[:1].upper() + text[1:]
