@@ -70,7 +70,8 @@ columns[2].metric("Mean rating", f"{average.mean:.2f}" if average.mean is not No
                   help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip
 columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
                   help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
-                  f"with at least {q.MIN_RATINGS_TO_FLAG} ratings.")  # fmt: skip
+                  f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
+                  "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.
