@@ -84,9 +84,9 @@ shown_metrics = [
     ("Civil society", f"{figures['civil_society_share']:.0f}%"),
 ]
 if registered["registered"]:
-    # "On registration lists", not "Registered": the Completion funnel's first stage (everyone on a module's
-    # list) is called Registered.
-    shown_metrics.insert(3, ("On registration lists", f"{registered['registered']:,}"))
+    # "Signed up" (on a registration list), not "Registered": the Completion funnel's first stage (everyone on a
+    # module's list) is called Registered. Short enough for a row of nine figures.
+    shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}"))
 ui.metric_rows(shown_metrics)
 typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
@@ -103,7 +103,7 @@ st.caption(
 )
 if registered["registered"]:
     st.caption(
-        f"Registration lists: {registered['registered']:,} people registered, {registered['registered_took_part']:,} "
+        f"Signed up: {registered['registered']:,} people on registration lists, {registered['registered_took_part']:,} "
         f"of them took part, {registered['registered_only']:,} have no attendance recorded (not counted as "
         f"individuals above); {registered['took_part_unregistered']:,} took part without being on a registration "
         "list."

@@ -271,7 +271,7 @@ def journey(page, base: str) -> None:
     individuals = int(metric(page, "Individuals").replace(",", ""))
     countries = int(metric(page, "Countries"))
     women = metric(page, "Women")
-    registered = int(metric(page, "On registration lists"))
+    registered = int(metric(page, "Signed up"))
     screenshot(page, "journey-10-reach")
     no_exception(page)
     # Reach counts the people who took part: the 60 on the attendance sheet, not the 100 registered.
