@@ -145,20 +145,36 @@ def _index(session: Session, module_id: int | None, sql: str, parameters: dict[s
 
 
 def certain_match(index: PeopleIndex, person: PersonRow) -> Match | None:
-    """Return the person with the same e-mail, or the same name and nationality (or already in the module)."""
+    """Return the person with the same e-mail, or the same name and nationality (or already in the module).
+
+    A person found by name whose recorded e-mail is another than the row's is not certain: two advocates of one
+    country may share a name. They are returned as a probable match (certain False), for someone to decide.
+    """
     if person.email and person.email in index.by_email:
         return Match(index.by_email[person.email], True, 100.0, "same e-mail")
     candidates = index.by_key.get(person.name_key, [])
+    other_email: Match | None = None
     for person_id in candidates:
         known = index.people[person_id]
         if person.nationality and known.nationality == person.nationality:
+            if _other_email(person, known):
+                other_email = other_email or Match(person_id, False, 100.0, "same name and nationality, another e-mail")
+                continue
             return Match(person_id, True, 100.0, "same name and nationality")
     for person_id in candidates:
         known = index.people[person_id]
         # The same name already listed in this module is the same person (a re-imported sheet).
         if person_id in index.in_module and (not person.nationality or not known.nationality):
+            if _other_email(person, known):
+                other_email = other_email or Match(person_id, False, 100.0, "same name in this module, another e-mail")
+                continue
             return Match(person_id, True, 100.0, "same name, already in this module")
-    return None
+    return other_email
+
+
+def _other_email(person: PersonRow, known: KnownPerson) -> bool:
+    """Whether the row and the recorded person each have an e-mail, and they differ."""
+    return bool(person.email and known.email and known.email.casefold() != person.email.casefold())
 
 
 def probable_matches(index: PeopleIndex, rows: list[PersonRow]) -> dict[int, Match]:

@@ -435,7 +435,8 @@ def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
     match = certain_match(index, person)
     if match is None:
         return None
-    return PlannedRow(person, RowStatus.MATCHED, person_id=match.person_id, score=match.score, reason=match.reason)
+    status = RowStatus.MATCHED if match.certain else RowStatus.PROBABLE  # another e-mail: someone decides
+    return PlannedRow(person, status, person_id=match.person_id, score=match.score, reason=match.reason)
 
 
 def _counted(count: int, noun: str) -> str:
