@@ -57,7 +57,11 @@ with open_tab:
         closes = st.date_input("Closes after", value=links.today() + timedelta(days=7), min_value=links.today())
         base_url = st.text_input(
             "Address participants reach",
-            value=links.lan_base_url() or links.DEFAULT_BASE_URL,
+            value=links.suggested_base_url(
+                st.context.headers.get("Host"),
+                st.context.headers.get("X-Forwarded-Proto"),
+                int(st.get_option("server.port")),
+            ),
             help="This laptop's address on the venue's network (found for you when it has one), or the team's server.",
         )
         several = st.checkbox("Allow several submissions from one browser (a shared tablet)")

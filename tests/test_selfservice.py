@@ -344,3 +344,18 @@ def test_the_daily_check_in_marks_the_day_with_the_code_given_at_registration(se
     session.commit()
     with pytest.raises(submissions.SubmissionRefused, match="only on the days"):
         submit_checkin(session, token, result.checkin_code, browser="c2", client="10.0.0.9")
+
+
+def test_the_suggested_link_address_is_the_one_the_app_is_reached_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in a journey: the app on port 8611 suggested http://<lan address>:8501, a QR code leading nowhere."""
+    monkeypatch.setattr(links, "lan_base_url", lambda port: f"http://192.168.1.20:{port}")
+    # The team's server, behind a proxy: the address the browser used, with its scheme.
+    assert links.suggested_base_url("programme.example.org", "https", 8501) == "https://programme.example.org"
+    # A laptop reached on the venue's network: that address and port.
+    assert links.suggested_base_url("192.168.1.20:8611", None, 8611) == "http://192.168.1.20:8611"
+    # The facilitator's own browser on the laptop: the laptop's network address, at the port the app listens on.
+    assert links.suggested_base_url("localhost:8611", None, 8611) == "http://192.168.1.20:8611"
+    assert links.suggested_base_url("127.0.0.1:8611", None, 8611) == "http://192.168.1.20:8611"
+    assert links.suggested_base_url("[::1]:8611", None, 8611) == "http://192.168.1.20:8611"
+    monkeypatch.setattr(links, "lan_base_url", lambda port: None)  # no network
+    assert links.suggested_base_url(None, None, 8611) == "http://localhost:8611"

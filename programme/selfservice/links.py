@@ -264,6 +264,19 @@ def public_form(session: Session, token: object) -> PublicForm:
     )
 
 
+def suggested_base_url(host: str | None, scheme: str | None, port: int) -> str:
+    """Return the address to put in a form's link: the one the facilitator's browser reached the app at when it is not
+    this machine itself (the team's server: "https://programme.example.org"), else this machine's address on the
+    local network at the port the app listens on, else localhost at that port.
+
+    host: the request's Host header ("192.168.1.20:8611"); scheme: X-Forwarded-Proto when a proxy sets it.
+    """
+    name = (host or "").rsplit(":", 1)[0].strip("[]").lower()
+    if name and name not in ("localhost", "::1", "0.0.0.0") and not name.startswith("127."):
+        return f"{scheme or 'http'}://{host}"
+    return lan_base_url(port) or f"http://localhost:{port}"
+
+
 def lan_base_url(port: int = 8501) -> str | None:
     """Return http://<this machine's address on the local network>:port, or None when it has none.
 
