@@ -83,6 +83,19 @@ st.caption(
 )
 
 st.subheader("Certificates of participation")
+unprintable = reports.unprintable_names([*completed, *course_completed])
+if unprintable:
+    # Names are user text: shown as code, never as Markdown. Said before the buttons, not under them.
+    left = {c.name for c in reports.left_out([*completed, *course_completed])}
+    listed = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items() if name in left)
+    others = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items() if name not in left)
+    if listed:
+        st.warning(
+            f"Left out of the PDF, as their names have characters no font of the app has: {listed}. Print those "
+            "certificates by hand, or check how the names are spelled."
+        )
+    if others:
+        st.warning(f"These certificates would leave out characters no font of the app has: {others}.")
 a, b = st.columns(2)
 with a:
     st.write(f"Completed Module {number}: **{len(completed)}**")
@@ -117,14 +130,6 @@ elif not completed:
         f"{took_part:,} took part, and nobody meets the completion rule ('{rule.value}' of the module's {days} days). "
         "Check the days recorded under **Agenda**, tab **Attendance** (a sheet may cover fewer days than the module), "
         "or the rule under **Settings**."
-    )
-unprintable = reports.unprintable_names([*completed, *course_completed])
-if unprintable:
-    # Names are user text: shown as code, never as Markdown.
-    listed = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items())
-    st.warning(
-        f"The certificates would leave out characters no font of the app has: {listed}. Check how these names "
-        "are spelled, or print those certificates by hand."
     )
 
 st.subheader("Programme summary workbook")

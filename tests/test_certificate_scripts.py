@@ -26,6 +26,12 @@ NAMES = {
     "Devanagari": "अनीता शर्मा क्षत्रिय",
     "Bengali": "রবীন্দ্রনাথ ঠাকুর",
     "Thai": "สมชาย ใจดี",
+    # Seen in a journey: Khmer and Burmese names printed as blank certificates (no font had their letters).
+    "Khmer": "សុខ ចាន់",
+    "Myanmar": "သီတာ ဝင်း",
+    "Lao": "ສົມພອນ ແກ້ວ",
+    "Sinhala": "කමලා පෙරේරා",
+    "Tamil": "கமலா செல்வம்",
     "Japanese": "山田 花子 (やまだ はなこ)",
     "Chinese": "王小明",
     "Korean": "김민준",
@@ -70,6 +76,11 @@ def test_names_in_each_script_get_their_own_font() -> None:
         "Devanagari": "NotoDevanagari",
         "Bengali": "NotoBengali",
         "Thai": "NotoThai",
+        "Khmer": "NotoKhmer",
+        "Myanmar": "NotoMyanmar",
+        "Lao": "NotoLao",
+        "Sinhala": "NotoSinhala",
+        "Tamil": "NotoTamil",
         "Japanese": "NotoCJK",
         "Chinese": "NotoCJK",
         "Korean": "NotoCJK",
@@ -94,3 +105,38 @@ def test_characters_no_font_has_are_named_not_dropped_silently() -> None:
         Certificate("王小明", "Module 1", "Course", "1 May 2024", ""),
     ]
     assert unprintable_names(certificates) == {"𠮟田 花子": "𠮟", "Ana": "\U00013000"}
+
+
+def test_a_name_no_font_has_is_left_out_of_the_pdf_not_printed_blank(session) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from programme.core.errors import ProgrammeError
+    from programme.courses.catalogue import add_course, add_module
+    from programme.models import Participation, Person
+    from programme.reports.certificates import certificates_pdf, left_out, module_certificates
+
+    add_course(session, code="CF1", title="Fonts course", by=None)
+    module = add_module(session, course_code="CF1", number=1, title="One", start=date(2024, 5, 6),
+                        end=date(2024, 5, 8), by=None)  # fmt: skip
+    names = ["សុខ ចាន់", "\U00013000 Ana", "သီတာ ဝင်း"]  # Khmer, a hieroglyph no font has, Burmese
+    for name in names:
+        person = Person(full_name=name, name_key=name)
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module.id, attended=True, completed=True))
+    session.commit()
+    certificates = module_certificates(session, module.id)
+    assert [c.name for c in left_out(certificates)] == ["\U00013000 Ana"]
+    pages = PdfReader(io.BytesIO(certificates_pdf(session, module_id=module.id, by="t"))).pages
+    printed = sorted(_letters(name) for name in names[::2])
+    assert (
+        sorted(next(_letters(n) for n in names if _letters(n) in _letters(page.extract_text())) for page in pages)
+        == printed
+    )  # two pages, one for each name a font has; none blank
+    # Nobody printable: refused in one sentence rather than an empty PDF.
+    session.query(Participation).filter(Participation.person_id.in_(
+        [p.id for p in session.query(Person).filter(Person.full_name != "\U00013000 Ana")]
+    )).delete(synchronize_session=False)  # fmt: skip
+    session.commit()
+    with pytest.raises(ProgrammeError, match="no font of the app has"):
+        certificates_pdf(session, module_id=module.id, by="t")

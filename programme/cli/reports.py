@@ -13,6 +13,7 @@ from programme.reports import (
     certificates_pdf,
     course_certificates,
     funder_report,
+    left_out,
     module_certificates,
     module_report,
     summary_workbook,
@@ -87,8 +88,11 @@ def run_certificates(args: argparse.Namespace) -> int:
             chosen = course_certificates(session, args.course)
         else:
             chosen = module_certificates(session, module)
+    skipped = {c.name for c in left_out(chosen)}
     for name, characters in unprintable_names(chosen).items():
-        print(f"Warning: no font of the app has the characters {characters} of {name}'s certificate.", file=sys.stderr)
+        effect = "left out of the PDF" if name in skipped else "printed without them"
+        print(f"Warning: no font of the app has the characters {characters} of {name}'s certificate ({effect}).",
+              file=sys.stderr)  # fmt: skip
     print(f"Certificates written to {args.out}.")
     return 0
 

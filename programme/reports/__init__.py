@@ -3,6 +3,7 @@
 from programme.reports.certificates import (
     certificates_pdf,
     course_certificates,
+    left_out,
     module_certificates,
     unprintable_names,
 )
@@ -28,5 +29,6 @@ __all__ = [
     "render_module_report",
     "render_summary",
     "summary_workbook",
+    "left_out",
     "unprintable_names",
 ]

@@ -129,6 +129,12 @@ def _texts(c: Certificate) -> tuple[str, ...]:
     return (c.name, c.what, c.course_title, c.when, c.place, c.organisers)
 
 
+def left_out(certificates: list[Certificate]) -> list[Certificate]:
+    """Return the certificates whose name has characters no shipped font has: the PDF leaves them out (a certificate
+    with a name printed in part, or blank, is worse than none: those are printed by hand)."""
+    return [c for c in certificates if missing_characters(c.name)]
+
+
 def unprintable_names(certificates: list[Certificate]) -> dict[str, str]:
     """Return, by name, the characters of a certificate's text that no shipped font has (they would be left out)."""
     found = {c.name: missing_characters("".join(_texts(c))) for c in certificates}
@@ -186,11 +192,19 @@ def certificates_pdf(
             f"Nobody has completed {what} yet: mark attendance on the Agenda page's Attendance tab (completion "
             "follows the rule on Settings), then try again."
         )
+    skipped = left_out(certificates)
+    if len(skipped) == len(certificates):
+        raise ProgrammeError(
+            f"No certificate for {what} can be printed: every name has characters no font of the app has. Print "
+            "them by hand."
+        )
+    printed = [c for c in certificates if c not in skipped]
     audit.record(
         session,
         action="export",
         username=by,
         entity="certificates",
-        summary=f"{len(certificates)} certificates for {what}",
+        summary=f"{len(printed)} certificates for {what}"
+        + (f" ({len(skipped)} left out: names no font has)" if skipped else ""),
     )
-    return render_certificates(certificates, organisation=organisation)
+    return render_certificates(printed, organisation=organisation)

@@ -1,7 +1,8 @@
 """The fonts the certificates print with: one per writing system, chosen by the characters of each line.
 
 DejaVu Sans (Latin, Greek, Cyrillic, Vietnamese) is the main font; Noto Sans fonts (SIL Open Font License,
-see fonts/LICENSE-Noto.txt) carry Arabic, Devanagari, Bengali, Thai, and Chinese, Japanese and Korean. A
+see fonts/LICENSE-Noto.txt) carry Arabic, Devanagari, Bengali, Thai, Lao, Khmer, Myanmar, Sinhala, Tamil, and
+Chinese, Japanese and Korean (Khmer, Myanmar, Lao, Sinhala and Tamil from Debian's fonts-noto-core 20201225). A
 document loads only the fonts its text needs (the CJK font is large), and fpdf2 shapes the text with
 HarfBuzz, so Arabic is joined and right to left and Indic conjuncts are formed.
 """
@@ -49,6 +50,19 @@ SCRIPTS = (
     ),
     Typeface("NotoBengali", {"": "NotoSansBengali-Regular.ttf", "B": "NotoSansBengali-Bold.ttf"}, ((0x0980, 0x09FF),)),
     Typeface("NotoThai", {"": "NotoSansThai-Regular.ttf", "B": "NotoSansThai-Bold.ttf"}, ((0x0E00, 0x0E7F),)),
+    Typeface("NotoLao", {"": "NotoSansLao-Regular.ttf", "B": "NotoSansLao-Bold.ttf"}, ((0x0E80, 0x0EFF),)),
+    Typeface(
+        "NotoKhmer",
+        {"": "NotoSansKhmer-Regular.ttf", "B": "NotoSansKhmer-Bold.ttf"},
+        ((0x1780, 0x17FF), (0x19E0, 0x19FF)),
+    ),
+    Typeface(
+        "NotoMyanmar",
+        {"": "NotoSansMyanmar-Regular.ttf", "B": "NotoSansMyanmar-Bold.ttf"},
+        ((0x1000, 0x109F), (0xA9E0, 0xA9FF), (0xAA60, 0xAA7F)),
+    ),
+    Typeface("NotoSinhala", {"": "NotoSansSinhala-Regular.ttf", "B": "NotoSansSinhala-Bold.ttf"}, ((0x0D80, 0x0DFF),)),
+    Typeface("NotoTamil", {"": "NotoSansTamil-Regular.ttf", "B": "NotoSansTamil-Bold.ttf"}, ((0x0B80, 0x0BFF),)),
     Typeface(
         "NotoCJK",
         {"B": "NotoSansCJKjp-Bold-subset.otf"},
