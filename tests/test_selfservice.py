@@ -328,7 +328,8 @@ def test_the_daily_check_in_marks_the_day_with_the_code_given_at_registration(se
     assert participation.attended is True and participation.days_attended == 1
     marks = dict(session.execute(sa.select(AttendanceDay.day, AttendanceDay.present)
                                  .where(AttendanceDay.participation_id == participation.id)).tuples().all())  # fmt: skip
-    assert marks == {1: False, 2: True, 3: False}
+    # Today only: days 1 and 3 are not marked absent (a day-3 attendance sheet can still record day 3).
+    assert marks == {2: True}
     # The refused guess is kept (void) and counts in the client's rate; the check-in is the one live submission.
     outcomes = session.execute(sa.select(FormSubmission.outcome, FormSubmission.voided)
                                .join(FormLink).where(FormLink.kind == "checkin")).tuples().all()  # fmt: skip
@@ -359,3 +360,33 @@ def test_the_suggested_link_address_is_the_one_the_app_is_reached_at(monkeypatch
     assert links.suggested_base_url("[::1]:8611", None, 8611) == "http://192.168.1.20:8611"
     monkeypatch.setattr(links, "lan_base_url", lambda port: None)  # no network
     assert links.suggested_base_url(None, None, 8611) == "http://localhost:8611"
+
+
+def test_a_check_in_leaves_the_days_to_come_for_the_attendance_sheet(session: Session, module_id: int) -> None:
+    """Seen in a journey: a check-in on day 2 recorded days 1 and 3 as absent, and an import never overwrites a
+    recorded day, so the day-3 attendance sheet could not record that the person came on day 3."""
+    from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+    from programme.models import AttendanceDay, Module
+    from programme.selfservice.checkin import submit_checkin
+
+    module = session.get(Module, module_id)
+    module.start_date, module.end_date = links.today() - timedelta(days=1), links.today() + timedelta(days=1)
+    session.commit()
+    result = _register(session, _open(session, module_id, "registration"),
+                       {"full_name": "Dewi Check", "email": "dewi@example.org"})  # fmt: skip
+    assert submit_checkin(session, _open(session, module_id, "checkin"), result.checkin_code, browser="c1",
+                          client=None) == 2  # fmt: skip
+    session.commit()
+    # The facilitator's sheet of day 3, the next day: Dewi came.
+    data = b"Name,E-mail,Day 3\nDewi Check,dewi@example.org,x\n"
+    table = read_participant_sheet(data, "day3.csv")
+    plan = build_plan(session, table=table, mapping=detect_mapping(table.columns), module=module,
+                      file_name="day3.csv", file_hash=file_hash(data))  # fmt: skip
+    apply_plan(session, plan=plan, username="facilitator")
+    session.commit()
+    participation = session.scalar(sa.select(Participation).where(Participation.person_id == result.person_id))
+    marks = dict(session.execute(sa.select(AttendanceDay.day, AttendanceDay.present)
+                                 .where(AttendanceDay.participation_id == participation.id)).tuples().all())  # fmt: skip
+    assert marks == {2: True, 3: True}
+    session.refresh(participation)
+    assert participation.days_attended == 2

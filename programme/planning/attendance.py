@@ -121,9 +121,19 @@ def _day_marks(session: Session, participation_ids: list[int]) -> dict[int, dict
 
 
 def mark_attendance(
-    session: Session, *, participation_id: int, days_present: dict[int, bool], by: str | None
+    session: Session,
+    *,
+    participation_id: int,
+    days_present: dict[int, bool],
+    by: str | None,
+    only_given: bool = False,
 ) -> Participation:
-    """Record presence on each day of the module, update attended, days attended and completed; return it."""
+    """Record presence on each day of the module, update attended, days attended and completed; return it.
+
+    only_given: record the days given only, leaving the others as they are (a participant's daily check-in marks
+    today; it does not mark the days to come as absent, which would keep a later day's attendance sheet from
+    recording them: an import never overwrites a recorded day). Otherwise a day not given is recorded as absent.
+    """
     participation = session.get(Participation, participation_id)
     if participation is None:
         raise NotFound("That participation no longer exists; reload the list.")
@@ -132,14 +142,21 @@ def mark_attendance(
     wrong = [day for day in days_present if not 1 <= day <= total]
     if wrong:
         raise ProgrammeError(f"Day {wrong[0]} is not a day of this module ({total} days).")
+    present_days = set()
     for day in range(1, total + 1):
         mark = session.get(AttendanceDay, (participation.id, day))
+        if only_given and day not in days_present:
+            if mark is not None and mark.present:
+                present_days.add(day)
+            continue
         present = bool(days_present.get(day, False))
+        if present:
+            present_days.add(day)
         if mark is None:
             session.add(AttendanceDay(participation_id=participation.id, day=day, present=present))
         else:
             mark.present = present
-    participation.days_attended = sum(1 for day in range(1, total + 1) if days_present.get(day, False))
+    participation.days_attended = len(present_days)
     participation.attended = participation.days_attended > 0
     _apply_rule(session, participation, total)
     session.flush()

@@ -10,7 +10,7 @@ import secrets
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import AttendanceDay, CheckinCode, FormKind, Module, Participation
+from programme.models import CheckinCode, FormKind, Module, Participation
 from programme.planning.agenda import module_days
 from programme.planning.attendance import mark_attendance
 from programme.selfservice import submissions
@@ -76,18 +76,10 @@ def submit_checkin(session: Session, token: object, code: object, *, browser: st
         session.add(refused)
         session.flush()
         return None
-    days = dict(
-        session.execute(
-            sa.select(AttendanceDay.day, AttendanceDay.present).where(
-                AttendanceDay.participation_id == participation_id
-            )
-        )
-        .tuples()
-        .all()
-    )
-    days[day] = True
+    # Today only: the other days stay as recorded (or not recorded), not marked absent.
     participation = mark_attendance(
-        session, participation_id=participation_id, days_present=days, by=submissions.PUBLIC_USER
-    )
+        session, participation_id=participation_id, days_present={day: True}, by=submissions.PUBLIC_USER,
+        only_given=True,
+    )  # fmt: skip
     submissions.record(session, link, keys, outcome=f"day {day}", person_id=participation.person_id)
     return day

@@ -14,7 +14,6 @@ from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
-    AttendanceDay,
     ConsentRecord,
     FormKind,
     FormLink,
@@ -187,17 +186,8 @@ def _undo_checkin(session: Session, module_id: int, person_id: int, day: int, by
     )
     if participation_id is None:
         return "the participation it marked no longer exists"
-    days = dict(
-        session.execute(
-            sa.select(AttendanceDay.day, AttendanceDay.present).where(
-                AttendanceDay.participation_id == participation_id
-            )
-        )
-        .tuples()
-        .all()
-    )
-    days[day] = False
-    mark_attendance(session, participation_id=participation_id, days_present=days, by=by)
+    # That day only: the others stay as they are recorded.
+    mark_attendance(session, participation_id=participation_id, days_present={day: False}, by=by, only_given=True)
     return f"day {day} is no longer marked present"
 
 
