@@ -107,7 +107,7 @@ with paper_tab:
             ui.action(
                 lambda session: add_paper_response(session, form_id=form_id, answers={k: v for k, v in answers.items()
                                                    if v is not None}, person_id=person, by=user.username),
-                f"Saved. {typed + 1} forms typed in this sitting.",
+                f"Saved. {typed + 1} form{'' if typed == 0 else 's'} typed in this sitting.",
                 clear=paper_keys,
                 then=lambda _: st.session_state.__setitem__("paper_typed", typed + 1),
             )  # fmt: skip

@@ -62,7 +62,7 @@ def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app
     button = page.get_by_role("button", name=re.compile(r"^Import \d+ rows into"))
     button.wait_for(timeout=TIMEOUT_MS)
     button.click()
-    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new people")).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new (people|person)")).wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     assert page.locator(EXCEPTION).count() == 0
     with session_scope(make_engine(live_db_url)) as session:
@@ -120,7 +120,7 @@ def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_a
     button = page.get_by_role("button", name=re.compile(r"^Import 5 rows into"))
     button.wait_for(timeout=TIMEOUT_MS)
     button.click()
-    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new people")).wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new (people|person)")).wait_for(timeout=TIMEOUT_MS)
     assert page.locator(EXCEPTION).count() == 0
     with session_scope(make_engine(live_db_url)) as session:
         assert saved_mappings(session)["org_type"]["sports club"] == "other"

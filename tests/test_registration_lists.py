@@ -234,3 +234,13 @@ def test_the_list_kinds_are_named_with_their_article() -> None:
         "participants": "a participant list",
         "attendance": "an attendance sheet",  # was "a attendance sheet" on the import page
     }
+
+
+def test_counts_take_the_noun_they_count() -> None:
+    from programme.web.import_steps import counted
+
+    assert [counted(1, "new person", "new people"), counted(2, "new person", "new people")] == [
+        "1 new person",
+        "2 new people",
+    ]
+    assert [counted(1, "participation"), counted(1204, "participation")] == ["1 participation", "1,204 participations"]

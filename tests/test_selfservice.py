@@ -155,6 +155,7 @@ def test_a_certain_match_that_would_change_the_record_waits_for_a_facilitator(se
     item = registration.review_queue(session, module_id)[0]
     assert (item["typed"]["phone"], item["candidate"]["phone"]) == ("+63 999 000 1111", "+639171234567")
     assert item["candidate"]["organisation"] == "Migrante Union"
+    assert item["candidate"]["nationality"] == "Philippines"  # by name, as the form is typed: not "PHL"
 
     # Retyping her organisation would retype it for everyone in it.
     retype = {"full_name": "Maria Santos", "email": "maria@example.org", "organisation": "Migrante Union",

@@ -38,6 +38,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.people import edit
+from programme.people.countries import country_name
 from programme.people.names import fold, name_key, split_name
 from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
@@ -344,6 +345,9 @@ def _recorded(session: Session, person: Person) -> dict[str, Any]:
     values = {name: getattr(person, name, None) for name in FIELDS if hasattr(person, name)}
     values["organisation"] = organisation.name if organisation else None
     values["org_type"] = organisation.org_type if organisation else None
+    # Countries by name, as typed on the form ("Nepal" beside "Nepal", not beside "NPL").
+    for name in ("nationality", "country_of_work"):
+        values[name] = country_name(values[name]) if values[name] else None
     return {name: getattr(value, "value", value) for name, value in values.items()}
 
 

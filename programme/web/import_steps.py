@@ -163,6 +163,11 @@ def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> 
     return kind
 
 
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """Return "1 new person", "2 new people", "1,204 participations": the number with the noun it takes."""
+    return f"{number:,} {one if number == 1 else (many or one + 's')}"
+
+
 def with_article(words: str) -> str:
     """Return words with their article: "an attendance sheet", "a registration list"."""
     return f"{'an' if words[:1] in 'aeiou' else 'a'} {words}"
@@ -312,9 +317,10 @@ def show_result() -> None:
     if result is None:
         return
     st.success(
-        f"Imported as import {result.batch_id}: {result.created:,} new people, {result.matched:,} matched, "
-        f"{result.participations:,} participations added, {result.updated_fields:,} blank fields filled"
-        + (f", {result.skipped_rows:,} rows with errors skipped." if result.skipped_rows else ".")
+        f"Imported as import {result.batch_id}: {counted(result.created, 'new person', 'new people')}, "
+        f"{result.matched:,} matched, {counted(result.participations, 'participation')} added, "
+        f"{counted(result.updated_fields, 'blank field')} filled"
+        + (f", {counted(result.skipped_rows, 'row')} with errors skipped." if result.skipped_rows else ".")
         + f" The list was taken as {with_article(LIST_KIND_LABELS[ListKind(result.list_kind)].lower())}."
     )
 
