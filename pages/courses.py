@@ -199,7 +199,10 @@ with add_tab:
             help=f"The courses matching the filters above (the newest {SHOWN_ROWS}); {NARROW}.",
             key=ADD_MODULE[0],
         )
-        number = st.number_input("Number", min_value=1, value=1, step=1, key=ADD_MODULE[1])
+        # The course stays chosen after a module is added: the next number is offered (the field is new then).
+        with ui.db() as session:
+            suggested = courses.next_module_number(session, st.session_state.get(ADD_MODULE[0]))
+        number = st.number_input("Number", min_value=1, value=suggested, step=1, key=ADD_MODULE[1])
         title = st.text_input("Title", placeholder="Module 1", key=ADD_MODULE[2])
         start = st.date_input("Start date", date.today(), key=ADD_MODULE[3])
         end = st.date_input("End date", date.today(), key=ADD_MODULE[4])

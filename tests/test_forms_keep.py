@@ -100,6 +100,7 @@ def test_add_module_error_keeps_every_typed_field(empty_db: str) -> None:
     # server's state was removed); the course stays chosen for its next module.
     assert (city.value, city.key) == ("", "add_module_city~1")
     assert _widget(app, "selectbox", "Course", "add_module_course").value == "NP-MYS-2019"
+    assert _widget(app, "number_input", "Number").value == 3  # the number after the course's Module 2
     with Session(make_engine(empty_db)) as session:
         module = session.scalars(sa.select(Module)).one()
         assert (module.number, module.title, module.city, module.country) == (2, "Lobbying in Geneva", "Geneva", "CHE")

@@ -52,6 +52,18 @@ def get_module_by_id(session: Session, module_id: int) -> Module:
     return module
 
 
+def next_module_number(session: Session, course_code: str | None) -> int:
+    """Return the number after the course's highest module number (1 for a course without modules, or none)."""
+    if not course_code:
+        return 1
+    highest = session.scalar(
+        sa.select(sa.func.max(Module.number))
+        .join(Course, Course.id == Module.course_id)
+        .where(Course.code == course_code)
+    )
+    return (highest or 0) + 1
+
+
 def course_code_of(session: Session, module: Module) -> str:
     """Return the code of the module's course (for messages that name a module as users do)."""
     return session.scalar(sa.select(Course.code).where(Course.id == module.course_id))
