@@ -35,10 +35,11 @@ def import_section() -> None:
         icon=":material/table_view:",
         help="Columns the import reads, with dropdowns for gender, countries and organisation type.",
     )
-    steps.show_result()
+    shown = steps.show_result()
     upload = st.session_state.get(steps.UPLOAD_KEY)
     if upload is None:
-        st.info("Choose the module, then upload the list. Or download the template to fill in.")
+        if not shown:  # after an import, its result says what happened; the next list is uploaded the same way
+            st.info("Choose the module, then upload the list. Or download the template to fill in.")
         return
     read = steps.read_upload(upload)
     if read is None:

@@ -312,10 +312,11 @@ def run_import(plan: ImportPlan, accepted: set[int], skip_invalid: bool, *, by: 
     bar.empty()  # reached only when the import was refused (the message is shown)
 
 
-def show_result() -> None:
+def show_result() -> bool:
+    """Show the last import's result, if any; return whether there was one."""
     result = st.session_state.get(RESULT_KEY)
     if result is None:
-        return
+        return False
     st.success(
         f"Imported as import {result.batch_id}: {counted(result.created, 'new person', 'new people')}, "
         f"{result.matched:,} matched, {counted(result.participations, 'participation')} added, "
@@ -323,6 +324,7 @@ def show_result() -> None:
         + (f", {counted(result.skipped_rows, 'row')} with errors skipped." if result.skipped_rows else ".")
         + f" The list was taken as {with_article(LIST_KIND_LABELS[ListKind(result.list_kind)].lower())}."
     )
+    return True
 
 
 def module_name(module_id: int) -> str:
