@@ -304,7 +304,7 @@ def test_entry_page_creates_the_standard_form_and_types_a_paper_form(demo_db: st
     app.text_area[1].set_value("More on CEDAW")
     app = next(b for b in app.button if b.label == "Save and start the next form").click().run()
     assert not app.exception
-    assert any("Saved. 1 forms" in message.value for message in app.success)
+    assert any("Saved. 1 form typed in this sitting" in message.value for message in app.success)
     module_id = _module_id(demo_db)
     with session_scope(make_engine(demo_db)) as session:
         summary = module_summary(session, module_id)
