@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.courses.catalogue import add_course, add_module
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+from programme.importing.preview import probable_pairs
 from programme.models import Participation, Person
 from programme.selfservice import links, registration
 
@@ -50,6 +51,10 @@ def test_the_same_name_and_nationality_with_another_e_mail_is_probable_not_match
         ("matched", maria.id, "same name and nationality"),
         ("matched", maria.id, "same e-mail"),
     ]
+
+    # Side by side on the page: the two e-mails that tell them apart.
+    pairs = probable_pairs(_plan(session, module_id, [lines[0]]))
+    assert pairs[["e-mail in the sheet", "e-mail recorded"]].values.tolist() == [["maria@example.org", RECORDED]]
 
     # Not accepted as her: the first row is a new person with their own e-mail; Maria's record is as it was.
     only = _plan(session, module_id, ["Maria Santos,maria@example.org,Philippines"])

@@ -63,6 +63,9 @@ def probable_pairs(plan: ImportPlan) -> pd.DataFrame:
                 "name recorded": plan.index.people[planned.person_id].full_name,
                 "nationality in the sheet": country_name(planned.person.nationality),
                 "nationality recorded": country_name(plan.index.people[planned.person_id].nationality),
+                # Two people of one country may share a name: their e-mails tell them apart.
+                "e-mail in the sheet": planned.person.email or "",
+                "e-mail recorded": plan.index.people[planned.person_id].email or "",
                 "organisation in the sheet": planned.person.organisation or "",
                 "organisation recorded": plan.index.people[planned.person_id].organisation or "",
             }
