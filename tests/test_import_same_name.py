@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.courses.catalogue import add_course, add_module
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
-from programme.importing.preview import probable_pairs
+from programme.importing.preview import preview_rows, probable_pairs
 from programme.models import Participation, Person
 from programme.selfservice import links, registration
 
@@ -92,3 +92,29 @@ def test_a_registration_with_the_same_name_and_another_e_mail_waits_for_review(s
     assert result.outcome == "queued"
     queue = registration.review_queue(session, module_id)
     assert [item["reason"] for item in queue] == ["same name and nationality, another e-mail"]
+
+
+def test_two_rows_of_one_file_with_one_name_and_two_e_mails_are_two_people(session: Session) -> None:
+    """In one list too: the same name and nationality with another e-mail is not the earlier row repeated."""
+    module_id = _module(session)
+    plan = _plan(session, module_id, [
+        "Ana Reyes,ana.reyes@example.org,Philippines",
+        "Ana Reyes,ana.r@example.net,Philippines",  # another Ana Reyes
+        "ana reyes,,Philippines",  # no e-mail to tell: the first row repeated, as before
+        "Ana Reyes,ANA.REYES@example.org,Philippines",  # the first row's e-mail
+    ])  # fmt: skip
+    assert [(row.row, row.status.value, row.same_as_row) for row in plan.rows] == [
+        (2, "new", None),
+        (3, "new", None),
+        (4, "repeated in file", 2),
+        (5, "repeated in file", 2),
+    ]
+    assert plan.rows[1].reason == "not the person of row 2: the same name and nationality, another e-mail"
+    assert preview_rows(plan)["match"].tolist()[1] == plan.rows[1].reason  # said on the page
+    result = apply_plan(session, plan=plan, username="t")
+    session.commit()
+    assert result.created == 2
+    assert sorted(session.scalars(sa.select(Person.email).where(Person.full_name == "Ana Reyes"))) == [
+        "ana.r@example.net",
+        "ana.reyes@example.org",
+    ]

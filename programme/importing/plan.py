@@ -311,7 +311,9 @@ def _plan_rows(
     consent = _ConsentNotes()
     emails = SharedEmails()
     by_email: dict[str, int] = {}
-    by_name: dict[str, dict[str, int]] = {}  # {nationality: {name key: row}}: no (key, nationality) pair per row
+    # {nationality: {name key: row}}: no (key, nationality) pair per row. The row is negative when it had an e-mail:
+    # a later row of the same name with another e-mail is then another person (_in_file).
+    by_name: dict[str, dict[str, int]] = {}
     people_count = 0
     for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
         found: list[UnknownValues] = []
@@ -396,14 +398,16 @@ def _classify(
             continue
         planned = _in_file(index, person, by_email, by_name) or (_in_database(index, person) if anyone else None)
         if planned is None:
-            planned = PlannedRow(person, RowStatus.NEW)
+            planned = PlannedRow(person, RowStatus.NEW, reason=_namesake(person, by_name))
             unmatched.append(planned)
         rows.append(planned)
         if planned.status != RowStatus.REPEATED:
             if person.email:
                 by_email.setdefault(person.email, person.row)
             if person.nationality:
-                by_name.setdefault(person.nationality, {}).setdefault(person.name_key, person.row)
+                by_name.setdefault(person.nationality, {}).setdefault(
+                    person.name_key, -person.row if person.email else person.row
+                )
     probable = probable_matches(index, [planned.person for planned in unmatched])
     for planned in unmatched:
         match = probable.get(planned.person.index)
@@ -426,9 +430,19 @@ def _in_file(
         return None  # the e-mail names someone in the database: that decides, not a similar earlier row
     if earlier is None and person.nationality:
         earlier = by_name.get(person.nationality, {}).get(person.name_key)
+        if earlier is not None and earlier < 0 and person.email:
+            return None  # the earlier row of this name had another e-mail: two people of one name (_namesake)
     if earlier is None:
         return None
-    return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier, reason="same person as an earlier row")
+    return PlannedRow(person, RowStatus.REPEATED, same_as_row=abs(earlier), reason="same person as an earlier row")
+
+
+def _namesake(person: PersonRow, by_name: dict[str, dict[str, int]]) -> str:
+    """Return why a new row is not taken as the earlier row of its name and nationality (another e-mail), or ""."""
+    earlier = by_name.get(person.nationality, {}).get(person.name_key) if person.nationality else None
+    if earlier is None or earlier > 0 or not person.email:
+        return ""
+    return f"not the person of row {-earlier}: the same name and nationality, another e-mail"
 
 
 def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:

@@ -34,6 +34,8 @@ def preview_rows(plan: ImportPlan, *, limit: int | None = None) -> pd.DataFrame:
             match = f"{plan.index.people[planned.person_id].full_name} ({planned.reason})"
         elif planned.same_as_row:
             match = f"same person as row {planned.same_as_row}"
+        elif planned.reason:  # a new person of the same name as an earlier row, told apart by the e-mail
+            match = planned.reason
         records.append(
             {
                 "row": planned.row,
