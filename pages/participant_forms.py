@@ -166,8 +166,15 @@ with review_tab:
                 decision = "discard"
             if decision:
                 ui.action(
-                    lambda session, number=item["id"], choice=decision: registration.decide_review(
+                    lambda session, number=item["id"], choice=decision: registration.settle_review(
                         session, number, decision=choice, by=user.username
                     ),
-                    "Registration settled.",
+                    lambda settled: (
+                        "Registration settled."
+                        + (
+                            f" Their check-in code is **{settled.checkin_code}**: give it to them (it is shown once)."
+                            if settled.checkin_code
+                            else ""
+                        )
+                    ),
                 )

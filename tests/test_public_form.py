@@ -4,6 +4,7 @@ the page stores the registration or the evaluation. Also: the app's entry routes
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
@@ -179,6 +180,12 @@ def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
     assert compared.loc["Phone"].tolist() == ["+44 20 7946 0000", recorded_phone]
     with session_scope(make_engine(demo_sqlite_url)) as session:
         assert session.get(Person, known.id).phone == recorded_phone  # not written before the facilitator decides
+    next(b for b in app.button if b.label == "Same person: update the record").click().run()
+    assert not app.exception
+    # The check-in code it gave, shown once to the facilitator to hand on.
+    assert any(re.search(r"Their check-in code is \*\*[A-Z0-9]{6}\*\*", s.value) for s in app.success), app.success
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.get(Person, known.id).phone == "+442079460000"
 
 
 def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict, demo_sqlite_url: str) -> None:

@@ -391,3 +391,32 @@ def test_a_check_in_leaves_the_days_to_come_for_the_attendance_sheet(session: Se
     assert marks == {2: True, 3: True}
     session.refresh(participation)
     assert participation.days_attended == 2
+
+
+def test_a_registration_settled_by_a_facilitator_gives_a_check_in_code(session: Session, module_id: int) -> None:
+    """A queued registration, once merged or created, is registered with a check-in code like any other; the
+    facilitator sees it once and hands it on (the participant saw only the thank-you page)."""
+    from programme.models import Module
+    from programme.selfservice.checkin import submit_checkin
+
+    module = session.get(Module, module_id)
+    module.start_date, module.end_date = links.today(), links.today() + timedelta(days=1)
+    session.commit()
+    token = _open(session, module_id, "registration", allow_multiple=True)
+    for browser, name in (("b1", "Maria Santoz"), ("b2", "Marla Santos"), ("b3", "Maria Santis")):
+        assert _register(session, token, {"full_name": name, "nationality": "PHL"}, browser=browser).outcome == "queued"
+    merged, created, discarded = submissions.pending_reviews(session, module_id)
+    settled = [
+        registration.settle_review(session, merged.id, decision="merge", by="facilitator"),
+        registration.settle_review(session, created.id, decision="create", by="facilitator"),
+        registration.settle_review(session, discarded.id, decision="discard", by="facilitator"),
+    ]
+    session.commit()
+    assert [len(s.checkin_code or "") for s in settled] == [6, 6, 0]
+    assert settled[2].person_id is None
+    checkin = _open(session, module_id, "checkin", allow_multiple=True)
+    for number, one in enumerate(settled[:2]):
+        assert submit_checkin(session, checkin, one.checkin_code, browser=f"c{number}", client=None) == 1
+    session.commit()
+    came = session.scalars(sa.select(Participation.person_id).where(Participation.attended.is_(True))).all()
+    assert sorted(came) == sorted(s.person_id for s in settled[:2])

@@ -261,15 +261,22 @@ def submit_registration(
     outcome = "created" if created else "updated"
     submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
     _consent_records(session, submission, link, consents, person.id)
+    code = _give_code(session, submission, changes)
+    session.add(submission)
+    session.flush()
+    return RegistrationResult(outcome, submission.id, person.id, code)
+
+
+def _give_code(session: Session, submission: FormSubmission, changes: dict[str, Any]) -> str:
+    """Give the registered participation a new check-in code, keep what the registration changed (the code's digest
+    and the one it replaced with it, for a void) with its submission, and return the code."""
     participation = session.get(Participation, changes["participation"]["id"])
     replaced = session.get(CheckinCode, participation.id)
     code_before = replaced.code_digest if replaced else None
     code = checkin.issue_code(session, participation)
     recorded.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
-               code_before=code_before)  # fmt: skip
-    session.add(submission)
-    session.flush()
-    return RegistrationResult(outcome, submission.id, person.id, code)
+                   code_before=code_before)  # fmt: skip
+    return code
 
 
 def _consent_records(session: Session, submission: FormSubmission, link: FormLink,
@@ -289,9 +296,25 @@ def review_values(review: RegistrationReview) -> dict[str, Any]:
 
 def decide_review(session: Session, review_id: int, *, decision: str, by: str | None,
                   person_id: int | None = None) -> int | None:  # fmt: skip
+    """Settle a queued registration (settle_review); return the person's id (None when discarded)."""
+    return settle_review(session, review_id, decision=decision, by=by, person_id=person_id).person_id
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A settled registration: the person (None when discarded) and the check-in code it gave them (shown once, to
+    the facilitator, who hands it on: the participant saw only the thank-you page)."""
+
+    person_id: int | None
+    checkin_code: str | None = None
+
+
+def settle_review(session: Session, review_id: int, *, decision: str, by: str | None,
+                  person_id: int | None = None) -> Settled:  # fmt: skip
     """Settle a queued registration: "merge" into the candidate (or person_id), "create" a new person, or "discard".
 
-    Returns the person's id (None when discarded). The submitted values are cleared from the queue once decided.
+    A merged or created registration registers the person for the module and gives them a check-in code, as a
+    registration matched at once does. The submitted values are cleared from the queue once decided.
     """
     review = session.get(RegistrationReview, review_id)
     if review is None or review.status != ReviewStatus.PENDING:
@@ -300,6 +323,7 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
     link = session.get(FormLink, submission.link_id)
     records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
     target: int | None = None
+    code: str | None = None
     if decision == "discard":
         review.status = ReviewStatus.DISCARDED
         for record in records:
@@ -320,7 +344,7 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
         elif read.get("email") and session.scalar(sa.select(Person.id).where(Person.email == read["email"])):
             raise ProgrammeError("Another record has this e-mail: merge the registration into it instead.")
         person, created, changes = apply(session, person, read, consents, link)
-        recorded.store(submission, changes)
+        code = _give_code(session, submission, changes)
         target = person.id
         for record in records:
             record.person_id = person.id
@@ -336,7 +360,7 @@ def decide_review(session: Session, review_id: int, *, decision: str, by: str | 
     session.flush()
     audit.record(session, action="update", username=by, entity="registration_review", entity_id=review.id,
                  summary=f"self-service registration {decision}")  # fmt: skip
-    return target
+    return Settled(target, code)
 
 
 def _recorded(session: Session, person: Person) -> dict[str, Any]:
