@@ -134,6 +134,8 @@ def test_certificates_go_to_those_who_completed(session: Session, small) -> None
     assert [c.name for c in course] == ["Ana Thapa"]
     assert course[0].what == "all 2 modules" and course[0].when == "1 May 2012 – 5 February 2013"
     assert course[0].organisers == "Migrant Care"
+    # Course A, held so far in one module: its certificate names the module ("completed Module 1 of ...").
+    assert [(c.name, c.what) for c in course_certificates(session, "A")] == [("Ana Thapa", "Module 1")]
     pdf = render_certificates(course)
     assert pdf.startswith(b"%PDF") and b"/Count 1" in pdf
 

@@ -95,7 +95,8 @@ def course_certificates(session: Session, course_code: str) -> list[Certificate]
         .having(completed == len(modules))
         .order_by(Person.family_name, Person.full_name)
     ).all()
-    what = "the module" if len(modules) == 1 else f"all {len(modules)} modules"
+    # "took part in and completed Module 1 of ...": a course held so far in one module names it.
+    what = f"Module {modules[0].number}" if len(modules) == 1 else f"all {len(modules)} modules"
     when = date_span(modules[0].start_date, modules[-1].end_date)
     places = list(dict.fromkeys(", ".join(p for p in (m.city, country_name(m.country)) if p) for m in modules))
     organisers = _organisers(session, course.id)
