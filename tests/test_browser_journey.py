@@ -66,6 +66,32 @@ def sheet_people() -> list[dict]:
     return people
 
 
+# How often the agenda is typed into the grid before the test gives up (see the journey).
+AGENDA_TRIES = 3
+
+
+def type_agenda(page) -> bool:  # type: ignore[no-untyped-def]
+    """Type AGENDA into the Agenda page's empty grid, a row at a time; return whether the grid took it whole (no
+    problem shown, no empty row added)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    grid = page.locator("[data-testid='stDataFrame']").first
+    try:
+        for index, row in enumerate(AGENDA):
+            grid.scroll_into_view_if_needed()
+            grid.hover()
+            # The toolbar shows over the grid's top edge: the grid can cover its button where the pointer lands,
+            # so the click event goes to the button itself.
+            page.get_by_role("button", name="Add row").dispatch_event("click")
+            page.wait_for_timeout(500)
+            wait_idle(page)
+            for column, value in enumerate(row):
+                type_cell(page, grid, index, column, value)
+    except PlaywrightTimeout:
+        return False
+    return page.get_by_text("problem(s) to fix before saving").count() == 0
+
+
 def upload(page, path: Path) -> None:
     """Upload a file into the page's only file uploader; the caller waits for what the upload shows."""
     page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(path))
@@ -222,19 +248,16 @@ def journey(page, base: str) -> None:
     import_list(page, SAMPLES / "registrations_online_form.csv", "Registration list", "journey-04-import-registrations")
     import_list(page, SAMPLES / "attendance_sheet.xlsx", "Attendance sheet", "journey-05-import-attendance")
 
-    # The agenda, typed in the grid: day, times and title only.
-    open_page(page, "Agenda", "Plan")
-    grid = page.locator("[data-testid='stDataFrame']").first
-    for index, row in enumerate(AGENDA):
-        grid.scroll_into_view_if_needed()
-        grid.hover()
-        # The toolbar shows over the grid's top edge: the grid can cover its button where the pointer lands, so
-        # the click event goes to the button itself.
-        page.get_by_role("button", name="Add row").dispatch_event("click")
-        page.wait_for_timeout(500)
-        wait_idle(page)
-        for column, value in enumerate(row):
-            type_cell(page, grid, index, column, value)
+    # The agenda, typed in the grid: day, times and title only. The canvas grid, driven by clicks and keys while
+    # reruns redraw it, sometimes loses a row or a cell (seen in CI: an empty row, a cell whose editor never opened);
+    # then, as a person would, the test leaves the page (the unsaved grid goes) and types the agenda again.
+    for attempt in range(AGENDA_TRIES):
+        open_page(page, "Agenda", "Plan")
+        if type_agenda(page):
+            break
+        screenshot(page, f"journey-agenda-try-{attempt + 1}")
+        assert attempt < AGENDA_TRIES - 1, "the agenda could not be typed in the grid"
+        open_page(page, "Courses and modules", "Plan")
     assert page.get_by_text("problem(s) to fix before saving").count() == 0
     page.get_by_role("button", name="Save agenda").click()
     page.get_by_text(f"Saved: {len(AGENDA)} added").wait_for(timeout=TIMEOUT_MS)
