@@ -246,7 +246,7 @@ def build_plan(
     missing_days = [day for day in range(1, module_days + 1) if mapping.days and day not in mapping.days.values()]
     if missing_days:
         plan.warn(
-            f"The sheet has attendance for {_counted(len(mapping.days), 'day')} but the module lasts {module_days} "
+            f"The sheet has attendance for {counted(len(mapping.days), 'day')} but the module lasts {module_days} "
             f"days: {_days(missing_days)} will count as absent for everyone on it whose attendance on "
             f"{'that day' if len(missing_days) == 1 else 'those days'} is not already recorded, so they will not "
             "have attended every day. Check that this is the right module, or correct the module's dates on "
@@ -453,8 +453,9 @@ def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
     return PlannedRow(person, status, person_id=match.person_id, score=match.score, reason=match.reason)
 
 
-def _counted(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """Return "1 new person", "2 new people", "1,204 participations": the number with the noun it takes."""
+    return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
 def _days(days: list[int]) -> str:

@@ -23,6 +23,7 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
+from programme.importing.plan import counted
 from programme.importing.preview import preview_rows, probable_pairs
 from programme.importing.profiles import PROFILES
 from programme.importing.value_mappings import MAPPABLE, remember_mappings
@@ -161,11 +162,6 @@ def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> 
         f"{with_article(LIST_KIND_LABELS[kind].lower()).capitalize()} holds {LIST_KIND_EFFECTS[kind]}."
     )
     return kind
-
-
-def counted(number: int, one: str, many: str | None = None) -> str:
-    """Return "1 new person", "2 new people", "1,204 participations": the number with the noun it takes."""
-    return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
 def with_article(words: str) -> str:
