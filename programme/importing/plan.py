@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
@@ -160,6 +161,7 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+@collector_paused()
 def build_plan(
     session: Session,
     *,

@@ -14,6 +14,7 @@ from sqlmodel import Session
 from programme import summaries
 from programme.access import audit
 from programme.core.bulk import Constant, background_writes, write_columns
+from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
 from programme.importing.columns import CONSENT_FIELDS
@@ -117,6 +118,7 @@ class _Target:
         return {day: any(days.get(day, False) for days in marked) for day in sorted({d for m in marked for d in m})}
 
 
+@collector_paused()
 def apply_plan(
     session: Session,
     *,

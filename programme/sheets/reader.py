@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 import python_calamine
 
+from programme.core.collector import collector_paused
 from programme.core.errors import UnreadableFile
 from programme.sheets import limits
 
@@ -157,6 +158,7 @@ def _find_header(
     return best, best_score
 
 
+@collector_paused()
 def read_table(
     data: bytes,
     filename: str,

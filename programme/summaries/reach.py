@@ -297,13 +297,88 @@ def refresh(session: Session, changes: Changes) -> None:
     people = set(changes.people)
     for chunk in chunks(changes.modules):
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
-        people.update(session.scalars(query))
-    _replace(session, REACH_MODULE, REACH_MODULE.c.module_id, changes.modules, module_rows)
-    _replace(session, REACH_MODULE_STAGE, REACH_MODULE_STAGE.c.module_id, changes.modules, stage_rows)
+        people.update(session.execute(query).scalars().all())  # all at once: a module may hold 50,000 rows
+    _replace_modules(session, changes.modules)
     _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
     # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
     # (upkeep.resolve): the years move by their rows' difference.
     _move_years(session, _person_years(session, people))
+
+
+# The columns a module's participations are counted by, in one grouped query (_module_counts): every dimension
+# of reach_module and reach_module_stage, and the conditions their rows count.
+_COUNTED: dict[str, Any] = {
+    **{name: _text(column) for name, column in MODULE_DIMENSIONS.items() if column is not None},
+    **{name: _text(column) for name, column in STAGE_DIMENSIONS.items() if name not in MODULE_DIMENSIONS},
+    "took_part": sa.case((TOOK_PART, 1), else_=0),
+    "completed": sa.case((PARTICIPATION.c.completed.is_(True), 1), else_=0),
+    "participant": sa.case((_PARTICIPANT, 1), else_=0),
+}
+
+
+def _module_counts(session: Session, modules: Chunk) -> list[sa.Row]:
+    """These modules' participations counted by every combination of the counted columns (a few thousand rows
+    for a module of 50,000), with the module's year: one pass over the rows and their joins, instead of one a
+    dimension."""
+    columns = [column.label(name) for name, column in _COUNTED.items()]
+    query = (
+        sa.select(
+            PARTICIPATION.c.module_id.label("module_id"), YEAR.label("year"), *columns, sa.func.count().label("n")
+        )
+        .select_from(_joined([PERSON.c.gender, ORGANISATION.c.org_type, COURSE.c.scope]))
+        .where(modules.where(PARTICIPATION.c.module_id))
+        .group_by(PARTICIPATION.c.module_id, YEAR, *columns)
+    )
+    return list(session.execute(query))
+
+
+def _module_figures(counts: list[sa.Row]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the reach_module and reach_module_stage rows the counts make: what module_rows and stage_rows compute
+    from the raw rows, added up in Python from _module_counts (the check compares them with those queries)."""
+    people: dict[tuple[int, str, str], list[int]] = {}  # (module, dimension, value): [year, people]
+    stages: dict[tuple[int, str, str], list[int]] = {}  # (module, dimension, value): [registered, attended, completed]
+
+    def add(key: tuple[int, str, str], year: int, count: int) -> None:
+        row = people.setdefault(key, [year, 0])
+        row[0], row[1] = min(row[0], year), row[1] + count
+
+    for row in counts:
+        module, year, count, values = row.module_id, int(row.year), int(row.n), row._mapping
+        participant, took_part, completed = values["participant"], values["took_part"], values["completed"]
+        if took_part:
+            for dimension in MODULE_DIMENSIONS:
+                add((module, dimension, "" if dimension == "all" else values[dimension]), year, count)
+        if participant:
+            add((module, "stage", "registered"), year, count)
+            if took_part:
+                add((module, "stage", "attended"), year, count)
+            if completed:
+                add((module, "stage", "completed"), year, count)
+            for dimension in STAGE_DIMENSIONS:
+                stage = stages.setdefault((module, dimension, values[dimension]), [0, 0, 0])
+                stage[0] += count
+                stage[1] += count if took_part else 0
+                stage[2] += count if completed else 0
+    by_dimension = [
+        {"module_id": m, "dimension": d, "value": v, "year": year, "people": n}
+        for (m, d, v), (year, n) in people.items()
+    ]
+    by_stage = [
+        {"module_id": m, "dimension": d, "value": v, "registered": r, "attended": a, "completed": c}
+        for (m, d, v), (r, a, c) in stages.items()
+    ]
+    return by_dimension, by_stage
+
+
+def _replace_modules(session: Session, modules: set[int]) -> None:
+    """Recompute these modules' reach_module and reach_module_stage rows from their raw rows, in chunks."""
+    for chunk in chunks(modules):
+        session.execute(sa.delete(REACH_MODULE).where(chunk.where(REACH_MODULE.c.module_id)))
+        session.execute(sa.delete(REACH_MODULE_STAGE).where(chunk.where(REACH_MODULE_STAGE.c.module_id)))
+        by_dimension, by_stage = _module_figures(_module_counts(session, chunk))
+        for table, rows in ((REACH_MODULE, by_dimension), (REACH_MODULE_STAGE, by_stage)):
+            for start in range(0, len(rows), 1000):
+                session.execute(sa.insert(table), rows[start : start + 1000])
 
 
 def person_year_rows(people: Chunk | list[int] | None = None) -> sa.Select:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session
 
+from programme.core.collector import collector_paused
 from programme.core.freshness import ANY_MODULE_SCOPE, CATALOGUE_SCOPE, EVERYTHING_SCOPE, PEOPLE_SCOPE, module_scope
 from programme.models import (
     AgendaSession,
@@ -276,6 +277,7 @@ def resolve(session: Session, changes: Changes) -> Changes:
     )
 
 
+@collector_paused()
 def apply(session: Session, changes: Changes, names: Iterable[str] | None = None) -> Changes:
     """Refresh every summary (or those named) for these changes and move their data versions (inside the caller's
     transaction)."""

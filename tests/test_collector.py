@@ -1,0 +1,107 @@
+"""The cycle collector is paused during an import's steps and comes back as it was, however they end."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+import pytest
+
+from programme.core.collector import collector_paused
+
+
+@pytest.fixture(autouse=True)
+def _collector_on():
+    was = gc.isenabled()
+    gc.enable()
+    yield
+    if was:
+        gc.enable()
+    else:
+        gc.disable()
+
+
+def test_paused_inside_and_back_after_nested_blocks_and_errors():
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer block still runs
+    assert gc.isenabled()
+    with pytest.raises(ValueError), collector_paused():
+        raise ValueError("a failed import")
+    assert gc.isenabled()
+
+
+def test_a_collector_disabled_before_stays_disabled():
+    gc.disable()
+    with collector_paused():
+        pass
+    assert not gc.isenabled()
+
+
+def test_back_when_the_last_of_two_threads_ends():
+    inside, release = threading.Event(), threading.Event()
+
+    def other_import() -> None:
+        with collector_paused():
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other_import)
+    thread.start()
+    assert inside.wait(10)
+    with collector_paused():
+        pass
+    assert not gc.isenabled()  # the other thread's import has not ended
+    release.set()
+    thread.join(10)
+    assert gc.isenabled()
+
+
+def test_an_import_runs_its_steps_with_the_collector_paused(session, monkeypatch):
+    from datetime import date
+
+    from programme.courses.catalogue import add_course, add_module, get_module
+    from programme.importing import (
+        apply_plan,
+        build_plan,
+        detect_mapping,
+        file_hash,
+        plan,
+        read_participant_sheet,
+        write,
+    )
+    from programme.sheets import reader
+    from programme.summaries import reach
+
+    seen: dict[str, list[bool]] = {}
+
+    def spy(module, name):
+        original = getattr(module, name)
+
+        def recorded(*args, **kwargs):
+            seen.setdefault(name, []).append(gc.isenabled())
+            return original(*args, **kwargs)
+
+        monkeypatch.setattr(module, name, recorded)
+
+    add_course(session, code="C", title="Course")
+    add_module(session, course_code="C", number=1, title="M1", start=date(2024, 1, 8), end=date(2024, 1, 9))
+    session.commit()
+    for module, name in ((reader, "_body"), (plan, "validate_rows"), (write, "_targets"), (reach, "_module_counts")):
+        spy(module, name)
+    data = b"Full name,Nationality,E-mail\nAna Reyes,Philippines,ana@example.org\nRam Rai,Nepal,\n"
+    table = read_participant_sheet(data, "list.csv")
+    built = build_plan(
+        session,
+        table=table,
+        mapping=detect_mapping(table.columns),
+        module=get_module(session, "C", 1),
+        file_name="list.csv",
+        file_hash=file_hash(data),
+    )
+    assert apply_plan(session, plan=built, username="test").created == 2
+    session.commit()  # the summaries' upkeep runs at the commit
+    assert seen == {name: [False] for name in ("_body", "validate_rows", "_targets", "_module_counts")}
+    assert gc.isenabled()
