@@ -140,7 +140,8 @@ def apply_plan(
         )
     if counts["valid"] == 0:
         raise ImportHasErrors("No row is valid, so nothing was imported.")
-    new, existing = _targets(plan, set(accepted))
+    found, existing = _targets(plan, set(accepted))
+    new = _Columns(found)
     batch = ImportBatch(
         kind=ImportKind.PARTICIPANTS,
         file_name=plan.file_name[:300],
@@ -165,13 +166,13 @@ def apply_plan(
     person_ids = _reserve_ids(session, PERSON, len(new))
     for target, person_id in zip(new, person_ids, strict=True):
         target.person_id = person_id
-    fresh = [target for target in new + existing if target.person_id not in plan.index.in_module]
+    fresh = _Columns(target for target in new + existing if target.person_id not in plan.index.in_module)
     participation_ids = _reserve_ids(session, PARTICIPATION, len(fresh))
     consent = _ConsentColumns(plan)
     with background_writes(session):
         # On SQLite the search index's trigger would index the people one by one: they are indexed together.
         with indexed_together(session, person_ids):
-            organisations = _organisations(session, new + without_org)
+            organisations = _organisations(session, new + without_org if without_org else new)
             report(0.2, "New people")
             created = _insert_people(session, new, organisations, batch.id, report, consent)
         report(0.6, "Blank fields of known people")
@@ -281,14 +282,29 @@ class _Organisations:
         ]
 
 
+class _Columns(list):
+    """Targets whose fields are read as columns (_offered) once each: the writes read several fields more than once
+    (countries for the organisations and for the people). The columns are not to be changed by their readers."""
+
+    def __init__(self, targets: Iterable[_Target]) -> None:
+        super().__init__(targets)
+        self.columns: dict[str, list[Any]] = {}
+
+
 def _offered(targets: list[_Target], name: str) -> list[Any]:
     """Return target.first(name) for each target, reading a one-row person's row directly."""
+    cache = targets.columns if isinstance(targets, _Columns) else None
+    if cache is not None and name in cache:
+        return cache[name]
     rows = list(map(attrgetter("rows"), targets))
     values = list(map(attrgetter(name), map(itemgetter(0), rows)))  # each person's first row, at C speed
     for position, count in enumerate(map(len, rows)):
         if count > 1:  # a person on several rows: the first of them that gives the field
             values[position] = targets[position].first(name)
-    return [None if value == "" else value for value in values]
+    values = [None if value == "" else value for value in values]
+    if cache is not None:
+        cache[name] = values
+    return values
 
 
 def _countries(targets: list[_Target]) -> list[str | None]:
