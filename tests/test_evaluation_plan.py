@@ -193,3 +193,42 @@ def test_entry_page_asks_the_order_of_dates_that_read_two_ways(
     with Session(make_engine(sqlite_url)) as session:
         stored = sorted(t.replace(tzinfo=None) for t in session.scalars(sa.select(Response.submitted_at)))
     assert stored == [datetime(2026, 2, 6, 9, 15), datetime(2026, 4, 5, 10, 0)]  # by hand: month first
+
+
+# --- a participant list chosen by mistake, and contact details in an evaluation export ---
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_a_registration_export_is_refused_as_an_evaluation_export(session: Session) -> None:
+    # A Google Forms registration export (tests/data/registrations_online_form.csv: timestamp, name, gender,
+    # nationality, country of work, organisation, its type, e-mail, phone, one open question): no rating column.
+    module = make_module(session)
+    data = (DATA / "registrations_online_form.csv").read_bytes()
+    with pytest.raises(ProgrammeError, match="looks like a participant list") as refused:
+        plan_evaluations(session, data=data, filename="registrations.csv", module_id=module.id)
+    assert "Import participants" in str(refused.value) and "'Gender'" in str(refused.value)
+    assert _counts(session) == (0, 0, 0)
+
+
+def test_the_cli_refuses_a_participant_list_without_a_traceback(cli_module: str, capsys: pytest.CaptureFixture) -> None:
+    path = DATA / "registrations_online_form.csv"
+    assert main(["import", "evaluations", str(path), "--course", "EVC", "--module", "1"]) != 0
+    err = capsys.readouterr().err
+    assert "looks like a participant list" in err and "Traceback" not in err
+
+
+def test_phone_numbers_in_an_evaluation_export_are_not_imported(session: Session) -> None:
+    module = make_module(session)
+    data = csv_bytes(
+        "_uuid,Overall,Phone number,WhatsApp,Comments\n"
+        "u1,4,+60 12 345 6789,+60123456789,Thank you\n"
+        "u2,5,+977 980 123 4567,,\n"
+    )
+    plan = plan_evaluations(session, data=data, filename="f.csv", module_id=module.id)
+    roles = {item["header"]: item["role"] for item in plan.columns}
+    assert (roles["Phone number"], roles["WhatsApp"], roles["Overall"]) == ("contact", "contact", "rating")
+    apply_evaluations(session, plan, by="tester")
+    texts = [text for text in session.scalars(sa.select(Answer.text)) if text]
+    assert texts == ["Thank you"]
+    assert session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 3  # two ratings and the comment

@@ -11,6 +11,7 @@ import pandas as pd
 from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
 from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import MATRIX_JOIN
 from programme.intake.scales import ZERO_TO_TEN_ROLE, is_zero_to_ten_question, knows_label
@@ -48,6 +49,22 @@ META_SYNONYMS: dict[str, tuple[str, ...]] = {
 IDENTITY_COLUMNS = ("Name", "Your name", "Full name", "Participant name", "Respondent name", "Email", "Email address")
 META_KEYS = {header_key(name): role for role, names in META_SYNONYMS.items() for name in (role, *names)}
 IDENTITY_KEYS = {header_key(name) for name in IDENTITY_COLUMNS}
+# Columns of contact details (a participant list's, or a form that asked for them): never a question, never stored
+# as an answer or a comment; the participant list's own phone headers included.
+CONTACT_KEYS = {
+    header_key(name)
+    for name in (
+        "Phone",
+        "Phone number",
+        "Mobile",
+        "Mobile number",
+        "WhatsApp",
+        "WhatsApp number",
+        "Telephone",
+        "Contact number",
+        *PARTICIPANT_SYNONYMS["phone"],
+    )
+}
 # A new column is a rating question when at least this share of its answers read as ratings.
 RATING_SHARE = 0.5
 # A column of at most this many distinct short answers, one a known scale label, is a scale.
@@ -62,7 +79,9 @@ class ColumnPlan:
     """What the importer does with one column of the file."""
 
     column: str  # as the file has it
-    role: str  # "meta", "identity", "respondent" (a fact about who answered) or "question"
+    # "meta", "identity", "contact" (a phone number: not imported), "respondent" (a fact about who answered) or
+    # "question"
+    role: str
     text: str = ""  # the question's text (new or existing)
     kind: QuestionKind = QuestionKind.TEXT
     question_id: int | None = None  # an existing question of the form; None for a new one
@@ -175,6 +194,9 @@ def plan_columns(
             continue
         if key in IDENTITY_KEYS:
             plans.append(ColumnPlan(column=column, role="identity"))
+            continue
+        if key in CONTACT_KEYS:
+            plans.append(ColumnPlan(column=column, role="contact"))
             continue
         text = question_text(bare, separator)
         linked = linked_session(text, sessions)
@@ -290,6 +312,8 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
             becomes = f"a choice of '{plan.text}' (read with the question)"
         elif plan.role == "identity":
             becomes = "who answered"
+        elif plan.role == "contact":
+            becomes = "contact details (not imported)"
         elif plan.role == "respondent":
             becomes = f"about the respondent: {plan.attribute.value} (not a comment)"
         else:

@@ -33,6 +33,7 @@ from programme.evaluations.scales import (
     parse_labels,
     read_rating,
 )
+from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
@@ -53,7 +54,7 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text
-from programme.sheets import header_key, read_table
+from programme.sheets import header_key, map_columns, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -101,6 +102,7 @@ def plan_evaluations(
     override_columns(plans, overrides)
     if not any(plan.role == "question" for plan in plans):
         raise ProgrammeError("The file has no question columns, only the survey tool's own columns.")
+    _refuse_participant_list(plans, table.columns)
     result = EvaluationImport(rows=len(table.frame), form_id=form.id if form else None, plans=plans)
     result.module_id, result.file_name, result.file_hash = module_id, filename, hashlib.sha256(data).hexdigest()
     result.custom_labels = custom
@@ -133,6 +135,27 @@ def plan_evaluations(
     result.created = len(result.fresh)
     result.questions_added = sum(plan.is_new for plan in plans)
     return result
+
+
+# A file without a rating whose columns give this many of a person's details is a participant list.
+PARTICIPANT_LIST_FIELDS = 3
+_PERSON_FIELDS = ("email", "phone", "nationality", "country_of_work", "organisation", "org_type", "gender", "position")
+
+
+def _refuse_participant_list(plans: Sequence[ColumnPlan], columns: Sequence[str]) -> None:
+    """Refuse a participant list chosen as an evaluation export: its columns would become questions, and its
+    organisations, consent answers and roles anonymous comments (contact details are never imported)."""
+    if any(plan.role == "question" and plan.kind == QuestionKind.RATING for plan in plans):
+        return
+    found = map_columns(list(columns), {name: PARTICIPANT_SYNONYMS[name] for name in _PERSON_FIELDS})
+    if len(found) < PARTICIPANT_LIST_FIELDS:
+        return
+    named = ", ".join(f"'{column}'" for column in [column for column in columns if column in found.values()][:4])
+    raise ProgrammeError(
+        f"This file looks like a participant list, not an evaluation export: it has no rating column, and its "
+        f"columns {named} are a person's details. Import it under Import participants; an evaluation export has a "
+        "column per question."
+    )
 
 
 def import_evaluations(
