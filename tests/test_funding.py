@@ -248,7 +248,8 @@ def test_the_funders_report_shows_the_dashboards_figures(session: Session, small
     # Five listed in the grant's modules; Sri did not attend Module 1 and reach counts those who took part.
     assert summary["Participations (a person in a module)"] == "4"
     assert summary["Organisations"] == "2"
-    assert summary["Cost per person reached"] == "EUR 3,000.00"
+    assert summary["Cost per person reached (every individual above)"] == "EUR 3,000.00"
+    assert summary["Participants (each counted once)"] == "3" and summary["Cost per participant"] == "EUR 3,000.00"
     modules = tables[1]
     assert [row[3:5] for row in modules[1:]] == [["3", "1"], ["2", "2"]]  # registered, completed per module
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
@@ -256,6 +257,24 @@ def test_the_funders_report_shows_the_dashboards_figures(session: Session, small
     assert "[name] helped a lot" in text
     assert "rule change" in text  # the outcome after module 2
     assert len(Document(io.BytesIO(data)).inline_shapes) == 4  # country, gender, organisation type, funnel
+
+
+def test_the_funders_report_says_whom_its_figures_count(session: Session, small: dict) -> None:
+    # G-2 funds B1: Tan Sok took part (no organisation recorded) and Uma Begum facilitated (Dhaka Voice, an NGO).
+    # By hand: 2 individuals, 1 participant; 3,000 USD is 1,500 a person and 3,000 a participant; the civil-society
+    # share is of the one person whose organisation type is recorded (Uma: 100%), not of both.
+    data = funder_report(session, reference="G-2", by="tester")
+    tables = _docx_tables(data)
+    summary = dict(tables[0][1:])
+    assert summary["Individuals (each counted once)"] == "2" and summary["Participants (each counted once)"] == "1"
+    assert summary["Cost per person reached (every individual above)"] == "USD 1,500.00"
+    assert summary["Cost per participant"] == "USD 3,000.00"
+    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "100.0%"
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "reached 2 individuals (each counted once): 1 participant and 1 other (facilitators" in text
+    assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in text
+    by_type = next(table for table in tables if table[0] == ["Organisation type", "Individuals", "Share"])
+    assert ["not recorded", "1", "not in the shares"] in by_type and "nan%" not in str(tables)
 
 
 def test_stats_and_grants_list_on_the_command_line(

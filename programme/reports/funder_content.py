@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
@@ -16,7 +16,16 @@ from programme.evaluations.comments import grouped_comments
 from programme.evaluations.learning import learning_gain
 from programme.evaluations.means import module_mean
 from programme.funding import funded_modules, get_grant, grants_table, individuals_by_grant
-from programme.models import Course, EvaluationForm, Funder, Module, Participation, Person, Response
+from programme.models import (
+    Course,
+    EvaluationForm,
+    Funder,
+    Module,
+    Participation,
+    ParticipationRole,
+    Person,
+    Response,
+)
 from programme.reach import (
     ReachFilter,
     by_country,
@@ -45,7 +54,8 @@ class FunderReportContent:
     end: date | None
     amount: float | None
     currency: str | None
-    cost_per_person: float | None
+    cost_per_person: float | None  # the amount over everyone reached (facilitators and resource persons too)
+    cost_per_participant: float | None  # the amount over the participants reached
     modules: pd.DataFrame  # module, dates, place, registered, completed, responses, mean rating
     figures: dict[str, float]  # the Reach dashboard's headline under the grant filter, with organisations
     by_country: pd.DataFrame
@@ -122,6 +132,9 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
     module_ids = funded_modules(session, reference)
     headline = headline_figures(session, reach_filter).iloc[0].to_dict()
     headline["organisations"] = organisation_count(session, reach_filter)
+    # Participants apart from the facilitators, resource persons and others the individuals include.
+    participants_only = replace(reach_filter, roles=(ParticipationRole.PARTICIPANT.value,))
+    headline["participants"] = int(headline_figures(session, participants_only).iloc[0]["individuals"])
     costs = individuals_by_grant(session).set_index("ref")
     names = people_of(session, module_ids)
     comments = grouped_comments(session, grants=(reference,))
@@ -145,6 +158,11 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         amount=float(grant.amount) if grant.amount is not None else None,
         currency=grant.currency,
         cost_per_person=None if cost is None or pd.isna(cost) else float(cost),
+        cost_per_participant=(
+            round(float(grant.amount) / headline["participants"], 2)
+            if grant.amount is not None and headline["participants"]
+            else None
+        ),
         modules=_modules(session, module_ids, reach_filter),
         figures=headline,
         by_country=by_country(session, reach_filter),

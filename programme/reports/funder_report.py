@@ -15,7 +15,7 @@ from programme.charts.colours import STRONG
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
-from programme.reports.module_report import _table
+from programme.reports.module_report import _table, _typed_phrase
 
 HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
 CHART_WIDTH = Cm(16)
@@ -46,28 +46,50 @@ def _title(document: Document, c: FunderReportContent) -> None:
         run.bold, run.font.size = bold, Pt(size)
 
 
+def _share(share: float) -> str:
+    """A share as the tables show it: "not in the shares" for the people whose value is not recorded (NaN)."""
+    return "not in the shares" if pd.isna(share) else f"{share:.1f}%"
+
+
 def _summary(document: Document, c: FunderReportContent) -> None:
     document.add_heading(HEADINGS[0], level=1)
     f = c.figures
+    individuals, participants = int(f["individuals"]), int(f["participants"])
+    others = individuals - participants
+    team = (
+        f": {participants} participant{'' if participants == 1 else 's'} and {others} "
+        f"{'other' if others == 1 else 'others'} (facilitators, resource persons, observers, organisers)"
+        if others
+        else ""
+    )
     document.add_paragraph(
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
-        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {int(f['individuals'])} "
-        f"individuals (each counted once) from {int(f['countries'])} countries and {int(f['organisations'])} "
+        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {individuals} "
+        f"individuals (each counted once){team}, from {int(f['countries'])} countries and {int(f['organisations'])} "
         f"organisations; {f['women_share']:.0f}% were women and {f['civil_society_share']:.0f}% came from civil "
-        "society organisations (NGOs, trade unions, faith-based and migrant community organisations)."
+        f"society organisations (NGOs, trade unions, faith-based and migrant community organisations)"
+        f"{_typed_phrase(f)}."
+    )
+    typed = int(f.get("org_type_recorded", individuals))
+    society = (
+        "Civil society (% of individuals)"
+        if typed == individuals
+        else (f"Civil society (% of the {typed} whose organisation type is recorded)")
     )
     figures = pd.DataFrame(
         [
             ("Courses", int(f["courses"])),
             ("Modules", int(f["modules"])),
-            ("Individuals (each counted once)", int(f["individuals"])),
+            ("Individuals (each counted once)", individuals),
+            ("Participants (each counted once)", participants),
             ("Participations (a person in a module)", int(f["participations"])),
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
             ("Women (% of individuals)", f"{f['women_share']:.1f}%"),
-            ("Civil society (% of individuals)", f"{f['civil_society_share']:.1f}%"),
+            (society, f"{f['civil_society_share']:.1f}%"),
             ("Grant amount", _money(c.amount, c.currency)),
-            ("Cost per person reached", _money(c.cost_per_person, c.currency)),
+            ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
+            ("Cost per participant", _money(c.cost_per_participant, c.currency)),
         ],
         columns=["figure", "value"],
     )
@@ -100,14 +122,17 @@ def _reach(document: Document, c: FunderReportContent) -> None:
         ("By organisation type", c.by_org_type, "org_type", STRONG[2]),
     ):
         document.add_heading(title, level=2)
-        texts = [f"{n:,} ({s:.1f}%)" for n, s in zip(frame["individuals"], frame["share"], strict=True)]
+        texts = [
+            f"{n:,}" + ("" if pd.isna(s) else f" ({s:.1f}%)")
+            for n, s in zip(frame["individuals"], frame["share"], strict=True)
+        ]
         _chart(document, bar_png(f"Individuals {title[0].lower()}{title[1:]}", frame[column], frame["individuals"],
                                  texts=texts, colours=[colour]))  # fmt: skip
-        shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(lambda s: f"{s:.1f}%"))
+        shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(_share))
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Individuals", "Share"])
     document.add_heading("Organisations reached", level=2)
     orgs = c.organisations_by_type
-    shown = orgs.assign(share=orgs["share"].map(lambda s: f"{s:.1f}%"))
+    shown = orgs.assign(share=orgs["share"].map(_share))
     _table(document, shown, ["Organisation type", "Organisations", "Share"])
 
 
