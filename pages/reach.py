@@ -102,11 +102,13 @@ st.caption(
     )
 )
 if registered["registered"]:
+    both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]
     st.caption(
-        f"Signed up: {registered['registered']:,} people on registration lists, {registered['registered_took_part']:,} "
-        f"of them took part, {registered['registered_only']:,} have no attendance recorded (not counted as "
-        f"individuals above); {registered['took_part_unregistered']:,} took part without being on a registration "
-        "list."
+        f"Signed up: {registered['registered']:,} people on registration lists (or on lists that say whether each "
+        f"person came). {registered['registered_took_part']:,} of them took part in a module they signed up for; "
+        f"{registered['registered_only']:,} signed up for a module whose attendance is not recorded yet"
+        + (" (someone signed up for two modules can be in both)" if both else "")
+        + f". {registered['took_part_unregistered']:,} took part without being on a registration list."
     )
 if figures["participations"] == 0:
     narrowed = any([courses, module_ids, scopes, countries, genders, org_types, roles, funders, grants])

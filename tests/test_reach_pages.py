@@ -101,6 +101,31 @@ def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
     assert "Agenda › Attendance" in said[0]
 
 
+def test_the_signed_up_line_says_a_person_can_be_in_both_parts(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    # Ana and Ben signed up for module 1, whose attendance is not recorded; Ana also signed up for module 2 and
+    # took part in it. By hand: 2 signed up, 1 took part in a module she signed up for, 2 signed up for a module
+    # without attendance: 1 + 2 > 2, so the line says that a person can be in both.
+    _registered_only(sqlite_url)
+    with session_scope(make_engine(sqlite_url)) as session:
+        course = session.scalar(sa.select(Course))
+        second = Module(
+            course_id=course.id, number=2, title="M2", start_date=date(2024, 6, 1), end_date=date(2024, 6, 2)
+        )
+        session.add(second)
+        session.flush()
+        ana = session.scalar(sa.select(Person).where(Person.full_name == "Ana Thapa"))
+        session.add(Participation(person_id=ana.id, module_id=second.id, registered=True, attended=True))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    line = next(caption.value for caption in app.caption if caption.value.startswith("Signed up:"))
+    assert "2 people on registration lists" in line
+    assert "1 of them took part in a module they signed up for; 2 signed up for a module whose attendance" in line
+    assert "(someone signed up for two modules can be in both)" in line
+
+
 def test_reach_page_on_a_module_nobody_took_part_in_says_what_to_import(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
