@@ -242,6 +242,23 @@ def test_an_unreachable_database_is_one_sentence_without_the_address(
     assert "could not be reached" in err and "secret" not in err
 
 
+def test_a_mistyped_sqlite_path_is_refused_not_made(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "programe.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{typo}")
+    for argv in (["stats", "--json"], ["alumni", "search", "Nepal"], ["course", "list"]):
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and out == "", argv
+        assert f"There is no database at {typo}" in err and "Traceback" not in err
+    assert not typo.exists()
+    # The commands that set a database up still make it.
+    code, _, _ = run(capsys, "course", "add", "--code", "NAT", "--title", "National programme")
+    assert code == 0 and typo.exists()
+    code, out, _ = run(capsys, "course", "list")
+    assert code == 0 and "NAT" in out
+
+
 def test_python_dash_m_programme_runs_as_a_process(sqlite_url: str) -> None:
     env = {**os.environ, "DATABASE_URL": sqlite_url}
     done = subprocess.run(

@@ -12,14 +12,25 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from programme.core import schema
-from programme.core.db import make_engine
+from programme.core.db import database_url, make_engine, sqlite_path
 from programme.core.errors import ProgrammeError
 from programme.courses.catalogue import get_module
 
 
-def ready_engine() -> Engine:
-    """Return an engine on DATABASE_URL with the schema upgraded to the newest version."""
-    engine = make_engine()
+def ready_engine(*, create: bool = False) -> Engine:
+    """Return an engine on DATABASE_URL with the schema upgraded to the newest version.
+
+    A SQLite file that does not exist is made only by the commands that set a database up (create: `demo`,
+    `user add`, `course add`; `init` makes one too): any other command refuses it, so that a mistyped path is said
+    to be one, not answered with an empty new database's zeros.
+    """
+    url = database_url()
+    path = sqlite_path(url)
+    if not create and path is not None and not path.exists():
+        raise ProgrammeError(
+            f"There is no database at {path}: check DATABASE_URL, or create one with `python -m programme init`."
+        )
+    engine = make_engine(url)
     if not schema.is_up_to_date(engine):
         schema.upgrade(engine)
     return engine

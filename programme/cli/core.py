@@ -82,7 +82,7 @@ def run_init(_args: argparse.Namespace) -> int:
 def run_demo(args: argparse.Namespace) -> int:
     if args.people is not None:
         return run_scale_demo(args)
-    engine = ready_engine()
+    engine = ready_engine(create=True)
     with session_scope(engine) as session:
         counts = load_demo(session, **({"seed": args.seed} if args.seed is not None else {}))
     print(
@@ -102,7 +102,7 @@ def run_scale_demo(args: argparse.Namespace) -> int:
             shown[0] = share
             print(f"{share:4.0%}  {label}  ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    with session_scope(ready_engine()) as session:
+    with session_scope(ready_engine(create=True)) as session:
         counts = load_scale(
             session, people=args.people, seed=DEMO_SEED if args.seed is None else args.seed, progress=show
         )
@@ -151,7 +151,7 @@ def run_rebuild_summaries(args: argparse.Namespace) -> int:
 
 
 def run_course_add(args: argparse.Namespace) -> int:
-    with session_scope(ready_engine()) as session:
+    with session_scope(ready_engine(create=True)) as session:
         course = add_course(
             session,
             code=args.code,

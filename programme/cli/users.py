@@ -64,7 +64,7 @@ def _usage_error(error: ProgrammeError) -> ProgrammeError:
 
 def run_user_add(args: argparse.Namespace) -> int:
     password = _new_password()
-    with session_scope(ready_engine()) as session:
+    with session_scope(ready_engine(create=True)) as session:
         accounts.add_user(session, username=args.name, password=password, role=args.role, by=CLI_USER)
     print(f"Account {args.name} ({args.role}) added.")
     return 0

@@ -35,6 +35,14 @@ def normalise_url(url: str) -> str:
     return url
 
 
+def sqlite_path(url: str) -> Path | None:
+    """Return the file of a SQLite URL (None for another database, or SQLite in memory)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = url.split("///", 1)[-1].split("?", 1)[0]
+    return Path(path) if path and path != ":memory:" else None
+
+
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
