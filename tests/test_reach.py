@@ -197,3 +197,30 @@ def test_a_figure_joins_only_the_tables_its_columns_and_filter_use() -> None:
     assert joined(ReachFilter(scopes=("regional",)), ["person_id"]) == {"module", "course"}
     assert joined(ReachFilter(year_from=2012, genders=("female",)), ["person_id"]) == {"person", "module"}
     assert joined(None, []) == joined(None, None) == {"person", "module", "course", "organisation"}
+
+
+def test_growth_runs_to_the_last_year_anyone_took_part(session: Session) -> None:
+    # Ana and Ben took part in 2019; only Ana came back, in 2021. By hand: 2019 two new (2 in all), 2020 and 2021
+    # none new (still 2): the curve reaches 2021, the last year someone took part, whichever figures answer.
+    from datetime import date
+
+    from programme.models import Course, Gender, Module, Participation, Person
+
+    course = Course(code="G", title="Growth")
+    session.add(course)
+    session.flush()
+    first = Module(course_id=course.id, number=1, title="M1", start_date=date(2019, 3, 1), end_date=date(2019, 3, 2))
+    later = Module(course_id=course.id, number=2, title="M2", start_date=date(2021, 3, 1), end_date=date(2021, 3, 2))
+    ana = Person(full_name="Ana Thapa", name_key="ana thapa", gender=Gender.FEMALE)
+    ben = Person(full_name="Ben Rai", name_key="ben rai", gender=Gender.MALE)
+    session.add_all([first, later, ana, ben])
+    session.flush()
+    for person, module in ((ana, first), (ben, first), (ana, later)):
+        session.add(Participation(person_id=person.id, module_id=module.id, attended=True))
+    session.commit()
+    expected = [(2019, 2, 2), (2020, 0, 2), (2021, 0, 2)]
+    for reach_filter in (None, ReachFilter(courses=("G",)), ReachFilter(genders=("female",))):
+        frame = reach.growth(session, reach_filter)
+        rows = list(frame[["year", "new_individuals", "cumulative_individuals"]].itertuples(index=False, name=None))
+        want = expected if reach_filter is None or reach_filter.courses else [(2019, 1, 1), (2020, 0, 1), (2021, 0, 1)]
+        assert rows == want, reach_filter

@@ -22,6 +22,7 @@ from programme.models import (
     ReachModule,
     ReachModuleStage,
     ReachPerson,
+    ReachPersonYear,
     ReachYear,
 )
 from programme.reach.filters import NOT_RECORDED, UNKNOWN, CountryBasis, ReachFilter
@@ -156,6 +157,21 @@ def first_years(session: Session, where: Sequence[Any] = ()) -> list[tuple[int, 
         .order_by(PERSON.c.first_year)
     ).all()
     return [(int(year), int(count)) for year, count in rows]
+
+
+def last_year(session: Session, where: Sequence[Any] = ()) -> int | None:
+    """The latest year in which any of these people took part (None: nobody did, or no module has a date)."""
+    if not where:
+        query = sa.select(sa.func.max(YEAR.c.year)).where(YEAR.c.dimension == "all", YEAR.c.individuals > 0)
+    else:
+        years = ReachPersonYear.__table__
+        query = (
+            sa.select(sa.func.max(years.c.year))
+            .select_from(years.join(PERSON, PERSON.c.person_id == years.c.person_id))
+            .where(*where)
+        )
+    year = session.scalar(query)
+    return None if year is None else int(year)
 
 
 def modules_per_person(session: Session, top: int, where: Sequence[Any] = ()) -> dict[int, int]:

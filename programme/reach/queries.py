@@ -200,19 +200,31 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
-    """Return year, new_individuals (first participation that year) and cumulative_individuals, every year."""
+    """Return year, new_individuals (first participation that year) and cumulative_individuals, every year from the
+    first to the last in which someone took part (a last year of only returning people: 0 new, the total)."""
     if (where := kept.people_filter(session, reach_filter)) is not None:
         rows: list[Any] = kept.first_years(session, where)
+        last = kept.last_year(session, where)
     else:
         p = participations(reach_filter, ["person_id", "year"])
-        first = sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year")).group_by(p.c.person_id).subquery()
-        rows = session.execute(
-            sa.select(first.c.first_year, sa.func.count()).group_by(first.c.first_year).order_by(first.c.first_year)
+        first = (
+            sa.select(p.c.person_id, sa.func.min(p.c.year).label("first_year"), sa.func.max(p.c.year).label("last"))
+            .group_by(p.c.person_id)
+            .subquery()
+        )
+        found = session.execute(
+            sa.select(first.c.first_year, sa.func.count(), sa.func.max(first.c.last))
+            .group_by(first.c.first_year)
+            .order_by(first.c.first_year)
         ).all()
+        rows = [(year, count) for year, count, _ in found]
+        lasts = [int(latest) for _, _, latest in found if latest is not None]
+        last = max(lasts) if lasts else None
     new = {int(year): int(count) for year, count in rows if year is not None}  # no year: no module start date
     if not new:
         return pd.DataFrame(columns=["year", "new_individuals", "cumulative_individuals"], dtype=int)
-    years = range(min(new), max(new) + 1)  # years without a new person stay on the curve, flat
+    # Years without a new person stay on the curve, flat, up to the last year anyone took part.
+    years = range(min(new), max(max(new), last or 0) + 1)
     frame = pd.DataFrame({"year": list(years), "new_individuals": [new.get(y, 0) for y in years]})
     frame["cumulative_individuals"] = frame["new_individuals"].cumsum()
     return frame

@@ -121,11 +121,20 @@ def render_summary(tables: dict[str, pd.DataFrame], *, scope: str) -> bytes:
         stacked=True,
     )
     _place(sheet, chart, wide)
+    sheet.append([])
+    sheet.append([BY_YEAR_NOTE])
     _growth_sheet(workbook, tables["Growth"])
     _write(workbook.create_sheet("Corridors"), tables["Corridors"])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# What the By year sheet counts: participations, not people (whom the Growth sheet counts once).
+BY_YEAR_NOTE = (
+    "Participations (a person in a module) by year and gender: someone in two modules of a year counts twice. "
+    "People counted once are on the Headline and Growth sheets."
+)
 
 
 def _growth_sheet(workbook: Workbook, frame: pd.DataFrame) -> None:
