@@ -80,13 +80,25 @@ def test_unreadable_files_say_why(data: bytes, name: str, message: str) -> None:
         read_table(data, name, SYNONYMS)
 
 
-@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"])
+@pytest.mark.parametrize(
+    "text", ['=HYPERLINK("http://x")', "+cmd|' /C calc'!A0", "+1+SUM(A1)", "-2+3", "@SUM(A1)", "\tx", "\rx"]
+)
 def test_formula_triggers_are_neutralised(text: str) -> None:
     assert safe_cell(text) == "'" + text
     frame = pd.DataFrame({"name": [text]})
     assert to_csv_bytes(frame).decode("utf-8-sig").splitlines()[1].lstrip('"').startswith("'")
     sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))["s"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'")
+
+
+def test_phone_numbers_keep_their_plus_in_a_workbook_and_their_quote_in_csv() -> None:
+    phones = ["+60165556666", "+977 980-123 4567", "+1 (555) 010.0199"]
+    frame = pd.DataFrame({"phone": phones})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_xlsx_bytes({"s": frame})))["s"]
+    assert [cell.value for cell in sheet["A"][1:]] == phones  # shown as stored, typed as text
+    assert all(cell.data_type == "s" for cell in sheet["A"][1:])
+    lines = to_csv_bytes(frame).decode("utf-8-sig").splitlines()[1:]
+    assert [line.strip('"') for line in lines] == ["'" + phone for phone in phones]  # a CSV file has no cell types
 
 
 def test_control_characters_a_workbook_cannot_hold_are_removed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pandas as pd
 from openpyxl import Workbook
@@ -16,23 +17,30 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 SHEET_NAME_MAX = 31
 
 
-def safe_cell(value: object) -> object:
+# An international phone number as stored: "+" and digits, spaces, brackets, dots and hyphens. In a workbook, where
+# every text cell is typed as text, such a number is shown as it is: even typed again into the cell it calls no
+# function and reaches no other program (no letters, no "|"); in a CSV file it keeps its quote.
+PHONE_LIKE = re.compile(r"\+[0-9][0-9 ().\-]*")
+
+
+def safe_cell(value: object, *, in_workbook: bool = False) -> object:
     """Return value, with control characters a workbook cannot hold removed (tab, line feed and carriage
-    return stay) and text that could start a formula prefixed by a single quote."""
+    return stay) and text that could start a formula prefixed by a single quote (in a workbook, not a phone
+    number)."""
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith(FORMULA_TRIGGERS):
+    if value.startswith(FORMULA_TRIGGERS) and not (in_workbook and PHONE_LIKE.fullmatch(value)):
         return "'" + value
     return value
 
 
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def safe_frame(frame: pd.DataFrame, *, in_workbook: bool = False) -> pd.DataFrame:
     """Return a copy of frame whose text cells (and column names) cannot start a formula."""
     safe = frame.copy()
     for column in safe.columns:
         if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(safe_cell)
+            safe[column] = safe[column].map(lambda value: safe_cell(value, in_workbook=in_workbook))
     safe.columns = [safe_cell(str(column)) for column in safe.columns]
     return safe
 
@@ -48,7 +56,7 @@ def to_xlsx_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     workbook.remove(workbook.active)
     for title, frame in sheets.items():
         sheet = workbook.create_sheet(title=str(title)[:SHEET_NAME_MAX])
-        safe = safe_frame(frame)
+        safe = safe_frame(frame, in_workbook=True)
         sheet.append([str(column) for column in safe.columns])
         for row in safe.itertuples(index=False):
             sheet.append([_plain(value) for value in row])
