@@ -351,6 +351,11 @@ def test_module_picker_options_on_the_demo(demo_engine) -> None:
         assert in_2017 and in_2017 <= set(dated.labels.values()) < set(every.labels.values())
         first = module_choices(session, limit=2)
         assert len(first.labels) == 2 and first.matching == every.matching  # a full list counts every match
+        # A module's label typed back (or its parts: "CODE Module 9", "CODE M9", the month) finds that module.
+        label = every.labels[fresh.id]  # "CODE · Module 9 · Jan 2031"
+        for typed in (label, f"{course.code} Module 9", f"{course.code} m9", f"{course.code} 9 Jan 2031"):
+            assert module_choices(session, typed).labels == {fresh.id: label}, typed
+        assert not module_choices(session, f"{course.code} Module 9 Feb").labels
 
 
 def test_value_labels_count_ratings_and_stand_clear_of_the_reference_lines() -> None:

@@ -6,6 +6,7 @@ typed (course code or title, city, year) rather than every module on every rerun
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -29,12 +30,39 @@ class ModuleChoices(NamedTuple):
     matching: int
 
 
+# The words of a module's label ("NAT · Module 1 · Mar 2019, Kuala Lumpur") that name no column: typed back into a
+# find box, they are not looked for; the number after "Module" (or "M1") is the module's number.
+LABEL_WORDS = frozenset({"module", "·", "-", "|"})
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+         ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"),
+         ("nov", "november"), ("dec", "december")],
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+_MODULE_NUMBER = re.compile(r"m(\d{1,3})", re.IGNORECASE)
+
+
 def _words(query: sa.Select, search: str | None, *columns: sa.ColumnElement) -> sa.Select:
-    """Every word must appear in one of the columns (case-insensitive); a four-digit word may also be a year."""
-    for word in (search or "").split():
+    """Every word must appear in one of the columns (case-insensitive); a four-digit word may also be a year, a short
+    number (or "M2") the module's number, a month's name its month; the label's own words ("Module", "·") are
+    skipped, so that a module's label typed back finds it."""
+    for word in (search or "").replace(",", " ").split():
+        if word.casefold() in LABEL_WORDS:
+            continue
         matches = [column.ilike(f"%{word}%") for column in columns]
+        number = _MODULE_NUMBER.fullmatch(word)
         if word.isdigit() and len(word) == 4:
             matches.append(sa.extract("year", Module.start_date) == int(word))
+        elif word.isdigit() and len(word) <= 3:
+            matches = [Module.number == int(word)]  # "Module 1": not every title or city holding a 1
+        elif number:
+            matches.append(Module.number == int(number.group(1)))
+        elif word.casefold() in MONTHS:
+            matches.append(sa.extract("month", Module.start_date) == MONTHS[word.casefold()])
         query = query.where(sa.or_(*matches))
     return query
 

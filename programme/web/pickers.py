@@ -51,7 +51,11 @@ def module_picker(
     include = None if funding else chosen
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
     if search and not choices.matching:
-        find.warning(f"No module matches '{md_text(search)}': try part of a course code, a title, a city or a year.")
+        kept = " The module chosen before is still shown." if choices.labels else ""
+        find.warning(
+            f"No module matches '{md_text(search)}': try part of a course code, a title, a city, a year or a module's "
+            f"number (NAT 2).{kept}"
+        )
     elif not choices.labels:
         st.info(empty)
     if not choices.labels:
