@@ -389,6 +389,13 @@ def test_cli_search_json_as_a_facilitator_sees_it(
     assert "Hidden" not in out and "No listed alumni match." in out
     assert main(["alumni", "search", "--network", "nowhere"]) == 1
     assert "No network named 'nowhere'" in capsys.readouterr().err
+    # José speaks English, Tagalog and Arabic; Amina Bengali and English.
+    assert main(["alumni", "search", "--language", "tagalog", "--json"]) == 0
+    assert [row["name"] for row in json.loads(capsys.readouterr().out)["results"]] == ["José Martínez"]
+    assert main(["alumni", "search", "--language", "Bengali", "--language", "Tagalog", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2
+    assert main(["alumni", "search", "--language", "Tetum"]) == 0
+    assert "No listed alumni match." in capsys.readouterr().out
 
 
 def _downgrade(engine: Engine, revision: str) -> None:

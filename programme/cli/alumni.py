@@ -44,6 +44,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("query", nargs="?", default="", help="words to find in name, organisation, position, expertise")
     search.add_argument("--country", help="nationality or country of work: ISO code or name")
     search.add_argument("--network", help="alumni network name (or a unique part of it)")
+    search.add_argument(
+        "--language",
+        action="append",
+        default=[],
+        metavar="LANGUAGE",
+        help="a language they speak (repeat for any of several: --language Tetum --language Bahasa)",
+    )
     search.add_argument("--json", action="store_true", help="one JSON object with total and results")
     search.set_defaults(handler=run_search)
 
@@ -57,6 +64,7 @@ def run_search(args: argparse.Namespace) -> int:
             text=args.query or "",
             countries=(country,) if country else (),
             network_ids=(network.id,) if network else (),
+            languages=tuple(language.strip() for language in args.language if language.strip()),
         )
         found = search_directory(session, query, user=AS_FACILITATOR, limit=None)
         audit.record(
