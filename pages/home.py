@@ -73,7 +73,8 @@ else:
         st.metric(
             "Still open",
             f"{steps['open']:,}",
-            help="Agreed at the end of modules, with focal points; review them under Plan → Next steps and topics.",
+            help="Agreed at the end of modules, with focal points; see them all under Plan → Next steps and topics › "
+            "Open in every module.",
         )
         st.metric("Past their due date", f"{steps['overdue']:,}")
     st.plotly_chart(growth_curve(ui.cached_query(growth)), config={"displaylogo": False})

@@ -30,6 +30,7 @@ ITEM_COLUMNS = {
     "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
     "status": STATUS_COLUMN,
     "overdue": st.column_config.CheckboxColumn("Overdue", disabled=True),
+    "module": st.column_config.TextColumn("Module", disabled=True),
 }
 
 
@@ -56,8 +57,8 @@ with ui.db() as session:
     topics = backlog.backlog_for_module(session, module_id)
     from_forms = backlog.evaluation_suggestions(session, module_id)
 
-review_tab, steps_tab, backlog_tab = ui.tabs(
-    ["Review the previous module", "Next steps", "Topic backlog"], key="next_steps_tab"
+review_tab, steps_tab, backlog_tab, every_tab = ui.tabs(
+    ["Review the previous module", "Next steps", "Topic backlog", "Open in every module"], key="next_steps_tab"
 )
 # The add forms keep what was typed after an error; they are cleared once saved.
 ADD_ITEM = ui.form_keys("item_text", "item_focal", "item_due", "item_status")
@@ -195,3 +196,20 @@ with backlog_tab:
                     "Topic added to the agenda as a session.",
                     then=renew,
                 )
+
+with every_tab:
+    st.caption(
+        "The next steps still open or in progress in every course and module, those past their due date first. "
+        "Change a status or due date here; add or delete steps on the module's own Next steps tab."
+    )
+    late_only = st.checkbox("Only those past their due date", key="next_steps_late_only")
+    with ui.db() as session:
+        everywhere, total = next_steps.open_action_items(session, overdue_only=late_only)
+    if everywhere.empty:
+        st.success(
+            "No next step is past its due date." if late_only else "Every next step in every module is done or dropped."
+        )
+    else:
+        if total > len(everywhere):
+            st.caption(f"The first {len(everywhere):,} of {total:,} are listed.")
+        _items_editor(everywhere, f"every_{int(late_only)}_{version}")

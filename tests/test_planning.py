@@ -479,6 +479,30 @@ def test_open_next_steps_of_the_previous_module_come_up_for_review(session: Sess
         next_steps.update_action_item(session, item_id=case.id, status="finished", by=None)
 
 
+def test_open_next_steps_of_every_module_late_ones_first(session: Session, kl) -> None:
+    module5 = _module(session, "NP-MYS", 5, date(2018, 4, 7), date(2018, 4, 10))
+    irene = _participant(session, kl.id, "Irene Fernandez").person_id
+    add = next_steps.add_action_item
+    add(session, module_id=kl.id, text="Cases to AICHR", due_date=date(2018, 6, 1), status="in progress", by=None)
+    add(session, module_id=kl.id, text="Dialogue with SUHAKAM", status="done", by=None)
+    add(session, module_id=module5.id, text="Shadow report", by=None)  # no due date: last
+    add(session, module_id=module5.id, text="UNWG case", focal_point_ids=[irene], due_date=date(2018, 3, 1), by=None)
+    frame, total = next_steps.open_action_items(session, today=date(2018, 4, 20))
+    # By hand: three still open or in progress; the one past its due date (1 March) first, then 1 June, then none.
+    assert total == 3
+    assert frame["text"].tolist() == ["UNWG case", "Cases to AICHR", "Shadow report"]
+    assert frame["overdue"].tolist() == [True, False, False]
+    assert frame["module"].tolist()[0].startswith("NP-MYS · Module 5") and frame["focal_points"][0] == "Irene Fernandez"
+    late, late_total = next_steps.open_action_items(session, overdue_only=True, today=date(2018, 4, 20))
+    assert (late["text"].tolist(), late_total) == (["UNWG case"], 1)
+    first, counted = next_steps.open_action_items(session, today=date(2018, 4, 20), limit=1)
+    assert len(first) == 1 and counted == 3
+    edited = frame.copy()
+    edited.loc[0, "status"] = "done"  # saved from the list of every module, as from a module's own
+    assert next_steps.save_action_items(session, frame=edited, by=None) == 1
+    assert next_steps.open_action_items(session, today=date(2018, 4, 20))[1] == 2
+
+
 def test_backlog_counts_repeats_and_pulling_a_topic_plans_it(session: Session, kl) -> None:
     module5 = _module(session, "NP-MYS", 5, date(2018, 4, 7), date(2018, 4, 10))
     backlog.add_suggestion(

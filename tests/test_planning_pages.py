@@ -11,6 +11,7 @@ from sqlmodel import Session
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
 from programme.models import AgendaSession, Course, TopicSuggestion, UserRole
+from programme.planning import next_steps
 from tests.apptest_support import run_page, shown_text
 
 
@@ -114,7 +115,18 @@ def test_next_steps_page_reviews_the_previous_module_and_pulls_a_topic(demo_db: 
     app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
     next(box for box in app.selectbox if box.label == "Module").set_value(module5).run()
     assert not app.exception
-    assert [tab.label for tab in app.tabs] == ["Review the previous module", "Next steps", "Topic backlog"]
+    assert [tab.label for tab in app.tabs] == [
+        "Review the previous module",
+        "Next steps",
+        "Topic backlog",
+        "Open in every module",
+    ]
+    every = app.tabs[3]
+    with Session(make_engine(demo_db)) as session:
+        still_open = next_steps.open_action_items(session)[1]
+    assert still_open and not every.exception
+    app.checkbox(key="next_steps_late_only").check().run()
+    assert not app.exception
     next(box for box in app.text_input if box.label == "Topic").set_value("Racism and xenophobia in the media")
     next(box for box in app.text_input if box.label == "Asked by").set_value("plenary")
     next(button for button in app.button if button.label == "Add topic").click().run()

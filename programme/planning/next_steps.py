@@ -11,7 +11,8 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.models import ActionFocalPoint, ActionItem, ActionStatus, Module, Participation, Person
+from programme.courses.catalogue import module_label
+from programme.models import ActionFocalPoint, ActionItem, ActionStatus, Course, Module, Participation, Person
 from programme.people.names import clean_text
 from programme.planning.agenda import get_module_by_id
 
@@ -45,6 +46,52 @@ def action_items_table(
             }
         )
     return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+
+
+# Open next steps listed at most across every module (the oldest due first); the count says how many in all.
+OPEN_LISTED = 500
+
+
+def open_action_items(
+    session: Session, *, overdue_only: bool = False, today: date | None = None, limit: int = OPEN_LISTED
+) -> tuple[pd.DataFrame, int]:
+    """Return the next steps still open or in progress in every module (with the module's label), those past their
+    due date first, then by due date (none last) and module; and how many there are in all."""
+    today = today or date.today()
+    query = (
+        sa.select(ActionItem, Course.code, Module.number, Module.start_date, Module.city)
+        .join(Module, Module.id == ActionItem.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(ActionItem.status.in_(OPEN_STATUSES))
+    )
+    if overdue_only:
+        query = query.where(ActionItem.due_date < today)
+    total = session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    late = sa.case((ActionItem.due_date < today, 0), else_=1)
+    rows = list(
+        session.execute(
+            query.order_by(
+                late, ActionItem.due_date.is_(None), ActionItem.due_date, Module.start_date, ActionItem.id
+            ).limit(limit)
+        )
+    )
+    people = _focal_points(session, [row[0].id for row in rows])
+    records = []
+    for item, code, number, start, city in rows:
+        named = people.get(item.id, [])
+        records.append(
+            {
+                "id": item.id,
+                "module": module_label(code, number, start, city),
+                "text": item.text,
+                "focal_points": "; ".join(name for _, name in named),
+                "focal_point_ids": [person_id for person_id, _ in named],
+                "due_date": item.due_date,
+                "status": item.status.value,
+                "overdue": bool(item.due_date and item.due_date < today),
+            }
+        )
+    return pd.DataFrame(records, columns=["id", "module", *ACTION_COLUMNS[1:]]), int(total)
 
 
 def _focal_points(session: Session, item_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
