@@ -34,9 +34,9 @@ ITEM_COLUMNS = {
 }
 
 
-def _items_editor(frame, key: str) -> None:
+def _items_editor(frame, key: str, columns: dict | None = None) -> None:
     edited = st.data_editor(
-        team_view(frame, user), key=key, hide_index=True, width="stretch", column_config=ITEM_COLUMNS
+        team_view(frame, user), key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS
     )
     if st.button("Save changes", key=f"save_{key}"):
         ui.action(
@@ -210,6 +210,13 @@ with every_tab:
             "No next step is past its due date." if late_only else "Every next step in every module is done or dropped."
         )
     else:
-        if total > len(everywhere):
-            st.caption(f"The first {len(everywhere):,} of {total:,} are listed.")
-        _items_editor(everywhere, f"every_{int(late_only)}_{version}")
+        late = int(everywhere["overdue"].sum())
+        st.write(
+            f"**{total:,}** {'past their due date and ' if late_only else ''}still open"
+            + ("" if late_only else f", **{late:,}** of {'them' if total <= len(everywhere) else 'those listed'} past "
+               "their due date")
+            + (f"; the first {len(everywhere):,} are listed." if total > len(everywhere) else ".")
+        )  # fmt: skip
+        # Narrower text: the module, the due date and the status fit beside it.
+        narrow = {**ITEM_COLUMNS, "text": st.column_config.TextColumn("Next step", width="medium", required=True)}
+        _items_editor(everywhere, f"every_{int(late_only)}_{version}", narrow)
