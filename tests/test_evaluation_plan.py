@@ -232,3 +232,13 @@ def test_phone_numbers_in_an_evaluation_export_are_not_imported(session: Session
     texts = [text for text in session.scalars(sa.select(Answer.text)) if text]
     assert texts == ["Thank you"]
     assert session.scalar(sa.select(sa.func.count()).select_from(Answer)) == 3  # two ratings and the comment
+
+
+def test_entry_page_says_a_participant_list_is_not_an_evaluation_export(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = (DATA / "registrations_online_form.csv").read_bytes()
+    app, _ = _entry_page(sqlite_url, monkeypatch, "registrations.csv", data)
+    said = [error.value for error in app.error]
+    assert any("looks like a participant list" in text and "Import participants" in text for text in said), said
+    assert not any(button.key == "import_evaluations" for button in app.button)
