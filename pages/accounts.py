@@ -56,17 +56,25 @@ with left, st.form("new_account"):
             clear=NEW_ACCOUNT,
         )
 
-with right, st.form("change_account"):
+with right:
     st.subheader("Change an account")
     names = dict(zip(table["username"], table["id"], strict=True))
-    chosen = st.selectbox("Account", list(names), placeholder="No accounts yet")
+    # Outside the form: choosing an account redraws the fields below with its role and state (inside, they kept
+    # the first account's, and a save wrote those back).
+    chosen = st.selectbox("Account", list(names), placeholder="No accounts yet", key="change_account_name")
     current = table.set_index("username").loc[chosen] if chosen else None
+    # The fields are keyed by the account: each shows what is stored for it, not what another account's showed.
+    suffix = f"{names[chosen]}" if chosen else "none"
+with right, st.form("change_account"):
     new_role = st.selectbox(
         "Role",
         [r.value for r in UserRole],
         index=[r.value for r in UserRole].index(current["role"]) if current is not None else 0,
+        key=f"change_role_{suffix}",
     )
-    active = st.checkbox("Active", value=bool(current["active"]) if current is not None else True)
+    active = st.checkbox(
+        "Active", value=bool(current["active"]) if current is not None else True, key=f"change_active_{suffix}"
+    )
     clear_waits = st.checkbox(
         "Clear sign-in waits", help="Let this account sign in again at once from any address after failed attempts."
     )

@@ -164,6 +164,36 @@ def test_accounts_table_has_plain_headers_and_a_dash_for_never_signed_in(demo_db
     assert row["last_login_at"] == "—"  # the account was made, never used
 
 
+def test_changing_an_account_shows_its_own_role_and_saves_the_new_one(demo_db: str) -> None:
+    from programme.access import accounts
+    from programme.models import User as AppUser
+
+    with session_scope(make_engine(demo_db)) as session:
+        accounts.add_user(session, username="fac_ben", password="a-long-test-password", role="facilitator", by=None)
+        accounts.add_user(session, username="view_dee", password="a-long-test-password", role="viewer", by=None)
+        accounts.update_user(
+            session,
+            user_id=session.scalar(sa.select(AppUser.id).where(AppUser.username == "view_dee")),
+            by=None,
+            active=False,
+        )
+    app = run_page("pages/accounts.py", UserRole.ADMIN)
+    app = app.selectbox(key="change_account_name").set_value("view_dee").run()
+    role = next(box for box in app.selectbox if box.label == "Role" and box.key.startswith("change_role_"))
+    active = next(box for box in app.checkbox if box.label == "Active")
+    assert (role.value, active.value) == ("viewer", False)  # view_dee's, not the first account's
+    app = app.selectbox(key="change_account_name").set_value("fac_ben").run()
+    role = next(box for box in app.selectbox if box.label == "Role" and box.key.startswith("change_role_"))
+    assert role.value == "facilitator"
+    role.set_value("viewer")
+    app = app.button(key="FormSubmitter:change_account-Save changes").click().run()
+    assert not app.exception
+    assert any("Account fac\\_ben updated." == message.value for message in app.success)
+    with session_scope(make_engine(demo_db)) as session:
+        roles = dict(session.execute(sa.select(AppUser.username, AppUser.role)).all())
+        assert roles["fac_ben"] == "viewer" and roles["view_dee"] == "viewer"
+
+
 def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo_db: str) -> None:
     with session_scope(make_engine(demo_db)) as session:
         audit.record(session, action="login_failed", username="somebody")
