@@ -2,28 +2,59 @@
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from programme.access.accounts import SignedIn
-from programme.core.db import REPO_ROOT
-from programme.models import UserRole
+from programme.core.db import REPO_ROOT, make_engine, session_scope
+from programme.models import User, UserRole
 from programme.web.display import WORD_JOINER
 
 # A page's first run builds caches and imports plotly; allow for a slow CI machine.
 PAGE_TIMEOUT_SECONDS = 60
 
 
-def run_page(path: str, role: UserRole | None = UserRole.ADMIN, username: str = "tester") -> AppTest:
-    """Return the AppTest after one run of the page, signed in with role (or signed out for None)."""
+def run_page(
+    path: str, role: UserRole | None = UserRole.ADMIN, username: str = "tester", *, account: bool = True
+) -> AppTest:
+    """Return the AppTest after one run of the page, signed in with role (or signed out for None).
+
+    The signed-in user is a real account of the database at DATABASE_URL (made, or set to the role): every page
+    checks the account at each run (a disabled account is signed out). account=False signs in without one.
+    """
     app = AppTest.from_file(str(REPO_ROOT / path), default_timeout=PAGE_TIMEOUT_SECONDS)
     app.session_state["_apptest"] = True  # run the page file itself, as the tests intend
     if role is not None:
-        app.session_state["signed_in"] = SignedIn(user_id=1, username=username, role=role)
+        user_id = _account(username, role) if account else None
+        app.session_state["signed_in"] = SignedIn(user_id=user_id or 0, username=username, role=role)
         app.session_state["last_seen"] = time.monotonic()
     return app.run()
+
+
+def _account(username: str, role: UserRole) -> int | None:
+    """Return the id of an active account with this name and role in the DATABASE_URL database (made if missing;
+    no password can sign in to it); None when there is no database to hold one yet."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return None
+    engine = make_engine(url)
+    try:
+        if not sa.inspect(engine).has_table(User.__tablename__):
+            return None
+        with session_scope(engine) as session:
+            user = session.scalar(sa.select(User).where(User.username == username))
+            if user is None:
+                user = User(username=username, password_hash="!", role=role)
+                session.add(user)
+            user.role, user.active = role, True
+            session.flush()
+            return int(user.id)
+    finally:
+        engine.dispose()
 
 
 def edit_grid(app: AppTest, key: str, *, added_rows: list[dict] = (), edited_rows: dict | None = None) -> AppTest:

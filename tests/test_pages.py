@@ -97,7 +97,7 @@ def test_accounts_page_for_an_admin_signed_in_by_single_sign_on_with_no_local_ac
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    app = run_page("pages/accounts.py", UserRole.ADMIN)
+    app = run_page("pages/accounts.py", UserRole.ADMIN, account=False)
     assert not app.exception, app.exception
     assert any("No local accounts yet" in info.value for info in app.info)
     app = app.button(key="FormSubmitter:change_account-Save changes").click().run()
@@ -220,3 +220,20 @@ def test_course_and_module_pickers_start_on_the_same_newest_module(demo_db: str)
         )
         _, courses = course_choices(session)
     assert next(iter(courses)) == course_of_newest
+
+
+def test_a_disabled_or_demoted_account_is_held_to_it_at_its_next_click(demo_db: str) -> None:
+    from programme.models import User as AppUser
+
+    app = run_page("pages/participants.py", UserRole.FACILITATOR, username="fac_chi")
+    assert not app.exception and not app.error  # a facilitator's page, open
+    with session_scope(make_engine(demo_db)) as session:
+        session.scalar(sa.select(AppUser).where(AppUser.username == "fac_chi")).role = UserRole.VIEWER
+    app = app.run()  # the next click, in the same browser session
+    assert any("needs the facilitator role; you are signed in as viewer" in error.value for error in app.error)
+    with session_scope(make_engine(demo_db)) as session:
+        session.scalar(sa.select(AppUser).where(AppUser.username == "fac_chi")).active = False
+    app = app.run()
+    assert "signed_in" not in app.session_state
+    assert any("Your account was disabled" in info.value for info in app.info)
+    assert any(button.label == "Log in" for button in app.button)

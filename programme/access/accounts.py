@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -210,6 +210,19 @@ def unlock_user(session: Session, username: str, *, by: str) -> int:
         summary=f"account {user.username}: sign-in waits cleared",
     )
     return cleared
+
+
+def still_signed_in(session: Session, user: SignedIn) -> SignedIn | None:
+    """Return the signed-in user as the account now stands (its role as an administrator last set it), or None when
+    the account was disabled or removed since the sign-in: asked at every page a session opens, so that a change
+    takes effect at the person's next click, not at their next sign-in."""
+    account = session.get(User, user.user_id)
+    if account is None:
+        return user  # no account row to hold it to (a database put in place under the session signs out itself)
+    if account.username != user.username or not account.active:
+        return None
+    role = UserRole(account.role)
+    return user if role == user.role else replace(user, role=role)
 
 
 def update_user(

@@ -36,7 +36,14 @@ def current_user() -> SignedIn | None:
         sign_out(reason="You were signed out after 30 minutes without activity.")
         return None
     st.session_state[_SEEN_KEY] = time.monotonic()
-    return user
+    with db() as session:
+        now = accounts.still_signed_in(session, user)
+    if now is None:
+        sign_out(reason="Your account was disabled; ask an administrator if you need it again.")
+        return None
+    if now != user:
+        st.session_state[_USER_KEY] = now  # an administrator changed the role: it applies from this page on
+    return now
 
 
 def sign_out(reason: str | None = None) -> None:
