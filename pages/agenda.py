@@ -58,9 +58,11 @@ with grid_tab:
     )
     # No column is required: the grid would hold back a row with an empty required cell without a word, so
     # every typed row reaches the checks below, which name what is missing.
-    edited = st.data_editor(
-        frame,
-        key=f"grid_{module_id}_{version}",
+    grid_key = f"grid_{module_id}_{version}"
+    shown, moved = editors.held(grid_key, frame)  # unsaved edits survive a colleague's save
+    typed = st.data_editor(
+        shown,
+        key=grid_key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -84,6 +86,15 @@ with grid_tab:
             "materials_url": st.column_config.LinkColumn("Materials"),
         },
     )
+    changed = not typed.reset_index(drop=True).equals(shown.reset_index(drop=True))
+    if moved:
+        st.warning(
+            "Someone saved this agenda while you were editing it. Your changes are kept in the grid; saving applies "
+            "them to the agenda as it is now (their changes stay, but for the cells you changed too).",
+            icon=":material/group:",
+        )
+    # What a save writes: the grid's own rows, or its edits applied to the agenda as saved since.
+    edited = editors.onto(frame, shown, typed, "id") if moved else typed
     planned, errors = agenda.planned_from_frame(edited, known)
     if errors:
         st.error(f"{len(errors)} problem(s) to fix before saving:")
@@ -95,7 +106,6 @@ with grid_tab:
             st.warning(md_text(warning.message), icon=":material/warning:")
         if not warnings and planned:
             st.success(f"No clashes, every session within the module's dates, no day over {LONG_DAY_HOURS} hours.")
-    changed = not edited.reset_index(drop=True).equals(frame.reset_index(drop=True))
     if st.button("Save agenda", type="primary", disabled=bool(errors) or not changed):
         ui.action(
             lambda session: agenda.save_agenda_frame(session, module_id=module_id, frame=edited, by=user.username),

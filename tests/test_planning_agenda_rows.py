@@ -467,3 +467,70 @@ def test_saved_sessions_with_an_own_method_are_checked_like_the_others(session: 
     methods.forget_method(session, "field visit", by="ana")
     planned = agenda.planned_from_database(session, module.id)
     assert [(p.title, p.method) for p in planned] == [("Shelter", "field visit")]
+
+
+def test_typed_changes_survive_a_colleagues_save_and_are_saved_onto_it(new_module_url: tuple[str, int]) -> None:
+    # Facilitator A types a room into row 3 of a saved agenda; facilitator B, in another browser, renames row 1 and
+    # saves. A's next click must keep A's edit (it was dropped without a word), and A's save must keep B's too.
+    url, module_id = new_module_url
+    rows = [
+        {"day": 1, "start": time(9), "end": time(10, 30), "title": "Opening"},
+        {"day": 1, "start": time(10, 30), "end": time(11), "title": "Coffee break"},
+        {"day": 1, "start": time(11), "end": time(12, 30), "title": "CEDAW"},
+    ]
+    with Session(make_engine(url)) as session:
+        agenda.save_agenda_frame(session, module_id=module_id, frame=pd.DataFrame(rows), by="b")
+        session.commit()
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR, username="fac_a")
+    app = edit_grid(app, f"grid_{module_id}_0", edited_rows={"2": {"room": "Room C"}})
+    assert not app.exception
+    with Session(make_engine(url)) as session:  # B's save
+        theirs = agenda.agenda_table(session, module_id)
+        theirs.loc[0, "title"] = "Opening and introductions"
+        agenda.save_agenda_frame(session, module_id=module_id, frame=theirs, by="fac_b")
+        session.commit()
+    app = app.run()
+    assert not app.exception
+    assert any("Someone saved this agenda while you were editing" in warning.value for warning in app.warning)
+    save = next(button for button in app.button if button.label == "Save agenda")
+    assert not save.disabled  # A's edit is still there to save
+    save.click().run()
+    assert not app.exception
+    with Session(make_engine(url)) as session:
+        saved = agenda.agenda_table(session, module_id)
+    assert saved["title"].tolist() == ["Opening and introductions", "Coffee break", "CEDAW"]
+    assert saved["room"].tolist() == ["", "", "Room C"]
+
+
+def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url: tuple[str, int]) -> None:
+    # A ticks Day 3 for Ana on the Attendance tab; meanwhile an import adds Ben to the module (the list changes,
+    # which reset the grid: "Attendance saved for 0 person(s)"). A's save must record Ana's Day 3.
+    from programme.models import Participation, Person
+    from programme.planning import attendance
+
+    url, module_id = new_module_url
+    with Session(make_engine(url)) as session:
+        ana = Person(full_name="Ana Reyes", name_key="ana reyes")
+        session.add(ana)
+        session.flush()
+        session.add(Participation(person_id=ana.id, module_id=module_id, registered=True, attended=None))
+        session.commit()
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR, username="fac_a")
+    app = edit_grid(app, f"attendance_{module_id}_0", edited_rows={"0": {"Day 3": True}})
+    assert not app.exception
+    with Session(make_engine(url)) as session:  # the import, in another session
+        ben = Person(full_name="Ben Rai", name_key="ben rai")
+        session.add(ben)
+        session.flush()
+        session.add(Participation(person_id=ben.id, module_id=module_id, registered=True, attended=None))
+        session.commit()
+    app = app.run()
+    assert any("changed while you were ticking" in warning.value for warning in app.warning)
+    next(button for button in app.button if button.label == "Save attendance").click().run()
+    assert not app.exception
+    said = [message.value for message in [*app.success, *app.error, *app.warning]]
+    assert any("Attendance saved for 1 person(s)." in text for text in said), said
+    with Session(make_engine(url)) as session:
+        table = attendance.attendance_table(session, module_id).set_index("full_name")
+        assert table.loc["Ana Reyes", "Day 3"] is True and not table.loc["Ana Reyes", "Day 1"]
+        assert len(table) == 2 and pd.isna(table.loc["Ben Rai", "Day 3"])  # Ben's attendance still not recorded

@@ -12,7 +12,7 @@ from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
 from programme.models import AgendaSession, Course, TopicSuggestion, UserRole
 from programme.planning import next_steps
-from tests.apptest_support import run_page, shown_text
+from tests.apptest_support import edit_grid, run_page, shown_text
 
 
 @pytest.fixture
@@ -201,3 +201,30 @@ def test_the_attendance_grid_names_each_persons_country(demo_db: str) -> None:
     # The team's own list: organisation and contacts shown whatever the consent (consent governs publication).
     assert {"organisation", "position", "email", "phone"} <= set(grids[0].columns)
     assert grids[0]["organisation"].notna().any()
+
+
+def test_next_step_edits_survive_a_colleagues_save_and_keep_theirs(demo_db: str) -> None:
+    # A edits the text of a module's first next step; B changes the second's status and saves. A's save keeps both
+    # (before, A's grid was reset by B's save and A's text lost, or saving A's rows would put B's status back).
+    from programme.models import ActionItem
+
+    with Session(make_engine(demo_db)) as session:
+        module_id = session.scalar(
+            sa.select(ActionItem.module_id).group_by(ActionItem.module_id).having(sa.func.count() >= 2).limit(1)
+        )
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR, username="fac_a")
+    app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+    key = next(grid.key for grid in app.data_editor if grid.key.startswith(f"items_{module_id}_"))
+    with Session(make_engine(demo_db)) as session:
+        first, second = next_steps.action_items_table(session, module_id)["id"].tolist()[:2]
+    app = edit_grid(app, key, edited_rows={"0": {"text": "Shadow report to CEDAW, with the network"}})
+    with Session(make_engine(demo_db)) as session:  # B, in another browser
+        next_steps.update_action_item(session, item_id=second, status="dropped", by="fac_b")
+        session.commit()
+    app = app.run()
+    assert any("Someone changed these next steps" in warning.value for warning in app.warning)
+    next(button for button in app.button if button.key == f"save_{key}").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(ActionItem, first).text == "Shadow report to CEDAW, with the network"
+        assert session.get(ActionItem, second).status.value == "dropped"

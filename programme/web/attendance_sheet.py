@@ -11,7 +11,7 @@ from programme.access.privacy import team_view
 from programme.people.contacts import module_contacts, with_contacts
 from programme.planning import attendance
 from programme.planning.attendance import completion_rule
-from programme.web import ui
+from programme.web import editors, ui
 from programme.web.display import readable
 
 
@@ -29,11 +29,14 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
         st.info("Nobody is registered for this module yet; import the participant list first.")
     else:
         # The team's own list: organisation and contacts whatever the consent (it governs publication).
-        shown = readable(team_view(with_contacts(sheet, contacts), user), countries=["nationality"])
+        fresh = readable(team_view(with_contacts(sheet, contacts), user), countries=["nationality"])
         day_cols = attendance.day_columns(days)
-        marked = st.data_editor(
+        key = f"attendance_{module_id}_{version}"
+        # Ticks not yet saved survive a colleague's save or an import that adds someone to the list.
+        shown, moved = editors.held(key, fresh)
+        ticked = st.data_editor(
             shown,
-            key=f"attendance_{module_id}_{version}",
+            key=key,
             hide_index=True,
             width="stretch",
             disabled=[c for c in shown.columns if c not in ["attended", *day_cols]],
@@ -51,6 +54,13 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
                 "completed": "Completed",
             },
         )
+        if moved:
+            st.warning(
+                "The attendance or the module's list changed while you were ticking (a colleague saved, or an import "
+                "added people). Your ticks are kept here; saving applies them to the list as it is now.",
+                icon=":material/group:",
+            )
+        marked = editors.onto(fresh, shown, ticked, "participation_id") if moved else ticked
         cols = st.columns(2)
         if cols[0].button("Save attendance", type="primary"):
             ui.action(

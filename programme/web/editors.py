@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 
@@ -19,3 +20,78 @@ def renew(key: str) -> Callable[[object], None]:
         st.session_state[key] = st.session_state.get(key, 0) + 1
 
     return _renew
+
+
+# The rows a grid was opened with, kept beside its edits (session_state[key + BASE]).
+BASE = "__base"
+
+
+def _has_edits(key: str) -> bool:
+    state = st.session_state.get(key)
+    return isinstance(state, dict) and any(state.get(part) for part in ("edited_rows", "added_rows", "deleted_rows"))
+
+
+def held(key: str, fresh: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Return the rows to open grid `key` with, and whether the saved rows changed under its unsaved edits.
+
+    While the grid holds edits not yet saved, it keeps the rows it was opened with: a colleague's save (or an
+    import) that changes the saved rows would otherwise reset the grid and drop what was being typed, without a
+    word. Without edits it follows the saved rows.
+    """
+    base = st.session_state.get(key + BASE)
+    if base is None or not _has_edits(key):
+        st.session_state[key + BASE] = fresh
+        return fresh, False
+    return base, not _same_frame(base, fresh)
+
+
+def onto(fresh: pd.DataFrame, base: pd.DataFrame, edited: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Return the edits made in a grid (edited, against the rows it was opened with, base) applied to the rows as
+    saved now (fresh): the cells changed in rows still there (matched by id_column), the rows added, the rows
+    deleted. What others saved meanwhile stays, but for the cells this grid changed."""
+    result = fresh.copy()
+    before = base.set_index(id_column, drop=False) if not base.empty else base
+    at = {identity: position for position, identity in enumerate(result[id_column].tolist())}
+    kept: set = set()
+    added = []
+    for _, row in edited.iterrows():
+        identity = row.get(id_column)
+        if identity is None or pd.isna(identity) or identity not in before.index:
+            added.append(row)
+            continue
+        kept.add(identity)
+        if identity not in at:
+            continue  # removed meanwhile by someone else: nothing left to change
+        for column in edited.columns:
+            if column in result.columns and not _same(row[column], before.at[identity, column]):
+                result.iat[at[identity], result.columns.get_loc(column)] = row[column]
+    removed = [identity for identity in before.index if identity not in kept]
+    result = result[~result[id_column].isin(removed)]
+    if added:
+        result = pd.concat([result, pd.DataFrame(added, columns=edited.columns)], ignore_index=True)
+    return result.reset_index(drop=True)
+
+
+def _same(left: object, right: object) -> bool:
+    if _blank(left) and _blank(right):
+        return True
+    if _blank(left) or _blank(right):
+        return False
+    try:
+        return bool(left == right)
+    except (TypeError, ValueError):
+        return False
+
+
+def _blank(value: object) -> bool:
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False  # a list or other container
+
+
+def _same_frame(left: pd.DataFrame, right: pd.DataFrame) -> bool:
+    try:
+        return left.reset_index(drop=True).equals(right.reset_index(drop=True))
+    except (TypeError, ValueError):
+        return False
