@@ -467,3 +467,47 @@ def test_an_export_submitted_outside_the_modules_dates_is_warned_about(session: 
     module.start_date, module.end_date = date(2019, 3, 11), date(2019, 3, 15)
     preview = import_evaluations(session, data=SAMPLE.read_bytes(), filename="k.csv", module_id=module.id, dry_run=True)
     assert not any("belongs to this module" in warning for warning in preview.warnings)
+
+
+def test_an_evaluation_imported_before_its_agenda_gets_its_session_ratings_when_the_agenda_comes(
+    session: Session,
+) -> None:
+    # The helpers' journey: the export came first (no session to tie a question to), then the agenda was typed.
+    # By hand from the file, as in test_import_of_the_shared_sample: n and mean of each session's question.
+    import pandas as pd
+
+    from programme.evaluations.queries import session_ratings
+    from programme.planning import agenda
+
+    module = make_module(session, sessions=[])
+    import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id, by="tester")
+    session.commit()
+    assert session_ratings(session, module.id).empty
+    rows = [
+        {"day": 1 + index // 3, "start": time(9 + 2 * (index % 3)), "end": time(10 + 2 * (index % 3)), "title": title}
+        for index, title in enumerate(SAMPLE_SESSIONS)
+    ]
+    agenda.save_agenda_frame(session, module_id=module.id, frame=pd.DataFrame(rows), by="tester")
+    session.commit()
+    ranked = session_ratings(session, module.id).set_index("session")
+    assert {title: (int(row["n"]), round(float(row["mean"]), 2)) for title, row in ranked.iterrows()} == {
+        "International human rights framework": (37, 3.27),
+        "ILO conventions and migrant workers": (37, 3.59),
+        "Treaty body reporting": (35, 3.31),
+        "Role play: lobbying a labour attaché": (35, 2.91),
+        "Working with the media": (37, 3.73),
+    }
+    # A later agenda change leaves a question tied to its session as it is.
+    tied = dict(
+        session.execute(sa.select(Question.text, Question.session_id).where(Question.session_id.is_not(None))).all()
+    )
+    agenda.add_session(
+        session, module_id=module.id, day=3, start=time(9), end=time(10), title="Treaty body reporting (2)", by="tester"
+    )
+    session.commit()
+    assert (
+        dict(
+            session.execute(sa.select(Question.text, Question.session_id).where(Question.session_id.is_not(None))).all()
+        )
+        == tied
+    )

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.evaluations.columns import linked_session
 from programme.evaluations.scales import (
     STANDARD_RANGE,
     UnknownAnswer,
@@ -77,6 +78,28 @@ def module_sessions(session: Session, module_id: int) -> list[AgendaSession]:
         .order_by(AgendaSession.day, AgendaSession.start_time, AgendaSession.position, AgendaSession.id)
     )
     return list(session.scalars(query))
+
+
+def link_questions(session: Session, module_id: int) -> int:
+    """Tie the module's evaluation questions that name one of its agenda sessions, and are tied to none, to that
+    session (as an import does when the agenda comes first); return how many. Called after every change to an
+    agenda: an evaluation imported before its agenda gets its session ratings once the agenda is typed or
+    imported. A question already tied to a session is left as it is."""
+    sessions = module_sessions(session, module_id)
+    if not sessions:
+        return 0
+    linked = 0
+    for form in module_forms(session, module_id):
+        for question in form_questions(session, form.id):
+            if question.session_id is not None:
+                continue
+            match = linked_session(question.text, sessions)
+            if match is not None:
+                question.session_id = match.id
+                linked += 1
+    if linked:
+        session.flush()  # the questions' form is noticed: its module's evaluation figures are refreshed at commit
+    return linked
 
 
 def create_form(

@@ -160,6 +160,7 @@ def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, 
             result.updated += 1
         write_planned(session, target, item, position=position, finder=finder)
     result.people_created = len(finder.created)
+    link_evaluation_questions(session, module.id)  # an evaluation imported before the agenda gets its session ratings
     audit.record(
         session,
         action="update",
@@ -170,6 +171,14 @@ def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, 
         f"{result.deleted} deleted, {result.people_created} new people",
     )
     return result
+
+
+def link_evaluation_questions(session: Session, module_id: int) -> int:
+    """After a change to the module's agenda, tie its evaluation questions that name a session to it
+    (programme.evaluations.forms.link_questions; imported here, as evaluations reads planning's modules)."""
+    from programme.evaluations.forms import link_questions
+
+    return link_questions(session, module_id)
 
 
 def write_planned(
@@ -245,6 +254,7 @@ def add_session(
     target = AgendaSession(module_id=module.id, start_time=start, end_time=end, title=item.title)
     session.add(target)
     write_planned(session, target, item, position=_next_position(session, module.id), finder=PeopleFinder(session))
+    link_evaluation_questions(session, module.id)
     audit.record(
         session,
         action="create",

@@ -19,7 +19,13 @@ from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
 from programme.models import AgendaSession, ImportBatch, ImportKind, Module
 from programme.people.names import clean_text, fold, name_key
-from programme.planning.agenda import get_module_by_id, module_days, session_date, write_planned
+from programme.planning.agenda import (
+    get_module_by_id,
+    link_evaluation_questions,
+    module_days,
+    session_date,
+    write_planned,
+)
 from programme.planning.checks import check_agenda
 from programme.planning.methods import method_options, own_methods
 from programme.planning.people import PeopleFinder, topic_names
@@ -317,6 +323,7 @@ def _write(
         "people_created": len(finder.created),
     }
     batch.counts = json.dumps(counts)
+    link_evaluation_questions(session, module.id)  # an evaluation imported before the agenda gets its session ratings
     audit.record(
         session,
         action="import",

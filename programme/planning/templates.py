@@ -13,7 +13,7 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import add_module
 from programme.models import AgendaSession, Course, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
 from programme.people.names import clean_text, fold
-from programme.planning.agenda import add_session, get_module_by_id, minutes, module_days
+from programme.planning.agenda import add_session, get_module_by_id, link_evaluation_questions, minutes, module_days
 from programme.planning.methods import checked_method
 from programme.planning.people import topic_names
 
@@ -63,6 +63,7 @@ def copy_agenda(
         session.add(copy)
         session.flush()
         _copy_links(session, original.id, copy.id, keep_facilitators=keep_facilitators)
+    link_evaluation_questions(session, target.id)  # an evaluation imported before the agenda gets its session ratings
     audit.record(
         session,
         action="create",
