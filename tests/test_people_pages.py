@@ -49,13 +49,21 @@ def test_a_duplicate_is_offered_and_merged_from_the_page(loaded: str) -> None:  
     engine = make_engine(loaded)
     with session_scope(engine) as session:  # a second Ram Rai, as an import turned down as "new person" makes
         ram = session.scalar(sa.select(Person).where(Person.email == "ram@x.org"))
-        twin = Person(full_name="Ram Rai", name_key=name_key("Ram Rai"), nationality="NPL", position="Lawyer")
+        twin = Person(
+            full_name="Ram Rai",
+            name_key=name_key("Ram Rai"),
+            nationality="NPL",
+            position="Lawyer",
+            email="ram.rai@y.org",
+        )
         session.add(twin)
         session.flush()
         ram_id, twin_id = ram.id, twin.id
     app = _open(run_page("pages/participants.py", UserRole.FACILITATOR), "Ram Rai · Nepal · GEFONT")
     app = app.selectbox(key=f"merge_with_{ram_id}").select(twin_id).run()
     assert any(f"removes record {twin_id}" in info.value for info in app.info)
+    # Both give an e-mail: the preview says that the twin's will not be kept (it was dropped without a word).
+    assert any(f"Record {twin_id}'s other e-mail will not be kept" in info.value for info in app.info)
     submit = f"FormSubmitter:merge_{ram_id}-Merge the two records"
     app = app.button(key=submit).click().run()
     assert any("Tick the box" in w.value for w in app.warning)

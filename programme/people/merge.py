@@ -78,6 +78,9 @@ class MergeResult:
     combined_modules: list[int] = field(default_factory=list)
     role_differs: list[int] = field(default_factory=list)
     filled: list[str] = field(default_factory=list)
+    # Fields both records give, differently: the kept record's value stays, the removed one's goes (with the record;
+    # the audit entry's "before" keeps it).
+    dropped: list[str] = field(default_factory=list)
     consent_from_removed: bool = False
 
     def moved_words(self) -> str:
@@ -96,6 +99,8 @@ class MergeResult:
             )
         if self.filled:
             parts.append(f"blank fields filled: {', '.join(self.filled)}")
+        if self.dropped:
+            parts.append(f"the removed record's other {', '.join(self.dropped)} not kept")
         if self.consent_from_removed:
             parts.append("consent taken from the removed record (recorded later)")
         return "; ".join(parts)
@@ -189,10 +194,13 @@ def _fields(person: Person) -> dict[str, Any]:
 
 def _fill(keep: Person, remove: Person, result: MergeResult) -> None:
     for name in FILLED:
-        if getattr(keep, name) in (None, "") and getattr(remove, name) not in (None, ""):
+        kept, removed = getattr(keep, name), getattr(remove, name)
+        if kept in (None, "") and removed not in (None, ""):
             result.filled.append(name)
             if name != "email":  # set after the removed record lets go of it
-                setattr(keep, name, getattr(remove, name))
+                setattr(keep, name, removed)
+        elif removed not in (None, "") and str(kept).strip().casefold() != str(removed).strip().casefold():
+            result.dropped.append(name)
     if str(keep.gender) == "undisclosed" and str(remove.gender) != "undisclosed":
         result.filled.append("gender")
         keep.gender = remove.gender

@@ -20,6 +20,9 @@ from programme.people.participants import person_participations
 from programme.web import ui
 from programme.web.display import readable
 
+# A merged field's name in the users' words.
+MERGE_FIELD_WORDS = {"email": "e-mail", "organisation_id": "organisation", "country_of_work": "country of work"}
+
 
 def person_label(record: dict) -> str:
     parts = [record["full_name"], country_name(record["nationality"]) if record["nationality"] else None]
@@ -130,6 +133,12 @@ def merge_section(user: SignedIn, person_id: int, record: dict) -> None:
         )
     if preview.filled:
         lines.append(f"Blank fields filled from record {remove}: {', '.join(preview.filled)}.")
+    if preview.dropped:
+        words = ", ".join(MERGE_FIELD_WORDS.get(name, name.replace("_", " ")) for name in preview.dropped)
+        lines.append(
+            f"Record {remove}'s other {words} will not be kept (record {keep}'s stay; the audit trail keeps the "
+            "removed record's). Copy it onto the kept record first if it is still in use."
+        )
     st.info("  \n".join(lines))
     if preview.role_differs:
         st.warning("In some modules the two records have different roles: the kept record's role stays.")
