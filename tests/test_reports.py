@@ -236,3 +236,32 @@ def test_module_report_names_only_who_took_part_not_registrations_or_no_shows(se
     assert "1 participant is not listed by name" in body
     assert "Eva Registered" not in body and "Fay Noshow" not in body
     assert "2 participants from 2 countries took part" in body
+
+
+def test_a_module_planned_but_not_yet_held_names_its_team_and_no_share_of_nobody(session: Session) -> None:
+    # The helpers' journey: an agenda typed with facilitators and a resource person, nobody's attendance yet.
+    from datetime import date, time
+
+    import pandas as pd
+
+    from programme.courses.catalogue import add_course, add_module
+    from programme.planning import agenda
+
+    add_course(session, code="AUD", title="Audit course", by="t")
+    module = add_module(session, course_code="AUD", number=2, title="M2", start=date(2026, 3, 10),
+                        end=date(2026, 3, 12), by="t")  # fmt: skip
+    rows = [
+        {"day": 1, "start": time(9), "end": time(10, 30), "title": "Opening", "facilitators": "Kristie Juarez"},
+        {"day": 1, "start": time(11), "end": time(12, 30), "title": "Access to justice",
+         "facilitators": "Rahim Uddin", "resource_persons": "Pim Srisuk"},
+    ]  # fmt: skip
+    agenda.save_agenda_frame(session, module_id=module.id, frame=pd.DataFrame(rows), by="t")
+    session.commit()
+    _, text, _ = _read_docx(module_report(session, module_id=module.id, by="tester"))
+    whole = "\n".join(text)
+    assert "Day 1, 11:00–12:30: Access to justice (presentation). Facilitated by Rahim Uddin. Resource person: " \
+           "Pim Srisuk." in whole  # fmt: skip
+    assert "Facilitated by Pim Srisuk" not in whole and "Facilitated by Rahim Uddin and Pim Srisuk" not in whole
+    assert "No participant is recorded as having taken part in this module yet" in whole
+    assert "0% were women" not in whole and "0 participants" not in whole
+    assert "Facilitators: Kristie Juarez and Rahim Uddin. Resource person: Pim Srisuk." in whole

@@ -24,6 +24,7 @@ from programme.models import (
     ParticipationRole,
     Person,
     SessionFacilitator,
+    SessionPersonRole,
     TopicSuggestion,
 )
 from programme.people.countries import country_name
@@ -42,6 +43,8 @@ class AgendaItem:
     unnamed_facilitators: int
     notes: str | None
     room: str | None = None
+    resource_persons: list[str] = field(default_factory=list)
+    unnamed_resource_persons: int = 0
 
 
 @dataclass
@@ -117,18 +120,34 @@ TEAM_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
 
 
 def _team(session: Session, module_id: int) -> dict[str, list[str]]:
-    """Return the names of the module's facilitators and resource persons, by role (erased people left out)."""
+    """Return the names of the module's facilitators and resource persons, by role (erased people left out): those
+    listed with that role, and those who led or spoke in its sessions without being on its list (typed in the
+    agenda only); a person on the list keeps the role it gives them."""
     rows = session.execute(
         sa.select(Participation.role, Person)
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module_id, Participation.role.in_(TEAM_ROLES))
         .order_by(Person.full_name)
     ).all()
-    team: dict[str, list[str]] = {}
+    led = session.execute(
+        sa.select(SessionFacilitator.role, Person)
+        .join(Person, Person.id == SessionFacilitator.person_id)
+        .join(AgendaSession, AgendaSession.id == SessionFacilitator.session_id)
+        .where(AgendaSession.module_id == module_id)
+        .order_by(SessionFacilitator.role, Person.full_name)
+    ).all()
+    listed = set(session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id)))
+    roles: dict[int, tuple[str, Person]] = {}
     for role, person in rows:
+        roles.setdefault(person.id, (str(getattr(role, "value", role)), person))
+    for role, person in led:  # people on the module's list keep the role it gives them (a participant stays one)
+        if person.id not in listed:
+            roles.setdefault(person.id, (str(getattr(role, "value", role)), person))
+    team: dict[str, list[str]] = {}
+    for role, person in sorted(roles.values(), key=lambda pair: pair[1].full_name or ""):
         name = staff_name(person)
         if name:
-            team.setdefault(getattr(role, "value", role), []).append(name)
+            team.setdefault(role, []).append(name)
     return team
 
 
@@ -182,13 +201,17 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
     ).all()
     items = []
     for item in sessions:
-        people = session.scalars(
-            sa.select(Person)
+        led = session.execute(
+            sa.select(Person, SessionFacilitator.role)
             .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
             .where(SessionFacilitator.session_id == item.id)
             .order_by(Person.full_name)
         ).all()
-        names, unnamed = _names(list(people), named=staff_name)
+        # Facilitators lead the session; resource persons speak in it: the report names them apart.
+        names, unnamed = _names([p for p, role in led if role != SessionPersonRole.RESOURCE_PERSON], named=staff_name)
+        speakers, unnamed_speakers = _names(
+            [p for p, role in led if role == SessionPersonRole.RESOURCE_PERSON], named=staff_name
+        )
         items.append(
             AgendaItem(
                 item.day,
@@ -200,6 +223,8 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
                 unnamed,
                 item.notes,
                 room=item.room,
+                resource_persons=speakers,
+                unnamed_resource_persons=unnamed_speakers,
             )
         )
     return items

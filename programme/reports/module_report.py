@@ -81,12 +81,20 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     f = c.figures
     others = {role: n for role, n in c.roles.items() if role != "participant"}
     team = "; ".join(f"{n} {role}{'s' if n > 1 else ''}" for role, n in sorted(others.items()))
-    document.add_paragraph(
-        f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
-        f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
-        f"{f['civil_society_share']:.0f}% came from civil society organisations "
-        f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}."
-    )
+    if int(f["individuals"]) == 0:
+        # No share of nobody ("0% were women"): say what is missing.
+        document.add_paragraph(
+            "No participant is recorded as having taken part in this module yet"
+            f"{' (its team: ' + team + ')' if team else ''}: import the participant list or the attendance sheet, "
+            "or tick attendance on the agenda page."
+        )
+    else:
+        document.add_paragraph(
+            f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
+            f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
+            f"{f['civil_society_share']:.0f}% came from civil society organisations "
+            f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}."
+        )
     registered = c.registrations
     if registered.get("registered"):
         document.add_paragraph(
@@ -154,7 +162,13 @@ def _agenda_line(item: AgendaItem) -> str:
     details = ", ".join(filter(None, [item.method, item.room]))
     line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({details})"
     people = people_phrase(item.facilitators, item.unnamed_facilitators)
-    return f"{line}. Facilitated by {people}." if people else f"{line}."
+    speakers = people_phrase(item.resource_persons, item.unnamed_resource_persons)
+    many = len(item.resource_persons) + item.unnamed_resource_persons > 1
+    return (
+        f"{line}."
+        + (f" Facilitated by {people}." if people else "")
+        + (f" Resource person{'s' if many else ''}: {speakers}." if speakers else "")
+    )
 
 
 def _program_content(document: Document, c: ModuleReportContent) -> None:
