@@ -253,6 +253,16 @@ def _open_tab(app, label: str):  # type: ignore[no-untyped-def]
     return app.run()
 
 
+def test_finding_a_module_without_evaluation_says_so_not_that_none_matches(demo_db: str) -> None:
+    # RC2019 Module 2 (2030) has an agenda and no evaluation form: the dashboard's picker lists evaluated modules.
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    app = app.text_input(key="evaluations_module_find").set_value("RC2019 2030").run()
+    assert not app.exception
+    said = [warning.value for warning in app.warning]
+    assert any("1 module matches" in text and "none has evaluation responses yet" in text for text in said), said
+    assert not any(text.startswith("No module matches") for text in said)
+
+
 def test_dashboard_for_a_viewer_shows_aggregates_and_no_names(demo_db: str) -> None:
     app = run_page("pages/evaluations.py", UserRole.VIEWER)
     assert not app.exception

@@ -52,10 +52,18 @@ def module_picker(
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
     if search and not choices.matching:
         kept = " The module chosen before is still shown." if choices.labels else ""
-        find.warning(
-            f"No module matches '{md_text(search)}': try part of a course code, a title, a city, a year or a module's "
-            f"number (NAT 2).{kept}"
-        )
+        unevaluated = evaluated and cached_query(module_search.module_choices, search, limit=1, **funding).matching
+        if unevaluated:
+            find.warning(
+                f"{unevaluated:,} module{'s match' if unevaluated > 1 else ' matches'} '{md_text(search)}', but none "
+                "has evaluation responses yet: enter its paper forms or import its export under **Forms and "
+                f"entry**.{kept}"
+            )
+        else:
+            find.warning(
+                f"No module matches '{md_text(search)}': try part of a course code, a title, a city, a year or a "
+                f"module's number (NAT 2).{kept}"
+            )
     elif not choices.labels:
         st.info(empty)
     if not choices.labels:
