@@ -534,3 +534,17 @@ def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url:
         table = attendance.attendance_table(session, module_id).set_index("full_name")
         assert table.loc["Ana Reyes", "Day 3"] is True and not table.loc["Ana Reyes", "Day 1"]
         assert len(table) == 2 and pd.isna(table.loc["Ben Rai", "Day 3"])  # Ben's attendance still not recorded
+
+
+def test_a_session_past_midnight_is_told_how_to_go_on() -> None:
+    frame = pd.DataFrame(
+        [
+            {"day": 1, "start": "23:00", "end": "01:00", "title": "Night vigil"},
+            {"day": 1, "start": "11:00", "end": "10:00", "title": "Typo"},
+        ]
+    )
+    _, errors = planned_from_frame(frame, [])
+    messages = [error.message for error in errors]
+    assert messages[0].startswith("The session ends before it starts (23:00–01:00): a session cannot run past midnight")
+    assert "split it into two rows" in messages[0]
+    assert messages[1] == "The session ends before it starts."

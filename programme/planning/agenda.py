@@ -18,7 +18,7 @@ from programme.models import AgendaSession, Module, Person, SessionFacilitator, 
 from programme.people.names import clean_text
 from programme.planning.methods import checked_method, own_methods
 from programme.planning.people import PeopleFinder, topics_by_name
-from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, planned_from_frame
+from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, ends_before_start, planned_from_frame
 
 # How people are listed in one grid cell.
 NAME_JOIN = "; "
@@ -235,7 +235,7 @@ def add_session(
     if day < 1:
         raise ProgrammeError("The day must be 1 or later.")
     if end <= start:
-        raise ProgrammeError("The session ends before it starts.")
+        raise ProgrammeError(ends_before_start(start, end))
     if not clean_text(title):
         raise ProgrammeError("The session needs a title.")
     item = PlannedSession(

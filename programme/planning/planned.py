@@ -55,6 +55,16 @@ class PlannedSession:
         return self.facilitators + self.resource_persons
 
 
+def ends_before_start(start: time, end: time) -> str:
+    """The message for a session whose end is not after its start: one running past midnight is told how to go on."""
+    if end < start and start.hour >= 18 and end.hour < 12:
+        return (
+            f"The session ends before it starts ({start:%H:%M}–{end:%H:%M}): a session cannot run past midnight. "
+            "End it at 23:59, or split it into two rows, the second on the next day from 00:00."
+        )
+    return "The session ends before it starts."
+
+
 def planned_from_frame(
     frame: pd.DataFrame, own_methods: Iterable[str] = ()
 ) -> tuple[list[PlannedSession], list[RowError]]:
@@ -80,7 +90,7 @@ def planned_from_frame(
         if end_problem:
             row_errors.append(RowError(index, "end", end_problem))
         if start and end and end <= start:
-            row_errors.append(RowError(index, "end", "The session ends before it starts."))
+            row_errors.append(RowError(index, "end", ends_before_start(start, end)))
         title = clean_text(record.get("title"))
         if not title:
             row_errors.append(RowError(index, "title", "The session needs a title."))
