@@ -54,7 +54,8 @@ with grid_tab:
     st.caption(
         "Separate several topics or people with a semicolon. People are matched to the registry by name; "
         "new names are added as new people when you save. A row without a method is saved as a presentation "
-        "(a lunch or coffee break as a meal or break); times can be typed as 09:00, 9.30 or 2:30 PM."
+        "(a lunch or coffee break as a meal or break; a title opening with a method, as in 'Role play: ...', as that "
+        "method); times can be typed as 09:00, 9.30 or 2:30 PM."
     )
     # No column is required: the grid would hold back a row with an empty required cell without a word, so
     # every typed row reaches the checks below, which name what is missing.

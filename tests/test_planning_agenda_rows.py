@@ -548,3 +548,19 @@ def test_a_session_past_midnight_is_told_how_to_go_on() -> None:
     assert messages[0].startswith("The session ends before it starts (23:00–01:00): a session cannot run past midnight")
     assert "split it into two rows" in messages[0]
     assert messages[1] == "The session ends before it starts."
+
+
+@pytest.mark.parametrize(
+    ("title", "method"),
+    [
+        ("Role play: dialogue with diplomats", "role play"),
+        ("Field visit - Migrant Resource Centre", "visit"),
+        ("Group work: cases of wage theft", "working group"),
+        ("CEDAW: an introduction", "presentation"),  # a topic before the colon, not a method
+        ("Opening", "presentation"),
+        ("Lunch", "meal"),
+    ],
+)
+def test_a_row_without_a_method_takes_the_one_its_title_opens_with(title: str, method: str) -> None:
+    planned, errors = planned_from_frame(pd.DataFrame([{"day": 1, "start": "09:00", "end": "10:00", "title": title}]))
+    assert not errors and planned[0].method == method

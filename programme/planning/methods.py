@@ -8,6 +8,7 @@ leave them out.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import sqlalchemy as sa
@@ -74,9 +75,27 @@ def pause_of(title: object) -> str | None:
     return word.value if word is not None and word.value in PAUSES else None
 
 
+# A title that opens with a method's name and a colon or dash ("Role play: lobbying a labour attaché") says it.
+_LABELLED = re.compile(r"^\s*([^:\-–—]{3,30}?)\s*(?::|\s[-–—]\s)")
+
+
+def labelled_method(title: object) -> str | None:
+    """Return the standard method a title opens with ("Role play: ...", "Field visit - ..."), else None."""
+    found = _LABELLED.match(clean_text(title))
+    if found is None:
+        return None
+    key = fold(found.group(1))
+    for method in STANDARD_METHODS:
+        if key == fold(method):
+            return method
+    word = METHOD_WORDS.get(key)
+    return None if word is None else word.value
+
+
 def default_method(title: object = "") -> str:
-    """Return the method of a row typed without one: a pause for "Lunch" or "Coffee break", else presentation."""
-    return pause_of(title) or DEFAULT_METHOD
+    """Return the method of a row typed without one: a pause for "Lunch" or "Coffee break", the method a title opens
+    with ("Role play: ..."), else presentation."""
+    return pause_of(title) or labelled_method(title) or DEFAULT_METHOD
 
 
 def resolve_method(text: object, own: Iterable[str] = (), *, title: object = "") -> str | None:
