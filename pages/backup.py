@@ -31,7 +31,7 @@ upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
 if upload is not None and st.button("Restore"):
     with st.spinner("Restoring…"):
         ui.action(
-            lambda _session: restore_bytes(engine, upload.getvalue()),
+            lambda _session: restore_bytes(engine, upload.getvalue(), by=user.username, name=upload.name),
             "Backup restored. Sign in again with an account from the backup.",
             then=lambda _: (ui.forget_figures(), ui.sign_out()),
         )

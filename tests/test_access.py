@@ -109,12 +109,23 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
     else:
         # Named after the test database, so that two test runs on one server (CI and a local run) never share it.
         target = _fresh_postgres_database(demo_engine, f"{demo_engine.url.database}_restore")
-    restore(target, out)
+    restore(target, out, by="admin2", name="monday.db")
     with session_scope(target) as session:
         assert stats(session) == expected
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people
     with pytest.raises(ProgrammeError, match="already holds data"):
-        restore(target, out)
+        restore(target, out, by="admin3")
+    # Who restored which file, in the restored database; and the refused attempt on it.
+    with session_scope(target) as session:
+        entries = session.execute(
+            sa.select(AuditEntry.username, AuditEntry.summary)
+            .where(AuditEntry.action == "restore")
+            .order_by(AuditEntry.id)
+        ).all()
+    assert [tuple(entry) for entry in entries] == [
+        ("admin2", "backup 'monday.db' restored"),
+        ("admin3", "restore of 'backup.bin' refused: the database holds data"),
+    ]
     target.dispose()
     if not is_sqlite(demo_engine):
         _drop_postgres_database(demo_engine, target.url.database)

@@ -24,6 +24,7 @@ from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import Engine, make_url
 
+from programme.access import audit
 from programme.access.backup import PG_DUMP_MAGIC, SQLITE_MAGIC, run_pg
 from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
@@ -40,14 +41,26 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
-def restore(engine: Engine, source: Path) -> None:
-    """Restore a backup into an empty database at the newest schema; on any failure change nothing."""
+def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> None:
+    """Restore a backup into an empty database at the newest schema; on any failure change nothing.
+
+    The audit trail says who restored which file when: in the restored database once it is in place, and, for a
+    refused attempt on a database holding data, in that database. name: the file's name as the user gave it.
+    """
     source = Path(source)
+    name = name or source.name
     if not source.is_file():
         raise ProgrammeError(f"There is no backup file at {source}.")
     with session_scope(engine) as session:
         if schema.current_revision(engine) is not None and holds_data(session):
-            raise ProgrammeError("The database already holds data; restore only into an empty database.")
+            refused = True
+            audit.record(
+                session, action="restore", username=by, summary=f"restore of '{name}' refused: the database holds data"
+            )
+        else:
+            refused = False
+    if refused:
+        raise ProgrammeError("The database already holds data; restore only into an empty database.")
     with source.open("rb") as file:
         head = file.read(16)
     if is_sqlite(engine):
@@ -58,14 +71,16 @@ def restore(engine: Engine, source: Path) -> None:
         if not head.startswith(PG_DUMP_MAGIC):
             raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
         _postgres_restore(engine, source)
+    with session_scope(make_engine(engine.url.render_as_string(hide_password=False))) as session:
+        audit.record(session, action="restore", username=by, summary=f"backup '{name}' restored")
 
 
-def restore_bytes(engine: Engine, data: bytes) -> None:
+def restore_bytes(engine: Engine, data: bytes, *, by: str | None = None, name: str | None = None) -> None:
     """Restore a backup handed over as bytes (an upload), through a temporary file removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="programme-restore-") as folder:
         source = Path(folder) / "backup"
         source.write_bytes(data)
-        restore(engine, source)
+        restore(engine, source, by=by, name=name or "an uploaded file")
 
 
 def check_backup(engine: Engine) -> None:

@@ -34,7 +34,7 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    restore(make_engine(), args.source)
+    restore(make_engine(), args.source, by=CLI_USER)
     print("Backup restored; the database is at the newest schema.")
     return 0
 
