@@ -71,8 +71,10 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
         if not head.startswith(PG_DUMP_MAGIC):
             raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
         _postgres_restore(engine, source)
-    with session_scope(make_engine(engine.url.render_as_string(hide_password=False))) as session:
-        audit.record(session, action="restore", username=by, summary=f"backup '{name}' restored")
+    # Through an engine of its own, closed after (the restore replaced the database under the caller's engine).
+    with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
+        with session_scope(restored) as session:
+            audit.record(session, action="restore", username=by, summary=f"backup '{name}' restored")
 
 
 def restore_bytes(engine: Engine, data: bytes, *, by: str | None = None, name: str | None = None) -> None:
