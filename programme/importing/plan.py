@@ -313,9 +313,9 @@ def _plan_rows(
     consent = _ConsentNotes()
     emails = SharedEmails()
     by_email: dict[str, int] = {}
-    # {nationality: {name key: row}}: no (key, nationality) pair per row. The row is negative when it had an e-mail:
-    # a later row of the same name with another e-mail is then another person (_in_file).
-    by_name: dict[str, dict[str, int]] = {}
+    # The first row of each name and nationality, apart for rows with an e-mail: a later row of the same name with
+    # another e-mail is then another person (_in_file).
+    by_name = FirstRows()
     people_count = 0
     for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
         found: list[UnknownValues] = []
@@ -387,8 +387,30 @@ class _ConsentNotes:
         return shown
 
 
+class FirstRows:
+    """The first row of each name key by nationality, and whether that row gave an e-mail: the rows' own row
+    numbers held in one map or the other (a million-row sheet: no new number, no pair, per row)."""
+
+    def __init__(self) -> None:
+        self.plain: dict[str, dict[str, int]] = {}
+        self.mailed: dict[str, dict[str, int]] = {}
+
+    def first(self, nationality: str | None, name_key: str) -> tuple[int, bool] | None:
+        """Return (the first row of this name and nationality, whether it gave an e-mail), or None."""
+        row = self.plain.get(nationality, {}).get(name_key)
+        if row is not None:
+            return row, False
+        row = self.mailed.get(nationality, {}).get(name_key)
+        return None if row is None else (row, True)
+
+    def add(self, nationality: str, name_key: str, row: int, *, mailed: bool) -> None:
+        """Note the row, unless an earlier row of this name and nationality is noted."""
+        if self.first(nationality, name_key) is None:
+            (self.mailed if mailed else self.plain).setdefault(nationality, {})[name_key] = row
+
+
 def _classify(
-    index: PeopleIndex, people: list[PersonRow], by_email: dict[str, int], by_name: dict[str, dict[str, int]]
+    index: PeopleIndex, people: list[PersonRow], by_email: dict[str, int], by_name: FirstRows
 ) -> list[PlannedRow]:
     """Return each person's planned row; by_email and by_name hold the earlier rows (of earlier chunks too)."""
     rows: list[PlannedRow] = []
@@ -407,9 +429,7 @@ def _classify(
             if person.email:
                 by_email.setdefault(person.email, person.row)
             if person.nationality:
-                by_name.setdefault(person.nationality, {}).setdefault(
-                    person.name_key, -person.row if person.email else person.row
-                )
+                by_name.add(person.nationality, person.name_key, person.row, mailed=bool(person.email))
     probable = probable_matches(index, [planned.person for planned in unmatched])
     for planned in unmatched:
         match = probable.get(planned.person.index)
@@ -423,28 +443,27 @@ def _classify(
     return rows
 
 
-def _in_file(
-    index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: dict[str, dict[str, int]]
-) -> PlannedRow | None:
+def _in_file(index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: FirstRows) -> PlannedRow | None:
     """Return the row as a repeat of an earlier row, or as the database's person with its e-mail."""
     earlier = by_email.get(person.email) if person.email else None
     if earlier is None and person.email and person.email in index.by_email:
         return None  # the e-mail names someone in the database: that decides, not a similar earlier row
     if earlier is None and person.nationality:
-        earlier = by_name.get(person.nationality, {}).get(person.name_key)
-        if earlier is not None and earlier < 0 and person.email:
+        found = by_name.first(person.nationality, person.name_key)
+        if found is not None and found[1] and person.email:
             return None  # the earlier row of this name had another e-mail: two people of one name (_namesake)
+        earlier = None if found is None else found[0]
     if earlier is None:
         return None
-    return PlannedRow(person, RowStatus.REPEATED, same_as_row=abs(earlier), reason="same person as an earlier row")
+    return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier, reason="same person as an earlier row")
 
 
-def _namesake(person: PersonRow, by_name: dict[str, dict[str, int]]) -> str:
+def _namesake(person: PersonRow, by_name: FirstRows) -> str:
     """Return why a new row is not taken as the earlier row of its name and nationality (another e-mail), or ""."""
-    earlier = by_name.get(person.nationality, {}).get(person.name_key) if person.nationality else None
-    if earlier is None or earlier > 0 or not person.email:
+    found = by_name.first(person.nationality, person.name_key) if person.nationality else None
+    if found is None or not found[1] or not person.email:
         return ""
-    return f"not the person of row {-earlier}: the same name and nationality, another e-mail"
+    return f"not the person of row {found[0]}: the same name and nationality, another e-mail"
 
 
 def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
