@@ -18,10 +18,8 @@ st.caption(
 )
 
 
-def import_section() -> None:
-    module_id = steps.choose_module()
-    if module_id is None:
-        return
+def import_section(module_id: int) -> None:
+    """Draw the import steps into the chosen module."""
     st.file_uploader(
         "Participant list",
         type=["xlsx", "xls", "ods", "csv"],
@@ -71,12 +69,19 @@ def forget_result(_undone: dict) -> None:
     st.session_state.pop(steps.RESULT_KEY, None)
 
 
-def past_imports() -> None:
+def past_imports(module_id: int | None) -> None:
     st.subheader("Past imports")
+    this_module = module_id is not None and st.toggle(
+        f"Only the imports into {md_text(steps.module_name(module_id))}", value=True, key="past_imports_this_module"
+    )
     with ui.db() as session:
-        batches = batches_table(session)
+        batches = batches_table(session, module_id=module_id if this_module else None)
     if batches.empty:
-        st.caption("No participant list has been imported yet.")
+        st.caption(
+            "No participant list has been imported into this module yet."
+            if this_module
+            else "No participant list has been imported yet."
+        )
         return
     ui.undo_import(
         batches,
@@ -95,6 +100,8 @@ def past_imports() -> None:
     )
 
 
-import_section()
+chosen = steps.choose_module()
+if chosen is not None:
+    import_section(chosen)
 st.divider()
-past_imports()
+past_imports(chosen)

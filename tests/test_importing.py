@@ -869,6 +869,29 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     assert not any("60 new people" in s.value and "Imported" in s.value for s in app.success)
 
 
+def test_past_imports_follow_the_chosen_module(cli_db: str) -> None:
+    # One import into BKK Module 1 and one into Module 2: the list under the chosen module offers its own only.
+    from programme.models import ImportBatch, ImportKind, UserRole
+    from tests.apptest_support import run_page
+
+    engine = make_engine(cli_db)
+    with session_scope(engine) as session:
+        add_module(session, course_code="BKK", number=2, title="Module 2", start=date(2019, 6, 3),
+                   end=date(2019, 6, 5))  # fmt: skip
+        for number, name in ((1, "first.csv"), (2, "second.csv")):
+            module = get_module(session, "BKK", number)
+            session.add(ImportBatch(kind=ImportKind.PARTICIPANTS, file_name=name, file_hash=name, module_id=module.id,
+                                    counts=json.dumps({"created": 0})))  # fmt: skip
+        first = get_module(session, "BKK", 1).id
+    app = run_page("pages/import_participants.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="import_module").set_value(first).run()
+    assert not app.exception
+    options = app.selectbox(key="undo_batch").options
+    assert len(options) == 1 and "first.csv" in options[0]
+    app = app.toggle(key="past_imports_this_module").set_value(False).run()
+    assert sorted("first.csv" in o for o in app.selectbox(key="undo_batch").options) == [False, True]
+
+
 def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -> None:
     data = xlsx(
         [

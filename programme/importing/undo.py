@@ -23,8 +23,8 @@ from programme.models.base import utcnow
 _UNDONE_WITH_THE_BATCH = {"participation", "import_update", "attendance_day"}
 
 
-def batches_table(session: Session, *, limit: int = 200) -> pd.DataFrame:
-    """Return the newest participant import batches with their module and counts, as a table."""
+def batches_table(session: Session, *, module_id: int | None = None, limit: int = 200) -> pd.DataFrame:
+    """Return the newest participant import batches (into one module, when given) with their module and counts."""
     columns = ["batch", "imported at", "file", "course", "module", "by", "new people", "matched", "participations"]
     rows = [
         [
@@ -32,7 +32,7 @@ def batches_table(session: Session, *, limit: int = 200) -> pd.DataFrame:
             *(batch.counts.get(name, 0) for name in ("created", "matched", "participations", "skipped_rows")),
             batch.undone_at,
         ]
-        for batch in newest_batches(session, ImportKind.PARTICIPANTS, limit=limit)
+        for batch in newest_batches(session, ImportKind.PARTICIPANTS, module_id=module_id, limit=limit)
     ]
     return pd.DataFrame(rows, columns=[*columns, "rows skipped", "undone at"])
 
