@@ -89,11 +89,19 @@ def show_members(network_id: int) -> None:
     member_changes(network_id, members)
 
 
-MEMBER_HEADERS = {**PERSON_HEADERS, "network_role": "Role in network", "joined_on": "Joined"}
+MEMBER_HEADERS = {
+    **PERSON_HEADERS,
+    "network_role": "Role in network",
+    "joined_on": "Joined",
+    "person_id": st.column_config.NumberColumn("Record", format="%d", help="Tells apart two people of one name."),
+}
 
 
 def _member_columns(frame):  # type: ignore[no-untyped-def]
     wanted = ["name", "network_role", "joined_on", "nationality", "country_of_work", "organisation", "email", "phone"]
+    # The record's number where two shown people share a name (a focal point and an officer both "Karim Khan").
+    if "person_id" in frame.columns and frame["name"].duplicated(keep=False).any():
+        wanted.append("person_id")
     shown = readable_people(frame[[column for column in wanted if column in frame.columns]])
     return readable(shown, dates=["joined_on"])
 
@@ -118,7 +126,10 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
         if members.empty:
             st.caption("No listed members to remove.")
             return
-        names = dict(zip(members["person_id"].astype(int), members["name"], strict=True))
+        names = {
+            person_id: f"{name} (record {person_id})" if (members["name"] == name).sum() > 1 else name
+            for person_id, name in zip(members["person_id"].astype(int), members["name"], strict=True)
+        }
         person_id = st.selectbox("Member", list(names), format_func=names.get, key="remove-member")
         if st.button("Remove from the network"):
             ui.action(

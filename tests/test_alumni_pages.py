@@ -359,3 +359,34 @@ def test_a_country_name_typed_in_the_search_lists_its_alumni(demo_db: str) -> No
     text = _page_text(app)
     # Everyone from or working in Cambodia is on the page (fewer than one page of results in the demo).
     assert len(from_or_in) <= 50 and all(name in text for name in from_or_in)
+
+
+def test_two_members_of_one_name_are_told_apart_by_their_record(demo_db: str) -> None:
+    from programme.access.accounts import SignedIn
+    from programme.alumni import networks
+
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    shown = app.subheader[0].value  # the network the page opens with
+    with session_scope(make_engine(demo_db)) as session:
+        network = session.scalar(sa.select(Network).where(Network.name == shown_text(shown)))
+        member = session.scalars(
+            sa.select(Person)
+            .join(NetworkMember, NetworkMember.person_id == Person.id)
+            .where(NetworkMember.network_id == network.id, NetworkMember.role == "member", Person.consent_listed)
+            .order_by(Person.id)
+        ).first()
+        namesake = Person(full_name=member.full_name, name_key=member.name_key, consent_listed=True)
+        session.add(namesake)
+        session.flush()
+        editor = SignedIn(user_id=0, username="tester", role=UserRole.FACILITATOR)
+        networks.add_member(session, network_id=network.id, person_id=namesake.id, by=editor)
+        ids = {member.id, namesake.id}
+        name = member.full_name
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    assert not app.exception
+    members = app.dataframe[2]
+    assert "Record" in _headers(members)
+    same = members.value[[shown_text(str(text)) == name for text in members.value["name"]]]
+    assert set(same["person_id"].astype(int)) == ids
+    removable = next(box for box in app.selectbox if box.key == "remove-member")
+    assert {f"{name} (record {i})" for i in ids} <= set(removable.options)  # the options as shown
