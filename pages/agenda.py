@@ -88,14 +88,10 @@ with grid_tab:
         },
     )
     changed = not typed.reset_index(drop=True).equals(shown.reset_index(drop=True))
-    if moved:
-        st.warning(
-            "Someone saved this agenda while you were editing it. Your changes are kept in the grid; saving applies "
-            "them to the agenda as it is now (their changes stay, but for the cells you changed too).",
-            icon=":material/group:",
-        )
     # What a save writes: the grid's own rows, or its edits applied to the agenda as saved since.
-    edited = editors.onto(frame, shown, typed, "id") if moved else typed
+    edited = editors.to_save(
+        frame, shown, typed, moved=moved, id_column="id", changed="Someone saved this agenda while you were editing it."
+    )
     planned, errors = agenda.planned_from_frame(edited, known)
     if errors:
         st.error(f"{len(errors)} problem(s) to fix before saving:")

@@ -37,13 +37,14 @@ ITEM_COLUMNS = {
 def _items_editor(frame, key: str, columns: dict | None = None) -> None:
     shown, moved = editors.held(key, team_view(frame, user))  # unsaved edits survive a colleague's save
     typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS)
-    if moved:
-        st.warning(
-            "Someone changed these next steps while you were editing. Your changes are kept here; saving applies "
-            "them to the next steps as they are now.",
-            icon=":material/group:",
-        )
-    edited = editors.onto(team_view(frame, user), shown, typed, "id") if moved else typed
+    edited = editors.to_save(
+        team_view(frame, user),
+        shown,
+        typed,
+        moved=moved,
+        id_column="id",
+        changed="Someone changed these next steps while you were editing.",
+    )
     if st.button("Save changes", key=f"save_{key}"):
         ui.action(
             lambda session: next_steps.save_action_items(session, frame=edited, by=user.username),

@@ -54,13 +54,15 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
                 "completed": "Completed",
             },
         )
-        if moved:
-            st.warning(
-                "The attendance or the module's list changed while you were ticking (a colleague saved, or an import "
-                "added people). Your ticks are kept here; saving applies them to the list as it is now.",
-                icon=":material/group:",
-            )
-        marked = editors.onto(fresh, shown, ticked, "participation_id") if moved else ticked
+        marked = editors.to_save(
+            fresh,
+            shown,
+            ticked,
+            moved=moved,
+            id_column="participation_id",
+            changed="The attendance or the module's list changed while you were ticking (a colleague saved, or an "
+            "import added people).",
+        )
         cols = st.columns(2)
         if cols[0].button("Save attendance", type="primary"):
             ui.action(

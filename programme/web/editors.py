@@ -95,3 +95,17 @@ def _same_frame(left: pd.DataFrame, right: pd.DataFrame) -> bool:
         return left.reset_index(drop=True).equals(right.reset_index(drop=True))
     except (TypeError, ValueError):
         return False
+
+
+def to_save(
+    fresh: pd.DataFrame, shown: pd.DataFrame, typed: pd.DataFrame, *, moved: bool, id_column: str, changed: str
+) -> pd.DataFrame:
+    """Return the rows a grid's save writes: what it shows (typed), or, when the saved rows changed under its
+    unsaved edits (held), those edits applied onto the rows as saved now, after a warning that begins with
+    `changed` (what changed, in the page's words)."""
+    if not moved:
+        return typed
+    st.warning(
+        f"{changed} Your changes are kept here; saving applies them to what is saved now.", icon=":material/group:"
+    )
+    return onto(fresh, shown, typed, id_column)
