@@ -4,7 +4,7 @@ import streamlit as st
 
 from programme.selfservice.links import QUERY_PARAMETER
 from programme.web import ui
-from programme.web.navigation import pages_for
+from programme.web.navigation import PAGES, pages_for
 
 if QUERY_PARAMETER in st.query_params:
     # A participant's form link: the public form page only, whoever is signed in, with no navigation to anything else.
@@ -15,8 +15,15 @@ if QUERY_PARAMETER in st.query_params:
 st.set_page_config(page_title="Programme Manager", page_icon=":material/school:", layout="wide")
 
 user = ui.current_user()
+if user is None:
+    # Signed out: every page's address is known (each shows the sign-in form first), so that a page opened by its
+    # address or reloaded asks to sign in and then opens, instead of "Page not found"; no menu until then.
+    hidden = [st.Page(spec.path, title=spec.title, default=spec.path == "pages/home.py") for spec in PAGES]
+    with ui.navigation_run():
+        st.navigation(hidden, position="hidden").run()
+    st.stop()
 groups: dict[str, list] = {}
-for spec in pages_for(user.role if user else None):
+for spec in pages_for(user.role):
     page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")
     groups.setdefault(spec.group, []).append(page)
 with ui.navigation_run():

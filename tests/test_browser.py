@@ -39,6 +39,7 @@ def test_a_page_address_opened_without_logging_in_meets_the_login_form(page, liv
         page.locator("[data-testid='stMetric'], [data-testid='stDataFrame'], [data-testid='stPlotlyChart']").count()
         == 0
     )
+    assert page.get_by_text("Page not found").count() == 0  # the address is known: it asks to sign in, no more
 
 
 def test_every_page_of_the_navigation_opens_without_an_exception(page, live_app: str) -> None:
