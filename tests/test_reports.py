@@ -265,3 +265,26 @@ def test_a_module_planned_but_not_yet_held_names_its_team_and_no_share_of_nobody
     assert "No participant is recorded as having taken part in this module yet" in whole
     assert "0% were women" not in whole and "0 participants" not in whole
     assert "Facilitators: Kristie Juarez and Rahim Uddin. Resource person: Pim Srisuk." in whole
+
+
+def test_a_session_typed_after_the_modules_last_day_is_marked_in_the_report(session: Session) -> None:
+    """The agenda page warns about a session on Day 4 of a three-day module; the report printed it as any other."""
+    from datetime import date, time
+
+    import pandas as pd
+
+    from programme.courses.catalogue import add_course, add_module
+    from programme.planning import agenda
+
+    add_course(session, code="AUD", title="Audit course", by="t")
+    module = add_module(session, course_code="AUD", number=1, title="M1", start=date(2026, 3, 10),
+                        end=date(2026, 3, 12), by="t")  # fmt: skip
+    rows = [
+        {"day": 3, "start": time(9), "end": time(10), "title": "Lobbying plan", "method": "working group"},
+        {"day": 4, "start": time(9), "end": time(10), "title": "Mission visit", "method": "role play"},
+    ]
+    agenda.save_agenda_frame(session, module_id=module.id, frame=pd.DataFrame(rows), by="t")
+    session.commit()
+    _, text, _ = _read_docx(module_report(session, module_id=module.id, by="tester"))
+    assert "Day 3, 09:00–10:00: Lobbying plan (working group)." in text  # 10–12 March: day 3 is the last
+    assert "Day 4 (after the module's last day), 09:00–10:00: Mission visit (role play)." in text

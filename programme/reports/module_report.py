@@ -158,9 +158,11 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
         )
 
 
-def _agenda_line(item: AgendaItem) -> str:
+def _agenda_line(item: AgendaItem, days: int | None = None) -> str:
+    """Return the session's line; one typed on a day after the module's last (days) says so, as the agenda warns."""
     details = ", ".join(filter(None, [item.method, item.room]))
-    line = f"Day {item.day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({details})"
+    day = f"Day {item.day}" + (" (after the module's last day)" if days is not None and item.day > days else "")
+    line = f"{day}, {item.start:%H:%M}–{item.end:%H:%M}: {item.title} ({details})"
     people = people_phrase(item.facilitators, item.unnamed_facilitators)
     speakers = people_phrase(item.resource_persons, item.unnamed_resource_persons)
     many = len(item.resource_persons) + item.unnamed_resource_persons > 1
@@ -176,8 +178,9 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
     if not c.agenda:
         document.add_paragraph("The agenda of this module is not recorded yet.")
     # The programme's sessions: breaks and meals are on the printed agenda, not in a report's programme.
+    days = (c.end - c.start).days + 1
     for item in (item for item in c.agenda if is_training(item.method)):
-        document.add_paragraph(_agenda_line(item), style="List Bullet")
+        document.add_paragraph(_agenda_line(item, days), style="List Bullet")
         if item.notes:
             document.add_paragraph(item.notes)
 
