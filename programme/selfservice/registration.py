@@ -1,6 +1,6 @@
 """A participant's own registration: read with the import's normalisers, matched as imports match, with consent.
 
-A certain match (same e-mail; same name and nationality) fills the person's blank fields, as an import does; one that
+A certain match (same e-mail under the person's name; same name and nationality) fills the person's blank fields, as an import does; one that
 would change what is recorded (another phone, organisation, gender, consent...) waits in the review queue for a
 facilitator, as a probable one (a similar name) does: anyone with the link who knows a person's name or e-mail could
 otherwise rewrite their record. No match creates the person. Either way the person is registered
@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.importing.matching import Match, certain_match, load_index, load_index_for, probable_matches
+from programme.importing.matching import (
+    PROBABLE_CUTOFF,
+    Match,
+    certain_match,
+    load_index,
+    load_index_for,
+    probable_matches,
+)
 from programme.importing.validate import MAX_LENGTH, PersonRow
 from programme.models import (
     CheckinCode,
@@ -115,6 +123,12 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
         owner = session.scalar(sa.select(Person.id).where(Person.email == read["email"]))
         if owner is not None and owner != found.person_id:  # the e-mail is someone else's: a facilitator decides
             return Match(found.person_id, False, found.score, "e-mail already on another record")
+    if found is not None and found.certain and found.reason == "same e-mail":
+        # Whoever knows a person's e-mail could otherwise register them under any name (the name typed is not
+        # kept): a name that is not theirs, however written, waits for a facilitator.
+        typed, recorded_key = name_key(read["full_name"]), session.get(Person, found.person_id).name_key
+        if typed != recorded_key and fuzz.token_set_ratio(typed, recorded_key) < PROBABLE_CUTOFF:
+            return Match(found.person_id, False, found.score, "same e-mail, another name")
     return found
 
 

@@ -1,0 +1,53 @@
+"""Self-service forms as participants on their phones meet them: a registration giving someone else's e-mail under
+another name, and countries typed in the form's own language.
+
+The module built here: course SA1, module 1 (2 to 4 December 2026, Bangkok); one person already recorded,
+Maria Santos (Philippines, maria@example.org), who never gave consent through a form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses.catalogue import add_course, add_module
+from programme.models import ConsentKind, Participation, Person
+from programme.selfservice import links, registration, submissions
+
+NO_CONSENT = dict.fromkeys(ConsentKind, False)
+
+
+@pytest.fixture
+def module_id(session: Session) -> int:
+    add_course(session, code="SA1", title="Self-service audit course", by=None)
+    module = add_module(session, course_code="SA1", number=1, title="Rights of migrant workers",
+                        start=date(2026, 12, 2), end=date(2026, 12, 4), city="Bangkok", by=None)  # fmt: skip
+    session.add(Person(full_name="Maria Santos", name_key="maria santos", nationality="PHL", email="maria@example.org"))
+    session.commit()
+    return module.id
+
+
+def _register(session: Session, token: str, values: dict, browser: str = "b1"):  # type: ignore[no-untyped-def]
+    result = registration.submit_registration(session, token, values, NO_CONSENT, browser=browser, client="10.0.0.9")
+    session.commit()
+    return result
+
+
+def test_someone_elses_e_mail_under_another_name_waits_for_a_facilitator(session: Session, module_id: int) -> None:
+    """Whoever knows Maria's e-mail must not register her for a module (and take her check-in code) under any name:
+    the name typed would be dropped and nobody would know."""
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    maria = session.scalar(sa.select(Person).where(Person.email == "maria@example.org"))
+    queued = _register(session, token, {"full_name": "Joseph Impostor", "email": "MARIA@example.org"})
+    assert queued.outcome == "queued" and queued.person_id is None and queued.checkin_code is None
+    assert session.scalar(sa.select(Participation.id).where(Participation.person_id == maria.id)) is None
+    review = submissions.pending_reviews(session, module_id)[0]
+    assert (review.candidate_id, review.reason) == (maria.id, "same e-mail, another name")
+    # Her own name, however written (order, capitals, a middle word), is still her at once.
+    for browser, name in (("b2", "SANTOS Maria"), ("b3", "Maria dos Santos")):
+        result = _register(session, token, {"full_name": name, "email": "maria@example.org"}, browser=browser)
+        assert (result.outcome, result.person_id) == ("updated", maria.id), name
