@@ -51,3 +51,26 @@ def test_someone_elses_e_mail_under_another_name_waits_for_a_facilitator(session
     for browser, name in (("b2", "SANTOS Maria"), ("b3", "Maria dos Santos")):
         result = _register(session, token, {"full_name": name, "email": "maria@example.org"}, browser=browser)
         assert (result.outcome, result.person_id) == ("updated", maria.id), name
+
+
+@pytest.mark.parametrize(
+    ("language", "nationality", "works_in"),
+    [
+        ("fr", "Liban", "Malaisie"),
+        ("ar", "لبنان", "ماليزيا"),
+        ("es", "Líbano", "Malasia"),
+        ("th", "เลบานอน", "มาเลเซีย"),
+    ],
+)
+def test_countries_typed_in_the_forms_language_are_read(
+    session: Session, module_id: int, language: str, nationality: str, works_in: str
+) -> None:
+    """A participant on the French (or Arabic, Spanish, Thai) form writes their country as that form's language names
+    it: "Liban", not "Lebanon" (which read as a suggestion of Libya, or was refused)."""
+    token = links.open_form(session, module_id=module_id, kind="registration", language=language).token
+    session.commit()
+    result = _register(
+        session, token, {"full_name": "Nour Haddad", "nationality": nationality, "country_of_work": works_in}
+    )
+    person = session.get(Person, result.person_id)
+    assert (person.nationality, person.country_of_work) == ("LBN", "MYS")

@@ -46,7 +46,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.people import edit
-from programme.people.countries import country_name
+from programme.people.countries import country_name, country_named_in
 from programme.people.names import fold, name_key, split_name
 from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
@@ -90,6 +90,18 @@ class RegistrationResult:
 def consent_wording(language: str, kind: ConsentKind) -> str:
     """Return the exact sentence the form shows for a consent."""
     return text(language, f"consent_{kind.value}")
+
+
+def countries_in_english(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the typed values with a country named in the form's language ("Liban" on the French form, "لبنان" on
+    the Arabic one) written as the import reads it, by its English name ("Lebanon"); the rest as typed."""
+    typed = dict(values)
+    for name in ("nationality", "country_of_work"):
+        value = typed.get(name)
+        code = country_named_in(value, language) if isinstance(value, str) else None
+        if code is not None:
+            typed[name] = country_name(code)
+    return typed
 
 
 def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -255,6 +267,7 @@ def submit_registration(
     if link.kind != FormKind.REGISTRATION:
         raise FormUnavailable(UNAVAILABLE)
     keys = submissions.check_allowed(session, link, browser=browser, client=client)
+    values = countries_in_english(link.language, values)  # as kept for a review too
     read = read_values(link.language, values)
     found = match(session, read, link.module_id)
     if found is not None and found.certain:
