@@ -74,3 +74,15 @@ def test_countries_typed_in_the_forms_language_are_read(
     )
     person = session.get(Person, result.person_id)
     assert (person.nationality, person.country_of_work) == ("LBN", "MYS")
+
+
+def test_a_long_name_of_one_long_word_registers(session: Session, module_id: int) -> None:
+    """The form takes a full name of up to 300 characters; its given and family names are kept as far as their
+    columns hold (PostgreSQL refused the whole registration, a traceback on the participant's phone)."""
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    for browser, name in (("b1", "A" * 300), ("b2", "B" * 200 + " " + "C" * 99), ("b3", "D" * 20 + " " + "E" * 279)):
+        result = _register(session, token, {"full_name": name}, browser=browser)
+        person = session.get(Person, result.person_id)
+        assert person.full_name == name
+        assert len(person.given_name or "") <= 150 and len(person.family_name or "") <= 150
