@@ -86,3 +86,17 @@ def test_a_long_name_of_one_long_word_registers(session: Session, module_id: int
         person = session.get(Person, result.person_id)
         assert person.full_name == name
         assert len(person.given_name or "") <= 150 and len(person.family_name or "") <= 150
+
+
+def test_an_evaluation_comment_with_control_characters_is_kept_without_them(session: Session, module_id: int) -> None:
+    """A comment pasted with a NUL (or another control character) in it is stored without it: PostgreSQL refused
+    the whole evaluation, a traceback on the participant's phone. Line breaks and tabs stay."""
+    from programme.models import Answer
+    from programme.selfservice.evaluation import submit_evaluation
+
+    token = links.open_form(session, module_id=module_id, kind="evaluation").token
+    session.commit()
+    text_id = next(q[0] for q in links.public_form(session, token).questions if q[1] == "text")
+    submit_evaluation(session, token, {text_id: "Role\x00 play\x07\nand\tvisits"}, browser="p1", client="10.0.0.1")
+    session.commit()
+    assert session.scalar(sa.select(Answer.text).where(Answer.question_id == text_id)) == "Role play\nand\tvisits"
