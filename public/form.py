@@ -14,7 +14,7 @@ from programme.models import ConsentKind, FormKind, Gender, OrgType
 from programme.selfservice import checkin, registration
 from programme.selfservice import labels as words
 from programme.selfservice.evaluation import submit_evaluation
-from programme.selfservice.links import QUERY_PARAMETER, UNAVAILABLE, FormUnavailable, public_form
+from programme.selfservice.links import QUERY_PARAMETER, FormUnavailable, public_form, unavailable_sentence
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
 from programme.web import ui
 from programme.web.display import md_label, md_text
@@ -24,7 +24,8 @@ try:
     with ui.db() as session:
         form = public_form(session, token)
 except FormUnavailable:
-    st.write(UNAVAILABLE)
+    with ui.db() as session:
+        st.write(unavailable_sentence(session, token))
     st.stop()
 
 language = form.language
@@ -54,6 +55,11 @@ if sent_key in st.session_state:
     for key in [key for key in st.session_state if key[:1] == "q" and key[1:].isdigit()] + [sent_key]:
         st.session_state.pop(key, None)
     st.rerun()
+
+
+def refusal(error: ProgrammeError) -> str:
+    # A form closed between the page's drawing and the sending: the sentence in the form's language.
+    return str(say["unavailable"]) if isinstance(error, FormUnavailable) else str(error)
 
 
 def registration_form() -> None:
@@ -93,7 +99,7 @@ def registration_form() -> None:
             result = registration.submit_registration(session, token, typed, consents, browser=browser,
                                                       client=ui.client_address())  # fmt: skip
     except ProgrammeError as error:
-        st.error(str(error))
+        st.error(refusal(error))
         return
     thanks = say["thanks_registration"]
     if result.checkin_code:
@@ -134,7 +140,7 @@ def evaluation_form() -> None:
         with ui.db() as session:
             submit_evaluation(session, token, answers, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
-        st.error(str(error))
+        st.error(refusal(error))
         return
     st.session_state[sent_key] = say["thanks_evaluation"]
     st.rerun()
@@ -150,7 +156,7 @@ def checkin_form() -> None:
         with ui.db() as session:
             day = checkin.submit_checkin(session, token, code, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
-        st.error(str(error))
+        st.error(refusal(error))
         return
     if day is None:
         st.error(say["checkin_unknown"])

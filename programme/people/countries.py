@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -144,6 +145,31 @@ def country_named(text: str) -> str | None:
     """Return the alpha-3 code when text is a country's name or a common variant of it, as typed (no codes or
     guesses: "and" is not Andorra, "Malaysi" is not Malaysia); else None."""
     return _name_table().get(_fold(text)) if text and text.strip() else None
+
+
+@lru_cache(maxsize=16)
+def _names_in(language: str) -> dict[str, str]:
+    """Return {folded name: alpha-3} of the countries as a language names them (pycountry's translations of ISO 3166:
+    "Liban", "لبنان", "Filipinas"); empty for English or a language it has no translation for."""
+    if language == "en":
+        return {}
+    try:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return {}
+    table: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(country, attr, None)
+            if value:
+                table.setdefault(_fold(translation.gettext(value)), country.alpha_3)
+    return table
+
+
+def country_named_in(text: str, language: str) -> str | None:
+    """Return the alpha-3 code when text is a country's name in a language ("Liban" in French), as typed; else
+    None."""
+    return _names_in(language).get(_fold(text)) if text and text.strip() else None
 
 
 def to_alpha3(value: object) -> str | None:

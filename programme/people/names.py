@@ -61,9 +61,15 @@ def name_key(value: object) -> str:
     return " ".join(sorted(fold(display_name(value)).split()))
 
 
+# What the person table's given_name and family_name columns hold (a full name holds 300).
+PART_MAX = 150
+
+
 def split_name(full_name: str) -> tuple[str, str]:
-    """Return (given, family) from a display name; the last word is taken as the family name."""
+    """Return (given, family) from a display name; the last word is taken as the family name. Each is cut to the
+    PART_MAX characters its column holds (the full name keeps them all): a name of one 300-letter word, or a long
+    given part, would otherwise be refused by PostgreSQL with the whole record."""
     parts = full_name.split()
     if len(parts) < 2:
-        return full_name, ""
-    return " ".join(parts[:-1]), parts[-1]
+        return full_name[:PART_MAX], ""
+    return " ".join(parts[:-1])[:PART_MAX].rstrip(), parts[-1][:PART_MAX]

@@ -3,6 +3,7 @@ of the module's evaluation form (source "online"), so it counts on the dashboard
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 
 from sqlmodel import Session
@@ -14,6 +15,11 @@ from programme.people.names import without_bidi_controls
 from programme.selfservice import submissions
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link
+
+
+def _without_controls(text: str) -> str:
+    """Return text without control characters but line breaks and tabs (a pasted NUL: PostgreSQL refuses it)."""
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
 
 
 def submit_evaluation(
@@ -44,7 +50,7 @@ def submit_evaluation(
                 raise submissions.SubmissionRefused(f"{question.position}: {low}-{high}.")
             rows.append(Answer(question_id=question_id, rating=value))
         else:
-            answer = without_bidi_controls(str(value)).strip()
+            answer = _without_controls(without_bidi_controls(str(value))).strip()
             submissions.check_length(link.language, str(question.position), answer, submissions.TEXT_ANSWER_MAX)
             rows.append(Answer(question_id=question_id, text=answer))
     if not rows:

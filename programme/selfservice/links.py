@@ -20,6 +20,7 @@ from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, 
 from programme.models.base import utcnow
 from programme.models.evaluations import ZERO_TO_TEN
 from programme.selfservice.labels import LANGUAGES
+from programme.selfservice.labels import labels as form_labels
 
 DEFAULT_BASE_URL = "http://localhost:8501"
 # The query parameter of a form's link: streamlit_app.py shows the public form page when it is present.
@@ -209,6 +210,16 @@ def find_open_link(session: Session, token: object) -> FormLink:
     if link is None or not hmac.compare_digest(link.token.encode(), token.encode()) or not is_open(link):
         raise FormUnavailable(UNAVAILABLE)
     return link
+
+
+def unavailable_sentence(session: Session, token: object) -> str:
+    """Return the one sentence for a link that is not an open form: in the form's language when the link was one
+    (closed, or past its date, perhaps while a participant filled it in), else in English."""
+    if isinstance(token, str) and 16 <= len(token) <= 64:
+        link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(token)))
+        if link is not None and hmac.compare_digest(link.token.encode(), token.encode()):
+            return str(form_labels(link.language).get("unavailable", UNAVAILABLE))
+    return UNAVAILABLE
 
 
 ZERO_TO_TEN_KIND = "rating 0-10"

@@ -1,6 +1,6 @@
 """A participant's own registration: read with the import's normalisers, matched as imports match, with consent.
 
-A certain match (same e-mail; same name and nationality) fills the person's blank fields, as an import does; one that
+A certain match (same e-mail under the person's name; same name and nationality) fills the person's blank fields, as an import does; one that
 would change what is recorded (another phone, organisation, gender, consent...) waits in the review queue for a
 facilitator, as a probable one (a similar name) does: anyone with the link who knows a person's name or e-mail could
 otherwise rewrite their record. No match creates the person. Either way the person is registered
@@ -15,11 +15,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from rapidfuzz import fuzz
 from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.importing.matching import Match, certain_match, load_index, load_index_for, probable_matches
+from programme.importing.matching import (
+    PROBABLE_CUTOFF,
+    Match,
+    certain_match,
+    load_index,
+    load_index_for,
+    probable_matches,
+)
 from programme.importing.validate import MAX_LENGTH, PersonRow
 from programme.models import (
     CheckinCode,
@@ -38,7 +46,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.people import edit
-from programme.people.countries import country_name
+from programme.people.countries import country_name, country_named_in
 from programme.people.names import fold, name_key, split_name
 from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
@@ -84,6 +92,18 @@ def consent_wording(language: str, kind: ConsentKind) -> str:
     return text(language, f"consent_{kind.value}")
 
 
+def countries_in_english(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the typed values with a country named in the form's language ("Liban" on the French form, "لبنان" on
+    the Arabic one) written as the import reads it, by its English name ("Lebanon"); the rest as typed."""
+    typed = dict(values)
+    for name in ("nationality", "country_of_work"):
+        value = typed.get(name)
+        code = country_named_in(value, language) if isinstance(value, str) else None
+        if code is not None:
+            typed[name] = country_name(code)
+    return typed
+
+
 def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
     """Return the typed values read as an import reads a sheet's cells, or raise SubmissionRefused naming the field."""
     unknown = set(values) - set(FIELDS)
@@ -115,6 +135,12 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
         owner = session.scalar(sa.select(Person.id).where(Person.email == read["email"]))
         if owner is not None and owner != found.person_id:  # the e-mail is someone else's: a facilitator decides
             return Match(found.person_id, False, found.score, "e-mail already on another record")
+    if found is not None and found.certain and found.reason == "same e-mail":
+        # Whoever knows a person's e-mail could otherwise register them under any name (the name typed is not
+        # kept): a name that is not theirs, however written, waits for a facilitator.
+        typed, recorded_key = name_key(read["full_name"]), session.get(Person, found.person_id).name_key
+        if typed != recorded_key and fuzz.token_set_ratio(typed, recorded_key) < PROBABLE_CUTOFF:
+            return Match(found.person_id, False, found.score, "same e-mail, another name")
     return found
 
 
@@ -241,6 +267,7 @@ def submit_registration(
     if link.kind != FormKind.REGISTRATION:
         raise FormUnavailable(UNAVAILABLE)
     keys = submissions.check_allowed(session, link, browser=browser, client=client)
+    values = countries_in_english(link.language, values)  # as kept for a review too
     read = read_values(link.language, values)
     found = match(session, read, link.module_id)
     if found is not None and found.certain:

@@ -1,0 +1,102 @@
+"""Self-service forms as participants on their phones meet them: a registration giving someone else's e-mail under
+another name, and countries typed in the form's own language.
+
+The module built here: course SA1, module 1 (2 to 4 December 2026, Bangkok); one person already recorded,
+Maria Santos (Philippines, maria@example.org), who never gave consent through a form.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.courses.catalogue import add_course, add_module
+from programme.models import ConsentKind, Participation, Person
+from programme.selfservice import links, registration, submissions
+
+NO_CONSENT = dict.fromkeys(ConsentKind, False)
+
+
+@pytest.fixture
+def module_id(session: Session) -> int:
+    add_course(session, code="SA1", title="Self-service audit course", by=None)
+    module = add_module(session, course_code="SA1", number=1, title="Rights of migrant workers",
+                        start=date(2026, 12, 2), end=date(2026, 12, 4), city="Bangkok", by=None)  # fmt: skip
+    session.add(Person(full_name="Maria Santos", name_key="maria santos", nationality="PHL", email="maria@example.org"))
+    session.commit()
+    return module.id
+
+
+def _register(session: Session, token: str, values: dict, browser: str = "b1"):  # type: ignore[no-untyped-def]
+    result = registration.submit_registration(session, token, values, NO_CONSENT, browser=browser, client="10.0.0.9")
+    session.commit()
+    return result
+
+
+def test_someone_elses_e_mail_under_another_name_waits_for_a_facilitator(session: Session, module_id: int) -> None:
+    """Whoever knows Maria's e-mail must not register her for a module (and take her check-in code) under any name:
+    the name typed would be dropped and nobody would know."""
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    maria = session.scalar(sa.select(Person).where(Person.email == "maria@example.org"))
+    queued = _register(session, token, {"full_name": "Joseph Impostor", "email": "MARIA@example.org"})
+    assert queued.outcome == "queued" and queued.person_id is None and queued.checkin_code is None
+    assert session.scalar(sa.select(Participation.id).where(Participation.person_id == maria.id)) is None
+    review = submissions.pending_reviews(session, module_id)[0]
+    assert (review.candidate_id, review.reason) == (maria.id, "same e-mail, another name")
+    # Her own name, however written (order, capitals, a middle word), is still her at once.
+    for browser, name in (("b2", "SANTOS Maria"), ("b3", "Maria dos Santos")):
+        result = _register(session, token, {"full_name": name, "email": "maria@example.org"}, browser=browser)
+        assert (result.outcome, result.person_id) == ("updated", maria.id), name
+
+
+@pytest.mark.parametrize(
+    ("language", "nationality", "works_in"),
+    [
+        ("fr", "Liban", "Malaisie"),
+        ("ar", "لبنان", "ماليزيا"),
+        ("es", "Líbano", "Malasia"),
+        ("th", "เลบานอน", "มาเลเซีย"),
+    ],
+)
+def test_countries_typed_in_the_forms_language_are_read(
+    session: Session, module_id: int, language: str, nationality: str, works_in: str
+) -> None:
+    """A participant on the French (or Arabic, Spanish, Thai) form writes their country as that form's language names
+    it: "Liban", not "Lebanon" (which read as a suggestion of Libya, or was refused)."""
+    token = links.open_form(session, module_id=module_id, kind="registration", language=language).token
+    session.commit()
+    result = _register(
+        session, token, {"full_name": "Nour Haddad", "nationality": nationality, "country_of_work": works_in}
+    )
+    person = session.get(Person, result.person_id)
+    assert (person.nationality, person.country_of_work) == ("LBN", "MYS")
+
+
+def test_a_long_name_of_one_long_word_registers(session: Session, module_id: int) -> None:
+    """The form takes a full name of up to 300 characters; its given and family names are kept as far as their
+    columns hold (PostgreSQL refused the whole registration, a traceback on the participant's phone)."""
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    for browser, name in (("b1", "A" * 300), ("b2", "B" * 200 + " " + "C" * 99), ("b3", "D" * 20 + " " + "E" * 279)):
+        result = _register(session, token, {"full_name": name}, browser=browser)
+        person = session.get(Person, result.person_id)
+        assert person.full_name == name
+        assert len(person.given_name or "") <= 150 and len(person.family_name or "") <= 150
+
+
+def test_an_evaluation_comment_with_control_characters_is_kept_without_them(session: Session, module_id: int) -> None:
+    """A comment pasted with a NUL (or another control character) in it is stored without it: PostgreSQL refused
+    the whole evaluation, a traceback on the participant's phone. Line breaks and tabs stay."""
+    from programme.models import Answer
+    from programme.selfservice.evaluation import submit_evaluation
+
+    token = links.open_form(session, module_id=module_id, kind="evaluation").token
+    session.commit()
+    text_id = next(q[0] for q in links.public_form(session, token).questions if q[1] == "text")
+    submit_evaluation(session, token, {text_id: "Role\x00 play\x07\nand\tvisits"}, browser="p1", client="10.0.0.1")
+    session.commit()
+    assert session.scalar(sa.select(Answer.text).where(Answer.question_id == text_id)) == "Role play\nand\tvisits"
