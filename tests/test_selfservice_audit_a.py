@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from programme.courses.catalogue import add_course, add_module
 from programme.models import ConsentKind, Participation, Person
+from programme.people.names import name_key
 from programme.selfservice import links, registration, submissions
 
 NO_CONSENT = dict.fromkeys(ConsentKind, False)
@@ -100,3 +101,36 @@ def test_an_evaluation_comment_with_control_characters_is_kept_without_them(sess
     submit_evaluation(session, token, {text_id: "Role\x00 play\x07\nand\tvisits"}, browser="p1", client="10.0.0.1")
     session.commit()
     assert session.scalar(sa.select(Answer.text).where(Answer.question_id == text_id)) == "Role play\nand\tvisits"
+
+
+def test_a_match_by_name_alone_never_adds_contact_details_or_consent_unseen(session: Session, module_id: int) -> None:
+    """Whoever knows an imported person's name and nationality could put their own e-mail on the record, or share
+    the person's contact details with alumni in their name, by ticking every consent: that waits for a facilitator.
+    Sunita Karki (Nepal) was imported with no e-mail, phone or consent."""
+    sunita = Person(full_name="Sunita Karki", name_key=name_key("Sunita Karki"), nationality="NPL")
+    session.add(sunita)
+    session.commit()
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    typed = {"full_name": "Sunita Karki", "nationality": "Nepal", "email": "someone.else@example.org"}
+    every = dict.fromkeys(ConsentKind, True)
+    queued = registration.submit_registration(session, token, typed, every, browser="b1", client="10.0.0.9")
+    session.commit()
+    assert (queued.outcome, queued.person_id, queued.checkin_code) == ("queued", None, None)
+    review = submissions.pending_reviews(session, module_id)[0]
+    assert (review.candidate_id, review.reason) == (sunita.id, "matched by name only, would add e-mail and consent")
+    session.refresh(sunita)
+    assert (sunita.email, sunita.consent_source, sunita.consent_listed) == (None, None, False)
+    # Her name alone, adding nothing, still registers her at once; so does her own e-mail once it is recorded.
+    plain = registration.submit_registration(session, token, {"full_name": "Sunita Karki", "nationality": "Nepal"},
+                                             NO_CONSENT, browser="b2", client="10.0.0.9")  # fmt: skip
+    assert (plain.outcome, plain.person_id) == ("updated", sunita.id)
+    session.commit()
+    sunita.email = "sunita@example.org"
+    session.commit()
+    own = {"full_name": "Sunita Karki", "email": "sunita@example.org", "phone": "+977 1 4000000"}
+    by_email = registration.submit_registration(session, token, own, NO_CONSENT, browser="b3", client="10.0.0.9")
+    assert (by_email.outcome, by_email.person_id) == ("updated", sunita.id)
+    session.commit()
+    session.refresh(sunita)
+    assert sunita.phone == "+97714000000"  # a blank filled (as the import writes phones): she gave her own e-mail

@@ -1,8 +1,9 @@
 """A participant's own registration: read with the import's normalisers, matched as imports match, with consent.
 
-A certain match (same e-mail under the person's name; same name and nationality) fills the person's blank fields, as an import does; one that
-would change what is recorded (another phone, organisation, gender, consent...) waits in the review queue for a
-facilitator, as a probable one (a similar name) does: anyone with the link who knows a person's name or e-mail could
+A certain match (same e-mail under the person's name; same name and nationality) fills the person's blank fields, as
+an import does. One that would change what is recorded (another phone, organisation, gender, consent...) waits in the
+review queue for a facilitator, as a probable one (a similar name) does, and so does one by name alone that would add
+an e-mail, a phone or consent where none is recorded: anyone with the link who knows a person's name or e-mail could
 otherwise rewrite their record. No match creates the person. Either way the person is registered
 for the module, and each consent given or refused is kept with the exact wording shown and its version.
 """
@@ -193,6 +194,16 @@ def would_change(session: Session, person: Person, read: Mapping[str, Any],
     return changed
 
 
+def would_add_by_name(person: Person, read: Mapping[str, Any], consents: Mapping[ConsentKind, bool]) -> list[str]:
+    """Return what a registration matched by name and nationality alone (not by the person's e-mail) would add where
+    nothing is recorded: an e-mail, a phone, consent given. Anyone who knows a person's name could otherwise put
+    their own e-mail on the record, or share the person's contact details with alumni in their name."""
+    added = [name for name in ("email", "phone") if read.get(name) and not getattr(person, name)]
+    if person.consent_source is None and any(bool(given) for given in consents.values()):
+        added.append("consent")
+    return added
+
+
 def _same_organisation(session: Session, person: Person, read: Mapping[str, Any]) -> bool:
     """Whether the answer names the person's recorded organisation (written otherwise: "MIGRANTE union") and adds
     nothing to it: then it is left as recorded, not renamed for everyone in it after one person's spelling."""
@@ -271,9 +282,14 @@ def submit_registration(
     read = read_values(link.language, values)
     found = match(session, read, link.module_id)
     if found is not None and found.certain:
-        changed = would_change(session, session.get(Person, found.person_id), read, consents)
+        person = session.get(Person, found.person_id)
+        changed = would_change(session, person, read, consents)
+        added = [] if found.reason == "same e-mail" else would_add_by_name(person, read, consents)
         if changed:
             reason = "would change the recorded " + _listed([CHANGE_WORDS[name] for name in changed])
+            found = Match(found.person_id, False, found.score, reason)
+        elif added:
+            reason = "matched by name only, would add " + _listed([CHANGE_WORDS[name] for name in added])
             found = Match(found.person_id, False, found.score, reason)
     if found is not None and not found.certain:
         submission = submissions.record(session, link, keys, outcome="queued")
