@@ -46,9 +46,17 @@ def current_user() -> SignedIn | None:
     return now
 
 
+# What a sign-out keeps of the session: the tests' marker only. The rest was the user's own: their searches, the
+# records they opened, files prepared for them, forms half filled.
+_KEPT_ON_SIGN_OUT = ("_apptest",)
+
+
 def sign_out(reason: str | None = None) -> None:
-    """Forget the signed-in user."""
-    st.session_state.pop(_USER_KEY, None)
+    """Forget the signed-in user and everything their pages kept in the session, so that whoever signs in next
+    at this browser (after a log-out or 30 minutes away) finds none of it."""
+    for key in list(st.session_state.keys()):
+        if key not in _KEPT_ON_SIGN_OUT:
+            del st.session_state[key]
     if reason:
         st.session_state["signed_out_reason"] = reason
 
