@@ -39,7 +39,9 @@ def current_user() -> SignedIn | None:
     with db() as session:
         now = accounts.still_signed_in(session, user)
     if now is None:
-        sign_out(reason="Your account was disabled; ask an administrator if you need it again.")
+        sign_out(
+            reason="Your account was disabled or is not in this database (a backup was restored); ask an administrator if you need it again."
+        )
         return None
     if now != user:
         st.session_state[_USER_KEY] = now  # an administrator changed the role: it applies from this page on
