@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from programme.access import audit
 from programme.access.accounts import add_user
 from programme.core.db import make_engine, session_scope
-from programme.models import Course, Module, UserRole
+from programme.models import AuditEntry, Course, Module, UserRole
 from programme.web.navigation import PAGES
 from tests.apptest_support import run_page
 
@@ -236,4 +236,20 @@ def test_a_disabled_or_demoted_account_is_held_to_it_at_its_next_click(demo_db: 
     app = app.run()
     assert "signed_in" not in app.session_state
     assert any("Your account was disabled" in info.value for info in app.info)
+    assert any(button.label == "Log in" for button in app.button)
+
+
+def test_a_session_whose_account_is_not_in_a_restored_database_is_signed_out(demo_db: str) -> None:
+    """A backup restored under an open session (another browser, a fresh installation) has other accounts: a
+    session whose account is not among them kept its role over the restored organisation's people."""
+    from programme.models import User as AppUser
+
+    app = run_page("pages/participants.py", UserRole.ADMIN, username="install_admin")
+    assert not app.exception and not app.error
+    with session_scope(make_engine(demo_db)) as session:  # what a restore of a backup without the account leaves
+        session.execute(sa.delete(AuditEntry).where(AuditEntry.username == "install_admin"))
+        session.execute(sa.delete(AppUser).where(AppUser.username == "install_admin"))
+    app = app.run()  # the next click, in the same browser session
+    assert "signed_in" not in app.session_state
+    assert any("not in this database" in info.value for info in app.info)
     assert any(button.label == "Log in" for button in app.button)

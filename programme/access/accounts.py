@@ -218,7 +218,9 @@ def still_signed_in(session: Session, user: SignedIn) -> SignedIn | None:
     takes effect at the person's next click, not at their next sign-in."""
     account = session.get(User, user.user_id)
     if account is None:
-        return user  # no account row to hold it to (a database put in place under the session signs out itself)
+        # The account is gone: a backup without it was restored under the open session, which must not keep its
+        # role over the restored organisation's data. user_id 0 is a stand-in with no account (command line, tests).
+        return None if user.user_id else user
     if account.username != user.username or not account.active:
         return None
     role = UserRole(account.role)

@@ -89,12 +89,15 @@ def make_engine(url: str | None = None) -> Engine:
     # in place wherever an engine is made, whichever area then writes).
     import programme.summaries  # noqa: F401
 
+    # hide_parameters: a failed statement's message (which Streamlit writes to the server's log) never carries the
+    # values it was given: names, e-mail addresses, phone numbers, comments.
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(
             url,
+            hide_parameters=True,
             connect_args={
                 "check_same_thread": False,
                 "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000,
@@ -116,7 +119,7 @@ def make_engine(url: str | None = None) -> Engine:
         )
         sa.event.listen(engine, "connect", _disable_pysqlite_transactions, insert=True)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _disable_pysqlite_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -48,7 +48,11 @@ def add_suggestion(
     same = _find(session, module.id, text)
     if same is None:
         same = TopicSuggestion(
-            module_id=module.id, text=text[:300], requested_by=who, times_asked=times_asked, source=source
+            module_id=module.id,
+            text=text[:300],
+            requested_by=who[:300] if who else None,
+            times_asked=times_asked,
+            source=source,
         )
         session.add(same)
     else:

@@ -27,6 +27,7 @@ FACET_LABELS = {
     "roles": "Role",
 }
 CARD_COLUMNS = 3
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The person whose profile is open in the Directory tab (in place of the results, which "Back" brings back).
 PROFILE_KEY = "alumni_profile"
 # Plain headers for the tables of a profile (programme.alumni.profile's columns).
@@ -284,17 +285,16 @@ def export_buttons(user: SignedIn, query: DirectoryQuery, how_many: str) -> None
     with st.expander(f"Export {how_many} results"):
         st.caption("Only consented fields are exported; the export is recorded in the audit trail.")
         file_format = st.radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
-        if st.button("Prepare the file"):
+
+        def made_on_click() -> bytes:
+            # Read on the click, never kept in the session: a consent withdrawn since the search was shown, or a
+            # search changed since, is what the file holds; each download is audited.
             with ui.db() as session:
-                st.session_state["directory_export"] = (
-                    file_format,
-                    export_directory(session, query, user=user, file_format=file_format),
-                )
-        prepared = st.session_state.get("directory_export")
-        if prepared:
-            st.download_button(
-                f"Download alumni.{prepared[0]}",
-                prepared[1],
-                file_name=f"alumni.{prepared[0]}",
-                mime="text/csv" if prepared[0] == "csv" else "application/vnd.ms-excel",
-            )
+                return export_directory(session, query, user=user, file_format=file_format)
+
+        st.download_button(
+            f"Download alumni.{file_format}",
+            made_on_click,
+            file_name=f"alumni.{file_format}",
+            mime="text/csv" if file_format == "csv" else XLSX,
+        )

@@ -39,16 +39,26 @@ def current_user() -> SignedIn | None:
     with db() as session:
         now = accounts.still_signed_in(session, user)
     if now is None:
-        sign_out(reason="Your account was disabled; ask an administrator if you need it again.")
+        sign_out(
+            reason="Your account was disabled or is not in this database (a backup was restored); ask an administrator if you need it again."
+        )
         return None
     if now != user:
         st.session_state[_USER_KEY] = now  # an administrator changed the role: it applies from this page on
     return now
 
 
+# What a sign-out keeps of the session: the tests' marker only. The rest was the user's own: their searches, the
+# records they opened, files prepared for them, forms half filled.
+_KEPT_ON_SIGN_OUT = ("_apptest",)
+
+
 def sign_out(reason: str | None = None) -> None:
-    """Forget the signed-in user."""
-    st.session_state.pop(_USER_KEY, None)
+    """Forget the signed-in user and everything their pages kept in the session, so that whoever signs in next
+    at this browser (after a log-out or 30 minutes away) finds none of it."""
+    for key in list(st.session_state.keys()):
+        if key not in _KEPT_ON_SIGN_OUT:
+            del st.session_state[key]
     if reason:
         st.session_state["signed_out_reason"] = reason
 
