@@ -197,3 +197,54 @@ def test_an_older_backup_is_restored_upgraded_and_leaves_no_temporary_files(
                 {"pattern": f"{engine.url.database}_restore_%"},
             ).all()
         assert scratch == []
+
+
+def _hostile(source: Engine) -> None:
+    """A backup of the app's schema into which someone put SQL of their own: a function that raises when it runs
+    (as a stand-in for one that runs a program or rewrites rows), an index and a trigger that call it."""
+    _with_people()(source)
+    with source.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE FUNCTION public.from_the_file(integer) RETURNS integer LANGUAGE plpgsql IMMUTABLE "
+                "AS $$ BEGIN RAISE EXCEPTION 'code from the backup ran'; END $$"
+            )
+        )
+        connection.execute(sa.text("CREATE INDEX from_the_file_index ON course (public.from_the_file(id))"))
+        connection.execute(
+            sa.text(
+                "CREATE FUNCTION public.from_the_file_trigger() RETURNS trigger LANGUAGE plpgsql "
+                "AS $$ BEGIN RAISE EXCEPTION 'code from the backup ran'; END $$"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "CREATE TRIGGER from_the_file BEFORE INSERT ON person "
+                "FOR EACH ROW EXECUTE FUNCTION public.from_the_file_trigger()"
+            )
+        )
+
+
+def test_a_backup_s_own_sql_is_never_run_only_its_rows_are_read(
+    engine: Engine, tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen by an attacker: a dump's functions, triggers and indexes were restored (run with the database account's
+    rights, and a superuser's COPY ... TO PROGRAM ran a command on the server), and stayed to run on every new row.
+    Now only the rows are read, into this version's own schema, and nothing of the file's SQL is in the database."""
+    if is_sqlite(engine):
+        pytest.skip("a PostgreSQL dump's SQL")
+    _target_with_an_account(engine)
+    path = _backup_of(engine, tmp_path, _hostile)
+    assert _restore_with_cli(engine, path, monkeypatch) == 0
+    engine.dispose()
+    with engine.connect() as connection:
+        functions = connection.execute(sa.text("SELECT proname FROM pg_proc WHERE proname LIKE 'from_the_file%'"))
+        indexes = connection.execute(sa.text("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'from_the%'"))
+        triggers = connection.execute(sa.text("SELECT tgname FROM pg_trigger WHERE tgname LIKE 'from_the%'"))
+        assert (functions.all(), indexes.all(), triggers.all()) == ([], [], [])
+    with session_scope(engine) as session:  # the rows are there, and a new one is written as any other
+        assert session.scalars(sa.select(Person.full_name)).all() == ["Ana Tan"]
+        session.add(Person(full_name="Ram Rai", name_key="rai ram"))
+        session.flush()
+        assert session.scalar(sa.text("SELECT count(*) FROM person_search")) == 2  # the index's own trigger
+    assert _leftovers(engine, private_temp) == []

@@ -2,9 +2,11 @@
 
 SQLite: the backup is copied into a new file next to the database (programme-restore-*.db), checked
 (integrity, Programme Manager's tables, a schema revision this version knows) and upgraded there; only then
-does it replace the database file in one atomic rename. PostgreSQL: the dump is restored into a scratch
-database, checked and upgraded there, dumped again, and loaded into the database in one transaction that
-also clears the old schema, so a failure rolls everything back. Until that last step the database is not
+does it replace the database file in one atomic rename. PostgreSQL: a scratch database is given this version's
+own schema at the backup's revision, and only the dump's rows are read into it (never the dump's SQL: a hostile
+file's functions, triggers or indexes would run with the database account's rights); it is checked and upgraded
+there, dumped again, and loaded into the database in one transaction that also clears the old schema, so a
+failure rolls everything back. Until that last step the database is not
 touched; on any failure it is exactly as it was. Temporary files and the scratch database are removed
 whatever happens.
 """
@@ -13,8 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import shutil
 import sqlite3
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -197,7 +202,14 @@ def _sqlite_switch(engine: Engine, copy: Path, target: Path) -> None:
 
 
 def _postgres_restore(engine: Engine, source: Path) -> None:
-    run_pg(["pg_restore", "--list", str(source)], None, failure=f"The backup is damaged or not a dump; {UNCHANGED}.")
+    listing = _pg_output(["pg_restore", "--list", str(source)], f"The backup is damaged or not a dump; {UNCHANGED}.")
+    in_dump = _dumped_tables(listing)
+    missing = sorted(CORE_TABLES - in_dump)
+    if missing:
+        raise ProgrammeError(
+            f"This file is not a backup of Programme Manager (it has no table {missing[0]}); {UNCHANGED}."
+        )
+    revision = _dumped_revision(source)
     url = make_url(engine.url)
     scratch_name = f"{url.database}_restore_{secrets.token_hex(4)}"[-63:]
     scratch_url = url.set(database=scratch_name).render_as_string(hide_password=False)
@@ -207,12 +219,14 @@ def _postgres_restore(engine: Engine, source: Path) -> None:
     dump = Path(dump_name)
     try:
         with _disposing(make_engine(scratch_url)) as scratch:
-            run_pg(
-                ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction", str(source)],
-                scratch,
-                database_flag=True,
-                failure=f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.",
-            )
+            # The schema is this version's own, at the backup's revision; only the backup's rows are read from the
+            # file, and written by COPY statements of ours: none of the file's SQL (functions, triggers, indexes a
+            # hostile dump could hold, which would run with this database account's rights) is ever run.
+            try:
+                schema.upgrade(scratch, revision)
+            except Exception:  # noqa: BLE001 - a migration failing on an empty database: not this backup's fault
+                raise ProgrammeError(f"The schema of the backup's version could not be made; {UNCHANGED}.") from None
+            _load_rows(scratch, source, in_dump)
             check_backup(scratch)
             _upgrade(scratch)
             dump.unlink()
@@ -230,6 +244,143 @@ def _postgres_restore(engine: Engine, source: Path) -> None:
         _remove(dump, Path(f"{dump}.sql"))
         _drop_database(engine, scratch_name)
     engine.dispose()
+
+
+# Tables the database's own triggers fill as the rows they are made from are written (migrations 0002, 0003).
+TRIGGER_FILLED = frozenset({schema.SEARCH_INDEX_TABLE, schema.DIRECTORY_TABLE})
+# A table's rows in pg_restore's output: the one statement of it that is read, and the line that ends them.
+_COPY_LINE = re.compile(r"COPY public\.([a-z_][a-z0-9_]*) \(([^()]*)\) FROM stdin;")
+_IDENTIFIER = re.compile(r'"?([a-z_][a-z0-9_]*)"?')
+_END_OF_ROWS = "\\.\n"
+# Lines of rows written to the database at once.
+_COPY_BATCH_LINES = 5_000
+
+
+def _pg_output(command: list[str], failure: str) -> str:
+    """Return what a PostgreSQL client tool reading only a file prints (pg_restore --list...)."""
+    if shutil.which(command[0]) is None:
+        raise ProgrammeError(f"{command[0]} is not installed; install the PostgreSQL client tools.")
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ProgrammeError(failure)
+    return done.stdout
+
+
+def _dumped_tables(listing: str) -> set[str]:
+    """Return the tables of schema public whose rows the dump holds (its table of contents' TABLE DATA entries)."""
+    found = set()
+    for line in listing.splitlines():
+        # "216; 0 16390 TABLE DATA public person programme"
+        parts = line.split()
+        if not line.startswith(";") and parts[3:6] == ["TABLE", "DATA", "public"] and len(parts) > 6:
+            found.add(parts[6])
+    return found
+
+
+def _dumped_revision(source: Path) -> str:
+    """Return the schema revision the backup says it has, one this version knows; else refuse it."""
+    revisions = [row[0] for row in _rows_of(source, "alembic_version", ["version_num"])]
+    if len(revisions) != 1:
+        raise ProgrammeError(f"The backup does not say which schema version it has; {UNCHANGED}.")
+    try:
+        known = ScriptDirectory.from_config(schema.alembic_config()).get_revision(revisions[0])
+    except CommandError:
+        known = None
+    if known is None:
+        raise ProgrammeError(
+            f"The backup comes from a newer version of Programme Manager (schema {revisions[0][:40]}); "
+            f"update the app before restoring it; {UNCHANGED}."
+        )
+    return revisions[0]
+
+
+def _rows_of(source: Path, table: str, columns: list[str]) -> list[list[str]]:
+    """Return the text of a small table's rows in the dump (each row's columns, as COPY's text format writes them)."""
+    lines: list[list[str]] = []
+    for _columns, batch in _row_lines(source, table, set(columns)):
+        lines += [line.rstrip("\n").split("\t") for line in batch]
+    return lines
+
+
+def _row_lines(source: Path, table: str, allowed: set[str]) -> Iterator[tuple[list[str], list[str]]]:
+    """Yield (the columns, a batch of row lines) of one table's rows in the dump, read from pg_restore's output.
+
+    Only the COPY line naming this table, with columns among allowed, and the rows after it are read: any other
+    statement in the output is ignored, never run. A COPY line of another shape refuses the backup.
+    """
+    if shutil.which("pg_restore") is None:
+        raise ProgrammeError("pg_restore is not installed; install the PostgreSQL client tools.")
+    command = ["pg_restore", "--data-only", "--schema=public", f"--table={table}", "--file=-", str(source)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None
+    damaged = ProgrammeError(f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.")
+    try:
+        columns: list[str] | None = None
+        batch: list[str] = []
+        for line in process.stdout:
+            if columns is None:
+                if not line.startswith("COPY "):
+                    continue  # comments and settings of pg_restore's own
+                found = _COPY_LINE.fullmatch(line.rstrip("\n"))
+                names = [_IDENTIFIER.fullmatch(name.strip()) for name in found.group(2).split(",")] if found else []
+                if found is None or found.group(1) != table or not all(names):
+                    raise damaged
+                columns = [name.group(1) for name in names if name]
+                unknown = sorted(set(columns) - allowed)
+                if unknown:
+                    raise ProgrammeError(
+                        f"The backup's table {table} has a column {unknown[0]} that its schema version does not "
+                        f"have; {UNCHANGED}."
+                    )
+            elif line == _END_OF_ROWS:
+                yield columns, batch
+                columns, batch = None, []
+            else:
+                batch.append(line)
+                if len(batch) >= _COPY_BATCH_LINES:
+                    yield columns, batch
+                    batch = []
+        if columns is not None:  # rows that never ended: a file cut off
+            raise damaged
+    finally:
+        process.stdout.close()
+        if process.wait() != 0:
+            raise damaged
+
+
+def _load_rows(scratch: Engine, source: Path, in_dump: set[str]) -> None:
+    """Write the dump's rows into the scratch database's own tables, parents before children, then set each table's
+    id sequence past its rows. Tables the triggers fill are filled by them; a table the dump has and this schema
+    version does not is not Programme Manager's, and is left out."""
+    metadata = sa.MetaData()
+    metadata.reflect(scratch)
+    raw = scratch.raw_connection()
+    try:
+        with raw.cursor() as cursor:  # type: ignore[attr-defined]
+            for table in metadata.sorted_tables:
+                if table.name in TRIGGER_FILLED or table.name == "alembic_version" or table.name not in in_dump:
+                    continue
+                allowed = {column.name for column in table.columns}
+                for columns, lines in _row_lines(source, table.name, allowed):
+                    quoted = ", ".join(f'"{name}"' for name in columns)
+                    with cursor.copy(f'COPY public."{table.name}" ({quoted}) FROM STDIN') as copy:
+                        copy.write("".join(lines))
+                if "id" in table.columns:  # the names are this schema's own, read from the scratch database
+                    named = f'public."{table.name}"'
+                    sequence = f"pg_get_serial_sequence('{named}', 'id')"
+                    cursor.execute(
+                        f"SELECT setval({sequence}, coalesce(max(id), 1), max(id) IS NOT NULL) "  # noqa: S608
+                        f"FROM {named} WHERE {sequence} IS NOT NULL"
+                    )
+        raw.commit()
+    except ProgrammeError:
+        raise
+    except Exception:  # noqa: BLE001 - rows the schema refuses (a key, a type): the file is not a sound backup
+        raise ProgrammeError(
+            f"The backup's rows do not fit its schema version: the file is damaged or was changed; {UNCHANGED}."
+        ) from None
+    finally:
+        raw.close()
 
 
 def _restore_script(dump: Path) -> Path:
