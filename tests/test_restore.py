@@ -232,7 +232,7 @@ def test_a_backup_s_own_sql_is_never_run_only_its_rows_are_read(
     rights, and a superuser's COPY ... TO PROGRAM ran a command on the server), and stayed to run on every new row.
     Now only the rows are read, into this version's own schema, and nothing of the file's SQL is in the database."""
     if is_sqlite(engine):
-        pytest.skip("a PostgreSQL dump's SQL")
+        pytest.skip("a PostgreSQL dump's SQL; SQLite's triggers: the next test")
     _target_with_an_account(engine)
     path = _backup_of(engine, tmp_path, _hostile)
     assert _restore_with_cli(engine, path, monkeypatch) == 0
@@ -247,4 +247,36 @@ def test_a_backup_s_own_sql_is_never_run_only_its_rows_are_read(
         session.add(Person(full_name="Ram Rai", name_key="rai ram"))
         session.flush()
         assert session.scalar(sa.text("SELECT count(*) FROM person_search")) == 2  # the index's own trigger
+    assert _leftovers(engine, private_temp) == []
+
+
+def _sqlite_with_a_trigger(source: Engine) -> None:
+    _with_people()(source)
+    with source.begin() as connection:
+        connection.execute(
+            sa.text(
+                "CREATE TRIGGER listed_anyway AFTER INSERT ON person BEGIN "
+                "UPDATE person SET consent_listed = 1, consent_email = 1 WHERE id = new.id; END"
+            )
+        )
+
+
+def test_a_sqlite_backup_with_a_trigger_the_app_does_not_make_is_refused(
+    engine: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """A SQLite file is used as it is: a trigger someone added (here, one listing everyone added in the directory
+    with their e-mail shared, whatever they consented to) would stay and run on every new person."""
+    if not is_sqlite(engine):
+        pytest.skip("SQLite's file; a PostgreSQL dump's SQL: the test above")
+    before = _target_with_an_account(engine)
+    path = _backup_of(engine, tmp_path, _sqlite_with_a_trigger)
+    assert _restore_with_cli(engine, path, monkeypatch) != 0
+    error = capsys.readouterr().err
+    assert "holds a trigger that Programme Manager does not make (listed_anyway)" in error and "left as it was" in error
+    engine.dispose()
+    assert _snapshot(engine) == before
     assert _leftovers(engine, private_temp) == []

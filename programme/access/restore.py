@@ -14,6 +14,7 @@ whatever happens.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import secrets
@@ -148,6 +149,7 @@ def _sqlite_restore(engine: Engine, source: Path) -> None:
         with _disposing(make_engine(f"sqlite:///{copy}")) as restored:
             check_backup(restored)
             _upgrade(restored)
+        _sqlite_check_objects(copy)
         _sqlite_check_integrity(copy)
         _sqlite_switch(engine, copy, target)
     finally:
@@ -169,6 +171,36 @@ def _sqlite_copy(source: Path, copy: Path) -> None:
     except sqlite3.Error:
         raise ProgrammeError(f"The backup is damaged: SQLite cannot read it; {UNCHANGED}.") from None
     _sqlite_check_integrity(copy)
+
+
+def _sqlite_objects(path: Path) -> dict[tuple[str, str], str]:
+    """Return {(type, name): SQL, whitespace aside} of the triggers and views in a SQLite file."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        rows = connection.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'view')")
+        return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in rows}
+
+
+@functools.lru_cache(maxsize=1)
+def _own_sqlite_objects() -> dict[tuple[str, str], str]:
+    """Return the triggers and views this version's migrations make in a new SQLite database (made once)."""
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as folder:
+        path = Path(folder) / "reference.db"
+        with _disposing(make_engine(f"sqlite:///{path}")) as reference:
+            schema.upgrade(reference)
+        return _sqlite_objects(path)
+
+
+def _sqlite_check_objects(copy: Path) -> None:
+    """Refuse a backup holding a trigger or a view the app does not make, or one of its own changed: it would run on
+    the restored rows (a trigger that lists everyone in the directory as they are added, say) and stay."""
+    own = _own_sqlite_objects()
+    foreign = sorted(key for key, sql in _sqlite_objects(copy).items() if own.get(key) != sql)
+    if foreign:
+        kind, name = foreign[0]
+        raise ProgrammeError(
+            f"The backup holds a {kind} that Programme Manager does not make ({name[:60]}); it may have been "
+            f"changed by someone; {UNCHANGED}."
+        )
 
 
 def _sqlite_check_integrity(path: Path) -> None:
