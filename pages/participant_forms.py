@@ -50,11 +50,14 @@ open_tab, sent_tab, review_tab = ui.tabs(
     ["Links and QR codes", "Submissions", "Registrations to review"], key="forms_tab"
 )
 
+with ui.db() as session:
+    module_today = links.module_today(session, module_id)  # where the module is held: the forms' dates are its own
+
 with open_tab:
     with st.form("open-form"):
         kind = st.radio("Form", list(KIND_LABELS), horizontal=True, format_func=KIND_LABELS.get)
         language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
-        closes = st.date_input("Closes after", value=links.today() + timedelta(days=7), min_value=links.today())
+        closes = st.date_input("Closes after", value=module_today + timedelta(days=7), min_value=module_today)
         base_url = st.text_input(
             "Address participants reach",
             value=links.suggested_base_url(

@@ -61,7 +61,7 @@ def submit_checkin(session: Session, token: object, code: object, *, browser: st
         raise FormUnavailable(UNAVAILABLE)
     keys = submissions.check_allowed(session, link, browser=browser, client=client)
     module = session.get(Module, link.module_id)
-    day = (today() - module.start_date).days + 1
+    day = (today(module) - module.start_date).days + 1
     if not 1 <= day <= module_days(module):
         raise submissions.SubmissionRefused(text(link.language, "checkin_not_today"))
     typed = normalise_code(code)

@@ -8,13 +8,14 @@ import json
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.local_time import local_today
 from programme.evaluations import forms as evaluation_forms
 from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module, QuestionKind
 from programme.models.base import utcnow
@@ -64,9 +65,15 @@ def form_url(link: FormLink, base_url: str | None = None) -> str:
     return f"{base}/?{QUERY_PARAMETER}={link.token}"
 
 
-def today() -> date:
-    """Return today's date in UTC (the dates a form opens and closes on)."""
-    return datetime.now(UTC).date()
+def today(module: Module | None = None) -> date:
+    """Return today's date where the module is held (programme.core.local_time; without a module, or a module whose
+    country's time zone is not one, the computer's own): the day a form opens and closes on, a check-in's day."""
+    return local_today(module.country if module is not None else None)
+
+
+def module_today(session: Session, module_id: int) -> date:
+    """Return today's date where a module is held (today)."""
+    return today(session.get(Module, module_id))
 
 
 def open_form(
@@ -90,7 +97,7 @@ def open_form(
         raise FormSettingRefused(
             f"'{language}' is not a language the forms ship; choose one of {', '.join(LANGUAGES)}."
         )
-    opens_on = today()
+    opens_on = today(module)
     if closes_on is not None and closes_on < opens_on:
         raise FormSettingRefused(f"The closing date {closes_on.isoformat()} is already past.")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
@@ -181,6 +188,7 @@ def list_forms(session: Session, module_id: int) -> list[dict]:
         .group_by(FormSubmission.link_id)
     )
     counts = {row.link_id: row.n for row in session.execute(query)}
+    day = module_today(session, module_id)
     return [
         {
             "id": link.id,
@@ -190,7 +198,7 @@ def list_forms(session: Session, module_id: int) -> list[dict]:
             "opens": link.opens_on.isoformat(),
             "closes": link.closes_on.isoformat() if link.closes_on else None,
             "closed": link.closed_at is not None,
-            "open": is_open(link),
+            "open": is_open(link, on=day),
             "language": link.language,
             "allow_multiple": link.allow_multiple,
             "submissions": int(counts.get(link.id, 0)),
@@ -207,7 +215,9 @@ def find_open_link(session: Session, token: object) -> FormLink:
     if not isinstance(token, str) or not 16 <= len(token) <= 64:
         raise FormUnavailable(UNAVAILABLE)
     link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(token)))
-    if link is None or not hmac.compare_digest(link.token.encode(), token.encode()) or not is_open(link):
+    if link is None or not hmac.compare_digest(link.token.encode(), token.encode()):
+        raise FormUnavailable(UNAVAILABLE)
+    if not is_open(link, on=module_today(session, link.module_id)):
         raise FormUnavailable(UNAVAILABLE)
     return link
 
