@@ -350,3 +350,27 @@ def test_an_upgrade_rebuilds_only_the_summaries_whose_format_changed(demo_engine
         assert summaries.check(session)["evaluations"] != []  # not rebuilt
         assert upkeep.stale(session) == []
     assert upkeep.ensure_current(demo_engine) is False
+
+
+def test_the_organisations_table_adds_up_to_the_count_after_an_erasure(demo_engine: Engine) -> None:
+    """Seen by the person responsible for data: after an erasure, Reach › Organisations counted the "(erased) NGO"
+    placeholder as an organisation reached (one more than the headline). The erased person still counts among the
+    individuals (their participation is kept, without the person)."""
+    with session_scope(demo_engine) as session:
+        # Someone who took part and works for an organisation of their own: erasing them takes it out of the count.
+        took_part = sa.select(Participation.person_id).where(Participation.attended.is_(True))
+        members = sa.func.count().over(partition_by=Person.organisation_id)
+        rows = session.execute(
+            sa.select(Person.id, members.label("members")).where(
+                Person.organisation_id.is_not(None), Person.id.in_(took_part)
+            )
+        ).all()
+        alone = next(row.id for row in rows if row.members == 1)
+        before = reach.organisation_count(session)
+        individuals = int(reach.organisations(session)["individuals"].sum())
+        forget_person(session, person_id=alone, by="tester")
+    with Session(demo_engine) as session:
+        for reach_filter in (None, EVERYTHING_RAW):  # from the summaries, and from the raw rows
+            table = reach.organisations(session, reach_filter)
+            assert int(table["organisations"].sum()) == reach.organisation_count(session, reach_filter) == before - 1
+            assert int(table["individuals"].sum()) == individuals

@@ -114,15 +114,17 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
     """Return org_type, code (the organisation's country, ISO alpha-3), country, organisations and individuals.
 
     Organisations are the distinct organisations of the people in the selection (each has one type and one
-    country, so the rows add up to organisation_count); people without an organisation are not counted.
+    country, so the rows add up to organisation_count: the placeholder an erased person is linked to is none,
+    though the person is among the individuals); people without an organisation are not counted.
     """
     if (where := kept.people_filter(session, reach_filter)) is not None:
-        rows = kept.organisation_rows(session, where)
+        rows = kept.organisation_rows(session, _ERASED, where)
     else:
         p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
+        real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
         rows = session.execute(
             sa.select(
-                p.c.org_type, p.c.org_country, sa.func.count(sa.distinct(p.c.organisation_id)),
+                p.c.org_type, p.c.org_country, sa.func.count(sa.distinct(real)),
                 sa.func.count(sa.distinct(p.c.person_id)),
             )
             .where(p.c.organisation_id.is_not(None))

@@ -289,12 +289,13 @@ def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | Non
     return rows[::-1], int(total or 0)
 
 
-def organisation_rows(session: Session, where: Sequence[Any] = ()) -> list[tuple]:
-    """(org type, organisation country, organisations, individuals) of the people who took part."""
+def organisation_rows(session: Session, erased: Any, where: Sequence[Any] = ()) -> list[tuple]:
+    """(org type, organisation country, organisations, individuals) of the people who took part; the erasure
+    placeholders (`erased`) are no organisation, though their people count among the individuals."""
+    real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
     statement = (
         sa.select(
-            PERSON.c.org_type, PERSON.c.org_country, sa.func.count(sa.distinct(PERSON.c.organisation_id)),
-            sa.func.count(),
+            PERSON.c.org_type, PERSON.c.org_country, sa.func.count(sa.distinct(real)), sa.func.count(),
         )
         .where(TOOK_PART, PERSON.c.organisation_id.is_not(None), *where)
         .group_by(PERSON.c.org_type, PERSON.c.org_country)
