@@ -27,6 +27,11 @@ st.write(
     "is checked and upgraded on its own first; if anything fails, the database stays exactly as it was. "
     "Backups over 50 MB: `python -m programme restore FILE`."
 )
+st.warning(
+    "A backup holds everyone it held on the day it was made: people whose data was erased since (Forget this "
+    "person) come back with it. Before restoring, note from the Audit trail the record numbers erased since the "
+    'backup was made (action "erase"); the restore replaces that trail too. Then forget those records again.'
+)
 upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
 if upload is not None and st.button("Restore"):
     with st.spinner("Restoring…"):

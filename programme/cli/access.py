@@ -18,7 +18,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     backup_parser.add_argument("out", type=Path, metavar="OUT")
     backup_parser.set_defaults(handler=run_backup)
 
-    restore_parser = subparsers.add_parser("restore", help="restore a backup into an empty database")
+    restore_parser = subparsers.add_parser(
+        "restore",
+        help="restore a backup into an empty database (people erased since the backup was made come back: forget them again)",
+    )
     restore_parser.add_argument("source", type=Path, metavar="IN")
     restore_parser.set_defaults(handler=run_restore)
 
