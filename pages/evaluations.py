@@ -54,8 +54,11 @@ with ui.db() as session:
     scale = form_labels(form.scale_labels if form else None)
 summary = ui.cached_query(module_summary, module_id)
 rates = ui.cached_query(q.response_rates, course_id=module.course_id)
-sessions = ui.cached_query(q.session_ratings, module_id, with_facilitators=user.can_see_names)
-counts = ui.cached_query(q.likert_counts, module_id)
+hidden = not user.can_see_names  # a viewer's and a funder's titles and questions name nobody
+sessions = ui.cached_query(
+    q.session_ratings, module_id, with_facilitators=user.can_see_names, without_personal_data=hidden
+)
+counts = ui.cached_query(q.likert_counts, module_id, without_personal_data=hidden)
 backlog = ui.cached_query(suggestions, module_id, without_personal_data=not user.can_see_names)
 
 average = ui.cached_query(module_mean, module_id)

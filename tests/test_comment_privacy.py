@@ -172,3 +172,41 @@ def test_the_comments_tab_hides_names_from_viewers_only(demo_app: dict, role: Us
         assert f"Hearing {NAME} ({EMAIL}, {PHONE})" in shown
     else:
         assert demo_app["comment"] in comments["comment"].tolist()
+
+
+def test_viewers_read_session_titles_and_questions_without_the_course_s_people(demo_engine: Engine) -> None:
+    """Seen by the person responsible for data: a session titled "Testimony by <name>" showed a viewer that person's
+    rating on the sessions chart, which the Facilitators tab hides by name; a question can name someone too."""
+    from programme.models import AgendaSession
+    from programme.summaries.evaluations import SESSIONS
+
+    with session_scope(demo_engine) as session:
+        module_id, session_id = session.execute(
+            sa.select(SESSIONS.c.module_id, SESSIONS.c.session_id).order_by(SESSIONS.c.session_id).limit(1)
+        ).one()
+        module = session.get(Module, module_id)
+        person = session.scalar(
+            sa.select(Person)
+            .join(Participation, Participation.person_id == Person.id)
+            .join(Module, Module.id == Participation.module_id)
+            .where(Module.course_id == module.course_id)
+            .order_by(Person.id)
+            .limit(1)
+        )
+        session.get(AgendaSession, session_id).title = f"Testimony by {person.full_name}"
+        rated = session.scalar(
+            sa.select(Question).join(EvaluationForm).where(EvaluationForm.module_id == module_id,
+                                                         Question.kind == QuestionKind.RATING).limit(1)
+        )  # fmt: skip
+        rated.text = f"How useful was {person.full_name}'s testimony?"
+        name = person.full_name
+    with session_scope(demo_engine) as session:
+        shown = q.session_ratings(session, module_id, with_facilitators=True)
+        hidden = q.session_ratings(session, module_id, without_personal_data=True)
+        questions = q.likert_counts(session, module_id)
+        hidden_questions = q.likert_counts(session, module_id, without_personal_data=True)
+    assert f"Testimony by {name}" in shown["session"].tolist()
+    assert f"Testimony by {NAME}" in hidden["session"].tolist() and name not in " ".join(hidden["session"])
+    assert hidden.drop(columns="session").equals(shown.drop(columns=["session", "facilitators"]))
+    assert f"How useful was {name}'s testimony?" in questions["question"].tolist()
+    assert name not in " ".join(hidden_questions["question"]) and len(hidden_questions) == len(questions)

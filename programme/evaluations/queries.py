@@ -98,10 +98,12 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
 
 
 @depends_on(module="module_id")
-def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
+def likert_counts(session: Session, module_id: int, *, without_personal_data: bool = False) -> pd.DataFrame:
     """Return how many gave each rating to each rating question of a module.
 
     Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10), rating, count.
+    without_personal_data: the questions' words without the names of the course's people (for viewers and funders:
+    "How useful was Maria Santos's testimony?" is a rating of her).
     """
     query = (
         sa.select(
@@ -118,7 +120,17 @@ def likert_counts(session: Session, module_id: int) -> pd.DataFrame:
         .where(RATINGS.c.module_id == module_id)
         .order_by(EvaluationForm.id, Question.position, RATINGS.c.rating)
     )
-    return _frame(session, query)
+    frame = _frame(session, query)
+    if without_personal_data and not frame.empty:
+        frame["question"] = _without_names(session, module_id, frame["question"])
+    return frame
+
+
+def _without_names(session: Session, module_id: int, texts: pd.Series) -> list[str | None]:
+    """Return texts of a module (session titles, questions) without the names of its course's people or contacts."""
+    course_id = session.scalar(sa.select(Module.course_id).where(Module.id == module_id))
+    redactor = CourseRedactor(session)
+    return redactor.column([course_id] * len(texts), texts.tolist())
 
 
 def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, str]:
@@ -135,12 +147,16 @@ def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, st
 
 
 @depends_on(module="module_id")
-def session_ratings(session: Session, module_id: int, *, with_facilitators: bool = False) -> pd.DataFrame:
+def session_ratings(
+    session: Session, module_id: int, *, with_facilitators: bool = False, without_personal_data: bool = False
+) -> pd.DataFrame:
     """Return the module's sessions ranked by mean rating: session, day, n, mean, module_mean, weak.
 
     module_mean: the module's average, means.module_mean (the header's figure and the chart's dotted line).
     weak: at least MIN_RATINGS_TO_FLAG ratings and a mean below WEAK_MEAN or WEAK_GAP below module_mean.
-    With with_facilitators, a facilitators column names who led each session.
+    With with_facilitators, a facilitators column names who led each session. without_personal_data: the titles
+    without the names of the course's people ("Testimony by Maria Santos" would show her rating to a viewer, whom
+    the Facilitators tab does not show ratings by name).
     """
     query = (
         sa.select(
@@ -166,6 +182,8 @@ def session_ratings(session: Session, module_id: int, *, with_facilitators: bool
     if with_facilitators:
         names = _facilitator_names(session, frame["session_id"].tolist())
         frame["facilitators"] = frame["session_id"].map(lambda sid: names.get(sid, ""))
+    if without_personal_data:
+        frame["session"] = _without_names(session, module_id, frame["session"])
     frame = frame.sort_values(["mean", "n"], ascending=[False, False])
     return frame.reset_index(drop=True)
 
