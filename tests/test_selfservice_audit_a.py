@@ -134,3 +134,19 @@ def test_a_match_by_name_alone_never_adds_contact_details_or_consent_unseen(sess
     session.commit()
     session.refresh(sunita)
     assert sunita.phone == "+97714000000"  # a blank filled (as the import writes phones): she gave her own e-mail
+
+
+def test_someone_else_with_an_e_mail_on_record_is_created_without_it(session: Session, module_id: int) -> None:
+    """A registration held as "same e-mail, another name" could only be merged or discarded: "Someone else: create
+    a person" said "merge it instead", the wrong advice for two colleagues sharing their organisation's address."""
+    token = links.open_form(session, module_id=module_id, kind="registration", allow_multiple=True).token
+    session.commit()
+    queued = _register(session, token, {"full_name": "Joseph Okafor", "email": "maria@example.org"})
+    assert queued.outcome == "queued"
+    review = submissions.pending_reviews(session, module_id)[0]
+    created = registration.decide_review(session, review.id, decision="create", by="facilitator")
+    session.commit()
+    joseph = session.get(Person, created)
+    maria = session.scalar(sa.select(Person).where(Person.email == "maria@example.org"))
+    assert (joseph.full_name, joseph.email) == ("Joseph Okafor", None) and maria.full_name == "Maria Santos"
+    assert session.scalar(sa.select(Participation.id).where(Participation.person_id == joseph.id)) is not None

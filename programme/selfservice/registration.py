@@ -385,7 +385,9 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
             ):
                 read = {**read, "email": None}  # the e-mail is another record's: kept off this one
         elif read.get("email") and session.scalar(sa.select(Person.id).where(Person.email == read["email"])):
-            raise ProgrammeError("Another record has this e-mail: merge the registration into it instead.")
+            # Someone else on record has it (an organisation's shared address, or someone's given by another): the
+            # new person is made without it, as a merge keeps it off; merging or discarding stay the other choices.
+            read = {**read, "email": None}
         person, created, changes = apply(session, person, read, consents, link)
         code = _give_code(session, submission, changes)
         target = person.id
