@@ -544,6 +544,25 @@ def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sql
     assert count(sqlite_engine, AttendanceDay) == 0 and count(sqlite_engine, ImportUpdate) == 1
 
 
+def test_undo_of_a_registration_list_is_refused_when_a_later_attendance_sheet_recorded_its_people(
+    sqlite_engine: Engine,
+) -> None:
+    """Undoing the registration list would delete the people a later attendance sheet matched, with the days it
+    recorded for them: the attendance sheet's import is still listed, yet its attendance would be gone."""
+    _, registration = run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
+    _, attendance = run_import(
+        sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,x,x\n"), "att.csv"
+    )
+    assert attendance.created == 0 and count(sqlite_engine, AttendanceDay) == 3
+    with session_scope(sqlite_engine) as session, pytest.raises(ProgrammeError, match=f"import {attendance.batch_id}"):
+        undo_batch(session, batch_id=registration.batch_id, username="tester")
+    assert (count(sqlite_engine, Person), count(sqlite_engine, AttendanceDay)) == (1, 3)
+    with session_scope(sqlite_engine) as session:  # undone in the other order, both go
+        undo_batch(session, batch_id=attendance.batch_id, username="tester")
+        undo_batch(session, batch_id=registration.batch_id, username="tester")
+    assert (count(sqlite_engine, Person), count(sqlite_engine, AttendanceDay)) == (0, 0)
+
+
 def test_errors_block_writing_unless_valid_rows_only_are_chosen(sqlite_engine: Engine) -> None:
     data = csv_bytes("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nRam Rai,Atlantis,\n")
     with session_scope(sqlite_engine) as session:
