@@ -316,6 +316,22 @@ def test_totals_and_blank_rows_are_not_people() -> None:
     assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Debra Rose"]
 
 
+@pytest.mark.parametrize(
+    "footer", ["Total: 3 participants", "TOTAL PARTICIPANTS", "Total number of participants", "Grand total (3)"]
+)
+def test_a_totals_line_with_words_or_a_number_is_not_a_person(footer: str) -> None:
+    """An attendance sheet's footer ("Total: 3 participants") was imported as a person of that name."""
+    data = xlsx([["Given name", "Family name", "Country"], ["Debra", "Rose", "TH"], [None, None, None], [footer]])
+    table = read_participant_sheet(data, "a.xlsx")
+    assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Debra Rose"]
+
+
+def test_a_name_that_merely_starts_like_a_total_is_a_person() -> None:
+    data = csv_bytes("Name,Country\nCount Basie,US\nSumaya Total,TH\n")
+    table = read_participant_sheet(data, "a.csv")
+    assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Count Basie", "Sumaya Total"]
+
+
 def test_formula_looking_text_is_kept_as_text() -> None:
     data = csv_bytes('Name,Organisation,Position\nAna Reyes,"=HYPERLINK(""http://x"")",+1 lead\n')
     table = read_participant_sheet(data, "a.csv")

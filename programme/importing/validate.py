@@ -29,6 +29,13 @@ MAX_LENGTH = {
 }
 # A row whose name is one of these, with no e-mail, is the sheet's totals line, not a person.
 SUMMARY_NAMES = frozenset({"total", "totals", "grand total", "sum", "subtotal", "count"})
+# A footer that begins with one of these words and says nothing else than a number or these words ("Total: 3
+# participants", "TOTAL PARTICIPANTS", "Grand total (3)") is a totals line too, not a person.
+SUMMARY_FIRST_WORDS = frozenset({"total", "totals", "grand", "subtotal", "sum", "count", "number"})
+SUMMARY_WORDS = SUMMARY_FIRST_WORDS | {
+    "of", "no", "participants", "participant", "people", "persons", "attendees", "attended", "present", "registered",
+    "registrants", "women", "men", "female", "male",
+}  # fmt: skip
 # Fields whose text is kept as written (after cleaning).
 TEXT_FIELDS = ("position", "languages", "expertise")
 
@@ -222,13 +229,21 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         full_name, given, family, name_key, error = _name(
             fulls[index], full_blank[index], givens[index], families[index], mapping
         )
-        if name_key in SUMMARY_NAMES and not emails[index]:
+        if not emails[index] and (name_key in SUMMARY_NAMES or _is_totals_line(full_name)):
             continue
         person = PersonRow(index, number, full_name, given, family, name_key)
         if error is not None:
             person.errors.append(RowError(number, *error))
         people.append(person)
     return people
+
+
+def _is_totals_line(name: str) -> bool:
+    """Return whether a name cell is a footer: "Total: 3 participants", "Number of participants", "Grand total (3)"."""
+    words = fold_words(name)
+    if len(words) < 2 or words[0] not in SUMMARY_FIRST_WORDS:
+        return False
+    return all(word.isdigit() or word in SUMMARY_WORDS for word in words[1:])
 
 
 def _name(
