@@ -249,6 +249,30 @@ def test_edge_cases_labels_blanks_extra_columns_duplicates_and_formula_text(sess
     assert summary["Venue"]["n"] == 0
 
 
+# A Google Forms download opened in Excel, an "Average" line added under the answers and saved again.
+WITH_AVERAGE_LINE = """
+Timestamp,How would you rate the module overall? (1-5),Treaty body reporting (1-5),Comments
+2019/04/12 3:10:05 PM GMT+7,5,4,Thanks a lot
+2019/04/12 3:12:41 PM GMT+7,4,3,
+2019/04/12 3:14:41 PM GMT+7,3,5,
+,,,
+Average,4,4,
+"""
+
+
+def test_an_average_line_under_the_answers_is_not_a_response(session: Session) -> None:
+    """The "Average" line was imported as a fourth response (n 4, its 4s counted in every mean)."""
+    module = make_module(session)
+    result = import_evaluations(session, data=csv_bytes(WITH_AVERAGE_LINE), filename="gf.csv", module_id=module.id)
+    assert result.errors == [] and result.created == 3
+    assert any("Row 6" in w and "Average" in w for w in result.warnings)
+    summary = {q["text"]: q for q in module_summary(session, module.id)["questions"]}
+    assert (
+        summary["How would you rate the module overall? (1-5)"]["n"],
+        summary["Treaty body reporting (1-5)"]["mean"],
+    ) == (3, 4.0)
+
+
 def test_unknown_answers_are_errors_with_spreadsheet_row_and_column_and_nothing_is_written(session: Session) -> None:
     module = make_module(session)
     text = EDGE.replace("Strongly agree", "Quite nice").replace("5,Agree", "=1+5,Agree", 1)

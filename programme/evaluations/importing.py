@@ -53,7 +53,7 @@ from programme.models import (
     RespondentAttributeKind,
     Response,
 )
-from programme.people.names import clean_text
+from programme.people.names import clean_text, fold
 from programme.sheets import header_key, map_columns, read_table
 
 EXTERNAL_ID_MAX = 100
@@ -309,6 +309,10 @@ def _parse_rows(
     occurrences: Counter[str] = Counter()
     parsed = []
     for (_, row), number, moment in zip(frame.iterrows(), numbers, times, strict=True):
+        summary = _summary_word(row, plans)
+        if summary is not None:
+            result.warn(f"Row {number} ('{summary}') is a summary line under the answers, not a response: left out.")
+            continue
         answers = []
         attributes: dict[RespondentAttributeKind, str] = {}
         about: list[tuple[int, None, str]] = []  # the facts as answers were fingerprinted before they had a role
@@ -346,6 +350,22 @@ def _parse_rows(
             )
         )
     return parsed
+
+
+# A line someone added under the answers ("Average", "Total"): its first cell, outside the rating columns.
+SUMMARY_WORDS = frozenset({"average", "averages", "mean", "means", "total", "totals", "sum", "count", "median", "avg"})
+
+
+def _summary_word(row: pd.Series, plans: Sequence[ColumnPlan]) -> str | None:
+    """Return the word of a summary line ("Average"): the row's first filled cell, when it is not in a rating
+    column ("Average" is a rating there) and is one of SUMMARY_WORDS; else None."""
+    for plan in plans:
+        text = clean_text(row[plan.column])
+        if is_blank(text):
+            continue
+        rating = plan.role == "question" and plan.kind == QuestionKind.RATING
+        return text if not rating and fold(text) in SUMMARY_WORDS else None
+    return None
 
 
 # Evaluation forms are filled from the module's first day to a few weeks after it (late online submissions).
