@@ -3,7 +3,7 @@ that says how to give the order; given the order, they are stored. Expected time
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -84,3 +84,15 @@ def test_the_command_line_takes_the_order(monkeypatch, sqlite_url: str, tmp_path
     with pytest.raises(SystemExit) as refused:  # argparse refuses another word, exit 2
         main([*command, "--date-order", "sideways"])
     assert refused.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12 Apr 2019 15:10:05 GMT+7", "Apr 12, 2019 3:10:05 PM GMT+7", "Friday, April 12, 2019 3:10:05 PM GMT+07:00"],
+)
+def test_a_zone_written_gmt_plus_is_ahead_of_utc_in_every_layout(text: str) -> None:
+    """Outside the numeric layouts, pandas read "GMT+7" the POSIX way (7 hours behind UTC): 14 hours off, and the
+    time was then counted as having no zone."""
+    times = read_times("Timestamp", [text])
+    assert times.moments == [datetime(2019, 4, 12, 8, 10, 5, tzinfo=UTC)]
+    assert times.without_zone == 0
