@@ -194,6 +194,20 @@ def test_unrecognised_country_is_an_error_with_a_suggestion_when_close() -> None
         normalise.country("Camboda Kingdm")
 
 
+def test_a_country_read_from_a_misspelling_is_warned_about(sqlite_engine: Engine) -> None:
+    """ "Austrlia" (Australia, a letter missing) was read as Austria without a word; every misspelling taken as the
+    closest country is now named in a warning, with the country it was read as."""
+    data = csv_bytes("Name,Nationality,Country of work\nAna Lim,Indonesa,Austrlia\nRam Rai,Phillipines,SriLanka\n")
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "a.csv")
+    assert plan.errors == []
+    warned = [note for note in plan.warning_details() if note["column"] in ("Nationality", "Country of work")]
+    assert [note["column"] for note in warned] == ["Nationality", "Country of work"]
+    assert "'Indonesa' as Indonesia (1 row)" in warned[0]["message"]
+    assert "'Austrlia' as Austria (1 row)" in warned[1]["message"]
+    assert "SriLanka" not in warned[1]["message"] and "Phillipines" not in warned[0]["message"]  # known variants
+
+
 def test_email_lower_cased_and_validated() -> None:
     assert normalise.email("P0.MAIL@EXAMPLE.ORG") == "p0.mail@example.org"
     assert normalise.email(" <Maria@Example.org> ") == "maria@example.org"

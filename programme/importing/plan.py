@@ -32,7 +32,7 @@ from programme.importing.validate import (
     validate_rows,
 )
 from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_mappings
-from programme.importing.vocabulary import UnknownValues
+from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
 from programme.sheets import SheetTable
@@ -309,7 +309,7 @@ def _plan_rows(
     chunk."""
     rows: list[PlannedRow] = []
     omitted: Counter[RowStatus] = Counter()
-    unknown: dict[str, UnknownValues] = {}
+    unknown: dict[tuple[str, type], UnknownValues] = {}
     consent = _ConsentNotes()
     emails = SharedEmails()
     by_email: dict[str, int] = {}
@@ -325,10 +325,12 @@ def _plan_rows(
             person.index += start
         for values in found:
             merged = unknown.setdefault(
-                values.column, UnknownValues(values.column, values.what, field_name=values.field_name)
+                (values.column, type(values)), type(values)(values.column, values.what, field_name=values.field_name)
             )
             for text, count in values.counts.items():
                 merged.counts[text] = merged.counts.get(text, 0) + count
+            if isinstance(values, GuessedValues) and isinstance(merged, GuessedValues):
+                merged.read_as.update(values.read_as)
         consent.add(people)
         if not isinstance(index, PeopleIndex):
             index = index(people)  # the list's only chunk: its rows are all read

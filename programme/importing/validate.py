@@ -10,9 +10,10 @@ from typing import Any
 from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, UnknownValue, blanks, clean
-from programme.importing.vocabulary import UnknownValues
+from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
+from programme.people.countries import country_name, country_named
 from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
 
@@ -119,6 +120,10 @@ def validate_rows(
             found = _read_column(people, mapping, name, kept(name), _own_first(reader, (own or {}).get(name)))
             if found is not None and found.counts and unknown is not None:
                 unknown.append(found)
+            if name in COUNTRY_FIELDS and unknown is not None:
+                guessed = _guessed_countries(people, mapping.fields[name], name, kept(name))
+                if guessed.counts:
+                    unknown.append(guessed)
     if "email" in cells:
         _read_emails(people, mapping, kept("email"))
     if "phone" in cells:
@@ -158,6 +163,26 @@ REPEATING_FIELDS: dict[str, Callable[[str], Any]] = {
 }
 # Optional descriptive fields: an unknown value is stored as not recorded, with a warning (never a refusal).
 OPTIONAL_CONTROLLED = {"gender": "gender", "org_type": "organisation type"}
+
+
+COUNTRY_FIELDS = ("nationality", "country_of_work")
+
+
+def _guessed_countries(people: list[PersonRow], column: str, name: str, texts: list[str]) -> GuessedValues:
+    """Return the column's texts that were read as a country by their closeness to its name ("Phillipines"), not
+    as a name, common variant or code of it: each is named in a warning with the country it was read as."""
+    guessed = GuessedValues(column, "country", field_name=name)
+    exact: dict[str, bool] = {}
+    for person, text in zip(people, texts, strict=True):
+        code = getattr(person, name)
+        if not text or code is None:
+            continue
+        if text not in exact:
+            bare = text.strip()
+            exact[text] = country_named(bare) is not None or (bare.isalpha() and len(bare) in (2, 3))
+        if not exact[text]:
+            guessed.guess(text, country_name(code))
+    return guessed
 
 
 def _each_distinct(values: list[Any], function: Callable[[Any], Any]) -> list[Any]:
