@@ -254,6 +254,23 @@ def test_organisation_types_to_the_controlled_list(text: str, expected: OrgType 
     assert normalise.org_type(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Non-government organization",
+        "Non government organisation",
+        "Non-governmental",
+        "Non-Governmental Organization (NGO)",
+        "non-governmental organisation",
+        "Nongovernment organisation",
+    ],
+)
+def test_a_non_governmental_organisation_is_never_read_as_government(text: str) -> None:
+    """ "Non-government organization" (a usual spelling of NGO) was read as government: the word "government" decided,
+    the "non" before it was not seen, and the civil-society share of the dashboards and reports went down."""
+    assert normalise.org_type(text) == OrgType.NGO
+
+
 def test_unknown_organisation_type_is_an_error() -> None:
     with pytest.raises(CellError, match="not an organisation type"):
         normalise.org_type("Spaceship")
