@@ -363,6 +363,25 @@ def test_a_name_that_merely_starts_like_a_total_is_a_person() -> None:
     assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Count Basie", "Sumaya Total"]
 
 
+def test_a_second_sheet_with_a_list_is_named_in_a_warning(sqlite_engine: Engine) -> None:
+    """A workbook of two lists ("Participants", "Late arrivals") had its second sheet left out without a word."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Participants"
+    for row in [["Given name", "Family name", "Nationality"], ["Ana", "Reyes", "PH"], ["Binod", "Thapa", "NP"]]:
+        workbook.active.append(row)
+    late = workbook.create_sheet("Late arrivals")
+    for row in [["Given name", "Family name", "Nationality"], ["Dewi", "Lestari", "ID"]]:
+        late.append(row)
+    workbook.create_sheet("Notes").append(["Dietary requirements collected separately"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, buffer.getvalue(), "list.xlsx")
+    assert plan.sheet == "Participants" and len(plan.rows) == 2
+    notes = [text for text in plan.warnings if "Late arrivals" in text]
+    assert len(notes) == 1 and "Only sheet 'Participants' is imported" in notes[0] and "Notes" not in notes[0]
+
+
 def test_formula_looking_text_is_kept_as_text() -> None:
     data = csv_bytes('Name,Organisation,Position\nAna Reyes,"=HYPERLINK(""http://x"")",+1 lead\n')
     table = read_participant_sheet(data, "a.csv")

@@ -54,7 +54,7 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text, fold
-from programme.sheets import header_key, map_columns, read_table
+from programme.sheets import header_key, map_columns, other_sheets_note, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -112,6 +112,8 @@ def plan_evaluations(
         plans, overrides, "response id", ((tool.response_id,) if tool and tool.response_id is not None else ("_uuid",))
     )
     result.columns = column_roles(plans, submitted, response_id)
+    if table.other_sheets:
+        result.warn(other_sheets_note(table))
     for plan in plans:
         if plan.untitled and plan.role == "question":
             names = ", ".join(f"'{column}'" for column, _ in plan.choices)

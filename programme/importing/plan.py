@@ -35,7 +35,7 @@ from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_ma
 from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
-from programme.sheets import SheetTable
+from programme.sheets import SheetTable, other_sheets_note
 
 
 class RowStatus(StrEnum):
@@ -230,6 +230,8 @@ def build_plan(
         omitted=omitted,
     )
     plan.unknown = unknown
+    if table.other_sheets:
+        plan.warn(other_sheets_note(table))
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)
