@@ -273,6 +273,29 @@ def test_an_average_line_under_the_answers_is_not_a_response(session: Session) -
     ) == (3, 4.0)
 
 
+# A Google Form in Spanish: each session rated on the form author's scale, in Spanish ("Muy útil"...).
+SPANISH_SCALE = """
+Marca temporal,¿Qué tan útil fue la sesión? [Marco internacional],¿Qué tan útil fue la sesión? [Informes],¿Qué fue lo más útil?
+12/04/2019 15:10:05,Muy útil,Extremadamente útil,Juego de roles
+12/04/2019 15:12:41,Útil,Poco útil,Juego de roles
+12/04/2019 15:14:41,Nada útil,Muy útil,Estudios de caso
+12/04/2019 15:16:41,Muy útil,Útil,Juego de roles
+"""
+
+
+def test_columns_sharing_a_few_labels_in_another_language_are_warned_about(session: Session) -> None:
+    """Ratings in another language were read as comments without a word: the sessions had no ratings at all."""
+    module = make_module(session)
+    result = import_evaluations(
+        session, data=csv_bytes(SPANISH_SCALE), filename="es.csv", module_id=module.id, dry_run=True
+    )
+    warned = [note.as_dict() for note in result.notes if "read as text" in note.text]
+    assert len(warned) == 1 and "'Muy útil'" in warned[0]["message"] and "Informes" in warned[0]["message"]
+    assert "lo más útil" not in warned[0]["message"]  # its answers are its own: a choice question, no scale
+    shared = import_evaluations(session, data=csv_bytes(EDGE), filename="typed.csv", module_id=module.id, dry_run=True)
+    assert not [note for note in shared.notes if "read as text" in note.text]
+
+
 def test_unknown_answers_are_errors_with_spreadsheet_row_and_column_and_nothing_is_written(session: Session) -> None:
     module = make_module(session)
     text = EDGE.replace("Strongly agree", "Quite nice").replace("5,Agree", "=1+5,Agree", 1)

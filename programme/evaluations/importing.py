@@ -17,6 +17,8 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.apply import apply_evaluations
 from programme.evaluations.columns import (
     META_SYNONYMS,
+    SCALE_LABEL_MAX,
+    SCALE_LABELS_MAX,
     ColumnPlan,
     column_roles,
     looks_like_header,
@@ -123,6 +125,8 @@ def plan_evaluations(
                 plan.column,
             )
     result.errors.extend(_duplicate_targets(plans, table.header_row))
+    for message, column in _unread_scales(plans, table.frame):
+        result.warn(message, column)
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
     times = _times(table.frame, submitted, result, tool, month_first)
     ends_choices = tool.ends_choices if tool else None
@@ -352,6 +356,38 @@ def _parse_rows(
             )
         )
     return parsed
+
+
+def _unread_scales(plans: Sequence[ColumnPlan], frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return a warning for new text questions that share a few short labels ("Muy útil", "Útil"...): a rating
+    scale none of the known ones holds (another language, the form's own words) is read as text until its labels
+    are given, so the user is told rather than finding the sessions without ratings."""
+    labels: dict[str, set[str]] = {}
+    shown: dict[str, list[str]] = {}
+    for plan in plans:
+        if not (plan.is_new and plan.kind == QuestionKind.TEXT and not plan.choices and not plan.feeds_backlog):
+            continue
+        answered = [clean_text(value) for value in frame[plan.column] if not is_blank(value)]
+        distinct = {fold(text): text for text in answered}
+        if 2 <= len(distinct) <= SCALE_LABELS_MAX and all(len(text) <= SCALE_LABEL_MAX for text in answered):
+            labels[plan.column], shown[plan.column] = set(distinct), list(distinct.values())
+    alike = [
+        column
+        for column, own in labels.items()
+        if any(len(own & other) >= 2 for name, other in labels.items() if name != column)
+    ]
+    if len(alike) < 2:
+        return []
+    names = ", ".join(f"'{column}'" for column in alike)
+    words = ", ".join(f"'{text}'" for text in dict.fromkeys(text for column in alike for text in shown[column]))
+    return [
+        (
+            f"The columns {names} share the same few answers ({words}), as a rating scale's labels would, but no "
+            "scale we know holds them: they were read as text (comments). If they are ratings, give the scale's five "
+            'labels, lowest first (--labels "Lowest, ..., Highest", or the scale labels on the page).',
+            alike[0],
+        )
+    ]
 
 
 # A line someone added under the answers ("Average", "Total"): its first cell, outside the rating columns.
