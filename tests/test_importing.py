@@ -382,6 +382,19 @@ def test_a_second_sheet_with_a_list_is_named_in_a_warning(sqlite_engine: Engine)
     assert len(notes) == 1 and "Only sheet 'Participants' is imported" in notes[0] and "Notes" not in notes[0]
 
 
+@pytest.mark.parametrize(
+    "days", [[date(2019, 3, 4), date(2019, 3, 5)], ["04/03/2019", "05/03/2019"], ["Mon 4 Mar", "Tue 5 Mar"]]
+)
+def test_day_columns_headed_by_dates_are_warned_about(sqlite_engine: Engine, days: list[object]) -> None:
+    """An attendance sheet whose day columns are headed by their dates was taken as a participant list: its marks
+    were dropped without a word (and everyone counted as having completed)."""
+    data = xlsx([["Name", "Country", *days], ["Ana Lim", "MY", "x", "x"], ["Ram Rai", "NP", "x", ""]])
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "attendance.xlsx")
+    notes = [text for text in plan.warnings if "headed by dates" in text]
+    assert len(notes) == 1 and "Day 1, Day 2" in notes[0]
+
+
 def test_formula_looking_text_is_kept_as_text() -> None:
     data = csv_bytes('Name,Organisation,Position\nAna Reyes,"=HYPERLINK(""http://x"")",+1 lead\n')
     table = read_participant_sheet(data, "a.csv")

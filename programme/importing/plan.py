@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -161,6 +162,15 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A column headed by a date ("2019-03-04", "04/03/2019", "Mon 4 Mar", "4 March"): a day of an attendance sheet.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_HEADER = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T]00:00(?::00)?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    rf"|(?:[a-z]{{3,9}}\.?,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?)\s*$",
+    re.IGNORECASE,
+)
+
+
 @collector_paused()
 def build_plan(
     session: Session,
@@ -230,6 +240,13 @@ def build_plan(
         omitted=omitted,
     )
     plan.unknown = unknown
+    dated = [column for column in table.columns if _DATE_HEADER.match(column) and column not in mapping.fields.values()]
+    if dated and not mapping.days:
+        plan.warn(
+            f"The columns {', '.join(repr(column) for column in dated)} are headed by dates: they are not read as "
+            "attendance days. To record who came on each day, rename them Day 1, Day 2... (or choose them as the "
+            "attendance day columns on the page) and import the list as an attendance sheet."
+        )
     if table.other_sheets:
         plan.warn(other_sheets_note(table))
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
