@@ -296,6 +296,18 @@ def test_columns_sharing_a_few_labels_in_another_language_are_warned_about(sessi
     assert not [note for note in shared.notes if "read as text" in note.text]
 
 
+def test_an_export_already_imported_into_another_module_is_warned_about(session: Session) -> None:
+    """The same export imported into a second module (the wrong one chosen) added every response again there,
+    and nothing said the file was already in; an export without dates had no warning at all."""
+    first, second = make_module(session, code="EV1"), make_module(session, code="EV2")
+    data = csv_bytes("Overall (1-5),Comments\n5,Thanks a lot\n4,\n3,More breaks\n")
+    import_evaluations(session, data=data, filename="gf.csv", module_id=first.id)
+    again = import_evaluations(session, data=data, filename="gf.csv", module_id=second.id, dry_run=True)
+    assert any("imported before into EV1 module 1" in note.text for note in again.notes)
+    same = import_evaluations(session, data=data, filename="gf.csv", module_id=first.id, dry_run=True)
+    assert not any("imported before into" in note.text for note in same.notes)
+
+
 def test_unknown_answers_are_errors_with_spreadsheet_row_and_column_and_nothing_is_written(session: Session) -> None:
     module = make_module(session)
     text = EDGE.replace("Strongly agree", "Quite nice").replace("5,Agree", "=1+5,Agree", 1)

@@ -609,6 +609,23 @@ def test_undo_is_refused_when_a_later_import_uses_its_people(sqlite_engine: Engi
     assert count(sqlite_engine, Person) == 1
 
 
+def test_a_list_already_imported_into_another_module_says_which(sqlite_engine: Engine) -> None:
+    """The note said "people already imported are matched, not added again" even when the list went into another
+    module, where every one of them is added (the wrong module chosen)."""
+    data = csv_bytes("Name,Country\nAna Lim,MY\n")
+    run_import(sqlite_engine, data, "a.csv")
+    with session_scope(sqlite_engine) as session:
+        add_module(
+            session, course_code="BKK", number=2, title="M2", start=date(2019, 6, 1), end=date(2019, 6, 2), country="TH"
+        )
+    with session_scope(sqlite_engine) as session:
+        table = read_participant_sheet(data, "a.csv")
+        plan = build_plan(session, table=table, mapping=detect_mapping(table.columns),
+                          module=get_module(session, "BKK", 2), file_name="a.csv", file_hash=file_hash(data))  # fmt: skip
+    notes = [text for text in plan.warnings if "imported before" in text]
+    assert len(notes) == 1 and "into BKK module 1" in notes[0] and "not added again" not in notes[0]
+
+
 def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sqlite_engine: Engine) -> None:
     run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
     _, attendance = run_import(sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,,x\n"), "att.csv")

@@ -35,6 +35,7 @@ from programme.evaluations.scales import (
     parse_labels,
     read_rating,
 )
+from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
@@ -50,6 +51,7 @@ from programme.intake.tools import (
     split_choices,
 )
 from programme.models import (
+    ImportKind,
     Module,
     QuestionKind,
     RespondentAttributeKind,
@@ -108,6 +110,12 @@ def plan_evaluations(
     result = EvaluationImport(rows=len(table.frame), form_id=form.id if form else None, plans=plans)
     result.module_id, result.file_name, result.file_hash = module_id, filename, hashlib.sha256(data).hexdigest()
     result.custom_labels = custom
+    elsewhere = imported_elsewhere(session, ImportKind.EVALUATIONS, result.file_hash, module_id)
+    if elsewhere is not None:
+        result.warn(
+            f"This export was imported before into {elsewhere}, not into this module: check that this is the module "
+            "it belongs to (its responses would count in both)."
+        )
     result.tool = tool.name if tool else None
     submitted = _chosen(plans, overrides, "submitted", (tool.submitted if tool else ()) + TIME_COLUMNS)
     response_id = _chosen(

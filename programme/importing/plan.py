@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
+from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import (
@@ -282,7 +283,13 @@ def build_plan(
             )
         )
     )
-    if plan.previous_batches:
+    elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module.id)
+    if elsewhere is not None:
+        plan.warn(
+            f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
+            "it belongs to. Its people are matched to the records made then, and added to this module."
+        )
+    elif plan.previous_batches:
         plan.warn(
             f"This file was imported before (import {plan.previous_batches[-1]} under Past imports); "
             "people already imported are matched, not added again."
