@@ -395,6 +395,26 @@ def test_day_columns_headed_by_dates_are_warned_about(sqlite_engine: Engine, day
     assert len(notes) == 1 and "Day 1, Day 2" in notes[0]
 
 
+def test_a_hidden_column_that_is_read_is_warned_about(sqlite_engine: Engine) -> None:
+    """A hidden "E-mail" column (stale addresses) was read as the e-mail while the visible one was left: nothing
+    said the addresses came from a column nobody sees in Excel."""
+    workbook = openpyxl.Workbook()
+    for row in [
+        ["Name", "Country", "E-mail", "Passport number"],
+        ["Ana Lim", "MY", "old.ana@x.org", "P1"],
+        ["Ram Rai", "NP", "old.ram@x.org", "P2"],
+    ]:
+        workbook.active.append(row)
+    workbook.active.column_dimensions["C"].hidden = True
+    workbook.active.column_dimensions["D"].hidden = True  # hidden, and not read: nothing to say
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, buffer.getvalue(), "list.xlsx")
+    notes = [text for text in plan.warnings if "hidden" in text]
+    assert len(notes) == 1 and "'E-mail'" in notes[0] and "Passport" not in notes[0]
+
+
 def test_formula_looking_text_is_kept_as_text() -> None:
     data = csv_bytes('Name,Organisation,Position\nAna Reyes,"=HYPERLINK(""http://x"")",+1 lead\n')
     table = read_participant_sheet(data, "a.csv")

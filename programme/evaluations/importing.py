@@ -58,7 +58,7 @@ from programme.models import (
     Response,
 )
 from programme.people.names import clean_text, fold
-from programme.sheets import header_key, map_columns, other_sheets_note, read_table
+from programme.sheets import header_key, hidden_note, map_columns, other_sheets_note, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -124,6 +124,9 @@ def plan_evaluations(
     result.columns = column_roles(plans, submitted, response_id)
     if table.other_sheets:
         result.warn(other_sheets_note(table))
+    hidden = [plan.column for plan in plans if plan.role == "question" and plan.column in table.hidden_columns]
+    if hidden:
+        result.warn(hidden_note(hidden))
     for plan in plans:
         if plan.untitled and plan.role == "question":
             names = ", ".join(f"'{column}'" for column, _ in plan.choices)

@@ -37,7 +37,7 @@ from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_ma
 from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
-from programme.sheets import SheetTable, other_sheets_note
+from programme.sheets import SheetTable, hidden_note, other_sheets_note
 
 
 class RowStatus(StrEnum):
@@ -250,6 +250,10 @@ def build_plan(
         )
     if table.other_sheets:
         plan.warn(other_sheets_note(table))
+    read = set(mapping.fields.values()) | set(mapping.days)
+    hidden = [column for column in table.hidden_columns if column in read]
+    if hidden:
+        plan.warn(hidden_note(hidden))
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)

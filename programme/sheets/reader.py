@@ -21,6 +21,7 @@ import python_calamine
 from programme.core.collector import collector_paused
 from programme.core.errors import UnreadableFile
 from programme.sheets import limits
+from programme.sheets.hidden import hidden_columns
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The header is looked for in this many rows from the top (title rows come first).
@@ -42,6 +43,8 @@ class SheetTable:
     row_numbers: list[int]  # the spreadsheet row of each frame row (1-based; for CSV the header is row 1)
     # The workbook's other sheets that have a header row too: they are not read (one list per file).
     other_sheets: list[str] = dataclass_field(default_factory=list)
+    # The columns hidden in the workbook (an .xlsx's own setting): read like the others, though nobody sees them.
+    hidden_columns: list[str] = dataclass_field(default_factory=list)
 
 
 def header_key(text: object) -> str:
@@ -215,6 +218,11 @@ def read_table(
         frame=frame,
         row_numbers=numbers,
         other_sheets=[other for other in with_header if other != name],
+        hidden_columns=(
+            [header[index] for index in sorted(hidden_columns(data).get(name, ())) if index < len(header)]
+            if suffix in (".xlsx", ".xlsm")
+            else []
+        ),
     )
 
 
@@ -226,6 +234,17 @@ def other_sheets_note(table: SheetTable) -> str:
         f"Only sheet '{table.sheet}' is imported; the workbook's other sheet{'s' if many else ''} {names} "
         f"{'have' if many else 'has'} a list too, not imported. To import {'them' if many else 'it'}, save "
         f"{'each' if many else 'it'} as a file of its own and import that."
+    )
+
+
+def hidden_note(columns: Sequence[str]) -> str:
+    """Return the warning that columns read by the import are hidden in the workbook."""
+    names = ", ".join(f"'{column}'" for column in columns)
+    many = len(columns) > 1
+    return (
+        f"The column{'s' if many else ''} {names} {'are' if many else 'is'} hidden in the workbook but read by the "
+        f"import; unhide {'them' if many else 'it'} in the spreadsheet to check that {'they hold' if many else 'it holds'}"
+        " what the list should give (or choose another column)."
     )
 
 
