@@ -249,6 +249,65 @@ def test_edge_cases_labels_blanks_extra_columns_duplicates_and_formula_text(sess
     assert summary["Venue"]["n"] == 0
 
 
+# A Google Forms download opened in Excel, an "Average" line added under the answers and saved again.
+WITH_AVERAGE_LINE = """
+Timestamp,How would you rate the module overall? (1-5),Treaty body reporting (1-5),Comments
+2019/04/12 3:10:05 PM GMT+7,5,4,Thanks a lot
+2019/04/12 3:12:41 PM GMT+7,4,3,
+2019/04/12 3:14:41 PM GMT+7,3,5,
+,,,
+Average,4,4,
+"""
+
+
+def test_an_average_line_under_the_answers_is_not_a_response(session: Session) -> None:
+    """The "Average" line was imported as a fourth response (n 4, its 4s counted in every mean)."""
+    module = make_module(session)
+    result = import_evaluations(session, data=csv_bytes(WITH_AVERAGE_LINE), filename="gf.csv", module_id=module.id)
+    assert result.errors == [] and result.created == 3
+    assert any("Row 6" in w and "Average" in w for w in result.warnings)
+    summary = {q["text"]: q for q in module_summary(session, module.id)["questions"]}
+    assert (
+        summary["How would you rate the module overall? (1-5)"]["n"],
+        summary["Treaty body reporting (1-5)"]["mean"],
+    ) == (3, 4.0)
+
+
+# A Google Form in Spanish: each session rated on the form author's scale, in Spanish ("Muy útil"...).
+SPANISH_SCALE = """
+Marca temporal,¿Qué tan útil fue la sesión? [Marco internacional],¿Qué tan útil fue la sesión? [Informes],¿Qué fue lo más útil?
+12/04/2019 15:10:05,Muy útil,Extremadamente útil,Juego de roles
+12/04/2019 15:12:41,Útil,Poco útil,Juego de roles
+12/04/2019 15:14:41,Nada útil,Muy útil,Estudios de caso
+12/04/2019 15:16:41,Muy útil,Útil,Juego de roles
+"""
+
+
+def test_columns_sharing_a_few_labels_in_another_language_are_warned_about(session: Session) -> None:
+    """Ratings in another language were read as comments without a word: the sessions had no ratings at all."""
+    module = make_module(session)
+    result = import_evaluations(
+        session, data=csv_bytes(SPANISH_SCALE), filename="es.csv", module_id=module.id, dry_run=True
+    )
+    warned = [note.as_dict() for note in result.notes if "read as text" in note.text]
+    assert len(warned) == 1 and "'Muy útil'" in warned[0]["message"] and "Informes" in warned[0]["message"]
+    assert "lo más útil" not in warned[0]["message"]  # its answers are its own: a choice question, no scale
+    shared = import_evaluations(session, data=csv_bytes(EDGE), filename="typed.csv", module_id=module.id, dry_run=True)
+    assert not [note for note in shared.notes if "read as text" in note.text]
+
+
+def test_an_export_already_imported_into_another_module_is_warned_about(session: Session) -> None:
+    """The same export imported into a second module (the wrong one chosen) added every response again there,
+    and nothing said the file was already in; an export without dates had no warning at all."""
+    first, second = make_module(session, code="EV1"), make_module(session, code="EV2")
+    data = csv_bytes("Overall (1-5),Comments\n5,Thanks a lot\n4,\n3,More breaks\n")
+    import_evaluations(session, data=data, filename="gf.csv", module_id=first.id)
+    again = import_evaluations(session, data=data, filename="gf.csv", module_id=second.id, dry_run=True)
+    assert any("imported before into EV1 module 1" in note.text for note in again.notes)
+    same = import_evaluations(session, data=data, filename="gf.csv", module_id=first.id, dry_run=True)
+    assert not any("imported before into" in note.text for note in same.notes)
+
+
 def test_unknown_answers_are_errors_with_spreadsheet_row_and_column_and_nothing_is_written(session: Session) -> None:
     module = make_module(session)
     text = EDGE.replace("Strongly agree", "Quite nice").replace("5,Agree", "=1+5,Agree", 1)

@@ -194,6 +194,20 @@ def test_unrecognised_country_is_an_error_with_a_suggestion_when_close() -> None
         normalise.country("Camboda Kingdm")
 
 
+def test_a_country_read_from_a_misspelling_is_warned_about(sqlite_engine: Engine) -> None:
+    """ "Austrlia" (Australia, a letter missing) was read as Austria without a word; every misspelling taken as the
+    closest country is now named in a warning, with the country it was read as."""
+    data = csv_bytes("Name,Nationality,Country of work\nAna Lim,Indonesa,Austrlia\nRam Rai,Phillipines,SriLanka\n")
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "a.csv")
+    assert plan.errors == []
+    warned = [note for note in plan.warning_details() if note["column"] in ("Nationality", "Country of work")]
+    assert [note["column"] for note in warned] == ["Nationality", "Country of work"]
+    assert "'Indonesa' as Indonesia (1 row)" in warned[0]["message"]
+    assert "'Austrlia' as Austria (1 row)" in warned[1]["message"]
+    assert "SriLanka" not in warned[1]["message"] and "Phillipines" not in warned[0]["message"]  # known variants
+
+
 def test_email_lower_cased_and_validated() -> None:
     assert normalise.email("P0.MAIL@EXAMPLE.ORG") == "p0.mail@example.org"
     assert normalise.email(" <Maria@Example.org> ") == "maria@example.org"
@@ -238,6 +252,23 @@ def test_phone_to_e164() -> None:
 )
 def test_organisation_types_to_the_controlled_list(text: str, expected: OrgType | None) -> None:
     assert normalise.org_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Non-government organization",
+        "Non government organisation",
+        "Non-governmental",
+        "Non-Governmental Organization (NGO)",
+        "non-governmental organisation",
+        "Nongovernment organisation",
+    ],
+)
+def test_a_non_governmental_organisation_is_never_read_as_government(text: str) -> None:
+    """ "Non-government organization" (a usual spelling of NGO) was read as government: the word "government" decided,
+    the "non" before it was not seen, and the civil-society share of the dashboards and reports went down."""
+    assert normalise.org_type(text) == OrgType.NGO
 
 
 def test_unknown_organisation_type_is_an_error() -> None:
@@ -314,6 +345,74 @@ def test_totals_and_blank_rows_are_not_people() -> None:
     data = xlsx([["Surname", "Given name", "Day 1"], ["Rose", "Debra", "x"], [None, None, "x"], ["Total", None, "1"]])
     table = read_participant_sheet(data, "a.xlsx")
     assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Debra Rose"]
+
+
+@pytest.mark.parametrize(
+    "footer", ["Total: 3 participants", "TOTAL PARTICIPANTS", "Total number of participants", "Grand total (3)"]
+)
+def test_a_totals_line_with_words_or_a_number_is_not_a_person(footer: str) -> None:
+    """An attendance sheet's footer ("Total: 3 participants") was imported as a person of that name."""
+    data = xlsx([["Given name", "Family name", "Country"], ["Debra", "Rose", "TH"], [None, None, None], [footer]])
+    table = read_participant_sheet(data, "a.xlsx")
+    assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Debra Rose"]
+
+
+def test_a_name_that_merely_starts_like_a_total_is_a_person() -> None:
+    data = csv_bytes("Name,Country\nCount Basie,US\nSumaya Total,TH\n")
+    table = read_participant_sheet(data, "a.csv")
+    assert [r.full_name for r in validate_rows(table, detect_mapping(table.columns))] == ["Count Basie", "Sumaya Total"]
+
+
+def test_a_second_sheet_with_a_list_is_named_in_a_warning(sqlite_engine: Engine) -> None:
+    """A workbook of two lists ("Participants", "Late arrivals") had its second sheet left out without a word."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Participants"
+    for row in [["Given name", "Family name", "Nationality"], ["Ana", "Reyes", "PH"], ["Binod", "Thapa", "NP"]]:
+        workbook.active.append(row)
+    late = workbook.create_sheet("Late arrivals")
+    for row in [["Given name", "Family name", "Nationality"], ["Dewi", "Lestari", "ID"]]:
+        late.append(row)
+    workbook.create_sheet("Notes").append(["Dietary requirements collected separately"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, buffer.getvalue(), "list.xlsx")
+    assert plan.sheet == "Participants" and len(plan.rows) == 2
+    notes = [text for text in plan.warnings if "Late arrivals" in text]
+    assert len(notes) == 1 and "Only sheet 'Participants' is imported" in notes[0] and "Notes" not in notes[0]
+
+
+@pytest.mark.parametrize(
+    "days", [[date(2019, 3, 4), date(2019, 3, 5)], ["04/03/2019", "05/03/2019"], ["Mon 4 Mar", "Tue 5 Mar"]]
+)
+def test_day_columns_headed_by_dates_are_warned_about(sqlite_engine: Engine, days: list[object]) -> None:
+    """An attendance sheet whose day columns are headed by their dates was taken as a participant list: its marks
+    were dropped without a word (and everyone counted as having completed)."""
+    data = xlsx([["Name", "Country", *days], ["Ana Lim", "MY", "x", "x"], ["Ram Rai", "NP", "x", ""]])
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "attendance.xlsx")
+    notes = [text for text in plan.warnings if "headed by dates" in text]
+    assert len(notes) == 1 and "Day 1, Day 2" in notes[0]
+
+
+def test_a_hidden_column_that_is_read_is_warned_about(sqlite_engine: Engine) -> None:
+    """A hidden "E-mail" column (stale addresses) was read as the e-mail while the visible one was left: nothing
+    said the addresses came from a column nobody sees in Excel."""
+    workbook = openpyxl.Workbook()
+    for row in [
+        ["Name", "Country", "E-mail", "Passport number"],
+        ["Ana Lim", "MY", "old.ana@x.org", "P1"],
+        ["Ram Rai", "NP", "old.ram@x.org", "P2"],
+    ]:
+        workbook.active.append(row)
+    workbook.active.column_dimensions["C"].hidden = True
+    workbook.active.column_dimensions["D"].hidden = True  # hidden, and not read: nothing to say
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, buffer.getvalue(), "list.xlsx")
+    notes = [text for text in plan.warnings if "hidden" in text]
+    assert len(notes) == 1 and "'E-mail'" in notes[0] and "Passport" not in notes[0]
 
 
 def test_formula_looking_text_is_kept_as_text() -> None:
@@ -530,6 +629,23 @@ def test_undo_is_refused_when_a_later_import_uses_its_people(sqlite_engine: Engi
     assert count(sqlite_engine, Person) == 1
 
 
+def test_a_list_already_imported_into_another_module_says_which(sqlite_engine: Engine) -> None:
+    """The note said "people already imported are matched, not added again" even when the list went into another
+    module, where every one of them is added (the wrong module chosen)."""
+    data = csv_bytes("Name,Country\nAna Lim,MY\n")
+    run_import(sqlite_engine, data, "a.csv")
+    with session_scope(sqlite_engine) as session:
+        add_module(
+            session, course_code="BKK", number=2, title="M2", start=date(2019, 6, 1), end=date(2019, 6, 2), country="TH"
+        )
+    with session_scope(sqlite_engine) as session:
+        table = read_participant_sheet(data, "a.csv")
+        plan = build_plan(session, table=table, mapping=detect_mapping(table.columns),
+                          module=get_module(session, "BKK", 2), file_name="a.csv", file_hash=file_hash(data))  # fmt: skip
+    notes = [text for text in plan.warnings if "imported before" in text]
+    assert len(notes) == 1 and "into BKK module 1" in notes[0] and "not added again" not in notes[0]
+
+
 def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sqlite_engine: Engine) -> None:
     run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
     _, attendance = run_import(sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,,x\n"), "att.csv")
@@ -542,6 +658,25 @@ def test_attendance_sheet_after_registration_fills_days_and_undo_clears_them(sql
         taking = session.scalar(sa.select(Participation))
         assert (taking.days_attended, taking.completed) == (None, True)
     assert count(sqlite_engine, AttendanceDay) == 0 and count(sqlite_engine, ImportUpdate) == 1
+
+
+def test_undo_of_a_registration_list_is_refused_when_a_later_attendance_sheet_recorded_its_people(
+    sqlite_engine: Engine,
+) -> None:
+    """Undoing the registration list would delete the people a later attendance sheet matched, with the days it
+    recorded for them: the attendance sheet's import is still listed, yet its attendance would be gone."""
+    _, registration = run_import(sqlite_engine, csv_bytes("Name,Country\nAna Lim,MY\n"), "registrations.csv")
+    _, attendance = run_import(
+        sqlite_engine, csv_bytes("Name,Country,Day 1,Day 2,Day 3\nAna Lim,MY,x,x,x\n"), "att.csv"
+    )
+    assert attendance.created == 0 and count(sqlite_engine, AttendanceDay) == 3
+    with session_scope(sqlite_engine) as session, pytest.raises(ProgrammeError, match=f"import {attendance.batch_id}"):
+        undo_batch(session, batch_id=registration.batch_id, username="tester")
+    assert (count(sqlite_engine, Person), count(sqlite_engine, AttendanceDay)) == (1, 3)
+    with session_scope(sqlite_engine) as session:  # undone in the other order, both go
+        undo_batch(session, batch_id=attendance.batch_id, username="tester")
+        undo_batch(session, batch_id=registration.batch_id, username="tester")
+    assert (count(sqlite_engine, Person), count(sqlite_engine, AttendanceDay)) == (0, 0)
 
 
 def test_errors_block_writing_unless_valid_rows_only_are_chosen(sqlite_engine: Engine) -> None:

@@ -3,7 +3,7 @@ that says how to give the order; given the order, they are stored. Expected time
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -84,3 +84,28 @@ def test_the_command_line_takes_the_order(monkeypatch, sqlite_url: str, tmp_path
     with pytest.raises(SystemExit) as refused:  # argparse refuses another word, exit 2
         main([*command, "--date-order", "sideways"])
     assert refused.value.code == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["12 Apr 2019 15:10:05 GMT+7", "Apr 12, 2019 3:10:05 PM GMT+7", "Friday, April 12, 2019 3:10:05 PM GMT+07:00"],
+)
+def test_a_zone_written_gmt_plus_is_ahead_of_utc_in_every_layout(text: str) -> None:
+    """Outside the numeric layouts, pandas read "GMT+7" the POSIX way (7 hours behind UTC): 14 hours off, and the
+    time was then counted as having no zone."""
+    times = read_times("Timestamp", [text])
+    assert times.moments == [datetime(2019, 4, 12, 8, 10, 5, tzinfo=UTC)]
+    assert times.without_zone == 0
+
+
+@pytest.mark.parametrize("header", ["Marca temporal", "Horodateur", "Carimbo de data/hora"])
+def test_google_forms_timestamp_in_the_forms_language_is_the_submission_time(session: Session, header: str) -> None:
+    """A Google Form in Spanish, French or Portuguese names its first column "Marca temporal", "Horodateur",
+    "Carimbo de data/hora" (public code reading such exports: find_string in the search index). It was imported as a
+    text question, each time stored as a comment, and the responses had no submission time."""
+    module = make_module(session)
+    data = csv_bytes(f"{header},Overall (1-5),Comentarios\n12/04/2019 15:10:05,4,Gracias\n13/04/2019 09:01:00,5,\n")
+    result = import_evaluations(session, data=data, filename="respuestas.csv", module_id=module.id)
+    assert result.errors == [] and result.created == 2
+    assert [plan.column for plan in result.plans if plan.role == "question"] == ["Overall (1-5)", "Comentarios"]
+    assert _stored(session) == [datetime(2019, 4, 12, 15, 10, 5), datetime(2019, 4, 13, 9, 1)]

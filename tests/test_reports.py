@@ -85,6 +85,25 @@ def test_module_report_follows_the_seed_report_and_respects_consent(session: Ses
     assert entry.username == "tester" and "B module 2" in entry.summary and "Cia" not in entry.summary
 
 
+def test_module_report_names_the_scale_the_evaluation_used(session: Session, small) -> None:
+    """The report said "a scale of 1 (poor) to 5 (excellent)" whatever the form's scale: an export rated on
+    "Not at all useful" .. "Extremely useful" was described to funders as rated from poor to excellent."""
+    import json
+
+    from programme.models import EvaluationForm
+
+    module_id = get_module(session, "b", 2).id
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any("on a scale of 1 (poor) to 5 (excellent)" in line for line in text)  # no labels of its own
+    form = session.scalar(sa.select(EvaluationForm).where(EvaluationForm.module_id == module_id))
+    form.scale_labels = json.dumps(
+        ["Not at all useful", "Slightly useful", "Useful", "Very useful", "Extremely useful"]
+    )
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any("on a scale of 1 (not at all useful) to 5 (extremely useful)" in line for line in text)
+
+
 def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, small) -> None:
     _, text, _ = _read_docx(module_report(session, module_id=get_module(session, "A", 1).id, by=None))
     body = "\n".join(text)

@@ -25,7 +25,17 @@ from programme.sheets import header_key
 # The first name of each entry is the role the importer gives the column.
 META_SYNONYMS: dict[str, tuple[str, ...]] = {
     "_uuid": ("uuid", "instanceID", "Submission ID", "Response ID", "Respondent ID"),
-    "_submission_time": ("submission time", "Timestamp", "Completion time", "Submitted at", "Date submitted"),
+    # Google Forms names its "Timestamp" in the form's language: Spanish, French, Portuguese.
+    "_submission_time": (
+        "submission time",
+        "Timestamp",
+        "Completion time",
+        "Submitted at",
+        "Date submitted",
+        "Marca temporal",
+        "Horodateur",
+        "Carimbo de data/hora",
+    ),  # fmt: skip
     "end": ("end time", "endtime"),
     "start": ("start time", "starttime"),
     "_id": ("id",),

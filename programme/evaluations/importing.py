@@ -17,6 +17,8 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.evaluations.apply import apply_evaluations
 from programme.evaluations.columns import (
     META_SYNONYMS,
+    SCALE_LABEL_MAX,
+    SCALE_LABELS_MAX,
     ColumnPlan,
     column_roles,
     looks_like_header,
@@ -33,6 +35,7 @@ from programme.evaluations.scales import (
     parse_labels,
     read_rating,
 )
+from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
@@ -48,13 +51,14 @@ from programme.intake.tools import (
     split_choices,
 )
 from programme.models import (
+    ImportKind,
     Module,
     QuestionKind,
     RespondentAttributeKind,
     Response,
 )
-from programme.people.names import clean_text
-from programme.sheets import header_key, map_columns, read_table
+from programme.people.names import clean_text, fold
+from programme.sheets import header_key, hidden_note, map_columns, other_sheets_note, read_table
 
 EXTERNAL_ID_MAX = 100
 ATTRIBUTE_VALUE_MAX = 200
@@ -106,12 +110,23 @@ def plan_evaluations(
     result = EvaluationImport(rows=len(table.frame), form_id=form.id if form else None, plans=plans)
     result.module_id, result.file_name, result.file_hash = module_id, filename, hashlib.sha256(data).hexdigest()
     result.custom_labels = custom
+    elsewhere = imported_elsewhere(session, ImportKind.EVALUATIONS, result.file_hash, module_id)
+    if elsewhere is not None:
+        result.warn(
+            f"This export was imported before into {elsewhere}, not into this module: check that this is the module "
+            "it belongs to (its responses would count in both)."
+        )
     result.tool = tool.name if tool else None
     submitted = _chosen(plans, overrides, "submitted", (tool.submitted if tool else ()) + TIME_COLUMNS)
     response_id = _chosen(
         plans, overrides, "response id", ((tool.response_id,) if tool and tool.response_id is not None else ("_uuid",))
     )
     result.columns = column_roles(plans, submitted, response_id)
+    if table.other_sheets:
+        result.warn(other_sheets_note(table))
+    hidden = [plan.column for plan in plans if plan.role == "question" and plan.column in table.hidden_columns]
+    if hidden:
+        result.warn(hidden_note(hidden))
     for plan in plans:
         if plan.untitled and plan.role == "question":
             names = ", ".join(f"'{column}'" for column, _ in plan.choices)
@@ -121,6 +136,8 @@ def plan_evaluations(
                 plan.column,
             )
     result.errors.extend(_duplicate_targets(plans, table.header_row))
+    for message, column in _unread_scales(plans, table.frame):
+        result.warn(message, column)
     unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
     times = _times(table.frame, submitted, result, tool, month_first)
     ends_choices = tool.ends_choices if tool else None
@@ -309,6 +326,10 @@ def _parse_rows(
     occurrences: Counter[str] = Counter()
     parsed = []
     for (_, row), number, moment in zip(frame.iterrows(), numbers, times, strict=True):
+        summary = _summary_word(row, plans)
+        if summary is not None:
+            result.warn(f"Row {number} ('{summary}') is a summary line under the answers, not a response: left out.")
+            continue
         answers = []
         attributes: dict[RespondentAttributeKind, str] = {}
         about: list[tuple[int, None, str]] = []  # the facts as answers were fingerprinted before they had a role
@@ -346,6 +367,54 @@ def _parse_rows(
             )
         )
     return parsed
+
+
+def _unread_scales(plans: Sequence[ColumnPlan], frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return a warning for new text questions that share a few short labels ("Muy útil", "Útil"...): a rating
+    scale none of the known ones holds (another language, the form's own words) is read as text until its labels
+    are given, so the user is told rather than finding the sessions without ratings."""
+    labels: dict[str, set[str]] = {}
+    shown: dict[str, list[str]] = {}
+    for plan in plans:
+        if not (plan.is_new and plan.kind == QuestionKind.TEXT and not plan.choices and not plan.feeds_backlog):
+            continue
+        answered = [clean_text(value) for value in frame[plan.column] if not is_blank(value)]
+        distinct = {fold(text): text for text in answered}
+        if 2 <= len(distinct) <= SCALE_LABELS_MAX and all(len(text) <= SCALE_LABEL_MAX for text in answered):
+            labels[plan.column], shown[plan.column] = set(distinct), list(distinct.values())
+    alike = [
+        column
+        for column, own in labels.items()
+        if any(len(own & other) >= 2 for name, other in labels.items() if name != column)
+    ]
+    if len(alike) < 2:
+        return []
+    names = ", ".join(f"'{column}'" for column in alike)
+    words = ", ".join(f"'{text}'" for text in dict.fromkeys(text for column in alike for text in shown[column]))
+    return [
+        (
+            f"The columns {names} share the same few answers ({words}), as a rating scale's labels would, but no "
+            "scale we know holds them: they were read as text (comments). If they are ratings, give the scale's five "
+            'labels, lowest first (--labels "Lowest, ..., Highest", or the scale labels on the page).',
+            alike[0],
+        )
+    ]
+
+
+# A line someone added under the answers ("Average", "Total"): its first cell, outside the rating columns.
+SUMMARY_WORDS = frozenset({"average", "averages", "mean", "means", "total", "totals", "sum", "count", "median", "avg"})
+
+
+def _summary_word(row: pd.Series, plans: Sequence[ColumnPlan]) -> str | None:
+    """Return the word of a summary line ("Average"): the row's first filled cell, when it is not in a rating
+    column ("Average" is a rating there) and is one of SUMMARY_WORDS; else None."""
+    for plan in plans:
+        text = clean_text(row[plan.column])
+        if is_blank(text):
+            continue
+        rating = plan.role == "question" and plan.kind == QuestionKind.RATING
+        return text if not rating and fold(text) in SUMMARY_WORDS else None
+    return None
 
 
 # Evaluation forms are filled from the module's first day to a few weeks after it (late online submissions).

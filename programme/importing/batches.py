@@ -54,3 +54,22 @@ def newest_batches(
         BatchRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]) if row[6] else {}, row[7])
         for row in session.execute(query)
     ]
+
+
+def imported_elsewhere(session: Session, kind: ImportKind, file_hash: str, module_id: int) -> str | None:
+    """Return "EV1 module 1 (import 4)" when the same file was imported (not undone) into another module, the
+    latest such import; else None: a file imported twice, into two modules, is most often the wrong module chosen."""
+    found = session.execute(
+        sa.select(ImportBatch.id, Course.code, Module.number)
+        .join(Module, Module.id == ImportBatch.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .where(
+            ImportBatch.file_hash == file_hash,
+            ImportBatch.kind == kind,
+            ImportBatch.undone_at.is_(None),
+            ImportBatch.module_id != module_id,
+        )
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else f"{found.code} module {found.number} (import {found.id})"

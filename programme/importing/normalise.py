@@ -327,7 +327,7 @@ ORG_TYPE_WORDS: dict[str, OrgType] = {
 # Words that, inside a longer text ("Lawyers network", "Faith-based group"), name one organisation type. A text
 # whose words point to two types ("migrant workers union") is unknown: nothing is guessed.
 ORG_TYPE_RULES: list[tuple[list[str], OrgType]] = [
-    (["ngo", "ngos", "ingo", "cso", "csos", "nongovernmental", "non-governmental"], OrgType.NGO),
+    (["ngo", "ngos", "ingo", "cso", "csos", "nongovernmental", "nongovernment"], OrgType.NGO),
     (["union", "unions", "unionist", "unionists"], OrgType.TRADE_UNION),
     (["faith", "church", "churches", "religious", "mosque", "parish", "diocese", "interfaith"], OrgType.FAITH_BASED),
     (["migrant", "migrants", "diaspora"], OrgType.MIGRANT_COMMUNITY),
@@ -344,6 +344,8 @@ ORG_TYPE_RULES: list[tuple[list[str], OrgType]] = [
     (["media", "journalist", "journalists", "newspaper", "radio", "television", "press"], OrgType.MEDIA),
 ]
 ORG_TYPES: Vocabulary[OrgType] = Vocabulary.of(ORG_TYPE_WORDS, ORG_TYPE_RULES)
+# "Non-government(al)", "non governmental": one word, so that the rule for "government" never reads an NGO as one.
+_NON_GOVERNMENT = re.compile(r"\bnon[\s_-]*(?=govern)", re.IGNORECASE)
 
 
 @lru_cache(maxsize=256)
@@ -354,7 +356,7 @@ def org_type(text: str) -> OrgType | None:
     """
     if is_blank(text):
         return None
-    found = ORG_TYPES.read(text).value
+    found = ORG_TYPES.read(_NON_GOVERNMENT.sub("non", text)).value
     if found is None:
         allowed = ", ".join(member.value for member in OrgType)
         raise UnknownValue(f"'{text}' is not an organisation type we recognise; use one of: {allowed}.")

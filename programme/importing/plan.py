@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,6 +15,7 @@ from sqlmodel import Session
 
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
+from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import (
@@ -32,10 +34,10 @@ from programme.importing.validate import (
     validate_rows,
 )
 from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_mappings
-from programme.importing.vocabulary import UnknownValues
+from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
-from programme.sheets import SheetTable
+from programme.sheets import SheetTable, hidden_note, other_sheets_note
 
 
 class RowStatus(StrEnum):
@@ -161,6 +163,15 @@ def file_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# A column headed by a date ("2019-03-04", "04/03/2019", "Mon 4 Mar", "4 March"): a day of an attendance sheet.
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_DATE_HEADER = re.compile(
+    r"^\s*(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T]00:00(?::00)?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}"
+    rf"|(?:[a-z]{{3,9}}\.?,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?)(?:,?\s+\d{{4}})?)\s*$",
+    re.IGNORECASE,
+)
+
+
 @collector_paused()
 def build_plan(
     session: Session,
@@ -230,6 +241,19 @@ def build_plan(
         omitted=omitted,
     )
     plan.unknown = unknown
+    dated = [column for column in table.columns if _DATE_HEADER.match(column) and column not in mapping.fields.values()]
+    if dated and not mapping.days:
+        plan.warn(
+            f"The columns {', '.join(repr(column) for column in dated)} are headed by dates: they are not read as "
+            "attendance days. To record who came on each day, rename them Day 1, Day 2... (or choose them as the "
+            "attendance day columns on the page) and import the list as an attendance sheet."
+        )
+    if table.other_sheets:
+        plan.warn(other_sheets_note(table))
+    read = set(mapping.fields.values()) | set(mapping.days)
+    hidden = [column for column in table.hidden_columns if column in read]
+    if hidden:
+        plan.warn(hidden_note(hidden))
     plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)
@@ -263,7 +287,13 @@ def build_plan(
             )
         )
     )
-    if plan.previous_batches:
+    elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module.id)
+    if elsewhere is not None:
+        plan.warn(
+            f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
+            "it belongs to. Its people are matched to the records made then, and added to this module."
+        )
+    elif plan.previous_batches:
         plan.warn(
             f"This file was imported before (import {plan.previous_batches[-1]} under Past imports); "
             "people already imported are matched, not added again."
@@ -309,7 +339,7 @@ def _plan_rows(
     chunk."""
     rows: list[PlannedRow] = []
     omitted: Counter[RowStatus] = Counter()
-    unknown: dict[str, UnknownValues] = {}
+    unknown: dict[tuple[str, type], UnknownValues] = {}
     consent = _ConsentNotes()
     emails = SharedEmails()
     by_email: dict[str, int] = {}
@@ -325,10 +355,12 @@ def _plan_rows(
             person.index += start
         for values in found:
             merged = unknown.setdefault(
-                values.column, UnknownValues(values.column, values.what, field_name=values.field_name)
+                (values.column, type(values)), type(values)(values.column, values.what, field_name=values.field_name)
             )
             for text, count in values.counts.items():
                 merged.counts[text] = merged.counts.get(text, 0) + count
+            if isinstance(values, GuessedValues) and isinstance(merged, GuessedValues):
+                merged.read_as.update(values.read_as)
         consent.add(people)
         if not isinstance(index, PeopleIndex):
             index = index(people)  # the list's only chunk: its rows are all read

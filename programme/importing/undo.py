@@ -51,6 +51,14 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
             f"{in_use} people added by import {batch_id} have since been added to other modules, groups, "
             "networks or forms; undo or remove those first."
         )
+    later = _later_batches_using(session, people, batch_id)
+    if later:
+        numbers = ", ".join(str(number) for number in sorted(later))
+        raise ProgrammeError(
+            f"{len(set().union(*later.values()))} people added by import {batch_id} were matched by a later "
+            f"import ({numbers}) that recorded their attendance or filled in their details; undoing this import "
+            f"would remove that too. Undo import {numbers} first."
+        )
     # The summaries (and cached figures): the module; people whose fields are reverted in every module they took part
     # in; those whose participation goes only here.
     filled = sa.select(ImportUpdate.person_id).where(
@@ -104,6 +112,24 @@ def _people_in_use(session: Session, people: sa.Select, batch_id: int) -> int:
             query = query.where(sa.or_(table.c.import_batch_id.is_(None), table.c.import_batch_id != batch_id))
         used.update(session.scalars(query))
     return len(used)
+
+
+def _later_batches_using(session: Session, people: sa.Select, batch_id: int) -> dict[int, set[int]]:
+    """Return {other batch: its people of this batch} for the batches, not undone, that changed this batch's people
+    (attendance recorded, registration noted, blanks filled): deleting the people would take their changes away."""
+    rows = session.execute(
+        sa.select(ImportUpdate.batch_id, ImportUpdate.person_id)
+        .join(ImportBatch, ImportBatch.id == ImportUpdate.batch_id)
+        .where(
+            ImportUpdate.batch_id != batch_id,
+            ImportBatch.undone_at.is_(None),
+            ImportUpdate.person_id.in_(people),
+        )
+    )
+    found: dict[int, set[int]] = {}
+    for other, person_id in rows:
+        found.setdefault(other, set()).add(person_id)
+    return found
 
 
 def _references_to(target: str) -> list[tuple[sa.Table, sa.Column]]:

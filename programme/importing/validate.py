@@ -10,9 +10,10 @@ from typing import Any
 from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, UnknownValue, blanks, clean
-from programme.importing.vocabulary import UnknownValues
+from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
+from programme.people.countries import country_name, country_named
 from programme.people.names import display_name, fold, fold_words, split_name
 from programme.sheets import SheetTable
 
@@ -29,6 +30,13 @@ MAX_LENGTH = {
 }
 # A row whose name is one of these, with no e-mail, is the sheet's totals line, not a person.
 SUMMARY_NAMES = frozenset({"total", "totals", "grand total", "sum", "subtotal", "count"})
+# A footer that begins with one of these words and says nothing else than a number or these words ("Total: 3
+# participants", "TOTAL PARTICIPANTS", "Grand total (3)") is a totals line too, not a person.
+SUMMARY_FIRST_WORDS = frozenset({"total", "totals", "grand", "subtotal", "sum", "count", "number"})
+SUMMARY_WORDS = SUMMARY_FIRST_WORDS | {
+    "of", "no", "participants", "participant", "people", "persons", "attendees", "attended", "present", "registered",
+    "registrants", "women", "men", "female", "male",
+}  # fmt: skip
 # Fields whose text is kept as written (after cleaning).
 TEXT_FIELDS = ("position", "languages", "expertise")
 
@@ -112,6 +120,10 @@ def validate_rows(
             found = _read_column(people, mapping, name, kept(name), _own_first(reader, (own or {}).get(name)))
             if found is not None and found.counts and unknown is not None:
                 unknown.append(found)
+            if name in COUNTRY_FIELDS and unknown is not None:
+                guessed = _guessed_countries(people, mapping.fields[name], name, kept(name))
+                if guessed.counts:
+                    unknown.append(guessed)
     if "email" in cells:
         _read_emails(people, mapping, kept("email"))
     if "phone" in cells:
@@ -151,6 +163,26 @@ REPEATING_FIELDS: dict[str, Callable[[str], Any]] = {
 }
 # Optional descriptive fields: an unknown value is stored as not recorded, with a warning (never a refusal).
 OPTIONAL_CONTROLLED = {"gender": "gender", "org_type": "organisation type"}
+
+
+COUNTRY_FIELDS = ("nationality", "country_of_work")
+
+
+def _guessed_countries(people: list[PersonRow], column: str, name: str, texts: list[str]) -> GuessedValues:
+    """Return the column's texts that were read as a country by their closeness to its name ("Phillipines"), not
+    as a name, common variant or code of it: each is named in a warning with the country it was read as."""
+    guessed = GuessedValues(column, "country", field_name=name)
+    exact: dict[str, bool] = {}
+    for person, text in zip(people, texts, strict=True):
+        code = getattr(person, name)
+        if not text or code is None:
+            continue
+        if text not in exact:
+            bare = text.strip()
+            exact[text] = country_named(bare) is not None or (bare.isalpha() and len(bare) in (2, 3))
+        if not exact[text]:
+            guessed.guess(text, country_name(code))
+    return guessed
 
 
 def _each_distinct(values: list[Any], function: Callable[[Any], Any]) -> list[Any]:
@@ -222,13 +254,21 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         full_name, given, family, name_key, error = _name(
             fulls[index], full_blank[index], givens[index], families[index], mapping
         )
-        if name_key in SUMMARY_NAMES and not emails[index]:
+        if not emails[index] and (name_key in SUMMARY_NAMES or _is_totals_line(full_name)):
             continue
         person = PersonRow(index, number, full_name, given, family, name_key)
         if error is not None:
             person.errors.append(RowError(number, *error))
         people.append(person)
     return people
+
+
+def _is_totals_line(name: str) -> bool:
+    """Return whether a name cell is a footer: "Total: 3 participants", "Number of participants", "Grand total (3)"."""
+    words = fold_words(name)
+    if len(words) < 2 or words[0] not in SUMMARY_FIRST_WORDS:
+        return False
+    return all(word.isdigit() or word in SUMMARY_WORDS for word in words[1:])
 
 
 def _name(

@@ -107,3 +107,25 @@ class UnknownValues:
             f"Not recognised as {a_or_an(self.what)}, so stored as not recorded (the people are imported): {listed}. "
             f"Correct the {self.what} in the sheet, or on the person's page after importing."
         )
+
+
+@dataclass
+class GuessedValues(UnknownValues):
+    """The distinct values of one column read as the closest known value (a misspelt country): imported, and named
+    in one warning per column so that a wrong reading ("Austrlia" as Austria) is seen and corrected."""
+
+    read_as: dict[str, str] = field(default_factory=dict)  # text → what it was read as
+
+    def guess(self, text: str, value: str) -> None:
+        self.add(text)
+        self.read_as[text] = value
+
+    def message(self) -> str:
+        listed = ", ".join(
+            f"'{text}' as {self.read_as[text]} ({count} {'row' if count == 1 else 'rows'})"
+            for text, count in self.counts.items()
+        )
+        return (
+            f"Not an exact {self.what} name, so read as the closest one: {listed}. If one is wrong, correct the "
+            f"{self.what} in the sheet, or on the person's page after importing."
+        )

@@ -20,6 +20,16 @@ _STAMP = re.compile(
 
 # A zone at the end of an ISO 8601 time: "Z", "+07:00", "-0400".
 _ISO_ZONE = re.compile(r"(?:Z|[+-]\d{2}:?\d{2})$", re.IGNORECASE)
+# "GMT+7", "UTC+05:30" in a layout _STAMP does not know: "GMT+7" is 7 hours ahead of UTC (as Google Forms means
+# it), while pandas (dateutil) reads it the POSIX way, 7 hours behind; it is rewritten as an offset, "+07:00".
+_NAMED_OFFSET = re.compile(
+    r"\(?\b(?:GMT|UTC)\s*(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?\)?$", re.IGNORECASE
+)
+
+
+def _as_offset(text: str) -> str:
+    """Return text with a trailing "GMT+7" written "+07:00" (pandas reads that the right way round)."""
+    return _NAMED_OFFSET.sub(lambda m: f"{m['sign']}{int(m['hours']):02d}:{m['minutes'] or '00'}", text.rstrip())
 
 
 @dataclass
@@ -72,6 +82,7 @@ def read_times(column: str, values: Sequence[object], *, month_first: bool | Non
             moments.append(None)
             continue
         if match is None:
+            text = _as_offset(text)
             moments.append(_other(text))
             without_zone += moments[-1] is not None and not _ISO_ZONE.search(text)
         elif undecided and len(match["a"]) <= 2 and int(match["a"]) != int(match["b"]):

@@ -11,6 +11,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import people_of_courses, redact
+from programme.evaluations.forms import module_form
+from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import module_summary, suggestions
 from programme.models import (
     ActionFocalPoint,
@@ -80,6 +82,8 @@ class ModuleReportContent:
     agenda: list[AgendaItem] = field(default_factory=list)
     evaluation: pd.DataFrame = field(default_factory=pd.DataFrame)
     evaluation_responses: int = 0
+    # The evaluation form's lowest and highest labels ("Poor", "Excellent" when it keeps none of its own).
+    scale_ends: tuple[str, str] = ("Poor", "Excellent")
     next_steps: list[NextStep] = field(default_factory=list)
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
     # The module's facilitators and resource persons by role, named: their role is public in the programme.
@@ -244,6 +248,13 @@ def evaluation_summary(session: Session, module_id: int) -> tuple[pd.DataFrame, 
     return frame, int(summary["responses"])
 
 
+def _scale_ends(session: Session, module_id: int) -> tuple[str, str]:
+    """Return the lowest and highest labels of the module's evaluation form (the default ones when it has none)."""
+    form = module_form(session, module_id)
+    labels = form_labels(form.scale_labels if form else None)
+    return labels[0], labels[-1]
+
+
 def _next_steps(session: Session, module_id: int) -> list[NextStep]:
     actions = session.scalars(
         sa.select(ActionItem).where(ActionItem.module_id == module_id).order_by(ActionItem.id)
@@ -318,6 +329,7 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         agenda=[replace(item, notes=redact(item.notes, people)) for item in _agenda(session, module_id)],
         evaluation=evaluation,
         evaluation_responses=responses,
+        scale_ends=_scale_ends(session, module_id),
         next_steps=[replace(step, text=redact(step.text, people)) for step in _next_steps(session, module_id)],
         topics=_topics(session, module_id).assign(topic=lambda frame: frame["topic"].map(lambda t: redact(t, people))),
         team=_team(session, module_id),

@@ -194,7 +194,7 @@ def _evaluation(document: Document, c: ModuleReportContent) -> None:
     out_of_ten = [scale == "0-10" for scale in c.evaluation["scale"]]
     document.add_paragraph(
         f"Module {c.module_number} concluded with the completion of evaluation forms ({c.evaluation_responses} "
-        "responses). Mean ratings on a scale of 1 (poor) to 5 (excellent)"
+        f"responses). Mean ratings on a scale of 1 ({c.scale_ends[0].lower()}) to 5 ({c.scale_ends[1].lower()})"
         + ("; a mean “out of 10” is on its question's own scale from 0 to 10:" if any(out_of_ten) else ":")
     )
     pairs = zip(c.evaluation["mean rating"], out_of_ten, strict=True)

@@ -10,6 +10,7 @@ import itertools
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime, time
 from pathlib import PurePath
 
@@ -20,6 +21,7 @@ import python_calamine
 from programme.core.collector import collector_paused
 from programme.core.errors import UnreadableFile
 from programme.sheets import limits
+from programme.sheets.hidden import hidden_columns
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
 # The header is looked for in this many rows from the top (title rows come first).
@@ -39,6 +41,10 @@ class SheetTable:
     columns: list[str]
     frame: pd.DataFrame  # one column per header cell, all values as stripped text ('' when blank)
     row_numbers: list[int]  # the spreadsheet row of each frame row (1-based; for CSV the header is row 1)
+    # The workbook's other sheets that have a header row too: they are not read (one list per file).
+    other_sheets: list[str] = dataclass_field(default_factory=list)
+    # The columns hidden in the workbook (an .xlsx's own setting): read like the others, though nobody sees them.
+    hidden_columns: list[str] = dataclass_field(default_factory=list)
 
 
 def header_key(text: object) -> str:
@@ -184,9 +190,12 @@ def read_table(
     known = {header_key(name) for field, names in synonyms.items() for name in [field, *names]}
     chosen: tuple[str, list[list[str]], Iterator[list[str]]] | None = None
     best_score = -1
+    with_header: list[str] = []
     for name, rows in sources:
         top = list(itertools.islice(rows, HEADER_SEARCH_ROWS))
         score = _find_header(top, known, header_cell)[1]
+        if score >= MIN_HEADER_MATCHES and any(any(row) for row in top[_find_header(top, known, header_cell)[0] + 1 :]):
+            with_header.append(name)
         if score > best_score:  # the first sheet wins a tie, as max() did
             chosen, best_score = (name, top, rows), score
     if chosen is None:
@@ -203,7 +212,39 @@ def read_table(
     header = _unique([cell or f"Column {i + 1}" for i, cell in enumerate(merged or cells)])
     frame, numbers = _body(itertools.chain(top[body_start:], rows), header, first=body_start + 1)
     return SheetTable(
-        sheet=name, header_row=header_index + 1, columns=list(frame.columns), frame=frame, row_numbers=numbers
+        sheet=name,
+        header_row=header_index + 1,
+        columns=list(frame.columns),
+        frame=frame,
+        row_numbers=numbers,
+        other_sheets=[other for other in with_header if other != name],
+        hidden_columns=(
+            [header[index] for index in sorted(hidden_columns(data).get(name, ())) if index < len(header)]
+            if suffix in (".xlsx", ".xlsm")
+            else []
+        ),
+    )
+
+
+def other_sheets_note(table: SheetTable) -> str:
+    """Return the warning that a workbook's other sheets, which look like lists too, are not imported."""
+    names = ", ".join(f"'{name}'" for name in table.other_sheets)
+    many = len(table.other_sheets) > 1
+    return (
+        f"Only sheet '{table.sheet}' is imported; the workbook's other sheet{'s' if many else ''} {names} "
+        f"{'have' if many else 'has'} a list too, not imported. To import {'them' if many else 'it'}, save "
+        f"{'each' if many else 'it'} as a file of its own and import that."
+    )
+
+
+def hidden_note(columns: Sequence[str]) -> str:
+    """Return the warning that columns read by the import are hidden in the workbook."""
+    names = ", ".join(f"'{column}'" for column in columns)
+    many = len(columns) > 1
+    return (
+        f"The column{'s' if many else ''} {names} {'are' if many else 'is'} hidden in the workbook but read by the "
+        f"import; unhide {'them' if many else 'it'} in the spreadsheet to check that {'they hold' if many else 'it holds'}"
+        " what the list should give (or choose another column)."
     )
 
 
