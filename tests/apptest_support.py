@@ -29,13 +29,13 @@ def run_page(
     app = AppTest.from_file(str(REPO_ROOT / path), default_timeout=PAGE_TIMEOUT_SECONDS)
     app.session_state["_apptest"] = True  # run the page file itself, as the tests intend
     if role is not None:
-        user_id = _account(username, role) if account else None
+        user_id = real_account(username, role) if account else None
         app.session_state["signed_in"] = SignedIn(user_id=user_id or 0, username=username, role=role)
         app.session_state["last_seen"] = time.monotonic()
     return app.run()
 
 
-def _account(username: str, role: UserRole) -> int | None:
+def real_account(username: str, role: UserRole) -> int | None:
     """Return the id of an active account with this name and role in the DATABASE_URL database (made if missing;
     no password can sign in to it); None when there is no database to hold one yet."""
     url = os.environ.get("DATABASE_URL")

@@ -952,11 +952,13 @@ def page_with_upload(name: str, data: bytes):
 
     from programme.access.accounts import SignedIn
     from programme.models import UserRole
-    from tests.apptest_support import PAGE_TIMEOUT_SECONDS
+    from tests.apptest_support import PAGE_TIMEOUT_SECONDS, real_account
 
     app = AppTest.from_file(str(REPO_ROOT / "pages/import_participants.py"), default_timeout=PAGE_TIMEOUT_SECONDS)
     app.session_state["_apptest"] = True
-    app.session_state["signed_in"] = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
+    # A real account: every page checks it at each run (one missing from the database is signed out).
+    user_id = real_account("tester", UserRole.FACILITATOR)
+    app.session_state["signed_in"] = SignedIn(user_id=user_id or 0, username="tester", role=UserRole.FACILITATOR)
     import time
 
     app.session_state["last_seen"] = time.monotonic()
@@ -1294,3 +1296,49 @@ def test_reserved_ids_follow_the_tables_own_ids_and_are_never_handed_out_again(e
             session.add(later)
             session.flush()
             assert later.id not in reserved and later.id > max(reserved)
+
+
+def test_a_partners_list_with_french_or_spanish_headers_is_read() -> None:
+    """Seen as a new organisation: a francophone partner's list ("Nom; Prénom; Sexe; Nationalité; Courriel") was
+    refused with "No header row with recognisable column names", with no hint. The values are read as any list's
+    (Femme/Homme, country names in English or as the reader knows them); expected fields by hand."""
+    french = xlsx(
+        [
+            ["N°", "Nom", "Prénom", "Sexe", "Nationalité", "Pays de résidence", "Structure", "Fonction", "Courriel",
+             "Téléphone"],
+            [1, "Diallo", "Aminata", "Femme", "Senegal", "Lebanon", "Caritas Liban", "Juriste", "a.diallo@example.org",
+             "+961 3 123 456"],
+        ]
+    )  # fmt: skip
+    table = read_participant_sheet(french, "liste.xlsx")
+    mapping = detect_mapping(table.columns)
+    assert {field: mapping.fields.get(field) for field in ("given_name", "family_name", "gender", "nationality")} == {
+        "given_name": "Prénom",
+        "family_name": "Nom",
+        "gender": "Sexe",
+        "nationality": "Nationalité",
+    }
+    assert (mapping.fields["country_of_work"], mapping.fields["organisation"], mapping.fields["email"]) == (
+        "Pays de résidence",
+        "Structure",
+        "Courriel",
+    )
+    (row,) = validate_rows(table, mapping)
+    assert row.valid and (row.full_name, row.gender, row.nationality, row.country_of_work) == (
+        "Aminata Diallo",
+        Gender.FEMALE,
+        "SEN",
+        "LBN",
+    )
+    spanish = csv_bytes(
+        "Nombre,Apellidos,Sexo,Nacionalidad,Correo electrónico\nRosa,Quispe Mamani,Mujer,Peru,rq@example.org\n"
+    )
+    table = read_participant_sheet(spanish, "lista.csv")
+    (row,) = validate_rows(table, detect_mapping(table.columns))
+    assert (row.full_name, row.family_name, row.gender, row.nationality, row.email) == (
+        "Rosa Quispe Mamani",
+        "Quispe Mamani",
+        Gender.FEMALE,
+        "PER",
+        "rq@example.org",
+    )
