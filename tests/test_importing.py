@@ -898,6 +898,24 @@ def cli_db(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
     return sqlite_url
 
 
+def test_cli_text_says_how_each_column_is_read_and_which_are_not(
+    cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Seen as a new organisation on the command line: "Country" was taken as the nationality and "Working in" left
+    out, and the text output said neither (only --json listed the roles)."""
+    listed = tmp_path / "list.csv"
+    listed.write_text("Name,Country,Working in,E-mail\nAna Lim,Malaysia,Singapore,ana@example.org\n")
+    assert cli(str(listed), "--course", "BKK", "--module", "1", "--dry-run") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "Columns read: 'Name' as full name; 'Country' as nationality; 'E-mail' as e-mail." in out
+    assert "Not read: 'Working in' (read one with --column FIELD=HEADER)." in out
+    assert (
+        cli(str(listed), "--course", "BKK", "--module", "1", "--dry-run", "--column", "country_of_work=Working in") == 0
+    )
+    out = capsys.readouterr().out
+    assert "'Working in' as country where they work" in out and "Not read" not in out
+
+
 def test_cli_json_contract_and_exit_codes(cli_db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     good = tmp_path / "good.csv"
     good.write_text("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nJohn Smith,NP,\n")

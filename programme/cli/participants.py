@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from programme.access.accounts import SignedIn
@@ -12,7 +13,7 @@ from programme.core.errors import UnreadableFile
 from programme.core.words import a_or_an
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
-from programme.importing.columns import FIELD_LABELS
+from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.importing.profiles import PROFILES
 from programme.intake.columns import parse_column_options
@@ -125,14 +126,15 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(report)
     else:
-        _print_summary(plan, report, dry_run=args.dry_run)
+        _print_summary(plan, report, dry_run=args.dry_run, columns=table.columns)
     return 1 if blocked or nothing_valid else 0
 
 
-def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
+def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool, columns: Sequence[str] = ()) -> None:
     print(f"{report['file']}: sheet '{report['sheet']}', header on row {report['header_row']}, {report['rows']} rows.")
     if plan.mapping.tool:
         print(f"This looks like {a_or_an(plan.mapping.tool)} export (choose another with --tool).")
+    _print_columns(plan.mapping, columns)
     kind = plan.list_kind
     detected = "" if kind != plan.detected_kind else " (detected; choose another with --list)"
     print(f"{LIST_KIND_LABELS[kind]}{detected}: {LIST_KIND_EFFECTS[kind]}.")
@@ -153,6 +155,20 @@ def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool) -> None:
         print("Dry run: nothing was written.")
     else:
         print("Nothing was written: correct the rows with errors, or use --skip-invalid to import the valid rows.")
+
+
+def _print_columns(mapping: ColumnMapping, columns: Sequence[str]) -> None:
+    """Say how each column is read, and which are not read: a "Country" taken as the nationality, or a "Working in"
+    left out, is seen before anything is written (--column changes either)."""
+    read = [f"'{header}' as {FIELD_LABELS.get(name, name).lower()}" for name, header in mapping.fields.items()] + [
+        f"'{header}' as day {day}" for header, day in mapping.days.items()
+    ]
+    if read:
+        print("Columns read: " + "; ".join(read) + ".")
+    unread = [column for column in columns if mapping.role(column) == "not used" and not column.startswith("Column ")]
+    if unread:
+        names = ", ".join(f"'{column}'" for column in unread)
+        print(f"Not read: {names} (read one with --column FIELD=HEADER).")
 
 
 def run_export(args: argparse.Namespace) -> int:
