@@ -1360,3 +1360,21 @@ def test_a_partners_list_with_french_or_spanish_headers_is_read() -> None:
         "PER",
         "rq@example.org",
     )
+
+
+def test_a_gender_column_of_m_and_h_asks_what_m_means() -> None:
+    """Seen in a Spanish list: "M" (mujer) beside "H" (hombre) was read as male without a word, every woman counted
+    as a man. With "H" in the column, "M" is asked about (the page's "what does it mean?", remembered once answered);
+    without it, "M" stays male as in an English list."""
+    spanish = csv_bytes("Nombre,Apellidos,Sexo\nRosa,Quispe,M\nLuis,Torres,H\nAna,Rojas,M\n")
+    table = read_participant_sheet(spanish, "lista.csv")
+    found: list = []
+    rows = validate_rows(table, detect_mapping(table.columns), found)
+    assert [row.gender for row in rows] == [None, None, None]  # H is no word the reader knows either
+    assert {values.column: dict(values.counts) for values in found} == {"Sexo": {"M": 2, "H": 1}}
+    own = {"gender": {"m": Gender.FEMALE, "h": Gender.MALE}}  # what the user answered, kept for next time
+    rows = validate_rows(table, detect_mapping(table.columns), [], own)
+    assert [row.gender for row in rows] == [Gender.FEMALE, Gender.MALE, Gender.FEMALE]
+    english = csv_bytes("Name,Gender\nRam Rai,M\nSita Rai,F\n")
+    table = read_participant_sheet(english, "list.csv")
+    assert [row.gender for row in validate_rows(table, detect_mapping(table.columns))] == [Gender.MALE, Gender.FEMALE]

@@ -30,6 +30,7 @@ from programme.importing.validate import (
     REPEATING_FIELDS,
     PersonRow,
     SharedEmails,
+    letters_in,
     shared_email_error,
     validate_rows,
 )
@@ -347,9 +348,12 @@ def _plan_rows(
     # another e-mail is then another person (_in_file).
     by_name = FirstRows()
     people_count = 0
+    # The gender column's one-letter answers, of the whole sheet: "M" is asked about in every chunk, or in none.
+    column = mapping.fields.get("gender")
+    letters = letters_in(str(text) for text in table.frame[column].unique()) if column else None
     for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
         found: list[UnknownValues] = []
-        people = validate_rows(chunk, mapping, found, own, emails=emails)
+        people = validate_rows(chunk, mapping, found, own, emails=emails, gender_letters=letters)
         people_count += len(people)
         for person in people:
             person.index += start

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
 from typing import Any
@@ -89,6 +89,7 @@ def validate_rows(
     own: Mapping[str, Mapping[str, Any]] | None = None,
     *,
     emails: SharedEmails | None = None,
+    gender_letters: set[str] | None = None,
 ) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
@@ -117,6 +118,10 @@ def validate_rows(
 
     for name, reader in REPEATING_FIELDS.items():
         if name in cells:
+            if name == "gender":
+                reader = _gender_reader(
+                    gender_letters if gender_letters is not None else letters_in(kept(name)), reader
+                )
             found = _read_column(people, mapping, name, kept(name), _own_first(reader, (own or {}).get(name)))
             if found is not None and found.counts and unknown is not None:
                 unknown.append(found)
@@ -200,6 +205,28 @@ def _cleaned(values: list[Any]) -> list[str]:
     if all(value.__class__ is str for value in distinct) and normalise.all_clean(distinct):
         return values
     return _each_distinct(values, clean)
+
+
+def letters_in(texts: Iterable[str]) -> set[str]:
+    """Return the one-letter answers of a gender column, folded ("M", "h" → {"m", "h"})."""
+    return {fold(text) for text in set(texts) if text and len(text.strip()) == 1}
+
+
+def _gender_reader(letters: set[str], reader: Callable[[str], Any]) -> Callable[[str], Any]:
+    """Return the gender column's reader: where the column (all of it: gender_letters) also holds "H" (hombre, homme,
+    homem), its "M" may be a woman (mujer, mulher) as well as a man, so it is asked about (the page's "what does it
+    mean?"), never guessed."""
+    if not {"h", "m"} <= letters:
+        return reader
+
+    def read(text: str) -> Any:
+        if fold(text) == "m":
+            raise UnknownValue(
+                f"'{text}' may mean a woman (mujer, mulher) or a man: the column also has 'H' (hombre, homem)."
+            )
+        return reader(text)
+
+    return read
 
 
 def _own_first(reader: Callable[[str], Any], own: Mapping[str, Any] | None) -> Callable[[str], Any]:
