@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from openpyxl import Workbook
 from sqlmodel import Session
 
 from programme.cli import main
-from programme.core.db import make_engine
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_module
 from programme.models import AgendaSession, ImportBatch, Person, SessionFacilitator
 from programme.people.names import name_key
 from programme.planning import agenda_import
@@ -255,3 +257,29 @@ def test_the_json_has_the_shared_intake_keys(cli_db: str, tmp_path: Path, capsys
     ]
     assert [item["message"] for item in report["warning_details"]] == report["warnings"]
     assert all(item["column"] is None for item in report["warning_details"])
+
+
+def test_lists_of_a_course_and_a_module_with_blanks_say_nothing_for_them(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, capsys
+) -> None:
+    """Seen on the command line: a module with no city printed "nan" in `module list`, and its JSON held NaN, which
+    is not JSON (a script reading it failed)."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    assert main(["course", "add", "--code", "ONL", "--title", "Online course"]) == 0
+    assert main(["course", "add", "--code", "KL", "--title", "Kuala Lumpur course", "--country", "Malaysia"]) == 0
+    engine = make_engine(sqlite_url)
+    with session_scope(engine) as session:
+        add_module(session, course_code="ONL", number=1, title="Online", start=date(2026, 2, 3), end=date(2026, 2, 3))
+        add_module(session, course_code="KL", number=1, title="M1", start=date(2026, 3, 3), end=date(2026, 3, 5),
+                   city="Kuala Lumpur", country="MYS")  # fmt: skip
+    capsys.readouterr()
+    assert main(["module", "list"]) == 0
+    assert main(["course", "list"]) == 0
+    text = capsys.readouterr().out
+    assert "nan" not in text.lower().replace("online", "") and "ONL" in text and "Kuala Lumpur" in text
+    assert main(["module", "list", "--json"]) == 0
+    modules = json.loads(capsys.readouterr().out)  # strict: NaN would not parse as JSON here
+    online = next(module for module in modules if module["course"] == "ONL")
+    assert online["city"] is None and online["country"] is None
+    assert main(["course", "list", "--json"]) == 0
+    json.loads(capsys.readouterr().out, parse_constant=lambda name: pytest.fail(f"{name} in the JSON"))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from datetime import date
 from typing import Any
 
+import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -58,9 +60,26 @@ def iso_date(text: str) -> date:
 
 
 def print_json(payload: Any) -> None:
-    """Write one JSON object to stdout."""
-    json.dump(payload, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    """Write one JSON object to stdout; a missing value (None, pandas' NaN or NaT) is null, never NaN (not JSON)."""
+    json.dump(_without_nan(payload), sys.stdout, ensure_ascii=False, indent=2, default=str, allow_nan=False)
     sys.stdout.write("\n")
+
+
+def _without_nan(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nan(item) for item in value]
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NaT or value is pd.NA:
+        return None
+    return value
+
+
+def text_or_blank(value: Any) -> str:
+    """Return a value for a line of text: '' for a missing one (None, NaN), never "nan"."""
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA else str(value)
 
 
 def command_group(subparsers: argparse._SubParsersAction, name: str, help_text: str) -> argparse._SubParsersAction:

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from programme.cli.common import command_group, module_id, print_json, ready_engine
+from programme.cli.common import command_group, module_id, print_json, ready_engine, text_or_blank
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
@@ -125,7 +125,7 @@ def run_course_list(args: argparse.Namespace) -> int:
     for row in frame.itertuples():
         years = f"{row.start_year or '?'}–{row.end_year or '?'}"
         print(
-            f"{row.code:<20} {row.scope:<13} {row.host_country or '':<4} {years:<10} {row.modules:>3} module(s)  {row.title}"
+            f"{row.code:<20} {row.scope:<13} {text_or_blank(row.host_country):<4} {years:<10} {row.modules:>3} module(s)  {row.title}"
         )
     return 0
 
@@ -143,7 +143,7 @@ def run_module_list(args: argparse.Namespace) -> int:
         print("No module matches.")
     for row in frame.itertuples():
         print(
-            f"{row.course:<20} {row.number:>2}  {row.start_date} to {row.end_date}  {row.city or '':<16} "
-            f"{row.country or '':<4} {row.status}"
+            f"{row.course:<20} {row.number:>2}  {row.start_date} to {row.end_date}  {text_or_blank(row.city):<16} "
+            f"{text_or_blank(row.country):<4} {row.status}"
         )
     return 0
