@@ -60,7 +60,8 @@ def iso_date(text: str) -> date:
 
 
 def print_json(payload: Any) -> None:
-    """Write one JSON object to stdout; a missing value (None, pandas' NaN or NaT) is null, never NaN (not JSON)."""
+    """Write one JSON object to stdout; a missing value (None, pandas' NaN or NaT) is null, never NaN (not JSON),
+    and so is an infinite one."""
     json.dump(_without_nan(payload), sys.stdout, ensure_ascii=False, indent=2, default=str, allow_nan=False)
     sys.stdout.write("\n")
 
@@ -70,7 +71,7 @@ def _without_nan(value: Any) -> Any:
         return {key: _without_nan(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [_without_nan(item) for item in value]
-    if isinstance(value, float) and math.isnan(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     if value is pd.NaT or value is pd.NA:
         return None
