@@ -150,3 +150,25 @@ def test_someone_else_with_an_e_mail_on_record_is_created_without_it(session: Se
     maria = session.scalar(sa.select(Person).where(Person.email == "maria@example.org"))
     assert (joseph.full_name, joseph.email) == ("Joseph Okafor", None) and maria.full_name == "Maria Santos"
     assert session.scalar(sa.select(Participation.id).where(Participation.person_id == joseph.id)) is not None
+
+
+@pytest.mark.parametrize(
+    ("language", "field", "typed", "expected"),
+    [
+        ("fr", "nationality", "Xyzlandia", "Nationalité: « Xyzlandia » n'est pas un pays que nous reconnaissons"),
+        ("es", "email", "rosa@", "«rosa@» no es una dirección de correo electrónico válida."),
+        ("ar", "phone", "12", "«12» ليس رقم هاتف صالحًا"),
+    ],
+)
+def test_a_refused_answer_is_explained_in_the_form_s_language(
+    session: Session, module_id: int, language: str, field: str, typed: str, expected: str
+) -> None:
+    """Seen on a phone: "الجنسية: 'x' is not a country we recognise." - the field's name translated, the reason in
+    English. The reason is now in the form's language too (labels/*.json, editable)."""
+    token = links.open_form(session, module_id=module_id, kind="registration", language=language).token
+    session.commit()
+    with pytest.raises(submissions.SubmissionRefused) as refused:
+        registration.submit_registration(session, token, {"full_name": "Rosa Quispe", field: typed}, NO_CONSENT,
+                                         browser="b1", client="10.0.0.9")  # fmt: skip
+    assert expected in str(refused.value)
+    assert "recognise" not in str(refused.value) and "valid e-mail" not in str(refused.value)

@@ -118,8 +118,20 @@ def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
     read, problems = edit._read(dict(values), {})  # the same reading as a correction on the Participants page
     if problems:
         name, message = next(iter(problems.items()))
+        if language != "en" and name in PROBLEM_WORDS:  # the reason in the form's language, not half in English
+            message = text(language, PROBLEM_WORDS[name], value=str(values.get(name) or "").strip()[:80])
         raise submissions.SubmissionRefused(f"{text(language, name)}: {message}")
     return read
+
+
+# The form's own words for a typed value the reading refuses, by field (labels/*.json); English keeps the reader's
+# sentence, which can also suggest a close country ("did you mean ...?").
+PROBLEM_WORDS = {
+    "nationality": "unknown_country",
+    "country_of_work": "unknown_country",
+    "email": "invalid_email",
+    "phone": "invalid_phone",
+}
 
 
 def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | None:
