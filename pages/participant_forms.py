@@ -74,7 +74,7 @@ with open_tab:
             lambda session: links.open_form(session, module_id=module_id, kind=kind, closes_on=closes,
                                             base_url=base_url.strip(), language=language, allow_multiple=several,
                                             by=user.username),
-            f"The {kind} form is open until {closes.isoformat()}.",
+            f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}.",
         )  # fmt: skip
     with ui.db() as session:
         forms = links.list_forms(session, module_id)
@@ -99,7 +99,7 @@ with open_tab:
             if right.button("Close this form", key=f"close_{form['id']}"):
                 with ui.db() as session:
                     links.close_link(session, form["id"], by=user.username)
-                ui.done(f"The {form['kind']} form is closed.")
+                ui.done(f"The {KIND_LABELS[form['kind']].lower()} form is closed.")
 
 with sent_tab:
     with ui.db() as session:
@@ -107,13 +107,14 @@ with sent_tab:
     if table.empty:
         st.info("Nothing sent through this module's forms yet.")
     else:
+        shown = table.assign(kind=table["kind"].map(lambda kind: KIND_LABELS.get(kind, kind)))
         st.dataframe(
-            readable(table, text=["kind", "outcome"], times=["submitted_at"]),
+            readable(shown, text=["kind", "outcome"], times=["submitted_at"]),
             hide_index=True,
             column_config={
                 "id": "Number",
                 "kind": "Form",
-                "submitted_at": "Sent",
+                "submitted_at": "Sent (UTC)",
                 "outcome": "Result",
                 "voided": "Void",
             },

@@ -147,6 +147,9 @@ def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_u
     app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
     app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
     assert any(typo in m.value for m in app.markdown)
+    # The submissions say which form in words ("Registration", "Daily check-in"), not the stored "checkin".
+    sent = next(frame.value for frame in app.dataframe if "submitted_at" in frame.value.columns)
+    assert set(sent["kind"]) == {"Registration"}
     next(b for b in app.button if b.label == "Same person: update the record").click().run()
     assert not app.exception
     assert any("No registration is waiting" in i.value for i in app.info)
