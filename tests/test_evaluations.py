@@ -570,3 +570,21 @@ def test_an_evaluation_imported_before_its_agenda_gets_its_session_ratings_when_
         )
         == tied
     )
+
+
+def test_labels_a_module_s_form_kept_are_named_as_such_when_they_do_not_fit(session: Session) -> None:
+    """Seen importing a second export: "(the labels given do not hold them all)" when the user had given none; they
+    were the scale the module's form kept from the first import."""
+    module = make_module(session)
+    import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id, by="tester")
+    second = csv_bytes(
+        "Timestamp,Session 1: International human rights framework\n"
+        "2019-04-09 08:00:00,Bien\n2019-04-09 08:01:00,Regular\n2019-04-09 08:02:00,Muy bien\n"
+    )
+    result = import_evaluations(session, data=second, filename="second.csv", module_id=module.id, dry_run=True)
+    messages = [error.message for error in result.errors]
+    assert any("the labels this module's form kept from an earlier import do not hold them all" in m for m in messages)
+    assert not any("the labels given" in m for m in messages)
+    given = import_evaluations(session, data=second, filename="second.csv", module_id=module.id, dry_run=True,
+                               scale_labels="Malo, Regular, Bien, Muy bien, Excelente")  # fmt: skip
+    assert given.errors == []

@@ -253,6 +253,12 @@ def _resolve_scales(
                 plan.column,
                 labels[index],
                 custom=custom,
+                # Labels the user did not give this time: those the module's form kept from an earlier import.
+                custom_source=(
+                    "the labels given"
+                    if result.custom_labels
+                    else "the labels this module's form kept from an earlier import"
+                ),
                 file_labels=everything,
                 numbers=has_numbers(frame[plan.column]),
             )

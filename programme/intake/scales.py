@@ -163,6 +163,7 @@ def resolve_scale(
     custom: Sequence[str] | None,
     file_labels: Sequence[str] = (),
     numbers: bool = False,
+    custom_source: str = "the labels given",
 ) -> list[str] | None:
     """Return the five labels (lowest first) a column's labels are read by, None for a column of numbers only.
 
@@ -194,7 +195,7 @@ def resolve_scale(
         reason = f"its labels {shown} belong to several scales that rate them differently"
     else:
         reason = f"its labels {shown} are not a scale we know"
-    given = " (the labels given do not hold them all)" if custom else ""
+    given = f" ({custom_source} do not hold them all)" if custom else ""
     raise ScaleProblem(
         f"Column '{column}': {reason}{given}. Nothing was imported: give the scale's five labels, lowest first "
         '(--labels "Lowest, ..., Highest", or the order picker on the page).'
