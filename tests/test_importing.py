@@ -485,6 +485,8 @@ def test_samples_registrations_then_attendance(both_engine: Engine) -> None:
     assert (plan.sheet, plan.header_row) == ("Attendance", 4)
     assert plan.counts()["rows"] == 60
     assert (result.created, result.matched, result.participations) == (40, 20, 40)
+    # The 20 registered online were in the module already: the sheet recorded their days (the message says so).
+    assert result.attendance_recorded == 20
     with session_scope(both_engine) as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 100
         # Row 5: Claire Mccullough (registered as p40), present on days 1 and 3 of 3: not completed (all days).

@@ -121,7 +121,10 @@ def run_import(args: argparse.Namespace) -> int:
     report = plan.report(accepted, written=result is not None)
     if result is not None:
         report.update(
-            batch_id=result.batch_id, participations=result.participations, updated_fields=result.updated_fields
+            batch_id=result.batch_id,
+            participations=result.participations,
+            updated_fields=result.updated_fields,
+            attendance_recorded=result.attendance_recorded,
         )
     if args.json:
         print_json(report)
@@ -150,7 +153,11 @@ def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool, columns: Se
     for warning in plan.warnings:
         print(f"Note: {warning}")
     if report["written"]:
-        print(f"Imported as batch {report['batch_id']}: {report['participations']} participations added.")
+        recorded = report["attendance_recorded"]
+        print(
+            f"Imported as batch {report['batch_id']}: {report['participations']} participations added"
+            + (f"; attendance recorded for {recorded} already in the module." if recorded else ".")
+        )
     elif dry_run:
         print("Dry run: nothing was written.")
     else:

@@ -78,6 +78,8 @@ class ImportResult:
     skipped_rows: int
     list_kind: str = ListKind.PARTICIPANTS.value
     consents: int = 0  # people whose consent the list recorded
+    # People already in the module (registered by an earlier list) whose attendance this list recorded.
+    attendance_recorded: int = 0
 
 
 @dataclass
@@ -183,6 +185,9 @@ def apply_plan(
             session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
         )
     _touch(session, plan.module_id, batch.id, new + existing)
+    recorded = session.scalar(
+        sa.select(sa.func.count()).where(ImportUpdate.batch_id == batch.id, ImportUpdate.field == ATTENDANCE_FIELD)
+    )
     result = ImportResult(
         batch_id=batch.id,
         created=created,
@@ -194,6 +199,7 @@ def apply_plan(
         skipped_rows=counts["error_rows"],
         list_kind=plan.list_kind.value,
         consents=consents,
+        attendance_recorded=int(recorded or 0),
     )
     batch.counts = json.dumps({**asdict(result), "rows": counts["rows"], "organisation_ids": organisations.created})
     audit.record(

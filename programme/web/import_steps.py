@@ -316,7 +316,12 @@ def show_result() -> bool:
     st.success(
         f"Imported as import {result.batch_id}: {counted(result.created, 'new person', 'new people')}, "
         f"{result.matched:,} matched, {counted(result.participations, 'participation')} added, "
-        f"{counted(result.updated_fields, 'blank field')} filled"
+        + (
+            f"attendance recorded for {counted(result.attendance_recorded, 'person', 'people')} already in the module, "
+            if result.attendance_recorded
+            else ""
+        )
+        + f"{counted(result.updated_fields, 'blank field')} filled"
         + (f", {counted(result.skipped_rows, 'row')} with errors skipped." if result.skipped_rows else ".")
         + f" The list was taken as {with_article(LIST_KIND_LABELS[ListKind(result.list_kind)].lower())}."
     )
