@@ -123,13 +123,11 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
                         "Member saved.",
                     )
     with right, st.expander("Remove a member"):
-        if members.empty:
-            st.caption("No listed members to remove.")
+        # Every member, those not listed too: one the page does not show can still be taken out.
+        names = ui.action(lambda session: networks.members_to_manage(session, network_id, user=user))
+        if not names:
+            st.caption("No members to remove.")
             return
-        names = {
-            person_id: f"{name} (record {person_id})" if (members["name"] == name).sum() > 1 else name
-            for person_id, name in zip(members["person_id"].astype(int), members["name"], strict=True)
-        }
         person_id = st.selectbox("Member", list(names), format_func=names.get, key="remove-member")
         if st.button("Remove from the network"):
             ui.action(

@@ -137,6 +137,27 @@ def test_networks_page_lists_only_listed_members(demo_db: str) -> None:
     assert any("did not agree to be listed" in caption.value for caption in app.caption)
 
 
+def test_a_member_not_listed_can_be_removed_from_the_page(demo_db: str) -> None:
+    """A facilitator added someone who did not agree to be listed (the picker offers them, "· not listed"): they were
+    not on the page, nor in "Remove a member", so there was no way to take them out again."""
+    with session_scope(make_engine(demo_db)) as session:
+        network = session.scalars(sa.select(Network).order_by(Network.name)).first()
+        unlisted = session.scalars(
+            sa.select(Person)
+            .join(NetworkMember, NetworkMember.person_id == Person.id)
+            .where(NetworkMember.network_id == network.id, Person.consent_listed.is_(False))
+        ).first()
+        network_id, person_id, unlisted_name = network.id, unlisted.id, unlisted.full_name
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    removable = next(box for box in app.selectbox if box.key == "remove-member")
+    assert f"{unlisted_name} · not listed" in removable.options  # the options as shown
+    removable.set_value(person_id)
+    app = next(button for button in app.button if button.label == "Remove from the network").click().run()
+    assert not app.exception and not app.error
+    with session_scope(make_engine(demo_db)) as session:
+        assert session.get(NetworkMember, (network_id, person_id)) is None
+
+
 def test_a_network_is_created_from_the_page(demo_db: str) -> None:
     app = run_page("pages/networks.py", UserRole.FACILITATOR)
     next(box for box in app.text_input if box.label == "Name").input("Lebanon Alumni Forum")

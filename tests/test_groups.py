@@ -592,6 +592,37 @@ def test_page_generates_adjusts_saves_and_prints(groups_page) -> None:
     assert labels == ["Group lists (.docx)", "Role cards (.docx)", "Members (.csv)"]
 
 
+def test_page_does_not_replace_a_colleagues_save_unseen(groups_page) -> None:
+    """Two facilitators load the saved groups in two browsers; one changes a role and saves, then the other saves
+    their own change: it was saved over the first one's without a word. Now the second is told and saves only
+    when they press Save again."""
+    first, module_id, url = groups_page
+    first = first.button(key="generate").click().run()
+    first = first.button(key="save").click().run()
+    second = run_page("pages/groups.py", UserRole.FACILITATOR, username="colleague")
+    second.selectbox(key="module").set_value(module_id).run()
+    first, second = first.button(key="load").click().run(), second.button(key="load").click().run()
+    plan = first.session_state["groups_plan"]
+    member = plan.groups[0].members[-1]
+    first.selectbox(key="role_who").set_value(member)
+    first.selectbox(key="role_new").set_value(GroupRole.NOTE_TAKER.value)
+    first = first.button(key="set_role").click().run()
+    first = first.button(key="save").click().run()
+    assert any("Saved" in success.value for success in first.success)
+    second = second.button(key="save").click().run()
+    assert not second.exception
+    assert any("facilitator saved groups for this module since you started these" in e.value for e in second.error)
+    with session_scope(make_engine(url)) as session:
+        assert load_groups(session, module_id=module_id).groups[0].roles[member] == GroupRole.NOTE_TAKER
+    second = second.button(key="save").click().run()  # told, they save again: theirs replace the colleague's
+    assert any("Saved" in success.value for success in second.success)
+    with session_scope(make_engine(url)) as session:
+        saved = load_groups(session, module_id=module_id)
+        assert saved.groups[0].roles == second.session_state["groups_plan"].groups[0].roles
+    second = second.button(key="save").click().run()  # and their own saves after that go through
+    assert any("Saved" in success.value for success in second.success) and not second.error
+
+
 def add_pair(app, first: int, second: int, kind: str):
     """Add a pair of the first and second participants in the page's order (by name)."""
     module_id = app.session_state["groups_scope"][0]

@@ -83,8 +83,8 @@ def pair(session: Session) -> dict[str, int]:
     session.flush()
     session.add_all([AttendanceDay(participation_id=mine.id, day=d, present=d >= 3) for d in (1, 2, 3, 4)])
     session.add_all([AttendanceDay(participation_id=theirs.id, day=d, present=d <= 2) for d in (1, 2, 3, 4)])
-    # Groups: one both are in (not doubled), one only the duplicate is in.
-    together, apart = Group(module_id=b2, name="Delegation 1"), Group(module_id=b2, name="Delegation 2")
+    # Groups: one both are in (not doubled), one only the duplicate is in (in B3, where only the duplicate took part).
+    together, apart = Group(module_id=b2, name="Delegation 1"), Group(module_id=b3.id, name="Delegation 2")
     first_network, second_network = Network(name="Nepal alumni"), Network(name="Corridor platform")
     visit = session.scalar(sa.select(AgendaSession).where(AgendaSession.title == "Mission visit"))
     cedaw = session.scalar(sa.select(AgendaSession).where(AgendaSession.title == "CEDAW"))
@@ -157,7 +157,7 @@ def test_merge_moves_every_related_row_and_combines_the_shared_module(session: S
                                                               AttendanceDay.present.is_(True))).all()  # fmt: skip
     assert sorted(days) == [1, 2, 3, 4] and shared.days_attended == 4 and shared.completed is True
     assert result.combined_modules == [pair["b2"]] and result.moved["participation"] == 1
-    # Groups: "Delegation 1" keeps Ana once, as lead; "Delegation 2" now has Ana as note-taker.
+    # Groups: "Delegation 1" keeps Ana once, as lead; "Delegation 2" (B3) now has Ana as note-taker.
     assert _count(session, GroupMember, person_id=ana) == 2
     assert session.get(GroupMember, (pair["together"], ana)).role == GroupRole.LEAD
     # Sessions led: CEDAW once (not doubled) and the mission visit: 2.
@@ -176,6 +176,38 @@ def test_merge_moves_every_related_row_and_combines_the_shared_module(session: S
     assert entry.entity_id == ana and entry.username == "fac"
     assert f"person #{dup} merged into #{ana}" in entry.summary and "Ana" not in entry.summary
     assert json.loads(entry.before)["removed"]["email"] == "ana.t@example.org"
+
+
+def test_two_records_in_two_groups_of_one_exercise_leave_the_person_in_one(session: Session, pair) -> None:
+    """Rahim, on the lists twice, was put in Group 1 under one record and Group 4 under the other (module 3's
+    groups); after the merge he was in both groups, with two roles, on the lists and role cards. Now the kept
+    record's group stays, and the merge says so; a group of another exercise (an agenda session's) still moves."""
+    ana, dup, b2 = pair["ana"], pair["dup"], pair["b2"]
+    other = Group(module_id=b2, name="Delegation 3")
+    visit = session.scalar(sa.select(AgendaSession).where(AgendaSession.title == "Mission visit"))
+    role_play = Group(module_id=visit.module_id, session_id=visit.id, name="Role play A")
+    session.add_all([other, role_play])
+    session.flush()
+    session.add_all(
+        [
+            GroupMember(group_id=other.id, person_id=dup, role=GroupRole.PRESENTER),
+            GroupMember(group_id=role_play.id, person_id=dup, role=GroupRole.OFFICIAL),
+        ]
+    )
+    session.commit()
+    dry = merge_people(session, keep_id=ana, remove_id=dup, by=FACILITATOR, dry_run=True)
+    assert dry.groups_dropped == 1 and dry.moved["group_member"] == 2
+    result = merge_people(session, keep_id=ana, remove_id=dup, by=FACILITATOR)
+    session.commit()
+    groups = session.execute(
+        sa.select(Group.module_id, Group.session_id, Group.name)
+        .join(GroupMember, GroupMember.group_id == Group.id)
+        .where(GroupMember.person_id == ana)
+    ).all()
+    exercises = [(module_id, session_id) for module_id, session_id, _ in groups]
+    assert len(exercises) == len(set(exercises)), groups
+    assert {name for _, _, name in groups} == {"Delegation 1", "Delegation 2", "Role play A"}
+    assert result.groups_dropped == 1 and "1 group membership(s) of the removed record not kept" in result.summary()
 
 
 def test_a_dry_run_says_what_would_move_and_writes_nothing(session: Session, pair) -> None:

@@ -199,6 +199,26 @@ def network_members(session: Session, network_id: int, *, user: SignedIn | None)
     return masked(frame, user), int(total or 0) - len(frame)
 
 
+def members_to_manage(session: Session, network_id: int, *, user: SignedIn) -> dict[int, str]:
+    """Return every member, listed or not, as id → name (" · not listed" after those who did not agree to be
+    listed), for the team to remove one: a member added by mistake, or one who asked to leave, is taken out even
+    when they are not shown on the page (the person picker that adds them shows them to the team the same way)."""
+    _check_can_edit(user)
+    get_network(session, network_id)
+    rows = session.execute(
+        sa.select(Person.id, Person.full_name, Person.consent_listed)
+        .join(network_member, network_member.c.person_id == Person.id)
+        .where(network_member.c.network_id == network_id)
+        .order_by(Person.full_name, Person.id)
+    ).all()
+    names = [name or f"record {person_id}" for person_id, name, _ in rows]
+    return {
+        int(person_id): (f"{name} (record {person_id})" if names.count(name) > 1 else name)
+        + ("" if listed else " · not listed")
+        for (person_id, _, listed), name in zip(rows, names, strict=True)
+    }
+
+
 def _check_can_edit(user: SignedIn) -> None:
     if not user.can_edit:
         raise PermissionDenied("Only facilitators and administrators can change networks.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -18,6 +19,7 @@ from programme.groups.plan import GroupDraft, GroupPlan, make_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT, Pair, build_problem
 from programme.models import (
     AgendaSession,
+    AuditEntry,
     Course,
     Group,
     GroupMember,
@@ -236,14 +238,71 @@ def saved_group_count(session: Session, *, module_id: int, session_id: int | Non
     return session.scalar(sa.select(sa.func.count()).select_from(Group).where(_scope(module_id, session_id))) or 0
 
 
+def saved_groups_token(session: Session, *, module_id: int, session_id: int | None = None) -> str:
+    """Return a fingerprint of the saved groups a save would replace (names, details, members and roles): it tells
+    whether someone saved other groups since a plan was started (see `save_groups`'s `replacing`). Not their ids:
+    SQLite gives a deleted group's id to the next one."""
+    groups = session.execute(
+        sa.select(Group.id, Group.name, Group.exercise, Group.target, Group.briefing).where(
+            _scope(module_id, session_id)
+        )
+    ).all()
+    members = session.execute(
+        sa.select(GroupMember.group_id, GroupMember.person_id, GroupMember.role).where(
+            GroupMember.group_id.in_([row.id for row in groups])
+        )
+    ).all()
+    content = sorted(
+        (
+            row.name,
+            row.exercise or "",
+            row.target or "",
+            row.briefing or "",
+            sorted((person, str(_value(role))) for gid, person, role in members if gid == row.id),
+        )
+        for row in groups
+    )
+    return hashlib.sha256(repr(content).encode()).hexdigest()
+
+
+def _last_saved_by(session: Session, module_id: int) -> str | None:
+    return session.scalar(
+        sa.select(AuditEntry.username)
+        .where(
+            AuditEntry.entity == "module",
+            AuditEntry.entity_id == module_id,
+            AuditEntry.summary.like(f"groups of module {module_id}:%"),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+
+
 def save_groups(
-    session: Session, *, module_id: int, plan: GroupPlan, session_id: int | None = None, by: str | None
+    session: Session,
+    *,
+    module_id: int,
+    plan: GroupPlan,
+    session_id: int | None = None,
+    by: str | None,
+    replacing: str | None = None,
 ) -> list[Group]:
-    """Save the plan's groups, replacing the session's saved groups (or all the module's without a session)."""
+    """Save the plan's groups, replacing the session's saved groups (or all the module's without a session).
+
+    replacing: the saved groups' fingerprint when the plan was started (`saved_groups_token`); when other groups are
+    saved now (a colleague saved meanwhile, in another browser), nothing is saved and the error says so, so that
+    their work is not replaced unseen. None: replace whatever is saved (the command line)."""
     _check_session(session, module_id, session_id)
     if not plan.groups or not any(group.members for group in plan.groups):
         raise ProgrammeError("There are no groups with members to save.")
     old_ids = list(session.scalars(sa.select(Group.id).where(_scope(module_id, session_id))))
+    if replacing is not None and replacing != saved_groups_token(session, module_id=module_id, session_id=session_id):
+        who = _last_saved_by(session, module_id)
+        raise ProgrammeError(
+            f"{who or 'Someone'} saved groups for this module since you started these, so nothing was saved: "
+            f"saving yours would replace theirs ({len(old_ids)} groups). Load the saved groups to see theirs, or "
+            "press Save groups again to replace them with yours."
+        )
     if old_ids:
         # Members first: SQLite enforces the cascade only when its foreign keys are on.
         session.execute(sa.delete(GroupMember).where(GroupMember.group_id.in_(old_ids)))

@@ -20,7 +20,16 @@ from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.importing.write import ATTENDANCE_FIELD
-from programme.models import AttendanceDay, AuditEntry, ImportUpdate, Module, Participation, ParticipationRole, Person
+from programme.models import (
+    AttendanceDay,
+    AuditEntry,
+    Group,
+    ImportUpdate,
+    Module,
+    Participation,
+    ParticipationRole,
+    Person,
+)
 from programme.models.base import utcnow
 from programme.planning.agenda import module_days
 from programme.planning.attendance import completion_rule, is_completed
@@ -82,6 +91,9 @@ class MergeResult:
     # the audit entry's "before" keeps it).
     dropped: list[str] = field(default_factory=list)
     consent_from_removed: bool = False
+    # The removed record's places in groups of an exercise (a module's, or one agenda session's) in which the kept
+    # record has a group already: one person is in one group of an exercise, the kept record's.
+    groups_dropped: int = 0
 
     def moved_words(self) -> str:
         """Return "2 participations, 1 outcome" (what moves, in the users' words), or "nothing"."""
@@ -103,6 +115,11 @@ class MergeResult:
             parts.append(f"the removed record's other {', '.join(self.dropped)} not kept")
         if self.consent_from_removed:
             parts.append("consent taken from the removed record (recorded later)")
+        if self.groups_dropped:
+            parts.append(
+                f"{self.groups_dropped} group membership(s) of the removed record not kept: the kept record is in "
+                "another group of the same exercise"
+            )
         return "; ".join(parts)
 
 
@@ -279,6 +296,14 @@ def _paired(session: Session, table: sa.Table, other_key: str, result: MergeResu
     mine = sa.select(key).where(person == result.kept).scalar_subquery()
     doubled = sa.and_(person == result.removed, key.in_(mine))
     moving = sa.and_(person == result.removed, key.not_in(mine))
+    if table.name == "group_member":
+        # Two records of one person in two groups of one exercise: the kept record's group stays, not both.
+        clash = sa.and_(moving, _in_another_group_of_the_exercise(table, result.kept))
+        result.groups_dropped = int(session.scalar(sa.select(sa.func.count()).select_from(table).where(clash)) or 0)
+        doubled, moving = (
+            sa.or_(doubled, clash),
+            sa.and_(moving, sa.not_(_in_another_group_of_the_exercise(table, result.kept))),
+        )
     result.moved[table.name] = int(session.scalar(sa.select(sa.func.count()).select_from(table).where(moving)) or 0)
     if dry_run:
         return
@@ -295,6 +320,23 @@ def _paired(session: Session, table: sa.Table, other_key: str, result: MergeResu
     summaries.touch(session, people=[result.kept, result.removed])
     session.execute(sa.delete(table).where(doubled))
     session.execute(sa.update(table).where(moving).values(person_id=result.kept))
+
+
+def _in_another_group_of_the_exercise(table: sa.Table, kept: int) -> sa.ColumnElement[bool]:
+    """A group_member row whose group is of a module (and agenda session) in which `kept` is in another group."""
+    theirs, other, kept_row = Group.__table__.alias("theirs"), Group.__table__.alias("other"), table.alias("kept_row")
+    return (
+        sa.exists()
+        .where(
+            theirs.c.id == table.c.group_id,
+            kept_row.c.person_id == kept,
+            other.c.id == kept_row.c.group_id,
+            other.c.id != theirs.c.id,
+            other.c.module_id == theirs.c.module_id,
+            other.c.session_id.is_not_distinct_from(theirs.c.session_id),
+        )
+        .correlate(table)
+    )
 
 
 def _import_updates(session: Session, result: MergeResult, dry_run: bool) -> None:
