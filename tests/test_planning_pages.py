@@ -228,3 +228,30 @@ def test_next_step_edits_survive_a_colleagues_save_and_keep_theirs(demo_db: str)
     with Session(make_engine(demo_db)) as session:
         assert session.get(ActionItem, first).text == "Shadow report to CEDAW, with the network"
         assert session.get(ActionItem, second).status.value == "dropped"
+
+
+def test_a_next_steps_focal_points_can_be_chosen_again_after_an_erasure(demo_db: str) -> None:
+    """Seen by a facilitator: the focal point of "Shadow report to CEDAW" was erased, the grid's Focal points column
+    is read-only, and the only way to hand the step to someone else was to delete it and add it again."""
+    from programme.access.erasure import forget_person
+    from programme.models import ActionItem
+
+    with session_scope(make_engine(demo_db)) as session:
+        module_id = session.scalar(sa.select(ActionItem.module_id).limit(1))
+        people = next_steps.module_people(session, module_id)["person_id"].astype(int).tolist()
+        first, second = people[:2]
+        item = next_steps.add_action_item(session, module_id=module_id, text="Shadow report to CEDAW",
+                                          focal_point_ids=[first], by="fac")  # fmt: skip
+        item_id = item.id
+        forget_person(session, person_id=first, by="admin")
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+    app = app.selectbox(key="focal_item").set_value(item_id).run()
+    picker = app.multiselect(key=f"focal_{item_id}")
+    assert picker.value == [first]  # the erased focal point, shown by record number
+    picker.set_value([second]).run()
+    next(button for button in app.button if button.key == f"save_focal_{item_id}").click().run()
+    assert not app.exception and any("Focal points saved" in shown_text(s.value) for s in app.success)
+    with Session(make_engine(demo_db)) as session:
+        table = next_steps.action_items_table(session, module_id)
+        assert table.loc[table["id"] == item_id, "focal_point_ids"].iloc[0] == [second]
