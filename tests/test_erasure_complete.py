@@ -140,3 +140,28 @@ def test_forget_leaves_no_name_e_mail_or_phone_anywhere(
         other = session.get(Person, other_id)
         assert other.notes == "Came with [name]; reach her through [e-mail]"
         assert other.email == "sokha.chan@example.org"  # someone else's contacts stay
+
+
+def test_an_erased_person_leaves_their_networks_and_working_groups(demo_engine: Engine) -> None:
+    """Seen after an erasure: "Erased person #5" stayed a national alumni association's focal point (its "Members"
+    count with her) and was printed on the module's group lists with her role. The others stay."""
+    from programme.access.erasure import forget_person
+    from programme.models import GroupMember, Network, NetworkMember
+
+    with session_scope(demo_engine) as session:
+        membership = session.scalars(sa.select(GroupMember).limit(1)).one()
+        person_id, group_id = membership.person_id, membership.group_id
+        network = Network(name="Nepal Alumni Association")
+        session.add(network)
+        session.flush()
+        session.add(NetworkMember(network_id=network.id, person_id=person_id, role="focal point"))
+        others = session.scalars(sa.select(GroupMember.person_id).where(GroupMember.group_id == group_id)).all()
+        network_id = network.id
+    with session_scope(demo_engine) as session:
+        forget_person(session, person_id=person_id, by="admin")
+    with session_scope(demo_engine) as session:
+        assert session.scalars(sa.select(NetworkMember).where(NetworkMember.person_id == person_id)).all() == []
+        assert session.scalars(sa.select(GroupMember).where(GroupMember.person_id == person_id)).all() == []
+        left = session.scalars(sa.select(GroupMember.person_id).where(GroupMember.group_id == group_id)).all()
+        assert sorted(left) == sorted(other for other in others if other != person_id)
+        assert session.get(Network, network_id) is not None  # the network stays, without her

@@ -13,7 +13,9 @@ from programme.access.privacy import PeopleToHide, redact
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
     AuditEntry,
+    GroupMember,
     ImportUpdate,
+    NetworkMember,
     Organisation,
     OrgType,
     Outcome,
@@ -74,6 +76,12 @@ def forget_person(session: Session, *, person_id: int, by: str | None) -> Person
     session.execute(sa.update(Response).where(Response.person_id == person_id).values(person_id=None))
     session.execute(sa.update(Outcome).where(Outcome.person_id == person_id).values(description="(erased)"))
     session.execute(sa.delete(ImportUpdate).where(ImportUpdate.person_id == person_id))
+    # Belonging to a network or a working group is theirs too ("Erased person #5" stayed a network's focal point and
+    # on the printed group lists); figures do not count either. Deleted one by one: the pages' caches notice.
+    for membership in session.scalars(sa.select(NetworkMember).where(NetworkMember.person_id == person_id)):
+        session.delete(membership)
+    for membership in session.scalars(sa.select(GroupMember).where(GroupMember.person_id == person_id)):
+        session.delete(membership)
     # Their own forms: the values registrations kept, a registration waiting that may be theirs, check-in codes.
     discarded = forget_registrations(session, person_id, email, by)
     # Earlier audit entries about this person may hold their old values: keep who/when/what, drop the values.
