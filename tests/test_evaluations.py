@@ -578,7 +578,6 @@ def test_deleting_a_session_leaves_its_question_untied_not_given_to_a_session_it
     # The role play's title contains the visit's ("...preparing the visit to the EU Delegation"). Deleting the role
     # play must not hand its ratings to the visit (and to the visit's facilitator). By hand: the visit's question
     # has the ratings 5 and 3 (n 2, mean 4.0); the role play's 1 and 1 stay in the module average only.
-    import pandas as pd
 
     from programme.evaluations.queries import session_ratings
     from programme.planning import agenda
