@@ -175,3 +175,29 @@ def test_the_entry_page_lists_a_modules_imports_and_undoes_one(
     imports = next(frame.value for frame in app.dataframe if "questions added" in frame.value.columns)
     assert imports["undone at"].iloc[0][:4].isdigit()  # a time, where the dash was
     assert not any(button.label == "Undo import" for button in app.button)
+
+
+def test_after_an_undo_the_confirmation_is_unticked_for_the_next_import(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """Two imports: undoing one leaves "Yes, undo this import" unticked, so one more click undoes nothing unasked."""
+    engine = make_engine(demo_sqlite_url)
+    with session_scope(engine) as session:
+        course = session.scalar(sa.select(Course.id).where(Course.code == "RC2019"))
+        module_id = session.scalar(sa.select(Module.id).where(Module.course_id == course, Module.number == 1))
+        import_evaluations(session, data=csv_bytes(NEW_COLUMNS), filename="kobo.csv", module_id=module_id, by="x")
+        second = NEW_COLUMNS.replace("u1,", "u4,").replace("u2,", "u5,").replace("u3,", "u6,")
+        import_evaluations(session, data=csv_bytes(second), filename="kobo2.csv", module_id=module_id, by="x")
+        before = _count(session, Response)
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="entry_module").set_value(module_id).run()
+    app.checkbox(key="undo_evaluation_sure").check()
+    app = next(button for button in app.button if button.label == "Undo import").click().run()
+    assert not app.exception
+    sure = [box for box in app.checkbox if box.label == "Yes, undo this import"]
+    assert len(sure) == 1 and sure[0].value is False
+    app = next(button for button in app.button if button.label == "Undo import").click().run()  # not confirmed
+    assert any("Tick the box" in message.value for message in app.warning)
+    with session_scope(engine) as session:
+        assert _count(session, Response) == before - 3  # the one import undone, the other kept

@@ -588,3 +588,37 @@ def test_labels_a_module_s_form_kept_are_named_as_such_when_they_do_not_fit(sess
     given = import_evaluations(session, data=second, filename="second.csv", module_id=module.id, dry_run=True,
                                scale_labels="Malo, Regular, Bien, Muy bien, Excelente")  # fmt: skip
     assert given.errors == []
+
+
+def test_deleting_a_session_leaves_its_question_untied_not_given_to_a_session_its_title_contains(
+    session: Session,
+) -> None:
+    # The role play's title contains the visit's ("...preparing the visit to the EU Delegation"). Deleting the role
+    # play must not hand its ratings to the visit (and to the visit's facilitator). By hand: the visit's question
+    # has the ratings 5 and 3 (n 2, mean 4.0); the role play's 1 and 1 stay in the module average only.
+
+    from programme.evaluations.queries import session_ratings
+    from programme.planning import agenda
+
+    titles = ["Role play: preparing the visit to the EU Delegation", "Visit to the EU Delegation"]
+    module = make_module(session, sessions=titles)
+    form = create_standard_form(session, module_id=module.id)
+    role_play, visit = form_questions(session, form.id)[:2]
+    for ratings in ((1, 5), (1, 3)):
+        add_paper_response(session, form_id=form.id, answers={role_play.id: ratings[0], visit.id: ratings[1]})
+    session.commit()
+    agenda_rows = agenda.agenda_table(session, module.id)
+    kept = agenda_rows[agenda_rows["title"] == "Visit to the EU Delegation"]
+    agenda.save_agenda_frame(session, module_id=module.id, frame=kept.reset_index(drop=True), by="tester")
+    session.commit()
+    session.refresh(role_play)
+    assert role_play.session_id is None
+    ranked = session_ratings(session, module.id)
+    assert [(row.session, int(row.n), float(row.mean)) for row in ranked.itertuples()] == [
+        ("Visit to the EU Delegation", 2, 4.0)
+    ]
+    # And a later save of the agenda does not tie it either.
+    agenda.save_agenda_frame(session, module_id=module.id, frame=agenda.agenda_table(session, module.id), by="tester")
+    session.commit()
+    session.refresh(role_play)
+    assert role_play.session_id is None

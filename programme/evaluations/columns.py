@@ -134,10 +134,22 @@ def looks_like_header(cell: str) -> bool:
     return bool(text) and any(ch.isalpha() for ch in text) and not is_rating(text)
 
 
+# The standard form's session question (forms.SESSION_QUESTION, "How useful was the session: {title}?"), folded.
+# Such a question names its session from the start of what follows: a title found further in is another session's
+# (deleting "Role play: preparing the visit to the EU Delegation" had its question, and its ratings, go to "Visit
+# to the EU Delegation" and that session's facilitator when the agenda was saved).
+_SESSION_QUESTION = "how useful was the session "
+
+
 def linked_session(text: str, sessions: Sequence[AgendaSession]) -> AgendaSession | None:
-    """Return the module's session whose title the text contains (ignoring case and accents), longest first."""
+    """Return the module's session whose title the text contains (ignoring case and accents), longest first; in a
+    standard session question, only a title right after "How useful was the session:"."""
     folded = f" {fold(text)} "
-    found = [s for s in sessions if fold(s.title) and f" {fold(s.title)} " in folded]
+    if folded.startswith(f" {_SESSION_QUESTION}"):
+        folded = f" {folded[len(_SESSION_QUESTION) + 1 :]}"
+        found = [s for s in sessions if fold(s.title) and folded.startswith(f" {fold(s.title)} ")]
+    else:
+        found = [s for s in sessions if fold(s.title) and f" {fold(s.title)} " in folded]
     return max(found, key=lambda s: len(fold(s.title)), default=None)
 
 

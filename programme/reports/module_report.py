@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from docx import Document
@@ -185,6 +186,12 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
             document.add_paragraph(item.notes)
 
 
+def one_decimal(mean: float) -> str:
+    """Return a mean with one decimal, a half rounded up as a reader does (4.25 is 4.3, as 3.75 is 3.8): a mean of 4
+    or 8 ratings often ends in 5, and format() rounds such a half to the even digit (4.2)."""
+    return str(Decimal(repr(float(mean))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
 def _evaluation(document: Document, c: ModuleReportContent) -> None:
     document.add_heading(HEADINGS[3], level=1)
     if c.evaluation.empty:
@@ -198,7 +205,7 @@ def _evaluation(document: Document, c: ModuleReportContent) -> None:
         + ("; a mean “out of 10” is on its question's own scale from 0 to 10:" if any(out_of_ten) else ":")
     )
     pairs = zip(c.evaluation["mean rating"], out_of_ten, strict=True)
-    means = [f"{mean:.1f} out of 10" if ten else f"{mean:.1f}" for mean, ten in pairs]
+    means = [f"{one_decimal(mean)} out of 10" if ten else one_decimal(mean) for mean, ten in pairs]
     shown = c.evaluation[["question", "responses"]].assign(**{"mean rating": means})
     _table(document, shown, ["Question", "Responses", "Mean rating"])
     document.add_paragraph("The evaluations are available on request.")

@@ -13,7 +13,7 @@ from programme.courses import search as module_search
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable
 from programme.web.engine import cached_query
-from programme.web.messages import action
+from programme.web.messages import action, form_keys
 
 T = TypeVar("T")
 
@@ -133,7 +133,7 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
     with st.form(key):
         batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key=f"{key}_batch")
         st.caption(effect)
-        sure = st.checkbox("Yes, undo this import", key=f"{key}_sure")
+        sure = st.checkbox("Yes, undo this import", key=form_keys(f"{key}_sure")[0])
         submitted = st.form_submit_button("Undo import")
     if not submitted:
         return None
@@ -157,4 +157,6 @@ def undo_import(
     through action(): its refusal is shown, or message(batch, result) after the rerun."""
     batch_id = import_to_undo(imports, key=key, describe=describe, effect=effect)
     if batch_id is not None:
-        action(lambda session: undo(session, batch_id), lambda result: message(batch_id, result), then=then)
+        # The confirmation is for that import only: left ticked, one more click would undo the next one unasked.
+        action(lambda session: undo(session, batch_id), lambda result: message(batch_id, result), then=then,
+               clear=form_keys(f"{key}_sure"))  # fmt: skip
