@@ -45,6 +45,12 @@ METHOD_WORDS: dict[str, Method] = {
     "field visit": Method.VISIT,
     "mission visit": Method.VISIT,
     "study visit": Method.VISIT,
+    # DOMAIN.md's own words for it, and what planners write after a role play's rehearsal.
+    "visit to a diplomatic mission": Method.VISIT,
+    "visit to diplomatic mission": Method.VISIT,
+    "diplomatic mission visit": Method.VISIT,
+    "embassy visit": Method.VISIT,
+    "visit to an embassy": Method.VISIT,
     "plenary reflection": Method.PLENARY,
     "reflection": Method.PLENARY,
     "discussion": Method.PLENARY,
