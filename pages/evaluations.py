@@ -76,6 +76,14 @@ columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.e
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
                   "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
+if rate is not None and not pd.isna(rate) and rate > 1:
+    attended = int(this_rate["attended"].iloc[0])
+    st.warning(
+        f"More responses ({summary['responses']:,}) than participants who attended ({attended:,}): some may be "
+        "duplicates (a phone form sent again after a reload, an export imported with the paper forms typed too), or "
+        "attendance is not all recorded. A phone answer sent twice is voided on Forms for participants › "
+        "Submissions; an import is undone on Forms and entry › Import an export; attendance is recorded on Attendance."
+    )
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.
 this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(

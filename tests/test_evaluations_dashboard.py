@@ -447,3 +447,30 @@ def test_facilitators_table_counts_ratings(demo_db: str) -> None:
     table = app.dataframe[-1].value
     assert list(table.columns) == ["facilitator", "modules", "ratings", "mean"]
     assert (table["ratings"] >= table["modules"]).all()
+
+
+def test_more_responses_than_participants_who_attended_is_said(demo_db: str) -> None:
+    """Seen with phone forms: a participant reloaded the page and answered again; 11 responses from 10 who attended
+    showed "110%" without a word. The dashboard now says what may have happened and where to put it right."""
+    from programme.models import Participation
+    from programme.summaries import upkeep
+
+    with session_scope(make_engine(demo_db)) as session:
+        module_id, responses = session.execute(
+            sa.select(q.MODULES.c.module_id, q.MODULES.c.responses).order_by(q.MODULES.c.responses.desc()).limit(1)
+        ).one()
+        # All but two of its participants recorded as absent: fewer who attended than responses.
+        ids = session.scalars(
+            sa.select(Participation.id)
+            .where(Participation.module_id == module_id, Participation.attended.is_(True))
+            .order_by(Participation.role != "participant")  # participants first: they are who the rate counts
+        ).all()
+        session.execute(sa.update(Participation).where(Participation.id.in_(ids[2:])).values(attended=False))
+        upkeep.rebuild(session)
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="evaluations_module").set_value(module_id).run()
+    assert not app.exception
+    rate = next(metric.value for metric in app.metric if metric.label == "Response rate")
+    assert rate == f"{responses / 2:.0%}"  # responses over the 2 who attended
+    said = " ".join(warning.value for warning in app.warning)
+    assert f"More responses ({responses:,}) than participants who attended (2)" in said
