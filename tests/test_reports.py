@@ -160,6 +160,17 @@ def test_certificates_go_to_those_who_completed(session: Session, small) -> None
     assert pdf.startswith(b"%PDF") and b"/Count 1" in pdf
 
 
+def test_certificates_are_in_family_name_order_whatever_the_case(session: Session, small) -> None:
+    """Seen on a printed set: "Maria Josefina de los Santos" (family name typed in lower case) came after "Rahim
+    Uddin": the database sorted capitals first."""
+    module_id = get_module(session, "B", 1).id
+    cia = session.scalar(sa.select(Person).where(Person.full_name == "Cia Santos"))
+    cia.full_name, cia.family_name = "Cia de los Santos", "de los Santos"
+    session.commit()
+    # By hand: "de los Santos" (d) before "Thapa" (t); before, "Thapa" (T) came first.
+    assert [c.name for c in module_certificates(session, module_id)] == ["Cia de los Santos", "Ana Thapa"]
+
+
 def test_certificates_skip_erased_people_and_say_when_nobody_qualifies(session: Session, small) -> None:
     from programme.reports import certificates_pdf
 

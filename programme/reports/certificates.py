@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,6 +26,7 @@ from programme.models import (
     Person,
 )
 from programme.people.countries import country_name
+from programme.people.names import fold
 from programme.reports.content import date_span
 from programme.reports.typefaces import MAIN, add_fonts, missing_characters, set_font_for
 
@@ -46,17 +48,25 @@ def _participants(query: sa.Select) -> sa.Select:
     return query.where(Participation.role == ParticipationRole.PARTICIPANT, Person.erased_at.is_(None))
 
 
+def _by_family_name(rows: Sequence[tuple[str, str | None]]) -> list[str]:
+    """Return the full names by family name, then full name, whatever the case and accents (the database's order put
+    a family name written in lower case, "de los Santos", after every capital: after "Uddin")."""
+    return [full for full, _ in sorted(rows, key=lambda row: (fold(row[1] or row[0]), fold(row[0])))]
+
+
 def module_certificates(session: Session, module_id: int) -> list[Certificate]:
     """Return a certificate for each participant who completed a module, by name."""
     module = get_module_by_id(session, module_id)
     course = session.get(Course, module.course_id)
-    names = session.scalars(
-        _participants(
-            sa.select(Person.full_name)
-            .join(Participation, Participation.person_id == Person.id)
-            .where(Participation.module_id == module.id, Participation.completed.is_(True))
-        ).order_by(Person.family_name, Person.full_name)
-    ).all()
+    names = _by_family_name(
+        session.execute(
+            _participants(
+                sa.select(Person.full_name, Person.family_name)
+                .join(Participation, Participation.person_id == Person.id)
+                .where(Participation.module_id == module.id, Participation.completed.is_(True))
+            )
+        ).all()
+    )
     place = ", ".join(p for p in (module.city, country_name(module.country)) if p)
     what = f"Module {module.number}" + (f": {module.title}" if module.title != f"Module {module.number}" else "")
     when, organisers = date_span(module.start_date, module.end_date), _organisers(session, course.id)
@@ -85,16 +95,17 @@ def course_certificates(session: Session, course_code: str) -> list[Certificate]
     if not modules:
         return []
     completed = sa.func.count(sa.distinct(Participation.module_id))
-    names = session.scalars(
-        _participants(
-            sa.select(Person.full_name)
-            .join(Participation, Participation.person_id == Person.id)
-            .where(Participation.module_id.in_([m.id for m in modules]), Participation.completed.is_(True))
-        )
-        .group_by(Person.id, Person.full_name, Person.family_name)
-        .having(completed == len(modules))
-        .order_by(Person.family_name, Person.full_name)
-    ).all()
+    names = _by_family_name(
+        session.execute(
+            _participants(
+                sa.select(Person.full_name, Person.family_name)
+                .join(Participation, Participation.person_id == Person.id)
+                .where(Participation.module_id.in_([m.id for m in modules]), Participation.completed.is_(True))
+            )
+            .group_by(Person.id, Person.full_name, Person.family_name)
+            .having(completed == len(modules))
+        ).all()
+    )
     # "took part in and completed Module 1 of ...": a course held so far in one module names it.
     what = f"Module {modules[0].number}" if len(modules) == 1 else f"all {len(modules)} modules"
     when = date_span(modules[0].start_date, modules[-1].end_date)
