@@ -4,7 +4,6 @@ import streamlit as st
 
 from programme.access.privacy import team_view
 from programme.charts.groups import scores_chart, spread_chart
-from programme.core.errors import ProgrammeError
 from programme.courses.lookup import module_ref
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES
@@ -72,7 +71,7 @@ scope = (int(module_id), session_id, everyone)
 if st.session_state.get("groups_scope") != scope:
     st.session_state["groups_scope"] = scope
     st.session_state.pop("groups_plan", None)
-    st.session_state.pop("groups_replacing", None)
+    st.session_state.pop(group_forms.REPLACING, None)
     st.session_state["groups_pairs"] = []
 names = {
     int(p): f"{n} ({country_names(c)})" if isinstance(c, str) and c else n
@@ -117,7 +116,7 @@ if made is not None:
     st.session_state["groups_previous_score"] = None
     # The saved groups this plan replaces: a colleague's save meanwhile (another browser) is not replaced unseen.
     with ui.db() as db:
-        st.session_state["groups_replacing"] = store.saved_groups_token(db, module_id=module_id, session_id=session_id)
+        group_forms.remember_saved(db, module_id, session_id)
 
 plan: GroupPlan | None = st.session_state.get("groups_plan")
 if plan is None:
@@ -212,32 +211,7 @@ st.caption(
 )
 
 
-def saved_meanwhile(error: ProgrammeError) -> None:
-    """Show why nothing was saved; the next Save replaces what is saved now (the user has been told)."""
-    ui.show_error(error)
-    with ui.db() as db:
-        st.session_state["groups_replacing"] = store.saved_groups_token(db, module_id=module_id, session_id=session_id)
-
-
-def remember_saved(_) -> None:
-    with ui.db() as db:
-        st.session_state["groups_replacing"] = store.saved_groups_token(db, module_id=module_id, session_id=session_id)
-
-
-if st.button("Save groups", type="primary", key="save"):
-    ui.action(
-        lambda db: store.save_groups(
-            db,
-            module_id=module_id,
-            plan=plan,
-            session_id=session_id,
-            by=user.username,
-            replacing=st.session_state.get("groups_replacing"),
-        ),
-        f"Saved {len(plan.groups)} groups.",
-        then=remember_saved,
-        on_error=saved_meanwhile,
-    )
+group_forms.save_button(plan, module_id=module_id, session_id=session_id, username=user.username)
 
 heading = module.heading + (f" · {session_labels[session_id]}" if session_id else "")
 

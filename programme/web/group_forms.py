@@ -5,12 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import streamlit as st
+from sqlmodel import Session
 
+from programme.core.errors import ProgrammeError
+from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
 from programme.groups.plan import GroupPlan, describe_groups
 from programme.groups.problem import DEFAULT_REPEAT_WEIGHT
 from programme.web.display import md_text
-from programme.web.messages import attempt
+from programme.web.engine import db
+from programme.web.messages import action, attempt, show_error
+
+# The saved groups a plan replaces (store.saved_groups_token), from when it was generated, started or loaded: a
+# colleague's save meanwhile, in another browser, is not replaced unseen.
+REPLACING = "groups_replacing"
 
 
 @dataclass(frozen=True)
@@ -113,3 +121,37 @@ def describe(plan: GroupPlan) -> GroupPlan | None:
         if st.form_submit_button("Update groups"):
             return attempt(lambda: describe_groups(plan, fields))
     return None
+
+
+def remember_saved(session: Session, module_id: int, session_id: int | None) -> None:
+    """Remember the groups saved now as those the plan on screen replaces."""
+    st.session_state[REPLACING] = store.saved_groups_token(session, module_id=module_id, session_id=session_id)
+
+
+def save_button(plan: GroupPlan, *, module_id: int, session_id: int | None, username: str) -> None:
+    """The Save groups button: refused, and said, when a colleague saved other groups since the plan was started;
+    pressed again, it replaces them (the user has been told)."""
+
+    def told(error: ProgrammeError) -> None:
+        show_error(error)
+        with db() as session:
+            remember_saved(session, module_id, session_id)
+
+    def saved(_groups: object) -> None:
+        with db() as session:
+            remember_saved(session, module_id, session_id)
+
+    if st.button("Save groups", type="primary", key="save"):
+        action(
+            lambda session: store.save_groups(
+                session,
+                module_id=module_id,
+                plan=plan,
+                session_id=session_id,
+                by=username,
+                replacing=st.session_state.get(REPLACING),
+            ),  # fmt: skip
+            f"Saved {len(plan.groups)} groups.",
+            then=saved,
+            on_error=told,
+        )
