@@ -101,6 +101,11 @@ def check_backup(engine: Engine) -> None:
         )
     with engine.connect() as connection:
         revisions = list(connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalars())
+    _known_revision(revisions)
+
+
+def _known_revision(revisions: list[str]) -> str:
+    """Return the backup's one schema revision, when this version knows it; else refuse the backup."""
     if len(revisions) != 1:
         raise ProgrammeError(f"The backup does not say which schema version it has; {UNCHANGED}.")
     try:
@@ -109,9 +114,10 @@ def check_backup(engine: Engine) -> None:
         known = None
     if known is None:
         raise ProgrammeError(
-            f"The backup comes from a newer version of Programme Manager (schema {revisions[0]}); "
+            f"The backup comes from a newer version of Programme Manager (schema {revisions[0][:40]}); "
             f"update the app before restoring it; {UNCHANGED}."
         )
+    return revisions[0]
 
 
 def _upgrade(engine: Engine) -> None:
@@ -311,19 +317,7 @@ def _dumped_tables(listing: str) -> set[str]:
 
 def _dumped_revision(source: Path) -> str:
     """Return the schema revision the backup says it has, one this version knows; else refuse it."""
-    revisions = [row[0] for row in _rows_of(source, "alembic_version", ["version_num"])]
-    if len(revisions) != 1:
-        raise ProgrammeError(f"The backup does not say which schema version it has; {UNCHANGED}.")
-    try:
-        known = ScriptDirectory.from_config(schema.alembic_config()).get_revision(revisions[0])
-    except CommandError:
-        known = None
-    if known is None:
-        raise ProgrammeError(
-            f"The backup comes from a newer version of Programme Manager (schema {revisions[0][:40]}); "
-            f"update the app before restoring it; {UNCHANGED}."
-        )
-    return revisions[0]
+    return _known_revision([row[0] for row in _rows_of(source, "alembic_version", ["version_num"])])
 
 
 def _rows_of(source: Path, table: str, columns: list[str]) -> list[list[str]]:
