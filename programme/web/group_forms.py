@@ -132,14 +132,13 @@ def save_button(plan: GroupPlan, *, module_id: int, session_id: int | None, user
     """The Save groups button: refused, and said, when a colleague saved other groups since the plan was started;
     pressed again, it replaces them (the user has been told)."""
 
-    def told(error: ProgrammeError) -> None:
-        show_error(error)
-        with db() as session:
-            remember_saved(session, module_id, session_id)
-
     def saved(_groups: object) -> None:
         with db() as session:
             remember_saved(session, module_id, session_id)
+
+    def told(error: ProgrammeError) -> None:
+        show_error(error)
+        saved(None)  # what is saved now is what the next press replaces
 
     if st.button("Save groups", type="primary", key="save"):
         action(
