@@ -122,14 +122,20 @@ def test_every_tab_renders_for_a_facilitator_and_only_the_open_one_runs(demo_db:
     assert next(box for box in app.text_input if box.label == "Search").value == "domestic"
 
 
+def _first_network_and_a_member_not_listed(session):  # type: ignore[no-untyped-def]
+    """The demo's first network by name and one of its members who did not agree to be listed."""
+    network = session.scalars(sa.select(Network).order_by(Network.name)).first()
+    unlisted = session.scalars(
+        sa.select(Person)
+        .join(NetworkMember, NetworkMember.person_id == Person.id)
+        .where(NetworkMember.network_id == network.id, Person.consent_listed.is_(False))
+    ).first()
+    return network, unlisted
+
+
 def test_networks_page_lists_only_listed_members(demo_db: str) -> None:
     with session_scope(make_engine(demo_db)) as session:
-        network = session.scalars(sa.select(Network).order_by(Network.name)).first()
-        unlisted = session.scalars(
-            sa.select(Person)
-            .join(NetworkMember, NetworkMember.person_id == Person.id)
-            .where(NetworkMember.network_id == network.id, Person.consent_listed.is_(False))
-        ).first()
+        network, unlisted = _first_network_and_a_member_not_listed(session)
     app = run_page("pages/networks.py", UserRole.FACILITATOR)
     assert not app.exception
     assert network.name in [header.value for header in app.subheader]
@@ -141,12 +147,7 @@ def test_a_member_not_listed_can_be_removed_from_the_page(demo_db: str) -> None:
     """A facilitator added someone who did not agree to be listed (the picker offers them, "· not listed"): they were
     not on the page, nor in "Remove a member", so there was no way to take them out again."""
     with session_scope(make_engine(demo_db)) as session:
-        network = session.scalars(sa.select(Network).order_by(Network.name)).first()
-        unlisted = session.scalars(
-            sa.select(Person)
-            .join(NetworkMember, NetworkMember.person_id == Person.id)
-            .where(NetworkMember.network_id == network.id, Person.consent_listed.is_(False))
-        ).first()
+        network, unlisted = _first_network_and_a_member_not_listed(session)
         network_id, person_id, unlisted_name = network.id, unlisted.id, unlisted.full_name
     app = run_page("pages/networks.py", UserRole.FACILITATOR)
     removable = next(box for box in app.selectbox if box.key == "remove-member")

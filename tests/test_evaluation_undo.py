@@ -148,13 +148,18 @@ def test_only_evaluation_imports_can_be_undone_here(session: Session) -> None:
     assert evaluation_imports(session, module_id=module.id).empty
 
 
+def _rc2019_module_1(session: Session) -> int:
+    """The demo's RC2019 Module 1: the module the entry page's tests import into."""
+    course = session.scalar(sa.select(Course.id).where(Course.code == "RC2019"))
+    return session.scalar(sa.select(Module.id).where(Module.course_id == course, Module.number == 1))
+
+
 def test_the_entry_page_lists_a_modules_imports_and_undoes_one(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
 ) -> None:
     engine = make_engine(demo_sqlite_url)
     with session_scope(engine) as session:
-        course = session.scalar(sa.select(Course.id).where(Course.code == "RC2019"))
-        module_id = session.scalar(sa.select(Module.id).where(Module.course_id == course, Module.number == 1))
+        module_id = _rc2019_module_1(session)
         before = _count(session, Response)
         import_evaluations(session, data=csv_bytes(NEW_COLUMNS), filename="kobo.csv", module_id=module_id, by="x")
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
@@ -183,8 +188,7 @@ def test_after_an_undo_the_confirmation_is_unticked_for_the_next_import(
     """Two imports: undoing one leaves "Yes, undo this import" unticked, so one more click undoes nothing unasked."""
     engine = make_engine(demo_sqlite_url)
     with session_scope(engine) as session:
-        course = session.scalar(sa.select(Course.id).where(Course.code == "RC2019"))
-        module_id = session.scalar(sa.select(Module.id).where(Module.course_id == course, Module.number == 1))
+        module_id = _rc2019_module_1(session)
         import_evaluations(session, data=csv_bytes(NEW_COLUMNS), filename="kobo.csv", module_id=module_id, by="x")
         second = NEW_COLUMNS.replace("u1,", "u4,").replace("u2,", "u5,").replace("u3,", "u6,")
         import_evaluations(session, data=csv_bytes(second), filename="kobo2.csv", module_id=module_id, by="x")
