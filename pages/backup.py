@@ -38,5 +38,5 @@ if upload is not None and st.button("Restore"):
         ui.action(
             lambda _session: restore_bytes(engine, upload.getvalue(), by=user.username, name=upload.name),
             "Backup restored. Sign in again with an account from the backup.",
-            then=lambda _: (ui.forget_figures(), ui.sign_out()),
+            then=lambda _: (ui.forget_figures(), ui.sign_out_every_browser()),
         )

@@ -20,6 +20,40 @@ def test_login_and_logout(page, live_app: str) -> None:
     assert page.get_by_label("Username").is_visible()
 
 
+def test_a_reload_or_a_second_tab_stays_signed_in_until_the_log_out(page, live_app: str) -> None:
+    """A reload (F5) starts a new Streamlit session: the browser's sign-in cookie keeps it signed in, with its
+    navigation, until it logs out; another browser (a fresh context: no cookie) is asked to sign in."""
+    log_in(page, live_app)
+    open_page(page, "Participants", "People")
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Log out").is_visible()
+    assert page.url.rstrip("/").endswith("/participants")
+    open_page(page, "Courses and modules", "Plan")  # the navigation is there after the reload
+    cookie = next(cookie for cookie in page.context.cookies() if cookie["name"] == "programme_sign_in")
+    assert cookie["sameSite"] == "Strict"
+    second = page.context.new_page()
+    second.goto(live_app)
+    wait_idle(second)
+    assert second.get_by_role("button", name="Log out").is_visible()
+    stranger = page.context.browser.new_context()
+    try:
+        other = stranger.new_page()
+        other.goto(live_app)
+        wait_idle(other)
+        assert other.get_by_role("button", name="Log in").is_visible()
+    finally:
+        stranger.close()
+    page.get_by_role("button", name="Log out").click()
+    page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("button", name="Log in").is_visible()
+    second.reload()
+    wait_idle(second)
+    assert second.get_by_role("button", name="Log in").is_visible()
+
+
 def test_a_wrong_password_is_refused_with_a_message(page, live_app: str) -> None:
     page.goto(live_app)
     wait_idle(page)

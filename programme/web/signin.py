@@ -8,13 +8,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import streamlit as st
+from sqlmodel import Session
 
 from programme.access import accounts, passwords
 from programme.access.accounts import SignedIn
+from programme.access.remembered import REMEMBERED
 from programme.core.errors import ProgrammeError
 from programme.core.settings import is_demo
 from programme.models import UserRole
-from programme.web import navigation
+from programme.web import browser_cookie, navigation
 from programme.web.display import md_text
 from programme.web.engine import db
 from programme.web.messages import flash, show_flash
@@ -25,17 +27,23 @@ _USER_KEY = "signed_in"
 _run = threading.local()  # each script run has its own thread: marks runs that came through the navigation
 ENTRY_SCRIPT = "streamlit_app.py"
 _SEEN_KEY = "last_seen"
+# The token this session's sign-in handed the browser (programme/access/remembered.py), and a sign-out's note that
+# the browser should drop its cookie.
+_TOKEN_KEY = "sign_in_token"
+_EXPIRE_KEY = "sign_in_cookie_expire"
 
 
 def current_user() -> SignedIn | None:
-    """Return who is signed in, ending the session after inactivity."""
+    """Return who is signed in (this session's sign-in, or the browser's from before a reload), ending the session
+    after inactivity."""
     user = st.session_state.get(_USER_KEY)
     if user is None:
-        return None
+        return _remembered_user()
     if time.monotonic() - st.session_state.get(_SEEN_KEY, 0) > INACTIVITY_TIMEOUT_SECONDS:
         sign_out(reason="You were signed out after 30 minutes without activity.")
         return None
     st.session_state[_SEEN_KEY] = time.monotonic()
+    REMEMBERED.touch(st.session_state.get(_TOKEN_KEY))
     with db() as session:
         now = accounts.still_signed_in(session, user)
     if now is None:
@@ -55,12 +63,42 @@ _KEPT_ON_SIGN_OUT = ("_apptest",)
 
 def sign_out(reason: str | None = None) -> None:
     """Forget the signed-in user and everything their pages kept in the session, so that whoever signs in next
-    at this browser (after a log-out or 30 minutes away) finds none of it."""
+    at this browser (after a log-out or 30 minutes away) finds none of it. The browser's token ends with it."""
+    token = st.session_state.get(_TOKEN_KEY)
+    REMEMBERED.forget(token)
     for key in list(st.session_state.keys()):
         if key not in _KEPT_ON_SIGN_OUT:
             del st.session_state[key]
     if reason:
         st.session_state["signed_out_reason"] = reason
+    if token:
+        st.session_state[_EXPIRE_KEY] = True
+
+
+def sign_out_every_browser() -> None:
+    """After a restore: every browser's token ends (the accounts are now the backup's) and this session signs out."""
+    REMEMBERED.forget_all()
+    sign_out()
+
+
+def _remembered_user() -> SignedIn | None:
+    """Sign in again a browser whose token this server issued and still honours (a reload, a second tab)."""
+    token = browser_cookie.token()
+    if token is None:
+        return None
+    with db() as session:
+        user = REMEMBERED.recall(session, token)
+    if user is None:
+        return None
+    st.session_state[_USER_KEY] = user
+    st.session_state[_SEEN_KEY] = time.monotonic()
+    st.session_state[_TOKEN_KEY] = token
+    return user
+
+
+def _remember(session: Session, user: SignedIn) -> None:
+    """Hand the browser a token for this sign-in, so that a reload keeps it (the cookie is set by guard)."""
+    st.session_state[_TOKEN_KEY] = REMEMBERED.issue(session, user)
 
 
 @contextmanager
@@ -82,6 +120,8 @@ def guard(page_file: str) -> SignedIn:
     minimum = navigation.role_for(page_file)
     user = current_user() or _single_sign_on_user()
     if user is None:
+        if st.session_state.pop(_EXPIRE_KEY, False):
+            browser_cookie.expire()
         with db() as session:
             has_accounts = accounts.count_users(session) > 0
         if has_accounts:
@@ -96,6 +136,9 @@ def guard(page_file: str) -> SignedIn:
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
     _sidebar(user)
+    token = st.session_state.get(_TOKEN_KEY)
+    if token and _running_in_a_server():
+        browser_cookie.write(token)  # each run: the frame stays mounted, and a reload finds the cookie set
     show_flash()
     return user
 
@@ -142,6 +185,8 @@ def _login_form() -> None:
     if submitted:
         with db() as session:
             user = accounts.authenticate(session, username, password, client=client_address())
+            if user is not None:
+                _remember(session, user)
         if user is None:
             # One message for every refusal: unknown, disabled, wrong password or waiting after failures.
             st.error(accounts.SIGN_IN_REFUSED)

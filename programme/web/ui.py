@@ -25,6 +25,7 @@ from programme.web.signin import (
     guard,
     navigation_run,
     sign_out,
+    sign_out_every_browser,
     single_sign_on_configured,
 )
 from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
@@ -56,6 +57,7 @@ __all__ = [
     "show_error",
     "show_flash",
     "sign_out",
+    "sign_out_every_browser",
     "single_sign_on_configured",
     "tabs",
     "undo_import",

@@ -1,0 +1,136 @@
+"""Browsers that stay signed in across a page reload: a random token in a cookie, and what it stands for here.
+
+Streamlit keeps a sign-in in the browser tab's session, which a reload (F5) or a second tab starts afresh. So a
+sign-in also hands the browser a token (a cookie, programme/web/browser_cookie.py). A new session that brings a
+token this server issued, still fresh, for an account that is still active with the same password, is signed in
+again without the form.
+
+The tokens live in this server process's memory only, as SHA-256 digests: a restart, a sign-out, 30 minutes
+without activity or 12 hours since the sign-in forget them, and nothing of them is in the database or its
+backups. A password change or a disabled account ends them at the next use (the account's stamp differs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from programme.access.accounts import SignedIn, still_signed_in
+from programme.models import User
+
+# As a session's own sign-in: 30 minutes without activity end it (programme/web/signin.py).
+IDLE_SECONDS = 30 * 60
+# However active, a sign-in is asked for again after a working day.
+LIFETIME_SECONDS = 12 * 60 * 60
+
+
+@dataclass
+class _Entry:
+    user: SignedIn
+    stamp: str
+    issued: float
+    seen: float
+
+
+def account_stamp(session: Session, user_id: int) -> str | None:
+    """Return a digest of the account's password hash and activity (None: no such account): a token issued under
+    one stamp ends when the password changes or the account is disabled."""
+    account = session.get(User, user_id)
+    if account is None:
+        return None
+    return hashlib.sha256(f"{account.password_hash}\x00{account.active}".encode()).hexdigest()
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class RememberedBrowsers:
+    """The tokens this server handed to browsers, by digest; safe to use from every session's thread."""
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        idle_seconds: float = IDLE_SECONDS,
+        lifetime_seconds: float = LIFETIME_SECONDS,
+    ) -> None:
+        self._clock = clock
+        self._idle = idle_seconds
+        self._lifetime = lifetime_seconds
+        self._entries: dict[str, _Entry] = {}
+        self._lock = threading.Lock()
+
+    def issue(self, session: Session, user: SignedIn) -> str:
+        """Return a new token standing for this sign-in (the caller hands it to the browser)."""
+        stamp = account_stamp(session, user.user_id) or ""
+        token = secrets.token_urlsafe(32)
+        now = self._clock()
+        with self._lock:
+            self._drop_stale(now)
+            self._entries[_digest(token)] = _Entry(user=user, stamp=stamp, issued=now, seen=now)
+        return token
+
+    def recall(self, session: Session, token: str | None) -> SignedIn | None:
+        """Return who the token signs in (as the account now stands), or None; an unusable token is forgotten."""
+        if not token:
+            return None
+        key = _digest(token)
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None:
+                return None
+            if self._stale(entry, now):
+                del self._entries[key]
+                return None
+        user = still_signed_in(session, entry.user)
+        if user is None or account_stamp(session, entry.user.user_id) != entry.stamp:
+            self.forget(token)
+            return None
+        with self._lock:
+            if key in self._entries:
+                self._entries[key] = _Entry(user=user, stamp=entry.stamp, issued=entry.issued, seen=now)
+        return user
+
+    def touch(self, token: str | None) -> None:
+        """Record activity under the token: a session in use keeps its browser's token fresh."""
+        if not token:
+            return
+        now = self._clock()
+        with self._lock:
+            entry = self._entries.get(_digest(token))
+            if entry is not None and not self._stale(entry, now):
+                entry.seen = now
+
+    def forget(self, token: str | None) -> None:
+        """End the token (a sign-out)."""
+        if token:
+            with self._lock:
+                self._entries.pop(_digest(token), None)
+
+    def forget_all(self) -> None:
+        """End every token (a restore replaced the accounts)."""
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def _stale(self, entry: _Entry, now: float) -> bool:
+        return now - entry.seen > self._idle or now - entry.issued > self._lifetime
+
+    def _drop_stale(self, now: float) -> None:
+        for key in [key for key, entry in self._entries.items() if self._stale(entry, now)]:
+            del self._entries[key]
+
+
+# The server's own: one per process, shared by every browser session it serves.
+REMEMBERED = RememberedBrowsers()

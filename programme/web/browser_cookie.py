@@ -1,0 +1,51 @@
+"""The sign-in cookie: read from the request that opened the session, written and expired by a script in the page.
+
+Streamlit reads cookies (st.context.cookies, those of the request that opened the session) but has no way to
+set one; a zero-height component, which runs in a frame of the app's own origin, sets it on the app's page.
+The cookie is SameSite=Strict (no other site's page can make the browser send it), Secure over HTTPS, and lives
+until the browser closes; what it stands for is programme/access/remembered.py's.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+COOKIE = "programme_sign_in"
+# secrets.token_urlsafe's alphabet: anything else in the cookie is not a token of ours and is not looked up.
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+def token() -> str | None:
+    """Return the sign-in token the browser sent when this session opened, if it sent one."""
+    try:
+        value = st.context.cookies.get(COOKIE)
+    except Exception:  # noqa: BLE001 - no connection context (AppTest, a bare script run): no cookie
+        return None
+    return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+
+
+def write(value: str) -> None:
+    """Have the browser keep the token (the sidebar holds the zero-height frame that sets it)."""
+    if not _TOKEN.fullmatch(value):
+        raise ValueError("not a sign-in token")
+    _script(f"{COOKIE}={value}; Path=/; SameSite=Strict")
+
+
+def expire() -> None:
+    """Have the browser drop the token (after a sign-out)."""
+    _script(f"{COOKIE}=; Path=/; SameSite=Strict; Max-Age=0")
+
+
+def _script(cookie: str) -> None:
+    # cookie holds only the name, the token's alphabet and fixed attributes: nothing to escape.
+    source = (
+        "<script>"
+        f"const cookie = '{cookie}' + (window.parent.location.protocol === 'https:' ? '; Secure' : '');"
+        "window.parent.document.cookie = cookie;"
+        "</script>"
+    )
+    with st.sidebar:
+        components.html(source, height=0)

@@ -1,0 +1,139 @@
+"""A browser stays signed in across a reload: the token it was handed, what ends it, and the sign-in form's use of it."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import Session
+
+from programme.access import accounts
+from programme.access.remembered import IDLE_SECONDS, LIFETIME_SECONDS, RememberedBrowsers
+from programme.models import UserRole
+from tests.apptest_support import run_page
+
+PASSWORD = "a-long-enough-password-1"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def store(clock: Clock) -> RememberedBrowsers:
+    return RememberedBrowsers(clock=clock)
+
+
+def _signed_in(session: Session, username: str = "amina", role: UserRole = UserRole.FACILITATOR):
+    accounts.add_user(session, username=username, password=PASSWORD, role=role, by="test")
+    user = accounts.authenticate(session, username, PASSWORD)
+    assert user is not None
+    return user
+
+
+def test_a_token_signs_in_its_user_and_no_other_token_does(session: Session, store: RememberedBrowsers) -> None:
+    user = _signed_in(session)
+    token = store.issue(session, user)
+    assert store.recall(session, token) == user
+    assert store.recall(session, token[:-1] + ("A" if token[-1] != "A" else "B")) is None
+    assert store.recall(session, None) is None
+    assert store.recall(session, "") is None
+    # Only digests are kept: the token itself is nowhere in the store.
+    assert token not in repr(vars(store))
+
+
+def test_thirty_minutes_without_activity_end_a_token_and_activity_keeps_it(
+    session: Session, store: RememberedBrowsers, clock: Clock
+) -> None:
+    user = _signed_in(session)
+    kept, idle = store.issue(session, user), store.issue(session, user)
+    for _ in range(3):  # an hour and a half of use, a click every 20 minutes
+        clock.now += 20 * 60
+        store.touch(kept)
+    assert store.recall(session, kept) == user
+    assert store.recall(session, idle) is None
+    assert len(store) == 1  # the stale one was dropped when it was asked for
+
+
+def test_a_token_ends_twelve_hours_after_the_sign_in_however_active(
+    session: Session, store: RememberedBrowsers, clock: Clock
+) -> None:
+    user = _signed_in(session)
+    token = store.issue(session, user)
+    step = IDLE_SECONDS - 60  # a reload every 29 minutes all day long
+    for _ in range(int(LIFETIME_SECONDS // step)):
+        clock.now += step
+        assert store.recall(session, token) == user
+    clock.now = 1000.0 + LIFETIME_SECONDS + 1
+    store.touch(token)
+    assert store.recall(session, token) is None
+
+
+def test_a_password_change_or_a_disabled_account_ends_the_token_and_a_role_change_applies(
+    session: Session, store: RememberedBrowsers
+) -> None:
+    admin = _signed_in(session, "admin", UserRole.ADMIN)
+    amina, bo, chen = (_signed_in(session, name) for name in ("amina", "bo", "chen"))
+    tokens = {user.username: store.issue(session, user) for user in (amina, bo, chen)}
+    accounts.update_user(session, user_id=amina.user_id, by=admin.username, password="another-long-password-2")
+    accounts.update_user(session, user_id=bo.user_id, by=admin.username, active=False)
+    accounts.update_user(session, user_id=chen.user_id, by=admin.username, role=UserRole.VIEWER)
+    assert store.recall(session, tokens["amina"]) is None
+    assert store.recall(session, tokens["bo"]) is None
+    recalled = store.recall(session, tokens["chen"])
+    assert recalled is not None and recalled.role is UserRole.VIEWER
+
+
+def test_a_sign_out_ends_its_token_and_a_restore_ends_every_one(session: Session, store: RememberedBrowsers) -> None:
+    user = _signed_in(session)
+    first, second, third = (store.issue(session, user) for _ in range(3))
+    store.forget(first)
+    assert store.recall(session, first) is None
+    assert store.recall(session, second) == user
+    store.forget_all()
+    assert store.recall(session, second) is None and store.recall(session, third) is None
+
+
+@pytest.fixture
+def live_db(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+def test_the_sign_in_form_hands_a_token_that_a_new_session_of_that_browser_signs_in_with(
+    live_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reload starts a new session: with the browser's cookie it opens signed in; after a sign-out it does not."""
+    from programme.core.db import make_engine, session_scope
+    from programme.web import browser_cookie
+
+    engine = make_engine(live_db)
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="amina", password=PASSWORD, role=UserRole.FACILITATOR, by="test")
+    engine.dispose()
+    first = run_page("pages/home.py", role=None)
+    assert [box.label for box in first.text_input] == ["Username", "Password"]
+    first.text_input[0].input("amina")
+    first.text_input[1].input(PASSWORD)
+    first.button[0].click().run()
+    assert not first.exception
+    token = first.session_state["sign_in_token"]
+
+    monkeypatch.setattr(browser_cookie, "token", lambda: token)  # the cookie the reload's request carries
+    reloaded = run_page("pages/home.py", role=None)
+    assert not reloaded.exception
+    assert "Username" not in [box.label for box in reloaded.text_input]
+    assert reloaded.session_state["signed_in"].username == "amina"
+
+    next(button for button in reloaded.sidebar.button if button.label == "Log out").click().run()
+    assert [box.label for box in reloaded.text_input] == ["Username", "Password"]
+    again = run_page("pages/home.py", role=None)
+    assert [box.label for box in again.text_input] == ["Username", "Password"]
+    assert "signed_in" not in again.session_state
