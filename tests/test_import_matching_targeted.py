@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.importing import build_plan, detect_mapping, file_hash, matching, read_participant_sheet
 from programme.importing import plan as plan_module
-from programme.models import Module, Person
+from programme.models import Module, Participation, Person
 from programme.people.countries import country_name
 
 
@@ -100,3 +100,41 @@ def test_the_index_for_rows_holds_whom_they_could_be(demo_engine: Engine) -> Non
         )
         assert same_nationality <= held
         assert held == same_nationality | {by_email.id}
+
+
+def test_rows_without_nationality_match_by_name_as_against_everyone_without_reading_every_record(
+    demo_engine: Engine,
+) -> None:
+    """A self-service registration without a nationality is compared by name with everyone: load_index_by_name finds
+    the certain and probable matches load_index does, holding everyone's name but only its candidates' records."""
+    with Session(demo_engine) as session:
+        by_email, by_name, similar = demo_people(session)
+        module = session.scalars(sa.select(Module).order_by(Module.id.desc())).first()
+        in_module = session.scalar(
+            sa.select(Person).join(Participation).where(Participation.module_id == module.id).order_by(Person.id)
+        )
+        lines = [
+            f"Someone Else,{by_email.email},,F",  # the same e-mail
+            f"{by_name.full_name},,,",  # a name recorded with a nationality
+            f"{similar.full_name[:-1]},,,",  # a similar name
+            f"{in_module.full_name},,,",  # someone already in the module
+            "Zebulon Quartermaine,zq@example.org,,M",  # nobody
+        ]
+        planned, _ = plans(session, lines)
+        for row in [planned_row.person for planned_row in planned().rows]:
+            whole = matching.load_index(session, module.id)
+            light = matching.load_index_by_name(session, module.id, [row])
+            assert matching.certain_match(light, row) == matching.certain_match(whole, row)
+            assert matching.probable_matches(light, [row]) == matching.probable_matches(whole, [row])
+            # Everyone's name, but the whole record (e-mail, organisation) of the row's candidates only.
+            assert list(light.people) == list(whole.people)
+            assert {pid for pid in light.people if light.people[pid].email} < set(whole.by_email.values())
+        found = [
+            matching.certain_match(light, row) or matching.probable_matches(light, [row]).get(row.index)
+            for row in [planned_row.person for planned_row in planned().rows]
+            for light in [matching.load_index_by_name(session, module.id, [row])]
+        ]
+    assert [match.person_id if match else None for match in found[:2]] == [by_email.id, by_name.id]
+    assert found[2] is not None and found[2].person_id == similar.id and not found[2].certain
+    assert found[3] is not None and found[3].person_id == in_module.id
+    assert found[4] is None

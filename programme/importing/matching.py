@@ -121,7 +121,48 @@ def load_index_for(session: Session, module_id: int | None, rows: list[PersonRow
     return _index(session, module_id, sql, parameters)
 
 
-def _index(session: Session, module_id: int | None, sql: str, parameters: dict[str, str]) -> PeopleIndex:
+# Everyone's id, name key and nationality, in _PEOPLE_SQL's order: all probable_matches reads of a person.
+_NAMES_SQL = (
+    "SELECT person.id, NULL, person.name_key, person.nationality, NULL, NULL FROM person "
+    "WHERE person.erased_at IS NULL ORDER BY person.id"
+)
+
+
+def load_index_by_name(session: Session, module_id: int | None, rows: list[PersonRow]) -> PeopleIndex:
+    """Return an index that matches these few (validated) rows as load_index's would, for rows one of which has no
+    nationality (compared by name with everyone), without reading everyone's whole record.
+
+    It holds everyone's id, name key and nationality (what probable_matches compares), and the whole record of the
+    people the rows could certainly be: the same e-mail or name key (what certain_match reads). A self-service
+    registration without a nationality read all 500,000 records, with their organisations, in 3-5 s. A probable
+    match's name, e-mail and organisation are not in it: whoever shows one reads the person.
+    """
+    index = _index(session, module_id, _NAMES_SQL, {}, keyed=False)
+    valid = [row for row in rows if row.valid]
+    parameters: dict[str, str] = {}
+    could_be = []
+    keys = sorted({row.name_key for row in valid if row.name_key})
+    emails = sorted({row.email for row in valid if row.email})
+    for column, values in (("name_key", keys), ("email", emails)):
+        if values:
+            names = [f"{column}_{i}" for i in range(len(values))]
+            parameters.update(zip(names, values, strict=True))
+            could_be.append(f"person.{column} IN ({', '.join(':' + name for name in names)})")
+    if could_be:
+        sql = f"{_PEOPLE_SQL} AND ({' OR '.join(could_be)}) ORDER BY person.id"
+        whole = session.connection().execute(sa.text(sql), parameters).all()
+        index.people.rows.update((row[0], tuple(row)) for row in whole)  # in place: the order stays the ids'
+        index.by_email.update((row[4].casefold(), row[0]) for row in whole if row[4])
+        for row in whole:  # everyone with the rows' name keys, in the ids' order, as load_index's by_key lists them
+            if row[2]:
+                index.by_key[row[2]].append(row[0])
+    return index
+
+
+def _index(
+    session: Session, module_id: int | None, sql: str, parameters: dict[str, str], *, keyed: bool = True
+) -> PeopleIndex:
+    """Return the index of the people sql reads; keyed=False leaves by_key empty (the caller fills it)."""
     index = PeopleIndex()
     # What the session holds unwritten is written first, as the session's own query would. Then the rows as plain
     # tuples, fetched at once (SQLAlchemy's handling of each of 500,000 rows, and a call per row to add it, were
@@ -134,7 +175,7 @@ def _index(session: Session, module_id: int | None, sql: str, parameters: dict[s
     # As add_row, row by row: a later person with the same e-mail (case aside) takes its place.
     index.by_email.update((row[4].casefold(), row[0]) for row in rows if row[4])
     by_key = index.by_key
-    for row in rows:
+    for row in rows if keyed else ():
         if row[2]:
             by_key[row[2]].append(row[0])
     if module_id is not None:

@@ -25,7 +25,7 @@ from programme.importing.matching import (
     PROBABLE_CUTOFF,
     Match,
     certain_match,
-    load_index,
+    load_index_by_name,
     load_index_for,
     probable_matches,
 )
@@ -139,8 +139,8 @@ def match(session: Session, read: Mapping[str, Any], module_id: int) -> Match | 
     row = PersonRow(index=0, row=1, full_name=read["full_name"], name_key=name_key(read["full_name"]),
                     nationality=read["nationality"], email=read["email"])  # fmt: skip
     # The people the registration could be (same e-mail, same name, the nationality's or none's), as a short list's
-    # import reads them; everyone when no nationality is given.
-    index = load_index_for(session, module_id, [row]) or load_index(session, module_id)
+    # import reads them; everyone's names when no nationality is given.
+    index = load_index_for(session, module_id, [row]) or load_index_by_name(session, module_id, [row])
     found = certain_match(index, row)
     if found is None:
         found = probable_matches(index, [row]).get(0)
