@@ -107,18 +107,23 @@ def load_index_for(session: Session, module_id: int | None, rows: list[PersonRow
     valid = [row for row in rows if row.valid]
     if any(not row.nationality for row in valid):
         return None
-    keys = sorted({row.name_key for row in valid if row.name_key})
-    emails = sorted({row.email for row in valid if row.email})
-    nationalities = sorted({row.nationality for row in valid if row.nationality})
-    could_be = ["person.nationality IS NULL"]
+    could_be, parameters = _same_as(valid, ("name_key", "email", "nationality"))
+    sql = f"{_PEOPLE_SQL} AND ({' OR '.join(['person.nationality IS NULL', *could_be])}) ORDER BY person.id"
+    return _index(session, module_id, sql, parameters)
+
+
+def _same_as(rows: list[PersonRow], columns: tuple[str, ...]) -> tuple[list[str], dict[str, str]]:
+    """Return the conditions "person.COLUMN IN (the rows' values)" for the columns the rows have values in, and their
+    parameters (the values, never in the statement's text)."""
+    could_be: list[str] = []
     parameters: dict[str, str] = {}
-    for column, values in (("name_key", keys), ("email", emails), ("nationality", nationalities)):
+    for column in columns:
+        values = sorted({getattr(row, column) for row in rows if getattr(row, column)})
         if values:
             names = [f"{column}_{i}" for i in range(len(values))]
             parameters.update(zip(names, values, strict=True))
             could_be.append(f"person.{column} IN ({', '.join(':' + name for name in names)})")
-    sql = f"{_PEOPLE_SQL} AND ({' OR '.join(could_be)}) ORDER BY person.id"
-    return _index(session, module_id, sql, parameters)
+    return could_be, parameters
 
 
 # Everyone's id, name key and nationality, in _PEOPLE_SQL's order: all probable_matches reads of a person.
@@ -138,16 +143,7 @@ def load_index_by_name(session: Session, module_id: int | None, rows: list[Perso
     match's name, e-mail and organisation are not in it: whoever shows one reads the person.
     """
     index = _index(session, module_id, _NAMES_SQL, {}, keyed=False)
-    valid = [row for row in rows if row.valid]
-    parameters: dict[str, str] = {}
-    could_be = []
-    keys = sorted({row.name_key for row in valid if row.name_key})
-    emails = sorted({row.email for row in valid if row.email})
-    for column, values in (("name_key", keys), ("email", emails)):
-        if values:
-            names = [f"{column}_{i}" for i in range(len(values))]
-            parameters.update(zip(names, values, strict=True))
-            could_be.append(f"person.{column} IN ({', '.join(':' + name for name in names)})")
+    could_be, parameters = _same_as([row for row in rows if row.valid], ("name_key", "email"))
     if could_be:
         sql = f"{_PEOPLE_SQL} AND ({' OR '.join(could_be)}) ORDER BY person.id"
         whole = session.connection().execute(sa.text(sql), parameters).all()
