@@ -17,6 +17,7 @@ from programme.access.backup import copy_database
 from programme.cli import main
 from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
+from programme.core.errors import ProgrammeError
 from programme.models import Person
 
 PASSWORD = "correct horse battery"
@@ -279,4 +280,47 @@ def test_a_sqlite_backup_with_a_trigger_the_app_does_not_make_is_refused(
     assert "holds a trigger that Programme Manager does not make (listed_anyway)" in error and "left as it was" in error
     engine.dispose()
     assert _snapshot(engine) == before
+    assert _leftovers(engine, private_temp) == []
+
+
+def test_a_course_added_while_the_backup_is_read_stops_the_restore_and_stays(
+    engine: Engine, tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The restore checks the database is empty, then reads the backup (minutes for a large one): a colleague who adds
+    a course meanwhile must not lose it to the restore's replacement of the database."""
+    from programme.access import restore as restore_module
+    from programme.courses.catalogue import add_course
+
+    _target_with_an_account(engine)
+    path = _backup_of(engine, tmp_path, _with_people())
+    url = engine.url.render_as_string(hide_password=False)
+
+    def a_colleague_adds_a_course() -> None:
+        colleague = make_engine(url)
+        with session_scope(colleague) as session:
+            add_course(session, code="NP-2026", title="Added during the restore")
+        colleague.dispose()
+
+    # The last step before the database is replaced: the backup is read and checked by then.
+    last_step = "_sqlite_check_integrity" if is_sqlite(engine) else "_restore_script"
+    original = getattr(restore_module, last_step)
+
+    def then_a_colleague_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
+        result = original(*args, **kwargs)
+        if not written:
+            a_colleague_adds_a_course()
+            written.append(True)
+        return result
+
+    written: list[bool] = []
+
+    monkeypatch.setattr(restore_module, last_step, then_a_colleague_writes)
+    with pytest.raises(ProgrammeError, match="while the backup was being read") as refused:
+        restore_module.restore(engine, path, by="root")
+    assert "left as it was" in str(refused.value)
+    engine.dispose()
+    with session_scope(engine) as session:
+        assert session.scalars(sa.text("SELECT code FROM course")).all() == ["NP-2026"]
+        assert session.scalars(sa.select(Person.full_name)).all() == []  # the backup's person did not come in
+        assert session.scalars(sa.text("SELECT username FROM app_user")).all() == ["root"]
     assert _leftovers(engine, private_temp) == []

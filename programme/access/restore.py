@@ -222,17 +222,35 @@ def _sqlite_check_integrity(path: Path) -> None:
         raise ProgrammeError(f"The backup is damaged: it fails SQLite's integrity check; {UNCHANGED}.")
 
 
+# Said when a course or a person reached the database after the restore's first check (seconds or minutes earlier,
+# before the backup was read): it stops, and they stay.
+WRITTEN_MEANWHILE = (
+    "Someone added courses or people to the database while the backup was being read, so the restore stopped "
+    f"and {UNCHANGED}: what they added is kept. Restore into an empty database that no one is using."
+)
+
+
 def _sqlite_switch(engine: Engine, copy: Path, target: Path) -> None:
-    """Replace target by copy in one rename, once no one has the database open mid-transaction."""
+    """Replace target by copy in one rename, once no one has the database open mid-transaction and while it still
+    holds no course and no person (checked again just before the rename: the first check ran before the backup was
+    read, which can take minutes)."""
     engine.dispose()
     if target.exists():
         connection = sqlite3.connect(target)
         try:
             busy, _, _ = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            written = any(
+                connection.execute(f'SELECT 1 FROM "{table}" LIMIT 1').fetchone()  # noqa: S608 - our own names
+                for table in ("course", "person")
+                if table in tables
+            )
         finally:
             connection.close()
         if busy:
             raise ProgrammeError(f"The database is in use by another program; close it and try again; {UNCHANGED}.")
+        if written:
+            raise ProgrammeError(WRITTEN_MEANWHILE)
     # Nothing is left in the old write-ahead log (checkpointed above), so no page of it can reach the new file.
     for suffix in ("-wal", "-shm"):
         Path(f"{target}{suffix}").unlink(missing_ok=True)
@@ -271,19 +289,35 @@ def _postgres_restore(engine: Engine, source: Path) -> None:
             run_pg(["pg_dump", "--format=custom", "--no-owner", "--file", str(dump)], scratch)
         engine.dispose()
         script = _restore_script(dump)
-        run_pg(
-            ["psql", "--quiet", "--no-psqlrc", "--single-transaction", "--set", "ON_ERROR_STOP=1"]
-            + ["--command", "DROP SCHEMA public CASCADE", "--command", "CREATE SCHEMA public", "--file", str(script)],
-            engine,
-            database_flag=True,
-            failure=f"The backup could not be loaded into the database; {UNCHANGED}.",
-        )
+        try:
+            run_pg(
+                ["psql", "--quiet", "--no-psqlrc", "--single-transaction", "--set", "ON_ERROR_STOP=1"]
+                + ["--command", _STILL_EMPTY, "--command", "DROP SCHEMA public CASCADE"]
+                + ["--command", "CREATE SCHEMA public", "--file", str(script)],
+                engine,
+                database_flag=True,
+                failure=f"The backup could not be loaded into the database; {UNCHANGED}.",
+            )
+        except ProgrammeError:
+            with session_scope(engine) as session:
+                if schema.current_revision(engine) is not None and holds_data(session):
+                    raise ProgrammeError(WRITTEN_MEANWHILE) from None
+            raise
     finally:
         _remove(dump, Path(f"{dump}.sql"))
         _drop_database(engine, scratch_name)
     engine.dispose()
 
 
+# Run in the transaction that replaces the schema, before it drops the old one: the database must still hold no
+# course and no person (the restore's first check ran before the backup was read), and from here its writers wait.
+_STILL_EMPTY = """DO $$ BEGIN
+IF to_regclass('public.course') IS NOT NULL AND to_regclass('public.person') IS NOT NULL THEN
+  LOCK TABLE public.course, public.person IN SHARE ROW EXCLUSIVE MODE;
+  IF EXISTS (SELECT 1 FROM public.course) OR EXISTS (SELECT 1 FROM public.person) THEN
+    RAISE EXCEPTION 'the database received courses or people during the restore';
+  END IF;
+END IF; END $$"""
 # Tables the database's own triggers fill as the rows they are made from are written (migrations 0002, 0003).
 TRIGGER_FILLED = frozenset({schema.SEARCH_INDEX_TABLE, schema.DIRECTORY_TABLE})
 # A table's rows in pg_restore's output: the one statement of it that is read, and the line that ends them.
