@@ -137,3 +137,23 @@ def test_the_sign_in_form_hands_a_token_that_a_new_session_of_that_browser_signs
     again = run_page("pages/home.py", role=None)
     assert [box.label for box in again.text_input] == ["Username", "Password"]
     assert "signed_in" not in again.session_state
+
+
+def test_a_sign_in_with_the_box_unticked_hands_no_token(live_db: str) -> None:
+    """On a computer others use, the next person to open the app in that browser must meet the sign-in form."""
+    from programme.core.db import make_engine, session_scope
+
+    engine = make_engine(live_db)
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="amina", password=PASSWORD, role=UserRole.FACILITATOR, by="test")
+    engine.dispose()
+    app = run_page("pages/home.py", role=None)
+    assert [box.label for box in app.checkbox] == ["Stay signed in when the page reloads"]
+    assert app.checkbox[0].value is True  # ticked unless someone unticks it
+    app.text_input[0].input("amina")
+    app.text_input[1].input(PASSWORD)
+    app.checkbox[0].uncheck()
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.session_state["signed_in"].username == "amina"
+    assert "sign_in_token" not in app.session_state

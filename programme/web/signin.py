@@ -181,11 +181,17 @@ def _login_form() -> None:
     with st.form("login"):
         username = st.text_input("Username")
         password = st.text_input("Password", type="password")
+        kept = st.checkbox(
+            "Stay signed in when the page reloads",
+            value=True,
+            help="For up to 30 minutes away and 12 hours in all, until you log out or close the browser. "
+            "Untick it on a computer others use: whoever opens the app in this browser next would be signed in as you.",
+        )
         submitted = st.form_submit_button("Log in", type="primary")
     if submitted:
         with db() as session:
             user = accounts.authenticate(session, username, password, client=client_address())
-            if user is not None:
+            if user is not None and kept:
                 _remember(session, user)
         if user is None:
             # One message for every refusal: unknown, disabled, wrong password or waiting after failures.
