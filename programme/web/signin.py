@@ -31,6 +31,7 @@ _SEEN_KEY = "last_seen"
 # the browser should drop its cookie.
 _TOKEN_KEY = "sign_in_token"
 _EXPIRE_KEY = "sign_in_cookie_expire"
+_WRITE_KEY = "sign_in_cookie_write"
 
 
 def current_user() -> SignedIn | None:
@@ -99,6 +100,7 @@ def _remembered_user() -> SignedIn | None:
 def _remember(session: Session, user: SignedIn) -> None:
     """Hand the browser a token for this sign-in, so that a reload keeps it (the cookie is set by guard)."""
     st.session_state[_TOKEN_KEY] = REMEMBERED.issue(session, user)
+    st.session_state[_WRITE_KEY] = True
 
 
 @contextmanager
@@ -137,8 +139,10 @@ def guard(page_file: str) -> SignedIn:
         st.stop()
     _sidebar(user)
     token = st.session_state.get(_TOKEN_KEY)
-    if token and _running_in_a_server():
-        browser_cookie.write(token)  # each run: the frame stays mounted, and a reload finds the cookie set
+    if st.session_state.pop(_WRITE_KEY, False) and token and _running_in_a_server():
+        # The first page after the sign-in only: its frame sets the cookie as it loads (kept on every run, its
+        # element container pushed the sidebar's filters down).
+        browser_cookie.write(token)
     show_flash()
     return user
 
