@@ -7,6 +7,7 @@ from programme.access import accounts, passwords
 from programme.models import UserRole
 from programme.web import ui
 from programme.web.display import md_text, readable
+from programme.web.record_forms import RecordForm
 
 user = ui.guard(__file__)
 ui.heading(
@@ -63,17 +64,21 @@ with right:
     # the first account's, and a save wrote those back).
     chosen = st.selectbox("Account", list(names), placeholder="No accounts yet", key="change_account_name")
     current = table.set_index("username").loc[chosen] if chosen else None
-    # The fields are keyed by the account: each shows what is stored for it, not what another account's showed.
+    # The fields are keyed by the account: each shows what is stored for it, not what another account's showed; a
+    # save keeps what another admin saved meanwhile in the fields left as they were (RecordForm).
     suffix = f"{names[chosen]}" if chosen else "none"
+    stored = {"role": current["role"], "active": bool(current["active"])} if current is not None else {}
+    form = RecordForm(f"account_{suffix}", stored, ("role", "active"), key=lambda field: f"change_{field}_{suffix}")
+    form.show_refusal()
 with right, st.form("change_account"):
     new_role = st.selectbox(
         "Role",
         [r.value for r in UserRole],
         index=[r.value for r in UserRole].index(current["role"]) if current is not None else 0,
-        key=f"change_role_{suffix}",
+        key=form.key("role"),
     )
     active = st.checkbox(
-        "Active", value=bool(current["active"]) if current is not None else True, key=f"change_active_{suffix}"
+        "Active", value=bool(current["active"]) if current is not None else True, key=form.key("active")
     )
     clear_waits = st.checkbox(
         "Clear sign-in waits", help="Let this account sign in again at once from any address after failed attempts."
@@ -84,7 +89,7 @@ with right, st.form("change_account"):
         st.warning("Create an account first.")
     elif submitted:
 
-        def change(session) -> None:
+        def change(session, opened: dict) -> None:
             accounts.update_user(
                 session,
                 user_id=int(names[chosen]),
@@ -92,8 +97,9 @@ with right, st.form("change_account"):
                 role=new_role,
                 active=active,
                 password=new_password or None,
+                opened=opened,
             )
             if clear_waits:
                 accounts.unlock_user(session, chosen, by=user.username)
 
-        ui.action(change, f"Account {md_text(chosen)} updated.")
+        form.save(change, f"Account {md_text(chosen)} updated.")

@@ -81,6 +81,40 @@ def test_the_last_admin_cannot_be_demoted(session: Session) -> None:
     assert session.get(User, admin.id).role == UserRole.VIEWER
 
 
+def test_two_admins_demoting_each_other_at_once_leave_one_admin(engine) -> None:
+    # Both databases. Admin A demotes B while B, in another browser, demotes A: each transaction counted two active
+    # admins (PostgreSQL's snapshots do not see the other's change) and both went through, leaving no admin at all.
+    import threading
+
+    with session_scope(engine) as session:
+        ids = [
+            accounts.add_user(session, username=name, password="a-long-test-password", role="admin", by=None).id
+            for name in ("ana_admin", "ben_admin")
+        ]
+    first = Session(engine, expire_on_commit=False)
+    accounts.update_user(first, user_id=ids[1], by="ana_admin", role="facilitator")  # A's save, not yet committed
+    outcome: list[object] = []
+
+    def second_save() -> None:
+        try:
+            with session_scope(engine) as session:
+                accounts.update_user(session, user_id=ids[0], by="ben_admin", role="facilitator")
+            outcome.append("saved")
+        except ProgrammeError as error:
+            outcome.append(error)
+
+    other = threading.Thread(target=second_save)
+    other.start()
+    other.join(timeout=1)  # B's save waits for A's (or, without the lock, goes through at once)
+    first.commit()
+    first.close()
+    other.join(timeout=30)
+    assert len(outcome) == 1 and "last active administrator" in str(outcome[0]), outcome
+    with session_scope(engine) as session:
+        admins = session.scalars(sa.select(User.username).where(User.role == UserRole.ADMIN)).all()
+    assert admins == ["ana_admin"]
+
+
 def test_erasure_removes_personal_data_and_keeps_aggregates(demo_engine) -> None:
     with session_scope(demo_engine) as session:
         before = stats(session)

@@ -105,6 +105,41 @@ def test_consent_saved_on_the_profile_is_audited(demo_db: str) -> None:
         assert entry.username == "tester" and "consent_phone" in entry.summary
 
 
+def _consent_tab(username: str, alum: Person):  # type: ignore[no-untyped-def]
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR, username=username)
+    app.session_state["alumni_tab"] = "Consent"
+    app = app.run().text_input(key="consent-find").input(alum.full_name).run()
+    return app.selectbox(key="consent-person").set_value(alum.id).run()
+
+
+def _flag(app, alum: Person, flag: str):  # type: ignore[no-untyped-def]
+    return next(box for box in app.checkbox if box.key.startswith(f"tab-{flag}-{alum.id}"))
+
+
+def _save_consent(app, source: str):  # type: ignore[no-untyped-def]
+    next(box for box in app.text_input if box.label == "Where the consent comes from").input(source)
+    return next(button for button in app.button if button.label == "Save consent").click().run()
+
+
+def test_a_withdrawal_of_consent_is_not_put_back_by_a_colleagues_form(demo_db: str) -> None:
+    # A and B open the same alum's consent. A records that the alum withdrew from the directory; B, whose form still
+    # showed them listed, records that they share their phone: B's save listed them again, without a word.
+    alum = _alum(demo_db, consent_listed=True, consent_phone=False, consent_email=False)
+    first, second = _consent_tab("fac_a", alum), _consent_tab("fac_b", alum)
+    _flag(first, alum, "consent_listed").uncheck()
+    first = _save_consent(first, "e-mail of 3 May: withdrawn")
+    assert any("Consent saved" in message.value for message in first.success)
+    _flag(second, alum, "consent_phone").check()
+    second = _save_consent(second, "phone call")
+    assert not second.exception
+    assert any("Consent saved" in message.value for message in second.success), [e.value for e in second.error]
+    with session_scope(make_engine(demo_db)) as session:
+        saved = session.get(Person, alum.id)
+        assert (saved.consent_listed, saved.consent_phone) == (False, True)
+    # (A flag is yes or no: two people who change it from what they both saw change it the same way, so flags always
+    # merge; a refusal needs a field with more values, as on the person's record.)
+
+
 def test_every_tab_renders_for_a_facilitator_and_only_the_open_one_runs(demo_db: str) -> None:
     app = run_page("pages/alumni.py", UserRole.FACILITATOR)
     labels = ["Directory", "Map", "Corridors", "Trainer pool", "Outcomes", "Consent"]

@@ -194,6 +194,44 @@ def test_changing_an_account_shows_its_own_role_and_saves_the_new_one(demo_db: s
         assert roles["fac_ben"] == "viewer" and roles["view_dee"] == "viewer"
 
 
+def test_a_password_reset_does_not_enable_an_account_another_admin_disabled_meanwhile(demo_db: str) -> None:
+    # Two admins open fac_ben's account. One disables it (Ben left the team); the other, whose form still shows it
+    # active, resets Ben's password: that save enabled the account again, without a word.
+    from programme.access import accounts
+    from programme.models import User as AppUser
+
+    with session_scope(make_engine(demo_db)) as session:
+        accounts.add_user(session, username="fac_ben", password="a-long-test-password", role="facilitator", by=None)
+    first, second = (
+        run_page("pages/accounts.py", UserRole.ADMIN, username=name).selectbox(key="change_account_name")
+        for name in ("admin_a", "admin_b")
+    )
+    first, second = first.set_value("fac_ben").run(), second.set_value("fac_ben").run()
+    next(box for box in first.checkbox if box.label == "Active").uncheck()
+    first = first.button(key="FormSubmitter:change_account-Save changes").click().run()
+    assert any("updated" in message.value for message in first.success)
+    next(box for box in second.text_input if box.label.startswith("New password")).input("another-long-passphrase-9")
+    second = second.button(key="FormSubmitter:change_account-Save changes").click().run()
+    assert not second.exception
+    assert any("updated" in message.value for message in second.success), [e.value for e in second.error]
+    with session_scope(make_engine(demo_db)) as session:
+        ben = session.scalar(sa.select(AppUser).where(AppUser.username == "fac_ben"))
+        assert ben.active is False and accounts._verify(ben.password_hash, "another-long-passphrase-9")
+    # Both change the role, to different ones: the second admin is told what is saved now, and nothing is saved.
+    role = next(box for box in first.selectbox if box.label == "Role" and box.key.startswith("change_role_"))
+    role.set_value("viewer")
+    first = first.button(key="FormSubmitter:change_account-Save changes").click().run()
+    role = next(box for box in second.selectbox if box.label == "Role" and box.key.startswith("change_role_"))
+    role.set_value("admin")
+    second = second.button(key="FormSubmitter:change_account-Save changes").click().run()
+    assert not second.exception
+    assert any("admin\\_a saved account fac\\_ben while you were editing it" in e.value for e in second.error), [
+        e.value for e in second.error
+    ]
+    with session_scope(make_engine(demo_db)) as session:
+        assert session.scalar(sa.select(AppUser.role).where(AppUser.username == "fac_ben")) == "viewer"
+
+
 def test_audit_trail_names_the_record_column_and_dashes_what_an_entry_lacks(demo_db: str) -> None:
     with session_scope(make_engine(demo_db)) as session:
         audit.record(session, action="login_failed", username="somebody")

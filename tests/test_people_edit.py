@@ -17,6 +17,7 @@ from programme.access.accounts import SignedIn
 from programme.access.erasure import forget_person
 from programme.access.privacy import team_view
 from programme.alumni.search import DirectoryQuery, search_directory
+from programme.core.edits import EditConflict
 from programme.core.errors import PermissionDenied, ProgrammeError
 from programme.courses.catalogue import get_module
 from programme.groups.documents import group_lists_docx, role_cards_docx
@@ -127,6 +128,29 @@ def test_an_organisation_type_is_the_organisations_and_an_edit_with_nothing_new_
     assert person_record(session, eve)["org_type"] == "faith-based"
     unchanged = edit_person(session, person_id=ana, values=person_record(session, ana), by=FACILITATOR)
     assert unchanged.changed == [] and len(_audit(session)) == 1
+
+
+def test_an_edit_from_a_form_keeps_what_others_saved_since_it_opened(session: Session, small) -> None:
+    # Both databases: a form opened on the record (opened) and typed as shown (countries by name) writes only the
+    # fields changed in it; a field someone else changed meanwhile to another value is refused, nothing saved.
+    cia = small.people["Cia"]
+    opened = person_record(session, cia)
+    typed = {**opened, "nationality": "Philippines", "position": "Paralegal"}
+    edit_person(session, person_id=cia, values={"languages": "Tagalog", "position": "Organiser"}, by=FACILITATOR)
+    session.commit()
+    with pytest.raises(EditConflict, match="fac saved this person's record while you were editing it") as refused:
+        edit_person(session, person_id=cia, values=typed, by=FACILITATOR, opened=opened)
+    assert refused.value.changed == ("position",) and refused.value.clashes == {"position": "Organiser"}
+    session.rollback()
+    result = edit_person(
+        session, person_id=cia, values={**typed, "position": "Organiser"}, by=FACILITATOR, opened=opened
+    )
+    assert result.changed == []  # the same value as the colleague's: nothing to write, nothing refused
+    later = edit_person(session, person_id=cia, values={**opened, "notes": "Met in KL"}, by=FACILITATOR, opened=opened)
+    session.commit()
+    assert later.changed == ["notes"]
+    saved = person_record(session, cia)
+    assert (saved["languages"], saved["position"], saved["notes"]) == ("Tagalog", "Organiser", "Met in KL")
 
 
 def test_the_search_tables_follow_an_edit(session: Session, small) -> None:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from programme.core.db import make_engine, session_scope
 from programme.models import AuditEntry, Participation, Person, UserRole
 from programme.people.names import name_key
-from tests.apptest_support import run_page
+from tests.apptest_support import run_page, shown_text
 from tests.test_participants import loaded  # noqa: F401 - the fixture: Ana Lim, Ram Rai, -Sneaky Name in BKK 1
 
 
@@ -90,3 +90,64 @@ def test_consent_for_everyone_in_a_module_from_the_page(loaded: str, role: UserR
     with session_scope(make_engine(loaded)) as session:
         listed = session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.consent_listed.is_(True)))
         assert listed == session.scalar(sa.select(sa.func.count()).select_from(Participation)) == 3
+
+
+def test_two_facilitators_correct_one_record_and_neither_loses_the_others(loaded: str) -> None:  # noqa: F811
+    # A and B open Ram's record in two browsers. A corrects the position and saves; B then corrects the languages
+    # and saves: B's save put A's position back (every field of B's form was written, as B had opened it).
+    ram = _person(loaded, "ram@x.org")
+    key, submit = f"edit_{{}}_{ram.id}", f"FormSubmitter:edit_person_{ram.id}-Save the corrections"
+    first = _open(run_page("pages/participants.py", UserRole.FACILITATOR, username="fac_a"), "Ram Rai")
+    second = _open(run_page("pages/participants.py", UserRole.FACILITATOR, username="fac_b"), "Ram Rai")
+    first.text_input(key=key.format("position")).input("Organiser")
+    first = first.button(key=submit).click().run()
+    assert any("Saved: position" in s.value for s in first.success)
+    second.text_input(key=key.format("languages")).input("Nepali; English")
+    second = second.button(key=submit).click().run()
+    assert not second.exception, second.exception
+    assert any("Saved: languages" in s.value for s in second.success), [s.value for s in second.success]
+    saved = _person(loaded, "ram@x.org")
+    assert (saved.position, saved.languages) == ("Organiser", "Nepali; English")
+    # Both change the position: the second is refused with what is saved now, and keeps what was typed.
+    first.text_input(key=key.format("position") + "~1").input("Coordinator")
+    second.text_input(key=key.format("position") + "~1").input("Lawyer")
+    first = first.button(key=submit).click().run()
+    second = second.button(key=submit).click().run()
+    assert not second.exception, second.exception
+    refusal = [shown_text(e.value) for e in second.error]
+    assert any(
+        "fac_a saved this person's record while you were editing it" in e and "Coordinator" in e for e in refusal
+    )
+    assert _person(loaded, "ram@x.org").position == "Coordinator"
+    assert second.text_input(key=key.format("position") + "~1").value == "Lawyer"  # what B typed is kept
+    assert second.text_input(key=key.format("languages") + "~2").value == "Nepali; English"  # shown as saved now
+    second = second.button(key=submit).click().run()  # told, B saves again: B's position replaces A's
+    assert any("Saved: position" in s.value for s in second.success)
+    saved = _person(loaded, "ram@x.org")
+    assert (saved.position, saved.languages) == ("Lawyer", "Nepali; English")
+
+
+def test_a_correction_opened_before_a_merge_keeps_what_the_merge_filled_in(loaded: str) -> None:  # noqa: F811
+    # B opens Ram's record (no position); A merges a duplicate holding a position into it; B corrects the phone and
+    # saves: the position the merge brought was blanked again by B's form.
+    engine = make_engine(loaded)
+    with session_scope(engine) as session:
+        ram = session.scalar(sa.select(Person).where(Person.email == "ram@x.org"))
+        twin = Person(full_name="Ram Rai", name_key=name_key("Ram Rai"), nationality="NPL", position="Lawyer")
+        session.add(twin)
+        session.flush()
+        ram_id, twin_id = ram.id, twin.id
+    second = _open(
+        run_page("pages/participants.py", UserRole.FACILITATOR, username="fac_b"), "Ram Rai · Nepal · GEFONT"
+    )
+    first = _open(run_page("pages/participants.py", UserRole.FACILITATOR, username="fac_a"), "Ram Rai · Nepal · GEFONT")
+    first = first.selectbox(key=f"merge_with_{ram_id}").select(twin_id).run()
+    next(box for box in first.checkbox if "same person" in box.label).check()
+    first = first.button(key=f"FormSubmitter:merge_{ram_id}-Merge the two records").click().run()
+    assert any(f"record {twin_id} is now part of record {ram_id}" in s.value for s in first.success)
+    second.text_input(key=f"edit_phone_{ram_id}").input("+977 980-765 4321")
+    second = second.button(key=f"FormSubmitter:edit_person_{ram_id}-Save the corrections").click().run()
+    assert not second.exception, second.exception
+    with session_scope(engine) as session:
+        saved = session.get(Person, ram_id)
+        assert (saved.position, saved.phone) == ("Lawyer", "+9779807654321")

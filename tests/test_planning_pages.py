@@ -44,6 +44,46 @@ def test_courses_page_filters_modules_and_adds_a_course(demo_db: str) -> None:
         assert session.scalar(sa.select(Course.title).where(Course.code == "NP-MYS-2019")) == "Advocating 2019"
 
 
+def _module_form(username: str, module_id: int):  # type: ignore[no-untyped-def]
+    app = run_page("pages/courses.py", UserRole.FACILITATOR, username=username)
+    return next(box for box in app.selectbox if box.label == "Edit a module").set_value(module_id).run()
+
+
+def _module_field(app, module_id: int, label: str):  # type: ignore[no-untyped-def]
+    return next(
+        box
+        for box in app.text_input
+        if box.label == label and (box.key is None or box.key.startswith(f"edit_module_{module_id}_"))
+    )
+
+
+def test_two_planners_editing_one_module_keep_each_others_changes(demo_db: str) -> None:
+    # A and B open Module 4's form. A sets the venue and saves; B corrects the focus and saves: both stay. Then both
+    # change the title: B's title was dropped without a word ("Module saved."); now B is told what is saved.
+    from programme.models import Module as AppModule
+
+    module_id = _module_id(demo_db, "NP-MYS-2016", 4)
+    first, second = _module_form("fac_a", module_id), _module_form("fac_b", module_id)
+    _module_field(first, module_id, "Venue").input("Hotel Istana")
+    first = next(button for button in first.button if button.label == "Save module").click().run()
+    _module_field(second, module_id, "Focus").input("CEDAW; lobbying")
+    second = next(button for button in second.button if button.label == "Save module").click().run()
+    assert not second.exception and any("Module saved." in s.value for s in second.success)
+    with Session(make_engine(demo_db)) as session:
+        saved = session.get(AppModule, module_id)
+        assert (saved.venue, saved.focus) == ("Hotel Istana", "CEDAW; lobbying")
+    _module_field(first, module_id, "Title").input("Engaging diplomatic missions")
+    _module_field(second, module_id, "Title").input("Lobbying ASEAN bodies")
+    first = next(button for button in first.button if button.label == "Save module").click().run()
+    second = next(button for button in second.button if button.label == "Save module").click().run()
+    assert not second.exception
+    refused = [shown_text(error.value) for error in second.error]
+    assert any("fac_a saved this module while you were editing it" in text for text in refused), refused
+    assert _module_field(second, module_id, "Title").value == "Lobbying ASEAN bodies"  # kept as typed
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(AppModule, module_id).title == "Engaging diplomatic missions"
+
+
 def test_agenda_page_shows_the_seed_module_without_warnings_and_copies_an_agenda(demo_db: str) -> None:
     seed = _module_id(demo_db, "NP-MYS-2016", 4)
     with session_scope(make_engine(demo_db)) as session:

@@ -420,3 +420,39 @@ def test_a_registration_settled_by_a_facilitator_gives_a_check_in_code(session: 
     session.commit()
     came = session.scalars(sa.select(Participation.person_id).where(Participation.attended.is_(True))).all()
     assert sorted(came) == sorted(s.person_id for s in settled[:2])
+
+
+def test_two_facilitators_settling_one_registration_at_once_make_one_person(session: Session, module_id: int) -> None:
+    # Both databases. Two facilitators press "Someone else: create a person" on the same queued registration at the
+    # same moment: each transaction saw it waiting (PostgreSQL's snapshots) and each made a person of it.
+    import threading
+
+    from programme.core.db import session_scope
+
+    token = _open(session, module_id, "registration", allow_multiple=True)
+    _register(session, token, {"full_name": "Maria Santos", "email": "maria@example.org", "nationality": "PHL"})
+    _register(session, token, {"full_name": "Maria Santoz", "email": "ms@example.org", "nationality": "PHL"},
+              browser="b2")  # fmt: skip
+    review_id = submissions.pending_reviews(session, module_id)[0].id
+    session.commit()
+    engine = session.get_bind()
+    first = Session(engine, expire_on_commit=False)
+    registration.settle_review(first, review_id, decision="create", by="fac_a")  # not yet committed
+    outcome: list[object] = []
+
+    def second_press() -> None:
+        try:
+            with session_scope(engine) as other:
+                registration.settle_review(other, review_id, decision="create", by="fac_b")
+            outcome.append("settled")
+        except ProgrammeError as error:
+            outcome.append(error)
+
+    other = threading.Thread(target=second_press)
+    other.start()
+    other.join(timeout=1)
+    first.commit()
+    first.close()
+    other.join(timeout=30)
+    assert len(outcome) == 1 and "no longer waiting for review" in str(outcome[0]), outcome
+    assert session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.full_name == "Maria Santoz")) == 1

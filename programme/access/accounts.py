@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit, throttle
 from programme.access.passwords import check_password
+from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import User, UserRole
 from programme.models.base import utcnow
@@ -235,19 +236,41 @@ def update_user(
     role: UserRole | str | None = None,
     active: bool | None = None,
     password: str | None = None,
+    opened: dict | None = None,
 ) -> User:
-    """Change an account's role, activity or password; the last active admin cannot be demoted or disabled."""
+    """Change an account's role, activity or password; the last active admin cannot be demoted or disabled.
+
+    opened: the account's role and activity as the form showed them when it opened ({"role", "active"}): one the
+    form left as it was stays as saved now (another admin's change meanwhile, a disabled account above all, is not
+    put back by a password reset); both changed, to other values, saves nothing (EditConflict, core/edits.py).
+    """
     user = session.get(User, user_id)
     if user is None:
         raise ProgrammeError("That account no longer exists.")
     before = {"role": user.role.value, "active": user.active}
+    if opened is not None:
+        typed = {name: value for name, value in (("role", role), ("active", active)) if value is not None}
+        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in typed.items()}, before)
+        if mine.clashes:
+            raise edits.EditConflict(
+                what=f"account {user.username}",
+                who=edits.last_saved_by(session, entity="user", entity_id=user.id),
+                clashes=mine.clashes,
+                labels={"role": "Role", "active": "Active"},
+                now=before,
+                changed=mine.changed,
+            )
+        role = role if "role" in mine.changed else None
+        active = active if "active" in mine.changed else None
     new_role = UserRole(role) if role is not None else user.role
     new_active = user.active if active is None else active
     if user.role == UserRole.ADMIN and (new_role != UserRole.ADMIN or not new_active):
-        admins = session.scalar(
-            sa.select(sa.func.count()).select_from(User).where(User.role == UserRole.ADMIN, User.active.is_(True))
-        )
-        if (admins or 0) <= 1:
+        # The active admins' rows are locked until the commit: two admins demoting each other at once (on
+        # PostgreSQL, where both would count two admins) are taken one after the other, and the second is refused.
+        admins = session.scalars(
+            sa.select(User.id).where(User.role == UserRole.ADMIN, User.active.is_(True)).with_for_update()
+        ).all()
+        if len(admins) <= 1:
             raise ProgrammeError("This is the last active administrator; make another admin first.")
     user.role, user.active = new_role, new_active
     if password is not None:

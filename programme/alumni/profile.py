@@ -13,6 +13,7 @@ from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
 from programme.alumni.fulltext import text_condition
+from programme.core import edits
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.courses.catalogue import module_label
 from programme.models import Course, Group, GroupMember, Module, Network, NetworkMember, Outcome, Person
@@ -227,8 +228,13 @@ def set_consent(
     source: str,
     on: date | None = None,
     by: SignedIn,
+    opened: dict | None = None,
 ) -> dict:
-    """Change a person's consent, dated and with its source, audited before/after; return the new consent."""
+    """Change a person's consent, dated and with its source, audited before/after; return the new consent.
+
+    opened: the consent as the form showed it when it opened (consent_of). A flag left as it was then stays as saved
+    now (a colleague's change meanwhile, a withdrawal above all, is not put back); a flag changed both in the form
+    and by someone else since, to the other value, saves nothing (EditConflict, core/edits.py)."""
     if not by.can_edit:
         raise PermissionDenied("Only facilitators and administrators can record consent.")
     unknown = set(flags) - set(CONSENT_FLAGS)
@@ -238,6 +244,18 @@ def set_consent(
     if not source:
         raise ProgrammeError("Say where the consent comes from (e.g. 'signed form, Module 4').")
     before = consent_of(session, person_id)
+    if opened is not None:
+        mine = edits.merge(opened, {flag: bool(value) for flag, value in flags.items()}, before)
+        if mine.clashes:
+            raise edits.EditConflict(
+                what="this person's consent",
+                who=edits.last_saved_by(session, entity="person", entity_id=person_id),
+                clashes=mine.clashes,
+                labels={flag: label.capitalize() for flag, label in CONSENT_FLAGS.items()},
+                now=before,
+                changed=mine.changed,
+            )
+        flags = {flag: value for flag, value in flags.items() if flag in mine.changed}
     found = session.get(Person, person_id)
     for flag, value in flags.items():
         setattr(found, flag, bool(value))

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from programme import summaries
 from programme.access import audit
+from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, Delivery, Module, ModuleStatus, Scope
 from programme.people.countries import match_country
@@ -239,32 +240,68 @@ def _course_values(course: Course) -> dict:
 MODULE_TEXT_FIELDS = ("title", "focus", "objectives", "venue", "city")
 
 
-def update_module(session: Session, *, module_id: int, changes: dict, by: str | None = None) -> Module:
-    """Apply changes ({field: value}) to a module and return it; dates stay in order, numbers unique."""
+def module_fields(module: Module) -> dict:
+    """Return the module fields a planner may change, as stored (codes, enums' values): what a form opens with."""
+    return {
+        name: getattr(getattr(module, name), "value", getattr(module, name))
+        for name in ("title", "number", "start_date", "end_date", "city", "country", "venue", "delivery", "status")
+        + ("focus", "objectives")
+    }
+
+
+def _module_value(name: str, value: object) -> object:
+    """Return a typed module field as it is stored (enums as enums); a value that cannot be stored is refused."""
+    if name in MODULE_TEXT_FIELDS:
+        # Title, venue and city are one line; focus and objectives keep their line breaks.
+        one_line = name in ("title", "venue", "city")
+        text = clean_text(value) if one_line else without_bidi_controls(value or "").strip()
+        if name == "title" and not text:
+            raise ProgrammeError("A module needs a title.")
+        return text or None
+    if name in ("start_date", "end_date"):
+        return value
+    if name == "country":
+        return read_country(value)
+    if name == "status":
+        return checked_enum(ModuleStatus, value, "status")
+    if name == "delivery":
+        return checked_enum(Delivery, value, "delivery")
+    if name == "number":
+        return int(value)
+    raise ProgrammeError(f"A module has no field '{name}' that can be changed here.")
+
+
+def update_module(
+    session: Session, *, module_id: int, changes: dict, by: str | None = None, opened: dict | None = None
+) -> Module:
+    """Apply changes ({field: value}) to a module and return it; dates stay in order, numbers unique.
+
+    opened: the module as the form showed it when it opened (module_fields): a field left as it was then stays as
+    saved now (a colleague's change meanwhile is kept); one changed both in the form and by someone else since, to
+    another value, saves nothing (EditConflict, core/edits.py)."""
     module = session.get(Module, module_id)
     if module is None:
         raise NotFound("That module no longer exists.")
     before = module.model_dump(mode="json")
-    for name, value in changes.items():
-        if name in MODULE_TEXT_FIELDS:
-            # Title, venue and city are one line; focus and objectives keep their line breaks.
-            one_line = name in ("title", "venue", "city")
-            text = clean_text(value) if one_line else without_bidi_controls(value or "").strip()
-            if name == "title" and not text:
-                raise ProgrammeError("A module needs a title.")
-            setattr(module, name, text or None)
-        elif name in ("start_date", "end_date"):
-            setattr(module, name, value)
-        elif name == "country":
-            module.country = read_country(value)
-        elif name == "status":
-            module.status = checked_enum(ModuleStatus, value, "status")
-        elif name == "delivery":
-            module.delivery = checked_enum(Delivery, value, "delivery")
-        elif name == "number":
-            _renumber(session, module, int(value))
+    values = {name: _module_value(name, value) for name, value in changes.items()}
+    if opened is not None:
+        now = module_fields(module)
+        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, now)
+        if mine.clashes:
+            raise edits.EditConflict(
+                what="this module",
+                who=edits.last_saved_by(session, entity="module", entity_id=module_id),
+                clashes=mine.clashes,
+                labels={name: name.replace("_", " ").capitalize() for name in now},
+                now=now,
+                changed=mine.changed,
+            )
+        values = {name: value for name, value in values.items() if name in mine.changed}
+    for name, value in values.items():
+        if name == "number":
+            _renumber(session, module, value)
         else:
-            raise ProgrammeError(f"A module has no field '{name}' that can be changed here.")
+            setattr(module, name, value)
     if module.end_date < module.start_date:
         raise ProgrammeError("The module's end date is before its start date.")
     session.flush()

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.access.accounts import SignedIn
+from programme.core import edits
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.importing import normalise
 from programme.importing.validate import MAX_LENGTH
@@ -118,7 +119,14 @@ def _read(values: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, An
     return read, problems
 
 
-def edit_person(session: Session, *, person_id: int, values: dict[str, Any], by: SignedIn) -> EditResult:
+def edit_person(
+    session: Session,
+    *,
+    person_id: int,
+    values: dict[str, Any],
+    by: SignedIn,
+    opened: dict[str, Any] | None = None,
+) -> EditResult:
     """Correct a person's record with values as typed (any subset of EDITABLE); return what changed.
 
     Values are read as an import reads a sheet's cells (countries by name or code, gender words, e-mail,
@@ -126,11 +134,30 @@ def edit_person(session: Session, *, person_id: int, values: dict[str, Any], by:
     (PersonEditError names each field). The organisation is found by name and country, or created; a type
     given changes the organisation's type. One audit entry keeps the changed fields' values before and
     after (the audit trail is in the database, for administrators; erasure clears those values).
+
+    opened: the record as the form showed it when it opened (person_record). A field typed as it read then is left as
+    it is saved now (a colleague's correction, or a merge's, meanwhile stays); a field changed both in the form and
+    by someone else since, to another value, saves nothing and raises EditConflict (core/edits.py). None: every
+    value given is written (the command line).
     """
     if not by.can_edit:
         raise PermissionDenied("Only facilitators and administrators can correct a person's record.")
     current = person_record(session, person_id)
     read, problems = _read(values, current)
+    if opened is not None:
+        # What the user changed, compared as stored; the fields they did not change are read as saved now.
+        mine = edits.merge(opened, {name: _stored(read, name) for name in values if name not in problems}, current)
+        values = {name: value for name, value in values.items() if name in mine.changed or name in problems}
+        if mine.clashes:
+            raise edits.EditConflict(
+                what="this person's record",
+                who=edits.last_saved_by(session, entity="person", entity_id=person_id),
+                clashes=mine.clashes,
+                labels=EDITABLE,
+                now=current,
+                changed=mine.changed,
+            )
+        read, problems = _read(values, current)
     person = session.get(Person, person_id)
     if read.get("email") and "email" not in problems:
         other = session.scalar(sa.select(Person.id).where(Person.email == read["email"], Person.id != person_id))
@@ -172,6 +199,12 @@ def edit_person(session: Session, *, person_id: int, values: dict[str, Any], by:
         after=result.after,
     )
     return result
+
+
+def _stored(read: dict[str, Any], name: str) -> Any:
+    """Return a field as read from the form, as person_record gives it (enums as their values)."""
+    value = read.get(name)
+    return getattr(value, "value", value)
 
 
 def _organisation_id(session: Session, current_id: int | None, read: dict[str, Any]) -> int | None:

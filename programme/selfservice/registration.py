@@ -371,7 +371,9 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     A merged or created registration registers the person for the module and gives them a check-in code, as a
     registration matched at once does. The submitted values are cleared from the queue once decided.
     """
-    review = session.get(RegistrationReview, review_id)
+    # Locked until the commit: two facilitators settling it at once are taken one after the other (PostgreSQL), and
+    # the second is told it was settled, instead of making a second person of it.
+    review = session.get(RegistrationReview, review_id, with_for_update=True)
     if review is None or review.status != ReviewStatus.PENDING:
         raise NotFound("That registration is no longer waiting for review.")
     submission = session.get(FormSubmission, review.submission_id)

@@ -15,6 +15,7 @@ from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search
 from programme.people.countries import country_name, country_named
 from programme.web import ui
 from programme.web.display import PERSON_HEADERS, is_missing, md_text, readable, readable_people, sentence_case
+from programme.web.record_forms import RecordForm
 
 FACET_LABELS = {
     "nationalities": "Nationality",
@@ -198,17 +199,20 @@ def consent_form(user: SignedIn, person_id: int, consent: dict, *, key: str) -> 
         st.caption(
             f"Recorded {consent['consent_date'] or 'on no date'} from {md_text(consent['consent_source'] or 'no source')}."
         )
+        flags = {flag: consent[flag] for flag in profile.CONSENT_FLAGS}
+        form = RecordForm(f"consent-{key}-{person_id}", flags, key=lambda flag: f"{key}-{flag}-{person_id}")
+        form.show_refusal()
         with st.form(f"consent-{key}-{person_id}"):
             flags = {
-                flag: st.checkbox(label.capitalize(), value=consent[flag], key=f"{key}-{flag}-{person_id}")
+                flag: st.checkbox(label.capitalize(), value=consent[flag], key=form.key(flag))
                 for flag, label in profile.CONSENT_FLAGS.items()
             }
             source = st.text_input("Where the consent comes from", placeholder="e.g. signed form, Module 4")
             given_on = st.date_input("Date given", value=date.today(), max_value=date.today())
             if st.form_submit_button("Save consent", type="primary"):
-                ui.action(
-                    lambda session: profile.set_consent(
-                        session, person_id=person_id, flags=flags, source=source, on=given_on, by=user
+                form.save(
+                    lambda session, opened: profile.set_consent(
+                        session, person_id=person_id, flags=flags, source=source, on=given_on, by=user, opened=opened
                     ),
                     "Consent saved and recorded in the audit trail.",
                 )

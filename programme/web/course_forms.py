@@ -11,51 +11,54 @@ from programme.models import Delivery, ModuleStatus, PartnerRole
 from programme.planning import partners
 from programme.planning.agenda import get_module_by_id
 from programme.web import ui
+from programme.web.record_forms import RecordForm
 
 
 def module_form(user: SignedIn, chosen: int) -> None:
-    """The form that edits a module's title, number, dates, place, delivery, status, focus and objectives."""
+    """The form that edits a module's title, number, dates, place, delivery, status, focus and objectives.
+
+    A RecordForm: a save keeps what a colleague saved meanwhile in the fields left as they were."""
     with ui.db() as session:
         module = get_module_by_id(session, chosen)
+        stored = courses.module_fields(module)
+    form = RecordForm(f"edit_module_{chosen}", stored)
+    form.show_refusal()
+    key = form.key
     with st.form(f"edit_module_{chosen}"):
         left, right = st.columns(2)
-        title = left.text_input("Title", module.title)
-        number = right.number_input("Number", min_value=1, value=module.number, step=1)
-        start = left.date_input("Start date", module.start_date)
-        end = right.date_input("End date", module.end_date)
-        city = left.text_input("City", module.city or "")
-        where = right.text_input("Country (code or name)", module.country or "")
-        venue = left.text_input("Venue", module.venue or "")
-        delivery = right.selectbox(
-            "Delivery",
-            [d.value for d in Delivery],
-            index=[d.value for d in Delivery].index(module.delivery.value),
-        )
-        state = left.selectbox(
-            "Status",
-            [s.value for s in ModuleStatus],
-            index=[s.value for s in ModuleStatus].index(module.status.value),
-        )
-        focus = st.text_input(
-            "Focus", module.focus or "", help="e.g. CEDAW; lobbying; engagement with diplomatic missions"
-        )
-        objectives = st.text_area("Objectives", module.objectives or "")
+        changes = {
+            "title": left.text_input("Title", module.title, key=key("title")),
+            "number": right.number_input("Number", min_value=1, value=module.number, step=1, key=key("number")),
+            "start_date": left.date_input("Start date", module.start_date, key=key("start_date")),
+            "end_date": right.date_input("End date", module.end_date, key=key("end_date")),
+            "city": left.text_input("City", module.city or "", key=key("city")),
+            "country": right.text_input("Country (code or name)", module.country or "", key=key("country")),
+            "venue": left.text_input("Venue", module.venue or "", key=key("venue")),
+            "delivery": right.selectbox(
+                "Delivery",
+                [d.value for d in Delivery],
+                index=[d.value for d in Delivery].index(module.delivery.value),
+                key=key("delivery"),
+            ),
+            "status": left.selectbox(
+                "Status",
+                [s.value for s in ModuleStatus],
+                index=[s.value for s in ModuleStatus].index(module.status.value),
+                key=key("status"),
+            ),
+            "focus": st.text_input(
+                "Focus",
+                module.focus or "",
+                help="e.g. CEDAW; lobbying; engagement with diplomatic missions",
+                key=key("focus"),
+            ),
+            "objectives": st.text_area("Objectives", module.objectives or "", key=key("objectives")),
+        }
         if st.form_submit_button("Save module", type="primary"):
-            changes = {
-                "title": title,
-                "number": number,
-                "start_date": start,
-                "end_date": end,
-                "city": city,
-                "country": where,
-                "venue": venue,
-                "delivery": delivery,
-                "status": state,
-                "focus": focus,
-                "objectives": objectives,
-            }
-            ui.action(
-                lambda session: courses.update_module(session, module_id=chosen, changes=changes, by=user.username),
+            form.save(
+                lambda session, opened: courses.update_module(
+                    session, module_id=chosen, changes=changes, by=user.username, opened=opened
+                ),
                 "Module saved.",
             )
 

@@ -19,6 +19,7 @@ from programme.people.merge import merge_people
 from programme.people.participants import person_participations
 from programme.web import ui
 from programme.web.display import readable
+from programme.web.record_forms import RecordForm
 
 # A merged field's name in the users' words.
 MERGE_FIELD_WORDS = {"email": "e-mail", "organisation_id": "organisation", "country_of_work": "country of work"}
@@ -36,14 +37,15 @@ def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
         "The organisation type belongs to the organisation: changing it changes it for everyone there. "
         "Every change is kept in the audit trail with the values before and after."
     )
-    keys = dict(zip(EDITABLE, ui.form_keys(*(f"edit_{name}_{person_id}" for name in EDITABLE)), strict=True))
+    form = RecordForm(f"edit_{person_id}", record, EDITABLE, key=lambda name: f"edit_{name}_{person_id}")
+    form.show_refusal()
     with st.form(f"edit_person_{person_id}"):
         values: dict[str, str] = {}
         left, right = st.columns(2)
         for index, (name, label) in enumerate(EDITABLE.items()):
             column = left if index % 2 == 0 else right
             current = record[name] or ""
-            key = keys[name]
+            key = form.key(name)
             if name == "gender":
                 genders = [g.value for g in Gender]
                 values[name] = column.selectbox(label, genders, index=genders.index(current), key=key)
@@ -61,19 +63,20 @@ def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
         if st.form_submit_button("Save the corrections", type="primary"):
             try:
                 with ui.db() as session:
-                    result = edit_person(session, person_id=person_id, values=values, by=user)
+                    result = edit_person(session, person_id=person_id, values=values, by=user, opened=form.opened)
             except PersonEditError as error:
                 for name, message in error.problems.items():
                     st.error(f"**{EDITABLE[name]}**: {message}")
             except ProgrammeError as error:
-                ui.show_error(error)
+                form.refused(error)  # a colleague's save meanwhile: said, and the form shows what is saved now
             else:
+                form.saved()  # the form shows the stored values again (as read: "+639171234567")
                 if result.changed:
                     changed = ", ".join(EDITABLE[name].lower() for name in result.changed)
                     ui.flash(f"Saved: {changed}. The audit trail keeps the old values.")
-                    ui.forget(*keys.values())  # the form shows the stored values again (as read: "+639171234567")
-                    st.rerun()
-                st.info("Nothing changed.")
+                else:
+                    ui.flash("Nothing changed.", "info")
+                st.rerun()
 
 
 def merge_section(user: SignedIn, person_id: int, record: dict) -> None:

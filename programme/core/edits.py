@@ -1,0 +1,106 @@
+"""Saving a form over a record that someone else may have saved since the form opened: field by field.
+
+A form remembers the record as it was when it opened (`opened`). At the save, in the save's transaction, each field
+is one of:
+
+- not changed in the form (what was typed reads as the value it opened with): what is saved now stays, whoever
+  saved it (a colleague's change meanwhile is kept, not put back);
+- changed in the form only: the typed value is written;
+- changed in the form and by someone else since, to another value: nothing is saved and `EditConflict` names those
+  fields with what is saved now, so that the user sees it and decides (the form keeps what they typed).
+
+Values are compared as stored (a country's code, an enum's value): the caller reads what was typed first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.core.errors import ProgrammeError
+from programme.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Merge:
+    """A form's fields sorted out against the record as saved now."""
+
+    changed: tuple[str, ...]  # the fields the user changed in the form
+    clashes: dict[str, Any]  # of those, the ones someone else changed meanwhile to another value: the value now
+
+    def keeps(self, field: str) -> bool:
+        """Whether the field stays as saved now (the user did not change it)."""
+        return field not in self.changed
+
+
+def merge(opened: Mapping[str, Any], typed: Mapping[str, Any], current: Mapping[str, Any]) -> Merge:
+    """Return which of typed's fields the user changed since the form opened, and which of those someone else
+    changed meanwhile to another value (opened, typed and current hold stored values)."""
+    changed = tuple(name for name in typed if not _same(typed[name], opened.get(name)))
+    clashes = {
+        name: current.get(name)
+        for name in changed
+        if not _same(current.get(name), opened.get(name)) and not _same(current.get(name), typed[name])
+    }
+    return Merge(changed, clashes)
+
+
+def _same(left: Any, right: Any) -> bool:
+    blank = (None, "")
+    if left in blank and right in blank:
+        return True
+    return left == right
+
+
+class EditConflict(ProgrammeError):
+    """Someone else saved the fields the user changed since the form opened; nothing was saved.
+
+    `now` is the record as saved now (stored values), `changed` the fields the user changed: the form keeps those as
+    typed and shows the others as saved now, so that a second save replaces only what the user meant to change."""
+
+    def __init__(
+        self,
+        *,
+        what: str,
+        who: str | None,
+        clashes: Mapping[str, Any],
+        labels: Mapping[str, str],
+        now: Mapping[str, Any],
+        changed: tuple[str, ...],
+    ) -> None:
+        self.now = dict(now)
+        self.changed = changed
+        self.clashes = dict(clashes)
+        fields = "; ".join(f"{labels.get(name, name)}: {shown(value)}" for name, value in clashes.items())
+        super().__init__(
+            f"{who or 'Someone else'} saved {what} while you were editing it, so nothing was saved. Now saved: "
+            f"{fields}. Your changes are still in the form (the fields you did not change show what is saved now): "
+            "save again to replace theirs with yours."
+        )
+
+
+def shown(value: Any) -> str:
+    """A stored value in a sentence: quoted text, a date as written, 'blank' for nothing."""
+    if value is None or value == "":
+        return "blank"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    value = getattr(value, "value", value)
+    return f"“{value}”" if isinstance(value, str) else str(value)
+
+
+def last_saved_by(session: Session, *, entity: str, entity_id: int) -> str | None:
+    """Return who made the newest audited change to a record (for an EditConflict's sentence)."""
+    return session.scalar(
+        sa.select(AuditEntry.username)
+        .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id, AuditEntry.action == "update")
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
