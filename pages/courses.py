@@ -146,30 +146,10 @@ with courses_tab:
         )
         if code:
             with ui.db() as session:
-                course = courses.get_course(session, code)
                 partner_table = partners.partners_table(session, code)
             edit, partner_col = st.columns(2)
-            with edit.form(f"edit_course_{code}"):
-                st.subheader(f"Course {md_text(code)}")
-                title = st.text_input("Title", course.title)
-                scope_value = st.selectbox(
-                    "Scope", [s.value for s in Scope], index=[s.value for s in Scope].index(course.scope.value)
-                )
-                host = st.text_input("Host country (code or name)", course.host_country or "")
-                description = st.text_area("Description", course.description or "")
-                if st.form_submit_button("Save course", type="primary"):
-                    ui.action(
-                        lambda session: courses.update_course(
-                            session,
-                            code=code,
-                            title=title,
-                            scope=scope_value,
-                            country=host,
-                            description=description,
-                            by=user.username,
-                        ),
-                        "Course saved.",
-                    )
+            with edit:
+                course_forms.course_form(user, code)
             with partner_col:
                 course_forms.partners_panel(user, code, partner_table)
 

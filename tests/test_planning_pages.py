@@ -84,6 +84,44 @@ def test_two_planners_editing_one_module_keep_each_others_changes(demo_db: str) 
         assert session.get(AppModule, module_id).title == "Engaging diplomatic missions"
 
 
+def _course_form(username: str, code: str):  # type: ignore[no-untyped-def]
+    app = run_page("pages/courses.py", UserRole.FACILITATOR, username=username)
+    return next(box for box in app.selectbox if box.label == "Course").set_value(code).run()
+
+
+def _course_field(app, code: str, label: str):  # type: ignore[no-untyped-def]
+    return next(
+        box
+        for box in [*app.text_input, *app.text_area]
+        if box.label == label and (box.key is None or box.key.startswith(f"edit_course_{code}_"))
+    )
+
+
+def test_two_planners_editing_one_course_keep_each_others_changes(demo_db: str) -> None:
+    # A and B open NP-MYS-2016's form. A writes a description and saves; B changes the host country and saves: both
+    # stay. Then both change the title: B's was dropped without a word ("Course saved."); now B is told what is saved.
+    first, second = _course_form("fac_a", "NP-MYS-2016"), _course_form("fac_b", "NP-MYS-2016")
+    _course_field(first, "NP-MYS-2016", "Description").input("National programme in Malaysia, Modules 1-5")
+    first = next(button for button in first.button if button.label == "Save course").click().run()
+    _course_field(second, "NP-MYS-2016", "Host country (code or name)").input("Singapore")
+    second = next(button for button in second.button if button.label == "Save course").click().run()
+    assert not second.exception and any("Course saved." in s.value for s in second.success)
+    with Session(make_engine(demo_db)) as session:
+        saved = session.scalars(sa.select(Course).where(Course.code == "NP-MYS-2016")).one()
+        assert (saved.description, saved.host_country) == ("National programme in Malaysia, Modules 1-5", "SGP")
+    _course_field(first, "NP-MYS-2016", "Title").input("Advocacy for migrant workers' rights")
+    _course_field(second, "NP-MYS-2016", "Title").input("Lobbying for domestic workers")
+    first = next(button for button in first.button if button.label == "Save course").click().run()
+    second = next(button for button in second.button if button.label == "Save course").click().run()
+    assert not second.exception
+    refused = [shown_text(error.value) for error in second.error]
+    assert any("fac_a saved this course while you were editing it" in text for text in refused), refused
+    assert _course_field(second, "NP-MYS-2016", "Title").value == "Lobbying for domestic workers"  # kept as typed
+    with Session(make_engine(demo_db)) as session:
+        title = session.scalar(sa.select(Course.title).where(Course.code == "NP-MYS-2016"))
+    assert title == "Advocacy for migrant workers' rights"
+
+
 def test_agenda_page_shows_the_seed_module_without_warnings_and_copies_an_agenda(demo_db: str) -> None:
     seed = _module_id(demo_db, "NP-MYS-2016", 4)
     with session_scope(make_engine(demo_db)) as session:

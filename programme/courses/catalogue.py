@@ -187,31 +187,52 @@ def update_course(
     end_year: int | None = None,
     description: str | None = None,
     by: str | None = None,
+    opened: dict | None = None,
 ) -> Course:
-    """Change a course's details (None leaves a field as it is) and return it."""
+    """Change a course's details (None leaves a field as it is) and return it.
+
+    opened: the course as the form showed it when it opened (course_fields): a field left as it was then stays as
+    saved now (a colleague's change meanwhile is kept); one changed both in the form and by someone else since, to
+    another value, saves nothing (EditConflict, core/edits.py)."""
     course = get_course(session, code)
-    before = _course_values(course)
+    before = course_fields(course)
+    values: dict = {}
     if title is not None:
         if not clean_text(title):
             raise ProgrammeError("A course needs a title.")
-        course.title = clean_text(title)
+        values["title"] = clean_text(title)
     if scope is not None:
-        course.scope = checked_enum(Scope, scope, "scope")
+        values["scope"] = checked_enum(Scope, scope, "scope")
+    if country is not None:
+        values["host_country"] = read_country(country)
+    if start_year is not None:
+        values["start_year"] = start_year
+    if end_year is not None:
+        values["end_year"] = end_year
+    if description is not None:
+        values["description"] = without_bidi_controls(description).strip() or None
+    if opened is not None:
+        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, before)
+        if mine.clashes:
+            raise edits.EditConflict(
+                what="this course",
+                who=edits.last_saved_by(session, entity="course", entity_id=course.id),
+                clashes=mine.clashes,
+                labels={name: name.replace("_", " ").capitalize() for name in before},
+                now=before,
+                changed=mine.changed,
+            )
+        values = {name: value for name, value in values.items() if name in mine.changed}
+    for name, value in values.items():
+        setattr(course, name, value)
+    if "scope" in values:
         # Courses are not summarised themselves: their modules' figures by scope move.
         modules = session.scalars(sa.select(Module.id).where(Module.course_id == course.id))
         summaries.touch(session, modules=modules, catalogue=True)
-    if country is not None:
-        course.host_country = read_country(country)
-    if start_year is not None:
-        course.start_year = start_year
-    if end_year is not None:
-        course.end_year = end_year
-    if description is not None:
-        course.description = without_bidi_controls(description).strip() or None
     if course.end_year is not None and course.start_year is not None and course.end_year < course.start_year:
         raise ProgrammeError("The course's last year is before its first year.")
     session.flush()
-    after = _course_values(course)
+    after = course_fields(course)
     audit.record(
         session,
         action="update",
@@ -225,7 +246,8 @@ def update_course(
     return course
 
 
-def _course_values(course: Course) -> dict:
+def course_fields(course: Course) -> dict:
+    """Return the course fields a planner may change, as stored (codes, enums' values): what a form opens with."""
     return {
         "title": course.title,
         "scope": getattr(course.scope, "value", course.scope),

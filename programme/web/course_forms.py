@@ -1,4 +1,4 @@
-"""The Courses page's forms: a module's details, and a course's partners."""
+"""The Courses page's forms: a course's and a module's details, and a course's partners."""
 
 from __future__ import annotations
 
@@ -7,11 +7,45 @@ import streamlit as st
 
 from programme.access.accounts import SignedIn
 from programme.courses import catalogue as courses
-from programme.models import Delivery, ModuleStatus, PartnerRole
+from programme.models import Delivery, ModuleStatus, PartnerRole, Scope
 from programme.planning import partners
 from programme.planning.agenda import get_module_by_id
 from programme.web import ui
+from programme.web.display import md_text
 from programme.web.record_forms import RecordForm
+
+
+def course_form(user: SignedIn, code: str) -> None:
+    """The form that edits a course's title, scope, host country and description.
+
+    A RecordForm: a save keeps what a colleague saved meanwhile in the fields left as they were."""
+    with ui.db() as session:
+        course = courses.get_course(session, code)
+        stored = courses.course_fields(course)
+    form = RecordForm(f"edit_course_{code}", stored, ("title", "scope", "host_country", "description"))
+    form.show_refusal()
+    key = form.key
+    scopes = [s.value for s in Scope]
+    with st.form(f"edit_course_{code}"):
+        st.subheader(f"Course {md_text(code)}")
+        title = st.text_input("Title", course.title, key=key("title"))
+        scope_value = st.selectbox("Scope", scopes, index=scopes.index(course.scope.value), key=key("scope"))
+        host = st.text_input("Host country (code or name)", course.host_country or "", key=key("host_country"))
+        description = st.text_area("Description", course.description or "", key=key("description"))
+        if st.form_submit_button("Save course", type="primary"):
+            form.save(
+                lambda session, opened: courses.update_course(
+                    session,
+                    code=code,
+                    title=title,
+                    scope=scope_value,
+                    country=host,
+                    description=description,
+                    by=user.username,
+                    opened=opened,
+                ),
+                "Course saved.",
+            )
 
 
 def module_form(user: SignedIn, chosen: int) -> None:
