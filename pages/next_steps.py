@@ -8,7 +8,7 @@ from programme.access.privacy import team_view
 from programme.courses.lookup import module_ref
 from programme.models import ActionStatus
 from programme.planning import backlog, methods, next_steps
-from programme.web import editors, ui
+from programme.web import editors, next_step_forms, ui
 
 user = ui.guard(__file__)
 ui.heading(
@@ -109,25 +109,7 @@ with steps_tab:
             )
     if not items.empty:
         options = dict(zip(items["id"].astype(int), items["text"], strict=True))
-        with st.expander("Change a next step's focal points"):
-            # The grid shows them; here they are chosen again (one who left, or whose data was erased, is replaced).
-            chosen = st.selectbox("Next step", list(options), format_func=options.get, index=None, key="focal_item")
-            if chosen is not None:
-                row = items[items["id"].astype(int) == chosen].iloc[0]
-                current = [int(person_id) for person_id in (row["focal_point_ids"] or [])]
-                names = dict(zip(people["person_id"].astype(int), people["full_name"], strict=True))
-                names.update({person_id: f"record {person_id}" for person_id in current if person_id not in names})
-                picked = st.multiselect(
-                    "Focal points", list(names), default=current, format_func=names.get, key=f"focal_{chosen}"
-                )
-                if st.button("Save focal points", key=f"save_focal_{chosen}"):
-                    ui.action(
-                        lambda session: next_steps.update_action_item(
-                            session, item_id=chosen, focal_point_ids=picked, by=user.username
-                        ),
-                        "Focal points saved.",
-                        then=renew,
-                    )
+        next_step_forms.focal_points_editor(user, items, people, options, then=renew)
         gone = st.selectbox("Delete a next step", list(options), format_func=options.get, index=None)
         if gone is not None and st.button("Delete"):
             ui.action(

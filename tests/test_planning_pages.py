@@ -333,3 +333,31 @@ def test_a_next_steps_focal_points_can_be_chosen_again_after_an_erasure(demo_db:
     with Session(make_engine(demo_db)) as session:
         table = next_steps.action_items_table(session, module_id)
         assert table.loc[table["id"] == item_id, "focal_point_ids"].iloc[0] == [second]
+
+
+def test_two_facilitators_changing_a_next_steps_focal_points_keep_each_others_changes(demo_db: str) -> None:
+    """A and B open the same next step's focal points (Amina's). A adds Bo and saves; B, whose list still shows Amina
+    alone, swaps Amina for Chen and saves: B's older list put Bo out again. Now each save applies its own change."""
+    with session_scope(make_engine(demo_db)) as session:
+        module_id = session.scalar(sa.select(AgendaSession.module_id).limit(1))
+        amina, bo, chen = next_steps.module_people(session, module_id)["person_id"].astype(int).tolist()[:3]
+        item = next_steps.add_action_item(session, module_id=module_id, text="Lobby visit to the Embassy",
+                                          focal_point_ids=[amina], by="fac")  # fmt: skip
+        item_id = item.id
+
+    def opened(username: str):  # type: ignore[no-untyped-def]
+        app = run_page("pages/next_steps.py", UserRole.FACILITATOR, username=username)
+        app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+        return app.selectbox(key="focal_item").set_value(item_id).run()
+
+    def save(app, focal: list[int]):  # type: ignore[no-untyped-def]
+        app.multiselect(key=f"focal_{item_id}").set_value(focal).run()
+        next(button for button in app.button if button.key == f"save_focal_{item_id}").click().run()
+        assert not app.exception and any("Focal points saved" in shown_text(s.value) for s in app.success)
+
+    first, second = opened("fac_a"), opened("fac_b")
+    save(first, [amina, bo])
+    save(second, [chen])
+    with Session(make_engine(demo_db)) as session:
+        table = next_steps.action_items_table(session, module_id)
+    assert sorted(table.loc[table["id"] == item_id, "focal_point_ids"].iloc[0]) == sorted([bo, chen])

@@ -161,8 +161,13 @@ def update_action_item(
     clear_due_date: bool = False,
     status: ActionStatus | str | None = None,
     by: str | None,
+    opened_focal_point_ids: Iterable[int] | None = None,
 ) -> ActionItem:
-    """Change a next step (None leaves a field as it is) and return it."""
+    """Change a next step (None leaves a field as it is) and return it.
+
+    opened_focal_point_ids: the focal points the form showed when it opened. Then only the form's own changes are
+    applied to the focal points saved now (those it added join them, those it removed leave), so that a colleague's
+    change saved meanwhile stays instead of being replaced by the form's older list."""
     item = _get_item(session, item_id)
     before = {"status": item.status.value, "due_date": item.due_date, "text": item.text}
     if text is not None:
@@ -174,7 +179,14 @@ def update_action_item(
     if status is not None:
         item.status = _status(status)
     if focal_point_ids is not None:
-        _set_focal_points(session, item, focal_point_ids)
+        wanted = set(focal_point_ids)
+        if opened_focal_point_ids is not None:
+            opened = set(opened_focal_point_ids)
+            now = set(
+                session.scalars(sa.select(ActionFocalPoint.person_id).where(ActionFocalPoint.action_item_id == item.id))
+            )
+            wanted = (now | (wanted - opened)) - (opened - wanted)
+        _set_focal_points(session, item, wanted)
     session.flush()
     audit.record(
         session,
