@@ -95,6 +95,12 @@ def past_imports(module_id: int | None) -> None:
             f"Import {batch_id} undone: {undone['people_removed']} people and "
             f"{undone['participations_removed']} participations removed, "
             f"{undone['fields_reverted']} fields reverted."
+            + (
+                f" {undone['fields_kept']} fields the import filled were kept: those people's records were changed "
+                "since (check them on their pages)."
+                if undone["fields_kept"]
+                else ""
+            )
         ),
         then=forget_result,
     )

@@ -579,6 +579,33 @@ def test_accepted_probable_match_fills_blanks_and_undo_reverts_them(sqlite_engin
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1
 
 
+def test_undo_keeps_a_filled_field_whose_record_was_corrected_since(both_engine: Engine) -> None:
+    """A second list filled John's and Ana's blank e-mails; a facilitator then corrected John's on his page. Undoing
+    the list cleared the corrected e-mail too. Now the fields of a record changed since the import are kept."""
+    from programme.access.accounts import SignedIn
+    from programme.models import UserRole
+    from programme.people.edit import edit_person
+
+    run_import(both_engine, csv_bytes("Name,Country\nJohn Smith,Nepal\nAna Lim,Malaysia\n"), "a.csv")
+    data = csv_bytes("Name,Country,E-mail\nJohn Smith,Nepal,john@x.org\nAna Lim,Malaysia,ana@x.org\n")
+    _, second = run_import(both_engine, data, "b.csv")
+    assert (second.matched, second.updated_fields) == (2, 2)
+    with session_scope(both_engine) as session:
+        john = session.scalar(sa.select(Person.id).where(Person.full_name == "John Smith"))
+        edit_person(
+            session,
+            person_id=john,
+            values={"email": "john.smith@gefont.org"},
+            by=SignedIn(user_id=0, username="fac", role=UserRole.FACILITATOR),
+        )
+    with session_scope(both_engine) as session:
+        undone = undo_batch(session, batch_id=second.batch_id, username="tester")
+    assert (undone["fields_reverted"], undone["fields_kept"]) == (1, 1)
+    with session_scope(both_engine) as session:
+        emails = dict(session.execute(sa.select(Person.full_name, Person.email)).all())
+    assert emails == {"John Smith": "john.smith@gefont.org", "Ana Lim": None}
+
+
 def test_a_sheet_never_overwrites_a_known_value(sqlite_engine: Engine) -> None:
     run_import(sqlite_engine, csv_bytes("Name,Country,E-mail,Position\nAna Lim,MY,ana@x.org,Director\n"), "a.csv")
     _, result = run_import(

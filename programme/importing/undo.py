@@ -16,7 +16,7 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.importing.batches import newest_batches
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
-from programme.models import AttendanceDay, ImportBatch, ImportKind, ImportUpdate, Organisation
+from programme.models import AttendanceDay, AuditEntry, ImportBatch, ImportKind, ImportUpdate, Organisation
 from programme.models.base import utcnow
 
 # Tables whose rows an undo itself removes or rewrites, so their references do not block it.
@@ -71,7 +71,7 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
         people=session.scalars(filled.distinct()),
         participants=session.scalars(leaving),
     )
-    reverted = _revert_updates(session, batch_id)
+    reverted, kept = _revert_updates(session, batch_id)
     removed_participations = session.execute(
         sa.delete(PARTICIPATION).where(PARTICIPATION.c.import_batch_id == batch_id)
     ).rowcount
@@ -84,6 +84,7 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
         "participations_removed": removed_participations,
         "fields_reverted": reverted,
         "organisations_removed": removed_orgs,
+        "fields_kept": kept,
     }
     audit.record(
         session,
@@ -94,6 +95,7 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
         summary=(
             f"undid participant import {batch_id}: {removed_people} people and {removed_participations} "
             f"participations removed, {reverted} fields reverted"
+            + (f", {kept} fields kept (their people's records were changed since)" if kept else "")
         ),
         after=result,
     )
@@ -141,9 +143,21 @@ def _references_to(target: str) -> list[tuple[sa.Table, sa.Column]]:
     return found
 
 
-def _revert_updates(session: Session, batch_id: int) -> int:
+def _revert_updates(session: Session, batch_id: int) -> tuple[int, int]:
+    """Put back what the batch changed on records it did not create; return (changes reverted, fields kept).
+
+    A blank the import filled is cleared again, unless the person's record was changed after the import (someone
+    corrected it on their page, or recorded their consent): the field is then kept as it is now, since clearing it
+    could throw away that correction."""
     updates = list(session.scalars(sa.select(ImportUpdate).where(ImportUpdate.batch_id == batch_id)))
+    changed_since = _changed_since_the_import(
+        session, batch_id, {u.person_id for u in updates if u.field not in (ATTENDANCE_FIELD, REGISTERED_FIELD)}
+    )
+    kept = 0
     for update in updates:
+        if update.field not in (ATTENDANCE_FIELD, REGISTERED_FIELD) and update.person_id in changed_since:
+            kept += 1
+            continue
         if update.field == ATTENDANCE_FIELD:
             old = json.loads(update.old_value or "{}")
             # The days the import added: all of them, or (for days added to recorded ones) those it lists.
@@ -165,7 +179,27 @@ def _revert_updates(session: Session, batch_id: int) -> int:
                 .where(PERSON.c.id == update.person_id)
                 .values({update.field: _typed(update.field, update.old_value), "updated_at": utcnow()})
             )
-    return len(updates)
+    return len(updates) - kept, kept
+
+
+def _changed_since_the_import(session: Session, batch_id: int, people: set[int]) -> set[int]:
+    """Return those of people whose record was changed after the import was written (its audit entry's time)."""
+    imported_at = session.scalar(
+        sa.select(AuditEntry.at)
+        .where(AuditEntry.action == "import", AuditEntry.entity == "import_batch", AuditEntry.entity_id == batch_id)
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if imported_at is None or not people:
+        return set()
+    ordered = sorted(people)
+    changed: set[int] = set()
+    for start in range(0, len(ordered), 1000):  # IN lists of a bounded size on every database
+        chunk = ordered[start : start + 1000]
+        changed.update(
+            session.scalars(sa.select(PERSON.c.id).where(PERSON.c.id.in_(chunk), PERSON.c.updated_at > imported_at))
+        )
+    return changed
 
 
 def _typed(field: str, value: str | None) -> Any:
