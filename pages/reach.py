@@ -81,7 +81,7 @@ shown_metrics = [
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
     ("Women", f"{figures['women_share']:.0f}%"),
-    ("Civil society", f"{figures['civil_society_share']:.0f}%"),
+    ("Civil society", f"{figures['civil_society_share']:.0f}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
     # "Signed up" (on a registration list), not "Registered": the Completion funnel's first stage (everyone on a
@@ -94,12 +94,7 @@ st.caption(
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
     "once; civil society = NGOs, trade "
     "unions, faith-based and migrant community organisations, as a share of the "
-    + (
-        "individuals whose organisation type is recorded."
-        if typed == individuals
-        else f"{typed:,} of the {individuals:,} individuals whose organisation type is recorded (the other "
-        f"{individuals - typed:,} are left out of the share)."
-    )
+    + reach.civil_society_basis(typed, individuals)
 )
 if registered["registered"]:
     both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]

@@ -73,6 +73,18 @@ def test_reach_filters_change_the_figures(small_db: str) -> None:
     assert any("Nobody matches these filters" in info.value for info in app.info)
 
 
+def test_a_selection_with_no_organisation_type_recorded_says_so_plainly(small_db: str) -> None:
+    """Dev, the only resource person, has no organisation: "0% ... of the 0 individuals whose organisation type is
+    recorded" said nothing; the page says no type is recorded and shows no share."""
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    next(box for box in app.sidebar.multiselect if box.label == "Role").select("resource person").run()
+    assert not app.exception
+    assert (_metrics(app)["Individuals"], _metrics(app)["Civil society"]) == ("1", "—")
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "No organisation type is recorded yet for the 1 individual in this selection" in captions
+    assert "of the 0" not in captions
+
+
 def _registered_only(url: str) -> None:
     """A course and module with two people registered (a registration list) and nobody's attendance recorded."""
     with session_scope(make_engine(url)) as session:

@@ -220,6 +220,20 @@ def test_export_commands_fail_with_one_clear_sentence(monkeypatch, demo_sqlite_u
     assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("demo.db")) == []
 
 
+def test_the_module_report_says_plainly_when_no_organisation_type_is_recorded(session: Session, small) -> None:
+    """B2's participants who took part are Ana and Cia; with neither organisation's type on record the report said
+    "0% came from civil society organisations ..., of the 0 whose organisation type is recorded"."""
+    from programme.models import Organisation
+
+    for organisation in session.scalars(sa.select(Organisation)):
+        organisation.org_type = None
+    session.commit()
+    _, text, _ = _read_docx(module_report(session, module_id=get_module(session, "b", 2).id, by="tester"))
+    body = "\n".join(text)
+    assert "% were women; no organisation type is recorded yet, so there is no civil-society share." in body
+    assert "of the 0" not in body and "came from civil society" not in body
+
+
 def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_shares(session: Session, small) -> None:
     from programme.models import Organisation, Participation
 

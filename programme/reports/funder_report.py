@@ -15,7 +15,7 @@ from programme.charts.colours import STRONG
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
-from programme.reports.module_report import _table, _typed_phrase
+from programme.reports.module_report import _table, no_type_recorded, society_clause
 
 HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
 CHART_WIDTH = Cm(16)
@@ -66,14 +66,12 @@ def _summary(document: Document, c: FunderReportContent) -> None:
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
         f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {individuals} "
         f"individuals (each counted once){team}, from {int(f['countries'])} countries and {int(f['organisations'])} "
-        f"organisations; {f['women_share']:.0f}% were women and {f['civil_society_share']:.0f}% came from civil "
-        f"society organisations (NGOs, trade unions, faith-based and migrant community organisations)"
-        f"{_typed_phrase(f)}."
+        f"organisations; {f['women_share']:.0f}% were women{society_clause(f)}."
     )
     typed = int(f.get("org_type_recorded", individuals))
     society = (
         "Civil society (% of individuals)"
-        if typed == individuals
+        if typed == individuals or not typed
         else (f"Civil society (% of the {typed} whose organisation type is recorded)")
     )
     figures = pd.DataFrame(
@@ -86,7 +84,7 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
             ("Women (% of individuals)", f"{f['women_share']:.1f}%"),
-            (society, f"{f['civil_society_share']:.1f}%"),
+            (society, "no organisation type recorded" if no_type_recorded(f) else f"{f['civil_society_share']:.1f}%"),
             ("Grant amount", _money(c.amount, c.currency)),
             ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
             ("Cost per participant", _money(c.cost_per_participant, c.currency)),

@@ -92,9 +92,7 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     else:
         document.add_paragraph(
             f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
-            f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
-            f"{f['civil_society_share']:.0f}% came from civil society organisations "
-            f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}."
+            f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women{society_clause(f)}."
         )
     registered = c.registrations
     if registered.get("registered"):
@@ -110,6 +108,22 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
         )
     if c.team:
         document.add_paragraph(team_sentence(c.team))
+
+
+def society_clause(f: dict[str, float]) -> str:
+    """Return " and 67% came from civil society organisations (...)" to follow "50% were women", or, when no
+    organisation type is recorded, that there is no such share yet (not "0% ..., of the 0 whose type is recorded")."""
+    if not no_type_recorded(f):
+        return (
+            f" and {f['civil_society_share']:.0f}% came from civil society organisations "
+            f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}"
+        )
+    return "; no organisation type is recorded yet, so there is no civil-society share"
+
+
+def no_type_recorded(f: dict[str, float]) -> bool:
+    """Return whether people were reached but none has an organisation type on record."""
+    return int(f["individuals"]) > 0 and int(f.get("org_type_recorded", f["individuals"])) == 0
 
 
 def _typed_phrase(f: dict[str, float]) -> str:
