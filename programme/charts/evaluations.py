@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG, SYMBOLS
+from programme.core.rounding import fixed
 from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
@@ -137,7 +138,7 @@ def likert_chart(
     standard = scale == STANDARD_SCALE
     rows = _likert_rows(counts, scale)
     names = [
-        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
+        f"{_shorten(_short_question(q), 48)}  <b>{fixed(m)}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
     colours = LIKERT_COLOURS if standard else LIKERT_COLOURS_11
@@ -179,9 +180,15 @@ def likert_chart(
     return figure
 
 
+def _means_text(means: pd.Series) -> list[str]:
+    """Return each mean as "4.13", a half rounded up as everywhere a figure is shown (core.rounding); hovers use
+    these rather than plotly's own format, which would round 2.675 down."""
+    return [fixed(m) for m in means]
+
+
 def _rating_bar_text(means: pd.Series, counts: pd.Series) -> list[str]:
     """Return "4.25 (417 ratings)": n counts ratings (a response rates many sessions), not responses."""
-    return [f"{m:.2f} ({int(n):,} rating{'' if int(n) == 1 else 's'})" for m, n in zip(means, counts, strict=True)]
+    return [f"{fixed(m)} ({int(n):,} rating{'' if int(n) == 1 else 's'})" for m, n in zip(means, counts, strict=True)]
 
 
 def _value_labels(labels: Sequence[str], where: Sequence[str], *, horizontal: bool) -> go.Scatter:
@@ -215,8 +222,8 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
             x=ranked["mean"],
             orientation="h",
             marker_color=colours,
-            customdata=ranked["n"],
-            hovertemplate="%{y}<br>mean %{x:.2f} (%{customdata} ratings)<extra></extra>",
+            customdata=list(zip(ranked["n"], _means_text(ranked["mean"]), strict=True)),
+            hovertemplate="%{y}<br>mean %{customdata[1]} (%{customdata[0]} ratings)<extra></extra>",
         )
     )  # fmt: skip
     figure.add_trace(_value_labels(_rating_bar_text(ranked["mean"], ranked["n"]), names, horizontal=True))
@@ -227,7 +234,7 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
         # The module's average as the dashboard's header gives it (evaluations.means.module_mean).
         average = float(ranked["module_mean"].iloc[0])
         figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"{MODULE_MEAN_LABEL} {average:.2f}",
+                         annotation_text=f"{MODULE_MEAN_LABEL} {fixed(average)}",
                          annotation_position="top right", annotation_yanchor="bottom")  # fmt: skip
     figure.update_layout(
         title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
@@ -272,13 +279,13 @@ def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = N
                 "size": MARKER_SIZE,
                 "line": {"color": "white", "width": 1},
             },
-            customdata=list(zip(rows["module"], rows["n"], strict=True)),
-            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (%{{customdata[1]}} ratings)<extra></extra>",
+            customdata=list(zip(rows["module"], rows["n"], _means_text(rows["mean"]), strict=True)),
+            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{customdata[2]}} (%{{customdata[1]}} ratings)<extra></extra>",
         )
     padding = pd.Timedelta(days=DATE_PADDING_DAYS)
     if organisation_mean is not None:
         figure.add_hline(y=organisation_mean, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"organisation {organisation_mean:.2f}", annotation_position="top left")  # fmt: skip
+                         annotation_text=f"organisation {fixed(organisation_mean)}", annotation_position="top left")  # fmt: skip
     figure.update_layout(
         title="Facilitators: mean rating of the sessions they led, by module",
         yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
@@ -302,8 +309,8 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
             x=modules["label"],
             y=modules["mean"],
             marker_color=colours,
-            customdata=modules["n"],
-            hovertemplate="%{x}<br>mean %{y:.2f} (%{customdata} ratings)<extra></extra>",
+            customdata=list(zip(modules["n"], _means_text(modules["mean"]), strict=True)),
+            hovertemplate="%{x}<br>mean %{customdata[1]} (%{customdata[0]} ratings)<extra></extra>",
         )
     )
     figure.add_trace(_value_labels(_rating_bar_text(modules["mean"], modules["n"]), modules["label"], horizontal=False))
@@ -313,7 +320,7 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
         average = float(organisation["mean"].iloc[0])
         # Its name in the right margin, beside the line's end: never over a bar or a label.
         figure.add_hline(y=average, line_dash="dash", line_color=WEAK_COLOUR, annotation_position="right",
-                         annotation_text=f"organisation<br>average {average:.2f}", annotation_font_color=WEAK_COLOUR)  # fmt: skip
+                         annotation_text=f"organisation<br>average {fixed(average)}", annotation_font_color=WEAK_COLOUR)  # fmt: skip
         right = 110
     figure.update_layout(
         title="This module against earlier modules of the course",
@@ -344,11 +351,12 @@ def trend_chart(trend: pd.DataFrame) -> go.Figure:
             x=trend["year"],
             y=trend["mean"],
             mode="lines+markers+text",
-            text=[f"{m:.2f}" for m in trend["mean"]],
+            text=_means_text(trend["mean"]),
             textposition="top center",
             marker_color=GOOD_COLOUR,
-            customdata=list(zip(trend["modules"], trend["responses"], strict=True)),
-            hovertemplate="%{x}: mean %{y:.2f}<br>%{customdata[0]} modules, %{customdata[1]} responses<extra></extra>",
+            customdata=list(zip(trend["modules"], trend["responses"], _means_text(trend["mean"]), strict=True)),
+            hovertemplate="%{x}: mean %{customdata[2]}<br>%{customdata[0]} modules, %{customdata[1]} responses"
+            "<extra></extra>",
         )
     )
     figure.update_layout(

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.charts.colours import STRONG
+from programme.core.rounding import fixed
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -22,7 +23,7 @@ CHART_WIDTH = Cm(16)
 
 
 def _money(amount: float | None, currency: str | None) -> str:
-    return f"{currency} {amount:,.2f}" if amount is not None else "not recorded"
+    return f"{currency} {fixed(amount, thousands=True)}" if amount is not None else "not recorded"
 
 
 def _chart(document: Document, png: bytes) -> None:
@@ -100,7 +101,7 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("This grant is not linked to any course or module yet.")
         return
     shown = c.modules.assign(
-        mean_rating=[("—" if m is None or pd.isna(m) else f"{m:.2f}") for m in c.modules["mean_rating"]]
+        mean_rating=[("—" if m is None or pd.isna(m) else fixed(m)) for m in c.modules["mean_rating"]]
     )
     _table(document, shown, ["Module", "Dates", "Place", "Registered", "Completed", "Evaluations", "Mean rating"])
     document.add_paragraph(

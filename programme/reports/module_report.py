@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from docx import Document
@@ -12,6 +11,7 @@ from docx.shared import Pt
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core.rounding import fixed
 from programme.courses.catalogue import get_module_by_id
 from programme.planning.methods import is_training
 from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
@@ -203,7 +203,7 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
 def one_decimal(mean: float) -> str:
     """Return a mean with one decimal, a half rounded up as a reader does (4.25 is 4.3, as 3.75 is 3.8): a mean of 4
     or 8 ratings often ends in 5, and format() rounds such a half to the even digit (4.2)."""
-    return str(Decimal(repr(float(mean))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return fixed(mean, 1)
 
 
 def _evaluation(document: Document, c: ModuleReportContent) -> None:
