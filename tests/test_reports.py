@@ -125,6 +125,7 @@ def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: 
         "By year",
         "Growth",
         "Corridors",
+        "Evaluations",
     ]
     headline = {row[0]: row[1] for row in workbook["Headline"].iter_rows(min_row=2, values_only=True) if row[0]}
     assert headline["Individuals (each counted once)"] == 4
@@ -232,6 +233,52 @@ def test_the_module_report_says_plainly_when_no_organisation_type_is_recorded(se
     body = "\n".join(text)
     assert "% were women; no organisation type is recorded yet, so there is no civil-society share." in body
     assert "of the 0" not in body and "came from civil society" not in body
+
+
+def test_summary_workbook_has_an_evaluation_sheet_with_each_question_s_figures(session: Session, small) -> None:
+    """Per rating question of each evaluated module: n, mean and the count of each rating, as the dashboard's
+    Likert chart has them. B2's form (reach_fixture): "Overall, the module was useful" rated 5 and 4 (n 2, mean
+    4.5); "The CEDAW session" rated 3 once (the other answer blank: not counted); "Comments" is text, not listed.
+    Added here: a question whose text starts with "=" (formula-safe) rated 2, and a 0-10 question rated 9 and 10."""
+    from programme.models import Answer, EvaluationForm, Question, Response
+
+    form = session.scalar(sa.select(EvaluationForm).where(EvaluationForm.module_id == small.modules["B2"]))
+    formula = Question(form_id=form.id, position=4, text='=HYPERLINK("http://x")')
+    ten = Question(form_id=form.id, position=5, text="How likely are you to recommend it?", scale_min=0, scale_max=10)
+    response = Response(form_id=form.id)
+    session.add_all([formula, ten, response])
+    session.flush()
+    first = session.scalars(sa.select(Response.id).where(Response.form_id == form.id).order_by(Response.id)).first()
+    session.add_all([Answer(response_id=response.id, question_id=formula.id, rating=2),
+                     Answer(response_id=response.id, question_id=ten.id, rating=9),
+                     Answer(response_id=first, question_id=ten.id, rating=10)])  # fmt: skip
+    session.commit()
+    workbook = load_workbook(io.BytesIO(summary_workbook(session)))
+    assert "Evaluations" in workbook.sheetnames
+    rows = list(workbook["Evaluations"].iter_rows(values_only=True))
+    ratings = [str(r) for r in range(11)]
+    assert rows[0] == ("module", "question", "session", "scale", "n", "mean", *ratings)
+    zeros = dict.fromkeys(ratings, None)
+    b2 = "B · Module 2 · "
+
+    def row(question, session_title, scale, n, mean, counts):  # type: ignore[no-untyped-def]
+        cells = {**zeros, **{str(r): 0 for r in (range(1, 6) if scale == "1-5" else range(11))}, **counts}
+        return (question, session_title, scale, n, mean, *cells.values())
+
+    body = [(r[1], r[2], r[3], r[4], r[5], *r[6:]) for r in rows[1:] if r[0] and r[0].startswith(b2)]
+    assert body == [
+        row("Overall, the module was useful", None, "1-5", 2, 4.5, {"4": 1, "5": 1}),
+        row("The CEDAW session", "CEDAW", "1-5", 1, 3.0, {"3": 1}),
+        row('\'=HYPERLINK("http://x")', None, "1-5", 1, 2.0, {"2": 1}),
+        row("How likely are you to recommend it?", None, "0-10", 2, 9.5, {"9": 1, "10": 1}),
+    ]
+    formula_cell = next(cell for cell in workbook["Evaluations"]["B"] if str(cell.value).startswith("'="))
+    assert formula_cell.data_type == "s"  # text, never a formula
+    # Course A has no evaluation: its workbook's sheet says so.
+    one_course = load_workbook(io.BytesIO(summary_workbook(session, course_code="A")))
+    assert list(one_course["Evaluations"].iter_rows(values_only=True))[-1][0] == (
+        "No evaluation responses are recorded for these modules yet."
+    )
 
 
 def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_shares(session: Session, small) -> None:

@@ -126,6 +126,41 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
     return frame
 
 
+@depends_on(course="course_id")
+def question_ratings(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
+    """Return how many gave each rating to each rating question of every evaluated module (or one course's), as
+    likert_counts gives one module's, without the names of the course's people (for funders: the summary workbook).
+
+    Columns: module_id, course_id, module (its label), question_id, position, question, session (the agenda session
+    it rates, or None), scale_min, scale_max, rating, count; modules by date, questions in their form's order.
+    """
+    query = (
+        sa.select(
+            Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, Question.id.label("question_id"),
+            Question.position, Question.text.label("question"), AgendaSession.title.label("session"),
+            Question.scale_min, Question.scale_max, RATINGS.c.rating, RATINGS.c.count,
+        )
+        .select_from(Question)
+        .join(RATINGS, RATINGS.c.question_id == Question.id)
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .join(Module, Module.id == RATINGS.c.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
+        .where(RATINGS.c.count > 0)
+        .order_by(Module.start_date, Course.code, Module.number, EvaluationForm.id, Question.position, RATINGS.c.rating)
+    )  # fmt: skip
+    if course_id is not None:
+        query = query.where(Module.course_id == course_id)
+    frame = _frame(session, query)
+    if frame.empty:
+        return frame.assign(module=pd.Series(dtype=object))
+    redactor = CourseRedactor(session)
+    frame["question"] = redactor.column(frame["course_id"], frame["question"])
+    titles = [title if isinstance(title, str) else None for title in frame["session"]]
+    frame["session"] = redactor.column(frame["course_id"], titles)
+    return _with_labels(frame)
+
+
 def _without_names(session: Session, module_id: int, texts: pd.Series) -> list[str | None]:
     """Return texts of a module (session titles, questions) without the names of its course's people or contacts."""
     course_id = session.scalar(sa.select(Module.course_id).where(Module.id == module_id))
