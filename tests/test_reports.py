@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import UTC, datetime
 
@@ -279,6 +280,32 @@ def test_summary_workbook_has_an_evaluation_sheet_with_each_question_s_figures(s
     assert list(one_course["Evaluations"].iter_rows(values_only=True))[-1][0] == (
         "No evaluation responses are recorded for these modules yet."
     )
+
+
+def test_the_evaluation_sheet_holds_the_latest_evaluated_modules(session: Session, small, monkeypatch) -> None:
+    """A1 (2010) is evaluated too; with room for one module, the sheet holds B2 (2013), the latest, and says so."""
+    from programme.models import Answer, EvaluationForm, Question, Response
+
+    workbook_module = importlib.import_module("programme.reports.summary_workbook")
+
+    form = EvaluationForm(module_id=small.modules["A1"], title="End of module")
+    session.add(form)
+    session.flush()
+    question, response = Question(form_id=form.id, position=1, text="Overall"), Response(form_id=form.id)
+    session.add_all([question, response])
+    session.flush()
+    session.add(Answer(response_id=response.id, question_id=question.id, rating=2))
+    session.commit()
+    both = [
+        r[0] for r in load_workbook(io.BytesIO(summary_workbook(session)))["Evaluations"].iter_rows(values_only=True)
+    ]
+    assert [label.split(" · ")[:2] for label in both[1:4]] == [["A", "Module 1"], ["B", "Module 2"], ["B", "Module 2"]]
+    monkeypatch.setattr(workbook_module, "EVALUATED_MODULES_MAX", 1)
+    rows = [
+        r[0] for r in load_workbook(io.BytesIO(summary_workbook(session)))["Evaluations"].iter_rows(values_only=True)
+    ]
+    assert [label.split(" · ")[:2] for label in rows[1:3]] == [["B", "Module 2"], ["B", "Module 2"]]
+    assert rows[3] is None and rows[-1] == "The latest 1 evaluated modules; choose a course for its own."
 
 
 def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_shares(session: Session, small) -> None:

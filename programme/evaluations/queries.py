@@ -127,12 +127,13 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
 
 
 @depends_on(course="course_id")
-def question_ratings(session: Session, *, course_id: int | None = None) -> pd.DataFrame:
+def question_ratings(session: Session, *, course_id: int | None = None, latest: int | None = None) -> pd.DataFrame:
     """Return how many gave each rating to each rating question of every evaluated module (or one course's), as
     likert_counts gives one module's, without the names of the course's people (for funders: the summary workbook).
 
     Columns: module_id, course_id, module (its label), question_id, position, question, session (the agenda session
     it rates, or None), scale_min, scale_max, rating, count; modules by date, questions in their form's order.
+    latest: only the latest this many evaluated modules (a programme of 57,000 modules has millions of such rows).
     """
     query = (
         sa.select(
@@ -151,6 +152,15 @@ def question_ratings(session: Session, *, course_id: int | None = None) -> pd.Da
     )  # fmt: skip
     if course_id is not None:
         query = query.where(Module.course_id == course_id)
+    if latest is not None:
+        newest = (
+            sa.select(MODULES.c.module_id)
+            .join(Module, Module.id == MODULES.c.module_id)
+            .where(MODULES.c.responses > 0, *([Module.course_id == course_id] if course_id is not None else []))
+            .order_by(Module.start_date.desc(), Module.id.desc())
+            .limit(latest)
+        )
+        query = query.where(Module.id.in_(newest))
     frame = _frame(session, query)
     if frame.empty:
         return frame.assign(module=pd.Series(dtype=object))

@@ -130,7 +130,12 @@ def render_summary(tables: dict[str, pd.DataFrame], *, scope: str, ratings: pd.D
     _growth_sheet(workbook, tables["Growth"])
     _write(workbook.create_sheet("Corridors"), tables["Corridors"])
     if ratings is not None:
-        _evaluation_sheet(workbook, evaluation_table(ratings))
+        # Asked for one module more than shown: when it comes, the earliest module is left out and the sheet says so.
+        modules = list(dict.fromkeys(ratings["module_id"])) if not ratings.empty else []
+        more = len(modules) > EVALUATED_MODULES_MAX
+        if more:
+            ratings = ratings[ratings["module_id"] != modules[0]]
+        _evaluation_sheet(workbook, evaluation_table(ratings), more=more)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -162,6 +167,9 @@ EVALUATION_NOTE = (
     "session texts name nobody."
 )
 NO_EVALUATIONS = "No evaluation responses are recorded for these modules yet."
+# The Evaluations sheet holds the latest this many evaluated modules (a row per question: a programme of thousands
+# of modules would outgrow a sheet); a course's workbook holds that course's.
+EVALUATED_MODULES_MAX = 500
 EVALUATION_COLUMNS = ["module", "question", "session", "scale", "n", "mean"]
 
 
@@ -183,11 +191,13 @@ def evaluation_table(ratings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=EVALUATION_COLUMNS + [str(r) for r in values])
 
 
-def _evaluation_sheet(workbook: Workbook, table: pd.DataFrame) -> None:
+def _evaluation_sheet(workbook: Workbook, table: pd.DataFrame, *, more: bool = False) -> None:
     sheet = workbook.create_sheet("Evaluations")
     _write(sheet, table)
     sheet.append([])
     sheet.append([EVALUATION_NOTE if not table.empty else NO_EVALUATIONS])
+    if more:
+        sheet.append([f"The latest {EVALUATED_MODULES_MAX:,} evaluated modules; choose a course for its own."])
 
 
 def summary_workbook(session: Session, *, course_code: str | None = None) -> bytes:
@@ -203,5 +213,5 @@ def summary_workbook(session: Session, *, course_code: str | None = None) -> byt
     else:
         reach_filter, scope = ReachFilter(), "All courses"
     # Aggregates only, no personal data: nothing to record in the audit trail.
-    ratings = question_ratings(session, course_id=course_id)
+    ratings = question_ratings(session, course_id=course_id, latest=EVALUATED_MODULES_MAX + 1)
     return render_summary(all_tables(session, reach_filter), scope=scope, ratings=ratings)
