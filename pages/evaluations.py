@@ -95,8 +95,8 @@ this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_ta
 
 if this_tab.open:
     with this_tab:
-        for rating_scale in charts.likert_scales(counts) or [charts.STANDARD_SCALE]:  # 0-10 questions apart
-            st.plotly_chart(charts.likert_chart(counts, scale, rating_scale), width="stretch")
+        for figure in charts.likert_charts(counts, scale):  # numbered and 0-10 questions apart
+            st.plotly_chart(figure, width="stretch")
         st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
         if not sessions.empty:
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])

@@ -122,26 +122,51 @@ def _likert_rows(counts: pd.DataFrame, scale: tuple[int, int] = STANDARD_SCALE) 
     return wide.reset_index().sort_values("position")
 
 
+def likert_charts(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS) -> list[go.Figure]:
+    """Return the module's Likert charts: the 1-5 questions answered with the form's labels (its words in the legend),
+    the 1-5 questions answered otherwise (numbers, another scale's words: numbered), then each other range's."""
+    if counts.empty:
+        return [likert_chart(counts, labels)]
+    figures = []
+    for scale in likert_scales(counts):
+        if scale == STANDARD_SCALE and "uses_form_labels" in counts:
+            worded = set(_on_scale(counts, scale)["uses_form_labels"].astype(bool))
+            figures += [
+                likert_chart(counts, labels, scale, numbered=not words) for words in (True, False) if words in worded
+            ]
+        else:
+            figures.append(likert_chart(counts, labels, scale))
+    return figures
+
+
 def likert_chart(
-    counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS, scale: tuple[int, int] = STANDARD_SCALE
+    counts: pd.DataFrame,
+    labels: Sequence[str] = DEFAULT_SCALE_LABELS,
+    scale: tuple[int, int] = STANDARD_SCALE,
+    *,
+    numbered: bool | None = None,
 ) -> go.Figure:
     """Return the diverging stacked bar chart of one scale's rating questions, centred on its middle, with mean and n.
 
-    counts: question_id/position, question, scale_min, scale_max, rating, count (queries.likert_counts); only the
-    questions on scale are drawn (1-5 with the form's five labels, or 0-10 with eleven numbered answers), so that
-    no chart puts a 0-10 question beside 1-5 ones as if they were alike.
+    counts: question_id/position, question, scale_min, scale_max, uses_form_labels, rating, count
+    (queries.likert_counts); only the questions on scale are drawn (1-5 with the form's five labels, or 0-10 with
+    eleven numbered answers), so that no chart puts a 0-10 question beside 1-5 ones as if they were alike.
+    numbered: only the 1-5 questions answered otherwise than with the form's labels (True), named by number, or only
+    those answered with them (False); None: every 1-5 question, with the labels.
     """
     counts = _on_scale(counts, scale) if not counts.empty else counts
+    if numbered is not None and "uses_form_labels" in counts and not counts.empty:
+        counts = counts[counts["uses_form_labels"].astype(bool) != numbered]
     if counts.empty:
         return empty_figure("No ratings yet for this module.")
     low, high = scale
-    standard = scale == STANDARD_SCALE
+    standard = scale == STANDARD_SCALE and not numbered
     rows = _likert_rows(counts, scale)
     names = [
         f"{_shorten(_short_question(q), 48)}  <b>{fixed(m)}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
-    colours = LIKERT_COLOURS if standard else LIKERT_COLOURS_11
+    colours = LIKERT_COLOURS if scale == STANDARD_SCALE else LIKERT_COLOURS_11
     words = {r: labels[r - low] if standard else str(r) for r in range(low, high + 1)}
     middle = (low + high) // 2
     figure = go.Figure()
@@ -165,6 +190,8 @@ def likert_chart(
     title = (
         "Ratings (share of answers; low to the left, high to the right)"
         if standard
+        else f"Ratings given as a number from {low} to {high} (share of answers; {low} to the left, {high} to the right)"
+        if scale == STANDARD_SCALE
         else f"Questions on a {low}–{high} scale, apart from the 1–5 ratings (share of answers; {low} to the left, "
         f"{high} to the right)"
     )

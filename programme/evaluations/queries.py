@@ -101,7 +101,8 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
 def likert_counts(session: Session, module_id: int, *, without_personal_data: bool = False) -> pd.DataFrame:
     """Return how many gave each rating to each rating question of a module.
 
-    Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10), rating, count.
+    Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10),
+    uses_form_labels (whether its answers are the form's scale labels, not numbers or other words), rating, count.
     without_personal_data: the questions' words without the names of the course's people (for viewers and funders:
     "How useful was Maria Santos's testimony?" is a rating of her).
     """
@@ -112,6 +113,7 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
             Question.text.label("question"),
             Question.scale_min,
             Question.scale_max,
+            Question.uses_form_labels,
             RATINGS.c.rating,
             RATINGS.c.count,
         )
