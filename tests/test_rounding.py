@@ -7,6 +7,7 @@ Every expected figure here is worked out by hand from the ratings or amounts wri
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme import funding
@@ -82,3 +83,23 @@ def test_the_funder_report_and_cost_per_person_round_a_half_up(session: Session)
     assert by_grant[["individuals", "cost_per_person"]].values.tolist() == [[4, 250.13]]
     assert funding.cost_per_person(session)["cost_per_person"].tolist() == [250.13]
     assert small.modules  # the fixture's modules stand behind the grant
+
+
+def test_the_sessions_a_trainer_led_round_their_mean_half_up(session: Session, rated: int) -> None:
+    """The trainer pool's means: pandas' round() gave 4.12 for the media session's 33/8 (and the pool then showed it)."""
+    from programme.alumni.trainers import sessions_led
+    from programme.models import AgendaSession, Person, SessionFacilitator
+    from programme.people.names import name_key
+
+    media = session.scalar(
+        sa.select(AgendaSession).where(
+            AgendaSession.module_id == rated, AgendaSession.title == "Working with the media"
+        )
+    )
+    lead = Person(full_name="Rosa Quispe", name_key=name_key("Rosa Quispe"))
+    session.add(lead)
+    session.flush()
+    session.add(SessionFacilitator(session_id=media.id, person_id=lead.id))
+    session.commit()
+    led = sessions_led(session, [lead.id])
+    assert (led["ratings"].tolist(), led["mean_rating"].tolist()) == ([8], [4.13])
