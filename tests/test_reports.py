@@ -91,7 +91,7 @@ def test_module_report_names_the_scale_the_evaluation_used(session: Session, sma
     "Not at all useful" .. "Extremely useful" was described to funders as rated from poor to excellent."""
     import json
 
-    from programme.models import EvaluationForm
+    from programme.models import EvaluationForm, Question
 
     module_id = get_module(session, "b", 2).id
     _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
@@ -103,6 +103,23 @@ def test_module_report_names_the_scale_the_evaluation_used(session: Session, sma
     session.flush()
     _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
     assert any("on a scale of 1 (not at all useful) to 5 (extremely useful)" in line for line in text)
+    # "Overall, the module was useful" answered with numbers (an export's "Overall rating (1-5)"): the words name
+    # only the questions answered with them.
+    overall = session.scalar(sa.select(Question).where(Question.text == "Overall, the module was useful"))
+    overall.uses_form_labels = False
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any(
+        "on a scale of 1 to 5 (for the questions answered in words, 1 is “not at all useful” and 5 “extremely "
+        "useful”)" in line
+        for line in text
+    )
+    assert not any("scale of 1 (not at all useful)" in line for line in text)
+    session_q = session.scalar(sa.select(Question).where(Question.text == "The CEDAW session"))
+    session_q.uses_form_labels = False
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any("Mean ratings on a scale of 1 to 5:" in line for line in text)
 
 
 def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, small) -> None:

@@ -206,6 +206,16 @@ def one_decimal(mean: float) -> str:
     return fixed(mean, 1)
 
 
+def _scale_words(c: ModuleReportContent) -> str:
+    """Return "1 (poor) to 5 (excellent)", naming the form's labels only for the questions answered with them."""
+    low, high = (end.lower() for end in c.scale_ends)
+    if c.labels_used == "all":
+        return f"1 ({low}) to 5 ({high})"
+    if c.labels_used == "none":
+        return "1 to 5"
+    return f"1 to 5 (for the questions answered in words, 1 is “{low}” and 5 “{high}”)"
+
+
 def _evaluation(document: Document, c: ModuleReportContent) -> None:
     document.add_heading(HEADINGS[3], level=1)
     if c.evaluation.empty:
@@ -215,7 +225,7 @@ def _evaluation(document: Document, c: ModuleReportContent) -> None:
     out_of_ten = [scale == "0-10" for scale in c.evaluation["scale"]]
     document.add_paragraph(
         f"Module {c.module_number} concluded with the completion of evaluation forms ({c.evaluation_responses} "
-        f"responses). Mean ratings on a scale of 1 ({c.scale_ends[0].lower()}) to 5 ({c.scale_ends[1].lower()})"
+        f"responses). Mean ratings on a scale of {_scale_words(c)}"
         + ("; a mean “out of 10” is on its question's own scale from 0 to 10:" if any(out_of_ten) else ":")
     )
     pairs = zip(c.evaluation["mean rating"], out_of_ten, strict=True)
