@@ -6,7 +6,7 @@ import streamlit as st
 from programme import funding
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
-from programme.core.rounding import fixed, rounded
+from programme.core.rounding import fixed, percent, rounded
 from programme.courses.lookup import module_ref
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
@@ -68,7 +68,7 @@ this_rate = rates[rates["module_id"] == module_id]
 columns = st.columns(4)
 columns[0].metric("Responses", summary["responses"])
 rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
-columns[1].metric("Response rate", f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "—",
+columns[1].metric("Response rate", percent(rate) if rate is not None and not pd.isna(rate) else "—",
                   help="Responses divided by the participants who attended.")  # fmt: skip
 columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
                   help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip

@@ -7,6 +7,7 @@ from programme import funding, reach
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
+from programme.core.rounding import fixed
 from programme.web import ui
 from programme.web.reach_tables import chart_with_table, readable
 
@@ -80,8 +81,8 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{figures['women_share']:.0f}%"),
-    ("Civil society", f"{figures['civil_society_share']:.0f}%" if int(figures["org_type_recorded"]) else "—"),
+    ("Women", f"{fixed(figures['women_share'], 0)}%"),
+    ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
     # "Signed up" (on a registration list), not "Registered": the Completion funnel's first stage (everyone on a

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme import funding
 from programme.charts import evaluations as charts
-from programme.core.rounding import fixed, rounded
+from programme.core.rounding import fixed, percent, rounded
 from programme.evaluations import create_standard_form, module_summary
 from programme.evaluations import queries as q
 from programme.evaluations.forms import add_paper_response, form_questions
@@ -103,3 +103,9 @@ def test_the_sessions_a_trainer_led_round_their_mean_half_up(session: Session, r
     session.commit()
     led = sessions_led(session, [lead.id])
     assert (led["ratings"].tolist(), led["mean_rating"].tolist()) == ([8], [4.13])
+
+
+@pytest.mark.parametrize(("fraction", "text"), [(0.125, "13%"), (0.145, "15%"), (2 / 3, "67%"), (1.0, "100%")])
+def test_a_percentage_rounds_a_half_up(fraction: float, text: str) -> None:
+    """format(0.125, ".0%") gives "12%", format(0.145, ".0%") "14%" (0.145 is stored a hair below)."""
+    assert percent(fraction) == text

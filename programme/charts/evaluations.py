@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG, SYMBOLS
-from programme.core.rounding import fixed
+from programme.core.rounding import fixed, percent
 from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
@@ -75,7 +75,7 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
     """
     if rates.empty:
         return empty_figure("No module has attendance or evaluation responses yet.")
-    text = [f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
+    text = [percent(rate) if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
     figure = go.Figure(
         [
             go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),

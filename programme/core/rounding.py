@@ -22,6 +22,11 @@ def rounded(value: float | Decimal, places: int = 2) -> float:
     return float(half_up(value, places))
 
 
+def percent(fraction: float, places: int = 0) -> str:
+    """Return a fraction as a percentage, a half rounded up: 0.125 → "13%" (format(0.125, ".0%") gives "12%")."""
+    return f"{fixed(Decimal(repr(float(fraction))) * 100, places)}%"
+
+
 def fixed(value: float | Decimal, places: int = 2, *, thousands: bool = False, sign: bool = False) -> str:
     """Return value as text with places decimals, a half rounded up: "4.13"; thousands: "1,250.13"; sign: "+0.05"."""
     return format(half_up(value, places), f"{'+' if sign else ''}{',' if thousands else ''}.{places}f")

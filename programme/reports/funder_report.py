@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.charts.colours import STRONG
-from programme.core.rounding import fixed
+from programme.core.rounding import fixed, percent
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -67,7 +67,7 @@ def _summary(document: Document, c: FunderReportContent) -> None:
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
         f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {individuals} "
         f"individuals (each counted once){team}, from {int(f['countries'])} countries and {int(f['organisations'])} "
-        f"organisations; {f['women_share']:.0f}% were women{society_clause(f)}."
+        f"organisations; {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
     )
     typed = int(f.get("org_type_recorded", individuals))
     society = (
@@ -142,7 +142,7 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     if not first:
         document.add_paragraph("No participants are recorded in the modules of this grant yet.")
         return
-    texts = [f"{n:,} ({100 * n / first:.0f}%)" for n in steps["individuals"]]
+    texts = [f"{n:,} ({percent(n / first)})" for n in steps["individuals"]]
     _chart(document, bar_png("Participants: registered → attended → completed", [s.capitalize() for s in steps["stage"]],
                              steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
     document.add_paragraph(
@@ -151,7 +151,7 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         "organisation's own, set in the app's settings)."
     )
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
-    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{s:.0f}%")),
+    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{fixed(s, 0)}%")),
            ["Module", "Registered", "Attended", "Completed", "Completion"])  # fmt: skip
 
 

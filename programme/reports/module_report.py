@@ -92,7 +92,7 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     else:
         document.add_paragraph(
             f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
-            f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women{society_clause(f)}."
+            f"{' (with ' + team + ')' if team else ''}. {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
         )
     registered = c.registrations
     if registered.get("registered"):
@@ -115,7 +115,7 @@ def society_clause(f: dict[str, float]) -> str:
     organisation type is recorded, that there is no such share yet (not "0% ..., of the 0 whose type is recorded")."""
     if not no_type_recorded(f):
         return (
-            f" and {f['civil_society_share']:.0f}% came from civil society organisations "
+            f" and {fixed(f['civil_society_share'], 0)}% came from civil society organisations "
             f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}"
         )
     return "; no organisation type is recorded yet, so there is no civil-society share"
