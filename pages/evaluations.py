@@ -6,6 +6,7 @@ import streamlit as st
 from programme import funding
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
+from programme.core.rounding import fixed, percent, rounded
 from programme.courses.lookup import module_ref
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
@@ -67,9 +68,9 @@ this_rate = rates[rates["module_id"] == module_id]
 columns = st.columns(4)
 columns[0].metric("Responses", summary["responses"])
 rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
-columns[1].metric("Response rate", f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "—",
+columns[1].metric("Response rate", percent(rate) if rate is not None and not pd.isna(rate) else "—",
                   help="Responses divided by the participants who attended.")  # fmt: skip
-columns[2].metric("Mean rating", f"{average.mean:.2f}" if average.mean is not None else "—",
+columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
                   help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip
 columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
                   help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
@@ -94,13 +95,15 @@ this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_ta
 
 if this_tab.open:
     with this_tab:
-        for rating_scale in charts.likert_scales(counts) or [charts.STANDARD_SCALE]:  # 0-10 questions apart
-            st.plotly_chart(charts.likert_chart(counts, scale, rating_scale), width="stretch")
+        for figure in charts.likert_charts(counts, scale):  # numbered and 0-10 questions apart
+            st.plotly_chart(figure, width="stretch")
         st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
         if not sessions.empty:
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
             st.dataframe(
-                sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
+                sessions[shown].assign(mean=sessions["mean"].map(rounded)),  # a half up, as every figure shown
+                hide_index=True,
+                column_config={"mean": st.column_config.NumberColumn(format="%.2f")},
             )
         st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
         st.subheader("Suggestions for the next module")
@@ -147,7 +150,8 @@ if facilitators_tab.open:
             )
             if not picked.empty:
                 # "ratings": every rating of a session they led (a response rates many sessions).
-                st.dataframe(facilitator_overview(picked), hide_index=True,
+                overview = facilitator_overview(picked)
+                st.dataframe(overview.assign(mean=overview["mean"].map(rounded)), hide_index=True,
                              column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
 if learning_tab.open:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from programme.access.privacy import team_view
 from programme.charts.groups import scores_chart, spread_chart
+from programme.core.rounding import fixed
 from programme.courses.lookup import module_ref
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES
@@ -140,8 +141,8 @@ previous = st.session_state.get("groups_previous_score")
 metrics = st.columns(4)
 metrics[0].metric(
     "Balance score",
-    f"{explanation.balance_score:.2f}",
-    delta=None if previous is None else f"{explanation.balance_score - previous:+.2f}",
+    fixed(explanation.balance_score),
+    delta=None if previous is None else fixed(explanation.balance_score - previous, sign=True),
     help="1 = as mixed as whole people allow on the weighted attributes; 0 = groups sorted by them.",
 )
 metrics[1].metric("Groups", len(plan.groups))
@@ -173,7 +174,7 @@ for start in range(0, len(plan.groups), GROUPS_PER_ROW):
             shown = rows[[c for c in SHOWN_COLUMNS if c in rows.columns]].rename(columns=SHOWN_COLUMNS)
             if "Nationality" in shown.columns:
                 shown = shown.assign(Nationality=shown["Nationality"].map(country_names))
-            st.dataframe(shown, hide_index=True)
+            st.dataframe(shown, hide_index=True, column_config=group_forms.MEMBER_COLUMNS)
 
 # --- adjusting by hand --------------------------------------------------------------------------
 st.subheader("Adjust by hand")

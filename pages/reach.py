@@ -7,6 +7,7 @@ from programme import funding, reach
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
+from programme.core.rounding import fixed
 from programme.web import ui
 from programme.web.reach_tables import chart_with_table, readable
 
@@ -80,8 +81,8 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{figures['women_share']:.0f}%"),
-    ("Civil society", f"{figures['civil_society_share']:.0f}%"),
+    ("Women", f"{fixed(figures['women_share'], 0)}%"),
+    ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
     # "Signed up" (on a registration list), not "Registered": the Completion funnel's first stage (everyone on a
@@ -94,12 +95,7 @@ st.caption(
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
     "once; civil society = NGOs, trade "
     "unions, faith-based and migrant community organisations, as a share of the "
-    + (
-        "individuals whose organisation type is recorded."
-        if typed == individuals
-        else f"{typed:,} of the {individuals:,} individuals whose organisation type is recorded (the other "
-        f"{individuals - typed:,} are left out of the share)."
-    )
+    + reach.civil_society_basis(typed, individuals)
 )
 if registered["registered"]:
     both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]

@@ -203,6 +203,43 @@ def test_import_of_the_shared_sample(session: Session) -> None:
     assert session.scalar(sa.select(sa.func.count(Response.id))) == 38
 
 
+def test_a_form_s_labels_name_only_the_questions_answered_with_them(session: Session) -> None:
+    """The sample's sessions are answered "Not at all useful" ... "Extremely useful", its "Overall rating (1-5)" with
+    numbers: the dashboard's legend gave the overall rating's 4 the words "Very useful", which nobody chose."""
+    from programme.charts.evaluations import likert_charts
+    from programme.evaluations import queries as q
+    from programme.evaluations.scales import form_labels
+
+    module = make_module(session)
+    import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id, by="tester")
+    form = module_form(session, module.id)
+    rated = {qn.text: qn.uses_form_labels for qn in form_questions(session, form.id) if qn.kind == QuestionKind.RATING}
+    assert rated == {
+        "Session 1: International human rights framework": True,
+        "Session 2: ILO conventions and migrant workers": True,
+        "Session 3: Treaty body reporting": True,
+        "Session 4: Role play: lobbying a labour attache": True,
+        "Session 5: Working with the media": True,
+        "Overall rating (1-5)": False,
+    }
+    worded, numbered = likert_charts(q.likert_counts(session, module.id), form_labels(form.scale_labels))
+    assert sorted(trace.name for trace in worded.data if trace.showlegend) == [
+        "1 Not at all useful", "2 Slightly useful", "3 Useful", "4 Very useful", "5 Extremely useful",
+    ]  # fmt: skip
+    assert {label.split("  ")[0] for trace in worded.data for label in trace.y} == {
+        "Session 1: International human rights framework", "Session 2: ILO conventions and migrant workers",
+        "Session 3: Treaty body reporting", "Session 4: Role play: lobbying a labour attache",
+        "Session 5: Working with the media",
+    }  # fmt: skip
+    assert sorted(trace.name for trace in numbered.data if trace.showlegend) == ["1", "2", "3", "4", "5"]
+    assert {label.split("  ")[0] for trace in numbered.data for label in trace.y} == {"Overall rating (1-5)"}
+    assert "useful" not in " ".join(trace.hovertemplate for trace in numbered.data).lower()
+    # A form typed on paper (the standard form) shows its labels to everyone who answers: its questions keep them.
+    other = make_module(session, code="EV2")
+    standard = create_standard_form(session, module_id=other.id, by="tester")
+    assert {qn.uses_form_labels for qn in form_questions(session, standard.id)} == {True}
+
+
 def test_sample_columns_map_to_the_standard_forms_session_questions(session: Session) -> None:
     module = make_module(session)
     form = create_standard_form(session, module_id=module.id)

@@ -34,8 +34,9 @@ from programme.groups.store import (
     previous_pairs,
     save_groups,
 )
-from programme.models import AuditEntry, Group, GroupMember, GroupRole, UserRole
+from programme.models import AuditEntry, Group, GroupMember, GroupRole, Participation, Person, UserRole
 from programme.people.corridors import corridor_side
+from programme.people.names import name_key
 from tests.apptest_support import run_page
 
 COUNTRIES = ["NPL", "BGD", "PHL", "MYS", "THA", "IDN"]
@@ -590,6 +591,34 @@ def test_page_generates_adjusts_saves_and_prints(groups_page) -> None:
         assert [g.roles for g in loaded.groups] == [g.roles for g in swapped.groups]
     labels = [button.label for button in app.get("download_button")]
     assert labels == ["Group lists (.docx)", "Role cards (.docx)", "Members (.csv)"]
+
+
+def test_a_very_long_name_leaves_the_role_in_view(groups_page) -> None:
+    """A name of 150 characters widened the Name column past a group's table, and Role, beside it, went out of view.
+    Name keeps a fixed width (the full name shows on hover) and Name and Role stay pinned while the rest scrolls."""
+    app, module_id, url = groups_page
+    long_name = "Maria " + "de los Santos " * 10 + "Fernández"
+    with session_scope(make_engine(url)) as session:
+        person_id = session.scalars(
+            sa.select(Participation.person_id).where(
+                Participation.module_id == module_id,
+                Participation.attended.is_(True),
+                Participation.role == "participant",
+            )
+        ).first()
+        person = session.get(Person, person_id)
+        person.full_name, person.name_key = long_name, name_key(long_name)
+    app = app.run()
+    app = app.button(key="generate").click().run()
+    assert not app.exception
+    assert any(long_name in set(frame.value["Name"]) for frame in app.dataframe)
+    for frame in app.dataframe:
+        assert list(frame.value.columns[:2]) == ["Name", "Role"]
+        config = json.loads(frame.proto.columns)
+        name, role = config["Name"], config["Role"]
+        assert isinstance(name["width"], int) and name["width"] <= 200, name  # never as wide as the longest name
+        assert isinstance(role["width"], int) and role["width"] >= 110, role  # "lead/introducer" reads whole
+        assert name["pinned"] and role["pinned"]
 
 
 def test_page_does_not_replace_a_colleagues_save_unseen(groups_page) -> None:

@@ -333,6 +333,18 @@ def test_errors_name_the_spreadsheet_row_and_column_below_title_rows() -> None:
     assert rows[3].valid and rows[3].gender is None  # blank optional fields are not errors
 
 
+def test_a_name_of_digits_or_symbols_only_is_an_error_naming_its_row() -> None:
+    """ "12345" is no name: a number typed in the name column (a row number, an ID) would become a person."""
+    data = csv_bytes("Name,Country\n12345,Nepal\n+-- 42 --,Nepal\nRam 2,Nepal\nก้อย,Thailand\n")
+    table = read_participant_sheet(data, "a.csv")
+    rows = validate_rows(table, detect_mapping(table.columns))
+    assert [(e.row, e.column, e.message) for r in rows for e in r.errors] == [
+        (2, "Name", "'12345' is not a name (it has no letters)."),
+        (3, "Name", "'+-- 42 --' is not a name (it has no letters)."),
+    ]
+    assert [r.full_name for r in rows if r.valid] == ["Ram 2", "ก้อย"]  # a digit beside letters, Thai letters
+
+
 def test_same_email_on_two_different_people_is_an_error_on_the_later_row() -> None:
     data = csv_bytes("Name,E-mail,Country\nMaria Santos,m@x.org,PH\nJuan Cruz,M@X.ORG,PH\nSantos Maria,m@x.org,PH\n")
     table = read_participant_sheet(data, "a.csv")

@@ -105,6 +105,9 @@ def test_wrong_values_are_named_by_field_and_nothing_is_saved(session: Session, 
     assert session.get(Person, cia).full_name == "Cia Santos" and not _audit(session)
     with pytest.raises(PersonEditError, match="the name is missing"):
         edit_person(session, person_id=cia, values={"full_name": " - "}, by=FACILITATOR)
+    with pytest.raises(PersonEditError, match="has no letters"):
+        edit_person(session, person_id=cia, values={"full_name": "12345"}, by=FACILITATOR)
+    assert session.get(Person, cia).full_name == "Cia Santos"
     with pytest.raises(PersonEditError, match="needs the organisation's name"):
         edit_person(session, person_id=small.people["Dev"], values={"org_type": "NGO"}, by=FACILITATOR)
     with pytest.raises(PermissionDenied):

@@ -164,16 +164,23 @@ def test_errors_name_row_and_column_and_nothing_is_written(cli_db: str, tmp_path
     assert "outside the module's dates (02 Dec to 05 Dec 2017, 4 day(s))" in report["errors"][0]["message"]
     assert report["errors"][4]["message"] == "The session ends (10:00) before it starts (11:00)."
     assert _counts(cli_db) == (0, 1, 0)  # not even the valid row, nor the new facilitator
+    # A rejected run created nothing and says so; the one readable session (row 2, "Opening") would be new.
+    assert (report["created"], report["people_created"], report["would_create"]) == (0, 0, 1)
 
 
 def test_a_dry_run_reports_but_writes_nothing(cli_db: str, tmp_path: Path, capsys) -> None:
     path = tmp_path / "agenda.xlsx"
     path.write_bytes(_xlsx(MESSY_AGENDA))
     code, report = _run(capsys, path, "--dry-run")
-    assert (code, report["created"], report["written"], report["dry_run"]) == (0, 6, False, True)
+    assert (code, report["created"], report["written"], report["dry_run"]) == (0, 0, False, True)
+    # What the sheet would do, under keys of their own: six sessions new, two facilitators not yet on record.
+    assert (report["would_create"], report["would_update"], report["would_create_people"]) == (6, 0, 2)
+    assert (report["updated"], report["people_created"]) == (0, 0)
     assert _counts(cli_db) == (0, 1, 0)
     assert main(["import", "agenda", str(path), "--course", "NP-MYS", "--module", "4", "--dry-run"]) == 0
-    assert "Dry run: nothing was written." in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "Dry run: nothing was written." in out
+    assert "(6 to add, 0 already on the agenda)" in out and "2 to add." in out and " new" not in out
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(cli_db: str, tmp_path: Path, capsys, monkeypatch) -> None:

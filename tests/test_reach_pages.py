@@ -73,6 +73,39 @@ def test_reach_filters_change_the_figures(small_db: str) -> None:
     assert any("Nobody matches these filters" in info.value for info in app.info)
 
 
+def test_a_half_percent_rounds_up_on_the_dashboard(small_db: str) -> None:
+    """Twelve more men in module B1: 16 individuals, 2 women (Ana, Cia) = 12.5%, shown "13%" (format() gave "12%",
+    a half to the even digit); shares in the tables one decimal, a half up: 1 of 16 countries' people = 6.25 → 6.3."""
+    with session_scope(make_engine(small_db)) as session:
+        b1 = session.scalar(sa.select(Module.id).join(Course).where(Course.code == "B", Module.number == 1))
+        for number in range(12):
+            person = Person(full_name=f"Man {number}", name_key=f"man {number}", gender="male", nationality="NPL")
+            session.add(person)
+            session.flush()
+            session.add(Participation(person_id=person.id, module_id=b1, attended=True))
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    assert (_metrics(app)["Individuals"], _metrics(app)["Women"]) == ("16", "13%")
+    from programme import reach
+
+    with session_scope(make_engine(small_db)) as session:
+        by_country = reach.by_country(session).set_index("country")["share"].to_dict()
+    # Nationalities: NPL Ana, Ben and the 12 men = 14 (87.5%), PHL Cia (6.25%), IDN Dev (6.25%).
+    assert by_country == {"Nepal": 87.5, "Philippines": 6.3, "Indonesia": 6.3}
+
+
+def test_a_selection_with_no_organisation_type_recorded_says_so_plainly(small_db: str) -> None:
+    """Dev, the only resource person, has no organisation: "0% ... of the 0 individuals whose organisation type is
+    recorded" said nothing; the page says no type is recorded and shows no share."""
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    next(box for box in app.sidebar.multiselect if box.label == "Role").select("resource person").run()
+    assert not app.exception
+    assert (_metrics(app)["Individuals"], _metrics(app)["Civil society"]) == ("1", "—")
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "No organisation type is recorded yet for the 1 individual in this selection" in captions
+    assert "of the 0" not in captions
+
+
 def _registered_only(url: str) -> None:
     """A course and module with two people registered (a registration list) and nobody's attendance recorded."""
     with session_scope(make_engine(url)) as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 from datetime import UTC, datetime
 
@@ -90,7 +91,7 @@ def test_module_report_names_the_scale_the_evaluation_used(session: Session, sma
     "Not at all useful" .. "Extremely useful" was described to funders as rated from poor to excellent."""
     import json
 
-    from programme.models import EvaluationForm
+    from programme.models import EvaluationForm, Question
 
     module_id = get_module(session, "b", 2).id
     _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
@@ -102,6 +103,23 @@ def test_module_report_names_the_scale_the_evaluation_used(session: Session, sma
     session.flush()
     _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
     assert any("on a scale of 1 (not at all useful) to 5 (extremely useful)" in line for line in text)
+    # "Overall, the module was useful" answered with numbers (an export's "Overall rating (1-5)"): the words name
+    # only the questions answered with them.
+    overall = session.scalar(sa.select(Question).where(Question.text == "Overall, the module was useful"))
+    overall.uses_form_labels = False
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any(
+        "on a scale of 1 to 5 (for the questions answered in words, 1 is “not at all useful” and 5 “extremely "
+        "useful”)" in line
+        for line in text
+    )
+    assert not any("scale of 1 (not at all useful)" in line for line in text)
+    session_q = session.scalar(sa.select(Question).where(Question.text == "The CEDAW session"))
+    session_q.uses_form_labels = False
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module_id, by=None))
+    assert any("Mean ratings on a scale of 1 to 5:" in line for line in text)
 
 
 def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, small) -> None:
@@ -125,6 +143,7 @@ def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: 
         "By year",
         "Growth",
         "Corridors",
+        "Evaluations",
     ]
     headline = {row[0]: row[1] for row in workbook["Headline"].iter_rows(min_row=2, values_only=True) if row[0]}
     assert headline["Individuals (each counted once)"] == 4
@@ -218,6 +237,92 @@ def test_export_commands_fail_with_one_clear_sentence(monkeypatch, demo_sqlite_u
     assert main(["export", "summary", str(tmp_path / "missing" / "x.xlsx")]) == 1
     assert "does not exist" in capsys.readouterr().err
     assert sorted(p.suffix for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("demo.db")) == []
+
+
+def test_the_module_report_says_plainly_when_no_organisation_type_is_recorded(session: Session, small) -> None:
+    """B2's participants who took part are Ana and Cia; with neither organisation's type on record the report said
+    "0% came from civil society organisations ..., of the 0 whose organisation type is recorded"."""
+    from programme.models import Organisation
+
+    for organisation in session.scalars(sa.select(Organisation)):
+        organisation.org_type = None
+    session.commit()
+    _, text, _ = _read_docx(module_report(session, module_id=get_module(session, "b", 2).id, by="tester"))
+    body = "\n".join(text)
+    assert "% were women; no organisation type is recorded yet, so there is no civil-society share." in body
+    assert "of the 0" not in body and "came from civil society" not in body
+
+
+def test_summary_workbook_has_an_evaluation_sheet_with_each_question_s_figures(session: Session, small) -> None:
+    """Per rating question of each evaluated module: n, mean and the count of each rating, as the dashboard's
+    Likert chart has them. B2's form (reach_fixture): "Overall, the module was useful" rated 5 and 4 (n 2, mean
+    4.5); "The CEDAW session" rated 3 once (the other answer blank: not counted); "Comments" is text, not listed.
+    Added here: a question whose text starts with "=" (formula-safe) rated 2, and a 0-10 question rated 9 and 10."""
+    from programme.models import Answer, EvaluationForm, Question, Response
+
+    form = session.scalar(sa.select(EvaluationForm).where(EvaluationForm.module_id == small.modules["B2"]))
+    formula = Question(form_id=form.id, position=4, text='=HYPERLINK("http://x")')
+    ten = Question(form_id=form.id, position=5, text="How likely are you to recommend it?", scale_min=0, scale_max=10)
+    response = Response(form_id=form.id)
+    session.add_all([formula, ten, response])
+    session.flush()
+    first = session.scalars(sa.select(Response.id).where(Response.form_id == form.id).order_by(Response.id)).first()
+    session.add_all([Answer(response_id=response.id, question_id=formula.id, rating=2),
+                     Answer(response_id=response.id, question_id=ten.id, rating=9),
+                     Answer(response_id=first, question_id=ten.id, rating=10)])  # fmt: skip
+    session.commit()
+    workbook = load_workbook(io.BytesIO(summary_workbook(session)))
+    assert "Evaluations" in workbook.sheetnames
+    rows = list(workbook["Evaluations"].iter_rows(values_only=True))
+    ratings = [str(r) for r in range(11)]
+    assert rows[0] == ("module", "question", "session", "scale", "n", "mean", *ratings)
+    zeros = dict.fromkeys(ratings, None)
+    b2 = "B · Module 2 · "
+
+    def row(question, session_title, scale, n, mean, counts):  # type: ignore[no-untyped-def]
+        cells = {**zeros, **{str(r): 0 for r in (range(1, 6) if scale == "1-5" else range(11))}, **counts}
+        return (question, session_title, scale, n, mean, *cells.values())
+
+    body = [(r[1], r[2], r[3], r[4], r[5], *r[6:]) for r in rows[1:] if r[0] and r[0].startswith(b2)]
+    assert body == [
+        row("Overall, the module was useful", None, "1-5", 2, 4.5, {"4": 1, "5": 1}),
+        row("The CEDAW session", "CEDAW", "1-5", 1, 3.0, {"3": 1}),
+        row('\'=HYPERLINK("http://x")', None, "1-5", 1, 2.0, {"2": 1}),
+        row("How likely are you to recommend it?", None, "0-10", 2, 9.5, {"9": 1, "10": 1}),
+    ]
+    formula_cell = next(cell for cell in workbook["Evaluations"]["B"] if str(cell.value).startswith("'="))
+    assert formula_cell.data_type == "s"  # text, never a formula
+    # Course A has no evaluation: its workbook's sheet says so.
+    one_course = load_workbook(io.BytesIO(summary_workbook(session, course_code="A")))
+    assert list(one_course["Evaluations"].iter_rows(values_only=True))[-1][0] == (
+        "No evaluation responses are recorded for these modules yet."
+    )
+
+
+def test_the_evaluation_sheet_holds_the_latest_evaluated_modules(session: Session, small, monkeypatch) -> None:
+    """A1 (2010) is evaluated too; with room for one module, the sheet holds B2 (2013), the latest, and says so."""
+    from programme.models import Answer, EvaluationForm, Question, Response
+
+    workbook_module = importlib.import_module("programme.reports.summary_workbook")
+
+    form = EvaluationForm(module_id=small.modules["A1"], title="End of module")
+    session.add(form)
+    session.flush()
+    question, response = Question(form_id=form.id, position=1, text="Overall"), Response(form_id=form.id)
+    session.add_all([question, response])
+    session.flush()
+    session.add(Answer(response_id=response.id, question_id=question.id, rating=2))
+    session.commit()
+    both = [
+        r[0] for r in load_workbook(io.BytesIO(summary_workbook(session)))["Evaluations"].iter_rows(values_only=True)
+    ]
+    assert [label.split(" · ")[:2] for label in both[1:4]] == [["A", "Module 1"], ["B", "Module 2"], ["B", "Module 2"]]
+    monkeypatch.setattr(workbook_module, "EVALUATED_MODULES_MAX", 1)
+    rows = [
+        r[0] for r in load_workbook(io.BytesIO(summary_workbook(session)))["Evaluations"].iter_rows(values_only=True)
+    ]
+    assert [label.split(" · ")[:2] for label in rows[1:3]] == [["B", "Module 2"], ["B", "Module 2"]]
+    assert rows[3] is None and rows[-1] == "The latest 1 evaluated modules; choose a course for its own."
 
 
 def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_shares(session: Session, small) -> None:

@@ -172,3 +172,25 @@ def test_a_refused_answer_is_explained_in_the_form_s_language(
                                          browser="b1", client="10.0.0.9")  # fmt: skip
     assert expected in str(refused.value)
     assert "recognise" not in str(refused.value) and "valid e-mail" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "'12345' is not a name: please write your full name in letters."),
+        ("fr", "« 12345 » n'est pas un nom : veuillez écrire votre nom complet en lettres."),
+        ("ar", "«12345» ليس اسمًا: يرجى كتابة اسمك الكامل بالحروف."),
+    ],
+)
+def test_a_name_without_letters_is_refused_in_the_form_s_language(
+    session: Session, module_id: int, language: str, expected: str
+) -> None:
+    """ "12345" was accepted as a name and became a person on the module's list."""
+    token = links.open_form(session, module_id=module_id, kind="registration", language=language).token
+    session.commit()
+    with pytest.raises(submissions.SubmissionRefused) as refused:
+        registration.submit_registration(session, token, {"full_name": "12345"}, NO_CONSENT, browser="b1",
+                                         client="10.0.0.9")  # fmt: skip
+    assert str(refused.value) == expected
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1  # only Maria

@@ -9,6 +9,7 @@ from sqlmodel import Session
 from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation, people_from, person, person_columns
 from programme.core.freshness import depends_on
+from programme.core.rounding import rounded
 from programme.models import AgendaSession, Course, Module, ParticipationRole, SessionFacilitator
 from programme.summaries import settle
 from programme.summaries.evaluations import FACILITATORS, SESSIONS
@@ -70,7 +71,7 @@ def sessions_led(session: Session, person_ids: list[int] | None = None) -> pd.Da
             columns=["person_id", "course", "module", "module_start", "day", "title", "role", "mean_rating", "ratings"]
         )
     frame["role"] = frame["role"].map(lambda role: getattr(role, "value", role))
-    frame["mean_rating"] = frame["mean_rating"].astype(float).round(2)
+    frame["mean_rating"] = _two_decimals(frame["mean_rating"])
     return frame
 
 
@@ -137,8 +138,14 @@ def trainer_pool(session: Session, *, user: SignedIn | None, alumni_only: bool =
     pool["trainer_roles"] = pool["trainer_roles"].fillna("named on sessions")
     pool["sessions_led"] = pool["sessions_led"].fillna(0).astype(int)
     pool["ratings"] = pool["ratings"].fillna(0).astype(int)
-    pool["mean_rating"] = pool["mean_rating"].astype(float).round(2)
+    pool["mean_rating"] = _two_decimals(pool["mean_rating"])
     pool = pool.sort_values(["mean_rating", "sessions_led", "name"], ascending=[False, False, True], na_position="last")
     front = ["person_id", "name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served"]
     pool = pool[front + [c for c in pool.columns if c not in front]].reset_index(drop=True)
     return masked(pool, user)
+
+
+def _two_decimals(means: pd.Series) -> pd.Series:
+    """Return means rounded to two decimals, a half up as every figure shown (pandas' round() gives 4.12 for 4.125);
+    NaN (never rated) stays NaN."""
+    return pd.Series([m if pd.isna(m) else rounded(m) for m in means.astype(float)], index=means.index, dtype=float)

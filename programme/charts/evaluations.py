@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG, SYMBOLS
+from programme.core.rounding import fixed, percent
 from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
@@ -74,7 +75,7 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
     """
     if rates.empty:
         return empty_figure("No module has attendance or evaluation responses yet.")
-    text = [f"{rate:.0%}" if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
+    text = [percent(rate) if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
     figure = go.Figure(
         [
             go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),
@@ -121,26 +122,51 @@ def _likert_rows(counts: pd.DataFrame, scale: tuple[int, int] = STANDARD_SCALE) 
     return wide.reset_index().sort_values("position")
 
 
+def likert_charts(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS) -> list[go.Figure]:
+    """Return the module's Likert charts: the 1-5 questions answered with the form's labels (its words in the legend),
+    the 1-5 questions answered otherwise (numbers, another scale's words: numbered), then each other range's."""
+    if counts.empty:
+        return [likert_chart(counts, labels)]
+    figures = []
+    for scale in likert_scales(counts):
+        if scale == STANDARD_SCALE and "uses_form_labels" in counts:
+            worded = set(_on_scale(counts, scale)["uses_form_labels"].astype(bool))
+            figures += [
+                likert_chart(counts, labels, scale, numbered=not words) for words in (True, False) if words in worded
+            ]
+        else:
+            figures.append(likert_chart(counts, labels, scale))
+    return figures
+
+
 def likert_chart(
-    counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS, scale: tuple[int, int] = STANDARD_SCALE
+    counts: pd.DataFrame,
+    labels: Sequence[str] = DEFAULT_SCALE_LABELS,
+    scale: tuple[int, int] = STANDARD_SCALE,
+    *,
+    numbered: bool | None = None,
 ) -> go.Figure:
     """Return the diverging stacked bar chart of one scale's rating questions, centred on its middle, with mean and n.
 
-    counts: question_id/position, question, scale_min, scale_max, rating, count (queries.likert_counts); only the
-    questions on scale are drawn (1-5 with the form's five labels, or 0-10 with eleven numbered answers), so that
-    no chart puts a 0-10 question beside 1-5 ones as if they were alike.
+    counts: question_id/position, question, scale_min, scale_max, uses_form_labels, rating, count
+    (queries.likert_counts); only the questions on scale are drawn (1-5 with the form's five labels, or 0-10 with
+    eleven numbered answers), so that no chart puts a 0-10 question beside 1-5 ones as if they were alike.
+    numbered: only the 1-5 questions answered otherwise than with the form's labels (True), named by number, or only
+    those answered with them (False); None: every 1-5 question, with the labels.
     """
     counts = _on_scale(counts, scale) if not counts.empty else counts
+    if numbered is not None and "uses_form_labels" in counts and not counts.empty:
+        counts = counts[counts["uses_form_labels"].astype(bool) != numbered]
     if counts.empty:
         return empty_figure("No ratings yet for this module.")
     low, high = scale
-    standard = scale == STANDARD_SCALE
+    standard = scale == STANDARD_SCALE and not numbered
     rows = _likert_rows(counts, scale)
     names = [
-        f"{_shorten(_short_question(q), 48)}  <b>{m:.2f}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
+        f"{_shorten(_short_question(q), 48)}  <b>{fixed(m)}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
         for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
     ]
-    colours = LIKERT_COLOURS if standard else LIKERT_COLOURS_11
+    colours = LIKERT_COLOURS if scale == STANDARD_SCALE else LIKERT_COLOURS_11
     words = {r: labels[r - low] if standard else str(r) for r in range(low, high + 1)}
     middle = (low + high) // 2
     figure = go.Figure()
@@ -164,6 +190,8 @@ def likert_chart(
     title = (
         "Ratings (share of answers; low to the left, high to the right)"
         if standard
+        else f"Ratings given as a number from {low} to {high} (share of answers; {low} to the left, {high} to the right)"
+        if scale == STANDARD_SCALE
         else f"Questions on a {low}–{high} scale, apart from the 1–5 ratings (share of answers; {low} to the left, "
         f"{high} to the right)"
     )
@@ -179,9 +207,15 @@ def likert_chart(
     return figure
 
 
+def _means_text(means: pd.Series) -> list[str]:
+    """Return each mean as "4.13", a half rounded up as everywhere a figure is shown (core.rounding); hovers use
+    these rather than plotly's own format, which would round 2.675 down."""
+    return [fixed(m) for m in means]
+
+
 def _rating_bar_text(means: pd.Series, counts: pd.Series) -> list[str]:
     """Return "4.25 (417 ratings)": n counts ratings (a response rates many sessions), not responses."""
-    return [f"{m:.2f} ({int(n):,} rating{'' if int(n) == 1 else 's'})" for m, n in zip(means, counts, strict=True)]
+    return [f"{fixed(m)} ({int(n):,} rating{'' if int(n) == 1 else 's'})" for m, n in zip(means, counts, strict=True)]
 
 
 def _value_labels(labels: Sequence[str], where: Sequence[str], *, horizontal: bool) -> go.Scatter:
@@ -215,8 +249,8 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
             x=ranked["mean"],
             orientation="h",
             marker_color=colours,
-            customdata=ranked["n"],
-            hovertemplate="%{y}<br>mean %{x:.2f} (%{customdata} ratings)<extra></extra>",
+            customdata=list(zip(ranked["n"], _means_text(ranked["mean"]), strict=True)),
+            hovertemplate="%{y}<br>mean %{customdata[1]} (%{customdata[0]} ratings)<extra></extra>",
         )
     )  # fmt: skip
     figure.add_trace(_value_labels(_rating_bar_text(ranked["mean"], ranked["n"]), names, horizontal=True))
@@ -227,7 +261,7 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
         # The module's average as the dashboard's header gives it (evaluations.means.module_mean).
         average = float(ranked["module_mean"].iloc[0])
         figure.add_vline(x=average, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"{MODULE_MEAN_LABEL} {average:.2f}",
+                         annotation_text=f"{MODULE_MEAN_LABEL} {fixed(average)}",
                          annotation_position="top right", annotation_yanchor="bottom")  # fmt: skip
     figure.update_layout(
         title=f"Sessions ranked by mean rating (⚠ weak: below {weak_mean}, the red line, "
@@ -272,13 +306,13 @@ def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = N
                 "size": MARKER_SIZE,
                 "line": {"color": "white", "width": 1},
             },
-            customdata=list(zip(rows["module"], rows["n"], strict=True)),
-            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{y:.2f}} (%{{customdata[1]}} ratings)<extra></extra>",
+            customdata=list(zip(rows["module"], rows["n"], _means_text(rows["mean"]), strict=True)),
+            hovertemplate=f"{name}<br>%{{customdata[0]}}<br>mean %{{customdata[2]}} (%{{customdata[1]}} ratings)<extra></extra>",
         )
     padding = pd.Timedelta(days=DATE_PADDING_DAYS)
     if organisation_mean is not None:
         figure.add_hline(y=organisation_mean, line_dash="dot", line_color=MUTED_COLOUR,
-                         annotation_text=f"organisation {organisation_mean:.2f}", annotation_position="top left")  # fmt: skip
+                         annotation_text=f"organisation {fixed(organisation_mean)}", annotation_position="top left")  # fmt: skip
     figure.update_layout(
         title="Facilitators: mean rating of the sessions they led, by module",
         yaxis={"title": "mean rating (1-5)", "range": RATING_RANGE},
@@ -302,8 +336,8 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
             x=modules["label"],
             y=modules["mean"],
             marker_color=colours,
-            customdata=modules["n"],
-            hovertemplate="%{x}<br>mean %{y:.2f} (%{customdata} ratings)<extra></extra>",
+            customdata=list(zip(modules["n"], _means_text(modules["mean"]), strict=True)),
+            hovertemplate="%{x}<br>mean %{customdata[1]} (%{customdata[0]} ratings)<extra></extra>",
         )
     )
     figure.add_trace(_value_labels(_rating_bar_text(modules["mean"], modules["n"]), modules["label"], horizontal=False))
@@ -313,7 +347,7 @@ def module_comparison_chart(comparison: pd.DataFrame) -> go.Figure:
         average = float(organisation["mean"].iloc[0])
         # Its name in the right margin, beside the line's end: never over a bar or a label.
         figure.add_hline(y=average, line_dash="dash", line_color=WEAK_COLOUR, annotation_position="right",
-                         annotation_text=f"organisation<br>average {average:.2f}", annotation_font_color=WEAK_COLOUR)  # fmt: skip
+                         annotation_text=f"organisation<br>average {fixed(average)}", annotation_font_color=WEAK_COLOUR)  # fmt: skip
         right = 110
     figure.update_layout(
         title="This module against earlier modules of the course",
@@ -344,11 +378,12 @@ def trend_chart(trend: pd.DataFrame) -> go.Figure:
             x=trend["year"],
             y=trend["mean"],
             mode="lines+markers+text",
-            text=[f"{m:.2f}" for m in trend["mean"]],
+            text=_means_text(trend["mean"]),
             textposition="top center",
             marker_color=GOOD_COLOUR,
-            customdata=list(zip(trend["modules"], trend["responses"], strict=True)),
-            hovertemplate="%{x}: mean %{y:.2f}<br>%{customdata[0]} modules, %{customdata[1]} responses<extra></extra>",
+            customdata=list(zip(trend["modules"], trend["responses"], _means_text(trend["mean"]), strict=True)),
+            hovertemplate="%{x}: mean %{customdata[2]}<br>%{customdata[0]} modules, %{customdata[1]} responses"
+            "<extra></extra>",
         )
     )
     figure.update_layout(

@@ -6,6 +6,8 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from programme.core.rounding import fixed
+
 # Tall enough for six attributes as bars, short enough to sit beside the groups.
 SCORES_HEIGHT = 260
 SPREAD_HEIGHT = 320
@@ -20,7 +22,7 @@ def scores_chart(scores: pd.DataFrame) -> go.Figure:
         y="attribute",
         orientation="h",
         range_x=[0, 1],
-        text=shown.iloc[::-1]["score"].map(lambda value: f"{value:.2f}"),
+        text=shown.iloc[::-1]["score"].map(fixed),
         labels={"score": "balance (1 = as mixed as whole people allow)", "attribute": ""},
         height=SCORES_HEIGHT,
     )

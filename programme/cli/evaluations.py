@@ -8,6 +8,7 @@ from pathlib import Path
 from programme.cli.common import command_group, module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
+from programme.core.rounding import fixed
 from programme.core.words import a_or_an
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
@@ -124,13 +125,13 @@ def run_summary(args: argparse.Namespace) -> int:
         print_json(summary)
         return 0
     average = (
-        f"; module average {summary['mean']:.2f} of {summary['ratings']} ratings ({summary['mean_scale']} questions)"
+        f"; module average {fixed(summary['mean'])} of {summary['ratings']} ratings ({summary['mean_scale']} questions)"
         if summary["mean"]
         else ""
     )
     print(f"{summary['responses']} responses{average}")
     for question in summary["questions"]:
-        mean = f"{question['mean']:.2f}" if question["mean"] is not None else "   -"
+        mean = fixed(question["mean"]) if question["mean"] is not None else "   -"
         # A 0-10 question's mean is on its own scale, named beside it and left out of the module average.
         scale = f" (scale {question['scale']})" if question["scale"] not in (None, summary["mean_scale"]) else ""
         print(f"{mean:>5}  n={question['n']:<4} {question['text']}{scale}")

@@ -7,6 +7,7 @@ import math
 
 from programme.cli.common import module_id, print_json, ready_engine
 from programme.core.db import session_scope
+from programme.core.rounding import fixed
 from programme.groups.plan import GroupPlan
 from programme.groups.store import make_module_groups, save_groups
 
@@ -84,10 +85,10 @@ def _print_plan(plan: GroupPlan) -> None:
             print(f"  {row['role']:<20} {row['name']} ({details})")
         print()
     explanation = plan.explanation
-    print(f"Balance score: {explanation.balance_score:.2f} (1 = as mixed as whole people allow)")
+    print(f"Balance score: {fixed(explanation.balance_score)} (1 = as mixed as whole people allow)")
     for row in explanation.scores_table().to_dict("records"):
         if row["weight"] > 0:
-            print(f"  {row['attribute']:<24}{row['score']:.2f}")
+            print(f"  {row['attribute']:<24}{fixed(row['score'])}")
     repeats = len(explanation.repeated_pairs)
     print(f"Pairs repeated from earlier modules: {repeats}")
 

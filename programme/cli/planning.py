@@ -81,6 +81,7 @@ def run_import_agenda(args: argparse.Namespace) -> int:
                 {
                     "rows": 0,
                     "created": 0,
+                    "would_create": 0,
                     "errors": [{"row": None, "column": None, "message": str(error)}],
                     "written": False,
                     "dry_run": args.dry_run,
@@ -95,10 +96,12 @@ def run_import_agenda(args: argparse.Namespace) -> int:
 
 
 def _print_report(report: AgendaImportReport) -> None:
+    # Nothing is said to be created unless it was written: a dry run or a refused run says what the sheet would add.
+    new = "new" if report.written else "to add"
     print(
         f"Read {report.rows} row(s) from '{report.sheet}': {report.sessions} session(s) "
-        f"({report.created} new, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) skipped; "
-        f"facilitators: {report.people_matched} found, {report.people_created} new."
+        f"({report.created} {new}, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) "
+        f"skipped; facilitators: {report.people_matched} found, {report.people_created} {new}."
     )
     if report.columns:  # what each column was read as (--column FIELD=HEADER changes one)
         print("Columns: " + "; ".join(f"{item['header']} → {item['role']}" for item in report.columns) + ".")

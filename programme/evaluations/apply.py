@@ -18,6 +18,7 @@ from programme.core.errors import ProgrammeError
 from programme.evaluations.columns import ColumnPlan
 from programme.evaluations.forms import add_question, create_form, module_form
 from programme.evaluations.import_plan import EvaluationImport, ParsedRow
+from programme.evaluations.scales import form_labels
 from programme.models import (
     Answer,
     ImportBatch,
@@ -53,7 +54,7 @@ def apply_evaluations(session: Session, plan: EvaluationImport, *, by: str | Non
     elif custom and not form.scale_labels:
         form.scale_labels = undo["labels_set"] = json.dumps(custom, ensure_ascii=False)
     new_questions = [column for column in plans if column.is_new]
-    _add_new_questions(session, form.id, new_questions)
+    _add_new_questions(session, form.id, new_questions, form_labels(form.scale_labels))
     undo["question_ids"] = [column.question_id for column in new_questions]
     people = _participants_by_name(session, plan.module_id) if plan.asks_name else {}
     _write(session, form_id=form.id, rows=plan.fresh, plans=plans, people=people, result=plan, by=by, undo=undo)
@@ -61,7 +62,9 @@ def apply_evaluations(session: Session, plan: EvaluationImport, *, by: str | Non
     return plan
 
 
-def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPlan]) -> None:
+def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPlan], labels: Sequence[str]) -> None:
+    """Add the plan's new questions; a rating column answered with numbers alone, or with another scale's words than
+    the form's labels, is marked as not using them (its charts name its ratings by number)."""
     for plan in plans:
         if plan.is_new:
             question = add_question(
@@ -72,6 +75,7 @@ def _add_new_questions(session: Session, form_id: int, plans: Sequence[ColumnPla
                 session_id=plan.session_id,
                 feeds_backlog=plan.feeds_backlog,
                 scale=plan.scale,
+                uses_form_labels=plan.labels is not None and list(plan.labels) == list(labels),
             )
             plan.question_id = question.id
 

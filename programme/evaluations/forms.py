@@ -136,8 +136,10 @@ def add_question(
     session_id: int | None = None,
     feeds_backlog: bool = False,
     scale: tuple[int, int] = STANDARD_RANGE,
+    uses_form_labels: bool = True,
 ) -> Question:
-    """Add a question at the end of a form and return it; scale: its ratings' range, (1, 5) or (0, 10)."""
+    """Add a question at the end of a form and return it; scale: its ratings' range, (1, 5) or (0, 10);
+    uses_form_labels: whether its answers are the form's scale labels (false: numbers, or another scale's words)."""
     text = clean_text(text)[:QUESTION_TEXT_MAX]
     if not text:
         raise ProgrammeError("A question needs some text.")
@@ -153,6 +155,7 @@ def add_question(
         feeds_backlog=feeds_backlog,
         scale_min=scale[0],
         scale_max=scale[1],
+        uses_form_labels=uses_form_labels,
     )
     session.add(question)
     session.flush()

@@ -101,7 +101,8 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
 def likert_counts(session: Session, module_id: int, *, without_personal_data: bool = False) -> pd.DataFrame:
     """Return how many gave each rating to each rating question of a module.
 
-    Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10), rating, count.
+    Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10),
+    uses_form_labels (whether its answers are the form's scale labels, not numbers or other words), rating, count.
     without_personal_data: the questions' words without the names of the course's people (for viewers and funders:
     "How useful was Maria Santos's testimony?" is a rating of her).
     """
@@ -112,6 +113,7 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
             Question.text.label("question"),
             Question.scale_min,
             Question.scale_max,
+            Question.uses_form_labels,
             RATINGS.c.rating,
             RATINGS.c.count,
         )
@@ -124,6 +126,51 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
     if without_personal_data and not frame.empty:
         frame["question"] = _without_names(session, module_id, frame["question"])
     return frame
+
+
+@depends_on(course="course_id")
+def question_ratings(session: Session, *, course_id: int | None = None, latest: int | None = None) -> pd.DataFrame:
+    """Return how many gave each rating to each rating question of every evaluated module (or one course's), as
+    likert_counts gives one module's, without the names of the course's people (for funders: the summary workbook).
+
+    Columns: module_id, course_id, module (its label), question_id, position, question, session (the agenda session
+    it rates, or None), scale_min, scale_max, rating, count; modules by date, questions in their form's order.
+    latest: only the latest this many evaluated modules (a programme of 57,000 modules has millions of such rows).
+    """
+    query = (
+        sa.select(
+            Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, Question.id.label("question_id"),
+            Question.position, Question.text.label("question"), AgendaSession.title.label("session"),
+            Question.scale_min, Question.scale_max, RATINGS.c.rating, RATINGS.c.count,
+        )
+        .select_from(Question)
+        .join(RATINGS, RATINGS.c.question_id == Question.id)
+        .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+        .join(Module, Module.id == RATINGS.c.module_id)
+        .join(Course, Course.id == Module.course_id)
+        .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
+        .where(RATINGS.c.count > 0)
+        .order_by(Module.start_date, Course.code, Module.number, EvaluationForm.id, Question.position, RATINGS.c.rating)
+    )  # fmt: skip
+    if course_id is not None:
+        query = query.where(Module.course_id == course_id)
+    if latest is not None:
+        newest = (
+            sa.select(MODULES.c.module_id)
+            .join(Module, Module.id == MODULES.c.module_id)
+            .where(MODULES.c.responses > 0, *([Module.course_id == course_id] if course_id is not None else []))
+            .order_by(Module.start_date.desc(), Module.id.desc())
+            .limit(latest)
+        )
+        query = query.where(Module.id.in_(newest))
+    frame = _frame(session, query)
+    if frame.empty:
+        return frame.assign(module=pd.Series(dtype=object))
+    redactor = CourseRedactor(session)
+    frame["question"] = redactor.column(frame["course_id"], frame["question"])
+    titles = [title if isinstance(title, str) else None for title in frame["session"]]
+    frame["session"] = redactor.column(frame["course_id"], titles)
+    return _with_labels(frame)
 
 
 def _without_names(session: Session, module_id: int, texts: pd.Series) -> list[str | None]:

@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import module_course, people_of_courses, redact
 from programme.core.freshness import depends_on
+from programme.core.rounding import rounded
 from programme.evaluations.means import module_mean
 from programme.evaluations.scales import STANDARD_RANGE, scale_text
 from programme.models import (
@@ -78,7 +79,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
                 "kind": QuestionKind(kind).value,
                 "session": title,
                 "n": int(n),
-                "mean": round(float(mean), MEAN_DECIMALS) if is_rating and mean is not None else None,
+                "mean": rounded(mean, MEAN_DECIMALS) if is_rating and mean is not None else None,
                 "scale": scale_text((low, high)) if is_rating else None,
             }
         )
@@ -86,7 +87,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
     return {
         "responses": response_count(session, module_id),
         "ratings": average.n,
-        "mean": round(average.mean, MEAN_DECIMALS) if average.mean is not None else None,
+        "mean": rounded(average.mean, MEAN_DECIMALS) if average.mean is not None else None,
         "mean_scale": scale_text(STANDARD_RANGE),
         "questions": questions,
     }

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
 from programme.models import Course, Funder, Grant, GrantCourse, GrantModule, Module
 
@@ -130,7 +132,7 @@ def individuals_by_grant(session: Session, reach_filter: ReachFilter | None = No
                                              strict=True):  # fmt: skip
         known = amount is not None and not pd.isna(amount)
         whole = everyone.get(ref, 0)
-        cost = round(float(amount) / whole, 2) if known and whole else None
+        cost = rounded(Decimal(str(amount)) / whole) if known and whole else None
         rows.append((ref, funder, reached.get(ref, 0), float(amount) if known else None, currency, cost))
     columns = ["ref", "funder", "individuals", "amount", "currency", "cost_per_person"]
     return pd.DataFrame(rows, columns=columns)
@@ -179,7 +181,7 @@ def cost_per_person(session: Session, reach_filter: ReachFilter | None = None) -
     for currency, grants, amount in totals:
         people = int(reached.get(currency, 0))
         rows.append(
-            (currency, int(grants), float(amount), people, round(float(amount) / people, 2) if people else None)
+            (currency, int(grants), float(amount), people, rounded(Decimal(str(amount)) / people) if people else None)
         )
     return pd.DataFrame(rows, columns=["currency", "grants", "amount", "individuals", "cost_per_person"])
 

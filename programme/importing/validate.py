@@ -14,7 +14,7 @@ from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import country_name, country_named
-from programme.people.names import display_name, fold, fold_words, split_name
+from programme.people.names import display_name, fold, fold_words, has_letters, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).
@@ -319,7 +319,7 @@ def _name(
         return "", None, None, "", (column or "name", "The name is missing.")
     # names.name_key without re-cleaning: the words of the name, folded and sorted.
     name_key = " ".join(sorted(fold_words(full_name)))
-    if not name_key:
+    if not has_letters(name_key):
         column = mapping.fields.get("full_name") or mapping.fields.get("family_name") or "name"
         return full_name, None, None, "", (column, f"'{full_name}' is not a name (it has no letters).")
     if not (given or family):

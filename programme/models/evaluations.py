@@ -58,6 +58,11 @@ class Question(SQLModel, table=True):
     # The range of its ratings (migration 0015): 1-5, or 0-10; the answers' range is checked when they are read.
     scale_min: int = Field(default=RATING_MIN, sa_column=sa.Column(sa.Integer, nullable=False, server_default="1"))
     scale_max: int = Field(default=RATING_MAX, sa_column=sa.Column(sa.Integer, nullable=False, server_default="5"))
+    # Whether its answers are the form's scale labels (migration 0021): false for a column of an export answered with
+    # numbers alone ("Overall rating (1-5)") or another scale's words, whose charts then name the ratings by number.
+    uses_form_labels: bool = Field(
+        default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
+    )
 
 
 class Response(SQLModel, table=True):

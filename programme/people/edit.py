@@ -16,7 +16,7 @@ from programme.importing import normalise
 from programme.importing.validate import MAX_LENGTH
 from programme.models import Gender, Organisation, OrgType, Person
 from programme.models.base import utcnow
-from programme.people.names import display_name, fold, name_key, split_name
+from programme.people.names import display_name, fold, has_letters, name_key, split_name
 
 # The fields a facilitator can correct, in the order the form shows them, with their labels.
 EDITABLE = {
@@ -83,7 +83,9 @@ def _read(values: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, An
             raise ProgrammeError(f"'{name}' is not a field of a person's record.")
     name = display_name(text("full_name"))
     if not name_key(name):
-        problems["full_name"] = "the name is missing (or has no letters)."
+        problems["full_name"] = "the name is missing."
+    elif not has_letters(name):
+        problems["full_name"] = f"'{name}' is not a name (it has no letters)."
     read["full_name"] = name
     readers = {
         "gender": normalise.gender,

@@ -46,6 +46,12 @@ def fold_words(text: str) -> list[str]:
     return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
 
+def has_letters(text: str) -> bool:
+    """Return whether text holds a letter of any script: "12345" or "+-- 42" is no name (a row number or an ID typed
+    in the name column would otherwise become a person)."""
+    return any(character.isalpha() for character in text)
+
+
 def display_name(value: object) -> str:
     """Return "Maria Santos" for "Santos, Maria"; otherwise the cleaned name as written."""
     text = clean_text(value)

@@ -92,15 +92,23 @@ class AgendaImportReport(IntakeReport):
         )
 
     def as_json(self) -> dict:
-        """Return the report as the CLI's --json object."""
+        """Return the report as the CLI's --json object.
+
+        created, updated and people_created count what was written: 0 on a dry run or a run refused for errors.
+        would_create, would_update and would_create_people count what the sheet holds (the same figures once written).
+        """
+        written = self.written
         return {
             "rows": self.rows,
             "sessions": self.sessions,
-            "created": self.created,
-            "updated": self.updated,
+            "created": self.created if written else 0,
+            "updated": self.updated if written else 0,
             "skipped": self.skipped,
-            "people_created": self.people_created,
+            "people_created": self.people_created if written else 0,
             "people_matched": self.people_matched,
+            "would_create": self.created,
+            "would_update": self.updated,
+            "would_create_people": self.people_created,
             **self.intake_json(),
             "dry_run": self.dry_run,
             "sheet": self.sheet,

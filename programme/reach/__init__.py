@@ -32,9 +32,10 @@ from programme.reach.queries import (
     registrations,
     repeat_participation,
 )
-from programme.reach.totals import headline, reach_stats, registration_totals, stats
+from programme.reach.totals import civil_society_basis, headline, reach_stats, registration_totals, stats
 
 __all__ = [
+    "civil_society_basis",
     "NOT_RECORDED",
     "ORG_TYPE_SHARE_NOTE",
     "STACKS",

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.freshness import depends_on
+from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
 from programme.models import Organisation, ParticipationRole
 from programme.people.countries import country_name
@@ -86,7 +87,7 @@ def funnel_by_module(
         ],
         columns=["module_id", "module", "registered", "attended", "completed"],
     )
-    frame["completion"] = [round(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
+    frame["completion"] = [rounded(100 * c / r, 1) if r else 0.0 for c, r in zip(frame["completed"], frame["registered"],
                                                                               strict=True)]  # fmt: skip
     frame.attrs["modules"] = total
     return frame
@@ -145,7 +146,7 @@ def organisations_by_type(frame: pd.DataFrame) -> pd.DataFrame:
     """Return org_type, organisations and share (%) from the organisations table, largest first."""
     totals = frame.groupby("org_type", as_index=False)["organisations"].sum()
     whole = int(totals["organisations"].sum())
-    totals["share"] = [round(100 * n / whole, 1) if whole else 0.0 for n in totals["organisations"]]
+    totals["share"] = [rounded(100 * n / whole, 1) if whole else 0.0 for n in totals["organisations"]]
     return totals.sort_values(["organisations", "org_type"], ascending=[False, True], ignore_index=True)
 
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.freshness import depends_on
+from programme.core.rounding import rounded
 from programme.models import CIVIL_SOCIETY, Gender
 from programme.people.countries import country_name
 from programme.reach import kept
@@ -43,7 +44,7 @@ def _label(value: Any, missing: str = UNKNOWN) -> str:
 
 
 def _share(part: int, whole: int) -> float:
-    return round(100 * part / whole, 1) if whole else 0.0
+    return rounded(100 * part / whole, 1) if whole else 0.0
 
 
 # The label of a missing value, per column: an organisation type not recorded is a category of its own.

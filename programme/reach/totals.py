@@ -123,3 +123,21 @@ def registration_totals(session: Session) -> dict[str, int]:
 def stats(session: Session) -> dict[str, Any]:
     """Return every figure of `python -m programme stats --json`, by_funder (funder → individuals) included."""
     return {**reach_stats(session), "by_funder": individuals_by_funder(session)}
+
+
+def civil_society_basis(typed: int, individuals: int) -> str:
+    """Return what the civil-society share is of, as the end of a sentence: every individual, some of them (the others
+    left out), or, when no organisation type is recorded at all, that there is no share yet ("of the 0" said nothing).
+    """
+    if not typed and individuals:
+        people = "individual" if individuals == 1 else "individuals"
+        return (
+            f"individuals whose organisation type is recorded. No organisation type is recorded yet for the "
+            f"{individuals:,} {people} in this selection, so there is no civil-society share."
+        )
+    if typed == individuals:
+        return "individuals whose organisation type is recorded."
+    return (
+        f"{typed:,} of the {individuals:,} individuals whose organisation type is recorded (the other "
+        f"{individuals - typed:,} are left out of the share)."
+    )

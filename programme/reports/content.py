@@ -18,13 +18,17 @@ from programme.models import (
     ActionFocalPoint,
     ActionItem,
     AgendaSession,
+    Answer,
     Course,
     CoursePartner,
+    EvaluationForm,
     Module,
     Organisation,
     Participation,
     ParticipationRole,
     Person,
+    Question,
+    QuestionKind,
     SessionFacilitator,
     SessionPersonRole,
     TopicSuggestion,
@@ -84,6 +88,8 @@ class ModuleReportContent:
     evaluation_responses: int = 0
     # The evaluation form's lowest and highest labels ("Poor", "Excellent" when it keeps none of its own).
     scale_ends: tuple[str, str] = ("Poor", "Excellent")
+    # Which of the rated 1-5 questions were answered with those labels: "all", "some", or "none" (numbers only).
+    labels_used: str = "all"
     next_steps: list[NextStep] = field(default_factory=list)
     topics: pd.DataFrame = field(default_factory=pd.DataFrame)
     # The module's facilitators and resource persons by role, named: their role is public in the programme.
@@ -255,6 +261,22 @@ def _scale_ends(session: Session, module_id: int) -> tuple[str, str]:
     return labels[0], labels[-1]
 
 
+def _labels_used(session: Session, module_id: int) -> str:
+    """Return whether the module's rated 1-5 questions were answered with the form's labels: "all", "some" or "none"
+    (an export's "Overall rating (1-5)" answered with numbers is not described by its sessions' words)."""
+    rated = sa.select(Answer.question_id).where(Answer.question_id == Question.id, Answer.rating.is_not(None)).exists()
+    flags = set(
+        session.scalars(
+            sa.select(Question.uses_form_labels)
+            .join(EvaluationForm, EvaluationForm.id == Question.form_id)
+            .where(EvaluationForm.module_id == module_id, Question.kind == QuestionKind.RATING, Question.scale_min == 1,
+                   Question.scale_max == 5, rated)
+            .distinct()
+        )
+    )  # fmt: skip
+    return "some" if len(flags) > 1 else "none" if flags == {False} else "all"
+
+
 def _next_steps(session: Session, module_id: int) -> list[NextStep]:
     actions = session.scalars(
         sa.select(ActionItem).where(ActionItem.module_id == module_id).order_by(ActionItem.id)
@@ -330,6 +352,7 @@ def module_report_content(session: Session, module_id: int) -> ModuleReportConte
         evaluation=evaluation,
         evaluation_responses=responses,
         scale_ends=_scale_ends(session, module_id),
+        labels_used=_labels_used(session, module_id),
         next_steps=[replace(step, text=redact(step.text, people)) for step in _next_steps(session, module_id)],
         topics=_topics(session, module_id).assign(topic=lambda frame: frame["topic"].map(lambda t: redact(t, people))),
         team=_team(session, module_id),

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import PeopleToHide, redact
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
+from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
 from programme.evaluations.comments import grouped_comments
 from programme.evaluations.learning import learning_gain
@@ -104,7 +105,7 @@ def _modules(session: Session, module_ids: list[int], reach_filter: ReachFilter)
                 registered,
                 completed,
                 int(responses.get(module.id, 0)),
-                round(mean, 2) if mean is not None else None,
+                rounded(mean) if mean is not None else None,
             )
         )
     return pd.DataFrame(rows, columns=columns)
@@ -159,7 +160,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         currency=grant.currency,
         cost_per_person=None if cost is None or pd.isna(cost) else float(cost),
         cost_per_participant=(
-            round(float(grant.amount) / headline["participants"], 2)
+            rounded(grant.amount / headline["participants"])
             if grant.amount is not None and headline["participants"]
             else None
         ),

@@ -12,17 +12,18 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.charts.colours import STRONG
+from programme.core.rounding import fixed, percent
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
-from programme.reports.module_report import _table, _typed_phrase
+from programme.reports.module_report import _table, no_type_recorded, society_clause
 
 HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
 CHART_WIDTH = Cm(16)
 
 
 def _money(amount: float | None, currency: str | None) -> str:
-    return f"{currency} {amount:,.2f}" if amount is not None else "not recorded"
+    return f"{currency} {fixed(amount, thousands=True)}" if amount is not None else "not recorded"
 
 
 def _chart(document: Document, png: bytes) -> None:
@@ -66,14 +67,12 @@ def _summary(document: Document, c: FunderReportContent) -> None:
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
         f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {individuals} "
         f"individuals (each counted once){team}, from {int(f['countries'])} countries and {int(f['organisations'])} "
-        f"organisations; {f['women_share']:.0f}% were women and {f['civil_society_share']:.0f}% came from civil "
-        f"society organisations (NGOs, trade unions, faith-based and migrant community organisations)"
-        f"{_typed_phrase(f)}."
+        f"organisations; {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
     )
     typed = int(f.get("org_type_recorded", individuals))
     society = (
         "Civil society (% of individuals)"
-        if typed == individuals
+        if typed == individuals or not typed
         else (f"Civil society (% of the {typed} whose organisation type is recorded)")
     )
     figures = pd.DataFrame(
@@ -86,7 +85,7 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
             ("Women (% of individuals)", f"{f['women_share']:.1f}%"),
-            (society, f"{f['civil_society_share']:.1f}%"),
+            (society, "no organisation type recorded" if no_type_recorded(f) else f"{f['civil_society_share']:.1f}%"),
             ("Grant amount", _money(c.amount, c.currency)),
             ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
             ("Cost per participant", _money(c.cost_per_participant, c.currency)),
@@ -102,7 +101,7 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("This grant is not linked to any course or module yet.")
         return
     shown = c.modules.assign(
-        mean_rating=[("—" if m is None or pd.isna(m) else f"{m:.2f}") for m in c.modules["mean_rating"]]
+        mean_rating=[("—" if m is None or pd.isna(m) else fixed(m)) for m in c.modules["mean_rating"]]
     )
     _table(document, shown, ["Module", "Dates", "Place", "Registered", "Completed", "Evaluations", "Mean rating"])
     document.add_paragraph(
@@ -143,7 +142,7 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     if not first:
         document.add_paragraph("No participants are recorded in the modules of this grant yet.")
         return
-    texts = [f"{n:,} ({100 * n / first:.0f}%)" for n in steps["individuals"]]
+    texts = [f"{n:,} ({percent(n / first)})" for n in steps["individuals"]]
     _chart(document, bar_png("Participants: registered → attended → completed", [s.capitalize() for s in steps["stage"]],
                              steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
     document.add_paragraph(
@@ -152,7 +151,7 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         "organisation's own, set in the app's settings)."
     )
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
-    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{s:.0f}%")),
+    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{fixed(s, 0)}%")),
            ["Module", "Registered", "Attended", "Completed", "Completion"])  # fmt: skip
 
 

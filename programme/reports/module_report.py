@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from docx import Document
@@ -12,6 +11,7 @@ from docx.shared import Pt
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core.rounding import fixed
 from programme.courses.catalogue import get_module_by_id
 from programme.planning.methods import is_training
 from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
@@ -92,9 +92,7 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     else:
         document.add_paragraph(
             f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
-            f"{' (with ' + team + ')' if team else ''}. {f['women_share']:.0f}% were women and "
-            f"{f['civil_society_share']:.0f}% came from civil society organisations "
-            f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}."
+            f"{' (with ' + team + ')' if team else ''}. {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
         )
     registered = c.registrations
     if registered.get("registered"):
@@ -110,6 +108,22 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
         )
     if c.team:
         document.add_paragraph(team_sentence(c.team))
+
+
+def society_clause(f: dict[str, float]) -> str:
+    """Return " and 67% came from civil society organisations (...)" to follow "50% were women", or, when no
+    organisation type is recorded, that there is no such share yet (not "0% ..., of the 0 whose type is recorded")."""
+    if not no_type_recorded(f):
+        return (
+            f" and {fixed(f['civil_society_share'], 0)}% came from civil society organisations "
+            f"(NGOs, trade unions, faith-based and migrant community organisations){_typed_phrase(f)}"
+        )
+    return "; no organisation type is recorded yet, so there is no civil-society share"
+
+
+def no_type_recorded(f: dict[str, float]) -> bool:
+    """Return whether people were reached but none has an organisation type on record."""
+    return int(f["individuals"]) > 0 and int(f.get("org_type_recorded", f["individuals"])) == 0
 
 
 def _typed_phrase(f: dict[str, float]) -> str:
@@ -189,7 +203,17 @@ def _program_content(document: Document, c: ModuleReportContent) -> None:
 def one_decimal(mean: float) -> str:
     """Return a mean with one decimal, a half rounded up as a reader does (4.25 is 4.3, as 3.75 is 3.8): a mean of 4
     or 8 ratings often ends in 5, and format() rounds such a half to the even digit (4.2)."""
-    return str(Decimal(repr(float(mean))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return fixed(mean, 1)
+
+
+def _scale_words(c: ModuleReportContent) -> str:
+    """Return "1 (poor) to 5 (excellent)", naming the form's labels only for the questions answered with them."""
+    low, high = (end.lower() for end in c.scale_ends)
+    if c.labels_used == "all":
+        return f"1 ({low}) to 5 ({high})"
+    if c.labels_used == "none":
+        return "1 to 5"
+    return f"1 to 5 (for the questions answered in words, 1 is “{low}” and 5 “{high}”)"
 
 
 def _evaluation(document: Document, c: ModuleReportContent) -> None:
@@ -201,7 +225,7 @@ def _evaluation(document: Document, c: ModuleReportContent) -> None:
     out_of_ten = [scale == "0-10" for scale in c.evaluation["scale"]]
     document.add_paragraph(
         f"Module {c.module_number} concluded with the completion of evaluation forms ({c.evaluation_responses} "
-        f"responses). Mean ratings on a scale of 1 ({c.scale_ends[0].lower()}) to 5 ({c.scale_ends[1].lower()})"
+        f"responses). Mean ratings on a scale of {_scale_words(c)}"
         + ("; a mean “out of 10” is on its question's own scale from 0 to 10:" if any(out_of_ten) else ":")
     )
     pairs = zip(c.evaluation["mean rating"], out_of_ten, strict=True)

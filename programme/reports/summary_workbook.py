@@ -13,7 +13,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session
 
+from programme.core.rounding import rounded
 from programme.courses.catalogue import get_course
+from programme.evaluations.queries import question_ratings
+from programme.evaluations.scales import scale_text
 from programme.reach import ORG_TYPE_SHARE_NOTE, ReachFilter, all_tables
 from programme.sheets import safe_cell
 
@@ -91,8 +94,9 @@ def _by_year_wide(frame: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index().rename_axis(columns=None)
 
 
-def render_summary(tables: dict[str, pd.DataFrame], *, scope: str) -> bytes:
-    """Return the .xlsx bytes of the summary workbook for these reach tables."""
+def render_summary(tables: dict[str, pd.DataFrame], *, scope: str, ratings: pd.DataFrame | None = None) -> bytes:
+    """Return the .xlsx bytes of the summary workbook for these reach tables, and for the evaluations of these
+    ratings (evaluations.queries.question_ratings) when given."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     _headline_sheet(workbook, tables["Headline"], scope)
@@ -125,6 +129,13 @@ def render_summary(tables: dict[str, pd.DataFrame], *, scope: str) -> bytes:
     sheet.append([BY_YEAR_NOTE])
     _growth_sheet(workbook, tables["Growth"])
     _write(workbook.create_sheet("Corridors"), tables["Corridors"])
+    if ratings is not None:
+        # Asked for one module more than shown: when it comes, the earliest module is left out and the sheet says so.
+        modules = list(dict.fromkeys(ratings["module_id"])) if not ratings.empty else []
+        more = len(modules) > EVALUATED_MODULES_MAX
+        if more:
+            ratings = ratings[ratings["module_id"] != modules[0]]
+        _evaluation_sheet(workbook, evaluation_table(ratings), more=more)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -148,12 +159,59 @@ def _growth_sheet(workbook: Workbook, frame: pd.DataFrame) -> None:
     _place(sheet, chart, frame)
 
 
+# What the Evaluations sheet counts, under its table.
+EVALUATION_NOTE = (
+    "One row per rating question of each evaluated module, as the Evaluation dashboard's charts count them: n is the "
+    "ratings given (blanks, N/A and \"Don't know\" are not counted), the mean is on the question's own scale (a 0-10 "
+    "question is never averaged with 1-5 ones), and each numbered column is how many gave that rating. Question and "
+    "session texts name nobody."
+)
+NO_EVALUATIONS = "No evaluation responses are recorded for these modules yet."
+# The Evaluations sheet holds the latest this many evaluated modules (a row per question: a programme of thousands
+# of modules would outgrow a sheet); a course's workbook holds that course's.
+EVALUATED_MODULES_MAX = 500
+EVALUATION_COLUMNS = ["module", "question", "session", "scale", "n", "mean"]
+
+
+def evaluation_table(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Return one row per rating question: module, question, session, scale, n, mean (two decimals, a half up) and
+    the count of each rating ("1".."5"; "0".."10" when a 0-10 question is among them, blank outside a row's scale)."""
+    if ratings.empty:
+        return pd.DataFrame(columns=EVALUATION_COLUMNS + [str(r) for r in range(1, 6)])
+    values = range(0, 11) if (ratings["scale_min"] == 0).any() else range(1, 6)
+    rows = []
+    for _, question in ratings.groupby(["module_id", "question_id"], sort=False):
+        first = question.iloc[0]
+        low, high = int(first["scale_min"]), int(first["scale_max"])
+        counts = {int(r): int(c) for r, c in zip(question["rating"], question["count"], strict=True)}
+        n = sum(counts.values())
+        mean = rounded(sum(r * c for r, c in counts.items()) / n)
+        cells = [counts.get(r, 0) if low <= r <= high else None for r in values]
+        rows.append([first["module"], first["question"], first["session"], scale_text((low, high)), n, mean, *cells])
+    return pd.DataFrame(rows, columns=EVALUATION_COLUMNS + [str(r) for r in values])
+
+
+def _evaluation_sheet(workbook: Workbook, table: pd.DataFrame, *, more: bool = False) -> None:
+    sheet = workbook.create_sheet("Evaluations")
+    _write(sheet, table)
+    sheet.append([])
+    sheet.append([EVALUATION_NOTE if not table.empty else NO_EVALUATIONS])
+    if more:
+        sheet.append([f"The latest {EVALUATED_MODULES_MAX:,} evaluated modules; choose a course for its own."])
+
+
 def summary_workbook(session: Session, *, course_code: str | None = None) -> bytes:
     """Return the programme summary workbook (.xlsx) for every course, or one course."""
+    course_id = None
     if course_code:
         course = get_course(session, course_code)
-        reach_filter, scope = ReachFilter(courses=(course.code,)), f"{course.code} · {course.title}"
+        reach_filter, scope, course_id = (
+            ReachFilter(courses=(course.code,)),
+            f"{course.code} · {course.title}",
+            course.id,
+        )
     else:
         reach_filter, scope = ReachFilter(), "All courses"
     # Aggregates only, no personal data: nothing to record in the audit trail.
-    return render_summary(all_tables(session, reach_filter), scope=scope)
+    ratings = question_ratings(session, course_id=course_id, latest=EVALUATED_MODULES_MAX + 1)
+    return render_summary(all_tables(session, reach_filter), scope=scope, ratings=ratings)

@@ -48,7 +48,7 @@ from programme.models import (
 from programme.models.base import utcnow
 from programme.people import edit
 from programme.people.countries import country_name, country_named_in
-from programme.people.names import fold, name_key, split_name
+from programme.people.names import clean_text, fold, has_letters, name_key, split_name
 from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
 from programme.selfservice.labels import text
@@ -113,8 +113,11 @@ def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
     for name, value in values.items():
         submissions.check_length(language, text(language, name), value if isinstance(value, str) else None,
                                  FIELD_LIMITS[name])  # fmt: skip
-    if not name_key(values.get("full_name") or ""):
+    typed_name = str(values.get("full_name") or "")
+    if not name_key(typed_name):
         raise submissions.SubmissionRefused(text(language, "name_required"))
+    if not has_letters(typed_name):  # "12345": refused in the form's words, not the reader's English
+        raise submissions.SubmissionRefused(text(language, "name_no_letters", value=clean_text(typed_name)[:80]))
     read, problems = edit._read(dict(values), {})  # the same reading as a correction on the Participants page
     if problems:
         name, message = next(iter(problems.items()))

@@ -13,6 +13,7 @@ from programme.alumni import corridors, facets, outcomes, profile, trainers
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_by_year, filtered_outcomes, outcome_kind_counts
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
+from programme.core.rounding import fixed
 from programme.courses.search import module_choices
 from programme.models import OutcomeKind
 from programme.people.countries import country_name
@@ -107,7 +108,7 @@ def trainers_tab(user: SignedIn) -> None:
         dates=["last_served"],
     )
     # Someone whose sessions were never rated has no mean: a dash, not an empty "None".
-    shown["mean_rating"] = [MISSING if pd.isna(mean) else f"{mean:.2f}" for mean in shown["mean_rating"]]
+    shown["mean_rating"] = [MISSING if pd.isna(mean) else fixed(mean) for mean in shown["mean_rating"]]
     st.dataframe(
         shown,
         hide_index=True,

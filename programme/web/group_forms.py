@@ -16,6 +16,15 @@ from programme.web.display import md_text
 from programme.web.engine import db
 from programme.web.messages import action, attempt, show_error
 
+# A group's table sits in a third of the page: a long name widened its column until Role, beside it, was past the
+# table's edge. Name keeps this width (the whole name shows on hover) and Role room for "lead/introducer"; both stay
+# pinned on the left while the other columns scroll.
+NAME_WIDTH, ROLE_WIDTH = 160, 120
+MEMBER_COLUMNS = {
+    "Name": st.column_config.TextColumn("Name", width=NAME_WIDTH, pinned=True),
+    "Role": st.column_config.TextColumn("Role", width=ROLE_WIDTH, pinned=True),
+}
+
 # The saved groups a plan replaces (store.saved_groups_token), from when it was generated, started or loaded: a
 # colleague's save meanwhile, in another browser, is not replaced unseen.
 REPLACING = "groups_replacing"
