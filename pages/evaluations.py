@@ -15,7 +15,7 @@ from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, facilitator_overview, module_mean
 from programme.evaluations.scales import form_labels
-from programme.evaluations.summary import respondent_profile
+from programme.evaluations.summary import respondent_profile, too_many_responses
 from programme.sheets import to_csv_bytes
 from programme.web import ui
 
@@ -77,13 +77,7 @@ columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.e
                   "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
 if rate is not None and not pd.isna(rate) and rate > 1:
-    attended = int(this_rate["attended"].iloc[0])
-    st.warning(
-        f"More responses ({summary['responses']:,}) than participants who attended ({attended:,}): some may be "
-        "duplicates (a phone form sent again after a reload, an export imported with the paper forms typed too), or "
-        "attendance is not all recorded. A phone answer sent twice is voided on Forms for participants › "
-        "Submissions; an import is undone on Forms and entry › Import an export; attendance is recorded on Attendance."
-    )
+    st.warning(too_many_responses(summary["responses"], int(this_rate["attended"].iloc[0])))
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.
 this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(
