@@ -19,6 +19,12 @@ from programme.evaluations.summary import respondent_profile, too_many_responses
 from programme.sheets import to_csv_bytes
 from programme.web import ui
 
+# Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
+NO_SESSION_TIED = (
+    "No question of this module's evaluation names a session of its agenda, so sessions are not ranked: a question "
+    "is tied to the session whose title its wording contains. Check that the agenda on **Plan › Agenda** holds the "
+    "sessions the form asked about, under the titles the form used."
+)
 # Comments shown at once; a module, a question or a word narrows the rest.
 COMMENTS_SHOWN = 2_000
 
@@ -90,8 +96,10 @@ if this_tab.open:
     with this_tab:
         for rating_scale in charts.likert_scales(counts) or [charts.STANDARD_SCALE]:  # 0-10 questions apart
             st.plotly_chart(charts.likert_chart(counts, scale, rating_scale), width="stretch")
-        st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
-        if not sessions.empty:
+        if sessions.empty:
+            st.info(NO_SESSION_TIED)
+        else:
+            st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
             st.dataframe(
                 sessions[shown], hide_index=True, column_config={"mean": st.column_config.NumberColumn(format="%.2f")}
@@ -152,27 +160,36 @@ if learning_tab.open:
             "and of the test at its end (after), counting only participants who took both. Scores are as "
             "recorded on the participations, usually out of 100."
         )
-        st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
+        if gains.empty:
+            st.info("No pre- and post-test scores are recorded for this course's modules.")
+        else:
+            st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
         st.subheader("Across the programme")
         by = st.radio("Learning gain by", GROUPINGS, index=1, horizontal=True, key="learning_by")
         across = ui.cached_query(learning_gain, by=by, **funded)
-        st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
-        st.dataframe(
-            across,
-            hide_index=True,
-            column_config={
-                "group": by.capitalize(),
-                "n": st.column_config.NumberColumn("People (n)", format="%d"),
-                **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
-                "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
-                "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
-            },
-        )
-        st.caption(
-            "n: participations with both scores. The interval is where the mean gain would lie in 95 of 100 such "
-            "groups (t distribution over each person's gain); a narrow one means the figure is solid."
-            + (" Only the modules the chosen funders' grants fund." if funders or grants else "")
-        )
+        if across.empty:
+            st.info(
+                "No pre- and post-test scores are recorded in the programme"
+                + (" for the chosen funders' grants." if funders or grants else ".")
+            )
+        else:
+            st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
+            st.dataframe(
+                across,
+                hide_index=True,
+                column_config={
+                    "group": by.capitalize(),
+                    "n": st.column_config.NumberColumn("People (n)", format="%d"),
+                    **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
+                    "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
+                    "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
+                },
+            )
+            st.caption(
+                "n: participations with both scores. The interval is where the mean gain would lie in 95 of 100 such "
+                "groups (t distribution over each person's gain); a narrow one means the figure is solid."
+                + (" Only the modules the chosen funders' grants fund." if funders or grants else "")
+            )
 
 if comments_tab.open:
     with comments_tab:
