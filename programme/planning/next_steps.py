@@ -62,6 +62,15 @@ def action_items_table(
 OPEN_LISTED = 500
 
 
+def nothing_open(session: Session, *, overdue_only: bool = False) -> str:
+    """Return what "Open in every module" says when no next step is listed: none late, all done, or none recorded."""
+    if overdue_only:
+        return "No next step is past its due date."
+    if session.scalar(sa.select(ActionItem.id).limit(1)) is None:
+        return "No next step is recorded in any module yet. Add those agreed at a module on its Next steps tab."
+    return "Every next step in every module is done or dropped."
+
+
 def open_action_items(
     session: Session, *, overdue_only: bool = False, today: date | None = None, limit: int = OPEN_LISTED
 ) -> tuple[pd.DataFrame, int]:
