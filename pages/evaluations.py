@@ -16,10 +16,16 @@ from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, facilitator_overview, module_mean
 from programme.evaluations.scales import form_labels
-from programme.evaluations.summary import respondent_profile
+from programme.evaluations.summary import respondent_profile, too_many_responses
 from programme.sheets import to_csv_bytes
 from programme.web import ui
 
+# Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
+NO_SESSION_TIED = (
+    "No question of this module's evaluation names a session of its agenda, so sessions are not ranked: a question "
+    "is tied to the session whose title its wording contains. Check that the agenda on **Plan › Agenda** holds the "
+    "sessions the form asked about, under the titles the form used."
+)
 # Comments shown at once; a module, a question or a word narrows the rest.
 COMMENTS_SHOWN = 2_000
 
@@ -78,13 +84,7 @@ columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.e
                   "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
 if rate is not None and not pd.isna(rate) and rate > 1:
-    attended = int(this_rate["attended"].iloc[0])
-    st.warning(
-        f"More responses ({summary['responses']:,}) than participants who attended ({attended:,}): some may be "
-        "duplicates (a phone form sent again after a reload, an export imported with the paper forms typed too), or "
-        "attendance is not all recorded. A phone answer sent twice is voided on Forms for participants › "
-        "Submissions; an import is undone on Forms and entry › Import an export; attendance is recorded on Attendance."
-    )
+    st.warning(too_many_responses(summary["responses"], int(this_rate["attended"].iloc[0])))
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.
 this_tab, compare_tab, facilitators_tab, learning_tab, comments_tab = ui.lazy_tabs(
@@ -97,8 +97,10 @@ if this_tab.open:
     with this_tab:
         for figure in charts.likert_charts(counts, scale):  # numbered and 0-10 questions apart
             st.plotly_chart(figure, width="stretch")
-        st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
-        if not sessions.empty:
+        if sessions.empty:
+            st.info(NO_SESSION_TIED)
+        else:
+            st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
             st.dataframe(
                 sessions[shown].assign(mean=sessions["mean"].map(rounded)),  # a half up, as every figure shown
@@ -162,27 +164,36 @@ if learning_tab.open:
             "and of the test at its end (after), counting only participants who took both. Scores are as "
             "recorded on the participations, usually out of 100."
         )
-        st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
+        if gains.empty:
+            st.info("No pre- and post-test scores are recorded for this course's modules.")
+        else:
+            st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
         st.subheader("Across the programme")
         by = st.radio("Learning gain by", GROUPINGS, index=1, horizontal=True, key="learning_by")
         across = ui.cached_query(learning_gain, by=by, **funded)
-        st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
-        st.dataframe(
-            across,
-            hide_index=True,
-            column_config={
-                "group": by.capitalize(),
-                "n": st.column_config.NumberColumn("People (n)", format="%d"),
-                **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
-                "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
-                "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
-            },
-        )
-        st.caption(
-            "n: participations with both scores. The interval is where the mean gain would lie in 95 of 100 such "
-            "groups (t distribution over each person's gain); a narrow one means the figure is solid."
-            + (" Only the modules the chosen funders' grants fund." if funders or grants else "")
-        )
+        if across.empty:
+            st.info(
+                "No pre- and post-test scores are recorded in the programme"
+                + (" for the chosen funders' grants." if funders or grants else ".")
+            )
+        else:
+            st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
+            st.dataframe(
+                across,
+                hide_index=True,
+                column_config={
+                    "group": by.capitalize(),
+                    "n": st.column_config.NumberColumn("People (n)", format="%d"),
+                    **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
+                    "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
+                    "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
+                },
+            )
+            st.caption(
+                "n: participations with both scores. The interval is where the mean gain would lie in 95 of 100 such "
+                "groups (t distribution over each person's gain); a narrow one means the figure is solid."
+                + (" Only the modules the chosen funders' grants fund." if funders or grants else "")
+            )
 
 if comments_tab.open:
     with comments_tab:

@@ -213,10 +213,9 @@ with every_tab:
     late_only = st.checkbox("Only those past their due date", key="next_steps_late_only")
     with ui.db() as session:
         everywhere, total = next_steps.open_action_items(session, overdue_only=late_only)
+        nothing = next_steps.nothing_open(session, overdue_only=late_only) if everywhere.empty else ""
     if everywhere.empty:
-        st.success(
-            "No next step is past its due date." if late_only else "Every next step in every module is done or dropped."
-        )
+        st.info(nothing)
     else:
         late = int(everywhere["overdue"].sum())
         st.write(

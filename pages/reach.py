@@ -102,7 +102,7 @@ if registered["registered"]:
     st.caption(
         f"Signed up: {registered['registered']:,} people on registration lists (or on lists that say whether each "
         f"person came). {registered['registered_took_part']:,} of them took part in a module they signed up for; "
-        f"{registered['registered_only']:,} signed up for a module whose attendance is not recorded yet"
+        f"{registered['registered_only']:,} are not recorded as having come to one"
         + (" (someone signed up for two modules can be in both)" if both else "")
         + f". {registered['took_part_unregistered']:,} took part without being on a registration list."
     )

@@ -474,3 +474,7 @@ def test_more_responses_than_participants_who_attended_is_said(demo_db: str) -> 
     assert rate == f"{responses / 2:.0%}"  # responses over the 2 who attended
     said = " ".join(warning.value for warning in app.warning)
     assert f"More responses ({responses:,}) than participants who attended (2)" in said
+    # Seen on a new installation: the cause was an export of another module imported here, which the warning did
+    # not name, and "attendance is recorded on Attendance" did not say where that tab is.
+    assert "an export of another module" in said
+    assert "Plan › Agenda › Attendance" in said

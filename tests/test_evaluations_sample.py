@@ -314,3 +314,31 @@ def test_the_comments_download_holds_the_grouped_rows(session: Session) -> None:
     by_comment = {(row["question"], row["comment"]): int(row["times"]) for row in rows}
     improve = grouped_by_hand([row["evaluation/improve"] for row in sample_rows()])
     assert {text: by_comment[("Improve", text)] for text in improve} == dict(improve)
+
+
+def test_an_export_tied_to_no_session_and_no_test_scores_say_so_instead_of_empty_charts(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Seen on a new installation: the sample imported into a module whose agenda has other titles. "This module"
+    drew an empty chart reading "the form needs questions tied to sessions" under a chart of five "Session ..."
+    questions, without saying how a question is tied; the Learning tab, with no test scores anywhere, drew two empty
+    charts and an empty table."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        module = make_module(session, code="EV9", sessions=["Opening and expectations", "UN treaty bodies and CEDAW"])
+        result = import_evaluations(session, data=SAMPLE.read_bytes(), filename=SAMPLE.name, module_id=module.id)
+        assert result.written
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    assert not app.exception
+    specs = [json.loads(chart.proto.spec) for chart in app.get("plotly_chart")]
+    notes = [note.get("text", "") for spec in specs for note in spec["layout"].get("annotations", [])]
+    assert not any("tied to sessions" in note for note in notes)  # no empty chart
+    said = " ".join(info.value for info in app.info)
+    assert "No question of this module's evaluation names a session of its agenda" in said
+    assert "Plan › Agenda" in said
+
+    app.session_state["evaluations_tab"] = "Learning"
+    app = app.run()
+    assert not app.exception
+    assert not app.get("plotly_chart") and not app.dataframe
+    assert "No pre- and post-test scores are recorded" in " ".join(info.value for info in app.info)

@@ -710,3 +710,19 @@ def test_roles_go_first_to_people_who_have_not_held_them() -> None:
         5: GroupRole.LEAD,
         6: GroupRole.NOTE_TAKER,
     }
+
+
+def test_the_spread_chart_gives_each_of_many_nationalities_its_own_colour() -> None:
+    """Seen on a new installation: 13 nationalities over three groups, and Bangladesh and Thailand drawn in the
+    same blue (the theme's palette has ten colours), so the chart could not tell them apart."""
+    countries = ["Bangladesh", "Cambodia", "Indonesia", "Japan", "Lebanon", "Malaysia", "Myanmar", "Nepal",
+                 "Philippines", "South Korea", "Sri Lanka", "Thailand", "Vietnam", "Laos", "Timor-Leste", "Pakistan",
+                 "India", "China", "Hong Kong", "Singapore", "Brunei", "Mongolia"]  # fmt: skip
+    spread = pd.DataFrame(
+        [{"attribute": "Nationality", "group": f"Group {g}", "value": c, "count": 1} for g in (1, 2) for c in countries]
+    )
+    figure = spread_chart(spread, "Nationality")
+    colours = {trace.name: trace.marker.color for trace in figure.data}
+    assert len(colours) == len(countries)
+    assert all(colours.values())  # named here, not left to the theme's palette
+    assert len(set(colours.values())) == len(countries)

@@ -828,3 +828,30 @@ def test_hours_are_labelled_beside_the_bars_with_room_for_the_label() -> None:
     figure = hours_chart(frame, "method")
     assert list(figure.data[0].text) == ["3.0 h", "1.0 h"]
     assert figure.layout.xaxis.range[1] > 3.0
+
+
+def test_the_people_leading_a_modules_sessions_can_be_its_next_steps_focal_points(session: Session, kl) -> None:
+    """Seen on a new installation: the facilitators typed on the agenda (people with no participation in the module)
+    were missing from the Focal points list, though they are the ones who usually follow a next step up."""
+    grid = _grid(
+        {"day": 1, "start": "09:00", "end": "10:30", "title": "UN treaty bodies", "facilitators": "Ana Reyes"},
+        {"day": 2, "start": "09:00", "end": "10:30", "title": "Role play", "facilitators": "Ana Reyes",
+         "resource_persons": "Budi Santoso"},
+    )  # fmt: skip
+    agenda.save_agenda_frame(session, module_id=kl.id, frame=grid, by="tester")
+    maria = Person(full_name="Maria Santos", name_key=name_key("Maria Santos"))
+    session.add(maria)
+    session.flush()
+    session.add(Participation(person_id=maria.id, module_id=kl.id, role="participant"))
+    session.flush()
+
+    people = next_steps.module_people(session, kl.id)
+    assert sorted(zip(people["full_name"], people["role"], strict=True)) == [
+        ("Ana Reyes", "facilitator"),
+        ("Budi Santoso", "resource person"),
+        ("Maria Santos", "participant"),
+    ]
+    ana = int(people.loc[people["full_name"] == "Ana Reyes", "person_id"].iloc[0])
+    item = next_steps.add_action_item(session, module_id=kl.id, text="Case submission", focal_point_ids=[ana], by=None)
+    assert next_steps.action_items_table(session, kl.id).loc[0, "focal_points"] == "Ana Reyes"
+    assert item.id

@@ -361,3 +361,24 @@ def test_two_facilitators_changing_a_next_steps_focal_points_keep_each_others_ch
     with Session(make_engine(demo_db)) as session:
         table = next_steps.action_items_table(session, module_id)
     assert sorted(table.loc[table["id"] == item_id, "focal_point_ids"].iloc[0]) == sorted([bo, chen])
+
+
+def test_open_in_every_module_with_no_next_step_recorded_says_so_not_that_all_are_done(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Seen on a new installation: with one module and no next step recorded anywhere, "Open in every module" said
+    "Every next step in every module is done or dropped." in green."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        from programme.courses.catalogue import add_course
+
+        add_course(session, code="NEW-2024", title="New course", scope="national", country="MYS")
+        add_module(session, course_code="NEW-2024", number=1, title="Module 1", start=date(2024, 4, 9),
+                   end=date(2024, 4, 12), city="Kuala Lumpur", country="MYS")  # fmt: skip
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    app.session_state["next_steps_tab"] = "Open in every module"
+    app = app.run()
+    assert not app.exception
+    said = " ".join(box.value for box in [*app.success, *app.info])
+    assert "done or dropped" not in said
+    assert "No next step is recorded in any module yet" in said

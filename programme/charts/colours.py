@@ -24,6 +24,19 @@ STRONG = (
     "#332288",  # indigo
     "#117733",  # green
 )
+# For a chart telling many values apart (the nationalities in each group): STRONG, then Tol's other muted and
+# dark colours, then plotly's Dark24, each colour once (41 in all); past that, colours repeat.
+MANY = tuple(
+    dict.fromkeys(
+        (
+            *STRONG,
+            *("#44AA99", "#999933", "#AA4499", "#661100", "#6699CC", "#A6761D", "#7F7F7F"),
+            *("#2E91E5", "#E15F99", "#1CA71C", "#FB0D0D", "#DA16FF", "#222A2A", "#B68100", "#750D86", "#EB663B"),
+            *("#511CFB", "#00A08B", "#FB00D1", "#FC0080", "#B2828D", "#6C7C32", "#778AAE", "#862A16", "#A777F1"),
+            *("#620042", "#1616A7", "#DA60CA", "#6C4516", "#0D2A63", "#AF0038"),
+        )
+    )
+)
 # Marker shapes to go with STRONG: two series of near colours still differ in shape.
 SYMBOLS = ("circle", "diamond", "square", "triangle-up", "x", "star", "pentagon", "hexagram", "cross", "triangle-down")
 

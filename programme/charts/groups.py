@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from programme.charts.colours import MANY
 from programme.core.rounding import fixed
 
 # Tall enough for six attributes as bars, short enough to sit beside the groups.
@@ -38,6 +39,7 @@ def spread_chart(spread: pd.DataFrame, attribute: str) -> go.Figure:
         x="group",
         y="count",
         color="value",
+        color_discrete_sequence=MANY,  # the theme's ten colours would repeat over a dozen nationalities
         labels={"group": "", "count": "members", "value": attribute},
         height=SPREAD_HEIGHT,
     )

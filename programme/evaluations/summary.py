@@ -41,6 +41,21 @@ def response_count(session: Session, module_id: int) -> int:
     return int(session.scalar(query) or 0)
 
 
+def too_many_responses(responses: int, attended: int) -> str | None:
+    """Return the dashboard's warning when a module has more responses than participants who attended, else None:
+    what may have happened, and where each is put right."""
+    if responses <= attended:
+        return None
+    return (
+        f"More responses ({responses:,}) than participants who attended ({attended:,}): an export of another module "
+        "may have been imported here (the import shows when a file was already imported elsewhere, or was answered "
+        "outside the module's dates), some may be duplicates (a phone form sent again after a reload, an export "
+        "imported with the paper forms typed too), or attendance is not all recorded. An import is undone on "
+        "Evaluate › Forms and entry › Import an export; a phone answer sent twice is voided on People › Forms for "
+        "participants › Submissions; attendance is recorded on Plan › Agenda › Attendance."
+    )
+
+
 @depends_on(module="module_id")
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
     """Return {responses, ratings, mean, mean_scale, questions: [{text, kind, session, n, mean, scale}]} for a

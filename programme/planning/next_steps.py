@@ -12,7 +12,17 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import module_label
-from programme.models import ActionFocalPoint, ActionItem, ActionStatus, Course, Module, Participation, Person
+from programme.models import (
+    ActionFocalPoint,
+    ActionItem,
+    ActionStatus,
+    AgendaSession,
+    Course,
+    Module,
+    Participation,
+    Person,
+    SessionFacilitator,
+)
 from programme.people.names import clean_text
 from programme.planning.agenda import get_module_by_id
 
@@ -50,6 +60,15 @@ def action_items_table(
 
 # Open next steps listed at most across every module (the oldest due first); the count says how many in all.
 OPEN_LISTED = 500
+
+
+def nothing_open(session: Session, *, overdue_only: bool = False) -> str:
+    """Return what "Open in every module" says when no next step is listed: none late, all done, or none recorded."""
+    if overdue_only:
+        return "No next step is past its due date."
+    if session.scalar(sa.select(ActionItem.id).limit(1)) is None:
+        return "No next step is recorded in any module yet. Add those agreed at a module on its Next steps tab."
+    return "Every next step in every module is done or dropped."
 
 
 def open_action_items(
@@ -109,16 +128,26 @@ def _focal_points(session: Session, item_ids: list[int]) -> dict[int, list[tuple
 
 
 def module_people(session: Session, module_id: int) -> pd.DataFrame:
-    """Return the people of a module (participants, facilitators...) who can be focal points, by name."""
-    query = (
+    """Return the people of a module who can be focal points, by name: those on its lists (participants,
+    facilitators...) and those leading its sessions on the agenda, who need not be on a list (role: facilitator or
+    resource person). Each person once, with their role on the list if they are on it."""
+    listed = (
         sa.select(Person.id.label("person_id"), Person.full_name, Participation.role)
         .join(Participation, Participation.person_id == Person.id)
         .where(Participation.module_id == module_id, Person.erased_at.is_(None))
-        .order_by(Person.full_name)
     )
-    frame = pd.DataFrame(session.execute(query).mappings().all(), columns=["person_id", "full_name", "role"])
-    frame["role"] = frame["role"].map(lambda value: getattr(value, "value", value))
-    return frame
+    leading = (
+        sa.select(Person.id.label("person_id"), Person.full_name, SessionFacilitator.role)
+        .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
+        .join(AgendaSession, AgendaSession.id == SessionFacilitator.session_id)
+        .where(AgendaSession.module_id == module_id, Person.erased_at.is_(None))
+        .order_by(SessionFacilitator.role)  # a facilitator of one session and resource person of another: facilitator
+    )
+    rows = {}
+    for row in [*session.execute(listed).mappings(), *session.execute(leading).mappings()]:
+        rows.setdefault(row["person_id"], {**row, "role": getattr(row["role"], "value", row["role"])})
+    frame = pd.DataFrame(list(rows.values()), columns=["person_id", "full_name", "role"])
+    return frame.sort_values("full_name", kind="stable", ignore_index=True)
 
 
 def add_action_item(
