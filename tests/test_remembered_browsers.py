@@ -157,3 +157,27 @@ def test_a_sign_in_with_the_box_unticked_hands_no_token(live_db: str) -> None:
     assert not app.exception
     assert app.session_state["signed_in"].username == "amina"
     assert "sign_in_token" not in app.session_state
+
+
+def test_a_disabled_account_s_token_stays_ended_when_the_account_is_enabled_again(
+    session: Session, store: RememberedBrowsers
+) -> None:
+    """An admin disables an account (a stolen laptop, someone who left) and later enables it again: the browser that
+    was signed in before must sign in afresh, whether the disable came from the Accounts page or the command line."""
+    admin = _signed_in(session, "admin", UserRole.ADMIN)
+    amina = _signed_in(session)
+    token = store.issue(session, amina)
+    session.commit()
+    accounts.update_user(session, user_id=amina.user_id, by=admin.username, active=False)
+    session.commit()
+    accounts.update_user(session, user_id=amina.user_id, by=admin.username, active=True)
+    session.commit()
+    assert store.recall(session, token) is None
+    # A role change is no disable: that token goes on, with the new role.
+    kept = store.issue(session, amina)
+    session.commit()
+    accounts.update_user(session, user_id=amina.user_id, by=admin.username, role=UserRole.VIEWER)
+    session.commit()
+    recalled = store.recall(session, kept)
+    assert recalled is not None and recalled.role is UserRole.VIEWER
+

@@ -7,22 +7,25 @@ again without the form.
 
 The tokens live in this server process's memory only, as SHA-256 digests: a restart, a sign-out, 30 minutes
 without activity or 12 hours since the sign-in forget them, and nothing of them is in the database or its
-backups. A password change or a disabled account ends them at the next use (the account's stamp differs).
+backups. A password change or a disabled account ends them at the next use (the account's stamp differs; a disable
+stays final when the account is enabled again, read from the audit trail's entries about the account since).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.accounts import SignedIn, still_signed_in
-from programme.models import User
+from programme.models import AuditEntry, User
 
 # As a session's own sign-in: 30 minutes without activity end it (programme/web/signin.py).
 IDLE_SECONDS = 30 * 60
@@ -36,6 +39,7 @@ class _Entry:
     stamp: str
     issued: float
     seen: float
+    mark: int = 0  # the newest audited change of the account when the token was issued
 
 
 def account_stamp(session: Session, user_id: int) -> str | None:
@@ -45,6 +49,31 @@ def account_stamp(session: Session, user_id: int) -> str | None:
     if account is None:
         return None
     return hashlib.sha256(f"{account.password_hash}\x00{account.active}".encode()).hexdigest()
+
+
+def _account_changes(user_id: int) -> sa.Select:
+    return sa.select(AuditEntry.id, AuditEntry.after).where(
+        AuditEntry.entity == "user", AuditEntry.entity_id == user_id, AuditEntry.action == "update"
+    )
+
+
+def account_mark(session: Session, user_id: int) -> int:
+    """Return the id of the account's newest audited change (0: none): what a token's later checks start from."""
+    newest = _account_changes(user_id).with_only_columns(sa.func.max(AuditEntry.id))
+    return int(session.scalar(newest) or 0)
+
+
+def disabled_since(session: Session, user_id: int, mark: int) -> bool:
+    """Return whether the account was disabled at any moment after the change `mark` (account_mark), even if it was
+    enabled again since: its stamp is then as it was, but the disable ended the browsers signed in before it (the
+    Accounts page and `user disable` alike, from any process, through the audit trail they both write)."""
+    for _, after in session.execute(_account_changes(user_id).where(AuditEntry.id > mark)):
+        try:
+            if json.loads(after or "{}").get("active") is False:
+                return True
+        except (ValueError, AttributeError):
+            return True  # an entry this code cannot read: end the token rather than guess
+    return False
 
 
 def _digest(token: str) -> str:
@@ -70,11 +99,12 @@ class RememberedBrowsers:
     def issue(self, session: Session, user: SignedIn) -> str:
         """Return a new token standing for this sign-in (the caller hands it to the browser)."""
         stamp = account_stamp(session, user.user_id) or ""
+        mark = account_mark(session, user.user_id)
         token = secrets.token_urlsafe(32)
         now = self._clock()
         with self._lock:
             self._drop_stale(now)
-            self._entries[_digest(token)] = _Entry(user=user, stamp=stamp, issued=now, seen=now)
+            self._entries[_digest(token)] = _Entry(user=user, stamp=stamp, issued=now, seen=now, mark=mark)
         return token
 
     def recall(self, session: Session, token: str | None) -> SignedIn | None:
@@ -91,12 +121,18 @@ class RememberedBrowsers:
                 del self._entries[key]
                 return None
         user = still_signed_in(session, entry.user)
-        if user is None or account_stamp(session, entry.user.user_id) != entry.stamp:
+        if (
+            user is None
+            or account_stamp(session, entry.user.user_id) != entry.stamp
+            or disabled_since(session, entry.user.user_id, entry.mark)
+        ):
             self.forget(token)
             return None
         with self._lock:
             if key in self._entries:
-                self._entries[key] = _Entry(user=user, stamp=entry.stamp, issued=entry.issued, seen=now)
+                self._entries[key] = _Entry(
+                    user=user, stamp=entry.stamp, issued=entry.issued, seen=now, mark=entry.mark
+                )
         return user
 
     def touch(self, token: str | None) -> None:
