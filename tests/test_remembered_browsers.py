@@ -181,3 +181,30 @@ def test_a_disabled_account_s_token_stays_ended_when_the_account_is_enabled_agai
     recalled = store.recall(session, kept)
     assert recalled is not None and recalled.role is UserRole.VIEWER
 
+
+def test_a_log_out_in_one_tab_ends_the_other_tabs_that_token_signed_in(
+    live_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two tabs of one browser, the second signed in by the first's token: 'Log out' in either leaves neither signed
+    in (on a shared computer, the tab left open was still someone's whole sign-in)."""
+    from programme.core.db import make_engine, session_scope
+    from programme.web import browser_cookie
+
+    engine = make_engine(live_db)
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="amina", password=PASSWORD, role=UserRole.FACILITATOR, by="test")
+    engine.dispose()
+    first = run_page("pages/home.py", role=None)
+    first.text_input[0].input("amina")
+    first.text_input[1].input(PASSWORD)
+    first.button[0].click().run()
+    token = first.session_state["sign_in_token"]
+    monkeypatch.setattr(browser_cookie, "token", lambda: token)
+    second = run_page("pages/home.py", role=None)
+    assert second.session_state["signed_in"].username == "amina"
+
+    next(button for button in second.sidebar.button if button.label == "Log out").click().run()
+    first.run()  # the first tab's next click
+    assert not first.exception
+    assert "signed_in" not in first.session_state
+    assert [box.label for box in first.text_input] == ["Username", "Password"]

@@ -135,15 +135,18 @@ class RememberedBrowsers:
                 )
         return user
 
-    def touch(self, token: str | None) -> None:
-        """Record activity under the token: a session in use keeps its browser's token fresh."""
+    def touch(self, token: str | None) -> bool:
+        """Record activity under the token (a session in use keeps its browser's token fresh); return whether the
+        token is still honoured (False once a log-out in any tab, 30 minutes without activity or 12 hours ended it)."""
         if not token:
-            return
+            return False
         now = self._clock()
         with self._lock:
             entry = self._entries.get(_digest(token))
-            if entry is not None and not self._stale(entry, now):
-                entry.seen = now
+            if entry is None or self._stale(entry, now):
+                return False
+            entry.seen = now
+            return True
 
     def forget(self, token: str | None) -> None:
         """End the token (a sign-out)."""

@@ -44,7 +44,12 @@ def current_user() -> SignedIn | None:
         sign_out(reason="You were signed out after 30 minutes without activity.")
         return None
     st.session_state[_SEEN_KEY] = time.monotonic()
-    REMEMBERED.touch(st.session_state.get(_TOKEN_KEY))
+    token = st.session_state.get(_TOKEN_KEY)
+    if token and not REMEMBERED.touch(token):
+        # The browser's sign-in this session stands on ended elsewhere: a log-out in another tab of this browser
+        # (which must not leave this tab signed in on a shared computer), or its 12 hours.
+        sign_out(reason="You were signed out: this browser's sign-in ended (a log-out in another tab, or 12 hours).")
+        return None
     with db() as session:
         now = accounts.still_signed_in(session, user)
     if now is None:
