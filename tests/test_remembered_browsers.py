@@ -208,3 +208,25 @@ def test_a_log_out_in_one_tab_ends_the_other_tabs_that_token_signed_in(
     assert not first.exception
     assert "signed_in" not in first.session_state
     assert [box.label for box in first.text_input] == ["Username", "Password"]
+
+
+def test_the_cookie_is_kept_to_the_app_s_own_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Served under a path (server.baseUrlPath, behind a proxy shared with other sites), the token goes to this app's
+    addresses only, not to every application on the host; its expiry names the same path."""
+    from streamlit import config
+
+    from programme.web import browser_cookie
+
+    written: list[str] = []
+    monkeypatch.setattr(browser_cookie, "_script", lambda cookie, **_: written.append(cookie))
+    before = config.get_option("server.baseUrlPath")
+    try:
+        config.set_option("server.baseUrlPath", "/programme/")
+        browser_cookie.write("A" * 43)
+        browser_cookie.expire()
+        config.set_option("server.baseUrlPath", "")
+        browser_cookie.write("B" * 43)
+    finally:
+        config.set_option("server.baseUrlPath", before)
+    assert [cookie.split("; ")[1] for cookie in written] == ["Path=/programme", "Path=/programme", "Path=/"]
+

@@ -27,25 +27,40 @@ def token() -> str | None:
     return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
 
 
+# What the server's base path (server.baseUrlPath) may hold to be the cookie's Path: anything else keeps "/".
+_PATH = re.compile(r"[A-Za-z0-9._~/-]{1,200}")
+
+
 def write(value: str) -> None:
     """Have the browser keep the token (the sidebar holds the zero-height frame that sets it)."""
     if not _TOKEN.fullmatch(value):
         raise ValueError("not a sign-in token")
-    _script(f"{COOKIE}={value}; Path=/; SameSite=Strict")
+    _script(f"{COOKIE}={value}; Path={_path()}; SameSite=Strict")
 
 
-def expire() -> None:
-    """Have the browser drop the token (after a sign-out)."""
-    _script(f"{COOKIE}=; Path=/; SameSite=Strict; Max-Age=0")
+def expire(*, sidebar: bool = True) -> None:
+    """Have the browser drop the token (after a sign-out; a participant's form opened in a signed-in browser)."""
+    _script(f"{COOKIE}=; Path={_path()}; SameSite=Strict; Max-Age=0", sidebar=sidebar)
 
 
-def _script(cookie: str) -> None:
-    # cookie holds only the name, the token's alphabet and fixed attributes: nothing to escape.
+def _path() -> str:
+    """The app's own addresses: served under a path (behind a proxy shared with other sites), the token is sent to
+    this app only, not to every application on the host."""
+    base = str(st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"/{base}" if base and _PATH.fullmatch(base) else "/"
+
+
+def _script(cookie: str, *, sidebar: bool = True) -> None:
+    # cookie holds only the name, the token's alphabet, a path of _PATH's alphabet and fixed attributes: nothing to
+    # escape.
     source = (
         "<script>"
         f"const cookie = '{cookie}' + (window.parent.location.protocol === 'https:' ? '; Secure' : '');"
         "window.parent.document.cookie = cookie;"
         "</script>"
     )
-    with st.sidebar:
+    if sidebar:
+        with st.sidebar:
+            components.html(source, height=0)
+    else:
         components.html(source, height=0)
