@@ -16,9 +16,13 @@ from programme.selfservice import labels as words
 from programme.selfservice.evaluation import submit_evaluation
 from programme.selfservice.links import QUERY_PARAMETER, FormUnavailable, public_form, unavailable_sentence
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
-from programme.web import ui
+from programme.web import browser_cookie, ui
 from programme.web.display import md_label, md_text
 
+if browser_cookie.token() is not None:
+    # A browser signed in to the app shows a participant's form: a tablet handed round for check-ins. Whoever holds
+    # it next and opens the app's address meets the sign-in form (the tabs already open keep their own sign-in).
+    browser_cookie.expire(sidebar=False)
 token = st.query_params.get(QUERY_PARAMETER)
 try:
     with ui.db() as session:

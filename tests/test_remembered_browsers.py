@@ -230,3 +230,20 @@ def test_the_cookie_is_kept_to_the_app_s_own_path(monkeypatch: pytest.MonkeyPatc
         config.set_option("server.baseUrlPath", before)
     assert [cookie.split("; ")[1] for cookie in written] == ["Path=/programme", "Path=/programme", "Path=/"]
 
+
+def test_a_participant_form_opened_in_a_signed_in_browser_drops_its_cookie(
+    live_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A facilitator signs in on the tablet handed round for check-ins and opens the form there: a participant who
+    then opens the app's address must meet the sign-in form, not the facilitator's sign-in (the cookie is dropped)."""
+    from programme.web import browser_cookie
+
+    written: list[str] = []
+    monkeypatch.setattr(browser_cookie, "_script", lambda cookie, **_: written.append(cookie))
+    monkeypatch.setattr(browser_cookie, "token", lambda: "T" * 43)
+    run_page("public/form.py", role=None)
+    assert written and "Max-Age=0" in written[0]
+    written.clear()
+    monkeypatch.setattr(browser_cookie, "token", lambda: None)  # a participant's own phone: nothing to drop
+    run_page("public/form.py", role=None)
+    assert written == []
