@@ -361,3 +361,20 @@ def test_page_saves_scores_typed_in_the_grid(sqlite_url: str, monkeypatch: pytes
     assert any("Scores saved for 2 cell(s)" in message.value for message in app.success)
     with Session(make_engine(sqlite_url)) as session:
         assert scores(session, module_id)["Rina Sari IDN"] == (55.0, 80.0)
+
+
+def test_page_reads_a_score_column_it_did_not_recognise_once_chosen(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.apptest_support import shown_text
+
+    app, _ = _page(sqlite_url, monkeypatch)
+    data = b"Name,Email,Quiz result\nMaria Santos,maria.santos@example.org,8 / 10\n"
+    app.session_state["test_scores_upload"] = {"name": "typed.csv", "data": data}
+    app = app.run()
+    assert any("No score column was found" in shown_text(error.value) for error in app.error)
+    column = next(box for box in app.selectbox if box.key and box.key.startswith("test_scores_column_"))
+    app = column.set_value("Quiz result").run()
+    assert not app.exception, app.exception
+    assert {metric.label: metric.value for metric in app.metric}["Matched"] == "1"
+    assert any(button.key == "test_scores_import" for button in app.button)

@@ -266,6 +266,21 @@ def _email(values: Sequence[str]) -> str | None:
     return None
 
 
+def _synonyms() -> dict[str, list[str]]:
+    """The column names the header row is recognised by."""
+    return {
+        "score": [*TOOL_SCORE_COLUMNS, *STAGE_SCORE_COLUMNS["pre"], *STAGE_SCORE_COLUMNS["post"], *OTHER_SCORE_COLUMNS],
+        "email": list(EMAIL_COLUMNS),
+        "name": [*NAME_COLUMNS, *GIVEN_COLUMNS, *FAMILY_COLUMNS],
+        "meta": ["Timestamp", "ID", "Start time", "Completion time", "Quiz feedback", "Last modified time"],
+    }
+
+
+def file_columns(data: bytes, filename: str) -> list[str]:
+    """Return the columns of a quiz's export, as the import reads its header (for choosing the score's column)."""
+    return read_table(data, filename, _synonyms()).columns
+
+
 def plan_test_scores(
     session: Session,
     *,
@@ -281,13 +296,7 @@ def plan_test_scores(
     if out_of is not None and out_of <= 0:
         raise ProgrammeError("The quiz's maximum (out of) must be above 0.")
     get_module_by_id(session, module_id)
-    synonyms = {
-        "score": [*TOOL_SCORE_COLUMNS, *STAGE_SCORE_COLUMNS["pre"], *STAGE_SCORE_COLUMNS["post"], *OTHER_SCORE_COLUMNS],
-        "email": list(EMAIL_COLUMNS),
-        "name": [*NAME_COLUMNS, *GIVEN_COLUMNS, *FAMILY_COLUMNS],
-        "meta": ["Timestamp", "ID", "Start time", "Completion time", "Quiz feedback", "Last modified time"],
-    }
-    table = read_table(data, filename, synonyms)
+    table = read_table(data, filename, _synonyms())
     columns = table.columns
     tool = detect_tool(columns)
     result = TestScoreImport(

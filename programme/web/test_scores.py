@@ -15,6 +15,7 @@ from programme.evaluations.test_scores import (
     UNREADABLE,
     TestScoreImport,
     apply_test_scores,
+    file_columns,
     plan_test_scores,
     save_scores,
     scores_table,
@@ -70,21 +71,20 @@ def _preview(upload: dict, module_id: int, stage: str, out_of: float | None, *, 
     digest = hashlib.sha256(upload["data"]).hexdigest()[:12]
     args = {"data": upload["data"], "filename": upload["name"], "module_id": module_id, "stage": stage,
             "out_of": out_of}  # fmt: skip
+    # The column is chosen before the plan: a file whose score column is not recognised can still be read.
+    columns = ui.attempt(lambda: file_columns(upload["data"], upload["name"]))
+    if columns is None:
+        return
+    chosen = st.selectbox("The column holding the scores", [DETECTED, *columns], key=f"test_scores_column_{digest}")
+    if chosen != DETECTED:
+        args["score_column"] = chosen
     with ui.db() as session:
         plan = ui.attempt(lambda: plan_test_scores(session, **args))
     if plan is None:
         return
     if plan.tool:
         st.info(f"This looks like {a_or_an(plan.tool)} export.")
-    columns = [item["header"] for item in plan.columns]
-    chosen = st.selectbox(f"Scores read from (detected: {plan.score_column})", [DETECTED, *columns],
-                          key=f"test_scores_column_{digest}")  # fmt: skip
-    if chosen != DETECTED:
-        args["score_column"] = chosen
-        with ui.db() as session:
-            plan = ui.attempt(lambda: plan_test_scores(session, **args))
-        if plan is None:
-            return
+    st.caption(f"Scores read from the column '{md_text(plan.score_column)}'.")
     _show(plan)
     if plan.errors:
         return
