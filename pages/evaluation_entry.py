@@ -1,4 +1,5 @@
-"""Forms and entry: a module's evaluation form, imports of survey exports, and typing in paper forms."""
+"""Forms and entry: a module's evaluation form, imports of survey exports, typing in paper forms, and the pre- and
+post-test scores (a quiz's export imported, or typed)."""
 
 import streamlit as st
 
@@ -7,12 +8,15 @@ from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, 
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import response_count
 from programme.web import evaluation_import as importer
-from programme.web import ui
+from programme.web import test_scores, ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
 st.title("Forms and entry")
-st.caption("Create a module's evaluation form, import a survey export, or type in paper forms one after another.")
+st.caption(
+    "Create a module's evaluation form, import a survey export, type in paper forms one after another, or record "
+    "the pre- and post-test scores."
+)
 
 module_id = ui.module_picker("entry_module")
 if module_id is None:
@@ -28,7 +32,9 @@ with ui.db() as session:
     agenda = [s.title for s in module_sessions(session, module_id) if s.method not in METHODS_NOT_RATED]
 
 
-form_tab, import_tab, paper_tab = ui.tabs(["Form", "Import an export", "Type paper forms"], key="evaluation_entry_tab")
+form_tab, import_tab, paper_tab, tests_tab = ui.tabs(
+    ["Form", "Import an export", "Type paper forms", "Pre/post tests"], key="evaluation_entry_tab"
+)
 
 with form_tab:
     if form is None:
@@ -111,3 +117,6 @@ with paper_tab:
                 clear=paper_keys,
                 then=lambda _: st.session_state.__setitem__("paper_typed", typed + 1),
             )  # fmt: skip
+
+with tests_tab:
+    test_scores.tab(module_id, user=user)

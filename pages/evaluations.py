@@ -162,10 +162,11 @@ if learning_tab.open:
         st.caption(
             "What participants learnt: the average score of the test taken at the start of each module (before) "
             "and of the test at its end (after), counting only participants who took both. Scores are as "
-            "recorded on the participations, usually out of 100."
+            "recorded under **Forms and entry › Pre/post tests**: a percentage of the quiz's maximum."
         )
         if gains.empty:
-            st.info("No pre- and post-test scores are recorded for this course's modules.")
+            st.info("No pre- and post-test scores are recorded for this course's modules: import a quiz's results, "
+                    "or type them, under **Forms and entry › Pre/post tests**.")  # fmt: skip
         else:
             st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
         st.subheader("Across the programme")

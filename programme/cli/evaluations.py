@@ -1,4 +1,4 @@
-"""Evaluation commands: `import evaluations FILE` and `evaluation summary`."""
+"""Evaluation commands: `import evaluations FILE`, `import test-scores FILE` and `evaluation summary`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from programme.core.rounding import fixed
 from programme.core.words import a_or_an
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
+from programme.evaluations.test_scores import STAGES, import_test_scores
+from programme.intake.columns import ColumnChoiceError, parse_column_options
 from programme.intake.tools import PROFILES
 
 # Who the audit trail names for changes made from the command line.
@@ -54,6 +56,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     evaluations.add_argument("--json", action="store_true", help="one JSON object on stdout")
     evaluations.set_defaults(handler=run_import)
+
+    tests = imports.add_parser(
+        "test-scores", help="import a module's pre- or post-test scores (a Google Forms or Microsoft Forms quiz export)"
+    )
+    tests.add_argument("file", help=".csv, .xlsx, .xls or .ods as exported")
+    tests.add_argument("--course", required=True, help="course code")
+    tests.add_argument("--module", required=True, type=int, help="module number")
+    tests.add_argument("--stage", required=True, choices=STAGES, help="the test at the start (pre) or end (post)")
+    tests.add_argument(
+        "--out-of",
+        type=float,
+        help="the quiz's maximum, for scores written as points alone (Microsoft Forms' Total points)",
+    )
+    tests.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="score=HEADER",
+        help="read the scores from the column HEADER instead of the one detected",
+    )
+    tests.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    tests.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    tests.set_defaults(handler=run_test_scores)
 
     evaluation = subparsers.add_parser("evaluation", help="evaluation forms and results")
     actions = evaluation.add_subparsers(dest="action", required=True)
@@ -116,6 +141,43 @@ def _print_import(result) -> None:
         print(
             f"Imported {result.created} responses ({result.skipped} skipped, {result.questions_added} new questions)."
         )
+
+
+def run_test_scores(args: argparse.Namespace) -> int:
+    data = _read_file(args.file)
+    chosen = parse_column_options(args.column, example='score="Total points"')
+    unknown = sorted(set(chosen) - {"score"})
+    if unknown:
+        raise ColumnChoiceError(f"'{unknown[0]}' is not a column this import reads; only score=HEADER.")
+    with session_scope(ready_engine()) as session:
+        result = import_test_scores(
+            session,
+            data=data,
+            filename=args.file,
+            module_id=module_id(session, args.course, args.module),
+            stage=args.stage,
+            out_of=args.out_of,
+            score_column=chosen.get("score"),
+            dry_run=args.dry_run,
+            by=CLI_USER,
+        )
+    if args.json:
+        print_json(result.to_json())
+        return 1 if result.errors else 0
+    if result.tool:
+        print(f"This looks like {a_or_an(result.tool)} export.")
+    print(f"Scores read from the column '{result.score_column}'.")
+    for error in result.errors[:ERRORS_SHOWN]:
+        print(f"Row {error.row}, column '{error.column}': {error.message}")
+    if len(result.errors) > ERRORS_SHOWN:
+        print(f"... and {len(result.errors) - ERRORS_SHOWN} more errors.")
+    for row in result.unmatched:
+        who = " / ".join(part for part in (row.name, row.email) if part) or "no name or e-mail"
+        print(f"Row {row.row}: {row.status}, not written ({who}): {row.reason}.")
+    for warning in result.warnings:
+        print(f"Note: {warning}")
+    print(result.summary())
+    return 1 if result.errors else 0
 
 
 def run_summary(args: argparse.Namespace) -> int:

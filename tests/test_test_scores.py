@@ -1,0 +1,380 @@
+"""Pre- and post-test scores: a Google Forms quiz (pre) and a Microsoft Forms quiz (post) imported into one module,
+matched by e-mail then name, rows nobody or several people match listed and not written, unreadable scores named,
+dry runs, re-imports, the command line's JSON, the Learning figures, and the page (upload and typed grid).
+
+The fixtures' layouts and their sources: tests/data/tools/quizzes/README.md."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.cli import main
+from programme.core.errors import ProgrammeError
+from programme.evaluations import queries as q
+from programme.evaluations.learning import learning_gain
+from programme.evaluations.test_scores import (
+    AMBIGUOUS,
+    NOT_MATCHED,
+    REPEATED,
+    import_test_scores,
+    read_score,
+    save_scores,
+    scores_table,
+)
+from programme.intake.columns import ColumnChoiceError
+from programme.models import AuditEntry, Course, Module, Participation, Person
+from programme.people.names import name_key
+
+QUIZZES = Path(__file__).parent / "data" / "tools" / "quizzes"
+GOOGLE = QUIZZES / "google_forms_quiz.csv"
+MICROSOFT = QUIZZES / "microsoft_forms_quiz.xlsx"
+
+# The module's list: Rina has no e-mail recorded (matched by name); two people share Somchai Wongsa's name.
+PEOPLE = [
+    ("Maria Santos", "maria.santos@example.org", "PHL"),
+    ("Ahmad Rahman", "ahmad.rahman@example.org", "BGD"),
+    ("Rina Sari", None, "IDN"),
+    ("Somchai Wongsa", None, "THA"),
+    ("Somchai Wongsa", None, "KHM"),
+]
+
+
+def make_tested_module(session: Session, code: str = "LRN") -> Module:
+    course = Course(code=code, title="Learning test course", start_year=2026)
+    session.add(course)
+    session.flush()
+    module = Module(course_id=course.id, number=1, title="Module 1", start_date=date(2026, 3, 2),
+                    end_date=date(2026, 3, 6), city="Kuala Lumpur")  # fmt: skip
+    session.add(module)
+    session.flush()
+    for full_name, email, nationality in PEOPLE:
+        person = Person(full_name=full_name, name_key=name_key(full_name), email=email, nationality=nationality)
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module.id))
+    # Nguyen Van An took part in another course only: his row of the quiz matches nobody of this module.
+    other = Person(full_name="Nguyen Van An", name_key=name_key("Nguyen Van An"), email="nguyen.an@example.org")
+    session.add(other)
+    session.flush()
+    return module
+
+
+def scores(session: Session, module_id: int) -> dict[str, tuple]:
+    query = (
+        sa.select(Person.full_name, Person.nationality, Participation.pre_test_score, Participation.post_test_score)
+        .join(Person)
+        .where(Participation.module_id == module_id)
+    )
+    return {f"{name} {nat}": (pre, post) for name, nat, pre, post in session.execute(query)}
+
+
+@pytest.fixture
+def module(session: Session) -> Module:
+    return make_tested_module(session)
+
+
+def _import(session: Session, module: Module, path: Path, stage: str, **options):
+    return import_test_scores(session, data=path.read_bytes(), filename=path.name, module_id=module.id, stage=stage,
+                              by="tester", **options)  # fmt: skip
+
+
+# --- reading a score ---
+
+
+@pytest.mark.parametrize(
+    ("text", "out_of", "percent"),
+    [("7 / 10", None, 70.0), ("7.00 / 10", None, 70.0), ("13.5 / 15", None, 90.0), ("28.00 / 30", None, 93.3),
+     ("7,5 / 10", None, 75.0), ("2/3", None, 66.7), ("70%", None, 70.0), ("7", 10, 70.0), ("8", 12, 66.7),
+     ("0 / 1", None, 0.0), ("7 / 10", 10, 70.0)],
+)  # fmt: skip
+def test_a_score_reads_as_a_percentage_of_its_maximum(text: str, out_of: float | None, percent: float) -> None:
+    assert read_score(text, out_of) == percent
+
+
+@pytest.mark.parametrize(
+    ("text", "out_of", "words"),
+    [("7", None, "without the quiz's maximum"), ("11 / 10", None, "above the maximum"), ("seven", None, "not a score"),
+     ("", None, "no score"), ("7 / 10", 20, "out of 20"), ("5 / 0", None, "above 0"), ("120%", None, "above")],
+)  # fmt: skip
+def test_a_score_that_cannot_be_read_says_why(text: str, out_of: float | None, words: str) -> None:
+    with pytest.raises(ValueError, match=words):
+        read_score(text, out_of)
+
+
+# --- the two tools' exports ---
+
+
+def test_google_forms_quiz_imports_as_pre_test_matched_by_email_then_name(session: Session, module: Module) -> None:
+    result = _import(session, module, GOOGLE, "pre")
+    assert result.tool == "Google Forms" and result.score_column == "Score"
+    assert result.written and not result.errors
+    stored = scores(session, module.id)
+    # By hand: 7 / 10 → 70; 4.00 / 10 → 40 (the e-mail written in capitals); 6 / 10 → 60 (Rina, by name: no e-mail
+    # recorded for her). Somchai Wongsa: two people of the module → not written; Nguyen Van An is not on the list.
+    assert stored["Maria Santos PHL"] == (70.0, None)
+    assert stored["Ahmad Rahman BGD"] == (40.0, None)
+    assert stored["Rina Sari IDN"] == (60.0, None)
+    assert stored["Somchai Wongsa THA"] == (None, None) and stored["Somchai Wongsa KHM"] == (None, None)
+    left = {row.row: row.status for row in result.unmatched}
+    assert left == {5: AMBIGUOUS, 6: NOT_MATCHED}  # the header is row 1
+    assert [row.reason for row in result.matched] == ["e-mail", "e-mail", "name"]
+    audit = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "module")).one()
+    assert "pre-test scores" in audit.summary and "3 written" in audit.summary
+
+
+def test_microsoft_forms_quiz_needs_its_maximum_then_imports_as_post_test(session: Session, module: Module) -> None:
+    refused = _import(session, module, MICROSOFT, "post")
+    assert refused.tool == "Microsoft Forms" and refused.score_column == "Total points"
+    assert refused.needs_maximum and not refused.written
+    assert refused.errors[0].row == 2 and refused.errors[0].column == "Total points"
+    assert "without the quiz's maximum" in refused.errors[0].message
+    assert all(post is None for _, post in scores(session, module.id).values())
+
+    result = _import(session, module, MICROSOFT, "post", out_of=12)
+    assert result.written and not result.errors
+    stored = scores(session, module.id)
+    # By hand, out of 12 (2 + 10 points): Maria 10 → 83.3 (e-mail); Ahmad 12 → 100 and Rina 8 → 66.7, both
+    # "anonymous" in Email, matched by the "Full name" question; "Unknown Visitor" matches nobody.
+    assert stored["Maria Santos PHL"] == (None, 83.3)
+    assert stored["Ahmad Rahman BGD"] == (None, 100.0)
+    assert stored["Rina Sari IDN"] == (None, 66.7)
+    assert [(row.row, row.status) for row in result.unmatched] == [(5, NOT_MATCHED)]
+    roles = {item["header"]: item["role"] for item in result.columns}
+    assert roles["Full name"] == "name" and roles["Points - Full name"] == "not read" and roles["Email"] == "email"
+
+
+def test_learning_figures_show_the_gain_computed_by_hand(session: Session, module: Module) -> None:
+    _import(session, module, GOOGLE, "pre")
+    _import(session, module, MICROSOFT, "post", out_of=12)
+    # Maria 70 → 83.3, Ahmad 40 → 100, Rina 60 → 66.7: pre 170/3, post 250/3, gain 80/3.
+    gains = q.learning_gains(session, course_id=module.course_id)
+    assert gains["people"].tolist() == [3]
+    assert gains["pre"].iloc[0] == pytest.approx(170 / 3)
+    assert gains["post"].iloc[0] == pytest.approx(250 / 3)
+    assert gains["gain"].iloc[0] == pytest.approx(80 / 3)
+    whole = learning_gain(session, by="programme")
+    assert whole["n"].tolist() == [3] and whole["gain"].iloc[0] == pytest.approx(80 / 3)
+
+
+# --- what is not written, and when nothing is ---
+
+
+def test_an_unreadable_score_names_its_row_and_column_and_nothing_is_written(session: Session, module: Module) -> None:
+    text = GOOGLE.read_text().replace("4.00 / 10", "four", 1)
+    result = import_test_scores(session, data=text.encode(), filename="quiz.csv", module_id=module.id, stage="pre")
+    assert [(error.row, error.column) for error in result.errors] == [(3, "Score")]
+    assert "'four' is not a score" in result.errors[0].message
+    assert not result.written
+    assert all(pre is None for pre, _ in scores(session, module.id).values())
+    assert "Nothing was imported" in result.summary()
+
+
+def test_a_dry_run_writes_nothing_and_says_what_would_be_written(session: Session, module: Module) -> None:
+    result = _import(session, module, GOOGLE, "pre", dry_run=True)
+    assert not result.written and result.dry_run and len(result.matched) == 3
+    assert all(pre is None for pre, _ in scores(session, module.id).values())
+    assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
+    assert (
+        result.summary().startswith("3 pre-test score(s) would be written")
+        and "nothing was written" in result.summary()
+    )
+
+
+def test_a_reimport_replaces_the_earlier_scores_of_its_rows_and_says_so(session: Session, module: Module) -> None:
+    _import(session, module, GOOGLE, "pre")
+    again = GOOGLE.read_text().replace("7 / 10", "9 / 10", 1)
+    result = import_test_scores(session, data=again.encode(), filename="quiz.csv", module_id=module.id, stage="pre")
+    assert result.replaced == 3 and "replacing 3 earlier pre-test score(s)" in result.summary()
+    assert scores(session, module.id)["Maria Santos PHL"] == (90.0, None)
+    previous = {row.person: row.previous for row in result.matched}
+    assert previous["Maria Santos"] == 70.0
+
+
+def test_a_person_who_answered_twice_is_not_written(session: Session, module: Module) -> None:
+    lines = GOOGLE.read_text().splitlines()
+    twice = "\n".join([*lines, lines[1].replace("7 / 10", "9 / 10")]) + "\n"
+    result = import_test_scores(session, data=twice.encode(), filename="q.csv", module_id=module.id, stage="pre")
+    repeated = [row for row in result.details if row.status == REPEATED]
+    assert [row.row for row in repeated] == [2, 7] and "rows 2, 7" in repeated[0].reason
+    assert scores(session, module.id)["Maria Santos PHL"] == (None, None)
+    assert scores(session, module.id)["Ahmad Rahman BGD"] == (40.0, None)
+
+
+def test_a_name_on_the_list_with_another_email_recorded_is_not_a_match(session: Session, module: Module) -> None:
+    text = "Timestamp,Email Address,Score,Full name\n2026/03/02 9:01:12 AM GMT+8,m.s@example.net,7 / 10,Maria Santos\n"
+    result = import_test_scores(session, data=text.encode(), filename="q.csv", module_id=module.id, stage="pre")
+    assert [row.status for row in result.details] == [AMBIGUOUS]
+    assert scores(session, module.id)["Maria Santos PHL"] == (None, None)
+
+
+def test_a_sheet_typed_by_hand_reads_the_stage_column_and_a_file_without_scores_is_refused(
+    session: Session, module: Module
+) -> None:
+    text = "Name,Email,Pre-test,Post-test\nMaria Santos,,55,80\nRina Sari,,60%,75%\n"
+    result = import_test_scores(session, data=text.encode(), filename="typed.csv", module_id=module.id, stage="post",
+                                out_of=100)  # fmt: skip
+    assert result.score_column == "Post-test" and result.tool is None
+    assert scores(session, module.id)["Maria Santos PHL"] == (None, 80.0)
+    assert scores(session, module.id)["Rina Sari IDN"] == (None, 75.0)
+    with pytest.raises(ColumnChoiceError, match="No score column"):
+        import_test_scores(session, data=b"Name,Email\nMaria Santos,\n", filename="x.csv", module_id=module.id,
+                           stage="pre")  # fmt: skip
+    with pytest.raises(ProgrammeError, match="pre or post"):
+        import_test_scores(session, data=text.encode(), filename="x.csv", module_id=module.id, stage="middle")
+
+
+# --- typed by hand ---
+
+
+def test_typed_scores_save_only_the_changed_cells_and_refuse_a_colleagues_change(
+    session: Session, module: Module
+) -> None:
+    opened = scores_table(session, module.id)
+    typed = opened.copy()
+    maria = opened.index[opened["full_name"] == "Maria Santos"][0]
+    rina = opened.index[opened["full_name"] == "Rina Sari"][0]
+    typed.loc[maria, "pre_test_score"] = 45
+    typed.loc[rina, "post_test_score"] = 72.25
+    assert save_scores(session, module_id=module.id, opened=opened, typed=typed, by="tester") == 2
+    assert scores(session, module.id)["Maria Santos PHL"] == (45.0, None)
+    assert scores(session, module.id)["Rina Sari IDN"] == (None, 72.3)  # one decimal, a half rounded up
+    # A colleague saves Maria's post-test meanwhile; this grid (opened before) changes Rina's pre-test only: kept.
+    session.get(Participation, int(opened.loc[maria, "participation_id"])).post_test_score = 90.0
+    typed2 = opened.copy()
+    typed2.loc[rina, "pre_test_score"] = 50
+    typed2.loc[maria, "pre_test_score"] = 45
+    assert save_scores(session, module_id=module.id, opened=opened, typed=typed2, by="tester") == 1
+    assert scores(session, module.id)["Maria Santos PHL"] == (45.0, 90.0)
+    # Both changed the same cell to different values: refused, naming the value saved now.
+    typed3 = opened.copy()
+    typed3.loc[maria, "post_test_score"] = 60
+    with pytest.raises(ProgrammeError, match="Maria Santos's post-test .90.0 saved by someone else"):
+        save_scores(session, module_id=module.id, opened=opened, typed=typed3, by="tester")
+    typed4 = opened.copy()
+    typed4.loc[maria, "pre_test_score"] = 140
+    with pytest.raises(ProgrammeError, match="between 0 and 100"):
+        save_scores(session, module_id=module.id, opened=opened, typed=typed4, by="tester")
+
+
+# --- the command line ---
+
+
+@pytest.fixture
+def cli_url(monkeypatch: pytest.MonkeyPatch, engine, capsys: pytest.CaptureFixture[str]) -> str:
+    from programme.core.db import session_scope
+
+    with session_scope(engine) as session:
+        make_tested_module(session, code="CLI")
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("DATABASE_URL", url)
+    return url
+
+
+def test_cli_imports_test_scores_with_json(cli_url: str, engine, capsys: pytest.CaptureFixture[str]) -> None:
+    base = ["import", "test-scores", "--course", "CLI", "--module", "1"]
+    assert main([*base[:2], str(GOOGLE), *base[2:], "--stage", "pre", "--dry-run", "--json"]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry["dry_run"] is True and dry["written"] is False and dry["matched"] == 3 and dry["tool"] == "Google Forms"
+    assert [(row["row"], row["status"]) for row in dry["not_matched"]] == [(5, "ambiguous"), (6, "not matched")]
+    assert {"errors", "warnings", "warning_details", "columns", "stage", "replaced", "scores"} <= set(dry)
+
+    assert main([*base[:2], str(MICROSOFT), *base[2:], "--stage", "post", "--json"]) == 1
+    refused = json.loads(capsys.readouterr().out)
+    assert refused["errors"][0]["column"] == "Total points" and refused["written"] is False
+
+    assert main([*base[:2], str(MICROSOFT), *base[2:], "--stage", "post", "--out-of", "12"]) == 0
+    out = capsys.readouterr().out
+    assert "This looks like a Microsoft Forms export." in out and "3 post-test score(s) written" in out
+    assert "Row 5: not matched" in out
+    assert main([*base[:2], str(GOOGLE), *base[2:], "--stage", "pre", "--json"]) == 0
+    written = json.loads(capsys.readouterr().out)
+    assert written["written"] is True and sorted(row["score"] for row in written["scores"]) == [40.0, 60.0, 70.0]
+    with Session(engine) as session:
+        module_id = session.scalar(sa.select(Module.id).join(Course).where(Course.code == "CLI"))
+        assert scores(session, module_id)["Ahmad Rahman BGD"] == (40.0, 100.0)
+    with pytest.raises(SystemExit) as wrong_stage:
+        main([*base[:2], str(GOOGLE), *base[2:], "--stage", "middle"])
+    assert wrong_stage.value.code == 2
+    capsys.readouterr()
+    assert main([*base[:2], str(GOOGLE), *base[2:], "--stage", "pre", "--column", "score=Nope"]) == 2
+    assert "no column 'Nope'" in capsys.readouterr().err
+
+
+# --- the page: Forms and entry › Pre/post tests ---
+
+
+def _page(sqlite_url: str, monkeypatch: pytest.MonkeyPatch):
+    from programme.core.db import make_engine, session_scope
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        module_id = make_tested_module(session).id
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="entry_module").set_value(module_id).run()
+    assert not app.exception, app.exception
+    return app, module_id
+
+
+def test_page_previews_an_upload_and_imports_on_confirmation(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from programme.core.db import make_engine
+
+    app, module_id = _page(sqlite_url, monkeypatch)
+    app.session_state["test_scores_upload"] = {"name": MICROSOFT.name, "data": MICROSOFT.read_bytes()}
+    app = app.radio(key="test_scores_stage").set_value("post").run()
+    assert any("Microsoft Forms" in info.value for info in app.info)
+    from tests.apptest_support import shown_text
+
+    assert any("without the quiz's maximum" in shown_text(error.value) for error in app.error), [
+        e.value for e in app.error
+    ]
+    assert not any(button.key == "test_scores_import" for button in app.button)
+    app = app.number_input(key="test_scores_out_of").set_value(12).run()
+    assert not app.exception, app.exception
+    metrics = {metric.label: metric.value for metric in app.metric}
+    assert metrics["Matched"] == "3" and metrics["Not matched"] == "1" and metrics["Unreadable"] == "0"
+    app = next(button for button in app.button if button.key == "test_scores_import").click().run()
+    assert not app.exception, app.exception
+    assert any("3 post-test score(s) written" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        assert scores(session, module_id)["Ahmad Rahman BGD"] == (None, 100.0)
+
+
+def test_page_saves_scores_typed_in_the_grid(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from programme.core.db import make_engine
+    from tests.apptest_support import edit_grid
+
+    app, module_id = _page(sqlite_url, monkeypatch)
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
+    names = grid.value["full_name"].tolist()
+    row = names.index("Rina Sari")
+    app = edit_grid(app, grid.key, edited_rows={row: {"pre_test_score": 55, "post_test_score": 80}})
+    app = next(button for button in app.button if button.key == "test_scores_save").click().run()
+    assert not app.exception, app.exception
+    assert any("Scores saved for 2 cell(s)" in message.value for message in app.success)
+    with Session(make_engine(sqlite_url)) as session:
+        assert scores(session, module_id)["Rina Sari IDN"] == (55.0, 80.0)
+
+
+def test_page_reads_a_score_column_it_did_not_recognise_once_chosen(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.apptest_support import shown_text
+
+    app, _ = _page(sqlite_url, monkeypatch)
+    data = b"Name,Email,Quiz result\nMaria Santos,maria.santos@example.org,8 / 10\n"
+    app.session_state["test_scores_upload"] = {"name": "typed.csv", "data": data}
+    app = app.run()
+    assert any("No score column was found" in shown_text(error.value) for error in app.error)
+    column = next(box for box in app.selectbox if box.key and box.key.startswith("test_scores_column_"))
+    app = column.set_value("Quiz result").run()
+    assert not app.exception, app.exception
+    assert {metric.label: metric.value for metric in app.metric}["Matched"] == "1"
+    assert any(button.key == "test_scores_import" for button in app.button)
