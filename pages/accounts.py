@@ -81,9 +81,13 @@ with right, st.form("change_account"):
         "Active", value=bool(current["active"]) if current is not None else True, key=form.key("active")
     )
     clear_waits = st.checkbox(
-        "Clear sign-in waits", help="Let this account sign in again at once from any address after failed attempts."
+        "Clear sign-in waits",
+        help="Let this account sign in again at once from any address after failed attempts.",
+        key=f"change_clear_waits_{suffix}",  # by account, as the password: never carried to another account
     )
-    new_password = st.text_input("New password (leave blank to keep)", type="password", help=passwords.POLICY)
+    new_password = st.text_input(
+        "New password (leave blank to keep)", type="password", help=passwords.POLICY, key=f"change_password_{suffix}"
+    )
     submitted = st.form_submit_button("Save changes")
     if submitted and chosen is None:
         st.warning("Create an account first.")

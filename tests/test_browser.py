@@ -54,6 +54,19 @@ def test_a_reload_or_a_second_tab_stays_signed_in_until_the_log_out(page, live_a
     assert second.get_by_role("button", name="Log in").is_visible()
 
 
+def test_a_password_typed_for_one_account_is_not_carried_to_the_next_account_chosen(page, live_app: str) -> None:
+    """Seen in a review: a new password typed for one account stayed in the box (as dots) when the admin chose
+    another account, and Save would have set it there. The browser keeps what a form's unkeyed box holds."""
+    log_in(page, live_app)
+    open_page(page, "Accounts", "Admin")
+    box = page.get_by_role("textbox", name="New password (leave blank to keep)")
+    box.fill("typed-for-the-first-account")
+    page.locator("[data-testid='stSelectbox']").filter(has_text="Account").first.click()
+    page.get_by_role("option", name="viewer", exact=True).click()
+    wait_idle(page)
+    assert page.get_by_role("textbox", name="New password (leave blank to keep)").input_value() == ""
+
+
 def test_a_wrong_password_is_refused_with_a_message(page, live_app: str) -> None:
     page.goto(live_app)
     wait_idle(page)
