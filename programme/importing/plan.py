@@ -129,7 +129,11 @@ class ImportPlan:
         }
 
     def report(self, accepted: set[int] | frozenset[int] = frozenset(), *, written: bool = False) -> dict[str, Any]:
-        """Return the outcome as the command line's JSON object (rows, valid, created, matched, probable...)."""
+        """Return the outcome as the command line's JSON object (rows, valid, created, matched, probable...).
+
+        created counts the people written: 0 on a dry run or a run refused for errors (written False);
+        would_create counts the new people the sheet holds (the same figure once written).
+        """
         counts = self.counts(accepted)
         return {
             "file": self.file_name,
@@ -138,7 +142,8 @@ class ImportPlan:
             "header_row": self.header_row,
             "rows": counts["rows"],
             "valid": counts["valid"],
-            "created": counts["created"],
+            "created": counts["created"] if written else 0,
+            "would_create": counts["created"],
             "matched": counts["matched"],
             "repeated": counts["repeated"],
             "probable": [
