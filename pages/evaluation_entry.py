@@ -4,7 +4,7 @@ import streamlit as st
 
 from programme.evaluations import add_paper_response, create_standard_form, module_form, questions_table
 from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
-from programme.evaluations.scales import form_labels
+from programme.evaluations.scales import answered_in_words, form_labels
 from programme.evaluations.summary import response_count
 from programme.web import evaluation_import as importer
 from programme.web import ui
@@ -47,7 +47,7 @@ with form_tab:
     else:
         st.write(f"**{md_text(form.title)}** · {len(questions)} questions · {responses} responses · "
                  + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
-        st.dataframe(questions.drop(columns="id"), hide_index=True, width="stretch")
+        st.dataframe(questions.drop(columns=["id", "uses_form_labels"]), hide_index=True, width="stretch")
 
 with import_tab:
     st.write(
@@ -94,7 +94,8 @@ with paper_tab:
             answers = {}
             for row in questions.itertuples():
                 label = md_text(f"{row.position}. {row.text}")
-                if row.kind == "rating" and (row.scale_min, row.scale_max) != (1, len(scale)):  # a 0-10 question
+                if row.kind == "rating" and not answered_in_words(row.scale_min, row.scale_max, row.uses_form_labels):
+                    # A 0-10 question, or one imported as numbered ratings: the numbers, not the form's words.
                     answers[row.id] = st.radio(label, list(range(row.scale_min, row.scale_max + 1)), index=None,
                                                horizontal=True, key=question_keys[row.id])  # fmt: skip
                 elif row.kind == "rating":
