@@ -34,7 +34,7 @@ with form_tab:
     if form is None:
         st.info(
             "This module has no evaluation form yet. The standard form asks how useful each session was "
-            f"({len(agenda)} sessions on the agenda), the module's relevance, facilitation and logistics, "
+            f"({ui.counted(len(agenda), 'session')} on the agenda), the module's relevance, facilitation and logistics, "
             "what was most useful, and suggestions for the next module."
         )
         ask = st.checkbox("Ask for the respondent's name", help="Leave this off: evaluations are anonymous by default.")
@@ -45,7 +45,7 @@ with form_tab:
             )
         st.caption("Or import an export: its columns become the form's questions.")
     else:
-        st.write(f"**{md_text(form.title)}** · {len(questions)} questions · {responses} responses · "
+        st.write(f"**{md_text(form.title)}** · {ui.counted(len(questions), 'question')} · {ui.counted(responses, 'response')} · "
                  + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
         st.dataframe(questions.drop(columns=["id", "uses_form_labels"]), hide_index=True, width="stretch")
 
@@ -67,7 +67,7 @@ with import_tab:
     if upload is not None:
         importer.import_export(upload, custom, module_id, by=user.username)
     if "evaluation_imported" in st.session_state:
-        st.success(f"Imported {st.session_state.pop('evaluation_imported')} responses.")
+        st.success(f"Imported {ui.counted(st.session_state.pop('evaluation_imported'), 'response')}.")
     importer.past_imports(module_id, by=user.username)
 
 with paper_tab:

@@ -77,7 +77,7 @@ rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
 columns[1].metric("Response rate", percent(rate) if rate is not None and not pd.isna(rate) else "—",
                   help="Responses divided by the participants who attended.")  # fmt: skip
 columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
-                  help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip
+                  help=f"{MODULE_MEAN_CAPTION} {ui.counted(average.n, 'rating')}.")  # fmt: skip
 columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
                   help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
@@ -232,7 +232,9 @@ if comments_tab.open:
         else:
             written = int(found["times"].sum())
             st.write(
-                f"{written:,} comments, {len(found):,} different" if written != len(found) else f"{written:,} comments"
+                f"{ui.counted(written, 'comment')}, {len(found):,} different"
+                if written != len(found)
+                else ui.counted(written, "comment")
             )
         if found.empty:
             st.info("No comments match; try another module, question or word.")

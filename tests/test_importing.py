@@ -1109,9 +1109,9 @@ def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -
     assert not app.exception, app.exception
     assert metrics(app)["Rows with errors"] == "1"
     assert any("1 row has errors" in e.value for e in app.error)
-    assert next(b for b in app.button if b.label.startswith("Import 1 rows")).disabled
+    assert next(b for b in app.button if b.label.startswith("Import 1 row into")).disabled
     app = app.checkbox(key="skip_invalid").check().run()
-    app = next(b for b in app.button if b.label.startswith("Import 1 rows")).click().run()
+    app = next(b for b in app.button if b.label.startswith("Import 1 row into")).click().run()
     assert any("1 row with errors skipped" in s.value for s in app.success)
     assert not any("then upload the list" in info.value for info in app.info)  # the result stands alone
     assert count(make_engine(cli_db), Person) == 1

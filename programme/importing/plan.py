@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
+from programme.core.words import counted
 from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
@@ -513,11 +514,6 @@ def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
         return None
     status = RowStatus.MATCHED if match.certain else RowStatus.PROBABLE  # another e-mail: someone decides
     return PlannedRow(person, status, person_id=match.person_id, score=match.score, reason=match.reason)
-
-
-def counted(number: int, one: str, many: str | None = None) -> str:
-    """Return "1 new person", "2 new people", "1,204 participations": the number with the noun it takes."""
-    return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
 def _days(days: list[int]) -> str:
