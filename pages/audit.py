@@ -41,4 +41,4 @@ else:
             "after": "After",
         },
     )
-    st.caption(f"{len(entries)} entries shown (at most 500).")
+    st.caption(f"{ui.counted(len(entries), 'entry', 'entries')} shown (at most 500).")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from programme.evaluations import add_paper_response, create_standard_form, module_form, questions_table
 from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
-from programme.evaluations.scales import form_labels
+from programme.evaluations.scales import answered_in_words, form_labels
 from programme.evaluations.summary import response_count
 from programme.web import evaluation_import as importer
 from programme.web import test_scores, ui
@@ -40,7 +40,7 @@ with form_tab:
     if form is None:
         st.info(
             "This module has no evaluation form yet. The standard form asks how useful each session was "
-            f"({len(agenda)} sessions on the agenda), the module's relevance, facilitation and logistics, "
+            f"({ui.counted(len(agenda), 'session')} on the agenda), the module's relevance, facilitation and logistics, "
             "what was most useful, and suggestions for the next module."
         )
         ask = st.checkbox("Ask for the respondent's name", help="Leave this off: evaluations are anonymous by default.")
@@ -51,9 +51,9 @@ with form_tab:
             )
         st.caption("Or import an export: its columns become the form's questions.")
     else:
-        st.write(f"**{md_text(form.title)}** · {len(questions)} questions · {responses} responses · "
+        st.write(f"**{md_text(form.title)}** · {ui.counted(len(questions), 'question')} · {ui.counted(responses, 'response')} · "
                  + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
-        st.dataframe(questions.drop(columns="id"), hide_index=True, width="stretch")
+        st.dataframe(questions.drop(columns=["id", "uses_form_labels"]), hide_index=True, width="stretch")
 
 with import_tab:
     st.write(
@@ -73,7 +73,7 @@ with import_tab:
     if upload is not None:
         importer.import_export(upload, custom, module_id, by=user.username)
     if "evaluation_imported" in st.session_state:
-        st.success(f"Imported {st.session_state.pop('evaluation_imported')} responses.")
+        st.success(f"Imported {ui.counted(st.session_state.pop('evaluation_imported'), 'response')}.")
     importer.past_imports(module_id, by=user.username)
 
 with paper_tab:
@@ -100,7 +100,8 @@ with paper_tab:
             answers = {}
             for row in questions.itertuples():
                 label = md_text(f"{row.position}. {row.text}")
-                if row.kind == "rating" and (row.scale_min, row.scale_max) != (1, len(scale)):  # a 0-10 question
+                if row.kind == "rating" and not answered_in_words(row.scale_min, row.scale_max, row.uses_form_labels):
+                    # A 0-10 question, or one imported as numbered ratings: the numbers, not the form's words.
                     answers[row.id] = st.radio(label, list(range(row.scale_min, row.scale_max + 1)), index=None,
                                                horizontal=True, key=question_keys[row.id])  # fmt: skip
                 elif row.kind == "rating":

@@ -6,7 +6,7 @@ import streamlit as st
 from programme import funding
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
-from programme.core.rounding import fixed, percent, rounded
+from programme.core.rounding import fixed, rounded
 from programme.courses.lookup import module_ref
 from programme.courses.search import module_choices
 from programme.evaluations import module_summary, suggestions
@@ -16,7 +16,7 @@ from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, facilitator_overview, module_mean
 from programme.evaluations.scales import form_labels
-from programme.evaluations.summary import respondent_profile, too_many_responses
+from programme.evaluations.summary import respondent_profile, response_rate_headline, too_many_responses
 from programme.sheets import to_csv_bytes
 from programme.web import ui
 
@@ -74,10 +74,10 @@ this_rate = rates[rates["module_id"] == module_id]
 columns = st.columns(4)
 columns[0].metric("Responses", summary["responses"])
 rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
-columns[1].metric("Response rate", percent(rate) if rate is not None and not pd.isna(rate) else "—",
-                  help="Responses divided by the participants who attended.")  # fmt: skip
+shown_rate, rate_help = response_rate_headline(rate)  # over 100%: marked, and the help points to the warning below
+columns[1].metric("Response rate", shown_rate, help=rate_help)
 columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
-                  help=f"{MODULE_MEAN_CAPTION} {average.n:,} ratings.")  # fmt: skip
+                  help=f"{MODULE_MEAN_CAPTION} {ui.counted(average.n, 'rating')}.")  # fmt: skip
 columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
                   help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
@@ -233,7 +233,9 @@ if comments_tab.open:
         else:
             written = int(found["times"].sum())
             st.write(
-                f"{written:,} comments, {len(found):,} different" if written != len(found) else f"{written:,} comments"
+                f"{ui.counted(written, 'comment')}, {len(found):,} different"
+                if written != len(found)
+                else ui.counted(written, "comment")
             )
         if found.empty:
             st.info("No comments match; try another module, question or word.")

@@ -153,7 +153,9 @@ if explanation.split_together or explanation.joined_apart:
     unmet += [f"{names.get(a, a)} and {names.get(b, b)} (apart)" for a, b in explanation.joined_apart]
     st.warning("Not kept as asked: " + md_text("; ".join(unmet)) + ". Try another mix number or fewer pairs.")
 if plan.unassigned:
-    st.info(f"{len(plan.unassigned)} participants are in no group yet: move them in below.")
+    st.info(
+        f"{ui.counted(len(plan.unassigned), 'participant is', 'participants are')} in no group yet: move them in below."
+    )
 
 chart_left, chart_right = st.columns(2)
 chart_left.plotly_chart(scores_chart(explanation.scores_table()), key="scores_chart")
@@ -168,7 +170,7 @@ for start in range(0, len(plan.groups), GROUPS_PER_ROW):
     for column, group in zip(st.columns(GROUPS_PER_ROW), plan.groups[start : start + GROUPS_PER_ROW], strict=False):
         with column:
             st.subheader(md_text(group.name))
-            details = [f"{len(group.members)} members"] + [v for v in (group.exercise, group.target) if v]
+            details = [ui.counted(len(group.members), "member")] + [v for v in (group.exercise, group.target) if v]
             st.caption(md_text(" · ".join(details)))
             rows = members[members["group"] == group.name]
             shown = rows[[c for c in SHOWN_COLUMNS if c in rows.columns]].rename(columns=SHOWN_COLUMNS)
@@ -206,7 +208,7 @@ if changed is not None:
 st.subheader("Save and print")
 where = session_labels[session_id] if session_id is not None else "this module (all its sessions)"
 st.caption(
-    f"Saving replaces the {saved} groups saved for {md_text(where)}."
+    f"Saving replaces the {ui.counted(saved, 'group')} saved for {md_text(where)}."
     if saved
     else f"Nothing is saved yet for {md_text(where)}."
 )

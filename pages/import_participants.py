@@ -58,7 +58,7 @@ def import_section(module_id: int) -> None:
     valid = plan.counts()["valid"]
     blocked = bool(plan.errors) and not skip_invalid
     target = steps.module_name(module_id)
-    if st.button(f"Import {valid:,} rows into {md_text(target)}", type="primary", disabled=blocked or valid == 0,
+    if st.button(f"Import {ui.counted(valid, 'row')} into {md_text(target)}", type="primary", disabled=blocked or valid == 0,
                  key="import_button"):  # fmt: skip
         steps.run_import(plan, accepted, skip_invalid, by=user.username)
 
@@ -87,16 +87,17 @@ def past_imports(module_id: int | None) -> None:
         batches,
         key="undo",
         describe=lambda row: (
-            f"Import {row['batch']}: {row['file']}, {row['new people']:,} new people ({row['imported at']:%d %b %Y})"
+            f"Import {row['batch']}: {row['file']}, {ui.counted(row['new people'], 'new person', 'new people')} ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the people and participations the import added and clears the blanks it filled.",
         undo=lambda session, batch_id: undo_batch(session, batch_id=batch_id, username=user.username),
         message=lambda batch_id, undone: (
-            f"Import {batch_id} undone: {undone['people_removed']} people and "
-            f"{undone['participations_removed']} participations removed, "
-            f"{undone['fields_reverted']} fields reverted."
+            f"Import {batch_id} undone: {ui.counted(undone['people_removed'], 'person', 'people')} and "
+            f"{ui.counted(undone['participations_removed'], 'participation')} removed, "
+            f"{ui.counted(undone['fields_reverted'], 'field')} reverted."
             + (
-                f" {undone['fields_kept']} fields the import filled were kept: those people's records were changed "
+                f" {ui.counted(undone['fields_kept'], 'field')} the import filled "
+                f"{'was' if undone['fields_kept'] == 1 else 'were'} kept: those people's records were changed "
                 "since (check them on their pages)."
                 if undone["fields_kept"]
                 else ""

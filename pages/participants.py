@@ -125,7 +125,7 @@ if st.button("Prepare the export", key="people_export"):
     if made is not None:
         data, count = made
         st.download_button(
-            f"Download {count:,} rows ({export_format})",
+            f"Download {ui.counted(count, 'row')} ({export_format})",
             data,
             file_name=f"participants{export_format}",
             icon=":material/download:",

@@ -100,9 +100,9 @@ st.caption(
 if registered["registered"]:
     both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]
     st.caption(
-        f"Signed up: {registered['registered']:,} people on registration lists (or on lists that say whether each "
+        f"Signed up: {ui.counted(registered['registered'], 'person', 'people')} on registration lists (or on lists that say whether each "
         f"person came). {registered['registered_took_part']:,} of them took part in a module they signed up for; "
-        f"{registered['registered_only']:,} are not recorded as having come to one"
+        f"{registered['registered_only']:,} {'is' if registered['registered_only'] == 1 else 'are'} not recorded as having come to one"
         + (" (someone signed up for two modules can be in both)" if both else "")
         + f". {registered['took_part_unregistered']:,} took part without being on a registration list."
     )
@@ -111,7 +111,7 @@ if figures["participations"] == 0:
     narrowed = narrowed or tuple(years) != (first, last)
     if registered["registered"]:
         st.info(
-            f"{registered['registered']:,} people registered in this selection, and nobody's attendance is recorded "
+            f"{ui.counted(registered['registered'], 'person', 'people')} registered in this selection, and nobody's attendance is recorded "
             "yet: the charts count the people who took part. Import the attendance sheet or a participant list under "
             "**People › Import participants**, or tick attendance under **Plan › Agenda › Attendance**."
         )

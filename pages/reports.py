@@ -50,9 +50,9 @@ course_completed = ui.cached_query(reports.course_certificates, course)
 
 st.write(
     f"**{md_text(content.course_title)}, Module {number}** — {reports.date_span(content.start, content.end)}"
-    f"{', ' + md_text(content.place) if content.place else ''}: {int(content.figures['individuals'])} participants, "
-    f"{len(content.agenda)} sessions, {content.evaluation_responses} evaluation responses, "
-    f"{len(content.next_steps)} next step{'' if len(content.next_steps) == 1 else 's'}."
+    f"{', ' + md_text(content.place) if content.place else ''}: {ui.counted(int(content.figures['individuals']), 'participant')}, "
+    f"{ui.counted(len(content.agenda), 'session')}, {ui.counted(content.evaluation_responses, 'evaluation response')}, "
+    f"{ui.counted(len(content.next_steps), 'next step')}."
 )
 
 

@@ -26,6 +26,6 @@ with st.form("completion_rule"):
                 ui.action(
                     lambda session: change_completion_rule(session, rule=chosen, by=user.username),
                     lambda changed: (
-                        f"The rule is now '{chosen.value}'; {changed:,} participations changed their completion."
+                        f"The rule is now '{chosen.value}'; {ui.counted(changed, 'participation')} changed their completion."
                     ),
                 )

@@ -14,7 +14,13 @@ from programme.models import ConsentKind, FormKind, Gender, OrgType
 from programme.selfservice import checkin, registration
 from programme.selfservice import labels as words
 from programme.selfservice.evaluation import submit_evaluation
-from programme.selfservice.links import QUERY_PARAMETER, FormUnavailable, public_form, unavailable_sentence
+from programme.selfservice.links import (
+    NUMBERED_KIND,
+    QUERY_PARAMETER,
+    FormUnavailable,
+    public_form,
+    unavailable_sentence,
+)
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
 from programme.web import browser_cookie, ui
 from programme.web.display import md_label, md_text
@@ -132,6 +138,9 @@ def evaluation_form() -> None:
                 answers[question_id] = st.radio(
                     label, list(range(11)), index=None, horizontal=True, key=f"q{question_id}"
                 )
+            elif kind == NUMBERED_KIND:  # imported as numbered ratings: the numbers, not the form's words
+                answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
+                                                key=f"q{question_id}")  # fmt: skip
             elif kind == "rating":
                 answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
                                                 format_func=lambda r: scale[r - 1], key=f"q{question_id}")  # fmt: skip

@@ -306,6 +306,33 @@ def test_outcomes_show_plain_headers_and_kinds_as_written(demo_db: str) -> None:
     assert table.value["module"].str.contains(" · Module ").all()
 
 
+def test_outcomes_on_an_empty_database_say_how_to_record_one(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """Seen: "No outcomes match. Widen the filters" on an empty database, where no filter was set."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    (message,) = [info.value for info in app.info]
+    assert "Widen the filters" not in message and "No outcomes are recorded yet" in message
+    assert "Import participants" in message and "Record an outcome" in message  # nobody yet: a list first
+
+
+def test_outcomes_hidden_by_the_filters_say_widen_them(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    app.slider(key="outcomes_years").set_value((2000, 2000)).run()
+    assert not app.exception
+    assert "No outcomes match. Widen the filters, or record an outcome below." in [info.value for info in app.info]
+
+
+def test_outcomes_with_people_but_none_recorded_say_how(demo_db: str) -> None:
+    from programme.models import Outcome
+
+    with session_scope(make_engine(demo_db)) as session:
+        session.execute(sa.delete(Outcome))
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    (message,) = [info.value for info in app.info]
+    assert message.startswith("No outcomes are recorded yet.") and "find them by name under" in message
+    assert "Import participants" not in message
+
+
 def test_empty_directory_says_who_gets_listed(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/alumni.py", UserRole.FACILITATOR)

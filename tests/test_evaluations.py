@@ -515,10 +515,14 @@ def test_cli_import_dry_run_import_and_summary(cli_module: str, capsys: pytest.C
     args = ["import", "evaluations", str(SAMPLE), "--course", "EVT", "--module", "1", "--json"]
     assert main([*args, "--dry-run"]) == 0
     dry = json.loads(capsys.readouterr().out)
-    assert (dry["rows"], dry["created"], dry["errors"], dry["written"]) == (38, 38, [], False)
+    # created and questions_added count what was written (nothing on a dry run); the would_ keys what the file holds.
+    assert (dry["rows"], dry["created"], dry["errors"], dry["written"]) == (38, 0, [], False)
+    assert (dry["would_create"], dry["questions_added"]) == (38, 0)
+    assert dry["would_add_questions"] > 0
     assert main(args) == 0
     done = json.loads(capsys.readouterr().out)
-    assert (done["created"], done["written"]) == (38, True)
+    assert (done["created"], done["would_create"], done["written"]) == (38, 38, True)
+    assert done["questions_added"] == done["would_add_questions"] == dry["would_add_questions"]
     assert main(["evaluation", "summary", "--course", "EVT", "--module", "1", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["responses"] == 38

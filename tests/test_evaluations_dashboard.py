@@ -470,11 +470,25 @@ def test_more_responses_than_participants_who_attended_is_said(demo_db: str) -> 
     app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
     app = app.selectbox(key="evaluations_module").set_value(module_id).run()
     assert not app.exception
-    rate = next(metric.value for metric in app.metric if metric.label == "Response rate")
-    assert rate == f"{responses / 2:.0%}"  # responses over the 2 who attended
+    metric = next(metric for metric in app.metric if metric.label == "Response rate")
+    # The true figure (responses over the 2 who attended), marked on the headline itself, its help naming the warning.
+    assert metric.value == f"{responses / 2:.0%} ⚠"
+    assert "the warning below the figures" in metric.proto.help
     said = " ".join(warning.value for warning in app.warning)
     assert f"More responses ({responses:,}) than participants who attended (2)" in said
     # Seen on a new installation: the cause was an export of another module imported here, which the warning did
     # not name, and "attendance is recorded on Attendance" did not say where that tab is.
     assert "an export of another module" in said
     assert "Plan › Agenda › Attendance" in said
+
+
+def test_the_response_rate_headline_marks_a_rate_over_100_percent() -> None:
+    from programme.evaluations.summary import RATE_HELP, response_rate_headline
+
+    assert response_rate_headline(None) == ("—", RATE_HELP)
+    assert response_rate_headline(float("nan")) == ("—", RATE_HELP)
+    assert response_rate_headline(0.8) == ("80%", RATE_HELP)
+    assert response_rate_headline(1.0) == ("100%", RATE_HELP)
+    shown, help_text = response_rate_headline(12.67)
+    assert shown == "1267% ⚠"  # the figure kept, and marked
+    assert help_text.startswith(RATE_HELP) and "warning below" in help_text

@@ -159,6 +159,32 @@ def test_organisations_by_type_and_country(session: Session, small: dict) -> Non
     assert reach.organisation_count(session, ReachFilter(grants=("G-1",))) == 2
 
 
+def test_an_organisation_without_type_or_country_is_not_recorded_as_on_the_organisation_type_tab(
+    session: Session, small: dict
+) -> None:
+    """The Organisations tab said "unknown" where the Organisation type tab says "not recorded" for the same people."""
+    from programme.reach import NOT_RECORDED
+
+    bare = Organisation(name="Unnamed Collective", name_key="unnamed collective")  # no type, no country
+    session.add(bare)
+    session.flush()
+    came = _person(session, "Vo Thi Ha", Gender.FEMALE, "VNM", bare)
+    session.flush()
+    session.add(Participation(person_id=came.id, module_id=get_module(session, "B1", 1).id, attended=True))
+    session.flush()
+    table = reach.organisations(session)
+    row = table[table["organisations"].eq(1) & table["org_type"].eq(NOT_RECORDED)].to_dict("records")
+    assert row == [
+        {"org_type": "not recorded", "code": "unknown", "country": "not recorded", "organisations": 1, "individuals": 1}
+    ]
+    assert "unknown" not in set(table["org_type"]) | set(table["country"])
+    # The same words as the Organisation type tab, whose filter option finds these people.
+    assert NOT_RECORDED in set(reach.by_org_type(session)["org_type"])
+    assert NOT_RECORDED in set(reach.organisations_by_type(table)["org_type"])
+    figures = reach.headline_figures(session, ReachFilter(org_types=(NOT_RECORDED,))).iloc[0]
+    assert figures["individuals"] == 2  # Tan (no organisation) and Vo Thi Ha (no type)
+
+
 def test_individuals_and_cost_per_person_never_mix_currencies(session: Session, small: dict) -> None:
     per_grant = funding.individuals_by_grant(session).set_index("ref")
     assert per_grant["individuals"].to_dict() == {"G-1": 3, "G-2": 2, "G-3": 2}

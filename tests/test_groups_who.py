@@ -107,3 +107,17 @@ def test_the_page_asks_who_is_grouped_once_attendance_is_recorded(module_url, mo
     app.radio(key="groups_who").set_value("everyone").run()
     app = app.button(key="generate").click().run()
     assert _grouped(app) == len(CAME + ABSENT + NOT_RECORDED)
+
+
+def test_a_one_person_group_says_1_member(module_url, monkeypatch) -> None:
+    """Seen on the page: "1 members" under a group of one (six people in six groups)."""
+    url, module_id = module_url
+    monkeypatch.setenv("DATABASE_URL", url)
+    app = run_page("pages/groups.py", UserRole.FACILITATOR)
+    app.selectbox(key="module").set_value(module_id).run()
+    app.number_input(key="amount").set_value(6).run()
+    app = app.button(key="generate").click().run()
+    assert not app.exception
+    captions = [caption.value for caption in app.caption]
+    assert sum(caption.startswith("1 member") for caption in captions) == 6
+    assert not any("1 members" in caption for caption in captions)

@@ -963,17 +963,25 @@ def test_cli_json_contract_and_exit_codes(cli_db: str, tmp_path: Path, capsys: p
     assert cli(str(good), "--course", "BKK", "--module", "1", "--dry-run", "--json") == 0
     report = json.loads(capsys.readouterr().out)
     assert {"rows", "valid", "created", "matched", "probable", "errors", "written"} <= set(report)
-    assert (report["rows"], report["valid"], report["created"], report["written"]) == (2, 2, 2, False)
+    # created counts what was written (nothing on a dry run); would_create what the list holds: two new people.
+    assert (report["rows"], report["valid"], report["created"], report["written"]) == (2, 2, 0, False)
+    assert report["would_create"] == 2
     assert count(make_engine(cli_db), Person) == 0  # a dry run writes nothing
+    assert cli(str(good), "--course", "BKK", "--module", "1", "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "new people to add 2" in out and "Dry run: nothing was written." in out
 
     assert cli(str(good), "--course", "BKK", "--module", "1", "--json") == 0
-    assert json.loads(capsys.readouterr().out)["written"] is True
+    report = json.loads(capsys.readouterr().out)
+    assert (report["written"], report["created"], report["would_create"]) == (True, 2, 2)
 
     similar = tmp_path / "similar.csv"
     similar.write_text("Name,Country\nJon Smith,Nepal\nRam Rai,Atlantis\n")
     assert cli(str(similar), "--course", "BKK", "--module", "1", "--json") == 1
     report = json.loads(capsys.readouterr().out)
     assert report["written"] is False
+    # A refused run created nothing; the two rows would be new people (the probable match not taken).
+    assert (report["created"], report["would_create"]) == (0, 1)
     assert report["errors"] == [{"row": 3, "column": "Country", "message": "'Atlantis' is not a country we recognise."}]
     assert [(p["row"], p["name"], p["candidate"]) for p in report["probable"]] == [(2, "Jon Smith", "John Smith")]
     assert cli(str(similar), "--course", "BKK", "--module", "1", "--json", "--skip-invalid", "--accept-probable") == 0
@@ -1101,9 +1109,9 @@ def test_page_shows_errors_and_imports_valid_rows_only_when_asked(cli_db: str) -
     assert not app.exception, app.exception
     assert metrics(app)["Rows with errors"] == "1"
     assert any("1 row has errors" in e.value for e in app.error)
-    assert next(b for b in app.button if b.label.startswith("Import 1 rows")).disabled
+    assert next(b for b in app.button if b.label.startswith("Import 1 row into")).disabled
     app = app.checkbox(key="skip_invalid").check().run()
-    app = next(b for b in app.button if b.label.startswith("Import 1 rows")).click().run()
+    app = next(b for b in app.button if b.label.startswith("Import 1 row into")).click().run()
     assert any("1 row with errors skipped" in s.value for s in app.success)
     assert not any("then upload the list" in info.value for info in app.info)  # the result stands alone
     assert count(make_engine(cli_db), Person) == 1

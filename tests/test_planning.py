@@ -855,3 +855,31 @@ def test_the_people_leading_a_modules_sessions_can_be_its_next_steps_focal_point
     item = next_steps.add_action_item(session, module_id=kl.id, text="Case submission", focal_point_ids=[ana], by=None)
     assert next_steps.action_items_table(session, kl.id).loc[0, "focal_points"] == "Ana Reyes"
     assert item.id
+
+
+def _modules(*spans: tuple[str, date, date]) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {"course": course, "number": n, "start_date": start, "end_date": end, "scope": "national", "city": "KL"}
+            for n, (course, start, end) in enumerate(spans, start=1)
+        ]
+    )
+
+
+def test_the_programme_timeline_labels_its_axis_with_dates_whatever_the_span() -> None:
+    """Seen under Courses › Timeline: one module of four days drew its axis in hours (00:00, 12:00)."""
+    from programme.charts.planning import DAY_MS
+
+    one = programme_timeline(_modules(("NP-MYS", date(2017, 12, 2), date(2017, 12, 5)))).layout.xaxis
+    assert one.dtick >= DAY_MS and one.dtick % DAY_MS == 0  # ticks whole days apart, never hours
+    assert "%d" in one.tickformat and "%b" in one.tickformat and "%H" not in one.tickformat
+    assert pd.Timestamp(one.tick0) == pd.Timestamp(2017, 12, 2)  # at midnight: each tick is a day
+    # A single day still spans a day (the bar ends at the end of it): ticks a day apart.
+    day = programme_timeline(_modules(("X", date(2020, 1, 6), date(2020, 1, 6)))).layout.xaxis
+    assert day.dtick == DAY_MS
+    # Over years plotly picks the ticks; whichever it picks is labelled with a date, a month or a year, never hours.
+    years = programme_timeline(_modules(("A", date(2004, 3, 1), date(2004, 3, 10)), ("B", date(2019, 5, 6),
+                                                                                       date(2019, 5, 9))))  # fmt: skip
+    stops = years.layout.xaxis.tickformatstops
+    assert stops and all("%H" not in stop.value and "%M" not in stop.value for stop in stops)
+    assert stops[0].dtickrange[0] is None  # the finest spacing (a zoom into one day) is covered too

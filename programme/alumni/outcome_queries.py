@@ -16,9 +16,15 @@ from programme.access.accounts import SignedIn
 from programme.alumni.common import IS_LISTED, person
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
-from programme.models import Course, Module, Outcome, OutcomeKind
+from programme.models import Course, Module, Outcome, OutcomeKind, Participation
 
 NOT_LISTED = "(not listed)"
+# What the Outcomes tab says when no outcome is shown (no_outcomes_note).
+NO_MATCH = "No outcomes match. Widen the filters"
+WHAT_OUTCOMES_ARE = (
+    "An outcome is what an alum did after a module: a shadow report submitted, a case taken to a UN mechanism, a "
+    "policy change, a network or campaign started."
+)
 COLUMNS = ["id", "reported_on", "kind", "description", "course", "module", "country", "alum"]
 
 
@@ -66,6 +72,27 @@ def outcome_kind_counts(session: Session, outcome_filter: OutcomeFilter | None =
     query = sa.select(Outcome.kind, sa.func.count()).where(*_conditions(outcome_filter or OutcomeFilter()))
     counts = dict(session.execute(query.group_by(Outcome.kind)).all())
     return {kind.value: int(counts.get(kind, 0)) for kind in OutcomeKind}
+
+
+def no_outcomes_note(session: Session) -> str:
+    """Return what the Outcomes tab says when no outcome matches its filters.
+
+    With outcomes recorded, the filters hide them: widen them. With none recorded at all, no filter helps: say what an
+    outcome is and how one is recorded (the tab's "Record an outcome" form, for an alum found by name; people come
+    from a module's participant list)."""
+    if session.scalar(sa.select(Outcome.id).limit(1)) is not None:
+        return f"{NO_MATCH}, or record an outcome below."
+    if session.scalar(sa.select(Participation.id).limit(1)) is None:
+        return (
+            f"No outcomes are recorded yet. {WHAT_OUTCOMES_ARE} Outcomes are recorded for people who took part: "
+            "import a module's participant list first (**People › Import participants**), then find the alum under "
+            "**Record an outcome** below."
+        )
+    return (
+        f"No outcomes are recorded yet. {WHAT_OUTCOMES_ARE} When an alum reports one, find them by name under "
+        "**Record an outcome** below and record what happened, when it was reported and the module it followed; "
+        "outcomes then show here and in the funders' reports."
+    )
 
 
 def filtered_outcomes(

@@ -15,6 +15,19 @@ from programme.planning.methods import is_training
 EMPTY_NOTE = "Nothing to show yet"
 # Axis length as a multiple of the largest bar, leaving room for its label.
 LABEL_ROOM = 1.2
+# The programme timeline's date axis: one day in plotly's unit (milliseconds), and the longest span (in days) whose
+# ticks are set in whole days here, about eight ticks; over it plotly's own ticks are days, months or years.
+DAY_MS = 86_400_000
+DAY_TICKS_UP_TO_DAYS = 120
+DAY_TICKS = 8
+# Labels for whatever ticks plotly picks: dates, never the hours it uses when zoomed in or on a short span.
+DATE_TICK_FORMATS = (
+    ((None, DAY_MS), "%d %b %Y"),  # ticks under a day apart (a zoom): the date, no 00:00 / 12:00
+    ((DAY_MS, 7 * DAY_MS), "%d %b %Y"),
+    ((7 * DAY_MS, "M1"), "%d %b %Y"),
+    (("M1", "M12"), "%b %Y"),
+    (("M12", None), "%Y"),
+)
 
 
 def _empty(title: str) -> go.Figure:
@@ -55,7 +68,23 @@ def programme_timeline(modules: pd.DataFrame) -> go.Figure:
     figure.update_layout(
         yaxis_title=None, xaxis_title=None, height=max(320, 22 * len(order) + 120), legend_title_text="Scope"
     )
+    _date_axis(figure, frame["start"].min(), frame["finish"].max())
     return figure
+
+
+def _date_axis(figure: go.Figure, first: pd.Timestamp, last: pd.Timestamp) -> None:
+    """Label the x axis with dates whatever the span: a single module of four days showed 00:00 and 12:00.
+
+    Over a short span (a module, or a course of a few months) the ticks are set whole days apart, at midnight; over a
+    longer one plotly picks them, and every tick spacing it may pick is labelled with a date, a month or a year."""
+    span_days = max(1, (last - first).days)
+    if span_days <= DAY_TICKS_UP_TO_DAYS:
+        step = -(-span_days // DAY_TICKS)  # whole days, about DAY_TICKS ticks
+        figure.update_xaxes(tick0=first.normalize(), dtick=step * DAY_MS, tickformat="%d %b %Y")
+    else:
+        figure.update_xaxes(
+            tickformatstops=[{"dtickrange": list(limits), "value": value} for limits, value in DATE_TICK_FORMATS]
+        )
 
 
 def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:

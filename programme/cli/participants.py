@@ -141,8 +141,10 @@ def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool, columns: Se
     kind = plan.list_kind
     detected = "" if kind != plan.detected_kind else " (detected; choose another with --list)"
     print(f"{LIST_KIND_LABELS[kind]}{detected}: {LIST_KIND_EFFECTS[kind]}.")
+    # Nothing is said to be created unless it was written: a dry run or a refused run says what the list would add.
+    new = "new people" if report["written"] else "new people to add"
     print(
-        f"valid {report['valid']}, new people {report['created']}, matched {report['matched']}, "
+        f"valid {report['valid']}, {new} {report['would_create']}, matched {report['matched']}, "
         f"repeated in the file {report['repeated']}, probable matches {len(report['probable'])}, "
         f"errors {len(report['errors'])}."
     )

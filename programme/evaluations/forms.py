@@ -187,7 +187,8 @@ def create_standard_form(
 
 
 def questions_table(session: Session, form_id: int) -> pd.DataFrame:
-    """Return a form's questions as a table: position, text, kind, session, feeds backlog, scale_min, scale_max."""
+    """Return a form's questions as a table: position, text, kind, session, feeds backlog, scale_min, scale_max,
+    uses_form_labels (whether a rating is answered with the form's word labels, not numbers)."""
     query = (
         sa.select(
             Question.id,
@@ -198,6 +199,7 @@ def questions_table(session: Session, form_id: int) -> pd.DataFrame:
             Question.feeds_backlog,
             Question.scale_min,
             Question.scale_max,
+            Question.uses_form_labels,
         )
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
         .where(Question.form_id == form_id)

@@ -48,12 +48,20 @@ class EvaluationImport(IntakeReport):
     asks_name: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run..."""
+        """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run...
+
+        created and questions_added count what was written: 0 on a dry run or a run refused for errors (written
+        False); would_create and would_add_questions count what the export holds (the same figures once written).
+        skipped counts the rows already imported or repeated in the file, written or not.
+        """
+        written = self.written
         return {
             "rows": self.rows,
-            "created": self.created,
+            "created": self.created if written else 0,
             "skipped": self.skipped,
-            "questions_added": self.questions_added,
+            "questions_added": self.questions_added if written else 0,
+            "would_create": self.created,
+            "would_add_questions": self.questions_added,
             **self.intake_json(),
             "dry_run": self.dry_run,
             "form_id": self.form_id,

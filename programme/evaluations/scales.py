@@ -195,6 +195,15 @@ def detect_labels(answers: Iterable[object]) -> list[str] | None:
     return list(NAMED_SCALES[hits.most_common(1)[0][0]])
 
 
+def answered_in_words(scale_min: int, scale_max: int, uses_form_labels: bool) -> bool:
+    """Return whether a rating question is offered with the form's word labels ("Not at all useful" ... "Extremely
+    useful"): a 1-5 question answered with them. A 0-10 question, or a 1-5 question imported as numbered ratings
+    ("Overall rating (1-5)") or in another scale's words (uses_form_labels false, migration 0021), is offered as
+    numbers: its answers were never the form's words, and a paper form or a later respondent should not be shown them.
+    """
+    return (scale_min, scale_max) == STANDARD_RANGE and bool(uses_form_labels)
+
+
 def form_labels(scale_labels: str | None) -> list[str]:
     """Return a form's five labels from its stored JSON, or the default ones."""
     if scale_labels:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import module_course, people_of_courses, redact
 from programme.core.freshness import depends_on
-from programme.core.rounding import rounded
+from programme.core.rounding import percent, rounded
 from programme.evaluations.means import module_mean
 from programme.evaluations.scales import STANDARD_RANGE, scale_text
 from programme.models import (
@@ -39,6 +39,25 @@ def response_count(session: Session, module_id: int) -> int:
         .where(EvaluationForm.module_id == module_id)
     )
     return int(session.scalar(query) or 0)
+
+
+RATE_HELP = "Responses divided by the participants who attended."
+# Beside a response rate over 100%: the figure is kept as computed, and marked as pointing to the warning below it.
+OVER_FULL_MARK = "⚠"
+
+
+def response_rate_headline(rate: float | None) -> tuple[str, str]:
+    """Return the dashboard's Response rate figure and its help: "—" without a rate; over 100% (more responses than
+    participants who attended) the true figure with a mark, "1267% ⚠", and a help naming the warning below, so that the
+    headline is not read as a plain figure while the explanation sits further down."""
+    if rate is None or pd.isna(rate):
+        return "—", RATE_HELP
+    if rate > 1:
+        return f"{percent(rate)} {OVER_FULL_MARK}", (
+            f"{RATE_HELP} More responses than participants who attended: the warning below the figures says what may "
+            "have happened and where to put it right."
+        )
+    return percent(rate), RATE_HELP
 
 
 def too_many_responses(responses: int, attended: int) -> str | None:

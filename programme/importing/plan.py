@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
+from programme.core.words import counted
 from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
@@ -129,7 +130,11 @@ class ImportPlan:
         }
 
     def report(self, accepted: set[int] | frozenset[int] = frozenset(), *, written: bool = False) -> dict[str, Any]:
-        """Return the outcome as the command line's JSON object (rows, valid, created, matched, probable...)."""
+        """Return the outcome as the command line's JSON object (rows, valid, created, matched, probable...).
+
+        created counts the people written: 0 on a dry run or a run refused for errors (written False);
+        would_create counts the new people the sheet holds (the same figure once written).
+        """
         counts = self.counts(accepted)
         return {
             "file": self.file_name,
@@ -138,7 +143,8 @@ class ImportPlan:
             "header_row": self.header_row,
             "rows": counts["rows"],
             "valid": counts["valid"],
-            "created": counts["created"],
+            "created": counts["created"] if written else 0,
+            "would_create": counts["created"],
             "matched": counts["matched"],
             "repeated": counts["repeated"],
             "probable": [
@@ -508,11 +514,6 @@ def _in_database(index: PeopleIndex, person: PersonRow) -> PlannedRow | None:
         return None
     status = RowStatus.MATCHED if match.certain else RowStatus.PROBABLE  # another e-mail: someone decides
     return PlannedRow(person, status, person_id=match.person_id, score=match.score, reason=match.reason)
-
-
-def counted(number: int, one: str, many: str | None = None) -> str:
-    """Return "1 new person", "2 new people", "1,204 participations": the number with the noun it takes."""
-    return f"{number:,} {one if number == 1 else (many or one + 's')}"
 
 
 def _days(days: list[int]) -> str:

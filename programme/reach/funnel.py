@@ -19,7 +19,7 @@ from programme.courses.catalogue import module_label
 from programme.models import Organisation, ParticipationRole
 from programme.people.countries import country_name
 from programme.reach import kept
-from programme.reach.filters import REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
+from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 STAGES = ["registered", "attended", "completed"]
 # Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
@@ -114,6 +114,9 @@ def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, l
 def organisations(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return org_type, code (the organisation's country, ISO alpha-3), country, organisations and individuals.
 
+    An organisation whose type or country is not on record is under "not recorded" (NOT_RECORDED), the words of the
+    Organisation type tab and of the filter; its code is "unknown" (UNKNOWN, not a country's code).
+
     Organisations are the distinct organisations of the people in the selection (each has one type and one
     country, so the rows add up to organisation_count: the placeholder an erased person is linked to is none,
     though the person is among the individuals); people without an organisation are not counted.
@@ -133,8 +136,8 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
         ).all()  # fmt: skip
     frame = pd.DataFrame(
         [
-            (getattr(kind, "value", kind) or UNKNOWN, code or UNKNOWN, country_name(code) if code else UNKNOWN,
-             int(n), int(people))
+            (getattr(kind, "value", kind) or NOT_RECORDED, code or UNKNOWN,
+             country_name(code) if code else NOT_RECORDED, int(n), int(people))
             for kind, code, n, people in rows
         ],
         columns=["org_type", "code", "country", "organisations", "individuals"],

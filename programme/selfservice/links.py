@@ -17,6 +17,7 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.local_time import local_today
 from programme.evaluations import forms as evaluation_forms
+from programme.evaluations.scales import answered_in_words
 from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module, QuestionKind
 from programme.models.base import utcnow
 from programme.models.evaluations import ZERO_TO_TEN
@@ -233,6 +234,8 @@ def unavailable_sentence(session: Session, token: object) -> str:
 
 
 ZERO_TO_TEN_KIND = "rating 0-10"
+# A 1-5 question imported as numbered ratings (not answered with the form's words): the numbers 1-5 on the page.
+NUMBERED_KIND = "rating 1-5"
 
 
 @dataclass(frozen=True)
@@ -246,7 +249,8 @@ class PublicForm:
     start_date: date
     end_date: date
     # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number);
-    # kind "rating", "rating 0-10" (ZERO_TO_TEN_KIND) or "text".
+    # kind "rating" (the form's words), "rating 1-5" (NUMBERED_KIND: numbers), "rating 0-10" (ZERO_TO_TEN_KIND) or
+    # "text".
     questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
     scale_labels: tuple[str, ...] | None = None
     allow_multiple: bool = False
@@ -271,6 +275,10 @@ def public_form(session: Session, token: object) -> PublicForm:
             kind = question.kind.value
             if question.kind == QuestionKind.RATING and (question.scale_min, question.scale_max) == ZERO_TO_TEN:
                 kind = ZERO_TO_TEN_KIND  # numbers 0-10 on the page, not the five labels
+            elif question.kind == QuestionKind.RATING and not answered_in_words(
+                question.scale_min, question.scale_max, question.uses_form_labels
+            ):
+                kind = NUMBERED_KIND  # imported as numbered ratings: the numbers 1-5, not the form's words
             questions.append((question.id, kind, question.text, title, number))
     return PublicForm(
         link_id=link.id,

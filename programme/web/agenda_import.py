@@ -104,11 +104,17 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:
-        st.error(f"{len(preview.errors)} problems in the sheet; nothing will be imported until they are fixed.")
+        st.error(
+            f"{ui.counted(len(preview.errors), 'problem')} in the sheet; nothing will be imported until they are fixed."
+        )
         st.dataframe([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
-    elif preview.sessions and st.button(f"Import {preview.sessions} sessions", type="primary", key="import_agenda"):
+    elif preview.sessions and st.button(
+        f"Import {ui.counted(preview.sessions, 'session')}", type="primary", key="import_agenda"
+    ):
         ui.action(
             lambda session: import_agenda(session, **args, dry_run=False, columns=chosen),
-            lambda done: f"Imported {done.sessions} sessions ({done.created} new, {done.updated} updated).",
+            lambda done: (
+                f"Imported {ui.counted(done.sessions, 'session')} ({done.created} new, {done.updated} updated)."
+            ),
             then=lambda done: (renew(done), st.session_state.__setitem__("agenda_sheet_nonce", nonce + 1)),
         )

@@ -104,7 +104,9 @@ def library(
         st.info("No other module has an agenda to copy yet.")
     else:
         sources = {
-            int(r.id): f"{courses.module_label(r.code, r.number, r.start_date, r.city)} ({r.sessions} sessions)"
+            int(
+                r.id
+            ): f"{courses.module_label(r.code, r.number, r.start_date, r.city)} ({ui.counted(r.sessions, 'session')})"
             for r in earlier.itertuples()
         }
         with st.form("copy_agenda"):
@@ -119,6 +121,6 @@ def library(
                         keep_facilitators=keep_people,
                         by=user.username,
                     ),
-                    lambda copied: f"{copied} sessions copied onto this module's dates.",
+                    lambda copied: f"{ui.counted(copied, 'session')} copied onto this module's dates.",
                     then=renew,
                 )

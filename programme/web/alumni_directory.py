@@ -272,7 +272,8 @@ def directory_tab(user: SignedIn) -> None:
         st.dataframe(
             readable_people(found.results.drop(columns=["person_id"])), hide_index=True, column_config=PERSON_HEADERS
         )
-    export_buttons(user, query, "all" if found.capped else f"these {found.total:,}")
+    shown = "the result" if found.total == 1 else f"these {found.total:,} results"
+    export_buttons(user, query, "all the results" if found.capped else shown)
     names = dict(zip(found.results["person_id"], found.results["name"], strict=True))
     st.selectbox(
         "Open a profile",
@@ -286,7 +287,7 @@ def directory_tab(user: SignedIn) -> None:
 
 
 def export_buttons(user: SignedIn, query: DirectoryQuery, how_many: str) -> None:
-    with st.expander(f"Export {how_many} results"):
+    with st.expander(f"Export {how_many}"):
         st.caption("Only consented fields are exported; the export is recorded in the audit trail.")
         file_format = st.radio("Format", ["xlsx", "csv"], horizontal=True, key="export_format")
 

@@ -10,7 +10,13 @@ import streamlit as st
 from programme import funding, reach
 from programme.access.accounts import SignedIn
 from programme.alumni import corridors, facets, outcomes, profile, trainers
-from programme.alumni.outcome_queries import OutcomeFilter, filtered_by_year, filtered_outcomes, outcome_kind_counts
+from programme.alumni.outcome_queries import (
+    OutcomeFilter,
+    filtered_by_year,
+    filtered_outcomes,
+    no_outcomes_note,
+    outcome_kind_counts,
+)
 from programme.charts.alumni import alumni_map, outcomes_by_year_chart
 from programme.charts.maps import map_config
 from programme.core.rounding import fixed
@@ -175,7 +181,7 @@ def outcomes_tab(user: SignedIn) -> None:
     for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
         column.metric(sentence_case(kind), count, help=sentence_case(kind))
     if table.empty:
-        st.info("No outcomes match. Widen the filters, or record an outcome below.")
+        st.info(ui.cached_query(no_outcomes_note))
     else:
         st.plotly_chart(outcomes_by_year_chart(filtered_by_year(table)))
         shown = readable(table.drop(columns=["id"]), text=["course", "module"], countries=["country"])

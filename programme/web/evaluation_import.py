@@ -141,11 +141,13 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:
-        st.error(f"{len(preview.errors)} answers cannot be read; nothing will be imported until they are fixed.")
+        st.error(
+            f"{ui.counted(len(preview.errors), 'answer')} cannot be read; nothing will be imported until they are fixed."
+        )
         st.dataframe([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
     elif preview.created == 0:
         st.info("Every response in this file is already imported.")
-    elif st.button(f"Import {preview.created} responses", type="primary", key="import_evaluations"):
+    elif st.button(f"Import {ui.counted(preview.created, 'response')}", type="primary", key="import_evaluations"):
         ui.action(
             lambda session: apply_evaluations(
                 session, plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles), by=by
@@ -174,7 +176,7 @@ def past_imports(module_id: int, *, by: str) -> None:
         imports.drop(columns=["course", "module"]),
         key="undo_evaluation",
         describe=lambda row: (
-            f"Import {row['batch']}: {row['file']}, {row['responses']} responses ({row['imported at']:%d %b %Y})"
+            f"Import {row['batch']}: {row['file']}, {ui.counted(row['responses'], 'response')} ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the responses the import added, and the questions it added unless paper forms use them.",
         undo=lambda session, batch_id: undo_evaluation_import(session, batch_id=batch_id, username=by),
@@ -184,9 +186,9 @@ def past_imports(module_id: int, *, by: str) -> None:
 
 def undone_message(batch_id: int, undone: dict) -> str:
     """What an undo removed, in one sentence."""
-    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
+    removed = f"Import {batch_id} undone: {ui.counted(undone['responses_removed'], 'response')} removed"
     if undone["questions_removed"]:
-        removed += f", {undone['questions_removed']} questions removed"
+        removed += f", {ui.counted(undone['questions_removed'], 'question')} removed"
     if undone["questions_kept"]:
         removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
     if undone["form_removed"]:

@@ -8,6 +8,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from programme.core.errors import ProgrammeError
+from programme.core.words import counted
 from programme.groups import store
 from programme.groups.balance import ATTRIBUTES, DEFAULT_WEIGHTS
 from programme.groups.plan import GroupPlan, describe_groups
@@ -159,7 +160,7 @@ def save_button(plan: GroupPlan, *, module_id: int, session_id: int | None, user
                 by=username,
                 replacing=st.session_state.get(REPLACING),
             ),  # fmt: skip
-            f"Saved {len(plan.groups)} groups.",
+            f"Saved {counted(len(plan.groups), 'group')}.",
             then=saved,
             on_error=told,
         )

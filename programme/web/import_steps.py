@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from programme.core.words import a_or_an
+from programme.core.words import a_or_an, counted
 from programme.courses.lookup import module_ref
 from programme.importing import (
     FIELD_LABELS,
@@ -23,7 +23,6 @@ from programme.importing import (
 from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
-from programme.importing.plan import counted
 from programme.importing.preview import preview_rows, probable_pairs
 from programme.importing.profiles import PROFILES
 from programme.importing.value_mappings import MAPPABLE, remember_mappings
@@ -260,7 +259,7 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
 
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
-    st.info(f"{md_text(where)}, column names on row {plan.header_row}, {len(plan.rows):,} rows with people.")
+    st.info(f"{md_text(where)}, column names on row {plan.header_row}, {counted(len(plan.rows), 'row')} with people.")
     for warning in plan.warnings:
         st.warning(md_text(warning))
     frame = preview_rows(plan, limit=PREVIEW_ROWS)

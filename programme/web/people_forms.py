@@ -202,11 +202,11 @@ FLAG_CHOICES = {"keep": "leave as it is", "yes": "yes", "no": "no"}
 def bulk_consent(user: SignedIn, ticked: list[int], module_id: int | None) -> None:
     """Consent for the people ticked in the list, or everyone in the chosen module; one audit entry."""
     with st.expander("Set consent for many people"):
-        whom = {"ticked": f"the {len(ticked)} people ticked in the list above"}
+        whom = {"ticked": f"the {ui.counted(len(ticked), 'person', 'people')} ticked in the list above"}
         if module_id is not None:
             with ui.db() as session:
                 everyone = module_people(session, module_id)
-            whom["module"] = f"everyone in the chosen module's list ({len(everyone)} people)"
+            whom["module"] = f"everyone in the chosen module's list ({ui.counted(len(everyone), 'person', 'people')})"
         st.caption(
             "Tick people in the list (the first column), or choose a module above to take its whole list. "
             "The audit trail keeps one entry: how many people, the module and what was set (no names)."
@@ -236,5 +236,7 @@ def bulk_consent(user: SignedIn, ticked: list[int], module_id: int | None) -> No
                         by=user,
                         module_id=module_id if who == "module" else None,
                     ),
-                    lambda count: f"Consent set for {count} people; recorded in the audit trail.",
+                    lambda count: (
+                        f"Consent set for {ui.counted(count, 'person', 'people')}; recorded in the audit trail."
+                    ),
                 )

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
+from programme.core.words import counted
 from programme.courses import search as module_search
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable
@@ -73,7 +74,9 @@ def module_picker(
     first = ids[0]
     if people:
         counts = cached_query(participant_counts, module_ids=tuple(ids))
-        labels = {module: f"{text} · {counts.get(module, 0)} participants" for module, text in labels.items()}
+        labels = {
+            module: f"{text} · {counted(counts.get(module, 0), 'participant')}" for module, text in labels.items()
+        }
         first = next((module for module in ids if counts.get(module)), first)
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else first

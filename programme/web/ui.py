@@ -5,6 +5,7 @@ data changes), signin (the guard, the sign-in forms, the sidebar), messages (fla
 as sentences, action()), pickers (module picker, import to undo), people_picker, tabs.
 """
 
+from programme.core.words import counted
 from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
 from programme.web.messages import (
     action,
@@ -37,6 +38,7 @@ __all__ = [
     "cached_headline",
     "cached_query",
     "client_address",
+    "counted",
     "current_user",
     "db",
     "done",
