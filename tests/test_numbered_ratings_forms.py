@@ -59,7 +59,9 @@ def test_the_paper_entry_page_offers_numbers_for_a_numbered_question(imported: d
     app = app.selectbox(key="entry_module").set_value(imported["module_id"]).run()
     assert not app.exception
     # Labels as the page writes them for Markdown ("6\\. Overall rating \\(1\\-5\\)"): read without the escapes.
-    options = {radio.label.replace("\\", "").split(". ", 1)[1]: radio.options for radio in app.radio}
+    # The question radios only (the Pre/post tests tab has a radio of its own).
+    numbered = [radio for radio in app.radio if ". " in radio.label.replace("\\", "")]
+    options = {radio.label.replace("\\", "").split(". ", 1)[1]: radio.options for radio in numbered}
     assert options[OVERALL] == ["1", "2", "3", "4", "5"]
     assert options[SESSION] == [f"{n} {word}" for n, word in enumerate(WORDS, start=1)]
     assert "uses_form_labels" not in app.dataframe[0].value.columns  # the form's table shows no internal column
