@@ -250,18 +250,12 @@ def update_user(
     before = {"role": user.role.value, "active": user.active}
     if opened is not None:
         typed = {name: value for name, value in (("role", role), ("active", active)) if value is not None}
-        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in typed.items()}, before)
-        if mine.clashes:
-            raise edits.EditConflict(
-                what=f"account {user.username}",
-                who=edits.last_saved_by(session, entity="user", entity_id=user.id),
-                clashes=mine.clashes,
-                labels={"role": "Role", "active": "Active"},
-                now=before,
-                changed=mine.changed,
-            )
-        role = role if "role" in mine.changed else None
-        active = active if "active" in mine.changed else None
+        mine = edits.own_changes(
+            session, opened=opened, values=typed, now=before, what=f"account {user.username}", entity="user",
+            entity_id=user.id, labels={"role": "Role", "active": "Active"},
+        )  # fmt: skip
+        role = role if "role" in mine else None
+        active = active if "active" in mine else None
     new_role = UserRole(role) if role is not None else user.role
     new_active = user.active if active is None else active
     if user.role == UserRole.ADMIN and (new_role != UserRole.ADMIN or not new_active):

@@ -245,17 +245,16 @@ def set_consent(
         raise ProgrammeError("Say where the consent comes from (e.g. 'signed form, Module 4').")
     before = consent_of(session, person_id)
     if opened is not None:
-        mine = edits.merge(opened, {flag: bool(value) for flag, value in flags.items()}, before)
-        if mine.clashes:
-            raise edits.EditConflict(
-                what="this person's consent",
-                who=edits.last_saved_by(session, entity="person", entity_id=person_id),
-                clashes=mine.clashes,
-                labels={flag: label.capitalize() for flag, label in CONSENT_FLAGS.items()},
-                now=before,
-                changed=mine.changed,
-            )
-        flags = {flag: value for flag, value in flags.items() if flag in mine.changed}
+        flags = edits.own_changes(
+            session,
+            opened=opened,
+            values={flag: bool(value) for flag, value in flags.items()},
+            now=before,
+            what="this person's consent",
+            entity="person",
+            entity_id=person_id,
+            labels={flag: label.capitalize() for flag, label in CONSENT_FLAGS.items()},
+        )
     found = session.get(Person, person_id)
     for flag, value in flags.items():
         setattr(found, flag, bool(value))

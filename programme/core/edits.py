@@ -50,6 +50,36 @@ def merge(opened: Mapping[str, Any], typed: Mapping[str, Any], current: Mapping[
     return Merge(changed, clashes)
 
 
+def own_changes(
+    session: Session,
+    *,
+    opened: Mapping[str, Any],
+    values: Mapping[str, Any],
+    now: Mapping[str, Any],
+    what: str,
+    entity: str,
+    entity_id: int,
+    labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Return those of a save's values the user changed since the form opened (the others stay as saved now), or
+    raise EditConflict when someone else changed one of them meanwhile to another value.
+
+    values are as they will be stored (an enum is compared by its value); now is the record as saved now; what
+    names the record in the refusal ("this module"); entity and entity_id find who saved it last (the audit trail);
+    labels name the fields (default: the field's name in words)."""
+    mine = merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, now)
+    if mine.clashes:
+        raise EditConflict(
+            what=what,
+            who=last_saved_by(session, entity=entity, entity_id=entity_id),
+            clashes=mine.clashes,
+            labels=labels or {name: name.replace("_", " ").capitalize() for name in now},
+            now=now,
+            changed=mine.changed,
+        )
+    return {name: value for name, value in values.items() if name in mine.changed}
+
+
 def _same(left: Any, right: Any) -> bool:
     blank = (None, "")
     if left in blank and right in blank:

@@ -212,17 +212,9 @@ def update_course(
     if description is not None:
         values["description"] = without_bidi_controls(description).strip() or None
     if opened is not None:
-        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, before)
-        if mine.clashes:
-            raise edits.EditConflict(
-                what="this course",
-                who=edits.last_saved_by(session, entity="course", entity_id=course.id),
-                clashes=mine.clashes,
-                labels={name: name.replace("_", " ").capitalize() for name in before},
-                now=before,
-                changed=mine.changed,
-            )
-        values = {name: value for name, value in values.items() if name in mine.changed}
+        values = edits.own_changes(
+            session, opened=opened, values=values, now=before, what="this course", entity="course", entity_id=course.id
+        )
     for name, value in values.items():
         setattr(course, name, value)
     if "scope" in values:
@@ -307,18 +299,15 @@ def update_module(
     before = module.model_dump(mode="json")
     values = {name: _module_value(name, value) for name, value in changes.items()}
     if opened is not None:
-        now = module_fields(module)
-        mine = edits.merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, now)
-        if mine.clashes:
-            raise edits.EditConflict(
-                what="this module",
-                who=edits.last_saved_by(session, entity="module", entity_id=module_id),
-                clashes=mine.clashes,
-                labels={name: name.replace("_", " ").capitalize() for name in now},
-                now=now,
-                changed=mine.changed,
-            )
-        values = {name: value for name, value in values.items() if name in mine.changed}
+        values = edits.own_changes(
+            session,
+            opened=opened,
+            values=values,
+            now=module_fields(module),
+            what="this module",
+            entity="module",
+            entity_id=module_id,
+        )
     for name, value in values.items():
         if name == "number":
             _renumber(session, module, value)
