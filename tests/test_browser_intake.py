@@ -42,7 +42,8 @@ def choose(page, selectbox_label: str, option: str, attempts: int = 3) -> None:
 
 
 def upload(page, path, mime: str = "text/csv") -> None:
-    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+    # The open tab's uploader: Forms and entry has one on another tab too (Pre/post tests).
+    page.locator("[data-testid='stFileUploader']:visible input[type='file']").set_input_files(
         {"name": path.name, "mimeType": mime, "buffer": path.read_bytes()}
     )
     wait_idle(page)
