@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme import reach
+from programme.models import Participation, ParticipationRole, Person
 from programme.reach import CountryBasis, ReachFilter
 from tests import reach_fixture
 
@@ -224,3 +225,50 @@ def test_growth_runs_to_the_last_year_anyone_took_part(session: Session) -> None
         rows = list(frame[["year", "new_individuals", "cumulative_individuals"]].itertuples(index=False, name=None))
         want = expected if reach_filter is None or reach_filter.courses else [(2019, 1, 1), (2020, 0, 1), (2021, 0, 1)]
         assert rows == want, reach_filter
+
+
+def _someone_without_nationality(session: Session, small) -> None:
+    """Fay took part in B2 with no nationality, country of work or organisation on record (and her gender left as
+    the default, undisclosed: a person's gender is never missing)."""
+    fay = Person(full_name="Fay Lim", name_key="fay lim")
+    session.add(fay)
+    session.flush()
+    session.add(Participation(person_id=fay.id, module_id=small.modules["B2"], attended=True))
+    session.commit()
+
+
+# No filter: the kept summaries answer; every role: the same people, from the raw rows.
+@pytest.mark.parametrize("reach_filter", [None, ReachFilter(roles=tuple(r.value for r in ParticipationRole))])
+def test_a_missing_country_says_not_recorded_like_the_organisation_type(session: Session, small, reach_filter) -> None:
+    """The Country tab (map table, bar, downloads) said "unknown" where Organisation type and Organisations say "not
+    recorded"; every tab says "not recorded" now, and `stats --json` keeps its "unknown" (a stable contract)."""
+    _someone_without_nationality(session, small)
+    by_country = reach.by_country(session, reach_filter)
+    assert _rows(by_country, "country", "code", "individuals", "share")["not recorded"] == ("not recorded", 1, 20.0)
+    tables = [by_country, reach.by_gender(session, reach_filter), reach.by_org_type(session, reach_filter)]
+    tables += [reach.by_year(session, reach_filter, stack=stack) for stack in reach.STACKS]
+    for frame in tables:
+        assert "unknown" not in frame.astype(str).to_numpy()
+    # The figures are unchanged: Fay counts in the country shares as before (5 individuals, 20% each but Nepal).
+    assert by_country["share"].tolist() == [40.0, 20.0, 20.0, 20.0]
+    # Picking "not recorded" under Organisation type still selects Dev and Fay, and only them.
+    picked = ReachFilter(org_types=("not recorded",), roles=(reach_filter.roles if reach_filter else ()))
+    assert reach.headline_figures(session, picked).iloc[0]["individuals"] == 2
+    assert _rows(reach.by_country(session, picked), "country", "individuals") == {
+        "Indonesia": (1,),
+        "not recorded": (1,),
+    }
+    # The CLI's keys and values are as before.
+    figures = reach.stats(session)
+    assert figures["by_country"] == {"IDN": 1, "NPL": 2, "PHL": 1}
+    assert figures["by_gender"] == {"female": 2, "male": 2, "undisclosed": 1}
+    assert figures["by_org_type"]["unknown"] == 2
+
+
+def test_a_missing_gender_or_stack_value_is_labelled_not_recorded() -> None:
+    """A person's gender is never missing in the database, but any missing value the tabs group by is labelled
+    "not recorded" (the by-year stacks, the gender table), never "unknown"."""
+    from programme.reach.queries import _label
+
+    assert _label(None) == "not recorded"
+    assert _label(ParticipationRole.OBSERVER) == "observer"

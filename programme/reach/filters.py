@@ -28,10 +28,12 @@ from programme.people.countries import country_name
 
 # A participation counted in reach: the person took part (at least one day, or on a participant list).
 TOOK_PART = Participation.attended.is_(True)
-# Shown for a person without a gender, nationality or country of work on record.
+# `stats --json`'s key for a missing gender, nationality or organisation type (a stable contract), and an older word
+# the organisation type filter still accepts for NOT_RECORDED. The dashboard and reports never show it.
 UNKNOWN = "unknown"
-# Shown for a person whose organisation's type is not recorded (or who has no organisation on record): a category
-# of its own, left out of the shares' denominators, never counted as "other".
+# Shown for any value not on record: a nationality or country of work (a row of the country tables), and an
+# organisation's type (or no organisation on record): a category of its own, left out of the shares' denominators,
+# never counted as "other".
 NOT_RECORDED = "not recorded"
 
 

@@ -13,7 +13,7 @@ from programme.core.rounding import rounded
 from programme.models import CIVIL_SOCIETY, Gender
 from programme.people.countries import country_name
 from programme.reach import kept
-from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
+from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, ReachFilter, participations
 
 HEADLINE_COLUMNS = [
     "courses",
@@ -36,10 +36,11 @@ STACKS = {"gender": "gender", "organisation type": "org_type", "scope": "scope",
 REPEAT_TOP = 3
 
 
-def _label(value: Any, missing: str = UNKNOWN) -> str:
-    """Return an enum's value, or `missing` (UNKNOWN) for a missing one."""
+def _label(value: Any) -> str:
+    """Return an enum's value, or "not recorded" (NOT_RECORDED) for a missing one: the words of every tab, chart,
+    table and download (`stats --json` keeps its own "unknown", programme/reach/totals.py)."""
     if value is None:
-        return missing
+        return NOT_RECORDED
     return str(getattr(value, "value", value))
 
 
@@ -47,8 +48,9 @@ def _share(part: int, whole: int) -> float:
     return rounded(100 * part / whole, 1) if whole else 0.0
 
 
-# The label of a missing value, per column: an organisation type not recorded is a category of its own.
-_MISSING = {"org_type": NOT_RECORDED}
+# Columns whose "not recorded" is left out of the shares: an organisation type not recorded is a category of its own.
+# (A gender or country not recorded stays in the shares' denominators, as it always has.)
+_OUTSIDE_SHARES = {"org_type"}
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
@@ -121,14 +123,14 @@ def _dimension_rows(session: Session, reach_filter: ReachFilter | None, column_n
 
 def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
     rows = _dimension_rows(session, reach_filter, column_name)
-    missing = _MISSING.get(column_name, UNKNOWN)
+    missing = NOT_RECORDED
     frame = pd.DataFrame(
-        [(_label(key, missing), int(people), int(count)) for key, people, count in rows],
+        [(_label(key), int(people), int(count)) for key, people, count in rows],
         columns=[column_name, "individuals", "participations"],
     )
-    # Two enum values never map to one label, but None and "unknown" would: add them up.
+    # Two enum values never map to one label, but None and a stored "not recorded" would: add them up.
     frame = frame.groupby(column_name, as_index=False, sort=False).sum()
-    if column_name in _MISSING:
+    if column_name in _OUTSIDE_SHARES:
         # Not recorded is shown, but left out of the shares: its share is empty, the others' add up to 100.
         recorded = frame[column_name] != missing
         whole = int(frame.loc[recorded, "individuals"].sum())
@@ -164,10 +166,11 @@ def by_org_type(session: Session, reach_filter: ReachFilter | None = None) -> pd
 def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return code (ISO alpha-3), country, individuals, participations and share, largest first.
 
-    The country is the nationality or the country of work, as the filter's country_basis says.
+    The country is the nationality or the country of work, as the filter's country_basis says; people without one on
+    record are a row "not recorded" (its code too: the table shows the code, and it is no country's).
     """
     frame = _by_dimension(session, reach_filter, "country").rename(columns={"country": "code"})
-    frame.insert(1, "country", [country_name(code) if code != UNKNOWN else UNKNOWN for code in frame["code"]])
+    frame.insert(1, "country", [country_name(code) if code != NOT_RECORDED else NOT_RECORDED for code in frame["code"]])
     return frame
 
 
@@ -190,10 +193,7 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
             .order_by(p.c.year)
         ).all()
     frame = pd.DataFrame(
-        [
-            (int(year), _label(key, _MISSING.get(column_name, UNKNOWN)), int(people), int(count))
-            for year, key, people, count in rows
-        ],
+        [(int(year), _label(key), int(people), int(count)) for year, key, people, count in rows],
         columns=["year", stack, "individuals", "participations"],
     )
     return frame.groupby(["year", stack], as_index=False).sum()
