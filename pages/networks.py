@@ -81,7 +81,10 @@ def show_members(network_id: int) -> None:
         st.dataframe(_member_columns(officers), hide_index=True, column_config=MEMBER_HEADERS)
     st.markdown(f"**Members** ({len(members)} listed)")
     if not_listed:
-        st.caption(f"{not_listed} more member(s) did not agree to be listed and are not shown.")
+        st.caption(
+            f"{ui.counted(not_listed, 'more member')} did not agree to be listed and "
+            f"{ui.agreeing(not_listed, 'is', 'are')} not shown."
+        )
     if members.empty:
         st.info("No listed members yet. Add members below.")
     else:

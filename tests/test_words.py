@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
-from programme.core.words import a_or_an, counted
+from pathlib import Path
+
+import pytest
+
+from programme.core.errors import ProgrammeError
+from programme.core.words import a_or_an, agreeing, counted, nothing_until_fixed
+from programme.evaluations.scales import parse_labels
 from programme.web.evaluation_import import undone_message
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_counted_takes_the_singular_for_one() -> None:
@@ -24,3 +32,34 @@ def test_an_undone_evaluation_import_of_one_response_says_so() -> None:
     message = undone_message(7, undone)
     assert message.startswith("Import 7 undone: 1 response removed, 1 question removed")
     assert "1 responses" not in message and "1 questions" not in message
+
+
+def test_nothing_is_imported_until_it_or_they_are_fixed() -> None:
+    """ "1 answer cannot be read; nothing will be imported until they are fixed." agreed with nothing."""
+    assert nothing_until_fixed(1, "answer", said=" cannot be read") == (
+        "1 answer cannot be read; nothing will be imported until it is fixed."
+    )
+    assert nothing_until_fixed(3, "problem", said=" in the sheet") == (
+        "3 problems in the sheet; nothing will be imported until they are fixed."
+    )
+    assert agreeing(1, "is", "are") == "is" and agreeing(0, "is", "are") == "are"
+
+
+def test_a_scale_of_one_label_says_one_was_given() -> None:
+    with pytest.raises(ProgrammeError, match="lowest first; 1 was given"):
+        parse_labels("Only")
+    with pytest.raises(ProgrammeError, match="lowest first; 2 were given"):
+        parse_labels("Low, High")
+
+
+def test_no_count_is_followed_by_a_fixed_plural() -> None:
+    """Sentences that count something say "it is"/"they are", "was"/"were" as the count takes: no "(s)" plural and no
+    "until they are fixed" written after a count that may be 1."""
+    fixed_plurals = ("nothing will be imported until they are fixed", "module(s) are", "member(s) did")
+    fixed_plurals += ("consent records were withdrawn", "people added by import {batch_id} were")
+    for path in [*ROOT.glob("programme/**/*.py"), *ROOT.glob("pages/*.py")]:
+        text = path.read_text(encoding="utf-8")
+        if path.name == "words.py":
+            continue
+        for words in fixed_plurals:
+            assert words not in text, f"{path.relative_to(ROOT)}: {words!r}"

@@ -18,3 +18,14 @@ def counted(number: int, one: str, many: str | None = None) -> str:
 
     many defaults to one + "s"; give it for other plurals ("person", "people"; "entry", "entries")."""
     return f"{number:,} {one if number == 1 else (many or one + 's')}"
+
+
+def agreeing(number: int, one: str, many: str) -> str:
+    """Return the words that agree with a count: `one` for 1, `many` otherwise ("is"/"are", "it is"/"they are")."""
+    return one if number == 1 else many
+
+
+def nothing_until_fixed(number: int, one: str, many: str | None = None, *, said: str = "") -> str:
+    """Return "1 answer cannot be read; nothing will be imported until it is fixed." ("2 answers ... until they are
+    fixed."): the counted noun, then `said` (words that agree with any count, " cannot be read", " in the sheet")."""
+    return f"{counted(number, one, many)}{said}; nothing will be imported until {agreeing(number, 'it is', 'they are')} fixed."

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from programme.core.errors import ProgrammeError
+from programme.core.words import agreeing
 from programme.intake.scales import NOT_APPLICABLE, star_rating
 from programme.models.evaluations import RATING_MAX, RATING_MIN, ZERO_TO_TEN
 from programme.people.names import clean_text, fold
@@ -178,7 +179,9 @@ def parse_labels(text: str | Sequence[str] | None) -> list[str] | None:
     if not parts:
         return None
     if len(parts) != SCALE_SIZE:
-        raise ProgrammeError(f"A scale needs {SCALE_SIZE} labels, lowest first; {len(parts)} were given.")
+        raise ProgrammeError(
+            f"A scale needs {SCALE_SIZE} labels, lowest first; {len(parts)} {agreeing(len(parts), 'was', 'were')} given."
+        )
     return parts
 
 

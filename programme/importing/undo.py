@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel
 from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import agreeing, counted
 from programme.importing.batches import newest_batches
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
@@ -54,10 +55,11 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
     later = _later_batches_using(session, people, batch_id)
     if later:
         numbers = ", ".join(str(number) for number in sorted(later))
+        matched = len(set().union(*later.values()))
         raise ProgrammeError(
-            f"{len(set().union(*later.values()))} people added by import {batch_id} were matched by a later "
-            f"import ({numbers}) that recorded their attendance or filled in their details; undoing this import "
-            f"would remove that too. Undo import {numbers} first."
+            f"{counted(matched, 'person', 'people')} added by import {batch_id} {agreeing(matched, 'was', 'were')} "
+            f"matched by a later import ({numbers}) that recorded their attendance or filled in their details; undoing "
+            f"this import would remove that too. Undo import {numbers} first."
         )
     # The summaries (and cached figures): the module; people whose fields are reverted in every module they took part
     # in; those whose participation goes only here.

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core.words import agreeing, counted
 from programme.models import (
     AttendanceDay,
     CheckinCode,
@@ -93,7 +94,7 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
             successor.changes = json.dumps(successor_changes, ensure_ascii=False, sort_keys=True)
             session.add(successor)
     if records:
-        said.append(f"its {len(records)} consent records were withdrawn")
+        said.append(f"its {counted(len(records), 'consent record')} {agreeing(len(records), 'was', 'were')} withdrawn")
     return "; ".join(part for part in said if part)
 
 

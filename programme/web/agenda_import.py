@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from programme.access.accounts import SignedIn
+from programme.core.words import nothing_until_fixed
 from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
 from programme.web import ui
 from programme.web.display import md_text
@@ -104,9 +105,7 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:
-        st.error(
-            f"{ui.counted(len(preview.errors), 'problem')} in the sheet; nothing will be imported until they are fixed."
-        )
+        st.error(nothing_until_fixed(len(preview.errors), "problem", said=" in the sheet"))
         st.dataframe([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
     elif preview.sessions and st.button(
         f"Import {ui.counted(preview.sessions, 'session')}", type="primary", key="import_agenda"

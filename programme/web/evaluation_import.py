@@ -7,7 +7,7 @@ import hashlib
 
 import streamlit as st
 
-from programme.core.words import a_or_an
+from programme.core.words import a_or_an, nothing_until_fixed
 from programme.evaluations import EvaluationImport, apply_evaluations, plan_evaluations
 from programme.evaluations.columns import COLUMN_ROLES
 from programme.evaluations.scales import SCALE_SIZE
@@ -141,9 +141,7 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:
-        st.error(
-            f"{ui.counted(len(preview.errors), 'answer')} cannot be read; nothing will be imported until they are fixed."
-        )
+        st.error(nothing_until_fixed(len(preview.errors), "answer", said=" cannot be read"))
         st.dataframe([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
     elif preview.created == 0:
         st.info("Every response in this file is already imported.")

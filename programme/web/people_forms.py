@@ -131,7 +131,8 @@ def merge_section(user: SignedIn, person_id: int, record: dict) -> None:
     ]
     if preview.combined_modules:
         lines.append(
-            f"{len(preview.combined_modules)} module(s) are in both records: one participation stays, with the "
+            f"{ui.counted(len(preview.combined_modules), 'module')} {ui.agreeing(len(preview.combined_modules), 'is', 'are')} "
+            "in both records: one participation stays, with the "
             "attendance days of both."
         )
     if preview.filled:

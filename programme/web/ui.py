@@ -5,7 +5,7 @@ data changes), signin (the guard, the sign-in forms, the sidebar), messages (fla
 as sentences, action()), pickers (module picker, import to undo), people_picker, tabs.
 """
 
-from programme.core.words import counted
+from programme.core.words import agreeing, counted
 from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
 from programme.web.messages import (
     action,
@@ -34,6 +34,7 @@ from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
 __all__ = [
     "metric_rows",
     "action",
+    "agreeing",
     "attempt",
     "cached_headline",
     "cached_query",
