@@ -85,9 +85,9 @@ shown_metrics = [
     ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
-    # "Signed up" (on a registration list), not "Registered": the Completion funnel's first stage (everyone on a
-    # module's list) is called Registered. Short enough for a row of nine figures.
-    shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}"))
+    # "Signed up" (on a registration list), not the Completion funnel's "Registered (listed)" (everyone on a module's
+    # list). Short enough for a row of nine figures; its help says which is which.
+    shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
 ui.metric_rows(shown_metrics)
 typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
@@ -218,9 +218,10 @@ if tabs[8].open:
             st.caption(f"The table shows the latest {len(per_module):,} of {modules_in_all:,} modules; its downloads "
                        "hold them all.")  # fmt: skip
         st.caption(
-            "Registered: everyone on a module's list; attended: came to the module; completed: met the completion "
-            "rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, a "
-            "person counts once at each stage they reached in any module."
+            "Registered (listed): everyone on a module's list (a registration list, an attendance sheet or a list of "
+            "who took part), not only the headline's Signed up; attended: came to the module; completed: met the "
+            "completion rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, "
+            "a person counts once at each stage they reached in any module."
         )
 if tabs[9].open:
     with tabs[9]:

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG
 from programme.charts.reach import LABEL_ROOM, LABEL_SIZE, _empty, _label_outside
+from programme.reach.funnel import STAGE_WORDS
 
 STAGE_COLOURS = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
 # Text on each stage's bar: dark on the pale sky blue, white on the strong blue and green.
@@ -19,12 +20,12 @@ FEW_MODULES = 6
 
 def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Figure:
     """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first."""
-    title = f"Registered → attended → completed ({measure})"
+    title = f"Registered (listed) → attended → completed ({measure})"
     if frame.empty or int(frame[measure].iloc[0]) == 0:
         return _empty(title)
     figure = go.Figure(
         go.Funnel(
-            y=[stage.capitalize() for stage in frame["stage"]],
+            y=[STAGE_WORDS.get(stage, stage).capitalize() for stage in frame["stage"]],
             x=frame[measure].tolist(),
             # The whole number with thousands separators (plotly's default writes 275,369 as "275.369k").
             texttemplate="%{value:,}<br>%{percentInitial:.0%}",
@@ -41,7 +42,7 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
 def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, total: int | None = None) -> go.Figure:
     """Return grouped bars per module (the latest `shown`): registered, attended and completed. total: how many
     modules there are when the frame holds only the latest of them."""
-    title = "Registered, attended and completed per module"
+    title = "Registered (listed), attended and completed per module"
     if frame.empty:
         return _empty(title)
     latest = frame.tail(shown)
@@ -50,7 +51,9 @@ def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, tota
     labels = [str(label).replace(" · ", "<br>") for label in latest["module"]] if few else latest["module"].tolist()
     figure = go.Figure()
     for stage in ("registered", "attended", "completed"):
-        figure.add_bar(x=labels, y=latest[stage], name=stage.capitalize(), marker_color=STAGE_COLOURS[stage])
+        figure.add_bar(
+            x=labels, y=latest[stage], name=STAGE_WORDS[stage].capitalize(), marker_color=STAGE_COLOURS[stage]
+        )
     total = max(total or 0, len(frame))
     subtitle = f" (latest {min(shown, len(frame))} of {total:,})" if total > len(latest) else ""
     figure.update_layout(

@@ -11,6 +11,8 @@ from programme.reach.filters import (
     participations,
 )
 from programme.reach.funnel import (
+    SIGNED_UP_HELP,
+    STAGE_WORDS,
     STAGES,
     funnel,
     funnel_by_module,
@@ -40,7 +42,9 @@ __all__ = [
     "ORG_TYPE_SHARE_NOTE",
     "STACKS",
     "TOOK_PART",
+    "SIGNED_UP_HELP",
     "STAGES",
+    "STAGE_WORDS",
     "UNKNOWN",
     "CountryBasis",
     "ReachFilter",

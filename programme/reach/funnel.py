@@ -22,6 +22,16 @@ from programme.reach import kept
 from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 STAGES = ["registered", "attended", "completed"]
+# The stages in the dashboard's words (the keys stay: `stats --json` has "registered"). "Registered" here is everyone on
+# a module's list, from a registration list, an attendance sheet or a list of who took part: "(listed)" tells it from
+# the headline's "Signed up" (SIGNED_UP_HELP), people on a registration list only.
+STAGE_WORDS = {"registered": "registered (listed)", "attended": "attended", "completed": "completed"}
+# What the Reach headline's "Signed up" counts (programme/reach/queries.registrations), against the funnel's first stage.
+SIGNED_UP_HELP = (
+    "People on a registration list (any role), counted once, whether or not they came. Not the Completion tab's "
+    "Registered (listed): everyone on a module's list, from a registration list, an attendance sheet or a list of who "
+    "took part (participants only, unless the Role filter says otherwise)."
+)
 # Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
 # persons are not there to complete a module).
 FUNNEL_ROLES = (ParticipationRole.PARTICIPANT.value,)

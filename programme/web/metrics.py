@@ -12,13 +12,14 @@ import streamlit as st
 LONGEST_IN_ONE_ROW = 6
 
 
-def metric_rows(metrics: Sequence[tuple[str, str]]) -> None:
-    """Show (label, value) figures side by side: one row, or two when a value is too long for a row of them all."""
+def metric_rows(metrics: Sequence[tuple[str, str] | tuple[str, str, str]]) -> None:
+    """Show (label, value) figures side by side, or (label, value, help): one row, or two when a value is too long for
+    a row of them all."""
     if not metrics:
         return
-    longest = max(len(value) for _, value in metrics)
+    longest = max(len(metric[1]) for metric in metrics)
     per_row = len(metrics) if longest <= LONGEST_IN_ONE_ROW else math.ceil(len(metrics) / 2)
     for start in range(0, len(metrics), per_row):
         row = metrics[start : start + per_row]
-        for column, (label, value) in zip(st.columns(per_row), row, strict=False):
-            column.metric(label, value)
+        for column, (label, value, *help_text) in zip(st.columns(per_row), row, strict=False):
+            column.metric(label, value, help=help_text[0] if help_text else None)

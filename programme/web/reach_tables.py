@@ -7,14 +7,17 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from programme.reach.funnel import STAGE_WORDS
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)"}
+LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)", **STAGE_WORDS}
 
 
 def readable(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return the table with column names in words."""
+    """Return the table with column names in words, and the Completion funnel's stages as its chart names them."""
+    if "stage" in frame.columns:
+        frame = frame.assign(stage=[STAGE_WORDS.get(stage, stage) for stage in frame["stage"]])
     return frame.rename(columns=lambda c: LABELS.get(c, c).replace("_", " ").capitalize())
 
 
