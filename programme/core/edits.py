@@ -91,7 +91,8 @@ class EditConflict(ProgrammeError):
     """Someone else saved the fields the user changed since the form opened; nothing was saved.
 
     `now` is the record as saved now (stored values), `changed` the fields the user changed: the form keeps those as
-    typed and shows the others as saved now, so that a second save replaces only what the user meant to change."""
+    typed and shows the others as saved now, so that a second save replaces only what the user meant to change.
+    `saved` is the sentence that says who saved what, and what is saved now (a grid's refusal joins one per row)."""
 
     def __init__(
         self,
@@ -107,11 +108,47 @@ class EditConflict(ProgrammeError):
         self.changed = changed
         self.clashes = dict(clashes)
         fields = "; ".join(f"{labels.get(name, name)}: {shown(value)}" for name, value in clashes.items())
+        self.saved = f"{who or 'Someone else'} saved {what} while you were editing it. Now saved: {fields}."
         super().__init__(
             f"{who or 'Someone else'} saved {what} while you were editing it, so nothing was saved. Now saved: "
             f"{fields}. Your changes are still in the form (the fields you did not change show what is saved now): "
             "save again to replace theirs with yours."
         )
+
+
+class GridConflict(ProgrammeError):
+    """Someone else saved rows of a grid in the cells the user changed since the grid was drawn; nothing was saved.
+
+    `rows` holds each refused row's EditConflict by the row's id (what is saved now, the cells that clash)."""
+
+    def __init__(self, rows: Mapping[Any, EditConflict]) -> None:
+        self.rows = dict(rows)
+        super().__init__(
+            " ".join(conflict.saved for conflict in self.rows.values())
+            + " Nothing was saved. Your changes are still in the grid: save again to replace theirs with yours."
+        )
+
+
+class GridEdits:
+    """A grid's save, row by row in the save's transaction: each row's own changes (own_changes), and one refusal
+    (GridConflict) naming every row that someone else changed meanwhile in a cell the user changed."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.refused: dict[Any, EditConflict] = {}
+
+    def own_changes(self, row: Any, **row_edit: Any) -> dict[str, Any]:
+        """Return the row's values the user changed (own_changes' arguments but the session); none when refused."""
+        try:
+            return own_changes(self.session, **row_edit)
+        except EditConflict as conflict:
+            self.refused[row] = conflict
+            return {}
+
+    def check(self) -> None:
+        """Raise GridConflict when a row was refused (the transaction then saves nothing)."""
+        if self.refused:
+            raise GridConflict(self.refused)
 
 
 def shown(value: Any) -> str:
