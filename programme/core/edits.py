@@ -9,12 +9,13 @@ is one of:
 - changed in the form and by someone else since, to another value: nothing is saved and `EditConflict` names those
   fields with what is saved now, so that the user sees it and decides (the form keeps what they typed).
 
-Values are compared as stored (a country's code, an enum's value): the caller reads what was typed first.
+Values are compared as stored (a country's code, an enum's value): the caller reads what was typed first, and may
+say how the form shows a field's value (`shows`: a country's name for its code) for the refusal's sentence.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -60,13 +61,15 @@ def own_changes(
     entity: str,
     entity_id: int,
     labels: Mapping[str, str] | None = None,
+    shows: Mapping[str, Callable[[Any], str]] | None = None,
 ) -> dict[str, Any]:
     """Return those of a save's values the user changed since the form opened (the others stay as saved now), or
     raise EditConflict when someone else changed one of them meanwhile to another value.
 
     values are as they will be stored (an enum is compared by its value); now is the record as saved now; what
     names the record in the refusal ("this module"); entity and entity_id find who saved it last (the audit trail);
-    labels name the fields (default: the field's name in words)."""
+    labels name the fields (default: the field's name in words); shows writes a field's stored value as the form
+    shows it (a country's code as its name: {"country": country_name}), for the refusal."""
     mine = merge(opened, {name: getattr(value, "value", value) for name, value in values.items()}, now)
     if mine.clashes:
         raise EditConflict(
@@ -76,6 +79,7 @@ def own_changes(
             labels=labels or {name: name.replace("_", " ").capitalize() for name in now},
             now=now,
             changed=mine.changed,
+            shows=shows,
         )
     return {name: value for name, value in values.items() if name in mine.changed}
 
@@ -103,11 +107,16 @@ class EditConflict(ProgrammeError):
         labels: Mapping[str, str],
         now: Mapping[str, Any],
         changed: tuple[str, ...],
+        shows: Mapping[str, Callable[[Any], str]] | None = None,
     ) -> None:
         self.now = dict(now)
         self.changed = changed
         self.clashes = dict(clashes)
-        fields = "; ".join(f"{labels.get(name, name)}: {shown(value)}" for name, value in clashes.items())
+        shows = shows or {}
+        fields = "; ".join(
+            f"{labels.get(name, name)}: {shown(shows[name](value) if name in shows and value else value)}"
+            for name, value in clashes.items()
+        )
         self.saved = f"{who or 'Someone else'} saved {what} while you were editing it. Now saved: {fields}."
         super().__init__(
             f"{who or 'Someone else'} saved {what} while you were editing it, so nothing was saved. Now saved: "
