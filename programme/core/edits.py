@@ -180,3 +180,68 @@ def last_saved_by(session: Session, *, entity: str, entity_id: int) -> str | Non
         .order_by(AuditEntry.id.desc())
         .limit(1)
     )
+
+
+def grid_onto_now(
+    grid: GridEdits,
+    *,
+    opened: Any,
+    typed: Any,
+    now: Any,
+    id_column: str,
+    what: Callable[[Mapping[str, Any]], str],
+    entity: str,
+    entity_id: Callable[[Mapping[str, Any]], int],
+    labels: Mapping[str, str],
+    read: Callable[[str, Any], Any] | None = None,
+) -> Any:
+    """Return a grid's rows as its save writes them, in the save's transaction: the rows as saved now (now, a pandas
+    DataFrame read in this transaction) with the cells the user changed since the grid was drawn (typed, against
+    opened); the rows the user deleted gone, those they added at the end. A row someone else removed meanwhile
+    stays removed; a cell someone else also changed, to another value, is refused (grid.check() raises).
+
+    what names a row (from the row as drawn), entity and entity_id(row) find who saved it last; read(column, cell)
+    gives a cell as compared (a time typed as text as a time), blank cells read as None."""
+    import pandas as pd
+
+    def cell(column: str, value: Any) -> Any:
+        if not isinstance(value, list | tuple | dict) and pd.isna(value):
+            return None
+        value = value.item() if hasattr(value, "item") and not isinstance(value, str) else value
+        return read(column, value) if read is not None and value is not None else value
+
+    def rows(frame: Any) -> dict[Any, dict[str, Any]]:
+        return {
+            cell(id_column, record[id_column]): {c: cell(c, record[c]) for c in frame.columns if c in labels}
+            for record in frame.to_dict("records")
+            if cell(id_column, record.get(id_column)) is not None
+        }
+
+    drawn, saved = rows(opened), rows(now)
+    typed_ids = {cell(id_column, record.get(id_column)) for record in typed.to_dict("records")}
+    result = now[~now[id_column].isin([i for i in drawn if i not in typed_ids])].copy()
+    at = {cell(id_column, identity): position for position, identity in enumerate(result[id_column].tolist())}
+    added = []
+    for record in typed.to_dict("records"):
+        identity = cell(id_column, record.get(id_column))
+        if identity is None or identity not in drawn:
+            added.append(record)
+            continue
+        if identity not in at:
+            continue  # removed meanwhile by someone else: nothing left to change
+        values = {c: cell(c, record[c]) for c in typed.columns if c in labels}
+        mine = grid.own_changes(
+            identity,
+            opened=drawn[identity],
+            values=values,
+            now=saved[identity],
+            what=what(drawn[identity]),
+            entity=entity,
+            entity_id=entity_id(drawn[identity]),
+            labels=labels,
+        )
+        for column, value in mine.items():
+            result.iat[at[identity], result.columns.get_loc(column)] = value
+    if added:
+        result = pd.concat([result, pd.DataFrame(added, columns=typed.columns)], ignore_index=True)
+    return result.reset_index(drop=True)
