@@ -88,11 +88,9 @@ with grid_tab:
         },
     )
     changed = not typed.reset_index(drop=True).equals(shown.reset_index(drop=True))
-    # What a save writes: the grid's own rows, or its edits applied to the agenda as saved since.
-    edited = editors.to_save(
-        frame, shown, typed, moved=moved, id_column="id", changed="Someone saved this agenda while you were editing it."
-    )
-    planned, errors = agenda.planned_from_frame(edited, known)
+    # A save applies the grid's own changes to the agenda as saved then, in its transaction.
+    editors.warn_moved(moved, "Someone saved this agenda while you were editing it.")
+    planned, errors = agenda.planned_from_frame(typed, known)
     if errors:
         st.error(f"{len(errors)} problem(s) to fix before saving:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
@@ -105,11 +103,18 @@ with grid_tab:
             st.success(f"No clashes, every session within the module's dates, no day over {LONG_DAY_HOURS} hours.")
     if st.button("Save agenda", type="primary", disabled=bool(errors) or not changed):
         ui.action(
-            lambda session: agenda.save_agenda_frame(session, module_id=module_id, frame=edited, by=user.username),
+            lambda session: agenda.save_agenda_frame(
+                session,
+                module_id=module_id,
+                frame=typed,
+                by=user.username,
+                opened=editors.opened(grid_key, shown, "id"),
+            ),
             lambda result: (
                 f"Saved: {result.created} added, {result.updated} kept or changed, {result.deleted} removed."
             ),
             then=renew,
+            on_error=editors.refused(grid_key),
         )
     if changed and not errors:
         st.caption("You have unsaved changes.")

@@ -37,19 +37,14 @@ ITEM_COLUMNS = {
 def _items_editor(frame, key: str, columns: dict | None = None) -> None:
     shown, moved = editors.held(key, team_view(frame, user))  # unsaved edits survive a colleague's save
     typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS)
-    edited = editors.to_save(
-        team_view(frame, user),
-        shown,
-        typed,
-        moved=moved,
-        id_column="id",
-        changed="Someone changed these next steps while you were editing.",
-    )
+    editors.warn_moved(moved, "Someone changed these next steps while you were editing.")
     if st.button("Save changes", key=f"save_{key}"):
+        opened = editors.opened(key, shown, "id")  # compared in the save's transaction with what is saved then
         ui.action(
-            lambda session: next_steps.save_action_items(session, frame=edited, by=user.username),
+            lambda session: next_steps.save_action_items(session, frame=typed, by=user.username, opened=opened),
             lambda count: f"{count} next step(s) updated.",
             then=renew,
+            on_error=editors.refused(key),
         )
 
 

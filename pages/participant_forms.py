@@ -138,6 +138,12 @@ with sent_tab:
 with review_tab:
     with ui.db() as session:
         queue = registration.review_queue(session, module_id)
+        # A button pressed on a registration a colleague settled since: it is no longer drawn; say who settled it.
+        waiting, drawn = {item["id"] for item in queue}, f"review_drawn_{module_id}"
+        for number in set(st.session_state.get(drawn, ())) - waiting:
+            if any(st.session_state.get(f"{choice}_{number}") for choice in ("merge", "create", "discard")):
+                st.warning(md_text(registration.settled_already(session, number)))
+        st.session_state[drawn] = sorted(waiting)
     if not queue:
         st.info("No registration is waiting: each matched a record for certain, or was new.")
     for item in queue:

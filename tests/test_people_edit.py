@@ -156,6 +156,18 @@ def test_an_edit_from_a_form_keeps_what_others_saved_since_it_opened(session: Se
     assert (saved["languages"], saved["position"], saved["notes"]) == ("Tagalog", "Organiser", "Met in KL")
 
 
+def test_a_refused_country_reads_as_the_form_shows_it_not_as_its_code(session: Session, small) -> None:
+    # The refusal said "Now saved: Nationality: “MYS”" while the form shows countries by name.
+    cia = small.people["Cia"]
+    opened = person_record(session, cia)
+    edit_person(session, person_id=cia, values={"nationality": "Malaysia"}, by=FACILITATOR)
+    session.commit()
+    with pytest.raises(EditConflict) as refused:
+        edit_person(session, person_id=cia, values={**opened, "nationality": "Thailand"}, by=FACILITATOR, opened=opened)
+    assert "Nationality: “Malaysia”" in str(refused.value) and "MYS" not in str(refused.value)
+    assert refused.value.clashes == {"nationality": "MYS"}  # what the form redraws with stays as stored
+
+
 def test_the_search_tables_follow_an_edit(session: Session, small) -> None:
     ana = small.people["Ana"]  # listed and an alum: in the directory
     assert search_directory(session, DirectoryQuery(text="magar"), user=FACILITATOR).total == 0

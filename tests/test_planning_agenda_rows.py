@@ -20,7 +20,7 @@ from programme.planning import agenda, exports, methods
 from programme.planning.checks import long_days
 from programme.planning.planned import AGENDA_COLUMNS, planned_from_frame
 from programme.planning.times import TimeNotRead, read_time, time_problem
-from tests.apptest_support import edit_grid, run_page
+from tests.apptest_support import edit_grid, run_page, shown_text
 
 
 def _new_module(session: Session, number: int = 1):
@@ -500,6 +500,74 @@ def test_typed_changes_survive_a_colleagues_save_and_are_saved_onto_it(new_modul
         saved = agenda.agenda_table(session, module_id)
     assert saved["title"].tolist() == ["Opening and introductions", "Coffee break", "CEDAW"]
     assert saved["room"].tolist() == ["", "", "Room C"]
+
+
+def _three_sessions(url: str, module_id: int) -> None:
+    rows = [
+        {"day": 1, "start": time(9), "end": time(10, 30), "title": "Opening"},
+        {"day": 1, "start": time(10, 30), "end": time(11), "title": "Coffee break"},
+        {"day": 1, "start": time(11), "end": time(12, 30), "title": "CEDAW"},
+    ]
+    with Session(make_engine(url)) as session:
+        agenda.save_agenda_frame(session, module_id=module_id, frame=pd.DataFrame(rows), by="b")
+        session.commit()
+
+
+def test_a_cell_both_facilitators_changed_is_refused_naming_the_session_and_keeping_the_edit(
+    new_module_url: tuple[str, int],
+) -> None:
+    # A types Room C into CEDAW's row; B saves Room D there. A's save put Room C over B's without a word; now nothing
+    # is saved, A reads what B saved, A's edit stays in the grid, and saving again replaces B's room.
+    url, module_id = new_module_url
+    _three_sessions(url, module_id)
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR, username="fac_a")
+    key = f"grid_{module_id}_0"
+    app = edit_grid(app, key, edited_rows={"2": {"room": "Room C"}})
+    with Session(make_engine(url)) as session:  # B's save
+        theirs = agenda.agenda_table(session, module_id)
+        theirs.loc[2, "room"] = "Room D"
+        agenda.save_agenda_frame(session, module_id=module_id, frame=theirs, by="fac_b")
+        session.commit()
+    next(button for button in app.button if button.label == "Save agenda").click().run()
+    assert not app.exception
+    said = [shown_text(error.value) for error in app.error]
+    assert any(
+        "fac_b saved the session “CEDAW” (day 1) while you were editing it" in text and "Room: “Room D”" in text
+        for text in said
+    ), said
+    assert list(app.session_state[key]["edited_rows"].values()) == [{"room": "Room C"}]
+    with Session(make_engine(url)) as session:
+        assert agenda.agenda_table(session, module_id)["room"].tolist() == ["", "", "Room D"]
+    next(button for button in app.button if button.label == "Save agenda").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine(url)) as session:
+        assert agenda.agenda_table(session, module_id)["room"].tolist() == ["", "", "Room C"]
+
+
+def test_an_agenda_save_applies_its_own_cells_to_the_agenda_as_saved_in_its_transaction(
+    new_module_url: tuple[str, int],
+) -> None:
+    # B's save lands after A's page ran and before A's save's transaction: A's rows as drawn must not put B's title
+    # back, nor remove the session B added.
+    url, module_id = new_module_url
+    _three_sessions(url, module_id)
+    with Session(make_engine(url)) as session:
+        drawn = agenda.agenda_table(session, module_id)
+    typed = drawn.copy()
+    typed.loc[2, "room"] = "Room C"
+    with Session(make_engine(url)) as session:  # B
+        theirs = agenda.agenda_table(session, module_id)
+        theirs.loc[0, "title"] = "Opening and introductions"
+        added = {"day": 1, "start": time(14), "end": time(15), "title": "Lobbying"}
+        theirs = pd.concat([theirs, pd.DataFrame([added])], ignore_index=True)
+        agenda.save_agenda_frame(session, module_id=module_id, frame=theirs, by="fac_b")
+        session.commit()
+    with Session(make_engine(url)) as session:  # A's save
+        agenda.save_agenda_frame(session, module_id=module_id, frame=typed, by="fac_a", opened=drawn)
+        session.commit()
+        saved = agenda.agenda_table(session, module_id)
+    assert saved["title"].tolist() == ["Opening and introductions", "Coffee break", "CEDAW", "Lobbying"]
+    assert saved["room"].tolist() == ["", "", "Room C", ""]
 
 
 def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url: tuple[str, int]) -> None:

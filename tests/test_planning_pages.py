@@ -308,6 +308,69 @@ def test_next_step_edits_survive_a_colleagues_save_and_keep_theirs(demo_db: str)
         assert session.get(ActionItem, second).status.value == "dropped"
 
 
+def test_a_next_step_changed_by_both_facilitators_is_refused_naming_the_row_and_keeping_the_edit(
+    demo_db: str,
+) -> None:
+    # A edits the text of a next step; B saves another text for it. A's save put A's text over B's without a word;
+    # now nothing is saved, A is told what B saved, A's edit stays in the grid, and saving again replaces B's text.
+    from programme.models import ActionItem
+
+    with Session(make_engine(demo_db)) as session:
+        module_id = session.scalar(
+            sa.select(ActionItem.module_id).group_by(ActionItem.module_id).having(sa.func.count() >= 2).limit(1)
+        )
+        table = next_steps.action_items_table(session, module_id)
+        first, second = table["id"].tolist()[:2]
+        opened_text = table["text"].iloc[0]
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR, username="fac_a")
+    app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+    key = next(grid.key for grid in app.data_editor if grid.key.startswith(f"items_{module_id}_"))
+    app = edit_grid(app, key, edited_rows={"0": {"text": "Shadow report to CEDAW, with the network"}})
+    with Session(make_engine(demo_db)) as session:  # B, in another browser
+        next_steps.update_action_item(session, item_id=first, text="Shadow report to CEDAW, by June", by="fac_b")
+        next_steps.update_action_item(session, item_id=second, status="dropped", by="fac_b")
+        session.commit()
+    next(button for button in app.button if button.key == f"save_{key}").click().run()
+    assert not app.exception
+    refused = [shown_text(error.value) for error in app.error]
+    assert any(
+        f"fac_b saved the next step “{opened_text}” while you were editing it" in text
+        and "Next step: “Shadow report to CEDAW, by June”" in text
+        for text in refused
+    ), refused
+    assert list(app.session_state[key]["edited_rows"].values()) == [
+        {"text": "Shadow report to CEDAW, with the network"}
+    ]
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(ActionItem, first).text == "Shadow report to CEDAW, by June"
+        assert session.get(ActionItem, second).status.value == "dropped"
+    next(button for button in app.button if button.key == f"save_{key}").click().run()  # A saves again: A's text
+    assert not app.exception and not app.error
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(ActionItem, first).text == "Shadow report to CEDAW, with the network"
+        assert session.get(ActionItem, second).status.value == "dropped"
+
+
+def test_a_next_steps_grid_save_writes_only_the_cells_changed_in_its_own_transaction(demo_db: str) -> None:
+    # B's save lands after A's page ran and before A's save's transaction: A's rows as drawn (B's status not in them)
+    # must not put the old status back; only A's changed cell is written.
+    from programme.models import ActionItem
+
+    with Session(make_engine(demo_db)) as session:
+        module_id = session.scalar(sa.select(ActionItem.module_id).limit(1))
+        drawn = next_steps.action_items_table(session, module_id)
+    item_id = int(drawn["id"].iloc[0])
+    typed = drawn.copy()
+    typed.loc[0, "text"] = "Lobby visit to the Embassy, with the network"
+    with session_scope(make_engine(demo_db)) as session:  # B
+        next_steps.update_action_item(session, item_id=item_id, status="dropped", by="fac_b")
+    with session_scope(make_engine(demo_db)) as session:  # A's save
+        assert next_steps.save_action_items(session, frame=typed, by="fac_a", opened=drawn) == 1
+    with Session(make_engine(demo_db)) as session:
+        saved = session.get(ActionItem, item_id)
+        assert (saved.text, saved.status.value) == ("Lobby visit to the Embassy, with the network", "dropped")
+
+
 def test_a_next_steps_focal_points_can_be_chosen_again_after_an_erasure(demo_db: str) -> None:
     """Seen by a facilitator: the focal point of "Shadow report to CEDAW" was erased, the grid's Focal points column
     is read-only, and the only way to hand the step to someone else was to delete it and add it again."""

@@ -191,6 +191,35 @@ def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
         assert session.get(Person, known.id).phone == "+442079460000"
 
 
+def test_a_registration_settled_by_a_colleague_says_who_settled_it_and_how(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    # A and B see the same queued registration; A updates the record with it; B, whose page still shows it, presses
+    # "Someone else: create a person": the item just disappeared from B's page, without a word.
+    from programme.models import ConsentKind, UserRole
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page, shown_text
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        known = session.scalar(
+            sa.select(Person).where(Person.email.is_not(None), Person.phone.is_not(None), Person.erased_at.is_(None))
+        )
+        typed = {"full_name": known.full_name, "email": known.email, "phone": "+44 20 7946 0000"}
+        submit_registration(session, forms_db["registration"], typed, {ConsentKind.LISTED: True}, browser="b",
+                            client=None)  # fmt: skip
+    first, second = (
+        run_page("pages/participant_forms.py", UserRole.FACILITATOR, username=name) for name in ("fac_a", "fac_b")
+    )
+    for app in (first, second):
+        app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    next(b for b in first.button if b.label == "Same person: update the record").click().run()
+    assert not first.exception and any("Registration settled." in s.value for s in first.success)
+    next(b for b in second.button if b.label == "Someone else: create a person").click().run()
+    assert not second.exception
+    said = [shown_text(w.value) for w in [*second.warning, *second.error]]
+    assert any("fac_a already settled it" in text and "updated the recorded person with it" in text for text in said)
+
+
 def test_a_shared_tablet_starts_the_next_person_on_an_empty_form(forms_db: dict, demo_sqlite_url: str) -> None:
     with session_scope(make_engine(demo_sqlite_url)) as session:
         token = open_form(session, module_id=forms_db["module_id"], kind="evaluation", allow_multiple=True).token

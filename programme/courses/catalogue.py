@@ -13,7 +13,7 @@ from programme.access import audit
 from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, Delivery, Module, ModuleStatus, Scope
-from programme.people.countries import match_country
+from programme.people.countries import country_name, match_country
 from programme.people.names import clean_text, without_bidi_controls
 
 
@@ -213,7 +213,14 @@ def update_course(
         values["description"] = without_bidi_controls(description).strip() or None
     if opened is not None:
         values = edits.own_changes(
-            session, opened=opened, values=values, now=before, what="this course", entity="course", entity_id=course.id
+            session,
+            opened=opened,
+            values=values,
+            now=before,
+            what="this course",
+            entity="course",
+            entity_id=course.id,
+            shows={"host_country": country_name},
         )
     for name, value in values.items():
         setattr(course, name, value)
@@ -307,6 +314,7 @@ def update_module(
             what="this module",
             entity="module",
             entity_id=module_id,
+            shows={"country": country_name},
         )
     for name, value in values.items():
         if name == "number":

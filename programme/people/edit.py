@@ -16,6 +16,7 @@ from programme.importing import normalise
 from programme.importing.validate import MAX_LENGTH
 from programme.models import Gender, Organisation, OrgType, Person
 from programme.models.base import utcnow
+from programme.people.countries import country_name
 from programme.people.names import display_name, fold, has_letters, name_key, split_name
 
 # The fields a facilitator can correct, in the order the form shows them, with their labels.
@@ -158,6 +159,7 @@ def edit_person(
                 labels=EDITABLE,
                 now=current,
                 changed=mine.changed,
+                shows={"nationality": country_name, "country_of_work": country_name},
             )
         read, problems = _read(values, current)
     person = session.get(Person, person_id)

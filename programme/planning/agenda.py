@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme import summaries
 from programme.access import audit
+from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import get_module_by_id
 from programme.models import AgendaSession, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
@@ -19,6 +20,7 @@ from programme.people.names import clean_text
 from programme.planning.methods import checked_method, own_methods
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, ends_before_start, planned_from_frame
+from programme.planning.times import TimeNotRead, read_time
 
 # How people are listed in one grid cell.
 NAME_JOIN = "; "
@@ -125,13 +127,59 @@ def known_methods(session: Session, module_id: int) -> list[str]:
     return list(dict.fromkeys([*own_methods(session), *used]))
 
 
-def save_agenda_frame(session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None) -> SaveResult:
+# The grid's columns, as a refusal names them.
+AGENDA_LABELS = {
+    "day": "Day",
+    "start": "Start",
+    "end": "End",
+    "title": "Session",
+    "method": "Method",
+    "room": "Room",
+    "topics": "Topics",
+    "facilitators": "Facilitators",
+    "resource_persons": "Resource persons",
+    "notes": "Notes",
+    "materials_url": "Materials",
+}
+
+
+def _grid_cell(column: str, value: object) -> object:
+    if column in ("start", "end"):
+        try:
+            return read_time(value) or value
+        except TimeNotRead:
+            return value
+    return value or None if isinstance(value, str) else value
+
+
+def save_agenda_frame(
+    session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None, opened: pd.DataFrame | None = None
+) -> SaveResult:
     """Apply the edited grid to the module's agenda in one go and return the counts; refuse any invalid row.
 
     Rows with an id update that session, rows without one are new, and saved sessions missing from the
     grid are deleted. Nothing is written when a row has an error (the caller's transaction rolls back).
+
+    opened: the rows as the grid showed them when it was drawn. Then the grid's own changes are applied, in this
+    transaction, to the agenda as saved now (a colleague's cells, rows added and rows removed meanwhile stay), and a
+    cell that someone else also changed since, to another value, saves nothing (GridConflict names the sessions).
     """
     module = get_module_by_id(session, module_id)
+    if opened is not None:
+        grid = edits.GridEdits(session)
+        frame = edits.grid_onto_now(
+            grid,
+            opened=opened,
+            typed=frame,
+            now=agenda_table(session, module.id),
+            id_column="id",
+            what=lambda row: f"the session “{row.get('title') or ''}” (day {row.get('day')})",
+            entity="agenda",
+            entity_id=lambda _row: module.id,
+            labels=AGENDA_LABELS,
+            read=_grid_cell,
+        )
+        grid.check()
     planned, errors = planned_from_frame(frame, known_methods(session, module_id))
     if errors:
         first = errors[0]

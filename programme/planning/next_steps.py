@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.courses.catalogue import module_label
 from programme.models import (
@@ -302,18 +303,54 @@ def _set_focal_points(session: Session, item: ActionItem, person_ids: Iterable[i
     session.flush()
 
 
-def save_action_items(session: Session, *, frame: pd.DataFrame, by: str | None) -> int:
-    """Apply edited text, due dates and statuses from an action items table; return how many changed."""
+# The grid's columns a save writes, as a refusal names them.
+ITEM_LABELS = {"text": "Next step", "due_date": "Due", "status": "Status"}
+
+
+def _grid_values(record: dict) -> dict:
+    due = record.get("due_date")
+    due = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
+    return {"text": clean_text(record.get("text")), "due_date": due, "status": _status(record.get("status")).value}
+
+
+def save_action_items(
+    session: Session, *, frame: pd.DataFrame, by: str | None, opened: pd.DataFrame | None = None
+) -> int:
+    """Apply edited text, due dates and statuses from an action items table; return how many changed.
+
+    opened: the rows as the grid showed them when it was drawn. Then, in this transaction, only the cells the user
+    changed are written (a colleague's save meanwhile stays in the others), and a cell that someone else also changed
+    since, to another value, saves nothing (GridConflict names the rows and what is saved now)."""
+    grid = edits.GridEdits(session)
+    shown = {int(row["id"]): row for row in opened.to_dict("records")} if opened is not None else {}
     changed = 0
     for record in frame.to_dict("records"):
         item = _get_item(session, int(record["id"]))
-        due = record.get("due_date")
-        due = None if due is None or pd.isna(due) else pd.Timestamp(due).date()
-        text, status = clean_text(record.get("text")), _status(record.get("status"))
-        if (text, due, status) == (item.text, item.due_date, item.status):
+        values = _grid_values(record)
+        now = {"text": item.text, "due_date": item.due_date, "status": item.status.value}
+        if item.id in shown:
+            values = grid.own_changes(
+                item.id,
+                opened=_grid_values(shown[item.id]),
+                values=values,
+                now=now,
+                what=f"the next step “{shown[item.id].get('text') or item.text}”",
+                entity="action_item",
+                entity_id=item.id,
+                labels=ITEM_LABELS,
+            )
+        values = {name: value for name, value in values.items() if value != now[name]}
+        if not values:
             continue
         update_action_item(
-            session, item_id=item.id, text=text, due_date=due, clear_due_date=due is None, status=status, by=by
+            session,
+            item_id=item.id,
+            text=values.get("text"),
+            due_date=values.get("due_date"),
+            clear_due_date="due_date" in values and values["due_date"] is None,
+            status=values.get("status"),
+            by=by,
         )
         changed += 1
+    grid.check()
     return changed

@@ -378,7 +378,7 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     # the second is told it was settled, instead of making a second person of it.
     review = session.get(RegistrationReview, review_id, with_for_update=True)
     if review is None or review.status != ReviewStatus.PENDING:
-        raise NotFound("That registration is no longer waiting for review.")
+        raise NotFound(settled_already(session, review_id))
     submission = session.get(FormSubmission, review.submission_id)
     link = session.get(FormLink, submission.link_id)
     records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
@@ -423,6 +423,29 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     audit.record(session, action="update", username=by, entity="registration_review", entity_id=review.id,
                  summary=f"self-service registration {decision}")  # fmt: skip
     return Settled(target, code)
+
+
+# How a settled registration was settled, as the sentence that says so reads.
+SETTLED_AS = {
+    ReviewStatus.MERGED: "updated the recorded person with it",
+    ReviewStatus.CREATED: "created a new person from it",
+    ReviewStatus.DISCARDED: "discarded it",
+}
+
+
+def settled_already(session: Session, review_id: int) -> str:
+    """Return the sentence a facilitator reads on settling a registration that is no longer waiting for review: who
+    settled it and how (from the review row), or that it was voided (the row is gone with its submission)."""
+    review = session.get(RegistrationReview, review_id)
+    if review is None:
+        return "That registration is no longer waiting for review: it was voided."
+    if review.status == ReviewStatus.PENDING:
+        return "That registration is still waiting for review."
+    when = f" on {review.decided_at:%d %b %Y at %H:%M} UTC" if review.decided_at else ""
+    return (
+        f"That registration is no longer waiting for review: {review.decided_by or 'someone else'} already settled "
+        f"it{when} and {SETTLED_AS[review.status]}."
+    )
 
 
 def _recorded(session: Session, person: Person) -> dict[str, Any]:

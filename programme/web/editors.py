@@ -7,6 +7,10 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from programme.core.edits import GridConflict
+from programme.core.errors import ProgrammeError
+from programme.web.messages import show_error
+
 
 def version(key: str) -> int:
     """Return the version of the grids kept under `key` (0 at first)."""
@@ -109,3 +113,46 @@ def to_save(
         f"{changed} Your changes are kept here; saving applies them to what is saved now.", icon=":material/group:"
     )
     return onto(fresh, shown, typed, id_column)
+
+
+# The cells of a grid whose save was refused, as saved then ({row id: {column: value}}, session_state[key + SEEN]):
+# the next save compares the user's cells with those, so that saving again replaces the colleague's values.
+SEEN = "__seen"
+
+
+def opened(key: str, shown: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Return the rows grid `key` was drawn with (shown), as its save compares them with what is saved now: with
+    the cells of a refused save read as what was saved then (the user has seen them)."""
+    seen = st.session_state.get(key + SEEN) or {}
+    if not seen:
+        return shown
+    result = shown.copy()
+    for position, identity in enumerate(result[id_column].tolist()):
+        for column, value in seen.get(identity, {}).items():
+            if column in result.columns:
+                result.iat[position, result.columns.get_loc(column)] = value
+    return result
+
+
+def refused(key: str) -> Callable[[ProgrammeError], None]:
+    """Return what ui.action(on_error=...) runs for grid `key`: the refusal is shown and the grid keeps the user's
+    edits; after a colleague's save the clashing cells are remembered as seen (a second save replaces them)."""
+
+    def _refused(error: ProgrammeError) -> None:
+        if isinstance(error, GridConflict):
+            seen = st.session_state.setdefault(key + SEEN, {})
+            for identity, conflict in error.rows.items():
+                seen.setdefault(identity, {}).update(conflict.clashes)
+        show_error(error)
+
+    return _refused
+
+
+def warn_moved(moved: bool, changed: str) -> None:
+    """Say, when the saved rows changed under a grid's unsaved edits (held), that saving keeps the colleague's cells
+    but for those the user changed (changed: what changed, in the page's words)."""
+    if moved:
+        st.warning(
+            f"{changed} Your changes are kept here; saving applies them to what is saved now.",
+            icon=":material/group:",
+        )
