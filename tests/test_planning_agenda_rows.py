@@ -597,11 +597,77 @@ def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url:
     next(button for button in app.button if button.label == "Save attendance").click().run()
     assert not app.exception
     said = [message.value for message in [*app.success, *app.error, *app.warning]]
-    assert any("Attendance saved for 1 person(s)." in text for text in said), said
+    assert any("Attendance saved for 1 person." in text for text in said), said
     with Session(make_engine(url)) as session:
         table = attendance.attendance_table(session, module_id).set_index("full_name")
         assert table.loc["Ana Reyes", "Day 3"] is True and not table.loc["Ana Reyes", "Day 1"]
         assert len(table) == 2 and pd.isna(table.loc["Ben Rai", "Day 3"])  # Ben's attendance still not recorded
+
+
+def _two_registered(url: str, module_id: int) -> None:
+    from programme.models import Participation, Person
+
+    with Session(make_engine(url)) as session:
+        for name in ("Ana Reyes", "Ben Rai"):
+            person = Person(full_name=name, name_key=name.lower())
+            session.add(person)
+            session.flush()
+            session.add(Participation(person_id=person.id, module_id=module_id, registered=True, attended=None))
+        session.commit()
+
+
+def test_attendance_saved_by_a_colleague_after_the_grid_was_drawn_is_not_unticked(
+    new_module_url: tuple[str, int],
+) -> None:
+    """A draws the attendance grid and ticks Day 2 for Ben. Before A's save reads the attendance, B saves Day 1 for
+    Ana. A's save wrote Ana's row as A's grid had it, without Day 1; now it applies only A's own tick."""
+    from programme.planning import attendance
+
+    url, module_id = new_module_url
+    _two_registered(url, module_id)
+    with Session(make_engine(url)) as session:
+        drawn = attendance.attendance_table(session, module_id)
+    row = {name: position for position, name in enumerate(drawn["full_name"])}
+    typed = drawn.copy()
+    typed.loc[row["Ben Rai"], "Day 2"] = True
+    with Session(make_engine(url)) as session:  # B's save, after A's grid was drawn
+        theirs = drawn.copy()
+        theirs.loc[row["Ana Reyes"], "Day 1"] = True
+        attendance.save_attendance_frame(session, module_id=module_id, frame=theirs, by="fac_b", opened=drawn)
+        session.commit()
+    with Session(make_engine(url)) as session:  # A's save
+        changed = attendance.save_attendance_frame(session, module_id=module_id, frame=typed, by="fac_a", opened=drawn)
+        session.commit()
+        saved = attendance.attendance_table(session, module_id).set_index("full_name")
+    assert changed == 1
+    assert (saved.loc["Ana Reyes", "Day 1"], saved.loc["Ben Rai", "Day 2"]) == (True, True)
+
+
+def test_a_tick_a_colleague_set_the_other_way_since_the_grid_was_drawn_is_refused(
+    new_module_url: tuple[str, int],
+) -> None:
+    """Ana's attendance is not recorded. B ticks her Day 1 and saves; A, from a grid drawn before, unticks that same
+    (empty) Day 1 box: the two disagree, so A's save names Ana and saves nothing."""
+    from programme.core.edits import GridConflict
+    from programme.planning import attendance
+
+    url, module_id = new_module_url
+    _two_registered(url, module_id)
+    with Session(make_engine(url)) as session:
+        drawn = attendance.attendance_table(session, module_id)
+    row = {name: position for position, name in enumerate(drawn["full_name"])}
+    theirs, typed = drawn.copy(), drawn.copy()
+    theirs.loc[row["Ana Reyes"], "Day 1"] = True
+    typed.loc[row["Ana Reyes"], "Day 1"] = False
+    typed.loc[row["Ben Rai"], "Day 2"] = True
+    with Session(make_engine(url)) as session:
+        attendance.save_attendance_frame(session, module_id=module_id, frame=theirs, by="fac_b", opened=drawn)
+        session.commit()
+    with Session(make_engine(url)) as session, pytest.raises(GridConflict, match="Ana Reyes"):
+        attendance.save_attendance_frame(session, module_id=module_id, frame=typed, by="fac_a", opened=drawn)
+    with Session(make_engine(url)) as session:
+        saved = attendance.attendance_table(session, module_id).set_index("full_name")
+    assert saved.loc["Ana Reyes", "Day 1"] is True and pd.isna(saved.loc["Ben Rai", "Day 2"])
 
 
 def test_a_session_past_midnight_is_told_how_to_go_on() -> None:

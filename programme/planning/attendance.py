@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.settings import get_setting, set_setting
 from programme.models import AttendanceDay, Module, Participation, ParticipationRole, Person
@@ -171,15 +172,39 @@ def mark_attendance(
     return participation
 
 
-def save_attendance_frame(session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None) -> int:
+def save_attendance_frame(
+    session: Session, *, module_id: int, frame: pd.DataFrame, by: str | None, opened: pd.DataFrame | None = None
+) -> int:
     """Apply the edited attendance grid and return how many people's attendance changed.
 
     Only rows whose attended flag or day ticks differ from what is stored are written, so opening and saving
     the grid does not turn "7 of 10 days" (known without day detail) into ten ticked days.
+
+    opened: the rows as the grid showed them when it was drawn. Then only the ticks the user changed are applied, in
+    this transaction, to the attendance as saved now (a colleague's ticks saved meanwhile stay), and a tick that
+    someone else also changed since, the other way, saves nothing (GridConflict names the people).
     """
     module = get_module_by_id(session, module_id)
     columns = day_columns(module_days(module))
-    current = attendance_table(session, module.id).set_index("participation_id")
+    stored = attendance_table(session, module.id)
+    if opened is not None:
+        grid = edits.GridEdits(session)
+        frame = edits.grid_onto_now(
+            grid,
+            opened=opened,
+            typed=frame,
+            now=stored,
+            id_column="participation_id",
+            what=lambda row: f"{row.get('full_name') or 'someone'}'s attendance",
+            entity="participation",
+            entity_id=lambda row: int(row["participation_id"]),
+            # The ticks, and (never edited, so never changed) the row's name and id, which name the row in a refusal.
+            labels={"attended": "Attended", **{column: column for column in columns}}
+            | {"full_name": "Name", "participation_id": "Participation"},
+            read=lambda column, value: bool(value) if column == "attended" or column in columns else value,
+        )
+        grid.check()
+    current = stored.set_index("participation_id")
     changed = 0
     for record in frame.to_dict("records"):
         participation_id = int(record["participation_id"])

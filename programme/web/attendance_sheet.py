@@ -54,23 +54,25 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
                 "completed": "Completed",
             },
         )
-        marked = editors.to_save(
-            fresh,
-            shown,
-            ticked,
-            moved=moved,
-            id_column="participation_id",
-            changed="The attendance or the module's list changed while you were ticking (a colleague saved, or an "
-            "import added people).",
+        # A save applies the user's own ticks to the attendance as saved then, in its transaction.
+        editors.warn_moved(
+            moved,
+            "The attendance or the module's list changed while you were ticking (a colleague saved, or an import "
+            "added people).",
         )
         cols = st.columns(2)
         if cols[0].button("Save attendance", type="primary"):
             ui.action(
                 lambda session: attendance.save_attendance_frame(
-                    session, module_id=module_id, frame=marked, by=user.username
+                    session,
+                    module_id=module_id,
+                    frame=ticked,
+                    by=user.username,
+                    opened=editors.opened(key, shown, "participation_id"),
                 ),
-                lambda count: f"Attendance saved for {count} person(s).",
+                lambda count: f"Attendance saved for {ui.counted(count, 'person', 'people')}.",
                 then=renew,
+                on_error=editors.refused(key),
             )
         if cols[1].button(
             "Mark completion from attendance",
