@@ -473,14 +473,7 @@ def test_typed_changes_survive_a_colleagues_save_and_are_saved_onto_it(new_modul
     # Facilitator A types a room into row 3 of a saved agenda; facilitator B, in another browser, renames row 1 and
     # saves. A's next click must keep A's edit (it was dropped without a word), and A's save must keep B's too.
     url, module_id = new_module_url
-    rows = [
-        {"day": 1, "start": time(9), "end": time(10, 30), "title": "Opening"},
-        {"day": 1, "start": time(10, 30), "end": time(11), "title": "Coffee break"},
-        {"day": 1, "start": time(11), "end": time(12, 30), "title": "CEDAW"},
-    ]
-    with Session(make_engine(url)) as session:
-        agenda.save_agenda_frame(session, module_id=module_id, frame=pd.DataFrame(rows), by="b")
-        session.commit()
+    _three_sessions(url, module_id)
     app = run_page("pages/agenda.py", UserRole.FACILITATOR, username="fac_a")
     app = edit_grid(app, f"grid_{module_id}_0", edited_rows={"2": {"room": "Room C"}})
     assert not app.exception

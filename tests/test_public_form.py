@@ -158,12 +158,11 @@ def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_u
         assert session.get(Person, known.id).consent_listed
 
 
-def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
-    forms_db: dict, demo_sqlite_url: str
-) -> None:
-    from programme.models import ConsentKind, UserRole
+def _a_phone_change_queued(forms_db: dict, demo_sqlite_url: str):  # type: ignore[no-untyped-def]
+    """A registration by a recorded person (e-mail and name theirs) with another phone: queued for a facilitator.
+    Return the person as recorded before it, and the submission's result."""
+    from programme.models import ConsentKind
     from programme.selfservice.registration import submit_registration
-    from tests.apptest_support import run_page
 
     with session_scope(make_engine(demo_sqlite_url)) as session:
         known = session.scalar(
@@ -172,7 +171,18 @@ def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
         typed = {"full_name": known.full_name, "email": known.email, "phone": "+44 20 7946 0000"}
         result = submit_registration(session, forms_db["registration"], typed, {ConsentKind.LISTED: True},
                                      browser="b", client=None)  # fmt: skip
-        recorded_phone = known.phone
+        session.expunge(known)
+    return known, result
+
+
+def test_a_registration_that_would_change_a_record_shows_typed_beside_recorded(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    known, result = _a_phone_change_queued(forms_db, demo_sqlite_url)
+    recorded_phone = known.phone
     assert result.outcome == "queued"
     app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
     app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
@@ -196,17 +206,10 @@ def test_a_registration_settled_by_a_colleague_says_who_settled_it_and_how(
 ) -> None:
     # A and B see the same queued registration; A updates the record with it; B, whose page still shows it, presses
     # "Someone else: create a person": the item just disappeared from B's page, without a word.
-    from programme.models import ConsentKind, UserRole
-    from programme.selfservice.registration import submit_registration
+    from programme.models import UserRole
     from tests.apptest_support import run_page, shown_text
 
-    with session_scope(make_engine(demo_sqlite_url)) as session:
-        known = session.scalar(
-            sa.select(Person).where(Person.email.is_not(None), Person.phone.is_not(None), Person.erased_at.is_(None))
-        )
-        typed = {"full_name": known.full_name, "email": known.email, "phone": "+44 20 7946 0000"}
-        submit_registration(session, forms_db["registration"], typed, {ConsentKind.LISTED: True}, browser="b",
-                            client=None)  # fmt: skip
+    known, _ = _a_phone_change_queued(forms_db, demo_sqlite_url)
     first, second = (
         run_page("pages/participant_forms.py", UserRole.FACILITATOR, username=name) for name in ("fac_a", "fac_b")
     )
