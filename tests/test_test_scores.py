@@ -124,7 +124,8 @@ def test_google_forms_quiz_imports_as_pre_test_matched_by_email_then_name(sessio
     left = {row.row: row.status for row in result.unmatched}
     assert left == {5: AMBIGUOUS, 6: NOT_MATCHED}  # the header is row 1
     assert [row.reason for row in result.matched] == ["e-mail", "e-mail", "name"]
-    audit = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "module")).one()
+    audit = session.scalars(sa.select(AuditEntry).where(AuditEntry.entity == "import_batch")).one()
+    assert audit.entity_id == result.batch_id
     assert "pre-test scores" in audit.summary and "3 written" in audit.summary
 
 
@@ -262,6 +263,61 @@ def test_typed_scores_save_only_the_changed_cells_and_refuse_a_colleagues_change
         save_scores(session, module_id=module.id, opened=opened, typed=typed4, by="tester")
 
 
+# --- undo ---
+
+
+def test_undo_puts_back_what_the_import_replaced_and_keeps_later_changes(session: Session, module: Module) -> None:
+    from programme.evaluations.test_score_undo import test_score_imports, undo_summary, undo_test_score_import
+
+    first = _import(session, module, GOOGLE, "pre")
+    # A second quiz file of the same test: Maria 7 → 9 out of 10; Ahmad and Rina as before.
+    again = GOOGLE.read_text().replace("7 / 10", "9 / 10", 1)
+    second = import_test_scores(session, data=again.encode(), filename="quiz-2.csv", module_id=module.id, stage="pre",
+                                by="tester")  # fmt: skip
+    # Rina's score is then typed by hand: 60 → 65.
+    opened = scores_table(session, module.id)
+    typed = opened.copy()
+    typed.loc[opened.index[opened["full_name"] == "Rina Sari"][0], "pre_test_score"] = 65
+    save_scores(session, module_id=module.id, opened=opened, typed=typed, by="tester")
+    listed = test_score_imports(session, module_id=module.id)
+    assert listed["batch"].tolist() == [second.batch_id, first.batch_id]
+    assert listed["test"].tolist() == ["pre-test", "pre-test"] and listed["scores"].tolist() == [3, 3]
+
+    # The first import's scores are the second's now (Maria, Ahmad) or typed since (Rina): all three stay.
+    undone = undo_test_score_import(session, batch_id=first.batch_id, username="tester")
+    assert undone == {"restored": 0, "kept": 3, "gone": 0}
+    assert scores(session, module.id)["Maria Santos PHL"] == (90.0, None)
+    # The second import: Maria and Ahmad go back to what it replaced (70 and 40, the first file's); Rina's typed 65
+    # stays.
+    undone = undo_test_score_import(session, batch_id=second.batch_id, username="tester")
+    assert undone == {"restored": 2, "kept": 1, "gone": 0}
+    stored = scores(session, module.id)
+    assert stored["Maria Santos PHL"] == (70.0, None) and stored["Ahmad Rahman BGD"] == (40.0, None)
+    assert stored["Rina Sari IDN"] == (65.0, None)
+    assert undo_summary(second.batch_id, undone) == (
+        f"Import {second.batch_id} undone: 2 scores put back as before the import; 1 score changed since (typed, or "
+        "imported again) kept as they are."
+    )
+    with pytest.raises(ProgrammeError, match="already undone"):
+        undo_test_score_import(session, batch_id=second.batch_id, username="tester")
+    assert test_score_imports(session, module_id=module.id)["undone at"].notna().all()
+
+
+def test_undoing_the_only_import_leaves_no_score_and_no_learning_gain(session: Session, module: Module) -> None:
+    from programme.evaluations.test_score_undo import undo_test_score_import
+
+    pre = _import(session, module, GOOGLE, "pre")
+    _import(session, module, MICROSOFT, "post", out_of=12)
+    session.commit()
+    assert learning_gain(session, by="programme")["n"].tolist() == [3]
+    assert undo_test_score_import(session, batch_id=pre.batch_id, username="tester")["restored"] == 3
+    session.commit()
+    assert all(pre is None for pre, _ in scores(session, module.id).values())
+    # The post-test scores stay; with no pre-test there is no gain to show (the summaries follow the undo).
+    assert scores(session, module.id)["Maria Santos PHL"] == (None, 83.3)
+    assert learning_gain(session, by="programme").empty or learning_gain(session, by="programme")["n"].sum() == 0
+
+
 # --- the command line ---
 
 
@@ -378,3 +434,26 @@ def test_page_reads_a_score_column_it_did_not_recognise_once_chosen(
     assert not app.exception, app.exception
     assert {metric.label: metric.value for metric in app.metric}["Matched"] == "1"
     assert any(button.key == "test_scores_import" for button in app.button)
+
+
+def test_page_undoes_an_import_and_the_grid_shows_the_scores_as_before(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from programme.core.db import make_engine, session_scope
+
+    app, module_id = _page(sqlite_url, monkeypatch)
+    assert any("No quiz export has been imported" in caption.value for caption in app.caption)
+    with session_scope(make_engine(sqlite_url)) as session:
+        module = session.get(Module, module_id)
+        batch = _import(session, module, GOOGLE, "pre").batch_id
+    app = app.run()
+    assert app.selectbox(key="undo_test_scores_batch").value == batch
+    assert "google_forms_quiz.csv, pre-test, 3 scores" in app.selectbox(key="undo_test_scores_batch").format_func(batch)
+    app.checkbox(key="undo_test_scores_sure").check()  # the form's widgets are sent with its button
+    app = next(button for button in app.button if button.label == "Undo import").click().run()
+    assert not app.exception, app.exception
+    assert any(f"Import {batch} undone: 3 scores put back" in message.value for message in app.success)
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
+    assert grid.value["pre_test_score"].isna().all()
+    with Session(make_engine(sqlite_url)) as session:
+        assert all(pre is None for pre, _ in scores(session, module_id).values())

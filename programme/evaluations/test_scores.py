@@ -15,6 +15,7 @@ Layouts and their sources: tests/data/tools/quizzes/README.md.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,10 +32,11 @@ from programme.core.rounding import fixed, rounded
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import normalise
 from programme.importing.columns import PARTICIPANT_SYNONYMS
+from programme.importing.plan import file_hash
 from programme.intake.columns import ColumnChoiceError, column_named
 from programme.intake.report import IntakeReport, RowError
 from programme.intake.tools import detect_tool
-from programme.models import Participation, Person
+from programme.models import ImportBatch, ImportKind, Participation, Person
 from programme.people.names import clean_text, name_key
 from programme.sheets import header_key, hidden_note, other_sheets_note, read_table
 
@@ -146,6 +148,8 @@ class TestScoreImport(IntakeReport):
     stage: str = "pre"
     module_id: int | None = None
     file_name: str = ""
+    file_hash: str = ""
+    batch_id: int | None = None  # the import batch its undo reads, once written
     score_column: str | None = None
     out_of: float | None = None
     needs_maximum: bool = False  # points without a maximum: the page asks for it
@@ -174,7 +178,8 @@ class TestScoreImport(IntakeReport):
 
     def to_json(self) -> dict[str, Any]:
         """Return the CLI's JSON: stage, rows, matched, replaced, not_matched (with each row and reason), the keys
-        every import shares (errors, warnings, tool, columns, written), dry_run, score_column, out_of, scores."""
+        every import shares (errors, warnings, tool, columns, written), dry_run, batch (the import's number, for its
+        undo; null when nothing was written), score_column, out_of, scores."""
         return {
             "stage": self.stage,
             "rows": self.rows,
@@ -186,6 +191,7 @@ class TestScoreImport(IntakeReport):
             ],
             **self.intake_json(),
             "dry_run": self.dry_run,
+            "batch": self.batch_id,
             "score_column": self.score_column,
             "out_of": self.out_of,
             "scores": [
@@ -300,8 +306,8 @@ def plan_test_scores(
     columns = table.columns
     tool = detect_tool(columns)
     result = TestScoreImport(
-        stage=stage, module_id=module_id, file_name=PurePath(filename).name, out_of=out_of,
-        tool=tool.name if tool else None, rows=len(table.frame),
+        stage=stage, module_id=module_id, file_name=PurePath(filename).name, file_hash=file_hash(data),
+        out_of=out_of, tool=tool.name if tool else None, rows=len(table.frame),
     )  # fmt: skip
     result.score_column = score = _score_column(columns, stage, score_column)
     per_question = {column for column in columns if PER_QUESTION.match(column)}
@@ -421,7 +427,8 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
     """Write a plan's matched scores onto their participations in the session's one transaction; return it written.
 
     Refuses a plan with errors. The participations are changed through the ORM, so the summaries' upkeep (the
-    Learning figures) follows them at commit; one audit entry holds each score before and after."""
+    Learning figures) follows them at commit. An import batch (kind "test scores") keeps each score written and the
+    one it replaced, for its undo (programme/evaluations/test_score_undo.py); one audit entry holds them too."""
     if plan.errors:
         raise ProgrammeError(f"Nothing was imported: the file has {len(plan.errors)} error(s) to fix first.")
     attribute = FIELDS[plan.stage]
@@ -434,21 +441,27 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
         before[str(participation.id)] = getattr(participation, attribute)
         setattr(participation, attribute, row.score)
         after[str(participation.id)] = row.score
+    counts = {"stage": plan.stage, "written": len(after), "replaced": plan.replaced,
+              "not_matched": len(plan.unmatched), "before": before, "after": after}  # fmt: skip
+    batch = ImportBatch(kind=ImportKind.TEST_SCORES, file_name=plan.file_name[:300], file_hash=plan.file_hash,
+                        module_id=plan.module_id, username=by, counts=json.dumps(counts))  # fmt: skip
+    session.add(batch)
     session.flush()
     audit.record(
         session,
         action="import",
         username=by,
-        entity="module",
-        entity_id=plan.module_id,
+        entity="import_batch",
+        entity_id=batch.id,
         summary=(
-            f"{STAGE_WORDS[plan.stage]} scores from {plan.file_name}: {len(after)} written ({plan.replaced} replaced), "
-            f"{len(plan.unmatched)} rows not matched"
+            f"{STAGE_WORDS[plan.stage]} scores from {plan.file_name} into module {plan.module_id}: {len(after)} "
+            f"written ({plan.replaced} replaced), {len(plan.unmatched)} rows not matched"
         ),
         before=before,
         after=after,
     )
     plan.written = True
+    plan.batch_id = batch.id
     return plan
 
 

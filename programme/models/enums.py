@@ -161,6 +161,7 @@ class ImportKind(enum.StrEnum):
     PARTICIPANTS = "participants"
     AGENDA = "agenda"
     EVALUATIONS = "evaluations"
+    TEST_SCORES = "test scores"
 
 
 class FormKind(enum.StrEnum):

@@ -9,6 +9,7 @@ import streamlit as st
 
 from programme.access.accounts import SignedIn
 from programme.core.words import a_or_an
+from programme.evaluations.test_score_undo import test_score_imports, undo_summary, undo_test_score_import
 from programme.evaluations.test_scores import (
     STAGE_WORDS,
     STAGES,
@@ -65,6 +66,7 @@ def tab(module_id: int, *, user: SignedIn) -> None:
         _preview(upload, module_id, stage, out_of or None, by=user.username)
     st.subheader("Type or correct scores")
     grid(module_id, user=user)
+    past_imports(module_id, by=user.username)
 
 
 def _preview(upload: dict, module_id: int, stage: str, out_of: float | None, *, by: str) -> None:
@@ -161,3 +163,28 @@ def grid(module_id: int, *, user: SignedIn) -> None:
             lambda count: f"Scores saved for {count} cell(s)." if count else "Nothing changed.",
             then=editors.renew(GRID_VERSION),
         )
+
+
+def past_imports(module_id: int, *, by: str) -> None:
+    """This module's imports of test scores, and undo for one of them."""
+    with ui.db() as session:
+        imports = test_score_imports(session, module_id=module_id)
+    st.subheader("Past imports of test scores")
+    if imports.empty:
+        st.caption("No quiz export has been imported into this module yet.")
+        return
+    ui.undo_import(
+        imports,
+        key="undo_test_scores",
+        describe=lambda row: (
+            f"Import {row['batch']}: {row['file']}, {row['test']}, {ui.counted(row['scores'], 'score')} "
+            f"({row['imported at']:%d %b %Y})"
+        ),
+        effect=(
+            "Undo puts each score the import wrote back to what it replaced (none, for someone who had none), except "
+            "scores changed since: typed in the grid, or imported again. Those stay."
+        ),
+        undo=lambda session, batch_id: undo_test_score_import(session, batch_id=batch_id, username=by),
+        message=undo_summary,
+        then=editors.renew(GRID_VERSION),
+    )

@@ -1,0 +1,111 @@
+"""Undoing an import of pre- or post-test scores: each score it wrote goes back to what it replaced, unless someone
+changed it since (typed in the grid, or a later import of the same test): that one stays, and the result counts it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.access import audit
+from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import counted
+from programme.evaluations.test_scores import FIELDS, STAGE_WORDS
+from programme.importing.batches import newest_batches
+from programme.models import ImportBatch, ImportKind, Participation
+from programme.models.base import utcnow
+
+COLUMNS = ["batch", "imported at", "file", "test", "by", "scores", "undone at"]
+
+
+def test_score_imports(session: Session, *, module_id: int, limit: int = 200) -> pd.DataFrame:
+    """Return the module's newest imports of test scores (batch, imported at, file, test, by, scores, undone at)."""
+    rows = [
+        [batch.id, batch.created_at, batch.file_name, STAGE_WORDS.get(batch.counts.get("stage"), ""), batch.username,
+         int(batch.counts.get("written", 0)), batch.undone_at]
+        for batch in newest_batches(session, ImportKind.TEST_SCORES, module_id=module_id, limit=limit)
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _same(left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return left is None and right is None
+    return abs(float(left) - float(right)) < 1e-9
+
+
+def _later_imports(session: Session, batch: ImportBatch, stage: str) -> set[int]:
+    """The participations a later import of the same test into the module (not undone) wrote: theirs now."""
+    later = session.scalars(
+        sa.select(ImportBatch.counts).where(
+            ImportBatch.kind == ImportKind.TEST_SCORES,
+            ImportBatch.module_id == batch.module_id,
+            ImportBatch.id > batch.id,
+            ImportBatch.undone_at.is_(None),
+        )
+    )
+    owned: set[int] = set()
+    for counts in later:
+        recorded = json.loads(counts) if counts else {}
+        if recorded.get("stage") == stage:
+            owned.update(int(key) for key in recorded.get("after", {}))
+    return owned
+
+
+def undo_test_score_import(session: Session, *, batch_id: int, username: str | None) -> dict[str, int]:
+    """Take back an import of test scores; return {"restored", "kept", "gone"}.
+
+    restored: scores put back to what the import replaced (none, when there was none). kept: scores changed since the
+    import (typed, or imported again and still in place), left as they are. gone: people no longer on the module's
+    list. Changed through the ORM: the Learning figures follow at commit."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.kind != ImportKind.TEST_SCORES:
+        raise NotFound(f"There is no import of test scores numbered {batch_id}.")
+    if batch.undone_at is not None:
+        raise ProgrammeError(f"Import {batch_id} was already undone.")
+    recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
+    stage = recorded.get("stage")
+    if stage not in FIELDS:
+        raise ProgrammeError(f"Import {batch_id} does not say which test it was; it cannot be undone.")
+    attribute = FIELDS[stage]
+    owned = _later_imports(session, batch, stage)
+    before: dict[str, Any] = recorded.get("before", {})
+    restored = kept = gone = 0
+    put_back: dict[str, Any] = {}
+    for key, wrote in recorded.get("after", {}).items():
+        participation = session.get(Participation, int(key))
+        if participation is None or participation.module_id != batch.module_id:
+            gone += 1
+        elif int(key) in owned or not _same(getattr(participation, attribute), wrote):
+            kept += 1
+        else:
+            setattr(participation, attribute, before.get(key))
+            put_back[key] = before.get(key)
+            restored += 1
+    batch.undone_at = utcnow()
+    result = {"restored": restored, "kept": kept, "gone": gone}
+    audit.record(
+        session,
+        action="undo",
+        username=username,
+        entity="import_batch",
+        entity_id=batch_id,
+        summary=f"undid the {STAGE_WORDS[stage]} scores of import {batch_id}: {restored} put back, {kept} kept",
+        before={key: recorded["after"][key] for key in put_back},
+        after=put_back,
+    )
+    session.flush()
+    return result
+
+
+def undo_summary(batch_id: int, undone: dict[str, int]) -> str:
+    """Say what undoing an import of test scores put back and kept, in one sentence."""
+    said = f"Import {batch_id} undone: {counted(undone['restored'], 'score')} put back as before the import"
+    if undone["kept"]:
+        said += f"; {counted(undone['kept'], 'score')} changed since (typed, or imported again) kept as they are"
+    if undone["gone"]:
+        said += f"; {counted(undone['gone'], 'person', 'people')} no longer on the module's list"
+    return said + "."
