@@ -3,6 +3,7 @@
 import streamlit as st
 
 from programme.access.backup import backup_file, restore_bytes
+from programme.access.erasure_register import erased_again
 from programme.core.db import is_sqlite
 from programme.web import ui
 
@@ -28,15 +29,21 @@ st.write(
     "Backups over 50 MB: `python -m programme restore FILE`."
 )
 st.warning(
-    "A backup holds everyone it held on the day it was made: people whose data was erased since (Forget this "
-    "person) come back with it. Before restoring, note from the Audit trail the record numbers erased since the "
-    'backup was made (action "erase"); the restore replaces that trail too. Then forget those records again.'
+    "A backup holds everyone it held on the day it was made. People whose data was erased since (Forget this "
+    "person) are erased again as it is restored, from this installation's register of erasures (record numbers and "
+    "dates, no names), kept beside the database. A backup restored on another computer, or after that register is "
+    'lost, brings them back: note from the Audit trail the records erased since the backup (action "erase") before '
+    "anything is lost, and forget them again after the restore."
 )
 upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
 if upload is not None and st.button("Restore"):
     with st.spinner("Restoring…"):
         ui.action(
             lambda _session: restore_bytes(engine, upload.getvalue(), by=user.username, name=upload.name),
-            "Backup restored. Sign in again with an account from the backup.",
+            lambda erased: (
+                "Backup restored. "
+                + (erased_again(erased) + " " if erased else "")
+                + "Sign in again with an account from the backup."
+            ),
             then=lambda _: (ui.forget_figures(), ui.sign_out_every_browser()),
         )

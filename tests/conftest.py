@@ -37,6 +37,15 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.xdist_group("browser"))
 
 
+@pytest.fixture(autouse=True)
+def erasure_register(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's register of erasures in its own folder (programme/access/erasure_register.py): a test on
+    PostgreSQL would otherwise note its erasures in the installation's data/erasures.jsonl."""
+    path = tmp_path / "erasures.jsonl"
+    monkeypatch.setenv("PROGRAMME_ERASURE_REGISTER", str(path))
+    return path
+
+
 @pytest.fixture(scope="session")
 def sqlite_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Return SQLite files at head, empty and with the demo, built once and copied per test."""

@@ -9,6 +9,7 @@ from sqlmodel import Session, SQLModel
 from sqlmodel.sql.sqltypes import AutoString
 
 from programme.access import audit
+from programme.access.erasure_register import note_erasure
 from programme.access.privacy import PeopleToHide, redact
 from programme.core.errors import NotFound, ProgrammeError
 from programme.models import (
@@ -48,8 +49,11 @@ def erased_name(person_id: int) -> str:
     return f"Erased person #{person_id}"
 
 
-def forget_person(session: Session, *, person_id: int, by: str | None) -> Person:
-    """Remove a person's personal data, keeping an anonymous record for aggregates; return it."""
+def forget_person(session: Session, *, person_id: int, by: str | None, note: bool = True) -> Person:
+    """Remove a person's personal data, keeping an anonymous record for aggregates; return it.
+
+    note: write the erasure in the register of erasures (programme/access/erasure_register.py) once committed, so
+    that a restore of an older backup erases the record again (false when that restore is what erases it)."""
     person = session.get(Person, person_id)
     if person is None:
         raise NotFound(f"There is no person with id {person_id}.")
@@ -103,6 +107,8 @@ def forget_person(session: Session, *, person_id: int, by: str | None) -> Person
     )
     session.flush()
     _compact_search_index(session)
+    if note:
+        note_erasure(session, person)
     return person
 
 

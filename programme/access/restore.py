@@ -32,6 +32,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from programme.access import audit
 from programme.access.backup import PG_DUMP_MAGIC, SQLITE_MAGIC, run_pg
+from programme.access.erasure_register import erase_again
 from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
@@ -47,8 +48,9 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
-def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> None:
-    """Restore a backup into an empty database at the newest schema; on any failure change nothing.
+def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> int:
+    """Restore a backup into an empty database at the newest schema; on any failure change nothing. Return how many
+    records the register of erasures says were erased since the backup was made: they are erased again.
 
     The audit trail says who restored which file when: in the restored database once it is in place, and, for a
     refused attempt on a database holding data, in that database. name: the file's name as the user gave it.
@@ -81,14 +83,18 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
             audit.record(session, action="restore", username=by, summary=f"backup '{name}' restored")
+        # Its own transaction: the backup stays restored if this fails, and the failure says what was not erased.
+        with session_scope(restored) as session:
+            return erase_again(session, by=by)
 
 
-def restore_bytes(engine: Engine, data: bytes, *, by: str | None = None, name: str | None = None) -> None:
-    """Restore a backup handed over as bytes (an upload), through a temporary file removed afterwards."""
+def restore_bytes(engine: Engine, data: bytes, *, by: str | None = None, name: str | None = None) -> int:
+    """Restore a backup handed over as bytes (an upload), through a temporary file removed afterwards; return what
+    restore returns."""
     with tempfile.TemporaryDirectory(prefix="programme-restore-") as folder:
         source = Path(folder) / "backup"
         source.write_bytes(data)
-        restore(engine, source, by=by, name=name or "an uploaded file")
+        return restore(engine, source, by=by, name=name or "an uploaded file")
 
 
 def check_backup(engine: Engine) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
+from programme.access.erasure_register import erased_again
 from programme.cli.common import ready_engine
 from programme.core.db import make_engine, session_scope
 
@@ -20,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     restore_parser = subparsers.add_parser(
         "restore",
-        help="restore a backup into an empty database (people erased since the backup was made come back: forget them again)",
+        help="restore a backup into an empty database (records erased since the backup was made are erased again, from "
+        "the register of erasures beside the database)",
     )
     restore_parser.add_argument("source", type=Path, metavar="IN")
     restore_parser.set_defaults(handler=run_restore)
@@ -37,8 +39,10 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    restore(make_engine(), args.source, by=CLI_USER)
+    erased = restore(make_engine(), args.source, by=CLI_USER)
     print("Backup restored; the database is at the newest schema.")
+    if erased:
+        print(erased_again(erased))
     return 0
 
 

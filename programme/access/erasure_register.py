@@ -1,0 +1,145 @@
+"""The register of erasures: the records erased, noted outside the database, so that restoring a backup made before
+an erasure erases that record again instead of bringing the person back.
+
+A backup holds everyone it held on the day it was made, and a restore replaces the audit trail with the backup's.
+So each erasure, once its transaction has committed, appends one line to a file kept beside the database: the
+record's number, when the record was created (as stored) and when it was erased. No name and no contact: nothing in
+it identifies a person without the database. The creation time ties a line to that one record: a record with the
+same number in another organisation's backup was created at another moment and is left alone.
+
+Where: the file PROGRAMME_ERASURE_REGISTER names; else, for a SQLite database, its file's name with ".erasures"
+added (data/programme.db.erasures), which stays when the database file is deleted or replaced; else (PostgreSQL)
+data/erasures.jsonl in the installation. A restore on another computer, or after that file is lost, cannot know of
+the erasures: the Backup page says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from programme.core.db import REPO_ROOT, sqlite_path
+from programme.core.errors import ProgrammeError
+from programme.core.words import agreeing, counted
+from programme.models import Person
+
+ENV = "PROGRAMME_ERASURE_REGISTER"
+POSTGRES_REGISTER = REPO_ROOT / "data" / "erasures.jsonl"
+_PENDING = "erasures_to_note"
+log = logging.getLogger(__name__)
+
+
+def register_path(session: Session) -> Path:
+    """Return the register's file for the session's database."""
+    if os.environ.get(ENV, "").strip():
+        return Path(os.environ[ENV].strip())
+    database = sqlite_path(session.get_bind().url.render_as_string(hide_password=False))
+    if database is not None:
+        return database.with_name(database.name + ".erasures")
+    return POSTGRES_REGISTER
+
+
+def stamp(value: datetime) -> str:
+    """A stored time as the register writes it: UTC, to the microsecond, whatever the driver hands back."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds")
+
+
+def note_erasure(session: Session, person: Person) -> None:
+    """Note the person's erasure in the register once the session's transaction commits (never before: a rolled
+    back erasure must not be repeated by a later restore)."""
+    pending: list[dict[str, Any]] = session.info.setdefault(_PENDING, [])
+    if not pending:
+        sa.event.listen(session, "after_commit", _write_pending, once=True)
+        sa.event.listen(session, "after_rollback", _drop_pending, once=True)
+    # As stored, read back from the database: what a restored backup's record will be compared with.
+    created, erased = session.execute(
+        sa.select(Person.created_at, Person.erased_at).where(Person.id == person.id)
+    ).one()
+    pending.append({"person": person.id, "created": stamp(created), "erased": stamp(erased)})
+
+
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _write_pending(session: Session) -> None:
+    lines = session.info.pop(_PENDING, [])
+    if not lines:
+        return
+    path = register_path(session)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("a", encoding="utf-8") as file:
+            for line in lines:
+                file.write(json.dumps(line) + "\n")
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        log.error("the register of erasures could not be written at %s: %s", path, error.strerror)
+        raise ProgrammeError(
+            f"The personal data was erased, but the register of erasures ({path}) could not be written "
+            f"({error.strerror}): a restore of an older backup would bring this record back. Note its number and "
+            "forget it again after any restore."
+        ) from None
+
+
+def noted(path: Path) -> list[dict[str, Any]]:
+    """Return the register's lines (record, created, erased); a line that cannot be read is skipped."""
+    if not path.is_file():
+        return []
+    found = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+            found.append({"person": int(entry["person"]), "created": str(entry["created"]),
+                          "erased": str(entry.get("erased", ""))})  # fmt: skip
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def erase_again(session: Session, *, by: str | None) -> int:
+    """Erase again every record of the database the register says was erased but the database holds whole (a backup
+    made before the erasure was restored); return how many. A line is applied only to the record of its number
+    created at the very time it notes."""
+    from programme.access import audit
+    from programme.access.erasure import forget_person
+
+    erased = 0
+    path = register_path(session)
+    for entry in noted(path):
+        person = session.get(Person, entry["person"])
+        if person is None or person.erased_at is not None or stamp(person.created_at) != entry["created"]:
+            continue
+        forget_person(session, person_id=person.id, by=by, note=False)
+        erased += 1
+    if erased:
+        audit.record(
+            session,
+            action="erase",
+            username=by,
+            entity="person",
+            summary=(
+                f"{erased} record(s) erased since the backup was made erased again on its restore (register of "
+                f"erasures: {path.name})"
+            ),
+        )
+        session.flush()
+    return erased
+
+
+def erased_again(count: int) -> str:
+    """Say how many records a restore erased again."""
+    return (
+        f"{counted(count, 'record')} erased since the backup was made {agreeing(count, 'was', 'were')} erased again "
+        "(the register of erasures)."
+    )
