@@ -278,6 +278,8 @@ def test_the_funders_report_shows_the_dashboards_figures(session: Session, small
     assert summary["Participants (each counted once)"] == "3" and summary["Cost per participant"] == "EUR 3,000.00"
     modules = tables[1]
     assert [row[3:5] for row in modules[1:]] == [["3", "1"], ["2", "2"]]  # registered, completed per module
+    # The place as the module report writes it: the city and the country's name (NPL: Nepal), not its code.
+    assert [row[2] for row in modules[1:]] == ["Kathmandu, Nepal", "Kathmandu, Nepal"]
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "pia@example.org" not in text and "Pia Gurung" not in text and "5678" not in text
     assert "[name] helped a lot" in text

@@ -27,6 +27,7 @@ from programme.models import (
     Person,
     Response,
 )
+from programme.people.countries import country_name
 from programme.reach import (
     ReachFilter,
     by_country,
@@ -101,7 +102,7 @@ def _modules(session: Session, module_ids: list[int], reach_filter: ReachFilter)
             (
                 module_label(code, module.number, module.start_date, module.city),
                 f"{module.start_date:%d %b %Y} – {module.end_date:%d %b %Y}",
-                ", ".join(part for part in (module.city, module.country) if part),
+                ", ".join(part for part in (module.city, country_name(module.country)) if part),
                 registered,
                 completed,
                 int(responses.get(module.id, 0)),
