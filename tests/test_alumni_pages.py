@@ -445,6 +445,31 @@ def test_a_country_name_typed_in_the_search_lists_its_alumni(demo_db: str) -> No
     assert len(from_or_in) <= 50 and all(name in text for name in from_or_in)
 
 
+def test_an_organisation_type_typed_in_the_search_lists_its_alumni_and_says_so(demo_db: str) -> None:
+    from programme.models import Organisation
+
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "trade union Malaysia")
+    assert not app.exception, app.exception
+    assert any("by their organisation's type" in caption.value and "trade union" in caption.value
+               for caption in app.caption)  # fmt: skip
+    with session_scope(make_engine(demo_db)) as session:
+        alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
+        unions = sa.select(Organisation.id).where(Organisation.org_type == "trade union")
+        expected = session.scalars(
+            sa.select(Person.full_name).where(
+                Person.id.in_(alumni),
+                Person.consent_listed,
+                Person.consent_organisation,
+                Person.erased_at.is_(None),
+                Person.organisation_id.in_(unions),
+                sa.or_(Person.nationality == "MYS", Person.country_of_work == "MYS"),
+            )
+        ).all()
+    assert expected
+    text = _page_text(app)
+    assert len(expected) <= 50 and all(name in text for name in expected)
+
+
 def test_two_members_of_one_name_are_told_apart_by_their_record(demo_db: str) -> None:
     from programme.access.accounts import SignedIn
     from programme.alumni import networks

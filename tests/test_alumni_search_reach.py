@@ -1,4 +1,5 @@
-"""The directory search reaches what people were trained on (their modules' agendas) and countries by name."""
+"""The directory search reaches what people were trained on (their modules' agendas), countries by name and
+organisation types by name."""
 
 from __future__ import annotations
 
@@ -95,6 +96,24 @@ def test_a_country_name_finds_people_from_or_working_there_and_profiles_mentioni
     assert _ids(engine, text="lebanon", nationalities=("BGD",)) == [people.amina]
 
 
+def test_an_organisation_type_named_finds_people_whose_shared_organisation_is_of_that_type(
+    engine: Engine, people: People
+) -> None:
+    # José's organisation, "Migrant Workers Union", is a trade union and he shares it; no profile holds "trade".
+    assert _ids(engine, text="trade union") == [people.jose]
+    assert _ids(engine, text="Trade Unions lebanon") == [people.jose]  # as an import reads the type, with a country
+    assert _ids(engine, text="trade union", genders=("female",)) == []
+    # Amina's organisation is an NGO, but she did not agree to share her organisation: its type does not find her.
+    assert _ids(engine, text="NGO") == []
+    with session_scope(engine) as session:
+        session.get(Person, people.amina).consent_organisation = True
+    assert _ids(engine, text="ngo") == [people.amina]
+    assert _ids(engine, text="non governmental organisation bangladesh") == [people.amina]
+    assert _ids(engine, text="lawyers") == []
+    # Two letters name no type in a search ("un" is the start of many words).
+    assert _ids(engine, text="tu") == []
+
+
 @pytest.mark.parametrize("drives", [0, 1_000_000])
 def test_the_same_people_whichever_list_drives_the_search(
     engine: Engine, people: People, monkeypatch: pytest.MonkeyPatch, drives: int
@@ -102,7 +121,8 @@ def test_the_same_people_whichever_list_drives_the_search(
     """On SQLite a term's list of people drives the search when short, else the table in order: same result."""
     from programme.alumni import search
 
-    queries = ["lobbying", "cambodia", "lebanon", "lobbying recruitment", "bangladesh lobbying", "lobbying union"]
+    queries = ["lobbying", "cambodia", "lebanon", "lobbying recruitment", "bangladesh lobbying", "lobbying union",
+               "trade union", "trade union lebanon"]  # fmt: skip
     expected = {text: _ids(engine, text=text) for text in queries}
     monkeypatch.setattr(search, "TERM_LIST_DRIVES", drives)
     assert {text: _ids(engine, text=text) for text in queries} == expected

@@ -216,7 +216,14 @@ def _term_people(session: Session, term: Term) -> sa.Select:
         # Two lists, each read from one of the table's indexes.
         parts.append(sa.select(directory.c.person_id).where(directory.c.nationality == term.country))
         parts.append(sa.select(directory.c.person_id).where(directory.c.country_of_work == term.country))
+    if term.org_type:
+        parts.append(sa.select(directory.c.person_id).where(directory.c.organisation_id.in_(_of_type(term.org_type))))
     return sa.union_all(*parts) if len(parts) > 1 else parts[0]
+
+
+def _of_type(org_type: str) -> sa.Select:
+    """The organisations of a type: the directory table holds a person's organisation only where it is shared."""
+    return sa.select(organisation.c.id).where(organisation.c.org_type == org_type)
 
 
 def _term_check(session: Session, term: Term) -> ColumnElement[bool]:
@@ -236,6 +243,8 @@ def _term_check(session: Session, term: Term) -> ColumnElement[bool]:
     if term.country:
         found += [_unindexed(directory.c.nationality) == term.country]
         found += [_unindexed(directory.c.country_of_work) == term.country]
+    if term.org_type:
+        found += [_unindexed(directory.c.organisation_id).in_(_of_type(term.org_type))]
     return sa.or_(*found)
 
 

@@ -9,7 +9,10 @@ expertise, notes: the full-text index of migration 0002), and also:
   many people it trains), so the words are matched against the distinct agenda texts in Python, with the
   index's rules (accents and capitals aside, every word a prefix), and become a list of module ids;
 - when the words are a country's name ("Cambodia", "Viet Nam", "Sri Lanka"): the people whose nationality
-  or country of work is that country.
+  or country of work is that country;
+- when the words name a type of organisation as the import reads one ("trade union", "lawyers", "faith based",
+  "migrant association": programme.importing.normalise.ORG_TYPE_WORDS, words of two letters aside): the people
+  whose organisation is of that type, where they share their organisation (as the type's facet).
 
 Topics are matched at search time, not written into the full-text index: a person's document would change
 with every participation and every edit of an agenda (thousands of people for one topic added to a
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
 from programme.people.countries import country_named
 from programme.people.names import fold_words
@@ -44,34 +48,51 @@ class Term:
     words: tuple[str, ...]
     # The alpha-3 code when the words are a country's name.
     country: str | None = None
+    # The organisation type (its stored value) when the words name one.
+    org_type: str | None = None
     # The modules whose agenda holds every word (sessions' titles and topics, the module's title and focus).
     modules: tuple[int, ...] = ()
 
     @property
     def plain(self) -> bool:
         """Whether the term reaches only the profile's words."""
-        return self.country is None and not self.modules
+        return self.country is None and self.org_type is None and not self.modules
 
 
 def search_terms(session: Session, words: list[str]) -> list[Term]:
-    """Return the terms of a query's words: a country's name (of one or more words) is one term, each other
-    word its own; each with the modules whose agenda holds it."""
+    """Return the terms of a query's words: a country's name or an organisation type's (of one or more words) is
+    one term, each other word its own; each with the modules whose agenda holds it."""
     if not words:
         return []
-    grouped: list[tuple[tuple[str, ...], str | None]] = []
+    grouped: list[tuple[tuple[str, ...], str | None, str | None]] = []
     index = 0
     while index < len(words):
         for length in range(min(LONGEST_COUNTRY_NAME, len(words) - index), 0, -1):
-            code = country_named(" ".join(words[index : index + length]))
-            if code is not None:
-                grouped.append((tuple(words[index : index + length]), code))
+            phrase = " ".join(words[index : index + length])
+            code, kind = country_named(phrase), org_type_named(phrase)
+            if code is not None or kind is not None:
+                grouped.append((tuple(words[index : index + length]), code, kind))
                 index += length
                 break
         else:
-            grouped.append(((words[index],), None))
+            grouped.append(((words[index],), None, None))
             index += 1
     texts = agenda_texts(session)
-    return [Term(words=group, country=code, modules=modules_teaching(session, group, texts)) for group, code in grouped]
+    return [
+        Term(words=group, country=code, org_type=kind, modules=modules_teaching(session, group, texts))
+        for group, code, kind in grouped
+    ]
+
+
+def org_type_named(phrase: str) -> str | None:
+    """Return the organisation type (its stored value) the words name as an import reads them ("trade union",
+    "Lawyers", "faith-based"), None otherwise; words of two letters ("un", "tu") name none here, too short to mean
+    it in a search."""
+    folded = " ".join(fold_words(phrase))
+    if len(folded) < 3:
+        return None
+    found = ORG_TYPE_WORDS.get(folded)
+    return None if found is None else found.value
 
 
 def agenda_texts(session: Session) -> list[str]:

@@ -263,6 +263,13 @@ def directory_tab(user: SignedIn) -> None:
             )
             + "."
         )
+    kinds = [term for term in found.terms if term.org_type]
+    if kinds:
+        left.caption(
+            "Also found by their organisation's type (where they share their organisation): "
+            + "; ".join(f"“{' '.join(term.words)}”: {term.org_type}" for term in kinds)
+            + "."
+        )
     view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
     if pages > 1:
         right.number_input("Page", 1, pages, key="directory_page")
