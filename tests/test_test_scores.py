@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.cli import main
+from programme.core.edits import GridConflict
 from programme.core.errors import ProgrammeError
 from programme.evaluations import queries as q
 from programme.evaluations.learning import learning_gain
@@ -255,12 +256,21 @@ def test_typed_scores_save_only_the_changed_cells_and_refuse_a_colleagues_change
     # Both changed the same cell to different values: refused, naming the value saved now.
     typed3 = opened.copy()
     typed3.loc[maria, "post_test_score"] = 60
-    with pytest.raises(ProgrammeError, match="Maria Santos's post-test .90.0 saved by someone else"):
+    with pytest.raises(GridConflict, match=r"Maria Santos's test scores while you were editing it\. Now saved: "
+                       r"Post-test \(%\): 90\.0\. Nothing was saved") as refused:  # fmt: skip
         save_scores(session, module_id=module.id, opened=opened, typed=typed3, by="tester")
-    typed4 = opened.copy()
+    assert scores(session, module.id)["Maria Santos PHL"] == (45.0, 90.0)
+    # The page then reads the clashing cell as seen (programme/web/editors.opened): saving again replaces it.
+    (conflict,) = refused.value.rows.values()
+    seen = opened.copy()
+    seen.loc[maria, "post_test_score"] = conflict.clashes["post_test_score"]
+    assert save_scores(session, module_id=module.id, opened=seen, typed=typed3, by="tester") == 1
+    assert scores(session, module.id)["Maria Santos PHL"] == (45.0, 60.0)
+    fresh = scores_table(session, module.id)
+    typed4 = fresh.copy()
     typed4.loc[maria, "pre_test_score"] = 140
     with pytest.raises(ProgrammeError, match="between 0 and 100"):
-        save_scores(session, module_id=module.id, opened=opened, typed=typed4, by="tester")
+        save_scores(session, module_id=module.id, opened=fresh, typed=typed4, by="tester")
 
 
 # --- undo ---
@@ -414,7 +424,7 @@ def test_page_saves_scores_typed_in_the_grid(sqlite_url: str, monkeypatch: pytes
     app = edit_grid(app, grid.key, edited_rows={row: {"pre_test_score": 55, "post_test_score": 80}})
     app = next(button for button in app.button if button.key == "test_scores_save").click().run()
     assert not app.exception, app.exception
-    assert any("Scores saved for 2 cell(s)" in message.value for message in app.success)
+    assert any("Scores saved for 2 cells" in message.value for message in app.success)
     with Session(make_engine(sqlite_url)) as session:
         assert scores(session, module_id)["Rina Sari IDN"] == (55.0, 80.0)
 
@@ -457,3 +467,32 @@ def test_page_undoes_an_import_and_the_grid_shows_the_scores_as_before(
     assert grid.value["pre_test_score"].isna().all()
     with Session(make_engine(sqlite_url)) as session:
         assert all(pre is None for pre, _ in scores(session, module_id).values())
+
+
+def test_page_refuses_a_score_a_colleague_saved_meanwhile_keeps_the_edit_and_a_second_save_replaces_it(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from programme.core.db import make_engine
+    from tests.apptest_support import edit_grid, shown_text
+
+    app, module_id = _page(sqlite_url, monkeypatch)
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
+    row = grid.value["full_name"].tolist().index("Rina Sari")
+    app = edit_grid(app, grid.key, edited_rows={row: {"pre_test_score": 55}})
+    with Session(make_engine(sqlite_url)) as session:  # a colleague types Rina's pre-test meanwhile
+        opened = scores_table(session, module_id)
+        theirs = opened.copy()
+        theirs.loc[theirs["full_name"] == "Rina Sari", "pre_test_score"] = 62
+        save_scores(session, module_id=module_id, opened=opened, typed=theirs, by="fac_b")
+        session.commit()
+    app = next(button for button in app.button if button.key == "test_scores_save").click().run()
+    assert not app.exception, app.exception
+    said = [shown_text(error.value) for error in app.error]
+    assert any("fac_b saved Rina Sari's test scores while you were editing it" in text and "62.0" in text
+               for text in said), said  # fmt: skip
+    with Session(make_engine(sqlite_url)) as session:
+        assert scores(session, module_id)["Rina Sari IDN"] == (62.0, None)
+    app = next(button for button in app.button if button.key == "test_scores_save").click().run()
+    assert not app.exception and not app.error
+    with Session(make_engine(sqlite_url)) as session:
+        assert scores(session, module_id)["Rina Sari IDN"] == (55.0, None)

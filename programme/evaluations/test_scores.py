@@ -27,8 +27,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core import edits
 from programme.core.errors import ProgrammeError
-from programme.core.rounding import fixed, rounded
+from programme.core.rounding import rounded
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import normalise
 from programme.importing.columns import PARTICIPANT_SYNONYMS
@@ -539,42 +540,55 @@ def _same(left: float | None, right: float | None) -> bool:
     return abs(left - right) < 1e-9
 
 
+SCORE_LABELS = {"pre_test_score": "Pre-test (%)", "post_test_score": "Post-test (%)"}
+
+
+def _cell(column: str, value: Any) -> Any:
+    """A grid's cell as the save compares it (core/edits.grid_onto_now's read): a score as a number, one decimal."""
+    if column not in SCORE_LABELS or isinstance(value, str):
+        return value
+    return rounded(float(value), 1)
+
+
 def save_scores(session: Session, *, module_id: int, opened: pd.DataFrame, typed: pd.DataFrame, by: str | None) -> int:
     """Save the cells of the scores grid that changed since it opened (typed against opened, both as scores_table
-    gives them) and return how many changed. A cell a colleague changed meanwhile to another value is refused
-    with their value named, and nothing is saved; cells not changed in the grid stay as saved now."""
-    base = opened.set_index("participation_id")
+    gives them) and return how many changed, in the save's transaction (core/edits.GridEdits): cells not changed in
+    the grid stay as saved now; a cell someone else changed meanwhile to another value saves nothing, and the
+    refusal (GridConflict) names the person, what is saved now and who saved it."""
+    now = scores_table(session, module_id)
+    grid = edits.GridEdits(session)
+    merged = edits.grid_onto_now(
+        grid,
+        opened=opened,
+        typed=typed,
+        now=now,
+        id_column="participation_id",
+        what=lambda row: f"{clean_text(row.get('full_name')) or 'someone'}'s test scores",
+        entity="module",
+        entity_id=lambda _row: module_id,
+        labels={**SCORE_LABELS, "full_name": "Name", "participation_id": "Participation"},
+        read=_cell,
+    )
+    grid.check()
+    saved = now.set_index("participation_id")
     changes: list[tuple[Participation, str, float | None]] = []
-    clashes: list[str] = []
-    for record in typed.to_dict("records"):
-        participation_id = int(record["participation_id"])
-        if participation_id not in base.index:
+    for record in merged.to_dict("records"):
+        participation_id = record.get("participation_id")
+        if participation_id is None or pd.isna(participation_id) or int(participation_id) not in saved.index:
             raise ProgrammeError("The grid holds someone who is not on this module's list; reload the page.")
-        who = clean_text(base.at[participation_id, "full_name"])
+        participation_id = int(participation_id)
+        who = clean_text(saved.at[participation_id, "full_name"])
         for stage in STAGES:
             column = FIELDS[stage]
-            was = base.at[participation_id, column]
+            was = saved.at[participation_id, column]
             was = None if pd.isna(was) else float(was)
-            now = _typed(record.get(column), who, stage)
-            if _same(now, was):
+            value = _typed(record.get(column), who, stage)
+            if _same(value, was):
                 continue
             participation = session.get(Participation, participation_id)
             if participation is None or participation.module_id != module_id:
                 raise ProgrammeError(f"{who} is no longer on this module's list; reload the page.")
-            current = getattr(participation, column)
-            if _same(current, now):
-                continue  # already saved so (by a colleague, or by this grid before a reload)
-            if not _same(current, was):
-                shown = "none" if current is None else fixed(current, 1)
-                clashes.append(f"{who}'s {STAGE_WORDS[stage]} ({shown} saved by someone else meanwhile)")
-                continue
-            changes.append((participation, column, now))
-    if clashes:
-        raise ProgrammeError(
-            "Nothing was saved: "
-            + "; ".join(clashes)
-            + ". Reload to see what is saved now, then type your change again."
-        )
+            changes.append((participation, column, value))
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
     for participation, column, value in changes:

@@ -154,14 +154,14 @@ def grid(module_id: int, *, user: SignedIn) -> None:
                                                              format="%.1f"),
         },
     )  # fmt: skip
-    if moved:
-        st.warning("The scores changed while you were typing (a colleague saved, or an import). Saving writes only "
-                   "the cells you changed, and refuses one a colleague changed too.", icon=":material/group:")  # fmt: skip
+    editors.warn_moved(moved, "The scores changed while you were typing (a colleague saved, or an import).")
     if st.button("Save scores", type="primary", key="test_scores_save"):
+        opened = editors.opened(key, shown, "participation_id")
         ui.action(
-            lambda session: save_scores(session, module_id=module_id, opened=shown, typed=typed, by=user.username),
-            lambda count: f"Scores saved for {count} cell(s)." if count else "Nothing changed.",
+            lambda session: save_scores(session, module_id=module_id, opened=opened, typed=typed, by=user.username),
+            lambda count: f"Scores saved for {ui.counted(count, 'cell')}." if count else "Nothing changed.",
             then=editors.renew(GRID_VERSION),
+            on_error=editors.refused(key),
         )
 
 
