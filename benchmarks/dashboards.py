@@ -408,7 +408,8 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
 
 
 def _filter_options(result: dict) -> list:
-    return [list(result["courses"]), list(result["modules"]), list(result["years"]), sorted(result["countries"])]
+    countries = sorted(code for code in result["countries"] if code != reach.NOT_RECORDED)  # offered, not a code
+    return [list(result["courses"]), list(result["modules"]), list(result["years"]), countries]
 
 
 def _filter_options_from_sql(results: list[Rows]) -> list:

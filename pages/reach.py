@@ -48,7 +48,7 @@ with st.sidebar:
     scopes = st.multiselect("Scope", options["scopes"])
     basis = st.radio("Count countries by", [b.value for b in reach.CountryBasis], horizontal=True)
     countries = st.multiselect("Country", list(options["countries"]), format_func=options["countries"].get)
-    genders = st.multiselect("Gender", options["genders"])
+    genders = st.multiselect("Gender", options["genders"], help=reach.GENDER_FILTER_HELP)
     org_types = st.multiselect("Organisation type", options["org_types"])
     roles = st.multiselect("Role", options["roles"], help="Empty: every role (participants, facilitators, …).")
     funders = st.multiselect("Funder", options["funders"], help="The courses and modules its grants fund.")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme import reach
 from programme.models import Participation, ParticipationRole, Person
-from programme.reach import CountryBasis, ReachFilter
+from programme.reach import CountryBasis, ReachFilter, kept
 from tests import reach_fixture
 
 
@@ -158,7 +161,7 @@ def test_filter_options_list_what_exists(session: Session, small) -> None:
     options = reach.filter_options(session)
     assert list(options["courses"]) == ["A", "B"]
     assert options["years"] == (2010, 2013)
-    assert set(options["countries"]) == {"NPL", "MYS", "PHL", "IDN"}
+    assert set(options["countries"]) == {"NPL", "MYS", "PHL", "IDN", "not recorded"}
     assert "not recorded" in options["org_types"]
 
 
@@ -272,3 +275,44 @@ def test_a_missing_gender_or_stack_value_is_labelled_not_recorded() -> None:
 
     assert _label(None) == "not recorded"
     assert _label(ParticipationRole.OBSERVER) == "observer"
+
+
+EVERY_ROLE = tuple(role.value for role in ParticipationRole)
+
+
+@pytest.mark.parametrize("basis", list(CountryBasis))
+def test_the_country_filter_selects_the_people_whose_country_is_not_recorded(session: Session, small, basis) -> None:
+    """The Country filter offers "not recorded", as the Country tab shows it and as Organisation type offers it: it
+    selects Fay (no nationality and no country of work on record, one participation in B2), alone or with a country.
+    The kept summaries (no role filter) and the raw rows (every role named) give the same figures."""
+    _someone_without_nationality(session, small)
+    options = reach.filter_options(session)["countries"]
+    assert list(options)[-1] == "not recorded" and options["not recorded"] == "not recorded"
+    # By hand: Nepal by nationality is Ana (3 participations) and Ben (2); by country of work, Ben (2).
+    nepal = (2, 5) if basis == CountryBasis.NATIONALITY else (1, 2)
+    for roles in ((), EVERY_ROLE):
+        only = ReachFilter(countries=("not recorded",), country_basis=basis, roles=roles)
+        assert (kept.people_filter(session, only) is None) == bool(roles)
+        figures = reach.headline_figures(session, only).iloc[0]
+        # Fay's one module, B2, of course B.
+        assert [int(figures[k]) for k in ("courses", "modules", "individuals", "participations")] == [1, 1, 1, 1]
+        assert _rows(reach.by_country(session, only), "country", "individuals") == {"not recorded": (1,)}
+        assert _rows(reach.by_gender(session, only), "gender", "individuals") == {"undisclosed": (1,)}
+        assert reach.growth(session, only)["new_individuals"].sum() == 1
+        with_nepal = ReachFilter(countries=("NPL", "not recorded"), country_basis=basis, roles=roles)
+        figures = reach.headline_figures(session, with_nepal).iloc[0]
+        assert (int(figures["individuals"]), int(figures["participations"])) == (nepal[0] + 1, nepal[1] + 1)
+        assert _rows(reach.by_country(session, with_nepal), "country", "individuals") == {
+            "Nepal": (nepal[0],),
+            "not recorded": (1,),
+        }
+    # Completion, from reach_module_stage and from the raw rows: Fay is a participant of B2 who took part and did
+    # not complete it.
+    kept_filter = ReachFilter(countries=("not recorded",), country_basis=basis)
+    participants = replace(kept_filter, roles=(ParticipationRole.PARTICIPANT.value,))
+    funnel = reach.funnel(session, kept_filter)
+    pd.testing.assert_frame_equal(funnel, reach.funnel(session, participants))
+    assert funnel["individuals"].tolist() == [1, 1, 0]
+    per_module = reach.funnel_by_module(session, kept_filter)
+    pd.testing.assert_frame_equal(per_module, reach.funnel_by_module(session, participants))
+    assert len(per_module) == 1

@@ -279,3 +279,26 @@ def test_reports_page_finds_a_course_by_words(small_db: str) -> None:
     app.text_input(key="reports_course_find").set_value("no such course").run()
     assert not app.exception
     assert any("No course matches 'no such course'" in warning.value for warning in app.warning)
+
+
+def test_the_country_filter_offers_not_recorded_as_the_country_tab_shows_it(small_db: str) -> None:
+    """Fay took part in B2 with no nationality or country of work on record: the Country tab's table has a row "not
+    recorded", and the sidebar's Country filter offers it (after the countries, as Organisation type does) and
+    selects her alone. The Gender filter says where a gender not recorded is: under undisclosed."""
+    with session_scope(make_engine(small_db)) as session:
+        b2 = session.scalar(sa.select(Module.id).join(Course).where(Course.code == "B", Module.number == 2))
+        fay = Person(full_name="Fay Lim", name_key="fay lim")
+        session.add(fay)
+        session.flush()
+        session.add(Participation(person_id=fay.id, module_id=b2, attended=True))
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert "not recorded" in app.dataframe[0].value["Country"].tolist()
+    country = next(box for box in app.sidebar.multiselect if box.label == "Country")
+    assert country.options[-1] == "not recorded"
+    gender = next(box for box in app.sidebar.multiselect if box.label == "Gender")
+    assert "not recorded" in gender.help and "undisclosed" in gender.help
+    country.select("not recorded").run()
+    assert not app.exception
+    metrics = _metrics(app)
+    assert [metrics[k] for k in ("Courses", "Modules", "Individuals", "Participations")] == ["1", "1", "1", "1"]
+    assert app.dataframe[0].value["Country"].tolist() == ["not recorded"]

@@ -1,6 +1,7 @@
 """Reach: who we reached and where — headline totals, and figures under a filter for dashboards and reports."""
 
 from programme.reach.filters import (
+    GENDER_FILTER_HELP,
     NOT_RECORDED,
     TOOK_PART,
     UNKNOWN,
@@ -38,6 +39,7 @@ from programme.reach.totals import civil_society_basis, headline, reach_stats, r
 
 __all__ = [
     "civil_society_basis",
+    "GENDER_FILTER_HELP",
     "NOT_RECORDED",
     "ORG_TYPE_SHARE_NOTE",
     "STACKS",

@@ -33,8 +33,13 @@ TOOK_PART = Participation.attended.is_(True)
 UNKNOWN = "unknown"
 # Shown for any value not on record: a nationality or country of work (a row of the country tables), and an
 # organisation's type (or no organisation on record): a category of its own, left out of the shares' denominators,
-# never counted as "other".
+# never counted as "other". The Country and Organisation type filters offer it (a gender is never missing: a gender
+# not given is stored as "undisclosed", which the Gender filter offers).
 NOT_RECORDED = "not recorded"
+# The Gender filter's help: where the people whose gender is not recorded are.
+GENDER_FILTER_HELP = "A gender not recorded (or not given) is counted under undisclosed."
+# The words a filter reads as "not on record" (NULL): NOT_RECORDED, and UNKNOWN, still accepted.
+MISSING = frozenset({UNKNOWN, NOT_RECORDED})
 
 
 class CountryBasis(StrEnum):
@@ -152,11 +157,11 @@ def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[An
     if f.scopes:
         conditions.append(Course.scope.in_([Scope(s) for s in f.scopes]))
     if f.countries:
-        conditions.append(f.country_column().in_(f.countries))
+        conditions.append(among(f.country_column(), f.countries))
     if f.genders:
         conditions.append(Person.gender.in_([Gender(g) for g in f.genders]))
     if f.org_types:
-        conditions.append(_org_type_condition(f.org_types))
+        conditions.append(among(Organisation.org_type, f.org_types, OrgType))
     if f.roles:
         # As CASE: no database starts from the role index (most rows are participants; SQLite's sampled statistics
         # do not show it), which would read every participant's row to find a course's few.
@@ -167,13 +172,14 @@ def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[An
     return conditions
 
 
-def _org_type_condition(org_types: tuple[str, ...]) -> Any:
-    missing = {UNKNOWN, NOT_RECORDED}
-    known = [OrgType(value) for value in org_types if value not in missing]
-    condition = Organisation.org_type.in_(known) if known else sa.false()
-    if missing & set(org_types):
-        condition = sa.or_(condition, Organisation.org_type.is_(None))
-    return condition
+def among(column: Any, values: Iterable[str], read: Any = str) -> Any:
+    """The condition that `column` holds one of the chosen values (each as `read` makes it: an enum, a code), or
+    nothing on record when NOT_RECORDED (or UNKNOWN) is among them. The raw rows' filter and the kept summaries'
+    (programme/reach/kept.people_filter) both select with it."""
+    chosen = set(values)
+    known = [read(value) for value in sorted(chosen - MISSING)]
+    condition = column.in_(known) if known else sa.false()
+    return sa.or_(condition, column.is_(None)) if chosen & MISSING else condition
 
 
 @depends_on(every_module=True, people=True)
@@ -195,7 +201,11 @@ def filter_options(session: Session, *, modules: bool = True) -> dict[str, Any]:
         "modules": labels,
         "years": (first.year, last.year) if first else None,
         "scopes": [s.value for s in Scope],
-        "countries": dict(sorted(((code, country_name(code)) for code in countries), key=lambda item: item[1])),
+        # Last, as the Country tab shows it: the people whose country (of the basis counted) is not on record.
+        "countries": {
+            **dict(sorted(((code, country_name(code)) for code in countries), key=lambda item: item[1])),
+            NOT_RECORDED: NOT_RECORDED,
+        },
         "genders": [g.value for g in Gender],
         "org_types": [o.value for o in OrgType] + [NOT_RECORDED],
         "roles": [r.value for r in ParticipationRole],

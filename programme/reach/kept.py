@@ -25,11 +25,9 @@ from programme.models import (
     ReachPersonYear,
     ReachYear,
 )
-from programme.reach.filters import NOT_RECORDED, UNKNOWN, CountryBasis, ReachFilter
+from programme.reach.filters import MISSING, CountryBasis, ReachFilter, among
 from programme.summaries.reach import current
 
-# The organisation type filter's words for "no type on record" (programme/reach/filters._org_type_condition).
-_MISSING = {UNKNOWN, NOT_RECORDED}
 PERSON = ReachPerson.__table__
 MODULE = ReachModule.__table__
 YEAR = ReachYear.__table__
@@ -63,13 +61,11 @@ def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[An
             return None
     conditions: list[Any] = []
     if f.countries:
-        conditions.append(_country(f.country_basis).in_(list(f.countries)))
+        conditions.append(among(_country(f.country_basis), f.countries))
     if f.genders:
         conditions.append(PERSON.c.gender.in_([Gender(g).value for g in f.genders]))
     if f.org_types:
-        known = [OrgType(value).value for value in f.org_types if value not in _MISSING]
-        condition = PERSON.c.org_type.in_(known) if known else sa.false()
-        conditions.append(sa.or_(condition, PERSON.c.org_type.is_(None)) if _MISSING & set(f.org_types) else condition)
+        conditions.append(among(PERSON.c.org_type, f.org_types, lambda value: OrgType(value).value))
     return conditions
 
 
@@ -79,14 +75,15 @@ def _module_dimension(f: ReachFilter) -> tuple[str, list[str]] | None:
     narrowing = [name for name in _PERSON_FILTERS if getattr(f, name)]
     if len(narrowing) != 1:
         return None
+    # The kept rows hold "" for a value not on record (programme/summaries/reach._text).
     if f.countries:
         dimension = (
             "country_of_work" if CountryBasis(f.country_basis) == CountryBasis.COUNTRY_OF_WORK else "nationality"
         )
-        return dimension, list(f.countries)
+        return dimension, [("" if value in MISSING else value) for value in f.countries]
     if f.genders:
         return "gender", [Gender(g).value for g in f.genders]
-    return "org_type", [("" if value in _MISSING else OrgType(value).value) for value in f.org_types]
+    return "org_type", [("" if value in MISSING else OrgType(value).value) for value in f.org_types]
 
 
 def _value(value: Any) -> Any:
