@@ -29,7 +29,7 @@ def network_form(key: str, current: dict | None = None) -> None:
         name = st.text_input("Name", value=current.get("name", ""))
         kinds = [kind.value for kind in NetworkKind]
         kind = st.selectbox("Kind", kinds, index=kinds.index(current.get("kind", kinds[0])))
-        country = st.text_input("Country", value=current.get("country") or "", help="A name or an ISO code.")
+        country = st.text_input("Country", value=country_name(current.get("country")), help="A name or an ISO code.")
         founded = st.number_input(
             "Founded (year)",
             min_value=networks.EARLIEST_FOUNDED,

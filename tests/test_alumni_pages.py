@@ -205,6 +205,22 @@ def test_a_network_is_created_from_the_page(demo_db: str) -> None:
         assert created.country == "LBN"
 
 
+def test_a_networks_edit_form_shows_its_country_by_name_and_keeps_the_code(demo_db: str) -> None:
+    """The Edit form's Country said "BGD" where the network's record above it says Bangladesh; a save leaves the
+    code as it was."""
+    with session_scope(make_engine(demo_db)) as session:
+        network = session.scalars(sa.select(Network).order_by(Network.name)).first()
+        network_id, country = network.id, network.country
+    assert country == "BGD"  # the demo's Bangladesh Alumni Forum, first by name
+    app = run_page("pages/networks.py", UserRole.FACILITATOR)
+    edit = [box for box in app.text_input if box.label == "Country"]
+    assert [box.value for box in edit] == ["", "Bangladesh"]  # the new network's, then this one's
+    next(button for button in reversed(app.button) if button.label == "Save network").click().run()
+    assert not app.exception and not app.error
+    with session_scope(make_engine(demo_db)) as session:
+        assert session.get(Network, network_id).country == "BGD"
+
+
 def test_a_search_for_a_country_offers_the_country_filters(demo_db: str) -> None:
     app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "malaysia")
     assert any(info.value.startswith("**malaysia** is a country") for info in app.info)

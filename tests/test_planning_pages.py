@@ -122,6 +122,41 @@ def test_two_planners_editing_one_course_keep_each_others_changes(demo_db: str) 
     assert title == "Advocacy for migrant workers' rights"
 
 
+def test_the_course_and_module_forms_show_country_names_and_keep_the_codes(demo_db: str) -> None:
+    """The edit forms showed "MYS" where every table and the Country filter say "Malaysia": they show the name now,
+    and a save that leaves it as it is keeps the stored code (and a name typed is stored as its code, as before)."""
+    from programme.models import Module as AppModule
+
+    module_id = _module_id(demo_db, "NP-MYS-2016", 4)
+    with Session(make_engine(demo_db)) as session:
+        module = session.get(AppModule, module_id)
+        course = session.scalars(sa.select(Course).where(Course.code == "NP-MYS-2016")).one()
+        assert (module.country, course.host_country) == ("MYS", "MYS")  # the demo's, as the module report has it
+    app = _module_form("fac_a", module_id)
+    assert _module_field(app, module_id, "Country (code or name)").value == "Malaysia"
+    _module_field(app, module_id, "Venue").input("Hotel Istana")
+    app = next(button for button in app.button if button.label == "Save module").click().run()
+    assert not app.exception and any("Module saved." in s.value for s in app.success)
+    app = _course_form("fac_a", "NP-MYS-2016")
+    assert _course_field(app, "NP-MYS-2016", "Host country (code or name)").value == "Malaysia"
+    _course_field(app, "NP-MYS-2016", "Description").input("National programme")
+    app = next(button for button in app.button if button.label == "Save course").click().run()
+    assert not app.exception and any("Course saved." in s.value for s in app.success)
+    with Session(make_engine(demo_db)) as session:
+        module = session.get(AppModule, module_id)
+        course = session.scalars(sa.select(Course).where(Course.code == "NP-MYS-2016")).one()
+        assert (module.venue, module.country) == ("Hotel Istana", "MYS")
+        assert (course.description, course.host_country) == ("National programme", "MYS")
+    # A name typed is kept as its code, and the form shows it by name again.
+    app = _module_form("fac_a", module_id)
+    _module_field(app, module_id, "Country (code or name)").input("Thailand")
+    app = next(button for button in app.button if button.label == "Save module").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        assert session.get(AppModule, module_id).country == "THA"
+    assert _module_field(_module_form("fac_b", module_id), module_id, "Country (code or name)").value == "Thailand"
+
+
 def test_agenda_page_shows_the_seed_module_without_warnings_and_copies_an_agenda(demo_db: str) -> None:
     seed = _module_id(demo_db, "NP-MYS-2016", 4)
     with session_scope(make_engine(demo_db)) as session:

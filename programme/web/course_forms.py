@@ -8,6 +8,7 @@ import streamlit as st
 from programme.access.accounts import SignedIn
 from programme.courses import catalogue as courses
 from programme.models import Delivery, ModuleStatus, PartnerRole, Scope
+from programme.people.countries import country_name
 from programme.planning import partners
 from programme.planning.agenda import get_module_by_id
 from programme.web import ui
@@ -30,7 +31,8 @@ def course_form(user: SignedIn, code: str) -> None:
         st.subheader(f"Course {md_text(code)}")
         title = st.text_input("Title", course.title, key=key("title"))
         scope_value = st.selectbox("Scope", scopes, index=scopes.index(course.scope.value), key=key("scope"))
-        host = st.text_input("Host country (code or name)", course.host_country or "", key=key("host_country"))
+        # By name, as every table shows it; read back to the same code (the form's save compares codes).
+        host = st.text_input("Host country (code or name)", country_name(course.host_country), key=key("host_country"))
         description = st.text_area("Description", course.description or "", key=key("description"))
         if st.form_submit_button("Save course", type="primary"):
             form.save(
@@ -66,7 +68,7 @@ def module_form(user: SignedIn, chosen: int) -> None:
             "start_date": left.date_input("Start date", module.start_date, key=key("start_date")),
             "end_date": right.date_input("End date", module.end_date, key=key("end_date")),
             "city": left.text_input("City", module.city or "", key=key("city")),
-            "country": right.text_input("Country (code or name)", module.country or "", key=key("country")),
+            "country": right.text_input("Country (code or name)", country_name(module.country), key=key("country")),
             "venue": left.text_input("Venue", module.venue or "", key=key("venue")),
             "delivery": right.selectbox(
                 "Delivery",
