@@ -87,12 +87,12 @@ def past_imports(module_id: int | None) -> None:
         batches,
         key="undo",
         describe=lambda row: (
-            f"Import {row['batch']}: {row['file']}, {ui.counted(row['new people'], 'new person', 'new people')} ({row['imported at']:%d %b %Y})"
+            f"Import {row['import']}: {row['file']}, {ui.counted(row['new people'], 'new person', 'new people')} ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the people and participations the import added and clears the blanks it filled.",
         undo=lambda session, batch_id: undo_batch(session, batch_id=batch_id, username=user.username),
-        message=lambda batch_id, undone: (
-            f"Import {batch_id} undone: {ui.counted(undone['people_removed'], 'person', 'people')} and "
+        message=lambda number, undone: (
+            f"Import {number} undone: {ui.counted(undone['people_removed'], 'person', 'people')} and "
             f"{ui.counted(undone['participations_removed'], 'participation')} removed, "
             f"{ui.counted(undone['fields_reverted'], 'field')} reverted."
             + (

@@ -28,6 +28,7 @@ from programme.importing import (
     ImportHasErrors,
     RowStatus,
     apply_plan,
+    batches_table,
     build_plan,
     detect_mapping,
     file_hash,
@@ -1073,6 +1074,29 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     assert not any("60 new people" in s.value and "Imported" in s.value for s in app.success)
 
 
+def test_the_page_numbers_the_first_participant_list_1_after_an_agenda_import(cli_db: str) -> None:
+    """An agenda imported into the module first: the participant list's result, its row under Past imports, the
+    undo's choice and its message said "Import 2" for the first list the user imported. They say "Import 1"."""
+    from programme.planning.agenda_import import import_agenda
+
+    engine = make_engine(cli_db)
+    with session_scope(engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+        agenda = b"Day,Start,End,Title\n1,09:00,10:30,Welcome\n"
+        assert import_agenda(session, data=agenda, filename="agenda.csv", module_id=module_id, dry_run=False, by="a")
+    app = page_with_upload(REGISTRATIONS.name, REGISTRATIONS.read_bytes())
+    app = next(b for b in app.button if b.label.startswith("Import 61 rows into ")).click().run()
+    assert not app.exception, app.exception
+    assert any(s.value.startswith("Imported as import 1: 60 new people") for s in app.success), app.success
+    listed = next(frame.value for frame in app.dataframe if "new people" in frame.value.columns)
+    assert listed["import"].tolist() == [1] and "batch" not in listed.columns
+    assert app.selectbox(key="undo_batch").options[0].startswith(f"Import 1: {REGISTRATIONS.name}, 60 new people")
+    app.checkbox(key="undo_sure").check()
+    app = next(b for b in app.button if b.label == "Undo import").click().run()
+    assert not app.exception, app.exception
+    assert any(s.value.startswith("Import 1 undone: 60 people") for s in app.success), app.success
+
+
 def test_past_imports_follow_the_chosen_module(cli_db: str) -> None:
     # One import into BKK Module 1 and one into Module 2: the list under the chosen module offers its own only.
     from programme.models import ImportBatch, ImportKind, UserRole
@@ -1427,3 +1451,56 @@ def test_a_gender_column_of_m_and_h_asks_what_m_means() -> None:
     english = csv_bytes("Name,Gender\nRam Rai,M\nSita Rai,F\n")
     table = read_participant_sheet(english, "list.csv")
     assert [row.gender for row in validate_rows(table, detect_mapping(table.columns))] == [Gender.MALE, Gender.FEMALE]
+
+
+def test_participant_imports_are_numbered_among_participant_imports(both_engine: Engine) -> None:
+    """The first participant list imported was "Import 2" on Past imports when an agenda had been imported first (and
+    "Import 3" after an evaluation export too): every import shared one count. Each page now numbers its own kind,
+    as the user sees them listed: the first participant list is import 1, wherever the number is said."""
+    from programme.evaluations import import_evaluations
+    from programme.evaluations.undo import evaluation_imports
+    from programme.planning.agenda_import import import_agenda
+    from tests.test_evaluations import SAMPLE
+
+    with session_scope(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+        agenda = b"Day,Start,End,Title\n1,09:00,10:30,Welcome\n"
+        assert import_agenda(session, data=agenda, filename="agenda.csv", module_id=module_id, dry_run=False, by="a")
+        import_evaluations(session, data=SAMPLE.read_bytes(), filename="export.csv", module_id=module_id)
+    data = csv_bytes("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nRam Rai,NP,\n")
+    _, first = run_import(both_engine, data, "a.csv")
+    # The same list again, with Ram's e-mail: it fills his blank (so the first import cannot be undone before it).
+    again = csv_bytes("Name,Country,E-mail\nAna Lim,MY,ana@x.org\nRam Rai,NP,ram@x.org\n")
+    plan, second = run_import(both_engine, again, "a.csv")
+    assert second.updated_fields == 1
+    with session_scope(both_engine) as session:
+        table = batches_table(session)
+        # Newest first: the second participant list is import 2, the first import 1, whatever else was imported.
+        assert table["import"].tolist() == [2, 1]
+        assert table["batch"].tolist() == [second.batch_id, first.batch_id]
+        assert evaluation_imports(session)["import"].tolist() == [1]
+        with pytest.raises(ProgrammeError) as refused:
+            undo_batch(session, batch_id=first.batch_id, username="tester")
+    assert "added by import 1" in str(refused.value) and "Undo import 2 first" in str(refused.value)
+    # The same file's third reading names the import it was read by as listed.
+    with session_scope(both_engine) as session:
+        plan = plan_for(session, again, "a.csv")
+    assert any("imported before (import 2 under Past imports)" in warning for warning in plan.warnings), plan.warnings
+    with session_scope(both_engine) as session:
+        undo_batch(session, batch_id=second.batch_id, username="tester")
+    with session_scope(both_engine) as session:
+        with pytest.raises(ProgrammeError, match="Import 2 was already undone"):
+            undo_batch(session, batch_id=second.batch_id, username="tester")
+        summary = session.scalars(
+            sa.select(AuditEntry.summary).where(AuditEntry.action == "undo").order_by(AuditEntry.id.desc())
+        ).first()
+        assert summary.startswith("undid participant import 2:")
+        # Into another module: the note names the module and the import as listed.
+        add_module(
+            session, course_code="BKK", number=2, title="M2", start=date(2019, 6, 1), end=date(2019, 6, 2), country="TH"
+        )
+    with session_scope(both_engine) as session:
+        table = read_participant_sheet(data, "a.csv")
+        plan = build_plan(session, table=table, mapping=detect_mapping(table.columns),
+                          module=get_module(session, "BKK", 2), file_name="a.csv", file_hash=file_hash(data))  # fmt: skip
+    assert any("imported before into BKK module 1 (import 1)" in warning for warning in plan.warnings), plan.warnings

@@ -13,6 +13,7 @@ from programme.core.errors import UnreadableFile
 from programme.core.words import a_or_an
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import ImportPlan, apply_plan, build_plan, detect_columns, file_hash, read_participant_sheet
+from programme.importing.batches import import_number
 from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.importing.profiles import PROFILES
@@ -120,8 +121,11 @@ def run_import(args: argparse.Namespace) -> int:
         )
     report = plan.report(accepted, written=result is not None)
     if result is not None:
+        with session_scope(engine) as session:
+            number = import_number(session, result.batch_id)
         report.update(
             batch_id=result.batch_id,
+            import_number=number,  # as the page's Past imports lists it: among the participant imports
             participations=result.participations,
             updated_fields=result.updated_fields,
             attendance_recorded=result.attendance_recorded,
@@ -157,7 +161,8 @@ def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool, columns: Se
     if report["written"]:
         recorded = report["attendance_recorded"]
         print(
-            f"Imported as batch {report['batch_id']}: {report['participations']} participations added"
+            f"Imported as import {report['import_number']} (Past imports on the Import participants page): "
+            f"{report['participations']} participations added"
             + (f"; attendance recorded for {recorded} already in the module." if recorded else ".")
         )
     elif dry_run:

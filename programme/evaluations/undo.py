@@ -12,18 +12,30 @@ from sqlmodel import Session
 from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.importing.batches import newest_batches
+from programme.importing.batches import import_number, newest_batches
 from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, RespondentAttribute, Response
 from programme.models.base import utcnow
 
-COLUMNS = ["batch", "imported at", "file", "course", "module", "by", "responses", "questions added", "undone at"]
+COLUMNS = [
+    "batch",
+    "import",
+    "imported at",
+    "file",
+    "course",
+    "module",
+    "by",
+    "responses",
+    "questions added",
+    "undone at",
+]
 
 
 def evaluation_imports(session: Session, *, module_id: int | None = None, limit: int = 200) -> pd.DataFrame:
-    """Return the newest evaluation imports (of one module, when given) with their counts, as a table."""
+    """Return the newest evaluation imports (of one module, when given) with their counts, as a table: "batch" is the
+    row's id (what an undo is given), "import" its number among the evaluation imports (what the user knows it by)."""
     rows = [
         [
-            *(batch.id, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
+            *(batch.id, batch.number, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
             *(batch.counts.get(name, 0) for name in ("created", "questions_added")),
             batch.undone_at,
         ]
@@ -41,9 +53,10 @@ def undo_evaluation_import(session: Session, *, batch_id: int, username: str | N
     """
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.kind != ImportKind.EVALUATIONS:
-        raise NotFound(f"There is no evaluation import numbered {batch_id}.")
+        raise NotFound("There is no such evaluation import.")
+    number = import_number(session, batch_id)  # as Past imports lists it
     if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {batch_id} was already undone.")
+        raise ProgrammeError(f"Import {number} was already undone.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     responses = sa.select(Response.id).where(Response.import_batch_id == batch_id)
     # The deletes below are bulk statements, not noticed by the summaries' upkeep: say which module they change.
@@ -85,7 +98,7 @@ def undo_evaluation_import(session: Session, *, batch_id: int, username: str | N
         entity="import_batch",
         entity_id=batch_id,
         summary=(
-            f"undid evaluation import {batch_id}: {responses_removed} responses and {questions_removed} questions "
+            f"undid evaluation import {number}: {responses_removed} responses and {questions_removed} questions "
             f"removed{', the form removed' if form_removed else ''}"
         ),
         after=result,

@@ -1,13 +1,21 @@
-"""Import batches as the pages list them: the newest of one kind, with their module and recorded counts."""
+"""Import batches as the pages list them: the newest of one kind, with their module and recorded counts.
+
+An import is named to the user by its number among the imports of its kind ("import 1" is the first participant
+list, or the first evaluation export, each on its own page), never by its row id, which every kind shares: the first
+participant list imported after an agenda would have been "import 2". The number is the count of the kind's imports
+up to it, so it never changes (an undone import keeps its row and its number).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from programme.models import Course, ImportBatch, ImportKind, Module
@@ -18,6 +26,7 @@ class BatchRow:
     """One import, newest first in lists: what, when, by whom, into which module, with its counts."""
 
     id: int
+    number: int
     created_at: datetime
     file_name: str
     course: str | None
@@ -34,6 +43,7 @@ def newest_batches(
     query = (
         sa.select(
             ImportBatch.id,
+            _number(ImportBatch),
             ImportBatch.created_at,
             ImportBatch.file_name,
             Course.code,
@@ -51,16 +61,43 @@ def newest_batches(
     if module_id is not None:
         query = query.where(ImportBatch.module_id == module_id)
     return [
-        BatchRow(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]) if row[6] else {}, row[7])
+        BatchRow(*row[:7], json.loads(row[7]) if row[7] else {}, row[8])  # type: ignore[arg-type]
         for row in session.execute(query)
     ]
 
 
+def _number(batch: Any) -> Any:
+    """The import's number among the imports of its kind (1 for the first), as a scalar subquery."""
+    earlier = aliased(ImportBatch)
+    return (
+        sa.select(sa.func.count())
+        .select_from(earlier)
+        .where(earlier.kind == batch.kind, earlier.id <= batch.id)
+        .scalar_subquery()
+    )
+
+
+def import_numbers(session: Session, batch_ids: Iterable[int]) -> dict[int, int]:
+    """Return {batch id: its number among the imports of its kind}: what the user knows each import by."""
+    ids = sorted(set(batch_ids))
+    if not ids:
+        return {}
+    rows = session.execute(sa.select(ImportBatch.id, _number(ImportBatch)).where(ImportBatch.id.in_(ids)))
+    return {int(batch_id): int(number) for batch_id, number in rows}
+
+
+def import_number(session: Session, batch_id: int) -> int:
+    """Return the import's number among the imports of its kind (as listed under Past imports)."""
+    return import_numbers(session, [batch_id])[batch_id]
+
+
 def imported_elsewhere(session: Session, kind: ImportKind, file_hash: str, module_id: int) -> str | None:
     """Return "EV1 module 1 (import 4)" when the same file was imported (not undone) into another module, the
-    latest such import; else None: a file imported twice, into two modules, is most often the wrong module chosen."""
+    latest such import (by its number among its kind's); else None: a file imported twice, into two modules, is most
+    often the wrong module chosen."""
     found = session.execute(
-        sa.select(ImportBatch.id, Course.code, Module.number)
+        sa.select(_number(ImportBatch).label("import_number"), Course.code, Module.number)
+        .select_from(ImportBatch)
         .join(Module, Module.id == ImportBatch.module_id)
         .join(Course, Course.id == Module.course_id)
         .where(
@@ -72,4 +109,4 @@ def imported_elsewhere(session: Session, kind: ImportKind, file_hash: str, modul
         .order_by(ImportBatch.id.desc())
         .limit(1)
     ).first()
-    return None if found is None else f"{found.code} module {found.number} (import {found.id})"
+    return None if found is None else f"{found.code} module {found.number} (import {found.import_number})"

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.words import counted
-from programme.importing.batches import imported_elsewhere
+from programme.importing.batches import import_number, imported_elsewhere
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import (
@@ -287,11 +287,13 @@ def build_plan(
         )
     plan.previous_batches = list(
         session.scalars(
-            sa.select(ImportBatch.id).where(
+            sa.select(ImportBatch.id)
+            .where(
                 ImportBatch.file_hash == file_hash,
                 ImportBatch.kind == ImportKind.PARTICIPANTS,
                 ImportBatch.undone_at.is_(None),
             )
+            .order_by(ImportBatch.id)
         )
     )
     elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module.id)
@@ -302,8 +304,8 @@ def build_plan(
         )
     elif plan.previous_batches:
         plan.warn(
-            f"This file was imported before (import {plan.previous_batches[-1]} under Past imports); "
-            "people already imported are matched, not added again."
+            f"This file was imported before (import {import_number(session, plan.previous_batches[-1])} under Past "
+            "imports); people already imported are matched, not added again."
         )
     return plan
 

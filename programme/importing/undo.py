@@ -14,7 +14,7 @@ from programme import summaries
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.words import agreeing, counted
-from programme.importing.batches import newest_batches
+from programme.importing.batches import import_number, import_numbers, newest_batches
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
 from programme.models import AttendanceDay, AuditEntry, ImportBatch, ImportKind, ImportUpdate, Organisation
@@ -25,11 +25,14 @@ _UNDONE_WITH_THE_BATCH = {"participation", "import_update", "attendance_day"}
 
 
 def batches_table(session: Session, *, module_id: int | None = None, limit: int = 200) -> pd.DataFrame:
-    """Return the newest participant import batches (into one module, when given) with their module and counts."""
-    columns = ["batch", "imported at", "file", "course", "module", "by", "new people", "matched", "participations"]
+    """Return the newest participant import batches (into one module, when given) with their module and counts:
+    "batch" is the row's id (what an undo is given), "import" its number among the participant imports (what the
+    user knows it by, programme/importing/batches.py)."""
+    columns = ["batch", "import", "imported at", "file", "course", "module", "by", "new people", "matched"]
+    columns.append("participations")
     rows = [
         [
-            *(batch.id, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
+            *(batch.id, batch.number, batch.created_at, batch.file_name, batch.course, batch.module, batch.username),
             *(batch.counts.get(name, 0) for name in ("created", "matched", "participations", "skipped_rows")),
             batch.undone_at,
         ]
@@ -42,22 +45,23 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
     """Take back an import batch and return what was removed; refuse when later work depends on its people."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.kind != ImportKind.PARTICIPANTS:
-        raise NotFound(f"There is no participant import numbered {batch_id}.")
+        raise NotFound("There is no such participant import.")
+    number = import_number(session, batch_id)  # as Past imports lists it
     if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {batch_id} was already undone.")
+        raise ProgrammeError(f"Import {number} was already undone.")
     people = sa.select(PERSON.c.id).where(PERSON.c.import_batch_id == batch_id)
     in_use = _people_in_use(session, people, batch_id)
     if in_use:
         raise ProgrammeError(
-            f"{in_use} people added by import {batch_id} have since been added to other modules, groups, "
-            "networks or forms; undo or remove those first."
+            f"{counted(in_use, 'person', 'people')} added by import {number} {agreeing(in_use, 'has', 'have')} since "
+            "been added to other modules, groups, networks or forms; undo or remove those first."
         )
     later = _later_batches_using(session, people, batch_id)
     if later:
-        numbers = ", ".join(str(number) for number in sorted(later))
+        numbers = ", ".join(str(shown) for shown in sorted(import_numbers(session, later).values()))
         matched = len(set().union(*later.values()))
         raise ProgrammeError(
-            f"{counted(matched, 'person', 'people')} added by import {batch_id} {agreeing(matched, 'was', 'were')} "
+            f"{counted(matched, 'person', 'people')} added by import {number} {agreeing(matched, 'was', 'were')} "
             f"matched by a later import ({numbers}) that recorded their attendance or filled in their details; undoing "
             f"this import would remove that too. Undo import {numbers} first."
         )
@@ -95,7 +99,7 @@ def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict
         entity="import_batch",
         entity_id=batch_id,
         summary=(
-            f"undid participant import {batch_id}: {removed_people} people and {removed_participations} "
+            f"undid participant import {number}: {removed_people} people and {removed_participations} "
             f"participations removed, {reverted} fields reverted"
             + (f", {kept} fields kept (their people's records were changed since)" if kept else "")
         ),

@@ -174,7 +174,7 @@ def past_imports(module_id: int, *, by: str) -> None:
         imports.drop(columns=["course", "module"]),
         key="undo_evaluation",
         describe=lambda row: (
-            f"Import {row['batch']}: {row['file']}, {ui.counted(row['responses'], 'response')} ({row['imported at']:%d %b %Y})"
+            f"Import {row['import']}: {row['file']}, {ui.counted(row['responses'], 'response')} ({row['imported at']:%d %b %Y})"
         ),
         effect="Undo removes the responses the import added, and the questions it added unless paper forms use them.",
         undo=lambda session, batch_id: undo_evaluation_import(session, batch_id=batch_id, username=by),
@@ -182,9 +182,9 @@ def past_imports(module_id: int, *, by: str) -> None:
     )
 
 
-def undone_message(batch_id: int, undone: dict) -> str:
-    """What an undo removed, in one sentence."""
-    removed = f"Import {batch_id} undone: {ui.counted(undone['responses_removed'], 'response')} removed"
+def undone_message(number: int, undone: dict) -> str:
+    """What an undo removed, in one sentence (number: the import's as Past imports lists it)."""
+    removed = f"Import {number} undone: {ui.counted(undone['responses_removed'], 'response')} removed"
     if undone["questions_removed"]:
         removed += f", {ui.counted(undone['questions_removed'], 'question')} removed"
     if undone["questions_kept"]:

@@ -20,6 +20,7 @@ from programme.importing import (
     file_hash,
     read_participant_sheet,
 )
+from programme.importing.batches import import_number
 from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
@@ -312,8 +313,10 @@ def show_result() -> bool:
     result = st.session_state.get(RESULT_KEY)
     if result is None:
         return False
+    with ui.db() as session:
+        number = import_number(session, result.batch_id)  # as Past imports lists it
     st.success(
-        f"Imported as import {result.batch_id}: {counted(result.created, 'new person', 'new people')}, "
+        f"Imported as import {number}: {counted(result.created, 'new person', 'new people')}, "
         f"{result.matched:,} matched, {counted(result.participations, 'participation')} added, "
         + (
             f"attendance recorded for {counted(result.attendance_recorded, 'person', 'people')} already in the module, "

@@ -125,10 +125,13 @@ def follow_search(
 
 
 def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Series], str], effect: str) -> int | None:
-    """Show past imports (a "batch" column, "imported at", "undone at") and a confirmed undo form for the ones
-    not yet undone; return the import to undo once the user confirmed it, else None."""
-    shown = readable(imports, text=["by", "course", "module"], times=["imported at", "undone at"])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"batch": "Import"})
+    """Show past imports (a "batch" column, the row's id, and "import", its number among its kind's, which the table
+    shows; "imported at", "undone at") and a confirmed undo form for the ones not yet undone; return the import (its
+    batch id) to undo once the user confirmed it, else None."""
+    shown = readable(
+        imports.drop(columns=["batch"]), text=["by", "course", "module"], times=["imported at", "undone at"]
+    )
+    st.dataframe(shown, hide_index=True, width="stretch", column_config={"import": "Import"})
     still = imports[imports["undone at"].isna()]
     if still.empty:
         return None
@@ -156,10 +159,11 @@ def undo_import(
     message: Callable[[int, T], str],
     then: Callable[[T], None] | None = None,
 ) -> None:
-    """Show past imports with the confirmed undo form (import_to_undo); once confirmed, run undo(session, batch)
-    through action(): its refusal is shown, or message(batch, result) after the rerun."""
+    """Show past imports with the confirmed undo form (import_to_undo); once confirmed, run undo(session, batch id)
+    through action(): its refusal is shown, or message(the import's number as listed, result) after the rerun."""
     batch_id = import_to_undo(imports, key=key, describe=describe, effect=effect)
     if batch_id is not None:
+        number = int(imports.loc[imports["batch"] == batch_id, "import"].iloc[0])
         # The confirmation is for that import only: left ticked, one more click would undo the next one unasked.
-        action(lambda session: undo(session, batch_id), lambda result: message(batch_id, result), then=then,
+        action(lambda session: undo(session, batch_id), lambda result: message(number, result), then=then,
                clear=form_keys(f"{key}_sure"))  # fmt: skip
