@@ -183,8 +183,7 @@ def test_a_dry_run_writes_nothing_and_says_what_would_be_written(session: Sessio
     assert all(pre is None for pre, _ in scores(session, module.id).values())
     assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == 0
     assert (
-        result.summary().startswith("3 pre-test score(s) would be written")
-        and "nothing was written" in result.summary()
+        result.summary().startswith("3 pre-test scores would be written") and "nothing was written" in result.summary()
     )
 
 
@@ -192,7 +191,7 @@ def test_a_reimport_replaces_the_earlier_scores_of_its_rows_and_says_so(session:
     _import(session, module, GOOGLE, "pre")
     again = GOOGLE.read_text().replace("7 / 10", "9 / 10", 1)
     result = import_test_scores(session, data=again.encode(), filename="quiz.csv", module_id=module.id, stage="pre")
-    assert result.replaced == 3 and "replacing 3 earlier pre-test score(s)" in result.summary()
+    assert result.replaced == 3 and "replacing 3 earlier pre-test scores" in result.summary()
     assert scores(session, module.id)["Maria Santos PHL"] == (90.0, None)
     previous = {row.person: row.previous for row in result.matched}
     assert previous["Maria Santos"] == 70.0
@@ -356,7 +355,7 @@ def test_cli_imports_test_scores_with_json(cli_url: str, engine, capsys: pytest.
 
     assert main([*base[:2], str(MICROSOFT), *base[2:], "--stage", "post", "--out-of", "12"]) == 0
     out = capsys.readouterr().out
-    assert "This looks like a Microsoft Forms export." in out and "3 post-test score(s) written" in out
+    assert "This looks like a Microsoft Forms export." in out and "3 post-test scores written" in out
     assert "Row 5: not matched" in out
     assert main([*base[:2], str(GOOGLE), *base[2:], "--stage", "pre", "--json"]) == 0
     written = json.loads(capsys.readouterr().out)
@@ -408,7 +407,7 @@ def test_page_previews_an_upload_and_imports_on_confirmation(sqlite_url: str, mo
     assert metrics["Matched"] == "3" and metrics["Not matched"] == "1" and metrics["Unreadable"] == "0"
     app = next(button for button in app.button if button.key == "test_scores_import").click().run()
     assert not app.exception, app.exception
-    assert any("3 post-test score(s) written" in message.value for message in app.success)
+    assert any("3 post-test scores written" in message.value for message in app.success)
     with Session(make_engine(sqlite_url)) as session:
         assert scores(session, module_id)["Ahmad Rahman BGD"] == (None, 100.0)
 
@@ -424,7 +423,7 @@ def test_page_saves_scores_typed_in_the_grid(sqlite_url: str, monkeypatch: pytes
     app = edit_grid(app, grid.key, edited_rows={row: {"pre_test_score": 55, "post_test_score": 80}})
     app = next(button for button in app.button if button.key == "test_scores_save").click().run()
     assert not app.exception, app.exception
-    assert any("Scores saved for 2 cells" in message.value for message in app.success)
+    assert any("2 scores saved." in message.value for message in app.success)
     with Session(make_engine(sqlite_url)) as session:
         assert scores(session, module_id)["Rina Sari IDN"] == (55.0, 80.0)
 
@@ -496,3 +495,32 @@ def test_page_refuses_a_score_a_colleague_saved_meanwhile_keeps_the_edit_and_a_s
     assert not app.exception and not app.error
     with Session(make_engine(sqlite_url)) as session:
         assert scores(session, module_id)["Rina Sari IDN"] == (55.0, None)
+
+
+def test_the_page_tells_apart_two_people_of_one_name_and_shows_no_none(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in Chromium with the Google Forms quiz: the preview said the Somchai Wongsa row was not imported (two people
+    of the module have that name) and to type the score in the grid below, where the two Somchai Wongsa rows were
+    alike (name and role only). The grid now shows each person's nationality and e-mail; the preview's table says
+    "—" where nothing is recorded (it said "None"), with plain headers; its sentence counts without "(s)"."""
+    app, module_id = _page(sqlite_url, monkeypatch)
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
+    somchai = grid.value[grid.value["full_name"] == "Somchai Wongsa"]
+    assert sorted(somchai["nationality"]) == ["Cambodia", "Thailand"]
+    maria = grid.value[grid.value["full_name"] == "Maria Santos"]
+    assert maria["email"].tolist() == ["maria.santos@example.org"]
+    app.session_state["test_scores_upload"] = {"name": GOOGLE.name, "data": GOOGLE.read_bytes()}
+    app = app.run()
+    assert not app.exception, app.exception
+    preview = next(frame.value for frame in app.dataframe if "Reason" in frame.value.columns)
+    assert list(preview.columns) == ["Row", "E-mail", "Name", "Score (%)", "Status", "Matched to", "Reason"]
+    shown = preview.astype(str).to_numpy()
+    assert "None" not in shown and "nan" not in shown and "<NA>" not in shown
+    # Row 5 (Somchai, two people of that name) and row 6 (Nguyen Van An, not on the list) are matched to nobody.
+    assert preview.set_index("Row").loc[[5, 6], "Matched to"].tolist() == ["—", "—"]
+    assert preview.set_index("Row").loc[2, "Score (%)"] == "70.0"
+    app = next(button for button in app.button if button.key == "test_scores_import").click().run()
+    assert any(
+        message.value == "3 pre-test scores written; 2 rows not matched, not written." for message in app.success
+    ), [message.value for message in app.success]

@@ -30,6 +30,7 @@ from programme.access import audit
 from programme.core import edits
 from programme.core.errors import ProgrammeError
 from programme.core.rounding import rounded
+from programme.core.words import counted
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import normalise
 from programme.importing.columns import PARTICIPANT_SYNONYMS
@@ -205,12 +206,12 @@ class TestScoreImport(IntakeReport):
         """Return the result in one sentence, saying what was (or would be) written and replaced."""
         stage = STAGE_WORDS[self.stage]
         if self.errors:
-            return f"Nothing was imported: {len(self.errors)} error(s) in {self.rows} rows."
+            return f"Nothing was imported: {counted(len(self.errors), 'error')} in {counted(self.rows, 'row')}."
         done = "would be written" if not self.written else "written"
-        replaced = f", replacing {self.replaced} earlier {stage} score(s)" if self.replaced else ""
-        left = f"; {len(self.unmatched)} row(s) not matched, not written" if self.unmatched else ""
+        replaced = f", replacing {counted(self.replaced, f'earlier {stage} score')}" if self.replaced else ""
+        left = f"; {counted(len(self.unmatched), 'row')} not matched, not written" if self.unmatched else ""
         dry = " Dry run: nothing was written." if self.dry_run else ""
-        return f"{len(self.matched)} {stage} score(s) {done}{replaced}{left}.{dry}"
+        return f"{counted(len(self.matched), f'{stage} score')} {done}{replaced}{left}.{dry}"
 
 
 def _check_stage(stage: str) -> None:
@@ -489,16 +490,22 @@ def import_test_scores(
 
 # --- typed by hand ---
 
-SCORE_TABLE_COLUMNS = ["participation_id", "full_name", "role", "pre_test_score", "post_test_score"]
+# Nationality and e-mail tell apart two people of one name (a quiz row matched to neither is typed in by hand).
+SCORE_TABLE_COLUMNS = [
+    "participation_id", "full_name", "nationality", "email", "role", "pre_test_score", "post_test_score",
+]  # fmt: skip
 
 
 def scores_table(session: Session, module_id: int) -> pd.DataFrame:
-    """Return one row per person in the module: participation id, name, role, pre- and post-test score (%)."""
+    """Return one row per person in the module: participation id, name, nationality (code), e-mail, role, pre- and
+    post-test score (%)."""
     get_module_by_id(session, module_id)
     query = (
         sa.select(
             Participation.id,
             Person.full_name,
+            Person.nationality,
+            Person.email,
             Participation.role,
             Participation.pre_test_score,
             Participation.post_test_score,
@@ -508,7 +515,8 @@ def scores_table(session: Session, module_id: int) -> pd.DataFrame:
         .order_by(Participation.role, Person.full_name, Participation.id)
     )
     rows = [
-        (pid, name, getattr(role, "value", role), pre, post) for pid, name, role, pre, post in session.execute(query)
+        (pid, name, nationality, email, getattr(role, "value", role), pre, post)
+        for pid, name, nationality, email, role, pre, post in session.execute(query)
     ]
     frame = pd.DataFrame(rows, columns=SCORE_TABLE_COLUMNS)
     for column in ("pre_test_score", "post_test_score"):

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from programme.access.accounts import SignedIn
+from programme.core.rounding import fixed
 from programme.core.words import a_or_an
 from programme.evaluations.test_score_undo import test_score_imports, undo_summary, undo_test_score_import
 from programme.evaluations.test_scores import (
@@ -22,7 +24,7 @@ from programme.evaluations.test_scores import (
     scores_table,
 )
 from programme.web import editors, ui
-from programme.web.display import md_text
+from programme.web.display import MISSING, is_missing, md_text, readable
 
 UPLOAD_KEY = "test_scores_upload"  # the uploaded export ({"name", "data"})
 NONCE_KEY = "test_scores_nonce"  # renewed after an import: an empty uploader
@@ -118,9 +120,24 @@ def _show(plan: TestScoreImport) -> None:
         st.caption("Nothing will be imported until these are fixed.")
     if plan.unmatched:
         st.caption("Rows not matched are not imported; type their scores in the grid below if they belong here.")
-    st.dataframe(plan.table(), hide_index=True, width="stretch",
-                 column_config={"score": st.column_config.NumberColumn("score (%)", format="%.1f"),
-                                "previous": st.column_config.NumberColumn("replaces (%)", format="%.1f")})  # fmt: skip
+    st.dataframe(_preview_table(plan), hide_index=True, width="stretch",
+                 column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
+
+
+# The preview's columns as the page names them; "previous" only when the import replaces a score.
+PREVIEW_HEADERS = {"row": "Row", "email": "E-mail", "name": "Name", "score": "Score (%)", "status": "Status",
+                   "person": "Matched to", "previous": "Replaces (%)", "reason": "Reason"}  # fmt: skip
+
+
+def _preview_table(plan: TestScoreImport) -> pd.DataFrame:
+    """The plan's rows to show: scores to one decimal, the dash where nothing is recorded, plain headers."""
+    table = plan.table()
+    if not plan.replaced:
+        table = table.drop(columns=["previous"])
+    for column in ("score", "previous"):
+        if column in table.columns:
+            table[column] = [MISSING if is_missing(value) else fixed(value, 1) for value in table[column]]
+    return readable(table, text=["email", "name", "person", "reason"]).rename(columns=PREVIEW_HEADERS)
 
 
 def _imported(done: TestScoreImport) -> None:
@@ -133,7 +150,9 @@ def _imported(done: TestScoreImport) -> None:
 def grid(module_id: int, *, user: SignedIn) -> None:
     """The module's people with their pre- and post-test scores (%), typed or corrected; only changed cells saved."""
     with ui.db() as session:
-        fresh = scores_table(session, module_id)
+        # Nationality by name and the dash for an e-mail not recorded: read only, never saved (save_scores reads
+        # the scores alone).
+        fresh = readable(scores_table(session, module_id), countries=["nationality"], text=["email"])
     if fresh.empty:
         st.info("Nobody is on this module's list yet; import the participant list first.")
         return
@@ -144,10 +163,12 @@ def grid(module_id: int, *, user: SignedIn) -> None:
         key=key,
         hide_index=True,
         width="stretch",
-        disabled=["full_name", "role"],
+        disabled=["full_name", "nationality", "email", "role"],
         column_config={
             "participation_id": None,
             "full_name": "Name",
+            "nationality": "Nationality",
+            "email": "E-mail",
             "role": "Role",
             "pre_test_score": st.column_config.NumberColumn("Pre-test (%)", min_value=0, max_value=100, format="%.1f"),
             "post_test_score": st.column_config.NumberColumn("Post-test (%)", min_value=0, max_value=100,
@@ -159,7 +180,7 @@ def grid(module_id: int, *, user: SignedIn) -> None:
         opened = editors.opened(key, shown, "participation_id")
         ui.action(
             lambda session: save_scores(session, module_id=module_id, opened=opened, typed=typed, by=user.username),
-            lambda count: f"Scores saved for {ui.counted(count, 'cell')}." if count else "Nothing changed.",
+            lambda count: f"{ui.counted(count, 'score')} saved." if count else "Nothing changed.",
             then=editors.renew(GRID_VERSION),
             on_error=editors.refused(key),
         )
