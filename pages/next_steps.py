@@ -26,7 +26,7 @@ ITEM_COLUMNS = {
     "id": None,
     "focal_point_ids": None,
     "text": st.column_config.TextColumn("Next step", width="large", required=True),
-    "focal_points": st.column_config.TextColumn("Focal points", disabled=True),
+    "focal_points": st.column_config.TextColumn("Focal points", disabled=True, help=next_step_forms.FOCAL_POINTS_HELP),
     "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
     "status": STATUS_COLUMN,
     "overdue": st.column_config.CheckboxColumn("Overdue", disabled=True),
@@ -42,7 +42,7 @@ def _items_editor(frame, key: str, columns: dict | None = None) -> None:
         opened = editors.opened(key, shown, "id")  # compared in the save's transaction with what is saved then
         ui.action(
             lambda session: next_steps.save_action_items(session, frame=typed, by=user.username, opened=opened),
-            lambda count: f"{count} next step(s) updated.",
+            lambda count: f"{ui.counted(count, 'next step')} updated.",
             then=renew,
             on_error=editors.refused(key),
         )
@@ -89,7 +89,7 @@ with steps_tab:
         )
         names = dict(zip(people["person_id"].astype(int), people["full_name"], strict=True))
         focal = st.multiselect(
-            "Focal points", list(names), format_func=names.get, placeholder="People of this module", key=ADD_ITEM[1]
+            "Focal points", list(names), format_func=names.get, placeholder=next_step_forms.PEOPLE, key=ADD_ITEM[1]
         )
         cols = st.columns(2)
         due = cols[0].date_input("Due date", value=None, key=ADD_ITEM[2])

@@ -433,6 +433,31 @@ def test_a_next_steps_focal_points_can_be_chosen_again_after_an_erasure(demo_db:
         assert table.loc[table["id"] == item_id, "focal_point_ids"].iloc[0] == [second]
 
 
+def test_the_next_steps_tab_says_where_focal_points_are_chosen_and_counts_in_words(demo_db: str) -> None:
+    """Opened in Chromium: the grid's Focal points column cannot be typed in and nothing said where they are chosen
+    (an expander below the add form); its pickers said "Choose an option" and "Choose options" where the add form
+    says "People of this module"; a save of the grid said "1 next step(s) updated."."""
+    import json
+
+    from programme.models import ActionItem
+
+    with Session(make_engine(demo_db)) as session:
+        module_id, item_id = session.execute(sa.select(ActionItem.module_id, ActionItem.id).limit(1)).one()
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"items_{module_id}_"))
+    help_text = json.loads(grid.proto.columns)["focal_points"].get("help", "")
+    assert "Change a next step's focal points" in help_text, help_text
+    assert app.selectbox(key="focal_item").proto.placeholder == "Pick a next step"
+    app = app.selectbox(key="focal_item").set_value(item_id).run()
+    assert app.multiselect(key=f"focal_{item_id}").proto.placeholder == "People of this module"
+    status = grid.value["status"].iloc[0]
+    app = edit_grid(app, grid.key, edited_rows={"0": {"status": "dropped" if status != "dropped" else "open"}})
+    next(button for button in app.button if button.key == f"save_{grid.key}").click().run()
+    assert not app.exception
+    assert [shown_text(s.value) for s in app.success] == ["1 next step updated."]
+
+
 def test_two_facilitators_changing_a_next_steps_focal_points_keep_each_others_changes(demo_db: str) -> None:
     """A and B open the same next step's focal points (Amina's). A adds Bo and saves; B, whose list still shows Amina
     alone, swaps Amina for Chen and saves: B's older list put Bo out again. Now each save applies its own change."""
