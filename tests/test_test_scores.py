@@ -290,6 +290,7 @@ def test_undo_puts_back_what_the_import_replaced_and_keeps_later_changes(session
     save_scores(session, module_id=module.id, opened=opened, typed=typed, by="tester")
     listed = test_score_imports(session, module_id=module.id)
     assert listed["batch"].tolist() == [second.batch_id, first.batch_id]
+    assert listed["import"].tolist() == [2, 1]  # as the page names them, among the imports of test scores
     assert listed["test"].tolist() == ["pre-test", "pre-test"] and listed["scores"].tolist() == [3, 3]
 
     # The first import's scores are the second's now (Maria, Ahmad) or typed since (Rina): all three stay.
@@ -303,8 +304,8 @@ def test_undo_puts_back_what_the_import_replaced_and_keeps_later_changes(session
     stored = scores(session, module.id)
     assert stored["Maria Santos PHL"] == (70.0, None) and stored["Ahmad Rahman BGD"] == (40.0, None)
     assert stored["Rina Sari IDN"] == (65.0, None)
-    assert undo_summary(second.batch_id, undone) == (
-        f"Import {second.batch_id} undone: 2 scores put back as before the import; 1 score changed since (typed, or "
+    assert undo_summary(2, undone) == (
+        "Import 2 undone: 2 scores put back as before the import; 1 score changed since (typed, or "
         "imported again) kept as they are."
     )
     with pytest.raises(ProgrammeError, match="already undone"):
@@ -449,19 +450,26 @@ def test_page_undoes_an_import_and_the_grid_shows_the_scores_as_before(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from programme.core.db import make_engine, session_scope
+    from programme.models import ImportBatch, ImportKind
 
     app, module_id = _page(sqlite_url, monkeypatch)
     assert any("No quiz export has been imported" in caption.value for caption in app.caption)
     with session_scope(make_engine(sqlite_url)) as session:
+        # A participant list imported first: the quiz is still the first import of test scores, "Import 1".
+        session.add(ImportBatch(kind=ImportKind.PARTICIPANTS, file_name="people.csv", file_hash="0" * 64))
         module = session.get(Module, module_id)
         batch = _import(session, module, GOOGLE, "pre").batch_id
+    assert batch == 2
     app = app.run()
     assert app.selectbox(key="undo_test_scores_batch").value == batch
-    assert "google_forms_quiz.csv, pre-test, 3 scores" in app.selectbox(key="undo_test_scores_batch").format_func(batch)
+    described = app.selectbox(key="undo_test_scores_batch").format_func(batch)
+    assert described.startswith("Import 1: google_forms_quiz.csv, pre-test, 3 scores"), described
+    listed = next(frame.value for frame in app.dataframe if "scores" in frame.value.columns)
+    assert listed["import"].tolist() == [1] and "batch" not in listed.columns
     app.checkbox(key="undo_test_scores_sure").check()  # the form's widgets are sent with its button
     app = next(button for button in app.button if button.label == "Undo import").click().run()
     assert not app.exception, app.exception
-    assert any(f"Import {batch} undone: 3 scores put back" in message.value for message in app.success)
+    assert any("Import 1 undone: 3 scores put back" in message.value for message in app.success)
     grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
     assert grid.value["pre_test_score"].isna().all()
     with Session(make_engine(sqlite_url)) as session:

@@ -14,17 +14,18 @@ from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.words import counted
 from programme.evaluations.test_scores import FIELDS, STAGE_WORDS
-from programme.importing.batches import newest_batches
+from programme.importing.batches import import_number, newest_batches
 from programme.models import ImportBatch, ImportKind, Participation
 from programme.models.base import utcnow
 
-COLUMNS = ["batch", "imported at", "file", "test", "by", "scores", "undone at"]
+COLUMNS = ["batch", "import", "imported at", "file", "test", "by", "scores", "undone at"]
 
 
 def test_score_imports(session: Session, *, module_id: int, limit: int = 200) -> pd.DataFrame:
-    """Return the module's newest imports of test scores (batch, imported at, file, test, by, scores, undone at)."""
+    """Return the module's newest imports of test scores (batch: the row's id, what an undo is given; import: its number
+    among the imports of test scores, what the user knows it by; imported at, file, test, by, scores, undone at)."""
     rows = [
-        [batch.id, batch.created_at, batch.file_name, STAGE_WORDS.get(batch.counts.get("stage"), ""), batch.username,
+        [batch.id, batch.number, batch.created_at, batch.file_name, STAGE_WORDS.get(batch.counts.get("stage"), ""), batch.username,
          int(batch.counts.get("written", 0)), batch.undone_at]
         for batch in newest_batches(session, ImportKind.TEST_SCORES, module_id=module_id, limit=limit)
     ]  # fmt: skip
@@ -63,13 +64,14 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
     list. Changed through the ORM: the Learning figures follow at commit."""
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.kind != ImportKind.TEST_SCORES:
-        raise NotFound(f"There is no import of test scores numbered {batch_id}.")
+        raise NotFound("There is no such import of test scores.")
+    number = import_number(session, batch_id)  # as Past imports lists it
     if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {batch_id} was already undone.")
+        raise ProgrammeError(f"Import {number} was already undone.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     stage = recorded.get("stage")
     if stage not in FIELDS:
-        raise ProgrammeError(f"Import {batch_id} does not say which test it was; it cannot be undone.")
+        raise ProgrammeError(f"Import {number} does not say which test it was; it cannot be undone.")
     attribute = FIELDS[stage]
     owned = _later_imports(session, batch, stage)
     before: dict[str, Any] = recorded.get("before", {})
@@ -93,7 +95,7 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
         username=username,
         entity="import_batch",
         entity_id=batch_id,
-        summary=f"undid the {STAGE_WORDS[stage]} scores of import {batch_id}: {restored} put back, {kept} kept",
+        summary=f"undid the {STAGE_WORDS[stage]} scores of import {number}: {restored} put back, {kept} kept",
         before={key: recorded["after"][key] for key in put_back},
         after=put_back,
     )
@@ -101,9 +103,10 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
     return result
 
 
-def undo_summary(batch_id: int, undone: dict[str, int]) -> str:
-    """Say what undoing an import of test scores put back and kept, in one sentence."""
-    said = f"Import {batch_id} undone: {counted(undone['restored'], 'score')} put back as before the import"
+def undo_summary(number: int, undone: dict[str, int]) -> str:
+    """Say what undoing an import of test scores put back and kept, in one sentence (number: the import's, as Past
+    imports lists it)."""
+    said = f"Import {number} undone: {counted(undone['restored'], 'score')} put back as before the import"
     if undone["kept"]:
         said += f"; {counted(undone['kept'], 'score')} changed since (typed, or imported again) kept as they are"
     if undone["gone"]:

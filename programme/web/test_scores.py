@@ -198,7 +198,7 @@ def past_imports(module_id: int, *, by: str) -> None:
         imports,
         key="undo_test_scores",
         describe=lambda row: (
-            f"Import {row['batch']}: {row['file']}, {row['test']}, {ui.counted(row['scores'], 'score')} "
+            f"Import {row['import']}: {row['file']}, {row['test']}, {ui.counted(row['scores'], 'score')} "
             f"({row['imported at']:%d %b %Y})"
         ),
         effect=(
