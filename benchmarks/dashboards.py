@@ -44,7 +44,7 @@ from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
 from programme.evaluations import queries as evaluations
 from programme.models import CIVIL_SOCIETY
-from programme.reach import UNKNOWN, ReachFilter
+from programme.reach import NOT_RECORDED, UNKNOWN, ReachFilter
 
 GOAL_RATIO = 3.0
 
@@ -266,6 +266,10 @@ CIVIL_SOCIETY_SQL = ", ".join(f"'{kind.value}'" for kind in sorted(CIVIL_SOCIETY
 # The filtered case: a year range and a gender; by hand, a range of the modules' start dates.
 REACH_FILTER = ReachFilter(year_from=2010, year_to=2015, genders=("female",))
 REACH_CONDITIONS = "module.start_date >= '2010-01-01' AND module.start_date < '2016-01-01' AND person.gender = 'female'"
+# The years case: a year range alone, over some of the demo's years (2004-2019) and of the scale database's; the
+# summaries answer it from each person's years (reach_person_year), the bare SQL from the modules' start dates.
+YEAR_RANGE = ReachFilter(year_from=2008, year_to=2013)
+YEAR_CONDITIONS = "module.start_date >= '2008-01-01' AND module.start_date < '2014-01-01'"
 # What the reach statements' placeholders hold, without and with the filter: the joins the filter needs
 # beyond a figure's own (person, module) and its condition (where, and_where).
 WHOLE_DATABASE = {"person": "", "module": "", "where": "", "and_where": ""}
@@ -275,6 +279,14 @@ FILTERED = {
     "where": f" WHERE {REACH_CONDITIONS}",
     "and_where": f" AND {REACH_CONDITIONS}",
 }
+YEARS = {
+    "person": "",
+    "module": JOIN_MODULE,
+    "where": f" WHERE {YEAR_CONDITIONS}",
+    "and_where": f" AND {YEAR_CONDITIONS}",
+}
+# An organisation reached, as the Organisations tab counts it: erasure's placeholders are none.
+REAL_ORGANISATION = "CASE WHEN organisation.name NOT LIKE '(erased) %' THEN organisation.id END"
 INDIVIDUALS_AND_PARTICIPATIONS_BY = (
     "SELECT {column}, COUNT(DISTINCT person.id), COUNT(*) FROM participation" + JOIN_PERSON + "{join}{module}{where} "
     "GROUP BY {column}"
@@ -307,6 +319,14 @@ def _growth(result: pd.DataFrame) -> Rows:
 def _repeat_from_sql(results: list[Rows]) -> Rows:
     people = {modules: count for modules, count in results[0]}
     return table((label, people.get(modules, 0)) for modules, label in ((1, "1"), (2, "2"), (3, "3+")))
+
+
+def _organisations_from_sql(results: list[Rows]) -> Rows:
+    # The tab's words for a type or a country not on record.
+    return table(
+        (NOT_RECORDED if kind is None else kind, UNKNOWN if code is None else code, *counts)
+        for kind, code, *counts in results[0]
+    )
 
 
 def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) -> list[DashboardQuery]:
@@ -404,6 +424,48 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
             ],
             figures=frame("nationality_code", "country_of_work_code", "individuals"),
         ),
+        DashboardQuery(
+            f"reach.organisations{suffix}",
+            call(reach.organisations),
+            [
+                f"SELECT organisation.org_type, organisation.country, COUNT(DISTINCT {REAL_ORGANISATION}), "
+                "COUNT(DISTINCT person.id) FROM participation" + JOIN_PERSON + " "
+                "JOIN organisation ON organisation.id = person.organisation_id" + case["module"] + " "
+                "WHERE participation.attended"
+                + case["and_where"]
+                + " GROUP BY organisation.org_type, organisation.country"
+            ],
+            figures=frame("org_type", "code", "organisations", "individuals"),
+            sql_figures=_organisations_from_sql,
+        ),
+        DashboardQuery(
+            f"reach.organisation_count{suffix}",
+            call(reach.organisation_count),
+            [
+                f"SELECT COUNT(DISTINCT {REAL_ORGANISATION}) FROM participation"
+                + JOIN_PERSON
+                + JOIN_ORGANISATION
+                + case["module"]
+                + " WHERE participation.attended"
+                + case["and_where"]
+            ],
+            sql_figures=lambda results: results[0][0][0],
+        ),
+        DashboardQuery(
+            f"reach.funnel_by_module{suffix}",
+            call(reach.funnel_by_module),
+            [
+                "SELECT participation.module_id, COUNT(*), "
+                "SUM(CASE WHEN participation.attended THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN participation.completed THEN 1 ELSE 0 END) FROM participation"
+                + JOIN_MODULE
+                + case["person"]
+                + " WHERE participation.role = 'participant'"
+                + case["and_where"]
+                + " GROUP BY participation.module_id"
+            ],
+            figures=frame("module_id", "registered", "attended", "completed"),
+        ),
     ]
 
 
@@ -436,6 +498,7 @@ REACH_QUERIES = [
     ),
     *reach_queries("", ReachFilter(), WHOLE_DATABASE),
     *reach_queries(" (filtered)", REACH_FILTER, FILTERED),
+    *reach_queries(" (years)", YEAR_RANGE, YEARS),
 ]
 
 # --- The Evaluation dashboard (programme/evaluations/queries.py, and the module summary) ----------------

@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from streamlit.testing.v1 import AppTest
 
-from benchmarks.common import database_url, ensure_account, machine, quiet_streamlit
+from benchmarks.common import ACCOUNT, database_url, ensure_account, machine, quiet_streamlit
 from programme.access.accounts import SignedIn
 from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.models import Module, UserRole
@@ -57,7 +57,7 @@ def floor() -> float:
 
 def _timed(app: AppTest) -> tuple[float, AppTest]:
     app.session_state["_apptest"] = True
-    app.session_state["signed_in"] = SignedIn(user_id=1, username="benchmark", role=UserRole.ADMIN)
+    app.session_state["signed_in"] = SignedIn(user_id=1, username=ACCOUNT[0], role=UserRole.ADMIN)
     app.session_state["last_seen"] = time.monotonic()
     started = time.perf_counter()
     app.run()

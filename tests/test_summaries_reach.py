@@ -135,6 +135,10 @@ def test_filters_on_people_read_from_the_summaries_give_the_raw_rows_figures(dem
             reach.repeat_participation, reach.corridors, reach.organisations,
         ):  # fmt: skip
             pd.testing.assert_frame_equal(function(session, kept_filter), function(session, raw_filter))
+        for stack in reach.STACKS:  # from reach_person_year, its people's years
+            pd.testing.assert_frame_equal(
+                reach.by_year(session, kept_filter, stack=stack), reach.by_year(session, raw_filter, stack=stack)
+            )
         assert reach.registrations(session, kept_filter) == reach.registrations(session, raw_filter)
         assert reach.organisation_count(session, kept_filter) == reach.organisation_count(session, raw_filter)
         # Completion counts participants: the same filter naming that role is answered from the raw rows.

@@ -51,6 +51,9 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     individuals: distinct people with at least one participation at that stage (registered: any; attended:
     attended at least one module; completed: completed at least one). Participants only unless the filter
     names roles.
+
+    Read from the summaries over every year only: under a year range that leaves out some module's year, from the
+    raw rows (who was listed or completed at least once is kept per person over all their modules, not per year).
     """
     if (where := kept.people_filter(session, reach_filter)) is not None and (
         found := kept.funnel_counts(session, where, reach_filter)
@@ -85,10 +88,12 @@ def funnel_by_module(
 
     latest: only the latest that many modules (still by date); `frame.attrs["modules"]` then says how many there
     are in all (a page shows the latest and offers the whole table as a download).
+
+    Read from the summaries' per-module counts under a year range too (the range's modules only).
     """
     found = None
-    if kept.people_filter(session, reach_filter) is not None:
-        found = kept.funnel_module_rows(session, latest=latest, reach_filter=reach_filter)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        found = kept.funnel_module_rows(session, latest=latest, reach_filter=reach_filter, years=chosen.years)
     rows, total = found if found is not None else _funnel_module_rows(session, reach_filter, latest=latest)
     frame = pd.DataFrame(
         [
@@ -131,8 +136,8 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
     country, so the rows add up to organisation_count: the placeholder an erased person is linked to is none,
     though the person is among the individuals); people without an organisation are not counted.
     """
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        rows = kept.organisation_rows(session, _ERASED, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        rows = kept.organisation_rows(session, _ERASED, chosen.where, chosen.years)
     else:
         p = participations(reach_filter, ["organisation_id", "org_type", "org_country", "person_id"])
         real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
@@ -170,8 +175,8 @@ _ERASED = sa.select(Organisation.id).where(Organisation.name.like("(erased) %"))
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def organisation_count(session: Session, reach_filter: ReachFilter | None = None) -> int:
     """Return how many distinct organisations the people in the selection work for."""
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        return kept.organisation_count(session, _ERASED, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        return kept.organisation_count(session, _ERASED, chosen.where, chosen.years)
     p = participations(reach_filter, ["organisation_id"])
     real = sa.case((p.c.organisation_id.in_(_ERASED), None), else_=p.c.organisation_id)
     return int(session.scalar(sa.select(sa.func.count(sa.distinct(real)))) or 0)

@@ -1,14 +1,28 @@
-"""Reach figures over the whole programme, read from the kept summaries (programme/summaries/reach.py).
+"""Reach figures read from the kept summaries (programme/summaries/reach.py) instead of the raw rows.
 
-The summaries hold the programme as a whole: they answer exactly when the reach filter selects everything (no
-filter, or a year range covering every module's year; the country basis only chooses a column). Any narrower
-filter is answered from the raw rows (programme/reach/queries.py), exact as before.
+What the summaries answer exactly (`selection`): a filter with no course, module, scope, role, funder or grant,
+narrowed at most by the person's own country, gender or organisation type (conditions on reach_person) and by a
+year range. Over every year, reach_person's whole-programme columns answer; within a year range, each person's
+reach_person_year rows of those years (a person's participations per year, role and scope: added up, the modules
+they took part in within the range; the least, their first year in it), joined to reach_person for the person's
+attributes, so that people are still counted once.
+
+Under a year range that leaves out some module's year, these figures are read from the summaries: the headline
+(individuals, participations, countries, women, civil society, and the modules and courses from reach_module's
+years, unless two person attributes narrow at once), by country, gender and organisation type, by year (reach_year,
+or reach_person_year under a person filter), growth, repeat participation, corridors, organisations and their count,
+and Completion per module (reach_module's stage rows, or reach_module_stage, of the range's modules). Two stay on the
+raw rows (programme/reach/queries.py, funnel.py), exact as before: the registrations (people on a registration
+list and whether they came: reach_person_year keeps only the participations of people who took part, not the
+registered who did not) and the Completion funnel's individuals (people listed, attended or completed at least once
+within the range: kept per person over every year only). Any other filter is answered from the raw rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -31,6 +45,7 @@ from programme.summaries.reach import current
 PERSON = ReachPerson.__table__
 MODULE = ReachModule.__table__
 YEAR = ReachYear.__table__
+PERSON_YEAR = ReachPersonYear.__table__
 STAGE = ReachModuleStage.__table__
 # People who took part in at least one module: those reach counts.
 TOOK_PART = PERSON.c.modules > 0
@@ -40,25 +55,38 @@ _MODULE_FILTERS = ("courses", "module_ids", "scopes", "roles", "funders", "grant
 _PERSON_FILTERS = ("countries", "genders", "org_types")
 
 
+# A year range: the first and the last year (either None: open), both included.
+Years = tuple[int | None, int | None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """How the kept summaries answer a filter: the conditions on reach_person that select its people ([] for
+    everyone) and its year range (None: every module's year)."""
+
+    where: list[Any] = field(default_factory=list)
+    years: Years | None = None
+
+
 def covers_everything(session: Session, reach_filter: ReachFilter | None) -> bool:
     """Whether the filter selects every participation (then the kept summaries answer it)."""
-    return people_filter(session, reach_filter) == []
+    return selection(session, reach_filter) == Selection()
 
 
-def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[Any] | None:
-    """The conditions on reach_person that select the filter's people, when the kept summaries answer the figures
-    about people under it: every module selected (no course, module, scope, role, funder or grant, and a year range
-    covering every module's year) and, if narrowed at all, by the person's own country, gender or organisation type.
-    [] for no narrowing; None when the raw rows answer."""
+def selection(session: Session, reach_filter: ReachFilter | None) -> Selection | None:
+    """What selects the filter's people and years in the kept summaries, when they answer it exactly: no course,
+    module, scope, role, funder or grant; narrowed, if at all, by the person's own country, gender or organisation
+    type, and by a year range (kept as None when it covers every module's year). None when the raw rows answer."""
     f = reach_filter or ReachFilter()
     if any(getattr(f, name) for name in _MODULE_FILTERS) or not current(session):
         return None
+    years: Years | None = None
     if f.year_from is not None or f.year_to is not None:
         first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
         if first is not None and not (
             (f.year_from is None or f.year_from <= first.year) and (f.year_to is None or f.year_to >= last.year)
         ):
-            return None
+            years = (f.year_from, f.year_to)
     conditions: list[Any] = []
     if f.countries:
         conditions.append(among(_country(f.country_basis), f.countries))
@@ -66,7 +94,53 @@ def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[An
         conditions.append(PERSON.c.gender.in_([Gender(g).value for g in f.genders]))
     if f.org_types:
         conditions.append(among(PERSON.c.org_type, f.org_types, lambda value: OrgType(value).value))
-    return conditions
+    return Selection(conditions, years)
+
+
+def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[Any] | None:
+    """The conditions on reach_person that select the filter's people, for the figures the summaries answer over
+    every year only (the registrations, the Completion funnel): as `selection`, but None (the raw rows answer) also
+    under a year range that leaves out some module's year. [] for no narrowing."""
+    found = selection(session, reach_filter)
+    return None if found is None or found.years is not None else found.where
+
+
+def _within(column: Any, years: Years | None) -> list[Any]:
+    """The conditions that keep a year column within the range (none for every year)."""
+    if years is None:
+        return []
+    first, last = years
+    return [*([column >= first] if first is not None else []), *([column <= last] if last is not None else [])]
+
+
+class People(NamedTuple):
+    """The people the figures count: the FROM clause, each person's modules and first year (of the range), and the
+    condition that they took part (in the range)."""
+
+    source: Any
+    modules: Any
+    first_year: Any
+    took_part: Any
+
+
+def _people(years: Years | None) -> People:
+    """reach_person over every year; within a year range, each person's reach_person_year rows of those years added
+    up (one participation per person and module: their sum is the modules taken part in), joined to reach_person for
+    the person's attributes (one row per person: counted once)."""
+    if years is None:
+        return People(PERSON, PERSON.c.modules, PERSON.c.first_year, TOOK_PART)
+    within = (
+        sa.select(
+            PERSON_YEAR.c.person_id,
+            sa.func.sum(PERSON_YEAR.c.participations).label("modules"),
+            sa.func.min(PERSON_YEAR.c.year).label("first_year"),
+        )
+        .where(*_within(PERSON_YEAR.c.year, years))
+        .group_by(PERSON_YEAR.c.person_id)
+        .subquery("within_years")
+    )
+    source = within.join(PERSON, PERSON.c.person_id == within.c.person_id)
+    return People(source, within.c.modules, within.c.first_year, sa.true())
 
 
 def _module_dimension(f: ReachFilter) -> tuple[str, list[str]] | None:
@@ -95,11 +169,15 @@ def _country(basis: CountryBasis | str) -> Any:
 
 
 def headline_row(
-    session: Session, basis: CountryBasis | str, where: Sequence[Any] = (), reach_filter: ReachFilter | None = None
+    session: Session,
+    basis: CountryBasis | str,
+    where: Sequence[Any] = (),
+    reach_filter: ReachFilter | None = None,
+    years: Years | None = None,
 ) -> tuple[int, ...] | None:
     """courses, modules, individuals, participations, countries, women, civil society, org type recorded (of the
-    people `where` selects, by the filter's one person attribute); None when the modules of the filter's people are
-    not kept (two person attributes at once)."""
+    people `where` selects, by the filter's one person attribute, within the years); None when the modules of the
+    filter's people are not kept (two person attributes at once)."""
     if where:
         dimension = _module_dimension(reach_filter or ReachFilter())
         if dimension is None:
@@ -108,84 +186,127 @@ def headline_row(
         modules = sa.and_(MODULE.c.dimension == name, MODULE.c.value.in_(values), MODULE.c.people > 0)
     else:
         modules = MODULE.c.dimension == "all"
-    chosen = sa.select(MODULE.c.module_id).where(modules).distinct()
+    chosen = sa.select(MODULE.c.module_id).where(modules, *_within(MODULE.c.year, years)).distinct()
     courses = session.scalar(sa.select(sa.func.count(sa.distinct(Module.course_id))).where(Module.id.in_(chosen)))
     module_count = session.scalar(sa.select(sa.func.count()).select_from(chosen.subquery()))
+    people = _people(years)
     row = session.execute(
         sa.select(
             sa.func.count(),
-            sa.func.coalesce(sa.func.sum(PERSON.c.modules), 0),
+            sa.func.coalesce(sa.func.sum(people.modules), 0),
             sa.func.count(sa.distinct(_country(basis))),
             sa.func.count(sa.case((PERSON.c.gender == Gender.FEMALE.value, 1))),
             sa.func.count(sa.case((PERSON.c.org_type.in_([o.value for o in CIVIL_SOCIETY]), 1))),
             sa.func.count(PERSON.c.org_type),
-        ).where(TOOK_PART, *where)
+        )
+        .select_from(people.source)
+        .where(people.took_part, *where)
     ).one()
     return (int(courses or 0), int(module_count or 0), *(int(v) for v in row))
 
 
 def dimension_rows(
-    session: Session, column_name: str, basis: CountryBasis | str, where: Sequence[Any] = ()
+    session: Session,
+    column_name: str,
+    basis: CountryBasis | str,
+    where: Sequence[Any] = (),
+    years: Years | None = None,
 ) -> list[tuple[Any, int, int]]:
-    """(value, individuals, participations) by gender, org_type or country (of the basis)."""
+    """(value, individuals, participations) by gender, org_type or country (of the basis), within the years."""
     column = _country(basis) if column_name == "country" else PERSON.c[column_name]
+    people = _people(years)
     rows = session.execute(
-        sa.select(column, sa.func.count(), sa.func.sum(PERSON.c.modules)).where(TOOK_PART, *where).group_by(column)
+        sa.select(column, sa.func.count(), sa.func.sum(people.modules))
+        .select_from(people.source)
+        .where(people.took_part, *where)
+        .group_by(column)
     ).all()
     return [(key, int(people), int(count)) for key, people, count in rows]
 
 
-def year_rows(session: Session, dimension: str) -> list[tuple[int, Any, int, int]]:
-    """(year, value, individuals counted once in the year, participations) by a dimension ("all": everyone)."""
-    rows = session.execute(
-        sa.select(YEAR.c.year, YEAR.c.value, YEAR.c.individuals, YEAR.c.participations)
-        .where(YEAR.c.dimension == dimension)
-        .order_by(YEAR.c.year)
-    ).all()
+def year_rows(
+    session: Session, dimension: str, where: Sequence[Any] = (), years: Years | None = None
+) -> list[tuple[int, Any, int, int]]:
+    """(year, value, individuals counted once in the year, participations) by a dimension ("all": everyone; gender,
+    org_type, scope, role), within the years: reach_year's rows, or, of the people `where` selects, their
+    reach_person_year rows counted (a person counted once in a year and value)."""
+    if where:
+        value = sa.literal("") if dimension == "all" else PERSON_YEAR.c[dimension]
+        statement = (
+            sa.select(
+                PERSON_YEAR.c.year,
+                value,
+                sa.func.count(sa.distinct(PERSON_YEAR.c.person_id)),
+                sa.func.sum(PERSON_YEAR.c.participations),
+            )
+            .select_from(PERSON_YEAR.join(PERSON, PERSON.c.person_id == PERSON_YEAR.c.person_id))
+            .where(*where, *_within(PERSON_YEAR.c.year, years))
+            .group_by(PERSON_YEAR.c.year, value)
+            .order_by(PERSON_YEAR.c.year)
+        )
+    else:
+        statement = (
+            sa.select(YEAR.c.year, YEAR.c.value, YEAR.c.individuals, YEAR.c.participations)
+            .where(YEAR.c.dimension == dimension, *_within(YEAR.c.year, years))
+            .order_by(YEAR.c.year)
+        )
+    rows = session.execute(statement).all()
     return [(int(year), _value(value), int(people), int(count)) for year, value, people, count in rows]
 
 
-def first_years(session: Session, where: Sequence[Any] = ()) -> list[tuple[int, int]]:
-    """(year, people whose first module was that year), by year."""
+def first_years(session: Session, where: Sequence[Any] = (), years: Years | None = None) -> list[tuple[int, int]]:
+    """(year, people whose first module (within the years) was that year), by year."""
+    people = _people(years)
     rows = session.execute(
-        sa.select(PERSON.c.first_year, sa.func.count())
-        .where(TOOK_PART, PERSON.c.first_year.is_not(None), *where)  # no year: none of their modules has a start date
-        .group_by(PERSON.c.first_year)
-        .order_by(PERSON.c.first_year)
+        sa.select(people.first_year, sa.func.count())
+        .select_from(people.source)
+        .where(people.took_part, people.first_year.is_not(None), *where)  # no year: none of their modules has a date
+        .group_by(people.first_year)
+        .order_by(people.first_year)
     ).all()
     return [(int(year), int(count)) for year, count in rows]
 
 
-def last_year(session: Session, where: Sequence[Any] = ()) -> int | None:
-    """The latest year in which any of these people took part (None: nobody did, or no module has a date)."""
+def last_year(session: Session, where: Sequence[Any] = (), years: Years | None = None) -> int | None:
+    """The latest year (within the years) in which any of these people took part (None: nobody did, or no module
+    has a date)."""
     if not where:
-        query = sa.select(sa.func.max(YEAR.c.year)).where(YEAR.c.dimension == "all", YEAR.c.individuals > 0)
+        query = sa.select(sa.func.max(YEAR.c.year)).where(
+            YEAR.c.dimension == "all", YEAR.c.individuals > 0, *_within(YEAR.c.year, years)
+        )
     else:
-        years = ReachPersonYear.__table__
         query = (
-            sa.select(sa.func.max(years.c.year))
-            .select_from(years.join(PERSON, PERSON.c.person_id == years.c.person_id))
-            .where(*where)
+            sa.select(sa.func.max(PERSON_YEAR.c.year))
+            .select_from(PERSON_YEAR.join(PERSON, PERSON.c.person_id == PERSON_YEAR.c.person_id))
+            .where(*where, *_within(PERSON_YEAR.c.year, years))
         )
     year = session.scalar(query)
     return None if year is None else int(year)
 
 
-def modules_per_person(session: Session, top: int, where: Sequence[Any] = ()) -> dict[int, int]:
-    """How many people took part in 1, 2, ... modules (top and more together, under top)."""
-    bucket = sa.case((PERSON.c.modules >= top, top), else_=PERSON.c.modules)
-    return {
-        int(k): int(n)
-        for k, n in session.execute(sa.select(bucket, sa.func.count()).where(TOOK_PART, *where).group_by(bucket))
-    }
+def modules_per_person(
+    session: Session, top: int, where: Sequence[Any] = (), years: Years | None = None
+) -> dict[int, int]:
+    """How many people took part in 1, 2, ... modules (within the years; top and more together, under top)."""
+    people = _people(years)
+    bucket = sa.case((people.modules >= top, top), else_=people.modules)
+    statement = (
+        sa.select(bucket, sa.func.count()).select_from(people.source).where(people.took_part, *where).group_by(bucket)
+    )
+    return {int(k): int(n) for k, n in session.execute(statement)}
 
 
-def corridor_rows(session: Session, where: Sequence[Any] = ()) -> list[tuple[str, str, int]]:
-    """(nationality, country of work, individuals) of people who took part, both countries on record."""
+def corridor_rows(
+    session: Session, where: Sequence[Any] = (), years: Years | None = None
+) -> list[tuple[str, str, int]]:
+    """(nationality, country of work, individuals) of people who took part (within the years), both countries on
+    record."""
     nationality, work = PERSON.c.nationality, PERSON.c.country_of_work
+    people = _people(years)
     statement = (
         sa.select(nationality, work, sa.func.count())
-        .where(TOOK_PART, nationality.is_not(None), work.is_not(None), *where)
+        .select_from(people.source)
+        .where(people.took_part, nationality.is_not(None), work.is_not(None), *where)
         .group_by(nationality, work)
     )
     return [(a, b, int(n)) for a, b, n in session.execute(statement)]
@@ -235,11 +356,16 @@ _STAGES = ("registered", "attended", "completed")
 
 
 def funnel_module_rows(
-    session: Session, *, latest: int | None = None, reach_filter: ReachFilter | None = None
+    session: Session,
+    *,
+    latest: int | None = None,
+    reach_filter: ReachFilter | None = None,
+    years: Years | None = None,
 ) -> tuple[list[tuple], int] | None:
     """(module id, code, number, start, city, registered, attended, completed) per module with participants (the
-    latest `latest` of them, by date), and how many modules have participants; of the people of the filter's one
-    person attribute when it narrows by one (None when it narrows by two at once: not kept)."""
+    latest `latest` of them, by date; of the years' modules only), and how many modules have participants; of the
+    people of the filter's one person attribute when it narrows by one (None when it narrows by two at once: not
+    kept)."""
     f = reach_filter or ReachFilter()
     if any(getattr(f, name) for name in _PERSON_FILTERS):
         dimension = _module_dimension(f)
@@ -248,7 +374,7 @@ def funnel_module_rows(
         name, values = dimension
         counts = (
             sa.select(STAGE.c.module_id, *(sa.func.sum(STAGE.c[stage]).label(stage) for stage in _STAGES))
-            .where(STAGE.c.dimension == name, STAGE.c.value.in_(values))
+            .where(STAGE.c.dimension == name, STAGE.c.value.in_(values), *_modules_within(STAGE.c.module_id, years))
             .group_by(STAGE.c.module_id)
             .subquery()
         )
@@ -259,11 +385,19 @@ def funnel_module_rows(
             MODULE.c.module_id,
             *(sa.func.sum(sa.case((MODULE.c.value == name, MODULE.c.people), else_=0)).label(name) for name in _STAGES),
         )
-        .where(stage)
+        .where(stage, *_within(MODULE.c.year, years))
         .group_by(MODULE.c.module_id)
         .subquery()
     )
     return stages_by_module(session, counts, latest=latest)
+
+
+def _modules_within(column: Any, years: Years | None) -> list[Any]:
+    """The condition that a module id column is of a module within the years (none for every year)."""
+    if years is None:
+        return []
+    year = sa.cast(sa.extract("year", Module.start_date), sa.Integer)
+    return [column.in_(sa.select(Module.id).where(*_within(year, years)))]
 
 
 def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | None = None) -> tuple[list[tuple], int]:
@@ -286,24 +420,31 @@ def stages_by_module(session: Session, counts: sa.Subquery, *, latest: int | Non
     return rows[::-1], int(total or 0)
 
 
-def organisation_rows(session: Session, erased: Any, where: Sequence[Any] = ()) -> list[tuple]:
-    """(org type, organisation country, organisations, individuals) of the people who took part; the erasure
-    placeholders (`erased`) are no organisation, though their people count among the individuals."""
+def organisation_rows(
+    session: Session, erased: Any, where: Sequence[Any] = (), years: Years | None = None
+) -> list[tuple]:
+    """(org type, organisation country, organisations, individuals) of the people who took part (within the years);
+    the erasure placeholders (`erased`) are no organisation, though their people count among the individuals."""
     real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
+    people = _people(years)
     statement = (
         sa.select(
             PERSON.c.org_type, PERSON.c.org_country, sa.func.count(sa.distinct(real)), sa.func.count(),
         )
-        .where(TOOK_PART, PERSON.c.organisation_id.is_not(None), *where)
+        .select_from(people.source)
+        .where(people.took_part, PERSON.c.organisation_id.is_not(None), *where)
         .group_by(PERSON.c.org_type, PERSON.c.org_country)
     )  # fmt: skip
     return list(session.execute(statement).all())
 
 
-def organisation_count(session: Session, erased: Any, where: Sequence[Any] = ()) -> int:
-    """Distinct organisations of the people who took part, the erasure placeholders (`erased`) left out."""
+def organisation_count(session: Session, erased: Any, where: Sequence[Any] = (), years: Years | None = None) -> int:
+    """Distinct organisations of the people who took part (within the years), the erasure placeholders (`erased`)
+    left out."""
     real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
-    return int(session.scalar(sa.select(sa.func.count(sa.distinct(real))).where(TOOK_PART, *where)) or 0)
+    people = _people(years)
+    statement = sa.select(sa.func.count(sa.distinct(real))).select_from(people.source).where(people.took_part, *where)
+    return int(session.scalar(statement) or 0)
 
 
 def headline(session: Session) -> dict[str, int]:

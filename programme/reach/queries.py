@@ -1,4 +1,12 @@
-"""Reach figures under a filter, aggregated in SQL and returned as small DataFrames for charts and tables."""
+"""Reach figures under a filter, aggregated in SQL and returned as small DataFrames for charts and tables.
+
+Each figure reads the kept summaries when they answer the filter exactly (programme/reach/kept.py: no filter on
+courses, modules, scopes, roles, funders or grants; the person's own country, gender or organisation type and a year
+range are): the headline, by country, gender, organisation type and year, growth, repeat participation and
+corridors, under a year range too. `registrations` reads them over every year only: under a year range that leaves
+out some module's year it reads the raw rows (whether a person registered within the years is not kept). Every
+other filter is answered from the raw rows (programme/reach/filters.participations).
+"""
 
 from __future__ import annotations
 
@@ -62,10 +70,11 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
     distinct people who took part; women_share is a percentage of individuals; civil_society_share a percentage
     of the org_type_recorded individuals (those whose organisation type is recorded).
     """
-    where = kept.people_filter(session, reach_filter)
+    chosen = kept.selection(session, reach_filter)
     row = None
-    if where is not None:
-        row = kept.headline_row(session, (reach_filter or ReachFilter()).country_basis, where, reach_filter)
+    if chosen is not None:
+        basis = (reach_filter or ReachFilter()).country_basis
+        row = kept.headline_row(session, basis, chosen.where, reach_filter, chosen.years)
     if row is None:
         row = _headline_row(session, reach_filter)
     courses, modules, individuals, participations_count, countries, women_count, civil_count, typed_count = (
@@ -110,8 +119,9 @@ def _headline_row(session: Session, reach_filter: ReachFilter | None) -> Any:
 
 
 def _dimension_rows(session: Session, reach_filter: ReachFilter | None, column_name: str) -> list[Any]:
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        return kept.dimension_rows(session, column_name, (reach_filter or ReachFilter()).country_basis, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        basis = (reach_filter or ReachFilter()).country_basis
+        return kept.dimension_rows(session, column_name, basis, chosen.where, chosen.years)
     p = participations(reach_filter, [column_name, "person_id", "participation_id"])
     column = p.c[column_name]
     return session.execute(
@@ -178,8 +188,8 @@ def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.
 def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack: str = "gender") -> pd.DataFrame:
     """Return year, the stack's category, individuals (distinct within the year) and participations."""
     column_name = STACKS[stack]
-    if kept.covers_everything(session, reach_filter):
-        rows: list[Any] = kept.year_rows(session, column_name)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        rows: list[Any] = kept.year_rows(session, column_name, chosen.where, chosen.years)
     else:
         p = participations(reach_filter, ["year", column_name, "person_id", "participation_id"])
         rows = session.execute(
@@ -203,9 +213,9 @@ def by_year(session: Session, reach_filter: ReachFilter | None = None, *, stack:
 def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return year, new_individuals (first participation that year) and cumulative_individuals, every year from the
     first to the last in which someone took part (a last year of only returning people: 0 new, the total)."""
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        rows: list[Any] = kept.first_years(session, where)
-        last = kept.last_year(session, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        rows: list[Any] = kept.first_years(session, chosen.where, chosen.years)
+        last = kept.last_year(session, chosen.where, chosen.years)
     else:
         p = participations(reach_filter, ["person_id", "year"])
         first = (
@@ -234,8 +244,8 @@ def growth(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def repeat_participation(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:
     """Return modules ("1", "2", "3+"), individuals and share: how many people attended that many modules."""
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        rows = kept.modules_per_person(session, REPEAT_TOP, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        rows = kept.modules_per_person(session, REPEAT_TOP, chosen.where, chosen.years)
     else:
         p = participations(reach_filter, ["person_id", "module_id"])
         per_person = (
@@ -257,8 +267,8 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
 
     People whose nationality or country of work is not on record are left out.
     """
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        rows: list[Any] = kept.corridor_rows(session, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        rows: list[Any] = kept.corridor_rows(session, chosen.where, chosen.years)
     else:
         p = participations(reach_filter, ["nationality", "country_of_work", "person_id"])
         rows = session.execute(
@@ -281,6 +291,9 @@ def registrations(session: Session, reach_filter: ReachFilter | None = None) -> 
     registered_took_part (of them, people who took part in a module they registered for), registered_only
     (registered, attendance not recorded yet), took_part_unregistered (took part without being on a registration
     list: walk-ins, or modules without a registration list). People are counted once.
+
+    Read from the summaries over every year only: under a year range that leaves out some module's year, from the
+    raw rows (the summaries keep whether a person registered, over all their modules, not year by year).
     """
     if (where := kept.people_filter(session, reach_filter)) is not None:
         return kept.registration_counts(session, where)
