@@ -67,7 +67,8 @@ def test_a_question_added_reworded_and_moved_in_the_grid_is_saved_and_asked_on_t
     assert not app.exception, app.exception
     said = " ".join(shown_text(m.value) for m in app.markdown)
     assert (
-        f"“{NEW}” is added." in said and "Question 4 (“Overall relevance of the module to your work”): reworded" in said
+        f"“{NEW}” is added as question 1." in said
+        and "Question 4 (“Overall relevance of the module to your work”): reworded" in said
     )
     assert not app.error and not _save(app).disabled
     app = _save(app).click().run()

@@ -317,14 +317,18 @@ def _review(
         else:
             review.removed += 1
             review.changes.append(f"{_named(question)} is removed.")
+    order = _order(current, rows)
+    number = {id(row): place for place, row in enumerate(order, start=1)}
     for row in rows:
         review.problems.extend(_check_row(row))
         question = current.get(row.id) if row.id is not None else None
         if question is None:
             if row.id is None:
                 review.added += 1
-                review.changes.append(f"“{row.text}” is added.")
+                review.changes.append(f"“{row.text}” is added as question {number[id(row)]}.")
             continue
+        if row.position is not None and row.position != question.position:
+            review.changes.append(f"{_named(question)} moves to number {number[id(row)]}.")
         n = answers.get(int(question.id), 0)
         before = (question.kind, (question.scale_min, question.scale_max))
         if (row.kind, row.scale if row.kind == QuestionKind.RATING else STANDARD_RANGE) != (
@@ -354,9 +358,7 @@ def _review(
             review.changed += 1
             review.changes.append(f"{_named(question)}: {', '.join(_differences(question, row))}.")
     kept_order = [i for i in sorted(current, key=lambda i: current[i].position) if i in wanted]
-    review.reordered = [row.id for row in _order(current, rows) if row.id in current] != kept_order
-    if review.reordered:
-        review.changes.append("The order changes.")
+    review.reordered = [row.id for row in order if row.id in current] != kept_order
     return review
 
 

@@ -27,7 +27,7 @@ from programme.evaluations.summary import response_count
 from programme.web import editors, ui
 from programme.web.display import md_text
 
-COLUMNS = ["position", "text", "kind", "scale", "feeds_backlog", "session", "asked", "answers", "earlier"]
+COLUMNS = ["position", "text", "kind", "scale", "asked", "answers", "feeds_backlog", "session", "earlier"]
 MOVED = "Someone saved this form's questions while you were editing them."
 
 
@@ -104,19 +104,19 @@ def _editor(form_id: int, module_id: int, user: SignedIn) -> None:
             "position": st.column_config.NumberColumn("No.", min_value=1, step=1, width="small",
                                                       help="Its place on the form: type another number to move it."),
             "text": st.column_config.TextColumn("Question", width="large", max_chars=500),
-            "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), default="rating",
+            "kind": st.column_config.SelectboxColumn("Kind", options=list(KINDS), default="rating", width="small",
                                                      help="A rating (one of the scale's values) or an open question."),
-            "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALES), default="1-5",
+            "scale": st.column_config.SelectboxColumn("Scale", options=list(SCALES), default="1-5", width="small",
                                                       help="A rating's range: 1-5 (the form's words), or 0-10."),
             "feeds_backlog": st.column_config.CheckboxColumn(
-                "Topic backlog", default=False, help="An open question whose answers are suggested topics for the "
+                "Backlog", default=False, width="small", help="An open question whose answers are suggested topics for the "
                 "next module: they feed the topic backlog."),
             "session": st.column_config.SelectboxColumn(
-                "Agenda session", options=sessions, help="The session the question is about: its ratings count for "
+                "Agenda session", options=sessions, width="medium", help="The session the question is about: its ratings count for "
                 "that session and its facilitators."),
             "asked": st.column_config.CheckboxColumn(
-                "Asked", default=True, help="Unticked: no longer on the paper-entry and online forms; its answers stay."),
-            "answers": st.column_config.NumberColumn("Answers", help="How many answers it has so far."),
+                "Asked", default=True, width="small", help="Unticked: no longer on the paper-entry and online forms; its answers stay."),
+            "answers": st.column_config.NumberColumn("Answers", width="small", help="How many answers it has so far."),
             "earlier": st.column_config.TextColumn("Answers given to", help="The wordings its answers were given to "
                                                    "before it was reworded."),
         },
