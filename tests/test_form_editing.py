@@ -417,3 +417,44 @@ def test_the_online_form_asks_the_edited_questions_and_takes_answers_to_a_remove
     session.commit()
     assert session.execute(sa.select(Answer.question_id, Answer.rating)).all() == [(lobbying.id, 5)]
     no_summary_differences(session)
+
+
+def test_the_dashboards_figures_hold_after_the_demo_s_form_is_edited(demo_engine) -> None:  # type: ignore[no-untyped-def]
+    """The benchmark's module (the newest evaluated one but a first module): its answered questions reworded, taken
+    off and tied to another session, a question added, moved and answered, one removed, another module's form copied;
+    every dashboard query still equals its bare SQL, and every summary its raw rows."""
+    from benchmarks import dashboards
+
+    subject = dashboards.pick_subject(demo_engine)
+    with Session(demo_engine, expire_on_commit=False) as session:
+        form = module_form(session, subject.module_id)
+        answers = editing.answer_counts(session, form.id)
+        questions = form_questions(session, form.id)
+        rated = [q for q in questions if q.kind == "rating" and q.session_id is not None and answers.get(q.id)]
+        opened = [q for q in questions if q.kind == "text" and answers.get(q.id) and not q.feeds_backlog]
+        first, second = rated[0], rated[1]
+        added: list[Question] = []
+        steps = [
+            lambda: editing.reword_question(session, question_id=first.id, text="How much did you learn?", by=ANA,
+                                            confirmed=True),
+            lambda: editing.link_session(session, question_id=first.id, session_id=second.session_id, by=ANA,
+                                         confirmed=True),
+            lambda: editing.link_session(session, question_id=second.id, session_id=None, by=ANA, confirmed=True),
+            lambda: editing.set_asked(session, question_id=rated[2].id, asked=False, by=ANA),
+            lambda: editing.set_question(session, question_id=opened[0].id, feeds_backlog=True, by=ANA),
+            lambda: added.append(editing.add_form_question(session, form_id=form.id, text=NEW, scale=(0, 10), by=ANA)),
+            lambda: editing.move_question(session, question_id=added[0].id, position=1, by=ANA),
+            lambda: add_paper_response(session, form_id=form.id, answers={added[0].id: 9, first.id: 2}, by="ana"),
+            lambda: editing.remove_question(
+                session, question_id=editing.add_form_question(session, form_id=form.id, text="Spare", by=ANA).id,
+                by=ANA,
+            ),
+            lambda: editing.copy_form(session, module_id=make_module(session, 1, SESSIONS).id,
+                                      from_module_id=subject.module_id, by=ANA, expect_form_id=None),
+        ]  # fmt: skip
+        for step in steps:  # each in its own transaction, the summaries checked after it
+            step()
+            session.commit()
+            no_summary_differences(session)
+        assert texts(session, form.id)[0] == NEW
+    assert dashboards.check(demo_engine) == []
