@@ -178,3 +178,28 @@ def test_the_paper_form_leaves_out_a_question_taken_off_and_a_rating_whose_scale
         newest = session.scalar(sa.select(sa.func.max(Answer.response_id)))
         stored = session.execute(sa.select(Answer.question_id, Answer.rating).where(Answer.response_id == newest))
         assert dict(stored.tuples().all()) == {questions["Quality of facilitation"]: 5}
+
+
+def test_a_save_over_a_colleague_s_change_is_refused_naming_them_and_a_second_save_replaces_it(entry: dict) -> None:
+    ana = _open(entry["first"])
+    bea = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR, username="bea")
+    bea = bea.selectbox(key="entry_module").set_value(entry["first"]).run()
+    rows = next(grid for grid in ana.data_editor if grid.key.startswith("form_questions_")).value["text"].tolist()
+    quality = rows.index("Quality of facilitation")
+    bea = edit_grid(bea, _grid_key(bea), edited_rows={quality: {"text": "Quality of the facilitators"}})
+    bea = _save(bea).click().run()
+    assert [shown_text(m.value) for m in bea.success] == ["Saved: 1 changed."]
+    ana = edit_grid(ana, _grid_key(ana), edited_rows={quality: {"text": "How well was it facilitated?"}})
+    ana = _save(ana).click().run()
+    refused = [shown_text(e.value) for e in ana.error]
+    assert any(
+        e.startswith("bea saved question 5 (“Quality of facilitation”) while you were editing it. Now saved: "
+                     "Question: “Quality of the facilitators”.") for e in refused
+    ), refused  # fmt: skip
+    with Session(make_engine(entry["url"])) as session:
+        assert "Quality of the facilitators" in [q.text for q in form_questions(session, entry["form"])]
+    # Ana has seen Bea's wording: saving again replaces it with hers.
+    ana = _save(ana).click().run()
+    assert not ana.exception and [shown_text(m.value) for m in ana.success] == ["Saved: 1 changed."]
+    with Session(make_engine(entry["url"])) as session:
+        assert "How well was it facilitated?" in [q.text for q in form_questions(session, entry["form"])]
