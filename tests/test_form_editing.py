@@ -17,7 +17,13 @@ from programme import summaries
 from programme.access.accounts import SignedIn
 from programme.core.edits import GridConflict
 from programme.core.errors import PermissionDenied, ProgrammeError
-from programme.evaluations import add_paper_response, create_standard_form, import_evaluations, module_summary
+from programme.evaluations import (
+    add_paper_response,
+    create_standard_form,
+    form_copy,
+    import_evaluations,
+    module_summary,
+)
 from programme.evaluations import form_editing as editing
 from programme.evaluations.forms import (
     SESSION_QUESTION,
@@ -318,7 +324,7 @@ def test_viewers_cannot_edit_a_form(session: Session, form: int) -> None:
         lambda: editing.remove_question(session, question_id=question.id, by=VIEWER),
         lambda: editing.set_asked(session, question_id=question.id, asked=False, by=VIEWER),
         lambda: editing.save_questions(session, form_id=form, frame=editing.editor_table(session, form), by=VIEWER),
-        lambda: editing.copy_form(session, module_id=2, from_module_id=1, by=VIEWER, expect_form_id=form),
+        lambda: form_copy.copy_form(session, module_id=2, from_module_id=1, by=VIEWER, expect_form_id=form),
     ]
     for call in calls:
         with pytest.raises(PermissionDenied, match="Only facilitators and administrators"):
@@ -354,13 +360,13 @@ def test_an_earlier_module_s_form_is_copied_with_its_session_questions_tied_by_t
     # The next module: CEDAW written otherwise, no lobbying session, a new one.
     later = make_module(session, 2, ["Cedaw and  migrant WOMEN", "Role play: the embassy visit", "GCM update"])
     session.commit()
-    plan = editing.plan_copy(session, module_id=later.id, from_module_id=earlier.id)
+    plan = form_copy.plan_copy(session, module_id=later.id, from_module_id=earlier.id)
     assert [text for text, _ in plan.linked] == [SESSION_QUESTION.format(title="Cedaw and  migrant WOMEN"),
                                                  SESSION_QUESTION.format(title=SESSIONS[2])]  # fmt: skip
     assert plan.not_linked == [("What did you learn about lobbying?", SESSIONS[1])]
     assert plan.not_asked == ["Logistics and venue"] and plan.sessions_left == ["GCM update"]
     assert module_form(session, later.id) is None  # planning wrote nothing
-    editing.copy_form(session, module_id=later.id, from_module_id=earlier.id, by=ANA, expect_form_id=None)
+    form_copy.copy_form(session, module_id=later.id, from_module_id=earlier.id, by=ANA, expect_form_id=None)
     session.commit()
     copied = editing.editor_table(session, form_id + 1)
     expected = [
@@ -379,15 +385,15 @@ def test_an_earlier_module_s_form_is_copied_with_its_session_questions_tied_by_t
     assert suggestions_question.feeds_backlog and by_text(session, form_id + 1)[NEW].kind == "text"
     # Again: everything is on the form already; a colleague's form made meanwhile is not copied over.
     with pytest.raises(ProgrammeError, match="Nothing to copy.*already on this module's form"):
-        editing.copy_form(session, module_id=later.id, from_module_id=earlier.id, by=ANA, expect_form_id=form_id + 1)
+        form_copy.copy_form(session, module_id=later.id, from_module_id=earlier.id, by=ANA, expect_form_id=form_id + 1)
     session.rollback()
     third = make_module(session, 3, SESSIONS)
     create_standard_form(session, module_id=third.id, by="bea")
     session.commit()
     with pytest.raises(ProgrammeError, match="bea made this module's evaluation form while you were choosing"):
-        editing.copy_form(session, module_id=third.id, from_module_id=earlier.id, by=ANA, expect_form_id=None)
+        form_copy.copy_form(session, module_id=third.id, from_module_id=earlier.id, by=ANA, expect_form_id=None)
     session.rollback()
-    assert editing.copy_sources(session, later.id) == {
+    assert form_copy.copy_sources(session, later.id) == {
         third.id: "FE1 · Module 3 · Mar 2024, Kuala Lumpur",
         earlier.id: "FE1 · Module 1 · Jan 2024, Kuala Lumpur",
     }
@@ -449,7 +455,7 @@ def test_the_dashboards_figures_hold_after_the_demo_s_form_is_edited(demo_engine
                 session, question_id=editing.add_form_question(session, form_id=form.id, text="Spare", by=ANA).id,
                 by=ANA,
             ),
-            lambda: editing.copy_form(session, module_id=make_module(session, 1, SESSIONS).id,
+            lambda: form_copy.copy_form(session, module_id=make_module(session, 1, SESSIONS).id,
                                       from_module_id=subject.module_id, by=ANA, expect_form_id=None),
         ]  # fmt: skip
         for step in steps:  # each in its own transaction, the summaries checked after it

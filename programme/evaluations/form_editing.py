@@ -1,5 +1,5 @@
 """Editing a module's evaluation form: add, reword, reorder, take off or remove questions, set a question's kind,
-scale, topic-backlog flag and agenda session, and copy an earlier module's form.
+scale, topic-backlog flag and agenda session (copying an earlier module's form: form_copy.py, through the same save).
 
 The answers already collected are figures, so a question that has answers
 - is never removed (that would delete them) and never changes kind or scale (a 4 out of 5 is no 4 out of 10, and a
@@ -11,7 +11,7 @@ The answers already collected are figures, so a question that has answers
   question keeps the wordings its answers were given to (`earlier_texts`), shown beside it and still recognised by
   the evaluation import, whose later exports name the column as before.
 
-Every change goes through one save (`save_questions`), whatever asks for it: the editor's grid, or the functions for
+Every change goes through one save (`save_rows`), whatever asks for it: the editor's grid, or the functions for
 one change (`add_form_question`, `reword_question`, `move_question`, `remove_question`, `set_asked`,
 `set_question`, `link_session`). The grid's save applies the user's own cells to the questions as saved now, in its
 transaction (core/edits.grid_onto_now): a cell a colleague changed meanwhile to another value is refused, naming
@@ -35,20 +35,17 @@ from programme.access.accounts import SignedIn
 from programme.core import edits
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.core.words import agreeing, counted
-from programme.courses.catalogue import module_label
 from programme.evaluations.forms import (
     METHODS_NOT_RATED,
     QUESTION_TEXT_MAX,
     SESSION_QUESTION,
-    STANDARD_TITLE,
     form_questions,
-    module_form,
     module_sessions,
 )
 from programme.evaluations.scales import STANDARD_RANGE, scale_text
-from programme.models import AgendaSession, Answer, AuditEntry, Course, EvaluationForm, Module, Question, QuestionKind
+from programme.models import AgendaSession, Answer, EvaluationForm, Question, QuestionKind
 from programme.models.evaluations import SCALE_RANGES
-from programme.people.names import clean_text, fold
+from programme.people.names import clean_text
 
 CANNOT_EDIT = "Only facilitators and administrators can change evaluation forms."
 # The editor's columns: the question's id, then what the user edits, then what is shown beside it.
@@ -67,7 +64,8 @@ SCALES = {scale_text(scale): scale for scale in SCALE_RANGES}
 KINDS = tuple(kind.value for kind in QuestionKind)
 
 
-def _check_can_edit(by: SignedIn) -> None:
+def check_can_edit(by: SignedIn) -> None:
+    """Refuse a viewer (PermissionDenied): only facilitators and administrators change evaluation forms."""
     if not by.can_edit:
         raise PermissionDenied(CANNOT_EDIT)
 
@@ -447,7 +445,7 @@ def _audit_question(session: Session, by: SignedIn, action: str, question: Quest
     )
 
 
-def _save(
+def save_rows(
     session: Session,
     form: EvaluationForm,
     rows: Sequence[QuestionRow],
@@ -583,7 +581,7 @@ def save_questions(
     confirmed: the ids of the questions with answers whose rewording or new session the user confirmed
     (review_questions' to_confirm); another such change refuses the save.
     """
-    _check_can_edit(by)
+    check_can_edit(by)
     form = _form(session, form_id)
     if opened is not None:
         grid = edits.GridEdits(session)
@@ -602,13 +600,13 @@ def save_questions(
         grid.check()
     current = {int(q.id): q for q in form_questions(session, form_id)}
     rows, problems = rows_from_frame(frame, session_choices(session, form.module_id), current)
-    return _save(session, form, rows, by=by, confirmed=confirmed, problems=problems)
+    return save_rows(session, form, rows, by=by, confirmed=confirmed, problems=problems)
 
 
 # --- One change at a time ---------------------------------------------------------------------------------------
 
 
-def _rows(session: Session, form_id: int) -> list[QuestionRow]:
+def form_rows(session: Session, form_id: int) -> list[QuestionRow]:
     return [
         QuestionRow(
             id=int(q.id),
@@ -633,14 +631,16 @@ def _question(session: Session, question_id: int) -> Question:
 
 
 def _change(session: Session, question_id: int, by: SignedIn, confirmed: bool = False, **values: Any) -> QuestionReview:
-    _check_can_edit(by)
+    check_can_edit(by)
     question = _question(session, question_id)
-    rows = _rows(session, question.form_id)
+    rows = form_rows(session, question.form_id)
     for row in rows:
         if row.id == question_id:
             for name, value in values.items():
                 setattr(row, name, value)
-    return _save(session, _form(session, question.form_id), rows, by=by, confirmed={question_id} if confirmed else ())
+    return save_rows(
+        session, _form(session, question.form_id), rows, by=by, confirmed={question_id} if confirmed else ()
+    )
 
 
 def add_form_question(
@@ -657,7 +657,7 @@ def add_form_question(
 ) -> Question:
     """Add a question to a form (at `position`, or at the end) and return it: "How will you use what you learned in
     your work?" as an open question, a 0-10 rating, a question about one agenda session."""
-    _check_can_edit(by)
+    check_can_edit(by)
     form = _form(session, form_id)
     if session_id is not None and session_id not in session_choices(session, form.module_id).values():
         raise ProgrammeError("That session is not on this module's agenda.")
@@ -670,7 +670,7 @@ def add_form_question(
     row = QuestionRow(None, position, clean_text(text), kind, tuple(scale), feeds_backlog, session_id, True, "")
     row.named = f"The new question “{row.text}”" if row.text else "The new question"
     before = {int(q.id) for q in form_questions(session, form_id)}
-    _save(session, form, [*_rows(session, form_id), row], by=by)
+    save_rows(session, form, [*form_rows(session, form_id), row], by=by)
     return next(q for q in form_questions(session, form_id) if q.id not in before)
 
 
@@ -691,10 +691,10 @@ def move_question(session: Session, *, question_id: int, position: int, by: Sign
 
 def remove_question(session: Session, *, question_id: int, by: SignedIn) -> QuestionReview:
     """Remove a question that has no answers; one with answers is refused (take it off the form instead)."""
-    _check_can_edit(by)
+    check_can_edit(by)
     question = _question(session, question_id)
-    rows = [row for row in _rows(session, question.form_id) if row.id != question_id]
-    return _save(session, _form(session, question.form_id), rows, by=by)
+    rows = [row for row in form_rows(session, question.form_id) if row.id != question_id]
+    return save_rows(session, _form(session, question.form_id), rows, by=by)
 
 
 def set_asked(session: Session, *, question_id: int, asked: bool, by: SignedIn) -> QuestionReview:
@@ -755,12 +755,12 @@ def add_session_questions(session: Session, *, form_id: int, by: SignedIn) -> li
     """Add the standard question ("How useful was the session: ...?") for each session to rate that has none (the
     agenda grew after the form was made), after the last question about a session, in agenda order; return the
     sessions' titles."""
-    _check_can_edit(by)
+    check_can_edit(by)
     form = _form(session, form_id)
     missing = sessions_without_question(session, form_id)
     if not missing:
         return []
-    rows = _rows(session, form_id)
+    rows = form_rows(session, form_id)
     after = max((row.position or 0 for row in rows if row.session_id is not None), default=0)
     new = [
         QuestionRow(None, after + 1, SESSION_QUESTION.format(title=s.title), QuestionKind.RATING, session_id=s.id)
@@ -772,234 +772,5 @@ def add_session_questions(session: Session, *, form_id: int, by: SignedIn) -> li
             row.position += len(new)
     for index, row in enumerate(new):
         row.position = after + 1 + index
-    _save(session, form, [*rows, *new], by=by)
+    save_rows(session, form, [*rows, *new], by=by)
     return [s.title for s in missing]
-
-
-# --- Copying an earlier module's form ---------------------------------------------------------------------------
-
-
-@dataclass
-class CopyPlan:
-    """What copying an earlier module's form brings: the questions to copy (session ones tied to this module's
-    sessions of the same title), and those left out, each for its reason."""
-
-    from_module_id: int
-    from_label: str
-    form_title: str = STANDARD_TITLE
-    asks_name: bool = False
-    scale_labels: str | None = None
-    copied: list[QuestionRow] = field(default_factory=list)
-    linked: list[tuple[str, str]] = field(default_factory=list)  # (question, this module's session it is tied to)
-    not_linked: list[tuple[str, str]] = field(default_factory=list)  # (question, the earlier session's title)
-    already_there: list[str] = field(default_factory=list)
-    not_asked: list[str] = field(default_factory=list)
-    sessions_left: list[str] = field(default_factory=list)  # this module's sessions no copied question is about
-    session_titles: dict[int, str] = field(default_factory=dict)  # this module's sessions the copies are about
-
-    def table(self) -> pd.DataFrame:
-        """Return the questions to copy: question, kind, scale (a rating's) and agenda session (its title or blank)."""
-        rows = [
-            (
-                row.text,
-                row.kind.value,
-                scale_text(row.scale) if row.kind == QuestionKind.RATING else "",
-                self.session_titles.get(row.session_id, "") if row.session_id is not None else "",
-            )
-            for row in self.copied
-        ]
-        return pd.DataFrame(rows, columns=["question", "kind", "scale", "agenda session"])
-
-    def sentences(self) -> list[str]:
-        """Return what the copy brings and leaves out, one sentence each (the texts quoted)."""
-        said = [f"{counted(len(self.copied), 'question')} from {self.from_label}."]
-        if self.linked:
-            said.append(
-                f"{counted(len(self.linked), 'session question')} tied to this module's session of the same title: "
-                + "; ".join(f"“{title}”" for _, title in self.linked)
-                + "."
-            )
-        if self.not_linked:
-            said.append(
-                f"Not copied, {counted(len(self.not_linked), 'session question')} whose session is not on this "
-                "module's agenda (no session of the same title): "
-                + "; ".join(f"“{text}” (session “{title}”)" for text, title in self.not_linked)
-                + "."
-            )
-        if self.already_there:
-            said.append(
-                f"Not copied, {counted(len(self.already_there), 'question')} already on this module's form: "
-                + "; ".join(f"“{text}”" for text in self.already_there)
-                + "."
-            )
-        if self.not_asked:
-            said.append(
-                f"Not copied, {counted(len(self.not_asked), 'question')} taken off the earlier form: "
-                + "; ".join(f"“{text}”" for text in self.not_asked)
-                + "."
-            )
-        if self.sessions_left:
-            said.append(
-                f"{counted(len(self.sessions_left), 'session')} of this module's agenda no copied question is about: "
-                + "; ".join(f"“{title}”" for title in self.sessions_left)
-                + " (add their questions once copied)."
-            )
-        return said
-
-
-def copy_sources(session: Session, module_id: int, search: str | None = None) -> dict[int, str]:
-    """Return {module id: label} of the newest modules (at most the pickers' limit) other than this one whose
-    evaluation form asks at least one question, matching search like the module pickers; this course's first."""
-    from programme.courses.search import PICKER_LIMIT, _words
-
-    module = session.get(Module, module_id)
-    if module is None:
-        raise NotFound("That module does not exist.")
-    asked = (
-        sa.select(EvaluationForm.module_id)
-        .join(Question, Question.form_id == EvaluationForm.id)
-        .where(Question.asked.is_(True))
-    )
-    query = (
-        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city)
-        .join(Course, Course.id == Module.course_id)
-        .where(Module.id != module_id, Module.id.in_(asked))
-    )
-    query = _words(query, search, Course.code, Course.title, Module.title, Module.city)
-    same_course = sa.case((Module.course_id == module.course_id, 0), else_=1)
-    rows = session.execute(
-        query.order_by(same_course, Module.start_date.desc(), Course.code, Module.number).limit(PICKER_LIMIT)
-    )
-    return {int(row.id): module_label(row.code, row.number, row.start_date, row.city) for row in rows}
-
-
-def plan_copy(session: Session, *, module_id: int, from_module_id: int) -> CopyPlan:
-    """Return what copying the earlier module's form into this module's would do, writing nothing.
-
-    Its questions on the form are copied (wording, kind, scale, topic-backlog flag), those it took off are not. A
-    question about a session is tied to this module's session of the same title (case, accents and spacing aside;
-    the second of two sessions so titled to the second); one whose session this agenda lacks is not copied, and said.
-    A question whose wording this module's form already has is not copied again."""
-    if module_id == from_module_id:
-        raise ProgrammeError("Choose another module: this is the module whose form you are editing.")
-    module, source = session.get(Module, module_id), session.get(Module, from_module_id)
-    if module is None or source is None:
-        raise NotFound("That module does not exist.")
-    earlier = module_form(session, from_module_id)
-    if earlier is None:
-        raise ProgrammeError("That module has no evaluation form to copy.")
-    course = session.get(Course, source.course_id)
-    plan = CopyPlan(
-        from_module_id=from_module_id,
-        from_label=module_label(course.code, source.number, source.start_date, source.city),
-        form_title=earlier.title,
-        asks_name=earlier.asks_name,
-        scale_labels=earlier.scale_labels,
-    )
-    own = module_form(session, module_id)
-    present = {fold(q.text) for q in form_questions(session, own.id)} if own else set()
-    targets = _same_titles(module_sessions(session, from_module_id), module_sessions(session, module_id))
-    earlier_titles = {s.id: s.title for s in module_sessions(session, from_module_id)}
-    for question in form_questions(session, earlier.id):
-        if not question.asked:
-            plan.not_asked.append(question.text)
-            continue
-        text, target = question.text, None
-        if question.session_id is not None:
-            title = earlier_titles.get(question.session_id, "")
-            target = targets.get(question.session_id)
-            if target is None:
-                plan.not_linked.append((question.text, title))
-                continue
-            if text == SESSION_QUESTION.format(title=title):
-                text = SESSION_QUESTION.format(title=target.title)  # the standard wording, with this agenda's title
-        if fold(text) in present:
-            plan.already_there.append(text)
-            continue
-        present.add(fold(text))
-        if target is not None:
-            plan.linked.append((text, target.title))
-            plan.session_titles[int(target.id)] = target.title
-        scale = (question.scale_min, question.scale_max)
-        plan.copied.append(
-            QuestionRow(None, None, text, question.kind, scale, bool(question.feeds_backlog),
-                        int(target.id) if target is not None else None, True, f"“{text}”")
-        )  # fmt: skip
-    covered = {q.session_id for q in form_questions(session, own.id)} if own else set()
-    covered |= {row.session_id for row in plan.copied if row.session_id is not None}
-    plan.sessions_left = [
-        s.title
-        for s in module_sessions(session, module_id)
-        if s.id not in covered and s.method not in METHODS_NOT_RATED
-    ]
-    return plan
-
-
-def _same_titles(earlier: Sequence[AgendaSession], sessions: Sequence[AgendaSession]) -> dict[int, AgendaSession]:
-    """Return {earlier session id: this module's session of the same title} (case, accents and spacing aside): the
-    n-th earlier session so titled, in agenda order, goes to the n-th here; one without a match is left out."""
-    here: dict[str, list[AgendaSession]] = {}
-    for agenda_session in sessions:
-        here.setdefault(fold(agenda_session.title), []).append(agenda_session)
-    seen: dict[str, int] = {}
-    matched = {}
-    for agenda_session in earlier:
-        key = fold(agenda_session.title)
-        index = seen[key] = seen.get(key, -1) + 1
-        if key and index < len(here.get(key, [])):
-            matched[int(agenda_session.id)] = here[key][index]
-    return matched
-
-
-def copy_form(
-    session: Session,
-    *,
-    module_id: int,
-    from_module_id: int,
-    by: SignedIn,
-    expect_form_id: int | None = None,
-) -> CopyPlan:
-    """Copy an earlier module's form into this module's (plan_copy says what) and return the plan.
-
-    Without a form yet, this module gets one with the earlier form's title, name question and scale labels; with
-    one, the copied questions are added after its own. expect_form_id: the form the page showed (None: none). When
-    a colleague made this module's form since, nothing is copied and the refusal names them."""
-    _check_can_edit(by)
-    own = module_form(session, module_id)
-    if (own.id if own else None) != expect_form_id:
-        who = _last_form_change(session, own.id) if own else None
-        if own is not None and expect_form_id is None:
-            raise ProgrammeError(
-                f"{who or 'Someone else'} made this module's evaluation form while you were choosing, so nothing "
-                "was copied. Look at its questions, then copy again to add the earlier module's."
-            )
-        raise ProgrammeError("This module's evaluation form changed while you were choosing; reload the page.")
-    plan = plan_copy(session, module_id=module_id, from_module_id=from_module_id)
-    if not plan.copied:
-        raise ProgrammeError("Nothing to copy. " + " ".join(plan.sentences()[1:]))
-    if own is None:
-        own = EvaluationForm(
-            module_id=module_id, title=plan.form_title, asks_name=plan.asks_name, scale_labels=plan.scale_labels
-        )
-        session.add(own)
-        session.flush()
-        audit.record(
-            session,
-            action="create",
-            username=by.username,
-            entity="evaluation_form",
-            entity_id=own.id,
-            summary=f"{plan.form_title} (copied from {plan.from_label})"[:500],
-        )
-    _save(session, own, [*_rows(session, own.id), *plan.copied], by=by)
-    return plan
-
-
-def _last_form_change(session: Session, form_id: int) -> str | None:
-    """Who made or last changed a form (for a refusal's sentence)."""
-    return session.scalar(
-        sa.select(AuditEntry.username)
-        .where(AuditEntry.entity == "evaluation_form", AuditEntry.entity_id == form_id)
-        .order_by(AuditEntry.id.desc())
-        .limit(1)
-    )

@@ -8,15 +8,13 @@ from __future__ import annotations
 import streamlit as st
 
 from programme.access.accounts import SignedIn
+from programme.evaluations.form_copy import copy_form, copy_sources, plan_copy
 from programme.evaluations.form_editing import (
     KINDS,
     SCALES,
     QuestionReview,
     add_session_questions,
-    copy_form,
-    copy_sources,
     editor_table,
-    plan_copy,
     review_questions,
     save_questions,
     session_choices,
