@@ -315,6 +315,36 @@ def test_the_review_says_what_a_grid_would_do_before_it_is_saved(session: Sessio
     ])  # fmt: skip
 
 
+def test_a_cell_that_cannot_be_read_is_a_problem_and_its_question_is_not_taken_for_removed(
+    session: Session, form: int
+) -> None:
+    grid = editing.editor_table(session, form)
+    grid.loc[3, "kind"] = "multiple choice"
+    grid.loc[4, "scale"] = "1-7"
+    review = editing.review_questions(session, form_id=form, frame=grid)
+    assert review.problems == [
+        "Question 4 (“Overall relevance of the module to your work”): its kind is “rating” or “text”, not "
+        "“multiple choice”.",
+        "Question 5 (“Quality of facilitation”): a rating is on a scale from 1 to 5 or from 0 to 10, not “1-7”.",
+    ]
+    assert (review.removed, review.changes) == (0, [])
+
+
+def test_two_sessions_that_read_alike_are_two_choices(session: Session, form: int) -> None:
+    module_id = logistics_module(session, form)
+    for _ in range(2):
+        session.add(
+            AgendaSession(module_id=module_id, day=2, start_time=time(9), end_time=time(10), title="Group work")
+        )
+    session.commit()
+    choices = editing.session_choices(session, module_id)
+    assert [label for label in choices if "Group work" in label] == [
+        "Day 2, 09:00 · Group work",
+        "Day 2, 09:00 · Group work (2)",
+    ]
+    assert len(set(choices.values())) == len(choices) == len(SESSIONS) + 2
+
+
 def test_viewers_cannot_edit_a_form(session: Session, form: int) -> None:
     question = form_questions(session, form)[0]
     calls = [

@@ -79,8 +79,16 @@ def session_label(agenda_session: AgendaSession) -> str:
 
 
 def session_choices(session: Session, module_id: int) -> dict[str, int]:
-    """Return {label: session id} of the module's agenda sessions, in agenda order (the editor's Session options)."""
-    return {session_label(s): int(s.id) for s in module_sessions(session, module_id)}
+    """Return {label: session id} of the module's agenda sessions, in agenda order (the editor's Session options); two
+    sessions that read alike (same day, time and title) are told apart by a number after the second."""
+    choices: dict[str, int] = {}
+    for agenda_session in module_sessions(session, module_id):
+        label, n = session_label(agenda_session), 1
+        while label in choices:
+            n += 1
+            label = f"{session_label(agenda_session)} ({n})"
+        choices[label] = int(agenda_session.id)
+    return choices
 
 
 def answer_counts(session: Session, form_id: int) -> dict[int, int]:
@@ -224,18 +232,21 @@ def rows_from_frame(
         named = _named(saved) if saved is not None else (f"The new question “{text}”" if text else "A new row")
         if not text and identity is None and all(_blank(record.get(c)) for c in ("kind", "scale", "session")):
             continue  # an empty row the grid added: nothing typed in it
+        # A cell that cannot be read is a problem, and the question stays as saved (not taken for removed).
         kind_cell = "" if _blank(record.get("kind")) else str(record.get("kind")).strip().lower()
-        if kind_cell and kind_cell not in KINDS:
+        kind = saved.kind if saved is not None else QuestionKind.RATING
+        if kind_cell in KINDS:
+            kind = QuestionKind(kind_cell)
+        elif kind_cell:
             problems.append(f"{named}: its kind is “rating” or “text”, not “{record.get('kind')}”.")
-            continue
-        kind = QuestionKind(kind_cell or QuestionKind.RATING)
-        scale = STANDARD_RANGE
-        if kind == QuestionKind.RATING and not _blank(record.get("scale")):
-            scale_cell = str(record.get("scale")).strip().replace("–", "-").replace(" ", "")
-            if scale_cell not in SCALES:
-                problems.append(f"{named}: a rating is on a scale from 1 to 5 or from 0 to 10.")
-                continue
-            scale = SCALES[scale_cell]
+        scale = (saved.scale_min, saved.scale_max) if saved is not None else STANDARD_RANGE
+        scale_cell = "" if _blank(record.get("scale")) else str(record.get("scale")).strip().replace("–", "-")
+        if kind == QuestionKind.RATING and scale_cell.replace(" ", "") in SCALES:
+            scale = SCALES[scale_cell.replace(" ", "")]
+        elif kind == QuestionKind.RATING and scale_cell:
+            problems.append(f"{named}: a rating is on a scale from 1 to 5 or from 0 to 10, not “{scale_cell}”.")
+        elif kind == QuestionKind.RATING and (saved is None or saved.kind != QuestionKind.RATING):
+            scale = STANDARD_RANGE  # a new rating, or an open question made a rating, without a scale chosen
         feeds = bool(record.get("feeds_backlog")) if not _blank(record.get("feeds_backlog")) else False
         session_id = None
         if not _blank(record.get("session")):
@@ -325,7 +336,7 @@ def _review(
                 review.added += 1
                 review.changes.append(f"“{row.text}” is added as question {number[id(row)]}.")
             continue
-        if row.position is not None and row.position != question.position:
+        if row.position not in (None, question.position) and number[id(row)] != question.position:
             review.changes.append(f"{_named(question)} moves to number {number[id(row)]}.")
         n = answers.get(int(question.id), 0)
         before = (question.kind, (question.scale_min, question.scale_max))
