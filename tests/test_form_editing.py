@@ -430,6 +430,14 @@ def test_an_earlier_module_s_form_is_copied_with_its_session_questions_tied_by_t
     no_summary_differences(session)
 
 
+def test_a_form_whose_questions_are_all_taken_off_opens_no_online_link(session: Session, form: int) -> None:
+    for question in form_questions(session, form):
+        editing.set_asked(session, question_id=question.id, asked=False, by=ANA)
+    session.commit()
+    with pytest.raises(ProgrammeError, match="asks no question yet: add its questions under Forms and entry"):
+        open_form(session, module_id=logistics_module(session, form), kind="evaluation")
+
+
 def test_the_online_form_asks_the_edited_questions_and_takes_answers_to_a_removed_one(
     session: Session, form: int
 ) -> None:

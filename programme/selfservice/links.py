@@ -118,7 +118,9 @@ def open_form(
         if form is None:
             form = evaluation_forms.create_standard_form(session, module_id=module_id, by=by)
         if not evaluation_forms.form_questions(session, form.id, asked_only=True):
-            raise ProgrammeError("The module's evaluation form asks no question yet.")
+            raise ProgrammeError(
+                "The module's evaluation form asks no question yet: add its questions under Forms and entry first."
+            )
         evaluation_form_id = form.id
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FormLink(
