@@ -509,6 +509,9 @@ ANSWERS = (
     " JOIN evaluation_question ON evaluation_question.id = evaluation_answer.question_id"
     " JOIN evaluation_form ON evaluation_form.id = evaluation_question.form_id"
 )
+# The ratings averaged together (means.ON_STANDARD_SCALE): a 0-10 question's are its own, in no session's, module's,
+# facilitator's or year's average.
+ON_STANDARD_SCALE = " AND evaluation_question.scale_min = 1 AND evaluation_question.scale_max = 5"
 
 
 def _module_summary(result: dict) -> list:
@@ -633,8 +636,9 @@ EVALUATION_QUERIES = [
             "SELECT agenda_session.id, agenda_session.title, agenda_session.day, COUNT(*), "
             "AVG(evaluation_answer.rating)" + ANSWERS + " "
             "JOIN agenda_session ON agenda_session.id = evaluation_question.session_id "
-            "WHERE evaluation_form.module_id = :module_id AND evaluation_answer.rating IS NOT NULL "
-            "GROUP BY agenda_session.id",
+            "WHERE evaluation_form.module_id = :module_id AND evaluation_answer.rating IS NOT NULL"
+            + ON_STANDARD_SCALE
+            + " GROUP BY agenda_session.id",
             "SELECT session_facilitator.session_id, person.full_name FROM session_facilitator "
             "JOIN person ON person.id = session_facilitator.person_id "
             "JOIN agenda_session ON agenda_session.id = session_facilitator.session_id "
@@ -651,8 +655,8 @@ EVALUATION_QUERIES = [
             "AVG(evaluation_answer.rating)" + ANSWERS + " JOIN module ON module.id = evaluation_form.module_id "
             "WHERE module.course_id = :course_id "
             "AND module.start_date <= (SELECT start_date FROM module WHERE id = :module_id) "
-            "AND evaluation_answer.rating IS NOT NULL GROUP BY module.id",
-            "SELECT 'organisation', COUNT(rating), AVG(rating) FROM evaluation_answer",
+            "AND evaluation_answer.rating IS NOT NULL" + ON_STANDARD_SCALE + " GROUP BY module.id",
+            "SELECT 'organisation', COUNT(rating), AVG(rating)" + ANSWERS + " WHERE TRUE" + ON_STANDARD_SCALE,
         ],
         figures=frame("kind", "n", "mean"),
         sql_figures=lambda results: table(results[0] + results[1]),
@@ -664,7 +668,7 @@ EVALUATION_QUERIES = [
         per_dialect(
             "SELECT {year}, COUNT(*), AVG(evaluation_answer.rating)" + ANSWERS + " "
             "JOIN module ON module.id = evaluation_form.module_id "
-            "WHERE evaluation_answer.rating IS NOT NULL GROUP BY 1",
+            "WHERE evaluation_answer.rating IS NOT NULL" + ON_STANDARD_SCALE + " GROUP BY 1",
             "SELECT {year}, COUNT(DISTINCT module.id), COUNT(*) FROM evaluation_response "
             "JOIN evaluation_form ON evaluation_form.id = evaluation_response.form_id "
             "JOIN module ON module.id = evaluation_form.module_id GROUP BY 1",
@@ -683,8 +687,8 @@ EVALUATION_QUERIES = [
             + " JOIN session_facilitator ON session_facilitator.session_id = evaluation_question.session_id "
             "JOIN person ON person.id = session_facilitator.person_id "
             "JOIN module ON module.id = evaluation_form.module_id JOIN course ON course.id = module.course_id "
-            "WHERE evaluation_answer.rating IS NOT NULL GROUP BY person.id, module.id, course.id "
-            "ORDER BY person.full_name, module.start_date"
+            "WHERE evaluation_answer.rating IS NOT NULL" + ON_STANDARD_SCALE + " "
+            "GROUP BY person.id, module.id, course.id ORDER BY person.full_name, module.start_date"
         ],
         figures=frame(
             "person_id", "facilitator", "module_id", "course", "number", "start_date", "city", "sessions", "n", "mean"

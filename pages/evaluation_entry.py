@@ -3,19 +3,18 @@ post-test scores (a quiz's export imported, or typed)."""
 
 import streamlit as st
 
-from programme.evaluations import add_paper_response, create_standard_form, module_form, questions_table
-from programme.evaluations.forms import METHODS_NOT_RATED, module_participants, module_sessions
+from programme.evaluations import add_paper_response, module_form, questions_table
+from programme.evaluations.forms import module_participants
 from programme.evaluations.scales import answered_in_words, form_labels
-from programme.evaluations.summary import response_count
 from programme.web import evaluation_import as importer
-from programme.web import test_scores, ui
+from programme.web import form_editor, test_scores, ui
 from programme.web.display import md_text
 
 user = ui.guard(__file__)
 st.title("Forms and entry")
 st.caption(
-    "Create a module's evaluation form, import a survey export, type in paper forms one after another, or record "
-    "the pre- and post-test scores."
+    "Create a module's evaluation form and adapt its questions, import a survey export, type in paper forms one "
+    "after another, or record the pre- and post-test scores."
 )
 
 module_id = ui.module_picker("entry_module")
@@ -27,9 +26,7 @@ with ui.db() as session:
     form_id = form.id if form else None
     asks_name = bool(form and form.asks_name)
     scale = form_labels(form.scale_labels if form else None)
-    questions = questions_table(session, form_id) if form else None
-    responses = response_count(session, module_id)
-    agenda = [s.title for s in module_sessions(session, module_id) if s.method not in METHODS_NOT_RATED]
+    questions = questions_table(session, form_id, asked_only=True) if form else None
 
 
 form_tab, import_tab, paper_tab, tests_tab = ui.tabs(
@@ -37,23 +34,7 @@ form_tab, import_tab, paper_tab, tests_tab = ui.tabs(
 )
 
 with form_tab:
-    if form is None:
-        st.info(
-            "This module has no evaluation form yet. The standard form asks how useful each session was "
-            f"({ui.counted(len(agenda), 'session')} on the agenda), the module's relevance, facilitation and logistics, "
-            "what was most useful, and suggestions for the next module."
-        )
-        ask = st.checkbox("Ask for the respondent's name", help="Leave this off: evaluations are anonymous by default.")
-        if st.button("Create the standard form", type="primary"):
-            ui.action(
-                lambda session: create_standard_form(session, module_id=module_id, asks_name=ask, by=user.username),
-                "Form created.",
-            )
-        st.caption("Or import an export: its columns become the form's questions.")
-    else:
-        st.write(f"**{md_text(form.title)}** · {ui.counted(len(questions), 'question')} · {ui.counted(responses, 'response')} · "
-                 + ("asks for a name" if asks_name else "anonymous"))  # fmt: skip
-        st.dataframe(questions.drop(columns=["id", "uses_form_labels"]), hide_index=True, width="stretch")
+    form_editor.tab(module_id, user=user)
 
 with import_tab:
     st.write(
@@ -79,14 +60,18 @@ with import_tab:
 with paper_tab:
     if form is None:
         st.info("Create the form first (on the **Form** tab), then type the paper forms here.")
+    elif questions.empty:
+        st.info("The form asks no question: add its questions on the **Form** tab, then type the paper forms here.")
     else:
         typed = st.session_state.get("paper_typed", 0)
         st.caption(f"Type one form, save, and the next blank form appears. Forms typed in this sitting: {typed}.")
         options = list(range(1, len(scale) + 1))
         with ui.db() as session:
             people = module_participants(session, module_id) if asks_name else {}
-        # A form kept as typed after an error; cleared for the next one once saved.
-        paper_keys = ui.form_keys("paper_person", *(f"q{row.id}" for row in questions.itertuples()))
+        # A form kept as typed after an error; cleared for the next one once saved. A question's key names its kind
+        # and scale: one changed on the Form tab meanwhile is a new, empty widget, not the old choice's place.
+        paper_keys = ui.form_keys("paper_person", *(f"q{r.id} {r.kind} {r.scale_min}-{r.scale_max}"
+                                                    for r in questions.itertuples()))  # fmt: skip
         question_keys = dict(zip(questions["id"], paper_keys[1:], strict=True))
         with st.form("paper_form"):
             person = None

@@ -62,7 +62,7 @@ if sent_key in st.session_state:
     # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
     if not form.allow_multiple or not st.button(say["another"], type="primary"):
         st.stop()
-    for key in [key for key in st.session_state if key[:1] == "q" and key[1:].isdigit()] + [sent_key]:
+    for key in [key for key in st.session_state if key[:1] == "q" and key[1:].split(" ")[0].isdigit()] + [sent_key]:
         st.session_state.pop(key, None)
     st.rerun()
 
@@ -134,18 +134,20 @@ def evaluation_form() -> None:
     with st.form("evaluation"):
         for question_id, kind, stored, title, number in form.questions:
             label = question_label(kind, stored, title, number)
+            # A widget's key names how it is offered: a question whose kind or scale was changed since the page was
+            # drawn (the form edited meanwhile) is a new, empty widget. Under the same key the radio keeps the choice
+            # made on the old options, and a 4 out of 5 would be stored as an answer out of 10.
+            key = f"q{question_id} {kind}"
             if kind == "rating 0-10":
-                answers[question_id] = st.radio(
-                    label, list(range(11)), index=None, horizontal=True, key=f"q{question_id}"
-                )
+                answers[question_id] = st.radio(label, list(range(11)), index=None, horizontal=True, key=key)
             elif kind == NUMBERED_KIND:  # imported as numbered ratings: the numbers, not the form's words
                 answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
-                                                key=f"q{question_id}")  # fmt: skip
+                                                key=key)  # fmt: skip
             elif kind == "rating":
                 answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
-                                                format_func=lambda r: scale[r - 1], key=f"q{question_id}")  # fmt: skip
+                                                format_func=lambda r: scale[r - 1], key=key)  # fmt: skip
             else:
-                answers[question_id] = st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=f"q{question_id}")
+                answers[question_id] = st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=key)
         sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
     if not sent:
         return

@@ -57,13 +57,20 @@ def real_account(username: str, role: UserRole) -> int | None:
         engine.dispose()
 
 
-def edit_grid(app: AppTest, key: str, *, added_rows: list[dict] = (), edited_rows: dict | None = None) -> AppTest:
+def edit_grid(
+    app: AppTest,
+    key: str,
+    *,
+    added_rows: list[dict] = (),
+    edited_rows: dict | None = None,
+    deleted_rows: list[int] = (),
+) -> AppTest:
     """Run the page again as if the user had typed into the st.data_editor with this key; return the AppTest.
 
     AppTest cannot edit a data editor (its Dataframe.set_value raises), so this sends what the browser
     sends: the editor's state as JSON in a string widget value (Streamlit's data_editor, value_type
     "string_value": {"edited_rows": {row: {column: value}}, "added_rows": [{column: value}],
-    "deleted_rows": []}), with values as the grid's cells give them (a time picker's "09:00:00.000").
+    "deleted_rows": [row]}), with values as the grid's cells give them (a time picker's "09:00:00.000").
     The state is kept for later runs, as in the browser.
     """
     import json
@@ -71,7 +78,7 @@ def edit_grid(app: AppTest, key: str, *, added_rows: list[dict] = (), edited_row
     from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     editor = next(grid for grid in app.data_editor if grid.key == key)
-    state = {"edited_rows": edited_rows or {}, "added_rows": list(added_rows), "deleted_rows": []}
+    state = {"edited_rows": edited_rows or {}, "added_rows": list(added_rows), "deleted_rows": list(deleted_rows)}
     widgets = app._tree.get_widget_states()  # the other widgets' values, as AppTest.run would send them
     widgets.widgets.append(WidgetState(id=editor.proto.id, string_value=json.dumps(state)))
     return app._run(widgets)

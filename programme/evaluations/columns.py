@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -169,7 +170,11 @@ def plan_columns(
     request for suggestions ("What should be improved?", "Topics for the next module") feeds the backlog.
     """
     titles = {s.id: s.title for s in sessions}
-    by_text = {fold(q.text): q for q in questions}
+    # A question reworded after it had answers keeps the wordings they were given to (form_editing.py): a later
+    # export of the same survey names its column by one of them. Its present wording, and any other question's,
+    # come first.
+    by_text = {fold(old): q for q in questions for old in json.loads(q.earlier_texts or "[]")}
+    by_text.update({fold(q.text): q for q in questions})
     by_session = {q.session_id: q for q in questions if q.session_id and q.kind == QuestionKind.RATING}
     plans = []
     values = {column: list(frame[column]) for column in columns}

@@ -65,9 +65,13 @@ def module_form(session: Session, module_id: int) -> EvaluationForm | None:
     return forms[0] if forms else None
 
 
-def form_questions(session: Session, form_id: int) -> list[Question]:
-    """Return a form's questions in their order."""
-    return list(session.scalars(sa.select(Question).where(Question.form_id == form_id).order_by(Question.position)))
+def form_questions(session: Session, form_id: int, *, asked_only: bool = False) -> list[Question]:
+    """Return a form's questions in their order; asked_only: those new forms ask (not those taken off the form, whose
+    answers stay in the figures: form_editing.py)."""
+    query = sa.select(Question).where(Question.form_id == form_id).order_by(Question.position)
+    if asked_only:
+        query = query.where(Question.asked.is_(True))
+    return list(session.scalars(query))
 
 
 def module_sessions(session: Session, module_id: int) -> list[AgendaSession]:
@@ -186,9 +190,10 @@ def create_standard_form(
     return form
 
 
-def questions_table(session: Session, form_id: int) -> pd.DataFrame:
+def questions_table(session: Session, form_id: int, *, asked_only: bool = False) -> pd.DataFrame:
     """Return a form's questions as a table: position, text, kind, session, feeds backlog, scale_min, scale_max,
-    uses_form_labels (whether a rating is answered with the form's word labels, not numbers)."""
+    uses_form_labels (whether a rating is answered with the form's word labels, not numbers); asked_only: the
+    questions new forms ask (the paper-entry form), not those taken off the form."""
     query = (
         sa.select(
             Question.id,
@@ -202,7 +207,7 @@ def questions_table(session: Session, form_id: int) -> pd.DataFrame:
             Question.uses_form_labels,
         )
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
-        .where(Question.form_id == form_id)
+        .where(Question.form_id == form_id, *([Question.asked.is_(True)] if asked_only else []))
         .order_by(Question.position)
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])

@@ -63,6 +63,13 @@ class Question(SQLModel, table=True):
     uses_form_labels: bool = Field(
         default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true())
     )
+    # Whether new forms ask it (migration 0023): a question with answers is never deleted (its answers are figures);
+    # taken off the form instead, it is no longer on the paper-entry form or the online form, and its answers stay.
+    asked: bool = Field(default=True, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.true()))
+    # The wordings its answers were given to before it was reworded (migration 0023): a JSON list, oldest first, or
+    # none. Shown beside the question, and read by the evaluation import, whose later exports still name the column
+    # by its old wording.
+    earlier_texts: str | None = None
 
 
 class Response(SQLModel, table=True):

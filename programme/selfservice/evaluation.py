@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from sqlmodel import Session
 
 from programme.evaluations.forms import form_questions
-from programme.models import Answer, FormKind, QuestionKind, Response, ResponseSource
+from programme.models import Answer, FormKind, Question, QuestionKind, Response, ResponseSource
 from programme.models.base import utcnow
 from programme.people.names import without_bidi_controls
 from programme.selfservice import submissions
@@ -31,7 +31,11 @@ def submit_evaluation(
     client: str | None,
 ) -> int:
     """Store one evaluation ({question id: rating on its question's scale, or text}, blanks left out); return the
-    submission's id."""
+    submission's id.
+
+    The form may have been edited while the participant filled it in (form_editing.py): an answer to a question
+    removed since is left out (the rest is stored); a question taken off the form since still takes the answer given
+    to it, as it keeps its other answers."""
     link = find_open_link(session, token)
     if link.kind != FormKind.EVALUATION or link.evaluation_form_id is None:
         raise FormUnavailable(UNAVAILABLE)
@@ -41,7 +45,9 @@ def submit_evaluation(
     for question_id, value in answers.items():
         question = questions.get(question_id)
         if question is None:
-            raise FormUnavailable(UNAVAILABLE)  # a question of another form: a forged submission
+            if not isinstance(question_id, int) or session.get(Question, question_id) is not None:
+                raise FormUnavailable(UNAVAILABLE)  # a question of another form: a forged submission
+            continue  # removed from the form while the page was open
         if value is None or (isinstance(value, str) and not value.strip()):
             continue
         if question.kind == QuestionKind.RATING:

@@ -18,7 +18,16 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.core.local_time import local_today
 from programme.evaluations import forms as evaluation_forms
 from programme.evaluations.scales import answered_in_words
-from programme.models import AgendaSession, EvaluationForm, FormKind, FormLink, FormSubmission, Module, QuestionKind
+from programme.models import (
+    AgendaSession,
+    EvaluationForm,
+    FormKind,
+    FormLink,
+    FormSubmission,
+    Module,
+    Question,
+    QuestionKind,
+)
 from programme.models.base import utcnow
 from programme.models.evaluations import ZERO_TO_TEN
 from programme.selfservice.labels import LANGUAGES
@@ -108,8 +117,10 @@ def open_form(
         form = evaluation_forms.module_form(session, module_id)
         if form is None:
             form = evaluation_forms.create_standard_form(session, module_id=module_id, by=by)
-        if not evaluation_forms.form_questions(session, form.id):
-            raise ProgrammeError("The module's evaluation form has no questions yet.")
+        if not evaluation_forms.form_questions(session, form.id, asked_only=True):
+            raise ProgrammeError(
+                "The module's evaluation form asks no question yet: add its questions under Forms and entry first."
+            )
         evaluation_form_id = form.id
     token = secrets.token_urlsafe(TOKEN_BYTES)
     link = FormLink(
@@ -248,12 +259,25 @@ class PublicForm:
     module_title: str
     start_date: date
     end_date: date
-    # Evaluation only: (question id, kind, the stored text, the session's title or None, standard question number);
+    # Evaluation only, the questions the form asks: (question id, kind, the stored text, the session's title when it
+    # is the standard question about that session, else None, standard question number);
     # kind "rating" (the form's words), "rating 1-5" (NUMBERED_KIND: numbers), "rating 0-10" (ZERO_TO_TEN_KIND) or
     # "text".
     questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
     scale_labels: tuple[str, ...] | None = None
     allow_multiple: bool = False
+
+
+def shown_kind(question: Question) -> str:
+    """Return how the public page offers a question: "rating" (the form's words), NUMBERED_KIND (the numbers 1-5:
+    imported as numbered ratings), ZERO_TO_TEN_KIND (the numbers 0-10) or "text"."""
+    if question.kind == QuestionKind.RATING and (question.scale_min, question.scale_max) == ZERO_TO_TEN:
+        return ZERO_TO_TEN_KIND  # numbers 0-10 on the page, not the five labels
+    if question.kind == QuestionKind.RATING and not answered_in_words(
+        question.scale_min, question.scale_max, question.uses_form_labels
+    ):
+        return NUMBERED_KIND  # imported as numbered ratings: the numbers 1-5, not the form's words
+    return question.kind.value
 
 
 def public_form(session: Session, token: object) -> PublicForm:
@@ -266,20 +290,18 @@ def public_form(session: Session, token: object) -> PublicForm:
         form = session.get(EvaluationForm, link.evaluation_form_id)
         labels = tuple(json.loads(form.scale_labels)) if form and form.scale_labels else None
         standard = [text for text, _kind, _feeds in evaluation_forms.STANDARD_QUESTIONS]
-        for question in evaluation_forms.form_questions(session, link.evaluation_form_id):
+        for question in evaluation_forms.form_questions(session, link.evaluation_form_id, asked_only=True):
             title = None
             if question.session_id is not None:
                 agenda_session = session.get(AgendaSession, question.session_id)
-                title = agenda_session.title if agenda_session else None
+                # The standard question about a session is asked in the form's language; a question of the
+                # organisation's own wording about it (reworded, added, imported) is asked as written.
+                standard_wording = agenda_session and evaluation_forms.SESSION_QUESTION.format(
+                    title=agenda_session.title
+                )
+                title = agenda_session.title if agenda_session and question.text == standard_wording else None
             number = standard.index(question.text) if question.text in standard else None
-            kind = question.kind.value
-            if question.kind == QuestionKind.RATING and (question.scale_min, question.scale_max) == ZERO_TO_TEN:
-                kind = ZERO_TO_TEN_KIND  # numbers 0-10 on the page, not the five labels
-            elif question.kind == QuestionKind.RATING and not answered_in_words(
-                question.scale_min, question.scale_max, question.uses_form_labels
-            ):
-                kind = NUMBERED_KIND  # imported as numbered ratings: the numbers 1-5, not the form's words
-            questions.append((question.id, kind, question.text, title, number))
+            questions.append((question.id, shown_kind(question), question.text, title, number))
     return PublicForm(
         link_id=link.id,
         kind=link.kind,
