@@ -62,7 +62,9 @@ def test_a_question_added_reworded_and_moved_in_the_grid_is_saved_and_asked_on_t
         app,
         key,
         edited_rows={relevance: {"text": "Relevance of the module to your organisation's work"}},
-        added_rows=[{"text": NEW, "kind": "text", "position": 1}],
+        added_rows=[
+            {"text": NEW, "kind": "text", "position": 1, "asked": True, "feeds_backlog": False}
+        ],  # the defaults the browser sends
     )
     assert not app.exception, app.exception
     said = " ".join(shown_text(m.value) for m in app.markdown)
