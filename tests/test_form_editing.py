@@ -395,6 +395,16 @@ def test_an_earlier_module_s_form_is_copied_with_its_session_questions_tied_by_t
                                                  SESSION_QUESTION.format(title=SESSIONS[2])]  # fmt: skip
     assert plan.not_linked == [("What did you learn about lobbying?", SESSIONS[1])]
     assert plan.not_asked == ["Logistics and venue"] and plan.sessions_left == ["GCM update"]
+    assert plan.left_out().values.tolist() == [
+        ["What did you learn about lobbying?", f"no session “{SESSIONS[1]}” on this module's agenda"],
+        ["Logistics and venue", "taken off the earlier form"],
+    ]
+    assert plan.sentences()[1:] == [
+        "Not copied: 1 question whose session is not on this module's agenda (no session of the same title); "
+        "1 question taken off the earlier form.",
+        "1 session of this module's agenda no copied question is about: “GCM update” (add their questions once "
+        "copied).",
+    ]
     assert module_form(session, later.id) is None  # planning wrote nothing
     form_copy.copy_form(session, module_id=later.id, from_module_id=earlier.id, by=ANA, expect_form_id=None)
     session.commit()

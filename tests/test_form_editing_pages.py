@@ -62,7 +62,9 @@ def test_a_question_added_reworded_and_moved_in_the_grid_is_saved_and_asked_on_t
         app,
         key,
         edited_rows={relevance: {"text": "Relevance of the module to your organisation's work"}},
-        added_rows=[{"text": NEW, "kind": "text", "position": 1}],
+        added_rows=[
+            {"text": NEW, "kind": "text", "position": 1, "asked": True, "feeds_backlog": False}
+        ],  # the defaults the browser sends
     )
     assert not app.exception, app.exception
     said = " ".join(shown_text(m.value) for m in app.markdown)
@@ -115,7 +117,14 @@ def test_an_empty_module_copies_an_earlier_module_s_form(entry: dict) -> None:
     app = _open(entry["second"])
     assert any("no evaluation form yet" in info.value for info in app.info)
     said = " ".join(shown_text(m.value) for m in app.markdown)
-    assert "Not copied, 2 session questions whose session is not on this module's agenda" in said
+    assert (
+        "Not copied: 2 questions whose session is not on this module's agenda (no session of the same title)." in said
+    )
+    left_out = next(frame.value for frame in app.dataframe if "why not copied" in frame.value.columns)
+    assert left_out.values.tolist() == [
+        [SESSION_QUESTION.format(title=title), f"no session “{title}” on this module's agenda"]
+        for title in SESSIONS[1:3]
+    ]
     assert "1 session of this module's agenda no copied question is about: “GCM update”" in said
     app = next(b for b in app.button if b.key == "form_copy_button").click().run()
     assert not app.exception, app.exception

@@ -30,6 +30,9 @@ from programme.evaluations.scales import scale_text
 from programme.models import AgendaSession, AuditEntry, Course, EvaluationForm, Module, Question, QuestionKind
 from programme.people.names import fold
 
+# How many of this agenda's sessions without a question a sentence names (the others are counted).
+SHOWN_TITLES = 10
+
 
 @dataclass
 class CopyPlan:
@@ -63,40 +66,37 @@ class CopyPlan:
         return pd.DataFrame(rows, columns=["question", "kind", "scale", "agenda session"])
 
     def sentences(self) -> list[str]:
-        """Return what the copy brings and leaves out, one sentence each (the texts quoted)."""
-        said = [f"{counted(len(self.copied), 'question')} from {self.from_label}."]
-        if self.linked:
-            said.append(
-                f"{counted(len(self.linked), 'session question')} tied to this module's session of the same title: "
-                + "; ".join(f"“{title}”" for _, title in self.linked)
-                + "."
-            )
-        if self.not_linked:
-            said.append(
-                f"Not copied, {counted(len(self.not_linked), 'session question')} whose session is not on this "
-                "module's agenda (no session of the same title): "
-                + "; ".join(f"“{text}” (session “{title}”)" for text, title in self.not_linked)
-                + "."
-            )
-        if self.already_there:
-            said.append(
-                f"Not copied, {counted(len(self.already_there), 'question')} already on this module's form: "
-                + "; ".join(f"“{text}”" for text in self.already_there)
-                + "."
-            )
-        if self.not_asked:
-            said.append(
-                f"Not copied, {counted(len(self.not_asked), 'question')} taken off the earlier form: "
-                + "; ".join(f"“{text}”" for text in self.not_asked)
-                + "."
-            )
+        """Return what the copy brings and leaves out, in a few sentences (left_out() names each question left out)."""
+        said = [f"{counted(len(self.copied), 'question')} from {self.from_label}"
+                + (f", {len(self.linked):,} of them tied to this module's session of the same title." if self.linked
+                   else ".")]  # fmt: skip
+        reasons = [
+            (self.not_linked, "whose session is not on this module's agenda (no session of the same title)"),
+            (self.already_there, "already on this module's form"),
+            (self.not_asked, "taken off the earlier form"),
+        ]
+        left = [f"{counted(len(items), 'question')} {why}" for items, why in reasons if items]
+        if left:
+            said.append("Not copied: " + "; ".join(left) + ".")
         if self.sessions_left:
+            shown = "; ".join(f"“{title}”" for title in self.sessions_left[:SHOWN_TITLES])
+            more = len(self.sessions_left) - SHOWN_TITLES
             said.append(
                 f"{counted(len(self.sessions_left), 'session')} of this module's agenda no copied question is about: "
-                + "; ".join(f"“{title}”" for title in self.sessions_left)
+                + shown
+                + (f" and {more:,} more" if more > 0 else "")
                 + " (add their questions once copied)."
             )
         return said
+
+    def left_out(self) -> pd.DataFrame:
+        """Return the questions not copied, each with why: [question, why not copied]."""
+        rows = [
+            *((text, f"no session “{title}” on this module's agenda") for text, title in self.not_linked),
+            *((text, "already on this module's form") for text in self.already_there),
+            *((text, "taken off the earlier form") for text in self.not_asked),
+        ]
+        return pd.DataFrame(rows, columns=["question", "why not copied"])
 
 
 def copy_sources(session: Session, module_id: int, search: str | None = None) -> dict[int, str]:

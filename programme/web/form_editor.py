@@ -199,6 +199,10 @@ def _copy(module_id: int, form_id: int | None, user: SignedIn) -> None:
         st.markdown("\n".join(f"- {md_text(sentence)}" for sentence in plan.sentences()))
         if plan.copied:
             st.dataframe(plan.table(), hide_index=True, width="stretch")
+        left_out = plan.left_out()
+        if not left_out.empty:
+            st.caption("Not copied")
+            st.dataframe(left_out, hide_index=True, width="stretch", height=min(35 * (len(left_out) + 1) + 3, 250))
         label = f"Copy {ui.counted(len(plan.copied), 'question')}"
         if st.button(label, type="primary", disabled=not plan.copied, key="form_copy_button"):
             ui.action(
