@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -110,6 +112,33 @@ def test_repeated_ods_cells_are_refused_before_calamine_expands_them() -> None:
     with pytest.raises(UnreadableFile, match="too large"):
         read_table(hostile_files.repeated_cells_ods(), "list.ods", PARTICIPANT_SYNONYMS)
     assert time.monotonic() - started < REFUSAL_SECONDS
+
+
+def _content_changed(data: bytes, old: bytes, new: bytes) -> bytes:
+    """An .ods with its content.xml changed (old replaced by new once), packed again."""
+    from tests.fuzz_reader import _rezip
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        body = archive.read("content.xml")
+    assert old in body
+    return _rezip(data, "content.xml", body.replace(old, new, 1))
+
+
+def test_an_ods_declaring_an_encoding_no_codec_knows_is_still_scanned_before_calamine() -> None:
+    # Found by the fuzzer: encoding="TF-8" made the scan raise LookupError (a traceback) while calamine reads the file
+    # as UTF-8 regardless; a scan that stopped there would let a hostile file's repeats through to calamine.
+    declared = (b'encoding="UTF-8"', b'encoding="TF-8"')
+    table = read_table(_content_changed(hostile_files.libreoffice_like_ods(), *declared), "list.ods",
+                       PARTICIPANT_SYNONYMS)  # fmt: skip
+    assert table.frame.to_dict("records") == [{"Full name": "Ana Tan", "Gender": "F", "Nationality": "Nepal"}]
+    with pytest.raises(UnreadableFile, match="too large"):
+        read_table(_content_changed(hostile_files.repeated_cells_ods(), *declared), "list.ods", PARTICIPANT_SYNONYMS)
+
+
+def test_an_ods_whose_xml_is_damaged_is_refused_in_one_sentence_not_read_past_the_damage() -> None:
+    damaged = _content_changed(hostile_files.repeated_cells_ods(), b"<office:body>", b"<office:body><<")
+    with pytest.raises(UnreadableFile, match="^The file could not be read as a spreadsheet: its content is damaged.$"):
+        read_table(damaged, "list.ods", PARTICIPANT_SYNONYMS)
 
 
 def test_a_zip_bomb_is_refused_by_its_packing_ratio() -> None:

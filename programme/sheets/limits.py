@@ -236,7 +236,9 @@ class _OdsScanner:
     """
 
     def __init__(self) -> None:
-        self.parser = expat.ParserCreate(namespace_separator=" ")
+        # Read as UTF-8 whatever encoding the XML declares (ODF writes UTF-8): calamine does so too, so a declaration
+        # the scan cannot follow ("TF-8") must not stop the scan while calamine reads on.
+        self.parser = expat.ParserCreate(encoding="UTF-8", namespace_separator=" ")
         self.parser.StartElementHandler = self._start
         self.parser.EndElementHandler = self._end
         self.worst = Extent()
@@ -255,7 +257,9 @@ class _OdsScanner:
         try:
             self.parser.Parse(chunk, False)
         except expat.ExpatError:
-            self.failed = True  # damaged XML: the reader refuses it in its own words
+            # Damaged XML: not read at all. calamine's reader is more lenient than expat, and what it would read on
+            # past the damage the scan has not counted.
+            raise UnreadableFile("The file could not be read as a spreadsheet: its content is damaged.") from None
         except UnreadableFile:
             raise
 
