@@ -11,10 +11,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.core.errors import NotFound, ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.core.words import counted
 from programme.evaluations.test_scores import FIELDS, STAGE_WORDS
-from programme.importing.batches import import_number, newest_batches
+from programme.importing.batches import batch_to_undo, newest_batches
 from programme.models import ImportBatch, ImportKind, Participation
 from programme.models.base import utcnow
 
@@ -62,12 +62,7 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
     restored: scores put back to what the import replaced (none, when there was none). kept: scores changed since the
     import (typed, or imported again and still in place), left as they are. gone: people no longer on the module's
     list. Changed through the ORM: the Learning figures follow at commit."""
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None or batch.kind != ImportKind.TEST_SCORES:
-        raise NotFound("There is no such import of test scores.")
-    number = import_number(session, batch_id)  # as Past imports lists it
-    if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {number} was already undone.")
+    batch, number = batch_to_undo(session, batch_id, ImportKind.TEST_SCORES, "There is no such import of test scores.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     stage = recorded.get("stage")
     if stage not in FIELDS:

@@ -11,9 +11,8 @@ from sqlmodel import Session
 
 from programme import summaries
 from programme.access import audit
-from programme.core.errors import NotFound, ProgrammeError
-from programme.importing.batches import import_number, newest_batches
-from programme.models import Answer, EvaluationForm, ImportBatch, ImportKind, Question, RespondentAttribute, Response
+from programme.importing.batches import batch_to_undo, newest_batches
+from programme.models import Answer, EvaluationForm, ImportKind, Question, RespondentAttribute, Response
 from programme.models.base import utcnow
 
 COLUMNS = [
@@ -51,12 +50,7 @@ def undo_evaluation_import(session: Session, *, batch_id: int, username: str | N
     forms, another import) now use them; the form it created goes when nothing is left in it; labels it set
     on an existing form are cleared unless someone has changed them since.
     """
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None or batch.kind != ImportKind.EVALUATIONS:
-        raise NotFound("There is no such evaluation import.")
-    number = import_number(session, batch_id)  # as Past imports lists it
-    if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {number} was already undone.")
+    batch, number = batch_to_undo(session, batch_id, ImportKind.EVALUATIONS, "There is no such evaluation import.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     responses = sa.select(Response.id).where(Response.import_batch_id == batch_id)
     # The deletes below are bulk statements, not noticed by the summaries' upkeep: say which module they change.

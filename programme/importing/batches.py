@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from programme.core.errors import NotFound, ProgrammeError
 from programme.models import Course, ImportBatch, ImportKind, Module
 
 
@@ -110,3 +111,15 @@ def imported_elsewhere(session: Session, kind: ImportKind, file_hash: str, modul
         .limit(1)
     ).first()
     return None if found is None else f"{found.code} module {found.number} (import {found.import_number})"
+
+
+def batch_to_undo(session: Session, batch_id: int, kind: ImportKind, missing: str) -> tuple[ImportBatch, int]:
+    """Return an import of this kind that can still be undone, with its number as Past imports lists it; refuse one
+    that does not exist (missing: the sentence) or was already undone."""
+    batch = session.get(ImportBatch, batch_id)
+    if batch is None or batch.kind != kind:
+        raise NotFound(missing)
+    number = import_number(session, batch_id)
+    if batch.undone_at is not None:
+        raise ProgrammeError(f"Import {number} was already undone.")
+    return batch, number

@@ -12,9 +12,9 @@ from sqlmodel import Session, SQLModel
 
 from programme import summaries
 from programme.access import audit
-from programme.core.errors import NotFound, ProgrammeError
+from programme.core.errors import ProgrammeError
 from programme.core.words import agreeing, counted
-from programme.importing.batches import import_number, import_numbers, newest_batches
+from programme.importing.batches import batch_to_undo, import_numbers, newest_batches
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.write import ATTENDANCE_FIELD, PARTICIPATION, PERSON, REGISTERED_FIELD
 from programme.models import AttendanceDay, AuditEntry, ImportBatch, ImportKind, ImportUpdate, Organisation
@@ -43,12 +43,7 @@ def batches_table(session: Session, *, module_id: int | None = None, limit: int 
 
 def undo_batch(session: Session, *, batch_id: int, username: str | None) -> dict[str, int]:
     """Take back an import batch and return what was removed; refuse when later work depends on its people."""
-    batch = session.get(ImportBatch, batch_id)
-    if batch is None or batch.kind != ImportKind.PARTICIPANTS:
-        raise NotFound("There is no such participant import.")
-    number = import_number(session, batch_id)  # as Past imports lists it
-    if batch.undone_at is not None:
-        raise ProgrammeError(f"Import {number} was already undone.")
+    batch, number = batch_to_undo(session, batch_id, ImportKind.PARTICIPANTS, "There is no such participant import.")
     people = sa.select(PERSON.c.id).where(PERSON.c.import_batch_id == batch_id)
     in_use = _people_in_use(session, people, batch_id)
     if in_use:
