@@ -127,6 +127,17 @@ def open_page(page, title: str, group: str) -> None:
             wait_idle(page)
 
 
+def add_grid_row(page, grid) -> None:
+    """Add a row to a data grid with its toolbar's "Add row", as a user would. The toolbar shows over the grid's top
+    edge, and the grid (or the caption above it) can cover the button where the pointer lands, so the click event is
+    sent to the button itself (a pointer click was swallowed in CI)."""
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    page.get_by_role("button", name="Add row").dispatch_event("click")
+    page.wait_for_timeout(500)
+    wait_idle(page)
+
+
 # The data grid's geometry in Streamlit 1.67: rows (and the header) 35 px high, then the row-marker column.
 GRID_ROW_PX = 35
 GRID_FIRST_CELL_X = 60

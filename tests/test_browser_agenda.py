@@ -15,7 +15,16 @@ from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
 from programme.models import UserRole
 from programme.planning.agenda import agenda_table
-from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, type_cell, wait_idle
+from tests.browser_support import (
+    ADMIN,
+    add_grid_row,
+    log_in,
+    open_page,
+    screenshot,
+    streamlit_server,
+    type_cell,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 # Columns after Day, in the grid's order.
@@ -52,10 +61,7 @@ def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_mod
     grid = page.locator("[data-testid='stDataFrame']").first
     rows = [("1", "09:00", "10:30", "Opening", "Main hall"), ("1", "10:30", "11:00", "Coffee break", "Terrace")]
     for index, (day, start, end, title, room) in enumerate(rows):
-        grid.hover()
-        page.get_by_role("button", name="Add row").click()
-        page.wait_for_timeout(500)
-        wait_idle(page)
+        add_grid_row(page, grid)
         for column, value in zip(["day", "start", "end", "title", "room"], [day, start, end, title, room], strict=True):
             type_cell(page, grid, index, COLUMNS.index(column), value)
     save = page.get_by_role("button", name="Save agenda")

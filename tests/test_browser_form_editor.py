@@ -18,7 +18,16 @@ from programme.evaluations import create_standard_form
 from programme.evaluations.forms import form_questions
 from programme.models import UserRole
 from programme.planning.agenda import add_session
-from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, type_cell, wait_idle
+from tests.browser_support import (
+    ADMIN,
+    add_grid_row,
+    log_in,
+    open_page,
+    screenshot,
+    streamlit_server,
+    type_cell,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 # The grid's columns from the left (programme/web/form_editor.COLUMNS).
@@ -79,10 +88,7 @@ def test_a_question_added_reworded_and_moved_is_saved_and_asked_on_the_paper_for
     type_until_said(
         page, grid, logistics, "text", REWORDED, f"Question {logistics + 1} (“Logistics and venue”): reworded."
     )
-    grid.hover()
-    page.get_by_role("button", name="Add row").click()
-    page.wait_for_timeout(500)
-    wait_idle(page)
+    add_grid_row(page, grid)
     type_until_said(page, grid, len(before), "text", NEW, f"“{NEW}” is added as question")
     type_until_said(page, grid, len(before), "position", "1", f"“{NEW}” is added as question 1.")
     page.get_by_role("button", name="Save questions").scroll_into_view_if_needed()

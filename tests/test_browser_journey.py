@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from programme.core import schema
 from programme.core.db import make_engine
-from tests.browser_support import open_page, screenshot, streamlit_server, type_cell, wait_idle
+from tests.browser_support import add_grid_row, open_page, screenshot, streamlit_server, type_cell, wait_idle
 
 pytestmark = pytest.mark.browser
 # The shared samples sit beside the repository (../shared/samples from its root); a worktree one level deeper
@@ -78,13 +78,7 @@ def type_agenda(page) -> bool:  # type: ignore[no-untyped-def]
     grid = page.locator("[data-testid='stDataFrame']").first
     try:
         for index, row in enumerate(AGENDA):
-            grid.scroll_into_view_if_needed()
-            grid.hover()
-            # The toolbar shows over the grid's top edge: the grid can cover its button where the pointer lands,
-            # so the click event goes to the button itself.
-            page.get_by_role("button", name="Add row").dispatch_event("click")
-            page.wait_for_timeout(500)
-            wait_idle(page)
+            add_grid_row(page, grid)
             for column, value in enumerate(row):
                 type_cell(page, grid, index, column, value)
     except PlaywrightTimeout:
