@@ -110,9 +110,7 @@ with grid_tab:
                 by=user.username,
                 opened=editors.opened(grid_key, shown, "id"),
             ),
-            lambda result: (
-                f"Saved: {result.created} added, {result.updated} kept or changed, {result.deleted} removed."
-            ),
+            agenda.saved_sentence,
             then=renew,
             on_error=editors.refused(grid_key),
         )

@@ -512,3 +512,53 @@ def test_the_dashboards_figures_hold_after_the_demo_s_form_is_edited(demo_engine
             no_summary_differences(session)
         assert texts(session, form.id)[0] == NEW
     assert dashboards.check(demo_engine) == []
+
+
+def test_an_agenda_save_leaves_a_question_untied_in_the_editor_untied_and_its_ratings_out_of_the_session(
+    session: Session, form: int
+) -> None:
+    """The question editor unties an answered session question; the next agenda save (which ties questions naming a
+    session to it) leaves it untied: its ratings stay out of that session's figures."""
+    from programme.planning.agenda import agenda_table, save_agenda_frame, saved_sentence
+
+    cedaw = by_text(session, form)[SESSION_QUESTION.format(title=SESSIONS[0])]
+    _answer(session, form, {cedaw.text: 4})
+    module_id = logistics_module(session, form)
+    editing.link_session(session, question_id=cedaw.id, session_id=None, by=ANA, confirmed=True)
+    session.commit()
+    assert SESSIONS[0] not in set(session_ratings(session, module_id)["session"])
+    table = agenda_table(session, module_id)
+    table.loc[table["title"] == SESSIONS[1], "room"] = "Room B"
+    result = save_agenda_frame(session, module_id=module_id, frame=table, by="ana")
+    session.commit()
+    session.refresh(cedaw)
+    assert cedaw.session_id is None
+    assert SESSIONS[0] not in set(session_ratings(session, module_id)["session"])
+    assert result.questions_tied == 0
+    assert saved_sentence(result) == "Saved: 0 added, 4 kept or changed, 0 removed."
+    no_summary_differences(session)
+
+
+def test_an_agenda_save_ties_a_question_imported_before_its_session_and_says_so(session: Session) -> None:
+    """A question naming a session that was not on the agenda yet (never tied, never untied) is tied by the save that
+    adds the session, and the save's sentence says that its ratings now count for that session."""
+    from programme.planning.agenda import agenda_table, save_agenda_frame, saved_sentence
+
+    module = make_module(session, titles=[SESSIONS[0]])
+    form_id = create_standard_form(session, module_id=module.id, by="ana").id
+    session.flush()
+    late = Question(form_id=form_id, position=99, text=SESSION_QUESTION.format(title=SESSIONS[1]))
+    session.add(late)
+    session.commit()
+    _answer(session, form_id, {late.text: 2})
+    table = agenda_table(session, module.id)
+    added = table.iloc[[0]].copy()
+    added["id"], added["title"], added["start"], added["end"] = None, SESSIONS[1], time(14), time(15)
+    result = save_agenda_frame(session, module_id=module.id, frame=pd.concat([table, added]), by="ana")
+    session.commit()
+    session.refresh(late)
+    assert late.session_id == session.scalar(sa.select(AgendaSession.id).where(AgendaSession.title == SESSIONS[1]))
+    assert session_ratings(session, module.id).set_index("session")["n"].to_dict() == {SESSIONS[1]: 1}
+    assert result.questions_tied == 1
+    assert "1 evaluation question names a session of this agenda and is now tied to it" in saved_sentence(result)
+    no_summary_differences(session)

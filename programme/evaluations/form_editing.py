@@ -538,6 +538,10 @@ def _apply_row(question: Question, row: QuestionRow, *, answered: bool) -> None:
     if row.kind == QuestionKind.RATING:
         question.scale_min, question.scale_max = row.scale
     question.feeds_backlog = row.feeds_backlog
+    if row.session_id is None and question.session_id is not None:
+        question.untied = True  # on purpose: an agenda change does not tie it again (forms.link_questions)
+    elif row.session_id is not None:
+        question.untied = False
     question.session_id = row.session_id
     question.asked = row.asked
 

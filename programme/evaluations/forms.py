@@ -88,14 +88,15 @@ def link_questions(session: Session, module_id: int) -> int:
     """Tie the module's evaluation questions that name one of its agenda sessions, and are tied to none, to that
     session (as an import does when the agenda comes first); return how many. Called after every change to an
     agenda: an evaluation imported before its agenda gets its session ratings once the agenda is typed or
-    imported. A question already tied to a session is left as it is."""
+    imported. A question already tied to a session is left as it is, and so is one a user untied in the question
+    editor (Question.untied): tying it again would move its ratings into a session's figures unasked."""
     sessions = module_sessions(session, module_id)
     if not sessions:
         return 0
     linked = 0
     for form in module_forms(session, module_id):
         for question in form_questions(session, form.id):
-            if question.session_id is not None:
+            if question.session_id is not None or question.untied:
                 continue
             match = linked_session(question.text, sessions)
             if match is not None:

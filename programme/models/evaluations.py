@@ -70,6 +70,9 @@ class Question(SQLModel, table=True):
     # none. Shown beside the question, and read by the evaluation import, whose later exports still name the column
     # by its old wording.
     earlier_texts: str | None = None
+    # Whether a user set it to no agenda session (migration 0024): an agenda change then never ties it to a session
+    # its text names (forms.link_questions), which would move its ratings into that session's figures.
+    untied: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
 
 
 class Response(SQLModel, table=True):

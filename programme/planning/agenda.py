@@ -34,6 +34,27 @@ class SaveResult:
     updated: int = 0
     deleted: int = 0
     people_created: int = 0
+    # Evaluation questions that name a session and were tied to it by this save (their ratings now count for it).
+    questions_tied: int = 0
+
+
+def saved_sentence(result: SaveResult) -> str:
+    """Say what an agenda save did: "Saved: 2 added, 0 kept or changed, 0 removed.", and the evaluation questions it
+    tied to the sessions they name, whose ratings now count in those sessions' figures."""
+    sentence = f"Saved: {result.created} added, {result.updated} kept or changed, {result.deleted} removed."
+    if result.questions_tied == 1:
+        sentence += (
+            " 1 evaluation question names a session of this agenda and is now tied to it: its ratings count in that"
+            " session's figures."
+        )
+    elif result.questions_tied:
+        sentence += (
+            f" {result.questions_tied} evaluation questions name sessions of this agenda and are now tied to them:"
+            " their ratings count in those sessions' figures."
+        )
+    if result.questions_tied:
+        sentence += " A question that is not about its session can be untied under Forms and entry › Form."
+    return sentence
 
 
 def module_days(module: Module) -> int:
@@ -208,7 +229,8 @@ def save_agenda_frame(
             result.updated += 1
         write_planned(session, target, item, position=position, finder=finder)
     result.people_created = len(finder.created)
-    link_evaluation_questions(session, module.id)  # an evaluation imported before the agenda gets its session ratings
+    # An evaluation imported before the agenda gets its session ratings.
+    result.questions_tied = link_evaluation_questions(session, module.id)
     audit.record(
         session,
         action="update",
