@@ -432,7 +432,7 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
     Learning figures) follows them at commit. An import batch (kind "test scores") keeps each score written and the
     one it replaced, for its undo (programme/evaluations/test_score_undo.py); one audit entry holds them too."""
     if plan.errors:
-        raise ProgrammeError(f"Nothing was imported: the file has {len(plan.errors)} error(s) to fix first.")
+        raise ProgrammeError(f"Nothing was imported: the file has {counted(len(plan.errors), 'error')} to fix first.")
     attribute = FIELDS[plan.stage]
     before: dict[str, float | None] = {}
     after: dict[str, float | None] = {}

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core.words import counted
 from programme.intake.columns import choose_field
 from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
@@ -283,7 +284,7 @@ def _outside_message(given: str, module: Module) -> str:
     last = session_date(module, module_days(module))
     return (
         f"'{given}' is outside the module's dates ({module.start_date:%d %b} to {last:%d %b %Y}, "
-        f"{module_days(module)} day(s))."
+        f"{counted(module_days(module), 'day')})."
     )
 
 
