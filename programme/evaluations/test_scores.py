@@ -33,6 +33,7 @@ from programme.core.rounding import rounded
 from programme.core.words import counted
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import normalise
+from programme.importing.batches import import_number
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.importing.plan import file_hash
 from programme.intake.columns import ColumnChoiceError, column_named
@@ -456,7 +457,8 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
         entity="import_batch",
         entity_id=batch.id,
         summary=(
-            f"{STAGE_WORDS[plan.stage]} scores from {plan.file_name} into module {plan.module_id}: {len(after)} "
+            f"test score import {import_number(session, batch.id)}, {STAGE_WORDS[plan.stage]} scores from "
+            f"{plan.file_name} into module {plan.module_id}: {len(after)} "
             f"written ({plan.replaced} replaced), {len(plan.unmatched)} rows not matched"
         ),
         before=before,

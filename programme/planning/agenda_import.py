@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.words import counted
+from programme.importing.batches import import_number
 from programme.intake.columns import choose_field
 from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
@@ -340,5 +341,5 @@ def _write(
         entity="agenda",
         entity_id=module.id,
         summary=f"agenda of module {module.id}: {report.created} sessions added, {report.updated} updated, "
-        f"{len(finder.created)} new people (batch {batch.id})",
+        f"{len(finder.created)} new people (agenda import {import_number(session, batch.id)})",
     )
