@@ -322,6 +322,14 @@ def test_outcomes_show_plain_headers_and_kinds_as_written(demo_db: str) -> None:
     assert table.value["module"].str.contains(" · Module ").all()
 
 
+def test_outcomes_offer_a_country_of_work_not_recorded_last(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    countries = next(box for box in app.multiselect if box.key == "outcomes_countries")
+    assert countries.options[-1] == "not recorded" and "Nepal" in countries.options
+    countries.set_value(["not recorded"]).run()
+    assert not app.exception
+
+
 def test_outcomes_on_an_empty_database_say_how_to_record_one(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     """Seen: "No outcomes match. Widen the filters" on an empty database, where no filter was set."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
