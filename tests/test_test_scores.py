@@ -498,6 +498,17 @@ def test_page_undoes_an_import_and_the_grid_shows_the_scores_as_before(
     assert described.startswith("Import 1: google_forms_quiz.csv, pre-test, 3 scores"), described
     listed = next(frame.value for frame in app.dataframe if "scores written" in frame.value.columns)
     assert listed["import"].tolist() == [1] and "batch" not in listed.columns
+    # A second import: the undo now offers it first, not the one chosen before (the newest is what was just done).
+    with session_scope(make_engine(sqlite_url)) as session:
+        second = _import(session, session.get(Module, module_id), GOOGLE, "post").batch_id
+    app = app.run()
+    assert app.selectbox(key="undo_test_scores_batch").value == second
+    with session_scope(make_engine(sqlite_url)) as session:
+        from programme.evaluations.test_score_undo import undo_test_score_import
+
+        undo_test_score_import(session, batch_id=second, username="tester")
+    app = app.run()
+    assert app.selectbox(key="undo_test_scores_batch").value == batch
     app.checkbox(key="undo_test_scores_sure").check()  # the form's widgets are sent with its button
     app = next(button for button in app.button if button.label == "Undo import").click().run()
     assert not app.exception, app.exception

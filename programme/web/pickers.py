@@ -137,6 +137,12 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
     if still.empty:
         return None
     described = {int(row["batch"]): describe(row) for _, row in still.iterrows()}
+    # A new import (or the newest undone) chooses the newest again: the choice kept from before would point at an
+    # older import than the one just made, which the user most likely means to undo.
+    newest = max(described)
+    if st.session_state.get(f"{key}_newest") != newest:
+        st.session_state[f"{key}_newest"] = newest
+        st.session_state.pop(f"{key}_batch", None)
     with st.form(key):
         batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key=f"{key}_batch")
         st.caption(effect)
