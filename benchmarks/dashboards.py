@@ -514,8 +514,12 @@ ANSWERS = (
 ON_STANDARD_SCALE = " AND evaluation_question.scale_min = 1 AND evaluation_question.scale_max = 5"
 
 
+# A question's figures in module_summary (its earlier wordings are words, not figures).
+SUMMARY_FIGURES = ("text", "kind", "session", "n", "mean", "scale")
+
+
 def _module_summary(result: dict) -> list:
-    return [result["responses"], [tuple(question.values()) for question in result["questions"]]]
+    return [result["responses"], [tuple(q[key] for key in SUMMARY_FIGURES) for q in result["questions"]]]
 
 
 def _module_summary_from_sql(results: list[Rows]) -> list:

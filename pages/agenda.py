@@ -22,7 +22,7 @@ with ui.db() as session:
     own = methods.own_methods(session)
     known = agenda.known_methods(session, module_id)
 st.markdown(
-    f"**{md_text(module.title)}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {days} day(s)"
+    f"**{md_text(module.title)}** · {module.start_date:%a %d %b} to {module.end_date:%a %d %b %Y} · {ui.counted(days, 'day')}"
     + (f" · focus: {md_text(module.focus)}" if module.focus else "")
 )
 
@@ -92,7 +92,7 @@ with grid_tab:
     editors.warn_moved(moved, "Someone saved this agenda while you were editing it.")
     planned, errors = agenda.planned_from_frame(typed, known)
     if errors:
-        st.error(f"{len(errors)} problem(s) to fix before saving:")
+        st.error(f"{ui.counted(len(errors), 'problem')} to fix before saving:")
         st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
     else:
         with ui.db() as session:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from programme.access.backup import backup_file, restore_bytes
-from programme.access.erasure_register import erased_again
+from programme.access.restore import restore_refusal, restored_sentence
 from programme.core.db import is_sqlite
 from programme.web import ui
 
@@ -24,26 +24,32 @@ if st.button("Prepare backup", type="primary"):
 
 st.subheader("Restore a backup")
 st.write(
-    "Restoring works only into an empty database (a new installation), so nothing is overwritten. The backup "
-    "is checked and upgraded on its own first; if anything fails, the database stays exactly as it was. "
-    "Backups over 50 MB: `python -m programme restore FILE`."
+    "A backup is restored into an empty database only (a new installation), so nothing is overwritten. It is checked "
+    "and upgraded on its own first: if anything fails, the database stays exactly as it was. Backups over 50 MB: "
+    "`python -m programme restore FILE`."
+)
+with ui.db() as session:
+    refusal = restore_refusal(session)
+if refusal:
+    st.info(refusal)
+    st.stop()
+st.markdown(
+    "**What a restore does**\n"
+    "- The backup's accounts replace this installation's: afterwards everyone, you included, signs in with an "
+    "account from the backup, with the password it had then.\n"
+    "- People erased since the backup was made (*Forget this person*) are erased again, from the register of "
+    "erasures kept beside this database (record numbers and dates, no names)."
 )
 st.warning(
-    "A backup holds everyone it held on the day it was made. People whose data was erased since (Forget this "
-    "person) are erased again as it is restored, from this installation's register of erasures (record numbers and "
-    "dates, no names), kept beside the database. A backup restored on another computer, or after that register is "
-    'lost, brings them back: note from the Audit trail the records erased since the backup (action "erase") before '
-    "anything is lost, and forget them again after the restore."
+    "On another computer, or if that register was lost, people erased since the backup was made come back. Before "
+    "restoring, note from the old installation's Audit trail the records erased since then (action “erase”), and "
+    "forget them again after the restore."
 )
 upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
-if upload is not None and st.button("Restore"):
+if upload is not None and st.button("Restore", type="primary"):
     with st.spinner("Restoring…"):
         ui.action(
             lambda _session: restore_bytes(engine, upload.getvalue(), by=user.username, name=upload.name),
-            lambda erased: (
-                "Backup restored. "
-                + (erased_again(erased) + " " if erased else "")
-                + "Sign in again with an account from the backup."
-            ),
+            lambda erased: restored_sentence(engine, erased),
             then=lambda _: (ui.forget_figures(), ui.sign_out_every_browser()),
         )

@@ -72,7 +72,8 @@ with timeline_tab:
     else:
         st.plotly_chart(programme_timeline(modules.head(TIMELINE_MODULES)), width="stretch")
         st.caption(
-            f"{module_count} module(s) of {course_count} course(s) match the filters."
+            f"{ui.counted(module_count, 'module')} of {ui.counted(course_count, 'course')} "
+            f"{'matches' if module_count == 1 else 'match'} the filters."
             + (
                 f" The timeline shows the newest {TIMELINE_MODULES}; {NARROW}."
                 if module_count > TIMELINE_MODULES

@@ -84,7 +84,9 @@ with paper_tab:
                 )
             answers = {}
             for row in questions.itertuples():
-                label = md_text(f"{row.position}. {row.text}")
+                label = md_text(
+                    f"{row.number}. {row.text}"
+                )  # the asked questions 1, 2, 3...: none taken off shows a gap
                 if row.kind == "rating" and not answered_in_words(row.scale_min, row.scale_max, row.uses_form_labels):
                     # A 0-10 question, or one imported as numbered ratings: the numbers, not the form's words.
                     answers[row.id] = st.radio(label, list(range(row.scale_min, row.scale_max + 1)), index=None,

@@ -19,6 +19,7 @@ from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import respondent_profile, response_rate_headline, too_many_responses
 from programme.sheets import to_csv_bytes
 from programme.web import ui
+from programme.web.display import md_text
 
 # Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
 NO_SESSION_TIED = (
@@ -97,6 +98,8 @@ if this_tab.open:
     with this_tab:
         for figure in charts.likert_charts(counts, scale):  # numbered and 0-10 questions apart
             st.plotly_chart(figure, width="stretch")
+        if reworded := charts.reworded_note(counts):  # its answers were given to more than one wording
+            st.caption(md_text(reworded))
         if sessions.empty:
             st.info(NO_SESSION_TIED)
         else:

@@ -168,7 +168,7 @@ with backlog_tab:
                     lambda session: backlog.take_in_evaluation_suggestions(
                         session, module_id=module_id, by=user.username
                     ),
-                    lambda counts: f"{counts[0]} topic(s) added, {counts[1]} count(s) updated.",
+                    lambda counts: backlog.taken_in_sentence(*counts),
                     then=renew,
                 )
 

@@ -13,7 +13,13 @@ from programme.core.errors import ProgrammeError
 from programme.models import ConsentKind, FormKind, Gender, OrgType
 from programme.selfservice import checkin, registration
 from programme.selfservice import labels as words
-from programme.selfservice.evaluation import submit_evaluation
+from programme.selfservice.evaluation import (
+    answer_key,
+    answers_given,
+    is_answer_key,
+    removed_sentence,
+    submit_evaluation,
+)
 from programme.selfservice.links import (
     NUMBERED_KIND,
     QUERY_PARAMETER,
@@ -59,10 +65,12 @@ st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(
 
 if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
+    if st.session_state.get(f"{sent_key}_note"):  # answers not kept: their questions were removed meanwhile
+        st.warning(st.session_state[f"{sent_key}_note"])
     # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
     if not form.allow_multiple or not st.button(say["another"], type="primary"):
         st.stop()
-    for key in [key for key in st.session_state if key[:1] == "q" and key[1:].split(" ")[0].isdigit()] + [sent_key]:
+    for key in [key for key in st.session_state if is_answer_key(key)] + [sent_key, f"{sent_key}_note"]:
         st.session_state.pop(key, None)
     st.rerun()
 
@@ -118,46 +126,53 @@ def registration_form() -> None:
     st.rerun()
 
 
-def question_label(kind_text: str, stored: str, title: str | None, number: int | None) -> str:
-    # Widget labels: read out by screen readers as written (md_label leaves commas and hyphens unescaped).
+def question_label(number: int, stored: str, title: str | None, standard: int | None) -> str:
+    # Widget labels: read out by screen readers as written (md_label leaves commas and hyphens unescaped). The asked
+    # questions are numbered 1, 2, 3... as on the paper form; a no-break space after the number, so that "1. " does
+    # not start a Markdown list (a label would drop its marker).
     if title is not None:
-        return words.text(language, "session_question", title=md_label(title))
-    if number is not None:
-        return md_label(say["standard"][number])
-    return md_label(stored)
+        wording = words.text(language, "session_question", title=md_label(title))
+    elif standard is not None:
+        wording = md_label(say["standard"][standard])
+    else:
+        wording = md_label(stored)
+    return f"{number}.\u00a0{wording}"
 
 
 def evaluation_form() -> None:
     scale = list(form.scale_labels or say["scale"])
     st.caption(say["anonymous_note"])
-    answers: dict[int, object] = {}
     with st.form("evaluation"):
-        for question_id, kind, stored, title, number in form.questions:
-            label = question_label(kind, stored, title, number)
+        for number, (question_id, kind, stored, title, standard) in enumerate(form.questions, start=1):
+            label = question_label(number, stored, title, standard)
             # A widget's key names how it is offered: a question whose kind or scale was changed since the page was
             # drawn (the form edited meanwhile) is a new, empty widget. Under the same key the radio keeps the choice
             # made on the old options, and a 4 out of 5 would be stored as an answer out of 10.
-            key = f"q{question_id} {kind}"
+            key = answer_key(question_id, kind)
             if kind == "rating 0-10":
-                answers[question_id] = st.radio(label, list(range(11)), index=None, horizontal=True, key=key)
+                st.radio(label, list(range(11)), index=None, horizontal=True, key=key)
             elif kind == NUMBERED_KIND:  # imported as numbered ratings: the numbers, not the form's words
-                answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
-                                                key=key)  # fmt: skip
+                st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, key=key)
             elif kind == "rating":
-                answers[question_id] = st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True,
-                                                format_func=lambda r: scale[r - 1], key=key)  # fmt: skip
+                st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, format_func=lambda r: scale[r - 1],
+                         key=key)  # fmt: skip
             else:
-                answers[question_id] = st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=key)
+                st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=key)
         sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)
     if not sent:
         return
+    # Every answer given on the page, those to questions no longer drawn included (taken off, removed or changed
+    # while it was open): the submission keeps what it can and says what it could not.
+    answers, offered = answers_given(st.session_state.to_dict())
     try:
         with ui.db() as session:
-            submit_evaluation(session, token, answers, browser=browser, client=ui.client_address())
+            result = submit_evaluation(session, token, answers, browser=browser, client=ui.client_address(),
+                                       offered=offered)  # fmt: skip
     except ProgrammeError as error:
         st.error(refusal(error))
         return
     st.session_state[sent_key] = say["thanks_evaluation"]
+    st.session_state[f"{sent_key}_note"] = removed_sentence(language, result.removed)
     st.rerun()
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from programme.access import accounts, throttle
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
+from programme.access.restore import restore_refusal, restored_sentence
 from programme.cli import main
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
@@ -144,10 +145,23 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
     else:
         # Named after the test database, so that two test runs on one server (CI and a local run) never share it.
         target = _fresh_postgres_database(demo_engine, f"{demo_engine.url.database}_restore")
-    restore(target, out, by="admin2", name="monday.db")
+    with session_scope(target) as session:
+        assert restore_refusal(session) is None  # empty: a backup can be restored into it
+    erased = restore(target, out, by="admin2", name="monday.db")
     with session_scope(target) as session:
         assert stats(session) == expected
         assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == people
+        assert restore_refusal(session) == (
+            f"This database already holds {expected['courses']} courses and {people:,} people, so a backup cannot be "
+            "restored into it: a restore never overwrites anything. To restore, start the app on a new, empty "
+            "database (another SQLite file, or a new PostgreSQL database) and restore there."
+        )
+    # What the page says after it: what the database holds now, and whose accounts sign in.
+    assert restored_sentence(target, erased) == (
+        f"Backup restored: the database now holds {expected['courses']} courses, {expected['modules']} modules and "
+        f"{people:,} people. Its accounts replaced this installation's: sign in with an account from the backup, "
+        "with the password it had when the backup was made."
+    )
     # Every table holds the same rows (on PostgreSQL the search index and the directory are filled by their triggers
     # as the rows are read back), and every summary equals its raw rows; the audit has the restore's entry more,
     # and the caches' versions moved on.
@@ -215,16 +229,36 @@ def test_a_backup_whose_audit_cannot_be_written_is_removed(
 def test_the_backup_page_audits_each_backup_once(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/backup.py", UserRole.ADMIN, username="keeper")
-    # Before restoring: people erased since the backup was made are erased again from the register, and where that
-    # register is not (another computer), the page says how to find them again.
-    assert any("People whose data was erased since" in warning.value and "register of erasures" in warning.value
-               and "Audit trail" in warning.value for warning in app.warning)  # fmt: skip
+    # Before restoring (the database is empty): what a restore does, the backup's accounts replacing these, people
+    # erased since the backup erased again from the register; and where that register is not (another computer), how
+    # to find them again.
+    said = " ".join(markdown.value for markdown in app.markdown)
+    assert "The backup's accounts replace this installation's" in said and "register of erasures" in said
+    assert any("people erased since the backup was made come back" in warning.value and "Audit trail" in warning.value
+               for warning in app.warning)  # fmt: skip
+    assert app.get("file_uploader")
     app = app.button[0].click().run()
     assert not app.exception, app.exception
     assert [button.label for button in app.get("download_button")] == ["Download backup"]
     entries = _backup_entries(make_engine(sqlite_url))
     assert len(entries) == 1 and entries[0][:2] == ("export", "keeper")
     assert entries[0][2].startswith("database backup made (programme-") and entries[0][2].endswith(".db)")
+
+
+def test_the_backup_page_says_a_database_holding_data_cannot_be_restored_into_before_any_upload(
+    demo_sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen: the restore's uploader and warnings on a database full of courses, the refusal only after the upload."""
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    app = run_page("pages/backup.py", UserRole.ADMIN, username="keeper")
+    assert not app.exception, app.exception
+    assert [info.value for info in app.info] == [
+        "This database already holds 30 courses and 816 people, so a backup cannot be restored into it: a restore "
+        "never overwrites anything. To restore, start the app on a new, empty database (another SQLite file, or a "
+        "new PostgreSQL database) and restore there."
+    ]
+    assert not app.get("file_uploader") and not [w for w in app.warning if "erased" in w.value]
+    assert "Prepare backup" in [button.label for button in app.button]  # a backup can still be made
 
 
 def _drop_postgres_database(engine, name: str) -> None:

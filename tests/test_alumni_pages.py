@@ -322,6 +322,14 @@ def test_outcomes_show_plain_headers_and_kinds_as_written(demo_db: str) -> None:
     assert table.value["module"].str.contains(" · Module ").all()
 
 
+def test_outcomes_offer_a_country_of_work_not_recorded_last(demo_db: str) -> None:
+    app = _open_tab(run_page("pages/alumni.py", UserRole.FACILITATOR), "Outcomes")
+    countries = next(box for box in app.multiselect if box.key == "outcomes_countries")
+    assert countries.options[-1] == "not recorded" and "Nepal" in countries.options
+    countries.set_value(["not recorded"]).run()
+    assert not app.exception
+
+
 def test_outcomes_on_an_empty_database_say_how_to_record_one(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     """Seen: "No outcomes match. Widen the filters" on an empty database, where no filter was set."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
@@ -466,8 +474,13 @@ def test_an_organisation_type_typed_in_the_search_lists_its_alumni_and_says_so(d
 
     app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "trade union Malaysia")
     assert not app.exception, app.exception
-    assert any("by their organisation's type" in caption.value and "trade union" in caption.value
-               for caption in app.caption)  # fmt: skip
+    # Seen: "Also found by their organisation's type (where they share their organisation): “trade union”: trade
+    # union.", and nothing on what "Malaysia" did.
+    assert (
+        "Each part must match. “trade union”: an organisation of the type trade union (where the alum shares their "
+        "organisation), or these words in a profile. “Malaysia”: from or working in Malaysia, or this word in a "
+        "profile."
+    ) in [shown_text(caption.value) for caption in app.caption]
     with session_scope(make_engine(demo_db)) as session:
         alumni = sa.select(Participation.person_id).where(Participation.role == "participant", Participation.completed)
         unions = sa.select(Organisation.id).where(Organisation.org_type == "trade union")
@@ -515,3 +528,15 @@ def test_two_members_of_one_name_are_told_apart_by_their_record(demo_db: str) ->
     assert set(same["person_id"].astype(int)) == ids
     removable = next(box for box in app.selectbox if box.key == "remove-member")
     assert {f"{name} (record {i})" for i in ids} <= set(removable.options)  # the options as shown
+
+
+def test_a_search_read_as_its_own_words_says_nothing_more() -> None:
+    from programme.alumni.terms import Term, reading
+
+    assert reading([Term(words=("santos",))]) is None
+    assert reading([Term(words=("lobbying",), modules=(1, 2, 3))]) == (
+        "“lobbying”: trained on it (in the agenda of 3 modules they attended), or this word in a profile."
+    )
+    assert reading([Term(words=("viet", "nam"), country="VNM"), Term(words=("maria",))]) == (
+        "Each part must match. “Vietnam”: from or working in Vietnam, or these words in a profile."
+    )

@@ -66,7 +66,7 @@ def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_mod
             type_cell(page, grid, index, COLUMNS.index(column), value)
     save = page.get_by_role("button", name="Save agenda")
     assert save.is_enabled(), "the typed rows were not taken"
-    assert page.get_by_text("problem(s) to fix before saving").count() == 0
+    assert page.get_by_text("to fix before saving:").count() == 0
     save.click()
     page.get_by_text("Saved: 2 added").wait_for(timeout=60_000)
     wait_idle(page)

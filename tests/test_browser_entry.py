@@ -113,6 +113,31 @@ def test_a_next_steps_focal_points_are_chosen_again_and_stay_after_a_reload(page
     screenshot(page, "next-steps-focal-points-after-reload")
 
 
+def test_the_tab_a_user_was_on_is_open_again_after_a_reload(page, entry_app) -> None:
+    """Seen: after F5, Next steps opened on its first tab. The open tab is in the address (ui.tabs): a reload, or the
+    address copied to a colleague, opens it again, on the same module."""
+    url, base = entry_app
+    with Session(make_engine(url)) as session:
+        module_id = session.scalar(sa.select(ActionItem.module_id).order_by(ActionItem.id))
+    log_in(page, base)
+    page.goto(f"{base}/next_steps?module={module_id}")
+    wait_idle(page)
+    page.get_by_role("tab", name="Topic backlog").click()
+    wait_idle(page)
+    assert "next_steps_tab=Topic+backlog" in page.url and f"module={module_id}" in page.url
+    page.reload()
+    wait_idle(page)
+    assert page.get_by_role("tab", name="Topic backlog").get_attribute("aria-selected") == "true"
+    assert page.get_by_role("tab", name="Review the previous module").get_attribute("aria-selected") == "false"
+    assert page.get_by_text("Pull a topic into an agenda").count() == 1  # the tab's own content
+    assert page.locator(EXCEPTION).count() == 0
+    screenshot(page, "next-steps-tab-after-reload")
+    # The first tab takes no parameter: the address stays as it was.
+    page.get_by_role("tab", name="Review the previous module").click()
+    wait_idle(page)
+    assert "next_steps_tab" not in page.url
+
+
 def test_a_google_forms_quiz_export_is_uploaded_and_its_pre_test_scores_imported(page, entry_app) -> None:
     url, base = entry_app
     log_in(page, base)

@@ -112,7 +112,7 @@ def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_a
     page.get_by_text("Values not recognised").wait_for(timeout=TIMEOUT_MS)
     choose(page, "'Sports club' (2 rows)", "other")
     page.get_by_role("button", name="Remember these values and check the list again").click()
-    page.get_by_text("1 value(s) remembered").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("1 value remembered").wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     screenshot(page, "intake-participants-value-mapped")
     left = page.locator("[data-testid='stSelectbox']").filter(has_text="'migrant workers union' (1 row)").first

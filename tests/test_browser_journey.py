@@ -83,7 +83,7 @@ def type_agenda(page) -> bool:  # type: ignore[no-untyped-def]
                 type_cell(page, grid, index, column, value)
     except PlaywrightTimeout:
         return False
-    return page.get_by_text("problem(s) to fix before saving").count() == 0
+    return page.get_by_text("to fix before saving:").count() == 0
 
 
 def upload(page, path: Path) -> None:
@@ -252,7 +252,7 @@ def journey(page, base: str) -> None:
         screenshot(page, f"journey-agenda-try-{attempt + 1}")
         assert attempt < AGENDA_TRIES - 1, "the agenda could not be typed in the grid"
         open_page(page, "Courses and modules", "Plan")
-    assert page.get_by_text("problem(s) to fix before saving").count() == 0
+    assert page.get_by_text("to fix before saving:").count() == 0
     page.get_by_role("button", name="Save agenda").click()
     page.get_by_text(f"Saved: {len(AGENDA)} added").wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)

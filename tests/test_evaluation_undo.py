@@ -205,3 +205,25 @@ def test_after_an_undo_the_confirmation_is_unticked_for_the_next_import(
     assert any("Tick the box" in message.value for message in app.warning)
     with session_scope(engine) as session:
         assert _count(session, Response) == before - 3  # the one import undone, the other kept
+
+
+def test_the_audit_trail_names_an_import_by_its_number_among_its_own_kind(session: Session) -> None:
+    """Row ids are shared by every kind of import: the first evaluation export after a participant list is row 2, but
+    "evaluation import 1" in the audit trail, as under Past imports and in its undo's entry."""
+    module = make_module(session)
+    session.add(
+        ImportBatch(kind=ImportKind.PARTICIPANTS, file_name="list.xlsx", file_hash="0" * 64, module_id=module.id)
+    )
+    session.flush()
+    imported = import_evaluations(session, data=SAMPLE.read_bytes(), filename="export.csv", module_id=module.id)
+    session.commit()
+    batch = _only_batch(session)
+    assert batch.id == 2
+    entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "import")).one()
+    assert entry.summary == (
+        f"evaluation import 1 into module {module.id}: {imported.created} responses added, {imported.skipped} skipped"
+    )
+    undo_evaluation_import(session, batch_id=batch.id, username="facilitator")
+    session.commit()
+    undone = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "undo")).one()
+    assert undone.summary.startswith("undid evaluation import 1:")

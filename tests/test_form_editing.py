@@ -228,6 +228,64 @@ def test_rewording_a_question_with_answers_is_confirmed_and_keeps_the_wording_th
     no_summary_differences(session)
 
 
+def test_a_reworded_question_s_figures_name_the_wordings_its_answers_were_given_to(session: Session, form: int) -> None:
+    """The dashboard's Likert chart (marked, with the earlier wording in its hover and the note under it), the module
+    report and the summary workbook name a reworded question's earlier wordings beside its figures; for viewers and
+    funders without the names of the course's people, as its present wording."""
+    from programme.charts.evaluations import REWORDED_MARK, likert_charts, reworded_note
+    from programme.evaluations.queries import likert_counts, question_ratings
+    from programme.models import Participation, Person
+    from programme.reports.content import evaluation_summary
+    from programme.reports.summary_workbook import evaluation_table
+
+    module_id = logistics_module(session, form)
+    maria = Person(full_name="Maria Santos", name_key="maria santos")
+    session.add(maria)
+    session.flush()
+    session.add(Participation(person_id=maria.id, module_id=module_id))
+    session.commit()
+    logistics = by_text(session, form)["Logistics and venue"]
+    editing.reword_question(session, question_id=logistics.id, text="Maria Santos's venue", by=ANA)
+    session.commit()  # no answers yet: the first wording was never asked of anyone
+    _answer(session, form, {"Maria Santos's venue": 5, "Quality of facilitation": 4})
+    editing.reword_question(session, question_id=logistics.id, text="Venue and meals", by=ANA, confirmed=True)
+    editing.reword_question(session, question_id=logistics.id, text="Venue, meals and travel", by=ANA, confirmed=True)
+    session.commit()
+    _answer(session, form, {"Venue, meals and travel": 3})
+
+    counts = likert_counts(session, module_id)
+    earlier = dict(zip(counts["question"], counts["earlier"], strict=True))
+    assert earlier["Venue, meals and travel"] == "“Maria Santos's venue”; “Venue and meals”"
+    assert earlier["Quality of facilitation"] is None
+    [chart] = likert_charts(counts)
+    labels = list(chart.data[0].y)
+    assert [label.split("  ")[0] for label in labels] == [
+        "Quality of facilitation",
+        f"Venue, meals and travel{REWORDED_MARK}",
+    ]
+    assert chart.data[0].customdata[1][2] == "<br>Reworded; formerly: “Maria Santos's venue”; “Venue and meals”"
+    assert reworded_note(counts) == (
+        "† Reworded after answers were given: “Venue, meals and travel” (formerly: “Maria Santos's venue”; “Venue and "
+        "meals”). Its figures count the answers given to every wording."
+    )
+    hidden = likert_counts(session, module_id, without_personal_data=True)
+    assert set(hidden["earlier"].dropna()) == {"“[name]'s venue”; “Venue and meals”"}
+
+    report, _responses = evaluation_summary(session, module_id)
+    assert report["question"].tolist() == [
+        "Quality of facilitation",
+        "Venue, meals and travel (formerly: “Maria Santos's venue”; “Venue and meals”)",
+    ]
+    assert report["responses"].tolist() == [1, 2]
+    workbook = evaluation_table(question_ratings(session))
+    assert "Venue, meals and travel (formerly: “[name]'s venue”; “Venue and meals”)" in workbook["question"].tolist()
+    # Reworded back to its first wording: that wording is its present one, no longer an earlier one.
+    editing.reword_question(session, question_id=logistics.id, text="Maria Santos's venue", by=ANA, confirmed=True)
+    session.commit()
+    row = next(q for q in module_summary(session, module_id)["questions"] if q["text"] == "Maria Santos's venue")
+    assert row["earlier"] == ["Venue and meals", "Venue, meals and travel"]
+
+
 def test_tying_an_answered_question_to_another_session_is_confirmed_and_moves_its_ratings(
     session: Session, form: int
 ) -> None:

@@ -138,31 +138,92 @@ def test_an_empty_module_copies_an_earlier_module_s_form(entry: dict) -> None:
     assert any("Added 1 session question." in shown_text(m.value) for m in app.success)
 
 
-def test_a_rating_whose_scale_changed_while_the_online_form_was_open_is_not_stored_on_the_new_scale(
+def _public(token: str) -> AppTest:
+    app = AppTest.from_file(str(REPO_ROOT / "public" / "form.py"), default_timeout=60)
+    app.query_params["form"] = token
+    return app.run()
+
+
+def _radios(app: AppTest) -> dict[str, object]:
+    """The public form's radios by their question's wording, without the number shown before it ("4.\u00a0...")."""
+    return {radio.label.split("\u00a0", 1)[1]: radio for radio in app.radio}
+
+
+def _stored(url: str) -> dict[int, int]:
+    with Session(make_engine(url)) as session:
+        query = sa.select(Answer.question_id, Answer.rating).where(Answer.rating.is_not(None))
+        return dict(session.execute(query).tuples().all())
+
+
+def test_a_rating_whose_scale_changed_while_the_online_form_was_open_is_asked_again_not_stored_on_the_new_scale(
     entry: dict,
 ) -> None:
     with session_scope(make_engine(entry["url"])) as session:
         token = open_form(session, module_id=entry["first"], kind="evaluation").token
         questions = {q.text: q.id for q in form_questions(session, entry["form"])}
     relevance = questions["Overall relevance of the module to your work"]
-    app = AppTest.from_file(str(REPO_ROOT / "public" / "form.py"), default_timeout=60)
-    app.query_params["form"] = token
-    app = app.run()
-    radios = {radio.label: radio for radio in app.radio}
+    cedaw = questions[SESSION_QUESTION.format(title=SESSIONS[0])]
+    app = _public(token)
+    radios = _radios(app)
     radios["Overall relevance of the module to your work"].set_value(4)  # "Very good" on 1-5
     radios[next(label for label in radios if SESSIONS[0] in label)].set_value(5)
     with session_scope(make_engine(entry["url"])) as session:  # meanwhile, on the Form tab: 0-10
         editing.set_question(session, question_id=relevance, scale=(0, 10), by=ANA)
     app = app.button[0].click().run()
-    assert not app.exception and app.success, [e.value for e in app.error]
-    with Session(make_engine(entry["url"])) as session:
-        stored = dict(
-            session.execute(sa.select(Answer.question_id, Answer.rating).where(Answer.rating.is_not(None)))
-            .tuples()
-            .all()
-        )
-    assert relevance not in stored  # the 4 out of 5 is not stored as an answer out of 10
-    assert stored[questions[SESSION_QUESTION.format(title=SESSIONS[0])]] == 5
+    # Nothing is sent and nothing lost unseen: the participant is asked to answer question 4 again, on its new scale.
+    assert not app.exception and not app.success
+    assert [e.value for e in app.error] == [
+        "Question 4 was changed while you were filling in the form and now asks for another answer. Nothing was sent "
+        "yet: please answer it again, then send."
+    ]
+    assert _stored(entry["url"]) == {questions["Logistics and venue"]: 4}  # the paper form's only
+    radios = _radios(app)
+    assert radios["Overall relevance of the module to your work"].options == [str(n) for n in range(11)]
+    assert radios["Overall relevance of the module to your work"].value is None
+    assert radios[next(label for label in radios if SESSIONS[0] in label)].value == 5  # kept as given
+    radios["Overall relevance of the module to your work"].set_value(8)
+    app = app.button[0].click().run()
+    assert not app.exception and app.success and not app.warning, [e.value for e in app.error]
+    stored = _stored(entry["url"])
+    assert (stored[relevance], stored[cedaw]) == (8, 5)  # the 4 out of 5 was never stored as an answer out of 10
+
+
+def test_an_answer_to_a_question_removed_while_the_online_form_was_open_is_reported_in_the_form_s_language(
+    entry: dict,
+) -> None:
+    """A question removed while the participant's page was open: its answer is not kept and they are told so, in the
+    form's language; an answer to a question taken off meanwhile is kept with its other answers; the form they see
+    numbers the asked questions without a gap."""
+    with session_scope(make_engine(entry["url"])) as session:
+        token = open_form(session, module_id=entry["first"], kind="evaluation", language="fr").token
+        questions = {q.text: q.id for q in form_questions(session, entry["form"])}
+    relevance, quality = questions["Overall relevance of the module to your work"], questions["Quality of facilitation"]
+    app = _public(token)
+    numbers = [radio.label.split(".\u00a0", 1)[0] for radio in app.radio]
+    assert numbers == ["1", "2", "3", "4", "5", "6"]
+    app.radio[3].set_value(4)  # Overall relevance
+    app.radio[4].set_value(5)  # Quality of facilitation
+    app.radio[0].set_value(3)  # the first session
+    with session_scope(make_engine(entry["url"])) as session:  # meanwhile, on the Form tab
+        editing.remove_question(session, question_id=relevance, by=ANA)
+        editing.set_asked(session, question_id=quality, asked=False, by=ANA)
+    app = app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.success] == ["Merci : vos réponses ont été reçues."]
+    assert [m.value for m in app.warning] == [
+        "Une question à laquelle vous avez répondu a été retirée du formulaire pendant que vous le remplissiez : cette "
+        "réponse n'a pas été gardée."
+    ]
+    stored = _stored(entry["url"])
+    assert relevance not in stored and stored[quality] == 5  # taken off: its answers, this one too, stay
+    assert stored[questions[SESSION_QUESTION.format(title=SESSIONS[0])]] == 3
+    # The next participant's form: the questions still asked, numbered 1, 2, 3... without a gap.
+    with session_scope(make_engine(entry["url"])) as session:
+        token = open_form(session, module_id=entry["first"], kind="evaluation", allow_multiple=True).token
+    app = _public(token)
+    labels = [radio.label for radio in app.radio] + [area.label for area in app.text_area]
+    assert [label.split(".\u00a0", 1)[0] for label in labels] == ["1", "2", "3", "4", "5", "6"]
+    assert labels[3] == "4.\u00a0Logistics and venue"
 
 
 def test_the_paper_form_leaves_out_a_question_taken_off_and_a_rating_whose_scale_changed_meanwhile(
@@ -174,6 +235,9 @@ def test_the_paper_form_leaves_out_a_question_taken_off_and_a_rating_whose_scale
     app = _open(entry["first"])
     labels = [shown_text(radio.label) for radio in app.radio]
     assert "6. Logistics and venue" not in labels and "5. Quality of facilitation" in labels
+    # Numbered as the paper form is, without a gap where the question taken off stood (its stored position stays 6).
+    areas = [shown_text(area.label) for area in app.text_area]
+    assert areas == ["6. What was most useful?", "7. Suggestions for the next module"]
     grid = next(grid for grid in app.data_editor if grid.key.startswith("form_questions_")).value.set_index("text")
     assert not grid.loc["Logistics and venue", "asked"] and grid.loc["Logistics and venue", "answers"] == 1
     relevance = questions["Overall relevance of the module to your work"]

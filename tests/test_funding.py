@@ -242,6 +242,25 @@ def test_outcomes_are_tied_to_the_module_before_them_and_filter(session: Session
     assert outcome_kind_counts(session, OutcomeFilter(kinds=("other",)))["policy change"] == 0
 
 
+def test_outcomes_filter_on_a_country_of_work_not_recorded_as_reach_does(session: Session, small: dict) -> None:
+    import sqlalchemy as sa
+
+    from programme.models import Outcome, Person
+    from programme.reach import NOT_RECORDED
+
+    hotline = session.scalar(sa.select(Outcome).where(Outcome.description == "Started a hotline"))
+    everyone = set(filtered_outcomes(session, user=None)["description"])
+    assert not filtered_outcomes(session, OutcomeFilter(countries=(NOT_RECORDED,)), user=None)["description"].tolist()
+    session.get(Person, hotline.person_id).country_of_work = None
+    session.commit()
+    unrecorded = filtered_outcomes(session, OutcomeFilter(countries=(NOT_RECORDED,)), user=None)
+    assert unrecorded["description"].tolist() == ["Started a hotline"]
+    nepal = set(filtered_outcomes(session, OutcomeFilter(countries=("NPL",)), user=None)["description"])
+    both = set(filtered_outcomes(session, OutcomeFilter(countries=("NPL", NOT_RECORDED)), user=None)["description"])
+    assert both == nepal | {"Started a hotline"} and both <= everyone
+    assert sum(outcome_kind_counts(session, OutcomeFilter(countries=(NOT_RECORDED,))).values()) == 1
+
+
 def test_redact_removes_names_emails_and_phones() -> None:
     text = "Pia Gurung helped, mail pia@example.org or call +977 98 1234 5678; GURUNG again. Module 2 of 2016."
     assert (

@@ -1260,7 +1260,7 @@ def test_page_shows_the_tool_the_roles_and_maps_unknown_values_once(cli_db: str)
     app = sports.select("other").run()
     app = next(b for b in app.button if b.key == "remember_values").click().run()
     assert not app.exception, app.exception
-    assert any("1 value(s) remembered" in s.value for s in app.success)
+    assert any("1 value remembered" in s.value for s in app.success)
     labels = [box.label for box in app.selectbox if box.key and box.key.startswith("value_")]
     assert labels == [md_text("Type of organisation: 'migrant workers union' (1 row)")]
     left = next(box for box in app.selectbox if box.key and box.key.startswith("value_"))

@@ -83,7 +83,7 @@ def test_undo_summary_says_what_was_removed_and_kept() -> None:
         "and the form it created."
     )
     plain = {"responses_removed": 1, "questions_removed": 2, "questions_kept": 0, "form_removed": 0}
-    assert undo_summary(8, plain) == "Import 8 undone: 1 responses removed, 2 questions removed."
+    assert undo_summary(8, plain) == "Import 8 undone: 1 response removed, 2 questions removed."
 
 
 def test_describe_groups_changes_several_groups_and_refuses_a_blank_name() -> None:

@@ -48,7 +48,8 @@ def test_the_public_form_offers_numbers_for_a_numbered_question(imported: dict) 
     app.query_params["form"] = imported["token"]
     app.run()
     assert not app.exception
-    options = {radio.label: radio.options for radio in app.radio}
+    # Each question is numbered as on the paper form, a no-break space after its number: "6.\u00a0Overall rating...".
+    options = {radio.label.split("\u00a0", 1)[1].replace("\\", ""): radio.options for radio in app.radio}
     assert options[OVERALL] == ["1", "2", "3", "4", "5"]
     session_radio = next(radio for radio in app.radio if "International human rights framework" in radio.label)
     assert session_radio.options == WORDS

@@ -290,7 +290,7 @@ def test_sessions_outside_the_dates_and_long_days_are_warned(session: Session, k
     warnings = check_agenda(session, module_id=kl.id, planned=planned)
     assert [(w.kind, w.day) for w in warnings] == [("long day", 1), ("outside dates", 5)]
     assert "runs 9 h 30 min (08:00–17:30)" in warnings[0].message
-    assert "the module runs 4 day(s), 02 Dec to 05 Dec 2017" in warnings[1].message
+    assert "the module runs 4 days, 02 Dec to 05 Dec 2017" in warnings[1].message
     assert long_days(planned, limit_hours=8) and len(long_days(planned, limit_hours=8)) == 2
 
 

@@ -161,7 +161,7 @@ def test_errors_name_row_and_column_and_nothing_is_written(cli_db: str, tmp_path
         (4, "Type"),
         (5, "End"),
     ]
-    assert "outside the module's dates (02 Dec to 05 Dec 2017, 4 day(s))" in report["errors"][0]["message"]
+    assert "outside the module's dates (02 Dec to 05 Dec 2017, 4 days)" in report["errors"][0]["message"]
     assert report["errors"][4]["message"] == "The session ends (10:00) before it starts (11:00)."
     assert _counts(cli_db) == (0, 1, 0)  # not even the valid row, nor the new facilitator
     # A rejected run created nothing and says so; the one readable session (row 2, "Opening") would be new.

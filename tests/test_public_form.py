@@ -95,7 +95,7 @@ def test_the_evaluation_form_renders_one_tap_ratings_and_stores_the_answers(
     app = _run(forms_db["evaluation"])
     assert not app.exception
     assert app.title[0].value == "Evaluation"
-    assert app.radio[0].label == "How useful was this session: Visiting a mission?"
+    assert app.radio[0].label == "1.\u00a0How useful was this session: Visiting a mission?"  # numbered as on paper
     assert app.radio[0].options == ["Poor", "Fair", "Good", "Very good", "Excellent"]
     assert app.radio[0].value is None  # nothing chosen for the participant
     assert not app.text_input  # anonymous: no name asked
@@ -250,7 +250,7 @@ def test_stored_titles_are_shown_as_text_not_markdown(forms_db: dict, demo_sqlit
     app = _run(token)
     heading = app.subheader[0].value
     assert heading != title and shown_text(heading) == title  # escaped: read on screen as typed
-    assert shown_text(app.radio[0].label) == "How useful was this session: *Starred* `code`?"
+    assert shown_text(app.radio[0].label) == "1.\u00a0How useful was this session: *Starred* `code`?"
 
 
 def test_the_app_without_a_form_link_still_meets_visitors_with_the_sign_in_form(

@@ -267,14 +267,14 @@ def test_audit_holds_no_personal_data_and_a_void_undoes(session: Session, module
     summaries = " ".join(session.scalars(sa.select(AuditEntry.summary).where(AuditEntry.entity == "form_submission")))
     assert "registration form" in summaries and "evaluation form" in summaries
     assert "Nguyen" not in summaries and "lan@example.org" not in summaries
-    submissions.void_submission(session, answered, by="facilitator")
+    submissions.void_submission(session, answered.submission_id, by="facilitator")
     submissions.void_submission(session, created.submission_id, by="facilitator")
     session.commit()
     assert session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
     assert session.get(Person, created.person_id) is None  # created by the voided registration, in no other module
     assert evaluated_modules(session).empty
     with pytest.raises(ProgrammeError, match="already void"):
-        submissions.void_submission(session, answered, by="facilitator")
+        submissions.void_submission(session, answered.submission_id, by="facilitator")
 
 
 def test_open_close_list_on_the_command_line(session: Session, module_id: int, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -132,7 +132,7 @@ def test_self_service_submissions_and_their_voiding_keep_the_summaries_true(demo
         session.commit()
     assert differences(demo_engine) == []
     with Session(demo_engine) as session:
-        submissions.void_submission(session, submitted, by="facilitator")
+        submissions.void_submission(session, submitted.submission_id, by="facilitator")
         session.commit()
     assert differences(demo_engine) == []
 

@@ -24,6 +24,7 @@ from programme.evaluations.test_scores import (
     NOT_MATCHED,
     REPEATED,
     import_test_scores,
+    plan_test_scores,
     read_score,
     save_scores,
     scores_table,
@@ -291,26 +292,57 @@ def test_undo_puts_back_what_the_import_replaced_and_keeps_later_changes(session
     listed = test_score_imports(session, module_id=module.id)
     assert listed["batch"].tolist() == [second.batch_id, first.batch_id]
     assert listed["import"].tolist() == [2, 1]  # as the page names them, among the imports of test scores
-    assert listed["test"].tolist() == ["pre-test", "pre-test"] and listed["scores"].tolist() == [3, 3]
+    assert listed["test"].tolist() == ["pre-test", "pre-test"] and listed["scores written"].tolist() == [3, 3]
 
     # The first import's scores are the second's now (Maria, Ahmad) or typed since (Rina): all three stay.
     undone = undo_test_score_import(session, batch_id=first.batch_id, username="tester")
-    assert undone == {"restored": 0, "kept": 3, "gone": 0}
+    assert undone == {"test": "pre-test", "restored": 0, "cleared": 0, "kept": 3, "gone": 0}
     assert scores(session, module.id)["Maria Santos PHL"] == (90.0, None)
     # The second import: Maria and Ahmad go back to what it replaced (70 and 40, the first file's); Rina's typed 65
     # stays.
     undone = undo_test_score_import(session, batch_id=second.batch_id, username="tester")
-    assert undone == {"restored": 2, "kept": 1, "gone": 0}
+    assert undone == {"test": "pre-test", "restored": 2, "cleared": 0, "kept": 1, "gone": 0}
     stored = scores(session, module.id)
     assert stored["Maria Santos PHL"] == (70.0, None) and stored["Ahmad Rahman BGD"] == (40.0, None)
     assert stored["Rina Sari IDN"] == (65.0, None)
     assert undo_summary(2, undone) == (
-        "Import 2 undone: 2 scores put back as before the import; 1 score changed since (typed, or "
-        "imported again) kept as they are."
+        "Import 2 undone: 2 pre-test scores put back to what they were before it; 1 pre-test score changed since "
+        "(typed, or imported again) kept as it is."
     )
     with pytest.raises(ProgrammeError, match="already undone"):
         undo_test_score_import(session, batch_id=second.batch_id, username="tester")
     assert test_score_imports(session, module_id=module.id)["undone at"].notna().all()
+
+
+def test_a_file_imported_before_as_the_same_test_is_named_and_what_importing_it_again_would_change_said(
+    session: Session, module: Module
+) -> None:
+    first = _import(session, module, GOOGLE, "pre")
+    session.commit()
+    again = plan_test_scores(session, data=GOOGLE.read_bytes(), filename="copy.csv", module_id=module.id, stage="pre")
+    assert again.warnings == [
+        "This file was imported before as the pre-test (import 1 under Past imports): its scores are already "
+        "recorded, so importing it again changes nothing."
+    ]
+    # As the post-test it was never imported: nothing to say.
+    post = plan_test_scores(session, data=GOOGLE.read_bytes(), filename="copy.csv", module_id=module.id, stage="post")
+    assert post.warnings == []
+    opened = scores_table(session, module.id)
+    typed = opened.copy()
+    typed.loc[opened.index[opened["full_name"] == "Rina Sari"][0], "pre_test_score"] = 65
+    save_scores(session, module_id=module.id, opened=opened, typed=typed, by="tester")
+    session.commit()
+    again = plan_test_scores(session, data=GOOGLE.read_bytes(), filename="copy.csv", module_id=module.id, stage="pre")
+    assert again.warnings == [
+        "This file was imported before as the pre-test (import 1 under Past imports); 1 score of it was changed "
+        "since (typed, or another file imported): importing it again puts the file's back."
+    ]
+    from programme.evaluations.test_score_undo import undo_test_score_import
+
+    undo_test_score_import(session, batch_id=first.batch_id, username="tester")
+    session.commit()  # undone: no longer an import to name
+    assert plan_test_scores(session, data=GOOGLE.read_bytes(), filename="copy.csv", module_id=module.id,
+                            stage="pre").warnings == []  # fmt: skip
 
 
 def test_undoing_the_only_import_leaves_no_score_and_no_learning_gain(session: Session, module: Module) -> None:
@@ -464,12 +496,25 @@ def test_page_undoes_an_import_and_the_grid_shows_the_scores_as_before(
     assert app.selectbox(key="undo_test_scores_batch").value == batch
     described = app.selectbox(key="undo_test_scores_batch").format_func(batch)
     assert described.startswith("Import 1: google_forms_quiz.csv, pre-test, 3 scores"), described
-    listed = next(frame.value for frame in app.dataframe if "scores" in frame.value.columns)
+    listed = next(frame.value for frame in app.dataframe if "scores written" in frame.value.columns)
     assert listed["import"].tolist() == [1] and "batch" not in listed.columns
+    # A second import: the undo now offers it first, not the one chosen before (the newest is what was just done).
+    with session_scope(make_engine(sqlite_url)) as session:
+        second = _import(session, session.get(Module, module_id), GOOGLE, "post").batch_id
+    app = app.run()
+    assert app.selectbox(key="undo_test_scores_batch").value == second
+    with session_scope(make_engine(sqlite_url)) as session:
+        from programme.evaluations.test_score_undo import undo_test_score_import
+
+        undo_test_score_import(session, batch_id=second, username="tester")
+    app = app.run()
+    assert app.selectbox(key="undo_test_scores_batch").value == batch
     app.checkbox(key="undo_test_scores_sure").check()  # the form's widgets are sent with its button
     app = next(button for button in app.button if button.label == "Undo import").click().run()
     assert not app.exception, app.exception
-    assert any("Import 1 undone: 3 scores put back" in message.value for message in app.success)
+    assert [message.value for message in app.success] == [
+        "Import 1 undone: 3 pre-test scores removed (none was recorded before it)."
+    ]
     grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
     assert grid.value["pre_test_score"].isna().all()
     with Session(make_engine(sqlite_url)) as session:

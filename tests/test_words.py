@@ -52,6 +52,34 @@ def test_a_scale_of_one_label_says_one_was_given() -> None:
         parse_labels("Low, High")
 
 
+def test_no_text_the_app_writes_has_an_s_in_brackets_for_its_plural() -> None:
+    """A count takes its noun's own number ("1 topic added", "2 topics added", core.words.counted): no "topic(s)" in
+    any string of the app's code (messages, captions, audit summaries, the command line's output)."""
+    import io
+    import re
+    import tokenize
+
+    bracketed = re.compile(r"[A-Za-z]\((?:s|es)\)")
+    found = []
+    for path in [*ROOT.glob("programme/**/*.py"), *ROOT.glob("pages/*.py"), *ROOT.glob("public/*.py")]:
+        source = path.read_text(encoding="utf-8")
+        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+            if token.type == tokenize.STRING and bracketed.search(token.string):
+                found.append(f"{path.relative_to(ROOT)}:{token.start[0]}: {bracketed.search(token.string).group()}")
+    assert not found, found
+
+
+def test_the_backlog_says_what_taking_in_the_forms_suggestions_did() -> None:
+    from programme.planning.backlog import taken_in_sentence
+
+    assert taken_in_sentence(1, 0) == "1 topic added to the backlog."
+    assert taken_in_sentence(2, 1) == (
+        "2 topics added to the backlog; 1 topic already there counted again, with the forms received since."
+    )
+    assert taken_in_sentence(0, 3) == "3 topics already there counted again, with the forms received since."
+    assert taken_in_sentence(0, 0).startswith("Nothing to add: every suggestion is already in the backlog")
+
+
 def test_no_count_is_followed_by_a_fixed_plural() -> None:
     """Sentences that count something say "it is"/"they are", "was"/"were" as the count takes: no "(s)" plural and no
     "until they are fixed" written after a count that may be 1."""

@@ -12,6 +12,7 @@ from programme.access import audit
 from programme.access.erasure_register import note_erasure
 from programme.access.privacy import PeopleToHide, redact
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import counted
 from programme.models import (
     AuditEntry,
     GroupMember,
@@ -102,8 +103,12 @@ def forget_person(session: Session, *, person_id: int, by: str | None, note: boo
         entity="person",
         entity_id=person_id,
         summary="personal data erased; anonymous record kept for aggregate figures"
-        + (f"; their name or contacts removed from {cleaned} other texts" if cleaned else "")
-        + (f"; {discarded} registration(s) waiting for review that may be theirs discarded" if discarded else ""),
+        + (f"; their name or contacts removed from {counted(cleaned, 'other text')}" if cleaned else "")
+        + (
+            f"; {counted(discarded, 'registration')} waiting for review that may be theirs discarded"
+            if discarded
+            else ""
+        ),
     )
     session.flush()
     _compact_search_index(session)

@@ -129,7 +129,7 @@ def erase_again(session: Session, *, by: str | None) -> int:
             username=by,
             entity="person",
             summary=(
-                f"{erased} record(s) erased since the backup was made erased again on its restore (register of "
+                f"{counted(erased, 'record')} erased since the backup was made erased again on its restore (register of "
                 f"erasures: {path.name})"
             ),
         )

@@ -29,14 +29,17 @@ import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session
 
 from programme.access import audit
 from programme.access.backup import PG_DUMP_MAGIC, SQLITE_MAGIC, run_pg
-from programme.access.erasure_register import erase_again
+from programme.access.erasure_register import erase_again, erased_again
 from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
+from programme.core.words import counted
 from programme.demo import holds_data
+from programme.models import Course, Module, Person
 
 # The tables of the first migration, which a Programme Manager database has at every schema revision: a
 # SQLite file without them is some other program's, and restoring it would wipe every account.
@@ -95,6 +98,44 @@ def restore_bytes(engine: Engine, data: bytes, *, by: str | None = None, name: s
         source = Path(folder) / "backup"
         source.write_bytes(data)
         return restore(engine, source, by=by, name=name or "an uploaded file")
+
+
+def restore_refusal(session: Session) -> str | None:
+    """Return why a restore cannot run into this database now (it holds courses or people: nothing is overwritten),
+    in a sentence saying what to do instead; None when it is empty and a backup can be restored into it."""
+    if not sa.inspect(session.connection()).has_table(Course.__tablename__):
+        return None  # no schema yet: nothing in it (on the session's own connection: SQLite's write lock is its)
+    courses = int(session.scalar(sa.select(sa.func.count()).select_from(Course)) or 0)
+    people = int(session.scalar(sa.select(sa.func.count()).select_from(Person)) or 0)
+    if not courses and not people:
+        return None
+    held = " and ".join(
+        counted(n, one, many) for n, one, many in ((courses, "course", "courses"), (people, "person", "people")) if n
+    )
+    return (
+        f"This database already holds {held}, so a backup cannot be restored into it: a restore never overwrites "
+        "anything. To restore, start the app on a new, empty database (another SQLite file, or a new PostgreSQL "
+        "database) and restore there."
+    )
+
+
+def restored_sentence(engine: Engine, erased: int) -> str:
+    """Return what the page says after a restore: what the database holds now, the records erased again, and that the
+    backup's accounts replaced this installation's (everyone signs in again with one of them)."""
+    with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
+        with session_scope(restored) as session:
+            counts = [
+                counted(int(session.scalar(sa.select(sa.func.count()).select_from(table)) or 0), one, many)
+                for table, one, many in ((Course, "course", "courses"), (Module, "module", "modules"),
+                                         (Person, "person", "people"))
+            ]  # fmt: skip
+    said = f"Backup restored: the database now holds {counts[0]}, {counts[1]} and {counts[2]}."
+    if erased:
+        said += " " + erased_again(erased)
+    return (
+        said + " Its accounts replaced this installation's: sign in with an account from the backup, with the password "
+        "it had when the backup was made."
+    )
 
 
 def check_backup(engine: Engine) -> None:

@@ -17,6 +17,7 @@ from programme.alumni.common import IS_LISTED, person
 from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids
 from programme.models import Course, Module, Outcome, OutcomeKind, Participation
+from programme.reach.filters import among
 
 NOT_LISTED = "(not listed)"
 # What the Outcomes tab says when no outcome is shown (no_outcomes_note).
@@ -32,7 +33,8 @@ COLUMNS = ["id", "reported_on", "kind", "description", "course", "module", "coun
 class OutcomeFilter:
     """What the outcomes are restricted to; empty means no restriction.
 
-    years: the year the outcome was reported; countries: the alum's country of work (ISO alpha-3).
+    years: the year the outcome was reported; countries: the alum's country of work (ISO alpha-3, or
+    reach.NOT_RECORDED for the alumni whose country of work is not on record).
     """
 
     courses: tuple[str, ...] = ()
@@ -56,9 +58,9 @@ def _conditions(f: OutcomeFilter) -> list:
         conditions.append(year >= f.year_from)
     if f.year_to is not None:
         conditions.append(year <= f.year_to)
-    if f.countries:
+    if f.countries:  # NOT_RECORDED among them: the alumni whose country of work is not on record, as on Reach
         conditions.append(
-            Outcome.person_id.in_(sa.select(person.c.id).where(person.c.country_of_work.in_(f.countries)))
+            Outcome.person_id.in_(sa.select(person.c.id).where(among(person.c.country_of_work, f.countries)))
         )
     if f.kinds:
         conditions.append(Outcome.kind.in_([OutcomeKind(kind) for kind in f.kinds]))

@@ -26,9 +26,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.words import counted
 from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
-from programme.people.countries import country_named
+from programme.people.countries import country_name, country_named
 from programme.people.names import fold_words
 
 agenda_session = AgendaSession.__table__
@@ -132,3 +133,34 @@ def modules_teaching(session: Session, words: tuple[str, ...], texts: list[str] 
         sa.select(module.c.id).where(sa.or_(module.c.title.in_(found), module.c.focus.in_(found))),
     )
     return tuple(sorted(session.scalars(statement)))
+
+
+def reading(terms: list[Term]) -> str | None:
+    """Return how a search's words were read, for the words that reach beyond a profile's own (an organisation type,
+    a country, what people were trained on), or None when every word is read as itself:
+
+    "Each part must match. “trade union”: an organisation of the type trade union (where the alum shares their
+    organisation), or these words in a profile. “Malaysia”: from or working in Malaysia, or this word in a profile."
+    """
+    parts = []
+    for term in terms:
+        if term.plain:
+            continue
+        ways = []
+        if term.org_type is not None:
+            ways.append(f"an organisation of the type {term.org_type} (where the alum shares their organisation)")
+        if term.country is not None:
+            ways.append(f"from or working in {country_name(term.country)}")
+        if term.modules:
+            ways.append(counted_modules(len(term.modules)))
+        ways.append(f"{'these words' if len(term.words) > 1 else 'this word'} in a profile")
+        named = country_name(term.country) if term.country is not None else " ".join(term.words)  # "viet nam": Vietnam
+        parts.append(f"“{named}”: {', '.join(ways[:-1])}, or {ways[-1]}.")
+    if not parts:
+        return None
+    return " ".join((["Each part must match."] if len(terms) > 1 else []) + parts)
+
+
+def counted_modules(modules: int) -> str:
+    """Return "trained on it (in the agenda of 3 modules they attended)"."""
+    return f"trained on it (in the agenda of {counted(modules, 'module')} they attended)"

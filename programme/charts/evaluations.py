@@ -27,6 +27,8 @@ MUTED_COLOUR = "#9e9e9e"
 ROW_HEIGHT = 30
 MIN_HEIGHT = 320
 LABEL_MAX = 70
+# After a question reworded since some of its answers were given (reworded_note names its earlier wordings).
+REWORDED_MARK = " †"
 # The standard form's session questions share this opening; charts show only the session's title.
 SESSION_PREFIXES = ("How useful was the session: ",)
 RATING_RANGE = [RATING_MIN - 0.5, RATING_MAX + 0.2]
@@ -122,6 +124,29 @@ def _likert_rows(counts: pd.DataFrame, scale: tuple[int, int] = STANDARD_SCALE) 
     return wide.reset_index().sort_values("position")
 
 
+def _earlier_by_question(counts: pd.DataFrame) -> dict[str, str]:
+    """Return {question: its earlier wordings, quoted} for the reworded questions of likert_counts' table."""
+    if "earlier" not in counts:
+        return {}
+    pairs = counts[["question", "earlier"]].drop_duplicates("question")
+    return {q: e for q, e in zip(pairs["question"], pairs["earlier"], strict=True) if isinstance(e, str) and e}
+
+
+def reworded_note(counts: pd.DataFrame) -> str | None:
+    """Return the sentence naming the rated questions reworded since some of their answers were given (marked
+    REWORDED_MARK on the Likert charts), with the wordings asked before, or None when none was reworded: a figure is
+    not to be read against a wording some of its answers were not given to."""
+    earlier = _earlier_by_question(counts)
+    if not earlier:
+        return None
+    named = "; ".join(f"“{question}” (formerly: {before})" for question, before in earlier.items())
+    one = len(earlier) == 1
+    return (
+        f"{REWORDED_MARK.strip()} Reworded after answers were given: {named}. "
+        f"{'Its' if one else 'Their'} figures count the answers given to every wording."
+    )
+
+
 def likert_charts(counts: pd.DataFrame, labels: Sequence[str] = DEFAULT_SCALE_LABELS) -> list[go.Figure]:
     """Return the module's Likert charts: the 1-5 questions answered with the form's labels (its words in the legend),
     the 1-5 questions answered otherwise (numbers, another scale's words: numbered), then each other range's."""
@@ -162,9 +187,12 @@ def likert_chart(
     low, high = scale
     standard = scale == STANDARD_SCALE and not numbered
     rows = _likert_rows(counts, scale)
+    earlier = _earlier_by_question(counts)
+    formerly = [f"<br>Reworded; formerly: {earlier[q]}" if earlier.get(q) else "" for q in rows["question"]]
     names = [
-        f"{_shorten(_short_question(q), 48)}  <b>{fixed(m)}</b> ({int(n):,} rating{'' if int(n) == 1 else 's'})"
-        for q, m, n in zip(rows["question"], rows["mean"], rows["n"], strict=True)
+        f"{_shorten(_short_question(q), 48)}{REWORDED_MARK if f else ''}  <b>{fixed(m)}</b> "
+        f"({int(n):,} rating{'' if int(n) == 1 else 's'})"
+        for q, m, n, f in zip(rows["question"], rows["mean"], rows["n"], formerly, strict=True)
     ]
     colours = LIKERT_COLOURS if scale == STANDARD_SCALE else LIKERT_COLOURS_11
     words = {r: labels[r - low] if standard else str(r) for r in range(low, high + 1)}
@@ -184,8 +212,9 @@ def likert_chart(
             legendgroup=str(rating),
             legendrank=rating,
             showlegend=not (rating == middle and sign < 0),
-            customdata=list(zip(rows[rating], rows[f"pct{rating}"], strict=True)),
-            hovertemplate=f"{words[rating]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)<extra></extra>",
+            customdata=list(zip(rows[rating], rows[f"pct{rating}"], formerly, strict=True)),
+            hovertemplate=f"{words[rating]}: %{{customdata[0]:.0f}} (%{{customdata[1]:.0f}}%)%{{customdata[2]}}"
+            "<extra></extra>",
         )
     title = (
         "Ratings (share of answers; low to the left, high to the right)"

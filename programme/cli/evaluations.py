@@ -13,6 +13,7 @@ from programme.core.words import a_or_an
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
 from programme.evaluations.test_scores import STAGES, import_test_scores
+from programme.evaluations.wording import quoted_wordings, with_earlier
 from programme.intake.columns import ColumnChoiceError, parse_column_options
 from programme.intake.tools import PROFILES
 
@@ -196,5 +197,6 @@ def run_summary(args: argparse.Namespace) -> int:
         mean = fixed(question["mean"]) if question["mean"] is not None else "   -"
         # A 0-10 question's mean is on its own scale, named beside it and left out of the module average.
         scale = f" (scale {question['scale']})" if question["scale"] not in (None, summary["mean_scale"]) else ""
-        print(f"{mean:>5}  n={question['n']:<4} {question['text']}{scale}")
+        text = with_earlier(question["text"], quoted_wordings(question["earlier"]))  # a reworded one's answers
+        print(f"{mean:>5}  n={question['n']:<4} {text}{scale}")
     return 0

@@ -6,6 +6,7 @@ import argparse
 
 from programme.cli.common import iso_date, print_json, ready_engine
 from programme.core.db import session_scope
+from programme.core.words import counted
 from programme.courses.catalogue import get_module
 from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.links import close_forms, list_forms, open_form
@@ -73,7 +74,7 @@ def run_close(args: argparse.Namespace) -> int:
     if args.json:
         print_json({"closed": closed})
     else:
-        print(f"{closed} form(s) closed.")
+        print(f"{counted(closed, 'form')} closed.")
     return 0
 
 

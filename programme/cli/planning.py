@@ -9,6 +9,7 @@ from pathlib import Path
 from programme.cli.common import command_group, module_id, print_json, ready_engine, text_or_blank
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
+from programme.core.words import counted
 from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
 from programme.intake.columns import parse_column_options
 from programme.models import ModuleStatus, Scope
@@ -99,9 +100,9 @@ def _print_report(report: AgendaImportReport) -> None:
     # Nothing is said to be created unless it was written: a dry run or a refused run says what the sheet would add.
     new = "new" if report.written else "to add"
     print(
-        f"Read {report.rows} row(s) from '{report.sheet}': {report.sessions} session(s) "
-        f"({report.created} {new}, {report.updated} already on the agenda), {report.skipped} heading or blank row(s) "
-        f"skipped; facilitators: {report.people_matched} found, {report.people_created} {new}."
+        f"Read {counted(report.rows, 'row')} from '{report.sheet}': {counted(report.sessions, 'session')} "
+        f"({report.created} {new}, {report.updated} already on the agenda), "
+        f"{counted(report.skipped, 'heading or blank row')} skipped; facilitators: {report.people_matched} found, {report.people_created} {new}."
     )
     if report.columns:  # what each column was read as (--column FIELD=HEADER changes one)
         print("Columns: " + "; ".join(f"{item['header']} → {item['role']}" for item in report.columns) + ".")
@@ -110,7 +111,7 @@ def _print_report(report: AgendaImportReport) -> None:
     for error in report.errors:
         print(f"Row {error.row}, column '{error.column}': {error.message}", file=sys.stderr)
     if report.errors:
-        print(f"Nothing was written: {len(report.errors)} problem(s) to fix in the sheet.", file=sys.stderr)
+        print(f"Nothing was written: {counted(len(report.errors), 'problem')} to fix in the sheet.", file=sys.stderr)
     elif report.written:
         print("The agenda was saved.")
     else:
@@ -128,7 +129,7 @@ def run_course_list(args: argparse.Namespace) -> int:
     for row in frame.itertuples():
         years = f"{row.start_year or '?'}–{row.end_year or '?'}"
         print(
-            f"{row.code:<20} {row.scope:<13} {text_or_blank(row.host_country):<4} {years:<10} {row.modules:>3} module(s)  {row.title}"
+            f"{row.code:<20} {row.scope:<13} {text_or_blank(row.host_country):<4} {years:<10} {counted(row.modules, 'module', 'modules'):>11}  {row.title}"
         )
     return 0
 

@@ -15,10 +15,12 @@ from sqlmodel import Session
 from programme import summaries
 from programme.access import audit
 from programme.core.errors import ProgrammeError
+from programme.core.words import counted
 from programme.evaluations.columns import ColumnPlan
 from programme.evaluations.forms import add_question, create_form, module_form
 from programme.evaluations.import_plan import EvaluationImport, ParsedRow
 from programme.evaluations.scales import form_labels
+from programme.importing.batches import import_number
 from programme.models import (
     Answer,
     ImportBatch,
@@ -160,6 +162,8 @@ def _write(
         username=by,
         entity="evaluation_form",
         entity_id=form_id,
-        summary=f"evaluations import batch {batch.id}: {result.created} responses, {result.skipped} skipped",
+        # Named by its number among the evaluation imports, as Past imports and its undo name it (never its row id).
+        summary=f"evaluation import {import_number(session, batch.id)} into module {result.module_id}: "
+        f"{counted(result.created, 'response')} added, {result.skipped} skipped",
         after=counts,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import pandas as pd
 import sqlalchemy as sa
@@ -72,6 +72,14 @@ def form_questions(session: Session, form_id: int, *, asked_only: bool = False) 
     if asked_only:
         query = query.where(Question.asked.is_(True))
     return list(session.scalars(query))
+
+
+def asked_numbers(questions: Iterable[Question]) -> dict[int, int]:
+    """Return {question id: its number on the paper-entry and online forms} for questions in their order: the asked
+    ones numbered 1, 2, 3… (a question taken off the form leaves no gap, and has no number); the stored positions,
+    which order the questions, are left as they are."""
+    asked = [question for question in questions if question.asked]
+    return {int(question.id): number for number, question in enumerate(asked, start=1)}
 
 
 def module_sessions(session: Session, module_id: int) -> list[AgendaSession]:
@@ -193,12 +201,14 @@ def create_standard_form(
 
 def questions_table(session: Session, form_id: int, *, asked_only: bool = False) -> pd.DataFrame:
     """Return a form's questions as a table: position, text, kind, session, feeds backlog, scale_min, scale_max,
-    uses_form_labels (whether a rating is answered with the form's word labels, not numbers); asked_only: the
-    questions new forms ask (the paper-entry form), not those taken off the form."""
+    uses_form_labels (whether a rating is answered with the form's word labels, not numbers), number (its number on
+    the paper-entry and online forms: asked_numbers; none for a question taken off); asked_only: the questions new
+    forms ask (the paper-entry form), not those taken off the form."""
     query = (
         sa.select(
             Question.id,
             Question.position,
+            Question.asked,
             Question.text,
             Question.kind,
             AgendaSession.title.label("session"),
@@ -214,7 +224,9 @@ def questions_table(session: Session, form_id: int, *, asked_only: bool = False)
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
     frame["kind"] = frame["kind"].map(lambda kind: getattr(kind, "value", kind))
     frame["session"] = frame["session"].fillna("")
-    return frame
+    asked = frame["asked"].astype(bool)
+    frame["number"] = pd.Series(asked.cumsum(), dtype="Int64").where(asked)
+    return frame.drop(columns="asked")
 
 
 def add_paper_response(

@@ -12,6 +12,7 @@ from programme.access.privacy import CourseRedactor
 from programme.core.freshness import depends_on
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean
+from programme.evaluations.wording import earlier_wordings, quoted_wordings
 from programme.funding.queries import funded_module_ids
 from programme.models import (
     AgendaSession,
@@ -102,7 +103,8 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
     """Return how many gave each rating to each rating question of a module.
 
     Columns: question_id, position, question, scale_min, scale_max (the question's range: 1-5 or 0-10),
-    uses_form_labels (whether its answers are the form's scale labels, not numbers or other words), rating, count.
+    uses_form_labels (whether its answers are the form's scale labels, not numbers or other words), rating, count,
+    earlier (the wordings the question was asked in before it was reworded, quoted: “…”; “…”; or None).
     without_personal_data: the questions' words without the names of the course's people (for viewers and funders:
     "How useful was Maria Santos's testimony?" is a rating of her).
     """
@@ -116,15 +118,27 @@ def likert_counts(session: Session, module_id: int, *, without_personal_data: bo
             Question.uses_form_labels,
             RATINGS.c.rating,
             RATINGS.c.count,
+            Question.earlier_texts.label("earlier"),
         )
         .join(RATINGS, RATINGS.c.question_id == Question.id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .where(RATINGS.c.module_id == module_id)
         .order_by(EvaluationForm.id, Question.position, RATINGS.c.rating)
     )
-    frame = _frame(session, query)
+    frame = _with_earlier(_frame(session, query))
     if without_personal_data and not frame.empty:
         frame["question"] = _without_names(session, module_id, frame["question"])
+        frame["earlier"] = _without_names(session, module_id, frame["earlier"])
+    return frame
+
+
+def _with_earlier(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the frame with its earlier column (each question's earlier_texts as stored) as quoted wordings."""
+    frame["earlier"] = pd.Series(
+        [quoted_wordings(earlier_wordings(s, t)) for s, t in zip(frame["earlier"], frame["question"], strict=True)],
+        index=frame.index,
+        dtype=object,
+    )
     return frame
 
 
@@ -134,7 +148,8 @@ def question_ratings(session: Session, *, course_id: int | None = None, latest: 
     likert_counts gives one module's, without the names of the course's people (for funders: the summary workbook).
 
     Columns: module_id, course_id, module (its label), question_id, position, question, session (the agenda session
-    it rates, or None), scale_min, scale_max, rating, count; modules by date, questions in their form's order.
+    it rates, or None), scale_min, scale_max, rating, count, earlier (its earlier wordings, quoted, or None); modules
+    by date, questions in their form's order.
     latest: only the latest this many evaluated modules (a programme of 57,000 modules has millions of such rows).
     """
     query = (
@@ -142,6 +157,7 @@ def question_ratings(session: Session, *, course_id: int | None = None, latest: 
             Module.id.label("module_id"), Module.course_id, *_MODULE_COLUMNS, Question.id.label("question_id"),
             Question.position, Question.text.label("question"), AgendaSession.title.label("session"),
             Question.scale_min, Question.scale_max, RATINGS.c.rating, RATINGS.c.count,
+            Question.earlier_texts.label("earlier"),
         )
         .select_from(Question)
         .join(RATINGS, RATINGS.c.question_id == Question.id)
@@ -163,11 +179,12 @@ def question_ratings(session: Session, *, course_id: int | None = None, latest: 
             .limit(latest)
         )
         query = query.where(Module.id.in_(newest))
-    frame = _frame(session, query)
+    frame = _with_earlier(_frame(session, query))
     if frame.empty:
         return frame.assign(module=pd.Series(dtype=object))
     redactor = CourseRedactor(session)
     frame["question"] = redactor.column(frame["course_id"], frame["question"])
+    frame["earlier"] = redactor.column(frame["course_id"], frame["earlier"])
     titles = [title if isinstance(title, str) else None for title in frame["session"]]
     frame["session"] = redactor.column(frame["course_id"], titles)
     return _with_labels(frame)

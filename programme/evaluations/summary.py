@@ -15,6 +15,7 @@ from programme.core.freshness import depends_on
 from programme.core.rounding import percent, rounded
 from programme.evaluations.means import module_mean
 from programme.evaluations.scales import STANDARD_RANGE, scale_text
+from programme.evaluations.wording import earlier_wordings
 from programme.models import (
     AgendaSession,
     Answer,
@@ -77,8 +78,9 @@ def too_many_responses(responses: int, attended: int) -> str | None:
 
 @depends_on(module="module_id")
 def module_summary(session: Session, module_id: int) -> dict[str, Any]:
-    """Return {responses, ratings, mean, mean_scale, questions: [{text, kind, session, n, mean, scale}]} for a
-    module's evaluation forms.
+    """Return {responses, ratings, mean, mean_scale, questions: [{text, kind, session, n, mean, scale, earlier}]} for a
+    module's evaluation forms (earlier: the wordings a reworded question was asked in before, oldest first: some of
+    its answers were given to them).
 
     ratings and mean: the module average (means.module_mean), the figure the dashboard's header shows: over the
     1-5 questions only (mean_scale "1-5"). Each rating question has its own n and mean on its own scale ("1-5" or
@@ -96,6 +98,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
             sa.func.coalesce(QUESTIONS.c.answered, 0).label("n"),
             QUESTIONS.c.ratings,
             QUESTIONS.c.rating_total,
+            Question.earlier_texts,
         )
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .outerjoin(AgendaSession, AgendaSession.id == Question.session_id)
@@ -104,7 +107,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
         .order_by(EvaluationForm.id, Question.position)
     )
     questions = []
-    for text, kind, low, high, title, n, ratings, total in session.execute(query):
+    for text, kind, low, high, title, n, ratings, total, earlier in session.execute(query):
         is_rating = QuestionKind(kind) == QuestionKind.RATING
         mean = int(total) / int(ratings) if ratings else None
         questions.append(
@@ -115,6 +118,7 @@ def module_summary(session: Session, module_id: int) -> dict[str, Any]:
                 "n": int(n),
                 "mean": rounded(mean, MEAN_DECIMALS) if is_rating and mean is not None else None,
                 "scale": scale_text((low, high)) if is_rating else None,
+                "earlier": earlier_wordings(earlier, text),
             }
         )
     average = module_mean(session, module_id)

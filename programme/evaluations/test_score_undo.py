@@ -12,18 +12,19 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import ProgrammeError
-from programme.core.words import counted
+from programme.core.words import agreeing, counted
 from programme.evaluations.test_scores import FIELDS, STAGE_WORDS
 from programme.importing.batches import batch_to_undo, newest_batches
 from programme.models import ImportBatch, ImportKind, Participation
 from programme.models.base import utcnow
 
-COLUMNS = ["batch", "import", "imported at", "file", "test", "by", "scores", "undone at"]
+COLUMNS = ["batch", "import", "imported at", "file", "test", "by", "scores written", "undone at"]
 
 
 def test_score_imports(session: Session, *, module_id: int, limit: int = 200) -> pd.DataFrame:
     """Return the module's newest imports of test scores (batch: the row's id, what an undo is given; import: its number
-    among the imports of test scores, what the user knows it by; imported at, file, test, by, scores, undone at)."""
+    among the imports of test scores, what the user knows it by; imported at, file, test, by, scores written, undone
+    at)."""
     rows = [
         [batch.id, batch.number, batch.created_at, batch.file_name, STAGE_WORDS.get(batch.counts.get("stage"), ""), batch.username,
          int(batch.counts.get("written", 0)), batch.undone_at]
@@ -56,12 +57,13 @@ def _later_imports(session: Session, batch: ImportBatch, stage: str) -> set[int]
     return owned
 
 
-def undo_test_score_import(session: Session, *, batch_id: int, username: str | None) -> dict[str, int]:
-    """Take back an import of test scores; return {"restored", "kept", "gone"}.
+def undo_test_score_import(session: Session, *, batch_id: int, username: str | None) -> dict[str, Any]:
+    """Take back an import of test scores; return {"test", "restored", "cleared", "kept", "gone"}.
 
-    restored: scores put back to what the import replaced (none, when there was none). kept: scores changed since the
-    import (typed, or imported again and still in place), left as they are. gone: people no longer on the module's
-    list. Changed through the ORM: the Learning figures follow at commit."""
+    test: "pre-test" or "post-test". restored: scores put back to what the import replaced, of which cleared: those
+    that were none before it (removed). kept: scores changed since the import (typed, or imported again and still in
+    place), left as they are. gone: people no longer on the module's list. Changed through the ORM: the Learning
+    figures follow at commit."""
     batch, number = batch_to_undo(session, batch_id, ImportKind.TEST_SCORES, "There is no such import of test scores.")
     recorded: dict[str, Any] = json.loads(batch.counts) if batch.counts else {}
     stage = recorded.get("stage")
@@ -83,7 +85,8 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
             put_back[key] = before.get(key)
             restored += 1
     batch.undone_at = utcnow()
-    result = {"restored": restored, "kept": kept, "gone": gone}
+    cleared = sum(1 for value in put_back.values() if value is None)
+    result = {"test": STAGE_WORDS[stage], "restored": restored, "cleared": cleared, "kept": kept, "gone": gone}
     audit.record(
         session,
         action="undo",
@@ -98,12 +101,24 @@ def undo_test_score_import(session: Session, *, batch_id: int, username: str | N
     return result
 
 
-def undo_summary(number: int, undone: dict[str, int]) -> str:
-    """Say what undoing an import of test scores put back and kept, in one sentence (number: the import's, as Past
-    imports lists it)."""
-    said = f"Import {number} undone: {counted(undone['restored'], 'score')} put back as before the import"
+def undo_summary(number: int, undone: dict[str, Any]) -> str:
+    """Say what undoing an import of test scores removed, put back and kept, in one sentence (number: the import's, as
+    Past imports lists it): "Import 1 undone: 3 pre-test scores removed (none was recorded before it)."."""
+    test = undone.get("test", "test")
+    cleared = undone.get("cleared", 0)
+    back = undone["restored"] - cleared
+    parts = []
+    if cleared:
+        parts.append(f"{counted(cleared, f'{test} score')} removed (none was recorded before it)")
+    if back:
+        parts.append(
+            f"{counted(back, f'{test} score')} put back to what {agreeing(back, 'it was', 'they were')} before it"
+        )
     if undone["kept"]:
-        said += f"; {counted(undone['kept'], 'score')} changed since (typed, or imported again) kept as they are"
+        parts.append(
+            f"{counted(undone['kept'], f'{test} score')} changed since (typed, or imported again) kept as "
+            f"{agreeing(undone['kept'], 'it is', 'they are')}"
+        )
     if undone["gone"]:
-        said += f"; {counted(undone['gone'], 'person', 'people')} no longer on the module's list"
-    return said + "."
+        parts.append(f"{counted(undone['gone'], 'person', 'people')} no longer on the module's list")
+    return f"Import {number} undone: " + ("; ".join(parts) if parts else "it had written no score") + "."

@@ -30,9 +30,10 @@ from programme.access import audit
 from programme.core import edits
 from programme.core.errors import ProgrammeError
 from programme.core.rounding import rounded
-from programme.core.words import counted
+from programme.core.words import agreeing, counted
 from programme.courses.catalogue import get_module_by_id
 from programme.importing import normalise
+from programme.importing.batches import import_number
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.importing.plan import file_hash
 from programme.intake.columns import ColumnChoiceError, column_named
@@ -380,7 +381,45 @@ def plan_test_scores(
             ),
         )
     _mark_repeats(result.details)
+    earlier = _imported_before(session, result)
+    if earlier is not None:
+        result.warn(earlier)
     return result
+
+
+def _imported_before(session: Session, plan: TestScoreImport) -> str | None:
+    """Return the warning for a file already imported into this module as the same test (and not undone), naming that
+    import by its number under Past imports, and saying whether importing it again would change anything."""
+    batches = session.execute(
+        sa.select(ImportBatch.id, ImportBatch.counts)
+        .where(
+            ImportBatch.kind == ImportKind.TEST_SCORES,
+            ImportBatch.module_id == plan.module_id,
+            ImportBatch.file_hash == plan.file_hash,
+            ImportBatch.undone_at.is_(None),
+        )
+        .order_by(ImportBatch.id.desc())
+    ).all()
+    same_test = [
+        batch_id for batch_id, counts in batches if (json.loads(counts) if counts else {}).get("stage") == plan.stage
+    ]
+    if not same_test:
+        return None
+    said = (
+        f"This file was imported before as the {STAGE_WORDS[plan.stage]} (import {import_number(session, same_test[0])} "
+        "under Past imports)"
+    )
+    changed = sum(1 for row in plan.matched if not _same(row.previous, row.score))
+    if not changed:
+        return f"{said}: its scores are already recorded, so importing it again changes nothing."
+    return (
+        f"{said}; {counted(changed, 'score')} of it {agreeing(changed, 'was', 'were')} changed since (typed, or "
+        f"another file imported): importing it again puts the file's back."
+    )
+
+
+def _same(left: float | None, right: float | None) -> bool:
+    return left is not None and right is not None and abs(float(left) - float(right)) < 1e-9
 
 
 def _match(row: ScoreRow, by_email: dict[str, int], by_key: dict[str, list[int]], known: dict[int, tuple]) -> None:
@@ -432,7 +471,7 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
     Learning figures) follows them at commit. An import batch (kind "test scores") keeps each score written and the
     one it replaced, for its undo (programme/evaluations/test_score_undo.py); one audit entry holds them too."""
     if plan.errors:
-        raise ProgrammeError(f"Nothing was imported: the file has {len(plan.errors)} error(s) to fix first.")
+        raise ProgrammeError(f"Nothing was imported: the file has {counted(len(plan.errors), 'error')} to fix first.")
     attribute = FIELDS[plan.stage]
     before: dict[str, float | None] = {}
     after: dict[str, float | None] = {}
@@ -456,7 +495,8 @@ def apply_test_scores(session: Session, plan: TestScoreImport, *, by: str | None
         entity="import_batch",
         entity_id=batch.id,
         summary=(
-            f"{STAGE_WORDS[plan.stage]} scores from {plan.file_name} into module {plan.module_id}: {len(after)} "
+            f"test score import {import_number(session, batch.id)}, {STAGE_WORDS[plan.stage]} scores from "
+            f"{plan.file_name} into module {plan.module_id}: {len(after)} "
             f"written ({plan.replaced} replaced), {len(plan.unmatched)} rows not matched"
         ),
         before=before,

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme import summaries
 from programme.access import audit
+from programme.core.words import counted
 from programme.importing.batches import batch_to_undo, newest_batches
 from programme.models import Answer, EvaluationForm, ImportKind, Question, RespondentAttribute, Response
 from programme.models.base import utcnow
@@ -110,9 +111,9 @@ def _is_empty(session: Session, form_id: int) -> bool:
 
 def undo_summary(batch_id: int, undone: dict[str, int]) -> str:
     """Return the sentence that says what undoing an import removed and kept (undone: undo_evaluation_import's)."""
-    removed = f"Import {batch_id} undone: {undone['responses_removed']} responses removed"
+    removed = f"Import {batch_id} undone: {counted(undone['responses_removed'], 'response')} removed"
     if undone["questions_removed"]:
-        removed += f", {undone['questions_removed']} questions removed"
+        removed += f", {counted(undone['questions_removed'], 'question')} removed"
     if undone["questions_kept"]:
         removed += f", {undone['questions_kept']} of its questions kept (other answers use them)"
     if undone["form_removed"]:

@@ -1,11 +1,13 @@
 """What a question's wording says it is: a suggestion for the next module, or a fact about who answered.
 
 An export names its columns as the form asked them ("What should be improved?", "evaluation/improve",
-"Topics for the next module", "Respondent country", "What is your gender?"): these rules read that wording.
+"Topics for the next module", "Respondent country", "What is your gender?"): these rules read that wording. And the
+wordings a reworded question was asked in before, which the dashboard and the reports name beside its figures.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -76,3 +78,25 @@ def respondent_attribute(text: str) -> RespondentAttributeKind | None:
     """Return which fact about the respondent a column holds ("Respondent country" → country), or None."""
     words = [word for word in fold(_BRACKETS.sub(" ", text.replace("_", " "))).split() if word not in _FILLER]
     return _ATTRIBUTES.get(" ".join(words))
+
+
+def earlier_wordings(stored: object, text: object) -> list[str]:
+    """Return the wordings a question was asked in before its present one (oldest first, each once), from its
+    `earlier_texts` as stored (a JSON list: form_editing.py keeps them when a question with answers is reworded).
+
+    A figure of such a question counts answers given to these wordings too; a wording reworded back to is its present
+    one, not an earlier one. stored None or missing (a table's NaN): none."""
+    if not isinstance(stored, str) or not stored:
+        return []
+    return [old for old in dict.fromkeys(json.loads(stored)) if isinstance(old, str) and old and old != text]
+
+
+def quoted_wordings(wordings: Iterable[str]) -> str | None:
+    """Return “first”; “second”, or None for no wording."""
+    return "; ".join(f"“{wording}”" for wording in wordings) or None
+
+
+def with_earlier(text: str, earlier: object) -> str:
+    """Return a question's wording with its earlier ones (quoted_wordings; None or a missing value: none), as a report
+    names it: "How much did you learn? (formerly: “How useful was the session: CEDAW?”)"."""
+    return f"{text} (formerly: {earlier})" if isinstance(earlier, str) and earlier else text

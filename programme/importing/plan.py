@@ -205,7 +205,9 @@ def build_plan(
     as Python objects would take more than a gigabyte); it cannot be written.
     """
     if not mapping.has_name():
-        raise ProgrammeError("No column holds the participants' names; choose the name column(s) in the mapping.")
+        raise ProgrammeError(
+            "No column holds the participants' names; choose the column or columns holding them in the mapping."
+        )
     detected = detect_list_kind(table.columns, mapping)
     kind = ListKind(list_kind) if list_kind else detected
     kind_warnings = []

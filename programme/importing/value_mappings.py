@@ -11,6 +11,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import ProgrammeError
 from programme.core.settings import get_setting, set_setting
+from programme.core.words import counted
 from programme.models import Gender, OrgType
 from programme.people.names import fold
 
@@ -56,7 +57,7 @@ def remember_mappings(session: Session, name: str, chosen: Mapping[str, str], *,
         action="update",
         username=by,
         entity="value_mappings",
-        summary=f"{len(changed)} {name} value(s) mapped for later imports",
+        summary=f"{counted(len(changed), f'{name} value')} mapped for later imports",
         before={text: before[text] for text in changed if text in before},
         after=changed,
     )

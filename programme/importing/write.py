@@ -17,6 +17,8 @@ from programme.core.bulk import Constant, background_writes, write_columns
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
+from programme.core.words import a_or_an
+from programme.importing.batches import import_number
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.lists import ListKind
 from programme.importing.plan import ImportPlan, RowStatus
@@ -209,7 +211,8 @@ def apply_plan(
         entity="import_batch",
         entity_id=batch.id,
         summary=(
-            f"{plan.list_kind.value} list into module {plan.module_id}: {created} new people, {len(existing)} matched, "
+            f"participant import {import_number(session, batch.id)}, {a_or_an(plan.list_kind.value)} list into module "
+            f"{plan.module_id}: {created} new people, {len(existing)} matched, "
             f"{participations} participations, {updated} blank fields filled, {consents} people's consent recorded, "
             f"{result.skipped_rows} rows skipped"
         ),

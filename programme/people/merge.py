@@ -19,6 +19,7 @@ from programme import summaries
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
+from programme.core.words import counted
 from programme.importing.write import ATTENDANCE_FIELD
 from programme.models import (
     AttendanceDay,
@@ -104,10 +105,10 @@ class MergeResult:
         """One sentence, without names, for the audit trail and the page."""
         parts = [f"person #{self.removed} merged into #{self.kept}", f"moved: {self.moved_words()}"]
         if self.combined_modules:
-            parts.append(f"{len(self.combined_modules)} module(s) in both records: attendance combined")
+            parts.append(f"{counted(len(self.combined_modules), 'module')} in both records: attendance combined")
         if self.role_differs:
             parts.append(
-                f"{len(self.role_differs)} module(s) with another role on the removed record: kept's role kept"
+                f"{counted(len(self.role_differs), 'module')} with another role on the removed record: kept's role kept"
             )
         if self.filled:
             parts.append(f"blank fields filled: {', '.join(self.filled)}")
@@ -117,7 +118,7 @@ class MergeResult:
             parts.append("consent taken from the removed record (recorded later)")
         if self.groups_dropped:
             parts.append(
-                f"{self.groups_dropped} group membership(s) of the removed record not kept: the kept record is in "
+                f"{counted(self.groups_dropped, 'group membership')} of the removed record not kept: the kept record is in "
                 "another group of the same exercise"
             )
         return "; ".join(parts)

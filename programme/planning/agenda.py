@@ -14,6 +14,7 @@ from programme import summaries
 from programme.access import audit
 from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import counted
 from programme.courses.catalogue import get_module_by_id
 from programme.models import AgendaSession, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
 from programme.people.names import clean_text
@@ -205,7 +206,8 @@ def save_agenda_frame(
     if errors:
         first = errors[0]
         raise ProgrammeError(
-            f"{len(errors)} problem(s) in the agenda; nothing was saved. Row {first.row}, {first.column}: {first.message}"
+            f"{counted(len(errors), 'problem')} in the agenda; nothing was saved. Row {first.row}, {first.column}: "
+            f"{first.message}"
         )
     existing = {s.id: s for s in session.scalars(sa.select(AgendaSession).where(AgendaSession.module_id == module.id))}
     unknown = [p.row for p in planned if p.session_id is not None and p.session_id not in existing]

@@ -14,6 +14,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.core.words import counted
+from programme.importing.batches import import_number
 from programme.intake.columns import choose_field
 from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
@@ -283,7 +285,7 @@ def _outside_message(given: str, module: Module) -> str:
     last = session_date(module, module_days(module))
     return (
         f"'{given}' is outside the module's dates ({module.start_date:%d %b} to {last:%d %b %Y}, "
-        f"{module_days(module)} day(s))."
+        f"{counted(module_days(module), 'day')})."
     )
 
 
@@ -339,5 +341,5 @@ def _write(
         entity="agenda",
         entity_id=module.id,
         summary=f"agenda of module {module.id}: {report.created} sessions added, {report.updated} updated, "
-        f"{len(finder.created)} new people (batch {batch.id})",
+        f"{len(finder.created)} new people (agenda import {import_number(session, batch.id)})",
     )

@@ -16,6 +16,7 @@ from programme.access import audit
 from programme.core import edits
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.settings import get_setting, set_setting
+from programme.core.words import counted
 from programme.models import AttendanceDay, Module, Participation, ParticipationRole, Person
 from programme.planning.agenda import get_module_by_id, module_days
 
@@ -260,7 +261,7 @@ def recompute_completed(session: Session, *, module_id: int, by: str | None) -> 
             username=by,
             entity="module",
             entity_id=module.id,
-            summary=f"completion recomputed: {changed} participation(s) changed",
+            summary=f"completion recomputed: {counted(changed, 'participation')} changed",
         )
     return changed
 
@@ -278,7 +279,7 @@ def change_completion_rule(session: Session, *, rule: CompletionRule | str, by: 
         username=by,
         entity="setting",
         entity_id=None,
-        summary=f"completion rule: '{before.value}' → '{rule.value}'; {changed} participation(s) changed",
+        summary=f"completion rule: '{before.value}' → '{rule.value}'; {counted(changed, 'participation')} changed",
     )
     return changed
 

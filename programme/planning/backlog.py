@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import counted
 from programme.courses.catalogue import module_label
 from programme.evaluations.summary import suggestions
 from programme.models import AgendaSession, Course, Method, Module, TopicSuggestion
@@ -66,7 +67,7 @@ def add_suggestion(
         username=by,
         entity="topic_suggestion",
         entity_id=same.id,
-        summary=f"topic for after module {module.id}, asked {same.times_asked} time(s)",
+        summary=f"topic for after module {module.id}, asked {counted(same.times_asked, 'time')}",
     )
     return same
 
@@ -191,3 +192,15 @@ def take_in_evaluation_suggestions(session: Session, *, module_id: int, by: str 
         summary=f"evaluation suggestions of module {module.id}: {added} added, {updated} updated",
     )
     return added, updated
+
+
+def taken_in_sentence(added: int, updated: int) -> str:
+    """Return what take_in_evaluation_suggestions did, in words: "2 topics added to the backlog; 1 topic already there
+    counted again, with the forms received since."."""
+    if not added and not updated:
+        return "Nothing to add: every suggestion is already in the backlog, counted as often as it was written."
+    parts = [f"{counted(added, 'topic')} added to the backlog"] if added else []
+    if updated:
+        parts.append(f"{counted(updated, 'topic')} already there counted again, with the forms received since")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."

@@ -8,6 +8,7 @@ from datetime import date, time
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.words import counted
 from programme.courses.catalogue import module_label
 from programme.models import AgendaSession, Course, Module, Person, SessionFacilitator
 from programme.people.names import fold, name_key
@@ -182,7 +183,7 @@ def outside_dates(module: Module, planned: list[PlannedSession]) -> list[AgendaW
         AgendaWarning(
             "outside dates",
             item.day,
-            f"'{item.title}' is on day {item.day}, but the module runs {last} day(s), "
+            f"'{item.title}' is on day {item.day}, but the module runs {counted(last, 'day')}, "
             f"{module.start_date:%d %b} to {module.end_date:%d %b %Y}.",
         )
         for item in planned

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import counted
 from programme.courses.catalogue import add_module
 from programme.models import AgendaSession, Course, Module, SessionDesign, SessionFacilitator, SessionTopic, Topic
 from programme.people.names import clean_text, fold
@@ -38,7 +39,7 @@ def copy_agenda(
     already = session.scalar(sa.select(sa.func.count()).where(AgendaSession.module_id == target.id))
     if already:
         raise ProgrammeError(
-            f"This module already has {already} session(s); copy an agenda only into a module with an empty agenda."
+            f"This module already has {counted(already, 'session')}; copy an agenda only into a module with an empty agenda."
         )
     originals = list(
         session.scalars(

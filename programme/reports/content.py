@@ -14,6 +14,7 @@ from programme.access.privacy import people_of_courses, redact
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import module_summary, suggestions
+from programme.evaluations.wording import quoted_wordings, with_earlier
 from programme.models import (
     ActionFocalPoint,
     ActionItem,
@@ -242,13 +243,16 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
 
 def evaluation_summary(session: Session, module_id: int) -> tuple[pd.DataFrame, int]:
     """Return (question, responses, mean rating, scale) per rating question of the module's forms, and the response
-    count. scale: "1-5", or "0-10" for a question on its own range (its mean is out of 10).
+    count. scale: "1-5", or "0-10" for a question on its own range (its mean is out of 10). A reworded question is
+    named with the wordings its answers were also given to: "… (formerly: “…”)".
 
     The figures are the evaluation area's own summary (the same as `evaluation summary --json`).
     """
     summary = module_summary(session, module_id)
     rows = [
-        (q["text"], q["n"], q["mean"], q["scale"]) for q in summary["questions"] if q["kind"] == "rating" and q["n"]
+        (with_earlier(q["text"], quoted_wordings(q["earlier"])), q["n"], q["mean"], q["scale"])
+        for q in summary["questions"]
+        if q["kind"] == "rating" and q["n"]
     ]
     frame = pd.DataFrame(rows, columns=["question", "responses", "mean rating", "scale"])
     return frame, int(summary["responses"])

@@ -17,6 +17,7 @@ from programme.core.rounding import rounded
 from programme.courses.catalogue import get_course
 from programme.evaluations.queries import question_ratings
 from programme.evaluations.scales import scale_text
+from programme.evaluations.wording import with_earlier
 from programme.reach import ORG_TYPE_SHARE_NOTE, ReachFilter, all_tables
 from programme.sheets import safe_cell
 
@@ -187,7 +188,8 @@ def evaluation_table(ratings: pd.DataFrame) -> pd.DataFrame:
         n = sum(counts.values())
         mean = rounded(sum(r * c for r, c in counts.items()) / n)
         cells = [counts.get(r, 0) if low <= r <= high else None for r in values]
-        rows.append([first["module"], first["question"], first["session"], scale_text((low, high)), n, mean, *cells])
+        question = with_earlier(first["question"], first.get("earlier"))  # a reworded one: its answers' wordings too
+        rows.append([first["module"], question, first["session"], scale_text((low, high)), n, mean, *cells])
     return pd.DataFrame(rows, columns=EVALUATION_COLUMNS + [str(r) for r in values])
 
 

@@ -12,6 +12,7 @@ from programme.access.accounts import SignedIn
 from programme.alumni import facets, profile
 from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
+from programme.alumni.terms import reading
 from programme.people.countries import country_name, country_named
 from programme.web import ui
 from programme.web.display import PERSON_HEADERS, is_missing, md_text, readable, readable_people, sentence_case
@@ -253,23 +254,9 @@ def directory_tab(user: SignedIn) -> None:
         left.markdown(f"**More than {COUNT_CAP:,} listed alumni** match; add words or filters to narrow them.")
     else:
         left.markdown(f"**{found.total:,} listed alumni** match.")
-    reached = [term for term in found.terms if term.modules]
-    if reached:
-        left.caption(
-            "Also found in what people were trained on: "
-            + "; ".join(
-                f"“{' '.join(term.words)}” in the agenda of {len(term.modules)} module{'s' * (len(term.modules) > 1)}"
-                for term in reached
-            )
-            + "."
-        )
-    kinds = [term for term in found.terms if term.org_type]
-    if kinds:
-        left.caption(
-            "Also found by their organisation's type (where they share their organisation): "
-            + "; ".join(f"“{' '.join(term.words)}”: {term.org_type}" for term in kinds)
-            + "."
-        )
+    read = reading(list(found.terms))  # the words that found more than profiles: a type, a country, an agenda
+    if read:
+        left.caption(md_text(read))
     view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
     if pages > 1:
         right.number_input("Page", 1, pages, key="directory_page")

@@ -145,12 +145,8 @@ def trainers_tab(user: SignedIn) -> None:
 def outcome_filter_widgets(courses: dict) -> OutcomeFilter:
     """The Outcomes tab's filters: course, module, years reported, country of work, kind, funder and grant."""
     options = ui.cached_query(funding.funding_options)
-    # The countries on record (the Reach filter's "not recorded" is the Reach dashboard's: outcomes do not offer it).
-    countries = {
-        code: name
-        for code, name in ui.cached_query(reach.filter_options, modules=False)["countries"].items()
-        if code != reach.NOT_RECORDED
-    }
+    # The countries on record, and "not recorded" last (the alumni whose country of work is not on record), as Reach.
+    countries = ui.cached_query(reach.filter_options, modules=False)["countries"]
     first, second, third = st.columns(3)
     chosen_courses = first.multiselect(
         "After the course", list(courses), format_func=courses.get, key="outcomes_courses"

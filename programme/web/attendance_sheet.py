@@ -81,6 +81,6 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
         ):
             ui.action(
                 lambda session: attendance.recompute_completed(session, module_id=module_id, by=user.username),
-                lambda count: f"Completion updated for {count} participation(s).",
+                lambda count: f"Completion updated for {ui.counted(count, 'participation')}.",
                 then=renew,
             )

@@ -86,8 +86,9 @@ def _editor(form_id: int, module_id: int, user: SignedIn) -> None:
     st.caption(
         "Edit a cell to reword a question or change it; add a row for a new question; to move one, type the number "
         "of the place it should take. A question with answers is never removed and keeps its kind and scale (its "
-        "answers are figures): untick **Asked** to take it off the paper and online forms, its answers stay. Nothing "
-        "changes until you save."
+        "answers are figures): untick **Asked** to take it off the paper and online forms, its answers stay. Those forms "
+        "number the questions asked 1, 2, 3… in this order, with no gap for one taken off. Nothing changes until you "
+        "save."
     )
     shown, moved = editors.held(grid_key, fresh)
     typed = st.data_editor(

@@ -195,7 +195,7 @@ def map_unknown_values(plan: ImportPlan, digest: str, *, by: str) -> None:
     if st.button("Remember these values and check the list again", disabled=not chosen, key="remember_values"):
         ui.action(
             lambda session: sum(remember_mappings(session, name, texts, by=by) for name, texts in chosen.items()),
-            lambda saved: f"{saved} value(s) remembered; the list was checked again.",
+            lambda saved: f"{ui.counted(saved, 'value')} remembered; the list was checked again.",
             then=lambda _: st.session_state.pop("import_plans", None),
         )
 

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from programme.core.words import counted
 from programme.courses import search as module_search
 from programme.groups.store import participant_counts
-from programme.web.display import md_text, readable
+from programme.web.display import md_text, readable, sentence_case
 from programme.web.engine import cached_query
 from programme.web.messages import action, form_keys
 
@@ -131,11 +131,18 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
     shown = readable(
         imports.drop(columns=["batch"]), text=["by", "course", "module"], times=["imported at", "undone at"]
     )
-    st.dataframe(shown, hide_index=True, width="stretch", column_config={"import": "Import"})
+    headers = {column: sentence_case(column) for column in shown.columns}  # "Imported at", "Undone at"
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=headers)
     still = imports[imports["undone at"].isna()]
     if still.empty:
         return None
     described = {int(row["batch"]): describe(row) for _, row in still.iterrows()}
+    # A new import (or the newest undone) chooses the newest again: the choice kept from before would point at an
+    # older import than the one just made, which the user most likely means to undo.
+    newest = max(described)
+    if st.session_state.get(f"{key}_newest") != newest:
+        st.session_state[f"{key}_newest"] = newest
+        st.session_state.pop(f"{key}_batch", None)
     with st.form(key):
         batch_id = st.selectbox("Import to undo", list(described), format_func=described.get, key=f"{key}_batch")
         st.caption(effect)

@@ -9,23 +9,26 @@ import streamlit as st
 
 
 def tabs(labels: Sequence[str], *, key: str) -> Sequence[Any]:
-    """Draw tabs that stay where the user was across reruns (a save, a message above them), unlike plain tabs.
+    """Draw tabs that stay where the user was across reruns (a save, a message above them), unlike plain tabs, and
+    across a reload: the open tab is in the address (?key=Label; none for the first tab), so that F5 or a link
+    copied from the address bar opens it again.
 
     Every tab's content still runs on each run; use lazy_tabs for tabs whose content is costly.
     """
-    return st.tabs(list(labels), key=key, on_change="rerun")
+    return st.tabs(list(labels), key=key, on_change="rerun", bind="query-params")
 
 
 def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> Sequence[Any]:
     """Draw tabs that rerun when the user switches, so that a page runs only the open one (`tab.open`).
 
     A widget not drawn in a run loses its value; `keep` names the keys of widgets in the tabs whose values
-    must survive while their tab is hidden (a search typed in one tab is still there on coming back).
+    must survive while their tab is hidden (a search typed in one tab is still there on coming back). The open tab is
+    in the address, as tabs() keeps it, so that a reload opens it again.
     """
     for name in keep:
         if name in st.session_state:
             st.session_state[name] = st.session_state[name]
-    return st.tabs(list(labels), key=key, on_change="rerun")
+    return st.tabs(list(labels), key=key, on_change="rerun", bind="query-params")
 
 
 # Scrolls the app's main area (and the window) to the top: Streamlit keeps the scroll position across reruns.

@@ -109,8 +109,10 @@ def _show(plan: TestScoreImport) -> None:
     counts[2].metric("Not matched", len(plan.unmatched))
     counts[3].metric("Unreadable", sum(1 for row in plan.details if row.status == UNREADABLE))
     if plan.replaced:
+        has = "has" if plan.replaced == 1 else "have"
         st.caption(
-            f"{plan.replaced} of the matched people already have a {STAGE_WORDS[plan.stage]} score: it is replaced."
+            f"{ui.counted(plan.replaced, 'person', 'people')} matched already {has} a {STAGE_WORDS[plan.stage]} "
+            f"score: the file's replaces {'it' if plan.replaced == 1 else 'theirs'} (the Replaces column)."
         )
     for warning in plan.warnings:
         st.warning(md_text(warning))
@@ -198,7 +200,7 @@ def past_imports(module_id: int, *, by: str) -> None:
         imports,
         key="undo_test_scores",
         describe=lambda row: (
-            f"Import {row['import']}: {row['file']}, {row['test']}, {ui.counted(row['scores'], 'score')} "
+            f"Import {row['import']}: {row['file']}, {row['test']}, {ui.counted(row['scores written'], 'score')} "
             f"({row['imported at']:%d %b %Y})"
         ),
         effect=(
