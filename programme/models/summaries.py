@@ -154,9 +154,13 @@ class ReachPersonYear(SQLModel, table=True):
 
     A change to a few people moves the year's counts by the difference between their rows before and after (no
     recount of the year's participations: a year holds hundreds of thousands at scale).
+
+    Indexed by person, year and participations (migration 0024): a year range's rows are added up per person from
+    that index alone (programme/reach/kept._people), without looking each row up in the table (SQLite).
     """
 
     __tablename__ = "reach_person_year"
+    __table_args__ = (sa.Index("ix_reach_person_year_participations", "person_id", "year", "participations"),)
 
     person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
