@@ -268,3 +268,39 @@ def test_a_write_that_forgets_the_upkeep_fails_the_check_of_reach_person_stage(
     session.commit()
     assert summaries.check(session)["reach"] == []
     assert reach.registrations(session, year_2017) == raw
+
+
+def test_a_registration_sent_through_the_participants_form_and_its_void_move_the_figures_of_its_year(
+    session: Session, programme: Programme
+) -> None:
+    from programme.courses.catalogue import add_module
+    from programme.models import ConsentKind
+    from programme.selfservice import links, registration, submissions
+
+    module = add_module(session, course_code="C", number=5, title="Module 5", start=date(2026, 12, 2),
+                        end=date(2026, 12, 4), city="Bangkok", by=None)  # fmt: skip
+    session.commit()
+    token = links.open_form(session, module_id=module.id, kind="registration").token
+    session.commit()
+    values = {"full_name": "Zainab Okafor", "email": "zainab@example.org", "nationality": "Nigeria"}
+    result = registration.submit_registration(
+        session, token, values, dict.fromkeys(ConsentKind, True), browser="b1", client="10.0.0.5"
+    )
+    session.commit()
+    assert result.outcome == "created"
+    assert summaries.check(session)["reach"] == []
+    # 2026 holds M5 alone: Zainab registered, her attendance not recorded; a participant listed who has not come yet.
+    year_2026 = reach.ReachFilter(year_from=2026)
+    with no_raw_rows(session):
+        assert reach.registrations(session, year_2026) == registrations(1, 0, 1, 0)
+        assert funnel_of(session, year_2026) == funnel((1, 0, 0), (1, 0, 0))
+        # 2016-2017 as before.
+        assert reach.registrations(session, reach.ReachFilter(year_from=2016, year_to=2017)) == registrations(
+            3, 2, 1, 2
+        )
+    submissions.void_submission(session, result.submission_id, by="facilitator")
+    session.commit()
+    assert summaries.check(session)["reach"] == []
+    with no_raw_rows(session):
+        assert reach.registrations(session, year_2026) == registrations(0, 0, 0, 0)
+        assert funnel_of(session, year_2026) == funnel((0, 0, 0), (0, 0, 0))
