@@ -329,6 +329,24 @@ def _organisations_from_sql(results: list[Rows]) -> Rows:
     )
 
 
+# The registrations (reach.registrations): people counted once on a registration list; of them, who came to one they
+# registered for, whose attendance is not recorded; and who took part without being on a list. Every role.
+REGISTRATION_KEYS = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
+REGISTRATION_CONDITIONS = (
+    "participation.registered",
+    "participation.registered AND participation.attended",
+    "participation.registered AND participation.attended IS NULL",
+    "NOT participation.registered AND participation.attended",
+)
+
+
+def _funnel_from_sql(results: list[Rows]) -> Rows:
+    # People, then participations, at each stage: participants listed (whether they came or not), came, completed.
+    row = results[0][0]
+    stages = ("registered", "attended", "completed")
+    return table((stage, row[i], row[i + 3] or 0) for i, stage in enumerate(stages))
+
+
 def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) -> list[DashboardQuery]:
     """Return the Reach dashboard's queries under reach_filter, their bare SQL under case."""
 
@@ -465,6 +483,39 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
                 + " GROUP BY participation.module_id"
             ],
             figures=frame("module_id", "registered", "attended", "completed"),
+        ),
+        DashboardQuery(
+            f"reach.registrations{suffix}",
+            call(reach.registrations),
+            [
+                "SELECT "
+                + ", ".join(
+                    f"COUNT(DISTINCT CASE WHEN {condition} THEN participation.person_id END)"
+                    for condition in REGISTRATION_CONDITIONS
+                )
+                + " FROM participation"
+                + case["person"]
+                + case["module"]
+                + case["where"]
+            ],
+            sql_figures=lambda results: dict(zip(REGISTRATION_KEYS, results[0][0], strict=True)),
+        ),
+        DashboardQuery(
+            f"reach.funnel{suffix}",
+            call(reach.funnel),
+            [
+                "SELECT COUNT(DISTINCT participation.person_id), "
+                "COUNT(DISTINCT CASE WHEN participation.attended THEN participation.person_id END), "
+                "COUNT(DISTINCT CASE WHEN participation.completed THEN participation.person_id END), COUNT(*), "
+                "SUM(CASE WHEN participation.attended THEN 1 ELSE 0 END), "
+                "SUM(CASE WHEN participation.completed THEN 1 ELSE 0 END) FROM participation"
+                + JOIN_MODULE
+                + case["person"]
+                + " WHERE participation.role = 'participant'"
+                + case["and_where"]
+            ],
+            figures=frame("stage", "individuals", "participations"),
+            sql_figures=_funnel_from_sql,
         ),
     ]
 

@@ -1,12 +1,15 @@
 """Each page's script time via Streamlit's AppTest at scale, cold and with caches warm (goal: under 1 s warm).
 
-    python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3] [--after-import 30]
+    python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3] [--after-import 30] [--years 2020 2026]
 
 Pages run signed in as an administrator, in one process: the first run of a page finds its caches
 empty (cold; the database engine and Python's imports are already warm), the next runs find them filled.
 --after-import N then imports a list of N new people into the oldest module (the pages show the newest
 ones: WRITES to the database, give it a copy) and runs every page once more: the time, and which cached
-figures were computed again (none, for a page that does not show that module).
+figures were computed again (none, for a page that does not show that module). --years FIRST LAST runs only the
+Reach dashboard, each tab under that year range: first over every year (its other figures cached, as a visitor
+who moves the Years slider finds them), then with the slider moved (cold: the range's figures computed), then again
+(warm).
 """
 
 from __future__ import annotations
@@ -72,6 +75,7 @@ def main() -> None:
     parser.add_argument(
         "--after-import", type=int, metavar="ROWS", help="then import ROWS people into the oldest module"
     )
+    parser.add_argument("--years", type=int, nargs=2, metavar=("FIRST", "LAST"), help="Reach under this year range")
     args = parser.parse_args()
     os.environ["DATABASE_URL"] = database_url(args.db)
     ensure_account(os.environ["DATABASE_URL"])  # pages such as Accounts expect at least one account
@@ -85,6 +89,9 @@ def main() -> None:
     empty = floor()
     print(f"AppTest's own time for a page that only writes a title: {empty:.2f} s (included in cold and warm)")
     print(f"warm: median of {args.warm_runs} runs; net: warm minus that floor; goal: warm under {GOAL_SECONDS:.0f} s\n")
+    if args.years:
+        _years(*args.years, args.warm_runs)
+        return
     print(f"{'page':<46}{'cold':>9}{'warm':>9}{'net':>9}")
     views: list[tuple[str, str | None]] = []
     for spec in [spec for spec in PAGES if not args.pages or spec.path in args.pages]:
@@ -96,6 +103,20 @@ def main() -> None:
             views.append((spec.path, tab))
     if args.after_import:
         _after_import(os.environ["DATABASE_URL"], args.after_import, views)
+
+
+def _years(first: int, last: int, warm_runs: int) -> None:
+    """Each tab of the Reach dashboard under the year range: over every year first, then the range cold and warm."""
+    path = "pages/reach.py"
+    print(f"{'Reach under ' + f'{first}-{last}':<46}{'cold':>9}{'warm':>9}{'every year':>12}  load")
+    for tab in [tab.label for tab in run_once(path)[1].tabs]:
+        whole, app = run_once(path, tab)
+        app.slider[0].set_value((first, last))
+        cold = _timed(app)[0]
+        warm = statistics.median(_timed(app)[0] for _ in range(warm_runs))
+        problem = f" exception: {app.exception[0].value}" if app.exception else ""
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{path + ' > ' + tab:<46}{cold:>8.2f}s{warm:>8.2f}s{whole:>11.2f}s  {load}{problem}", flush=True)
 
 
 def _after_import(url: str, rows: int, views: list[tuple[str, str | None]]) -> None:

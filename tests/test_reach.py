@@ -292,7 +292,7 @@ def test_the_country_filter_selects_the_people_whose_country_is_not_recorded(ses
     nepal = (2, 5) if basis == CountryBasis.NATIONALITY else (1, 2)
     for roles in ((), EVERY_ROLE):
         only = ReachFilter(countries=("not recorded",), country_basis=basis, roles=roles)
-        assert (kept.people_filter(session, only) is None) == bool(roles)
+        assert (kept.selection(session, only) is None) == bool(roles)
         figures = reach.headline_figures(session, only).iloc[0]
         # Fay's one module, B2, of course B.
         assert [int(figures[k]) for k in ("courses", "modules", "individuals", "participations")] == [1, 1, 1, 1]

@@ -129,7 +129,9 @@ def test_filters_on_people_read_from_the_summaries_give_the_raw_rows_figures(dem
             chosen["countries"] = tuple(by_country.sort_values("individuals")["code"].tail(2))
         kept_filter = reach.ReachFilter(**chosen)
         raw_filter = replace(kept_filter, roles=EVERY_ROLE)
-        assert kept.people_filter(session, kept_filter) and kept.people_filter(session, raw_filter) is None
+        chosen = kept.selection(session, kept_filter)
+        assert chosen is not None and chosen.where and chosen.years is None
+        assert kept.selection(session, raw_filter) is None
         for function in (
             reach.headline_figures, reach.by_country, reach.by_gender, reach.by_org_type, reach.growth,
             reach.repeat_participation, reach.corridors, reach.organisations,

@@ -54,6 +54,7 @@ from .summaries import (
     ReachModule,
     ReachModuleStage,
     ReachPerson,
+    ReachPersonStage,
     ReachPersonYear,
     ReachYear,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "ReachModule",
     "ReachModuleStage",
     "ReachPerson",
+    "ReachPersonStage",
     "ReachPersonYear",
     "ReachYear",
     "CIVIL_SOCIETY",

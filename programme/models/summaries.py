@@ -154,9 +154,13 @@ class ReachPersonYear(SQLModel, table=True):
 
     A change to a few people moves the year's counts by the difference between their rows before and after (no
     recount of the year's participations: a year holds hundreds of thousands at scale).
+
+    Indexed by person, year and participations (migration 0024): a year range's rows are added up per person from
+    that index alone (programme/reach/kept._people), without looking each row up in the table (SQLite).
     """
 
     __tablename__ = "reach_person_year"
+    __table_args__ = (sa.Index("ix_reach_person_year_participations", "person_id", "year", "participations"),)
 
     person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -181,3 +185,28 @@ class ReachModuleStage(SQLModel, table=True):
     registered: int = 0
     attended: int = 0
     completed: int = 0
+
+
+class ReachPersonStage(SQLModel, table=True):
+    """What a person's participations in one year's modules were, as reach_person keeps it over all their modules:
+    registered (on a registration list, any role), registered and took part, registered with attendance not recorded,
+    took part without registering; a participant listed, a participant who took part, a participant who completed.
+    One row per person and year with any participation (took part or not): the registrations and the Completion
+    funnel's people under a year range, each person counted once however many years of the range they are in.
+
+    Without a rowid on SQLite: the rows are stored in (person, year) order, so that a range's rows are added up per
+    person in one pass, with nothing else to look up.
+    """
+
+    __tablename__ = "reach_person_stage"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    person_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    registered: bool = False
+    registered_took_part: bool = False
+    registered_only: bool = False
+    took_part_unregistered: bool = False
+    participant: bool = False
+    participant_attended: bool = False
+    alumnus: bool = False

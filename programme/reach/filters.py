@@ -175,7 +175,7 @@ def _conditions(f: ReachFilter, year: Any, *, took_part: bool = True) -> list[An
 def among(column: Any, values: Iterable[str], read: Any = str) -> Any:
     """The condition that `column` holds one of the chosen values (each as `read` makes it: an enum, a code), or
     nothing on record when NOT_RECORDED (or UNKNOWN) is among them. The raw rows' filter and the kept summaries'
-    (programme/reach/kept.people_filter) both select with it."""
+    (programme/reach/kept.selection) both select with it."""
     chosen = set(values)
     known = [read(value) for value in sorted(chosen - MISSING)]
     condition = column.in_(known) if known else sa.false()

@@ -52,11 +52,11 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     attended at least one module; completed: completed at least one). Participants only unless the filter
     names roles.
 
-    Read from the summaries over every year only: under a year range that leaves out some module's year, from the
-    raw rows (who was listed or completed at least once is kept per person over all their modules, not per year).
+    Read from the summaries under a year range too (who was listed, attended or completed is kept per person and
+    year).
     """
-    if (where := kept.people_filter(session, reach_filter)) is not None and (
-        found := kept.funnel_counts(session, where, reach_filter)
+    if (chosen := kept.selection(session, reach_filter)) is not None and (
+        found := kept.funnel_counts(session, chosen.where, reach_filter, chosen.years)
     ) is not None:
         people, rows = found
         return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})

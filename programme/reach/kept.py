@@ -11,11 +11,11 @@ Under a year range that leaves out some module's year, these figures are read fr
 (individuals, participations, countries, women, civil society, and the modules and courses from reach_module's
 years, unless two person attributes narrow at once), by country, gender and organisation type, by year (reach_year,
 or reach_person_year under a person filter), growth, repeat participation, corridors, organisations and their count,
-and Completion per module (reach_module's stage rows, or reach_module_stage, of the range's modules). Two stay on the
-raw rows (programme/reach/queries.py, funnel.py), exact as before: the registrations (people on a registration
-list and whether they came: reach_person_year keeps only the participations of people who took part, not the
-registered who did not) and the Completion funnel's individuals (people listed, attended or completed at least once
-within the range: kept per person over every year only). Any other filter is answered from the raw rows.
+and Completion per module (reach_module's stage rows, or reach_module_stage, of the range's modules); the
+registrations (people on a registration list and whether they came) and the Completion funnel (its people: listed,
+attended or completed at least once within the range) from each person's reach_person_stage rows of the range, a
+flag held when any of those years holds it (its participations from reach_module's stage rows, or
+reach_module_stage, of the range's modules). Any other filter is answered from the raw rows.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from programme.models import (
     ReachModule,
     ReachModuleStage,
     ReachPerson,
+    ReachPersonStage,
     ReachPersonYear,
     ReachYear,
 )
@@ -47,6 +48,7 @@ MODULE = ReachModule.__table__
 YEAR = ReachYear.__table__
 PERSON_YEAR = ReachPersonYear.__table__
 STAGE = ReachModuleStage.__table__
+PERSON_STAGE = ReachPersonStage.__table__
 # People who took part in at least one module: those reach counts.
 TOOK_PART = PERSON.c.modules > 0
 # Filters on the modules (or on the participation's role): the summaries hold every module, so the raw rows answer.
@@ -95,14 +97,6 @@ def selection(session: Session, reach_filter: ReachFilter | None) -> Selection |
     if f.org_types:
         conditions.append(among(PERSON.c.org_type, f.org_types, lambda value: OrgType(value).value))
     return Selection(conditions, years)
-
-
-def people_filter(session: Session, reach_filter: ReachFilter | None) -> list[Any] | None:
-    """The conditions on reach_person that select the filter's people, for the figures the summaries answer over
-    every year only (the registrations, the Completion funnel): as `selection`, but None (the raw rows answer) also
-    under a year range that leaves out some module's year. [] for no narrowing."""
-    found = selection(session, reach_filter)
-    return None if found is None or found.years is not None else found.where
 
 
 def _within(column: Any, years: Years | None) -> list[Any]:
@@ -312,39 +306,60 @@ def corridor_rows(
     return [(a, b, int(n)) for a, b, n in session.execute(statement)]
 
 
-def registration_counts(session: Session, where: Sequence[Any] = ()) -> dict[str, int]:
-    """registered, registered_took_part, registered_only, took_part_unregistered: people counted once."""
+def _flags(names: Sequence[str], where: Sequence[Any], years: Years | None) -> tuple[Any, dict[str, Any]]:
+    """The FROM clause and the condition that a person holds each named flag: reach_person's over every year; within
+    a year range, each person's reach_person_stage rows of those years (a flag held when any of them holds it),
+    joined to reach_person when `where` selects people by their attributes."""
+    if years is None:
+        return PERSON, {name: PERSON.c[name].is_(True) for name in names}
+    within = (
+        sa.select(
+            PERSON_STAGE.c.person_id,
+            *(sa.func.max(sa.cast(PERSON_STAGE.c[name], sa.Integer)).label(name) for name in names),
+        )
+        .where(*_within(PERSON_STAGE.c.year, years))
+        .group_by(PERSON_STAGE.c.person_id)
+        .subquery("stages_within_years")
+    )
+    source = within.join(PERSON, PERSON.c.person_id == within.c.person_id) if where else within
+    return source, {name: within.c[name] == 1 for name in names}
+
+
+def registration_counts(session: Session, where: Sequence[Any] = (), years: Years | None = None) -> dict[str, int]:
+    """registered, registered_took_part, registered_only, took_part_unregistered: people counted once (of those
+    `where` selects, within the years)."""
     keys = ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
-    counts = (sa.func.count(sa.case((PERSON.c[key].is_(True), 1))) for key in keys)
-    row = session.execute(sa.select(*counts).where(*where)).one()
+    source, flags = _flags(keys, where, years)
+    counts = (sa.func.count(sa.case((flags[key], 1))) for key in keys)
+    row = session.execute(sa.select(*counts).select_from(source).where(*where)).one()
     return dict(zip(keys, (int(value) for value in row), strict=True))
 
 
 def funnel_counts(
-    session: Session, where: Sequence[Any] = (), reach_filter: ReachFilter | None = None
+    session: Session, where: Sequence[Any] = (), reach_filter: ReachFilter | None = None, years: Years | None = None
 ) -> tuple[list[int], list[int]] | None:
     """Participants' funnel: (people registered, attended, completed), (participations at each stage), of the
-    people `where` selects (by the filter's one person attribute); None when their participations are not kept by
-    stage (two person attributes at once)."""
-    flags = (PERSON.c.participant, PERSON.c.participant_attended, PERSON.c.alumnus)
+    people `where` selects (by the filter's one person attribute), within the years; None when their participations
+    are not kept by stage (two person attributes at once)."""
+    dimension = _module_dimension(reach_filter or ReachFilter()) if where else None
+    if where and dimension is None:
+        return None
+    source, flags = _flags(("participant", "participant_attended", "alumnus"), where, years)
     people = session.execute(
-        sa.select(*(sa.func.count(sa.case((flag.is_(True), 1))) for flag in flags)).where(*where)
+        sa.select(*(sa.func.count(sa.case((flag, 1))) for flag in flags.values())).select_from(source).where(*where)
     ).one()
-    if where:
-        dimension = _module_dimension(reach_filter or ReachFilter())
-        if dimension is None:
-            return None
+    if dimension is not None:
         name, values = dimension
         row = session.execute(
             sa.select(*(sa.func.sum(STAGE.c[stage]) for stage in _STAGES)).where(
-                STAGE.c.dimension == name, STAGE.c.value.in_(values)
+                STAGE.c.dimension == name, STAGE.c.value.in_(values), *_modules_within(STAGE.c.module_id, years)
             )
         ).one()
         return [int(v) for v in people], [int(v or 0) for v in row]
     stages = dict(
         session.execute(
             sa.select(MODULE.c.value, sa.func.sum(MODULE.c.people))
-            .where(MODULE.c.dimension == "stage")
+            .where(MODULE.c.dimension == "stage", *_within(MODULE.c.year, years))
             .group_by(MODULE.c.value)
         ).all()
     )

@@ -3,9 +3,8 @@
 Each figure reads the kept summaries when they answer the filter exactly (programme/reach/kept.py: no filter on
 courses, modules, scopes, roles, funders or grants; the person's own country, gender or organisation type and a year
 range are): the headline, by country, gender, organisation type and year, growth, repeat participation and
-corridors, under a year range too. `registrations` reads them over every year only: under a year range that leaves
-out some module's year it reads the raw rows (whether a person registered within the years is not kept). Every
-other filter is answered from the raw rows (programme/reach/filters.participations).
+corridors and the registrations, under a year range too. Every other filter is answered from the raw rows
+(programme/reach/filters.participations).
 """
 
 from __future__ import annotations
@@ -292,11 +291,10 @@ def registrations(session: Session, reach_filter: ReachFilter | None = None) -> 
     (registered, attendance not recorded yet), took_part_unregistered (took part without being on a registration
     list: walk-ins, or modules without a registration list). People are counted once.
 
-    Read from the summaries over every year only: under a year range that leaves out some module's year, from the
-    raw rows (the summaries keep whether a person registered, over all their modules, not year by year).
+    Read from the summaries under a year range too (whether a person registered, and came, is kept per year).
     """
-    if (where := kept.people_filter(session, reach_filter)) is not None:
-        return kept.registration_counts(session, where)
+    if (chosen := kept.selection(session, reach_filter)) is not None:
+        return kept.registration_counts(session, chosen.where, chosen.years)
     p = participations(reach_filter, ["person_id", "registered", "attended"], took_part=False)
     took_part = p.c.attended.is_(True)
     registered = p.c.registered.is_(True)

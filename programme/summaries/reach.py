@@ -1,6 +1,7 @@
 """The reach summaries: people reached, kept per person (reach_person), per module (reach_module) and per year
-(reach_year), refreshed at each commit for what the transaction touched (see upkeep.py) and checked against the raw
-rows (participation, person, organisation, module, course).
+(reach_year), and a person's participations per year (reach_person_year: took part; reach_person_stage: registered,
+listed, completed), refreshed at each commit for what the transaction touched (see upkeep.py) and checked against
+the raw rows (participation, person, organisation, module, course).
 
 Rebuild (`changes.everything`): one INSERT ... SELECT per table and dimension. Otherwise the touched modules' rows
 and the rows of the touched people and of everyone in the touched modules are recomputed; the years' rows (people
@@ -28,6 +29,7 @@ from programme.models import (
     ReachModule,
     ReachModuleStage,
     ReachPerson,
+    ReachPersonStage,
     ReachPersonYear,
     ReachYear,
 )
@@ -46,6 +48,7 @@ REACH_MODULE = ReachModule.__table__
 REACH_YEAR = ReachYear.__table__
 REACH_PERSON_YEAR = ReachPersonYear.__table__
 REACH_MODULE_STAGE = ReachModuleStage.__table__
+REACH_PERSON_STAGE = ReachPersonStage.__table__
 
 YEAR = sa.cast(sa.extract("year", MODULE.c.start_date), sa.Integer)
 # As reach counts it (programme/reach/filters.TOOK_PART): at least one day, or on a participant list.
@@ -89,19 +92,26 @@ def _any(condition: Any) -> Any:
     return sa.func.max(sa.case((condition, 1), else_=0)) == 1
 
 
+# A person's flags (reach_person over all their modules; reach_person_stage per year): whether any of their
+# participations is of each kind.
+FLAGS: dict[str, Any] = {
+    "registered": _REGISTERED,
+    "registered_took_part": sa.and_(_REGISTERED, TOOK_PART),
+    "registered_only": sa.and_(_REGISTERED, PARTICIPATION.c.attended.is_(None)),
+    "took_part_unregistered": sa.and_(sa.not_(_REGISTERED), TOOK_PART),
+    "participant": _PARTICIPANT,
+    "participant_attended": sa.and_(_PARTICIPANT, TOOK_PART),
+    "alumnus": sa.and_(_PARTICIPANT, PARTICIPATION.c.completed.is_(True)),
+}
+
+
 def person_rows(people: Chunk | list[int] | None = None) -> sa.Select:
     """The reach_person rows computed from the raw rows (of these people only, when given)."""
     per_person = sa.select(
         PARTICIPATION.c.person_id.label("person_id"),
         sa.func.count(sa.case((TOOK_PART, 1))).label("modules"),
         sa.func.min(sa.case((TOOK_PART, YEAR))).label("first_year"),
-        _any(_REGISTERED).label("registered"),
-        _any(sa.and_(_REGISTERED, TOOK_PART)).label("registered_took_part"),
-        _any(sa.and_(_REGISTERED, PARTICIPATION.c.attended.is_(None))).label("registered_only"),
-        _any(sa.and_(sa.not_(_REGISTERED), TOOK_PART)).label("took_part_unregistered"),
-        _any(_PARTICIPANT).label("participant"),
-        _any(sa.and_(_PARTICIPANT, TOOK_PART)).label("participant_attended"),
-        _any(sa.and_(_PARTICIPANT, PARTICIPATION.c.completed.is_(True))).label("alumnus"),
+        *(_any(condition).label(name) for name, condition in FLAGS.items()),
     ).select_from(PARTICIPATION.join(MODULE, MODULE.c.id == PARTICIPATION.c.module_id))
     if people is not None:
         per_person = per_person.where(_among(PARTICIPATION.c.person_id, people))
@@ -116,13 +126,7 @@ def person_rows(people: Chunk | list[int] | None = None) -> sa.Select:
         ORGANISATION.c.country.label("org_country"),
         agg.c.modules,
         agg.c.first_year,
-        agg.c.registered,
-        agg.c.registered_took_part,
-        agg.c.registered_only,
-        agg.c.took_part_unregistered,
-        agg.c.participant,
-        agg.c.participant_attended,
-        agg.c.alumnus,
+        *(agg.c[name] for name in FLAGS),
         sa.and_(PERSON.c.consent_listed.is_(True), PERSON.c.erased_at.is_(None)).label("listed"),
         PERSON.c.erased_at.is_not(None).label("erased"),
     ).select_from(
@@ -130,6 +134,21 @@ def person_rows(people: Chunk | list[int] | None = None) -> sa.Select:
             ORGANISATION, ORGANISATION.c.id == PERSON.c.organisation_id
         )
     )
+
+
+def person_stage_rows(people: Chunk | list[int] | None = None) -> sa.Select:
+    """The reach_person_stage rows computed from the raw rows (of these people only, when given): reach_person's
+    flags per person and module year."""
+    query = (
+        sa.select(
+            PARTICIPATION.c.person_id.label("person_id"),
+            YEAR.label("year"),
+            *(_any(condition).label(name) for name, condition in FLAGS.items()),
+        )
+        .select_from(PARTICIPATION.join(MODULE, MODULE.c.id == PARTICIPATION.c.module_id))
+        .group_by(PARTICIPATION.c.person_id, YEAR)
+    )
+    return query if people is None else query.where(_among(PARTICIPATION.c.person_id, people))
 
 
 def _joined(columns: Iterable[Any]) -> Any:
@@ -265,9 +284,10 @@ def _replace(
 
 
 def ready(session: Session) -> bool:
-    """Whether the database holds the reach summaries (from migration 0016_reach_summaries on; a database at an
-    older migration answers from its raw rows). Asked each time: a test or a restore may move the schema back."""
-    return sa.inspect(session.connection()).has_table(REACH_PERSON.name)
+    """Whether the database holds the reach summaries, all of them (its newest table, reach_person_stage, from
+    migration 0024_reach_registrations on; a database at an older migration answers from its raw rows). Asked each
+    time: a test or a restore may move the schema back."""
+    return sa.inspect(session.connection()).has_table(REACH_PERSON_STAGE.name)
 
 
 def current(session: Session) -> bool:
@@ -278,17 +298,22 @@ def current(session: Session) -> bool:
     return ready(session)
 
 
+# The tables the reach summary keeps.
+TABLES = (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR, REACH_MODULE_STAGE, REACH_PERSON_STAGE)
+
+
 def refresh(session: Session, changes: Changes) -> None:
     """Bring the reach summaries up to date with what the transaction touched."""
     if not ready(session):
         return  # a database at an older migration: filled when it is upgraded (upkeep.ensure_current)
     if changes.everything:
-        for table in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR, REACH_MODULE_STAGE):
+        for table in TABLES:
             session.execute(sa.delete(table))
         for select in stage_rows():
             _insert(session, REACH_MODULE_STAGE, select)
         _insert(session, REACH_PERSON, person_rows())
         _insert(session, REACH_PERSON_YEAR, person_year_rows())
+        _insert(session, REACH_PERSON_STAGE, person_stage_rows())
         for select in module_rows():
             _insert(session, REACH_MODULE, select)
         for select in year_rows():
@@ -300,6 +325,7 @@ def refresh(session: Session, changes: Changes) -> None:
         people.update(session.execute(query).scalars().all())  # all at once: a module may hold 50,000 rows
     _replace_modules(session, changes.modules)
     _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
+    _replace(session, REACH_PERSON_STAGE, REACH_PERSON_STAGE.c.person_id, people, lambda ids: [person_stage_rows(ids)])
     # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
     # (upkeep.resolve): the years move by their rows' difference.
     _move_years(session, _person_years(session, people))
@@ -502,6 +528,7 @@ def check(session: Session) -> list[str]:
         ("reach_year", REACH_YEAR, year_rows(), 3),
         ("reach_person_year", REACH_PERSON_YEAR, [person_year_rows()], 4),
         ("reach_module_stage", REACH_MODULE_STAGE, stage_rows(), 3),
+        ("reach_person_stage", REACH_PERSON_STAGE, [person_stage_rows()], 2),
     )
     lines: list[str] = []
     for name, table, selects, key_width in tables:
@@ -517,11 +544,5 @@ def _normal(row: Iterable[Any]) -> tuple:
 
 
 # Format 2: reach_person_year, from which the years move (format 1 recounted a year's participations); 3:
-# reach_module_stage.
-register(
-    NAME,
-    refresh,
-    check,
-    form=3,
-    tables=[t.name for t in (REACH_PERSON, REACH_MODULE, REACH_YEAR, REACH_PERSON_YEAR, REACH_MODULE_STAGE)],
-)
+# reach_module_stage; 4: reach_person_stage.
+register(NAME, refresh, check, form=4, tables=[t.name for t in TABLES])
