@@ -1,7 +1,7 @@
 """reach person stages per year: the registrations and the Completion funnel's people under a year range
 
-Revision ID: 0024_reach_registrations
-Revises: 0023_question_editing
+Revision ID: 0025_reach_registrations
+Revises: 0024_question_untied
 Create Date: 2026-12-05 15:00:00
 
 `reach_person_stage` (per person and year: registered, registered and took part, registered with attendance not
@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0024_reach_registrations"
-down_revision: str | None = "0023_question_editing"
+revision: str = "0025_reach_registrations"
+down_revision: str | None = "0024_question_untied"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -155,7 +155,7 @@ class ReachPersonYear(SQLModel, table=True):
     A change to a few people moves the year's counts by the difference between their rows before and after (no
     recount of the year's participations: a year holds hundreds of thousands at scale).
 
-    Indexed by person, year and participations (migration 0024): a year range's rows are added up per person from
+    Indexed by person, year and participations (migration 0025): a year range's rows are added up per person from
     that index alone (programme/reach/kept._people), without looking each row up in the table (SQLite).
     """
 

@@ -285,7 +285,7 @@ def _replace(
 
 def ready(session: Session) -> bool:
     """Whether the database holds the reach summaries, all of them (its newest table, reach_person_stage, from
-    migration 0024_reach_registrations on; a database at an older migration answers from its raw rows). Asked each
+    migration 0025_reach_registrations on; a database at an older migration answers from its raw rows). Asked each
     time: a test or a restore may move the schema back."""
     return sa.inspect(session.connection()).has_table(REACH_PERSON_STAGE.name)
 
