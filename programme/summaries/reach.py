@@ -298,11 +298,18 @@ def refresh(session: Session, changes: Changes) -> None:
     for chunk in chunks(changes.modules):
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.execute(query).scalars().all())  # all at once: a module may hold 50,000 rows
+    # People whose rows the transaction wrote itself (an import's new people: new_people.py) keep them.
+    people -= changes.current
     _replace_modules(session, changes.modules)
     _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
     # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
-    # (upkeep.resolve): the years move by their rows' difference.
-    _move_years(session, _person_years(session, people))
+    # (upkeep.resolve): the years move by their rows' difference, and by the rows written for `current`.
+    moves = _person_years(session, people)
+    for key, (individuals, participations) in changes.year_moves.items():
+        move = moves.setdefault(key, [0, 0])
+        move[0] += individuals
+        move[1] += participations
+    _move_years(session, moves)
 
 
 # The columns a module's participations are counted by, in one grouped query (_module_counts): every dimension

@@ -53,6 +53,10 @@ class Changes:
     people: people whose own attributes changed (every module they took part in moves); participants: people
     whose participation, response or facilitation changed (their person-level rows move, their other modules
     not). Resolved, `people` holds both.
+
+    current: people whose person-level reach rows the transaction wrote itself, exactly (an import's new people:
+    summaries/new_people.py), and year_moves the reach_year moves those rows make; the upkeep adds the moves and
+    leaves those people's rows as written, unless they were touched otherwise too (then they are recomputed).
     """
 
     modules: set[int] = field(default_factory=set)
@@ -64,10 +68,14 @@ class Changes:
     agenda_sessions: set[int] = field(default_factory=set)
     catalogue: bool = False
     everything: bool = False
+    current: set[int] = field(default_factory=set)
+    year_moves: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
 
     def __bool__(self) -> bool:
         return bool(
-            self.modules
+            self.current
+            or self.year_moves
+            or self.modules
             or self.people
             or self.participants
             or self.forms
@@ -139,6 +147,18 @@ def touch(
     changes.participants.update(int(p) for p in participants if p is not None)
     changes.forms.update(int(f) for f in forms if f is not None)
     changes.catalogue = changes.catalogue or catalogue
+
+
+def mark_current(session: Session, people: Iterable[int], year_moves: dict[tuple[int, str, str], list[int]]) -> None:
+    """Note people whose reach_person and reach_person_year rows this transaction wrote itself, as the raw rows give
+    them, with the reach_year moves (year, dimension, value) → [individuals, participations] those rows make."""
+    session.connection()
+    changes = pending(session)
+    changes.current.update(int(p) for p in people)
+    for key, (individuals, participations) in year_moves.items():
+        move = changes.year_moves.setdefault(key, [0, 0])
+        move[0] += individuals
+        move[1] += participations
 
 
 def touch_everything(session: Session) -> None:
@@ -265,6 +285,9 @@ def resolve(session: Session, changes: Changes) -> Changes:
     people.discard(None)
     forms.discard(None)
     return Changes(
+        # Written exactly, unless the transaction touched them otherwise too: then recomputed with the others.
+        current=set(changes.current) - people,
+        year_moves={key: list(move) for key, move in changes.year_moves.items()},
         modules=modules,
         people=people,
         participants=participants,
@@ -290,7 +313,7 @@ def apply(session: Session, changes: Changes, names: Iterable[str] | None = None
     scopes = [module_scope(m) for m in sorted(resolved.modules)]
     if scopes:
         scopes.append(ANY_MODULE_SCOPE)
-    if resolved.people or resolved.everything:
+    if resolved.people or resolved.current or resolved.everything:
         scopes.append(PEOPLE_SCOPE)
     if resolved.catalogue or resolved.everything:
         scopes.append(CATALOGUE_SCOPE)
