@@ -154,8 +154,6 @@ def apply_plan(
     )
     session.add(batch)
     session.flush()
-    # Participations and people are written in bulk (not noticed): the module's figures are refreshed at commit.
-    summaries.touch(session, modules=[plan.module_id])
     _roomy_cache(session)
     used_emails = set(plan.index.by_email)
     _share_emails(new + existing, used_emails)
@@ -189,8 +187,14 @@ def apply_plan(
             session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
         )
         if facts is not None:
-            _new_people_summaries(session, people_columns, taking_part, organisations, len(new), facts)
-    _touch(session, plan.module_id, batch.id, existing if facts is not None else new + existing)
+            # Only new people (nobody else's participation changed): the module's figures move by theirs.
+            only_new = not existing
+            _new_people_summaries(session, people_columns, taking_part, organisations, len(new), facts, only_new)
+    # Participations and people are written in bulk (not noticed): what they change is refreshed at the commit.
+    if facts is None:
+        _touch(session, plan.module_id, batch.id, new + existing)
+    elif existing:
+        _touch(session, plan.module_id, batch.id, existing)
     recorded = session.scalar(
         sa.select(sa.func.count()).where(ImportUpdate.batch_id == batch.id, ImportUpdate.field == ATTENDANCE_FIELD)
     )
@@ -233,6 +237,7 @@ def _new_people_summaries(
     organisations: _Organisations,
     count: int,
     facts: new_people.ModuleFacts,
+    only_new: bool,
 ) -> None:
     """Hand the new people's columns (the first `count` participations are theirs) to summaries.new_people."""
     organisation_ids = people["organisation_id"]
@@ -257,6 +262,7 @@ def _new_people_summaries(
             completed=first(taking_part["completed"]),
         ),
         facts,
+        only_new=only_new,
     )
 
 

@@ -33,6 +33,7 @@ _PARTICIPANT = ParticipationRole.PARTICIPANT.value
 class ModuleFacts:
     """What the new people's rows take from their module: its year and its course's scope (stored values)."""
 
+    module_id: int
     year: int
     scope: str
 
@@ -49,7 +50,7 @@ def module_facts(session: Session, module_id: int) -> ModuleFacts | None:
     ).first()
     if row is None or not isinstance(row[0], date):
         return None
-    return ModuleFacts(year=row[0].year, scope=row[1] or "")
+    return ModuleFacts(module_id=module_id, year=row[0].year, scope=row[1] or "")
 
 
 @dataclass
@@ -71,9 +72,12 @@ class NewPeople:
     completed: Sequence[bool]
 
 
-def write(session: Session, people: NewPeople, facts: ModuleFacts) -> None:
+def write(session: Session, people: NewPeople, facts: ModuleFacts, *, only_new: bool = False) -> None:
     """Write the new people's reach_person and reach_person_year rows (bulk, in the session's transaction) and hand
-    their years' moves and their ids to the upkeep, which then leaves their rows as they are at the commit."""
+    their years' moves and their ids to the upkeep, which then leaves their rows as they are at the commit.
+
+    only_new: the transaction changed nothing else in the module (no participation of anyone else): their figures
+    are then handed over as the module's moves too, and its rows are not recomputed (unless touched otherwise)."""
     count = len(people.person_id)
     if count == 0:
         return
@@ -134,4 +138,53 @@ def write(session: Session, people: NewPeople, facts: ModuleFacts) -> None:
         for value, number in counter.items():
             if number:
                 moves[(year, dimension, value)] = [number, number]
-    mark_current(session, people.person_id, moves)
+    module_moves, stage_moves = _module_moves(people, facts, took_part, participant) if only_new else ({}, {})
+    mark_current(session, people.person_id, moves, module_moves, stage_moves)
+
+
+def _module_moves(
+    people: NewPeople, facts: ModuleFacts, took_part: list[bool], participant: list[bool]
+) -> tuple[dict[tuple[int, str, str], list[int]], dict[tuple[int, str, str], list[int]]]:
+    """What the people add to their module's reach_module rows ({(module, dimension, value): [year, people]}: those
+    who took part by each dimension, and the participants at each stage) and reach_module_stage rows
+    ({(module, dimension, value): [registered, attended, completed]}: the participants by each attribute)."""
+    module, year = facts.module_id, facts.year
+    values = {
+        "gender": people.gender,
+        "nationality": people.nationality,
+        "country_of_work": people.country_of_work,
+        "org_type": people.org_type,
+        "role": people.role,
+    }
+    came = [position for position, yes in enumerate(took_part) if yes]
+    listed = [position for position, yes in enumerate(participant) if yes]
+    completed = [position for position in listed if people.completed[position] is True]
+    module_moves: dict[tuple[int, str, str], list[int]] = {}
+    counted: list[tuple[str, Counter]] = [
+        ("all", Counter({"": len(came)})),
+        ("scope", Counter({facts.scope: len(came)})),
+        *((dimension, Counter(column[i] or "" for i in came)) for dimension, column in values.items()),
+        (
+            "stage",
+            Counter(
+                {
+                    "registered": len(listed),
+                    "attended": sum(1 for i in listed if took_part[i]),
+                    "completed": len(completed),
+                }
+            ),
+        ),
+    ]
+    for dimension, counter in counted:
+        for value, number in counter.items():
+            if number:
+                module_moves[(module, dimension, value)] = [year, number]
+    stage_moves: dict[tuple[int, str, str], list[int]] = {}
+    for dimension in ("gender", "nationality", "country_of_work", "org_type"):
+        column = values[dimension]
+        for i in listed:
+            stage = stage_moves.setdefault((module, dimension, column[i] or ""), [0, 0, 0])
+            stage[0] += 1
+            stage[1] += took_part[i]
+            stage[2] += people.completed[i] is True
+    return module_moves, stage_moves
