@@ -256,7 +256,7 @@ def _new_people_summaries(
             org_type=[None if org is None else organisations.facts[org][0] for org in organisation_ids],
             org_country=[None if org is None else organisations.facts[org][1] for org in organisation_ids],
             listed=[bool(value) for value in first(people["consent_listed"])],
-            role=[role.value for role in first(taking_part["role"])],
+            role=_stored(first(taking_part["role"])),
             attended=first(taking_part["attended"]),
             registered=first(taking_part["registered"]),
             completed=first(taking_part["completed"]),
@@ -264,6 +264,12 @@ def _new_people_summaries(
         facts,
         only_new=only_new,
     )
+
+
+def _stored(members: list[Any]) -> list[Any]:
+    """Return each enum member's value (looked up once per distinct member)."""
+    values = {member: member.value for member in set(members)}
+    return list(map(values.__getitem__, members))
 
 
 def _touch(session: Session, module_id: int, batch_id: int, targets: list[_Target]) -> None:
@@ -282,22 +288,23 @@ def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[
     by_row: dict[int, _Target] = {}
     by_person: dict[int, _Target] = {}
     new: list[_Target] = []
+    error, repeated, matched, probable = RowStatus.ERROR, RowStatus.REPEATED, RowStatus.MATCHED, RowStatus.PROBABLE
     for planned in plan.rows:
-        status = planned.status
-        if status == RowStatus.ERROR:
+        status, person = planned.status, planned.person
+        if status == error:
             continue
-        if status == RowStatus.REPEATED:
+        if status == repeated:
             target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
             if target is None:
                 continue
-            target.rows.append(planned.person)
-        elif status == RowStatus.MATCHED or (status == RowStatus.PROBABLE and planned.row in accepted):
+            target.rows.append(person)
+        elif status == matched or (status == probable and person.row in accepted):
             target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
-            target.rows.append(planned.person)
+            target.rows.append(person)
         else:
-            target = _Target([planned.person])
+            target = _Target([person])
             new.append(target)
-        by_row[planned.row] = target
+        by_row[person.row] = target
     return new, list(by_person.values())
 
 
@@ -343,6 +350,20 @@ class _Columns(list):
     def __init__(self, targets: Iterable[_Target]) -> None:
         super().__init__(targets)
         self.columns: dict[str, list[Any]] = {}
+        self.shape: tuple[list[PersonRow], list[int]] | None = None
+
+
+def _shape(targets: list[_Target]) -> tuple[list[PersonRow], list[int]]:
+    """Return each target's first row and the positions of the targets on several rows (found once for _Columns)."""
+    if isinstance(targets, _Columns) and targets.shape is not None:
+        return targets.shape
+    rows = list(map(attrgetter("rows"), targets))
+    lengths = list(map(len, rows))
+    several = [position for position, count in enumerate(lengths) if count > 1] if max(lengths, default=1) > 1 else []
+    shape = (list(map(itemgetter(0), rows)), several)
+    if isinstance(targets, _Columns):
+        targets.shape = shape
+    return shape
 
 
 def _offered(targets: list[_Target], name: str) -> list[Any]:
@@ -350,12 +371,12 @@ def _offered(targets: list[_Target], name: str) -> list[Any]:
     cache = targets.columns if isinstance(targets, _Columns) else None
     if cache is not None and name in cache:
         return cache[name]
-    rows = list(map(attrgetter("rows"), targets))
-    values = list(map(attrgetter(name), map(itemgetter(0), rows)))  # each person's first row, at C speed
-    for position, count in enumerate(map(len, rows)):
-        if count > 1:  # a person on several rows: the first of them that gives the field
-            values[position] = targets[position].first(name)
-    values = [None if value == "" else value for value in values]
+    firsts, several = _shape(targets)
+    values = list(map(attrgetter(name), firsts))  # each person's first row, at C speed
+    for position in several:  # a person on several rows: the first of them that gives the field
+        values[position] = targets[position].first(name)
+    if "" in values:
+        values = [None if value == "" else value for value in values]
     if cache is not None:
         cache[name] = values
     return values

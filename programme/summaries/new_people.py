@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress
 from typing import Any
 
 import sqlalchemy as sa
@@ -156,14 +157,14 @@ def _module_moves(
         "org_type": people.org_type,
         "role": people.role,
     }
-    came = [position for position, yes in enumerate(took_part) if yes]
-    listed = [position for position, yes in enumerate(participant) if yes]
+    came = list(compress(range(len(took_part)), took_part))
+    listed = list(compress(range(len(participant)), participant))
     completed = [position for position in listed if people.completed[position] is True]
     module_moves: dict[tuple[int, str, str], list[int]] = {}
     counted: list[tuple[str, Counter]] = [
         ("all", Counter({"": len(came)})),
         ("scope", Counter({facts.scope: len(came)})),
-        *((dimension, Counter(column[i] or "" for i in came)) for dimension, column in values.items()),
+        *((dimension, _counted(column, came)) for dimension, column in values.items()),
         (
             "stage",
             Counter(
@@ -180,11 +181,18 @@ def _module_moves(
             if number:
                 module_moves[(module, dimension, value)] = [year, number]
     stage_moves: dict[tuple[int, str, str], list[int]] = {}
+    attended = [i for i in listed if took_part[i]]
     for dimension in ("gender", "nationality", "country_of_work", "org_type"):
         column = values[dimension]
-        for i in listed:
-            stage = stage_moves.setdefault((module, dimension, column[i] or ""), [0, 0, 0])
-            stage[0] += 1
-            stage[1] += took_part[i]
-            stage[2] += people.completed[i] is True
+        for position, among in enumerate((listed, attended, completed)):
+            for value, number in _counted(column, among).items():
+                stage_moves.setdefault((module, dimension, value), [0, 0, 0])[position] = number
     return module_moves, stage_moves
+
+
+def _counted(column: Sequence[Any], positions: list[int]) -> Counter:
+    """The values at these positions counted, None counted as "" (not recorded)."""
+    counter = Counter(map(column.__getitem__, positions))
+    if None in counter:
+        counter[""] += counter.pop(None)
+    return counter
