@@ -452,7 +452,11 @@ class FirstRows:
     def add(self, nationality: str, name_key: str, row: int, *, mailed: bool) -> None:
         """Note the row, unless an earlier row of this name and nationality is noted."""
         if self.first(nationality, name_key) is None:
-            (self.mailed if mailed else self.plain).setdefault(nationality, {})[name_key] = row
+            self.add_first(nationality, name_key, row, mailed=mailed)
+
+    def add_first(self, nationality: str, name_key: str, row: int, *, mailed: bool) -> None:
+        """Note the row, which first() found to be the first of its name and nationality."""
+        (self.mailed if mailed else self.plain).setdefault(nationality, {})[name_key] = row
 
 
 def _classify(
@@ -466,16 +470,19 @@ def _classify(
         if not person.valid:
             rows.append(PlannedRow(person, RowStatus.ERROR))
             continue
-        planned = _in_file(index, person, by_email, by_name) or (_in_database(index, person) if anyone else None)
+        nationality = person.nationality
+        # The first earlier row of this name and nationality, looked up once for its three uses below.
+        found = by_name.first(nationality, person.name_key) if nationality else None
+        planned = _in_file(index, person, by_email, found) or (_in_database(index, person) if anyone else None)
         if planned is None:
-            planned = PlannedRow(person, RowStatus.NEW, reason=_namesake(person, by_name))
+            planned = PlannedRow(person, RowStatus.NEW, reason=_namesake(person, found))
             unmatched.append(planned)
         rows.append(planned)
         if planned.status != RowStatus.REPEATED:
             if person.email:
                 by_email.setdefault(person.email, person.row)
-            if person.nationality:
-                by_name.add(person.nationality, person.name_key, person.row, mailed=bool(person.email))
+            if nationality and found is None:
+                by_name.add_first(nationality, person.name_key, person.row, mailed=bool(person.email))
     probable = probable_matches(index, [planned.person for planned in unmatched])
     for planned in unmatched:
         match = probable.get(planned.person.index)
@@ -489,13 +496,15 @@ def _classify(
     return rows
 
 
-def _in_file(index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by_name: FirstRows) -> PlannedRow | None:
-    """Return the row as a repeat of an earlier row, or as the database's person with its e-mail."""
+def _in_file(
+    index: PeopleIndex, person: PersonRow, by_email: dict[str, int], found: tuple[int, bool] | None
+) -> PlannedRow | None:
+    """Return the row as a repeat of an earlier row, or as the database's person with its e-mail; found is
+    FirstRows.first() for the row's name and nationality (None without a nationality)."""
     earlier = by_email.get(person.email) if person.email else None
     if earlier is None and person.email and person.email in index.by_email:
         return None  # the e-mail names someone in the database: that decides, not a similar earlier row
     if earlier is None and person.nationality:
-        found = by_name.first(person.nationality, person.name_key)
         if found is not None and found[1] and person.email:
             return None  # the earlier row of this name had another e-mail: two people of one name (_namesake)
         earlier = None if found is None else found[0]
@@ -504,9 +513,9 @@ def _in_file(index: PeopleIndex, person: PersonRow, by_email: dict[str, int], by
     return PlannedRow(person, RowStatus.REPEATED, same_as_row=earlier, reason="same person as an earlier row")
 
 
-def _namesake(person: PersonRow, by_name: FirstRows) -> str:
-    """Return why a new row is not taken as the earlier row of its name and nationality (another e-mail), or ""."""
-    found = by_name.first(person.nationality, person.name_key) if person.nationality else None
+def _namesake(person: PersonRow, found: tuple[int, bool] | None) -> str:
+    """Return why a new row is not taken as the earlier row of its name and nationality (another e-mail), or "";
+    found is FirstRows.first() for the row's name and nationality (None without a nationality)."""
     if found is None or not found[1] or not person.email:
         return ""
     return f"not the person of row {found[0]}: the same name and nationality, another e-mail"

@@ -36,6 +36,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.planning.attendance import completion_rule, is_completed
+from programme.summaries import new_people
 
 Progress = Callable[[float, str], None]
 # Rows sent in one statement: PostgreSQL allows 65,535 bind parameters, a person row has ~25 columns.
@@ -155,8 +156,6 @@ def apply_plan(
     )
     session.add(batch)
     session.flush()
-    # Participations and people are written in bulk (not noticed): the module's figures are refreshed at commit.
-    summaries.touch(session, modules=[plan.module_id])
     _roomy_cache(session)
     used_emails = set(plan.index.by_email)
     _share_emails(new + existing, used_emails)
@@ -173,20 +172,31 @@ def apply_plan(
     fresh = _Columns(target for target in new + existing if target.person_id not in plan.index.in_module)
     participation_ids = _reserve_ids(session, PARTICIPATION, len(fresh))
     consent = _ConsentColumns(plan)
+    # The new people's reach summary rows are written with them (not regrouped from the raw rows at the commit).
+    facts = new_people.module_facts(session, plan.module_id) if new else None
     with background_writes(session):
         # On SQLite the search index's trigger would index the people one by one: they are indexed together.
         with indexed_together(session, person_ids):
             organisations = _organisations(session, new + without_org if without_org else new)
             report(0.2, "New people")
-            created = _insert_people(session, new, organisations, batch.id, report, consent)
+            people_columns = _insert_people(session, new, organisations, batch.id, report, consent)
+        created = len(new)
         report(0.6, "Blank fields of known people")
         updated = _fill_blanks(session, existing, current, organisations, batch.id)
         consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
         report(0.7, "Participations")
-        participations, days = _participations(
+        participations, days, taking_part = _participations(
             session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
         )
-    _touch(session, plan.module_id, batch.id, new + existing)
+        if facts is not None:
+            # Only new people (nobody else's participation changed): the module's figures move by theirs.
+            only_new = not existing
+            _new_people_summaries(session, people_columns, taking_part, organisations, len(new), facts, only_new)
+    # Participations and people are written in bulk (not noticed): what they change is refreshed at the commit.
+    if facts is None:
+        _touch(session, plan.module_id, batch.id, new + existing)
+    elif existing:
+        _touch(session, plan.module_id, batch.id, existing)
     recorded = session.scalar(
         sa.select(sa.func.count()).where(ImportUpdate.batch_id == batch.id, ImportUpdate.field == ATTENDANCE_FIELD)
     )
@@ -223,6 +233,48 @@ def apply_plan(
     return result
 
 
+def _new_people_summaries(
+    session: Session,
+    people: dict[str, Any],
+    taking_part: dict[str, Any],
+    organisations: _Organisations,
+    count: int,
+    facts: new_people.ModuleFacts,
+    only_new: bool,
+) -> None:
+    """Hand the new people's columns (the first `count` participations are theirs) to summaries.new_people."""
+    organisation_ids = people["organisation_id"]
+
+    def first(values: Any) -> list[Any]:
+        return [values.value] * count if isinstance(values, Constant) else values[:count]
+
+    new_people.write(
+        session,
+        new_people.NewPeople(
+            person_id=people["id"],
+            gender=people["gender"],
+            nationality=people["nationality"],
+            country_of_work=people["country_of_work"],
+            organisation_id=organisation_ids,
+            org_type=[None if org is None else organisations.facts[org][0] for org in organisation_ids],
+            org_country=[None if org is None else organisations.facts[org][1] for org in organisation_ids],
+            listed=[bool(value) for value in first(people["consent_listed"])],
+            role=_stored(first(taking_part["role"])),
+            attended=first(taking_part["attended"]),
+            registered=first(taking_part["registered"]),
+            completed=first(taking_part["completed"]),
+        ),
+        facts,
+        only_new=only_new,
+    )
+
+
+def _stored(members: list[Any]) -> list[Any]:
+    """Return each enum member's value (looked up once per distinct member)."""
+    values = {member: member.value for member in set(members)}
+    return list(map(values.__getitem__, members))
+
+
 def _touch(session: Session, module_id: int, batch_id: int, targets: list[_Target]) -> None:
     """Tell the summaries (and cached figures) what the bulk writes changed: the module; people whose blank fields
     were filled in every module they took part in; the others only took part here."""
@@ -239,22 +291,23 @@ def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[
     by_row: dict[int, _Target] = {}
     by_person: dict[int, _Target] = {}
     new: list[_Target] = []
+    error, repeated, matched, probable = RowStatus.ERROR, RowStatus.REPEATED, RowStatus.MATCHED, RowStatus.PROBABLE
     for planned in plan.rows:
-        status = planned.status
-        if status == RowStatus.ERROR:
+        status, person = planned.status, planned.person
+        if status == error:
             continue
-        if status == RowStatus.REPEATED:
+        if status == repeated:
             target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
             if target is None:
                 continue
-            target.rows.append(planned.person)
-        elif status == RowStatus.MATCHED or (status == RowStatus.PROBABLE and planned.row in accepted):
+            target.rows.append(person)
+        elif status == matched or (status == probable and person.row in accepted):
             target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
-            target.rows.append(planned.person)
+            target.rows.append(person)
         else:
-            target = _Target([planned.person])
+            target = _Target([person])
             new.append(target)
-        by_row[planned.row] = target
+        by_row[person.row] = target
     return new, list(by_person.values())
 
 
@@ -276,6 +329,8 @@ def _share_emails(targets: list[_Target], used: set[str]) -> None:
 class _Organisations:
     ids: dict[tuple[str, str | None], int]
     created: list[int]
+    # Each organisation's type (stored value) and country, as the reach summaries read them.
+    facts: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
 
     def id_for(self, target: _Target) -> int | None:
         if not target.first("organisation"):
@@ -298,6 +353,20 @@ class _Columns(list):
     def __init__(self, targets: Iterable[_Target]) -> None:
         super().__init__(targets)
         self.columns: dict[str, list[Any]] = {}
+        self.shape: tuple[list[PersonRow], list[int]] | None = None
+
+
+def _shape(targets: list[_Target]) -> tuple[list[PersonRow], list[int]]:
+    """Return each target's first row and the positions of the targets on several rows (found once for _Columns)."""
+    if isinstance(targets, _Columns) and targets.shape is not None:
+        return targets.shape
+    rows = list(map(attrgetter("rows"), targets))
+    lengths = list(map(len, rows))
+    several = [position for position, count in enumerate(lengths) if count > 1] if max(lengths, default=1) > 1 else []
+    shape = (list(map(itemgetter(0), rows)), several)
+    if isinstance(targets, _Columns):
+        targets.shape = shape
+    return shape
 
 
 def _offered(targets: list[_Target], name: str) -> list[Any]:
@@ -305,12 +374,12 @@ def _offered(targets: list[_Target], name: str) -> list[Any]:
     cache = targets.columns if isinstance(targets, _Columns) else None
     if cache is not None and name in cache:
         return cache[name]
-    rows = list(map(attrgetter("rows"), targets))
-    values = list(map(attrgetter(name), map(itemgetter(0), rows)))  # each person's first row, at C speed
-    for position, count in enumerate(map(len, rows)):
-        if count > 1:  # a person on several rows: the first of them that gives the field
-            values[position] = targets[position].first(name)
-    values = [None if value == "" else value for value in values]
+    firsts, several = _shape(targets)
+    values = list(map(attrgetter(name), firsts))  # each person's first row, at C speed
+    for position in several:  # a person on several rows: the first of them that gives the field
+        values[position] = targets[position].first(name)
+    if "" in values:
+        values = [None if value == "" else value for value in values]
     if cache is not None:
         cache[name] = values
     return values
@@ -329,10 +398,12 @@ def _countries(targets: list[_Target]) -> list[str | None]:
 def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     """Return organisation ids by (name key, country), creating the missing ones."""
     table = Organisation.__table__
-    known = {
-        (key, country): org_id
-        for org_id, key, country in session.execute(sa.select(table.c.id, table.c.name_key, table.c.country))
-    }
+    known: dict[tuple[str, str | None], int] = {}
+    facts: dict[int, tuple[str | None, str | None]] = {}
+    query = sa.select(table.c.id, table.c.name_key, table.c.country, sa.type_coerce(table.c.org_type, sa.String))
+    for org_id, key, country, org_type in session.execute(query):
+        known[(key, country)] = org_id
+        facts[org_id] = (org_type, country)
     wanted: dict[tuple[str, str | None], tuple[str, str]] = {}
     columns = zip(
         _offered(targets, "organisation"),
@@ -360,7 +431,9 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
         },
     )
     known.update(zip(wanted, created, strict=True))
-    return _Organisations(ids=known, created=created)
+    for org_id, (_, country), (_, org_type) in zip(created, wanted, wanted.values(), strict=True):
+        facts[org_id] = (org_type, country)
+    return _Organisations(ids=known, created=created, facts=facts)
 
 
 @dataclass
@@ -393,8 +466,8 @@ def _insert_people(
     batch_id: int,
     report: Progress,
     consent: _ConsentColumns | None = None,
-) -> int:
-    """Write the new people, whose ids apply_plan reserved; return how many."""
+) -> dict[str, Any]:
+    """Write the new people, whose ids apply_plan reserved; return the columns written."""
     ids = [target.person_id for target in targets]
     firsts = [target.rows[0] for target in targets]
     now = utcnow()
@@ -425,7 +498,7 @@ def _insert_people(
         "import_batch_id": Constant(batch_id),
     }
     _write(session, PERSON, columns, progress=lambda share: report(0.2 + 0.4 * share, "New people"))
-    return len(targets)
+    return columns
 
 
 def _new_consents(targets: list[_Target], consent: _ConsentColumns | None) -> dict[str, list[Any] | Constant]:
@@ -552,8 +625,9 @@ def _participations(
     rule: Any,
     fresh: list[_Target],
     ids: list[int],
-) -> tuple[int, int]:
-    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows).
+) -> tuple[int, int, dict[str, Any]]:
+    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows, the
+    added participations' columns).
 
     fresh are the targets not yet in the module, ids their participations' reserved ids. A registration list adds
     people as registered with attendance not recorded (attended NULL, not completed).
@@ -604,7 +678,7 @@ def _participations(
         for name, values in _as_columns(_fill_attendance(session, plan, came, batch_id, rule)).items():
             days[name].extend(values)
     _write(session, AttendanceDay.__table__, days)
-    return len(fresh), len(days["day"])
+    return len(fresh), len(days["day"]), columns
 
 
 def _mark_registered(session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int) -> None:

@@ -8,6 +8,8 @@ import unicodedata
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
+# The same for ASCII text as one byte table: each ASCII character that is not a letter or digit becomes a space.
+_ASCII_NOT_ALNUM = bytes(code if chr(code).isalnum() else 32 for code in range(128)) + bytes(range(128, 256))
 # Bidirectional controls: embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069), and the
 # invisible direction marks (U+200E, U+200F, U+061C). An override ("\u202e") shows "Ana gpj.exe" as
 # "Ana exe.jpg": in a name or any single-line field they only deceive, and the marks make two names that
@@ -39,9 +41,10 @@ def fold(text: str) -> str:
 
 def fold_words(text: str) -> list[str]:
     """Return the words of fold(text)."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    if text.isascii():  # most names: casefold() is lower(), and a byte table is faster than the expression
+        return text.lower().encode("ascii").translate(_ASCII_NOT_ALNUM).decode("ascii").split()
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
     # [\W_] is exactly "not str.isalnum()": the same result as a per-character test, ~5x faster.
     return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
@@ -49,6 +52,8 @@ def fold_words(text: str) -> list[str]:
 def has_letters(text: str) -> bool:
     """Return whether text holds a letter of any script: "12345" or "+-- 42" is no name (a row number or an ID typed
     in the name column would otherwise become a person)."""
+    if text.isascii():  # an ASCII letter is the only ASCII character whose case changes
+        return text.lower() != text.upper()
     return any(character.isalpha() for character in text)
 
 

@@ -176,7 +176,8 @@ class _XlsxScanner:
         extent = self.extent
         cells = text.count(b"<c")  # also counts <col>, <cfRule>...: such a chunk takes the slow path
         placed = text.count(b'<c r="')
-        if cells != placed or _PREFIXED_CELL.search(text):
+        # A prefixed cell tag holds ":c": the expression is run only on a chunk that has one (it is slower to search).
+        if cells != placed or (b":c" in text and _PREFIXED_CELL.search(text)):
             self._scan_slowly(text)  # prefixed tags, cells without a reference or with it after other attributes
             return
         # Every cell is <c r="LETTERS DIGITS"...>: two C-speed searches, no Python per cell.

@@ -320,15 +320,25 @@ def refresh(session: Session, changes: Changes) -> None:
             _insert(session, REACH_YEAR, select)
         return
     people = set(changes.people)
-    for chunk in chunks(changes.modules):
+    # A module only moved (its new participations' figures handed over: new_people.py) keeps its other rows.
+    recomputed = changes.modules - changes.moved
+    for chunk in chunks(recomputed):
         query = sa.select(PARTICIPATION.c.person_id).where(chunk.where(PARTICIPATION.c.module_id))
         people.update(session.execute(query).scalars().all())  # all at once: a module may hold 50,000 rows
-    _replace_modules(session, changes.modules)
+    # People whose rows the transaction wrote itself (an import's new people: new_people.py) keep them.
+    people -= changes.current
+    _replace_modules(session, recomputed)
+    _move_modules(session, changes.module_moves, changes.stage_moves)
     _replace(session, REACH_PERSON, REACH_PERSON.c.person_id, people, lambda ids: [person_rows(ids)])
     _replace(session, REACH_PERSON_STAGE, REACH_PERSON_STAGE.c.person_id, people, lambda ids: [person_stage_rows(ids)])
     # Everyone whose participation, module (its year, its course's scope) or attributes changed is among `people`
-    # (upkeep.resolve): the years move by their rows' difference.
-    _move_years(session, _person_years(session, people))
+    # (upkeep.resolve): the years move by their rows' difference, and by the rows written for `current`.
+    moves = _person_years(session, people)
+    for key, (individuals, participations) in changes.year_moves.items():
+        move = moves.setdefault(key, [0, 0])
+        move[0] += individuals
+        move[1] += participations
+    _move_years(session, moves)
 
 
 # The columns a module's participations are counted by, in one grouped query (_module_counts): every dimension
@@ -405,6 +415,31 @@ def _replace_modules(session: Session, modules: set[int]) -> None:
         for table, rows in ((REACH_MODULE, by_dimension), (REACH_MODULE_STAGE, by_stage)):
             for start in range(0, len(rows), 1000):
                 session.execute(sa.insert(table), rows[start : start + 1000])
+
+
+def _move_modules(session: Session, module_moves: dict[Key, list[int]], stage_moves: dict[Key, list[int]]) -> None:
+    """Add new participations' figures to their modules' reach_module ((module, dimension, value) → [year, people])
+    and reach_module_stage (→ [registered, attended, completed]) rows, made when new."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    keys = ("module_id", "dimension", "value")
+    people = [
+        {**dict(zip(keys, key, strict=True)), "year": year, "people": n} for key, (year, n) in module_moves.items()
+    ]
+    stages = [
+        {**dict(zip(keys, key, strict=True)), "registered": r, "attended": a, "completed": c}
+        for key, (r, a, c) in stage_moves.items()
+    ]
+    for table, rows, added in (
+        (REACH_MODULE, people, ("people",)),
+        (REACH_MODULE_STAGE, stages, ("registered", "attended", "completed")),
+    ):
+        for start in range(0, len(rows), 1000):
+            statement = insert(table).values(rows[start : start + 1000])
+            statement = statement.on_conflict_do_update(
+                index_elements=[table.c.module_id, table.c.dimension, table.c.value],
+                set_={name: table.c[name] + statement.excluded[name] for name in added},
+            )
+            session.execute(statement)
 
 
 def person_year_rows(people: Chunk | list[int] | None = None) -> sa.Select:

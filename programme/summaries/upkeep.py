@@ -53,6 +53,14 @@ class Changes:
     people: people whose own attributes changed (every module they took part in moves); participants: people
     whose participation, response or facilitation changed (their person-level rows move, their other modules
     not). Resolved, `people` holds both.
+
+    current: people whose person-level reach rows the transaction wrote itself, exactly (an import's new people:
+    summaries/new_people.py), and year_moves the reach_year moves those rows make; the upkeep adds the moves and
+    leaves those people's rows as written, unless they were touched otherwise too (then they are recomputed).
+    module_moves and stage_moves: what such people add to their module's reach_module rows ((module, dimension,
+    value) → [year, people]) and reach_module_stage rows (→ [registered, attended, completed]); a module touched
+    otherwise too is recomputed from its raw rows instead. Resolved, `modules` holds their modules and `moved` those
+    of them to move only.
     """
 
     modules: set[int] = field(default_factory=set)
@@ -64,10 +72,19 @@ class Changes:
     agenda_sessions: set[int] = field(default_factory=set)
     catalogue: bool = False
     everything: bool = False
+    current: set[int] = field(default_factory=set)
+    year_moves: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    module_moves: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    stage_moves: dict[tuple[int, str, str], list[int]] = field(default_factory=dict)
+    moved: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return bool(
-            self.modules
+            self.current
+            or self.year_moves
+            or self.module_moves
+            or self.stage_moves
+            or self.modules
             or self.people
             or self.participants
             or self.forms
@@ -139,6 +156,36 @@ def touch(
     changes.participants.update(int(p) for p in participants if p is not None)
     changes.forms.update(int(f) for f in forms if f is not None)
     changes.catalogue = changes.catalogue or catalogue
+
+
+Moves = dict[tuple[int, str, str], list[int]]
+
+
+def mark_current(
+    session: Session,
+    people: Iterable[int],
+    year_moves: Moves,
+    module_moves: Moves | None = None,
+    stage_moves: Moves | None = None,
+) -> None:
+    """Note people whose reach_person and reach_person_year rows this transaction wrote itself, as the raw rows give
+    them, with the reach_year moves (year, dimension, value) → [individuals, participations] those rows make, and
+    what their participations add to their modules' rows (see Changes)."""
+    session.connection()
+    changes = pending(session)
+    changes.current.update(int(p) for p in people)
+    _add_moves(changes.year_moves, year_moves)
+    _add_moves(changes.stage_moves, stage_moves or {})
+    for key, (year, count) in (module_moves or {}).items():
+        move = changes.module_moves.setdefault(key, [year, 0])
+        move[0], move[1] = min(move[0], year), move[1] + count
+
+
+def _add_moves(into: Moves, moves: Moves) -> None:
+    for key, values in moves.items():
+        held = into.setdefault(key, [0] * len(values))
+        for position, value in enumerate(values):
+            held[position] += value
 
 
 def touch_everything(session: Session) -> None:
@@ -264,7 +311,18 @@ def resolve(session: Session, changes: Changes) -> Changes:
     modules.discard(None)
     people.discard(None)
     forms.discard(None)
+    # Modules whose new participations' figures were handed over (module_moves): moved by them, unless the
+    # transaction touched the module otherwise too (then recomputed from its raw rows, the new ones included).
+    handed = {key[0] for key in changes.module_moves} | {key[0] for key in changes.stage_moves}
+    moved = handed - modules
+    modules.update(handed)
     return Changes(
+        # Written exactly, unless the transaction touched them otherwise too: then recomputed with the others.
+        current=set(changes.current) - people,
+        year_moves={key: list(move) for key, move in changes.year_moves.items()},
+        module_moves={key: list(move) for key, move in changes.module_moves.items() if key[0] in moved},
+        stage_moves={key: list(move) for key, move in changes.stage_moves.items() if key[0] in moved},
+        moved=moved,
         modules=modules,
         people=people,
         participants=participants,
@@ -290,7 +348,7 @@ def apply(session: Session, changes: Changes, names: Iterable[str] | None = None
     scopes = [module_scope(m) for m in sorted(resolved.modules)]
     if scopes:
         scopes.append(ANY_MODULE_SCOPE)
-    if resolved.people or resolved.everything:
+    if resolved.people or resolved.current or resolved.everything:
         scopes.append(PEOPLE_SCOPE)
     if resolved.catalogue or resolved.everything:
         scopes.append(CATALOGUE_SCOPE)
