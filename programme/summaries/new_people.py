@@ -1,6 +1,6 @@
 """The reach summaries of people created together with their one participation (an import's new people).
 
-A new person's reach_person row and reach_person_year row follow from that participation and the person's own
+A new person's reach_person, reach_person_year and reach_person_stage rows follow from that participation and the person's own
 columns alone, so the import that writes them hands them here as columns, instead of the upkeep reading back and
 regrouping every new row at the commit (for 50,000 people, most of the commit's time). Their years' moves are
 counted here too and handed to the upkeep, which adds them with its own at the commit (under its lock).
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.bulk import Constant, write_columns
-from programme.models import Course, Module, ParticipationRole, ReachPerson, ReachPersonYear
+from programme.models import Course, Module, ParticipationRole, ReachPerson, ReachPersonStage, ReachPersonYear
 from programme.summaries import reach
 from programme.summaries.upkeep import _at_head, mark_current
 
@@ -74,7 +74,7 @@ class NewPeople:
 
 
 def write(session: Session, people: NewPeople, facts: ModuleFacts, *, only_new: bool = False) -> None:
-    """Write the new people's reach_person and reach_person_year rows (bulk, in the session's transaction) and hand
+    """Write the new people's reach_person, reach_person_year and reach_person_stage rows (bulk, in the session's transaction) and hand
     their years' moves and their ids to the upkeep, which then leaves their rows as they are at the commit.
 
     only_new: the transaction changed nothing else in the module (no participation of anyone else): their figures
@@ -85,6 +85,17 @@ def write(session: Session, people: NewPeople, facts: ModuleFacts, *, only_new: 
     year, scope = facts.year, facts.scope
     took_part = [came is True for came in people.attended]
     participant = [role == _PARTICIPANT for role in people.role]
+    # The registration and funnel flags of their one participation: reach_person's over all years, and
+    # reach_person_stage's for its year (the same, as it is their only one).
+    flags = {
+        "registered": people.registered,
+        "registered_took_part": [r and c for r, c in zip(people.registered, took_part, strict=True)],
+        "registered_only": [r and a is None for r, a in zip(people.registered, people.attended, strict=True)],
+        "took_part_unregistered": [c and not r for r, c in zip(people.registered, took_part, strict=True)],
+        "participant": participant,
+        "participant_attended": [p and c for p, c in zip(participant, took_part, strict=True)],
+        "alumnus": [p and done is True for p, done in zip(participant, people.completed, strict=True)],
+    }
     write_columns(
         session,
         ReachPerson.__tablename__,
@@ -98,16 +109,15 @@ def write(session: Session, people: NewPeople, facts: ModuleFacts, *, only_new: 
             "org_country": people.org_country,
             "modules": [int(came) for came in took_part],
             "first_year": [year if came else None for came in took_part],
-            "registered": people.registered,
-            "registered_took_part": [r and c for r, c in zip(people.registered, took_part, strict=True)],
-            "registered_only": [r and a is None for r, a in zip(people.registered, people.attended, strict=True)],
-            "took_part_unregistered": [c and not r for r, c in zip(people.registered, took_part, strict=True)],
-            "participant": participant,
-            "participant_attended": [p and c for p, c in zip(participant, took_part, strict=True)],
-            "alumnus": [p and done is True for p, done in zip(participant, people.completed, strict=True)],
+            **flags,
             "listed": people.listed,
             "erased": Constant(False),
         },
+    )
+    write_columns(
+        session,
+        ReachPersonStage.__tablename__,
+        {"person_id": people.person_id, "year": Constant(year), **flags},
     )
     came = [position for position, yes in enumerate(took_part) if yes]
     genders = [people.gender[i] or "" for i in came]
