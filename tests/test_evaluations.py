@@ -278,7 +278,7 @@ def test_edge_cases_labels_blanks_extra_columns_duplicates_and_formula_text(sess
     assert set(summary) == {"Treaty body reporting (1-5)", "Overall relevance", "Comments", "Venue"}
     assert summary["Treaty body reporting (1-5)"] == {
         "text": "Treaty body reporting (1-5)", "kind": "rating", "session": "Treaty body reporting", "n": 2, "mean": 4.5,
-        "scale": "1-5",
+        "scale": "1-5", "earlier": [],
     }  # fmt: skip
     assert (summary["Overall relevance"]["n"], summary["Overall relevance"]["mean"]) == (3, 4.0)
     # Formula-looking text is kept verbatim as text, never evaluated; "-" means no comment.
@@ -449,7 +449,8 @@ def test_paper_entry_summary_and_suggestions_match_hand_computed_values(session:
     assert (by_text["Overall relevance of the module to your work"]["n"],
             by_text["Overall relevance of the module to your work"]["mean"]) == (3, round(11 / 3, 2))  # fmt: skip
     assert by_text["Quality of facilitation"] == {"text": "Quality of facilitation", "kind": "rating", "session": None,
-                                                  "n": 0, "mean": None, "scale": "1-5"}  # fmt: skip
+                                                  "n": 0, "mean": None, "scale": "1-5",
+                                                  "earlier": []}  # fmt: skip
     assert by_text["Suggestions for the next module"]["n"] == 4
     backlog = suggestions(session, module.id)
     assert backlog.to_dict("records") == [
@@ -526,7 +527,7 @@ def test_cli_import_dry_run_import_and_summary(cli_module: str, capsys: pytest.C
     assert main(["evaluation", "summary", "--course", "EVT", "--module", "1", "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert summary["responses"] == 38
-    assert set(summary["questions"][0]) == {"text", "kind", "session", "n", "mean", "scale"}
+    assert set(summary["questions"][0]) == {"text", "kind", "session", "n", "mean", "scale", "earlier"}
     assert summary["questions"][0]["session"] == "International human rights framework"
     assert main(["evaluation", "summary", "--course", "EVT", "--module", "1"]) == 0
     assert "38 responses" in capsys.readouterr().out
