@@ -13,7 +13,15 @@ from sqlmodel import Session
 from programme import summaries
 from programme.core.db import session_scope
 from programme.core.freshness import PEOPLE_SCOPE, module_scope
-from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet, undo_batch
+from programme.importing import (
+    ImportPlan,
+    apply_plan,
+    build_plan,
+    detect_mapping,
+    file_hash,
+    read_participant_sheet,
+    undo_batch,
+)
 from programme.importing.lists import ListKind
 from programme.models import (
     DataVersion,
@@ -51,18 +59,23 @@ def a_known_organisation(engine: Engine) -> tuple[str, str]:
     return organisation.name, "Philippines"
 
 
+def plan_list(session: Session, data: bytes, module_id: int, list_kind: ListKind | None = None) -> ImportPlan:
+    """The import's plan of a CSV list for the module, as the import page makes it."""
+    table = read_participant_sheet(data, "list.csv")
+    return build_plan(
+        session,
+        table=table,
+        mapping=detect_mapping(table.columns),
+        module=session.get(Module, module_id),
+        file_name="list.csv",
+        file_hash=file_hash(data),
+        list_kind=list_kind,
+    )
+
+
 def import_list(engine: Engine, data: bytes, module_id: int, list_kind: ListKind | None = None) -> int:
     with session_scope(engine) as session:
-        table = read_participant_sheet(data, "list.csv")
-        plan = build_plan(
-            session,
-            table=table,
-            mapping=detect_mapping(table.columns),
-            module=session.get(Module, module_id),
-            file_name="list.csv",
-            file_hash=file_hash(data),
-            list_kind=list_kind,
-        )
+        plan = plan_list(session, data, module_id, list_kind)
         assert not plan.errors
         return apply_plan(session, plan=plan, username="tester").batch_id
 
@@ -195,15 +208,7 @@ def test_a_registration_list_and_an_attendance_sheet_keep_the_rows_true(demo_eng
 def test_a_new_person_changed_again_before_the_commit_is_recomputed(demo_engine: Engine, module_id: int) -> None:
     data = b"Name,E-mail,Gender,Nationality\nPrudence Ellingham,pe@example.org,F,Philippines\n"
     with session_scope(demo_engine) as session:
-        table = read_participant_sheet(data, "list.csv")
-        plan = build_plan(
-            session,
-            table=table,
-            mapping=detect_mapping(table.columns),
-            module=session.get(Module, module_id),
-            file_name="list.csv",
-            file_hash=file_hash(data),
-        )
+        plan = plan_list(session, data, module_id)
         apply_plan(session, plan=plan, username="tester")
         person = session.scalars(sa.select(Person).where(Person.email == "pe@example.org")).one()
         person.gender = "male"
@@ -314,15 +319,7 @@ def test_a_module_changed_otherwise_in_the_same_transaction_is_recomputed(demo_e
     name, country = a_known_organisation(demo_engine)
     data = participants_list(name, country)
     with session_scope(demo_engine) as session:
-        table = read_participant_sheet(data, "list.csv")
-        plan = build_plan(
-            session,
-            table=table,
-            mapping=detect_mapping(table.columns),
-            module=session.get(Module, module_id),
-            file_name="list.csv",
-            file_hash=file_hash(data),
-        )
+        plan = plan_list(session, data, module_id)
         apply_plan(session, plan=plan, username="tester")
         # Someone already in the module is marked absent in the same transaction (an ORM change: noticed).
         earlier = session.scalars(
