@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -550,6 +550,27 @@ REACH_QUERIES = [
     *reach_queries("", ReachFilter(), WHOLE_DATABASE),
     *reach_queries(" (filtered)", REACH_FILTER, FILTERED),
     *reach_queries(" (years)", YEAR_RANGE, YEARS),
+]
+# The Reach page's headline and first tab read at once (reach.overview): each of its four parts against the bare SQL
+# of the figure it stands for.
+OVERVIEW_PARTS = {
+    "figures": "headline_figures",
+    "registrations": "registrations",
+    "organisation_count": "organisation_count",
+    "by_country": "by_country",
+}
+
+
+def _overview_part(reach_filter: ReachFilter, part: str) -> Callable[[Session, Subject], object]:
+    return lambda session, _: getattr(reach.overview(session, reach_filter), part)
+
+
+REACH_QUERIES += [
+    replace(query, name=f"reach.overview.{part}{suffix}", function=_overview_part(reach_filter, part))
+    for suffix, reach_filter in (("", ReachFilter()), (" (filtered)", REACH_FILTER), (" (years)", YEAR_RANGE))
+    for part, figure in OVERVIEW_PARTS.items()
+    for query in REACH_QUERIES
+    if query.name == f"reach.{figure}{suffix}"
 ]
 
 # --- The Evaluation dashboard (programme/evaluations/queries.py, and the module summary) ----------------
