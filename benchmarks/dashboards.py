@@ -1,10 +1,11 @@
 """Each dashboard query at scale against the bare SQL aggregate underneath it (goal: within 3x).
 
     python benchmarks/dashboards.py --db /tmp/scale.db [--repeat 5] [--budget 60] [--only NAME]
-    python benchmarks/dashboards.py --check [--db PATH]
+    python benchmarks/dashboards.py --check [--db PATH] [--only NAME]
 
 --db is a SQLite file (built by make_scale_db.py; opened read-only) or a database URL. --check runs every
-query once and compares the function's figures with its bare SQL's, on PATH or on a new demo database.
+query once and compares the function's figures with its bare SQL's, on PATH or on a new demo database, then
+every summary table with its raw rows; with --only (and --db), only the queries whose name contains NAME.
 
 To benchmark a new dashboard query, add one DashboardQuery to QUERIES: the function (called with a Session
 and the Subject, the module the module-level queries look at), the hand-written SQL computing the same
@@ -23,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -551,6 +552,27 @@ REACH_QUERIES = [
     *reach_queries(" (filtered)", REACH_FILTER, FILTERED),
     *reach_queries(" (years)", YEAR_RANGE, YEARS),
 ]
+# The Reach page's headline and first tab read at once (reach.overview): each of its four parts against the bare SQL
+# of the figure it stands for.
+OVERVIEW_PARTS = {
+    "figures": "headline_figures",
+    "registrations": "registrations",
+    "organisation_count": "organisation_count",
+    "by_country": "by_country",
+}
+
+
+def _overview_part(reach_filter: ReachFilter, part: str) -> Callable[[Session, Subject], object]:
+    return lambda session, _: getattr(reach.overview(session, reach_filter), part)
+
+
+REACH_QUERIES += [
+    replace(query, name=f"reach.overview.{part}{suffix}", function=_overview_part(reach_filter, part))
+    for suffix, reach_filter in (("", ReachFilter()), (" (filtered)", REACH_FILTER), (" (years)", YEAR_RANGE))
+    for part, figure in OVERVIEW_PARTS.items()
+    for query in REACH_QUERIES
+    if query.name == f"reach.{figure}{suffix}"
+]
 
 # --- The Evaluation dashboard (programme/evaluations/queries.py, and the module summary) ----------------
 
@@ -857,8 +879,9 @@ def run_bare(connection: sa.Connection, query: DashboardQuery, dialect: str, sub
     return [list(connection.execute(sa.text(sql), parameters).all()) for sql in query.statements(dialect)]
 
 
-def check(engine: Engine, queries: list[DashboardQuery] = QUERIES) -> list[str]:
-    """Run every query once and compare its figures with its bare SQL's; return the failures (and print each)."""
+def check(engine: Engine, queries: list[DashboardQuery] = QUERIES, *, tables: bool = True) -> list[str]:
+    """Run every query once and compare its figures with its bare SQL's, then (tables) every summary table with its
+    raw rows; return the failures (and print each)."""
     subject = pick_subject(engine)
     failures = []
     for query in queries:
@@ -872,6 +895,8 @@ def check(engine: Engine, queries: list[DashboardQuery] = QUERIES) -> list[str]:
         elif not size(got):
             failures.append(f"{query.name}: no figures on this database, so nothing was compared")
         print(f"{query.name:<40}{'same' if same(got, want) else 'DIFFERENT'} ({size(got):,} values)")
+    if not tables:
+        return failures
     # Every summary table's figures against the same figures computed from the raw rows.
     with Session(engine) as session:
         for name, differences in summaries.check(session).items():
@@ -949,8 +974,14 @@ def main() -> None:
     parser.add_argument("--only", help="run only the queries whose name contains this")
     parser.add_argument("--check", action="store_true", help="compare each function's figures with its bare SQL's")
     args = parser.parse_args()
-    if args.check:
+    if args.check and args.only:  # those queries only, without the summary tables' check
+        if not args.db:
+            parser.error("--check --only needs --db")
+        chosen = [query for query in QUERIES if args.only in query.name]
+        failures = check(read_only_engine(args.db), chosen, tables=False)
+    elif args.check:
         failures = check(read_only_engine(args.db)) if args.db else check_on_demo()
+    if args.check:
         for failure in failures:
             print(failure, file=sys.stderr)
         sys.exit(1 if failures else 0)

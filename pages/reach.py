@@ -70,9 +70,9 @@ reach_filter = reach.ReachFilter(
     grants=tuple(grants),
 )
 
-figures = ui.cached_query(reach.headline_figures, reach_filter).iloc[0]
-registered = ui.cached_query(reach.registrations, reach_filter)
-organisation_count = ui.cached_query(reach.organisation_count, reach_filter)
+# The headline and the map's countries read the filter's people once (reach/overview.py).
+overview = ui.cached_query(reach.overview, reach_filter)
+figures, registered, organisation_count = overview.figures.iloc[0], overview.registrations, overview.organisation_count
 
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),
@@ -142,7 +142,8 @@ tabs = ui.lazy_tabs(
 )
 if tabs[0].open:
     with tabs[0]:
-        by_country = ui.cached_query(reach.by_country, reach_filter)
+        by_country = overview.by_country
+        by_country = ui.cached_query(reach.by_country, reach_filter) if by_country is None else by_country
         measure = st.radio(
             "Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure"
         )

@@ -21,6 +21,7 @@ from programme.reach.funnel import (
     organisations,
     organisations_by_type,
 )
+from programme.reach.overview import Overview, overview
 from programme.reach.queries import (
     ORG_TYPE_SHARE_NOTE,
     STACKS,
@@ -66,6 +67,8 @@ __all__ = [
     "organisation_count",
     "organisations",
     "organisations_by_type",
+    "Overview",
+    "overview",
     "participations",
     "registration_totals",
     "registrations",

@@ -162,16 +162,11 @@ def _country(basis: CountryBasis | str) -> Any:
     return PERSON.c.country_of_work if CountryBasis(basis) == CountryBasis.COUNTRY_OF_WORK else PERSON.c.nationality
 
 
-def headline_row(
-    session: Session,
-    basis: CountryBasis | str,
-    where: Sequence[Any] = (),
-    reach_filter: ReachFilter | None = None,
-    years: Years | None = None,
-) -> tuple[int, ...] | None:
-    """courses, modules, individuals, participations, countries, women, civil society, org type recorded (of the
-    people `where` selects, by the filter's one person attribute, within the years); None when the modules of the
-    filter's people are not kept (two person attributes at once)."""
+def _module_counts(
+    session: Session, where: Sequence[Any], reach_filter: ReachFilter | None, years: Years | None
+) -> tuple[int, int] | None:
+    """(courses, modules) with someone of the people `where` selects (by the filter's one person attribute), within
+    the years; None when the modules of the filter's people are not kept (two person attributes at once)."""
     if where:
         dimension = _module_dimension(reach_filter or ReachFilter())
         if dimension is None:
@@ -183,6 +178,22 @@ def headline_row(
     chosen = sa.select(MODULE.c.module_id).where(modules, *_within(MODULE.c.year, years)).distinct()
     courses = session.scalar(sa.select(sa.func.count(sa.distinct(Module.course_id))).where(Module.id.in_(chosen)))
     module_count = session.scalar(sa.select(sa.func.count()).select_from(chosen.subquery()))
+    return int(courses or 0), int(module_count or 0)
+
+
+def headline_row(
+    session: Session,
+    basis: CountryBasis | str,
+    where: Sequence[Any] = (),
+    reach_filter: ReachFilter | None = None,
+    years: Years | None = None,
+) -> tuple[int, ...] | None:
+    """courses, modules, individuals, participations, countries, women, civil society, org type recorded (of the
+    people `where` selects, by the filter's one person attribute, within the years); None when the modules of the
+    filter's people are not kept (two person attributes at once)."""
+    modules = _module_counts(session, where, reach_filter, years)
+    if modules is None:
+        return None
     people = _people(years)
     row = session.execute(
         sa.select(
@@ -196,7 +207,68 @@ def headline_row(
         .select_from(people.source)
         .where(people.took_part, *where)
     ).one()
-    return (int(courses or 0), int(module_count or 0), *(int(v) for v in row))
+    return (*modules, *(int(v) for v in row))
+
+
+class PeopleFigures(NamedTuple):
+    """What `people_figures` reads in one pass: headline_row's figures (None when the modules of the filter's people
+    are not kept), dimension_rows by country and organisation_count."""
+
+    headline: tuple[int, ...] | None
+    by_country: list[tuple[Any, int, int]]
+    organisations: int
+
+
+def people_figures(
+    session: Session,
+    erased: Any,
+    basis: CountryBasis | str,
+    where: Sequence[Any] = (),
+    reach_filter: ReachFilter | None = None,
+    years: Years | None = None,
+) -> PeopleFigures:
+    """headline_row, dimension_rows by country and organisation_count at once, equal to theirs: the people who took
+    part (of those `where` selects; within a year range each person's reach_person_year rows of the range added up
+    and joined to reach_person) are read once, into a CTE that SQLite computes once (MATERIALIZED; PostgreSQL
+    does for a CTE read twice), grouped by country (the headline's people figures are the groups' sums: each person
+    is in one group) beside their distinct organisations (the erasure placeholders, `erased`, left out). Under a
+    year range this is one pass over the range's rows of every person instead of three."""
+    people = _people(years)
+    real = sa.case((PERSON.c.organisation_id.in_(erased), None), else_=PERSON.c.organisation_id)
+    chosen = (
+        sa.select(
+            _country(basis).label("country"),
+            PERSON.c.gender,
+            PERSON.c.org_type,
+            real.label("organisation"),
+            people.modules.label("modules"),
+        )
+        .select_from(people.source)
+        .where(people.took_part, *where)
+        .cte("selected_people")
+        .prefix_with("MATERIALIZED", dialect="sqlite")
+    )
+    organisations = sa.select(sa.func.count(sa.distinct(chosen.c.organisation))).scalar_subquery()
+    rows = session.execute(
+        sa.select(
+            chosen.c.country,
+            sa.func.count(),
+            sa.func.coalesce(sa.func.sum(chosen.c.modules), 0),
+            sa.func.count(sa.case((chosen.c.gender == Gender.FEMALE.value, 1))),
+            sa.func.count(sa.case((chosen.c.org_type.in_([o.value for o in CIVIL_SOCIETY]), 1))),
+            sa.func.count(chosen.c.org_type),
+            organisations,
+        ).group_by(chosen.c.country)
+    ).all()
+    by_country = [(country, int(n), int(count)) for country, n, count, *_ in rows]
+    totals = [sum(int(row[i]) for row in rows) for i in range(1, 6)]
+    individuals, participations, women, civil_society, typed = totals
+    countries = sum(1 for row in rows if row[0] is not None)
+    modules = _module_counts(session, where, reach_filter, years)
+    headline = (
+        None if modules is None else (*modules, individuals, participations, countries, women, civil_society, typed)
+    )
+    return PeopleFigures(headline, by_country, int(rows[0][6]) if rows else 0)
 
 
 def dimension_rows(

@@ -76,6 +76,12 @@ def headline_figures(session: Session, reach_filter: ReachFilter | None = None) 
         row = kept.headline_row(session, basis, chosen.where, reach_filter, chosen.years)
     if row is None:
         row = _headline_row(session, reach_filter)
+    return headline_frame(row)
+
+
+def headline_frame(row: Any) -> pd.DataFrame:
+    """headline_figures' row from the counts: courses, modules, individuals, participations, countries, women, civil
+    society, org type recorded."""
     courses, modules, individuals, participations_count, countries, women_count, civil_count, typed_count = (
         int(v) for v in row
     )
@@ -131,7 +137,10 @@ def _dimension_rows(session: Session, reach_filter: ReachFilter | None, column_n
 
 
 def _by_dimension(session: Session, reach_filter: ReachFilter | None, column_name: str) -> pd.DataFrame:
-    rows = _dimension_rows(session, reach_filter, column_name)
+    return _dimension_frame(_dimension_rows(session, reach_filter, column_name), column_name)
+
+
+def _dimension_frame(rows: list[Any], column_name: str) -> pd.DataFrame:
     missing = NOT_RECORDED
     frame = pd.DataFrame(
         [(_label(key), int(people), int(count)) for key, people, count in rows],
@@ -178,7 +187,12 @@ def by_country(session: Session, reach_filter: ReachFilter | None = None) -> pd.
     The country is the nationality or the country of work, as the filter's country_basis says; people without one on
     record are a row "not recorded" (its code too: the table shows the code, and it is no country's).
     """
-    frame = _by_dimension(session, reach_filter, "country").rename(columns={"country": "code"})
+    return country_frame(_dimension_rows(session, reach_filter, "country"))
+
+
+def country_frame(rows: list[Any]) -> pd.DataFrame:
+    """by_country's table from (country code, individuals, participations) rows."""
+    frame = _dimension_frame(rows, "country").rename(columns={"country": "code"})
     frame.insert(1, "country", [country_name(code) if code != NOT_RECORDED else NOT_RECORDED for code in frame["code"]])
     return frame
 
