@@ -64,6 +64,7 @@ with grid_tab:
     typed = st.data_editor(
         shown,
         key=grid_key,
+        placeholder="",  # an empty cell blank, not Streamlit's grey "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",

@@ -36,7 +36,8 @@ ITEM_COLUMNS = {
 
 def _items_editor(frame, key: str, columns: dict | None = None) -> None:
     shown, moved = editors.held(key, team_view(frame, user))  # unsaved edits survive a colleague's save
-    typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS)
+    typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS,
+                           placeholder="")  # fmt: skip
     editors.warn_moved(moved, "Someone changed these next steps while you were editing.")
     if st.button("Save changes", key=f"save_{key}"):
         opened = editors.opened(key, shown, "id")  # compared in the save's transaction with what is saved then

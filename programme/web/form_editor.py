@@ -94,6 +94,7 @@ def _editor(form_id: int, module_id: int, user: SignedIn) -> None:
     typed = st.data_editor(
         shown,
         key=grid_key,
+        placeholder="",  # an empty cell blank, not Streamlit's grey "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",

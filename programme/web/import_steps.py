@@ -254,6 +254,7 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
         disabled=[column for column in frame.columns if column != "same person"],
         key=f"probable_{digest[:12]}",
         width="stretch",
+        placeholder="",
     )
     return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
 

@@ -163,6 +163,7 @@ def grid(module_id: int, *, user: SignedIn) -> None:
     typed = st.data_editor(
         shown,
         key=key,
+        placeholder="",  # a score not recorded is a blank cell to type into, not Streamlit's grey "None"
         hide_index=True,
         width="stretch",
         disabled=["full_name", "nationality", "email", "role"],
