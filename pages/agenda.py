@@ -94,7 +94,7 @@ with grid_tab:
     planned, errors = agenda.planned_from_frame(typed, known)
     if errors:
         st.error(f"{ui.counted(len(errors), 'problem')} to fix before saving:")
-        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
+        ui.table(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
     else:
         with ui.db() as session:
             warnings = check_agenda(session, module_id=module_id, planned=planned)

@@ -29,7 +29,7 @@ def grants_overview() -> None:
         individuals=table["ref"].map(reached["individuals"]),
         cost_per_person=table["ref"].map(reached["cost_per_person"]),
     )
-    st.dataframe(
+    ui.table(
         readable(shown, text=["title", "currency", "courses", "modules"], dates=["start", "end"]),
         hide_index=True,
         column_config={

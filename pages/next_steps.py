@@ -123,7 +123,7 @@ with backlog_tab:
         st.info("No topic suggested yet. Type in those the plenary asked for, or take them from the evaluation forms.")
     else:
         sources = {backlog.TYPED: "typed in", backlog.FROM_EVALUATION: "evaluation forms"}
-        st.dataframe(
+        ui.table(
             topics.drop(columns=["id", "planned_module_id"]).assign(
                 source=lambda frame: frame["source"].map(lambda value: sources.get(value, value))
             ),
@@ -158,7 +158,7 @@ with backlog_tab:
         if from_forms.empty:
             st.info("No suggestion in this module's evaluation forms.")
         else:
-            st.dataframe(
+            ui.table(
                 from_forms,
                 hide_index=True,
                 width="stretch",

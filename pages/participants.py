@@ -76,7 +76,7 @@ else:
             "org_type": "organisation type",
         }
     )
-    listed = st.dataframe(
+    listed = ui.table(
         shown.drop(columns=[c for c in ("given_name", "family_name") if c in shown.columns]),
         hide_index=True,
         width="stretch",

@@ -194,7 +194,7 @@ if tabs[7].open:
         by_type = reach.organisations_by_type(reached)
         chart_with_table(funding_charts.organisations_chart(by_type), by_type, "Organisations by type")
         with st.expander("Table: Organisations by type and country"):
-            st.dataframe(readable(reached.drop(columns=["code"])), hide_index=True)
+            ui.table(readable(reached.drop(columns=["code"])), hide_index=True)
         st.caption(
             "Distinct organisations the people in the selection work for (each counted once, whatever how many of "
             "its staff came); the country is the organisation's. People without an organisation are not counted."
@@ -235,7 +235,7 @@ if tabs[9].open:
             if costs.empty:
                 st.caption("No grant in the selection records an amount.")
             else:
-                st.dataframe(readable(costs), hide_index=True,
+                ui.table(readable(costs), hide_index=True,
                              column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
                                             "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
             st.caption(

@@ -151,3 +151,13 @@ def test_a_correction_opened_before_a_merge_keeps_what_the_merge_filled_in(loade
     with session_scope(engine) as session:
         saved = session.get(Person, ram_id)
         assert (saved.position, saved.phone) == ("Lawyer", "+9779807654321")
+
+
+def test_the_list_of_people_shows_a_dash_where_nothing_is_recorded_not_none(loaded: str) -> None:  # noqa: F811
+    """Seen in Chromium on a registration export: the Participants table drew a grey "None" in the organisation type
+    and position of everyone who gave none. The table now names the dash for an empty cell; the values stay missing."""
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    people = app.dataframe[0]
+    assert people.value["position"].isna().any()  # a position not recorded: missing, not the text "None"
+    assert people.proto.placeholder == "—"

@@ -590,8 +590,9 @@ def test_the_grid_shows_a_score_not_recorded_as_a_blank_cell_not_none(
     assert grid.proto.HasField("placeholder") and grid.proto.placeholder == ""
 
 
-def test_every_editable_grid_draws_an_empty_cell_blank() -> None:
-    """Every st.data_editor of the app names its placeholder (Streamlit's default draws an empty cell as "None")."""
+def test_every_grid_and_table_names_what_an_empty_cell_shows() -> None:
+    """Every st.data_editor (an empty cell blank) and st.dataframe (the dash, through display.table) of the app names
+    its placeholder: Streamlit's default draws an empty cell as a grey "None"."""
     import ast
     from pathlib import Path
 
@@ -600,7 +601,7 @@ def test_every_editable_grid_draws_an_empty_cell_blank() -> None:
     calls = []
     for path in [*REPO_ROOT.joinpath("pages").glob("*.py"), *REPO_ROOT.joinpath("programme").rglob("*.py")]:
         for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "data_editor":
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("data_editor", "dataframe"):
                 calls.append((path.name, node.lineno, {keyword.arg for keyword in node.keywords}))
-    assert len(calls) >= 6, calls
+    assert len(calls) >= 7, calls  # six editable grids, and display.table
     assert [(name, line) for name, line, keywords in calls if "placeholder" not in keywords] == []

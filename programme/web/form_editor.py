@@ -47,7 +47,7 @@ def tab(module_id: int, *, user: SignedIn) -> None:
              + ("asks for a name" if form.asks_name else "anonymous"))  # fmt: skip
     if not user.can_edit:
         with ui.db() as session:
-            st.dataframe(editor_table(session, form.id)[COLUMNS], hide_index=True, width="stretch")
+            ui.table(editor_table(session, form.id)[COLUMNS], hide_index=True, width="stretch")
         st.caption("Only facilitators and administrators can change the form.")
         return
     _editor(form.id, module_id, user)
@@ -200,11 +200,11 @@ def _copy(module_id: int, form_id: int | None, user: SignedIn) -> None:
             return
         st.markdown("\n".join(f"- {md_text(sentence)}" for sentence in plan.sentences()))
         if plan.copied:
-            st.dataframe(plan.table(), hide_index=True, width="stretch")
+            ui.table(plan.table(), hide_index=True, width="stretch")
         left_out = plan.left_out()
         if not left_out.empty:
             st.caption("Not copied")
-            st.dataframe(left_out, hide_index=True, width="stretch", height=min(35 * (len(left_out) + 1) + 3, 250))
+            ui.table(left_out, hide_index=True, width="stretch", height=min(35 * (len(left_out) + 1) + 3, 250))
         label = f"Copy {ui.counted(len(plan.copied), 'question')}"
         if st.button(label, type="primary", disabled=not plan.copied, key="form_copy_button"):
             ui.action(

@@ -87,7 +87,7 @@ def merge_section(user: SignedIn, person_id: int, record: dict) -> None:
         st.caption("No other record has a similar name and a nationality that does not differ.")
     else:
         shown = readable(found, countries=["nationality"], text=["organisation", "email"])
-        st.dataframe(
+        ui.table(
             shown,
             hide_index=True,
             width="stretch",
@@ -187,7 +187,7 @@ def person_section(user: SignedIn, person_id: int) -> None:
     label = person_label(record)
     st.subheader(record["full_name"])
     st.caption(f"Record {person_id} · {label}")
-    st.dataframe(taken, hide_index=True, width="stretch")
+    ui.table(taken, hide_index=True, width="stretch")
     with st.expander("Correct this person's record"):
         edit_form(user, person_id, record)
     with st.expander("Possible duplicates and merging"):

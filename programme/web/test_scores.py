@@ -122,7 +122,7 @@ def _show(plan: TestScoreImport) -> None:
         st.caption("Nothing will be imported until these are fixed.")
     if plan.unmatched:
         st.caption("Rows not matched are not imported; type their scores in the grid below if they belong here.")
-    st.dataframe(_preview_table(plan), hide_index=True, width="stretch",
+    ui.table(_preview_table(plan), hide_index=True, width="stretch",
                  column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
 
 
