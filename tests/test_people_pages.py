@@ -81,7 +81,10 @@ def test_consent_for_everyone_in_a_module_from_the_page(loaded: str, role: UserR
     app = run_page("pages/participants.py", role)
     app = app.selectbox(key="people_course").select("BKK").run()
     app = app.selectbox(key="people_module").select_index(1).run()
-    app.radio(key="bulk_who").set_value("module")
+    # Nobody ticked: the module's whole list is the only choice, and the one taken (it was "the 0 people ticked", kept
+    # from before the module was chosen, and the save said "Choose the people first.").
+    who = next(radio for radio in app.radio if radio.label == "For")
+    assert who.options == ["everyone in the chosen module's list (3 people)"] and who.value == "module"
     app.selectbox(key="bulk_consent_listed").set_value("yes")
     next(t for t in app.text_input if t.label == "Where the consent comes from").input("signed forms")
     app = app.button(key="FormSubmitter:bulk_consent-Set consent").click().run()
