@@ -19,7 +19,7 @@ ui.heading(
 def grants_overview() -> None:
     table = ui.cached_query(funding.grants_table)
     if table.empty:
-        st.info("No grants recorded yet. Add a funder, then its grants, below.")
+        st.info("No grants recorded yet. Add a funder on the **Add a funder** tab, then its grants on **Add a grant**.")
         return
     reached = ui.cached_query(funding.individuals_by_grant).set_index("ref")
     shown = table.assign(

@@ -81,7 +81,7 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{fixed(figures['women_share'], 0)}%"),
+    ("Women", f"{fixed(figures['women_share'], 0)}%" if int(figures["individuals"]) else "—"),  # of nobody: no share
     ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
