@@ -245,7 +245,8 @@ def directory_tab(user: SignedIn) -> None:
         else:
             st.info(
                 "No listed alumni match. Try fewer words or filters; people who did not agree to be listed "
-                "never appear."
+                "never appear, and an organisation (or its type, such as “trade union”) is found only for those who "
+                "agreed to share it."
             )
         return
     pages = (min(found.total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE
