@@ -49,3 +49,19 @@ def test_funders_without_grants_names_the_tabs_to_add_them(first_module: str) ->
         "No grants recorded yet. Add a funder on the **Add a funder** tab, then its grants on **Add a grant**."
     )
     assert [tab.label for tab in app.tabs][1:3] == ["Add a funder", "Add a grant"]
+
+
+def test_the_standard_form_offered_before_the_agenda_says_it_asks_about_no_session(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """It said "(0 sessions on the agenda)": the form made then asks about no session, and the user is told where the
+    agenda goes and that its sessions' questions can be added later."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        module_id = make_module(session, titles=[]).id
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/evaluation_entry.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="entry_module").set_value(module_id).run()
+    assert not app.exception, app.exception
+    offer = next(info for info in _infos(app) if info.startswith("This module has no evaluation form yet."))
+    assert "(the agenda has no session yet: type it on **Agenda** first, or add its sessions' questions here" in offer
+    assert "0 sessions" not in offer

@@ -58,7 +58,13 @@ def tab(module_id: int, *, user: SignedIn) -> None:
 def _create(module_id: int, rated: list[str], user: SignedIn) -> None:
     st.info(
         "This module has no evaluation form yet. The standard form asks how useful each session was "
-        f"({ui.counted(len(rated), 'session')} on the agenda), the module's relevance, facilitation and logistics, "
+        + (
+            f"({ui.counted(len(rated), 'session')} on the agenda)"
+            if rated
+            else "(the agenda has no session yet: "
+            "type it on **Agenda** first, or add its sessions' questions here once it has them)"
+        )
+        + ", the module's relevance, facilitation and logistics, "
         "what was most useful, and suggestions for the next module. Make it here, copy an earlier module's form "
         "below, or import a survey export (its columns become the form's questions); then change its questions."
     )
