@@ -65,3 +65,23 @@ def test_the_standard_form_offered_before_the_agenda_says_it_asks_about_no_sessi
     offer = next(info for info in _infos(app) if info.startswith("This module has no evaluation form yet."))
     assert "(the agenda has no session yet: type it on **Agenda** first, or add its sessions' questions here" in offer
     assert "0 sessions" not in offer
+
+
+def test_a_day_outside_a_one_day_module_is_refused_in_the_singular(sqlite_url: str) -> None:
+    from datetime import date
+
+    from programme.core.errors import ProgrammeError
+    from programme.models import Participation, Person
+    from programme.planning.attendance import mark_attendance
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        module = make_module(session)
+        module.end_date = module.start_date = date(2024, 1, 2)  # a one-day module
+        person = Person(full_name="Ana Lim", name_key="ana lim")
+        session.add(person)
+        session.flush()
+        participation = Participation(person_id=person.id, module_id=module.id)
+        session.add(participation)
+        session.flush()
+        with pytest.raises(ProgrammeError, match=r"^Day 2 is not a day of this module \(1 day\)\.$"):
+            mark_attendance(session, participation_id=participation.id, days_present={2: True}, by=None)

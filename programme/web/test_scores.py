@@ -94,7 +94,11 @@ def _preview(upload: dict, module_id: int, stage: str, out_of: float | None, *, 
         return
     if not plan.matched:
         st.info("No row of this file matches a person of this module: nothing to import.")
-    elif st.button(f"Import {len(plan.matched)} {STAGE_WORDS[stage]} scores", type="primary", key="test_scores_import"):
+    elif st.button(
+        f"Import {ui.counted(len(plan.matched), STAGE_WORDS[stage] + ' score')}",
+        type="primary",
+        key="test_scores_import",
+    ):
         ui.action(
             lambda session: apply_test_scores(session, plan_test_scores(session, **args), by=by),
             "",  # said under the uploader after the rerun
