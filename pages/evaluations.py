@@ -157,7 +157,7 @@ if facilitators_tab.open:
                 # "ratings": every rating of a session they led (a response rates many sessions).
                 overview = facilitator_overview(picked)
                 ui.table(overview.assign(mean=overview["mean"].map(rounded)), hide_index=True,
-                             column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+                         column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
 if learning_tab.open:
     with learning_tab:

@@ -236,8 +236,8 @@ if tabs[9].open:
                 st.caption("No grant in the selection records an amount.")
             else:
                 ui.table(readable(costs), hide_index=True,
-                             column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
-                                            "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
+                         column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
+                                        "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
             st.caption(
                 "Individuals per grant follow every filter. Cost per person divides the amounts of the chosen grants "
                 "(every grant without a funder or grant filter) by everyone those grants reached, per currency: "

@@ -127,7 +127,7 @@ def _show(plan: TestScoreImport) -> None:
     if plan.unmatched:
         st.caption("Rows not matched are not imported; type their scores in the grid below if they belong here.")
     ui.table(_preview_table(plan), hide_index=True, width="stretch",
-                 column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
+             column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
 
 
 # The preview's columns as the page names them; "previous" only when the import replaces a score.
