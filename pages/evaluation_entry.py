@@ -60,6 +60,7 @@ with paper_tab:
         st.info("Create the form first (on the **Form** tab), then type the paper forms here.")
     elif questions.empty:
         st.info("The form asks no question: add its questions on the **Form** tab, then type the paper forms here.")
+        paper_entry.nothing_left(form_id)
     else:
         paper_entry.tab(module_id, form_id, asks_name, scale, questions, user=user)
 

@@ -325,3 +325,21 @@ def test_a_save_over_a_colleague_s_change_is_refused_naming_them_and_a_second_sa
     assert not ana.exception and [shown_text(m.value) for m in ana.success] == ["Saved: 1 changed."]
     with Session(make_engine(entry["url"])) as session:
         assert "How well was it facilitated?" in [q.text for q in form_questions(session, entry["form"])]
+
+
+def test_a_paper_form_whose_every_question_was_taken_off_meanwhile_names_them(entry: dict) -> None:
+    app = _open(entry["first"])
+    with session_scope(make_engine(entry["url"])) as session:  # a colleague takes every question off meanwhile
+        asked = [q for q in form_questions(session, entry["form"]) if q.asked]
+        for question in asked:
+            editing.set_asked(session, question_id=question.id, asked=False, by=ANA)
+    app = app.run()
+    assert not app.exception, app.exception
+    assert any(shown_text(info.value).startswith("The form asks no question") for info in app.info)
+    warnings = [shown_text(w.value) for w in app.warning]
+    assert len(warnings) == len(asked) == 8
+    assert warnings[5] == (
+        "Question 6 (“Logistics and venue”) was taken off the form while this page was open: an answer typed to it "
+        "is no longer on the page and will not be saved."
+    )
+    assert [shown_text(w.value) for w in app.run().warning] == warnings  # still said on the next redraw

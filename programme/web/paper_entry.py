@@ -82,3 +82,17 @@ def tab(module_id: int, form_id: int, asks_name: bool, scale: list[str], questio
         clear=paper_keys,
         then=lambda result: _saved(result, typed),
     )  # fmt: skip
+
+
+def nothing_left(form_id: int) -> None:
+    """The paper tab of a form that asks no question: when the page drew some before (a colleague took the last ones
+    off, or removed them, while a form was typed), name them until the next save, as tab() does."""
+    before_form, before = st.session_state.get(_DRAWN, (None, {}))
+    notes = st.session_state.setdefault(_NOTES, {}).setdefault(form_id, [])
+    if before_form == form_id and before:
+        with ui.db() as session:
+            changed = changed_since(before, form_questions(session, form_id))
+        notes.extend(sentence for sentence in changed if sentence not in notes)
+        st.session_state[_DRAWN] = (form_id, {})
+    for note in notes:
+        st.warning(md_text(note))
