@@ -22,7 +22,7 @@ with ui.db() as session:
 if table.empty:
     st.info("No local accounts yet (you are signed in through single sign-on). Create one below.")
 else:
-    st.dataframe(
+    ui.table(
         readable(table.drop(columns=["id"]), times=["throttled_until", "last_login_at"]),
         hide_index=True,
         width="stretch",

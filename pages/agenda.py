@@ -64,6 +64,7 @@ with grid_tab:
     typed = st.data_editor(
         shown,
         key=grid_key,
+        placeholder="",  # an empty cell blank, not Streamlit's grey "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -93,7 +94,7 @@ with grid_tab:
     planned, errors = agenda.planned_from_frame(typed, known)
     if errors:
         st.error(f"{ui.counted(len(errors), 'problem')} to fix before saving:")
-        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
+        ui.table(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True)
     else:
         with ui.db() as session:
             warnings = check_agenda(session, module_id=module_id, planned=planned)

@@ -26,7 +26,7 @@ else:
     shown = readable(entries.drop(columns=["id"]), text=["username", "entity", "summary", "before", "after"])
     # A sign-in concerns no record: a dash, not "None"; record numbers without a decimal point.
     shown["entity_id"] = ["—" if pd.isna(number) else str(int(number)) for number in shown["entity_id"]]
-    st.dataframe(
+    ui.table(
         shown,
         hide_index=True,
         width="stretch",

@@ -90,7 +90,7 @@ with modules_tab:
     else:
         if module_count > len(modules):
             st.caption(f"Showing the newest {len(modules)} of {module_count:,} modules; {NARROW}.")
-        st.dataframe(
+        ui.table(
             readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
             hide_index=True,
             width="stretch",
@@ -126,7 +126,7 @@ with courses_tab:
     else:
         if courses_matching > len(course_list):
             st.caption(f"Showing the newest {len(course_list)} of {courses_matching:,} courses; {NARROW}.")
-        st.dataframe(
+        ui.table(
             readable(course_list.drop(columns=["course_id"]), countries=["host_country"]),
             hide_index=True,
             width="stretch",

@@ -105,7 +105,7 @@ if this_tab.open:
         else:
             st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
-            st.dataframe(
+            ui.table(
                 sessions[shown].assign(mean=sessions["mean"].map(rounded)),  # a half up, as every figure shown
                 hide_index=True,
                 column_config={"mean": st.column_config.NumberColumn(format="%.2f")},
@@ -119,12 +119,12 @@ if this_tab.open:
                 "Answers to the questions asking what to improve, suggest or cover next; the same words in another "
                 "case or spacing count once. They feed the topic backlog on **Next steps and topics**."
             )
-            st.dataframe(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
+            ui.table(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
         profile = ui.cached_query(respondent_profile, module_id)
         if not profile.empty:
             with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
-                st.dataframe(profile, hide_index=True, width="stretch")
+                ui.table(profile, hide_index=True, width="stretch")
 
 if compare_tab.open:
     with compare_tab:
@@ -156,8 +156,8 @@ if facilitators_tab.open:
             if not picked.empty:
                 # "ratings": every rating of a session they led (a response rates many sessions).
                 overview = facilitator_overview(picked)
-                st.dataframe(overview.assign(mean=overview["mean"].map(rounded)), hide_index=True,
-                             column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+                ui.table(overview.assign(mean=overview["mean"].map(rounded)), hide_index=True,
+                         column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
 
 if learning_tab.open:
     with learning_tab:
@@ -182,7 +182,7 @@ if learning_tab.open:
             )
         else:
             st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
-            st.dataframe(
+            ui.table(
                 across,
                 hide_index=True,
                 column_config={
@@ -243,7 +243,7 @@ if comments_tab.open:
         if found.empty:
             st.info("No comments match; try another module, question or word.")
         else:
-            st.dataframe(found, hide_index=True, width="stretch", column_config={"times": "times written"})
+            ui.table(found, hide_index=True, width="stretch", column_config={"times": "times written"})
             st.download_button(
                 "Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv"
             )

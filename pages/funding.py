@@ -19,7 +19,7 @@ ui.heading(
 def grants_overview() -> None:
     table = ui.cached_query(funding.grants_table)
     if table.empty:
-        st.info("No grants recorded yet. Add a funder, then its grants, below.")
+        st.info("No grants recorded yet. Add a funder on the **Add a funder** tab, then its grants on **Add a grant**.")
         return
     reached = ui.cached_query(funding.individuals_by_grant).set_index("ref")
     shown = table.assign(
@@ -29,7 +29,7 @@ def grants_overview() -> None:
         individuals=table["ref"].map(reached["individuals"]),
         cost_per_person=table["ref"].map(reached["cost_per_person"]),
     )
-    st.dataframe(
+    ui.table(
         readable(shown, text=["title", "currency", "courses", "modules"], dates=["start", "end"]),
         hide_index=True,
         column_config={

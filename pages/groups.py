@@ -176,7 +176,7 @@ for start in range(0, len(plan.groups), GROUPS_PER_ROW):
             shown = rows[[c for c in SHOWN_COLUMNS if c in rows.columns]].rename(columns=SHOWN_COLUMNS)
             if "Nationality" in shown.columns:
                 shown = shown.assign(Nationality=shown["Nationality"].map(country_names))
-            st.dataframe(shown, hide_index=True, column_config=group_forms.MEMBER_COLUMNS)
+            ui.table(shown, hide_index=True, column_config=group_forms.MEMBER_COLUMNS)
 
 # --- adjusting by hand --------------------------------------------------------------------------
 st.subheader("Adjust by hand")

@@ -66,7 +66,7 @@ else:
                 if upcoming
                 else ["module", "title", "dates", "city", "status"]
             )
-            st.dataframe(shown[columns], hide_index=True, width="stretch")
+            ui.table(shown[columns], hide_index=True, width="stretch")
     with right:
         steps = ui.cached_query(open_next_steps, today=today)
         st.subheader("Next steps")

@@ -78,7 +78,7 @@ def show_members(network_id: int) -> None:
     if officers.empty:
         st.caption("None recorded (or none agreed to be listed).")
     else:
-        st.dataframe(_member_columns(officers), hide_index=True, column_config=MEMBER_HEADERS)
+        ui.table(_member_columns(officers), hide_index=True, column_config=MEMBER_HEADERS)
     st.markdown(f"**Members** ({len(members)} listed)")
     if not_listed:
         st.caption(
@@ -88,7 +88,7 @@ def show_members(network_id: int) -> None:
     if members.empty:
         st.info("No listed members yet. Add members below.")
     else:
-        st.dataframe(_member_columns(members), hide_index=True, column_config=MEMBER_HEADERS)
+        ui.table(_member_columns(members), hide_index=True, column_config=MEMBER_HEADERS)
     member_changes(network_id, members)
 
 
@@ -150,7 +150,7 @@ if table.empty:
 
 networks_shown = readable(table.drop(columns=["id", "description", "activities"]), countries=["country"])
 networks_shown["founded"] = ["—" if pd.isna(year) else str(int(year)) for year in networks_shown["founded"]]
-st.dataframe(
+ui.table(
     networks_shown,
     hide_index=True,
     column_config={

@@ -36,7 +36,8 @@ ITEM_COLUMNS = {
 
 def _items_editor(frame, key: str, columns: dict | None = None) -> None:
     shown, moved = editors.held(key, team_view(frame, user))  # unsaved edits survive a colleague's save
-    typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS)
+    typed = st.data_editor(shown, key=key, hide_index=True, width="stretch", column_config=columns or ITEM_COLUMNS,
+                           placeholder="")  # fmt: skip
     editors.warn_moved(moved, "Someone changed these next steps while you were editing.")
     if st.button("Save changes", key=f"save_{key}"):
         opened = editors.opened(key, shown, "id")  # compared in the save's transaction with what is saved then
@@ -122,7 +123,7 @@ with backlog_tab:
         st.info("No topic suggested yet. Type in those the plenary asked for, or take them from the evaluation forms.")
     else:
         sources = {backlog.TYPED: "typed in", backlog.FROM_EVALUATION: "evaluation forms"}
-        st.dataframe(
+        ui.table(
             topics.drop(columns=["id", "planned_module_id"]).assign(
                 source=lambda frame: frame["source"].map(lambda value: sources.get(value, value))
             ),
@@ -157,7 +158,7 @@ with backlog_tab:
         if from_forms.empty:
             st.info("No suggestion in this module's evaluation forms.")
         else:
-            st.dataframe(
+            ui.table(
                 from_forms,
                 hide_index=True,
                 width="stretch",

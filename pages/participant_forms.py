@@ -108,7 +108,7 @@ with sent_tab:
         st.info("Nothing sent through this module's forms yet.")
     else:
         shown = table.assign(kind=table["kind"].map(lambda kind: KIND_LABELS.get(kind, kind)))
-        st.dataframe(
+        ui.table(
             readable(shown, text=["kind", "outcome"], times=["submitted_at"]),
             hide_index=True,
             column_config={
@@ -165,7 +165,7 @@ with review_tab:
                     "recorded": [candidate.get(name) for name in compared],
                 }
             )
-            st.dataframe(readable(compare, text=["typed", "recorded"]), hide_index=True)
+            ui.table(readable(compare, text=["typed", "recorded"]), hide_index=True)
             merge, create, discard = st.columns(3)
             decision = None
             if merge.button("Same person: update the record", key=f"merge_{item['id']}", disabled=not candidate):

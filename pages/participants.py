@@ -53,7 +53,8 @@ found = ui.cached_query(people_count, **scope)
 
 chosen = None
 if not found:
-    st.info("Nobody matches. Clear the search or the filters, or import a participant list.")
+    st.info("Nobody matches. Clear the search or the filters, or import a participant list." if search or course != ALL
+            else "Nobody is recorded yet. Import a participant list on **Import participants**.")  # fmt: skip
 else:
     st.write(f"**{found:,}** {'person' if found == 1 else 'people'}")
     pages = -(-found // PAGE_ROWS)
@@ -76,7 +77,7 @@ else:
             "org_type": "organisation type",
         }
     )
-    listed = st.dataframe(
+    listed = ui.table(
         shown.drop(columns=[c for c in ("given_name", "family_name") if c in shown.columns]),
         hide_index=True,
         width="stretch",

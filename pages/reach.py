@@ -81,7 +81,7 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{fixed(figures['women_share'], 0)}%"),
+    ("Women", f"{fixed(figures['women_share'], 0)}%" if int(figures["individuals"]) else "—"),  # of nobody: no share
     ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
 ]
 if registered["registered"]:
@@ -195,7 +195,7 @@ if tabs[7].open:
         by_type = reach.organisations_by_type(reached)
         chart_with_table(funding_charts.organisations_chart(by_type), by_type, "Organisations by type")
         with st.expander("Table: Organisations by type and country"):
-            st.dataframe(readable(reached.drop(columns=["code"])), hide_index=True)
+            ui.table(readable(reached.drop(columns=["code"])), hide_index=True)
         st.caption(
             "Distinct organisations the people in the selection work for (each counted once, whatever how many of "
             "its staff came); the country is the organisation's. People without an organisation are not counted."
@@ -236,9 +236,9 @@ if tabs[9].open:
             if costs.empty:
                 st.caption("No grant in the selection records an amount.")
             else:
-                st.dataframe(readable(costs), hide_index=True,
-                             column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
-                                            "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
+                ui.table(readable(costs), hide_index=True,
+                         column_config={"Amount": st.column_config.NumberColumn(format="%,.0f"),
+                                        "Cost per person": st.column_config.NumberColumn(format="%,.2f")})  # fmt: skip
             st.caption(
                 "Individuals per grant follow every filter. Cost per person divides the amounts of the chosen grants "
                 "(every grant without a funder or grant filter) by everyone those grants reached, per currency: "

@@ -127,7 +127,7 @@ elif not completed:
         rule = completion_rule(session)
     days = (content.end - content.start).days + 1
     st.info(
-        f"{took_part:,} took part, and nobody meets the completion rule ('{rule.value}' of the module's {days} days). "
+        f"{took_part:,} took part, and nobody meets the completion rule ('{rule.value}' of the module's {ui.counted(days, 'day')}). "
         "Check the days recorded under **Agenda**, tab **Attendance** (a sheet may cover fewer days than the module), "
         "or the rule under **Settings**."
     )

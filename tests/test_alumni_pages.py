@@ -368,6 +368,9 @@ def test_empty_directory_says_who_gets_listed(monkeypatch: pytest.MonkeyPatch, s
     _search(app, "domestic")
     (message,) = [info.value for info in app.info]
     assert "No listed alumni match" in message
+    # Seen on a first module: "trade union" found nobody, the alumni having shared no organisation; the message says
+    # why such words can find nobody.
+    assert "an organisation (or its type, such as “trade union”) is found only for those who agreed" in message
 
 
 def test_networks_tables_have_plain_headers_country_names_and_dashes(demo_db: str) -> None:

@@ -114,3 +114,51 @@ def test_a_question_added_reworded_and_moved_is_saved_and_asked_on_the_paper_for
     assert page.get_by_text("Logistics and venue").count() == 0
     screenshot(page, "form-editor-paper-form")
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_a_paper_answer_to_a_question_changed_or_removed_while_typed_is_named_not_dropped(
+    page, form_app: tuple[str, str, int]
+) -> None:
+    """In Chromium, where the browser sends the form: a facilitator types a paper form while a colleague puts one new
+    question on a 0-10 scale and removes another. The save is refused naming both (the answers typed to them are read
+    from the widgets the page no longer draws), the other answers stay typed, and the next save keeps them."""
+    import sqlalchemy as sa
+
+    from programme.access.accounts import SignedIn
+    from programme.evaluations import form_editing as editing
+    from programme.models import Answer, Response
+
+    base, url, form_id = form_app
+    admin = SignedIn(user_id=1, username=ADMIN[0], role=UserRole.ADMIN)
+    with session_scope(make_engine(url)) as session:
+        rescaled = editing.add_form_question(session, form_id=form_id, text="Would you attend Module 2?", by=admin).id
+        removed = editing.add_form_question(session, form_id=form_id, text="Who told you?", kind="text", by=admin).id
+        quality = next(q.id for q in form_questions(session, form_id) if q.text == "Quality of facilitation")
+    log_in(page, base)
+    open_page(page, "Forms and entry", "Evaluate")
+    page.get_by_role("tab", name="Type paper forms").click()
+    wait_idle(page)
+    form = page.locator("[data-testid='stForm']").filter(has_text="Save and start the next form").first
+    radios = form.locator("[data-testid='stRadio']")
+    radios.filter(has_text="Quality of facilitation").get_by_text("5 Excellent").click()
+    radios.filter(has_text="Would you attend Module 2?").get_by_text("2 Fair").click()
+    form.locator("[data-testid='stTextArea']").filter(has_text="Who told you?").locator("textarea").fill("A colleague")
+    with session_scope(make_engine(url)) as session:  # meanwhile, on the Form tab
+        editing.set_question(session, question_id=rescaled, scale=(0, 10), by=admin)
+        editing.remove_question(session, question_id=removed, by=admin)
+    form.get_by_role("button", name="Save and start the next form").click()
+    refusal = page.get_by_text("Changed while you typed: question 8 (“Would you attend Module 2?”) is now a rating "
+                               "from 0 to 10.", exact=False)  # fmt: skip
+    refusal.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    screenshot(page, "paper-entry-changed-meanwhile")
+    assert page.get_by_text(
+        "Question 9 (“Who told you?”) was removed from the form while you typed", exact=False
+    ).count()
+    with Session(make_engine(url)) as session:
+        assert session.scalar(sa.select(sa.func.count(Response.id))) == 0
+    # Saved again, the 0-10 question left blank: the answer kept typed is stored, and only it.
+    form.get_by_role("button", name="Save and start the next form").click()
+    page.get_by_text("Saved. 1 form typed in this sitting.").wait_for(timeout=TIMEOUT_MS)
+    with Session(make_engine(url)) as session:
+        assert session.execute(sa.select(Answer.question_id, Answer.rating)).tuples().all() == [(quality, 5)]

@@ -143,3 +143,15 @@ def test_bar_values_are_horizontal_beside_the_bars_with_room_for_them() -> None:
     assert figures["country"].layout.xaxis.range[1] > 2
     assert figures["share"].layout.xaxis.range[1] > 2
     assert figures["repeat"].layout.yaxis.range[1] > 5
+
+
+def test_growth_of_a_first_year_alone_is_a_bar_not_the_whole_chart() -> None:
+    """Seen on Home after a new organisation's first module: one year's bar filled the chart from edge to edge. The
+    axis now spans four years around it, so the bar (0.8 of a year wide, plotly's default) takes a fifth of it; a
+    long programme keeps plotly's own range."""
+    first = pd.DataFrame({"year": [2019], "new_individuals": [60], "cumulative_individuals": [60]})
+    low, high = charts.growth_curve(first).layout.xaxis.range
+    assert (low, high) == (2017.0, 2021.0) and 0.8 / (high - low) == 0.2
+    long = pd.DataFrame({"year": list(range(2004, 2020)), "new_individuals": [10] * 16,
+                         "cumulative_individuals": list(range(10, 170, 10))})  # fmt: skip
+    assert charts.growth_curve(long).layout.xaxis.range is None

@@ -664,3 +664,21 @@ def test_deleting_a_session_leaves_its_question_untied_not_given_to_a_session_it
     session.commit()
     session.refresh(role_play)
     assert role_play.session_id is None
+
+
+def test_cli_says_one_response_and_one_new_question_in_the_singular(
+    cli_module: str, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """An export of one response to one question: "Imported 1 response (0 skipped, 1 new question)." (it said
+    "1 responses", "1 new questions")."""
+    one = tmp_path / "one.csv"
+    one.write_text("Timestamp,Overall rating (1-5)\n2024/01/04 10:00:00,4\n", encoding="utf-8")
+    args = ["import", "evaluations", str(one), "--course", "EVT", "--module", "1"]
+    assert main([*args, "--dry-run"]) == 0
+    assert "Dry run: 1 response would be imported (0 skipped, 1 new question); nothing was written." in (
+        capsys.readouterr().out
+    )
+    assert main(args) == 0
+    assert "Imported 1 response (0 skipped, 1 new question)." in capsys.readouterr().out
+    assert main(["evaluation", "summary", "--course", "EVT", "--module", "1"]) == 0
+    assert capsys.readouterr().out.startswith("1 response; module average 4.00 of 1 rating")

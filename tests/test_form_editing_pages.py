@@ -15,7 +15,7 @@ from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.evaluations import add_paper_response, create_standard_form
 from programme.evaluations import form_editing as editing
 from programme.evaluations.forms import SESSION_QUESTION, form_questions, module_form
-from programme.models import Answer, UserRole
+from programme.models import Answer, Response, UserRole
 from programme.selfservice.links import open_form
 from tests.apptest_support import edit_grid, run_page, shown_text
 from tests.test_form_editing import NEW, SESSIONS, make_module
@@ -226,7 +226,7 @@ def test_an_answer_to_a_question_removed_while_the_online_form_was_open_is_repor
     assert labels[3] == "4.\u00a0Logistics and venue"
 
 
-def test_the_paper_form_leaves_out_a_question_taken_off_and_a_rating_whose_scale_changed_meanwhile(
+def test_the_paper_form_leaves_out_a_question_taken_off_and_names_a_rating_whose_scale_changed_meanwhile(
     entry: dict,
 ) -> None:
     with session_scope(make_engine(entry["url"])) as session:
@@ -246,11 +246,60 @@ def test_the_paper_form_leaves_out_a_question_taken_off_and_a_rating_whose_scale
     with session_scope(make_engine(entry["url"])) as session:  # meanwhile, a colleague on the Form tab: 0-10
         editing.set_question(session, question_id=relevance, scale=(0, 10), by=ANA)
     app = next(b for b in app.button if b.label == "Save and start the next form").click().run()
-    assert not app.exception and any("Saved. 1 form typed" in m.value for m in app.success)
+    # The 4 typed on the old 1-5 scale is neither stored on the new one nor dropped unseen: nothing is saved yet.
+    assert not app.exception and not app.success
+    assert [shown_text(e.value) for e in app.error] == [
+        "Changed while you typed: question 4 (“Overall relevance of the module to your work”) is now a rating from 0 "
+        "to 10. The answer typed to it before the change was not saved, and nothing is saved yet: type it again as "
+        "the form now asks (or leave it blank), then save."
+    ]
+    new_scale = next(r for r in app.radio if shown_text(r.label) == "4. Overall relevance of the module to your work")
+    assert new_scale.options == [str(n) for n in range(11)] and new_scale.value is None
+    assert next(r for r in app.radio if shown_text(r.label) == "5. Quality of facilitation").value == 5  # kept typed
+    with Session(make_engine(entry["url"])) as session:
+        assert session.scalar(sa.select(sa.func.count(Response.id))) == 1  # the fixture's form only
+    app = next(b for b in app.button if b.label == "Save and start the next form").click().run()  # left blank
+    assert not app.exception and [shown_text(m.value) for m in app.success] == ["Saved. 1 form typed in this sitting."]
     with Session(make_engine(entry["url"])) as session:
         newest = session.scalar(sa.select(sa.func.max(Answer.response_id)))
         stored = session.execute(sa.select(Answer.question_id, Answer.rating).where(Answer.response_id == newest))
         assert dict(stored.tuples().all()) == {questions["Quality of facilitation"]: 5}
+
+
+def test_a_paper_answer_to_a_question_removed_meanwhile_is_named_and_the_rest_saved(entry: dict) -> None:
+    with session_scope(make_engine(entry["url"])) as session:
+        new = editing.add_form_question(session, form_id=entry["form"], text=NEW, by=ANA).id
+        quality = next(q.id for q in form_questions(session, entry["form"]) if q.text == "Quality of facilitation")
+    app = _open(entry["first"])
+    next(r for r in app.radio if shown_text(r.label) == f"9. {NEW}").set_value(4)
+    next(r for r in app.radio if shown_text(r.label) == "5. Quality of facilitation").set_value(5)
+    with session_scope(make_engine(entry["url"])) as session:  # meanwhile, a colleague removes the new question
+        editing.remove_question(session, question_id=new, by=ANA)
+    app = next(b for b in app.button if b.label == "Save and start the next form").click().run()
+    assert not app.exception and [shown_text(m.value) for m in app.success] == ["Saved. 1 form typed in this sitting."]
+    assert [shown_text(w.value) for w in app.warning] == [
+        f"Question 9 (“{NEW}”) was removed from the form while you typed: its answer was not saved."
+    ]
+    with Session(make_engine(entry["url"])) as session:
+        newest = session.scalar(sa.select(sa.func.max(Answer.response_id)))
+        stored = session.execute(sa.select(Answer.question_id, Answer.rating).where(Answer.response_id == newest))
+        assert [tuple(row) for row in stored] == [(quality, 5)]
+
+
+def test_a_paper_form_redrawn_after_a_colleague_s_change_names_the_question_until_saved(entry: dict) -> None:
+    app = _open(entry["first"])
+    with session_scope(make_engine(entry["url"])) as session:  # a colleague takes a question off meanwhile
+        editing.set_asked(session, question_id=entry["logistics"], asked=False, by=ANA)
+    app = app.run()  # another click redraws the page: the question's field is gone
+    note = (
+        "Question 6 (“Logistics and venue”) was taken off the form while this page was open: an answer typed to it "
+        "is no longer on the page and will not be saved."
+    )
+    assert [shown_text(w.value) for w in app.warning] == [note]
+    assert [shown_text(w.value) for w in app.run().warning] == [note]  # still said on the next redraw
+    next(r for r in app.radio if shown_text(r.label) == "5. Quality of facilitation").set_value(5)
+    app = next(b for b in app.button if b.label == "Save and start the next form").click().run()
+    assert not app.exception and not app.warning
 
 
 def test_a_save_over_a_colleague_s_change_is_refused_naming_them_and_a_second_save_replaces_it(entry: dict) -> None:
@@ -276,3 +325,21 @@ def test_a_save_over_a_colleague_s_change_is_refused_naming_them_and_a_second_sa
     assert not ana.exception and [shown_text(m.value) for m in ana.success] == ["Saved: 1 changed."]
     with Session(make_engine(entry["url"])) as session:
         assert "How well was it facilitated?" in [q.text for q in form_questions(session, entry["form"])]
+
+
+def test_a_paper_form_whose_every_question_was_taken_off_meanwhile_names_them(entry: dict) -> None:
+    app = _open(entry["first"])
+    with session_scope(make_engine(entry["url"])) as session:  # a colleague takes every question off meanwhile
+        asked = [q for q in form_questions(session, entry["form"]) if q.asked]
+        for question in asked:
+            editing.set_asked(session, question_id=question.id, asked=False, by=ANA)
+    app = app.run()
+    assert not app.exception, app.exception
+    assert any(shown_text(info.value).startswith("The form asks no question") for info in app.info)
+    warnings = [shown_text(w.value) for w in app.warning]
+    assert len(warnings) == len(asked) == 8
+    assert warnings[5] == (
+        "Question 6 (“Logistics and venue”) was taken off the form while this page was open: an answer typed to it "
+        "is no longer on the page and will not be saved."
+    )
+    assert [shown_text(w.value) for w in app.run().warning] == warnings  # still said on the next redraw

@@ -319,6 +319,8 @@ def test_the_funders_report_says_whom_its_figures_count(session: Session, small:
     assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "100.0%"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "reached 2 individuals (each counted once): 1 participant and 1 other (facilitators" in text
+    # One organisation (Uma's): in the singular (it read "1 organisations").
+    assert "and 1 organisation; " in text
     assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in text
     by_type = next(table for table in tables if table[0] == ["Organisation type", "Individuals", "Share"])
     assert ["not recorded", "1", "not in the shares"] in by_type and "nan%" not in str(tables)

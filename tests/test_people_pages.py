@@ -81,7 +81,10 @@ def test_consent_for_everyone_in_a_module_from_the_page(loaded: str, role: UserR
     app = run_page("pages/participants.py", role)
     app = app.selectbox(key="people_course").select("BKK").run()
     app = app.selectbox(key="people_module").select_index(1).run()
-    app.radio(key="bulk_who").set_value("module")
+    # Nobody ticked: the module's whole list is the only choice, and the one taken (it was "the 0 people ticked", kept
+    # from before the module was chosen, and the save said "Choose the people first.").
+    who = next(radio for radio in app.radio if radio.label == "For")
+    assert who.options == ["everyone in the chosen module's list (3 people)"] and who.value == "module"
     app.selectbox(key="bulk_consent_listed").set_value("yes")
     next(t for t in app.text_input if t.label == "Where the consent comes from").input("signed forms")
     app = app.button(key="FormSubmitter:bulk_consent-Set consent").click().run()
@@ -151,3 +154,13 @@ def test_a_correction_opened_before_a_merge_keeps_what_the_merge_filled_in(loade
     with session_scope(engine) as session:
         saved = session.get(Person, ram_id)
         assert (saved.position, saved.phone) == ("Lawyer", "+9779807654321")
+
+
+def test_the_list_of_people_shows_a_dash_where_nothing_is_recorded_not_none(loaded: str) -> None:  # noqa: F811
+    """Seen in Chromium on a registration export: the Participants table drew a grey "None" in the organisation type
+    and position of everyone who gave none. The table now names the dash for an empty cell; the values stay missing."""
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    people = app.dataframe[0]
+    assert people.value["position"].isna().any()  # a position not recorded: missing, not the text "None"
+    assert people.proto.placeholder == "—"

@@ -443,3 +443,24 @@ def test_module_report_rounds_a_mean_half_up_as_a_reader_does(session: Session, 
     _, _, tables = _read_docx(module_report(session, module_id=module_id, by=None))
     evaluation = next(t for t in tables if t[0] == ["Question", "Responses", "Mean rating"])
     assert evaluation[1:] == [["Overall, the module was useful", "4", "4.3"], ["The CEDAW session", "4", "3.8"]]
+
+
+def test_module_report_of_one_participant_from_one_country_reads_in_the_singular(session: Session) -> None:
+    """A first module with one participant so far: "1 participant from 1 country took part" (it said "1 participants
+    from 1 countries")."""
+    from datetime import date
+
+    from programme.models import Course, Module, Participation
+
+    course = Course(code="ONE", title="A first course", start_year=2026)
+    session.add(course)
+    session.flush()
+    module = Module(course_id=course.id, number=1, title="Module 1", start_date=date(2026, 3, 2),
+                    end_date=date(2026, 3, 4), city="Bangkok", country="THA")  # fmt: skip
+    person = Person(full_name="Ana Lim", name_key="ana lim", nationality="PHL", gender=Gender.FEMALE)
+    session.add_all([module, person])
+    session.flush()
+    session.add(Participation(person_id=person.id, module_id=module.id))
+    session.flush()
+    _, text, _ = _read_docx(module_report(session, module_id=module.id, by=None))
+    assert "1 participant from 1 country took part. 100% were women" in "\n".join(text)

@@ -577,3 +577,31 @@ def test_the_page_tells_apart_two_people_of_one_name_and_shows_no_none(
     assert any(
         message.value == "3 pre-test scores written; 2 rows not matched, not written." for message in app.success
     ), [message.value for message in app.success]
+
+
+def test_the_grid_shows_a_score_not_recorded_as_a_blank_cell_not_none(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamlit draws a missing value in a grid as a grey "None" unless the grid names another placeholder: a score
+    not recorded is a blank cell to type into. Only the drawing changes: the cell's value stays missing."""
+    app, module_id = _page(sqlite_url, monkeypatch)
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"test_scores_{module_id}_"))
+    assert grid.value["pre_test_score"].isna().all()  # nobody has a score yet
+    assert grid.proto.HasField("placeholder") and grid.proto.placeholder == ""
+
+
+def test_every_grid_and_table_names_what_an_empty_cell_shows() -> None:
+    """Every st.data_editor (an empty cell blank) and st.dataframe (the dash, through display.table) of the app names
+    its placeholder: Streamlit's default draws an empty cell as a grey "None"."""
+    import ast
+    from pathlib import Path
+
+    from programme.core.db import REPO_ROOT
+
+    calls = []
+    for path in [*REPO_ROOT.joinpath("pages").glob("*.py"), *REPO_ROOT.joinpath("programme").rglob("*.py")]:
+        for node in ast.walk(ast.parse(Path(path).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("data_editor", "dataframe"):
+                calls.append((path.name, node.lineno, {keyword.arg for keyword in node.keywords}))
+    assert len(calls) >= 7, calls  # six editable grids, and display.table
+    assert [(name, line) for name, line, keywords in calls if "placeholder" not in keywords] == []

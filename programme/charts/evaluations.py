@@ -308,7 +308,7 @@ def sessions_ranked_chart(sessions: pd.DataFrame, weak_mean: float = WEAK_MEAN) 
 def facilitator_chart(ratings: pd.DataFrame, organisation_mean: float | None = None) -> go.Figure:
     """Return each facilitator's mean session rating per module they led, over time (one line each)."""
     if ratings.empty:
-        return empty_figure("No rated sessions with a facilitator yet.")
+        return empty_figure("No rated session has a facilitator yet: name them in the Agenda grid.")
     figure = go.Figure()
     frame = ratings.assign(start_date=pd.to_datetime(ratings["start_date"])).sort_values(["start_date", "facilitator"])
     # Facilitators of one module side by side, a little apart, rather than one point hiding another.

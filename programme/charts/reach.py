@@ -126,6 +126,10 @@ def by_year_stacked(frame: pd.DataFrame, stack: str, *, measure: str = "particip
     return figure
 
 
+# Under this many years between the first and the last, the growth chart keeps room either side of its bars.
+FEW_YEARS = 4
+
+
 def growth_curve(frame: pd.DataFrame) -> go.Figure:
     """Return the cumulative number of distinct individuals reached, year by year, with new ones as bars."""
     title = "Individuals reached over time"
@@ -141,6 +145,10 @@ def growth_curve(frame: pd.DataFrame) -> go.Figure:
         line={"color": COLOURS[0], "width": 3},
     )
     figure.update_layout(title=title, xaxis={"dtick": 1, "tickangle": -45, "title": "Year"}, yaxis_title="Individuals")
+    first, last = int(frame["year"].min()), int(frame["year"].max())
+    if last - first < FEW_YEARS:
+        # A first year alone drew one bar across the whole chart: a few years' room on each side keeps it a bar.
+        figure.update_xaxes(range=[first - FEW_YEARS / 2, last + FEW_YEARS / 2])
     return figure
 
 

@@ -9,7 +9,7 @@ from programme.cli.common import command_group, module_id, print_json, ready_eng
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.core.rounding import fixed
-from programme.core.words import a_or_an
+from programme.core.words import a_or_an, counted
 from programme.evaluations import import_evaluations, module_summary
 from programme.evaluations.columns import COLUMN_ROLES, parse_column_roles
 from programme.evaluations.test_scores import STAGES, import_test_scores
@@ -132,15 +132,16 @@ def _print_import(result) -> None:
     for warning in result.warnings:
         print(f"Note: {warning}")
     if result.errors:
-        print(f"Nothing was imported: {len(result.errors)} errors in {result.rows} rows.")
+        print(f"Nothing was imported: {counted(len(result.errors), 'error')} in {counted(result.rows, 'row')}.")
     elif result.dry_run:
         print(
-            f"Dry run: {result.created} responses would be imported ({result.skipped} skipped, "
-            f"{result.questions_added} new questions); nothing was written."
+            f"Dry run: {counted(result.created, 'response')} would be imported ({result.skipped} skipped, "
+            f"{counted(result.questions_added, 'new question')}); nothing was written."
         )
     else:
         print(
-            f"Imported {result.created} responses ({result.skipped} skipped, {result.questions_added} new questions)."
+            f"Imported {counted(result.created, 'response')} ({result.skipped} skipped, "
+            f"{counted(result.questions_added, 'new question')})."
         )
 
 
@@ -192,7 +193,7 @@ def run_summary(args: argparse.Namespace) -> int:
         if summary["mean"]
         else ""
     )
-    print(f"{summary['responses']} responses{average}")
+    print(f"{counted(summary['responses'], 'response')}{average}")
     for question in summary["questions"]:
         mean = fixed(question["mean"]) if question["mean"] is not None else "   -"
         # A 0-10 question's mean is on its own scale, named beside it and left out of the module average.

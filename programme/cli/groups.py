@@ -8,6 +8,7 @@ import math
 from programme.cli.common import module_id, print_json, ready_engine
 from programme.core.db import session_scope
 from programme.core.rounding import fixed
+from programme.core.words import counted
 from programme.groups.plan import GroupPlan
 from programme.groups.store import make_module_groups, save_groups
 
@@ -79,7 +80,7 @@ def _print_plan(plan: GroupPlan) -> None:
     table = plan.members_table()
     for group in plan.groups:
         rows = table[table["group"] == group.name]
-        print(f"{group.name} ({len(rows)} members)")
+        print(f"{group.name} ({counted(len(rows), 'member')})")
         for row in rows.to_dict("records"):
             details = ", ".join(str(_plain(row[key]) or "?") for key in ("nationality", "gender", "org_type"))
             print(f"  {row['role']:<20} {row['name']} ({details})")
@@ -111,5 +112,5 @@ def run_make(args: argparse.Namespace) -> int:
         return 0
     _print_plan(plan)
     if args.save:
-        print(f"Saved {len(plan.groups)} groups for module {args.module} of {args.course}.")
+        print(f"Saved {counted(len(plan.groups), 'group')} for module {args.module} of {args.course}.")
     return 0

@@ -143,7 +143,7 @@ def mark_attendance(
     total = module_days(module)
     wrong = [day for day in days_present if not 1 <= day <= total]
     if wrong:
-        raise ProgrammeError(f"Day {wrong[0]} is not a day of this module ({total} days).")
+        raise ProgrammeError(f"Day {wrong[0]} is not a day of this module ({counted(total, 'day')}).")
     present_days = set()
     for day in range(1, total + 1):
         mark = session.get(AttendanceDay, (participation.id, day))

@@ -13,6 +13,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
+from programme.core.words import counted
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -65,9 +66,9 @@ def _summary(document: Document, c: FunderReportContent) -> None:
     )
     document.add_paragraph(
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
-        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {individuals} "
-        f"individuals (each counted once){team}, from {int(f['countries'])} countries and {int(f['organisations'])} "
-        f"organisations; {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
+        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {counted(individuals, 'individual')} "
+        f"(each counted once){team}, from {counted(int(f['countries']), 'country', 'countries')} and "
+        f"{counted(int(f['organisations']), 'organisation')}; {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
     )
     typed = int(f.get("org_type_recorded", individuals))
     society = (

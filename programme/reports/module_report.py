@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.rounding import fixed
+from programme.core.words import counted
 from programme.courses.catalogue import get_module_by_id
 from programme.planning.methods import is_training
 from programme.reach import NOT_RECORDED, ORG_TYPE_SHARE_NOTE
@@ -91,7 +92,8 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
         )
     else:
         document.add_paragraph(
-            f"{int(f['individuals'])} participants from {int(f['countries'])} countries took part"
+            f"{counted(int(f['individuals']), 'participant')} from {counted(int(f['countries']), 'country', 'countries')} "
+            "took part"
             f"{' (with ' + team + ')' if team else ''}. {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
         )
     registered = c.registrations

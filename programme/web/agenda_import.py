@@ -98,15 +98,15 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
     counts[1].metric("New", preview.created)
     counts[2].metric("Already on the agenda (updated)", preview.updated)
     st.caption(md_text(f"Sheet '{preview.sheet}': each column and what it is read as."))
-    st.dataframe(role_words(preview.columns), hide_index=True)
+    ui.table(role_words(preview.columns), hide_index=True)
     if preview.planned:
         st.caption("The sessions as read (check the times before importing):")
-        st.dataframe(preview.sessions_table(), hide_index=True, width="stretch")
+        ui.table(preview.sessions_table(), hide_index=True, width="stretch")
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:
         st.error(nothing_until_fixed(len(preview.errors), "problem", said=" in the sheet"))
-        st.dataframe([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
+        ui.table([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
     elif preview.sessions and st.button(
         f"Import {ui.counted(preview.sessions, 'session')}", type="primary", key="import_agenda"
     ):

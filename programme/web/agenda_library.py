@@ -30,7 +30,7 @@ def library(
     if designs.empty:
         st.info("The library is empty. Add a design below, or save a session of an agenda as a design.")
     else:
-        st.dataframe(
+        ui.table(
             designs.drop(columns=["id"]),
             hide_index=True,
             width="stretch",

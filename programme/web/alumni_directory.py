@@ -171,10 +171,10 @@ def show_profile(user: SignedIn, person_id: int) -> None:
     facts = profile.profile_facts(who)
     st.write("  \n".join(f"**{label}:** {md_text(value)}" for label, value in facts.items()))
     st.markdown("**Roles over time**")
-    st.dataframe(found.roles, hide_index=True, column_config=PROFILE_HEADERS)
+    ui.table(found.roles, hide_index=True, column_config=PROFILE_HEADERS)
     st.markdown("**Courses and modules**")
     history = readable(found.history, countries=["country"], text=["title", "city"])
-    st.dataframe(history, hide_index=True, column_config=PROFILE_HEADERS)
+    ui.table(history, hide_index=True, column_config=PROFILE_HEADERS)
     outcomes_seen = readable(found.outcomes, text=["course", "module"])
     if not outcomes_seen.empty:
         outcomes_seen["kind"] = outcomes_seen["kind"].map(sentence_case)
@@ -187,7 +187,7 @@ def show_profile(user: SignedIn, person_id: int) -> None:
         if frame.empty:
             st.caption(empty)
         else:
-            st.dataframe(frame, hide_index=True, column_config=PROFILE_HEADERS)
+            ui.table(frame, hide_index=True, column_config=PROFILE_HEADERS)
     consent_form(user, person_id, consent, key="profile")
     if user.can_edit and st.button("Correct or merge this record", key=f"open_person_{person_id}"):
         st.session_state["people_open"] = person_id  # Participants opens this person's page
@@ -245,7 +245,8 @@ def directory_tab(user: SignedIn) -> None:
         else:
             st.info(
                 "No listed alumni match. Try fewer words or filters; people who did not agree to be listed "
-                "never appear."
+                "never appear, and an organisation (or its type, such as “trade union”) is found only for those who "
+                "agreed to share it."
             )
         return
     pages = (min(found.total, COUNT_CAP) + PAGE_SIZE - 1) // PAGE_SIZE
@@ -263,7 +264,7 @@ def directory_tab(user: SignedIn) -> None:
     if view == "Cards":
         show_cards(found.results)
     else:
-        st.dataframe(
+        ui.table(
             readable_people(found.results.drop(columns=["person_id"])), hide_index=True, column_config=PERSON_HEADERS
         )
     shown = "the result" if found.total == 1 else f"these {found.total:,} results"

@@ -42,7 +42,7 @@ def map_tab(_user: SignedIn) -> None:
         return
     st.caption("Counts include every alum (listed or not); no names are shown.")
     st.plotly_chart(alumni_map(frame), config=map_config())
-    st.dataframe(
+    ui.table(
         frame[["country_name", "alumni"]],
         hide_index=True,
         column_config={"country_name": "Country", "alumni": "Alumni"},
@@ -62,7 +62,7 @@ def corridors_tab(user: SignedIn) -> None:
     if seen.empty:
         st.info("No corridor yet: none of the alumni works outside their country of nationality.")
         return
-    st.dataframe(
+    ui.table(
         seen.drop(columns=["origin", "destination"]),
         hide_index=True,
         column_config={
@@ -90,7 +90,7 @@ def corridors_tab(user: SignedIn) -> None:
             if frame.empty:
                 st.caption("No listed alumni there yet.")
             else:
-                st.dataframe(
+                ui.table(
                     readable_people(frame[[c for c in shown if c in frame.columns]]),
                     hide_index=True,
                     column_config=PERSON_HEADERS,
@@ -115,7 +115,7 @@ def trainers_tab(user: SignedIn) -> None:
     )
     # Someone whose sessions were never rated has no mean: a dash, not an empty "None".
     shown["mean_rating"] = [MISSING if pd.isna(mean) else fixed(mean) for mean in shown["mean_rating"]]
-    st.dataframe(
+    ui.table(
         shown,
         hide_index=True,
         column_config={
@@ -137,7 +137,7 @@ def trainers_tab(user: SignedIn) -> None:
     if person_id is not None:
         with ui.db() as session:
             led = trainers.sessions_led(session, [int(person_id)])
-        st.dataframe(led.drop(columns=["person_id"]), hide_index=True) if not led.empty else st.caption(
+        ui.table(led.drop(columns=["person_id"]), hide_index=True) if not led.empty else st.caption(
             "Not named on any session of an agenda yet."
         )
 
@@ -187,7 +187,7 @@ def outcomes_tab(user: SignedIn) -> None:
         st.plotly_chart(outcomes_by_year_chart(filtered_by_year(table)))
         shown = readable(table.drop(columns=["id"]), text=["course", "module"], countries=["country"])
         shown["kind"] = shown["kind"].map(sentence_case)
-        st.dataframe(
+        ui.table(
             shown,
             hide_index=True,
             column_config={

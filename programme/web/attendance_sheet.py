@@ -37,6 +37,7 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
         ticked = st.data_editor(
             shown,
             key=key,
+            placeholder="",  # an empty cell blank, not Streamlit's grey "None"
             hide_index=True,
             width="stretch",
             disabled=[c for c in shown.columns if c not in ["attended", *day_cols]],

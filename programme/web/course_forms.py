@@ -105,7 +105,7 @@ def partners_panel(user: SignedIn, code: str, partner_table: pd.DataFrame) -> No
     if partner_table.empty:
         st.info("No partner yet: add the organiser, co-organisers, host and funders.")
     else:
-        st.dataframe(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
+        ui.table(partner_table.drop(columns=["organisation_id"]), hide_index=True, width="stretch")
     partner_keys = (f"partner_name_{code}", f"partner_role_{code}", f"partner_country_{code}")
     with st.form(f"add_partner_{code}"):
         organisation = st.text_input("Organisation", key=partner_keys[0])

@@ -12,12 +12,20 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import pandas as pd
+import streamlit as st
 
 from programme.alumni.export import EXPORT_HEADINGS
 from programme.people.countries import country_name
 
 # Shown in a cell where nothing is recorded (or the person did not agree to share it).
 MISSING = "—"
+
+
+def table(data: object = None, **options: object) -> object:
+    """Draw a read-only table (st.dataframe, same options and result) with the dash in a cell where nothing is
+    recorded: Streamlit's default draws a missing value as a grey "None" (a number not computed, a position not
+    recorded). Only the drawing changes; the values stay missing."""
+    return st.dataframe(data, placeholder=MISSING, **options)
 
 
 def is_missing(value: object) -> bool:

@@ -14,7 +14,7 @@ from programme.evaluations.scales import SCALE_SIZE
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.intake.tools import PROFILES as TOOL_PROFILES
 from programme.web import ui
-from programme.web.display import md_text
+from programme.web.display import MISSING, md_text
 
 EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): every step after the upload reads it
 AS_DETECTED = "as detected"
@@ -119,7 +119,7 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
         table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
-                        column_config=COLUMNS_TABLE_WIDTHS)  # fmt: skip
+                        column_config=COLUMNS_TABLE_WIDTHS, placeholder=MISSING)  # fmt: skip
     return preview, roles, labels
 
 
@@ -142,7 +142,7 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
         st.warning(md_text(warning))
     if preview.errors:
         st.error(nothing_until_fixed(len(preview.errors), "answer", said=" cannot be read"))
-        st.dataframe([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
+        ui.table([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
     elif preview.created == 0:
         st.info("Every response in this file is already imported.")
     elif st.button(f"Import {ui.counted(preview.created, 'response')}", type="primary", key="import_evaluations"):

@@ -47,7 +47,7 @@ def tab(module_id: int, *, user: SignedIn) -> None:
              + ("asks for a name" if form.asks_name else "anonymous"))  # fmt: skip
     if not user.can_edit:
         with ui.db() as session:
-            st.dataframe(editor_table(session, form.id)[COLUMNS], hide_index=True, width="stretch")
+            ui.table(editor_table(session, form.id)[COLUMNS], hide_index=True, width="stretch")
         st.caption("Only facilitators and administrators can change the form.")
         return
     _editor(form.id, module_id, user)
@@ -58,7 +58,13 @@ def tab(module_id: int, *, user: SignedIn) -> None:
 def _create(module_id: int, rated: list[str], user: SignedIn) -> None:
     st.info(
         "This module has no evaluation form yet. The standard form asks how useful each session was "
-        f"({ui.counted(len(rated), 'session')} on the agenda), the module's relevance, facilitation and logistics, "
+        + (
+            f"({ui.counted(len(rated), 'session')} on the agenda)"
+            if rated
+            else "(the agenda has no session yet: "
+            "type it on **Agenda** first, or add its sessions' questions here once it has them)"
+        )
+        + ", the module's relevance, facilitation and logistics, "
         "what was most useful, and suggestions for the next module. Make it here, copy an earlier module's form "
         "below, or import a survey export (its columns become the form's questions); then change its questions."
     )
@@ -94,6 +100,7 @@ def _editor(form_id: int, module_id: int, user: SignedIn) -> None:
     typed = st.data_editor(
         shown,
         key=grid_key,
+        placeholder="",  # an empty cell blank, not Streamlit's grey "None"
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
@@ -199,11 +206,11 @@ def _copy(module_id: int, form_id: int | None, user: SignedIn) -> None:
             return
         st.markdown("\n".join(f"- {md_text(sentence)}" for sentence in plan.sentences()))
         if plan.copied:
-            st.dataframe(plan.table(), hide_index=True, width="stretch")
+            ui.table(plan.table(), hide_index=True, width="stretch")
         left_out = plan.left_out()
         if not left_out.empty:
             st.caption("Not copied")
-            st.dataframe(left_out, hide_index=True, width="stretch", height=min(35 * (len(left_out) + 1) + 3, 250))
+            ui.table(left_out, hide_index=True, width="stretch", height=min(35 * (len(left_out) + 1) + 3, 250))
         label = f"Copy {ui.counted(len(plan.copied), 'question')}"
         if st.button(label, type="primary", disabled=not plan.copied, key="form_copy_button"):
             ui.action(

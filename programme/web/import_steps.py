@@ -131,7 +131,7 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
         numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
         roles = ColumnMapping(fields=fields, days=numbered, ignored=list(detected.ignored))
         st.caption("What each column of the list is read as:")
-        st.dataframe(pd.DataFrame(roles.roles(table.columns)), hide_index=True, width="stretch")
+        ui.table(pd.DataFrame(roles.roles(table.columns)), hide_index=True, width="stretch")
     # The tool's own words for a field's values (Eventbrite's "Checked In") stay with the tool's column.
     values = {name: words for name, words in detected.values.items() if fields.get(name) == detected.fields.get(name)}
     return ColumnMapping(
@@ -254,6 +254,7 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
         disabled=[column for column in frame.columns if column != "same person"],
         key=f"probable_{digest[:12]}",
         width="stretch",
+        placeholder="",
     )
     return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
 
@@ -266,7 +267,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     frame = preview_rows(plan, limit=PREVIEW_ROWS)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
-    st.dataframe(styled, hide_index=True, width="stretch")
+    ui.table(styled, hide_index=True, width="stretch")
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors
@@ -275,7 +276,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
         st.error(
             f"{bad:,} {'row has' if bad == 1 else 'rows have'} errors. Correct them in the file, or import the rest."
         )
-        st.dataframe(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, width="stretch", height=220)
+        ui.table(pd.DataFrame([e.as_dict() for e in errors]), hide_index=True, width="stretch", height=220)
         st.download_button(
             "Download the error report (.xlsx)",
             error_report(table, plan),

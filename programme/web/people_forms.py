@@ -87,7 +87,7 @@ def merge_section(user: SignedIn, person_id: int, record: dict) -> None:
         st.caption("No other record has a similar name and a nationality that does not differ.")
     else:
         shown = readable(found, countries=["nationality"], text=["organisation", "email"])
-        st.dataframe(
+        ui.table(
             shown,
             hide_index=True,
             width="stretch",
@@ -187,7 +187,7 @@ def person_section(user: SignedIn, person_id: int) -> None:
     label = person_label(record)
     st.subheader(record["full_name"])
     st.caption(f"Record {person_id} · {label}")
-    st.dataframe(taken, hide_index=True, width="stretch")
+    ui.table(taken, hide_index=True, width="stretch")
     with st.expander("Correct this person's record"):
         edit_form(user, person_id, record)
     with st.expander("Possible duplicates and merging"):
@@ -203,7 +203,12 @@ FLAG_CHOICES = {"keep": "leave as it is", "yes": "yes", "no": "no"}
 def bulk_consent(user: SignedIn, ticked: list[int], module_id: int | None) -> None:
     """Consent for the people ticked in the list, or everyone in the chosen module; one audit entry."""
     with st.expander("Set consent for many people"):
-        whom = {"ticked": f"the {ui.counted(len(ticked), 'person', 'people')} ticked in the list above"}
+        # Only the choices that name someone: "the 0 people ticked" was offered, and chosen by default once a module
+        # was picked after the page opened (the radio kept its first choice), so that the save said "Choose the
+        # people first." A radio keyed by its choices starts afresh when they change.
+        whom = (
+            {"ticked": f"the {ui.counted(len(ticked), 'person', 'people')} ticked in the list above"} if ticked else {}
+        )
         if module_id is not None:
             with ui.db() as session:
                 everyone = module_people(session, module_id)
@@ -212,10 +217,10 @@ def bulk_consent(user: SignedIn, ticked: list[int], module_id: int | None) -> No
             "Tick people in the list (the first column), or choose a module above to take its whole list. "
             "The audit trail keeps one entry: how many people, the module and what was set (no names)."
         )
+        if not whom:
+            return
         with st.form("bulk_consent"):
-            # With nobody ticked and a module chosen, its whole list is what is meant.
-            start = 1 if module_id is not None and not ticked else 0
-            who = st.radio("For", list(whom), index=start, format_func=whom.get, key="bulk_who")
+            who = st.radio("For", list(whom), format_func=whom.get, key=f"bulk_who_{'_'.join(whom)}")
             choices = {
                 flag: st.selectbox(
                     label.capitalize(), list(FLAG_CHOICES), format_func=FLAG_CHOICES.get, key=f"bulk_{flag}"

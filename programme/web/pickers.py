@@ -12,7 +12,7 @@ from sqlmodel import Session
 from programme.core.words import counted
 from programme.courses import search as module_search
 from programme.groups.store import participant_counts
-from programme.web.display import md_text, readable, sentence_case
+from programme.web.display import md_text, readable, sentence_case, table
 from programme.web.engine import cached_query
 from programme.web.messages import action, form_keys
 
@@ -132,7 +132,7 @@ def import_to_undo(imports: pd.DataFrame, *, key: str, describe: Callable[[pd.Se
         imports.drop(columns=["batch"]), text=["by", "course", "module"], times=["imported at", "undone at"]
     )
     headers = {column: sentence_case(column) for column in shown.columns}  # "Imported at", "Undone at"
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=headers)
+    table(shown, hide_index=True, width="stretch", column_config=headers)
     still = imports[imports["undone at"].isna()]
     if still.empty:
         return None

@@ -9,6 +9,7 @@ import streamlit as st
 
 from programme.reach.funnel import STAGE_WORDS
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
+from programme.web.display import table as draw_table
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)", **STAGE_WORDS}
@@ -31,7 +32,7 @@ def chart_with_table(
     shown = readable(table)
     everything = (lambda: readable(whole())) if whole else (lambda: shown)
     with st.expander(f"Table: {name}"):
-        st.dataframe(shown, hide_index=True)
+        draw_table(shown, hide_index=True)
         slug = name.lower().replace(" ", "-")
         left, right = st.columns(2)
         left.download_button(

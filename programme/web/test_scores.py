@@ -94,7 +94,11 @@ def _preview(upload: dict, module_id: int, stage: str, out_of: float | None, *, 
         return
     if not plan.matched:
         st.info("No row of this file matches a person of this module: nothing to import.")
-    elif st.button(f"Import {len(plan.matched)} {STAGE_WORDS[stage]} scores", type="primary", key="test_scores_import"):
+    elif st.button(
+        f"Import {ui.counted(len(plan.matched), STAGE_WORDS[stage] + ' score')}",
+        type="primary",
+        key="test_scores_import",
+    ):
         ui.action(
             lambda session: apply_test_scores(session, plan_test_scores(session, **args), by=by),
             "",  # said under the uploader after the rerun
@@ -122,8 +126,8 @@ def _show(plan: TestScoreImport) -> None:
         st.caption("Nothing will be imported until these are fixed.")
     if plan.unmatched:
         st.caption("Rows not matched are not imported; type their scores in the grid below if they belong here.")
-    st.dataframe(_preview_table(plan), hide_index=True, width="stretch",
-                 column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
+    ui.table(_preview_table(plan), hide_index=True, width="stretch",
+             column_config={"Reason": st.column_config.TextColumn("Reason", width="large")})  # fmt: skip
 
 
 # The preview's columns as the page names them; "previous" only when the import replaces a score.
@@ -163,6 +167,7 @@ def grid(module_id: int, *, user: SignedIn) -> None:
     typed = st.data_editor(
         shown,
         key=key,
+        placeholder="",  # a score not recorded is a blank cell to type into, not Streamlit's grey "None"
         hide_index=True,
         width="stretch",
         disabled=["full_name", "nationality", "email", "role"],

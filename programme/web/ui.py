@@ -6,6 +6,7 @@ as sentences, action()), pickers (module picker, import to undo), people_picker,
 """
 
 from programme.core.words import agreeing, counted
+from programme.web.display import table
 from programme.web.engine import cached_headline, cached_query, db, engine, forget_figures
 from programme.web.messages import (
     action,
@@ -62,6 +63,7 @@ __all__ = [
     "sign_out",
     "sign_out_every_browser",
     "single_sign_on_configured",
+    "table",
     "tabs",
     "undo_import",
 ]
