@@ -18,6 +18,7 @@ from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
 from programme.core.words import a_or_an
+from programme.importing import triggers
 from programme.importing.batches import import_number
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.lists import ListKind
@@ -176,7 +177,7 @@ def apply_plan(
     facts = new_people.module_facts(session, plan.module_id) if new else None
     with background_writes(session):
         # On SQLite the search index's trigger would index the people one by one: they are indexed together.
-        with indexed_together(session, person_ids):
+        with indexed_together(session, person_ids), triggers.together(session, triggers.PERSON, person_ids):
             organisations = _organisations(session, new + without_org if without_org else new)
             report(0.2, "New people")
             people_columns = _insert_people(session, new, organisations, batch.id, report, consent)
@@ -185,9 +186,10 @@ def apply_plan(
         updated = _fill_blanks(session, existing, current, organisations, batch.id)
         consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
         report(0.7, "Participations")
-        participations, days, taking_part = _participations(
-            session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
-        )
+        with triggers.together(session, triggers.PARTICIPATION, participation_ids):
+            participations, days, taking_part = _participations(
+                session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
+            )
         if facts is not None:
             # Only new people (nobody else's participation changed): the module's figures move by theirs.
             only_new = not existing
