@@ -6,7 +6,7 @@ before the scan ends: its memory is capped (RLIMIT_AS) and its death harms nothi
 rows only once the scan has passed, and a child that died gives "could not be read" (reader.py).
 
 This file is also the child's script, run by path with the interpreter's isolated mode (`python -I`): it imports
-only the standard library and python_calamine, never the application. The cells' text is made here (cell_text),
+only the standard library and python_calamine (from where the parent found it), never the application. The cells' text is made here (cell_text),
 by the same function the reader uses in its own process, so both give the same text.
 
 The conversation, over the child's standard input and output:
@@ -79,8 +79,10 @@ def _limit_memory(limit_bytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an abort leaves no core file
 
 
-def main(top_rows: int, limit_bytes: int) -> int:
+def main(top_rows: int, limit_bytes: int, library: str | None = None) -> int:
     _limit_memory(limit_bytes)
+    if library and library not in sys.path:  # where the parent found python_calamine (isolated mode ignores PYTHONPATH)
+        sys.path.append(library)
     import python_calamine  # after the limit
 
     source, out = sys.stdin.buffer, sys.stdout.buffer
@@ -137,4 +139,4 @@ def main(top_rows: int, limit_bytes: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]), int(sys.argv[2])))
+    sys.exit(main(int(sys.argv[1]), int(sys.argv[2]), sys.argv[3] if len(sys.argv) > 3 else None))

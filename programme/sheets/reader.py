@@ -167,7 +167,15 @@ class _ChildParse:
         """Start the child on data; None when no child can be started (the workbook is then read in this process)."""
         if not sys.executable:
             return None
-        command = [sys.executable, "-I", calamine_child.__file__, str(HEADER_SEARCH_ROWS), str(CHILD_MEMORY_BYTES)]
+        library = str(PurePath(python_calamine.__file__).parent.parent)
+        command = [
+            sys.executable,
+            "-I",
+            calamine_child.__file__,
+            str(HEADER_SEARCH_ROWS),
+            str(CHILD_MEMORY_BYTES),
+            library,
+        ]
         try:
             process = subprocess.Popen(  # our own script, by path, with this interpreter
                 command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True
