@@ -7,7 +7,7 @@ python benchmarks/import_participants.py [ROWS] [--url postgresql://.../EMPTY_DB
 On SQLite it then measures the floor no import of this sheet can go below: the workbook's parse alone
 (calamine, which every later step needs) plus the database's work alone for the rows the import wrote
 (copied with INSERT ... SELECT into a fresh database with the same schema, triggers and indexes, and the
-search index filled in one statement, as the import does). SQLite has one writer, and the writes need
+search index and the alumni directory filled for the rows' ranges at once, as the import does). SQLite has one writer, and the writes need
 the parsed rows, so these two add up whatever the validation costs and however it is overlapped.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import os
 import random
 import sqlite3
 import sys
@@ -35,7 +36,7 @@ from programme.core import schema
 from programme.core.db import make_engine, session_scope
 from programme.core.search_index import ENTRIES_RANGE, EXPECTED_TRIGGER, REMOVE_RANGE, TRIGGER
 from programme.courses.catalogue import add_course, add_module, get_module
-from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
+from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet, triggers
 
 ROWS = 50_000
 # The import's time at most this many times the bare read's (issue 19), by database.
@@ -106,6 +107,12 @@ def new_database(url: str) -> None:
     engine.dispose()
 
 
+def cpu_seconds() -> float:
+    """This process's CPU time and that of its children that have ended (the reader's child parsing a workbook)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
 def parse_seconds(path: Path) -> float:
     """Time calamine's parse of the workbook into Python rows, as the import's reader does it (no DataFrame)."""
     started = time.perf_counter()
@@ -132,12 +139,29 @@ def database_seconds(imported: Path, fresh: Path) -> dict[str, float]:
     trigger = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (TRIGGER,)).fetchone()[0]
     assert " ".join(trigger.split()) == EXPECTED_TRIGGER, "the search trigger is not the one the import replays"
     connection.execute(f'DROP TRIGGER "{TRIGGER}"')
+    # The alumni directory's insert triggers are set aside too, and their statements run for the rows' ranges.
+    directory = {}
+    for table, replayed in (("person", triggers.PERSON), ("participation", triggers.PARTICIPATION)):
+        sql = connection.execute("SELECT sql FROM sqlite_master WHERE name = ?", (replayed.name,)).fetchone()[0]
+        assert " ".join(sql.split()) == replayed.expected, "an alumni trigger is not the one the import replays"
+        connection.execute(f'DROP TRIGGER "{replayed.name}"')
+        directory[table] = (replayed, sql)
+    replayed_seconds = 0.0
     for table in WRITTEN:
         started = time.perf_counter()
         # ORDER BY: the rows in the import's order, and no transfer optimisation (which copies a table's records and
         # index entries wholesale into an empty table, a shortcut no import can take).
         connection.execute(f'INSERT INTO main."{table}" SELECT * FROM imported."{table}" ORDER BY rowid')  # noqa: S608
         seconds[table] = time.perf_counter() - started
+        if table in directory:
+            started = time.perf_counter()
+            replayed, sql = directory[table]
+            first, last = connection.execute(f'SELECT min(id), max(id) FROM main."{table}"').fetchone()  # noqa: S608
+            for statement in replayed.for_range:
+                connection.execute(statement, {"first": first, "last": last})
+            connection.execute(sql)
+            replayed_seconds += time.perf_counter() - started
+    seconds["alumni directory"] = replayed_seconds
     bounds = dict(
         zip(("first", "last"), connection.execute("SELECT min(id), max(id) FROM person").fetchone(), strict=True)
     )
@@ -171,17 +195,17 @@ def main() -> None:
         dialect = make_engine(url).dialect.name
 
         # CPU time beside wall time: on a shared machine other processes lengthen the wall times unevenly.
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         frame = pd.read_excel(sheet, engine="calamine", header=1)
-        read_seconds, read_cpu = time.perf_counter() - started, time.process_time() - cpu
+        read_seconds, read_cpu = time.perf_counter() - started, cpu_seconds() - cpu
         print(f"pandas.read_excel(engine='calamine'): {read_seconds:.2f} s, cpu {read_cpu:.2f} s ({len(frame):,} rows)")
 
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu = time.perf_counter(), cpu_seconds()
         counts = import_once(url, sheet)
-        import_seconds, import_cpu = time.perf_counter() - started, time.process_time() - cpu
+        import_seconds, import_cpu = time.perf_counter() - started, cpu_seconds() - cpu
         print(
             f"end-to-end import into a fresh {dialect} database: {import_seconds:.2f} s, "
-            f"cpu of this process {import_cpu:.2f} s {counts}"
+            f"cpu of this process and its children {import_cpu:.2f} s {counts}"
         )
         goal = GOALS.get(dialect, GOALS["sqlite"])
         print(f"ratio: {import_seconds / read_seconds:.2f}, cpu {import_cpu / read_cpu:.2f} (goal: at most {goal:.1f})")

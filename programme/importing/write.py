@@ -18,6 +18,7 @@ from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.search_index import indexed_together
 from programme.core.words import a_or_an
+from programme.importing import triggers
 from programme.importing.batches import import_number
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.lists import ListKind
@@ -176,8 +177,10 @@ def apply_plan(
     facts = new_people.module_facts(session, plan.module_id) if new else None
     with background_writes(session):
         # On SQLite the search index's trigger would index the people one by one: they are indexed together.
-        with indexed_together(session, person_ids):
+        with indexed_together(session, person_ids), triggers.together(session, triggers.PERSON, person_ids):
             organisations = _organisations(session, new + without_org if without_org else new)
+            # Prepared while the organisations are written, so that they are ready once the people are.
+            adding = _new_participations(plan, new + existing, batch.id, rule=rule, fresh=fresh, ids=participation_ids)
             report(0.2, "New people")
             people_columns = _insert_people(session, new, organisations, batch.id, report, consent)
         created = len(new)
@@ -185,9 +188,8 @@ def apply_plan(
         updated = _fill_blanks(session, existing, current, organisations, batch.id)
         consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
         report(0.7, "Participations")
-        participations, days, taking_part = _participations(
-            session, plan, new + existing, batch.id, report, rule=rule, fresh=fresh, ids=participation_ids
-        )
+        with triggers.together(session, triggers.PARTICIPATION, participation_ids):
+            participations, days, taking_part = _participations(session, plan, adding, batch.id, report, rule=rule)
         if facts is not None:
             # Only new people (nobody else's participation changed): the module's figures move by theirs.
             only_new = not existing
@@ -615,19 +617,21 @@ def _is_blank(name: str, value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _participations(
-    session: Session,
-    plan: ImportPlan,
-    targets: list[_Target],
-    batch_id: int,
-    report: Progress,
-    *,
-    rule: Any,
-    fresh: list[_Target],
-    ids: list[int],
-) -> tuple[int, int, dict[str, Any]]:
-    """Add each person's participation in the module (with day-by-day attendance); return (added, day rows, the
-    added participations' columns).
+@dataclass
+class _NewParticipations:
+    """The participations an import adds (columns ready to write), their day rows, and the targets already in the
+    module (whose participations are brought up to date when written)."""
+
+    columns: dict[str, Any]
+    days: dict[str, list[Any]]
+    already: list[_Target]
+
+
+def _new_participations(
+    plan: ImportPlan, targets: list[_Target], batch_id: int, *, rule: Any, fresh: list[_Target], ids: list[int]
+) -> _NewParticipations:
+    """Return each new participation in the module (with day-by-day attendance) as columns, reading nothing from the
+    database: apply_plan prepares them while the people are written.
 
     fresh are the targets not yet in the module, ids their participations' reserved ids. A registration list adds
     people as registered with attendance not recorded (attended NULL, not completed).
@@ -669,6 +673,22 @@ def _participations(
         "post_test_score": Constant(None),
         "import_batch_id": Constant(batch_id),
     }
+    return _NewParticipations(columns, days, already)
+
+
+def _participations(
+    session: Session,
+    plan: ImportPlan,
+    new: _NewParticipations,
+    batch_id: int,
+    report: Progress,
+    *,
+    rule: Any,
+) -> tuple[int, int, dict[str, Any]]:
+    """Write the new participations and their days, and bring those of the targets already in the module up to date;
+    return (added, day rows, the added participations' columns)."""
+    registration = plan.list_kind == ListKind.REGISTRATION
+    columns, days, already = new.columns, new.days, new.already
     _write(session, PARTICIPATION, columns, progress=lambda share: report(0.7 + 0.2 * share, "Participations"))
     signed_up = [target for target in already if registration or target.first("attended") is not None]
     if signed_up:
@@ -678,7 +698,7 @@ def _participations(
         for name, values in _as_columns(_fill_attendance(session, plan, came, batch_id, rule)).items():
             days[name].extend(values)
     _write(session, AttendanceDay.__table__, days)
-    return len(fresh), len(days["day"]), columns
+    return len(columns["id"]), len(days["day"]), columns
 
 
 def _mark_registered(session: Session, plan: ImportPlan, targets: list[_Target], batch_id: int) -> None:

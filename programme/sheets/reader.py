@@ -7,12 +7,17 @@ import codecs
 import csv
 import io
 import itertools
+import marshal
+import subprocess
+import sys
+import threading
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from datetime import date, datetime, time
 from pathlib import PurePath
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -20,7 +25,9 @@ import python_calamine
 
 from programme.core.collector import collector_paused
 from programme.core.errors import UnreadableFile
-from programme.sheets import limits
+from programme.sheets import calamine_child, limits
+from programme.sheets.calamine_child import cell_text as _cell_text
+from programme.sheets.calamine_child import row_texts
 from programme.sheets.hidden import hidden_columns
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".xlsb", ".ods"}
@@ -68,22 +75,6 @@ def map_columns(columns: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -
     return mapping
 
 
-def _cell_text(value: object) -> str:
-    if type(value) is str:  # most cells: text, and ASCII text is already NFC
-        return value.strip() if value.isascii() else unicodedata.normalize("NFC", value).strip()
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        if value != value:  # noqa: PLR0124 - NaN
-            return ""
-        return str(int(value)) if value.is_integer() else str(value)
-    if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == time(0) else value.isoformat(sep=" ")
-    if isinstance(value, date):
-        return value.isoformat()
-    return unicodedata.normalize("NFC", str(value)).strip()
-
-
 def _csv_encoding(data: bytes) -> str:
     """Return "utf-8-sig" when the whole file decodes as UTF-8, else "cp1252"; checked a chunk at a time."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
@@ -120,8 +111,22 @@ def _reading_failed(error: BaseException) -> UnreadableFile:
     return UnreadableFile("The file could not be read as a spreadsheet; it may be damaged or password-protected.")
 
 
-def _workbook_sources(data: bytes) -> Iterator[tuple[str, Iterator[list[str]]]]:
-    """Yield (sheet name, its rows) for each sheet; calamine holds one sheet's grid at a time."""
+def _workbook_sources(data: bytes, stack: ExitStack) -> Iterator[tuple[str, Iterator[list[str]]]]:
+    """Return (sheet name, its rows) for each sheet, in order; calamine holds one sheet's grid at a time.
+
+    A large workbook is parsed in a child process (_ChildParse) while this process scans it; its rows are read only
+    once the scan has passed. The child ends when the stack closes (read_table's end).
+    """
+    if len(data) >= CHILD_MIN_BYTES:
+        child = _ChildParse.start(data)
+        if child is not None:
+            stack.callback(child.close)
+            limits.check_workbook(data)  # meanwhile the child parses; nothing it sends is read before this passes
+            return child.sources()
+    return _in_process_sources(data)
+
+
+def _in_process_sources(data: bytes) -> Iterator[tuple[str, Iterator[list[str]]]]:
     limits.check_workbook(data)  # before calamine: a grid it cannot allocate aborts the process
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
@@ -141,11 +146,115 @@ def _workbook_sources(data: bytes) -> Iterator[tuple[str, Iterator[list[str]]]]:
         yield name, _sheet_rows(sheet)
 
 
+# Workbooks of at least this size are parsed in a child process while this one scans them: below it, the child's
+# start-up (about 30 ms) would cost more than the overlap saves.
+CHILD_MIN_BYTES = 1024 * 1024
+# The child's address space: room for the largest grid the limits allow (MAX_CELLS cells of about 32 bytes, built
+# from a list of them) and the file; an allocation beyond it ends the child alone.
+CHILD_MEMORY_BYTES = 3 * 1024**3
+
+
+class _ChildParse:
+    """calamine_child.py running on a workbook: its sheets and rows read from its output (see that module)."""
+
+    def __init__(self, process: subprocess.Popen, data: bytes) -> None:
+        self.process = process
+        self.feeder = threading.Thread(target=self._feed, args=(data,), name="calamine-child-input", daemon=True)
+        self.feeder.start()
+
+    @classmethod
+    def start(cls, data: bytes) -> _ChildParse | None:
+        """Start the child on data; None when no child can be started (the workbook is then read in this process)."""
+        if not sys.executable:
+            return None
+        library = str(PurePath(python_calamine.__file__).parent.parent)
+        command = [
+            sys.executable,
+            "-I",
+            calamine_child.__file__,
+            str(HEADER_SEARCH_ROWS),
+            str(CHILD_MEMORY_BYTES),
+            library,
+        ]
+        try:
+            process = subprocess.Popen(  # our own script, by path, with this interpreter
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, close_fds=True
+            )
+        except OSError:
+            return None
+        return cls(process, data)
+
+    def _feed(self, data: bytes) -> None:
+        stream = self.process.stdin
+        try:
+            stream.write(len(data).to_bytes(calamine_child.LENGTH_BYTES, "big"))  # type: ignore[union-attr]
+            stream.write(data)  # type: ignore[union-attr]
+            stream.flush()  # type: ignore[union-attr]
+        except (OSError, ValueError):  # the child ended (or was ended) before reading it all
+            pass
+
+    def _message(self) -> tuple:
+        """Return the child's next message; a failure or a child that died is the reader's one sentence."""
+        stream = self.process.stdout
+        try:
+            size = int.from_bytes(_exactly(stream, calamine_child.LENGTH_BYTES), "big")
+            message = marshal.loads(_exactly(stream, size))
+        except (EOFError, ValueError, TypeError, OSError):
+            message = ("error",)
+        if not isinstance(message, tuple) or not message or message[0] == "error":
+            raise _reading_failed(ValueError("the child process failed"))
+        return message
+
+    def sources(self) -> Iterator[tuple[str, Iterator[list[str]]]]:
+        count = self._expect("sheets")[1]
+        for index in range(count):
+            _, name, height, width, top, whole = self._expect("sheet")
+            limits.check_extent(limits.Extent(rows=height, columns=width), name)
+            yield name, itertools.chain(top, () if whole else self._rest(index, count))
+
+    def _expect(self, kind: str) -> tuple:
+        message = self._message()
+        if message[0] != kind:
+            raise _reading_failed(ValueError(f"the child process sent {message[0]!r}, not {kind!r}"))
+        return message
+
+    def _rest(self, index: int, count: int) -> Iterator[list[str]]:
+        """Yield the sheet's rows after the first ones (asked for by index when the workbook has several sheets)."""
+        if count > 1:
+            self.feeder.join()
+            try:
+                self.process.stdin.write(f"{index}\n".encode())  # type: ignore[union-attr]
+                self.process.stdin.flush()  # type: ignore[union-attr]
+            except OSError:
+                pass  # the child died: _message says so
+        while (message := self._message())[0] == "rows":
+            yield from message[1]
+        if message[0] != "end":
+            raise _reading_failed(ValueError(f"the child process sent {message[0]!r}"))
+
+    def close(self) -> None:
+        """End the child (at once, whatever it is doing) and release its pipes."""
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait()
+        self.feeder.join()
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                stream.close()  # type: ignore[union-attr]
+            except OSError:
+                pass
+
+
+def _exactly(stream: Any, size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) != size:
+        raise EOFError
+    return data
+
+
 def _sheet_rows(sheet: python_calamine.CalamineSheet) -> Iterator[list[str]]:
     try:
-        for row in sheet.iter_rows():
-            # _cell_text, with its commonest case (ASCII text) spelt out: the same text, sooner
-            yield [cell.strip() if type(cell) is str and cell.isascii() else _cell_text(cell) for cell in row]
+        yield from row_texts(sheet.iter_rows())
     except BaseException as error:  # a calamine panic, as above
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
@@ -181,10 +290,23 @@ def read_table(
     suffix = PurePath(filename).suffix.lower()
     if not data:
         raise UnreadableFile("The file is empty.")
+    with ExitStack() as stack:  # a child process parsing the workbook ends with it
+        return _read_table(data, suffix, synonyms, stack, header_cell=header_cell, sub_header=sub_header)
+
+
+def _read_table(
+    data: bytes,
+    suffix: str,
+    synonyms: Mapping[str, Sequence[str]],
+    stack: ExitStack,
+    *,
+    header_cell: Callable[[str], bool] | None,
+    sub_header: Callable[[list[str], list[str]], list[str] | None] | None,
+) -> SheetTable:
     if suffix == ".csv" or suffix == ".txt":
         sources: Iterator[tuple[str, Iterator[list[str]]]] = iter([("CSV", _csv_rows(data))])
     elif suffix in SPREADSHEET_SUFFIXES:
-        sources = _workbook_sources(data)
+        sources = _workbook_sources(data, stack)
     else:
         raise UnreadableFile(f"Files of type '{suffix or 'unknown'}' cannot be read; use .xlsx, .xls, .ods or .csv.")
     known = {header_key(name) for field, names in synonyms.items() for name in [field, *names]}
