@@ -48,8 +48,7 @@ with grid_tab:
     if frame.empty:
         st.info(
             "No session yet. Type sessions in the grid (a row per session), add designs from the library, "
-            "copy an earlier module's agenda or import a sheet under **Library and copying** (or with "
-            "`python -m programme import agenda FILE --course CODE --module N`)."
+            "copy an earlier module's agenda or import a sheet under **Library and copying**."
         )
     st.caption(
         "Separate several topics or people with a semicolon. People are matched to the registry by name; "
