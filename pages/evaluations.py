@@ -14,11 +14,11 @@ from programme.evaluations import queries as q
 from programme.evaluations.comments import grouped_comments
 from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
-from programme.evaluations.means import MODULE_MEAN_CAPTION, facilitator_overview, module_mean
+from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import respondent_profile, response_rate_headline, too_many_responses
 from programme.sheets import to_csv_bytes
-from programme.web import ui
+from programme.web import evaluation_facilitators, ui
 from programme.web.display import md_text
 
 # Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
@@ -141,23 +141,7 @@ if compare_tab.open:
 
 if facilitators_tab.open:
     with facilitators_tab:
-        if not user.can_see_names:
-            st.info("Facilitator comparisons name people, so they are shown to facilitators and administrators only.")
-        else:
-            organisation = ui.cached_query(q.module_comparison, module_id)
-            average = organisation.loc[organisation["kind"] == "organisation", "mean"]
-            here = sorted(ui.cached_query(q.facilitator_ratings, module_id=module_id)["facilitator"].unique())
-            chosen = st.multiselect("Facilitators", ui.cached_query(q.facilitator_names), default=here,
-                                    help="Starts with those who led sessions of this module.")  # fmt: skip
-            picked = ui.cached_query(q.facilitator_ratings, facilitators=tuple(sorted(chosen)))
-            st.plotly_chart(
-                charts.facilitator_chart(picked, float(average.iloc[0]) if not average.empty else None), width="stretch"
-            )
-            if not picked.empty:
-                # "ratings": every rating of a session they led (a response rates many sessions).
-                overview = facilitator_overview(picked)
-                ui.table(overview.assign(mean=overview["mean"].map(rounded)), hide_index=True,
-                         column_config={"mean": st.column_config.NumberColumn(format="%.2f")})  # fmt: skip
+        evaluation_facilitators.tab(module_id, user=user)
 
 if learning_tab.open:
     with learning_tab:

@@ -109,8 +109,8 @@ if opened is not None:
 st.subheader("Export")
 st.caption(
     "One row per participation in the chosen course or module. Text that looks like a spreadsheet formula is "
-    "saved as plain text; organisation, e-mail and phone are included only for people who consented (the file "
-    "may leave the team)."
+    "saved as plain text; organisation (and its type), e-mail and phone are included only for people who "
+    "consented (the file may leave the team)."
 )
 export_format = st.radio("Format", [".xlsx", ".csv"], horizontal=True, key="people_format")
 if st.button("Prepare the export", key="people_export"):

@@ -118,7 +118,13 @@ with b:
         key="certificates-course",
     )
 took_part = int(content.figures["individuals"])
-if not completed and not took_part:
+if not completed and not content.roles.get("participant"):
+    st.info(
+        "Nobody is on this module's participant list yet: import the list first (**People › Import participants**, "
+        "or participants register through **People › Forms for participants**), then record attendance "
+        "(**Agenda**, tab **Attendance**)."
+    )
+elif not completed and not took_part:
     st.info(
         "Nobody is marked as having completed this module yet: record attendance first (**Agenda**, tab **Attendance**)."
     )

@@ -501,13 +501,15 @@ def test_the_fast_mask_applies_the_shared_privacy_rule(user: SignedIn | None) ->
 
     records = [
         {"person_id": 1, "name": "A", "email": "a@x", "phone": "1", "organisation": "O", "nationality": "NPL"}
-        | {"consent_email": True, "consent_phone": False, "consent_organisation": False},
+        | {"org_type": "NGO", "consent_email": True, "consent_phone": False, "consent_organisation": False},
         {"person_id": 2, "name": "B", "email": "b@x", "phone": "2", "organisation": "P", "nationality": "PHL"}
-        | {"consent_email": False, "consent_phone": True, "consent_organisation": True},
+        | {"org_type": "trade union", "consent_email": False, "consent_phone": True, "consent_organisation": True},
     ]
     shared = mask_people(pd.DataFrame(records), user).to_dict(orient="records")
     shared = [{key: (None if value == "" else value) for key, value in row.items()} for row in shared]
     assert masked_records(records, user) == shared
+    # An organisation's type is published with the organisation only (A did not agree to share it).
+    assert [row.get("org_type") for row in shared] == ([None, "trade union"] if user is FACILITATOR else [None, None])
 
 
 def test_a_page_counts_up_to_the_cap_and_the_cli_counts_all(engine: Engine, people: People, monkeypatch) -> None:

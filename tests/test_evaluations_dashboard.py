@@ -449,6 +449,24 @@ def test_facilitators_table_counts_ratings(demo_db: str) -> None:
     assert (table["ratings"] >= table["modules"]).all()
 
 
+def test_facilitators_tab_before_anyone_is_named_says_where_to_name_them(demo_db: str) -> None:
+    """Seen in a browser: before any session named a facilitator, the tab showed an empty picker ("No options to
+    select") and an empty chart. It now says where facilitators are named."""
+    from programme.summaries import upkeep
+
+    with session_scope(make_engine(demo_db)) as session:
+        session.execute(sa.delete(SessionFacilitator))
+        upkeep.rebuild(session)  # the facilitators' summary follows, as after an agenda save
+    app = _open_tab(run_page("pages/evaluations.py", UserRole.FACILITATOR), "Facilitators")
+    assert not app.exception
+    assert [box.label for box in app.multiselect] == ["Funder", "Grant"]  # the sidebar's, and no empty picker
+    assert not app.get("plotly_chart")
+    assert [info.value for info in app.info] == [
+        "Nobody is named as a facilitator yet. Name them in the **Facilitators** column of the agenda's grid "
+        "(**Plan › Agenda**): the ratings of their sessions then appear here."
+    ]
+
+
 def test_more_responses_than_participants_who_attended_is_said(demo_db: str) -> None:
     """Seen with phone forms: a participant reloaded the page and answered again; 11 responses from 10 who attended
     showed "110%" without a word. The dashboard now says what may have happened and where to put it right."""

@@ -13,7 +13,7 @@ from programme.access.accounts import SignedIn
 from programme.cli import main
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
-from programme.models import AuditEntry, Person, UserRole
+from programme.models import AuditEntry, Organisation, OrgType, Person, UserRole
 from programme.people.participants import export_participants, participations_table, people_table
 from tests.apptest_support import run_page
 from tests.test_importing import csv_bytes, run_import, with_module
@@ -64,12 +64,12 @@ def test_export_is_formula_safe_consent_aware_and_audited(loaded: str, tmp_path:
         dict(zip([c.value for c in sheet[1]], [c.value for c in row], strict=True))
         for row in sheet.iter_rows(min_row=2)
     ]
-    by_name = {row["full_name"]: row for row in rows}
-    assert by_name["Ana Lim"]["organisation"] == '\'=HYPERLINK("http://evil")'
+    by_name = {row["Full name"]: row for row in rows}
+    assert by_name["Ana Lim"]["Organisation"] == '\'=HYPERLINK("http://evil")'
     assert "'-Sneaky Name" in by_name
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
-    assert by_name["Ram Rai"]["email"] in (None, "") and by_name["Ram Rai"]["days_attended"] == 1
-    assert by_name["Ram Rai"]["completed"] is False and by_name["Ana Lim"]["completed"] is True
+    assert by_name["Ram Rai"]["E-mail"] in (None, "") and by_name["Ram Rai"]["Days attended"] == 1
+    assert by_name["Ram Rai"]["Completed"] is False and by_name["Ana Lim"]["Completed"] is True
     csv_out = tmp_path / "people.csv"
     assert main(["export", "participants", str(csv_out)]) == 0
     text = csv_out.read_text(encoding="utf-8-sig")
@@ -77,6 +77,54 @@ def test_export_is_formula_safe_consent_aware_and_audited(loaded: str, tmp_path:
     with session_scope(make_engine(loaded)) as session:
         exports = session.scalars(sa.select(AuditEntry.summary).where(AuditEntry.action == "export")).all()
         assert len(exports) == 2 and all("ana@x.org" not in s for s in exports)
+
+
+# The headings a partner reads, written out by hand (not read from the code under test), in the export's order.
+READABLE_HEADINGS = [
+    "Course",
+    "Module",
+    "Module start",
+    "Record number",
+    "Full name",
+    "Given name",
+    "Family name",
+    "Gender",
+    "Nationality",
+    "Country of work",
+    "Organisation",
+    "Type of organisation",
+    "Position",
+    "E-mail",
+    "Phone",
+    "Role",
+    "Attended",
+    "Days attended",
+    "Completed",
+]
+
+
+def test_the_export_is_headed_in_words_and_an_organisation_type_follows_its_consent(
+    loaded: str, tmp_path: Path
+) -> None:
+    with session_scope(make_engine(loaded)) as session:  # Ana shares her organisation, Ram does not
+        for email in ("ana@x.org", "ram@x.org"):
+            person = session.scalar(sa.select(Person).where(Person.email == email))
+            session.get(Organisation, person.organisation_id).org_type = OrgType.TRADE_UNION
+    out = tmp_path / "people.xlsx"
+    assert main(["export", "participants", str(out), "--course", "BKK", "--module", "1"]) == 0
+    sheet = openpyxl.load_workbook(out)["Participants"]
+    assert [cell.value for cell in sheet[1]] == READABLE_HEADINGS
+    rows = {
+        row[4]: dict(zip(READABLE_HEADINGS, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert rows["Ana Lim"]["Type of organisation"] == "trade union"
+    assert rows["Ram Rai"]["Type of organisation"] in (None, "") and rows["Ram Rai"]["Organisation"] in (None, "")
+    with session_scope(make_engine(loaded)) as session:  # the page's download: the same function, a .csv this time
+        data, count = export_participants(session, user=FACILITATOR, file_name="participants.csv", course_code="BKK")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert count == 3 and lines[0] == ",".join(READABLE_HEADINGS)
+    ram = next(line for line in lines if "Ram Rai" in line)
+    assert "trade union" not in ram and "trade union" in next(line for line in lines if "Ana Lim" in line)
 
 
 def test_export_refuses_other_formats_and_viewers(

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_module
 from programme.models import Course, Module, Participation, Person, UserRole
 from tests import reach_fixture
 from tests.apptest_support import run_page
@@ -262,6 +263,22 @@ def test_reports_page_says_to_record_attendance_when_nobody_took_part(small_db: 
     assert not app.exception
     assert any("Nobody is marked as having completed this module yet: record attendance first" in info.value
                for info in app.info)  # fmt: skip
+
+
+def test_reports_page_says_to_import_the_list_when_a_module_has_nobody_on_it(small_db: str) -> None:
+    with session_scope(make_engine(small_db)) as session:
+        add_module(session, course_code="B", number=3, title="Module 3", start=date(2014, 3, 3), end=date(2014, 3, 6))
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    app.selectbox[0].select("B").run()
+    _choose_module(app, 3)
+    assert not app.exception
+    hints = [info.value for info in app.info]
+    # Nothing to record attendance of: the list comes first.
+    assert hints == [
+        "Nobody is on this module's participant list yet: import the list first (**People › Import participants**, "
+        "or participants register through **People › Forms for participants**), then record attendance "
+        "(**Agenda**, tab **Attendance**)."
+    ]
 
 
 def test_reports_page_on_an_empty_database(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

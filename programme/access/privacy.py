@@ -27,12 +27,16 @@ from programme.people.names import fold_words
 # Each contact column and the consent flag that allows showing it.
 CONTACT_CONSENT = {"email": "consent_email", "phone": "consent_phone", "organisation": "consent_organisation"}
 PERSONAL_COLUMNS = ("full_name", "given_name", "family_name", "name", "email", "phone", "position", "notes")
+# Fields published under another field's consent: an organisation's type says what the organisation is, so it
+# leaves the team only with the organisation itself (as the alumni directory shows it: alumni.common).
+FOLLOWS_CONSENT = {"org_type": "consent_organisation"}
 HIDDEN = ""
 
 
-def _drop_personal(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
+def _drop_personal(frame: pd.DataFrame, user: SignedIn | None, *, published: bool = False) -> pd.DataFrame:
     if user is None or not user.can_see_names:
-        return frame.drop(columns=[c for c in PERSONAL_COLUMNS + tuple(CONTACT_CONSENT) if c in frame.columns])
+        hidden = PERSONAL_COLUMNS + tuple(CONTACT_CONSENT) + (tuple(FOLLOWS_CONSENT) if published else ())
+        return frame.drop(columns=[c for c in hidden if c in frame.columns])
     return frame
 
 
@@ -43,10 +47,11 @@ def _drop_flags(frame: pd.DataFrame) -> pd.DataFrame:
 def mask_people(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
     """Return frame for publication: contact fields blanked where consent is missing, no personal columns for viewers.
 
-    Expects the consent_* columns next to the contact columns it finds; drops the consent columns.
+    The organisation's type follows the organisation's consent (FOLLOWS_CONSENT). Expects the consent_* columns
+    next to the contact columns it finds; drops the consent columns.
     """
-    masked = _drop_personal(frame.copy(), user)
-    for column, flag in CONTACT_CONSENT.items():
+    masked = _drop_personal(frame.copy(), user, published=True)
+    for column, flag in (CONTACT_CONSENT | FOLLOWS_CONSENT).items():
         if column in masked.columns:
             if flag not in masked.columns:
                 raise ValueError(f"mask_people needs the {flag} column to show {column}")

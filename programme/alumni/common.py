@@ -74,7 +74,7 @@ def people_from() -> sa.FromClause:
 def masked(frame: pd.DataFrame, user: SignedIn | None) -> pd.DataFrame:
     """Return frame through programme.access.privacy.mask_people, hidden contact fields as None (not "")."""
     shown = mask_people(frame, user)
-    for column in ("email", "phone", "organisation"):
+    for column in ("email", "phone", "organisation", "org_type"):
         if column in shown.columns:
             # A list comprehension: DataFrame.replace costs milliseconds on every search.
             shown[column] = [None if value == "" else value for value in shown[column]]

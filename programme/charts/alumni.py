@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
+from programme.charts.colours import STRONG
 from programme.charts.maps import style_world_map
 
 
@@ -25,8 +26,38 @@ def alumni_map(frame: pd.DataFrame) -> go.Figure:
     return figure
 
 
+def outcome_kinds_chart(counts: dict[str, int]) -> go.Figure:
+    """Return horizontal bars of outcomes by kind, every kind named whole on its own line (counts: {label: n}).
+
+    The labels are the y axis's ticks, which push the plot aside (automargin) rather than being cut: a metric's
+    label is cut to the width of its column ("Case taken to a UN mec…").
+    """
+    labels, values = list(counts), list(counts.values())
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=values,
+            orientation="h",
+            text=[f"{value:,}" for value in values],
+            textposition="outside",
+            cliponaxis=False,
+            marker_color=STRONG[0],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
+    figure.update_layout(
+        margin={"l": 0, "r": 30, "t": 10, "b": 0}, height=60 + 32 * len(labels), showlegend=False, bargap=0.35
+    )
+    figure.update_yaxes(autorange="reversed", automargin=True, title=None)  # in the order given, first on top
+    figure.update_xaxes(title="Outcomes", rangemode="tozero", tickformat=",d", automargin=True)
+    return figure
+
+
 def outcomes_by_year_chart(frame: pd.DataFrame) -> go.Figure:
-    """Return stacked bars of outcomes per year by kind; frame has year, kind, outcomes."""
+    """Return stacked bars of outcomes per year by kind; frame has year, kind (as shown), outcomes.
+
+    The legend sits under the bars, across the chart's width, so that a long kind keeps its whole name.
+    """
     figure = px.bar(
         frame,
         x="year",
@@ -34,6 +65,10 @@ def outcomes_by_year_chart(frame: pd.DataFrame) -> go.Figure:
         color="kind",
         labels={"year": "Year reported", "outcomes": "Outcomes", "kind": "Kind"},
     )
-    figure.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=320, legend_title_text="")
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+        height=360,
+        legend={"title_text": "", "orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
+    )
     figure.update_xaxes(dtick=1)
     return figure

@@ -38,6 +38,28 @@ _PERSON_COLUMNS = [
     Person.consent_organisation,
 ]
 EXPORT_FORMATS = {".xlsx", ".csv"}
+# The export's column headings, in the words a partner reads (and the participant import recognises).
+EXPORT_HEADINGS = {
+    "course": "Course",
+    "module": "Module",
+    "module_start": "Module start",
+    "person_id": "Record number",
+    "full_name": "Full name",
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "gender": "Gender",
+    "nationality": "Nationality",
+    "country_of_work": "Country of work",
+    "organisation": "Organisation",
+    "org_type": "Type of organisation",
+    "position": "Position",
+    "email": "E-mail",
+    "phone": "Phone",
+    "role": "Role",
+    "attended": "Attended",
+    "days_attended": "Days attended",
+    "completed": "Completed",
+}
 
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +256,8 @@ def export_participants(
 ) -> tuple[bytes, int]:
     """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited.
 
-    An export leaves the app (it may go to partners), so organisation, e-mail and phone follow each person's consent.
+    An export leaves the app (it may go to partners), so organisation (and its type), e-mail and phone follow each
+    person's consent; the columns are headed in words (EXPORT_HEADINGS).
     """
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in EXPORT_FORMATS:
@@ -242,6 +265,7 @@ def export_participants(
     if not user.can_see_names:
         raise ProgrammeError("Exporting participants needs the facilitator or admin role.")
     frame = participations_table(session, user, course_code=course_code, module_id=module_id, publication=True)
+    frame = frame.rename(columns=EXPORT_HEADINGS)
     data = to_csv_bytes(frame) if suffix == ".csv" else to_xlsx_bytes({"Participants": frame})
     scope = f"course {course_code}" if course_code else "all courses"
     if module_id is not None:

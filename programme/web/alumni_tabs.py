@@ -17,7 +17,7 @@ from programme.alumni.outcome_queries import (
     no_outcomes_note,
     outcome_kind_counts,
 )
-from programme.charts.alumni import alumni_map, outcomes_by_year_chart
+from programme.charts.alumni import alumni_map, outcome_kinds_chart, outcomes_by_year_chart
 from programme.charts.maps import map_config
 from programme.core.rounding import fixed
 from programme.courses.search import module_choices
@@ -179,12 +179,16 @@ def outcomes_tab(user: SignedIn) -> None:
     chosen = outcome_filter_widgets(courses)
     counts = ui.cached_query(outcome_kind_counts, chosen)
     table = ui.cached_query(filtered_outcomes, chosen, user=user)
-    for column, (kind, count) in zip(st.columns(len(counts)), counts.items(), strict=True):
-        column.metric(sentence_case(kind), count, help=sentence_case(kind))
     if table.empty:
         st.info(ui.cached_query(no_outcomes_note))
     else:
-        st.plotly_chart(outcomes_by_year_chart(filtered_by_year(table)))
+        # Every kind named whole (a metric's label is cut to its column's width: "Case taken to a UN mec…").
+        shown_counts = {sentence_case(kind): count for kind, count in counts.items()}
+        st.plotly_chart(outcome_kinds_chart(shown_counts), width="stretch")
+        by_year = filtered_by_year(table)
+        st.plotly_chart(
+            outcomes_by_year_chart(by_year.assign(kind=by_year["kind"].map(sentence_case))), width="stretch"
+        )
         shown = readable(table.drop(columns=["id"]), text=["course", "module"], countries=["country"])
         shown["kind"] = shown["kind"].map(sentence_case)
         ui.table(
