@@ -50,7 +50,19 @@ def outcome_kinds_chart(counts: dict[str, int]) -> go.Figure:
     )
     figure.update_yaxes(autorange="reversed", automargin=True, title=None)  # in the order given, first on top
     figure.update_xaxes(title="Outcomes", rangemode="tozero", tickformat=",d", automargin=True)
+    figure.update_xaxes(dtick=whole_step(max(values, default=0)))
     return figure
+
+
+# Up to this many outcomes on a count axis, its ticks are every whole number: plotly's own steps would be halves, which
+# ",d" shows as "0, 1, 1, 2" (and a count is never half).
+WHOLE_TICKS_UP_TO = 10
+
+
+def whole_step(largest: float) -> int | None:
+    """Return 1 (a tick at each whole number) for a count axis reaching at most WHOLE_TICKS_UP_TO, else None (plotly's
+    own, whole, steps)."""
+    return 1 if largest <= WHOLE_TICKS_UP_TO else None
 
 
 def outcomes_by_year_chart(frame: pd.DataFrame) -> go.Figure:
@@ -71,4 +83,6 @@ def outcomes_by_year_chart(frame: pd.DataFrame) -> go.Figure:
         legend={"title_text": "", "orientation": "h", "yanchor": "top", "y": -0.2, "x": 0},
     )
     figure.update_xaxes(dtick=1)
+    highest = frame.groupby("year")["outcomes"].sum().max() if not frame.empty else 0
+    figure.update_yaxes(rangemode="tozero", tickformat=",d", dtick=whole_step(highest))
     return figure
