@@ -65,7 +65,16 @@ def test_rows_typed_with_the_time_picker_on_a_new_module_are_saved(page, new_mod
         for column, value in zip(["day", "start", "end", "title", "room"], [day, start, end, title, room], strict=True):
             type_cell(page, grid, index, COLUMNS.index(column), value)
     save = page.get_by_role("button", name="Save agenda")
-    assert save.is_enabled(), "the typed rows were not taken"
+    from playwright.sync_api import expect
+
+    # The button is enabled by the rerun that takes the last cell's value; on a loaded machine (CI) that rerun can end
+    # after the cell's own short wait, so the check waits for it (bounded), and keeps a screenshot if it never comes.
+    wait_idle(page)
+    try:
+        expect(save).to_be_enabled(timeout=30_000)
+    except AssertionError:
+        screenshot(page, "agenda-typed-rows-not-taken")
+        raise AssertionError("the typed rows were not taken") from None
     assert page.get_by_text("to fix before saving:").count() == 0
     save.click()
     page.get_by_text("Saved: 2 added").wait_for(timeout=60_000)
