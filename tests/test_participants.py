@@ -13,7 +13,7 @@ from programme.access.accounts import SignedIn
 from programme.cli import main
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
-from programme.models import AuditEntry, Organisation, OrgType, Person, UserRole
+from programme.models import AuditEntry, Module, Organisation, OrgType, Participation, Person, UserRole
 from programme.people.participants import export_participants, participations_table, people_table
 from tests.apptest_support import run_page
 from tests.test_importing import csv_bytes, run_import, with_module
@@ -69,7 +69,7 @@ def test_export_is_formula_safe_consent_aware_and_audited(loaded: str, tmp_path:
     assert "'-Sneaky Name" in by_name
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert by_name["Ram Rai"]["E-mail"] in (None, "") and by_name["Ram Rai"]["Days attended"] == 1
-    assert by_name["Ram Rai"]["Completed"] is False and by_name["Ana Lim"]["Completed"] is True
+    assert by_name["Ram Rai"]["Completed"] == "No" and by_name["Ana Lim"]["Completed"] == "Yes"
     csv_out = tmp_path / "people.csv"
     assert main(["export", "participants", str(csv_out)]) == 0
     text = csv_out.read_text(encoding="utf-8-sig")
@@ -197,3 +197,36 @@ def test_the_person_picker_tells_people_apart_by_nationality_and_organisation(lo
 def _people(url: str) -> list:
     with session_scope(make_engine(url)) as session:
         return list(people_table(session, FACILITATOR).itertuples())
+
+
+def test_the_export_says_yes_or_no_and_its_own_file_imports_back(loaded: str, tmp_path: Path) -> None:
+    # Users read Attended and Completed as Yes/No (not True/False); a participation whose attendance is not recorded
+    # is a blank cell. The exported file, imported into another module, records the same people as attended or not.
+    with session_scope(make_engine(loaded)) as session:
+        ram = session.scalar(sa.select(Person).where(Person.email == "ram@x.org"))
+        taken = session.scalar(sa.select(Participation).where(Participation.person_id == ram.id))
+        taken.attended, taken.completed = False, False
+        sneaky = session.scalar(sa.select(Person).where(Person.full_name == "-Sneaky Name"))
+        session.scalar(sa.select(Participation).where(Participation.person_id == sneaky.id)).attended = None
+    out = tmp_path / "people.xlsx"
+    assert main(["export", "participants", str(out), "--course", "BKK", "--module", "1"]) == 0
+    rows = list(openpyxl.load_workbook(out)["Participants"].iter_rows(values_only=True))
+    by_name = {row[4]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+    assert (by_name["Ana Lim"]["Attended"], by_name["Ana Lim"]["Completed"]) == ("Yes", "Yes")
+    assert (by_name["Ram Rai"]["Attended"], by_name["Ram Rai"]["Completed"]) == ("No", "No")
+    assert by_name["'-Sneaky Name"]["Attended"] in (None, "")
+    csv_out = tmp_path / "people.csv"
+    assert main(["export", "participants", str(csv_out), "--course", "BKK", "--module", "1"]) == 0
+    lines = csv_out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",Attended,Days attended,Completed")
+    assert next(line for line in lines if "Ram Rai" in line).endswith(",No,1,No")  # its days as recorded
+    assert next(line for line in lines if "Ana Lim" in line).endswith(",Yes,2,Yes")
+    # Back in: a second module, the export as its list; Ram is registered only, Ana took part.
+    assert main(["module", "add", "--course", "BKK", "--number", "2", "--title", "Module 2", "--start", "2019-06-03",
+                 "--end", "2019-06-05", "--city", "Bangkok", "--country", "THA"]) == 0  # fmt: skip
+    assert main(["import", "participants", str(csv_out), "--course", "BKK", "--module", "2"]) == 0
+    with session_scope(make_engine(loaded)) as session:
+        second = sa.select(Participation).join(Module).where(Module.number == 2)
+        read = {session.get(Person, p.person_id).email: (p.registered, p.attended) for p in session.scalars(second)}
+    # "No": registered only, attendance not recorded (as a Zoom "Attended: No" row), never counted as attended.
+    assert read["ana@x.org"][1] is True and read["ram@x.org"] == (True, None)

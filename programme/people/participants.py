@@ -246,6 +246,14 @@ def participations_table(
     return (mask_people if publication else team_view)(_plain(frame), user)
 
 
+def yes_no(value: object) -> str:
+    """Attended or Completed as the export writes it: "Yes", "No", or blank when not recorded (the participant import
+    reads the three back: Yes attended, No registered only)."""
+    if value is None or pd.isna(value):
+        return ""
+    return "Yes" if bool(value) else "No"
+
+
 def export_participants(
     session: Session,
     *,
@@ -257,7 +265,7 @@ def export_participants(
     """Return the participations as formula-safe .xlsx or .csv bytes and the row count; the export is audited.
 
     An export leaves the app (it may go to partners), so organisation (and its type), e-mail and phone follow each
-    person's consent; the columns are headed in words (EXPORT_HEADINGS).
+    person's consent; the columns are headed in words (EXPORT_HEADINGS), Attended and Completed as Yes or No.
     """
     suffix = PurePath(file_name).suffix.lower()
     if suffix not in EXPORT_FORMATS:
@@ -265,6 +273,8 @@ def export_participants(
     if not user.can_see_names:
         raise ProgrammeError("Exporting participants needs the facilitator or admin role.")
     frame = participations_table(session, user, course_code=course_code, module_id=module_id, publication=True)
+    for column in ("attended", "completed"):
+        frame[column] = frame[column].map(yes_no)
     frame = frame.rename(columns=EXPORT_HEADINGS)
     data = to_csv_bytes(frame) if suffix == ".csv" else to_xlsx_bytes({"Participants": frame})
     scope = f"course {course_code}" if course_code else "all courses"
