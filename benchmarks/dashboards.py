@@ -523,14 +523,14 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
 
 def _filter_options(result: dict) -> list:
     countries = sorted(code for code in result["countries"] if code != reach.NOT_RECORDED)  # offered, not a code
-    return [list(result["courses"]), list(result["modules"]), list(result["years"]), countries]
+    return [list(result["courses"]), list(result["years"]), countries]
 
 
 def _filter_options_from_sql(results: list[Rows]) -> list:
-    courses, modules, bounds, nationalities, countries_of_work = results
+    courses, bounds, nationalities, countries_of_work = results
     first, last = (int(canonical(value)[:4]) for value in bounds[0])
     countries = sorted({code for (code,) in nationalities + countries_of_work if code})
-    return [[row[0] for row in courses], [row[0] for row in modules], [first, last], countries]
+    return [[row[0] for row in courses], [first, last], countries]
 
 
 REACH_QUERIES = [
@@ -539,8 +539,6 @@ REACH_QUERIES = [
         lambda session, _: reach.filter_options(session),
         [
             "SELECT code, title FROM course ORDER BY start_year, code",
-            "SELECT module.id, course.code, module.number, module.start_date, module.city FROM module "
-            "JOIN course ON course.id = module.course_id ORDER BY module.start_date, course.code, module.number",
             "SELECT MIN(start_date), MAX(start_date) FROM module",
             "SELECT DISTINCT nationality FROM person",
             "SELECT DISTINCT country_of_work FROM person",

@@ -8,6 +8,7 @@ from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.core.rounding import fixed
+from programme.courses import search
 from programme.web import ui
 from programme.web.reach_tables import chart_with_table, readable
 
@@ -23,7 +24,7 @@ MODULE_CHOICES_CAP = 500
 MODULES_IN_TABLE = 500
 
 
-options = ui.cached_query(reach.filter_options, modules=False)
+options = ui.cached_query(reach.filter_options)
 if options["years"] is None:
     st.info("No modules are recorded yet. Add courses and modules under **Plan** and import participants first.")
     st.stop()
@@ -31,12 +32,12 @@ if options["years"] is None:
 with st.sidebar:
     st.header("Filters")
     courses = st.multiselect("Course", list(options["courses"]), format_func=options["courses"].get)
-    module_labels = ui.cached_query(reach.module_choices, tuple(courses), cap=MODULE_CHOICES_CAP)
-    too_many = module_labels is None
+    module_choices = ui.cached_query(search.module_choices, course_codes=tuple(courses), limit=MODULE_CHOICES_CAP)
+    too_many = module_choices.matching > MODULE_CHOICES_CAP
     module_ids = st.multiselect(
         "Module",
-        [] if too_many else list(module_labels),
-        format_func=(module_labels or {}).get,
+        [] if too_many else list(module_choices.labels),
+        format_func=module_choices.labels.get,
         disabled=too_many,
         placeholder=("Choose a course first" if not courses else "Choose fewer courses first") if too_many else None,
         help=f"Over {MODULE_CHOICES_CAP:,} modules: choose a course above to pick among its modules."

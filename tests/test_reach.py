@@ -165,19 +165,27 @@ def test_filter_options_list_what_exists(session: Session, small) -> None:
     assert "not recorded" in options["org_types"]
 
 
-def test_module_choices_by_course_and_none_past_the_cap(session: Session, small) -> None:
-    # The fixture's modules: A1 (2010, Bangkok), B1 (2012) and B2 (2013, both Kuala Lumpur), by date.
-    every = reach.module_choices(session, cap=10)
-    assert list(every.values()) == [
-        "A · Module 1 · Mar 2010, Bangkok",
-        "B · Module 1 · May 2012, Kuala Lumpur",
+def test_module_choices_of_several_courses_and_past_the_cap(session: Session, small) -> None:
+    # The Reach page's Module filter reads the pickers' one module_choices (courses.search), for the courses chosen:
+    # the fixture's modules are A1 (2010, Bangkok), B1 (2012) and B2 (2013, both Kuala Lumpur), newest first.
+    from programme.courses.search import module_choices
+
+    every = module_choices(session, limit=10)
+    assert list(every.labels.values()) == [
         "B · Module 2 · Feb 2013, Kuala Lumpur",
+        "B · Module 1 · May 2012, Kuala Lumpur",
+        "A · Module 1 · Mar 2010, Bangkok",
     ]
-    assert list(reach.module_choices(session, ("B",), cap=2)) == list(every)[1:]
-    assert reach.module_choices(session, cap=2) is None
-    assert reach.module_choices(session, ("A", "B"), cap=2) is None
-    assert reach.filter_options(session)["modules"] == every
-    assert reach.filter_options(session, modules=False)["modules"] == {}
+    assert every.matching == 3
+    assert list(module_choices(session, course_codes=("B",), limit=2).labels) == list(every.labels)[:2]
+    assert module_choices(session, course_codes=("B",), limit=2).matching == 2  # as many as the cap: all offered
+    assert module_choices(session, limit=2).matching == 3  # past the cap: the page asks for a course first
+    assert module_choices(session, course_codes=("A", "B"), limit=2).matching == 3
+    assert list(module_choices(session, course_codes=("A",), limit=2).labels.values()) == [
+        "A · Module 1 · Mar 2010, Bangkok"
+    ]
+    assert "modules" not in reach.filter_options(session)
+    assert not hasattr(reach, "module_choices")
 
 
 def test_demo_figures_agree_with_the_cli_contract(demo_engine) -> None:

@@ -73,6 +73,7 @@ def module_choices(
     search: str | None = None,
     *,
     course_code: str | None = None,
+    course_codes: tuple[str, ...] = (),
     evaluated: bool = False,
     include: int | None = None,
     limit: int = PICKER_LIMIT,
@@ -83,7 +84,8 @@ def module_choices(
     many match in all.
 
     search: words each found in the course code or title, the module title, the city or the year;
-    course_code: that course's modules only; evaluated: only modules whose evaluation form has responses;
+    course_code: that course's modules only; course_codes: those courses' modules only (none: every course's);
+    evaluated: only modules whose evaluation form has responses;
     include (a module already chosen, or asked for in the address) is listed too, first, if it exists;
     funders, grants: only the modules their grants fund.
     """
@@ -93,6 +95,8 @@ def module_choices(
     query = _words(columns, search, Course.code, Course.title, Module.title, Module.city)
     if course_code is not None:
         query = query.where(Course.code == course_code)
+    if course_codes:
+        query = query.where(Course.code.in_(course_codes))
     if funders or grants:
         query = query.where(Module.id.in_(funded_module_ids(funders, grants)))
     if evaluated:

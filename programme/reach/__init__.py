@@ -8,7 +8,6 @@ from programme.reach.filters import (
     CountryBasis,
     ReachFilter,
     filter_options,
-    module_choices,
     participations,
 )
 from programme.reach.funnel import (
@@ -60,7 +59,6 @@ __all__ = [
     "filter_options",
     "funnel",
     "funnel_by_module",
-    "module_choices",
     "growth",
     "headline",
     "headline_figures",

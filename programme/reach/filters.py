@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.freshness import depends_on
-from programme.courses.catalogue import module_label
 from programme.funding.queries import funded_module_ids, funding_options
 from programme.models import (
     Course,
@@ -183,12 +182,11 @@ def among(column: Any, values: Iterable[str], read: Any = str) -> Any:
 
 
 @depends_on(every_module=True, people=True)
-def filter_options(session: Session, *, modules: bool = True) -> dict[str, Any]:
-    """Return what the filter widgets offer: courses, modules, years, scopes, countries, genders, org types, roles,
-    funders and grants. modules=False leaves the modules out (an empty dict): a page offering them per course
-    reads them with `module_choices` (57,000 labels cost a second at scale)."""
+def filter_options(session: Session) -> dict[str, Any]:
+    """Return what the filter widgets offer: courses, years, scopes, countries, genders, org types, roles, funders
+    and grants. The modules are not among them: a page offers a course's modules with `courses.search.module_choices`
+    (57,000 labels cost a second at scale)."""
     courses = session.execute(sa.select(Course.code, Course.title).order_by(Course.start_year, Course.code)).all()
-    labels = _module_labels(session, sa.true()) if modules else {}
     first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
     countries = {
         code
@@ -198,7 +196,6 @@ def filter_options(session: Session, *, modules: bool = True) -> dict[str, Any]:
     }
     return {
         "courses": {code: f"{code} · {title}" for code, title in courses},
-        "modules": labels,
         "years": (first.year, last.year) if first else None,
         "scopes": [s.value for s in Scope],
         # Last, as the Country tab shows it: the people whose country (of the basis counted) is not on record.
@@ -211,24 +208,3 @@ def filter_options(session: Session, *, modules: bool = True) -> dict[str, Any]:
         "roles": [r.value for r in ParticipationRole],
         **funding_options(session),
     }
-
-
-@depends_on(every_module=True)
-def module_choices(session: Session, courses: tuple[str, ...] = (), *, cap: int) -> dict[int, str] | None:
-    """Return {module id: label} of the courses' modules (every module without a course), by date; None when there
-    are more than `cap` of them (the picker then asks for a course, or fewer courses, first)."""
-    condition = Course.code.in_(courses) if courses else sa.true()
-    count = session.scalar(
-        sa.select(sa.func.count()).select_from(Module).join(Course, Course.id == Module.course_id).where(condition)
-    )
-    return None if count > cap else _module_labels(session, condition)
-
-
-def _module_labels(session: Session, condition: Any) -> dict[int, str]:
-    rows = session.execute(
-        sa.select(Module.id, Course.code, Module.number, Module.start_date, Module.city)
-        .join(Course, Course.id == Module.course_id)
-        .where(condition)
-        .order_by(Module.start_date, Course.code, Module.number)
-    ).all()
-    return {mid: module_label(code, number, start, city) for mid, code, number, start, city in rows}

@@ -146,7 +146,7 @@ def outcome_filter_widgets(courses: dict) -> OutcomeFilter:
     """The Outcomes tab's filters: course, module, years reported, country of work, kind, funder and grant."""
     options = ui.cached_query(funding.funding_options)
     # The countries on record, and "not recorded" last (the alumni whose country of work is not on record), as Reach.
-    countries = ui.cached_query(reach.filter_options, modules=False)["countries"]
+    countries = ui.cached_query(reach.filter_options)["countries"]
     first, second, third = st.columns(3)
     chosen_courses = first.multiselect(
         "After the course", list(courses), format_func=courses.get, key="outcomes_courses"
