@@ -46,6 +46,14 @@ except FormUnavailable:
 
 language = form.language
 say = words.labels(language)
+# Thumb-sized targets (44 px, as phone guidelines ask): Streamlit draws a radio option or a checkbox 22 px high, so that
+# on a phone "Good" and "Very good" sit a finger's width apart and a consent box is easily missed.
+st.html(
+    "<style>.stMain [data-testid='stRadioOption'], .stMain [data-testid='stCheckbox'] label"
+    " { min-height: 44px; min-width: 44px; align-items: center; }"
+    " .stMain [data-testid='stRadioGroup'] { row-gap: 0; }"
+    " .stMain [data-testid='stFormSubmitButton'] button { min-height: 48px; }</style>"
+)
 if language in words.RIGHT_TO_LEFT:
     st.html(
         "<style>.stMain .block-container, .stMain .block-container * { direction: rtl; text-align: right; }</style>"

@@ -91,6 +91,37 @@ def test_a_phone_evaluates_with_one_tap_per_rating(phone, forms_app: dict) -> No
         assert modules.loc[forms_app["module_id"], "responses"] == 1
 
 
+# What phone guidelines ask of a target a thumb taps (Apple's 44 pt, WCAG 2.5.5's 44 CSS px).
+THUMB_PX = 44
+
+
+def _small_targets(page, selector: str) -> list[tuple[str, dict]]:
+    """The targets (radio options, checkboxes) drawn smaller than a thumb, with their text and box."""
+    small = []
+    for target in page.locator(selector).all():
+        box = target.bounding_box()
+        if box["height"] < THUMB_PX or box["width"] < THUMB_PX:
+            small.append((target.inner_text(), box))
+    return small
+
+
+def test_every_choice_on_a_phone_is_a_thumb_wide(phone, forms_app: dict) -> None:
+    # Streamlit draws a radio option and a checkbox 22 px high: on a phone "Good" and "Very good", or two consents,
+    # sat closer than a fingertip. Each must be at least 44 px each way, and so the Send button high.
+    for kind, expected in (
+        ("evaluation", "[data-testid='stRadioOption']"),
+        ("registration", "[data-testid='stCheckbox'] label"),
+    ):
+        phone.goto(f"{forms_app['base']}/?form={forms_app[kind]}")
+        wait_idle(phone)
+        phone.locator(expected).first.wait_for(timeout=TIMEOUT_MS)
+        targets = "[data-testid='stRadioOption'], [data-testid='stCheckbox'] label"
+        assert phone.locator(targets).count() >= 5
+        assert _small_targets(phone, targets) == [], kind
+        assert phone.get_by_role("button", name="Send").bounding_box()["height"] >= THUMB_PX
+        screenshot(phone, f"forms-phone-{kind}-targets")
+
+
 def test_no_link_a_wrong_one_or_a_closed_form_shows_nothing(phone, forms_app: dict) -> None:
     phone.goto(forms_app["base"])
     wait_idle(phone)
