@@ -354,3 +354,20 @@ def test_stats_and_grants_list_on_the_command_line(
 def test_evaluation_comments_follow_the_grant_filter(session: Session, small: dict) -> None:
     assert len(grouped_comments(session, grants=("G-1",))) == 1
     assert grouped_comments(session, grants=("G-2",)).empty
+
+
+def test_the_funders_report_calls_everyone_listed_registered_listed(session: Session, small: dict) -> None:
+    # Nobody in G-1's modules came from a registration list: Pia, Raj and Sri are on Module 1's list (Sri absent), Pia
+    # and Sri on Module 2's. The report counted the three as "participants registered", where the module report (and
+    # the Reach headline's "Signed up") call registered only those on a registration list: the funder read two
+    # figures for one word. It says "(listed)", as the Completion tab does, and what a list is.
+    data = funder_report(session, reference="G-1", by="tester")
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "participants registered" not in text
+    assert "Of 3 participants on the modules' lists (a registration list, an attendance sheet or a list of who took " \
+           "part), 3 attended and 2 completed at least one module" in text  # fmt: skip
+    tables = _docx_tables(data)
+    assert tables[1][0] == ["Module", "Dates", "Place", "Registered (listed)", "Completed", "Evaluations",
+                            "Mean rating"]  # fmt: skip
+    completion = next(table for table in tables if table[0][-1] == "Completion")
+    assert completion[0] == ["Module", "Registered (listed)", "Attended", "Completed", "Completion"]

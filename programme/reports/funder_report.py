@@ -14,6 +14,7 @@ from programme.access import audit
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
+from programme.reach.funnel import STAGE_WORDS
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -21,6 +22,9 @@ from programme.reports.module_report import _table, no_type_recorded, society_cl
 
 HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
 CHART_WIDTH = Cm(16)
+# Everyone on a module's list (a registration list, an attendance sheet or a list of who took part), as the Reach
+# dashboard's Completion tab says it: the module report's "registered" is those on a registration list only.
+LISTED = "Registered (listed)"
 
 
 def _money(amount: float | None, currency: str | None) -> str:
@@ -104,7 +108,7 @@ def _modules(document: Document, c: FunderReportContent) -> None:
     shown = c.modules.assign(
         mean_rating=[("—" if m is None or pd.isna(m) else fixed(m)) for m in c.modules["mean_rating"]]
     )
-    _table(document, shown, ["Module", "Dates", "Place", "Registered", "Completed", "Evaluations", "Mean rating"])
+    _table(document, shown, ["Module", "Dates", "Place", LISTED, "Completed", "Evaluations", "Mean rating"])
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -144,16 +148,18 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("No participants are recorded in the modules of this grant yet.")
         return
     texts = [f"{n:,} ({percent(n / first)})" for n in steps["individuals"]]
-    _chart(document, bar_png("Participants: registered → attended → completed", [s.capitalize() for s in steps["stage"]],
+    _chart(document, bar_png("Participants: registered (listed) → attended → completed",
+                             [STAGE_WORDS.get(s, s).capitalize() for s in steps["stage"]],
                              steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
     document.add_paragraph(
-        f"Of {first} participants registered, {int(steps['individuals'].iloc[1])} attended and "
+        f"Of {first} participants on the modules' lists (a registration list, an attendance sheet or a list of who "
+        f"took part), {int(steps['individuals'].iloc[1])} attended and "
         f"{int(steps['individuals'].iloc[2])} completed at least one module (the completion rule is the "
         "organisation's own, set in the app's settings)."
     )
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
     _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{fixed(s, 0)}%")),
-           ["Module", "Registered", "Attended", "Completed", "Completion"])  # fmt: skip
+           ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
 
 
 def _learning(document: Document, c: FunderReportContent) -> None:
