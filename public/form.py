@@ -11,7 +11,7 @@ import streamlit as st
 
 from programme.core.errors import ProgrammeError
 from programme.models import ConsentKind, FormKind, Gender, OrgType
-from programme.selfservice import checkin, registration
+from programme.selfservice import checkin, registration, submissions
 from programme.selfservice import labels as words
 from programme.selfservice.evaluation import (
     answer_key,
@@ -58,8 +58,18 @@ if language in words.RIGHT_TO_LEFT:
     st.html(
         "<style>.stMain .block-container, .stMain .block-container * { direction: rtl; text-align: right; }</style>"
     )
-# One browser session: a key of its own, kept while the tab stays open (one submission per session and form).
-browser = st.session_state.setdefault("form_browser", secrets.token_hex(16))
+# An evaluation is anonymous, so a second one from a phone (a reload, the link opened again) could never be told apart:
+# the browser keeps a key of its own in a cookie, and one evaluation per browser holds across reloads and tabs (unless
+# the facilitator allowed several). A registration (matched by name and e-mail, a shared phone handed on) and a
+# check-in (a phone checks in each day on one link) stay one per page session.
+if "form_browser" not in st.session_state:
+    kept = browser_cookie.form_browser() if form.kind == FormKind.EVALUATION else None
+    st.session_state["form_browser"] = kept or secrets.token_hex(16)
+browser = st.session_state["form_browser"]
+if form.kind == FormKind.EVALUATION and browser_cookie.form_browser() != browser:
+    if not st.session_state.get("form_browser_kept"):  # once a page session: the cookie outlives the frame
+        browser_cookie.keep_form_browser(browser)
+        st.session_state["form_browser_kept"] = True
 sent_key = f"form_sent_{form.link_id}"
 
 kind_title = {
@@ -71,6 +81,11 @@ st.title(kind_title)
 st.subheader(md_text(form.module_title))
 st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(), end=form.end_date.isoformat()))
 
+if sent_key not in st.session_state:
+    with ui.db() as session:
+        if submissions.sent_already(session, token, browser=browser):  # sent before a reload, or from another tab
+            st.info(say["already_sent"])
+            st.stop()
 if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
     if st.session_state.get(f"{sent_key}_note"):  # answers not kept: their questions were removed meanwhile

@@ -91,6 +91,33 @@ def test_a_phone_evaluates_with_one_tap_per_rating(phone, forms_app: dict) -> No
         assert modules.loc[forms_app["module_id"], "responses"] == 1
 
 
+def test_a_phone_that_sent_its_evaluation_is_told_so_after_a_reload_or_in_another_tab(phone, forms_app: dict) -> None:
+    # "One submission per browser" held for one page session only: a reload, or the link opened again from the
+    # message, showed an empty form, and a second Send was stored (anonymous: nobody could tell it apart later).
+    link = f"{forms_app['base']}/?form={forms_app['evaluation']}"
+    with session_scope(make_engine(forms_app["url"])) as session:
+        before = evaluated_modules(session).set_index("module_id")
+        before = int(before.loc[forms_app["module_id"], "responses"]) if forms_app["module_id"] in before.index else 0
+    phone.goto(link)
+    wait_idle(phone)
+    phone.locator("[data-testid='stRadio']").first.get_by_text("Good", exact=True).click()
+    phone.get_by_role("button", name="Send").click()
+    phone.get_by_text("your answers were received").wait_for(timeout=TIMEOUT_MS)
+    phone.reload()
+    wait_idle(phone)
+    phone.get_by_text("You have already sent this form from this browser.").wait_for(timeout=TIMEOUT_MS)
+    assert phone.get_by_role("button", name="Send").count() == 0
+    screenshot(phone, "forms-phone-evaluation-sent-before")
+    second = phone.context.new_page()
+    second.goto(link)
+    wait_idle(second)
+    second.get_by_text("You have already sent this form from this browser.").wait_for(timeout=TIMEOUT_MS)
+    assert second.get_by_role("button", name="Send").count() == 0
+    with session_scope(make_engine(forms_app["url"])) as session:
+        modules = evaluated_modules(session).set_index("module_id")
+        assert modules.loc[forms_app["module_id"], "responses"] == before + 1
+
+
 # What phone guidelines ask of a target a thumb taps (Apple's 44 pt, WCAG 2.5.5's 44 CSS px).
 THUMB_PX = 44
 

@@ -217,6 +217,31 @@ def test_one_submission_per_browser_session_unless_allowed(session: Session, mod
     assert session.scalar(sa.select(sa.func.count()).select_from(Response)) == 1
 
 
+def test_the_page_knows_a_browser_sent_the_form_already_unless_several_are_allowed(
+    session: Session, module_id: int
+) -> None:
+    # What the public page asks before drawing the form (its browser key comes from a cookie, so a reload is the same
+    # browser): sent, not sent, another browser, a voided submission, and a shared tablet's link.
+    token = _open(session, module_id, "evaluation")
+    question = links.public_form(session, token).questions[0][0]
+    assert not submissions.sent_already(session, token, browser="phone-a")
+    submit_evaluation(session, token, {question: 3}, browser="phone-a", client="10.0.0.1")
+    session.commit()
+    assert submissions.sent_already(session, token, browser="phone-a")
+    assert not submissions.sent_already(session, token, browser="phone-b")
+    sent = session.scalar(
+        sa.select(FormSubmission).where(FormSubmission.browser_key == submissions.digest("browser", "phone-a"))
+    )
+    sent.voided = True
+    session.commit()
+    assert not submissions.sent_already(session, token, browser="phone-a")  # voided: this browser may send again
+    tablet = _open(session, module_id, "registration", allow_multiple=True)
+    _register(session, tablet, {"full_name": "Ana Reyes", "email": "ana.reyes@example.org"}, browser="tablet")
+    assert not submissions.sent_already(session, tablet, browser="tablet")
+    with pytest.raises(ProgrammeError):
+        submissions.sent_already(session, "not-a-form-token-at-all", browser="phone-a")
+
+
 def test_invalid_closed_and_expired_links_are_refused_alike(session: Session, module_id: int) -> None:
     token = _open(session, module_id, "registration")
     values = {"full_name": "Somchai Test"}

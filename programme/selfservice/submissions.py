@@ -1,5 +1,5 @@
-"""What every public submission goes through: one per browser session, a rate per client, size limits, the audit
-trail (no personal data in it), and voiding by a facilitator."""
+"""What every public submission goes through: one per browser (a cookie of its own, kept across reloads and tabs), a
+rate per client, size limits, the audit trail (no personal data in it), and voiding by a facilitator."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.selfservice.labels import text
+from programme.selfservice.links import find_open_link
 from programme.summaries import touch
 
 # Submissions from one client (address) in RATE_WINDOW, whatever the form: a venue's phones on one Wi-Fi come from
@@ -46,6 +47,22 @@ class SubmissionRefused(ProgrammeError):
 def digest(kind: str, value: str | None) -> str:
     """Return the SHA-256 digest a browser session or client is stored under."""
     return hashlib.sha256(f"programme-form-{kind}:{value or 'local'}".encode()).hexdigest()
+
+
+def sent_already(session: Session, token: object, *, browser: str) -> bool:
+    """Return whether this browser has sent the open form of this link (not voided) and the form takes one submission
+    per browser: the page then says so at once, instead of showing a form that would be refused at the sending."""
+    link = find_open_link(session, token)
+    if link.allow_multiple:
+        return False
+    sent = session.scalar(
+        sa.select(sa.func.count()).where(
+            FormSubmission.link_id == link.id,
+            FormSubmission.browser_key == digest("browser", browser),
+            FormSubmission.voided.is_(False),
+        )
+    )
+    return bool(sent)
 
 
 def check_allowed(session: Session, link: FormLink, *, browser: str, client: str | None) -> tuple[str, str]:

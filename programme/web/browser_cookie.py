@@ -16,6 +16,12 @@ import streamlit.components.v1 as components
 COOKIE = "programme_sign_in"
 # secrets.token_urlsafe's alphabet: anything else in the cookie is not a token of ours and is not looked up.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+# A participant's browser on the public forms: a random key (no sign-in, nothing about the person), so that "one
+# submission per browser" holds across a reload or a second tab, not only within one page session. Lax: sent when the
+# link is opened from a message or a QR code; kept 90 days, beyond any form's life.
+FORM_COOKIE = "programme_form_browser"
+_FORM_KEY = re.compile(r"[0-9a-f]{32}")
+FORM_COOKIE_SECONDS = 90 * 24 * 3600
 
 
 def token() -> str | None:
@@ -25,6 +31,22 @@ def token() -> str | None:
     except Exception:  # noqa: BLE001 - no connection context (AppTest, a bare script run): no cookie
         return None
     return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+
+
+def form_browser() -> str | None:
+    """Return the key the browser keeps for the participants' forms (form_browser_key), if it sent one."""
+    try:
+        value = st.context.cookies.get(FORM_COOKIE)
+    except Exception:  # noqa: BLE001 - no connection context (AppTest, a bare script run): no cookie
+        return None
+    return value if isinstance(value, str) and _FORM_KEY.fullmatch(value) else None
+
+
+def keep_form_browser(value: str) -> None:
+    """Have the browser keep its key for the participants' forms (a zero-height frame in the page)."""
+    if not _FORM_KEY.fullmatch(value):
+        raise ValueError("not a form browser key")
+    _script(f"{FORM_COOKIE}={value}; Path={_path()}; SameSite=Lax; Max-Age={FORM_COOKIE_SECONDS}", sidebar=False)
 
 
 # What the server's base path (server.baseUrlPath) may hold to be the cookie's Path: anything else keeps "/".
