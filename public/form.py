@@ -145,6 +145,8 @@ def registration_form() -> None:
     thanks = say["thanks_registration"]
     if result.checkin_code:
         thanks += " " + words.text(language, "your_code", code=f"**{result.checkin_code}**")
+    elif result.outcome == "queued":  # a facilitator settles it and hands the code on: said, not left to guess
+        thanks += " " + say["your_code_later"]
     st.session_state[sent_key] = thanks
     st.rerun()
 

@@ -330,3 +330,27 @@ def test_voiding_on_the_facilitators_page_says_what_was_undone(forms_db: dict, d
         assert (
             session.scalar(sa.select(sa.func.count()).where(ConsentRecord.submission_id == result.submission_id)) == 0
         )
+
+
+def test_a_registration_waiting_for_the_organisers_says_who_gives_the_check_in_code(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    # A recorded person registering with another phone waits for a facilitator, and gets no check-in code on the page
+    # (the facilitator hands it on once settled). The page said only "received", as to a registration that went
+    # through, so a participant who came back for a lost code left without one and without knowing why.
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        known = session.scalar(
+            sa.select(Person).where(Person.email.is_not(None), Person.phone.is_not(None), Person.erased_at.is_(None))
+        )
+        name, email = known.full_name, known.email
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[labels.index("Full name (required)")].input(name)
+    app.text_input[labels.index("E-mail")].input(email)
+    app.text_input[labels.index("Phone (with country code)")].input("+44 20 7946 0000")
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    assert [s.value for s in app.success] == [
+        "Thank you: your registration was received. The organisers will check your details first: if they use the "
+        "daily check-in, they will give you your personal code."
+    ]
