@@ -196,6 +196,15 @@ def test_sessions_ranked_chart_flags_weak_sessions_in_red() -> None:
     assert [shape.x0 for shape in figure.layout.shapes] == [q.WEAK_MEAN, 3.75]
 
 
+def test_a_response_rate_over_full_is_marked_on_the_chart_as_on_the_headline() -> None:
+    # 7 responses where 1 person is recorded as attending (attendance not all recorded, or another module's export):
+    # the headline says "700% ⚠" and a warning explains it; the chart's bar read a bare "700%".
+    rates = pd.DataFrame({"module": ["M1", "M2"], "short": ["Module 1", "Module 2"], "attended": [1, 20],
+                          "responses": [7, 15], "rate": [7.0, 0.75]})  # fmt: skip
+    bars = charts.response_rate_chart(rates, label="short").data[1]
+    assert bars.text == ("700% ⚠", "75%")
+
+
 def test_other_chart_builders_draw_their_tables() -> None:
     rates = pd.DataFrame({"module": ["M1"], "short": ["Module 1"], "attended": [20], "responses": [15], "rate": [0.75]})
     assert charts.response_rate_chart(rates, label="short").data[1].text == ("75%",)

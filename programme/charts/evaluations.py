@@ -12,6 +12,7 @@ from programme.core.rounding import fixed, percent
 from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
+from programme.evaluations.summary import OVER_FULL_MARK
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 
 # Red for the low end, grey for the middle, blue for the high end: readable by most colour-blind people.
@@ -77,7 +78,12 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
     """
     if rates.empty:
         return empty_figure("No module has attendance or evaluation responses yet.")
-    text = [percent(rate) if rate is not None and not pd.isna(rate) else "" for rate in rates["rate"]]
+    # Over 100% (more responses than people recorded as attending), marked as the headline marks it: the page's
+    # warning says what may have happened.
+    text = [
+        "" if rate is None or pd.isna(rate) else f"{percent(rate)} {OVER_FULL_MARK}" if rate > 1 else percent(rate)
+        for rate in rates["rate"]
+    ]
     figure = go.Figure(
         [
             go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),
