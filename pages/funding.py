@@ -29,6 +29,9 @@ def grants_overview() -> None:
         individuals=table["ref"].map(reached["individuals"]),
         cost_per_person=table["ref"].map(reached["cost_per_person"]),
     )
+    # Whom it reached and the cost per person before the lists of what it funds: the table is wider than the page.
+    first = ["ref", "funder", "title", "start", "end", "amount", "currency", "individuals", "cost_per_person"]
+    shown = shown[first + [column for column in shown.columns if column not in first]]
     ui.table(
         readable(shown, text=["title", "currency", "courses", "modules"], dates=["start", "end"]),
         hide_index=True,

@@ -371,3 +371,22 @@ def test_the_funders_report_calls_everyone_listed_registered_listed(session: Ses
                             "Mean rating"]  # fmt: skip
     completion = next(table for table in tables if table[0][-1] == "Completion")
     assert completion[0] == ["Module", "Registered (listed)", "Attended", "Completed", "Completion"]
+
+
+def test_the_grants_table_shows_whom_a_grant_reached_and_its_cost_before_the_lists_of_what_it_funds(
+    small: dict, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The table is wider than the page: individuals reached and cost per person, the figures a manager opens it for,
+    # sat last, behind a sideways scroll, after the (long) lists of courses and modules funded. By hand: G-1 reached
+    # Pia, Raj and Sri (3), 9,000 EUR / 3 = 3,000 a person.
+    from tests.apptest_support import run_page
+
+    monkeypatch.setenv("DATABASE_URL", session.get_bind().url.render_as_string(hide_password=False))
+    app = run_page("pages/funding.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    table = app.dataframe[0].value
+    assert list(table.columns).index("individuals") < list(table.columns).index("courses")
+    assert list(table.columns)[:9] == ["ref", "funder", "title", "start", "end", "amount", "currency", "individuals",
+                                       "cost_per_person"]  # fmt: skip
+    g1 = table.set_index("ref").loc["G-1"]
+    assert (g1["individuals"], g1["cost_per_person"]) == (3, 3000)
