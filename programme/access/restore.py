@@ -51,6 +51,14 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
+# A backup of the other kind of database: said as such (moving a laptop's records to a team's server is a real journey),
+# with what can be done, instead of "not a backup".
+OTHER_KIND = (
+    "This is a backup of the app on {made}; this installation runs on {this}, and a backup is restored only into the "
+    "kind of database it was made from: restore it into the app on that kind of database."
+)
+
+
 def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> int:
     """Restore a backup into an empty database at the newest schema; on any failure change nothing. Return how many
     records the register of erasures says were erased since the backup was made: they are erased again.
@@ -75,10 +83,14 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
     with source.open("rb") as file:
         head = file.read(16)
     if is_sqlite(engine):
+        if head.startswith(PG_DUMP_MAGIC):
+            raise ProgrammeError(OTHER_KIND.format(made="PostgreSQL (a team's server)", this="SQLite"))
         if head != SQLITE_MAGIC:
             raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
         _sqlite_restore(engine, source)
     else:
+        if head == SQLITE_MAGIC:
+            raise ProgrammeError(OTHER_KIND.format(made="SQLite (a laptop's database file)", this="PostgreSQL"))
         if not head.startswith(PG_DUMP_MAGIC):
             raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
         _postgres_restore(engine, source)
