@@ -66,10 +66,6 @@ if "form_browser" not in st.session_state:
     kept = browser_cookie.form_browser() if form.kind == FormKind.EVALUATION else None
     st.session_state["form_browser"] = kept or secrets.token_hex(16)
 browser = st.session_state["form_browser"]
-if form.kind == FormKind.EVALUATION and browser_cookie.form_browser() != browser:
-    if not st.session_state.get("form_browser_kept"):  # once a page session: the cookie outlives the frame
-        browser_cookie.keep_form_browser(browser)
-        st.session_state["form_browser_kept"] = True
 sent_key = f"form_sent_{form.link_id}"
 
 kind_title = {
@@ -164,6 +160,12 @@ def question_label(number: int, stored: str, title: str | None, standard: int | 
     return f"{number}.\u00a0{wording}"
 
 
+def ends(lowest: int, highest: int) -> str:
+    """The line under a scale of numbers naming its ends: "1 = lowest · 5 = highest"."""
+    low, high = say["scale_ends"]
+    return f"{lowest} = {md_text(low)} · {highest} = {md_text(high)}"
+
+
 def evaluation_form() -> None:
     scale = list(form.scale_labels or say["scale"])
     st.caption(say["anonymous_note"])
@@ -174,10 +176,14 @@ def evaluation_form() -> None:
             # drawn (the form edited meanwhile) is a new, empty widget. Under the same key the radio keeps the choice
             # made on the old options, and a 4 out of 5 would be stored as an answer out of 10.
             key = answer_key(question_id, kind)
+            # Bare numbers say nothing of which end is best (a 1 is the best grade in some countries): the two
+            # ends are named under them, in the form's language.
             if kind == "rating 0-10":
                 st.radio(label, list(range(11)), index=None, horizontal=True, key=key)
+                st.caption(ends(0, 10))
             elif kind == NUMBERED_KIND:  # imported as numbered ratings: the numbers, not the form's words
                 st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, key=key)
+                st.caption(ends(1, 5))
             elif kind == "rating":
                 st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, format_func=lambda r: scale[r - 1],
                          key=key)  # fmt: skip
@@ -223,3 +229,9 @@ def checkin_form() -> None:
 {FormKind.REGISTRATION: registration_form, FormKind.EVALUATION: evaluation_form, FormKind.CHECKIN: checkin_form}[
     form.kind
 ]()
+
+if form.kind == FormKind.EVALUATION and browser_cookie.form_browser() != browser:
+    # Last on the page (its zero-height frame would push the title down), once a page session: the cookie outlives it.
+    if not st.session_state.get("form_browser_kept"):
+        browser_cookie.keep_form_browser(browser)
+        st.session_state["form_browser_kept"] = True

@@ -53,6 +53,8 @@ def test_the_public_form_offers_numbers_for_a_numbered_question(imported: dict) 
     assert options[OVERALL] == ["1", "2", "3", "4", "5"]
     session_radio = next(radio for radio in app.radio if "International human rights framework" in radio.label)
     assert session_radio.options == WORDS
+    # Which end is best: bare numbers did not say (1 is the best grade in some countries). The ends are named.
+    assert [caption.value for caption in app.caption].count("1 = lowest · 5 = highest") == 1  # the one numbered
 
 
 def test_the_paper_entry_page_offers_numbers_for_a_numbered_question(imported: dict) -> None:
