@@ -233,6 +233,16 @@ def test_phone_to_e164() -> None:
     assert normalise.phone("012 345 6789", None) == "012 345 6789"
 
 
+def test_a_national_number_no_country_has_is_kept_as_typed() -> None:
+    """Seen on a phone: a Malaysian worker's "0812 345" was stored as "+600812345" (of a possible length in
+    Malaysia, but no Malaysian number: mobiles are 01x and eight or nine digits more, fixed lines 0 and an area code).
+    A country's plan that holds the number converts it; otherwise it stays as typed."""
+    assert normalise.phone("0812 345", "MYS") == "0812 345"
+    assert normalise.phone("0812 345", "MYS", "PHL") == "0812 345"
+    # The first country whose plan holds it: Nepal's mobiles are 98x and seven digits, not a Malaysian number.
+    assert normalise.phone("9841234567", "MYS", "NPL") == "+9779841234567"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -235,14 +235,18 @@ def phone_reading(text: str) -> str | None | object:
 
 
 def phone_in_region(text: str, countries: tuple[str | None, ...]) -> str:
-    """Return the number read with the first country (alpha-3) that makes it possible, else as typed."""
+    """Return the number read with the first country (alpha-3) in whose numbering plan it is a number, else as typed.
+
+    A number of the right length is not enough: "0812 345" typed in Malaysia is of a possible length there, but no
+    Malaysian number, and "+600812345" would be a number nobody has; kept as typed, it can still be read and mended.
+    """
     for code in countries:
         region = alpha2(code) if code else None
         try:
             number = phonenumbers.parse(text, region)
         except phonenumbers.NumberParseException:
             continue
-        if phonenumbers.is_possible_number(number):
+        if phonenumbers.is_valid_number(number):
             return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
     return text
 
