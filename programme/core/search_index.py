@@ -52,10 +52,11 @@ def replaceable_trigger(session: Session) -> str | None:
 
 
 @contextmanager
-def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[None]:
-    """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it."""
-    consecutive = bool(person_ids) and list(person_ids) == list(range(person_ids[0], person_ids[-1] + 1))
-    sql = replaceable_trigger(session) if consecutive else None
+def indexed_together(session: Session, person_ids: Sequence[int], *, growing: bool = False) -> Iterator[None]:
+    """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it.
+
+    growing: the ids are added to the list inside the block (consecutive, or the block fails)."""
+    sql = replaceable_trigger(session) if growing or _consecutive(person_ids) else None
     if sql is None:
         yield
         return
@@ -63,9 +64,16 @@ def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[No
     connection.exec_driver_sql(f'DROP TRIGGER "{TRIGGER}"')
     try:
         yield
-        bounds = {"first": person_ids[0], "last": person_ids[-1]}
-        # In order after the people's writes (which may still be running: programme.core.bulk.background_writes).
-        execute_in_order(session, REMOVE_RANGE, bounds)
-        execute_in_order(session, ENTRIES_RANGE, bounds)
+        if person_ids:
+            if not _consecutive(person_ids):
+                raise ValueError("the people written without the search index's trigger are not one range of ids")
+            bounds = {"first": person_ids[0], "last": person_ids[-1]}
+            # In order after the people's writes (which may still be running: programme.core.bulk.background_writes).
+            execute_in_order(session, REMOVE_RANGE, bounds)
+            execute_in_order(session, ENTRIES_RANGE, bounds)
     finally:
         execute_in_order(session, sql)
+
+
+def _consecutive(ids: Sequence[int]) -> bool:
+    return bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))

@@ -85,18 +85,26 @@ def replaceable(session: Session, trigger: RangeTrigger) -> str | None:
 
 
 @contextmanager
-def together(session: Session, trigger: RangeTrigger, ids: Sequence[int]) -> Iterator[None]:
-    """Write the new rows ids (consecutive, ascending) in the block; the trigger's work is done for them after it."""
-    consecutive = bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))
-    sql = replaceable(session, trigger) if consecutive else None
+def together(session: Session, trigger: RangeTrigger, ids: Sequence[int], *, growing: bool = False) -> Iterator[None]:
+    """Write the new rows ids (consecutive, ascending) in the block; the trigger's work is done for them after it.
+
+    growing: the ids are added to the list inside the block (consecutive, or the block fails)."""
+    sql = replaceable(session, trigger) if growing or _consecutive(ids) else None
     if sql is None:
         yield
         return
     session.connection().exec_driver_sql(f'DROP TRIGGER "{trigger.name}"')
     try:
         yield
-        bounds = {"first": ids[0], "last": ids[-1]}
-        for statement in trigger.for_range:  # in order after the block's writes (programme.core.bulk)
-            execute_in_order(session, statement, bounds)
+        if ids:
+            if not _consecutive(ids):
+                raise ValueError(f"the rows written without {trigger.name} are not one range of ids")
+            bounds = {"first": ids[0], "last": ids[-1]}
+            for statement in trigger.for_range:  # in order after the block's writes (programme.core.bulk)
+                execute_in_order(session, statement, bounds)
     finally:
         execute_in_order(session, sql)
+
+
+def _consecutive(ids: Sequence[int]) -> bool:
+    return bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))
