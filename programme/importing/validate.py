@@ -167,11 +167,14 @@ class NamedRows:
 
     cells: dict[str, list[str]]
     people: list[PersonRow]
+    _positions: list[int] | None = field(default=None, repr=False)
 
     def part(self, start: int, stop: int) -> NamedRows:
         """Return the rows from start to stop (positions in the table) as a table of their own would give them: the
         same PersonRow objects, their index counted from start."""
-        positions = [person.index for person in self.people]
+        if self._positions is None:  # read once: the people's positions are theirs again once their part is read
+            self._positions = [person.index for person in self.people]
+        positions = self._positions
         people = self.people[bisect_left(positions, start) : bisect_left(positions, stop)]
         for person in people:
             person.index -= start

@@ -240,8 +240,10 @@ def write_while_planning(
     facts = new_people.module_facts(session, plan.module_id)
     written: list[_Target] = []
     waiting: list[_Target] = []
-    person_ids: list[int] = []
+    person_ids: list[int] = []  # the new people written and not yet indexed, then not yet in the directory
+    alumni_ids: list[int] = []
     participation_ids: list[int] = []
+    flushes: list[Callable[[], None]] = []
     people_parts: list[dict[str, Any]] = []
     taking_part_parts: list[dict[str, Any]] = []
     totals = [0, 0]  # participations, attendance day rows
@@ -251,6 +253,7 @@ def write_while_planning(
         for target, person_id in zip(new, ids.take(PERSON, len(new)), strict=True):
             target.person_id = person_id
             person_ids.append(person_id)
+            alumni_ids.append(person_id)
         _add_organisations(session, organisations, new, lambda count: ids.take(ORGANISATION, count))
         taken = ids.take(PARTICIPATION, len(new))
         participation_ids.extend(taken)
@@ -260,13 +263,18 @@ def write_while_planning(
         taking_part_parts.append(taking_part)
         totals[0] += added
         totals[1] += days
+        for flush in flushes:
+            flush()
 
     with background_writes(session):
-        with triggers.together(session, triggers.PARTICIPATION, participation_ids, growing=True):
+        with triggers.together(session, triggers.PARTICIPATION, participation_ids, growing=True) as taking_part_done:
             with (
-                indexed_together(session, person_ids, growing=True),
-                triggers.together(session, triggers.PERSON, person_ids, growing=True),
+                indexed_together(session, person_ids, growing=True) as indexed,
+                triggers.together(session, triggers.PERSON, alumni_ids, growing=True) as people_done,
             ):
+                # On SQLite the search index and the alumni directory take each part's rows once they are written
+                # (in that order: a person's entry needs their participation), while the next part is planned.
+                flushes.extend((indexed, people_done, taking_part_done))
                 for rows in chunks:
                     plan.rows.extend(rows)
                     settled = []
