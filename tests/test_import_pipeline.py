@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
@@ -22,10 +23,12 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from programme.cli import main, participants
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_columns, file_hash, pipeline, read_participant_sheet
 from tests.conftest import POSTGRES_URL, truncate_all
+from tests.test_import_chunks import large_csv
 
 DATA = Path(__file__).parent / "data"
 HEADER = ["Full name", "Gender", "Nationality", "Country of work", "Organisation", "E-mail", "Phone", "Day 1", "Day 2"]
@@ -294,3 +297,45 @@ def test_the_cases_cover_what_they_claim(fresh: Callable[[], Engine], small_part
     engine = fresh()
     report, result = _reference(engine, _mixed(), "mixed.csv", {})
     assert result is None and report["errors"]
+
+
+@pytest.mark.parametrize("skip_invalid", [True, False])
+def test_the_command_line_imports_a_long_list_while_validating_it_with_the_same_outcome(
+    fresh: Callable[[], Engine],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    skip_invalid: bool,
+) -> None:
+    """20,000 rows with repeats, shared e-mails and bad e-mails across parts (test_import_chunks' file): the command
+    line's JSON, exit code and every table as with build_plan + apply_plan (the command line's way for a short list)."""
+    data, _ = large_csv()
+    path = tmp_path / "list.csv"
+    path.write_bytes(data)
+    command = ["import", "participants", str(path), "--course", "BKK", "--module", "2", "--json"]
+    command += ["--skip-invalid"] if skip_invalid else []
+    calls: list[int] = []
+    real = pipeline.import_list
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(participants, "import_list", counted)
+    outcomes = []
+    for threshold in (len(data), participants.TARGETED_ROWS):  # every list planned first, then the long ones piped
+        monkeypatch.setattr(participants, "TARGETED_ROWS", threshold)
+        engine = fresh()
+        before = dump(engine)
+        monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+        code = main(command)
+        outcomes.append((code, json.loads(capsys.readouterr().out), dump(engine)))
+    assert calls == [1]  # the second run only
+    (code, report, tables), (expected_code, expected_report, expected_tables) = outcomes[1], outcomes[0]
+    assert (code, report) == (expected_code, expected_report)
+    assert tables == expected_tables
+    assert code == (0 if skip_invalid else 1)
+    if not skip_invalid:
+        assert tables == before and not report["written"]
+    else:
+        assert report["created"] > 19_000 and report["repeated"] > 0 and report["errors"]
