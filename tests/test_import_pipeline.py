@@ -308,7 +308,8 @@ def test_the_command_line_imports_a_long_list_while_validating_it_with_the_same_
     skip_invalid: bool,
 ) -> None:
     """20,000 rows with repeats, shared e-mails and bad e-mails across parts (test_import_chunks' file): the command
-    line's JSON, exit code and every table as with build_plan + apply_plan (the command line's way for a short list)."""
+    line's JSON, exit code and every table as with build_plan + apply_plan (the command line's way for a short list, or
+    on PostgreSQL)."""
     data, _ = large_csv()
     path = tmp_path / "list.csv"
     path.write_bytes(data)
@@ -323,8 +324,8 @@ def test_the_command_line_imports_a_long_list_while_validating_it_with_the_same_
 
     monkeypatch.setattr(participants, "import_list", counted)
     outcomes = []
-    for threshold in (len(data), participants.TARGETED_ROWS):  # every list planned first, then the long ones piped
-        monkeypatch.setattr(participants, "TARGETED_ROWS", threshold)
+    for piped in (False, True):  # planned first (the command line's way for a short list), then piped
+        monkeypatch.setattr(participants, "worth_piping", lambda _session, _rows, piped=piped: piped)
         engine = fresh()
         before = dump(engine)
         monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
@@ -339,3 +340,11 @@ def test_the_command_line_imports_a_long_list_while_validating_it_with_the_same_
         assert tables == before and not report["written"]
     else:
         assert report["created"] > 19_000 and report["repeated"] > 0 and report["errors"]
+
+
+def test_a_long_list_is_piped_on_sqlite_only(fresh: Callable[[], Engine]) -> None:
+    engine = fresh()
+    with session_scope(engine) as session:
+        sqlite = engine.dialect.name == "sqlite"
+        assert pipeline.worth_piping(session, 2_001) == sqlite
+        assert not pipeline.worth_piping(session, 2_000)

@@ -16,8 +16,7 @@ from programme.importing import ImportPlan, apply_plan, build_plan, detect_colum
 from programme.importing.batches import import_number
 from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
-from programme.importing.matching import TARGETED_ROWS
-from programme.importing.pipeline import import_list
+from programme.importing.pipeline import import_list, worth_piping
 from programme.importing.profiles import PROFILES
 from programme.intake.columns import parse_column_options
 from programme.models import UserRole
@@ -102,7 +101,7 @@ def run_import(args: argparse.Namespace) -> int:
     engine = ready_engine()
     with session_scope(engine) as session:
         module = get_module_by_id(session, module_id(session, args.course, args.module))
-        if args.dry_run or len(table.row_numbers) <= TARGETED_ROWS:
+        if args.dry_run or not worth_piping(session, len(table.row_numbers)):
             plan = build_plan(
                 session,
                 table=table,
@@ -114,7 +113,7 @@ def run_import(args: argparse.Namespace) -> int:
                 keep_rows=not args.dry_run,  # a dry run reports; its plan need not hold every row
             )
             result = None
-        else:  # a long list is written while it is validated, with the same outcome (importing.pipeline)
+        else:  # a long list on SQLite is written while it is validated, with the same outcome (importing.pipeline)
             plan, result = import_list(
                 session,
                 table=table,
