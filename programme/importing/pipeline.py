@@ -17,7 +17,7 @@ build_plan + apply_plan's, row for row and id for id:
   nothing: the caller's transaction is rolled back, and the plan is returned for the same report.
 
 The page keeps build_plan (its preview) and apply_plan (its confirmation); a short list, matched against the people
-its rows could be (matching.load_index_for), and a dry run keep them too.
+its rows could be (matching.load_index_for), a dry run, and PostgreSQL (worth_piping) keep them too.
 """
 
 from __future__ import annotations
