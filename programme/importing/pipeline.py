@@ -30,7 +30,7 @@ from programme.core.collector import collector_paused
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import ListKind
 from programme.importing.matching import TARGETED_ROWS, load_index
-from programme.importing.plan import ImportPlan, RowsRead, _begin, earlier_imports, plan_notes
+from programme.importing.plan import ImportPlan, RowsRead, _begin, earlier_imports, new_plan, plan_notes
 from programme.importing.validate import PersonRow, read_names
 from programme.importing.write import ImportHasErrors, ImportResult, write_while_planning
 from programme.models import Module
@@ -71,19 +71,7 @@ def import_list(
     mapping = begun.mapping
     index = load_index(session, module.id)
     earlier = earlier_imports(session, file_hash, module.id)  # read before this import's batch is written
-    plan = ImportPlan(
-        file_name=file_name,
-        file_hash=file_hash,
-        sheet=table.sheet,
-        header_row=table.header_row,
-        mapping=mapping,
-        module_id=module.id,
-        module_days=(module.end_date - module.start_date).days + 1,
-        rows=[],
-        index=index,
-        list_kind=begun.kind,
-        detected_kind=begun.detected,
-    )
+    plan = new_plan(table, module, begun, file_name=file_name, file_hash=file_hash, rows=[], index=index)
     named = read_names(table, mapping)
     names = Counter(person.name_key for person in named.people)
     emails = Counter(named.emails())

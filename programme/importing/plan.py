@@ -215,20 +215,8 @@ def build_plan(
         else load_index(session, module.id)
     )
     rows, omitted, unknown, consent, index = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=begun.own)
-    plan = ImportPlan(
-        file_name=file_name,
-        file_hash=file_hash,
-        sheet=table.sheet,
-        header_row=table.header_row,
-        mapping=mapping,
-        module_id=module.id,
-        module_days=(module.end_date - module.start_date).days + 1,
-        rows=rows,
-        index=index,
-        list_kind=begun.kind,
-        detected_kind=begun.detected,
-        omitted=omitted,
-    )
+    plan = new_plan(table, module, begun, file_name=file_name, file_hash=file_hash, rows=rows, index=index)
+    plan.omitted = omitted
     plan_notes(plan, table, begun, unknown, consent, earlier_imports(session, file_hash, module.id))
     return plan
 
@@ -276,6 +264,32 @@ def _begin(
     for name, words in mapping.values.items():  # the tool's own words (Eventbrite's "Checked In"), then the user's
         own[name] = {**words, **own.get(name, {})}
     return _Begun(mapping, kind, detected, kind_warnings, own)
+
+
+def new_plan(
+    table: SheetTable,
+    module: Module,
+    begun: _Begun,
+    *,
+    file_name: str,
+    file_hash: str,
+    rows: list[PlannedRow],
+    index: PeopleIndex,
+) -> ImportPlan:
+    """Return the plan of the table's rows into the module, without its notes (plan_notes)."""
+    return ImportPlan(
+        file_name=file_name,
+        file_hash=file_hash,
+        sheet=table.sheet,
+        header_row=table.header_row,
+        mapping=begun.mapping,
+        module_id=module.id,
+        module_days=(module.end_date - module.start_date).days + 1,
+        rows=rows,
+        index=index,
+        list_kind=begun.kind,
+        detected_kind=begun.detected,
+    )
 
 
 def earlier_imports(session: Session, file_hash: str, module_id: int) -> tuple[list[int], str | None]:
