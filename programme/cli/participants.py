@@ -16,6 +16,7 @@ from programme.importing import ImportPlan, apply_plan, build_plan, detect_colum
 from programme.importing.batches import import_number
 from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
+from programme.importing.pipeline import import_list, worth_piping
 from programme.importing.profiles import PROFILES
 from programme.intake.columns import parse_column_options
 from programme.models import UserRole
@@ -100,25 +101,38 @@ def run_import(args: argparse.Namespace) -> int:
     engine = ready_engine()
     with session_scope(engine) as session:
         module = get_module_by_id(session, module_id(session, args.course, args.module))
-        plan = build_plan(
-            session,
-            table=table,
-            mapping=mapping,
-            module=module,
-            file_name=name,
-            file_hash=digest,
-            list_kind=args.list,
-            keep_rows=not args.dry_run,  # a dry run reports; its plan need not hold every row
-        )
+        if args.dry_run or not worth_piping(session, len(table.row_numbers)):
+            plan = build_plan(
+                session,
+                table=table,
+                mapping=mapping,
+                module=module,
+                file_name=name,
+                file_hash=digest,
+                list_kind=args.list,
+                keep_rows=not args.dry_run,  # a dry run reports; its plan need not hold every row
+            )
+            result = None
+        else:  # a long list on SQLite is written while it is validated, with the same outcome (importing.pipeline)
+            plan, result = import_list(
+                session,
+                table=table,
+                mapping=mapping,
+                module=module,
+                file_name=name,
+                file_hash=digest,
+                username=CLI_USER,
+                list_kind=args.list,
+                accept_probable=args.accept_probable,
+                skip_invalid=args.skip_invalid,
+            )
         accepted = {planned.row for planned in plan.probable} if args.accept_probable else set()
         blocked = bool(plan.errors) and not args.skip_invalid
         nothing_valid = plan.counts()["valid"] == 0
-        write = not (args.dry_run or blocked or nothing_valid)
-        result = (
-            apply_plan(session, plan=plan, username=CLI_USER, accepted=accepted, skip_invalid=args.skip_invalid)
-            if write
-            else None
-        )
+        if result is None and not (args.dry_run or blocked or nothing_valid):
+            result = apply_plan(
+                session, plan=plan, username=CLI_USER, accepted=accepted, skip_invalid=args.skip_invalid
+            )
     report = plan.report(accepted, written=result is not None)
     if result is not None:
         with session_scope(engine) as session:

@@ -10,7 +10,7 @@ part of the caller's transaction; the trigger is re-created even when the block 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -52,20 +52,39 @@ def replaceable_trigger(session: Session) -> str | None:
 
 
 @contextmanager
-def indexed_together(session: Session, person_ids: Sequence[int]) -> Iterator[None]:
-    """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it."""
-    consecutive = bool(person_ids) and list(person_ids) == list(range(person_ids[0], person_ids[-1] + 1))
-    sql = replaceable_trigger(session) if consecutive else None
+def indexed_together(
+    session: Session, person_ids: Sequence[int], *, growing: bool = False
+) -> Iterator[Callable[[], None]]:
+    """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it.
+
+    growing: person_ids is a list the block adds the ids to as it writes the people (consecutive, or the block
+    fails); the function the block is given indexes the people written so far and empties the list.
+    """
+    sql = replaceable_trigger(session) if growing or _consecutive(person_ids) else None
     if sql is None:
-        yield
+        yield lambda: None
         return
-    connection = session.connection()
-    connection.exec_driver_sql(f'DROP TRIGGER "{TRIGGER}"')
-    try:
-        yield
+
+    def index_written() -> None:
+        if not person_ids:
+            return
+        if not _consecutive(person_ids):
+            raise ValueError("the people written without the search index's trigger are not one range of ids")
         bounds = {"first": person_ids[0], "last": person_ids[-1]}
         # In order after the people's writes (which may still be running: programme.core.bulk.background_writes).
         execute_in_order(session, REMOVE_RANGE, bounds)
         execute_in_order(session, ENTRIES_RANGE, bounds)
+        if growing:
+            person_ids.clear()  # type: ignore[attr-defined]
+
+    connection = session.connection()
+    connection.exec_driver_sql(f'DROP TRIGGER "{TRIGGER}"')
+    try:
+        yield index_written if growing else lambda: None
+        index_written()
     finally:
         execute_in_order(session, sql)
+
+
+def _consecutive(ids: Sequence[int]) -> bool:
+    return bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))

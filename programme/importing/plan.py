@@ -29,6 +29,7 @@ from programme.importing.matching import (
 )
 from programme.importing.validate import (
     REPEATING_FIELDS,
+    NamedRows,
     PersonRow,
     SharedEmails,
     letters_in,
@@ -204,6 +205,42 @@ def build_plan(
     warnings, without a PlannedRow for each new, matched or repeated row (a million-row sheet's rows
     as Python objects would take more than a gigabyte); it cannot be written.
     """
+    begun = _begin(session, table=table, mapping=mapping, list_kind=list_kind, value_mappings=value_mappings)
+    mapping = begun.mapping
+    # A short list is matched against the people its rows could be (found once they are read); a long one
+    # against everyone, loaded at once.
+    index: PeopleIndex | IndexFor = (
+        (lambda people: load_index_for(session, module.id, people) or load_index(session, module.id))
+        if len(table.row_numbers) <= TARGETED_ROWS
+        else load_index(session, module.id)
+    )
+    rows, omitted, unknown, consent, index = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=begun.own)
+    plan = new_plan(table, module, begun, file_name=file_name, file_hash=file_hash, rows=rows, index=index)
+    plan.omitted = omitted
+    plan_notes(plan, table, begun, unknown, consent, earlier_imports(session, file_hash, module.id))
+    return plan
+
+
+@dataclass
+class _Begun:
+    """What build_plan settles before reading any row: the mapping as used, the list's kind, the value mappings."""
+
+    mapping: ColumnMapping
+    kind: ListKind
+    detected: ListKind
+    kind_warnings: list[str]
+    own: dict[str, dict[str, Any]]
+
+
+def _begin(
+    session: Session,
+    *,
+    table: SheetTable,
+    mapping: ColumnMapping,
+    list_kind: ListKind | str | None,
+    value_mappings: Mapping[str, Mapping[str, str]] | None,
+) -> _Begun:
+    """Check the mapping against the list's kind and read the value mappings (build_plan's first step)."""
     if not mapping.has_name():
         raise ProgrammeError(
             "No column holds the participants' names; choose the column or columns holding them in the mapping."
@@ -226,29 +263,73 @@ def build_plan(
     own: dict[str, dict[str, Any]] = {name: mapped_values(mappings, name) for name in MAPPABLE}
     for name, words in mapping.values.items():  # the tool's own words (Eventbrite's "Checked In"), then the user's
         own[name] = {**words, **own.get(name, {})}
-    # A short list is matched against the people its rows could be (found once they are read); a long one
-    # against everyone, loaded at once.
-    index: PeopleIndex | IndexFor = (
-        (lambda people: load_index_for(session, module.id, people) or load_index(session, module.id))
-        if len(table.row_numbers) <= TARGETED_ROWS
-        else load_index(session, module.id)
-    )
-    rows, omitted, unknown, consent, index = _plan_rows(table, mapping, index, keep_rows=keep_rows, own=own)
-    module_days = (module.end_date - module.start_date).days + 1
-    plan = ImportPlan(
+    return _Begun(mapping, kind, detected, kind_warnings, own)
+
+
+def new_plan(
+    table: SheetTable,
+    module: Module,
+    begun: _Begun,
+    *,
+    file_name: str,
+    file_hash: str,
+    rows: list[PlannedRow],
+    index: PeopleIndex,
+) -> ImportPlan:
+    """Return the plan of the table's rows into the module, without its notes (plan_notes)."""
+    return ImportPlan(
         file_name=file_name,
         file_hash=file_hash,
         sheet=table.sheet,
         header_row=table.header_row,
-        mapping=mapping,
+        mapping=begun.mapping,
         module_id=module.id,
-        module_days=module_days,
+        module_days=(module.end_date - module.start_date).days + 1,
         rows=rows,
         index=index,
-        list_kind=kind,
-        detected_kind=detected,
-        omitted=omitted,
+        list_kind=begun.kind,
+        detected_kind=begun.detected,
     )
+
+
+def earlier_imports(session: Session, file_hash: str, module_id: int) -> tuple[list[int], str | None]:
+    """Return the earlier imports of the same file (not undone) and the warning about them, if any; read before the
+    import writes its own batch."""
+    previous = list(
+        session.scalars(
+            sa.select(ImportBatch.id)
+            .where(
+                ImportBatch.file_hash == file_hash,
+                ImportBatch.kind == ImportKind.PARTICIPANTS,
+                ImportBatch.undone_at.is_(None),
+            )
+            .order_by(ImportBatch.id)
+        )
+    )
+    elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module_id)
+    if elsewhere is not None:
+        return previous, (
+            f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
+            "it belongs to. Its people are matched to the records made then, and added to this module."
+        )
+    if previous:
+        return previous, (
+            f"This file was imported before (import {import_number(session, previous[-1])} under Past "
+            "imports); people already imported are matched, not added again."
+        )
+    return previous, None
+
+
+def plan_notes(
+    plan: ImportPlan,
+    table: SheetTable,
+    begun: _Begun,
+    unknown: list[UnknownValues],
+    consent: _ConsentNotes,
+    earlier: tuple[list[int], str | None],
+) -> None:
+    """Put the plan's warnings (in their order), its unknown values and its earlier imports into it."""
+    mapping, kind, detected, module_days = plan.mapping, plan.list_kind, plan.detected_kind, plan.module_days
     plan.unknown = unknown
     dated = [column for column in table.columns if _DATE_HEADER.match(column) and column not in mapping.fields.values()]
     if dated and not mapping.days:
@@ -263,7 +344,7 @@ def build_plan(
     hidden = [column for column in table.hidden_columns if column in read]
     if hidden:
         plan.warn(hidden_note(hidden))
-    plan.notes.extend(ImportWarning(text) for text in [*kind_warnings, *mapping.notes])
+    plan.notes.extend(ImportWarning(text) for text in [*begun.kind_warnings, *mapping.notes])
     for found in unknown:
         plan.warn(found.message(), found.column)
     plan.notes.extend(ImportWarning(text) for text in consent.warnings())
@@ -287,29 +368,9 @@ def build_plan(
             "have attended every day. Check that this is the right module, or correct the module's dates on "
             "Courses and modules before importing. (A sheet of later days adds them to the days already recorded.)"
         )
-    plan.previous_batches = list(
-        session.scalars(
-            sa.select(ImportBatch.id)
-            .where(
-                ImportBatch.file_hash == file_hash,
-                ImportBatch.kind == ImportKind.PARTICIPANTS,
-                ImportBatch.undone_at.is_(None),
-            )
-            .order_by(ImportBatch.id)
-        )
-    )
-    elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module.id)
-    if elsewhere is not None:
-        plan.warn(
-            f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
-            "it belongs to. Its people are matched to the records made then, and added to this module."
-        )
-    elif plan.previous_batches:
-        plan.warn(
-            f"This file was imported before (import {import_number(session, plan.previous_batches[-1])} under Past "
-            "imports); people already imported are matched, not added again."
-        )
-    return plan
+    plan.previous_batches, note = earlier
+    if note is not None:
+        plan.warn(note)
 
 
 # Rows validated and classified at a time: the rows as Python objects exist a chunk at a time (with keep_rows=False).
@@ -348,37 +409,10 @@ def _plan_rows(
     values by column, the unclear consent answers and the people index they were matched against, validating and
     classifying a chunk of rows at a time. index may be a function making it from the rows, for a list of one
     chunk."""
+    reading = RowsRead(table, mapping, index, own)
     rows: list[PlannedRow] = []
-    omitted: Counter[RowStatus] = Counter()
-    unknown: dict[tuple[str, type], UnknownValues] = {}
-    consent = _ConsentNotes()
-    emails = SharedEmails()
-    by_email: dict[str, int] = {}
-    # The first row of each name and nationality, apart for rows with an e-mail: a later row of the same name with
-    # another e-mail is then another person (_in_file).
-    by_name = FirstRows()
-    people_count = 0
-    # The gender column's one-letter answers, of the whole sheet: "M" is asked about in every chunk, or in none.
-    column = mapping.fields.get("gender")
-    letters = letters_in(str(text) for text in table.frame[column].unique()) if column else None
-    for start, chunk in _chunks(table, PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK):
-        found: list[UnknownValues] = []
-        people = validate_rows(chunk, mapping, found, own, emails=emails, gender_letters=letters)
-        people_count += len(people)
-        for person in people:
-            person.index += start
-        for values in found:
-            merged = unknown.setdefault(
-                (values.column, type(values)), type(values)(values.column, values.what, field_name=values.field_name)
-            )
-            for text, count in values.counts.items():
-                merged.counts[text] = merged.counts.get(text, 0) + count
-            if isinstance(values, GuessedValues) and isinstance(merged, GuessedValues):
-                merged.read_as.update(values.read_as)
-        consent.add(people)
-        if not isinstance(index, PeopleIndex):
-            index = index(people)  # the list's only chunk: its rows are all read
-        planned = _classify(index, people, by_email, by_name)
+    size = PLAN_ROWS_PER_CHUNK if keep_rows else SUMMARY_ROWS_PER_CHUNK
+    for planned in reading.chunks(size):
         if keep_rows:
             rows.extend(planned)
             continue
@@ -386,15 +420,73 @@ def _plan_rows(
             if row.status in KEPT_IN_SUMMARY:
                 rows.append(row)
             else:
-                omitted[row.status] += 1
-    if not people_count:
-        raise ProgrammeError("The sheet holds no participant rows below its header.")
-    if emails.unnamed:
-        _name_earlier_rows(table, mapping, emails.unnamed)
-    order = [mapping.fields[name] for name in REPEATING_FIELDS if name in mapping.fields]
-    assert isinstance(index, PeopleIndex)  # a list with rows made it in its first chunk
-    unknown_values = sorted(unknown.values(), key=lambda values: order.index(values.column))
-    return rows, dict(omitted), unknown_values, consent, index
+                reading.omitted[row.status] += 1
+    unknown_values = reading.end()
+    assert isinstance(reading.index, PeopleIndex)  # a list with rows made it in its first chunk
+    return rows, dict(reading.omitted), unknown_values, reading.consent, reading.index
+
+
+class RowsRead:
+    """A sheet's rows validated and classified a chunk at a time (chunks()), and what is kept across the chunks:
+    the earlier rows' e-mails and names, the unknown values, the unclear consent answers. end() says what only the
+    whole sheet tells: the unknown values by column, the names of earlier rows in errors about shared e-mails."""
+
+    def __init__(
+        self,
+        table: SheetTable,
+        mapping: ColumnMapping,
+        index: PeopleIndex | IndexFor,
+        own: Mapping[str, Mapping[str, Any]] | None = None,
+        named: NamedRows | None = None,
+    ) -> None:
+        self.table, self.mapping, self.index, self.own = table, mapping, index, own
+        self.named = named  # the whole table's names, read before (validate.read_names), or None
+        self.omitted: Counter[RowStatus] = Counter()
+        self.unknown: dict[tuple[str, type], UnknownValues] = {}
+        self.consent = _ConsentNotes()
+        self.emails = SharedEmails()
+        self.by_email: dict[str, int] = {}
+        # The first row of each name and nationality, apart for rows with an e-mail: a later row of the same name
+        # with another e-mail is then another person (_in_file).
+        self.by_name = FirstRows()
+        self.people_count = 0
+        # The gender column's one-letter answers, of the whole sheet: "M" is asked about in every chunk, or in none.
+        column = mapping.fields.get("gender")
+        self.letters = letters_in(str(text) for text in table.frame[column].unique()) if column else None
+
+    def chunks(self, size: int) -> Iterator[list[PlannedRow]]:
+        """Yield the planned rows of each size rows of the sheet, in order."""
+        for start, chunk in _chunks(self.table, size):
+            found: list[UnknownValues] = []
+            named = None if self.named is None else self.named.part(start, start + len(chunk.row_numbers))
+            people = validate_rows(
+                chunk, self.mapping, found, self.own, emails=self.emails, gender_letters=self.letters, named=named
+            )
+            self.people_count += len(people)
+            for person in people:
+                person.index += start
+            for values in found:
+                merged = self.unknown.setdefault(
+                    (values.column, type(values)),
+                    type(values)(values.column, values.what, field_name=values.field_name),
+                )
+                for text, count in values.counts.items():
+                    merged.counts[text] = merged.counts.get(text, 0) + count
+                if isinstance(values, GuessedValues) and isinstance(merged, GuessedValues):
+                    merged.read_as.update(values.read_as)
+            self.consent.add(people)
+            if not isinstance(self.index, PeopleIndex):
+                self.index = self.index(people)  # the list's only chunk: its rows are all read
+            yield _classify(self.index, people, self.by_email, self.by_name)
+
+    def end(self) -> list[UnknownValues]:
+        """Finish the sheet's errors and return its unknown values in the columns' order; raise if it has no row."""
+        if not self.people_count:
+            raise ProgrammeError("The sheet holds no participant rows below its header.")
+        if self.emails.unnamed:
+            _name_earlier_rows(self.table, self.mapping, self.emails.unnamed)
+        order = [self.mapping.fields[name] for name in REPEATING_FIELDS if name in self.mapping.fields]
+        return sorted(self.unknown.values(), key=lambda values: order.index(values.column))
 
 
 def _name_earlier_rows(table: SheetTable, mapping: ColumnMapping, unnamed: list[tuple[PersonRow, int, int]]) -> None:

@@ -11,7 +11,7 @@ the re-creation are part of the caller's transaction, and the trigger is re-crea
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -85,18 +85,38 @@ def replaceable(session: Session, trigger: RangeTrigger) -> str | None:
 
 
 @contextmanager
-def together(session: Session, trigger: RangeTrigger, ids: Sequence[int]) -> Iterator[None]:
-    """Write the new rows ids (consecutive, ascending) in the block; the trigger's work is done for them after it."""
-    consecutive = bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))
-    sql = replaceable(session, trigger) if consecutive else None
+def together(
+    session: Session, trigger: RangeTrigger, ids: Sequence[int], *, growing: bool = False
+) -> Iterator[Callable[[], None]]:
+    """Write the new rows ids (consecutive, ascending) in the block; the trigger's work is done for them after it.
+
+    growing: ids is a list the block adds the ids to as it writes their rows (consecutive, or the block fails); the
+    function the block is given does the trigger's work for the rows written so far and empties the list (the
+    caller writes nothing more into that range).
+    """
+    sql = replaceable(session, trigger) if growing or _consecutive(ids) else None
     if sql is None:
-        yield
+        yield lambda: None
         return
-    session.connection().exec_driver_sql(f'DROP TRIGGER "{trigger.name}"')
-    try:
-        yield
+
+    def replay() -> None:
+        if not ids:
+            return
+        if not _consecutive(ids):
+            raise ValueError(f"the rows written without {trigger.name} are not one range of ids")
         bounds = {"first": ids[0], "last": ids[-1]}
         for statement in trigger.for_range:  # in order after the block's writes (programme.core.bulk)
             execute_in_order(session, statement, bounds)
+        if growing:
+            ids.clear()  # type: ignore[attr-defined]
+
+    session.connection().exec_driver_sql(f'DROP TRIGGER "{trigger.name}"')
+    try:
+        yield replay if growing else lambda: None
+        replay()
     finally:
         execute_in_order(session, sql)
+
+
+def _consecutive(ids: Sequence[int]) -> bool:
+    return bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -90,6 +91,7 @@ def validate_rows(
     *,
     emails: SharedEmails | None = None,
     gender_letters: set[str] | None = None,
+    named: NamedRows | None = None,
 ) -> list[PersonRow]:
     """Return the sheet's person rows normalised, blank and totals rows left out, errors attached.
 
@@ -105,10 +107,12 @@ def validate_rows(
     emails holds the first row given each e-mail; passing the same SharedEmails for consecutive parts of one
     sheet (build_plan reads a large sheet a chunk of rows at a time) finds an e-mail shared by two people in
     different parts. Such an error names the earlier row; its person's name is put in by the caller (emails.unnamed).
+
+    named is read_names() of the table, when the caller has read the names already (NamedRows.part of a larger
+    table's): its people are the ones returned, their other fields read here.
     """
-    count = len(table.row_numbers)
-    cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
-    people = _people(table, mapping, cells)
+    named = read_names(table, mapping) if named is None else named
+    cells, people = named.cells, named.people
     if not people:
         return []
     indexes = [person.index for person in people]
@@ -155,6 +159,40 @@ def validate_rows(
         _read_days(people, day_cells)
     _check_shared_emails(people, mapping, SharedEmails() if emails is None else emails)
     return people
+
+
+@dataclass
+class NamedRows:
+    """A table's cells, cleaned, by field, and its person rows with their names read: validate_rows' first step."""
+
+    cells: dict[str, list[str]]
+    people: list[PersonRow]
+    _positions: list[int] | None = field(default=None, repr=False)
+
+    def part(self, start: int, stop: int) -> NamedRows:
+        """Return the rows from start to stop (positions in the table) as a table of their own would give them: the
+        same PersonRow objects, their index counted from start."""
+        if self._positions is None:  # read once: the people's positions are theirs again once their part is read
+            self._positions = [person.index for person in self.people]
+        positions = self._positions
+        people = self.people[bisect_left(positions, start) : bisect_left(positions, stop)]
+        for person in people:
+            person.index -= start
+        return NamedRows({name: values[start:stop] for name, values in self.cells.items()}, people)
+
+    def emails(self) -> list[str | None]:
+        """Return each person row's e-mail as validate_rows reads it (None for a blank or unreadable one)."""
+        if "email" not in self.cells:
+            return [None] * len(self.people)
+        texts = self.cells["email"]
+        return [value for value, _ in _email_readings([texts[person.index] for person in self.people])]
+
+
+def read_names(table: SheetTable, mapping: ColumnMapping) -> NamedRows:
+    """Return the table's cleaned cells and its person rows (blank and totals rows left out), names read."""
+    count = len(table.row_numbers)
+    cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
+    return NamedRows(cells, _people(table, mapping, cells))
 
 
 # Fields whose few distinct values repeat down a column: each distinct value is read once per sheet.
@@ -367,16 +405,20 @@ def _read_emails(people: list[PersonRow], mapping: ColumnMapping, texts: list[st
     """Set each e-mail as _read_column with normalise.email would: the plain addresses read for the whole column at
     once (normalise.plain_emails), the others one by one; a text that is not an address is an error on the row."""
     column = mapping.fields["email"]
+    for person, (value, message) in zip(people, _email_readings(texts), strict=True):
+        if message is not None:
+            person.errors.append(RowError(person.row, column, message))
+        elif value is not None:
+            person.email = value
+
+
+def _email_readings(texts: list[str]) -> list[tuple[str | None, str | None]]:
+    """Return (address, None), (None, the error's message) or, for a blank text, (None, None) for each text."""
     read = _reading(normalise.email)
-    for person, text, plain in zip(people, texts, normalise.plain_emails(texts), strict=True):
-        if plain is not None:
-            person.email = plain
-        elif text:
-            value, message = read(text)
-            if message is None:
-                person.email = value
-            else:
-                person.errors.append(RowError(person.row, column, message))
+    return [
+        (plain, None) if plain is not None else read(text) if text else (None, None)
+        for text, plain in zip(texts, normalise.plain_emails(texts), strict=True)
+    ]
 
 
 def _read_phones(people: list[PersonRow], mapping: ColumnMapping, texts: list[str]) -> None:

@@ -22,7 +22,7 @@ from programme.importing import triggers
 from programme.importing.batches import import_number
 from programme.importing.columns import CONSENT_FIELDS
 from programme.importing.lists import ListKind
-from programme.importing.plan import ImportPlan, RowStatus
+from programme.importing.plan import ImportPlan, PlannedRow, RowStatus
 from programme.importing.validate import PersonRow
 from programme.models import (
     AttendanceDay,
@@ -62,6 +62,7 @@ ATTENDANCE_FIELD = "participation.attendance"
 REGISTERED_FIELD = "participation.registered"
 PERSON = Person.__table__
 PARTICIPATION = Participation.__table__
+ORGANISATION = Organisation.__table__
 
 
 class ImportHasErrors(ProgrammeError):
@@ -92,6 +93,7 @@ class _Target:
 
     rows: list[PersonRow]
     person_id: int | None = None
+    written: bool = False  # written before the whole list was read (pipeline.py): no later row may join it
     _merged: dict[str, Any] | None = field(default=None, repr=False)
 
     def first(self, name: str) -> Any:
@@ -138,26 +140,10 @@ def apply_plan(
     if plan.omitted:
         raise ValueError("A summary plan (build_plan with keep_rows=False) cannot be written.")
     report = progress or (lambda _fraction, _text: None)
-    counts = plan.counts(set(accepted))
-    if plan.errors and not skip_invalid:
-        raise ImportHasErrors(
-            f"{counts['error_rows']} {'row has' if counts['error_rows'] == 1 else 'rows have'} errors; "
-            "correct them, or choose to import the valid rows only."
-        )
-    if counts["valid"] == 0:
-        raise ImportHasErrors("No row is valid, so nothing was imported.")
+    counts = _writable(plan, set(accepted), skip_invalid=skip_invalid)
     found, existing = _targets(plan, set(accepted))
     new = _Columns(found)
-    batch = ImportBatch(
-        kind=ImportKind.PARTICIPANTS,
-        file_name=plan.file_name[:300],
-        file_hash=plan.file_hash,
-        module_id=plan.module_id,
-        username=username,
-    )
-    session.add(batch)
-    session.flush()
-    _roomy_cache(session)
+    batch = _begin_batch(session, plan, username)
     used_emails = set(plan.index.by_email)
     _share_emails(new + existing, used_emails)
     report(0.1, "Organisations")
@@ -183,7 +169,6 @@ def apply_plan(
             adding = _new_participations(plan, new + existing, batch.id, rule=rule, fresh=fresh, ids=participation_ids)
             report(0.2, "New people")
             people_columns = _insert_people(session, new, organisations, batch.id, report, consent)
-        created = len(new)
         report(0.6, "Blank fields of known people")
         updated = _fill_blanks(session, existing, current, organisations, batch.id)
         consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
@@ -194,6 +179,227 @@ def apply_plan(
             # Only new people (nobody else's participation changed): the module's figures move by theirs.
             only_new = not existing
             _new_people_summaries(session, people_columns, taking_part, organisations, len(new), facts, only_new)
+    return _record(
+        session,
+        plan,
+        batch,
+        username=username,
+        counts=counts,
+        new=new,
+        existing=existing,
+        facts=facts,
+        written=(participations, updated, days, consents),
+        organisations=organisations,
+        report=report,
+    )
+
+
+def _writable(plan: ImportPlan, accepted: set[int], *, skip_invalid: bool) -> dict[str, int]:
+    """Return the plan's counts; raise ImportHasErrors if its errors (without skip_invalid) or no valid row forbid
+    writing it."""
+    counts = plan.counts(accepted)
+    if plan.errors and not skip_invalid:
+        raise ImportHasErrors(
+            f"{counts['error_rows']} {'row has' if counts['error_rows'] == 1 else 'rows have'} errors; "
+            "correct them, or choose to import the valid rows only."
+        )
+    if counts["valid"] == 0:
+        raise ImportHasErrors("No row is valid, so nothing was imported.")
+    return counts
+
+
+@collector_paused()
+def write_while_planning(
+    session: Session,
+    *,
+    plan: ImportPlan,
+    chunks: Iterable[list[PlannedRow]],
+    amendable: Callable[[PersonRow], bool],
+    end: Callable[[], None],
+    username: str | None,
+    accept_probable: bool = False,
+    skip_invalid: bool = False,
+) -> ImportResult:
+    """Write a plan whose rows are still being planned, with apply_plan's outcome; raise if the plan forbids it.
+
+    chunks yields the plan's rows a part at a time (plan.rows is filled here), end() finishes the plan once they are
+    all read. The new people of each part are handed to the writing thread (background_writes) while the next part
+    is planned: their organisations, records, participations and attendance days, in the order and with the ids
+    apply_plan gives them. amendable(row) says whether a later row may repeat a new person's first row (the same
+    e-mail or name key further down): from the first such person on, the new people wait for the end, when every
+    row is read. Everything needing the whole plan follows the last part: the checks (ImportHasErrors, the caller
+    then rolls the transaction back), known people, consent, the summaries, the audit record.
+    """
+    accepted = None if accept_probable else set()
+    sort = _TargetSort(accepted)
+    batch = _begin_batch(session, plan, username)
+    rule = completion_rule(session)
+    ids = _Ids(session, (ORGANISATION, PERSON, PARTICIPATION))
+    organisations = _known_organisations(session)
+    consent = _ConsentColumns(plan)
+    facts = new_people.module_facts(session, plan.module_id)
+    written: list[_Target] = []
+    waiting: list[_Target] = []
+    person_ids: list[int] = []  # the new people written and not yet indexed, then not yet in the directory
+    alumni_ids: list[int] = []
+    participation_ids: list[int] = []
+    flushes: list[Callable[[], None]] = []
+    people_parts: list[dict[str, Any]] = []
+    taking_part_parts: list[dict[str, Any]] = []
+    totals = [0, 0]  # participations, attendance day rows
+
+    def write_new(targets: list[_Target]) -> None:
+        new = _Columns(targets)
+        for target, person_id in zip(new, ids.take(PERSON, len(new)), strict=True):
+            target.person_id = person_id
+            person_ids.append(person_id)
+            alumni_ids.append(person_id)
+        _add_organisations(session, organisations, new, lambda count: ids.take(ORGANISATION, count))
+        taken = ids.take(PARTICIPATION, len(new))
+        participation_ids.extend(taken)
+        adding = _new_participations(plan, new, batch.id, rule=rule, fresh=new, ids=taken)
+        people_parts.append(_insert_people(session, new, organisations, batch.id, _silent, consent))
+        added, days, taking_part = _participations(session, plan, adding, batch.id, _silent, rule=rule)
+        taking_part_parts.append(taking_part)
+        totals[0] += added
+        totals[1] += days
+        for flush in flushes:
+            flush()
+
+    with background_writes(session):
+        with triggers.together(session, triggers.PARTICIPATION, participation_ids, growing=True) as taking_part_done:
+            with (
+                indexed_together(session, person_ids, growing=True) as indexed,
+                triggers.together(session, triggers.PERSON, alumni_ids, growing=True) as people_done,
+            ):
+                # On SQLite the search index and the alumni directory take each part's rows once they are written
+                # (in that order: a person's entry needs their participation), while the next part is planned.
+                flushes.extend((indexed, people_done, taking_part_done))
+                for rows in chunks:
+                    plan.rows.extend(rows)
+                    settled = []
+                    for target in sort.add(rows):
+                        if waiting or amendable(target.rows[0]):
+                            waiting.append(target)
+                        else:
+                            target.written = True
+                            settled.append(target)
+                    if settled:
+                        write_new(settled)
+                        written.extend(settled)
+                end()
+                counts = _writable(
+                    plan,
+                    set() if accepted is not None else {row.row for row in plan.probable},
+                    skip_invalid=skip_invalid,
+                )
+                existing = sort.existing()
+                _share_emails(written + waiting + existing, set(plan.index.by_email))
+                if waiting:
+                    write_new(waiting)
+                new = written + waiting
+                current = _current_people(session, [target.person_id for target in existing])  # type: ignore[misc]
+                without_org = [target for target in existing if current[target.person_id]["organisation_id"] is None]  # type: ignore[index]
+                if without_org:
+                    _add_organisations(session, organisations, without_org, lambda count: ids.take(ORGANISATION, count))
+            updated = _fill_blanks(session, existing, current, organisations, batch.id)
+            consents = consent.recorded_new + _fill_consent(session, existing, consent, batch.id)
+            fresh = _Columns(target for target in existing if target.person_id not in plan.index.in_module)
+            taken = ids.take(PARTICIPATION, len(fresh))
+            participation_ids.extend(taken)
+            adding = _new_participations(plan, existing, batch.id, rule=rule, fresh=fresh, ids=taken)
+            added, days, _ = _participations(session, plan, adding, batch.id, _silent, rule=rule)
+            totals[0] += added
+            totals[1] += days
+        facts = facts if new else None
+        if facts is not None:
+            _new_people_summaries(
+                session,
+                _joined(people_parts),
+                _joined(taking_part_parts),
+                organisations,
+                len(new),
+                facts,
+                not existing,
+            )
+    return _record(
+        session,
+        plan,
+        batch,
+        username=username,
+        counts=counts,
+        new=new,
+        existing=existing,
+        facts=facts,
+        written=(totals[0], updated, totals[1], consents),
+        organisations=organisations,
+        report=_silent,
+    )
+
+
+def _silent(_fraction: float, _text: str) -> None:
+    """A progress report nobody reads."""
+
+
+def _joined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return columns written in parts (dicts of the same keys, lists or Constants) as one list a column."""
+    if len(parts) == 1:
+        return parts[0]
+    lengths = [
+        max((len(values) for values in part.values() if not isinstance(values, Constant)), default=0) for part in parts
+    ]
+    return (
+        {
+            name: [
+                value
+                for part, length in zip(parts, lengths, strict=True)
+                for value in ([part[name].value] * length if isinstance(part[name], Constant) else part[name])
+            ]
+            for name in parts[0]
+        }
+        if parts
+        else {}
+    )
+
+
+class _Ids:
+    """New ids for rows of tables, as _reserve_ids gives them; on SQLite each table's highest id is read once (at
+    the start, before any write is queued) and counted on from here, so that taking ids waits for no write."""
+
+    def __init__(self, session: Session, tables: Iterable[sa.Table]) -> None:
+        self.session = session
+        self.next: dict[str, int] | None = None
+        if session.get_bind().dialect.name != "postgresql":
+            self.next = {table.name: (session.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1 for table in tables}
+
+    def take(self, table: sa.Table, count: int) -> list[int]:
+        if self.next is None or count == 0:
+            return _reserve_ids(self.session, table, count)
+        start = self.next[table.name]
+        self.next[table.name] = start + count
+        return list(range(start, start + count))
+
+
+def _record(
+    session: Session,
+    plan: ImportPlan,
+    batch: ImportBatch,
+    *,
+    username: str | None,
+    counts: dict[str, int],
+    new: list[_Target],
+    existing: list[_Target],
+    facts: new_people.ModuleFacts | None,
+    written: tuple[int, int, int, int],
+    organisations: _Organisations,
+    report: Progress,
+) -> ImportResult:
+    """Tell the summaries what the writes changed, and record the batch's counts and the audit entry; return them.
+
+    written: (participations added, blank fields filled, attendance day rows, people whose consent was recorded).
+    """
+    participations, updated, days, consents = written
+    created = len(new)
     # Participations and people are written in bulk (not noticed): what they change is refreshed at the commit.
     if facts is None:
         _touch(session, plan.module_id, batch.id, new + existing)
@@ -233,6 +439,21 @@ def apply_plan(
     session.flush()
     report(1.0, "Done")
     return result
+
+
+def _begin_batch(session: Session, plan: ImportPlan, username: str | None) -> ImportBatch:
+    """Write the import's batch (the first write: on SQLite the transaction then holds the write lock)."""
+    batch = ImportBatch(
+        kind=ImportKind.PARTICIPANTS,
+        file_name=plan.file_name[:300],
+        file_hash=plan.file_hash,
+        module_id=plan.module_id,
+        username=username,
+    )
+    session.add(batch)
+    session.flush()
+    _roomy_cache(session)
+    return batch
 
 
 def _new_people_summaries(
@@ -290,27 +511,47 @@ def _touch(session: Session, module_id: int, batch_id: int, targets: list[_Targe
 
 def _targets(plan: ImportPlan, accepted: set[int]) -> tuple[list[_Target], list[_Target]]:
     """Return the new people and the known people the rows are about, repeated rows merged."""
-    by_row: dict[int, _Target] = {}
-    by_person: dict[int, _Target] = {}
-    new: list[_Target] = []
-    error, repeated, matched, probable = RowStatus.ERROR, RowStatus.REPEATED, RowStatus.MATCHED, RowStatus.PROBABLE
-    for planned in plan.rows:
-        status, person = planned.status, planned.person
-        if status == error:
-            continue
-        if status == repeated:
-            target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
-            if target is None:
+    sort = _TargetSort(accepted)
+    return sort.add(plan.rows), sort.existing()
+
+
+class _TargetSort:
+    """The people a plan's rows are about, found as its rows come (in order): new ones, and the known people matched
+    (or accepted probable matches, accepted: their rows, None for every one); a repeated row joins its first row's."""
+
+    def __init__(self, accepted: set[int] | None) -> None:
+        self.accepted = accepted
+        self.by_row: dict[int, _Target] = {}
+        self.by_person: dict[int, _Target] = {}
+
+    def add(self, rows: Iterable[PlannedRow]) -> list[_Target]:
+        """Take the next rows; return the new people whose first row is among them."""
+        new: list[_Target] = []
+        by_row, by_person, accepted = self.by_row, self.by_person, self.accepted
+        error, repeated, matched, probable = RowStatus.ERROR, RowStatus.REPEATED, RowStatus.MATCHED, RowStatus.PROBABLE
+        for planned in rows:
+            status, person = planned.status, planned.person
+            if status == error:
                 continue
-            target.rows.append(person)
-        elif status == matched or (status == probable and person.row in accepted):
-            target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
-            target.rows.append(person)
-        else:
-            target = _Target([person])
-            new.append(target)
-        by_row[person.row] = target
-    return new, list(by_person.values())
+            if status == repeated:
+                target = by_row.get(planned.same_as_row)  # type: ignore[arg-type]
+                if target is None:
+                    continue
+                if target.written:
+                    raise RuntimeError(f"row {person.row} repeats a person already written")  # see pipeline.py
+                target.rows.append(person)
+            elif status == matched or (status == probable and (accepted is None or person.row in accepted)):
+                target = by_person.setdefault(planned.person_id, _Target([], planned.person_id))  # type: ignore[arg-type]
+                target.rows.append(person)
+            else:
+                target = _Target([person])
+                new.append(target)
+            by_row[person.row] = target
+        return new
+
+    def existing(self) -> list[_Target]:
+        """Return the known people the rows are about, in the order of their first rows."""
+        return list(self.by_person.values())
 
 
 def _share_emails(targets: list[_Target], used: set[str]) -> None:
@@ -399,13 +640,29 @@ def _countries(targets: list[_Target]) -> list[str | None]:
 
 def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     """Return organisation ids by (name key, country), creating the missing ones."""
-    table = Organisation.__table__
+    organisations = _known_organisations(session)
+    _add_organisations(session, organisations, targets, lambda count: _reserve_ids(session, ORGANISATION, count))
+    return organisations
+
+
+def _known_organisations(session: Session) -> _Organisations:
+    """Return the organisations in the database, by (name key, country)."""
+    table = ORGANISATION
     known: dict[tuple[str, str | None], int] = {}
     facts: dict[int, tuple[str | None, str | None]] = {}
     query = sa.select(table.c.id, table.c.name_key, table.c.country, sa.type_coerce(table.c.org_type, sa.String))
     for org_id, key, country, org_type in session.execute(query):
         known[(key, country)] = org_id
         facts[org_id] = (org_type, country)
+    return _Organisations(ids=known, created=[], facts=facts)
+
+
+def _add_organisations(
+    session: Session, organisations: _Organisations, targets: list[_Target], reserve: Callable[[int], list[int]]
+) -> None:
+    """Create the targets' organisations not among organisations (ids from reserve) and add them to it."""
+    table = ORGANISATION
+    known, facts = organisations.ids, organisations.facts
     wanted: dict[tuple[str, str | None], tuple[str, str]] = {}
     columns = zip(
         _offered(targets, "organisation"),
@@ -420,7 +677,7 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
         key = (org_key, country)
         if key not in known and key not in wanted:
             wanted[key] = (name, org_type.value if org_type else None)
-    created = _reserve_ids(session, table, len(wanted))
+    created = reserve(len(wanted))
     _write(
         session,
         table,
@@ -435,7 +692,7 @@ def _organisations(session: Session, targets: list[_Target]) -> _Organisations:
     known.update(zip(wanted, created, strict=True))
     for org_id, (_, country), (_, org_type) in zip(created, wanted, wanted.values(), strict=True):
         facts[org_id] = (org_type, country)
-    return _Organisations(ids=known, created=created, facts=facts)
+    organisations.created.extend(created)
 
 
 @dataclass
@@ -512,7 +769,7 @@ def _new_consents(targets: list[_Target], consent: _ConsentColumns | None) -> di
             "consent_source": Constant(None),
         }
     answers = [consent.answers(target) for target in targets]
-    consent.recorded_new = sum(1 for answered in answers if answered)
+    consent.recorded_new += sum(1 for answered in answers if answered)
     today = utcnow().date()
     return {
         **{name: [answered.get(name, False) for answered in answers] for name in CONSENT_FIELDS},
@@ -643,12 +900,25 @@ def _new_participations(
     # Completion depends only on (attended, days attended): judged once for each pair.
     judged: dict[tuple[bool, int | None], bool] = {}
     # A row whose "Attended" column says No (Zoom, a check-in list) is registered, not attended.
-    said = [target.first("attended") for target in fresh]
+    said = _offered(fresh, "attended")
     registered = [registration or came is not None for came in said]
-    for target, participation_id, came in zip(fresh, ids, said, strict=True):
-        only_registered = registration or came is False
-        marks = None if only_registered else target.days()
-        outcome = (None, None) if only_registered else _attendance(marks)
+    # Each person's days (target.days()): a one-row person's read from the row, at C speed.
+    firsts, several = _shape(fresh)
+    marked = [row.days or None for row in firsts]
+    for position in several:
+        marked[position] = fresh[position].days()
+    day_ids, day_numbers, day_present = days["participation_id"], days["day"], days["present"]
+    for participation_id, came, marks in zip(ids, said, marked, strict=True):
+        if registration or came is False:  # only registered
+            outcome: tuple[bool | None, int | None] = (None, None)
+        elif marks is None:
+            outcome = (True, None)
+        else:
+            present = sum(marks.values())  # _attendance(marks)
+            outcome = (present > 0, present)
+            day_ids.extend([participation_id] * len(marks))
+            day_numbers.extend(marks)
+            day_present.extend(marks.values())
         if outcome not in judged:
             judged[outcome] = is_completed(
                 rule, attended=outcome[0], days_attended=outcome[1], module_days=plan.module_days
@@ -656,10 +926,6 @@ def _new_participations(
         attended.append(outcome[0])
         days_attended.append(outcome[1])
         completed.append(judged[outcome])
-        if marks:
-            days["participation_id"].extend([participation_id] * len(marks))
-            days["day"].extend(marks)
-            days["present"].extend(marks.values())
     columns = {
         "id": ids,
         "person_id": [target.person_id for target in fresh],
