@@ -30,11 +30,47 @@ BACKENDS = [
 ]
 
 
+BROWSER_GROUP = "browser"
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under xdist, the browser tests all run in one worker (one app server, one Chromium), one after another."""
+    """Under xdist, the browser tests all run in one worker (one app server, one Chromium), one after another: they
+    are one xdist group, which `--dist loadgroup` (pyproject.toml) sends to one worker.
+    First among the hooks: xdist's own (registered in each worker after this file) reads the group marks; run after
+    it, the marks came too late. And xdist 3.8 names a test's group by appending `@group` to `item._nodeid`, which
+    pytest 9 no longer reads (its node ids are structured: pytest-dev/pytest-xdist#1386): there the group is appended
+    here, to the id pytest 9 reads. Without both, the browser tests went to both workers, each starting a server and
+    a Chromium beside the other's (checked in pytest_collection_finish below)."""
+    grouping = bool(config.getoption("loadgroup", default=False))  # set in xdist's workers under --dist loadgroup
     for item in items:
         if item.get_closest_marker("browser"):
-            item.add_marker(pytest.mark.xdist_group("browser"))
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
+            if grouping:
+                _name_group(item, BROWSER_GROUP)
+
+
+def _name_group(item: pytest.Item, group: str) -> None:
+    """Append `@group` to the item's id where pytest 9 keeps it (`_id`, a structured id); on pytest 8 (the floors)
+    xdist's own hook does it, through `_nodeid`."""
+    try:
+        from _pytest.nodeid import coerce_node_id  # pytest 9
+    except ImportError:
+        return
+    item._id = coerce_node_id(f"{item.nodeid}@{group}")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Stop, rather than run the browser tests in every worker unnoticed, when their group did not reach their ids."""
+    if not session.config.getoption("loadgroup", default=False):
+        return
+    strays = [item.nodeid for item in session.items if item.get_closest_marker("browser") and "@" not in item.nodeid]
+    if strays:
+        pytest.exit(
+            f"{len(strays)} browser tests without their xdist group in their ids (e.g. {strays[0]}): this pytest and "
+            "pytest-xdist no longer agree on where a test's group is written (tests/conftest.py).",
+            returncode=3,
+        )
 
 
 @pytest.fixture(autouse=True)
