@@ -41,7 +41,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     it, the marks came too late. And xdist 3.8 names a test's group by appending `@group` to `item._nodeid`, which
     pytest 9 no longer reads (its node ids are structured: pytest-dev/pytest-xdist#1386): there the group is appended
     here, to the id pytest 9 reads. Without both, the browser tests went to both workers, each starting a server and
-    a Chromium beside the other's (checked in pytest_collection_finish below)."""
+    a Chromium beside the other's (checked in pytest_runtest_setup below)."""
     grouping = bool(config.getoption("loadgroup", default=False))  # set in xdist's workers under --dist loadgroup
     for item in items:
         if item.get_closest_marker("browser"):
@@ -60,16 +60,17 @@ def _name_group(item: pytest.Item, group: str) -> None:
     item._id = coerce_node_id(f"{item.nodeid}@{group}")
 
 
-def pytest_collection_finish(session: pytest.Session) -> None:
-    """Stop, rather than run the browser tests in every worker unnoticed, when their group did not reach their ids."""
-    if not session.config.getoption("loadgroup", default=False):
-        return
-    strays = [item.nodeid for item in session.items if item.get_closest_marker("browser") and "@" not in item.nodeid]
-    if strays:
-        pytest.exit(
-            f"{len(strays)} browser tests without their xdist group in their ids (e.g. {strays[0]}): this pytest and "
-            "pytest-xdist no longer agree on where a test's group is written (tests/conftest.py).",
-            returncode=3,
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Fail a browser test, rather than run it in every worker unnoticed, when its group did not reach its id."""
+    if (
+        item.config.getoption("loadgroup", default=False)
+        and item.get_closest_marker("browser")
+        and "@" not in item.nodeid
+    ):
+        pytest.fail(
+            "this browser test's xdist group is not in its id: pytest and pytest-xdist no longer agree on where a "
+            "test's group is written, and the browser tests would run in every worker (tests/conftest.py)",
+            pytrace=False,
         )
 
 
