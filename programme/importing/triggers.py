@@ -1,4 +1,4 @@
-"""The alumni directory's insert triggers set aside while an import writes a range of new rows, on SQLite.
+"""The alumni directory's insert triggers set aside while an import writes a range of new rows.
 
 Migration 0003 keeps `alumni_directory` current with row triggers: each new person and each new participation
 runs its own statements (a delete and an insert for a person, an insert for a completed participation). For an
@@ -7,6 +7,10 @@ new rows, the trigger is set aside and, after the block, the same statements run
 rows' order. As for the search index (programme.core.search_index), this is done only when the trigger is exactly
 the one replayed here; any other (a later migration's) stays and does the work itself. The drop, the statements and
 the re-creation are part of the caller's transaction, and the trigger is re-created even when the block fails.
+
+On PostgreSQL the directory is kept by statement triggers (migration 0003); their functions are told to return at
+once for this transaction's block (migration 0026, programme.core.trigger_ranges) and their statements run for the
+range after it.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core import trigger_ranges
 from programme.core.bulk import execute_in_order
 
 _COLUMNS = "person_id, full_name, gender, nationality, country_of_work, languages, organisation_id"
@@ -37,6 +42,7 @@ class RangeTrigger:
     name: str
     expected: str  # the trigger as its migration creates it, whitespace aside
     for_range: tuple[str, ...]
+    postgresql: trigger_ranges.GuardedFunction | None = None
 
 
 PERSON = RangeTrigger(
@@ -51,6 +57,20 @@ PERSON = RangeTrigger(
         "DELETE FROM alumni_directory WHERE person_id BETWEEN :first AND :last",
         f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
         f"p.erased_at IS NULL AND p.id BETWEEN :first AND :last AND {_ALUMNUS} ORDER BY p.id",
+    ),
+    postgresql=trigger_ranges.GuardedFunction(
+        function="alumni_directory_person_inserted",
+        setting="programme.bulk_alumni_person",
+        body=(
+            "DELETE FROM alumni_directory WHERE person_id IN (SELECT id FROM new_rows); "  # noqa: S608 - our constants
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
+            f"p.erased_at IS NULL AND p.id IN (SELECT id FROM new_rows) AND {_ALUMNUS}; RETURN NULL; END"
+        ),
+        for_range=(
+            "DELETE FROM alumni_directory WHERE person_id BETWEEN :first AND :last",
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
+            f"p.erased_at IS NULL AND p.id BETWEEN :first AND :last AND {_ALUMNUS}",
+        ),
     ),
 )
 PARTICIPATION = RangeTrigger(
@@ -67,6 +87,20 @@ PARTICIPATION = RangeTrigger(
         "FROM participation AS pa JOIN person AS p ON p.id = pa.person_id "
         "WHERE pa.id BETWEEN :first AND :last AND pa.role = 'participant' AND pa.completed "
         "AND p.consent_listed AND p.erased_at IS NULL ORDER BY pa.id",
+    ),
+    postgresql=trigger_ranges.GuardedFunction(
+        function="alumni_directory_participation_inserted",
+        setting="programme.bulk_alumni_participation",
+        body=(
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "  # noqa: S608
+            "p.erased_at IS NULL AND p.id IN (SELECT person_id FROM new_rows WHERE role = 'participant' AND completed) "
+            "ON CONFLICT (person_id) DO NOTHING; RETURN NULL; END"
+        ),
+        for_range=(
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "  # noqa: S608
+            "p.erased_at IS NULL AND p.id IN (SELECT person_id FROM participation WHERE id BETWEEN :first AND :last "
+            "AND role = 'participant' AND completed) ON CONFLICT (person_id) DO NOTHING",
+        ),
     ),
 )
 
@@ -87,6 +121,10 @@ def replaceable(session: Session, trigger: RangeTrigger) -> str | None:
 @contextmanager
 def together(session: Session, trigger: RangeTrigger, ids: Sequence[int]) -> Iterator[None]:
     """Write the new rows ids (consecutive, ascending) in the block; the trigger's work is done for them after it."""
+    if trigger.postgresql is not None and session.connection().dialect.name == "postgresql":
+        with trigger_ranges.together(session, trigger.postgresql, ids):
+            yield
+        return
     consecutive = bool(ids) and list(ids) == list(range(ids[0], ids[-1] + 1))
     sql = replaceable(session, trigger) if consecutive else None
     if sql is None:
