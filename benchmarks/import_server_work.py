@@ -28,10 +28,7 @@ TABLES = ("organisation", "person", "participation", "attendance_day", "reach_pe
 TABLES += ("reach_person_year",)
 EMPTIED = (*TABLES, "person_search", "alumni_directory")
 # The guarded trigger functions whose work follows each table's rows.
-REPLAYED = {
-    "person": (search_index.POSTGRESQL, triggers.PERSON.postgresql),
-    "participation": (triggers.PARTICIPATION.postgresql,),
-}
+REPLAYED = {"person": (search_index.POSTGRESQL, triggers.PERSON.postgresql)}
 
 
 def backend_cpu(pid: int) -> float:

@@ -8,9 +8,8 @@ On PostgreSQL the search index (migration 0005) and the alumni directory (0003) 
 the inserted rows' transition table. An import writes its people in several COPY statements, and each ran the
 search trigger's join of its rows with the whole person and organisation tables (a merge join reading every person
 before the new ones, a hash of every organisation): at 500,000 people that is the tables read once per COPY. The
-three insert trigger functions now return at once when a transaction-local setting names them
-(`SET LOCAL programme.bulk_person_search = 'on'`, and `programme.bulk_alumni_person`,
-`programme.bulk_alumni_participation`): the import sets them only inside its own transaction, for the rows it
+two insert trigger functions on person now return at once when a transaction-local setting names them
+(`SET LOCAL programme.bulk_person_search = 'on'`, and `programme.bulk_alumni_person`): the import sets them only inside its own transaction, for the rows it
 writes, and then runs the same statements once for its consecutive id range (programme.core.search_index,
 programme.importing.triggers). Any other writer, and any write outside an import, leaves the settings unset: the
 triggers work as before. Updates and deletes are unchanged.
@@ -36,7 +35,6 @@ depends_on: str | Sequence[str] | None = None
 GUARDED = {
     "person_search_from_new_people": "programme.bulk_person_search",
     "alumni_directory_person_inserted": "programme.bulk_alumni_person",
-    "alumni_directory_participation_inserted": "programme.bulk_alumni_participation",
 }
 # Index -> (table, column): each the leading column of a unique constraint's index.
 REPEATED = {
