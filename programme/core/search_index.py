@@ -1,4 +1,4 @@
-"""The alumni search index (migration 0002) kept current for many new people at once, on SQLite.
+"""The alumni search index (migration 0002) kept current for many new people at once.
 
 SQLite's trigger indexes each new person by itself: for an import of thousands of people that is most
 of the time spent writing them. While a block writes a known range of new people, the trigger is set
@@ -6,6 +6,10 @@ aside and, after the block, the same entries are written for the whole range in 
 is done only when the trigger is exactly the one this module replays; any other trigger (a later
 migration's) stays in place and does the work itself. The drop, the entries and the re-creation are
 part of the caller's transaction; the trigger is re-created even when the block fails.
+
+On PostgreSQL a statement trigger indexes each statement's new people (migration 0005); an import writes them in
+several statements, each joined with the whole person table. There the trigger function is told to return at once
+for this transaction's block (migration 0026, programme.core.trigger_ranges) and the range is indexed after it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core import trigger_ranges
 from programme.core.bulk import execute_in_order
 
 TRIGGER = "person_search_ai"
@@ -35,6 +40,25 @@ ENTRIES_RANGE = (
     "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
     "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
     "WHERE p.id BETWEEN :first AND :last ORDER BY p.id"
+)
+
+# PostgreSQL: the statement trigger's function (migrations 0005, 0026) and its work for a range of new people.
+_DOCUMENT = (
+    "SELECT p.id, to_tsvector('simple', programme_fold(concat_ws(' ', p.full_name, "
+    "CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes))) "
+    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id"
+)
+_UPSERT = "ON CONFLICT (person_id) DO UPDATE SET document = EXCLUDED.document"
+POSTGRESQL = trigger_ranges.GuardedFunction(
+    function="person_search_from_new_people",
+    setting="programme.bulk_person_search",
+    body=(
+        f"INSERT INTO person_search(person_id, document) {_DOCUMENT} JOIN new_people AS n ON n.id = p.id {_UPSERT}; "
+        "RETURN NULL; END"
+    ),
+    for_range=(
+        f"INSERT INTO person_search(person_id, document) {_DOCUMENT} WHERE p.id BETWEEN :first AND :last {_UPSERT}",
+    ),
 )
 
 
@@ -58,8 +82,17 @@ def indexed_together(
     """Write the new people person_ids (consecutive, ascending) in the block; they are indexed after it.
 
     growing: person_ids is a list the block adds the ids to as it writes the people (consecutive, or the block
-    fails); the function the block is given indexes the people written so far and empties the list.
+    fails); the function the block is given indexes the people written so far and empties the list. On PostgreSQL
+    a growing list's people are indexed by the trigger as they are written (migration 0026's setting is for a range
+    known before the block).
     """
+    if session.connection().dialect.name == "postgresql":
+        if growing:
+            yield lambda: None
+            return
+        with trigger_ranges.together(session, POSTGRESQL, person_ids):
+            yield lambda: None
+        return
     sql = replaceable_trigger(session) if growing or _consecutive(person_ids) else None
     if sql is None:
         yield lambda: None

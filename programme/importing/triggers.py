@@ -1,4 +1,4 @@
-"""The alumni directory's insert triggers set aside while an import writes a range of new rows, on SQLite.
+"""The alumni directory's insert triggers set aside while an import writes a range of new rows.
 
 Migration 0003 keeps `alumni_directory` current with row triggers: each new person and each new participation
 runs its own statements (a delete and an insert for a person, an insert for a completed participation). For an
@@ -7,6 +7,11 @@ new rows, the trigger is set aside and, after the block, the same statements run
 rows' order. As for the search index (programme.core.search_index), this is done only when the trigger is exactly
 the one replayed here; any other (a later migration's) stays and does the work itself. The drop, the statements and
 the re-creation are part of the caller's transaction, and the trigger is re-created even when the block fails.
+
+On PostgreSQL the directory is kept by statement triggers (migration 0003); the person trigger's function is told to
+return at once for this transaction's block (migration 0026, programme.core.trigger_ranges) and its statements run for
+the range after it. The participation trigger's stays: its statement per COPY is cheap, and its range statement was
+slower (0.06-0.17 s for 50,000 participations, the trigger's a few milliseconds).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core import trigger_ranges
 from programme.core.bulk import execute_in_order
 
 _COLUMNS = "person_id, full_name, gender, nationality, country_of_work, languages, organisation_id"
@@ -37,6 +43,7 @@ class RangeTrigger:
     name: str
     expected: str  # the trigger as its migration creates it, whitespace aside
     for_range: tuple[str, ...]
+    postgresql: trigger_ranges.GuardedFunction | None = None
 
 
 PERSON = RangeTrigger(
@@ -51,6 +58,20 @@ PERSON = RangeTrigger(
         "DELETE FROM alumni_directory WHERE person_id BETWEEN :first AND :last",
         f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
         f"p.erased_at IS NULL AND p.id BETWEEN :first AND :last AND {_ALUMNUS} ORDER BY p.id",
+    ),
+    postgresql=trigger_ranges.GuardedFunction(
+        function="alumni_directory_person_inserted",
+        setting="programme.bulk_alumni_person",
+        body=(
+            "DELETE FROM alumni_directory WHERE person_id IN (SELECT id FROM new_rows); "  # noqa: S608 - our constants
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
+            f"p.erased_at IS NULL AND p.id IN (SELECT id FROM new_rows) AND {_ALUMNUS}; RETURN NULL; END"
+        ),
+        for_range=(
+            "DELETE FROM alumni_directory WHERE person_id BETWEEN :first AND :last",
+            f"INSERT INTO alumni_directory ({_COLUMNS}) {_ENTRY} FROM person AS p WHERE p.consent_listed AND "
+            f"p.erased_at IS NULL AND p.id BETWEEN :first AND :last AND {_ALUMNUS}",
+        ),
     ),
 )
 PARTICIPATION = RangeTrigger(
@@ -92,8 +113,16 @@ def together(
 
     growing: ids is a list the block adds the ids to as it writes their rows (consecutive, or the block fails); the
     function the block is given does the trigger's work for the rows written so far and empties the list (the
-    caller writes nothing more into that range).
+    caller writes nothing more into that range). On PostgreSQL a growing list's rows are left to the trigger
+    (migration 0026's setting is for a range known before the block).
     """
+    if trigger.postgresql is not None and session.connection().dialect.name == "postgresql":
+        if growing:
+            yield lambda: None
+            return
+        with trigger_ranges.together(session, trigger.postgresql, ids):
+            yield lambda: None
+        return
     sql = replaceable(session, trigger) if growing or _consecutive(ids) else None
     if sql is None:
         yield lambda: None

@@ -19,7 +19,8 @@ class Organisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=300)
     # Lower-cased, accent- and punctuation-free name: the key used to avoid duplicates.
-    name_key: str = Field(max_length=300, index=True)
+    # Looked up by the unique (name_key, country) index (migration 0026 dropped one of name_key alone).
+    name_key: str = Field(max_length=300)
     # None: the type is not recorded (a list without a type column); counted apart, never as "other".
     org_type: OrgType | None = enum_field(OrgType, default=None, nullable=True)
     country: str | None = country_field()
@@ -75,7 +76,8 @@ class Participation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    person_id: int = Field(foreign_key="person.id", index=True, ondelete="CASCADE")
+    # Looked up by the unique (person_id, module_id) index (migration 0026 dropped one of person_id alone).
+    person_id: int = Field(foreign_key="person.id", ondelete="CASCADE")
     module_id: int = Field(foreign_key="module.id", ondelete="CASCADE")
     role: ParticipationRole = enum_field(ParticipationRole, default=ParticipationRole.PARTICIPANT, index=False)
     # None: not recorded (only a registration is known). True: took part, at least one day. False: did not come.
