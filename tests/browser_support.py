@@ -83,6 +83,18 @@ def log_in(page, base: str, username: str = ADMIN[0], password: str = ADMIN[1]) 
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for(timeout=60_000)
     wait_idle(page)
+    # The page's script keeps the sign-in in a cookie; a reload or a new address opened before it ran signs out.
+    wait_for_cookie(page, "programme_sign_in")
+
+
+def wait_for_cookie(page, name: str, *, present: bool = True, timeout: float = 30.0) -> None:
+    """Wait until the browser holds (or no longer holds) the cookie: the app sets and expires it from a script in a
+    zero-height frame, which runs after the page is drawn (later still on a loaded machine)."""
+    deadline = time.monotonic() + timeout
+    while (any(cookie["name"] == name for cookie in page.context.cookies()) != present) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+    held = any(cookie["name"] == name for cookie in page.context.cookies())
+    assert held == present, f"the cookie {name} was {'not ' if present else ''}set within {timeout:.0f} s"
 
 
 def screenshot(page, name: str) -> Path:
