@@ -199,3 +199,83 @@ def test_a_single_write_outside_an_import_still_updates_them(both_engine: Engine
     assert _directory(both_engine) == ["Ana Lim", "Kamal Hossain", "Zed Quinn", "Yan Moe"]
     indexed = _indexed(both_engine)
     assert len(indexed) == 7 and indexed == _defined(both_engine)
+
+
+class _Broken(Exception):
+    """A Python error raised inside the import's guarded block, after its people were written."""
+
+
+def _break_after_the_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    from programme.importing import write
+
+    real = write._insert_people
+
+    def insert_then_fail(*args, **kwargs):
+        real(*args, **kwargs)
+        raise _Broken
+
+    monkeypatch.setattr(write, "_insert_people", insert_then_fail)
+
+
+def _alum(session: Session, name: str) -> None:
+    person = Person(full_name=name, name_key=name.lower(), consent_listed=True)
+    session.add(person)
+    session.flush()
+    module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 1"))
+    session.add(Participation(person_id=person.id, module_id=module_id, completed=True))
+    session.flush()
+
+
+def _plan_first(session: Session):
+    table = read_participant_sheet(FIRST.encode(), "first.csv")
+    return build_plan(session, table=table, mapping=detect_mapping(table.columns),
+                      module=get_module(session, "BKK", 1), file_name="first.csv",
+                      file_hash=file_hash(FIRST.encode()))  # fmt: skip
+
+
+def test_an_error_inside_the_guarded_block_leaves_the_triggers_on_for_the_next_transaction(
+    both_engine: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import fails after writing its people while the triggers are set aside: the rollback leaves nothing, and the
+    next transaction's single write (the pool's same connection) is indexed and listed by the triggers."""
+    assert _replayed(both_engine) == [True, True]
+    _break_after_the_people(monkeypatch)
+    with pytest.raises(_Broken), session_scope(both_engine) as session:
+        apply_plan(session, plan=_plan_first(session), username="tester")
+    monkeypatch.undo()
+    with both_engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT count(*) FROM person")) == 0
+    with session_scope(both_engine) as session:
+        if both_engine.dialect.name == "postgresql":
+            settings = ("programme.bulk_person_search", "programme.bulk_alumni_person")
+            assert [session.scalar(sa.text(f"SELECT current_setting('{s}', true)")) for s in settings] != ["on", "on"]
+        _alum(session, "Zed Quinn")
+    assert _directory(both_engine) == ["Zed Quinn"]
+    assert len(_indexed(both_engine)) == 1 and _indexed(both_engine) == _defined(both_engine)
+
+
+def test_an_error_inside_the_guarded_block_caught_in_the_transaction_leaves_the_triggers_on(
+    both_engine: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same failure caught by a caller who writes on in the same transaction (with or without a savepoint): its
+    later write is the triggers' again, not left out of the search index and the directory."""
+    _break_after_the_people(monkeypatch)
+    for savepoint in (True, False):
+        with session_scope(both_engine) as session:
+            plan = _plan_first(session)
+            nested = session.begin_nested() if savepoint else None
+            with pytest.raises(_Broken):
+                apply_plan(session, plan=plan, username="tester")
+            if nested is not None:
+                nested.rollback()
+            _alum(session, "Yan Moe")
+            yan = session.scalar(sa.text("SELECT id FROM person WHERE full_name = 'Yan Moe'"))
+            listed = session.scalars(sa.text("SELECT person_id FROM alumni_directory")).all()
+            if both_engine.dialect.name == "postgresql":
+                indexed = session.scalars(sa.text("SELECT person_id FROM person_search")).all()
+            else:
+                indexed = session.scalars(sa.text("SELECT rowid FROM person_search")).all()
+            assert yan in listed and yan in indexed, savepoint
+            session.rollback()
