@@ -41,6 +41,17 @@ def _fail_through_waits(session: Session, username: str, client: str | None, tim
     return now
 
 
+@pytest.fixture
+def quick_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2 at its lowest cost, for the tests that count failures and waits (not what a hash costs): each of their
+    dozens of refused sign-ins checks a hash, which at the real cost took 4-12 s a test (durations, 5 December)."""
+    from argon2 import PasswordHasher
+
+    quick = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    monkeypatch.setattr(accounts, "_hasher", quick)
+    monkeypatch.setattr(accounts, "_DUMMY_HASH", quick.hash("not-a-real-password"))
+
+
 # Twelve failures, each after the last wait: the five free ones, then waits of 2 + 4 + ... + 128 seconds.
 TWELVE_FAILURES_TAKE = timedelta(seconds=sum(2**k for k in range(1, 8)))
 
@@ -104,7 +115,9 @@ def test_the_login_form_shows_one_message_for_unknown_wrong_and_waiting(
 # ---------------------------------------------------------------- waits that grow
 
 
-def test_waits_double_after_the_free_failures_and_a_try_during_a_wait_changes_nothing(session: Session) -> None:
+def test_waits_double_after_the_free_failures_and_a_try_during_a_wait_changes_nothing(
+    session: Session, quick_hashes: None
+) -> None:
     accounts.add_user(session, username="ana", password=PASSWORD, role="viewer", by=None)
     _fail(session, "ana", HERE, throttle.ACCOUNT_FREE_FAILURES - 1)
     assert throttle.waiting_until(session, "ana", HERE, T0) is None  # four failures cost nothing
@@ -122,7 +135,7 @@ def test_waits_double_after_the_free_failures_and_a_try_during_a_wait_changes_no
     assert throttle.waiting_until(session, "ana", HERE, now) is None  # and a sign-in clears the count
 
 
-def test_the_wait_is_capped_and_old_failures_are_forgotten(session: Session) -> None:
+def test_the_wait_is_capped_and_old_failures_are_forgotten(session: Session, quick_hashes: None) -> None:
     _fail_through_waits(session, "ana", HERE, 25, start=T0)
     last = session.scalar(sa.select(LoginThrottle).where(LoginThrottle.account_key == throttle.account_key("ana")))
     assert last.wait_until - last.last_failure_at == timedelta(minutes=15)
@@ -131,7 +144,9 @@ def test_the_wait_is_capped_and_old_failures_are_forgotten(session: Session) -> 
     assert throttle.waiting_until(session, "ana", HERE, a_day_later) is None  # counting starts again
 
 
-def test_waits_are_per_username_and_client_so_an_attacker_cannot_keep_the_admin_out(session: Session) -> None:
+def test_waits_are_per_username_and_client_so_an_attacker_cannot_keep_the_admin_out(
+    session: Session, quick_hashes: None
+) -> None:
     accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
     _fail_through_waits(session, "root", ELSEWHERE, 12, start=T0)  # someone elsewhere who knows the username
     later = T0 + TWELVE_FAILURES_TAKE + timedelta(seconds=1)
@@ -140,13 +155,13 @@ def test_waits_are_per_username_and_client_so_an_attacker_cannot_keep_the_admin_
     assert accounts.authenticate(session, "Root", PASSWORD, client=HERE, now=later) is not None
 
 
-def test_unknown_usernames_wait_exactly_like_real_ones(session: Session) -> None:
+def test_unknown_usernames_wait_exactly_like_real_ones(session: Session, quick_hashes: None) -> None:
     accounts.add_user(session, username="ana", password=PASSWORD, role="viewer", by=None)
     last = _fail_through_waits(session, "ana", HERE, 7, start=T0)
     assert _fail_through_waits(session, "nobody", HERE, 7, start=T0) == last
 
 
-def test_a_client_trying_many_usernames_waits_for_all_of_them(session: Session) -> None:
+def test_a_client_trying_many_usernames_waits_for_all_of_them(session: Session, quick_hashes: None) -> None:
     accounts.add_user(session, username="ana", password=PASSWORD, role="viewer", by=None)
     for index in range(throttle.CLIENT_FREE_FAILURES):
         _fail(session, f"guess{index}", ELSEWHERE, 1)  # one try per name: no pair reaches its own limit
