@@ -24,7 +24,6 @@ def module_picker(
     *,
     label: str = "Module",
     evaluated: bool = False,
-    from_address: bool = False,
     empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
     funders: tuple[str, ...] = (),
     grants: tuple[str, ...] = (),
@@ -33,8 +32,10 @@ def module_picker(
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
     It lists the newest modules (module_search.PICKER_LIMIT) with a find box beside it (course code or title,
-    module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
-    comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
+    module title, city or year); the choice is kept under `key` across reruns. The first choice
+    comes from the address (?module=ID: a link from Home, or an address a colleague pasted), and the address follows
+    the choice; a module the address names that the picker cannot offer (none by that id, or not evaluated, or not
+    funded, for a picker with those filters) gives the picker's usual first choice and a note saying why. evaluated: only modules with
     evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
     their grants fund (the module chosen before is then dropped if they do not fund it). people: each module's
     label says how many participants it has, and the first module with participants is chosen first.
@@ -43,11 +44,11 @@ def module_picker(
     search = find.text_input(
         "Find a module", key=f"{key}_find", placeholder="Course code or title, city or year"
     ).strip()
-    chosen = st.session_state.get(key)
-    if chosen is None and from_address:
-        wanted = st.query_params.get("module", "")
-        chosen = int(wanted) if wanted.isdigit() else None
     funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    chosen = st.session_state.get(key)
+    refused = None
+    if chosen is None:
+        chosen, refused = module_from_address(evaluated=evaluated, **funding)
     chosen = follow_search(key, search, chosen, evaluated=evaluated, **funding)
     include = None if funding else chosen
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
@@ -81,14 +82,32 @@ def module_picker(
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else first
     module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
-    if from_address:
-        st.query_params["module"] = str(module_id)
+    if refused:
+        pick.info(f"The module in the address {refused}: {md_text(labels[module_id])} is shown instead.")
+    st.query_params["module"] = str(module_id)
     if choices.matching > len(ids):
         pick.caption(
             f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+def module_from_address(
+    *, evaluated: bool = False, funders: tuple[str, ...] = (), grants: tuple[str, ...] = ()
+) -> tuple[int | None, str | None]:
+    """Return the module the address asks for (?module=ID) if a picker with these filters can offer it, and else
+    why not in a few words ("does not exist", ...); (None, None) when the address names no module."""
+    wanted = st.query_params.get("module", "").strip()
+    if not wanted:
+        return None, None
+    if not wanted.isdigit() or len(wanted) > 12:
+        return None, "is not a module's number"
+    module_id = int(wanted)
+    refused = cached_query(
+        module_search.unavailable_module, module_id, evaluated=evaluated, funders=funders, grants=grants
+    )
+    return (None, refused) if refused else (module_id, None)
 
 
 def module_or_stop(key: str, **options: Any) -> int:
