@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from programme.core.words import a_or_an, nothing_until_fixed
@@ -30,13 +31,10 @@ ROLE_WORDS = {
 }
 
 
-# Every column of the export shown (not ten and a scroll bar), and the kind and session beside the long "becomes".
-COLUMNS_TABLE_WIDTHS = {
-    "column": st.column_config.TextColumn("column", width="medium"),
-    "becomes": st.column_config.TextColumn("becomes", width="large"),
-    "kind": st.column_config.TextColumn("kind", width="small"),
-    "session": st.column_config.TextColumn("session", width="medium"),
-}
+def columns_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table of what each column of the export becomes, as the page shows it: a dash where nothing applies
+    (no session), the column's own header kept as the file has it."""
+    return frame.astype(object).where(frame.notna(), MISSING)
 
 
 def remember_export(key: str) -> None:
@@ -118,8 +116,10 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
                 preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
-        table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
-                        column_config=COLUMNS_TABLE_WIDTHS, placeholder=MISSING)  # fmt: skip
+        # Every column of the export (not ten and a scroll bar), and each "becomes" (a question's wording as it will be
+        # written, its scale) read in full: a static table wraps a long text in its cell, where a data grid cut it
+        # at the column's edge (and its kind and session went out of sight beside it).
+        table.table(columns_shown(preview.columns_table()), hide_index=True, width="stretch")
     return preview, roles, labels
 
 
