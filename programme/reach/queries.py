@@ -313,7 +313,7 @@ def at_home_sentence(at_home: int) -> str:
     """The line under a list of corridors: how many work in their own country and are therefore not listed."""
     people = "individual works" if at_home == 1 else "individuals work"
     return (
-        f"Not corridors, so not listed: {at_home:,} {people} in their country of nationality (a country of work the same as the nationality). "
+        f"Not corridors, so not listed: {at_home:,} {people} in their country of nationality. "
         "People whose nationality or country of work is not on record are left out."
     )
 
