@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,9 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.cli import main
+from programme.core.db import make_engine
 from programme.core.errors import ProgrammeError
 from programme.evaluations import apply_evaluations, module_summary, plan_evaluations
-from programme.models import Answer, ImportBatch, Response
+from programme.models import Answer, Course, ImportBatch, Module, Response
+from programme.web.display import WORD_JOINER
 from tests.test_evaluations import csv_bytes, make_module
 from tests.test_intake_tools import TOOLS, rows_of
 
@@ -170,7 +173,13 @@ def test_entry_page_columns_table_shows_every_column_and_each_becomes_in_full(
     assert not [frame for frame in app.dataframe if "becomes" in frame.value.columns]  # no grid that cuts
     table = next(frame for frame in app.table if list(frame.value.columns) == ["column", "becomes", "kind", "session"])
     assert len(table.value) == 16  # SurveyMonkey's 9 own columns, then the questions (counted in the fixture)
-    longest = max(table.value["becomes"], key=len)
+    # Each cell is the plan's text exactly, escaped for the table's Markdown: read back, the same text.
+    with Session(make_engine(sqlite_url)) as session:
+        module_id = session.scalar(sa.select(Module.id).join(Course).where(Course.code == "EVP"))
+        planned = plan_evaluations(session, data=data, filename="surveymonkey.csv", module_id=module_id)
+    shown = [re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "") for text in table.value["becomes"]]
+    assert shown == list(planned.columns_table()["becomes"])
+    longest = max(shown, key=len)
     assert len(longest) > 60 and longest.startswith(("question: ", "new question: "))  # whole, as the plan says it
     assert "None" not in set(table.value["session"]) and "nan" not in set(table.value["session"].astype(str))
 

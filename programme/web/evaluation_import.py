@@ -15,7 +15,7 @@ from programme.evaluations.scales import SCALE_SIZE
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.intake.tools import PROFILES as TOOL_PROFILES
 from programme.web import ui
-from programme.web.display import MISSING, md_text
+from programme.web.display import MISSING, is_missing, md_text
 
 EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): every step after the upload reads it
 AS_DETECTED = "as detected"
@@ -32,9 +32,10 @@ ROLE_WORDS = {
 
 
 def columns_shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """The table of what each column of the export becomes, as the page shows it: a dash where nothing applies
-    (no session), the column's own header kept as the file has it."""
-    return frame.astype(object).where(frame.notna(), MISSING)
+    """The table of what each column of the export becomes, as the page shows it in a static table (st.table, whose
+    cells read Markdown): each text exactly as the export and the plan have it (md_text: a question's *asterisks* or
+    $ stay as typed), a dash where nothing applies (no session)."""
+    return frame.map(lambda value: MISSING if is_missing(value) else md_text(value))
 
 
 def remember_export(key: str) -> None:
