@@ -148,3 +148,30 @@ def test_the_address_opens_the_module_on_each_database(monkeypatch: pytest.Monke
     app = run_page("pages/next_steps.py", address={"module": "424242424"})
     assert not app.exception
     assert any("does not exist" in info.value for info in app.info)
+
+
+@pytest.mark.parametrize(("path", "course_key", "module_key"), [
+    ("pages/reports.py", "reports_course", "reports_module"),
+    ("pages/participants.py", "people_course", "people_module"),
+])  # fmt: skip
+def test_the_course_then_module_pickers_open_on_the_module_in_the_address(
+    demo_db: str, path: str, course_key: str, module_key: str
+) -> None:
+    wanted = _oldest(demo_db, evaluated=False)
+    with Session(make_engine(demo_db)) as session:
+        code = session.scalar(sa.select(Course.code).join(Module).where(Module.id == wanted))
+    plain = run_page(path)
+    assert _picker(plain, module_key).value != wanted
+    app = run_page(path, address={"module": str(wanted)})
+    assert not app.exception
+    assert (_picker(app, course_key).value, _picker(app, module_key).value) == (code, wanted)
+    assert app.query_params["module"] == str(wanted)
+    # Another course chosen afterwards: its own module, no error, and the address follows.
+    other = next(option for option in _picker(app, course_key).options if not option.startswith(code))
+    other_code = other.split(" · ")[0]
+    _picker(app, course_key).set_value(other_code).run()
+    assert not app.exception and _picker(app, course_key).value == other_code
+    assert _picker(app, module_key).value != wanted
+    wrong = run_page(path, address={"module": "777777"})
+    assert not wrong.exception
+    assert any("does not exist" in info.value and "usual choice" in info.value for info in wrong.info)

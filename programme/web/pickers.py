@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme.core.words import counted
 from programme.courses import search as module_search
+from programme.courses.lookup import module_ref
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable, sentence_case, table
 from programme.web.engine import cached_query
@@ -108,6 +109,32 @@ def module_from_address(
         module_search.unavailable_module, module_id, evaluated=evaluated, funders=funders, grants=grants
     )
     return (None, refused) if refused else (module_id, None)
+
+
+def course_and_module_from_address(course_key: str, module_key: str, courses: Iterable[str]) -> None:
+    """For a page that picks a course, then one of its modules (Reports, Participants): on its first run, choose the
+    module the address names (?module=ID) and its course, under these widget keys. A module it cannot choose (none
+    by that id, or its course not among `courses`, the ones offered) gives a note, and the page's usual choice."""
+    if course_key in st.session_state or module_key in st.session_state:
+        return  # chosen on the page already
+    module_id, refused = module_from_address()
+    if module_id is not None:
+        ref = cached_query(module_ref, module_id)
+        if ref.course_code in set(courses):
+            st.session_state[course_key], st.session_state[module_key] = ref.course_code, module_id
+            return
+        refused = f"is of course {md_text(ref.course_code)}, not among those listed: find it by its code"
+    if refused:
+        st.info(f"The module in the address {refused}. The page's usual choice is shown instead.")
+
+
+def keep_module_in_address(module_id: int | None) -> None:
+    """Let the address name the module chosen (?module=ID), or none: a reload, or the address sent to a colleague,
+    opens the page on it."""
+    if module_id is not None:
+        st.query_params["module"] = str(module_id)
+    elif "module" in st.query_params:
+        del st.query_params["module"]
 
 
 def module_or_stop(key: str, **options: Any) -> int:
