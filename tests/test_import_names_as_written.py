@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 import sqlalchemy as sa
@@ -86,3 +87,33 @@ def test_display_name_reads_family_given_only_for_names() -> None:
     assert display_name("12, Maria") == "12, Maria"
     assert display_name("Santos, Maria, Jr") == "Santos, Maria, Jr"
     assert display_name("Santos ,") == "Santos ,"
+
+
+def test_the_preview_keeps_every_column_in_view_and_wraps_long_values(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Seen in a journey audit: a long e-mail pushed the organisation, its type as it will be stored and the match out
+    of sight (a scroll inside the grid), and long values were cut. Each column has a width (together about the page's
+    900 px), and rows are tall enough for the grid to wrap a long value."""
+    from programme.core.db import make_engine
+    from programme.web.import_steps import PREVIEW_WIDTHS
+    from tests.test_importing import page_with_upload
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with_module(make_engine(sqlite_url))
+    sheet = (
+        "Full name,Nationality,Email,Organisation,Organisation type\n"
+        '"Dela Cruz-Santos, Maria Cristina Teresa",Philippines,maria.cristina@migrantforumasia.example.org,'
+        "Migrant Forum in Asia - Philippine Chapter of Domestic Workers and Seafarers Advocates,Lawyers network\n"
+    )
+    app = page_with_upload("long.csv", csv_bytes(sheet))
+    assert not app.exception
+    grid = next(frame for frame in app.dataframe if "organisation type" in frame.value.columns)
+    configs = json.loads(grid.proto.columns)
+    widths = {name: config.get("width") for name, config in configs.items() if name != "_index"}
+    assert set(widths) == set(grid.value.columns) and all(isinstance(width, int) for width in widths.values())
+    assert sum(widths.values()) <= 1000
+    assert widths == {column: PREVIEW_WIDTHS[column] for column in grid.value.columns}
+    assert grid.proto.row_height > 64  # Streamlit wraps a cell's text in rows taller than 4rem
+    short = page_with_upload("short.csv", csv_bytes("Name,Country\nAna Lim,Nepal\n"))
+    assert not next(frame for frame in short.dataframe if "match" in frame.value.columns).proto.row_height
