@@ -30,7 +30,7 @@ from programme.importing.value_mappings import MAPPABLE, remember_mappings
 from programme.planning.agenda import get_module_by_id
 from programme.sheets import SheetTable
 from programme.web import ui
-from programme.web.display import md_text
+from programme.web.display import md_text, wrapped_columns
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
 UPLOAD_KEY = "import_upload"
@@ -263,25 +263,6 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
 # in view, the organisation type and the match included, where the e-mail's width used to push them out of sight.
 PREVIEW_WIDTHS = {"row": 45, "status": 60, "name": 145, "nationality": 90, "e-mail": 145, "organisation": 150,
                   "organisation type": 115, "attended": 80, "match": 110, "errors": 110}  # fmt: skip
-# Rows high enough for the longest value to wrap in its column (a character is about 6 px; a line 18 px), up to
-# MAX_LINES; Streamlit wraps a cell's text only in rows taller than 4rem, so a wrapped row is at least 72 px.
-CHARACTER_PX, LINE_PX, MAX_LINES, WRAPPED_ROW_PX = 6, 18, 6, 72
-
-
-def preview_layout(frame: pd.DataFrame) -> dict:
-    """The preview table's column widths and, when a value is too long for one line, rows high enough to wrap it."""
-    widths = {column: PREVIEW_WIDTHS[column] for column in frame.columns if column in PREVIEW_WIDTHS}
-    layout: dict = {
-        "column_config": {column: st.column_config.Column(column, width=px) for column, px in widths.items()}
-    }
-    lines = 1
-    for column, px in widths.items():
-        if column != "row" and not frame.empty:
-            longest = int(frame[column].astype(str).map(len).max())
-            lines = max(lines, -(-longest * CHARACTER_PX // (px - 16)))  # the cell's padding: 8 px each side
-    if lines > 1:
-        layout["row_height"] = max(WRAPPED_ROW_PX, min(lines, MAX_LINES) * LINE_PX + 12)
-    return layout
 
 
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
@@ -292,7 +273,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     frame = preview_rows(plan, limit=PREVIEW_ROWS)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
-    ui.table(styled, hide_index=True, width="stretch", **preview_layout(frame))
+    ui.table(styled, hide_index=True, width="stretch", **wrapped_columns(frame, PREVIEW_WIDTHS))
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors
