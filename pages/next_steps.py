@@ -16,7 +16,7 @@ ui.heading(
 )
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_or_stop("next_steps_module", from_address=True)
+module_id = ui.module_or_stop("next_steps_module")
 version_key = f"next_steps_version_{module_id}"
 version, renew = editors.version(version_key), editors.renew(version_key)  # a fresh grid shows what was saved
 

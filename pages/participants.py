@@ -32,6 +32,8 @@ if courses_total > PICKER_LIMIT:
     find = middle.text_input("Find a course", key="people_course_find", placeholder="code or title")
     if find.strip():
         courses_total, course_codes = ui.cached_query(course_choices, find.strip())
+# A module's address (?module=ID) opens on it and its course.
+ui.course_and_module_from_address("people_course", "people_module", course_codes)
 course = middle.selectbox(
     "Course",
     [ALL, *course_codes],
@@ -48,6 +50,7 @@ module_id = right.selectbox(
     key="people_module",
     disabled=course == ALL,
 )
+ui.keep_module_in_address(module_id)
 scope = {"search": search or None, "course_code": None if course == ALL else course, "module_id": module_id}
 found = ui.cached_query(people_count, **scope)
 

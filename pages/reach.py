@@ -184,12 +184,9 @@ if tabs[5].open:
         chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
 if tabs[6].open:
     with tabs[6]:
-        corridors = ui.cached_query(reach.corridors, reach_filter)
+        corridors, at_home = reach.across_borders(ui.cached_query(reach.corridors, reach_filter))
         chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
-        st.caption(
-            "The chart shows people working outside their country of nationality; the table also lists those "
-            "working at home. People whose nationality or country of work is not on record are left out."
-        )
+        st.caption(reach.at_home_sentence(at_home))
 if tabs[7].open:
     with tabs[7]:
         reached = ui.cached_query(reach.organisations, reach_filter)

@@ -31,7 +31,10 @@ if words:
 if not course_titles:
     find.warning(f"No course matches '{md_text(words)}': try part of its code or title.")
     st.stop()
-course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}")
+# A module's address (?module=ID) opens on it and its course.
+ui.course_and_module_from_address("reports_course", "reports_module", course_titles)
+course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}",
+                        key="reports_course")  # fmt: skip
 if courses_total > len(course_titles):
     left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")
 module_labels = ui.cached_query(module_choices, course_code=course).labels
@@ -39,7 +42,10 @@ if not module_labels:
     st.info(f"{md_text(course)} has no modules yet. Add them under **Plan**.")
     st.stop()
 # Oldest first, as a course's modules are numbered.
-module_id = right.selectbox("Module", list(reversed(module_labels)), format_func=module_labels.get)
+module_id = right.selectbox(
+    "Module", list(reversed(module_labels)), format_func=module_labels.get, key="reports_module"
+)
+ui.keep_module_in_address(module_id)
 with ui.db() as session:
     number = module_ref(session, module_id).number
 slug = f"{course}-module-{number}"

@@ -1,7 +1,8 @@
 """The public form page: reached only with a form link (?form=TOKEN), without signing in.
 
 It shows the form and nothing else from the database (the module's title and dates; for an evaluation, the
-session titles). An invalid, closed or expired link gets one sentence. streamlit_app.py routes here, and only
+session titles). An invalid link gets one sentence; a closed or expired one says when it closed and to ask the
+organisers; a form closed while it is filled in keeps the answers on screen with that sentence when Send is pressed. streamlit_app.py routes here, and only
 here, when the address holds a form token; every other page keeps its sign-in guard.
 """
 
@@ -36,13 +37,21 @@ if browser_cookie.token() is not None:
     # it next and opens the app's address meets the sign-in form (the tabs already open keep their own sign-in).
     browser_cookie.expire(sidebar=False)
 token = st.query_params.get(QUERY_PARAMETER)
+# The form as this page drew it: closed while a participant fills it in, the page draws it again on Send, so that what
+# they typed stays on screen beside the reason it was not sent (the submission itself is refused, as before).
+DRAWN_KEY = "form_drawn"
+closed = False
 try:
     with ui.db() as session:
         form = public_form(session, token)
+    st.session_state[DRAWN_KEY] = (token, form)
 except FormUnavailable:
-    with ui.db() as session:
-        st.write(unavailable_sentence(session, token))
-    st.stop()
+    drawn = st.session_state.get(DRAWN_KEY)
+    if drawn is None or drawn[0] != token:
+        with ui.db() as session:
+            st.write(unavailable_sentence(session, token))
+        st.stop()
+    form, closed = drawn[1], True
 
 language = form.language
 say = words.labels(language)
@@ -77,7 +86,7 @@ st.title(kind_title)
 st.subheader(md_text(form.module_title))
 st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(), end=form.end_date.isoformat()))
 
-if sent_key not in st.session_state:
+if sent_key not in st.session_state and not closed:
     with ui.db() as session:
         if submissions.sent_already(session, token, browser=browser):  # sent before a reload, or from another tab
             st.info(say["already_sent"])
@@ -95,8 +104,12 @@ if sent_key in st.session_state:
 
 
 def refusal(error: ProgrammeError) -> str:
-    # A form closed between the page's drawing and the sending: the sentence in the form's language.
-    return str(say["unavailable"]) if isinstance(error, FormUnavailable) else str(error)
+    # A form closed between the page's drawing and the sending: when, that the answers are still on the page (drawn
+    # again from DRAWN_KEY), and what to do, in the form's language.
+    if not isinstance(error, FormUnavailable):
+        return str(error)
+    with ui.db() as session:
+        return unavailable_sentence(session, token, kept=True)
 
 
 def registration_form() -> None:

@@ -19,9 +19,15 @@ PAGE_TIMEOUT_SECONDS = 60
 
 
 def run_page(
-    path: str, role: UserRole | None = UserRole.ADMIN, username: str = "tester", *, account: bool = True
+    path: str,
+    role: UserRole | None = UserRole.ADMIN,
+    username: str = "tester",
+    *,
+    account: bool = True,
+    address: dict[str, str] | None = None,
 ) -> AppTest:
-    """Return the AppTest after one run of the page, signed in with role (or signed out for None).
+    """Return the AppTest after one run of the page, signed in with role (or signed out for None); address: the
+    query parameters the page is opened with ({"module": "12"} for ?module=12).
 
     The signed-in user is a real account of the database at DATABASE_URL (made, or set to the role): every page
     checks the account at each run (a disabled account is signed out). account=False signs in without one.
@@ -32,6 +38,8 @@ def run_page(
         user_id = real_account(username, role) if account else None
         app.session_state["signed_in"] = SignedIn(user_id=user_id or 0, username=username, role=role)
         app.session_state["last_seen"] = time.monotonic()
+    for name, value in (address or {}).items():
+        app.query_params[name] = value
     return app.run()
 
 

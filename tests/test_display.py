@@ -54,3 +54,27 @@ def test_readable_people_names_both_countries_and_dashes_hidden_contacts() -> No
         "organisation": MISSING,
         "email": MISSING,
     }
+
+
+def test_wrapped_columns_give_each_column_a_width_and_rows_that_wrap_a_long_value() -> None:
+    """The import previews (participants, agenda): every column in view, a long value wrapped rather than cut."""
+    import pandas as pd
+
+    from programme.web.agenda_import import SESSION_WIDTHS
+    from programme.web.display import wrapped_columns
+    from programme.web.import_steps import PREVIEW_WIDTHS
+
+    assert sum(SESSION_WIDTHS.values()) <= 1000
+    assert sum(width for column, width in PREVIEW_WIDTHS.items() if column != "attended") <= 1000
+    short = pd.DataFrame({"row": [2], "day": [1], "session": ["Opening"]})
+    options = wrapped_columns(short, SESSION_WIDTHS)
+    assert {column: config["width"] for column, config in options["column_config"].items()} == {
+        "row": 45, "day": 45, "session": 250,
+    }  # fmt: skip
+    assert "row_height" not in options  # one line each: the grid's own row height
+    title = "Visit to the Australian High Commission: preparing the delegation's three asks on wage theft and debt"
+    long = pd.DataFrame({"row": [2], "day": [1], "session": [title]})
+    # By hand: 101 characters at about 6 px in 250 - 16 px: 3 lines of 18 px, and 12 px of padding: 66 -> at least 72.
+    assert wrapped_columns(long, SESSION_WIDTHS)["row_height"] == 72
+    longer = pd.DataFrame({"row": [2], "day": [1], "session": [title * 3]})  # 303 characters: 8 lines, at most 6
+    assert wrapped_columns(longer, SESSION_WIDTHS)["row_height"] == 6 * 18 + 12

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -13,9 +14,11 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.cli import main
+from programme.core.db import make_engine
 from programme.core.errors import ProgrammeError
 from programme.evaluations import apply_evaluations, module_summary, plan_evaluations
-from programme.models import Answer, ImportBatch, Response
+from programme.models import Answer, Course, ImportBatch, Module, Response
+from programme.web.display import WORD_JOINER
 from tests.test_evaluations import csv_bytes, make_module
 from tests.test_intake_tools import TOOLS, rows_of
 
@@ -157,21 +160,28 @@ def test_entry_page_asks_the_order_of_unknown_labels(sqlite_url: str, monkeypatc
         assert session.scalar(sa.select(sa.func.avg(Answer.rating))) == pytest.approx((1 + 4 + 3 + 2 + 5) / 5)
 
 
-def test_entry_page_columns_table_shows_every_column_with_kind_and_session_in_view(
+def test_entry_page_columns_table_shows_every_column_and_each_becomes_in_full(
     sqlite_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Seen as a first user: a SurveyMonkey export's table of columns showed ten rows (its own columns: Respondent
-    ID... Custom Data 1) and a scroll bar, the questions below it, and the kind and session cut off on the right."""
+    ID... Custom Data 1) and a scroll bar, the questions below it, and the kind and session cut off on the right.
+    Then, in a journey audit: a long "becomes" (a question as it will be written, with its scale) was cut at the
+    grid's column edge, unreadable. A static table wraps each cell: every text is on the page in full (the browser
+    test looks at it: tests/test_browser_audit_j.py)."""
     data = (TOOLS / "surveymonkey.csv").read_bytes()
     app, _ = _entry_page(sqlite_url, monkeypatch, "surveymonkey.csv", data)
-    table = next(
-        frame for frame in app.dataframe if list(frame.value.columns) == ["column", "becomes", "kind", "session"]
-    )
+    assert not [frame for frame in app.dataframe if "becomes" in frame.value.columns]  # no grid that cuts
+    table = next(frame for frame in app.table if list(frame.value.columns) == ["column", "becomes", "kind", "session"])
     assert len(table.value) == 16  # SurveyMonkey's 9 own columns, then the questions (counted in the fixture)
-    widths = {name: config.get("width") for name, config in json.loads(table.proto.columns).items()}
-    # The long "becomes" text gets the room; the kind and session stay in view beside it (without a config,
-    # "becomes" took the page's width and pushed them out of sight). The height is looked at in a screenshot.
-    assert widths["becomes"] == "large" and widths["kind"] == "small" and widths["session"] == "medium"
+    # Each cell is the plan's text exactly, escaped for the table's Markdown: read back, the same text.
+    with Session(make_engine(sqlite_url)) as session:
+        module_id = session.scalar(sa.select(Module.id).join(Course).where(Course.code == "EVP"))
+        planned = plan_evaluations(session, data=data, filename="surveymonkey.csv", module_id=module_id)
+    shown = [re.sub(r"\\(.)", r"\1", text).replace(WORD_JOINER, "") for text in table.value["becomes"]]
+    assert shown == list(planned.columns_table()["becomes"])
+    longest = max(shown, key=len)
+    assert len(longest) > 60 and longest.startswith(("question: ", "new question: "))  # whole, as the plan says it
+    assert "None" not in set(table.value["session"]) and "nan" not in set(table.value["session"].astype(str))
 
 
 def test_entry_page_asks_the_order_of_dates_that_read_two_ways(

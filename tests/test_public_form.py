@@ -15,6 +15,7 @@ from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
 from programme.models import ConsentRecord, Person, Response
 from programme.planning.agenda import add_session
+from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
@@ -59,11 +60,16 @@ def test_a_wrong_or_missing_link_shows_one_sentence_and_no_data(forms_db: dict, 
     assert not app.text_input and not app.radio and not app.dataframe and not app.metric and not app.title
 
 
-def test_a_closed_link_shows_the_same_sentence(forms_db: dict, demo_sqlite_url: str) -> None:
+def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
     with session_scope(make_engine(demo_sqlite_url)) as session:
         close_forms(session, module_id=forms_db["module_id"], by="t")
     app = _run(forms_db["registration"])
-    assert [m.value for m in app.markdown] == [UNAVAILABLE] and not app.text_input
+    shown = [m.value for m in app.markdown]
+    assert len(shown) == 1 and shown[0].startswith("This form was closed by the organisers on ")
+    assert shown[0].endswith(text("en", "ask_organisers")) and UNAVAILABLE not in shown[0]
+    assert not app.text_input and not app.title and "Advocacy" not in shown[0]
 
 
 def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite_url: str) -> None:

@@ -2,40 +2,105 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date
 
 import pytest
+import sqlalchemy as sa
 from streamlit.testing.v1 import AppTest
 
 from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
+from programme.models import FormLink, FormSubmission
 from programme.selfservice.labels import text
-from programme.selfservice.links import close_forms, open_form
+from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
 
-@pytest.mark.parametrize("kind", ["registration", "evaluation"])
-def test_a_form_closed_while_it_is_filled_in_says_so_in_its_language(
+@pytest.mark.parametrize("kind", ["registration", "evaluation", "checkin"])
+def test_a_form_closed_while_it_is_filled_in_keeps_the_answers_and_says_why_in_its_language(
     monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str, kind: str
 ) -> None:
+    """Seen in a journey audit: the organisers closed the form while a participant typed, and Send left a page with one
+    sentence ("not valid, or closed") and nothing of what they had typed. The form is drawn again, their answers in
+    it, with when it closed and whom to ask, in the form's language; nothing is stored."""
     with session_scope(make_engine(demo_sqlite_url)) as session:
         add_course(session, code="PUBA", title="Public form course", by=None)
         module = add_module(session, course_code="PUBA", number=1, title="Advocacy with embassies",
                             start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
         token = open_form(session, module_id=module.id, kind=kind, language="fr").token
         module_id = module.id
+        before = _submissions(session)
     monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
     app = AppTest.from_file(PAGE, default_timeout=60)
     app.query_params["form"] = token
     app.run()
-    if kind == "registration":
-        app.text_input[0].input("Somchai Prasert")
-    else:
+    if kind == "evaluation":
         app.radio[0].set_value(4)
+    else:
+        app.text_input[0].input("Somchai Prasert" if kind == "registration" else "ABC123")
     with session_scope(make_engine(demo_sqlite_url)) as session:
         close_forms(session, module_id=module_id, by="facilitator")
+        closed_at = session.scalar(sa.select(FormLink.closed_at).where(FormLink.module_id == module_id))
     app.button[0].click().run()
     assert not app.exception
-    # The typed answers cannot be kept (the form is closed), but the participant reads why in the form's language.
-    assert [m.value for m in app.markdown] == [text("fr", "unavailable")] and not app.text_input
+    # What they typed is still there, in the form, to copy or to send another way.
+    if kind == "evaluation":
+        assert app.radio[0].value == 4
+    else:
+        assert app.text_input[0].value == ("Somchai Prasert" if kind == "registration" else "ABC123")
+    # The reason, in French: when the organisers closed it (the module has no country: the computer's time zone),
+    # that the answers were not sent, and whom to ask.
+    when = closed_at.replace(tzinfo=UTC).astimezone()
+    errors = [error.value for error in app.error]
+    assert len(errors) == 1
+    offset = f"{when:%z}"
+    stamp = f"{when:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    assert errors[0].startswith(text("fr", "closed_at", when=stamp))
+    assert text("fr", "answers_kept") in errors[0] and text("fr", "ask_organisers") in errors[0]
+    assert text("fr", "unavailable") not in errors[0]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert _submissions(session) == before  # nothing stored: the form is closed
+    # Sending again is refused again, the answers still kept.
+    app.button[0].click().run()
+    assert not app.exception and len(app.error) == 1 and (app.radio or app.text_input)
+
+
+def _submissions(session) -> int:  # type: ignore[no-untyped-def]
+    return int(session.scalar(sa.select(sa.func.count()).select_from(FormSubmission)))
+
+
+def test_a_closed_or_expired_link_says_when_and_what_to_do_a_wrong_one_nothing(
+    monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str
+) -> None:
+    """An expired link said only "not valid, or closed": now when it closed and to ask the organisers; a token that is
+    no form's still says one sentence and nothing more."""
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_course(session, code="PUBB", title="Public form course", by=None)
+        module = add_module(session, course_code="PUBB", number=1, title="Advocacy with embassies",
+                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+        expired = open_form(session, module_id=module.id, kind="registration", language="es")
+        link = session.scalar(sa.select(FormLink).where(FormLink.token == expired.token))
+        link.opens_on, link.closes_on = date(2020, 3, 1), date(2020, 3, 9)
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    app = AppTest.from_file(PAGE, default_timeout=60)
+    app.query_params["form"] = expired.token
+    app.run()
+    assert not app.exception and not app.text_input and not app.title
+    shown = [m.value for m in app.markdown]
+    assert shown == [f"{text('es', 'closed_on', day='2020-03-09')} {text('es', 'ask_organisers')}"]
+    assert "Advocacy" not in shown[0]  # no data of the module
+    wrong = AppTest.from_file(PAGE, default_timeout=60)
+    wrong.query_params["form"] = "B" * 32
+    wrong.run()
+    assert [m.value for m in wrong.markdown] == [UNAVAILABLE]
+
+
+def test_the_closing_time_is_said_in_the_modules_time_zone() -> None:
+    from datetime import datetime
+
+    from programme.selfservice.links import closed_moment
+
+    # Stored in UTC (naive on SQLite): 07:30 UTC is 14:30 in Bangkok (UTC+7, no summer time), 16:30 in Tokyo.
+    assert closed_moment(datetime(2026, 12, 5, 7, 30), "THA") == "2026-12-05 14:30 (UTC+07:00)"
+    assert closed_moment(datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "JPN") == "2026-12-05 16:30 (UTC+09:00)"

@@ -64,6 +64,21 @@ def test_reach_page_shows_hand_computed_figures_and_every_table(small_db: str) -
     assert by_gender == {"female": 2, "male": 2}
 
 
+def test_the_corridors_tab_lists_corridors_and_counts_those_working_at_home(small_db: str) -> None:
+    """The tab's table (and its download) lists what its chart, the summary workbook and Alumni › Corridors call
+    corridors; the two who work in their country of nationality (Ben, Dev: the fixture's table) are counted under it."""
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app.session_state["reach_tab"] = "Corridors"
+    app.run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    pairs = sorted(zip(table["Nationality"], table["Country of work"], table["Individuals"], strict=True))
+    assert pairs == [("Nepal", "Malaysia", 1), ("Philippines", "Malaysia", 1)]
+    assert any("2 individuals work in their country of nationality" in caption.value for caption in app.caption), [
+        caption.value for caption in app.caption
+    ]
+
+
 def test_reach_filters_change_the_figures(small_db: str) -> None:
     app = run_page("pages/reach.py", UserRole.VIEWER)
     app.sidebar.multiselect[0].select("B").run()  # course B

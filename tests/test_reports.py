@@ -132,6 +132,24 @@ def test_module_report_of_a_bare_module_says_what_is_missing(session: Session, s
         module_report(session, module_id=get_module(session, "A", 7).id, by=None)
 
 
+def test_the_workbooks_corridors_are_those_of_alumni_corridors_and_the_reach_chart(session: Session, small) -> None:
+    """Seen in a journey audit: the Corridors sheet listed Nepal → Nepal and Indonesia → Indonesia, which Alumni ›
+    Corridors (and DOMAIN.md: country of origin → country of destination) does not call corridors. The sheet lists
+    the corridors alone and counts those who work at home under them (the fixture's table, by hand: Ana Nepal →
+    Malaysia, Cia Philippines → Malaysia; Ben Nepal and Dev Indonesia work at home; Eve never took part)."""
+    from programme.alumni.corridors import corridors as alumni_corridors
+
+    sheet = list(load_workbook(io.BytesIO(summary_workbook(session)))["Corridors"].iter_rows(values_only=True))
+    assert sheet[0] == ("nationality code", "nationality", "country of work code", "country of work", "individuals")
+    assert sorted(sheet[1:3]) == [("NPL", "Nepal", "MYS", "Malaysia", 1), ("PHL", "Philippines", "MYS", "Malaysia", 1)]
+    assert sheet[3] == (None,) * 5
+    assert sheet[4][0].startswith("Not corridors, so not listed: 2 individuals work in their country of nationality")
+    assert len(sheet) == 5
+    # The same pairs as the Alumni page's corridors (Ana and Cia completed: alumni at both ends).
+    alumni = alumni_corridors(session)
+    assert set(zip(alumni["origin"], alumni["destination"], strict=True)) == {(row[0], row[2]) for row in sheet[1:3]}
+
+
 def test_summary_workbook_has_a_sheet_and_a_native_chart_per_dimension(session: Session, small) -> None:
     workbook = load_workbook(io.BytesIO(summary_workbook(session)))
     assert workbook.sheetnames == [

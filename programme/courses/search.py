@@ -114,6 +114,31 @@ def module_choices(
     return ModuleChoices(labels, matching)
 
 
+@depends_on(when={"evaluated": "every_module", "funders": "general", "grants": "general"})
+def unavailable_module(
+    session: Session,
+    module_id: int,
+    *,
+    evaluated: bool = False,
+    funders: tuple[str, ...] = (),
+    grants: tuple[str, ...] = (),
+) -> str | None:
+    """Why a picker with these filters cannot open module_id (asked for in the address), in a few words, or None when
+    it can: "does not exist", "has no evaluation responses yet", "is not funded by the chosen funder or grant"."""
+    if session.get(Module, module_id) is None:
+        return "does not exist (it may have been deleted)"
+    if evaluated:
+        settle(session)
+        responses = session.scalar(sa.select(MODULES.c.responses).where(MODULES.c.module_id == module_id))
+        if not responses:
+            return "has no evaluation responses yet"
+    if (funders or grants) and not session.scalar(
+        sa.select(Module.id).where(Module.id == module_id, Module.id.in_(funded_module_ids(funders, grants)))
+    ):
+        return "is not funded by the chosen funder or grant"
+    return None
+
+
 @depends_on()
 def course_choices(
     session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT

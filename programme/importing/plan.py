@@ -348,6 +348,9 @@ def plan_notes(
     for found in unknown:
         plan.warn(found.message(), found.column)
     plan.notes.extend(ImportWarning(text) for text in consent.warnings())
+    family_first = consent.family_first_warning()
+    if family_first:
+        plan.warn(family_first, mapping.fields.get("full_name"))
     if kind != detected:
         plan.warn(
             f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
@@ -506,16 +509,34 @@ CONSENT_WARNINGS_SHOWN = 5
 
 @dataclass
 class _ConsentNotes:
-    """The unclear consent answers of a sheet: the first few, and how many there are."""
+    """The unclear consent answers of a sheet: the first few, and how many there are; and the rows whose name was
+    written "Family, Given" (read as "Given Family"), said in one warning (family_first_warning)."""
 
     first: list[RowError] = field(default_factory=list)
     count: int = 0
+    family_first: list[int] = field(default_factory=list)  # their row numbers
 
     def add(self, people: list[PersonRow]) -> None:
         for person in people:
             if person.warnings:
                 self.count += len(person.warnings)
                 self.first.extend(person.warnings[: CONSENT_WARNINGS_SHOWN - len(self.first)])
+            if person.family_first:
+                self.family_first.append(person.row)
+
+    def family_first_warning(self) -> str | None:
+        """The sentence saying which names were read as "Family, Given", or None when none was."""
+        rows = self.family_first
+        if not rows:
+            return None
+        shown = ", ".join(str(row) for row in rows[:CONSENT_WARNINGS_SHOWN])
+        more = f" and {len(rows) - CONSENT_WARNINGS_SHOWN:,} more" if len(rows) > CONSENT_WARNINGS_SHOWN else ""
+        return (
+            f"{counted(len(rows), 'name')} with one comma {'was' if len(rows) == 1 else 'were'} read as family name, "
+            f"given names ('Santos, Maria' as Maria Santos): row{'s' if len(rows) > 1 else ''} {shown}{more}. If the "
+            "list writes names another way, correct those rows, or read the given and family names from columns "
+            "of their own."
+        )
 
     def warnings(self) -> list[str]:
         """Return the unclear consent answers as warnings naming row and column (the first few, then a count)."""

@@ -15,7 +15,7 @@ from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import country_name, country_named
-from programme.people.names import display_name, fold, fold_words, has_letters, split_name
+from programme.people.names import family_given, fold, fold_words, has_letters, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).
@@ -77,6 +77,8 @@ class PersonRow:
     errors: list[RowError] = field(default_factory=list)
     # Values that were not used but do not stop the row (an unclear consent answer).
     warnings: list[RowError] = field(default_factory=list)
+    # The name cell was written "Family, Given" ("Santos, Maria") and is read as "Maria Santos": the plan says so.
+    family_first: bool = False
 
     @property
     def valid(self) -> bool:
@@ -322,6 +324,8 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         if not emails[index] and (name_key in SUMMARY_NAMES or _is_totals_line(full_name)):
             continue
         person = PersonRow(index, number, full_name, given, family, name_key)
+        # Only the "Family, Given" rule takes a comma out of a name cell (names.family_given).
+        person.family_first = not full_blank[index] and "," in fulls[index] and "," not in full_name
         if error is not None:
             person.errors.append(RowError(number, *error))
         people.append(person)
@@ -341,11 +345,12 @@ def _name(
 ) -> tuple[str, str | None, str | None, str, tuple[str, str] | None]:
     """Return (full name, given, family, name key, error as (column, message) or None) from the name cells."""
     if not full_is_blank:
-        # full is clean()'s output, which names.clean_text leaves as it is: only display_name's comma rule applies.
-        if full.count(",") == 1:
-            full_name = display_name(full)
+        # full is clean()'s output, which names.clean_text leaves as it is: only the "Family, Given" rule applies.
+        parts = family_given(full)
+        if parts:
+            full_name = f"{parts[1]} {parts[0]}"
             if not (given or family):
-                family, given = (part.strip() for part in full.split(","))
+                family, given = parts
         else:
             full_name = full
     else:

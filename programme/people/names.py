@@ -57,14 +57,32 @@ def has_letters(text: str) -> bool:
     return any(character.isalpha() for character in text)
 
 
+# What a part of a name written "Family, Given" is made of: letters of any script (with their combining marks: Thai,
+# Devanagari), spaces, and the apostrophes, hyphens and full stops of names (O'Brien, Jean-Paul, Ma. Cristina).
+_NAME_PUNCTUATION = frozenset(" .'\u2019\u2018-\u2010\u2011")
+
+
+def _name_part(text: str) -> bool:
+    return any(ch.isalpha() for ch in text) and all(
+        ch.isalpha() or ch in _NAME_PUNCTUATION or unicodedata.category(ch) in ("Mn", "Mc") for ch in text
+    )
+
+
+def family_given(text: str) -> tuple[str, str] | None:
+    """Return (family, given) when a cleaned name is written "Family, Given" ("Santos, Maria"): one comma, a name
+    on each side of it. Anything else (two commas, digits, brackets, quotes, "=": '=HYPERLINK("http://x","y")') is
+    not a name written that way, and is kept as written."""
+    if text.count(",") != 1:
+        return None
+    family, given = (part.strip() for part in text.split(","))
+    return (family, given) if _name_part(family) and _name_part(given) else None
+
+
 def display_name(value: object) -> str:
-    """Return "Maria Santos" for "Santos, Maria"; otherwise the cleaned name as written."""
+    """Return "Maria Santos" for "Santos, Maria" (family_given); otherwise the cleaned name as written."""
     text = clean_text(value)
-    if text.count(",") == 1:
-        family, given = (part.strip() for part in text.split(","))
-        if family and given:
-            return f"{given} {family}"
-    return text
+    parts = family_given(text)
+    return f"{parts[1]} {parts[0]}" if parts else text
 
 
 def name_key(value: object) -> str:

@@ -298,6 +298,26 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
     ).reset_index(drop=True)
 
 
+def across_borders(corridors_table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """Split corridors()'s table into the corridors and the people who work at home.
+
+    A corridor joins a country of origin and a country of destination (DOMAIN.md; Alumni › Corridors): a person
+    whose country of work is their nationality (Thailand → Thailand) is on none. Return the table's rows of
+    people working in another country than their nationality, and how many individuals work in their own (each
+    person has one nationality and one country of work, so the rows' counts add up to individuals)."""
+    home = corridors_table["nationality_code"] == corridors_table["country_of_work_code"]
+    return corridors_table[~home].reset_index(drop=True), int(corridors_table.loc[home, "individuals"].sum())
+
+
+def at_home_sentence(at_home: int) -> str:
+    """The line under a list of corridors: how many work in their own country and are therefore not listed."""
+    people = "individual works" if at_home == 1 else "individuals work"
+    return (
+        f"Not corridors, so not listed: {at_home:,} {people} in their country of nationality. "
+        "People whose nationality or country of work is not on record are left out."
+    )
+
+
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def registrations(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:
     """Return how registration lists compare with participation: registered (people on a registration list),
@@ -335,5 +355,5 @@ def all_tables(session: Session, reach_filter: ReachFilter | None = None) -> dic
         "By year": by_year(session, reach_filter, stack="gender"),
         "Growth": growth(session, reach_filter),
         "Repeat participation": repeat_participation(session, reach_filter),
-        "Corridors": corridors(session, reach_filter),
+        "Corridors": corridors(session, reach_filter),  # with people working at home: see across_borders
     }

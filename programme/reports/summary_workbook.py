@@ -18,7 +18,7 @@ from programme.courses.catalogue import get_course
 from programme.evaluations.queries import question_ratings
 from programme.evaluations.scales import scale_text
 from programme.evaluations.wording import with_earlier
-from programme.reach import ORG_TYPE_SHARE_NOTE, ReachFilter, all_tables
+from programme.reach import ORG_TYPE_SHARE_NOTE, ReachFilter, across_borders, all_tables, at_home_sentence
 from programme.sheets import safe_cell
 
 HEADLINE_LABELS = {
@@ -129,7 +129,13 @@ def render_summary(tables: dict[str, pd.DataFrame], *, scope: str, ratings: pd.D
     sheet.append([])
     sheet.append([BY_YEAR_NOTE])
     _growth_sheet(workbook, tables["Growth"])
-    _write(workbook.create_sheet("Corridors"), tables["Corridors"])
+    # Corridors as Alumni › Corridors and the Reach chart mean them (origin → another country of work); those who
+    # work at home are counted under the list, not listed as a "Thailand → Thailand" corridor.
+    listed, at_home = across_borders(tables["Corridors"])
+    sheet = workbook.create_sheet("Corridors")
+    _write(sheet, listed)
+    sheet.append([])
+    sheet.append([at_home_sentence(at_home)])
     if ratings is not None:
         # Asked for one module more than shown: when it comes, the earliest module is left out and the sheet says so.
         modules = list(dict.fromkeys(ratings["module_id"])) if not ratings.empty else []

@@ -8,14 +8,14 @@ import json
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
-from programme.core.local_time import local_today
+from programme.core.local_time import country_zone, local_today
 from programme.evaluations import forms as evaluation_forms
 from programme.evaluations.scales import answered_in_words
 from programme.models import (
@@ -234,14 +234,46 @@ def find_open_link(session: Session, token: object) -> FormLink:
     return link
 
 
-def unavailable_sentence(session: Session, token: object) -> str:
-    """Return the one sentence for a link that is not an open form: in the form's language when the link was one
-    (closed, or past its date, perhaps while a participant filled it in), else in English."""
+def unavailable_sentence(session: Session, token: object, *, kept: bool = False) -> str:
+    """Return what a link that is not an open form says: in English and no more than that for a token that is no
+    form's; for a form's own link (closed, or past its date, perhaps while a participant filled it in), in the form's
+    language, when it closed and what to do (ask the organisers). kept: the participant's answers are still on the
+    page (the form closed while it was filled in), and the sentence says so."""
     if isinstance(token, str) and 16 <= len(token) <= 64:
         link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(token)))
         if link is not None and hmac.compare_digest(link.token.encode(), token.encode()):
-            return str(form_labels(link.language).get("unavailable", UNAVAILABLE))
+            return closed_sentence(session, link, kept=kept)
     return UNAVAILABLE
+
+
+def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> str:
+    """Return why a form's own link takes no answer now, in its language: closed on a day and time (by the
+    organisers), or after its last day, or not open yet; then what to do."""
+    module = session.get(Module, link.module_id)
+    day = today(module)
+    words = form_labels(link.language)
+    if link.closed_at is not None:
+        when = closed_moment(link.closed_at, module.country if module is not None else None)
+        said = str(words["closed_at"]).format(when=when)
+    elif link.closes_on is not None and day > link.closes_on:
+        said = str(words["closed_on"]).format(day=link.closes_on.isoformat())
+    elif day < link.opens_on:
+        said = str(words["not_open_yet"]).format(day=link.opens_on.isoformat())
+    else:
+        said = str(words["unavailable"])
+    if kept:
+        said += " " + str(words["answers_kept"])
+    return f"{said} {words['ask_organisers']}"
+
+
+def closed_moment(closed_at: datetime, country: str | None) -> str:
+    """Return when a form was closed as the participant reads it: "2026-12-05 14:30 (UTC+07:00)", in the module's
+    time zone when its country has one, else the computer's (stored times are UTC)."""
+    moment = closed_at if closed_at.tzinfo is not None else closed_at.replace(tzinfo=UTC)
+    zone = country_zone(country, moment)
+    local = moment.astimezone(zone) if zone is not None else moment.astimezone()
+    offset = local.strftime("%z") or "+0000"
+    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
 
 
 ZERO_TO_TEN_KIND = "rating 0-10"

@@ -14,7 +14,7 @@ from programme.access.accounts import SignedIn
 from programme.core.words import nothing_until_fixed
 from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
 from programme.web import ui
-from programme.web.display import md_text
+from programme.web.display import md_text, wrapped_columns
 
 AS_DETECTED = "as detected"
 NOT_USED = "not used"
@@ -35,6 +35,11 @@ ROLE_WORDS = {
     AS_DETECTED: "as detected",
 }
 RANGE_WORDS = "the start and end times (a range such as 9:00 AM - 10:30 AM)"
+
+
+# The sessions as read, every column in view (about 900 px): a long title, facilitators or topics wrap in their cells.
+SESSION_WIDTHS = {"row": 45, "day": 45, "start": 60, "end": 60, "session": 250, "method": 110, "facilitators": 165,
+                  "topics": 165}  # fmt: skip
 
 
 def role_words(columns: list[dict[str, str]]) -> pd.DataFrame:
@@ -101,7 +106,8 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
     ui.table(role_words(preview.columns), hide_index=True)
     if preview.planned:
         st.caption("The sessions as read (check the times before importing):")
-        ui.table(preview.sessions_table(), hide_index=True, width="stretch")
+        sessions = preview.sessions_table()
+        ui.table(sessions, hide_index=True, width="stretch", **wrapped_columns(sessions, SESSION_WIDTHS))
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:

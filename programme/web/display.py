@@ -157,3 +157,26 @@ PERSON_TEXT = tuple(column for column in PERSON_HEADERS if column not in ("name"
 def readable_people(frame: pd.DataFrame) -> pd.DataFrame:
     """Return people to show: countries by name and the dash for what is not recorded or not shared."""
     return readable(frame, countries=PERSON_COUNTRIES, text=PERSON_TEXT)
+
+
+# Rows high enough for the longest value to wrap in its column (a character is about 6 px; a line 18 px), up to
+# MAX_LINES; Streamlit wraps a cell's text only in rows taller than 4rem, so a wrapped row is at least 72 px.
+CHARACTER_PX, LINE_PX, MAX_LINES, WRAPPED_ROW_PX = 6, 18, 6, 72
+
+
+def wrapped_columns(frame: pd.DataFrame, widths: dict[str, int]) -> dict:
+    """Return st.dataframe's options for a read-only table whose columns each have a width (px: all of them in view
+    on a laptop's page) and whose long values wrap in their cells rather than being cut: column_config, and
+    row_height when a value is too long for one line of its column."""
+    shown = {column: widths[column] for column in frame.columns if column in widths}
+    options: dict = {
+        "column_config": {column: st.column_config.Column(column, width=px) for column, px in shown.items()}
+    }
+    lines = 1
+    for column, px in shown.items():
+        if not frame.empty:
+            longest = int(frame[column].astype(str).map(len).max())
+            lines = max(lines, -(-longest * CHARACTER_PX // (px - 16)))  # the cell's padding: 8 px each side
+    if lines > 1:
+        options["row_height"] = max(WRAPPED_ROW_PX, min(lines, MAX_LINES) * LINE_PX + 12)
+    return options

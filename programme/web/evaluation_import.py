@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
+import pandas as pd
 import streamlit as st
 
 from programme.core.words import a_or_an, nothing_until_fixed
@@ -14,7 +15,7 @@ from programme.evaluations.scales import SCALE_SIZE
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.intake.tools import PROFILES as TOOL_PROFILES
 from programme.web import ui
-from programme.web.display import MISSING, md_text
+from programme.web.display import MISSING, is_missing, md_text
 
 EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): every step after the upload reads it
 AS_DETECTED = "as detected"
@@ -30,13 +31,11 @@ ROLE_WORDS = {
 }
 
 
-# Every column of the export shown (not ten and a scroll bar), and the kind and session beside the long "becomes".
-COLUMNS_TABLE_WIDTHS = {
-    "column": st.column_config.TextColumn("column", width="medium"),
-    "becomes": st.column_config.TextColumn("becomes", width="large"),
-    "kind": st.column_config.TextColumn("kind", width="small"),
-    "session": st.column_config.TextColumn("session", width="medium"),
-}
+def columns_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table of what each column of the export becomes, as the page shows it in a static table (st.table, whose
+    cells read Markdown): each text exactly as the export and the plan have it (md_text: a question's *asterisks* or
+    $ stay as typed), a dash where nothing applies (no session)."""
+    return frame.map(lambda value: MISSING if is_missing(value) else md_text(value))
 
 
 def remember_export(key: str) -> None:
@@ -118,8 +117,10 @@ def _preview(plan_args: dict, custom: str, digest: str) -> tuple[EvaluationImpor
                 preview = plan_evaluations(session, **plan_args, scale_labels=custom or None)
         if roles or labels != (custom or None):
             preview = plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles)
-        table.dataframe(preview.columns_table(), hide_index=True, width="stretch", height="content",
-                        column_config=COLUMNS_TABLE_WIDTHS, placeholder=MISSING)  # fmt: skip
+        # Every column of the export (not ten and a scroll bar), and each "becomes" (a question's wording as it will be
+        # written, its scale) read in full: a static table wraps a long text in its cell, where a data grid cut it
+        # at the column's edge (and its kind and session went out of sight beside it).
+        table.table(columns_shown(preview.columns_table()), hide_index=True, width="stretch")
     return preview, roles, labels
 
 

@@ -30,7 +30,7 @@ from programme.importing.value_mappings import MAPPABLE, remember_mappings
 from programme.planning.agenda import get_module_by_id
 from programme.sheets import SheetTable
 from programme.web import ui
-from programme.web.display import md_text
+from programme.web.display import md_text, wrapped_columns
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
 UPLOAD_KEY = "import_upload"
@@ -259,6 +259,12 @@ def review_probable(plan: ImportPlan, digest: str) -> set[int]:
     return {int(row) for row, same in zip(edited["row"], edited["same person"], strict=True) if same}
 
 
+# The preview's columns, each as wide as its values need on a laptop's page (about 900 px for the table): every column
+# in view, the organisation type and the match included, where the e-mail's width used to push them out of sight.
+PREVIEW_WIDTHS = {"row": 45, "status": 60, "name": 145, "nationality": 90, "e-mail": 145, "organisation": 150,
+                  "organisation type": 115, "attended": 80, "match": 110, "errors": 110}  # fmt: skip
+
+
 def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     where = "CSV file" if plan.sheet == "CSV" else f"Sheet '{plan.sheet}'"
     st.info(f"{md_text(where)}, column names on row {plan.header_row}, {counted(len(plan.rows), 'row')} with people.")
@@ -267,7 +273,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     frame = preview_rows(plan, limit=PREVIEW_ROWS)
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
-    ui.table(styled, hide_index=True, width="stretch")
+    ui.table(styled, hide_index=True, width="stretch", **wrapped_columns(frame, PREVIEW_WIDTHS))
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors

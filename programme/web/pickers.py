@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from programme.core.words import counted
 from programme.courses import search as module_search
+from programme.courses.lookup import module_ref
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable, sentence_case, table
 from programme.web.engine import cached_query
@@ -24,7 +25,6 @@ def module_picker(
     *,
     label: str = "Module",
     evaluated: bool = False,
-    from_address: bool = False,
     empty: str = "There are no modules yet. Add a course and its modules on **Courses and modules** first.",
     funders: tuple[str, ...] = (),
     grants: tuple[str, ...] = (),
@@ -33,8 +33,10 @@ def module_picker(
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
     It lists the newest modules (module_search.PICKER_LIMIT) with a find box beside it (course code or title,
-    module title, city or year); the choice is kept under `key` across reruns. from_address: the first choice
-    comes from the address (?module=ID), and the address follows the choice. evaluated: only modules with
+    module title, city or year); the choice is kept under `key` across reruns. The first choice
+    comes from the address (?module=ID: a link from Home, or an address a colleague pasted), and the address follows
+    the choice; a module the address names that the picker cannot offer (none by that id, or not evaluated, or not
+    funded, for a picker with those filters) gives the picker's usual first choice and a note saying why. evaluated: only modules with
     evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
     their grants fund (the module chosen before is then dropped if they do not fund it). people: each module's
     label says how many participants it has, and the first module with participants is chosen first.
@@ -43,11 +45,11 @@ def module_picker(
     search = find.text_input(
         "Find a module", key=f"{key}_find", placeholder="Course code or title, city or year"
     ).strip()
-    chosen = st.session_state.get(key)
-    if chosen is None and from_address:
-        wanted = st.query_params.get("module", "")
-        chosen = int(wanted) if wanted.isdigit() else None
     funding = {"funders": funders, "grants": grants} if funders or grants else {}
+    chosen = st.session_state.get(key)
+    refused = None
+    if chosen is None:
+        chosen, refused = module_from_address(evaluated=evaluated, **funding)
     chosen = follow_search(key, search, chosen, evaluated=evaluated, **funding)
     include = None if funding else chosen
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
@@ -81,14 +83,58 @@ def module_picker(
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else first
     module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
-    if from_address:
-        st.query_params["module"] = str(module_id)
+    if refused:
+        pick.info(f"The module in the address {refused}: {md_text(labels[module_id])} is shown instead.")
+    st.query_params["module"] = str(module_id)
     if choices.matching > len(ids):
         pick.caption(
             f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+def module_from_address(
+    *, evaluated: bool = False, funders: tuple[str, ...] = (), grants: tuple[str, ...] = ()
+) -> tuple[int | None, str | None]:
+    """Return the module the address asks for (?module=ID) if a picker with these filters can offer it, and else
+    why not in a few words ("does not exist", ...); (None, None) when the address names no module."""
+    wanted = st.query_params.get("module", "").strip()
+    if not wanted:
+        return None, None
+    if not wanted.isdigit() or len(wanted) > 12:
+        return None, "is not a module's number"
+    module_id = int(wanted)
+    refused = cached_query(
+        module_search.unavailable_module, module_id, evaluated=evaluated, funders=funders, grants=grants
+    )
+    return (None, refused) if refused else (module_id, None)
+
+
+def course_and_module_from_address(course_key: str, module_key: str, courses: Iterable[str]) -> None:
+    """For a page that picks a course, then one of its modules (Reports, Participants): on its first run, choose the
+    module the address names (?module=ID) and its course, under these widget keys. A module it cannot choose (none
+    by that id, or its course not among `courses`, the ones offered) gives a note, and the page's usual choice."""
+    if course_key in st.session_state or module_key in st.session_state:
+        return  # chosen on the page already
+    module_id, refused = module_from_address()
+    if module_id is not None:
+        ref = cached_query(module_ref, module_id)
+        if ref.course_code in set(courses):
+            st.session_state[course_key], st.session_state[module_key] = ref.course_code, module_id
+            return
+        refused = f"is of course {md_text(ref.course_code)}, not among those listed: find it by its code"
+    if refused:
+        st.info(f"The module in the address {refused}. The page's usual choice is shown instead.")
+
+
+def keep_module_in_address(module_id: int | None) -> None:
+    """Let the address name the module chosen (?module=ID), or none: a reload, or the address sent to a colleague,
+    opens the page on it."""
+    if module_id is not None:
+        st.query_params["module"] = str(module_id)
+    elif "module" in st.query_params:
+        del st.query_params["module"]
 
 
 def module_or_stop(key: str, **options: Any) -> int:

@@ -20,7 +20,15 @@ from programme.web.messages import (
     show_flash,
 )
 from programme.web.metrics import metric_rows
-from programme.web.pickers import follow_search, import_to_undo, module_or_stop, module_picker, undo_import
+from programme.web.pickers import (
+    course_and_module_from_address,
+    follow_search,
+    import_to_undo,
+    keep_module_in_address,
+    module_or_stop,
+    module_picker,
+    undo_import,
+)
 from programme.web.signin import (
     client_address,
     current_user,
@@ -47,12 +55,14 @@ __all__ = [
     "engine",
     "flash",
     "follow_search",
+    "course_and_module_from_address",
     "forget",
     "form_keys",
     "forget_figures",
     "guard",
     "heading",
     "import_to_undo",
+    "keep_module_in_address",
     "lazy_tabs",
     "module_or_stop",
     "module_picker",
