@@ -342,3 +342,20 @@ def test_the_readme_names_each_fixture() -> None:
     readme = (TOOLS / "README.md").read_text(encoding="utf-8")
     for path in sorted([*TOOLS.glob("*.csv"), *TOOLS.glob("*.xlsx")]):
         assert f"`{path.name}`" in readme, path.name
+
+
+def test_one_time_without_a_zone_is_said_in_the_singular(session: Session) -> None:
+    """Microsoft Forms' own .xlsx cut to its first response: "1 submission time has no time zone", not "times have"."""
+    import io
+
+    import openpyxl
+
+    module = make_module(session)
+    book = openpyxl.load_workbook(TOOLS / "microsoft_forms.xlsx")
+    book.active.delete_rows(3, book.active.max_row)  # the header and one response
+    data = io.BytesIO()
+    book.save(data)
+    result = import_evaluations(session, data=data.getvalue(), filename="microsoft_forms.xlsx", module_id=module.id)
+    assert result.errors == [] and result.created == 1
+    said = [warning for warning in result.warnings if "no time zone" in warning]
+    assert said and "1 submission time has no time zone and was stored as UTC; if the tool wrote it in local" in said[0]

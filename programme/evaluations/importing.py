@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.errors import NotFound, ProgrammeError
+from programme.core.words import agreeing, counted
 from programme.evaluations.apply import apply_evaluations
 from programme.evaluations.columns import (
     META_SYNONYMS,
@@ -286,9 +287,12 @@ def _times(
     for warning in times.warnings:
         result.warn(warning.removeprefix(f"Column '{column}': "), column)
     if times.without_zone and not (tool and tool.utc_without_zone):
+        n = times.without_zone
         result.warn(
-            f"{times.without_zone} submission times have no time zone and were stored as UTC; if the tool wrote "
-            "them in local time, they are off by the zone's difference (the answers are not affected).",
+            f"{counted(n, 'submission time')} {agreeing(n, 'has', 'have')} no time zone and "
+            f"{agreeing(n, 'was', 'were')} stored as UTC; if the tool wrote {agreeing(n, 'it', 'them')} in local "
+            f"time, {agreeing(n, 'it is', 'they are')} off by the zone's difference "
+            "(the answers are not affected).",
             column,
         )
     return times.moments
