@@ -3,11 +3,14 @@ and a failed write fails the block and writes nothing, on each backend."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
-from programme.core.bulk import background_writes, execute_in_order, write_columns
+from programme.core.bulk import WRITING_SWITCH_SECONDS, background_writes, execute_in_order, write_columns
 from programme.core.db import session_scope
 from programme.models import Topic
 
@@ -50,3 +53,24 @@ def test_a_failed_write_is_raised_by_the_next_read_in_the_block(engine: Engine) 
             pytest.fail("the read ran after a failed write")  # pragma: no cover
         session.rollback()
     assert topics(engine) == []
+
+
+def test_the_switch_interval_is_short_while_writing_and_restored_after(engine: Engine) -> None:
+    """The writing thread takes Python's lock back sooner (bulk.WRITING_SWITCH_SECONDS) while it runs; the interval
+    the process had comes back at the block's end, after a failed block, and only when the last of two blocks ends
+    (two imports at once on a server's threads)."""
+    before = sys.getswitchinterval()
+    assert before > WRITING_SWITCH_SECONDS  # Python's default, 5 ms
+    other = sa.create_engine("sqlite://")  # another database: a second import writing at the same time
+    with session_scope(engine) as first, Session(other) as second:
+        with background_writes(first):
+            assert sys.getswitchinterval() == WRITING_SWITCH_SECONDS
+            with background_writes(second):
+                assert sys.getswitchinterval() == WRITING_SWITCH_SECONDS
+            assert sys.getswitchinterval() == WRITING_SWITCH_SECONDS  # the first block still writes
+        first.rollback()
+    other.dispose()
+    assert sys.getswitchinterval() == before
+    with pytest.raises(RuntimeError), session_scope(engine) as session, background_writes(session):
+        raise RuntimeError("the block failed")
+    assert sys.getswitchinterval() == before
