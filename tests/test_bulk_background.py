@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.core.bulk import WRITING_SWITCH_SECONDS, background_writes, execute_in_order, write_columns
 from programme.core.db import session_scope
-from programme.models import Topic
+from programme.models import OrgType, Topic
 
 
 def topics(engine: Engine) -> list[tuple[int, str]]:
@@ -74,3 +74,44 @@ def test_the_switch_interval_is_short_while_writing_and_restored_after(engine: E
     with pytest.raises(RuntimeError), session_scope(engine) as session, background_writes(session):
         raise RuntimeError("the block failed")
     assert sys.getswitchinterval() == before
+
+
+def test_columns_of_one_value_and_a_single_row_are_written_as_given(engine: Engine) -> None:
+    """A column whose values are one object throughout is bound once a statement on SQLite (bulk._same_throughout):
+    the rows read back as given (an enum as its value, None as NULL), a single row (every column one value) too."""
+    with session_scope(engine) as session:
+        write_columns(
+            session, "organisation", {"id": [7], "name": ["Alone"], "name_key": ["alone"], "org_type": [OrgType.NGO]}
+        )
+        write_columns(
+            session,
+            "organisation",
+            {
+                "id": list(range(10, 4010)),
+                "name": ["Centre"] * 4000,
+                "name_key": [f"centre {i}" for i in range(10, 4010)],
+                "org_type": [OrgType.TRADE_UNION] * 4000,
+                "country": [None] * 4000,
+            },
+        )
+    with engine.connect() as connection:
+        stored = connection.execute(sa.text("SELECT id, name, name_key, org_type, country FROM organisation")).all()
+    expected = [(7, "Alone", "alone", OrgType.NGO.value, None)]
+    expected += [(i, "Centre", f"centre {i}", OrgType.TRADE_UNION.value, None) for i in range(10, 4010)]
+    assert sorted(stored) == expected
+
+
+def test_only_values_that_are_one_object_are_taken_as_one() -> None:
+    """Equal values of different types (1, True and 1.0; a text and an enum member equal to it) stay per row, as
+    they are stored differently; a column of one object becomes a Constant, and one column always stays a list."""
+    from programme.core.bulk import Constant, _same_throughout
+    from programme.models import Gender
+
+    columns = _same_throughout(
+        {"a": [1, True, 1.0], "b": [None, None, None], "c": [Gender.FEMALE, "female", Gender.FEMALE], "d": [2] * 3}
+    )
+    assert columns["a"] == [1, True, 1.0] and columns["c"] == [Gender.FEMALE, "female", Gender.FEMALE]
+    assert isinstance(columns["b"], Constant) and columns["b"].value is None
+    assert isinstance(columns["d"], Constant) and columns["d"].value == 2
+    alone = _same_throughout({"x": [3], "y": ["z"], "w": Constant(1)})
+    assert alone["x"] == [3] and isinstance(alone["y"], Constant) and isinstance(alone["w"], Constant)

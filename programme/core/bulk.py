@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import operator
 import queue
 import sqlite3
 import sys
@@ -48,6 +49,9 @@ def write_columns(session: Session, table_name: str, columns: Mapping[str, Seque
         return 0
     raw = connection.connection.driver_connection
     if dialect.name == "sqlite":
+        # A column of one value throughout (the same object: None, a flag, the module's year) is bound once a
+        # statement, not once a row: the writing thread, which sets an import's pace, binds and copies fewer cells.
+        columns = _same_throughout(columns)
         constants = {name: _constant(table.c[name], values, dialect) for name, values in columns.items()}
         constants = {name: value for name, value in constants.items() if value is not _VARYING}
         varying = {
@@ -205,6 +209,29 @@ def background_writes(session: Session) -> Iterator[None]:
 
 
 _VARYING = object()
+
+
+def _same_throughout(columns: Mapping[str, Sequence[Any] | Constant]) -> dict[str, Sequence[Any] | Constant]:
+    """Return the columns, each whose values are all the first one (identical, not merely equal: 1 and True, or a
+    text and an enum member equal to it, are stored differently) as a Constant of it; one column stays a list of
+    values (the rows' VALUES need one)."""
+    result: dict[str, Sequence[Any] | Constant] = {}
+    varying = None
+    for name, values in columns.items():
+        if isinstance(values, Constant):
+            result[name] = values
+            continue
+        plain = values.tolist() if hasattr(values, "tolist") else values
+        first = plain[0]
+        if all(map(operator.is_, plain, itertools.repeat(first))):
+            result[name] = Constant(first)
+            varying = varying or (name, plain)
+        else:
+            result[name] = plain
+            varying = (name, plain)
+    if varying is not None and isinstance(result[varying[0]], Constant):  # every column one value: keep one varying
+        result[varying[0]] = varying[1]
+    return result
 
 
 def _constant(column: sa.Column, values: Sequence[Any] | Constant, dialect: sa.Dialect) -> Any:
