@@ -115,3 +115,11 @@ def test_only_values_that_are_one_object_are_taken_as_one() -> None:
     assert isinstance(columns["d"], Constant) and columns["d"].value == 2
     alone = _same_throughout({"x": [3], "y": ["z"], "w": Constant(1)})
     assert alone["x"] == [3] and isinstance(alone["y"], Constant) and isinstance(alone["w"], Constant)
+
+
+def test_a_statements_parameters_are_its_rows_cells_in_order() -> None:
+    from programme.core.bulk import _parameters
+
+    columns = [[1, 2, 3, 4], ["a", "b", "c", "d"], [None, True, 2.5, "x"]]
+    assert _parameters(["p"], columns, 1, 3) == ["p", 2, "b", True, 3, "c", 2.5]
+    assert _parameters([], columns, 0, 4) == [1, "a", None, 2, "b", True, 3, "c", 2.5, 4, "d", "x"]

@@ -304,10 +304,20 @@ def _insert_values(
         for start in range(0, count, per_statement):
             stop = min(count, start + per_statement)
             statement = full if stop - start == per_statement else head + ", ".join([row] * (stop - start)) + ")"
-            cells = itertools.chain.from_iterable(zip(*(column[start:stop] for column in columns), strict=True))
-            cursor.execute(statement, [*prefix, *cells])
+            cursor.execute(statement, _parameters(prefix, columns, start, stop))
     finally:
         cursor.close()
+
+
+def _parameters(prefix: list[Any], columns: list[Sequence[Any]], start: int, stop: int) -> list[Any]:
+    """Return the prefix, then the cells of the rows from start to stop row by row: each column's slice put in
+    place at once (no tuple a row)."""
+    width, first = len(columns), len(prefix)
+    parameters: list[Any] = [None] * (first + (stop - start) * width)
+    parameters[:first] = prefix
+    for position, column in enumerate(columns):
+        parameters[first + position :: width] = column[start:stop]
+    return parameters
 
 
 def _copy(raw: Any, table_name: str, names: list[str], rows: Iterable[tuple]) -> None:
