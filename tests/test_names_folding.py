@@ -9,7 +9,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programme.people.names import fold_words, has_letters
+from programme.people.names import fold_words, has_letters, name_keys
 
 NOT_ALNUM = re.compile(r"[\W_]+")
 
@@ -39,3 +39,15 @@ def test_every_ascii_character() -> None:
         assert has_letters(character) == character.isalpha()
     assert fold_words("Santos, MARIA_José") == ["santos", "maria", "jose"]
     assert not has_letters("+-- 42") and has_letters("٣ب")
+
+
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127))))
+def test_a_column_of_ascii_names_keyed_at_once_is_keyed_as_name_by_name(texts: list[str]) -> None:
+    """names.name_keys folds an ASCII column in one piece (newlines part the texts): each key is the rule's, also
+    for texts holding newlines (then read one by one)."""
+    assert name_keys(texts) == [" ".join(sorted(folded_by_the_rule(text))) for text in texts]
+
+
+@given(st.lists(st.text()))
+def test_a_column_of_any_names_is_keyed_as_name_by_name(texts: list[str]) -> None:
+    assert name_keys(texts) == [" ".join(sorted(folded_by_the_rule(text))) for text in texts]

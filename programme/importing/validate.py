@@ -15,7 +15,7 @@ from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import country_name, country_named
-from programme.people.names import family_given, fold, fold_words, has_letters, split_name
+from programme.people.names import family_given, fold, fold_words, has_letters, name_keys, split_name
 from programme.sheets import SheetTable
 
 # The longest text each field may hold (the columns' sizes in the schema).
@@ -313,23 +313,31 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         else empty
         for name in ("given_name", "family_name")
     )
+    # The full names' keys read for the whole column at once (names.name_keys), given to _name for the names it keeps.
+    keys = name_keys(fulls) if "full_name" in cells else None
     people: list[PersonRow] = []
-    for index, row_blank in enumerate(zip(*blank.values(), strict=True)):
-        if all(row_blank):
-            continue  # only a timestamp, a running number or day marks: not a person
-        number = table.row_numbers[index]
+    numbers = table.row_numbers
+    for index in _not_blank_rows(list(blank.values()), count):
         full_name, given, family, name_key, error = _name(
-            fulls[index], full_blank[index], givens[index], families[index], mapping
+            fulls[index], full_blank[index], givens[index], families[index], mapping, keys[index] if keys else None
         )
         if not emails[index] and (name_key in SUMMARY_NAMES or _is_totals_line(full_name)):
             continue
-        person = PersonRow(index, number, full_name, given, family, name_key)
+        person = PersonRow(index, numbers[index], full_name, given, family, name_key)
         # Only the "Family, Given" rule takes a comma out of a name cell (names.family_given).
         person.family_first = not full_blank[index] and "," in fulls[index] and "," not in full_name
         if error is not None:
-            person.errors.append(RowError(number, *error))
+            person.errors.append(RowError(numbers[index], *error))
         people.append(person)
     return people
+
+
+def _not_blank_rows(blank: list[list[bool]], count: int) -> Iterable[int]:
+    """Return the positions of the rows with a cell that is not blank (the others are no person: only a timestamp,
+    a running number or day marks)."""
+    if any(True not in column for column in blank):  # a column without a blank cell: every row has a value
+        return range(count)
+    return [index for index, row_blank in enumerate(zip(*blank, strict=True)) if not all(row_blank)]
 
 
 def _is_totals_line(name: str) -> bool:
@@ -341,9 +349,11 @@ def _is_totals_line(name: str) -> bool:
 
 
 def _name(
-    full: str, full_is_blank: bool, given: str, family: str, mapping: ColumnMapping
+    full: str, full_is_blank: bool, given: str, family: str, mapping: ColumnMapping, full_key: str | None = None
 ) -> tuple[str, str | None, str | None, str, tuple[str, str] | None]:
-    """Return (full name, given, family, name key, error as (column, message) or None) from the name cells."""
+    """Return (full name, given, family, name key, error as (column, message) or None) from the name cells; full_key
+    is the name key of full when the caller has it (names.name_keys)."""
+    key = None
     if not full_is_blank:
         # full is clean()'s output, which names.clean_text leaves as it is: only the "Family, Given" rule applies.
         parts = family_given(full)
@@ -352,7 +362,7 @@ def _name(
             if not (given or family):
                 family, given = parts
         else:
-            full_name = full
+            full_name, key = full, full_key
     else:
         full_name = f"{given} {family}".strip()
     if not full_name:
@@ -361,7 +371,7 @@ def _name(
         )
         return "", None, None, "", (column or "name", "The name is missing.")
     # names.name_key without re-cleaning: the words of the name, folded and sorted.
-    name_key = " ".join(sorted(fold_words(full_name)))
+    name_key = key if key is not None else " ".join(sorted(fold_words(full_name)))
     if not has_letters(name_key):
         column = mapping.fields.get("full_name") or mapping.fields.get("family_name") or "name"
         return full_name, None, None, "", (column, f"'{full_name}' is not a name (it has no letters).")

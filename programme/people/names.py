@@ -49,6 +49,20 @@ def fold_words(text: str) -> list[str]:
     return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
 
+# fold_words' byte table keeping the newline that parts the texts of a column (name_keys).
+_ASCII_NOT_ALNUM_BUT_NEWLINE = bytes(10 if code == 10 else byte for code, byte in enumerate(_ASCII_NOT_ALNUM))
+
+
+def name_keys(texts: list[str]) -> list[str]:
+    """Return " ".join(sorted(fold_words(text))) for each text (the name key of a cleaned name, as name_key() without
+    display_name), folding the whole column at once when it is ASCII without newlines (cleaned text has none)."""
+    joined = "\n".join(texts)
+    if not joined.isascii() or joined.count("\n") != len(texts) - 1:
+        return [" ".join(sorted(fold_words(text))) for text in texts]
+    folded = joined.lower().encode("ascii").translate(_ASCII_NOT_ALNUM_BUT_NEWLINE).decode("ascii").split("\n")
+    return [" ".join(sorted(text.split())) for text in folded]
+
+
 def has_letters(text: str) -> bool:
     """Return whether text holds a letter of any script: "12345" or "+-- 42" is no name (a row number or an ID typed
     in the name column would otherwise become a person)."""
