@@ -178,24 +178,28 @@ def test_a_replay_that_misses_rows_is_seen(both_engine: Engine, monkeypatch: pyt
     assert len(defined) == 5 and _indexed(both_engine) == defined[:4]
 
 
-def test_a_single_write_outside_an_import_still_updates_them(both_engine: Engine) -> None:  # noqa: F811
-    def alum(session: Session, name: str) -> None:
-        person = Person(full_name=name, name_key=name.lower(), consent_listed=True)
-        session.add(person)
-        session.flush()
-        module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 1"))
-        session.add(Participation(person_id=person.id, module_id=module_id, completed=True))
-        session.flush()
+def _alum(session: Session, name: str) -> None:
+    person = Person(full_name=name, name_key=name.lower(), consent_listed=True)
+    session.add(person)
+    session.flush()
+    module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 1"))
+    session.add(Participation(person_id=person.id, module_id=module_id, completed=True))
+    session.flush()
 
+
+def _plan_first(session: Session):
+    table = read_participant_sheet(FIRST.encode(), "first.csv")
+    return build_plan(session, table=table, mapping=detect_mapping(table.columns),
+                      module=get_module(session, "BKK", 1), file_name="first.csv",
+                      file_hash=file_hash(FIRST.encode()))  # fmt: skip
+
+
+def test_a_single_write_outside_an_import_still_updates_them(both_engine: Engine) -> None:  # noqa: F811
     with session_scope(both_engine) as session:
-        table = read_participant_sheet(FIRST.encode(), "first.csv")
-        plan = build_plan(session, table=table, mapping=detect_mapping(table.columns),
-                          module=get_module(session, "BKK", 1), file_name="first.csv",
-                          file_hash=file_hash(FIRST.encode()))  # fmt: skip
-        apply_plan(session, plan=plan, username="tester")
-        alum(session, "Zed Quinn")  # in the import's own transaction, after it: the triggers are back
+        apply_plan(session, plan=_plan_first(session), username="tester")
+        _alum(session, "Zed Quinn")  # in the import's own transaction, after it: the triggers are back
     with session_scope(both_engine) as session:
-        alum(session, "Yan Moe")  # another transaction
+        _alum(session, "Yan Moe")  # another transaction
     assert _directory(both_engine) == ["Ana Lim", "Kamal Hossain", "Zed Quinn", "Yan Moe"]
     indexed = _indexed(both_engine)
     assert len(indexed) == 7 and indexed == _defined(both_engine)
@@ -215,22 +219,6 @@ def _break_after_the_people(monkeypatch: pytest.MonkeyPatch) -> None:
         raise _Broken
 
     monkeypatch.setattr(write, "_insert_people", insert_then_fail)
-
-
-def _alum(session: Session, name: str) -> None:
-    person = Person(full_name=name, name_key=name.lower(), consent_listed=True)
-    session.add(person)
-    session.flush()
-    module_id = session.scalar(sa.text("SELECT id FROM module WHERE number = 1"))
-    session.add(Participation(person_id=person.id, module_id=module_id, completed=True))
-    session.flush()
-
-
-def _plan_first(session: Session):
-    table = read_participant_sheet(FIRST.encode(), "first.csv")
-    return build_plan(session, table=table, mapping=detect_mapping(table.columns),
-                      module=get_module(session, "BKK", 1), file_name="first.csv",
-                      file_hash=file_hash(FIRST.encode()))  # fmt: skip
 
 
 def test_an_error_inside_the_guarded_block_leaves_the_triggers_on_for_the_next_transaction(
