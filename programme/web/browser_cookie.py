@@ -24,22 +24,23 @@ _FORM_KEY = re.compile(r"[0-9a-f]{32}")
 FORM_COOKIE_SECONDS = 90 * 24 * 3600
 
 
-def token() -> str | None:
-    """Return the sign-in token the browser sent when this session opened, if it sent one."""
+def _sent(name: str, pattern: re.Pattern[str]) -> str | None:
+    """Return the cookie the browser sent when this session opened, if it sent one that matches pattern."""
     try:
-        value = st.context.cookies.get(COOKIE)
+        value = st.context.cookies.get(name)
     except Exception:  # noqa: BLE001 - no connection context (AppTest, a bare script run): no cookie
         return None
-    return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+    return value if isinstance(value, str) and pattern.fullmatch(value) else None
+
+
+def token() -> str | None:
+    """Return the sign-in token the browser sent when this session opened, if it sent one."""
+    return _sent(COOKIE, _TOKEN)
 
 
 def form_browser() -> str | None:
     """Return the key the browser keeps for the participants' forms (form_browser_key), if it sent one."""
-    try:
-        value = st.context.cookies.get(FORM_COOKIE)
-    except Exception:  # noqa: BLE001 - no connection context (AppTest, a bare script run): no cookie
-        return None
-    return value if isinstance(value, str) and _FORM_KEY.fullmatch(value) else None
+    return _sent(FORM_COOKIE, _FORM_KEY)
 
 
 def keep_form_browser(value: str) -> None:
