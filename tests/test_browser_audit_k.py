@@ -1,0 +1,120 @@
+"""Loose ends of a journey audit, in headless Chromium at a phone's size: a participant's form closed while it is filled
+in says so where the participant looks on Send (not below the screen's edge), with a date no line breaks."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from programme.access.accounts import add_user
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.models import UserRole
+from programme.selfservice.labels import text
+from programme.selfservice.links import close_forms, open_form
+from tests.browser_support import ADMIN, screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+EXCEPTION = "[data-testid='stException']"
+TIMEOUT_MS = 60_000
+PHONE = {"width": 390, "height": 844}
+
+# In the browser: the message's date and time ("2026-12-05 14:30", however written) laid out at each width of the
+# message from 200 to 390 px (they fit on one line from about 150 px); the widths at which they take more than one line.
+BROKEN_AT = """alert => {
+  const nodes = [], walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+  let whole = '';
+  while (walker.nextNode()) { nodes.push([walker.currentNode, whole.length]); whole += walker.currentNode.data; }
+  const at = offset => { const [node, from] = nodes.filter(([, from]) => from <= offset).pop(); return [node, offset - from]; };
+  const start = whole.indexOf('2026'), end = whole.indexOf(' (UTC');
+  if (start < 0 || end < start) { return ['no date']; }
+  const broken = [];
+  for (let width = 200; width <= 390; width += 2) {
+    alert.style.width = width + 'px';
+    const range = document.createRange();
+    range.setStart(...at(start));
+    range.setEnd(...at(end));
+    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (tops.size > 1) { broken.push(width); }
+  }
+  alert.style.width = '';
+  return broken;
+}"""
+
+# In the browser: where the year and the minutes of the message's date and time are drawn, from the left (a date read left to
+# right in a right-to-left sentence too: "2026-12-05 14:30", not "14:30 05-12-2026").
+DRAWN_AT = """alert => {
+  const walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+  const left = pattern => {
+    walker.currentNode = alert;
+    while (walker.nextNode()) {
+      const found = walker.currentNode.data.search(pattern);
+      if (found >= 0) {
+        const range = document.createRange();
+        range.setStart(walker.currentNode, found);
+        range.setEnd(walker.currentNode, found + 2);
+        return Math.round(range.getBoundingClientRect().left);
+      }
+    }
+    return null;
+  };
+  return [left(/2026/), left(/:[0-9][0-9]/)];  // the time's minutes (its own text node: Markdown parts text at ':')
+}"""
+
+
+@pytest.fixture(scope="module")
+def audit_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[tuple[str, str]]:
+    path = tmp_path_factory.mktemp("audit_k") / "demo.db"
+    shutil.copy(sqlite_templates["demo"], path)
+    url = f"sqlite:///{path}"
+    with session_scope(make_engine(url)) as session:
+        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
+    with streamlit_server(url) as base:
+        yield url, base
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_form_closed_while_it_is_filled_in_says_so_on_the_phones_screen(browser, audit_app, language: str) -> None:
+    """Seen in an audit: on a phone, Send at the bottom of the screen, the closed form's message was drawn under the
+    button, below the screen's edge, and its date wrapped at a hyphen ("2026-12-" / "05"). Now it is above the
+    answers and brought into view, in the form's language, its date and time on one line at every width; what was
+    typed is kept."""
+    url, base = audit_app
+    code = f"AUDK{language.upper()}"
+    with session_scope(make_engine(url)) as session:
+        add_course(session, code=code, title="Journey audit course", by=None)
+        module = add_module(session, course_code=code, number=1, title="Advocacy with embassies",
+                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+        token = open_form(session, module_id=module.id, kind="registration", language=language).token
+        module_id = module.id
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{base}/?form={token}")
+        wait_idle(phone)
+        name = phone.get_by_label(text(language, "full_name"))
+        name.fill("Somchai Prasert")
+        send = phone.locator("[data-testid='stFormSubmitButton'] button")
+        send.scroll_into_view_if_needed()  # where a participant is when they press Send: the form's end
+        with session_scope(make_engine(url)) as session:
+            close_forms(session, module_id=module_id, by="facilitator")
+        send.click()
+        kept = text(language, "answers_kept")
+        alert = phone.locator("[data-testid='stAlert']").filter(has_text=kept)
+        alert.wait_for(timeout=TIMEOUT_MS)
+        wait_idle(phone)
+        phone.wait_for_timeout(1_500)  # the frame that brings it into view runs after the page is drawn
+        box = alert.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+        phone.screenshot(path=str(screenshot(phone, f"audit-k-form-closed-{language}")))  # the screen as seen
+        assert alert.count() == 1 and phone.locator(EXCEPTION).count() == 0
+        assert name.input_value() == "Somchai Prasert"
+        assert alert.evaluate(BROKEN_AT) == []
+        year, time = alert.evaluate(DRAWN_AT)
+        assert year is not None and time is not None and year < time
+    finally:
+        context.close()
