@@ -1,5 +1,6 @@
 """Loose ends of a journey audit, in headless Chromium at a phone's size: a participant's form closed while it is filled
-in says so where the participant looks on Send (not below the screen's edge), with a date no line breaks."""
+in says so where the participant looks on Send (not below the screen's edge), with a date no line breaks; an import
+preview's value too long for its cell is readable in full under the table."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from programme.courses.catalogue import add_course, add_module
 from programme.models import UserRole
 from programme.selfservice.labels import text
 from programme.selfservice.links import close_forms, open_form
-from tests.browser_support import ADMIN, screenshot, streamlit_server, wait_idle
+from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -118,3 +119,36 @@ def test_a_form_closed_while_it_is_filled_in_says_so_on_the_phones_screen(browse
         assert year is not None and time is not None and year < time
     finally:
         context.close()
+
+
+# An organisation as a registration export may give it (a participant typed their organisation and its work), 257
+# characters (an organisation holds at most 300): about twelve lines in the preview's organisation column, where a row
+# is at most six lines high.
+LONG_ORGANISATION = (
+    "Migrant Forum in Asia - Philippine Chapter of Domestic Workers and Seafarers Advocates, with returnee "
+    "associations in Central Luzon, Mindanao and the Visayas on wage theft, debt bondage and recruitment fees, "
+    "and legal aid clinics of the Integrated Bar (end)"
+)
+
+
+def test_an_import_previews_long_value_is_readable_in_full(page, audit_app) -> None:
+    """Seen in an audit: the preview's rows are at most six lines high, so a longer value was cut in its cell. It is
+    listed under the table in full, with its row and column; the other rows keep their height."""
+    _url, base = audit_app
+    sheet = f'Full name,Nationality,Organisation\nAna Lim,Nepal,"{LONG_ORGANISATION}"\nBen Rai,Nepal,Union\n'
+    log_in(page, base)
+    open_page(page, "Import participants", "People")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": "long.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
+    )
+    full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
+    full.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    full.locator("summary").click()
+    shown = full.get_by_text("(end)")
+    shown.wait_for(timeout=TIMEOUT_MS)
+    assert shown.is_visible()
+    assert full.inner_text().count("Row 2, organisation:") == 1 and LONG_ORGANISATION in full.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    full.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "audit-k-import-value-in-full")))
