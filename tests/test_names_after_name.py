@@ -89,6 +89,12 @@ def test_what_counts_as_letters_after_a_name() -> None:
     assert display_name("Rahman, Md") == "Md Rahman"
     assert display_name("Li, Ma") == "Ma Li"
     assert display_name("Santos, Maria") == "Maria Santos"
+    # Capitals after a name that is not in capitals: letters after it or an organisation's initials, kept as typed; a
+    # list written in capitals is still read "Family, Given".
+    assert display_name("Ram Gurung, GEFONT") == "Ram Gurung, GEFONT"
+    assert display_name("Ana Cruz, MSW") == "Ana Cruz, MSW"
+    assert display_name("SANTOS, MARIA") == "MARIA SANTOS"
+    assert display_name("Smith, J") == "J Smith"
     assert split_name("Dr Maria Santos, PhD") == ("Dr Maria", "Santos")
     assert split_name("Budi Santoso, S.H., M.H.") == ("Budi", "Santoso")
     assert split_name("Santos, Maria") == ("Maria", "Santos")  # a name kept as typed "Family, Given": its two parts

@@ -114,6 +114,18 @@ def _after_name_word(word: str) -> bool:
     return not _INITIALS.fullmatch(word) and bare.lower() in _AFTER_NAME_ANY_CASE
 
 
+def _capitals_after(family: str, given: str) -> bool:
+    """Return whether the part after the comma is capitals after a name that is not ("Ram Gurung, GEFONT", "Ana Cruz,
+    MSW"): letters after a name or an organisation's initials, not a given name written in a list of capitals
+    ("SANTOS, MARIA"); one letter or initials ("Smith, J.R.") stay a given name."""
+    words = given.split()
+    return (
+        given.isupper()
+        and not family.isupper()
+        and all(len(word.replace(".", "")) > 1 and not _INITIALS.fullmatch(word) for word in words)
+    )
+
+
 def family_given(text: str) -> tuple[str, str] | None:
     """Return (family, given) when a cleaned name is written "Family, Given" ("Santos, Maria"): one comma, a name
     on each side of it. Anything else (two commas, digits, brackets, quotes, "=": '=HYPERLINK("http://x","y")') is
@@ -123,7 +135,7 @@ def family_given(text: str) -> tuple[str, str] | None:
     if text.count(",") != 1:
         return None
     family, given = (part.strip() for part in text.split(","))
-    if not (_name_part(family) and _name_part(given)) or after_name(given):
+    if not (_name_part(family) and _name_part(given)) or after_name(given) or _capitals_after(family, given):
         return None
     words = given.split()
     ending = len(words)
