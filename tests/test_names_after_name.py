@@ -126,3 +126,31 @@ def test_a_name_typed_by_a_person_is_kept_in_the_order_typed(session: Session) -
     session.commit()
     session.refresh(ana)
     assert (ana.full_name, ana.given_name, ana.family_name, ana.name_key) == ("Cruz, Ana", "Ana", "Cruz", "ana cruz")
+
+
+def test_an_agendas_new_names_read_family_given_are_said_and_letters_after_a_name_are_no_one(
+    both_engine: Engine,
+) -> None:
+    """An agenda's facilitator cell "Dr Maria Santos, PhD" made two people, "Dr Maria Santos" and "PhD"; and a new
+    person's "Santos, Ana" became Ana Santos without a word (the participant import warns)."""
+    from programme.courses.catalogue import get_module
+    from programme.planning.agenda_import import import_agenda
+
+    sheet = (
+        "Day,Start,End,Session,Facilitator\n"
+        '1,09:00,10:30,Opening,"Dr Maria Santos, PhD"\n'
+        '1,11:00,12:30,CEDAW,"Santos, Ana"\n'
+        "2,09:00,10:30,Lobbying,Irene Lim\n"
+    )
+    with Session(both_engine) as session:
+        module_id = get_module(session, "BKK", 1).id
+        report = import_agenda(session, data=sheet.encode(), filename="agenda.csv", module_id=module_id,
+                               dry_run=False, by="tester")  # fmt: skip
+        session.commit()
+        said = [note.message for note in report.notes if "read as family name" in note.message]
+        assert said == [
+            "1 new name with one comma was read as family name, given names: 'Santos, Ana' as Ana Santos. If the "
+            "sheet writes names another way, correct those cells."
+        ]
+        people = set(session.scalars(sa.select(Person.full_name)))
+    assert people == {"Dr Maria Santos, PhD", "Ana Santos", "Irene Lim"}
