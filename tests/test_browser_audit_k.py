@@ -152,3 +152,31 @@ def test_an_import_previews_long_value_is_readable_in_full(page, audit_app) -> N
     assert page.locator(EXCEPTION).count() == 0
     full.scroll_into_view_if_needed()
     page.screenshot(path=str(screenshot(page, "audit-k-import-value-in-full")))
+
+
+def test_an_agenda_previews_long_title_is_readable_in_full(page, audit_app) -> None:
+    """The agenda import's preview draws its rows as the participant import's does: a title longer than six lines of its
+    column is listed in full under the table."""
+    _url, base = audit_app
+    title = (
+        "Visit to the Australian High Commission: preparing the delegation's three asks on wage theft, debt bondage "
+        "and recruitment fees, with the role cards, the briefing note for the labour attaché and the follow-up "
+        "letter agreed in plenary (end)"
+    )
+    sheet = f'Day,Start,End,Session\n1,09:00,10:30,"{title}"\n1,11:00,12:30,Opening\n'
+    log_in(page, base)
+    open_page(page, "Agenda", "Plan")
+    page.get_by_role("tab", name="Library and copying").click()
+    wait_idle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": "agenda.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
+    )
+    full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
+    full.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    full.locator("summary").click()
+    full.get_by_text("(end)").wait_for(timeout=TIMEOUT_MS)
+    assert full.inner_text().count("Row 2, session:") == 1 and title in full.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    full.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "audit-k-agenda-value-in-full")))
