@@ -96,6 +96,9 @@ _AFTER_NAME_CAPITALS = frozenset(
 )
 
 
+_AFTER_NAME_FOLDED = _AFTER_NAME_ANY_CASE | {word.lower() for word in _AFTER_NAME_CAPITALS}
+
+
 def after_name(text: str) -> bool:
     """Return whether a part of a name is only letters that follow a name, not a given name: "PhD", "Ph.D. MA", "Jr.",
     "III", "S.H., M.H." (see _AFTER_NAME_ANY_CASE and _AFTER_NAME_CAPITALS). Initials ("J.R.") are a given name,
@@ -167,13 +170,15 @@ def split_name(full_name: str) -> tuple[str, str]:
     follow a name ("Dr Maria Santos, PhD": "Dr Maria", "Santos"), and a name kept as written "Family, Given" gives its
     two parts. Each is cut to the PART_MAX characters its column holds (the full name keeps them all): a name of one
     300-letter word, or a long given part, would otherwise be refused by PostgreSQL with the whole record."""
-    parts = family_given(full_name)
-    if parts is not None:
-        return parts[1][:PART_MAX].rstrip(), parts[0][:PART_MAX].rstrip()
-    if "," in full_name and after_name(full_name.split(",", 1)[1]):
-        full_name = full_name.split(",", 1)[0]
+    if "," in full_name:  # the import's names seldom: each check only then
+        parts = family_given(full_name)
+        if parts is not None:
+            return parts[1][:PART_MAX].rstrip(), parts[0][:PART_MAX].rstrip()
+        if after_name(full_name.split(",", 1)[1]):
+            full_name = full_name.split(",", 1)[0]
     words = full_name.split()
-    while len(words) > 2 and after_name(words[-1]):
+    # A set look-up first (any case, no full stops), the exact rule only for a word that may follow a name.
+    while len(words) > 2 and words[-1].replace(".", "").lower() in _AFTER_NAME_FOLDED and after_name(words[-1]):
         words.pop()
     if len(words) < 2:
         return full_name[:PART_MAX], ""

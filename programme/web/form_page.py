@@ -29,20 +29,19 @@ def page_styles(language: str) -> None:
         )
 
 
-def say_refused(notice: st.delta_generator.DeltaGenerator, message: str, *, scroll: bool = True) -> None:
+def say_refused(notice: st.delta_generator.DeltaGenerator, message: str) -> None:
     """Say why a Send was refused (the form closed meanwhile, a value not read) in notice, a placeholder above the
     form, and bring it into view: on a phone the Send button is at the bottom of a long form, and a message drawn under
     it was below the screen's edge (the participant saw nothing happen). The answers stay in the form below it."""
+    # A new frame at each refusal (its count in the source), so that a second Send scrolls again; the frame waits for
+    # the message to be drawn (up to 3 s), then centres it (the app's header covers the top of the screen).
+    st.session_state[_REFUSALS] = st.session_state.get(_REFUSALS, 0) + 1
     with notice.container(key=NOTICE_KEY):
         st.error(message)
-        if scroll:
-            # A new frame at each refusal (its count in the source), so that a second Send scrolls again; the frame
-            # waits for the message to be drawn (up to 3 s), then centres it (the app's header covers the top).
-            st.session_state[_REFUSALS] = st.session_state.get(_REFUSALS, 0) + 1
-            components.html(
-                f"<script>/* {st.session_state[_REFUSALS]} */ let tries = 0; const find = () => {{"
-                f" const box = window.parent.document.querySelector('.st-key-{NOTICE_KEY}');"
-                " if (box) { box.scrollIntoView({block: 'center'}); }"
-                " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>",
-                height=0,
-            )
+        components.html(
+            f"<script>/* {st.session_state[_REFUSALS]} */ let tries = 0; const find = () => {{"
+            f" const box = window.parent.document.querySelector('.st-key-{NOTICE_KEY}');"
+            " if (box) { box.scrollIntoView({block: 'center'}); }"
+            " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>",
+            height=0,
+        )
