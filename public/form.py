@@ -1,9 +1,10 @@
 """The public form page: reached only with a form link (?form=TOKEN), without signing in.
 
-It shows the form and nothing else from the database (the module's title and dates; for an evaluation, the
-session titles). An invalid link gets one sentence; a closed or expired one says when it closed and to ask the
-organisers; a form closed while it is filled in keeps the answers on screen with that sentence when Send is pressed. streamlit_app.py routes here, and only
-here, when the address holds a form token; every other page keeps its sign-in guard.
+It shows the form and nothing else from the database (the module's title and dates; for an evaluation, the session
+titles). An invalid link gets one sentence; a closed or expired one says when it closed and to ask the organisers; a
+form closed while it is filled in keeps the answers on Send, that sentence above them and scrolled into view (on a
+phone, Send is at the screen's bottom). streamlit_app.py routes here, and only here, when the address holds a form
+token; every other page keeps its sign-in guard.
 """
 
 import secrets
@@ -27,9 +28,10 @@ from programme.selfservice.links import (
     FormUnavailable,
     public_form,
     unavailable_sentence,
+    unbroken,
 )
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
-from programme.web import browser_cookie, ui
+from programme.web import browser_cookie, form_page, ui
 from programme.web.display import md_label, md_text
 
 if browser_cookie.token() is not None:
@@ -37,8 +39,7 @@ if browser_cookie.token() is not None:
     # it next and opens the app's address meets the sign-in form (the tabs already open keep their own sign-in).
     browser_cookie.expire(sidebar=False)
 token = st.query_params.get(QUERY_PARAMETER)
-# The form as this page drew it: closed while a participant fills it in, the page draws it again on Send, so that what
-# they typed stays on screen beside the reason it was not sent (the submission itself is refused, as before).
+# The form as drawn: closed while it is filled in, it is drawn again on Send with what was typed (nothing is stored).
 DRAWN_KEY = "form_drawn"
 closed = False
 try:
@@ -55,18 +56,7 @@ except FormUnavailable:
 
 language = form.language
 say = words.labels(language)
-# Thumb-sized targets (44 px, as phone guidelines ask): Streamlit draws a radio option or a checkbox 22 px high, so that
-# on a phone "Good" and "Very good" sit a finger's width apart and a consent box is easily missed.
-st.html(
-    "<style>.stMain [data-testid='stRadioOption'], .stMain [data-testid='stCheckbox'] label"
-    " { min-height: 44px; min-width: 44px; align-items: center; }"
-    " .stMain [data-testid='stRadioGroup'] { row-gap: 0; }"
-    " .stMain [data-testid='stFormSubmitButton'] button { min-height: 48px; }</style>"
-)
-if language in words.RIGHT_TO_LEFT:
-    st.html(
-        "<style>.stMain .block-container, .stMain .block-container * { direction: rtl; text-align: right; }</style>"
-    )
+form_page.page_styles(language)
 # An evaluation is anonymous, so a second one from a phone (a reload, the link opened again) could never be told apart:
 # the browser keeps a key of its own in a cookie, and one evaluation per browser holds across reloads and tabs (unless
 # the facilitator allowed several). A registration (matched by name and e-mail, a shared phone handed on) and a
@@ -84,7 +74,9 @@ kind_title = {
 }[form.kind]
 st.title(kind_title)
 st.subheader(md_text(form.module_title))
-st.caption(words.text(language, "module_dates", start=form.start_date.isoformat(), end=form.end_date.isoformat()))
+st.caption(words.text(language, "module_dates", start=unbroken(form.start_date.isoformat()),
+                      end=unbroken(form.end_date.isoformat())))  # fmt: skip
+notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 
 if sent_key not in st.session_state and not closed:
     with ui.db() as session:
@@ -103,13 +95,22 @@ if sent_key in st.session_state:
     st.rerun()
 
 
-def refusal(error: ProgrammeError) -> str:
+def closed_now() -> str:
     # A form closed between the page's drawing and the sending: when, that the answers are still on the page (drawn
     # again from DRAWN_KEY), and what to do, in the form's language.
-    if not isinstance(error, FormUnavailable):
-        return str(error)
     with ui.db() as session:
         return unavailable_sentence(session, token, kept=True)
+
+
+def refused(error: ProgrammeError | str) -> None:
+    if not isinstance(error, FormUnavailable):
+        form_page.say_refused(notice, str(error))
+    elif not closed:  # closed since this run began (else said above the answers as it began)
+        form_page.say_refused(notice, closed_now())
+
+
+if closed:  # closed while it was filled in: said as the run begins (on Send, or any rerun), above the answers
+    form_page.say_refused(notice, closed_now())
 
 
 def registration_form() -> None:
@@ -149,7 +150,7 @@ def registration_form() -> None:
             result = registration.submit_registration(session, token, typed, consents, browser=browser,
                                                       client=ui.client_address())  # fmt: skip
     except ProgrammeError as error:
-        st.error(refusal(error))
+        refused(error)
         return
     thanks = say["thanks_registration"]
     if result.checkin_code:
@@ -173,8 +174,7 @@ def question_label(number: int, stored: str, title: str | None, standard: int | 
     return f"{number}.\u00a0{wording}"
 
 
-def ends(lowest: int, highest: int) -> str:
-    """The line under a scale of numbers naming its ends: "1 = lowest · 5 = highest"."""
+def ends(lowest: int, highest: int) -> str:  # under a scale of numbers: "1 = lowest · 5 = highest"
     low, high = say["scale_ends"]
     return f"{lowest} = {md_text(low)} · {highest} = {md_text(high)}"
 
@@ -213,7 +213,7 @@ def evaluation_form() -> None:
             result = submit_evaluation(session, token, answers, browser=browser, client=ui.client_address(),
                                        offered=offered)  # fmt: skip
     except ProgrammeError as error:
-        st.error(refusal(error))
+        refused(error)
         return
     st.session_state[sent_key] = say["thanks_evaluation"]
     st.session_state[f"{sent_key}_note"] = removed_sentence(language, result.removed)
@@ -230,10 +230,10 @@ def checkin_form() -> None:
         with ui.db() as session:
             day = checkin.submit_checkin(session, token, code, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
-        st.error(refusal(error))
+        refused(error)
         return
     if day is None:
-        st.error(say["checkin_unknown"])
+        refused(say["checkin_unknown"])
         return
     st.session_state[sent_key] = words.text(language, "checkin_done", day=day)
     st.rerun()

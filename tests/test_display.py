@@ -78,3 +78,27 @@ def test_wrapped_columns_give_each_column_a_width_and_rows_that_wrap_a_long_valu
     assert wrapped_columns(long, SESSION_WIDTHS)["row_height"] == 72
     longer = pd.DataFrame({"row": [2], "day": [1], "session": [title * 3]})  # 303 characters: 8 lines, at most 6
     assert wrapped_columns(longer, SESSION_WIDTHS)["row_height"] == 6 * 18 + 12
+
+
+def test_values_longer_than_the_tallest_row_are_listed_in_full() -> None:
+    """Seen in an audit: the import previews' rows are at most six lines high (MAX_LINES), so a longer value was cut in
+    its cell. Those values (and those at the limit, a character's width varying) are listed with their row and
+    column, under the table; the rows keep their height."""
+    import pandas as pd
+
+    from programme.web.agenda_import import SESSION_WIDTHS
+    from programme.web.display import values_cut, wrapped_columns
+
+    # By hand: the session column is 250 px, 234 px inside its padding, 39 characters a line at 6 px each; five lines
+    # hold 195 characters. "Opening" takes one line, 190 characters five, 196 characters six, 400 eleven.
+    frame = pd.DataFrame(
+        {
+            "row": [4, 5, 6, 7],
+            "day": [1, 1, 2, 2],
+            "session": ["Opening", "a" * 190, "b" * 196, "c" * 399 + "."],
+        }
+    )
+    assert values_cut(frame, SESSION_WIDTHS) == [(6, "session", "b" * 196), (7, "session", "c" * 399 + ".")]
+    assert wrapped_columns(frame, SESSION_WIDTHS)["row_height"] == 6 * 18 + 12  # no taller than before
+    assert values_cut(frame.drop(columns="row"), SESSION_WIDTHS)[0][0] == 3  # no row column: its place from 1
+    assert values_cut(frame.iloc[:2], SESSION_WIDTHS) == []

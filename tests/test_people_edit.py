@@ -49,7 +49,7 @@ def test_an_edit_reads_values_as_an_import_does_and_audits_before_and_after(sess
         session,
         person_id=cia,
         values={
-            "full_name": "Santos, Cia Maria",  # "Family, Given" as sheets write it
+            "full_name": "Santos, Cia Maria",  # kept as typed: whoever types a name here means its order
             "gender": "F",  # unchanged: female
             "nationality": "Philippines",  # unchanged: PHL
             "country_of_work": "Singapore",
@@ -63,7 +63,7 @@ def test_an_edit_reads_values_as_an_import_does_and_audits_before_and_after(sess
     session.commit()
     assert result.changed == ["full_name", "country_of_work", "organisation", "org_type", "email", "phone"]
     person = session.get(Person, cia)
-    assert (person.full_name, person.given_name, person.family_name) == ("Cia Maria Santos", "Cia Maria", "Santos")
+    assert (person.full_name, person.given_name, person.family_name) == ("Santos, Cia Maria", "Cia Maria", "Santos")
     assert person.name_key == "cia maria santos"
     assert (person.country_of_work, person.email, person.phone) == ("SGP", "cia@union.org", "+6591234567")
     organisation = session.get(Organisation, person.organisation_id)

@@ -77,7 +77,9 @@ def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite
     assert not app.exception
     assert app.title[0].value == "Registration" and app.subheader[0].value == "Advocacy with embassies"
     shown = _everything_shown(app)
-    assert "2026-12-02" in shown and "Visiting a mission" not in shown  # sessions belong to the evaluation only
+    # The module's dates, each unbroken by a line's end and read left to right in an Arabic sentence too (word joiners
+    # about its hyphens, in a left-to-right isolate); sessions belong to the evaluation only.
+    assert "\u20662026\u2060-\u206012\u2060-\u206002\u2069" in shown and "Visiting a mission" not in shown
     labels = [w.label for w in app.text_input]
     assert labels[0] == "Full name (required)" and "Nationality" in labels
     assert len(app.checkbox) == 5

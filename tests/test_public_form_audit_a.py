@@ -55,15 +55,32 @@ def test_a_form_closed_while_it_is_filled_in_keeps_the_answers_and_says_why_in_i
     errors = [error.value for error in app.error]
     assert len(errors) == 1
     offset = f"{when:%z}"
-    stamp = f"{when:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    stamp = f"{_unbroken(f'{when:%Y-%m-%d %H:%M}')} (UTC{offset[:3]}:{offset[3:]})"
     assert errors[0].startswith(text("fr", "closed_at", when=stamp))
     assert text("fr", "answers_kept") in errors[0] and text("fr", "ask_organisers") in errors[0]
     assert text("fr", "unavailable") not in errors[0]
+    # Above the answers (on a phone, a message under Send was below the screen's edge): before the form in the page.
+    drawn = [node.type for node in _in_order(app.main)]
+    assert drawn.index("error") < drawn.index("form"), drawn
     with session_scope(make_engine(demo_sqlite_url)) as session:
         assert _submissions(session) == before  # nothing stored: the form is closed
     # Sending again is refused again, the answers still kept.
     app.button[0].click().run()
     assert not app.exception and len(app.error) == 1 and (app.radio or app.text_input)
+
+
+def _in_order(node):  # type: ignore[no-untyped-def]
+    """Every element of an AppTest tree, in the order the page draws them."""
+    yield node
+    children = getattr(node, "children", None)
+    for child in children.values() if isinstance(children, dict) else ():
+        yield from _in_order(child)
+
+
+def _unbroken(text: str) -> str:
+    """A date and time as a line never breaks it, written out here: U+2066 (left-to-right isolate), the text with a
+    word joiner (U+2060) each side of each hyphen and a no-break space, U+2069 (pop isolate)."""
+    return "\u2066" + text.replace("-", "\u2060-\u2060").replace(" ", "\u00a0") + "\u2069"
 
 
 def _submissions(session) -> int:  # type: ignore[no-untyped-def]
@@ -88,7 +105,7 @@ def test_a_closed_or_expired_link_says_when_and_what_to_do_a_wrong_one_nothing(
     app.run()
     assert not app.exception and not app.text_input and not app.title
     shown = [m.value for m in app.markdown]
-    assert shown == [f"{text('es', 'closed_on', day='2020-03-09')} {text('es', 'ask_organisers')}"]
+    assert shown == [f"{text('es', 'closed_on', day=_unbroken('2020-03-09'))} {text('es', 'ask_organisers')}"]
     assert "Advocacy" not in shown[0]  # no data of the module
     wrong = AppTest.from_file(PAGE, default_timeout=60)
     wrong.query_params["form"] = "B" * 32
@@ -101,6 +118,11 @@ def test_the_closing_time_is_said_in_the_modules_time_zone() -> None:
 
     from programme.selfservice.links import closed_moment
 
-    # Stored in UTC (naive on SQLite): 07:30 UTC is 14:30 in Bangkok (UTC+7, no summer time), 16:30 in Tokyo.
-    assert closed_moment(datetime(2026, 12, 5, 7, 30), "THA") == "2026-12-05 14:30 (UTC+07:00)"
-    assert closed_moment(datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "JPN") == "2026-12-05 16:30 (UTC+09:00)"
+    # Stored in UTC (naive on SQLite): 07:30 UTC is 14:30 in Bangkok (UTC+7, no summer time), 16:30 in Tokyo; the
+    # date and time never broken at a line's end (a phone wrapped "2026-12-" / "05"), the zone free to.
+    assert closed_moment(datetime(2026, 12, 5, 7, 30), "THA") == (
+        "\u20662026\u2060-\u206012\u2060-\u206005\u00a014:30\u2069 (UTC+07:00)"
+    )
+    assert (
+        closed_moment(datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "JPN") == f"{_unbroken('2026-12-05 16:30')} (UTC+09:00)"
+    )

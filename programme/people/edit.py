@@ -17,7 +17,7 @@ from programme.importing.validate import MAX_LENGTH
 from programme.models import Gender, Organisation, OrgType, Person
 from programme.models.base import utcnow
 from programme.people.countries import country_name
-from programme.people.names import display_name, fold, has_letters, name_key, split_name
+from programme.people.names import fold, has_letters, name_key, split_name
 
 # The fields a facilitator can correct, in the order the form shows them, with their labels.
 EDITABLE = {
@@ -82,7 +82,10 @@ def _read(values: dict[str, Any], current: dict[str, Any]) -> tuple[dict[str, An
     for name in values:
         if name not in EDITABLE:
             raise ProgrammeError(f"'{name}' is not a field of a person's record.")
-    name = display_name(text("full_name"))
+    # The name as typed (cleaned): whoever types a name here, the person themselves on the registration form or a
+    # colleague correcting a record, writes it in the order they mean; "Santos, Maria" is not turned round unseen, as
+    # an imported list's "Family, Given" column is (with a warning naming the rows).
+    name = text("full_name")
     if not name_key(name):
         problems["full_name"] = "the name is missing."
     elif not has_letters(name):

@@ -82,14 +82,71 @@ def _name_part(text: str) -> bool:
     )
 
 
+# What follows a name and is no given name: degrees, honours, professional letters and generational suffixes ("Dr Maria
+# Santos, PhD", "Jose Rizal, Jr.", "Budi Santoso, S.H.", Indonesian degrees included), compared without full stops.
+# Those that are also names or other words ("Ma", "Md" for Mohammed, "Ms", "Se") count only in capitals; a list written
+# in capitals ("RAHMAN, MD") is then kept as written, never reordered on a guess.
+_AFTER_NAME_ANY_CASE = frozenset(
+    "phd dphil mphil edd dba llm llb lld msc bsc mba mpa mph msw msocsc mres bcl jd esq esquire jr jnr sr snr cpa"
+    " frcp mrcp frcs facp mbbs mbchb".split()
+)
+_AFTER_NAME_CAPITALS = frozenset(
+    "MA BA MD MS BS AB MFA MEd BEd BL LLD II III IV V RN CBE OBE MBE KC QC SC SJ SAN PE CPA"
+    " SH MH SE MM ST MT SPd MPd SSos MSi SKom SAg MAg SPsi MKn SIP SHI SIKom SHum MHum SFarm SKed SKM MKes".split()
+)
+
+
+_AFTER_NAME_FOLDED = _AFTER_NAME_ANY_CASE | {word.lower() for word in _AFTER_NAME_CAPITALS}
+
+
+def after_name(text: str) -> bool:
+    """Return whether a part of a name is only letters that follow a name, not a given name: "PhD", "Ph.D. MA", "Jr.",
+    "III", "S.H., M.H." (see _AFTER_NAME_ANY_CASE and _AFTER_NAME_CAPITALS). Initials ("J.R.") are a given name,
+    unless they are also a degree's ("M.A.", "S.H."): then the name is kept as written."""
+    words = text.replace(",", " ").split()
+    return bool(words) and all(_after_name_word(word) for word in words)
+
+
+_INITIALS = re.compile(r"(?:[^\W\d_]\.)+[^\W\d_]?\.?")
+
+
+def _after_name_word(word: str) -> bool:
+    bare = word.replace(".", "")
+    if bare in _AFTER_NAME_CAPITALS:
+        return True
+    return not _INITIALS.fullmatch(word) and bare.lower() in _AFTER_NAME_ANY_CASE
+
+
+def _capitals_after(family: str, given: str) -> bool:
+    """Return whether the part after the comma is capitals after a name that is not ("Ram Gurung, GEFONT", "Ana Cruz,
+    MSW"): letters after a name or an organisation's initials, not a given name written in a list of capitals
+    ("SANTOS, MARIA"); one letter or initials ("Smith, J.R.") stay a given name."""
+    words = given.split()
+    return (
+        given.isupper()
+        and not family.isupper()
+        and all(len(word.replace(".", "")) > 1 and not _INITIALS.fullmatch(word) for word in words)
+    )
+
+
 def family_given(text: str) -> tuple[str, str] | None:
     """Return (family, given) when a cleaned name is written "Family, Given" ("Santos, Maria"): one comma, a name
     on each side of it. Anything else (two commas, digits, brackets, quotes, "=": '=HYPERLINK("http://x","y")') is
-    not a name written that way, and is kept as written."""
+    not a name written that way, and is kept as written; so is a name followed by letters after a comma ("Dr Maria
+    Santos, PhD", "Jose Rizal, Jr.": after_name). A given part that ends in such letters ("Dela Cruz, Juan Jr.") keeps
+    them at the end: ("Dela Cruz Jr.", "Juan"), read "Juan Dela Cruz Jr."."""
     if text.count(",") != 1:
         return None
     family, given = (part.strip() for part in text.split(","))
-    return (family, given) if _name_part(family) and _name_part(given) else None
+    if not (_name_part(family) and _name_part(given)) or after_name(given) or _capitals_after(family, given):
+        return None
+    words = given.split()
+    ending = len(words)
+    while ending > 1 and after_name(words[ending - 1]):
+        ending -= 1
+    if ending < len(words):
+        return f"{family} {' '.join(words[ending:])}", " ".join(words[:ending])
+    return family, given
 
 
 def display_name(value: object) -> str:
@@ -109,10 +166,20 @@ PART_MAX = 150
 
 
 def split_name(full_name: str) -> tuple[str, str]:
-    """Return (given, family) from a display name; the last word is taken as the family name. Each is cut to the
-    PART_MAX characters its column holds (the full name keeps them all): a name of one 300-letter word, or a long
-    given part, would otherwise be refused by PostgreSQL with the whole record."""
-    parts = full_name.split()
-    if len(parts) < 2:
+    """Return (given, family) from a display name; the last word is taken as the family name, before any letters that
+    follow a name ("Dr Maria Santos, PhD": "Dr Maria", "Santos"), and a name kept as written "Family, Given" gives its
+    two parts. Each is cut to the PART_MAX characters its column holds (the full name keeps them all): a name of one
+    300-letter word, or a long given part, would otherwise be refused by PostgreSQL with the whole record."""
+    if "," in full_name:  # the import's names seldom: each check only then
+        parts = family_given(full_name)
+        if parts is not None:
+            return parts[1][:PART_MAX].rstrip(), parts[0][:PART_MAX].rstrip()
+        if after_name(full_name.split(",", 1)[1]):
+            full_name = full_name.split(",", 1)[0]
+    words = full_name.split()
+    # A set look-up first (any case, no full stops), the exact rule only for a word that may follow a name.
+    while len(words) > 2 and words[-1].replace(".", "").lower() in _AFTER_NAME_FOLDED and after_name(words[-1]):
+        words.pop()
+    if len(words) < 2:
         return full_name[:PART_MAX], ""
-    return " ".join(parts[:-1])[:PART_MAX].rstrip(), parts[-1][:PART_MAX]
+    return " ".join(words[:-1])[:PART_MAX].rstrip(), words[-1][:PART_MAX]

@@ -20,7 +20,7 @@ from programme.intake.columns import choose_field
 from programme.intake.headers import field_sub_header
 from programme.intake.report import IntakeReport
 from programme.models import AgendaSession, ImportBatch, ImportKind, Module
-from programme.people.names import clean_text, fold, name_key
+from programme.people.names import clean_text, display_name, family_given, fold, name_key
 from programme.planning.agenda import (
     get_module_by_id,
     link_evaluation_questions,
@@ -117,6 +117,20 @@ class AgendaImportReport(IntakeReport):
         }
 
 
+# How many names read "Family, Given" a warning names (the rest counted).
+TURNED_NAMES_SHOWN = 5
+
+
+def _family_first_warning(names: list[str]) -> str:
+    """The sentence naming the new people whose names were read "Family, Given" ("'Santos, Maria' as Maria Santos")."""
+    shown = ", ".join(f"'{name}' as {display_name(name)}" for name in names[:TURNED_NAMES_SHOWN])
+    more = f" and {len(names) - TURNED_NAMES_SHOWN:,} more" if len(names) > TURNED_NAMES_SHOWN else ""
+    return (
+        f"{counted(len(names), 'new name')} with one comma {'was' if len(names) == 1 else 'were'} read as family "
+        f"name, given names: {shown}{more}. If the sheet writes names another way, correct those cells."
+    )
+
+
 def agenda_columns(table: SheetTable, chosen: Mapping[str, str | None] | None = None) -> dict[str, str]:
     """Return {field: column} for an agenda sheet: each field by its synonyms, then the user's choices
     ({field: header, or None for no column}: --column FIELD=HEADER); ColumnChoiceError (exit 2) for a field or
@@ -158,6 +172,10 @@ def import_agenda(
     names = {name_key(n): n for item in planned for n in item.people}
     known = {key for key, name in names.items() if finder.find(name) is not None}
     report.people_matched, report.people_created = len(known), len(names) - len(known)
+    written = dict.fromkeys(n for item in planned for n in item.people)
+    turned = [name for name in written if name_key(name) not in known and family_given(clean_text(name))]
+    if turned:  # a new person's name read "Family, Given" (PeopleFinder writes display_name): said, never silent
+        report.warn(_family_first_warning(turned))
     existing = _existing_sessions(session, module.id)
     report.updated = sum(1 for item in planned if _slot_key(item) in existing)
     report.created = report.sessions - report.updated

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from programme.intake.report import RowError as RowError  # one row error for every import
-from programme.people.names import clean_text
+from programme.people.names import after_name, clean_text
 from programme.planning.methods import resolve_method
 from programme.planning.times import parse_time as parse_time  # read once, in times.py
 
@@ -53,13 +53,19 @@ def _parse_date(text: str) -> date | None:
 
 
 def split_names(text: object) -> list[str]:
-    """Return the people named in one cell: "A B; C D", "A B and C D", "A B, C D" (but "Santos, Maria" is one)."""
+    """Return the people named in one cell: "A B; C D", "A B and C D", "A B, C D" (but "Santos, Maria" is one, and so
+    is "Dr Maria Santos, PhD": letters after a name, names.after_name, are not a person)."""
     cleaned = clean_text(text)
     if not cleaned:
         return []
     names: list[str] = []
     for part in _NAME_SEPARATORS.split(cleaned):
-        pieces = [piece.strip() for piece in part.split(",") if piece.strip()]
+        pieces: list[str] = []
+        for piece in (piece.strip() for piece in part.split(",")):
+            if piece and pieces and after_name(piece):  # "Dr Maria Santos, PhD": the letters after her name, no one
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            elif piece:
+                pieces.append(piece)
         # "Santos, Maria" is one person written family-first; "Ivy Josiah, Irene Lim" is two.
         if len(pieces) == 2 and all(len(piece.split()) == 1 for piece in pieces):
             names.append(part.strip())

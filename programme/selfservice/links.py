@@ -256,9 +256,9 @@ def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> 
         when = closed_moment(link.closed_at, module.country if module is not None else None)
         said = str(words["closed_at"]).format(when=when)
     elif link.closes_on is not None and day > link.closes_on:
-        said = str(words["closed_on"]).format(day=link.closes_on.isoformat())
+        said = str(words["closed_on"]).format(day=unbroken(link.closes_on.isoformat()))
     elif day < link.opens_on:
-        said = str(words["not_open_yet"]).format(day=link.opens_on.isoformat())
+        said = str(words["not_open_yet"]).format(day=unbroken(link.opens_on.isoformat()))
     else:
         said = str(words["unavailable"])
     if kept:
@@ -268,12 +268,27 @@ def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> 
 
 def closed_moment(closed_at: datetime, country: str | None) -> str:
     """Return when a form was closed as the participant reads it: "2026-12-05 14:30 (UTC+07:00)", in the module's
-    time zone when its country has one, else the computer's (stored times are UTC)."""
+    time zone when its country has one, else the computer's (stored times are UTC); the date and the time unbroken
+    (see unbroken), the zone free to go to the next line."""
     moment = closed_at if closed_at.tzinfo is not None else closed_at.replace(tzinfo=UTC)
     zone = country_zone(country, moment)
     local = moment.astimezone(zone) if zone is not None else moment.astimezone()
     offset = local.strftime("%z") or "+0000"
-    return f"{local:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{unbroken(f'{local:%Y-%m-%d %H:%M}')} (UTC{offset[:3]}:{offset[3:]})"
+
+
+# A date a phone's line never breaks: Chromium wrapped "2026-12-" / "05" at a hyphen. Word joiners (U+2060) around the
+# hyphens forbid the break and are invisible; a no-break space holds the time to its date. The whole is a left-to-right
+# isolate (U+2066 ... U+2069): in an Arabic sentence the joiners would otherwise part the date into numbers laid out
+# right to left ("06 01:19-12-2026"), as a non-breaking hyphen (U+2011, a neutral character there) would.
+WORD_JOINER, LEFT_TO_RIGHT_ISOLATE, POP_ISOLATE = "\u2060", "\u2066", "\u2069"
+
+
+def unbroken(text: str) -> str:
+    """Return a date, or a date and time, that a line never breaks and that reads left to right in any sentence:
+    "2026-12-05 14:30" with word joiners around each hyphen, a no-break space, in a left-to-right isolate."""
+    joined = text.replace("-", f"{WORD_JOINER}-{WORD_JOINER}").replace(" ", "\u00a0")
+    return f"{LEFT_TO_RIGHT_ISOLATE}{joined}{POP_ISOLATE}"
 
 
 ZERO_TO_TEN_KIND = "rating 0-10"

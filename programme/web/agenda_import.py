@@ -14,7 +14,7 @@ from programme.access.accounts import SignedIn
 from programme.core.words import nothing_until_fixed
 from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
 from programme.web import ui
-from programme.web.display import md_text, wrapped_columns
+from programme.web.display import md_text, show_values_in_full, wrapped_columns
 
 AS_DETECTED = "as detected"
 NOT_USED = "not used"
@@ -108,6 +108,7 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
         st.caption("The sessions as read (check the times before importing):")
         sessions = preview.sessions_table()
         ui.table(sessions, hide_index=True, width="stretch", **wrapped_columns(sessions, SESSION_WIDTHS))
+        show_values_in_full(sessions, SESSION_WIDTHS)
     for warning in preview.warnings:
         st.warning(md_text(warning))
     if preview.errors:

@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from programme.alumni.export import EXPORT_HEADINGS
+from programme.core.words import counted
 from programme.people.countries import country_name
 
 # Shown in a cell where nothing is recorded (or the person did not agree to share it).
@@ -167,7 +168,8 @@ CHARACTER_PX, LINE_PX, MAX_LINES, WRAPPED_ROW_PX = 6, 18, 6, 72
 def wrapped_columns(frame: pd.DataFrame, widths: dict[str, int]) -> dict:
     """Return st.dataframe's options for a read-only table whose columns each have a width (px: all of them in view
     on a laptop's page) and whose long values wrap in their cells rather than being cut: column_config, and
-    row_height when a value is too long for one line of its column."""
+    row_height when a value is too long for one line of its column. A value longer than MAX_LINES is cut in its
+    cell: show_values_in_full lists such values under the table (every row of the grid has the one height)."""
     shown = {column: widths[column] for column in frame.columns if column in widths}
     options: dict = {
         "column_config": {column: st.column_config.Column(column, width=px) for column, px in shown.items()}
@@ -176,7 +178,46 @@ def wrapped_columns(frame: pd.DataFrame, widths: dict[str, int]) -> dict:
     for column, px in shown.items():
         if not frame.empty:
             longest = int(frame[column].astype(str).map(len).max())
-            lines = max(lines, -(-longest * CHARACTER_PX // (px - 16)))  # the cell's padding: 8 px each side
+            lines = max(lines, _lines(longest, px))
     if lines > 1:
         options["row_height"] = max(WRAPPED_ROW_PX, min(lines, MAX_LINES) * LINE_PX + 12)
     return options
+
+
+def _lines(characters: int, px: int) -> int:
+    """The lines a text of so many characters takes in a column px wide (its cell's padding: 8 px each side)."""
+    return -(-characters * CHARACTER_PX // (px - 16))
+
+
+# A value is listed in full when it may not fit the tallest row: more than MAX_LINES - 1 lines by wrapped_columns'
+# estimate (a character's width varies; a value estimated at the limit may take one line more).
+FULL_VALUES_SHOWN = 50
+
+
+def values_cut(frame: pd.DataFrame, widths: dict[str, int]) -> list[tuple[object, str, str]]:
+    """Return the values of a wrapped_columns table its cells may cut: (row, column, value), row being the frame's
+    "row" column (the sheet's row number) when it has one, else the row's position from 1; in the table's order."""
+    found: list[tuple[int, int, str]] = []
+    for place, column in enumerate(frame.columns):
+        if column not in widths or frame.empty:
+            continue
+        texts = frame[column].astype(str).tolist()
+        found += [(position, place, text) for position, text in enumerate(texts)
+                  if _lines(len(text), widths[column]) > MAX_LINES - 1]  # fmt: skip
+    rows = frame["row"].tolist() if "row" in frame.columns else list(range(1, len(frame) + 1))
+    return [(rows[position], str(frame.columns[place]), text) for position, place, text in sorted(found)]
+
+
+def show_values_in_full(frame: pd.DataFrame, widths: dict[str, int]) -> None:
+    """Under a wrapped_columns table, the values its cells may cut, each in full with its row and column, in a closed
+    expander (the table keeps its rows short; nothing when no value is that long)."""
+    cut = values_cut(frame, widths)
+    if not cut:
+        return
+    with st.expander(
+        f"{counted(len(cut), 'value')} longer than {'its cell shows' if len(cut) == 1 else 'their cells show'}: in full"
+    ):
+        for row, column, text in cut[:FULL_VALUES_SHOWN]:
+            st.markdown(f"**Row {row}, {md_text(column)}:** {md_text(text)}")
+        if len(cut) > FULL_VALUES_SHOWN:
+            st.caption(f"The first {FULL_VALUES_SHOWN} are shown, of {len(cut):,}.")

@@ -30,7 +30,7 @@ from programme.importing.value_mappings import MAPPABLE, remember_mappings
 from programme.planning.agenda import get_module_by_id
 from programme.sheets import SheetTable
 from programme.web import ui
-from programme.web.display import md_text, wrapped_columns
+from programme.web.display import md_text, show_values_in_full, wrapped_columns
 
 # The uploaded file lives here ({"name", "data"}), so that every step after the upload reads session state.
 UPLOAD_KEY = "import_upload"
@@ -274,6 +274,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
     colours = frame["status"].map(STATUS_COLOURS)
     styled = frame.style.apply(lambda column: [f"background-color: {c}" for c in colours], axis=0)
     ui.table(styled, hide_index=True, width="stretch", **wrapped_columns(frame, PREVIEW_WIDTHS))
+    show_values_in_full(frame, PREVIEW_WIDTHS)
     if len(plan.rows) > PREVIEW_ROWS:
         st.caption(f"The first {PREVIEW_ROWS:,} rows are shown; the counts cover all {len(plan.rows):,}.")
     errors = plan.errors

@@ -33,6 +33,7 @@ def person_label(record: dict) -> str:
 def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
     """The record's fields as typed: countries by name or code, phone as written; saved through the import's rules."""
     st.caption(
+        "The name is kept as typed, in the order typed. "
         "Type countries by name or code and phone numbers as written; they are read as an import reads them. "
         "The organisation type belongs to the organisation: changing it changes it for everyone there. "
         "Every change is kept in the audit trail with the values before and after."

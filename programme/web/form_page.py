@@ -1,0 +1,47 @@
+"""The participants' form page's drawing (public/form.py): thumb-sized targets, right-to-left languages, and why a Send
+was refused said where the participant looks, in the form's language."""
+
+from __future__ import annotations
+
+import streamlit as st
+import streamlit.components.v1 as components
+
+from programme.selfservice import labels as words
+
+# The keyed container above the form that holds why a Send was refused (Streamlit gives it the class st-key-<key>).
+NOTICE_KEY = "form_refused"
+_REFUSALS = "form_refusals"
+
+
+def page_styles(language: str) -> None:
+    """Thumb-sized targets (44 px, as phone guidelines ask): Streamlit draws a radio option or a checkbox 22 px high,
+    so that on a phone "Good" and "Very good" sit a finger's width apart and a consent box is easily missed; and the
+    page right to left in a right-to-left language."""
+    st.html(
+        "<style>.stMain [data-testid='stRadioOption'], .stMain [data-testid='stCheckbox'] label"
+        " { min-height: 44px; min-width: 44px; align-items: center; }"
+        " .stMain [data-testid='stRadioGroup'] { row-gap: 0; }"
+        " .stMain [data-testid='stFormSubmitButton'] button { min-height: 48px; }</style>"
+    )
+    if language in words.RIGHT_TO_LEFT:
+        st.html(
+            "<style>.stMain .block-container, .stMain .block-container * { direction: rtl; text-align: right; }</style>"
+        )
+
+
+def say_refused(notice: st.delta_generator.DeltaGenerator, message: str) -> None:
+    """Say why a Send was refused (the form closed meanwhile, a value not read) in notice, a placeholder above the
+    form, and bring it into view: on a phone the Send button is at the bottom of a long form, and a message drawn under
+    it was below the screen's edge (the participant saw nothing happen). The answers stay in the form below it."""
+    # A new frame at each refusal (its count in the source), so that a second Send scrolls again; the frame waits for
+    # the message to be drawn (up to 3 s), then centres it (the app's header covers the top of the screen).
+    st.session_state[_REFUSALS] = st.session_state.get(_REFUSALS, 0) + 1
+    with notice.container(key=NOTICE_KEY):
+        st.error(message)
+        components.html(
+            f"<script>/* {st.session_state[_REFUSALS]} */ let tries = 0; const find = () => {{"
+            f" const box = window.parent.document.querySelector('.st-key-{NOTICE_KEY}');"
+            " if (box) { box.scrollIntoView({block: 'center'}); }"
+            " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>",
+            height=0,
+        )

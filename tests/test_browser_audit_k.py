@@ -1,0 +1,182 @@
+"""Loose ends of a journey audit, in headless Chromium at a phone's size: a participant's form closed while it is filled
+in says so where the participant looks on Send (not below the screen's edge), with a date no line breaks; an import
+preview's value too long for its cell is readable in full under the table."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from programme.access.accounts import add_user
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.models import UserRole
+from programme.selfservice.labels import text
+from programme.selfservice.links import close_forms, open_form
+from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, wait_idle
+
+pytestmark = pytest.mark.browser
+EXCEPTION = "[data-testid='stException']"
+TIMEOUT_MS = 60_000
+PHONE = {"width": 390, "height": 844}
+
+# In the browser: the message's date and time ("2026-12-05 14:30", however written) laid out at each width of the
+# message from 200 to 390 px (they fit on one line from about 150 px); the widths at which they take more than one line.
+BROKEN_AT = """alert => {
+  const nodes = [], walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+  let whole = '';
+  while (walker.nextNode()) { nodes.push([walker.currentNode, whole.length]); whole += walker.currentNode.data; }
+  const at = offset => { const [node, from] = nodes.filter(([, from]) => from <= offset).pop(); return [node, offset - from]; };
+  const start = whole.indexOf('2026'), end = whole.indexOf(' (UTC');
+  if (start < 0 || end < start) { return ['no date']; }
+  const broken = [];
+  for (let width = 200; width <= 390; width += 2) {
+    alert.style.width = width + 'px';
+    const range = document.createRange();
+    range.setStart(...at(start));
+    range.setEnd(...at(end));
+    const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+    if (tops.size > 1) { broken.push(width); }
+  }
+  alert.style.width = '';
+  return broken;
+}"""
+
+# In the browser: where the year and the minutes of the message's date and time are drawn, from the left (a date read left to
+# right in a right-to-left sentence too: "2026-12-05 14:30", not "14:30 05-12-2026").
+DRAWN_AT = """alert => {
+  const walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
+  const left = pattern => {
+    walker.currentNode = alert;
+    while (walker.nextNode()) {
+      const found = walker.currentNode.data.search(pattern);
+      if (found >= 0) {
+        const range = document.createRange();
+        range.setStart(walker.currentNode, found);
+        range.setEnd(walker.currentNode, found + 2);
+        return Math.round(range.getBoundingClientRect().left);
+      }
+    }
+    return null;
+  };
+  return [left(/2026/), left(/:[0-9][0-9]/)];  // the time's minutes (its own text node: Markdown parts text at ':')
+}"""
+
+
+@pytest.fixture(scope="module")
+def audit_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[tuple[str, str]]:
+    path = tmp_path_factory.mktemp("audit_k") / "demo.db"
+    shutil.copy(sqlite_templates["demo"], path)
+    url = f"sqlite:///{path}"
+    with session_scope(make_engine(url)) as session:
+        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
+    with streamlit_server(url) as base:
+        yield url, base
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_a_form_closed_while_it_is_filled_in_says_so_on_the_phones_screen(browser, audit_app, language: str) -> None:
+    """Seen in an audit: on a phone, Send at the bottom of the screen, the closed form's message was drawn under the
+    button, below the screen's edge, and its date wrapped at a hyphen ("2026-12-" / "05"). Now it is above the
+    answers and brought into view, in the form's language, its date and time on one line at every width; what was
+    typed is kept."""
+    url, base = audit_app
+    code = f"AUDK{language.upper()}"
+    with session_scope(make_engine(url)) as session:
+        add_course(session, code=code, title="Journey audit course", by=None)
+        module = add_module(session, course_code=code, number=1, title="Advocacy with embassies",
+                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+        token = open_form(session, module_id=module.id, kind="registration", language=language).token
+        module_id = module.id
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        phone.goto(f"{base}/?form={token}")
+        wait_idle(phone)
+        name = phone.get_by_label(text(language, "full_name"))
+        name.fill("Somchai Prasert")
+        send = phone.locator("[data-testid='stFormSubmitButton'] button")
+        send.scroll_into_view_if_needed()  # where a participant is when they press Send: the form's end
+        with session_scope(make_engine(url)) as session:
+            close_forms(session, module_id=module_id, by="facilitator")
+        send.click()
+        kept = text(language, "answers_kept")
+        alert = phone.locator("[data-testid='stAlert']").filter(has_text=kept)
+        alert.wait_for(timeout=TIMEOUT_MS)
+        wait_idle(phone)
+        phone.wait_for_timeout(1_500)  # the frame that brings it into view runs after the page is drawn
+        box = alert.bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+        phone.screenshot(path=str(screenshot(phone, f"audit-k-form-closed-{language}")))  # the screen as seen
+        assert alert.count() == 1 and phone.locator(EXCEPTION).count() == 0
+        assert name.input_value() == "Somchai Prasert"
+        assert alert.evaluate(BROKEN_AT) == []
+        year, time = alert.evaluate(DRAWN_AT)
+        assert year is not None and time is not None and year < time
+    finally:
+        context.close()
+
+
+# An organisation as a registration export may give it (a participant typed their organisation and its work), 257
+# characters (an organisation holds at most 300): about twelve lines in the preview's organisation column, where a row
+# is at most six lines high.
+LONG_ORGANISATION = (
+    "Migrant Forum in Asia - Philippine Chapter of Domestic Workers and Seafarers Advocates, with returnee "
+    "associations in Central Luzon, Mindanao and the Visayas on wage theft, debt bondage and recruitment fees, "
+    "and legal aid clinics of the Integrated Bar (end)"
+)
+
+
+def test_an_import_previews_long_value_is_readable_in_full(page, audit_app) -> None:
+    """Seen in an audit: the preview's rows are at most six lines high, so a longer value was cut in its cell. It is
+    listed under the table in full, with its row and column; the other rows keep their height."""
+    _url, base = audit_app
+    sheet = f'Full name,Nationality,Organisation\nAna Lim,Nepal,"{LONG_ORGANISATION}"\nBen Rai,Nepal,Union\n'
+    log_in(page, base)
+    open_page(page, "Import participants", "People")
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": "long.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
+    )
+    full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
+    full.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    full.locator("summary").click()
+    shown = full.get_by_text("(end)")
+    shown.wait_for(timeout=TIMEOUT_MS)
+    assert shown.is_visible()
+    assert full.inner_text().count("Row 2, organisation:") == 1 and LONG_ORGANISATION in full.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    full.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "audit-k-import-value-in-full")))
+
+
+def test_an_agenda_previews_long_title_is_readable_in_full(page, audit_app) -> None:
+    """The agenda import's preview draws its rows as the participant import's does: a title longer than six lines of its
+    column is listed in full under the table."""
+    _url, base = audit_app
+    title = (
+        "Visit to the Australian High Commission: preparing the delegation's three asks on wage theft, debt bondage "
+        "and recruitment fees, with the role cards, the briefing note for the labour attaché and the follow-up "
+        "letter agreed in plenary (end)"
+    )
+    sheet = f'Day,Start,End,Session\n1,09:00,10:30,"{title}"\n1,11:00,12:30,Opening\n'
+    log_in(page, base)
+    open_page(page, "Agenda", "Plan")
+    page.get_by_role("tab", name="Library and copying").click()
+    wait_idle(page)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
+        {"name": "agenda.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
+    )
+    full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
+    full.wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    full.locator("summary").click()
+    full.get_by_text("(end)").wait_for(timeout=TIMEOUT_MS)
+    assert full.inner_text().count("Row 2, session:") == 1 and title in full.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    full.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "audit-k-agenda-value-in-full")))
