@@ -186,6 +186,7 @@ else:
     )
     st.caption(
         "The grant's courses and modules; reach by country, gender and organisation type; completion; learning; "
-        "evaluation highlights without names, e-mails or phone numbers; outcomes. The figures are the Reach "
-        "dashboard's with this grant as its filter."
+        "evaluation highlights without e-mails, phone numbers or the names of the courses' participants and "
+        "facilitators (other names a comment mentions stay: read them before sending); outcomes. The figures are the "
+        "Reach dashboard's with this grant as its filter."
     )
