@@ -408,3 +408,23 @@ def test_the_funders_report_says_which_names_its_comments_lose(session: Session,
     assert "Thanks to Siti Aminah for the visit" in text  # not a person of the course: kept, as the rule says
     assert "(names, e-mail addresses and phone numbers removed)" not in text
     assert "the names of the courses' participants and facilitators removed" in text
+
+
+def test_a_funder_or_grant_text_longer_than_its_column_is_refused_in_a_sentence(session: Session) -> None:
+    """Seen adding a funder on PostgreSQL: a 400-letter name ended in "something unexpected went wrong (DataError)"
+    (SQLite stored it whole). Every ORM write now checks its texts against their columns before the flush, on both
+    databases, and names the field."""
+    with pytest.raises(ProgrammeError, match=r"The funder's name is longer than 200 characters \(400 typed\)"):
+        funding.add_funder(session, name="F" * 400, by="t")
+    session.rollback()
+    funding.add_funder(session, name="EU", by="t")
+    with pytest.raises(
+        ProgrammeError, match=r"The funding grant's reference is longer than 80 characters \(81 typed\)"
+    ):
+        funding.add_grant(session, funder="EU", reference="R" * 81, by="t")
+    session.rollback()
+    assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) > 200")) == 0
+    # A text that fits is written as before.
+    funding.add_funder(session, name="G" * 200, by="t")
+    session.commit()
+    assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) = 200")) == 1
