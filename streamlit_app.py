@@ -4,7 +4,7 @@ import streamlit as st
 
 from programme.selfservice.links import QUERY_PARAMETER
 from programme.web import ui
-from programme.web.navigation import PAGES, pages_for
+from programme.web.navigation import PAGES, pages_for, refused_page
 
 if QUERY_PARAMETER in st.query_params:
     # A participant's form link: the public form page only, whoever is signed in, with no navigation to anything else.
@@ -22,6 +22,14 @@ if user is None:
     with ui.navigation_run():
         st.navigation(hidden, position="hidden").run()
     st.stop()
+refused = refused_page(user.role, ui.requested_page())
+if refused is not None:  # shown by Home, which the navigation opens instead
+    ui.open_home_instead()
+    ui.flash(
+        f"The page {refused.title} needs the {refused.role.value} role; you are signed in as {user.role.value}. "
+        "Home is shown instead: ask an admin if you need that page.",
+        "info",
+    )
 groups: dict[str, list] = {}
 for spec in pages_for(user.role):
     page = st.Page(spec.path, title=spec.title, icon=spec.icon, default=spec.path == "pages/home.py")

@@ -191,7 +191,8 @@ if comments_tab.open:
             + (
                 ""
                 if user.can_see_names
-                else " Names, e-mail addresses and phone numbers in them show as [name], [e-mail], [phone]."
+                else " E-mail addresses, phone numbers and the names of the course's participants and facilitators "
+                "show as [e-mail], [phone], [name]; other names a comment mentions are not recognised and stay."
             )
         )
         questions = ui.cached_query(q.comment_questions)

@@ -16,8 +16,9 @@ PAGE_ROWS = 100
 user = ui.guard(__file__)
 ui.heading(
     "Participants",
-    "Everyone who took part, counted once across all courses. The team sees organisation and contacts here; the "
-    "export, the alumni directory and reports show them only where the person consented.",
+    "Everyone recorded, counted once across all courses: those who took part, those only registered for a module, "
+    "and facilitators and resource persons (Home and Reach count those who took part). The team sees organisation "
+    "and contacts here; the export, the alumni directory and reports show them only where the person consented.",
 )
 
 

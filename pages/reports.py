@@ -91,10 +91,11 @@ st.caption(
 st.subheader("Certificates of participation")
 unprintable = reports.unprintable_names([*completed, *course_completed])
 if unprintable:
-    # Names are user text: shown as code, never as Markdown. Said before the buttons, not under them.
+    # Names are user text: shown as written, never as Markdown (a code span ended at a name's own backtick, and
+    # what followed was read as Markdown). Said before the buttons, not under them.
     left = {c.name for c in reports.left_out([*completed, *course_completed])}
-    listed = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items() if name in left)
-    others = "; ".join(f"`{name}` ({characters})" for name, characters in unprintable.items() if name not in left)
+    listed = "; ".join(f"{md_text(name)} ({md_text(chars)})" for name, chars in unprintable.items() if name in left)
+    others = "; ".join(f"{md_text(name)} ({md_text(chars)})" for name, chars in unprintable.items() if name not in left)
     if listed:
         st.warning(
             f"Left out of the PDF, as their names have characters no font of the app has: {listed}. Print those "
@@ -186,6 +187,7 @@ else:
     )
     st.caption(
         "The grant's courses and modules; reach by country, gender and organisation type; completion; learning; "
-        "evaluation highlights without names, e-mails or phone numbers; outcomes. The figures are the Reach "
-        "dashboard's with this grant as its filter."
+        "evaluation highlights without e-mails, phone numbers or the names of the courses' participants and "
+        "facilitators (other names a comment mentions stay: read them before sending); outcomes. The figures are the "
+        "Reach dashboard's with this grant as its filter."
     )

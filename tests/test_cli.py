@@ -272,3 +272,18 @@ def test_python_dash_m_programme_runs_as_a_process(sqlite_url: str) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["courses"] == 0
+
+
+def test_course_list_gives_years_as_years(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Seen on a first course: `course list` printed "2017.0–2017.0", and "nan–nan" for a course without modules
+    yet; its --json gave 2017.0."""
+    assert run(capsys, "course", "add", "--code", "MY", "--title", "Malaysia")[0] == 0
+    assert run(capsys, "course", "add", "--code", "NEW", "--title", "Not started")[0] == 0
+    argv = ["module", "add", "--course", "MY", "--number", "1", "--title", "Module 1", "--start", "2017-03-14"]
+    assert run(capsys, *argv, "--end", "2017-03-17", "--city", "Kuala Lumpur", "--country", "MYS")[0] == 0
+    code, out, _ = run(capsys, "course", "list")
+    assert code == 0 and "2017–2017" in out and "?–?" in out
+    assert ".0" not in out and "nan" not in out
+    code, out, _ = run(capsys, "course", "list", "--json")
+    years = {course["code"]: (course["start_year"], course["end_year"]) for course in json.loads(out)}
+    assert years == {"MY": (2017, 2017), "NEW": (None, None)} and "2017.0" not in out

@@ -210,3 +210,18 @@ def test_viewers_read_session_titles_and_questions_without_the_course_s_people(d
     assert hidden.drop(columns="session").equals(shown.drop(columns=["session", "facilitators"]))
     assert f"How useful was {name}'s testimony?" in questions["question"].tolist()
     assert name not in " ".join(hidden_questions["question"]) and len(hidden_questions) == len(questions)
+
+
+def test_the_comments_tab_tells_viewers_which_names_it_hides(demo_app: dict) -> None:
+    """The caption promised that "names" show as [name]; a name outside the course stays (as designed, and shown
+    here), so the caption says whose names are hidden and that others stay."""
+    app = run_page("pages/evaluations.py", UserRole.VIEWER)
+    app.session_state["evaluations_module"] = demo_app["module_id"]
+    app.session_state["evaluations_tab"] = "Comments"
+    app.run()
+    assert not app.exception
+    shown = " ".join(next(frame.value for frame in app.dataframe if "comment" in frame.value.columns)["comment"])
+    assert demo_app["outsider"] in shown
+    caption = next(caption.value for caption in app.caption if "Open answers" in caption.value)
+    assert "Names, e-mail addresses and phone numbers in them show as" not in caption
+    assert "the names of the course's participants and facilitators" in caption and "other names" in caption

@@ -18,6 +18,7 @@ import json
 from datetime import date
 
 import pytest
+import sqlalchemy as sa
 from docx import Document
 from sqlmodel import Session
 
@@ -390,3 +391,40 @@ def test_the_grants_table_shows_whom_a_grant_reached_and_its_cost_before_the_lis
                                        "cost_per_person"]  # fmt: skip
     g1 = table.set_index("ref").loc["G-1"]
     assert (g1["individuals"], g1["cost_per_person"]) == (3, 3000)
+
+
+def test_the_funders_report_says_which_names_its_comments_lose(session: Session, small: dict) -> None:
+    """Seen in a first module's funder report: it said its comments had "names ... removed", and a comment thanking
+    someone outside the course kept that name (the names hidden are those of the courses' people, as the privacy
+    rule says). The report says which names it removes; the name of someone outside the courses stays as written."""
+    form = session.exec(sa.select(EvaluationForm).where(EvaluationForm.title == "M2 evaluation")).one()[0]
+    question = session.exec(sa.select(Question).where(Question.form_id == form.id)).one()[0]
+    response = Response(form_id=form.id)
+    session.add(response)
+    session.flush()
+    session.add(Answer(response_id=response.id, question_id=question.id, text="Thanks to Siti Aminah for the visit"))
+    session.flush()
+    text = "\n".join(p.text for p in Document(io.BytesIO(funder_report(session, reference="G-1", by="t"))).paragraphs)
+    assert "Thanks to Siti Aminah for the visit" in text  # not a person of the course: kept, as the rule says
+    assert "(names, e-mail addresses and phone numbers removed)" not in text
+    assert "the names of the courses' participants and facilitators removed" in text
+
+
+def test_a_funder_or_grant_text_longer_than_its_column_is_refused_in_a_sentence(session: Session) -> None:
+    """Seen adding a funder on PostgreSQL: a 400-letter name ended in "something unexpected went wrong (DataError)"
+    (SQLite stored it whole). Every ORM write now checks its texts against their columns before the flush, on both
+    databases, and names the field."""
+    with pytest.raises(ProgrammeError, match=r"The funder's name is longer than 200 characters \(400 typed\)"):
+        funding.add_funder(session, name="F" * 400, by="t")
+    session.rollback()
+    funding.add_funder(session, name="EU", by="t")
+    with pytest.raises(
+        ProgrammeError, match=r"The funding grant's reference is longer than 80 characters \(81 typed\)"
+    ):
+        funding.add_grant(session, funder="EU", reference="R" * 81, by="t")
+    session.rollback()
+    assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) > 200")) == 0
+    # A text that fits is written as before.
+    funding.add_funder(session, name="G" * 200, by="t")
+    session.commit()
+    assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) = 200")) == 1

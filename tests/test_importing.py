@@ -1514,3 +1514,15 @@ def test_participant_imports_are_numbered_among_participant_imports(both_engine:
         plan = build_plan(session, table=table, mapping=detect_mapping(table.columns),
                           module=get_module(session, "BKK", 2), file_name="a.csv", file_hash=file_hash(data))  # fmt: skip
     assert any("imported before into BKK module 1 (import 1)" in warning for warning in plan.warnings), plan.warnings
+
+
+def test_a_name_too_long_names_the_sheet_s_columns_not_the_field() -> None:
+    """Seen on Import participants with an Eventbrite export (First Name and Last Name columns): a first name of
+    3,000 letters gave two errors, one on "First Name" and one on a column "full_name" that the file does not have."""
+    data = csv_bytes(f"First Name,Last Name,Email\n{'L' * 3000},Long,l@x.org\nAna,Reyes,a@x.org\n")
+    table = read_participant_sheet(data, "a.csv")
+    rows = validate_rows(table, detect_mapping(table.columns))
+    columns = {e.column for r in rows for e in r.errors}
+    assert "full_name" not in columns
+    assert columns <= {"First Name", "Last Name", "First Name and Last Name"} and "First Name" in columns
+    assert rows[1].valid

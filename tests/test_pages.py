@@ -291,3 +291,24 @@ def test_a_session_whose_account_is_not_in_a_restored_database_is_signed_out(dem
     assert "signed_in" not in app.session_state
     assert any("not in this database" in info.value for info in app.info)
     assert any(button.label == "Log in" for button in app.button)
+
+
+def test_a_page_opened_by_address_without_its_role_is_named_not_found() -> None:
+    """Seen as a viewer opening /participants (a colleague's link): Home opened under Streamlit's dialog "The page
+    that you have requested does not seem to exist", though it exists. The address is read as a page the role may not
+    open, which Home then names with the role it needs (checked in Chromium: the sentence, and no dialog)."""
+    from programme.web.navigation import refused_page
+
+    refused = refused_page(UserRole.VIEWER, "participants")
+    assert refused is not None and (refused.title, refused.role) == ("Participants", UserRole.FACILITATOR)
+    assert refused_page(UserRole.FACILITATOR, "/accounts/").title == "Accounts"  # the admin's page
+    for role, address in [
+        (UserRole.VIEWER, "evaluations"),  # a page the role may open
+        (UserRole.ADMIN, "accounts"),
+        (UserRole.VIEWER, ""),  # Home
+        (UserRole.VIEWER, None),  # a click in the menu names no address
+        (UserRole.VIEWER, "nonexistent"),  # no such page: Streamlit's own dialog says so
+    ]:
+        assert refused_page(role, address) is None
+    # Every page of the registry is found by the address st.Page gives it.
+    assert all(refused_page(UserRole.VIEWER, spec.path.split("/")[-1][:-3]) in (None, spec) for spec in PAGES)

@@ -230,3 +230,17 @@ def test_the_export_says_yes_or_no_and_its_own_file_imports_back(loaded: str, tm
         read = {session.get(Person, p.person_id).email: (p.registered, p.attended) for p in session.scalars(second)}
     # "No": registered only, attendance not recorded (as a Zoom "Attended: No" row), never counted as attended.
     assert read["ana@x.org"][1] is True and read["ram@x.org"] == (True, None)
+
+
+def test_the_participants_page_says_it_lists_more_than_those_who_took_part(loaded: str) -> None:
+    """Seen on a first module: Home counted 70 individuals and Participants 111 people under "Everyone who took
+    part" (41 registered who never came, and the agenda's facilitators, are on it too)."""
+    engine = make_engine(loaded)
+    with session_scope(engine) as session:  # a facilitator named on the agenda only: no participation
+        session.add(Person(full_name="Agenda Only", name_key="agenda only"))
+    app = run_page("pages/participants.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    assert "**4** people" in [m.value for m in app.markdown]  # the 3 of the list and the facilitator
+    caption = app.caption[0].value
+    assert "Everyone who took part" not in caption
+    assert "only registered" in caption and "facilitators" in caption

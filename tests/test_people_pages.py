@@ -164,3 +164,21 @@ def test_the_list_of_people_shows_a_dash_where_nothing_is_recorded_not_none(load
     people = app.dataframe[0]
     assert people.value["position"].isna().any()  # a position not recorded: missing, not the text "None"
     assert people.proto.placeholder == "—"
+
+
+def test_a_name_written_as_markdown_shows_as_written_on_the_persons_page(loaded: str) -> None:  # noqa: F811
+    """Seen in Chromium after importing an Eventbrite export whose name cells held Markdown: the person's page drew
+    "**Mark**" in bold and "[link](http://evil.example)" as a link to that address, in the heading, the caption and
+    the erasure's confirmation. A name is shown as it was written."""
+    hostile = "**Mark** [link](http://evil.example)"
+    with session_scope(make_engine(loaded)) as session:
+        ram = session.scalar(sa.select(Person).where(Person.email == "ram@x.org"))
+        ram.full_name = hostile
+    app = _open(run_page("pages/participants.py", UserRole.ADMIN), hostile)
+    assert not app.exception, app.exception
+    forget = next(box for box in app.checkbox if "erase" in box.label)
+    shown = [app.subheader[0].value, *(caption.value for caption in app.caption if "Record" in caption.value)]
+    assert len(shown) == 2
+    for markdown in [*shown, forget.label]:
+        assert hostile in shown_text(markdown)  # the words as written...
+        assert "](http" not in markdown and "**Mark**" not in markdown  # ...and no link, no bold

@@ -883,3 +883,37 @@ def test_the_programme_timeline_labels_its_axis_with_dates_whatever_the_span() -
     stops = years.layout.xaxis.tickformatstops
     assert stops and all("%H" not in stop.value and "%M" not in stop.value for stop in stops)
     assert stops[0].dtickrange[0] is None  # the finest spacing (a zoom into one day) is covered too
+
+
+@pytest.mark.parametrize(
+    ("field", "limit"),
+    [("course code", 40), ("course title", 300), ("module title", 300), ("module city", 120), ("module venue", 200)],
+)
+def test_a_text_longer_than_its_column_is_refused_naming_the_field(session: Session, field: str, limit: int) -> None:
+    """Seen adding a course from the command line: on PostgreSQL a 5,000-letter title ended in "something unexpected
+    went wrong (DataError)", and SQLite stored it whole. Both refuse it now, naming the field and its limit."""
+    long = "T" * (limit + 1)
+    with pytest.raises(ProgrammeError, match=rf"longer than {limit:,} characters \({limit + 1:,} typed\)"):
+        if field.startswith("course"):
+            add_course(
+                session, **({"code": long, "title": "T"} if field == "course code" else {"code": "C", "title": long})
+            )
+        else:
+            add_course(session, code="C", title="Course")
+            name = field.split()[1]
+            add_module(session, course_code="C", number=1, start=date(2017, 3, 14), end=date(2017, 3, 17),
+                       **{"title": "Module 1", name: long})  # fmt: skip
+    session.rollback()
+    if field.startswith("module"):  # and so is a change to an existing module
+        add_course(session, code="C", title="Course")
+        module = add_module(
+            session, course_code="C", number=1, title="M", start=date(2017, 3, 14), end=date(2017, 3, 17)
+        )
+        with pytest.raises(ProgrammeError, match=f"longer than {limit:,} characters"):
+            update_module(session, module_id=module.id, changes={field.split()[1]: long})
+    elif field == "course title":
+        add_course(session, code="C", title="Course")
+        with pytest.raises(ProgrammeError, match="longer than 300 characters"):
+            update_course(session, code="C", title=long)
+    session.rollback()
+    assert session.scalar(sa.text("SELECT count(*) FROM course WHERE length(title) > 300 OR length(code) > 40")) == 0

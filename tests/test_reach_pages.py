@@ -12,7 +12,7 @@ from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module
 from programme.models import Course, Module, Participation, Person, UserRole
 from tests import reach_fixture
-from tests.apptest_support import run_page
+from tests.apptest_support import run_page, shown_text
 
 
 @pytest.fixture
@@ -334,3 +334,20 @@ def test_the_country_filter_offers_not_recorded_as_the_country_tab_shows_it(smal
     metrics = _metrics(app)
     assert [metrics[k] for k in ("Courses", "Modules", "Individuals", "Participations")] == ["1", "1", "1", "1"]
     assert app.dataframe[0].value["Country"].tolist() == ["not recorded"]
+
+
+def test_a_certificate_name_with_a_backtick_is_named_as_written_not_as_markdown(small_db: str) -> None:
+    """The warning about names no font can print showed each name in a code span: a name's own backtick ended the
+    span, and "[click](http://evil.example)" after it became a link on the Reports page."""
+    hostile = "Ana 🌏 `[click](http://evil.example)`"
+    with session_scope(make_engine(small_db)) as session:
+        session.execute(sa.update(Person).where(Person.full_name.like("Ana%")).values(full_name=hostile))
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    app.selectbox[0].select("B").run()
+    _choose_module(app, 2)
+    assert not app.exception
+    warnings = [warning.value for warning in app.warning if "no font of the app has" in warning.value]
+    assert warnings, "the name with an emoji is named in a warning"
+    for warning in warnings:
+        assert hostile in shown_text(warning)
+        assert "](http" not in warning

@@ -49,3 +49,19 @@ def test_signing_out_forgets_the_user_s_searches_and_opened_records(demo_db: str
     assert "signed_in" not in app.session_state
     assert "search" not in app.session_state
     assert [box.label for box in app.text_input] == ["Username", "Password"]
+
+
+def test_no_table_offers_streamlit_s_own_csv_download() -> None:
+    """Seen in Chromium on Participants: the table's toolbar offered "Download as CSV", a file of every listed
+    person's e-mail and phone whatever their consent, "=HYPERLINK(...)" cells left as formulas (Streamlit quotes
+    only separators), and no audit entry; the page's own export, beside it, is consent-aware, formula-safe and
+    audited. The app's configuration turns that download off for every table."""
+    import tomllib
+
+    from streamlit import config as streamlit_config
+
+    from programme.core.db import REPO_ROOT
+
+    assert "client.disableDataExport" in streamlit_config._config_options_template  # an option Streamlit reads
+    with (REPO_ROOT / ".streamlit" / "config.toml").open("rb") as file:
+        assert tomllib.load(file)["client"]["disableDataExport"] is True

@@ -25,6 +25,10 @@ def _json(values: dict[str, Any] | None) -> str | None:
     return json.dumps(values, default=default, ensure_ascii=False, sort_keys=True)
 
 
+# The audit entry's summary column (AuditEntry.summary).
+SUMMARY_LENGTH = 500
+
+
 def record(
     session: Session,
     *,
@@ -42,7 +46,7 @@ def record(
         username=username,
         entity=entity,
         entity_id=entity_id,
-        summary=summary,
+        summary=summary[:SUMMARY_LENGTH] if summary else summary,  # what a long name made longer: cut, not refused
         before=_json(before),
         after=_json(after),
     )

@@ -118,16 +118,24 @@ def _print_report(report: AgendaImportReport) -> None:
         print("Dry run: nothing was written.")
 
 
+def _year(value: object) -> int | None:
+    """Return a course's first or last year as a whole number; None when it has none (no module yet: NaN)."""
+    return None if not text_or_blank(value) else int(value)
+
+
 def run_course_list(args: argparse.Namespace) -> int:
     with session_scope(ready_engine()) as session:
         frame = courses_table(session, CourseFilter(year=args.year, country=args.country, scope=args.scope))
     if args.json:
-        print_json(frame.drop(columns=["course_id"]).to_dict("records"))
+        records = frame.drop(columns=["course_id"]).to_dict("records")
+        for record in records:  # a year, not 2017.0 (the column is float where a course has no module yet)
+            record["start_year"], record["end_year"] = _year(record["start_year"]), _year(record["end_year"])
+        print_json(records)
         return 0
     if frame.empty:
         print("No course matches.")
     for row in frame.itertuples():
-        years = f"{row.start_year or '?'}–{row.end_year or '?'}"
+        years = f"{_year(row.start_year) or '?'}–{_year(row.end_year) or '?'}"
         print(
             f"{row.code:<20} {row.scope:<13} {text_or_blank(row.host_country):<4} {years:<10} {counted(row.modules, 'module', 'modules'):>11}  {row.title}"
         )

@@ -12,6 +12,9 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from programme import models  # noqa: F401 - registers every table on the metadata
+from programme.core import lengths
+
+lengths.install()  # every ORM write: a text longer than its column is refused with a sentence, on both databases
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = REPO_ROOT / "data" / "programme.db"

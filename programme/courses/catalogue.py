@@ -28,6 +28,15 @@ def read_country(value: str | None, *, what: str = "country") -> str | None:
     raise ProgrammeError(f"'{value}' is not a {what} we recognise.{hint}")
 
 
+def _fitting(model: type, field: str, value: str | None, what: str) -> str | None:
+    """Return value when it fits its column, or refuse it naming the field: PostgreSQL refused a longer one with an
+    error nobody could act on ("something unexpected went wrong"), and SQLite stored it whole."""
+    limit = model.__table__.c[field].type.length
+    if value and limit and len(value) > limit:
+        raise ProgrammeError(f"The {what} is longer than {limit:,} characters ({len(value):,} typed): shorten it.")
+    return value
+
+
 def get_course(session: Session, code: str) -> Course:
     """Return the course with this code (case-insensitive), or raise NotFound."""
     course = session.scalar(sa.select(Course).where(sa.func.lower(Course.code) == code.strip().lower()))
@@ -86,6 +95,8 @@ def add_course(
     code, title = clean_text(code), clean_text(title)
     if not code or not title:
         raise ProgrammeError("A course needs a code and a title.")
+    _fitting(Course, "code", code, "course's code")
+    _fitting(Course, "title", title, "course's title")
     try:
         scope_value = Scope(scope)
     except ValueError:
@@ -141,12 +152,12 @@ def add_module(
     module = Module(
         course_id=course.id,
         number=number,
-        title=clean_text(title) or f"Module {number}",
+        title=_fitting(Module, "title", clean_text(title), "module's title") or f"Module {number}",
         start_date=start,
         end_date=end,
-        city=clean_text(city) or None,
+        city=_fitting(Module, "city", clean_text(city), "module's city") or None,
         country=read_country(country),
-        venue=clean_text(venue) or None,
+        venue=_fitting(Module, "venue", clean_text(venue), "module's venue") or None,
         focus=without_bidi_controls(focus) if focus else focus,
         status=ModuleStatus.PLANNED if start > date.today() else ModuleStatus.DELIVERED,
     )
@@ -200,7 +211,7 @@ def update_course(
     if title is not None:
         if not clean_text(title):
             raise ProgrammeError("A course needs a title.")
-        values["title"] = clean_text(title)
+        values["title"] = _fitting(Course, "title", clean_text(title), "course's title")
     if scope is not None:
         values["scope"] = checked_enum(Scope, scope, "scope")
     if country is not None:
@@ -278,6 +289,8 @@ def _module_value(name: str, value: object) -> object:
         text = clean_text(value) if one_line else without_bidi_controls(value or "").strip()
         if name == "title" and not text:
             raise ProgrammeError("A module needs a title.")
+        if one_line:
+            _fitting(Module, name, text, f"module's {name}")
         return text or None
     if name in ("start_date", "end_date"):
         return value

@@ -460,6 +460,15 @@ def _read_phones(people: list[PersonRow], mapping: ColumnMapping, texts: list[st
         person.phone = value
 
 
+def _name_columns(mapping: ColumnMapping) -> str | None:
+    """The sheet's column (or columns) a person's name is read from: "Full name", or "First Name and Last Name" when
+    the name is made of two columns (the field's own name, "full_name", is in no sheet)."""
+    if mapping.fields.get("full_name"):
+        return mapping.fields["full_name"]
+    parts = [mapping.fields.get(field) for field in ("given_name", "family_name")]
+    return " and ".join(part for part in parts if part) or None
+
+
 def _check_lengths(people: list[PersonRow], mapping: ColumnMapping) -> None:
     """A value longer than its column holds is an error, and is cut to fit (fields in MAX_LENGTH's order)."""
     for name, limit in MAX_LENGTH.items():
@@ -468,7 +477,7 @@ def _check_lengths(people: list[PersonRow], mapping: ColumnMapping) -> None:
             continue  # nothing too long (nearly always): no row to look at
         for person, value in zip(people, values, strict=True):
             if value and len(value) > limit:
-                column = mapping.fields.get(name) or mapping.fields.get("full_name") or name
+                column = mapping.fields.get(name) or _name_columns(mapping) or name
                 person.errors.append(RowError(person.row, column, f"The text is longer than {limit} characters."))
                 setattr(person, name, value[:limit])
 

@@ -196,8 +196,8 @@ def _evaluation(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("No written comments were recorded in the evaluations of these modules.")
         return
     document.add_paragraph(
-        "Comments participants wrote most often in the evaluation forms (names, e-mail addresses and phone numbers "
-        "removed):"
+        "Comments participants wrote most often in the evaluation forms (e-mail addresses, phone numbers and the "
+        "names of the courses' participants and facilitators removed):"
     )
     for module, question, comment, times in c.highlights[["module", "question", "comment", "times"]].itertuples(
         index=False

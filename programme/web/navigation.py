@@ -64,3 +64,21 @@ def page_for(path: str) -> PageSpec:
 def role_for(path: str) -> UserRole:
     """Return the least role a page needs."""
     return page_for(path).role
+
+
+def url_path(spec: PageSpec) -> str:
+    """Return the page's address under the app, as st.Page names it: its file's name without .py ("participants")."""
+    return Path(spec.path).stem
+
+
+def refused_page(role: UserRole, requested: str | None) -> PageSpec | None:
+    """Return the page an address asks for (its path, "participants") when it exists but the role may not open it;
+    None for a page the role may open, Home, or an address that names no page. The navigation lists only the pages a
+    role may open, so such an address opened Home without a word (a link a colleague sent, a bookmark)."""
+    wanted = (requested or "").strip("/").split("/")[-1].lower()
+    if not wanted:
+        return None
+    found = next((spec for spec in PAGES if url_path(spec) == wanted), None)
+    if found is None or role.at_least(found.role):
+        return None
+    return found

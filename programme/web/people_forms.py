@@ -18,7 +18,7 @@ from programme.people.edit import EDITABLE, PersonEditError, edit_person, person
 from programme.people.merge import merge_people
 from programme.people.participants import person_participations
 from programme.web import ui
-from programme.web.display import readable
+from programme.web.display import md_text, readable
 from programme.web.record_forms import RecordForm
 
 # A merged field's name in the users' words.
@@ -167,7 +167,7 @@ def forget_section(user: SignedIn, person_id: int, label: str) -> None:
         "that counts by country, gender and organisation type stay right. This cannot be undone."
     )
     with st.form("forget_person"):
-        sure = st.checkbox(f"Yes, erase {label}'s personal data")
+        sure = st.checkbox(f"Yes, erase {md_text(label)}'s personal data")
         if st.form_submit_button("Forget this person", type="primary"):
             if not sure:
                 st.warning("Tick the box to confirm first.")
@@ -186,8 +186,9 @@ def person_section(user: SignedIn, person_id: int) -> None:
         return
     record, taken = found
     label = person_label(record)
-    st.subheader(record["full_name"])
-    st.caption(f"Record {person_id} · {label}")
+    # A name or organisation as imported ("**Mark** [link](http://...)"): shown as written, never as Markdown.
+    st.subheader(md_text(record["full_name"]))
+    st.caption(f"Record {person_id} · {md_text(label)}")
     ui.table(taken, hide_index=True, width="stretch")
     with st.expander("Correct this person's record"):
         edit_form(user, person_id, record)

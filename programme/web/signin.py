@@ -118,6 +118,26 @@ def navigation_run() -> Iterator[None]:
         _run.via_navigation = False
 
 
+def requested_page() -> str | None:
+    """Return the page's address the browser asked for in this run ("participants"), before the navigation resolves
+    it; None when it asked for none (a click in the app's menu names the page by its script, not its address)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    return getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+
+
+def open_home_instead() -> None:
+    """Let the navigation open Home for this run without Streamlit's "Page not found ... does not seem to exist"
+    dialog: the page exists, and the app says instead which role it needs. Where Streamlit has no such intent to
+    forget (another version), its dialog shows as before, above the app's sentence."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    if callable(getattr(manager, "set_script_intent", None)):
+        manager.set_script_intent("", "")
+
+
 def guard(page_file: str) -> SignedIn:
     """Return the signed-in user, or show the sign-in form and stop the page.
 
