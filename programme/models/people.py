@@ -38,8 +38,7 @@ class Person(SQLModel, table=True):
     full_name: str = Field(max_length=300)
     # Case-, accent-, punctuation- and order-insensitive form of the name, for de-duplication.
     name_key: str = Field(max_length=300)
-    # Not indexed (migration 0027): four values; the figures by gender come from the summary tables.
-    gender: Gender = enum_field(Gender, default=Gender.UNDISCLOSED, index=False)
+    gender: Gender = enum_field(Gender, default=Gender.UNDISCLOSED)
     nationality: str | None = country_field()
     country_of_work: str | None = country_field()
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
