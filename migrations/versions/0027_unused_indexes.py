@@ -4,9 +4,11 @@ Revision ID: 0027_unused_indexes
 Revises: 0026_bulk_import_triggers
 Create Date: 2026-12-06 01:40:00
 
-Found unused at 500,000 people: after pg_stat_reset(), every page and tab of `benchmarks/pages.py` (cold and warm)
-scanned none of them (pg_stat_user_indexes.idx_scan 0), no plan of the statements those pages ran on SQLite
-(EXPLAIN QUERY PLAN) named them, and no query of the code filters or sorts on their column alone:
+Found unused at 500,000 people (copies of the scale databases): after pg_stat_reset(), every page and tab of
+`benchmarks/pages.py` (cold and warm) scanned none of them (pg_stat_user_indexes.idx_scan 0), and no plan of the
+statements those pages ran on SQLite (EXPLAIN QUERY PLAN) named them. The same statements' plans, and those of the
+Reach figures under filters (gender, country, organisation type, role, scope, years) and of directory searches, were
+compared before and after on both databases: only the directory's search by organisation type changed (below).
 
 - `ix_person_consent_listed`, `ix_participation_completed`: booleans most rows share. The directory's filter is
   written so that no database starts from the consent index (programme.alumni.common.IS_LISTED); the alumni test
