@@ -22,8 +22,9 @@ class Organisation(SQLModel, table=True):
     # Looked up by the unique (name_key, country) index (migration 0026 dropped one of name_key alone).
     name_key: str = Field(max_length=300)
     # None: the type is not recorded (a list without a type column); counted apart, never as "other".
-    org_type: OrgType | None = enum_field(OrgType, default=None, nullable=True)
-    country: str | None = country_field()
+    # Neither indexed (migration 0027): organisations are found by name_key and country, and few enough to read.
+    org_type: OrgType | None = enum_field(OrgType, default=None, nullable=True, index=False)
+    country: str | None = country_field(index=False)
 
 
 class Person(SQLModel, table=True):
@@ -48,7 +49,8 @@ class Person(SQLModel, table=True):
     expertise: str | None = None
     notes: str | None = None
     # Consent, per use: listed in the alumni directory, and each contact field shareable.
-    consent_listed: bool = Field(default=False, index=True)
+    # Not indexed (migration 0027): most people agree, so an index narrows nothing (alumni.common.IS_LISTED).
+    consent_listed: bool = False
     consent_email: bool = False
     consent_phone: bool = False
     consent_organisation: bool = False
@@ -86,7 +88,8 @@ class Participation(SQLModel, table=True):
     # On a registration list for the module (whether or not they then took part).
     # (No column default of its own: rows written without it, such as the demo's, take the database's.)
     registered: bool = Field(default=False, sa_column=sa.Column(sa.Boolean, nullable=False, server_default=sa.false()))
-    completed: bool = Field(default=False, index=True)
+    # Not indexed (migration 0027): most participations are completed; ix_participation_person_role holds it.
+    completed: bool = False
     days_attended: int | None = None
     pre_test_score: float | None = None
     post_test_score: float | None = None
