@@ -550,6 +550,20 @@ def groups_page(monkeypatch, demo_sqlite_url: str):
     return app, module_id, demo_sqlite_url
 
 
+def test_the_module_picker_counts_the_participants_on_the_module_s_lists(groups_page) -> None:
+    """The picker's count is of everyone listed as a participant (those only registered too), and says so: beside
+    the page's "Those who came (N)" a bare "25 participants" read as a second, contradictory count (audit, 6 December)."""
+    app, module_id, url = groups_page
+    with make_engine(url).connect() as connection:
+        listed = connection.execute(
+            sa.text("SELECT count(*) FROM participation WHERE module_id = :m AND role = 'participant'"),
+            {"m": module_id},
+        ).scalar_one()
+    picker = app.selectbox(key="module")
+    label = picker.options[picker.index]
+    assert label.endswith(f" · {listed} participants listed"), label
+
+
 def test_page_generates_adjusts_saves_and_prints(groups_page) -> None:
     app, module_id, url = groups_page
     assert not app.exception

@@ -77,7 +77,10 @@ def module_picker(
     if people:
         counts = cached_query(participant_counts, module_ids=tuple(ids))
         labels = {
-            module: f"{text} · {counted(counts.get(module, 0), 'participant')}" for module, text in labels.items()
+            # Everyone on the module's lists with the participant role, those only registered too: the Groups page
+            # then offers "Those who came" apart once attendance is recorded.
+            module: f"{text} · {counted(counts.get(module, 0), 'participant')} listed"
+            for module, text in labels.items()
         }
         first = next((module for module in ids if counts.get(module)), first)
     if st.session_state.get(key) not in labels:
