@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -67,6 +68,23 @@ def streamlit_server(database_url: str) -> Iterator[str]:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextmanager
+def demo_server_with_admin(folder: Path, demo_template: Path) -> Iterator[tuple[str, str]]:
+    """Run the app on a copy of the demo in folder, with the ADMIN account added; yield (its DATABASE_URL, its address).
+    The audits' browser tests share it: each module's tests on a demo of their own."""
+    from programme.access.accounts import add_user
+    from programme.core.db import make_engine, session_scope
+    from programme.models import UserRole
+
+    path = folder / "demo.db"
+    shutil.copy(demo_template, path)
+    url = f"sqlite:///{path}"
+    with session_scope(make_engine(url)) as session:
+        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
+    with streamlit_server(url) as base:
+        yield url, base
 
 
 def wait_idle(page, timeout: int = 60_000) -> None:

@@ -4,7 +4,6 @@ sideways; a participant's form closed while it is filled in keeps what they type
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -13,13 +12,12 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.access.accounts import add_user
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
 from programme.courses.catalogue import module_label as label_of
-from programme.models import Course, Module, UserRole
+from programme.models import Course, Module
 from programme.selfservice.links import close_forms, open_form
-from tests.browser_support import ADMIN, log_in, screenshot, streamlit_server, wait_idle
+from tests.browser_support import demo_server_with_admin, log_in, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -33,13 +31,8 @@ LONG_QUESTION = (
 
 @pytest.fixture(scope="module")
 def audit_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[tuple[str, str]]:
-    path = tmp_path_factory.mktemp("audit_j") / "demo.db"
-    shutil.copy(sqlite_templates["demo"], path)
-    url = f"sqlite:///{path}"
-    with session_scope(make_engine(url)) as session:
-        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
-    with streamlit_server(url) as base:
-        yield url, base
+    with demo_server_with_admin(tmp_path_factory.mktemp("audit_j"), sqlite_templates["demo"]) as app:
+        yield app
 
 
 def _oldest(url: str) -> tuple[int, str]:

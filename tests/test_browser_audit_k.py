@@ -4,20 +4,23 @@ preview's value too long for its cell is readable in full under the table."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from programme.access.accounts import add_user
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
-from programme.models import UserRole
 from programme.selfservice.labels import text
 from programme.selfservice.links import close_forms, open_form
-from tests.browser_support import ADMIN, log_in, open_page, screenshot, streamlit_server, wait_idle
+from tests.browser_support import (
+    demo_server_with_admin,
+    log_in,
+    open_page,
+    screenshot,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -69,13 +72,8 @@ DRAWN_AT = """alert => {
 
 @pytest.fixture(scope="module")
 def audit_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[str, Path]) -> Iterator[tuple[str, str]]:
-    path = tmp_path_factory.mktemp("audit_k") / "demo.db"
-    shutil.copy(sqlite_templates["demo"], path)
-    url = f"sqlite:///{path}"
-    with session_scope(make_engine(url)) as session:
-        add_user(session, username=ADMIN[0], password=ADMIN[1], role=UserRole.ADMIN, by=None)
-    with streamlit_server(url) as base:
-        yield url, base
+    with demo_server_with_admin(tmp_path_factory.mktemp("audit_k"), sqlite_templates["demo"]) as app:
+        yield app
 
 
 @pytest.mark.parametrize("language", ["fr", "ar"])
@@ -141,13 +139,8 @@ def test_an_import_previews_long_value_is_readable_in_full(page, audit_app) -> N
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {"name": "long.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
     )
-    full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
-    full.wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
-    full.locator("summary").click()
-    shown = full.get_by_text("(end)")
-    shown.wait_for(timeout=TIMEOUT_MS)
-    assert shown.is_visible()
+    full = _values_in_full(page)
+    assert full.get_by_text("(end)").is_visible()
     assert full.inner_text().count("Row 2, organisation:") == 1 and LONG_ORGANISATION in full.inner_text()
     assert page.locator(EXCEPTION).count() == 0
     full.scroll_into_view_if_needed()
@@ -171,12 +164,18 @@ def test_an_agenda_previews_long_title_is_readable_in_full(page, audit_app) -> N
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {"name": "agenda.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
     )
+    full = _values_in_full(page)
+    assert full.inner_text().count("Row 2, session:") == 1 and title in full.inner_text()
+    assert page.locator(EXCEPTION).count() == 0
+    full.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshot(page, "audit-k-agenda-value-in-full")))
+
+
+def _values_in_full(page):  # type: ignore[no-untyped-def]
+    """Open the preview's list of values longer than their cells, once its one value's end ("(end)") is drawn."""
     full = page.locator("[data-testid='stExpander']").filter(has_text="1 value longer than its cell shows: in full")
     full.wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
     full.locator("summary").click()
     full.get_by_text("(end)").wait_for(timeout=TIMEOUT_MS)
-    assert full.inner_text().count("Row 2, session:") == 1 and title in full.inner_text()
-    assert page.locator(EXCEPTION).count() == 0
-    full.scroll_into_view_if_needed()
-    page.screenshot(path=str(screenshot(page, "audit-k-agenda-value-in-full")))
+    return full
