@@ -57,6 +57,7 @@ found = ui.cached_query(people_count, **scope)
 
 chosen = None
 if not found:
+    people_forms.reselect("people_person", ())  # a corrected name the search no longer finds: kept open
     st.info("Nobody matches. Clear the search or the filters, or import a participant list." if search or course != ALL
             else "Nobody is recorded yet. Import a participant list on **Import participants**.")  # fmt: skip
 else:
@@ -96,6 +97,7 @@ else:
         person_id: " · ".join(str(part) for part in parts if isinstance(part, str) and part) or f"Record {person_id}"
         for person_id, *parts in zip(people["person_id"], *details, strict=True)
     }
+    people_forms.reselect("people_person", labels)
     chosen = st.selectbox(
         "Open one person",
         [None, *labels],

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
@@ -179,3 +180,48 @@ def _values_in_full(page):  # type: ignore[no-untyped-def]
     full.locator("summary").click()
     full.get_by_text("(end)").wait_for(timeout=TIMEOUT_MS)
     return full
+
+
+def test_a_corrected_name_shows_in_the_open_one_person_box(page, audit_app) -> None:
+    """Seen in an audit: after a person's name was corrected, the page's "Open one person" box still showed the old
+    name until a reload (the heading and the list had the new one). It shows the corrected name; and a person whose
+    corrected name the search no longer finds stays open."""
+    url, base = audit_app
+    with make_engine(url).connect() as connection:
+        person_id, name = connection.execute(
+            sa.text("SELECT id, full_name FROM person WHERE full_name LIKE '% %' ORDER BY id DESC LIMIT 1")
+        ).one()
+    log_in(page, base)
+    open_page(page, "Participants", "People")
+    page.get_by_label("Search by name or e-mail").fill(name)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text="Open one person").first
+    box.locator("input").click()
+    box.locator("input").fill(name)
+    page.get_by_role("option").filter(has_text=name).first.click(timeout=TIMEOUT_MS)
+    wait_idle(page)
+
+    corrected = f"{name} Corrected"
+    _correct_name(page, corrected)
+    assert box.locator("input").input_value().startswith(f"{corrected} · ")
+    assert page.get_by_role("heading", name=corrected).is_visible()
+
+    # The search (the old full name) finds "… Corrected" still; a name it no longer finds keeps the person open.
+    renamed = f"Zz{person_id} Renamed"
+    _correct_name(page, renamed)
+    assert page.get_by_role("heading", name=renamed).is_visible()
+    assert page.locator(EXCEPTION).count() == 0
+    with make_engine(url).connect() as connection:
+        stored = connection.execute(sa.text("SELECT full_name FROM person WHERE id = :id"), {"id": person_id}).scalar()
+    assert stored == renamed
+
+
+def _correct_name(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    editor = page.locator("[data-testid='stExpander']").filter(has_text="Correct this person's record").first
+    if not editor.get_by_label("Name", exact=True).is_visible():
+        editor.locator("summary").click()
+    editor.get_by_label("Name", exact=True).fill(name)
+    editor.get_by_role("button", name="Save the corrections").click()
+    page.get_by_text("Saved: name.").wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import streamlit as st
@@ -23,6 +24,26 @@ from programme.web.record_forms import RecordForm
 
 # A merged field's name in the users' words.
 MERGE_FIELD_WORDS = {"email": "e-mail", "organisation_id": "organisation", "country_of_work": "country of work"}
+
+
+# What a person's label in the page's picker is made of (person_label), and the key under which a corrected
+# person is chosen again in it, so that it shows the corrected label (reselect).
+LABELLED_BY = ("full_name", "nationality", "organisation")
+RESELECT = "people_reselect"
+
+
+def reselect(picker_key: str, listed: Iterable[int]) -> None:
+    """Before the picker is drawn: choose again the person whose label a correction changed, when the picker still
+    lists them (their new name may no longer match the search; the page then keeps them open without it).
+    Streamlit's box keeps showing the label it was chosen with until its value is set anew."""
+    person_id = st.session_state.pop(RESELECT, None)
+    if person_id is None:
+        return
+    if person_id in set(listed):
+        st.session_state[picker_key] = person_id
+    else:
+        st.session_state.pop(picker_key, None)
+        st.session_state["people_open"] = person_id
 
 
 def person_label(record: dict) -> str:
@@ -72,6 +93,9 @@ def edit_form(user: SignedIn, person_id: int, record: dict) -> None:
                 form.refused(error)  # a colleague's save meanwhile: said, and the form shows what is saved now
             else:
                 form.saved()  # the form shows the stored values again (as read: "+639171234567")
+                if set(result.changed) & set(LABELLED_BY):
+                    # The page's "Open one person" box would keep showing the old name: it is chosen afresh.
+                    st.session_state[RESELECT] = person_id
                 if result.changed:
                     changed = ", ".join(EDITABLE[name].lower() for name in result.changed)
                     ui.flash(f"Saved: {changed}. The audit trail keeps the old values.")
