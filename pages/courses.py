@@ -54,6 +54,8 @@ FILTERED = shown.is_set()
 timeline_tab, modules_tab, courses_tab, add_tab = ui.tabs(
     ["Timeline", "Modules", "Courses", "Add a course or module"], key="courses_tab"
 )
+# The course added last in this session: the module form opens on it, and offers it whatever the filters.
+NEW_COURSE = "add_module_new_course"
 # Form fields keep what was typed after an error; they are cleared only once the record is saved.
 ADD_COURSE = ui.form_keys("add_course_code", "add_course_title", "add_course_scope", "add_course_host")
 ADD_MODULE = ui.form_keys(
@@ -169,12 +171,18 @@ with add_tab:
                 ),
                 f"Course {md_text(code)} added. Add its modules beside it.",
                 clear=ADD_COURSE,
+                # Its modules are added next: the module form beside it opens on it.
+                then=lambda course: st.session_state.update({NEW_COURSE: course.code, ADD_MODULE[0]: course.code}),
             )
     with new_module.form("add_module"):
         st.subheader("Add a module")
+        # The course added last is offered even where the filters above leave it out.
+        choices = course_list["code"].tolist()
+        if st.session_state.get(NEW_COURSE) and st.session_state[NEW_COURSE] not in choices:
+            choices.insert(0, st.session_state[NEW_COURSE])
         course_code = st.selectbox(
             "Course",
-            course_list["code"].tolist(),
+            choices,
             index=None,
             placeholder="Pick a course",
             help=f"The courses matching the filters above (the newest {SHOWN_ROWS}); {NARROW}.",

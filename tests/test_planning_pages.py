@@ -42,6 +42,10 @@ def test_courses_page_filters_modules_and_adds_a_course(demo_db: str) -> None:
     assert not app.exception
     with Session(make_engine(demo_db)) as session:
         assert session.scalar(sa.select(Course.title).where(Course.code == "NP-MYS-2019")) == "Advocating 2019"
+    # "Add its modules beside it": the module form beside it opens on the new course (it asked to pick one again).
+    assert next(box for box in app.selectbox if box.label == "Course" and box.key == "add_module_course").value == (
+        "NP-MYS-2019"
+    )
 
 
 def _module_form(username: str, module_id: int):  # type: ignore[no-untyped-def]
