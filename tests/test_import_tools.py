@@ -303,6 +303,55 @@ def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFi
     assert {email: person[2] for email, person in found.items()} == {row["Email"]: row["Company"] for row in rows}
 
 
+def test_eventbrite_prefix_and_suffix(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Eventbrite's Suffix ("Jr.", "PhD") was not read: a certificate printed "Jose Rizal" for Jose Rizal, Jr. It is
+    written after the name as typed (names.after_name keeps such letters out of the given and family names); Prefix
+    (Mr, Ms, Dr) is not part of the name kept and is never read as a gender. Both said in the notes."""
+    name = "eventbrite_attendee_report_prefix_suffix.csv"
+    report = import_json(capsys, name)
+    rows = csv_rows(name)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Suffix"], roles["Prefix"]) == ("name_suffix", "meta")
+    expected = {
+        row["Email"]: " ".join([row["First Name"], row["Last Name"]]) + (f", {row['Suffix']}" if row["Suffix"] else "")
+        for row in rows
+    }
+    assert expected == {
+        "thida.win@example.org": "Thida Win, PhD",
+        "jose.rizal@example.org": "Jose Rizal, Jr.",
+        "dewi.lestari@example.org": "Dewi Lestari",
+    }
+    with session_scope(module_cli) as session:
+        found = {
+            person.email: (person.full_name, person.given_name, person.family_name, person.gender)
+            for person in session.scalars(sa.select(Person))
+        }
+    assert found == {
+        row["Email"]: (expected[row["Email"]], row["First Name"], row["Last Name"], Gender.UNDISCLOSED) for row in rows
+    }
+    assert any(note.startswith("Column 'Suffix': Written after each name, as typed") for note in report["warnings"])
+    assert any(
+        note.startswith("Column 'Prefix': Not read: a prefix (Mr, Ms, Dr...)") and "gender" in note
+        for note in report["warnings"]
+    )
+
+
+def test_suffix_already_in_the_name_is_not_written_twice(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "Full name,Suffix,Email\nJose Rizal Jr.,Jr.,jose@example.org\nMaria Santos,PhD,maria@example.org\n"
+    )
+    status, _, err = cli(capsys, "import", "participants", str(listed), "--course", "RC", "--module", "1")
+    assert status == 0, err
+    with session_scope(module_cli) as session:
+        names = dict(session.execute(sa.select(Person.email, Person.full_name)).all())
+        split = dict(session.execute(sa.select(Person.email, Person.family_name)).all())
+    assert names == {"jose@example.org": "Jose Rizal Jr.", "maria@example.org": "Maria Santos, PhD"}
+    assert split == {"jose@example.org": "Rizal", "maria@example.org": "Santos"}
+
+
 def test_eventbrite_status_neither_checked_in_nor_attending_is_refused(
     module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -72,6 +72,9 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Apellidos",
         "Nama belakang",
     ],
+    # Letters written after the name (Eventbrite's "Suffix": "Jr.", "III", "PhD"): part of the name a certificate
+    # prints, added after it as typed. A "Prefix" (Mr, Ms, Dr) is not read: not part of the name, never a gender.
+    "name_suffix": ["Suffix", "Name suffix", "Suffix (Jr., Sr., etc.)"],
     "gender": [
         "Gender",
         "Sex",
@@ -202,6 +205,7 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": "Full name",
     "given_name": "Given name",
     "family_name": "Family name",
+    "name_suffix": "Letters after the name (Jr., PhD)",
     "gender": "Gender",
     "nationality": "Nationality",
     "country_of_work": "Country where they work",

@@ -134,6 +134,7 @@ PROFILES: tuple[ToolProfile, ...] = (
             "Price Tier",
             "Barcode #",
             "Check-In Date",
+            "Prefix",  # Mr, Ms, Dr: not part of the name kept, never read as a gender (plan_notes says so)
         ),
         fields={
             "Company": "organisation",
