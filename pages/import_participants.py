@@ -44,6 +44,10 @@ def import_section(module_id: int) -> None:
         return
     table, digest = read
     mapping = steps.edit_mapping(table, digest)
+    chosen = steps.ask_own_account(table, mapping, digest)
+    if chosen is None:
+        return
+    table, mapping = chosen
     kind = steps.choose_list_kind(table, mapping, digest)
     plan = ui.attempt(lambda: steps.make_plan(table, mapping, module_id, upload, digest, kind))
     if plan is None:

@@ -20,7 +20,7 @@ from programme.core.db import REPO_ROOT, session_scope
 from programme.core.errors import ProgrammeError
 from programme.importing import normalise
 from programme.importing.normalise import UnknownValue
-from programme.models import Gender, Organisation, OrgType, Participation, Person
+from programme.models import AuditEntry, Gender, Organisation, OrgType, Participation, Person
 
 TOOLS = REPO_ROOT / "tests" / "data" / "tools" / "participants"
 
@@ -154,13 +154,15 @@ def test_zoom_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[
 
 
 def test_zoom_meeting_participants_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    report = import_json(capsys, "zoom_meeting_participants.csv")
+    # Everyone imported, the host included, as chosen (--own-account import): the rest of the report as before.
+    report = import_json(capsys, "zoom_meeting_participants.csv", "--own-account", "import")
     assert report["tool"] == "Zoom meeting" and report["list"] == "participants"
     rows = csv_rows("zoom_meeting_participants.csv")
     in_meeting = [row for row in rows if row["In Waiting Room"] == "No"]
     names = {row["Name (Original Name)"] for row in in_meeting}
     assert (report["rows"], report["created"], report["repeated"]) == (len(in_meeting), len(names), 1) == (5, 4, 1)
     assert any("waiting room" in note and "host" in note for note in report["warnings"])
+    assert any(note.startswith("Imported as participants, as chosen") for note in report["warnings"])
     roles = {item["header"]: item["role"] for item in report["columns"]}
     assert (roles["Name (Original Name)"], roles["User Email"], roles["In Waiting Room"]) == (
         "full_name",
@@ -177,6 +179,104 @@ def test_zoom_meeting_participants_report(module_cli: Engine, capsys: pytest.Cap
         )
     # Lina Haddad was only ever in the waiting room: not a participant. Everyone else joined and attended.
     assert listed == dict.fromkeys(names, True) and "Lina Haddad" not in listed
+
+
+def participants(engine: Engine) -> set[str]:
+    """The full names of the people with a participation."""
+    with session_scope(engine) as session:
+        return set(session.scalars(sa.select(Person.full_name).join(Participation)))
+
+
+def zoom_meeting_sections(name: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The meeting's row ({header: cell}) and the participants' rows of an export with meeting data, read with the
+    csv module: the meeting's header and row, a blank line, then the participants' header and rows."""
+    lines = list(csv.reader(io.StringIO((TOOLS / name).read_text(encoding="utf-8"))))
+    blank = lines.index([])
+    meeting = dict(zip(lines[0], lines[1], strict=True))
+    header = lines[blank + 1]
+    return meeting, [dict(zip(header, line, strict=True)) for line in lines[blank + 2 :]]
+
+
+def test_zoom_meeting_host_is_not_imported_without_a_choice(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A Zoom meeting's host was imported as a participant (a list without days counts as every day attended: the
+    host completed, got a certificate and entered the alumni directory). Without --own-account the import is refused
+    with a sentence naming the people on the organisers' own Zoom account and the option that decides."""
+    status, out, err = cli(
+        capsys,
+        "import",
+        "participants",
+        str(TOOLS / "zoom_meeting_participants.csv"),
+        "--course",
+        "RC",
+        "--module",
+        "1",
+    )
+    own = {row["Name (Original Name)"] for row in csv_rows("zoom_meeting_participants.csv") if row["Guest"] == "No"}
+    assert own == {"Programme Host"}
+    assert status == 2 and out == ""
+    assert "Programme Host (host@example.org)" in err and "Guest: No" in err
+    assert "--own-account import" in err and "--own-account leave-out" in err and "nothing was written" in err
+    assert participants(module_cli) == set()
+    # Left out as chosen: the host is not a participant; the guests who joined are.
+    report = import_json(capsys, "zoom_meeting_participants.csv", "--own-account", "leave-out")
+    rows = csv_rows("zoom_meeting_participants.csv")
+    guests = {row["Name (Original Name)"] for row in rows if row["In Waiting Room"] == "No" and row["Guest"] == "Yes"}
+    assert participants(module_cli) == guests == {"Ana Resource", "Nur Aisyah", "Bikash Gurung"}
+    assert report["written"] is True and report["created"] == 3
+    assert any(
+        note.startswith("Left out, as chosen: the 1 row of the 1 person who joined from your own Zoom account")
+        and "Programme Host" in note
+        for note in report["warnings"]
+    )
+
+
+def test_zoom_meeting_export_with_meeting_data(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """The export "with meeting data": the meeting's header and row (its User Email the host's) above the
+    participants. The participants' header is the list's header (the meeting's was read as the header, its
+    "Participants" column as the names), and the host the file names is said in the question and the notes."""
+    name = "zoom_meeting_participants_with_meeting_data.csv"
+    meeting, rows = zoom_meeting_sections(name)
+    host_email = meeting["User Email"]
+    status, _, err = cli(
+        capsys, "import", "participants", str(TOOLS / name), "--course", "RC", "--module", "1", "--dry-run"
+    )  # fmt: skip
+    assert status == 2
+    assert f"The meeting's host, named in the file's meeting row, is {host_email}." in err
+    assert (
+        "2 people joined from your own Zoom account (Guest: No): Programme Host (host@example.org), Farah Rahim" in err
+    )
+    report = import_json(capsys, name, "--own-account", "leave-out")
+    assert report["tool"] == "Zoom meeting" and report["header_row"] == 4
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Name (Original Name)"], roles["User Email"], roles["Guest"]) == ("full_name", "email", "meta")
+    admitted = [row for row in rows if row["In Waiting Room"] == "No"]
+    own = [row for row in admitted if row["Guest"] == "No" or row["User Email"] == host_email]
+    guests = [row for row in admitted if row not in own]
+    assert (
+        participants(module_cli) == {row["Name (Original Name)"] for row in guests} == {"Nur Aisyah", "Bikash Gurung"}
+    )
+    note = next(note for note in report["warnings"] if note.startswith("Left out, as chosen"))
+    assert note.startswith(f"Left out, as chosen: the {len(own)} rows of the 2 people") and len(own) == 3
+    assert f"The host named in the file: {host_email}." in note
+    # The audit record says what was chosen, without anyone's name (a person's erasure does not reach it).
+    with session_scope(module_cli) as session:
+        entry = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "import")).one()
+    after = json.loads(entry.after) if isinstance(entry.after, str) else entry.after
+    assert after["choices"] == [
+        "Left out, as chosen: the 3 rows of the 2 people who joined from your own Zoom account (Guest: No) "
+        "(the file names the host)."
+    ]
+    assert "Left out, as chosen" in entry.summary and "Programme Host" not in entry.summary + json.dumps(after)
+
+
+def test_zoom_meeting_own_account_imported_as_chosen(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    name = "zoom_meeting_participants_with_meeting_data.csv"
+    _, rows = zoom_meeting_sections(name)
+    import_json(capsys, name, "--own-account", "import")
+    admitted = {row["Name (Original Name)"] for row in rows if row["In Waiting Room"] == "No"}
+    assert participants(module_cli) == admitted == {"Programme Host", "Farah Rahim", "Nur Aisyah", "Bikash Gurung"}
 
 
 def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
@@ -201,6 +301,55 @@ def test_eventbrite_attendee_report(module_cli: Engine, capsys: pytest.CaptureFi
     assert {email for email, person in found.items() if person[-1]} == checked_in
     assert found["somchai.p@example.org"][-2:] == (True, None)
     assert {email: person[2] for email, person in found.items()} == {row["Email"]: row["Company"] for row in rows}
+
+
+def test_eventbrite_prefix_and_suffix(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Eventbrite's Suffix ("Jr.", "PhD") was not read: a certificate printed "Jose Rizal" for Jose Rizal, Jr. It is
+    written after the name as typed (names.after_name keeps such letters out of the given and family names); Prefix
+    (Mr, Ms, Dr) is not part of the name kept and is never read as a gender. Both said in the notes."""
+    name = "eventbrite_attendee_report_prefix_suffix.csv"
+    report = import_json(capsys, name)
+    rows = csv_rows(name)
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Suffix"], roles["Prefix"]) == ("name_suffix", "meta")
+    expected = {
+        row["Email"]: " ".join([row["First Name"], row["Last Name"]]) + (f", {row['Suffix']}" if row["Suffix"] else "")
+        for row in rows
+    }
+    assert expected == {
+        "thida.win@example.org": "Thida Win, PhD",
+        "jose.rizal@example.org": "Jose Rizal, Jr.",
+        "dewi.lestari@example.org": "Dewi Lestari",
+    }
+    with session_scope(module_cli) as session:
+        found = {
+            person.email: (person.full_name, person.given_name, person.family_name, person.gender)
+            for person in session.scalars(sa.select(Person))
+        }
+    assert found == {
+        row["Email"]: (expected[row["Email"]], row["First Name"], row["Last Name"], Gender.UNDISCLOSED) for row in rows
+    }
+    assert any(note.startswith("Column 'Suffix': Written after each name, as typed") for note in report["warnings"])
+    assert any(
+        note.startswith("Column 'Prefix': Not read: a prefix (Mr, Ms, Dr...)") and "gender" in note
+        for note in report["warnings"]
+    )
+
+
+def test_suffix_already_in_the_name_is_not_written_twice(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    listed = tmp_path / "list.csv"
+    listed.write_text(
+        "Full name,Suffix,Email\nJose Rizal Jr.,Jr.,jose@example.org\nMaria Santos,PhD,maria@example.org\n"
+    )
+    status, _, err = cli(capsys, "import", "participants", str(listed), "--course", "RC", "--module", "1")
+    assert status == 0, err
+    with session_scope(module_cli) as session:
+        names = dict(session.execute(sa.select(Person.email, Person.full_name)).all())
+        split = dict(session.execute(sa.select(Person.email, Person.family_name)).all())
+    assert names == {"jose@example.org": "Jose Rizal Jr.", "maria@example.org": "Maria Santos, PhD"}
+    assert split == {"jose@example.org": "Rizal", "maria@example.org": "Santos"}
 
 
 def test_eventbrite_status_neither_checked_in_nor_attending_is_refused(

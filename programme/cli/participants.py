@@ -16,6 +16,7 @@ from programme.importing import ImportPlan, apply_plan, build_plan, detect_colum
 from programme.importing.batches import import_number
 from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
+from programme.importing.own_account import OwnAccountChoice, apply_choice, own_account_rows, require_choice
 from programme.importing.pipeline import import_list, worth_piping
 from programme.importing.profiles import PROFILES
 from programme.intake.columns import parse_column_options
@@ -64,6 +65,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read FIELD from the column HEADER instead of the one detected (FIELD= reads it from no column); "
         "repeatable. Fields: " + ", ".join(FIELD_LABELS),
     )
+    parser.add_argument(
+        "--own-account",
+        choices=[choice.value for choice in OwnAccountChoice],
+        default=None,
+        help="a Zoom meeting's list: the people who joined from your own Zoom account (Guest: No), the host among "
+        "them: import them as participants, or leave them out (a list that has them is refused until you say)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run_import)
 
@@ -98,6 +106,11 @@ def run_import(args: argparse.Namespace) -> int:
     table = read_participant_sheet(data, name)
     del data  # the file's bytes are not needed once read (a large CSV's bytes are a tenth of its table)
     mapping = detect_columns(table, tool=args.tool, overrides=overrides)
+    # The host and colleagues on the organisers' own Zoom account: imported or left out as --own-account says.
+    own = own_account_rows(table, mapping)
+    choice = require_choice(own, args.own_account)
+    if own is not None and choice is not None:
+        table, mapping = apply_choice(table, mapping, own, choice)
     engine = ready_engine()
     with session_scope(engine) as session:
         module = get_module_by_id(session, module_id(session, args.course, args.module))

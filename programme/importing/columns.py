@@ -14,6 +14,7 @@ from programme.importing.profiles import (
     detect_profile,
     people_section,
     profile_named,
+    tool_column,
 )
 from programme.intake.columns import ColumnChoiceError, choose_field
 from programme.sheets import SheetTable, header_key, map_columns, read_table
@@ -71,6 +72,9 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Apellidos",
         "Nama belakang",
     ],
+    # Letters written after the name (Eventbrite's "Suffix": "Jr.", "III", "PhD"): part of the name a certificate
+    # prints, added after it as typed. A "Prefix" (Mr, Ms, Dr) is not read: not part of the name, never a gender.
+    "name_suffix": ["Suffix", "Name suffix", "Suffix (Jr., Sr., etc.)"],
     "gender": [
         "Gender",
         "Sex",
@@ -201,6 +205,7 @@ FIELD_LABELS: dict[str, str] = {
     "full_name": "Full name",
     "given_name": "Given name",
     "family_name": "Family name",
+    "name_suffix": "Letters after the name (Jr., PhD)",
     "gender": "Gender",
     "nationality": "Nationality",
     "country_of_work": "Country where they work",
@@ -252,6 +257,10 @@ class ColumnMapping:
     notes: list[str] = field(default_factory=list)  # what the user should know about how the columns are read
     # The tool's own words for a field's values ({field: {folded text: value}}), read before the vocabulary.
     values: dict[str, dict[str, object]] = field(default_factory=dict)
+    # What the user chose about the list's rows (the people on the organisers' own Zoom account imported or left
+    # out: importing.own_account), as sentences without anyone's name: in the import's audit record (which a
+    # person's erasure does not reach). The notes say the same with the names, for the preview.
+    choices: list[str] = field(default_factory=list)
 
     def has_name(self) -> bool:
         return "full_name" in self.fields or "given_name" in self.fields or "family_name" in self.fields
@@ -313,7 +322,9 @@ def read_participant_sheet(data: bytes, file_name: str) -> SheetTable:
 
     A tool's report with sections (Zoom's Host, Panelist and Attendee Details) is cut to its people's section.
     """
-    table = read_table(data, file_name, PARTICIPANT_SYNONYMS)
+    # A tool's own column names count towards the header: Zoom's participants' header ("Join Time", "Guest") beats
+    # the meeting's header above it ("User Email", "Participants") in an export with meeting data.
+    table = read_table(data, file_name, PARTICIPANT_SYNONYMS, header_cell=tool_column)
     return people_section(table, detect_profile(table.columns))
 
 

@@ -27,6 +27,7 @@ from programme.importing.matching import (
     load_index_for,
     probable_matches,
 )
+from programme.importing.profiles import column_named
 from programme.importing.validate import (
     REPEATING_FIELDS,
     NamedRows,
@@ -340,6 +341,20 @@ def plan_notes(
         )
     if table.other_sheets:
         plan.warn(other_sheets_note(table))
+    suffix = mapping.fields.get("name_suffix")
+    if suffix:
+        plan.warn(
+            "Written after each name, as typed ('Jose Rizal, Jr.', 'Maria Santos, PhD'): part of the name "
+            "certificates print.",
+            suffix,
+        )
+    prefix = column_named(table.columns, "Prefix")
+    if prefix and prefix not in mapping.fields.values():
+        plan.warn(
+            "Not read: a prefix (Mr, Ms, Dr...) is not part of the name kept, and is never used to guess anyone's "
+            "gender.",
+            prefix,
+        )
     read = set(mapping.fields.values()) | set(mapping.days)
     hidden = [column for column in table.hidden_columns if column in read]
     if hidden:

@@ -9,7 +9,7 @@ tools document for their exports (see tests/data/tools/participants/README.md).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -36,6 +36,14 @@ class ToolProfile:
     values: dict[str, dict[str, object]] = field(default_factory=dict)
     # Rows that are not a person's presence, left out: {column: answers (header_key) that leave the row out}.
     leave_out: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The column, and its answers, of the rows of people on the organisers' own account (Zoom's "Guest: No": signed
+    # in to the host's Zoom account, the host and colleagues): never imported or left out without asking.
+    own_account: tuple[str, tuple[str, ...]] | None = None
+    # The header of the tool's own section above the people (Zoom's "Export with meeting data": Meeting ID, Topic...,
+    # User Email), and its column naming the host's e-mail and name.
+    host_section: tuple[str, ...] = ()
+    host_email: str = ""
+    host_name: str = ""
     note: str = ""
 
     def matches(self, keys: set[str]) -> bool:
@@ -92,10 +100,18 @@ PROFILES: tuple[ToolProfile, ...] = (
         meta=("Join Time", "Leave Time", "Duration (Minutes)", "Guest", "Recording Consent", "In Waiting Room"),
         fields={"Name (Original Name)": "full_name", "User Email": "email"},
         leave_out={"In Waiting Room": ("yes",)},
+        # Zoom marks as a guest whoever is not signed in to a Zoom account of the host's own account (support.zoom.com
+        # KB0066590): "Guest: No" is the host and the colleagues signed in to the organisers' account.
+        own_account=("Guest", ("no",)),
+        # "Export with meeting data": the meeting's header and row above the participants; its User Email is the
+        # host's (tests/data/tools/participants/README.md).
+        host_section=("Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Participants"),
+        host_email="User Email",
+        host_name="User Name",
         note=(
-            "A meeting's participants report: rows of time in the waiting room (In Waiting Room: Yes) are left out, "
-            "and everyone else who joined is a participant. The host is listed too: remove their row, or their "
-            "participation after the import, when they are not a participant."
+            "A meeting's participants report: rows of time in the waiting room (In Waiting Room: Yes) are left out. "
+            "Those who joined from the organisers' own Zoom account (Guest: No), the host among them, are imported "
+            "or left out as you choose."
         ),
     ),
     ToolProfile(
@@ -118,6 +134,7 @@ PROFILES: tuple[ToolProfile, ...] = (
             "Price Tier",
             "Barcode #",
             "Check-In Date",
+            "Prefix",  # Mr, Ms, Dr: not part of the name kept, never read as a gender (plan_notes says so)
         ),
         fields={
             "Company": "organisation",
@@ -164,6 +181,15 @@ PROFILES: tuple[ToolProfile, ...] = (
     ),
 )
 PROFILES_BY_NAME = {header_key(profile.name): profile for profile in PROFILES}
+
+
+# The tools' own column names: a row holding them is a header (Zoom's participants' header, below the meeting's).
+TOOL_COLUMNS = frozenset(header_key(name) for profile in PROFILES for name in profile.signature)
+
+
+def tool_column(cell: str) -> bool:
+    """Return whether a cell is one of the tools' own column names ("Join Time", "In Waiting Room")."""
+    return header_key(cell) in TOOL_COLUMNS
 
 
 def detect_profile(columns: Sequence[str]) -> ToolProfile | None:
@@ -213,10 +239,8 @@ def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable
         keep.append(position)
     if len(keep) == len(table.row_numbers):
         return table
-    return SheetTable(
-        sheet=table.sheet,
-        header_row=table.header_row,
-        columns=table.columns,
+    return replace(
+        table,
         frame=table.frame.iloc[keep].reset_index(drop=True),
         row_numbers=[table.row_numbers[position] for position in keep],
     )

@@ -313,6 +313,15 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         else empty
         for name in ("given_name", "family_name")
     )
+    # The letters after each name (a "Suffix" column: "Jr.", "PhD"), blank ones as none.
+    suffixes = (
+        [
+            text if not is_blank_text else ""
+            for text, is_blank_text in zip(cells["name_suffix"], blank["name_suffix"], strict=True)
+        ]
+        if "name_suffix" in cells
+        else empty
+    )
     # The full names' keys read for the whole column at once (names.name_keys), given to _name for the names it keeps.
     keys = name_keys(fulls) if "full_name" in cells else None
     people: list[PersonRow] = []
@@ -321,6 +330,9 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         full_name, given, family, name_key, error = _name(
             fulls[index], full_blank[index], givens[index], families[index], mapping, keys[index] if keys else None
         )
+        if suffixes[index] and error is None:
+            full_name = with_suffix(full_name, suffixes[index])
+            name_key = " ".join(sorted(fold_words(full_name)))
         if not emails[index] and (name_key in SUMMARY_NAMES or _is_totals_line(full_name)):
             continue
         person = PersonRow(index, numbers[index], full_name, given, family, name_key)
@@ -330,6 +342,17 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
             person.errors.append(RowError(numbers[index], *error))
         people.append(person)
     return people
+
+
+def with_suffix(full_name: str, suffix: str) -> str:
+    """Return the name with the letters that follow it ("Jr.", "III", "PhD": a "Suffix" column) after a comma, as
+    typed: "Jose Rizal, Jr.", "Maria Santos, PhD" (names.after_name reads them so, never as a given or family name).
+    A name that already ends with them is kept as it is."""
+    suffix = suffix.strip().lstrip(",").strip()
+    words = fold_words(suffix)
+    if not words or fold_words(full_name)[-len(words) :] == words:
+        return full_name
+    return f"{full_name}, {suffix}"
 
 
 def _not_blank_rows(blank: list[list[bool]], count: int) -> Iterable[int]:

@@ -432,9 +432,11 @@ def _record(
             f"participant import {import_number(session, batch.id)}, {a_or_an(plan.list_kind.value)} list into module "
             f"{plan.module_id}: {created} new people, {len(existing)} matched, "
             f"{participations} participations, {updated} blank fields filled, {consents} people's consent recorded, "
-            f"{result.skipped_rows} rows skipped"
+            f"{result.skipped_rows} rows skipped" + "".join(f". {choice}" for choice in plan.mapping.choices)
         ),
-        after={key: value for key, value in asdict(result).items()},
+        # What the user chose about the list's rows (the organisers' own Zoom account imported or left out).
+        after={key: value for key, value in asdict(result).items()}
+        | ({"choices": list(plan.mapping.choices)} if plan.mapping.choices else {}),
     )
     session.flush()
     report(1.0, "Done")

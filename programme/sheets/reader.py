@@ -52,6 +52,9 @@ class SheetTable:
     other_sheets: list[str] = dataclass_field(default_factory=list)
     # The columns hidden in the workbook (an .xlsx's own setting): read like the others, though nobody sees them.
     hidden_columns: list[str] = dataclass_field(default_factory=list)
+    # The rows above the header (at most HEADER_SEARCH_ROWS), as text: a report's own lines, such as the meeting's row
+    # above a Zoom meeting's participants ("Export with meeting data"), read by the tool's profile.
+    above: list[list[str]] = dataclass_field(default_factory=list)
 
 
 def header_key(text: object) -> str:
@@ -345,6 +348,7 @@ def _read_table(
             if suffix in (".xlsx", ".xlsm")
             else []
         ),
+        above=[list(row) for row in top[:header_index]],
     )
 
 

@@ -24,6 +24,7 @@ from programme.importing.batches import import_number
 from programme.importing.columns import day_number
 from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
+from programme.importing.own_account import OwnAccountChoice, apply_choice, own_account_rows
 from programme.importing.preview import preview_rows, probable_pairs
 from programme.importing.profiles import PROFILES
 from programme.importing.value_mappings import MAPPABLE, remember_mappings
@@ -142,6 +143,34 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
         notes=list(detected.notes),
         values=values,
     )
+
+
+# The page's words for each choice about the people on the organisers' own Zoom account.
+OWN_ACCOUNT_WORDS = {
+    OwnAccountChoice.LEAVE_OUT: "Leave them out (they organised, facilitated or hosted)",
+    OwnAccountChoice.IMPORT: "Import them as participants",
+}
+
+
+def ask_own_account(table: SheetTable, mapping: ColumnMapping, digest: str) -> tuple[SheetTable, ColumnMapping] | None:
+    """Ask what to do with the people who joined from the organisers' own Zoom account (Guest: No, the host among
+    them), naming them; nothing is chosen for the user. Return the table and mapping as chosen, or None until the
+    user chooses (the preview waits)."""
+    own = own_account_rows(table, mapping)
+    if own is None:
+        return table, mapping
+    st.subheader("People on your own Zoom account")
+    choice = st.radio(
+        md_text(own.question()),
+        list(OWN_ACCOUNT_WORDS),
+        index=None,
+        format_func=OWN_ACCOUNT_WORDS.__getitem__,
+        key=f"own_account_{digest[:12]}_{mapping.tool}",
+    )
+    if choice is None:
+        st.info("Choose whether to import them to see the preview.")
+        return None
+    return apply_choice(table, mapping, own, choice)
 
 
 def choose_list_kind(table: SheetTable, mapping: ColumnMapping, digest: str) -> ListKind:
