@@ -198,8 +198,9 @@ def evaluation_form() -> None:
                 st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, key=key)
                 st.caption(ends(1, 5))
             elif kind == "rating":
-                st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, format_func=lambda r: scale[r - 1],
-                         key=key)  # fmt: skip
+                with st.container(key=form_page.worded_scale_key(key)):  # on a phone, one word under the other
+                    st.radio(label, [1, 2, 3, 4, 5], index=None, horizontal=True, format_func=lambda r: scale[r - 1],
+                             key=key)  # fmt: skip
             else:
                 st.text_area(label, max_chars=TEXT_ANSWER_MAX, key=key)
         sent = st.form_submit_button(say["submit"], type="primary", use_container_width=True)

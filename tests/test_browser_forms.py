@@ -149,6 +149,23 @@ def test_every_choice_on_a_phone_is_a_thumb_wide(phone, forms_app: dict) -> None
         screenshot(phone, f"forms-phone-{kind}-targets")
 
 
+def test_a_worded_rating_scale_on_a_phone_reads_top_to_bottom(phone, forms_app: dict) -> None:
+    # Seen in an audit: at 390 px the five words of a rating scale ("Very poor" ... "Very good") wrapped three and two,
+    # so "Good" and "Very good" sat under "Very poor": read left to right, then down, the scale lost its order. On a
+    # phone they stand one under the other, in order; the numbered 0-10 scale stays on its lines.
+    phone.goto(f"{forms_app['base']}/?form={forms_app['evaluation']}")
+    wait_idle(phone)
+    scale = phone.locator("[data-testid='stRadio']").first
+    scale.get_by_text("Very good", exact=True).wait_for(timeout=TIMEOUT_MS)
+    boxes = [option.bounding_box() for option in scale.locator("[data-testid='stRadioOption']").all()]
+    assert len(boxes) == 5
+    tops = [box["y"] for box in boxes]
+    assert tops == sorted(tops) and len(set(round(top) for top in tops)) == 5, tops
+    assert len({round(box["x"]) for box in boxes}) == 1
+    scale.scroll_into_view_if_needed()
+    screenshot(phone, "forms-phone-worded-scale")
+
+
 def test_no_link_a_wrong_one_or_a_closed_form_shows_nothing(phone, forms_app: dict) -> None:
     phone.goto(forms_app["base"])
     wait_idle(phone)

@@ -13,6 +13,16 @@ NOTICE_KEY = "form_refused"
 _REFUSALS = "form_refusals"
 
 
+# The widest screen drawn as a phone's, and the prefix of the containers of the scales of words.
+PHONE_WIDTH_PX = 640
+_WORDED = "worded_scale_"
+
+
+def worded_scale_key(answer_key: str) -> str:
+    """The key of the container that holds a rating question offered as words (page_styles stacks them on a phone)."""
+    return f"{_WORDED}{answer_key}"
+
+
 def page_styles(language: str) -> None:
     """Thumb-sized targets (44 px, as phone guidelines ask): Streamlit draws a radio option or a checkbox 22 px high,
     so that on a phone "Good" and "Very good" sit a finger's width apart and a consent box is easily missed; and the
@@ -21,7 +31,11 @@ def page_styles(language: str) -> None:
         "<style>.stMain [data-testid='stRadioOption'], .stMain [data-testid='stCheckbox'] label"
         " { min-height: 44px; min-width: 44px; align-items: center; }"
         " .stMain [data-testid='stRadioGroup'] { row-gap: 0; }"
-        " .stMain [data-testid='stFormSubmitButton'] button { min-height: 48px; }</style>"
+        " .stMain [data-testid='stFormSubmitButton'] button { min-height: 48px; }"
+        # A scale of words ("Very poor" ... "Very good") wrapped on a phone 3 + 2 or 4 + 1, out of its order read left
+        # to right: on a narrow screen its words stand one under the other (the numbered scales keep their lines).
+        f" @media (max-width: {PHONE_WIDTH_PX}px) {{ .stMain [class*='st-key-{_WORDED}'] [data-testid='stRadioGroup']"
+        " { flex-direction: column; align-items: flex-start; } }</style>"
     )
     if language in words.RIGHT_TO_LEFT:
         st.html(
