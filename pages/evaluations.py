@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding
+from programme.access.small_counts import merge_small
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
 from programme.core.rounding import fixed, rounded
@@ -20,6 +21,7 @@ from programme.evaluations.summary import respondent_profile, response_rate_head
 from programme.sheets import to_csv_bytes
 from programme.web import evaluation_facilitators, ui
 from programme.web.display import md_text
+from programme.web.reach_tables import small_groups
 
 # Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
 NO_SESSION_TIED = (
@@ -124,6 +126,8 @@ if this_tab.open:
         if not profile.empty:
             with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
+                small = small_groups(user)  # viewers: answers of fewer than N people shown together
+                profile = merge_small(profile, "value", threshold=small, count="responses", within="attribute")
                 ui.table(profile, hide_index=True, width="stretch")
 
 if compare_tab.open:

@@ -4,24 +4,24 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding, reach
+from programme.access.small_counts import merge_small
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.core.rounding import fixed
 from programme.courses import search
 from programme.web import ui
-from programme.web.reach_tables import chart_with_table, readable
+from programme.web.reach_tables import chart_with_table, readable, small_groups, stop_if_too_few
 
 user = ui.guard(__file__)
 ui.heading(
     "Reach dashboard",
     "Who we reached, where: by country, gender, organisation type and year. Figures only, never names.",
 )
+small = small_groups(user)  # viewers: groups of fewer than N people shown together; None for the team
 
-# Without a course chosen, the module filter offers every module only up to this many.
-MODULE_CHOICES_CAP = 500
-# Completion per module: the table on the page shows the latest this many modules (downloads hold them all).
-MODULES_IN_TABLE = 500
+MODULE_CHOICES_CAP = 500  # without a course chosen, the module filter offers every module only up to this many
+MODULES_IN_TABLE = 500  # Completion per module: the table shows the latest this many modules (downloads: them all)
 
 
 options = ui.cached_query(reach.filter_options)
@@ -74,6 +74,7 @@ reach_filter = reach.ReachFilter(
 # The headline and the map's countries read the filter's people once (reach/overview.py).
 overview = ui.cached_query(reach.overview, reach_filter)
 figures, registered, organisation_count = overview.figures.iloc[0], overview.registrations, overview.organisation_count
+stop_if_too_few(int(figures["individuals"]), small)
 
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),
@@ -145,6 +146,7 @@ if tabs[0].open:
     with tabs[0]:
         by_country = overview.by_country
         by_country = ui.cached_query(reach.by_country, reach_filter) if by_country is None else by_country
+        by_country = merge_small(by_country, "country", threshold=small, labels={"code": "—"})
         measure = st.radio(
             "Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure"
         )
@@ -157,11 +159,11 @@ if tabs[0].open:
         st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
 if tabs[1].open:
     with tabs[1]:
-        by_gender = ui.cached_query(reach.by_gender, reach_filter)
+        by_gender = merge_small(ui.cached_query(reach.by_gender, reach_filter), "gender", threshold=small)
         chart_with_table(charts.share_bar(by_gender, "gender", title="Individuals by gender"), by_gender, "By gender")
 if tabs[2].open:
     with tabs[2]:
-        by_org_type = ui.cached_query(reach.by_org_type, reach_filter)
+        by_org_type = merge_small(ui.cached_query(reach.by_org_type, reach_filter), "org_type", threshold=small)
         chart_with_table(
             charts.share_bar(by_org_type, "org_type", title="Individuals by organisation type"),
             by_org_type,
@@ -172,6 +174,7 @@ if tabs[3].open:
     with tabs[3]:
         stack = st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
         by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
+        by_year = merge_small(by_year, stack, threshold=small, within="year")
         chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
 if tabs[4].open:
     with tabs[4]:
@@ -185,6 +188,7 @@ if tabs[5].open:
 if tabs[6].open:
     with tabs[6]:
         corridors, at_home = reach.across_borders(ui.cached_query(reach.corridors, reach_filter))
+        corridors = merge_small(corridors, "nationality", threshold=small, labels=reach.OTHER_CORRIDORS)
         chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
         st.caption(reach.at_home_sentence(at_home))
 if tabs[7].open:

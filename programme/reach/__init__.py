@@ -23,6 +23,7 @@ from programme.reach.funnel import (
 from programme.reach.overview import Overview, overview
 from programme.reach.queries import (
     ORG_TYPE_SHARE_NOTE,
+    OTHER_CORRIDORS,
     STACKS,
     across_borders,
     all_tables,
@@ -44,6 +45,7 @@ __all__ = [
     "GENDER_FILTER_HELP",
     "NOT_RECORDED",
     "ORG_TYPE_SHARE_NOTE",
+    "OTHER_CORRIDORS",
     "STACKS",
     "TOOK_PART",
     "SIGNED_UP_HELP",

@@ -298,6 +298,11 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
     ).reset_index(drop=True)
 
 
+# The merged row of the corridors of fewer than N people, shown to viewers (access/small_counts.merge_small): its
+# nationality says "Other (fewer than N each)", its country of work this (the Sankey draws both apart).
+OTHER_CORRIDORS = {"nationality_code": "—", "country_of_work_code": "—", "country_of_work": "Other countries of work"}
+
+
 def across_borders(corridors_table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Split corridors()'s table into the corridors and the people who work at home.
 

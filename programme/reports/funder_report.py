@@ -11,6 +11,7 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.access.small_counts import privacy_note
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
@@ -134,6 +135,7 @@ def _reach(document: Document, c: FunderReportContent) -> None:
                                  texts=texts, colours=[colour]))  # fmt: skip
         shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(_share))
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Individuals", "Share"])
+    document.add_paragraph(privacy_note(c.small_count_threshold))
     document.add_heading("Organisations reached", level=2)
     orgs = c.organisations_by_type
     shown = orgs.assign(share=orgs["share"].map(_share))

@@ -7,9 +7,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from programme.access.accounts import SignedIn
+from programme.access.small_counts import privacy_note, threshold_for, too_few, too_few_note
 from programme.reach.funnel import STAGE_WORDS
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 from programme.web.display import table as draw_table
+from programme.web.engine import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)", **STAGE_WORDS}
@@ -41,3 +44,20 @@ def chart_with_table(
         right.download_button(
             "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
         )
+
+
+def small_groups(user: SignedIn | None) -> int | None:
+    """Return N for someone who may not see names, after saying under the page's heading that groups of fewer than
+    N people are shown together (access/small_counts.py); None for facilitators and administrators."""
+    with db() as session:
+        threshold = threshold_for(session, user)
+    if threshold is not None:
+        st.caption(privacy_note(threshold))
+    return threshold
+
+
+def stop_if_too_few(people: int, threshold: int | None) -> None:
+    """Stop the page, saying why, when the whole selection holds fewer than threshold people (viewers only)."""
+    if too_few(people, threshold):
+        st.info(too_few_note(threshold))
+        st.stop()
