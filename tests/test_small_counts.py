@@ -1,0 +1,252 @@
+"""Small counts that could single someone out: what viewers and funders see shows groups of fewer than N people
+together (programme/access/small_counts.py); facilitators and administrators keep every figure.
+
+Expected figures are written by hand or counted with bare SQL, never with the code under test."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from docx import Document
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from programme.access.small_counts import (
+    change_small_count_threshold,
+    merge_small,
+    small_count_threshold,
+)
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
+from programme.models import AuditEntry, UserRole
+from programme.reports import funder_report_content
+from programme.reports.funder_report import render_funder_report
+from tests import reach_fixture
+from tests.apptest_support import run_page
+
+OTHER = "Other (fewer than 3 each)"
+# The people who took part (reach counts them), with their module's year.
+TOOK_PART = """
+    SELECT DISTINCT p.id, p.nationality, p.country_of_work, p.gender, o.org_type, m.start_date
+    FROM participation pa JOIN person p ON p.id = pa.person_id JOIN module m ON m.id = pa.module_id
+    LEFT JOIN organisation o ON o.id = p.organisation_id
+    WHERE pa.attended
+"""
+
+
+# --- The pure function ------------------------------------------------------------------------------------------
+
+
+def test_small_countries_are_merged_into_one_row_and_the_total_stays_exact() -> None:
+    frame = pd.DataFrame(
+        {
+            "code": ["NPL", "IDN", "TLS", "PHL"],
+            "country": ["Nepal", "Indonesia", "Timor-Leste", "Philippines"],
+            "individuals": [10, 5, 1, 1],
+            "participations": [12, 6, 1, 2],
+            "share": [58.8, 29.4, 5.9, 5.9],
+        }
+    )
+    shown = merge_small(frame, "country", threshold=3, labels={"code": "—"})
+    # Timor-Leste and the Philippines hold 2 people together, fewer than 3: Indonesia (the smallest shown) joins
+    # them, else "Other: 2" would still be a group of two.
+    assert shown.to_dict("records") == [
+        {"code": "NPL", "country": "Nepal", "individuals": 10, "participations": 12, "share": 58.8},
+        {"code": "—", "country": OTHER, "individuals": 7, "participations": 9, "share": pytest.approx(41.2)},
+    ]
+    assert shown["individuals"].sum() == 17 and shown["individuals"].dtype == frame["individuals"].dtype
+
+
+def test_one_small_group_is_never_merged_alone() -> None:
+    """Secondary suppression: "Other: 1" beside female and male would be the one undisclosed person (the genders are
+    known), and her count the total less the others. The smallest shown gender joins her."""
+    frame = pd.DataFrame({"gender": ["female", "male", "undisclosed"], "individuals": [10, 8, 1]})
+    shown = merge_small(frame, "gender", threshold=3)
+    assert dict(zip(shown["gender"], shown["individuals"], strict=True)) == {"female": 10, OTHER: 9}
+
+
+def test_small_groups_that_reach_n_together_are_merged_among_themselves() -> None:
+    frame = pd.DataFrame({"org_type": ["NGO", "union", "media", "academia"], "individuals": [20, 4, 2, 2]})
+    shown = merge_small(frame, "org_type", threshold=3)
+    assert dict(zip(shown["org_type"], shown["individuals"], strict=True)) == {"NGO": 20, "union": 4, OTHER: 4}
+
+
+def test_each_year_is_merged_apart_and_keeps_its_year() -> None:
+    frame = pd.DataFrame(
+        {
+            "year": [2019, 2019, 2019, 2020, 2020],
+            "gender": ["female", "male", "non-binary/other", "female", "male"],
+            "individuals": [6, 5, 1, 4, 3],
+            "participations": [7, 5, 1, 4, 3],
+        }
+    )
+    shown = merge_small(frame, "gender", threshold=3, within="year")
+    assert shown.to_dict("records") == [
+        {"year": 2019, "gender": "female", "individuals": 6, "participations": 7},
+        {"year": 2019, "gender": OTHER, "individuals": 6, "participations": 6},
+        {"year": 2020, "gender": "female", "individuals": 4, "participations": 4},
+        {"year": 2020, "gender": "male", "individuals": 3, "participations": 3},
+    ]
+
+
+def test_the_team_and_tables_without_small_groups_are_unchanged() -> None:
+    frame = pd.DataFrame({"gender": ["female", "male"], "individuals": [1, 1]})
+    assert merge_small(frame, "gender", threshold=None).equals(frame)
+    big = pd.DataFrame({"gender": ["female", "male", "undisclosed"], "individuals": [5, 3, 0]})
+    assert merge_small(big, "gender", threshold=3).equals(big)  # nobody is not a group to hide
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=12), st.integers(2, 6))
+def test_no_group_below_n_is_shown_and_the_total_is_exact(counts: list[int], threshold: int) -> None:
+    frame = pd.DataFrame({"category": [f"c{i}" for i in range(len(counts))], "individuals": counts})
+    shown = merge_small(frame, "category", threshold=threshold)
+    assert shown["individuals"].sum() == sum(counts)
+    for people in shown["individuals"]:
+        # A group below N only when the whole table is below N (then it is the total, merged whole).
+        assert people >= threshold or (len(shown) == 1 and sum(counts) < threshold)
+    merged = [c for c in frame["category"] if c not in set(shown["category"])]
+    assert len(merged) != 1 or len(counts) == 1  # never one category alone in "Other", unless it is the table
+    assert (not merged) == all(people >= threshold for people in counts)
+
+
+# --- The setting ------------------------------------------------------------------------------------------------
+
+
+def test_n_is_a_setting_an_admin_changes_in_the_audit_trail(session: Session) -> None:
+    assert small_count_threshold(session) == 3
+    change_small_count_threshold(session, threshold=5, by="ada")
+    session.commit()
+    assert small_count_threshold(session) == 5
+    entry = session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.username, entry.summary) == ("ada", "smallest group shown to viewers and funders: 3 → 5 people")
+    with pytest.raises(ProgrammeError, match="between 2 and 20"):
+        change_small_count_threshold(session, threshold=1, by="ada")  # the rule cannot be switched off
+
+
+# --- The Reach dashboard on the demo ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_db(monkeypatch: pytest.MonkeyPatch, demo_sqlite_url: str) -> str:
+    monkeypatch.setenv("DATABASE_URL", demo_sqlite_url)
+    return demo_sqlite_url
+
+
+def _took_part(url: str) -> pd.DataFrame:
+    with make_engine(url).connect() as connection:
+        return pd.read_sql(sa.text(TOOK_PART), connection)
+
+
+def _tab(app, label: str, **state):  # type: ignore[no-untyped-def]
+    app.session_state["reach_tab"] = label
+    for key, value in state.items():
+        app.session_state[key] = value
+    app.run()
+    assert not app.exception, label
+    return app.dataframe[0].value
+
+
+def test_a_viewer_sees_no_group_below_three_on_the_demo_and_every_total_exact(demo_db: str) -> None:
+    people = _took_part(demo_db).drop_duplicates("id")
+    everyone = len(people)  # 816
+    by_org_type = people["org_type"].fillna("not recorded").value_counts()
+    assert (by_org_type < 3).any()  # the demo has a group of two ("other"): what a viewer must not see
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    assert not app.exception
+    for label in ("Map", "Gender", "Organisation type"):
+        table = _tab(app, label)
+        assert table["Individuals"].min() >= 3, (label, table)
+        assert table["Individuals"].sum() == everyone, label
+    years = pd.to_datetime(_took_part(demo_db)["start_date"]).dt.year
+    per_year = _took_part(demo_db).assign(year=years).drop_duplicates(["id", "year"]).groupby("year")["id"].size()
+    for stack in ("gender", "organisation type", "scope", "role"):
+        table = _tab(app, "By year", stack=stack)
+        assert table["Individuals"].min() >= 3, (stack, table[table["Individuals"] < 3])
+        if stack == "gender":  # one gender a person: a year's groups add up to its people
+            assert table.groupby("Year")["Individuals"].sum().to_dict() == per_year.to_dict()
+    corridors = _tab(app, "Corridors")
+    assert corridors["Individuals"].min() >= 3
+    abroad = people.dropna(subset=["nationality", "country_of_work"])
+    abroad = abroad[abroad["nationality"] != abroad["country_of_work"]]
+    assert corridors["Individuals"].sum() == len(abroad)
+    assert any("groups of fewer than 3 people are shown together" in caption.value for caption in app.caption)
+
+
+def test_a_facilitator_keeps_every_figure_where_a_viewer_sees_the_small_groups_together(demo_db: str) -> None:
+    people = _took_part(demo_db).drop_duplicates("id")
+    exact = people["org_type"].fillna("not recorded").value_counts().to_dict()
+    small = {kind for kind, n in exact.items() if n < 3}
+    assert small == {"other"}  # alone: the smallest shown type joins it (secondary suppression)
+    next_smallest = min((kind for kind in exact if kind not in small), key=exact.get)
+    facilitator = run_page("pages/reach.py", UserRole.FACILITATOR)
+    table = _tab(facilitator, "Organisation type")
+    assert dict(zip(table["Organisation type"], table["Individuals"], strict=True)) == exact
+    assert not any("fewer than 3 people" in caption.value for caption in facilitator.caption)
+    viewer = _tab(run_page("pages/reach.py", UserRole.VIEWER), "Organisation type")
+    expected = {k: n for k, n in exact.items() if k not in small | {next_smallest}}
+    expected[OTHER] = sum(exact[k] for k in small | {next_smallest})
+    assert dict(zip(viewer["Organisation type"], viewer["Individuals"], strict=True)) == expected
+
+
+def test_the_setting_changes_what_a_viewer_sees(demo_db: str) -> None:
+    with session_scope(make_engine(demo_db)) as session:
+        change_small_count_threshold(session, threshold=20, by="ada")
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    table = _tab(app, "Map")
+    assert table["Individuals"].min() >= 20 and "Other (fewer than 20 each)" in set(table["Country"])
+    assert any("groups of fewer than 20 people" in caption.value for caption in app.caption)
+
+
+def test_a_viewer_is_not_shown_a_selection_of_fewer_than_three_people(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Dev is the fixture's only resource person: the Role filter selects him alone. A viewer is told the selection
+    is too small, with no figure; a facilitator sees him counted."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        reach_fixture.build(session)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    for role, shown in ((UserRole.VIEWER, False), (UserRole.FACILITATOR, True)):
+        app = run_page("pages/reach.py", role)
+        next(box for box in app.sidebar.multiselect if box.label == "Role").select("resource person").run()
+        assert not app.exception
+        metrics = {metric.label: metric.value for metric in app.metric}
+        assert (metrics.get("Individuals") == "1") is shown, role
+        said = " ".join(info.value for info in app.info)
+        assert ("This selection holds fewer than 3 people" in said) is not shown, role
+        assert (len(app.dataframe) == 0) is not shown, role
+
+
+# --- The funder's report ----------------------------------------------------------------------------------------
+
+GRANT = "APMT-NP-2014"
+FUNDED_PEOPLE = """
+    SELECT DISTINCT p.id, p.nationality, p.gender FROM participation pa JOIN person p ON p.id = pa.person_id
+    WHERE pa.attended AND pa.module_id IN (
+        SELECT gm.module_id FROM grant_module gm JOIN funding_grant g ON g.id = gm.grant_id WHERE g.reference = :ref
+        UNION
+        SELECT m.id FROM grant_course gc JOIN funding_grant g ON g.id = gc.grant_id JOIN module m
+        ON m.course_id = gc.course_id WHERE g.reference = :ref)
+"""
+
+
+def test_the_funder_report_shows_no_group_below_three_and_says_why(demo_engine: Engine) -> None:
+    with demo_engine.connect() as connection:
+        people = pd.read_sql(sa.text(FUNDED_PEOPLE), connection, params={"ref": GRANT})
+    nationalities = people["nationality"].value_counts()
+    assert (nationalities == 1).sum() >= 5  # Timor-Leste, Qatar...: one person each under this grant
+    with Session(demo_engine) as session:
+        content = funder_report_content(session, GRANT)
+    for frame in (content.by_country, content.by_gender, content.by_org_type):
+        assert frame["individuals"].min() >= 3
+        assert frame["individuals"].sum() == len(people)
+    shown = set(content.by_country["code"])
+    assert not shown & set(nationalities[nationalities < 3].index)
+    assert OTHER in set(content.by_country["country"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_funder_report(content))).paragraphs)
+    assert "groups of fewer than 3 people are shown together" in text
