@@ -190,7 +190,7 @@ if tabs[6].open:
         corridors, at_home = reach.across_borders(ui.cached_query(reach.corridors, reach_filter))
         corridors = merge_small(corridors, "nationality", threshold=small, labels=reach.OTHER_CORRIDORS)
         chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
-        st.caption(reach.at_home_sentence(at_home))
+        st.caption(reach.at_home_sentence(at_home, fewer_than=small))
 if tabs[7].open:
     with tabs[7]:
         reached = ui.cached_query(reach.organisations, reach_filter)

@@ -23,7 +23,8 @@ from programme.access.small_counts import (
 )
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
-from programme.models import AuditEntry, UserRole
+from programme.models import AuditEntry, EvaluationForm, RespondentAttribute, Response, UserRole
+from programme.reach import at_home_sentence
 from programme.reports import funder_report_content
 from programme.reports.funder_report import render_funder_report
 from tests import reach_fixture
@@ -127,6 +128,29 @@ def test_n_is_a_setting_an_admin_changes_in_the_audit_trail(session: Session) ->
     assert (entry.username, entry.summary) == ("ada", "smallest group shown to viewers and funders: 3 → 5 people")
     with pytest.raises(ProgrammeError, match="between 2 and 20"):
         change_small_count_threshold(session, threshold=1, by="ada")  # the rule cannot be switched off
+
+
+def test_an_admin_sets_n_on_the_settings_page(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/settings.py", UserRole.ADMIN)
+    assert not app.exception
+    box = next(box for box in app.number_input if box.label == "Smallest group shown (people)")
+    assert box.value == 3
+    box.set_value(5)
+    app = app.button(key="FormSubmitter:small_count_threshold-Save").click().run()
+    assert not app.exception
+    assert any("fewer than 5 people are now shown together" in s.value for s in app.success)
+    with make_engine(sqlite_url).connect() as connection:
+        stored = connection.execute(sa.text("SELECT value FROM app_setting WHERE key = 'small_count_threshold'"))
+        assert stored.scalar() == "5"
+
+
+def test_the_line_under_the_corridors_says_fewer_than_n_to_a_viewer() -> None:
+    assert at_home_sentence(2).startswith("Not corridors, so not listed: 2 individuals work in their country")
+    assert at_home_sentence(1).startswith("Not corridors, so not listed: 1 individual works in their country")
+    shown = at_home_sentence(2, fewer_than=3)
+    assert shown.startswith("Not corridors, so not listed: fewer than 3 individuals work in their country")
+    assert at_home_sentence(3, fewer_than=3).startswith("Not corridors, so not listed: 3 individuals work")
 
 
 # --- The Reach dashboard on the demo ----------------------------------------------------------------------------
@@ -250,3 +274,45 @@ def test_the_funder_report_shows_no_group_below_three_and_says_why(demo_engine: 
     assert OTHER in set(content.by_country["country"])
     text = "\n".join(p.text for p in Document(io.BytesIO(render_funder_report(content))).paragraphs)
     assert "groups of fewer than 3 people are shown together" in text
+
+
+# --- The Evaluation dashboard: who answered ----------------------------------------------------------------------
+
+
+def test_who_answered_shows_a_viewer_no_group_below_three(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """Module B2's form, ten responses with the respondent's country from the export: Nepal 5, Philippines 3,
+    Timor-Leste 1, Laos 1. Timor-Leste and Laos make 2, fewer than 3: the Philippines (the smallest shown) joins them.
+    Gender (female 6, male 4) has no small group. A facilitator sees every country."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        fixture = reach_fixture.build(session)
+        form = session.scalar(sa.select(EvaluationForm).where(EvaluationForm.module_id == fixture.modules["B2"]))
+        responses = list(session.scalars(sa.select(Response).where(Response.form_id == form.id)))
+        responses += [Response(form_id=form.id) for _ in range(10 - len(responses))]
+        session.add_all(responses)
+        session.flush()
+        countries = ["Nepal"] * 5 + ["Philippines"] * 3 + ["Timor-Leste", "Laos"]
+        for response, country, gender in zip(responses, countries, ["female"] * 6 + ["male"] * 4, strict=True):
+            session.add(RespondentAttribute(response_id=response.id, attribute="country", value=country))
+            session.add(RespondentAttribute(response_id=response.id, attribute="gender", value=gender))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+
+    def who_answered(role: UserRole) -> dict[tuple[str, str], int]:
+        app = run_page("pages/evaluations.py", role)
+        assert not app.exception
+        table = next(frame.value for frame in app.dataframe if "responses" in frame.value.columns)
+        return {(a, v): int(n) for a, v, n in table[["attribute", "value", "responses"]].itertuples(index=False)}
+
+    assert who_answered(UserRole.VIEWER) == {
+        ("country", "Nepal"): 5,
+        ("country", OTHER): 5,
+        ("gender", "female"): 6,
+        ("gender", "male"): 4,
+    }
+    assert who_answered(UserRole.FACILITATOR) == {
+        ("country", "Nepal"): 5,
+        ("country", "Philippines"): 3,
+        ("country", "Timor-Leste"): 1,
+        ("country", "Laos"): 1,
+        ("gender", "female"): 6,
+        ("gender", "male"): 4,
+    }
