@@ -74,7 +74,7 @@ reach_filter = reach.ReachFilter(
 # The headline and the map's countries read the filter's people once (reach/overview.py).
 overview = ui.cached_query(reach.overview, reach_filter)
 figures, registered, organisation_count = overview.figures.iloc[0], overview.registrations, overview.organisation_count
-stop_if_too_few(int(figures["individuals"]), small)
+stop_if_too_few(int(figures["individuals"]) or registered["registered"], small)  # nobody took part: those signed up
 
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),

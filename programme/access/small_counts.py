@@ -43,7 +43,7 @@ def too_few_note(threshold: int) -> str:
     """Said instead of a selection's figures when the whole selection holds fewer than threshold people."""
     return (
         f"This selection holds fewer than {threshold} people: its figures are not shown, to protect their privacy. "
-        "Widen the filters in the sidebar (e.g. clear a country or the year range)."
+        "Where the filters in the sidebar narrow it, widen them (e.g. clear a country or the year range)."
     )
 
 
