@@ -193,8 +193,9 @@ if tabs[6].open:
         st.caption(reach.at_home_sentence(at_home, fewer_than=small))
 if tabs[7].open:
     with tabs[7]:
-        reached = ui.cached_query(reach.organisations, reach_filter)
-        by_type = reach.organisations_by_type(reached)
+        reached = ui.cached_query(reach.organisations, reach_filter)  # viewers: small groups together (as above)
+        by_type = merge_small(reach.organisations_by_type(reached), "org_type", threshold=small, count="organisations")
+        reached = merge_small(reached, "org_type", threshold=small, labels={"code": "—"})
         chart_with_table(funding_charts.organisations_chart(by_type), by_type, "Organisations by type")
         with st.expander("Table: Organisations by type and country"):
             ui.table(readable(reached.drop(columns=["code"])), hide_index=True)
@@ -208,24 +209,22 @@ if tabs[8].open:
         shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
         chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
         per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
-        modules_in_all = per_module.attrs.get("modules", len(per_module))
+        modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
+        per_module = reach.small_modules_merged(per_module, small)  # viewers: modules of fewer than N together
 
         def every_module() -> pd.DataFrame:
             with ui.db() as session:
-                return reach.funnel_by_module(session, reach_filter).drop(columns=["module_id"])
+                return reach.small_modules_merged(reach.funnel_by_module(session, reach_filter), small).drop(
+                    columns=["module_id"]
+                )
 
         chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all),
                          per_module.drop(columns=["module_id"]), "Completion per module",
-                         whole=every_module if modules_in_all > len(per_module) else None)  # fmt: skip
-        if modules_in_all > len(per_module):
-            st.caption(f"The table shows the latest {len(per_module):,} of {modules_in_all:,} modules; its downloads "
+                         whole=every_module if modules_in_all > in_table else None)  # fmt: skip
+        if modules_in_all > in_table:
+            st.caption(f"The table shows the latest {in_table:,} of {modules_in_all:,} modules; its downloads "
                        "hold them all.")  # fmt: skip
-        st.caption(
-            "Registered (listed): everyone on a module's list (a registration list, an attendance sheet or a list of "
-            "who took part), not only the headline's Signed up; attended: came to the module; completed: met the "
-            "completion rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, "
-            "a person counts once at each stage they reached in any module."
-        )
+        st.caption(reach.COMPLETION_NOTE)
 if tabs[9].open:
     with tabs[9]:
         per_grant = ui.cached_query(funding.individuals_by_grant, reach_filter)

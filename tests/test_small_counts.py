@@ -352,3 +352,39 @@ def test_a_viewer_is_not_told_how_few_signed_up_when_nobody_took_part(
     assert "This selection holds fewer than 3 people" in viewer and "2 people registered" not in viewer
     facilitator = " ".join(info.value for info in run_page("pages/reach.py", UserRole.FACILITATOR).info)
     assert "2 people registered in this selection" in facilitator
+
+
+def test_under_a_narrow_filter_a_viewer_sees_no_organisation_or_module_group_below_three(demo_db: str) -> None:
+    """The demo's Laotians (nationality): 14 modules list them, 10 of those fewer than 3 each; their organisations by
+    type and country hold 1 or 2 people in most cells. A viewer sees those together, with the totals exact."""
+    with make_engine(demo_db).connect() as connection:
+        listed = connection.execute(sa.text(
+            "SELECT count(*) FROM participation pa JOIN person p ON p.id = pa.person_id "
+            "WHERE p.nationality = 'LAO' AND pa.role = 'participant'"
+        )).scalar()  # fmt: skip
+        per_module = connection.execute(sa.text(
+            "SELECT count(*) FROM participation pa JOIN person p ON p.id = pa.person_id "
+            "WHERE p.nationality = 'LAO' AND pa.role = 'participant' GROUP BY pa.module_id"
+        )).scalars().all()  # fmt: skip
+        cells = connection.execute(sa.text(
+            "SELECT o.org_type, o.country, count(DISTINCT o.id), count(DISTINCT p.id) FROM participation pa "
+            "JOIN person p ON p.id = pa.person_id JOIN organisation o ON o.id = p.organisation_id "
+            "WHERE p.nationality = 'LAO' AND pa.attended GROUP BY o.org_type, o.country"
+        )).all()  # fmt: skip
+    assert min(per_module) < 3 and min(people for *_, people in cells) < 3  # what a viewer must not see
+    app = run_page("pages/reach.py", UserRole.VIEWER)
+    next(box for box in app.sidebar.multiselect if box.label == "Country").select("LAO").run()
+    assert not app.exception
+    app.session_state["reach_tab"] = "Organisations"
+    app.run()
+    by_type, by_type_and_country = (frame.value for frame in app.dataframe)
+    assert by_type["Organisations"].min() >= 3 and by_type["Organisations"].sum() == sum(n for _, _, n, _ in cells)
+    assert by_type_and_country["Individuals"].min() >= 3
+    assert by_type_and_country["Individuals"].sum() == sum(people for *_, people in cells)
+    assert by_type_and_country["Organisations"].sum() == sum(n for _, _, n, _ in cells)
+    app.session_state["reach_tab"] = "Completion"
+    app.run()
+    modules = app.dataframe[1].value
+    assert modules["Registered (listed)"].min() >= 3 and modules["Registered (listed)"].sum() == listed
+    other = modules[modules["Module"] == OTHER].iloc[0]
+    assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["Registered (listed)"], 1))

@@ -174,7 +174,12 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         by_country=merge_small(by_country(session, reach_filter), "country", threshold=small, labels={"code": "—"}),
         by_gender=merge_small(by_gender(session, reach_filter), "gender", threshold=small),
         by_org_type=merge_small(by_org_type(session, reach_filter), "org_type", threshold=small),
-        organisations_by_type=organisations_by_type(organisations(session, reach_filter)),
+        organisations_by_type=merge_small(
+            organisations_by_type(organisations(session, reach_filter)),
+            "org_type",
+            threshold=small,
+            count="organisations",
+        ),
         funnel=funnel(session, reach_filter),
         funnel_by_module=funnel_by_module(session, reach_filter),
         learning=learning,
