@@ -8,10 +8,9 @@ from programme.access.small_counts import merge_small
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
-from programme.core.rounding import fixed
 from programme.courses import search
 from programme.web import ui
-from programme.web.reach_tables import chart_with_table, readable, small_groups, stop_if_too_few
+from programme.web.reach_tables import chart_with_table, headline_share, readable, small_groups, stop_if_too_few
 
 user = ui.guard(__file__)
 ui.heading(
@@ -76,6 +75,7 @@ overview = ui.cached_query(reach.overview, reach_filter)
 figures, registered, organisation_count = overview.figures.iloc[0], overview.registrations, overview.organisation_count
 stop_if_too_few(int(figures["individuals"]) or registered["registered"], small)  # nobody took part: those signed up
 
+typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),
     ("Modules", f"{int(figures['modules']):,}"),
@@ -83,15 +83,14 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{fixed(figures['women_share'], 0)}%" if int(figures["individuals"]) else "—"),  # of nobody: no share
-    ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
+    ("Women", *headline_share(figures["women_share"], individuals, small, "women")),
+    ("Civil society", *headline_share(figures["civil_society_share"], typed, small, "in civil society")),
 ]
 if registered["registered"]:
     # "Signed up" (on a registration list), not the Completion funnel's "Registered (listed)" (everyone on a module's
     # list). Short enough for a row of nine figures; its help says which is which.
     shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
 ui.metric_rows(shown_metrics)
-typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "

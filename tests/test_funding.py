@@ -325,12 +325,15 @@ def test_the_funders_report_says_whom_its_figures_count(session: Session, small:
     assert summary["Individuals (each counted once)"] == "2" and summary["Participants (each counted once)"] == "1"
     assert summary["Cost per person reached (every individual above)"] == "USD 1,500.00"
     assert summary["Cost per participant"] == "USD 3,000.00"
-    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "100.0%"
+    # The share is of the one person whose type is recorded: 100% would tell the funder Uma's organisation type, a
+    # group of one (tests/test_small_counts.py), so it is not given, and the report says why.
+    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "not given (privacy)"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "reached 2 individuals (each counted once): 1 participant and 1 other (facilitators" in text
     # One organisation (Uma's): in the singular (it read "1 organisations").
     assert "and 1 organisation; " in text
-    assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in text
+    assert "the civil-society share is not given." in text
+    assert "A share that would count fewer than 3 people, or all but fewer than 3, is not given" in text
     by_type = next(table for table in tables if table[0] == ["Organisation type", "Individuals", "Share"])
     # Tan (not recorded) and Uma (NGO): two people, shown together to the funder (fewer than 3 each); the share is
     # Uma's, the not recorded being left out of the shares.

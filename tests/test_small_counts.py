@@ -20,6 +20,7 @@ from sqlmodel import Session
 from programme.access.small_counts import (
     change_small_count_threshold,
     merge_small,
+    share_hidden,
     small_count_threshold,
 )
 from programme.core.db import make_engine, session_scope
@@ -125,6 +126,18 @@ def test_no_group_below_n_is_shown_and_the_total_is_exact(counts: list[int], thr
     merged = [c for c in frame["category"] if c not in set(shown["category"])]
     assert len(merged) != 1 or len(counts) == 1  # never one category alone in "Other", unless it is the table
     assert (not merged) == all(people >= threshold for people in counts)
+
+
+def test_a_share_that_would_count_fewer_than_n_people_is_hidden() -> None:
+    # share (% to one decimal), of how many, N: by hand, share × whole is the count (give or take the rounding).
+    assert share_hidden(12.5, 16, 3)  # 2 women of 16
+    assert share_hidden(93.8, 16, 3)  # 15 of 16: the other one is a group of one
+    assert not share_hidden(50.0, 16, 3) and not share_hidden(18.8, 16, 3)  # 8 and 3 women
+    assert not share_hidden(0.0, 16, 3) and not share_hidden(100.0, 16, 3)  # nobody, everybody: no small group
+    assert share_hidden(0.1, 1000, 3) and share_hidden(0.2, 1000, 3)  # 1 and 2 of 1,000
+    assert not share_hidden(0.3, 1000, 3)  # 2.5 to 3.5 people: 3
+    assert not share_hidden(0.5, 1000, 3)  # 4.5 to 5.5: at least 5
+    assert not share_hidden(12.5, 16, None) and not share_hidden(12.5, 0, 3)  # the team; a share of nobody
 
 
 # --- The setting ------------------------------------------------------------------------------------------------
@@ -388,3 +401,23 @@ def test_under_a_narrow_filter_a_viewer_sees_no_organisation_or_module_group_bel
     assert modules["Registered (listed)"].min() >= 3 and modules["Registered (listed)"].sum() == listed
     other = modules[modules["Module"] == OTHER].iloc[0]
     assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["Registered (listed)"], 1))
+
+
+def test_a_viewer_is_not_given_a_share_that_counts_two_women(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """The small fixture and twelve more men in module B1: 16 individuals, 2 women (12.5%, "13%"). The share tells a
+    viewer there are two women; a facilitator reads it."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        fixture = reach_fixture.build(session)
+        for number in range(12):
+            person = Person(full_name=f"Man {number}", name_key=f"man {number}", gender="male", nationality="NPL")
+            session.add(person)
+            session.flush()
+            session.add(Participation(person_id=person.id, module_id=fixture.modules["B1"], attended=True))
+    women = _took_part(sqlite_url).drop_duplicates("id")["gender"].eq("female").sum()
+    assert women == 2
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    viewer = {metric.label: metric for metric in run_page("pages/reach.py", UserRole.VIEWER).metric}
+    assert viewer["Individuals"].value == "16" and viewer["Women"].value == "—"
+    assert "fewer than 3 of the people in this selection are women" in viewer["Women"].help
+    facilitator = {metric.label: metric.value for metric in run_page("pages/reach.py", UserRole.FACILITATOR).metric}
+    assert facilitator["Women"] == "13%"

@@ -82,6 +82,19 @@ def too_few(people: int, threshold: int | None) -> bool:
     return threshold is not None and 0 < people < threshold
 
 
+def share_hidden(share: float, whole: int, threshold: int | None) -> bool:
+    """Whether a share of whole people (a percentage to one decimal: the headline's women and civil society) would
+    tell a viewer or a funder the count of a group of 1 to threshold-1 people, or of all but 1 to threshold-1 of
+    them: share × whole is that count, give or take the share's rounding. The team (threshold None): never."""
+    if threshold is None or not whole:
+        return False
+    part, slack = share * whole / 100, whole * 0.05 / 100
+    low, high = part - slack, part + slack
+    return any(
+        high >= 1 - 1e-9 and low <= threshold - 1 + 1e-9 for low, high in ((low, high), (whole - high, whole - low))
+    )
+
+
 def merge_small(
     frame: pd.DataFrame,
     category: str,

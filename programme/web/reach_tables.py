@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from programme.access.accounts import SignedIn
-from programme.access.small_counts import privacy_note, threshold_for, too_few, too_few_note
+from programme.access.small_counts import privacy_note, share_hidden, threshold_for, too_few, too_few_note
+from programme.core.rounding import fixed
 from programme.reach.funnel import STAGE_WORDS
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 from programme.web.display import table as draw_table
@@ -61,3 +62,16 @@ def stop_if_too_few(people: int, threshold: int | None) -> None:
     if too_few(people, threshold):
         st.info(too_few_note(threshold))
         st.stop()
+
+
+def headline_share(share: float, whole: int, threshold: int | None, who: str) -> tuple[str, str | None]:
+    """The headline's share (value, help): "—" of nobody; for a viewer, "—" and why when it would count fewer than
+    threshold people, or all but fewer than threshold (access/small_counts.share_hidden)."""
+    if not whole:
+        return "—", None  # of nobody: no share
+    if share_hidden(share, whole, threshold):
+        return "—", (
+            f"Not shown, to protect privacy: fewer than {threshold} of the people in this selection are {who}, or "
+            f"fewer than {threshold} are not."
+        )
+    return f"{fixed(share, 0)}%", None
