@@ -17,6 +17,7 @@ import io
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from docx import Document
@@ -441,3 +442,22 @@ def test_a_funder_or_grant_text_longer_than_its_column_is_refused_in_a_sentence(
     funding.add_funder(session, name="G" * 200, by="t")
     session.commit()
     assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) = 200")) == 1
+
+
+def test_the_funders_report_gives_no_mean_score_of_fewer_than_three_people(session: Session, small: dict) -> None:
+    """G-1's modules each have two people with both tests (M1: Pia 40 → 60, Raj 50 → 55; M2: Pia 60 → 80, Sri
+    30 → 50): a module's mean of two tells each of them the other's score. The grant's four are shown, by hand
+    (40 + 50 + 60 + 30) / 4 = 45 before and (60 + 55 + 80 + 50) / 4 = 61.25 after; the modules' means are not, and
+    the report says why (access/small_counts.small_means)."""
+    content = funder_report_content(session, "G-1")
+    rows = {row["group"]: row for row in content.learning.to_dict("records")}
+    whole = rows.pop("Whole programme")
+    assert (whole["n"], whole["pre"], whole["post"]) == (4, pytest.approx(45.0), pytest.approx(61.25))
+    assert [row["n"] for row in rows.values()] == [2, 2]
+    assert all(pd.isna(row[c]) for row in rows.values() for c in ("pre", "post", "gain", "ci_low", "ci_high"))
+    data = funder_report(session, reference="G-1", by="tester")
+    learning = next(table for table in _docx_tables(data) if table[0][:3] == ["", "n", "Before"])
+    assert learning[1][:3] == ["All modules of the grant", "4", "45.0"]
+    assert [row[1:5] for row in learning[2:]] == [["2", "—", "—", "—"], ["2", "—", "—", "—"]]
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "the scores of groups of fewer than 3 people who took both tests are not shown" in text

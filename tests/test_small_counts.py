@@ -22,6 +22,7 @@ from programme.access.small_counts import (
     merge_small,
     share_hidden,
     small_count_threshold,
+    small_means,
 )
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
@@ -138,6 +139,16 @@ def test_a_share_that_would_count_fewer_than_n_people_is_hidden() -> None:
     assert not share_hidden(0.3, 1000, 3)  # 2.5 to 3.5 people: 3
     assert not share_hidden(0.5, 1000, 3)  # 4.5 to 5.5: at least 5
     assert not share_hidden(12.5, 16, None) and not share_hidden(12.5, 0, 3)  # the team; a share of nobody
+
+
+def test_a_mean_of_fewer_than_n_people_is_hidden_and_never_alone() -> None:
+    frame = pd.DataFrame({"group": ["M1", "M2", "M3", "M4"], "n": [12, 2, 5, 20], "pre": [40.0, 50.0, 45.0, 60.0]})
+    # M2's two alone would follow from a total shown elsewhere: M3, the smallest other, is hidden with it.
+    assert small_means(frame, n="n", threshold=3).tolist() == [False, True, True, False]
+    both = frame.assign(n=[12, 2, 1, 20])  # two hidden already: no other needed
+    assert small_means(both, n="n", threshold=3).tolist() == [False, True, True, False]
+    assert small_means(frame.head(2).tail(1), n="n", threshold=3).tolist() == [True]  # one group: itself
+    assert not small_means(frame, n="n", threshold=None).any()
 
 
 # --- The setting ------------------------------------------------------------------------------------------------
@@ -421,3 +432,42 @@ def test_a_viewer_is_not_given_a_share_that_counts_two_women(monkeypatch: pytest
     assert "fewer than 3 of the people in this selection are women" in viewer["Women"].help
     facilitator = {metric.label: metric.value for metric in run_page("pages/reach.py", UserRole.FACILITATOR).metric}
     assert facilitator["Women"] == "13%"
+
+
+def test_a_viewer_sees_no_mean_score_of_fewer_than_three_people(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Ana and Cia took both tests in B1 (40 → 60, 50 → 70) and in B2 (60 → 80, 30 → 50): each module's mean is of
+    two people, so each would read the other's score. A viewer is shown course B's four (by hand: 45 before, 65
+    after) and told why the modules are left out; a facilitator sees both modules."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        fixture = reach_fixture.build(session)
+        scores = {("B1", "Ana"): (40, 60), ("B1", "Cia"): (50, 70), ("B2", "Ana"): (60, 80), ("B2", "Cia"): (30, 50)}
+        for (module, person), (pre, post) in scores.items():
+            participation = session.scalar(
+                sa.select(Participation).where(
+                    Participation.module_id == fixture.modules[module],
+                    Participation.person_id == fixture.people[person],
+                )
+            )
+            participation.pre_test_score, participation.post_test_score = pre, post
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+
+    def learning(role: UserRole):  # type: ignore[no-untyped-def]
+        app = run_page("pages/evaluations.py", role)
+        app.session_state["evaluations_tab"] = "Learning"
+        app.run()
+        app.radio(key="learning_by").set_value("course").run()
+        assert not app.exception
+        return app
+
+    viewer = learning(UserRole.VIEWER)
+    said = " ".join(caption.value for caption in viewer.caption)
+    assert "the scores of groups of fewer than 3 people who took both tests are not shown" in said
+    assert "Left out: 2 groups." in said
+    assert len(viewer.get("plotly_chart")) == 1  # the course's interval, not the modules' chart
+    course = viewer.dataframe[0].value.iloc[0]
+    assert (course["n"], course["pre"], course["post"]) == (4, pytest.approx(45.0), pytest.approx(65.0))
+    facilitator = learning(UserRole.FACILITATOR)
+    assert len(facilitator.get("plotly_chart")) == 2
+    assert "Left out" not in " ".join(caption.value for caption in facilitator.caption)

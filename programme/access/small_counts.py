@@ -12,6 +12,8 @@ stated practice is missing: no group of one or two people is shown).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 from sqlmodel import Session
 
@@ -93,6 +95,40 @@ def share_hidden(share: float, whole: int, threshold: int | None) -> bool:
     return any(
         high >= 1 - 1e-9 and low <= threshold - 1 + 1e-9 for low, high in ((low, high), (whole - high, whole - low))
     )
+
+
+def few_means_note(threshold: int) -> str:
+    """The sentence beside learning figures where the rule applies."""
+    return (
+        f"To protect privacy, the scores of groups of fewer than {threshold} people who took both tests are not "
+        "shown (a mean of one person is their own score)."
+    )
+
+
+def small_means(frame: pd.DataFrame, *, n: str, threshold: int | None) -> pd.Series:
+    """Return which rows' means a viewer or a funder is not shown: those of fewer than threshold people (column n),
+    and, when that is a single row of several, the smallest other one as well (secondary suppression: a total shown
+    elsewhere, the whole programme or grant, is the mean of the rows weighted by n, so one hidden row would follow
+    from it). threshold None (the team): none."""
+    hidden = pd.Series(False, index=frame.index)
+    if threshold is None or frame.empty:
+        return hidden
+    counts = frame[n].astype(int)
+    hidden = (counts > 0) & (counts < threshold)
+    if int(hidden.sum()) == 1 and len(frame) > 1:
+        hidden[counts[~hidden].sort_values(kind="stable").index[0]] = True
+    return hidden
+
+
+def blank_small_means(frame: pd.DataFrame, *, n: str, means: Sequence[str], threshold: int | None) -> pd.DataFrame:
+    """Return the table with the means columns of small_means' rows blank (NaN); each row and its n stay."""
+    hidden = small_means(frame, n=n, threshold=threshold)
+    if not hidden.any():
+        return frame
+    blanked = frame.copy()
+    blanked[list(means)] = blanked[list(means)].astype(float)
+    blanked.loc[hidden, list(means)] = float("nan")
+    return blanked
 
 
 def merge_small(

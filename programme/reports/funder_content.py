@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import PeopleToHide, redact
-from programme.access.small_counts import DEFAULT_THRESHOLD, merge_small, small_count_threshold
+from programme.access.small_counts import DEFAULT_THRESHOLD, blank_small_means, merge_small, small_count_threshold
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -72,6 +72,10 @@ class FunderReportContent:
     outcome_counts: dict[str, int]
     outcomes: pd.DataFrame  # reported_on, kind, description (redacted), module
     small_count_threshold: int = DEFAULT_THRESHOLD  # N: groups of fewer than N people are shown together
+
+
+# The learning table's means, blanked for a group of fewer than N people (access/small_counts.small_means).
+MEANS = ("pre", "post", "gain", "ci_low", "ci_high")
 
 
 def grant_filter(reference: str) -> ReachFilter:
@@ -147,13 +151,14 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
     outcome_filter = OutcomeFilter(grants=(reference,))
     outcomes = filtered_outcomes(session, outcome_filter, user=None)
     outcomes = outcomes.assign(description=[redact(text, names) for text in outcomes["description"]])
+    small = small_count_threshold(session)
+    # The scores of fewer than N people are not given (their means blank, the row and its n kept), whole and by module.
+    parts = [learning_gain(session, by=by, grants=(reference,)) for by in ("programme", "module")]
     learning = pd.concat(
-        [learning_gain(session, by="programme", grants=(reference,)), learning_gain(session, by="module", grants=(reference,))],
-        ignore_index=True,
-    )  # fmt: skip
+        [blank_small_means(part, n="n", means=MEANS, threshold=small) for part in parts], ignore_index=True
+    )
     table = grants_table(session, reference=reference).iloc[0]
     cost = costs["cost_per_person"].get(reference)
-    small = small_count_threshold(session)
     return FunderReportContent(
         reference=reference,
         funder=session.get(Funder, grant.funder_id).name,

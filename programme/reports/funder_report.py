@@ -11,7 +11,7 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.access.small_counts import privacy_note, share_hidden
+from programme.access.small_counts import few_means_note, privacy_note, share_hidden
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
@@ -211,6 +211,8 @@ def _learning(document: Document, c: FunderReportContent) -> None:
         }
     )
     _table(document, shown, ["", "n", "Before", "After", "Gain", "95% CI"])
+    if c.learning["pre"].isna().any():  # blanked: fewer than N people (funder_content)
+        document.add_paragraph(few_means_note(c.small_count_threshold))
 
 
 def _evaluation(document: Document, c: FunderReportContent) -> None:
