@@ -209,6 +209,7 @@ if tabs[8].open:
         chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
         per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
         modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
+        cut = modules_in_all > in_table  # the table holds the latest MODULES_IN_TABLE only
         per_module = reach.small_modules_merged(per_module, small)  # viewers: modules of fewer than N together
 
         def every_module() -> pd.DataFrame:
@@ -217,10 +218,10 @@ if tabs[8].open:
                     columns=["module_id"]
                 )
 
-        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all),
+        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all if cut else None),
                          per_module.drop(columns=["module_id"]), "Completion per module",
-                         whole=every_module if modules_in_all > in_table else None)  # fmt: skip
-        if modules_in_all > in_table:
+                         whole=every_module if cut else None)  # fmt: skip
+        if cut:
             st.caption(f"The table shows the latest {in_table:,} of {modules_in_all:,} modules; its downloads "
                        "hold them all.")  # fmt: skip
         st.caption(reach.COMPLETION_NOTE)

@@ -437,8 +437,8 @@ def test_a_viewer_is_not_given_a_share_that_counts_two_women(monkeypatch: pytest
 def test_a_viewer_sees_no_mean_score_of_fewer_than_three_people(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
-    """Ana and Cia took both tests in B1 (40 → 60, 50 → 70) and in B2 (60 → 80, 30 → 50): each module's mean is of
-    two people, so each would read the other's score. A viewer is shown course B's four (by hand: 45 before, 65
+    """Ana and Cia took both tests in B1 (40 → 60, 50 → 70) and in B2 (60 → 80, 30 → 50): each module's mean is
+    of two people, so each would read the other's score. A viewer is shown course B's four (by hand: 45 before, 65
     after) and told why the modules are left out; a facilitator sees both modules."""
     with session_scope(make_engine(sqlite_url)) as session:
         fixture = reach_fixture.build(session)

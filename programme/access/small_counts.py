@@ -6,8 +6,9 @@ somebody may know. What viewers see (the Reach and Evaluation dashboards) and th
 every group of fewer than N people together, in one row "Other (fewer than N each)"; the total stays exact and the
 page or report says so in one sentence. Facilitators and administrators, who see names anyway, keep every figure.
 
-N is the setting `small_count_threshold` (Settings; default 3, the usual floor of statistical offices when a
-stated practice is missing: no group of one or two people is shown).
+N is the setting `small_count_threshold` (Settings; default 3: no group of one or two people is shown; the
+project's documents state no threshold of their own). Shares that would count fewer than N people (share_hidden)
+and mean test scores of fewer than N people (small_means) are not given either.
 """
 
 from __future__ import annotations
