@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding
+from programme.access.small_counts import merge_small
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
 from programme.core.rounding import fixed, rounded
@@ -20,6 +21,7 @@ from programme.evaluations.summary import respondent_profile, response_rate_head
 from programme.sheets import to_csv_bytes
 from programme.web import evaluation_facilitators, ui
 from programme.web.display import md_text
+from programme.web.reach_tables import small_groups, without_small_means
 
 # Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
 NO_SESSION_TIED = (
@@ -124,6 +126,8 @@ if this_tab.open:
         if not profile.empty:
             with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
+                small = small_groups(user)  # viewers: answers of fewer than N people shown together
+                profile = merge_small(profile, "value", threshold=small, count="responses", within="attribute")
                 ui.table(profile, hide_index=True, width="stretch")
 
 if compare_tab.open:
@@ -154,7 +158,7 @@ if learning_tab.open:
         if gains.empty:
             st.info("No pre- and post-test scores are recorded for this course's modules: import a quiz's results, "
                     "or type them, under **Forms and entry › Pre/post tests**.")  # fmt: skip
-        else:
+        elif not (gains := without_small_means(gains, "people", small_groups(user, say=False))).empty:
             st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
         st.subheader("Across the programme")
         by = st.radio("Learning gain by", GROUPINGS, index=1, horizontal=True, key="learning_by")
@@ -164,7 +168,7 @@ if learning_tab.open:
                 "No pre- and post-test scores are recorded in the programme"
                 + (" for the chosen funders' grants." if funders or grants else ".")
             )
-        else:
+        elif not (across := without_small_means(across, "n", small_groups(user, say=False))).empty:
             st.plotly_chart(gain_interval_chart(across, by=by), width="stretch")
             ui.table(
                 across,

@@ -4,24 +4,23 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding, reach
+from programme.access.small_counts import merge_small
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
-from programme.core.rounding import fixed
 from programme.courses import search
 from programme.web import ui
-from programme.web.reach_tables import chart_with_table, readable
+from programme.web.reach_tables import chart_with_table, headline_share, readable, small_groups, stop_if_too_few
 
 user = ui.guard(__file__)
 ui.heading(
     "Reach dashboard",
     "Who we reached, where: by country, gender, organisation type and year. Figures only, never names.",
 )
+small = small_groups(user)  # viewers: groups of fewer than N people shown together; None for the team
 
-# Without a course chosen, the module filter offers every module only up to this many.
-MODULE_CHOICES_CAP = 500
-# Completion per module: the table on the page shows the latest this many modules (downloads hold them all).
-MODULES_IN_TABLE = 500
+MODULE_CHOICES_CAP = 500  # without a course chosen, the module filter offers every module only up to this many
+MODULES_IN_TABLE = 500  # Completion per module: the table shows the latest this many modules (downloads: them all)
 
 
 options = ui.cached_query(reach.filter_options)
@@ -74,7 +73,9 @@ reach_filter = reach.ReachFilter(
 # The headline and the map's countries read the filter's people once (reach/overview.py).
 overview = ui.cached_query(reach.overview, reach_filter)
 figures, registered, organisation_count = overview.figures.iloc[0], overview.registrations, overview.organisation_count
+stop_if_too_few(int(figures["individuals"]) or registered["registered"], small)  # nobody took part: those signed up
 
+typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 shown_metrics = [
     ("Courses", f"{int(figures['courses']):,}"),
     ("Modules", f"{int(figures['modules']):,}"),
@@ -82,15 +83,14 @@ shown_metrics = [
     ("Participations", f"{int(figures['participations']):,}"),
     ("Countries", f"{int(figures['countries']):,}"),
     ("Organisations", f"{organisation_count:,}"),
-    ("Women", f"{fixed(figures['women_share'], 0)}%" if int(figures["individuals"]) else "—"),  # of nobody: no share
-    ("Civil society", f"{fixed(figures['civil_society_share'], 0)}%" if int(figures["org_type_recorded"]) else "—"),
+    ("Women", *headline_share(figures["women_share"], individuals, small, "women")),
+    ("Civil society", *headline_share(figures["civil_society_share"], typed, small, "in civil society")),
 ]
 if registered["registered"]:
     # "Signed up" (on a registration list), not the Completion funnel's "Registered (listed)" (everyone on a module's
     # list). Short enough for a row of nine figures; its help says which is which.
     shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
 ui.metric_rows(shown_metrics)
-typed, individuals = int(figures["org_type_recorded"]), int(figures["individuals"])
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
@@ -145,6 +145,7 @@ if tabs[0].open:
     with tabs[0]:
         by_country = overview.by_country
         by_country = ui.cached_query(reach.by_country, reach_filter) if by_country is None else by_country
+        by_country = merge_small(by_country, "country", threshold=small, labels={"code": "—"})
         measure = st.radio(
             "Show", list(charts.MEASURES), format_func=charts.MEASURES.get, horizontal=True, key="measure"
         )
@@ -157,11 +158,11 @@ if tabs[0].open:
         st.plotly_chart(charts.country_bar(by_country, measure=measure), key="chart-country-bar")
 if tabs[1].open:
     with tabs[1]:
-        by_gender = ui.cached_query(reach.by_gender, reach_filter)
+        by_gender = merge_small(ui.cached_query(reach.by_gender, reach_filter), "gender", threshold=small)
         chart_with_table(charts.share_bar(by_gender, "gender", title="Individuals by gender"), by_gender, "By gender")
 if tabs[2].open:
     with tabs[2]:
-        by_org_type = ui.cached_query(reach.by_org_type, reach_filter)
+        by_org_type = merge_small(ui.cached_query(reach.by_org_type, reach_filter), "org_type", threshold=small)
         chart_with_table(
             charts.share_bar(by_org_type, "org_type", title="Individuals by organisation type"),
             by_org_type,
@@ -172,6 +173,7 @@ if tabs[3].open:
     with tabs[3]:
         stack = st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
         by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
+        by_year = merge_small(by_year, stack, threshold=small, within="year")
         chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
 if tabs[4].open:
     with tabs[4]:
@@ -185,12 +187,14 @@ if tabs[5].open:
 if tabs[6].open:
     with tabs[6]:
         corridors, at_home = reach.across_borders(ui.cached_query(reach.corridors, reach_filter))
+        corridors = merge_small(corridors, "nationality", threshold=small, labels=reach.OTHER_CORRIDORS)
         chart_with_table(charts.corridors_sankey(corridors), corridors, "Corridors")
-        st.caption(reach.at_home_sentence(at_home))
+        st.caption(reach.at_home_sentence(at_home, fewer_than=small))
 if tabs[7].open:
     with tabs[7]:
-        reached = ui.cached_query(reach.organisations, reach_filter)
-        by_type = reach.organisations_by_type(reached)
+        reached = ui.cached_query(reach.organisations, reach_filter)  # viewers: small groups together (as above)
+        by_type = merge_small(reach.organisations_by_type(reached), "org_type", threshold=small, count="organisations")
+        reached = merge_small(reached, "org_type", threshold=small, labels={"code": "—"})
         chart_with_table(funding_charts.organisations_chart(by_type), by_type, "Organisations by type")
         with st.expander("Table: Organisations by type and country"):
             ui.table(readable(reached.drop(columns=["code"])), hide_index=True)
@@ -204,24 +208,23 @@ if tabs[8].open:
         shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
         chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
         per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
-        modules_in_all = per_module.attrs.get("modules", len(per_module))
+        modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
+        cut = modules_in_all > in_table  # the table holds the latest MODULES_IN_TABLE only
+        per_module = reach.small_modules_merged(per_module, small)  # viewers: modules of fewer than N together
 
         def every_module() -> pd.DataFrame:
             with ui.db() as session:
-                return reach.funnel_by_module(session, reach_filter).drop(columns=["module_id"])
+                return reach.small_modules_merged(reach.funnel_by_module(session, reach_filter), small).drop(
+                    columns=["module_id"]
+                )
 
-        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all),
+        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all if cut else None),
                          per_module.drop(columns=["module_id"]), "Completion per module",
-                         whole=every_module if modules_in_all > len(per_module) else None)  # fmt: skip
-        if modules_in_all > len(per_module):
-            st.caption(f"The table shows the latest {len(per_module):,} of {modules_in_all:,} modules; its downloads "
+                         whole=every_module if cut else None)  # fmt: skip
+        if cut:
+            st.caption(f"The table shows the latest {in_table:,} of {modules_in_all:,} modules; its downloads "
                        "hold them all.")  # fmt: skip
-        st.caption(
-            "Registered (listed): everyone on a module's list (a registration list, an attendance sheet or a list of "
-            "who took part), not only the headline's Signed up; attended: came to the module; completed: met the "
-            "completion rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, "
-            "a person counts once at each stage they reached in any module."
-        )
+        st.caption(reach.COMPLETION_NOTE)
 if tabs[9].open:
     with tabs[9]:
         per_grant = ui.cached_query(funding.individuals_by_grant, reach_filter)

@@ -1,7 +1,9 @@
-"""Settings of the organisation: when a participant counts as having completed a module."""
+"""Settings of the organisation: when a participant counts as having completed a module; the smallest group shown
+to viewers and funders."""
 
 import streamlit as st
 
+from programme.access.small_counts import HIGHEST, LOWEST, change_small_count_threshold, small_count_threshold
 from programme.planning.attendance import CompletionRule, change_completion_rule, completion_rule
 from programme.web import ui
 
@@ -29,3 +31,19 @@ with st.form("completion_rule"):
                         f"The rule is now '{chosen.value}'; {ui.counted(changed, 'participation')} changed their completion."
                     ),
                 )
+
+st.subheader("Small groups in what viewers and funders see")
+st.caption(
+    "Viewers' dashboards and the funder's report show every group of fewer than this many people (a country, a "
+    "gender, an organisation type...) together, as one row 'Other', so that a small group cannot single someone "
+    "out; totals stay exact and the page says so. Facilitators and administrators see every figure."
+)
+with ui.db() as session:
+    smallest = small_count_threshold(session)
+with st.form("small_count_threshold"):
+    wanted = st.number_input("Smallest group shown (people)", min_value=LOWEST, max_value=HIGHEST, value=smallest)
+    if st.form_submit_button("Save"):
+        ui.action(
+            lambda session: change_small_count_threshold(session, threshold=int(wanted), by=user.username),
+            f"Groups of fewer than {int(wanted)} people are now shown together to viewers and in funders' reports.",
+        )

@@ -17,6 +17,7 @@ import io
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from docx import Document
@@ -277,15 +278,23 @@ def _docx_tables(data: bytes) -> list[list[list[str]]]:
 def test_the_funders_report_shows_the_dashboards_figures(session: Session, small: dict) -> None:
     grant_filter = ReachFilter(grants=("G-1",))
     content = funder_report_content(session, "g-1")
-    # The report's frames are the dashboard functions' under the same filter.
+    # The report's frames are the dashboard functions' under the same filter; the people by country, gender and
+    # organisation type as a viewer sees them: groups of fewer than 3 people together (tests/test_small_counts.py),
+    # the same total. By hand: Nepal 2 and Indonesia 1 (4 participations) are one group of 3.
     for mine, theirs in (
-        (content.by_country, reach.by_country(session, grant_filter)),
-        (content.by_gender, reach.by_gender(session, grant_filter)),
-        (content.by_org_type, reach.by_org_type(session, grant_filter)),
         (content.funnel, reach.funnel(session, grant_filter)),
         (content.funnel_by_module, reach.funnel_by_module(session, grant_filter)),
     ):
         assert mine.equals(theirs)
+    for mine, theirs in (
+        (content.by_country, reach.by_country(session, grant_filter)),
+        (content.by_gender, reach.by_gender(session, grant_filter)),
+        (content.by_org_type, reach.by_org_type(session, grant_filter)),
+    ):
+        assert mine["individuals"].sum() == theirs["individuals"].sum() == 3 and mine["individuals"].min() >= 3
+    assert content.by_country.to_dict("records") == [
+        {"code": "—", "country": "Other (fewer than 3 each)", "individuals": 3, "participations": 4, "share": 100.0}
+    ]
     data = funder_report(session, reference="G-1", by="tester")
     tables = _docx_tables(data)
     summary = dict(tables[0][1:])
@@ -317,14 +326,19 @@ def test_the_funders_report_says_whom_its_figures_count(session: Session, small:
     assert summary["Individuals (each counted once)"] == "2" and summary["Participants (each counted once)"] == "1"
     assert summary["Cost per person reached (every individual above)"] == "USD 1,500.00"
     assert summary["Cost per participant"] == "USD 3,000.00"
-    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "100.0%"
+    # The share is of the one person whose type is recorded: 100% would tell the funder Uma's organisation type, a
+    # group of one (tests/test_small_counts.py), so it is not given, and the report says why.
+    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "not given (privacy)"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "reached 2 individuals (each counted once): 1 participant and 1 other (facilitators" in text
     # One organisation (Uma's): in the singular (it read "1 organisations").
     assert "and 1 organisation; " in text
-    assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in text
+    assert "the civil-society share is not given." in text
+    assert "A share that would count fewer than 3 people, or all but fewer than 3, is not given" in text
     by_type = next(table for table in tables if table[0] == ["Organisation type", "Individuals", "Share"])
-    assert ["not recorded", "1", "not in the shares"] in by_type and "nan%" not in str(tables)
+    # Tan (not recorded) and Uma (NGO): two people, shown together to the funder (fewer than 3 each); the share is
+    # Uma's, the not recorded being left out of the shares.
+    assert by_type[1:] == [["Other (fewer than 3 each)", "2", "100.0%"]] and "nan%" not in str(tables)
 
 
 def test_stats_and_grants_list_on_the_command_line(
@@ -428,3 +442,22 @@ def test_a_funder_or_grant_text_longer_than_its_column_is_refused_in_a_sentence(
     funding.add_funder(session, name="G" * 200, by="t")
     session.commit()
     assert session.scalar(sa.text("SELECT count(*) FROM funder WHERE length(name) = 200")) == 1
+
+
+def test_the_funders_report_gives_no_mean_score_of_fewer_than_three_people(session: Session, small: dict) -> None:
+    """G-1's modules each have two people with both tests (M1: Pia 40 → 60, Raj 50 → 55; M2: Pia 60 → 80, Sri
+    30 → 50): a module's mean of two tells each of them the other's score. The grant's four are shown, by hand
+    (40 + 50 + 60 + 30) / 4 = 45 before and (60 + 55 + 80 + 50) / 4 = 61.25 after; the modules' means are not, and
+    the report says why (access/small_counts.small_means)."""
+    content = funder_report_content(session, "G-1")
+    rows = {row["group"]: row for row in content.learning.to_dict("records")}
+    whole = rows.pop("Whole programme")
+    assert (whole["n"], whole["pre"], whole["post"]) == (4, pytest.approx(45.0), pytest.approx(61.25))
+    assert [row["n"] for row in rows.values()] == [2, 2]
+    assert all(pd.isna(row[c]) for row in rows.values() for c in ("pre", "post", "gain", "ci_low", "ci_high"))
+    data = funder_report(session, reference="G-1", by="tester")
+    learning = next(table for table in _docx_tables(data) if table[0][:3] == ["", "n", "Before"])
+    assert learning[1][:3] == ["All modules of the grant", "4", "45.0"]
+    assert [row[1:5] for row in learning[2:]] == [["2", "—", "—", "—"], ["2", "—", "—", "—"]]
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    assert "the scores of groups of fewer than 3 people who took both tests are not shown" in text

@@ -1,4 +1,7 @@
-"""The Reach dashboard and Reports pages, run with AppTest on the demo and on the small fixture."""
+"""The Reach dashboard and Reports pages, run with AppTest on the demo and on the small fixture.
+
+The small fixture's hand-computed figures are read as a facilitator sees them: a viewer sees its groups of fewer
+than three people together (access/small_counts.py, tests/test_small_counts.py)."""
 
 from __future__ import annotations
 
@@ -34,7 +37,7 @@ def _metrics(app) -> dict[str, str]:
 
 
 def test_reach_page_shows_hand_computed_figures_and_every_table(small_db: str) -> None:
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     assert not app.exception
     assert _metrics(app) == {
         "Courses": "2",
@@ -67,7 +70,7 @@ def test_reach_page_shows_hand_computed_figures_and_every_table(small_db: str) -
 def test_the_corridors_tab_lists_corridors_and_counts_those_working_at_home(small_db: str) -> None:
     """The tab's table (and its download) lists what its chart, the summary workbook and Alumni › Corridors call
     corridors; the two who work in their country of nationality (Ben, Dev: the fixture's table) are counted under it."""
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     app.session_state["reach_tab"] = "Corridors"
     app.run()
     assert not app.exception
@@ -80,7 +83,7 @@ def test_the_corridors_tab_lists_corridors_and_counts_those_working_at_home(smal
 
 
 def test_reach_filters_change_the_figures(small_db: str) -> None:
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     app.sidebar.multiselect[0].select("B").run()  # course B
     assert _metrics(app)["Participations"] == "6"
     next(box for box in app.sidebar.multiselect if box.label == "Role").select("participant").run()
@@ -99,7 +102,7 @@ def test_a_half_percent_rounds_up_on_the_dashboard(small_db: str) -> None:
             session.add(person)
             session.flush()
             session.add(Participation(person_id=person.id, module_id=b1, attended=True))
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)  # 2 women: a viewer is not given the share
     assert not app.exception
     assert (_metrics(app)["Individuals"], _metrics(app)["Women"]) == ("16", "13%")
     from programme import reach
@@ -113,7 +116,7 @@ def test_a_half_percent_rounds_up_on_the_dashboard(small_db: str) -> None:
 def test_a_selection_with_no_organisation_type_recorded_says_so_plainly(small_db: str) -> None:
     """Dev, the only resource person, has no organisation: "0% ... of the 0 individuals whose organisation type is
     recorded" said nothing; the page says no type is recorded and shows no share."""
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     next(box for box in app.sidebar.multiselect if box.label == "Role").select("resource person").run()
     assert not app.exception
     assert (_metrics(app)["Individuals"], _metrics(app)["Civil society"]) == ("1", "—")
@@ -143,7 +146,7 @@ def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
 ) -> None:
     _registered_only(sqlite_url)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)  # a viewer: fewer than 3 people, not shown
     assert not app.exception
     said = [info.value for info in app.info]
     assert len(said) == 1 and said[0].startswith("2 people registered in this selection"), said
@@ -167,7 +170,7 @@ def test_the_signed_up_line_says_a_person_can_be_in_both_parts(
         ana = session.scalar(sa.select(Person).where(Person.full_name == "Ana Thapa"))
         session.add(Participation(person_id=ana.id, module_id=second.id, registered=True, attended=True))
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     assert not app.exception
     line = next(caption.value for caption in app.caption if caption.value.startswith("Signed up:"))
     assert "2 people on registration lists" in line
@@ -323,7 +326,7 @@ def test_the_country_filter_offers_not_recorded_as_the_country_tab_shows_it(smal
         session.add(fay)
         session.flush()
         session.add(Participation(person_id=fay.id, module_id=b2, attended=True))
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     assert "not recorded" in app.dataframe[0].value["Country"].tolist()
     country = next(box for box in app.sidebar.multiselect if box.label == "Country")
     assert country.options[-1] == "not recorded"

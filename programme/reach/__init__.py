@@ -11,6 +11,7 @@ from programme.reach.filters import (
     participations,
 )
 from programme.reach.funnel import (
+    COMPLETION_NOTE,
     SIGNED_UP_HELP,
     STAGE_WORDS,
     STAGES,
@@ -19,10 +20,12 @@ from programme.reach.funnel import (
     organisation_count,
     organisations,
     organisations_by_type,
+    small_modules_merged,
 )
 from programme.reach.overview import Overview, overview
 from programme.reach.queries import (
     ORG_TYPE_SHARE_NOTE,
+    OTHER_CORRIDORS,
     STACKS,
     across_borders,
     all_tables,
@@ -41,9 +44,11 @@ from programme.reach.totals import civil_society_basis, headline, reach_stats, r
 
 __all__ = [
     "civil_society_basis",
+    "COMPLETION_NOTE",
     "GENDER_FILTER_HELP",
     "NOT_RECORDED",
     "ORG_TYPE_SHARE_NOTE",
+    "OTHER_CORRIDORS",
     "STACKS",
     "TOOK_PART",
     "SIGNED_UP_HELP",
@@ -76,5 +81,6 @@ __all__ = [
     "registrations",
     "reach_stats",
     "repeat_participation",
+    "small_modules_merged",
     "stats",
 ]

@@ -13,6 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.small_counts import merge_small
 from programme.core.freshness import depends_on
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -31,6 +32,13 @@ SIGNED_UP_HELP = (
     "People on a registration list (any role), counted once, whether or not they came. Not the Completion tab's "
     "Registered (listed): everyone on a module's list, from a registration list, an attendance sheet or a list of who "
     "took part (participants only, unless the Role filter says otherwise)."
+)
+# Under the Completion tab's charts.
+COMPLETION_NOTE = (
+    "Registered (listed): everyone on a module's list (a registration list, an attendance sheet or a list of "
+    "who took part), not only the headline's Signed up; attended: came to the module; completed: met the "
+    "completion rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, "
+    "a person counts once at each stage they reached in any module."
 )
 # Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
 # persons are not there to complete a module).
@@ -106,6 +114,20 @@ def funnel_by_module(
                                                                               strict=True)]  # fmt: skip
     frame.attrs["modules"] = total
     return frame
+
+
+def small_modules_merged(frame: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """funnel_by_module's table as a viewer sees it (access/small_counts.py): the modules with fewer than threshold
+    people registered (listed) in the selection shown together in one row, last, its completion that of its
+    people (completed of registered); its module_id 0. threshold None (the team): the table unchanged."""
+    merged = merge_small(frame, "module", threshold=threshold, count="registered", labels={"module_id": 0})
+    if merged is frame:
+        return frame
+    merged["completion"] = [
+        rounded(100 * c / r, 1) if r else 0.0 for c, r in zip(merged["completed"], merged["registered"], strict=True)
+    ]
+    merged.attrs = dict(frame.attrs)
+    return merged
 
 
 def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, latest: int | None) -> tuple[list, int]:

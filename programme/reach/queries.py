@@ -298,6 +298,11 @@ def corridors(session: Session, reach_filter: ReachFilter | None = None) -> pd.D
     ).reset_index(drop=True)
 
 
+# The merged row of the corridors of fewer than N people, shown to viewers (access/small_counts.merge_small): its
+# nationality says "Other (fewer than N each)", its country of work this (the Sankey draws both apart).
+OTHER_CORRIDORS = {"nationality_code": "—", "country_of_work_code": "—", "country_of_work": "Other countries of work"}
+
+
 def across_borders(corridors_table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     """Split corridors()'s table into the corridors and the people who work at home.
 
@@ -309,11 +314,16 @@ def across_borders(corridors_table: pd.DataFrame) -> tuple[pd.DataFrame, int]:
     return corridors_table[~home].reset_index(drop=True), int(corridors_table.loc[home, "individuals"].sum())
 
 
-def at_home_sentence(at_home: int) -> str:
-    """The line under a list of corridors: how many work in their own country and are therefore not listed."""
+def at_home_sentence(at_home: int, *, fewer_than: int | None = None) -> str:
+    """The line under a list of corridors: how many work in their own country and are therefore not listed.
+
+    fewer_than: N for a viewer (access/small_counts.py): a count of 1 to N-1 says "fewer than N"."""
     people = "individual works" if at_home == 1 else "individuals work"
+    count = f"{at_home:,}"
+    if fewer_than is not None and 0 < at_home < fewer_than:
+        count, people = f"fewer than {fewer_than}", "individuals work"
     return (
-        f"Not corridors, so not listed: {at_home:,} {people} in their country of nationality. "
+        f"Not corridors, so not listed: {count} {people} in their country of nationality. "
         "People whose nationality or country of work is not on record are left out."
     )
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import PeopleToHide, redact
+from programme.access.small_counts import DEFAULT_THRESHOLD, blank_small_means, merge_small, small_count_threshold
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -60,7 +61,7 @@ class FunderReportContent:
     cost_per_participant: float | None  # the amount over the participants reached
     modules: pd.DataFrame  # module, dates, place, registered, completed, responses, mean rating
     figures: dict[str, float]  # the Reach dashboard's headline under the grant filter, with organisations
-    by_country: pd.DataFrame
+    by_country: pd.DataFrame  # these three with the groups of fewer than small_count_threshold people merged
     by_gender: pd.DataFrame
     by_org_type: pd.DataFrame
     organisations_by_type: pd.DataFrame
@@ -70,6 +71,11 @@ class FunderReportContent:
     highlights: pd.DataFrame  # module, question, comment (redacted), times
     outcome_counts: dict[str, int]
     outcomes: pd.DataFrame  # reported_on, kind, description (redacted), module
+    small_count_threshold: int = DEFAULT_THRESHOLD  # N: groups of fewer than N people are shown together
+
+
+# The learning table's means, blanked for a group of fewer than N people (access/small_counts.small_means).
+MEANS = ("pre", "post", "gain", "ci_low", "ci_high")
 
 
 def grant_filter(reference: str) -> ReachFilter:
@@ -145,10 +151,12 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
     outcome_filter = OutcomeFilter(grants=(reference,))
     outcomes = filtered_outcomes(session, outcome_filter, user=None)
     outcomes = outcomes.assign(description=[redact(text, names) for text in outcomes["description"]])
+    small = small_count_threshold(session)
+    # The scores of fewer than N people are not given (their means blank, the row and its n kept), whole and by module.
+    parts = [learning_gain(session, by=by, grants=(reference,)) for by in ("programme", "module")]
     learning = pd.concat(
-        [learning_gain(session, by="programme", grants=(reference,)), learning_gain(session, by="module", grants=(reference,))],
-        ignore_index=True,
-    )  # fmt: skip
+        [blank_small_means(part, n="n", means=MEANS, threshold=small) for part in parts], ignore_index=True
+    )
     table = grants_table(session, reference=reference).iloc[0]
     cost = costs["cost_per_person"].get(reference)
     return FunderReportContent(
@@ -167,14 +175,21 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         ),
         modules=_modules(session, module_ids, reach_filter),
         figures=headline,
-        by_country=by_country(session, reach_filter),
-        by_gender=by_gender(session, reach_filter),
-        by_org_type=by_org_type(session, reach_filter),
-        organisations_by_type=organisations_by_type(organisations(session, reach_filter)),
+        # What leaves the organisation shows no group of fewer than N people (access/small_counts.py).
+        by_country=merge_small(by_country(session, reach_filter), "country", threshold=small, labels={"code": "—"}),
+        by_gender=merge_small(by_gender(session, reach_filter), "gender", threshold=small),
+        by_org_type=merge_small(by_org_type(session, reach_filter), "org_type", threshold=small),
+        organisations_by_type=merge_small(
+            organisations_by_type(organisations(session, reach_filter)),
+            "org_type",
+            threshold=small,
+            count="organisations",
+        ),
         funnel=funnel(session, reach_filter),
         funnel_by_module=funnel_by_module(session, reach_filter),
         learning=learning,
         highlights=comments.reset_index(drop=True),
         outcome_counts=outcome_kind_counts(session, outcome_filter),
         outcomes=outcomes[["reported_on", "kind", "description", "module"]].reset_index(drop=True),
+        small_count_threshold=small,
     )

@@ -11,6 +11,7 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from programme.access import audit
+from programme.access.small_counts import few_means_note, privacy_note, share_hidden
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
@@ -25,6 +26,8 @@ CHART_WIDTH = Cm(16)
 # Everyone on a module's list (a registration list, an attendance sheet or a list of who took part), as the Reach
 # dashboard's Completion tab says it: the module report's "registered" is those on a registration list only.
 LISTED = "Registered (listed)"
+# A share of the summary that would count fewer than N people (access/small_counts.share_hidden).
+HIDDEN_SHARE = "not given (privacy)"
 
 
 def _money(amount: float | None, currency: str | None) -> str:
@@ -68,13 +71,25 @@ def _summary(document: Document, c: FunderReportContent) -> None:
         if others
         else ""
     )
+    typed = int(f.get("org_type_recorded", individuals))
+    # A share that would count fewer than N people, or all but fewer than N, is not given (access/small_counts.py).
+    small = c.small_count_threshold
+    women_hidden = share_hidden(f["women_share"], individuals, small)
+    society_hidden = share_hidden(f["civil_society_share"], typed, small) and not no_type_recorded(f)
+    women = "the share of women is not given" if women_hidden else f"{fixed(f['women_share'], 0)}% were women"
+    society_text = "; the civil-society share is not given" if society_hidden else society_clause(f)
     document.add_paragraph(
         f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
         f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {counted(individuals, 'individual')} "
         f"(each counted once){team}, from {counted(int(f['countries']), 'country', 'countries')} and "
-        f"{counted(int(f['organisations']), 'organisation')}; {fixed(f['women_share'], 0)}% were women{society_clause(f)}."
+        f"{counted(int(f['organisations']), 'organisation')}; {women}{society_text}."
+        + (
+            f" A share that would count fewer than {small} people, or all but fewer than {small}, is not given, to "
+            "protect their privacy."
+            if women_hidden or society_hidden
+            else ""
+        )
     )
-    typed = int(f.get("org_type_recorded", individuals))
     society = (
         "Civil society (% of individuals)"
         if typed == individuals or not typed
@@ -89,8 +104,15 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ("Participations (a person in a module)", int(f["participations"])),
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
-            ("Women (% of individuals)", f"{f['women_share']:.1f}%"),
-            (society, "no organisation type recorded" if no_type_recorded(f) else f"{f['civil_society_share']:.1f}%"),
+            ("Women (% of individuals)", HIDDEN_SHARE if women_hidden else f"{f['women_share']:.1f}%"),
+            (
+                society,
+                "no organisation type recorded"
+                if no_type_recorded(f)
+                else HIDDEN_SHARE
+                if society_hidden
+                else f"{f['civil_society_share']:.1f}%",
+            ),  # fmt: skip
             ("Grant amount", _money(c.amount, c.currency)),
             ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
             ("Cost per participant", _money(c.cost_per_participant, c.currency)),
@@ -134,6 +156,7 @@ def _reach(document: Document, c: FunderReportContent) -> None:
                                  texts=texts, colours=[colour]))  # fmt: skip
         shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(_share))
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Individuals", "Share"])
+    document.add_paragraph(privacy_note(c.small_count_threshold))
     document.add_heading("Organisations reached", level=2)
     orgs = c.organisations_by_type
     shown = orgs.assign(share=orgs["share"].map(_share))
@@ -188,6 +211,8 @@ def _learning(document: Document, c: FunderReportContent) -> None:
         }
     )
     _table(document, shown, ["", "n", "Before", "After", "Gain", "95% CI"])
+    if c.learning["pre"].isna().any():  # blanked: fewer than N people (funder_content)
+        document.add_paragraph(few_means_note(c.small_count_threshold))
 
 
 def _evaluation(document: Document, c: FunderReportContent) -> None:

@@ -1,4 +1,5 @@
-"""The Reach dashboard's charts with their tables one click away, downloadable as .xlsx and .csv."""
+"""The Reach dashboard's charts with their tables one click away, downloadable as .xlsx and .csv; what viewers see of
+small groups (access/small_counts.py) on the Reach and Evaluation dashboards."""
 
 from __future__ import annotations
 
@@ -7,9 +8,22 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
+from programme.access.accounts import SignedIn
+from programme.access.small_counts import (
+    few_means_note,
+    privacy_note,
+    share_hidden,
+    small_means,
+    threshold_for,
+    too_few,
+    too_few_note,
+)
+from programme.core.rounding import fixed
+from programme.core.words import counted
 from programme.reach.funnel import STAGE_WORDS
 from programme.sheets import to_csv_bytes, to_xlsx_bytes
 from programme.web.display import table as draw_table
+from programme.web.engine import db
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LABELS = {"org_type": "organisation type", "code": "ISO code", "share": "share (%)", **STAGE_WORDS}
@@ -41,3 +55,42 @@ def chart_with_table(
         right.download_button(
             "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
         )
+
+
+def small_groups(user: SignedIn | None, *, say: bool = True) -> int | None:
+    """Return N for someone who may not see names, after saying (unless say is False) that groups of fewer than N
+    people are shown together (access/small_counts.py); None for facilitators and administrators."""
+    with db() as session:
+        threshold = threshold_for(session, user)
+    if threshold is not None and say:
+        st.caption(privacy_note(threshold))
+    return threshold
+
+
+def without_small_means(frame: pd.DataFrame, n: str, threshold: int | None) -> pd.DataFrame:
+    """Return the rows whose mean scores a viewer may see (access/small_counts.small_means), saying how many groups
+    are left out and why when there are some; the whole frame for the team."""
+    hidden = small_means(frame, n=n, threshold=threshold)
+    if hidden.any():
+        st.caption(f"{few_means_note(threshold)} Left out: {counted(int(hidden.sum()), 'group')}.")
+    return frame[~hidden]
+
+
+def stop_if_too_few(people: int, threshold: int | None) -> None:
+    """Stop the page, saying why, when the whole selection holds fewer than threshold people (viewers only)."""
+    if too_few(people, threshold):
+        st.info(too_few_note(threshold))
+        st.stop()
+
+
+def headline_share(share: float, whole: int, threshold: int | None, who: str) -> tuple[str, str | None]:
+    """The headline's share (value, help): "—" of nobody; for a viewer, "—" and why when it would count fewer than
+    threshold people, or all but fewer than threshold (access/small_counts.share_hidden)."""
+    if not whole:
+        return "—", None  # of nobody: no share
+    if share_hidden(share, whole, threshold):
+        return "—", (
+            f"Not shown, to protect privacy: fewer than {threshold} of the people in this selection are {who}, or "
+            f"fewer than {threshold} are not."
+        )
+    return f"{fixed(share, 0)}%", None
