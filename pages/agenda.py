@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme.charts.planning import day_timeline, hours_chart
+from programme.core.rounding import fixed
 from programme.planning import agenda, exports, methods
 from programme.planning.checks import LONG_DAY_HOURS, check_agenda
 from programme.web import agenda_import, agenda_library, attendance_sheet, editors, ui
@@ -172,8 +173,12 @@ with timeline_tab:
         by_method, by_topic, day_charts = _charts(frame)
         training, pauses = methods.training_minutes(zip(frame["start"], frame["end"], frame["method"], strict=True))
         st.caption(
-            f"Training time: **{training / 60:.1f} h**"
-            + (f"; breaks and meals ({pauses / 60:.1f} h) are on the timeline but not counted." if pauses else ".")
+            f"Training time: **{fixed(training / 60, 1)} h**"
+            + (
+                f"; breaks and meals ({fixed(pauses / 60, 1)} h) are on the timeline but not counted."
+                if pauses
+                else "."
+            )
         )
         left, right = st.columns(2)
         left.plotly_chart(by_method, width="stretch")

@@ -828,6 +828,9 @@ def test_hours_are_labelled_beside_the_bars_with_room_for_the_label() -> None:
     figure = hours_chart(frame, "method")
     assert list(figure.data[0].text) == ["3.0 h", "1.0 h"]
     assert figure.layout.xaxis.range[1] > 3.0
+    # 1 h 15 min is 1.25 h: a half rounded up, as every figure shown (format(1.25, ".1f") gave "1.2 h").
+    quarter = _day_sessions((1, time(9), time(10, 15), "Quarter past", "panel"))
+    assert list(hours_chart(quarter, "method").data[0].text) == ["1.3 h"]
 
 
 def test_the_people_leading_a_modules_sessions_can_be_its_next_steps_focal_points(session: Session, kl) -> None:

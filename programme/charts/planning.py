@@ -9,6 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from programme.charts.colours import METHOD_COLOURS, method_colours
+from programme.core.rounding import fixed
 from programme.planning.methods import is_training
 
 # A chart with no rows still renders, with this note in place of bars.
@@ -190,7 +191,7 @@ def hours_chart(agenda: pd.DataFrame, column: str) -> go.Figure:
             y=totals[column],
             orientation="h",
             marker_color=colours,
-            text=[f"{hours:.1f} h" for hours in totals["hours"]],
+            text=[f"{fixed(hours, 1)} h" for hours in totals["hours"]],
             # Beside the bar at the axis' size: inside, plotly shrank "19.5 h" to fit the thinnest bars.
             textposition="outside",
             textangle=0,

@@ -196,7 +196,7 @@ def _learning(document: Document, c: FunderReportContent) -> None:
     )
 
     def cell(value: float | None) -> str:
-        return "—" if value is None or pd.isna(value) else f"{value:.1f}"
+        return "—" if value is None or pd.isna(value) else fixed(value, 1)
 
     shown = pd.DataFrame(
         {
