@@ -57,7 +57,7 @@ def _title(document: Document, c: FunderReportContent) -> None:
 
 def _share(share: float) -> str:
     """A share as the tables show it: "not in the shares" for the people whose value is not recorded (NaN)."""
-    return "not in the shares" if pd.isna(share) else f"{share:.1f}%"
+    return "not in the shares" if pd.isna(share) else f"{fixed(share, 1)}%"
 
 
 def _summary(document: Document, c: FunderReportContent) -> None:
@@ -104,14 +104,14 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ("Participations (a person in a module)", int(f["participations"])),
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
-            ("Women (% of individuals)", HIDDEN_SHARE if women_hidden else f"{f['women_share']:.1f}%"),
+            ("Women (% of individuals)", HIDDEN_SHARE if women_hidden else f"{fixed(f['women_share'], 1)}%"),
             (
                 society,
                 "no organisation type recorded"
                 if no_type_recorded(f)
                 else HIDDEN_SHARE
                 if society_hidden
-                else f"{f['civil_society_share']:.1f}%",
+                else f"{fixed(f['civil_society_share'], 1)}%",
             ),  # fmt: skip
             ("Grant amount", _money(c.amount, c.currency)),
             ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
@@ -149,7 +149,7 @@ def _reach(document: Document, c: FunderReportContent) -> None:
     ):
         document.add_heading(title, level=2)
         texts = [
-            f"{n:,}" + ("" if pd.isna(s) else f" ({s:.1f}%)")
+            f"{n:,}" + ("" if pd.isna(s) else f" ({fixed(s, 1)}%)")
             for n, s in zip(frame["individuals"], frame["share"], strict=True)
         ]
         _chart(document, bar_png(f"Individuals {title[0].lower()}{title[1:]}", frame[column], frame["individuals"],

@@ -160,7 +160,7 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
         ("By gender", c.by_gender, "gender"),
     ):
         document.add_heading(title, level=2)
-        shares = frame["share"].map(lambda s: f"{s:.1f}%" if pd.notna(s) else "not in the shares")
+        shares = frame["share"].map(lambda s: f"{fixed(s, 1)}%" if pd.notna(s) else "not in the shares")
         shown = frame[[column, "individuals", "share"]].assign(share=shares)
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Participants", "Share"])
         if column == "org_type" and (frame[column] == NOT_RECORDED).any():
