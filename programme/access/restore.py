@@ -51,12 +51,26 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
-# A backup of the other kind of database: said as such (moving a laptop's records to a team's server is a real journey),
-# with what can be done, instead of "not a backup".
+# A team's backup (pg_dump) handed to a laptop's installation: said as such, with what can be done, instead of "not a
+# backup". The other way, a laptop's SQLite backup restored into a team's PostgreSQL database, is carried over row by
+# row (carry.py).
 OTHER_KIND = (
-    "This is a backup of the app on {made}; this installation runs on {this}, and a backup is restored only into the "
-    "kind of database it was made from: restore it into the app on that kind of database."
+    "This is a backup of the app on {made}; this installation runs on {this}. A team's backup cannot be taken onto a "
+    "laptop yet (a laptop's backup can be carried to a team's server, not the other way round): restore it into the "
+    "app on an empty PostgreSQL database."
 )
+# Said before and after a laptop's backup is restored into a team's database.
+CARRYING = (
+    "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL): it is checked and upgraded "
+    "apart, then its records are copied in one transaction; if anything fails, the database stays as it was."
+)
+CARRIED = "The laptop's records were carried into this team's database (PostgreSQL)."
+
+
+def what_happens(engine: Engine, head: bytes) -> str | None:
+    """Return the sentence saying what a restore of a file beginning with head does here, when it is not the
+    ordinary restore of a backup of the same kind of database (a laptop's backup carried to a team's server)."""
+    return CARRYING if not is_sqlite(engine) and head.startswith(SQLITE_MAGIC) else None
 
 
 def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> int:
@@ -84,16 +98,24 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
         head = file.read(16)
     if is_sqlite(engine):
         if head.startswith(PG_DUMP_MAGIC):
-            raise ProgrammeError(OTHER_KIND.format(made="PostgreSQL (a team's server)", this="SQLite"))
+            raise ProgrammeError(
+                OTHER_KIND.format(made="PostgreSQL (a team's server)", this="SQLite (a laptop's database file)")
+            )
         if head != SQLITE_MAGIC:
             raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
         _sqlite_restore(engine, source)
     else:
         if head == SQLITE_MAGIC:
-            raise ProgrammeError(OTHER_KIND.format(made="SQLite (a laptop's database file)", this="PostgreSQL"))
-        if not head.startswith(PG_DUMP_MAGIC):
-            raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
-        _postgres_restore(engine, source)
+            from programme.access.carry import carry_sqlite_into_postgres
+
+            carry_sqlite_into_postgres(engine, source)
+        elif not head.startswith(PG_DUMP_MAGIC):
+            raise ProgrammeError(
+                "This file is not a backup of Programme Manager: neither a PostgreSQL backup (pg_dump custom format) "
+                "nor a laptop's SQLite backup."
+            )
+        else:
+            _postgres_restore(engine, source)
     # Through an engine of its own, closed after (the restore replaced the database under the caller's engine).
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
