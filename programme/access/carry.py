@@ -99,28 +99,37 @@ def _check_references(rows: sqlite3.Connection) -> None:
 
 
 def _write(engine: Engine, rows: sqlite3.Connection) -> None:
-    with engine.connect() as connection, connection.begin():
-        try:
-            connection.exec_driver_sql(restoring._STILL_EMPTY)
-        except sa.exc.DBAPIError:
-            raise ProgrammeError(restoring.WRITTEN_MEANWHILE) from None
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-        schema.upgrade_connection(connection)
-        tables = copied_tables()
-        for table in reversed(SQLModel.metadata.sorted_tables):  # rows a migration wrote (settings, versions)
-            connection.execute(table.delete())
-        driver = connection.connection.driver_connection
-        assert isinstance(driver, psycopg.Connection)
-        with driver.cursor() as cursor:
-            for table in tables:
-                _copy_table(cursor, rows, table)
-                _set_sequence(cursor, table)
-        with Session(bind=connection) as session:
-            summaries.rebuild(session)
-            upkeep.mark_formats(session)
-            session.flush()
-        # Leaving the block commits; any exception above rolls the whole transaction back.
+    try:
+        with engine.connect() as connection, connection.begin():
+            _replace(connection, rows)
+            # Leaving the block commits; any exception above rolls the whole transaction back.
+    except (psycopg.Error, sa.exc.DBAPIError):
+        raise ProgrammeError(
+            f"The backup could not be written into the database (it stopped before the end); {UNCHANGED}."
+        ) from None
+
+
+def _replace(connection: sa.Connection, rows: sqlite3.Connection) -> None:
+    """In the connection's transaction: this version's schema in place of the database's, the backup's rows in it."""
+    try:
+        connection.exec_driver_sql(restoring._STILL_EMPTY)
+    except sa.exc.DBAPIError:
+        raise ProgrammeError(restoring.WRITTEN_MEANWHILE) from None
+    connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+    connection.exec_driver_sql("CREATE SCHEMA public")
+    schema.upgrade_connection(connection)
+    for table in reversed(SQLModel.metadata.sorted_tables):  # rows a migration wrote (settings, versions)
+        connection.execute(table.delete())
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    with driver.cursor() as cursor:
+        for table in copied_tables():
+            _copy_table(cursor, rows, table)
+            _set_sequence(cursor, table)
+    with Session(bind=connection) as session:
+        summaries.rebuild(session)
+        upkeep.mark_formats(session)
+        session.flush()
 
 
 def _copy_table(cursor: psycopg.Cursor, rows: sqlite3.Connection, table: sa.Table) -> None:

@@ -67,6 +67,15 @@ CARRYING = (
 CARRIED = "The laptop's records were carried into this team's database (PostgreSQL)."
 
 
+def head_of(source: Path) -> bytes:
+    """Return the first bytes of a file, which say what kind of backup it is (empty when there is no such file)."""
+    try:
+        with Path(source).open("rb") as file:
+            return file.read(16)
+    except OSError:
+        return b""
+
+
 def what_happens(engine: Engine, head: bytes) -> str | None:
     """Return the sentence saying what a restore of a file beginning with head does here, when it is not the
     ordinary restore of a backup of the same kind of database (a laptop's backup carried to a team's server)."""
@@ -94,8 +103,7 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
             refused = False
     if refused:
         raise ProgrammeError("The database already holds data; restore only into an empty database.")
-    with source.open("rb") as file:
-        head = file.read(16)
+    head = head_of(source)
     if is_sqlite(engine):
         if head.startswith(PG_DUMP_MAGIC):
             raise ProgrammeError(
@@ -153,9 +161,10 @@ def restore_refusal(session: Session) -> str | None:
     )
 
 
-def restored_sentence(engine: Engine, erased: int) -> str:
+def restored_sentence(engine: Engine, erased: int, *, carried: bool = False) -> str:
     """Return what the page says after a restore: what the database holds now, the records erased again, and that the
-    backup's accounts replaced this installation's (everyone signs in again with one of them)."""
+    backup's accounts replaced this installation's (everyone signs in again with one of them). carried: the backup
+    was a laptop's, carried into this team's database."""
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
             counts = [
@@ -164,6 +173,8 @@ def restored_sentence(engine: Engine, erased: int) -> str:
                                          (Person, "person", "people"))
             ]  # fmt: skip
     said = f"Backup restored: the database now holds {counts[0]}, {counts[1]} and {counts[2]}."
+    if carried:
+        said = f"{CARRIED} {said}"
     if erased:
         said += " " + erased_again(erased)
     return (
