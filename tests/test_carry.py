@@ -1,0 +1,299 @@
+"""A laptop's records carried to the team's server: a SQLite backup restored into an empty PostgreSQL database.
+
+The PostgreSQL side needs TEST_DATABASE_URL (skipped without it, as the other PostgreSQL tests are); the SQLite backups
+are made by the app itself (the demo, backed up with `backup`), some then changed the way only a hand with the
+sqlite3 tool (or an old version without length checks) changes them.
+"""
+
+from __future__ import annotations
+
+import math
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlmodel import SQLModel
+
+from programme import summaries
+from programme.access import accounts, carry
+from programme.access.backup import backup
+from programme.access.restore import restore
+from programme.cli import main
+from programme.core import schema
+from programme.core.db import make_engine, session_scope
+from programme.core.errors import ProgrammeError
+from programme.models import Person
+from tests.conftest import POSTGRES_URL, truncate_all
+
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+
+PASSWORD = "correct horse battery"
+CARRYING = "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL)"
+
+# Home's reach figures and a few others, in bare SQL that both databases read alike (booleans compared with true,
+# which SQLite reads as 1).
+FIGURES = {
+    "people who attended": "SELECT count(DISTINCT person_id) FROM participation WHERE attended = true",
+    "by gender": "SELECT p.gender, count(DISTINCT p.id) FROM person p JOIN participation x ON x.person_id = p.id "
+    "WHERE x.attended = true GROUP BY p.gender ORDER BY p.gender",
+    "nationalities": "SELECT count(DISTINCT nationality) FROM person",
+    "modules by course": "SELECT c.code, count(*) FROM module m JOIN course c ON c.id = m.course_id "
+    "GROUP BY c.code ORDER BY c.code",
+    "modules since 2024": "SELECT count(*) FROM module WHERE start_date >= '2024-01-01'",
+    "completed": "SELECT count(*) FROM participation WHERE completed = true",
+    "listed in the directory": "SELECT count(*) FROM person WHERE consent_listed = true",
+    "people added before 2025": "SELECT count(*) FROM person WHERE created_at < '2025-01-01'",
+    "answers": "SELECT count(*), sum(question_id) FROM evaluation_answer",
+}
+
+
+@pytest.fixture
+def target(postgres_engine: Engine) -> Engine:
+    """The team's PostgreSQL database: empty, at the newest schema, with the administrator of a new installation."""
+    truncate_all(postgres_engine)
+    with session_scope(postgres_engine) as session:
+        accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
+    return postgres_engine
+
+
+@pytest.fixture
+def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+def _laptop_backup(tmp_path: Path, sqlite_templates: dict[str, Path], change: str | None = None) -> Path:
+    """The demo on a laptop's SQLite file, backed up by the app (audited there), then changed by change (SQL run on
+    the backup with the sqlite3 module, as a hand with the sqlite3 tool would)."""
+    laptop = tmp_path / "laptop.db"
+    shutil.copy(sqlite_templates["demo"], laptop)
+    engine = make_engine(f"sqlite:///{laptop}")
+    out = backup(engine, tmp_path / "laptop-backup.db", by="facilitator")
+    engine.dispose()
+    if change:
+        with sqlite3.connect(out) as connection:
+            # As a hand with the sqlite3 tool can: the file's own CHECK constraints set aside.
+            connection.executescript(f"PRAGMA ignore_check_constraints = ON; {change}")
+        connection.close()
+    return out
+
+
+def _snapshot(engine: Engine) -> dict:
+    engine.dispose()
+    with engine.connect() as connection:
+        counts = {
+            table: connection.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
+            for table in sa.inspect(connection).get_table_names()
+        }
+        users = connection.exec_driver_sql("SELECT username, password_hash FROM app_user").all()
+        objects = connection.exec_driver_sql(
+            "SELECT c.relname, c.relkind FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace ORDER BY 1"
+        ).all()
+    return {"counts": counts, "users": users, "objects": objects, "revision": schema.current_revision(engine)}
+
+
+def _leftovers(temp: Path) -> list[str]:
+    return sorted(path.name for path in temp.glob("programme-*"))
+
+
+def _figures(connection: sa.Connection) -> dict[str, list[tuple]]:
+    return {name: [tuple(row) for row in connection.exec_driver_sql(sql).all()] for name, sql in FIGURES.items()}
+
+
+def test_the_demo_made_on_a_laptop_is_carried_into_postgresql_whole(
+    target: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    sqlite_templates: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """Refused before ("a backup is restored only into the kind of database it was made from"): a team moving from a
+    facilitator's laptop to a server could not take its records along."""
+    path = _laptop_backup(tmp_path, sqlite_templates)
+    monkeypatch.setenv("DATABASE_URL", target.url.render_as_string(hide_password=False))
+    assert main(["restore", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert CARRYING in said and "carried into this team's database" in said.splitlines()[-1]
+    target.dispose()
+
+    laptop = make_engine(f"sqlite:///{path}")
+    try:
+        with laptop.connect() as lite, target.connect() as pg:
+            # Every table holds as many rows on both (the audit trail one more: the restore's own entry).
+            lite_tables = set(sa.inspect(lite).get_table_names())
+            pg_tables = set(sa.inspect(pg).get_table_names())
+            assert pg_tables <= lite_tables
+            for table in sorted(pg_tables - {"person_search"}):
+                on_laptop = lite.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
+                on_server = pg.exec_driver_sql(f'SELECT count(*) FROM "{table}"').scalar()
+                assert on_server == on_laptop + (table == "audit_entry"), table
+            people = lite.exec_driver_sql("SELECT count(*) FROM person").scalar()
+            assert people > 100
+            assert pg.exec_driver_sql("SELECT count(*) FROM person_search").scalar() == people  # its own triggers
+            # Every row of every table the app reads, field by field, as each database's columns give it back.
+            for table in SQLModel.metadata.sorted_tables:
+                order = list(table.primary_key.columns)
+                expected = lite.execute(sa.select(table).order_by(*order)).all()
+                got = pg.execute(sa.select(table).order_by(*order)).all()
+                if table.name == "audit_entry":
+                    got = got[:-1]
+                if table.name == "data_version":  # the cached figures' keys: moved on by the summaries' rebuild
+                    got, expected = [row[0] for row in got], [row[0] for row in expected]
+                assert got == expected, table.name
+            # Home's figures and others, by bare SQL on both.
+            assert _figures(pg) == _figures(lite)
+            funded_lite = lite.exec_driver_sql("SELECT sum(amount) FROM funding_grant").scalar()
+            funded_pg = pg.exec_driver_sql("SELECT sum(amount) FROM funding_grant").scalar()
+            assert funded_lite and math.isclose(float(funded_pg), funded_lite)
+            users = pg.exec_driver_sql("SELECT username FROM app_user").scalars().all()
+            assert "root" not in users  # the laptop's accounts replaced the server's new one
+            assert pg.exec_driver_sql("SELECT summary FROM audit_entry ORDER BY id DESC").first() == (
+                "backup 'laptop-backup.db' restored",
+            )
+    finally:
+        laptop.dispose()
+    with session_scope(target) as session:
+        assert summaries.check(session) == {name: [] for name in summaries.registered()}
+        highest = session.scalar(sa.select(sa.func.max(Person.id)))
+        added = Person(full_name="Ram Rai", name_key="rai ram")
+        session.add(added)
+        session.flush()
+        assert added.id == highest + 1  # the id sequences were set past the carried rows
+    assert _leftovers(private_temp) == []
+
+
+def _fail_after(table_name: str) -> Callable:
+    original = carry._copy_table
+
+    def copy_then_fail(cursor, rows, table):  # type: ignore[no-untyped-def]
+        original(cursor, rows, table)
+        if table.name == table_name:
+            raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    return copy_then_fail
+
+
+def _rebuild_fails(session):  # type: ignore[no-untyped-def]
+    session.flush()
+    raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+
+@pytest.mark.parametrize(
+    ("where", "patch"),
+    [
+        ("after the people and their participations are copied", ("_copy_table", _fail_after("participation"))),
+        ("at the summaries' rebuild, the last step", ("summaries.rebuild", _rebuild_fails)),
+    ],
+)
+def test_a_failure_midway_leaves_postgresql_exactly_as_it_was(
+    target: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    sqlite_templates: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    where: str,
+    patch: tuple[str, Callable],
+) -> None:
+    path = _laptop_backup(tmp_path, sqlite_templates)
+    before = _snapshot(target)
+    name, replacement = patch
+    if name == "summaries.rebuild":
+        monkeypatch.setattr(carry.summaries, "rebuild", replacement)
+    else:
+        monkeypatch.setattr(carry, name, replacement)
+    with pytest.raises(ProgrammeError, match="left as it was"):
+        restore(target, path, by="root")
+    after = _snapshot(target)
+    assert after == before, where
+    assert after["counts"]["person"] == 0 and [user[0] for user in after["users"]] == ["root"]
+    assert _leftovers(private_temp) == []
+
+
+# What SQLite keeps and PostgreSQL refuses, put into the laptop's backup; the words the refusal must hold.
+HOSTILE = {
+    "a text longer than its column": (
+        "UPDATE person SET full_name = substr(hex(zeroblob(400)), 1, 301) WHERE id = 7;",
+        ["table person, record 7, field full_name", "longer than 300 characters (301 in the backup)"],
+    ),
+    "a word in a number's column": (
+        "UPDATE module SET number = 'two' WHERE id = 3;",
+        ["table module, record 3, field number", "where a whole number belongs"],
+    ),
+    "a word in a date's column": (
+        "UPDATE module SET start_date = 'next spring' WHERE id = 2;",
+        ["table module, record 2, field start_date", "where a date belongs"],
+    ),
+    "a 7 for a yes or no": (
+        "UPDATE person SET consent_listed = 7 WHERE id = 5;",
+        ["table person, record 5, field consent_listed", "the number 7 where a yes or no"],
+    ),
+    "a choice the app does not offer": (
+        "UPDATE participation SET role = 'OVERLORD' WHERE id = 4;",
+        ["table participation, record 4, field role", "not one of the field's choices"],
+    ),
+    "a number too large for PostgreSQL": (
+        "UPDATE participation SET days_attended = 3000000000 WHERE id = 6;",
+        ["table participation, record 6, field days_attended", "too large for PostgreSQL's column"],
+    ),
+    "a module that ends before it starts": (
+        "UPDATE module SET end_date = '2000-01-01' WHERE id = 2;",
+        ["rows of table module break a rule of this version's schema (ck_module_dates)"],
+    ),
+    "a reference to a missing record": (
+        "PRAGMA foreign_keys = OFF; UPDATE participation SET person_id = 999999 WHERE id = 8;",
+        ["table participation, record 8, refers to a record of table person"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_what_sqlite_kept_and_postgresql_refuses_is_named_and_nothing_is_written(
+    target: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    sqlite_templates: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    case: str,
+) -> None:
+    change, words = HOSTILE[case]
+    path = _laptop_backup(tmp_path, sqlite_templates, change)
+    before = _snapshot(target)
+    monkeypatch.setenv("DATABASE_URL", target.url.render_as_string(hide_password=False))
+    assert main(["restore", str(path)]) != 0
+    error = capsys.readouterr().err
+    assert all(word in error for word in words), error
+    assert "left as it was" in error and "DataError" not in error and "Traceback" not in error
+    assert len(error.strip().splitlines()) == 1
+    assert _snapshot(target) == before
+    assert _leftovers(private_temp) == []
+
+
+def test_every_column_of_the_app_has_a_check() -> None:
+    """A column of a type the carry does not know would stop every carry: each model's column has a check."""
+    for table in SQLModel.metadata.sorted_tables:
+        for column in table.columns:
+            assert carry._checker(column) is not None, f"{table.name}.{column.name}"
+
+
+def test_a_sqlite_file_that_is_not_the_app_s_is_refused_as_such(
+    target: Engine, tmp_path: Path, private_temp: Path
+) -> None:
+    path = tmp_path / "notes.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE course (id INTEGER PRIMARY KEY)")
+    connection.close()
+    before = _snapshot(target)
+    with pytest.raises(ProgrammeError, match="not a backup of Programme Manager"):
+        restore(target, path, by="root")
+    assert _snapshot(target) == before
+    assert _leftovers(private_temp) == []
