@@ -334,3 +334,155 @@ def _what(value: object) -> str:
     if isinstance(value, int):
         return f"the number {value}"
     return "a value of another kind"
+
+
+# The other way: a team's backup (pg_dump) taken onto a laptop (SQLite), e.g. for a trip. No PostgreSQL server is
+# needed: the dump's rows are read from pg_restore's output (the client tool reads the file alone), as a PostgreSQL
+# restore reads them, into a new SQLite file made by this version's migrations at the backup's revision; that file is
+# then checked, upgraded and put in place exactly as a SQLite backup's copy is.
+# COPY's text format: a field's escapes (\t, \n, \\, \ooo, \xhh...) and its empty value.
+_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
+_ESCAPED = {"b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
+_NULL = "\\N"
+
+
+def carry_postgres_into_sqlite(engine: Engine, source: Path) -> None:
+    """Read a PostgreSQL backup's rows into a new SQLite file at the backup's revision, check and upgrade it there,
+    then replace the laptop's (empty) database file by it in one rename; on any failure change nothing."""
+    database = engine.url.database
+    if not database or database == ":memory:":
+        raise ProgrammeError("Restore needs a database file; an in-memory database cannot be replaced.")
+    listing = restoring._pg_output(
+        ["pg_restore", "--list", str(source)], f"The backup is damaged or not a dump; {UNCHANGED}."
+    )
+    in_dump = restoring._dumped_tables(listing)
+    missing = sorted(restoring.CORE_TABLES - in_dump)
+    if missing:
+        raise ProgrammeError(
+            f"This file is not a backup of Programme Manager (it has no table {missing[0]}); {UNCHANGED}."
+        )
+    revision = restoring._dumped_revision(source)
+    target = Path(database).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=restoring.TEMP_PREFIX, suffix=".db", dir=target.parent)
+    os.close(handle)
+    copy = Path(name)
+    try:
+        with restoring._disposing(_sqlite_engine(copy)) as laptop:
+            try:
+                schema.upgrade(laptop, revision)
+            except Exception:  # noqa: BLE001 - a migration failing on an empty file: not this backup's fault
+                raise ProgrammeError(f"The schema of the backup's version could not be made; {UNCHANGED}.") from None
+            _read_dump(laptop, source, in_dump)
+            restoring.check_backup(laptop)
+            restoring._upgrade(laptop)
+            with Session(laptop) as session:  # from the rows read, whatever the dump's summary tables held
+                summaries.rebuild(session)
+                upkeep.mark_formats(session)
+                session.commit()
+        restoring._sqlite_check_objects(copy)
+        restoring._sqlite_check_integrity(copy)
+        with contextlib.closing(sqlite3.connect(copy)) as rows:
+            _check_references(rows)
+        restoring._sqlite_switch(engine, copy, target)
+    finally:
+        restoring._remove(copy)
+
+
+def _read_dump(laptop: Engine, source: Path, in_dump: set[str]) -> None:
+    """Write the dump's rows into the new file's own tables (those of the backup's revision), parents first, in one
+    transaction; each value is read as its column's type, and one that is not refuses the backup, named."""
+    metadata = sa.MetaData()
+    metadata.reflect(laptop)
+    skipped = restoring.TRIGGER_FILLED | {"alembic_version"}
+    with laptop.connect() as connection, connection.begin():
+        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # checked at the commit, whatever the order
+        for table in metadata.sorted_tables:
+            if table.name in skipped or table.name not in in_dump:
+                continue
+            readers = {column.name: _reader(column) for column in table.columns}
+            keys = [column.name for column in table.primary_key.columns]
+            for columns, lines in restoring._row_lines(source, table.name, set(readers)):
+                batch = [_read_line(table, columns, readers, keys, line) for line in lines]
+                try:
+                    if batch:
+                        connection.execute(table.insert(), batch)
+                except sa.exc.DBAPIError:  # a rule of the schema the dump's rows break (a unique key...)
+                    raise ProgrammeError(
+                        f"The backup's rows of table {table.name} break a rule of its schema version; the file is "
+                        f"damaged or was changed; {UNCHANGED}."
+                    ) from None
+        try:
+            connection.commit()
+        except sa.exc.IntegrityError:
+            raise ProgrammeError(
+                f"The backup's rows refer to records it does not hold: the file is damaged or was changed; {UNCHANGED}."
+            ) from None
+
+
+def _read_line(
+    table: sa.Table, columns: list[str], readers: dict[str, Callable[[str], object]], keys: list[str], line: str
+) -> dict[str, object]:
+    fields = line.rstrip("\n").split("\t")
+    if len(fields) != len(columns):
+        raise ProgrammeError(f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.")
+    texts = [None if field == _NULL else _unescape(field) for field in fields]
+    row: dict[str, object] = {}
+    for name, text in zip(columns, texts, strict=True):
+        try:
+            row[name] = None if text is None else readers[name](text)
+        except (ValueError, ArithmeticError):
+            record = ", ".join(str(texts[columns.index(key)])[:40] for key in keys if key in columns) or "?"
+            raise ProgrammeError(
+                f"The backup cannot be taken onto the laptop: table {table.name}, record {record}, field {name}: "
+                f"its value cannot be read as a {type(table.columns[name].type).__name__.lower()}; {UNCHANGED}."
+            ) from None
+    return row
+
+
+def _unescape(field: str) -> str:
+    if "\\" not in field:
+        return field
+    return _ESCAPE.sub(_escaped, field)
+
+
+def _escaped(found: re.Match[str]) -> str:
+    code = found.group(1)
+    if code[0] == "x" and len(code) > 1:
+        return chr(int(code[1:], 16))
+    if code[0] in "01234567":
+        return chr(int(code, 8))
+    return _ESCAPED.get(code, code)
+
+
+def _reader(column: sa.Column) -> Callable[[str], object]:
+    """Return the function reading COPY's text of a value of this (reflected SQLite) column's type."""
+    kind = column.type
+    if isinstance(kind, sa.Boolean):
+        return _pg_boolean
+    if isinstance(kind, sa.Integer):
+        return int
+    if isinstance(kind, sa.Float):
+        return float
+    if isinstance(kind, sa.Numeric):
+        return decimal.Decimal
+    if isinstance(kind, sa.DateTime):
+        return _pg_datetime
+    if isinstance(kind, sa.Date):
+        return date.fromisoformat
+    if isinstance(kind, sa.Time):
+        return time.fromisoformat
+    return str
+
+
+def _pg_boolean(text: str) -> bool:
+    if text in ("t", "f"):
+        return text == "t"
+    raise ValueError(text)
+
+
+def _pg_datetime(text: str) -> datetime:
+    """A timestamp as pg_dump writes it (with its offset for a timestamptz): in UTC without an offset, as the app keeps
+    datetimes on SQLite."""
+    moment = datetime.fromisoformat(text)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.utcoffset() is not None else moment

@@ -24,6 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
@@ -51,20 +52,24 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
-# A team's backup (pg_dump) handed to a laptop's installation: said as such, with what can be done, instead of "not a
-# backup". The other way, a laptop's SQLite backup restored into a team's PostgreSQL database, is carried over row by
-# row (carry.py).
-OTHER_KIND = (
-    "This is a backup of the app on {made}; this installation runs on {this}. A team's backup cannot be taken onto a "
-    "laptop yet (a laptop's backup can be carried to a team's server, not the other way round): restore it into the "
-    "app on an empty PostgreSQL database."
-)
-# Said before and after a laptop's backup is restored into a team's database.
-CARRYING = (
+class Journey(NamedTuple):
+    """A backup of the other kind of database, carried over row by row (carry.py): what is said before and after."""
+
+    before: str
+    after: str
+
+
+# A laptop's backup (SQLite) restored into a team's database (PostgreSQL), and the other way, for a trip.
+CARRYING = Journey(
     "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL): it is checked and upgraded "
-    "apart, then its records are copied in one transaction; if anything fails, the database stays as it was."
+    "apart, then its records are copied in one transaction; if anything fails, the database stays as it was.",
+    "The laptop's records were carried into this team's database (PostgreSQL).",
 )
-CARRIED = "The laptop's records were carried into this team's database (PostgreSQL)."
+TAKING = Journey(
+    "A team's backup (PostgreSQL) is being taken into this laptop's database (SQLite): its records are read into a new "
+    "file, checked and upgraded there; the database file is replaced only once all is well.",
+    "The team's records were taken into this laptop's database (SQLite).",
+)
 
 
 def head_of(source: Path) -> bytes:
@@ -76,10 +81,12 @@ def head_of(source: Path) -> bytes:
         return b""
 
 
-def what_happens(engine: Engine, head: bytes) -> str | None:
-    """Return the sentence saying what a restore of a file beginning with head does here, when it is not the
-    ordinary restore of a backup of the same kind of database (a laptop's backup carried to a team's server)."""
-    return CARRYING if not is_sqlite(engine) and head.startswith(SQLITE_MAGIC) else None
+def what_happens(engine: Engine, head: bytes) -> Journey | None:
+    """Return what is said before and after a restore of a file beginning with head, when it is a backup of the
+    other kind of database (carried over row by row); None for the ordinary restore."""
+    if is_sqlite(engine):
+        return TAKING if head.startswith(PG_DUMP_MAGIC) else None
+    return CARRYING if head.startswith(SQLITE_MAGIC) else None
 
 
 def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> int:
@@ -106,12 +113,16 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
     head = head_of(source)
     if is_sqlite(engine):
         if head.startswith(PG_DUMP_MAGIC):
+            from programme.access.carry import carry_postgres_into_sqlite
+
+            carry_postgres_into_sqlite(engine, source)
+        elif head != SQLITE_MAGIC:
             raise ProgrammeError(
-                OTHER_KIND.format(made="PostgreSQL (a team's server)", this="SQLite (a laptop's database file)")
+                "This file is not a backup of Programme Manager: neither a SQLite backup nor a team's PostgreSQL "
+                "backup (pg_dump custom format)."
             )
-        if head != SQLITE_MAGIC:
-            raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
-        _sqlite_restore(engine, source)
+        else:
+            _sqlite_restore(engine, source)
     else:
         if head == SQLITE_MAGIC:
             from programme.access.carry import carry_sqlite_into_postgres
@@ -161,10 +172,10 @@ def restore_refusal(session: Session) -> str | None:
     )
 
 
-def restored_sentence(engine: Engine, erased: int, *, carried: bool = False) -> str:
+def restored_sentence(engine: Engine, erased: int, *, journey: Journey | None = None) -> str:
     """Return what the page says after a restore: what the database holds now, the records erased again, and that the
-    backup's accounts replaced this installation's (everyone signs in again with one of them). carried: the backup
-    was a laptop's, carried into this team's database."""
+    backup's accounts replaced this installation's (everyone signs in again with one of them). journey: the backup
+    was of the other kind of database (what_happens), carried over."""
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
             counts = [
@@ -173,8 +184,8 @@ def restored_sentence(engine: Engine, erased: int, *, carried: bool = False) -> 
                                          (Person, "person", "people"))
             ]  # fmt: skip
     said = f"Backup restored: the database now holds {counts[0]}, {counts[1]} and {counts[2]}."
-    if carried:
-        said = f"{CARRIED} {said}"
+    if journey:
+        said = f"{journey.after} {said}"
     if erased:
         said += " " + erased_again(erased)
     return (

@@ -8,7 +8,7 @@ from pathlib import Path
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
 from programme.access.erasure_register import erased_again
-from programme.access.restore import CARRIED, head_of, what_happens
+from programme.access.restore import head_of, what_happens
 from programme.cli.common import ready_engine
 from programme.core.db import make_engine, session_scope
 
@@ -41,13 +41,13 @@ def run_backup(args: argparse.Namespace) -> int:
 
 def run_restore(args: argparse.Namespace) -> int:
     engine = make_engine()
-    carrying = what_happens(engine, head_of(args.source))
-    if carrying:
-        print(carrying, flush=True)
+    journey = what_happens(engine, head_of(args.source))
+    if journey:
+        print(journey.before, flush=True)
     erased = restore(engine, args.source, by=CLI_USER)
     print("Backup restored; the database is at the newest schema.")
-    if carrying:
-        print(CARRIED)
+    if journey:
+        print(journey.after)
     if erased:
         print(erased_again(erased))
     return 0
