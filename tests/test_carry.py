@@ -1,4 +1,5 @@
-"""A laptop's records carried to the team's server: a SQLite backup restored into an empty PostgreSQL database.
+"""A laptop's records carried to the team's server: a SQLite backup restored into an empty PostgreSQL database; and the
+other way, a team's PostgreSQL backup taken onto a laptop (SQLite) for a trip.
 
 The PostgreSQL side needs TEST_DATABASE_URL (skipped without it, as the other PostgreSQL tests are); the SQLite backups
 are made by the app itself (the demo, backed up with `backup`), some then changed the way only a hand with the
@@ -29,12 +30,14 @@ from programme.core import schema
 from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
 from programme.models import Person
-from tests.conftest import POSTGRES_URL, truncate_all
+from tests.conftest import POSTGRES_URL, load_demo_copy, truncate_all
 
 pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
 
 PASSWORD = "correct horse battery"
 CARRYING = "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL)"
+FORMATS = "summaries-format"
+TAKING = "A team's backup (PostgreSQL) is being taken into this laptop's database (SQLite)"
 
 # Home's reach figures and a few others, in bare SQL that both databases read alike (booleans compared with true,
 # which SQLite reads as 1).
@@ -297,3 +300,105 @@ def test_a_sqlite_file_that_is_not_the_app_s_is_refused_as_such(
         restore(target, path, by="root")
     assert _snapshot(target) == before
     assert _leftovers(private_temp) == []
+
+
+@pytest.fixture
+def laptop(tmp_path: Path) -> Engine:
+    """A laptop's new installation: an empty SQLite file at the newest schema, with its first administrator."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'laptop' / 'programme.db'}")
+    schema.upgrade(engine)
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
+    return engine
+
+
+def _team_backup(postgres_engine: Engine, tmp_path: Path) -> Path:
+    """The demo on the team's PostgreSQL database, backed up by the app (pg_dump, audited there)."""
+    load_demo_copy(postgres_engine)
+    return backup(postgres_engine, tmp_path / "team.dump", by="coordinator")
+
+
+def _sqlite_snapshot(engine: Engine) -> dict:
+    engine.dispose()
+    with sqlite3.connect(engine.url.database) as connection:
+        objects = connection.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        counts = {
+            name: connection.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for kind, name, _ in objects
+            if kind == "table"
+        }
+        users = connection.execute("SELECT username, password_hash FROM app_user").fetchall()
+    connection.close()
+    return {"objects": objects, "counts": counts, "users": users}
+
+
+def test_the_team_s_demo_is_taken_onto_a_laptop_whole(
+    postgres_engine: Engine,
+    laptop: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+) -> None:
+    """Refused before ("a backup is restored only into the kind of database it was made from"): a coordinator taking
+    the team's records on a trip could not."""
+    path = _team_backup(postgres_engine, tmp_path)
+    monkeypatch.setenv("DATABASE_URL", laptop.url.render_as_string(hide_password=False))
+    assert main(["restore", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert TAKING in said and "taken into this laptop's database" in said.splitlines()[-1]
+    laptop.dispose()
+    with postgres_engine.connect() as pg, laptop.connect() as lite:
+        for table in SQLModel.metadata.sorted_tables:
+            order = list(table.primary_key.columns)
+            expected = pg.execute(sa.select(table).order_by(*order)).all()
+            got = lite.execute(sa.select(table).order_by(*order)).all()
+            if table.name == "audit_entry":  # the restore's own entry; the backup's, written after the dump
+                got, expected = got[:-1], expected[:-1]
+            if table.name == "data_version":  # the cached figures' keys: moved on by the summaries' rebuild, which
+                # notes the summaries' format too (the test database's demo, copied back table by table, has none)
+                got, expected = [row[0] for row in got if not row[0].startswith(FORMATS)], [row[0] for row in expected]
+            assert got == expected, table.name
+        for table in ("person", "alumni_directory"):  # the directory: filled by the laptop's own triggers
+            count = f'SELECT count(*) FROM "{table}"'
+            assert lite.exec_driver_sql(count).scalar() == pg.exec_driver_sql(count).scalar() > 100
+        assert _figures(lite) == _figures(pg)
+        funded_lite = lite.exec_driver_sql("SELECT sum(amount) FROM funding_grant").scalar()
+        funded_pg = pg.exec_driver_sql("SELECT sum(amount) FROM funding_grant").scalar()
+        assert funded_pg and math.isclose(funded_lite, float(funded_pg))
+        assert "root" not in lite.exec_driver_sql("SELECT username FROM app_user").scalars().all()
+        assert lite.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    with session_scope(laptop) as session:
+        assert summaries.check(session) == {name: [] for name in summaries.registered()}
+        found = session.execute(sa.text("SELECT rowid FROM person_search WHERE person_search MATCH 'a*' LIMIT 1"))
+        assert found.first() is not None  # the search index, filled by the laptop's own triggers
+    assert _leftovers(private_temp) == [] and _leftovers(Path(laptop.url.database).parent) == []
+
+
+def test_a_team_backup_failing_midway_leaves_the_laptop_s_file_as_it_was(
+    postgres_engine: Engine, laptop: Engine, tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _team_backup(postgres_engine, tmp_path)
+    before = _sqlite_snapshot(laptop)
+    original = carry._read_line
+
+    def fails_on_participations(table, *args):  # type: ignore[no-untyped-def]
+        if table.name == "participation":
+            raise ProgrammeError(f"The backup could not be restored: the file is damaged; {carry.UNCHANGED}.")
+        return original(table, *args)
+
+    monkeypatch.setattr(carry, "_read_line", fails_on_participations)
+    with pytest.raises(ProgrammeError, match="left as it was"):
+        restore(laptop, path, by="root")
+    assert _sqlite_snapshot(laptop) == before
+    assert _leftovers(private_temp) == [] and _leftovers(Path(laptop.url.database).parent) == []
+
+
+def test_copy_s_text_format_is_read_back_exactly() -> None:
+    """pg_dump writes rows in COPY's text format: tabs, newlines and backslashes in a text escaped (PostgreSQL's
+    documentation, COPY, "Text Format")."""
+    assert carry._unescape(r"line one\nline two\ttabbed \\ back\\slash \x41\101") == (
+        "line one\nline two\ttabbed \\ back\\slash AA"
+    )
+    assert carry._pg_datetime("2024-05-01 12:30:00+02") == carry.datetime(2024, 5, 1, 10, 30)
+    assert carry._pg_boolean("t") is True and carry._pg_boolean("f") is False
