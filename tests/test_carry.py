@@ -24,7 +24,8 @@ from sqlmodel import SQLModel
 from programme import summaries
 from programme.access import accounts, carry
 from programme.access.backup import backup
-from programme.access.restore import restore
+from programme.access.restore import CARRYING as CARRIED_OVER
+from programme.access.restore import restore, restored_sentence
 from programme.cli import main
 from programme.core import schema
 from programme.core.db import make_engine, session_scope
@@ -172,6 +173,23 @@ def test_the_demo_made_on_a_laptop_is_carried_into_postgresql_whole(
         session.flush()
         assert added.id == highest + 1  # the id sequences were set past the carried rows
     assert _leftovers(private_temp) == []
+    assert restored_sentence(target, 0, journey=CARRIED_OVER).startswith(
+        "The laptop's records were carried into this team's database (PostgreSQL). Backup restored: the database now "
+        "holds 30 courses"
+    )
+
+
+def test_the_backup_page_on_the_team_s_server_says_a_laptop_s_backup_can_be_carried_into_it(
+    target: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    monkeypatch.setenv("DATABASE_URL", target.url.render_as_string(hide_password=False))
+    app = run_page("pages/backup.py", UserRole.ADMIN)
+    assert not app.exception
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Moving from a laptop to this team's server?" in captions
 
 
 def _fail_after(table_name: str) -> Callable:
