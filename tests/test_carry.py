@@ -420,3 +420,33 @@ def test_copy_s_text_format_is_read_back_exactly() -> None:
     )
     assert carry._pg_datetime("2024-05-01 12:30:00+02") == carry.datetime(2024, 5, 1, 10, 30)
     assert carry._pg_boolean("t") is True and carry._pg_boolean("f") is False
+
+
+def test_a_course_added_on_the_server_while_the_laptop_s_backup_is_read_stops_the_carry_and_stays(
+    target: Engine,
+    tmp_path: Path,
+    private_temp: Path,
+    sqlite_templates: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from programme.courses.catalogue import add_course
+
+    path = _laptop_backup(tmp_path, sqlite_templates)
+    original = carry._check_references
+
+    def then_a_colleague_adds_a_course(rows):  # type: ignore[no-untyped-def]
+        original(rows)  # the backup is read and checked by then; the server's database is written next
+        colleague = make_engine(target.url.render_as_string(hide_password=False))
+        with session_scope(colleague) as session:
+            add_course(session, code="NP-2026", title="Added during the restore")
+        colleague.dispose()
+
+    monkeypatch.setattr(carry, "_check_references", then_a_colleague_adds_a_course)
+    with pytest.raises(ProgrammeError, match="while the backup was being read"):
+        restore(target, path, by="root")
+    target.dispose()
+    with target.connect() as connection:
+        assert connection.exec_driver_sql("SELECT code FROM course").scalars().all() == ["NP-2026"]
+        assert connection.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
+        assert connection.exec_driver_sql("SELECT username FROM app_user").scalars().all() == ["root"]
+    assert _leftovers(private_temp) == []

@@ -1,4 +1,5 @@
-"""Carry a laptop's records to the team's server: a SQLite backup restored into an empty PostgreSQL database.
+"""Carry a laptop's records to the team's server (a SQLite backup restored into an empty PostgreSQL database), and
+the team's records onto a laptop for a trip (a PostgreSQL backup restored into an empty SQLite database, below).
 
 The SQLite file is checked and upgraded apart, exactly as a SQLite restore does it (a copy in a temporary file:
 integrity, Programme Manager's tables, a schema revision this version knows, no trigger or view the app does not
@@ -35,6 +36,7 @@ from programme import summaries
 from programme.access import backup as _backup  # noqa: F401 - before restore, which backup imports at its end
 from programme.access import restore as restoring
 from programme.core import schema
+from programme.core.db import make_engine
 from programme.core.errors import ProgrammeError
 from programme.summaries import upkeep
 
@@ -78,14 +80,13 @@ def carry_sqlite_into_postgres(engine: Engine, source: Path) -> None:
 
 
 def _sqlite_engine(path: Path) -> Engine:
-    from programme.core.db import make_engine
-
     return make_engine(f"sqlite:///{path}")
 
 
 def copied_tables() -> list[sa.Table]:
     """The app's tables whose rows are carried, parents before children: every model's table but the summaries
-    (rebuilt from the copied rows) and those the database's own triggers fill."""
+    (rebuilt from the copied rows). The search index and the directory are no models' tables: PostgreSQL's own
+    triggers fill them as the people and participations are written."""
     kept = {table for tables in upkeep.summary_tables().values() for table in tables}
     return [table for table in SQLModel.metadata.sorted_tables if table.name not in kept]
 
@@ -391,10 +392,12 @@ def carry_postgres_into_sqlite(engine: Engine, source: Path) -> None:
 
 def _read_dump(laptop: Engine, source: Path, in_dump: set[str]) -> None:
     """Write the dump's rows into the new file's own tables (those of the backup's revision), parents first, in one
-    transaction; each value is read as its column's type, and one that is not refuses the backup, named."""
+    transaction; each value is read as its column's type, and one that is not refuses the backup, named. The
+    summaries are left out (rebuilt after the upgrade), and the tables the file's own triggers fill."""
     metadata = sa.MetaData()
     metadata.reflect(laptop)
-    skipped = restoring.TRIGGER_FILLED | {"alembic_version"}
+    summary = {table for tables in upkeep.summary_tables().values() for table in tables}  # rebuilt after
+    skipped = restoring.TRIGGER_FILLED | summary | {"alembic_version"}
     with laptop.connect() as connection, connection.begin():
         connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # checked at the commit, whatever the order
         for table in metadata.sorted_tables:
