@@ -33,7 +33,7 @@ from programme.core.errors import ProgrammeError
 from programme.models import Person
 from tests.conftest import POSTGRES_URL, load_demo_copy, truncate_all
 
-pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
+needs_postgres = pytest.mark.skipif(not POSTGRES_URL, reason="TEST_DATABASE_URL is not set: PostgreSQL tests skipped")
 
 PASSWORD = "correct horse battery"
 CARRYING = "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL)"
@@ -112,6 +112,7 @@ def _figures(connection: sa.Connection) -> dict[str, list[tuple]]:
     return {name: [tuple(row) for row in connection.exec_driver_sql(sql).all()] for name, sql in FIGURES.items()}
 
 
+@needs_postgres
 def test_the_demo_made_on_a_laptop_is_carried_into_postgresql_whole(
     target: Engine,
     tmp_path: Path,
@@ -179,6 +180,7 @@ def test_the_demo_made_on_a_laptop_is_carried_into_postgresql_whole(
     )
 
 
+@needs_postgres
 def test_the_backup_page_on_the_team_s_server_says_a_laptop_s_backup_can_be_carried_into_it(
     target: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,6 +210,7 @@ def _rebuild_fails(session):  # type: ignore[no-untyped-def]
     raise psycopg.OperationalError("server closed the connection unexpectedly")
 
 
+@needs_postgres
 @pytest.mark.parametrize(
     ("where", "patch"),
     [
@@ -276,6 +279,7 @@ HOSTILE = {
 }
 
 
+@needs_postgres
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_what_sqlite_kept_and_postgresql_refuses_is_named_and_nothing_is_written(
     target: Engine,
@@ -306,6 +310,7 @@ def test_every_column_of_the_app_has_a_check() -> None:
             assert carry._checker(column) is not None, f"{table.name}.{column.name}"
 
 
+@needs_postgres
 def test_a_sqlite_file_that_is_not_the_app_s_is_refused_as_such(
     target: Engine, tmp_path: Path, private_temp: Path
 ) -> None:
@@ -350,6 +355,7 @@ def _sqlite_snapshot(engine: Engine) -> dict:
     return {"objects": objects, "counts": counts, "users": users}
 
 
+@needs_postgres
 def test_the_team_s_demo_is_taken_onto_a_laptop_whole(
     postgres_engine: Engine,
     laptop: Engine,
@@ -393,6 +399,7 @@ def test_the_team_s_demo_is_taken_onto_a_laptop_whole(
     assert _leftovers(private_temp) == [] and _leftovers(Path(laptop.url.database).parent) == []
 
 
+@needs_postgres
 def test_a_team_backup_failing_midway_leaves_the_laptop_s_file_as_it_was(
     postgres_engine: Engine, laptop: Engine, tmp_path: Path, private_temp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -422,6 +429,7 @@ def test_copy_s_text_format_is_read_back_exactly() -> None:
     assert carry._pg_boolean("t") is True and carry._pg_boolean("f") is False
 
 
+@needs_postgres
 def test_a_course_added_on_the_server_while_the_laptop_s_backup_is_read_stops_the_carry_and_stays(
     target: Engine,
     tmp_path: Path,
