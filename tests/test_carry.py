@@ -458,3 +458,25 @@ def test_a_course_added_on_the_server_while_the_laptop_s_backup_is_read_stops_th
         assert connection.exec_driver_sql("SELECT count(*) FROM person").scalar() == 0
         assert connection.exec_driver_sql("SELECT username FROM app_user").scalars().all() == ["root"]
     assert _leftovers(private_temp) == []
+
+
+@needs_postgres
+def test_a_person_forgotten_after_the_laptop_s_backup_is_forgotten_again_on_the_server(
+    target: Engine, tmp_path: Path, private_temp: Path, sqlite_templates: dict[str, Path]
+) -> None:
+    """The register of erasures ties a line to its record by the creation time as stored: it must come across from
+    SQLite to PostgreSQL to the microsecond, or the person comes back on the server."""
+    from programme.access.erasure import forget_person
+
+    path = _laptop_backup(tmp_path, sqlite_templates)
+    laptop = make_engine(f"sqlite:///{tmp_path / 'laptop.db'}")
+    with session_scope(laptop) as session:
+        name = session.get(Person, 7).full_name
+        forget_person(session, person_id=7, by="facilitator")
+    laptop.dispose()
+    assert restore(target, path, by="root") == 1
+    target.dispose()
+    with session_scope(target) as session:
+        person = session.get(Person, 7)
+        assert person.erased_at is not None and person.full_name != name
+        assert session.scalar(sa.select(sa.func.count()).where(Person.full_name == name)) == 0
