@@ -480,3 +480,22 @@ def test_a_person_forgotten_after_the_laptop_s_backup_is_forgotten_again_on_the_
         person = session.get(Person, 7)
         assert person.erased_at is not None and person.full_name != name
         assert session.scalar(sa.select(sa.func.count()).where(Person.full_name == name)) == 0
+
+
+@needs_postgres
+def test_a_team_value_a_laptop_cannot_read_is_named_and_the_laptop_s_file_is_left_as_it_was(
+    postgres_engine: Engine, laptop: Engine, tmp_path: Path, private_temp: Path, capsys: pytest.CaptureFixture
+) -> None:
+    """PostgreSQL stores a time 'infinity' (typed by hand in psql); the app's datetimes on SQLite cannot hold it."""
+    load_demo_copy(postgres_engine)
+    with postgres_engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE person SET updated_at = 'infinity' WHERE id = 9")
+    path = backup(postgres_engine, tmp_path / "team.dump", by="coordinator")
+    before = _sqlite_snapshot(laptop)
+    with pytest.raises(ProgrammeError) as refused:
+        restore(laptop, path, by="root")
+    said = str(refused.value)
+    assert "table person, record 9, field updated_at" in said and "left as it was" in said, said
+    assert "Exception ignored" not in capsys.readouterr().err
+    assert _sqlite_snapshot(laptop) == before
+    assert _leftovers(private_temp) == [] and _leftovers(Path(laptop.url.database).parent) == []

@@ -398,28 +398,30 @@ def _read_dump(laptop: Engine, source: Path, in_dump: set[str]) -> None:
     metadata.reflect(laptop)
     summary = {table for tables in upkeep.summary_tables().values() for table in tables}  # rebuilt after
     skipped = restoring.TRIGGER_FILLED | summary | {"alembic_version"}
-    with laptop.connect() as connection, connection.begin():
-        connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # checked at the commit, whatever the order
-        for table in metadata.sorted_tables:
-            if table.name in skipped or table.name not in in_dump:
-                continue
-            readers = {column.name: _reader(column) for column in table.columns}
-            keys = [column.name for column in table.primary_key.columns]
-            for columns, lines in restoring._row_lines(source, table.name, set(readers)):
-                batch = [_read_line(table, columns, readers, keys, line) for line in lines]
-                try:
-                    if batch:
-                        connection.execute(table.insert(), batch)
-                except sa.exc.DBAPIError:  # a rule of the schema the dump's rows break (a unique key...)
-                    raise ProgrammeError(
-                        f"The backup's rows of table {table.name} break a rule of its schema version; the file is "
-                        f"damaged or was changed; {UNCHANGED}."
-                    ) from None
+    try:
+        with laptop.begin() as connection:
+            connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # checked at the commit, whatever the order
+            for table in metadata.sorted_tables:
+                if table.name not in skipped and table.name in in_dump:
+                    _read_table(connection, source, table)
+    except sa.exc.IntegrityError:  # at the commit: a reference to a record the dump does not hold
+        raise ProgrammeError(
+            f"The backup's rows refer to records it does not hold: the file is damaged or was changed; {UNCHANGED}."
+        ) from None
+
+
+def _read_table(connection: sa.Connection, source: Path, table: sa.Table) -> None:
+    readers = {column.name: _reader(column) for column in table.columns}
+    keys = [column.name for column in table.primary_key.columns]
+    for columns, lines in restoring._row_lines(source, table.name, set(readers)):
+        batch = [_read_line(table, columns, readers, keys, line) for line in lines]
         try:
-            connection.commit()
-        except sa.exc.IntegrityError:
+            if batch:
+                connection.execute(table.insert(), batch)
+        except sa.exc.DBAPIError:  # a rule of the schema the dump's rows break (a unique key...)
             raise ProgrammeError(
-                f"The backup's rows refer to records it does not hold: the file is damaged or was changed; {UNCHANGED}."
+                f"The backup's rows of table {table.name} break a rule of its schema version; the file is damaged "
+                f"or was changed; {UNCHANGED}."
             ) from None
 
 

@@ -9,6 +9,9 @@ there, dumped again, and loaded into the database in one transaction that also c
 failure rolls everything back. Until that last step the database is not
 touched; on any failure it is exactly as it was. Temporary files and the scratch database are removed
 whatever happens.
+
+A backup of the other kind of database (a laptop's SQLite file given to a team's PostgreSQL installation, or a team's
+dump given to a laptop) is carried over row by row by carry.py, with the same checks and the same promise.
 """
 
 from __future__ import annotations
@@ -487,6 +490,7 @@ def _row_lines(source: Path, table: str, allowed: set[str]) -> Iterator[tuple[li
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     damaged = ProgrammeError(f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.")
+    finished = False
     try:
         columns: list[str] | None = None
         batch: list[str] = []
@@ -515,9 +519,12 @@ def _row_lines(source: Path, table: str, allowed: set[str]) -> Iterator[tuple[li
                     batch = []
         if columns is not None:  # rows that never ended: a file cut off
             raise damaged
+        finished = True
     finally:
         process.stdout.close()
-        if process.wait() != 0:
+        if not finished:  # stopped early (a refused row, a refused column): its own sentence says why
+            process.kill()
+        if process.wait() != 0 and finished:
             raise damaged
 
 
