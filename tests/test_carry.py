@@ -499,3 +499,64 @@ def test_a_team_value_a_laptop_cannot_read_is_named_and_the_laptop_s_file_is_lef
     assert "Exception ignored" not in capsys.readouterr().err
     assert _sqlite_snapshot(laptop) == before
     assert _leftovers(private_temp) == [] and _leftovers(Path(laptop.url.database).parent) == []
+
+
+@needs_postgres
+def test_an_older_laptop_backup_is_upgraded_apart_and_a_table_of_someone_else_s_is_left_behind(
+    target: Engine, tmp_path: Path, private_temp: Path
+) -> None:
+    """A backup from an older version (schema 0004) is upgraded on its temporary copy before its rows are read; a
+    table someone added to the file is not the app's, and stays behind."""
+    from tests.test_restore import OLDER_REVISION, _with_people
+
+    source = make_engine(f"sqlite:///{tmp_path / 'old-laptop.db'}")
+    _with_people(OLDER_REVISION)(source)
+    with source.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        connection.exec_driver_sql("INSERT INTO notes (body) VALUES ('shopping list')")
+    source.dispose()
+    from programme.access.backup import copy_database
+
+    path = copy_database(make_engine(f"sqlite:///{tmp_path / 'old-laptop.db'}"), tmp_path / "old-backup.db")
+    restore(target, path, by="root")
+    target.dispose()
+    assert schema.current_revision(target) == schema.head_revision()
+    with target.connect() as connection:
+        assert connection.exec_driver_sql("SELECT full_name FROM person").scalars().all() == ["Ana Tan"]
+        assert connection.exec_driver_sql("SELECT username FROM app_user").scalars().all() == ["keeper"]
+        assert not sa.inspect(connection).has_table("notes")
+    with session_scope(target) as session:
+        assert summaries.check(session) == {name: [] for name in summaries.registered()}
+    assert _leftovers(private_temp) == []
+
+
+def test_sqlite_s_dates_and_times_are_carried_as_the_app_reads_them(tmp_path: Path) -> None:
+    """Each value as the app on the laptop reads it (SQLAlchemy's SQLite types); a value it cannot read, refused."""
+    stored = {
+        "created_at": ["2025-01-01 09:00:00.000000", "2025-01-01 09:00:00+02:00", "2025-01-01T09:00:00Z"],
+        "consent_date": ["2024-05-01", "2024-05-01", "2024-05-01"],
+    }
+    path = tmp_path / "dates.db"
+    engine = make_engine(f"sqlite:///{path}")
+    schema.upgrade(engine)
+    table = SQLModel.metadata.tables["person"]
+    checks = {name: carry._checker(table.columns[name]) for name in stored}
+    with engine.begin() as connection:
+        for index in range(3):
+            connection.exec_driver_sql(
+                "INSERT INTO person (id, full_name, name_key, gender, consent_listed, consent_email, consent_phone, "
+                "consent_organisation, consent_photo, consent_date, created_at, updated_at) VALUES "
+                f"({index + 1}, 'A', 'a', 'female', 0, 0, 0, 0, 0, ?, ?, ?)",
+                (stored["consent_date"][index], stored["created_at"][index], stored["created_at"][index]),
+            )
+        as_read = connection.execute(sa.select(Person.consent_date, Person.created_at).order_by(Person.id)).all()
+    engine.dispose()
+    carried = [
+        (checks["consent_date"](stored["consent_date"][i]), checks["created_at"](stored["created_at"][i]))
+        for i in range(3)
+    ]
+    assert carried == [tuple(row) for row in as_read]
+    assert carried[1][1].hour == 7  # 09:00 at +02:00: 07:00 in UTC
+    for refused, name in (("2024-05-01 00:00:00", "consent_date"), ("soon", "created_at"), ("", "created_at")):
+        with pytest.raises(carry._Refused):
+            checks[name](refused)

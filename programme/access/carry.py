@@ -44,10 +44,6 @@ UNCHANGED = restoring.UNCHANGED
 # Rows read from the SQLite file at a time (each table is one COPY on PostgreSQL, fed batch by batch).
 BATCH_ROWS = 5_000
 
-# SQLite's way of writing dates, times and datetimes (SQLAlchemy's storage format), read strictly.
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_TIME = re.compile(r"\d{2}:\d{2}:\d{2}(\.\d{1,6})?")
-_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?")
 _INTEGER_BITS = {"BigInteger": 64, "SmallInteger": 16}
 
 
@@ -302,25 +298,31 @@ def _text(value: object, limit: int | None) -> str:
     return value
 
 
+# Dates, times and datetimes are read as the app reads them on SQLite (SQLAlchemy's readers: Python's fromisoformat):
+# a value the app reads is carried as the app shows it; one it cannot read is refused.
 def _date(value: object) -> date:
-    if isinstance(value, str) and _DATE.fullmatch(value):
+    if isinstance(value, str):
         with contextlib.suppress(ValueError):
             return date.fromisoformat(value)
     raise _Refused(f"it holds {_what(value)} where a date belongs")
 
 
 def _time(value: object) -> time:
-    if isinstance(value, str) and _TIME.fullmatch(value):
+    if isinstance(value, str):
         with contextlib.suppress(ValueError):
             return time.fromisoformat(value)
     raise _Refused(f"it holds {_what(value)} where a time of day belongs")
 
 
 def _datetime(value: object, aware: bool) -> datetime:
-    if isinstance(value, str) and _DATETIME.fullmatch(value):
+    """SQLite keeps the app's datetimes in UTC without an offset; one written with an offset (by hand, or raw SQL) is
+    read at that offset, as the app reads it, and carried as the same moment in UTC."""
+    if isinstance(value, str):
         with contextlib.suppress(ValueError):
             moment = datetime.fromisoformat(value)
-            return moment.replace(tzinfo=UTC) if aware else moment  # SQLite keeps UTC without an offset
+            if moment.utcoffset() is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            return moment.replace(tzinfo=UTC) if aware else moment
     raise _Refused(f"it holds {_what(value)} where a date and time belongs")
 
 
