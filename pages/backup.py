@@ -3,7 +3,7 @@
 import streamlit as st
 
 from programme.access.backup import backup_file, restore_bytes
-from programme.access.restore import restore_refusal, restored_sentence
+from programme.access.restore import restore_refusal, restored_sentence, what_happens
 from programme.core.db import is_sqlite
 from programme.web import ui
 
@@ -12,6 +12,14 @@ st.title("Backup and restore")
 engine = ui.engine()
 kind = "SQLite file" if is_sqlite(engine) else "PostgreSQL dump (pg_dump custom format)"
 st.caption(f"Backups are a {kind}; they hold personal data: keep them encrypted and out of shared folders.")
+st.caption(
+    "Moving from a laptop to this team's server? A backup of the app on a laptop (a SQLite .db file) can be restored "
+    "here: its records are carried into this team's database."
+    if not is_sqlite(engine)
+    else "Taking the team's records on a trip? A backup of the app on the team's server (a PostgreSQL .dump file) can "
+    "be restored here (PostgreSQL's client tool pg_restore must be installed): its records are taken into this "
+    "laptop's database."
+)
 
 st.subheader("Make a backup")
 if st.button("Prepare backup", type="primary"):
@@ -47,9 +55,10 @@ st.warning(
 )
 upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
 if upload is not None and st.button("Restore", type="primary"):
-    with st.spinner("Restoring…"):
+    journey = what_happens(engine, upload.getvalue()[:16])
+    with st.spinner(journey.before if journey else "Restoring…"):
         ui.action(
             lambda _session: restore_bytes(engine, upload.getvalue(), by=user.username, name=upload.name),
-            lambda erased: restored_sentence(engine, erased),
+            lambda erased: restored_sentence(engine, erased, journey=journey),
             then=lambda _: (ui.forget_figures(), ui.sign_out_every_browser()),
         )

@@ -312,3 +312,13 @@ def test_a_page_opened_by_address_without_its_role_is_named_not_found() -> None:
         assert refused_page(role, address) is None
     # Every page of the registry is found by the address st.Page gives it.
     assert all(refused_page(UserRole.VIEWER, spec.path.split("/")[-1][:-3]) in (None, spec) for spec in PAGES)
+
+
+def test_the_backup_page_on_a_laptop_says_a_team_s_backup_can_be_taken_onto_it(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/backup.py", UserRole.ADMIN)
+    assert not app.exception
+    captions = " ".join(caption.value for caption in app.caption)
+    assert "Taking the team's records on a trip?" in captions and "pg_restore" in captions

@@ -9,6 +9,9 @@ there, dumped again, and loaded into the database in one transaction that also c
 failure rolls everything back. Until that last step the database is not
 touched; on any failure it is exactly as it was. Temporary files and the scratch database are removed
 whatever happens.
+
+A backup of the other kind of database (a laptop's SQLite file given to a team's PostgreSQL installation, or a team's
+dump given to a laptop) is carried over row by row by carry.py, with the same checks and the same promise.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
@@ -51,12 +55,41 @@ UNCHANGED = "the database was left as it was"
 TEMP_PREFIX = "programme-restore-"
 
 
-# A backup of the other kind of database: said as such (moving a laptop's records to a team's server is a real journey),
-# with what can be done, instead of "not a backup".
-OTHER_KIND = (
-    "This is a backup of the app on {made}; this installation runs on {this}, and a backup is restored only into the "
-    "kind of database it was made from: restore it into the app on that kind of database."
+class Journey(NamedTuple):
+    """A backup of the other kind of database, carried over row by row (carry.py): what is said before and after."""
+
+    before: str
+    after: str
+
+
+# A laptop's backup (SQLite) restored into a team's database (PostgreSQL), and the other way, for a trip.
+CARRYING = Journey(
+    "A laptop's backup (SQLite) is being carried into this team's database (PostgreSQL): it is checked and upgraded "
+    "apart, then its records are copied in one transaction; if anything fails, the database stays as it was.",
+    "The laptop's records were carried into this team's database (PostgreSQL).",
 )
+TAKING = Journey(
+    "A team's backup (PostgreSQL) is being taken into this laptop's database (SQLite): its records are read into a new "
+    "file, checked and upgraded there; the database file is replaced only once all is well.",
+    "The team's records were taken into this laptop's database (SQLite).",
+)
+
+
+def head_of(source: Path) -> bytes:
+    """Return the first bytes of a file, which say what kind of backup it is (empty when there is no such file)."""
+    try:
+        with Path(source).open("rb") as file:
+            return file.read(16)
+    except OSError:
+        return b""
+
+
+def what_happens(engine: Engine, head: bytes) -> Journey | None:
+    """Return what is said before and after a restore of a file beginning with head, when it is a backup of the
+    other kind of database (carried over row by row); None for the ordinary restore."""
+    if is_sqlite(engine):
+        return TAKING if head.startswith(PG_DUMP_MAGIC) else None
+    return CARRYING if head.startswith(SQLITE_MAGIC) else None
 
 
 def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | None = None) -> int:
@@ -80,20 +113,31 @@ def restore(engine: Engine, source: Path, *, by: str | None = None, name: str | 
             refused = False
     if refused:
         raise ProgrammeError("The database already holds data; restore only into an empty database.")
-    with source.open("rb") as file:
-        head = file.read(16)
+    head = head_of(source)
     if is_sqlite(engine):
         if head.startswith(PG_DUMP_MAGIC):
-            raise ProgrammeError(OTHER_KIND.format(made="PostgreSQL (a team's server)", this="SQLite"))
-        if head != SQLITE_MAGIC:
-            raise ProgrammeError("This file is not a SQLite backup of Programme Manager.")
-        _sqlite_restore(engine, source)
+            from programme.access.carry import carry_postgres_into_sqlite
+
+            carry_postgres_into_sqlite(engine, source)
+        elif head != SQLITE_MAGIC:
+            raise ProgrammeError(
+                "This file is not a backup of Programme Manager: neither a SQLite backup nor a team's PostgreSQL "
+                "backup (pg_dump custom format)."
+            )
+        else:
+            _sqlite_restore(engine, source)
     else:
         if head == SQLITE_MAGIC:
-            raise ProgrammeError(OTHER_KIND.format(made="SQLite (a laptop's database file)", this="PostgreSQL"))
-        if not head.startswith(PG_DUMP_MAGIC):
-            raise ProgrammeError("This file is not a PostgreSQL backup (pg_dump custom format).")
-        _postgres_restore(engine, source)
+            from programme.access.carry import carry_sqlite_into_postgres
+
+            carry_sqlite_into_postgres(engine, source)
+        elif not head.startswith(PG_DUMP_MAGIC):
+            raise ProgrammeError(
+                "This file is not a backup of Programme Manager: neither a PostgreSQL backup (pg_dump custom format) "
+                "nor a laptop's SQLite backup."
+            )
+        else:
+            _postgres_restore(engine, source)
     # Through an engine of its own, closed after (the restore replaced the database under the caller's engine).
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
@@ -131,9 +175,10 @@ def restore_refusal(session: Session) -> str | None:
     )
 
 
-def restored_sentence(engine: Engine, erased: int) -> str:
+def restored_sentence(engine: Engine, erased: int, *, journey: Journey | None = None) -> str:
     """Return what the page says after a restore: what the database holds now, the records erased again, and that the
-    backup's accounts replaced this installation's (everyone signs in again with one of them)."""
+    backup's accounts replaced this installation's (everyone signs in again with one of them). journey: the backup
+    was of the other kind of database (what_happens), carried over."""
     with _disposing(make_engine(engine.url.render_as_string(hide_password=False))) as restored:
         with session_scope(restored) as session:
             counts = [
@@ -142,6 +187,8 @@ def restored_sentence(engine: Engine, erased: int) -> str:
                                          (Person, "person", "people"))
             ]  # fmt: skip
     said = f"Backup restored: the database now holds {counts[0]}, {counts[1]} and {counts[2]}."
+    if journey:
+        said = f"{journey.after} {said}"
     if erased:
         said += " " + erased_again(erased)
     return (
@@ -221,8 +268,9 @@ def _sqlite_restore(engine: Engine, source: Path) -> None:
         _remove(copy)
 
 
-def _sqlite_copy(source: Path, copy: Path) -> None:
-    """Copy the backup page by page into copy, then refuse it unless SQLite finds it whole."""
+def _sqlite_copy(source: Path, copy: Path, *, rules: bool = True) -> None:
+    """Copy the backup page by page into copy, then refuse it unless SQLite finds it whole (rules: see
+    _sqlite_check_integrity)."""
     try:
         origin = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
@@ -235,7 +283,7 @@ def _sqlite_copy(source: Path, copy: Path) -> None:
             origin.close()
     except sqlite3.Error:
         raise ProgrammeError(f"The backup is damaged: SQLite cannot read it; {UNCHANGED}.") from None
-    _sqlite_check_integrity(copy)
+    _sqlite_check_integrity(copy, rules=rules)
 
 
 def _sqlite_objects(path: Path) -> dict[tuple[str, str], str]:
@@ -268,7 +316,14 @@ def _sqlite_check_objects(copy: Path) -> None:
         )
 
 
-def _sqlite_check_integrity(path: Path) -> None:
+# What SQLite's integrity check says of a row that breaks a rule of its table (a CHECK constraint, NOT NULL), as
+# against damage to the file's pages and indexes.
+_BROKEN_RULE = re.compile(r"(CHECK constraint failed in|NULL value in) \S+")
+
+
+def _sqlite_check_integrity(path: Path, *, rules: bool = True) -> None:
+    """Refuse a file SQLite does not find whole. rules=False: rows breaking a rule of their table (a CHECK
+    constraint, NOT NULL) pass here; the caller checks every row itself and names the record (carry.py)."""
     try:
         connection = sqlite3.connect(path)
         try:
@@ -277,6 +332,8 @@ def _sqlite_check_integrity(path: Path) -> None:
             connection.close()
     except sqlite3.Error:
         verdict = []
+    if not rules and verdict:
+        verdict = [line for line in verdict if not _BROKEN_RULE.fullmatch(line)] or ["ok"]
     if verdict != ["ok"]:
         raise ProgrammeError(f"The backup is damaged: it fails SQLite's integrity check; {UNCHANGED}.")
 
@@ -433,6 +490,7 @@ def _row_lines(source: Path, table: str, allowed: set[str]) -> Iterator[tuple[li
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     damaged = ProgrammeError(f"The backup could not be restored: the file is damaged or incomplete; {UNCHANGED}.")
+    finished = False
     try:
         columns: list[str] | None = None
         batch: list[str] = []
@@ -461,9 +519,12 @@ def _row_lines(source: Path, table: str, allowed: set[str]) -> Iterator[tuple[li
                     batch = []
         if columns is not None:  # rows that never ended: a file cut off
             raise damaged
+        finished = True
     finally:
         process.stdout.close()
-        if process.wait() != 0:
+        if not finished:  # stopped early (a refused row, a refused column): its own sentence says why
+            process.kill()
+        if process.wait() != 0 and finished:
             raise damaged
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
 from programme.access.erasure_register import erased_again
+from programme.access.restore import head_of, restore_refusal, what_happens
 from programme.cli.common import ready_engine
 from programme.core.db import make_engine, session_scope
 
@@ -21,8 +22,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     restore_parser = subparsers.add_parser(
         "restore",
-        help="restore a backup into an empty database (records erased since the backup was made are erased again, from "
-        "the register of erasures beside the database)",
+        help="restore a backup into an empty database (a laptop's SQLite backup into a team's PostgreSQL database "
+        "too, and a team's dump onto a laptop: carried over row by row; records erased since the backup was made are "
+        "erased again, from the register of erasures beside the database)",
     )
     restore_parser.add_argument("source", type=Path, metavar="IN")
     restore_parser.set_defaults(handler=run_restore)
@@ -39,8 +41,16 @@ def run_backup(args: argparse.Namespace) -> int:
 
 
 def run_restore(args: argparse.Namespace) -> int:
-    erased = restore(make_engine(), args.source, by=CLI_USER)
+    engine = make_engine()
+    journey = what_happens(engine, head_of(args.source))
+    with session_scope(engine) as session:
+        refused = restore_refusal(session) is not None  # then restore() refuses it, audited, and says why
+    if journey and not refused:
+        print(journey.before, flush=True)
+    erased = restore(engine, args.source, by=CLI_USER)
     print("Backup restored; the database is at the newest schema.")
+    if journey:
+        print(journey.after)
     if erased:
         print(erased_again(erased))
     return 0

@@ -6,7 +6,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from programme.core.db import REPO_ROOT, keep_statistics
 
@@ -31,16 +31,22 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Upgrade the database to revision (default: head); a no-op when already there."""
-    config = alembic_config()
     with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        keep_statistics(connection)
+        upgrade_connection(connection, revision)
     if revision == "head":
         # Summary tables made or changed by this upgrade are filled from the raw rows (programme/summaries/).
         from programme.summaries.upkeep import ensure_current
 
         ensure_current(engine)
+
+
+def upgrade_connection(connection: Connection, revision: str = "head") -> None:
+    """Run the migrations up to revision on connection, inside its transaction (the caller commits); the summary
+    tables are not filled (upgrade() does it after its commit; a restore rebuilds them in its own transaction)."""
+    config = alembic_config()
+    config.attributes["connection"] = connection
+    command.upgrade(config, revision)
+    keep_statistics(connection)
 
 
 def is_up_to_date(engine: Engine) -> bool:

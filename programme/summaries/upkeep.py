@@ -471,6 +471,20 @@ def stale(session: Session) -> list[str]:
     return [name for name in registered() if stored.get(_format_scope(name), 1 if same_set else None) != _FORMATS[name]]
 
 
+def summary_tables() -> dict[str, tuple[str, ...]]:
+    """The tables each summary keeps, by summary name (a restore carrying rows over rebuilds them instead)."""
+    return dict(_TABLES)
+
+
+def mark_formats(session: Session) -> None:
+    """Note that every summary's tables are at this release's format (after they were rebuilt)."""
+    formats = {FORMAT_SCOPE: format_version(), **{_format_scope(name): _FORMATS[name] for name in registered()}}
+    for scope, version in formats.items():
+        stored = session.get(DataVersion, scope) or DataVersion(scope=scope)
+        stored.version = version
+        session.add(stored)
+
+
 def ensure_current(engine: Engine) -> bool:
     """Rebuild the summaries whose format changed since the database's were made (every one when the set of kept
     summaries changed, or on an upgrade from before summaries existed); return whether it rebuilt. Called after each
@@ -480,11 +494,7 @@ def ensure_current(engine: Engine) -> bool:
         if not names:
             return False
         rebuild(session, names)
-        formats = {FORMAT_SCOPE: format_version(), **{_format_scope(name): _FORMATS[name] for name in registered()}}
-        for scope, version in formats.items():
-            stored = session.get(DataVersion, scope) or DataVersion(scope=scope)
-            stored.version = version
-            session.add(stored)
+        mark_formats(session)
         session.commit()
     return True
 
