@@ -82,7 +82,7 @@ def module_picker(
             module: f"{text} · {counted(counts.get(module, 0), 'participant')} listed"
             for module, text in labels.items()
         }
-        first = next((module for module in ids if counts.get(module)), first)
+        first = first_with_people(ids, counts) or first
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else first
     module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
@@ -95,6 +95,12 @@ def module_picker(
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+def first_with_people(newest_first: Iterable[int], counts: dict[int, int]) -> int | None:
+    """Return the newest module with someone on its list (counts: participants by module, participant_counts), or
+    None when none has anyone: the module whose lists were just imported, whose report is due."""
+    return next((module for module in newest_first if counts.get(module)), None)
 
 
 def module_from_address(

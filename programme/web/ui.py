@@ -22,6 +22,7 @@ from programme.web.messages import (
 from programme.web.metrics import metric_rows
 from programme.web.pickers import (
     course_and_module_from_address,
+    first_with_people,
     follow_search,
     import_to_undo,
     keep_module_in_address,
@@ -43,6 +44,7 @@ from programme.web.signin import (
 from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
 
 __all__ = [
+    "first_with_people",
     "metric_rows",
     "action",
     "agreeing",
