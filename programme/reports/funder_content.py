@@ -70,6 +70,9 @@ class FunderReportContent:
     highlights: pd.DataFrame  # module, question, comment (redacted), times
     outcome_counts: dict[str, int]
     outcomes: pd.DataFrame  # reported_on, kind, description (redacted), module
+    # The courses of the modules the grant funds, whether or not anyone is recorded in them yet (the figures'
+    # "courses" and "modules" are those with someone in them, as on the Reach dashboard).
+    funded_courses: int = 0
 
 
 def grant_filter(reference: str) -> ReachFilter:
@@ -177,4 +180,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         highlights=comments.reset_index(drop=True),
         outcome_counts=outcome_kind_counts(session, outcome_filter),
         outcomes=outcomes[["reported_on", "kind", "description", "module"]].reset_index(drop=True),
+        funded_courses=len(
+            set(session.scalars(sa.select(Module.course_id).where(Module.id.in_(module_ids)))) if module_ids else ()
+        ),
     )
