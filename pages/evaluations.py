@@ -41,11 +41,10 @@ ui.heading(
 funding_options = ui.cached_query(funding.funding_options)
 with st.sidebar:
     st.header("Filters")
-    funders = tuple(st.multiselect("Funder", funding_options["funders"], key="evaluations_funders",
-                                   help="Only the modules its grants fund: the module list, trends, learning, comments."))  # fmt: skip
-    grant_choices = funding.grants_for_funders(funding_options, funders)
-    grants = tuple(
-        st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key="evaluations_grants")
+    funders, grants = ui.funding_filters(
+        funding_options,
+        funder_help="Only the modules its grants fund: the module list, trends, learning, comments.",
+        keys=("evaluations_funders", "evaluations_grants"),
     )
 funded = {"funders": funders, "grants": grants}
 

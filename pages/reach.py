@@ -51,9 +51,7 @@ with st.sidebar:
     genders = st.multiselect("Gender", options["genders"], help=reach.GENDER_FILTER_HELP)
     org_types = st.multiselect("Organisation type", options["org_types"])
     roles = st.multiselect("Role", options["roles"], help="Empty: every role (participants, facilitators, …).")
-    funders = st.multiselect("Funder", options["funders"], help="The courses and modules its grants fund.")
-    grant_choices = funding.grants_for_funders(options, funders)
-    grants = st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get)
+    funders, grants = ui.funding_filters(options, funder_help="The courses and modules its grants fund.")
 
 reach_filter = reach.ReachFilter(
     courses=tuple(courses),

@@ -5,6 +5,7 @@ import streamlit as st
 from programme import funding, reports
 from programme.courses.lookup import module_ref
 from programme.courses.search import course_choices, module_choices
+from programme.groups.store import participant_counts
 from programme.planning.attendance import completion_rule
 from programme.web import ui
 from programme.web.display import md_text
@@ -41,7 +42,11 @@ module_labels = ui.cached_query(module_choices, course_code=course).labels
 if not module_labels:
     st.info(f"{md_text(course)} has no modules yet. Add them under **Plan**.")
     st.stop()
-# Oldest first, as a course's modules are numbered.
+# Listed oldest first, as a course's modules are numbered; chosen first, the newest with someone on its list (the one a
+# report is due for): the first listed was an empty Module 1 while the lists had gone into Module 2.
+if st.session_state.get("reports_module") not in module_labels:
+    counts = ui.cached_query(participant_counts, module_ids=tuple(module_labels))
+    st.session_state["reports_module"] = ui.first_with_people(module_labels, counts) or list(module_labels)[-1]
 module_id = right.selectbox(
     "Module", list(reversed(module_labels)), format_func=module_labels.get, key="reports_module"
 )

@@ -73,9 +73,10 @@ kind_title = {
     FormKind.CHECKIN: say["checkin_title"],
 }[form.kind]
 st.title(kind_title)
-st.subheader(md_text(form.module_title))
-st.caption(words.text(language, "module_dates", start=unbroken(form.start_date.isoformat()),
-                      end=unbroken(form.end_date.isoformat())))  # fmt: skip
+st.subheader(md_text(form.heading))
+dates = words.text(language, "module_dates", start=unbroken(form.start_date.isoformat()),
+                   end=unbroken(form.end_date.isoformat()))  # fmt: skip
+st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
 notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 
 if sent_key not in st.session_state and not closed:

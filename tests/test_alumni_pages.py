@@ -558,3 +558,26 @@ def test_a_search_read_as_its_own_words_says_nothing_more() -> None:
     assert reading([Term(words=("viet", "nam"), country="VNM"), Term(words=("maria",))]) == (
         "Each part must match. “Vietnam”: from or working in Vietnam, or these words in a profile."
     )
+
+
+def test_the_directory_kept_across_tabs_logs_no_session_state_warning(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in a journey's server log: each visit to the directory after the first logged "The widget with key
+    "view" was created with a default value but also had its value set via the Session State API", with a stack
+    that reads like a crash (the page keeps the widget's value across tabs through the session state)."""
+    from streamlit.elements.lib import policies
+
+    warned: list[str] = []
+    monkeypatch.setattr(policies._LOGGER, "warning", lambda message, *args, **kwargs: warned.append(message % args))
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR)
+    years = next(box for box in app.slider if box.key == "years")
+    years.set_value((years.min, years.max - 1)).run()
+    _open_tab(app, "Map")
+    _open_tab(app, "Directory")
+    app.run()
+    assert not app.exception
+    assert not [message for message in warned if "Session State API" in message], warned
+    # The choices are still kept across tabs, and the view shows as cards first.
+    assert next(box for box in app.slider if box.key == "years").value == (years.min, years.max - 1)
+    assert app.session_state["view"] == "Cards"

@@ -462,3 +462,22 @@ def test_the_funders_report_gives_no_mean_score_of_fewer_than_three_people(sessi
     assert [row[1:5] for row in learning[2:]] == [["2", "—", "—", "—"], ["2", "—", "—", "—"]]
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "the scores of groups of fewer than 3 people who took both tests are not shown" in text
+
+
+def test_the_funders_report_counts_every_module_the_grant_funds_and_says_how_many_have_people(
+    session: Session, small: dict
+) -> None:
+    """Seen in a journey: a grant funding a whole course of Module 1 (nobody recorded yet) and Module 2 (60 people):
+    the report said "funded 1 module of 1 course" above a table listing both modules."""
+    text = "\n".join(p.text for p in Document(io.BytesIO(funder_report(session, reference="G-1", by="t"))).paragraphs)
+    assert "Grant G-1 of Nordic Test Fund funded 2 modules of 1 course. They reached" in text  # both have people
+    add_module(session, course_code="A1", number=3, title="M3", start=date(2017, 2, 1), end=date(2017, 2, 3), by="t")
+    session.commit()
+    data = funder_report(session, reference="G-1", by="t")
+    text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+    modules = _docx_tables(data)[1]
+    assert len(modules) - 1 == 3  # the table: every module the grant funds, M3 with nobody yet
+    assert (
+        "Grant G-1 of Nordic Test Fund funded 3 modules of 1 course (people are recorded in 2 of them so far). "
+        "They reached 3 individuals" in text
+    )

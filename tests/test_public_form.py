@@ -75,7 +75,8 @@ def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
 def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite_url: str) -> None:
     app = _run(forms_db["registration"])
     assert not app.exception
-    assert app.title[0].value == "Registration" and app.subheader[0].value == "Advocacy with embassies"
+    assert app.title[0].value == "Registration"
+    assert app.subheader[0].value == "Public form course — Advocacy with embassies"
     shown = _everything_shown(app)
     # The module's dates, each unbroken by a line's end and read left to right in an Arabic sentence too (word joiners
     # about its hyphens, in a left-to-right isolate); sessions belong to the evaluation only.
@@ -257,8 +258,30 @@ def test_stored_titles_are_shown_as_text_not_markdown(forms_db: dict, demo_sqlit
         token = open_form(session, module_id=module_id, kind="evaluation").token
     app = _run(token)
     heading = app.subheader[0].value
-    assert heading != title and shown_text(heading) == title  # escaped: read on screen as typed
+    assert heading != title and shown_text(heading) == f"Public form course — {title}"  # escaped: read as typed
     assert shown_text(app.radio[0].label) == "1.\u00a0How useful was this session: *Starred* `code`?"
+
+
+@pytest.mark.parametrize("kind", ["registration", "evaluation", "checkin"])
+def test_each_form_names_the_course_and_the_modules_city_not_only_the_module(
+    forms_db: dict, demo_sqlite_url: str, kind: str
+) -> None:
+    """A participant handed a link on a phone saw "Registration" and "Module 2" (the module's title as typed, in the
+    form's own placeholder's words) with its dates: not which course it was for, nor where."""
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        add_course(session, code="NAT-MYS", title="National Programme on Migrant Workers' Rights", by=None)
+        module = add_module(session, course_code="NAT-MYS", number=2, title="Module 2", start=date(2026, 12, 8),
+                            end=date(2026, 12, 10), city="Kuala Lumpur", country="MYS", by=None)  # fmt: skip
+        token = open_form(session, module_id=module.id, kind=kind).token
+    from tests.apptest_support import shown_text
+
+    app = _run(token)
+    assert not app.exception
+    assert [shown_text(h.value) for h in app.subheader][:1] == [
+        "National Programme on Migrant Workers' Rights — Module 2"
+    ]
+    assert shown_text(app.caption[0].value).endswith(" · Kuala Lumpur")
+    assert "2026" in app.caption[0].value  # the dates stay
 
 
 def test_the_app_without_a_form_link_still_meets_visitors_with_the_sign_in_form(

@@ -72,6 +72,9 @@ class FunderReportContent:
     outcome_counts: dict[str, int]
     outcomes: pd.DataFrame  # reported_on, kind, description (redacted), module
     small_count_threshold: int = DEFAULT_THRESHOLD  # N: groups of fewer than N people are shown together
+    # The courses of the modules the grant funds, whether or not anyone is recorded in them yet (the figures'
+    # "courses" and "modules" are those with someone in them, as on the Reach dashboard).
+    funded_courses: int = 0
 
 
 # The learning table's means, blanked for a group of fewer than N people (access/small_counts.small_means).
@@ -192,4 +195,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
         outcome_counts=outcome_kind_counts(session, outcome_filter),
         outcomes=outcomes[["reported_on", "kind", "description", "module"]].reset_index(drop=True),
         small_count_threshold=small,
+        funded_courses=len(
+            set(session.scalars(sa.select(Module.course_id).where(Module.id.in_(module_ids)))) if module_ids else ()
+        ),
     )

@@ -60,6 +60,15 @@ def _share(share: float) -> str:
     return "not in the shares" if pd.isna(share) else f"{fixed(share, 1)}%"
 
 
+def funded_sentence(reference: str, funder: str, funded: int, courses: int, with_people: int) -> str:
+    """Return "Grant G of F funded 2 modules of 1 course." with, when people are recorded in only some of them, how
+    many: the sentence counted only those (1 module), under the table listing both."""
+    sentence = f"Grant {reference} of {funder} funded {counted(funded, 'module')} of {counted(courses, 'course')}"
+    if with_people < funded:
+        sentence += f" (people are recorded in {with_people} of them so far)"
+    return f"{sentence}."
+
+
 def _summary(document: Document, c: FunderReportContent) -> None:
     document.add_heading(HEADINGS[0], level=1)
     f = c.figures
@@ -79,8 +88,8 @@ def _summary(document: Document, c: FunderReportContent) -> None:
     women = "the share of women is not given" if women_hidden else f"{fixed(f['women_share'], 0)}% were women"
     society_text = "; the civil-society share is not given" if society_hidden else society_clause(f)
     document.add_paragraph(
-        f"Grant {c.reference} of {c.funder} funded {int(f['modules'])} module{'s' if f['modules'] != 1 else ''} of "
-        f"{int(f['courses'])} course{'s' if f['courses'] != 1 else ''}. They reached {counted(individuals, 'individual')} "
+        f"{funded_sentence(c.reference, c.funder, len(c.modules), c.funded_courses, int(f['modules']))} "
+        f"They reached {counted(individuals, 'individual')} "
         f"(each counted once){team}, from {counted(int(f['countries']), 'country', 'countries')} and "
         f"{counted(int(f['organisations']), 'organisation')}; {women}{society_text}."
         + (

@@ -20,6 +20,7 @@ from programme.evaluations import forms as evaluation_forms
 from programme.evaluations.scales import answered_in_words
 from programme.models import (
     AgendaSession,
+    Course,
     EvaluationForm,
     FormKind,
     FormLink,
@@ -313,6 +314,16 @@ class PublicForm:
     questions: tuple[tuple[int, str, str, str | None, int | None], ...] = ()
     scale_labels: tuple[str, ...] | None = None
     allow_multiple: bool = False
+    # The course the module belongs to and the module's city: a participant handed a link on a phone saw only
+    # "Registration, Module 2" and could not tell which course it was for.
+    course_title: str = ""
+    city: str = ""
+
+    @property
+    def heading(self) -> str:
+        """Return the form's heading: the course's title and the module's ("Migrant Workers' Rights — Module 2"), as
+        the agenda's export names a module; the module's title alone where the course has no title."""
+        return f"{self.course_title} — {self.module_title}" if self.course_title else self.module_title
 
 
 def shown_kind(question: Question) -> str:
@@ -331,6 +342,7 @@ def public_form(session: Session, token: object) -> PublicForm:
     """Return what a public page may show for a token, or raise FormUnavailable."""
     link = find_open_link(session, token)
     module = session.get(Module, link.module_id)
+    course = session.get(Course, module.course_id)
     questions: list[tuple[int, str, str, str | None, int | None]] = []
     labels = None
     if link.kind == FormKind.EVALUATION and link.evaluation_form_id is not None:
@@ -359,6 +371,8 @@ def public_form(session: Session, token: object) -> PublicForm:
         questions=tuple(questions),
         scale_labels=labels,
         allow_multiple=link.allow_multiple,
+        course_title=(course.title or "").strip() if course else "",
+        city=(module.city or "").strip(),
     )
 
 

@@ -78,7 +78,10 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
                 picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet)
             chosen[facet] = tuple(picked)
         if years and years[0] < years[1]:
-            picked_years = st.slider("Years of their modules", years[0], years[1], years, key="years")
+            # Its first value set here, not as the widget's default: the page keeps it across tabs through the
+            # session state (lazy_tabs' keep), and a default as well made Streamlit log a warning with a stack.
+            st.session_state.setdefault("years", years)
+            picked_years = st.slider("Years of their modules", years[0], years[1], key="years")
             year_range = picked_years if picked_years != years else None
     offer_country_filters(text, options, chosen)
     return DirectoryQuery(
@@ -258,7 +261,8 @@ def directory_tab(user: SignedIn) -> None:
     read = reading(list(found.terms))  # the words that found more than profiles: a type, a country, an agenda
     if read:
         left.caption(md_text(read))
-    view = middle.segmented_control("Show as", ["Cards", "Table"], default="Cards", key="view") or "Cards"
+    st.session_state.setdefault("view", "Cards")  # not a default as well: see "years" above
+    view = middle.segmented_control("Show as", ["Cards", "Table"], key="view") or "Cards"
     if pages > 1:
         right.number_input("Page", 1, pages, key="directory_page")
     if view == "Cards":

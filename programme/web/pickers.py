@@ -12,6 +12,7 @@ from sqlmodel import Session
 from programme.core.words import counted
 from programme.courses import search as module_search
 from programme.courses.lookup import module_ref
+from programme.funding import grants_for_funders
 from programme.groups.store import participant_counts
 from programme.web.display import md_text, readable, sentence_case, table
 from programme.web.engine import cached_query
@@ -82,7 +83,7 @@ def module_picker(
             module: f"{text} · {counted(counts.get(module, 0), 'participant')} listed"
             for module, text in labels.items()
         }
-        first = next((module for module in ids if counts.get(module)), first)
+        first = first_with_people(ids, counts) or first
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else first
     module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
@@ -95,6 +96,36 @@ def module_picker(
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+# Said in the sidebar where the Funder and Grant filters would be while no grant is recorded: two empty boxes saying
+# "No options to select" told nobody what they were for or how to fill them.
+NO_FUNDERS = (
+    "**Funder** and **Grant** filters: no grants are recorded yet. An admin or facilitator adds funders and their "
+    "grants on **Plan › Funders and grants**."
+)
+
+
+def funding_filters(
+    options: dict[str, Any], *, funder_help: str, keys: tuple[str, str] | None = None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Draw the Funder and Grant filters (options: funding_options' or filter_options' "funders" and "grants") and
+    return the funders and grant references chosen; with no grant recorded, a sentence saying where they come from
+    instead of two empty boxes. keys: the widgets' keys (funder, grant)."""
+    if not options["grants"]:
+        st.caption(NO_FUNDERS)
+        return (), ()
+    funder_key, grant_key = keys or (None, None)
+    funders = st.multiselect("Funder", options["funders"], key=funder_key, help=funder_help)
+    grant_choices = grants_for_funders(options, funders)
+    grants = st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key=grant_key)
+    return tuple(funders), tuple(grants)
+
+
+def first_with_people(newest_first: Iterable[int], counts: dict[int, int]) -> int | None:
+    """Return the newest module with someone on its list (counts: participants by module, participant_counts), or
+    None when none has anyone: the module whose lists were just imported, whose report is due."""
+    return next((module for module in newest_first if counts.get(module)), None)
 
 
 def module_from_address(

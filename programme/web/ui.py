@@ -22,7 +22,9 @@ from programme.web.messages import (
 from programme.web.metrics import metric_rows
 from programme.web.pickers import (
     course_and_module_from_address,
+    first_with_people,
     follow_search,
+    funding_filters,
     import_to_undo,
     keep_module_in_address,
     module_or_stop,
@@ -43,6 +45,8 @@ from programme.web.signin import (
 from programme.web.tabs import lazy_tabs, scroll_to_top, tabs
 
 __all__ = [
+    "first_with_people",
+    "funding_filters",
     "metric_rows",
     "action",
     "agreeing",
