@@ -247,3 +247,37 @@ def test_a_participant_form_opened_in_a_signed_in_browser_drops_its_cookie(
     monkeypatch.setattr(browser_cookie, "token", lambda: None)  # a participant's own phone: nothing to drop
     run_page("public/form.py", role=None)
     assert written == []
+
+
+def test_signing_in_and_out_writes_no_deprecation_warning_to_the_log(live_db: str) -> None:
+    """Seen in the server's log of a journey: every sign-in and sign-out wrote Streamlit's warning that
+    `st.components.v1.html` (which ran the cookie's script) will be removed. The scripts run through st.iframe."""
+    import logging
+
+    from programme.core.db import make_engine, session_scope
+
+    engine = make_engine(live_db)
+    with session_scope(engine) as session:
+        accounts.add_user(session, username="amina", password=PASSWORD, role=UserRole.FACILITATOR, by="test")
+    engine.dispose()
+    logged: list[str] = []
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            logged.append(record.getMessage())
+
+    logger = logging.getLogger("streamlit.deprecation_util")
+    handler = Kept(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        app = run_page("pages/home.py", role=None)
+        app.text_input[0].input("amina")
+        app.text_input[1].input(PASSWORD)
+        app.button[0].click().run()
+        assert app.session_state["signed_in"].username == "amina" and "sign_in_token" in app.session_state
+        next(button for button in app.sidebar.button if button.label == "Log out").click().run()
+        assert not app.exception
+    finally:
+        logger.removeHandler(handler)
+    # Streamlit's words: "Please replace `st.components.v1.html` with `st.iframe`. ... will be removed after ...".
+    assert [message for message in logged if "components.v1" in message] == []

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 import streamlit as st
-import streamlit.components.v1 as components
+
+from programme.web import page_script
 
 COOKIE = "programme_sign_in"
 # secrets.token_urlsafe's alphabet: anything else in the cookie is not a token of ours and is not looked up.
@@ -84,6 +85,6 @@ def _script(cookie: str, *, sidebar: bool = True) -> None:
     )
     if sidebar:
         with st.sidebar:
-            components.html(source, height=0)
+            page_script.run_script(source)
     else:
-        components.html(source, height=0)
+        page_script.run_script(source)

@@ -4,9 +4,9 @@ was refused said where the participant looks, in the form's language."""
 from __future__ import annotations
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from programme.selfservice import labels as words
+from programme.web import page_script
 
 # The keyed container above the form that holds why a Send was refused (Streamlit gives it the class st-key-<key>).
 NOTICE_KEY = "form_refused"
@@ -52,10 +52,9 @@ def say_refused(notice: st.delta_generator.DeltaGenerator, message: str) -> None
     st.session_state[_REFUSALS] = st.session_state.get(_REFUSALS, 0) + 1
     with notice.container(key=NOTICE_KEY):
         st.error(message)
-        components.html(
+        page_script.run_script(
             f"<script>/* {st.session_state[_REFUSALS]} */ let tries = 0; const find = () => {{"
             f" const box = window.parent.document.querySelector('.st-key-{NOTICE_KEY}');"
             " if (box) { box.scrollIntoView({block: 'center'}); }"
-            " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>",
-            height=0,
+            " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>"
         )

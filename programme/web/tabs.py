@@ -7,6 +7,8 @@ from typing import Any
 
 import streamlit as st
 
+from programme.web import page_script
+
 
 def tabs(labels: Sequence[str], *, key: str) -> Sequence[Any]:
     """Draw tabs that stay where the user was across reruns (a save, a message above them), unlike plain tabs, and
@@ -40,6 +42,4 @@ for (const area of [window.parent.document.querySelector('[data-testid="stMain"]
 
 def scroll_to_top() -> None:
     """Show what replaced the content at the top of the page (a profile opened from a card far down the list)."""
-    import streamlit.components.v1 as components
-
-    components.html(_SCROLL_TO_TOP, height=0)
+    page_script.run_script(_SCROLL_TO_TOP)
