@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -64,14 +63,6 @@ def target(postgres_engine: Engine) -> Engine:
     with session_scope(postgres_engine) as session:
         accounts.add_user(session, username="root", password=PASSWORD, role="admin", by=None)
     return postgres_engine
-
-
-@pytest.fixture
-def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def _laptop_backup(tmp_path: Path, sqlite_templates: dict[str, Path], change: str | None = None) -> Path:

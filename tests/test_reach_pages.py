@@ -125,7 +125,7 @@ def test_a_selection_with_no_organisation_type_recorded_says_so_plainly(small_db
     assert "of the 0" not in captions
 
 
-def _registered_only(url: str) -> None:
+def registered_only(url: str) -> None:
     """A course and module with two people registered (a registration list) and nobody's attendance recorded."""
     with session_scope(make_engine(url)) as session:
         course = Course(code="R", title="Registered only")
@@ -144,7 +144,7 @@ def _registered_only(url: str) -> None:
 def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
-    _registered_only(sqlite_url)
+    registered_only(sqlite_url)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/reach.py", UserRole.FACILITATOR)  # a viewer: fewer than 3 people, not shown
     assert not app.exception
@@ -159,7 +159,7 @@ def test_the_signed_up_line_says_a_person_can_be_in_both_parts(
     # Ana and Ben signed up for module 1, whose attendance is not recorded; Ana also signed up for module 2 and
     # took part in it. By hand: 2 signed up, 1 took part in a module she signed up for, 2 signed up for a module
     # without attendance: 1 + 2 > 2, so the line says that a person can be in both.
-    _registered_only(sqlite_url)
+    registered_only(sqlite_url)
     with session_scope(make_engine(sqlite_url)) as session:
         course = session.scalar(sa.select(Course))
         second = Module(

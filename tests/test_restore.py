@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -124,15 +123,6 @@ def _damage(path: Path) -> None:
 def _restore_with_cli(engine: Engine, path: Path, monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
     return main(["restore", str(path)])
-
-
-@pytest.fixture
-def private_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The temporary folder restores write to, empty and this test's own."""
-    folder = tmp_path / "temp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    return folder
 
 
 def _leftovers(engine: Engine, temp: Path) -> list[str]:

@@ -6,7 +6,6 @@ Expected figures are written by hand or counted with bare SQL, never with the co
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pandas as pd
 import pytest
@@ -28,9 +27,7 @@ from programme.core.db import make_engine, session_scope
 from programme.core.errors import ProgrammeError
 from programme.models import (
     AuditEntry,
-    Course,
     EvaluationForm,
-    Module,
     Participation,
     Person,
     RespondentAttribute,
@@ -42,6 +39,7 @@ from programme.reports import funder_report_content
 from programme.reports.funder_report import render_funder_report
 from tests import reach_fixture
 from tests.apptest_support import run_page
+from tests.test_reach_pages import registered_only
 
 OTHER = "Other (fewer than 3 each)"
 # The people who took part (reach counts them), with their module's year.
@@ -358,19 +356,7 @@ def test_a_viewer_is_not_told_how_few_signed_up_when_nobody_took_part(
 ) -> None:
     """Two people on a module's registration list, nobody's attendance recorded: "2 people registered in this
     selection" is a group of two. A viewer is told the selection is too small; a facilitator reads the sentence."""
-    with session_scope(make_engine(sqlite_url)) as session:
-        course = Course(code="R", title="Registered only")
-        session.add(course)
-        session.flush()
-        module = Module(
-            course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1), end_date=date(2024, 3, 3)
-        )
-        people = [Person(full_name=name, name_key=name.lower()) for name in ("Ana Thapa", "Ben Gurung")]
-        session.add_all([module, *people])
-        session.flush()
-        session.add_all(
-            Participation(person_id=person.id, module_id=module.id, registered=True, attended=None) for person in people
-        )
+    registered_only(sqlite_url)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     viewer = " ".join(info.value for info in run_page("pages/reach.py", UserRole.VIEWER).info)
     assert "This selection holds fewer than 3 people" in viewer and "2 people registered" not in viewer
