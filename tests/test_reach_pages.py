@@ -149,7 +149,7 @@ def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
     app = run_page("pages/reach.py", UserRole.FACILITATOR)  # a viewer: fewer than 3 people, not shown
     assert not app.exception
     said = [info.value for info in app.info]
-    assert len(said) == 1 and said[0].startswith("2 people registered in this selection"), said
+    assert len(said) == 1 and said[0].startswith("2 people signed up in this selection"), said
     assert "Agenda › Attendance" in said[0]
 
 
