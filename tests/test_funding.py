@@ -562,8 +562,6 @@ def test_a_viewers_organisations_by_type_merge_small_types_and_keep_not_recorded
 def test_the_funders_report_gives_organisations_shares_of_those_whose_type_is_recorded(
     session: Session, small: dict
 ) -> None:
-    from programme.reach import ORGANISATION_SHARE_NOTE
-
     _more_organisations(session)
     a1 = [get_module(session, "A1", 1).id, get_module(session, "A1", 2).id]  # G-1 funds course A1
     by_hand = _organisations_by_type_sql(session, a1)
@@ -572,5 +570,7 @@ def test_the_funders_report_gives_organisations_shares_of_those_whose_type_is_re
     organisations = next(t for t in _docx_tables(data) if t[0] == ["Organisation type", "Organisations", "Share"])
     assert organisations[1:] == [["NGO", "3", "50.0%"], ["trade union", "3", "50.0%"],
                                  ["not recorded", "3", "not in the shares"]]  # fmt: skip
+    from programme.reach import ORGANISATION_SHARE_NOTE
+
     text = [p.text for p in Document(io.BytesIO(data)).paragraphs]
     assert ORGANISATION_SHARE_NOTE in text
