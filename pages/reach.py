@@ -85,8 +85,8 @@ shown_metrics = [
     ("Civil society", *headline_share(figures["civil_society_share"], typed, small, "in civil society")),
 ]
 if registered["registered"]:
-    # "Signed up" (on a registration list), not the Completion funnel's "Registered (listed)" (everyone on a module's
-    # list). Short enough for a row of nine figures; its help says which is which.
+    # "Signed up" (on a registration list), not the Completion funnel's "On the lists" (everyone on a module's lists).
+    # Short enough for a row of nine figures; its help says which is which.
     shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
 ui.metric_rows(shown_metrics)
 st.caption(
@@ -110,7 +110,7 @@ if figures["participations"] == 0:
     narrowed = narrowed or tuple(years) != (first, last)
     if registered["registered"]:
         st.info(
-            f"{ui.counted(registered['registered'], 'person', 'people')} registered in this selection, and nobody's attendance is recorded "
+            f"{ui.counted(registered['registered'], 'person', 'people')} signed up in this selection, and nobody's attendance is recorded "
             "yet: the charts count the people who took part. Import the attendance sheet or a participant list under "
             "**People › Import participants**, or tick attendance under **Plan › Agenda › Attendance**."
         )
@@ -197,8 +197,9 @@ if tabs[7].open:
         with st.expander("Table: Organisations by type and country"):
             ui.table(readable(reached.drop(columns=["code"])), hide_index=True)
         st.caption(
-            "Distinct organisations the people in the selection work for (each counted once, whatever how many of "
-            "its staff came); the country is the organisation's. People without an organisation are not counted."
+            "Distinct organisations the people in the selection work for (each counted once, however many of "
+            "its staff came); the country is the organisation's. People without an organisation are not counted. "
+            + reach.ORGANISATION_SHARE_NOTE
         )
 if tabs[8].open:
     with tabs[8]:

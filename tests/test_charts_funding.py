@@ -45,23 +45,24 @@ def test_many_modules_keep_their_one_line_labels_slanted() -> None:
     assert figure.layout.xaxis.tickangle == -45
 
 
-def test_the_funnels_first_stage_says_listed_apart_from_the_headlines_signed_up() -> None:
-    """The headline's "Signed up 60" (people on a registration list) sat beside the funnel's "Registered 100" (everyone
-    on a module's list): the stage says "Registered (listed)" in the charts, the tables and their downloads, and the
-    headline's help says which is which. The figures and the keys (`stats --json` has "registered") are unchanged."""
-    from programme.reach import SIGNED_UP_HELP, STAGES
+def test_the_funnels_first_stage_says_on_the_lists_apart_from_the_headlines_signed_up() -> None:
+    """The headline's "Signed up 60" (people on a registration list) sat beside the funnel's "Registered (listed) 100"
+    (everyone on a module's lists): two words for registering, two figures. The stage says "On the lists" in the
+    charts, the tables and their downloads, and the headline's help says which is which. The figures and the keys
+    (`stats --json` has "registered") are unchanged."""
+    from programme.reach import COMPLETION_NOTE, SIGNED_UP_HELP, STAGES
     from programme.web.reach_tables import readable
 
     frame = pd.DataFrame({"stage": STAGES, "individuals": [100, 60, 40], "participations": [120, 70, 45]})
-    assert list(funnel_chart(frame).data[0].y) == ["Registered (listed)", "Attended", "Completed"]
-    assert [bar.name for bar in module_funnel_chart(_modules(2)).data] == [
-        "Registered (listed)",
-        "Attended",
-        "Completed",
-    ]
+    funnel = funnel_chart(frame)
+    assert list(funnel.data[0].y) == ["On the lists", "Attended", "Completed"]
+    assert funnel.layout.title.text == "On the lists → attended → completed (individuals)"
+    assert [bar.name for bar in module_funnel_chart(_modules(2)).data] == ["On the lists", "Attended", "Completed"]
     table = readable(frame)
-    assert table["Stage"].tolist() == ["registered (listed)", "attended", "completed"]
+    assert table["Stage"].tolist() == ["on the lists", "attended", "completed"]
     assert table["Individuals"].tolist() == [100, 60, 40]
-    assert list(readable(_modules(1)).columns) == ["Module", "Registered (listed)", "Attended", "Completed"]
+    assert list(readable(_modules(1)).columns) == ["Module", "On the lists", "Attended", "Completed"]
     assert frame["stage"].tolist() == ["registered", "attended", "completed"]  # the data keep their keys
-    assert "registration list" in SIGNED_UP_HELP and "Registered (listed)" in SIGNED_UP_HELP
+    assert "registration list" in SIGNED_UP_HELP and "On the lists" in SIGNED_UP_HELP
+    assert "Signed up" in COMPLETION_NOTE and "whether or not they came" in COMPLETION_NOTE
+    assert not any("egistered" in text for text in (SIGNED_UP_HELP, COMPLETION_NOTE, *table["Stage"]))

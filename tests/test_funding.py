@@ -48,6 +48,7 @@ from programme.models import (
 )
 from programme.reach import ReachFilter
 from programme.reports import funder_report, funder_report_content
+from programme.reports.funder_report import LISTED_NOTE
 
 EDITOR = SignedIn(user_id=1, username="tester", role=UserRole.FACILITATOR)
 # t(0.975, 3), from a printed table of Student's t distribution (not from the code under test).
@@ -371,21 +372,23 @@ def test_evaluation_comments_follow_the_grant_filter(session: Session, small: di
     assert grouped_comments(session, grants=("G-2",)).empty
 
 
-def test_the_funders_report_calls_everyone_listed_registered_listed(session: Session, small: dict) -> None:
+def test_the_funders_report_calls_everyone_on_a_modules_lists_on_the_lists(session: Session, small: dict) -> None:
     # Nobody in G-1's modules came from a registration list: Pia, Raj and Sri are on Module 1's list (Sri absent), Pia
-    # and Sri on Module 2's. The report counted the three as "participants registered", where the module report (and
-    # the Reach headline's "Signed up") call registered only those on a registration list: the funder read two
-    # figures for one word. It says "(listed)", as the Completion tab does, and what a list is.
+    # and Sri on Module 2's. The report called the three "Registered (listed)", beside the module report's and the
+    # Reach headline's "signed up"/"registered" for those on a registration list only: a funder read one word for two
+    # figures (100 and 60 on a real import). It says "On the lists", as the Completion tab does, and what a list is.
     data = funder_report(session, reference="G-1", by="tester")
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "participants registered" not in text
-    assert "Of 3 participants on the modules' lists (a registration list, an attendance sheet or a list of who took " \
-           "part), 3 attended and 2 completed at least one module" in text  # fmt: skip
+    assert "participants registered" not in text and "Registered (listed)" not in text
+    assert "Of 3 participants on the modules' lists (those who signed up on a registration list and those only on " \
+           "an attendance sheet or a list of who took part, whether or not they came), 3 attended and 2 completed " \
+           "at least one module" in text  # fmt: skip
+    assert LISTED_NOTE in text
     tables = _docx_tables(data)
-    assert tables[1][0] == ["Module", "Dates", "Place", "Registered (listed)", "Completed", "Evaluations",
+    assert tables[1][0] == ["Module", "Dates", "Place", "On the lists", "Completed", "Evaluations",
                             "Mean rating"]  # fmt: skip
     completion = next(table for table in tables if table[0][-1] == "Completion")
-    assert completion[0] == ["Module", "Registered (listed)", "Attended", "Completed", "Completion"]
+    assert completion[0] == ["Module", "On the lists", "Attended", "Completed", "Completion"]
 
 
 def test_the_grants_table_shows_whom_a_grant_reached_and_its_cost_before_the_lists_of_what_it_funds(
@@ -481,3 +484,93 @@ def test_the_funders_report_counts_every_module_the_grant_funds_and_says_how_man
         "Grant G-1 of Nordic Test Fund funded 3 modules of 1 course (people are recorded in 2 of them so far). "
         "They reached 3 individuals" in text
     )
+
+
+def _more_organisations(session: Session) -> None:
+    """Two more NGOs, two more trade unions and three organisations of no recorded type, one person each, all in
+    A1's Module 1 (grant G-1)."""
+    m1 = get_module(session, "A1", 1)
+    for name, kind in (("Pokhara Rights", OrgType.NGO), ("Lalitpur Aid", OrgType.NGO),
+                       ("Penang Union", OrgType.TRADE_UNION), ("Johor Union", OrgType.TRADE_UNION),
+                       ("Collective One", None), ("Collective Two", None), ("Collective Three", None)):  # fmt: skip
+        org = Organisation(name=name, name_key=name.lower(), org_type=kind, country="NPL")
+        session.add(org)
+        session.flush()
+        person = _person(session, f"Staff {name}", Gender.MALE, "NPL", org)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=m1.id, attended=True))
+    session.flush()
+
+
+def _organisations_by_type_sql(session: Session, module_ids: list[int] | None = None) -> dict[str, int]:
+    """Distinct organisations of the people who took part, by type (None: not recorded), in bare SQL."""
+    where = "" if module_ids is None else f" AND pa.module_id IN ({', '.join(str(int(m)) for m in module_ids)})"
+    rows = session.execute(sa.text(
+        "SELECT o.org_type, count(DISTINCT o.id) FROM participation pa JOIN person p ON p.id = pa.person_id "
+        f"JOIN organisation o ON o.id = p.organisation_id WHERE pa.attended = :yes{where} GROUP BY o.org_type"
+    ), {"yes": True}).all()  # fmt: skip
+    return {kind: int(n) for kind, n in rows}
+
+
+def test_organisations_by_type_leave_not_recorded_out_of_the_shares_as_people_by_type_do(
+    session: Session, small: dict
+) -> None:
+    """The Organisations tab gave "not recorded" a share (40 organisations, 66.7%) where the Organisation type tab
+    leaves the people whose type is not recorded out of the shares: the shares are of the organisations whose type
+    is recorded, and "not recorded" is last, its count shown, with no share."""
+    from programme.charts.funding import organisations_chart
+    from programme.reach import NOT_RECORDED
+
+    _more_organisations(session)
+    counted_by_hand = _organisations_by_type_sql(session)
+    unknown = counted_by_hand.pop(None)
+    assert unknown == 3 and counted_by_hand == {"NGO": 4, "trade union": 3}  # Dhaka Voice (Uma) is an NGO
+    typed = sum(counted_by_hand.values())
+    by_type = reach.organisations_by_type(reach.organisations(session))
+    assert by_type["org_type"].tolist() == ["NGO", "trade union", NOT_RECORDED]
+    assert by_type["organisations"].tolist() == [counted_by_hand["NGO"], counted_by_hand["trade union"], unknown]
+    assert by_type["share"].iloc[:2].tolist() == [round(100 * 4 / typed, 1), round(100 * 3 / typed, 1)]  # 57.1, 42.9
+    assert pd.isna(by_type["share"].iloc[2])
+    # The chart says so on the bar, and draws "not recorded" at the bottom (a horizontal chart's first row).
+    bars = organisations_chart(by_type).data[0]
+    assert list(bars.y) == [NOT_RECORDED, "trade union", "NGO"]
+    assert list(bars.text) == ["3 (not in the shares)", "3 (42.9%)", "4 (57.1%)"]
+
+
+def test_a_viewers_organisations_by_type_merge_small_types_and_keep_not_recorded_apart() -> None:
+    """What a viewer sees (access/small_counts.merge_small): the types of fewer than 3 organisations together, the
+    total exact, "not recorded" still without a share. By hand: 4 + 3 + 1 + 1 = 9 typed organisations; faith-based
+    and academia (1 each) are too few, and with the smallest shown type (trade union, 3) they make Other: 5."""
+    from programme.access.small_counts import merge_small, other_label
+    from programme.reach import NOT_RECORDED
+
+    table = pd.DataFrame(
+        [("NGO", "NPL", 4, 6), ("trade union", "MYS", 3, 3), ("faith-based", "MYS", 1, 1), ("academia", "NPL", 1, 2),
+         (NOT_RECORDED, "unknown", 5, 5)],
+        columns=["org_type", "code", "organisations", "individuals"],
+    )  # fmt: skip
+    by_type = reach.organisations_by_type(table)
+    assert by_type.loc[by_type["org_type"] == "NGO", "share"].item() == round(100 * 4 / 9, 1)
+    merged = merge_small(by_type, "org_type", threshold=3, count="organisations")
+    rows = dict(zip(merged["org_type"], merged["organisations"], strict=True))
+    assert rows == {"NGO": 4, NOT_RECORDED: 5, other_label(3): 5}
+    assert int(merged["organisations"].sum()) == 14
+    assert pd.isna(merged.loc[merged["org_type"] == NOT_RECORDED, "share"].item())
+    assert merged.loc[merged["org_type"] == "NGO", "share"].item() == round(100 * 4 / 9, 1)
+
+
+def test_the_funders_report_gives_organisations_shares_of_those_whose_type_is_recorded(
+    session: Session, small: dict
+) -> None:
+    _more_organisations(session)
+    a1 = [get_module(session, "A1", 1).id, get_module(session, "A1", 2).id]  # G-1 funds course A1
+    by_hand = _organisations_by_type_sql(session, a1)
+    assert by_hand == {"NGO": 3, "trade union": 3, None: 3}  # none fewer than 3: nothing merged for the funder
+    data = funder_report(session, reference="G-1", by="tester")
+    organisations = next(t for t in _docx_tables(data) if t[0] == ["Organisation type", "Organisations", "Share"])
+    assert organisations[1:] == [["NGO", "3", "50.0%"], ["trade union", "3", "50.0%"],
+                                 ["not recorded", "3", "not in the shares"]]  # fmt: skip
+    from programme.reach import ORGANISATION_SHARE_NOTE
+
+    text = [p.text for p in Document(io.BytesIO(data)).paragraphs]
+    assert ORGANISATION_SHARE_NOTE in text

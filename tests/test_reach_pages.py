@@ -149,7 +149,7 @@ def test_reach_page_says_nobody_took_part_yet_when_people_only_registered(
     app = run_page("pages/reach.py", UserRole.FACILITATOR)  # a viewer: fewer than 3 people, not shown
     assert not app.exception
     said = [info.value for info in app.info]
-    assert len(said) == 1 and said[0].startswith("2 people registered in this selection"), said
+    assert len(said) == 1 and said[0].startswith("2 people signed up in this selection"), said
     assert "Agenda › Attendance" in said[0]
 
 
@@ -354,3 +354,103 @@ def test_a_certificate_name_with_a_backtick_is_named_as_written_not_as_markdown(
     for warning in warnings:
         assert hostile in shown_text(warning)
         assert "](http" not in warning
+
+
+def _lists_and_organisations(url: str) -> None:
+    """Module 1 of course L: four people signed up on a registration list (two of them came, two not recorded as
+    having come), three only on an attendance sheet (they came), and a facilitator who came. Of those who came, three
+    work for three NGOs, two for two organisations of no recorded type, the facilitator for a trade union."""
+    from programme.models import Organisation, OrgType, ParticipationRole
+
+    with session_scope(make_engine(url)) as session:
+        course = Course(code="L", title="Lists")
+        session.add(course)
+        session.flush()
+        module = Module(
+            course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1), end_date=date(2024, 3, 3)
+        )
+        session.add(module)
+        session.flush()
+        people = [  # name, signed up, came, organisation type (None: not recorded; "-": no organisation), role
+            ("Ana Thapa", True, True, OrgType.NGO, "participant"),
+            ("Ben Gurung", True, True, None, "participant"),
+            ("Cia Rai", True, None, "-", "participant"),
+            ("Dev Lama", True, None, "-", "participant"),
+            ("Eka Putri", False, True, OrgType.NGO, "participant"),
+            ("Fay Santos", False, True, OrgType.NGO, "participant"),
+            ("Gus Tan", False, True, None, "participant"),
+            ("Hana Sato", False, True, OrgType.TRADE_UNION, "facilitator"),
+        ]
+        for name, signed_up, came, kind, role in people:
+            org = None
+            if kind != "-":
+                org = Organisation(name=f"Org of {name}", name_key=f"org of {name.lower()}", org_type=kind)
+                session.add(org)
+                session.flush()
+            person = Person(full_name=name, name_key=name.lower(), organisation_id=org.id if org else None)
+            session.add(person)
+            session.flush()
+            session.add(Participation(person_id=person.id, module_id=module.id, registered=signed_up, attended=came,
+                                      role=ParticipationRole(role)))  # fmt: skip
+
+
+def test_the_reach_page_says_signed_up_and_on_the_lists_for_what_each_counts(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """The headline's "Signed up" (60) and the Completion tab's "Registered (listed)" (100) read as one thing. The
+    headline counts the people on a registration list; the funnel's first stage everyone on the module's lists: it
+    says "On the lists", and both say which is which. Figures in bare SQL."""
+    from programme.reach import COMPLETION_NOTE, SIGNED_UP_HELP
+
+    _lists_and_organisations(sqlite_url)
+    with make_engine(sqlite_url).connect() as connection:
+        signed_up, on_the_lists, attended = connection.execute(sa.text(
+            "SELECT count(DISTINCT CASE WHEN registered THEN person_id END), "
+            "count(DISTINCT CASE WHEN role = 'participant' THEN person_id END), "
+            "count(DISTINCT CASE WHEN role = 'participant' AND attended THEN person_id END) FROM participation"
+        )).one()  # fmt: skip
+    assert (signed_up, on_the_lists, attended) == (4, 7, 5)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
+    assert not app.exception
+    metric = next(metric for metric in app.metric if metric.label == "Signed up")
+    assert metric.value == str(signed_up) and metric.help == SIGNED_UP_HELP and "On the lists" in metric.help
+    app.session_state["reach_tab"] = "Completion"
+    app.run()
+    assert not app.exception
+    steps, per_module = (frame.value for frame in app.dataframe)
+    assert steps[["Stage", "Individuals"]].values.tolist()[:2] == [
+        ["on the lists", on_the_lists],
+        ["attended", attended],
+    ]
+    assert per_module["On the lists"].tolist() == [on_the_lists]
+    captions = [caption.value for caption in app.caption]
+    assert COMPLETION_NOTE in captions and "egistered" not in " ".join(steps["Stage"])
+
+
+def test_the_organisations_tab_leaves_not_recorded_out_of_the_shares(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Organisations reached by type gave "not recorded" a share, where the Organisation type tab leaves it out."""
+    from programme.reach import NOT_RECORDED, ORGANISATION_SHARE_NOTE
+
+    _lists_and_organisations(sqlite_url)
+    with make_engine(sqlite_url).connect() as connection:
+        rows = connection.execute(sa.text(
+            "SELECT o.org_type, count(DISTINCT o.id) FROM participation pa JOIN person p ON p.id = pa.person_id "
+            "JOIN organisation o ON o.id = p.organisation_id WHERE pa.attended GROUP BY o.org_type"
+        )).all()  # fmt: skip
+    by_hand = {kind or NOT_RECORDED: int(n) for kind, n in rows}
+    assert by_hand == {"NGO": 3, "trade union": 1, NOT_RECORDED: 2}
+    typed = by_hand["NGO"] + by_hand["trade union"]
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
+    app.session_state["reach_tab"] = "Organisations"
+    app.run()
+    assert not app.exception
+    by_type = app.dataframe[0].value
+    assert by_type["Organisation type"].tolist() == ["NGO", "trade union", NOT_RECORDED]
+    assert by_type["Organisations"].tolist() == [3, 1, 2]
+    assert by_type["Share (%)"].tolist()[:2] == [round(100 * 3 / typed, 1), round(100 * 1 / typed, 1)]
+    assert by_type["Share (%)"].isna().tolist() == [False, False, True]
+    assert any(ORGANISATION_SHARE_NOTE in caption.value for caption in app.caption)

@@ -359,7 +359,10 @@ def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_sha
     assert "2 participants from 2 countries took part" in body
     assert "100% came from civil society organisations" in body
     assert "of the 1 whose organisation type is recorded (1 not recorded, left out of the share)" in body
-    assert "1 person registered; 0 of them took part, and 2 took part without having registered." in body
+    assert (
+        "1 person signed up on a registration list; 0 of them took part, and 2 took part without having signed up."
+        in body
+    )
     by_type = next(table for table in tables if table[0][0] == "Organisation type")
     assert by_type[1:] == [["NGO", "1", "100.0%"], ["not recorded", "1", "not in the shares"]]
     assert "left out of the shares" in body

@@ -354,14 +354,14 @@ def test_who_answered_shows_a_viewer_no_group_below_three(monkeypatch: pytest.Mo
 def test_a_viewer_is_not_told_how_few_signed_up_when_nobody_took_part(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
-    """Two people on a module's registration list, nobody's attendance recorded: "2 people registered in this
+    """Two people on a module's registration list, nobody's attendance recorded: "2 people signed up in this
     selection" is a group of two. A viewer is told the selection is too small; a facilitator reads the sentence."""
     registered_only(sqlite_url)
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     viewer = " ".join(info.value for info in run_page("pages/reach.py", UserRole.VIEWER).info)
-    assert "This selection holds fewer than 3 people" in viewer and "2 people registered" not in viewer
+    assert "This selection holds fewer than 3 people" in viewer and "2 people signed up" not in viewer
     facilitator = " ".join(info.value for info in run_page("pages/reach.py", UserRole.FACILITATOR).info)
-    assert "2 people registered in this selection" in facilitator
+    assert "2 people signed up in this selection" in facilitator
 
 
 def test_under_a_narrow_filter_a_viewer_sees_no_organisation_or_module_group_below_three(demo_db: str) -> None:
@@ -395,9 +395,9 @@ def test_under_a_narrow_filter_a_viewer_sees_no_organisation_or_module_group_bel
     app.session_state["reach_tab"] = "Completion"
     app.run()
     modules = app.dataframe[1].value
-    assert modules["Registered (listed)"].min() >= 3 and modules["Registered (listed)"].sum() == listed
+    assert modules["On the lists"].min() >= 3 and modules["On the lists"].sum() == listed
     other = modules[modules["Module"] == OTHER].iloc[0]
-    assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["Registered (listed)"], 1))
+    assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["On the lists"], 1))
 
 
 def test_a_viewer_is_not_given_a_share_that_counts_two_women(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

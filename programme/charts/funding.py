@@ -1,4 +1,4 @@
-"""Completion and funding charts: the registered → attended → completed funnel, organisations, grants."""
+"""Completion and funding charts: the on the lists → attended → completed funnel, organisations, grants."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG
 from programme.charts.reach import LABEL_ROOM, LABEL_SIZE, _empty, _label_outside
-from programme.reach.funnel import STAGE_WORDS
+from programme.reach.funnel import ON_THE_LISTS, STAGE_WORDS
 
 STAGE_COLOURS = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
 # Text on each stage's bar: dark on the pale sky blue, white on the strong blue and green.
@@ -20,7 +20,7 @@ FEW_MODULES = 6
 
 def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Figure:
     """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first."""
-    title = f"Registered (listed) → attended → completed ({measure})"
+    title = f"{ON_THE_LISTS} → attended → completed ({measure})"
     if frame.empty or int(frame[measure].iloc[0]) == 0:
         return _empty(title)
     figure = go.Figure(
@@ -42,7 +42,7 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Fig
 def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, total: int | None = None) -> go.Figure:
     """Return grouped bars per module (the latest `shown`): registered, attended and completed. total: how many
     modules there are when the frame holds only the latest of them."""
-    title = "Registered (listed), attended and completed per module"
+    title = f"{ON_THE_LISTS}, attended and completed per module"
     if frame.empty:
         return _empty(title)
     latest = frame.tail(shown)
@@ -70,17 +70,22 @@ def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, tota
 
 
 def organisations_chart(frame: pd.DataFrame) -> go.Figure:
-    """Return bars of distinct organisations per type (org_type, organisations, share), with percentages."""
+    """Return bars of distinct organisations per type (org_type, organisations, share), with percentages, in the
+    table's order from the top (organisations_by_type: "not recorded" last). A type without a share ("not recorded",
+    left out of the shares) says so instead."""
     title = "Organisations reached, by type"
     if frame.empty:
         return _empty(title)
-    ordered = frame.sort_values("organisations")
+    ordered = frame.iloc[::-1]  # a horizontal bar chart draws its first row at the bottom
     figure = go.Figure(
         go.Bar(
             x=ordered["organisations"],
             y=ordered["org_type"],
             orientation="h",
-            text=[f"{n:,} ({s:.1f}%)" for n, s in zip(ordered["organisations"], ordered["share"], strict=True)],
+            text=[
+                f"{n:,} ({s:.1f}%)" if pd.notna(s) else f"{n:,} (not in the shares)"
+                for n, s in zip(ordered["organisations"], ordered["share"], strict=True)
+            ],
             marker_color=STRONG[0],
         )
     )

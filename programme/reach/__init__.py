@@ -12,6 +12,8 @@ from programme.reach.filters import (
 )
 from programme.reach.funnel import (
     COMPLETION_NOTE,
+    ON_THE_LISTS,
+    ORGANISATION_SHARE_NOTE,
     SIGNED_UP_HELP,
     STAGE_WORDS,
     STAGES,
@@ -47,6 +49,8 @@ __all__ = [
     "COMPLETION_NOTE",
     "GENDER_FILTER_HELP",
     "NOT_RECORDED",
+    "ON_THE_LISTS",
+    "ORGANISATION_SHARE_NOTE",
     "ORG_TYPE_SHARE_NOTE",
     "OTHER_CORRIDORS",
     "STACKS",

@@ -23,22 +23,30 @@ from programme.reach import kept
 from programme.reach.filters import NOT_RECORDED, REACH_FILTER_WIDER, UNKNOWN, ReachFilter, participations
 
 STAGES = ["registered", "attended", "completed"]
-# The stages in the dashboard's words (the keys stay: `stats --json` has "registered"). "Registered" here is everyone on
-# a module's list, from a registration list, an attendance sheet or a list of who took part: "(listed)" tells it from
-# the headline's "Signed up" (SIGNED_UP_HELP), people on a registration list only.
-STAGE_WORDS = {"registered": "registered (listed)", "attended": "attended", "completed": "completed"}
+# The stages in the dashboard's words (the keys stay: `stats --json` has "registered"). The first stage is everyone on a
+# module's lists, whether they signed up on a registration list or are only on an attendance sheet or a list of who
+# took part: "on the lists", in words of its own, apart from the headline's "Signed up" (SIGNED_UP_HELP), the people
+# on a registration list only. ("Registered" said both, and "listed" is the alumni directory's word for consent.)
+STAGE_WORDS = {"registered": "on the lists", "attended": "attended", "completed": "completed"}
+# The funnel's first stage as a title or a table's header says it.
+ON_THE_LISTS = "On the lists"
 # What the Reach headline's "Signed up" counts (programme/reach/queries.registrations), against the funnel's first stage.
 SIGNED_UP_HELP = (
-    "People on a registration list (any role), counted once, whether or not they came. Not the Completion tab's "
-    "Registered (listed): everyone on a module's list, from a registration list, an attendance sheet or a list of who "
-    "took part (participants only, unless the Role filter says otherwise)."
+    "People on a registration list (any role), each counted once, whether or not they came. They are among the "
+    "Completion tab's On the lists, which also counts everyone on an attendance sheet or a list of who took part "
+    "without having signed up (participants only, unless the Role filter says otherwise)."
 )
-# Under the Completion tab's charts.
+# Under the Completion tab's charts, and in the funder's report.
 COMPLETION_NOTE = (
-    "Registered (listed): everyone on a module's list (a registration list, an attendance sheet or a list of "
-    "who took part), not only the headline's Signed up; attended: came to the module; completed: met the "
-    "completion rule (Settings). Participants only, unless the Role filter says otherwise. Over the programme, "
-    "a person counts once at each stage they reached in any module."
+    "On the lists: everyone on a module's lists, whether or not they came: those who signed up on a registration "
+    "list (the headline's Signed up) and those only on an attendance sheet or a list of who took part. Attended: "
+    "came to the module; completed: met the completion rule (Settings). Participants only, unless the Role filter "
+    "says otherwise. Over the programme, a person counts once at each stage they reached in any module."
+)
+# Under the organisations by type (Reach's Organisations tab, the funder's report): as ORG_TYPE_SHARE_NOTE says of people.
+ORGANISATION_SHARE_NOTE = (
+    "Shares by organisation type are of the organisations whose type is recorded; those whose type is not recorded "
+    "are shown apart and left out of the shares."
 )
 # Whose registrations the funnel counts when the filter names no role: participants (facilitators and resource
 # persons are not there to complete a module).
@@ -118,7 +126,7 @@ def funnel_by_module(
 
 def small_modules_merged(frame: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
     """funnel_by_module's table as a viewer sees it (access/small_counts.py): the modules with fewer than threshold
-    people registered (listed) in the selection shown together in one row, last, its completion that of its
+    people on the lists in the selection shown together in one row, last, its completion that of its
     people (completed of registered); its module_id 0. threshold None (the team): the table unchanged."""
     merged = merge_small(frame, "module", threshold=threshold, count="registered", labels={"module_id": 0})
     if merged is frame:
@@ -183,11 +191,21 @@ def organisations(session: Session, reach_filter: ReachFilter | None = None) -> 
 
 
 def organisations_by_type(frame: pd.DataFrame) -> pd.DataFrame:
-    """Return org_type, organisations and share (%) from the organisations table, largest first."""
+    """Return org_type, organisations and share (%) from the organisations table, largest first, "not recorded" last.
+
+    Shares are percentages of the organisations whose type is recorded, as the people's shares by organisation type
+    are of the people whose type is recorded (ORGANISATION_SHARE_NOTE); the "not recorded" row has no share (NaN).
+    """
     totals = frame.groupby("org_type", as_index=False)["organisations"].sum()
-    whole = int(totals["organisations"].sum())
-    totals["share"] = [rounded(100 * n / whole, 1) if whole else 0.0 for n in totals["organisations"]]
-    return totals.sort_values(["organisations", "org_type"], ascending=[False, True], ignore_index=True)
+    recorded = totals["org_type"] != NOT_RECORDED
+    whole = int(totals.loc[recorded, "organisations"].sum())
+    totals["share"] = [
+        (rounded(100 * n / whole, 1) if whole else 0.0) if known else float("nan")
+        for n, known in zip(totals["organisations"], recorded, strict=True)
+    ]
+    totals = totals.sort_values(["organisations", "org_type"], ascending=[False, True], ignore_index=True)
+    return pd.concat([totals[totals["org_type"] != NOT_RECORDED], totals[totals["org_type"] == NOT_RECORDED]],
+                     ignore_index=True)  # fmt: skip
 
 
 # The placeholders erasure links an erased person to ("(erased) NGO", access/erasure.py) are no organisation reached.

@@ -15,7 +15,9 @@ from programme.access.small_counts import few_means_note, privacy_note, share_hi
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
-from programme.reach.funnel import STAGE_WORDS
+from programme.reach.filters import NOT_RECORDED
+from programme.reach.funnel import ON_THE_LISTS, ORGANISATION_SHARE_NOTE, STAGE_WORDS
+from programme.reach.queries import ORG_TYPE_SHARE_NOTE
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -23,9 +25,15 @@ from programme.reports.module_report import _table, no_type_recorded, society_cl
 
 HEADINGS = ["SUMMARY", "COURSES AND MODULES", "REACH", "COMPLETION", "LEARNING", "EVALUATION", "OUTCOMES"]
 CHART_WIDTH = Cm(16)
-# Everyone on a module's list (a registration list, an attendance sheet or a list of who took part), as the Reach
-# dashboard's Completion tab says it: the module report's "registered" is those on a registration list only.
-LISTED = "Registered (listed)"
+# Everyone on a module's lists (a registration list, an attendance sheet or a list of who took part), as the Reach
+# dashboard's Completion tab says it: the module report's and the Reach headline's "signed up" are those on a
+# registration list only.
+LISTED = ON_THE_LISTS
+# Under the modules' table: what its first count is.
+LISTED_NOTE = (
+    f"{ON_THE_LISTS}: the module's participants on its lists (those who signed up on a registration list and those "
+    "only on an attendance sheet or a list of who took part), whether or not they came."
+)
 # A share of the summary that would count fewer than N people (access/small_counts.share_hidden).
 HIDDEN_SHARE = "not given (privacy)"
 
@@ -140,6 +148,7 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         mean_rating=[("—" if m is None or pd.isna(m) else fixed(m)) for m in c.modules["mean_rating"]]
     )
     _table(document, shown, ["Module", "Dates", "Place", LISTED, "Completed", "Evaluations", "Mean rating"])
+    document.add_paragraph(LISTED_NOTE)
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -165,11 +174,15 @@ def _reach(document: Document, c: FunderReportContent) -> None:
                                  texts=texts, colours=[colour]))  # fmt: skip
         shown = frame[[column, "individuals", "share"]].assign(share=frame["share"].map(_share))
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Individuals", "Share"])
+        if column == "org_type" and (frame[column] == NOT_RECORDED).any():
+            document.add_paragraph(ORG_TYPE_SHARE_NOTE)
     document.add_paragraph(privacy_note(c.small_count_threshold))
     document.add_heading("Organisations reached", level=2)
     orgs = c.organisations_by_type
     shown = orgs.assign(share=orgs["share"].map(_share))
     _table(document, shown, ["Organisation type", "Organisations", "Share"])
+    if (orgs["org_type"] == NOT_RECORDED).any():
+        document.add_paragraph(ORGANISATION_SHARE_NOTE)
 
 
 def _completion(document: Document, c: FunderReportContent) -> None:
@@ -180,12 +193,13 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("No participants are recorded in the modules of this grant yet.")
         return
     texts = [f"{n:,} ({percent(n / first)})" for n in steps["individuals"]]
-    _chart(document, bar_png("Participants: registered (listed) → attended → completed",
+    _chart(document, bar_png(f"Participants: {ON_THE_LISTS.lower()} → attended → completed",
                              [STAGE_WORDS.get(s, s).capitalize() for s in steps["stage"]],
                              steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
     document.add_paragraph(
-        f"Of {first} participants on the modules' lists (a registration list, an attendance sheet or a list of who "
-        f"took part), {int(steps['individuals'].iloc[1])} attended and "
+        f"Of {first} participants on the modules' lists (those who signed up on a registration list and those only "
+        "on an attendance sheet or a list of who took part, whether or not they came), "
+        f"{int(steps['individuals'].iloc[1])} attended and "
         f"{int(steps['individuals'].iloc[2])} completed at least one module (the completion rule is the "
         "organisation's own, set in the app's settings)."
     )

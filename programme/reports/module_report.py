@@ -99,10 +99,11 @@ def _summary(document: Document, c: ModuleReportContent) -> None:
     registered = c.registrations
     if registered.get("registered"):
         document.add_paragraph(
-            f"{registered['registered']} {'person' if registered['registered'] == 1 else 'people'} registered; "
-            f"{registered['registered_took_part']} of them took part"
+            # "Signed up", as the Reach dashboard's headline says it: on a registration list.
+            f"{registered['registered']} {'person' if registered['registered'] == 1 else 'people'} signed up on a "
+            f"registration list; {registered['registered_took_part']} of them took part"
             + (
-                f", and {registered['took_part_unregistered']} took part without having registered"
+                f", and {registered['took_part_unregistered']} took part without having signed up"
                 if registered.get("took_part_unregistered")
                 else ""
             )
