@@ -74,7 +74,8 @@ with open_tab:
             lambda session: links.open_form(session, module_id=module_id, kind=kind, closes_on=closes,
                                             base_url=base_url.strip(), language=language, allow_multiple=several,
                                             by=user.username),
-            f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}.",
+            lambda opened: f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}."
+            + (f" {opened.note}" if opened.note else ""),
         )  # fmt: skip
     with ui.db() as session:
         forms = links.list_forms(session, module_id)
