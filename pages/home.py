@@ -68,7 +68,12 @@ else:
                 else ["module", "title", "dates", "city", "status"]
             )
             # "Module", "Dates", "Status": headed as the other tables are.
-            ui.table(shown[columns], hide_index=True, width="stretch", column_config={column: sentence_case(column) for column in columns})
+            ui.table(
+                shown[columns],
+                hide_index=True,
+                width="stretch",
+                column_config={column: sentence_case(column) for column in columns},
+            )
     with right:
         steps = ui.cached_query(open_next_steps, today=today)
         st.subheader("Next steps")
