@@ -179,6 +179,18 @@ def checkin_dates_problem(module: Module, kind: FormKind, opens_on: date, closes
     return None
 
 
+def checkin_warning(session: Session, module_id: int) -> str | None:
+    """What the Forms page says under the form choice before anyone opens a daily check-in link: why none can be opened
+    for a module that has ended (checkin_dates_problem's refusal), or when one takes codes for a module to come."""
+    module = session.get(Module, module_id)
+    if module is None:
+        return None
+    try:
+        return checkin_dates_problem(module, FormKind.CHECKIN, today(module), None)
+    except FormSettingRefused as refused:
+        return str(refused)
+
+
 def module_links(session: Session, module_id: int, kind: FormKind | str | None = None) -> list[FormLink]:
     """Return a module's form links, newest first (optionally of one kind)."""
     query = sa.select(FormLink).where(FormLink.module_id == module_id)
