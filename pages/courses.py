@@ -192,7 +192,9 @@ with add_tab:
         with ui.db() as session:
             suggested = courses.next_module_number(session, st.session_state.get(ADD_MODULE[0]))
         number = st.number_input("Number", min_value=1, value=suggested, step=1, key=ADD_MODULE[1])
-        title = st.text_input("Title", placeholder="Module 1", key=ADD_MODULE[2])
+        # The placeholder follows the number (a title left blank is saved as "Module N"): it said "Module 1" when
+        # Module 3 was offered.
+        title = st.text_input("Title", placeholder=f"Module {int(number)}", key=ADD_MODULE[2])
         start = st.date_input("Start date", date.today(), key=ADD_MODULE[3])
         end = st.date_input("End date", date.today(), key=ADD_MODULE[4])
         city = st.text_input("City", key=ADD_MODULE[5])

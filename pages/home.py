@@ -9,6 +9,7 @@ from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo
 from programme.reach import growth
 from programme.web import ui
+from programme.web.display import sentence_case
 
 user = ui.guard(__file__)
 ui.heading(
@@ -66,7 +67,13 @@ else:
                 if upcoming
                 else ["module", "title", "dates", "city", "status"]
             )
-            ui.table(shown[columns], hide_index=True, width="stretch")
+            # "Module", "Dates", "Status": headed as the other tables are.
+            ui.table(
+                shown[columns],
+                hide_index=True,
+                width="stretch",
+                column_config={column: sentence_case(column) for column in columns},
+            )
     with right:
         steps = ui.cached_query(open_next_steps, today=today)
         st.subheader("Next steps")

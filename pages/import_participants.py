@@ -37,7 +37,7 @@ def import_section(module_id: int) -> None:
     upload = st.session_state.get(steps.UPLOAD_KEY)
     if upload is None:
         if not shown:  # after an import, its result says what happened; the next list is uploaded the same way
-            st.info("Choose the module, then upload the list. Or download the template to fill in.")
+            st.info("Upload the list. Or download the template to fill in.")
         return
     read = steps.read_upload(upload)
     if read is None:
@@ -61,8 +61,8 @@ def import_section(module_id: int) -> None:
         skip_invalid = st.checkbox("Import the valid rows only (rows with errors are skipped)", key="skip_invalid")
     valid = plan.counts()["valid"]
     blocked = bool(plan.errors) and not skip_invalid
-    target = steps.module_name(module_id)
-    if st.button(f"Import {ui.counted(valid, 'row')} into {md_text(target)}", type="primary", disabled=blocked or valid == 0,
+    target = ui.import_target(module_id)
+    if st.button(f"Import {ui.counted(valid, 'row')} into {target}", type="primary", disabled=blocked or valid == 0,
                  key="import_button"):  # fmt: skip
         steps.run_import(plan, accepted, skip_invalid, by=user.username)
 

@@ -52,10 +52,13 @@ open_tab, sent_tab, review_tab = ui.tabs(
 
 with ui.db() as session:
     module_today = links.module_today(session, module_id)  # where the module is held: the forms' dates are its own
+    checkin_warning = links.checkin_warning(session, module_id)  # a module that ended: no check-in link can take codes
 
 with open_tab:
     with st.form("open-form"):
         kind = st.radio("Form", list(KIND_LABELS), horizontal=True, format_func=KIND_LABELS.get)
+        if checkin_warning:
+            st.caption(f"**Daily check-in:** {checkin_warning}")
         language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
         closes = st.date_input("Closes after", value=module_today + timedelta(days=7), min_value=module_today)
         base_url = st.text_input(
@@ -74,7 +77,8 @@ with open_tab:
             lambda session: links.open_form(session, module_id=module_id, kind=kind, closes_on=closes,
                                             base_url=base_url.strip(), language=language, allow_multiple=several,
                                             by=user.username),
-            f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}.",
+            lambda opened: f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}."
+            + (f" {opened.note}" if opened.note else ""),
         )  # fmt: skip
     with ui.db() as session:
         forms = links.list_forms(session, module_id)

@@ -157,6 +157,31 @@ def open_page(page, title: str, group: str) -> None:
             wait_idle(page)
 
 
+def choose_module(page, label: str, search: str = "", attempts: int = 3) -> None:
+    """Pick a module in the module picker with this label, as a user would: open its list, type `search` to narrow it
+    (the list shows a few options at a time), and click the first option showing it. Import participants chooses no
+    module for the user. A rerun that redrew the box as it was clicked gets a second try."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label).first
+    option = page.get_by_role("option").filter(has_text=search).first
+    for attempt in range(attempts):
+        wait_idle(page)
+        box.locator("input").click()
+        if search:
+            box.locator("input").fill(search)
+        try:
+            option.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            if attempt == attempts - 1:
+                raise
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        break
+    wait_idle(page)
+
+
 def add_grid_row(page, grid) -> None:
     """Add a row to a data grid with its toolbar's "Add row", as a user would. The toolbar shows over the grid's top
     edge, and the grid (or the caption above it) can cover the button where the pointer lands, so the click event is

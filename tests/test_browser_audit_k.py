@@ -16,6 +16,7 @@ from programme.courses.catalogue import add_course, add_module
 from programme.selfservice.labels import text
 from programme.selfservice.links import close_forms, open_form
 from tests.browser_support import (
+    choose_module,
     demo_server_with_admin,
     log_in,
     open_page,
@@ -137,6 +138,7 @@ def test_an_import_previews_long_value_is_readable_in_full(page, audit_app) -> N
     sheet = f'Full name,Nationality,Organisation\nAna Lim,Nepal,"{LONG_ORGANISATION}"\nBen Rai,Nepal,Union\n'
     log_in(page, base)
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")  # the page chooses none for the user
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {"name": "long.csv", "mimeType": "text/csv", "buffer": sheet.encode()}
     )

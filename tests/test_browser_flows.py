@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser_support import log_in, open_page, screenshot, wait_idle
+from tests.browser_support import choose_module, log_in, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -29,6 +29,7 @@ def metric(page, label: str) -> str:
 def test_importing_a_participant_list_with_an_upload(page, live_app: str) -> None:
     log_in(page, live_app)
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")  # the page chooses none for the user
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {"name": "registrations.csv", "mimeType": "text/csv", "buffer": PARTICIPANT_LIST.encode()}
     )

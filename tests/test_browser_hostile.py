@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests import hostile_files
-from tests.browser_support import log_in, open_page, screenshot, wait_idle
+from tests.browser_support import choose_module, log_in, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -15,6 +15,7 @@ TIMEOUT_MS = 60_000
 def test_a_sheet_with_a_cell_at_xfd1048576_is_refused_and_the_server_keeps_serving(page, live_app: str) -> None:
     log_in(page, live_app)
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")  # the page chooses none for the user
     page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(
         {
             "name": "far-cell.xlsx",

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.models import Participation, Person
-from tests.browser_support import log_in, open_page, screenshot, wait_idle
+from tests.browser_support import choose_module, log_in, open_page, screenshot, wait_idle
 
 pytestmark = pytest.mark.browser
 EXCEPTION = "[data-testid='stException']"
@@ -53,6 +53,7 @@ def upload(page, path, mime: str = "text/csv") -> None:
 def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app: str, live_db_url: str) -> None:
     log_in(page, live_app)
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")  # the page chooses none for the user
     upload(page, TOOLS / "participants" / "eventbrite_attendee_report.csv")
     screenshot(page, "intake-participants-uploaded")
     page.get_by_text("This looks like an Eventbrite export.").wait_for(timeout=TIMEOUT_MS)
@@ -108,6 +109,7 @@ def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_a
 
     log_in(page, live_app)
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")  # the page chooses none for the user
     upload(page, TOOLS / "participants" / "partner_list_unknown_types.csv")
     page.get_by_text("Values not recognised").wait_for(timeout=TIMEOUT_MS)
     choose(page, "'Sports club' (2 rows)", "other")

@@ -21,7 +21,15 @@ from pypdf import PdfReader
 
 from programme.core import schema
 from programme.core.db import make_engine
-from tests.browser_support import add_grid_row, open_page, screenshot, streamlit_server, type_cell, wait_idle
+from tests.browser_support import (
+    add_grid_row,
+    choose_module,
+    open_page,
+    screenshot,
+    streamlit_server,
+    type_cell,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 # The shared samples sit beside the repository (../shared/samples from its root); a worktree one level deeper
@@ -168,6 +176,7 @@ def no_exception(page) -> None:
 
 def import_list(page, path: Path, kind: str, shot: str) -> None:
     open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to", f"{COURSE} · Module 1")  # the page chooses none for the user
     # The list's kind is detected and shown for the user to confirm.
     upload_until(page, path, page.get_by_text(f"{kind} (detected)"))
     screenshot(page, shot)

@@ -133,7 +133,10 @@ def test_entry_page_shows_the_tool_and_a_column_role_can_be_changed(
     app = app.selectbox(key=f"role_{digest}_What was most useful?").set_value("meta").run()
     assert not app.exception, app.exception
     assert {metric.label: metric.value for metric in app.metric}["New questions"] == "1"
-    app = next(button for button in app.button if button.key == "import_evaluations").click().run()
+    button = next(button for button in app.button if button.key == "import_evaluations")
+    # The button names the module the responses go into, with its dates: the page opens on the newest module.
+    assert button.label == f"Import {len(rows_of('typeform.csv'))} responses into EVP · Module 1 (8–12 April 2019)"
+    app = button.click().run()
     assert not app.exception, app.exception
     responses = len(rows_of("typeform.csv"))
     assert any(f"Imported {responses} responses" in message.value for message in app.success)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import shutil
 from datetime import date
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from programme.cli import main
 from programme.core.db import REPO_ROOT, make_engine, session_scope
@@ -1042,7 +1044,11 @@ def page_with_upload(name: str, data: bytes):
 
     app.session_state["last_seen"] = time.monotonic()
     app.session_state["import_upload"] = {"name": name, "data": data}
-    return app.run()
+    app = app.run()
+    # The page chooses no module for the user: pick BKK Module 1 (the fixture's), as a user would.
+    with Session(make_engine(os.environ["DATABASE_URL"])) as session:
+        module_id = get_module(session, "BKK", 1).id
+    return app.selectbox(key="import_module").set_value(module_id).run()
 
 
 def metrics(app) -> dict[str, str]:
@@ -1062,7 +1068,8 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     }
     assert any(info.value.startswith("CSV file, column names on row 1") for info in app.info)
     button = next(b for b in app.button if b.label.startswith("Import 61 rows into "))
-    assert button.label == "Import 61 rows into BKK · Module 1"  # the button says where the list goes
+    # The button says where the list goes: the course, the module's number and its dates.
+    assert button.label == "Import 61 rows into BKK · Module 1 (4–6 March 2019)"
     assert not button.disabled
     app = button.click().run()
     assert not app.exception, app.exception
@@ -1083,6 +1090,39 @@ def test_page_flow_preview_import_and_undo(cli_db: str) -> None:
     # The list shows the import as undone, with nothing left to undo, and the import's result is gone.
     assert not any(button.label == "Undo import" for button in app.button)
     assert not any("60 new people" in s.value and "Imported" in s.value for s in app.success)
+
+
+def test_the_page_chooses_no_module_until_the_user_or_the_address_does(cli_db: str) -> None:
+    """The picker chose the newest module first: a list meant for Module 1 went into Module 2, added since, unnoticed.
+    Now nothing is chosen, nothing can be imported, and the page says to choose, unless the address names a module."""
+    from streamlit.testing.v1 import AppTest
+
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    engine = make_engine(cli_db)
+    with session_scope(engine) as session:
+        add_module(session, course_code="BKK", number=2, title="Module 2", start=date(2019, 9, 3),
+                   end=date(2019, 9, 5))  # fmt: skip
+        first = get_module(session, "BKK", 1).id
+    app = run_page("pages/import_participants.py", UserRole.FACILITATOR)
+    assert not app.exception, app.exception
+    assert app.selectbox(key="import_module").value is None
+    assert "module" not in app.query_params
+    assert any(info.value.startswith("Choose the module the list belongs to") for info in app.info)
+    # An upload waiting does not make the page guess either: no Import button until a module is chosen.
+    app.session_state["import_upload"] = {"name": REGISTRATIONS.name, "data": REGISTRATIONS.read_bytes()}
+    app = app.run()
+    assert app.selectbox(key="import_module").value is None
+    assert not any(button.label.startswith("Import 61 rows") for button in app.button)
+    assert count(engine, Person) == 0
+    # A search narrows the list but does not choose its first match either.
+    app = app.text_input(key="import_module_find").set_value("BKK").run()
+    assert app.selectbox(key="import_module").value is None
+    # A link naming the module (?module=ID) opens the page on it, as on every page.
+    linked = run_page("pages/import_participants.py", UserRole.FACILITATOR, address={"module": str(first)})
+    assert isinstance(linked, AppTest) and linked.selectbox(key="import_module").value == first
+    assert linked.query_params["module"] == str(first)
 
 
 def test_the_page_numbers_the_first_participant_list_1_after_an_agenda_import(cli_db: str) -> None:

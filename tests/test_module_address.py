@@ -74,7 +74,7 @@ def test_every_module_picker_opens_on_the_module_in_the_address(demo_db: str, pa
     [
         ("pages/agenda.py", "999999", "does not exist"),
         ("pages/groups.py", "abc", "is not a module's number"),
-        ("pages/import_participants.py", "-3", "is not a module's number"),
+        ("pages/participant_forms.py", "-3", "is not a module's number"),
         ("pages/evaluation_entry.py", "99999999999999999999999", "is not a module's number"),
     ],
 )
@@ -88,6 +88,17 @@ def test_a_module_the_address_names_wrongly_opens_the_usual_choice_with_a_note(
     notes = [info.value for info in app.info if "in the address" in info.value]
     assert len(notes) == 1 and reason in notes[0] and "is shown instead" in notes[0]
     assert app.query_params["module"] == str(usual)  # the address now names the module shown
+
+
+def test_import_participants_chooses_nothing_when_the_address_names_a_module_wrongly(demo_db: str) -> None:
+    # Import participants never chooses a module for the user (a list would go into the newest unnoticed): an address
+    # it cannot follow leaves the picker empty, says why, and the address no longer names a module.
+    app = run_page("pages/import_participants.py", UserRole.ADMIN, address={"module": "-3"})
+    assert not app.exception
+    assert _picker(app, "import_module").value is None
+    notes = [info.value for info in app.info if "in the address" in info.value]
+    assert notes == ["The module in the address is not a module's number: choose the module in the list."]
+    assert "module" not in app.query_params
 
 
 def _new_module(session: Session) -> int:

@@ -75,6 +75,34 @@ def test_home_shows_the_demo_headline(demo_db: str) -> None:
     assert int(values["Individuals"].replace(",", "")) >= 650
 
 
+def test_homes_latest_modules_are_headed_as_the_other_tables(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """Its headers were lower case ("module", "dates", "status"), unlike every other table's; and a module with
+    nobody recorded in it said "delivered"."""
+    import json
+    from datetime import date
+
+    from sqlmodel import Session
+
+    from programme.core.db import make_engine
+    from programme.courses.catalogue import add_course, add_module
+    from programme.models import ModuleStatus
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with Session(make_engine(sqlite_url)) as session:
+        add_course(session, code="MW-KL", title="Migrant workers' rights", by=None)
+        module = add_module(session, course_code="MW-KL", number=1, title="Module 1", start=date(2019, 4, 9),
+                            end=date(2019, 4, 12), by=None)  # fmt: skip
+        module.status = ModuleStatus.DELIVERED
+        session.commit()
+    app = run_page("pages/home.py", UserRole.VIEWER)
+    assert not app.exception
+    frame = next(frame for frame in app.dataframe if "status" in frame.value.columns)
+    columns = json.loads(frame.proto.columns)
+    labels = {name: config.get("label") for name, config in columns.items() if not name.startswith("_")}
+    assert labels == {"module": "Module", "title": "Title", "dates": "Dates", "city": "City", "status": "Status"}
+    assert frame.value["status"].tolist() == ["ended, nothing recorded yet"]
+
+
 def test_home_on_an_empty_database_offers_the_demo(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/home.py", UserRole.ADMIN)

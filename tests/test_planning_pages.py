@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
-from programme.models import AgendaSession, Course, TopicSuggestion, UserRole
+from programme.models import AgendaSession, Course, Module, TopicSuggestion, UserRole
 from programme.planning import next_steps
 from tests.apptest_support import edit_grid, run_page, shown_text
 
@@ -46,6 +46,38 @@ def test_courses_page_filters_modules_and_adds_a_course(demo_db: str) -> None:
     assert next(box for box in app.selectbox if box.label == "Course" and box.key == "add_module_course").value == (
         "NP-MYS-2019"
     )
+
+
+def test_the_add_module_forms_title_placeholder_follows_the_number_offered(demo_db: str) -> None:
+    """It said "Module 1" whatever the number: a title left blank is saved as "Module N" for the number typed."""
+    with Session(make_engine(demo_db)) as session:
+        code, highest = session.execute(
+            sa.select(Course.code, sa.func.max(Module.number))
+            .join(Module, Module.course_id == Course.id)
+            .group_by(Course.code)
+            .order_by(sa.func.max(Module.number).desc())
+        ).first()
+    assert highest >= 2  # a course with a few modules: the number offered is not 1
+
+    def title_placeholder(app) -> str:  # type: ignore[no-untyped-def]
+        return next(box for box in app.text_input if (box.key or "").startswith("add_module_title")).proto.placeholder
+
+    app = run_page("pages/courses.py", UserRole.FACILITATOR)
+    assert title_placeholder(app) == "Module 1"  # no course chosen: Number offers 1
+    # Module N+1 added with its title left blank: it is saved as "Module N+1", and the course stays chosen with
+    # N+2 offered, which the placeholder now names (it said "Module 1").
+    next(box for box in app.selectbox if box.key == "add_module_course").set_value(code)
+    next(box for box in app.number_input if box.key == "add_module_number").set_value(highest + 1)
+    app = next(button for button in app.button if button.label == "Add module").click().run()
+    assert not app.exception
+    with Session(make_engine(demo_db)) as session:
+        added = session.scalar(
+            sa.select(Module.title).join(Course).where(Course.code == code, Module.number == highest + 1)
+        )
+    assert added == f"Module {highest + 1}"
+    number = next(box for box in app.number_input if (box.key or "").startswith("add_module_number"))  # a new field
+    assert number.value == highest + 2
+    assert title_placeholder(app) == f"Module {highest + 2}"
 
 
 def _module_form(username: str, module_id: int):  # type: ignore[no-untyped-def]

@@ -140,6 +140,34 @@ def test_the_facilitators_page_opens_a_form_and_shows_its_link_and_qr_code(forms
     assert len(app.code) == 1 and len(app.get("image")) == 1 and not app.selectbox  # the code alone, full-screen
 
 
+def test_the_forms_page_says_a_check_in_cannot_be_opened_for_a_module_that_ended(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """A journey audit opened a daily check-in for a module held in 2019 with no word; the phones then refused every
+    code. The page says so under the form choice, and opening one is refused with the same sentence."""
+    from programme.models import FormLink, Module, UserRole
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        module.start_date, module.end_date = date(2019, 9, 3), date(2019, 9, 5)
+    said = (
+        "Module 1 ended on 5 September 2019: a daily check-in link takes codes only on the module's days "
+        "(3–5 September 2019), so it would refuse every code. Record its attendance on the Participants page, or "
+        "import its attendance sheet, instead."
+    )
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR, address={"module": str(forms_db["module_id"])})
+    assert not app.exception
+    assert f"**Daily check-in:** {said}" in [caption.value for caption in app.caption]
+    next(radio for radio in app.radio if radio.label == "Form").set_value("checkin")
+    app = next(button for button in app.button if button.label == "Open the form").click().run()
+    assert not app.exception
+    assert [error.value.replace("\\", "") for error in app.error] == [said]  # shown Markdown-escaped
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        kinds = session.scalars(sa.select(FormLink.kind).where(FormLink.module_id == forms_db["module_id"])).all()
+    assert sorted(kinds) == ["evaluation", "registration"]  # no check-in link opened
+
+
 def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_url: str) -> None:
     from programme.models import ConsentKind, UserRole
     from programme.selfservice.registration import submit_registration

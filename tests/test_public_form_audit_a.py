@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -27,7 +27,8 @@ def test_a_form_closed_while_it_is_filled_in_keeps_the_answers_and_says_why_in_i
     with session_scope(make_engine(demo_sqlite_url)) as session:
         add_course(session, code="PUBA", title="Public form course", by=None)
         module = add_module(session, course_code="PUBA", number=1, title="Advocacy with embassies",
-                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+                            start=date.today(), end=date.today() + timedelta(days=1), by=None)  # fmt: skip
+        # Held today: a daily check-in link cannot be opened for a module that has ended.
         token = open_form(session, module_id=module.id, kind=kind, language="fr").token
         module_id = module.id
         before = _submissions(session)
@@ -95,7 +96,8 @@ def test_a_closed_or_expired_link_says_when_and_what_to_do_a_wrong_one_nothing(
     with session_scope(make_engine(demo_sqlite_url)) as session:
         add_course(session, code="PUBB", title="Public form course", by=None)
         module = add_module(session, course_code="PUBB", number=1, title="Advocacy with embassies",
-                            start=date(2026, 12, 2), end=date(2026, 12, 3), by=None)  # fmt: skip
+                            start=date.today(), end=date.today() + timedelta(days=1), by=None)  # fmt: skip
+        # Held today: a daily check-in link cannot be opened for a module that has ended.
         expired = open_form(session, module_id=module.id, kind="registration", language="es")
         link = session.scalar(sa.select(FormLink).where(FormLink.token == expired.token))
         link.opens_on, link.closes_on = date(2020, 3, 1), date(2020, 3, 9)

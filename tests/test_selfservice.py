@@ -481,3 +481,55 @@ def test_two_facilitators_settling_one_registration_at_once_make_one_person(sess
     other.join(timeout=30)
     assert len(outcome) == 1 and "no longer waiting for review" in str(outcome[0]), outcome
     assert session.scalar(sa.select(sa.func.count()).select_from(Person).where(Person.full_name == "Maria Santoz")) == 1
+
+
+def test_a_check_in_link_for_a_module_that_ended_or_before_it_starts_is_refused_or_noted(  # type: ignore[no-untyped-def]
+    session: Session, module_id: int, monkeypatch, capsys
+) -> None:
+    """A journey audit opened a daily check-in link for a module held in 2019, without a word; every code was then
+    refused on the phones ("open only on the days of the module"). Opening one for a module that has ended is
+    refused with a sentence saying why and what to do instead, on the page's call and on the command line; one
+    closing before the module starts too; one opened before it starts says when it takes codes."""
+    from programme.cli import main
+    from programme.models import FormLink, Module
+
+    module = session.get(Module, module_id)
+    today = links.today()
+    module.start_date, module.end_date = date(2019, 9, 3), date(2019, 9, 5)
+    session.commit()
+    with pytest.raises(links.FormSettingRefused) as refused:
+        links.open_form(session, module_id=module_id, kind="checkin")
+    assert str(refused.value) == (
+        "Module 1 ended on 5 September 2019: a daily check-in link takes codes only on the module's days "
+        "(3–5 September 2019), so it would refuse every code. Record its attendance on the Participants page, or "
+        "import its attendance sheet, instead."
+    )
+    assert links.open_form(session, module_id=module_id, kind="registration").note is None  # other forms open
+    monkeypatch.setenv("DATABASE_URL", session.get_bind().url.render_as_string(hide_password=False))
+    session.commit()
+    assert main(["forms", "open", "--course", "SS1", "--module", "1", "--kind", "checkin"]) == 2
+    assert "Module 1 ended on 5 September 2019" in capsys.readouterr().err
+    # A module to come: a link closing before its first day is refused; one open over its days says when.
+    start = today + timedelta(days=30)
+    module.start_date, module.end_date = start, start + timedelta(days=2)
+    session.commit()
+    with pytest.raises(links.FormSettingRefused, match="before module 1 starts"):
+        links.open_form(session, module_id=module_id, kind="checkin", closes_on=today + timedelta(days=7))
+    opened = links.open_form(session, module_id=module_id, kind="checkin", closes_on=start + timedelta(days=2))
+    days = f"{start.day} {start:%B %Y}"  # the first day, as the note writes it (the span's last part has the year)
+    assert opened.note is not None and opened.note.startswith("Check-in takes codes only on the module's days (")
+    assert (
+        f"{start.day}" in opened.note
+        and f"{(start + timedelta(days=2)).day}" in opened.note
+        and days[-4:] in opened.note
+    )
+    session.commit()
+    assert main(["forms", "open", "--course", "SS1", "--module", "1", "--kind", "checkin", "--closes",
+                 (start + timedelta(days=2)).isoformat()]) == 0  # fmt: skip
+    out, err = capsys.readouterr()
+    assert "The checkin form is open" in out and "Check-in takes codes only on the module's days" in err
+    # Held today: no note, the link takes codes now.
+    module.start_date, module.end_date = today, today
+    session.commit()
+    assert links.open_form(session, module_id=module_id, kind="checkin").note is None
+    assert session.scalar(sa.select(sa.func.count()).select_from(FormLink).where(FormLink.kind == "checkin")) == 3

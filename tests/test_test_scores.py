@@ -438,7 +438,10 @@ def test_page_previews_an_upload_and_imports_on_confirmation(sqlite_url: str, mo
     assert not app.exception, app.exception
     metrics = {metric.label: metric.value for metric in app.metric}
     assert metrics["Matched"] == "3" and metrics["Not matched"] == "1" and metrics["Unreadable"] == "0"
-    app = next(button for button in app.button if button.key == "test_scores_import").click().run()
+    button = next(button for button in app.button if button.key == "test_scores_import")
+    # The button names the module the scores go into, with its dates: the page opens on the newest module.
+    assert button.label == "Import 3 post-test scores into LRN · Module 1 (2–6 March 2026)"
+    app = button.click().run()
     assert not app.exception, app.exception
     assert any("3 post-test scores written" in message.value for message in app.success)
     with Session(make_engine(sqlite_url)) as session:

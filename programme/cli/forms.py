@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from programme.cli.common import iso_date, print_json, ready_engine
 from programme.core.db import session_scope
@@ -64,6 +65,8 @@ def run_open(args: argparse.Namespace) -> int:
     else:
         until = f" until {opened.closes}" if opened.closes else ""
         print(f"The {opened.kind} form is open{until}: {opened.url}")
+    if opened.note:
+        print(opened.note, file=sys.stderr)
     return 0
 
 

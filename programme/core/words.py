@@ -3,6 +3,8 @@ with the noun they take ("1 member", "2 members")."""
 
 from __future__ import annotations
 
+from datetime import date
+
 _VOWELS = frozenset("aeiouAEIOU")
 
 
@@ -29,3 +31,14 @@ def nothing_until_fixed(number: int, one: str, many: str | None = None, *, said:
     """Return "1 answer cannot be read; nothing will be imported until it is fixed." ("2 answers ... until they are
     fixed."): the counted noun, then `said` (words that agree with any count, " cannot be read", " in the sheet")."""
     return f"{counted(number, one, many)}{said}; nothing will be imported until {agreeing(number, 'it is', 'they are')} fixed."
+
+
+def date_span(start: date, end: date) -> str:
+    """Return "2–5 December 2017", "30 November – 3 December 2017" or "2 December 2017"."""
+    if start == end:
+        return f"{start.day} {start:%B %Y}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end:%B %Y}"
+    if start.year == end.year:
+        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"

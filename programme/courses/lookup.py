@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.core.errors import NotFound
+from programme.core.words import date_span
 from programme.models import Course, Module
 
 
@@ -23,6 +24,7 @@ class ModuleRef:
     title: str
     start_date: date
     city: str | None
+    end_date: date | None = None
 
     @property
     def heading(self) -> str:
@@ -34,11 +36,25 @@ class ModuleRef:
         where = f", {self.city}" if self.city else ""
         return f"{self.heading} · {self.start_date:%b %Y}{where}"
 
+    @property
+    def dates(self) -> str:
+        """ "3–5 September 2019": an import's button names the module by its heading and these dates."""
+        return date_span(self.start_date, self.end_date or self.start_date)
+
 
 def module_ref(session: Session, module_id: int) -> ModuleRef:
     """Return the module with this id and its course's code, or raise NotFound."""
     row = session.execute(
-        sa.select(Module.id, Module.course_id, Course.code, Module.number, Module.title, Module.start_date, Module.city)
+        sa.select(
+            Module.id,
+            Module.course_id,
+            Course.code,
+            Module.number,
+            Module.title,
+            Module.start_date,
+            Module.city,
+            Module.end_date,
+        )
         .join(Course, Course.id == Module.course_id)
         .where(Module.id == int(module_id))
     ).one_or_none()

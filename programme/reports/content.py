@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import people_of_courses, redact
+from programme.core.words import date_span  # noqa: F401 (its home was here: reports import it from here)
 from programme.evaluations.forms import module_form
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import module_summary, suggestions
@@ -97,17 +98,6 @@ class ModuleReportContent:
     team: dict[str, list[str]] = field(default_factory=dict)
     # How the registration list compares (reach.registrations): registered, registered_took_part, ...
     registrations: dict[str, int] = field(default_factory=dict)
-
-
-def date_span(start: date, end: date) -> str:
-    """Return "2–5 December 2017", "30 November – 3 December 2017" or "2 December 2017"."""
-    if start == end:
-        return f"{start.day} {start:%B %Y}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{end.day} {end:%B %Y}"
-    if start.year == end.year:
-        return f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
-    return f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
 
 
 def public_name(person: Person) -> str | None:

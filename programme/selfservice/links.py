@@ -16,6 +16,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.local_time import country_zone, local_today
+from programme.core.words import date_span
 from programme.evaluations import forms as evaluation_forms
 from programme.evaluations.scales import answered_in_words
 from programme.models import (
@@ -60,6 +61,8 @@ class OpenedForm:
     token: str
     url: str
     closes: str | None
+    # What the person opening it should know (a check-in opened before the module: codes are taken on its days only).
+    note: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return {"kind": self.kind, "token": self.token, "url": self.url, "closes": self.closes}
@@ -113,6 +116,7 @@ def open_form(
         raise FormSettingRefused(f"The closing date {closes_on.isoformat()} is already past.")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise FormSettingRefused(f"'{base_url}' is not an address starting with http:// or https://.")
+    note = checkin_dates_problem(module, kind, opens_on, closes_on)
     evaluation_form_id = None
     if kind == FormKind.EVALUATION:
         form = evaluation_forms.module_form(session, module_id)
@@ -147,7 +151,44 @@ def open_form(
         entity_id=link.id,
         summary=f"{kind.value} form opened for module {module_id}",
     )
-    return OpenedForm(kind.value, token, form_url(link), closes_on.isoformat() if closes_on else None)
+    return OpenedForm(kind.value, token, form_url(link), closes_on.isoformat() if closes_on else None, note)
+
+
+def checkin_dates_problem(module: Module, kind: FormKind, opens_on: date, closes_on: date | None) -> str | None:
+    """Refuse a daily check-in link that could never take a code (FormSettingRefused): the phone form takes codes on
+    the module's days only, so a link for a module that has ended, or one closing before the module starts, refused
+    every code with no word to the person who opened it. Return a note for a link opened before the module starts
+    (it is open, and takes codes from its first day), else None."""
+    if kind != FormKind.CHECKIN:
+        return None
+    days = date_span(module.start_date, module.end_date)
+    if module.end_date < opens_on:
+        raise FormSettingRefused(
+            f"Module {module.number} ended on {module.end_date.day} {module.end_date:%B %Y}: a daily check-in link "
+            f"takes codes only on the module's days ({days}), so it would refuse every code. Record its attendance "
+            "on the Participants page, or import its attendance sheet, instead."
+        )
+    if closes_on is not None and closes_on < module.start_date:
+        raise FormSettingRefused(
+            f"The link would close on {closes_on.isoformat()}, before module {module.number} starts on "
+            f"{module.start_date.day} {module.start_date:%B %Y}: a daily check-in link takes codes only on the "
+            f"module's days ({days}). Choose a closing date on or after its last day."
+        )
+    if module.start_date > opens_on:
+        return f"Check-in takes codes only on the module's days ({days}); before then the phones say it is not open."
+    return None
+
+
+def checkin_warning(session: Session, module_id: int) -> str | None:
+    """What the Forms page says under the form choice before anyone opens a daily check-in link: why none can be opened
+    for a module that has ended (checkin_dates_problem's refusal), or when one takes codes for a module to come."""
+    module = session.get(Module, module_id)
+    if module is None:
+        return None
+    try:
+        return checkin_dates_problem(module, FormKind.CHECKIN, today(module), None)
+    except FormSettingRefused as refused:
+        return str(refused)
 
 
 def module_links(session: Session, module_id: int, kind: FormKind | str | None = None) -> list[FormLink]:

@@ -115,7 +115,9 @@ def import_sheet(module_id: int, *, user: SignedIn, renew: Callable[[object], No
         st.error(nothing_until_fixed(len(preview.errors), "problem", said=" in the sheet"))
         ui.table([error.as_dict() for error in preview.errors], hide_index=True, width="stretch")
     elif preview.sessions and st.button(
-        f"Import {ui.counted(preview.sessions, 'session')}", type="primary", key="import_agenda"
+        f"Import {ui.counted(preview.sessions, 'session')} into {ui.import_target(module_id)}",
+        type="primary",
+        key="import_agenda",
     ):
         ui.action(
             lambda session: import_agenda(session, **args, dry_run=False, columns=chosen),

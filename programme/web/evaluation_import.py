@@ -146,7 +146,11 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
         ui.table([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
     elif preview.created == 0:
         st.info("Every response in this file is already imported.")
-    elif st.button(f"Import {ui.counted(preview.created, 'response')}", type="primary", key="import_evaluations"):
+    elif st.button(
+        f"Import {ui.counted(preview.created, 'response')} into {ui.import_target(module_id)}",
+        type="primary",
+        key="import_evaluations",
+    ):
         ui.action(
             lambda session: apply_evaluations(
                 session, plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles), by=by

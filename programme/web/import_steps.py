@@ -72,6 +72,9 @@ def choose_module() -> int | None:
         "import_module",
         label="Module the list belongs to",
         empty="There are no modules yet. Add a course and its modules on **Courses and modules** first.",
+        # Never the newest module by default: a list imported into it unnoticed is hard to spot and to undo.
+        choose="Choose the module the list belongs to, then upload the list. No module is chosen for you, so that "
+        "a list never goes into the wrong one; a link from a module's page opens this page on it.",
     )
 
 
@@ -368,6 +371,6 @@ def show_result() -> bool:
 
 
 def module_name(module_id: int) -> str:
-    """Return "CODE · Module N": the import's button says where the list goes."""
+    """Return "CODE · Module N": the past imports' toggle says whose imports it lists."""
     with ui.db() as session:
         return module_ref(session, module_id).heading

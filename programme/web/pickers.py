@@ -30,6 +30,7 @@ def module_picker(
     funders: tuple[str, ...] = (),
     grants: tuple[str, ...] = (),
     people: bool = False,
+    choose: str | None = None,
 ) -> int | None:
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
@@ -40,7 +41,10 @@ def module_picker(
     funded, for a picker with those filters) gives the picker's usual first choice and a note saying why. evaluated: only modules with
     evaluation responses. empty: what to say when there is no module at all. funders, grants: only the modules
     their grants fund (the module chosen before is then dropped if they do not fund it). people: each module's
-    label says how many participants it has, and the first module with participants is chosen first.
+    label says how many participants it has, and the first module with participants is chosen first. choose: for a
+    page that writes into the module (Import participants), nothing is chosen for the user: the picker starts empty
+    unless the address names a module, a search does not choose its first match, `choose` is said while no module
+    is chosen, and None is returned until the user picks one.
     """
     find, pick = st.columns([1, 2])
     search = find.text_input(
@@ -51,7 +55,7 @@ def module_picker(
     refused = None
     if chosen is None:
         chosen, refused = module_from_address(evaluated=evaluated, **funding)
-    chosen = follow_search(key, search, chosen, evaluated=evaluated, **funding)
+    chosen = follow_search(key, search, chosen, evaluated=evaluated, pick_first=choose is None, **funding)
     include = None if funding else chosen
     choices = cached_query(module_search.module_choices, search, evaluated=evaluated, include=include, **funding)
     if search and not choices.matching:
@@ -85,8 +89,16 @@ def module_picker(
         }
         first = first_with_people(ids, counts) or first
     if st.session_state.get(key) not in labels:
-        st.session_state[key] = chosen if chosen in labels else first
-    module_id = pick.selectbox(label, ids, format_func=labels.get, key=key)
+        st.session_state[key] = chosen if chosen in labels else (first if choose is None else None)
+    module_id = pick.selectbox(
+        label, ids, format_func=labels.get, key=key, placeholder="Choose a module" if choose is not None else None
+    )
+    if module_id is None:
+        if refused:
+            pick.info(f"The module in the address {refused}: choose the module in the list.")
+        st.info(choose or "Choose a module.")
+        keep_module_in_address(None)
+        return None
     if refused:
         pick.info(f"The module in the address {refused}: {md_text(labels[module_id])} is shown instead.")
     st.query_params["module"] = str(module_id)
@@ -162,6 +174,13 @@ def course_and_module_from_address(course_key: str, module_key: str, courses: It
         st.info(f"The module in the address {refused}. The page's usual choice is shown instead.")
 
 
+def import_target(module_id: int) -> str:
+    """Return "CODE · Module N (3–5 September 2019)": what an Import button names, so that nobody writes into the
+    wrong module unawares (every module picker but Import participants' chooses the newest module first)."""
+    ref = cached_query(module_ref, module_id)
+    return f"{md_text(ref.heading)} ({ref.dates})"
+
+
 def keep_module_in_address(module_id: int | None) -> None:
     """Let the address name the module chosen (?module=ID), or none: a reload, or the address sent to a colleague,
     opens the page on it."""
@@ -188,8 +207,10 @@ def follow_search(
     evaluated: bool = False,
     funders: tuple[str, ...] = (),
     grants: tuple[str, ...] = (),
+    pick_first: bool = True,
 ) -> int | None:
-    """Return the module to choose under `key`: a new search chooses its first match, unless `chosen` matches it.
+    """Return the module to choose under `key`: a new search chooses its first match, unless `chosen` matches it
+    (pick_first False: `chosen` stays, or None when the search leaves it out; the user picks among the matches).
 
     Without this, typing a course code in "Find a module" narrows the list but leaves another course's module
     selected, and the page goes on showing it.
@@ -200,7 +221,7 @@ def follow_search(
     funding = {"funders": funders, "grants": grants} if funders or grants else {}
     found = cached_query(module_search.module_choices, search, evaluated=evaluated, **funding) if search else None
     if found and found.labels and chosen not in found.labels:
-        chosen = st.session_state[key] = next(iter(found.labels))
+        chosen = st.session_state[key] = next(iter(found.labels)) if pick_first else None
     return chosen
 
 

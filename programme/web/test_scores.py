@@ -95,7 +95,7 @@ def _preview(upload: dict, module_id: int, stage: str, out_of: float | None, *, 
     if not plan.matched:
         st.info("No row of this file matches a person of this module: nothing to import.")
     elif st.button(
-        f"Import {ui.counted(len(plan.matched), STAGE_WORDS[stage] + ' score')}",
+        f"Import {ui.counted(len(plan.matched), STAGE_WORDS[stage] + ' score')} into {ui.import_target(module_id)}",
         type="primary",
         key="test_scores_import",
     ):
