@@ -118,6 +118,7 @@ def build(engine: sa.Engine, people: int, rng: random.Random) -> None:
                     "id": pid,
                     "full_name": f"{given} {family}",
                     "name_key": f"{family} {given}".lower(),
+                    "sort_name": f"{given} {family}".lower(),
                     "gender": rng.choice(GENDERS),
                     "nationality": rng.choice(COUNTRIES),
                     "country_of_work": rng.choice(COUNTRIES),

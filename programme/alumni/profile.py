@@ -202,7 +202,7 @@ def people_for_consent(session: Session, text: str, *, user: SignedIn) -> pd.Dat
             person.c.consent_listed,
         )
         .where(person.c.erased_at.is_(None), condition)
-        .order_by(person.c.full_name)
+        .order_by(person.c.sort_name)
         .limit(CONSENT_PICKER_LIMIT)
     )
     return pd.DataFrame(session.execute(statement).mappings().all())

@@ -49,6 +49,17 @@ def fold_words(text: str) -> list[str]:
     return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
 
+# The length of person.sort_name (as full_name's).
+SORT_NAME_LENGTH = 300
+
+
+def sort_name(full_name: str | None) -> str:
+    """Return the key people are listed by: fold(full_name), cut to the column's length ("ángela de la Cruz" is
+    "angela de la cruz", among the A's). Stored in person.sort_name (migration 0028), compared byte by byte on both
+    databases (PostgreSQL's column is COLLATE "C"), so the order is the same on every installation."""
+    return fold(full_name or "")[:SORT_NAME_LENGTH]
+
+
 # fold_words' byte table keeping the newline that parts the texts of a column (name_keys).
 _ASCII_NOT_ALNUM_BUT_NEWLINE = bytes(10 if code == 10 else byte for code, byte in enumerate(_ASCII_NOT_ALNUM))
 

@@ -112,7 +112,7 @@ def people_table(
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .outerjoin(taken, taken.c.person_id == Person.id)
         .where(Person.erased_at.is_(None))
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     )
     if course_code is not None or module_id is not None:
         query = query.where(taken.c.modules > 0)
@@ -165,7 +165,7 @@ def people_page(
 ) -> pd.DataFrame:
     """Return the rows offset to offset + limit of people_table (same columns and order), read with SQL's LIMIT."""
     ids = _people_matching(session, sa.select(Person.id), search, course_code, module_id)
-    ids = ids.order_by(Person.full_name, Person.id).offset(offset).limit(limit)
+    ids = ids.order_by(Person.sort_name, Person.id).offset(offset).limit(limit)
     page = [int(person_id) for person_id in session.scalars(ids)]
     taken = sa.select(sa.func.count(Participation.id)).join(Module, Module.id == Participation.module_id)
     taken = _in_scope(session, taken.where(Participation.person_id == Person.id), course_code, module_id)
@@ -173,7 +173,7 @@ def people_page(
         sa.select(*_PERSON_COLUMNS, taken.scalar_subquery().label("modules"))
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.id.in_(page))
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.id)
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
     return team_view(_plain(frame), user)

@@ -121,7 +121,7 @@ def _focal_points(session: Session, item_ids: list[int]) -> dict[int, list[tuple
             sa.select(ActionFocalPoint.action_item_id, Person.id, Person.full_name)
             .join(Person, Person.id == ActionFocalPoint.person_id)
             .where(ActionFocalPoint.action_item_id.in_(item_ids))
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         )
         for item_id, person_id, name in session.execute(query):
             found.setdefault(item_id, []).append((person_id, name))

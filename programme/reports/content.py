@@ -138,14 +138,14 @@ def _team(session: Session, module_id: int) -> dict[str, list[str]]:
         sa.select(Participation.role, Person)
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module_id, Participation.role.in_(TEAM_ROLES))
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     ).all()
     led = session.execute(
         sa.select(SessionFacilitator.role, Person)
         .join(Person, Person.id == SessionFacilitator.person_id)
         .join(AgendaSession, AgendaSession.id == SessionFacilitator.session_id)
         .where(AgendaSession.module_id == module_id)
-        .order_by(SessionFacilitator.role, Person.full_name)
+        .order_by(SessionFacilitator.role, Person.sort_name)
     ).all()
     listed = set(session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id)))
     roles: dict[int, tuple[str, Person]] = {}
@@ -216,7 +216,7 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
             sa.select(Person, SessionFacilitator.role)
             .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
             .where(SessionFacilitator.session_id == item.id)
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         ).all()
         # Facilitators lead the session; resource persons speak in it: the report names them apart.
         names, unnamed = _names([p for p, role in led if role != SessionPersonRole.RESOURCE_PERSON], named=staff_name)
@@ -291,7 +291,7 @@ def _next_steps(session: Session, module_id: int) -> list[NextStep]:
             sa.select(Person)
             .join(ActionFocalPoint, ActionFocalPoint.person_id == Person.id)
             .where(ActionFocalPoint.action_item_id == action.id)
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         ).all()
         names, unnamed = _names(list(people))
         steps.append(
