@@ -64,8 +64,9 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
         placeholder="Name, organisation, expertise, a topic of their training or a country — e.g. lobbying",
         help=(
             "Finds words in names, organisations, positions, expertise and notes, and in the agenda of the modules "
-            "people attended (session titles and topics); a country's name also finds the alumni from or working "
-            "in it. Accents and capitals do not matter; the start of a word is enough (jos finds José)."
+            "people attended (session titles and topics); a country's name, or its three-letter code in capitals "
+            "(THA, MYS), also finds the alumni from or working in it. Otherwise accents and capitals do not matter; "
+            "the start of a word is enough (jos finds José)."
         ),
     )
     chosen: dict[str, tuple] = {}
