@@ -74,6 +74,16 @@ def name_keys(texts: list[str]) -> list[str]:
     return [" ".join(sorted(text.split())) for text in folded]
 
 
+def sort_names(texts: list[str]) -> list[str]:
+    """Return sort_name(text) for each cleaned text, folding the whole column at once when it is ASCII without
+    newlines (as name_keys)."""
+    joined = "\n".join(texts)
+    if not joined.isascii() or joined.count("\n") != len(texts) - 1:
+        return [sort_name(text) for text in texts]
+    folded = joined.lower().encode("ascii").translate(_ASCII_NOT_ALNUM_BUT_NEWLINE).decode("ascii").split("\n")
+    return [" ".join(text.split())[:SORT_NAME_LENGTH] for text in folded]
+
+
 def has_letters(text: str) -> bool:
     """Return whether text holds a letter of any script: "12345" or "+-- 42" is no name (a row number or an ID typed
     in the name column would otherwise become a person)."""
