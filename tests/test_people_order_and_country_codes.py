@@ -138,6 +138,7 @@ ALUMNI = {
     "Rami Haddad": ("JOR", "LBN"),
     "Ben Carter": ("AUS", "AUS"),
     "Koffi Mensah": ("BEN", "BEN"),  # from Benin: "ben" in lower case is a word, not the code
+    "émile Roux": ("FRA", "FRA"),
 }
 
 
@@ -203,6 +204,15 @@ def test_a_country_code_in_capitals_finds_its_people_as_the_country_s_name_does(
         result = search_directory(session, DirectoryQuery(text="THA"), user=FACILITATOR)
     assert [term.country for term in result.terms] == ["THA"]
     assert reading(list(result.terms)) == "“Thailand”: from or working in Thailand, or this word in a profile."
+
+
+def test_the_directory_lists_its_results_by_name_capitals_and_accents_aside(
+    engine: Engine, alumni: dict[str, int]
+) -> None:
+    with session_scope(engine) as session:
+        names = search_directory(session, DirectoryQuery(), user=FACILITATOR).results["name"].tolist()
+    expected = ["Aziz Rahman", "Ben Carter", "émile Roux", "Jordan Lee", "Koffi Mensah", "Lin Aung", "Mysha Khan"]
+    assert names == expected + ["Rami Haddad", "Somchai Prasert", "Thanh Nguyen"]  # by hand
 
 
 def test_names_are_still_found_and_words_in_lower_case_are_not_codes(engine: Engine, alumni: dict[str, int]) -> None:

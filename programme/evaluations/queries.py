@@ -382,12 +382,12 @@ def learning_gains(session: Session, *, course_id: int | None = None) -> pd.Data
 def facilitator_names(session: Session) -> list[str]:
     """Return the names of everyone who led a session, for the facilitator filter."""
     query = (
-        sa.select(Person.full_name)
+        sa.select(Person.full_name, Person.sort_name)
         .where(Person.id.in_(sa.select(SessionFacilitator.person_id)))
         .distinct()
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name, Person.full_name)
     )
-    return list(session.scalars(query))
+    return [name for name, _ in session.execute(query)]
 
 
 @depends_on(every_module=True)
