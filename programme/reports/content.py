@@ -35,7 +35,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.people.countries import country_name
-from programme.people.names import fold
+from programme.people.names import fold, sort_name
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -188,8 +188,12 @@ def _listed_participants(session: Session, module_id: int) -> tuple[pd.DataFrame
         .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
         # Who took part: a registration alone, or a no-show, is not a participant of the module.
         .where(Participation.attended.is_(True))
-        .order_by(Person.family_name, Person.full_name)
     ).all()
+    # By family name, capitals and accents aside, then by name; someone with no family name recorded by their whole
+    # name (in SQL the databases put a NULL family name first or last, and compare accents as their collation does).
+    people = sorted(
+        people, key=lambda p: (sort_name(p.family_name) if p.family_name else p.sort_name, p.sort_name, p.id)
+    )
     organisations = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
     rows = [
         {
