@@ -234,7 +234,7 @@ def participations_table(
         .join(Course, Course.id == Module.course_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.erased_at.is_(None))
-        .order_by(Module.start_date, Course.code, Module.number, Person.full_name)
+        .order_by(Module.start_date, Course.code, Module.number, Person.sort_name, Person.id)
     )
     if module_id is not None:
         query = query.where(Module.id == get_module_by_id(session, module_id).id)
