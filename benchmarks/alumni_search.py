@@ -34,6 +34,7 @@ from programme.core import schema
 from programme.core.db import make_engine, session_scope
 from programme.models import Person, UserRole
 from programme.people.countries import country_name
+from programme.people.names import sort_name
 
 CHUNK = 5_000
 CREATED = datetime(2024, 1, 1, tzinfo=UTC)
@@ -118,6 +119,7 @@ def build(engine: sa.Engine, people: int, rng: random.Random) -> None:
                     "id": pid,
                     "full_name": f"{given} {family}",
                     "name_key": f"{family} {given}".lower(),
+                    "sort_name": sort_name(f"{given} {family}"),
                     "gender": rng.choice(GENDERS),
                     "nationality": rng.choice(COUNTRIES),
                     "country_of_work": rng.choice(COUNTRIES),

@@ -222,6 +222,15 @@ def test_a_networks_edit_form_shows_its_country_by_name_and_keeps_the_code(demo_
         assert session.get(Network, network_id).country == "BGD"
 
 
+def test_a_search_for_a_country_s_code_in_capitals_offers_the_country_filters(demo_db: str) -> None:
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "MYS")
+    assert any(info.value.startswith("**MYS** is the code of Malaysia") for info in app.info)
+    offered = [button.label for button in app.button if button.label.startswith("Alumni ")]
+    assert offered == ["Alumni from Malaysia", "Alumni working in Malaysia"]
+    app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "mys")
+    assert not any("Malaysia" in info.value for info in app.info)
+
+
 def test_a_search_for_a_country_offers_the_country_filters(demo_db: str) -> None:
     app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "malaysia")
     assert any(info.value.startswith("**malaysia** is a country") for info in app.info)

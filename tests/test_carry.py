@@ -535,9 +535,9 @@ def test_sqlite_s_dates_and_times_are_carried_as_the_app_reads_them(tmp_path: Pa
     with engine.begin() as connection:
         for index in range(3):
             connection.exec_driver_sql(
-                "INSERT INTO person (id, full_name, name_key, gender, consent_listed, consent_email, consent_phone, "
-                "consent_organisation, consent_photo, consent_date, created_at, updated_at) VALUES "
-                f"({index + 1}, 'A', 'a', 'female', 0, 0, 0, 0, 0, ?, ?, ?)",
+                "INSERT INTO person (id, full_name, name_key, sort_name, gender, consent_listed, consent_email, "
+                "consent_phone, consent_organisation, consent_photo, consent_date, created_at, updated_at) VALUES "
+                f"({index + 1}, 'A', 'a', 'a', 'female', 0, 0, 0, 0, 0, ?, ?, ?)",
                 (stored["consent_date"][index], stored["created_at"][index], stored["created_at"][index]),
             )
         as_read = connection.execute(sa.select(Person.consent_date, Person.created_at).order_by(Person.id)).all()

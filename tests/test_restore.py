@@ -76,11 +76,15 @@ def _with_people(revision: str = "head") -> Callable[[Engine], None]:
         schema.upgrade(source, revision)
         with source.begin() as connection:
             now = {"now": datetime(2024, 5, 1, tzinfo=UTC)}
+            # Revisions from 0028 keep the order people are listed in.
+            sort = "sort_name" in {column["name"] for column in sa.inspect(connection).get_columns("person")}
+            sort_column, sort_value = ("sort_name, ", "'ana tan', ") if sort else ("", "")
             connection.execute(
                 sa.text(
-                    "INSERT INTO person (full_name, name_key, gender, consent_listed, consent_email, consent_phone, "
-                    "consent_organisation, consent_photo, created_at, updated_at) "
-                    "VALUES ('Ana Tan', 'ana tan', 'female', false, false, false, false, false, :now, :now)"
+                    f"INSERT INTO person (full_name, name_key, {sort_column}gender, consent_listed, "
+                    "consent_email, consent_phone, consent_organisation, consent_photo, created_at, updated_at) "
+                    f"VALUES ('Ana Tan', 'ana tan', {sort_value}'female', false, false, false, false, "
+                    "false, :now, :now)"
                 ),
                 now,
             )

@@ -98,9 +98,9 @@ def test_enum_columns_refuse_values_outside_the_list(session: Session) -> None:
     with pytest.raises((sa.exc.IntegrityError, sa.exc.StatementError, LookupError)):
         session.execute(
             sa.text(
-                "INSERT INTO person (full_name, name_key, gender, consent_listed, consent_email, consent_phone,"
+                "INSERT INTO person (full_name, name_key, sort_name, gender, consent_listed, consent_email, consent_phone,"
                 " consent_organisation, consent_photo, created_at, updated_at)"
-                " VALUES ('X', 'x', 'robot', false, false, false, false, false, CURRENT_TIMESTAMP,"
+                " VALUES ('X', 'x', 'x', 'robot', false, false, false, false, false, CURRENT_TIMESTAMP,"
                 " CURRENT_TIMESTAMP)"
             )
         )

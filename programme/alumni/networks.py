@@ -183,7 +183,7 @@ def network_members(session: Session, network_id: int, *, user: SignedIn | None)
         sa.select(*person_columns(), network_member.c.role.label("network_role"), network_member.c.joined_on)
         .select_from(people_from().join(network_member, network_member.c.person_id == person.c.id))
         .where(network_member.c.network_id == network_id, IS_LISTED)
-        .order_by(person.c.full_name)
+        .order_by(person.c.sort_name)
     )
     frame = pd.DataFrame(session.execute(statement).mappings().all())
     total = session.scalar(
@@ -209,7 +209,7 @@ def members_to_manage(session: Session, network_id: int, *, user: SignedIn) -> d
         sa.select(Person.id, Person.full_name, Person.consent_listed)
         .join(network_member, network_member.c.person_id == Person.id)
         .where(network_member.c.network_id == network_id)
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.id)
     ).all()
     names = [name or f"record {person_id}" for person_id, name, _ in rows]
     return {

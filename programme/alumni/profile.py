@@ -202,7 +202,9 @@ def people_for_consent(session: Session, text: str, *, user: SignedIn) -> pd.Dat
             person.c.consent_listed,
         )
         .where(person.c.erased_at.is_(None), condition)
-        .order_by(person.c.full_name)
+        # By sort_name, as an expression: read in ix_person_sort_name's order PostgreSQL would check the words of
+        # a common name person by person (0.11 s at 200,000 people); the matches sorted take 0.02 s.
+        .order_by(person.c.sort_name.concat(""), person.c.id)
         .limit(CONSENT_PICKER_LIMIT)
     )
     return pd.DataFrame(session.execute(statement).mappings().all())

@@ -22,8 +22,9 @@ from programme.alumni.common import (
     person_columns,
 )
 from programme.alumni.fulltext import query_words, sqlite_match, text_ids
-from programme.alumni.terms import Term, search_terms
+from programme.alumni.terms import Term, codes_typed, search_terms
 from programme.models import Course, Module, Network, NetworkMember, ParticipationRole
+from programme.people.names import sort_name
 
 course = Course.__table__
 module = Module.__table__
@@ -268,7 +269,7 @@ def matching_statement(session: Session, query: DirectoryQuery, terms: list[Term
     the shortest such list when it is short (TERM_LIST_DRIVES), else the rest of the query as without them.
     """
     sqlite = session.get_bind().dialect.name == "sqlite"
-    terms = search_terms(session, query_words(query.text)) if terms is None else terms
+    terms = search_terms(session, query_words(query.text), codes=codes_typed(query.text)) if terms is None else terms
     words = [word for term in terms if term.plain for word in term.words]
     wider = [term for term in terms if not term.plain]
     facets = _facets(query, sqlite=sqlite)
@@ -322,12 +323,13 @@ def search_directory(
     # Queries on tables (not ORM entities) do not autoflush: pending edits must reach the index first.
     session.flush()
     cap = None if limit is None else COUNT_CAP
-    terms = search_terms(session, query_words(query.text))
+    terms = search_terms(session, query_words(query.text), codes=codes_typed(query.text))
     found = matching_people(session, query, cap=None if cap is None else cap + 1, terms=terms)
     capped = cap is not None and len(found) > cap
     total = len(found)
     # Sorted here, not in SQL: without ORDER BY the database stops as soon as it has cap + 1 people.
-    found = sorted(found[:cap] if capped else found, key=lambda match: (match[1].casefold(), match[0]))
+    # By sort_name, as every list of people ("ángela" among the A's, not after Z).
+    found = sorted(found[:cap] if capped else found, key=lambda match: (sort_name(match[1]), match[0]))
     page = found[offset:] if limit is None else found[offset : offset + limit]
     records = directory_records(session, [person_id for person_id, _name in page])
     frame = directory_frame(masked_records(records, user))

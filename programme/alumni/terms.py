@@ -8,8 +8,11 @@ expertise, notes: the full-text index of migration 0002), and also:
   on lobbying. Agendas are few (a module has tens of sessions, a programme some hundreds of modules, however
   many people it trains), so the words are matched against the distinct agenda texts in Python, with the
   index's rules (accents and capitals aside, every word a prefix), and become a list of module ids;
-- when the words are a country's name ("Cambodia", "Viet Nam", "Sri Lanka"): the people whose nationality
-  or country of work is that country;
+- when the words are a country's name ("Cambodia", "Viet Nam", "Sri Lanka"), or a word is a country's ISO 3166
+  alpha-3 code typed in capitals, as the records hold it ("THA", "MYS"): the people whose nationality or country of
+  work is that country. Only in capitals: in lower case many codes are words or names ("ben" is Benin, "ken"
+  Kenya, "and" Andorra, "can" Canada), and two-letter codes ("in", "my", "to") never count. As with a name, the
+  word is still searched in profiles too: "MYS" also finds a "Mysha", "Jordan" a Jordan Lee;
 - when the words name a type of organisation as the import reads one ("trade union", "lawyers", "faith based",
   "migrant association": programme.importing.normalise.ORG_TYPE_WORDS, words of two letters aside): the people
   whose organisation is of that type, where they share their organisation (as the type's facet).
@@ -21,15 +24,17 @@ module), and on SQLite each of those re-indexings is a delete and an insert in t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.alumni.fulltext import MAX_QUERY_WORDS
 from programme.core.words import counted
 from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
-from programme.people.countries import country_name, country_named
+from programme.people.countries import country_name, country_named, known_code
 from programme.people.names import fold_words
 
 agenda_session = AgendaSession.__table__
@@ -60,9 +65,22 @@ class Term:
         return self.country is None and self.org_type is None and not self.modules
 
 
-def search_terms(session: Session, words: list[str]) -> list[Term]:
+_CAPITALS = re.compile(r"[^\W_]+")
+
+
+def codes_typed(text: str) -> frozenset[str]:
+    """Return the words of a query typed as a country's code: three capital letters ASCII, an ISO 3166 alpha-3 code
+    ("THA"), lower-cased as the query's words are ("tha"); "Tha", "tha" and "TH" are words, not codes."""
+    words = _CAPITALS.findall(text)[:MAX_QUERY_WORDS]
+    return frozenset(
+        word.lower() for word in words if len(word) == 3 and word.isascii() and word.isupper() and known_code(word)
+    )
+
+
+def search_terms(session: Session, words: list[str], *, codes: frozenset[str] = frozenset()) -> list[Term]:
     """Return the terms of a query's words: a country's name or an organisation type's (of one or more words) is
-    one term, each other word its own; each with the modules whose agenda holds it."""
+    one term, each other word its own; a word of codes (codes_typed: "tha" typed "THA") is its country's term; each
+    with the modules whose agenda holds it."""
     if not words:
         return []
     grouped: list[tuple[tuple[str, ...], str | None, str | None]] = []
@@ -71,6 +89,8 @@ def search_terms(session: Session, words: list[str]) -> list[Term]:
         for length in range(min(LONGEST_COUNTRY_NAME, len(words) - index), 0, -1):
             phrase = " ".join(words[index : index + length])
             code, kind = country_named(phrase), org_type_named(phrase)
+            if code is None and length == 1 and phrase in codes:
+                code = phrase.upper()
             if code is not None or kind is not None:
                 grouped.append((tuple(words[index : index + length]), code, kind))
                 index += length

@@ -11,6 +11,7 @@ from programme.alumni.common import IS_ALUMNUS, IS_LISTED, masked, participation
 from programme.core.freshness import depends_on
 from programme.core.rounding import rounded
 from programme.models import AgendaSession, Course, Module, ParticipationRole, SessionFacilitator
+from programme.people.names import sort_name
 from programme.summaries import settle
 from programme.summaries.evaluations import FACILITATORS, SESSIONS
 
@@ -139,7 +140,15 @@ def trainer_pool(session: Session, *, user: SignedIn | None, alumni_only: bool =
     pool["sessions_led"] = pool["sessions_led"].fillna(0).astype(int)
     pool["ratings"] = pool["ratings"].fillna(0).astype(int)
     pool["mean_rating"] = _two_decimals(pool["mean_rating"])
-    pool = pool.sort_values(["mean_rating", "sessions_led", "name"], ascending=[False, False, True], na_position="last")
+    pool = pool.sort_values(
+        ["mean_rating", "sessions_led", "name"],
+        ascending=[False, False, True],
+        na_position="last",
+        # Names as every list of people is ordered (programme.people.names.sort_name).
+        key=lambda column: (
+            column.map(lambda n: sort_name(n if isinstance(n, str) else "")) if column.name == "name" else column
+        ),
+    )
     front = ["person_id", "name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served"]
     pool = pool[front + [c for c in pool.columns if c not in front]].reset_index(drop=True)
     return masked(pool, user)

@@ -13,7 +13,7 @@ from faker import Faker
 from programme.demo import catalogue
 from programme.models import Gender, OrgType
 from programme.people.countries import alpha2, country_name
-from programme.people.names import fold, name_key
+from programme.people.names import fold, name_key, sort_name
 
 GENDER_WEIGHTS = {
     Gender.FEMALE: 55,
@@ -86,6 +86,7 @@ class PeopleFactory:
             "family_name": family,
             "full_name": full_name,
             "name_key": name_key(full_name),
+            "sort_name": sort_name(full_name),
             "gender": gender,
             "nationality": nationality,
             "country_of_work": country_of_work,

@@ -15,7 +15,7 @@ from programme.demo import catalogue
 from programme.demo.people_factory import GENDER_WEIGHTS
 from programme.models import Gender, OrgType
 from programme.people.countries import alpha2, country_name
-from programme.people.names import fold, name_key
+from programme.people.names import fold, name_key, sort_name
 
 COUNTRIES = catalogue.ORIGIN_COUNTRIES + catalogue.DESTINATION_COUNTRIES
 # Most participants come from countries of origin.
@@ -164,6 +164,7 @@ def people_columns(
         family[rows] = families[rng.integers(0, len(families), len(rows))]
     full = given + " " + family
     keys = {name: name_key(name) for name in set(full.tolist())}
+    sorts = {name: sort_name(name) for name in keys}
     folded = {name: fold(name).replace(" ", ".") for name in set(given.tolist()) | set(family.tolist())}
     listed = rng.random(count) < 0.8
     return {
@@ -172,6 +173,7 @@ def people_columns(
         "family_name": family.tolist(),
         "full_name": full.tolist(),
         "name_key": [keys[name] for name in full.tolist()],
+        "sort_name": [sorts[name] for name in full.tolist()],
         "gender": [GENDERS[g] for g in gender.tolist()],
         "nationality": [COUNTRIES[n] for n in nationality.tolist()],
         "country_of_work": [COUNTRIES[w] for w in work.tolist()],

@@ -287,6 +287,6 @@ def module_participants(session: Session, module_id: int) -> dict[int, str]:
         sa.select(Person.id, Person.full_name)
         .join(Participation, Participation.person_id == Person.id)
         .where(Participation.module_id == module_id)
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     )
     return dict(session.execute(query).tuples().all())

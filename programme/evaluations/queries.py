@@ -202,7 +202,7 @@ def _facilitator_names(session: Session, session_ids: list[int]) -> dict[int, st
         sa.select(SessionFacilitator.session_id, Person.full_name)
         .join(Person, Person.id == SessionFacilitator.person_id)
         .where(SessionFacilitator.session_id.in_(session_ids))
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     )
     names: dict[int, list[str]] = {}
     for session_id, name in session.execute(query):
@@ -274,7 +274,7 @@ def facilitator_ratings(
         .join(FACILITATORS, FACILITATORS.c.person_id == Person.id)
         .join(Module, Module.id == FACILITATORS.c.module_id)
         .join(Course, Course.id == Module.course_id)
-        .order_by(Person.full_name, Module.start_date)
+        .order_by(Person.sort_name, Module.start_date)
     )
     if module_id is not None:
         query = query.where(FACILITATORS.c.module_id == module_id)
@@ -382,12 +382,12 @@ def learning_gains(session: Session, *, course_id: int | None = None) -> pd.Data
 def facilitator_names(session: Session) -> list[str]:
     """Return the names of everyone who led a session, for the facilitator filter."""
     query = (
-        sa.select(Person.full_name)
+        sa.select(Person.full_name, Person.sort_name)
         .where(Person.id.in_(sa.select(SessionFacilitator.person_id)))
         .distinct()
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name, Person.full_name)
     )
-    return list(session.scalars(query))
+    return [name for name, _ in session.execute(query)]
 
 
 @depends_on(every_module=True)

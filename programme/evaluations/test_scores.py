@@ -552,7 +552,7 @@ def scores_table(session: Session, module_id: int) -> pd.DataFrame:
         )  # fmt: skip
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module_id)
-        .order_by(Participation.role, Person.full_name, Participation.id)
+        .order_by(Participation.role, Person.sort_name, Participation.id)
     )
     rows = [
         (pid, name, nationality, email, getattr(role, "value", role), pre, post)

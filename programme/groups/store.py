@@ -98,7 +98,7 @@ def participants_frame(session: Session, module_id: int, *, everyone: bool | Non
         .join(Participation, Participation.person_id == Person.id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.id)
     )
     if not everyone:
         query = query.where(Participation.attended.is_(True))

@@ -36,6 +36,7 @@ from programme.models import (
     Person,
 )
 from programme.models.base import utcnow
+from programme.people.names import sort_names
 from programme.planning.attendance import completion_rule, is_completed
 from programme.summaries import new_people
 
@@ -742,6 +743,7 @@ def _insert_people(
         "family_name": [first.family_name for first in firsts],
         "full_name": [first.full_name for first in firsts],
         "name_key": [first.name_key for first in firsts],
+        "sort_name": sort_names([first.full_name for first in firsts]),
         "gender": [(gender or Gender.UNDISCLOSED).value for gender in offered("gender")],
         "nationality": offered("nationality"),
         "country_of_work": offered("country_of_work"),

@@ -172,6 +172,11 @@ def country_named_in(text: str, language: str) -> str | None:
     return _names_in(language).get(_fold(text)) if text and text.strip() else None
 
 
+def known_code(text: str) -> bool:
+    """Return whether text is an ISO 3166-1 alpha-3 code as the records hold one ("THA"; not "tha")."""
+    return len(text) == 3 and text.isupper() and pycountry.countries.get(alpha_3=text) is not None
+
+
 def to_alpha3(value: object) -> str | None:
     """Return the alpha-3 code for value, or None when it is not recognisably a country."""
     return match_country(value).code

@@ -49,6 +49,17 @@ def fold_words(text: str) -> list[str]:
     return _NOT_ALNUM.sub(" ", text.casefold()).split()
 
 
+# The length of person.sort_name (as full_name's).
+SORT_NAME_LENGTH = 300
+
+
+def sort_name(full_name: str | None) -> str:
+    """Return the key people are listed by: fold(full_name), cut to the column's length ("ángela de la Cruz" is
+    "angela de la cruz", among the A's). Stored in person.sort_name (migration 0028), compared byte by byte on both
+    databases (PostgreSQL's column is COLLATE "C"), so the order is the same on every installation."""
+    return fold(full_name or "")[:SORT_NAME_LENGTH]
+
+
 # fold_words' byte table keeping the newline that parts the texts of a column (name_keys).
 _ASCII_NOT_ALNUM_BUT_NEWLINE = bytes(10 if code == 10 else byte for code, byte in enumerate(_ASCII_NOT_ALNUM))
 
@@ -61,6 +72,16 @@ def name_keys(texts: list[str]) -> list[str]:
         return [" ".join(sorted(fold_words(text))) for text in texts]
     folded = joined.lower().encode("ascii").translate(_ASCII_NOT_ALNUM_BUT_NEWLINE).decode("ascii").split("\n")
     return [" ".join(sorted(text.split())) for text in folded]
+
+
+def sort_names(texts: list[str]) -> list[str]:
+    """Return sort_name(text) for each cleaned text, folding the whole column at once when it is ASCII without
+    newlines (as name_keys)."""
+    joined = "\n".join(texts)
+    if not joined.isascii() or joined.count("\n") != len(texts) - 1:
+        return [sort_name(text) for text in texts]
+    folded = joined.lower().encode("ascii").translate(_ASCII_NOT_ALNUM_BUT_NEWLINE).decode("ascii").split("\n")
+    return [" ".join(text.split())[:SORT_NAME_LENGTH] for text in folded]
 
 
 def has_letters(text: str) -> bool:

@@ -6,6 +6,8 @@ from pathlib import PurePath
 
 import pandas as pd
 import sqlalchemy as sa
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 from sqlmodel import Session
 
 from programme.access import audit
@@ -112,7 +114,7 @@ def people_table(
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .outerjoin(taken, taken.c.person_id == Person.id)
         .where(Person.erased_at.is_(None))
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     )
     if course_code is not None or module_id is not None:
         query = query.where(taken.c.modules > 0)
@@ -137,10 +139,22 @@ def _people_matching(
     """The people (not erased) of the search who took part in the course or module, when given."""
     query = _search(query.where(Person.erased_at.is_(None)), search)
     if course_code is not None or module_id is not None:
-        took = sa.select(Participation.id).join(Module, Module.id == Participation.module_id)
-        took = _in_scope(session, took.where(Participation.person_id == Person.id), course_code, module_id)
-        query = query.where(took.exists())
+        # The scope's people as a list (IN, not a correlated EXISTS): read from the module's participations, not by
+        # checking each of 500,000 people.
+        took = sa.select(Participation.person_id).join(Module, Module.id == Participation.module_id)
+        query = query.where(Person.id.in_(_in_scope(session, took, course_code, module_id)))
     return query
+
+
+def _page_order(session: Session, narrowed: bool) -> list:
+    """The order of a page of people: sort_name, then id (ix_person_sort_name reads a page of everyone in order).
+
+    On SQLite, which keeps no statistics, a search's words could make it read that index for a rare word through all
+    500,000 people, each looked up in the table (0.23 s at 200,000 where a scan and a sort take 0.04 s): a unary +
+    keeps the index from serving the order when the list is narrowed."""
+    if narrowed and session.get_bind().dialect.name == "sqlite":
+        return [UnaryExpression(Person.sort_name, operator=custom_op("+"), type_=Person.sort_name.type), Person.id]
+    return [Person.sort_name, Person.id]
 
 
 @depends_on(every_module=True, people=True)
@@ -165,7 +179,8 @@ def people_page(
 ) -> pd.DataFrame:
     """Return the rows offset to offset + limit of people_table (same columns and order), read with SQL's LIMIT."""
     ids = _people_matching(session, sa.select(Person.id), search, course_code, module_id)
-    ids = ids.order_by(Person.full_name, Person.id).offset(offset).limit(limit)
+    narrowed = bool(fold(search or "")) or course_code is not None or module_id is not None
+    ids = ids.order_by(*_page_order(session, narrowed)).offset(offset).limit(limit)
     page = [int(person_id) for person_id in session.scalars(ids)]
     taken = sa.select(sa.func.count(Participation.id)).join(Module, Module.id == Participation.module_id)
     taken = _in_scope(session, taken.where(Participation.person_id == Person.id), course_code, module_id)
@@ -173,7 +188,7 @@ def people_page(
         sa.select(*_PERSON_COLUMNS, taken.scalar_subquery().label("modules"))
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.id.in_(page))
-        .order_by(Person.full_name, Person.id)
+        .order_by(Person.sort_name, Person.id)
     )
     frame = pd.DataFrame(session.execute(query).mappings().all(), columns=[c.name for c in query.selected_columns])
     return team_view(_plain(frame), user)
@@ -234,7 +249,7 @@ def participations_table(
         .join(Course, Course.id == Module.course_id)
         .outerjoin(Organisation, Organisation.id == Person.organisation_id)
         .where(Person.erased_at.is_(None))
-        .order_by(Module.start_date, Course.code, Module.number, Person.full_name)
+        .order_by(Module.start_date, Course.code, Module.number, Person.sort_name, Person.id)
     )
     if module_id is not None:
         query = query.where(Module.id == get_module_by_id(session, module_id).id)

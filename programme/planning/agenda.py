@@ -129,7 +129,7 @@ def _people_of(session: Session, ids: Sequence[int]) -> dict[tuple[int, SessionP
             sa.select(SessionFacilitator.session_id, SessionFacilitator.role, Person.full_name)
             .join(Person, Person.id == SessionFacilitator.person_id)
             .where(SessionFacilitator.session_id.in_(ids))
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         )
         for session_id, role, name in session.execute(query):
             found.setdefault((session_id, SessionPersonRole(role)), []).append(name)

@@ -81,7 +81,7 @@ def attendance_table(session: Session, module_id: int) -> pd.DataFrame:
         sa.select(Participation, Person.full_name, Person.nationality)
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module.id)
-        .order_by(Participation.role, Person.full_name)
+        .order_by(Participation.role, Person.sort_name)
     )
     rows = session.execute(query).all()
     marks = _day_marks(session, [p.id for p, _, _ in rows])

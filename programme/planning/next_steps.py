@@ -24,7 +24,7 @@ from programme.models import (
     Person,
     SessionFacilitator,
 )
-from programme.people.names import clean_text
+from programme.people.names import clean_text, sort_name
 from programme.planning.agenda import get_module_by_id
 
 # Statuses that still need someone's attention at the next module.
@@ -121,7 +121,7 @@ def _focal_points(session: Session, item_ids: list[int]) -> dict[int, list[tuple
             sa.select(ActionFocalPoint.action_item_id, Person.id, Person.full_name)
             .join(Person, Person.id == ActionFocalPoint.person_id)
             .where(ActionFocalPoint.action_item_id.in_(item_ids))
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         )
         for item_id, person_id, name in session.execute(query):
             found.setdefault(item_id, []).append((person_id, name))
@@ -148,7 +148,7 @@ def module_people(session: Session, module_id: int) -> pd.DataFrame:
     for row in [*session.execute(listed).mappings(), *session.execute(leading).mappings()]:
         rows.setdefault(row["person_id"], {**row, "role": getattr(row["role"], "value", row["role"])})
     frame = pd.DataFrame(list(rows.values()), columns=["person_id", "full_name", "role"])
-    return frame.sort_values("full_name", kind="stable", ignore_index=True)
+    return frame.sort_values("full_name", key=lambda names: names.map(sort_name), kind="stable", ignore_index=True)
 
 
 def add_action_item(

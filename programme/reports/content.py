@@ -36,7 +36,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.people.countries import country_name
-from programme.people.names import fold
+from programme.people.names import fold, sort_name
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -128,14 +128,14 @@ def _team(session: Session, module_id: int) -> dict[str, list[str]]:
         sa.select(Participation.role, Person)
         .join(Person, Person.id == Participation.person_id)
         .where(Participation.module_id == module_id, Participation.role.in_(TEAM_ROLES))
-        .order_by(Person.full_name)
+        .order_by(Person.sort_name)
     ).all()
     led = session.execute(
         sa.select(SessionFacilitator.role, Person)
         .join(Person, Person.id == SessionFacilitator.person_id)
         .join(AgendaSession, AgendaSession.id == SessionFacilitator.session_id)
         .where(AgendaSession.module_id == module_id)
-        .order_by(SessionFacilitator.role, Person.full_name)
+        .order_by(SessionFacilitator.role, Person.sort_name)
     ).all()
     listed = set(session.scalars(sa.select(Participation.person_id).where(Participation.module_id == module_id)))
     roles: dict[int, tuple[str, Person]] = {}
@@ -178,8 +178,12 @@ def _listed_participants(session: Session, module_id: int) -> tuple[pd.DataFrame
         .where(Participation.module_id == module_id, Participation.role == ParticipationRole.PARTICIPANT)
         # Who took part: a registration alone, or a no-show, is not a participant of the module.
         .where(Participation.attended.is_(True))
-        .order_by(Person.family_name, Person.full_name)
     ).all()
+    # By family name, capitals and accents aside, then by name; someone with no family name recorded by their whole
+    # name (in SQL the databases put a NULL family name first or last, and compare accents as their collation does).
+    people = sorted(
+        people, key=lambda p: (sort_name(p.family_name) if p.family_name else p.sort_name, p.sort_name, p.id)
+    )
     organisations = dict(session.execute(sa.select(Organisation.id, Organisation.name)).all())
     rows = [
         {
@@ -206,7 +210,7 @@ def _agenda(session: Session, module_id: int) -> list[AgendaItem]:
             sa.select(Person, SessionFacilitator.role)
             .join(SessionFacilitator, SessionFacilitator.person_id == Person.id)
             .where(SessionFacilitator.session_id == item.id)
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         ).all()
         # Facilitators lead the session; resource persons speak in it: the report names them apart.
         names, unnamed = _names([p for p, role in led if role != SessionPersonRole.RESOURCE_PERSON], named=staff_name)
@@ -281,7 +285,7 @@ def _next_steps(session: Session, module_id: int) -> list[NextStep]:
             sa.select(Person)
             .join(ActionFocalPoint, ActionFocalPoint.person_id == Person.id)
             .where(ActionFocalPoint.action_item_id == action.id)
-            .order_by(Person.full_name)
+            .order_by(Person.sort_name)
         ).all()
         names, unnamed = _names(list(people))
         steps.append(

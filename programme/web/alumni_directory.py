@@ -13,7 +13,7 @@ from programme.alumni import facets, profile
 from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.alumni.terms import reading
-from programme.people.countries import country_name, country_named
+from programme.people.countries import country_name, country_named, known_code
 from programme.web import ui
 from programme.web.display import PERSON_HEADERS, is_missing, md_text, readable, readable_people, sentence_case
 from programme.web.record_forms import RecordForm
@@ -64,8 +64,9 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
         placeholder="Name, organisation, expertise, a topic of their training or a country — e.g. lobbying",
         help=(
             "Finds words in names, organisations, positions, expertise and notes, and in the agenda of the modules "
-            "people attended (session titles and topics); a country's name also finds the alumni from or working "
-            "in it. Accents and capitals do not matter; the start of a word is enough (jos finds José)."
+            "people attended (session titles and topics); a country's name, or its three-letter code in capitals "
+            "(THA, MYS), also finds the alumni from or working in it. Otherwise accents and capitals do not matter; "
+            "the start of a word is enough (jos finds José)."
         ),
     )
     chosen: dict[str, tuple] = {}
@@ -93,8 +94,12 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
 
 
 def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) -> None:
-    """A search that is a country's name also finds the alumni from or working in it: offer each as a filter."""
+    """A search that is a country's name (or its code in capitals: "THA") also finds the alumni from or working in
+    it: offer each as a filter."""
     code = country_named(text)
+    typed_code = code is None and known_code(text.strip())
+    if typed_code:
+        code = text.strip()
     if code is None:
         return
     offers = {
@@ -105,8 +110,9 @@ def offer_country_filters(text: str, options: dict, chosen: dict[str, tuple]) ->
     if not offers:
         return
     name = country_name(code)
+    what = f"the code of {name}" if typed_code else "a country"
     st.info(
-        f"**{md_text(text.strip())}** is a country: the results are the alumni from {name} or working there, and those "
+        f"**{md_text(text.strip())}** is {what}: the results are the alumni from {name} or working there, and those "
         "whose profile or training mentions it. To see only one of these groups, use a filter:"
     )
     for column, (facet, words) in zip(st.columns(len(offers) + 2), offers.items(), strict=False):
