@@ -412,10 +412,15 @@ def test_the_migration_removes_bidi_controls_from_names_already_stored(tmp_path)
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
     schema.upgrade(engine, "0005_person_search_statement")
-    with session_scope(engine) as session:  # the person table is the same at 0005 and at head
-        from programme.models import Person
-
-        session.add(Person(full_name=RLO_NAME, name_key="ana lim tnat"))
+    with engine.begin() as connection:  # in the table's columns at 0005 (the model has more since: sort_name, 0028)
+        connection.execute(
+            sa.text(
+                "INSERT INTO person (full_name, name_key, gender, consent_listed, consent_email, consent_phone, "
+                "consent_organisation, consent_photo, created_at, updated_at) VALUES (:name, 'ana lim tnat', "
+                "'undisclosed', 0, 0, 0, 0, 0, '2026-12-06 00:00:00', '2026-12-06 00:00:00')"
+            ),
+            {"name": RLO_NAME},
+        )
     schema.upgrade(engine)
     with engine.connect() as connection:
         assert connection.scalar(sa.text("SELECT full_name FROM person")) == "Ana tnaT Lim"
