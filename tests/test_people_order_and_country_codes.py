@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.access.erasure import forget_person
@@ -69,14 +70,7 @@ def test_a_module_report_lists_its_participants_by_family_name_capitals_and_acce
     # (full name, family name) as written; no family name recorded: placed by the whole name.
     written = [("Ana Zubiri", "Zubiri"), ("Zed Ábaco", "Ábaco"), ("bob Lee", None), ("Carl de Souza", "de Souza")]
     with session_scope(engine) as session:
-        course = Course(code="RC", title="Regional course", start_year=2020)
-        session.add(course)
-        session.flush()
-        module = Module(
-            course_id=course.id, number=1, title="M1", start_date=date(2020, 5, 4), end_date=date(2020, 5, 8)
-        )
-        session.add(module)
-        session.flush()
+        module = _module(session)
         for full, family in written:
             person = Person(full_name=full, family_name=family, name_key=full.lower(), consent_listed=True)
             session.add(person)
@@ -152,14 +146,7 @@ def test_a_page_of_the_participants_list_is_read_from_the_index_in_order(engine:
         }
         flags = ("consent_listed", "consent_email", "consent_phone", "consent_organisation", "consent_photo")
         write_columns(session, "person", columns | {flag: Constant(False) for flag in flags})
-        course = Course(code="RC", title="Regional course", start_year=2020)
-        session.add(course)
-        session.flush()
-        module = Module(
-            course_id=course.id, number=1, title="M1", start_date=date(2020, 5, 4), end_date=date(2020, 5, 8)
-        )
-        session.add(module)
-        session.flush()
+        module = _module(session)
         module_id = module.id
         session.execute(
             sa.insert(Person.metadata.tables["participation"]),
@@ -206,14 +193,7 @@ ALUMNI = {
 @pytest.fixture
 def alumni(engine: Engine) -> dict[str, int]:
     with session_scope(engine) as session:
-        course = Course(code="RC", title="Regional course", start_year=2020)
-        session.add(course)
-        session.flush()
-        module = Module(
-            course_id=course.id, number=1, title="M1", start_date=date(2020, 5, 4), end_date=date(2020, 5, 8)
-        )
-        session.add(module)
-        session.flush()
+        module = _module(session)
         ids = {}
         for name, (nationality, work) in ALUMNI.items():
             person = Person(
@@ -287,3 +267,14 @@ def test_names_are_still_found_and_words_in_lower_case_are_not_codes(engine: Eng
     # Two letters are never a code ("TH", "MY" are words too), nor three capitals that name no country.
     assert _found(engine, "TH") == {alumni["Thanh Nguyen"]}
     assert _found(engine, "XYZ") == set()
+
+
+def _module(session: Session) -> Module:
+    """Course RC and its Module 1 (4-8 May 2020), flushed: the module the lists below are of."""
+    course = Course(code="RC", title="Regional course", start_year=2020)
+    session.add(course)
+    session.flush()
+    module = Module(course_id=course.id, number=1, title="M1", start_date=date(2020, 5, 4), end_date=date(2020, 5, 8))
+    session.add(module)
+    session.flush()
+    return module
