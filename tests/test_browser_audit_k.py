@@ -223,7 +223,13 @@ def _correct_name(page, name: str) -> None:  # type: ignore[no-untyped-def]
     editor = page.locator("[data-testid='stExpander']").filter(has_text="Correct this person's record").first
     if not editor.get_by_label("Name", exact=True).is_visible():
         editor.locator("summary").click()
-    editor.get_by_label("Name", exact=True).fill(name)
-    editor.get_by_role("button", name="Save the corrections").click()
+    field = editor.get_by_label("Name", exact=True)
+    field.fill(name)
+    # Enter in a field submits the form (as "Save the corrections" does). A click at the button's place was lost now
+    # and then in CI: the table above it may still change height after the run, moving the button under the pointer.
+    field.press("Enter")
+    # The first correction's "Saved" may still be on the page while the second one's run draws: wait for the run
+    # that shows the new name (the box above the heading is drawn before it in the same run).
+    page.get_by_role("heading", name=name).wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Saved: name.").wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
