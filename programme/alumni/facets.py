@@ -11,6 +11,7 @@ from programme.alumni.common import directory
 from programme.core.freshness import depends_on
 from programme.models import Course, Gender, Module, Network, OrgType, ParticipationRole
 from programme.people.countries import country_name
+from programme.people.names import by_name
 
 # Languages are typed as a list: "English, Nepali / Hindi; Arabic".
 _LANGUAGE_SEPARATORS = re.compile(r"[,;/]| and ")
@@ -29,7 +30,7 @@ def facet_options(session: Session) -> dict[str, dict]:
             )
         },
         "languages": {language: language for language in languages(session)},
-        "network_ids": dict(session.execute(sa.select(Network.id, Network.name).order_by(Network.name)).all()),
+        "network_ids": dict(by_name(session.execute(sa.select(Network.id, Network.name)).all(), lambda row: row[1])),
         "genders": {gender.value: gender.value for gender in Gender},
         "roles": {role.value: role.value for role in ParticipationRole},
     }

@@ -14,7 +14,7 @@ from programme.alumni.common import IS_LISTED, masked, people_from, person, pers
 from programme.core.errors import NotFound, PermissionDenied, ProgrammeError
 from programme.courses.catalogue import read_country
 from programme.models import Network, NetworkKind, NetworkMember, NetworkRole, Person
-from programme.people.names import clean_text
+from programme.people.names import by_name, clean_text
 
 network_member = NetworkMember.__table__
 # A founding year before the first course or after next year is a typing mistake.
@@ -30,21 +30,17 @@ def list_networks(session: Session) -> pd.DataFrame:
         .group_by(network_member.c.network_id)
         .subquery()
     )
-    statement = (
-        sa.select(
-            Network.id,
-            Network.name,
-            Network.kind,
-            Network.country,
-            Network.founded,
-            sa.func.coalesce(members.c.members, 0).label("members"),
-            Network.description,
-            Network.activities,
-        )
-        .outerjoin(members, members.c.network_id == Network.id)
-        .order_by(Network.name)
-    )
-    frame = pd.DataFrame(session.execute(statement).mappings().all())
+    statement = sa.select(
+        Network.id,
+        Network.name,
+        Network.kind,
+        Network.country,
+        Network.founded,
+        sa.func.coalesce(members.c.members, 0).label("members"),
+        Network.description,
+        Network.activities,
+    ).outerjoin(members, members.c.network_id == Network.id)
+    frame = pd.DataFrame(by_name(session.execute(statement).mappings().all(), lambda row: row["name"]))
     if frame.empty:
         return pd.DataFrame(
             columns=["id", "name", "kind", "country", "founded", "members", "description", "activities"]
@@ -70,7 +66,7 @@ def find_network(session: Session, name: str) -> Network:
     close = session.scalars(sa.select(Network).where(sa.func.lower(Network.name).contains(text, autoescape=True))).all()
     if len(close) == 1:
         return close[0]
-    known = session.scalars(sa.select(Network.name).order_by(Network.name)).all()
+    known = by_name(session.scalars(sa.select(Network.name)).all())
     if not close:
         raise NotFound(f"No network named '{name}'. Known networks: {', '.join(known) or 'none yet'}.")
     raise ProgrammeError(f"'{name}' matches several networks: {', '.join(n.name for n in close)}. Be more precise.")

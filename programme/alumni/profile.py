@@ -19,6 +19,7 @@ from programme.courses.catalogue import module_label
 from programme.models import Course, Group, GroupMember, Module, Network, NetworkMember, Outcome, Person
 from programme.models.base import utcnow
 from programme.people.countries import country_name
+from programme.people.names import by_name
 
 # The consent flags a facilitator can change, in the order the page shows them.
 CONSENT_FLAGS = {
@@ -151,9 +152,8 @@ def _networks(session: Session, person_id: int) -> pd.DataFrame:
         sa.select(Network.name.label("network"), NetworkMember.role, NetworkMember.joined_on)
         .join(Network, Network.id == NetworkMember.network_id)
         .where(NetworkMember.person_id == person_id)
-        .order_by(Network.name)
     )
-    frame = pd.DataFrame(session.execute(statement).mappings().all())
+    frame = pd.DataFrame(by_name(session.execute(statement).mappings().all(), lambda row: row["network"]))
     if not frame.empty:
         frame["role"] = frame["role"].map(lambda role: getattr(role, "value", role))
     return frame

@@ -24,7 +24,7 @@ from programme.alumni.common import (
 from programme.alumni.fulltext import query_words, sqlite_match, text_ids
 from programme.alumni.terms import Term, codes_typed, search_terms
 from programme.models import Course, Module, Network, NetworkMember, ParticipationRole
-from programme.people.names import sort_name
+from programme.people.names import by_name, sort_name
 
 course = Course.__table__
 module = Module.__table__
@@ -401,7 +401,6 @@ _NETWORKS = (
     sa.select(network_member.c.person_id, Network.name)
     .join(Network, Network.id == network_member.c.network_id)
     .where(network_member.c.person_id.in_(_IDS))
-    .order_by(Network.name)
 )
 
 
@@ -423,4 +422,4 @@ def _networks(session: Session, person_ids: list[int]) -> dict[int, list[str]]:
     for chunk in _chunks(person_ids):
         for person_id, name in session.execute(_NETWORKS, {"ids": chunk}):
             found.setdefault(person_id, []).append(name)
-    return found
+    return {person_id: by_name(names) for person_id, names in found.items()}

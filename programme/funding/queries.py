@@ -13,6 +13,7 @@ from sqlmodel import Session
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
 from programme.models import Course, Funder, Grant, GrantCourse, GrantModule, Module
+from programme.people.names import by_name
 
 if TYPE_CHECKING:
     from programme.reach.filters import ReachFilter
@@ -48,7 +49,7 @@ def funded_module_ids(funders: Iterable[str] = (), grants: Iterable[str] = ()) -
 
 def funding_options(session: Session) -> dict[str, Any]:
     """Return what the Funder and Grant filters offer: {"funders": [names], "grants": {ref: "ref · funder"}}."""
-    funders = list(session.scalars(sa.select(Funder.name).order_by(Funder.name)))
+    funders = by_name(session.scalars(sa.select(Funder.name)))
     rows = session.execute(
         sa.select(Grant.reference, Funder.name).join(Funder, Funder.id == Grant.funder_id).order_by(Grant.reference)
     ).all()
@@ -141,7 +142,7 @@ def individuals_by_grant(session: Session, reach_filter: ReachFilter | None = No
 def individuals_by_funder(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:
     """Return funder name → distinct individuals reached by any of its grants (under the filter), every funder."""
     reached = _reached(session, reach_filter, Funder.name)
-    return {name: reached.get(name, 0) for name in session.scalars(sa.select(Funder.name).order_by(Funder.name))}
+    return {name: reached.get(name, 0) for name in by_name(session.scalars(sa.select(Funder.name)))}
 
 
 def cost_per_person(session: Session, reach_filter: ReachFilter | None = None) -> pd.DataFrame:

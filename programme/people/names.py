@@ -5,6 +5,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+T = TypeVar("T")
 
 _SPACES = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
@@ -58,6 +62,19 @@ def sort_name(full_name: str | None) -> str:
     "angela de la cruz", among the A's). Stored in person.sort_name (migration 0028), compared byte by byte on both
     databases (PostgreSQL's column is COLLATE "C"), so the order is the same on every installation."""
     return fold(full_name or "")[:SORT_NAME_LENGTH]
+
+
+def by_name(items: Iterable[T], name: Callable[[T], str | None] | None = None) -> list[T]:
+    """Return items in the order people are listed (sort_name, then the text itself): a short list of names read
+    from the database (networks, funders, topics, partners) sorted here, not by the database's collation, which
+    differs between installations (SQLite and a C-collation PostgreSQL put "Zeta" before "abc" and "Ángel" last)."""
+    text = name or (lambda item: item)  # type: ignore[assignment,return-value]
+
+    def key(item: T) -> tuple[str, str]:
+        value = text(item) or ""
+        return sort_name(value), value
+
+    return sorted(items, key=key)
 
 
 # fold_words' byte table keeping the newline that parts the texts of a column (name_keys).

@@ -17,7 +17,7 @@ from programme.core.errors import NotFound, ProgrammeError
 from programme.core.words import counted
 from programme.courses.catalogue import get_module_by_id
 from programme.models import AgendaSession, Module, Person, SessionFacilitator, SessionPersonRole, SessionTopic, Topic
-from programme.people.names import clean_text
+from programme.people.names import by_name, clean_text
 from programme.planning.methods import checked_method, own_methods
 from programme.planning.people import PeopleFinder, topics_by_name
 from programme.planning.planned import AGENDA_COLUMNS, PlannedSession, ends_before_start, planned_from_frame
@@ -115,11 +115,10 @@ def _topics_of(session: Session, ids: Sequence[int]) -> dict[int, list[str]]:
             sa.select(SessionTopic.session_id, Topic.name)
             .join(Topic, Topic.id == SessionTopic.topic_id)
             .where(SessionTopic.session_id.in_(ids))
-            .order_by(Topic.name)
         )
         for session_id, name in session.execute(query):
             found.setdefault(session_id, []).append(name)
-    return found
+    return {session_id: by_name(names) for session_id, names in found.items()}
 
 
 def _people_of(session: Session, ids: Sequence[int]) -> dict[tuple[int, SessionPersonRole], list[str]]:

@@ -26,7 +26,7 @@ from programme.models import (
     Person,
 )
 from programme.people.countries import country_name
-from programme.people.names import fold
+from programme.people.names import by_name, fold
 from programme.reports.content import date_span
 from programme.reports.typefaces import MAIN, add_fonts, missing_characters, set_font_for
 
@@ -120,9 +120,8 @@ def _organisers(session: Session, course_id: int) -> str:
         sa.select(Organisation.name)
         .join(CoursePartner, CoursePartner.organisation_id == Organisation.id)
         .where(CoursePartner.course_id == course_id, CoursePartner.role == PartnerRole.ORGANISER)
-        .order_by(Organisation.name)
     ).all()
-    return " and ".join(names)
+    return " and ".join(by_name(names))
 
 
 def render_certificates(certificates: list[Certificate], *, organisation: str = "") -> bytes:

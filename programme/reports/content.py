@@ -28,6 +28,7 @@ from programme.models import (
     Organisation,
     Participation,
     ParticipationRole,
+    PartnerRole,
     Person,
     Question,
     QuestionKind,
@@ -36,7 +37,7 @@ from programme.models import (
     TopicSuggestion,
 )
 from programme.people.countries import country_name
-from programme.people.names import fold, sort_name
+from programme.people.names import by_name, fold, sort_name
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -157,9 +158,11 @@ def _partners(session: Session, course_id: int) -> list[tuple[str, str]]:
         sa.select(Organisation.name, CoursePartner.role)
         .join(Organisation, Organisation.id == CoursePartner.organisation_id)
         .where(CoursePartner.course_id == course_id)
-        .order_by(CoursePartner.role, Organisation.name)
     ).all()
-    return [(name, getattr(role, "value", role)) for name, role in rows]
+    named = [(name, getattr(role, "value", role)) for name, role in rows]
+    # Organisers first, then co-organisers, hosts and funders (PartnerRole's order); each role's by name.
+    order = {role.value: number for number, role in enumerate(PartnerRole)}
+    return sorted(by_name(named, lambda row: row[0]), key=lambda row: order.get(row[1], len(order)))
 
 
 def _roles(session: Session, module_id: int) -> dict[str, int]:
