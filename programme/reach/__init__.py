@@ -42,6 +42,7 @@ from programme.reach.queries import (
     registrations,
     repeat_participation,
 )
+from programme.reach.shown import by_year_shown, growth_shown, repeat_shown
 from programme.reach.totals import civil_society_basis, headline, reach_stats, registration_totals, stats
 
 __all__ = [
@@ -68,11 +69,13 @@ __all__ = [
     "by_gender",
     "by_org_type",
     "by_year",
+    "by_year_shown",
     "corridors",
     "filter_options",
     "funnel",
     "funnel_by_module",
     "growth",
+    "growth_shown",
     "headline",
     "headline_figures",
     "organisation_count",
@@ -85,6 +88,7 @@ __all__ = [
     "registrations",
     "reach_stats",
     "repeat_participation",
+    "repeat_shown",
     "small_modules_merged",
     "stats",
 ]
