@@ -94,7 +94,8 @@ shown_metrics = [
 if registered["registered"]:
     # "Signed up" (on a registration list), not the Completion funnel's "On the lists" (everyone on a module's lists).
     # Short enough for a row of nine figures; its help says which is which.
-    shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
+    shown_metrics.insert(3, ("Signed up", reach.people_figure(registered["registered"], fewer_than=small),
+                             reach.SIGNED_UP_HELP))  # fmt: skip
 ui.metric_rows(shown_metrics)
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "
@@ -104,14 +105,7 @@ st.caption(
     + reach.civil_society_basis(typed, individuals)
 )
 if registered["registered"]:
-    both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]
-    st.caption(
-        f"Signed up: {ui.counted(registered['registered'], 'person', 'people')} on registration lists (or on lists that say whether each "
-        f"person came). {registered['registered_took_part']:,} of them took part in a module they signed up for; "
-        f"{registered['registered_only']:,} {'is' if registered['registered_only'] == 1 else 'are'} not recorded as having come to one"
-        + (" (someone signed up for two modules can be in both)" if both else "")
-        + f". {registered['took_part_unregistered']:,} took part without being on a registration list."
-    )
+    st.caption(reach.signed_up_sentence(registered, fewer_than=small))  # viewers: 1 to N-1 is "fewer than N"
 if figures["participations"] == 0:
     narrowed = any([courses, module_ids, scopes, countries, genders, org_types, roles, funders, grants])
     narrowed = narrowed or tuple(years) != (first, last)

@@ -8,6 +8,7 @@ Expected figures are counted with bare SQL or by hand, never with the code under
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -20,7 +21,7 @@ from sqlmodel import Session
 from programme import funding, reach
 from programme.access.small_counts import at_least, pool_in_order, year_span
 from programme.core.db import make_engine, session_scope
-from programme.models import UserRole
+from programme.models import Participation, UserRole
 from programme.reach import ReachFilter
 from programme.reach.shown import year_periods
 from tests import reach_fixture
@@ -260,3 +261,40 @@ def test_homes_growth_curve_pools_a_viewers_years(monkeypatch: pytest.MonkeyPatc
     assert x == ["2010–2013"] and any("shown together" in c for c in captions)
     x, captions = years(UserRole.FACILITATOR)
     assert "2010–2013" not in json.dumps(x) and not any("shown together" in c for c in captions)
+
+
+def test_the_signed_up_line_says_fewer_than_three_to_a_viewer() -> None:
+    counts = {"registered": 30, "registered_took_part": 28, "registered_only": 2, "took_part_unregistered": 1}
+    assert reach.signed_up_sentence(counts) == (
+        "Signed up: 30 people on registration lists (or on lists that say whether each person came). 28 of them took "
+        "part in a module they signed up for; 2 are not recorded as having come to one. 1 took part without being on "
+        "a registration list."
+    )
+    assert reach.signed_up_sentence(counts, fewer_than=3) == (
+        "Signed up: 30 people on registration lists (or on lists that say whether each person came). 28 of them took "
+        "part in a module they signed up for; fewer than 3 are not recorded as having come to one. fewer than 3 took "
+        "part without being on a registration list."
+    )
+
+
+def test_a_viewer_is_not_told_that_one_person_signed_up(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """The small fixture (four took part) and Eve on module B2's registration list, her attendance not recorded: one
+    person signed up. A viewer reads "fewer than 3"; a facilitator the count."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        fixture = reach_fixture.build(session)
+        session.add(
+            Participation(
+                person_id=fixture.people["Eve"], module_id=fixture.modules["B2"], registered=True, attended=None
+            )
+        )
+    with make_engine(sqlite_url).connect() as connection:
+        signed_up = connection.execute(sa.text("SELECT count(DISTINCT person_id) FROM participation WHERE registered"))
+        assert signed_up.scalar() == 1
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    for role, figure in ((UserRole.VIEWER, "fewer than 3"), (UserRole.FACILITATOR, "1")):
+        app = run_page("pages/reach.py", role)
+        assert not app.exception
+        assert {metric.label: metric.value for metric in app.metric}["Signed up"] == figure, role
+        line = next(caption.value for caption in app.caption if caption.value.startswith("Signed up:"))
+        counts = [int(n) for n in re.findall(r"\b\d+\b", line.replace("fewer than 3", ""))]
+        assert (all(n == 0 or n >= 3 for n in counts)) is (role == UserRole.VIEWER), line

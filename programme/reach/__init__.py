@@ -39,8 +39,10 @@ from programme.reach.queries import (
     corridors,
     growth,
     headline_figures,
+    people_figure,
     registrations,
     repeat_participation,
+    signed_up_sentence,
 )
 from programme.reach.shown import by_year_shown, growth_shown, repeat_shown
 from programme.reach.totals import civil_society_basis, headline, reach_stats, registration_totals, stats
@@ -84,11 +86,13 @@ __all__ = [
     "Overview",
     "overview",
     "participations",
+    "people_figure",
     "registration_totals",
     "registrations",
     "reach_stats",
     "repeat_participation",
     "repeat_shown",
+    "signed_up_sentence",
     "small_modules_merged",
     "stats",
 ]
