@@ -298,3 +298,17 @@ def test_a_viewer_is_not_told_that_one_person_signed_up(monkeypatch: pytest.Monk
         line = next(caption.value for caption in app.caption if caption.value.startswith("Signed up:"))
         counts = [int(n) for n in re.findall(r"\b\d+\b", line.replace("fewer than 3", ""))]
         assert (all(n == 0 or n >= 3 for n in counts)) is (role == UserRole.VIEWER), line
+
+
+def test_the_funder_reports_modules_give_no_count_of_fewer_than_three() -> None:
+    """By hand: M2 lists 2 people, fewer than 3, alone of three modules: M1 (3, the smallest other) is not given
+    either, else the totals would give M2. M3's mean rating is of 2 evaluations: not given; its counts are."""
+    from programme.reports.funder_content import modules_shown
+
+    frame = pd.DataFrame(
+        {"module": ["M1", "M2", "M3"], "dates": ["d"] * 3, "place": ["p"] * 3, "registered": [3, 2, 10],
+         "completed": [3, 1, 9], "responses": [3, 5, 2], "mean_rating": [4.0, 3.5, 4.2]}
+    )  # fmt: skip
+    shown = modules_shown(frame, 3)
+    assert shown["registered"].tolist() == [None, None, 10] and shown["completed"].tolist() == [None, None, 9]
+    assert shown["responses"].tolist() == [None, None, 2] and shown["mean_rating"].tolist() == [None, None, None]
