@@ -7,9 +7,10 @@ import streamlit as st
 from programme.charts.reach import growth_curve
 from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo
-from programme.reach import growth
+from programme.reach import growth, growth_shown
 from programme.web import ui
 from programme.web.display import sentence_case
+from programme.web.reach_tables import pooled_caption, small_groups
 
 user = ui.guard(__file__)
 ui.heading(
@@ -84,4 +85,8 @@ else:
             "Open in every module.",
         )
         st.metric("Past their due date", f"{steps['overdue']:,}")
-    st.plotly_chart(growth_curve(ui.cached_query(growth)), config={"displaylogo": False})
+    every_year = ui.cached_query(growth)
+    small = small_groups(user, say=False)  # viewers: years of fewer than N new people pooled (reach/shown.py)
+    shown = growth_shown(every_year, small)
+    st.plotly_chart(growth_curve(shown), config={"displaylogo": False})
+    pooled_caption(len(shown) < len(every_year), small, "years")

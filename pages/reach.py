@@ -10,7 +10,14 @@ from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.courses import search
 from programme.web import ui
-from programme.web.reach_tables import chart_with_table, headline_share, readable, small_groups, stop_if_too_few
+from programme.web.reach_tables import (
+    chart_with_table,
+    headline_share,
+    pooled_caption,
+    readable,
+    small_groups,
+    stop_if_too_few,
+)
 
 user = ui.guard(__file__)
 ui.heading(
@@ -87,7 +94,8 @@ shown_metrics = [
 if registered["registered"]:
     # "Signed up" (on a registration list), not the Completion funnel's "On the lists" (everyone on a module's lists).
     # Short enough for a row of nine figures; its help says which is which.
-    shown_metrics.insert(3, ("Signed up", f"{registered['registered']:,}", reach.SIGNED_UP_HELP))
+    shown_metrics.insert(3, ("Signed up", reach.people_figure(registered["registered"], fewer_than=small),
+                             reach.SIGNED_UP_HELP))  # fmt: skip
 ui.metric_rows(shown_metrics)
 st.caption(
     "Individuals are the people who took part, counted once however many modules they attended; courses and "
@@ -97,14 +105,7 @@ st.caption(
     + reach.civil_society_basis(typed, individuals)
 )
 if registered["registered"]:
-    both = registered["registered_took_part"] + registered["registered_only"] > registered["registered"]
-    st.caption(
-        f"Signed up: {ui.counted(registered['registered'], 'person', 'people')} on registration lists (or on lists that say whether each "
-        f"person came). {registered['registered_took_part']:,} of them took part in a module they signed up for; "
-        f"{registered['registered_only']:,} {'is' if registered['registered_only'] == 1 else 'are'} not recorded as having come to one"
-        + (" (someone signed up for two modules can be in both)" if both else "")
-        + f". {registered['took_part_unregistered']:,} took part without being on a registration list."
-    )
+    st.caption(reach.signed_up_sentence(registered, fewer_than=small))  # viewers: 1 to N-1 is "fewer than N"
 if figures["participations"] == 0:
     narrowed = any([courses, module_ids, scopes, countries, genders, org_types, roles, funders, grants])
     narrowed = narrowed or tuple(years) != (first, last)
@@ -170,18 +171,23 @@ if tabs[2].open:
 if tabs[3].open:
     with tabs[3]:
         stack = st.radio("Split by", list(reach.STACKS), horizontal=True, key="stack")
-        by_year = ui.cached_query(reach.by_year, reach_filter, stack=stack)
-        by_year = merge_small(by_year, stack, threshold=small, within="year")
+        # Viewers: a year of fewer than N people pooled with the next, then small groups together (reach/shown.py).
+        by_year = ui.cached_query(reach.by_year_shown, reach_filter, stack=stack, threshold=small)
         chart_with_table(charts.by_year_stacked(by_year, stack), by_year, "By year")
+        pooled_caption(by_year["year"].map(lambda year: "–" in str(year)).any(), small, "years")
 if tabs[4].open:
     with tabs[4]:
-        growth = ui.cached_query(reach.growth, reach_filter)
+        every_year = ui.cached_query(reach.growth, reach_filter)
+        growth = reach.growth_shown(every_year, small)  # viewers: years of fewer than N new people pooled
         chart_with_table(charts.growth_curve(growth), growth, "Growth")
         st.caption("Each person counts in the year of their first module in the selection.")
+        pooled_caption(len(growth) < len(every_year), small, "years")
 if tabs[5].open:
     with tabs[5]:
-        repeat = ui.cached_query(reach.repeat_participation, reach_filter)
+        every_count = ui.cached_query(reach.repeat_participation, reach_filter)
+        repeat = reach.repeat_shown(every_count, small)  # viewers: "2" and "3+" of fewer than N people pooled
         chart_with_table(charts.repeat_bar(repeat), repeat, "Repeat participation")
+        pooled_caption(len(repeat) < len(every_count), small, "numbers of modules")
 if tabs[6].open:
     with tabs[6]:
         corridors, at_home = reach.across_borders(ui.cached_query(reach.corridors, reach_filter))
@@ -226,12 +232,13 @@ if tabs[8].open:
         st.caption(reach.COMPLETION_NOTE)
 if tabs[9].open:
     with tabs[9]:
-        per_grant = ui.cached_query(funding.individuals_by_grant, reach_filter)
+        # Viewers: grants that reached fewer than N people together, their people counted once (funding/queries.py).
+        per_grant = ui.cached_query(funding.grants_shown, reach_filter, small)
         if per_grant.empty:
             st.info("No grants are recorded yet: add them on **Funders and grants**.")
         else:
             chart_with_table(funding_charts.grants_chart(per_grant), per_grant, "Individuals per grant")
-            costs = ui.cached_query(funding.cost_per_person, reach_filter)
+            costs = funding.costs_shown(ui.cached_query(funding.cost_per_person, reach_filter), small)
             st.subheader("Cost per person reached")
             if costs.empty:
                 st.caption("No grant in the selection records an amount.")

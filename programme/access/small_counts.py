@@ -13,7 +13,7 @@ and mean test scores of fewer than N people (small_means) are not given either.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 from sqlmodel import Session
@@ -39,6 +39,15 @@ def privacy_note(threshold: int) -> str:
     return (
         f"To protect privacy, groups of fewer than {threshold} people are shown together as "
         f"“{other_label(threshold)}”; totals are exact."
+    )
+
+
+def pooled_note(threshold: int, rows: str) -> str:
+    """The sentence under a table in an order of its own (years, modules attended) whose neighbouring rows are
+    pooled (pool_in_order): rows, e.g. "years", "numbers of modules"."""
+    return (
+        f"To protect privacy, {rows} of fewer than {threshold} people are shown together with their neighbours "
+        "(as “2005–2007” or “2+”); totals are exact."
     )
 
 
@@ -103,6 +112,15 @@ def few_means_note(threshold: int) -> str:
     return (
         f"To protect privacy, the scores of groups of fewer than {threshold} people who took both tests are not "
         "shown (a mean of one person is their own score)."
+    )
+
+
+def few_modules_note(threshold: int) -> str:
+    """The sentence under a report's table of modules whose counts of people, or mean rating, are not given."""
+    return (
+        f"To protect privacy, the counts of a module with fewer than {threshold} people on its lists are not given "
+        "(nor, when it is alone, those of the smallest other module), nor a mean rating of fewer than "
+        f"{threshold} evaluations."
     )
 
 
@@ -199,3 +217,73 @@ def _merge_group(
         if pd.api.types.is_integer_dtype(frame[column]):
             out[column] = out[column].astype(frame[column].dtype)
     return out
+
+
+def pool_in_order(
+    frame: pd.DataFrame,
+    key: str,
+    *,
+    threshold: int | None,
+    count: str = "individuals",
+    label: Callable[[str, str], str],
+    last: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Return a table in an order of its own (years, 1, 2, 3+ modules) with neighbouring rows pooled so that every
+    row holds nobody or at least threshold people (column count).
+
+    Unlike merge_small, whose "Other" row would lose the order, rows join their neighbours: a row of fewer than
+    threshold people joins the next ones until the pool holds threshold or more; a last pool still below it joins
+    the pools before it. A pool's key is label(first key, last key) (e.g. "2005–2007", "2+"), its numeric columns
+    the sums of its rows' (the totals stay exact), except the `last` columns (a running total), which keep its last
+    row's value. The keys become text when anything is pooled. Rows of nobody stay alone when nothing is pending
+    (a year without a new person is no one). When the whole table holds fewer than threshold people it is one row.
+
+    threshold None (facilitators and administrators): the frame unchanged.
+    """
+    if threshold is None or frame.empty:
+        return frame
+    people = [int(n) for n in frame[count]]
+    pools: list[list[int]] = []
+    pending: list[int] = []
+    for position in range(len(people)):
+        pending.append(position)
+        held = sum(people[i] for i in pending)
+        if held == 0 or held >= threshold:
+            pools.append(pending)
+            pending = []
+    while pending and pools and sum(people[i] for i in pending) < threshold:
+        pending = pools.pop() + pending  # a last pool below threshold joins the ones before it
+    if pending:
+        pools.append(pending)
+    if all(len(pool) == 1 for pool in pools):
+        return frame.reset_index(drop=True)
+    rows: list[dict[str, object]] = []
+    for pool in pools:
+        inside = frame.iloc[pool]
+        row: dict[str, object] = {}
+        for column in frame.columns:
+            if column == key:
+                first, final = str(inside[column].iloc[0]), str(inside[column].iloc[-1])
+                row[column] = first if len(pool) == 1 else label(first, final)
+            elif column in last:
+                row[column] = inside[column].iloc[-1]
+            elif pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(frame[column]):
+                row[column] = inside[column].sum(min_count=1)
+            else:
+                row[column] = inside[column].iloc[0] if len(pool) == 1 else other_label(threshold)
+        rows.append(row)
+    out = pd.DataFrame(rows, columns=frame.columns)
+    for column in frame.columns:  # integers stay integers
+        if column != key and pd.api.types.is_integer_dtype(frame[column]):
+            out[column] = out[column].astype(frame[column].dtype)
+    return out
+
+
+def year_span(first: str, last: str) -> str:
+    """The key of pooled years: "2005–2007"."""
+    return f"{first}–{last}"
+
+
+def at_least(first: str, last: str) -> str:
+    """The key of pooled counts in order ("2" and "3+": "2+"; "1" and "2": "1–2")."""
+    return f"{first.rstrip('+')}+" if last.endswith("+") else f"{first}–{last}"

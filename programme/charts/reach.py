@@ -123,6 +123,8 @@ def by_year_stacked(frame: pd.DataFrame, stack: str, *, measure: str = "particip
         color_discrete_sequence=COLOURS,
     )
     figure.update_layout(barmode="stack", xaxis={"dtick": 1, "tickangle": -45})
+    if not pd.api.types.is_numeric_dtype(frame["year"]):  # a viewer's pooled years ("2005–2007"): in their order
+        figure.update_xaxes(type="category", categoryorder="array", categoryarray=list(dict.fromkeys(frame["year"])))
     return figure
 
 
@@ -136,7 +138,9 @@ def growth_curve(frame: pd.DataFrame) -> go.Figure:
     if frame.empty:
         return _empty(title)
     figure = go.Figure()
-    figure.add_bar(x=frame["year"], y=frame["new_individuals"], name="New that year", marker_color=COLOURS[1])
+    pooled = not pd.api.types.is_numeric_dtype(frame["year"])  # a viewer's pooled years ("2005–2007")
+    new = "New that year or period" if pooled else "New that year"
+    figure.add_bar(x=frame["year"], y=frame["new_individuals"], name=new, marker_color=COLOURS[1])
     figure.add_scatter(
         x=frame["year"],
         y=frame["cumulative_individuals"],
@@ -145,6 +149,9 @@ def growth_curve(frame: pd.DataFrame) -> go.Figure:
         line={"color": COLOURS[0], "width": 3},
     )
     figure.update_layout(title=title, xaxis={"dtick": 1, "tickangle": -45, "title": "Year"}, yaxis_title="Individuals")
+    if pooled:  # in their order
+        figure.update_xaxes(type="category")
+        return figure
     first, last = int(frame["year"].min()), int(frame["year"].max())
     if last - first < FEW_YEARS:
         # A first year alone drew one bar across the whole chart: a few years' room on each side keeps it a bar.

@@ -10,6 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.access.small_counts import other_label
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
 from programme.models import Course, Funder, Grant, GrantCourse, GrantModule, Module
@@ -137,6 +138,67 @@ def individuals_by_grant(session: Session, reach_filter: ReachFilter | None = No
         rows.append((ref, funder, reached.get(ref, 0), float(amount) if known else None, currency, cost))
     columns = ["ref", "funder", "individuals", "amount", "currency", "cost_per_person"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def reached_by_any(session: Session, reach_filter: ReachFilter | None, references: Iterable[str]) -> int:
+    """Return the distinct individuals in the filtered participations whom any of these grants reached."""
+    from programme.reach.filters import participations
+
+    p = participations(reach_filter, ["person_id", "module_id"], materialized=False)
+    links = grant_modules()
+    query = (
+        sa.select(sa.func.count(sa.distinct(p.c.person_id)))
+        .select_from(p)
+        .join(links, links.c.module_id == p.c.module_id)
+        .join(Grant, Grant.id == links.c.grant_id)
+        .where(Grant.reference.in_(list(references)))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def grants_shown(session: Session, reach_filter: ReachFilter | None, threshold: int | None) -> pd.DataFrame:
+    """individuals_by_grant's table as a viewer sees it (access/small_counts.py): the grants that reached fewer than
+    threshold people in the selection (and someone) shown together in one row, last, its people counted once (a
+    person two grants reached is one), its amount, currency and cost per person left blank (an amount over a count
+    would give the count). Secondary suppression as merge_small's: the row holds at least two grants and threshold
+    people, else the grants that reached fewest join it. threshold None (the team): the table unchanged."""
+    per_grant = individuals_by_grant(session, reach_filter)
+    if threshold is None or per_grant.empty:
+        return per_grant
+    # A cost per person is the amount over everyone the grant reached, whatever the filter: of fewer than threshold
+    # people, it is not given.
+    everyone = _reached(session, None, Grant.reference)
+    few_overall = [0 < everyone.get(ref, 0) < threshold for ref in per_grant["ref"]]
+    per_grant = per_grant.assign(cost_per_person=per_grant["cost_per_person"].astype(float).mask(few_overall))
+    people = per_grant["individuals"].astype(int)
+    merged = [i for i in per_grant.index if 0 < people[i] < threshold]
+    if not merged:
+        return per_grant
+    candidates = sorted((i for i in reversed(per_grant.index) if i not in merged and people[i] > 0),
+                        key=lambda i: people[i])  # fmt: skip
+    together = reached_by_any(session, reach_filter, per_grant.loc[merged, "ref"])
+    while (together < threshold or len(merged) < 2) and candidates:
+        merged.append(candidates.pop(0))
+        together = reached_by_any(session, reach_filter, per_grant.loc[merged, "ref"])
+    row = {"ref": other_label(threshold), "funder": "", "individuals": together, "amount": None, "currency": None,
+           "cost_per_person": None}  # fmt: skip
+    kept = per_grant.drop(index=merged)
+    out = pd.concat([kept, pd.DataFrame([row], columns=per_grant.columns)], ignore_index=True)
+    out["individuals"] = out["individuals"].astype(int)
+    return out.astype({"cost_per_person": float})
+
+
+def costs_shown(costs: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """cost_per_person's table as a viewer sees it: a currency whose grants reached fewer than threshold people shows
+    neither its people nor its cost per person (the amount over it would give the count)."""
+    if threshold is None or costs.empty:
+        return costs
+    few = (costs["individuals"] > 0) & (costs["individuals"] < threshold)
+    if not few.any():
+        return costs
+    shown = costs.astype({"individuals": "Int64", "cost_per_person": "float"})
+    shown.loc[few, ["individuals", "cost_per_person"]] = [pd.NA, float("nan")]
+    return shown
 
 
 def individuals_by_funder(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:

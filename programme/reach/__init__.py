@@ -39,9 +39,12 @@ from programme.reach.queries import (
     corridors,
     growth,
     headline_figures,
+    people_figure,
     registrations,
     repeat_participation,
+    signed_up_sentence,
 )
+from programme.reach.shown import by_year_shown, growth_shown, repeat_shown
 from programme.reach.totals import civil_society_basis, headline, reach_stats, registration_totals, stats
 
 __all__ = [
@@ -68,11 +71,13 @@ __all__ = [
     "by_gender",
     "by_org_type",
     "by_year",
+    "by_year_shown",
     "corridors",
     "filter_options",
     "funnel",
     "funnel_by_module",
     "growth",
+    "growth_shown",
     "headline",
     "headline_figures",
     "organisation_count",
@@ -81,10 +86,13 @@ __all__ = [
     "Overview",
     "overview",
     "participations",
+    "people_figure",
     "registration_totals",
     "registrations",
     "reach_stats",
     "repeat_participation",
+    "repeat_shown",
+    "signed_up_sentence",
     "small_modules_merged",
     "stats",
 ]

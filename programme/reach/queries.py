@@ -328,6 +328,33 @@ def at_home_sentence(at_home: int, *, fewer_than: int | None = None) -> str:
     )
 
 
+def people_figure(people: int, *, fewer_than: int | None = None) -> str:
+    """A count of people as a headline or a sentence shows it: "1,204"; for a viewer (fewer_than N,
+    access/small_counts.py) a count of 1 to N-1 is "fewer than N"."""
+    return f"fewer than {fewer_than}" if fewer_than is not None and 0 < people < fewer_than else f"{people:,}"
+
+
+def signed_up_sentence(registered: dict[str, int], *, fewer_than: int | None = None) -> str:
+    """The line under the Reach headline on registrations (registrations()'s counts): how many signed up, came, did
+    not, and took part without signing up. fewer_than: N for a viewer, each count of 1 to N-1 says "fewer than N"."""
+    total, came, only, walk_ins = (
+        registered[key] for key in ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
+    )
+
+    def shown(n: int) -> str:
+        return people_figure(n, fewer_than=fewer_than)
+
+    both = came + only > total
+    hidden = fewer_than is not None and 0 < only < fewer_than
+    return (
+        f"Signed up: {shown(total)} {'person' if total == 1 and not hidden else 'people'} on registration lists (or on "
+        f"lists that say whether each person came). {shown(came)} of them took part in a module they signed up for; "
+        f"{shown(only)} {'is' if only == 1 and not hidden else 'are'} not recorded as having come to one"
+        + (" (someone signed up for two modules can be in both)" if both else "")
+        + f". {shown(walk_ins)} took part without being on a registration list."
+    )
+
+
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def registrations(session: Session, reach_filter: ReachFilter | None = None) -> dict[str, int]:
     """Return how registration lists compare with participation: registered (people on a registration list),

@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.access.privacy import PeopleToHide, redact
-from programme.access.small_counts import DEFAULT_THRESHOLD, blank_small_means, merge_small, small_count_threshold
+from programme.access.small_counts import (
+    DEFAULT_THRESHOLD,
+    blank_small_means,
+    merge_small,
+    small_count_threshold,
+    small_means,
+)
 from programme.alumni.outcome_queries import OutcomeFilter, filtered_outcomes, outcome_kind_counts
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -40,6 +46,7 @@ from programme.reach import (
     organisation_count,
     organisations,
     organisations_by_type,
+    small_modules_merged,
 )
 
 # Evaluation comments quoted in the report: the most written first.
@@ -121,6 +128,25 @@ def _modules(session: Session, module_ids: list[int], reach_filter: ReachFilter)
     return pd.DataFrame(rows, columns=columns)
 
 
+# The modules table's counts of people, not given for a module of fewer than N people on its lists (modules_shown).
+MODULE_COUNTS = ["registered", "completed", "responses"]
+
+
+def modules_shown(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """The modules table as the funder's report shows it (access/small_counts.py): a module with fewer than
+    threshold people on its lists gives none of its counts nor its mean rating (None), and, when it is the only one
+    of several, neither does the smallest other (small_means: the completion table's totals would give it); a
+    mean rating of fewer than threshold evaluations is not given either (one form's mean is its ratings)."""
+    if frame.empty:
+        return frame
+    hidden = small_means(frame, n="registered", threshold=threshold)
+    few_forms = (frame["responses"] > 0) & (frame["responses"] < threshold)
+    shown = frame.astype({column: object for column in [*MODULE_COUNTS, "mean_rating"]})
+    shown.loc[hidden, MODULE_COUNTS] = None
+    shown.loc[hidden | few_forms, "mean_rating"] = None
+    return shown
+
+
 def people_of(session: Session, module_ids: list[int]) -> PeopleToHide:
     """Return everyone on the registry linked to these modules, to redact them from comments (privacy.redact)."""
     if not module_ids:
@@ -176,7 +202,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
             if grant.amount is not None and headline["participants"]
             else None
         ),
-        modules=_modules(session, module_ids, reach_filter),
+        modules=modules_shown(_modules(session, module_ids, reach_filter), small),
         figures=headline,
         # What leaves the organisation shows no group of fewer than N people (access/small_counts.py).
         by_country=merge_small(by_country(session, reach_filter), "country", threshold=small, labels={"code": "—"}),
@@ -189,7 +215,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
             count="organisations",
         ),
         funnel=funnel(session, reach_filter),
-        funnel_by_module=funnel_by_module(session, reach_filter),
+        funnel_by_module=small_modules_merged(funnel_by_module(session, reach_filter), small),
         learning=learning,
         highlights=comments.reset_index(drop=True),
         outcome_counts=outcome_kind_counts(session, outcome_filter),

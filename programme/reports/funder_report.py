@@ -11,7 +11,7 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.access.small_counts import few_means_note, privacy_note, share_hidden
+from programme.access.small_counts import few_means_note, few_modules_note, privacy_note, share_hidden
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
@@ -144,11 +144,21 @@ def _modules(document: Document, c: FunderReportContent) -> None:
     if c.modules.empty:
         document.add_paragraph("This grant is not linked to any course or module yet.")
         return
-    shown = c.modules.assign(
-        mean_rating=[("—" if m is None or pd.isna(m) else fixed(m)) for m in c.modules["mean_rating"]]
-    )
+    hidden = c.modules["registered"].isna()  # fewer than N people (funder_content.modules_shown)
+    counts = {
+        column: [HIDDEN_SHARE if pd.isna(n) else int(n) for n in c.modules[column]]
+        for column in ("registered", "completed", "responses")
+    }
+    ratings = [
+        HIDDEN_SHARE if gone or (m is None or pd.isna(m)) and 0 < (n if not pd.isna(n) else 0) < c.small_count_threshold
+        else "—" if m is None or pd.isna(m) else fixed(m)
+        for m, n, gone in zip(c.modules["mean_rating"], c.modules["responses"], hidden, strict=True)
+    ]  # fmt: skip
+    shown = c.modules.assign(**counts, mean_rating=ratings)
     _table(document, shown, ["Module", "Dates", "Place", LISTED, "Completed", "Evaluations", "Mean rating"])
     document.add_paragraph(LISTED_NOTE)
+    if HIDDEN_SHARE in ratings or hidden.any():
+        document.add_paragraph(few_modules_note(c.small_count_threshold))
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -204,8 +214,11 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         "organisation's own, set in the app's settings)."
     )
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
+    merged = (c.funnel_by_module["module_id"] == 0).any()  # modules of fewer than N people together (funder_content)
     _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{fixed(s, 0)}%")),
            ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
+    if merged:
+        document.add_paragraph(privacy_note(c.small_count_threshold))
 
 
 def _learning(document: Document, c: FunderReportContent) -> None:

@@ -11,6 +11,7 @@ import streamlit as st
 from programme.access.accounts import SignedIn
 from programme.access.small_counts import (
     few_means_note,
+    pooled_note,
     privacy_note,
     share_hidden,
     small_means,
@@ -65,6 +66,13 @@ def small_groups(user: SignedIn | None, *, say: bool = True) -> int | None:
     if threshold is not None and say:
         st.caption(privacy_note(threshold))
     return threshold
+
+
+def pooled_caption(pooled: bool, threshold: int | None, rows: str) -> None:
+    """Say, under a table in an order of its own, that its rows of fewer than threshold people are pooled with
+    their neighbours (access/small_counts.pool_in_order), when some are."""
+    if pooled and threshold is not None:
+        st.caption(pooled_note(threshold, rows))
 
 
 def without_small_means(frame: pd.DataFrame, n: str, threshold: int | None) -> pd.DataFrame:
