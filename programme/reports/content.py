@@ -265,16 +265,26 @@ def _scale_ends(session: Session, module_id: int) -> tuple[str, str]:
 def _labels_used(session: Session, module_id: int) -> str:
     """Return whether the module's rated 1-5 questions were answered with the form's labels: "all", "some" or "none"
     (an export's "Overall rating (1-5)" answered with numbers is not described by its sessions' words)."""
-    rated = sa.select(Answer.question_id).where(Answer.question_id == Question.id, Answer.rating.is_not(None)).exists()
-    flags = set(
-        session.scalars(
-            sa.select(Question.uses_form_labels)
-            .join(EvaluationForm, EvaluationForm.id == Question.form_id)
-            .where(EvaluationForm.module_id == module_id, Question.kind == QuestionKind.RATING, Question.scale_min == 1,
-                   Question.scale_max == 5, rated)
-            .distinct()
+    # The module's questions read by its forms' ids and filtered here: a condition on the kind in the statement led
+    # SQLite through the kind's index to every rating question of every module (2 s at 500,000 people).
+    forms = list(session.scalars(sa.select(EvaluationForm.id).where(EvaluationForm.module_id == module_id)))
+    questions = session.execute(
+        sa.select(Question.id, Question.uses_form_labels, Question.kind, Question.scale_min, Question.scale_max).where(
+            Question.form_id.in_(forms)
         )
-    )  # fmt: skip
+    ).all()
+    five_point = {
+        question_id: uses_labels
+        for question_id, uses_labels, kind, low, high in questions
+        if getattr(kind, "value", kind) == QuestionKind.RATING.value and (low, high) == (1, 5)
+    }
+    rated: set[int] = set()
+    if five_point:
+        answered = sa.select(Answer.question_id).where(
+            Answer.question_id.in_(list(five_point)), Answer.rating.is_not(None)
+        )
+        rated = set(session.scalars(answered.distinct()))
+    flags = {five_point[question_id] for question_id in rated}
     return "some" if len(flags) > 1 else "none" if flags == {False} else "all"
 
 
