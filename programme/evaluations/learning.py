@@ -11,7 +11,6 @@ import math
 
 import pandas as pd
 import sqlalchemy as sa
-from scipy import stats as scipy_stats
 from sqlmodel import Session
 
 from programme.core.freshness import depends_on
@@ -30,6 +29,10 @@ def interval(n: int, total: float, squares: float) -> tuple[float | None, float 
     """Return the 95% t confidence interval of a mean from n values, their sum and their sum of squares."""
     if n < 2:
         return None, None
+    # Imported here: scipy.stats takes about a second to import, which every page importing this module (Reports,
+    # Evaluation) paid on its first visit, whether or not it showed an interval.
+    from scipy import stats as scipy_stats
+
     mean = total / n
     variance = max(0.0, (squares - n * mean * mean) / (n - 1))
     half = scipy_stats.t.ppf((1 + CONFIDENCE) / 2, n - 1) * math.sqrt(variance / n)
