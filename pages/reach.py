@@ -102,7 +102,7 @@ st.caption(
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
     "once; civil society = NGOs, trade "
     "unions, faith-based and migrant community organisations, as a share of the "
-    + reach.civil_society_basis(typed, individuals)
+    + reach.civil_society_basis(typed, individuals, fewer_than=small)  # viewers: no count of 1 to N-1
 )
 if registered["registered"]:
     st.caption(reach.signed_up_sentence(registered, fewer_than=small))  # viewers: 1 to N-1 is "fewer than N"

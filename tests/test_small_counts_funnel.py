@@ -164,3 +164,28 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     assert len(module_tables) == 2  # the modules, then their completion: B1's one row each
     for header, b1 in module_tables:
         assert b1[header.index("Completed")] == "not given (privacy)", header
+
+
+def test_the_headline_does_not_tell_a_viewer_of_one_person_without_an_organisation_type(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """The small programme: 4 took part, 3 of them with an organisation type recorded, 1 (Dev) without. The line
+    under the headline told a viewer "the other 1 are left out of the share"; it says "all but fewer than 3" and
+    gives neither count. A facilitator reads both."""
+    engine = make_engine(sqlite_url)
+    with session_scope(engine) as session:
+        reach_fixture.build(session)
+    with engine.connect() as connection:
+        everyone, typed = connection.execute(sa.text(
+            "SELECT count(DISTINCT p.id), count(DISTINCT CASE WHEN o.org_type IS NOT NULL THEN p.id END) "
+            "FROM participation pa JOIN person p ON p.id = pa.person_id "
+            "LEFT JOIN organisation o ON o.id = p.organisation_id WHERE pa.attended"
+        )).one()  # fmt: skip
+    assert (everyone, typed) == (4, 3)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    viewer = " ".join(caption.value for caption in run_page("pages/reach.py", UserRole.VIEWER).caption)
+    assert "whose organisation type is recorded: all but fewer than 3 of the 4 (the others are left out" in viewer
+    assert "the other 1" not in viewer
+    assert f"a share of the {typed} of the {everyone}" not in viewer
+    facilitator = " ".join(caption.value for caption in run_page("pages/reach.py", UserRole.FACILITATOR).caption)
+    assert f"{typed} of the {everyone} individuals whose organisation type is recorded (the other 1" in facilitator
