@@ -333,7 +333,8 @@ def test_the_funders_report_says_whom_its_figures_count(session: Session, small:
     assert summary["Cost per participant"] == "not given (privacy)"
     # The share is of the one person whose type is recorded: 100% would tell the funder Uma's organisation type, a
     # group of one (tests/test_small_counts.py), so it is not given, and the report says why.
-    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "not given (privacy)"
+    # Nor how many have their type recorded (1 of 2: tests/test_small_counts_funnel.py).
+    assert summary["Civil society (% of those whose organisation type is recorded)"] == "not given (privacy)"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "reached 2 individuals (each counted once): fewer than 3 participants and fewer than 3 others " \
            "(facilitators" in text  # fmt: skip

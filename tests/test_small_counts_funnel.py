@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pandas as pd
@@ -158,6 +159,17 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     assert figures["Individuals (each counted once)"] == str(everyone)
     assert figures["Participants (each counted once)"] == "not given (privacy)"
     assert figures["Cost per participant"] == "not given (privacy)"
+    # Had 2 of 20 no organisation type on record (figures set by hand; a share of 50% of 18 is 9 people, shown), the
+    # report would not say 18 nor 2.
+    with Session(engine) as session:
+        content = funder_report_content(session, "T-1")
+    figures = {**content.figures, "individuals": 20, "org_type_recorded": 18, "civil_society_share": 50.0}
+    typed = Document(io.BytesIO(render_funder_report(replace(content, figures=figures))))
+    said = "\n".join(p.text for p in typed.paragraphs)
+    assert "50% came from civil society organisations" in said
+    assert "of those whose organisation type is recorded (fewer than 3 not recorded, left out of the share)" in said
+    assert "of the 18" not in said and "2 not recorded" not in said
+    assert typed.tables[0].cell(9, 0).text == "Civil society (% of those whose organisation type is recorded)"
     module_tables = [
         [[c.text for c in row.cells] for row in t.rows] for t in document.tables if t.cell(0, 0).text == "Module"
     ]

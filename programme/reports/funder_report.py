@@ -112,6 +112,13 @@ def _summary(document: Document, c: FunderReportContent) -> None:
     society_hidden = share_hidden(f["civil_society_share"], typed, small) and not no_type_recorded(f)
     women = "the share of women is not given" if women_hidden else f"{fixed(f['women_share'], 0)}% were women"
     society_text = "; the civil-society share is not given" if society_hidden else society_clause(f)
+    # Those whose organisation type is recorded, or the others, of 1 to N-1 people: neither count is given.
+    typed_hidden = 0 < typed < individuals and (too_few(typed, small) or too_few(individuals - typed, small))
+    if typed_hidden and not society_hidden:
+        society_text = society_clause({**f, "org_type_recorded": individuals}) + (
+            f", of those whose organisation type is recorded ({people_figure(individuals - typed, fewer_than=small)} "
+            "not recorded, left out of the share)"
+        )
     document.add_paragraph(
         f"{funded_sentence(c.reference, c.funder, len(c.modules), c.funded_courses, int(f['modules']))} "
         f"They reached {counted(individuals, 'individual')} "
@@ -133,6 +140,8 @@ def _summary(document: Document, c: FunderReportContent) -> None:
     society = (
         "Civil society (% of individuals)"
         if typed == individuals or not typed
+        else "Civil society (% of those whose organisation type is recorded)"
+        if typed_hidden
         else (f"Civil society (% of the {typed} whose organisation type is recorded)")
     )
     figures = pd.DataFrame(
