@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding, reach
-from programme.access.small_counts import merge_small
+from programme.access.small_counts import few_cells_note, merge_small
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
@@ -102,7 +102,7 @@ st.caption(
     f"modules are those with someone in the selection; countries are by {basis}; organisations are those the people work for, each counted "
     "once; civil society = NGOs, trade "
     "unions, faith-based and migrant community organisations, as a share of the "
-    + reach.civil_society_basis(typed, individuals)
+    + reach.civil_society_basis(typed, individuals, fewer_than=small)  # viewers: no count of 1 to N-1
 )
 if registered["registered"]:
     st.caption(reach.signed_up_sentence(registered, fewer_than=small))  # viewers: 1 to N-1 is "fewer than N"
@@ -211,7 +211,12 @@ if tabs[8].open:
     with tabs[8]:
         steps = ui.cached_query(reach.funnel, reach_filter)
         shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
-        chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure), steps, "Completion")
+        # Viewers: a stage of fewer than N people is not drawn, its counts "fewer than N" and "not given".
+        hidden = reach.small_stages(steps, small)
+        chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure, hidden=hidden),
+                         reach.stages_shown(steps, small), "Completion")  # fmt: skip
+        if few := reach.few_stages_note(steps, small):
+            st.caption(few)
         per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
         modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
         cut = modules_in_all > in_table  # the table holds the latest MODULES_IN_TABLE only
@@ -226,6 +231,8 @@ if tabs[8].open:
         chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all if cut else None),
                          per_module.drop(columns=["module_id"]), "Completion per module",
                          whole=every_module if cut else None)  # fmt: skip
+        if per_module[["attended", "completed"]].isna().any(axis=None):  # viewers: small_cells
+            st.caption(few_cells_note(small))
         if cut:
             st.caption(f"The table shows the latest {in_table:,} of {modules_in_all:,} modules; its downloads "
                        "hold them all.")  # fmt: skip

@@ -320,19 +320,24 @@ def test_the_funders_report_shows_the_dashboards_figures(session: Session, small
 
 def test_the_funders_report_says_whom_its_figures_count(session: Session, small: dict) -> None:
     # G-2 funds B1: Tan Sok took part (no organisation recorded) and Uma Begum facilitated (Dhaka Voice, an NGO).
-    # By hand: 2 individuals, 1 participant; 3,000 USD is 1,500 a person and 3,000 a participant; the civil-society
-    # share is of the one person whose organisation type is recorded (Uma: 100%), not of both.
+    # By hand: 2 individuals, 1 participant; 3,000 USD is 1,500 a person; the civil-society share is of the one
+    # person whose organisation type is recorded (Uma: 100%), not of both. One participant and one other are each
+    # fewer than 3 people (tests/test_small_counts_funnel.py): neither count is given, nor the cost per participant
+    # (3,000 would say there is one).
     data = funder_report(session, reference="G-2", by="tester")
     tables = _docx_tables(data)
     summary = dict(tables[0][1:])
-    assert summary["Individuals (each counted once)"] == "2" and summary["Participants (each counted once)"] == "1"
+    assert summary["Individuals (each counted once)"] == "2"
+    assert summary["Participants (each counted once)"] == "not given (privacy)"
     assert summary["Cost per person reached (every individual above)"] == "USD 1,500.00"
-    assert summary["Cost per participant"] == "USD 3,000.00"
+    assert summary["Cost per participant"] == "not given (privacy)"
     # The share is of the one person whose type is recorded: 100% would tell the funder Uma's organisation type, a
     # group of one (tests/test_small_counts.py), so it is not given, and the report says why.
-    assert summary["Civil society (% of the 1 whose organisation type is recorded)"] == "not given (privacy)"
+    # Nor how many have their type recorded (1 of 2: tests/test_small_counts_funnel.py).
+    assert summary["Civil society (% of those whose organisation type is recorded)"] == "not given (privacy)"
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-    assert "reached 2 individuals (each counted once): 1 participant and 1 other (facilitators" in text
+    assert "reached 2 individuals (each counted once): fewer than 3 participants and fewer than 3 others " \
+           "(facilitators" in text  # fmt: skip
     # One organisation (Uma's): in the singular (it read "1 organisations").
     assert "and 1 organisation; " in text
     assert "the civil-society share is not given." in text
@@ -381,9 +386,10 @@ def test_the_funders_report_calls_everyone_on_a_modules_lists_on_the_lists(sessi
     data = funder_report(session, reference="G-1", by="tester")
     text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
     assert "participants registered" not in text and "Registered (listed)" not in text
+    # 2 completed: "fewer than 3" (tests/test_small_counts_funnel.py).
     assert "Of 3 participants on the modules' lists (those who signed up on a registration list and those only on " \
-           "an attendance sheet or a list of who took part, whether or not they came), 3 attended and 2 completed " \
-           "at least one module" in text  # fmt: skip
+           "an attendance sheet or a list of who took part, whether or not they came), 3 attended and fewer than 3 " \
+           "completed at least one module" in text  # fmt: skip
     assert LISTED_NOTE in text
     tables = _docx_tables(data)
     assert tables[1][0] == ["Module", "Dates", "Place", "On the lists", "Completed", "Evaluations",

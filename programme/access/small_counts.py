@@ -59,6 +59,15 @@ def too_few_note(threshold: int) -> str:
     )
 
 
+def few_cells_note(threshold: int) -> str:
+    """The sentence under a table of modules whose counts of people who attended or completed small_cells leaves
+    out."""
+    return (
+        f"To protect privacy, a module's count of fewer than {threshold} people who attended or completed is not "
+        "given (nor, when it is the only one, the smallest other of its column), nor then its completion."
+    )
+
+
 def small_count_threshold(session: Session) -> int:
     """Return N: groups of fewer than N people are shown together to viewers and funders."""
     stored = get_setting(session, SETTING)
@@ -136,6 +145,25 @@ def small_means(frame: pd.DataFrame, *, n: str, threshold: int | None) -> pd.Ser
     hidden = (counts > 0) & (counts < threshold)
     if int(hidden.sum()) == 1 and len(frame) > 1:
         hidden[counts[~hidden].sort_values(kind="stable").index[0]] = True
+    return hidden
+
+
+def small_cells(frame: pd.DataFrame, columns: Sequence[str], threshold: int | None) -> pd.DataFrame:
+    """Return which cells of these columns of counts of people (one row a module, say) a viewer or a funder is not
+    given: those of 1 to threshold-1 people, and, in a column where that is a single cell of several, the smallest
+    other cell of someone too (secondary suppression: the column's total is given elsewhere, e.g. the whole
+    selection's completed participations, so one hidden cell would follow from it). threshold None: none."""
+    hidden = pd.DataFrame(False, index=frame.index, columns=list(columns))
+    if threshold is None or frame.empty:
+        return hidden
+    for column in columns:
+        counts = frame[column].fillna(0).astype(int)
+        small = (counts > 0) & (counts < threshold)
+        if int(small.sum()) == 1:
+            others = counts[~small & (counts > 0)]
+            if not others.empty:
+                small[others.sort_values(kind="stable").index[0]] = True
+        hidden[column] = small
     return hidden
 
 

@@ -18,9 +18,16 @@ MODULES_SHOWN = 40
 FEW_MODULES = 6
 
 
-def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals") -> go.Figure:
-    """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first."""
+def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: pd.Series | None = None) -> go.Figure:
+    """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first.
+
+    hidden: the stages not drawn (reach.small_stages: fewer than N people, for a viewer); when the first is one,
+    nothing is drawn and the chart says why."""
     title = f"{ON_THE_LISTS} → attended → completed ({measure})"
+    if hidden is not None and hidden.any():
+        if bool(hidden.iloc[0]):
+            return _empty(title, "Too few people to draw, to protect their privacy")
+        frame = frame[~hidden]
     if frame.empty or int(frame[measure].iloc[0]) == 0:
         return _empty(title)
     figure = go.Figure(
@@ -52,7 +59,10 @@ def module_funnel_chart(frame: pd.DataFrame, *, shown: int = MODULES_SHOWN, tota
     figure = go.Figure()
     for stage in ("registered", "attended", "completed"):
         figure.add_bar(
-            x=labels, y=latest[stage], name=STAGE_WORDS[stage].capitalize(), marker_color=STAGE_COLOURS[stage]
+            x=labels,
+            y=latest[stage].astype(float),
+            name=STAGE_WORDS[stage].capitalize(),
+            marker_color=STAGE_COLOURS[stage],
         )
     total = max(total or 0, len(frame))
     subtitle = f" (latest {min(shown, len(frame))} of {total:,})" if total > len(latest) else ""

@@ -19,11 +19,11 @@ LABEL_SIZE = 13
 MEASURES = {"individuals": "Individuals", "participations": "Participations"}
 
 
-def _empty(title: str) -> go.Figure:
+def _empty(title: str, text: str = "No data for this selection") -> go.Figure:
     figure = go.Figure()
     figure.update_layout(
         title=title,
-        annotations=[{"text": "No data for this selection", "showarrow": False, "font": {"size": 16}}],
+        annotations=[{"text": text, "showarrow": False, "font": {"size": 16}}],
         xaxis={"visible": False},
         yaxis={"visible": False},
     )

@@ -17,12 +17,15 @@ from programme.reach.funnel import (
     SIGNED_UP_HELP,
     STAGE_WORDS,
     STAGES,
+    few_stages_note,
     funnel,
     funnel_by_module,
     organisation_count,
     organisations,
     organisations_by_type,
     small_modules_merged,
+    small_stages,
+    stages_shown,
 )
 from programme.reach.overview import Overview, overview
 from programme.reach.queries import (
@@ -94,5 +97,8 @@ __all__ = [
     "repeat_shown",
     "signed_up_sentence",
     "small_modules_merged",
+    "small_stages",
+    "stages_shown",
+    "few_stages_note",
     "stats",
 ]

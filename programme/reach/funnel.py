@@ -13,7 +13,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.access.small_counts import merge_small
+from programme.access.small_counts import merge_small, small_cells, too_few
 from programme.core.freshness import depends_on
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -96,6 +96,40 @@ def funnel(session: Session, reach_filter: ReachFilter | None = None) -> pd.Data
     return pd.DataFrame({"stage": STAGES, "individuals": people, "participations": rows})
 
 
+def small_stages(steps: pd.DataFrame, threshold: int | None) -> pd.Series:
+    """Which of funnel()'s stages a viewer or a funder is not given (access/small_counts.py): those of 1 to
+    threshold-1 people ("completed 2" under a narrow filter is two people). threshold None (the team): none."""
+    return pd.Series([too_few(int(n), threshold) for n in steps["individuals"]], index=steps.index, dtype=bool)
+
+
+def stages_shown(steps: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+    """funnel()'s table as a viewer sees it: a stage of 1 to threshold-1 people says "fewer than N" people and
+    gives no count of participations ("not given": they would bound its people); the other counts then as text
+    ("1,204"), one type a column. The team, and a funnel without such a stage: the table unchanged."""
+    hidden = small_stages(steps, threshold)
+    if not hidden.any():
+        return steps
+    return steps.assign(
+        individuals=[f"fewer than {threshold}" if gone else f"{int(n):,}"
+                     for n, gone in zip(steps["individuals"], hidden, strict=True)],
+        participations=["not given" if gone else f"{int(n):,}"
+                        for n, gone in zip(steps["participations"], hidden, strict=True)],
+    )  # fmt: skip
+
+
+def few_stages_note(steps: pd.DataFrame, threshold: int | None) -> str | None:
+    """The sentence under the funnel when small_stages leaves some out: which, and why; None when none."""
+    hidden = small_stages(steps, threshold)
+    if not hidden.any():
+        return None
+    names = [STAGE_WORDS.get(stage, stage).capitalize() for stage in steps.loc[hidden, "stage"]]
+    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"To protect privacy, a stage of fewer than {threshold} people is not drawn and its counts are not given: "
+        f"{which}."
+    )
+
+
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
 def funnel_by_module(
     session: Session, reach_filter: ReachFilter | None = None, *, latest: int | None = None
@@ -127,15 +161,26 @@ def funnel_by_module(
 def small_modules_merged(frame: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
     """funnel_by_module's table as a viewer sees it (access/small_counts.py): the modules with fewer than threshold
     people on the lists in the selection shown together in one row, last, its completion that of its
-    people (completed of registered); its module_id 0. threshold None (the team): the table unchanged."""
+    people (completed of registered); its module_id 0. Then a module's (or that row's) attended or completed of 1 to
+    threshold-1 people is not given (missing, pd.NA), nor, when it is the only one, the smallest other of its column
+    (small_cells), nor the completion of a row whose completed is not given. threshold None (the team): the table
+    unchanged."""
     merged = merge_small(frame, "module", threshold=threshold, count="registered", labels={"module_id": 0})
-    if merged is frame:
-        return frame
-    merged["completion"] = [
-        rounded(100 * c / r, 1) if r else 0.0 for c, r in zip(merged["completed"], merged["registered"], strict=True)
-    ]
-    merged.attrs = dict(frame.attrs)
-    return merged
+    if merged is not frame:
+        merged["completion"] = [
+            rounded(100 * c / r, 1) if r else 0.0
+            for c, r in zip(merged["completed"], merged["registered"], strict=True)
+        ]
+        merged.attrs = dict(frame.attrs)
+    hidden = small_cells(merged, ["attended", "completed"], threshold)
+    if not hidden.any(axis=None):
+        return merged
+    shown = merged.astype({"attended": "Int64", "completed": "Int64", "completion": "Float64"})
+    for column in ("attended", "completed"):
+        shown.loc[hidden[column], column] = pd.NA
+    shown.loc[hidden["completed"], "completion"] = pd.NA
+    shown.attrs = dict(frame.attrs)
+    return shown
 
 
 def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, latest: int | None) -> tuple[list, int]:

@@ -125,10 +125,19 @@ def stats(session: Session) -> dict[str, Any]:
     return {**reach_stats(session), "by_funder": individuals_by_funder(session)}
 
 
-def civil_society_basis(typed: int, individuals: int) -> str:
+def civil_society_basis(typed: int, individuals: int, *, fewer_than: int | None = None) -> str:
     """Return what the civil-society share is of, as the end of a sentence: every individual, some of them (the others
     left out), or, when no organisation type is recorded at all, that there is no share yet ("of the 0" said nothing).
-    """
+
+    fewer_than: N for a viewer (access/small_counts.py): when the people whose type is recorded, or the others, are 1
+    to N-1, neither count is given (the other would give it by subtraction from the individuals)."""
+    untyped = individuals - typed
+    if fewer_than is not None and typed and untyped and (typed < fewer_than or untyped < fewer_than):
+        some = f"fewer than {fewer_than}" if typed < fewer_than else f"all but fewer than {fewer_than}"
+        return (
+            f"individuals whose organisation type is recorded: {some} of the {individuals:,} (the others are left out "
+            "of the share)."
+        )
     if not typed and individuals:
         people = "individual" if individuals == 1 else "individuals"
         return (

@@ -14,6 +14,7 @@ from programme.access.small_counts import (
     DEFAULT_THRESHOLD,
     blank_small_means,
     merge_small,
+    small_cells,
     small_count_threshold,
     small_means,
 )
@@ -144,6 +145,9 @@ def modules_shown(frame: pd.DataFrame, threshold: int) -> pd.DataFrame:
     shown = frame.astype({column: object for column in [*MODULE_COUNTS, "mean_rating"]})
     shown.loc[hidden, MODULE_COUNTS] = None
     shown.loc[hidden | few_forms, "mean_rating"] = None
+    # Of the other modules, a completed of 1 to N-1 people is not given either (nor, alone, the smallest other).
+    cells = small_cells(frame[~hidden], ["completed"], threshold)["completed"]
+    shown.loc[cells[cells].index, "completed"] = None
     return shown
 
 

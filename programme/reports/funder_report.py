@@ -11,13 +11,20 @@ from docx.shared import Cm, Pt
 from sqlmodel import Session
 
 from programme.access import audit
-from programme.access.small_counts import few_means_note, few_modules_note, privacy_note, share_hidden
+from programme.access.small_counts import (
+    few_cells_note,
+    few_means_note,
+    few_modules_note,
+    privacy_note,
+    share_hidden,
+    too_few,
+)
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
 from programme.reach.filters import NOT_RECORDED
-from programme.reach.funnel import ON_THE_LISTS, ORGANISATION_SHARE_NOTE, STAGE_WORDS
-from programme.reach.queries import ORG_TYPE_SHARE_NOTE
+from programme.reach.funnel import ON_THE_LISTS, ORGANISATION_SHARE_NOTE, STAGE_WORDS, few_stages_note, small_stages
+from programme.reach.queries import ORG_TYPE_SHARE_NOTE, people_figure
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
 from programme.reports.funder_content import FunderReportContent, funder_report_content
@@ -82,19 +89,36 @@ def _summary(document: Document, c: FunderReportContent) -> None:
     f = c.figures
     individuals, participants = int(f["individuals"]), int(f["participants"])
     others = individuals - participants
-    team = (
-        f": {participants} participant{'' if participants == 1 else 's'} and {others} "
-        f"{'other' if others == 1 else 'others'} (facilitators, resource persons, observers, organisers)"
-        if others
-        else ""
-    )
+    small = c.small_count_threshold
+    # Participants and others of whom one side is 1 to N-1 people: neither count is given (the other would give it
+    # by subtraction from the individuals), nor the cost per participant (the amount over the participants).
+    split_hidden = bool(others) and (too_few(others, small) or too_few(participants, small))
+    if split_hidden:
+        team = (
+            f": {f'fewer than {small} participants' if too_few(participants, small) else 'participants'} and "
+            f"{f'fewer than {small} others' if too_few(others, small) else 'others'} "
+            "(facilitators, resource persons, observers, organisers)"
+        )
+    else:
+        team = (
+            f": {participants} participant{'' if participants == 1 else 's'} and {others} "
+            f"{'other' if others == 1 else 'others'} (facilitators, resource persons, observers, organisers)"
+            if others
+            else ""
+        )
     typed = int(f.get("org_type_recorded", individuals))
     # A share that would count fewer than N people, or all but fewer than N, is not given (access/small_counts.py).
-    small = c.small_count_threshold
     women_hidden = share_hidden(f["women_share"], individuals, small)
     society_hidden = share_hidden(f["civil_society_share"], typed, small) and not no_type_recorded(f)
     women = "the share of women is not given" if women_hidden else f"{fixed(f['women_share'], 0)}% were women"
     society_text = "; the civil-society share is not given" if society_hidden else society_clause(f)
+    # Those whose organisation type is recorded, or the others, of 1 to N-1 people: neither count is given.
+    typed_hidden = 0 < typed < individuals and (too_few(typed, small) or too_few(individuals - typed, small))
+    if typed_hidden and not society_hidden:
+        society_text = society_clause({**f, "org_type_recorded": individuals}) + (
+            f", of those whose organisation type is recorded ({people_figure(individuals - typed, fewer_than=small)} "
+            "not recorded, left out of the share)"
+        )
     document.add_paragraph(
         f"{funded_sentence(c.reference, c.funder, len(c.modules), c.funded_courses, int(f['modules']))} "
         f"They reached {counted(individuals, 'individual')} "
@@ -106,10 +130,18 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             if women_hidden or society_hidden
             else ""
         )
+        + (
+            f" The numbers of participants and of others are not given when either is fewer than {small}, to "
+            "protect their privacy."
+            if split_hidden
+            else ""
+        )
     )
     society = (
         "Civil society (% of individuals)"
         if typed == individuals or not typed
+        else "Civil society (% of those whose organisation type is recorded)"
+        if typed_hidden
         else (f"Civil society (% of the {typed} whose organisation type is recorded)")
     )
     figures = pd.DataFrame(
@@ -117,7 +149,7 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ("Courses", int(f["courses"])),
             ("Modules", int(f["modules"])),
             ("Individuals (each counted once)", individuals),
-            ("Participants (each counted once)", participants),
+            ("Participants (each counted once)", HIDDEN_SHARE if split_hidden else participants),
             ("Participations (a person in a module)", int(f["participations"])),
             ("Countries (nationality)", int(f["countries"])),
             ("Organisations", int(f["organisations"])),
@@ -132,7 +164,12 @@ def _summary(document: Document, c: FunderReportContent) -> None:
             ),  # fmt: skip
             ("Grant amount", _money(c.amount, c.currency)),
             ("Cost per person reached (every individual above)", _money(c.cost_per_person, c.currency)),
-            ("Cost per participant", _money(c.cost_per_participant, c.currency)),
+            (
+                "Cost per participant",
+                HIDDEN_SHARE
+                if split_hidden and c.cost_per_participant is not None
+                else _money(c.cost_per_participant, c.currency),
+            ),  # fmt: skip
         ],
         columns=["figure", "value"],
     )
@@ -159,6 +196,8 @@ def _modules(document: Document, c: FunderReportContent) -> None:
     document.add_paragraph(LISTED_NOTE)
     if HIDDEN_SHARE in ratings or hidden.any():
         document.add_paragraph(few_modules_note(c.small_count_threshold))
+    if (c.modules["completed"].isna() & ~hidden).any():  # a completed of fewer than N (modules_shown)
+        document.add_paragraph(few_cells_note(c.small_count_threshold))
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -202,23 +241,39 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     if not first:
         document.add_paragraph("No participants are recorded in the modules of this grant yet.")
         return
-    texts = [f"{n:,} ({percent(n / first)})" for n in steps["individuals"]]
-    _chart(document, bar_png(f"Participants: {ON_THE_LISTS.lower()} → attended → completed",
-                             [STAGE_WORDS.get(s, s).capitalize() for s in steps["stage"]],
-                             steps["individuals"], texts=texts, colours=[STRONG[6], STRONG[0], STRONG[2]]))  # fmt: skip
+    # A stage of 1 to N-1 people is not drawn and reads "fewer than N" (reach.small_stages); nothing is drawn when
+    # the first is one of them.
+    small = c.small_count_threshold
+    hidden = small_stages(steps, small)
+    if not hidden.iloc[0]:
+        colours = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
+        drawn = steps[~hidden]
+        texts = [f"{n:,} ({percent(n / first)})" for n in drawn["individuals"]]
+        _chart(document, bar_png(f"Participants: {ON_THE_LISTS.lower()} → attended → completed",
+                                 [STAGE_WORDS.get(s, s).capitalize() for s in drawn["stage"]], drawn["individuals"],
+                                 texts=texts, colours=[colours.get(s, STRONG[0]) for s in drawn["stage"]]))  # fmt: skip
+    stage = [people_figure(int(n), fewer_than=small) for n in steps["individuals"]]
     document.add_paragraph(
-        f"Of {first} participants on the modules' lists (those who signed up on a registration list and those only "
-        "on an attendance sheet or a list of who took part, whether or not they came), "
-        f"{int(steps['individuals'].iloc[1])} attended and "
-        f"{int(steps['individuals'].iloc[2])} completed at least one module (the completion rule is the "
+        f"Of {stage[0]} participants on the modules' lists (those who signed up on a registration list and those "
+        "only on an attendance sheet or a list of who took part, whether or not they came), "
+        f"{stage[1]} attended and {stage[2]} completed at least one module (the completion rule is the "
         "organisation's own, set in the app's settings)."
     )
+    if few := few_stages_note(steps, small):
+        document.add_paragraph(few)
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
     merged = (c.funnel_by_module["module_id"] == 0).any()  # modules of fewer than N people together (funder_content)
-    _table(document, per_module.assign(completion=per_module["completion"].map(lambda s: f"{fixed(s, 0)}%")),
-           ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
+    # A module's attended or completed of fewer than N people is missing (reach.small_modules_merged).
+    cells = per_module[["attended", "completed"]].isna().any(axis=None)
+    _table(document, per_module.assign(
+        attended=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["attended"]],
+        completed=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["completed"]],
+        completion=[HIDDEN_SHARE if pd.isna(s) else f"{fixed(s, 0)}%" for s in per_module["completion"]],
+    ), ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
     if merged:
         document.add_paragraph(privacy_note(c.small_count_threshold))
+    if cells:
+        document.add_paragraph(few_cells_note(c.small_count_threshold))
 
 
 def _learning(document: Document, c: FunderReportContent) -> None:
