@@ -57,13 +57,18 @@ def _picker(app, key: str):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(
     ("path", "key", "opened"),
-    [("pages/agenda.py", "agenda_module", 1), ("pages/evaluation_entry.py", "entry_module", 0)],
+    [
+        ("pages/agenda.py", "agenda_module", 1),
+        ("pages/evaluation_entry.py", "entry_module", 0),
+        ("pages/next_steps.py", "next_steps_module", 0),
+    ],
 )
 def test_pages_open_on_the_module_in_hand_not_next_years(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str, path: str, key: str, opened: int
 ) -> None:
     """A module held last year, one next month, one planned for next year: Agenda opens on next month's, Forms and
-    entry on last year's (its forms are the ones due), each saying why; an address naming a module still wins."""
+    entry and Next steps on last year's (its forms and next steps are the ones due), each saying why; an address
+    naming a module still wins."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     with Session(make_engine(sqlite_url)) as session:
         ids = _modules(session, (-300, -297), (30, 33), (365, 368))
@@ -74,6 +79,20 @@ def test_pages_open_on_the_module_in_hand_not_next_years(
     named = run_page(path, UserRole.ADMIN, address={"module": str(ids[2])})
     assert _picker(named, key).value == ids[2]
     assert not any("Opened on" in caption.value for caption in named.caption)
+
+
+def test_review_of_a_module_with_no_next_steps_says_none_were_recorded(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """Module 2's review tab said "Every next step agreed at Module 1 is done or dropped." when none was recorded."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with Session(make_engine(sqlite_url)) as session:
+        ids = _modules(session, (-300, -297), (30, 33))
+    app = run_page("pages/next_steps.py", UserRole.ADMIN, address={"module": str(ids[1])})
+    assert not app.exception
+    said = [element.value for element in [*app.info, *app.success]]
+    assert any("No next steps are recorded for Module 1" in text for text in said), said
+    assert not any("done or dropped" in text for text in said)
 
 
 def _person(session: Session, name: str) -> int:

@@ -146,7 +146,7 @@ def unavailable_module(
 Opening = Literal["next", "begun"]
 OPENING_WORDS: dict[str, str] = {
     "next": "the module running now or, if none, the next one to start",
-    "begun": "the latest module to have started, whose evaluation forms are due",
+    "begun": "the latest module to have started",
 }
 
 

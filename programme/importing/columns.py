@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from programme.core.errors import UnreadableFile
+from programme.core.errors import NoHeaderRow, UnreadableFile
 from programme.importing.profiles import (
     PROFILES,
     ToolProfile,
@@ -327,7 +327,7 @@ def read_participant_sheet(data: bytes, file_name: str) -> SheetTable:
     # the meeting's header above it ("User Email", "Participants") in an export with meeting data.
     try:
         table = read_table(data, file_name, PARTICIPANT_SYNONYMS, header_cell=tool_column)
-    except UnreadableFile as error:
+    except NoHeaderRow as error:  # a file too large or corrupt is not read twice
         rated = evaluation_columns(data, file_name)
         if rated:
             raise UnreadableFile(
