@@ -61,12 +61,14 @@ def _picker(app, key: str):  # type: ignore[no-untyped-def]
         ("pages/agenda.py", "agenda_module", 1),
         ("pages/evaluation_entry.py", "entry_module", 0),
         ("pages/next_steps.py", "next_steps_module", 0),
+        ("pages/participant_forms.py", "forms_module", 1),
     ],
 )
 def test_pages_open_on_the_module_in_hand_not_next_years(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str, path: str, key: str, opened: int
 ) -> None:
-    """A module held last year, one next month, one planned for next year: Agenda opens on next month's, Forms and
+    """A module held last year, one next month, one planned for next year: Agenda and Forms for participants (its
+    registration and check-in) open on next month's, Forms and
     entry and Next steps on last year's (its forms and next steps are the ones due), each saying why; an address
     naming a module still wins."""
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
