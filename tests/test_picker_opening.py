@@ -138,3 +138,13 @@ def test_modules_list_says_attendance_not_recorded(monkeypatch: pytest.MonkeyPat
         assert not app.exception
         frame = next(frame for frame in app.dataframe if "status" in frame.value.columns)
         assert frame.value["status"].tolist() == ["ended, attendance not recorded"], path
+        if path == "pages/home.py":
+            # The dates in words, short enough for the status to show beside them on a laptop's screen.
+            start, end = TODAY - timedelta(days=300), TODAY - timedelta(days=297)
+            if (start.year, start.month) == (end.year, end.month):
+                expected = f"{start.day}–{end.day} {end:%B %Y}"
+            elif start.year == end.year:
+                expected = f"{start.day} {start:%B} – {end.day} {end:%B %Y}"
+            else:
+                expected = f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
+            assert frame.value["dates"].tolist() == [expected]
