@@ -57,6 +57,9 @@ if not modules.empty:
     ])  # fmt: skip
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
+# The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
+MODULE_COLUMNS = ["course", "course_title", "scope", "number", "title", "start_date", "end_date", "status", "city",
+                  "country"]  # fmt: skip
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
 FILTERED = shown.is_set()
@@ -106,6 +109,7 @@ with modules_tab:
             readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
             hide_index=True,
             width="stretch",
+            column_order=MODULE_COLUMNS,
             column_config={
                 "course": "Course",
                 "course_title": "Course title",

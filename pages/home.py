@@ -64,10 +64,11 @@ else:
                 ],
                 city=modules["city"].fillna("—"),
             )
+            # The status beside the dates: last, it was cut off on a laptop's screen ("ended, attendance not reco").
             columns = (
-                ["when", "module", "title", "dates", "city", "status"]
+                ["when", "module", "dates", "status", "title", "city"]
                 if upcoming
-                else ["module", "title", "dates", "city", "status"]
+                else ["module", "dates", "status", "title", "city"]
             )
             # "Module", "Dates", "Status": headed as the other tables are.
             ui.table(
