@@ -58,7 +58,7 @@ if not modules.empty:
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
 # The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
-MODULE_COLUMNS = ["course", "course_title", "scope", "number", "title", "start_date", "end_date", "status", "city",
+MODULE_COLUMNS = ["course", "number", "title", "start_date", "end_date", "status", "course_title", "scope", "city",
                   "country"]  # fmt: skip
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
