@@ -14,7 +14,7 @@ user = ui.guard(__file__)
 ui.heading("Agenda", "Build a module's day-by-day agenda: sessions, methods, topics, facilitators.")
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_or_stop("agenda_module")
+module_id = ui.module_or_stop("agenda_module", opens_on="next")
 
 with ui.db() as session:
     module = agenda.get_module_by_id(session, module_id)

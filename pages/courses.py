@@ -6,7 +6,7 @@ import streamlit as st
 
 from programme.charts.planning import programme_timeline
 from programme.courses import catalogue as courses
-from programme.courses import queries
+from programme.courses import overview, queries
 from programme.models import ModuleStatus, Scope
 from programme.people.countries import country_name
 from programme.planning import partners
@@ -45,8 +45,21 @@ shown = queries.ModuleFilter(
 )
 module_count, course_count = ui.cached_query(queries.count_modules, shown)
 modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS)
+if not modules.empty:
+    # "delivered" follows what is recorded, as on Home: "ended, attendance not recorded" of a past module with only
+    # registrations (the filter above reads each module's own status).
+    recorded = ui.cached_query(overview.recorded_in_modules, tuple(int(m) for m in modules["module_id"]))
+    today = date.today()
+    modules = modules.assign(status=[
+        overview.status_words(row.status, start=row.start_date, end=row.end_date, today=today,
+                              listed=row.module_id in recorded, attended=recorded.get(row.module_id, (False, False))[1])
+        for row in modules.itertuples()
+    ])  # fmt: skip
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
+# The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
+MODULE_COLUMNS = ["course", "number", "title", "start_date", "end_date", "status", "course_title", "scope", "city",
+                  "country"]  # fmt: skip
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
 FILTERED = shown.is_set()
@@ -96,6 +109,7 @@ with modules_tab:
             readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
             hide_index=True,
             width="stretch",
+            column_order=MODULE_COLUMNS,
             column_config={
                 "course": "Course",
                 "course_title": "Course title",

@@ -15,7 +15,7 @@ st.caption(
     "after another, or record the pre- and post-test scores."
 )
 
-module_id = ui.module_picker("entry_module")
+module_id = ui.module_picker("entry_module", opens_on="begun")
 if module_id is None:
     st.stop()
 

@@ -5,6 +5,7 @@ from datetime import date
 import streamlit as st
 
 from programme.charts.reach import growth_curve
+from programme.core.words import date_span
 from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo
 from programme.reach import growth, growth_shown
@@ -58,15 +59,17 @@ else:
         else:
             shown = modules.assign(
                 module=modules["course"] + " · Module " + modules["module"].astype(str),
-                dates=modules["start_date"].map(lambda d: d.strftime("%d %b %Y"))
-                + " – "
-                + modules["end_date"].map(lambda d: d.strftime("%d %b %Y")),
+                # "5–7 October 2026": "05 Oct 2026 – 07 Oct 2026" pushed the status out of sight on a laptop.
+                dates=[
+                    date_span(start, end) for start, end in zip(modules["start_date"], modules["end_date"], strict=True)
+                ],
                 city=modules["city"].fillna("—"),
             )
+            # The status beside the dates: last, it was cut off on a laptop's screen ("ended, attendance not reco").
             columns = (
-                ["when", "module", "title", "dates", "city", "status"]
+                ["when", "module", "dates", "status", "title", "city"]
                 if upcoming
-                else ["module", "title", "dates", "city", "status"]
+                else ["module", "dates", "status", "title", "city"]
             )
             # "Module", "Dates", "Status": headed as the other tables are.
             ui.table(

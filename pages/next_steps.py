@@ -16,7 +16,7 @@ ui.heading(
 )
 
 # The module comes from the address (?module=ID) on first load, then from the picker.
-module_id = ui.module_or_stop("next_steps_module")
+module_id = ui.module_or_stop("next_steps_module", opens_on="begun")
 version_key = f"next_steps_version_{module_id}"
 version, renew = editors.version(version_key), editors.renew(version_key)  # a fresh grid shows what was saved
 
@@ -55,6 +55,7 @@ with ui.db() as session:
     # The modules a suggested topic can go to: the next one (if planned) and this one.
     labels = {m: module_ref(session, m).label for m in ([after.id] if after else []) + [module_id]}
     review = next_steps.open_items_for_review(session, module_id)
+    agreed_before = next_steps.count_items(session, before.id) if before else 0
     items = next_steps.action_items_table(session, module_id)
     people = next_steps.module_people(session, module_id)
     topics = backlog.backlog_for_module(session, module_id)
@@ -70,6 +71,9 @@ ADD_TOPIC = ui.form_keys("topic_text", "topic_who", "topic_times")
 with review_tab:
     if before is None:
         st.info("This is the course's first module: there are no earlier next steps to review.")
+    elif not agreed_before:
+        # "Every next step agreed ... is done or dropped" was said of a module where none was recorded.
+        st.info(f"No next steps are recorded for Module {before.number}: add them on its **Next steps** tab.")
     elif review.empty:
         st.success(f"Every next step agreed at Module {before.number} is done or dropped.")
     else:

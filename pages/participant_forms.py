@@ -42,7 +42,7 @@ st.caption(
     "The forms run on this server: on a venue's network, start the app with `--server.address 0.0.0.0` and "
     "use this laptop's address on that network as the link's address (see the README)."
 )
-module_id = ui.module_picker("forms_module")
+module_id = ui.module_picker("forms_module", opens_on="next")
 if module_id is None:
     st.stop()
 

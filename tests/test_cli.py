@@ -43,6 +43,15 @@ def test_init_is_idempotent(db_url: str, capsys: pytest.CaptureFixture[str]) -> 
     assert code == 0 and "up to date" in out
 
 
+def test_init_of_a_new_database_says_it_was_created_and_what_next(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'new.db'}")
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and out.startswith("Database created") and "upgraded" not in out
+    assert "user add NAME --role admin" in out
+
+
 def test_stats_json_on_the_demo(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "demo")[0] == 0
     code, out, _ = run(capsys, "stats", "--json")

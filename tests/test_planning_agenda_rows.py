@@ -691,3 +691,27 @@ def test_a_session_past_midnight_is_told_how_to_go_on() -> None:
 def test_a_row_without_a_method_takes_the_one_its_title_opens_with(title: str, method: str) -> None:
     planned, errors = planned_from_frame(pd.DataFrame([{"day": 1, "start": "09:00", "end": "10:00", "title": title}]))
     assert not errors and planned[0].method == method
+
+
+def test_saving_attendance_or_completion_with_nothing_changed_says_so(new_module_url: tuple[str, int]) -> None:
+    """ "Attendance saved for 0 people." and "Completion updated for 0 participations." (wave 11's SQLite journey,
+    after the attendance sheet had been imported) read as if the click had been lost or gone wrong."""
+    from programme.models import Participation, Person
+
+    url, module_id = new_module_url
+    with Session(make_engine(url)) as session:
+        ana = Person(full_name="Ana Reyes", name_key="ana reyes")
+        session.add(ana)
+        session.flush()
+        session.add(Participation(person_id=ana.id, module_id=module_id, registered=True, attended=None))
+        session.commit()
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR)
+    next(button for button in app.button if button.label == "Save attendance").click().run()
+    assert not app.exception
+    said = [message.value for message in [*app.success, *app.info, *app.warning]]
+    assert any(text.startswith("Nothing to save: no tick") for text in said), said
+    assert not any("saved for 0" in text for text in said)
+    next(button for button in app.button if button.label == "Mark completion from attendance").click().run()
+    said = [message.value for message in [*app.success, *app.info, *app.warning]]
+    assert any(text.startswith("Nothing changed: everyone's Completed box") for text in said), said
+    assert not any("updated for 0" in text for text in said)

@@ -75,7 +75,14 @@ def run_init(_args: argparse.Namespace) -> int:
     before = schema.current_revision(engine)
     schema.upgrade(engine)
     after = schema.current_revision(engine)
-    print("Database is up to date." if before == after else f"Database upgraded to {after}.")
+    if before is None:
+        # "Database upgraded to ..." was said of a new, empty database: a new organisation wants its next step.
+        print(
+            f"Database created (schema {after}). Next: start the app (streamlit run streamlit_app.py), whose first "
+            "screen creates the administrator account, or add one with: python -m programme user add NAME --role admin"
+        )
+    else:
+        print("Database is up to date." if before == after else f"Database upgraded to {after}.")
     return 0
 
 

@@ -19,5 +19,9 @@ class UnreadableFile(ProgrammeError):
     exit_code = 2
 
 
+class NoHeaderRow(UnreadableFile):
+    """A file read, in which no row names enough of the columns looked for: a list of another kind, perhaps."""
+
+
 class PermissionDenied(ProgrammeError):
     """The signed-in account's role does not allow this."""

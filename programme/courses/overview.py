@@ -15,6 +15,40 @@ LATEST_MODULES = 6
 # The status said of a module marked delivered with nobody recorded in it (no participant, so no attendance either):
 # Home said "delivered" of a module whose list had gone into another module by mistake.
 NOTHING_RECORDED = "ended, nothing recorded yet"
+# Said of a module marked delivered whose dates are past, with people on its lists but nobody marked as having come
+# (a registration list imported, the attendance sheet not yet): "delivered" claimed what nothing recorded.
+ATTENDANCE_NOT_RECORDED = "ended, attendance not recorded"
+# Said of a module marked delivered that is running today with nobody marked as having come (a module added while it
+# runs is stored as delivered): "ended" would be untrue.
+UNDER_WAY = "under way"
+
+
+def status_words(
+    status: ModuleStatus | str, *, start: date, end: date, today: date, listed: bool, attended: bool
+) -> str:
+    """Return a module's status as Home and the modules list say it: its own status, except that "delivered"
+    follows what is recorded: nobody marked as having come (attended) says UNDER_WAY while the module runs, and
+    once its dates are past ATTENDANCE_NOT_RECORDED with someone on its lists (listed), else NOTHING_RECORDED."""
+    value = getattr(status, "value", status)
+    if value != ModuleStatus.DELIVERED.value or attended:
+        return value
+    if end >= today:
+        return UNDER_WAY if start <= today else value
+    return ATTENDANCE_NOT_RECORDED if listed else NOTHING_RECORDED
+
+
+@depends_on(modules="module_ids")
+def recorded_in_modules(session: Session, module_ids: tuple[int, ...]) -> dict[int, tuple[bool, bool]]:
+    """Return {module id: (anyone on its lists, anyone marked as having come)} for the modules with anyone in them."""
+    if not module_ids:
+        return {}
+    came = sa.func.max(sa.case((Participation.attended.is_(True), 1), else_=0))
+    rows = session.execute(
+        sa.select(Participation.module_id, came)
+        .where(Participation.module_id.in_(list(module_ids)))
+        .group_by(Participation.module_id)
+    )
+    return {int(module): (True, bool(attended)) for module, attended in rows}
 
 
 @depends_on(every_module=True)  # whether anyone is recorded in each module
@@ -23,7 +57,7 @@ def latest_modules(session: Session, *, today: date, limit: int = LATEST_MODULES
 
     Columns: course, module (number), title, start_date, end_date, city, status, when ("next" or "past"). status is
     the module's, in words; a module marked delivered with nobody recorded in it (no participant nor attendance) says
-    NOTHING_RECORDED instead.
+    what is recorded instead (status_words).
     """
     columns = [
         Course.code.label("course"),
@@ -35,7 +69,8 @@ def latest_modules(session: Session, *, today: date, limit: int = LATEST_MODULES
         Module.status,
     ]
     recorded = sa.exists().where(Participation.module_id == Module.id).label("recorded")
-    base = sa.select(*columns, recorded).join(Course, Course.id == Module.course_id)
+    came = sa.exists().where(Participation.module_id == Module.id, Participation.attended.is_(True)).label("came")
+    base = sa.select(*columns, recorded, came).join(Course, Course.id == Module.course_id)
     upcoming = session.execute(
         base.where(Module.start_date >= today).order_by(Module.start_date, Course.code).limit(limit)
     ).all()
@@ -46,12 +81,13 @@ def latest_modules(session: Session, *, today: date, limit: int = LATEST_MODULES
     take_upcoming = min(len(upcoming), max((limit + 1) // 2, limit - len(past)))
     rows = [(*row, "next") for row in upcoming[:take_upcoming]]
     rows += [(*row, "past") for row in past[: limit - len(rows)]]
-    frame = pd.DataFrame(rows, columns=[*(c.name for c in columns), "recorded", "when"])
+    frame = pd.DataFrame(rows, columns=[*(c.name for c in columns), "recorded", "came", "when"])
     frame["status"] = [
-        NOTHING_RECORDED if status == ModuleStatus.DELIVERED and not recorded else getattr(status, "value", status)
-        for status, recorded in zip(frame["status"], frame["recorded"], strict=True)
-    ]
-    return frame.drop(columns="recorded")
+        status_words(row.status, start=row.start_date, end=row.end_date, today=today, listed=bool(row.recorded),
+                     attended=bool(row.came))
+        for row in frame.itertuples()
+    ]  # fmt: skip
+    return frame.drop(columns=["recorded", "came"])
 
 
 def open_next_steps(session: Session, *, today: date) -> dict[str, int]:

@@ -7,7 +7,9 @@ typed (course code or title, city, year) rather than every module on every rerun
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
+from collections.abc import Sequence
+from datetime import date
+from typing import Literal, NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -137,6 +139,38 @@ def unavailable_module(
     ):
         return "is not funded by the chosen funder or grant"
     return None
+
+
+# What a picker opens on, besides the newest module: "next", the module running today or else the next one to start
+# (Agenda: planning); "begun", the newest module that has started (Forms and entry: its forms are due or coming in).
+Opening = Literal["next", "begun"]
+OPENING_WORDS: dict[str, str] = {
+    "next": "the module running now or, if none, the next one to start",
+    "begun": "the latest module to have started",
+}
+
+
+@depends_on()
+def opening_module(session: Session, module_ids: Sequence[int], opens_on: Opening, *, today: date) -> int | None:
+    """Return which of module_ids (a picker's options, newest first) the picker opens on: opens_on "next", the
+    module running today (the latest to start of those) or else the next to start; "begun", the newest that has
+    started. None when none is (the picker opens on the newest): a module planned for next year, with nothing in it
+    yet, is not what someone planning this month's module or typing last week's forms comes for."""
+    if not module_ids:
+        return None
+    rows = session.execute(
+        sa.select(Module.id, Module.start_date, Module.end_date).where(Module.id.in_(list(module_ids)))
+    ).all()
+    dates = {int(row.id): (row.start_date, row.end_date) for row in rows}
+    listed = [module for module in module_ids if module in dates]  # newest first, as the picker lists them
+    started = [module for module in listed if dates[module][0] <= today]
+    if opens_on == "begun":
+        return started[0] if started else None
+    running = [module for module in started if dates[module][1] >= today]
+    if running:
+        return running[0]
+    upcoming = [module for module in listed if dates[module][0] > today]
+    return min(upcoming, key=lambda module: dates[module][0]) if upcoming else None  # the first of equals: listed
 
 
 @depends_on()

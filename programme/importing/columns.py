@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from programme.core.errors import NoHeaderRow, UnreadableFile
 from programme.importing.profiles import (
     PROFILES,
     ToolProfile,
@@ -324,8 +325,47 @@ def read_participant_sheet(data: bytes, file_name: str) -> SheetTable:
     """
     # A tool's own column names count towards the header: Zoom's participants' header ("Join Time", "Guest") beats
     # the meeting's header above it ("User Email", "Participants") in an export with meeting data.
-    table = read_table(data, file_name, PARTICIPANT_SYNONYMS, header_cell=tool_column)
+    try:
+        table = read_table(data, file_name, PARTICIPANT_SYNONYMS, header_cell=tool_column)
+    except NoHeaderRow as error:  # a file too large or corrupt is not read twice
+        rated = evaluation_columns(data, file_name)
+        if rated:
+            raise UnreadableFile(
+                f"This file looks like an evaluation export, not a list of people: its column '{rated[0]}' holds "
+                f"ratings ('{rated[1]}'...). Import it on Evaluate › Forms and entry, tab Import an export."
+            ) from error
+        raise
     return people_section(table, detect_profile(table.columns))
+
+
+# Of a column's answers, the share in one named rating scale ("Very useful") that makes it a rating column, and how
+# many such columns make a file an evaluation export rather than a list of people.
+RATED_SHARE = 0.8
+RATED_COLUMNS = 2
+
+
+def evaluation_columns(data: bytes, file_name: str) -> tuple[str, str] | None:
+    """Return the first rating column of a file read as an evaluation export, and one of its answers, when at least
+    RATED_COLUMNS columns are answered in a named rating scale's words; else None. For the message of a participant
+    import given an evaluation export (its header names no person's field): "No header row" said nothing useful."""
+    from programme.evaluations.columns import META_SYNONYMS, looks_like_header
+    from programme.evaluations.scales import detect_labels
+
+    try:
+        table = read_table(data, file_name, META_SYNONYMS, header_cell=looks_like_header)
+    except UnreadableFile:
+        return None
+    rated = []
+    for column in table.columns:
+        answers = [value.strip() for value in table.frame[column] if isinstance(value, str) and value.strip()]
+        labels = detect_labels(answers)
+        if not answers or labels is None:
+            continue
+        known = {label.casefold() for label in labels}
+        inside = [answer for answer in answers if answer.casefold() in known]
+        if len(inside) >= RATED_SHARE * len(answers):
+            rated.append((column, inside[0]))
+    return rated[0] if len(rated) >= RATED_COLUMNS else None
 
 
 def detect_columns(

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import date
 from enum import StrEnum
 from typing import Any
 
@@ -90,6 +91,8 @@ class ImportPlan:
     # A summary plan (build_plan's keep_rows=False) keeps in rows only the rows with errors and the probable
     # matches, and counts the others here by status; it cannot be written. Empty for a full plan.
     omitted: dict[RowStatus, int] = field(default_factory=dict)
+    # The module's first day: a list of people who took part, imported into a module that has not begun, is warned of.
+    module_start: date | None = None
 
     @property
     def warnings(self) -> list[str]:
@@ -290,6 +293,7 @@ def new_plan(
         index=index,
         list_kind=begun.kind,
         detected_kind=begun.detected,
+        module_start=module.start_date,
     )
 
 
@@ -370,6 +374,13 @@ def plan_notes(
         plan.warn(
             f"The list looks like a {LIST_KIND_LABELS[detected].lower()}; it will be imported as a "
             f"{LIST_KIND_LABELS[kind].lower()}, as chosen."
+        )
+    if kind != ListKind.REGISTRATION and plan.module_start is not None and plan.module_start > date.today():
+        plan.warn(
+            f"This module starts on {plan.module_start.day} {plan.module_start:%B %Y}, after today: "
+            f"{'an attendance sheet' if kind == ListKind.ATTENDANCE else 'a participant list'} records its people as "
+            "having taken part in it. Check that this is the right module; a list of people who signed up for it is "
+            "imported as a registration list."
         )
     extra_days = sorted(day for day in mapping.days.values() if day > module_days)
     if extra_days:

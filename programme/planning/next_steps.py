@@ -277,6 +277,11 @@ def open_items_for_review(session: Session, module_id: int, *, today: date | Non
     return action_items_table(session, before.id, only_open=True, today=today)
 
 
+def count_items(session: Session, module_id: int) -> int:
+    """Return how many next steps were agreed at the module (any status)."""
+    return int(session.scalar(sa.select(sa.func.count(ActionItem.id)).where(ActionItem.module_id == module_id)) or 0)
+
+
 def _get_item(session: Session, item_id: int) -> ActionItem:
     item = session.get(ActionItem, item_id)
     if item is None:

@@ -24,7 +24,7 @@ import pyarrow as pa
 import python_calamine
 
 from programme.core.collector import collector_paused
-from programme.core.errors import UnreadableFile
+from programme.core.errors import NoHeaderRow, UnreadableFile
 from programme.sheets import calamine_child, limits
 from programme.sheets.calamine_child import cell_text as _cell_text
 from programme.sheets.calamine_child import row_texts
@@ -328,7 +328,7 @@ def _read_table(
     name, top, rows = chosen
     header_index, score = _find_header(top, known, header_cell)
     if score < MIN_HEADER_MATCHES:
-        raise UnreadableFile("No header row with recognisable column names was found in the first 30 rows.")
+        raise NoHeaderRow("No header row with recognisable column names was found in the first 30 rows.")
     if sub_header and header_index > 0 and sub_header(top[header_index - 1], top[header_index]) is not None:
         header_index -= 1  # the sub-labels row scored best (a wide matrix): the header is the row above it
     cells = top[header_index]

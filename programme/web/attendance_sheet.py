@@ -14,6 +14,11 @@ from programme.planning.attendance import completion_rule
 from programme.web import editors, ui
 from programme.web.display import readable
 
+# Said instead of "Attendance saved for 0 people." and "Completion updated for 0 participations.", which read as if
+# something had gone wrong.
+NOTHING_TICKED = "Nothing to save: no tick in the grid differs from the attendance saved."
+COMPLETE_ALREADY = "Nothing changed: everyone's Completed box already follows their attendance and the completion rule."
+
 
 def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Callable[[object], None]) -> None:
     """Draw the attendance sheet of a module of `days` days; version keys the grid, renew runs after a save."""
@@ -71,7 +76,9 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
                     by=user.username,
                     opened=editors.opened(key, shown, "participation_id"),
                 ),
-                lambda count: f"Attendance saved for {ui.counted(count, 'person', 'people')}.",
+                lambda count: (
+                    f"Attendance saved for {ui.counted(count, 'person', 'people')}." if count else NOTHING_TICKED
+                ),
                 then=renew,
                 on_error=editors.refused(key),
             )
@@ -82,6 +89,8 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
         ):
             ui.action(
                 lambda session: attendance.recompute_completed(session, module_id=module_id, by=user.username),
-                lambda count: f"Completion updated for {ui.counted(count, 'participation')}.",
+                lambda count: (
+                    f"Completion updated for {ui.counted(count, 'participation')}." if count else COMPLETE_ALREADY
+                ),
                 then=renew,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from datetime import date
 from typing import Any, TypeVar
 
 import pandas as pd
@@ -31,6 +32,7 @@ def module_picker(
     grants: tuple[str, ...] = (),
     people: bool = False,
     choose: str | None = None,
+    opens_on: module_search.Opening | None = None,
 ) -> int | None:
     """Draw the module picker every page shares and return the chosen module's id (None: nothing to pick).
 
@@ -44,7 +46,9 @@ def module_picker(
     label says how many participants it has, and the first module with participants is chosen first. choose: for a
     page that writes into the module (Import participants), nothing is chosen for the user: the picker starts empty
     unless the address names a module, a search does not choose its first match, `choose` is said while no module
-    is chosen, and None is returned until the user picks one.
+    is chosen, and None is returned until the user picks one. opens_on: the first choice, unless the address names a
+    module, is that module (module_search.opening_module: "next" for Agenda, "begun" for Forms and entry) rather than
+    the newest, and a caption says why while it is shown.
     """
     find, pick = st.columns([1, 2])
     search = find.text_input(
@@ -88,6 +92,10 @@ def module_picker(
             for module, text in labels.items()
         }
         first = first_with_people(ids, counts) or first
+    opening = None
+    if opens_on is not None and not search:
+        opening = cached_query(module_search.opening_module, tuple(ids), opens_on, today=date.today())
+        first = opening or first
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else (first if choose is None else None)
     module_id = pick.selectbox(
@@ -102,6 +110,8 @@ def module_picker(
     if refused:
         pick.info(f"The module in the address {refused}: {md_text(labels[module_id])} is shown instead.")
     st.query_params["module"] = str(module_id)
+    if opening is not None and module_id == opening != ids[0]:
+        pick.caption(f"Opened on {module_search.OPENING_WORDS[opens_on]}; the newest is first in the list.")
     if choices.matching > len(ids):
         pick.caption(
             f"The newest {len(ids):,} of {choices.matching:,} modules{' matching' if search else ''} are listed; "
