@@ -127,7 +127,8 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
                     )
     with right, st.expander("Remove a member"):
         # Every member, those not listed too: one the page does not show can still be taken out.
-        names = ui.action(lambda session: networks.members_to_manage(session, network_id, user=user))
+        # Kept between runs (a network of thousands of members was read again at every click on the page).
+        names = ui.cached_query(networks.members_to_manage, network_id, user=user)
         if not names:
             st.caption("No members to remove.")
             return
