@@ -1,15 +1,15 @@
 """Reach dashboard: who we reached and where, under filters; aggregates only, never names."""
 
-import pandas as pd
 import streamlit as st
 
 from programme import funding, reach
-from programme.access.small_counts import few_cells_note, merge_small
+from programme.access.small_counts import merge_small
 from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.courses import search
 from programme.web import ui
+from programme.web.reach_completion import completion_tab
 from programme.web.reach_tables import (
     chart_with_table,
     headline_share,
@@ -27,7 +27,6 @@ ui.heading(
 small = small_groups(user)  # viewers: groups of fewer than N people shown together; None for the team
 
 MODULE_CHOICES_CAP = 500  # without a course chosen, the module filter offers every module only up to this many
-MODULES_IN_TABLE = 500  # Completion per module: the table shows the latest this many modules (downloads: them all)
 
 
 options = ui.cached_query(reach.filter_options)
@@ -209,34 +208,7 @@ if tabs[7].open:
         )
 if tabs[8].open:
     with tabs[8]:
-        steps = ui.cached_query(reach.funnel, reach_filter)
-        shown_measure = st.radio("Count", ["individuals", "participations"], horizontal=True, key="funnel_measure")
-        # Viewers: a stage of fewer than N people is not drawn, its counts "fewer than N" and "not given".
-        hidden = reach.small_stages(steps, small)
-        chart_with_table(funding_charts.funnel_chart(steps, measure=shown_measure, hidden=hidden),
-                         reach.stages_shown(steps, small), "Completion")  # fmt: skip
-        if few := reach.few_stages_note(steps, small):
-            st.caption(few)
-        per_module = ui.cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
-        modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
-        cut = modules_in_all > in_table  # the table holds the latest MODULES_IN_TABLE only
-        per_module = reach.small_modules_merged(per_module, small)  # viewers: modules of fewer than N together
-
-        def every_module() -> pd.DataFrame:
-            with ui.db() as session:
-                return reach.small_modules_merged(reach.funnel_by_module(session, reach_filter), small).drop(
-                    columns=["module_id"]
-                )
-
-        chart_with_table(funding_charts.module_funnel_chart(per_module, total=modules_in_all if cut else None),
-                         per_module.drop(columns=["module_id"]), "Completion per module",
-                         whole=every_module if cut else None)  # fmt: skip
-        if per_module[["attended", "completed"]].isna().any(axis=None):  # viewers: small_cells
-            st.caption(few_cells_note(small))
-        if cut:
-            st.caption(f"The table shows the latest {in_table:,} of {modules_in_all:,} modules; its downloads "
-                       "hold them all.")  # fmt: skip
-        st.caption(reach.COMPLETION_NOTE)
+        completion_tab(reach_filter, small)
 if tabs[9].open:
     with tabs[9]:
         # Viewers: grants that reached fewer than N people together, their people counted once (funding/queries.py).
