@@ -40,6 +40,8 @@ TIMEOUT_SECONDS = 600
 
 
 # Pages whose tabs run only when open (ui.lazy_tabs): the session-state key that chooses the tab.
+# The role the pages are run as (--role): a viewer sees the Reach and Evaluation dashboards with small groups merged.
+ROLE = [UserRole.ADMIN]
 LAZY_TABS = {"pages/reach.py": "reach_tab", "pages/evaluations.py": "evaluations_tab", "pages/alumni.py": "alumni_tab"}
 
 
@@ -60,7 +62,7 @@ def floor() -> float:
 
 def _timed(app: AppTest) -> tuple[float, AppTest]:
     app.session_state["_apptest"] = True
-    app.session_state["signed_in"] = SignedIn(user_id=1, username=ACCOUNT[0], role=UserRole.ADMIN)
+    app.session_state["signed_in"] = SignedIn(user_id=1, username=ACCOUNT[0], role=ROLE[0])
     app.session_state["last_seen"] = time.monotonic()
     started = time.perf_counter()
     app.run()
@@ -76,7 +78,14 @@ def main() -> None:
         "--after-import", type=int, metavar="ROWS", help="then import ROWS people into the oldest module"
     )
     parser.add_argument("--years", type=int, nargs=2, metavar=("FIRST", "LAST"), help="Reach under this year range")
+    parser.add_argument(
+        "--role",
+        choices=[role.value for role in UserRole],
+        default=UserRole.ADMIN.value,
+        help="run the pages as this role (viewer: the pages a viewer may open, small groups merged)",
+    )
     args = parser.parse_args()
+    ROLE[0] = UserRole(args.role)
     os.environ["DATABASE_URL"] = database_url(args.db)
     ensure_account(os.environ["DATABASE_URL"])  # pages such as Accounts expect at least one account
     quiet_streamlit()
@@ -94,7 +103,8 @@ def main() -> None:
         return
     print(f"{'page':<46}{'cold':>9}{'warm':>9}{'net':>9}")
     views: list[tuple[str, str | None]] = []
-    for spec in [spec for spec in PAGES if not args.pages or spec.path in args.pages]:
+    allowed = [spec for spec in PAGES if ROLE[0].at_least(spec.role)]
+    for spec in [spec for spec in allowed if not args.pages or spec.path in args.pages]:
         app = _report(spec.path, None, args.warm_runs, empty)
         views.append((spec.path, None))
         # Each further tab of a page that runs only the open one is a view of its own.
