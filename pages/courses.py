@@ -7,7 +7,7 @@ import streamlit as st
 from programme.charts.planning import programme_timeline
 from programme.courses import catalogue as courses
 from programme.courses import overview, queries
-from programme.models import ModuleStatus, Scope
+from programme.models import Scope
 from programme.people.countries import country_name
 from programme.planning import partners
 from programme.web import course_forms, ui
@@ -33,7 +33,8 @@ search = filters[0].text_input("Find", placeholder="Course code or title, module
 year = filters[1].selectbox("Year", [ANY, *years])
 country = filters[2].selectbox("Country", [ANY, *countries], format_func=lambda c: c if c == ANY else country_name(c))
 scope = filters[3].selectbox("Scope", [ANY, *[s.value for s in Scope]])
-status = filters[4].selectbox("Module status", [ANY, *[s.value for s in ModuleStatus]])
+# The words the modules list says ("under way", "ended, attendance not recorded"...), not the stored status.
+status = filters[4].selectbox("Module status", [ANY, *overview.SHOWN_STATUSES])
 
 
 def _pick(value):
@@ -43,18 +44,14 @@ def _pick(value):
 shown = queries.ModuleFilter(
     year=_pick(year), country=_pick(country), scope=_pick(scope), status=_pick(status), search=search
 )
-module_count, course_count = ui.cached_query(queries.count_modules, shown)
-modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS)
+today = date.today()
+module_count, course_count = ui.cached_query(queries.count_modules, shown, today=today)
+modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS, today=today)
 if not modules.empty:
-    # "delivered" follows what is recorded, as on Home: "ended, attendance not recorded" of a past module with only
-    # registrations (the filter above reads each module's own status).
+    # "delivered" follows what is recorded, as on Home and in the filter above: "ended, attendance not recorded" of a
+    # past module with only registrations.
     recorded = ui.cached_query(overview.recorded_in_modules, tuple(int(m) for m in modules["module_id"]))
-    today = date.today()
-    modules = modules.assign(status=[
-        overview.status_words(row.status, start=row.start_date, end=row.end_date, today=today,
-                              listed=row.module_id in recorded, attended=recorded.get(row.module_id, (False, False))[1])
-        for row in modules.itertuples()
-    ])  # fmt: skip
+    modules = modules.assign(status=overview.shown_statuses(modules, recorded, today=today))
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
 # The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
