@@ -10,8 +10,8 @@ from programme.courses import overview, queries
 from programme.models import Scope
 from programme.people.countries import country_name
 from programme.planning import partners
-from programme.web import course_forms, ui
-from programme.web.display import md_text, readable
+from programme.web import course_forms, course_tables, ui
+from programme.web.display import md_text
 
 user = ui.guard(__file__)
 ui.heading(
@@ -54,9 +54,6 @@ if not modules.empty:
     modules = modules.assign(status=overview.shown_statuses(modules, recorded, today=today))
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
-# The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
-MODULE_COLUMNS = ["course", "number", "title", "start_date", "end_date", "status", "course_title", "scope", "city",
-                  "country"]  # fmt: skip
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
 FILTERED = shown.is_set()
@@ -102,24 +99,9 @@ with modules_tab:
     else:
         if module_count > len(modules):
             st.caption(f"Showing the newest {len(modules)} of {module_count:,} modules; {NARROW}.")
-        ui.table(
-            readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
-            hide_index=True,
-            width="stretch",
-            column_order=MODULE_COLUMNS,
-            column_config={
-                "course": "Course",
-                "course_title": "Course title",
-                "scope": "Scope",
-                "number": "Module",
-                "title": "Title",
-                "city": "City",
-                "country": "Country",
-                "status": "Status",
-                "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
-                "end_date": st.column_config.DateColumn("End", format="D MMM YYYY"),
-            },
-        )
+        # Every column in view on a laptop (course_tables.py): the course's title and scope are on the Courses tab.
+        shown_modules, options = course_tables.modules_view(modules)
+        ui.table(shown_modules, hide_index=True, width="stretch", **options)
         labels = {
             row.module_id: courses.module_label(row.course, row.number, row.start_date, row.city)
             for row in modules.itertuples()
@@ -139,22 +121,8 @@ with courses_tab:
     else:
         if courses_matching > len(course_list):
             st.caption(f"Showing the newest {len(course_list)} of {courses_matching:,} courses; {NARROW}.")
-        ui.table(
-            readable(course_list.drop(columns=["course_id"]), countries=["host_country"]),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "code": "Code",
-                "title": "Title",
-                "scope": "Scope",
-                "modules": "Modules",
-                "host_country": "Host country",
-                "start_year": st.column_config.NumberColumn("First year", format="%d"),
-                "end_year": st.column_config.NumberColumn("Last year", format="%d"),
-                "first_start": st.column_config.DateColumn("First module starts", format="D MMM YYYY"),
-                "last_end": st.column_config.DateColumn("Last module ends", format="D MMM YYYY"),
-            },
-        )
+        shown_courses, options = course_tables.courses_view(course_list)
+        ui.table(shown_courses, hide_index=True, width="stretch", **options)
         code = st.selectbox(
             "Course", course_list["code"].tolist(), index=None, placeholder="Pick a course to edit it or its partners"
         )
