@@ -7,11 +7,11 @@ import streamlit as st
 from programme.charts.planning import programme_timeline
 from programme.courses import catalogue as courses
 from programme.courses import overview, queries
-from programme.models import ModuleStatus, Scope
+from programme.models import Scope
 from programme.people.countries import country_name
 from programme.planning import partners
-from programme.web import course_forms, ui
-from programme.web.display import md_text, readable
+from programme.web import course_forms, course_tables, ui
+from programme.web.display import md_text
 
 user = ui.guard(__file__)
 ui.heading(
@@ -33,7 +33,8 @@ search = filters[0].text_input("Find", placeholder="Course code or title, module
 year = filters[1].selectbox("Year", [ANY, *years])
 country = filters[2].selectbox("Country", [ANY, *countries], format_func=lambda c: c if c == ANY else country_name(c))
 scope = filters[3].selectbox("Scope", [ANY, *[s.value for s in Scope]])
-status = filters[4].selectbox("Module status", [ANY, *[s.value for s in ModuleStatus]])
+# The words the modules list says ("under way", "ended, attendance not recorded"...), not the stored status.
+status = filters[4].selectbox("Module status", [ANY, *overview.SHOWN_STATUSES])
 
 
 def _pick(value):
@@ -43,23 +44,16 @@ def _pick(value):
 shown = queries.ModuleFilter(
     year=_pick(year), country=_pick(country), scope=_pick(scope), status=_pick(status), search=search
 )
-module_count, course_count = ui.cached_query(queries.count_modules, shown)
-modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS)
+today = date.today()
+module_count, course_count = ui.cached_query(queries.count_modules, shown, today=today)
+modules = ui.cached_query(queries.modules_table, shown, limit=SHOWN_ROWS, today=today)
 if not modules.empty:
-    # "delivered" follows what is recorded, as on Home: "ended, attendance not recorded" of a past module with only
-    # registrations (the filter above reads each module's own status).
+    # "delivered" follows what is recorded, as on Home and in the filter above: "ended, attendance not recorded" of a
+    # past module with only registrations.
     recorded = ui.cached_query(overview.recorded_in_modules, tuple(int(m) for m in modules["module_id"]))
-    today = date.today()
-    modules = modules.assign(status=[
-        overview.status_words(row.status, start=row.start_date, end=row.end_date, today=today,
-                              listed=row.module_id in recorded, attended=recorded.get(row.module_id, (False, False))[1])
-        for row in modules.itertuples()
-    ])  # fmt: skip
+    modules = modules.assign(status=overview.shown_statuses(modules, recorded, today=today))
 courses_matching = ui.cached_query(queries.count_courses, shown.for_courses())
 course_list = ui.cached_query(queries.courses_table, shown.for_courses(), limit=SHOWN_ROWS)
-# The modules table's columns, the status beside the dates: last, it was out of sight on a laptop's screen.
-MODULE_COLUMNS = ["course", "number", "title", "start_date", "end_date", "status", "course_title", "scope", "city",
-                  "country"]  # fmt: skip
 NARROW = "narrow them with the filters or **Find**"
 # Whether any filter or search is set: with none, an empty list means nothing was added yet.
 FILTERED = shown.is_set()
@@ -105,24 +99,9 @@ with modules_tab:
     else:
         if module_count > len(modules):
             st.caption(f"Showing the newest {len(modules)} of {module_count:,} modules; {NARROW}.")
-        ui.table(
-            readable(modules.drop(columns=["module_id"]), countries=["country"], text=["city"]),
-            hide_index=True,
-            width="stretch",
-            column_order=MODULE_COLUMNS,
-            column_config={
-                "course": "Course",
-                "course_title": "Course title",
-                "scope": "Scope",
-                "number": "Module",
-                "title": "Title",
-                "city": "City",
-                "country": "Country",
-                "status": "Status",
-                "start_date": st.column_config.DateColumn("Start", format="D MMM YYYY"),
-                "end_date": st.column_config.DateColumn("End", format="D MMM YYYY"),
-            },
-        )
+        # Every column in view on a laptop (course_tables.py): the course's title and scope are on the Courses tab.
+        shown_modules, options = course_tables.modules_view(modules)
+        ui.table(shown_modules, hide_index=True, width="stretch", **options)
         labels = {
             row.module_id: courses.module_label(row.course, row.number, row.start_date, row.city)
             for row in modules.itertuples()
@@ -142,22 +121,8 @@ with courses_tab:
     else:
         if courses_matching > len(course_list):
             st.caption(f"Showing the newest {len(course_list)} of {courses_matching:,} courses; {NARROW}.")
-        ui.table(
-            readable(course_list.drop(columns=["course_id"]), countries=["host_country"]),
-            hide_index=True,
-            width="stretch",
-            column_config={
-                "code": "Code",
-                "title": "Title",
-                "scope": "Scope",
-                "modules": "Modules",
-                "host_country": "Host country",
-                "start_year": st.column_config.NumberColumn("First year", format="%d"),
-                "end_year": st.column_config.NumberColumn("Last year", format="%d"),
-                "first_start": st.column_config.DateColumn("First module starts", format="D MMM YYYY"),
-                "last_end": st.column_config.DateColumn("Last module ends", format="D MMM YYYY"),
-            },
-        )
+        shown_courses, options = course_tables.courses_view(course_list)
+        ui.table(shown_courses, hide_index=True, width="stretch", **options)
         code = st.selectbox(
             "Course", course_list["code"].tolist(), index=None, placeholder="Pick a course to edit it or its partners"
         )

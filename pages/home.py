@@ -7,7 +7,7 @@ import streamlit as st
 from programme.charts.reach import growth_curve
 from programme.core.words import date_span
 from programme.courses.overview import latest_modules, open_next_steps
-from programme.demo import holds_data, load_demo
+from programme.demo import holds_data, load_demo_as
 from programme.reach import growth, growth_shown
 from programme.web import ui
 from programme.web.display import sentence_case
@@ -23,15 +23,25 @@ with ui.db() as session:
 figures = ui.cached_headline()
 
 if empty:
-    st.info(
-        "The database is empty. Create your first course under **Plan**, import a participant list "
-        "under **People**, or load the demo data to explore."
-    )
-    if user.can_edit and st.button("Load demo data", type="primary"):
+    # Loading synthetic people into the organisation's database is an administrator's decision (load_demo_as refuses
+    # anyone else): facilitators are told who can.
+    if user.is_admin:
+        st.info(
+            "The database is empty. Create your first course under **Plan**, import a participant list "
+            "under **People**, or load the demo data (synthetic people) to explore."
+        )
+    elif user.can_edit:
+        st.info(
+            "The database is empty. Create your first course under **Plan** or import a participant list under "
+            "**People**. An administrator can load demo data (synthetic people) to explore."
+        )
+    else:
+        st.info("The database is empty: nothing has been recorded yet.")
+    if user.is_admin and st.button("Load demo data", type="primary"):
         bar = st.progress(0.0, text="Loading the demo…")
         ui.action(
-            lambda session: load_demo(
-                session, progress=lambda share, table: bar.progress(share, text=f"Loading {table}…")
+            lambda session: load_demo_as(
+                session, by=user, progress=lambda share, table: bar.progress(share, text=f"Loading {table}…")
             ),
             "",  # the figures that follow say it all
         )

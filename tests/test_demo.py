@@ -62,3 +62,35 @@ def test_demo_modules_of_a_course_follow_one_another(demo_engine) -> None:
     for earlier, later in zip(modules, modules[1:], strict=False):
         if earlier.course_id == later.course_id:
             assert earlier.end_date < later.start_date, (earlier.course_id, later.number)
+
+
+@pytest.mark.parametrize("role", ["facilitator", "viewer"])
+def test_the_apps_demo_load_refuses_anyone_but_an_administrator(engine, role: str) -> None:
+    """Synthetic people in an organisation's database are an administrator's decision: Home offered the button to
+    facilitators, and the loader itself let anyone through."""
+    from programme.access.accounts import SignedIn
+    from programme.core.errors import PermissionDenied
+    from programme.demo import load_demo_as
+    from programme.models import UserRole
+
+    with Session(engine) as session, pytest.raises(PermissionDenied, match="Only an administrator"):
+        load_demo_as(session, by=SignedIn(user_id=1, username="fac", role=UserRole(role)))
+    with engine.connect() as connection:  # nothing written: no course, no person
+        assert connection.execute(sa.text("SELECT COUNT(*) FROM course")).scalar() == 0
+        assert connection.execute(sa.text("SELECT COUNT(*) FROM person")).scalar() == 0
+
+
+def test_an_administrator_loads_the_demo_from_the_app_and_the_audit_trail_says_who(engine) -> None:
+    from programme.access.accounts import SignedIn
+    from programme.demo import load_demo_as
+    from programme.models import UserRole
+
+    with session_scope(engine) as session:
+        counts = load_demo_as(session, by=SignedIn(user_id=1, username="admin1", role=UserRole.ADMIN))
+    with engine.connect() as connection:
+        people = connection.execute(sa.text("SELECT COUNT(*) FROM person")).scalar()
+        entries = connection.execute(sa.text("SELECT username, summary FROM audit_entry")).all()
+    assert counts["person"] == people > 0
+    assert [(name, summary) for name, summary in entries] == [
+        ("admin1", f"demo data loaded: {people:,} synthetic people")
+    ]

@@ -113,6 +113,24 @@ def test_home_on_an_empty_database_offers_the_demo(monkeypatch: pytest.MonkeyPat
     assert {metric.label for metric in app.metric} >= {"Courses", "Individuals"}
 
 
+@pytest.mark.parametrize("role", [UserRole.FACILITATOR, UserRole.VIEWER])
+def test_home_on_an_empty_database_offers_the_demo_to_administrators_only(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, role: UserRole
+) -> None:
+    """Loading synthetic people into a real organisation's database is an administrator's decision: facilitators
+    were offered the button, and viewers were told to create a course or load the demo, which they cannot."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/home.py", role)
+    assert not app.exception
+    assert any("empty" in info.value for info in app.info)
+    assert "Load demo data" not in [button.label for button in app.button]
+    said = " ".join(info.value for info in app.info)
+    if role == UserRole.FACILITATOR:
+        assert "An administrator can load demo data" in said
+    else:  # a viewer can neither load the demo nor create a course
+        assert "demo" not in said and "Create your first course" not in said
+
+
 def test_first_start_without_accounts_asks_for_an_administrator(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:

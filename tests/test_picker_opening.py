@@ -150,3 +150,98 @@ def test_modules_list_says_attendance_not_recorded(monkeypatch: pytest.MonkeyPat
             else:
                 expected = f"{start.day} {start:%B %Y} – {end.day} {end:%B %Y}"
             assert frame.value["dates"].tolist() == [expected]
+
+
+def _statuses_recorded(session: Session) -> dict[int, str]:
+    """Eight modules of MW-KL, marked and recorded so that each word is said of some (the words by hand, as
+    status_words says them): {number: words}."""
+    ids = _modules(session, (-300, -297), (-200, -197), (-100, -97), (-1, 1), (30, 33), (60, 63), (-50, -47), (-2, 2))
+    stored = {1: "delivered", 2: "delivered", 3: "delivered", 4: "delivered", 5: "delivered", 6: "planned",
+              7: "cancelled", 8: "delivered"}  # fmt: skip
+    for number, status in stored.items():
+        session.get(Module, ids[number - 1]).status = ModuleStatus(status)
+    registered, came = _person(session, "Ana Lim"), _person(session, "Budi Santoso")
+    session.add(Participation(person_id=registered, module_id=ids[0], attended=None, registered=True))
+    session.add(Participation(person_id=came, module_id=ids[1], attended=True))
+    session.add(Participation(person_id=registered, module_id=ids[7], attended=None, registered=True))
+    session.add(Participation(person_id=came, module_id=ids[7], attended=True))
+    session.commit()
+    return {1: "ended, attendance not recorded", 2: "delivered", 3: "ended, nothing recorded yet", 4: "under way",
+            5: "delivered", 6: "planned", 7: "cancelled", 8: "delivered"}  # fmt: skip
+
+
+def test_the_status_filter_reads_the_words_the_list_says(session: Session) -> None:
+    """The Courses page's "Module status" filter and `module list --status` read the stored word: "delivered" listed
+    a past module with only registrations, which the list itself says "ended, attendance not recorded" of."""
+    from programme.core.errors import ProgrammeError
+    from programme.courses.overview import SHOWN_STATUSES, recorded_in_modules, shown_statuses
+    from programme.courses.queries import ModuleFilter, count_modules, modules_table
+
+    said = _statuses_recorded(session)
+    for words in SHOWN_STATUSES:
+        expected = sorted(number for number, shown in said.items() if shown == words)
+        table = modules_table(session, ModuleFilter(status=words), today=TODAY)
+        assert sorted(table["number"]) == expected, words
+        assert count_modules(session, ModuleFilter(status=words), today=TODAY) == (len(expected), min(len(expected), 1))
+        recorded = recorded_in_modules(session, tuple(int(module) for module in table["module_id"]))
+        assert set(shown_statuses(table, recorded, today=TODAY)) <= {words}  # the list says the words filtered on
+    with pytest.raises(ProgrammeError, match="status must be one of: planned, confirmed, under way, delivered"):
+        modules_table(session, ModuleFilter(status="done"), today=TODAY)
+
+
+def test_module_list_filters_on_and_gives_the_words_the_list_says(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`module list` kept the stored word only; its JSON keeps "status" and adds "status_shown"."""
+    import json
+
+    from programme.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with Session(make_engine(sqlite_url)) as session:
+        said = _statuses_recorded(session)
+    capsys.readouterr()
+    assert main(["module", "list", "--status", "ended, attendance not recorded", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(m["number"], m["status"], m["status_shown"]) for m in listed] == [
+        (1, "delivered", "ended, attendance not recorded")
+    ]
+    assert main(["module", "list", "--status", "delivered", "--json"]) == 0
+    assert sorted(m["number"] for m in json.loads(capsys.readouterr().out)) == [2, 5, 8]
+    assert main(["module", "list", "--json"]) == 0
+    assert {m["number"]: m["status_shown"] for m in json.loads(capsys.readouterr().out)} == said
+    assert main(["module", "list", "--status", "under way"]) == 0
+    text = capsys.readouterr().out.strip()
+    assert text.count("\n") == 0 and text.endswith("under way")
+
+
+def test_the_courses_pages_status_filter_offers_the_words_the_list_says(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with Session(make_engine(sqlite_url)) as session:
+        said = _statuses_recorded(session)
+    app = run_page("pages/courses.py", UserRole.FACILITATOR)
+    status = next(box for box in app.selectbox if box.label == "Module status")
+    assert status.options == ["Any", "planned", "confirmed", "under way", "delivered",
+                              "ended, attendance not recorded", "ended, nothing recorded yet", "cancelled"]  # fmt: skip
+    app = status.set_value("ended, attendance not recorded").run()
+    assert not app.exception
+    frame = next(frame for frame in app.dataframe if "status" in frame.value.columns)
+    assert frame.value[["number", "status"]].values.tolist() == [[1, "ended, attendance not recorded"]]
+    app = next(box for box in app.selectbox if box.label == "Module status").set_value("delivered").run()
+    frame = next(frame for frame in app.dataframe if "status" in frame.value.columns)
+    assert sorted(frame.value["number"]) == sorted(n for n, words in said.items() if words == "delivered")
+    assert set(frame.value["status"]) == {"delivered"}
+
+
+def test_what_is_recorded_is_read_for_more_modules_than_a_statement_binds(session: Session) -> None:
+    """`module list` reads what is recorded of every module listed: at scale more ids than one statement binds
+    (SQLite 32,766 parameters, PostgreSQL 65,535)."""
+    from programme.courses.overview import recorded_in_modules
+
+    ids = _modules(session, (-300, -297), (-200, -197))
+    session.add(Participation(person_id=_person(session, "Ana Lim"), module_id=ids[1], attended=True))
+    session.commit()
+    asked = (*range(10_000_000, 10_070_000), *ids)  # ids of no module, then the two
+    assert recorded_in_modules(session, asked) == {ids[1]: (True, True)}

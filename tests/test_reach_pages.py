@@ -177,9 +177,10 @@ def test_the_signed_up_line_says_a_person_can_be_in_both_parts(
     # Seen on a new installation: 40 people on the registration export were not on the attendance sheet imported
     # after it, and the line said they "signed up for a module whose attendance is not recorded yet", though that
     # module's attendance was recorded: it is theirs that is not.
-    assert "1 of them took part in a module they signed up for; 2 are not recorded as having come to one" in line
+    assert "Came: 1 of them took part in a module they signed up for." in line
+    assert "Attendance not recorded: 2 of them signed up for a module and are not marked there as present" in line
     assert "whose attendance is not recorded" not in line
-    assert "(someone signed up for two modules can be in both)" in line
+    assert "Some are counted in both: they signed up for more than one module." in line
 
 
 def test_reach_page_on_a_module_nobody_took_part_in_says_what_to_import(

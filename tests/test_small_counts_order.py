@@ -266,15 +266,36 @@ def test_homes_growth_curve_pools_a_viewers_years(monkeypatch: pytest.MonkeyPatc
 def test_the_signed_up_line_says_fewer_than_three_to_a_viewer() -> None:
     counts = {"registered": 30, "registered_took_part": 28, "registered_only": 2, "took_part_unregistered": 1}
     assert reach.signed_up_sentence(counts) == (
-        "Signed up: 30 people on registration lists (or on lists that say whether each person came). 28 of them took "
-        "part in a module they signed up for; 2 are not recorded as having come to one. 1 took part without being on "
-        "a registration list."
+        "Signed up: 30 people on registration lists (or on lists that say whether each person came).  \n"
+        "Came: 28 of them took part in a module they signed up for.  \n"
+        "Attendance not recorded: 2 of them signed up for a module and are not marked there as present or absent.  \n"
+        "Not signed up: 1 took part without being on a registration list."
     )
     assert reach.signed_up_sentence(counts, fewer_than=3) == (
-        "Signed up: 30 people on registration lists (or on lists that say whether each person came). 28 of them took "
-        "part in a module they signed up for; fewer than 3 are not recorded as having come to one. fewer than 3 took "
-        "part without being on a registration list."
+        "Signed up: 30 people on registration lists (or on lists that say whether each person came).  \n"
+        "Came: 28 of them took part in a module they signed up for.  \n"
+        "Attendance not recorded: fewer than 3 of them signed up for a module and are not marked there as present or "
+        "absent.  \n"
+        "Not signed up: fewer than 3 took part without being on a registration list."
     )
+
+
+def test_the_signed_up_lines_are_short_when_people_registered_for_two_modules() -> None:
+    """Seen on a new organisation's Reach page: 70 signed up for two modules, 20 came to the first, the second's
+    attendance not imported yet. One sentence held it all ("20 of them took part in a module they signed up for; 60
+    are not recorded as having come to one (someone signed up for two modules can be in both)"): one line a figure."""
+    counts = {"registered": 70, "registered_took_part": 20, "registered_only": 60, "took_part_unregistered": 5}
+    lines = reach.signed_up_sentence(counts).split("  \n")
+    assert lines == [
+        "Signed up: 70 people on registration lists (or on lists that say whether each person came).",
+        "Came: 20 of them took part in a module they signed up for.",
+        "Attendance not recorded: 60 of them signed up for a module and are not marked there as present or absent.",
+        "Some are counted in both: they signed up for more than one module.",
+        "Not signed up: 5 took part without being on a registration list.",
+    ]
+    one = {"registered": 1, "registered_took_part": 0, "registered_only": 1, "took_part_unregistered": 0}
+    assert reach.signed_up_sentence(one).startswith("Signed up: 1 person on registration lists")
+    assert reach.signed_up_sentence(one, fewer_than=3).startswith("Signed up: fewer than 3 people on registration")
 
 
 def test_a_viewer_is_not_told_that_one_person_signed_up(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

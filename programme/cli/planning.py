@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from programme.cli.common import command_group, module_id, print_json, ready_engine, text_or_blank
 from programme.core.db import session_scope
 from programme.core.errors import UnreadableFile
 from programme.core.words import counted
+from programme.courses.overview import SHOWN_STATUSES, recorded_in_modules, shown_statuses
 from programme.courses.queries import CourseFilter, ModuleFilter, courses_table, modules_table
 from programme.intake.columns import parse_column_options
-from programme.models import ModuleStatus, Scope
+from programme.models import Scope
 from programme.planning.agenda_import import AGENDA_SYNONYMS, AgendaImportReport, import_agenda
 
 # Who the audit trail names for changes made from the command line.
@@ -59,7 +61,11 @@ def _filters(parser: argparse.ArgumentParser, *, status: bool) -> None:
     parser.add_argument("--country", help="ISO code or name")
     parser.add_argument("--scope", choices=[s.value for s in Scope])
     if status:
-        parser.add_argument("--status", choices=[s.value for s in ModuleStatus])
+        # The words the modules list says (a module marked delivered with nobody marked as having come is "under
+        # way" or "ended, attendance not recorded"), as the Courses page's filter.
+        parser.add_argument(
+            "--status", choices=SHOWN_STATUSES, help="as the list says it: " + "; ".join(SHOWN_STATUSES)
+        )
     parser.add_argument("--json", action="store_true", help="a JSON list on stdout")
 
 
@@ -143,11 +149,15 @@ def run_course_list(args: argparse.Namespace) -> int:
 
 
 def run_module_list(args: argparse.Namespace) -> int:
+    today = date.today()
     with session_scope(ready_engine()) as session:
         chosen = ModuleFilter(
             year=args.year, country=args.country, scope=args.scope, status=args.status, course_code=args.course
         )
-        frame = modules_table(session, chosen)
+        frame = modules_table(session, chosen, today=today)
+        recorded = recorded_in_modules(session, tuple(int(module) for module in frame["module_id"]))
+    # status: the stored word (kept for scripts); status_shown: what the list says and --status filters on.
+    frame["status_shown"] = shown_statuses(frame, recorded, today=today)
     if args.json:
         print_json(frame.to_dict("records"))
         return 0
@@ -156,6 +166,6 @@ def run_module_list(args: argparse.Namespace) -> int:
     for row in frame.itertuples():
         print(
             f"{row.course:<20} {row.number:>2}  {row.start_date} to {row.end_date}  {text_or_blank(row.city):<16} "
-            f"{text_or_blank(row.country):<4} {row.status}"
+            f"{text_or_blank(row.country):<4} {row.status_shown}"
         )
     return 0

@@ -15,7 +15,8 @@ from sqlmodel import Session
 
 from programme.core.freshness import depends_on
 from programme.courses.catalogue import checked_enum, get_course, read_country
-from programme.models import Course, Module, ModuleStatus, Scope
+from programme.courses.overview import shown_status_is
+from programme.models import Course, Module, Scope
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,10 @@ class ModuleFilter:
     """Which modules a list keeps; None (or blank text) means no restriction.
 
     year: the module touches that year (one may run over New Year); country: the module's country (an ISO code
-    or a name); scope: its course's Scope; status: a ModuleStatus value; course_code: one course's modules;
-    search: words in the course code or title, the module title or the city.
+    or a name); scope: its course's Scope; status: the module's status as the modules list says it (one of
+    overview.SHOWN_STATUSES: a module marked delivered with nobody marked as having come is "under way" or "ended,
+    attendance not recorded", not "delivered"); course_code: one course's modules; search: words in the course code
+    or title, the module title or the city.
     """
 
     year: int | None = None
@@ -65,11 +68,16 @@ def _given(value: object) -> bool:
     return value is not None and not (isinstance(value, str) and not value.strip())
 
 
-@depends_on()
-def modules_table(session: Session, filters: ModuleFilter | None = None, *, limit: int | None = None) -> pd.DataFrame:
+# A status filter reads participations (whether anyone came): its lists follow attendance as it is recorded.
+@depends_on(when={"filters.status": "every_module"})
+def modules_table(
+    session: Session, filters: ModuleFilter | None = None, *, limit: int | None = None, today: date | None = None
+) -> pd.DataFrame:
     """Return the modules matching the filter (all by default) with their course, newest first, as a table.
 
-    limit keeps the newest that many (see count_modules for how many match).
+    limit keeps the newest that many (see count_modules for how many match); today (default: today) is the day a
+    status filter's words are said on. The status column is the module's stored status (overview.shown_statuses
+    gives the words the list shows).
     """
     query = (
         sa.select(
@@ -88,7 +96,7 @@ def modules_table(session: Session, filters: ModuleFilter | None = None, *, limi
         .join(Course, Course.id == Module.course_id)
         .order_by(Module.start_date.desc(), Course.code, Module.number)
     )
-    query = _narrow_modules(session, query, filters or ModuleFilter())
+    query = _narrow_modules(session, query, filters or ModuleFilter(), today or date.today())
     if limit is not None:
         query = query.limit(limit)
     frame = pd.DataFrame(session.execute(query).mappings().all())
@@ -99,17 +107,21 @@ def modules_table(session: Session, filters: ModuleFilter | None = None, *, limi
     return frame
 
 
-@depends_on()
-def count_modules(session: Session, filters: ModuleFilter | None = None) -> tuple[int, int]:
-    """Return how many modules match the filter (as modules_table lists them), and of how many courses."""
+@depends_on(when={"filters.status": "every_module"})
+def count_modules(
+    session: Session, filters: ModuleFilter | None = None, *, today: date | None = None
+) -> tuple[int, int]:
+    """Return how many modules match the filter (as modules_table lists them on the day today), and of how many
+    courses."""
     query = sa.select(sa.func.count(Module.id), sa.func.count(sa.distinct(Module.course_id))).join(
         Course, Course.id == Module.course_id
     )
-    modules, course_count = session.execute(_narrow_modules(session, query, filters or ModuleFilter())).one()
+    narrowed = _narrow_modules(session, query, filters or ModuleFilter(), today or date.today())
+    modules, course_count = session.execute(narrowed).one()
     return int(modules), int(course_count)
 
 
-def _narrow_modules(session: Session, query: sa.Select, filters: ModuleFilter) -> sa.Select:
+def _narrow_modules(session: Session, query: sa.Select, filters: ModuleFilter, today: date) -> sa.Select:
     """Return query (over Module joined to Course) narrowed to the modules matching the filter."""
     if filters.year is not None:
         # A module counts in every year it touches (one may run over New Year).
@@ -120,7 +132,7 @@ def _narrow_modules(session: Session, query: sa.Select, filters: ModuleFilter) -
     if _given(filters.scope):
         query = query.where(Course.scope == checked_enum(Scope, filters.scope, "scope"))
     if _given(filters.status):
-        query = query.where(Module.status == checked_enum(ModuleStatus, filters.status, "status"))
+        query = query.where(shown_status_is(filters.status.strip(), today=today))
     if _given(filters.course_code):
         query = query.where(Course.id == get_course(session, filters.course_code).id)
     if _given(filters.search):

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel
 
+from programme.access import audit
 from programme.core.db import is_sqlite
-from programme.core.errors import ProgrammeError
+from programme.core.errors import PermissionDenied, ProgrammeError
 from programme.core.settings import DEMO_MARKER, set_setting
 from programme.demo.generator import DEMO_SEED, build_demo
 from programme.models import Course, Person
 from programme.summaries import touch_everything
+
+if TYPE_CHECKING:
+    from programme.access.accounts import SignedIn
 
 # Parents before children, so that every foreign key points at a row already there.
 LOAD_ORDER = [
@@ -87,6 +92,27 @@ def load_demo(
     if "data_version" in present:  # a database at an older migration has no summaries to keep
         touch_everything(session)
     session.flush()
+    return counts
+
+
+# Synthetic people in a real organisation's database: an administrator's decision, refused to anyone else in the app
+# (the command line, `python -m programme demo`, is the machine owner's and calls load_demo).
+ADMIN_ONLY = "Only an administrator can load the demo data: it adds synthetic people to this database."
+
+
+def load_demo_as(
+    session: Session, *, by: SignedIn, progress: Callable[[float, str], None] | None = None
+) -> dict[str, int]:
+    """Load the demo from the app for the signed-in account (PermissionDenied unless an administrator); audited."""
+    if not by.is_admin:
+        raise PermissionDenied(ADMIN_ONLY)
+    counts = load_demo(session, progress=progress)
+    audit.record(
+        session,
+        action="create",
+        username=by.username,
+        summary=f"demo data loaded: {counts['person']:,} synthetic people",
+    )
     return counts
 
 

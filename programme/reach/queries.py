@@ -335,8 +335,12 @@ def people_figure(people: int, *, fewer_than: int | None = None) -> str:
 
 
 def signed_up_sentence(registered: dict[str, int], *, fewer_than: int | None = None) -> str:
-    """The line under the Reach headline on registrations (registrations()'s counts): how many signed up, came, did
-    not, and took part without signing up. fewer_than: N for a viewer, each count of 1 to N-1 says "fewer than N"."""
+    """The lines under the Reach headline on registrations (registrations()'s counts), one short sentence each after
+    a word to find it by: how many signed up, came, have their attendance not recorded, and took part without
+    signing up (Markdown line breaks). fewer_than: N for a viewer, each count of 1 to N-1 says "fewer than N".
+
+    One sentence held it all ("20 of them took part in a module they signed up for; 60 are not recorded as having
+    come to one (someone signed up for two modules can be in both)"): hard to read when many are in both."""
     total, came, only, walk_ins = (
         registered[key] for key in ("registered", "registered_took_part", "registered_only", "took_part_unregistered")
     )
@@ -344,15 +348,18 @@ def signed_up_sentence(registered: dict[str, int], *, fewer_than: int | None = N
     def shown(n: int) -> str:
         return people_figure(n, fewer_than=fewer_than)
 
-    both = came + only > total
-    hidden = fewer_than is not None and 0 < only < fewer_than
-    return (
-        f"Signed up: {shown(total)} {'person' if total == 1 and not hidden else 'people'} on registration lists (or on "
-        f"lists that say whether each person came). {shown(came)} of them took part in a module they signed up for; "
-        f"{shown(only)} {'is' if only == 1 and not hidden else 'are'} not recorded as having come to one"
-        + (" (someone signed up for two modules can be in both)" if both else "")
-        + f". {shown(walk_ins)} took part without being on a registration list."
-    )
+    one = total == 1 and not (fewer_than is not None and 0 < total < fewer_than)
+    lines = [
+        f"Signed up: {shown(total)} {'person' if one else 'people'} on registration lists (or on lists that say "
+        "whether each person came).",
+        f"Came: {shown(came)} of them took part in a module they signed up for.",
+        f"Attendance not recorded: {shown(only)} of them signed up for a module and are not marked there as present "
+        "or absent.",
+    ]
+    if came + only > total:
+        lines.append("Some are counted in both: they signed up for more than one module.")
+    lines.append(f"Not signed up: {shown(walk_ins)} took part without being on a registration list.")
+    return "  \n".join(lines)
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
