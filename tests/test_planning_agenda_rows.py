@@ -563,6 +563,18 @@ def test_an_agenda_save_applies_its_own_cells_to_the_agenda_as_saved_in_its_tran
     assert saved["room"].tolist() == ["", "", "Room C", ""]
 
 
+def _registered_ana(url: str, module_id: int) -> None:
+    """Ana Reyes on the module's list, registered, her attendance not recorded."""
+    from programme.models import Participation, Person
+
+    with Session(make_engine(url)) as session:
+        ana = Person(full_name="Ana Reyes", name_key="ana reyes")
+        session.add(ana)
+        session.flush()
+        session.add(Participation(person_id=ana.id, module_id=module_id, registered=True, attended=None))
+        session.commit()
+
+
 def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url: tuple[str, int]) -> None:
     # A ticks Day 3 for Ana on the Attendance tab; meanwhile an import adds Ben to the module (the list changes,
     # which reset the grid: "Attendance saved for 0 person(s)"). A's save must record Ana's Day 3.
@@ -570,12 +582,7 @@ def test_ticks_survive_an_import_that_adds_someone_and_are_saved(new_module_url:
     from programme.planning import attendance
 
     url, module_id = new_module_url
-    with Session(make_engine(url)) as session:
-        ana = Person(full_name="Ana Reyes", name_key="ana reyes")
-        session.add(ana)
-        session.flush()
-        session.add(Participation(person_id=ana.id, module_id=module_id, registered=True, attended=None))
-        session.commit()
+    _registered_ana(url, module_id)
     app = run_page("pages/agenda.py", UserRole.FACILITATOR, username="fac_a")
     app = edit_grid(app, f"attendance_{module_id}_0", edited_rows={"0": {"Day 3": True}})
     assert not app.exception
@@ -696,15 +703,9 @@ def test_a_row_without_a_method_takes_the_one_its_title_opens_with(title: str, m
 def test_saving_attendance_or_completion_with_nothing_changed_says_so(new_module_url: tuple[str, int]) -> None:
     """ "Attendance saved for 0 people." and "Completion updated for 0 participations." (wave 11's SQLite journey,
     after the attendance sheet had been imported) read as if the click had been lost or gone wrong."""
-    from programme.models import Participation, Person
 
     url, module_id = new_module_url
-    with Session(make_engine(url)) as session:
-        ana = Person(full_name="Ana Reyes", name_key="ana reyes")
-        session.add(ana)
-        session.flush()
-        session.add(Participation(person_id=ana.id, module_id=module_id, registered=True, attended=None))
-        session.commit()
+    _registered_ana(url, module_id)
     app = run_page("pages/agenda.py", UserRole.FACILITATOR)
     next(button for button in app.button if button.label == "Save attendance").click().run()
     assert not app.exception
