@@ -50,6 +50,19 @@ def upload(page, path, mime: str = "text/csv") -> None:
     screenshot(page, f"intake-upload-{path.stem}")
 
 
+def import_list(
+    page, button_name: str = r"^Import \d+ rows? into", result: str = r"Imported as import \d+: \d+ new (people|person)"
+) -> None:
+    """Press the Import button (a participant list's names the rows and the module) and wait for the result; no
+    exception shown."""
+    button = page.get_by_role("button", name=re.compile(button_name))
+    button.wait_for(timeout=TIMEOUT_MS)
+    button.click()
+    page.get_by_text(re.compile(result)).wait_for(timeout=TIMEOUT_MS)
+    wait_idle(page)
+    assert page.locator(EXCEPTION).count() == 0
+
+
 def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app: str, live_db_url: str) -> None:
     log_in(page, live_app)
     open_page(page, "Import participants", "People")
@@ -61,12 +74,7 @@ def test_participant_list_from_eventbrite_with_one_column_changed(page, live_app
     wait_idle(page)
     choose(page, "Position", "— not used —")
     screenshot(page, "intake-participants-eventbrite")
-    button = page.get_by_role("button", name=re.compile(r"^Import \d+ rows into"))
-    button.wait_for(timeout=TIMEOUT_MS)
-    button.click()
-    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new (people|person)")).wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
-    assert page.locator(EXCEPTION).count() == 0
+    import_list(page)
     with session_scope(make_engine(live_db_url)) as session:
         thida = session.scalar(sa.select(Person).where(Person.email == "thida.win@example.org"))
         assert thida is not None and thida.position is None  # Job Title was set to "not used" on the page
@@ -95,12 +103,7 @@ def test_evaluation_export_from_typeform_with_one_column_changed(page, live_app:
         timeout=TIMEOUT_MS
     )
     screenshot(page, "intake-evaluations-typeform")
-    button = page.get_by_role("button", name=re.compile(r"^Import \d+ responses"))
-    button.wait_for(timeout=TIMEOUT_MS)
-    button.click()
-    page.get_by_text(re.compile(r"Imported \d+ responses")).wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
-    assert page.locator(EXCEPTION).count() == 0
+    import_list(page, r"^Import \d+ responses", r"Imported \d+ responses")
 
 
 def test_an_unknown_organisation_type_is_mapped_once_and_remembered(page, live_app: str, live_db_url: str) -> None:
@@ -155,12 +158,7 @@ def test_a_zoom_report_asks_about_the_hosts_account_before_any_import(page, live
     screenshot(page, "intake-zoom-own-account-question")
     page.get_by_text("Leave them out (they organised, facilitated or hosted)").click()
     wait_idle(page)
-    button = page.get_by_role("button", name=re.compile(r"^Import \d+ rows? into"))
-    button.wait_for(timeout=TIMEOUT_MS)
-    button.click()
-    page.get_by_text(re.compile(r"Imported as import \d+: \d+ new (people|person)")).wait_for(timeout=TIMEOUT_MS)
-    wait_idle(page)
-    assert page.locator(EXCEPTION).count() == 0
+    import_list(page)
     # The guests of the file, by hand: Guest "Yes" and admitted (Lina Haddad was only ever in the waiting room; Nur
     # Aisyah's three joins are one person).
     guests = {"Ana Resource", "Nur Aisyah", "Bikash Gurung"}
