@@ -177,7 +177,8 @@ def wrapped_columns(frame: pd.DataFrame, widths: dict[str, int]) -> dict:
     lines = 1
     for column, px in shown.items():
         if not frame.empty:
-            longest = int(frame[column].astype(str).map(len).max())
+            # A missing value (None, NaN, NaT: pandas 3's astype(str) keeps them missing) takes no room.
+            longest = int(frame[column].map(lambda value: 0 if pd.isna(value) is True else len(str(value))).max())
             lines = max(lines, _lines(longest, px))
     if lines > 1:
         options["row_height"] = max(WRAPPED_ROW_PX, min(lines, MAX_LINES) * LINE_PX + 12)
