@@ -153,7 +153,9 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
     ):
         ui.action(
             lambda session: apply_evaluations(
-                session, plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles), by=by
+                session,
+                plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles, writing=True),
+                by=by,
             ),
             "",  # the count is shown under the uploader after the rerun
             then=_imported,
