@@ -66,3 +66,33 @@ def test_the_same_export_imported_twice_at_once_is_written_once(engine: Engine) 
             {"m": module_id},
         )
     assert (forms, responses) == (1, rows)
+
+
+def test_the_page_s_import_after_a_colleague_s_writes_nothing_and_says_why(engine: Engine) -> None:
+    """The same journey, the second click: its preview was made before the colleague's import committed, its write
+    after. It said "Imported 0 responses." and Past imports kept an empty import of 0 responses, offered for undo."""
+    from programme.core.errors import ProgrammeError
+    from programme.evaluations.importing import import_from_preview
+    from programme.models import ImportBatch
+
+    with Session(engine) as session:
+        module_id = make_module(session).id
+        session.commit()
+    arguments = {"data": SAMPLE.read_bytes(), "filename": SAMPLE.name, "module_id": module_id}
+    with Session(engine) as session:
+        preview = plan_evaluations(session, **arguments)  # what the button was drawn from
+    with Session(engine) as colleague:
+        import_evaluations(colleague, **arguments, by="colleague")
+        colleague.commit()
+    with Session(engine) as session:
+        try:
+            import_from_preview(session, by="facilitator", **arguments)
+        except ProgrammeError as refusal:
+            assert "every response in this file was imported meanwhile" in str(refusal)
+        else:
+            raise AssertionError("an import of nothing new was written")
+        session.rollback()
+    with engine.connect() as connection:
+        batches = connection.scalar(sa.select(sa.func.count()).select_from(ImportBatch.__table__))
+        responses = connection.scalar(sa.text("SELECT count(*) FROM evaluation_response"))
+    assert preview.created > 0 and (batches, responses) == (1, preview.created)

@@ -227,6 +227,22 @@ def import_evaluations(
     return apply_evaluations(session, plan, by=by)
 
 
+def import_from_preview(session: Session, *, by: str | None = None, **plan_args: object) -> EvaluationImport:
+    """Write an import the user saw previewed (the page's Import button): planned again in this transaction, after
+    any other import into the module has committed, then written.
+
+    Refused (ProgrammeError, nothing written) when the file's responses are all imported by then: a colleague's
+    import of the same export committed since the preview. Written anyway, it recorded an empty import of 0
+    responses, offered for undo, and said "Imported 0 responses."."""
+    plan = plan_evaluations(session, writing=True, **plan_args)  # type: ignore[arg-type]
+    if not plan.errors and plan.created == 0:
+        raise ProgrammeError(
+            "Nothing was imported: every response in this file was imported meanwhile, by a colleague's import of "
+            "the same export (listed under Past imports)."
+        )
+    return apply_evaluations(session, plan, by=by)
+
+
 def _chosen(plans: Sequence[ColumnPlan], overrides: Mapping[str, str], role: str, names: Sequence[str]) -> str | None:
     """Return the column the user gave the role, else the first of the tool's (or the usual) meta columns."""
     chosen = next((header for header, given in overrides.items() if given == role), None)
