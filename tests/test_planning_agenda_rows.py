@@ -716,3 +716,23 @@ def test_saving_attendance_or_completion_with_nothing_changed_says_so(new_module
     said = [message.value for message in [*app.success, *app.info, *app.warning]]
     assert any(text.startswith("Nothing changed: everyone's Completed box") for text in said), said
     assert not any("updated for 0" in text for text in said)
+
+
+def test_the_attendance_ticks_come_before_the_contacts(new_module_url: tuple[str, int]) -> None:
+    """A team's journey at 1400 px: the grid (940 px wide beside the sidebar) showed name, nationality, organisation,
+    position, e-mail, phone and role, and the Attended and day columns began past its right edge: a facilitator
+    scrolled sideways to tick anyone. The columns ticked (and what follows from them) now come first."""
+    import json
+
+    url, module_id = new_module_url
+    _registered_ana(url, module_id)
+    app = run_page("pages/agenda.py", UserRole.FACILITATOR)
+    assert not app.exception
+    grid = next(editor for editor in app.data_editor if (editor.key or "").startswith(f"attendance_{module_id}_"))
+    hidden = {name for name, config in json.loads(grid.proto.columns or "{}").items() if config.get("hidden")}
+    shown = [name for name in (list(grid.proto.column_order) or list(grid.value.columns)) if name not in hidden]
+    ticks = ["attended", "Day 1", "Day 2", "Day 3", "Day 4", "days_attended", "completed"]  # a 4-day module
+    contacts = ["organisation", "position", "email", "phone"]
+    assert set(ticks + contacts) <= set(shown), shown
+    assert shown[0] == "full_name"
+    assert max(shown.index(c) for c in ticks) < min(shown.index(c) for c in contacts), shown

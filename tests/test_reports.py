@@ -197,6 +197,29 @@ def test_certificates_go_to_those_who_completed(session: Session, small) -> None
     assert pdf.startswith(b"%PDF") and b"/Count 1" in pdf
 
 
+def test_a_certificate_names_the_module_once_when_its_title_opens_with_it(session: Session, small) -> None:
+    """Seen on a team's first certificates: a module titled "Module 1: UN mechanisms" (the add form's placeholder
+    is "Module 2") printed "completed Module 1: Module 1: UN mechanisms"."""
+    from pypdf import PdfReader
+
+    module = get_module(session, "B", 2)
+    module.title = "Module 2: UN mechanisms"
+    session.commit()
+    certificates = module_certificates(session, module.id)
+    assert [(c.name, c.what) for c in certificates] == [("Ana Thapa", "Module 2: UN mechanisms")]
+    printed = " ".join(
+        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(render_certificates(certificates))).pages
+    )
+    assert printed.count("Module 2") == 1, printed
+    # A title naming another module, or none, keeps the module's number in front.
+    module.title = "Module 20 follow-up"
+    session.commit()
+    assert module_certificates(session, module.id)[0].what == "Module 2: Module 20 follow-up"
+    module.title = "lobbying"
+    session.commit()
+    assert module_certificates(session, module.id)[0].what == "Module 2: lobbying"
+
+
 def test_certificates_are_in_family_name_order_whatever_the_case(session: Session, small) -> None:
     """Seen on a printed set: "Maria Josefina de los Santos" (family name typed in lower case) came after "Rahim
     Uddin": the database sorted capitals first."""

@@ -77,8 +77,12 @@ def plan_evaluations(
     tool_name: str | None = None,
     columns: Mapping[str, str] | None = None,
     month_first: bool | None = None,
+    writing: bool = False,
 ) -> EvaluationImport:
     """Return what importing an evaluation export would do; writes nothing (apply_evaluations writes the plan).
+
+    writing: the plan is written in this transaction (not a preview); it is then made after any other import into
+    the module has committed (one_import_at_a_time), so that it sees the form and the responses that import wrote.
 
     A rating column's word labels are read only by a scale that holds them all, in order (the labels given,
     the form's own, or one standard scale); otherwise the plan has an error naming the labels. columns maps
@@ -89,6 +93,8 @@ def plan_evaluations(
     module = session.get(Module, module_id)
     if module is None:
         raise NotFound("That module does not exist.")
+    if writing:
+        one_import_at_a_time(session, module_id)
     table = read_table(data, filename, META_SYNONYMS, header_cell=looks_like_header, sub_header=merge_sub_header)
     tool = _tool(tool_name, table.columns)
     form = module_form(session, module_id)
@@ -176,6 +182,24 @@ def _refuse_participant_list(plans: Sequence[ColumnPlan], columns: Sequence[str]
     )
 
 
+# PostgreSQL advisory lock ("EV", with the module's id) an evaluation import holds from its plan to its commit.
+EVALUATION_IMPORT_LOCK = 0x4556
+
+
+def one_import_at_a_time(session: Session, module_id: int) -> None:
+    """On PostgreSQL, wait until any other evaluation import into this module has committed.
+
+    Two imports of the same export at once (two colleagues, or the page and the command line) each read the module
+    with neither's rows committed: each made a form of its own and wrote every response (a team's journey: 76
+    responses and two forms from one export of 38), where one after the other the second skips what the first
+    wrote. SQLite admits one writing transaction at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(CAST(:kind AS integer), CAST(:module AS integer))"),
+            {"kind": EVALUATION_IMPORT_LOCK, "module": module_id},
+        )
+
+
 def import_evaluations(
     session: Session,
     *,
@@ -195,11 +219,27 @@ def import_evaluations(
     that reads two ways is not stored, with a warning)."""
     plan = plan_evaluations(
         session, data=data, filename=filename, module_id=module_id, scale_labels=scale_labels, tool_name=tool_name,
-        columns=columns, month_first=month_first,
+        columns=columns, month_first=month_first, writing=not dry_run,
     )  # fmt: skip
     plan.dry_run = dry_run
     if plan.errors or dry_run:
         return plan
+    return apply_evaluations(session, plan, by=by)
+
+
+def import_from_preview(session: Session, *, by: str | None = None, **plan_args: object) -> EvaluationImport:
+    """Write an import the user saw previewed (the page's Import button): planned again in this transaction, after
+    any other import into the module has committed, then written.
+
+    Refused (ProgrammeError, nothing written) when the file's responses are all imported by then: a colleague's
+    import of the same export committed since the preview. Written anyway, it recorded an empty import of 0
+    responses, offered for undo, and said "Imported 0 responses."."""
+    plan = plan_evaluations(session, writing=True, **plan_args)  # type: ignore[arg-type]
+    if not plan.errors and plan.created == 0:
+        raise ProgrammeError(
+            "Nothing was imported: every response in this file was imported meanwhile, by a colleague's import of "
+            "the same export (listed under Past imports)."
+        )
     return apply_evaluations(session, plan, by=by)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -43,6 +44,17 @@ class Certificate:
     organisers: str = ""
 
 
+def module_named(number: int, title: str | None) -> str:
+    """Return how a certificate names a module: "Module 2: Lobbying", or the title alone when it opens with the
+    module's number already ("Module 2", "Module 2: Lobbying", "module 2 – CEDAW"), not "Module 2: Module 2: ..."."""
+    title = (title or "").strip()
+    if not title:
+        return f"Module {number}"
+    if re.match(rf"module\s*{number}(?!\d)", title, re.IGNORECASE):
+        return title
+    return f"Module {number}: {title}"
+
+
 def _participants(query: sa.Select) -> sa.Select:
     # Erased people keep their participations for the figures, but have no name to print.
     return query.where(Participation.role == ParticipationRole.PARTICIPANT, Person.erased_at.is_(None))
@@ -68,7 +80,7 @@ def module_certificates(session: Session, module_id: int) -> list[Certificate]:
         ).all()
     )
     place = ", ".join(p for p in (module.city, country_name(module.country)) if p)
-    what = f"Module {module.number}" + (f": {module.title}" if module.title != f"Module {module.number}" else "")
+    what = module_named(module.number, module.title)
     when, organisers = date_span(module.start_date, module.end_date), _organisers(session, course.id)
     return [Certificate(name, what, course.title, when, place, organisers) for name in names]
 

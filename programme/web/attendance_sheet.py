@@ -33,8 +33,10 @@ def sheet(module_id: int, *, days: int, user: SignedIn, version: int, renew: Cal
     if sheet.empty:
         st.info("Nobody is registered for this module yet; import the participant list first.")
     else:
-        # The team's own list: organisation and contacts whatever the consent (it governs publication).
-        fresh = readable(team_view(with_contacts(sheet, contacts), user), countries=["nationality"])
+        # The team's own list: organisation and contacts whatever the consent (it governs publication), after the
+        # ticks: before them, at 1400 px the Attended and day columns began past the grid's right edge (a team's
+        # journey on PostgreSQL), to reach by scrolling sideways for every row.
+        fresh = readable(team_view(with_contacts(sheet, contacts, after="completed"), user), countries=["nationality"])
         day_cols = attendance.day_columns(days)
         key = f"attendance_{module_id}_{version}"
         # Ticks not yet saved survive a colleague's save or an import that adds someone to the list.

@@ -9,8 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from programme.core.words import a_or_an, nothing_until_fixed
-from programme.evaluations import EvaluationImport, apply_evaluations, plan_evaluations
+from programme.evaluations import EvaluationImport, plan_evaluations
 from programme.evaluations.columns import COLUMN_ROLES
+from programme.evaluations.importing import import_from_preview
 from programme.evaluations.scales import SCALE_SIZE
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.intake.tools import PROFILES as TOOL_PROFILES
@@ -152,9 +153,7 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
         key="import_evaluations",
     ):
         ui.action(
-            lambda session: apply_evaluations(
-                session, plan_evaluations(session, **plan_args, scale_labels=labels, columns=roles), by=by
-            ),
+            lambda session: import_from_preview(session, by=by, **plan_args, scale_labels=labels, columns=roles),
             "",  # the count is shown under the uploader after the rerun
             then=_imported,
         )
