@@ -109,7 +109,7 @@ if this_tab.open:
             ui.table(
                 sessions[shown].assign(mean=sessions["mean"].map(rounded)),  # a half up, as every figure shown
                 hide_index=True,
-                column_config={"mean": st.column_config.NumberColumn(format="%.2f")},
+                column_config={"n": "Ratings", "mean": st.column_config.NumberColumn(format="%.2f")},
             )
         st.plotly_chart(charts.response_rate_chart(rates, label="short"), width="stretch")
         st.subheader("Suggestions for the next module")
@@ -120,14 +120,16 @@ if this_tab.open:
                 "Answers to the questions asking what to improve, suggest or cover next; the same words in another "
                 "case or spacing count once. They feed the topic backlog on **Next steps and topics**."
             )
-            ui.table(backlog, hide_index=True, column_config={"text": "suggestion", "times": "times made"})
+            ui.table(backlog, hide_index=True, column_config={"text": "Suggestion", "times": "Times made"})
         profile = ui.cached_query(respondent_profile, module_id)
         if not profile.empty:
             with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
                 small = small_groups(user)  # viewers: answers of fewer than N people shown together
                 profile = merge_small(profile, "value", threshold=small, count="responses", within="attribute")
-                ui.table(profile, hide_index=True, width="stretch")
+                ui.table(
+                    profile, hide_index=True, width="stretch", column_config={"attribute": "About", "value": "Answer"}
+                )
 
 if compare_tab.open:
     with compare_tab:
@@ -175,7 +177,10 @@ if learning_tab.open:
                 column_config={
                     "group": by.capitalize(),
                     "n": st.column_config.NumberColumn("People (n)", format="%d"),
-                    **{c: st.column_config.NumberColumn(c, format="%.1f") for c in ("pre", "post", "gain")},
+                    **{
+                        c: st.column_config.NumberColumn(label, format="%.1f")
+                        for c, label in (("pre", "Pre-test mean"), ("post", "Post-test mean"), ("gain", "Gain"))
+                    },
                     "ci_low": st.column_config.NumberColumn("95% CI from", format="%.1f"),
                     "ci_high": st.column_config.NumberColumn("95% CI to", format="%.1f"),
                 },
@@ -231,7 +236,7 @@ if comments_tab.open:
         if found.empty:
             st.info("No comments match; try another module, question or word.")
         else:
-            ui.table(found, hide_index=True, width="stretch", column_config={"times": "times written"})
+            ui.table(found, hide_index=True, width="stretch", column_config={"times": "Times written"})
             st.download_button(
                 "Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv"
             )

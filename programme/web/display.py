@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
 from programme.alumni.export import EXPORT_HEADINGS
 from programme.core.words import counted
@@ -25,8 +26,38 @@ MISSING = "—"
 def table(data: object = None, **options: object) -> object:
     """Draw a read-only table (st.dataframe, same options and result) with the dash in a cell where nothing is
     recorded: Streamlit's default draws a missing value as a grey "None" (a number not computed, a position not
-    recorded). Only the drawing changes; the values stay missing."""
+    recorded). Only the drawing changes; the values stay missing.
+
+    A column the page gives no header of its own is headed in words (in_words): "org_type" → "Organisation type",
+    "times made" → "Times made", never the programme's own key."""
+    frame = data.data if isinstance(data, Styler) else data
+    if isinstance(frame, pd.DataFrame):
+        options["column_config"] = headed(frame.columns, options.get("column_config"))  # type: ignore[arg-type]
     return st.dataframe(data, placeholder=MISSING, **options)
+
+
+def in_words(column: object) -> str:
+    """Return a column's header as a user reads it: a person's field by its export heading ("email" → "E-mail"), any
+    other key with spaces for underscores and a capital first letter ("times_made" → "Times made")."""
+    text = str(column)
+    if text in EXPORT_HEADINGS:
+        return EXPORT_HEADINGS[text]
+    return sentence_case(text.replace("_", " ").strip())
+
+
+def headed(columns: Iterable[object], config: dict | None) -> dict:
+    """Return st.dataframe's column_config with a header in words (in_words) for every column config leaves without
+    a label: not named there, or given a type (a number's format, a width) but no label. A column config hides
+    (None) stays hidden; a label given is kept as it is."""
+    config = dict(config or {})
+    for column in columns:
+        key = str(column)
+        given = config.get(key, ...)
+        if given is ...:
+            config[key] = in_words(column)
+        elif isinstance(given, dict) and not given.get("label"):
+            config[key] = {**given, "label": in_words(column)}
+    return config
 
 
 def is_missing(value: object) -> bool:
