@@ -213,10 +213,12 @@ with export_tab:
             files[1],
             f"{name}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            on_click="ignore",
         )
         cols[1].download_button(
             "Download .xlsx",
             files[2],
             f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            on_click="ignore",
         )

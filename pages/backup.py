@@ -28,7 +28,7 @@ if st.button("Prepare backup", type="primary"):
         made = ui.action(lambda _session: backup_file(engine, by=user.username))
     if made is not None:
         data, name = made
-        st.download_button("Download backup", data, file_name=name, mime="application/octet-stream")
+        st.download_button("Download backup", data, file_name=name, mime="application/octet-stream", on_click="ignore")
 
 st.subheader("Restore a backup")
 st.write(

@@ -238,5 +238,9 @@ if comments_tab.open:
         else:
             ui.table(found, hide_index=True, width="stretch", column_config={"times": "Times written"})
             st.download_button(
-                "Download these comments (CSV)", to_csv_bytes(found), "evaluation_comments.csv", "text/csv"
+                "Download these comments (CSV)",
+                to_csv_bytes(found),
+                "evaluation_comments.csv",
+                "text/csv",
+                on_click="ignore",
             )

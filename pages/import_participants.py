@@ -32,6 +32,7 @@ def import_section(module_id: int) -> None:
         file_name="participant_import_template.xlsx",
         icon=":material/table_view:",
         help="Columns the import reads, with dropdowns for gender, countries and organisation type.",
+        on_click="ignore",
     )
     shown = steps.show_result()
     upload = st.session_state.get(steps.UPLOAD_KEY)

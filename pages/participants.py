@@ -136,4 +136,5 @@ if st.button("Prepare the export", key="people_export"):
             data,
             file_name=f"participants{export_format}",
             icon=":material/download:",
+            on_click="ignore",
         )

@@ -86,6 +86,7 @@ st.download_button(
     DOCX,
     type="primary",
     icon=":material/description:",
+    on_click="ignore",
 )
 st.caption(
     "Headings as in our module reports: summary, participants, program content, evaluation, next steps, topics "
@@ -118,6 +119,7 @@ with a:
         "application/pdf",
         disabled=not completed,
         key="certificates-module",
+        on_click="ignore",
     )
 with b:
     st.write(f"Completed the whole course so far: **{len(course_completed)}**")
@@ -128,6 +130,7 @@ with b:
         "application/pdf",
         disabled=not course_completed,
         key="certificates-course",
+        on_click="ignore",
     )
 took_part = int(content.figures["individuals"])
 if not completed and not content.roles.get("participant"):
@@ -169,6 +172,7 @@ st.download_button(
     f"programme-summary-{scope or 'all'}.xlsx",
     XLSX,
     icon=":material/table_view:",
+    on_click="ignore",
 )
 st.caption("A sheet per dimension (country, gender, organisation type, year, growth, repeat, corridors) with charts.")
 
@@ -189,6 +193,7 @@ else:
         f"grant-{grant}-report.docx",
         DOCX,
         icon=":material/volunteer_activism:",
+        on_click="ignore",
     )
     st.caption(
         "The grant's courses and modules; reach by country, gender and organisation type; completion; learning; "

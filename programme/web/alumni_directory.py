@@ -307,4 +307,5 @@ def export_buttons(user: SignedIn, query: DirectoryQuery, how_many: str) -> None
             made_on_click,
             file_name=f"alumni.{file_format}",
             mime="text/csv" if file_format == "csv" else XLSX,
+            on_click="ignore",
         )

@@ -321,6 +321,7 @@ def show_preview(plan: ImportPlan, table: SheetTable) -> None:
             error_report(table, plan),
             file_name="import_errors.xlsx",
             icon=":material/download:",
+            on_click="ignore",
         )
 
 

@@ -49,12 +49,25 @@ def chart_with_table(
     with st.expander(f"Table: {name}"):
         draw_table(shown, hide_index=True)
         slug = name.lower().replace(" ", "-")
+        # A download's click does not run the page again (on_click="ignore"): a rerun gives every other download
+        # of the page a new file id, and a second download clicked before the browser had them found nothing
+        # ("Deferred file ... not found" in the server's log, nothing for the user; seen in a team's journey).
         left, right = st.columns(2)
         left.download_button(
-            "Download .xlsx", lambda: to_xlsx_bytes({name: everything()}), f"reach-{slug}.xlsx", XLSX, key=f"x-{slug}"
+            "Download .xlsx",
+            lambda: to_xlsx_bytes({name: everything()}),
+            f"reach-{slug}.xlsx",
+            XLSX,
+            key=f"x-{slug}",
+            on_click="ignore",
         )
         right.download_button(
-            "Download .csv", lambda: to_csv_bytes(everything()), f"reach-{slug}.csv", "text/csv", key=f"c-{slug}"
+            "Download .csv",
+            lambda: to_csv_bytes(everything()),
+            f"reach-{slug}.csv",
+            "text/csv",
+            key=f"c-{slug}",
+            on_click="ignore",
         )
 
 
