@@ -21,12 +21,17 @@ version_key = f"next_steps_version_{module_id}"
 version, renew = editors.version(version_key), editors.renew(version_key)  # a fresh grid shows what was saved
 
 
+# Said instead of "0 next steps updated.", which read as if the save had failed.
+NOTHING_CHANGED = "Nothing to save: no next step in the grid differs from what is saved."
 STATUS_COLUMN = st.column_config.SelectboxColumn("Status", options=[s.value for s in ActionStatus], required=True)
 ITEM_COLUMNS = {
     "id": None,
     "focal_point_ids": None,
     "text": st.column_config.TextColumn("Next step", width="large", required=True),
-    "focal_points": st.column_config.TextColumn("Focal points", disabled=True, help=next_step_forms.FOCAL_POINTS_HELP),
+    # Medium: a long list of focal points put Due and Status past the grid's right edge at 1400 px.
+    "focal_points": st.column_config.TextColumn(
+        "Focal points", width="medium", disabled=True, help=next_step_forms.FOCAL_POINTS_HELP
+    ),
     "due_date": st.column_config.DateColumn("Due", format="D MMM YYYY"),
     "status": STATUS_COLUMN,
     "overdue": st.column_config.CheckboxColumn("Overdue", disabled=True),
@@ -43,7 +48,7 @@ def _items_editor(frame, key: str, columns: dict | None = None) -> None:
         opened = editors.opened(key, shown, "id")  # compared in the save's transaction with what is saved then
         ui.action(
             lambda session: next_steps.save_action_items(session, frame=typed, by=user.username, opened=opened),
-            lambda count: f"{ui.counted(count, 'next step')} updated.",
+            lambda count: f"{ui.counted(count, 'next step')} updated." if count else NOTHING_CHANGED,
             then=renew,
             on_error=editors.refused(key),
         )

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module, get_module
-from programme.models import AgendaSession, Course, Module, TopicSuggestion, UserRole
+from programme.models import AgendaSession, AuditEntry, Course, Module, TopicSuggestion, UserRole
 from programme.planning import next_steps
 from tests.apptest_support import edit_grid, run_page, shown_text
 
@@ -493,6 +493,26 @@ def test_the_next_steps_tab_says_where_focal_points_are_chosen_and_counts_in_wor
     next(button for button in app.button if button.key == f"save_{grid.key}").click().run()
     assert not app.exception
     assert [shown_text(s.value) for s in app.success] == ["1 next step updated."]
+
+
+def test_saving_next_steps_unchanged_says_nothing_was_to_save(demo_db: str) -> None:
+    """Seen in a team's journey: Save changes on a grid nobody had changed said "0 next steps updated.", in green,
+    which reads as if the save had failed. Nothing is written either way."""
+    from programme.models import ActionItem
+
+    with Session(make_engine(demo_db)) as session:
+        module_id = session.scalar(sa.select(ActionItem.module_id).limit(1))
+        before = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry))
+    app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+    app = app.selectbox(key="next_steps_module").set_value(module_id).run()
+    grid = next(grid for grid in app.data_editor if grid.key.startswith(f"items_{module_id}_"))
+    next(button for button in app.button if button.key == f"save_{grid.key}").click().run()
+    assert not app.exception
+    shown = [shown_text(s.value) for s in [*app.success, *app.info]]
+    assert "Nothing to save: no next step in the grid differs from what is saved." in shown, shown
+    assert not [text for text in shown if "updated" in text], shown
+    with Session(make_engine(demo_db)) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) == before
 
 
 def test_two_facilitators_changing_a_next_steps_focal_points_keep_each_others_changes(demo_db: str) -> None:
