@@ -1,5 +1,5 @@
 """Course filters at scale (ui.course_filter): a multiselect of courses offers the newest PICKER_LIMIT with a find box,
-never every course. At 18,684 courses the Reach sidebar (and the alumni directory's Course facet and the Outcomes tab) each
+never every course. At 18,684 courses the Reach sidebar, the alumni directory's Course facet and the Outcomes tab each
 sent 1.5 MB of labels to the browser on every page load."""
 
 from __future__ import annotations
@@ -78,3 +78,45 @@ def test_reach_course_filter_offers_the_newest_with_a_find_box(many_courses_db: 
     box = _course_box(app.sidebar.multiselect, "Course")
     assert not app.exception
     assert box.value == ["C0000"] and box.options == ["C0203 · Course number 203", "C0000 · Course number 0"]
+
+
+def test_alumni_course_facet_and_outcomes_filter_offer_the_newest(many_courses_db: str) -> None:
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR)
+    assert not app.exception
+    facet = _course_box(app.multiselect, "Course")
+    assert len(facet.options) == PICKER_LIMIT  # 205 before
+    app.text_input(key="course_codes_find").input("C0007").run()
+    _course_box(app.multiselect, "Course").select("C0007").run()
+    assert not app.exception
+    assert _course_box(app.multiselect, "Course").value == ["C0007"]
+    app.session_state["alumni_tab"] = "Outcomes"
+    app.run()
+    assert not app.exception
+    outcomes = _course_box(app.multiselect, "After the course")
+    assert len(outcomes.options) == PICKER_LIMIT  # 205 before
+    app.text_input(key="outcomes_courses_find").input("C0001").run()
+    assert _course_box(app.multiselect, "After the course").options == ["C0001 · Course number 1"]
+
+
+def test_outcome_form_offers_the_person_s_own_courses(engine) -> None:
+    from programme.alumni.outcomes import person_courses
+    from programme.models import Module, Participation, Person
+
+    with session_scope(engine) as session:
+        _many_courses(session)
+    with session_scope(engine) as session:
+        person = Person(full_name="Ana Santos", name_key="ana santos")
+        session.add(person)
+        session.flush()
+        modules = {code: module_id for code, module_id in session.execute(
+            sa.select(Course.code, Module.id).join(Module, Module.course_id == Course.id)
+            .where(Course.code.in_(("C0003", "C0150")))
+        )}  # fmt: skip
+        for module_id in modules.values():
+            session.add(Participation(person_id=person.id, module_id=module_id))
+        person_id = person.id
+    with session_scope(engine) as session:
+        ids = dict(session.execute(sa.text("SELECT code, id FROM course WHERE code IN ('C0003', 'C0150')")).all())
+        courses = person_courses(session, person_id)
+    # Newest first; every other course left out (all of them were offered before).
+    assert courses == {ids["C0150"]: "C0150 · Course number 150", ids["C0003"]: "C0003 · Course number 3"}
