@@ -137,7 +137,7 @@ def course_filter(label: str, *, key: str, help: str | None = None) -> tuple[str
     total, _ = cached_query(module_search.course_choices, limit=0)
     search = ""
     if total > module_search.PICKER_LIMIT:
-        search = st.text_input(f"Find a course ({label.lower()})", key=f"{key}_find", placeholder="Code or title")
+        search = st.text_input("Find a course", key=f"{key}_find", placeholder="Code or title")
     matching, titles = cached_query(module_search.course_choices, search.strip() or None, keep=chosen)
     picked = st.multiselect(
         label, list(titles), format_func=lambda code: f"{code} · {titles[code]}", key=key, help=help
