@@ -1,7 +1,7 @@
 """Alumni directory: search with facets, profiles and consent, map, corridors, trainer pool, outcomes."""
 
 from programme.web import ui
-from programme.web.alumni_directory import FACET_LABELS, directory_tab
+from programme.web.alumni_directory import COURSE_KEYS, FACET_LABELS, directory_tab
 from programme.web.alumni_tabs import consent_tab, corridors_tab, map_tab, outcomes_tab, trainers_tab
 
 user = ui.guard(__file__)
@@ -20,7 +20,9 @@ TABS = {
     "Consent": consent_tab,
 }
 # Only the open tab runs: at 500,000 people each tab's figures cost a query of their own.
-tabs = ui.lazy_tabs(list(TABS), key="alumni_tab", keep=("search", *FACET_LABELS, "years", "view", "directory_page"))
+tabs = ui.lazy_tabs(
+    list(TABS), key="alumni_tab", keep=("search", *FACET_LABELS, *COURSE_KEYS, "years", "view", "directory_page")
+)
 for tab, draw in zip(tabs, TABS.values(), strict=True):
     if tab.open:
         with tab:

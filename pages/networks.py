@@ -128,9 +128,18 @@ def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped
     with right, st.expander("Remove a member"):
         # Every member, those not listed too: one the page does not show can still be taken out.
         # Kept between runs (a network of thousands of members was read again at every click on the page).
-        names = ui.cached_query(networks.members_to_manage, network_id, user=user)
+        total, names = ui.cached_query(networks.members_to_manage, network_id, user=user)
+        searched = total > len(names)
+        if searched:  # a large network: its members found by name, never all listed
+            search = st.text_input("Find the member", placeholder="Type part of a name", key="remove-member-find")
+            if not search.strip():
+                st.caption(f"{total:,} members: type part of a name.")
+                return
+            total, names = ui.cached_query(networks.members_to_manage, network_id, user=user, search=search.strip())
+            if total > len(names):
+                st.caption(f"The first {len(names):,} of {total:,} members found, by name: type more of the name.")
         if not names:
-            st.caption("No members to remove.")
+            st.caption("No member of that name." if searched else "No members to remove.")
             return
         person_id = st.selectbox("Member", list(names), format_func=names.get, key="remove-member")
         if st.button("Remove from the network"):

@@ -36,7 +36,7 @@ if options["years"] is None:
 
 with st.sidebar:
     st.header("Filters")
-    courses = st.multiselect("Course", list(options["courses"]), format_func=options["courses"].get)
+    courses = ui.course_filter("Course", key="reach_courses")
     module_choices = ui.cached_query(search.module_choices, course_codes=tuple(courses), limit=MODULE_CHOICES_CAP)
     too_many = module_choices.matching > MODULE_CHOICES_CAP
     module_ids = st.multiselect(

@@ -175,10 +175,11 @@ def opening_module(session: Session, module_ids: Sequence[int], opens_on: Openin
 
 @depends_on()
 def course_choices(
-    session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT
+    session: Session, search: str | None = None, *, limit: int = PICKER_LIMIT, keep: tuple[str, ...] = ()
 ) -> tuple[int, dict[str, str]]:
     """Return how many courses match (code or title) and the newest `limit` of them as {code: title}: the
-    course with the latest module first, as module pickers list the latest module first."""
+    course with the latest module first, as module pickers list the latest module first. keep: codes listed
+    after them whatever the search (a filter's courses already chosen stay among its options)."""
     query = sa.select(Course.code, Course.title)
     for word in (search or "").split():
         query = query.where(sa.or_(Course.code.ilike(f"%{word}%"), Course.title.ilike(f"%{word}%")))
@@ -186,5 +187,18 @@ def course_choices(
     # Newest first, as the module pickers list modules: by the course's latest module, then its start year.
     latest = sa.select(sa.func.max(Module.start_date)).where(Module.course_id == Course.id).scalar_subquery()
     newest = query.order_by(latest.desc().nulls_last(), Course.start_year.desc().nulls_last(), Course.code)
-    rows = session.execute(newest.limit(limit))
-    return total, {row.code: row.title for row in rows}
+    found = {row.code: row.title for row in session.execute(newest.limit(limit))}
+    missing = [code for code in keep if code not in found]
+    if missing:
+        kept = dict(session.execute(sa.select(Course.code, Course.title).where(Course.code.in_(missing))).all())
+        found.update((code, kept[code]) for code in missing if code in kept)
+    return total, found
+
+
+@depends_on()
+def course_ids(session: Session, codes: tuple[str, ...]) -> tuple[int, ...]:
+    """Return the ids of the courses of these codes (an unknown code is left out), in the codes' order."""
+    if not codes:
+        return ()
+    ids = dict(session.execute(sa.select(Course.code, Course.id).where(Course.code.in_(codes))).all())
+    return tuple(ids[code] for code in codes if code in ids)

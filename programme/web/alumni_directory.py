@@ -13,6 +13,7 @@ from programme.alumni import facets, profile
 from programme.alumni.export import export_directory
 from programme.alumni.search import COUNT_CAP, PAGE_SIZE, DirectoryQuery, search_directory
 from programme.alumni.terms import reading
+from programme.courses.search import course_ids
 from programme.people.countries import country_name, country_named, known_code
 from programme.web import ui
 from programme.web.display import PERSON_HEADERS, is_missing, md_text, readable, readable_people, sentence_case
@@ -28,6 +29,8 @@ FACET_LABELS = {
     "genders": "Gender",
     "roles": "Role",
 }
+# The Course facet's widgets (ui.course_filter: the courses chosen, by code, and its find box).
+COURSE_KEYS = ("course_codes", "course_codes_find")
 CARD_COLUMNS = 3
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The person whose profile is open in the Directory tab (in place of the results, which "Back" brings back).
@@ -76,6 +79,10 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
         for index, (facet, label) in enumerate(FACET_LABELS.items()):
             values = options[facet]
             with columns[index % 4]:
+                if facet == "course_ids":  # thousands of courses: the newest with a find box (ui.course_filter)
+                    codes = ui.course_filter(label, key=COURSE_KEYS[0])
+                    chosen[facet] = ui.cached_query(course_ids, codes)
+                    continue
                 picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet)
             chosen[facet] = tuple(picked)
         if years and years[0] < years[1]:

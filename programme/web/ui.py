@@ -22,6 +22,7 @@ from programme.web.messages import (
 from programme.web.metrics import metric_rows
 from programme.web.pickers import (
     course_and_module_from_address,
+    course_filter,
     first_with_people,
     follow_search,
     funding_filters,
@@ -63,6 +64,7 @@ __all__ = [
     "flash",
     "follow_search",
     "course_and_module_from_address",
+    "course_filter",
     "forget",
     "form_keys",
     "forget_figures",
