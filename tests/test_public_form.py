@@ -16,7 +16,7 @@ from programme.courses.catalogue import add_course, add_module
 from programme.models import ConsentRecord, Person, Response
 from programme.planning.agenda import add_session
 from programme.selfservice.labels import text
-from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+from programme.selfservice.links import UNAVAILABLE, UNKNOWN_LINK, close_forms, open_form
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
@@ -56,8 +56,21 @@ def _everything_shown(app: AppTest) -> str:
 def test_a_wrong_or_missing_link_shows_one_sentence_and_no_data(forms_db: dict, token: str | None) -> None:
     app = _run(token)
     assert not app.exception
-    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert [m.value for m in app.markdown] == [UNKNOWN_LINK]
     assert not app.text_input and not app.radio and not app.dataframe and not app.metric and not app.title
+
+
+def test_a_wrong_link_says_what_to_do(forms_db: dict) -> None:
+    """Seen on a phone in a journey: a link cut short in a message (its last characters lost) opened a page reading
+    only "This form link is not valid, or the form is closed.", nothing more on the screen: the participant did not
+    know what to do. It says to open the whole link or scan the code again, else whom to ask, and still no data."""
+    app = _run(forms_db["registration"][:-3])
+    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert shown.startswith(UNAVAILABLE)
+    assert "whole link" in shown and "scan the QR code again" in shown
+    assert "ask the course's organisers" in shown
+    assert "Advocacy" not in shown and not app.text_input and not app.title
 
 
 def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
@@ -120,7 +133,7 @@ def test_the_app_routes_a_form_link_to_the_public_page_only(forms_db: dict) -> N
     app.query_params["form"] = "wrong-token-of-some-length"
     app.run()
     assert not app.exception
-    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert [m.value for m in app.markdown] == [UNKNOWN_LINK]
     assert not app.text_input  # neither the form nor the sign-in form
 
 
