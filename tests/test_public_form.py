@@ -73,6 +73,23 @@ def test_a_wrong_link_says_what_to_do(forms_db: dict) -> None:
     assert "Advocacy" not in shown and not app.text_input and not app.title
 
 
+def test_a_registration_with_two_wrong_fields_names_both_at_once(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Seen on a phone in a journey: an e-mail without its ending and a phone number of two digits. The refusal named
+    the e-mail only; corrected and sent again, the form was refused a second time for the phone. Both are named at
+    once, each with its field, and nothing is written."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Somchai Prasert")
+    app.text_input[labels.index("E-mail")].input("somchai@example")
+    app.text_input[labels.index("Phone (with country code)")].input("12")
+    app.button[0].click().run()
+    assert not app.exception and not app.success
+    said = " ".join(e.value for e in app.error)
+    assert "E-mail: 'somchai@example'" in said and "Phone (with country code): '12'" in said
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert")) is None
+
+
 def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
     forms_db: dict, demo_sqlite_url: str
 ) -> None:
