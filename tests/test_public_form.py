@@ -90,6 +90,25 @@ def test_a_registration_with_two_wrong_fields_names_both_at_once(forms_db: dict,
         assert session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert")) is None
 
 
+def test_an_organisation_registered_without_its_type_is_not_recorded_as_other(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Seen in a journey: a participant typed their organisation and left "Type of organisation" unanswered; the new
+    organisation was stored as "other", and the Participants page and Reach's organisations by type counted it so,
+    where an import of the same row leaves the type not recorded."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Zephyrine Quillbottom")
+    app.text_input[labels.index("Organisation")].input("Kampung Helpers Circle")
+    app.button[0].click().run()
+    assert not app.exception and app.success
+    with make_engine(demo_sqlite_url).connect() as connection:
+        stored = connection.execute(
+            sa.text("SELECT org_type FROM organisation WHERE name = 'Kampung Helpers Circle'")
+        ).all()
+    assert stored == [(None,)]
+
+
 def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
     forms_db: dict, demo_sqlite_url: str
 ) -> None:
