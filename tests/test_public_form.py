@@ -90,6 +90,21 @@ def test_a_registration_with_two_wrong_fields_names_both_at_once(forms_db: dict,
         assert session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert")) is None
 
 
+def test_a_phone_number_refused_on_the_english_form_says_to_add_the_country_code(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Seen on a phone: "Phone (with country code): '12' is not a phone number." said nothing of what to type; the
+    other languages' forms say to add the country code, the English one now too."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Dewi Lestari")
+    app.text_input[labels.index("Phone (with country code)")].input("12")
+    app.button[0].click().run()
+    assert not app.exception and not app.success
+    assert [e.value for e in app.error] == [f"Phone (with country code): {text('en', 'invalid_phone', value='12')}"]
+    assert "add the country code" in app.error[0].value
+
+
 def test_an_organisation_registered_without_its_type_is_not_recorded_as_other(
     forms_db: dict, demo_sqlite_url: str
 ) -> None:
