@@ -428,6 +428,41 @@ def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, 
         assert participation.attended is True and participation.days_attended == 1
 
 
+def test_checking_in_twice_the_same_day_says_it_was_already_recorded(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Seen on a phone in a journey: a participant unsure the first check-in worked sent the code again (the tablet
+    allows several) and was thanked again as if for the first time, "your attendance on day 1 is recorded". The second
+    says the day was already recorded; the day stays marked once (days attended 1, counted by bare SQL)."""
+    import re
+
+    from programme.models import Module
+    from programme.selfservice.links import today
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        module.start_date, module.end_date = today(), today()  # a one-day module, today
+        checkin_token = open_form(session, module_id=module.id, kind="checkin", allow_multiple=True).token
+    app = _run(forms_db["registration"])
+    app.text_input[0].input("Arjun Twicechecked")
+    app.button[0].click().run()
+    code = re.search(r"\*\*([A-Z0-9]{6})\*\*", app.success[0].value).group(1)
+    app = _run(checkin_token)
+    app.text_input[0].input(code)
+    app.button[0].click().run()
+    assert app.success[0].value == text("en", "checkin_done", day=1)
+    app = next(button for button in app.button if button.label == text("en", "another")).click().run()
+    app.text_input[0].input(code)
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.success] == [text("en", "checkin_again", day=1)]
+    assert "already recorded" in app.success[0].value
+    with make_engine(demo_sqlite_url).connect() as connection:
+        marked = connection.execute(sa.text(
+            "SELECT count(*) FROM attendance_day a JOIN participation pa ON pa.id = a.participation_id "
+            "JOIN person p ON p.id = pa.person_id WHERE p.full_name = 'Arjun Twicechecked' AND a.present"
+        )).scalar()  # fmt: skip
+    assert marked == 1
+
+
 def test_voiding_on_the_facilitators_page_says_what_was_undone(forms_db: dict, demo_sqlite_url: str) -> None:
     from programme.models import ConsentKind, UserRole
     from programme.selfservice.registration import submit_registration
