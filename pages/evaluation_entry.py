@@ -51,6 +51,8 @@ with import_tab:
     upload = st.session_state.get(importer.EXPORT_KEY)
     if upload is not None:
         importer.import_export(upload, custom, module_id, by=user.username)
+    if importer.REFUSED_KEY in st.session_state:  # a colleague imported the same export meanwhile
+        st.warning(st.session_state.pop(importer.REFUSED_KEY))
     if "evaluation_imported" in st.session_state:
         st.success(f"Imported {ui.counted(st.session_state.pop('evaluation_imported'), 'response')}.")
     importer.past_imports(module_id, by=user.username)

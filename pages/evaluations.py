@@ -17,7 +17,12 @@ from programme.evaluations.forms import module_form
 from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
 from programme.evaluations.scales import form_labels
-from programme.evaluations.summary import respondent_profile, response_rate_headline, too_many_responses
+from programme.evaluations.summary import (
+    profile_by_attribute,
+    respondent_profile,
+    response_rate_headline,
+    too_many_responses,
+)
 from programme.sheets import to_csv_bytes
 from programme.web import evaluation_facilitators, ui
 from programme.web.display import md_text
@@ -127,9 +132,11 @@ if this_tab.open:
                 st.caption("Counts of responses, from the form's questions about the respondent; never names.")
                 small = small_groups(user)  # viewers: answers of fewer than N people shown together
                 profile = merge_small(profile, "value", threshold=small, count="responses", within="attribute")
-                ui.table(
-                    profile, hide_index=True, width="stretch", column_config={"attribute": "About", "value": "Answer"}
-                )
+                tables = profile_by_attribute(profile)  # the attribute named once, as its table's header
+                places = st.columns(min(len(tables), 3))  # side by side, three to a row
+                for number, table in enumerate(tables):
+                    with places[number % len(places)]:
+                        ui.table(table, hide_index=True, width="stretch", column_config={"responses": "Responses"})
 
 if compare_tab.open:
     with compare_tab:

@@ -230,14 +230,15 @@ def checkin_form() -> None:
         return
     try:
         with ui.db() as session:
-            day = checkin.submit_checkin(session, token, code, browser=browser, client=ui.client_address())
+            checked = checkin.check_in(session, token, code, browser=browser, client=ui.client_address())
     except ProgrammeError as error:
         refused(error)
         return
-    if day is None:
+    if checked is None:
         refused(say["checkin_unknown"])
         return
-    st.session_state[sent_key] = words.text(language, "checkin_done", day=day)
+    day, again = checked  # again: checked in already today (told so, not thanked as if it were the first time)
+    st.session_state[sent_key] = words.text(language, "checkin_again" if again else "checkin_done", day=day)
     st.rerun()
 
 

@@ -255,3 +255,43 @@ def test_entry_page_says_a_participant_list_is_not_an_evaluation_export(
     said = [error.value for error in app.error]
     assert any("looks like a participant list" in text and "Import participants" in text for text in said), said
     assert not any(button.key == "import_evaluations" for button in app.button)
+
+
+def test_entry_page_s_import_refused_after_a_colleague_s_clears_the_stale_preview(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen in real use: two colleagues pressed Import on the same export at once. The second's import waited for the
+    first and was refused ("every response in this file was imported meanwhile"), but its preview ("New responses 4")
+    and the Import button stayed on screen under the refusal, inviting another press. The colleague's import is made
+    to commit between this run's preview and its write (as it did then); after the click the preview, its counts
+    and the button are gone, the uploader is empty and the refusal is said once."""
+    import programme.evaluations.importing as importing
+    from programme.core.db import make_engine, session_scope
+    from programme.evaluations import import_evaluations
+
+    data = (TOOLS / "typeform.csv").read_bytes()
+    app, _ = _entry_page(sqlite_url, monkeypatch, "typeform.csv", data)
+    button = next(button for button in app.button if button.key == "import_evaluations")
+    real_plan = importing.plan_evaluations
+
+    def colleague_first(session: Session, **arguments: object):  # type: ignore[no-untyped-def]
+        """The colleague's import commits just before this click's transaction plans the import again."""
+        if arguments.get("writing") and not colleague_first.done:
+            colleague_first.done = True
+            with session_scope(make_engine(sqlite_url)) as other:
+                module_id = arguments["module_id"]
+                import_evaluations(other, data=data, filename="typeform.csv", module_id=module_id, by="colleague")
+        return real_plan(session, **arguments)
+
+    colleague_first.done = False
+    monkeypatch.setattr(importing, "plan_evaluations", colleague_first)
+    app = button.click().run()
+    assert not app.exception, app.exception
+    assert colleague_first.done
+    said = [message.value for message in [*app.warning, *app.error]]
+    assert sum("imported meanwhile" in text for text in said) == 1, said
+    assert not any(button.key == "import_evaluations" for button in app.button)
+    assert not app.metric  # no count of "New responses" from the stale preview
+    assert "evaluation_export" not in app.session_state
+    with Session(make_engine(sqlite_url)) as session:
+        assert _counts(session) == (len(rows_of("typeform.csv")), _counts(session)[1], 1)  # the colleague's only

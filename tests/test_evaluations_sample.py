@@ -342,3 +342,21 @@ def test_an_export_tied_to_no_session_and_no_test_scores_say_so_instead_of_empty
     assert not app.exception
     assert not app.get("plotly_chart") and not app.dataframe
     assert "No pre- and post-test scores are recorded" in " ".join(info.value for info in app.info)
+
+
+def test_who_answered_names_the_attribute_once_as_its_table_s_header(sample_db: str) -> None:
+    """Seen in real use: "Who answered" was one table whose About column read "country" on every row, beside the
+    answer. Each attribute is now a table of its own headed by it ("Country", "Responses"): the word once, the
+    counts those of the export's column (counted here from the CSV)."""
+    countries = Counter(row["evaluation/respondent_country"].strip() for row in sample_rows())
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    assert not app.exception
+    expander = next(expander for expander in app.expander if expander.label.startswith("Who answered"))
+    tables = list(expander.dataframe)
+    assert len(tables) == 1  # the sample asks one fact about the respondent: the country
+    config = json.loads(tables[0].proto.columns or "{}")
+    headers = [config.get(str(column), {}).get("label", str(column)) for column in tables[0].value.columns]
+    assert headers == ["Country", "Responses"]
+    shown = tables[0].value
+    assert not (shown.astype(str) == "country").any().any()  # the attribute is never a cell
+    assert dict(zip(shown["Country"], shown["responses"], strict=True)) == dict(countries)

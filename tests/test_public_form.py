@@ -16,7 +16,7 @@ from programme.courses.catalogue import add_course, add_module
 from programme.models import ConsentRecord, Person, Response
 from programme.planning.agenda import add_session
 from programme.selfservice.labels import text
-from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+from programme.selfservice.links import UNAVAILABLE, UNKNOWN_LINK, close_forms, open_form
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
@@ -56,8 +56,72 @@ def _everything_shown(app: AppTest) -> str:
 def test_a_wrong_or_missing_link_shows_one_sentence_and_no_data(forms_db: dict, token: str | None) -> None:
     app = _run(token)
     assert not app.exception
-    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert [m.value for m in app.markdown] == [UNKNOWN_LINK]
     assert not app.text_input and not app.radio and not app.dataframe and not app.metric and not app.title
+
+
+def test_a_wrong_link_says_what_to_do(forms_db: dict) -> None:
+    """Seen on a phone in a journey: a link cut short in a message (its last characters lost) opened a page reading
+    only "This form link is not valid, or the form is closed.", nothing more on the screen: the participant did not
+    know what to do. It says to open the whole link or scan the code again, else whom to ask, and still no data."""
+    app = _run(forms_db["registration"][:-3])
+    assert not app.exception
+    shown = " ".join(m.value for m in app.markdown)
+    assert shown.startswith(UNAVAILABLE)
+    assert "whole link" in shown and "scan the QR code again" in shown
+    assert "ask the course's organisers" in shown
+    assert "Advocacy" not in shown and not app.text_input and not app.title
+
+
+def test_a_registration_with_two_wrong_fields_names_both_at_once(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Seen on a phone in a journey: an e-mail without its ending and a phone number of two digits. The refusal named
+    the e-mail only; corrected and sent again, the form was refused a second time for the phone. Both are named at
+    once, each with its field, and nothing is written."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Somchai Prasert")
+    app.text_input[labels.index("E-mail")].input("somchai@example")
+    app.text_input[labels.index("Phone (with country code)")].input("12")
+    app.button[0].click().run()
+    assert not app.exception and not app.success
+    said = " ".join(e.value for e in app.error)
+    assert "E-mail: 'somchai@example'" in said and "Phone (with country code): '12'" in said
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        assert session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert")) is None
+
+
+def test_a_phone_number_refused_on_the_english_form_says_to_add_the_country_code(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Seen on a phone: "Phone (with country code): '12' is not a phone number." said nothing of what to type; the
+    other languages' forms say to add the country code, the English one now too."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Dewi Lestari")
+    app.text_input[labels.index("Phone (with country code)")].input("12")
+    app.button[0].click().run()
+    assert not app.exception and not app.success
+    assert [e.value for e in app.error] == [f"Phone (with country code): {text('en', 'invalid_phone', value='12')}"]
+    assert "add the country code" in app.error[0].value
+
+
+def test_an_organisation_registered_without_its_type_is_not_recorded_as_other(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Seen in a journey: a participant typed their organisation and left "Type of organisation" unanswered; the new
+    organisation was stored as "other", and the Participants page and Reach's organisations by type counted it so,
+    where an import of the same row leaves the type not recorded."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Zephyrine Quillbottom")
+    app.text_input[labels.index("Organisation")].input("Kampung Helpers Circle")
+    app.button[0].click().run()
+    assert not app.exception and app.success
+    with make_engine(demo_sqlite_url).connect() as connection:
+        stored = connection.execute(
+            sa.text("SELECT org_type FROM organisation WHERE name = 'Kampung Helpers Circle'")
+        ).all()
+    assert stored == [(None,)]
 
 
 def test_a_closed_link_says_it_is_closed_and_whom_to_ask_and_shows_no_data(
@@ -120,7 +184,7 @@ def test_the_app_routes_a_form_link_to_the_public_page_only(forms_db: dict) -> N
     app.query_params["form"] = "wrong-token-of-some-length"
     app.run()
     assert not app.exception
-    assert [m.value for m in app.markdown] == [UNAVAILABLE]
+    assert [m.value for m in app.markdown] == [UNKNOWN_LINK]
     assert not app.text_input  # neither the form nor the sign-in form
 
 
@@ -362,6 +426,41 @@ def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, 
 
         participation = session.scalar(sa.select(Participation).where(Participation.person_id == person.id))
         assert participation.attended is True and participation.days_attended == 1
+
+
+def test_checking_in_twice_the_same_day_says_it_was_already_recorded(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Seen on a phone in a journey: a participant unsure the first check-in worked sent the code again (the tablet
+    allows several) and was thanked again as if for the first time, "your attendance on day 1 is recorded". The second
+    says the day was already recorded; the day stays marked once (days attended 1, counted by bare SQL)."""
+    import re
+
+    from programme.models import Module
+    from programme.selfservice.links import today
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        module.start_date, module.end_date = today(), today()  # a one-day module, today
+        checkin_token = open_form(session, module_id=module.id, kind="checkin", allow_multiple=True).token
+    app = _run(forms_db["registration"])
+    app.text_input[0].input("Arjun Twicechecked")
+    app.button[0].click().run()
+    code = re.search(r"\*\*([A-Z0-9]{6})\*\*", app.success[0].value).group(1)
+    app = _run(checkin_token)
+    app.text_input[0].input(code)
+    app.button[0].click().run()
+    assert app.success[0].value == text("en", "checkin_done", day=1)
+    app = next(button for button in app.button if button.label == text("en", "another")).click().run()
+    app.text_input[0].input(code)
+    app.button[0].click().run()
+    assert not app.exception and not app.error
+    assert [m.value for m in app.success] == [text("en", "checkin_again", day=1)]
+    assert "already recorded" in app.success[0].value
+    with make_engine(demo_sqlite_url).connect() as connection:
+        marked = connection.execute(sa.text(
+            "SELECT count(*) FROM attendance_day a JOIN participation pa ON pa.id = a.participation_id "
+            "JOIN person p ON p.id = pa.person_id WHERE p.full_name = 'Arjun Twicechecked' AND a.present"
+        )).scalar()  # fmt: skip
+    assert marked == 1
 
 
 def test_voiding_on_the_facilitators_page_says_what_was_undone(forms_db: dict, demo_sqlite_url: str) -> None:

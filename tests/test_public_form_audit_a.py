@@ -12,7 +12,7 @@ from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
 from programme.models import FormLink, FormSubmission
 from programme.selfservice.labels import text
-from programme.selfservice.links import UNAVAILABLE, close_forms, open_form
+from programme.selfservice.links import UNKNOWN_LINK, close_forms, open_form
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
@@ -112,7 +112,7 @@ def test_a_closed_or_expired_link_says_when_and_what_to_do_a_wrong_one_nothing(
     wrong = AppTest.from_file(PAGE, default_timeout=60)
     wrong.query_params["form"] = "B" * 32
     wrong.run()
-    assert [m.value for m in wrong.markdown] == [UNAVAILABLE]
+    assert [m.value for m in wrong.markdown] == [UNKNOWN_LINK]
 
 
 def test_the_closing_time_is_said_in_the_modules_time_zone() -> None:

@@ -338,8 +338,9 @@ def test_who_answered_shows_a_viewer_no_group_below_three(monkeypatch: pytest.Mo
     def who_answered(role: UserRole) -> dict[tuple[str, str], int]:
         app = run_page("pages/evaluations.py", role)
         assert not app.exception
-        table = next(frame.value for frame in app.dataframe if "responses" in frame.value.columns)
-        return {(a, v): int(n) for a, v, n in table[["attribute", "value", "responses"]].itertuples(index=False)}
+        tables = [frame.value for frame in app.dataframe if "responses" in frame.value.columns]
+        # One table per attribute, its answers headed by it ("Country"): the attribute named once.
+        return {(t.columns[0].lower(), v): int(n) for t in tables for v, n in t.itertuples(index=False)}
 
     assert who_answered(UserRole.VIEWER) == {
         ("country", "Nepal"): 5,

@@ -227,16 +227,21 @@ def import_evaluations(
     return apply_evaluations(session, plan, by=by)
 
 
+class ImportedMeanwhile(ProgrammeError):
+    """The export previewed was imported meanwhile (a colleague's import of it committed since the preview): the
+    preview is stale, and the page replaces it by this message."""
+
+
 def import_from_preview(session: Session, *, by: str | None = None, **plan_args: object) -> EvaluationImport:
     """Write an import the user saw previewed (the page's Import button): planned again in this transaction, after
     any other import into the module has committed, then written.
 
-    Refused (ProgrammeError, nothing written) when the file's responses are all imported by then: a colleague's
+    Refused (ImportedMeanwhile, nothing written) when the file's responses are all imported by then: a colleague's
     import of the same export committed since the preview. Written anyway, it recorded an empty import of 0
     responses, offered for undo, and said "Imported 0 responses."."""
     plan = plan_evaluations(session, writing=True, **plan_args)  # type: ignore[arg-type]
     if not plan.errors and plan.created == 0:
-        raise ProgrammeError(
+        raise ImportedMeanwhile(
             "Nothing was imported: every response in this file was imported meanwhile, by a colleague's import of "
             "the same export (listed under Past imports)."
         )

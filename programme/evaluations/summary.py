@@ -183,3 +183,15 @@ def respondent_profile(session: Session, module_id: int) -> pd.DataFrame:
     rows = [(getattr(kind, "value", kind), value, int(n)) for kind, value, n in session.execute(query)]
     frame = pd.DataFrame(rows, columns=["attribute", "value", "responses"])
     return frame.sort_values(["attribute", "responses", "value"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def profile_by_attribute(profile: pd.DataFrame) -> list[pd.DataFrame]:
+    """Return who answered (respondent_profile's frame, small groups merged or not) as one table per attribute, in
+    its order: the answers in a column headed by the attribute ("Country": Nepal, Philippines...) and the responses
+    beside them. One table of [attribute, value, responses] repeated "country" on every row of its About column."""
+    return [
+        part[["value", "responses"]]
+        .rename(columns={"value": str(attribute)[:1].upper() + str(attribute)[1:]})
+        .reset_index(drop=True)
+        for attribute, part in profile.groupby("attribute", sort=False)
+    ]

@@ -234,7 +234,8 @@ def _organisation_id(session: Session, current_id: int | None, read: dict[str, A
     org_type: OrgType | None = read["org_type"]
     if found is None:
         country = read["country_of_work"] or read["nationality"]
-        found = Organisation(name=name, name_key=fold(name), org_type=org_type or OrgType.OTHER, country=country)
+        # No type given: not recorded, as an import stores it (never "other", which Reach would count as a type).
+        found = Organisation(name=name, name_key=fold(name), org_type=org_type, country=country)
     elif org_type is not None and found.org_type != org_type:
         found.org_type = org_type
     session.add(found)

@@ -10,7 +10,7 @@ import secrets
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import CheckinCode, FormKind, Module, Participation
+from programme.models import AttendanceDay, CheckinCode, FormKind, Module, Participation
 from programme.planning.agenda import module_days
 from programme.planning.attendance import mark_attendance
 from programme.selfservice import submissions
@@ -56,6 +56,15 @@ def issue_code(session: Session, participation: Participation) -> str:
 def submit_checkin(session: Session, token: object, code: object, *, browser: str, client: str | None) -> int | None:
     """Mark today present for the participant whose code this is; return the day of the module, or None for a code
     nobody in the module has (kept as a void submission, so that guessing codes meets the rate per client)."""
+    checked = check_in(session, token, code, browser=browser, client=client)
+    return None if checked is None else checked[0]
+
+
+def check_in(
+    session: Session, token: object, code: object, *, browser: str, client: str | None
+) -> tuple[int, bool] | None:
+    """As submit_checkin, returning (the day of the module, whether that day was already recorded present for them:
+    a second check-in the same day, which the participant is told) or None for a code nobody has."""
     link = find_open_link(session, token)
     if link.kind != FormKind.CHECKIN:
         raise FormUnavailable(UNAVAILABLE)
@@ -76,10 +85,12 @@ def submit_checkin(session: Session, token: object, code: object, *, browser: st
         session.add(refused)
         session.flush()
         return None
+    recorded = session.get(AttendanceDay, (participation_id, day))
+    again = recorded is not None and bool(recorded.present)
     # Today only: the other days stay as recorded (or not recorded), not marked absent.
     participation = mark_attendance(
         session, participation_id=participation_id, days_present={day: True}, by=submissions.PUBLIC_USER,
         only_given=True,
     )  # fmt: skip
     submissions.record(session, link, keys, outcome=f"day {day}", person_id=participation.person_id)
-    return day
+    return day, again

@@ -262,6 +262,11 @@ def list_forms(session: Session, module_id: int) -> list[dict]:
 
 
 UNAVAILABLE = "This form link is not valid, or the form is closed."
+# What a link that is no form's says on the page: what to do too (a link cut short in a message, a mistyped one).
+UNKNOWN_LINK = (
+    f"{UNAVAILABLE} Check that you opened the whole link you were sent, or scan the QR code again; if it still does "
+    "not open, ask the course's organisers (whoever sent you the link) for a new link or a paper form."
+)
 
 
 def find_open_link(session: Session, token: object) -> FormLink:
@@ -277,15 +282,15 @@ def find_open_link(session: Session, token: object) -> FormLink:
 
 
 def unavailable_sentence(session: Session, token: object, *, kept: bool = False) -> str:
-    """Return what a link that is not an open form says: in English and no more than that for a token that is no
-    form's; for a form's own link (closed, or past its date, perhaps while a participant filled it in), in the form's
+    """Return what a link that is not an open form says: in English for a token that is no form's (its language is not
+    known), with what to do; for a form's own link (closed, or past its date, perhaps while a participant filled it in), in the form's
     language, when it closed and what to do (ask the organisers). kept: the participant's answers are still on the
     page (the form closed while it was filled in), and the sentence says so."""
     if isinstance(token, str) and 16 <= len(token) <= 64:
         link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(token)))
         if link is not None and hmac.compare_digest(link.token.encode(), token.encode()):
             return closed_sentence(session, link, kept=kept)
-    return UNAVAILABLE
+    return UNKNOWN_LINK
 
 
 def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> str:

@@ -120,15 +120,20 @@ def read_values(language: str, values: Mapping[str, Any]) -> dict[str, Any]:
         raise submissions.SubmissionRefused(text(language, "name_no_letters", value=clean_text(typed_name)[:80]))
     read, problems = edit._read(dict(values), {})  # the same reading as a correction on the Participants page
     if problems:
-        name, message = next(iter(problems.items()))
-        if language != "en" and name in PROBLEM_WORDS:  # the reason in the form's language, not half in English
-            message = text(language, PROBLEM_WORDS[name], value=str(values.get(name) or "").strip()[:80])
-        raise submissions.SubmissionRefused(f"{text(language, name)}: {message}")
+        # Every field to correct at once, one to a line (on a phone, a second Send for the next one was a surprise).
+        said = []
+        for name, message in problems.items():
+            # The reason in the form's language, not half in English; a phone number's says what to do in English too.
+            if name in PROBLEM_WORDS and (language != "en" or name == "phone"):
+                message = text(language, PROBLEM_WORDS[name], value=str(values.get(name) or "").strip()[:80])
+            said.append(f"{text(language, name)}: {message}")
+        raise submissions.SubmissionRefused("\n\n".join(said))
     return read
 
 
 # The form's own words for a typed value the reading refuses, by field (labels/*.json); English keeps the reader's
-# sentence, which can also suggest a close country ("did you mean ...?").
+# sentence, which can also suggest a close country ("did you mean ...?"), except for a phone number (the reader's
+# "'12' is not a phone number." did not say to add the country code).
 PROBLEM_WORDS = {
     "nationality": "unknown_country",
     "country_of_work": "unknown_country",

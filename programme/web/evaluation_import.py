@@ -8,10 +8,11 @@ import hashlib
 import pandas as pd
 import streamlit as st
 
+from programme.core.errors import ProgrammeError
 from programme.core.words import a_or_an, nothing_until_fixed
 from programme.evaluations import EvaluationImport, plan_evaluations
 from programme.evaluations.columns import COLUMN_ROLES
-from programme.evaluations.importing import import_from_preview
+from programme.evaluations.importing import ImportedMeanwhile, import_from_preview
 from programme.evaluations.scales import SCALE_SIZE
 from programme.evaluations.undo import evaluation_imports, undo_evaluation_import
 from programme.intake.tools import PROFILES as TOOL_PROFILES
@@ -19,6 +20,7 @@ from programme.web import ui
 from programme.web.display import MISSING, is_missing, md_text
 
 EXPORT_KEY = "evaluation_export"  # the uploaded export ({"name", "data"}): every step after the upload reads it
+REFUSED_KEY = "evaluation_refused"  # an import refused at the click, said under the uploader after the rerun
 AS_DETECTED = "as detected"
 NO_TOOL = "none (a sheet typed by hand)"
 ROLE_WORDS = {
@@ -156,6 +158,7 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
             lambda session: import_from_preview(session, by=by, **plan_args, scale_labels=labels, columns=roles),
             "",  # the count is shown under the uploader after the rerun
             then=_imported,
+            on_error=_refused,
         )
 
 
@@ -164,6 +167,19 @@ def _imported(done: EvaluationImport) -> None:
     st.session_state["evaluation_upload"] = st.session_state["evaluation_upload"] + 1
     st.session_state.pop(EXPORT_KEY, None)
     st.session_state["evaluation_imported"] = done.created
+
+
+def _refused(error: ProgrammeError) -> None:
+    """An import refused at the click. Imported meanwhile by a colleague: the stale preview and its Import button go
+    (the uploader emptied), the refusal said in their place after the rerun. Any other refusal: said under the button.
+    """
+    if not isinstance(error, ImportedMeanwhile):
+        ui.show_error(error)
+        return
+    st.session_state["evaluation_upload"] = st.session_state["evaluation_upload"] + 1
+    st.session_state.pop(EXPORT_KEY, None)
+    st.session_state[REFUSED_KEY] = str(error)
+    st.rerun()
 
 
 def past_imports(module_id: int, *, by: str) -> None:
