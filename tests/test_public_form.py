@@ -17,6 +17,7 @@ from programme.models import ConsentRecord, Person, Response
 from programme.planning.agenda import add_session
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, UNKNOWN_LINK, close_forms, open_form
+from tests.apptest_support import shown_text
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
@@ -84,10 +85,24 @@ def test_a_registration_with_two_wrong_fields_names_both_at_once(forms_db: dict,
     app.text_input[labels.index("Phone (with country code)")].input("12")
     app.button[0].click().run()
     assert not app.exception and not app.success
-    said = " ".join(e.value for e in app.error)
+    said = " ".join(shown_text(e.value) for e in app.error)
     assert "E-mail: 'somchai@example'" in said and "Phone (with country code): '12'" in said
     with session_scope(make_engine(demo_sqlite_url)) as session:
         assert session.scalar(sa.select(Person).where(Person.full_name == "Somchai Prasert")) is None
+
+
+def test_a_refusal_quoting_what_was_typed_shows_it_as_text(forms_db: dict) -> None:
+    """A refusal quotes the value it could not read; a participant's typed Markdown (a link, emphasis) is shown as
+    the characters typed, never drawn as a link: user text is shown as text, on the public form too."""
+    app = _run(forms_db["registration"])
+    labels = [w.label for w in app.text_input]
+    app.text_input[0].input("Dewi Lestari")
+    app.text_input[labels.index("E-mail")].input("[my page](https://evil.example) **now**")
+    app.button[0].click().run()
+    assert not app.exception and not app.success and len(app.error) == 1
+    drawn = app.error[0].value
+    assert "](" not in drawn and "**" not in drawn  # no Markdown link or emphasis left for Streamlit to draw
+    assert "[my page](https://evil.example) **now**" in shown_text(drawn)
 
 
 def test_a_phone_number_refused_on_the_english_form_says_to_add_the_country_code(
@@ -101,8 +116,10 @@ def test_a_phone_number_refused_on_the_english_form_says_to_add_the_country_code
     app.text_input[labels.index("Phone (with country code)")].input("12")
     app.button[0].click().run()
     assert not app.exception and not app.success
-    assert [e.value for e in app.error] == [f"Phone (with country code): {text('en', 'invalid_phone', value='12')}"]
-    assert "add the country code" in app.error[0].value
+    assert [shown_text(e.value) for e in app.error] == [
+        f"Phone (with country code): {text('en', 'invalid_phone', value='12')}"
+    ]
+    assert "add the country code" in shown_text(app.error[0].value)
 
 
 def test_an_organisation_registered_without_its_type_is_not_recorded_as_other(
@@ -416,7 +433,7 @@ def test_the_check_in_page_takes_the_code_shown_at_registration(forms_db: dict, 
     ]
     app.text_input[0].input("AAAAAA")
     app.button[0].click().run()
-    assert app.error[0].value.startswith("This code is not known")
+    assert shown_text(app.error[0].value).startswith("This code is not known")
     app.text_input[0].input(code.lower())
     app.button[0].click().run()
     assert app.success[0].value == "Thank you: your attendance on day 1 is recorded."

@@ -13,6 +13,7 @@ from programme.courses.catalogue import add_course, add_module
 from programme.models import FormLink, FormSubmission
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNKNOWN_LINK, close_forms, open_form
+from tests.apptest_support import shown_text
 
 PAGE = str(REPO_ROOT / "public" / "form.py")
 
@@ -53,11 +54,11 @@ def test_a_form_closed_while_it_is_filled_in_keeps_the_answers_and_says_why_in_i
     # The reason, in French: when the organisers closed it (the module has no country: the computer's time zone),
     # that the answers were not sent, and whom to ask.
     when = closed_at.replace(tzinfo=UTC).astimezone()
-    errors = [error.value for error in app.error]
+    errors = [shown_text(error.value) for error in app.error]
     assert len(errors) == 1
     offset = f"{when:%z}"
     stamp = f"{_unbroken(f'{when:%Y-%m-%d %H:%M}')} (UTC{offset[:3]}:{offset[3:]})"
-    assert errors[0].startswith(text("fr", "closed_at", when=stamp))
+    assert errors[0].startswith(shown_text(text("fr", "closed_at", when=stamp)))  # shown_text: as read on screen
     assert text("fr", "answers_kept") in errors[0] and text("fr", "ask_organisers") in errors[0]
     assert text("fr", "unavailable") not in errors[0]
     # Above the answers (on a phone, a message under Send was below the screen's edge): before the form in the page.

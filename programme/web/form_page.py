@@ -7,6 +7,7 @@ import streamlit as st
 
 from programme.selfservice import labels as words
 from programme.web import page_script
+from programme.web.display import md_text
 
 # The keyed container above the form that holds why a Send was refused (Streamlit gives it the class st-key-<key>).
 NOTICE_KEY = "form_refused"
@@ -51,7 +52,7 @@ def say_refused(notice: st.delta_generator.DeltaGenerator, message: str) -> None
     # the message to be drawn (up to 3 s), then centres it (the app's header covers the top of the screen).
     st.session_state[_REFUSALS] = st.session_state.get(_REFUSALS, 0) + 1
     with notice.container(key=NOTICE_KEY):
-        st.error(message)
+        st.error(md_text(message))  # it may quote what the participant typed: shown as text, never as Markdown
         page_script.run_script(
             f"<script>/* {st.session_state[_REFUSALS]} */ let tries = 0; const find = () => {{"
             f" const box = window.parent.document.querySelector('.st-key-{NOTICE_KEY}');"
