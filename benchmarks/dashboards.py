@@ -45,6 +45,7 @@ from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
 from programme.evaluations import queries as evaluations
 from programme.models import CIVIL_SOCIETY
+from programme.people.names import by_name
 from programme.reach import NOT_RECORDED, UNKNOWN, ReachFilter
 
 GOAL_RATIO = 3.0
@@ -835,7 +836,8 @@ def _facets_from_sql(results: list[Rows]) -> list:
         sorted(code for (code,) in nationalities),
         sorted(code for (code,) in countries_of_work),
         _languages([text for (text,) in languages]),
-        [row[0] for row in networks],
+        # In the order people's lists are (sort_name, programme/people/names.by_name), not the database's collation.
+        [row[0] for row in by_name(networks, lambda row: row[1])],
         [int(canonical(value)[:4]) for value in bounds[0] if value is not None],
     ]
 
