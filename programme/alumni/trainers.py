@@ -19,17 +19,22 @@ from programme.summaries.evaluations import FACILITATORS, SESSIONS
 TRAINER_ROLES = (ParticipationRole.FACILITATOR, ParticipationRole.RESOURCE_PERSON)
 session_facilitator = SessionFacilitator.__table__
 
-# Served as a trainer: a trainer's role in a module, or named on a session of an agenda. A set of ids (a few
-# thousand) rather than two look-ups for every person in the database.
 # The trainers the Trainer pool lists at once, best rated first (1,584 at scale were 0.35 MB sent to the browser with
 # their names again in "Sessions led by"); a find box finds the others by name.
 TRAINER_ROWS = 500
-SERVED_AS_TRAINER = person.c.id.in_(
-    sa.union(
-        sa.select(participation.c.person_id).where(participation.c.role.in_(TRAINER_ROLES)),
-        sa.select(session_facilitator.c.person_id),
-    )
+
+# Served as a trainer: a trainer's role in a module, or named on a session of an agenda. A set of ids (a few
+# thousand) rather than two look-ups for every person in the database.
+_SERVED = (
+    sa.select(participation.c.person_id).where(participation.c.role.in_(TRAINER_ROLES)),
+    sa.select(session_facilitator.c.person_id),
 )
+SERVED_AS_TRAINER = person.c.id.in_(sa.union(*_SERVED))
+# On PostgreSQL, grouped rather than a UNION: it estimates a UNION's rows as its inputs' (742,964 session names at
+# scale) and then sorted the 400,000 listed people to merge them with it (1.3 s); a GROUP BY's estimate is the ids'
+# own, and each trainer is found by id (0.2 s). SQLite keeps the UNION (0.13 s; grouped 0.35 s).
+_GROUPED = sa.union_all(*_SERVED).subquery("served")
+SERVED_AS_TRAINER_GROUPED = person.c.id.in_(sa.select(_GROUPED.c.person_id).group_by(_GROUPED.c.person_id))
 
 
 def _session_ratings() -> sa.Subquery:
@@ -134,7 +139,8 @@ def trainer_pool(
     """Return listed people who served as trainers (alumni only by default), best rated first; with `search`, those
     whose indexed fields hold every word of it (as the person picker finds people)."""
     found = text_condition(session, search or "")
-    conditions = [IS_LISTED, SERVED_AS_TRAINER] + ([IS_ALUMNUS] if alumni_only else [])
+    served = SERVED_AS_TRAINER_GROUPED if session.get_bind().dialect.name == "postgresql" else SERVED_AS_TRAINER
+    conditions = [IS_LISTED, served] + ([IS_ALUMNUS] if alumni_only else [])
     conditions += [] if found is None else [found]
     statement = sa.select(*person_columns()).select_from(people_from()).where(*conditions)
     people = pd.DataFrame(session.execute(statement).mappings().all())
