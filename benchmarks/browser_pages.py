@@ -2,10 +2,13 @@
 
     streamlit run streamlit_app.py --server.headless true --server.port 8621     (DATABASE_URL=a copy of the scale db)
     python benchmarks/browser_pages.py http://localhost:8621 USER PASSWORD admin|facilitator|viewer [--shots DIR]
+                                       [--course CODE]
 
 AppTest (benchmarks/pages.py) times the scripts; this adds what a browser meets: the websocket frames' payloads summed
 per page and per tab (a widget listing 18,000 courses was 1.5 MB on each load), and a full-page screenshot of each.
 The server's figure caches are shared by every session: run it twice to see warm figures. Seconds include drawing.
+--course CODE: on the Reach page, the course found by its code in the Course filter's find box, chosen, and each tab
+with it chosen (what a user meets choosing a course).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ def main() -> None:
     parser.add_argument("role", choices=[role.value for role in UserRole])
     parser.add_argument("--shots", type=Path, help="a folder for a full-page screenshot of each page and tab")
     parser.add_argument("--pages", nargs="*", help="only these page files (e.g. pages/reach.py)")
+    parser.add_argument("--course", metavar="CODE", help="Reach: find this course, choose it, then each tab")
     args = parser.parse_args()
     print(machine())
     received = [0]
@@ -73,6 +77,17 @@ def main() -> None:
             received[0], started = 0, time.perf_counter()
             open_page(page, spec.title, spec.group)
             measured(spec.path, page, started)
+            if args.course and spec.path == "pages/reach.py":
+                received[0], started = 0, time.perf_counter()
+                finder = page.get_by_label("Find a course")
+                finder.fill(args.course)
+                finder.press("Enter")
+                measured(f"{spec.path}: find {args.course}", page, started)
+                received[0], started = 0, time.perf_counter()
+                page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.click()
+                page.get_by_role("option", name=args.course).first.click()
+                page.keyboard.press("Escape")
+                measured(f"{spec.path}: choose {args.course}", page, started)
             tabs = page.get_by_role("tab")
             for index, label in list(enumerate(tabs.nth(i).inner_text() for i in range(tabs.count())))[1:]:
                 received[0], started = 0, time.perf_counter()

@@ -45,6 +45,7 @@ from programme.courses.catalogue import module_label
 from programme.evaluations import module_summary
 from programme.evaluations import queries as evaluations
 from programme.models import CIVIL_SOCIETY
+from programme.people.names import by_name
 from programme.reach import NOT_RECORDED, UNKNOWN, ReachFilter
 
 GOAL_RATIO = 3.0
@@ -523,14 +524,14 @@ def reach_queries(suffix: str, reach_filter: ReachFilter, case: dict[str, str]) 
 
 def _filter_options(result: dict) -> list:
     countries = sorted(code for code in result["countries"] if code != reach.NOT_RECORDED)  # offered, not a code
-    return [list(result["courses"]), list(result["years"]), countries]
+    return [list(result["years"]), countries]
 
 
 def _filter_options_from_sql(results: list[Rows]) -> list:
-    courses, bounds, nationalities, countries_of_work = results
+    bounds, nationalities, countries_of_work = results
     first, last = (int(canonical(value)[:4]) for value in bounds[0])
     countries = sorted({code for (code,) in nationalities + countries_of_work if code})
-    return [[row[0] for row in courses], [first, last], countries]
+    return [[first, last], countries]
 
 
 REACH_QUERIES = [
@@ -538,7 +539,6 @@ REACH_QUERIES = [
         "reach.filter_options",
         lambda session, _: reach.filter_options(session),
         [
-            "SELECT code, title FROM course ORDER BY start_year, code",
             "SELECT MIN(start_date), MAX(start_date) FROM module",
             "SELECT DISTINCT nationality FROM person",
             "SELECT DISTINCT country_of_work FROM person",
@@ -824,7 +824,6 @@ def _facets(result: tuple[dict, tuple[int, int] | None]) -> list:
     return [
         sorted(options["nationalities"]),
         sorted(options["countries_of_work"]),
-        list(options["course_ids"]),
         _languages(options["languages"]),
         list(options["network_ids"]),
         list(years or []),
@@ -832,13 +831,13 @@ def _facets(result: tuple[dict, tuple[int, int] | None]) -> list:
 
 
 def _facets_from_sql(results: list[Rows]) -> list:
-    nationalities, countries_of_work, courses, languages, networks, bounds = results
+    nationalities, countries_of_work, languages, networks, bounds = results
     return [
         sorted(code for (code,) in nationalities),
         sorted(code for (code,) in countries_of_work),
-        [row[0] for row in courses],
         _languages([text for (text,) in languages]),
-        [row[0] for row in networks],
+        # In the order people's lists are (sort_name, programme/people/names.by_name), not the database's collation.
+        [row[0] for row in by_name(networks, lambda row: row[1])],
         [int(canonical(value)[:4]) for value in bounds[0] if value is not None],
     ]
 
@@ -850,7 +849,6 @@ ALUMNI_QUERIES = [
         [
             f"SELECT DISTINCT nationality FROM person WHERE nationality IS NOT NULL AND {LISTED_ALUMNI}",
             f"SELECT DISTINCT country_of_work FROM person WHERE country_of_work IS NOT NULL AND {LISTED_ALUMNI}",
-            "SELECT id, code, title FROM course ORDER BY start_year, code",
             f"SELECT DISTINCT languages FROM person WHERE {LISTED_ALUMNI}",
             "SELECT id, name FROM network ORDER BY name",
             "SELECT MIN(start_date), MAX(start_date) FROM module",

@@ -1,6 +1,7 @@
 """Each page's script time via Streamlit's AppTest at scale, cold and with caches warm (goal: under 1 s warm).
 
     python benchmarks/pages.py --db /tmp/scale.db [--warm-runs 3] [--after-import 30] [--years 2020 2026]
+                                                  [--course SC000002]
 
 Pages run signed in as an administrator, in one process: the first run of a page finds its caches
 empty (cold; the database engine and Python's imports are already warm), the next runs find them filled.
@@ -9,7 +10,7 @@ ones: WRITES to the database, give it a copy) and runs every page once more: the
 figures were computed again (none, for a page that does not show that module). --years FIRST LAST runs only the
 Reach dashboard, each tab under that year range: first over every year (its other figures cached, as a visitor
 who moves the Years slider finds them), then with the slider moved (cold: the range's figures computed), then again
-(warm).
+(warm). --course CODE does the same with that course chosen in Reach's Course filter.
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ def main() -> None:
         "--after-import", type=int, metavar="ROWS", help="then import ROWS people into the oldest module"
     )
     parser.add_argument("--years", type=int, nargs=2, metavar=("FIRST", "LAST"), help="Reach under this year range")
+    parser.add_argument("--course", metavar="CODE", help="Reach with this course chosen in its Course filter")
     parser.add_argument(
         "--role",
         choices=[role.value for role in UserRole],
@@ -100,6 +102,9 @@ def main() -> None:
     print(f"warm: median of {args.warm_runs} runs; net: warm minus that floor; goal: warm under {GOAL_SECONDS:.0f} s\n")
     if args.years:
         _years(*args.years, args.warm_runs)
+        return
+    if args.course:
+        _course(args.course, args.warm_runs)
         return
     print(f"{'page':<46}{'cold':>9}{'warm':>9}{'net':>9}")
     views: list[tuple[str, str | None]] = []
@@ -127,6 +132,21 @@ def _years(first: int, last: int, warm_runs: int) -> None:
         problem = f" exception: {app.exception[0].value}" if app.exception else ""
         load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
         print(f"{path + ' > ' + tab:<46}{cold:>8.2f}s{warm:>8.2f}s{whole:>11.2f}s  {load}{problem}", flush=True)
+
+
+def _course(code: str, warm_runs: int) -> None:
+    """Each tab of the Reach dashboard with the course chosen: over every course first, then the course cold and
+    warm."""
+    path = "pages/reach.py"
+    print(f"{'Reach with course ' + code:<46}{'cold':>9}{'warm':>9}{'every course':>14}  load")
+    for tab in [tab.label for tab in run_once(path)[1].tabs]:
+        whole, app = run_once(path, tab)
+        app.multiselect(key="reach_courses").set_value([code])
+        cold = _timed(app)[0]
+        warm = statistics.median(_timed(app)[0] for _ in range(warm_runs))
+        problem = f" exception: {app.exception[0].value}" if app.exception else ""
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"{path + ' > ' + tab:<46}{cold:>8.2f}s{warm:>8.2f}s{whole:>13.2f}s  {load}{problem}", flush=True)
 
 
 def _after_import(url: str, rows: int, views: list[tuple[str, str | None]]) -> None:

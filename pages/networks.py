@@ -72,24 +72,38 @@ def show_record(record: dict) -> None:
 
 
 def show_members(network_id: int) -> None:
-    members, not_listed = ui.cached_query(networks.network_members, network_id, user=user)
-    officers = members[members["network_role"] != NetworkRole.MEMBER.value]
+    first = ui.cached_query(networks.network_members, network_id, user=user)
+    # Officers and focal points come first: the first MEMBER_ROWS hold them all.
+    officers = first.listed[first.listed["network_role"] != NetworkRole.MEMBER.value]
     st.markdown("**Officers and focal points**")
     if officers.empty:
         st.caption("None recorded (or none agreed to be listed).")
     else:
         ui.table(_member_columns(officers), hide_index=True, column_config=MEMBER_HEADERS)
-    st.markdown(f"**Members** ({len(members)} listed)")
-    if not_listed:
+    st.markdown(f"**Members** ({first.matching:,} listed)")
+    if first.not_listed:
         st.caption(
-            f"{ui.counted(not_listed, 'more member')} did not agree to be listed and "
-            f"{ui.agreeing(not_listed, 'is', 'are')} not shown."
+            f"{ui.counted(first.not_listed, 'more member')} did not agree to be listed and "
+            f"{ui.agreeing(first.not_listed, 'is', 'are')} not shown."
         )
-    if members.empty:
+    shown, search = first, ""
+    if first.matching > len(first.listed):  # a large network: the first MEMBER_ROWS, a find box for the others
+        search = st.text_input("Find a listed member", placeholder="Type part of a name", key="members-find").strip()
+        if search:
+            shown = ui.cached_query(networks.network_members, network_id, user=user, search=search)
+    if first.listed.empty:
         st.info("No listed members yet. Add members below.")
+    elif shown.listed.empty:
+        st.caption("No listed member of that name.")
     else:
-        ui.table(_member_columns(members), hide_index=True, column_config=MEMBER_HEADERS)
-    member_changes(network_id, members)
+        if shown.matching > len(shown.listed):
+            found = " found" if search else ""
+            st.caption(
+                f"The first {len(shown.listed):,} of {shown.matching:,} listed members{found} are shown, officers "
+                f"first, then by name: type {'more of ' if search else 'part of '}a name to find the others."
+            )
+        ui.table(_member_columns(shown.listed), hide_index=True, column_config=MEMBER_HEADERS)
+    member_changes(network_id)
 
 
 MEMBER_HEADERS = {
@@ -109,7 +123,7 @@ def _member_columns(frame):  # type: ignore[no-untyped-def]
     return readable(shown, dates=["joined_on"])
 
 
-def member_changes(network_id: int, members) -> None:  # type: ignore[no-untyped-def]
+def member_changes(network_id: int) -> None:
     left, right = st.columns(2)
     with left, st.expander("Add a member or change a role"):
         labels = people_found(user, key="member")

@@ -159,7 +159,9 @@ def test_empty_database_gives_zeros_and_empty_tables(session: Session) -> None:
 
 def test_filter_options_list_what_exists(session: Session, small) -> None:
     options = reach.filter_options(session)
-    assert list(options["courses"]) == ["A", "B"]
+    # No course list: the page's Course filter offers the newest with a find box (ui.course_filter); 18,684
+    # courses' labels were read on every cold Reach page at scale.
+    assert "courses" not in options
     assert options["years"] == (2010, 2013)
     assert set(options["countries"]) == {"NPL", "MYS", "PHL", "IDN", "not recorded"}
     assert "not recorded" in options["org_types"]

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from programme.core.distinct import distinct_values
 from programme.core.freshness import depends_on
 from programme.funding.queries import funded_module_ids, funding_options
 from programme.models import (
@@ -183,19 +184,17 @@ def among(column: Any, values: Iterable[str], read: Any = str) -> Any:
 
 @depends_on(every_module=True, people=True)
 def filter_options(session: Session) -> dict[str, Any]:
-    """Return what the filter widgets offer: courses, years, scopes, countries, genders, org types, roles, funders
-    and grants. The modules are not among them: a page offers a course's modules with `courses.search.module_choices`
-    (57,000 labels cost a second at scale)."""
-    courses = session.execute(sa.select(Course.code, Course.title).order_by(Course.start_year, Course.code)).all()
+    """Return what the filter widgets offer: years, scopes, countries, genders, org types, roles, funders and
+    grants. The courses and modules are not among them: the page offers the newest courses with a find box
+    (`ui.course_filter`) and a course's modules with `courses.search.module_choices` (18,684 courses' labels were
+    read on every cold Reach page at scale, 57,000 modules' cost a second). The countries are read one index look-up
+    each (`core.distinct`), not from every person."""
     first, last = session.execute(sa.select(sa.func.min(Module.start_date), sa.func.max(Module.start_date))).one()
+    person = Person.__table__
     countries = {
-        code
-        for column in (Person.nationality, Person.country_of_work)
-        for code in session.scalars(sa.select(column).distinct())
-        if code
+        code for column in (person.c.nationality, person.c.country_of_work) for code in distinct_values(session, column)
     }
     return {
-        "courses": {code: f"{code} · {title}" for code, title in courses},
         "years": (first.year, last.year) if first else None,
         "scopes": [s.value for s in Scope],
         # Last, as the Country tab shows it: the people whose country (of the basis counted) is not on record.

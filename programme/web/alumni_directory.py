@@ -77,12 +77,12 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
     with st.expander("Filters", expanded=False):
         columns = st.columns(4)
         for index, (facet, label) in enumerate(FACET_LABELS.items()):
-            values = options[facet]
             with columns[index % 4]:
                 if facet == "course_ids":  # thousands of courses: the newest with a find box (ui.course_filter)
                     codes = ui.course_filter(label, key=COURSE_KEYS[0])
                     chosen[facet] = ui.cached_query(course_ids, codes)
                     continue
+                values = options[facet]
                 picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet)
             chosen[facet] = tuple(picked)
         if years and years[0] < years[1]:

@@ -106,6 +106,21 @@ def trainers_tab(user: SignedIn) -> None:
     if pool.empty:
         st.info("No listed trainers yet: facilitators and resource persons appear here once they lead sessions.")
         return
+    search = ""
+    if len(pool) > trainers.TRAINER_ROWS:  # a large pool: the best rated listed, a find box for the others
+        search = st.text_input("Find a trainer", placeholder="Type part of a name", key="trainer_find").strip()
+        if search:
+            pool = ui.cached_query(trainers.trainer_pool, user=user, alumni_only=only_alumni, search=search)
+    if pool.empty:
+        st.caption("No trainer of that name.")
+        return
+    if len(pool) > trainers.TRAINER_ROWS:
+        found = " found" if search else ""
+        st.caption(
+            f"The {trainers.TRAINER_ROWS:,} best rated of {len(pool):,} trainers{found} are listed: type "
+            f"{'more of ' if search else 'part of '}a name to find the others."
+        )
+        pool = pool.head(trainers.TRAINER_ROWS)
     st.caption("Mean rating: all 1–5 ratings of the sessions they led (a session led by two counts for both).")
     columns = ["name", "trainer_roles", "sessions_led", "mean_rating", "ratings", "last_served", "nationality"]
     columns += [c for c in ("organisation", "email", "languages", "expertise") if c in pool.columns]
