@@ -195,3 +195,21 @@ def test_a_search_in_devanagari_finds_the_name(engine: Engine) -> None:
     assert found(THAPA) == {ids[f"{SITA} {THAPA}"], ids[f"{KAMAL} {THAPA}"]}
     assert found("\u0938\u0941\u0928\u093f") == {ids[SUNITA_RAI]}  # सुनि, the start of a word
     assert found("sita") == {ids["Sita Sharma"]}
+
+
+def test_a_country_named_in_myanmar_or_hindi_keeps_its_vowel_signs() -> None:
+    """The registration form reads a nationality typed in the form's language: pycountry's Burmese "ဂီနီနိုင်ငံ" (Guinea)
+    and "ဂါနာနိုင်ငံ" (Ghana) differ only in vowel signs, as Hindi "टोगो" (Togo) and "टोंगा" (Tonga)."""
+    from programme.people.countries import country_named_in
+
+    guinea = "\u1002\u102e\u1014\u102e\u1014\u102d\u102f\u1004\u103a\u1004\u1036"
+    ghana = "\u1002\u102b\u1014\u102c\u1014\u102d\u102f\u1004\u103a\u1004\u1036"
+    assert (country_named_in(guinea, "my"), country_named_in(ghana, "my")) == ("GIN", "GHA")
+    assert (
+        country_named_in("\u091f\u094b\u0917\u094b", "hi"),
+        country_named_in("\u091f\u094b\u0902\u0917\u093e", "hi"),
+    ) == (
+        "TGO",
+        "TON",
+    )
+    assert country_named_in("\u0928\u0947\u092a\u093e\u0932", "ne") == "NPL"  # नेपाल
