@@ -213,3 +213,22 @@ def test_a_country_named_in_myanmar_or_hindi_keeps_its_vowel_signs() -> None:
         "TON",
     )
     assert country_named_in("\u0928\u0947\u092a\u093e\u0932", "ne") == "NPL"  # नेपाल
+
+
+def test_a_name_in_devanagari_is_hidden_whole_in_a_comment_and_not_inside_another() -> None:
+    """Comments shown to viewers hide the names of a course's people: the whole name with its vowel signs and
+    viramas, and not a shorter name inside a longer one (Kamal's inside Kamala's)."""
+    from programme.access.privacy import PeopleToHide, redact
+
+    kshatriya = "\u0915\u094d\u0937\u0924\u094d\u0930\u093f\u092f"  # क्षत्रिय, two viramas
+    anita = "\u0905\u0928\u0940\u0924\u093e"  # अनीता
+    gurung = "\u0917\u0941\u0930\u0941\u0919"  # गुरुङ
+    people = PeopleToHide.of(
+        [(f"{SITA} {THAPA}", SITA, THAPA, None), (f"{anita} {kshatriya}", anita, kshatriya, None),
+         (f"{KAMAL} {gurung}", KAMAL, gurung, None)]
+    )  # fmt: skip
+    said = "\u0928\u0947 \u0915\u0939\u093e"  # ने कहा, "said"
+    assert redact(f"{SITA} {THAPA} {said}", people) == f"[name] {said}"
+    assert redact(f"{anita} {kshatriya}: ok", people) == "[name]: ok"
+    assert redact(f"{KAMALA} {gurung} {said}", people) == f"{KAMALA} {gurung} {said}"
+    assert redact(f"{KAMAL} {gurung}", people) == "[name]"

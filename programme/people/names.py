@@ -88,7 +88,9 @@ def _character_class(characters: str) -> str:
 # str.isalnum()", ~5x faster than a test of each character; only a text with a character of the letter marks' blocks
 # (U+0900 and after) needs the longer, slower class.
 _NOT_ALNUM = re.compile(r"[\W_]+")
-_NOT_WORD = re.compile(f"[^\\w{_character_class(LETTER_MARKS)}]+|_+")
+# The letter marks as the inside of a regular expression's class ("[...]"), for expressions that find words as these.
+LETTER_MARK_CLASS = _character_class(LETTER_MARKS)
+_NOT_WORD = re.compile(f"[^\\w{LETTER_MARK_CLASS}]+|_+")
 
 
 def fold(text: str) -> str:
