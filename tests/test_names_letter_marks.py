@@ -232,3 +232,24 @@ def test_a_name_in_devanagari_is_hidden_whole_in_a_comment_and_not_inside_anothe
     assert redact(f"{anita} {kshatriya}: ok", people) == "[name]: ok"
     assert redact(f"{KAMALA} {gurung} {said}", people) == f"{KAMALA} {gurung} {said}"
     assert redact(f"{KAMAL} {gurung}", people) == "[name]"
+
+
+def test_kamala_registering_is_not_taken_for_the_recorded_kamal(session: Session) -> None:
+    from programme.selfservice import links, registration
+
+    add_course(session, code="LM3", title="Letter marks", by=None)
+    module = add_module(session, course_code="LM3", number=1, title="One", start=date(2024, 5, 6),
+                        end=date(2024, 5, 8), by=None)  # fmt: skip
+    kamal = Person(full_name=f"{KAMAL} {THAPA}", name_key=name_key(f"{KAMAL} {THAPA}"), nationality="NPL")
+    session.add(kamal)
+    token = links.open_form(session, module_id=module.id, kind="registration").token
+    session.commit()
+    result = registration.submit_registration(
+        session, token, {"full_name": f"{KAMALA} {THAPA}", "nationality": "Nepal"}, {}, browser="b1", client=None
+    )
+    session.commit()
+    # Not written onto his record (as it was, "updated"): a similar name, for a facilitator to review.
+    assert (result.outcome, result.person_id) == ("queued", None)
+    session.refresh(kamal)
+    assert kamal.full_name == f"{KAMAL} {THAPA}"
+    assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1
