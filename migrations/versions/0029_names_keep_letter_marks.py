@@ -14,7 +14,9 @@ before.
 This upgrade recomputes the stored values made by fold for the rows whose text is not ASCII (ASCII text folds as
 before): person.name_key, person.sort_name and organisation.name_key, 5,000 rows at a time in Python. A value is
 recomputed only where it is what the old fold makes of the row's text (a value written otherwise is left as it is),
-and kept when the new one would not fit its 300 characters (a decomposed character may take two).
+and kept when the new one would not fit its 300 characters (a decomposed character may take two). 100,000 people, half
+of them not ASCII: 1.4 s on SQLite, 3 s on PostgreSQL (one UPDATE a batch there; measured 6 December 2026, a 2-core
+machine under load).
 
 organisation.name_key is unique with country. The new key cannot collide where the old did not: the old fold of a
 text is a function of its new fold (drop the kept marks with a combining class, make the other kept marks spaces, and
@@ -104,6 +106,12 @@ _ORGANISATIONS = {
 }
 
 
+_UPDATE_PEOPLE_POSTGRESQL = sa.text(
+    "UPDATE person SET name_key = v.key, sort_name = v.sort FROM (SELECT unnest(CAST(:id AS integer[])) AS id, "
+    "unnest(CAST(:key AS text[])) AS key, unnest(CAST(:sort AS text[])) AS sort) AS v WHERE person.id = v.id"
+)
+
+
 def _batches(bind: sa.Connection, select: str) -> Iterator[Sequence[sa.Row]]:
     last = 0
     while True:
@@ -129,7 +137,10 @@ def _recompute(before: Callable[[str], list[str]], after: Callable[[str], list[s
                 change["sort"] = " ".join(new)[:_LENGTH]
             if (change["key"], change["sort"]) != (name_key, sort_name):
                 changes.append(change)
-        if changes:
+        if changes and bind.dialect.name == "postgresql":  # one statement a batch (each fires the update triggers)
+            columns = {name: [change[name] for change in changes] for name in ("id", "key", "sort")}
+            bind.execute(_UPDATE_PEOPLE_POSTGRESQL, columns)
+        elif changes:
             bind.execute(sa.text("UPDATE person SET name_key = :key, sort_name = :sort WHERE id = :id"), changes)
     taken = sa.text("SELECT 1 FROM organisation WHERE name_key = :key AND country = :country AND id <> :id")
     update = sa.text("UPDATE organisation SET name_key = :key WHERE id = :id")
