@@ -22,7 +22,7 @@ from sqlmodel import Session
 
 from programme.access.accounts import SignedIn
 from programme.models import AgendaSession, Module, Participation, Person, SessionFacilitator
-from programme.people.names import fold_words
+from programme.people.names import LETTER_MARK_CLASS, LETTER_MARKS, fold_words
 
 # Each contact column and the consent flag that allows showing it.
 CONTACT_CONSENT = {"email": "consent_email", "phone": "consent_phone", "organisation": "consent_organisation"}
@@ -82,6 +82,12 @@ _DATE_LIKE = re.compile(
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # Name particles that would hide common words if replaced on their own.
+# Words as names.fold_words reads them: letters, digits and the marks that are letters in their script (the vowel
+# signs of "सीता"), so that a name is found whole and not inside a longer one ("कमल", Kamal, is not in "कमला").
+_LETTER_MARKS = frozenset(LETTER_MARKS)
+_BETWEEN_WORDS = rf"(?:[^\w{LETTER_MARK_CLASS}]|_)+"
+_WORD_STARTS = rf"(?<![^\W_])(?<![{LETTER_MARK_CLASS}])"
+_WORD_ENDS = rf"(?![^\W_])(?![{LETTER_MARK_CLASS}])"
 _PARTICLES = frozenset("al bin binti bint da das de del della der di do dos du el la le van von y".split())
 _RUNS_OF_NAMES = re.compile(r"\[name\](?:[ \t]*,?[ \t]*\[name\])+")
 # Digits of a registry phone number compared: the national number's end, however the comment writes the prefix.
@@ -129,14 +135,14 @@ class PeopleToHide:
     def _full_pattern(self) -> re.Pattern[str] | None:
         if not self.full_names:
             return None
-        names = "|".join(r"[\W_]+".join(map(re.escape, name.split())) for name in self.full_names)
-        return re.compile(rf"(?<![^\W_])(?:{names})(?![^\W_])")
+        names = "|".join(_BETWEEN_WORDS.join(map(re.escape, name.split())) for name in self.full_names)
+        return re.compile(rf"{_WORD_STARTS}(?:{names}){_WORD_ENDS}")
 
     @cached_property
     def _part_pattern(self) -> re.Pattern[str] | None:
         if not self.parts:
             return None
-        return re.compile(rf"(?<![^\W_])(?:{'|'.join(map(re.escape, self.parts))})(?![^\W_])")
+        return re.compile(rf"{_WORD_STARTS}(?:{'|'.join(map(re.escape, self.parts))}){_WORD_ENDS}")
 
 
 NOBODY = PeopleToHide()
@@ -148,7 +154,7 @@ def _folded_with_positions(text: str) -> tuple[str, list[int]]:
     origin: list[int] = []
     for index, char in enumerate(text):
         for base in unicodedata.normalize("NFKD", char) if not char.isascii() else char:
-            if unicodedata.combining(base):
+            if unicodedata.combining(base) and base not in _LETTER_MARKS:
                 continue
             for folded in base.casefold():
                 chars.append(folded)

@@ -10,10 +10,13 @@ from sqlmodel import Session
 
 from programme.alumni.common import person
 from programme.core.errors import ProgrammeError
+from programme.people.names import LETTER_MARK_CLASS
 
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
-_WORD = re.compile(r"[^\W_]+")
+# A word: letters and digits, with the marks that are letters in their script (names.LETTER_MARK_CLASS: "सीता" is one
+# word, as the name keys and the agenda's words read it, and PostgreSQL's index holds it whole).
+_WORD = re.compile(f"(?:[^\\W_]|[{LETTER_MARK_CLASS}])+")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 # A longer word is searched as the index terms it is a prefix of, when there are at most this many.
 MAX_EXTENSIONS = 16

@@ -35,7 +35,7 @@ from programme.core.words import counted
 from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
 from programme.people.countries import country_name, country_named, known_code
-from programme.people.names import fold_words
+from programme.people.names import LETTER_MARK_CLASS, fold_words
 
 agenda_session = AgendaSession.__table__
 session_topic = SessionTopic.__table__
@@ -65,7 +65,8 @@ class Term:
         return self.country is None and self.org_type is None and not self.modules
 
 
-_CAPITALS = re.compile(r"[^\W_]+")
+# The query's words as fulltext.query_words reads them (a word's vowel signs in it), to count the same eight.
+_CAPITALS = re.compile(f"(?:[^\\W_]|[{LETTER_MARK_CLASS}])+")
 
 
 def codes_typed(text: str) -> frozenset[str]:

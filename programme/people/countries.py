@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gettext
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pycountry
 from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
+
+from programme.people.names import fold
 
 # Names people write that pycountry does not know, or knows under another name.
 ALIASES: dict[str, str] = {
@@ -96,10 +97,9 @@ class CountryMatch:
 
 
 def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(text.split())
+    # As a name is folded: the vowel signs of Devanagari or Myanmar kept ("ဂါနာ" Ghana is not "ဂီနီ" Guinea, nor
+    # "टोगो" Togo "टोंगा" Tonga).
+    return fold(text)
 
 
 @lru_cache(maxsize=1)
