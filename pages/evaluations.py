@@ -4,7 +4,6 @@ import pandas as pd
 import streamlit as st
 
 from programme import funding
-from programme.access.small_counts import merge_small
 from programme.charts import evaluations as charts
 from programme.charts.learning import gain_interval_chart
 from programme.core.rounding import fixed, rounded
@@ -18,13 +17,12 @@ from programme.evaluations.learning import GROUPINGS, learning_gain
 from programme.evaluations.means import MODULE_MEAN_CAPTION, module_mean
 from programme.evaluations.scales import form_labels
 from programme.evaluations.summary import (
-    profile_by_attribute,
     respondent_profile,
     response_rate_headline,
     too_many_responses,
 )
 from programme.sheets import to_csv_bytes
-from programme.web import evaluation_facilitators, ui
+from programme.web import evaluation_facilitators, respondents, ui
 from programme.web.display import md_text
 from programme.web.reach_tables import small_groups, without_small_means
 
@@ -126,17 +124,7 @@ if this_tab.open:
                 "case or spacing count once. They feed the topic backlog on **Next steps and topics**."
             )
             ui.table(backlog, hide_index=True, column_config={"text": "Suggestion", "times": "Times made"})
-        profile = ui.cached_query(respondent_profile, module_id)
-        if not profile.empty:
-            with st.expander(f"Who answered: {', '.join(profile['attribute'].unique())}"):
-                st.caption("Counts of responses, from the form's questions about the respondent; never names.")
-                small = small_groups(user)  # viewers: answers of fewer than N people shown together
-                profile = merge_small(profile, "value", threshold=small, count="responses", within="attribute")
-                tables = profile_by_attribute(profile)  # the attribute named once, as its table's header
-                places = st.columns(min(len(tables), 3))  # side by side, three to a row
-                for number, table in enumerate(tables):
-                    with places[number % len(places)]:
-                        ui.table(table, hide_index=True, width="stretch", column_config={"responses": "Responses"})
+        respondents.who_answered(ui.cached_query(respondent_profile, module_id), user)
 
 if compare_tab.open:
     with compare_tab:

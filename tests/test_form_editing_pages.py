@@ -172,7 +172,7 @@ def test_a_rating_whose_scale_changed_while_the_online_form_was_open_is_asked_ag
     app = app.button[0].click().run()
     # Nothing is sent and nothing lost unseen: the participant is asked to answer question 4 again, on its new scale.
     assert not app.exception and not app.success
-    assert [e.value for e in app.error] == [
+    assert [shown_text(e.value) for e in app.error] == [
         "Question 4 was changed while you were filling in the form and now asks for another answer. Nothing was sent "
         "yet: please answer it again, then send."
     ]
