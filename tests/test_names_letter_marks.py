@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from hypothesis import given
@@ -253,3 +254,85 @@ def test_kamala_registering_is_not_taken_for_the_recorded_kamal(session: Session
     session.refresh(kamal)
     assert kamal.full_name == f"{KAMAL} {THAPA}"
     assert session.scalar(sa.select(sa.func.count()).select_from(Person)) == 1
+
+
+# SQLite's index (migration 0030): a word keeps its vowel signs there too. "कमला" was indexed as "कमल", so a search for
+# Kamala also found every Kamal; PostgreSQL's index kept the marks already.
+
+
+def _directory_people(engine: Engine, names: tuple[str, ...]) -> dict[str, int]:
+    from programme.core.db import session_scope
+    from programme.models import Participation
+
+    with session_scope(engine) as session:
+        add_course(session, code="LM3", title="Letter marks", by=None)
+        module = add_module(session, course_code="LM3", number=1, title="One", start=date(2024, 5, 6),
+                            end=date(2024, 5, 8), by=None)  # fmt: skip
+        ids = {}
+        for full_name in names:
+            person = Person(full_name=full_name, name_key=name_key(full_name), nationality="NPL", consent_listed=True)
+            session.add(person)
+            session.flush()
+            ids[full_name] = person.id
+            session.add(Participation(person_id=person.id, module_id=module.id, role="participant", attended=True,
+                                      completed=True))  # fmt: skip
+    return ids
+
+
+def _found(engine: Engine, text: str) -> set[int]:
+    from programme.access.accounts import SignedIn
+    from programme.alumni.search import DirectoryQuery, search_directory
+    from programme.core.db import session_scope
+    from programme.models import UserRole
+
+    viewer = SignedIn(user_id=1, username="fac", role=UserRole.FACILITATOR)
+    with session_scope(engine) as session:
+        return set(search_directory(session, DirectoryQuery(text=text), user=viewer).results["person_id"])
+
+
+def test_a_search_for_kamala_does_not_find_kamal(engine: Engine) -> None:
+    names = (f"{KAMALA} {THAPA}", f"{KAMAL} {THAPA}", f"{SOMCHAI} {JAIDEE}", "\u0e2a\u0e21\u0e0a\u0e32\u0e15\u0e34")
+    ids = _directory_people(engine, names)
+    assert _found(engine, KAMALA) == {ids[f"{KAMALA} {THAPA}"]}
+    assert _found(engine, f"{KAMALA} {THAPA}") == {ids[f"{KAMALA} {THAPA}"]}
+    # Every word is a prefix, as "kamal" finds Kamala: the shorter name finds both.
+    assert _found(engine, KAMAL) == {ids[f"{KAMALA} {THAPA}"], ids[f"{KAMAL} {THAPA}"]}
+    # สมชาย (Somchai) is not สมชาติ (Somchat): they share สมช and differ at the vowel sign า's next letter.
+    assert _found(engine, SOMCHAI) == {ids[f"{SOMCHAI} {JAIDEE}"]}
+    assert _found(engine, JAIDEE) == {ids[f"{SOMCHAI} {JAIDEE}"]}
+
+
+def test_the_migration_makes_sqlites_index_again_with_the_marks(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's index held the marks already: the migration does nothing there")
+    config = schema.alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0029_names_keep_letter_marks")
+    ids = _directory_people(engine, (f"{KAMALA} {THAPA}", f"{KAMAL} {THAPA}", "Maria Santos"))
+    assert _found(engine, KAMALA) == {ids[f"{KAMALA} {THAPA}"], ids[f"{KAMAL} {THAPA}"]}  # the old index: Kamal too
+    schema.upgrade(engine)
+    with engine.connect() as connection:
+        indexed = connection.execute(sa.text("SELECT rowid FROM person_search ORDER BY rowid")).scalars().all()
+        terms = set(connection.execute(sa.text("SELECT term FROM person_search_vocab")).scalars())
+    assert indexed == sorted(ids.values())
+    assert {KAMALA, KAMAL, THAPA, "maria", "santos"} <= terms
+    assert _found(engine, KAMALA) == {ids[f"{KAMALA} {THAPA}"]}
+    assert _found(engine, "mar") == {ids["Maria Santos"]}
+    # The triggers of 0002 still index the people written after the upgrade, into the new table.
+    later = _directory_people_more(engine, f"{KAMALA} Rai")
+    assert _found(engine, f"{KAMALA} Rai") == {later}
+
+
+def _directory_people_more(engine: Engine, full_name: str) -> int:
+    from programme.core.db import session_scope
+
+    with session_scope(engine) as session:
+        person = Person(full_name=full_name, name_key=name_key(full_name), nationality="NPL", consent_listed=True)
+        session.add(person)
+        session.flush()
+        module_id = session.execute(sa.text("SELECT id FROM module ORDER BY id LIMIT 1")).scalar_one()
+        session.execute(
+            sa.text("INSERT INTO participation (person_id, module_id, role, attended, completed) "
+                    "VALUES (:p, :m, 'participant', 1, 1)"), {"p": person.id, "m": module_id})  # fmt: skip
+        return person.id
