@@ -16,6 +16,9 @@ FTS5 cannot change a table's tokenizer, so the index is made again and filled fr
 its vocabulary table (0003) is made again over it. The triggers that keep it current name the table and are not
 touched. An SQLite older than 3.36 (no `categories`) keeps the old index. PostgreSQL's index holds these marks
 already (its programme_fold folds Latin letters only): nothing to do there.
+
+At 500,000 people (`/work/scale` copy, 6 December 2026, load 8 with other work beside it) `programme init` from
+0028 took 35 s wall, 9 s CPU, for 0029 and this migration together.
 """
 
 from __future__ import annotations
