@@ -336,3 +336,17 @@ def _directory_people_more(engine: Engine, full_name: str) -> int:
             sa.text("INSERT INTO participation (person_id, module_id, role, attended, completed) "
                     "VALUES (:p, :m, 'participant', 1, 1)"), {"p": person.id, "m": module_id})  # fmt: skip
         return person.id
+
+
+def test_a_name_typed_with_its_harakat_is_found_as_typed(engine: Engine) -> None:
+    # مُحَمَّد (Muhammad, with damma, fatha, shadda) was cut at every haraka into single letters on SQLite; both indexes
+    # now hold the word whole, and the query's word is read whole too (it was cut into four letters). The marks in
+    # NFC's order (fatha U+064E before shadda U+0651), as every name is stored.
+    muhammad = "\u0645\u064f\u062d\u064e\u0645\u064e\u0651\u062f"
+    ali = "\u0639\u0644\u064a"
+    ids = _directory_people(engine, (f"{muhammad} {ali}", f"{ali} \u062d\u0633\u0646"))  # علي حسن
+    assert _found(engine, muhammad) == {ids[f"{muhammad} {ali}"]}
+    assert _found(engine, f"{muhammad} {ali}") == {ids[f"{muhammad} {ali}"]}
+    assert _found(engine, ali) == set(ids.values())
+    # Typed with shadda before fatha (the order a keyboard may give), the query is read in NFC's order.
+    assert _found(engine, "\u0645\u064f\u062d\u064e\u0645\u0651\u064e\u062f") == {ids[f"{muhammad} {ali}"]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
@@ -10,13 +11,13 @@ from sqlmodel import Session
 
 from programme.alumni.common import person
 from programme.core.errors import ProgrammeError
-from programme.people.names import LETTER_MARK_CLASS
 
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
-# A word: letters and digits, with the marks that are letters in their script (names.LETTER_MARK_CLASS: "सीता" is one
-# word, as the name keys and the agenda's words read it, and PostgreSQL's index holds it whole).
-_WORD = re.compile(f"(?:[^\\W_]|[{LETTER_MARK_CLASS}])+")
+# A word of a query: letters, digits and combining marks, as both indexes read a word ("सीता" whole, its vowel signs
+# in it; an Arabic name typed with its harakat as it was indexed): PostgreSQL's 'simple' parser, and SQLite's
+# tokenizer since migration 0030 (categories L*, N*, Co, Mc, Mn). Latin accents are folded by the indexes.
+_NOT_WORD = re.compile(r"[\W_]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 # A longer word is searched as the index terms it is a prefix of, when there are at most this many.
 MAX_EXTENSIONS = 16
@@ -24,7 +25,25 @@ MAX_EXTENSIONS = 16
 
 def query_words(text: str) -> list[str]:
     """Return the words of a query, lower-cased; accents are folded by the database's index."""
-    return _WORD.findall(text.lower())[:MAX_QUERY_WORDS]
+    return words_of(text.lower())[:MAX_QUERY_WORDS]
+
+
+def words_of(text: str) -> list[str]:
+    """Return text's words as the search indexes read them: runs of letters, digits and combining marks (NFC)."""
+    text = unicodedata.normalize("NFC", text)
+    if text.isascii():
+        return re.findall(r"[^\W_]+", text)
+    # A typed query is short: each character looked at once.
+    words, word = [], []
+    for character in text:
+        if not _NOT_WORD.match(character) or unicodedata.category(character)[0] == "M":
+            word.append(character)
+        elif word:
+            words.append("".join(word))
+            word = []
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def text_condition(session: Session, text: str) -> ColumnElement[bool] | None:

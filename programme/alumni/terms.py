@@ -24,18 +24,17 @@ module), and on SQLite each of those re-indexings is a delete and an insert in t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.alumni.fulltext import MAX_QUERY_WORDS
+from programme.alumni.fulltext import MAX_QUERY_WORDS, words_of
 from programme.core.words import counted
 from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
 from programme.people.countries import country_name, country_named, known_code
-from programme.people.names import LETTER_MARK_CLASS, fold_words
+from programme.people.names import fold_words
 
 agenda_session = AgendaSession.__table__
 session_topic = SessionTopic.__table__
@@ -65,14 +64,11 @@ class Term:
         return self.country is None and self.org_type is None and not self.modules
 
 
-# The query's words as fulltext.query_words reads them (a word's vowel signs in it), to count the same eight.
-_CAPITALS = re.compile(f"(?:[^\\W_]|[{LETTER_MARK_CLASS}])+")
-
-
 def codes_typed(text: str) -> frozenset[str]:
     """Return the words of a query typed as a country's code: three capital letters ASCII, an ISO 3166 alpha-3 code
     ("THA"), lower-cased as the query's words are ("tha"); "Tha", "tha" and "TH" are words, not codes."""
-    words = _CAPITALS.findall(text)[:MAX_QUERY_WORDS]
+    # The query's words as fulltext.query_words reads them, capitals kept, to count the same eight.
+    words = words_of(text)[:MAX_QUERY_WORDS]
     return frozenset(
         word.lower() for word in words if len(word) == 3 and word.isascii() and word.isupper() and known_code(word)
     )
