@@ -49,9 +49,11 @@ def _new_module(url: str) -> None:
                    city="Bangkok", country="THA")  # fmt: skip
 
 
-def test_the_sample_covers_every_day_of_the_module_and_gives_certificates(sqlite_url: str) -> None:
+def test_the_sample_covers_every_day_of_the_module_and_gives_certificates(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
     """Course, 4-day module, the sample for it imported as it is: everyone who attended the 4 days completes under
-    the default rule and has a certificate (the shared 3-day sample gave none)."""
+    the default rule and has a certificate (the shared 3-day sample gave none), on the Reports page too."""
     _new_module(sqlite_url)
     data = sample_attendance(DAYS)
     day_columns, people = _sheet_people(data)
@@ -84,6 +86,12 @@ def test_the_sample_covers_every_day_of_the_module_and_gives_certificates(sqlite
     with Session(engine) as session:
         pdf = PdfReader(io.BytesIO(certificates_pdf(session, module_id=module_id, by="tester")))
     assert len(pdf.pages) == len(every_day)
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    reports = run_page("pages/reports.py", UserRole.FACILITATOR)
+    assert not reports.exception, reports.exception
+    assert f"Completed Module 1: **{len(every_day)}**" in [m.value for m in reports.markdown]
+    button = next(b.proto for b in reports.get("download_button") if b.proto.label.startswith("Certificates for this"))
+    assert not button.disabled
 
 
 def test_a_one_day_module_has_a_one_day_sample() -> None:
