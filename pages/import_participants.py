@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from programme.courses.catalogue import get_module_by_id
 from programme.importing import batches_table, undo_batch
-from programme.importing.files import template
+from programme.importing.files import sample_attendance, template
+from programme.planning.agenda import module_days
 from programme.web import import_steps as steps
 from programme.web import ui
 from programme.web.display import md_text
@@ -33,6 +35,18 @@ def import_section(module_id: int) -> None:
         icon=":material/table_view:",
         help="Columns the import reads, with dropdowns for gender, countries and organisation type.",
         on_click="ignore",
+    )
+    with ui.db() as session:
+        days = module_days(get_module_by_id(session, module_id))
+    st.download_button(
+        "Download a sample attendance sheet (.xlsx)",
+        lambda: sample_attendance(days),
+        file_name=f"sample_attendance_sheet_{days}_days.xlsx",
+        icon=":material/fact_check:",
+        help=f"Fictitious people ticked on this module's {days} day{'s' if days > 1 else ''} (two miss one day), to "
+        "try the import, then the report and the certificates. Undo under Past imports removes them.",
+        on_click="ignore",
+        key="sample_attendance",
     )
     shown = steps.show_result()
     upload = st.session_state.get(steps.UPLOAD_KEY)

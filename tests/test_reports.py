@@ -80,7 +80,10 @@ def test_module_report_follows_the_seed_report_and_respects_consent(session: Ses
     assert "(2 responses)" in body
     assert text[-2:] == ["Human trafficking (asked 3 times)", "Recruitment reform"]
     by_country = next(t for t in tables if t[0] == ["Country", "Participants", "Share"])
-    assert sorted(by_country[1:]) == [["Nepal", "1", "50.0%"], ["Philippines", "1", "50.0%"]]
+    # Whole percentages, as the organisation's reports and the summary's "100% were women" write them.
+    assert sorted(by_country[1:]) == [["Nepal", "1", "50%"], ["Philippines", "1", "50%"]]
+    by_gender = next(t for t in tables if t[0] == ["Gender", "Participants", "Share"])
+    assert by_gender[1:] == [["female", "2", "100%"]]
     session.commit()
     entry = session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
     assert entry.username == "tester" and "B module 2" in entry.summary and "Cia" not in entry.summary
@@ -387,7 +390,7 @@ def test_report_and_workbook_leave_organisation_type_not_recorded_out_of_the_sha
         in body
     )
     by_type = next(table for table in tables if table[0][0] == "Organisation type")
-    assert by_type[1:] == [["NGO", "1", "100.0%"], ["not recorded", "1", "not in the shares"]]
+    assert by_type[1:] == [["NGO", "1", "100%"], ["not recorded", "1", "not in the shares"]]
     assert "left out of the shares" in body
     workbook = load_workbook(io.BytesIO(summary_workbook(session, course_code="B")))
     rows = list(workbook["By organisation type"].iter_rows(values_only=True))

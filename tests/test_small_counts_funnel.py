@@ -123,8 +123,8 @@ def test_a_viewer_is_not_given_a_modules_completed_of_two(monkeypatch: pytest.Mo
 def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine: Engine) -> None:
     """A grant funds B1 alone: 15 took part (Ben facilitated), 14 of them participants, 1 other; 2 completed. The
     summary gives neither the 14 nor the 1 (nor the cost per participant, the amount over the 14); the report says
-    "fewer than 3" completed, in its sentence and its tables. (Its Completion section still counts the 14
-    participants who attended: see the README's "Not covered".)"""
+    "fewer than 3" completed, in its sentence and its tables. Its Completion section and its modules table do not
+    give the 14 on the lists nor the 14 who attended either: 15 individuals less 14 would count the 1 other."""
     with Session(engine) as session:
         fixture = reach_fixture.build(session)
         _twelve_more_in_b1(session, fixture)
@@ -148,8 +148,14 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     summary = next(p.text for p in document.paragraphs if p.text.startswith("Grant T-1 of Trust funded"))
     assert "1 other" not in summary and f"{participants} participant" not in summary
     assert "The numbers of participants and of others are not given when either is fewer than 3" in summary
-    assert f"Of {listed} participants on the modules' lists" in text
-    assert f"{attended} attended and fewer than 3 completed at least one module" in text
+    assert everyone - listed == everyone - attended == 1  # the one other, were the 14 given beside the 15
+    assert f"Of {listed} participants" not in text and f"{attended} attended" not in text
+    assert "Of the participants on the modules' lists" in text
+    assert "a number not given attended and fewer than 3 completed at least one module" in text
+    assert (
+        "a count of participants that falls short of the individuals reached by 1 to 2 people is not given (the "
+        "difference would count them): On the lists and Attended." in text
+    )
     assert "a stage of fewer than 3 people is not drawn and its counts are not given: Completed." in text
 
     rows = {
@@ -176,6 +182,41 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     assert len(module_tables) == 2  # the modules, then their completion: B1's one row each
     for header, b1 in module_tables:
         assert b1[header.index("Completed")] == "not given (privacy)", header
+        assert b1[header.index("On the lists")] == "not given (privacy)", header
+        assert str(listed) not in b1 and str(attended) not in b1, b1
+
+
+def test_the_funder_report_gives_its_completion_counts_when_the_others_are_not_few(engine: Engine) -> None:
+    """As above, with two more facilitators in B1 (3 others): nothing is derived by subtraction beyond a group of 3,
+    so the summary splits the 17 and the Completion section gives the 14 on the lists and the 14 who attended."""
+    with Session(engine) as session:
+        fixture = reach_fixture.build(session)
+        _twelve_more_in_b1(session, fixture)
+        for number in range(2):
+            person = Person(full_name=f"Trainer {number}", name_key=f"trainer {number}", gender="female")
+            session.add(person)
+            session.flush()
+            session.add(Participation(person_id=person.id, module_id=fixture.modules["B1"], role="facilitator",
+                                      attended=True))  # fmt: skip
+        funder = Funder(name="Trust")
+        session.add(funder)
+        session.flush()
+        grant = Grant(funder_id=funder.id, reference="T-1")
+        session.add(grant)
+        session.flush()
+        session.add(GrantModule(grant_id=grant.id, module_id=fixture.modules["B1"]))
+        session.commit()
+    with engine.connect() as connection:
+        everyone, participants = connection.execute(sa.text(SPLIT_SQL), {"module": fixture.modules["B1"]}).one()
+        listed, attended, _ = connection.execute(sa.text(MODULE_SQL), {"module": fixture.modules["B1"]}).one()
+    assert (everyone - participants, listed, attended) == (3, 14, 14)
+    with Session(engine) as session:
+        document = Document(io.BytesIO(render_funder_report(funder_report_content(session, "T-1"))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert f"They reached {everyone} individuals (each counted once): {participants} participants and 3 others" in text
+    assert f"Of {listed} participants on the modules' lists" in text
+    assert f"{attended} attended and fewer than 3 completed" in text
+    assert "falls short of the individuals reached" not in text
 
 
 def test_the_headline_does_not_tell_a_viewer_of_one_person_without_an_organisation_type(

@@ -103,6 +103,21 @@ def too_few(people: int, threshold: int | None) -> bool:
     return threshold is not None and 0 < people < threshold
 
 
+def all_but_few(count: int, whole: int, threshold: int | None) -> bool:
+    """Whether a count of some of whole people, whole given exactly beside it, leaves out 1 to threshold-1 of them:
+    whole - count would count that small group (the funder's report gives its individuals exactly and does not give
+    its few others apart; "14 attended" beside "15 individuals" would). The team (threshold None): never."""
+    return threshold is not None and 0 < whole - count < threshold
+
+
+def all_but_few_note(threshold: int, which: str) -> str:
+    """The sentence beside figures all_but_few leaves out: which, e.g. "On the lists and Attended"."""
+    return (
+        f"To protect privacy, a count of participants that falls short of the individuals reached by 1 to "
+        f"{threshold - 1} people is not given (the difference would count them): {which}."
+    )
+
+
 def share_hidden(share: float, whole: int, threshold: int | None) -> bool:
     """Whether a share of whole people (a percentage to one decimal: the headline's women and civil society) would
     tell a viewer or a funder the count of a group of 1 to threshold-1 people, or of all but 1 to threshold-1 of

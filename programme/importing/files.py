@@ -1,4 +1,4 @@
-"""Files the import hands back: the error report and the import template with dropdowns."""
+"""Files the import hands back: the error report, the import template with dropdowns and a sample attendance sheet."""
 
 from __future__ import annotations
 
@@ -98,3 +98,53 @@ def template() -> bytes:
 def template_frame() -> pd.DataFrame:
     """Return the template's columns as an empty table (for showing what the template holds)."""
     return pd.DataFrame(columns=TEMPLATE_COLUMNS)
+
+
+# The sample attendance sheet's people: fictitious (example.org addresses, organisations named as samples), from the
+# countries of origin and destination the programmes bring together. Surname, given name, M/F, country, organisation.
+SAMPLE_PEOPLE = [
+    ("Santos", "Maria", "F", "Philippines", "Sample Migrant Workers Centre"),
+    ("Gurung", "Ram", "M", "Nepal", "Sample Returnee Network"),
+    ("Begum", "Rina", "F", "Bangladesh", "Sample Women Migrants Association"),
+    ("Wahyuni", "Sri", "F", "Indonesia", "Sample Domestic Workers Union"),
+    ("Sok", "Dara", "M", "Cambodia", "Sample Legal Aid Group"),
+    ("Abdullah", "Aisyah", "F", "Malaysia", "Sample Bar Committee"),
+    ("Thapa", "Bikash", "M", "Nepal", "Sample Trade Union Federation"),
+    ("Dela Cruz", "Ana", "F", "Philippines", "Sample Faith-Based Shelter"),
+    ("Rahman", "Karim", "M", "Bangladesh", "Sample Migrant Community Group"),
+    ("Chan", "Mei Ling", "F", "Malaysia", "Sample Human Rights NGO"),
+    ("Nguyen", "Thi Lan", "F", "Viet Nam", "Sample Labour Rights Centre"),
+    ("Srisuk", "Somchai", "M", "Thailand", "Sample Workers Solidarity"),
+]
+# The sample's rows (1-based) who miss one day (the second): they show the completion rule, every other person
+# attended every day of the module and completes it under the default rule ("attended all days").
+SAMPLE_MISSED_A_DAY = (5, 9)
+
+
+def sample_attendance(days: int) -> bytes:
+    """Return a sample attendance sheet for a module of days days, in the layout of a sheet typed by hand (title
+    rows, then '#', Surname, Given name, M/F, Country, Organization, E-mail, Day 1 ... Day N ticked x): fictitious
+    people who attended every day, but for SAMPLE_MISSED_A_DAY who missed the second (a module of one day: none)."""
+    if days < 1:
+        raise ValueError("A module has at least one day.")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Attendance"
+    sheet.append([f"Sample attendance sheet: a module of {days} day{'s' if days > 1 else ''}"])
+    sheet.append(["Attendance list (fictitious people, to try the import; Undo under Past imports removes them)"])
+    sheet.append([])
+    sheet.append(["#", "Surname", "Given name", "M/F", "Country", "Organization", "E-mail",
+                  *(f"Day {day}" for day in range(1, days + 1))])  # fmt: skip
+    for number, (surname, given, sex, country, organisation) in enumerate(SAMPLE_PEOPLE, start=1):
+        missed = 2 if days > 1 and number in SAMPLE_MISSED_A_DAY else None
+        ticks = [None if day == missed else "x" for day in range(1, days + 1)]
+        email = f"sample.participant{number}@example.org"
+        sheet.append([number, surname, given, sex, country, organisation, email, *ticks])
+    sheet["A1"].font = Font(bold=True, size=13)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCDEFG", (4, 14, 14, 5, 13, 34, 36), strict=True):
+        sheet.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

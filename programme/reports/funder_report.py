@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 from docx import Document
@@ -12,6 +13,8 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.access.small_counts import (
+    all_but_few,
+    all_but_few_note,
     few_cells_note,
     few_means_note,
     few_modules_note,
@@ -182,8 +185,11 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph("This grant is not linked to any course or module yet.")
         return
     hidden = c.modules["registered"].isna()  # fewer than N people (funder_content.modules_shown)
+    short = _short_of_individuals(c)
     counts = {
-        column: [HIDDEN_SHARE if pd.isna(n) else int(n) for n in c.modules[column]]
+        column: [
+            HIDDEN_SHARE if pd.isna(n) or column != "responses" and short(n) else int(n) for n in c.modules[column]
+        ]
         for column in ("registered", "completed", "responses")
     }
     ratings = [
@@ -198,6 +204,10 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         document.add_paragraph(few_modules_note(c.small_count_threshold))
     if (c.modules["completed"].isna() & ~hidden).any():  # a completed of fewer than N (modules_shown)
         document.add_paragraph(few_cells_note(c.small_count_threshold))
+    short_columns = [name for column, name in ((c.modules["registered"], LISTED), (c.modules["completed"], "Completed"))
+                     if any(not pd.isna(n) and short(n) for n in column)]  # fmt: skip
+    if short_columns:
+        document.add_paragraph(all_but_few_note(c.small_count_threshold, _and(short_columns)))
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -244,7 +254,11 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     # A stage of 1 to N-1 people is not drawn and reads "fewer than N" (reach.small_stages); nothing is drawn when
     # the first is one of them.
     small = c.small_count_threshold
-    hidden = small_stages(steps, small)
+    # A stage all but 1 to N-1 of the individuals reached (given exactly in the summary) is not given either: the
+    # difference would count the few others the summary does not give apart (access/small_counts.all_but_few).
+    short = _short_of_individuals(c)
+    short_stages = pd.Series([short(n) for n in steps["individuals"]], index=steps.index, dtype=bool)
+    hidden = small_stages(steps, small) | short_stages
     if not hidden.iloc[0]:
         colours = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
         drawn = steps[~hidden]
@@ -252,28 +266,56 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         _chart(document, bar_png(f"Participants: {ON_THE_LISTS.lower()} → attended → completed",
                                  [STAGE_WORDS.get(s, s).capitalize() for s in drawn["stage"]], drawn["individuals"],
                                  texts=texts, colours=[colours.get(s, STRONG[0]) for s in drawn["stage"]]))  # fmt: skip
-    stage = [people_figure(int(n), fewer_than=small) for n in steps["individuals"]]
+    stage = [
+        "a number not given" if gone else people_figure(int(n), fewer_than=small)
+        for n, gone in zip(steps["individuals"], short_stages, strict=True)
+    ]
+    listed = "the participants" if short_stages.iloc[0] else f"{stage[0]} participants"
     document.add_paragraph(
-        f"Of {stage[0]} participants on the modules' lists (those who signed up on a registration list and those "
-        "only on an attendance sheet or a list of who took part, whether or not they came), "
+        f"Of {listed} on the modules' lists (those who signed up on a registration list and those only on an "
+        "attendance sheet or a list of who took part, whether or not they came), "
         f"{stage[1]} attended and {stage[2]} completed at least one module (the completion rule is the "
         "organisation's own, set in the app's settings)."
     )
     if few := few_stages_note(steps, small):
         document.add_paragraph(few)
+    if short_stages.any():
+        names = [STAGE_WORDS.get(s, s).capitalize() for s in steps.loc[short_stages, "stage"]]
+        document.add_paragraph(all_but_few_note(small, _and(names)))
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
     merged = (c.funnel_by_module["module_id"] == 0).any()  # modules of fewer than N people together (funder_content)
     # A module's attended or completed of fewer than N people is missing (reach.small_modules_merged).
     cells = per_module[["attended", "completed"]].isna().any(axis=None)
+    gone = {column: [short(n) for n in per_module[column]] for column in ("registered", "attended", "completed")}
+    # A completion beside a count not given would give it back (completed over on the lists).
+    no_rate = [a or b for a, b in zip(gone["registered"], gone["completed"], strict=True)]
     _table(document, per_module.assign(
-        attended=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["attended"]],
-        completed=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["completed"]],
-        completion=[HIDDEN_SHARE if pd.isna(s) else f"{fixed(s, 0)}%" for s in per_module["completion"]],
+        registered=[HIDDEN_SHARE if g else int(n) for n, g in zip(per_module["registered"], gone["registered"], strict=True)],
+        attended=[HIDDEN_SHARE if pd.isna(n) or g else int(n) for n, g in zip(per_module["attended"], gone["attended"], strict=True)],
+        completed=[HIDDEN_SHARE if pd.isna(n) or g else int(n) for n, g in zip(per_module["completed"], gone["completed"], strict=True)],
+        completion=[HIDDEN_SHARE if pd.isna(s) or g else f"{fixed(s, 0)}%" for s, g in zip(per_module["completion"], no_rate, strict=True)],
     ), ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
     if merged:
         document.add_paragraph(privacy_note(c.small_count_threshold))
     if cells:
         document.add_paragraph(few_cells_note(c.small_count_threshold))
+    if short_columns := [
+        name
+        for column, name in (("registered", LISTED), ("attended", "Attended"), ("completed", "Completed"))
+        if any(gone[column])
+    ]:
+        document.add_paragraph(all_but_few_note(c.small_count_threshold, _and(short_columns)))
+
+
+def _short_of_individuals(c: FunderReportContent) -> Callable[[object], bool]:
+    """Return whether a count of participants (not missing, nor itself of fewer than N: "fewer than N" already) is
+    all but 1 to N-1 of the individuals the summary gives exactly (access/small_counts.all_but_few)."""
+    individuals, small = int(c.figures["individuals"]), c.small_count_threshold
+    return lambda n: not pd.isna(n) and not too_few(int(n), small) and all_but_few(int(n), individuals, small)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _learning(document: Document, c: FunderReportContent) -> None:

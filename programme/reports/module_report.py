@@ -161,7 +161,9 @@ def _participants(document: Document, c: ModuleReportContent) -> None:
         ("By gender", c.by_gender, "gender"),
     ):
         document.add_heading(title, level=2)
-        shares = frame["share"].map(lambda s: f"{fixed(s, 1)}%" if pd.notna(s) else "not in the shares")
+        # Whole percentages, as the organisation's own reports write them ("93% of them", "about 60 per cent") and
+        # as the summary above says its shares: a tenth of a percent of 30 people is a precision no one has.
+        shares = frame["share"].map(lambda s: f"{fixed(s, 0)}%" if pd.notna(s) else "not in the shares")
         shown = frame[[column, "individuals", "share"]].assign(share=shares)
         _table(document, shown, [title.removeprefix("By ").capitalize(), "Participants", "Share"])
         if column == "org_type" and (frame[column] == NOT_RECORDED).any():
