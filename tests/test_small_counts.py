@@ -464,3 +464,31 @@ def test_a_viewer_sees_no_mean_score_of_fewer_than_three_people(
     facilitator = learning(UserRole.FACILITATOR)
     assert len(facilitator.get("plotly_chart")) == 2
     assert "Left out" not in " ".join(caption.value for caption in facilitator.caption)
+
+
+def test_the_other_rows_share_is_the_share_of_its_people_not_a_sum_of_rounded_shares() -> None:
+    # Three genders of one person each among three (the funder's report read "Other (fewer than 3 each) 3 — 99.9%"):
+    # the shares as reach's tables give them, each rounded to one decimal.
+    frame = pd.DataFrame(
+        {"gender": ["female", "male", "non-binary"], "individuals": [1, 1, 1], "participations": [2, 1, 1]}
+    )
+    frame["share"] = [33.3, 33.3, 33.3]
+    merged = merge_small(frame, "gender", threshold=3)
+    assert merged["share"].tolist() == [100.0]
+    # Six of eight people's types in the shares (the organisation type's not recorded is left out of them, its share
+    # missing); the not recorded row of 2 is merged too. The two of one each: 2 of 6 is 33.3%, not 16.7 + 16.7.
+    types = pd.DataFrame(
+        {
+            "org_type": ["ngo", "union", "faith", "not recorded"],
+            "individuals": [4, 1, 1, 2],
+            "participations": [4, 1, 1, 2],
+            "share": [66.7, 16.7, 16.7, None],
+        }
+    )
+    other = merge_small(types, "org_type", threshold=3).set_index("org_type")
+    assert other.loc["Other (fewer than 3 each)", "individuals"] == 4
+    assert other.loc["Other (fewer than 3 each)", "share"] == 33.3
+    assert other.loc["ngo", "share"] == 66.7
+    # Shares of something else than the rows' people (here, made up) are added up as before.
+    odd = frame.assign(share=[10.0, 20.0, 30.0])
+    assert merge_small(odd, "gender", threshold=3)["share"].tolist() == [60.0]

@@ -21,6 +21,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.access.accounts import SignedIn
 from programme.core.errors import ProgrammeError
+from programme.core.rounding import rounded
 from programme.core.settings import get_setting, set_setting
 
 SETTING = "small_count_threshold"
@@ -250,6 +251,8 @@ def _merge_group(
             row[column] = other_label(threshold)
         elif pd.api.types.is_bool_dtype(frame[column]):
             row[column] = bool(inside[column].any())
+        elif column == "share" and (share := _merged_share(frame, inside, count)) is not None:
+            row[column] = share
         elif pd.api.types.is_numeric_dtype(frame[column]):
             row[column] = inside[column].sum(min_count=1)
         else:
@@ -260,6 +263,21 @@ def _merge_group(
         if pd.api.types.is_integer_dtype(frame[column]):
             out[column] = out[column].astype(frame[column].dtype)
     return out
+
+
+def _merged_share(frame: pd.DataFrame, inside: pd.DataFrame, count: str) -> float | None:
+    """The merged row's share, when every share of frame is its count's percentage (one decimal) of the rows that have
+    one: the share of their sum, not the sum of shares each rounded (three groups of 33.3% are 100%, not 99.9%).
+    A merged row without a share (an organisation type not recorded) adds nothing to it. None when the shares are of
+    something else, or missing from every merged row: they are then added up as the other numbers are."""
+    shared, inside_shared = frame["share"].notna(), inside["share"].notna()
+    whole = int(frame.loc[shared, count].sum())
+    if not whole or not inside_shared.any():
+        return None
+    own = [rounded(100 * int(n) / whole, 1) for n in frame.loc[shared, count]]
+    if any(abs(a - float(b)) > 1e-9 for a, b in zip(own, frame.loc[shared, "share"], strict=True)):
+        return None
+    return rounded(100 * int(inside.loc[inside_shared, count].sum()) / whole, 1)
 
 
 def pool_in_order(
