@@ -158,8 +158,7 @@ with review_tab:
                 st.markdown(f"**{name}** matches a person already recorded, and {item['reason']}: update the record "
                             "only if the person is who they say they are.")  # fmt: skip
             else:
-                st.markdown(f"**{name}** may be a person already recorded ({item['reason']}, "
-                            f"score {item['score']:.0f}).")  # fmt: skip
+                st.markdown(f"**{name}** may be a person already recorded: {md_text(item['why'])}.")  # fmt: skip
             # Every field typed or recorded, so the facilitator sees what "update the record" would change.
             compared = [name for name in FIELD_LABELS if typed.get(name) or candidate.get(name)]
             compare = pd.DataFrame(

@@ -1198,9 +1198,11 @@ def test_page_shows_probable_matches_side_by_side(cli_db: str) -> None:
     assert not app.exception, app.exception
     assert metrics(app)["Probable matches"] == "1"
     assert any(header.value == "Probable matches" for header in app.subheader)
-    # The tick and the similarity come first, the sheet's and the record's values side by side.
+    # The tick and what is alike (in words, not a similarity score) come first, the sheet's and the record's values
+    # side by side.
     review = next(frame.value for frame in app.dataframe if "same person" in frame.value.columns)
-    assert list(review.columns[:5]) == ["same person", "similarity", "row", "name in the sheet", "name recorded"]
+    assert list(review.columns[:5]) == ["same person", "why", "row", "name in the sheet", "name recorded"]
+    assert review["why"].tolist() == ["similar names: 'Jon' / 'John' (one letter apart); same nationality"]
     assert review[["name in the sheet", "name recorded"]].values.tolist() == [["Jon Smith", "John Smith"]]
     assert metrics(app)["New people"] == "1"
     assert any("counted among the new people until ticked" in caption.value for caption in app.caption)

@@ -180,7 +180,9 @@ def _print_summary(plan: ImportPlan, report: dict, *, dry_run: bool, columns: Se
         f"errors {len(report['errors'])}."
     )
     for item in report["probable"]:
-        print(f"  row {item['row']}: {item['name']} may be {item['candidate']} (score {item['score']})")
+        print(
+            f"  row {item['row']}: {item['name']} may be {item['candidate']}, record {item['candidate_id']}: {item['why']}"
+        )
     for error in report["errors"]:
         print(f"  row {error['row']}, column '{error['column']}': {error['message']}")
     for warning in plan.warnings:

@@ -11,7 +11,7 @@ import pandas as pd
 
 from programme.core.errors import ProgrammeError
 from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
-from programme.evaluations.wording import is_suggestion_question, respondent_attribute
+from programme.evaluations.wording import asks_for_comments, is_suggestion_question, respondent_attribute
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import MATRIX_JOIN
@@ -76,8 +76,12 @@ CONTACT_KEYS = {
         *PARTICIPANT_SYNONYMS["phone"],
     )
 }
-# A new column is a rating question when at least this share of its answers read as ratings.
+# A new column is a rating question when (nearly) all its answers read as ratings: at least NEARLY_ALL of them, or
+# at least RATING_SHARE when the others are one value (a slip). See _kind_of.
 RATING_SHARE = 0.5
+NEARLY_ALL = 0.9
+# A column read as text is named in a warning when at least this share of its answers read as ratings.
+NOTE_SHARE = 0.25
 # A column of at most this many distinct short answers, one a known scale label, is a scale.
 SCALE_LABELS_MAX = 7
 SCALE_LABEL_MAX = 40
@@ -105,6 +109,10 @@ class ColumnPlan:
     choices: list[tuple[str, str]] = field(default_factory=list)  # (1/0 column, choice) of a multiple-choice question
     untitled: bool = False  # a multiple-choice question named after its choices: the export lacks its text
     scale: tuple[int, int] = STANDARD_RANGE  # the range of its ratings: 1-5, or 0-10 (never averaged with 1-5)
+    # Why the column's kind is asked, not guessed (ratings mixed with other answers): an error until a role is given.
+    ask: str | None = None
+    note: str | None = None  # a warning: read as text, though some answers read as ratings
+    chosen: bool = False  # the user gave the column its role (--column, the page's role picker)
 
     @property
     def is_new(self) -> bool:
@@ -231,10 +239,11 @@ def plan_columns(
         if attribute is not None and linked is None:
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
-        kind = _kind_of(frame[column], labels, linked=linked is not None)
-        scale = STANDARD_RANGE
+        reading = _kind_of(column, frame[column], labels, linked=linked is not None)
+        kind, scale = reading.kind, STANDARD_RANGE
         if is_zero_to_ten_question(column, frame[column]):
             kind, scale = QuestionKind.RATING, ZERO_TO_TEN  # "How likely are you to recommend... (0-10)"
+            reading = KindReading(kind)
         existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(bare, separator)))
         if existing is None and linked is not None and kind == QuestionKind.RATING and scale == STANDARD_RANGE:
             existing = by_session.get(linked.id)
@@ -267,6 +276,8 @@ def plan_columns(
                 # from its 1/0 columns, which name each choice whole.
                 choices=members_of.get(column, []) if kind == QuestionKind.TEXT else [],
                 scale=scale,
+                ask=reading.ask,
+                note=reading.note,
             )
         )
     return plans
@@ -312,21 +323,82 @@ def strip_label_groups(column: str, prefixes: Sequence[str]) -> str:
     return next((column[len(prefix) :] for prefix in prefixes if column.startswith(prefix)), column)
 
 
-def _kind_of(values: pd.Series, labels: Sequence[str] | None, *, linked: bool) -> QuestionKind:
-    """Return rating when most answers read as ratings (an unanswered session column is a rating too)."""
+@dataclass(frozen=True)
+class KindReading:
+    """What a new column's answers say it is: the kind, and what the user is told about it.
+
+    ask: why its kind is not guessed (the plan has an error until the user gives it a role); note: a warning when it
+    was read as text though some answers read as ratings."""
+
+    kind: QuestionKind
+    ask: str | None = None
+    note: str | None = None
+
+
+def _kind_of(column: str, values: pd.Series, labels: Sequence[str] | None, *, linked: bool) -> KindReading:
+    """Return what a new column is, from its answers (blanks and N/A left out) and its wording.
+
+    A rating only when (nearly) all its answers read as ratings: every one; all but one value (a slip, whose rows are
+    errors) with ratings at least half the answers; or at least NEARLY_ALL of them. A few short answers, one of them
+    a known scale's label, are a scale whose order is asked ("Very weak", "Weak", "Average"...) or comments: the
+    question asks which. A column that asks for comments ("Any other comments?") is text whatever some answers are
+    ("Good" is a rating label too); so is a column mostly of other answers. Between the two (ratings at least half,
+    two or more other answers) the user is asked; a column read as text with a quarter or more of its answers
+    rating-like is named in a warning. Never a silent guess that changes a figure.
+    """
     answered = [value for value in values if not is_blank(value)]
+    comments = asks_for_comments(question_text(column))
     if not answered:
-        return QuestionKind.RATING if linked else QuestionKind.TEXT
-    ratings = sum(is_rating(value, labels) for value in answered)
-    if ratings >= RATING_SHARE * len(answered):
-        return QuestionKind.RATING
-    # A few short labels, some of them a scale's ("Very weak", "Weak", "Average"...): a scale whose order
-    # must be known before anything is read, never comments.
+        return KindReading(QuestionKind.RATING if linked and not comments else QuestionKind.TEXT)
+    rated = [value for value in answered if is_rating(value, labels)]
+    others = {fold(clean_text(value)): clean_text(value) for value in answered if not is_rating(value, labels)}
+    rated_shown = _quoted(list(dict.fromkeys(clean_text(value) for value in rated)))
+    counts = f"{len(rated)} of its {len(answered)} answers"
+    if comments:
+        note = None
+        if len(rated) >= NOTE_SHARE * len(answered):
+            note = (
+                f"Read as text (comments: its question asks for them), though {counts} read as ratings "
+                f"({rated_shown}). If it is a rating question, give it the role rating "
+                f'(--column "rating={column}", or "Change what a column is read as" on the page).'
+            )
+        return KindReading(QuestionKind.TEXT, note=note)
+    if not others:
+        return KindReading(QuestionKind.RATING)
+    if len(rated) >= NEARLY_ALL * len(answered) or (len(others) == 1 and len(rated) >= RATING_SHARE * len(answered)):
+        return KindReading(QuestionKind.RATING)  # a slip or two among ratings: their rows are errors, named
+    # A few short labels, some of them a scale's ("Very weak", "Weak", "Average"...): a scale whose order must be
+    # known before anything is read, or comments ("Good", "Thanks"): the scale's question says both.
     distinct = {fold(clean_text(value)) for value in answered}
     short = all(len(clean_text(value)) <= SCALE_LABEL_MAX for value in answered)
     if short and len(distinct) <= SCALE_LABELS_MAX and any(knows_label(clean_text(value)) for value in answered):
-        return QuestionKind.RATING
-    return QuestionKind.TEXT
+        return KindReading(QuestionKind.RATING)
+    other_shown = _quoted(list(others.values()))
+    if len(rated) >= RATING_SHARE * len(answered):
+        ask = (
+            f"Column '{column}' mixes ratings and other answers: {counts} read as ratings ({rated_shown}), the others "
+            f"do not ({other_shown}). Nothing was imported: say what it is, rating or text (comments): "
+            f'--column "rating={column}" or --column "text={column}", or "Change what a column is read as" on the page.'
+        )
+        return KindReading(QuestionKind.RATING, ask=ask)
+    note = None
+    if len(rated) >= NOTE_SHARE * len(answered):
+        note = (
+            f"Read as text (comments): most of its answers are no rating ({other_shown}), "
+            f"though {counts} read as ratings ({rated_shown}). If it is a rating question, give it the role rating "
+            f'(--column "rating={column}", or "Change what a column is read as" on the page).'
+        )
+    return KindReading(QuestionKind.TEXT, note=note)
+
+
+# How many answers a message quotes.
+QUOTED_MAX = 5
+
+
+def _quoted(texts: Sequence[str]) -> str:
+    """Return "'Good', 'Thanks'" (at most QUOTED_MAX, then "..."), each cut at SCALE_LABEL_MAX characters."""
+    shown = [f"'{text[:SCALE_LABEL_MAX]}{'…' if len(text) > SCALE_LABEL_MAX else ''}'" for text in texts[:QUOTED_MAX]]
+    return ", ".join(shown) + (", ..." if len(texts) > QUOTED_MAX else "")
 
 
 def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
@@ -417,6 +489,7 @@ def override_columns(plans: Sequence[ColumnPlan], roles: dict[str, str]) -> None
         if role not in COLUMN_ROLES:
             raise ColumnChoiceError(f"'{role}' is not a column role; use one of: {', '.join(COLUMN_ROLES)}.")
         plan.choices = [] if role != column_role(plan) else plan.choices
+        plan.ask, plan.note, plan.chosen = None, None, True
         if role in ("meta", "submitted", "response id"):
             plan.role, plan.question_id, plan.labels = "meta", None, None
             plan.meta = {"submitted": "_submission_time", "response id": "_uuid"}.get(role, header_key(plan.column))

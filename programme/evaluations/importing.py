@@ -145,7 +145,8 @@ def plan_evaluations(
     result.errors.extend(_duplicate_targets(plans, table.header_row))
     for message, column in _unread_scales(plans, table.frame):
         result.warn(message, column)
-    unreadable = _resolve_scales(plans, table.frame, labels, table.header_row, result)
+    asked = _asked_kinds(plans, table.header_row, result)
+    unreadable = asked | _resolve_scales(plans, table.frame, labels, table.header_row, result, asked)
     times = _times(table.frame, submitted, result, tool, month_first)
     ends_choices = tool.ends_choices if tool else None
     parsed = _parse_rows(
@@ -274,9 +275,31 @@ def _tool(name: str | None, columns: Sequence[str]) -> ToolProfile | None:
 _SCALE_HINT = re.compile(r"0\s*(?:-|–|to)\s*10|likely|recommend|rate|rating|scale|score", re.IGNORECASE)
 
 
+def _asked_kinds(plans: Sequence[ColumnPlan], header_row: int, result: EvaluationImport) -> set[int]:
+    """Say what the detection could not decide: a column whose kind is asked (an error naming it, its answers left
+    unread) and a column read as text though some answers read as ratings (a warning). Return the asked plans."""
+    asked = set()
+    for index, plan in enumerate(plans):
+        if plan.role != "question":
+            continue
+        if plan.ask:
+            result.errors.append(RowError(row=header_row, column=plan.column, message=plan.ask))
+            asked.add(index)
+        elif plan.note:
+            result.warn(plan.note, plan.column)
+    return asked
+
+
+# Said after a scale's question for a column the detection took for ratings: it may hold comments.
+_OR_COMMENTS = (
+    " If it holds comments, not ratings, read it as text instead "
+    '(--column "text={column}", or "Change what a column is read as" on the page).'
+)
+
+
 def _resolve_scales(
     plans: Sequence[ColumnPlan], frame: pd.DataFrame, custom: Sequence[str] | None, header_row: int,
-    result: EvaluationImport,
+    result: EvaluationImport, asked: set[int] = frozenset(),
 ) -> set[int]:  # fmt: skip
     """Give each rating column the scale its labels are read by; return the plans that cannot be read."""
     rating = [index for index, plan in enumerate(plans) if plan.role == "question" and plan.kind == QuestionKind.RATING]
@@ -284,7 +307,7 @@ def _resolve_scales(
     everything = [label for found in labels.values() for label in found]
     unreadable: set[int] = set()
     for index, plan in enumerate(plans):
-        if plan.role != "question" or plan.choices or plan.scale != STANDARD_RANGE:
+        if plan.role != "question" or plan.choices or plan.scale != STANDARD_RANGE or index in asked:
             continue  # a 0-10 question reads numbers only: no labels to decide
         hinted = plan.kind == QuestionKind.RATING or plan.session_id is not None or _SCALE_HINT.search(plan.column)
         problem = wrong_scale(plan.column, frame[plan.column]) if hinted else None
@@ -309,7 +332,10 @@ def _resolve_scales(
                 numbers=has_numbers(frame[plan.column]),
             )
         except ScaleProblem as problem:
-            result.errors.append(RowError(row=header_row, column=plan.column, message=str(problem)))
+            message = str(problem)
+            if plan.is_new and not plan.chosen:  # detected, not said: a few short answers may be comments
+                message += _OR_COMMENTS.format(column=plan.column)
+            result.errors.append(RowError(row=header_row, column=plan.column, message=message))
             result.unknown_labels[plan.column] = list(labels[index])
             unreadable.add(index)
     return unreadable

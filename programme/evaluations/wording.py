@@ -29,6 +29,10 @@ _RECOMMEND_THIS = re.compile(
     r"\brecommend (?:this|the|our) (?:course|module|training|workshop|programme|program|event)\b"
     r"(?! (?:content|topics?|subjects?))"
 )
+# Wording of a question that asks for comments in the respondent's own words ("Comments", "Any other comments?",
+# "Remarks", "Please explain"), folded. A header that also names a scale ("Comments (1-5)", "rate", "score") is not one.
+_OPEN_QUESTION = re.compile(r"\b(?:comments?|remarks?|observations?|anything else|please explain|explain why)\b")
+_NAMES_A_SCALE = re.compile(r"\b\d+ (?:to )?\d+\b|\bout of \d|\brat(?:e|ed|ing|ings)\b|\bscale\b|\bscores?\b")
 # Answers that say yes or no: a question answered so is not asking for suggestions.
 _YES_NO = frozenset({"yes", "no", "maybe", "y", "n", "not sure", "definitely", "probably", "yes definitely"})
 
@@ -72,6 +76,13 @@ def is_suggestion_question(text: str, answers: Iterable[object] = ()) -> bool:
         return False
     given = [fold(clean_text(answer)) for answer in answers if not is_blank(answer)]
     return not given or sum(answer in _YES_NO for answer in given) * 2 < len(given)
+
+
+def asks_for_comments(text: str) -> bool:
+    """Return whether a question's wording asks for comments ("Comments", "Any other comments?", "Remarks"): its
+    answers are the respondent's own words, whatever some of them happen to be ("Good" is a rating label too)."""
+    folded = fold(text.replace("_", " "))
+    return bool(_OPEN_QUESTION.search(folded)) and not _NAMES_A_SCALE.search(folded)
 
 
 def respondent_attribute(text: str) -> RespondentAttributeKind | None:

@@ -42,6 +42,7 @@ from programme.importing.value_mappings import MAPPABLE, mapped_values, saved_ma
 from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import ImportWarning, RowError, intake_json
 from programme.models import ImportBatch, ImportKind, Module
+from programme.people.likeness import likeness
 from programme.sheets import SheetTable, hidden_note, other_sheets_note
 
 
@@ -114,6 +115,18 @@ class ImportPlan:
     def probable(self) -> list[PlannedRow]:
         return [planned for planned in self.rows if planned.status == RowStatus.PROBABLE]
 
+    def likeness(self, planned: PlannedRow) -> str:
+        """Return what makes a row look like the person it may be, in words (likeness): the name, the nationality,
+        the e-mail and the organisation of the sheet's row beside the record's."""
+        known = self.index.people[planned.person_id]
+        person = planned.person
+        return likeness(
+            {"full_name": person.full_name, "nationality": person.nationality, "email": person.email,
+             "organisation": person.organisation},
+            {"full_name": known.full_name, "nationality": known.nationality, "email": known.email,
+             "organisation": known.organisation},
+        )  # fmt: skip
+
     def counts(self, accepted: set[int] | frozenset[int] = frozenset()) -> dict[str, int]:
         """Return rows, valid, created, matched, probable, repeated and errors, given the accepted probable rows."""
         statuses = [planned.status for planned in self.rows]
@@ -159,6 +172,7 @@ class ImportPlan:
                     "candidate": self.index.people[planned.person_id].full_name,
                     "candidate_id": planned.person_id,
                     "score": planned.score,
+                    "why": self.likeness(planned),
                     "accepted": planned.row in accepted,
                 }
                 for planned in self.probable

@@ -59,7 +59,8 @@ def probable_pairs(plan: ImportPlan) -> pd.DataFrame:
         [
             {
                 "same person": False,
-                "similarity": planned.score,
+                # What is alike and what differs, in words (a similarity score of 92 told nobody anything).
+                "why": plan.likeness(planned),
                 "row": planned.row,
                 "name in the sheet": planned.person.full_name,
                 "name recorded": plan.index.people[planned.person_id].full_name,

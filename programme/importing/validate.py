@@ -11,6 +11,7 @@ from typing import Any
 from programme.importing import normalise
 from programme.importing.columns import CONSENT_FIELDS, FIELD_LABELS, ColumnMapping
 from programme.importing.normalise import CellError, UnknownValue, blanks, clean
+from programme.importing.value_mappings import own_value
 from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
@@ -270,10 +271,18 @@ def _gender_reader(letters: set[str], reader: Callable[[str], Any]) -> Callable[
 
 
 def _own_first(reader: Callable[[str], Any], own: Mapping[str, Any] | None) -> Callable[[str], Any]:
-    """Return reader, reading the organisation's own mappings (folded text → value) first."""
+    """Return reader, reading the organisation's own mappings (folded text → value; value_mappings.own_value) first."""
     if not own:
         return reader
-    return lambda text: own[fold(text)] if fold(text) in own else reader(text)
+
+    def read(text: str) -> Any:
+        found = own_value(own, text, _NOT_MAPPED)  # a mapping saved before migration 0029 included
+        return reader(text) if found is _NOT_MAPPED else found
+
+    return read
+
+
+_NOT_MAPPED = object()
 
 
 def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | None]]:

@@ -15,8 +15,11 @@ from sqlmodel import Session
 from programme.core.errors import NotFound
 from programme.importing.matching import PROBABLE_CUTOFF
 from programme.models import Organisation, Participation, Person
+from programme.people.likeness import likeness
 
-DUPLICATE_COLUMNS = ["person_id", "full_name", "nationality", "organisation", "email", "modules", "score", "reason"]
+DUPLICATE_COLUMNS = [
+    "person_id", "full_name", "nationality", "organisation", "email", "modules", "score", "reason", "why",
+]  # fmt: skip
 # Possible duplicates shown at once, best first.
 DUPLICATE_LIMIT = 10
 
@@ -26,7 +29,8 @@ def _several_words(key: str) -> bool:
 
 
 def possible_duplicates(session: Session, person_id: int, *, limit: int = DUPLICATE_LIMIT) -> pd.DataFrame:
-    """Return the people (not erased) who may be the same as person_id, best first, with score and reason."""
+    """Return the people (not erased) who may be the same as person_id, best first, with score and reason, and what
+    is alike and what differs in words ("why": likeness)."""
     person = session.get(Person, person_id)
     if person is None or person.erased_at is not None:
         raise NotFound(f"There is no person with id {person_id} (or their record was erased).")
@@ -81,5 +85,17 @@ def possible_duplicates(session: Session, person_id: int, *, limit: int = DUPLIC
             .where(Person.id.in_([person_id for person_id, _ in best]))
         )
     }
-    records = [{**details[found]._asdict(), "score": score, "reason": reason} for found, (score, reason) in best]
+    organisation = session.get(Organisation, person.organisation_id) if person.organisation_id is not None else None
+    own = {"full_name": person.full_name, "nationality": person.nationality, "email": person.email,
+           "organisation": organisation.name if organisation else None}  # fmt: skip
+    records = [
+        {
+            **details[found]._asdict(),
+            "score": score,
+            "reason": reason,
+            # What is alike and what differs, in words: the score alone told nobody what 92 meant.
+            "why": likeness(own, details[found]._asdict(), sides=("on this record", "on the other")),
+        }
+        for found, (score, reason) in best
+    ]
     return pd.DataFrame(records, columns=DUPLICATE_COLUMNS)

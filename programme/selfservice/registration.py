@@ -48,6 +48,7 @@ from programme.models import (
 from programme.models.base import utcnow
 from programme.people import edit
 from programme.people.countries import country_name, country_named_in
+from programme.people.likeness import likeness
 from programme.people.names import clean_text, fold, has_letters, name_key, split_name
 from programme.selfservice import changes as recorded
 from programme.selfservice import checkin, submissions
@@ -466,18 +467,22 @@ def _recorded(session: Session, person: Person) -> dict[str, Any]:
 
 
 def review_queue(session: Session, module_id: int) -> list[dict[str, Any]]:
-    """Return a module's registrations waiting for review: what was typed beside the record it may be."""
+    """Return a module's registrations waiting for review: what was typed beside the record it may be, and what is
+    alike and what differs in words ("why")."""
     queue = []
     for review in submissions.pending_reviews(session, module_id):
         candidate = session.get(Person, review.candidate_id) if review.candidate_id else None
+        typed, on_record = review_values(review), _recorded(session, candidate) if candidate else None
         queue.append(
             {
                 "id": review.id,
-                "typed": review_values(review),
+                "typed": typed,
                 "candidate_id": candidate.id if candidate else None,
-                "candidate": _recorded(session, candidate) if candidate else None,
+                "candidate": on_record,
                 "score": review.score,
                 "reason": review.reason,
+                # What is alike and what differs, in words (the score alone told a facilitator nothing).
+                "why": likeness(typed, on_record, sides=("typed", "recorded")) if on_record else review.reason,
             }
         )
     return queue

@@ -123,8 +123,9 @@ def merge_section(user: SignedIn, person_id: int, record: dict) -> None:
                 "organisation": "Organisation",
                 "email": "E-mail",
                 "modules": "Modules",
-                "score": st.column_config.NumberColumn("Similarity", format="%.0f"),
-                "reason": "Why",
+                "score": None,  # a similarity of 92 means nothing to a reader: "why" says it in words
+                "reason": None,
+                "why": "Alike and different",
             },
         )
     options = {int(row.person_id): f"Record {row.person_id} · {row.full_name}" for row in found.itertuples()}
