@@ -28,7 +28,8 @@ The search index is not touched: SQLite's FTS5 tokenizer and PostgreSQL's progra
 with this function.
 
 Values kept elsewhere by fold (the value mappings of an import, in the settings, keyed by the folded text) cannot be
-recomputed without the text they were made from: a mapping saved for a text in those scripts is asked again once.
+recomputed without the text they were made from: a mapping saved for a text in those scripts is looked up by the old
+fold when the new one misses (importing/value_mappings.fold_before_0029). SQLite's search index: migration 0030.
 """
 
 from __future__ import annotations
