@@ -281,3 +281,21 @@ def test_signing_in_and_out_writes_no_deprecation_warning_to_the_log(live_db: st
         logger.removeHandler(handler)
     # Streamlit's words: "Please replace `st.components.v1.html` with `st.iframe`. ... will be removed after ...".
     assert [message for message in logged if "components.v1" in message] == []
+
+
+def test_a_token_brought_by_another_browser_is_refused_and_ended(session: Session, store: RememberedBrowsers) -> None:
+    """The cookie is set by a script, so a script injected into the page could read it: replayed from another
+    computer (another address) or another browser (another User-Agent), the token signs no one in, and ends."""
+    from programme.access.remembered import client_digest
+
+    user = _signed_in(session)
+    office = client_digest("192.0.2.10", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    elsewhere = client_digest("198.51.100.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    other_browser = client_digest("192.0.2.10", "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0")
+    token = store.issue(session, user, client=office)
+    assert store.recall(session, token, client=office) == user  # a reload in the same browser
+    assert store.recall(session, token, client=elsewhere) is None
+    assert store.recall(session, token, client=office) is None  # ended: the browser signs in again
+    token = store.issue(session, user, client=office)
+    assert store.recall(session, token, client=other_browser) is None
+    assert len(store) == 0
