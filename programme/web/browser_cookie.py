@@ -4,6 +4,11 @@ Streamlit reads cookies (st.context.cookies, those of the request that opened th
 set one; a zero-height component, which runs in a frame of the app's own origin, sets it on the app's page.
 The cookie is SameSite=Strict (no other site's page can make the browser send it), Secure over HTTPS, and lives
 until the browser closes; what it stands for is programme/access/remembered.py's.
+
+It is not HttpOnly: browsers accept HttpOnly only from a server response's Set-Cookie, and a Streamlit script has
+none (st.login's cookie is OIDC's; a Tornado handler is not public API). A script injected into the page could read
+it, so the token is tied to the browser it was handed to (remembered.client_digest). st.App (public in Streamlit
+1.67, ASGI, custom routes) could set it HttpOnly from a route of ours: README, Access and privacy, says the plan.
 """
 
 from __future__ import annotations
