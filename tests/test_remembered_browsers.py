@@ -299,3 +299,45 @@ def test_a_token_brought_by_another_browser_is_refused_and_ended(session: Sessio
     token = store.issue(session, user, client=office)
     assert store.recall(session, token, client=other_browser) is None
     assert len(store) == 0
+
+
+def test_a_claim_code_stands_for_its_token_once_and_for_a_minute_only(clock: Clock) -> None:
+    """app.py's route sets the HttpOnly cookie for the token a claim code stands for (programme/web/cookie_routes.py):
+    a code read by someone else is worth nothing once the page used it, or after a minute."""
+    from programme.web.cookie_routes import CLAIM_SECONDS, Claims
+
+    claims = Claims(clock=clock)
+    code = claims.issue("the-token-of-a-sign-in-0123456789")
+    assert code not in repr(vars(claims))  # the codes are kept as digests
+    assert claims.redeem(code[:-1] + ("A" if code[-1] != "A" else "B")) is None
+    assert claims.redeem(code) == "the-token-of-a-sign-in-0123456789"
+    assert claims.redeem(code) is None
+    late = claims.issue("another-token-of-a-sign-in-0123456789")
+    clock.now += CLAIM_SECONDS + 1
+    assert claims.redeem(late) is None
+
+
+def test_the_cookie_routes_answer_only_the_app_s_own_page() -> None:
+    """Another site's page cannot have the browser post a claim (or a sign-out) to the app."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from programme.web.cookie_routes import CLAIMS, sign_in
+
+    def request(headers: dict[str, str], body: bytes) -> Request:
+        async def receive() -> dict:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        raw = [(key.lower().encode(), value.encode()) for key, value in {"host": "app.example.org", **headers}.items()]
+        scope = {"type": "http", "method": "POST", "path": "/_programme/sign-in", "headers": raw, "scheme": "https",
+                 "server": ("app.example.org", 443), "query_string": b""}  # fmt: skip
+        return Request(scope, receive)
+
+    code = CLAIMS.issue("the-token-of-a-sign-in-0123456789")
+    refused = asyncio.run(sign_in(request({"Sec-Fetch-Site": "cross-site"}, code.encode())))
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    answered = asyncio.run(sign_in(request({"Sec-Fetch-Site": "same-origin"}, code.encode())))
+    assert answered.status_code == 204
+    cookie = answered.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie and "max-age" not in cookie
