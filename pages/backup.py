@@ -46,12 +46,14 @@ st.markdown(
     "- The backup's accounts replace this installation's: afterwards everyone, you included, signs in with an "
     "account from the backup, with the password it had then.\n"
     "- People erased since the backup was made (*Forget this person*) are erased again, from the register of "
-    "erasures kept beside this database (record numbers and dates, no names)."
+    "erasures (record numbers and dates, no names): the one kept beside this database, together with the one each "
+    "backup carries, so a backup restored on a new computer brings its erasures along."
 )
 st.warning(
-    "On another computer, or if that register was lost, people erased since the backup was made come back. Before "
-    "restoring, note from the old installation's Audit trail the records erased since then (action “erase”), and "
-    "forget them again after the restore."
+    "Backups made by versions before the register travelled with them carry none: restored on another computer, or "
+    "if the register beside the database was lost, people erased since they were made come back. Before restoring "
+    "such a backup, note from the old installation's Audit trail the records erased since then (action “erase”), "
+    "and forget them again after the restore."
 )
 upload = st.file_uploader("Backup file", type=["db", "dump", "sqlite", "bak"])
 if upload is not None and st.button("Restore", type="primary"):

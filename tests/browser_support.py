@@ -30,8 +30,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def streamlit_server(database_url: str) -> Iterator[str]:
-    """Run `streamlit run streamlit_app.py` on a free port; yield its base URL once healthy."""
+def streamlit_server(database_url: str, script: str = "streamlit_app.py") -> Iterator[str]:
+    """Run `streamlit run streamlit_app.py` (or script: app.py, the same pages through st.App) on a free port; yield
+    its base URL once healthy."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
@@ -39,7 +40,7 @@ def streamlit_server(database_url: str) -> Iterator[str]:
         "-m",
         "streamlit",
         "run",
-        "streamlit_app.py",
+        script,
         "--server.headless",
         "true",
         "--server.port",

@@ -230,11 +230,12 @@ def test_the_backup_page_audits_each_backup_once(sqlite_url: str, monkeypatch: p
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
     app = run_page("pages/backup.py", UserRole.ADMIN, username="keeper")
     # Before restoring (the database is empty): what a restore does, the backup's accounts replacing these, people
-    # erased since the backup erased again from the register; and where that register is not (another computer), how
-    # to find them again.
+    # erased since the backup erased again from the register, which each backup carries; and for a backup of an older
+    # version, which carries none, on another computer, how to find them again.
     said = " ".join(markdown.value for markdown in app.markdown)
     assert "The backup's accounts replace this installation's" in said and "register of erasures" in said
-    assert any("people erased since the backup was made come back" in warning.value and "Audit trail" in warning.value
+    assert "the one each backup carries" in said
+    assert any("people erased since they were made come back" in warning.value and "Audit trail" in warning.value
                for warning in app.warning)  # fmt: skip
     assert app.get("file_uploader")
     app = app.button[0].click().run()

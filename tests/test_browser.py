@@ -103,3 +103,25 @@ def test_every_page_of_the_navigation_opens_without_an_exception(page, live_app:
         screenshot(page, f"page-{spec.path.split('/')[-1][:-3]}")
         assert page.locator(EXCEPTION).count() == 0, f"{spec.path} shows an exception"
         assert page.get_by_text("Signed in as").is_visible(), f"{spec.path} lost the session"
+
+
+def test_served_by_app_py_the_sign_in_cookie_is_httponly_and_a_reload_stays_signed_in(page, live_db_url: str) -> None:
+    """`streamlit run app.py` (st.App with cookie_routes' routes): the server's answer sets the cookie, HttpOnly, so
+    no script in the page can read the token; a reload still signs in; the log-out expires it."""
+    from tests.browser_support import streamlit_server
+
+    with streamlit_server(live_db_url, "app.py") as base:
+        log_in(page, base)
+        cookie = next(cookie for cookie in page.context.cookies() if cookie["name"] == "programme_sign_in")
+        assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+        assert "programme_sign_in" not in page.evaluate("document.cookie")
+        open_page(page, "Participants", "People")
+        page.reload()
+        wait_idle(page)
+        page.get_by_role("button", name="Log out").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Log out").click()
+        page.get_by_role("button", name="Log in").wait_for(timeout=30_000)
+        wait_for_cookie(page, "programme_sign_in", present=False)
+        page.reload()
+        wait_idle(page)
+        page.get_by_role("button", name="Log in").wait_for(timeout=30_000)

@@ -5,7 +5,8 @@ and only that record; a rolled back erasure is not noted; the register holds no 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -134,3 +135,117 @@ def test_cli_restore_says_how_many_records_it_erased_again(
     assert main(["restore", str(out)]) == 0
     said = capsys.readouterr().out
     assert "2 records erased since the backup was made were erased again" in said
+
+
+# Computer B: an empty database to restore into (fresh(kind, name, postgres): on PostgreSQL a database of its own
+# beside the engine postgres's, dropped afterwards).
+Fresh = Callable[[str, str, Engine | None], Engine]
+
+
+@pytest.fixture
+def computer_b(tmp_path: Path) -> Iterator[Fresh]:
+    made: list[tuple[Engine, Engine | None, str]] = []
+
+    def fresh(kind: str, name: str, postgres: Engine | None) -> Engine:
+        if kind == "sqlite":
+            engine = make_engine(f"sqlite:///{tmp_path / f'{name}.db'}")
+        else:
+            assert postgres is not None
+            name = f"{postgres.url.database}_{name}"
+            engine = _fresh_postgres_database(postgres, name)
+        made.append((engine, postgres if kind != "sqlite" else None, name))
+        return engine
+
+    yield fresh
+    for engine, postgres, name in made:
+        engine.dispose()
+        if postgres is not None:
+            with postgres.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _register_rows(engine: Engine) -> list[tuple[str, str]]:
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT key, value FROM app_setting WHERE key LIKE 'erasure:%' ORDER BY key"))
+        return [(key, value) for key, value in rows]
+
+
+def _erase_on_a(
+    source: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, noted_by: str
+) -> tuple[Path, Path, int, str]:
+    """On computer A (its own register): a backup, an erasure, a second backup; return (older backup, newer backup,
+    the record erased, its former name)."""
+    monkeypatch.setenv(ENV, str(tmp_path / "a.erasures"))
+    older = backup(source, tmp_path / "monday.bin", by="tester")
+    person_id, name, email = _someone(source)
+    with session_scope(source) as session:
+        forget_person(session, person_id=person_id, by="tester")
+    if noted_by == "the file only":  # an erasure made by an earlier version: in the file beside A's database only
+        with source.begin() as connection:
+            connection.execute(sa.text("DELETE FROM app_setting WHERE key LIKE 'erasure:%'"))
+    newer = backup(source, tmp_path / "tuesday.bin", by="tester")
+    # What the backup carries of the register names no one: the record's number and two times.
+    carried = _register_rows(source)
+    assert [key.split(":")[1] for key, _ in carried] == [str(person_id)]
+    assert not any(part in f"{carried}" for part in (name, email, *name.split()))
+    return older, newer, person_id, name
+
+
+def _erased_on_b_after_both_restores(
+    first: Engine, second: Engine, older: Path, newer: Path, person_id: int, name: str, register_b: Path
+) -> None:
+    # B's register is empty: the newer backup brings the erasure with it...
+    assert not register_b.exists()
+    assert restore(first, newer, by="admin") == 0
+    assert person_id in _erased(first)
+    assert [line["person"] for line in noted(register_b)] == [person_id]
+    # ...so the older backup, restored on B afterwards, loses the person again.
+    assert restore(second, older, by="admin") == 1
+    assert person_id in _erased(second)
+    with session_scope(second) as session:
+        person = session.get(Person, person_id)
+        assert person.email is None and person.full_name != name
+    # And a backup of B carries the erasure on.
+    assert [key.split(":")[1] for key, _ in _register_rows(second)] == [str(person_id)]
+
+
+@pytest.mark.parametrize("noted_by", ["this version", "the file only"])
+def test_an_erasure_travels_with_a_backup_to_another_computer(
+    demo_engine: Engine,
+    computer_b: Fresh,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    noted_by: str,
+) -> None:
+    older, newer, person_id, name = _erase_on_a(demo_engine, tmp_path, monkeypatch, noted_by)
+    register_b = tmp_path / "b.erasures"
+    monkeypatch.setenv(ENV, str(register_b))  # computer B: a register of its own, empty
+    kind, postgres = ("sqlite", None) if is_sqlite(demo_engine) else ("postgresql", demo_engine)
+    first, second = computer_b(kind, "b_first", postgres), computer_b(kind, "b_second", postgres)
+    _erased_on_b_after_both_restores(first, second, older, newer, person_id, name, register_b)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="TEST_DATABASE_URL is not set")
+@pytest.mark.parametrize("direction", ["laptop to team", "team to laptop"])
+def test_an_erasure_travels_with_a_backup_carried_to_the_other_kind_of_database(
+    demo_sqlite_url: str,
+    postgres_engine: Engine,
+    computer_b: Fresh,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    direction: str,
+) -> None:
+    from tests.conftest import load_demo_copy
+
+    if direction == "laptop to team":
+        source, kind = make_engine(demo_sqlite_url), "postgresql"
+    else:
+        load_demo_copy(postgres_engine)
+        source, kind = postgres_engine, "sqlite"
+    older, newer, person_id, name = _erase_on_a(source, tmp_path, monkeypatch, "this version")
+    if direction == "laptop to team":
+        source.dispose()
+    register_b = tmp_path / "b.erasures"
+    monkeypatch.setenv(ENV, str(register_b))
+    first, second = computer_b(kind, "b_first", postgres_engine), computer_b(kind, "b_second", postgres_engine)
+    _erased_on_b_after_both_restores(first, second, older, newer, person_id, name, register_b)

@@ -281,3 +281,63 @@ def test_signing_in_and_out_writes_no_deprecation_warning_to_the_log(live_db: st
         logger.removeHandler(handler)
     # Streamlit's words: "Please replace `st.components.v1.html` with `st.iframe`. ... will be removed after ...".
     assert [message for message in logged if "components.v1" in message] == []
+
+
+def test_a_token_brought_by_another_browser_is_refused_and_ended(session: Session, store: RememberedBrowsers) -> None:
+    """The cookie is set by a script, so a script injected into the page could read it: replayed from another
+    computer (another address) or another browser (another User-Agent), the token signs no one in, and ends."""
+    from programme.access.remembered import client_digest
+
+    user = _signed_in(session)
+    office = client_digest("192.0.2.10", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    elsewhere = client_digest("198.51.100.7", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+    other_browser = client_digest("192.0.2.10", "Mozilla/5.0 (Windows NT 10.0) Chrome/140.0")
+    token = store.issue(session, user, client=office)
+    assert store.recall(session, token, client=office) == user  # a reload in the same browser
+    assert store.recall(session, token, client=elsewhere) is None
+    assert store.recall(session, token, client=office) is None  # ended: the browser signs in again
+    token = store.issue(session, user, client=office)
+    assert store.recall(session, token, client=other_browser) is None
+    assert len(store) == 0
+
+
+def test_a_claim_code_stands_for_its_token_once_and_for_a_minute_only(clock: Clock) -> None:
+    """app.py's route sets the HttpOnly cookie for the token a claim code stands for (programme/web/cookie_routes.py):
+    a code read by someone else is worth nothing once the page used it, or after a minute."""
+    from programme.web.cookie_routes import CLAIM_SECONDS, Claims
+
+    claims = Claims(clock=clock)
+    code = claims.issue("the-token-of-a-sign-in-0123456789")
+    assert code not in repr(vars(claims))  # the codes are kept as digests
+    assert claims.redeem(code[:-1] + ("A" if code[-1] != "A" else "B")) is None
+    assert claims.redeem(code) == "the-token-of-a-sign-in-0123456789"
+    assert claims.redeem(code) is None
+    late = claims.issue("another-token-of-a-sign-in-0123456789")
+    clock.now += CLAIM_SECONDS + 1
+    assert claims.redeem(late) is None
+
+
+def test_the_cookie_routes_answer_only_the_app_s_own_page() -> None:
+    """Another site's page cannot have the browser post a claim (or a sign-out) to the app."""
+    import asyncio
+
+    from starlette.requests import Request
+
+    from programme.web.cookie_routes import CLAIMS, sign_in
+
+    def request(headers: dict[str, str], body: bytes) -> Request:
+        async def receive() -> dict:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        raw = [(key.lower().encode(), value.encode()) for key, value in {"host": "app.example.org", **headers}.items()]
+        scope = {"type": "http", "method": "POST", "path": "/_programme/sign-in", "headers": raw, "scheme": "https",
+                 "server": ("app.example.org", 443), "query_string": b""}  # fmt: skip
+        return Request(scope, receive)
+
+    code = CLAIMS.issue("the-token-of-a-sign-in-0123456789")
+    refused = asyncio.run(sign_in(request({"Sec-Fetch-Site": "cross-site"}, code.encode())))
+    assert refused.status_code == 403 and "set-cookie" not in refused.headers
+    answered = asyncio.run(sign_in(request({"Sec-Fetch-Site": "same-origin"}, code.encode())))
+    assert answered.status_code == 204
+    cookie = answered.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie and "secure" in cookie and "max-age" not in cookie

@@ -1,6 +1,6 @@
 """Backups that never lose a record: SQLite's online backup API, pg_dump on PostgreSQL (restore: restore.py).
 
-Every backup is audited wherever it is made (the Backup page, `python -m programme backup`): a backup is a copy
+Every backup carries the register of erasures (erasure_register.py), and is audited wherever it is made (the Backup page, `python -m programme backup`): a backup is a copy
 of every person's data leaving the database.
 """
 
@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine, make_url
 
 from programme.access import audit
+from programme.access.erasure_register import keep_in_database
 from programme.core.db import is_sqlite, session_scope
 from programme.core.errors import ProgrammeError
 
@@ -32,6 +33,8 @@ def backup(engine: Engine, out: Path, *, by: str | None) -> Path:
     The audit entry (action export, entity backup, naming `by`) is written once the copy is whole; if it cannot be
     written, the copy is removed, so no backup exists that the audit trail does not show.
     """
+    with session_scope(engine) as session:
+        keep_in_database(session)  # the backup carries the whole register of erasures (erasure_register.py)
     out = copy_database(engine, out)
     try:
         with session_scope(engine) as session:

@@ -63,6 +63,7 @@ def carry_sqlite_into_postgres(engine: Engine, source: Path) -> None:
         restoring._sqlite_copy(source, copy, rules=False)
         with restoring._disposing(_sqlite_engine(copy)) as checked:
             restoring.check_backup(checked)
+            restoring._sqlite_check_objects(copy, restoring.sqlite_revision(copy))  # before the upgrade runs any
             restoring._upgrade(checked)
         restoring._sqlite_check_objects(copy)
         restoring._sqlite_check_integrity(copy, rules=False)

@@ -9,8 +9,15 @@ same number in another organisation's backup was created at another moment and i
 
 Where: the file PROGRAMME_ERASURE_REGISTER names; else, for a SQLite database, its file's name with ".erasures"
 added (data/programme.db.erasures), which stays when the database file is deleted or replaced; else (PostgreSQL)
-data/erasures.jsonl in the installation. A restore on another computer, or after that file is lost, cannot know of
-the erasures: the Backup page says so.
+data/erasures.jsonl in the installation.
+
+The register travels with every backup: each line is also a row of the database's settings (app_setting, key
+"erasure:<record>:<created>", value: when it was erased), written in the erasure's own transaction, and a backup
+first copies into the database any line the file holds and the database does not. A restore merges the two, the
+lines of the backup it restored and those of the file beside the database, writes the union to both, and erases
+again every record of it the database holds whole. So a backup restored on a new computer brings its erasures
+with it, and an older backup restored there afterwards loses them again. The settings table exists at every
+schema revision: a backup holding these rows is read by an older version as before (it ignores them).
 """
 
 from __future__ import annotations
@@ -28,11 +35,13 @@ from sqlmodel import Session
 from programme.core.db import REPO_ROOT, sqlite_path
 from programme.core.errors import ProgrammeError
 from programme.core.words import agreeing, counted
-from programme.models import Person
+from programme.models import Person, Setting
 
 ENV = "PROGRAMME_ERASURE_REGISTER"
 POSTGRES_REGISTER = REPO_ROOT / "data" / "erasures.jsonl"
 _PENDING = "erasures_to_note"
+# The register's rows in the database (app_setting): "erasure:<record>:<created>", value the time of the erasure.
+SETTING_PREFIX = "erasure:"
 log = logging.getLogger(__name__)
 
 
@@ -64,7 +73,59 @@ def note_erasure(session: Session, person: Person) -> None:
     created, erased = session.execute(
         sa.select(Person.created_at, Person.erased_at).where(Person.id == person.id)
     ).one()
-    pending.append({"person": person.id, "created": stamp(created), "erased": stamp(erased)})
+    line = {"person": person.id, "created": stamp(created), "erased": stamp(erased)}
+    pending.append(line)
+    # In the database too, in this transaction: every backup made from now on carries it.
+    session.merge(Setting(key=setting_key(line), value=line["erased"]))
+
+
+def setting_key(line: dict[str, Any]) -> str:
+    """The settings row of a register line (the record's number and its creation time: what ties it to one record)."""
+    return f"{SETTING_PREFIX}{int(line['person'])}:{line['created']}"
+
+
+def carried(session: Session) -> list[dict[str, Any]]:
+    """Return the register's lines the database holds (those a backup carries); a row that cannot be read is
+    skipped."""
+    rows = session.execute(sa.select(Setting.key, Setting.value).where(Setting.key.startswith(SETTING_PREFIX)))
+    found = []
+    for key, value in rows:
+        record, _, created = key.removeprefix(SETTING_PREFIX).partition(":")
+        if record.isdigit() and created:
+            found.append({"person": int(record), "created": created, "erased": str(value or "")})
+    return found
+
+
+def keep_in_database(session: Session) -> int:
+    """Write into the database the register's lines the file beside it holds and it does not (before a backup is
+    made, so that the backup carries them all); return how many."""
+    held = {setting_key(line) for line in carried(session)}
+    added = 0
+    for line in noted(register_path(session)):
+        key = setting_key(line)
+        if key not in held:
+            session.add(Setting(key=key, value=line["erased"]))
+            held.add(key)
+            added += 1
+    session.flush()
+    return added
+
+
+def merged(session: Session) -> list[dict[str, Any]]:
+    """Return the union of the register beside the database and the lines the database holds (a restored backup's),
+    after writing each side's missing lines to the other: the file is appended to and synced, the rows are added in
+    the session's transaction."""
+    path = register_path(session)
+    in_file = noted(path)
+    known = {setting_key(line) for line in in_file}
+    from_database = [line for line in carried(session) if setting_key(line) not in known]
+    if from_database:
+        try:
+            _append(path, from_database)
+        except OSError as error:  # the records are still erased, and the database keeps the lines for its backups
+            log.error("the register of erasures could not be completed at %s: %s", path, error.strerror)
+    keep_in_database(session)
+    return in_file + from_database
 
 
 def _drop_pending(session: Session) -> None:
@@ -77,12 +138,7 @@ def _write_pending(session: Session) -> None:
         return
     path = register_path(session)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as file:
-            for line in lines:
-                file.write(json.dumps(line) + "\n")
-            file.flush()
-            os.fsync(file.fileno())
+        _append(path, lines)
     except OSError as error:
         log.error("the register of erasures could not be written at %s: %s", path, error.strerror)
         raise ProgrammeError(
@@ -90,6 +146,15 @@ def _write_pending(session: Session) -> None:
             f"({error.strerror}): a restore of an older backup would bring this record back. Note its number and "
             "forget it again after any restore."
         ) from None
+
+
+def _append(path: Path, lines: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as file:
+        for line in lines:
+            file.write(json.dumps(line) + "\n")
+        file.flush()
+        os.fsync(file.fileno())
 
 
 def noted(path: Path) -> list[dict[str, Any]]:
@@ -109,14 +174,15 @@ def noted(path: Path) -> list[dict[str, Any]]:
 
 def erase_again(session: Session, *, by: str | None) -> int:
     """Erase again every record of the database the register says was erased but the database holds whole (a backup
-    made before the erasure was restored); return how many. A line is applied only to the record of its number
-    created at the very time it notes."""
+    made before the erasure was restored); return how many. The register is the union of the file beside the
+    database and the lines the restored backup carried (merged: each is completed from the other). A line is applied
+    only to the record of its number created at the very time it notes."""
     from programme.access import audit
     from programme.access.erasure import forget_person
 
     erased = 0
     path = register_path(session)
-    for entry in noted(path):
+    for entry in merged(session):
         person = session.get(Person, entry["person"])
         if person is None or person.erased_at is not None or stamp(person.created_at) != entry["created"]:
             continue

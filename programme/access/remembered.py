@@ -9,6 +9,11 @@ The tokens live in this server process's memory only, as SHA-256 digests: a rest
 without activity or 12 hours since the sign-in forget them, and nothing of them is in the database or its
 backups. A password change or a disabled account ends them at the next use (the account's stamp differs; a disable
 stays final when the account is enabled again, read from the audit trail's entries about the account since).
+
+A token is tied to the browser it was handed to: a digest of the address it connected from and its User-Agent,
+given at the sign-in. Brought by another (a token read by a script injected into the page and replayed from the
+attacker's own computer), it is refused and ended. The cookie cannot be HttpOnly while a script sets it
+(browser_cookie.py says why); this narrows what a stolen token is worth.
 """
 
 from __future__ import annotations
@@ -40,6 +45,13 @@ class _Entry:
     issued: float
     seen: float
     mark: int = 0  # the newest audited change of the account when the token was issued
+    client: str = ""  # the digest of the browser it was handed to (client_digest)
+
+
+def client_digest(address: str | None, user_agent: str | None) -> str:
+    """Return what ties a token to one browser: a digest of the address it connects from and its User-Agent (the
+    address, behind a reverse proxy, is the proxy's: then the User-Agent alone)."""
+    return hashlib.sha256(f"{address or ''}\x00{user_agent or ''}".encode()).hexdigest()
 
 
 def account_stamp(session: Session, user_id: int) -> str | None:
@@ -96,19 +108,23 @@ class RememberedBrowsers:
         self._entries: dict[str, _Entry] = {}
         self._lock = threading.Lock()
 
-    def issue(self, session: Session, user: SignedIn) -> str:
-        """Return a new token standing for this sign-in (the caller hands it to the browser)."""
+    def issue(self, session: Session, user: SignedIn, *, client: str = "") -> str:
+        """Return a new token standing for this sign-in (the caller hands it to the browser); client: the browser's
+        client_digest, which every recall must bring again."""
         stamp = account_stamp(session, user.user_id) or ""
         mark = account_mark(session, user.user_id)
         token = secrets.token_urlsafe(32)
         now = self._clock()
         with self._lock:
             self._drop_stale(now)
-            self._entries[_digest(token)] = _Entry(user=user, stamp=stamp, issued=now, seen=now, mark=mark)
+            self._entries[_digest(token)] = _Entry(
+                user=user, stamp=stamp, issued=now, seen=now, mark=mark, client=client
+            )
         return token
 
-    def recall(self, session: Session, token: str | None) -> SignedIn | None:
-        """Return who the token signs in (as the account now stands), or None; an unusable token is forgotten."""
+    def recall(self, session: Session, token: str | None, *, client: str = "") -> SignedIn | None:
+        """Return who the token signs in (as the account now stands), or None; an unusable token is forgotten, and
+        so is one brought by another browser than the one it was handed to (client: client_digest)."""
         if not token:
             return None
         key = _digest(token)
@@ -117,7 +133,7 @@ class RememberedBrowsers:
             entry = self._entries.get(key)
             if entry is None:
                 return None
-            if self._stale(entry, now):
+            if self._stale(entry, now) or not secrets.compare_digest(entry.client, client):
                 del self._entries[key]
                 return None
         user = still_signed_in(session, entry.user)
@@ -131,7 +147,7 @@ class RememberedBrowsers:
         with self._lock:
             if key in self._entries:
                 self._entries[key] = _Entry(
-                    user=user, stamp=entry.stamp, issued=entry.issued, seen=now, mark=entry.mark
+                    user=user, stamp=entry.stamp, issued=entry.issued, seen=now, mark=entry.mark, client=entry.client
                 )
         return user
 

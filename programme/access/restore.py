@@ -260,6 +260,7 @@ def _sqlite_restore(engine: Engine, source: Path) -> None:
         _sqlite_copy(source, copy)
         with _disposing(make_engine(f"sqlite:///{copy}")) as restored:
             check_backup(restored)
+            _sqlite_check_objects(copy, sqlite_revision(copy))  # before the upgrade's writes could run a trigger
             _upgrade(restored)
         _sqlite_check_objects(copy)
         _sqlite_check_integrity(copy)
@@ -293,27 +294,76 @@ def _sqlite_objects(path: Path) -> dict[tuple[str, str], str]:
         return {(kind, name): " ".join((sql or "").split()) for kind, name, sql in rows}
 
 
-@functools.lru_cache(maxsize=1)
-def _own_sqlite_objects() -> dict[tuple[str, str], str]:
-    """Return the triggers and views this version's migrations make in a new SQLite database (made once)."""
+@functools.lru_cache(maxsize=4)
+def _own_sqlite_objects(revision: str = "head") -> dict[tuple[str, str], str]:
+    """Return the triggers and views this version's migrations make in a new SQLite database at revision (made once
+    per revision)."""
     with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX) as folder:
         path = Path(folder) / "reference.db"
         with _disposing(make_engine(f"sqlite:///{path}")) as reference:
-            schema.upgrade(reference)
+            schema.upgrade(reference, revision)
         return _sqlite_objects(path)
 
 
-def _sqlite_check_objects(copy: Path) -> None:
-    """Refuse a backup holding a trigger or a view the app does not make, or one of its own changed: it would run on
-    the restored rows (a trigger that lists everyone in the directory as they are added, say) and stay."""
-    own = _own_sqlite_objects()
-    foreign = sorted(key for key, sql in _sqlite_objects(copy).items() if own.get(key) != sql)
-    if foreign:
-        kind, name = foreign[0]
-        raise ProgrammeError(
-            f"The backup holds a {kind} that Programme Manager does not make ({name[:60]}); it may have been "
-            f"changed by someone; {UNCHANGED}."
+def sqlite_revision(path: Path) -> str:
+    """Return the schema revision a SQLite file says it has (check_backup has refused one it does not say)."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+
+
+# Shown at most this many of the triggers and views found, and of each name this many characters.
+_OBJECTS_SHOWN = 5
+_NAME_SHOWN = 60
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _sqlite_check_objects(copy: Path, revision: str = "head") -> None:
+    """Refuse a backup holding a trigger or a view the app does not make (at the file's schema revision), or one of
+    its own changed: it would run on the restored rows (a trigger that lists everyone in the directory as they are
+    added, say), run on the upgrade's own writes, and stay. Called before the upgrade, at the file's revision, and
+    after it, at the newest."""
+    own = _own_sqlite_objects(revision)
+    found = sorted(key for key, sql in _sqlite_objects(copy).items() if own.get(key) != sql)
+    if found:
+        raise ProgrammeError(foreign_objects_refusal([(kind, name, (kind, name) in own) for kind, name in found]))
+
+
+def _quoted(name: str) -> str:
+    """A name as it is written in a DROP statement (double quotes unless plain), cut to what is shown."""
+    name = name[:_NAME_SHOWN]
+    return name if _PLAIN_NAME.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+
+
+def _listing(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def foreign_objects_refusal(found: list[tuple[str, str, bool]]) -> str:
+    """Say which triggers and views refused a SQLite file and what to do: found holds (kind, name, whether the app
+    makes one of that name, changed in this file)."""
+    added = [(kind, name) for kind, name, ours in found if not ours]
+    changed = [(kind, name) for kind, name, ours in found if ours]
+    parts = []
+    if added:
+        listed = [f"a {kind} {_quoted(name)}" for kind, name in added[:_OBJECTS_SHOWN]]
+        if len(added) > _OBJECTS_SHOWN:
+            listed.append(counted(len(added) - _OBJECTS_SHOWN, "other"))
+        parts.append(f"{_listing(listed)} that Programme Manager does not make")
+    if changed:
+        listed = [f"{kind} {_quoted(name)}" for kind, name in changed[:_OBJECTS_SHOWN]]
+        parts.append(f"Programme Manager's own {_listing(listed)} changed")
+    said = (
+        f"The backup holds {', and '.join(parts)}; {UNCHANGED}. A trigger or a view in the file would run on the "
+        "restored records, so such a file is refused."
+    )
+    if added:
+        drops = " ".join(f"DROP {kind.upper()} {_quoted(name)};" for kind, name in added[:_OBJECTS_SHOWN])
+        said += (
+            f" If you or a colleague added {'it' if len(added) == 1 else 'them'} (a view for a report made with DB Browser for SQLite, say), open a copy "
+            f"of the backup with the sqlite3 tool, run {drops} and restore that copy."
         )
+    said += " If no one did, the file may have been changed by someone: restore another backup."
+    return said
 
 
 # What SQLite's integrity check says of a row that breaks a rule of its table (a CHECK constraint, NOT NULL), as

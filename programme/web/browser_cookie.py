@@ -4,6 +4,12 @@ Streamlit reads cookies (st.context.cookies, those of the request that opened th
 set one; a zero-height component, which runs in a frame of the app's own origin, sets it on the app's page.
 The cookie is SameSite=Strict (no other site's page can make the browser send it), Secure over HTTPS, and lives
 until the browser closes; what it stands for is programme/access/remembered.py's.
+
+Browsers accept HttpOnly only from a server response's Set-Cookie, and a Streamlit script has none (st.login's cookie
+is OIDC's; a Tornado handler is not public API). Started as `streamlit run app.py`, Streamlit's public st.App serves
+two routes of ours (cookie_routes.py): the frame posts a one-time claim code and the server's answer sets the cookie
+HttpOnly. Started as `streamlit run streamlit_app.py`, the frame's script sets it, readable by a script injected into
+the page: the token is tied to the browser it was handed to (remembered.client_digest) under both.
 """
 
 from __future__ import annotations
@@ -12,7 +18,7 @@ import re
 
 import streamlit as st
 
-from programme.web import page_script
+from programme.web import cookie_routes, page_script
 
 COOKIE = "programme_sign_in"
 # secrets.token_urlsafe's alphabet: anything else in the cookie is not a token of ours and is not looked up.
@@ -56,15 +62,42 @@ _PATH = re.compile(r"[A-Za-z0-9._~/-]{1,200}")
 
 
 def write(value: str) -> None:
-    """Have the browser keep the token (the sidebar holds the zero-height frame that sets it)."""
+    """Have the browser keep the token (the sidebar holds the zero-height frame that sets it): HttpOnly, through the
+    server's route, when app.py mounted it (cookie_routes.py); else set by the frame's script."""
     if not _TOKEN.fullmatch(value):
         raise ValueError("not a sign-in token")
+    if cookie_routes.mounted():
+        _post(cookie_routes.SIGN_IN, cookie_routes.CLAIMS.issue(value))
+        return
     _script(f"{COOKIE}={value}; Path={_path()}; SameSite=Strict")
 
 
 def expire(*, sidebar: bool = True) -> None:
     """Have the browser drop the token (after a sign-out; a participant's form opened in a signed-in browser)."""
+    if cookie_routes.mounted():
+        _post(cookie_routes.SIGN_OUT, "", sidebar=sidebar)
+        return
     _script(f"{COOKIE}=; Path={_path()}; SameSite=Strict; Max-Age=0", sidebar=sidebar)
+
+
+def _post(route: str, body: str, *, sidebar: bool = True) -> None:
+    """Have the frame post body to one of cookie_routes' routes (body: a claim code, of the token's alphabet)."""
+    if body and not _TOKEN.fullmatch(body):
+        raise ValueError("not a claim code")
+    address = f"{_path().rstrip('/')}{route}"
+    source = (
+        "<script>"
+        "const https = window.parent.location.protocol === 'https:' ? '1' : '0';"
+        f"fetch('{address}', {{method: 'POST', body: '{body}', credentials: 'same-origin', "
+        "headers: {'X-Programme-Https': https}});"
+        "</script>"
+    )
+    _run(source, sidebar=sidebar)
+
+
+def cookie_path() -> str:
+    """The cookie's Path (the app's own addresses, _path), for cookie_routes.py."""
+    return _path()
 
 
 def _path() -> str:
@@ -83,6 +116,10 @@ def _script(cookie: str, *, sidebar: bool = True) -> None:
         "window.parent.document.cookie = cookie;"
         "</script>"
     )
+    _run(source, sidebar=sidebar)
+
+
+def _run(source: str, *, sidebar: bool) -> None:
     if sidebar:
         with st.sidebar:
             page_script.run_script(source)

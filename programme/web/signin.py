@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from programme.access import accounts, passwords
 from programme.access.accounts import SignedIn
-from programme.access.remembered import REMEMBERED
+from programme.access.remembered import REMEMBERED, client_digest
 from programme.core.errors import ProgrammeError
 from programme.core.settings import is_demo
 from programme.models import UserRole
@@ -93,7 +93,7 @@ def _remembered_user() -> SignedIn | None:
     if token is None:
         return None
     with db() as session:
-        user = REMEMBERED.recall(session, token)
+        user = REMEMBERED.recall(session, token, client=_client())
     if user is None:
         return None
     st.session_state[_USER_KEY] = user
@@ -104,7 +104,7 @@ def _remembered_user() -> SignedIn | None:
 
 def _remember(session: Session, user: SignedIn) -> None:
     """Hand the browser a token for this sign-in, so that a reload keeps it (the cookie is set by guard)."""
-    st.session_state[_TOKEN_KEY] = REMEMBERED.issue(session, user)
+    st.session_state[_TOKEN_KEY] = REMEMBERED.issue(session, user, client=_client())
     st.session_state[_WRITE_KEY] = True
 
 
@@ -238,6 +238,15 @@ def client_address() -> str | None:
     except Exception:  # noqa: BLE001 - no connection context (a bare script run): the local client
         return None
     return address if isinstance(address, str) else None  # AppTest hands a stand-in object
+
+
+def _client() -> str:
+    """Return the digest that ties a sign-in token to this browser (remembered.client_digest)."""
+    try:
+        agent = st.context.headers.get("User-Agent")
+    except Exception:  # noqa: BLE001 - no connection context (a bare script run)
+        agent = None
+    return client_digest(client_address(), agent if isinstance(agent, str) else None)
 
 
 def _first_admin_form() -> None:
