@@ -386,3 +386,17 @@ def test_an_older_sqlite_backup_with_a_view_and_a_trigger_of_someone_s_is_refuse
     engine.dispose()
     assert _snapshot(engine) == before
     assert _leftovers(engine, private_temp) == []
+
+
+def test_the_restore_module_can_be_imported_first() -> None:
+    # restore.py builds on backup.py, which offers restore too: importing restore first was a circular import.
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", "import programme.access.restore; from programme.access.backup import restore_bytes"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-500:]

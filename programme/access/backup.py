@@ -119,6 +119,14 @@ def run_pg(
         )
 
 
-from programme.access.restore import restore, restore_bytes  # noqa: E402 - restore builds on run_pg above
+def __getattr__(name: str) -> object:
+    """restore and restore_bytes, kept importable from here; looked up at first use, since restore.py builds on this
+    module (importing programme.access.restore first failed: a circular import)."""
+    if name in ("restore", "restore_bytes"):
+        from programme.access import restore as restoring
 
-__all__ = ["backup", "backup_file", "copy_database", "restore", "restore_bytes", "run_pg"]
+        return getattr(restoring, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["backup", "backup_file", "copy_database", "run_pg"]
