@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from programme.cli import main, participants
+from programme.core import bulk
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_columns, file_hash, pipeline, read_participant_sheet
@@ -303,6 +304,36 @@ def test_a_list_written_while_validated_leaves_what_build_and_apply_leave(
         assert after == before  # refused: nothing stays
     else:
         assert after != before
+
+
+class _Refused(Exception):
+    """The test's own failure of a write."""
+
+
+def test_a_write_failing_in_a_later_part_leaves_nothing(
+    fresh: Callable[[], Engine], small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write on the writing thread fails on the third part's participations, after the first parts' people,
+    organisations and participations were written: the error reaches the caller and every table is as before."""
+    engine = fresh()
+    before = dump(engine)
+    written: list[str] = []
+
+    def failing(real: Callable[..., None]) -> Callable[..., None]:
+        def write(raw: Any, table_name: str, *args: Any) -> None:
+            written.append(table_name)
+            if written.count("participation") == 3:
+                raise _Refused
+            real(raw, table_name, *args)
+
+        return write
+
+    monkeypatch.setattr(bulk, "_insert_values", failing(bulk._insert_values))  # SQLite
+    monkeypatch.setattr(bulk, "_copy", failing(bulk._copy))  # PostgreSQL
+    with pytest.raises(_Refused):
+        _pipelined(engine, _csv(_rows(40)), "distinct.csv", {})
+    assert written.count("person") == 3  # the parts before the failing one were written: not a refusal at the start
+    assert dump(engine) == before
 
 
 def test_the_cases_cover_what_they_claim(fresh: Callable[[], Engine], small_parts: None) -> None:
