@@ -19,14 +19,18 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from programme.cli import main, participants
+from programme.core import bulk
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_columns, file_hash, pipeline, read_participant_sheet
+from programme.importing import plan as plan_module
+from programme.sheets import SheetTable
 from tests.conftest import POSTGRES_URL, truncate_all
 from tests.test_import_chunks import large_csv
 
@@ -259,6 +263,22 @@ def dump(engine: Engine) -> dict[str, list[tuple]]:
 @pytest.fixture
 def small_parts(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pipeline, "PIPELINE_ROWS", 4)
+    monkeypatch.setattr(pipeline, "FIRST_PART_ROWS", 3)  # a first part shorter than the others, as by default
+
+
+def test_the_parts_a_first_part_of_its_own_size_then_the_others() -> None:
+    """plan._chunks with a first part: offsets and rows as counted here, every row once and in order."""
+    numbers = [row + 2 for row in range(11)]
+    frame = pd.DataFrame({"Full name": [f"Person {row}" for row in numbers]})
+    table = SheetTable(sheet="S", header_row=1, columns=["Full name"], frame=frame, row_numbers=numbers)
+    parts = list(plan_module._chunks(table, 4, 3))
+    assert [start for start, _ in parts] == [0, 3, 7]
+    assert [part.row_numbers for _, part in parts] == [numbers[0:3], numbers[3:7], numbers[7:11]]
+    assert [name for _, part in parts for name in part.frame["Full name"]] == list(frame["Full name"])
+    assert [part.frame.index.tolist() for _, part in parts] == [[0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3]]
+    # Without a first part (or one the whole table fits in) the parts are as before.
+    assert [start for start, _ in plan_module._chunks(table, 4)] == [0, 4, 8]
+    assert [start for start, _ in plan_module._chunks(table, 4, 20)] == [0]
 
 
 @pytest.mark.parametrize(("case", "made", "options"), CASES, ids=[case for case, _, _ in CASES])
@@ -284,6 +304,36 @@ def test_a_list_written_while_validated_leaves_what_build_and_apply_leave(
         assert after == before  # refused: nothing stays
     else:
         assert after != before
+
+
+class _Refused(Exception):
+    """The test's own failure of a write."""
+
+
+def test_a_write_failing_in_a_later_part_leaves_nothing(
+    fresh: Callable[[], Engine], small_parts: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write on the writing thread fails on the third part's participations, after the first parts' people,
+    organisations and participations were written: the error reaches the caller and every table is as before."""
+    engine = fresh()
+    before = dump(engine)
+    written: list[str] = []
+
+    def failing(real: Callable[..., None]) -> Callable[..., None]:
+        def write(raw: Any, table_name: str, *args: Any) -> None:
+            written.append(table_name)
+            if written.count("participation") == 3:
+                raise _Refused
+            real(raw, table_name, *args)
+
+        return write
+
+    monkeypatch.setattr(bulk, "_insert_values", failing(bulk._insert_values))  # SQLite
+    monkeypatch.setattr(bulk, "_copy", failing(bulk._copy))  # PostgreSQL
+    with pytest.raises(_Refused):
+        _pipelined(engine, _csv(_rows(40)), "distinct.csv", {})
+    assert written.count("person") == 3  # the parts before the failing one were written: not a refusal at the start
+    assert dump(engine) == before
 
 
 def test_the_cases_cover_what_they_claim(fresh: Callable[[], Engine], small_parts: None) -> None:

@@ -1606,3 +1606,54 @@ def test_a_name_too_long_names_the_sheet_s_columns_not_the_field() -> None:
     assert "full_name" not in columns
     assert columns <= {"First Name", "Last Name", "First Name and Last Name"} and "First Name" in columns
     assert rows[1].valid
+
+
+@pytest.mark.parametrize("with_days", [True, False], ids=["day-columns", "no-day-columns"])
+def test_attended_no_blank_and_days_give_each_participation_its_attendance(both_engine: Engine, with_days: bool):
+    """The participations' attendance (read a column at a time) for each kind of row, as written out by hand: an
+    "Attended" No is registered only (no days), a blank one took part, days marked are counted (default rule: all
+    days to complete); without day columns whoever took part completed."""
+    header = ["Full name", "Nationality", "Attended"] + (["Day 1", "Day 2", "Day 3"] if with_days else [])
+    rows = [
+        ["Ana Reyes", "Philippines", "Yes", "x", "x", "x"],
+        ["Ram Gurung", "Nepal", "No", "x", "", ""],
+        ["Siti Rahman", "Malaysia", "", "x", "", ""],
+        ["Joy Santos", "Philippines", "", "", "", ""],
+    ]
+    data = xlsx([header] + [row[: len(header)] for row in rows])
+    run_import(both_engine, data, "attended.xlsx")
+    with session_scope(both_engine) as session:
+        found = {
+            name: (taking.registered, taking.attended, taking.days_attended, taking.completed, days)
+            for name, taking, days in (
+                (
+                    person.full_name,
+                    taking,
+                    [
+                        (day.day, day.present)
+                        for day in session.scalars(
+                            sa.select(AttendanceDay)
+                            .where(AttendanceDay.participation_id == taking.id)
+                            .order_by(AttendanceDay.day)
+                        )
+                    ],
+                )
+                for person, taking in session.execute(
+                    sa.select(Person, Participation).join(Participation, Participation.person_id == Person.id)
+                )
+            )
+        }
+    if with_days:
+        assert found == {
+            "Ana Reyes": (True, True, 3, True, [(1, True), (2, True), (3, True)]),
+            "Ram Gurung": (True, None, None, False, []),
+            "Siti Rahman": (False, True, 1, False, [(1, True), (2, False), (3, False)]),
+            "Joy Santos": (False, False, 0, False, [(1, False), (2, False), (3, False)]),
+        }
+    else:
+        assert found == {
+            "Ana Reyes": (True, True, None, True, []),
+            "Ram Gurung": (True, None, None, False, []),
+            "Siti Rahman": (False, True, None, True, []),
+            "Joy Santos": (False, True, None, True, []),
+        }

@@ -38,6 +38,9 @@ from programme.sheets import SheetTable
 
 # Rows planned at a time, each part's new people written while the next is planned.
 PIPELINE_ROWS = 5_000
+# The rows of the first part: nothing is written before it is planned, so a short one sets the writing thread to
+# work sooner (about 0.1 s sooner for a 50,000-row list).
+FIRST_PART_ROWS = 1_000
 
 
 def worth_piping(session: Session, rows: int) -> bool:
@@ -89,7 +92,7 @@ def import_list(
         result = write_while_planning(
             session,
             plan=plan,
-            chunks=reading.chunks(PIPELINE_ROWS),
+            chunks=reading.chunks(PIPELINE_ROWS, min(FIRST_PART_ROWS, PIPELINE_ROWS)),
             amendable=amendable,
             end=end,
             username=username,

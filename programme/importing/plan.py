@@ -424,14 +424,15 @@ SUMMARY_ROWS_PER_CHUNK = 10_000
 KEPT_IN_SUMMARY = frozenset({RowStatus.ERROR, RowStatus.PROBABLE})
 
 
-def _chunks(table: SheetTable, size: int) -> Iterator[tuple[int, SheetTable]]:
-    """Yield (offset of the first row, the rows as a table) for each size rows of the table."""
+def _chunks(table: SheetTable, size: int, first: int | None = None) -> Iterator[tuple[int, SheetTable]]:
+    """Yield (offset of the first row, the rows as a table) for each size rows of the table (the first part first
+    rows, when given)."""
     count = len(table.row_numbers)
-    if count <= size:
+    if count <= (first or size):
         yield 0, table
         return
-    for start in range(0, count, size):
-        stop = start + size
+    starts = [0, *range(first, count, size)] if first else range(0, count, size)
+    for start, stop in zip(starts, [*starts[1:], count], strict=True):
         rows = table.frame.iloc[start:stop].reset_index(drop=True)
         yield start, replace(table, frame=rows, row_numbers=table.row_numbers[start:stop])
 
@@ -497,9 +498,10 @@ class RowsRead:
         column = mapping.fields.get("gender")
         self.letters = letters_in(str(text) for text in table.frame[column].unique()) if column else None
 
-    def chunks(self, size: int) -> Iterator[list[PlannedRow]]:
-        """Yield the planned rows of each size rows of the sheet, in order."""
-        for start, chunk in _chunks(self.table, size):
+    def chunks(self, size: int, first: int | None = None) -> Iterator[list[PlannedRow]]:
+        """Yield the planned rows of each size rows of the sheet (of its first `first` rows first, when given), in
+        order."""
+        for start, chunk in _chunks(self.table, size, first):
             found: list[UnknownValues] = []
             named = None if self.named is None else self.named.part(start, start + len(chunk.row_numbers))
             people = validate_rows(
