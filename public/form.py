@@ -13,7 +13,7 @@ import streamlit as st
 
 from programme.core.errors import ProgrammeError
 from programme.models import ConsentKind, FormKind, Gender, OrgType
-from programme.selfservice import checkin, registration, submissions
+from programme.selfservice import checkin, receipt, registration, submissions
 from programme.selfservice import labels as words
 from programme.selfservice.evaluation import (
     answer_key,
@@ -79,6 +79,22 @@ dates = words.text(language, "module_dates", start=unbroken(form.start_date.isof
 st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
 notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 
+
+def with_code(code: str) -> str:
+    return say["thanks_registration"] + " " + words.text(language, "your_code", code=f"**{code}**")
+
+
+# A registration's thank-you page keeps its receipt in the address (receipt.py): a reload, or a phone that dropped
+# the tab, shows the code again on that link; anywhere else the receipt shows nothing.
+kept_receipt = st.query_params.get(receipt.QUERY_PARAMETER)
+if kept_receipt and sent_key not in st.session_state and form.kind == FormKind.REGISTRATION:
+    with ui.db() as session:
+        code_again = receipt.open_receipt(session, token, kept_receipt)
+    if code_again:
+        st.session_state[sent_key] = with_code(code_again)
+    else:  # voided, or the code replaced by the organisers since: said, and the form is drawn empty
+        del st.query_params[receipt.QUERY_PARAMETER]
+        st.info(say["receipt_gone"])
 if sent_key not in st.session_state and not closed:
     with ui.db() as session:
         if submissions.sent_already(session, token, browser=browser):  # sent before a reload, or from another tab
@@ -93,6 +109,7 @@ if sent_key in st.session_state:
         st.stop()
     for key in [key for key in st.session_state if is_answer_key(key)] + [sent_key, f"{sent_key}_note"]:
         st.session_state.pop(key, None)
+    st.query_params.pop(receipt.QUERY_PARAMETER, None)  # the next person's reload must not show this one's code
     st.rerun()
 
 
@@ -153,12 +170,14 @@ def registration_form() -> None:
     except ProgrammeError as error:
         refused(error)
         return
-    thanks = say["thanks_registration"]
     if result.checkin_code:
-        thanks += " " + words.text(language, "your_code", code=f"**{result.checkin_code}**")
-    elif result.outcome == "queued":  # a facilitator settles it and hands the code on: said, not left to guess
-        thanks += " " + say["your_code_later"]
-    st.session_state[sent_key] = thanks
+        st.session_state[sent_key] = with_code(result.checkin_code)
+        if result.receipt:
+            st.query_params[receipt.QUERY_PARAMETER] = result.receipt
+    else:
+        # Queued for a facilitator, or registered before (the code given then still works): one sentence for both, so
+        # that a stranger who typed someone's name and e-mail learns neither that they are registered nor a code.
+        st.session_state[sent_key] = say["thanks_registration"] + " " + say["your_code_later"]
     st.rerun()
 
 

@@ -526,6 +526,46 @@ def test_a_registration_waiting_for_the_organisers_says_who_gives_the_check_in_c
     app.button[0].click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert [s.value for s in app.success] == [
-        "Thank you: your registration was received. The organisers will check your details first: if they use the "
-        "daily check-in, they will give you your personal code."
+        "Thank you: your registration was received. " + text("en", "your_code_later")
     ]
+
+
+def _register_on_page(token: str, name: str, email: str) -> AppTest:
+    app = _run(token)
+    fields = [w.label for w in app.text_input]
+    app.text_input[fields.index("Full name (required)")].input(name)
+    app.text_input[fields.index("E-mail")].input(email)
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    return app
+
+
+def test_a_reload_after_registering_shows_the_code_again_on_that_link_only(forms_db: dict) -> None:
+    """Seen on a phone: the code was shown once, and a reload (or the phone dropping the tab) showed an empty form."""
+    app = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    thanks = app.success[0].value
+    code = thanks.split("**")[1]
+    assert len(code) == 6 and app.query_params.get("receipt")
+    # The reload: a new page session on the same address.
+    again = AppTest.from_file(PAGE, default_timeout=60)
+    again.query_params.update(app.query_params)
+    again.run()
+    assert not again.exception and [s.value for s in again.success] == [thanks]
+    assert not again.text_input  # no second registration from it
+    # The receipt on another form's link shows nothing of it.
+    elsewhere = AppTest.from_file(PAGE, default_timeout=60)
+    elsewhere.query_params.update({"form": forms_db["evaluation"], "receipt": app.query_params["receipt"]})
+    elsewhere.run()
+    assert code not in _everything_shown(elsewhere)
+
+
+def test_registering_again_on_the_page_says_the_same_as_a_registration_waiting_for_review(forms_db: dict) -> None:
+    """Seen on a phone: registering again with someone's name and e-mail gave a new working code for them."""
+    first = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    code = first.success[0].value.split("**")[1]
+    again = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    assert [s.value for s in again.success] == [
+        "Thank you: your registration was received. " + text("en", "your_code_later")
+    ]
+    assert "**" not in again.success[0].value and code not in _everything_shown(again)
+    assert "receipt" not in again.query_params
