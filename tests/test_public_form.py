@@ -569,3 +569,30 @@ def test_registering_again_on_the_page_says_the_same_as_a_registration_waiting_f
     ]
     assert "**" not in again.success[0].value and code not in _everything_shown(again)
     assert "receipt" not in again.query_params
+
+
+def test_the_organisers_give_a_lost_check_in_code_again_on_the_forms_page(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Registering again gives no code now: the organisers replace a lost one, on the page, shown once."""
+    from programme.models import CheckinCode, ConsentKind, Participation, UserRole
+    from programme.selfservice.checkin import _digest
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        result = submit_registration(session, forms_db["registration"],
+                                     {"full_name": "Zuberi Okonkwo-Lindqvist", "email": "zuberi.ol@example.org"},
+                                     {ConsentKind.LISTED: True}, browser="b", client=None)  # fmt: skip
+        participation_id = session.scalar(
+            sa.select(Participation.id).where(Participation.person_id == result.person_id)
+        )
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    next(s for s in app.selectbox if s.label == "Person").set_value(participation_id)
+    next(b for b in app.button if b.label == "Give a new check-in code").click().run()
+    assert not app.exception and not app.error
+    said = [s.value for s in app.success if "New check-in code" in s.value]
+    assert len(said) == 1 and "Zuberi Okonkwo" in said[0]
+    new_code = said[0].split("**")[1]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        stored = session.get(CheckinCode, participation_id).code_digest
+    assert stored == _digest(forms_db["module_id"], new_code) != _digest(forms_db["module_id"], result.checkin_code)
