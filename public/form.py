@@ -87,13 +87,17 @@ def with_code(code: str) -> str:
 # A registration's thank-you page keeps its receipt in the address (receipt.py): a reload, or a phone that dropped
 # the tab, shows the code again on that link; anywhere else the receipt shows nothing.
 kept_receipt = st.query_params.get(receipt.QUERY_PARAMETER)
-if kept_receipt and sent_key not in st.session_state and form.kind == FormKind.REGISTRATION:
+if st.session_state.pop("form_forget_receipt", False):  # the next person on a shared tablet: not the last one's code
+    st.query_params.pop(receipt.QUERY_PARAMETER, None)
+    form_page.keep_in_address(receipt.QUERY_PARAMETER, None)
+elif kept_receipt and sent_key not in st.session_state and form.kind == FormKind.REGISTRATION:
     with ui.db() as session:
         code_again = receipt.open_receipt(session, token, kept_receipt)
     if code_again:
         st.session_state[sent_key] = with_code(code_again)
+        st.session_state[f"{sent_key}_receipt"] = kept_receipt
     else:  # voided, or the code replaced by the organisers since: said, and the form is drawn empty
-        del st.query_params[receipt.QUERY_PARAMETER]
+        form_page.keep_in_address(receipt.QUERY_PARAMETER, None)
         st.info(say["receipt_gone"])
 if sent_key not in st.session_state and not closed:
     with ui.db() as session:
@@ -104,12 +108,15 @@ if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
     if st.session_state.get(f"{sent_key}_note"):  # answers not kept: their questions were removed meanwhile
         st.warning(st.session_state[f"{sent_key}_note"])
+    if st.session_state.get(f"{sent_key}_receipt"):  # in the address: a reload shows the code again
+        form_page.keep_in_address(receipt.QUERY_PARAMETER, st.session_state[f"{sent_key}_receipt"])
     # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
     if not form.allow_multiple or not st.button(say["another"], type="primary"):
         st.stop()
     for key in [key for key in st.session_state if is_answer_key(key)] + [sent_key, f"{sent_key}_note"]:
         st.session_state.pop(key, None)
-    st.query_params.pop(receipt.QUERY_PARAMETER, None)  # the next person's reload must not show this one's code
+    if st.session_state.pop(f"{sent_key}_receipt", None):  # the next person's reload must not show this one's code
+        st.session_state["form_forget_receipt"] = True
     st.rerun()
 
 
@@ -172,8 +179,7 @@ def registration_form() -> None:
         return
     if result.checkin_code:
         st.session_state[sent_key] = with_code(result.checkin_code)
-        if result.receipt:
-            st.query_params[receipt.QUERY_PARAMETER] = result.receipt
+        st.session_state[f"{sent_key}_receipt"] = result.receipt
     else:
         # Queued for a facilitator, or registered before (the code given then still works): one sentence for both, so
         # that a stranger who typed someone's name and e-mail learns neither that they are registered nor a code.

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
-from programme.models import ConsentRecord, Person, Response
+from programme.models import ConsentRecord, FormLink, Person, Response
 from programme.planning.agenda import add_session
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, UNKNOWN_LINK, close_forms, open_form
@@ -540,21 +540,27 @@ def _register_on_page(token: str, name: str, email: str) -> AppTest:
     return app
 
 
-def test_a_reload_after_registering_shows_the_code_again_on_that_link_only(forms_db: dict) -> None:
+def test_a_reload_after_registering_shows_the_code_again_on_that_link_only(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
     """Seen on a phone: the code was shown once, and a reload (or the phone dropping the tab) showed an empty form."""
     app = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
     thanks = app.success[0].value
     code = thanks.split("**")[1]
-    assert len(code) == 6 and app.query_params.get("receipt")
-    # The reload: a new page session on the same address.
+    # Put in the address by the page's script (history.replaceState: no new step for the phone's Back button).
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link_id = session.scalar(sa.select(FormLink.id).where(FormLink.token == forms_db["registration"]))
+    shown_again = app.session_state[f"form_sent_{link_id}_receipt"]
+    assert len(code) == 6 and f'searchParams.set("receipt", "{shown_again}")' in _scripts(app)
+    # The reload: a new page session on the address with the receipt.
     again = AppTest.from_file(PAGE, default_timeout=60)
-    again.query_params.update(app.query_params)
+    again.query_params.update({"form": forms_db["registration"], "receipt": shown_again})
     again.run()
     assert not again.exception and [s.value for s in again.success] == [thanks]
     assert not again.text_input  # no second registration from it
     # The receipt on another form's link shows nothing of it.
     elsewhere = AppTest.from_file(PAGE, default_timeout=60)
-    elsewhere.query_params.update({"form": forms_db["evaluation"], "receipt": app.query_params["receipt"]})
+    elsewhere.query_params.update({"form": forms_db["evaluation"], "receipt": shown_again})
     elsewhere.run()
     assert code not in _everything_shown(elsewhere)
 
@@ -568,7 +574,12 @@ def test_registering_again_on_the_page_says_the_same_as_a_registration_waiting_f
         "Thank you: your registration was received. " + text("en", "your_code_later")
     ]
     assert "**" not in again.success[0].value and code not in _everything_shown(again)
-    assert "receipt" not in again.query_params
+    assert "receipt" not in _scripts(again)
+
+
+def _scripts(app: AppTest) -> str:
+    """The page scripts the run drew (page_script.run_script's frames)."""
+    return " ".join(frame.proto.srcdoc for frame in app.get("iframe"))
 
 
 def test_the_organisers_give_a_lost_check_in_code_again_on_the_forms_page(forms_db: dict, demo_sqlite_url: str) -> None:
@@ -596,3 +607,23 @@ def test_the_organisers_give_a_lost_check_in_code_again_on_the_forms_page(forms_
     with session_scope(make_engine(demo_sqlite_url)) as session:
         stored = session.get(CheckinCode, participation_id).code_digest
     assert stored == _digest(forms_db["module_id"], new_code) != _digest(forms_db["module_id"], result.checkin_code)
+
+
+def test_a_shared_tablet_s_next_person_does_not_get_the_last_one_s_code_on_a_reload(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        token = open_form(session, module_id=forms_db["module_id"], kind="registration", allow_multiple=True).token
+    # The tablet was reloaded on the first person's thank-you page: the receipt is in its address.
+    app = _register_on_page(token, "Tablet First", "tablet.first@example.org")
+    code = app.success[0].value.split("**")[1]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link_id = session.scalar(sa.select(FormLink.id).where(FormLink.token == token))
+    reloaded = AppTest.from_file(PAGE, default_timeout=60)
+    reloaded.query_params.update({"form": token, "receipt": app.session_state[f"form_sent_{link_id}_receipt"]})
+    reloaded.run()
+    assert code in reloaded.success[0].value
+    next(b for b in reloaded.button if b.label == "Next person: a new form").click().run()
+    assert not reloaded.exception and reloaded.text_input and not reloaded.success
+    assert code not in _everything_shown(reloaded)
+    assert "receipt" not in reloaded.query_params and 'searchParams.delete("receipt")' in _scripts(reloaded)
