@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -265,3 +265,40 @@ def test_a_phone_keeps_its_code_on_a_reload_and_registering_again_gives_none(bro
     assert code not in phone.inner_text("body")
     screenshot(phone, "forms-phone-code-replaced")
     own.close()
+
+
+def test_the_response_rate_of_a_module_under_way_reads_under_way_on_a_phone(browser, forms_app: dict) -> None:
+    """Seen in a phone journey (wave 14): on the module's last morning the dashboard read "600% ⚠" with the warning
+    that another module's export may have been imported; its attendance was still coming in."""
+    from programme.core.local_time import local_today
+    from programme.evaluations import queries as q
+    from programme.models import Module, Participation
+    from programme.summaries import upkeep
+    from tests.browser_support import log_in
+
+    with session_scope(make_engine(forms_app["url"])) as session:
+        module_id = session.execute(
+            sa.select(q.MODULES.c.module_id).order_by(q.MODULES.c.responses.desc()).limit(1)
+        ).scalar_one()
+        module = session.get(Module, module_id)
+        today = local_today(module.country)
+        module.start_date, module.end_date = today - timedelta(days=1), today + timedelta(days=1)
+        ids = session.scalars(
+            sa.select(Participation.id)
+            .where(Participation.module_id == module_id, Participation.role == "participant")
+            .order_by(Participation.id)
+        ).all()
+        session.execute(sa.update(Participation).where(Participation.id.in_(ids[1:])).values(attended=None))
+        session.execute(sa.update(Participation).where(Participation.id == ids[0]).values(attended=True))
+        upkeep.rebuild(session)
+    desk = browser.new_context(viewport=PHONE)
+    page = desk.new_page()
+    log_in(page, forms_app["base"], password="correct-horse-battery-staple-42")
+    page.goto(f"{forms_app['base']}/evaluations?module={module_id}")
+    wait_idle(page)
+    rate = page.locator("[data-testid='stMetric']").filter(has_text="Response rate").first
+    rate.wait_for(timeout=TIMEOUT_MS)
+    assert "under way" in rate.inner_text() and "%" not in rate.inner_text()
+    page.get_by_text("recorded present so far").wait_for(timeout=TIMEOUT_MS)
+    screenshot(page, "evaluations-phone-under-way")
+    desk.close()
