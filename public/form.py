@@ -102,8 +102,14 @@ elif kept_receipt and sent_key not in st.session_state and form.kind == FormKind
 if sent_key not in st.session_state and not closed:
     with ui.db() as session:
         if submissions.sent_already(session, token, browser=browser):  # sent before a reload, or from another tab
-            st.info(say["already_sent"])
-            st.stop()
+            # A double tap: the second run interrupted the first after it saved the registration; its code is shown.
+            own = receipt.of_browser(session, token, browser) if form.kind == FormKind.REGISTRATION else None
+            code_again = receipt.open_receipt(session, token, own) if own else None
+            if code_again is None:
+                st.info(say["already_sent"])
+                st.stop()
+            st.session_state[sent_key] = with_code(code_again)
+            st.session_state[f"{sent_key}_receipt"] = own
 if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
     if st.session_state.get(f"{sent_key}_note"):  # answers not kept: their questions were removed meanwhile

@@ -204,7 +204,9 @@ def test_a_phone_keeps_its_code_on_a_reload_and_registering_again_gives_none(bro
     wait_idle(phone)
     phone.get_by_label("Full name (required)").fill("Nadia Receipt")
     phone.get_by_label("E-mail", exact=True).fill("nadia.receipt@example.org")
-    phone.get_by_role("button", name="Send").dblclick()  # a double tap: one registration
+    # A double tap: one registration, and its code shown (the second tap's run used to say "You have already sent
+    # this form" when it interrupted the first after the registration was saved: the code was lost).
+    phone.get_by_role("button", name="Send").dblclick()
     phone.get_by_text("Your personal check-in code").wait_for(timeout=TIMEOUT_MS)
     phone.wait_for_url(re.compile(r"receipt="), timeout=TIMEOUT_MS)
     code = re.search(r"check-in code: ([A-Z0-9]{6})", phone.inner_text("body")).group(1)

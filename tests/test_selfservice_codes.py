@@ -103,6 +103,9 @@ def test_the_receipt_shows_the_code_again_on_its_link_only(session: Session, mod
     assert result.receipt and result.checkin_code
 
     assert receipt.open_receipt(session, token, result.receipt) == result.checkin_code
+    # Found again from the page session's own key (a double tap's second run), and from no other.
+    assert receipt.of_browser(session, token, "b1") == result.receipt
+    assert receipt.of_browser(session, token, "b2") is None and receipt.of_browser(session, other_token, "b1") is None
     # Not on another link, nor with a changed secret or another submission's number.
     number, secret = result.receipt.split(".", 1)
     assert receipt.open_receipt(session, other_token, result.receipt) is None

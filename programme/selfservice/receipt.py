@@ -1,7 +1,7 @@
 """A registration's receipt: what shows the participant's check-in code again on their phone after a reload.
 
 The thank-you page's address gets `&receipt=<submission>.<secret>` (st.query_params), so that a reload, or a phone
-that dropped the tab, shows the code again on that link only. The secret is random (128 bits) and kept nowhere: the
+that dropped the tab, shows the code again on that link only. The secret (128 bits, drawn from the page session's random key) is kept nowhere: the
 submission keeps its SHA-256 digest and the code sealed with a key drawn from it (XOR with another digest of the
 secret), so that the database alone does not give the code, nor a guessed submission number. The receipt shows the
 code while the submission is live (a void clears it) and the code is the participation's current one (a code the
@@ -10,15 +10,16 @@ organisers replaced is not shown). Registering again never gives a receipt: it g
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
-import secrets
 
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.models import CheckinCode, FormLink, FormSubmission, Participation
-from programme.selfservice import checkin
+from programme.selfservice import checkin, submissions
 from programme.selfservice.links import token_digest
 
 QUERY_PARAMETER = "receipt"
@@ -32,9 +33,16 @@ def _key(secret: str, length: int) -> bytes:
     return hashlib.sha256(f"programme-receipt-seal:{secret}".encode()).digest()[:length]
 
 
-def seal(submission: FormSubmission, code: str) -> str:
+def _secret(browser: str, submission_id: int) -> str:
+    """The receipt's secret, drawn from the page session's own random key (kept in the server's session, only its
+    digest in the database): the page finds it again when a double tap's second run meets the registration saved."""
+    raw = hashlib.sha256(f"programme-receipt-secret:{browser}:{submission_id}".encode()).digest()[:16]
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def seal(submission: FormSubmission, code: str, browser: str) -> str:
     """Keep the code sealed with the submission (in its changes) and return the receipt that opens it."""
-    secret = secrets.token_urlsafe(16)
+    secret = _secret(browser, submission.id)
     raw = code.encode()
     sealed = bytes(a ^ b for a, b in zip(raw, _key(secret, len(raw)), strict=True)).hex()
     changes = json.loads(submission.changes) if submission.changes else {}
@@ -67,3 +75,24 @@ def open_receipt(session: Session, form_token: object, receipt: object) -> str |
     if current is None or current.code_digest != checkin._digest(participation.module_id, code):
         return None
     return code
+
+
+def of_browser(session: Session, form_token: object, browser: str) -> str | None:
+    """Return the receipt of this page session's latest live registration on the link, or None: a double tap's
+    second run finds the registration saved by the first, whose thank-you page it did not get to draw."""
+    if not isinstance(form_token, str):
+        return None
+    link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(form_token)))
+    if link is None:
+        return None
+    number = session.scalar(
+        sa.select(FormSubmission.id)
+        .where(
+            FormSubmission.link_id == link.id,
+            FormSubmission.browser_key == submissions.digest("browser", browser),
+            FormSubmission.voided.is_(False),
+        )
+        .order_by(FormSubmission.id.desc())
+        .limit(1)
+    )
+    return None if number is None else f"{number}.{_secret(browser, number)}"

@@ -328,7 +328,7 @@ def submit_registration(
     submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
     _consent_records(session, submission, link, consents, person.id)
     code = _give_code(session, submission, changes)
-    shown_again = receipt.seal(submission, code) if code else None
+    shown_again = receipt.seal(submission, code, browser) if code else None
     session.add(submission)
     session.flush()
     return RegistrationResult(outcome, submission.id, person.id, code, shown_again)
