@@ -20,6 +20,7 @@ from programme.evaluations.summary import (
     respondent_profile,
     response_rate_headline,
     too_many_responses,
+    under_way_note,
 )
 from programme.sheets import to_csv_bytes
 from programme.web import evaluation_facilitators, respondents, ui
@@ -66,6 +67,7 @@ with ui.db() as session:
     scale = form_labels(form.scale_labels if form else None)
 summary = ui.cached_query(module_summary, module_id)
 rates = ui.cached_query(q.response_rates, course_id=module.course_id)
+rates = rates.assign(under_way=q.under_way(rates))  # attendance still coming in: a rate "so far", never over 100%
 hidden = not user.can_see_names  # a viewer's and a funder's titles and questions name nobody
 sessions = ui.cached_query(
     q.session_ratings, module_id, with_facilitators=user.can_see_names, without_personal_data=hidden
@@ -79,7 +81,8 @@ this_rate = rates[rates["module_id"] == module_id]
 columns = st.columns(4)
 columns[0].metric("Responses", summary["responses"])
 rate = this_rate["rate"].iloc[0] if not this_rate.empty else None
-shown_rate, rate_help = response_rate_headline(rate)  # over 100%: marked, and the help points to the warning below
+running = bool(this_rate["under_way"].iloc[0]) if not this_rate.empty else False
+shown_rate, rate_help = response_rate_headline(rate, under_way=running)  # over 100%: marked, the warning below says
 columns[1].metric("Response rate", shown_rate, help=rate_help)
 columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
                   help=f"{MODULE_MEAN_CAPTION} {ui.counted(average.n, 'rating')}.")  # fmt: skip
@@ -88,7 +91,9 @@ columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.e
                   f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
                   "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
-if rate is not None and not pd.isna(rate) and rate > 1:
+if running and (rate is None or pd.isna(rate) or rate > 1) and summary["responses"]:
+    st.info(under_way_note(summary["responses"], int(this_rate["attended"].iloc[0]) if not this_rate.empty else 0))
+elif rate is not None and not pd.isna(rate) and rate > 1:
     st.warning(too_many_responses(summary["responses"], int(this_rate["attended"].iloc[0])))
 
 # Only the open tab runs: comparisons and trends aggregate every module's answers.

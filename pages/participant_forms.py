@@ -1,12 +1,13 @@
 """Forms for participants: open a module's registration or evaluation form, show its link and QR code full-screen
-in the room, follow what arrives, void a submission, and settle registrations that may be someone recorded."""
+in the room, follow what arrives, void a submission, settle registrations that may be someone recorded, and give a
+participant who lost their check-in code a new one."""
 
 from datetime import timedelta
 
 import pandas as pd
 import streamlit as st
 
-from programme.selfservice import links, registration, submissions
+from programme.selfservice import checkin, links, registration, submissions
 from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.qr import qr_png
 from programme.web import ui
@@ -46,8 +47,8 @@ module_id = ui.module_picker("forms_module", opens_on="next")
 if module_id is None:
     st.stop()
 
-open_tab, sent_tab, review_tab = ui.tabs(
-    ["Links and QR codes", "Submissions", "Registrations to review"], key="forms_tab"
+open_tab, sent_tab, review_tab, codes_tab = ui.tabs(
+    ["Links and QR codes", "Submissions", "Registrations to review", "Check-in codes"], key="forms_tab"
 )
 
 with ui.db() as session:
@@ -187,7 +188,35 @@ with review_tab:
                         + (
                             f" Their check-in code is **{settled.checkin_code}**: give it to them (it is shown once)."
                             if settled.checkin_code
+                            else " They have a check-in code already: it still works (a lost one: Check-in codes)."
+                            if settled.kept_code
                             else ""
                         )
                     ),
                 )
+
+with codes_tab:
+    st.caption(
+        "A participant who lost their check-in code asks you: registering again gives no code (anyone who knows their "
+        "name and e-mail could). Codes are kept only as a digest, so a code cannot be shown again, only replaced: "
+        "the new one is shown once, here, and the old one stops working."
+    )
+    with ui.db() as session:
+        holders = checkin.code_holders(session, module_id)
+    if holders.empty:
+        st.info("Nobody is in this module yet.")
+    else:
+        with st.form("new_code"):
+            names = dict(zip(holders["participation_id"], holders["full_name"], strict=True))
+            has = dict(zip(holders["participation_id"], holders["has_code"], strict=True))
+            whom = st.selectbox("Person", list(names), index=None, placeholder="Choose a person",
+                                format_func=lambda number: f"{names[number]}{'' if has[number] else ' (no code yet)'}")  # fmt: skip
+            give = st.form_submit_button("Give a new check-in code")
+        if give and whom is not None:
+            ui.action(
+                lambda session: checkin.reissue_code(session, int(whom), by=user.username),
+                lambda code: (
+                    f"New check-in code for {md_text(names[whom])}: **{code}**. Give it to them (it is shown "
+                    "once); the code they had no longer works."
+                ),
+            )

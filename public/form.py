@@ -13,7 +13,7 @@ import streamlit as st
 
 from programme.core.errors import ProgrammeError
 from programme.models import ConsentKind, FormKind, Gender, OrgType
-from programme.selfservice import checkin, registration, submissions
+from programme.selfservice import checkin, receipt, registration, submissions
 from programme.selfservice import labels as words
 from programme.selfservice.evaluation import (
     answer_key,
@@ -79,20 +79,50 @@ dates = words.text(language, "module_dates", start=unbroken(form.start_date.isof
 st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
 notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 
+
+def with_code(code: str) -> str:
+    return say["thanks_registration"] + " " + words.text(language, "your_code", code=f"**{code}**")
+
+
+# A registration's thank-you page keeps its receipt in the address (receipt.py): a reload, or a phone that dropped
+# the tab, shows the code again on that link; anywhere else the receipt shows nothing.
+kept_receipt = st.query_params.get(receipt.QUERY_PARAMETER)
+if st.session_state.pop("form_forget_receipt", False):  # the next person on a shared tablet: not the last one's code
+    st.query_params.pop(receipt.QUERY_PARAMETER, None)
+    form_page.keep_in_address(receipt.QUERY_PARAMETER, None)
+elif kept_receipt and sent_key not in st.session_state and form.kind == FormKind.REGISTRATION:
+    with ui.db() as session:
+        code_again = receipt.open_receipt(session, token, kept_receipt)
+    if code_again:
+        st.session_state[sent_key] = with_code(code_again)
+        st.session_state[f"{sent_key}_receipt"] = kept_receipt
+    else:  # voided, or the code replaced by the organisers since: said, and the form is drawn empty
+        form_page.keep_in_address(receipt.QUERY_PARAMETER, None)
+        st.info(say["receipt_gone"])
 if sent_key not in st.session_state and not closed:
     with ui.db() as session:
         if submissions.sent_already(session, token, browser=browser):  # sent before a reload, or from another tab
-            st.info(say["already_sent"])
-            st.stop()
+            # A double tap: the second run interrupted the first after it saved the registration; its code is shown.
+            own = receipt.of_browser(session, token, browser) if form.kind == FormKind.REGISTRATION else None
+            code_again = receipt.open_receipt(session, token, own) if own else None
+            if code_again is None:
+                st.info(say["already_sent"])
+                st.stop()
+            st.session_state[sent_key] = with_code(code_again)
+            st.session_state[f"{sent_key}_receipt"] = own
 if sent_key in st.session_state:
     st.success(st.session_state[sent_key])
     if st.session_state.get(f"{sent_key}_note"):  # answers not kept: their questions were removed meanwhile
         st.warning(st.session_state[f"{sent_key}_note"])
+    if st.session_state.get(f"{sent_key}_receipt"):  # in the address: a reload shows the code again
+        form_page.keep_in_address(receipt.QUERY_PARAMETER, st.session_state[f"{sent_key}_receipt"])
     # A shared tablet (the facilitator allowed several submissions): the next person starts on an empty form.
     if not form.allow_multiple or not st.button(say["another"], type="primary"):
         st.stop()
     for key in [key for key in st.session_state if is_answer_key(key)] + [sent_key, f"{sent_key}_note"]:
         st.session_state.pop(key, None)
+    if st.session_state.pop(f"{sent_key}_receipt", None):  # the next person's reload must not show this one's code
+        st.session_state["form_forget_receipt"] = True
     st.rerun()
 
 
@@ -153,12 +183,13 @@ def registration_form() -> None:
     except ProgrammeError as error:
         refused(error)
         return
-    thanks = say["thanks_registration"]
     if result.checkin_code:
-        thanks += " " + words.text(language, "your_code", code=f"**{result.checkin_code}**")
-    elif result.outcome == "queued":  # a facilitator settles it and hands the code on: said, not left to guess
-        thanks += " " + say["your_code_later"]
-    st.session_state[sent_key] = thanks
+        st.session_state[sent_key] = with_code(result.checkin_code)
+        st.session_state[f"{sent_key}_receipt"] = result.receipt
+    else:
+        # Queued for a facilitator, or registered before (the code given then still works): one sentence for both, so
+        # that a stranger who typed someone's name and e-mail learns neither that they are registered nor a code.
+        st.session_state[sent_key] = say["thanks_registration"] + " " + say["your_code_later"]
     st.rerun()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -185,3 +185,122 @@ def test_no_link_a_wrong_one_or_a_closed_form_shows_nothing(phone, forms_app: di
     assert phone.get_by_text(UNAVAILABLE).count() == 0
     assert phone.locator("input").count() == 0
     assert phone.get_by_text("Engaging diplomatic missions").count() == 0
+
+
+def test_a_phone_keeps_its_code_on_a_reload_and_registering_again_gives_none(browser, forms_app: dict) -> None:
+    """Seen in a phone journey (wave 14): a reload after registering showed an empty form, the code gone; registering
+    again with the same name and e-mail gave a new working code and voided the first; the organisers had no way to
+    give a lost code again."""
+    import re
+
+    from tests.browser_support import log_in
+
+    with session_scope(make_engine(forms_app["url"])) as session:  # its own link: another test closes the forms
+        token = open_form(session, module_id=forms_app["module_id"], kind="registration").token
+    link = f"{forms_app['base']}/?form={token}"
+    own = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = own.new_page()
+    phone.goto(link)
+    wait_idle(phone)
+    phone.get_by_label("Full name (required)").fill("Nadia Receipt")
+    phone.get_by_label("E-mail", exact=True).fill("nadia.receipt@example.org")
+    # A double tap: one registration, and its code shown (the second tap's run used to say "You have already sent
+    # this form" when it interrupted the first after the registration was saved: the code was lost).
+    phone.get_by_role("button", name="Send").dblclick()
+    phone.get_by_text("Your personal check-in code").wait_for(timeout=TIMEOUT_MS)
+    phone.wait_for_url(re.compile(r"receipt="), timeout=TIMEOUT_MS)
+    code = re.search(r"check-in code: ([A-Z0-9]{6})", phone.inner_text("body")).group(1)
+    screenshot(phone, "forms-phone-code-shown")
+    # Back leaves the page at once, as before (the receipt replaced the address, it added no step), and Forward
+    # returns to the code.
+    phone.go_back()
+    assert "form=" not in phone.url
+    phone.go_forward()
+    wait_idle(phone)
+    phone.get_by_text(code).wait_for(timeout=TIMEOUT_MS)
+    phone.reload()
+    wait_idle(phone)
+    phone.get_by_text(code).wait_for(timeout=TIMEOUT_MS)  # shown again after the reload
+    assert phone.get_by_role("button", name="Send").count() == 0
+    screenshot(phone, "forms-phone-code-after-reload")
+    with session_scope(make_engine(forms_app["url"])) as session:
+        assert session.scalar(sa.select(sa.func.count()).where(Person.email == "nadia.receipt@example.org")) == 1
+
+    # A stranger who knows her name and e-mail, on another phone: no code, nothing saying she is registered.
+    stranger = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    other = stranger.new_page()
+    other.goto(link)
+    wait_idle(other)
+    other.get_by_label("Full name (required)").fill("Nadia Receipt")
+    other.get_by_label("E-mail", exact=True).fill("nadia.receipt@example.org")
+    other.get_by_role("button", name="Send").click()
+    other.get_by_text("your registration was received").wait_for(timeout=TIMEOUT_MS)
+    shown = other.inner_text("body")
+    assert "Your personal check-in code" not in shown and "receipt=" not in other.url
+    screenshot(other, "forms-phone-registered-again")
+    stranger.close()
+    phone.reload()
+    wait_idle(phone)
+    phone.get_by_text(code).wait_for(timeout=TIMEOUT_MS)  # her code stands
+
+    # The organiser gives her a new one (she lost hers): shown once, and her phone's page no longer shows the old one.
+    desk = browser.new_context(viewport=PHONE)
+    organiser = desk.new_page()
+    log_in(organiser, forms_app["base"], password="correct-horse-battery-staple-42")
+    organiser.goto(f"{forms_app['base']}/participant_forms?module={forms_app['module_id']}")
+    wait_idle(organiser)
+    organiser.get_by_role("tab", name="Check-in codes").click()
+    wait_idle(organiser)
+    box = organiser.locator("[data-testid='stSelectbox']").filter(has_text="Person").first
+    box.locator("input").click()
+    box.locator("input").fill("Nadia")
+    organiser.get_by_role("option").filter(has_text="Nadia Receipt").first.click()
+    organiser.get_by_role("button", name="Give a new check-in code").click()
+    organiser.get_by_text("New check-in code for").wait_for(timeout=TIMEOUT_MS)
+    new_code = re.search(r"Receipt: ([A-Z0-9]{6})", organiser.inner_text("body")).group(1)
+    assert new_code != code
+    screenshot(organiser, "forms-organiser-new-code")
+    desk.close()
+    phone.reload()
+    wait_idle(phone)
+    phone.get_by_text("This page no longer shows a check-in code").wait_for(timeout=TIMEOUT_MS)
+    assert code not in phone.inner_text("body")
+    screenshot(phone, "forms-phone-code-replaced")
+    own.close()
+
+
+def test_the_response_rate_of_a_module_under_way_reads_under_way_on_a_phone(browser, forms_app: dict) -> None:
+    """Seen in a phone journey (wave 14): on the module's last morning the dashboard read "600% ⚠" with the warning
+    that another module's export may have been imported; its attendance was still coming in."""
+    from programme.core.local_time import local_today
+    from programme.evaluations import queries as q
+    from programme.models import Module, Participation
+    from programme.summaries import upkeep
+    from tests.browser_support import log_in
+
+    with session_scope(make_engine(forms_app["url"])) as session:
+        module_id = session.execute(
+            sa.select(q.MODULES.c.module_id).order_by(q.MODULES.c.responses.desc()).limit(1)
+        ).scalar_one()
+        module = session.get(Module, module_id)
+        today = local_today(module.country)
+        module.start_date, module.end_date = today - timedelta(days=1), today + timedelta(days=1)
+        ids = session.scalars(
+            sa.select(Participation.id)
+            .where(Participation.module_id == module_id, Participation.role == "participant")
+            .order_by(Participation.id)
+        ).all()
+        session.execute(sa.update(Participation).where(Participation.id.in_(ids[1:])).values(attended=None))
+        session.execute(sa.update(Participation).where(Participation.id == ids[0]).values(attended=True))
+        upkeep.rebuild(session)
+    desk = browser.new_context(viewport=PHONE)
+    page = desk.new_page()
+    log_in(page, forms_app["base"], password="correct-horse-battery-staple-42")
+    page.goto(f"{forms_app['base']}/evaluations?module={module_id}")
+    wait_idle(page)
+    rate = page.locator("[data-testid='stMetric']").filter(has_text="Response rate").first
+    rate.wait_for(timeout=TIMEOUT_MS)
+    assert "under way" in rate.inner_text() and "%" not in rate.inner_text()
+    page.get_by_text("recorded present so far").wait_for(timeout=TIMEOUT_MS)
+    screenshot(page, "evaluations-phone-under-way")
+    desk.close()

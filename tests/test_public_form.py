@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from programme.core.db import REPO_ROOT, make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module
-from programme.models import ConsentRecord, Person, Response
+from programme.models import ConsentRecord, FormLink, Person, Response
 from programme.planning.agenda import add_session
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, UNKNOWN_LINK, close_forms, open_form
@@ -526,6 +526,104 @@ def test_a_registration_waiting_for_the_organisers_says_who_gives_the_check_in_c
     app.button[0].click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert [s.value for s in app.success] == [
-        "Thank you: your registration was received. The organisers will check your details first: if they use the "
-        "daily check-in, they will give you your personal code."
+        "Thank you: your registration was received. " + text("en", "your_code_later")
     ]
+
+
+def _register_on_page(token: str, name: str, email: str) -> AppTest:
+    app = _run(token)
+    fields = [w.label for w in app.text_input]
+    app.text_input[fields.index("Full name (required)")].input(name)
+    app.text_input[fields.index("E-mail")].input(email)
+    app.button[0].click().run()
+    assert not app.exception and not app.error, [e.value for e in app.error]
+    return app
+
+
+def test_a_reload_after_registering_shows_the_code_again_on_that_link_only(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Seen on a phone: the code was shown once, and a reload (or the phone dropping the tab) showed an empty form."""
+    app = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    thanks = app.success[0].value
+    code = thanks.split("**")[1]
+    # Put in the address by the page's script (history.replaceState: no new step for the phone's Back button).
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link_id = session.scalar(sa.select(FormLink.id).where(FormLink.token == forms_db["registration"]))
+    shown_again = app.session_state[f"form_sent_{link_id}_receipt"]
+    assert len(code) == 6 and f'searchParams.set("receipt", "{shown_again}")' in _scripts(app)
+    # The reload: a new page session on the address with the receipt.
+    again = AppTest.from_file(PAGE, default_timeout=60)
+    again.query_params.update({"form": forms_db["registration"], "receipt": shown_again})
+    again.run()
+    assert not again.exception and [s.value for s in again.success] == [thanks]
+    assert not again.text_input  # no second registration from it
+    # The receipt on another form's link shows nothing of it.
+    elsewhere = AppTest.from_file(PAGE, default_timeout=60)
+    elsewhere.query_params.update({"form": forms_db["evaluation"], "receipt": shown_again})
+    elsewhere.run()
+    assert code not in _everything_shown(elsewhere)
+
+
+def test_registering_again_on_the_page_says_the_same_as_a_registration_waiting_for_review(forms_db: dict) -> None:
+    """Seen on a phone: registering again with someone's name and e-mail gave a new working code for them."""
+    first = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    code = first.success[0].value.split("**")[1]
+    again = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    assert [s.value for s in again.success] == [
+        "Thank you: your registration was received. " + text("en", "your_code_later")
+    ]
+    assert "**" not in again.success[0].value and code not in _everything_shown(again)
+    assert "receipt" not in _scripts(again)
+
+
+def _scripts(app: AppTest) -> str:
+    """The page scripts the run drew (page_script.run_script's frames)."""
+    return " ".join(frame.proto.srcdoc for frame in app.get("iframe"))
+
+
+def test_the_organisers_give_a_lost_check_in_code_again_on_the_forms_page(forms_db: dict, demo_sqlite_url: str) -> None:
+    """Registering again gives no code now: the organisers replace a lost one, on the page, shown once."""
+    from programme.models import CheckinCode, ConsentKind, Participation, UserRole
+    from programme.selfservice.checkin import _digest
+    from programme.selfservice.registration import submit_registration
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        result = submit_registration(session, forms_db["registration"],
+                                     {"full_name": "Zuberi Okonkwo-Lindqvist", "email": "zuberi.ol@example.org"},
+                                     {ConsentKind.LISTED: True}, browser="b", client=None)  # fmt: skip
+        participation_id = session.scalar(
+            sa.select(Participation.id).where(Participation.person_id == result.person_id)
+        )
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR)
+    app.selectbox(key="forms_module").set_value(forms_db["module_id"]).run()
+    next(s for s in app.selectbox if s.label == "Person").set_value(participation_id)
+    next(b for b in app.button if b.label == "Give a new check-in code").click().run()
+    assert not app.exception and not app.error
+    said = [s.value for s in app.success if "New check-in code" in s.value]
+    assert len(said) == 1 and "Zuberi Okonkwo" in said[0]
+    new_code = said[0].split("**")[1]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        stored = session.get(CheckinCode, participation_id).code_digest
+    assert stored == _digest(forms_db["module_id"], new_code) != _digest(forms_db["module_id"], result.checkin_code)
+
+
+def test_a_shared_tablet_s_next_person_does_not_get_the_last_one_s_code_on_a_reload(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        token = open_form(session, module_id=forms_db["module_id"], kind="registration", allow_multiple=True).token
+    # The tablet was reloaded on the first person's thank-you page: the receipt is in its address.
+    app = _register_on_page(token, "Tablet First", "tablet.first@example.org")
+    code = app.success[0].value.split("**")[1]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link_id = session.scalar(sa.select(FormLink.id).where(FormLink.token == token))
+    reloaded = AppTest.from_file(PAGE, default_timeout=60)
+    reloaded.query_params.update({"form": token, "receipt": app.session_state[f"form_sent_{link_id}_receipt"]})
+    reloaded.run()
+    assert code in reloaded.success[0].value
+    next(b for b in reloaded.button if b.label == "Next person: a new form").click().run()
+    assert not reloaded.exception and reloaded.text_input and not reloaded.success
+    assert code not in _everything_shown(reloaded)
+    assert "receipt" not in reloaded.query_params and 'searchParams.delete("receipt")' in _scripts(reloaded)

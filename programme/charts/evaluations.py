@@ -8,11 +8,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from programme.charts.colours import STRONG, SYMBOLS
-from programme.core.rounding import fixed, percent
+from programme.core.rounding import fixed
 from programme.evaluations.means import MODULE_MEAN_LABEL
 from programme.evaluations.queries import WEAK_GAP, WEAK_MEAN
 from programme.evaluations.scales import DEFAULT_SCALE_LABELS
-from programme.evaluations.summary import OVER_FULL_MARK
+from programme.evaluations.summary import rate_shown
 from programme.models.evaluations import RATING_MAX, RATING_MIN
 
 # Red for the low end, grey for the middle, blue for the high end: readable by most colour-blind people.
@@ -79,11 +79,10 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
     if rates.empty:
         return empty_figure("No module has attendance or evaluation responses yet.")
     # Over 100% (more responses than people recorded as attending), marked as the headline marks it: the page's
-    # warning says what may have happened.
-    text = [
-        "" if rate is None or pd.isna(rate) else f"{percent(rate)} {OVER_FULL_MARK}" if rate > 1 else percent(rate)
-        for rate in rates["rate"]
-    ]
+    # warning says what may have happened. A module under way (the column "under_way", when the page adds it) says
+    # so: "80% so far", or "under way" instead of a rate over 100% while its attendance is still coming in.
+    running = rates["under_way"] if "under_way" in rates else [False] * len(rates)
+    text = [rate_shown(rate, under_way=bool(now)) for rate, now in zip(rates["rate"], running, strict=True)]
     figure = go.Figure(
         [
             go.Bar(name="Attended", x=rates[label], y=rates["attended"], marker_color=MUTED_COLOUR),
@@ -94,7 +93,7 @@ def response_rate_chart(rates: pd.DataFrame, label: str = "module") -> go.Figure
                 marker_color=GOOD_COLOUR,
                 text=text,
                 textposition="outside",
-                hovertemplate="%{x}<br>%{y} responses (%{text} of those who attended)<extra></extra>",
+                hovertemplate="%{x}<br>%{y} responses<br>response rate: %{text}<extra></extra>",
             ),
         ]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from programme.access.privacy import CourseRedactor
 from programme.core.freshness import depends_on
+from programme.core.local_time import local_today
 from programme.courses.catalogue import module_label
 from programme.evaluations.means import module_mean
 from programme.evaluations.wording import earlier_wordings, quoted_wordings
@@ -85,7 +87,14 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
     """Return per module: participants who attended, responses, and the response rate (0-1, None without attendance)."""
     # Both counts are kept per module (summary_eval_module: participants who attended, responses).
     query = (
-        sa.select(Module.id.label("module_id"), *_MODULE_COLUMNS, MODULES.c.attended, MODULES.c.responses)
+        sa.select(
+            Module.id.label("module_id"),
+            *_MODULE_COLUMNS,
+            Module.end_date,
+            Module.country,
+            MODULES.c.attended,
+            MODULES.c.responses,
+        )  # fmt: skip
         .join(MODULES, MODULES.c.module_id == Module.id)
         .join(Course, Course.id == Module.course_id)
         .where(sa.or_(MODULES.c.attended > 0, MODULES.c.responses > 0))
@@ -96,6 +105,17 @@ def response_rates(session: Session, *, course_id: int | None = None) -> pd.Data
     frame = _with_labels(_frame(session, query))
     frame["rate"] = [r / a if a else None for r, a in zip(frame["responses"], frame["attended"], strict=True)]
     return frame
+
+
+def under_way(rates: pd.DataFrame, at: datetime | None = None) -> list[bool]:
+    """Return, for each module of response_rates' frame, whether it runs today where it is held (local_today of its
+    country, from its start date to its end date): its attendance is still coming in (a day's check-ins, the sheets
+    typed at the end), so its rate counts the participants recorded present so far. Computed when asked, not kept
+    with the cached frame: a module is under way on its days only."""
+    return [
+        bool(start <= local_today(country, at) <= end)
+        for start, end, country in zip(rates["start_date"], rates["end_date"], rates["country"], strict=True)
+    ]
 
 
 @depends_on(module="module_id")

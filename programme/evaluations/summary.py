@@ -47,10 +47,45 @@ RATE_HELP = "Responses divided by the participants who attended."
 OVER_FULL_MARK = "⚠"
 
 
-def response_rate_headline(rate: float | None) -> tuple[str, str]:
+# A module under way: its attendance is still coming in, so its rate is "so far", and one over 100% is not a rate.
+UNDER_WAY = "under way"
+SO_FAR_HELP = (
+    "Responses divided by the participants recorded present so far: the module is under way, and its attendance is "
+    "still coming in (check-ins, the attendance sheets)."
+)
+
+
+def rate_shown(rate: float | None, *, under_way: bool = False) -> str:
+    """Return a response rate as shown beside a module: "" without one, "80%", over 100% "1267% ⚠"; for a module
+    under way "80% so far", and "under way" where more answered than are recorded present so far (a figure over 100%
+    would read as an error while it is only attendance not yet recorded)."""
+    if rate is None or pd.isna(rate):
+        return UNDER_WAY if under_way else ""
+    if under_way:
+        return UNDER_WAY if rate > 1 else f"{percent(rate)} so far"
+    return f"{percent(rate)} {OVER_FULL_MARK}" if rate > 1 else percent(rate)
+
+
+def under_way_note(responses: int, attended: int) -> str:
+    """Return what the dashboard says instead of a rate for a module under way with more responses than participants
+    recorded present so far: both counts, and when the rate is shown."""
+    return (
+        f"The module is under way: {responses:,} {'response' if responses == 1 else 'responses'} so far, and "
+        f"{attended:,} {'participant' if attended == 1 else 'participants'} recorded present so far. The response "
+        "rate is shown once attendance catches up (check-ins, or the attendance sheets on Plan › Agenda › Attendance)."
+    )
+
+
+def response_rate_headline(rate: float | None, *, under_way: bool = False) -> tuple[str, str]:
     """Return the dashboard's Response rate figure and its help: "—" without a rate; over 100% (more responses than
     participants who attended) the true figure with a mark, "1267% ⚠", and a help naming the warning below, so that the
-    headline is not read as a plain figure while the explanation sits further down."""
+    headline is not read as a plain figure while the explanation sits further down. A module under way (its
+    attendance still coming in): "80% so far", or "under way" where more answered than are recorded present yet."""
+    if under_way:
+        shown = rate_shown(rate, under_way=True)
+        if shown == UNDER_WAY:
+            return shown, f"{SO_FAR_HELP} More have answered than are recorded present yet: the note below says so."
+        return shown, SO_FAR_HELP
     if rate is None or pd.isna(rate):
         return "—", RATE_HELP
     if rate > 1:

@@ -7,10 +7,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import AttendanceDay, CheckinCode, FormKind, Module, Participation
+from programme.access import audit
+from programme.core.errors import NotFound
+from programme.models import AttendanceDay, CheckinCode, FormKind, Module, Participation, Person
+from programme.models.base import utcnow
 from programme.planning.agenda import module_days
 from programme.planning.attendance import mark_attendance
 from programme.selfservice import submissions
@@ -33,7 +37,7 @@ def normalise_code(code: object) -> str:
 
 def issue_code(session: Session, participation: Participation) -> str:
     """Give a participation a new personal check-in code and return it (only its digest is kept: a lost code is
-    replaced by registering again, or by a facilitator)."""
+    replaced by the organisers, reissue_code; registering again keeps the code given)."""
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
         digest = _digest(participation.module_id, code)
@@ -47,10 +51,44 @@ def issue_code(session: Session, participation: Participation) -> str:
     found = session.get(CheckinCode, participation.id)
     if found is None:
         found = CheckinCode(participation_id=participation.id, module_id=participation.module_id, code_digest=digest)
-    found.code_digest = digest
+    found.code_digest, found.created_at = digest, utcnow()
     session.add(found)
     session.flush()
     return code
+
+
+def reissue_code(session: Session, participation_id: int, *, by: str | None) -> str:
+    """Give a person of a module a new check-in code (theirs was lost) and return it, for the organiser to hand on:
+    the code they had stops working. Only the digest is kept, so a code is never shown again, only replaced."""
+    participation = session.get(Participation, participation_id, with_for_update=True)
+    if participation is None:
+        raise NotFound("That person is no longer in this module: nothing was changed.")
+    code = issue_code(session, participation)
+    audit.record(session, action="update", username=by, entity="participation", entity_id=participation.id,
+                 summary="check-in code given by an organiser")  # fmt: skip
+    return code
+
+
+def code_holders(session: Session, module_id: int) -> pd.DataFrame:
+    """Return the module's people (erased ones left out) and whether each has a check-in code: participation_id,
+    full_name, nationality (namesakes told apart), registered, has_code, code_given (UTC, when their code was given)."""
+    query = (
+        sa.select(
+            Participation.id.label("participation_id"),
+            Person.full_name,
+            Person.nationality,
+            Participation.registered,
+            CheckinCode.code_digest.is_not(None).label("has_code"),
+            CheckinCode.created_at.label("code_given"),
+        )
+        .join(Person, Person.id == Participation.person_id)
+        .outerjoin(CheckinCode, CheckinCode.participation_id == Participation.id)
+        .where(Participation.module_id == module_id, Person.erased_at.is_(None))
+        .order_by(Person.name_key, Participation.id)
+    )
+    return pd.DataFrame(session.execute(query).mappings().all(),
+                        columns=["participation_id", "full_name", "nationality", "registered", "has_code",
+                                 "code_given"])  # fmt: skip
 
 
 def submit_checkin(session: Session, token: object, code: object, *, browser: str, client: str | None) -> int | None:

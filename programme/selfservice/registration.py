@@ -51,7 +51,7 @@ from programme.people.countries import country_name, country_named_in
 from programme.people.likeness import likeness
 from programme.people.names import clean_text, fold, has_letters, name_key, split_name
 from programme.selfservice import changes as recorded
-from programme.selfservice import checkin, submissions
+from programme.selfservice import checkin, receipt, submissions
 from programme.selfservice.labels import text
 from programme.selfservice.links import UNAVAILABLE, FormUnavailable, find_open_link, today
 
@@ -85,8 +85,11 @@ class RegistrationResult:
     outcome: str
     submission_id: int
     person_id: int | None
-    # The personal code for the daily check-in (shown once on the thank-you page); None while queued for review.
+    # The personal code for the daily check-in (shown on the thank-you page); None while queued for review, and for
+    # a participation that had one already (registering again: the code given then still works).
     checkin_code: str | None = None
+    # What shows the code again on that phone after a reload (receipt.py): the thank-you page's address holds it.
+    receipt: str | None = None
 
 
 def consent_wording(language: str, kind: ConsentKind) -> str:
@@ -326,20 +329,25 @@ def submit_registration(
     submission = submissions.record(session, link, keys, outcome=outcome, person_id=person.id, person_created=created)
     _consent_records(session, submission, link, consents, person.id)
     code = _give_code(session, submission, changes)
+    shown_again = receipt.seal(submission, code, browser) if code else None
     session.add(submission)
     session.flush()
-    return RegistrationResult(outcome, submission.id, person.id, code)
+    return RegistrationResult(outcome, submission.id, person.id, code, shown_again)
 
 
-def _give_code(session: Session, submission: FormSubmission, changes: dict[str, Any]) -> str:
-    """Give the registered participation a new check-in code, keep what the registration changed (the code's digest
-    and the one it replaced with it, for a void) with its submission, and return the code."""
+def _give_code(session: Session, submission: FormSubmission, changes: dict[str, Any]) -> str | None:
+    """Give the registered participation a check-in code, keep what the registration changed (with the code's digest,
+    for a void) with its submission, and return the code; None when the participation has one already.
+
+    Registering again never gives or replaces a code: whoever knows a person's name and e-mail would otherwise get a
+    working code for them and void theirs. The code they were given still works; a lost one is replaced by the
+    organisers (checkin.reissue_code, on the page Forms for participants)."""
     participation = session.get(Participation, changes["participation"]["id"])
-    replaced = session.get(CheckinCode, participation.id)
-    code_before = replaced.code_digest if replaced else None
+    if session.get(CheckinCode, participation.id) is not None:
+        recorded.store(submission, changes)
+        return None
     code = checkin.issue_code(session, participation)
-    recorded.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest,
-                   code_before=code_before)  # fmt: skip
+    recorded.store(submission, changes, code_given=session.get(CheckinCode, participation.id).code_digest)
     return code
 
 
@@ -371,6 +379,8 @@ class Settled:
 
     person_id: int | None
     checkin_code: str | None = None
+    # The person was registered for the module with a code already: it still works, none other is given.
+    kept_code: bool = False
 
 
 def settle_review(session: Session, review_id: int, *, decision: str, by: str | None,
@@ -378,7 +388,7 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     """Settle a queued registration: "merge" into the candidate (or person_id), "create" a new person, or "discard".
 
     A merged or created registration registers the person for the module and gives them a check-in code, as a
-    registration matched at once does. The submitted values are cleared from the queue once decided.
+    registration matched at once does (none when they have one: it still works). The submitted values are cleared from the queue once decided.
     """
     # Locked until the commit: two facilitators settling it at once are taken one after the other (PostgreSQL), and
     # the second is told it was settled, instead of making a second person of it.
@@ -390,6 +400,7 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
     target: int | None = None
     code: str | None = None
+    kept = False
     if decision == "discard":
         review.status = ReviewStatus.DISCARDED
         for record in records:
@@ -413,6 +424,7 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
             read = {**read, "email": None}
         person, created, changes = apply(session, person, read, consents, link)
         code = _give_code(session, submission, changes)
+        kept = code is None
         target = person.id
         for record in records:
             record.person_id = person.id
@@ -428,7 +440,7 @@ def settle_review(session: Session, review_id: int, *, decision: str, by: str | 
     session.flush()
     audit.record(session, action="update", username=by, entity="registration_review", entity_id=review.id,
                  summary=f"self-service registration {decision}")  # fmt: skip
-    return Settled(target, code)
+    return Settled(target, code, kept)
 
 
 # How a settled registration was settled, as the sentence that says so reads.

@@ -46,8 +46,8 @@ def void_registration(session: Session, submission: FormSubmission, link: FormLi
     """Undo what a registration that created or updated a person did; return what was undone, for the facilitator.
 
     What a later registration of the same person, still live, built on (a field it wrote again, the participation
-    it found, the check-in code it replaced) is handed over to it, so that voiding that one too restores the
-    record as it was before both.
+    it found, the check-in code it replaced or, registering again, kept) is handed over to it, so that voiding that
+    one too restores the record as it was before both.
     """
     said: list[str] = []
     records = list(session.scalars(sa.select(ConsentRecord).where(ConsentRecord.submission_id == submission.id)))
@@ -199,6 +199,9 @@ def _undo_participation(
             heir["participation"].update(created=made["created"], registered=made["registered"])
         if given and heir.get("checkin", {}).get("before") == given:
             heir["checkin"]["before"] = changes["checkin"]["before"]
+        elif given and "checkin" not in heir:  # it registered again and was given no code: this one's is its now
+            heir["checkin"] = changes["checkin"]
+            given = None  # handed over, not withdrawn: voiding that one too withdraws it
     why = _in_use(session, submission, participation)
     if made["created"] and not why:
         session.execute(sa.delete(CheckinCode).where(CheckinCode.participation_id == participation.id))

@@ -3,6 +3,8 @@ was refused said where the participant looks, in the form's language."""
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from programme.selfservice import labels as words
@@ -59,3 +61,16 @@ def say_refused(notice: st.delta_generator.DeltaGenerator, message: str) -> None
             " if (box) { box.scrollIntoView({block: 'center'}); }"
             " else if (++tries < 30) { setTimeout(find, 100); } }; find();</script>"
         )
+
+
+def keep_in_address(name: str, value: str | None) -> None:
+    """Put name=value in the page's address (or take name out, value None) without a new step in the browser's
+    history: st.query_params adds one, so that the phone's Back button showed the thank-you page again before leaving
+    it. value is the app's own (a receipt: digits, a dot, URL-safe letters), written as a JavaScript string."""
+    change = f"address.searchParams.set({json.dumps(name)}, {json.dumps(value)})" if value is not None else (
+        f"address.searchParams.delete({json.dumps(name)})"
+    )  # fmt: skip
+    page_script.run_script(
+        "<script>const address = new URL(window.parent.location.href);"
+        f" {change}; window.parent.history.replaceState(window.parent.history.state, '', address.href);</script>"
+    )
