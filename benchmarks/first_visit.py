@@ -1,6 +1,6 @@
 """The first visit after a server start, in Chromium: what a facilitator meets every morning on a laptop.
 
-    python benchmarks/first_visit.py DATABASE USER PASSWORD [--runs 3] [--importtime FILE] [--app DIR]
+    python benchmarks/first_visit.py DATABASE USER PASSWORD [--runs 3] [--importtime FILE] [--app DIR] [--pause S]
 
 DATABASE is a SQLite file or a URL that already holds the account USER (an empty database with one account, or the
 demo: `python -m programme demo`). Each run starts `streamlit run streamlit_app.py` (the README's command, headless
@@ -14,6 +14,8 @@ on a free port) with Chromium already open, and prints:
 
 --importtime FILE: the server runs with `python -X importtime`; its import log (every import, in the script
 runs' threads too) is written to FILE, for a breakdown of the first run's imports.
+--pause S: wait S seconds between the sign-in form drawn and the Log in click, as a person typing (default 0: the
+click at once, the least time for what the server does meanwhile).
 --app DIR: run the app of another checkout (an older commit extracted with `git archive`), to alternate before and
 after a change on the same database.
 """
@@ -61,7 +63,7 @@ def wait_healthy(base: str, process: subprocess.Popen) -> None:
         time.sleep(0.02)
 
 
-def visit(browser: Browser, base: str, username: str, password: str) -> tuple[float, float]:
+def visit(browser: Browser, base: str, username: str, password: str, pause: float = 0.0) -> tuple[float, float]:
     """Return (seconds to the sign-in form, seconds from Log in to Home drawn) in a fresh browser context."""
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -73,6 +75,7 @@ def visit(browser: Browser, base: str, username: str, password: str) -> tuple[fl
     page.wait_for_selector(IDLE)
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password", exact=True).fill(password)
+    page.wait_for_timeout(pause * 1000)
     started = time.perf_counter()
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for(state="visible")
@@ -90,6 +93,7 @@ def main() -> None:
     parser.add_argument("password")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--importtime", type=Path, help="the server's -X importtime log, written here")
+    parser.add_argument("--pause", type=float, default=0.0, help="seconds between the form drawn and Log in (typing)")
     parser.add_argument("--app", type=Path, default=REPO_ROOT, help="the checkout whose streamlit_app.py runs")
     args = parser.parse_args()
     url = database_url(args.database)
@@ -106,7 +110,7 @@ def main() -> None:
             try:
                 wait_healthy(base, process)
                 server = time.perf_counter() - started
-                first = visit(browser, base, args.username, args.password)
+                first = visit(browser, base, args.username, args.password, args.pause)
                 second = visit(browser, base, args.username, args.password)
             finally:
                 process.terminate()
