@@ -3,15 +3,17 @@ server process, while the sign-in page is drawn and the password typed.
 
 The sign-in page itself needs Streamlit, the database's engine, the migration check and the accounts: nothing of
 pandas, plotly's figures or the pages' own modules (a test checks it). Those took 3-4 s of the first visit after
-each start of `streamlit run` on a laptop (see README's Performance). sign_in_page() starts this thread after the
-form is drawn; it imports, in order,
+each start of `streamlit run` on a laptop (README's Performance, benchmarks/HISTORY.md). sign_in_page() starts
+this thread after the form is drawn; it imports, in order,
 
 1. what Home needs (programme.web.ui and pages/home.py's imports) and SQLAlchemy's mapper configuration (done at
    the first query otherwise);
 2. every other page's imports, in the navigation's order;
 
-then freezes what it imported out of the garbage collector's sight (gc.freeze): Streamlit runs gc.collect() after
-every script run, which walked those objects each time (0.1-0.4 s a run).
+and after each step freezes what is imported out of the garbage collector's sight (gc.freeze; after step 2, once
+its garbage is collected): Streamlit runs gc.collect() after every script run, which walked those objects each time
+(0.1-0.4 s a run). Frozen objects are never collected: modules, classes and functions, kept for the process's life
+anyway (and whatever else existed at that moment: a session signing in, a little memory at most).
 
 No two threads import the app's modules at once (a concurrent circular import can fail): a script run that is
 about to run a page calls finish() first, which waits for step 1 (the page needs it anyway), stops step 2 after the
