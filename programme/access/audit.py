@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.models import AuditEntry
+
+if TYPE_CHECKING:  # pandas is imported where the trail is read as a table: a sign-in records here without it
+    import pandas as pd
 
 
 def _json(values: dict[str, Any] | None) -> str | None:
@@ -71,6 +73,8 @@ def search(
     if text:
         like = f"%{text}%"
         query = query.where(sa.or_(AuditEntry.summary.ilike(like), AuditEntry.entity.ilike(like)))
+    import pandas as pd
+
     rows = [entry.model_dump() for entry in session.scalars(query)]
     columns = [
         "id",

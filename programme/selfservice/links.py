@@ -34,10 +34,9 @@ from programme.models.base import utcnow
 from programme.models.evaluations import ZERO_TO_TEN
 from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.labels import labels as form_labels
+from programme.selfservice.link_parameter import QUERY_PARAMETER
 
 DEFAULT_BASE_URL = "http://localhost:8501"
-# The query parameter of a form's link: streamlit_app.py shows the public form page when it is present.
-QUERY_PARAMETER = "form"
 TOKEN_BYTES = 24
 
 

@@ -15,7 +15,6 @@ from sqlmodel import Session
 from programme.core import schema
 from programme.core.db import database_url, make_engine, read_scope, session_scope
 from programme.core.freshness import figures_version
-from programme.reach import headline
 
 T = TypeVar("T")
 # Cached figures are also dropped after this long, in case the data was changed behind the app's back (SQL typed
@@ -78,4 +77,6 @@ def forget_figures() -> None:
 
 def cached_headline() -> dict[str, int]:
     """Return the headline figures, recomputed only when the data changed (they scan every participation)."""
+    from programme.reach import headline  # pandas with it: the sign-in page, which opens the engine, needs neither
+
     return cached_query(headline)

@@ -10,8 +10,8 @@ import streamlit as st
 from sqlmodel import Session
 
 from programme.core.errors import ProgrammeError
-from programme.web.display import md_text
 from programme.web.engine import db
+from programme.web.text import md_text
 
 T = TypeVar("T")
 _FLASH_KEY = "flash_messages"

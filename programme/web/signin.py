@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import NoReturn
 
 import streamlit as st
 from sqlmodel import Session
@@ -16,10 +17,10 @@ from programme.access.remembered import REMEMBERED, client_digest
 from programme.core.errors import ProgrammeError
 from programme.core.settings import is_demo
 from programme.models import UserRole
-from programme.web import browser_cookie, navigation
-from programme.web.display import md_text
+from programme.web import browser_cookie, navigation, warmup
 from programme.web.engine import db
 from programme.web.messages import flash, show_flash
+from programme.web.text import md_text
 
 # A signed-in session ends after this long without any interaction.
 INACTIVITY_TIMEOUT_SECONDS = 30 * 60
@@ -110,7 +111,9 @@ def _remember(session: Session, user: SignedIn) -> None:
 
 @contextmanager
 def navigation_run() -> Iterator[None]:
-    """Mark the current script run as started by streamlit_app.py (not a page address opened directly)."""
+    """Mark the current script run as started by streamlit_app.py (not a page address opened directly); the page
+    that runs in it waits for the background imports first (never two threads importing at once: warmup.finish)."""
+    warmup.finish()
     _run.via_navigation = True
     try:
         yield
@@ -145,17 +148,9 @@ def guard(page_file: str) -> SignedIn:
     form, not data. The role it needs is the one navigation.PAGES declares for it, so it is declared once.
     """
     minimum = navigation.role_for(page_file)
-    user = current_user() or _single_sign_on_user()
+    user = signed_in_user()
     if user is None:
-        if st.session_state.pop(_EXPIRE_KEY, False):
-            browser_cookie.expire()
-        with db() as session:
-            has_accounts = accounts.count_users(session) > 0
-        if has_accounts:
-            _login_form()
-        else:
-            _first_admin_form()
-        st.stop()
+        sign_in_page()
     if not getattr(_run, "via_navigation", False) and _running_in_a_server():
         # Opened by its address on a fresh session: continue through the app, with its navigation.
         st.switch_page(ENTRY_SCRIPT)
@@ -170,6 +165,31 @@ def guard(page_file: str) -> SignedIn:
         browser_cookie.write(token)
     show_flash()
     return user
+
+
+def signed_in_user() -> SignedIn | None:
+    """Return who is signed in: this session's sign-in, the browser's from before a reload, or the organisation's
+    single sign-on."""
+    return current_user() or _single_sign_on_user()
+
+
+def sign_in_page() -> NoReturn:
+    """Show the sign-in form (the first administrator's on a database without accounts) and stop the run.
+
+    streamlit_app.py draws it itself for a signed-out session, before any page's script runs (so before the pages'
+    imports), then the server imports them in the background while the password is typed (programme/web/warmup.py).
+    """
+    if st.session_state.pop(_EXPIRE_KEY, False):
+        browser_cookie.expire()
+    with db() as session:
+        has_accounts = accounts.count_users(session) > 0
+    if has_accounts:
+        _login_form()
+    else:
+        _first_admin_form()
+    if _running_in_a_server():
+        warmup.start()
+    st.stop()
 
 
 def single_sign_on_configured() -> bool:
