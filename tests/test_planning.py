@@ -535,6 +535,25 @@ def test_backlog_counts_repeats_and_pulling_a_topic_plans_it(session: Session, k
         )
 
 
+def test_of_spellings_written_equally_often_the_first_response_s_is_shown(session: Session, kl) -> None:
+    # Three spellings of one topic, once each: the first response's is shown, whatever order the database keeps the
+    # answers in (here written last response first; PostgreSQL once gave "Human Trafficking" in CI).
+    form = EvaluationForm(module_id=kl.id, title="End of module evaluation")
+    session.add(form)
+    session.flush()
+    wish = Question(form_id=form.id, position=1, text="Suggestions", kind=QuestionKind.TEXT, feeds_backlog=True)
+    session.add(wish)
+    session.flush()
+    responses = [Response(form_id=form.id, external_id=str(index)) for index in range(3)]
+    session.add_all(responses)
+    session.flush()
+    spellings = ["Human trafficking", "human trafficking", "Human Trafficking"]
+    for response, text in reversed(list(zip(responses, spellings, strict=True))):
+        session.add(Answer(response_id=response.id, question_id=wish.id, text=text))
+        session.flush()
+    assert backlog.evaluation_suggestions(session, kl.id).values.tolist() == [["Human trafficking", 3]]
+
+
 def test_evaluation_suggestions_feed_the_backlog_once(session: Session, kl) -> None:
     form = EvaluationForm(module_id=kl.id, title="End of module evaluation")
     session.add(form)

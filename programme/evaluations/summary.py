@@ -184,6 +184,9 @@ def suggestions(session: Session, module_id: int, without_personal_data: bool = 
         .join(Question, Question.id == Answer.question_id)
         .join(EvaluationForm, EvaluationForm.id == Question.form_id)
         .where(EvaluationForm.module_id == module_id, Question.feeds_backlog.is_(True), Answer.text.is_not(None))
+        # In the order the responses came: of spellings written equally often, the first is shown (PostgreSQL gave
+        # the rows in another order from one run to the next, and so another spelling).
+        .order_by(Answer.response_id, Answer.question_id)
     )
     spellings: dict[str, Counter] = {}
     texts = session.scalars(query).all()
