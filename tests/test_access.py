@@ -48,7 +48,12 @@ def test_unknown_users_are_checked_against_a_dummy_hash(session: Session, monkey
     assert checked == [accounts._DUMMY_HASH]
 
 
-def test_repeated_failures_make_the_next_attempt_wait(session: Session) -> None:
+def test_repeated_failures_make_the_next_attempt_wait(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The throttle's clock stands still: the first wait is 2 s, and on a loaded machine (the floors' suite at nice 19)
+    # more than 2 s passed between the fifth failure and the right password, which then went through.
+    now = throttle.utcnow()
+    monkeypatch.setattr(throttle, "utcnow", lambda: now)
+    monkeypatch.setattr(accounts, "utcnow", lambda: now)
     accounts.add_user(session, username="ana", password=PASSWORD, role="viewer", by=None)
     for _ in range(throttle.ACCOUNT_FREE_FAILURES):
         assert accounts.authenticate(session, "ana", "nope") is None
