@@ -52,7 +52,9 @@ def import_section(module_id: int) -> None:
     upload = st.session_state.get(steps.UPLOAD_KEY)
     if upload is None:
         if not shown:  # after an import, its result says what happened; the next list is uploaded the same way
-            st.info("Upload the list. Or download the template to fill in.")
+            st.info(
+                "Upload the list. Or download the template to fill in, or the sample sheet to try the import first."
+            )
         return
     read = steps.read_upload(upload)
     if read is None:
