@@ -224,6 +224,32 @@ def test_a_registration_export_is_refused_as_an_evaluation_export(session: Sessi
     assert _counts(session) == (0, 0, 0)
 
 
+@pytest.mark.parametrize(
+    ("fixture", "tool", "column"),
+    [
+        # Eventbrite's attendee report: Quantity (1 a row) was read as a rating question, so the file was not refused
+        # and 3 "responses" with 17 questions would have been imported.
+        ("eventbrite_attendee_report.csv", "an Eventbrite", "'Order #'"),
+        # Zoom's meeting participants: Guest and In Waiting Room (Yes/No) were read as comments, 7 questions.
+        ("zoom_meeting_participants.csv", "a Zoom meeting", "'Join Time'"),
+        # The same with the meeting's data above the people: its columns Meeting ID, Topic... were the header.
+        ("zoom_meeting_participants_with_meeting_data.csv", "a Zoom meeting", "'Meeting ID'"),
+        ("zoom_webinar_attendee_report.csv", "a Zoom", "'Join Time'"),
+        ("indico_registrants.csv", "an Indico", "'Registration state'"),
+    ],
+)
+def test_a_list_of_people_from_zoom_eventbrite_or_indico_is_refused_by_its_tools_columns(
+    session: Session, fixture: str, tool: str, column: str
+) -> None:
+    # The tools' own exports (tests/data/tools/participants/README.md says where each layout comes from).
+    module = make_module(session)
+    data = (DATA / "tools" / "participants" / fixture).read_bytes()
+    with pytest.raises(ProgrammeError, match=f"This file is {tool} list of people") as refused:
+        plan_evaluations(session, data=data, filename=fixture, module_id=module.id)
+    assert "Import participants" in str(refused.value) and column in str(refused.value)
+    assert _counts(session) == (0, 0, 0)
+
+
 def test_the_cli_refuses_a_participant_list_without_a_traceback(cli_module: str, capsys: pytest.CaptureFixture) -> None:
     path = DATA / "registrations_online_form.csv"
     assert main(["import", "evaluations", str(path), "--course", "EVC", "--module", "1"]) != 0

@@ -38,6 +38,7 @@ from programme.evaluations.scales import (
 )
 from programme.importing.batches import imported_elsewhere
 from programme.importing.columns import PARTICIPANT_SYNONYMS
+from programme.importing.profiles import participant_list_tool
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import merge_sub_header
 from programme.intake.report import RowError
@@ -169,7 +170,19 @@ _PERSON_FIELDS = ("email", "phone", "nationality", "country_of_work", "organisat
 
 def _refuse_participant_list(plans: Sequence[ColumnPlan], columns: Sequence[str]) -> None:
     """Refuse a participant list chosen as an evaluation export: its columns would become questions, and its
-    organisations, consent answers and roles anonymous comments (contact details are never imported)."""
+    organisations, consent answers and roles anonymous comments (contact details are never imported). A list of
+    Zoom, Eventbrite or Indico is refused by its tool's own columns, rating-like or not (Eventbrite's Quantity, 1 a
+    row, read as ratings; Zoom's Guest and In Waiting Room as questions)."""
+    tool = participant_list_tool(columns)
+    if tool is not None:
+        profile, own = tool
+        named = ", ".join(f"'{column}'" for column in own[:4])
+        raise ProgrammeError(
+            f"This file is {'an' if profile.name[0] in 'AEIOU' else 'a'} {profile.name} list of people, not an "
+            f"evaluation export: its columns {named} are "
+            f"{profile.name}'s own. Import it under Import participants (it reads who came); an evaluation export "
+            "has a column per question."
+        )
     if any(plan.role == "question" and plan.kind == QuestionKind.RATING for plan in plans):
         return
     found = map_columns(list(columns), {name: PARTICIPANT_SYNONYMS[name] for name in _PERSON_FIELDS})

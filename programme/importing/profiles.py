@@ -192,6 +192,26 @@ def tool_column(cell: str) -> bool:
     return header_key(cell) in TOOL_COLUMNS
 
 
+# The tools whose exports are lists of people only (attendance, registrations): never an evaluation export.
+PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Eventbrite", "Indico"})
+
+
+def participant_list_tool(columns: Sequence[str]) -> tuple[ToolProfile, list[str]] | None:
+    """Return the list-of-people tool whose own columns these are, with those columns as the file names them: its
+    signature, or its section above the people (Zoom's meeting data: Meeting ID, Topic...), all but one of them."""
+    keys = {header_key(column): column for column in columns}
+    for profile in PROFILES:
+        if profile.name not in PARTICIPANT_LIST_TOOLS:
+            continue
+        own = [keys[header_key(name)] for name in profile.signature if header_key(name) in keys]
+        section = [keys[header_key(name)] for name in profile.host_section if header_key(name) in keys]
+        if len(own) >= profile.needed:
+            return profile, own
+        if profile.host_section and len(section) >= len(profile.host_section) - 1:
+            return profile, section
+    return None
+
+
 def detect_profile(columns: Sequence[str]) -> ToolProfile | None:
     """Return the tool whose signature columns the list has (the first that matches), or None."""
     keys = {header_key(column) for column in columns}
