@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine, make_url
 
 from programme.access import audit
-from programme.access.erasure_register import keep_in_database
+from programme.access.erasure_register import merged
 from programme.core.db import is_sqlite, session_scope
 from programme.core.errors import ProgrammeError
 
@@ -34,7 +34,9 @@ def backup(engine: Engine, out: Path, *, by: str | None) -> Path:
     written, the copy is removed, so no backup exists that the audit trail does not show.
     """
     with session_scope(engine) as session:
-        keep_in_database(session)  # the backup carries the whole register of erasures (erasure_register.py)
+        # The backup carries the whole register of erasures, and the file beside the database is completed from the
+        # database's lines (a restore that could not write it, erasure_register.unwritten_sentence).
+        merged(session)
     out = copy_database(engine, out)
     try:
         with session_scope(engine) as session:

@@ -128,6 +128,27 @@ def merged(session: Session) -> list[dict[str, Any]]:
     return in_file + from_database
 
 
+def unwritten(session: Session) -> int:
+    """Return how many of the register's lines the database holds that the file beside it lacks (the file could not
+    be written: a restore of an older backup here would bring those records back)."""
+    in_file = {setting_key(line) for line in noted(register_path(session))}
+    return sum(1 for line in carried(session) if setting_key(line) not in in_file)
+
+
+def unwritten_sentence(session: Session) -> str | None:
+    """Return what a restore or a backup says when the register's file lacks lines the database holds; None when it
+    holds them all."""
+    missing = unwritten(session)
+    if not missing:
+        return None
+    return (
+        f"The register of erasures beside the database ({register_path(session)}) could not be written: "
+        f"{counted(missing, 'erasure')} {agreeing(missing, 'is', 'are')} kept only in the database, so restoring an "
+        "older backup here would bring those people back. Make that file writable (or set "
+        f"{ENV} to a writable file), then make a backup: it completes the register."
+    )
+
+
 def _drop_pending(session: Session) -> None:
     session.info.pop(_PENDING, None)
 

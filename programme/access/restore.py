@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from programme.access import audit
 from programme.access.backup import PG_DUMP_MAGIC, SQLITE_MAGIC, run_pg
-from programme.access.erasure_register import erase_again, erased_again
+from programme.access.erasure_register import erase_again, erased_again, unwritten_sentence
 from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
@@ -186,11 +186,14 @@ def restored_sentence(engine: Engine, erased: int, *, journey: Journey | None = 
                 for table, one, many in ((Course, "course", "courses"), (Module, "module", "modules"),
                                          (Person, "person", "people"))
             ]  # fmt: skip
+            unwritten = unwritten_sentence(session)
     said = f"Backup restored: the database now holds {counts[0]}, {counts[1]} and {counts[2]}."
     if journey:
         said = f"{journey.after} {said}"
     if erased:
         said += " " + erased_again(erased)
+    if unwritten:
+        said += " " + unwritten
     return (
         said + " Its accounts replaced this installation's: sign in with an account from the backup, with the password "
         "it had when the backup was made."

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
+
+from sqlalchemy.engine import Engine
 
 from programme.access.backup import backup, restore
 from programme.access.erasure import forget_person
-from programme.access.erasure_register import erased_again
+from programme.access.erasure_register import erased_again, unwritten_sentence
 from programme.access.restore import head_of, restore_refusal, what_happens
 from programme.cli.common import ready_engine
 from programme.core.db import make_engine, session_scope
@@ -35,8 +38,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    out = backup(ready_engine(), args.out, by=CLI_USER)
+    engine = ready_engine()
+    out = backup(engine, args.out, by=CLI_USER)
     print(f"Backup written to {out}.")
+    _say_if_unwritten(engine)
     return 0
 
 
@@ -53,7 +58,20 @@ def run_restore(args: argparse.Namespace) -> int:
         print(journey.after)
     if erased:
         print(erased_again(erased))
+    _say_if_unwritten(engine)
     return 0
+
+
+def _say_if_unwritten(engine: Engine) -> None:
+    """Say on stderr when the register of erasures beside the database lacks lines the database holds."""
+    fresh = make_engine(engine.url.render_as_string(hide_password=False))  # a restore replaced the database
+    try:
+        with session_scope(fresh) as session:
+            unwritten = unwritten_sentence(session)
+    finally:
+        fresh.dispose()
+    if unwritten:
+        print(unwritten, file=sys.stderr)
 
 
 def run_forget(args: argparse.Namespace) -> int:
