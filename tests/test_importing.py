@@ -791,8 +791,10 @@ def versions(engine: Engine) -> dict[str, int]:
         return dict(connection.execute(sa.select(DataVersion.scope, DataVersion.version)).all())
 
 
+# The trigger's entries (migration 0031): each text without its optional marks ("Quý ông Vũ Trần" as "Quy ong Vu Tran").
 SEARCH_ENTRIES = """
-    SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes
+    SELECT p.id, programme_unmarked(p.full_name), programme_unmarked(CASE WHEN p.consent_organisation THEN o.name END),
+        programme_unmarked(p.position), programme_unmarked(p.expertise), programme_unmarked(p.notes)
     FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id ORDER BY p.id
 """
 

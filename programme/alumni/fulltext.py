@@ -11,12 +11,14 @@ from sqlmodel import Session
 
 from programme.alumni.common import person
 from programme.core.errors import ProgrammeError
+from programme.people.names import without_optional_marks
 
 # More words than this in a query are ignored: nobody types them, and each costs an index lookup.
 MAX_QUERY_WORDS = 8
 # A word of a query: letters, digits and combining marks, as both indexes read a word ("सीता" whole, its vowel signs
-# in it; an Arabic name typed with its harakat as it was indexed): PostgreSQL's 'simple' parser, and SQLite's
-# tokenizer since migration 0030 (categories L*, N*, Co, Mc, Mn). Latin accents are folded by the indexes.
+# in it): PostgreSQL's 'simple' parser, and SQLite's tokenizer since migration 0030 (categories L*, N*, Co, Mc, Mn).
+# The optional marks (Latin accents, Arabic harakat, Hebrew points: names.without_optional_marks) are dropped from the
+# indexed text since migration 0031, and from the query's words here: "محمد" finds "مُحَمَّد", and the reverse.
 _NOT_WORD = re.compile(r"[\W_]")
 _ASCII_WORD = re.compile(r"[a-z0-9]+")
 # A longer word is searched as the index terms it is a prefix of, when there are at most this many.
@@ -29,8 +31,9 @@ def query_words(text: str) -> list[str]:
 
 
 def words_of(text: str) -> list[str]:
-    """Return text's words as the search indexes read them: runs of letters, digits and combining marks (NFC)."""
-    text = unicodedata.normalize("NFC", text)
+    """Return text's words as the search indexes read them: runs of letters, digits and combining marks (NFC), the
+    optional marks dropped (names.without_optional_marks)."""
+    text = without_optional_marks(text)
     if text.isascii():
         return re.findall(r"[^\W_]+", text)
     # A typed query is short: each character looked at once.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from programme import models  # noqa: F401 - registers every table on the metadata
 from programme.core import lengths
+from programme.people.names import without_optional_marks
 
 lengths.install()  # every ORM write: a text longer than its column is refused with a sentence, on both databases
 
@@ -50,7 +52,23 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+# The SQL function the directory's index triggers call on SQLite (migration 0031): a text without its optional marks.
+SQLITE_UNMARKED = "programme_unmarked"
+
+
+def _unmarked(value: object) -> object:
+    return without_optional_marks(value) if isinstance(value, str) else value
+
+
+def register_functions(dbapi_connection: sqlite3.Connection) -> None:
+    """Give a SQLite connection the functions the schema's triggers call (programme_unmarked: the search index's text
+    without Arabic harakat, Hebrew points and the other marks names.without_optional_marks drops). A connection made
+    otherwise (the sqlite3 shell) cannot write people: "no such function"."""
+    dbapi_connection.create_function(SQLITE_UNMARKED, 1, _unmarked, deterministic=True)
+
+
 def _on_sqlite_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    register_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

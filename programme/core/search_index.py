@@ -24,23 +24,21 @@ from programme.core import trigger_ranges
 from programme.core.bulk import execute_in_order
 
 TRIGGER = "person_search_ai"
-# The trigger as migration 0002 creates it, whitespace aside.
-EXPECTED_TRIGGER = (
-    "CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN "
-    "DELETE FROM person_search WHERE rowid = new.id; "
+# A person's entry: each text without its optional marks (migration 0031, the function programme.core.db registers).
+_ENTRY = (
     "INSERT INTO person_search(rowid, name, organisation, position, expertise, notes) "
-    "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
-    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
-    "WHERE p.id = new.id; END"
+    "SELECT p.id, programme_unmarked(p.full_name), programme_unmarked(CASE WHEN p.consent_organisation THEN o.name "
+    "END), programme_unmarked(p.position), programme_unmarked(p.expertise), programme_unmarked(p.notes) "
+    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id"
+)
+# The trigger as migration 0031 creates it, whitespace aside.
+EXPECTED_TRIGGER = (
+    "CREATE TRIGGER person_search_ai AFTER INSERT ON person BEGIN DELETE FROM person_search WHERE rowid = new.id; "  # noqa: S608
+    f"{_ENTRY} WHERE p.id = new.id; END"
 )
 # What the trigger does for each person of the range, for all of them at once.
 REMOVE_RANGE = "DELETE FROM person_search WHERE rowid BETWEEN :first AND :last"
-ENTRIES_RANGE = (
-    "INSERT INTO person_search(rowid, name, organisation, position, expertise, notes) "
-    "SELECT p.id, p.full_name, CASE WHEN p.consent_organisation THEN o.name END, p.position, p.expertise, p.notes "
-    "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id "
-    "WHERE p.id BETWEEN :first AND :last ORDER BY p.id"
-)
+ENTRIES_RANGE = f"{_ENTRY} WHERE p.id BETWEEN :first AND :last ORDER BY p.id"
 
 # PostgreSQL: the statement trigger's function (migrations 0005, 0026) and its work for a range of new people.
 _DOCUMENT = (

@@ -73,6 +73,20 @@ def _dropped_marks() -> dict[int, None]:
     return dict.fromkeys(code for code in range(0x20000) if unicodedata.combining(chr(code)) and chr(code) not in kept)
 
 
+def without_optional_marks(text: str) -> str:
+    """Return text (NFC) without the combining marks that fold drops: Latin accents, Arabic harakat (U+064B-U+065F,
+    U+0670) and hamza marks, Hebrew points, kana voicing marks... (every combining mark but LETTER_MARKS), after
+    compatibility decomposition (NFKD), as fold does; the letter marks stay: "مُحَمَّد" is "محمد", "कमला" stays "कमला".
+    What the directory's indexes hold and what a query's words are read as (on SQLite the SQL function
+    programme_unmarked, registered on every connection: programme.core.db; on PostgreSQL programme_fold)."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKD", text)
+    if max(text) >= "\u0300":  # the first combining mark
+        text = text.translate(_dropped_marks())
+    return unicodedata.normalize("NFC", text)
+
+
 def _character_class(characters: str) -> str:
     """Return characters as the inside of a regular expression's class, in ranges (a shorter class is faster)."""
     runs: list[list[int]] = []

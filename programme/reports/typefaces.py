@@ -5,6 +5,14 @@ see fonts/LICENSE-Noto.txt) carry Arabic, Devanagari, Bengali, Thai, Lao, Khmer,
 Chinese, Japanese and Korean (Khmer, Myanmar, Lao, Sinhala and Tamil from Debian's fonts-noto-core 20201225). A
 document loads only the fonts its text needs (the CJK font is large), and fpdf2 shapes the text with
 HarfBuzz, so Arabic is joined and right to left and Indic conjuncts are formed.
+
+Reading the names back (checked 6 December 2026, fpdf2 2.8.9, pypdf 7.1.1, poppler's pdftotext 22.12): pypdf's
+extract_text() puts U+0000 before each CJK character (the CJK font has CFF outlines, so fpdf2 gives it an embedded
+CMap as /Encoding, which pypdf reads as one-byte codes: its issue #2295); pdftotext reads those names exactly. Where
+shaping draws one character as several glyphs (Thai SARA AM as NIKHAHIT and SARA AA, a Devanagari conjunct, an Arabic
+shadda with kasra), fpdf2 maps the cluster's text to its first glyph and writes no ToUnicode entry for the others:
+pypdf then reads their glyph codes as characters (U+0003, U+0009), pdftotext skips them but may put a space there.
+Both are the libraries' (no /ActualText in fpdf2); the text given to fpdf2 is the name as stored.
 """
 
 from __future__ import annotations
