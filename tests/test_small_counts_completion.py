@@ -103,6 +103,8 @@ def test_a_viewers_completion_gives_no_stage_a_few_short_of_the_headlines_indivi
     drawn = _drawn(viewer)
     assert drawn["y"] == ["Completed"] and drawn["x"] == [completed]
     assert "percentInitial" not in drawn["texttemplate"]  # no share of a first stage not given
+    title = json.loads(viewer.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+    assert "Not drawn, to protect privacy: On the lists and Attended" in title  # a lone bar is not everyone
     modules = viewer.dataframe[1].value
     assert listed - 1 not in modules["On the lists"].dropna().tolist()  # B1's 14
     assert modules["On the lists"].isna().sum() == 1

@@ -26,7 +26,12 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: p
     share and the count would give it back); when none is left, nothing is drawn and the chart says why."""
     title = f"{ON_THE_LISTS} → attended → completed ({measure})"
     first_gone = hidden is not None and bool(hidden.any()) and bool(hidden.iloc[0])
+    shown_title = title
     if hidden is not None and hidden.any():
+        # The stages not drawn, named under the title: a lone bar is not read as everyone.
+        names = [STAGE_WORDS.get(stage, stage).capitalize() for stage in frame.loc[hidden, "stage"]]
+        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        shown_title = f"{title}<br><sup>Not drawn, to protect privacy: {which} (see the note under the chart)</sup>"
         frame = frame[~hidden]
         if frame.empty:
             return _empty(title, "Not drawn, to protect privacy: see the note under the chart")
@@ -44,7 +49,7 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: p
             connector={"fillcolor": "#E5E5E5", "line": {"color": "#BBBBBB", "width": 1}},
         )
     )
-    figure.update_layout(title=title, height=320, margin={"l": 110})
+    figure.update_layout(title=shown_title, height=320, margin={"l": 110})
     return figure
 
 
