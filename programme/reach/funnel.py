@@ -262,8 +262,9 @@ def small_modules_merged(frame: pd.DataFrame, threshold: int | None, *, individu
     lists, 9 attended), nor, when the cells of a column left out so fall short by 1 to threshold-1 people in all,
     the cells of that column that fall short most (the column's total, elsewhere, would give that sum), nor the
     completion of a row whose on the lists or completed is not given (completed over on the lists would give it
-    back). `attrs["few"]`: whether a count of fewer than threshold is left out; `attrs["short"]`: the columns with a count left out for falling short (their totals, the funnel's
-    participations at those stages, are not to be given either). threshold None (the team): the table unchanged."""
+    back). `attrs["few"]`: whether a count of fewer than threshold is left out; `attrs["short"]`: the columns with a
+    count left out for falling short (their totals, the funnel's participations at those stages, are not to be given
+    either). threshold None (the team): the table unchanged."""
     merged = merge_small(frame, "module", threshold=threshold, count="registered", labels={"module_id": 0})
     if merged is not frame:
         merged["completion"] = [
