@@ -208,7 +208,8 @@ if tabs[7].open:
         )
 if tabs[8].open:
     with tabs[8]:
-        completion_tab(reach_filter, small)
+        completion_tab(reach_filter, small, individuals=individuals,
+                       participations=int(figures["participations"]))  # fmt: skip
 if tabs[9].open:
     with tabs[9]:
         # Viewers: grants that reached fewer than N people together, their people counted once (funding/queries.py).

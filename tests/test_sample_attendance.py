@@ -15,13 +15,14 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 from pypdf import PdfReader
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_course, add_module, get_module
 from programme.importing import apply_plan, build_plan, detect_mapping, file_hash, read_participant_sheet
 from programme.importing.files import sample_attendance
-from programme.models import UserRole
+from programme.models import OrgType, UserRole
 from programme.reports.certificates import certificates_pdf
 from tests.apptest_support import run_page
 
@@ -34,8 +35,9 @@ def _sheet_people(data: bytes) -> tuple[list[str], list[tuple[str, int]]]:
     rows = list(openpyxl.load_workbook(io.BytesIO(data))["Attendance"].iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "#")
     days = [i for i, name in enumerate(rows[header]) if isinstance(name, str) and name.startswith("Day ")]
+    email = rows[header].index("E-mail")
     people = [
-        (row[6], sum(1 for i in days if str(row[i] or "").strip().lower() == "x"))
+        (row[email], sum(1 for i in days if str(row[i] or "").strip().lower() == "x"))
         for row in rows[header + 1 :]
         if isinstance(row[0], int)
     ]
@@ -111,3 +113,36 @@ def test_the_import_page_offers_the_sample_for_the_chosen_modules_days(
     sample = next(b.proto for b in app.get("download_button") if "sample attendance" in b.proto.label)
     assert "this module's 4 days" in sample.help
     assert sample.label == "Download a sample attendance sheet (.xlsx)"
+
+
+def test_the_samples_people_have_organisation_types_from_the_apps_own_words(engine: Engine) -> None:
+    """Every person of the sample comes with their organisation's type, in the app's words (the Organisation type
+    filter's and tab's), so that a new organisation trying it sees the Reach dashboard's organisation types and
+    civil-society share filled. Expected: the sheet's own column, read with openpyxl, against bare SQL."""
+    data = sample_attendance(DAYS)
+    rows = list(openpyxl.load_workbook(io.BytesIO(data))["Attendance"].iter_rows(values_only=True))
+    header = next(i for i, row in enumerate(rows) if row[0] == "#")
+    kind, email = rows[header].index("Type of organisation"), rows[header].index("E-mail")
+    typed = {row[email].lower(): row[kind] for row in rows[header + 1 :] if isinstance(row[0], int)}
+    assert len(typed) == 12 and all(typed.values())
+    assert set(typed.values()) <= {member.value for member in OrgType}
+    assert len(set(typed.values())) >= 4  # several types, civil society and not
+
+    with Session(engine) as session:
+        add_course(session, code="MW-BKK-2019", title="Regional course on migrant workers' rights")
+        module = add_module(session, course_code="MW-BKK-2019", number=1, title="Module 1", start=START, end=END,
+                            city="Bangkok", country="THA")  # fmt: skip
+        table = read_participant_sheet(data, "sample_attendance_sheet_4_days.xlsx")
+        plan = build_plan(session, table=table, mapping=detect_mapping(table.columns), module=module,
+                          file_name="sample.xlsx", file_hash=file_hash(data))  # fmt: skip
+        assert not plan.errors, plan.errors
+        apply_plan(session, plan=plan, username="tester", accepted=set())
+        session.commit()
+    with engine.connect() as connection:
+        stored = connection.execute(
+            sa.text(
+                "SELECT lower(p.email), o.org_type FROM person p LEFT JOIN organisation o ON o.id = p.organisation_id"
+            )
+        ).all()
+    names = {member.name: member.value for member in OrgType}  # an enum column may hold the member's name
+    assert {email: names.get(value, value) for email, value in stored} == typed

@@ -404,7 +404,10 @@ def test_under_a_narrow_filter_a_viewer_sees_no_organisation_or_module_group_bel
     modules = app.dataframe[1].value
     assert modules["On the lists"].min() >= 3 and modules["On the lists"].sum() == listed
     other = modules[modules["Module"] == OTHER].iloc[0]
-    assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["On the lists"], 1))
+    if pd.isna(other["Completed"]):  # a few short of its attended (reach.small_modules_merged): nor its completion
+        assert pd.isna(other["Completion"])
+    else:
+        assert other["Completion"] == pytest.approx(round(100 * other["Completed"] / other["On the lists"], 1))
 
 
 def test_a_viewer_is_not_given_a_share_that_counts_two_women(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:

@@ -55,6 +55,16 @@ def _twelve_more_in_b1(session: Session, fixture: reach_fixture.Fixture) -> None
         session.add(Participation(person_id=person.id, module_id=fixture.modules["B1"], attended=True, completed=False))
 
 
+def _two_facilitators(session: Session, module_id: int) -> None:
+    """Two more facilitators in a module: the others beside the participants are then at least 3 (Ben, Dev and them),
+    so that no stage falls 1 or 2 short of the headline's individuals (reach.hidden_stages)."""
+    for number in range(2):
+        person = Person(full_name=f"Trainer {number}", name_key=f"trainer {number}", gender="female")
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module_id, role="facilitator", attended=True))
+
+
 def _completion_tab(role: UserRole):  # type: ignore[no-untyped-def]
     app = run_page("pages/reach.py", role)
     app.session_state["reach_tab"] = "Completion"
@@ -67,10 +77,12 @@ def test_a_viewer_reads_fewer_than_three_for_a_stage_of_two_people(
     monkeypatch: pytest.MonkeyPatch, sqlite_url: str
 ) -> None:
     """The small programme: 3 participants on the lists, 3 attended, 2 completed (Ana and Cia). A viewer's funnel
-    says "fewer than 3" for the completed, without their participations, and draws only the other two stages."""
+    says "fewer than 3" for the completed, without their participations, and draws only the other two stages. (Two
+    more facilitators: the headline's 6 individuals are not 1 or 2 more than the 3 on the lists.)"""
     engine = make_engine(sqlite_url)
     with session_scope(engine) as session:
-        reach_fixture.build(session)
+        fixture = reach_fixture.build(session)
+        _two_facilitators(session, fixture.modules["A1"])
     with engine.connect() as connection:
         listed, attended, completed = connection.execute(sa.text(STAGES_SQL)).one()
     assert (listed, attended, completed) == (3, 3, 2)
@@ -98,11 +110,13 @@ def test_a_viewer_reads_fewer_than_three_for_a_stage_of_two_people(
 def test_a_viewer_is_not_given_a_modules_completed_of_two(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
     """B1 lists 14 participants, 2 of whom completed: the module's row shows its 14 to a viewer, not the 2 nor
     its completion (14%); A1 and B2 (2 listed each) are together in one row, whose completed (2, Ana twice) is not
-    given either. A facilitator sees B1's 2."""
+    given either. A facilitator sees B1's 2. (Two more facilitators: the headline's 18 individuals are not 1 or 2
+    more than B1's 14.)"""
     engine = make_engine(sqlite_url)
     with session_scope(engine) as session:
         fixture = reach_fixture.build(session)
         _twelve_more_in_b1(session, fixture)
+        _two_facilitators(session, fixture.modules["B1"])
     with engine.connect() as connection:
         b1 = connection.execute(sa.text(MODULE_SQL), {"module": fixture.modules["B1"]}).one()
     assert tuple(b1) == (14, 14, 2)
@@ -153,8 +167,8 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     assert "Of the participants on the modules' lists" in text
     assert "a number not given attended and fewer than 3 completed at least one module" in text
     assert (
-        "a count of participants that falls short of the individuals reached by 1 to 2 people is not given (the "
-        "difference would count them): On the lists and Attended." in text
+        "a stage that falls short of the individuals reached, or of the stage before it, by 1 to 2 people is not "
+        "drawn and its counts are not given (the difference would count them): On the lists and Attended." in text
     )
     assert "a stage of fewer than 3 people is not drawn and its counts are not given: Completed." in text
 

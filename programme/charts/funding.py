@@ -21,13 +21,20 @@ FEW_MODULES = 6
 def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: pd.Series | None = None) -> go.Figure:
     """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first.
 
-    hidden: the stages not drawn (reach.small_stages: fewer than N people, for a viewer); when the first is one,
-    nothing is drawn and the chart says why."""
+    hidden: the stages not drawn (reach.hidden_stages, for a viewer: of fewer than N people, or a few short of the
+    individuals or of the stage before). When the first is one, the others are drawn without their share of it (the
+    share and the count would give it back); when none is left, nothing is drawn and the chart says why."""
     title = f"{ON_THE_LISTS} → attended → completed ({measure})"
+    first_gone = hidden is not None and bool(hidden.any()) and bool(hidden.iloc[0])
+    shown_title = title
     if hidden is not None and hidden.any():
-        if bool(hidden.iloc[0]):
-            return _empty(title, "Too few people to draw, to protect their privacy")
+        # The stages not drawn, named under the title: a lone bar is not read as everyone.
+        names = [STAGE_WORDS.get(stage, stage).capitalize() for stage in frame.loc[hidden, "stage"]]
+        which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        shown_title = f"{title}<br><sup>Not drawn, to protect privacy: {which} (see the note under the chart)</sup>"
         frame = frame[~hidden]
+        if frame.empty:
+            return _empty(title, "Not drawn, to protect privacy: see the note under the chart")
     if frame.empty or int(frame[measure].iloc[0]) == 0:
         return _empty(title)
     figure = go.Figure(
@@ -35,14 +42,14 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: p
             y=[STAGE_WORDS.get(stage, stage).capitalize() for stage in frame["stage"]],
             x=frame[measure].tolist(),
             # The whole number with thousands separators (plotly's default writes 275,369 as "275.369k").
-            texttemplate="%{value:,}<br>%{percentInitial:.0%}",
+            texttemplate="%{value:,}" if first_gone else "%{value:,}<br>%{percentInitial:.0%}",
             textposition="inside",
             textfont={"size": LABEL_SIZE, "color": [STAGE_TEXT.get(stage, "#000000") for stage in frame["stage"]]},
             marker={"color": [STAGE_COLOURS.get(stage, STRONG[0]) for stage in frame["stage"]]},
             connector={"fillcolor": "#E5E5E5", "line": {"color": "#BBBBBB", "width": 1}},
         )
     )
-    figure.update_layout(title=title, height=320, margin={"l": 110})
+    figure.update_layout(title=shown_title, height=320, margin={"l": 110})
     return figure
 
 

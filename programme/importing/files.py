@@ -101,20 +101,22 @@ def template_frame() -> pd.DataFrame:
 
 
 # The sample attendance sheet's people: fictitious (example.org addresses, organisations named as samples), from the
-# countries of origin and destination the programmes bring together. Surname, given name, M/F, country, organisation.
+# countries of origin and destination the programmes bring together. Surname, given name, M/F, country, organisation,
+# and its type in the app's own words (models.OrgType: the import reads them as they are), so that the Reach
+# dashboard's organisation types and civil-society share are filled for a new organisation trying the sample.
 SAMPLE_PEOPLE = [
-    ("Santos", "Maria", "F", "Philippines", "Sample Migrant Workers Centre"),
-    ("Gurung", "Ram", "M", "Nepal", "Sample Returnee Network"),
-    ("Begum", "Rina", "F", "Bangladesh", "Sample Women Migrants Association"),
-    ("Wahyuni", "Sri", "F", "Indonesia", "Sample Domestic Workers Union"),
-    ("Sok", "Dara", "M", "Cambodia", "Sample Legal Aid Group"),
-    ("Abdullah", "Aisyah", "F", "Malaysia", "Sample Bar Committee"),
-    ("Thapa", "Bikash", "M", "Nepal", "Sample Trade Union Federation"),
-    ("Dela Cruz", "Ana", "F", "Philippines", "Sample Faith-Based Shelter"),
-    ("Rahman", "Karim", "M", "Bangladesh", "Sample Migrant Community Group"),
-    ("Chan", "Mei Ling", "F", "Malaysia", "Sample Human Rights NGO"),
-    ("Nguyen", "Thi Lan", "F", "Viet Nam", "Sample Labour Rights Centre"),
-    ("Srisuk", "Somchai", "M", "Thailand", "Sample Workers Solidarity"),
+    ("Santos", "Maria", "F", "Philippines", "Sample Migrant Workers Centre", OrgType.NGO),
+    ("Gurung", "Ram", "M", "Nepal", "Sample Returnee Network", OrgType.MIGRANT_COMMUNITY),
+    ("Begum", "Rina", "F", "Bangladesh", "Sample Women Migrants Association", OrgType.MIGRANT_COMMUNITY),
+    ("Wahyuni", "Sri", "F", "Indonesia", "Sample Domestic Workers Union", OrgType.TRADE_UNION),
+    ("Sok", "Dara", "M", "Cambodia", "Sample Legal Aid Group", OrgType.NGO),
+    ("Abdullah", "Aisyah", "F", "Malaysia", "Sample Bar Committee", OrgType.LAWYERS),
+    ("Thapa", "Bikash", "M", "Nepal", "Sample Trade Union Federation", OrgType.TRADE_UNION),
+    ("Dela Cruz", "Ana", "F", "Philippines", "Sample Faith-Based Shelter", OrgType.FAITH_BASED),
+    ("Rahman", "Karim", "M", "Bangladesh", "Sample Migrant Community Group", OrgType.MIGRANT_COMMUNITY),
+    ("Chan", "Mei Ling", "F", "Malaysia", "Sample Human Rights NGO", OrgType.NGO),
+    ("Nguyen", "Thi Lan", "F", "Viet Nam", "Sample Labour Rights Centre", OrgType.NGO),
+    ("Srisuk", "Somchai", "M", "Thailand", "Sample Workers Solidarity", OrgType.TRADE_UNION),
 ]
 # The sample's rows (1-based) who miss one day (the second): they show the completion rule, every other person
 # attended every day of the module and completes it under the default rule ("attended all days").
@@ -123,7 +125,8 @@ SAMPLE_MISSED_A_DAY = (5, 9)
 
 def sample_attendance(days: int) -> bytes:
     """Return a sample attendance sheet for a module of days days, in the layout of a sheet typed by hand (title
-    rows, then '#', Surname, Given name, M/F, Country, Organization, E-mail, Day 1 ... Day N ticked x): fictitious
+    rows, then '#', Surname, Given name, M/F, Country, Organization, Type of organisation, E-mail, Day 1 ... Day N
+    ticked x): fictitious
     people who attended every day, but for SAMPLE_MISSED_A_DAY who missed the second (a module of one day: none)."""
     if days < 1:
         raise ValueError("A module has at least one day.")
@@ -133,17 +136,17 @@ def sample_attendance(days: int) -> bytes:
     sheet.append([f"Sample attendance sheet: a module of {days} day{'s' if days > 1 else ''}"])
     sheet.append(["Attendance list (fictitious people, to try the import; Undo under Past imports removes them)"])
     sheet.append([])
-    sheet.append(["#", "Surname", "Given name", "M/F", "Country", "Organization", "E-mail",
+    sheet.append(["#", "Surname", "Given name", "M/F", "Country", "Organization", "Type of organisation", "E-mail",
                   *(f"Day {day}" for day in range(1, days + 1))])  # fmt: skip
-    for number, (surname, given, sex, country, organisation) in enumerate(SAMPLE_PEOPLE, start=1):
+    for number, (surname, given, sex, country, organisation, kind) in enumerate(SAMPLE_PEOPLE, start=1):
         missed = 2 if days > 1 and number in SAMPLE_MISSED_A_DAY else None
         ticks = [None if day == missed else "x" for day in range(1, days + 1)]
         email = f"sample.participant{number}@example.org"
-        sheet.append([number, surname, given, sex, country, organisation, email, *ticks])
+        sheet.append([number, surname, given, sex, country, organisation, kind.value, email, *ticks])
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[4]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCDEFG", (4, 14, 14, 5, 13, 34, 36), strict=True):
+    for letter, width in zip("ABCDEFGH", (4, 14, 14, 5, 13, 34, 30, 36), strict=True):
         sheet.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -9,11 +9,13 @@ beyond, at most, adding that role to FUNNEL_ROLES.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.access.small_counts import merge_small, small_cells, too_few
+from programme.access.small_counts import all_but_few, merge_small, small_cells, too_few
 from programme.core.freshness import depends_on
 from programme.core.rounding import rounded
 from programme.courses.catalogue import module_label
@@ -102,18 +104,78 @@ def small_stages(steps: pd.DataFrame, threshold: int | None) -> pd.Series:
     return pd.Series([too_few(int(n), threshold) for n in steps["individuals"]], index=steps.index, dtype=bool)
 
 
-def stages_shown(steps: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
-    """funnel()'s table as a viewer sees it: a stage of 1 to threshold-1 people says "fewer than N" people and
-    gives no count of participations ("not given": they would bound its people); the other counts then as text
-    ("1,204"), one type a column. The team, and a funnel without such a stage: the table unchanged."""
-    hidden = small_stages(steps, threshold)
-    if not hidden.any():
+def _short(values: list[int], gone: list[bool], whole: int | None, threshold: int | None) -> list[bool]:
+    """Which of values (a funnel's stages in order, or a module's) fall 1 to threshold-1 short of whole or of the last
+    one before them that is given (access/small_counts.all_but_few); gone: already not given (neither looked at nor
+    compared against). The stages nest (the completed attended, the attended are on the lists), so two figures given
+    never differ by 1 to threshold-1 either."""
+    out: list[bool] = []
+    last: int | None = None
+    for n, away in zip(values, gone, strict=True):
+        short = not away and (
+            (whole is not None and all_but_few(n, whole, threshold))
+            or (last is not None and all_but_few(n, last, threshold))
+        )
+        out.append(short)
+        if not away and not short:
+            last = n
+    return out
+
+
+def hidden_stages(
+    steps: pd.DataFrame,
+    threshold: int | None,
+    *,
+    individuals: int | None = None,
+    participations: int | None = None,
+    totals_gone: Sequence[str] = (),
+) -> pd.DataFrame:
+    """What of funnel()'s stages a viewer or a funder is not given (access/small_counts.py), one row a stage:
+
+    - small: a stage of 1 to threshold-1 people (small_stages; "fewer than N");
+    - short: a stage that falls 1 to threshold-1 people short of the individuals given exactly beside it (the Reach
+      headline's, the funder's summary's: "14" on the lists beside 15 individuals counts the 1 other) or of the stage
+      before it ("10 on the lists, 9 attended": the 1 who did not come);
+    - individuals: small or short; participations: those, and a stage whose participations fall 1 to threshold-1
+      short of the participations given beside it (the headline's) or of the stage before it (1 person missed 1
+      module), or whose per-module counts leave one out for falling short (totals_gone, small_modules_merged's
+      attrs["short"]: the stage's participations are that column's total, and would give it back).
+
+    threshold None (the team): nothing."""
+    small = small_stages(steps, threshold)
+    people = [int(n) for n in steps["individuals"]]
+    short = pd.Series(_short(people, small.tolist(), individuals, threshold), index=steps.index, dtype=bool)
+    gone = small | short
+    rows = [int(n) for n in steps["participations"]]
+    rows_short = pd.Series(_short(rows, gone.tolist(), participations, threshold), index=steps.index, dtype=bool)
+    if threshold is not None:
+        rows_short |= steps["stage"].isin(list(totals_gone))
+    return pd.DataFrame({"small": small, "short": short, "individuals": gone, "participations": gone | rows_short})
+
+
+def stages_shown(
+    steps: pd.DataFrame,
+    threshold: int | None,
+    *,
+    individuals: int | None = None,
+    participations: int | None = None,
+    totals_gone: Sequence[str] = (),
+) -> pd.DataFrame:
+    """funnel()'s table as a viewer sees it (hidden_stages): a stage of 1 to threshold-1 people says "fewer than N"
+    people, a stage 1 to threshold-1 short of the individuals or of the stage before "not given", and neither gives
+    its count of participations ("not given": they would bound its people), nor does a stage whose participations
+    fall short so; the other counts then as text ("1,204"), one type a column. The team, and a funnel without such a
+    stage: the table unchanged."""
+    hidden = hidden_stages(steps, threshold, individuals=individuals, participations=participations,
+                           totals_gone=totals_gone)  # fmt: skip
+    if not hidden[["individuals", "participations"]].any(axis=None):
         return steps
     return steps.assign(
-        individuals=[f"fewer than {threshold}" if gone else f"{int(n):,}"
-                     for n, gone in zip(steps["individuals"], hidden, strict=True)],
+        individuals=[f"fewer than {threshold}" if small else "not given" if gone else f"{int(n):,}"
+                     for n, small, gone in zip(steps["individuals"], hidden["small"], hidden["individuals"],
+                                               strict=True)],
         participations=["not given" if gone else f"{int(n):,}"
-                        for n, gone in zip(steps["participations"], hidden, strict=True)],
+                        for n, gone in zip(steps["participations"], hidden["participations"], strict=True)],
     )  # fmt: skip
 
 
@@ -122,12 +184,44 @@ def few_stages_note(steps: pd.DataFrame, threshold: int | None) -> str | None:
     hidden = small_stages(steps, threshold)
     if not hidden.any():
         return None
-    names = [STAGE_WORDS.get(stage, stage).capitalize() for stage in steps.loc[hidden, "stage"]]
-    which = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
     return (
         f"To protect privacy, a stage of fewer than {threshold} people is not drawn and its counts are not given: "
-        f"{which}."
+        f"{_stage_names(steps, hidden)}."
     )
+
+
+def short_stages_note(
+    steps: pd.DataFrame,
+    threshold: int | None,
+    *,
+    individuals: int | None = None,
+    participations: int | None = None,
+    totals_gone: Sequence[str] = (),
+) -> str | None:
+    """The sentence under the funnel when hidden_stages leaves out stages that fall a few people (or participations)
+    short of the individuals or of the stage before: which, and why; None when none."""
+    hidden = hidden_stages(steps, threshold, individuals=individuals, participations=participations,
+                           totals_gone=totals_gone)  # fmt: skip
+    rows_only = hidden["participations"] & ~hidden["individuals"]
+    said = []
+    if hidden["short"].any():
+        said.append(
+            f"To protect privacy, a stage that falls short of the individuals reached, or of the stage before it, by "
+            f"1 to {threshold - 1} people is not drawn and its counts are not given (the difference would count them): "
+            f"{_stage_names(steps, hidden['short'])}."
+        )
+    if rows_only.any():
+        said.append(
+            f"Nor are the participations of a stage given when they fall short of the participations, or of the "
+            f"stage before it, by 1 to {threshold - 1}, or when a module's count at that stage is not given (they would "
+            f"give it back): {_stage_names(steps, rows_only)}."
+        )
+    return " ".join(said) or None
+
+
+def _stage_names(steps: pd.DataFrame, which: pd.Series) -> str:
+    names = [STAGE_WORDS.get(stage, stage).capitalize() for stage in steps.loc[which, "stage"]]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 @depends_on(every_module=True, people=True, when=REACH_FILTER_WIDER)
@@ -158,13 +252,19 @@ def funnel_by_module(
     return frame
 
 
-def small_modules_merged(frame: pd.DataFrame, threshold: int | None) -> pd.DataFrame:
+def small_modules_merged(frame: pd.DataFrame, threshold: int | None, *, individuals: int | None = None) -> pd.DataFrame:
     """funnel_by_module's table as a viewer sees it (access/small_counts.py): the modules with fewer than threshold
     people on the lists in the selection shown together in one row, last, its completion that of its
     people (completed of registered); its module_id 0. Then a module's (or that row's) attended or completed of 1 to
     threshold-1 people is not given (missing, pd.NA), nor, when it is the only one, the smallest other of its column
-    (small_cells), nor the completion of a row whose completed is not given. threshold None (the team): the table
-    unchanged."""
+    (small_cells). Nor is a count that falls 1 to threshold-1 short of the individuals given beside the table (the
+    Reach headline's, the funder's summary's) or of the module's stage before (the last given in its row: 10 on the
+    lists, 9 attended), nor, when the cells of a column left out so fall short by 1 to threshold-1 people in all,
+    the cells of that column that fall short most (the column's total, elsewhere, would give that sum), nor the
+    completion of a row whose on the lists or completed is not given (completed over on the lists would give it
+    back). `attrs["few"]`: whether a count of fewer than threshold is left out; `attrs["short"]`: the columns with a
+    count left out for falling short (their totals, the funnel's participations at those stages, are not to be given
+    either). threshold None (the team): the table unchanged."""
     merged = merge_small(frame, "module", threshold=threshold, count="registered", labels={"module_id": 0})
     if merged is not frame:
         merged["completion"] = [
@@ -172,15 +272,52 @@ def small_modules_merged(frame: pd.DataFrame, threshold: int | None) -> pd.DataF
             for c, r in zip(merged["completed"], merged["registered"], strict=True)
         ]
         merged.attrs = dict(frame.attrs)
+    if threshold is None or merged.empty:
+        return merged
     hidden = small_cells(merged, ["attended", "completed"], threshold)
+    few = bool(hidden.any(axis=None))
+    hidden.insert(0, "registered", False)
+    short, shortfall = _short_cells(merged, hidden, individuals, threshold)
+    for column in STAGES:
+        # Secondary suppression: the cells left out add up (the column's total less the cells given) and so do the
+        # stages before them, which are given: their shortfall in all is known, and must not be 1 to N-1 people.
+        gone = short[column]
+        others = shortfall.loc[~gone & ~hidden[column] & (shortfall[column] > 0), column]
+        for index in others.sort_values(ascending=False, kind="stable").index:
+            if not 0 < int(shortfall.loc[gone, column].sum()) < threshold:
+                break
+            gone[index] = True
+        short[column] = gone
+    hidden = hidden | short
     if not hidden.any(axis=None):
         return merged
-    shown = merged.astype({"attended": "Int64", "completed": "Int64", "completion": "Float64"})
-    for column in ("attended", "completed"):
+    shown = merged.astype({column: "Int64" for column in STAGES} | {"completion": "Float64"})
+    for column in STAGES:
         shown.loc[hidden[column], column] = pd.NA
-    shown.loc[hidden["completed"], "completion"] = pd.NA
-    shown.attrs = dict(frame.attrs)
+    shown.loc[hidden["registered"] | hidden["completed"], "completion"] = pd.NA
+    shown.attrs = dict(frame.attrs) | {"few": few, "short": [column for column in STAGES if short[column].any()]}
     return shown
+
+
+def _short_cells(
+    frame: pd.DataFrame, hidden: pd.DataFrame, individuals: int | None, threshold: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Which of each module's counts (registered, attended, completed) fall 1 to threshold-1 short of the individuals
+    or of the last count given before them in the row (_short), hidden: those already left out; and by how many people
+    each falls short of the count before it that is given (0 for the first, or when none is)."""
+    short = pd.DataFrame(False, index=frame.index, columns=STAGES)
+    shortfall = pd.DataFrame(0, index=frame.index, columns=STAGES)
+    for index in frame.index:
+        values = [int(frame.at[index, column]) for column in STAGES]
+        away = [bool(hidden.at[index, column]) for column in STAGES]
+        flags = _short(values, away, individuals, threshold)
+        last: int | None = None
+        for column, n, gone, flag in zip(STAGES, values, away, flags, strict=True):
+            short.at[index, column] = flag
+            shortfall.at[index, column] = max(last - n, 0) if last is not None else 0
+            if not gone and not flag:
+                last = n
+    return short, shortfall
 
 
 def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, latest: int | None) -> tuple[list, int]:

@@ -219,7 +219,10 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
             count="organisations",
         ),
         funnel=funnel(session, reach_filter),
-        funnel_by_module=small_modules_merged(funnel_by_module(session, reach_filter), small),
+        # A module's count a few short of the individuals, or of its stage before, is not given either.
+        funnel_by_module=small_modules_merged(
+            funnel_by_module(session, reach_filter), small, individuals=int(headline["individuals"])
+        ),
         learning=learning,
         highlights=comments.reset_index(drop=True),
         outcome_counts=outcome_kind_counts(session, outcome_filter),

@@ -20,13 +20,21 @@ from programme.access.small_counts import (
     few_modules_note,
     privacy_note,
     share_hidden,
+    short_cells_note,
     too_few,
 )
 from programme.charts.colours import STRONG
 from programme.core.rounding import fixed, percent
 from programme.core.words import counted
 from programme.reach.filters import NOT_RECORDED
-from programme.reach.funnel import ON_THE_LISTS, ORGANISATION_SHARE_NOTE, STAGE_WORDS, few_stages_note, small_stages
+from programme.reach.funnel import (
+    ON_THE_LISTS,
+    ORGANISATION_SHARE_NOTE,
+    STAGE_WORDS,
+    few_stages_note,
+    hidden_stages,
+    short_stages_note,
+)
 from programme.reach.queries import ORG_TYPE_SHARE_NOTE, people_figure
 from programme.reports.bar_images import bar_png
 from programme.reports.content import date_span
@@ -186,9 +194,18 @@ def _modules(document: Document, c: FunderReportContent) -> None:
         return
     hidden = c.modules["registered"].isna()  # fewer than N people (funder_content.modules_shown)
     short = _short_of_individuals(c)
+    # What the Completion section's table leaves out of a module (reach.small_modules_merged: a count a few short of
+    # its stage before, say) this table does not give either.
+    completion = c.funnel_by_module.set_index("module")
+    left_out = {
+        column: [module in completion.index and bool(pd.isna(completion[column].get(module)))
+                 for module in c.modules["module"]]
+        for column in ("registered", "completed")
+    }  # fmt: skip
     counts = {
         column: [
-            HIDDEN_SHARE if pd.isna(n) or column != "responses" and short(n) else int(n) for n in c.modules[column]
+            HIDDEN_SHARE if pd.isna(n) or column != "responses" and (short(n) or left_out[column][i]) else int(n)
+            for i, n in enumerate(c.modules[column])
         ]
         for column in ("registered", "completed", "responses")
     }
@@ -208,6 +225,12 @@ def _modules(document: Document, c: FunderReportContent) -> None:
                      if any(not pd.isna(n) and short(n) for n in column)]  # fmt: skip
     if short_columns:
         document.add_paragraph(all_but_few_note(c.small_count_threshold, _and(short_columns)))
+    elif c.funnel_by_module.attrs.get("short") and any(
+        left and not pd.isna(n)
+        for column in ("registered", "completed")
+        for left, n in zip(left_out[column], c.modules[column], strict=True)
+    ):
+        document.add_paragraph(short_cells_note(c.small_count_threshold))
     document.add_paragraph(
         "Mean rating: the module's average of all ratings on a scale of 1 to 5; questions on a scale of 0 to 10 "
         "keep their own range and are not averaged in."
@@ -254,11 +277,12 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     # A stage of 1 to N-1 people is not drawn and reads "fewer than N" (reach.small_stages); nothing is drawn when
     # the first is one of them.
     small = c.small_count_threshold
-    # A stage all but 1 to N-1 of the individuals reached (given exactly in the summary) is not given either: the
-    # difference would count the few others the summary does not give apart (access/small_counts.all_but_few).
-    short = _short_of_individuals(c)
-    short_stages = pd.Series([short(n) for n in steps["individuals"]], index=steps.index, dtype=bool)
-    hidden = small_stages(steps, small) | short_stages
+    # A stage all but 1 to N-1 of the individuals reached (given exactly in the summary), or of the stage before it, is
+    # not given either: the difference would count the few others the summary does not give apart, or those who did
+    # not come (reach.hidden_stages).
+    individuals = int(c.figures["individuals"])
+    stages = hidden_stages(steps, small, individuals=individuals)
+    short_stages, hidden = stages["short"], stages["individuals"]
     if not hidden.iloc[0]:
         colours = {"registered": STRONG[6], "attended": STRONG[0], "completed": STRONG[2]}
         drawn = steps[~hidden]
@@ -277,34 +301,25 @@ def _completion(document: Document, c: FunderReportContent) -> None:
         f"{stage[1]} attended and {stage[2]} completed at least one module (the completion rule is the "
         "organisation's own, set in the app's settings)."
     )
-    if few := few_stages_note(steps, small):
-        document.add_paragraph(few)
-    if short_stages.any():
-        names = [STAGE_WORDS.get(s, s).capitalize() for s in steps.loc[short_stages, "stage"]]
-        document.add_paragraph(all_but_few_note(small, _and(names)))
+    for note in (few_stages_note(steps, small), short_stages_note(steps, small, individuals=individuals)):
+        if note:
+            document.add_paragraph(note)
+    # A module's count of fewer than N people, or a few short of the individuals or of its stage before, is missing
+    # (reach.small_modules_merged), and so is then its completion.
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
     merged = (c.funnel_by_module["module_id"] == 0).any()  # modules of fewer than N people together (funder_content)
-    # A module's attended or completed of fewer than N people is missing (reach.small_modules_merged).
-    cells = per_module[["attended", "completed"]].isna().any(axis=None)
-    gone = {column: [short(n) for n in per_module[column]] for column in ("registered", "attended", "completed")}
-    # A completion beside a count not given would give it back (completed over on the lists).
-    no_rate = [a or b for a, b in zip(gone["registered"], gone["completed"], strict=True)]
     _table(document, per_module.assign(
-        registered=[HIDDEN_SHARE if g else int(n) for n, g in zip(per_module["registered"], gone["registered"], strict=True)],
-        attended=[HIDDEN_SHARE if pd.isna(n) or g else int(n) for n, g in zip(per_module["attended"], gone["attended"], strict=True)],
-        completed=[HIDDEN_SHARE if pd.isna(n) or g else int(n) for n, g in zip(per_module["completed"], gone["completed"], strict=True)],
-        completion=[HIDDEN_SHARE if pd.isna(s) or g else f"{fixed(s, 0)}%" for s, g in zip(per_module["completion"], no_rate, strict=True)],
+        registered=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["registered"]],
+        attended=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["attended"]],
+        completed=[HIDDEN_SHARE if pd.isna(n) else int(n) for n in per_module["completed"]],
+        completion=[HIDDEN_SHARE if pd.isna(s) else f"{fixed(s, 0)}%" for s in per_module["completion"]],
     ), ["Module", LISTED, "Attended", "Completed", "Completion"])  # fmt: skip
     if merged:
         document.add_paragraph(privacy_note(c.small_count_threshold))
-    if cells:
+    if c.funnel_by_module.attrs.get("few"):
         document.add_paragraph(few_cells_note(c.small_count_threshold))
-    if short_columns := [
-        name
-        for column, name in (("registered", LISTED), ("attended", "Attended"), ("completed", "Completed"))
-        if any(gone[column])
-    ]:
-        document.add_paragraph(all_but_few_note(c.small_count_threshold, _and(short_columns)))
+    if c.funnel_by_module.attrs.get("short"):
+        document.add_paragraph(short_cells_note(c.small_count_threshold))
 
 
 def _short_of_individuals(c: FunderReportContent) -> Callable[[object], bool]:
@@ -331,10 +346,14 @@ def _learning(document: Document, c: FunderReportContent) -> None:
     def cell(value: float | None) -> str:
         return "—" if value is None or pd.isna(value) else fixed(value, 1)
 
+    # An n all but 1 to N-1 of the individuals the summary gives exactly would count the few who did not take both
+    # tests (or took part in another role): not given (access/small_counts.all_but_few).
+    short = _short_of_individuals(c)
+    n_gone = [short(n) for n in c.learning["n"]]
     shown = pd.DataFrame(
         {
             "group": ["All modules of the grant" if g == "Whole programme" else g for g in c.learning["group"]],
-            "n": c.learning["n"].astype(int),
+            "n": [HIDDEN_SHARE if gone else int(n) for n, gone in zip(c.learning["n"], n_gone, strict=True)],
             "pre": c.learning["pre"].map(cell),
             "post": c.learning["post"].map(cell),
             "gain": c.learning["gain"].map(cell),
@@ -346,6 +365,11 @@ def _learning(document: Document, c: FunderReportContent) -> None:
     _table(document, shown, ["", "n", "Before", "After", "Gain", "95% CI"])
     if c.learning["pre"].isna().any():  # blanked: fewer than N people (funder_content)
         document.add_paragraph(few_means_note(c.small_count_threshold))
+    if any(n_gone):
+        document.add_paragraph(
+            all_but_few_note(c.small_count_threshold, "n, the participants who took both tests, of "
+                             + _and([f"“{g}”" for g, gone in zip(shown["group"], n_gone, strict=True) if gone]))
+        )  # fmt: skip
 
 
 def _evaluation(document: Document, c: FunderReportContent) -> None:
