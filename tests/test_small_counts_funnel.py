@@ -167,7 +167,7 @@ def test_the_funder_report_gives_no_count_of_one_other_nor_two_completed(engine:
     assert "Of the participants on the modules' lists" in text
     assert "a number not given attended and fewer than 3 completed at least one module" in text
     assert (
-        "a stage that falls short of the individuals reached, or of the stage before it, by 1 to 2 people is not "
+        "a stage that falls short of the individuals reached by 1 to 2 people is not "
         "drawn and its counts are not given (the difference would count them): On the lists and Attended." in text
     )
     assert "a stage of fewer than 3 people is not drawn and its counts are not given: Completed." in text

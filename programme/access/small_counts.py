@@ -70,13 +70,11 @@ def few_cells_note(threshold: int) -> str:
 
 
 def short_cells_note(threshold: int) -> str:
-    """The sentence under a table of modules whose counts falling a few people short of the individuals or of the
-    module's stage before (reach.small_modules_merged) are left out."""
+    """The sentence under a table of modules whose counts falling a few people short of the individuals
+    (reach.small_modules_merged) are left out."""
     return (
-        f"To protect privacy, a module's count that falls short of the individuals reached, or of its count before "
-        f"(on the lists, attended), by 1 to {threshold - 1} people is not given (the difference would count them), "
-        "nor then its completion, nor, when those left out so fall short by fewer than "
-        f"{threshold} in all, the counts of the column that fall short most."
+        f"To protect privacy, a module's count that falls short of the individuals reached by 1 to {threshold - 1} "
+        "people is not given (the difference would count them), nor then its completion."
     )
 
 

@@ -22,7 +22,7 @@ def funnel_chart(frame: pd.DataFrame, *, measure: str = "individuals", hidden: p
     """Return the funnel of a funnel table (stage, individuals, participations): each stage with its share of the first.
 
     hidden: the stages not drawn (reach.hidden_stages, for a viewer: of fewer than N people, or a few short of the
-    individuals or of the stage before). When the first is one, the others are drawn without their share of it (the
+    individuals). When the first is one, the others are drawn without their share of it (the
     share and the count would give it back); when none is left, nothing is drawn and the chart says why."""
     title = f"{ON_THE_LISTS} → attended → completed ({measure})"
     first_gone = hidden is not None and bool(hidden.any()) and bool(hidden.iloc[0])

@@ -105,21 +105,15 @@ def small_stages(steps: pd.DataFrame, threshold: int | None) -> pd.Series:
 
 
 def _short(values: list[int], gone: list[bool], whole: int | None, threshold: int | None) -> list[bool]:
-    """Which of values (a funnel's stages in order, or a module's) fall 1 to threshold-1 short of whole or of the last
-    one before them that is given (access/small_counts.all_but_few); gone: already not given (neither looked at nor
-    compared against). The stages nest (the completed attended, the attended are on the lists), so two figures given
-    never differ by 1 to threshold-1 either."""
-    out: list[bool] = []
-    last: int | None = None
-    for n, away in zip(values, gone, strict=True):
-        short = not away and (
-            (whole is not None and all_but_few(n, whole, threshold))
-            or (last is not None and all_but_few(n, last, threshold))
-        )
-        out.append(short)
-        if not away and not short:
-            last = n
-    return out
+    """Which of values (a funnel's stages in order, or a module's) fall 1 to threshold-1 short of whole, the figure
+    given exactly beside them (access/small_counts.all_but_few); gone: already not given (not looked at).
+
+    A stage a few short of the stage before it is given ("10 on the lists, 9 attended": one did not come): the one
+    is not told apart from the others by anything shown, where whole less a stage counts a group the figures name
+    (the few who took part in another role). Hiding such differences took most modules' Completed off what viewers
+    and funders see (27 of the demo's 48 modules), the figure a funder asks for first."""
+    return [not away and whole is not None and all_but_few(n, whole, threshold)
+            for n, away in zip(values, gone, strict=True)]  # fmt: skip
 
 
 def hidden_stages(
@@ -134,11 +128,10 @@ def hidden_stages(
 
     - small: a stage of 1 to threshold-1 people (small_stages; "fewer than N");
     - short: a stage that falls 1 to threshold-1 people short of the individuals given exactly beside it (the Reach
-      headline's, the funder's summary's: "14" on the lists beside 15 individuals counts the 1 other) or of the stage
-      before it ("10 on the lists, 9 attended": the 1 who did not come);
+      headline's, the funder's summary's: "14" on the lists beside 15 individuals counts the 1 other; a stage a few
+      short of the stage before it is given: _short);
     - individuals: small or short; participations: those, and a stage whose participations fall 1 to threshold-1
-      short of the participations given beside it (the headline's) or of the stage before it (1 person missed 1
-      module), or whose per-module counts leave one out for falling short (totals_gone, small_modules_merged's
+      short of the participations given beside it (the headline's), or whose per-module counts leave one out for falling short (totals_gone, small_modules_merged's
       attrs["short"]: the stage's participations are that column's total, and would give it back).
 
     threshold None (the team): nothing."""
@@ -162,7 +155,7 @@ def stages_shown(
     totals_gone: Sequence[str] = (),
 ) -> pd.DataFrame:
     """funnel()'s table as a viewer sees it (hidden_stages): a stage of 1 to threshold-1 people says "fewer than N"
-    people, a stage 1 to threshold-1 short of the individuals or of the stage before "not given", and neither gives
+    people, a stage 1 to threshold-1 short of the individuals "not given", and neither gives
     its count of participations ("not given": they would bound its people), nor does a stage whose participations
     fall short so; the other counts then as text ("1,204"), one type a column. The team, and a funnel without such a
     stage: the table unchanged."""
@@ -199,21 +192,21 @@ def short_stages_note(
     totals_gone: Sequence[str] = (),
 ) -> str | None:
     """The sentence under the funnel when hidden_stages leaves out stages that fall a few people (or participations)
-    short of the individuals or of the stage before: which, and why; None when none."""
+    short of the individuals: which, and why; None when none."""
     hidden = hidden_stages(steps, threshold, individuals=individuals, participations=participations,
                            totals_gone=totals_gone)  # fmt: skip
     rows_only = hidden["participations"] & ~hidden["individuals"]
     said = []
     if hidden["short"].any():
         said.append(
-            f"To protect privacy, a stage that falls short of the individuals reached, or of the stage before it, by "
+            f"To protect privacy, a stage that falls short of the individuals reached by "
             f"1 to {threshold - 1} people is not drawn and its counts are not given (the difference would count them): "
             f"{_stage_names(steps, hidden['short'])}."
         )
     if rows_only.any():
         said.append(
-            f"Nor are the participations of a stage given when they fall short of the participations, or of the "
-            f"stage before it, by 1 to {threshold - 1}, or when a module's count at that stage is not given (they would "
+            f"Nor are the participations of a stage given when they fall short of the participations by 1 to "
+            f"{threshold - 1}, or when a module's count at that stage is not given (they would "
             f"give it back): {_stage_names(steps, rows_only)}."
         )
     return " ".join(said) or None
@@ -258,10 +251,8 @@ def small_modules_merged(frame: pd.DataFrame, threshold: int | None, *, individu
     people (completed of registered); its module_id 0. Then a module's (or that row's) attended or completed of 1 to
     threshold-1 people is not given (missing, pd.NA), nor, when it is the only one, the smallest other of its column
     (small_cells). Nor is a count that falls 1 to threshold-1 short of the individuals given beside the table (the
-    Reach headline's, the funder's summary's) or of the module's stage before (the last given in its row: 10 on the
-    lists, 9 attended), nor, when the cells of a column left out so fall short by 1 to threshold-1 people in all,
-    the cells of that column that fall short most (the column's total, elsewhere, would give that sum), nor the
-    completion of a row whose on the lists or completed is not given (completed over on the lists would give it
+    Reach headline's, the funder's summary's; a count a few short of the module's stage before is given: _short),
+    nor the completion of a row whose on the lists or completed is not given (completed over on the lists would give it
     back). `attrs["few"]`: whether a count of fewer than threshold is left out; `attrs["short"]`: the columns with a
     count left out for falling short (their totals, the funnel's participations at those stages, are not to be given
     either). threshold None (the team): the table unchanged."""
@@ -277,17 +268,7 @@ def small_modules_merged(frame: pd.DataFrame, threshold: int | None, *, individu
     hidden = small_cells(merged, ["attended", "completed"], threshold)
     few = bool(hidden.any(axis=None))
     hidden.insert(0, "registered", False)
-    short, shortfall = _short_cells(merged, hidden, individuals, threshold)
-    for column in STAGES:
-        # Secondary suppression: the cells left out add up (the column's total less the cells given) and so do the
-        # stages before them, which are given: their shortfall in all is known, and must not be 1 to N-1 people.
-        gone = short[column]
-        others = shortfall.loc[~gone & ~hidden[column] & (shortfall[column] > 0), column]
-        for index in others.sort_values(ascending=False, kind="stable").index:
-            if not 0 < int(shortfall.loc[gone, column].sum()) < threshold:
-                break
-            gone[index] = True
-        short[column] = gone
+    short = _short_cells(merged, hidden, individuals, threshold)
     hidden = hidden | short
     if not hidden.any(axis=None):
         return merged
@@ -299,25 +280,15 @@ def small_modules_merged(frame: pd.DataFrame, threshold: int | None, *, individu
     return shown
 
 
-def _short_cells(
-    frame: pd.DataFrame, hidden: pd.DataFrame, individuals: int | None, threshold: int
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _short_cells(frame: pd.DataFrame, hidden: pd.DataFrame, individuals: int | None, threshold: int) -> pd.DataFrame:
     """Which of each module's counts (registered, attended, completed) fall 1 to threshold-1 short of the individuals
-    or of the last count given before them in the row (_short), hidden: those already left out; and by how many people
-    each falls short of the count before it that is given (0 for the first, or when none is)."""
+    (_short); hidden: those already left out."""
     short = pd.DataFrame(False, index=frame.index, columns=STAGES)
-    shortfall = pd.DataFrame(0, index=frame.index, columns=STAGES)
     for index in frame.index:
         values = [int(frame.at[index, column]) for column in STAGES]
         away = [bool(hidden.at[index, column]) for column in STAGES]
-        flags = _short(values, away, individuals, threshold)
-        last: int | None = None
-        for column, n, gone, flag in zip(STAGES, values, away, flags, strict=True):
-            short.at[index, column] = flag
-            shortfall.at[index, column] = max(last - n, 0) if last is not None else 0
-            if not gone and not flag:
-                last = n
-    return short, shortfall
+        short.loc[index] = _short(values, away, individuals, threshold)
+    return short
 
 
 def _funnel_module_rows(session: Session, reach_filter: ReachFilter | None, *, latest: int | None) -> tuple[list, int]:

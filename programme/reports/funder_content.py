@@ -219,7 +219,7 @@ def funder_report_content(session: Session, reference: str) -> FunderReportConte
             count="organisations",
         ),
         funnel=funnel(session, reach_filter),
-        # A module's count a few short of the individuals, or of its stage before, is not given either.
+        # A module's count a few short of the individuals is not given either.
         funnel_by_module=small_modules_merged(
             funnel_by_module(session, reach_filter), small, individuals=int(headline["individuals"])
         ),

@@ -195,7 +195,7 @@ def _modules(document: Document, c: FunderReportContent) -> None:
     hidden = c.modules["registered"].isna()  # fewer than N people (funder_content.modules_shown)
     short = _short_of_individuals(c)
     # What the Completion section's table leaves out of a module (reach.small_modules_merged: a count a few short of
-    # its stage before, say) this table does not give either.
+    # the individuals, say) this table does not give either.
     completion = c.funnel_by_module.set_index("module")
     left_out = {
         column: [module in completion.index and bool(pd.isna(completion[column].get(module)))
@@ -277,9 +277,8 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     # A stage of 1 to N-1 people is not drawn and reads "fewer than N" (reach.small_stages); nothing is drawn when
     # the first is one of them.
     small = c.small_count_threshold
-    # A stage all but 1 to N-1 of the individuals reached (given exactly in the summary), or of the stage before it, is
-    # not given either: the difference would count the few others the summary does not give apart, or those who did
-    # not come (reach.hidden_stages).
+    # A stage all but 1 to N-1 of the individuals reached (given exactly in the summary) is not given either: the
+    # difference would count the few others the summary does not give apart (reach.hidden_stages).
     individuals = int(c.figures["individuals"])
     stages = hidden_stages(steps, small, individuals=individuals)
     short_stages, hidden = stages["short"], stages["individuals"]
@@ -304,7 +303,7 @@ def _completion(document: Document, c: FunderReportContent) -> None:
     for note in (few_stages_note(steps, small), short_stages_note(steps, small, individuals=individuals)):
         if note:
             document.add_paragraph(note)
-    # A module's count of fewer than N people, or a few short of the individuals or of its stage before, is missing
+    # A module's count of fewer than N people, or a few short of the individuals, is missing
     # (reach.small_modules_merged), and so is then its completion.
     per_module = c.funnel_by_module[["module", "registered", "attended", "completed", "completion"]]
     merged = (c.funnel_by_module["module_id"] == 0).any()  # modules of fewer than N people together (funder_content)

@@ -25,10 +25,10 @@ def completion_tab(reach_filter: ReachFilter, small: int | None, *, individuals:
     per_module = cached_query(reach.funnel_by_module, reach_filter, latest=MODULES_IN_TABLE)
     modules_in_all, in_table = per_module.attrs.get("modules", len(per_module)), len(per_module)
     cut = modules_in_all > in_table  # the table holds the latest MODULES_IN_TABLE only
-    # Viewers: modules of fewer than N together; a count of fewer than N, or a few short of the individuals or of
-    # the module's stage before, not given.
+    # Viewers: modules of fewer than N together; a count of fewer than N, or a few short of the individuals, not
+    # given.
     per_module = reach.small_modules_merged(per_module, small, individuals=individuals)
-    # Viewers: a stage of fewer than N people, or a few short of the headline's or of the stage before, is not drawn
+    # Viewers: a stage of fewer than N people, or a few short of the headline's individuals, is not drawn
     # and its counts are not given; nor the participations of a stage a module's count of which is left out.
     figures = {"individuals": individuals, "participations": participations,
                "totals_gone": per_module.attrs.get("short", ())}  # fmt: skip
