@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from programme.core.errors import ProgrammeError
-from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
+from programme.evaluations.scales import (
+    STANDARD_RANGE,
+    is_blank,
+    is_rating,
+    is_zero_to_ten,
+    numbered_choice,
+    scale_text,
+)
 from programme.evaluations.wording import asks_for_comments, is_suggestion_question, respondent_attribute
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
@@ -396,6 +403,14 @@ def _kind_of(column: str, values: pd.Series, labels: Sequence[str] | None, *, li
             f"Read as text (comments): most of its answers are no rating ({other_shown}), "
             f"though {counts} read as ratings ({rated_shown}). If it is a rating question, give it the role rating "
             f'(--column "rating={column}", or "Change what a column is read as" on the page).'
+        )
+    numbered = list(dict.fromkeys(clean_text(value) for value in answered if numbered_choice(value, labels)))
+    if note is None and sum(numbered_choice(value, labels) for value in answered) >= NOTE_SHARE * len(answered):
+        # "4 - Muy bueno": a numbered choice in words no scale we know holds; the number alone is not taken.
+        note = (
+            f"Read as text (comments): answers such as {_quoted(numbered)} begin with a number, but the words after it "
+            "are no rating label we know. If they are a scale's choices, give the scale's five labels, lowest first "
+            '(--labels "Lowest, ..., Highest", or the scale labels on the page).'
         )
     return KindReading(QuestionKind.TEXT, note=note)
 

@@ -171,6 +171,22 @@ def scale_wording(words: str, custom: dict[str, int] | None = None) -> bool:
     return all(word in _SCALE_WORDS or word in own for word in folded.split())
 
 
+# "4 - Muy bueno", "2: Regular": a number, a separator and a few words, as a form's numbered choice would print them.
+_NUMBERED_CHOICE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:[-–—:=(]|\.\s)\s*[^\d\s].*$")
+NUMBERED_CHOICE_WORDS = 4
+
+
+def numbered_choice(value: object, labels: Sequence[str] | None = None) -> bool:
+    """Return whether an answer looks like a numbered choice whose words are no label we know ("4 - Muy bueno"): not
+    read as a rating (its words are not a scale's), but named in a warning when a column has many."""
+    text = clean_text(value)
+    return (
+        bool(_NUMBERED_CHOICE.match(text))
+        and len(text.split()) <= NUMBERED_CHOICE_WORDS + 2
+        and not is_rating(text, labels)
+    )
+
+
 def _number_with_label(digits: str, words: str, text: str, custom: dict[str, int]) -> int:
     rating = _in_range(float(digits.replace(",", ".")), text)
     label = fold(words)
