@@ -167,3 +167,37 @@ def test_a_zoom_report_asks_about_the_hosts_account_before_any_import(page, live
             session.scalars(sa.select(Person.full_name).where(Person.full_name.in_([*guests, "Programme Host"])))
         )
     assert named == guests
+
+
+def test_a_zoom_webinar_report_asks_about_attendees_on_the_organisers_account(
+    page, live_app: str, live_db_url: str
+) -> None:
+    """A webinar's attendee report marks each attendee "Is Guest" (tests/data/tools/participants/README.md: Zoom support
+    KB0066590). An attendee with "Is Guest: No" is signed in to the organisers' own Zoom account: the page names them
+    and the host of the report's Host Details, offers no Import button until the user chooses, and "Leave them out"
+    imports the guests only."""
+    log_in(page, live_app)
+    open_page(page, "Import participants", "People")
+    choose_module(page, "Module the list belongs to")
+    upload(page, TOOLS / "participants" / "zoom_webinar_attendee_report_own_account.csv")
+    page.get_by_text("People on your own Zoom account").wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Farah Rahim").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("named in the file's Host Details").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text("Choose whether to import them to see the preview.").wait_for(timeout=TIMEOUT_MS)
+    assert page.get_by_role("button", name=re.compile(r"^Import \d+ rows? into")).count() == 0
+    screenshot(page, "intake-zoom-webinar-own-account-question")
+    page.get_by_text("Leave them out (they organised, facilitated or hosted)").click()
+    wait_idle(page)
+    import_list(page)
+    # By hand, from the file's Attendee Details: Is Guest "Yes" (Nur Aisyah twice), or "--" for Lina Haddad, who
+    # registered and never joined; Farah Rahim's "No" left out as chosen.
+    guests = {"Nur Aisyah", "Bikash Gurung", "Lina Haddad"}
+    with session_scope(make_engine(live_db_url)) as session:
+        named = set(
+            session.scalars(
+                sa.select(Person.full_name)
+                .join(Participation, Participation.person_id == Person.id)
+                .where(Person.full_name.in_([*guests, "Farah Rahim", "Programme Host"]))
+            )
+        )
+    assert named == guests

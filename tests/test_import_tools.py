@@ -465,3 +465,46 @@ def test_a_mapping_remembered_reads_the_value_in_later_imports(
     assert [found[email][3] for email in ("tomas.r@example.org", "chen.w@example.org", "kamal.s@example.org")].count(
         OrgType.OTHER
     ) == 2
+
+
+def test_zoom_webinar_attendees_on_the_organisers_account_are_asked_about(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A webinar's attendee report marks each attendee "Is Guest" (Zoom support KB0066590: "No" is someone signed in to
+    the host's own Zoom account, a colleague of the organisers). Such an attendee was imported as a participant without
+    a word (and so completed the module, got a certificate, entered the alumni directory). Now the import is refused
+    until --own-account says, naming them and the host of the file's Host Details; leave-out imports the guests only."""
+    name = "zoom_webinar_attendee_report_own_account.csv"
+    section = csv_rows(name, after="Attendee Details")
+    own = {row["User Name (Original Name)"] for row in section if row["Is Guest"] == "No"}
+    assert own == {"Farah Rahim"}
+    host = csv_rows(name, after="Host Details")[0]  # the row under Host Details' header
+    status, out, err = cli(capsys, "import", "participants", str(TOOLS / name), "--course", "RC", "--module", "1")
+    assert status == 2 and out == ""
+    assert "1 person joined from your own Zoom account (Is Guest: No): Farah Rahim (farah.rahim@example.org)." in err
+    assert f"named in the file's Host Details, is {host['User Name (Original Name)']} ({host['Email']})" in err
+    assert "--own-account import" in err and "nothing was written" in err
+    assert participants(module_cli) == set()
+    report = import_json(capsys, name, "--own-account", "leave-out")
+    guests = {row["User Name (Original Name)"] for row in section if row["Is Guest"] != "No"}
+    assert participants(module_cli) == guests == {"Nur Aisyah", "Bikash Gurung", "Lina Haddad"}
+    assert report["written"] is True and report["created"] == len(guests)
+    assert any(
+        note.startswith(
+            "Left out, as chosen: the 1 row of the 1 person who joined from your own Zoom account (Is Guest"
+        )
+        for note in report["warnings"]
+    )
+    # A registrant who never joined ("--" in Is Guest) is no one's own account: Lina Haddad, registered only.
+    assert people(module_cli)["lina.haddad@example.org"][-2:] == (True, None)
+
+
+def test_zoom_webinar_attendees_on_the_organisers_account_imported_as_chosen(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    name = "zoom_webinar_attendee_report_own_account.csv"
+    report = import_json(capsys, name, "--own-account", "import")
+    emails = {row["Email"] for row in csv_rows(name, after="Attendee Details")}
+    assert set(people(module_cli)) == emails and "farah.rahim@example.org" in emails
+    assert report["created"] == len(emails) == 4
+    assert any(note.startswith("Imported as participants, as chosen") for note in report["warnings"])

@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=[choice.value for choice in OwnAccountChoice],
         default=None,
         help="a Zoom meeting's list: the people who joined from your own Zoom account (Guest: No), the host among "
-        "them: import them as participants, or leave them out (a list that has them is refused until you say)",
+        "them; a Zoom webinar's attendee report: the attendees signed in to your own Zoom account (Is Guest: No): "
+        "import them as participants, or leave them out (a list that has them is refused until you say)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.set_defaults(handler=run_import)

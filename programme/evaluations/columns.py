@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from programme.core.errors import ProgrammeError
-from programme.evaluations.scales import STANDARD_RANGE, is_blank, is_rating, is_zero_to_ten, scale_text
+from programme.evaluations.scales import (
+    STANDARD_RANGE,
+    is_blank,
+    is_rating,
+    is_zero_to_ten,
+    numbered_choice,
+    scale_text,
+)
 from programme.evaluations.wording import asks_for_comments, is_suggestion_question, respondent_attribute
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
@@ -113,6 +120,7 @@ class ColumnPlan:
     ask: str | None = None
     note: str | None = None  # a warning: read as text, though some answers read as ratings
     chosen: bool = False  # the user gave the column its role (--column, the page's role picker)
+    open_ended: bool = False  # the export says its answers are written text (SurveyMonkey's "Open-Ended Response")
 
     @property
     def is_new(self) -> bool:
@@ -170,8 +178,12 @@ def plan_columns(
     sessions: Sequence[AgendaSession],
     labels: Sequence[str] | None,
     tool: ToolProfile | None = None,
+    open_ended: Collection[str] = (),
 ) -> list[ColumnPlan]:
     """Return a plan for each column: meta, identity, a fact about the respondent, an existing question, or a new one.
+
+    open_ended: the columns the export itself says hold written text (SurveyMonkey's sub-labels "Open-Ended Response"
+    and "Other (please specify)"): text, whatever their answers look like ("4", "5 days").
 
     A column named like a fact about who answered ("Respondent country", "Type of organisation", "Gender")
     is that, not a question, unless it names one of the module's sessions. A new open question worded as a
@@ -239,9 +251,12 @@ def plan_columns(
         if attribute is not None and linked is None:
             plans.append(ColumnPlan(column=column, role="respondent", text=text, attribute=attribute))
             continue
-        reading = _kind_of(column, frame[column], labels, linked=linked is not None)
+        if column in open_ended:
+            reading = KindReading(QuestionKind.TEXT)  # the export says so: no answer makes it a rating
+        else:
+            reading = _kind_of(column, frame[column], labels, linked=linked is not None)
         kind, scale = reading.kind, STANDARD_RANGE
-        if is_zero_to_ten_question(column, frame[column]):
+        if column not in open_ended and is_zero_to_ten_question(column, frame[column]):
             kind, scale = QuestionKind.RATING, ZERO_TO_TEN  # "How likely are you to recommend... (0-10)"
             reading = KindReading(kind)
         existing = by_text.get(fold(text)) or by_text.get(fold(strip_group_path(bare, separator)))
@@ -278,6 +293,7 @@ def plan_columns(
                 scale=scale,
                 ask=reading.ask,
                 note=reading.note,
+                open_ended=column in open_ended,
             )
         )
     return plans
@@ -388,6 +404,14 @@ def _kind_of(column: str, values: pd.Series, labels: Sequence[str] | None, *, li
             f"though {counts} read as ratings ({rated_shown}). If it is a rating question, give it the role rating "
             f'(--column "rating={column}", or "Change what a column is read as" on the page).'
         )
+    numbered = list(dict.fromkeys(clean_text(value) for value in answered if numbered_choice(value, labels)))
+    if note is None and sum(numbered_choice(value, labels) for value in answered) >= NOTE_SHARE * len(answered):
+        # "4 - Muy bueno": a numbered choice in words no scale we know holds; the number alone is not taken.
+        note = (
+            f"Read as text (comments): answers such as {_quoted(numbered)} begin with a number, but the words after it "
+            "are no rating label we know. If they are a scale's choices, give the scale's five labels, lowest first "
+            '(--labels "Lowest, ..., Highest", or the scale labels on the page).'
+        )
     return KindReading(QuestionKind.TEXT, note=note)
 
 
@@ -419,6 +443,8 @@ def plans_table(plans: Sequence[ColumnPlan]) -> pd.DataFrame:
             becomes = ("new question: " if plan.is_new else "question: ") + plan.text
             if plan.feeds_backlog:
                 becomes += " (suggestions for the next module)"
+            if plan.open_ended and plan.kind == QuestionKind.TEXT:
+                becomes += " (written answers: open-ended in the export)"
             if plan.choices:
                 becomes += f" (multiple choice: {len(plan.choices)} choice columns)"
             if plan.labels:

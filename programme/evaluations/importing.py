@@ -45,6 +45,7 @@ from programme.intake.report import RowError
 from programme.intake.scales import ScaleProblem, column_labels, has_numbers, resolve_scale, wrong_scale
 from programme.intake.times import read_times
 from programme.intake.tools import (
+    OPEN_ENDED_LABELS,
     PROFILES,
     ToolProfile,
     chosen_text,
@@ -109,6 +110,12 @@ def plan_evaluations(
         sessions=module_sessions(session, module_id),
         labels=labels,
         tool=tool,
+        # SurveyMonkey's second header row names a column of written answers "Open-Ended Response".
+        open_ended={
+            column
+            for column, sub in zip(table.columns, table.sub_labels, strict=False)
+            if header_key(sub) in OPEN_ENDED_LABELS
+        },
     )
     overrides = dict(columns or {})
     override_columns(plans, overrides)
@@ -323,6 +330,7 @@ def _resolve_scales(
         if plan.role != "question" or plan.choices or plan.scale != STANDARD_RANGE or index in asked:
             continue  # a 0-10 question reads numbers only: no labels to decide
         hinted = plan.kind == QuestionKind.RATING or plan.session_id is not None or _SCALE_HINT.search(plan.column)
+        hinted = hinted and not (plan.open_ended and plan.kind == QuestionKind.TEXT)  # written answers, the export says
         problem = wrong_scale(plan.column, frame[plan.column]) if hinted else None
         if problem:
             result.errors.append(RowError(row=header_row, column=plan.column, message=problem))

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from programme.core.errors import ProgrammeError
 from programme.core.words import agreeing
-from programme.intake.scales import NOT_APPLICABLE, star_rating
+from programme.intake.scales import NOT_APPLICABLE, fitting_scales, knows_label, star_rating
 from programme.models.evaluations import RATING_MAX, RATING_MIN, ZERO_TO_TEN
 from programme.people.names import clean_text, fold
 
@@ -61,6 +61,15 @@ STANDARD_LABELS = _standard_labels()
 # "4", "4.0", "4/5", "4 out of 5", "4 - Very good", "4 (Very good)", "Very good (4)", "Very good - 4".
 _LEADING_NUMBER = re.compile(r"^(\d+(?:[.,]\d+)?)(?:\s*(?:/|out of)\s*(?:5|10))?(?:\s*[-–—:.)(]\s*|\s+|$)(.*)$")
 _TRAILING_NUMBER = re.compile(r"^(.*?)\s*[-–—:(]\s*(\d+)\)?$")
+# The words that may follow a rating's number besides a whole label: the labels' own words ("4 - Very good",
+# "2 (Not very useful)"), stars and points ("4 stars"), a 0-10 question's ends ("10 - Extremely likely"), the ends of
+# a scale ("5 = highest"). Any other word makes the answer text: "4 days is too long" is a comment, not a 4.
+_SCALE_WORDS = frozenset(
+    {word for label in STANDARD_LABELS for word in label.split()}
+    | {"star", "stars", "point", "points", "pts", "out", "of", "likely", "unlikely", "highest", "lowest", "best",
+       "worst", "great", "ok", "okay", "strongly", "neither", "nor", "or", "somewhat", "completely", "totally",
+       "satisfactory", "unsatisfactory", "outstanding", "neutral", "average", "agree", "disagree"}
+)  # fmt: skip
 
 
 # Complete scales, as a form would print them: the importer keeps the one an export's answers use.
@@ -123,7 +132,7 @@ def read_rating(
         return _in_range(float(value), text, scale)
     if tuple(scale) != STANDARD_RANGE:
         leading = _LEADING_NUMBER.match(text)
-        if leading:
+        if leading and scale_wording(leading.group(2)):
             return _in_range(float(leading.group(1).replace(",", ".")), text, scale)
         raise UnknownAnswer(f"'{text}' is not a whole number from {scale[0]} to {scale[1]}.")
     stars = star_rating(text)
@@ -136,8 +145,13 @@ def read_rating(
     if folded in STANDARD_LABELS and not only_labels:
         return STANDARD_LABELS[folded]
     leading = _LEADING_NUMBER.match(text)
-    if leading:
+    if leading and scale_wording(leading.group(2), custom):
         return _number_with_label(leading.group(1), leading.group(2), text, custom)
+    if leading:
+        raise UnknownAnswer(
+            f"'{text}' begins with a number, but the words after it are no rating label: it is not a rating from "
+            f"{RATING_MIN} to {RATING_MAX}."
+        )
     trailing = _TRAILING_NUMBER.match(text)
     # "Day - 2" is not a rating: a number after the words counts only when the words are a label.
     known = custom.keys() if only_labels else custom.keys() | STANDARD_LABELS.keys()
@@ -146,11 +160,41 @@ def read_rating(
     raise UnknownAnswer(f"'{text}' is not a rating from {RATING_MIN} to {RATING_MAX} or a label we know.")
 
 
+def scale_wording(words: str, custom: dict[str, int] | None = None) -> bool:
+    """Return whether the words after a rating's number are a scale's: none ("4", "4/5"), a label (the form's own or
+    a standard one: "4 - Good", "4 (Agree)", "4. Very good"), or the scale's own words ("4 stars", "5 = highest");
+    not a sentence ("4 days is too long")."""
+    folded = _fold(words)
+    if not folded or folded in (custom or {}) or folded in STANDARD_LABELS or knows_label(words):
+        return True
+    own = {word for label in (custom or {}) for word in label.split()}
+    return all(word in _SCALE_WORDS or word in own for word in folded.split())
+
+
+# "4 - Muy bueno", "2: Regular": a number, a separator and a few words, as a form's numbered choice would print them.
+_NUMBERED_CHOICE = re.compile(r"^\d+(?:[.,]\d+)?\s*(?:[-–—:=(]|\.\s)\s*[^\d\s].*$")
+NUMBERED_CHOICE_WORDS = 4
+
+
+def numbered_choice(value: object, labels: Sequence[str] | None = None) -> bool:
+    """Return whether an answer looks like a numbered choice whose words are no label we know ("4 - Muy bueno"): not
+    read as a rating (its words are not a scale's), but named in a warning when a column has many."""
+    text = clean_text(value)
+    return (
+        bool(_NUMBERED_CHOICE.match(text))
+        and len(text.split()) <= NUMBERED_CHOICE_WORDS + 2
+        and not is_rating(text, labels)
+    )
+
+
 def _number_with_label(digits: str, words: str, text: str, custom: dict[str, int]) -> int:
     rating = _in_range(float(digits.replace(",", ".")), text)
     label = fold(words)
-    label_rating = custom.get(label, STANDARD_LABELS.get(label))
-    if label_rating is not None and label_rating != rating and not custom:
+    # The label's ratings on the scales that hold it: "Good" is 3 of Poor..Excellent and 4 of Very poor..Excellent.
+    ratings = {scale.folded()[label] for scale in fitting_scales([words])}
+    if label in STANDARD_LABELS:
+        ratings.add(STANDARD_LABELS[label])
+    if ratings and rating not in ratings and not custom:
         raise UnknownAnswer(f"'{text}' gives a number and a label that disagree.")
     return rating
 

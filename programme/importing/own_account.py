@@ -1,11 +1,14 @@
 """The people on the organisers' own account in a tool's list (Zoom's "Guest: No": the host and colleagues signed in
-to the host's Zoom account): never imported, nor left out, without the user's choice.
+to the host's Zoom account; a webinar attendee's "Is Guest: No": a colleague signed in to it who watched as an
+attendee): never imported, nor left out, without the user's choice.
 
 A Zoom meeting's participants report lists everyone who joined, the host included, and a list without day-by-day
 attendance counts as every day attended: a host imported as a participant "completes" the module, gets a certificate
 and enters the alumni directory. Zoom marks as a guest whoever is not signed in to an account of the host's own Zoom
 account, so the rows with "Guest: No" are the host and colleagues (or a colleague who did take part). The export "with
-meeting data" also names the host's e-mail in the meeting's row above the participants. The page and the command
+meeting data" also names the host's e-mail in the meeting's row above the participants. A webinar's attendee report
+lists the host and the panelists in sections of their own (never imported) and marks each attendee "Is Guest": Yes or
+No (or "--" for a registrant who never joined); its "Host Details" section names the host. The page and the command
 line ask (own_account_rows says whom), and apply_choice keeps or leaves out their rows and writes the choice in the
 import's notes (with the names) and audit record (without: ColumnMapping.choices).
 """
@@ -48,6 +51,7 @@ class OwnAccount:
     rows: list[int] = field(default_factory=list)  # the spreadsheet rows
     host: str | None = None  # the host's name or e-mail, where the file says who the host is
     host_in_rows: bool = False  # whether the host joined (a row of theirs is among the rows)
+    webinar: bool = False  # a webinar's attendees: the host is in a section of its own, not among the rows
 
     def names(self) -> str:
         return ", ".join(self.people)
@@ -62,6 +66,14 @@ class OwnAccount:
         )
 
     def host_words(self) -> str:
+        if self.webinar:
+            if self.host is None:
+                return "The webinar's host and panelists are listed apart and never imported."
+            among = "among these attendees too" if self.host_in_rows else "not among these attendees"
+            return (
+                f"The webinar's host, named in the file's Host Details, is {self.host}: {among} (the host and "
+                "panelists are listed apart and never imported)."
+            )
         if self.host is None:
             return "The host is among them (the file does not say which row is the host's)."
         if self.host_in_rows:
@@ -71,7 +83,10 @@ class OwnAccount:
 
 def host_of(table: SheetTable, profile: ToolProfile) -> tuple[str | None, str | None]:
     """Return (e-mail, name) of the host from the tool's section above the people (Zoom's "Export with meeting data":
-    the meeting's header and row, its User Email the host's); (None, None) when the file has no such section."""
+    the meeting's header and row, its User Email the host's; a webinar's "Host Details": its header and the host's
+    row); (None, None) when the file has no such section."""
+    if profile.host_details:
+        return _host_details(table, profile)
     if not profile.host_section:
         return None, None
     wanted = {header_key(name) for name in profile.host_section}
@@ -93,6 +108,19 @@ def host_of(table: SheetTable, profile: ToolProfile) -> tuple[str | None, str | 
     return None, None
 
 
+def _host_details(table: SheetTable, profile: ToolProfile) -> tuple[str | None, str | None]:
+    """Return (e-mail, name) from the row under the header that follows the marker row (a webinar's "Host Details")."""
+    rows = [[str(cell).strip() for cell in row] for row in table.above]
+    marker = header_key(profile.host_details)
+    for position, row in enumerate(rows[:-2]):
+        if not row or header_key(row[0]) != marker:
+            continue
+        found = dict(zip([header_key(cell) for cell in rows[position + 1]], rows[position + 2], strict=False))
+        email = found.get(header_key(profile.host_email)) or None
+        return (email.casefold() if email else None), found.get(header_key(profile.host_name)) or None
+    return None, None
+
+
 def own_account_rows(table: SheetTable, mapping: ColumnMapping) -> OwnAccount | None:
     """Return the people of the list on the organisers' own account (the tool's profile says which column tells), the
     host among them where the file names the host; None when the list's tool has no such column or nobody is."""
@@ -107,7 +135,7 @@ def own_account_rows(table: SheetTable, mapping: ColumnMapping) -> OwnAccount | 
     answers_keys = {header_key(answer) for answer in answers}
     name_column = mapping.fields.get("full_name")
     email_column = mapping.fields.get("email")
-    found = OwnAccount(column=column)
+    found = OwnAccount(column=column, webinar=bool(profile.host_details))
     seen: set[str] = set()
     frame = table.frame
     for position, row_number in enumerate(table.row_numbers):

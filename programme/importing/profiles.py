@@ -44,6 +44,9 @@ class ToolProfile:
     host_section: tuple[str, ...] = ()
     host_email: str = ""
     host_name: str = ""
+    # The row that starts the tool's section naming the host above the people (a Zoom webinar's "Host Details", its
+    # header then the host's row), read with host_email and host_name as that section's columns.
+    host_details: str = ""
     note: str = ""
 
     def matches(self, keys: set[str]) -> bool:
@@ -83,6 +86,14 @@ PROFILES: tuple[ToolProfile, ...] = (
         ),
         fields={"User Name (Original Name)": "full_name", "Attended": "attended", "Organization": "organisation"},
         sections=("Host Details", "Panelist Details", "Attendee Details", "Other Attended"),
+        # An attendee with "Is Guest: No" is signed in to the host's own Zoom account (support.zoom.com KB0066590:
+        # a guest is whoever is not signed in or is signed in with an e-mail outside the host's account): a colleague
+        # of the organisers who watched as an attendee. Asked, as a meeting's "Guest: No" (the host and panelists are
+        # in sections of their own, never imported). A no-show's Is Guest is "--".
+        own_account=("Is Guest", ("no",)),
+        host_details="Host Details",
+        host_email="Email",
+        host_name="User Name (Original Name)",
         note="Only the Attendee Details section is imported: the host and panelists are not participants.",
     ),
     ToolProfile(

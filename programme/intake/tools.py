@@ -144,6 +144,9 @@ PROFILES: tuple[ToolProfile, ...] = (
 
 # SurveyMonkey's sub-labels under a question that is one column (its second header row).
 SINGLE_ANSWER_LABELS = frozenset(_keys("Response", "Open-Ended Response"))
+# SurveyMonkey's sub-labels of a column of text written by the respondent: an open-ended question's answer, and what
+# was written for a choice question's "Other (please specify)". Such a column is text whatever its answers look like.
+OPEN_ENDED_LABELS = frozenset(_keys("Open-Ended Response", "Other (please specify)"))
 _CHOICE_VALUES = frozenset({"", "0", "1", "0.0", "1.0", "true", "false"})
 # "Topics/lobbying" or "evaluation/topics/lobbying": the choice after the last "/".
 _CHOICE_COLUMN = re.compile(r"^(?P<question>.+)/(?P<choice>[^/]+)$")

@@ -55,6 +55,9 @@ class SheetTable:
     # The rows above the header (at most HEADER_SEARCH_ROWS), as text: a report's own lines, such as the meeting's row
     # above a Zoom meeting's participants ("Export with meeting data"), read by the tool's profile.
     above: list[list[str]] = dataclass_field(default_factory=list)
+    # The second header row's cell of each column, when the header had two rows (SurveyMonkey's sub-labels: a choice's
+    # label, "Response", "Open-Ended Response"), in the order of columns; empty for a one-row header.
+    sub_labels: list[str] = dataclass_field(default_factory=list)
 
 
 def header_key(text: object) -> str:
@@ -349,6 +352,9 @@ def _read_table(
             else []
         ),
         above=[list(row) for row in top[:header_index]],
+        sub_labels=[str(cell).strip() for cell in (top[header_index + 1] + [""] * len(header))[: len(header)]]
+        if merged
+        else [],
     )
 
 
