@@ -148,12 +148,11 @@ def guard(page_file: str) -> SignedIn:
     form, not data. The role it needs is the one navigation.PAGES declares for it, so it is declared once.
     """
     minimum = navigation.role_for(page_file)
+    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
+        _through_the_app()
     user = signed_in_user()
     if user is None:
         sign_in_page()
-    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
-        # Opened by its address on a fresh session: continue through the app, with its navigation.
-        st.switch_page(ENTRY_SCRIPT)
     if not user.role.at_least(minimum):
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
@@ -165,6 +164,24 @@ def guard(page_file: str) -> SignedIn:
         browser_cookie.write(token)
     show_flash()
     return user
+
+
+def _through_the_app() -> NoReturn:
+    """Run this page again through streamlit_app.py (its sign-in, its navigation), keeping its address and query.
+
+    A page's script runs on its own in the first script run after a server start: until the process's first
+    st.navigation, Streamlit treats the folder pages/ beside the entry script as its older multipage mode and runs
+    the file the address names. The page then drew the sign-in itself, and once signed in switched to the entry
+    script, whose address is Home's: a colleague's link (/evaluations?module=12) opened Home. Leaving that mode
+    (what st.navigation does at its first call) and rerunning keeps the page's address and query parameters, and the
+    entry script's navigation opens it. On another Streamlit version without that mode, the switch as before.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    st.switch_page(ENTRY_SCRIPT)
 
 
 def signed_in_user() -> SignedIn | None:
