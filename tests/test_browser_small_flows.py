@@ -76,7 +76,8 @@ _TAB_ROW = """() => { const row = document.querySelector('.st-key-forms_tab [rol
     return [tab.innerText.trim(), box.left, box.top, box.right]; });
   const edge = row.getBoundingClientRect();
   return {tabs, left: edge.left, right: edge.right, visible: row.clientWidth, full: row.scrollWidth}; }"""
-_FITS = "() => { const row = document.querySelector('.st-key-forms_tab [role=\"tablist\"]'); return row.scrollWidth <= row.clientWidth; }"
+_FITS = """() => { const row = document.querySelector('.st-key-forms_tab [role="tablist"]');
+  return row.scrollWidth <= row.clientWidth; }"""
 SETTLE_MS = 10_000
 FORMS_TABS = ["Links and QR codes", "Submissions", "Registrations to review", "Check-in codes"]
 

@@ -7,9 +7,8 @@ each start of `streamlit run` on a laptop (README's Performance, benchmarks/HIST
 this thread after the form is drawn; it imports, in order,
 
 1. what Home needs (programme.web.ui and pages/home.py's imports) and SQLAlchemy's mapper configuration (done at
-   the first query otherwise);
-   Between the two, Home's cached figures (programme/web/home_figures.py: aggregates, the same for every role,
-   under Home's own cache keys), which the first Home after the Log in click otherwise computed;
+   the first query otherwise); then Home's cached figures (programme/web/home_figures.py: aggregates, the same
+   for every role, under Home's own cache keys), which the first Home after the Log in click computed otherwise;
 2. every other page's imports, in the navigation's order;
 
 and after each step freezes what is imported out of the garbage collector's sight (gc.freeze; after step 2, once
@@ -20,10 +19,11 @@ anyway (and whatever else existed at that moment: a session signing in, a little
 No two threads import the app's modules at once (a concurrent circular import can fail): a script run that is
 about to run a page calls finish() first, which waits for step 1 (the page needs it anyway), stops step 2 after the
 module under way, and returns (at once while Home's figures are computed: they import nothing, and Home waits for
-them through the cache's own lock rather than computing them twice); the page imports the rest itself. A module that fails to import here is left: the
-page that needs it meets the same error and shows it as it always did. The database is only read, for Home's
-figures, through the engine the sign-in page opened (migrations checked) before this starts; nothing is written and
-nothing about a person is read or logged (a figure that fails is logged by its error's type only).
+them through the cache's own lock rather than computing them twice); the page imports the rest itself. A module
+that fails to import here is left: the page that needs it meets the same error and shows it as it always did.
+The database is only read, for Home's figures, through the engine the sign-in page opened (migrations checked)
+before this starts; nothing is written and nothing about a person is read or logged (a figure that fails is logged
+by its error's type only).
 """
 
 from __future__ import annotations
@@ -46,7 +46,6 @@ _home_ready = threading.Event()
 # What the warm-up did, for the tests and the benchmark: the modules it imported, and whether it ended.
 IMPORTED: list[str] = []
 FROZEN = threading.Event()
-FIGURES_WARMED = threading.Event()
 _figures_under_way = threading.Event()
 
 
@@ -120,7 +119,6 @@ def _warm_home_figures() -> None:
         from programme.web import home_figures
 
         home_figures.warm()
-        FIGURES_WARMED.set()
     except Exception as error:  # noqa: BLE001 - Home computes them itself and shows what is wrong
         _LOGGER.warning("warm-up: Home's figures not computed (%s)", type(error).__name__)
     finally:
