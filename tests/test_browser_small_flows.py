@@ -112,3 +112,31 @@ def test_the_forms_pages_tab_row_fits_a_phones_width(browser, demo_app, width: i
         page.get_by_role("button", name="Give a new check-in code").wait_for(timeout=TIMEOUT_MS)
     finally:
         context.close()
+
+
+def test_a_viewer_following_a_link_to_accounts_is_told_after_the_sign_in_why_home_opened(browser, fresh_app) -> None:
+    """A viewer opening Accounts' address signed out met Home after the sign-in without a word (the role check read
+    the address of the Log in click's run, which names none); on a fresh server and a warm one."""
+    from programme.access.accounts import add_user as add_account
+
+    url, base = fresh_app
+    with session_scope(make_engine(url)) as session:
+        add_account(session, username="viewer1", password="a-long-viewer-password", role=UserRole.VIEWER, by=None)
+    for attempt in ("fresh server", "warm server"):
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        page = context.new_page()
+        try:
+            page.goto(f"{base}/accounts")
+            wait_idle(page)
+            page.get_by_label("Username").fill("viewer1")
+            page.get_by_label("Password", exact=True).fill("a-long-viewer-password")
+            page.get_by_role("button", name="Log in").click()
+            page.get_by_role("button", name="Log out").wait_for(timeout=TIMEOUT_MS)
+            wait_idle(page)
+            said = page.get_by_text("The page Accounts needs the admin role; you are signed in as viewer.")
+            said.wait_for(timeout=TIMEOUT_MS)
+            assert urlsplit(page.url).path.rstrip("/") == "", f"{attempt}: {page.url}"
+            assert page.get_by_role("heading", name="Programme Manager").count() == 1, attempt
+            assert page.get_by_text("Change an account").count() == 0  # nothing of Accounts
+        finally:
+            context.close()

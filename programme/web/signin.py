@@ -33,6 +33,7 @@ _SEEN_KEY = "last_seen"
 _TOKEN_KEY = "sign_in_token"
 _EXPIRE_KEY = "sign_in_cookie_expire"
 _WRITE_KEY = "sign_in_cookie_write"
+_ASKED_KEY = "asked_before_sign_in"  # the page's address opened signed out (requested_page)
 
 
 def current_user() -> SignedIn | None:
@@ -123,11 +124,28 @@ def navigation_run() -> Iterator[None]:
 
 def requested_page() -> str | None:
     """Return the page's address the browser asked for in this run ("participants"), before the navigation resolves
-    it; None when it asked for none (a click in the app's menu names the page by its script, not its address)."""
+    it; None when it asked for none (a click in the app's menu names the page by its script, not its address).
+
+    Signed out, the address asked for is kept until the sign-in (note_requested_page): the run after the Log in
+    click names the page by its script only, and a viewer following a link to Accounts met Home without a word."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
-    return getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    asked = getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    if _USER_KEY in st.session_state:  # signed in: the address kept from before the sign-in, once
+        kept = st.session_state.pop(_ASKED_KEY, None)
+        asked = asked or kept
+    return asked or None
+
+
+def note_requested_page() -> None:
+    """Signed out: keep the page's address this run asked for, for the first run after the sign-in (requested_page)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    asked = getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    if asked:
+        st.session_state[_ASKED_KEY] = asked
 
 
 def open_home_instead() -> None:
@@ -180,6 +198,7 @@ def _through_the_app() -> NoReturn:
 
     if getattr(PagesManager, "uses_pages_directory", None):
         PagesManager.uses_pages_directory = False
+        note_requested_page()  # the rerun names the page by its script only
         st.rerun()
     st.switch_page(ENTRY_SCRIPT)
 
