@@ -28,6 +28,7 @@ if user is None:
     # imports.
     hidden = [st.Page(spec.path, title=spec.title, default=spec.path == "pages/home.py") for spec in PAGES]
     st.navigation(hidden, position="hidden")
+    signin.note_requested_page()  # for the page's role check after the sign-in
     signin.sign_in_page()
 refused = refused_page(user.role, signin.requested_page())
 if refused is not None:  # shown by Home, which the navigation opens instead

@@ -6,10 +6,9 @@ import streamlit as st
 
 from programme.charts.reach import growth_curve
 from programme.core.words import date_span
-from programme.courses.overview import latest_modules, open_next_steps
 from programme.demo import holds_data, load_demo_as
-from programme.reach import growth, growth_shown
-from programme.web import ui
+from programme.reach import growth_shown
+from programme.web import home_figures, ui
 from programme.web.display import sentence_case
 from programme.web.reach_tables import pooled_caption, small_groups
 
@@ -20,7 +19,7 @@ ui.heading(
 
 with ui.db() as session:
     empty = not holds_data(session)
-figures = ui.cached_headline()
+figures = home_figures.headline()  # Home's figures: warmed as the first person signs in (warmup.py)
 
 if empty:
     # Loading synthetic people into the organisation's database is an administrator's decision (load_demo_as refuses
@@ -61,7 +60,7 @@ else:
     today = date.today()
     left, right = st.columns([3, 1], gap="large")
     with left:
-        modules = ui.cached_query(latest_modules, today=today)
+        modules = home_figures.modules(today)
         upcoming = (modules["when"] == "next").any()
         st.subheader("Next and latest modules" if upcoming else "Latest modules")
         if modules.empty:
@@ -89,7 +88,7 @@ else:
                 column_config={column: sentence_case(column) for column in columns},
             )
     with right:
-        steps = ui.cached_query(open_next_steps, today=today)
+        steps = home_figures.next_steps(today)
         st.subheader("Next steps")
         st.metric(
             "Still open",
@@ -98,7 +97,7 @@ else:
             "Open in every module.",
         )
         st.metric("Past their due date", f"{steps['overdue']:,}")
-    every_year = ui.cached_query(growth)
+    every_year = home_figures.new_individuals_by_year()
     small = small_groups(user, say=False)  # viewers: years of fewer than N new people pooled (reach/shown.py)
     shown = growth_shown(every_year, small)
     st.plotly_chart(growth_curve(shown), config={"displaylogo": False})

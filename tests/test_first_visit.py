@@ -112,11 +112,48 @@ import json, sys
 from programme.web import warmup
 warmup.start()
 warmup.finish()
+imported = list(warmup.IMPORTED)
+warmup._thread.join(timeout=240)  # at most Home's figures after finish(): they import nothing
 print(json.dumps({"alive": warmup._thread.is_alive(), "ui": "programme.web.ui" in sys.modules,
-                  "home": "programme.charts.reach" in sys.modules}))
+                  "home": "programme.charts.reach" in sys.modules, "imported_after": warmup.IMPORTED[len(imported):],
+                  "others": warmup.FROZEN.is_set()}))
 """
 
 
 def test_a_page_about_to_run_waits_for_homes_imports_and_stops_the_rest(sqlite_url: str) -> None:
     done = _run(FINISHED, sqlite_url)
-    assert done == {"alive": False, "ui": True, "home": True}
+    assert done == {"alive": False, "ui": True, "home": True, "imported_after": [], "others": False}
+
+
+HOME_AFTER_THE_WARM_UP = """
+import json
+from programme.web import engine, warmup
+from tests.apptest_support import run_page
+warmup.start()
+warmup._thread.join(timeout=240)
+warmed = dict(engine.COMPUTED)
+app = run_page("pages/home.py")
+print(json.dumps({
+    "exception": [str(e.value) for e in app.exception],
+    "warmed": warmed,
+    "computed_by_home": {name: count - warmed.get(name, 0) for name, count in engine.COMPUTED.items()},
+    "metrics": {m.label: m.value for m in app.metric},
+}))
+"""
+
+
+def test_the_warm_up_computes_homes_figures_so_the_first_home_computes_none(demo_sqlite_url: str) -> None:
+    import sqlite3
+
+    done = _run(HOME_AFTER_THE_WARM_UP, _with_account(demo_sqlite_url))
+    assert done["exception"] == []
+    # Home's four cached figures (headline, latest modules, open next steps, new individuals per year), once each.
+    assert sum(done["warmed"].values()) == 4, done["warmed"]
+    assert {name for name, count in done["computed_by_home"].items() if count} == set(), done["computed_by_home"]
+    # The figures Home shows from the warm-up's cache are the database's, counted here in bare SQL.
+    with sqlite3.connect(demo_sqlite_url.removeprefix("sqlite:///")) as connection:
+        courses, modules = connection.execute(
+            "SELECT (SELECT count(*) FROM course), (SELECT count(*) FROM module)"
+        ).fetchone()
+    assert done["metrics"]["Courses"] == f"{courses:,}"
+    assert done["metrics"]["Modules"] == f"{modules:,}"

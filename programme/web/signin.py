@@ -33,6 +33,7 @@ _SEEN_KEY = "last_seen"
 _TOKEN_KEY = "sign_in_token"
 _EXPIRE_KEY = "sign_in_cookie_expire"
 _WRITE_KEY = "sign_in_cookie_write"
+_ASKED_KEY = "asked_before_sign_in"  # the page's address opened signed out (requested_page)
 
 
 def current_user() -> SignedIn | None:
@@ -123,11 +124,28 @@ def navigation_run() -> Iterator[None]:
 
 def requested_page() -> str | None:
     """Return the page's address the browser asked for in this run ("participants"), before the navigation resolves
-    it; None when it asked for none (a click in the app's menu names the page by its script, not its address)."""
+    it; None when it asked for none (a click in the app's menu names the page by its script, not its address).
+
+    Signed out, the address asked for is kept until the sign-in (note_requested_page): the run after the Log in
+    click names the page by its script only, and a viewer following a link to Accounts met Home without a word."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     context = get_script_run_ctx()
-    return getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    asked = getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    if _USER_KEY in st.session_state:  # signed in: the address kept from before the sign-in, once
+        kept = st.session_state.pop(_ASKED_KEY, None)
+        asked = asked or kept
+    return asked or None
+
+
+def note_requested_page() -> None:
+    """Signed out: keep the page's address this run asked for, for the first run after the sign-in (requested_page)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    asked = getattr(getattr(context, "pages_manager", None), "intended_page_name", None) if context else None
+    if asked:
+        st.session_state[_ASKED_KEY] = asked
 
 
 def open_home_instead() -> None:
@@ -148,12 +166,11 @@ def guard(page_file: str) -> SignedIn:
     form, not data. The role it needs is the one navigation.PAGES declares for it, so it is declared once.
     """
     minimum = navigation.role_for(page_file)
+    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
+        _through_the_app()
     user = signed_in_user()
     if user is None:
         sign_in_page()
-    if not getattr(_run, "via_navigation", False) and _running_in_a_server():
-        # Opened by its address on a fresh session: continue through the app, with its navigation.
-        st.switch_page(ENTRY_SCRIPT)
     if not user.role.at_least(minimum):
         st.error(f"This page needs the {minimum.value} role; you are signed in as {user.role.value}.")
         st.stop()
@@ -165,6 +182,25 @@ def guard(page_file: str) -> SignedIn:
         browser_cookie.write(token)
     show_flash()
     return user
+
+
+def _through_the_app() -> NoReturn:
+    """Run this page again through streamlit_app.py (its sign-in, its navigation), keeping its address and query.
+
+    A page's script runs on its own in the first script run after a server start: until the process's first
+    st.navigation, Streamlit treats the folder pages/ beside the entry script as its older multipage mode and runs
+    the file the address names. The page then drew the sign-in itself, and once signed in switched to the entry
+    script, whose address is Home's: a colleague's link (/evaluations?module=12) opened Home. Leaving that mode
+    (what st.navigation does at its first call) and rerunning keeps the page's address and query parameters, and the
+    entry script's navigation opens it. On another Streamlit version without that mode, the switch as before.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if getattr(PagesManager, "uses_pages_directory", None):
+        PagesManager.uses_pages_directory = False
+        note_requested_page()  # the rerun names the page by its script only
+        st.rerun()
+    st.switch_page(ENTRY_SCRIPT)
 
 
 def signed_in_user() -> SignedIn | None:

@@ -17,6 +17,7 @@ def tabs(labels: Sequence[str], *, key: str) -> Sequence[Any]:
 
     Every tab's content still runs on each run; use lazy_tabs for tabs whose content is costly.
     """
+    _wrap_on_narrow_screens(key)
     return st.tabs(list(labels), key=key, on_change="rerun", bind="query-params")
 
 
@@ -30,7 +31,16 @@ def lazy_tabs(labels: Sequence[str], *, key: str, keep: Sequence[str] = ()) -> S
     for name in keep:
         if name in st.session_state:
             st.session_state[name] = st.session_state[name]
+    _wrap_on_narrow_screens(key)
     return st.tabs(list(labels), key=key, on_change="rerun", bind="query-params")
+
+
+def _wrap_on_narrow_screens(key: str) -> None:
+    """Let the tab row keyed key wrap onto a second line where it does not fit (a phone, ~390 px): Streamlit scrolls
+    it sideways instead, and the last tabs (Forms for participants' "Check-in codes") were out of sight behind an
+    arrow. Where the row fits (a laptop), nothing changes. The selected tab's underline is drawn inside the tab, so
+    it stays under it on either line."""
+    st.html(f"<style>.st-key-{key} [role='tablist'] {{ flex-wrap: wrap; row-gap: 0; }}</style>")
 
 
 # Scrolls the app's main area (and the window) to the top: Streamlit keeps the scroll position across reruns.

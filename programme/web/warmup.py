@@ -7,7 +7,8 @@ each start of `streamlit run` on a laptop (README's Performance, benchmarks/HIST
 this thread after the form is drawn; it imports, in order,
 
 1. what Home needs (programme.web.ui and pages/home.py's imports) and SQLAlchemy's mapper configuration (done at
-   the first query otherwise);
+   the first query otherwise); then Home's cached figures (programme/web/home_figures.py: aggregates, the same
+   for every role, under Home's own cache keys), which the first Home after the Log in click computed otherwise;
 2. every other page's imports, in the navigation's order;
 
 and after each step freezes what is imported out of the garbage collector's sight (gc.freeze; after step 2, once
@@ -17,9 +18,12 @@ anyway (and whatever else existed at that moment: a session signing in, a little
 
 No two threads import the app's modules at once (a concurrent circular import can fail): a script run that is
 about to run a page calls finish() first, which waits for step 1 (the page needs it anyway), stops step 2 after the
-module under way, and returns; the page imports the rest itself. A module that fails to import here is left: the
-page that needs it meets the same error and shows it as it always did. Nothing here touches the database: the
-sign-in page opened the engine and checked the migrations before this starts.
+module under way, and returns (at once while Home's figures are computed: they import nothing, and Home waits for
+them through the cache's own lock rather than computing them twice); the page imports the rest itself. A module
+that fails to import here is left: the page that needs it meets the same error and shows it as it always did.
+The database is only read, for Home's figures, through the engine the sign-in page opened (migrations checked)
+before this starts; nothing is written and nothing about a person is read or logged (a figure that fails is logged
+by its error's type only).
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ _home_ready = threading.Event()
 # What the warm-up did, for the tests and the benchmark: the modules it imported, and whether it ended.
 IMPORTED: list[str] = []
 FROZEN = threading.Event()
+_figures_under_way = threading.Event()
 
 
 def page_imports(page_file: str) -> list[str]:
@@ -93,6 +98,7 @@ def _warm() -> None:
         gc.freeze()  # what Home needs, out of the collector's sight at once (no collection first: Home may be waiting)
     finally:
         _home_ready.set()
+    _warm_home_figures()
     others = [name for spec in PAGES[1:] for name in page_imports(spec.path)]
     completed = _import_all(others, interruptible=True)
     if completed:
@@ -101,13 +107,41 @@ def _warm() -> None:
         FROZEN.set()
 
 
+def _warm_home_figures() -> None:
+    """Compute Home's cached figures (home_figures.warm), unless a page is already running: everyone signing in lands
+    on Home, whose first run computed them after the Log in click (at 500,000 people about a second). They import
+    nothing (their modules are Home's, imported in step 1), so a page that starts meanwhile does not wait for them
+    (finish)."""
+    if _stop.is_set():
+        return
+    _figures_under_way.set()
+    try:
+        from programme.web import home_figures
+
+        home_figures.warm()
+    except Exception as error:  # noqa: BLE001 - Home computes them itself and shows what is wrong
+        _LOGGER.warning("warm-up: Home's figures not computed (%s)", type(error).__name__)
+    finally:
+        _figures_under_way.clear()
+
+
+_THREAD_NAME = "programme-warm-up"
+
+
+def _not_this_thread(record: logging.LogRecord) -> bool:
+    """Streamlit's "missing ScriptRunContext!" warning, said at each cached figure this thread computes (its cache
+    looks for a script run to show a spinner in): dropped for this thread only, every other thread's kept."""
+    return record.threadName != _THREAD_NAME
+
+
 def start() -> None:
     """Start the warm-up, once per process (later calls do nothing)."""
     global _thread
     with _lock:
         if _thread is not None:
             return
-        _thread = threading.Thread(target=_warm, name="programme-warm-up", daemon=True)
+        logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").addFilter(_not_this_thread)
+        _thread = threading.Thread(target=_warm, name=_THREAD_NAME, daemon=True)
         _thread.start()
 
 
@@ -119,4 +153,6 @@ def finish() -> None:
         return
     _home_ready.wait()
     _stop.set()
+    if _figures_under_way.is_set():
+        return  # computing Home's figures, which import nothing; it ends after them without importing
     thread.join()
