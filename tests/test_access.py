@@ -24,6 +24,7 @@ from programme.models import AuditEntry, Participation, Person, User, UserRole
 from programme.reach import stats
 from programme.summaries.upkeep import check as summaries_check
 from tests.apptest_support import run_page
+from tests.conftest import empty_database
 
 PASSWORD = "correct horse battery"
 
@@ -149,7 +150,7 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
         target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
     else:
         # Named after the test database, so that two test runs on one server (CI and a local run) never share it.
-        target = _fresh_postgres_database(demo_engine, f"{demo_engine.url.database}_restore")
+        target = empty_database(demo_engine, "restore")
     with session_scope(target) as session:
         assert restore_refusal(session) is None  # empty: a backup can be restored into it
     erased = restore(target, out, by="admin2", name="monday.db")
@@ -192,8 +193,6 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
         ("admin3", "restore of 'backup.bin' refused: the database holds data"),
     ]
     target.dispose()
-    if not is_sqlite(demo_engine):
-        _drop_postgres_database(demo_engine, target.url.database)
 
 
 def _backup_entries(engine) -> list[tuple]:
@@ -265,18 +264,6 @@ def test_the_backup_page_says_a_database_holding_data_cannot_be_restored_into_be
     ]
     assert not app.get("file_uploader") and not [w for w in app.warning if "erased" in w.value]
     assert "Prepare backup" in [button.label for button in app.button]  # a backup can still be made
-
-
-def _drop_postgres_database(engine, name: str) -> None:
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def _fresh_postgres_database(engine, name: str):
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(engine, tmp_path: Path) -> None:
