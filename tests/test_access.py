@@ -24,6 +24,8 @@ from programme.models import AuditEntry, Participation, Person, User, UserRole
 from programme.reach import stats
 from programme.summaries.upkeep import check as summaries_check
 from tests.apptest_support import run_page
+from tests.concurrent_writer import WRITES_PER_PROCESS, write_people
+from tests.conftest import empty_database
 
 PASSWORD = "correct horse battery"
 
@@ -149,7 +151,7 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
         target = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
     else:
         # Named after the test database, so that two test runs on one server (CI and a local run) never share it.
-        target = _fresh_postgres_database(demo_engine, f"{demo_engine.url.database}_restore")
+        target = empty_database(demo_engine, "restore")
     with session_scope(target) as session:
         assert restore_refusal(session) is None  # empty: a backup can be restored into it
     erased = restore(target, out, by="admin2", name="monday.db")
@@ -192,8 +194,6 @@ def test_backup_and_restore_round_trip(demo_engine, tmp_path: Path) -> None:
         ("admin3", "restore of 'backup.bin' refused: the database holds data"),
     ]
     target.dispose()
-    if not is_sqlite(demo_engine):
-        _drop_postgres_database(demo_engine, target.url.database)
 
 
 def _backup_entries(engine) -> list[tuple]:
@@ -267,18 +267,6 @@ def test_the_backup_page_says_a_database_holding_data_cannot_be_restored_into_be
     assert "Prepare backup" in [button.label for button in app.button]  # a backup can still be made
 
 
-def _drop_postgres_database(engine, name: str) -> None:
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-
-
-def _fresh_postgres_database(engine, name: str):
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
-
-
 def test_restore_refuses_a_file_that_is_not_a_backup(engine, tmp_path: Path) -> None:
     bogus = tmp_path / "notes.txt"
     bogus.write_text("not a backup")
@@ -286,27 +274,17 @@ def test_restore_refuses_a_file_that_is_not_a_backup(engine, tmp_path: Path) -> 
         restore(engine, bogus)
 
 
-WRITES_PER_PROCESS = 40
 # Spawned interpreters start slowly on a loaded 2-core machine; this bounds a hang, not speed.
 JOIN_TIMEOUT_SECONDS = 600
-
-
-def _writer(url: str, name: str) -> None:
-    engine = make_engine(url)
-    for index in range(WRITES_PER_PROCESS):
-        with session_scope(engine) as session:
-            # Read, then write: the pattern that fails with "database is locked" without care.
-            session.scalar(sa.select(sa.func.count()).select_from(Person))
-            session.add(Person(full_name=f"{name} {index}", name_key=f"{name} {index}"))
 
 
 def test_two_processes_writing_at_once_lose_nothing(engine, monkeypatch: pytest.MonkeyPatch) -> None:
     url = engine.url.render_as_string(hide_password=False)
     # A page run by AppTest earlier in the session leaves itself as __main__, which spawn would run again in each
-    # child (and stop at its sign-in guard): the children need only this module's _writer.
+    # child (and stop at its sign-in guard): the children need only tests/concurrent_writer.py.
     monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_writer, args=(url, name)) for name in ("app", "import")]
+    workers = [context.Process(target=write_people, args=(url, name)) for name in ("app", "import")]
     for worker in workers:
         worker.start()
     for worker in workers:

@@ -19,23 +19,20 @@ from programme.access.erasure_register import ENV, noted, register_path, stamp
 from programme.cli import main
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.models import AuditEntry, Person
-from tests.test_access import _fresh_postgres_database
+from tests.conftest import empty_database
 
 
 @pytest.fixture
 def target(demo_engine: Engine, tmp_path: Path) -> Iterator[Engine]:
-    """An empty database of the demo's kind to restore into (dropped afterwards on PostgreSQL)."""
+    """An empty database of the demo's kind to restore into (on PostgreSQL kept for the next test: empty_database)."""
     if is_sqlite(demo_engine):
         made = make_engine(f"sqlite:///{tmp_path / 'restored.db'}")
         yield made
         made.dispose()
         return
-    name = f"{demo_engine.url.database}_erasures"
-    made = _fresh_postgres_database(demo_engine, name)
+    made = empty_database(demo_engine, "erasures")
     yield made
     made.dispose()
-    with demo_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _someone(engine: Engine) -> tuple[int, str, str]:
@@ -138,30 +135,26 @@ def test_cli_restore_says_how_many_records_it_erased_again(
 
 
 # Computer B: an empty database to restore into (fresh(kind, name, postgres): on PostgreSQL a database of its own
-# beside the engine postgres's, dropped afterwards).
+# beside the engine postgres's, kept for the next test: empty_database).
 Fresh = Callable[[str, str, Engine | None], Engine]
 
 
 @pytest.fixture
 def computer_b(tmp_path: Path) -> Iterator[Fresh]:
-    made: list[tuple[Engine, Engine | None, str]] = []
+    made: list[Engine] = []
 
     def fresh(kind: str, name: str, postgres: Engine | None) -> Engine:
         if kind == "sqlite":
             engine = make_engine(f"sqlite:///{tmp_path / f'{name}.db'}")
         else:
             assert postgres is not None
-            name = f"{postgres.url.database}_{name}"
-            engine = _fresh_postgres_database(postgres, name)
-        made.append((engine, postgres if kind != "sqlite" else None, name))
+            engine = empty_database(postgres, name)
+        made.append(engine)
         return engine
 
     yield fresh
-    for engine, postgres, name in made:
+    for engine in made:
         engine.dispose()
-        if postgres is not None:
-            with postgres.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _register_rows(engine: Engine) -> list[tuple[str, str]]:

@@ -18,6 +18,7 @@ from programme.core import schema
 from programme.core.db import is_sqlite, make_engine, session_scope
 from programme.core.errors import ProgrammeError
 from programme.models import Person
+from tests.conftest import empty_database
 
 PASSWORD = "correct horse battery"
 OLDER_REVISION = "0004_participation_lists"
@@ -47,18 +48,7 @@ def _source_engine(engine: Engine, tmp_path: Path) -> Engine:
     """An empty database beside the target, on the same backend, for making backups to restore."""
     if is_sqlite(engine):
         return make_engine(f"sqlite:///{tmp_path / 'source.db'}")
-    name = f"{engine.url.database}_source"
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    return make_engine(engine.url.set(database=name).render_as_string(hide_password=False))
-
-
-def _drop_source(engine: Engine, source: Engine) -> None:
-    source.dispose()
-    if not is_sqlite(engine):
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{source.url.database}" WITH (FORCE)')
+    return empty_database(engine, "source")  # kept for the next test, emptied then (tests/conftest.py)
 
 
 def _backup_of(engine: Engine, tmp_path: Path, prepare: Callable[[Engine], None]) -> Path:
@@ -68,7 +58,7 @@ def _backup_of(engine: Engine, tmp_path: Path, prepare: Callable[[Engine], None]
         # An unaudited copy: some sources are not the app's databases (a foreign schema, a newer one).
         return copy_database(source, tmp_path / ("backup.db" if is_sqlite(engine) else "backup.dump"))
     finally:
-        _drop_source(engine, source)
+        source.dispose()
 
 
 def _with_people(revision: str = "head") -> Callable[[Engine], None]:

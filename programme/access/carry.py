@@ -377,7 +377,7 @@ def carry_postgres_into_sqlite(engine: Engine, source: Path) -> None:
                 schema.upgrade(laptop, revision)
             except Exception:  # noqa: BLE001 - a migration failing on an empty file: not this backup's fault
                 raise ProgrammeError(f"The schema of the backup's version could not be made; {UNCHANGED}.") from None
-            _read_dump(laptop, source, in_dump)
+            _read_dump(laptop, source, listing, in_dump)
             restoring.check_backup(laptop)
             restoring._upgrade(laptop)
             with Session(laptop) as session:  # from the rows read, whatever the dump's summary tables held
@@ -393,7 +393,7 @@ def carry_postgres_into_sqlite(engine: Engine, source: Path) -> None:
         restoring._remove(copy)
 
 
-def _read_dump(laptop: Engine, source: Path, in_dump: set[str]) -> None:
+def _read_dump(laptop: Engine, source: Path, listing: str, in_dump: set[str]) -> None:
     """Write the dump's rows into the new file's own tables (those of the backup's revision), parents first, in one
     transaction; each value is read as its column's type, and one that is not refuses the backup, named. The
     summaries are left out (rebuilt after the upgrade), and the tables the file's own triggers fill."""
@@ -404,28 +404,41 @@ def _read_dump(laptop: Engine, source: Path, in_dump: set[str]) -> None:
     try:
         with laptop.begin() as connection:
             connection.exec_driver_sql("PRAGMA defer_foreign_keys = ON")  # checked at the commit, whatever the order
-            for table in metadata.sorted_tables:
-                if table.name not in skipped and table.name in in_dump:
-                    _read_table(connection, source, table)
+            tables = {
+                table.name: table
+                for table in metadata.sorted_tables
+                if table.name not in skipped and table.name in in_dump
+            }
+            readers = {
+                name: {column.name: _reader(column) for column in table.columns} for name, table in tables.items()
+            }
+            wanted = [(name, set(readers[name])) for name in tables]  # parents first, as sorted_tables gives them
+            for name, columns, lines in restoring._tables_rows(source, listing, wanted):
+                _write_rows(connection, tables[name], readers[name], columns, lines)
     except sa.exc.IntegrityError:  # at the commit: a reference to a record the dump does not hold
         raise ProgrammeError(
             f"The backup's rows refer to records it does not hold: the file is damaged or was changed; {UNCHANGED}."
         ) from None
 
 
-def _read_table(connection: sa.Connection, source: Path, table: sa.Table) -> None:
-    readers = {column.name: _reader(column) for column in table.columns}
+def _write_rows(
+    connection: sa.Connection,
+    table: sa.Table,
+    readers: dict[str, Callable[[str], object]],
+    columns: list[str],
+    lines: list[str],
+) -> None:
+    """Write a batch of a table's row lines, each value read as its column's type."""
     keys = [column.name for column in table.primary_key.columns]
-    for columns, lines in restoring._row_lines(source, table.name, set(readers)):
-        batch = [_read_line(table, columns, readers, keys, line) for line in lines]
-        try:
-            if batch:
-                connection.execute(table.insert(), batch)
-        except sa.exc.DBAPIError:  # a rule of the schema the dump's rows break (a unique key...)
-            raise ProgrammeError(
-                f"The backup's rows of table {table.name} break a rule of its schema version; the file is damaged "
-                f"or was changed; {UNCHANGED}."
-            ) from None
+    batch = [_read_line(table, columns, readers, keys, line) for line in lines]
+    try:
+        if batch:
+            connection.execute(table.insert(), batch)
+    except sa.exc.DBAPIError:  # a rule of the schema the dump's rows break (a unique key...)
+        raise ProgrammeError(
+            f"The backup's rows of table {table.name} break a rule of its schema version; the file is damaged "
+            f"or was changed; {UNCHANGED}."
+        ) from None
 
 
 def _read_line(
