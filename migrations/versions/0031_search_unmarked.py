@@ -88,8 +88,15 @@ _TEXTS = ("p.full_name", _ORGANISATION, "p.position", "p.expertise", "p.notes")
 _FROM = "FROM person AS p LEFT JOIN organisation AS o ON o.id = p.organisation_id"
 
 
+def _unmarked(text: str) -> str:
+    """A text through programme_unmarked when it holds a character outside printable ASCII (GLOB's class), else as it
+    is: no call into Python for a NULL or an ASCII text (the function returns those unchanged), which were most of its
+    cost in an import (250,000 calls for 50,000 people, 0.1-0.25 s)."""
+    return f"CASE WHEN {text} GLOB '*[^ -~]*' THEN programme_unmarked({text}) ELSE {text} END"
+
+
 def _entry(unmarked: bool) -> str:
-    texts = ", ".join(f"programme_unmarked({text})" if unmarked else text for text in _TEXTS)
+    texts = ", ".join(_unmarked(text) if unmarked else text for text in _TEXTS)
     return f"{_INSERT} SELECT p.id, {texts} {_FROM}"
 
 
