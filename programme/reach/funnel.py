@@ -131,8 +131,9 @@ def hidden_stages(
       headline's, the funder's summary's: "14" on the lists beside 15 individuals counts the 1 other; a stage a few
       short of the stage before it is given: _short);
     - individuals: small or short; participations: those, and a stage whose participations fall 1 to threshold-1
-      short of the participations given beside it (the headline's), or whose per-module counts leave one out for falling short (totals_gone, small_modules_merged's
-      attrs["short"]: the stage's participations are that column's total, and would give it back).
+      short of the participations given beside it (the headline's), or whose per-module counts leave one out for
+      falling short (totals_gone, small_modules_merged's attrs["short"]: the stage's participations are that
+      column's total, and would give it back).
 
     threshold None (the team): nothing."""
     small = small_stages(steps, threshold)
