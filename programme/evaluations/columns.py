@@ -275,6 +275,8 @@ def plan_columns(
                     session_title=titles.get(session_id),
                     feeds_backlog=bool(existing.feeds_backlog),
                     scale=(existing.scale_min, existing.scale_max),
+                    ask=_open_ended_rating(column, existing, frame[column]) if column in open_ended else None,
+                    open_ended=column in open_ended,
                 )
             )
             continue
@@ -297,6 +299,25 @@ def plan_columns(
             )
         )
     return plans
+
+
+def _open_ended_rating(column: str, existing: Question, values: pd.Series) -> str | None:
+    """Return why a column the export marks open-ended is asked when its header is one of the form's rating questions.
+
+    Two statements disagree: the export says its answers are written text; the form (an earlier import, or its
+    editor) says the wording is a rating. Neither is taken over the other: the written "4" (days) would count in
+    the rating's mean, and a new text question of the same wording would make the form's two questions one header.
+    """
+    if existing.kind != QuestionKind.RATING:
+        return None
+    shown = _quoted(list(dict.fromkeys(clean_text(value) for value in values if not is_blank(value))))
+    answers = f" ({shown})" if shown else ""
+    return (
+        f"Column '{column}' is open-ended in the export (written answers{answers}), but its header is the form's "
+        f"rating question '{existing.text}': read as that question, its answers would count in its mean. Nothing "
+        f'was imported: say what it is: --column "rating={column}" if its answers are that question\'s ratings, or '
+        f'--column "meta={column}" to leave it out (on the page, "Change what a column is read as": rating or meta).'
+    )
 
 
 # The longest text given to a multiple-choice question named after its choices (its own text not exported).
