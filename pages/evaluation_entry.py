@@ -7,6 +7,7 @@ from programme.evaluations import module_form, questions_table
 from programme.evaluations.scales import form_labels
 from programme.web import evaluation_import as importer
 from programme.web import form_editor, paper_entry, test_scores, ui
+from programme.web.display import md_text
 
 user = ui.guard(__file__)
 st.title("Forms and entry")
@@ -52,7 +53,7 @@ with import_tab:
     if upload is not None:
         importer.import_export(upload, custom, module_id, by=user.username)
     if importer.REFUSED_KEY in st.session_state:  # a colleague imported the same export meanwhile
-        st.warning(st.session_state.pop(importer.REFUSED_KEY))
+        st.warning(md_text(st.session_state.pop(importer.REFUSED_KEY)))
     if "evaluation_imported" in st.session_state:
         st.success(f"Imported {ui.counted(st.session_state.pop('evaluation_imported'), 'response')}.")
     importer.past_imports(module_id, by=user.username)

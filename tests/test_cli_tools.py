@@ -3,6 +3,7 @@ import command that takes --tool)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,25 @@ def test_import_participants_with_an_unknown_tool_exits_2_naming_the_known_ones(
     assert _counts(db_url) == (0, 0, 0)
     assert main(["import", "participants", str(path), "--course", "EVT", "--module", "1", "--tool", "none"]) == 0
     assert _counts(db_url) == (0, 1, 1)
+
+
+def test_the_same_export_imported_again_names_the_earlier_import_and_writes_no_empty_one(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second run said "Imported 0 responses (5 skipped...)" and recorded an empty import of 0 responses; it now
+    writes nothing and names the earlier import: its number, when and by which account (staff's, not personal data)."""
+    export = str(TOOLS / "google_forms.csv")
+    command = ["import", "evaluations", export, "--course", "EVT", "--module", "1"]
+    assert main(command) == 0
+    capsys.readouterr()
+    responses = _counts(db_url)[0]
+    assert main(command) == 0
+    out, _ = capsys.readouterr()
+    with Session(make_engine(db_url)) as session:
+        rows = session.execute(sa.text("SELECT username, created_at FROM import_batch")).all()
+    assert len(rows) == 1 and _counts(db_url)[0] == responses > 0
+    username, created_at = rows[0]
+    moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else created_at
+    assert username == "command line"
+    assert "Nothing was imported: every response in this file was imported before (import 1, on " in out, out
+    assert f"on {moment:%d %b %Y at %H:%M} UTC from the command line)" in out, out

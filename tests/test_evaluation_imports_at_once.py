@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import threading
 import time
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -96,3 +97,38 @@ def test_the_page_s_import_after_a_colleague_s_writes_nothing_and_says_why(engin
         batches = connection.scalar(sa.select(sa.func.count()).select_from(ImportBatch.__table__))
         responses = connection.scalar(sa.text("SELECT count(*) FROM evaluation_response"))
     assert preview.created > 0 and (batches, responses) == (1, preview.created)
+
+
+def _first_import(engine: Engine) -> tuple[int, str, str]:
+    """Return the module's only evaluation import: its number (1, the first of its kind), account and time, by SQL."""
+    with engine.connect() as connection:
+        username, created_at = connection.execute(sa.text("SELECT username, created_at FROM import_batch")).one()
+    moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else created_at
+    return 1, username, f"{moment:%d %b %Y at %H:%M} UTC"
+
+
+def test_the_refusal_at_the_click_names_when_and_by_whom_the_export_was_imported(engine: Engine) -> None:
+    """The refusal said "imported meanwhile, by a colleague's import of the same export (listed under Past imports)":
+    who and when were only under Past imports. Account names are staff's, not participants' data."""
+    from programme.evaluations.importing import ImportedMeanwhile, import_from_preview
+
+    with Session(engine) as session:
+        module_id = make_module(session).id
+        session.commit()
+    arguments = {"data": SAMPLE.read_bytes(), "filename": SAMPLE.name, "module_id": module_id}
+    with Session(engine) as colleague:
+        import_evaluations(colleague, **arguments, by="amira")
+        colleague.commit()
+    number, username, when = _first_import(engine)
+    assert username == "amira"
+    with Session(engine) as session:
+        preview = plan_evaluations(session, **arguments)
+        assert preview.created == 0 and preview.imported_before == f"import {number}, on {when} by amira"
+        try:
+            import_from_preview(session, by="facilitator", **arguments)
+        except ImportedMeanwhile as refusal:
+            said = str(refusal)
+        else:
+            raise AssertionError("an import of nothing new was written")
+    assert "every response in this file was imported meanwhile" in said
+    assert f"import {number}, on {when} by amira" in said, said

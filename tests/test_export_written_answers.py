@@ -144,7 +144,20 @@ def test_surveymonkey_open_ended_and_other_columns_are_text(session: Session) ->
     overall = top.index("Overall, how would you rate the module?")
     assert (sub[overall], sub[overall + 1], top[overall + 1]) == ("Response", "Other (please specify)", "")
     other = sorted(row[overall + 1] for row in body if row[overall + 1])
-    assert _stored(session, "Overall, how would you rate the module? - Other (please specify)") == ("text", [], other)
+    # Named by its choice question, as the report and the Comments tab show it (the old name, "... - Other (please
+    # specify)", read as a matrix question's row).
+    assert _stored(session, "Overall, how would you rate the module? \N{EM DASH} Other (please specify)") == (
+        "text", [], other
+    )  # fmt: skip
+    # A form an earlier import gave the old name keeps that question: a later export of the survey finds it.
+    old_name = "Overall, how would you rate the module? - Other (please specify)"
+    session.execute(sa.text("UPDATE evaluation_question SET text = :old WHERE text LIKE '%Other (please specify)'"),
+                    {"old": old_name})  # fmt: skip
+    again = import_evaluations(session, data=(TOOLS / name).read_bytes(), filename=name, module_id=module.id,
+                               dry_run=True)  # fmt: skip
+    assert [(plan.text, plan.is_new) for plan in again.plans if plan.column.endswith("Other (please specify)")] == [
+        (old_name, False)
+    ]
     rated = sorted(QUALITY.index(row[overall]) + 1 for row in body if row[overall])
     assert (
         _stored(session, "Overall, how would you rate the module?")
@@ -193,3 +206,40 @@ def test_numbered_choices_in_unknown_words_are_text_with_a_warning_until_their_l
     _, *body = list(csv.reader(io.StringIO(NUMBERED_SPANISH.strip())))
     numbers = sorted(int(row[1].split(" - ")[0]) for row in body)
     assert _stored(session, "Calidad de la sesión") == ("rating", numbers, []) == ("rating", [1, 3, 4, 4, 5], [])
+
+
+# An earlier export of the module's evaluation (a Google Forms download) whose day counts were read as ratings: the
+# form then has "How many days should the next module last?" as a rating question.
+DAYS_AS_RATINGS = """
+Timestamp,How many days should the next module last?
+2019/04/12 5:10:02 PM GMT+7,4
+2019/04/12 5:11:40 PM GMT+7,5
+"""
+
+
+def test_an_open_ended_column_is_never_averaged_into_a_rating_question_of_the_same_wording(session: Session) -> None:
+    """The module's form already has "How many days should the next module last?" as a rating question (an earlier
+    import); SurveyMonkey's export marks that column "Open-Ended Response". The old reading took the existing rating's
+    kind, and the export's 4, 5, 3, 4 went into its mean. Now the conflict is asked: an error naming the column and the
+    question, nothing written; the user's word settles it (rating: they are its ratings; meta: left out)."""
+    module = make_module(session)
+    days = "How many days should the next module last?"
+    first = import_evaluations(session, data=csv_bytes(DAYS_AS_RATINGS), filename="g.csv", module_id=module.id)
+    assert first.written and _stored(session, days) == ("rating", [4, 5], [])
+    count = "SELECT count(*) FROM evaluation_answer"
+    before = session.execute(sa.text(count)).scalar_one()
+    name = "surveymonkey_open_ended.csv"
+    data = (TOOLS / name).read_bytes()
+    result = import_evaluations(session, data=data, filename=name, module_id=module.id)
+    assert not result.written
+    asked = [error for error in result.errors if error.column == days]
+    assert len(asked) == 1 and f"rating question '{days}'" in asked[0].message and "open-ended" in asked[0].message
+    assert f'--column "rating={days}"' in asked[0].message and f'--column "meta={days}"' in asked[0].message
+    assert session.execute(sa.text(count)).scalar_one() == before
+    assert _stored(session, days) == ("rating", [4, 5], [])
+    said = import_evaluations(session, data=data, filename=name, module_id=module.id, columns={days: "rating"},
+                              dry_run=True)  # fmt: skip
+    assert said.errors == [] and said.plans[[plan.column for plan in said.plans].index(days)].question_id is not None
+    # Left out, the rest of the export is imported and the rating keeps its own two answers.
+    kept = import_evaluations(session, data=data, filename=name, module_id=module.id, columns={days: "meta"})
+    assert kept.errors == [] and kept.written and _stored(session, days) == ("rating", [4, 5], [])

@@ -133,6 +133,9 @@ def _print_import(result) -> None:
         print(f"Note: {warning}")
     if result.errors:
         print(f"Nothing was imported: {counted(len(result.errors), 'error')} in {counted(result.rows, 'row')}.")
+    elif not result.written and not result.dry_run and result.created == 0:
+        earlier = f" ({result.imported_before})" if result.imported_before else ""
+        print(f"Nothing was imported: every response in this file was imported before{earlier}.")
     elif result.dry_run:
         print(
             f"Dry run: {counted(result.created, 'response')} would be imported ({result.skipped} skipped, "

@@ -245,7 +245,8 @@ def plan_columns(
         if key in CONTACT_KEYS:
             plans.append(ColumnPlan(column=column, role="contact"))
             continue
-        text = question_text(bare, separator)
+        text = _other_text(column) if column in open_ended else None
+        text = text or question_text(bare, separator)
         linked = linked_session(text, sessions)
         attribute = respondent_attribute(text)
         if attribute is not None and linked is None:
@@ -275,6 +276,8 @@ def plan_columns(
                     session_title=titles.get(session_id),
                     feeds_backlog=bool(existing.feeds_backlog),
                     scale=(existing.scale_min, existing.scale_max),
+                    ask=_open_ended_rating(column, existing, frame[column]) if column in open_ended else None,
+                    open_ended=column in open_ended,
                 )
             )
             continue
@@ -297,6 +300,45 @@ def plan_columns(
             )
         )
     return plans
+
+
+# SurveyMonkey's sub-label over what a respondent wrote for a single-choice question's "Other (please specify)".
+_OTHER_SPECIFY = header_key("Other (please specify)")
+
+
+def _other_text(column: str) -> str | None:
+    """Return "<question> — Other (please specify)" for the column SurveyMonkey writes beside a single-choice question
+    for its "Other" choice (the question's text above the choice's column, "Other (please specify)" below the next:
+    merge_sub_header names it "<question> - Other (please specify)"), else None.
+
+    Its own text question, read by its choice question's wording: the report and the Comments tab name it so. It is
+    not folded into the choice question's answers: a rating question's "Other" text is no rating, and as that
+    question's answer it would count among those who answered it. The name folds (people.names.fold) as the one
+    earlier imports gave it (" - "), so a later export of the same survey finds that question.
+    """
+    question, join, sub = column.rpartition(MATRIX_JOIN)
+    if not join or not question.strip() or header_key(sub) != _OTHER_SPECIFY:
+        return None
+    return f"{question_text(question)} \N{EM DASH} {clean_text(sub)}"
+
+
+def _open_ended_rating(column: str, existing: Question, values: pd.Series) -> str | None:
+    """Return why a column the export marks open-ended is asked when its header is one of the form's rating questions.
+
+    Two statements disagree: the export says its answers are written text; the form (an earlier import, or its
+    editor) says the wording is a rating. Neither is taken over the other: the written "4" (days) would count in
+    the rating's mean, and a new text question of the same wording would make the form's two questions one header.
+    """
+    if existing.kind != QuestionKind.RATING:
+        return None
+    shown = _quoted(list(dict.fromkeys(clean_text(value) for value in values if not is_blank(value))))
+    answers = f" ({shown})" if shown else ""
+    return (
+        f"Column '{column}' is open-ended in the export (written answers{answers}), but its header is the form's "
+        f"rating question '{existing.text}': read as that question, its answers would count in its mean. Nothing "
+        f'was imported: say what it is: --column "rating={column}" if its answers are that question\'s ratings, or '
+        f'--column "meta={column}" to leave it out (on the page, "Change what a column is read as": rating or meta).'
+    )
 
 
 # The longest text given to a multiple-choice question named after its choices (its own text not exported).

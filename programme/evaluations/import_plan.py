@@ -46,6 +46,8 @@ class EvaluationImport(IntakeReport):
     file_hash: str = ""
     custom_labels: list[str] | None = None
     asks_name: bool = False
+    # The same export's import into this module ("import 3, on 06 Dec 2026 at 20:05 UTC by amira"), when there is one.
+    imported_before: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Return the CLI's JSON: rows, created, skipped, questions_added, errors, warnings, written, dry_run...
@@ -65,6 +67,7 @@ class EvaluationImport(IntakeReport):
             **self.intake_json(),
             "dry_run": self.dry_run,
             "form_id": self.form_id,
+            "imported_before": self.imported_before,
         }
 
     def columns_table(self) -> pd.DataFrame:

@@ -36,7 +36,7 @@ from programme.evaluations.scales import (
     parse_labels,
     read_rating,
 )
-from programme.importing.batches import imported_elsewhere
+from programme.importing.batches import imported_elsewhere, imported_here
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.importing.profiles import participant_list_tool
 from programme.intake.columns import ColumnChoiceError
@@ -166,6 +166,9 @@ def plan_evaluations(
     if any(plan.role == "identity" for plan in plans) and not result.asks_name:
         result.warn("The columns naming who answered were not imported: this form is anonymous.")
     result.created = len(result.fresh)
+    if result.skipped:
+        here = imported_here(session, ImportKind.EVALUATIONS, result.file_hash, module_id)
+        result.imported_before = here.sentence() if here else None
     result.questions_added = sum(plan.is_new for plan in plans)
     return result
 
@@ -243,8 +246,8 @@ def import_evaluations(
         columns=columns, month_first=month_first, writing=not dry_run,
     )  # fmt: skip
     plan.dry_run = dry_run
-    if plan.errors or dry_run:
-        return plan
+    if plan.errors or dry_run or (plan.created == 0 and plan.skipped):
+        return plan  # every response already imported: no empty import recorded (plan.imported_before names it)
     return apply_evaluations(session, plan, by=by)
 
 
@@ -262,9 +265,10 @@ def import_from_preview(session: Session, *, by: str | None = None, **plan_args:
     responses, offered for undo, and said "Imported 0 responses."."""
     plan = plan_evaluations(session, writing=True, **plan_args)  # type: ignore[arg-type]
     if not plan.errors and plan.created == 0:
+        earlier = f"{plan.imported_before}, listed" if plan.imported_before else "listed"
         raise ImportedMeanwhile(
             "Nothing was imported: every response in this file was imported meanwhile, by a colleague's import of "
-            "the same export (listed under Past imports)."
+            f"the same export ({earlier} under Past imports)."
         )
     return apply_evaluations(session, plan, by=by)
 

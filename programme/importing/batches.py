@@ -113,6 +113,39 @@ def imported_elsewhere(session: Session, kind: ImportKind, file_hash: str, modul
     return None if found is None else f"{found.code} module {found.number} (import {found.import_number})"
 
 
+@dataclass(frozen=True)
+class EarlierImport:
+    """An earlier import of the same file into the same module: its number as Past imports lists it, when, by whom."""
+
+    number: int
+    created_at: datetime
+    username: str | None
+
+    def sentence(self) -> str:
+        """Return "import 3, on 06 Dec 2026 at 20:05 UTC by amira" (account names are staff's, not personal data)."""
+        if self.username == "command line":
+            who = " from the command line"
+        else:
+            who = f" by {self.username}" if self.username else ""
+        return f"import {self.number}, on {self.created_at:%d %b %Y at %H:%M} UTC{who}"
+
+
+def imported_here(session: Session, kind: ImportKind, file_hash: str, module_id: int) -> EarlierImport | None:
+    """Return the latest import (not undone) of the same file into this module, else None."""
+    found = session.execute(
+        sa.select(_number(ImportBatch).label("import_number"), ImportBatch.created_at, ImportBatch.username)
+        .where(
+            ImportBatch.file_hash == file_hash,
+            ImportBatch.kind == kind,
+            ImportBatch.undone_at.is_(None),
+            ImportBatch.module_id == module_id,
+        )
+        .order_by(ImportBatch.id.desc())
+        .limit(1)
+    ).first()
+    return None if found is None else EarlierImport(int(found.import_number), found.created_at, found.username)
+
+
 def batch_to_undo(session: Session, batch_id: int, kind: ImportKind, missing: str) -> tuple[ImportBatch, int]:
     """Return an import of this kind that can still be undone, with its number as Past imports lists it; refuse one
     that does not exist (missing: the sentence) or was already undone."""

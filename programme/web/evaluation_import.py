@@ -148,7 +148,8 @@ def import_export(upload: dict, custom: str, module_id: int, *, by: str) -> None
         st.error(nothing_until_fixed(len(preview.errors), "answer", said=" cannot be read"))
         ui.table([e.as_dict() for e in preview.errors], hide_index=True, width="stretch")
     elif preview.created == 0:
-        st.info("Every response in this file is already imported.")
+        earlier = f" ({preview.imported_before})" if preview.imported_before else ""
+        st.info(md_text(f"Every response in this file is already imported{earlier}."))
     elif st.button(
         f"Import {ui.counted(preview.created, 'response')} into {ui.import_target(module_id)}",
         type="primary",
