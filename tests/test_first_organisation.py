@@ -1,0 +1,79 @@
+"""What a new organisation met on its first module (wave 16's journey from an empty database with the shared samples):
+each test fails on the code before its fix."""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from programme.core.db import make_engine, session_scope
+from programme.courses.catalogue import add_course, add_module
+from programme.evaluations.importing import import_evaluations
+from programme.models import Response, UserRole
+from programme.planning.agenda import add_session
+from tests.apptest_support import run_page
+
+# The shared KoboToolbox export (tests/data, a copy of /work/shared/samples): its questions name sessions
+# ("International human rights framework"...) that the agenda below does not hold.
+EXPORT = Path(__file__).parent / "data" / "evaluation_survey_export.csv"
+
+
+@pytest.fixture
+def untied(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> int:
+    """A module whose agenda's titles differ from the sessions its evaluation export asks about."""
+    with session_scope(make_engine(sqlite_url)) as session:
+        add_course(session, code="NP-MYS", title="National programme", by=None)
+        module = add_module(session, course_code="NP-MYS", number=1, title="Module 1", start=date(2026, 11, 10),
+                            end=date(2026, 11, 13), by=None)  # fmt: skip
+        add_session(session, module_id=module.id, day=1, start=time(9), end=time(10), title="UN treaty bodies and CEDAW",
+                    by=None)  # fmt: skip
+        result = import_evaluations(session, data=EXPORT.read_bytes(), filename=EXPORT.name, module_id=module.id)
+        assert not result.errors
+        module_id = module.id
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return module_id
+
+
+def _everything_said(app) -> str:  # type: ignore[no-untyped-def]
+    parts = [e.value for e in (*app.info, *app.caption, *app.markdown, *app.warning)]
+    return "\n".join(str(part) for part in parts)
+
+
+def test_weak_sessions_is_not_a_zero_when_no_session_was_rated_as_one(untied: int) -> None:
+    """The dashboard said "Weak sessions 0" above "sessions are not ranked": read as every session doing well, while
+    one of the export's sessions had a mean of 2.9. No session rated as one: the figure is "—", its help says why."""
+    app = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    assert not app.exception
+    weak = next(metric for metric in app.metric if metric.label == "Weak sessions")
+    assert weak.value == "—"
+    assert weak.help.startswith("No question names a session of the agenda")
+
+
+def test_a_viewer_is_not_sent_to_pages_they_cannot_open(untied: int) -> None:
+    """A viewer (a funder's account) was told to "Check that the agenda on Plan › Agenda holds the sessions" and that
+    suggestions "feed the topic backlog on Next steps and topics": pages a viewer's menu does not have."""
+    viewer = _everything_said(run_page("pages/evaluations.py", UserRole.VIEWER))
+    assert "sessions are not ranked" in viewer
+    assert "Plan › Agenda" not in viewer and "Next steps and topics" not in viewer
+    # A facilitator, who can act, is still told where.
+    facilitator = _everything_said(run_page("pages/evaluations.py", UserRole.FACILITATOR))
+    assert "Plan › Agenda" in facilitator and "Next steps and topics" in facilitator
+
+
+def test_a_viewer_before_any_evaluation_is_told_who_adds_them(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with session_scope(make_engine(sqlite_url)) as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Response)) == 0
+    viewer = run_page("pages/evaluations.py", UserRole.VIEWER)
+    assert not viewer.exception
+    assert [info.value for info in viewer.info] == [
+        "No evaluation responses yet. They appear here once a facilitator imports a module's survey export or types "
+        "its paper forms."
+    ]
+    facilitator = run_page("pages/evaluations.py", UserRole.FACILITATOR)
+    assert [info.value for info in facilitator.info] == [
+        "No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
+    ]
