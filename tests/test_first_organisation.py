@@ -3,6 +3,7 @@ each test fails on the code before its fix."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, time
 from pathlib import Path
 
@@ -77,3 +78,42 @@ def test_a_viewer_before_any_evaluation_is_told_who_adds_them(monkeypatch: pytes
     assert [info.value for info in facilitator.info] == [
         "No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
     ]
+
+
+def test_a_facilitator_named_in_the_report_is_named_as_a_focal_point(session) -> None:  # type: ignore[no-untyped-def]
+    """The module report's summary said "Facilitators: Amina Rahman..." and its next steps then said "(focal points: 2
+    people not named here)" of Amina Rahman and a participant. The team is named (a public role, as in the summary); a
+    participant who did not consent to being listed is still only counted."""
+    from docx import Document
+
+    from programme.models import Participation, ParticipationRole, Person
+    from programme.planning.next_steps import add_action_item
+    from programme.reports.content import module_report_content
+    from programme.reports.module_report import module_report
+
+    add_course(session, code="NP-MYS", title="National programme", by=None)
+    module = add_module(session, course_code="NP-MYS", number=1, title="Module 1", start=date(2026, 11, 10),
+                        end=date(2026, 11, 13), by=None)  # fmt: skip
+    add_session(session, module_id=module.id, day=1, start=time(9), end=time(10), title="CEDAW",
+                facilitators=["Amina Rahman"], by=None)  # fmt: skip
+    participant = Person(full_name="Siti Aminah", name_key="siti aminah", consent_listed=False)
+    session.add(participant)
+    session.flush()
+    session.add(Participation(person_id=participant.id, module_id=module.id, role=ParticipationRole.PARTICIPANT))
+    facilitator = session.scalar(sa.select(Person).where(Person.full_name == "Amina Rahman"))
+    assert facilitator is not None and not facilitator.consent_listed
+    add_action_item(session, module_id=module.id, text="Case submission to the UN Working Group",
+                    focal_point_ids=[facilitator.id, participant.id], by=None)  # fmt: skip
+    session.commit()
+
+    content = module_report_content(session, module.id)
+    assert content.team == {"facilitator": ["Amina Rahman"]}
+    (step,) = content.next_steps
+    assert (step.focal_points, step.unnamed_focal_points) == (["Amina Rahman"], 1)
+    document = Document(io.BytesIO(module_report(session, module_id=module.id, by=None)))
+    lines = [paragraph.text for paragraph in document.paragraphs]
+    assert (
+        "Case submission to the UN Working Group (focal points: Amina Rahman and 1 other person not named here)."
+        in lines
+    )
+    assert not any("Siti Aminah" in line for line in lines)
