@@ -117,3 +117,37 @@ def test_a_facilitator_named_in_the_report_is_named_as_a_focal_point(session) ->
         in lines
     )
     assert not any("Siti Aminah" in line for line in lines)
+
+
+def test_an_agenda_sheet_headed_as_organisations_head_it_names_its_people(session) -> None:  # type: ignore[no-untyped-def]
+    """A first agenda sheet headed "Facilitator / Resource person" had that column "not used": the preview showed no
+    facilitators, and the import would have left every session without its people unless the column was set by hand.
+    A Moderator and a Panelists column (a panel's agenda) are read too, and the preview shows the resource persons."""
+    from programme.planning.agenda_import import import_agenda
+    from tests.test_evaluations import make_module
+    from tests.test_planning_import import _xlsx
+
+    module = make_module(session, code="AG-FIRST", sessions=[])
+    sheet = [
+        ["Day", "Time", "Session", "Facilitator / Resource person"],
+        [1, "09:00 - 10:30", "Opening and expectations", "Amina Rahman"],
+        [1, "10:45 - 12:30", "UN treaty bodies and CEDAW", "Maria Santos; Budi Hartono"],
+    ]
+    report = import_agenda(session, data=_xlsx(sheet), filename="programme.xlsx", module_id=module.id, dry_run=True,
+                           by=None)  # fmt: skip
+    assert not report.errors
+    assert {c["header"]: c["role"] for c in report.columns}["Facilitator / Resource person"] == "facilitator"
+    assert report.sessions_table()["facilitators"].tolist() == ["Amina Rahman", "Maria Santos; Budi Hartono"]
+    assert "resource persons" not in report.sessions_table().columns  # none named: no empty column
+
+    panel = [
+        ["Day", "Start", "End", "Session", "Moderator", "Panelists"],
+        [1, "14:00", "15:30", "Panel: business and human rights", "John Ong", "Dev Putra; Ana Thapa"],
+    ]
+    report = import_agenda(session, data=_xlsx(panel), filename="panel.xlsx", module_id=module.id, dry_run=True,
+                           by=None)  # fmt: skip
+    assert not report.errors
+    (planned,) = report.planned
+    assert (planned.facilitators, planned.resource_persons) == (["John Ong"], ["Dev Putra", "Ana Thapa"])
+    table = report.sessions_table()
+    assert table[["facilitators", "resource persons"]].values.tolist() == [["John Ong", "Dev Putra; Ana Thapa"]]
