@@ -7,6 +7,7 @@ import io
 from datetime import date, time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -151,3 +152,26 @@ def test_an_agenda_sheet_headed_as_organisations_head_it_names_its_people(sessio
     assert (planned.facilitators, planned.resource_persons) == (["John Ong"], ["Dev Putra", "Ana Thapa"])
     table = report.sessions_table()
     assert table[["facilitators", "resource persons"]].values.tolist() == [["John Ong", "Dev Putra; Ana Thapa"]]
+
+
+def test_every_day_of_the_agenda_timeline_is_drawn_on_the_same_clock() -> None:
+    """Timeline and hours drew each day on its own span: day 2's three-hour role play and day 4's one-hour evaluation
+    filled the same width. Each day now spans the module's whole hours, 09:00 to 15:00 here (whole hours from the
+    earliest start to the latest end), so a short day looks short."""
+    from datetime import datetime
+
+    from programme.charts.planning import day_timeline
+    from tests.test_planning import _day_sessions
+
+    frame = _day_sessions(
+        (1, time(9), time(10, 30), "Opening and expectations", "plenary"),
+        (2, time(9), time(12), "Role play: visit to the EU Delegation", "role play"),
+        (4, time(14), time(14, 45), "Evaluation", "evaluation"),
+    )
+    spans = {day: tuple(day_timeline(frame, day).layout.xaxis.range) for day in (1, 2, 4)}
+    expected = (datetime(2000, 1, 1, 9), datetime(2000, 1, 1, 15))
+    assert {day: tuple(pd.Timestamp(edge).to_pydatetime() for edge in span) for day, span in spans.items()} == {
+        1: expected,
+        2: expected,
+        4: expected,
+    }
