@@ -567,7 +567,10 @@ def test_a_search_read_as_its_own_words_says_nothing_more() -> None:
 
     assert reading([Term(words=("santos",))]) is None
     assert reading([Term(words=("lobbying",), modules=(1, 2, 3))]) == (
-        "“lobbying”: trained on it (in the agenda of 3 modules they attended), or this word in a profile."
+        "“lobbying”: trained on it (attended one of the 3 modules whose agenda has it), or this word in a profile."
+    )
+    assert reading([Term(words=("cedaw",), modules=(4,))]) == (
+        "“cedaw”: trained on it (attended the module whose agenda has it), or this word in a profile."
     )
     assert reading([Term(words=("viet", "nam"), country="VNM"), Term(words=("maria",))]) == (
         "Each part must match. “Vietnam”: from or working in Vietnam, or these words in a profile."
