@@ -462,7 +462,7 @@ def test_a_card_opens_the_profile_and_back_returns_to_the_search_and_filters(dem
     app = _search(run_page("pages/alumni.py", UserRole.FACILITATOR), "lobbying")
     assert not app.exception
     # The demo's agendas have sessions on lobbying: their participants are found, though no profile says it.
-    assert any("in the agenda of" in caption.value for caption in app.caption)
+    assert any("whose agenda has it" in caption.value for caption in app.caption)
     next(box for box in app.multiselect if box.label == "Gender").select("female").run()
     before = _count_line(app)
     assert int(before.split("**")[1].split()[0]) > 0
