@@ -175,3 +175,46 @@ def test_every_day_of_the_agenda_timeline_is_drawn_on_the_same_clock() -> None:
         2: expected,
         4: expected,
     }
+
+
+def test_reach_and_home_do_not_send_a_viewer_to_plan_or_people(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """A viewer's menu has Home, Evaluate and Reports: Reach told them to "Add courses and modules under Plan", to
+    "Import the attendance sheet … under People › Import participants", and Home's Still open to see the next steps
+    "under Plan → Next steps and topics". They are told that the team records these; the team is still told where."""
+    from programme.models import Course, Module, Participation, Person
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    empty = " ".join(info.value for info in run_page("pages/reach.py", UserRole.VIEWER).info)
+    assert (
+        empty
+        == "No modules are recorded yet: the figures appear here once the team records its courses and participants."
+    )
+    assert "**Plan**" in " ".join(info.value for info in run_page("pages/reach.py", UserRole.FACILITATOR).info)
+
+    # Four people on a registration list (more than the smallest group a viewer is shown), nobody marked as present.
+    with session_scope(make_engine(sqlite_url)) as session:
+        course = Course(code="R", title="Registered only")
+        session.add(course)
+        session.flush()
+        module = Module(course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1),
+                        end_date=date(2024, 3, 3))  # fmt: skip
+        people = [Person(full_name=f"Person {n}", name_key=f"person {n}") for n in range(4)]
+        session.add_all([module, *people])
+        session.flush()
+        session.add_all(
+            Participation(person_id=p.id, module_id=module.id, registered=True, attended=None) for p in people
+        )
+    viewer = [info.value for info in run_page("pages/reach.py", UserRole.VIEWER).info]
+    assert viewer == [
+        "4 people signed up in this selection, and nobody's attendance is recorded yet: the charts count the people "
+        "who took part. They appear once the team records who came."
+    ]
+    facilitator = " ".join(info.value for info in run_page("pages/reach.py", UserRole.FACILITATOR).info)
+    assert "**People › Import participants**" in facilitator and "**Plan › Agenda › Attendance**" in facilitator
+
+    home = run_page("pages/home.py", UserRole.VIEWER)
+    assert not home.exception
+    still_open = next(metric for metric in home.metric if metric.label == "Still open")
+    assert still_open.help == "Agreed at the end of modules, with focal points."
