@@ -218,3 +218,24 @@ def test_reach_and_home_do_not_send_a_viewer_to_plan_or_people(
     assert not home.exception
     still_open = next(metric for metric in home.metric if metric.label == "Still open")
     assert still_open.help == "Agreed at the end of modules, with focal points."
+
+
+def test_a_problem_in_the_agenda_grid_names_the_column_as_the_grid_heads_it() -> None:
+    """The grid is headed Day, Start, End, Session, Method; the problems under it named "day", "start" and "title"
+    (the stored fields), so "title" pointed at no column the user could see."""
+    from programme.planning.planned import planned_from_frame
+
+    frame = pd.DataFrame(
+        [
+            {"id": None, "day": None, "start": None, "end": "10:30", "title": "Opening", "method": None},
+            {"id": None, "day": 1, "start": "11:00", "end": None, "title": None, "method": "dance"},
+        ]
+    )
+    _, errors = planned_from_frame(frame)
+    assert [(error.row, error.column) for error in errors] == [
+        (1, "Day"),
+        (1, "Start"),
+        (2, "End"),
+        (2, "Session"),
+        (2, "Method"),
+    ]
