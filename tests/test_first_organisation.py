@@ -239,3 +239,44 @@ def test_a_problem_in_the_agenda_grid_names_the_column_as_the_grid_heads_it() ->
         (2, "Session"),
         (2, "Method"),
     ]
+
+
+def test_reports_counts_the_sessions_its_report_lists(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """Reports and exports said "7 sessions" of an agenda with a coffee break and a lunch, whose report's PROGRAM
+    CONTENT lists 5 (breaks and meals are on the printed agenda, not in a report's programme)."""
+    from programme.models import Participation, Person
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        add_course(session, code="NP-MYS", title="National programme", by=None)
+        module = add_module(session, course_code="NP-MYS", number=1, title="Module 1", start=date(2026, 11, 10),
+                            end=date(2026, 11, 13), by=None)  # fmt: skip
+        for start, title in ((9, "Opening"), (10, "Coffee break"), (11, "CEDAW"), (12, "Lunch")):
+            add_session(session, module_id=module.id, day=1, start=time(start), end=time(start, 45), title=title,
+                        by=None)  # fmt: skip
+        person = Person(full_name="Siti Aminah", name_key="siti aminah")
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module.id, attended=True))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/reports.py", UserRole.FACILITATOR)
+    assert not app.exception
+    (said,) = [text.value for text in app.markdown if "Module 1** —" in text.value]
+    assert ": 1 participant, 2 sessions, 0 evaluation responses, 0 next steps." in said
+
+
+def test_one_alum_found_is_said_in_the_singular(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> None:
+    """ "1 listed alumni match." under a search for a name."""
+    from programme.models import Participation, Person
+
+    with session_scope(make_engine(sqlite_url)) as session:
+        add_course(session, code="NP-MYS", title="National programme", by=None)
+        module = add_module(session, course_code="NP-MYS", number=1, title="Module 1", start=date(2026, 11, 10),
+                            end=date(2026, 11, 13), by=None)  # fmt: skip
+        person = Person(full_name="Siti Aminah", name_key="siti aminah", consent_listed=True)
+        session.add(person)
+        session.flush()
+        session.add(Participation(person_id=person.id, module_id=module.id, attended=True, completed=True))
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    app = run_page("pages/alumni.py", UserRole.FACILITATOR)
+    assert not app.exception
+    assert "**1 listed alum** matches." in [text.value for text in app.markdown]

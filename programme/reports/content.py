@@ -38,6 +38,7 @@ from programme.models import (
 )
 from programme.people.countries import country_name
 from programme.people.names import by_name, fold, sort_name
+from programme.planning.methods import is_training
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -99,6 +100,11 @@ class ModuleReportContent:
     team: dict[str, list[str]] = field(default_factory=dict)
     # How the registration list compares (reach.registrations): registered, registered_took_part, ...
     registrations: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sessions(self) -> int:
+        """The sessions of the report's programme: the agenda's rows but breaks and meals (as its PROGRAM CONTENT)."""
+        return sum(1 for item in self.agenda if is_training(item.method))
 
 
 def public_name(person: Person) -> str | None:
