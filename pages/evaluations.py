@@ -24,15 +24,10 @@ from programme.evaluations.summary import (
 )
 from programme.sheets import to_csv_bytes
 from programme.web import evaluation_facilitators, respondents, ui
+from programme.web import evaluation_texts as texts
 from programme.web.display import md_text
 from programme.web.reach_tables import small_groups, without_small_means
 
-# Said instead of an empty chart when no question is tied to a session (sessions_ranked_chart's own message).
-NO_SESSION_TIED = (
-    "No question of this module's evaluation names a session of its agenda, so sessions are not ranked: a question "
-    "is tied to the session whose title its wording contains. Check that the agenda on **Plan › Agenda** holds the "
-    "sessions the form asked about, under the titles the form used."
-)
 # Comments shown at once; a module, a question or a word narrows the rest.
 COMMENTS_SHOWN = 2_000
 
@@ -55,7 +50,7 @@ funded = {"funders": funders, "grants": grants}
 module_id = ui.module_or_stop(
     "evaluations_module",
     evaluated=True,
-    empty="No evaluation responses yet. Import a survey export or type paper forms on **Forms and entry**."
+    empty=texts.no_responses(user.can_edit)
     if not (funders or grants)
     else "No evaluated module is funded by the chosen funder or grant. Clear the filter in the sidebar.",
     **funded,
@@ -86,10 +81,8 @@ shown_rate, rate_help = response_rate_headline(rate, under_way=running)  # over 
 columns[1].metric("Response rate", shown_rate, help=rate_help)
 columns[2].metric("Mean rating", fixed(average.mean) if average.mean is not None else "—",
                   help=f"{MODULE_MEAN_CAPTION} {ui.counted(average.n, 'rating')}.")  # fmt: skip
-columns[3].metric("Weak sessions", int(sessions["weak"].sum()) if not sessions.empty else 0,
-                  help=f"Mean below {q.WEAK_MEAN}, or {q.WEAK_GAP} below the module average (the mean rating), "
-                  f"with at least {q.MIN_RATINGS_TO_FLAG} ratings. Sessions are the agenda's: a question tied to "
-                  "none of them (its words name no session's title) counts in the module average only.")  # fmt: skip
+weak, weak_help = texts.weak_sessions(sessions)  # "—" when no question is tied to a session of the agenda
+columns[3].metric("Weak sessions", weak, help=weak_help)
 st.caption(f"{MODULE_MEAN_CAPTION} The sessions chart's dotted line is this average.")
 if running and (rate is None or pd.isna(rate) or rate > 1) and summary["responses"]:
     st.info(under_way_note(summary["responses"], int(this_rate["attended"].iloc[0]) if not this_rate.empty else 0))
@@ -110,7 +103,7 @@ if this_tab.open:
         if reworded := charts.reworded_note(counts):  # its answers were given to more than one wording
             st.caption(md_text(reworded))
         if sessions.empty:
-            st.info(NO_SESSION_TIED)
+            st.info(texts.no_session_tied(user.can_edit))
         else:
             st.plotly_chart(charts.sessions_ranked_chart(sessions), width="stretch")
             shown = ["session", "day", "n", "mean", "weak"] + (["facilitators"] if user.can_see_names else [])
@@ -124,10 +117,7 @@ if this_tab.open:
         if backlog.empty:
             st.caption("No suggestions were written for this module.")
         else:
-            st.caption(
-                "Answers to the questions asking what to improve, suggest or cover next; the same words in another "
-                "case or spacing count once. They feed the topic backlog on **Next steps and topics**."
-            )
+            st.caption(texts.suggestions_caption(user.can_edit))
             ui.table(backlog, hide_index=True, column_config={"text": "Suggestion", "times": "Times made"})
         respondents.who_answered(ui.cached_query(respondent_profile, module_id), user)
 
@@ -157,8 +147,7 @@ if learning_tab.open:
             "recorded under **Forms and entry › Pre/post tests**: a percentage of the quiz's maximum."
         )
         if gains.empty:
-            st.info("No pre- and post-test scores are recorded for this course's modules: import a quiz's results, "
-                    "or type them, under **Forms and entry › Pre/post tests**.")  # fmt: skip
+            st.info(texts.no_scores(user.can_edit))
         elif not (gains := without_small_means(gains, "people", small_groups(user, say=False))).empty:
             st.plotly_chart(charts.learning_gain_chart(gains, label="short"), width="stretch")
         st.subheader("Across the programme")

@@ -64,7 +64,9 @@ else:
         upcoming = (modules["when"] == "next").any()
         st.subheader("Next and latest modules" if upcoming else "Latest modules")
         if modules.empty:
-            st.info("No modules yet: add one under **Plan → Courses and modules**.")
+            st.info(
+                "No modules yet: add one under **Plan → Courses and modules**." if user.can_edit else "No modules yet."
+            )
         else:
             shown = modules.assign(
                 module=modules["course"] + " · Module " + modules["module"].astype(str),
@@ -93,8 +95,8 @@ else:
         st.metric(
             "Still open",
             f"{steps['open']:,}",
-            help="Agreed at the end of modules, with focal points; see them all under Plan → Next steps and topics › "
-            "Open in every module.",
+            help="Agreed at the end of modules, with focal points"
+            + ("; see them all under Plan → Next steps and topics › Open in every module." if user.can_edit else "."),
         )
         st.metric("Past their due date", f"{steps['overdue']:,}")
     every_year = home_figures.new_individuals_by_year()

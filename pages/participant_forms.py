@@ -2,8 +2,6 @@
 in the room, follow what arrives, void a submission, settle registrations that may be someone recorded, and give a
 participant who lost their check-in code a new one."""
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
@@ -53,6 +51,7 @@ open_tab, sent_tab, review_tab, codes_tab = ui.tabs(
 
 with ui.db() as session:
     module_today = links.module_today(session, module_id)  # where the module is held: the forms' dates are its own
+    closes_default = links.default_closing(session, module_id)  # a week after the module's last day, or after today
     checkin_warning = links.checkin_warning(session, module_id)  # a module that ended: no check-in link can take codes
 
 with open_tab:
@@ -61,7 +60,7 @@ with open_tab:
         if checkin_warning:
             st.caption(f"**Daily check-in:** {checkin_warning}")
         language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
-        closes = st.date_input("Closes after", value=module_today + timedelta(days=7), min_value=module_today)
+        closes = st.date_input("Closes after", value=closes_default, min_value=module_today)
         base_url = st.text_input(
             "Address participants reach",
             value=links.suggested_base_url(

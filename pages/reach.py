@@ -8,7 +8,7 @@ from programme.charts import funding as funding_charts
 from programme.charts import reach as charts
 from programme.charts.maps import map_config
 from programme.courses import search
-from programme.web import ui
+from programme.web import reach_texts, ui
 from programme.web.reach_completion import completion_tab
 from programme.web.reach_tables import (
     chart_with_table,
@@ -31,7 +31,7 @@ MODULE_CHOICES_CAP = 500  # without a course chosen, the module filter offers ev
 
 options = ui.cached_query(reach.filter_options)
 if options["years"] is None:
-    st.info("No modules are recorded yet. Add courses and modules under **Plan** and import participants first.")
+    st.info(reach_texts.no_modules(user.can_edit))
     st.stop()
 
 with st.sidebar:
@@ -109,17 +109,11 @@ if figures["participations"] == 0:
     narrowed = any([courses, module_ids, scopes, countries, genders, org_types, roles, funders, grants])
     narrowed = narrowed or tuple(years) != (first, last)
     if registered["registered"]:
-        st.info(
-            f"{ui.counted(registered['registered'], 'person', 'people')} signed up in this selection, and nobody's attendance is recorded "
-            "yet: the charts count the people who took part. Import the attendance sheet or a participant list under "
-            "**People › Import participants**, or tick attendance under **Plan › Agenda › Attendance**."
-        )
+        st.info(reach_texts.nobody_attended(registered["registered"], user.can_edit))
     elif narrowed:
         st.info("Nobody matches these filters. Widen them in the sidebar (e.g. clear a country or the year range).")
     else:
-        st.info(
-            "Nobody has taken part in a module yet. Import a participant list under **People › Import participants**."
-        )
+        st.info(reach_texts.nobody_took_part(user.can_edit))
     st.stop()
 
 # Only the open tab runs its query: at 500,000 people a filter change costs one chart's figures, not seven.
@@ -215,7 +209,7 @@ if tabs[9].open:
         # Viewers: grants that reached fewer than N people together, their people counted once (funding/queries.py).
         per_grant = ui.cached_query(funding.grants_shown, reach_filter, small)
         if per_grant.empty:
-            st.info("No grants are recorded yet: add them on **Funders and grants**.")
+            st.info(reach_texts.no_grants(user.can_edit))
         else:
             chart_with_table(funding_charts.grants_chart(per_grant), per_grant, "Individuals per grant")
             costs = funding.costs_shown(ui.cached_query(funding.cost_per_person, reach_filter), small)

@@ -62,7 +62,7 @@ course_completed = ui.cached_query(reports.course_certificates, course)
 st.write(
     f"**{md_text(content.course_title)}, Module {number}** — {reports.date_span(content.start, content.end)}"
     f"{', ' + md_text(content.place) if content.place else ''}: {ui.counted(int(content.figures['individuals']), 'participant')}, "
-    f"{ui.counted(len(content.agenda), 'session')}, {ui.counted(content.evaluation_responses, 'evaluation response')}, "
+    f"{ui.counted(content.sessions, 'session')}, {ui.counted(content.evaluation_responses, 'evaluation response')}, "
     f"{ui.counted(len(content.next_steps), 'next step')}."
 )
 

@@ -191,8 +191,8 @@ def test_an_invalid_row_saves_nothing_and_names_row_and_column(session: Session,
         ]
     )
     planned, errors = agenda.planned_from_frame(grid)
-    assert [(e.row, e.column) for e in errors] == [(2, "end"), (3, "day"), (3, "title"), (3, "method")]
-    with pytest.raises(ProgrammeError, match="4 problem.*nothing was saved. Row 2, end"):
+    assert [(e.row, e.column) for e in errors] == [(2, "End"), (3, "Day"), (3, "Session"), (3, "Method")]
+    with pytest.raises(ProgrammeError, match="4 problem.*nothing was saved. Row 2, End"):
         agenda.save_agenda_frame(session, module_id=kl.id, frame=grid, by=None)
     session.rollback()
     assert agenda.agenda_table(session, kl.id)["title"].tolist() == ["Kept"]

@@ -163,11 +163,11 @@ def test_typed_rows_with_only_day_times_and_title_are_taken() -> None:
         (3, time(11), time(12, 30), "Lobbying", "lecture"),
     ]
     assert [(e.row, e.column, e.message) for e in errors] == [
-        (4, "start", "The start time 'abc' is not a time; write it like 09:00, 9.30, 2:30 PM or 1430."),
-        (4, "end", "The end time is missing; write it like 10:30."),
+        (4, "Start", "The start time 'abc' is not a time; write it like 09:00, 9.30, 2:30 PM or 1430."),
+        (4, "End", "The end time is missing; write it like 10:30."),
     ]
     _, errors = planned_from_frame(_typed({"day": 1, "start": "9:00", "end": "10:00", "title": "X", "method": "dance"}))
-    assert errors[0].column == "method" and "'dance' is not on the list of methods" in errors[0].message
+    assert errors[0].column == "Method" and "'dance' is not on the list of methods" in errors[0].message
 
 
 def test_the_organisations_methods_are_remembered_offered_and_refused_when_they_repeat(session: Session) -> None:
@@ -379,7 +379,7 @@ def test_the_agenda_page_names_a_bad_time_and_keeps_save_disabled(new_module_url
     assert not app.exception
     problems = next(frame.value for frame in app.dataframe if "message" in frame.value.columns)
     assert problems.values.tolist() == [
-        [1, "start", "The start time 'nine' is not a time; write it like 09:00, 9.30, 2:30 PM or 1430."]
+        [1, "Start", "The start time 'nine' is not a time; write it like 09:00, 9.30, 2:30 PM or 1430."]
     ]
     assert next(button for button in app.button if button.label == "Save agenda").disabled
 

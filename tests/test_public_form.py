@@ -5,7 +5,7 @@ the page stores the registration or the evaluation. Also: the app's entry routes
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -234,8 +234,8 @@ def test_the_forms_page_says_a_check_in_cannot_be_opened_for_a_module_that_ended
         module.start_date, module.end_date = date(2019, 9, 3), date(2019, 9, 5)
     said = (
         "Module 1 ended on 5 September 2019: a daily check-in link takes codes only on the module's days "
-        "(3–5 September 2019), so it would refuse every code. Record its attendance on the Participants page, or "
-        "import its attendance sheet, instead."
+        "(3–5 September 2019), so it would refuse every code. Record its attendance under Plan › Agenda › Attendance, "
+        "or import its attendance sheet, instead."
     )
     app = run_page("pages/participant_forms.py", UserRole.FACILITATOR, address={"module": str(forms_db["module_id"])})
     assert not app.exception
@@ -247,6 +247,36 @@ def test_the_forms_page_says_a_check_in_cannot_be_opened_for_a_module_that_ended
     with session_scope(make_engine(demo_sqlite_url)) as session:
         kinds = session.scalars(sa.select(FormLink.kind).where(FormLink.module_id == forms_db["module_id"])).all()
     assert sorted(kinds) == ["evaluation", "registration"]  # no check-in link opened
+
+
+def test_a_check_in_for_a_module_months_away_opens_with_the_closing_date_the_page_offers(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """A new organisation's first journey: the page offered a week from today as the closing date, so a daily check-in
+    for a module three months away was refused ("The link would close on …, before module 1 starts") until the date
+    was changed by hand, and a registration closed months before the module. The date offered is now a week after the
+    module's last day, and Open the form works as it stands."""
+    from programme.models import FormLink, Module, UserRole
+    from programme.selfservice.links import today
+    from tests.apptest_support import run_page
+
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        module = session.get(Module, forms_db["module_id"])
+        start = today(module) + timedelta(days=90)
+        module.start_date, module.end_date = start, start + timedelta(days=3)
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR, address={"module": str(forms_db["module_id"])})
+    assert not app.exception
+    offered = next(field for field in app.date_input if field.label == "Closes after").value
+    assert offered == start + timedelta(days=3 + 7)
+    next(radio for radio in app.radio if radio.label == "Form").set_value("checkin")
+    app = next(button for button in app.button if button.label == "Open the form").click().run()
+    assert not app.exception
+    assert not app.error
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link = session.scalar(
+            sa.select(FormLink).where(FormLink.module_id == forms_db["module_id"], FormLink.kind == "checkin")
+        )
+    assert link is not None and link.closes_on == start + timedelta(days=10)
 
 
 def test_the_review_queue_on_the_facilitators_page(forms_db: dict, demo_sqlite_url: str) -> None:

@@ -194,10 +194,14 @@ def test_reach_page_on_a_module_nobody_took_part_in_says_what_to_import(
             Module(course_id=course.id, number=1, title="M1", start_date=date(2024, 3, 1), end_date=date(2024, 3, 2))
         )
     monkeypatch.setenv("DATABASE_URL", sqlite_url)
-    app = run_page("pages/reach.py", UserRole.VIEWER)
+    app = run_page("pages/reach.py", UserRole.FACILITATOR)
     assert not app.exception
     assert [info.value for info in app.info] == [
         "Nobody has taken part in a module yet. Import a participant list under **People › Import participants**."
+    ]
+    # A viewer's menu has no People: they are told the team records it.
+    assert [info.value for info in run_page("pages/reach.py", UserRole.VIEWER).info] == [
+        "Nobody has taken part in a module yet: the figures appear once the team records who came."
     ]
 
 

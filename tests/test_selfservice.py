@@ -501,8 +501,8 @@ def test_a_check_in_link_for_a_module_that_ended_or_before_it_starts_is_refused_
         links.open_form(session, module_id=module_id, kind="checkin")
     assert str(refused.value) == (
         "Module 1 ended on 5 September 2019: a daily check-in link takes codes only on the module's days "
-        "(3–5 September 2019), so it would refuse every code. Record its attendance on the Participants page, or "
-        "import its attendance sheet, instead."
+        "(3–5 September 2019), so it would refuse every code. Record its attendance under Plan › Agenda › Attendance, "
+        "or import its attendance sheet, instead."
     )
     assert links.open_form(session, module_id=module_id, kind="registration").note is None  # other forms open
     monkeypatch.setenv("DATABASE_URL", session.get_bind().url.render_as_string(hide_password=False))

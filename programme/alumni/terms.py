@@ -30,7 +30,6 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from programme.alumni.fulltext import MAX_QUERY_WORDS, words_of
-from programme.core.words import counted
 from programme.importing.normalise import ORG_TYPE_WORDS
 from programme.models import AgendaSession, Module, SessionTopic, Topic
 from programme.people.countries import country_name, country_named, known_code
@@ -179,5 +178,9 @@ def reading(terms: list[Term]) -> str | None:
 
 
 def counted_modules(modules: int) -> str:
-    """Return "trained on it (in the agenda of 3 modules they attended)"."""
-    return f"trained on it (in the agenda of {counted(modules, 'module')} they attended)"
+    """Return "trained on it (attended one of the 3 modules whose agenda has it)". The count is of the modules whose
+    agenda has the words, not of those each alum attended: "in the agenda of 2 modules they attended" was said of
+    alumni who had attended one of them (the other, still to come, had the word in its title)."""
+    if modules == 1:
+        return "trained on it (attended the module whose agenda has it)"
+    return f"trained on it (attended one of the {modules:,} modules whose agenda has it)"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pandas as pd
 import plotly.express as px
@@ -91,7 +91,9 @@ def _date_axis(figure: go.Figure, first: pd.Timestamp, last: pd.Timestamp) -> No
 def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:
     """Return one day's sessions as bars from start to end time, a line per session, coloured by method.
 
-    Breaks and meals are drawn like sessions (in their quiet colours): the day as participants live it.
+    Breaks and meals are drawn like sessions (in their quiet colours): the day as participants live it. Every day's
+    time axis spans the whole agenda's hours (whole hours from its earliest start to its latest end), so that days
+    compare at a glance.
 
     Expects agenda_table's columns: day, start, end, title, method.
     """
@@ -122,7 +124,13 @@ def day_timeline(agenda: pd.DataFrame, day: int) -> go.Figure:
     )
     # The earliest session at the top.
     figure.update_yaxes(categoryorder="array", categoryarray=rows, autorange="reversed", title=None)
-    figure.update_xaxes(tickformat="%H:%M", title=None)
+    # Every day on the module's one clock, whole hours from its earliest start to its latest end: drawn each on its own
+    # span, a one-hour evaluation on day 4 was as wide as a three-hour role play on day 2.
+    first = min(agenda["start"])
+    last = max(agenda["end"])
+    hours = (first.hour, last.hour + (1 if (last.minute, last.second) != (0, 0) else 0))
+    span = [datetime.combine(anchor, time(hours[0])), datetime.combine(anchor, time(0)) + timedelta(hours=hours[1])]
+    figure.update_xaxes(tickformat="%H:%M", title=None, range=span)
     figure.update_layout(
         height=max(300, 36 * len(frame) + 170),
         # Above the plot, in a row of its own: a legend at the side is cut off when the labels are long.

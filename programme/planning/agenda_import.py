@@ -49,8 +49,35 @@ AGENDA_SYNONYMS: dict[str, tuple[str, ...]] = {
     "end": ("End", "To", "End time", "Until", "Ends"),
     "title": ("Session", "Title", "Session title", "Activity", "Item"),
     "method": ("Type", "Method", "Format", "Session type"),
-    "facilitator": ("Facilitator", "Facilitators", "Trainer", "Trainers", "Facilitated by"),
-    "resource_person": ("Resource person", "Resource persons", "Speaker", "Speakers", "Presenter", "Presenters"),
+    # A column for both roles ("Facilitator / Resource person", as agendas often head it) is read as the facilitators.
+    "facilitator": (
+        "Facilitator",
+        "Facilitators",
+        "Trainer",
+        "Trainers",
+        "Facilitated by",
+        "Facilitator / Resource person",
+        "Facilitators / Resource persons",
+        "Resource person / Facilitator",
+        "Trainer / Facilitator",
+        "Moderator",
+        "Moderators",
+        "Moderated by",
+        "Chair",
+    ),
+    "resource_person": (
+        "Resource person",
+        "Resource persons",
+        "Speaker",
+        "Speakers",
+        "Presenter",
+        "Presenters",
+        "Resource speaker",
+        "Resource speakers",
+        "Panellists",
+        "Panelists",
+        "Presented by",
+    ),
     "topics": ("Topics", "Topic", "Themes"),
     "room": ("Room", "Venue", "Location"),
     "notes": ("Notes", "Remarks", "Comments"),
@@ -75,8 +102,9 @@ class AgendaImportReport(IntakeReport):
 
     def sessions_table(self) -> pd.DataFrame:
         """Return the sessions read from the sheet as the preview shows them: the sheet's row, the day, the times
-        as read (so "2:30 PM" or "14h30" can be checked before importing), the title, the method and the people."""
-        return pd.DataFrame(
+        as read (so "2:30 PM" or "14h30" can be checked before importing), the title, the method and the people (the
+        resource persons' column when the sheet names any)."""
+        table = pd.DataFrame(
             [
                 {
                     "row": item.row,
@@ -86,12 +114,15 @@ class AgendaImportReport(IntakeReport):
                     "session": item.title,
                     "method": item.method,
                     "facilitators": "; ".join(item.facilitators),
+                    "resource persons": "; ".join(item.resource_persons),
                     "topics": "; ".join(item.topics),
                 }
                 for item in self.planned
             ],
-            columns=["row", "day", "start", "end", "session", "method", "facilitators", "topics"],
+            columns=["row", "day", "start", "end", "session", "method", "facilitators", "resource persons", "topics"],
         )
+        # The resource persons' column only when the sheet names some (a Speakers column went unseen in the preview).
+        return table if any(item.resource_persons for item in self.planned) else table.drop(columns="resource persons")
 
     def as_json(self) -> dict:
         """Return the report as the CLI's --json object.

@@ -30,6 +30,9 @@ AGENDA_COLUMNS = [
     "materials_url",
 ]
 
+# The grid's headings (pages/agenda.py): a problem names the column as the grid shows it ("Session", not "title").
+GRID_HEADERS = {"day": "Day", "start": "Start", "end": "End", "title": "Session", "method": "Method"}
+
 
 @dataclass
 class PlannedSession:
@@ -68,7 +71,8 @@ def ends_before_start(start: time, end: time) -> str:
 def planned_from_frame(
     frame: pd.DataFrame, own_methods: Iterable[str] = ()
 ) -> tuple[list[PlannedSession], list[RowError]]:
-    """Return the grid's rows as planned sessions, and the errors (row = 1-based grid row) that stop a save.
+    """Return the grid's rows as planned sessions, and the errors (row = 1-based grid row, column = the grid's heading)
+    that stop a save.
 
     Times are read as the grid returns them ("09:00:00.000", time objects) and as people type them
     (see times.read_time). A row without a method gets the default (presentation; break or meal for a
@@ -82,24 +86,24 @@ def planned_from_frame(
         row_errors: list[RowError] = []
         day = _int_or_none(record.get("day"))
         if day is None or day < 1:
-            row_errors.append(RowError(index, "day", "The day must be a whole number from 1."))
+            row_errors.append(RowError(index, GRID_HEADERS["day"], "The day must be a whole number from 1."))
         start, start_problem = time_problem(_text(record.get("start")), "start time", "09:00")
         end, end_problem = time_problem(_text(record.get("end")), "end time", "10:30")
         if start_problem:
-            row_errors.append(RowError(index, "start", start_problem))
+            row_errors.append(RowError(index, GRID_HEADERS["start"], start_problem))
         if end_problem:
-            row_errors.append(RowError(index, "end", end_problem))
+            row_errors.append(RowError(index, GRID_HEADERS["end"], end_problem))
         if start and end and end <= start:
-            row_errors.append(RowError(index, "end", ends_before_start(start, end)))
+            row_errors.append(RowError(index, GRID_HEADERS["end"], ends_before_start(start, end)))
         title = clean_text(record.get("title"))
         if not title:
-            row_errors.append(RowError(index, "title", "The session needs a title."))
+            row_errors.append(RowError(index, GRID_HEADERS["title"], "The session needs a title."))
         method = resolve_method(_text(record.get("method")), own_methods, title=title)
         if method is None:
             row_errors.append(
                 RowError(
                     index,
-                    "method",
+                    GRID_HEADERS["method"],
                     f"'{clean_text(record.get('method'))}' is not on the list of methods; pick one, or add it to "
                     "your organisation's methods first.",
                 )

@@ -38,6 +38,7 @@ from programme.models import (
 )
 from programme.people.countries import country_name
 from programme.people.names import by_name, fold, sort_name
+from programme.planning.methods import is_training
 from programme.reach import ReachFilter, by_country, by_gender, by_org_type, headline_figures, registrations
 
 
@@ -100,6 +101,11 @@ class ModuleReportContent:
     # How the registration list compares (reach.registrations): registered, registered_took_part, ...
     registrations: dict[str, int] = field(default_factory=dict)
 
+    @property
+    def sessions(self) -> int:
+        """The sessions of the report's programme: the agenda's rows but breaks and meals (as its PROGRAM CONTENT)."""
+        return sum(1 for item in self.agenda if is_training(item.method))
+
 
 def public_name(person: Person) -> str | None:
     """Return the person's name when they consented to being listed (and were not erased), else None."""
@@ -125,6 +131,16 @@ def _team(session: Session, module_id: int) -> dict[str, list[str]]:
     """Return the names of the module's facilitators and resource persons, by role (erased people left out): those
     listed with that role, and those who led or spoke in its sessions without being on its list (typed in the
     agenda only); a person on the list keeps the role it gives them."""
+    team: dict[str, list[str]] = {}
+    for role, person in sorted(_team_roles(session, module_id).values(), key=lambda pair: pair[1].full_name or ""):
+        name = staff_name(person)
+        if name:
+            team.setdefault(role, []).append(name)
+    return team
+
+
+def _team_roles(session: Session, module_id: int) -> dict[int, tuple[str, Person]]:
+    """Return {person id: (role, person)} for the module's team as _team reads it."""
     rows = session.execute(
         sa.select(Participation.role, Person)
         .join(Person, Person.id == Participation.person_id)
@@ -145,12 +161,7 @@ def _team(session: Session, module_id: int) -> dict[str, list[str]]:
     for role, person in led:  # people on the module's list keep the role it gives them (a participant stays one)
         if person.id not in listed:
             roles.setdefault(person.id, (str(getattr(role, "value", role)), person))
-    team: dict[str, list[str]] = {}
-    for role, person in sorted(roles.values(), key=lambda pair: pair[1].full_name or ""):
-        name = staff_name(person)
-        if name:
-            team.setdefault(role, []).append(name)
-    return team
+    return roles
 
 
 def _partners(session: Session, course_id: int) -> list[tuple[str, str]]:
@@ -289,6 +300,14 @@ def _labels_used(session: Session, module_id: int) -> str:
 
 
 def _next_steps(session: Session, module_id: int) -> list[NextStep]:
+    """The module's next steps. A focal point is named when they consented to being listed, or when they are of the
+    module's team (its facilitators and resource persons, whom the report names in its summary as a public role): the
+    report named a facilitator there and then counted them among "2 people not named here" as a focal point."""
+    team = set(_team_roles(session, module_id))
+
+    def named(person: Person) -> str | None:
+        return staff_name(person) if person.id in team else public_name(person)
+
     actions = session.scalars(
         sa.select(ActionItem).where(ActionItem.module_id == module_id).order_by(ActionItem.id)
     ).all()
@@ -300,7 +319,7 @@ def _next_steps(session: Session, module_id: int) -> list[NextStep]:
             .where(ActionFocalPoint.action_item_id == action.id)
             .order_by(Person.sort_name)
         ).all()
-        names, unnamed = _names(list(people))
+        names, unnamed = _names(list(people), named=named)
         steps.append(
             NextStep(action.text, action.due_date, getattr(action.status, "value", action.status), names, unnamed)
         )

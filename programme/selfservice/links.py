@@ -8,7 +8,7 @@ import json
 import secrets
 import socket
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -89,6 +89,20 @@ def module_today(session: Session, module_id: int) -> date:
     return today(session.get(Module, module_id))
 
 
+# How long a form stays open after the day it is opened on, or after the module's last day for a module to come.
+CLOSES_AFTER_DAYS = 7
+
+
+def default_closing(session: Session, module_id: int) -> date:
+    """Return the closing date the Forms page offers: a week after the module's last day, or after today once it has
+    ended. A week from today, offered for a module months away, closed a registration long before the module and
+    made a daily check-in link refused ("before module 2 starts") until the date was changed by hand."""
+    module = session.get(Module, module_id)
+    opens_on = today(module)
+    last_day = module.end_date if module is not None else opens_on
+    return max(opens_on, last_day) + timedelta(days=CLOSES_AFTER_DAYS)
+
+
 def open_form(
     session: Session,
     *,
@@ -165,7 +179,7 @@ def checkin_dates_problem(module: Module, kind: FormKind, opens_on: date, closes
         raise FormSettingRefused(
             f"Module {module.number} ended on {module.end_date.day} {module.end_date:%B %Y}: a daily check-in link "
             f"takes codes only on the module's days ({days}), so it would refuse every code. Record its attendance "
-            "on the Participants page, or import its attendance sheet, instead."
+            "under Plan › Agenda › Attendance, or import its attendance sheet, instead."
         )
     if closes_on is not None and closes_on < module.start_date:
         raise FormSettingRefused(

@@ -270,7 +270,7 @@ def directory_tab(user: SignedIn) -> None:
     if found.capped:
         left.markdown(f"**More than {COUNT_CAP:,} listed alumni** match; add words or filters to narrow them.")
     else:
-        left.markdown(f"**{found.total:,} listed alumni** match.")
+        left.markdown("**1 listed alum** matches." if found.total == 1 else f"**{found.total:,} listed alumni** match.")
     read = reading(list(found.terms))  # the words that found more than profiles: a type, a country, an agenda
     if read:
         left.caption(md_text(read))
