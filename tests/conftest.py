@@ -446,15 +446,19 @@ def live_app(live_db_url: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Headless Chromium from Debian's package (no browser download: the network is closed)."""
-    from tests.browser_support import CHROMIUM, CHROMIUM_FLAGS
+    """Headless Chromium from Debian's packages (browser_support.browser_executable; no browser download: the network
+    is closed)."""
+    from tests.browser_support import CHROMIUM_FLAGS, browser_executable
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed: browser tests skipped (apt-get install chromium)")
+    executable = browser_executable()
+    if not os.path.exists(executable):
+        pytest.skip(
+            f"{executable} is not installed: browser tests skipped (apt-get install chromium-headless-shell, or chromium)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         yield chromium
         chromium.close()
 
