@@ -106,3 +106,36 @@ def test_an_import_runs_its_steps_with_the_collector_paused(session, monkeypatch
     session.commit()  # the summaries' upkeep runs at the commit
     assert seen == {name: [False] for name in ("_body", "validate_rows", "_targets", "_move_modules")}
     assert gc.isenabled()
+
+
+def test_what_was_made_while_paused_is_moved_to_the_oldest_generation_not_walked_at_once():
+    """The objects made in the pause are not walked by a young-generation pass when it ends (a 50,000-row import's
+    millions, most about to be freed); a process that froze objects (the web server's warm-up) keeps them frozen."""
+    gc.unfreeze()  # nothing frozen here (a warm-up test may have frozen its imports): a fresh command-line process
+    passes: list[int] = []
+
+    def seen(phase: str, info: dict) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    with collector_paused():
+        made = [[] for _ in range(50_000)]  # tracked objects, far more than the youngest generation's threshold
+    gc.callbacks.append(seen)
+    try:
+        after = [[] for _ in range(100)]  # allocations after the pause, fewer than a young pass waits for
+    finally:
+        gc.callbacks.remove(seen)
+    assert passes == []
+    assert any(found is made[-1] for found in gc.get_objects(generation=2))
+    assert len(after) == 100
+
+    gc.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        with collector_paused():
+            more = [[] for _ in range(1_000)]
+        assert gc.get_freeze_count() == frozen  # not unfrozen by the pause's end (nor the new objects frozen)
+        assert len(made) + len(more) == 51_000
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()

@@ -111,7 +111,43 @@ def _valid_only() -> bytes:
     return _csv(rows)
 
 
+def _own_header(header: list[str], rows: list[list[str]]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def _blank_in_every_column() -> bytes:
+    """Every column has a blank cell (a row with day marks only is no person), and the phone and organisation cells
+    need cleaning (doubled spaces): read_names(later=True) then reads every column at once to tell the blank rows."""
+    rows = _rows(14)
+    rows[2] = ["", "", "", "", "", "", "", "x", "x"]  # day marks only: a blank row, no person
+    rows[5] = ["", "", "", "", "", "", "", "", ""]
+    rows[6][0] = ""  # no name: an error
+    for row in rows[7:]:
+        row[4], row[6] = row[4].replace(" ", "  "), row[6].replace(" ", "   ")
+    return _csv(rows)
+
+
+def _suffixes_and_family_first() -> bytes:
+    """Names written "Family, Given", a Suffix column (the name split before its letters are added) and given and
+    family cells on some rows; phone cells to clean."""
+    header = ["Full name", "Suffix", "Given name", "Family name", "Nationality", "E-mail", "Phone", "Day 1"]
+    rows = [
+        [f"Family{n}, Given{n}" if n % 3 == 0 else f"Given{n}  Middle Family{n}", "Jr." if n % 4 == 0 else "",
+         f"Own{n}" if n % 5 == 0 else "", f"Last{n}" if n % 7 == 0 else "", "Philippines",
+         f"s{n}@example.org", f"+63  9{n:08d}" if n % 2 else "", "x"]
+        for n in range(1, 16)
+    ]  # fmt: skip
+    rows.append(["Total: 15 participants", "", "", "", "", "", "", ""])  # a totals line, no person
+    return _own_header(header, rows)
+
+
 CASES: list[tuple[str, Callable[[], tuple[bytes, str]], dict[str, Any]]] = [
+    ("blank-in-every-column", lambda: (_blank_in_every_column(), "blanks.csv"), {"skip_invalid": True}),
+    ("suffixes-family-first", lambda: (_suffixes_and_family_first(), "suffixes.csv"), {}),
     ("distinct", lambda: (_csv(_rows(40)), "distinct.csv"), {}),
     ("distinct-attendance", lambda: (_csv(_rows(17)), "attendance.csv"), {"list_kind": "attendance"}),
     ("distinct-registration", lambda: (_csv(_rows(17)), "registration.csv"), {"list_kind": "registration"}),

@@ -75,7 +75,7 @@ def import_list(
     index = load_index(session, module.id)
     earlier = earlier_imports(session, file_hash, module.id)  # read before this import's batch is written
     plan = new_plan(table, module, begun, file_name=file_name, file_hash=file_hash, rows=[], index=index)
-    named = read_names(table, mapping)
+    named = read_names(table, mapping, later=True)  # the other columns cleaned part by part
     names = Counter(person.name_key for person in named.people)
     emails = Counter(named.emails())
 

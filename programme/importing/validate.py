@@ -171,6 +171,11 @@ class NamedRows:
     cells: dict[str, list[str]]
     people: list[PersonRow]
     _positions: list[int] | None = field(default=None, repr=False)
+    # read_names(later=True): the columns not cleaned yet (their texts as the frame has them), and the positions of
+    # the people whose names are not yet split into given and family; part() does both for its rows.
+    _later: dict[str, list[Any]] = field(default_factory=dict, repr=False)
+    _unsplit: set[int] = field(default_factory=set, repr=False)
+    _columns: list[str] = field(default_factory=list, repr=False)  # the fields of cells and _later, in order
 
     def part(self, start: int, stop: int) -> NamedRows:
         """Return the rows from start to stop (positions in the table) as a table of their own would give them: the
@@ -178,10 +183,20 @@ class NamedRows:
         if self._positions is None:  # read once: the people's positions are theirs again once their part is read
             self._positions = [person.index for person in self.people]
         positions = self._positions
-        people = self.people[bisect_left(positions, start) : bisect_left(positions, stop)]
+        first, last = bisect_left(positions, start), bisect_left(positions, stop)
+        people = self.people[first:last]
+        if self._unsplit:
+            for person, position in zip(people, positions[first:last], strict=True):
+                if position in self._unsplit:
+                    _split(person)
         for person in people:
             person.index -= start
-        return NamedRows({name: values[start:stop] for name, values in self.cells.items()}, people)
+        later = self._later
+        cells = {
+            name: _cleaned(later[name][start:stop]) if name in later else self.cells[name][start:stop]
+            for name in self._columns or self.cells
+        }
+        return NamedRows(cells, people)
 
     def emails(self) -> list[str | None]:
         """Return each person row's e-mail as validate_rows reads it (None for a blank or unreadable one)."""
@@ -191,11 +206,30 @@ class NamedRows:
         return [value for value, _ in _email_readings([texts[person.index] for person in self.people])]
 
 
-def read_names(table: SheetTable, mapping: ColumnMapping) -> NamedRows:
-    """Return the table's cleaned cells and its person rows (blank and totals rows left out), names read."""
+# The fields read_names(later=True) reads at once: what the rows' blank test, name keys and e-mails need.
+NAME_FIELDS = frozenset({"full_name", "given_name", "family_name", "name_suffix", "email"})
+
+
+def read_names(table: SheetTable, mapping: ColumnMapping, *, later: bool = False) -> NamedRows:
+    """Return the table's cleaned cells and its person rows (blank and totals rows left out), names read.
+
+    later: the other columns are cleaned, and the full names split into given and family, only when NamedRows.part
+    returns their rows (import_list's first write comes sooner); the rows, names and values are the same. A column of
+    them is cleaned at once when the blank rows are told by it: when every column read has a blank cell.
+    """
     count = len(table.row_numbers)
-    cells = {name: _cleaned(table.frame[column].tolist()[:count]) for name, column in mapping.fields.items()}
-    return NamedRows(cells, _people(table, mapping, cells))
+    texts = {name: table.frame[column].tolist()[:count] for name, column in mapping.fields.items()}
+    waiting = {name: values for name, values in texts.items() if later and name not in NAME_FIELDS}
+    cells = {name: _cleaned(values) for name, values in texts.items() if name not in waiting}
+    blank = {name: blanks(values) for name, values in cells.items()}
+    if waiting and not any(True not in column for column in blank.values()):
+        # No column read without a blank cell: every column tells which rows are blank.
+        cells = {name: cells[name] if name in cells else _cleaned(values) for name, values in texts.items()}
+        blank = {name: blank[name] if name in blank else blanks(cells[name]) for name in cells}
+        waiting = {}
+    split = not later or "name_suffix" in cells  # a suffix is added after the split of the name before it
+    people, unsplit = _people(table, mapping, cells, blank, split=split)
+    return NamedRows(cells, people, _later=waiting, _unsplit=unsplit, _columns=list(texts))
 
 
 # Fields whose few distinct values repeat down a column: each distinct value is read once per sheet.
@@ -306,11 +340,20 @@ def _reading(reader: Callable[[str], Any]) -> Callable[[str], tuple[Any, str | N
 UNKNOWN = object()
 
 
-def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str]]) -> list[PersonRow]:
-    """Return a PersonRow, its name read, for each row that is a person: not blank, not a totals line."""
+def _people(
+    table: SheetTable,
+    mapping: ColumnMapping,
+    cells: dict[str, list[str]],
+    blank: dict[str, list[bool]],
+    *,
+    split: bool = True,
+) -> tuple[list[PersonRow], set[int]]:
+    """Return a PersonRow, its name read, for each row that is a person: not blank, not a totals line; and, when
+    split is False, the positions of the people whose full name is still to be split into given and family
+    (_split)."""
+    unsplit: set[int] = set()
     if not cells:
-        return []
-    blank = {name: blanks(values) for name, values in cells.items()}
+        return [], unsplit
     count = len(table.row_numbers)
     empty, none_blank = [""] * count, [True] * count
     fulls, emails = cells.get("full_name", empty), cells.get("email", empty)
@@ -337,8 +380,16 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
     numbers = table.row_numbers
     for index in _not_blank_rows(list(blank.values()), count):
         full_name, given, family, name_key, error = _name(
-            fulls[index], full_blank[index], givens[index], families[index], mapping, keys[index] if keys else None
+            fulls[index],
+            full_blank[index],
+            givens[index],
+            families[index],
+            mapping,
+            keys[index] if keys else None,
+            split=split,
         )
+        if not split and error is None and given is None and family is None:
+            unsplit.add(index)  # _name left the split for later (_split)
         if suffixes[index] and error is None:
             full_name = with_suffix(full_name, suffixes[index])
             name_key = " ".join(sorted(fold_words(full_name)))
@@ -350,7 +401,13 @@ def _people(table: SheetTable, mapping: ColumnMapping, cells: dict[str, list[str
         if error is not None:
             person.errors.append(RowError(numbers[index], *error))
         people.append(person)
-    return people
+    return people, unsplit
+
+
+def _split(person: PersonRow) -> None:
+    """Split a person's full name into given and family, as _name(split=True) would have."""
+    given, family = split_name(person.full_name)
+    person.given_name, person.family_name = (given or None), (family or None)
 
 
 def with_suffix(full_name: str, suffix: str) -> str:
@@ -381,10 +438,18 @@ def _is_totals_line(name: str) -> bool:
 
 
 def _name(
-    full: str, full_is_blank: bool, given: str, family: str, mapping: ColumnMapping, full_key: str | None = None
+    full: str,
+    full_is_blank: bool,
+    given: str,
+    family: str,
+    mapping: ColumnMapping,
+    full_key: str | None = None,
+    *,
+    split: bool = True,
 ) -> tuple[str, str | None, str | None, str, tuple[str, str] | None]:
     """Return (full name, given, family, name key, error as (column, message) or None) from the name cells; full_key
-    is the name key of full when the caller has it (names.name_keys)."""
+    is the name key of full when the caller has it (names.name_keys). split False: a full name without given and
+    family cells is not split into them (given and family None; _split does it later)."""
     key = None
     if not full_is_blank:
         # full is clean()'s output, which names.clean_text leaves as it is: only the "Family, Given" rule applies.
@@ -408,6 +473,8 @@ def _name(
         column = mapping.fields.get("full_name") or mapping.fields.get("family_name") or "name"
         return full_name, None, None, "", (column, f"'{full_name}' is not a name (it has no letters).")
     if not (given or family):
+        if not split:
+            return full_name, None, None, name_key, None
         given, family = split_name(full_name)
     return full_name, (given or None), (family or None), name_key, None
 
