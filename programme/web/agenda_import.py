@@ -37,9 +37,10 @@ ROLE_WORDS = {
 RANGE_WORDS = "the start and end times (a range such as 9:00 AM - 10:30 AM)"
 
 
-# The sessions as read, every column in view (about 900 px): a long title, facilitators or topics wrap in their cells.
-SESSION_WIDTHS = {"row": 45, "day": 45, "start": 60, "end": 60, "session": 250, "method": 110, "facilitators": 165,
-                  "resource persons": 165, "topics": 165}  # fmt: skip
+# The sessions as read, every column in view (at most 975 px, the resource persons' column included): a long title,
+# facilitators, resource persons or topics wrap in their cells.
+SESSION_WIDTHS = {"row": 45, "day": 45, "start": 60, "end": 60, "session": 250, "method": 110, "facilitators": 135,
+                  "resource persons": 135, "topics": 135}  # fmt: skip
 
 
 def role_words(columns: list[dict[str, str]]) -> pd.DataFrame:
