@@ -212,6 +212,57 @@ def test_a_country_read_from_a_misspelling_is_warned_about(sqlite_engine: Engine
     assert "SriLanka" not in warned[1]["message"] and "Phillipines" not in warned[0]["message"]  # known variants
 
 
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Liban", "LBN"),  # French: it was refused, with "Did you mean Libya?"
+        ("Líbano", "LBN"),  # Spanish and Portuguese: the same
+        ("Arab Saudi", "SAU"),  # Indonesian and Malay: refused
+        ("Irak", "IRQ"),  # French, German, Spanish...
+        ("Filipinas", "PHL"),
+    ],
+)
+def test_a_country_named_in_another_language_is_read_as_that_country(text: str, code: str) -> None:
+    """A partner's list from Beirut or Jakarta names the countries in its own language; the codes expected are the
+    countries those words name (ISO 3166-1), not computed by the code under test."""
+    assert normalise.country(text) == code
+
+
+def test_a_name_two_languages_give_to_different_countries_is_not_read() -> None:
+    """pycountry's translations hold a few names that two languages (or a translation's slip) give to two countries:
+    such a name is never read as either. The clashes are found here from the translations themselves."""
+    import gettext
+
+    import pycountry
+
+    from programme.people.countries import OTHER_LANGUAGES, _fold, _name_table, match_country
+
+    english = _name_table()
+    named: dict[str, set[str]] = {}
+    for language in OTHER_LANGUAGES:
+        translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        for country in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(country, attr, None)
+                if value:
+                    named.setdefault(translation.gettext(value), set()).add(country.alpha_3)
+    clashes = [text for text, codes in named.items() if len(codes) > 1 and _fold(text) not in english]
+    assert clashes, "no clash left among the translations: this test no longer checks anything"
+    for text in clashes:
+        assert match_country(text).code is None, text
+
+
+def test_a_country_in_another_language_is_warned_about_with_its_language(sqlite_engine: Engine) -> None:
+    data = csv_bytes("Name,Nationality,Country of work\nAna Lim,Indonesia,Liban\nRam Rai,Nepal,Arab Saudi\n")
+    with session_scope(sqlite_engine) as session:
+        plan = plan_for(session, data, "a.csv")
+    assert plan.errors == []
+    [warned] = [note for note in plan.warning_details() if note["column"] == "Country of work"]
+    assert "'Liban' as Lebanon (its name in French) (1 row)" in warned["message"]
+    assert "'Arab Saudi' as Saudi Arabia (its name in Indonesian and Malay) (1 row)" in warned["message"]
+    assert "another language" in warned["message"]
+
+
 def test_email_lower_cased_and_validated() -> None:
     assert normalise.email("P0.MAIL@EXAMPLE.ORG") == "p0.mail@example.org"
     assert normalise.email(" <Maria@Example.org> ") == "maria@example.org"

@@ -519,6 +519,7 @@ class RowsRead:
                     merged.counts[text] = merged.counts.get(text, 0) + count
                 if isinstance(values, GuessedValues) and isinstance(merged, GuessedValues):
                     merged.read_as.update(values.read_as)
+                    merged.in_other_language = merged.in_other_language or values.in_other_language
             self.consent.add(people)
             if not isinstance(self.index, PeopleIndex):
                 self.index = self.index(people)  # the list's only chunk: its rows are all read

@@ -15,7 +15,7 @@ from programme.importing.value_mappings import own_value
 from programme.importing.vocabulary import GuessedValues, UnknownValues
 from programme.intake.report import RowError
 from programme.models import Gender, OrgType, ParticipationRole
-from programme.people.countries import country_name, country_named
+from programme.people.countries import country_name, country_named, foreign_name
 from programme.people.names import family_given, fold, fold_words, has_letters, name_keys, split_name
 from programme.sheets import SheetTable
 
@@ -261,7 +261,11 @@ def _guessed_countries(people: list[PersonRow], column: str, name: str, texts: l
             bare = text.strip()
             exact[text] = country_named(bare) is not None or (bare.isalpha() and len(bare) in (2, 3))
         if not exact[text]:
-            guessed.guess(text, country_name(code))
+            foreign = foreign_name(text.strip())
+            if foreign is not None and foreign.code == code:  # a name in another language: said which
+                guessed.guess(text, country_name(code), language=" and ".join(foreign.languages[:2]))
+            else:
+                guessed.guess(text, country_name(code))
     return guessed
 
 

@@ -116,9 +116,23 @@ class GuessedValues(UnknownValues):
 
     read_as: dict[str, str] = field(default_factory=dict)  # text → what it was read as
 
-    def guess(self, text: str, value: str) -> None:
+    def guess(self, text: str, value: str, *, language: str = "") -> None:
+        """Note text as read as value; language: the language text is value's name in ("French"), if it is one."""
         self.add(text)
-        self.read_as[text] = value
+        self.read_as[text] = f"{value} (its name in {language})" if language else value
+        if language:
+            self.in_other_language = True
+
+    in_other_language: bool = False
+
+    @property
+    def _reading(self) -> str:
+        if self.in_other_language:
+            return (
+                f"Not {a_or_an(self.what)}'s name in English, so read as the {self.what} it names in another language "
+                "or as the closest name"
+            )
+        return f"Not an exact {self.what} name, so read as the closest one"
 
     def message(self) -> str:
         listed = ", ".join(
@@ -126,6 +140,6 @@ class GuessedValues(UnknownValues):
             for text, count in self.counts.items()
         )
         return (
-            f"Not an exact {self.what} name, so read as the closest one: {listed}. If one is wrong, correct the "
+            f"{self._reading}: {listed}. If one is wrong, correct the "
             f"{self.what} in the sheet, or on the person's page after importing."
         )

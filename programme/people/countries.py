@@ -114,9 +114,90 @@ def _name_table() -> dict[str, str]:
     return table
 
 
+# The languages a partner's list may name countries in, beyond English: those of the programme's countries of origin
+# and of work (South and South-East Asia, the Gulf and the Middle East) and the widely used ones. pycountry carries
+# each one's translation of ISO 3166 ("Liban" in French, "Arab Saudi" in Indonesian, "Líbano" in Spanish).
+OTHER_LANGUAGES: dict[str, str] = {
+    "ar": "Arabic",
+    "bn": "Bengali",
+    "de": "German",
+    "es": "Spanish",
+    "fa": "Persian",
+    "fil": "Filipino",
+    "fr": "French",
+    "he": "Hebrew",
+    "hi": "Hindi",
+    "id": "Indonesian",
+    "it": "Italian",
+    "ja": "Japanese",
+    "km": "Khmer",
+    "ko": "Korean",
+    "lo": "Lao",
+    "ms": "Malay",
+    "my": "Burmese",
+    "ne": "Nepali",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+    "pt_BR": "Portuguese",
+    "ru": "Russian",
+    "si": "Sinhala",
+    "sw": "Swahili",
+    "ta": "Tamil",
+    "th": "Thai",
+    "tl": "Tagalog",
+    "tr": "Turkish",
+    "ur": "Urdu",
+    "vi": "Vietnamese",
+    "zh_CN": "Chinese",
+    "zh_HK": "Chinese",
+    "zh_TW": "Chinese",
+}
+
+
+@dataclass(frozen=True)
+class ForeignName:
+    """A country's name in languages other than English: its code and the languages that name it so."""
+
+    code: str
+    languages: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def _other_languages_table() -> dict[str, ForeignName]:
+    """Return {folded name: ForeignName} over OTHER_LANGUAGES, without the names English already has and without
+    a name two languages give to different countries (a translation's slip, or a true clash): those are not read."""
+    codes: dict[str, set[str]] = {}
+    languages: dict[str, dict[str, None]] = {}
+    english = _name_table()
+    for language, language_name in OTHER_LANGUAGES.items():
+        try:
+            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue
+        for country in pycountry.countries:
+            for attr in ("name", "official_name", "common_name"):
+                value = getattr(country, attr, None)
+                if not value:
+                    continue
+                key = _fold(translation.gettext(value))
+                if key and key not in english:
+                    codes.setdefault(key, set()).add(country.alpha_3)
+                    languages.setdefault(key, {})[language_name] = None
+    return {
+        key: ForeignName(next(iter(found)), tuple(languages[key])) for key, found in codes.items() if len(found) == 1
+    }
+
+
+def foreign_name(text: str) -> ForeignName | None:
+    """Return the country text names in another language than English ("Liban": Lebanon, in French), as typed;
+    None when it is not one (or is English)."""
+    return _other_languages_table().get(_fold(text)) if text and text.strip() else None
+
+
 @lru_cache(maxsize=4096)
 def match_country(value: object) -> CountryMatch:
-    """Return the alpha-3 code for a name, alpha-2/alpha-3 code, variant or near misspelling."""
+    """Return the alpha-3 code for a name, alpha-2/alpha-3 code, variant, its name in another language or near
+    misspelling."""
     if value is None:
         return CountryMatch(None)
     raw = str(value).strip()
@@ -130,6 +211,10 @@ def match_country(value: object) -> CountryMatch:
     table = _name_table()
     if folded in table:
         return CountryMatch(table[folded])
+    # Before any closeness: "Liban" is Lebanon's French name, not a misspelling of Libya.
+    foreign = _other_languages_table().get(folded)
+    if foreign is not None:
+        return CountryMatch(foreign.code)
     best = process.extractOne(folded, table.keys(), scorer=JaroWinkler.normalized_similarity)
     if best is None:
         return CountryMatch(None)
