@@ -236,6 +236,8 @@ def test_a_registration_export_is_refused_as_an_evaluation_export(session: Sessi
         ("zoom_meeting_participants_with_meeting_data.csv", "a Zoom meeting", "'Meeting ID'"),
         ("zoom_webinar_attendee_report.csv", "a Zoom", "'Join Time'"),
         ("indico_registrants.csv", "an Indico", "'Registration state'"),
+        # Teams' attendance report (UTF-16, in sections): it was unreadable ("No header row...").
+        ("teams_attendance_report.csv", "a Microsoft Teams", "'Participant ID (UPN)'"),
     ],
 )
 def test_a_list_of_people_from_zoom_eventbrite_or_indico_is_refused_by_its_tools_columns(

@@ -155,6 +155,24 @@ def test_a_csv_longer_than_a_spreadsheet_can_hold_is_refused(monkeypatch: pytest
         read_table(data, "list.csv", PARTICIPANT_SYNONYMS)
 
 
+def test_a_utf16_csv_is_held_to_the_same_limits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A UTF-16 CSV (Teams' reports, Excel's Unicode Text) is bounded like any CSV: by rows, as it is read."""
+    monkeypatch.setattr(limits, "MAX_ROWS", 10)
+    text = "Full name\tGender\r\n" + "".join(f"Person {i}\tF\r\n" for i in range(20))
+    with pytest.raises(UnreadableFile, match="row 11"):
+        read_table(b"\xff\xfe" + text.encode("utf-16-le"), "list.csv", PARTICIPANT_SYNONYMS)
+
+
+def test_a_damaged_utf16_csv_keeps_what_it_can() -> None:
+    """A UTF-16 CSV cut mid-character (a lone surrogate, an odd last byte) is read, the damage replaced."""
+    text = "Full name\tGender\r\nAna Lim\tF\r\nBo\tM\r\n"
+    data = b"\xff\xfe" + text.encode("utf-16-le") + b"\x00\xd8" + b"A"
+    table = read_table(data, "list.csv", PARTICIPANT_SYNONYMS)
+    assert table.frame["Full name"].tolist()[:2] == ["Ana Lim", "Bo"]
+    damaged = table.frame["Full name"].tolist()[2]
+    assert damaged and set(damaged) == {"\ufffd"} and table.row_numbers == [2, 3, 4]
+
+
 def test_a_csv_read_in_chunks_keeps_every_row_and_its_number(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("programme.sheets.reader.ROWS_PER_CHUNK", 3)
     lines = ["List of participants", "Full name,Gender", *[f"Person {i},{'FM'[i % 2]}" for i in range(10)], ""]

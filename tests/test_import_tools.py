@@ -434,7 +434,7 @@ def test_tool_option(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> 
         capsys, "import", "participants", str(TOOLS / "indico_registrants.csv"), "--course", "RC", "--module", "1",
         "--tool", "Spreadsheet Wizard",
     )  # fmt: skip
-    assert status == 2 and "Spreadsheet Wizard" in err
+    assert status == 2 and "Spreadsheet Wizard" in err and "Microsoft Teams" in err
 
 
 def test_fixture_readme_names_each_file() -> None:
@@ -508,3 +508,131 @@ def test_zoom_webinar_attendees_on_the_organisers_account_imported_as_chosen(
     assert set(people(module_cli)) == emails and "farah.rahim@example.org" in emails
     assert report["created"] == len(emails) == 4
     assert any(note.startswith("Imported as participants, as chosen") for note in report["warnings"])
+
+
+TEAMS = "teams_attendance_report.csv"
+# Teams' roles of the people who ran the meeting (asked about, as a Zoom meeting's own account is).
+TEAMS_ORGANISERS = {"Organizer", "Co-organizer"}
+
+
+def teams_sections(name: str) -> dict[str, list[list[str]]]:
+    """The fixture's sections ({title line: its lines, split at tabs}), read with the csv module (not the code under
+    test): a Teams attendance report is UTF-16 with a byte order mark, tab-separated, sections apart by a blank line."""
+    text = (TOOLS / name).read_bytes().decode("utf-16")
+    sections: dict[str, list[list[str]]] = {}
+    lines: list[list[str]] = []
+    for line in csv.reader(io.StringIO(text, newline=""), delimiter="\t"):
+        if not line:
+            lines = []
+        elif not lines and len(line) == 1 and line[0] not in sections:
+            sections[line[0]] = lines = []
+        else:
+            lines.append(line)
+    return sections
+
+
+def teams_people(name: str = TEAMS) -> list[dict[str, str]]:
+    """The rows of the report's "2. Participants" section as {header: cell}."""
+    header, *rows = teams_sections(name)["2. Participants"]
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_teams_report_is_read_as_its_participants_section() -> None:
+    """A Teams attendance report (UTF-16, tab-separated: it was refused, "No header row...") is read as the people of
+    its Participants section, once each: the summary's key/value lines are not the header and the In-Meeting
+    Activities (each join and leave: Lina Haddad twice) are not read; the labels after the names are taken off."""
+    from programme.importing import detect_columns, read_participant_sheet
+
+    sections = teams_sections(TEAMS)
+    assert list(sections) == ["1. Summary", "2. Participants", "3. In-Meeting Activities"]
+    people = teams_people()
+    activities = sections["3. In-Meeting Activities"][1:]
+    assert (len(people), len(activities)) == (7, 8)
+    table = read_participant_sheet((TOOLS / TEAMS).read_bytes(), TEAMS)
+    summary_lines = 1 + len(sections["1. Summary"]) + 1  # its title, its lines, the blank line
+    assert table.header_row == summary_lines + 2  # the section's title, then its header
+    assert table.row_numbers == list(range(table.header_row + 1, table.header_row + 1 + len(people)))
+    assert table.frame["Email"].tolist() == [row["Email"] for row in people]
+    assert table.frame["Name"].tolist() == [
+        "Programme Organiser",
+        "Farah Rahim",
+        "Santos, Maria",  # "(Guest)" taken off
+        "Nur Aisyah",  # "(External)"
+        "Bikash Gurung",  # "(Unverified)"
+        "Lina Haddad",
+        "Juan Dela Cruz",  # "(EXT)"
+    ]
+    mapping = detect_columns(table)
+    assert mapping.tool == "Microsoft Teams"
+    assert (mapping.fields["full_name"], mapping.fields["email"]) == ("Name", "Email")
+    # The UPN is not the e-mail, the meeting's Role is not a role in the module, times and durations are not read.
+    assert set(mapping.ignored) == {"First Join", "Last Leave", "In-Meeting Duration", "Participant ID (UPN)", "Role"}
+
+
+def test_teams_organisers_are_not_imported_without_a_choice(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, out, err = cli(
+        capsys, "import", "participants", str(TOOLS / TEAMS), "--course", "RC", "--module", "1", "--dry-run", "--json"
+    )  # fmt: skip
+    organisers = [row for row in teams_people() if row["Role"] in TEAMS_ORGANISERS]
+    assert [row["Name"] for row in organisers] == ["Programme Organiser", "Farah Rahim"]
+    assert status == 2 and out == ""
+    assert err.startswith(
+        "Error: 2 people organised the meeting (Role: Organizer or Co-organizer): Programme Organiser "
+        "(organiser@example.org), Farah Rahim (farah.rahim@example.org). Import them as participants?"
+    )
+    assert "--own-account import" in err and "--own-account leave-out" in err and "nothing was written" in err
+    assert "The host" not in err and "meeting's host" not in err  # the Role column says who organised
+    assert participants(module_cli) == set()
+
+
+def test_teams_report_dry_run(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    report = import_json(capsys, TEAMS, "--dry-run", "--own-account", "leave-out")
+    people = teams_people()
+    others = [row for row in people if row["Role"] not in TEAMS_ORGANISERS]
+    # Seven people in section 2, two of them organisers left out: five rows, five new people, nothing written.
+    assert (report["rows"], report["valid"], report["would_create"], report["created"]) == (len(others),) * 3 + (0,)
+    assert len(others) == 5 and report["written"] is False and report["errors"] == []
+    assert report["tool"] == "Microsoft Teams" and report["list"] == "participants"
+    roles = {item["header"]: item["role"] for item in report["columns"]}
+    assert (roles["Name"], roles["Email"], roles["Participant ID (UPN)"], roles["Role"]) == (
+        "full_name",
+        "email",
+        "meta",
+        "meta",
+    )
+    notes = " ".join(report["warnings"])
+    assert "(Guest), (External), (EXT) or (Unverified), is not part of the name" in notes
+    assert "join and leave times, durations, Role and the summary's meeting date are not read" in notes
+    assert "Left out, as chosen: the 2 rows of the 2 people who organised the meeting (Role: Organizer or " in notes
+
+
+def test_teams_report_imported(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Everyone in the Participants section joined: participants who attended, once each, their names without Teams'
+    labels ("Santos, Maria (Guest)" → Maria Santos), the Email column their e-mail (Lina Haddad's UPN differs)."""
+    report = import_json(capsys, TEAMS, "--own-account", "import")
+    people = teams_people()
+    assert report["written"] is True and (report["created"], report["participations"]) == (len(people),) * 2 == (7, 7)
+    with session_scope(module_cli) as session:
+        rows = session.execute(
+            sa.select(Person.full_name, Person.email, Participation.attended).join(
+                Participation, Participation.person_id == Person.id
+            )
+        ).all()
+    assert {name: (email, attended) for name, email, attended in rows} == {
+        "Programme Organiser": ("organiser@example.org", True),
+        "Farah Rahim": ("farah.rahim@example.org", True),
+        "Maria Santos": ("maria.santos@example.net", True),
+        "Nur Aisyah": ("nur.aisyah@example.my", True),
+        "Bikash Gurung": (None, True),
+        "Lina Haddad": ("lina.haddad@example.org", True),
+        "Juan Dela Cruz": ("juan.delacruz@example.ph", True),
+    }
+    lina = next(row for row in people if row["Name"] == "Lina Haddad")
+    assert lina["Participant ID (UPN)"] != lina["Email"] == "lina.haddad@example.org"
+
+
+def test_teams_organisers_left_out(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    import_json(capsys, TEAMS, "--own-account", "leave-out", "--tool", "Microsoft Teams")
+    assert participants(module_cli) == {"Maria Santos", "Nur Aisyah", "Bikash Gurung", "Lina Haddad", "Juan Dela Cruz"}

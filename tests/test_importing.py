@@ -1438,6 +1438,31 @@ def test_page_asks_about_the_people_on_the_own_zoom_account(cli_db: str) -> None
     assert set(rows["name"]) == {"Programme Host", "Farah Rahim", "Nur Aisyah", "Bikash Gurung"}
 
 
+def test_page_reads_a_teams_attendance_report_and_asks_about_its_organizers(cli_db: str) -> None:
+    """A Microsoft Teams attendance report (UTF-16, tab-separated) was refused: "No header row...". The page says it is
+    a Teams report, names its organizer and co-organizer (Role) and asks, as for a Zoom meeting's own account; left
+    out, the preview holds the five others of the Participants section, their names without Teams' labels. Names by
+    hand from the fixture (tests/data/tools/participants/teams_attendance_report.csv)."""
+    from tests.apptest_support import shown_text
+
+    data = (REPO_ROOT / "tests/data/tools/participants/teams_attendance_report.csv").read_bytes()
+    app = page_with_upload("teams.csv", data)
+    assert not app.exception, app.exception
+    assert any(info.value == "This looks like a Microsoft Teams export." for info in app.info)
+    assert any(header.value == "The meeting's organizers" for header in app.subheader)
+    radio = own_account_radio(app)
+    assert radio.value is None
+    question = shown_text(radio.label)
+    assert question.startswith(
+        "2 people organised the meeting (Role: Organizer or Co-organizer): Programme Organiser (organiser@example.org), "
+        "Farah Rahim (farah.rahim@example.org). Import them as participants?"
+    )
+    app = radio.set_value(OwnAccountChoice.LEAVE_OUT).run()
+    assert not app.exception, app.exception
+    rows = next(frame.value for frame in app.dataframe if "status" in frame.value.columns)
+    assert sorted(rows["name"]) == ["Bikash Gurung", "Juan Dela Cruz", "Lina Haddad", "Maria Santos", "Nur Aisyah"]
+
+
 def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_stored(cli_db: str) -> None:
     """Seen as a first user: the preview showed neither how a partner's organisation types were read ("Lawyers
     network") nor who counts as attended (Eventbrite's Attendee Status), so neither could be checked before

@@ -56,6 +56,22 @@ def test_csv_with_bom_and_windows_1252_fallback() -> None:
     assert table.frame["Given name"].tolist() == ["José"] and table.row_numbers == [2]
 
 
+@pytest.mark.parametrize("bom, codec", [(b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")])
+def test_utf16_csv_is_read_as_it_is(bom: bytes, codec: str) -> None:
+    """Excel's "Unicode Text" and Microsoft Teams' reports are UTF-16 with a byte order mark, tab-separated: they
+    were read as Windows-1252 (every other byte a NUL) and refused, "No header row...". Each cell is read as written."""
+    rows = [
+        ["Surname", "Given name", "E-mail"],
+        ["Nguyễn", "Thị Hoa", "hoa@example.vn"],
+        ["Santos", "María José", ""],
+        ["Gurung", "Bikash", "bikash@example.org"],
+    ]
+    data = bom + "\r\n".join("\t".join(row) for row in rows).encode(codec) + "\r\n".encode(codec)
+    table = read_table(data, "unicode text.csv", SYNONYMS)
+    assert table.header_row == 1 and table.columns == rows[0]
+    assert table.frame.values.tolist() == rows[1:] and table.row_numbers == [2, 3, 4]
+
+
 def test_picks_the_sheet_that_holds_the_list() -> None:
     table = read_table((SAMPLES / "attendance_sheet.xlsx").read_bytes(), "attendance_sheet.xlsx", SYNONYMS)
     assert table.sheet == "Attendance" and table.header_row == 4

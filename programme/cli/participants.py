@@ -70,7 +70,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=[choice.value for choice in OwnAccountChoice],
         default=None,
         help="a Zoom meeting's list: the people who joined from your own Zoom account (Guest: No), the host among "
-        "them; a Zoom webinar's attendee report: the attendees signed in to your own Zoom account (Is Guest: No): "
+        "them; a Zoom webinar's attendee report: the attendees signed in to your own Zoom account (Is Guest: No); a "
+        "Microsoft Teams attendance report: the meeting's organizer and co-organizers (Role): "
         "import them as participants, or leave them out (a list that has them is refused until you say)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
@@ -107,7 +108,8 @@ def run_import(args: argparse.Namespace) -> int:
     table = read_participant_sheet(data, name)
     del data  # the file's bytes are not needed once read (a large CSV's bytes are a tenth of its table)
     mapping = detect_columns(table, tool=args.tool, overrides=overrides)
-    # The host and colleagues on the organisers' own Zoom account: imported or left out as --own-account says.
+    # The host and colleagues on the organisers' own Zoom account (a Teams meeting's organizers): imported or left out
+    # as --own-account says.
     own = own_account_rows(table, mapping)
     choice = require_choice(own, args.own_account)
     if own is not None and choice is not None:

@@ -11,6 +11,9 @@ lists the host and the panelists in sections of their own (never imported) and m
 No (or "--" for a registrant who never joined); its "Host Details" section names the host. The page and the command
 line ask (own_account_rows says whom), and apply_choice keeps or leaves out their rows and writes the choice in the
 import's notes (with the names) and audit record (without: ColumnMapping.choices).
+
+A Microsoft Teams attendance report says who ran the meeting in its Role column (Organizer, Co-organizer): they are
+asked about the same way (the profile's own_account_words say who they are; no host is looked for).
 """
 
 from __future__ import annotations
@@ -52,6 +55,14 @@ class OwnAccount:
     host: str | None = None  # the host's name or e-mail, where the file says who the host is
     host_in_rows: bool = False  # whether the host joined (a row of theirs is among the rows)
     webinar: bool = False  # a webinar's attendees: the host is in a section of its own, not among the rows
+    # Who they are, as the question and the notes say it (the tool's profile: own_account_words).
+    words: str = ""
+    # Whether the column itself says who organised (Teams' Role): no host is looked for or spoken of.
+    organisers: bool = False
+    title: str = "People on your own Zoom account"  # the page's heading over the question
+
+    def where(self) -> str:
+        return (self.words or "joined from your own Zoom account ({column}: No)").format(column=self.column)
 
     def names(self) -> str:
         return ", ".join(self.people)
@@ -59,13 +70,19 @@ class OwnAccount:
     def question(self) -> str:
         """The question the page and the command line ask, naming the people."""
         return (
-            f"{counted(len(self.people), 'person', 'people')} joined from your own Zoom account ({self.column}: No): "
-            f"{self.names()}. {self.host_words()} Import them as participants? If they organised, facilitated or "
+            f"{counted(len(self.people), 'person', 'people')} {self.where()}: "
+            f"{self.names()}. {self.host_words()}Import them as participants? If they organised, facilitated or "
             "hosted, leave them out: a list without day-by-day attendance counts as every day attended, so each "
             "would complete the module, get a certificate and enter the alumni directory."
         )
 
     def host_words(self) -> str:
+        """The sentence on the host, with its trailing space; none when the column says who organised."""
+        if self.organisers:
+            return ""
+        return self._host_sentence() + " "
+
+    def _host_sentence(self) -> str:
         if self.webinar:
             if self.host is None:
                 return "The webinar's host and panelists are listed apart and never imported."
@@ -135,7 +152,13 @@ def own_account_rows(table: SheetTable, mapping: ColumnMapping) -> OwnAccount | 
     answers_keys = {header_key(answer) for answer in answers}
     name_column = mapping.fields.get("full_name")
     email_column = mapping.fields.get("email")
-    found = OwnAccount(column=column, webinar=bool(profile.host_details))
+    found = OwnAccount(
+        column=column,
+        webinar=bool(profile.host_details),
+        words=profile.own_account_words,
+        organisers=profile.own_account_organisers,
+        title=profile.own_account_title,
+    )
     seen: set[str] = set()
     frame = table.frame
     for position, row_number in enumerate(table.row_numbers):
@@ -168,7 +191,7 @@ def apply_choice(
     choice = OwnAccountChoice(choice)
     host = f" The host named in the file: {own.host}." if own.host else ""
     people = counted(len(own.people), "person", "people")
-    where = f"joined from your own Zoom account ({own.column}: No)"
+    where = own.where()
     if choice is OwnAccountChoice.IMPORT:
         sentence = f"Imported as participants, as chosen: the {people} who {where}"
         note = f"{sentence}: {own.names()}.{host}"

@@ -8,6 +8,7 @@ tools document for their exports (see tests/data/tools/participants/README.md).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -39,6 +40,15 @@ class ToolProfile:
     # The column, and its answers, of the rows of people on the organisers' own account (Zoom's "Guest: No": signed
     # in to the host's Zoom account, the host and colleagues): never imported or left out without asking.
     own_account: tuple[str, tuple[str, ...]] | None = None
+    # Who those people are, in the question and the notes ({column}: the list's column saying so).
+    own_account_words: str = "joined from your own Zoom account ({column}: No)"
+    # The page's heading over that question.
+    own_account_title: str = "People on your own Zoom account"
+    # Whether the own-account column itself says who organised (Teams' Role: Organizer): no host is looked for.
+    own_account_organisers: bool = False
+    # Labels the tool writes after a name, in brackets, that are not part of it (Teams' "(Guest)", "(External)"):
+    # taken off the name column's cells (people_section; header_key compared), the profile's note saying so.
+    name_labels: tuple[str, ...] = ()
     # The header of the tool's own section above the people (Zoom's "Export with meeting data": Meeting ID, Topic...,
     # User Email), and its column naming the host's e-mail and name.
     host_section: tuple[str, ...] = ()
@@ -126,6 +136,32 @@ PROFILES: tuple[ToolProfile, ...] = (
         ),
     ),
     ToolProfile(
+        name="Microsoft Teams",
+        # The attendance report's "2. Participants" section (tests/data/tools/participants/README.md): its header
+        # beats the "3. In-Meeting Activities" one below it, whose Join Time and Leave Time are Zoom's column names.
+        signature=("First Join", "Last Leave", "In-Meeting Duration", "Participant ID (UPN)", "Role"),
+        needed=3,
+        meta=("First Join", "Last Leave", "In-Meeting Duration", "Participant ID (UPN)", "Role"),
+        fields={"Name": "full_name", "Email": "email"},
+        # The people are section 2; section 3 lists each join and leave of the same people again.
+        sections=("3. In-Meeting Activities", "In-Meeting Activities"),
+        # Role is the meeting's (Organizer, Co-organizer, Presenter, Attendee): never a role in the module. The
+        # organizer and co-organizers ran the meeting: asked about, as Zoom's own account is.
+        own_account=("Role", ("organizer", "coorganizer")),
+        own_account_words="organised the meeting ({column}: Organizer or Co-organizer)",
+        own_account_title="The meeting's organizers",
+        own_account_organisers=True,
+        name_labels=("Guest", "External", "EXT", "Unverified"),
+        note=(
+            "A Microsoft Teams attendance report: the people of its Participants section are imported, each once "
+            "(the In-Meeting Activities section below it, each join and leave, is not read again). Everyone listed "
+            "joined. A label Teams writes after a name, such as (Guest), (External), (EXT) or (Unverified), is not "
+            "part of the name and is not kept. Email is the e-mail (the Participant ID (UPN) is not read); join "
+            "and leave times, durations, Role and the summary's meeting date are not read. The meeting's organizer "
+            "and co-organizers (Role) are imported or left out as you choose."
+        ),
+    ),
+    ToolProfile(
         name="Eventbrite",
         signature=("Order #", "Order Date", "Attendee #", "Ticket Type", "Attendee Status", "Order Type"),
         needed=3,
@@ -204,7 +240,7 @@ def tool_column(cell: str) -> bool:
 
 
 # The tools whose exports are lists of people only (attendance, registrations): never an evaluation export.
-PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Eventbrite", "Indico"})
+PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Microsoft Teams", "Eventbrite", "Indico"})
 
 
 def participant_list_tool(columns: Sequence[str]) -> tuple[ToolProfile, list[str]] | None:
@@ -249,7 +285,7 @@ def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable
     """Return the table cut to its people: rows from a later section ("Other Attended"), repeating the header, or
     marked by the tool as no presence (Zoom's "In Waiting Room": Yes) left out. The header found is the people
     section's (it has the most known column names)."""
-    if profile is None or not (profile.sections or profile.leave_out) or table.frame.empty:
+    if profile is None or not (profile.sections or profile.leave_out or profile.name_labels) or table.frame.empty:
         return table
     markers = {header_key(name) for name in profile.sections}
     header = [header_key(column) for column in table.columns]
@@ -268,10 +304,34 @@ def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable
         if any(header_key(row[at]) in answers for at, answers in leave_out.items()):
             continue
         keep.append(position)
-    if len(keep) == len(table.row_numbers):
+    if len(keep) != len(table.row_numbers):
+        table = replace(
+            table,
+            frame=table.frame.iloc[keep].reset_index(drop=True),
+            row_numbers=[table.row_numbers[position] for position in keep],
+        )
+    return without_name_labels(table, profile)
+
+
+# A name followed by a label in brackets: "Maria Santos (Guest)".
+_LABELLED = re.compile(r"^(?P<name>.*\S)\s*\((?P<label>[^()]*)\)$")
+
+
+def without_name_labels(table: SheetTable, profile: ToolProfile) -> SheetTable:
+    """Return the table with the tool's labels after a name taken off its name column's cells ("Maria Santos (Guest)"
+    → "Maria Santos"): Teams writes them after the names of people from outside the organisers' organisation."""
+    labels = {header_key(label) for label in profile.name_labels}
+    names = [name for name, target in profile.fields.items() if target == "full_name"]
+    column = next((found for name in names if (found := column_named(table.columns, name)) is not None), None)
+    if not labels or column is None:
         return table
-    return replace(
-        table,
-        frame=table.frame.iloc[keep].reset_index(drop=True),
-        row_numbers=[table.row_numbers[position] for position in keep],
-    )
+    cells = table.frame[column].tolist()
+    cut = []
+    for cell in cells:
+        match = _LABELLED.match(str(cell).strip())
+        cut.append(match["name"] if match and header_key(match["label"]) in labels else cell)
+    if cut == cells:
+        return table
+    frame = table.frame.copy()
+    frame[column] = pd.Series(cut, index=frame.index, dtype=frame[column].dtype)
+    return replace(table, frame=frame)

@@ -82,7 +82,11 @@ def map_columns(columns: Sequence[str], synonyms: Mapping[str, Sequence[str]]) -
 
 
 def _csv_encoding(data: bytes) -> str:
-    """Return "utf-8-sig" when the whole file decodes as UTF-8, else "cp1252"; checked a chunk at a time."""
+    """Return "utf-16" when the file starts with a UTF-16 byte order mark (little- or big-endian: Microsoft Teams'
+    attendance report, Excel's "Unicode Text"), else "utf-8-sig" when the whole file decodes as UTF-8, else "cp1252";
+    UTF-8 is checked a chunk at a time."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"  # the codec reads the mark for the byte order, and drops it
     decoder = codecs.getincrementaldecoder("utf-8-sig")()
     view = memoryview(data)
     try:
@@ -99,16 +103,26 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     limits.check_size(data)
     encoding = _csv_encoding(data)
     text = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, errors="replace", newline="")
-    try:
-        dialect = csv.Sniffer().sniff(text.read(4096), delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
+    dialect = _dialect(text.read(4096))
     text.seek(0)
     try:
         for row in csv.reader(text, dialect):
             yield [_cell_text(cell) for cell in row]
     except csv.Error as error:
         raise UnreadableFile(f"The CSV file could not be read ({error}); check its quotes and separators.") from None
+
+
+def _dialect(sample: str) -> type[csv.Dialect]:
+    """Return the CSV's dialect as the sniffer finds it in its first characters. When it cannot tell (a report of
+    sections: Teams' summary of "key<TAB>value" lines, then its people, whose times hold commas), tabs on more lines
+    than commas or semicolons make it tab-separated; otherwise comma-separated."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        pass
+    lines = [line for line in sample.splitlines() if line.strip()]
+    tabs, commas, semicolons = (sum(1 for line in lines if mark in line) for mark in "\t,;")
+    return csv.excel_tab if tabs > max(commas, semicolons) else csv.excel
 
 
 def _reading_failed(error: BaseException) -> UnreadableFile:

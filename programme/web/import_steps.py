@@ -157,12 +157,12 @@ OWN_ACCOUNT_WORDS = {
 
 def ask_own_account(table: SheetTable, mapping: ColumnMapping, digest: str) -> tuple[SheetTable, ColumnMapping] | None:
     """Ask what to do with the people who joined from the organisers' own Zoom account (Guest: No, the host among
-    them), naming them; nothing is chosen for the user. Return the table and mapping as chosen, or None until the
-    user chooses (the preview waits)."""
+    them), or organised a Teams meeting (Role: Organizer), naming them; nothing is chosen for the user. Return the
+    table and mapping as chosen, or None until the user chooses (the preview waits)."""
     own = own_account_rows(table, mapping)
     if own is None:
         return table, mapping
-    st.subheader("People on your own Zoom account")
+    st.subheader(own.title)
     choice = st.radio(
         md_text(own.question()),
         list(OWN_ACCOUNT_WORDS),
