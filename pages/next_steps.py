@@ -185,7 +185,7 @@ with backlog_tab:
     open_topics = topics[topics["planned_module_id"].isna()] if not topics.empty else topics
     st.subheader("Pull a topic into an agenda")
     if open_topics.empty:
-        st.info("Every topic in the backlog is already planned, or the backlog is empty.")
+        st.info(backlog.nothing_to_pull(topics, len(from_forms)))
     else:
         targets = {m: labels[m] for m in ([after.id] if after else []) + [module_id]}
         with ui.db() as session:
