@@ -115,7 +115,9 @@ with steps_tab:
     if not items.empty:
         options = dict(zip(items["id"].astype(int), items["text"], strict=True))
         next_step_forms.focal_points_editor(user, items, people, options, then=renew)
-        gone = st.selectbox("Delete a next step", list(options), format_func=options.get, index=None)
+        gone = st.selectbox(
+            "Delete a next step", list(options), format_func=options.get, index=None, placeholder="Pick a next step"
+        )
         if gone is not None and st.button("Delete"):
             ui.action(
                 lambda session: next_steps.delete_action_item(session, item_id=gone, by=user.username),
