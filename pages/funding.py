@@ -104,7 +104,12 @@ def link_form(grants: dict[str, str]) -> None:
     reference = st.selectbox("Grant", list(grants), format_func=grants.get, key="link_grant")
     _, courses = ui.cached_query(course_choices)
     code = st.selectbox(
-        "Course", list(courses), format_func=lambda c: f"{c} · {courses[c]}", key="link_course", index=None
+        "Course",
+        list(courses),
+        format_func=lambda c: f"{c} · {courses[c]}",
+        key="link_course",
+        index=None,
+        placeholder="Pick a course",
     )
     if code is None:
         return

@@ -115,7 +115,9 @@ with steps_tab:
     if not items.empty:
         options = dict(zip(items["id"].astype(int), items["text"], strict=True))
         next_step_forms.focal_points_editor(user, items, people, options, then=renew)
-        gone = st.selectbox("Delete a next step", list(options), format_func=options.get, index=None)
+        gone = st.selectbox(
+            "Delete a next step", list(options), format_func=options.get, index=None, placeholder="Pick a next step"
+        )
         if gone is not None and st.button("Delete"):
             ui.action(
                 lambda session: next_steps.delete_action_item(session, item_id=gone, by=user.username),
@@ -185,7 +187,7 @@ with backlog_tab:
     open_topics = topics[topics["planned_module_id"].isna()] if not topics.empty else topics
     st.subheader("Pull a topic into an agenda")
     if open_topics.empty:
-        st.info("Every topic in the backlog is already planned, or the backlog is empty.")
+        st.info(backlog.nothing_to_pull(topics, len(from_forms)))
     else:
         targets = {m: labels[m] for m in ([after.id] if after else []) + [module_id]}
         with ui.db() as session:

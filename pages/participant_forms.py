@@ -2,9 +2,12 @@
 in the room, follow what arrives, void a submission, settle registrations that may be someone recorded, and give a
 participant who lost their check-in code a new one."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
+from programme.core.words import day_in_words
 from programme.selfservice import checkin, links, registration, submissions
 from programme.selfservice.labels import LANGUAGES
 from programme.selfservice.qr import qr_png
@@ -60,7 +63,14 @@ with open_tab:
         if checkin_warning:
             st.caption(f"**Daily check-in:** {checkin_warning}")
         language = st.selectbox("Language of the form", list(LANGUAGES), format_func=LANGUAGES.get)
-        closes = st.date_input("Closes after", value=closes_default, min_value=module_today)
+        closes = st.date_input(
+            "Closes after",
+            value=closes_default,
+            min_value=module_today,
+            format="YYYY/MM/DD",  # year first: 03/04 would read two ways
+            help="The form takes answers until the end of this day, where the module is held. Offered: "
+            f"{day_in_words(closes_default)}, a week after the module's last day (or after today, once it has ended).",
+        )
         base_url = st.text_input(
             "Address participants reach",
             value=links.suggested_base_url(
@@ -77,7 +87,7 @@ with open_tab:
             lambda session: links.open_form(session, module_id=module_id, kind=kind, closes_on=closes,
                                             base_url=base_url.strip(), language=language, allow_multiple=several,
                                             by=user.username),
-            lambda opened: f"The {KIND_LABELS[kind].lower()} form is open until {closes.isoformat()}."
+            lambda opened: f"The {KIND_LABELS[kind].lower()} form is open until {day_in_words(closes)}."
             + (f" {opened.note}" if opened.note else ""),
         )  # fmt: skip
     with ui.db() as session:
@@ -87,7 +97,7 @@ with open_tab:
     for form in forms:
         with st.container(border=True):
             state = "open" if form["open"] else "closed"
-            until = f" until {form['closes']}" if form["closes"] else ""
+            until = f" until {day_in_words(date.fromisoformat(form['closes']))}" if form["closes"] else ""
             st.markdown(
                 f"**{KIND_LABELS[form['kind']]}** · {LANGUAGES.get(form['language'], form['language'])} · {state}{until}"
                 f" · {form['submissions']} sent"
@@ -113,12 +123,13 @@ with sent_tab:
     else:
         shown = table.assign(kind=table["kind"].map(lambda kind: KIND_LABELS.get(kind, kind)))
         ui.table(
-            readable(shown, text=["kind", "outcome"], times=["submitted_at"]),
+            readable(shown, text=["kind", "outcome"]),
             hide_index=True,
             column_config={
                 "id": "Number",
                 "kind": "Form",
-                "submitted_at": "Sent (UTC)",
+                # In words as the app writes dates, and still sorted by the moment, not by its letters.
+                "submitted_at": st.column_config.DatetimeColumn("Sent (UTC)", format="D MMM YYYY, HH:mm"),
                 "outcome": "Result",
                 "voided": "Void",
             },

@@ -44,19 +44,25 @@ with st.sidebar:
         [] if too_many else list(module_choices.labels),
         format_func=module_choices.labels.get,
         disabled=too_many,
-        placeholder=("Choose a course first" if not courses else "Choose fewer courses first") if too_many else None,
+        placeholder=("Choose a course first" if not courses else "Choose fewer courses first")
+        if too_many
+        else "All modules",
         help=f"Over {MODULE_CHOICES_CAP:,} modules: choose a course above to pick among its modules."
         if too_many
         else None,
     )
     first, last = options["years"]
     years = st.slider("Years", first, last, (first, last)) if first < last else (first, last)
-    scopes = st.multiselect("Scope", options["scopes"])
+    scopes = st.multiselect("Scope", options["scopes"], placeholder="All scopes")
     basis = st.radio("Count countries by", [b.value for b in reach.CountryBasis], horizontal=True)
-    countries = st.multiselect("Country", list(options["countries"]), format_func=options["countries"].get)
-    genders = st.multiselect("Gender", options["genders"], help=reach.GENDER_FILTER_HELP)
-    org_types = st.multiselect("Organisation type", options["org_types"])
-    roles = st.multiselect("Role", options["roles"], help="Empty: every role (participants, facilitators, …).")
+    countries = st.multiselect(
+        "Country", list(options["countries"]), format_func=options["countries"].get, placeholder="All countries"
+    )
+    genders = st.multiselect("Gender", options["genders"], help=reach.GENDER_FILTER_HELP, placeholder="All genders")
+    org_types = st.multiselect("Organisation type", options["org_types"], placeholder="All organisation types")
+    roles = st.multiselect(
+        "Role", options["roles"], help="Empty: every role (participants, facilitators, …).", placeholder="All roles"
+    )
     funders, grants = ui.funding_filters(options, funder_help="The courses and modules its grants fund.")
 
 reach_filter = reach.ReachFilter(

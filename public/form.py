@@ -28,7 +28,6 @@ from programme.selfservice.links import (
     FormUnavailable,
     public_form,
     unavailable_sentence,
-    unbroken,
 )
 from programme.selfservice.submissions import TEXT_ANSWER_MAX
 from programme.web import browser_cookie, form_page, ui
@@ -74,8 +73,8 @@ kind_title = {
 }[form.kind]
 st.title(kind_title)
 st.subheader(md_text(form.heading))
-dates = words.text(language, "module_dates", start=unbroken(form.start_date.isoformat()),
-                   end=unbroken(form.end_date.isoformat()))  # fmt: skip
+dates = words.text(language, "module_dates", start=words.form_date(language, form.start_date),
+                   end=words.form_date(language, form.end_date))  # fmt: skip
 st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
 notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 

@@ -29,17 +29,19 @@ EXCEPTION = "[data-testid='stException']"
 TIMEOUT_MS = 60_000
 PHONE = {"width": 390, "height": 844}
 
-# In the browser: the message's date and time ("2026-12-05 14:30", however written) laid out at each width of the
-# message from 200 to 390 px (they fit on one line from about 150 px); the widths at which they take more than one line.
+# In the browser: the message's date and time ("5 décembre 2026 à 14:30", from the date's isolate U+2068 to the zone)
+# laid out at each width of the message from 240 to 390 px; the widths at which they take more than one line. (The
+# narrowest phone, 320 px wide, draws the message 288 px wide; the French date and time in words, about 180 px, are
+# cut only below 214 px, where Streamlit's overflow-wrap breaks a run longer than the line.)
 BROKEN_AT = """alert => {
   const nodes = [], walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
   let whole = '';
   while (walker.nextNode()) { nodes.push([walker.currentNode, whole.length]); whole += walker.currentNode.data; }
   const at = offset => { const [node, from] = nodes.filter(([, from]) => from <= offset).pop(); return [node, offset - from]; };
-  const start = whole.indexOf('2026'), end = whole.indexOf(' (UTC');
+  const start = whole.indexOf('\u2068'), end = whole.indexOf(' (UTC');
   if (start < 0 || end < start) { return ['no date']; }
   const broken = [];
-  for (let width = 200; width <= 390; width += 2) {
+  for (let width = 240; width <= 390; width += 2) {
     alert.style.width = width + 'px';
     const range = document.createRange();
     range.setStart(...at(start));
@@ -51,8 +53,8 @@ BROKEN_AT = """alert => {
   return broken;
 }"""
 
-# In the browser: where the year and the minutes of the message's date and time are drawn, from the left (a date read left to
-# right in a right-to-left sentence too: "2026-12-05 14:30", not "14:30 05-12-2026").
+# In the browser: where the year, the minutes and the month of the message's date and time are drawn, from the left (in
+# French "5 décembre 2026 à 14:30" left to right; in Arabic "5 ديسمبر 2026 الساعة 14:30" right to left, the day first).
 DRAWN_AT = """alert => {
   const walker = document.createTreeWalker(alert, NodeFilter.SHOW_TEXT);
   const left = pattern => {
@@ -68,7 +70,7 @@ DRAWN_AT = """alert => {
     }
     return null;
   };
-  return [left(/2026/), left(/:[0-9][0-9]/)];  // the time's minutes (its own text node: Markdown parts text at ':')
+  return [left(/2026/), left(/:[0-9][0-9]/), left(/décembre|ديسمبر/)];  // the minutes: their own text node (Markdown parts text at ':')
 }"""
 
 
@@ -82,8 +84,8 @@ def audit_app(tmp_path_factory: pytest.TempPathFactory, sqlite_templates: dict[s
 def test_a_form_closed_while_it_is_filled_in_says_so_on_the_phones_screen(browser, audit_app, language: str) -> None:
     """Seen in an audit: on a phone, Send at the bottom of the screen, the closed form's message was drawn under the
     button, below the screen's edge, and its date wrapped at a hyphen ("2026-12-" / "05"). Now it is above the
-    answers and brought into view, in the form's language, its date and time on one line at every width; what was
-    typed is kept."""
+    answers and brought into view, in the form's language, its date (in words) and time on one line at every width,
+    read in the sentence's direction; what was typed is kept."""
     url, base = audit_app
     code = f"AUDK{language.upper()}"
     with session_scope(make_engine(url)) as session:
@@ -115,8 +117,10 @@ def test_a_form_closed_while_it_is_filled_in_says_so_on_the_phones_screen(browse
         assert alert.count() == 1 and phone.locator(EXCEPTION).count() == 0
         assert name.input_value() == "Somchai Prasert"
         assert alert.evaluate(BROKEN_AT) == []
-        year, time = alert.evaluate(DRAWN_AT)
-        assert year is not None and time is not None and year < time
+        year, time, month = alert.evaluate(DRAWN_AT)
+        assert None not in (year, time, month)
+        # Read in the sentence's direction: the day, its month, the year, then the time.
+        assert (month < year < time) if language == "fr" else (time < year < month), (month, year, time)
     finally:
         context.close()
 
@@ -233,3 +237,34 @@ def _correct_name(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.get_by_role("heading", name=name).wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Saved: name.").wait_for(timeout=TIMEOUT_MS)
     wait_idle(page)
+
+
+def test_the_forms_page_on_a_phone_writes_its_dates_in_words(browser, audit_app) -> None:
+    """The Forms page said "open until 2027-03-12"; the rest of the app writes a day in words. On a phone the open form
+    says its date in words (the closing date's field is the phone's own, in its owner's order)."""
+    url, base = audit_app
+    with session_scope(make_engine(url)) as session:
+        add_course(session, code="AUDKD", title="Journey audit course", by=None)
+        module_id = add_module(session, course_code="AUDKD", number=1, title="Advocacy with embassies",
+                               start=date(2027, 3, 1), end=date(2027, 3, 4), by=None).id  # fmt: skip
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    phone = context.new_page()
+    try:
+        log_in(phone, base)
+        phone.goto(f"{base}/participant_forms?module={module_id}")
+        wait_idle(phone)
+        field = phone.locator("[data-testid='stDateInput'] input").first
+        # On a phone the field is the phone's own date field (drawn in its owner's order; its value is the machine's
+        # 2027-03-11): a week after the module's last day.
+        assert (field.get_attribute("type"), field.input_value()) == ("date", "2027-03-11")
+        phone.get_by_role("button", name="Open the form").click()
+        listed = phone.get_by_text("open until 11 March 2027")
+        listed.wait_for(timeout=TIMEOUT_MS)
+        wait_idle(phone)
+        shown = phone.locator("[data-testid='stMain']").inner_text()
+        assert "The registration form is open until 11 March 2027." in shown
+        assert "2027-03" not in shown and phone.locator(EXCEPTION).count() == 0
+        phone.locator("[data-testid='stDateInput']").first.scroll_into_view_if_needed()
+        phone.screenshot(path=str(screenshot(phone, "audit-k-forms-page-dates")))
+    finally:
+        context.close()

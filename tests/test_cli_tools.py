@@ -3,6 +3,7 @@ import command that takes --tool)."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -90,3 +91,29 @@ def test_the_same_export_imported_again_names_the_earlier_import_and_writes_no_e
     assert username == "command line"
     assert "Nothing was imported: every response in this file was imported before (import 1, on " in out, out
     assert f"on {moment:%d %b %Y at %H:%M} UTC from the command line)" in out, out
+
+
+def test_a_participant_list_imported_again_names_the_earlier_import_in_full(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The note named the earlier import by its number only ("import 1 under Past imports"); it now says when and by
+    which account, as the evaluation imports do, in the text and in --json's `imported_before` (added: no key
+    renamed)."""
+    path = tmp_path / "list.csv"
+    path.write_text("Name,Email,Nationality\nMaria Santos,maria@example.org,Philippines\n", encoding="utf-8")
+    command = ["import", "participants", str(path), "--course", "EVT", "--module", "1"]
+    assert main([*command, "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert first["imported_before"] is None and first["import_number"] == 1
+    with Session(make_engine(db_url)) as session:
+        created_at = session.execute(sa.text("SELECT created_at FROM import_batch")).scalar_one()
+    moment = datetime.fromisoformat(created_at) if isinstance(created_at, str) else created_at
+    said = f"import 1, on {moment:%d %b %Y at %H:%M} UTC from the command line"
+    assert main([*command, "--dry-run", "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["imported_before"] == said
+    assert again["previous_batches"] and again["would_create"] == 0  # the existing keys kept
+    assert any(f"({said}, listed under Past imports)" in warning for warning in again["warnings"]), again["warnings"]
+    assert main([*command, "--dry-run"]) == 0
+    out, _ = capsys.readouterr()
+    assert f"Note: This file was imported before ({said}, listed under Past imports)" in out, out

@@ -593,8 +593,11 @@ def test_reimporting_the_same_file_adds_no_duplicates(sqlite_engine: Engine) -> 
         plan, result = run_import(sqlite_engine, path.read_bytes(), path.name)
         assert plan.previous_batches and result.created == 0 and result.participations == 0
         # Named as the page's Past imports names it ("Import N"), not by the table's word "batch".
-        said = f"This file was imported before (import {plan.previous_batches[-1]} under Past imports)"
+        said = f"This file was imported before (import {plan.previous_batches[-1]}, on "
         assert any(warning.startswith(said) for warning in plan.warnings), plan.warnings
+        # When and by which account, as the evaluation imports name theirs.
+        assert plan.imported_before.startswith(f"import {plan.previous_batches[-1]}, on ")
+        assert plan.imported_before.endswith(" UTC by tester")
     assert (count(sqlite_engine, Person), count(sqlite_engine, Participation)) == (people, takes)
     assert count(sqlite_engine, AttendanceDay) == days
 
@@ -1653,7 +1656,8 @@ def test_participant_imports_are_numbered_among_participant_imports(both_engine:
     # The same file's third reading names the import it was read by as listed.
     with session_scope(both_engine) as session:
         plan = plan_for(session, again, "a.csv")
-    assert any("imported before (import 2 under Past imports)" in warning for warning in plan.warnings), plan.warnings
+    assert any("imported before (import 2, on " in warning for warning in plan.warnings), plan.warnings
+    assert plan.imported_before.startswith("import 2, on ") and plan.imported_before.endswith(" UTC by tester")
     with session_scope(both_engine) as session:
         undo_batch(session, batch_id=second.batch_id, username="tester")
     with session_scope(both_engine) as session:

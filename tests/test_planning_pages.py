@@ -589,3 +589,34 @@ def test_the_courses_pages_tables_have_columns_that_fit_a_laptop(demo_db: str) -
     assert row["place"].tolist() == ["Kuala Lumpur, Malaysia"]
     row = courses.value[courses.value["code"] == "NP-MYS-2016"]
     assert row[["years", "modules"]].values.tolist() == [["2016–2018", 5]]
+
+
+def test_the_backlog_with_nothing_to_pull_says_which_case_holds_and_what_to_do(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    """It said "Every topic in the backlog is already planned, or the backlog is empty.": which one, and what then?"""
+    from programme.courses.catalogue import add_course
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    with session_scope(make_engine(sqlite_url)) as session:
+        add_course(session, code="BKL", title="Backlog test")
+        module_id = add_module(
+            session, course_code="BKL", number=1, title="M1", start=date(2026, 3, 2), end=date(2026, 3, 4)
+        ).id
+
+    def pull_info() -> str:
+        app = run_page("pages/next_steps.py", UserRole.FACILITATOR)
+        next(box for box in app.selectbox if box.label == "Module").set_value(module_id).run()
+        assert not app.exception
+        backlog_tab = app.tabs[2]
+        infos = [info.value for info in backlog_tab.info]
+        assert not any("or the backlog is empty" in info for info in infos), infos
+        return infos[-1]
+
+    empty = pull_info()
+    assert empty.startswith("The backlog is empty: type in a topic the plenary asked for"), empty
+    with session_scope(make_engine(sqlite_url)) as session:
+        session.add(TopicSuggestion(module_id=module_id, text="Lobbying", planned_module_id=module_id))
+    planned = pull_info()
+    assert planned.startswith("Every topic in the backlog is planned already (1 topic: see **Planned in** above)")
+    assert "type it in (**Type in a topic**)" in planned

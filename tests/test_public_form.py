@@ -159,9 +159,11 @@ def test_the_registration_form_renders_and_registers(forms_db: dict, demo_sqlite
     assert app.title[0].value == "Registration"
     assert app.subheader[0].value == "Public form course — Advocacy with embassies"
     shown = _everything_shown(app)
-    # The module's dates, each unbroken by a line's end and read left to right in an Arabic sentence too (word joiners
-    # about its hyphens, in a left-to-right isolate); sessions belong to the evaluation only.
-    assert "\u20662026\u2060-\u206012\u2060-\u206002\u2069" in shown and "Visiting a mission" not in shown
+    # The module's dates in words, as the rest of the app writes them (never "2026-12-02"), each unbroken by a line's
+    # end (no-break spaces) and laid out in its own direction (a first-strong isolate); sessions belong to the
+    # evaluation only.
+    assert "\u20682\u00a0December\u00a02026\u2069 to \u20683\u00a0December\u00a02026\u2069" in shown
+    assert "2026-12-02" not in shown and "Visiting a mission" not in shown
     labels = [w.label for w in app.text_input]
     assert labels[0] == "Full name (required)" and "Nationality" in labels
     assert len(app.checkbox) == 5
@@ -657,3 +659,44 @@ def test_a_shared_tablet_s_next_person_does_not_get_the_last_one_s_code_on_a_rel
     assert not reloaded.exception and reloaded.text_input and not reloaded.success
     assert code not in _everything_shown(reloaded)
     assert "receipt" not in reloaded.query_params and 'searchParams.delete("receipt")' in _scripts(reloaded)
+
+
+def test_the_forms_page_writes_its_dates_in_words(forms_db: dict) -> None:
+    """The page said "The registration form is open until 2027-03-12." and listed "open until 2027-03-12": the rest of
+    the app writes a day in words ("12 March 2027"); the date field reads year first (03/12 would read two ways)."""
+    from programme.models import UserRole
+    from tests.apptest_support import run_page
+
+    app = run_page("pages/participant_forms.py", UserRole.FACILITATOR, address={"module": str(forms_db["module_id"])})
+    assert not app.exception
+    field = next(field for field in app.date_input if field.label == "Closes after")
+    offered = field.value
+    assert field.proto.format == "YYYY/MM/DD"
+    assert f"Offered: {offered.day} {offered:%B %Y}, a week after" in field.help
+    field.set_value(date(2027, 3, 12))
+    app = next(button for button in app.button if button.label == "Open the form").click().run()
+    assert not app.exception
+    said = [shown_text(success.value) for success in app.success]
+    assert said == ["The registration form is open until 12 March 2027."], said
+    listed = [m.value for m in app.markdown if m.value.startswith("**Registration**")]
+    assert any(" · open until 12 March 2027 · " in line for line in listed), listed
+    every = " ".join(e.value for e in (*app.markdown, *app.success, *app.caption, *app.info))
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", every), every
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "written"),
+    [
+        ("en", date(2027, 3, 12), "12 March 2027"),
+        ("fr", date(2027, 3, 1), "1er mars 2027"),
+        ("fr", date(2026, 12, 2), "2 décembre 2026"),
+        ("es", date(2027, 3, 12), "12 de marzo de 2027"),
+        ("id", date(2026, 8, 17), "17 Agustus 2026"),
+        ("th", date(2026, 12, 2), "2 ธันวาคม 2569"),  # the Buddhist era: 2026 + 543
+        ("ar", date(2027, 3, 12), "12 مارس 2027"),
+    ],
+)
+def test_a_phone_form_writes_a_day_in_words_in_its_language(language: str, day: date, written: str) -> None:
+    from programme.selfservice.labels import form_date
+
+    assert form_date(language, day) == "\u2068" + written.replace(" ", "\u00a0") + "\u2069"

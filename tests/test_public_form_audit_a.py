@@ -57,7 +57,10 @@ def test_a_form_closed_while_it_is_filled_in_keeps_the_answers_and_says_why_in_i
     errors = [shown_text(error.value) for error in app.error]
     assert len(errors) == 1
     offset = f"{when:%z}"
-    stamp = f"{_unbroken(f'{when:%Y-%m-%d %H:%M}')} (UTC{offset[:3]}:{offset[3:]})"
+    french = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split()
+    day = "1er" if when.day == 1 else str(when.day)  # the date in French words, as the phone reads it
+    moment = f"{_in_words(f'{day} {french[when.month - 1]} {when.year}')}\u00a0à\u00a0{_unbroken(f'{when:%H:%M}')}"
+    stamp = f"{moment} (UTC{offset[:3]}:{offset[3:]})"
     assert errors[0].startswith(shown_text(text("fr", "closed_at", when=stamp)))  # shown_text: as read on screen
     assert text("fr", "answers_kept") in errors[0] and text("fr", "ask_organisers") in errors[0]
     assert text("fr", "unavailable") not in errors[0]
@@ -77,6 +80,12 @@ def _in_order(node):  # type: ignore[no-untyped-def]
     children = getattr(node, "children", None)
     for child in children.values() if isinstance(children, dict) else ():
         yield from _in_order(child)
+
+
+def _in_words(text: str) -> str:
+    """A date in words as a line never breaks it and in its own direction, written out here: U+2068 (first-strong
+    isolate), the words with no-break spaces, U+2069 (pop isolate)."""
+    return "\u2068" + text.replace(" ", "\u00a0") + "\u2069"
 
 
 def _unbroken(text: str) -> str:
@@ -108,7 +117,7 @@ def test_a_closed_or_expired_link_says_when_and_what_to_do_a_wrong_one_nothing(
     app.run()
     assert not app.exception and not app.text_input and not app.title
     shown = [m.value for m in app.markdown]
-    assert shown == [f"{text('es', 'closed_on', day=_unbroken('2020-03-09'))} {text('es', 'ask_organisers')}"]
+    assert shown == [f"{text('es', 'closed_on', day=_in_words('9 de marzo de 2020'))} {text('es', 'ask_organisers')}"]
     assert "Advocacy" not in shown[0]  # no data of the module
     wrong = AppTest.from_file(PAGE, default_timeout=60)
     wrong.query_params["form"] = "B" * 32
@@ -122,10 +131,12 @@ def test_the_closing_time_is_said_in_the_modules_time_zone() -> None:
     from programme.selfservice.links import closed_moment
 
     # Stored in UTC (naive on SQLite): 07:30 UTC is 14:30 in Bangkok (UTC+7, no summer time), 16:30 in Tokyo; the
-    # date and time never broken at a line's end (a phone wrapped "2026-12-" / "05"), the zone free to.
+    # date in words, in the form's language, and the time never broken at a line's end (a phone wrapped "2026-12-" /
+    # "05"), the zone free to.
     assert closed_moment(datetime(2026, 12, 5, 7, 30), "THA") == (
-        "\u20662026\u2060-\u206012\u2060-\u206005\u00a014:30\u2069 (UTC+07:00)"
+        "\u20685\u00a0December\u00a02026\u2069\u00a0at\u00a0\u206614:30\u2069 (UTC+07:00)"
     )
     assert (
-        closed_moment(datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "JPN") == f"{_unbroken('2026-12-05 16:30')} (UTC+09:00)"
+        closed_moment(datetime(2026, 12, 5, 7, 30, tzinfo=UTC), "JPN", "es")
+        == f"{_in_words('5 de diciembre de 2026')}\u00a0a\u00a0las\u00a0{_unbroken('16:30')} (UTC+09:00)"
     )

@@ -33,10 +33,15 @@ def nothing_until_fixed(number: int, one: str, many: str | None = None, *, said:
     return f"{counted(number, one, many)}{said}; nothing will be imported until {agreeing(number, 'it is', 'they are')} fixed."
 
 
+def day_in_words(day: date) -> str:
+    """Return "2 December 2017": a day as a person reads it in the app's sentences (never "2017-12-02")."""
+    return f"{day.day} {day:%B %Y}"
+
+
 def date_span(start: date, end: date) -> str:
     """Return "2–5 December 2017", "30 November – 3 December 2017" or "2 December 2017"."""
     if start == end:
-        return f"{start.day} {start:%B %Y}"
+        return day_in_words(start)
     if (start.year, start.month) == (end.year, end.month):
         return f"{start.day}–{end.day} {end:%B %Y}"
     if start.year == end.year:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from programme.core.collector import collector_paused
 from programme.core.errors import ProgrammeError
 from programme.core.words import counted
-from programme.importing.batches import import_number, imported_elsewhere
+from programme.importing.batches import imported_elsewhere, imported_here
 from programme.importing.columns import ColumnMapping
 from programme.importing.lists import LIST_KIND_LABELS, ListKind, detect_list_kind
 from programme.importing.matching import (
@@ -87,6 +87,8 @@ class ImportPlan:
     # The distinct values of gender or organisation type that nothing recognised, per column (for the page).
     unknown: list[UnknownValues] = field(default_factory=list)
     previous_batches: list[int] = field(default_factory=list)
+    # The same file's latest import into this module: "import 3, on 06 Dec 2026 at 20:05 UTC by amira", else None.
+    imported_before: str | None = None
     list_kind: ListKind = ListKind.PARTICIPANTS
     detected_kind: ListKind = ListKind.PARTICIPANTS
     # A summary plan (build_plan's keep_rows=False) keeps in rows only the rows with errors and the probable
@@ -181,6 +183,7 @@ class ImportPlan:
                 self.errors, self.notes, tool=self.mapping.tool, columns=self.mapping.roles(), written=written
             ),
             "previous_batches": list(self.previous_batches),
+            "imported_before": self.imported_before,
         }
 
 
@@ -311,9 +314,10 @@ def new_plan(
     )
 
 
-def earlier_imports(session: Session, file_hash: str, module_id: int) -> tuple[list[int], str | None]:
-    """Return the earlier imports of the same file (not undone) and the warning about them, if any; read before the
-    import writes its own batch."""
+def earlier_imports(session: Session, file_hash: str, module_id: int) -> tuple[list[int], str | None, str | None]:
+    """Return the earlier imports of the same file (not undone), the warning about them, if any, and the latest of them
+    into this module in words ("import 3, on 06 Dec 2026 at 20:05 UTC by amira", else None); read before the import
+    writes its own batch."""
     previous = list(
         session.scalars(
             sa.select(ImportBatch.id)
@@ -325,18 +329,28 @@ def earlier_imports(session: Session, file_hash: str, module_id: int) -> tuple[l
             .order_by(ImportBatch.id)
         )
     )
+    here = imported_here(session, ImportKind.PARTICIPANTS, file_hash, module_id)
+    before = here.sentence() if here is not None else None
     elsewhere = imported_elsewhere(session, ImportKind.PARTICIPANTS, file_hash, module_id)
     if elsewhere is not None:
-        return previous, (
-            f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
-            "it belongs to. Its people are matched to the records made then, and added to this module."
+        return (
+            previous,
+            (
+                f"This file was imported before into {elsewhere}, not into this module: check that this is the module "
+                "it belongs to. Its people are matched to the records made then, and added to this module."
+            ),
+            before,
         )
-    if previous:
-        return previous, (
-            f"This file was imported before (import {import_number(session, previous[-1])} under Past "
-            "imports); people already imported are matched, not added again."
+    if before is not None:
+        return (
+            previous,
+            (
+                f"This file was imported before ({before}, listed under Past imports); people already imported are "
+                "matched, not added again."
+            ),
+            before,
         )
-    return previous, None
+    return previous, None, None
 
 
 def plan_notes(
@@ -345,7 +359,7 @@ def plan_notes(
     begun: _Begun,
     unknown: list[UnknownValues],
     consent: _ConsentNotes,
-    earlier: tuple[list[int], str | None],
+    earlier: tuple[list[int], str | None, str | None],
 ) -> None:
     """Put the plan's warnings (in their order), its unknown values and its earlier imports into it."""
     mapping, kind, detected, module_days = plan.mapping, plan.list_kind, plan.detected_kind, plan.module_days
@@ -411,7 +425,7 @@ def plan_notes(
             "have attended every day. Check that this is the right module, or correct the module's dates on "
             "Courses and modules before importing. (A sheet of later days adds them to the days already recorded.)"
         )
-    plan.previous_batches, note = earlier
+    plan.previous_batches, note, plan.imported_before = earlier
     if note is not None:
         plan.warn(note)
 

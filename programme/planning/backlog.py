@@ -204,3 +204,20 @@ def taken_in_sentence(added: int, updated: int) -> str:
         parts.append(f"{counted(updated, 'topic')} already there counted again, with the forms received since")
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + "."
+
+
+def nothing_to_pull(topics: pd.DataFrame, suggested: int) -> str:
+    """Return what the backlog's "Pull a topic into an agenda" says when no topic can be pulled, naming which of its two
+    cases holds and what to do: the backlog is empty, or every topic in it is planned already (topics: the module's
+    backlog_for_module; suggested: the suggestions its evaluation forms hold, evaluation_suggestions)."""
+    forms = (
+        f" or add the {counted(suggested, 'suggestion')} from the evaluation forms (**Add these to the backlog**)"
+        if suggested
+        else ""
+    )
+    if topics.empty:
+        return f"The backlog is empty: type in a topic the plenary asked for (**Type in a topic**){forms}, then pull it in here."
+    return (
+        f"Every topic in the backlog is planned already ({counted(len(topics), 'topic')}: see **Planned in** above). "
+        f"To plan another, type it in (**Type in a topic**){forms}, then pull it in here."
+    )

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from programme.access import audit
 from programme.core.errors import NotFound, ProgrammeError
 from programme.core.local_time import country_zone, local_today
-from programme.core.words import date_span
+from programme.core.words import date_span, day_in_words
 from programme.evaluations import forms as evaluation_forms
 from programme.evaluations.scales import answered_in_words
 from programme.models import (
@@ -32,7 +32,7 @@ from programme.models import (
 )
 from programme.models.base import utcnow
 from programme.models.evaluations import ZERO_TO_TEN
-from programme.selfservice.labels import LANGUAGES
+from programme.selfservice.labels import LANGUAGES, NO_BREAK_SPACE, form_date, text
 from programme.selfservice.labels import labels as form_labels
 from programme.selfservice.link_parameter import QUERY_PARAMETER
 
@@ -126,7 +126,7 @@ def open_form(
         )
     opens_on = today(module)
     if closes_on is not None and closes_on < opens_on:
-        raise FormSettingRefused(f"The closing date {closes_on.isoformat()} is already past.")
+        raise FormSettingRefused(f"The closing date {day_in_words(closes_on)} is already past.")
     if base_url is not None and not base_url.startswith(("http://", "https://")):
         raise FormSettingRefused(f"'{base_url}' is not an address starting with http:// or https://.")
     note = checkin_dates_problem(module, kind, opens_on, closes_on)
@@ -177,14 +177,14 @@ def checkin_dates_problem(module: Module, kind: FormKind, opens_on: date, closes
     days = date_span(module.start_date, module.end_date)
     if module.end_date < opens_on:
         raise FormSettingRefused(
-            f"Module {module.number} ended on {module.end_date.day} {module.end_date:%B %Y}: a daily check-in link "
+            f"Module {module.number} ended on {day_in_words(module.end_date)}: a daily check-in link "
             f"takes codes only on the module's days ({days}), so it would refuse every code. Record its attendance "
             "under Plan › Agenda › Attendance, or import its attendance sheet, instead."
         )
     if closes_on is not None and closes_on < module.start_date:
         raise FormSettingRefused(
-            f"The link would close on {closes_on.isoformat()}, before module {module.number} starts on "
-            f"{module.start_date.day} {module.start_date:%B %Y}: a daily check-in link takes codes only on the "
+            f"The link would close on {day_in_words(closes_on)}, before module {module.number} starts on "
+            f"{day_in_words(module.start_date)}: a daily check-in link takes codes only on the "
             f"module's days ({days}). Choose a closing date on or after its last day."
         )
     if module.start_date > opens_on:
@@ -313,12 +313,12 @@ def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> 
     day = today(module)
     words = form_labels(link.language)
     if link.closed_at is not None:
-        when = closed_moment(link.closed_at, module.country if module is not None else None)
+        when = closed_moment(link.closed_at, module.country if module is not None else None, link.language)
         said = str(words["closed_at"]).format(when=when)
     elif link.closes_on is not None and day > link.closes_on:
-        said = str(words["closed_on"]).format(day=unbroken(link.closes_on.isoformat()))
+        said = str(words["closed_on"]).format(day=form_date(link.language, link.closes_on))
     elif day < link.opens_on:
-        said = str(words["not_open_yet"]).format(day=unbroken(link.opens_on.isoformat()))
+        said = str(words["not_open_yet"]).format(day=form_date(link.language, link.opens_on))
     else:
         said = str(words["unavailable"])
     if kept:
@@ -326,15 +326,16 @@ def closed_sentence(session: Session, link: FormLink, *, kept: bool = False) -> 
     return f"{said} {words['ask_organisers']}"
 
 
-def closed_moment(closed_at: datetime, country: str | None) -> str:
-    """Return when a form was closed as the participant reads it: "2026-12-05 14:30 (UTC+07:00)", in the module's
-    time zone when its country has one, else the computer's (stored times are UTC); the date and the time unbroken
-    (see unbroken), the zone free to go to the next line."""
+def closed_moment(closed_at: datetime, country: str | None, language: str = "en") -> str:
+    """Return when a form was closed as the participant reads it, in the form's language: "5 December 2026 at 14:30
+    (UTC+07:00)", in the module's time zone when its country has one, else the computer's (stored times are UTC); the
+    date in words and the time on one line (see form_date and unbroken), the zone free to go to the next line."""
     moment = closed_at if closed_at.tzinfo is not None else closed_at.replace(tzinfo=UTC)
     zone = country_zone(country, moment)
     local = moment.astimezone(zone) if zone is not None else moment.astimezone()
     offset = local.strftime("%z") or "+0000"
-    return f"{unbroken(f'{local:%Y-%m-%d %H:%M}')} (UTC{offset[:3]}:{offset[3:]})"
+    when = text(language, "date_time", date=form_date(language, local.date()), time=unbroken(f"{local:%H:%M}"))
+    return f"{when.replace(' ', NO_BREAK_SPACE)} (UTC{offset[:3]}:{offset[3:]})"
 
 
 # A date a phone's line never breaks: Chromium wrapped "2026-12-" / "05" at a hyphen. Word joiners (U+2060) around the

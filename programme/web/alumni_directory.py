@@ -79,11 +79,12 @@ def directory_query(options: dict, years: tuple[int, int] | None) -> DirectoryQu
         for index, (facet, label) in enumerate(FACET_LABELS.items()):
             with columns[index % 4]:
                 if facet == "course_ids":  # thousands of courses: the newest with a find box (ui.course_filter)
-                    codes = ui.course_filter(label, key=COURSE_KEYS[0])
+                    codes = ui.course_filter(label, key=COURSE_KEYS[0], placeholder="Any course")
                     chosen[facet] = ui.cached_query(course_ids, codes)
                     continue
                 values = options[facet]
-                picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet)
+                picked = st.multiselect(label, list(values), format_func=lambda v, values=values: values[v], key=facet,
+                                        placeholder=f"Any {label.lower()}")  # fmt: skip
             chosen[facet] = tuple(picked)
         if years and years[0] < years[1]:
             # Its first value set here, not as the widget's default: the page keeps it across tabs through the

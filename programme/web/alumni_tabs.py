@@ -151,7 +151,9 @@ def trainers_tab(user: SignedIn) -> None:
         },
     )
     names = dict(zip(pool["person_id"], pool["name"], strict=True))
-    person_id = st.selectbox("Sessions led by", list(names), index=None, format_func=names.get, key="trainer")
+    person_id = st.selectbox(
+        "Sessions led by", list(names), index=None, format_func=names.get, key="trainer", placeholder="Pick a trainer"
+    )
     if person_id is not None:
         with ui.db() as session:
             led = trainers.sessions_led(session, [int(person_id)])
@@ -173,17 +175,25 @@ def outcome_filter_widgets() -> OutcomeFilter:
         module_labels.update(ui.cached_query(module_choices, course_code=code).labels)
     module_ids = second.multiselect("After the module", list(module_labels), format_func=module_labels.get,
                                     key="outcomes_modules", disabled=not codes,
-                                    placeholder="Choose a course first" if not codes else None)  # fmt: skip
+                                    placeholder="Choose a course first" if not codes else "All modules")  # fmt: skip
     this_year = date.today().year
     years = third.slider("Reported in", 2000, this_year, (2000, this_year), key="outcomes_years")
     fourth, fifth, sixth, seventh = st.columns(4)
     country = fourth.multiselect(
-        "Country of work", list(countries), format_func=countries.get, key="outcomes_countries"
+        "Country of work",
+        list(countries),
+        format_func=countries.get,
+        key="outcomes_countries",
+        placeholder="All countries",
     )
-    kinds = fifth.multiselect("Kind", [k.value for k in OutcomeKind], format_func=sentence_case, key="outcomes_kinds")
-    funders = sixth.multiselect("Funder", options["funders"], key="outcomes_funders")
+    kinds = fifth.multiselect(
+        "Kind", [k.value for k in OutcomeKind], format_func=sentence_case, key="outcomes_kinds", placeholder="All kinds"
+    )
+    funders = sixth.multiselect("Funder", options["funders"], key="outcomes_funders", placeholder="All funders")
     grant_choices = funding.grants_for_funders(options, funders)
-    grants = seventh.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key="outcomes_grants")
+    grants = seventh.multiselect(
+        "Grant", list(grant_choices), format_func=grant_choices.get, key="outcomes_grants", placeholder="All grants"
+    )
     return OutcomeFilter(
         courses=codes, module_ids=tuple(module_ids), year_from=years[0], year_to=years[1], countries=tuple(country),
         kinds=tuple(kinds), funders=tuple(funders), grants=tuple(grants),
@@ -251,10 +261,10 @@ def record_outcome_form(user: SignedIn) -> None:
         )
         reported_on = st.date_input("Reported on", value=date.today(), max_value=date.today(), key=fields[2])
         course_id = st.selectbox("After the course", list(courses), index=None, format_func=courses.get, key=fields[3],
-                                 help="The courses this person took part in, newest first. Without a module, the outcome follows the "
+                                 placeholder="Optional: pick a course", help="The courses this person took part in, newest first. Without a module, the outcome follows the "
                                       "person's last module of the course.")  # fmt: skip
         module_id = st.selectbox("After the module", list(taken), index=None, format_func=taken.get, key=fields[4],
-                                 help="The modules this person took part in, newest first.")  # fmt: skip
+                                 placeholder="Optional: pick a module", help="The modules this person took part in, newest first.")  # fmt: skip
         if st.form_submit_button("Record outcome", type="primary"):
             ui.action(
                 lambda session: outcomes.record_outcome(

@@ -127,7 +127,9 @@ def partners_panel(user: SignedIn, code: str, partner_table: pd.DataFrame) -> No
             )
     if not partner_table.empty:
         options = {(int(r.organisation_id), r.role): f"{r.name} ({r.role})" for r in partner_table.itertuples()}
-        gone = st.selectbox("Remove a partner", list(options), format_func=options.get, index=None)
+        gone = st.selectbox(
+            "Remove a partner", list(options), format_func=options.get, index=None, placeholder="Pick a partner"
+        )
         if gone and st.button("Remove partner"):
             ui.action(
                 lambda session: partners.remove_partner(

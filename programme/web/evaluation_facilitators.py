@@ -33,7 +33,11 @@ def tab(module_id: int, *, user: SignedIn) -> None:
     rated_here = set(ui.cached_query(q.facilitator_ratings, module_id=module_id)["facilitator"])
     here = [name for name in names if name in rated_here]  # a default outside the options would stop the page
     chosen = st.multiselect(
-        "Facilitators", names, default=here, help="Starts with those who led sessions of this module."
+        "Facilitators",
+        names,
+        default=here,
+        placeholder="Pick facilitators to compare",
+        help="Starts with those who led sessions of this module.",
     )
     picked = ui.cached_query(q.facilitator_ratings, facilitators=tuple(sorted(chosen)))
     st.plotly_chart(

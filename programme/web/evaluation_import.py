@@ -89,7 +89,7 @@ def order_labels(unknown: dict[str, list[str]], digest: str) -> list[str] | None
     places = st.columns(SCALE_SIZE)
     picked = [
         places[place].selectbox(f"{place + 1}" + (" (lowest)" if place == 0 else " (highest)" if place == SCALE_SIZE - 1
-                                else ""), labels, index=None, accept_new_options=True,
+                                else ""), labels, index=None, accept_new_options=True, placeholder="Pick or type a label",
                                 key=f"label_{digest}_{place}")
         for place in range(SCALE_SIZE)
     ]  # fmt: skip

@@ -131,6 +131,7 @@ def edit_mapping(table: SheetTable, digest: str) -> ColumnMapping:
             table.columns,
             default=list(detected.days),
             key=f"map_{digest[:12]}_{tool}_days",
+            placeholder="None: pick the columns of the days",
         )
         numbered = {column: day_number(column) or position for position, column in enumerate(days, start=1)}
         roles = ColumnMapping(fields=fields, days=numbered, ignored=list(detected.ignored))

@@ -128,11 +128,13 @@ NO_FUNDERS = (
 )
 
 
-def course_filter(label: str, *, key: str, help: str | None = None) -> tuple[str, ...]:
+def course_filter(
+    label: str, *, key: str, help: str | None = None, placeholder: str = "All courses"
+) -> tuple[str, ...]:
     """Draw a multiselect of courses under `key` and return the codes chosen. It offers the newest
     module_search.PICKER_LIMIT courses (the chosen ones kept); with more on record, a find box above it (course code
     or title) narrows them and a caption says how many there are: 18,000 courses' labels made every page that drew
-    them send 1.5 MB to the browser."""
+    them send 1.5 MB to the browser. placeholder: what the empty box says (none chosen: every course)."""
     chosen = tuple(st.session_state.get(key) or ())
     total, _ = cached_query(module_search.course_choices, limit=0)
     search = ""
@@ -140,7 +142,12 @@ def course_filter(label: str, *, key: str, help: str | None = None) -> tuple[str
         search = st.text_input("Find a course", key=f"{key}_find", placeholder="Code or title")
     matching, titles = cached_query(module_search.course_choices, search.strip() or None, keep=chosen)
     picked = st.multiselect(
-        label, list(titles), format_func=lambda code: f"{code} · {titles[code]}", key=key, help=help
+        label,
+        list(titles),
+        format_func=lambda code: f"{code} · {titles[code]}",
+        key=key,
+        help=help,
+        placeholder=placeholder,
     )
     if matching > module_search.PICKER_LIMIT:
         st.caption(f"The newest {module_search.PICKER_LIMIT:,} of {matching:,} courses: find one by code or title.")
@@ -157,9 +164,11 @@ def funding_filters(
         st.caption(NO_FUNDERS)
         return (), ()
     funder_key, grant_key = keys or (None, None)
-    funders = st.multiselect("Funder", options["funders"], key=funder_key, help=funder_help)
+    funders = st.multiselect("Funder", options["funders"], key=funder_key, help=funder_help, placeholder="All funders")
     grant_choices = grants_for_funders(options, funders)
-    grants = st.multiselect("Grant", list(grant_choices), format_func=grant_choices.get, key=grant_key)
+    grants = st.multiselect(
+        "Grant", list(grant_choices), format_func=grant_choices.get, key=grant_key, placeholder="All grants"
+    )
     return tuple(funders), tuple(grants)
 
 
