@@ -116,3 +116,16 @@ def test_an_upload_needs_the_pages_xsrf_token_and_one_over_50_mb_is_refused(page
     uploader.set_input_files(str(big))
     page.get_by_text(re.compile(r"File must be 50(\.0)? ?MB or smaller")).wait_for(timeout=TIMEOUT_MS)
     assert uploads == []
+
+
+def test_no_table_offers_streamlit_s_own_csv_download_on_the_default_server(page, live_app: str) -> None:
+    """.streamlit/config.toml's disableDataExport reaches the page the default script serves: a table's toolbar has
+    its search but no "Download as CSV" (every listed person's contact details, unaudited)."""
+    log_in(page, live_app)
+    open_page(page, "Participants", "People")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for(timeout=TIMEOUT_MS)
+    table.hover()
+    toolbar = page.locator("[data-testid='stElementToolbar']").first
+    toolbar.get_by_role("button", name="Search").wait_for(timeout=TIMEOUT_MS)
+    assert toolbar.get_by_role("button", name="Download as CSV").count() == 0
