@@ -46,9 +46,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-# The script the browser tests serve unless a test names one: PROGRAMME_TEST_SCRIPT names another (app.py or
-# streamlit_app.py), to run the whole browser suite on either.
-DEFAULT_SCRIPT = "streamlit_app.py"
+# The script the browser tests serve unless a test names one: README's start command, app.py (st.App: the same pages,
+# the sign-in cookie HttpOnly); PROGRAMME_TEST_SCRIPT=streamlit_app.py runs the whole browser suite on the other.
+DEFAULT_SCRIPT = "app.py"
 
 
 def default_script() -> str:
@@ -140,8 +140,9 @@ def log_in(page, base: str, username: str = ADMIN[0], password: str = ADMIN[1]) 
 
 
 def wait_for_cookie(page, name: str, *, present: bool = True, timeout: float = 30.0) -> None:
-    """Wait until the browser holds (or no longer holds) the cookie: the app sets and expires it from a script in a
-    zero-height frame, which runs after the page is drawn (later still on a loaded machine)."""
+    """Wait until the browser holds (or no longer holds) the cookie: the app sets and expires it from a zero-height
+    frame (a post to app.py's route, or a script), which runs after the page is drawn (later still on a loaded
+    machine)."""
     deadline = time.monotonic() + timeout
     while (any(cookie["name"] == name for cookie in page.context.cookies()) != present) and time.monotonic() < deadline:
         page.wait_for_timeout(200)
