@@ -1,6 +1,6 @@
 """Every page and tab in Chromium against a running app: seconds until the page settles and bytes the server sent.
 
-    streamlit run streamlit_app.py --server.headless true --server.port 8621     (DATABASE_URL=a copy of the scale db)
+    streamlit run app.py --server.headless true --server.port 8621     (DATABASE_URL=a copy of the scale db)
     python benchmarks/browser_pages.py http://localhost:8621 USER PASSWORD admin|facilitator|viewer [--shots DIR]
                                        [--course CODE]
 

@@ -3,7 +3,7 @@
     python benchmarks/first_visit.py DATABASE USER PASSWORD [--runs 3] [--importtime FILE] [--app DIR] [--pause S]
 
 DATABASE is a SQLite file or a URL that already holds the account USER (an empty database with one account, or the
-demo: `python -m programme demo`). Each run starts `streamlit run streamlit_app.py` (the README's command, headless
+demo: `python -m programme demo`). Each run starts `streamlit run app.py` (the README's command; streamlit_app.py in a checkout without app.py; headless
 on a free port) with Chromium already open, and prints:
 
 - server: from the command's start until its health check answers (Streamlit's own start);
@@ -45,7 +45,8 @@ from tests.browser_support import CHROMIUM, IDLE, free_port
 
 def start_server(url: str, port: int, importtime: Path | None, app: Path = REPO_ROOT) -> subprocess.Popen:
     flags = ["-X", "importtime"] if importtime else []
-    command = [sys.executable, *flags, "-m", "streamlit", "run", "streamlit_app.py"]
+    script = "app.py" if (app / "app.py").exists() else "streamlit_app.py"  # an older checkout has no app.py
+    command = [sys.executable, *flags, "-m", "streamlit", "run", script]
     command += ["--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1"]
     stderr = importtime.open("w") if importtime else subprocess.DEVNULL
     return subprocess.Popen(
@@ -104,7 +105,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--importtime", type=Path, help="the server's -X importtime log, written here")
     parser.add_argument("--pause", type=float, default=0.0, help="seconds between the form drawn and Log in (typing)")
-    parser.add_argument("--app", type=Path, default=REPO_ROOT, help="the checkout whose streamlit_app.py runs")
+    parser.add_argument("--app", type=Path, default=REPO_ROOT, help="the checkout whose app.py runs")
     args = parser.parse_args()
     url = database_url(args.database)
     print(machine())

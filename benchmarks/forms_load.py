@@ -2,7 +2,7 @@
 
     python benchmarks/forms_load.py [--participants 20] [--database-url URL]
 
-Starts `streamlit run streamlit_app.py` on a new database (a temporary SQLite file unless --database-url names an
+Starts `streamlit run app.py` (tests/browser_support.py's default) on a new database (a temporary SQLite file unless --database-url names an
 empty PostgreSQL database), opens a module's evaluation form, then headless Chromium (/usr/bin/chromium) opens the
 link in N separate browser contexts (N sessions, as N phones; five pages load at a time), waits until every form is
 on screen and filled in, and clicks Send in all of them at once. Prints the time from the click to the thank-you per participant (median, slowest), the

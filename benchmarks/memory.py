@@ -2,7 +2,7 @@
 
     python benchmarks/memory.py --db /tmp/scale.db
 
-Starts `streamlit run streamlit_app.py` on the database, then headless Chromium (Playwright, the
+Starts `streamlit run app.py` on the database, then headless Chromium (Playwright, the
 machine's /usr/bin/chromium) logs in and opens every page once through the top navigation. The figure
 is the server process's peak resident set (VmHWM in /proc). It adds an account "benchmark-admin" to the
 database if missing. With --apptest it instead measures this process's own peak while AppTest runs
@@ -48,7 +48,7 @@ def megabytes(pid: int, field: str) -> float:
 
 def start_server(url: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true"]
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true"]
     command += ["--server.port", str(port), "--server.address", "127.0.0.1"]
     env = {**os.environ, "DATABASE_URL": url}
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

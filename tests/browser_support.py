@@ -46,10 +46,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# The script the browser tests serve unless a test names one: README's start command, app.py (st.App: the same pages,
+# the sign-in cookie HttpOnly); PROGRAMME_TEST_SCRIPT=streamlit_app.py runs the whole browser suite on the other.
+DEFAULT_SCRIPT = "app.py"
+
+
+def default_script() -> str:
+    """Return the script streamlit_server runs when a test names none."""
+    return os.environ.get("PROGRAMME_TEST_SCRIPT") or DEFAULT_SCRIPT
+
+
 @contextmanager
-def streamlit_server(database_url: str, script: str = "streamlit_app.py") -> Iterator[str]:
-    """Run `streamlit run streamlit_app.py` (or script: app.py, the same pages through st.App) on a free port; yield
-    its base URL once healthy."""
+def streamlit_server(
+    database_url: str, script: str | None = None, *, address: str = "127.0.0.1", base_path: str = ""
+) -> Iterator[str]:
+    """Run `streamlit run <script>` (default_script(): app.py, st.App with our cookie routes, or streamlit_app.py) on a
+    free port, on address (0.0.0.0: every interface, as README's venue network command) and under base_path
+    (server.baseUrlPath, as behind a proxy); yield its base URL (through 127.0.0.1) once healthy."""
+    script = script or default_script()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url}
     command = [
@@ -63,10 +77,12 @@ def streamlit_server(database_url: str, script: str = "streamlit_app.py") -> Ite
         "--server.port",
         str(port),
         "--server.address",
-        "127.0.0.1",
+        address,
     ]
+    if base_path:
+        command += ["--server.baseUrlPath", base_path]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{port}" + (f"/{base_path.strip('/')}" if base_path else "")
     try:
         deadline = time.monotonic() + SERVER_START_SECONDS
         while True:
@@ -124,8 +140,9 @@ def log_in(page, base: str, username: str = ADMIN[0], password: str = ADMIN[1]) 
 
 
 def wait_for_cookie(page, name: str, *, present: bool = True, timeout: float = 30.0) -> None:
-    """Wait until the browser holds (or no longer holds) the cookie: the app sets and expires it from a script in a
-    zero-height frame, which runs after the page is drawn (later still on a loaded machine)."""
+    """Wait until the browser holds (or no longer holds) the cookie: the app sets and expires it from a zero-height
+    frame (a post to app.py's route, or a script), which runs after the page is drawn (later still on a loaded
+    machine)."""
     deadline = time.monotonic() + timeout
     while (any(cookie["name"] == name for cookie in page.context.cookies()) != present) and time.monotonic() < deadline:
         page.wait_for_timeout(200)

@@ -50,6 +50,7 @@ def test_init_of_a_new_database_says_it_was_created_and_what_next(
     code, out, _ = run(capsys, "init")
     assert code == 0 and out.startswith("Database created") and "upgraded" not in out
     assert "user add NAME --role admin" in out
+    assert "(streamlit run app.py)" in out  # the default start: the sign-in cookie HttpOnly (README)
 
 
 def test_stats_json_on_the_demo(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -78,7 +78,7 @@ def run_init(_args: argparse.Namespace) -> int:
     if before is None:
         # "Database upgraded to ..." was said of a new, empty database: a new organisation wants its next step.
         print(
-            f"Database created (schema {after}). Next: start the app (streamlit run streamlit_app.py), whose first "
+            f"Database created (schema {after}). Next: start the app (streamlit run app.py), whose first "
             "screen creates the administrator account, or add one with: python -m programme user add NAME --role admin"
         )
     else:

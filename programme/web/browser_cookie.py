@@ -6,9 +6,9 @@ The cookie is SameSite=Strict (no other site's page can make the browser send it
 until the browser closes; what it stands for is programme/access/remembered.py's.
 
 Browsers accept HttpOnly only from a server response's Set-Cookie, and a Streamlit script has none (st.login's cookie
-is OIDC's; a Tornado handler is not public API). Started as `streamlit run app.py`, Streamlit's public st.App serves
-two routes of ours (cookie_routes.py): the frame posts a one-time claim code and the server's answer sets the cookie
-HttpOnly. Started as `streamlit run streamlit_app.py`, the frame's script sets it, readable by a script injected into
+is OIDC's; Streamlit's server is not public API). Started as `streamlit run app.py` (the default), Streamlit's public
+st.App serves two routes of ours (cookie_routes.py): the frame posts a one-time claim code and the server's answer
+sets the cookie HttpOnly. Started as `streamlit run streamlit_app.py`, the frame's script sets it, readable by a script injected into
 the page: the token is tied to the browser it was handed to (remembered.client_digest) under both.
 """
 
