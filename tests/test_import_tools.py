@@ -685,6 +685,9 @@ def test_teams_2020_list_is_teams_once_per_person_and_not_a_registration_list() 
     form = ["Timestamp", "Full Name", "Email address", "Organisation"]
     assert detect_profile(form).name == "Google Forms"
     assert detect_list_kind(form, detect_mapping(form)) == ListKind.REGISTRATION
+    # Indico's own Registration date still says a registration form's export.
+    indico = read_participant_sheet((TOOLS / "indico_registrants.csv").read_bytes(), "indico_registrants.csv")
+    assert detect_list_kind(indico.columns, detect_columns(indico)) == ListKind.REGISTRATION
 
 
 def test_teams_2020_list_imported_as_attended_nothing_asked(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from programme.importing.columns import ColumnMapping
-from programme.importing.profiles import PARTICIPANT_LIST_TOOLS
+from programme.importing.profiles import MEETING_REPORT_TOOLS
 from programme.sheets import header_key
 
 
@@ -69,9 +69,9 @@ def registration_hints(columns: Sequence[str]) -> list[str]:
 
 
 def form_hints(columns: Sequence[str], mapping: ColumnMapping) -> list[str]:
-    """Return the columns that show the sheet is a registration form's export, but for a list-of-people tool's own
-    columns (the Timestamp of a Teams attendance list is when someone joined or left, not when a form was sent)."""
-    own = set(mapping.ignored) if mapping.tool in PARTICIPANT_LIST_TOOLS else set()
+    """Return the columns that show the sheet is a registration form's export, but for a meeting report's own columns
+    (the Timestamp of a Teams attendance list is when someone joined or left, not when a form was sent)."""
+    own = set(mapping.ignored) if mapping.tool in MEETING_REPORT_TOOLS else set()
     return registration_hints([column for column in columns if column not in own])
 
 

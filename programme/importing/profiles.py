@@ -290,6 +290,10 @@ def tool_column(cell: str) -> bool:
 
 # The tools whose exports are lists of people only (attendance, registrations): never an evaluation export.
 PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Microsoft Teams", "Eventbrite", "Indico"})
+# Of them, those whose exports only say who was in a meeting, never who signed up: their own columns (the Timestamp of
+# a Teams attendance list) say nothing of a registration form. Indico's Registration date does; a Zoom webinar's
+# report lists registrants who did not come (its Attended column says so).
+MEETING_REPORT_TOOLS = frozenset({"Zoom meeting", "Microsoft Teams"})
 
 
 def participant_list_tool(columns: Sequence[str]) -> tuple[ToolProfile, list[str]] | None:
