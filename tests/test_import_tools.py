@@ -636,3 +636,133 @@ def test_teams_report_imported(module_cli: Engine, capsys: pytest.CaptureFixture
 def test_teams_organisers_left_out(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
     import_json(capsys, TEAMS, "--own-account", "leave-out", "--tool", "Microsoft Teams")
     assert participants(module_cli) == {"Maria Santos", "Nur Aisyah", "Bikash Gurung", "Lina Haddad", "Juan Dela Cruz"}
+
+
+# Microsoft Teams' older layouts (tests/data/tools/participants/README.md): UTF-16, tab-separated, a row per join or
+# leave (2020) or per stay (2021). Expected people counted by hand from the fixtures and checked with the csv module.
+TEAMS_2020 = "teams_attendance_list_2020.csv"
+TEAMS_2021 = "teams_attendance_report_2021.csv"
+
+
+def teams_rows(name: str, header: str) -> list[dict[str, str]]:
+    """The fixture's rows under its header line (the first cell `header`), read with the csv module."""
+    lines = list(csv.reader(io.StringIO((TOOLS / name).read_bytes().decode("utf-16"), newline=""), delimiter="\t"))
+    start = next(position for position, line in enumerate(lines) if line and line[0] == header)
+    return [dict(zip(lines[start], line, strict=True)) for line in lines[start + 1 :] if line]
+
+
+def test_teams_2020_list_is_teams_once_per_person_and_not_a_registration_list() -> None:
+    """The 2020 layout (Full Name, User Action, Timestamp) was taken as a Google Forms export because of its Timestamp,
+    so as a registration list: its people would have been recorded as registered, not attended. It is a Teams list:
+    seven people on fourteen Joined / Left rows, each read once (first row kept), labels taken off."""
+    from programme.importing import detect_columns, read_participant_sheet
+    from programme.importing.columns import detect_mapping
+    from programme.importing.lists import ListKind, detect_list_kind
+    from programme.importing.profiles import detect_profile, participant_list_tool
+
+    rows = teams_rows(TEAMS_2020, "Full Name")
+    assert len(rows) == 14 and {row["User Action"] for row in rows} == {"Joined", "Joined before", "Left"}
+    firsts = {row["Full Name"]: number for number, row in reversed(list(enumerate(rows, start=2)))}
+    assert len(firsts) == 7
+    table = read_participant_sheet((TOOLS / TEAMS_2020).read_bytes(), TEAMS_2020)
+    assert table.header_row == 1 and table.row_numbers == sorted(firsts.values()) == [2, 3, 4, 5, 6, 8, 13]
+    assert table.frame["Full Name"].tolist() == [
+        "Programme Organiser",
+        "Farah Rahim",  # "Joined before"
+        "Maria Santos",  # "(Guest)" taken off; Joined, Left, Joined
+        "Nur Aisyah",
+        "Lina Haddad",  # Joined, Left, Joined
+        "Bikash Gurung",  # "(Guest)"
+        "Juan Dela Cruz",
+    ]
+    mapping = detect_columns(table)
+    assert mapping.tool == "Microsoft Teams" and mapping.fields == {"full_name": "Full Name"}
+    assert set(mapping.ignored) == {"User Action", "Timestamp"}
+    assert detect_list_kind(table.columns, mapping) == ListKind.PARTICIPANTS
+    assert "does not say who organised the meeting" in " ".join(mapping.notes)
+    assert participant_list_tool(table.columns)[0].name == "Microsoft Teams"  # never an evaluation export
+    # A form's export with a Timestamp and a Full Name (no User Action) is still a form's, and a registration list.
+    form = ["Timestamp", "Full Name", "Email address", "Organisation"]
+    assert detect_profile(form).name == "Google Forms"
+    assert detect_list_kind(form, detect_mapping(form)) == ListKind.REGISTRATION
+    # Indico's own Registration date still says a registration form's export.
+    indico = read_participant_sheet((TOOLS / "indico_registrants.csv").read_bytes(), "indico_registrants.csv")
+    assert detect_list_kind(indico.columns, detect_columns(indico)) == ListKind.REGISTRATION
+
+
+def test_teams_2020_list_imported_as_attended_nothing_asked(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Everyone on the list joined: seven participants who attended, once each; no Role, so nothing is asked (the
+    note says the list does not say who organised); --tool "Microsoft Teams" picks this layout."""
+    report = import_json(capsys, TEAMS_2020, "--tool", "Microsoft Teams")
+    assert (report["tool"], report["list"], report["rows"], report["created"]) == (
+        "Microsoft Teams",
+        "participants",
+        7,
+        7,
+    )
+    assert any("does not say who organised the meeting" in note for note in report["warnings"])
+    with session_scope(module_cli) as session:
+        rows = session.execute(
+            sa.select(Person.full_name, Participation.registered, Participation.attended).join(
+                Participation, Participation.person_id == Person.id
+            )
+        ).all()
+    names = {"Programme Organiser", "Farah Rahim", "Maria Santos", "Nur Aisyah", "Lina Haddad", "Bikash Gurung"}
+    assert sorted(name for name, _, _ in rows) == sorted(names | {"Juan Dela Cruz"})
+    assert {attended for _, _, attended in rows} == {True}
+
+
+def test_teams_2021_report_read_once_per_person_organizer_asked(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 2021 layout (a Meeting Summary, then Full Name, Join Time, Leave Time, Duration, Email, Role, Participant
+    ID (UPN)) was not recognised: it is Teams, its six people read once (Lina Haddad's two stays, one person), its
+    Organizer asked about as the 2022 layout's are."""
+    from programme.importing import detect_columns, read_participant_sheet
+
+    rows = teams_rows(TEAMS_2021, "Full Name")
+    assert len(rows) == 7 and len({(row["Full Name"], row["Email"]) for row in rows}) == 6
+    table = read_participant_sheet((TOOLS / TEAMS_2021).read_bytes(), TEAMS_2021)
+    assert table.header_row == 7 and table.row_numbers == [8, 9, 10, 11, 12, 14]  # row 13: Lina Haddad again
+    mapping = detect_columns(table)
+    assert mapping.tool == "Microsoft Teams"
+    assert (mapping.fields["full_name"], mapping.fields["email"]) == ("Full Name", "Email")
+    assert set(mapping.ignored) == {"Join Time", "Leave Time", "Duration", "Participant ID (UPN)", "Role"}
+    organizer = [row for row in rows if row["Role"] == "Organizer"]
+    assert [row["Full Name"] for row in organizer] == ["Programme Organiser"]
+    status, out, err = cli(
+        capsys, "import", "participants", str(TOOLS / TEAMS_2021), "--course", "RC", "--module", "1", "--json"
+    )  # fmt: skip
+    assert status == 2 and out == ""
+    assert err.startswith(
+        "Error: 1 person organised the meeting (Role: Organizer or Co-organizer): Programme Organiser "
+        "(organiser@example.org). Import them as participants?"
+    )
+    assert participants(module_cli) == set()
+
+
+def test_teams_2021_report_imported(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Left out, the organizer is not imported; the five others attended, once each, their names without Teams'
+    labels, Email their e-mail (Lina Haddad's UPN differs), the Presenter imported as anyone else."""
+    report = import_json(capsys, TEAMS_2021, "--own-account", "leave-out", "--tool", "Microsoft Teams")
+    assert (report["tool"], report["list"], report["created"], report["participations"]) == (
+        "Microsoft Teams",
+        "participants",
+        5,
+        5,
+    )
+    with session_scope(module_cli) as session:
+        rows = session.execute(
+            sa.select(Person.full_name, Person.email, Participation.attended).join(
+                Participation, Participation.person_id == Person.id
+            )
+        ).all()
+    assert {name: (email, attended) for name, email, attended in rows} == {
+        "Maria Santos": ("maria.santos@example.net", True),
+        "Nur Aisyah": ("nur.aisyah@example.my", True),
+        "Lina Haddad": ("lina.haddad@example.org", True),
+        "Bikash Gurung": (None, True),
+        "Juan Dela Cruz": ("juan.delacruz@example.ph", True),
+    }

@@ -1466,6 +1466,31 @@ def test_page_reads_a_teams_attendance_report_and_asks_about_its_organizers(cli_
     assert sorted(rows["name"]) == ["Bikash Gurung", "Juan Dela Cruz", "Lina Haddad", "Maria Santos", "Nur Aisyah"]
 
 
+def test_page_reads_a_teams_2020_attendance_list_as_participants_once_each(cli_db: str) -> None:
+    """Teams' 2020 attendance list (Full Name, User Action, Timestamp; UTF-16) was taken as a Google Forms export,
+    detected as a registration list because of its Timestamp. The page says Microsoft Teams, detects a participant
+    list, asks nothing about organisers (the list has no Role) and previews its seven people once each (fourteen
+    Joined / Left rows), their names without "(Guest)". Names by hand from the fixture
+    (tests/data/tools/participants/teams_attendance_list_2020.csv)."""
+    data = (REPO_ROOT / "tests/data/tools/participants/teams_attendance_list_2020.csv").read_bytes()
+    app = page_with_upload("teams.csv", data)
+    assert not app.exception, app.exception
+    assert any(info.value == "This looks like a Microsoft Teams export." for info in app.info)
+    assert not [radio for radio in app.radio if radio.key and radio.key.startswith("own_account_")]
+    kind = next(radio for radio in app.radio if radio.key and radio.key.startswith("list_kind_"))
+    assert kind.value == "participants"
+    rows = next(frame.value for frame in app.dataframe if "status" in frame.value.columns)
+    assert sorted(rows["name"]) == [
+        "Bikash Gurung",
+        "Farah Rahim",
+        "Juan Dela Cruz",
+        "Lina Haddad",
+        "Maria Santos",
+        "Nur Aisyah",
+        "Programme Organiser",
+    ]
+
+
 def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_stored(cli_db: str) -> None:
     """Seen as a first user: the preview showed neither how a partner's organisation types were read ("Lawyers
     network") nor who counts as attended (Eventbrite's Attendee Status), so neither could be checked before

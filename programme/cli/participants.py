@@ -18,7 +18,7 @@ from programme.importing.columns import FIELD_LABELS, ColumnMapping
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind
 from programme.importing.own_account import OwnAccountChoice, apply_choice, own_account_rows, require_choice
 from programme.importing.pipeline import import_list, worth_piping
-from programme.importing.profiles import PROFILES
+from programme.importing.profiles import TOOL_NAMES
 from programme.intake.columns import parse_column_options
 from programme.models import UserRole
 from programme.people.participants import export_participants
@@ -53,9 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--tool",
         default=None,
-        help="the tool the list comes from, instead of the one detected: "
-        + ", ".join(profile.name for profile in PROFILES)
-        + ", or none",
+        help="the tool the list comes from, instead of the one detected: " + ", ".join(TOOL_NAMES) + ", or none",
     )
     parser.add_argument(
         "--column",

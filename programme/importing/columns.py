@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from programme.core.errors import NoHeaderRow, UnreadableFile
 from programme.importing.profiles import (
-    PROFILES,
+    TOOL_NAMES,
     ToolProfile,
     all_anonymous,
     column_named,
@@ -388,9 +388,9 @@ def _profile(columns: Sequence[str], tool: str | None) -> ToolProfile | None:
         return detect_profile(columns)
     if header_key(tool) in ("", "none", "generic"):
         return None
-    profile = profile_named(tool)
+    profile = profile_named(tool, columns)
     if profile is None:
-        names = ", ".join(known.name for known in PROFILES)
+        names = ", ".join(TOOL_NAMES)
         raise MappingError(f"'{tool}' is not a tool we know; use one of: {names} (or none).")
     return profile
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from enum import StrEnum
 
 from programme.importing.columns import ColumnMapping
+from programme.importing.profiles import MEETING_REPORT_TOOLS
 from programme.sheets import header_key
 
 
@@ -67,6 +68,13 @@ def registration_hints(columns: Sequence[str]) -> list[str]:
     return hints
 
 
+def form_hints(columns: Sequence[str], mapping: ColumnMapping) -> list[str]:
+    """Return the columns that show the sheet is a registration form's export, but for a meeting report's own columns
+    (the Timestamp of a Teams attendance list is when someone joined or left, not when a form was sent)."""
+    own = set(mapping.ignored) if mapping.tool in MEETING_REPORT_TOOLS else set()
+    return registration_hints([column for column in columns if column not in own])
+
+
 def detect_list_kind(columns: Sequence[str], mapping: ColumnMapping) -> ListKind:
     """Return the kind of list the columns suggest: Day columns → attendance; a column saying who attended (Zoom's
     Attended, a check-in column) → participants, each row's answer deciding; a form's export → registration."""
@@ -74,7 +82,7 @@ def detect_list_kind(columns: Sequence[str], mapping: ColumnMapping) -> ListKind
         return ListKind.ATTENDANCE
     if "attended" in mapping.fields:
         return ListKind.PARTICIPANTS
-    if registration_hints(columns):
+    if form_hints(columns, mapping):
         return ListKind.REGISTRATION
     return ListKind.PARTICIPANTS
 
@@ -89,7 +97,7 @@ def why_detected(kind: ListKind, columns: Sequence[str], mapping: ColumnMapping)
             f"its column '{mapping.fields['attended']}' says who attended: those it does not mark as "
             "attended are recorded as registered, not as having attended"
         )
-    hints = registration_hints(columns)
+    hints = form_hints(columns, mapping)
     if kind == ListKind.REGISTRATION and hints:
         return f"it has a column '{hints[0]}', as a registration form's export does"
     return "it has neither day columns nor a registration form's columns"

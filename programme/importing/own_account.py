@@ -141,7 +141,7 @@ def _host_details(table: SheetTable, profile: ToolProfile) -> tuple[str | None, 
 def own_account_rows(table: SheetTable, mapping: ColumnMapping) -> OwnAccount | None:
     """Return the people of the list on the organisers' own account (the tool's profile says which column tells), the
     host among them where the file names the host; None when the list's tool has no such column or nobody is."""
-    profile = profile_named(mapping.tool) if mapping.tool else None
+    profile = profile_named(mapping.tool, table.columns) if mapping.tool else None
     if profile is None or profile.own_account is None:
         return None
     name, answers = profile.own_account

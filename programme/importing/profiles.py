@@ -57,6 +57,9 @@ class ToolProfile:
     # The row that starts the tool's section naming the host above the people (a Zoom webinar's "Host Details", its
     # header then the host's row), read with host_email and host_name as that section's columns.
     host_details: str = ""
+    # The columns that together say who a row is, when the tool writes a row per join or leave (Teams' older layouts:
+    # a person who rejoined is listed again): the person's later rows are left out (people_section), the first kept.
+    one_person: tuple[str, ...] = ()
     note: str = ""
 
     def matches(self, keys: set[str]) -> bool:
@@ -162,6 +165,51 @@ PROFILES: tuple[ToolProfile, ...] = (
         ),
     ),
     ToolProfile(
+        name="Microsoft Teams",
+        # The 2021 layout (tests/data/tools/participants/README.md): a "Meeting Summary" block, then one header of
+        # Full Name, Join Time, Leave Time, Duration, Email, Role, Participant ID (UPN). Four of these five: Zoom's
+        # reports share only Join Time and Leave Time; the 2022 layout's In-Meeting Activities header is below its
+        # Participants header, which wins.
+        signature=("Join Time", "Leave Time", "Duration", "Role", "Participant ID (UPN)"),
+        needed=4,
+        meta=("Join Time", "Leave Time", "Duration", "Participant ID (UPN)", "Role"),
+        fields={"Full Name": "full_name", "Email": "email"},
+        own_account=("Role", ("organizer", "coorganizer")),
+        own_account_words="organised the meeting ({column}: Organizer or Co-organizer)",
+        own_account_title="The meeting's organizers",
+        own_account_organisers=True,
+        name_labels=("Guest", "External", "EXT", "Unverified"),
+        one_person=("Full Name", "Email"),
+        note=(
+            "A Microsoft Teams attendance report (its 2021 layout: a Meeting Summary, then Full Name, Join Time, "
+            "Leave Time...): each person is imported once, however many rows of joining and leaving they have. "
+            "Everyone listed joined. A label Teams writes after a name, such as (Guest) or (External), is not part "
+            "of the name and is not kept. Email is the e-mail (the Participant ID (UPN) is not read); join and leave "
+            "times, durations, Role and the summary's meeting times are not read. The meeting's organizer and "
+            "co-organizers (Role) are imported or left out as you choose."
+        ),
+    ),
+    ToolProfile(
+        name="Microsoft Teams",
+        # The 2020 layout: Full Name, User Action (Joined, Left, "Joined before"), Timestamp, a row per join or leave.
+        # All three: a form's export asking a Full Name has a Timestamp (Google Forms) but no User Action.
+        signature=("Full Name", "User Action", "Timestamp"),
+        needed=3,
+        meta=("User Action", "Timestamp"),
+        fields={"Full Name": "full_name"},
+        name_labels=("Guest", "External", "EXT", "Unverified"),
+        one_person=("Full Name",),
+        note=(
+            "A Microsoft Teams attendance list (its 2020 layout: Full Name, User Action, Timestamp, a row for each "
+            "join and leave): each person is imported once, however many Joined and Left rows they have; everyone "
+            "listed joined. User Action and Timestamp are not read (its Timestamp is not a form's: the list is not "
+            "taken as a registration list). A label Teams writes after a name, such as (Guest), is not part of the "
+            "name and is not kept. This layout does not say who organised the meeting: the organizer, listed like "
+            "everyone else, is imported as a participant unless their rows are taken out of the file. Two people "
+            "with the same name are read as one (the list has no e-mail)."
+        ),
+    ),
+    ToolProfile(
         name="Eventbrite",
         signature=("Order #", "Order Date", "Attendee #", "Ticket Type", "Attendee Status", "Order Type"),
         needed=3,
@@ -227,7 +275,8 @@ PROFILES: tuple[ToolProfile, ...] = (
         meta=("Timestamp", "Score"),
     ),
 )
-PROFILES_BY_NAME = {header_key(profile.name): profile for profile in PROFILES}
+# Each tool's name once (a tool with several layouts has a profile for each, under one name).
+TOOL_NAMES: tuple[str, ...] = tuple(dict.fromkeys(profile.name for profile in PROFILES))
 
 
 # The tools' own column names: a row holding them is a header (Zoom's participants' header, below the meeting's).
@@ -241,6 +290,10 @@ def tool_column(cell: str) -> bool:
 
 # The tools whose exports are lists of people only (attendance, registrations): never an evaluation export.
 PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Microsoft Teams", "Eventbrite", "Indico"})
+# Of them, those whose exports only say who was in a meeting, never who signed up: their own columns (the Timestamp of
+# a Teams attendance list) say nothing of a registration form. Indico's Registration date does; a Zoom webinar's
+# report lists registrants who did not come (its Attended column says so).
+MEETING_REPORT_TOOLS = frozenset({"Zoom meeting", "Microsoft Teams"})
 
 
 def participant_list_tool(columns: Sequence[str]) -> tuple[ToolProfile, list[str]] | None:
@@ -265,9 +318,15 @@ def detect_profile(columns: Sequence[str]) -> ToolProfile | None:
     return next((profile for profile in PROFILES if profile.matches(keys)), None)
 
 
-def profile_named(name: str) -> ToolProfile | None:
-    """Return the profile called name ("zoom", "Microsoft Forms"), None when there is none."""
-    return PROFILES_BY_NAME.get(header_key(name))
+def profile_named(name: str, columns: Sequence[str] = ()) -> ToolProfile | None:
+    """Return the profile called name ("zoom", "Microsoft Forms"), None when there is none. Of a tool's layouts
+    (Microsoft Teams'), the one whose signature the columns have, else the one with the most of its columns."""
+    named = [profile for profile in PROFILES if header_key(profile.name) == header_key(name)]
+    keys = {header_key(column) for column in columns}
+    return next(
+        (profile for profile in named if profile.matches(keys)),
+        max(named, key=lambda profile: sum(header_key(n) in keys for n in profile.signature), default=None),
+    )
 
 
 def column_named(columns: Sequence[str], name: str) -> str | None:
@@ -283,9 +342,12 @@ def all_anonymous(frame: pd.DataFrame, column: str) -> bool:
 
 def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable:
     """Return the table cut to its people: rows from a later section ("Other Attended"), repeating the header, or
-    marked by the tool as no presence (Zoom's "In Waiting Room": Yes) left out. The header found is the people
+    marked by the tool as no presence (Zoom's "In Waiting Room": Yes) left out, and a person's rows after the first
+    where the tool writes a row per join or leave (profile.one_person). The header found is the people
     section's (it has the most known column names)."""
-    if profile is None or not (profile.sections or profile.leave_out or profile.name_labels) or table.frame.empty:
+    if profile is None or table.frame.empty:
+        return table
+    if not (profile.sections or profile.leave_out or profile.name_labels or profile.one_person):
         return table
     markers = {header_key(name) for name in profile.sections}
     header = [header_key(column) for column in table.columns]
@@ -295,6 +357,9 @@ def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable
         for name, answers in profile.leave_out.items()
         if (column := column_named(table.columns, name)) is not None
     }
+    # Positions of the columns saying who a row is (Teams' older layouts: a row per join or leave).
+    who = [table.columns.index(column) for name in profile.one_person if (column := column_named(table.columns, name))]
+    seen: set[tuple[str, ...]] = set()
     keep: list[int] = []
     for position, row in enumerate(table.frame.itertuples(index=False, name=None)):
         if markers and header_key(row[0]) in markers and not any(str(cell).strip() for cell in row[1:]):
@@ -303,6 +368,11 @@ def people_section(table: SheetTable, profile: ToolProfile | None) -> SheetTable
             continue
         if any(header_key(row[at]) in answers for at, answers in leave_out.items()):
             continue
+        person = tuple(" ".join(str(row[at]).split()).casefold() for at in who)
+        if any(person):
+            if person in seen:
+                continue  # the same person joining or leaving again
+            seen.add(person)
         keep.append(position)
     if len(keep) != len(table.row_numbers):
         table = replace(

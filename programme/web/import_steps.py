@@ -26,7 +26,7 @@ from programme.importing.files import error_report
 from programme.importing.lists import LIST_KIND_EFFECTS, LIST_KIND_LABELS, ListKind, detect_list_kind, why_detected
 from programme.importing.own_account import OwnAccountChoice, apply_choice, own_account_rows
 from programme.importing.preview import preview_rows, probable_pairs
-from programme.importing.profiles import PROFILES
+from programme.importing.profiles import TOOL_NAMES as PROFILE_NAMES
 from programme.importing.value_mappings import MAPPABLE, remember_mappings
 from programme.planning.agenda import get_module_by_id
 from programme.sheets import SheetTable
@@ -40,7 +40,7 @@ GENERATION_KEY = "import_generation"  # bumped after an import or undo: cached p
 NOT_USED = "— not used —"
 NONE_TOOL = "none (a list typed by hand)"
 LEAVE_UNKNOWN = "— leave not recorded —"
-TOOL_NAMES = [profile.name for profile in PROFILES]
+TOOL_NAMES = list(PROFILE_NAMES)
 # Rows shown (colour-coded) in the preview; the counts and the error report always cover every row.
 PREVIEW_ROWS = 2_000
 STATUS_COLOURS = {
