@@ -45,3 +45,26 @@ def test_the_parse_is_timed_on_the_same_workbook(tmp_path: Path) -> None:
     sheet = tmp_path / "sheet.xlsx"
     benchmark.write_sheet(sheet, 50)
     assert benchmark.parse_seconds(sheet) > 0
+
+
+def test_the_phases_benchmark_times_the_import_it_makes(tmp_path: Path) -> None:
+    from benchmarks import import_phases
+
+    sheet, db = tmp_path / "sheet.xlsx", tmp_path / "phases.db"
+    benchmark.write_sheet(sheet, 120)
+    benchmark.new_database(f"sqlite:///{db}")
+
+    steps, timings, server = import_phases.import_by_phase(f"sqlite:///{db}", sheet, [])
+
+    assert [name.split(" ")[0] for name, _ in steps] == ["read", "plan", "write", "commit"]
+    assert all(seconds >= 0 for _, seconds in steps) and server == 0
+    # Every table the import writes in bulk is timed where the writing thread writes it.
+    assert {f"writer: rows of {table}" for table in benchmark.WRITTEN if table != "import_batch"} <= set(
+        timings.seconds
+    )
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("SELECT count(*) FROM person").fetchone() == (120,)
+        assert connection.execute("SELECT count(*) FROM participation").fetchone() == (120,)
+    finally:
+        connection.close()
