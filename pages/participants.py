@@ -105,6 +105,7 @@ else:
         [None, *labels],
         format_func=lambda value: "—" if value is None else labels[value],
         key="people_person",
+        index=ui.kept_index([None, *labels], "people_person"),  # reselect() sets it: kept if drawn afresh
     )
     if chosen is not None:
         st.session_state.pop("people_open", None)
