@@ -40,6 +40,7 @@ course = middle.selectbox(
     [ALL, *course_codes],
     format_func=lambda code: code if code == ALL else f"{code} · {course_codes[code]}",
     key="people_course",
+    index=ui.kept_index([ALL, *course_codes], "people_course"),  # a picker drawn afresh falls back to the choice kept
 )
 if courses_total > len(course_codes):
     middle.caption(f"The newest {len(course_codes):,} of {courses_total:,} courses; find one by code or title.")
@@ -49,6 +50,7 @@ module_id = right.selectbox(
     [None, *module_labels],
     format_func=lambda value: ALL if value is None else module_labels[value],
     key="people_module",
+    index=ui.kept_index([None, *module_labels], "people_module"),
     disabled=course == ALL,
 )
 ui.keep_module_in_address(module_id)
@@ -103,6 +105,7 @@ else:
         [None, *labels],
         format_func=lambda value: "—" if value is None else labels[value],
         key="people_person",
+        index=ui.kept_index([None, *labels], "people_person"),  # reselect() sets it: kept if drawn afresh
     )
     if chosen is not None:
         st.session_state.pop("people_open", None)

@@ -34,8 +34,9 @@ if not course_titles:
     st.stop()
 # A module's address (?module=ID) opens on it and its course.
 ui.course_and_module_from_address("reports_course", "reports_module", course_titles)
+# The index is the choice kept (ui.kept_index): a selectbox the browser draws afresh falls back to it.
 course = left.selectbox("Course", list(course_titles), format_func=lambda code: f"{code} · {course_titles[code]}",
-                        key="reports_course")  # fmt: skip
+                        key="reports_course", index=ui.kept_index(list(course_titles), "reports_course"))  # fmt: skip
 if courses_total > len(course_titles):
     left.caption(f"The newest {len(course_titles):,} of {courses_total:,} courses; find one by code or title.")
 module_labels = ui.cached_query(module_choices, course_code=course).labels
@@ -48,7 +49,11 @@ if st.session_state.get("reports_module") not in module_labels:
     counts = ui.cached_query(participant_counts, module_ids=tuple(module_labels))
     st.session_state["reports_module"] = ui.first_with_people(module_labels, counts) or list(module_labels)[-1]
 module_id = right.selectbox(
-    "Module", list(reversed(module_labels)), format_func=module_labels.get, key="reports_module"
+    "Module",
+    list(reversed(module_labels)),
+    format_func=module_labels.get,
+    key="reports_module",
+    index=ui.kept_index(list(reversed(module_labels)), "reports_module"),
 )
 ui.keep_module_in_address(module_id)
 with ui.db() as session:

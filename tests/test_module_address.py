@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from programme.core.db import make_engine, session_scope
 from programme.courses.catalogue import add_module
@@ -67,6 +68,72 @@ def test_every_module_picker_opens_on_the_module_in_the_address(demo_db: str, pa
     assert _picker(app, PICKERS[path]).value == wanted
     assert app.query_params["module"] == str(wanted)  # the address still names it (a reload keeps it)
     assert not any("in the address" in info.value for info in app.info)
+
+
+@pytest.mark.parametrize("path", list(PICKERS))
+def test_a_module_in_the_address_stays_when_the_browser_draws_the_picker_afresh(demo_db: str, path: str) -> None:
+    """Seen in the browser (tests/test_browser_entry.py, about one run in three): Next steps opened on ?module=1 jumped
+    to the newest module after a click or two. Streamlit sends the browser the picker's value only on the run that
+    sets it; a picker the browser draws afresh without a value takes the element's default, and the next rerun sends
+    that back as the choice. Here the browser's fallback is played: the label sent is the option at the element's
+    default, after the first run, after a plain rerun (a tab's click), and after the user chose another module."""
+    key = PICKERS[path]
+    wanted = _oldest(demo_db, evaluated=path == "pages/evaluations.py")
+    app = run_page(path, UserRole.ADMIN, address={"module": str(wanted)})
+    for _ in range(2):
+        _send_the_defaults(app, key)
+        assert not app.exception
+        assert _picker(app, key).value == wanted
+        assert app.query_params["module"] == str(wanted)  # never the newest while the address names this one
+    options = _picker(app, key).options
+    other = next(label for label in options[1:] if label != options[_picker(app, key).index])  # not the newest
+    _send_labels(app, {key: other})  # the user's choice
+    chosen = _picker(app, key).value
+    assert chosen != wanted and app.query_params["module"] == str(chosen)
+    _send_the_defaults(app, key)
+    assert _picker(app, key).value == chosen and app.query_params["module"] == str(chosen)
+
+
+@pytest.mark.parametrize(("path", "course_key", "module_key"), [
+    ("pages/reports.py", "reports_course", "reports_module"),
+    ("pages/participants.py", "people_course", "people_module"),
+])  # fmt: skip
+def test_the_course_and_module_in_the_address_stay_when_the_browser_draws_them_afresh(
+    demo_db: str, path: str, course_key: str, module_key: str
+) -> None:
+    wanted = _oldest(demo_db, evaluated=False)
+    app = run_page(path, address={"module": str(wanted)})
+    chosen = (_picker(app, course_key).value, _picker(app, module_key).value)
+    assert chosen[1] == wanted
+    for _ in range(2):
+        _send_the_defaults(app, course_key, module_key)
+        assert not app.exception
+        assert (_picker(app, course_key).value, _picker(app, module_key).value) == chosen
+        assert app.query_params["module"] == str(wanted)
+
+
+def _send_labels(app, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """Rerun with these pickers (by key) sending these labels, as the browser sends a selectbox's value (its option's
+    label, which Streamlit maps back to the option)."""
+    for key, label in labels.items():
+        picker = _picker(app, key)
+        picker.__class__ = type("SentLabel", (type(picker),), {"_widget_state": property(_label_state(label))})
+    app.run()
+
+
+def _label_state(label: str):  # type: ignore[no-untyped-def]
+    def state(picker) -> WidgetState:  # type: ignore[no-untyped-def]
+        sent = WidgetState()
+        sent.id, sent.string_value = picker.id, label
+        return sent
+
+    return state
+
+
+def _send_the_defaults(app, *keys: str) -> None:  # type: ignore[no-untyped-def]
+    """Rerun as a browser that drew these pickers afresh with no value of their own: each sends the option at its
+    element's default (Streamlit's frontend: the value it holds, else the proto's `default`)."""
+    _send_labels(app, {key: _picker(app, key).options[_picker(app, key).proto.default] for key in keys})
 
 
 @pytest.mark.parametrize(

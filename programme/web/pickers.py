@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from typing import Any, TypeVar
 
@@ -99,7 +99,12 @@ def module_picker(
     if st.session_state.get(key) not in labels:
         st.session_state[key] = chosen if chosen in labels else (first if choose is None else None)
     module_id = pick.selectbox(
-        label, ids, format_func=labels.get, key=key, placeholder="Choose a module" if choose is not None else None
+        label,
+        ids,
+        format_func=labels.get,
+        key=key,
+        index=kept_index(ids, key, default=0 if choose is None else None),
+        placeholder="Choose a module" if choose is not None else None,
     )
     if module_id is None:
         if refused:
@@ -118,6 +123,21 @@ def module_picker(
             "type in **Find a module** to narrow."
         )
     return module_id
+
+
+def kept_index(options: Sequence[Any], key: str, *, default: int | None = 0) -> int | None:
+    """Return the position among `options` of the value held under the widget key `key` (default when it holds
+    none of them): a selectbox whose value the page sets through st.session_state passes it as its index on every run.
+
+    Streamlit sends the browser a keyed widget's value only on the run that sets it (st.session_state[key] = ...); on
+    later runs the browser keeps the value it holds, but a selectbox it draws afresh without one takes the element's
+    default, and the next rerun sends that default back as the user's choice. Left at Streamlit's default (0, the
+    newest module), Next steps opened from ?module=ID jumped to the newest module after a click or two (about one
+    browser test run in three), and the address followed it. With the value shown as the default, the browser's
+    fallback is the value shown.
+    """
+    value = st.session_state.get(key)
+    return list(options).index(value) if key in st.session_state and value in options else default
 
 
 # Said in the sidebar where the Funder and Grant filters would be while no grant is recorded: two empty boxes saying
