@@ -1452,7 +1452,7 @@ def test_page_reads_a_teams_attendance_report_and_asks_about_its_organizers(cli_
     app = page_with_upload("teams.csv", data)
     assert not app.exception, app.exception
     assert any(info.value == "This looks like a Microsoft Teams export." for info in app.info)
-    assert any(header.value == "The meeting's organizers" for header in app.subheader)
+    assert any(header.value == "The meeting's organisers" for header in app.subheader)
     radio = own_account_radio(app)
     assert radio.value is None
     question = shown_text(radio.label)

@@ -152,7 +152,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         # organizer and co-organizers ran the meeting: asked about, as Zoom's own account is.
         own_account=("Role", ("organizer", "coorganizer")),
         own_account_words="organised the meeting ({column}: Organizer or Co-organizer)",
-        own_account_title="The meeting's organizers",
+        own_account_title="The meeting's organisers",
         own_account_organisers=True,
         name_labels=("Guest", "External", "EXT", "Unverified"),
         note=(
@@ -176,7 +176,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         fields={"Full Name": "full_name", "Email": "email"},
         own_account=("Role", ("organizer", "coorganizer")),
         own_account_words="organised the meeting ({column}: Organizer or Co-organizer)",
-        own_account_title="The meeting's organizers",
+        own_account_title="The meeting's organisers",
         own_account_organisers=True,
         name_labels=("Guest", "External", "EXT", "Unverified"),
         one_person=("Full Name", "Email"),
