@@ -258,11 +258,14 @@ def test_the_forms_page_on_a_phone_writes_its_dates_in_words(browser, audit_app)
         # 2027-03-11): a week after the module's last day.
         assert (field.get_attribute("type"), field.input_value()) == ("date", "2027-03-11")
         phone.get_by_role("button", name="Open the form").click()
-        listed = phone.get_by_text("open until 11 March 2027")
-        listed.wait_for(timeout=TIMEOUT_MS)
+        # The confirmation; the list of open forms below says "open until" too (one text each, or the wait is
+        # ambiguous once both are drawn).
+        confirmed = phone.get_by_text("The registration form is open until 11 March 2027.")
+        confirmed.wait_for(timeout=TIMEOUT_MS)
         wait_idle(phone)
         shown = phone.locator("[data-testid='stMain']").inner_text()
         assert "The registration form is open until 11 March 2027." in shown
+        assert "Registration · English · open until 11 March 2027" in shown
         assert "2027-03" not in shown and phone.locator(EXCEPTION).count() == 0
         phone.locator("[data-testid='stDateInput']").first.scroll_into_view_if_needed()
         phone.screenshot(path=str(screenshot(phone, "audit-k-forms-page-dates")))
