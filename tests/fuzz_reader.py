@@ -18,6 +18,7 @@ from programme.sheets import read_table
 from tests import hostile_files
 
 ADDRESS_SPACE_BYTES = 2 * 2**30
+CPU_SECONDS = 120  # a hang in the reader: SIGXCPU ends the child (the whole run takes 2-3 s of CPU)
 EXAMPLES = 150
 CSV = b'Participants\r\nFull name,Gender,Nationality,E-mail\r\nAna Tan,F,Nepal,ana@example.org\r\n"Rai, Ram",M,NPL,\r\n'
 SEEDS = {
@@ -94,5 +95,6 @@ def check_mutated_file(kind: str, inside: bool, edits: list, truncate: int | Non
 
 if __name__ == "__main__":
     resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE_BYTES, ADDRESS_SPACE_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
     check_mutated_file()
     print(f"{EXAMPLES} examples passed")
