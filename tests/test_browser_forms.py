@@ -157,6 +157,14 @@ def test_a_worded_rating_scale_on_a_phone_reads_top_to_bottom(phone, forms_app: 
     wait_idle(phone)
     scale = phone.locator("[data-testid='stRadio']").first
     scale.get_by_text("Very good", exact=True).wait_for(timeout=TIMEOUT_MS)
+    # The options can be measured before the page's style sheet reaches them (once in a full suite at 02:46 on
+    # 7 December: four on one line and the fifth under them); the browser is given until TIMEOUT_MS to stack them.
+    options = "[data-testid='stRadio'] [data-testid='stRadioOption']"
+    phone.wait_for_function(
+        f'() => new Set([...document.querySelectorAll("{options}")].slice(0, 5)'
+        ".map(option => Math.round(option.getBoundingClientRect().top))).size === 5",
+        timeout=TIMEOUT_MS,
+    )
     boxes = [option.bounding_box() for option in scale.locator("[data-testid='stRadioOption']").all()]
     assert len(boxes) == 5
     tops = [box["y"] for box in boxes]
