@@ -162,6 +162,52 @@ def test_gender_variants(text: str, expected: Gender | None) -> None:
     assert normalise.gender(text) == expected
 
 
+FORM_LABELS = REPO_ROOT / "programme" / "selfservice" / "labels"
+
+
+@pytest.mark.parametrize("labels_file", sorted(FORM_LABELS.glob("*.json")), ids=lambda path: path.stem)
+def test_the_forms_own_gender_and_organisation_words_read_back_in_every_language(labels_file: Path) -> None:
+    """A registration sheet typed from the participants' form in Arabic or Thai ("أنثى", "หญิง") lost every gender: each
+    was "not recognised, stored as not recorded", and the women of the module counted as not recorded. Each word the
+    forms offer, in each of their languages, reads back as the value the form stores for it."""
+    words = json.loads(labels_file.read_text(encoding="utf-8"))
+    for value, word in words.get("genders", {}).items():
+        assert normalise.gender(word) == Gender(value), (labels_file.stem, word)
+    for value, word in words.get("org_types", {}).items():
+        assert normalise.org_type(word) == OrgType(value), (labels_file.stem, word)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Feminino", Gender.FEMALE),  # Portuguese
+        ("Masculino", Gender.MALE),  # Portuguese, Spanish
+        ("Nữ", Gender.FEMALE),  # Vietnamese
+        ("Nam", Gender.MALE),
+        ("महिला", Gender.FEMALE),  # Nepali
+        ("पुरुष", Gender.MALE),
+        ("মহিলা", Gender.FEMALE),  # Bengali
+        ("Babae", Gender.FEMALE),  # Tagalog
+        ("Lalaki", Gender.MALE),
+        ("ස්ත්‍රී", Gender.FEMALE),  # Sinhala
+        ("ሴት", Gender.FEMALE),  # Amharic
+        ("ወንድ", Gender.MALE),
+        ("ကျား", Gender.MALE),  # Burmese
+    ],
+)
+def test_gender_words_of_the_advocates_other_languages(text: str, expected: Gender) -> None:
+    assert normalise.gender(text) == expected
+
+
+def test_a_list_typed_in_arabic_thai_and_vietnamese_keeps_its_genders() -> None:
+    sheet = "Full name,Gender\nRima Haddad,أنثى\nJoseph Karam,ذكر\nMali Sukjai,หญิง\nSomchai Dee,ชาย\nLan Pham,Nữ\nMinh Tran,Nam\n"
+    table = read_participant_sheet(csv_bytes(sheet), "list.csv")
+    found: list = []
+    rows = validate_rows(table, detect_mapping(table.columns), found)
+    assert found == []
+    assert [row.gender for row in rows] == [Gender.FEMALE, Gender.MALE] * 3
+
+
 def test_unknown_gender_is_an_error() -> None:
     with pytest.raises(CellError, match="not a gender"):
         normalise.gender("banana")

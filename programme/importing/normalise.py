@@ -19,6 +19,7 @@ from programme.importing.vocabulary import Vocabulary
 from programme.models import Gender, OrgType, ParticipationRole
 from programme.people.countries import alpha2, match_country
 from programme.people.names import fold, without_bidi_controls
+from programme.selfservice.labels import LANGUAGES, labels
 
 # Cells that people type to mean "nothing here".
 BLANK_MARKERS = frozenset({"", "-", "--", "n/a", "na", "n.a.", "none", "nil", "null", "not applicable", "."})
@@ -101,7 +102,62 @@ def blanks(texts: list[str]) -> list[bool]:
     return [text in blank for text in texts]
 
 
+def form_words(field: str) -> dict[str, str]:
+    """Return the participants' forms' own words for a field's values in every shipped language ("genders",
+    "org_types" in programme/selfservice/labels/*.json), each as the value it stands for: "أنثى" → "female",
+    "منظمة غير حكومية" → "NGO". A sheet typed from the form in Arabic or Thai reads back as the form wrote it."""
+    words: dict[str, str] = {}
+    for language in LANGUAGES:
+        for value, word in dict(labels(language).get(field, {})).items():  # type: ignore[call-overload]
+            words[str(word)] = str(value)
+    return words
+
+
+# Women, men: the words of the languages the programme's advocates write in (their countries of origin and of work),
+# where the forms' own languages (above) do not have them. Only words that mean the one gender wherever they are
+# written in a gender column; single Latin letters (French "H" for homme) are left out.
+OTHER_LANGUAGES_GENDERS: dict[Gender, tuple[str, ...]] = {
+    Gender.FEMALE: (
+        "feminino", "mulher",  # Portuguese
+        "femenino",  # Spanish
+        "féminin",  # French
+        "wanita",  # Indonesian
+        "babae",  # Tagalog
+        "nữ",  # Vietnamese
+        "महिला",  # Nepali, Hindi
+        "নারী", "মহিলা",  # Bengali
+        "ස්ත්‍රී", "ගැහැණු",  # Sinhala
+        "பெண்",  # Tamil
+        "မ",  # Burmese
+        "ស្រី",  # Khmer
+        "امرأة",  # Arabic
+        "عورت", "خاتون",  # Urdu
+        "ሴት",  # Amharic
+        "เพศหญิง",  # Thai
+    ),
+    Gender.MALE: (
+        "masculino", "homem",  # Portuguese, Spanish
+        "masculin",  # French
+        "pria",  # Indonesian
+        "lelaki",  # Malay
+        "lalaki",  # Tagalog
+        "nam",  # Vietnamese
+        "पुरुष",  # Nepali, Hindi
+        "পুরুষ",  # Bengali
+        "පුරුෂ", "පිරිමි",  # Sinhala
+        "ஆண்",  # Tamil
+        "ကျား",  # Burmese
+        "ប្រុស",  # Khmer
+        "رجل",  # Arabic
+        "مرد",  # Urdu
+        "ወንድ",  # Amharic
+        "เพศชาย",  # Thai
+    ),
+}  # fmt: skip
+
 GENDER_WORDS: dict[str, Gender] = {
+    **{word: Gender(value) for word, value in form_words("genders").items()},
+    **{word: gender for gender, words in OTHER_LANGUAGES_GENDERS.items() for word in words},
     **dict.fromkeys(
         ["f", "female", "woman", "women", "w", "fem", "femme", "mujer", "perempuan", "p", "girl"], Gender.FEMALE
     ),
@@ -258,6 +314,7 @@ def _only_phone_marks(text: str) -> bool:
 
 
 ORG_TYPE_WORDS: dict[str, OrgType] = {
+    **{fold(word): OrgType(value) for word, value in form_words("org_types").items()},
     **{fold(member.value): member for member in OrgType},
     **dict.fromkeys(
         [
