@@ -110,6 +110,10 @@ def form_words(field: str) -> dict[str, str]:
     for language in LANGUAGES:
         for value, word in dict(labels(language).get(field, {})).items():  # type: ignore[call-overload]
             words[str(word)] = str(value)
+            # "Avocats / barreau", "ONU / organisation internationale": a sheet may hold either part alone.
+            parts = [part.strip() for part in str(word).split(" / ")]
+            for part in parts if len(parts) > 1 else ():
+                words.setdefault(part, str(value))
     return words
 
 
@@ -313,8 +317,33 @@ def _only_phone_marks(text: str) -> bool:
     return all(ch.isdigit() or ch in "+ -./" for ch in text)
 
 
+# Organisation types in the words of partners' lists in French, Spanish, Portuguese, Indonesian and Arabic, where the
+# forms' own words (above) do not have them: the whole text is one of these.
+OTHER_LANGUAGES_ORG_TYPES: dict[OrgType, tuple[str, ...]] = {
+    OrgType.NGO: (
+        "organisation non gouvernementale", "organización no gubernamental", "organização não governamental",
+        "lembaga swadaya masyarakat", "organisasi non pemerintah",
+    ),
+    OrgType.TRADE_UNION: ("serikat pekerja", "نقابة"),
+    OrgType.FAITH_BASED: ("église", "iglesia", "igreja", "gereja", "masjid", "كنيسة"),
+    OrgType.LAWYERS: (
+        "avocat", "abogado", "advogados", "advokat", "lembaga bantuan hukum", "colegio de abogados",
+        "نقابة المحامين", "محامي",
+    ),
+    OrgType.NHRI: ("komnas ham", "suhakam", "defensoría del pueblo", "commission nationale des droits de l'homme"),
+    OrgType.DIPLOMATIC_MISSION: (
+        "ambassade", "consulat", "embajada", "consulado", "embaixada", "kedutaan besar", "konsulat jenderal",
+        "سفارة", "السفارة", "قنصلية",
+    ),
+    OrgType.UN_IO: ("onu", "nations unies", "naciones unidas", "nações unidas", "pbb", "oit", "oim"),
+    OrgType.ACADEMIA: ("universitas", "universidade", "universidad"),
+    OrgType.BUSINESS: ("perusahaan", "شركة"),
+    OrgType.MEDIA: ("médias", "medios", "média"),
+}  # fmt: skip
+
 ORG_TYPE_WORDS: dict[str, OrgType] = {
     **{fold(word): OrgType(value) for word, value in form_words("org_types").items()},
+    **{fold(word): org for org, words in OTHER_LANGUAGES_ORG_TYPES.items() for word in words},
     **{fold(member.value): member for member in OrgType},
     **dict.fromkeys(
         [
@@ -403,6 +432,41 @@ ORG_TYPE_RULES: list[tuple[list[str], OrgType]] = [
     (["university", "academic", "academia", "college", "institute", "researcher", "researchers"], OrgType.ACADEMIA),
     (["company", "business", "corporate", "enterprise", "firm"], OrgType.BUSINESS),
     (["media", "journalist", "journalists", "newspaper", "radio", "television", "press"], OrgType.MEDIA),
+    # The same words in French, Spanish, Portuguese, Indonesian, Arabic: "Syndicat des travailleurs domestiques",
+    # "KBRI Beirut" (Indonesia's embassy), "LBH Jakarta" (a legal aid institute), "Caritas Liban". Never a word
+    # for government there ("organisasi non-pemerintah" is an NGO) but a ministry's.
+    (["syndicat", "syndicats", "sindicato", "sindicatos", "serikat"], OrgType.TRADE_UNION),
+    (["migran", "migrante", "migrantes"], OrgType.MIGRANT_COMMUNITY),  # "Serikat Buruh Migran": two ways, asked
+    (
+        ["eglise", "iglesia", "igreja", "gereja", "masjid", "mosquee", "mezquita", "caritas", "كنيسة"],
+        OrgType.FAITH_BASED,
+    ),
+    (
+        ["avocat", "avocats", "barreau", "abogado", "abogados", "advogados", "pengacara", "advokat", "lbh"],
+        OrgType.LAWYERS,
+    ),
+    (["komnas", "suhakam", "defensoria"], OrgType.NHRI),
+    (["ministere", "ministerio", "kementerian", "وزارة"], OrgType.GOVERNMENT),
+    (
+        [
+            "ambassade",
+            "consulat",
+            "embajada",
+            "consulado",
+            "embaixada",
+            "kedutaan",
+            "kbri",
+            "kjri",
+            "سفارة",
+            "السفارة",
+            "قنصلية",
+        ],
+        OrgType.DIPLOMATIC_MISSION,
+    ),
+    (["onu", "oit", "oim", "pbb"], OrgType.UN_IO),
+    (["universite", "universidad", "universidade", "universitas", "جامعة"], OrgType.ACADEMIA),
+    (["entreprise", "empresa", "perusahaan"], OrgType.BUSINESS),
+    (["medios", "prensa", "presse"], OrgType.MEDIA),
 ]
 ORG_TYPES: Vocabulary[OrgType] = Vocabulary.of(ORG_TYPE_WORDS, ORG_TYPE_RULES)
 # "Non-government(al)", "non governmental": one word, so that the rule for "government" never reads an NGO as one.
