@@ -55,6 +55,7 @@ from programme.models import (
     Organisation,
     OrgType,
     Participation,
+    ParticipationRole,
     Person,
 )
 from programme.sheets import SheetTable
@@ -231,6 +232,38 @@ def test_organisation_types_in_partners_other_languages(text: str, expected: Org
             normalise.org_type(text)
     else:
         assert normalise.org_type(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Participante", ParticipationRole.PARTICIPANT),
+        ("Peserta", ParticipationRole.PARTICIPANT),  # Indonesian
+        ("مشارك", ParticipationRole.PARTICIPANT),
+        ("Facilitatrice", ParticipationRole.FACILITATOR),
+        ("Fasilitator", ParticipationRole.FACILITATOR),
+        ("ميسر", ParticipationRole.FACILITATOR),
+        ("Personne-ressource", ParticipationRole.RESOURCE_PERSON),
+        ("Narasumber", ParticipationRole.RESOURCE_PERSON),  # Indonesian: a resource person
+        ("Ponente", ParticipationRole.RESOURCE_PERSON),
+        ("Observateur", ParticipationRole.OBSERVER),
+        ("Panitia", ParticipationRole.ORGANISER),  # Indonesian: the organising committee
+    ],
+)
+def test_roles_in_partners_other_languages(text: str, expected: ParticipationRole) -> None:
+    """A role nobody can read refuses its row: a French or Indonesian list's "Facilitatrice", "Narasumber" did."""
+    assert normalise.role(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "present"),
+    [("Présent", True), ("Presente", True), ("Hadir", True), ("حاضر", True), ("Oui", True)]
+    + [("Ausente", False), ("Tidak hadir", False), ("غائب", False), ("Non", False)],
+)
+def test_attendance_marks_in_partners_other_languages(text: str, present: bool) -> None:
+    """An attendance sheet marked "Présent" or "Hadir" (Indonesian) had every row refused: not an attendance mark."""
+    assert normalise.day_mark(text) is present
+    assert normalise.attended(text) is present
 
 
 def test_a_list_typed_in_arabic_thai_and_vietnamese_keeps_its_genders() -> None:

@@ -507,6 +507,17 @@ ROLES: Vocabulary[ParticipationRole] = Vocabulary.of(
          ParticipationRole.RESOURCE_PERSON),
         (["observer", "observers"], ParticipationRole.OBSERVER),
         (["organiser", "organizer", "organisers", "organizers", "secretariat"], ParticipationRole.ORGANISER),
+        # The same roles in partners' French, Spanish, Portuguese, Indonesian and Arabic lists.
+        (["participante", "participantes", "peserta", "مشارك", "مشاركة", "مشاركون"], ParticipationRole.PARTICIPANT),
+        (["facilitateur", "facilitatrice", "formateur", "formatrice", "facilitador", "facilitadora", "formador",
+          "formadora", "capacitador", "capacitadora", "fasilitator", "pelatih", "ميسر", "ميسرة", "مدرب", "مدربة"],
+         ParticipationRole.FACILITATOR),
+        (["ressource", "intervenant", "intervenante", "ponente", "conferencista", "expositor", "expositora",
+          "palestrante", "experto", "experta", "narasumber", "pembicara", "متحدث", "متحدثة"],
+         ParticipationRole.RESOURCE_PERSON),
+        (["observateur", "observatrice", "observador", "observadora", "pengamat", "مراقب"], ParticipationRole.OBSERVER),
+        (["organisateur", "organisatrice", "organizador", "organizadora", "panitia", "penyelenggara", "منظم"],
+         ParticipationRole.ORGANISER),
     ],
 )  # fmt: skip
 
@@ -523,8 +534,15 @@ def role(text: str) -> ParticipationRole | None:
     return found
 
 
-PRESENT_MARKS = frozenset({"x", "1", "yes", "y", "p", "present", "attended", "true", "v", "✓", "✔", "☑", "ok"})
-ABSENT_MARKS = frozenset({"", "0", "no", "n", "a", "absent", "-", "false", "—"})
+# With the words of partners' French, Spanish, Portuguese, Indonesian and Arabic sheets ("Présent", "Hadir", "حاضر").
+PRESENT_MARKS = frozenset(
+    {"x", "1", "yes", "y", "p", "present", "attended", "true", "v", "✓", "✔", "☑", "ok",
+     "présent", "présente", "presente", "oui", "sí", "si", "sim", "hadir", "ya", "حاضر", "حاضرة", "نعم"}
+)  # fmt: skip
+ABSENT_MARKS = frozenset(
+    {"", "0", "no", "n", "a", "absent", "-", "false", "—",
+     "absente", "ausente", "non", "não", "tidak hadir", "tidak", "غائب", "غائبة", "لا"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=64)
@@ -541,6 +559,8 @@ def day_mark(text: str) -> bool:
 ATTENDED_WORDS: dict[str, bool] = {
     **dict.fromkeys(["yes", "y", "true", "1", "attended", "present", "checked in", "x", "joined"], True),
     **dict.fromkeys(["no", "n", "false", "0", "absent", "not attended", "did not attend", "not checked in"], False),
+    **dict.fromkeys(["oui", "si", "sim", "ya", "present", "presente", "hadir", "نعم", "حاضر"], True),
+    **dict.fromkeys(["non", "nao", "tidak", "ausente", "tidak hadir", "لا", "غائب"], False),
 }
 ATTENDED: Vocabulary[bool] = Vocabulary.of(ATTENDED_WORDS, fuzzy=False)
 
