@@ -461,6 +461,19 @@ def test_day_marks_and_day_columns() -> None:
     assert [day_number(c) for c in ("Day 1", "day 2 (3 Dec)", "D3", "Days", "Name")] == [1, 2, 3, None, None]
 
 
+def test_an_attendance_sheet_in_french_indonesian_or_arabic_has_its_days_read() -> None:
+    """A French sheet's "Jour 1, Jour 2" columns were "not read": its list imported as people who took part, every
+    day's presence lost. The days of partners' sheets in their languages are read as "Day N" is."""
+    headers = ("Jour 1", "J2", "Día 3", "Hari 1", "Ngày 2", "วันที่ 3", "اليوم 1", "يوم ٢", "Jours", "Journal", "June 1")
+    assert [day_number(c) for c in headers] == [1, 2, 3, 1, 2, 3, 1, 2, None, None, None]
+    sheet = csv_bytes("Nom,Prénom,Jour 1,Jour 2\nHaddad,Rima,Présent,Présent\nKaram,Joseph,Présent,Absent\n")
+    table = read_participant_sheet(sheet, "presence.csv")
+    mapping = detect_mapping(table.columns)
+    assert mapping.days == {"Jour 1": 1, "Jour 2": 2}
+    rows = validate_rows(table, mapping)
+    assert [row.days for row in rows] == [{1: True, 2: True}, {1: True, 2: False}]
+
+
 # ---------------------------------------------------------------- columns and validation
 
 

@@ -238,8 +238,10 @@ _CONSENT_TOPICS: dict[str, tuple[str, ...]] = {
     "consent_listed": ("directory", "listed", "alumnilist", "alumninetwork", "myname", "yourname", "profile"),
 }
 
-# "Day 1", "day 2 (3 Dec)", "D3": a column of day-by-day attendance.
-_DAY_COLUMN = re.compile(r"^\s*(?:day|d)\s*[-#.]?\s*(\d{1,2})\b", re.IGNORECASE)
+# "Day 1", "day 2 (3 Dec)", "D3": a column of day-by-day attendance; in partners' sheets in French ("Jour 1", "J2"),
+# Spanish and Portuguese ("Día 1", "Dia 2"), Indonesian and Malay ("Hari 1"), Vietnamese ("Ngày 1"), Thai ("วันที่ 1")
+# and Arabic ("اليوم 1", "يوم ٢": the digits as written there too).
+_DAY_COLUMN = re.compile(r"^\s*(?:day|d|jour|j|d[ií]a|hari|ngày|วันที่|اليوم|يوم)\s*[-#.]?\s*(\d{1,2})\b", re.IGNORECASE)
 
 
 # The one error for a column, field or tool the user named that the list does not have (exit 2), shared with the
