@@ -36,7 +36,7 @@ GOOGLE_FORMS_EMAIL: dict[str, tuple[str, ...]] = {
     "Indonesian": ("Alamat email",),
     "Vietnamese": ("Địa chỉ email",),
     "Russian": ("Адрес электронной почты",),
-    "Thai": ("ที่อยู่อีเมล",),
+    "Thai": ("ที่อยู่อีเมล", "อีเมล"),
 }
 
 
@@ -59,13 +59,21 @@ class MicrosoftFormsColumns:
 MICROSOFT_FORMS: dict[str, MicrosoftFormsColumns] = {
     "English": MicrosoftFormsColumns("ID", "Start time", "Completion time", ("Email",), "Name", "Last modified time"),
     "French": MicrosoftFormsColumns(
-        "ID", "Heure de début", "Heure de fin", ("Adresse de messagerie", "E-mail"), "Nom",
+        "ID",
+        "Heure de début",
+        "Heure de fin",
+        ("Adresse de messagerie", "E-mail"),
+        "Nom",
         "Heure de la dernière modification",
-    ),  # fmt: skip
+    ),
     "Spanish": MicrosoftFormsColumns(
-        "Id", "Hora de inicio", "Hora de finalización", ("Correo electrónico",), "Nombre",
+        "Id",
+        "Hora de inicio",
+        "Hora de finalización",
+        ("Correo electrónico",),
+        "Nombre",
         "Hora de la última modificación",
-    ),  # fmt: skip
+    ),
     "Portuguese": MicrosoftFormsColumns(
         "ID", "Hora de início", "Hora de conclusão", ("Email",), "Nome", "Hora da última modificação"
     ),
@@ -80,8 +88,3 @@ def every_name(by_language: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
 def other_languages(by_language: Mapping[str, tuple[str, ...]]) -> tuple[str, ...]:
     """Return the names of all the languages but English."""
     return every_name({language: names for language, names in by_language.items() if language != "English"})
-
-
-def languages_of(by_language: Mapping[str, object]) -> list[str]:
-    """Return the languages known besides English ("French", "Spanish"...), for the messages and the README."""
-    return [language for language in by_language if language != "English"]

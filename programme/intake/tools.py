@@ -99,7 +99,9 @@ PROFILES: tuple[ToolProfile, ...] = (
     ToolProfile(
         name="Microsoft Forms",
         signature=_keys("Start time", "Completion time"),
-        other_signatures=tuple(_keys(c.start, c.completion) for c in MICROSOFT_FORMS.values() if c.start != "Start time"),
+        other_signatures=tuple(
+            _keys(c.start, c.completion) for c in MICROSOFT_FORMS.values() if c.start != "Start time"
+        ),
         meta=_keys(*(name for columns in MICROSOFT_FORMS.values() for name in columns.all)),
         submitted=_keys(*(columns.completion for columns in MICROSOFT_FORMS.values())),
         response_id=header_key("ID"),
@@ -160,7 +162,9 @@ _CHOICE_COLUMN = re.compile(r"^(?P<question>.+)/(?P<choice>[^/]+)$")
 def detect_tool(columns: Sequence[str]) -> ToolProfile | None:
     """Return the tool whose signature columns the header holds, or None for a sheet typed by hand."""
     keys = {header_key(column) for column in columns}
-    return next((tool for tool in PROFILES if any(set(s) <= keys for s in (tool.signature, *tool.other_signatures))), None)
+    return next(
+        (tool for tool in PROFILES if any(set(s) <= keys for s in (tool.signature, *tool.other_signatures))), None
+    )
 
 
 def profile_named(name: str) -> ToolProfile | None:
