@@ -22,6 +22,7 @@ from programme.evaluations.wording import asks_for_comments, is_suggestion_quest
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.intake.columns import ColumnChoiceError
 from programme.intake.headers import MATRIX_JOIN
+from programme.intake.languages import GOOGLE_FORMS_EMAIL, GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, every_name
 from programme.intake.scales import ZERO_TO_TEN_ROLE, is_zero_to_ten_question, knows_label
 from programme.intake.tools import LabelChoices, ToolProfile, choice_columns, label_choice_columns
 from programme.models import AgendaSession, Question, QuestionKind, RespondentAttributeKind
@@ -33,19 +34,18 @@ from programme.sheets import header_key
 # The first name of each entry is the role the importer gives the column.
 META_SYNONYMS: dict[str, tuple[str, ...]] = {
     "_uuid": ("uuid", "instanceID", "Submission ID", "Response ID", "Respondent ID"),
-    # Google Forms names its "Timestamp" in the form's language: Spanish, French, Portuguese.
+    # Google Forms names its "Timestamp", Microsoft Forms its "Completion time", in the form's language (French
+    # "Horodateur", "Heure de fin"...: programme/intake/languages.py).
     "_submission_time": (
         "submission time",
-        "Timestamp",
         "Completion time",
         "Submitted at",
         "Date submitted",
-        "Marca temporal",
-        "Horodateur",
-        "Carimbo de data/hora",
+        *every_name(GOOGLE_FORMS_TIMESTAMP),
+        *(columns.completion for columns in MICROSOFT_FORMS.values()),
     ),  # fmt: skip
     "end": ("end time", "endtime"),
-    "start": ("start time", "starttime"),
+    "start": ("start time", "starttime", *(columns.start for columns in MICROSOFT_FORMS.values())),
     "_id": ("id",),
     "_index": ("index", "_parent_index"),
     "_status": ("status",),
@@ -60,11 +60,22 @@ META_SYNONYMS: dict[str, tuple[str, ...]] = {
     "today": (),
     "deviceid": ("device id",),
     "username": (),
-    "Last modified time": (),
+    "Last modified time": tuple(columns.last_modified for columns in MICROSOFT_FORMS.values()),
     "IP Address": (),
 }
-# Columns that say who answered: kept only when the form asks for a name (otherwise responses stay anonymous).
-IDENTITY_COLUMNS = ("Name", "Your name", "Full name", "Participant name", "Respondent name", "Email", "Email address")
+# Columns that say who answered: kept only when the form asks for a name (otherwise responses stay anonymous). The
+# e-mail and name the form tools collect themselves, in the form's language, too: never a question or a comment.
+IDENTITY_COLUMNS = (
+    "Name",
+    "Your name",
+    "Full name",
+    "Participant name",
+    "Respondent name",
+    "Email",
+    "Email address",
+    *every_name(GOOGLE_FORMS_EMAIL),
+    *(name for columns in MICROSOFT_FORMS.values() for name in (*columns.email, columns.name)),
+)
 META_KEYS = {header_key(name): role for role, names in META_SYNONYMS.items() for name in (role, *names)}
 IDENTITY_KEYS = {header_key(name) for name in IDENTITY_COLUMNS}
 # Columns of contact details (a participant list's, or a form that asked for them): never a question, never stored

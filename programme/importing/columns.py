@@ -18,6 +18,7 @@ from programme.importing.profiles import (
     tool_column,
 )
 from programme.intake.columns import ColumnChoiceError, choose_field
+from programme.intake.languages import GOOGLE_FORMS_EMAIL, MICROSOFT_FORMS, every_name
 from programme.sheets import SheetTable, header_key, map_columns, read_table
 
 # Each field of a participant row and the column names that mean it, compared without case, accents, spaces or
@@ -174,6 +175,9 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Correo",
         "Correo electrónico",
         "Surel",
+        # The address Google Forms and Microsoft Forms collect, in the form's language (programme/intake/languages.py)
+        *every_name(GOOGLE_FORMS_EMAIL),
+        *(email for columns in MICROSOFT_FORMS.values() for email in columns.email),
     ],
     "phone": [
         "Mobile / WhatsApp",
@@ -420,6 +424,11 @@ def _tool_mapping(table: SheetTable, profile: ToolProfile) -> ColumnMapping:
         elif all_anonymous(table.frame, column):
             ignored.append(column)
             notes.append(f"The form's own '{column}' column is not read: the form was anonymous.")
+    # The form's own columns it reads are read as the form means them, not by their words: a French form's own
+    # "Nom" is the respondent's whole name (the synonyms read a partner's "Nom" as the family name).
+    for column, target in own.items():
+        if column not in ignored:
+            fields.setdefault(target, column)
     rest = [column for column in columns if column not in ignored and column not in fields.values()]
     found = detect_mapping(rest)
     for name, column in found.fields.items():

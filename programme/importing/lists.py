@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from programme.importing.columns import ColumnMapping
 from programme.importing.profiles import MEETING_REPORT_TOOLS
+from programme.intake.languages import GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, every_name
 from programme.sheets import header_key
 
 
@@ -37,17 +38,17 @@ LIST_KIND_EFFECTS: dict[ListKind, str] = {
 }
 
 # Headers that an online form's export has (Google Forms, Microsoft Forms, Kobo, SurveyMonkey...): the time the
-# form was sent. Compared without case, spaces or punctuation.
+# form was sent. Compared without case, spaces or punctuation. Google Forms' Timestamp and Microsoft Forms' start and
+# completion times in the form's language too ("Horodateur", "Heure de début": programme/intake/languages.py).
 FORM_COLUMNS = frozenset(
     header_key(name)
     for name in (
-        "Timestamp",
+        *every_name(GOOGLE_FORMS_TIMESTAMP),
         "Submitted at",
         "Submission date",
         "Submission time",
         "Date submitted",
-        "Start time",
-        "Completion time",
+        *(name for columns in MICROSOFT_FORMS.values() for name in (columns.start, columns.completion)),
         "Submitted on",
         "_submission_time",
         "Response ID",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
+from programme.intake.languages import GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, MicrosoftFormsColumns, every_name
 from programme.sheets import SheetTable, header_key
 
 # Answers that mean the form did not record who answered (Microsoft Forms writes "anonymous").
@@ -66,14 +67,20 @@ class ToolProfile:
         return sum(1 for name in self.signature if header_key(name) in keys) >= self.needed
 
 
-PROFILES: tuple[ToolProfile, ...] = (
-    ToolProfile(
+def _microsoft_forms(columns: MicrosoftFormsColumns) -> ToolProfile:
+    """Return Microsoft Forms' profile in one language: its ID, times and the respondent's e-mail and name."""
+    return ToolProfile(
         name="Microsoft Forms",
-        signature=("ID", "Start time", "Completion time", "Email", "Name", "Last modified time"),
+        signature=columns.all,
         needed=4,
-        meta=("ID", "Start time", "Completion time", "Last modified time"),
-        own_identity={"Email": "email", "Name": "full_name"},
-    ),
+        meta=(columns.id, columns.start, columns.completion, columns.last_modified),
+        own_identity={**{email: "email" for email in columns.email}, columns.name: "full_name"},
+    )
+
+
+PROFILES: tuple[ToolProfile, ...] = (
+    # English first, then the form's other languages (a French form's "Heure de début", "Nom").
+    *(_microsoft_forms(columns) for columns in MICROSOFT_FORMS.values()),
     ToolProfile(
         name="Zoom",
         signature=(
@@ -270,9 +277,9 @@ PROFILES: tuple[ToolProfile, ...] = (
     ),
     ToolProfile(
         name="Google Forms",
-        signature=("Timestamp",),
+        signature=every_name(GOOGLE_FORMS_TIMESTAMP),  # its Timestamp, in the form's language ("Horodateur")
         needed=1,
-        meta=("Timestamp", "Score"),
+        meta=(*every_name(GOOGLE_FORMS_TIMESTAMP), "Score"),
     ),
 )
 # Each tool's name once (a tool with several layouts has a profile for each, under one name).

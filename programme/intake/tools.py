@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from programme.intake.languages import GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, every_name, other_languages
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
 
@@ -29,10 +30,12 @@ class ToolProfile:
     month_first: bool | None = None  # the order of day and month in its dates when no date decides (None: ask)
     ends_choices: str | None = None  # ends each choice of a multiple-choice answer in one cell ("A;B;")
     utc_without_zone: bool = False  # its submission time is UTC though written without a zone
+    # The signature in the form's other languages (a French Google Form's "Horodateur"): any one of them will do.
+    other_signatures: tuple[tuple[str, ...], ...] = ()
 
 
 def _keys(*names: str) -> tuple[str, ...]:
-    return tuple(header_key(name) for name in names)
+    return tuple(dict.fromkeys(header_key(name) for name in names))
 
 
 KOBO_META = _keys(
@@ -96,8 +99,11 @@ PROFILES: tuple[ToolProfile, ...] = (
     ToolProfile(
         name="Microsoft Forms",
         signature=_keys("Start time", "Completion time"),
-        meta=_keys("ID", "Start time", "Completion time", "Email", "Name", "Last modified time"),
-        submitted=_keys("Completion time"),
+        other_signatures=tuple(
+            _keys(c.start, c.completion) for c in MICROSOFT_FORMS.values() if c.start != "Start time"
+        ),
+        meta=_keys(*(name for columns in MICROSOFT_FORMS.values() for name in columns.all)),
+        submitted=_keys(*(columns.completion for columns in MICROSOFT_FORMS.values())),
         response_id=header_key("ID"),
         ends_choices=";",  # "Treaty body reporting;Working with the media;"
     ),
@@ -137,8 +143,9 @@ PROFILES: tuple[ToolProfile, ...] = (
     ToolProfile(
         name="Google Forms",
         signature=_keys("Timestamp"),
-        meta=_keys("Timestamp", "Score"),
-        submitted=_keys("Timestamp"),
+        other_signatures=tuple(_keys(name) for name in other_languages(GOOGLE_FORMS_TIMESTAMP)),
+        meta=_keys(*every_name(GOOGLE_FORMS_TIMESTAMP), "Score"),
+        submitted=_keys(*every_name(GOOGLE_FORMS_TIMESTAMP)),
     ),
 )
 
@@ -155,7 +162,9 @@ _CHOICE_COLUMN = re.compile(r"^(?P<question>.+)/(?P<choice>[^/]+)$")
 def detect_tool(columns: Sequence[str]) -> ToolProfile | None:
     """Return the tool whose signature columns the header holds, or None for a sheet typed by hand."""
     keys = {header_key(column) for column in columns}
-    return next((tool for tool in PROFILES if set(tool.signature) <= keys), None)
+    return next(
+        (tool for tool in PROFILES if any(set(s) <= keys for s in (tool.signature, *tool.other_signatures))), None
+    )
 
 
 def profile_named(name: str) -> ToolProfile | None:
