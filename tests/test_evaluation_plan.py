@@ -238,6 +238,10 @@ def test_a_registration_export_is_refused_as_an_evaluation_export(session: Sessi
         ("indico_registrants.csv", "an Indico", "'Registration state'"),
         # Teams' attendance report (UTF-16, in sections): it was unreadable ("No header row...").
         ("teams_attendance_report.csv", "a Microsoft Teams", "'Participant ID (UPN)'"),
+        # Google Meet's attendance report and a Teams live event's attendee report: read as 6 and 10 anonymous
+        # responses with 5 questions each.
+        ("google_meet_attendance_report.csv", "a Google Meet", "'Time joined'"),
+        ("teams_live_event_attendee_report.csv", "a Microsoft Teams", "'UTC Event Timestamp'"),
     ],
 )
 def test_a_list_of_people_from_zoom_eventbrite_or_indico_is_refused_by_its_tools_columns(

@@ -766,3 +766,148 @@ def test_teams_2021_report_imported(module_cli: Engine, capsys: pytest.CaptureFi
         "Bikash Gurung": (None, True),
         "Juan Dela Cruz": ("juan.delacruz@example.ph", True),
     }
+
+
+# Google Meet's attendance report and a Microsoft Teams live event's attendee report (tests/data/tools/participants/
+# README.md). Expected people read from the fixtures with the csv module, not with the code under test.
+MEET = "google_meet_attendance_report.csv"
+LIVE_EVENT = "teams_live_event_attendee_report.csv"
+
+
+def plain_rows(name: str) -> list[dict[str, str]]:
+    """A UTF-8, comma-separated fixture's rows as {header: cell}, read with the csv module."""
+    with (TOOLS / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def live_event_people(rows: list[dict[str, str]]) -> dict[str, str]:
+    """{Participant Id: Full Name} of a live event's rows, each person once (their first row)."""
+    found: dict[str, str] = {}
+    for row in rows:
+        found.setdefault(row["Participant Id"], row["Full Name"])
+    return found
+
+
+def test_google_meet_report_is_recognised_not_an_evaluation_or_anonymous_list() -> None:
+    """Google Meet's report was read as a list of no tool (its Duration and times "not read", no note) and, chosen as
+    an evaluation export, as six anonymous responses with five questions. It is Google Meet's, a participant list."""
+    from programme.importing import detect_columns, read_participant_sheet
+    from programme.importing.lists import ListKind, detect_list_kind
+    from programme.importing.profiles import participant_list_tool
+
+    rows = plain_rows(MEET)
+    table = read_participant_sheet((TOOLS / MEET).read_bytes(), MEET)
+    assert table.header_row == 1 and table.row_numbers == list(range(2, 2 + len(rows))) and len(rows) == 6
+    mapping = detect_columns(table)
+    assert mapping.tool == "Google Meet"
+    assert mapping.fields == {"given_name": "First name", "family_name": "Last name", "email": "Email"}
+    assert set(mapping.ignored) == {"Duration", "Time joined", "Time exited"}
+    assert detect_list_kind(table.columns, mapping) == ListKind.PARTICIPANTS
+    assert participant_list_tool(table.columns)[0].name == "Google Meet"
+    assert "the meeting's organiser, listed like everyone else, is imported" in " ".join(mapping.notes)
+
+
+def test_google_meet_report_dry_run_wording(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(
+        capsys, "import", "participants", str(TOOLS / MEET), "--course", "RC", "--module", "1", "--dry-run"
+    )  # fmt: skip
+    assert status == 0, err
+    assert "This looks like a Google Meet export (choose another with --tool)." in out
+    assert "valid 6, new people to add 6," in out and "Dry run: nothing was written." in out
+    assert "Duration, Time joined and Time exited are not read" in out
+    assert participants(module_cli) == set()
+
+
+def test_google_meet_report_imported(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    """Everyone listed joined the call: participants who attended, their names from First name and Last name, their
+    e-mails from Email; the organiser (no role in the report) is one of them."""
+    rows = plain_rows(MEET)
+    expected = {f"{row['First name']} {row['Last name']}": (row["Email"], True) for row in rows}
+    report = import_json(capsys, MEET)
+    assert (report["tool"], report["list"], report["written"]) == ("Google Meet", "participants", True)
+    assert report["created"] == report["participations"] == len(expected) == 6
+    with session_scope(module_cli) as session:
+        found = session.execute(
+            sa.select(Person.full_name, Person.email, Participation.attended).join(
+                Participation, Participation.person_id == Person.id
+            )
+        ).all()
+    assert {name: (email, attended) for name, email, attended in found} == expected
+    assert expected["Programme Organiser"] == ("organiser@example.org", True)
+
+
+def test_teams_live_event_report_is_read_once_per_person() -> None:
+    """A live event's AttendeeReport.csv (a row per join or leave) was read with its Role as the role in the module,
+    every row refused ("'Attendee' is not a role in a module"), and as an evaluation export of ten responses. It is
+    Microsoft Teams': ten rows, five people (Maria Santos joined twice, two Session Ids), each read once."""
+    from programme.importing import detect_columns, read_participant_sheet
+    from programme.importing.profiles import participant_list_tool
+
+    rows = plain_rows(LIVE_EVENT)
+    people = live_event_people(rows)
+    assert len(rows) == 10 and len(people) == 5 and {row["Action"] for row in rows} == {"Joined", "Left"}
+    maria = {row["Session Id"] for row in rows if row["Full Name"] == "Maria Santos"}
+    assert len(maria) == 2
+    firsts = sorted({row["Participant Id"]: number for number, row in reversed(list(enumerate(rows, 2)))}.values())
+    table = read_participant_sheet((TOOLS / LIVE_EVENT).read_bytes(), LIVE_EVENT)
+    assert table.header_row == 1 and table.row_numbers == firsts == [2, 3, 4, 6, 8]
+    assert table.frame["Full Name"].tolist() == list(people.values())
+    mapping = detect_columns(table)
+    assert mapping.tool == "Microsoft Teams"
+    assert mapping.fields == {"full_name": "Full Name", "email": "Participant Id"}
+    assert set(mapping.ignored) == {"Session Id", "UserAgent", "UTC Event Timestamp", "Action", "Role"}
+    assert participant_list_tool(table.columns)[0].name == "Microsoft Teams"
+
+
+def test_teams_live_event_dry_run_and_import(module_cli: Engine, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, err = cli(
+        capsys, "import", "participants", str(TOOLS / LIVE_EVENT), "--course", "RC", "--module", "1", "--dry-run"
+    )  # fmt: skip
+    assert status == 0, err
+    assert "This looks like a Microsoft Teams export (choose another with --tool)." in out
+    assert "valid 5, new people to add 5," in out and "errors 0." in out and "Dry run: nothing was written." in out
+    assert "each person is imported once, however many Joined and Left rows they have" in out
+    assert participants(module_cli) == set()
+    people = live_event_people(plain_rows(LIVE_EVENT))
+    report = import_json(capsys, LIVE_EVENT, "--tool", "Microsoft Teams")
+    assert (report["tool"], report["list"], report["created"], report["participations"]) == (
+        "Microsoft Teams",
+        "participants",
+        len(people),
+        len(people),
+    )
+    with session_scope(module_cli) as session:
+        found = session.execute(
+            sa.select(Person.email, Person.full_name, Participation.attended).join(
+                Participation, Participation.person_id == Person.id
+            )
+        ).all()
+    assert {email: (name, attended) for email, name, attended in found} == {
+        email: (name, True) for email, name in people.items()
+    }
+
+
+def test_teams_live_event_team_is_asked_about(
+    module_cli: Engine, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A Role other than Attendee (a live event's Producer, as Microsoft Graph's onlineMeetingRole names it) is the
+    event's team: asked about as a meeting's Organizer is, nothing written until --own-account says. The report here
+    is the fixture with Maria Santos's rows marked Producer (no real report with such a row was found)."""
+    text = (TOOLS / LIVE_EVENT).read_bytes().decode("utf-8")  # its CR LF line ends kept
+    lines = text.splitlines(keepends=True)
+    produced = [line.replace(",Attendee\r\n", ",Producer\r\n") if ",Maria Santos," in line else line for line in lines]
+    path = tmp_path / "AttendeeReport.csv"
+    path.write_text("".join(produced), encoding="utf-8", newline="")
+    assert sum(",Producer\r\n" in line for line in produced) == 4
+    status, out, err = cli(capsys, "import", "participants", str(path), "--course", "RC", "--module", "1", "--dry-run")
+    assert status == 2 and out == ""
+    assert err.startswith(
+        "Error: 1 person ran the live event (Role: Organizer, Producer or Presenter): Maria Santos "
+        "(maria.santos@example.net). Import them as participants?"
+    )
+    assert "--own-account import" in err and "nothing was written" in err
+    status, _, err = cli(
+        capsys, "import", "participants", str(path), "--course", "RC", "--module", "1", "--own-account", "leave-out"
+    )  # fmt: skip
+    assert status == 0, err
+    assert participants(module_cli) == {"Nur Aisyah", "Bikash Gurung", "Lina Haddad", "Juan Dela Cruz"}

@@ -1617,6 +1617,35 @@ def test_page_reads_a_teams_2020_attendance_list_as_participants_once_each(cli_d
     ]
 
 
+def test_page_reads_a_google_meet_report_and_a_teams_live_event_report(cli_db: str) -> None:
+    """Google Meet's attendance report was a list of no tool, and a Teams live event's attendee report had every row
+    refused (its Role, "Attendee", read as the role in the module). The page says which tool, detects a participant
+    list, asks nothing (no Role in Meet's report, only Attendees in the live event's) and previews each person once:
+    the six of Meet's report, the five of the live event's ten Joined / Left rows. Names by hand from the fixtures
+    (tests/data/tools/participants/google_meet_attendance_report.csv, teams_live_event_attendee_report.csv)."""
+    tools = REPO_ROOT / "tests/data/tools/participants"
+    expected = {
+        "google_meet_attendance_report.csv": (
+            "This looks like a Google Meet export.",
+            ["Bikash Gurung", "Juan Dela Cruz", "Lina Haddad", "Maria Santos", "Nur Aisyah", "Programme Organiser"],
+        ),
+        "teams_live_event_attendee_report.csv": (
+            "This looks like a Microsoft Teams export.",
+            ["Bikash Gurung", "Juan Dela Cruz", "Lina Haddad", "Maria Santos", "Nur Aisyah"],
+        ),
+    }
+    for name, (said, names) in expected.items():
+        app = page_with_upload(name, (tools / name).read_bytes())
+        assert not app.exception, app.exception
+        assert [info.value for info in app.info if "looks like" in info.value] == [said]
+        assert not [radio for radio in app.radio if radio.key and radio.key.startswith("own_account_")]
+        kind = next(radio for radio in app.radio if radio.key and radio.key.startswith("list_kind_"))
+        assert kind.value == "participants"
+        rows = next(frame.value for frame in app.dataframe if "status" in frame.value.columns)
+        assert sorted(rows["name"]) == names
+        assert set(rows["status"]) == {"new"}  # none in error (the live event's rows were, by their Role)
+
+
 def test_page_preview_shows_organisation_types_and_attendance_as_they_will_be_stored(cli_db: str) -> None:
     """Seen as a first user: the preview showed neither how a partner's organisation types were read ("Lawyers
     network") nor who counts as attended (Eventbrite's Attendee Status), so neither could be checked before

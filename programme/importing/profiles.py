@@ -217,6 +217,31 @@ PROFILES: tuple[ToolProfile, ...] = (
         ),
     ),
     ToolProfile(
+        name="Microsoft Teams",
+        # A live event's attendee report, "AttendeeReport.csv" (tests/data/tools/participants/README.md): UTF-8, comma-
+        # separated, one row for each join and each leave (Action: Joined, Left), a person's stays apart by Session Id.
+        signature=("Session Id", "Participant Id", "UserAgent", "UTC Event Timestamp", "Action"),
+        needed=4,
+        meta=("Session Id", "UserAgent", "UTC Event Timestamp", "Action", "Role"),
+        fields={"Full Name": "full_name", "Participant Id": "email"},
+        # Role is the live event's (Attendee; Presenter and Producer are a live event's team, Microsoft Graph's
+        # onlineMeetingRole): never a role in the module. Those who ran the event are asked about.
+        own_account=("Role", ("organizer", "producer", "presenter")),
+        own_account_words="ran the live event ({column}: Organizer, Producer or Presenter)",
+        own_account_title="The live event's team",
+        own_account_organisers=True,
+        # A person is their Participant Id (the e-mail the report gives) with their name: joining again is a new
+        # Session Id, the same person.
+        one_person=("Participant Id", "Full Name"),
+        note=(
+            "A Microsoft Teams live event's attendee report (AttendeeReport.csv: a row for each join and each leave): "
+            "each person is imported once, however many Joined and Left rows they have; everyone listed joined. "
+            "Participant Id is read as the e-mail; Session Id, UserAgent, UTC Event Timestamp, Action and Role are "
+            "not read. Anyone whose Role is Organizer, Producer or Presenter (the event's team) is imported or left "
+            "out as you choose."
+        ),
+    ),
+    ToolProfile(
         name="Eventbrite",
         signature=("Order #", "Order Date", "Attendee #", "Ticket Type", "Attendee Status", "Order Type"),
         needed=3,
@@ -276,6 +301,22 @@ PROFILES: tuple[ToolProfile, ...] = (
         },
     ),
     ToolProfile(
+        name="Google Meet",
+        # Google Workspace's attendance report (tests/data/tools/participants/README.md): First name, Last name, Email,
+        # Duration, Time joined, Time exited, the header on the first line. "Time joined" and "Time exited" are its own.
+        signature=("Time joined", "Time exited", "Duration"),
+        needed=3,
+        meta=("Duration", "Time joined", "Time exited"),
+        fields={"First name": "given_name", "Last name": "family_name", "Email": "email"},
+        # One row a person in the reports read; should a person come twice (the same names and e-mail), once.
+        one_person=("First name", "Last name", "Email"),
+        note=(
+            "A Google Meet attendance report: everyone listed joined the call, each imported once. Duration, Time "
+            "joined and Time exited are not read. The report has no role: the meeting's organiser, listed like "
+            "everyone else, is imported as a participant unless their row is taken out of the file."
+        ),
+    ),
+    ToolProfile(
         name="Google Forms",
         signature=every_name(GOOGLE_FORMS_TIMESTAMP),  # its Timestamp, in the form's language ("Horodateur")
         needed=1,
@@ -296,11 +337,11 @@ def tool_column(cell: str) -> bool:
 
 
 # The tools whose exports are lists of people only (attendance, registrations): never an evaluation export.
-PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Microsoft Teams", "Eventbrite", "Indico"})
+PARTICIPANT_LIST_TOOLS = frozenset({"Zoom", "Zoom meeting", "Microsoft Teams", "Google Meet", "Eventbrite", "Indico"})
 # Of them, those whose exports only say who was in a meeting, never who signed up: their own columns (the Timestamp of
 # a Teams attendance list) say nothing of a registration form. Indico's Registration date does; a Zoom webinar's
 # report lists registrants who did not come (its Attended column says so).
-MEETING_REPORT_TOOLS = frozenset({"Zoom meeting", "Microsoft Teams"})
+MEETING_REPORT_TOOLS = frozenset({"Zoom meeting", "Microsoft Teams", "Google Meet"})
 
 
 def participant_list_tool(columns: Sequence[str]) -> tuple[ToolProfile, list[str]] | None:
