@@ -297,3 +297,26 @@ def test_course_list_gives_years_as_years(db_url: str, capsys: pytest.CaptureFix
     code, out, _ = run(capsys, "course", "list", "--json")
     years = {course["code"]: (course["start_year"], course["end_year"]) for course in json.loads(out)}
     assert years == {"MY": (2017, 2017), "NEW": (None, None)} and "2017.0" not in out
+
+
+def test_commands_run_in_one_process_leave_no_connection_open(engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each command made an engine and left its connections open until the engine was collected: a process running
+    many commands (the suite, 2 workers) took PostgreSQL's 100 connections, and commands then failed with "the
+    database could not be reached" (the server: "sorry, too many clients already")."""
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has no server to hold connections")
+    import sqlalchemy as sa
+
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    count = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+
+    def connections() -> int:
+        with engine.connect() as connection:
+            return int(connection.execute(count).scalar_one())
+
+    assert main(["course", "add", "--code", "RC", "--title", "Regional course"]) == 0
+    before = connections()
+    for _ in range(5):
+        assert main(["stats", "--json"]) == 0
+        assert main(["course", "list"]) == 0
+    assert connections() == before

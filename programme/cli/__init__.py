@@ -24,6 +24,7 @@ from programme.cli import (
     reports,
     users,
 )
+from programme.core.db import engines_closed_after
 from programme.core.errors import ProgrammeError
 
 log = logging.getLogger("programme")
@@ -63,7 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args) or 0)
+        with engines_closed_after():
+            return int(args.handler(args) or 0)
     except ProgrammeError as error:
         print(f"Error: {error}", file=sys.stderr)
         return error.exit_code

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,8 +140,30 @@ def make_engine(url: str | None = None) -> Engine:
             ),
         )
         sa.event.listen(engine, "connect", _disable_pysqlite_transactions, insert=True)
+        _MADE.add(engine)
         return engine
-    return sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    engine = sa.create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    _MADE.add(engine)
+    return engine
+
+
+# Every engine make_engine made and that is still in use somewhere (held weakly: never kept alive by this set).
+_MADE: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+@contextmanager
+def engines_closed_after() -> Iterator[None]:
+    """Dispose, on leaving, of every engine made inside: their pooled connections are closed then, not whenever the
+    engines are collected. A command line run ends its process anyway; a long-lived caller running many commands
+    (the test suite, a notebook) kept each command's connections open, and PostgreSQL refused new clients once its
+    100 were taken ("sorry, too many clients already")."""
+    before = set(_MADE)
+    try:
+        yield
+    finally:
+        for engine in list(_MADE):
+            if engine not in before:
+                engine.dispose()
 
 
 def _disable_pysqlite_transactions(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
