@@ -60,6 +60,21 @@ def _people(engine: Engine) -> dict[str, tuple]:
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
+def test_answers_in_partners_and_participants_other_languages_read_as_yes_or_no() -> None:
+    """A French, Indonesian, Arabic, Thai or Vietnamese form's answers ("J'accepte", "Saya setuju", "نعم", "ใช่",
+    "Đồng ý") were unclear: the consent was not set and a warning listed them."""
+    yes = ("J'accepte", "Oui, j'accepte", "Sí, acepto", "Sim", "Saya setuju", "نعم", "أوافق", "ใช่", "ยินยอม", "Đồng ý")
+    no = ("Je n'accepte pas", "No acepto", "Não", "Tidak setuju", "لا", "غير موافق", "ไม่", "ไม่ยินยอม", "Không đồng ý")
+    assert [consent(answer) for answer in yes] == [True] * len(yes)
+    assert [consent(answer) for answer in no] == [False] * len(no)
+    for unclear in ("Peut-être", "Tal vez", "Mungkin"):  # maybe: still never guessed
+        try:
+            consent(unclear)
+        except CellError:
+            continue
+        raise AssertionError(unclear)
+
+
 def test_import_records_consent_with_the_forms_wording_and_warns_on_unclear(both_engine: Engine) -> None:  # noqa: F811
     plan, result = run_import(both_engine, csv_bytes(FORM), "registration_form.csv")
     # Sita's "maybe" (row 4): named by row and column, consent not set.

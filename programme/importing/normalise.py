@@ -587,6 +587,33 @@ CONSENT_NO = frozenset(
 )  # fmt: skip
 
 
+def _consent_key(text: str) -> str:
+    """The text of a consent answer as compared: folded, apostrophes dropped, other marks spaces."""
+    key = " ".join(fold(text).replace("'", "").split())
+    key = "".join(ch if ch.isalnum() or ch in " ✓✔☑" else " " for ch in key)
+    return " ".join(key.split())
+
+
+# Clear answers in partners' and participants' other languages: French, Spanish, Portuguese, Indonesian, Arabic, Thai,
+# Vietnamese. Only a plain yes, no, "I agree" or "I do not agree": nothing that could be read both ways.
+CONSENT_YES = CONSENT_YES | {
+    _consent_key(answer)
+    for answer in (
+        "J'accepte", "Oui, j'accepte", "D'accord", "Je suis d'accord", "Acepto", "Sí, acepto", "De acuerdo",
+        "Estoy de acuerdo", "Sim", "Concordo", "Sim, concordo", "Setuju", "Saya setuju", "Ya, saya setuju",
+        "نعم", "موافق", "أوافق", "ใช่", "ยินยอม", "Có", "Đồng ý",
+    )
+}  # fmt: skip
+CONSENT_NO = CONSENT_NO | {
+    _consent_key(answer)
+    for answer in (
+        "Je refuse", "Non, je refuse", "Je n'accepte pas", "Pas d'accord", "No acepto", "No, no acepto",
+        "No estoy de acuerdo", "Não", "Não concordo", "Tidak setuju", "Saya tidak setuju", "Tidak, saya tidak setuju",
+        "لا", "غير موافق", "لا أوافق", "ไม่", "ไม่ยินยอม", "Không", "Không đồng ý",
+    )
+}  # fmt: skip
+
+
 @lru_cache(maxsize=256)
 def consent(text: str) -> bool | None:
     """Return the consent an answer gives (yes/no/true/false/1/0/"I agree"...), None when blank.
@@ -596,9 +623,7 @@ def consent(text: str) -> bool | None:
     """
     if is_blank(text):
         return None
-    key = " ".join(fold(text).replace("'", "").split())
-    key = "".join(ch if ch.isalnum() or ch in " ✓✔☑" else " " for ch in key)
-    key = " ".join(key.split())
+    key = _consent_key(text)
     if key in CONSENT_YES:
         return True
     if key in CONSENT_NO:
