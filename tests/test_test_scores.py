@@ -131,6 +131,25 @@ def test_google_forms_quiz_imports_as_pre_test_matched_by_email_then_name(sessio
     assert "pre-test scores" in audit.summary and "3 written" in audit.summary
 
 
+def test_a_google_forms_quiz_in_portuguese_reads_its_pontuacao_as_the_score(session: Session, module: Module) -> None:
+    """A quiz made in Portuguese heads its columns "Carimbo de data/hora", "Endereço de e-mail", "Pontuação" (a
+    quiz's columns in public code: tests/data/tools/README.md): it was refused, no header row recognised."""
+    english = GOOGLE.read_text(encoding="utf-8").splitlines()
+    header = english[0].replace("Timestamp,Email Address,Score,Full name", "Carimbo de data/hora,Endereço de e-mail,"
+                                "Pontuação,Nome completo")  # fmt: skip
+    assert header != english[0]
+    data = "\n".join([header, *english[1:]]).encode("utf-8")
+    result = import_test_scores(session, data=data, filename="teste.csv", module_id=module.id, stage="pre", by="tester")
+    assert result.tool == "Google Forms" and result.score_column == "Pontuação"
+    assert result.written and not result.errors
+    stored = scores(session, module.id)
+    # By hand, as for the English export: 7 / 10 → 70, 4.00 / 10 → 40, Rina by her name 6 / 10 → 60.
+    assert (stored["Maria Santos PHL"], stored["Ahmad Rahman BGD"], stored["Rina Sari IDN"]) == (
+        (70.0, None), (40.0, None), (60.0, None),
+    )  # fmt: skip
+    assert [row.reason for row in result.matched] == ["e-mail", "e-mail", "name"]
+
+
 def test_microsoft_forms_quiz_needs_its_maximum_then_imports_as_post_test(session: Session, module: Module) -> None:
     refused = _import(session, module, MICROSOFT, "post")
     assert refused.tool == "Microsoft Forms" and refused.score_column == "Total points"

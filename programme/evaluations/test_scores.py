@@ -37,6 +37,7 @@ from programme.importing.batches import import_number
 from programme.importing.columns import PARTICIPANT_SYNONYMS
 from programme.importing.plan import file_hash
 from programme.intake.columns import ColumnChoiceError, column_named
+from programme.intake.languages import GOOGLE_FORMS_SCORE, GOOGLE_FORMS_TIMESTAMP, every_name
 from programme.intake.report import IntakeReport, RowError
 from programme.intake.tools import detect_tool
 from programme.models import ImportBatch, ImportKind, Participation, Person
@@ -47,8 +48,9 @@ STAGES = ("pre", "post")
 FIELDS = {"pre": "pre_test_score", "post": "post_test_score"}
 STAGE_WORDS = {"pre": "pre-test", "post": "post-test"}
 
-# The quiz tools' own score columns: Google Forms' "Score" ("7 / 10"), Microsoft Forms' "Total points" (7).
-TOOL_SCORE_COLUMNS = ("Score", "Total points")
+# The quiz tools' own score columns: Google Forms' "Score" ("7 / 10"; in the form's language too: "Pontuação"),
+# Microsoft Forms' "Total points" (7).
+TOOL_SCORE_COLUMNS = (*every_name(GOOGLE_FORMS_SCORE), "Total points")
 # A sheet typed by hand: the stage's own column first (one sheet may hold both), then a general one.
 STAGE_SCORE_COLUMNS = {
     "pre": ("Pre-test", "Pre-test score", "Pre test", "Pretest", "Pre-test (%)", "Pre-test %", "Pre"),
@@ -281,7 +283,14 @@ def _synonyms() -> dict[str, list[str]]:
         "score": [*TOOL_SCORE_COLUMNS, *STAGE_SCORE_COLUMNS["pre"], *STAGE_SCORE_COLUMNS["post"], *OTHER_SCORE_COLUMNS],
         "email": list(EMAIL_COLUMNS),
         "name": [*NAME_COLUMNS, *GIVEN_COLUMNS, *FAMILY_COLUMNS],
-        "meta": ["Timestamp", "ID", "Start time", "Completion time", "Quiz feedback", "Last modified time"],
+        "meta": [
+            *every_name(GOOGLE_FORMS_TIMESTAMP),
+            "ID",
+            "Start time",
+            "Completion time",
+            "Quiz feedback",
+            "Last modified time",
+        ],
     }
 
 

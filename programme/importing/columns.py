@@ -48,6 +48,7 @@ PARTICIPANT_SYNONYMS: dict[str, list[str]] = {
         "Nombre y apellidos",
         "Nombres y apellidos",
         "Apellidos y nombres",
+        "Nome completo",
         "Nama lengkap",
     ],
     "given_name": [

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from programme.intake.languages import GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, MicrosoftFormsColumns, every_name
+from programme.intake.languages import (
+    GOOGLE_FORMS_SCORE,
+    GOOGLE_FORMS_TIMESTAMP,
+    MICROSOFT_FORMS,
+    MicrosoftFormsColumns,
+    every_name,
+)
 from programme.sheets import SheetTable, header_key
 
 # Answers that mean the form did not record who answered (Microsoft Forms writes "anonymous").
@@ -320,7 +326,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         name="Google Forms",
         signature=every_name(GOOGLE_FORMS_TIMESTAMP),  # its Timestamp, in the form's language ("Horodateur")
         needed=1,
-        meta=(*every_name(GOOGLE_FORMS_TIMESTAMP), "Score"),
+        meta=(*every_name(GOOGLE_FORMS_TIMESTAMP), *every_name(GOOGLE_FORMS_SCORE)),
     ),
 )
 # Each tool's name once (a tool with several layouts has a profile for each, under one name).

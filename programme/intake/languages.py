@@ -27,6 +27,15 @@ GOOGLE_FORMS_TIMESTAMP: dict[str, tuple[str, ...]] = {
     "Arabic": ("الطابع الزمني",),
 }
 
+# A Google Forms quiz's Score ("7 / 10"), by the form's language. Sources: a Portuguese quiz's columns "Carimbo de
+# data/hora", "Endereço de e-mail", "Pontuação" and a Russian quiz's "Отметка времени", "Баллы", "Адрес электронной
+# почты" (tests/data/tools/README.md, ids 31328102973 and 7408316021).
+GOOGLE_FORMS_SCORE: dict[str, tuple[str, ...]] = {
+    "English": ("Score",),
+    "Portuguese": ("Pontuação",),
+    "Russian": ("Баллы",),
+}
+
 # The address Google Forms collects itself ("Collect email addresses"), its second column, by the form's language.
 GOOGLE_FORMS_EMAIL: dict[str, tuple[str, ...]] = {
     "English": ("Email Address",),  # newer forms write "Email address": the same header_key

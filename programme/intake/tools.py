@@ -8,7 +8,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from programme.intake.languages import GOOGLE_FORMS_TIMESTAMP, MICROSOFT_FORMS, every_name, other_languages
+from programme.intake.languages import (
+    GOOGLE_FORMS_SCORE,
+    GOOGLE_FORMS_TIMESTAMP,
+    MICROSOFT_FORMS,
+    every_name,
+    other_languages,
+)
 from programme.people.names import clean_text, fold
 from programme.sheets import header_key
 
@@ -144,7 +150,7 @@ PROFILES: tuple[ToolProfile, ...] = (
         name="Google Forms",
         signature=_keys("Timestamp"),
         other_signatures=tuple(_keys(name) for name in other_languages(GOOGLE_FORMS_TIMESTAMP)),
-        meta=_keys(*every_name(GOOGLE_FORMS_TIMESTAMP), "Score"),
+        meta=_keys(*every_name(GOOGLE_FORMS_TIMESTAMP), *every_name(GOOGLE_FORMS_SCORE)),
         submitted=_keys(*every_name(GOOGLE_FORMS_TIMESTAMP)),
     ),
 )
