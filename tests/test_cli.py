@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -308,7 +309,11 @@ def test_commands_run_in_one_process_leave_no_connection_open(engine, monkeypatc
     import sqlalchemy as sa
 
     monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    count = sa.text("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+    # Client connections only: an autovacuum worker busy on this database is listed too. CI once counted 3 against 2:
+    # that, or a closed connection's server process not yet gone on a busy machine (hence the wait below).
+    count = sa.text(
+        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend'"
+    )
 
     def connections() -> int:
         with engine.connect() as connection:
@@ -319,4 +324,7 @@ def test_commands_run_in_one_process_leave_no_connection_open(engine, monkeypatc
     for _ in range(5):
         assert main(["stats", "--json"]) == 0
         assert main(["course", "list"]) == 0
+    deadline = time.monotonic() + 10
+    while connections() != before and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert connections() == before
