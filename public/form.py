@@ -26,6 +26,7 @@ from programme.selfservice.links import (
     NUMBERED_KIND,
     QUERY_PARAMETER,
     FormUnavailable,
+    PublicForm,
     public_form,
     unavailable_sentence,
 )
@@ -37,6 +38,23 @@ if browser_cookie.token() is not None:
     # A browser signed in to the app shows a participant's form: a tablet handed round for check-ins. Whoever holds
     # it next and opens the app's address meets the sign-in form (the tabs already open keep their own sign-in).
     browser_cookie.expire(sidebar=False)
+
+
+def draw_heading(form: PublicForm, say: dict) -> None:
+    """The form's kind, the course and module, its dates and city, in the form's language."""
+    title = {
+        FormKind.REGISTRATION: say["registration_title"],
+        FormKind.EVALUATION: say["evaluation_title"],
+        FormKind.CHECKIN: say["checkin_title"],
+    }[form.kind]
+    st.title(title)
+    st.subheader(md_text(form.heading))
+    language = form.language
+    dates = words.text(language, "module_dates", start=words.form_date(language, form.start_date),
+                       end=words.form_date(language, form.end_date))  # fmt: skip
+    st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
+
+
 token = st.query_params.get(QUERY_PARAMETER)
 # The form as drawn: closed while it is filled in, it is drawn again on Send with what was typed (nothing is stored).
 DRAWN_KEY = "form_drawn"
@@ -49,7 +67,18 @@ except FormUnavailable:
     drawn = st.session_state.get(DRAWN_KEY)
     if drawn is None or drawn[0] != token:
         with ui.db() as session:
-            st.write(unavailable_sentence(session, token))
+            # A registration's thank-you page reloaded after the form closed (at the venue, for the daily check-in):
+            # its receipt still shows the code (receipt.py); anything else gets the closed link's sentence.
+            shown = receipt.code_after_closing(session, token, st.query_params.get(receipt.QUERY_PARAMETER))
+            sentence = unavailable_sentence(session, token) if shown is None else ""
+        if shown is None:
+            st.write(sentence)
+            st.stop()
+        form, code = shown
+        say = words.labels(form.language)
+        form_page.page_styles(form.language)
+        draw_heading(form, say)
+        st.success(say["thanks_registration"] + " " + words.text(form.language, "your_code", code=f"**{code}**"))
         st.stop()
     form, closed = drawn[1], True
 
@@ -66,16 +95,7 @@ if "form_browser" not in st.session_state:
 browser = st.session_state["form_browser"]
 sent_key = f"form_sent_{form.link_id}"
 
-kind_title = {
-    FormKind.REGISTRATION: say["registration_title"],
-    FormKind.EVALUATION: say["evaluation_title"],
-    FormKind.CHECKIN: say["checkin_title"],
-}[form.kind]
-st.title(kind_title)
-st.subheader(md_text(form.heading))
-dates = words.text(language, "module_dates", start=words.form_date(language, form.start_date),
-                   end=words.form_date(language, form.end_date))  # fmt: skip
-st.caption(f"{dates} · {md_text(form.city)}" if form.city else dates)
+draw_heading(form, say)
 notice = st.empty()  # why a Send was refused: above the answers, scrolled into view (form_page.say_refused)
 
 

@@ -597,6 +597,47 @@ def test_a_reload_after_registering_shows_the_code_again_on_that_link_only(
     assert code not in _everything_shown(elsewhere)
 
 
+def test_the_thank_you_page_reloaded_after_registration_closed_still_shows_the_code(
+    forms_db: dict, demo_sqlite_url: str
+) -> None:
+    """Registration closes before the module and the code is typed at the venue each day (the daily check-in): a phone
+    that reloaded its thank-you page there showed only "This form was closed by the organisers", the code gone."""
+    from programme.selfservice.submissions import void_submission
+
+    app = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")
+    code = app.success[0].value.split("**")[1]
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        link_id = session.scalar(sa.select(FormLink.id).where(FormLink.token == forms_db["registration"]))
+        close_forms(session, module_id=forms_db["module_id"], kind="registration", by="t")
+    kept = app.session_state[f"form_sent_{link_id}_receipt"]
+
+    def reloaded(form: str, receipt: str | None) -> AppTest:
+        page = AppTest.from_file(PAGE, default_timeout=60)
+        page.query_params.update({"form": form, **({"receipt": receipt} if receipt else {})})
+        page.run()
+        assert not page.exception
+        return page
+
+    again = reloaded(forms_db["registration"], kept)
+    assert [s.value for s in again.success] == [
+        "Thank you: your registration was received. " + text("en", "your_code", code=f"**{code}**")
+    ]
+    assert not again.text_input  # the form stays closed
+    assert [t.value for t in again.title] == ["Registration"]
+    assert [h.value for h in again.subheader] == ["Public form course — Advocacy with embassies"]
+    # The closed link without the receipt, or with another's, says it is closed and shows no code.
+    for receipt in (None, f"{kept.split('.')[0]}.not-the-secret", "1.x"):
+        closed = reloaded(forms_db["registration"], receipt)
+        assert "This form was closed by the organisers on" in _everything_shown(closed), receipt
+        assert code not in _everything_shown(closed) and not closed.success
+    # Voided by the facilitator: the receipt shows nothing either.
+    with session_scope(make_engine(demo_sqlite_url)) as session:
+        void_submission(session, int(kept.split(".")[0]), by="t")
+    voided = reloaded(forms_db["registration"], kept)
+    assert code not in _everything_shown(voided) and not voided.success
+    assert "This form was closed by the organisers on" in _everything_shown(voided)
+
+
 def test_registering_again_on_the_page_says_the_same_as_a_registration_waiting_for_review(forms_db: dict) -> None:
     """Seen on a phone: registering again with someone's name and e-mail gave a new working code for them."""
     first = _register_on_page(forms_db["registration"], "Lina Haddad", "lina.haddad@example.org")

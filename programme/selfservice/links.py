@@ -400,7 +400,11 @@ def shown_kind(question: Question) -> str:
 
 def public_form(session: Session, token: object) -> PublicForm:
     """Return what a public page may show for a token, or raise FormUnavailable."""
-    link = find_open_link(session, token)
+    return form_of(session, find_open_link(session, token))
+
+
+def form_of(session: Session, link: FormLink) -> PublicForm:
+    """Return what a public page shows of a form's link (open or not: the caller decides whether it may be shown)."""
     module = session.get(Module, link.module_id)
     course = session.get(Course, module.course_id)
     questions: list[tuple[int, str, str, str | None, int | None]] = []

@@ -5,7 +5,7 @@ that dropped the tab, shows the code again on that link only. The secret (128 bi
 submission keeps its SHA-256 digest and the code sealed with a key drawn from it (XOR with another digest of the
 secret), so that the database alone does not give the code, nor a guessed submission number. The receipt shows the
 code while the submission is live (a void clears it) and the code is the participation's current one (a code the
-organisers replaced is not shown). Registering again never gives a receipt: it gives no code (registration.py).
+organisers replaced is not shown), also once the form has closed (code_after_closing). Registering again never gives a receipt: it gives no code (registration.py).
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import json
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from programme.models import CheckinCode, FormLink, FormSubmission, Participation
+from programme.models import CheckinCode, FormKind, FormLink, FormSubmission, Participation
 from programme.selfservice import checkin, submissions
-from programme.selfservice.links import token_digest
+from programme.selfservice.links import PublicForm, form_of, token_digest
 
 QUERY_PARAMETER = "receipt"
 
@@ -75,6 +75,17 @@ def open_receipt(session: Session, form_token: object, receipt: object) -> str |
     if current is None or current.code_digest != checkin._digest(participation.module_id, code):
         return None
     return code
+
+
+def code_after_closing(session: Session, form_token: object, receipt: object) -> tuple[PublicForm, str] | None:
+    """Return (the registration form, its check-in code) a receipt shows on its link once the form has closed, or None
+    (as open_receipt). Registration usually closes before the module, and the code is needed during it (the daily
+    check-in): a phone that reloaded the thank-you page at the venue had shown only "This form was closed"."""
+    code = open_receipt(session, form_token, receipt)
+    if code is None:
+        return None
+    link = session.scalar(sa.select(FormLink).where(FormLink.token_digest == token_digest(str(form_token))))
+    return (form_of(session, link), code) if link is not None and link.kind == FormKind.REGISTRATION else None
 
 
 def of_browser(session: Session, form_token: object, browser: str) -> str | None:
