@@ -178,34 +178,35 @@ def test_surveymonkey_open_ended_and_other_columns_are_text(session: Session) ->
     assert becomes["How many days should the next module last?"].endswith("(written answers: open-ended in the export)")
 
 
+# In Portuguese: the Spanish of this example ("4 - Muy bueno") is now a known scale, the participants' Spanish form's.
 NUMBERED_SPANISH = """
-Timestamp,Calidad de la sesión
-2019/04/12 5:10:02 PM GMT+7,1 - Malo
-2019/04/12 5:11:40 PM GMT+7,4 - Muy bueno
-2019/04/12 5:12:15 PM GMT+7,5 - Excelente
-2019/04/12 5:13:00 PM GMT+7,4 - Muy bueno
-2019/04/12 5:14:00 PM GMT+7,3 - Bueno
+Timestamp,Qualidade da sessão
+2019/04/12 5:10:02 PM GMT+7,1 - Péssimo
+2019/04/12 5:11:40 PM GMT+7,4 - Muito bom
+2019/04/12 5:12:15 PM GMT+7,5 - Ótimo
+2019/04/12 5:13:00 PM GMT+7,4 - Muito bom
+2019/04/12 5:14:00 PM GMT+7,3 - Bom
 """
 
 
 def test_numbered_choices_in_unknown_words_are_text_with_a_warning_until_their_labels_are_given(
     session: Session,
 ) -> None:
-    """A form's numbered choices in words no scale we know holds ("4 - Muy bueno") are not read by their number alone
+    """A form's numbered choices in words no scale we know holds ("4 - Muito bom") are not read by their number alone
     (the words might be a sentence), but never silently: a warning names the column and asks for the labels; with the
     labels given, they are the ratings their numbers say. The old reading took the numbers without a word."""
     module = make_module(session)
     data = csv_bytes(NUMBERED_SPANISH)
     plan = import_evaluations(session, data=data, filename="f.csv", module_id=module.id, dry_run=True)
-    said = [note.as_dict()["message"] for note in plan.notes if note.column == "Calidad de la sesión"]
-    assert len(said) == 1 and "'1 - Malo', '4 - Muy bueno', '5 - Excelente', '3 - Bueno'" in said[0]
+    said = [note.as_dict()["message"] for note in plan.notes if note.column == "Qualidade da sessão"]
+    assert len(said) == 1 and "'1 - Péssimo', '4 - Muito bom', '5 - Ótimo', '3 - Bom'" in said[0]
     assert "--labels" in said[0]
-    labels = "Malo, Regular, Bueno, Muy bueno, Excelente"
+    labels = "Péssimo, Ruim, Bom, Muito bom, Ótimo"
     result = import_evaluations(session, data=data, filename="f.csv", module_id=module.id, scale_labels=labels)
     assert result.errors == [] and result.written
     _, *body = list(csv.reader(io.StringIO(NUMBERED_SPANISH.strip())))
     numbers = sorted(int(row[1].split(" - ")[0]) for row in body)
-    assert _stored(session, "Calidad de la sesión") == ("rating", numbers, []) == ("rating", [1, 3, 4, 4, 5], [])
+    assert _stored(session, "Qualidade da sessão") == ("rating", numbers, []) == ("rating", [1, 3, 4, 4, 5], [])
 
 
 # An earlier export of the module's evaluation (a Google Forms download) whose day counts were read as ratings: the

@@ -25,7 +25,7 @@ from programme.importing.lists import ListKind, detect_list_kind, why_detected
 from programme.intake.tools import detect_tool
 from programme.models import Answer, Participation, Person
 from programme.sheets import read_table
-from tests.test_evaluations import csv_bytes, make_module
+from tests.test_evaluations import answers_of, csv_bytes, make_module
 
 # The lead's reproduction: a French Google Form's registration export, downloaded as CSV (UTF-8 with a BOM).
 FRENCH_GOOGLE_FORMS = (
@@ -194,3 +194,98 @@ def test_a_spanish_microsoft_forms_evaluation_reads_no_time_as_a_question(sessio
     assert roles["Hora de finalización"] == "submitted" and roles["Id"] == "response id"
     texts = session.scalars(sa.select(Answer.text).where(Answer.text.is_not(None))).all()
     assert texts == ["Muy útil"]
+
+
+def test_a_french_evaluation_rated_with_the_forms_own_french_scale_is_read_in_its_order(session: Session) -> None:
+    """Rated with the labels the participants' French form shows (selfservice/labels/fr.json: Faible, Passable, Bien,
+    Très bien, Excellent), each column was "not a scale we know" and nothing was imported; and "Dans l'ensemble,
+    comment évaluez-vous ce module ?" (French "comment" is "how") was read as a comments question."""
+    module = make_module(session)
+    overall = "Dans l'ensemble, comment évaluez-vous ce module ?"
+    data = csv_bytes(
+        f'Horodateur,"{overall}",Organes des traités de l\'ONU,Commentaires\n'
+        "2019/04/12 3:10:05 PM UTC+7,Très bien,Bien,Très utile\n"
+        "2019/04/12 3:12:41 PM UTC+7,Bien,Passable,\n"
+        "2019/04/12 3:15:02 PM UTC+7,Excellent,Bien,Plus de jeux de rôle\n"
+        "2019/04/12 3:18:30 PM UTC+7,Passable,Faible,\n"
+    )
+    result = import_evaluations(session, data=data, filename="evaluation.csv", module_id=module.id)
+    session.commit()
+    assert result.errors == [] and result.created == 4
+    # The French form's order, lowest first: Faible 1, Passable 2, Bien 3, Très bien 4, Excellent 5.
+    assert sorted(answers_of(session, overall)) == [2, 3, 4, 5]
+    assert sorted(answers_of(session, "Organes des traités de l'ONU")) == [1, 2, 3, 3]
+    assert sorted(answers_of(session, "Commentaires")) == ["Plus de jeux de rôle", "Très utile"]
+
+
+@pytest.mark.parametrize(
+    ("language", "labels"),
+    [
+        ("Spanish", ("Malo", "Regular", "Bueno", "Muy bueno", "Excelente")),
+        ("Indonesian", ("Buruk", "Cukup", "Baik", "Sangat baik", "Istimewa")),
+        ("Arabic", ("ضعيف", "مقبول", "جيد", "جيد جدًا", "ممتاز")),
+        ("Thai", ("ควรปรับปรุง", "พอใช้", "ดี", "ดีมาก", "ดีเยี่ยม")),
+    ],
+)
+def test_the_forms_own_scale_in_each_language_is_read_lowest_first(
+    session: Session, language: str, labels: tuple[str, ...]
+) -> None:
+    module = make_module(session)
+    rows = "".join(f"2019/04/12 3:1{n}:00 PM UTC+7,{label}\n" for n, label in enumerate(reversed(labels)))
+    result = import_evaluations(session, data=csv_bytes(f"Timestamp,Module\n{rows}"), filename="e.csv",
+                                module_id=module.id)  # fmt: skip
+    session.commit()
+    assert result.errors == [] and result.created == 5, language
+    assert sorted(answers_of(session, "Module")) == [1, 2, 3, 4, 5]
+
+
+def test_a_french_label_the_forms_scale_does_not_hold_is_still_asked(session: Session) -> None:
+    """'Moyen' and 'Assez bien' are no labels of the French form: the column's order is asked, nothing imported (never
+    guessed). One such answer alone is its row's error, as among an English scale's labels."""
+    module = make_module(session)
+    data = csv_bytes(
+        "Horodateur,Organes des traités\n"
+        "2019/04/12 3:10:05 PM UTC+7,Très bien\n"
+        "2019/04/12 3:12:41 PM UTC+7,Moyen\n"
+        "2019/04/12 3:15:02 PM UTC+7,Bien\n"
+        "2019/04/12 3:18:30 PM UTC+7,Assez bien\n"
+    )
+    result = import_evaluations(session, data=data, filename="evaluation.csv", module_id=module.id)
+    assert result.created == 0
+    assert any("not a scale we know" in error.message for error in result.errors), result.errors
+
+
+@pytest.mark.parametrize(
+    ("header", "asks"),
+    [
+        ("Dans l'ensemble, comment évaluez-vous ce module ?", False),  # "how": a rating question
+        ("Comment était la session sur le lobbying ?", False),
+        ("Commentaires", True),
+        ("Autres remarques", True),
+        ("Comentarios adicionales", True),
+        ("Observações", True),
+        ("Komentar lainnya", True),
+        ("Comment", True),  # English
+        ("Any comment on the venue?", True),
+    ],
+)
+def test_a_question_asks_for_comments_in_its_own_language(header: str, asks: bool) -> None:
+    from programme.evaluations.wording import asks_for_comments
+
+    assert asks_for_comments(header) is asks
+
+
+def test_numbered_choices_in_the_spanish_forms_words_are_the_ratings_their_numbers_say(session: Session) -> None:
+    """ "4 - Muy bueno": the Spanish form's fourth label with its number; read as 4, as "4 - Very good" is."""
+    module = make_module(session)
+    data = csv_bytes(
+        "Timestamp,Calidad de la sesión\n"
+        "2019/04/12 5:10:02 PM GMT+7,1 - Malo\n"
+        "2019/04/12 5:11:40 PM GMT+7,4 - Muy bueno\n"
+        "2019/04/12 5:12:15 PM GMT+7,5 - Excelente\n"
+        "2019/04/12 5:14:00 PM GMT+7,3 - Bueno\n"
+    )
+    result = import_evaluations(session, data=data, filename="f.csv", module_id=module.id)
+    session.commit()
+    assert result.errors == [] and result.created == 4
+    assert sorted(answers_of(session, "Calidad de la sesión")) == [1, 3, 4, 5]

@@ -31,7 +31,15 @@ _RECOMMEND_THIS = re.compile(
 )
 # Wording of a question that asks for comments in the respondent's own words ("Comments", "Any other comments?",
 # "Remarks", "Please explain"), folded. A header that also names a scale ("Comments (1-5)", "rate", "score") is not one.
-_OPEN_QUESTION = re.compile(r"\b(?:comments?|remarks?|observations?|anything else|please explain|explain why)\b")
+# In French, Spanish, Portuguese and Indonesian too ("Commentaires", "Remarques", "Comentarios", "Observações",
+# "Komentar").
+_OPEN_QUESTION = re.compile(
+    r"\b(?:comments?|remarks?|observations?|anything else|please explain|explain why"
+    r"|commentaires?|remarques?|comentarios?|observaciones|observacoes|komentar)\b"
+)
+# French "comment" is "how": "Dans l'ensemble, comment évaluez-vous ce module ?" asks for a rating, and was read as
+# text (its question asked for comments). Folded: "comment evaluez vous", "comment etait la session".
+_FRENCH_HOW = re.compile(r"\bcomment (?:(?:\w+ ){0,2}vous|etaient|etait|est|sont|a|ont|s est)\b")
 _NAMES_A_SCALE = re.compile(r"\b\d+ (?:to )?\d+\b|\bout of \d|\brat(?:e|ed|ing|ings)\b|\bscale\b|\bscores?\b")
 # Answers that say yes or no: a question answered so is not asking for suggestions.
 _YES_NO = frozenset({"yes", "no", "maybe", "y", "n", "not sure", "definitely", "probably", "yes definitely"})
@@ -81,7 +89,7 @@ def is_suggestion_question(text: str, answers: Iterable[object] = ()) -> bool:
 def asks_for_comments(text: str) -> bool:
     """Return whether a question's wording asks for comments ("Comments", "Any other comments?", "Remarks"): its
     answers are the respondent's own words, whatever some of them happen to be ("Good" is a rating label too)."""
-    folded = fold(text.replace("_", " "))
+    folded = _FRENCH_HOW.sub(" ", fold(text.replace("_", " ")))
     return bool(_OPEN_QUESTION.search(folded)) and not _NAMES_A_SCALE.search(folded)
 
 

@@ -52,6 +52,25 @@ STANDARD_SCALES: tuple[Scale, ...] = (
     Scale("quality", ("Very poor", "Poor", "Fair", "Good", "Excellent")),
     Scale("quality", ("Poor", "Fair", "Good", "Very good", "Excellent")),
 )
+
+
+def _forms_own_scales() -> tuple[Scale, ...]:
+    """The participants' own forms' rating scale in each of their other languages (selfservice/labels/*.json: "Faible,
+    Passable, Bien, Très bien, Excellent"), read back as the form asks it: a sheet typed from the French form, or a
+    partner's form made after it, was "not a scale we know". The app's own five labels, lowest first, so nothing is
+    guessed; another language's agreement or quality wording is still asked."""
+    from programme.selfservice.labels import LANGUAGES, labels
+
+    english = tuple(labels("en")["scale"])  # type: ignore[call-overload]
+    own = []
+    for language in LANGUAGES:
+        words = tuple(labels(language)["scale"])  # type: ignore[call-overload]
+        if language != "en" and words != english and len(words) == len(english):
+            own.append(Scale(f"quality ({language})", words))
+    return tuple(own)
+
+
+STANDARD_SCALES += _forms_own_scales()
 _FOLDED = tuple((scale, scale.folded()) for scale in STANDARD_SCALES)
 # "4", "4 - Very good", "Very good (4)", "4/5", "4 stars", "★★★★": the number is the rating, whatever the words.
 _NUMBERED = re.compile(
